@@ -1,0 +1,193 @@
+"""What a user may see and do: the one place every view, API, export and report asks.
+
+Unit people see their own unit's records; the office, the group leader and system
+administrators see every unit's. Getters raise Http404 both for "missing" and for "not
+yours", so a URL never confirms that another unit's record exists.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .choices import RoleCode
+from .models import DutyContact, Unit, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+ALL_UNITS_ROLES = frozenset(
+    {
+        RoleCode.OFFICE_STAFF,
+        RoleCode.OFFICE_DIRECTOR,
+        RoleCode.GROUP_LEADER,
+        RoleCode.SYSTEM_ADMIN,
+    }
+)
+UNIT_MANAGER_ROLES = frozenset({RoleCode.UNIT_HEAD, RoleCode.UNIT_LIAISON})
+ADMIN_SITE_ROLES = frozenset(
+    {RoleCode.SYSTEM_ADMIN, RoleCode.OFFICE_DIRECTOR, RoleCode.OFFICE_STAFF}
+)
+
+# Django model permissions granted by role, as "app_label.codename" patterns. The admin and
+# anything else calling user.has_perm() goes through RolePermissionBackend below.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    RoleCode.SYSTEM_ADMIN: ("*",),
+    RoleCode.OFFICE_DIRECTOR: (
+        "departments.*",
+        "django_celery_beat.*",
+        "axes.view_*",
+        "axes.delete_*",
+    ),
+    RoleCode.OFFICE_STAFF: (
+        "departments.view_*",
+        "departments.add_user",
+        "departments.change_user",
+        "departments.*_dutycontact",
+        "departments.*_town",
+        "axes.view_*",
+        "axes.delete_accessattempt",
+    ),
+}
+
+
+def role_codes(user: User | AnonymousUser) -> frozenset[str]:
+    """The user's role codes, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        cached = frozenset(user.roles.values_list("code", flat=True))
+        user._role_codes = cached
+    return cached
+
+
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
+    return bool(role_codes(user) & set(roles))
+
+
+def sees_all_units(user: User | AnonymousUser) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or has_role(
+        user, *ALL_UNITS_ROLES
+    )
+
+
+def is_administrator(user: User | AnonymousUser) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or has_role(
+        user, RoleCode.SYSTEM_ADMIN
+    )
+
+
+def can_use_admin(user: User | AnonymousUser) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or has_role(
+        user, *ADMIN_SITE_ROLES
+    )
+
+
+def scope_by_unit(
+    user: User | AnonymousUser, queryset: QuerySet[M], *unit_fields: str
+) -> QuerySet[M]:
+    """Restrict any queryset to the user's unit through one or more unit foreign keys.
+
+    A record is the unit's when any of `unit_fields` (default "unit") points at the user's
+    unit, so a work order reaches both its primary and its co-handling units.
+    """
+    if sees_all_units(user):
+        return queryset
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return queryset.none()
+    condition = Q()
+    for field in unit_fields or ("unit",):
+        condition |= Q(**{field: unit_id})
+    return (
+        queryset.filter(condition).distinct()
+        if len(unit_fields) > 1
+        else queryset.filter(condition)
+    )
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
+    """One object from an already scoped queryset; 404 whether missing or not the user's."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Every unit is in the directory: rapid response needs each unit to find the others."""
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    return Unit.objects.filter(is_active=True)
+
+
+def units_managed_by(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Units whose people and duty contacts the user may look after."""
+    return scope_by_unit(user, Unit.objects.filter(is_active=True), "id")
+
+
+def people_visible_to(user: User | AnonymousUser) -> QuerySet[User]:
+    return scope_by_unit(user, User.objects.filter(is_active=True), "unit").select_related("unit")
+
+
+def duty_contacts_visible_to(user: User | AnonymousUser) -> QuerySet[DutyContact]:
+    if not getattr(user, "is_authenticated", False):
+        return DutyContact.objects.none()
+    return DutyContact.objects.select_related("unit")
+
+
+def can_edit_duty_contacts(user: User | AnonymousUser, unit: Unit) -> bool:
+    if sees_all_units(user):
+        return True
+    return getattr(user, "unit_id", None) == unit.id and has_role(user, *UNIT_MANAGER_ROLES)
+
+
+def managed_unit_or_404(user: User | AnonymousUser, code: str) -> Unit:
+    return get_or_404(units_managed_by(user), code=code)
+
+
+def unit_for_duty_contact_edit(user: User | AnonymousUser, code: str) -> Unit:
+    """A unit whose duty contacts the user may change; 404 otherwise."""
+    unit = managed_unit_or_404(user, code)
+    if not can_edit_duty_contacts(user, unit):
+        raise Http404
+    return unit
+
+
+def duty_contact_for_edit(user: User | AnonymousUser, contact_id: int) -> DutyContact:
+    """A duty contact the user may change; 404 otherwise (missing, other unit, or no role)."""
+    contact = get_or_404(
+        scope_by_unit(user, DutyContact.objects.select_related("unit"), "unit"),
+        id=contact_id,
+    )
+    if not can_edit_duty_contacts(user, contact.unit):
+        raise Http404
+    return contact
+
+
+class RolePermissionBackend:
+    """Answers Django's has_perm() from roles, so the admin needs no per-user permissions."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def _patterns(self, user_obj: User) -> list[str]:
+        patterns: list[str] = []
+        for code in role_codes(user_obj):
+            patterns.extend(ROLE_PERMISSIONS.get(code, ()))
+        return patterns
+
+    def has_perm(self, user_obj: User, perm: str, obj: object = None) -> bool:
+        return any(fnmatchcase(perm, pattern) for pattern in self._patterns(user_obj))
+
+    def has_module_perms(self, user_obj: User, app_label: str) -> bool:
+        return any(
+            pattern == "*" or pattern.split(".", 1)[0] == app_label
+            for pattern in self._patterns(user_obj)
+        )

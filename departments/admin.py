@@ -1,0 +1,186 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .choices import RoleCode
+from .models import AuditEntry, DutyContact, Role, Town, Unit, User
+from .roles import role_errors
+
+
+class DutyContactInline(admin.TabularInline):
+    model = DutyContact
+    extra = 0
+    fields = ("label", "person", "phone", "hours", "note", "sort_order")
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "code", "kind", "handles_disputes", "is_active")
+    list_filter = ("kind", "handles_disputes", "is_active")
+    search_fields = ("name", "full_name", "name_en", "code", "remit")
+    ordering = ("sort_order",)
+    inlines = [DutyContactInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are identifiers other systems store; they never change once a unit exists.
+        return ("code", "kind") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Town)
+class TownAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "kind", "code", "sort_order", "is_active")
+    list_filter = ("kind", "is_active")
+    list_editable = ("sort_order", "is_active")
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(DutyContact)
+class DutyContactAdmin(admin.ModelAdmin):
+    list_display = ("unit", "label", "person", "phone", "hours", "updated_at")
+    list_filter = ("unit",)
+    search_fields = ("unit__name", "label", "person", "phone")
+    list_select_related = ("unit",)
+
+
+class RoleChoiceMixin(forms.Form):
+    """Checks the roles fit the unit, and stops anyone but administrators granting admin."""
+
+    def __init__(self, *args, request_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "roles" in self.fields:
+            self.fields["roles"].widget = forms.CheckboxSelectMultiple()
+            self.fields["roles"].queryset = Role.objects.all()
+            if request_user is not None and not access.is_administrator(request_user):
+                self.fields["roles"].queryset = Role.objects.exclude(code=RoleCode.SYSTEM_ADMIN)
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = cleaned.get("roles")
+        if roles is not None:
+            for message in role_errors(cleaned.get("unit"), {r.code for r in roles}):
+                self.add_error("roles", message)
+        return cleaned
+
+
+class PortalUserCreationForm(RoleChoiceMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "name", "unit", "roles")
+
+
+class PortalUserChangeForm(RoleChoiceMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    list_display = (
+        "username",
+        "name",
+        "unit",
+        "role_list",
+        "job_title",
+        "is_active",
+        "last_login",
+    )
+    list_filter = ("unit", "roles", "is_active")
+    search_fields = ("username", "name", "email", "phone", "unit__name")
+    list_select_related = ("unit",)
+    ordering = ("unit__sort_order", "username")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("name", "job_title", "phone", "email")}),
+        (_("Unit and roles"), {"fields": ("unit", "roles", "is_active")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    superuser_fieldsets = (
+        (
+            _("Django permissions"),
+            {"fields": ("is_superuser", "is_staff", "groups", "user_permissions")},
+        ),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "name",
+                    "unit",
+                    "roles",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.is_superuser:
+            return fieldsets + self.superuser_fieldsets
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class RequestBoundForm(form_class):
+            def __init__(self, *args, **inner_kwargs):
+                super().__init__(*args, request_user=request.user, **inner_kwargs)
+
+        return RequestBoundForm
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")
+
+    def has_change_permission(self, request, obj=None):
+        # Only administrators may edit an administrator: no one grants themselves more.
+        if (
+            obj is not None
+            and access.is_administrator(obj)
+            and not access.is_administrator(request.user)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: User) -> str:
+        return "、".join(str(role) for role in obj.roles.all())
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "actor",
+        "unit",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+    )
+    list_filter = ("action", "unit")
+    search_fields = ("summary", "object_id", "actor__username", "actor__name")
+    list_select_related = ("actor", "unit")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

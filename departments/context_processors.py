@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from . import access
+from .choices import RoleCode
+from .navigation import menu_for
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_languages": settings.LANGUAGES}
+    roles = sorted(access.role_codes(user))
+    return {
+        "portal_languages": settings.LANGUAGES,
+        "portal_menu": menu_for(user, request.path),
+        "portal_role_labels": [RoleCode(code).label for code in roles],
+    }

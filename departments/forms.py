@@ -1,0 +1,12 @@
+from django import forms
+
+from .models import DutyContact
+from .services import DUTY_CONTACT_FIELDS
+
+
+class DutyContactForm(forms.ModelForm):
+    """Validates input only; the view passes cleaned data to the service that writes."""
+
+    class Meta:
+        model = DutyContact
+        fields = DUTY_CONTACT_FIELDS

@@ -1,0 +1,192 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RoleCode, TownKind, UnitKind
+
+phone_validator = RegexValidator(
+    r"^[0-9][0-9 ()+-]{2,29}$",
+    _("Enter a phone number: digits, with spaces, hyphens or parentheses if needed."),
+)
+
+
+def _is_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+class Unit(models.Model):
+    """The coordination office or one of the 17 member units of the 2022 notice.
+
+    `code` is the stable identifier used by the API, URLs and fixtures; names may change.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
+    name = models.CharField(_("name"), max_length=60)
+    full_name = models.CharField(_("full name"), max_length=120, blank=True)
+    name_en = models.CharField(_("English name"), max_length=120)
+    remit = models.TextField(_("remit"), blank=True)
+    remit_en = models.TextField(_("remit (English)"), blank=True)
+    handles_disputes = models.BooleanField(
+        _("handles disputes"),
+        default=True,
+        help_text=_("Whether work orders may be dispatched to this unit."),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if _is_english() and self.name_en else self.name
+
+    @property
+    def display_remit(self) -> str:
+        return self.remit_en if _is_english() and self.remit_en else self.remit
+
+    @property
+    def is_office(self) -> bool:
+        return self.kind == UnitKind.OFFICE
+
+
+class Town(models.Model):
+    """A town (镇) or street office (街道) where a case happened; the office edits the list."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=TownKind.choices)
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("town or street")
+        verbose_name_plural = _("towns and streets")
+
+    def __str__(self) -> str:
+        return self.name_en if _is_english() and self.name_en else self.name
+
+
+class Role(models.Model):
+    """A role a person holds; rows are the RoleCode values, loaded by a migration.
+
+    A table rather than a field because one person may hold several roles (staff and
+    liaison, say) and later notifications ask "the liaisons of unit X".
+    """
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True, choices=RoleCode.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return str(RoleCode(self.code).label)
+
+
+class User(AbstractUser):
+    """A person using the portal: belongs to one unit (or the office) and holds roles."""
+
+    name = models.CharField(_("full name"), max_length=60, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
+    job_title = models.CharField(_("job title"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+
+    class Meta:
+        ordering = ["unit__sort_order", "username"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+
+class DutyContact(models.Model):
+    """A unit's duty line for rapid response (measure 四（一）): who answers, and when."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="duty_contacts",
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=40,
+        help_text=_("For example: duty phone, emergency line."),
+    )
+    person = models.CharField(_("person on duty"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, validators=[phone_validator])
+    hours = models.CharField(
+        _("hours"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example: workdays 8:30-17:30."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["unit__sort_order", "sort_order", "id"]
+        verbose_name = _("duty contact")
+        verbose_name_plural = _("duty contacts")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.phone}"
+
+
+class AuditEntry(models.Model):
+    """An immutable record of a change made in the portal, written in the same transaction."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

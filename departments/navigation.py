@@ -1,0 +1,54 @@
+"""The staff site's menu: which entries a person sees depends on their roles."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    visible: Callable[[object], bool] = lambda user: True
+    kwargs: Callable[[object], dict] | None = None
+
+
+def _has_unit(user: object) -> bool:
+    return getattr(user, "unit_id", None) is not None
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "home", "bi-house"),
+    NavItem(_("Unit directory"), "unit_list", "bi-diagram-3"),
+    NavItem(
+        _("My unit"),
+        "unit_people",
+        "bi-people",
+        visible=_has_unit,
+        kwargs=lambda user: {"code": user.unit.code},
+    ),
+    NavItem(_("Administration"), "admin:index", "bi-gear", visible=access.can_use_admin),
+    NavItem(
+        _("API documentation"),
+        "api_docs",
+        "bi-code-square",
+        visible=access.sees_all_units,
+    ),
+)
+
+
+def menu_for(user: object, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if not item.visible(user):
+            continue
+        url = reverse(item.url_name, kwargs=item.kwargs(user) if item.kwargs else None)
+        active = current_path == url if url == reverse("home") else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return items

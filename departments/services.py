@@ -1,0 +1,92 @@
+"""Writes on units and people. Each runs in one transaction and leaves an audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from . import access
+from .models import AuditEntry, DutyContact, Unit, User
+
+DUTY_CONTACT_FIELDS = ("label", "person", "phone", "hours", "note", "sort_order")
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: Any,
+    unit: Unit | None = None,
+    summary: str = "",
+    data: dict | None = None,
+) -> AuditEntry:
+    """Write the audit row; callers do it inside their own transaction, never from a signal."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        unit=unit,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk or ""),
+        summary=summary[:300],
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def duty_contact_create(*, unit_code: str, acting_user: User, **fields: Any) -> DutyContact:
+    unit = access.unit_for_duty_contact_edit(acting_user, unit_code)
+    contact = DutyContact(unit=unit, **{k: fields[k] for k in DUTY_CONTACT_FIELDS if k in fields})
+    contact.full_clean()
+    contact.save()
+    audit_record(
+        actor=acting_user,
+        action="duty_contact.create",
+        obj=contact,
+        unit=unit,
+        summary=str(contact),
+        data={"after": model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)},
+    )
+    return contact
+
+
+@transaction.atomic
+def duty_contact_update(*, contact_id: int, acting_user: User, **fields: Any) -> DutyContact:
+    contact = access.duty_contact_for_edit(acting_user, contact_id)
+    contact = DutyContact.objects.select_for_update().select_related("unit").get(id=contact.id)
+    before = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)
+    changed = [k for k in DUTY_CONTACT_FIELDS if k in fields and fields[k] != before[k]]
+    for key in changed:
+        setattr(contact, key, fields[key])
+    if not changed:
+        return contact
+    contact.full_clean()
+    contact.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="duty_contact.update",
+        obj=contact,
+        unit=contact.unit,
+        summary=str(contact),
+        data={
+            "before": {k: before[k] for k in changed},
+            "after": {k: fields[k] for k in changed},
+        },
+    )
+    return contact
+
+
+@transaction.atomic
+def duty_contact_delete(*, contact_id: int, acting_user: User) -> None:
+    contact = access.duty_contact_for_edit(acting_user, contact_id)
+    snapshot = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)
+    audit_record(
+        actor=acting_user,
+        action="duty_contact.delete",
+        obj=contact,
+        unit=contact.unit,
+        summary=str(contact),
+        data={"before": snapshot},
+    )
+    contact.delete()

@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+from axes.helpers import get_cool_off
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import access, services
+from .forms import DutyContactForm
+from .models import DutyContact, Role, Unit
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """Shown instead of the login form while a username is locked; says when it unlocks."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    unlock_at = timezone.localtime(timezone.now() + cool_off)
+    form = AuthenticationForm(request, data=request.POST or None)
+    form.errors.clear()
+    message = _(
+        "Too many failed sign-in attempts. Sign-in for this account is locked until %(time)s; "
+        "try again then, or ask the coordination office to unlock it."
+    ) % {"time": time_format(unlock_at, "H:i")}
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "lockout_message": message, "unlock_at": unlock_at},
+        status=429,
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "unit": user.unit,
+        "sees_all": access.sees_all_units(user),
+        "can_edit_contacts": user.unit is not None
+        and access.can_edit_duty_contacts(user, user.unit),
+        "unit_count": access.units_visible_to(user).filter(kind="member").count(),
+        "people_count": access.people_visible_to(user).count(),
+    }
+    if user.unit is not None:
+        context["duty_contacts"] = access.duty_contacts_visible_to(user).filter(unit=user.unit)
+    return render(request, "departments/home.html", context)
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:50]
+    units = access.units_visible_to(request.user).prefetch_related(
+        Prefetch("duty_contacts", queryset=DutyContact.objects.order_by("sort_order", "id"))
+    )
+    if query:
+        units = units.filter(
+            Q(name__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(remit__icontains=query)
+            | Q(remit_en__icontains=query)
+            | Q(code__icontains=query)
+        )
+    return render(request, "departments/unit_list.html", {"units": units, "q": query})
+
+
+@login_required
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_or_404(access.units_visible_to(request.user), code=code)
+    return render(
+        request,
+        "departments/unit_detail.html",
+        {
+            "unit": unit,
+            "duty_contacts": access.duty_contacts_visible_to(request.user).filter(unit=unit),
+            "can_edit_contacts": access.can_edit_duty_contacts(request.user, unit),
+            "can_see_people": access.units_managed_by(request.user).filter(id=unit.id).exists(),
+        },
+    )
+
+
+@login_required
+def unit_people(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.managed_unit_or_404(request.user, code)
+    query = request.GET.get("q", "").strip()[:50]
+    people = (
+        access.people_visible_to(request.user)
+        .filter(unit=unit)
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("code")))
+        .order_by("username")
+    )
+    if query:
+        people = people.filter(
+            Q(username__icontains=query) | Q(name__icontains=query) | Q(job_title__icontains=query)
+        )
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "departments/unit_people.html",
+        {"unit": unit, "page": page, "q": query},
+    )
+
+
+def _contact_form_view(
+    request: HttpRequest, unit: Unit, contact: DutyContact | None
+) -> HttpResponse:
+    form = DutyContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contact is None:
+                services.duty_contact_create(
+                    unit_code=unit.code, acting_user=request.user, **form.cleaned_data
+                )
+            else:
+                services.duty_contact_update(
+                    contact_id=contact.id, acting_user=request.user, **form.cleaned_data
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Duty contact saved."))
+            return redirect("unit_detail", code=unit.code)
+    return render(
+        request,
+        "departments/duty_contact_form.html",
+        {"form": form, "unit": unit, "contact": contact},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duty_contact_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.unit_for_duty_contact_edit(request.user, code)
+    return _contact_form_view(request, unit, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duty_contact_update(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = access.duty_contact_for_edit(request.user, contact_id)
+    return _contact_form_view(request, contact.unit, contact)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duty_contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = access.duty_contact_for_edit(request.user, contact_id)
+    if request.method == "POST":
+        services.duty_contact_delete(contact_id=contact.id, acting_user=request.user)
+        messages.success(request, _("Duty contact deleted."))
+        return redirect("unit_detail", code=contact.unit.code)
+    return render(
+        request,
+        "departments/duty_contact_confirm_delete.html",
+        {
+            "contact": contact,
+            "unit": contact.unit,
+            "cancel_url": reverse("unit_detail", args=[contact.unit.code]),
+        },
+    )

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext_lazy as _
+
+from departments import access
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The admin for the office and system administrators; roles, not is_staff, let people in."""
+
+    site_header = _("Wuqing consumer protection portal: administration")
+    site_title = _("Portal administration")
+    index_title = _("Administration")
+    site_url = "/"
+
+    def has_permission(self, request):
+        return request.user.is_active and access.can_use_admin(request.user)
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.GET.get("next", request.get_full_path()))

@@ -1,0 +1,30 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuqing_consumer.settings")
+
+app = Celery("wuqing_consumer")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="wuqing_consumer.ping")
+def ping(value: str = "pong") -> dict:
+    """A task with no side effects, to prove a worker is alive (health checks, tests)."""
+    return {"pong": value}
+
+
+def _ensure_filesystem_broker_folders() -> None:
+    """The folder broker used without Redis needs its folders before the first message."""
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        if options.get(key):
+            os.makedirs(options[key], exist_ok=True)
+    backend = str(app.conf.result_backend or "")
+    if backend.startswith("file://"):
+        os.makedirs(backend.removeprefix("file://"), exist_ok=True)
+
+
+if str(app.conf.broker_url).startswith("filesystem://"):
+    _ensure_filesystem_broker_folders()
