@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
@@ -17,4 +18,8 @@ class PortalAdminSite(admin.AdminSite):
         return request.user.is_active and access.can_use_admin(request.user)
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.GET.get("next", request.get_full_path()))
+        """One sign-in page for the whole portal; a signed-in person without admin rights
+        gets a clear "not allowed" rather than a login form that would send them in circles."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", "/admin/"))

@@ -1,0 +1,123 @@
+"""Signing in and out, lockout, the home page, and the language switch."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from tests.conftest import PASSWORD
+
+CHINESE_BAD_LOGIN = "请输入一个正确的"
+
+
+def _login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_a_unit_user_signs_in_and_sees_their_unit_and_role_in_chinese(client, mr_liaison):
+    response = _login(client, mr_liaison.username, PASSWORD)
+    assert response.status_code == 302
+    assert response.url == "/"
+    page = client.get("/").content.decode()
+    assert "区市场监管局" in page
+    assert "单位联络员" in page
+    assert '<html lang="zh-hans">' in page
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_chinese_message(client, mr_staff):
+    wrong_password = _login(client, mr_staff.username, "not the password")
+    unknown_user = _login(client, "nobody-by-this-name", "not the password")
+    assert wrong_password.status_code == unknown_user.status_code == 200
+    for response in (wrong_password, unknown_user):
+        assert CHINESE_BAD_LOGIN in response.content.decode()
+    assert wrong_password.context["form"].errors == unknown_user.context["form"].errors
+
+
+def test_an_inactive_user_cannot_sign_in_and_is_told_nothing_more(client, mr_staff):
+    mr_staff.is_active = False
+    mr_staff.save(update_fields=["is_active"])
+    response = _login(client, mr_staff.username, PASSWORD)
+    assert CHINESE_BAD_LOGIN in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account_and_say_when_it_unlocks(client, mr_staff):
+    limit = settings.AXES_FAILURE_LIMIT
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 0)), tick=False):
+        for _ in range(limit - 1):
+            assert _login(client, mr_staff.username, "wrong").status_code == 200
+        locked = _login(client, mr_staff.username, "wrong")
+        assert locked.status_code == 429
+        unlock = timezone.localtime() + settings.AXES_COOLOFF_TIME
+        body = locked.content.decode()
+        assert "锁定" in body
+        assert unlock.strftime("%H:%M") in body
+        # Even the right password is refused while locked.
+        again = _login(client, mr_staff.username, PASSWORD)
+        assert again.status_code == 429
+        assert "_auth_user_id" not in client.session
+    later = timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 0)) + settings.AXES_COOLOFF_TIME
+    with time_machine.travel(later + timedelta(minutes=1), tick=False):
+        assert _login(client, mr_staff.username, PASSWORD).status_code == 302
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client, mr_staff):
+    client.force_login(mr_staff)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_pages_redirect_to_the_login_page_with_next(client, db):
+    response = client.get("/units/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/units/"
+
+
+def test_the_language_switch_turns_the_portal_english_and_back(client, mr_staff):
+    client.force_login(mr_staff)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Market Regulation Bureau" in page
+    assert "Unit staff" in page
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "单位工作人员" in client.get("/").content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, mr_staff):
+    client.force_login(mr_staff)
+    page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans">' in page
+
+
+@pytest.mark.parametrize(
+    ("new", "expected_status", "changed"),
+    [("a-much-better-passphrase-2026", 302, True), ("123", 200, False)],
+)
+def test_password_change(client, mr_staff, new, expected_status, changed):
+    client.force_login(mr_staff)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == expected_status
+    mr_staff.refresh_from_db()
+    assert mr_staff.check_password(new) is changed
+    assert mr_staff.check_password(PASSWORD) is not changed
+    if not changed:
+        assert "密码" in response.content.decode()
+
+
+def test_the_home_page_menu_depends_on_the_role(client, mr_staff, office_staff):
+    client.force_login(mr_staff)
+    staff_page = client.get("/").content.decode()
+    assert "/admin/" not in staff_page
+    assert "/units/market-regulation/people/" in staff_page
+    client.force_login(office_staff)
+    office_page = client.get("/").content.decode()
+    assert "/admin/" in office_page

@@ -1,0 +1,34 @@
+import factory
+
+from departments.models import DutyContact, Role, Unit, User
+
+
+def unit(code: str) -> Unit:
+    """Units come from the data migration; tests pick them by code."""
+    return Unit.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.django.Password("correct horse battery")
+    unit = factory.LazyFunction(lambda: unit("market-regulation"))
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set(Role.objects.filter(code__in=extracted))
+
+
+class DutyContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DutyContact
+
+    unit = factory.LazyFunction(lambda: unit("market-regulation"))
+    label = "值班电话"
+    phone = factory.Sequence(lambda n: f"022-8200{n:04d}")
+    hours = "工作日 8:30-17:30"

@@ -1,0 +1,137 @@
+"""Project-wide guarantees: migrations, translations, errors, health, demo data, the API."""
+
+import gettext
+import os
+import shutil
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import path
+
+from departments.choices import RoleCode
+from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from departments.models import DutyContact, User
+
+ROOT = Path(__file__).resolve().parents[1]
+ZH_PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def test_models_and_migrations_agree(db):
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exit_:
+        pytest.fail(f"A model change has no migration (exit {exit_.code}):\n{out.getvalue()}")
+
+
+def test_the_chinese_catalogue_is_complete_and_compiled():
+    po = polib.pofile(str(ZH_PO))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    with open(ZH_PO.with_suffix(".mo"), "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
+        elif entry.msgctxt:
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
+        else:
+            assert compiled.gettext(entry.msgid) == entry.msgstr, f"stale .mo: {entry.msgid}"
+
+
+def test_the_catalogue_covers_every_string_in_the_code(tmp_path):
+    """makemessages on a scratch copy of the code finds nothing the committed .po lacks."""
+    copy = tmp_path / "src"
+    keep = ("departments", "complaints", "reports", "meetings", "wuqing_consumer", "templates")
+    for name in keep:
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manage.py", copy)
+    (copy / "locale" / "zh_Hans" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(ZH_PO, copy / "locale" / "zh_Hans" / "LC_MESSAGES")
+    env = {**os.environ, "SECRET_KEY_FILE": str(tmp_path / "key")}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "-v", "0"],
+        cwd=copy,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    committed = {e.msgid for e in polib.pofile(str(ZH_PO))}
+    found = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
+    assert found - committed == set(), "run `make messages` and translate the new strings"
+
+
+def test_an_unknown_address_gets_the_styled_404_page(client, mr_staff):
+    client.force_login(mr_staff)
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "页面不存在" in body or "未找到" in body
+    assert "portal-sidebar" in body
+
+
+def _boom(request):
+    raise RuntimeError("secret internal detail")
+
+
+urlpatterns = [path("boom/", _boom)]
+
+
+@pytest.mark.urls("tests.test_project")
+def test_a_server_error_shows_no_traceback(client, db, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "系统暂时出现问题" in body
+    assert "secret internal detail" not in body
+    assert "Traceback" not in body
+
+
+def test_the_health_endpoint_checks_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_load_demo_creates_one_account_per_role_and_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    users = User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+    assert users.count() == len(DEMO_ACCOUNTS)
+    held = {code for u in users for code in u.roles.values_list("code", flat=True)}
+    assert held == set(RoleCode.values)
+    assert all(u.check_password(DEMO_PASSWORD) for u in users)
+    contacts = DutyContact.objects.count()
+    assert contacts >= 18
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "0 accounts and 0 duty contacts created" in out.getvalue()
+    assert DutyContact.objects.count() == contacts
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+def test_load_demo_refuses_to_run_in_production(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_the_units_api_lists_codes_and_names(client, mr_staff):
+    client.force_login(mr_staff)
+    data = client.get("/api/v1/units/").json()
+    by_code = {row["code"]: row for row in data}
+    assert len(by_code) == 18
+    assert by_code["market-regulation"]["name"] == "区市场监管局"
+    assert by_code["market-regulation"]["name_en"] == "Market Regulation Bureau"
+    detail = client.get("/api/v1/units/no-such-unit/")
+    assert detail.status_code == 404
