@@ -40,7 +40,7 @@ format: $(VENV)/.deps-test
 
 # Regenerate the catalogue after changing user-facing text, then fill in the translations.
 messages: $(VENV)/.deps-test
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete -i ".venv/*" -i "staticfiles/*"
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete -i ".venv/*" -i "staticfiles/*" -i "static/vendor/*" -i "tests/*"
 	$(BIN)/python manage.py compilemessages -l zh_Hans -l en -i ".venv/*"
 
 clean-venv:

@@ -49,6 +49,10 @@ def menu_for(user: object, current_path: str) -> list[dict]:
         if not item.visible(user):
             continue
         url = reverse(item.url_name, kwargs=item.kwargs(user) if item.kwargs else None)
-        active = current_path == url if url == reverse("home") else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # The entry whose address is the longest prefix of the current page is the active one.
+    matches = [i for i in items if current_path == i["url"] or current_path.startswith(i["url"])]
+    matches = [i for i in matches if i["url"] != "/" or current_path == "/"]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "axes",
+    "wuqing_consumer.apps.PortalAxesConfig",
     "departments",
     "complaints",
     "reports",

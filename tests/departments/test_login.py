@@ -121,3 +121,18 @@ def test_the_home_page_menu_depends_on_the_role(client, mr_staff, office_staff):
     client.force_login(office_staff)
     office_page = client.get("/").content.decode()
     assert "/admin/" in office_page
+
+
+@pytest.mark.parametrize(
+    ("path", "active"),
+    [
+        ("/", "/"),
+        ("/units/", "/units/"),
+        ("/units/housing/", "/units/"),
+        ("/units/market-regulation/people/", "/units/market-regulation/people/"),
+    ],
+)
+def test_exactly_one_menu_entry_is_marked_as_the_current_page(client, mr_staff, path, active):
+    client.force_login(mr_staff)
+    menu = client.get(path).context["portal_menu"]
+    assert [item["url"] for item in menu if item["active"]] == [active]
