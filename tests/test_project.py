@@ -135,3 +135,14 @@ def test_the_units_api_lists_codes_and_names(client, mr_staff):
     assert by_code["market-regulation"]["name_en"] == "Market Regulation Bureau"
     detail = client.get("/api/v1/units/no-such-unit/")
     assert detail.status_code == 404
+
+
+def test_an_expired_form_gets_the_styled_403_page_in_chinese(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "无权操作" in body
+    assert "portal" in body
