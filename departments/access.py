@@ -40,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     RoleCode.SYSTEM_ADMIN: ("*",),
     RoleCode.OFFICE_DIRECTOR: (
         "departments.*",
+        "complaints.*_calendarday",
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "departments.change_user",
         "departments.*_dutycontact",
         "departments.*_town",
+        "complaints.*_calendarday",
         "axes.view_*",
         "axes.delete_accessattempt",
     ),

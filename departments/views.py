@@ -16,6 +16,8 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from complaints.selectors import years_missing_holidays
+
 from . import access, services
 from .forms import DutyContactForm
 from .models import DutyContact, Role, Unit
@@ -65,6 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_count": access.units_visible_to(user).filter(kind="member").count(),
         "people_count": access.people_visible_to(user).count(),
     }
+    if access.can_use_admin(user):
+        context["years_missing_holidays"] = years_missing_holidays(timezone.localdate())
     if user.unit is not None:
         context["duty_contacts"] = access.duty_contacts_visible_to(user).filter(unit=user.unit)
     return render(request, "departments/home.html", context)

@@ -1,0 +1,183 @@
+"""Working-day arithmetic on the Chinese calendar, and the deadlines an order gets from policy.
+
+Pure functions: the calendar and the policies are passed in, so the same code serves the
+services, the reminder scans and the tests, and nothing here reads the database or the clock.
+
+Which days are working days, in order of authority:
+1. the office's own table (`overrides`: date -> is it a working day), because the State
+   Council publishes next year's holidays late in the year and the office may know first;
+2. the `chinese-calendar` package for the years it knows (weekends, statutory holidays and
+   make-up working days, 调休);
+3. Monday to Friday, for a year neither knows, with a warning so the office fills the table.
+
+A deadline of N working days ends at the end of the Nth working day after the day the clock
+started (the start day itself does not count, as in the SAMR measures' "N 个工作日内").
+Urgent sign-for deadlines count calendar minutes instead (the Tianjin 12345 rules).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+logger = logging.getLogger(__name__)
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+END_OF_DAY = time(23, 59, 59)
+
+
+class DayUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    MINUTES = "minutes"
+
+
+@dataclass
+class WorkdayCalendar:
+    """Answers "is this a working day?" from the office table, the package, then Mon-Fri."""
+
+    overrides: Mapping[date, bool] = field(default_factory=dict)
+    warned_years: set[int] = field(default_factory=set)
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            if day.year not in self.warned_years:
+                self.warned_years.add(day.year)
+                logger.warning(
+                    "No holiday data for %s: counting Monday to Friday until the office "
+                    "enters that year's holidays.",
+                    day.year,
+                )
+            return day.weekday() < 5
+
+    def is_known_year(self, year: int) -> bool:
+        """Whether holidays of `year` come from real data (package or office table)."""
+        if any(day.year == year for day in self.overrides):
+            return True
+        try:
+            chinese_calendar.is_workday(date(year, 1, 1))
+        except NotImplementedError:
+            return False
+        return True
+
+    def unknown_years(self, years: Iterable[int]) -> list[int]:
+        return sorted(year for year in set(years) if not self.is_known_year(year))
+
+
+def add_working_days(start: datetime, days: int, calendar: WorkdayCalendar) -> datetime:
+    """The end of the `days`-th working day after the day of `start` (Beijing time)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start.astimezone(BEIJING).date()
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if calendar.is_workday(day):
+            counted += 1
+    return datetime.combine(day, END_OF_DAY, tzinfo=BEIJING)
+
+
+def working_days_between(start: date, end: date, calendar: WorkdayCalendar) -> int:
+    """Working days after `start` up to and including `end`; 0 when end <= start."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if calendar.is_workday(day):
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """One line of the office's deadline policy, as data (see complaints.models later)."""
+
+    name: str  # sign_for, decision, resolution, answer
+    kind: str  # complaint, report, inquiry, or "*" for every kind
+    urgency: str  # normal, safety, utilities, or "*"
+    amount: int
+    unit: DayUnit
+    starts_at: str  # the order's clock that starts it: dispatched, received, accepted
+
+
+DEFAULT_DEADLINE_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule("sign_for", "*", "normal", 1, DayUnit.WORKING_DAYS, "dispatched"),
+    DeadlineRule("sign_for", "*", "safety", 15, DayUnit.MINUTES, "dispatched"),
+    DeadlineRule("sign_for", "*", "utilities", 30, DayUnit.MINUTES, "dispatched"),
+    DeadlineRule("decision", "complaint", "*", 7, DayUnit.WORKING_DAYS, "received"),
+    DeadlineRule("resolution", "complaint", "*", 45, DayUnit.WORKING_DAYS, "accepted"),
+    DeadlineRule("decision", "report", "*", 15, DayUnit.WORKING_DAYS, "received"),
+    DeadlineRule("answer", "inquiry", "*", 5, DayUnit.WORKING_DAYS, "received"),
+)
+
+
+def _applies(rule: DeadlineRule, kind: str, urgency: str) -> bool:
+    return rule.kind in ("*", kind) and rule.urgency in ("*", urgency)
+
+
+def _specificity(rule: DeadlineRule) -> int:
+    return (rule.kind != "*") + (rule.urgency != "*")
+
+
+def due_at(
+    rule: DeadlineRule,
+    started: datetime,
+    calendar: WorkdayCalendar,
+    *,
+    extension_days: int = 0,
+    paused_working_days: int = 0,
+) -> datetime:
+    """When one deadline falls, given when its clock started, extensions and paused time."""
+    if rule.unit == DayUnit.MINUTES:
+        return started + timedelta(minutes=rule.amount)
+    return add_working_days(started, rule.amount + extension_days + paused_working_days, calendar)
+
+
+def order_deadlines(
+    *,
+    kind: str,
+    urgency: str,
+    clocks: Mapping[str, datetime | None],
+    calendar: WorkdayCalendar,
+    rules: Iterable[DeadlineRule] = DEFAULT_DEADLINE_RULES,
+    extensions: Mapping[str, int] | None = None,
+    paused_working_days: Mapping[str, int] | None = None,
+) -> dict[str, datetime]:
+    """Every deadline an order has now, by name; a deadline whose clock has not started
+    (no acceptance yet, say) is absent. The most specific matching rule wins per name."""
+    extensions = extensions or {}
+    paused_working_days = paused_working_days or {}
+    chosen: dict[str, DeadlineRule] = {}
+    for rule in rules:
+        if not _applies(rule, kind, urgency):
+            continue
+        current = chosen.get(rule.name)
+        if current is None or _specificity(rule) > _specificity(current):
+            chosen[rule.name] = rule
+    result: dict[str, datetime] = {}
+    for name, rule in chosen.items():
+        started = clocks.get(rule.starts_at)
+        if started is None:
+            continue
+        result[name] = due_at(
+            rule,
+            started,
+            calendar,
+            extension_days=extensions.get(name, 0),
+            paused_working_days=paused_working_days.get(name, 0),
+        )
+    return result
+
+
+def time_left(deadline: datetime, now: datetime) -> timedelta:
+    """Negative when overdue; the UI turns amber when little is left and red when negative."""
+    return deadline - now

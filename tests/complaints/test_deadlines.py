@@ -1,0 +1,199 @@
+"""Working days on the Chinese calendar: weekends, statutory holidays and make-up workdays.
+
+Expected dates are counted by hand from the State Council's 2026 holiday notice:
+National Day 1-7 October off and Saturday 10 October worked; Spring Festival 15-23 February
+off and Saturdays 14 and 28 February worked; Qingming 4-6 April and Labour Day 1-5 May off,
+Saturday 9 May worked.
+"""
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+
+from complaints.deadlines import (
+    BEIJING,
+    DayUnit,
+    DeadlineRule,
+    WorkdayCalendar,
+    add_working_days,
+    order_deadlines,
+    time_left,
+    working_days_between,
+)
+from complaints.models import CalendarDay
+from complaints.selectors import workday_calendar, years_missing_holidays
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+def end_of(y, m, d):
+    return datetime(y, m, d, 23, 59, 59, tzinfo=BEIJING)
+
+
+CAL = WorkdayCalendar()
+
+
+def test_one_working_day_from_a_friday_ends_on_monday():
+    assert add_working_days(at(2026, 3, 6), 1, CAL) == end_of(2026, 3, 9)
+
+
+def test_the_national_day_week_is_skipped_and_the_make_up_saturday_counts():
+    # 30 Sep (Wed) + 1: 1-7 Oct are off -> Thu 8 Oct.
+    assert add_working_days(at(2026, 9, 30), 1, CAL) == end_of(2026, 10, 8)
+    # + 7: 8, 9, 10 (make-up Saturday), 12, 13, 14, 15 October.
+    assert add_working_days(at(2026, 9, 30), 7, CAL) == end_of(2026, 10, 15)
+
+
+def test_a_make_up_saturday_before_spring_festival_is_a_working_day():
+    # Fri 13 Feb + 1 -> Sat 14 Feb is worked.
+    assert add_working_days(at(2026, 2, 13), 1, CAL) == end_of(2026, 2, 14)
+    # Sat 14 Feb + 1: 15-23 Feb off -> Tue 24 Feb.
+    assert add_working_days(at(2026, 2, 14), 1, CAL) == end_of(2026, 2, 24)
+
+
+def test_the_start_day_is_counted_in_beijing_time():
+    # 23:30 UTC on Thursday 5 March is 07:30 on Friday 6 March in Beijing.
+    started = datetime(2026, 3, 5, 23, 30, tzinfo=UTC)
+    assert add_working_days(started, 1, CAL) == end_of(2026, 3, 9)
+
+
+def test_zero_days_is_the_end_of_the_same_day_and_negative_is_refused():
+    assert add_working_days(at(2026, 3, 6), 0, CAL) == end_of(2026, 3, 6)
+    with pytest.raises(ValueError):
+        add_working_days(at(2026, 3, 6), -1, CAL)
+
+
+def test_working_days_between_counts_after_the_start_up_to_the_end():
+    assert working_days_between(date(2026, 9, 30), date(2026, 10, 12), CAL) == 4
+    assert working_days_between(date(2026, 3, 9), date(2026, 3, 6), CAL) == 0
+
+
+def test_the_office_table_wins_over_the_package():
+    calendar = WorkdayCalendar(overrides={date(2026, 3, 9): False})
+    assert add_working_days(at(2026, 3, 6), 1, calendar) == end_of(2026, 3, 10)
+
+
+def test_an_unknown_year_falls_back_to_monday_to_friday_and_warns_once(caplog):
+    calendar = WorkdayCalendar()
+    with caplog.at_level(logging.WARNING, logger="complaints.deadlines"):
+        # Fri 31 Dec 2100 + 1 -> Mon 3 Jan 2101 with no data for either year.
+        assert add_working_days(at(2100, 12, 31), 1, calendar) == end_of(2101, 1, 3)
+        add_working_days(at(2101, 1, 3), 3, calendar)
+    warnings = [r for r in caplog.records if "2101" in r.getMessage()]
+    assert len(warnings) == 1
+    assert calendar.unknown_years([2026, 2100, 2101]) == [2100, 2101]
+
+
+def test_an_unknown_year_uses_the_office_table_when_it_has_entries():
+    calendar = WorkdayCalendar(overrides={date(2101, 1, 3): False})
+    assert calendar.is_known_year(2101)
+    assert add_working_days(at(2100, 12, 31), 1, calendar) == end_of(2101, 1, 4)
+
+
+def test_default_deadlines_of_a_complaint_follow_the_samr_measures():
+    clocks = {"received": at(2026, 9, 29), "dispatched": at(2026, 9, 30), "accepted": None}
+    deadlines = order_deadlines(kind="complaint", urgency="normal", clocks=clocks, calendar=CAL)
+    assert deadlines == {
+        "sign_for": end_of(2026, 10, 8),
+        # 29 Sep + 7: 30 Sep, 8, 9, 10, 12, 13, 14 October.
+        "decision": end_of(2026, 10, 14),
+    }
+
+
+def test_the_resolution_clock_starts_at_acceptance_and_extensions_move_it():
+    clocks = {"received": at(2026, 3, 2), "dispatched": at(2026, 3, 2), "accepted": at(2026, 3, 2)}
+    plain = order_deadlines(kind="complaint", urgency="normal", clocks=clocks, calendar=CAL)
+    extended = order_deadlines(
+        kind="complaint",
+        urgency="normal",
+        clocks=clocks,
+        calendar=CAL,
+        extensions={"resolution": 15},
+    )
+    # 45 working days after Mon 2 March 2026: Qingming (4-6 Apr) and Labour Day (1-5 May,
+    # with Sat 9 May worked) fall inside; counted by hand: Fri 8 May.
+    assert plain["resolution"] == end_of(2026, 5, 8)
+    assert extended["resolution"] > plain["resolution"]
+    assert (
+        working_days_between(plain["resolution"].date(), extended["resolution"].date(), CAL) == 15
+    )
+
+
+def test_urgent_orders_are_signed_for_in_calendar_minutes():
+    dispatched = at(2026, 10, 3, 22, 50)  # a holiday, late evening
+    safety = order_deadlines(
+        kind="complaint", urgency="safety", clocks={"dispatched": dispatched}, calendar=CAL
+    )
+    utilities = order_deadlines(
+        kind="report", urgency="utilities", clocks={"dispatched": dispatched}, calendar=CAL
+    )
+    assert safety["sign_for"] == dispatched + timedelta(minutes=15)
+    assert utilities["sign_for"] == dispatched + timedelta(minutes=30)
+
+
+def test_reports_and_inquiries_have_their_own_deadlines():
+    clocks = {"received": at(2026, 3, 2), "dispatched": at(2026, 3, 2)}
+    report = order_deadlines(kind="report", urgency="normal", clocks=clocks, calendar=CAL)
+    inquiry = order_deadlines(kind="inquiry", urgency="normal", clocks=clocks, calendar=CAL)
+    assert set(report) == {"sign_for", "decision"}
+    assert report["decision"] == end_of(2026, 3, 23)
+    assert set(inquiry) == {"sign_for", "answer"}
+    assert inquiry["answer"] == end_of(2026, 3, 9)
+
+
+def test_policy_rows_are_data_and_the_most_specific_one_wins():
+    rules = (
+        DeadlineRule("answer", "*", "*", 5, DayUnit.WORKING_DAYS, "received"),
+        DeadlineRule("answer", "inquiry", "*", 2, DayUnit.WORKING_DAYS, "received"),
+    )
+    clocks = {"received": at(2026, 3, 2)}
+    inquiry = order_deadlines(
+        kind="inquiry", urgency="normal", clocks=clocks, calendar=CAL, rules=rules
+    )
+    report = order_deadlines(
+        kind="report", urgency="normal", clocks=clocks, calendar=CAL, rules=rules
+    )
+    assert inquiry["answer"] == end_of(2026, 3, 4)
+    assert report["answer"] == end_of(2026, 3, 9)
+
+
+def test_paused_working_days_push_the_deadline_back():
+    clocks = {"received": at(2026, 3, 2)}
+    paused = order_deadlines(
+        kind="inquiry",
+        urgency="normal",
+        clocks=clocks,
+        calendar=CAL,
+        paused_working_days={"answer": 3},
+    )
+    assert paused["answer"] == end_of(2026, 3, 12)
+
+
+def test_time_left_is_negative_once_overdue():
+    deadline = end_of(2026, 3, 9)
+    assert time_left(deadline, at(2026, 3, 9, 12)) > timedelta(0)
+    assert time_left(deadline, at(2026, 3, 10, 9)) < timedelta(0)
+
+
+def test_the_calendar_reads_the_office_table(db):
+    CalendarDay.objects.create(date=date(2027, 2, 8), is_workday=False, name="春节")
+    calendar = workday_calendar()
+    assert calendar.is_workday(date(2027, 2, 8)) is False
+    assert calendar.is_known_year(2027)
+
+
+def test_the_office_is_warned_in_november_about_next_year(db, client, office_staff, mr_staff):
+    assert years_missing_holidays(date(2100, 11, 20)) == [2100, 2101]
+    assert years_missing_holidays(date(2026, 6, 1)) == []
+    with time_machine.travel(datetime(2026, 11, 29, 9, tzinfo=BEIJING), tick=False):
+        client.force_login(office_staff)
+        office_page = client.get("/").content.decode()
+        client.force_login(mr_staff)
+        unit_page = client.get("/").content.decode()
+    assert 'id="holiday-warning"' in office_page
+    assert "2027" in office_page
+    assert 'id="holiday-warning"' not in unit_page
