@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .deadlines import WorkdayCalendar
-from .models import CalendarDay
+from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar
+from .models import CalendarDay, DeadlinePolicy
 
 
 def workday_calendar() -> WorkdayCalendar:
@@ -18,3 +18,18 @@ def years_missing_holidays(today: date, calendar: WorkdayCalendar | None = None)
     calendar = calendar or workday_calendar()
     years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
     return calendar.unknown_years(years)
+
+
+def deadline_rules() -> tuple[DeadlineRule, ...]:
+    """The office's deadline policy as the pure rules `deadlines.order_deadlines` takes."""
+    return tuple(
+        DeadlineRule(
+            name=p.name,
+            kind=p.kind,
+            urgency=p.urgency,
+            amount=p.amount,
+            unit=DayUnit(p.unit),
+            starts_at=p.starts_at,
+        )
+        for p in DeadlinePolicy.objects.all()
+    )

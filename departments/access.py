@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     RoleCode.OFFICE_DIRECTOR: (
         "departments.*",
         "complaints.*_calendarday",
+        "complaints.*_deadlinepolicy",
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "departments.*_dutycontact",
         "departments.*_town",
         "complaints.*_calendarday",
+        "complaints.view_deadlinepolicy",
         "axes.view_*",
         "axes.delete_accessattempt",
     ),

@@ -197,3 +197,30 @@ def test_the_office_is_warned_in_november_about_next_year(db, client, office_sta
     assert 'id="holiday-warning"' in office_page
     assert "2027" in office_page
     assert 'id="holiday-warning"' not in unit_page
+
+
+def test_every_database_has_the_default_policy_and_the_office_can_change_it(db):
+    from complaints.models import DeadlinePolicy
+    from complaints.selectors import deadline_rules
+
+    clocks = {"received": at(2026, 3, 2), "dispatched": at(2026, 3, 2)}
+    before = order_deadlines(
+        kind="report", urgency="normal", clocks=clocks, calendar=CAL, rules=deadline_rules()
+    )
+    assert before["decision"] == end_of(2026, 3, 23)
+    DeadlinePolicy.objects.filter(name="decision", kind="report").update(amount=10)
+    after = order_deadlines(
+        kind="report", urgency="normal", clocks=clocks, calendar=CAL, rules=deadline_rules()
+    )
+    assert after["decision"] == end_of(2026, 3, 16)
+
+
+def test_the_office_director_edits_deadline_policies_and_office_staff_only_read_them(
+    client, office_director, office_staff
+):
+    client.force_login(office_director)
+    assert client.get("/admin/complaints/deadlinepolicy/").status_code == 200
+    assert client.get("/admin/complaints/deadlinepolicy/add/").status_code == 200
+    client.force_login(office_staff)
+    assert client.get("/admin/complaints/deadlinepolicy/").status_code == 200
+    assert client.get("/admin/complaints/deadlinepolicy/add/").status_code == 403
