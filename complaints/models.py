@@ -80,3 +80,44 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_name_display()} {self.kind}/{self.urgency}: {self.amount} {self.unit}"
+
+
+class RoutingRule(models.Model):
+    """One responsibility rule of the office's table: which words or hotline categories send
+    an order to which unit. Edited in the admin; `routing.route` applies them."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    primary_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("primary unit"),
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+    )
+    co_units = models.ManyToManyField(
+        "departments.Unit",
+        verbose_name=_("co-handling units"),
+        blank=True,
+        related_name="co_routing_rules",
+    )
+    categories = models.TextField(
+        _("hotline categories"), blank=True, help_text=_("One per line, or separated by commas.")
+    )
+    any_of = models.TextField(
+        _("any of these words"), blank=True, help_text=_("At least one must occur.")
+    )
+    all_of = models.TextField(_("all of these words"), blank=True, help_text=_("All must occur."))
+    none_of = models.TextField(
+        _("none of these words"), blank=True, help_text=_("The rule does not apply if any occurs.")
+    )
+    priority = models.IntegerField(_("priority"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "key"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar
-from .models import CalendarDay, DeadlinePolicy
+from .models import CalendarDay, DeadlinePolicy, RoutingRule
+from .routing import Rule
 
 
 def workday_calendar() -> WorkdayCalendar:
@@ -32,4 +34,31 @@ def deadline_rules() -> tuple[DeadlineRule, ...]:
             starts_at=p.starts_at,
         )
         for p in DeadlinePolicy.objects.all()
+    )
+
+
+_WORD_SEPARATORS = re.compile(r"[\n,，、;；]+")
+
+
+def split_words(value: str) -> tuple[str, ...]:
+    """The admin's word lists: one per line or separated by commas or 、."""
+    return tuple(word.strip() for word in _WORD_SEPARATORS.split(value or "") if word.strip())
+
+
+def routing_rules() -> tuple[Rule, ...]:
+    """The office's active rules, in the form `routing.route` takes; two queries."""
+    rules = RoutingRule.objects.filter(is_active=True).select_related("primary_unit")
+    return tuple(
+        Rule(
+            key=row.key,
+            name=row.name,
+            primary_unit=row.primary_unit.code,
+            co_units=tuple(unit.code for unit in row.co_units.all()),
+            categories=split_words(row.categories),
+            any_of=split_words(row.any_of),
+            all_of=split_words(row.all_of),
+            none_of=split_words(row.none_of),
+            priority=row.priority,
+        )
+        for row in rules.prefetch_related("co_units")
     )

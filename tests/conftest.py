@@ -92,11 +92,15 @@ def persona_client(request, client, db):
 
 # In CI nothing may be skipped: a skip there means a service or tool is missing.
 _skipped: list[str] = []
+# Figures a test wants in the run's output (routing accuracy, ...): record_property("summary").
+_summaries: list[str] = []
 
 
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)
+    if report.when == "call":
+        _summaries.extend(value for name, value in report.user_properties if name == "summary")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -105,6 +109,9 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter):
+    for summary in _summaries:
+        terminalreporter.write_sep("-", "figures")
+        terminalreporter.write_line(summary)
     if os.environ.get("CI") and _skipped:
         terminalreporter.write_line(
             f"FAILED: {len(_skipped)} test(s) skipped in CI, where nothing may be skipped:",
