@@ -120,3 +120,16 @@ def test_the_rules_in_the_database_are_the_defaults_until_the_office_edits_them(
     assert run(text)[0]["primary_unit"] == "housing"
     RoutingRule.objects.filter(primary_unit__code="housing").update(is_active=False)
     assert run(text)[0]["primary_unit"] != "housing"
+
+
+def test_office_staff_edit_routing_rules_in_the_admin_and_unit_staff_cannot(
+    client, office_staff, mr_head
+):
+    from complaints.models import RoutingRule
+
+    rule = RoutingRule.objects.get(key=RoutingRule.objects.values_list("key", flat=True)[0])
+    client.force_login(office_staff)
+    assert client.get("/admin/complaints/routingrule/").status_code == 200
+    assert client.get(f"/admin/complaints/routingrule/{rule.id}/change/").status_code == 200
+    client.force_login(mr_head)
+    assert client.get("/admin/complaints/routingrule/", follow=True).status_code == 403
