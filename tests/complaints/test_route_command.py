@@ -127,7 +127,7 @@ def test_office_staff_edit_routing_rules_in_the_admin_and_unit_staff_cannot(
 ):
     from complaints.models import RoutingRule
 
-    rule = RoutingRule.objects.get(key=RoutingRule.objects.values_list("key", flat=True)[0])
+    rule = RoutingRule.objects.first()
     client.force_login(office_staff)
     assert client.get("/admin/complaints/routingrule/").status_code == 200
     assert client.get(f"/admin/complaints/routingrule/{rule.id}/change/").status_code == 200
