@@ -64,20 +64,6 @@ def housing_head(db):
     return UserFactory(username="housing_head1", unit=unit("housing"), roles=[RoleCode.UNIT_HEAD])
 
 
-PERSONAS = (
-    "anonymous",
-    "mr_staff",
-    "mr_liaison",
-    "mr_head",
-    "housing_staff",
-    "housing_head",
-    "office_staff",
-    "office_director",
-    "leader",
-    "sysadmin",
-)
-
-
 @pytest.fixture
 def persona_client(request, client, db):
     """A test client logged in as the persona named by the test's `persona` parameter."""
