@@ -42,8 +42,8 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
     """Shown instead of the login form while a username is locked; says when it unlocks."""
     cool_off = get_cool_off(request) or timedelta(0)
     unlock_at = timezone.localtime(timezone.now() + cool_off)
-    form = AuthenticationForm(request, data=request.POST or None)
-    form.errors.clear()
+    # Unbound on purpose: validating the form would authenticate again and count a failure.
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
     message = _(
         "Too many failed sign-in attempts. Sign-in for this account is locked until %(time)s; "
         "try again then, or ask the coordination office to unlock it."

@@ -136,3 +136,15 @@ def test_exactly_one_menu_entry_is_marked_as_the_current_page(client, mr_staff, 
     client.force_login(mr_staff)
     menu = client.get(path).context["portal_menu"]
     assert [item["url"] for item in menu if item["active"]] == [active]
+
+
+def test_an_attempt_while_locked_counts_as_one_failure_not_two(client, mr_staff):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, mr_staff.username, "wrong")
+    before = AccessAttempt.objects.get().failures_since_start
+    locked = _login(client, mr_staff.username, "wrong")
+    assert locked.status_code == 429
+    assert mr_staff.username in locked.content.decode()
+    assert AccessAttempt.objects.get().failures_since_start == before + 1
