@@ -166,12 +166,17 @@ def unit_for_duty_contact_edit(user: User | AnonymousUser, code: str) -> Unit:
     return unit
 
 
-def duty_contact_for_edit(user: User | AnonymousUser, contact_id: int) -> DutyContact:
-    """A duty contact the user may change; 404 otherwise (missing, other unit, or no role)."""
-    contact = get_or_404(
-        scope_by_unit(user, DutyContact.objects.select_related("unit"), "unit"),
-        id=contact_id,
-    )
+def duty_contact_for_edit(
+    user: User | AnonymousUser, contact_id: int, *, lock: bool = False
+) -> DutyContact:
+    """A duty contact the user may change; 404 otherwise (missing, other unit, or no role).
+
+    With lock=True the row stays locked until the caller's transaction ends.
+    """
+    contacts = scope_by_unit(user, DutyContact.objects.select_related("unit"), "unit")
+    if lock:
+        contacts = contacts.select_for_update(of=("self",))
+    contact = get_or_404(contacts, id=contact_id)
     if not can_edit_duty_contacts(user, contact.unit):
         raise Http404
     return contact

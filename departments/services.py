@@ -53,8 +53,7 @@ def duty_contact_create(*, unit_code: str, acting_user: User, **fields: Any) -> 
 
 @transaction.atomic
 def duty_contact_update(*, contact_id: int, acting_user: User, **fields: Any) -> DutyContact:
-    contact = access.duty_contact_for_edit(acting_user, contact_id)
-    contact = DutyContact.objects.select_for_update().select_related("unit").get(id=contact.id)
+    contact = access.duty_contact_for_edit(acting_user, contact_id, lock=True)
     before = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)
     changed = [k for k in DUTY_CONTACT_FIELDS if k in fields and fields[k] != before[k]]
     for key in changed:
@@ -79,7 +78,7 @@ def duty_contact_update(*, contact_id: int, acting_user: User, **fields: Any) ->
 
 @transaction.atomic
 def duty_contact_delete(*, contact_id: int, acting_user: User) -> None:
-    contact = access.duty_contact_for_edit(acting_user, contact_id)
+    contact = access.duty_contact_for_edit(acting_user, contact_id, lock=True)
     snapshot = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)
     audit_record(
         actor=acting_user,
