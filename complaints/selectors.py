@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar
@@ -10,16 +11,18 @@ from .models import CalendarDay, DeadlinePolicy, RoutingRule
 from .routing import Rule
 
 
-def workday_calendar() -> WorkdayCalendar:
-    """The calendar with the office's table loaded; one query, a few hundred rows at most."""
-    return WorkdayCalendar(overrides=dict(CalendarDay.objects.values_list("date", "is_workday")))
+def workday_calendar(years: Iterable[int] | None = None) -> WorkdayCalendar:
+    """The calendar with the office's table loaded (only `years` when given); one query."""
+    days = CalendarDay.objects.all()
+    if years is not None:
+        days = days.filter(date__year__in=list(years))
+    return WorkdayCalendar(overrides=dict(days.values_list("date", "is_workday")))
 
 
-def years_missing_holidays(today: date, calendar: WorkdayCalendar | None = None) -> list[int]:
+def years_missing_holidays(today: date) -> list[int]:
     """This year, and from November next year too, when nobody knows their holidays yet."""
-    calendar = calendar or workday_calendar()
     years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
-    return calendar.unknown_years(years)
+    return workday_calendar(years).unknown_years(years)
 
 
 def deadline_rules() -> tuple[DeadlineRule, ...]:
