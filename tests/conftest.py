@@ -11,57 +11,55 @@ from .factories import UserFactory, unit
 PASSWORD = "correct horse battery"
 
 
+def _person(username: str, unit_code: str | None, role: str):
+    return UserFactory(username=username, unit=unit(unit_code) if unit_code else None, roles=[role])
+
+
 @pytest.fixture
 def office_staff(db):
-    return UserFactory(username="office1", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    return _person("office1", "office", RoleCode.OFFICE_STAFF)
 
 
 @pytest.fixture
 def office_director(db):
-    return UserFactory(username="director1", unit=unit("office"), roles=[RoleCode.OFFICE_DIRECTOR])
+    return _person("director1", "office", RoleCode.OFFICE_DIRECTOR)
 
 
 @pytest.fixture
 def leader(db):
-    return UserFactory(username="leader1", unit=unit("office"), roles=[RoleCode.GROUP_LEADER])
+    return _person("leader1", "office", RoleCode.GROUP_LEADER)
 
 
 @pytest.fixture
 def sysadmin(db):
-    return UserFactory(username="sysadmin1", unit=None, roles=[RoleCode.SYSTEM_ADMIN])
+    return _person("sysadmin1", None, RoleCode.SYSTEM_ADMIN)
 
 
 @pytest.fixture
 def mr_staff(db):
     """Market Regulation Bureau staff: the usual unit user."""
-    return UserFactory(
-        username="mr_staff1", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF]
-    )
+    return _person("mr_staff1", "market-regulation", RoleCode.UNIT_STAFF)
 
 
 @pytest.fixture
 def mr_liaison(db):
-    return UserFactory(
-        username="mr_liaison1", unit=unit("market-regulation"), roles=[RoleCode.UNIT_LIAISON]
-    )
+    return _person("mr_liaison1", "market-regulation", RoleCode.UNIT_LIAISON)
 
 
 @pytest.fixture
 def mr_head(db):
-    return UserFactory(
-        username="mr_head1", unit=unit("market-regulation"), roles=[RoleCode.UNIT_HEAD]
-    )
+    return _person("mr_head1", "market-regulation", RoleCode.UNIT_HEAD)
 
 
 @pytest.fixture
 def housing_staff(db):
     """A second unit's staff, to prove one unit cannot see another's records."""
-    return UserFactory(username="housing1", unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
+    return _person("housing1", "housing", RoleCode.UNIT_STAFF)
 
 
 @pytest.fixture
 def housing_head(db):
-    return UserFactory(username="housing_head1", unit=unit("housing"), roles=[RoleCode.UNIT_HEAD])
+    return _person("housing_head1", "housing", RoleCode.UNIT_HEAD)
 
 
 @pytest.fixture
