@@ -1,6 +1,19 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import (
+    OPEN_STATUSES,
+    Action,
+    Channel,
+    DuplicateStatus,
+    ExtensionStatus,
+    Kind,
+    Satisfaction,
+    Status,
+    UnitRelation,
+    Urgency,
+)
+
 
 class CalendarDay(models.Model):
     """The office's own entry for one day: a holiday or a make-up working day (调休).
@@ -121,3 +134,350 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrderNumberCounter(models.Model):
+    """The last number given out per year; locked while an order is numbered (gap-free)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order number counter")
+        verbose_name_plural = _("order number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class WorkOrder(models.Model):
+    """A citizen's complaint, report or inquiry and everything the portal knows about it.
+
+    Status, deadlines and counters change only through `workflow`, under a row lock; the
+    `version` lets a form posted from a stale page be refused instead of overwriting.
+    The next open deadline is stored (`next_due_at`) so "overdue" is an indexed query.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    external_ref = models.CharField(
+        _("channel reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("The number the hotline or platform gave this case."),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    category = models.CharField(_("hotline category"), max_length=100, blank=True)
+
+    business_name = models.CharField(_("business"), max_length=200, blank=True)
+    business_address = models.CharField(_("business address"), max_length=200, blank=True)
+    business_credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True
+    )
+    town = models.ForeignKey(
+        "departments.Town",
+        verbose_name=_("town or street"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+    )
+    amount = models.DecimalField(
+        _("amount involved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    citizen_name = models.CharField(_("citizen's name"), max_length=60, blank=True)
+    citizen_phone = models.CharField(_("citizen's phone"), max_length=20, blank=True)
+    citizen_id_number = models.CharField(_("citizen's ID number"), max_length=18, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    primary_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("primary unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_work_orders",
+    )
+    units = models.ManyToManyField(
+        "departments.Unit",
+        through="WorkOrderUnit",
+        related_name="work_orders",
+        verbose_name=_("units involved"),
+    )
+    routing = models.JSONField(_("routing decision"), default=dict, blank=True)
+
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    due_sign_for = models.DateTimeField(_("sign for by"), null=True, blank=True)
+    due_decision = models.DateTimeField(_("decide by"), null=True, blank=True)
+    due_resolution = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    due_answer = models.DateTimeField(_("answer by"), null=True, blank=True)
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    next_due_name = models.CharField(_("next deadline is"), max_length=20, blank=True)
+
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    pause_reason = models.CharField(_("reason for the pause"), max_length=300, blank=True)
+    paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
+
+    result = models.TextField(_("result"), blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
+    excluded_from_stats = models.BooleanField(
+        _("excluded from satisfaction statistics"), default=False
+    )
+    exclusion_reason = models.CharField(_("reason for exclusion"), max_length=300, blank=True)
+
+    dispatch_count = models.PositiveIntegerField(_("times dispatched"), default=0)
+    return_count = models.PositiveIntegerField(_("times returned"), default=0)
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    supervision_count = models.PositiveIntegerField(_("times supervised"), default=0)
+    forced_assignment = models.BooleanField(_("assignment forced by the office"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_orders",
+    )
+
+    created_by = models.ForeignKey(
+        "departments.User",
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        indexes = [
+            models.Index(fields=["primary_unit", "status", "next_due_at"], name="wo_unit_status"),
+            models.Index(fields=["primary_unit", "-received_at"], name="wo_unit_received"),
+            models.Index(fields=["status", "-received_at"], name="wo_status_received"),
+            models.Index(fields=["-received_at", "-id"], name="wo_received"),
+            models.Index(fields=["next_due_at"], name="wo_next_due"),
+            models.Index(fields=["citizen_phone"], name="wo_citizen_phone"),
+            models.Index(fields=["business_name"], name="wo_business"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def co_unit_links(self):
+        return [link for link in self.unit_links.all() if link.relation == UnitRelation.CO]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def deadline_items(self) -> list[tuple[str, object]]:
+        """Every deadline this order has, by name, in the order they fall."""
+        items = [
+            (name, getattr(self, f"due_{name}"))
+            for name in DEADLINE_NAMES
+            if getattr(self, f"due_{name}") is not None
+        ]
+        return sorted(items, key=lambda item: item[1])
+
+
+DEADLINE_NAMES = ("sign_for", "decision", "resolution", "answer")
+
+
+class WorkOrderUnit(models.Model):
+    """A unit's part in an order: primary, co-handling, or formerly handling (after a return
+    or a re-dispatch it keeps read access, so it can see where the order went)."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, related_name="work_order_links"
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=UnitRelation.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit of an order")
+        verbose_name_plural = _("units of orders")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "unit"], name="one_link_per_order_unit")
+        ]
+        indexes = [models.Index(fields=["unit", "relation", "order"], name="wou_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.unit_id} {self.relation}"
+
+
+class WorkOrderEvent(models.Model):
+    """One immutable line of an order's history, written in the transaction that made it."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        "departments.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("acting unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        indexes = [models.Index(fields=["order", "created_at"], name="woe_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"
+
+
+class ExtensionRequest(models.Model):
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    deadline = models.CharField(_("deadline"), max_length=20, choices=DeadlinePolicy.Name.choices)
+    working_days = models.PositiveIntegerField(_("extra working days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+    )
+    requested_by = models.ForeignKey("departments.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="pending"),
+                name="one_pending_extension_per_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} +{self.working_days} {self.status}"
+
+
+class CoHandlingOpinion(models.Model):
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="opinions")
+    unit = models.ForeignKey("departments.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("departments.User", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("opinion"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("co-handling opinion")
+        verbose_name_plural = _("co-handling opinions")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.unit_id}"
+
+
+class PossibleDuplicate(models.Model):
+    """A pair of orders that look alike; the office links, merges or dismisses it."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="duplicates")
+    other = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("why"), max_length=20)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DuplicateStatus.choices,
+        default=DuplicateStatus.SUSPECTED,
+    )
+    decided_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "other"], name="one_duplicate_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} ~ {self.other_id} {self.status}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.order.received_at:%Y/%m}/{instance.order.number}/{filename}"
+
+
+class Attachment(models.Model):
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -10,8 +10,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+
+from complaints.models import WorkOrder, WorkOrderUnit
 
 from .choices import RoleCode
 from .models import DutyContact, Unit, User
@@ -30,6 +32,11 @@ ALL_UNITS_ROLES = frozenset(
     }
 )
 UNIT_MANAGER_ROLES = frozenset({RoleCode.UNIT_HEAD, RoleCode.UNIT_LIAISON})
+UNIT_HANDLER_ROLES = frozenset({RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD})
+OFFICE_HANDLER_ROLES = frozenset({RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR})
+SUPERVISOR_ROLES = frozenset(
+    {RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR, RoleCode.GROUP_LEADER}
+)
 ADMIN_SITE_ROLES = frozenset(
     {RoleCode.SYSTEM_ADMIN, RoleCode.OFFICE_DIRECTOR, RoleCode.OFFICE_STAFF}
 )
@@ -43,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.*_calendarday",
         "complaints.*_deadlinepolicy",
         "complaints.*_routingrule",
+        "complaints.view_workorder",
+        "complaints.view_workorderevent",
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
@@ -180,6 +189,65 @@ def duty_contact_for_edit(
     if not can_edit_duty_contacts(user, contact.unit):
         raise Http404
     return contact
+
+
+def is_office_handler(user: User | AnonymousUser) -> bool:
+    """Office staff and director: they triage, dispatch, approve, close and call back."""
+    return has_role(user, *OFFICE_HANDLER_ROLES)
+
+
+def workorders_visible_to(user: User | AnonymousUser) -> QuerySet[WorkOrder]:
+    """The office, the leader and administrators see every order; a unit sees the orders it
+    handles, co-handles or once handled (so it can follow an order it returned)."""
+    orders = WorkOrder.objects.all()
+    if sees_all_units(user):
+        return orders
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return orders.none()
+    links = WorkOrderUnit.objects.filter(order=OuterRef("pk"), unit_id=unit_id)
+    return orders.filter(Exists(links))
+
+
+def workorder_or_404(
+    user: User | AnonymousUser,
+    *,
+    number: str | None = None,
+    order_id: int | None = None,
+    lock: bool = False,
+) -> WorkOrder:
+    """An order the user may see, by number or id; 404 when missing or not theirs.
+
+    With lock=True the row stays locked until the caller's transaction ends.
+    """
+    orders = workorders_visible_to(user).select_related("primary_unit", "town")
+    if lock:
+        orders = orders.select_for_update(of=("self",))
+    lookup = {"number": number} if number is not None else {"id": order_id}
+    return get_or_404(orders, **lookup)
+
+
+def handles_order(user: User | AnonymousUser, order: WorkOrder) -> bool:
+    """A person of the order's primary unit, with a unit role."""
+    return (
+        order.primary_unit_id is not None
+        and getattr(user, "unit_id", None) == order.primary_unit_id
+        and has_role(user, *UNIT_HANDLER_ROLES)
+    )
+
+
+def co_handles_order(user: User | AnonymousUser, order: WorkOrder) -> bool:
+    unit_id = getattr(user, "unit_id", None)
+    return (
+        unit_id is not None
+        and has_role(user, *UNIT_HANDLER_ROLES)
+        and any(link.unit_id == unit_id for link in order.co_unit_links)
+    )
+
+
+def may_see_citizen_details(user: User | AnonymousUser, order: WorkOrder) -> bool:
+    """Unmasked phone and ID number: the office, and the primary unit on the detail page."""
+    return is_office_handler(user) or handles_order(user, order)
 
 
 class RolePermissionBackend:

@@ -1,0 +1,116 @@
+"""What an attachment may be: a known document, image, audio or video type, whose bytes
+really are of that type, and not larger than the configured limit.
+
+The extension alone is not trusted: an ``.exe`` renamed ``.jpg`` still starts with ``MZ``,
+so the first bytes are read (the ``filetype`` package knows the signatures) and must agree
+with the extension.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# extension -> the extensions the sniffed bytes may report (Office files are zip or OLE)
+ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
+    "jpg": ("jpg",),
+    "jpeg": ("jpg",),
+    "png": ("png",),
+    "gif": ("gif",),
+    "bmp": ("bmp",),
+    "webp": ("webp",),
+    "heic": ("heic",),
+    "pdf": ("pdf",),
+    "docx": ("docx", "zip"),
+    "xlsx": ("xlsx", "zip"),
+    "pptx": ("pptx", "zip"),
+    "doc": ("doc", "xls", "ppt", "msi"),
+    "xls": ("doc", "xls", "ppt", "msi"),
+    "mp3": ("mp3",),
+    "wav": ("wav",),
+    "amr": ("amr",),
+    "m4a": ("m4a", "mp4"),
+    "mp4": ("mp4", "m4v", "mov"),
+    "mov": ("mov", "mp4"),
+    "zip": ("zip",),
+    "txt": (),
+}
+TEXT_TYPES = {"txt"}
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "pdf": "application/pdf",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def max_bytes() -> int:
+    return settings.ATTACHMENT_MAX_BYTES
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            # A multi-byte character may be cut at the end of the sample.
+            try:
+                head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return True
+    return False
+
+
+def validate_upload(upload: UploadedFile) -> str:
+    """Raise ValidationError with a message for the user; return the content type to store."""
+    name = upload.name or ""
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if upload.size is not None and upload.size > max_bytes():
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; attachments may be at most %(max)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(max_bytes()),
+            }
+        )
+    if extension not in ALLOWED_TYPES:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not an accepted kind of file. Accepted: images, PDF, Word, "
+                "Excel, audio, video, text and zip files."
+            )
+            % {"name": name}
+        )
+    if not upload.size:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if extension in TEXT_TYPES:
+        if not _looks_like_text(head):
+            raise ValidationError(
+                _("“%(name)s” is not a text file, whatever its name says.") % {"name": name}
+            )
+        return CONTENT_TYPES["txt"]
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in ALLOWED_TYPES[extension]:
+        raise ValidationError(
+            _(
+                "The content of “%(name)s” is not a %(ext)s file, whatever its name says. "
+                "Files that hide their real type are refused."
+            )
+            % {"name": name, "ext": extension.upper()}
+        )
+    return kind.mime

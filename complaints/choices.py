@@ -1,0 +1,89 @@
+"""Codes stored in the database and exposed by the 12345 API; labels are translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    TRIAGE = "triage", _("Triage")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    INQUIRY = "inquiry", _("Inquiry")
+
+
+class Channel(models.TextChoices):
+    HOTLINE_12345 = "12345", _("12345 hotline")
+    PLATFORM_12315 = "12315", _("12315 platform")
+    PHONE = "phone", _("Phone")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter")
+    WEB = "web", _("Web")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Ordinary")
+    SAFETY = "safety", _("Life or property safety")
+    UTILITIES = "utilities", _("Water, power, gas or heating")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class UnitRelation(models.TextChoices):
+    PRIMARY = "primary", _("Primary unit")
+    CO = "co", _("Co-handling unit")
+    FORMER = "former", _("Formerly handled")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class DuplicateStatus(models.TextChoices):
+    SUSPECTED = "suspected", _("Possible duplicate")
+    LINKED = "linked", _("Linked")
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Not a duplicate")
+
+
+class Action(models.TextChoices):
+    """What an event on an order records; the timeline and the API show these."""
+
+    CREATE = "create", _("Received")
+    DISPATCH = "dispatch", _("Dispatched")
+    REDISPATCH = "redispatch", _("Re-dispatched")
+    SIGN = "sign", _("Signed for")
+    ACCEPT = "accept", _("Accepted for handling")
+    RETURN = "return", _("Returned to the office")
+    REQUEST_EXTENSION = "request_extension", _("Extension requested")
+    APPROVE_EXTENSION = "approve_extension", _("Extension approved")
+    REFUSE_EXTENSION = "refuse_extension", _("Extension refused")
+    PAUSE = "pause", _("Clock paused")
+    RESUME = "resume", _("Clock resumed")
+    OPINION = "opinion", _("Co-handling opinion")
+    SUPERVISE = "supervise", _("Supervised")
+    RESOLVE = "resolve", _("Resolved")
+    CLOSE = "close", _("Closed")
+    SATISFACTION = "satisfaction", _("Satisfaction call-back")
+    REOPEN = "reopen", _("Reopened")
+    EXCLUDE = "exclude", _("Excluded from satisfaction statistics")
+    LINK_DUPLICATE = "link_duplicate", _("Linked as duplicate")
+    MERGE = "merge", _("Merged")
+    DISMISS_DUPLICATE = "dismiss_duplicate", _("Not a duplicate")
+    ATTACH = "attach", _("Attachment added")

@@ -1,0 +1,381 @@
+"""Writes on work orders that are not transitions: intake, numbering, attachments, and the
+audit of unmasked personal data. Transitions live in `workflow`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments import access
+from departments.models import Town, Unit, User
+from departments.services import audit_record
+
+from . import workflow
+from .attachments import validate_upload
+from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
+from .models import Attachment, OrderNumberCounter, PossibleDuplicate, WorkOrder, WorkOrderUnit
+from .routing import RoutingDecision, route
+from .selectors import routing_rules
+
+DUPLICATE_WINDOW = timedelta(days=30)
+SIMILAR_TEXT_RATIO = 0.5
+MAX_DUPLICATES = 5
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
+ID_NUMBER_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: enough to recognise a caller, not enough to call them."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_id_number(number: str) -> str:
+    number = number.strip()
+    if len(number) < 8:
+        return "*" * len(number)
+    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+
+
+def record_unmasked_view(*, user: User, orders: Iterable[WorkOrder], where: str) -> None:
+    """Every time a person is shown a citizen's unmasked phone or ID number, say so."""
+    orders = [o for o in orders if o.citizen_phone or o.citizen_id_number]
+    if not orders:
+        return
+    first = orders[0]
+    audit_record(
+        actor=user,
+        action="workorder.view_personal_data",
+        obj=first,
+        unit=getattr(user, "unit", None),
+        summary=f"{where}: {', '.join(o.number for o in orders[:20])}"
+        + (f" (+{len(orders) - 20})" if len(orders) > 20 else ""),
+        data={"where": where, "orders": [o.number for o in orders]},
+    )
+
+
+def next_number(year: int) -> str:
+    """WQ-2026-000123. The counter row stays locked until the intake commits, so two
+    intakes never get the same number and a rolled-back intake gives its number back."""
+    updated = OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(year=year, last=1)
+        except IntegrityError:
+            OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = OrderNumberCounter.objects.get(year=year).last
+    return f"WQ-{year}-{last:06d}"
+
+
+def _clean_text(value: object, limit: int) -> str:
+    return str(value or "").strip()[:limit]
+
+
+def _validate(fields: dict, errors: dict[str, str]) -> None:
+    if not fields["content"]:
+        errors["content"] = _("Please enter what the citizen says; the text may not be empty.")
+    if fields["kind"] not in Kind.values:
+        errors["kind"] = _("Choose complaint, report or inquiry.")
+    if fields["channel"] not in Channel.values:
+        errors["channel"] = _("Choose the channel the case came through.")
+    if fields["urgency"] not in Urgency.values:
+        errors["urgency"] = _("Choose an urgency.")
+    phone = fields["citizen_phone"]
+    if phone and not PHONE_RE.match(phone):
+        errors["citizen_phone"] = _("This does not look like a phone number.")
+    id_number = fields["citizen_id_number"]
+    if id_number and not ID_NUMBER_RE.match(id_number):
+        errors["citizen_id_number"] = _("An ID number has 15 or 18 characters.")
+    code = fields["business_credit_code"]
+    if code and not CREDIT_CODE_RE.match(code.upper()):
+        errors["business_credit_code"] = _(
+            "A unified social credit code has 18 letters and digits."
+        )
+    if fields["anonymous"] and fields["kind"] != Kind.REPORT:
+        errors["anonymous"] = _("Only reports (举报) may be anonymous.")
+    if (
+        not fields["anonymous"]
+        and fields["kind"] == Kind.COMPLAINT
+        and not (fields["citizen_name"] or phone)
+    ):
+        errors["citizen_phone"] = _(
+            "A complaint needs the citizen's name or phone; only reports may be anonymous."
+        )
+
+
+def _amount(value: object, errors: dict[str, str]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        errors["amount"] = _("Enter the amount as a number of yuan, e.g. 1280.50.")
+        return None
+    if amount < 0 or amount >= Decimal("1e12"):
+        errors["amount"] = _("The amount must be between 0 and 999,999,999,999.99 yuan.")
+        return None
+    return amount
+
+
+def _received_at(value: datetime | None, errors: dict[str, str]) -> datetime:
+    now = timezone.now()
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + timedelta(minutes=5):
+        errors["received_at"] = _("The time received cannot be in the future.")
+    return value
+
+
+@transaction.atomic
+def workorder_intake(
+    *,
+    acting_user: User | None,
+    kind: str,
+    channel: str,
+    content: str,
+    title: str = "",
+    category: str = "",
+    external_ref: str = "",
+    received_at: datetime | None = None,
+    urgency: str = Urgency.NORMAL,
+    business_name: str = "",
+    business_address: str = "",
+    business_credit_code: str = "",
+    town_code: str = "",
+    amount: object = None,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    citizen_id_number: str = "",
+    anonymous: bool = False,
+    unit_code: str = "",
+    co_unit_codes: Iterable[str] = (),
+    send_to_triage: bool = False,
+    attachments: Iterable[UploadedFile] = (),
+) -> WorkOrder:
+    """Register a new order and send it where the rules say, or where the office decides.
+
+    Nothing is written unless every field is valid: errors come back together as a
+    ValidationError keyed by field, in the user's language.
+    """
+    if acting_user is not None and not access.is_office_handler(acting_user):
+        raise PermissionDenied(_("Only the coordination office registers orders."))
+    fields = {
+        "kind": _clean_text(kind, 12),
+        "channel": _clean_text(channel, 12),
+        "content": _clean_text(content, 20000),
+        "title": _clean_text(title, 200),
+        "category": _clean_text(category, 100),
+        "external_ref": _clean_text(external_ref, 60),
+        "urgency": _clean_text(urgency, 12) or Urgency.NORMAL,
+        "business_name": _clean_text(business_name, 200),
+        "business_address": _clean_text(business_address, 200),
+        "business_credit_code": _clean_text(business_credit_code, 18).upper(),
+        "citizen_name": _clean_text(citizen_name, 60),
+        "citizen_phone": _clean_text(citizen_phone, 20),
+        "citizen_id_number": _clean_text(citizen_id_number, 18).upper(),
+        "anonymous": bool(anonymous),
+    }
+    errors: dict[str, str] = {}
+    _validate(fields, errors)
+    fields["amount"] = _amount(amount, errors)
+    fields["received_at"] = _received_at(received_at, errors)
+    town = None
+    if town_code:
+        town = Town.objects.filter(code=town_code).first()
+        if town is None:
+            errors["town"] = _("There is no town or street with the code “%(code)s”.") % {
+                "code": town_code
+            }
+    unit = co_units = None
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code, kind="member", is_active=True).first()
+        if unit is None:
+            errors["unit"] = _("There is no member unit with the code “%(code)s”.") % {
+                "code": unit_code
+            }
+    codes = [c for c in co_unit_codes if c]
+    co_units = list(Unit.objects.filter(code__in=codes, kind="member", is_active=True))
+    if len(co_units) != len(set(codes)):
+        errors["co_units"] = _("One of the co-handling units does not exist.")
+    uploads = list(attachments)
+    content_types = []
+    for upload in uploads:
+        try:
+            content_types.append(validate_upload(upload))
+        except ValidationError as error:
+            errors["attachments"] = " ".join(error.messages)
+            break
+    if errors:
+        raise ValidationError(errors)
+    if fields["anonymous"]:
+        fields["citizen_name"] = fields["citizen_phone"] = fields["citizen_id_number"] = ""
+
+    decision = route(
+        f"{fields['title']}\n{fields['content']}", fields["category"], rules=routing_rules()
+    )
+    if not fields["title"]:
+        fields["title"] = fields["content"].replace("\n", " ")[:40]
+    routing = decision.as_dict()
+    if unit is None and not send_to_triage and decision.primary_unit:
+        unit = Unit.objects.get(code=decision.primary_unit)
+        co_units = list(Unit.objects.filter(code__in=decision.co_units))
+    elif unit is not None:
+        routing["overridden_to"] = unit.code
+    if send_to_triage:
+        unit, co_units = None, []
+        routing["overridden_to"] = None
+
+    order = WorkOrder(
+        number=next_number(timezone.localtime(fields["received_at"]).year),
+        status=Status.TRIAGE,
+        town=town,
+        routing=routing,
+        created_by=acting_user,
+        **fields,
+    )
+    workflow.refresh_deadlines(order)
+    order.save()
+    workflow.record_event(
+        order,
+        Action.CREATE,
+        by=acting_user,
+        to_status=Status.TRIAGE,
+        data={"channel": order.channel, "routing": routing},
+    )
+    if unit is not None:
+        now = timezone.now()
+        _link(order, unit, UnitRelation.PRIMARY)
+        for co in co_units:
+            if co.id != unit.id:
+                _link(order, co, UnitRelation.CO)
+        order.primary_unit = unit
+        order.status = Status.ASSIGNED
+        order.dispatched_at = now
+        order.dispatch_count = 1
+        workflow.refresh_deadlines(order)
+        order.save()
+        workflow.record_event(
+            order,
+            Action.DISPATCH,
+            by=acting_user,
+            from_status=Status.TRIAGE,
+            to_status=Status.ASSIGNED,
+            unit=unit,
+            note=_("Dispatched by the routing rules")
+            if "overridden_to" not in routing
+            else _("Dispatched by the office at intake"),
+            data={"rule": routing.get("rule"), "co_units": [c.code for c in co_units]},
+        )
+    for upload, content_type in zip(uploads, content_types, strict=True):
+        _store_attachment(order, upload, content_type, acting_user)
+    _find_duplicates(order)
+    return order
+
+
+def _link(order: WorkOrder, unit: Unit, relation: str) -> None:
+    WorkOrderUnit.objects.update_or_create(order=order, unit=unit, defaults={"relation": relation})
+
+
+def _store_attachment(
+    order: WorkOrder, upload: UploadedFile, content_type: str, user: User | None
+) -> Attachment:
+    attachment = Attachment(
+        order=order,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    # The stored name is generated; the citizen's file name is kept only as text.
+    suffix = upload.name.rsplit(".", 1)[-1].lower()
+    attachment.file.save(f"{timezone.now():%H%M%S%f}.{suffix}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def workorder_attach(
+    *, order_id: int, acting_user: User, uploads: Iterable[UploadedFile]
+) -> list[Attachment]:
+    """Add files to an order the user handles or the office; checked before anything is kept."""
+    order = access.workorder_or_404(acting_user, order_id=order_id, lock=True)
+    if not (
+        access.is_office_handler(acting_user)
+        or access.handles_order(acting_user, order)
+        or access.co_handles_order(acting_user, order)
+    ):
+        raise workflow.WorkflowError(_("You may not add files to this order."))
+    uploads = list(uploads)
+    if not uploads:
+        raise ValidationError({"attachments": _("Choose at least one file.")})
+    types = []
+    for upload in uploads:
+        try:
+            types.append(validate_upload(upload))
+        except ValidationError as error:
+            raise ValidationError({"attachments": " ".join(error.messages)}) from None
+    stored = [
+        _store_attachment(order, upload, content_type, acting_user)
+        for upload, content_type in zip(uploads, types, strict=True)
+    ]
+    workflow.record_event(
+        order,
+        Action.ATTACH,
+        by=acting_user,
+        data={"files": [a.original_name for a in stored]},
+    )
+    return stored
+
+
+def _similar(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a[:500], b[:500]).ratio() >= SIMILAR_TEXT_RATIO
+
+
+def _find_duplicates(order: WorkOrder) -> list[PossibleDuplicate]:
+    """Earlier orders from the same phone, or about the same business with similar text,
+    within 30 days: shown to the office, never merged without a person deciding."""
+    window = WorkOrder.objects.filter(
+        received_at__gte=order.received_at - DUPLICATE_WINDOW,
+        received_at__lte=order.received_at,
+        merged_into__isnull=True,
+    ).exclude(id=order.id)
+    found: dict[int, str] = {}
+    if order.citizen_phone:
+        for other_id in window.filter(citizen_phone=order.citizen_phone).values_list(
+            "id", flat=True
+        )[:MAX_DUPLICATES]:
+            found[other_id] = "same_phone"
+    if order.business_name:
+        same_business = window.filter(Q(business_name__iexact=order.business_name)).values_list(
+            "id", "content"
+        )[:50]
+        for other_id, content in same_business:
+            if other_id not in found and _similar(order.content, content):
+                found[other_id] = "similar_text"
+    pairs = [
+        PossibleDuplicate(order=order, other_id=other_id, reason=reason)
+        for other_id, reason in list(found.items())[:MAX_DUPLICATES]
+    ]
+    return PossibleDuplicate.objects.bulk_create(pairs)
+
+
+def preview_routing(text: str, category: str = "") -> RoutingDecision:
+    """The decision intake would take, for the live suggestion on the form."""
+    return route(text, category, rules=routing_rules())

@@ -1,0 +1,840 @@
+"""The handling life of a work order: one transition table and one function per action.
+
+Every action loads the order through the access module with a row lock, refuses a stale form
+(the `version` the user saw is not the current one), checks the status and who is acting,
+changes the order, recomputes its deadlines and writes one immutable event, all in one
+transaction. Views and the API call these functions and nothing else writes an order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from departments import access
+from departments.models import Unit, User
+
+from .choices import (
+    OPEN_STATUSES,
+    Action,
+    DuplicateStatus,
+    ExtensionStatus,
+    Kind,
+    Satisfaction,
+    Status,
+    UnitRelation,
+)
+from .deadlines import order_deadlines, working_days_between
+from .models import (
+    DEADLINE_NAMES,
+    CoHandlingOpinion,
+    ExtensionRequest,
+    PossibleDuplicate,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderUnit,
+)
+from .selectors import deadline_rules, workday_calendar
+
+OFFICE = "office"
+PRIMARY = "primary"
+CO = "co"
+SUPERVISOR = "supervisor"
+
+MAX_EXTENSION_DAYS = 45
+RETURNS_BEFORE_FORCE = 2
+"""After this many returns the office may force an assignment the unit cannot return."""
+
+
+class WorkflowError(Exception):
+    """An action that is not allowed now; the message is for the person who tried it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleOrder(WorkflowError):
+    """Someone else changed the order after the user loaded the page."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: the status does not change
+    actor: str
+
+
+def _t(sources: Iterable[str], target: str | None, actor: str) -> Transition:
+    return Transition(frozenset(sources), target, actor)
+
+
+_HANDLING = (Status.ASSIGNED, Status.IN_PROGRESS)
+_DONE = (Status.RESOLVED, Status.CLOSED)
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.DISPATCH: _t([Status.TRIAGE], Status.ASSIGNED, OFFICE),
+    Action.REDISPATCH: _t(_HANDLING, Status.ASSIGNED, OFFICE),
+    Action.SIGN: _t([Status.ASSIGNED], Status.IN_PROGRESS, PRIMARY),
+    Action.ACCEPT: _t([Status.IN_PROGRESS], None, PRIMARY),
+    Action.RETURN: _t(_HANDLING, Status.TRIAGE, PRIMARY),
+    Action.REQUEST_EXTENSION: _t([Status.IN_PROGRESS], None, PRIMARY),
+    Action.APPROVE_EXTENSION: _t(_HANDLING, None, OFFICE),
+    Action.REFUSE_EXTENSION: _t(_HANDLING, None, OFFICE),
+    Action.PAUSE: _t([Status.IN_PROGRESS], None, PRIMARY),
+    Action.RESUME: _t([Status.IN_PROGRESS], None, PRIMARY),
+    Action.OPINION: _t(_HANDLING, None, CO),
+    Action.SUPERVISE: _t([Status.TRIAGE, *_HANDLING], None, SUPERVISOR),
+    Action.RESOLVE: _t([Status.IN_PROGRESS], Status.RESOLVED, PRIMARY),
+    Action.CLOSE: _t([Status.RESOLVED], Status.CLOSED, OFFICE),
+    Action.SATISFACTION: _t(_DONE, None, OFFICE),
+    Action.EXCLUDE: _t([*OPEN_STATUSES, *_DONE], None, OFFICE),
+    Action.LINK_DUPLICATE: _t([*OPEN_STATUSES, *_DONE], None, OFFICE),
+    Action.DISMISS_DUPLICATE: _t([*OPEN_STATUSES, *_DONE], None, OFFICE),
+    Action.MERGE: _t(OPEN_STATUSES, Status.CLOSED, OFFICE),
+}
+
+_ACTION_VERBS = {
+    Action.DISPATCH: gettext_lazy("dispatched"),
+    Action.REDISPATCH: gettext_lazy("re-dispatched"),
+    Action.SIGN: gettext_lazy("signed for"),
+    Action.ACCEPT: gettext_lazy("accepted for handling"),
+    Action.RETURN: gettext_lazy("returned"),
+    Action.REQUEST_EXTENSION: gettext_lazy("given an extension request"),
+    Action.APPROVE_EXTENSION: gettext_lazy("given an extension"),
+    Action.REFUSE_EXTENSION: gettext_lazy("refused an extension"),
+    Action.PAUSE: gettext_lazy("paused"),
+    Action.RESUME: gettext_lazy("resumed"),
+    Action.OPINION: gettext_lazy("given an opinion"),
+    Action.SUPERVISE: gettext_lazy("supervised"),
+    Action.RESOLVE: gettext_lazy("resolved"),
+    Action.CLOSE: gettext_lazy("closed"),
+    Action.SATISFACTION: gettext_lazy("given a satisfaction call-back"),
+    Action.EXCLUDE: gettext_lazy("excluded from satisfaction statistics"),
+    Action.LINK_DUPLICATE: gettext_lazy("linked as a duplicate"),
+    Action.DISMISS_DUPLICATE: gettext_lazy("marked as not a duplicate"),
+    Action.MERGE: gettext_lazy("merged"),
+}
+
+
+def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
+    if actor == OFFICE:
+        return access.is_office_handler(user)
+    if actor == PRIMARY:
+        return access.handles_order(user, order)
+    if actor == CO:
+        return access.co_handles_order(user, order)
+    if actor == SUPERVISOR:
+        return access.has_role(user, *access.SUPERVISOR_ROLES)
+    return False
+
+
+def _extra_condition(user: User, order: WorkOrder, action: str) -> bool:
+    """Conditions beyond status and actor, so the page offers only what would succeed."""
+    if action == Action.RETURN:
+        return not order.forced_assignment
+    if action == Action.ACCEPT:
+        return order.kind != Kind.INQUIRY and order.accepted_at is None
+    if action == Action.PAUSE:
+        return order.paused_at is None
+    if action == Action.RESUME:
+        return order.paused_at is not None
+    if action == Action.REQUEST_EXTENSION:
+        return not any(r.status == ExtensionStatus.PENDING for r in _requests(order))
+    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
+        return any(r.status == ExtensionStatus.PENDING for r in _requests(order))
+    if action == Action.EXCLUDE:
+        return not order.excluded_from_stats
+    return True
+
+
+def _requests(order: WorkOrder) -> list[ExtensionRequest]:
+    cached = getattr(order, "_extension_requests", None)
+    if cached is None:
+        cached = list(order.extension_requests.all())
+        order._extension_requests = cached
+    return cached
+
+
+def can(user: User, order: WorkOrder, action: str) -> bool:
+    transition = TRANSITIONS[action]
+    return (
+        order.status in transition.sources
+        and _actor_allowed(user, order, transition.actor)
+        and _extra_condition(user, order, action)
+    )
+
+
+def allowed_actions(user: User, order: WorkOrder) -> list[str]:
+    """What this user may do to this order now; the detail page shows exactly these."""
+    return [action for action in TRANSITIONS if can(user, order, action)]
+
+
+def _load(user: User, order_id: int, action: str, expected_version: int | None) -> WorkOrder:
+    order = access.workorder_or_404(user, order_id=order_id, lock=True)
+    if expected_version is not None and order.version != expected_version:
+        raise StaleOrder(
+            _(
+                "Order %(number)s was changed by someone else while you were looking at it. "
+                "Nothing was saved; the page now shows its current state."
+            )
+            % {"number": order.number}
+        )
+    transition = TRANSITIONS[action]
+    if order.status not in transition.sources:
+        raise WorkflowError(
+            _("Order %(number)s is %(status)s; it cannot be %(verb)s now.")
+            % {
+                "number": order.number,
+                "status": order.get_status_display(),
+                "verb": _ACTION_VERBS[action],
+            }
+        )
+    if not _actor_allowed(user, order, transition.actor):
+        raise WorkflowError(
+            _("You may not do this: order %(number)s cannot be %(verb)s by you.")
+            % {"number": order.number, "verb": _ACTION_VERBS[action]}
+        )
+    return order
+
+
+def _required(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(_("Please give %(what)s.") % {"what": what})
+    return text
+
+
+def record_event(
+    order: WorkOrder,
+    action: str,
+    *,
+    by: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict | None = None,
+) -> WorkOrderEvent:
+    """The immutable history line; callers write it inside their own transaction."""
+    actor = by if by is not None and getattr(by, "is_authenticated", False) else None
+    return WorkOrderEvent.objects.create(
+        order=order,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_unit_id=getattr(actor, "unit_id", None),
+        unit=unit,
+        note=note,
+        data=data or {},
+    )
+
+
+def open_deadline_names(order: WorkOrder) -> list[str]:
+    """Deadlines still running: met ones and those of a paused clock are not."""
+    if order.status not in OPEN_STATUSES:
+        return []
+    names = []
+    if order.status == Status.ASSIGNED:
+        names.append("sign_for")
+    if order.paused_at is None:
+        if order.kind != Kind.INQUIRY and order.accepted_at is None:
+            names.append("decision")
+        if order.accepted_at is not None:
+            names.append("resolution")
+        names.append("answer")
+    return [name for name in names if getattr(order, f"due_{name}") is not None]
+
+
+def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
+    """Recompute every deadline from policy, approved extensions and paused working days."""
+    if calendar is None:
+        start = order.received_at.year
+        calendar = workday_calendar(range(start, start + 3))
+    extensions: dict[str, int] = defaultdict(int)
+    if order.pk:
+        approved = (
+            order.extension_requests.filter(status=ExtensionStatus.APPROVED)
+            .values("deadline")
+            .annotate(days=Sum("working_days"))
+        )
+        for row in approved:
+            extensions[row["deadline"]] += row["days"]
+    paused = {name: order.paused_working_days for name in ("decision", "resolution", "answer")}
+    due = order_deadlines(
+        kind=order.kind,
+        urgency=order.urgency,
+        clocks={
+            "received": order.received_at,
+            "dispatched": order.dispatched_at,
+            "accepted": order.accepted_at,
+        },
+        calendar=calendar,
+        rules=rules if rules is not None else deadline_rules(),
+        extensions=extensions,
+        paused_working_days=paused,
+    )
+    for name in DEADLINE_NAMES:
+        setattr(order, f"due_{name}", due.get(name))
+    running = [(getattr(order, f"due_{name}"), name) for name in open_deadline_names(order)]
+    if running:
+        order.next_due_at, order.next_due_name = min(running)
+    else:
+        order.next_due_at, order.next_due_name = None, ""
+
+
+_DEADLINE_FIELDS = [f"due_{name}" for name in DEADLINE_NAMES] + ["next_due_at", "next_due_name"]
+
+
+def _save(order: WorkOrder, fields: Iterable[str]) -> None:
+    refresh_deadlines(order)
+    order.version += 1
+    order.save(update_fields=sorted({*fields, *_DEADLINE_FIELDS, "version", "updated_at"}))
+
+
+def _set_relation(order: WorkOrder, unit: Unit, relation: str) -> None:
+    WorkOrderUnit.objects.update_or_create(order=order, unit=unit, defaults={"relation": relation})
+
+
+def _member_unit(code: str) -> Unit:
+    unit = Unit.objects.filter(code=(code or "").strip(), is_active=True, kind="member").first()
+    if unit is None:
+        raise WorkflowError(_("There is no member unit with the code “%(code)s”.") % {"code": code})
+    return unit
+
+
+def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetime) -> list[str]:
+    """Make `unit` the primary unit, keep the others as former or co-handling units."""
+    if order.primary_unit_id and order.primary_unit_id != unit.id:
+        _set_relation(order, order.primary_unit, UnitRelation.FORMER)
+    order.primary_unit = unit
+    _set_relation(order, unit, UnitRelation.PRIMARY)
+    for co in co_units:
+        if co.id != unit.id:
+            _set_relation(order, co, UnitRelation.CO)
+    order.dispatched_at = now
+    order.signed_at = None
+    order.accepted_at = None
+    order.dispatch_count += 1
+    return ["primary_unit", "dispatched_at", "signed_at", "accepted_at", "dispatch_count"]
+
+
+@transaction.atomic
+def workorder_dispatch(
+    *,
+    order_id: int,
+    acting_user: User,
+    unit_code: str,
+    co_unit_codes: Iterable[str] = (),
+    reason: str = "",
+    force: bool = False,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """Triage → assigned. After two returns the office may force it (the unit cannot
+    return a forced order again)."""
+    order = _load(acting_user, order_id, Action.DISPATCH, expected_version)
+    unit = _member_unit(unit_code)
+    co_units = [_member_unit(code) for code in co_unit_codes if code and code != unit_code]
+    if force and order.return_count < RETURNS_BEFORE_FORCE:
+        raise WorkflowError(
+            _("An assignment can be forced only after the order was returned twice.")
+        )
+    now = timezone.now()
+    fields = _assign(order, unit, co_units, now)
+    order.status = Status.ASSIGNED
+    order.forced_assignment = force
+    _save(order, [*fields, "status", "forced_assignment"])
+    record_event(
+        order,
+        Action.DISPATCH,
+        by=acting_user,
+        from_status=Status.TRIAGE,
+        to_status=Status.ASSIGNED,
+        unit=unit,
+        note=reason.strip(),
+        data={"forced": force, "co_units": [c.code for c in co_units]},
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_redispatch(
+    *,
+    order_id: int,
+    acting_user: User,
+    unit_code: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.REDISPATCH, expected_version)
+    reason = _required(reason, _("the reason for re-dispatching"))
+    unit = _member_unit(unit_code)
+    if unit.id == order.primary_unit_id:
+        raise WorkflowError(_("The order is already with %(unit)s.") % {"unit": unit})
+    previous, from_status = order.primary_unit, order.status
+    fields = _assign(order, unit, (), timezone.now())
+    order.status = Status.ASSIGNED
+    order.paused_at, order.pause_reason = None, ""
+    _save(order, [*fields, "status", "paused_at", "pause_reason"])
+    record_event(
+        order,
+        Action.REDISPATCH,
+        by=acting_user,
+        from_status=from_status,
+        to_status=Status.ASSIGNED,
+        unit=unit,
+        note=reason,
+        data={"from_unit": previous.code if previous else None},
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_sign(
+    *, order_id: int, acting_user: User, expected_version: int | None = None
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.SIGN, expected_version)
+    order.status = Status.IN_PROGRESS
+    order.signed_at = timezone.now()
+    _save(order, ["status", "signed_at"])
+    record_event(
+        order,
+        Action.SIGN,
+        by=acting_user,
+        from_status=Status.ASSIGNED,
+        to_status=Status.IN_PROGRESS,
+        unit=order.primary_unit,
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_accept(
+    *, order_id: int, acting_user: User, note: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    """The acceptance decision (受理) of a complaint or report; starts the resolution clock."""
+    order = _load(acting_user, order_id, Action.ACCEPT, expected_version)
+    if not _extra_condition(acting_user, order, Action.ACCEPT):
+        raise WorkflowError(_("This order has already been accepted, or needs no decision."))
+    order.accepted_at = timezone.now()
+    _save(order, ["accepted_at"])
+    record_event(order, Action.ACCEPT, by=acting_user, unit=order.primary_unit, note=note.strip())
+    return order
+
+
+@transaction.atomic
+def workorder_return(
+    *, order_id: int, acting_user: User, reason: str, expected_version: int | None = None
+) -> WorkOrder:
+    """The unit says the order is outside its remit: back to the office's triage queue."""
+    order = _load(acting_user, order_id, Action.RETURN, expected_version)
+    reason = _required(reason, _("the reason for returning the order"))
+    if order.forced_assignment:
+        raise WorkflowError(
+            _(
+                "The office assigned this order to your unit by a forced assignment; it cannot "
+                "be returned. Raise a jurisdiction question with the office instead."
+            )
+        )
+    unit, from_status = order.primary_unit, order.status
+    _set_relation(order, unit, UnitRelation.FORMER)
+    order.primary_unit = None
+    order.status = Status.TRIAGE
+    order.return_count += 1
+    order.signed_at = order.accepted_at = order.paused_at = None
+    order.pause_reason = ""
+    _save(
+        order,
+        [
+            "primary_unit",
+            "status",
+            "return_count",
+            "signed_at",
+            "accepted_at",
+            "paused_at",
+            "pause_reason",
+        ],
+    )
+    record_event(
+        order,
+        Action.RETURN,
+        by=acting_user,
+        from_status=from_status,
+        to_status=Status.TRIAGE,
+        unit=unit,
+        note=reason,
+        data={"return_count": order.return_count},
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_request_extension(
+    *,
+    order_id: int,
+    acting_user: User,
+    working_days: int,
+    reason: str,
+    deadline: str = "",
+    expected_version: int | None = None,
+) -> ExtensionRequest:
+    order = _load(acting_user, order_id, Action.REQUEST_EXTENSION, expected_version)
+    reason = _required(reason, _("the reason for the extension"))
+    if not 1 <= int(working_days) <= MAX_EXTENSION_DAYS:
+        raise WorkflowError(
+            _("An extension must be between 1 and %(max)s working days.")
+            % {"max": MAX_EXTENSION_DAYS}
+        )
+    open_names = open_deadline_names(order)
+    deadline = deadline or next(
+        (n for n in ("resolution", "answer", "decision") if n in open_names), ""
+    )
+    if deadline not in open_names or deadline == "sign_for":
+        raise WorkflowError(_("This order has no running deadline that can be extended."))
+    if not _extra_condition(acting_user, order, Action.REQUEST_EXTENSION):
+        raise WorkflowError(_("An extension request for this order is already waiting."))
+    request = ExtensionRequest.objects.create(
+        order=order,
+        deadline=deadline,
+        working_days=int(working_days),
+        reason=reason,
+        requested_by=acting_user,
+    )
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    record_event(
+        order,
+        Action.REQUEST_EXTENSION,
+        by=acting_user,
+        unit=order.primary_unit,
+        note=reason,
+        data={"deadline": deadline, "working_days": int(working_days), "request": request.id},
+    )
+    return request
+
+
+@transaction.atomic
+def workorder_decide_extension(
+    *,
+    order_id: int,
+    acting_user: User,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """The office approves or refuses the waiting request; only approval moves a deadline."""
+    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    order = _load(acting_user, order_id, action, expected_version)
+    request = order.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+    if request is None:
+        raise WorkflowError(_("No extension request is waiting for this order."))
+    if not approve:
+        _required(note, _("the reason for refusing"))
+    before = getattr(order, f"due_{request.deadline}")
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by = acting_user
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _save(order, [])
+    after = getattr(order, f"due_{request.deadline}")
+    record_event(
+        order,
+        action,
+        by=acting_user,
+        unit=order.primary_unit,
+        note=note.strip(),
+        data={
+            "request": request.id,
+            "deadline": request.deadline,
+            "working_days": request.working_days,
+            "before": before.isoformat() if before else None,
+            "after": after.isoformat() if after else None,
+        },
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_pause(
+    *, order_id: int, acting_user: User, reason: str, expected_version: int | None = None
+) -> WorkOrder:
+    """Stop the clock while the unit waits on something outside its control (testing,
+    inspection); the SAMR measures do not count that time."""
+    order = _load(acting_user, order_id, Action.PAUSE, expected_version)
+    reason = _required(reason, _("the reason for pausing the clock"))
+    if order.paused_at is not None:
+        raise WorkflowError(_("The clock of this order is already paused."))
+    order.paused_at = timezone.now()
+    order.pause_reason = reason
+    _save(order, ["paused_at", "pause_reason"])
+    record_event(order, Action.PAUSE, by=acting_user, unit=order.primary_unit, note=reason)
+    return order
+
+
+def _end_pause(order: WorkOrder, now: datetime) -> int:
+    calendar = workday_calendar(range(order.paused_at.year, now.year + 1))
+    days = working_days_between(
+        timezone.localdate(order.paused_at), timezone.localdate(now), calendar
+    )
+    order.paused_working_days += days
+    order.paused_at, order.pause_reason = None, ""
+    return days
+
+
+@transaction.atomic
+def workorder_resume(
+    *, order_id: int, acting_user: User, note: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.RESUME, expected_version)
+    if order.paused_at is None:
+        raise WorkflowError(_("The clock of this order is not paused."))
+    days = _end_pause(order, timezone.now())
+    _save(order, ["paused_at", "pause_reason", "paused_working_days"])
+    record_event(
+        order,
+        Action.RESUME,
+        by=acting_user,
+        unit=order.primary_unit,
+        note=note.strip(),
+        data={"paused_working_days": days},
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_add_opinion(
+    *, order_id: int, acting_user: User, text: str, expected_version: int | None = None
+) -> CoHandlingOpinion:
+    order = _load(acting_user, order_id, Action.OPINION, expected_version)
+    text = _required(text, _("your unit's opinion"))
+    opinion = CoHandlingOpinion.objects.create(
+        order=order, unit=acting_user.unit, author=acting_user, text=text
+    )
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    record_event(order, Action.OPINION, by=acting_user, unit=acting_user.unit, note=text)
+    return opinion
+
+
+@transaction.atomic
+def workorder_supervise(
+    *, order_id: int, acting_user: User, note: str, expected_version: int | None = None
+) -> WorkOrder:
+    """督办: the office (or the leader) presses the unit; recorded and counted."""
+    order = _load(acting_user, order_id, Action.SUPERVISE, expected_version)
+    note = _required(note, _("what the unit is asked to do"))
+    order.supervision_count += 1
+    _save(order, ["supervision_count"])
+    record_event(order, Action.SUPERVISE, by=acting_user, unit=order.primary_unit, note=note)
+    return order
+
+
+@transaction.atomic
+def workorder_resolve(
+    *, order_id: int, acting_user: User, result: str, expected_version: int | None = None
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.RESOLVE, expected_version)
+    result = _required(result, _("the result of the handling"))
+    now = timezone.now()
+    data = {}
+    if order.paused_at is not None:
+        data["paused_working_days"] = _end_pause(order, now)
+    order.status = Status.RESOLVED
+    order.result = result
+    order.resolved_at = now
+    _save(
+        order,
+        ["status", "result", "resolved_at", "paused_at", "pause_reason", "paused_working_days"],
+    )
+    record_event(
+        order,
+        Action.RESOLVE,
+        by=acting_user,
+        from_status=Status.IN_PROGRESS,
+        to_status=Status.RESOLVED,
+        unit=order.primary_unit,
+        note=result,
+        data=data,
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_close(
+    *, order_id: int, acting_user: User, note: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.CLOSE, expected_version)
+    order.status = Status.CLOSED
+    order.closed_at = timezone.now()
+    _save(order, ["status", "closed_at"])
+    record_event(
+        order,
+        Action.CLOSE,
+        by=acting_user,
+        from_status=Status.RESOLVED,
+        to_status=Status.CLOSED,
+        unit=order.primary_unit,
+        note=note.strip(),
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_record_satisfaction(
+    *,
+    order_id: int,
+    acting_user: User,
+    rating: str,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """A call-back's answer. Dissatisfied reopens the order to the unit and is counted."""
+    order = _load(acting_user, order_id, Action.SATISFACTION, expected_version)
+    if rating not in Satisfaction.values:
+        raise WorkflowError(_("Unknown satisfaction rating “%(rating)s”.") % {"rating": rating})
+    from_status = order.status
+    order.satisfaction = rating
+    order.satisfaction_comment = comment.strip()
+    fields = ["satisfaction", "satisfaction_comment"]
+    reopened = rating == Satisfaction.DISSATISFIED and order.primary_unit_id is not None
+    if reopened:
+        order.status = Status.IN_PROGRESS
+        order.reopen_count += 1
+        order.resolved_at = order.closed_at = None
+        fields += ["status", "reopen_count", "resolved_at", "closed_at"]
+    _save(order, fields)
+    record_event(
+        order,
+        Action.SATISFACTION,
+        by=acting_user,
+        note=comment.strip(),
+        data={"rating": rating},
+    )
+    if reopened:
+        record_event(
+            order,
+            Action.REOPEN,
+            by=acting_user,
+            from_status=from_status,
+            to_status=Status.IN_PROGRESS,
+            unit=order.primary_unit,
+            note=comment.strip(),
+            data={"reopen_count": order.reopen_count},
+        )
+    return order
+
+
+@transaction.atomic
+def workorder_exclude_from_stats(
+    *, order_id: int, acting_user: User, reason: str, expected_version: int | None = None
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.EXCLUDE, expected_version)
+    reason = _required(reason, _("the reason for excluding the order"))
+    if order.excluded_from_stats:
+        raise WorkflowError(_("This order is already excluded from satisfaction statistics."))
+    order.excluded_from_stats = True
+    order.exclusion_reason = reason
+    _save(order, ["excluded_from_stats", "exclusion_reason"])
+    record_event(order, Action.EXCLUDE, by=acting_user, note=reason)
+    return order
+
+
+def _duplicate(order: WorkOrder, duplicate_id: int) -> PossibleDuplicate:
+    pair = (
+        PossibleDuplicate.objects.select_for_update()
+        .filter(id=duplicate_id, order=order)
+        .select_related("other")
+        .first()
+    )
+    if pair is None:
+        raise WorkflowError(_("That possible duplicate is not listed for this order."))
+    if pair.status != DuplicateStatus.SUSPECTED:
+        raise WorkflowError(_("This possible duplicate has already been decided."))
+    return pair
+
+
+def _decide_duplicate(pair: PossibleDuplicate, status: str, user: User) -> None:
+    pair.status = status
+    pair.decided_by = user
+    pair.decided_at = timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def workorder_link_duplicate(
+    *, order_id: int, acting_user: User, duplicate_id: int, expected_version: int | None = None
+) -> WorkOrder:
+    """Both orders stay as they are, each showing the other; nothing is lost."""
+    order = _load(acting_user, order_id, Action.LINK_DUPLICATE, expected_version)
+    pair = _duplicate(order, duplicate_id)
+    _decide_duplicate(pair, DuplicateStatus.LINKED, acting_user)
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    record_event(order, Action.LINK_DUPLICATE, by=acting_user, data={"other": pair.other.number})
+    record_event(pair.other, Action.LINK_DUPLICATE, by=acting_user, data={"other": order.number})
+    return order
+
+
+@transaction.atomic
+def workorder_dismiss_duplicate(
+    *, order_id: int, acting_user: User, duplicate_id: int, expected_version: int | None = None
+) -> WorkOrder:
+    order = _load(acting_user, order_id, Action.DISMISS_DUPLICATE, expected_version)
+    pair = _duplicate(order, duplicate_id)
+    _decide_duplicate(pair, DuplicateStatus.DISMISSED, acting_user)
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
+    record_event(order, Action.DISMISS_DUPLICATE, by=acting_user, data={"other": pair.other.number})
+    return order
+
+
+@transaction.atomic
+def workorder_merge(
+    *, order_id: int, acting_user: User, duplicate_id: int, expected_version: int | None = None
+) -> WorkOrder:
+    """The order is closed as merged into the earlier one; both records and histories stay,
+    and the citizen's contact stays on this order."""
+    order = _load(acting_user, order_id, Action.MERGE, expected_version)
+    pair = _duplicate(order, duplicate_id)
+    target = pair.other
+    if target.merged_into_id is not None:
+        raise WorkflowError(_("The other order has itself been merged; merge into that one."))
+    _decide_duplicate(pair, DuplicateStatus.MERGED, acting_user)
+    from_status = order.status
+    order.merged_into = target
+    order.status = Status.CLOSED
+    order.closed_at = timezone.now()
+    order.excluded_from_stats = True
+    order.exclusion_reason = _("Merged into %(number)s") % {"number": target.number}
+    order.paused_at = None
+    _save(
+        order,
+        [
+            "merged_into",
+            "status",
+            "closed_at",
+            "excluded_from_stats",
+            "exclusion_reason",
+            "paused_at",
+        ],
+    )
+    record_event(
+        order,
+        Action.MERGE,
+        by=acting_user,
+        from_status=from_status,
+        to_status=Status.CLOSED,
+        data={"into": target.number},
+    )
+    record_event(target, Action.MERGE, by=acting_user, data={"merged": order.number})
+    return order
