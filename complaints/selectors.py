@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar
-from .models import CalendarDay, DeadlinePolicy, RoutingRule
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
+
+from departments import access
+from departments.models import User
+
+from .choices import OPEN_STATUSES, ExtensionStatus, Status, UnitRelation
+from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar, add_working_days
+from .models import (
+    CalendarDay,
+    CoHandlingOpinion,
+    DeadlinePolicy,
+    ExtensionRequest,
+    PossibleDuplicate,
+    RoutingRule,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderUnit,
+)
 from .routing import Rule
 
 
@@ -64,4 +82,143 @@ def routing_rules() -> tuple[Rule, ...]:
             priority=row.priority,
         )
         for row in rules.prefetch_related("co_units")
+    )
+
+
+# --- work order lists --------------------------------------------------------------------
+
+LIST_DEFERRED = ("content", "routing", "result", "satisfaction_comment", "citizen_id_number")
+
+
+def due_soon_until(now: datetime) -> datetime:
+    """ "Due soon" means before the end of the next working day."""
+    return add_working_days(now, 1, workday_calendar([now.year, now.year + 1]))
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+
+
+UNIT_TABS = (
+    Tab("to_sign", gettext_lazy("To sign for")),
+    Tab("in_progress", gettext_lazy("In progress")),
+    Tab("due_soon", gettext_lazy("Due soon")),
+    Tab("overdue", gettext_lazy("Overdue")),
+    Tab("returned", gettext_lazy("Returned")),
+    Tab("co_handling", gettext_lazy("Co-handling")),
+    Tab("all", gettext_lazy("All")),
+)
+OFFICE_TABS = (
+    Tab("triage", gettext_lazy("Triage queue")),
+    Tab("extensions", gettext_lazy("Extension requests")),
+    Tab("to_close", gettext_lazy("Resolved, to close")),
+    Tab("due_soon", gettext_lazy("Due soon")),
+    Tab("overdue", gettext_lazy("Overdue")),
+    Tab("all", gettext_lazy("All orders")),
+)
+
+
+def tabs_for(user: User) -> tuple[Tab, ...]:
+    return OFFICE_TABS if access.sees_all_units(user) else UNIT_TABS
+
+
+def orders_in_tab(user: User, tab: str, now: datetime) -> QuerySet[WorkOrder]:
+    """The orders of one inbox tab, already scoped to what the user may see."""
+    orders = access.workorders_visible_to(user)
+    unit_id = getattr(user, "unit_id", None)
+    mine = orders if access.sees_all_units(user) else orders.filter(primary_unit_id=unit_id)
+    if tab == "to_sign":
+        orders = mine.filter(status=Status.ASSIGNED)
+    elif tab == "in_progress":
+        orders = mine.filter(status=Status.IN_PROGRESS)
+    elif tab == "due_soon":
+        orders = mine.filter(next_due_at__gte=now, next_due_at__lte=due_soon_until(now))
+    elif tab == "overdue":
+        orders = mine.filter(next_due_at__lt=now)
+    elif tab == "returned":
+        orders = orders.filter(
+            Exists(
+                WorkOrderUnit.objects.filter(
+                    order=OuterRef("pk"), unit_id=unit_id, relation=UnitRelation.FORMER
+                )
+            )
+        )
+    elif tab == "co_handling":
+        orders = orders.filter(
+            Exists(
+                WorkOrderUnit.objects.filter(
+                    order=OuterRef("pk"), unit_id=unit_id, relation=UnitRelation.CO
+                )
+            ),
+            status__in=OPEN_STATUSES,
+        )
+    elif tab == "triage":
+        orders = orders.filter(status=Status.TRIAGE)
+    elif tab == "extensions":
+        orders = orders.filter(
+            Exists(
+                ExtensionRequest.objects.filter(
+                    order=OuterRef("pk"), status=ExtensionStatus.PENDING
+                )
+            )
+        )
+    elif tab == "to_close":
+        orders = orders.filter(status=Status.RESOLVED)
+    return orders.select_related("primary_unit", "town").defer(*LIST_DEFERRED)
+
+
+def tab_counts(user: User, now: datetime) -> dict[str, int]:
+    """One count query per tab: cheap with the (unit, status, next_due_at) index."""
+    return {
+        tab.key: orders_in_tab(user, tab.key, now).count()
+        for tab in tabs_for(user)
+        if tab.key != "all"
+    }
+
+
+def overdue_board(now: datetime) -> list[dict]:
+    """Overdue and due-soon open orders per unit, for the office; one grouped query each."""
+    soon = due_soon_until(now)
+    rows = (
+        WorkOrder.objects.filter(next_due_at__isnull=False, next_due_at__lte=soon)
+        .values("primary_unit__code", "primary_unit__name", "primary_unit__name_en")
+        .annotate(
+            overdue=Count("id", filter=Q(next_due_at__lt=now)),
+            due_soon=Count("id", filter=Q(next_due_at__gte=now)),
+            oldest=Min("next_due_at"),
+        )
+        .order_by("-overdue", "primary_unit__code")
+    )
+    return list(rows)
+
+
+def order_detail(user: User, number: str) -> WorkOrder:
+    """The order with what the detail page shows, in a fixed number of queries."""
+    order = access.workorder_or_404(user, number=number)
+    return (
+        WorkOrder.objects.select_related("primary_unit", "town", "merged_into", "created_by")
+        .prefetch_related(
+            Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit")),
+            Prefetch(
+                "events",
+                queryset=WorkOrderEvent.objects.select_related("actor", "actor_unit", "unit"),
+            ),
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by"),
+            ),
+            Prefetch(
+                "opinions",
+                queryset=CoHandlingOpinion.objects.select_related("unit", "author"),
+            ),
+            "attachments",
+            Prefetch(
+                "duplicates",
+                queryset=PossibleDuplicate.objects.select_related("other", "other__primary_unit"),
+            ),
+            "merged_orders",
+        )
+        .get(pk=order.pk)
     )

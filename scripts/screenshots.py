@@ -22,6 +22,18 @@ PAGES = [
     ("not-found", "/units/housing/people/"),
 ]
 
+OFFICE_ORDER_PAGES = [
+    ("orders", "/orders/"),
+    ("orders-all", "/orders/?tab=all"),
+    ("overdue", "/orders/overdue/"),
+    ("order-triage", "/orders/WQ-2026-000005/"),
+    ("order-detail", "/orders/WQ-2026-000001/"),
+]
+UNIT_ORDER_PAGES = [
+    ("inbox", "/orders/?tab=all"),
+    ("order-detail", "/orders/WQ-2026-000001/"),
+]
+
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
@@ -58,7 +70,26 @@ def main() -> None:
             page.screenshot(path=OUT / f"{language}-office-home.png", full_page=True)
             page.goto(f"{BASE}/admin/departments/user/")
             page.screenshot(path=OUT / f"{language}-admin-users.png", full_page=True)
+            for name, path in OFFICE_ORDER_PAGES:
+                page.goto(f"{BASE}{path}")
+                page.screenshot(path=OUT / f"{language}-office-{name}.png", full_page=True)
+            page.goto(f"{BASE}/orders/new/")
+            page.fill("#id_content", "在某4S店买车，发现是事故车，商家拒绝退车，要求赔偿")
+            page.wait_for_selector("#suggested-unit[data-code]")
+            page.screenshot(path=OUT / f"{language}-office-intake-typed.png", full_page=True)
             office.close()
+            housing = browser.new_context(viewport={"width": 1366, "height": 860})
+            housing.add_cookies([{"name": "django_language", "value": language, "url": BASE}])
+            page = housing.new_page()
+            page.goto(f"{BASE}/accounts/login/")
+            page.fill("#id_username", "housing_staff")
+            page.fill("#id_password", PASSWORD)
+            page.click("#login-submit")
+            page.wait_for_selector("#my-unit-name")
+            for name, path in UNIT_ORDER_PAGES:
+                page.goto(f"{BASE}{path}")
+                page.screenshot(path=OUT / f"{language}-housing-{name}.png", full_page=True)
+            housing.close()
         browser.close()
     print(f"screenshots in {OUT}")
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from complaints.demo import load_demo_orders
 from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
                 "Pass --allow-production to load them anyway."
             )
         users, contacts = load_demo()
-        self.stdout.write(f"Demo data: {users} accounts and {contacts} duty contacts created.")
+        orders = load_demo_orders()
+        self.stdout.write(
+            f"Demo data: {users} accounts, {contacts} duty contacts and {orders} orders created."
+        )
         if options["quiet_accounts"]:
             return
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,83 @@
+"""Excel export of order lists (openpyxl, write-only mode so big lists stay light)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .models import WorkOrder
+from .services import mask_id_number, mask_phone
+
+
+def _local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def orders_workbook(orders: Iterable[WorkOrder], unmasked_ids: set[int], now: datetime) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Work orders"))
+    headers = [
+        _("Number"),
+        _("Kind"),
+        _("Channel"),
+        _("Channel reference"),
+        _("Received at"),
+        _("Status"),
+        _("Primary unit"),
+        _("Title"),
+        _("Content"),
+        _("Hotline category"),
+        _("Business"),
+        _("Town or street"),
+        _("Amount involved (yuan)"),
+        _("Citizen's name"),
+        _("Citizen's phone"),
+        _("Citizen's ID number"),
+        _("Next deadline"),
+        _("Overdue"),
+        _("Result"),
+        _("Satisfaction"),
+    ]
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for order in orders:
+        unmasked = order.id in unmasked_ids
+        sheet.append(
+            [
+                order.number,
+                order.get_kind_display(),
+                order.get_channel_display(),
+                order.external_ref,
+                _local(order.received_at),
+                order.get_status_display(),
+                str(order.primary_unit) if order.primary_unit else "",
+                order.title,
+                order.content,
+                order.category,
+                order.business_name,
+                str(order.town) if order.town else "",
+                float(order.amount) if order.amount is not None else None,
+                order.citizen_name,
+                order.citizen_phone if unmasked else mask_phone(order.citizen_phone),
+                order.citizen_id_number if unmasked else mask_id_number(order.citizen_id_number),
+                _local(order.next_due_at),
+                _("yes") if order.next_due_at and order.next_due_at < now else "",
+                order.result,
+                order.get_satisfaction_display(),
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""The filters of every order list: the inbox, the office lists, the export and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Town, Unit
+
+from .choices import Channel, Kind, Status
+from .models import WorkOrder
+
+ORDERING_FIELDS = (
+    ("received_at", "received_at"),
+    ("next_due_at", "next_due_at"),
+    ("number", "number"),
+    ("status", "status"),
+)
+
+
+class WorkOrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    town = django_filters.ModelChoiceFilter(
+        label=_("Town or street"), queryset=Town.objects.all(), to_field_name="code"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Primary unit"),
+        field_name="primary_unit",
+        queryset=Unit.objects.filter(kind="member", is_active=True),
+        to_field_name="code",
+    )
+    category = django_filters.CharFilter(label=_("Hotline category"), lookup_expr="icontains")
+    received_from = django_filters.DateFilter(
+        label=_("Received from"),
+        field_name="received_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received until"),
+        field_name="received_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=ORDERING_FIELDS,
+        field_labels={
+            "received_at": _("Received"),
+            "next_due_at": _("Next deadline"),
+            "number": _("Number"),
+            "status": _("Status"),
+        },
+    )
+
+    class Meta:
+        model = WorkOrder
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
+        """Number, text, business or the citizen's phone: what staff have at hand."""
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        condition = (
+            Q(number__iexact=value)
+            | Q(external_ref=value)
+            | Q(title__icontains=value)
+            | Q(content__icontains=value)
+            | Q(business_name__icontains=value)
+        )
+        digits = value.replace("-", "").replace(" ", "")
+        if digits.isdigit() and len(digits) >= 7:
+            condition |= Q(citizen_phone=digits) | Q(citizen_phone=value)
+        return queryset.filter(condition)

@@ -1,0 +1,65 @@
+from datetime import timedelta
+
+from django import template
+from django.utils.translation import gettext as _
+
+from ..routing import REASON_EMPTY_TEXT, REASON_LOW_SCORE, REASON_NO_RULE, REASON_TIE
+
+register = template.Library()
+
+
+@register.filter
+def get_unit(units: dict, code: str):
+    return units.get(code) if units and code else None
+
+
+@register.filter
+def time_left(delta: timedelta | None) -> str:
+    """ "2 d 3 h left" or "overdue 5 h": what a handler needs at a glance."""
+    if delta is None:
+        return ""
+    seconds = int(delta.total_seconds())
+    overdue = seconds < 0
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        text = _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    elif hours:
+        text = _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    else:
+        text = _("%(m)s min") % {"m": max(minutes, 1)}
+    return _("overdue %(t)s") % {"t": text} if overdue else _("%(t)s left") % {"t": text}
+
+
+@register.filter
+def routing_reason(code: str) -> str:
+    return {
+        REASON_EMPTY_TEXT: _("There is no text to route yet."),
+        REASON_NO_RULE: _("No rule matches this text or category."),
+        REASON_TIE: _("Two units match equally well."),
+        REASON_LOW_SCORE: _("The match is too weak to be sure."),
+    }.get(code, "")
+
+
+STATUS_BADGES = {
+    "triage": "text-bg-warning",
+    "assigned": "text-bg-info",
+    "in_progress": "text-bg-primary",
+    "resolved": "text-bg-success",
+    "closed": "text-bg-secondary",
+}
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return STATUS_BADGES.get(status, "text-bg-light")
+
+
+@register.filter
+def timeuntil_delta(due):
+    """Time left until `due` (negative when overdue), as `time_left` words."""
+    from django.utils import timezone
+
+    return time_left(due - timezone.now()) if due else ""

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/new/", views.intake, name="order_intake"),
+    path("orders/route-preview/", views.route_preview, name="order_route_preview"),
+    path("orders/export.xlsx", views.order_export, name="order_export"),
+    path("orders/overdue/", views.overdue_board, name="overdue_board"),
+    path("orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("orders/<str:number>/act/<slug:action>/", views.order_act, name="order_act"),
+    path("orders/<str:number>/attachments/", views.order_attach, name="order_attach"),
+    path(
+        "orders/<str:number>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]

@@ -1,0 +1,437 @@
+"""Staff screens for work orders. Thin: read through selectors, write through services and
+workflow, and turn their errors into messages in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import selectors, services, workflow
+from .choices import Action, DuplicateStatus, Satisfaction, Status
+from .exports import orders_workbook
+from .filters import WorkOrderFilter
+from .forms import AttachForm, IntakeForm, bootstrap, member_units
+from .models import Attachment, DeadlinePolicy, WorkOrder
+
+PAGE_SIZES = (25, 50, 100)
+EXPORT_LIMIT = 20000
+
+
+def _office_only(request: HttpRequest) -> None:
+    if not access.is_office_handler(request.user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.workorder_intake(acting_user=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if order.primary_unit:
+                messages.success(
+                    request,
+                    _("Order %(number)s was registered and sent to %(unit)s.")
+                    % {"number": order.number, "unit": order.primary_unit},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Order %(number)s was registered and waits in the triage queue.")
+                    % {"number": order.number},
+                )
+            return redirect("order_detail", number=order.number)
+    decision = None
+    if form.is_bound:
+        decision = services.preview_routing(
+            f"{request.POST.get('title', '')}\n{request.POST.get('content', '')}",
+            request.POST.get("category", ""),
+        )
+    return render(
+        request,
+        "complaints/intake.html",
+        {"form": form, "decision": decision, "units": _unit_names()},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _unit_names() -> dict[str, object]:
+    return {unit.code: unit for unit in member_units()}
+
+
+@login_required
+@require_POST
+def route_preview(request: HttpRequest) -> HttpResponse:
+    """The live routing suggestion on the intake form (htmx)."""
+    _office_only(request)
+    text = f"{request.POST.get('title', '')[:200]}\n{request.POST.get('content', '')[:20000]}"
+    decision = services.preview_routing(text, request.POST.get("category", "")[:100])
+    return render(
+        request,
+        "complaints/_routing_suggestion.html",
+        {"decision": decision, "units": _unit_names()},
+    )
+
+
+def _filtered_orders(request: HttpRequest, now: datetime):
+    tabs = selectors.tabs_for(request.user)
+    keys = [tab.key for tab in tabs]
+    tab = request.GET.get("tab") or keys[0]
+    if tab not in keys:
+        tab = keys[0]
+    orders = selectors.orders_in_tab(request.user, tab, now)
+    filterset = WorkOrderFilter(request.GET or None, queryset=orders)
+    bootstrap(filterset.form)
+    if not access.sees_all_units(request.user):
+        filterset.form.fields.pop("unit", None)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else orders
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
+        qs = qs.order_by(*_default_order(tab))
+    return tabs, tab, filterset, qs
+
+
+def _default_order(tab: str) -> tuple[str, ...]:
+    if tab in ("due_soon", "overdue"):
+        return ("next_due_at", "id")
+    if tab == "triage":
+        return ("received_at", "id")
+    return ("-received_at", "-id")
+
+
+def _querystring(request: HttpRequest, **changes: object) -> str:
+    query: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return query.urlencode()
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    tabs, tab, filterset, orders = _filtered_orders(request, now)
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(orders, per_page).get_page(request.GET.get("page"))
+    counts = selectors.tab_counts(request.user, now)
+    soon = selectors.due_soon_until(now)
+    rows = [
+        {"order": order, "due_state": _due_state(order.next_due_at, now, soon)} for order in page
+    ]
+    return render(
+        request,
+        "complaints/order_list.html",
+        {
+            "tabs": [
+                {
+                    "key": t.key,
+                    "label": t.label,
+                    "count": counts.get(t.key),
+                    "query": _querystring(request, tab=t.key, page=None),
+                }
+                for t in tabs
+            ],
+            "tab": tab,
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+            "page_query": _querystring(request, page=None),
+            "export_query": _querystring(request, page=None, per_page=None),
+            "sees_all": access.sees_all_units(request.user),
+            "can_intake": access.is_office_handler(request.user),
+        },
+    )
+
+
+def _due_state(due: datetime | None, now: datetime, soon: datetime) -> str:
+    if due is None:
+        return ""
+    if due < now:
+        return "overdue"
+    if due <= soon:
+        return "soon"
+    return "ok"
+
+
+@login_required
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as Excel; personal data masked unless the user may see it."""
+    now = timezone.now()
+    _, tab, _filterset, orders = _filtered_orders(request, now)
+    orders = orders.defer(None).select_related("primary_unit", "town")[:EXPORT_LIMIT]
+    orders = list(orders)
+    unmasked = [o for o in orders if access.may_see_citizen_details(request.user, o)]
+    if unmasked:
+        services.record_unmasked_view(user=request.user, orders=unmasked, where="export")
+    content = orders_workbook(orders, {o.id for o in unmasked}, now)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"work-orders-{tab}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    if not access.sees_all_units(request.user):
+        raise Http404
+    now = timezone.now()
+    return render(
+        request,
+        "complaints/overdue_board.html",
+        {"rows": selectors.overdue_board(now), "now": now},
+    )
+
+
+def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
+    soon = selectors.due_soon_until(now)
+    running = set(workflow.open_deadline_names(order))
+    labels = dict(DeadlinePolicy.Name.choices)
+    items = []
+    for name, due in order.deadline_items():
+        is_running = name in running
+        items.append(
+            {
+                "name": name,
+                "label": labels.get(name, name),
+                "due": due,
+                "running": is_running,
+                "state": _due_state(due, now, soon) if is_running else "done",
+                "left": due - now,
+            }
+        )
+    return items
+
+
+@login_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = selectors.order_detail(request.user, number)
+    now = timezone.now()
+    show_personal = access.may_see_citizen_details(request.user, order)
+    if show_personal:
+        services.record_unmasked_view(user=request.user, orders=[order], where="detail")
+    actions = workflow.allowed_actions(request.user, order)
+    pending = next((r for r in order.extension_requests.all() if r.status == "pending"), None)
+    duplicates = [d for d in order.duplicates.all() if d.status == DuplicateStatus.SUSPECTED]
+    return render(
+        request,
+        "complaints/order_detail.html",
+        {
+            "order": order,
+            "show_personal": show_personal,
+            "masked_phone": services.mask_phone(order.citizen_phone),
+            "masked_id": services.mask_id_number(order.citizen_id_number),
+            "deadlines": _deadlines(order, now),
+            "actions": actions,
+            "pending_extension": pending,
+            "possible_duplicates": duplicates,
+            "decided_duplicates": [
+                d for d in order.duplicates.all() if d.status != DuplicateStatus.SUSPECTED
+            ],
+            "co_links": order.co_unit_links,
+            "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
+            "units": member_units(),
+            "satisfaction_choices": Satisfaction.choices,
+            "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
+            "can_attach": order.is_open
+            and (
+                access.is_office_handler(request.user)
+                or access.handles_order(request.user, order)
+                or access.co_handles_order(request.user, order)
+            ),
+            "attach_form": AttachForm(),
+            "max_extension": workflow.MAX_EXTENSION_DAYS,
+            "paused_days": order.paused_working_days,
+            "Status": Status,
+        },
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+Handler = Callable[[WorkOrder, object, QueryDict, int | None], object]
+
+ACTION_HANDLERS: dict[str, Handler] = {
+    Action.DISPATCH: lambda o, u, p, v: workflow.workorder_dispatch(
+        order_id=o.id,
+        acting_user=u,
+        unit_code=p.get("unit", ""),
+        co_unit_codes=p.getlist("co_units"),
+        reason=p.get("reason", ""),
+        force=p.get("force") == "on",
+        expected_version=v,
+    ),
+    Action.REDISPATCH: lambda o, u, p, v: workflow.workorder_redispatch(
+        order_id=o.id,
+        acting_user=u,
+        unit_code=p.get("unit", ""),
+        reason=p.get("reason", ""),
+        expected_version=v,
+    ),
+    Action.SIGN: lambda o, u, p, v: workflow.workorder_sign(
+        order_id=o.id, acting_user=u, expected_version=v
+    ),
+    Action.ACCEPT: lambda o, u, p, v: workflow.workorder_accept(
+        order_id=o.id, acting_user=u, note=p.get("note", ""), expected_version=v
+    ),
+    Action.RETURN: lambda o, u, p, v: workflow.workorder_return(
+        order_id=o.id, acting_user=u, reason=p.get("reason", ""), expected_version=v
+    ),
+    Action.REQUEST_EXTENSION: lambda o, u, p, v: workflow.workorder_request_extension(
+        order_id=o.id,
+        acting_user=u,
+        working_days=_int(p.get("working_days")) or 0,
+        reason=p.get("reason", ""),
+        expected_version=v,
+    ),
+    Action.APPROVE_EXTENSION: lambda o, u, p, v: workflow.workorder_decide_extension(
+        order_id=o.id, acting_user=u, approve=True, note=p.get("note", ""), expected_version=v
+    ),
+    Action.REFUSE_EXTENSION: lambda o, u, p, v: workflow.workorder_decide_extension(
+        order_id=o.id, acting_user=u, approve=False, note=p.get("note", ""), expected_version=v
+    ),
+    Action.PAUSE: lambda o, u, p, v: workflow.workorder_pause(
+        order_id=o.id, acting_user=u, reason=p.get("reason", ""), expected_version=v
+    ),
+    Action.RESUME: lambda o, u, p, v: workflow.workorder_resume(
+        order_id=o.id, acting_user=u, note=p.get("note", ""), expected_version=v
+    ),
+    Action.OPINION: lambda o, u, p, v: workflow.workorder_add_opinion(
+        order_id=o.id, acting_user=u, text=p.get("text", ""), expected_version=v
+    ),
+    Action.SUPERVISE: lambda o, u, p, v: workflow.workorder_supervise(
+        order_id=o.id, acting_user=u, note=p.get("note", ""), expected_version=v
+    ),
+    Action.RESOLVE: lambda o, u, p, v: workflow.workorder_resolve(
+        order_id=o.id, acting_user=u, result=p.get("result", ""), expected_version=v
+    ),
+    Action.CLOSE: lambda o, u, p, v: workflow.workorder_close(
+        order_id=o.id, acting_user=u, note=p.get("note", ""), expected_version=v
+    ),
+    Action.SATISFACTION: lambda o, u, p, v: workflow.workorder_record_satisfaction(
+        order_id=o.id,
+        acting_user=u,
+        rating=p.get("rating", ""),
+        comment=p.get("comment", ""),
+        expected_version=v,
+    ),
+    Action.EXCLUDE: lambda o, u, p, v: workflow.workorder_exclude_from_stats(
+        order_id=o.id, acting_user=u, reason=p.get("reason", ""), expected_version=v
+    ),
+    Action.LINK_DUPLICATE: lambda o, u, p, v: workflow.workorder_link_duplicate(
+        order_id=o.id,
+        acting_user=u,
+        duplicate_id=_int(p.get("duplicate")) or 0,
+        expected_version=v,
+    ),
+    Action.DISMISS_DUPLICATE: lambda o, u, p, v: workflow.workorder_dismiss_duplicate(
+        order_id=o.id,
+        acting_user=u,
+        duplicate_id=_int(p.get("duplicate")) or 0,
+        expected_version=v,
+    ),
+    Action.MERGE: lambda o, u, p, v: workflow.workorder_merge(
+        order_id=o.id,
+        acting_user=u,
+        duplicate_id=_int(p.get("duplicate")) or 0,
+        expected_version=v,
+    ),
+}
+
+
+@login_required
+@require_POST
+def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Every action button of the detail page posts here; the workflow decides."""
+    handler = ACTION_HANDLERS.get(action)
+    order = access.workorder_or_404(request.user, number=number)
+    if handler is None:
+        raise Http404
+    version = _int(request.POST.get("version"))
+    if version is None:
+        version = -1  # a form without the version it was made from cannot be trusted
+    try:
+        handler(order, request.user, request.POST, version)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Order %(number)s: %(action)s.")
+            % {"number": order.number, "action": Action(action).label},
+        )
+    return redirect("order_detail", number=order.number)
+
+
+@login_required
+@require_POST
+def order_attach(request: HttpRequest, number: str) -> HttpResponse:
+    order = access.workorder_or_404(request.user, number=number)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("order_detail", number=order.number)
+    try:
+        stored = services.workorder_attach(
+            order_id=order.id, acting_user=request.user, uploads=form.cleaned_data["attachments"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except (workflow.WorkflowError, PermissionDenied) as error:
+        messages.error(request, getattr(error, "message", str(error)))
+    else:
+        messages.success(
+            request,
+            _("%(n)s file(s) added to order %(number)s.")
+            % {"n": len(stored), "number": order.number},
+        )
+    return redirect(reverse("order_detail", args=[order.number]) + "#attachments")
+
+
+@login_required
+def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    order = access.workorder_or_404(request.user, number=number)
+    attachment = access.get_or_404(Attachment.objects.filter(order=order), id=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
