@@ -56,7 +56,7 @@ SAMPLES = (
         "kind": "complaint",
         "channel": "12345",
         "title": "反映情况",
-        "content": "家门口的路灯坏了很久，还有邻居在楼道堆放杂物。",
+        "content": "我想反映一个情况，上次打过电话了，到现在也没人管，你们到底管不管。",
         "citizen_name": "赵先生",
         "citizen_phone": "13711112222",
     },

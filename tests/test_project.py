@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import path
 
+from complaints.models import WorkOrder
 from departments.choices import RoleCode
 from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from departments.models import DutyContact, User
@@ -112,10 +113,15 @@ def test_load_demo_creates_one_account_per_role_and_is_idempotent(db, settings):
     assert all(u.check_password(DEMO_PASSWORD) for u in users)
     contacts = DutyContact.objects.count()
     assert contacts >= 18
+    orders = WorkOrder.objects.count()
+    assert orders >= 5
+    assert WorkOrder.objects.filter(status="triage").exists()
+    assert WorkOrder.objects.filter(primary_unit__code="housing").exists()
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert "0 accounts and 0 duty contacts created" in out.getvalue()
+    assert "0 accounts, 0 duty contacts and 0 orders created" in out.getvalue()
     assert DutyContact.objects.count() == contacts
+    assert WorkOrder.objects.count() == orders
     assert User.objects.count() == len(DEMO_ACCOUNTS)
 
 

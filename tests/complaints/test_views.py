@@ -1,0 +1,380 @@
+"""The staff screens for work orders, through the test client."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from complaints import services, workflow
+from complaints.models import Attachment, WorkOrder, WorkOrderEvent
+from departments.models import AuditEntry
+from tests.helpers import same_page
+
+PROPERTY_TEXT = "小区物业不作为，电梯坏了一个月没人修，业主多次反映无果"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def intake(user, **overrides):
+    data = {
+        "kind": "complaint",
+        "channel": "phone",
+        "content": PROPERTY_TEXT,
+        "citizen_name": "王先生",
+        "citizen_phone": "13812345678",
+        "citizen_id_number": "120114198001011234",
+    }
+    data.update(overrides)
+    return services.workorder_intake(acting_user=user, **data)
+
+
+@pytest.fixture
+def housing_order(office_staff):
+    order = intake(office_staff)
+    assert order.primary_unit.code == "housing"
+    return order
+
+
+def test_office_registers_an_order_and_it_goes_where_the_rules_say(client, office_staff):
+    client.force_login(office_staff)
+    response = client.post(
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "walk_in",
+            "urgency": "normal",
+            "content": PROPERTY_TEXT,
+            "citizen_name": "李女士",
+            "citizen_phone": "13900001111",
+            "routing_choice": "auto",
+        },
+    )
+    order = WorkOrder.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{order.number}/"
+    assert order.primary_unit.code == "housing"
+    assert order.status == "assigned"
+    assert order.created_by == office_staff
+
+
+def test_intake_with_empty_text_says_so_in_chinese_and_saves_nothing(client, office_staff):
+    client.force_login(office_staff)
+    response = client.post(
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "urgency": "normal",
+            "content": "  ",
+            "citizen_phone": "13900001111",
+            "routing_choice": "auto",
+        },
+    )
+    assert response.status_code == 400
+    assert "不能为空" in response.content.decode()
+    assert WorkOrder.objects.count() == 0
+    assert WorkOrderEvent.objects.count() == 0
+
+
+def test_intake_with_an_exe_renamed_jpg_is_refused_and_saves_nothing(
+    client, office_staff, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(office_staff)
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200, "image/jpeg")
+    response = client.post(
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "urgency": "normal",
+            "content": PROPERTY_TEXT,
+            "citizen_phone": "13900001111",
+            "routing_choice": "auto",
+            "attachments": [fake],
+        },
+    )
+    assert response.status_code == 400
+    assert "photo.jpg" in response.content.decode()
+    assert WorkOrder.objects.count() == 0
+    assert not list(tmp_path.rglob("*.jpg"))
+
+
+def test_intake_can_override_the_suggestion_or_keep_the_order_in_triage(client, office_staff):
+    client.force_login(office_staff)
+    base = {
+        "kind": "complaint",
+        "channel": "phone",
+        "urgency": "normal",
+        "content": PROPERTY_TEXT,
+        "citizen_phone": "13900001111",
+    }
+    client.post("/orders/new/", {**base, "routing_choice": "unit", "unit": "commerce"})
+    client.post("/orders/new/", {**base, "routing_choice": "triage"})
+    first, second = WorkOrder.objects.order_by("id")
+    assert first.primary_unit.code == "commerce"
+    assert first.routing["overridden_to"] == "commerce"
+    assert second.status == "triage" and second.primary_unit is None
+
+
+def test_choosing_a_unit_without_naming_one_is_an_error(client, office_staff):
+    client.force_login(office_staff)
+    response = client.post(
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "urgency": "normal",
+            "content": PROPERTY_TEXT,
+            "citizen_phone": "13900001111",
+            "routing_choice": "unit",
+            "unit": "no-such-unit",
+        },
+    )
+    assert response.status_code == 400
+    assert WorkOrder.objects.count() == 0
+
+
+def test_the_live_routing_suggestion_names_the_unit_and_the_words(client, office_staff):
+    client.force_login(office_staff)
+    response = client.post("/orders/route-preview/", {"content": PROPERTY_TEXT})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-code="housing"' in body
+    assert "物业" in body
+    response = client.post("/orders/route-preview/", {"content": "你们到底管不管"})
+    assert 'data-code=""' in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["mr_staff", "housing_staff", "leader"])
+def test_only_the_office_can_open_the_intake_form(persona_client, persona):
+    client = persona_client(persona)
+    assert client.get("/orders/new/").status_code == 404
+    assert client.post("/orders/route-preview/", {"content": "x"}).status_code == 404
+
+
+def test_another_units_order_is_not_found_anywhere(client, mr_staff, housing_order):
+    client.force_login(mr_staff)
+    missing = client.get("/orders/WQ-2099-999999/")
+    response = client.get(f"/orders/{housing_order.number}/")
+    assert response.status_code == 404
+    assert same_page(response.content, missing.content)
+    assert client.post(f"/orders/{housing_order.number}/act/sign/").status_code == 404
+    assert client.get(f"/orders/{housing_order.number}/attachments/1/").status_code == 404
+    listing = client.get("/orders/?tab=all").content.decode()
+    assert housing_order.number not in listing
+
+
+def test_the_unit_signs_for_an_order_from_its_detail_page(client, housing_staff, housing_order):
+    client.force_login(housing_staff)
+    page = client.get(f"/orders/{housing_order.number}/").content.decode()
+    assert 'id="action-sign"' in page
+    response = client.post(
+        f"/orders/{housing_order.number}/act/sign/", {"version": housing_order.version}
+    )
+    assert response.status_code == 302
+    housing_order.refresh_from_db()
+    assert housing_order.status == "in_progress"
+
+
+def test_a_stale_form_is_refused_with_a_changed_meanwhile_message(
+    client, housing_staff, office_staff, housing_order
+):
+    seen_version = housing_order.version
+    workflow.workorder_supervise(
+        order_id=housing_order.id, acting_user=office_staff, note="请尽快处理"
+    )
+    client.force_login(housing_staff)
+    response = client.post(
+        f"/orders/{housing_order.number}/act/sign/", {"version": seen_version}, follow=True
+    )
+    housing_order.refresh_from_db()
+    assert housing_order.status == "assigned"
+    assert "其他人修改" in response.content.decode()
+
+
+def test_a_transition_from_the_wrong_status_is_refused_with_a_message(
+    client, office_staff, housing_order
+):
+    client.force_login(office_staff)
+    response = client.post(
+        f"/orders/{housing_order.number}/act/close/",
+        {"version": housing_order.version},
+        follow=True,
+    )
+    housing_order.refresh_from_db()
+    assert housing_order.status == "assigned"
+    assert "不能" in response.content.decode()
+
+
+def test_an_unknown_action_is_not_found(client, office_staff, housing_order):
+    client.force_login(office_staff)
+    response = client.post(f"/orders/{housing_order.number}/act/explode/", {"version": 1})
+    assert response.status_code == 404
+
+
+def test_the_inbox_tabs_hold_the_units_orders(client, housing_staff, mr_staff, housing_order):
+    client.force_login(housing_staff)
+    to_sign = client.get("/orders/?tab=to_sign").content.decode()
+    in_progress = client.get("/orders/?tab=in_progress").content.decode()
+    assert housing_order.number in to_sign
+    assert housing_order.number not in in_progress
+    client.force_login(mr_staff)
+    assert housing_order.number not in client.get("/orders/?tab=to_sign").content.decode()
+
+
+def test_a_returned_order_stays_visible_to_the_unit_in_its_returned_tab(
+    client, housing_staff, housing_order
+):
+    workflow.workorder_return(
+        order_id=housing_order.id, acting_user=housing_staff, reason="不属于本单位职责"
+    )
+    client.force_login(housing_staff)
+    assert housing_order.number in client.get("/orders/?tab=returned").content.decode()
+    assert housing_order.number not in client.get("/orders/?tab=to_sign").content.decode()
+    page = client.get(f"/orders/{housing_order.number}/").content.decode()
+    assert 'id="action-sign"' not in page
+
+
+def test_search_finds_an_order_by_phone_and_filters_narrow_by_kind(
+    client, office_staff, housing_order
+):
+    inquiry = intake(
+        office_staff,
+        kind="inquiry",
+        citizen_phone="13700000000",
+        content="想问一下预付卡退款的规定",
+    )
+    client.force_login(office_staff)
+    by_phone = client.get("/orders/?tab=all&q=13812345678").content.decode()
+    assert housing_order.number in by_phone and inquiry.number not in by_phone
+    by_kind = client.get("/orders/?tab=all&kind=inquiry").content.decode()
+    assert inquiry.number in by_kind and housing_order.number not in by_kind
+
+
+def test_bad_filter_values_give_the_list_not_an_error(client, office_staff, housing_order):
+    client.force_login(office_staff)
+    response = client.get("/orders/?tab=nonsense&received_from=yesterday&per_page=9999&page=x")
+    assert response.status_code == 200
+
+
+def test_the_triage_queue_flags_an_order_returned_twice(
+    client, office_staff, housing_staff, mr_staff, housing_order
+):
+    workflow.workorder_return(
+        order_id=housing_order.id, acting_user=housing_staff, reason="非本单位"
+    )
+    workflow.workorder_dispatch(
+        order_id=housing_order.id, acting_user=office_staff, unit_code="market-regulation"
+    )
+    workflow.workorder_return(order_id=housing_order.id, acting_user=mr_staff, reason="也不是我们")
+    client.force_login(office_staff)
+    queue = client.get("/orders/?tab=triage").content.decode()
+    assert housing_order.number in queue
+    assert "2×" in queue
+    detail = client.get(f"/orders/{housing_order.number}/").content.decode()
+    assert 'id="dispatch-force"' in detail
+
+
+def test_the_primary_unit_sees_the_phone_and_the_viewing_is_recorded(
+    client, housing_staff, housing_order
+):
+    client.force_login(housing_staff)
+    page = client.get(f"/orders/{housing_order.number}/").content.decode()
+    assert "13812345678" in page
+    entry = AuditEntry.objects.get(action="workorder.view_personal_data")
+    assert entry.actor == housing_staff
+    assert housing_order.number in entry.data["orders"]
+
+
+def test_a_co_handling_unit_sees_the_phone_masked_and_nothing_is_recorded(
+    client, office_staff, mr_staff
+):
+    order = intake(office_staff, unit_code="housing", co_unit_codes=["market-regulation"])
+    client.force_login(mr_staff)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert "138****5678" in page
+    assert "13812345678" not in page
+    assert "1201**********1234" in page
+    assert not AuditEntry.objects.filter(action="workorder.view_personal_data").exists()
+
+
+def test_the_list_shows_no_phone_number_at_all(client, office_staff, housing_order):
+    client.force_login(office_staff)
+    page = client.get("/orders/?tab=all").content.decode()
+    assert "13812345678" not in page
+
+
+def test_the_excel_export_masks_personal_data_the_user_may_not_see(client, office_staff, mr_staff):
+    order = intake(office_staff, unit_code="housing", co_unit_codes=["market-regulation"])
+    client.force_login(mr_staff)
+    response = client.get("/orders/export.xlsx?tab=all")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == order.number
+    assert "138****5678" in rows[1]
+    assert "13812345678" not in rows[1]
+    client.force_login(office_staff)
+    rows = list(
+        load_workbook(BytesIO(client.get("/orders/export.xlsx?tab=all").content)).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert "13812345678" in rows[1]
+    assert AuditEntry.objects.filter(
+        action="workorder.view_personal_data", actor=office_staff, data__where="export"
+    ).exists()
+
+
+def test_the_export_follows_the_filters(client, office_staff, housing_order):
+    intake(office_staff, kind="inquiry", content="想问一下预付卡退款的规定")
+    client.force_login(office_staff)
+    response = client.get("/orders/export.xlsx?tab=all&kind=complaint")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [housing_order.number]
+
+
+def test_a_unit_uploads_an_attachment_and_downloads_it(
+    client, housing_staff, housing_order, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(housing_staff)
+    upload = SimpleUploadedFile("现场照片.png", PNG, "image/png")
+    client.post(f"/orders/{housing_order.number}/attachments/", {"attachments": [upload]})
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "现场照片.png"
+    response = client.get(f"/orders/{housing_order.number}/attachments/{attachment.id}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+
+
+def test_an_exe_renamed_jpg_is_refused_on_upload(
+    client, housing_staff, housing_order, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(housing_staff)
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 500, "image/jpeg")
+    response = client.post(
+        f"/orders/{housing_order.number}/attachments/", {"attachments": [fake]}, follow=True
+    )
+    assert Attachment.objects.count() == 0
+    assert "photo.jpg" in response.content.decode()
+
+
+def test_the_overdue_board_counts_late_orders_by_unit(
+    client, office_staff, housing_order, time_machine
+):
+    time_machine.move_to(housing_order.due_sign_for + timedelta(hours=1))
+    client.force_login(office_staff)
+    page = client.get("/orders/overdue/").content.decode()
+    assert "?tab=overdue&amp;unit=housing" in page
+
+
+@pytest.mark.parametrize("persona", ["mr_staff", "housing_staff"])
+def test_units_cannot_open_the_overdue_board(persona_client, persona):
+    assert persona_client(persona).get("/orders/overdue/").status_code == 404
