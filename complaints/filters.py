@@ -12,6 +12,8 @@ from departments.models import Town, Unit
 from .choices import Channel, Kind, Status
 from .models import WorkOrder
 
+ALL = _("All")
+
 ORDERING_FIELDS = (
     ("received_at", "received_at"),
     ("next_due_at", "next_due_at"),
@@ -24,17 +26,23 @@ class WorkOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=ALL)
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=Channel.choices, empty_label=ALL
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ALL)
     town = django_filters.ModelChoiceFilter(
-        label=_("Town or street"), queryset=Town.objects.all(), to_field_name="code"
+        label=_("Town or street"),
+        queryset=Town.objects.all(),
+        to_field_name="code",
+        empty_label=ALL,
     )
     unit = django_filters.ModelChoiceFilter(
         label=_("Primary unit"),
         field_name="primary_unit",
         queryset=Unit.objects.filter(kind="member", is_active=True),
         to_field_name="code",
+        empty_label=ALL,
     )
     category = django_filters.CharFilter(label=_("Hotline category"), lookup_expr="icontains")
     received_from = django_filters.DateFilter(
@@ -51,12 +59,17 @@ class WorkOrderFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default"),
         fields=ORDERING_FIELDS,
         field_labels={
-            "received_at": _("Received"),
-            "next_due_at": _("Next deadline"),
-            "number": _("Number"),
+            "received_at": _("Received, oldest first"),
+            "-received_at": _("Received, newest first"),
+            "next_due_at": _("Next deadline, soonest first"),
+            "-next_due_at": _("Next deadline, latest first"),
+            "number": _("Number, ascending"),
+            "-number": _("Number, descending"),
             "status": _("Status"),
+            "-status": _("Status, reversed"),
         },
     )
 

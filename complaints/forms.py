@@ -68,7 +68,11 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=[("", _("Detect from the text")), *Urgency.choices],
+        required=False,
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     content = forms.CharField(
         label=_("What the citizen says"),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -460,7 +461,8 @@ class PossibleDuplicate(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"attachments/{instance.order.received_at:%Y/%m}/{instance.order.number}/{filename}"
+    received = timezone.localtime(instance.order.received_at)
+    return f"attachments/{received:%Y/%m}/{instance.order.number}/{filename}"
 
 
 class Attachment(models.Model):

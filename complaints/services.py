@@ -26,10 +26,13 @@ from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
 from .models import Attachment, OrderNumberCounter, PossibleDuplicate, WorkOrder, WorkOrderUnit
 from .routing import RoutingDecision, route
 from .selectors import routing_rules
+from .urgency import suggest_urgency
 
 DUPLICATE_WINDOW = timedelta(days=30)
 SIMILAR_TEXT_RATIO = 0.5
 MAX_DUPLICATES = 5
+SUMMARY_NUMBERS = 10
+"""Order numbers named in an audit summary; more would not fit its 300 characters."""
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
 ID_NUMBER_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
@@ -62,8 +65,8 @@ def record_unmasked_view(*, user: User, orders: Iterable[WorkOrder], where: str)
         action="workorder.view_personal_data",
         obj=first,
         unit=getattr(user, "unit", None),
-        summary=f"{where}: {', '.join(o.number for o in orders[:20])}"
-        + (f" (+{len(orders) - 20})" if len(orders) > 20 else ""),
+        summary=f"{where}: {', '.join(o.number for o in orders[:SUMMARY_NUMBERS])}"
+        + (f" (+{len(orders) - SUMMARY_NUMBERS})" if len(orders) > SUMMARY_NUMBERS else ""),
         data={"where": where, "orders": [o.number for o in orders]},
     )
 
@@ -154,7 +157,7 @@ def workorder_intake(
     category: str = "",
     external_ref: str = "",
     received_at: datetime | None = None,
-    urgency: str = Urgency.NORMAL,
+    urgency: str = "",
     business_name: str = "",
     business_address: str = "",
     business_credit_code: str = "",
@@ -171,6 +174,8 @@ def workorder_intake(
 ) -> WorkOrder:
     """Register a new order and send it where the rules say, or where the office decides.
 
+    A blank `urgency` is suggested from the text (gas leak → safety, no water → utilities).
+
     Nothing is written unless every field is valid: errors come back together as a
     ValidationError keyed by field, in the user's language.
     """
@@ -183,7 +188,8 @@ def workorder_intake(
         "title": _clean_text(title, 200),
         "category": _clean_text(category, 100),
         "external_ref": _clean_text(external_ref, 60),
-        "urgency": _clean_text(urgency, 12) or Urgency.NORMAL,
+        "urgency": _clean_text(urgency, 12)
+        or suggest_urgency(f"{title or ''}\n{content or ''}")[0],
         "business_name": _clean_text(business_name, 200),
         "business_address": _clean_text(business_address, 200),
         "business_credit_code": _clean_text(business_credit_code, 18).upper(),
@@ -235,7 +241,7 @@ def workorder_intake(
     routing = decision.as_dict()
     if unit is None and not send_to_triage and decision.primary_unit:
         unit = Unit.objects.get(code=decision.primary_unit)
-        co_units = list(Unit.objects.filter(code__in=decision.co_units))
+        co_units = co_units or list(Unit.objects.filter(code__in=decision.co_units))
     elif unit is not None:
         routing["overridden_to"] = unit.code
     if send_to_triage:

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 
 from . import selectors, services, workflow
-from .choices import Action, DuplicateStatus, Satisfaction, Status
+from .choices import Action, DuplicateStatus, Satisfaction, Status, Urgency
 from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
 from .models import Attachment, DeadlinePolicy, WorkOrder
+from .urgency import suggest_urgency
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 20000
@@ -85,10 +86,16 @@ def route_preview(request: HttpRequest) -> HttpResponse:
     _office_only(request)
     text = f"{request.POST.get('title', '')[:200]}\n{request.POST.get('content', '')[:20000]}"
     decision = services.preview_routing(text, request.POST.get("category", "")[:100])
+    urgency, urgency_words = suggest_urgency(text)
     return render(
         request,
         "complaints/_routing_suggestion.html",
-        {"decision": decision, "units": _unit_names()},
+        {
+            "decision": decision,
+            "units": _unit_names(),
+            "urgency": Urgency(urgency),
+            "urgency_words": urgency_words,
+        },
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -328,6 +328,16 @@ def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetim
     return ["primary_unit", "dispatched_at", "signed_at", "accepted_at", "dispatch_count"]
 
 
+def _withdraw_pending_extension(order: WorkOrder, now: datetime) -> None:
+    """A request made by a unit that no longer handles the order is not for the office to
+    approve any more; it is closed as refused, with the reason."""
+    order.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REFUSED,
+        decided_at=now,
+        decision_note=_("Withdrawn: the order left the unit that asked."),
+    )
+
+
 @transaction.atomic
 def workorder_dispatch(
     *,
@@ -381,10 +391,24 @@ def workorder_redispatch(
     if unit.id == order.primary_unit_id:
         raise WorkflowError(_("The order is already with %(unit)s.") % {"unit": unit})
     previous, from_status = order.primary_unit, order.status
-    fields = _assign(order, unit, (), timezone.now())
+    now = timezone.now()
+    if order.paused_at is not None:
+        _end_pause(order, now)
+    _withdraw_pending_extension(order, now)
+    fields = _assign(order, unit, (), now)
     order.status = Status.ASSIGNED
-    order.paused_at, order.pause_reason = None, ""
-    _save(order, [*fields, "status", "paused_at", "pause_reason"])
+    order.forced_assignment = False
+    _save(
+        order,
+        [
+            *fields,
+            "status",
+            "forced_assignment",
+            "paused_at",
+            "pause_reason",
+            "paused_working_days",
+        ],
+    )
     record_event(
         order,
         Action.REDISPATCH,
@@ -446,12 +470,14 @@ def workorder_return(
             )
         )
     unit, from_status = order.primary_unit, order.status
+    if order.paused_at is not None:
+        _end_pause(order, timezone.now())
+    _withdraw_pending_extension(order, timezone.now())
     _set_relation(order, unit, UnitRelation.FORMER)
     order.primary_unit = None
     order.status = Status.TRIAGE
     order.return_count += 1
-    order.signed_at = order.accepted_at = order.paused_at = None
-    order.pause_reason = ""
+    order.signed_at = order.accepted_at = None
     _save(
         order,
         [
@@ -462,6 +488,7 @@ def workorder_return(
             "accepted_at",
             "paused_at",
             "pause_reason",
+            "paused_working_days",
         ],
     )
     record_event(
@@ -635,7 +662,13 @@ def workorder_supervise(
     note = _required(note, _("what the unit is asked to do"))
     order.supervision_count += 1
     _save(order, ["supervision_count"])
-    record_event(order, Action.SUPERVISE, by=acting_user, unit=order.primary_unit, note=note)
+    event = record_event(
+        order, Action.SUPERVISE, by=acting_user, unit=order.primary_unit, note=note
+    )
+    if order.primary_unit_id is not None:
+        from .tasks import notify_supervision
+
+        notify_supervision.delay_on_commit(event.id)
     return order
 
 
@@ -706,12 +739,20 @@ def workorder_record_satisfaction(
     order.satisfaction = rating
     order.satisfaction_comment = comment.strip()
     fields = ["satisfaction", "satisfaction_comment"]
-    reopened = rating == Satisfaction.DISSATISFIED and order.primary_unit_id is not None
+    reopened = (
+        rating == Satisfaction.DISSATISFIED
+        and order.primary_unit_id is not None
+        and order.merged_into_id is None
+    )
     if reopened:
         order.status = Status.IN_PROGRESS
         order.reopen_count += 1
         order.resolved_at = order.closed_at = None
         fields += ["status", "reopen_count", "resolved_at", "closed_at"]
+        if order.accepted_at is not None:
+            # Handling starts again: the resolution time counts from the reopening.
+            order.accepted_at = timezone.now()
+            fields.append("accepted_at")
     _save(order, fields)
     record_event(
         order,
@@ -780,6 +821,17 @@ def workorder_link_duplicate(
     _decide_duplicate(pair, DuplicateStatus.LINKED, acting_user)
     order.version += 1
     order.save(update_fields=["version", "updated_at"])
+    PossibleDuplicate.objects.update_or_create(
+        order=pair.other,
+        other=order,
+        defaults={
+            "reason": pair.reason,
+            "status": DuplicateStatus.LINKED,
+            "decided_by": acting_user,
+            "decided_at": pair.decided_at,
+        },
+    )
+    WorkOrder.objects.filter(id=pair.other_id).update(version=F("version") + 1)
     record_event(order, Action.LINK_DUPLICATE, by=acting_user, data={"other": pair.other.number})
     record_event(pair.other, Action.LINK_DUPLICATE, by=acting_user, data={"other": order.number})
     return order
@@ -816,7 +868,7 @@ def workorder_merge(
     order.closed_at = timezone.now()
     order.excluded_from_stats = True
     order.exclusion_reason = _("Merged into %(number)s") % {"number": target.number}
-    order.paused_at = None
+    order.paused_at, order.pause_reason = None, ""
     _save(
         order,
         [
@@ -826,6 +878,7 @@ def workorder_merge(
             "excluded_from_stats",
             "exclusion_reason",
             "paused_at",
+            "pause_reason",
         ],
     )
     record_event(

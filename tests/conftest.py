@@ -11,6 +11,13 @@ from .factories import UserFactory, unit
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hashing every persona's password the production way would take most of the run;
+    pytest-django restores the setting after each test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _person(username: str, unit_code: str | None, role: str):
     return UserFactory(username=username, unit=unit(unit_code) if unit_code else None, roles=[role])
 

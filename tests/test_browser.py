@@ -15,6 +15,8 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 
 pytestmark = [
     pytest.mark.browser,
+    # The live server needs committed data; restore the migrations' reference data afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
     ),

@@ -12,6 +12,8 @@ from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [
     pytest.mark.browser,
+    # The live server needs committed data; restore the migrations' reference data afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
     ),

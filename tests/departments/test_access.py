@@ -1,6 +1,5 @@
 """Who may see and do what: the access matrix and the scoping helper every view uses."""
 
-
 import pytest
 from django.http import Http404
 

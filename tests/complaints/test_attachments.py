@@ -1,0 +1,278 @@
+"""What may be attached to an order, and how attached files are kept.
+
+Files are stored under a temporary MEDIA_ROOT (pytest-django's `settings` fixture restores
+the real one after each test).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.utils import translation
+from PIL import Image
+
+from complaints import services
+from complaints.attachments import validate_upload
+from complaints.choices import Action
+from complaints.deadlines import BEIJING
+from complaints.models import Attachment, WorkOrder, WorkOrderEvent
+from complaints.workflow import WorkflowError
+from tests.factories import make_order
+
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def image_bytes(fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime(2026, 7, 6, 10, tzinfo=BEIJING), tick=False):
+        yield
+
+
+def stored_files(root) -> list:
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+# -- validate_upload -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("receipt.png", image_bytes("PNG"), "image/png"),
+        ("photo.jpg", image_bytes("JPEG"), "image/jpeg"),
+        ("PHOTO.JPEG", image_bytes("JPEG"), "image/jpeg"),
+        ("invoice.pdf", PDF_BYTES, "application/pdf"),
+        ("说明.txt", "商家拒绝退货，理由是已过七天。".encode(), "text/plain; charset=utf-8"),
+        ("说明.txt", "商家拒绝退货".encode("gb18030"), "text/plain; charset=utf-8"),
+    ],
+)
+def test_real_files_of_accepted_kinds_pass(name, content, expected):
+    assert validate_upload(upload(name, content)) == expected
+
+
+def test_a_word_document_passes_as_the_zip_it_is():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert validate_upload(upload("合同.docx", buffer.getvalue())) in (
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def test_validation_leaves_the_file_ready_to_be_read_from_the_start():
+    content = image_bytes("PNG")
+    file = upload("receipt.png", content)
+    validate_upload(file)
+    assert file.read() == content
+
+
+def test_an_exe_renamed_to_jpg_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        validate_upload(upload("photo.jpg", EXE_BYTES, "image/jpeg"))
+    message = caught.value.messages[0]
+    assert "photo.jpg" in message
+    assert "is not a JPG file, whatever its name says" in message
+
+
+def test_a_png_named_pdf_is_refused():
+    with pytest.raises(ValidationError, match="is not a PDF file"):
+        validate_upload(upload("invoice.pdf", image_bytes("PNG")))
+
+
+def test_a_file_larger_than_the_limit_is_refused_without_reading_it():
+    class HugeUpload(SimpleUploadedFile):
+        """Reports 200 MB while holding a few bytes; reading it would be a test bug."""
+
+        def read(self, *args, **kwargs):
+            raise AssertionError("an oversized upload must be refused before it is read")
+
+    huge = HugeUpload("video.mp4", b"\x00" * 16)
+    huge.size = 200 * 1024 * 1024
+    assert huge.size > django_settings.ATTACHMENT_MAX_BYTES
+
+    with pytest.raises(ValidationError) as caught:
+        validate_upload(huge)
+    message = caught.value.messages[0]
+    assert "“video.mp4” is 200.0\xa0MB" in message
+    assert "attachments may be at most" in message
+
+
+def test_a_file_exactly_at_the_limit_is_not_refused_for_its_size():
+    content = image_bytes("PNG")
+    file = upload("receipt.png", content)
+    file.size = django_settings.ATTACHMENT_MAX_BYTES
+    assert validate_upload(file) == "image/png"
+
+
+@pytest.mark.parametrize("name", ["setup.exe", "notes.xyz", "page.html", "drawing.svg", "README"])
+def test_an_unknown_kind_of_file_is_refused(name):
+    with pytest.raises(ValidationError) as caught:
+        validate_upload(upload(name, b"hello"))
+    assert f"“{name}” is not an accepted kind of file" in caught.value.messages[0]
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError, match=re.escape("“empty.pdf” is empty.")):
+        validate_upload(upload("empty.pdf", b""))
+
+
+def test_a_text_file_with_nul_bytes_is_refused():
+    with pytest.raises(ValidationError, match="is not a text file, whatever its name says"):
+        validate_upload(upload("notes.txt", b"looks like text\x00\x01\x02 but is not"))
+
+
+# -- workorder_attach ----------------------------------------------------------------------
+
+
+def test_the_office_attaches_files_which_are_stored_and_recorded(office_staff, media_root):
+    order = make_order(office_staff)
+    png, pdf = image_bytes("PNG"), PDF_BYTES
+    events_before = WorkOrderEvent.objects.filter(order=order).count()
+
+    stored = services.workorder_attach(
+        order_id=order.id,
+        acting_user=office_staff,
+        uploads=[upload("收据.png", png), upload("发票.pdf", pdf)],
+    )
+
+    attachments = list(Attachment.objects.filter(order=order).order_by("id"))
+    assert [a.id for a in stored] == [a.id for a in attachments]
+    assert [(a.original_name, a.content_type, a.size, a.uploaded_by) for a in attachments] == [
+        ("收据.png", "image/png", len(png), office_staff),
+        ("发票.pdf", "application/pdf", len(pdf), office_staff),
+    ]
+    folder = media_root / "attachments" / "2026" / "07" / order.number
+    files = stored_files(media_root)
+    assert [path.parent for path in files] == [folder, folder]
+    assert sorted(path.read_bytes() for path in files) == sorted([png, pdf])
+    # The stored name is generated; the citizen's file name is kept only as text.
+    assert all(not a.file.name.endswith(a.original_name) for a in attachments)
+    assert attachments[0].file.read() == png
+
+    events = WorkOrderEvent.objects.filter(order=order)
+    assert events.count() == events_before + 1
+    event = events.order_by("-id").first()
+    assert (event.action, event.actor, event.data) == (
+        Action.ATTACH,
+        office_staff,
+        {"files": ["收据.png", "发票.pdf"]},
+    )
+
+
+@pytest.mark.parametrize("persona", ["mr_staff", "housing_staff"])
+def test_the_primary_and_co_handling_units_may_attach(request, office_staff, persona):
+    person = request.getfixturevalue(persona)
+    order = make_order(office_staff, co_unit_codes=["housing"])
+    services.workorder_attach(
+        order_id=order.id, acting_user=person, uploads=[upload("现场.jpg", image_bytes("JPEG"))]
+    )
+    assert Attachment.objects.get(order=order).uploaded_by == person
+
+
+def test_another_unit_gets_404_and_nothing_is_stored(office_staff, housing_staff, media_root):
+    order = make_order(office_staff)
+    with pytest.raises(Http404):
+        services.workorder_attach(
+            order_id=order.id,
+            acting_user=housing_staff,
+            uploads=[upload("现场.png", image_bytes("PNG"))],
+        )
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_someone_who_sees_but_does_not_handle_the_order_cannot_attach(
+    office_staff, leader, media_root
+):
+    order = make_order(office_staff)
+    with pytest.raises(WorkflowError, match=re.escape("You may not add files to this order.")):
+        services.workorder_attach(
+            order_id=order.id, acting_user=leader, uploads=[upload("a.png", image_bytes("PNG"))]
+        )
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_one_bad_file_refuses_the_whole_upload(office_staff, media_root):
+    order = make_order(office_staff)
+    events_before = WorkOrderEvent.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.workorder_attach(
+            order_id=order.id,
+            acting_user=office_staff,
+            uploads=[upload("good.png", image_bytes("PNG")), upload("photo.jpg", EXE_BYTES)],
+        )
+    assert "photo.jpg" in caught.value.message_dict["attachments"][0]
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
+    assert WorkOrderEvent.objects.count() == events_before
+
+
+def test_it_refuses_an_upload_with_no_files(office_staff):
+    order = make_order(office_staff)
+    with pytest.raises(ValidationError) as caught:
+        services.workorder_attach(order_id=order.id, acting_user=office_staff, uploads=[])
+    assert caught.value.message_dict == {"attachments": ["Choose at least one file."]}
+
+
+# -- attachments at intake -----------------------------------------------------------------
+
+
+def test_files_given_at_intake_are_stored_with_the_new_order(office_staff, media_root):
+    png = image_bytes("PNG")
+    order = make_order(office_staff, attachments=[upload("收据.png", png)])
+    attachment = Attachment.objects.get(order=order)
+    assert (attachment.original_name, attachment.content_type, attachment.size) == (
+        "收据.png",
+        "image/png",
+        len(png),
+    )
+    assert [path.read_bytes() for path in stored_files(media_root)] == [png]
+
+
+def test_a_bad_file_at_intake_refuses_the_order_and_creates_nothing(office_staff, media_root):
+    with pytest.raises(ValidationError) as caught:
+        make_order(office_staff, attachments=[upload("photo.jpg", EXE_BYTES)])
+    assert "photo.jpg" in caught.value.message_dict["attachments"][0]
+    assert not WorkOrder.objects.exists()
+    assert not WorkOrderEvent.objects.exists()
+    assert not Attachment.objects.exists()
+    assert stored_files(media_root) == []
