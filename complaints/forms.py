@@ -91,6 +91,7 @@ class IntakeForm(forms.Form):
         queryset=Town.objects.all(),
         required=False,
         to_field_name="code",
+        empty_label=_("Not known"),
     )
     amount = forms.CharField(label=_("Amount involved (yuan)"), max_length=20, required=False)
     citizen_name = forms.CharField(label=_("Citizen's name"), max_length=60, required=False)
@@ -107,10 +108,14 @@ class IntakeForm(forms.Form):
             (ROUTE_TRIAGE, _("Keep in the triage queue")),
         ),
         initial=ROUTE_AUTO,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=member_units(), required=False, to_field_name="code"
+        label=_("Unit"),
+        queryset=member_units(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("Choose a unit"),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import User
 
-from .choices import OPEN_STATUSES, ExtensionStatus, Status, UnitRelation
+from .choices import OPEN_STATUSES, DuplicateStatus, ExtensionStatus, Status, UnitRelation
 from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar, add_working_days
 from .models import (
     CalendarDay,
@@ -166,6 +166,14 @@ def orders_in_tab(user: User, tab: str, now: datetime) -> QuerySet[WorkOrder]:
         )
     elif tab == "to_close":
         orders = orders.filter(status=Status.RESOLVED)
+    if access.sees_all_units(user):
+        orders = orders.annotate(
+            has_possible_duplicates=Exists(
+                PossibleDuplicate.objects.filter(
+                    order=OuterRef("pk"), status=DuplicateStatus.SUSPECTED
+                )
+            )
+        )
     return orders.select_related("primary_unit", "town").defer(*LIST_DEFERRED)
 
 
