@@ -82,12 +82,15 @@ class WorkOrderFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
+        # Chinese has no case: a plain LIKE avoids UPPER() over every text and gives the
+        # planner statistics it can use (see scripts/benchmark_inbox.py).
+        lookup = "icontains" if value.lower() != value.upper() else "contains"
         condition = (
-            Q(number__iexact=value)
+            Q(number=value.upper())
             | Q(external_ref=value)
-            | Q(title__icontains=value)
-            | Q(content__icontains=value)
-            | Q(business_name__icontains=value)
+            | Q(**{f"title__{lookup}": value})
+            | Q(**{f"content__{lookup}": value})
+            | Q(**{f"business_name__{lookup}": value})
         )
         digits = value.replace("-", "").replace(" ", "")
         if digits.isdigit() and len(digits) >= 7:

@@ -124,35 +124,26 @@ def tabs_for(user: User) -> tuple[Tab, ...]:
     return OFFICE_TABS if access.sees_all_units(user) else UNIT_TABS
 
 
-def orders_in_tab(user: User, tab: str, now: datetime) -> QuerySet[WorkOrder]:
+def orders_in_tab(
+    user: User, tab: str, now: datetime, soon: datetime | None = None
+) -> QuerySet[WorkOrder]:
     """The orders of one inbox tab, already scoped to what the user may see."""
+    mine = access.workorders_of_own_unit(user)
     orders = access.workorders_visible_to(user)
-    unit_id = getattr(user, "unit_id", None)
-    mine = orders if access.sees_all_units(user) else orders.filter(primary_unit_id=unit_id)
     if tab == "to_sign":
         orders = mine.filter(status=Status.ASSIGNED)
     elif tab == "in_progress":
         orders = mine.filter(status=Status.IN_PROGRESS)
     elif tab == "due_soon":
-        orders = mine.filter(next_due_at__gte=now, next_due_at__lte=due_soon_until(now))
+        soon = soon or due_soon_until(now)
+        orders = mine.filter(next_due_at__gte=now, next_due_at__lte=soon)
     elif tab == "overdue":
         orders = mine.filter(next_due_at__lt=now)
     elif tab == "returned":
-        orders = orders.filter(
-            Exists(
-                WorkOrderUnit.objects.filter(
-                    order=OuterRef("pk"), unit_id=unit_id, relation=UnitRelation.FORMER
-                )
-            )
-        )
+        orders = access.workorders_linked_to_own_unit(user, UnitRelation.FORMER)
     elif tab == "co_handling":
-        orders = orders.filter(
-            Exists(
-                WorkOrderUnit.objects.filter(
-                    order=OuterRef("pk"), unit_id=unit_id, relation=UnitRelation.CO
-                )
-            ),
-            status__in=OPEN_STATUSES,
+        orders = access.workorders_linked_to_own_unit(user, UnitRelation.CO).filter(
+            status__in=OPEN_STATUSES
         )
     elif tab == "triage":
         orders = orders.filter(status=Status.TRIAGE)
@@ -177,10 +168,10 @@ def orders_in_tab(user: User, tab: str, now: datetime) -> QuerySet[WorkOrder]:
     return orders.select_related("primary_unit", "town").defer(*LIST_DEFERRED)
 
 
-def tab_counts(user: User, now: datetime) -> dict[str, int]:
+def tab_counts(user: User, now: datetime, soon: datetime) -> dict[str, int]:
     """One count query per tab: cheap with the (unit, status, next_due_at) index."""
     return {
-        tab.key: orders_in_tab(user, tab.key, now).count()
+        tab.key: orders_in_tab(user, tab.key, now, soon).count()
         for tab in tabs_for(user)
         if tab.key != "all"
     }

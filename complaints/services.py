@@ -64,7 +64,7 @@ def record_unmasked_view(*, user: User, orders: Iterable[WorkOrder], where: str)
         actor=user,
         action="workorder.view_personal_data",
         obj=first,
-        unit=getattr(user, "unit", None),
+        unit_id=getattr(user, "unit_id", None),
         summary=f"{where}: {', '.join(o.number for o in orders[:SUMMARY_NUMBERS])}"
         + (f" (+{len(orders) - SUMMARY_NUMBERS})" if len(orders) > SUMMARY_NUMBERS else ""),
         data={"where": where, "orders": [o.number for o in orders]},

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from .urgency import suggest_urgency
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 20000
+SEARCH_COUNT_LIMIT = 1000
 
 
 def _office_only(request: HttpRequest) -> None:
@@ -99,13 +101,13 @@ def route_preview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filtered_orders(request: HttpRequest, now: datetime):
+def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
     tabs = selectors.tabs_for(request.user)
     keys = [tab.key for tab in tabs]
     tab = request.GET.get("tab") or keys[0]
     if tab not in keys:
         tab = keys[0]
-    orders = selectors.orders_in_tab(request.user, tab, now)
+    orders = selectors.orders_in_tab(request.user, tab, now, soon)
     filterset = WorkOrderFilter(request.GET or None, queryset=orders)
     bootstrap(filterset.form)
     if not access.sees_all_units(request.user):
@@ -134,18 +136,29 @@ def _querystring(request: HttpRequest, **changes: object) -> str:
     return query.urlencode()
 
 
+class SearchPaginator(Paginator):
+    """A text search scans every row to count its matches; past a thousand, "1000+" is
+    all anyone needs, so counting stops there."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: SEARCH_COUNT_LIMIT + 1].count()
+
+
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    tabs, tab, filterset, orders = _filtered_orders(request, now)
+    soon = selectors.due_soon_until(now)
+    tabs, tab, filterset, orders = _filtered_orders(request, now, soon)
     try:
         per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
     except ValueError:
         per_page = PAGE_SIZES[0]
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-    page = Paginator(orders, per_page).get_page(request.GET.get("page"))
-    counts = selectors.tab_counts(request.user, now)
-    soon = selectors.due_soon_until(now)
+    searching = bool(request.GET.get("q", "").strip())
+    paginator = (SearchPaginator if searching else Paginator)(orders, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    counts = selectors.tab_counts(request.user, now, soon)
     rows = [
         {"order": order, "due_state": _due_state(order.next_due_at, now, soon)} for order in page
     ]
@@ -165,6 +178,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "filter": filterset,
             "page": page,
+            "count_capped": searching and paginator.count > SEARCH_COUNT_LIMIT,
             "rows": rows,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
@@ -190,7 +204,7 @@ def _due_state(due: datetime | None, now: datetime, soon: datetime) -> str:
 def order_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel; personal data masked unless the user may see it."""
     now = timezone.now()
-    _, tab, _filterset, orders = _filtered_orders(request, now)
+    _, tab, _filterset, orders = _filtered_orders(request, now, selectors.due_soon_until(now))
     orders = orders.defer(None).select_related("primary_unit", "town")[:EXPORT_LIMIT]
     orders = list(orders)
     unmasked = [o for o in orders if access.may_see_citizen_details(request.user, o)]

@@ -209,6 +209,28 @@ def workorders_visible_to(user: User | AnonymousUser) -> QuerySet[WorkOrder]:
     return orders.filter(Exists(links))
 
 
+def workorders_of_own_unit(user: User | AnonymousUser) -> QuerySet[WorkOrder]:
+    """Orders the user's unit handles as primary unit (every order for the office).
+
+    A subset of `workorders_visible_to`: the primary link always exists for the primary
+    unit, so the inbox tabs can filter on the indexed column alone."""
+    if sees_all_units(user):
+        return WorkOrder.objects.all()
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return WorkOrder.objects.none()
+    return WorkOrder.objects.filter(primary_unit_id=unit_id)
+
+
+def workorders_linked_to_own_unit(user: User | AnonymousUser, relation: str) -> QuerySet[WorkOrder]:
+    """Orders the user's unit co-handles or once handled (a subset of what it may see)."""
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return WorkOrder.objects.none()
+    links = WorkOrderUnit.objects.filter(order=OuterRef("pk"), unit_id=unit_id, relation=relation)
+    return WorkOrder.objects.filter(Exists(links))
+
+
 def workorder_or_404(
     user: User | AnonymousUser,
     *,

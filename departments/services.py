@@ -19,13 +19,14 @@ def audit_record(
     action: str,
     obj: Any,
     unit: Unit | None = None,
+    unit_id: int | None = None,
     summary: str = "",
     data: dict | None = None,
 ) -> AuditEntry:
     """Write the audit row; callers do it inside their own transaction, never from a signal."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        unit=unit,
+        unit_id=unit.id if unit is not None else unit_id,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk or ""),

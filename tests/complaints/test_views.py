@@ -378,3 +378,21 @@ def test_the_overdue_board_counts_late_orders_by_unit(
 @pytest.mark.parametrize("persona", ["mr_staff", "housing_staff"])
 def test_units_cannot_open_the_overdue_board(persona_client, persona):
     assert persona_client(persona).get("/orders/overdue/").status_code == 404
+
+
+def test_a_search_with_many_matches_stops_counting_at_the_limit(
+    client, office_staff, monkeypatch
+):
+    from complaints import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 2)
+    orders = [intake(office_staff) for _ in range(3)]
+    client.force_login(office_staff)
+    page = client.get("/orders/?tab=all&q=电梯").content.decode()
+    assert all(order.number in page for order in orders)
+    count = page.split('id="order-count">', 1)[1].split("</p>", 1)[0]
+    assert "3" not in count
+    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 5)
+    page = client.get("/orders/?tab=all&q=电梯").content.decode()
+    count = page.split('id="order-count">', 1)[1].split("</p>", 1)[0]
+    assert "3" in count
