@@ -380,9 +380,7 @@ def test_units_cannot_open_the_overdue_board(persona_client, persona):
     assert persona_client(persona).get("/orders/overdue/").status_code == 404
 
 
-def test_a_search_with_many_matches_stops_counting_at_the_limit(
-    client, office_staff, monkeypatch
-):
+def test_a_search_with_many_matches_stops_counting_at_the_limit(client, office_staff, monkeypatch):
     from complaints import views
 
     monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 2)
