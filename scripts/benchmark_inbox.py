@@ -846,7 +846,7 @@ def describe_data() -> None:
         f"{WorkOrderEvent.objects.count():,} events"
     )
     for who, user in (("housing unit", users["housing"]), ("office", users["office"])):
-        counts = selectors.tab_counts(user, now)
+        counts = selectors.tab_counts(user, now, selectors.due_soon_until(now))
         total = selectors.orders_in_tab(user, "all", now).count()
         tabs = ", ".join(f"{key} {value:,}" for key, value in counts.items())
         print(f"  {who}: all {total:,}; {tabs}")
