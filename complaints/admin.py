@@ -1,6 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import CalendarDay, DeadlinePolicy, RoutingRule
+from .callbacks import callback_replay
+from .clients import api_client_revoke, api_client_rotate_key, api_client_rotate_secret
+from .models import (
+    ApiClient,
+    CalendarDay,
+    CallbackAttempt,
+    CallbackEvent,
+    DeadlinePolicy,
+    RoutingRule,
+)
 
 
 @admin.register(CalendarDay)
@@ -24,3 +35,118 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     search_fields = ("name", "key", "categories", "any_of", "all_of", "none_of")
     filter_horizontal = ("co_units",)
     list_select_related = ("primary_unit",)
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "channel", "is_active", "callback_url", "last_used_at", "created_at")
+    list_filter = ("is_active", "channel")
+    search_fields = ("name", "key_prefix")
+    fields = (
+        "name",
+        "channel",
+        "callback_url",
+        "rate_limit_per_minute",
+        "is_active",
+        "key_prefix",
+        "secret_fingerprint",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    readonly_fields = (
+        "key_prefix",
+        "secret_fingerprint",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    actions = ("revoke", "rotate_key", "rotate_secret")
+
+    def has_add_permission(self, request):
+        return False  # keys are made by `manage.py create_api_client`, shown once
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Revoke the selected clients' keys"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            api_client_revoke(client_id=client.id)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Issue a new API key (shown once)"))
+    def rotate_key(self, request, queryset):
+        for client in queryset:
+            key = api_client_rotate_key(client_id=client.id)
+            self.message_user(
+                request,
+                _("New API key of %(name)s (copy it now, it is not stored): %(key)s")
+                % {"name": client.name, "key": key},
+                messages.WARNING,
+            )
+
+    @admin.action(description=gettext_lazy("Issue a new callback signing secret (shown once)"))
+    def rotate_secret(self, request, queryset):
+        for client in queryset:
+            secret = api_client_rotate_secret(client_id=client.id)
+            self.message_user(
+                request,
+                _("New signing secret of %(name)s (copy it now, it is not stored): %(secret)s")
+                % {"name": client.name, "secret": secret},
+                messages.WARNING,
+            )
+
+
+class CallbackAttemptInline(admin.TabularInline):
+    model = CallbackAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "status_code", "error", "duration_ms")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CallbackEvent)
+class CallbackEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "client",
+        "order",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    )
+    list_filter = ("state", "client")
+    search_fields = ("event_id", "order__number", "order__hotline_id")
+    list_select_related = ("client", "order")
+    readonly_fields = (
+        "event_id",
+        "client",
+        "order",
+        "type",
+        "payload",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    )
+    inlines = (CallbackAttemptInline,)
+    actions = ("replay",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Deliver again now"))
+    def replay(self, request, queryset):
+        for callback in queryset:
+            callback_replay(callback_id=callback.id)
+        self.message_user(request, _("Queued for delivery."), messages.SUCCESS)

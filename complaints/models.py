@@ -256,6 +256,16 @@ class WorkOrder(models.Model):
         related_name="merged_orders",
     )
 
+    source_client = models.ForeignKey(
+        "ApiClient",
+        verbose_name=_("submitted by API client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+    )
+    hotline_id = models.CharField(_("hotline number"), max_length=64, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         "departments.User",
         verbose_name=_("entered by"),
@@ -280,6 +290,15 @@ class WorkOrder(models.Model):
             models.Index(fields=["next_due_at"], name="wo_next_due"),
             models.Index(fields=["citizen_phone"], name="wo_citizen_phone"),
             models.Index(fields=["business_name"], name="wo_business"),
+            models.Index(fields=["source_client", "updated_at"], name="wo_client_updated"),
+        ]
+        constraints = [
+            # Idempotent intake: the hotline's retry of one order finds this row.
+            models.UniqueConstraint(
+                fields=["source_client", "hotline_id"],
+                condition=models.Q(source_client__isnull=False),
+                name="one_order_per_hotline_id",
+            )
         ]
 
     def __str__(self) -> str:
@@ -483,3 +502,95 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApiClient(models.Model):
+    """A machine client of the API (the 12345 hotline, later the 12315 platform).
+
+    Its API key is stored only as a SHA-256 hash (keys are long random strings, so a fast
+    hash is enough); its callback signing secret is never stored: it is derived from the
+    server's signing key and `secret_salt`, so rotating means a new salt.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64)
+    secret_salt = models.CharField(max_length=64)
+    secret_fingerprint = models.CharField(_("secret fingerprint"), max_length=16)
+    callback_url = models.URLField(_("callback URL"), blank=True)
+    channel = models.CharField(
+        _("channel of its orders"), max_length=12, choices=Channel.choices, default="12345"
+    )
+    rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+
+class CallbackEvent(models.Model):
+    """The outbox: one row per status change of a client's order, written in the same
+    transaction as the change, delivered (at least once, in order per order) by Celery."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    event_id = models.UUIDField(_("event id"), unique=True)
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="callbacks")
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="callbacks")
+    type = models.CharField(_("type"), max_length=40)
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="callback_pending_due",
+            ),
+            models.Index(fields=["order", "id"], name="callback_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type} {self.state}"
+
+
+class CallbackAttempt(models.Model):
+    event = models.ForeignKey(CallbackEvent, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.status_code or self.error}"

@@ -3,6 +3,8 @@ audit of unmasked personal data. Transitions live in `workflow`."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -23,7 +25,14 @@ from departments.services import audit_record
 from . import workflow
 from .attachments import validate_upload
 from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
-from .models import Attachment, OrderNumberCounter, PossibleDuplicate, WorkOrder, WorkOrderUnit
+from .models import (
+    ApiClient,
+    Attachment,
+    OrderNumberCounter,
+    PossibleDuplicate,
+    WorkOrder,
+    WorkOrderUnit,
+)
 from .routing import RoutingDecision, route
 from .selectors import routing_rules
 from .urgency import suggest_urgency
@@ -171,6 +180,9 @@ def workorder_intake(
     co_unit_codes: Iterable[str] = (),
     send_to_triage: bool = False,
     attachments: Iterable[UploadedFile] = (),
+    source_client: ApiClient | None = None,
+    hotline_id: str = "",
+    request_fingerprint: str = "",
 ) -> WorkOrder:
     """Register a new order and send it where the rules say, or where the office decides.
 
@@ -254,6 +266,9 @@ def workorder_intake(
         town=town,
         routing=routing,
         created_by=acting_user,
+        source_client=source_client,
+        hotline_id=hotline_id,
+        request_fingerprint=request_fingerprint,
         **fields,
     )
     workflow.refresh_deadlines(order)
@@ -263,7 +278,8 @@ def workorder_intake(
         Action.CREATE,
         by=acting_user,
         to_status=Status.TRIAGE,
-        data={"channel": order.channel, "routing": routing},
+        data={"channel": order.channel, "routing": routing}
+        | ({"client": source_client.name} if source_client else {}),
     )
     if unit is not None:
         now = timezone.now()
@@ -288,6 +304,7 @@ def workorder_intake(
             if "overridden_to" not in routing
             else _("Dispatched by the office at intake"),
             data={"rule": routing.get("rule"), "co_units": [c.code for c in co_units]},
+            notify_client=False,
         )
     for upload, content_type in zip(uploads, content_types, strict=True):
         _store_attachment(order, upload, content_type, acting_user)
@@ -385,3 +402,51 @@ def _find_duplicates(order: WorkOrder) -> list[PossibleDuplicate]:
 def preview_routing(text: str, category: str = "") -> RoutingDecision:
     """The decision intake would take, for the live suggestion on the form."""
     return route(text, category, rules=routing_rules())
+
+
+class HotlineIdConflict(Exception):
+    """The client reused one of its hotline numbers for a different order."""
+
+
+def _fingerprint(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def hotline_intake(*, client: ApiClient, hotline_id: str, fields: dict) -> tuple[WorkOrder, bool]:
+    """Register an order pushed by a hotline, idempotently: the hotline retries on every
+    timeout, so the same number with the same body returns the existing order (created is
+    False), and the same number with another body is a conflict.
+
+    The unique constraint on (client, hotline_id) decides, not a check: of concurrent
+    identical requests, one insert wins and the others find its row after it commits.
+    """
+    fingerprint = _fingerprint({"hotline_id": hotline_id, **fields})
+
+    def existing() -> tuple[WorkOrder, bool] | None:
+        order = WorkOrder.objects.filter(source_client=client, hotline_id=hotline_id).first()
+        if order is None:
+            return None
+        if order.request_fingerprint != fingerprint:
+            raise HotlineIdConflict(hotline_id)
+        return order, False
+
+    found = existing()
+    if found:
+        return found
+    try:
+        order = workorder_intake(
+            acting_user=None,
+            channel=client.channel,
+            external_ref=hotline_id,
+            source_client=client,
+            hotline_id=hotline_id,
+            request_fingerprint=fingerprint,
+            **fields,
+        )
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found
+    return order, True

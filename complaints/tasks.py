@@ -64,3 +64,40 @@ def notify_supervision(event_id: int) -> int:
         send_mail(subject, body, None, recipients)
     logger.info("Supervision of %s mailed to %s people", order.number, len(recipients))
     return len(recipients)
+
+
+RESCHEDULE_WITHIN = 300
+"""A retry due within this many seconds is queued by the task itself; later ones are left
+to the sweep (long countdowns sit badly with the Redis visibility timeout)."""
+
+
+@shared_task(bind=True, acks_late=True)
+def deliver_order_callbacks(self, order_id: int) -> int:
+    from .callbacks import deliver_order
+
+    delivered, wait = deliver_order(order_id)
+    if wait is not None and wait.total_seconds() <= RESCHEDULE_WITHIN:
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        self.apply_async(
+            (order_id,),
+            countdown=max(wait.total_seconds(), 0),
+            **({"queue": queue} if queue else {}),
+        )
+    return delivered
+
+
+@shared_task(acks_late=True)
+def sweep_callbacks() -> int:
+    """Every pending callback that is due, whatever happened to its kick (broker down,
+    worker lost): the outbox is the truth. Bounded per run."""
+    import time as _time
+
+    from .callbacks import deliver_order, due_order_ids
+
+    started = _time.monotonic()
+    delivered = 0
+    for order_id in due_order_ids():
+        delivered += deliver_order(order_id)[0]
+        if _time.monotonic() - started > 240:
+            break
+    return delivered

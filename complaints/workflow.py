@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +36,7 @@ from .choices import (
 from .deadlines import order_deadlines, working_days_between
 from .models import (
     DEADLINE_NAMES,
+    ApiClient,
     CoHandlingOpinion,
     ExtensionRequest,
     PossibleDuplicate,
@@ -223,10 +225,16 @@ def record_event(
     unit: Unit | None = None,
     note: str = "",
     data: dict | None = None,
+    notify_client: bool = True,
 ) -> WorkOrderEvent:
-    """The immutable history line; callers write it inside their own transaction."""
-    actor = by if by is not None and getattr(by, "is_authenticated", False) else None
-    return WorkOrderEvent.objects.create(
+    """The immutable history line; callers write it inside their own transaction.
+
+    A status change of an order an API client submitted also writes its callback to the
+    outbox here, in the same transaction, so the change and its callback stand or fall
+    together.
+    """
+    actor = by if isinstance(by, User) and by.is_authenticated else None
+    event = WorkOrderEvent.objects.create(
         order=order,
         action=action,
         from_status=from_status,
@@ -237,6 +245,11 @@ def record_event(
         note=note,
         data=data or {},
     )
+    if notify_client and from_status and to_status != from_status and order.source_client_id:
+        from .callbacks import enqueue_status_change
+
+        enqueue_status_change(order, event)
+    return event
 
 
 def open_deadline_names(order: WorkOrder) -> list[str]:
@@ -733,6 +746,37 @@ def workorder_record_satisfaction(
 ) -> WorkOrder:
     """A call-back's answer. Dissatisfied reopens the order to the unit and is counted."""
     order = _load(acting_user, order_id, Action.SATISFACTION, expected_version)
+    return _apply_satisfaction(order, acting_user, rating, comment, {})
+
+
+@transaction.atomic
+def workorder_client_satisfaction(
+    *, client: ApiClient, hotline_id: str, rating: str, comment: str = ""
+) -> WorkOrder:
+    """The hotline's call-back result for one of its own orders; only on a resolved order
+    (the contract), and the event says which client reported it."""
+    order = (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("primary_unit")
+        .filter(source_client=client, hotline_id=hotline_id)
+        .first()
+    )
+    if order is None:
+        raise Http404
+    if order.status != Status.RESOLVED:
+        raise WorkflowError(
+            _(
+                "Order %(number)s is %(status)s; a satisfaction call-back is accepted only "
+                "once it is resolved."
+            )
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    return _apply_satisfaction(order, None, rating, comment, {"client": client.name})
+
+
+def _apply_satisfaction(
+    order: WorkOrder, actor: User | None, rating: str, comment: str, extra: dict
+) -> WorkOrder:
     if rating not in Satisfaction.values:
         raise WorkflowError(_("Unknown satisfaction rating “%(rating)s”.") % {"rating": rating})
     from_status = order.status
@@ -757,20 +801,20 @@ def workorder_record_satisfaction(
     record_event(
         order,
         Action.SATISFACTION,
-        by=acting_user,
+        by=actor,
         note=comment.strip(),
-        data={"rating": rating},
+        data={"rating": rating, **extra},
     )
     if reopened:
         record_event(
             order,
             Action.REOPEN,
-            by=acting_user,
+            by=actor,
             from_status=from_status,
             to_status=Status.IN_PROGRESS,
             unit=order.primary_unit,
             note=comment.strip(),
-            data={"reopen_count": order.reopen_count},
+            data={"reopen_count": order.reopen_count, **extra},
         )
     return order
 

@@ -1,8 +1,47 @@
-"""API-wide pieces: domain errors become clear JSON errors in the user's language."""
+"""API-wide pieces: every error is one JSON shape, in the user's language.
 
+`{"error": {"code": "...", "message": "...", "fields": {...}}}`: clients branch on `code`
+and show `message`; `fields` maps each invalid field (dotted for nested ones) to messages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+MESSAGES = {
+    "invalid": lambda: _("Some fields are not valid; see fields."),
+    "parse_error": lambda: _("The body is not valid JSON."),
+    "not_authenticated": lambda: _("Send an API key: Authorization: Bearer <key>."),
+    "permission_denied": lambda: _("You may not do this."),
+    "not_found": lambda: _("Not found."),
+    "method_not_allowed": lambda: _("This method is not allowed here."),
+    "unsupported_media_type": lambda: _("Send JSON (Content-Type: application/json)."),
+    "throttled": lambda: _("Too many requests; wait as long as Retry-After says."),
+}
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error dicts become {"citizen.phone": ["..."]}."""
+    if isinstance(detail, dict):
+        fields: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            fields.update(_flatten(value, name))
+        return fields
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {prefix or "non_field_errors": [str(item) for item in detail]}
+        fields = {}
+        for index, item in enumerate(detail):
+            fields.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return fields
+    return {prefix or "non_field_errors": [str(detail)]}
 
 
 def exception_handler(exc, context):
@@ -10,4 +49,33 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         )
-    return drf_exception_handler(exc, context)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+        body = {"code": code, "message": MESSAGES[code](), "fields": _flatten(exc.detail)}
+    else:
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        if not isinstance(code, str):
+            code = "error"
+        detail = getattr(exc, "detail", "")
+        default = MESSAGES.get(code)
+        message = (
+            default()
+            if default and str(detail) == str(getattr(exc, "default_detail", ""))
+            else str(detail)
+        )
+        if code == "throttled":
+            message = default()
+        body = {"code": code, "message": message}
+    headers = {
+        name: response[name]
+        for name in ("WWW-Authenticate", "Retry-After", "Allow")
+        if name in response
+    }
+    return Response({"error": body}, status=response.status_code, headers=headers)

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "departments.middleware.PortalLocaleMiddleware",
+    "wuqing_consumer.middleware.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -238,7 +239,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_RESULT_EXPIRES = 86400
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Synced into the database scheduler at beat start; the office can change them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-callbacks": {"task": "complaints.tasks.sweep_callbacks", "schedule": 30.0},
+}
+CALLBACK_RETRY_BASE_SECONDS = env_int("CALLBACK_RETRY_BASE_SECONDS", 10)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Derives each API client's callback signing secret (complaints/clients.py). Set it apart
+# from SECRET_KEY in production, so rotating one does not change the other.
+API_SIGNING_KEY = env("API_SIGNING_KEY") or SECRET_KEY
 
 CACHES = {
     "default": (
@@ -253,8 +263,10 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "complaints.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PARSER_CLASSES": ["complaints.api.auth.LimitedJSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -262,12 +274,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wuqing_consumer.api.exception_handler",
 }
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_KB", 1024) * 1024
+API_THROTTLE_ENABLED = env_bool("API_THROTTLE_ENABLED", True)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "wuqing-consumer API",
     "DESCRIPTION": _("Wuqing District consumer-protection coordination portal"),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The contract is public on purpose: the hotline's developers read it before they have
+    # a key. It holds no data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -13,9 +13,10 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include("departments.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/", include("complaints.api.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
-        "api/docs/",
+        "api/v1/docs/",
         SpectacularSwaggerView.as_view(url_name="api_schema"),
         name="api_docs",
     ),

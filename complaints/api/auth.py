@@ -1,0 +1,114 @@
+"""How machine clients authenticate, how fast they may go, and how big a request may be."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.throttling import SimpleRateThrottle
+
+from ..clients import client_for_key
+from ..models import ApiClient
+
+LAST_USED_PRECISION = timedelta(minutes=1)
+"""`last_used_at` is written at most once a minute, not on every request."""
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <key>`; the client itself is `request.user` and `request.auth`."""
+
+    keyword = b"bearer"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the key as: Authorization: Bearer <key>.")
+            )
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
+        client = client_for_key(key)
+        if client is None:
+            raise exceptions.AuthenticationFailed(_("This API key is not valid or was revoked."))
+        now = timezone.now()
+        if client.last_used_at is None or now - client.last_used_at > timezone.timedelta(minutes=1):
+            ApiClient.objects.filter(id=client.id).update(last_used_at=now)
+        return client, client
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "API key from `manage.py create_api_client` / "
+            "由 create_api_client 命令生成的 API 密钥",
+        }
+
+
+class IsApiClient(BasePermission):
+    message = _("This endpoint is for API clients; send an API key.")
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, ApiClient)
+
+
+class ClientRateThrottle(SimpleRateThrottle):
+    """Per client, at the rate set on the client in the admin (requests per minute)."""
+
+    scope = "api_client"
+
+    def get_rate(self):
+        return "600/min"
+
+    def allow_request(self, request, view):
+        client = request.auth
+        if not isinstance(client, ApiClient) or not settings.API_THROTTLE_ENABLED:
+            return True
+        self.num_requests, self.duration = client.rate_limit_per_minute, 60
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        return f"throttle_api_client_{request.auth.key_prefix}"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "payload_too_large"
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON only, and not more than API_MAX_BODY_BYTES: an order is a few kilobytes."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        limit = settings.API_MAX_BODY_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0) if request else 0
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise PayloadTooLarge()
+        data = stream.read(limit + 1) if stream is not None else b""
+        if len(data) > limit:
+            raise PayloadTooLarge()
+        return super().parse(io.BytesIO(data), media_type, parser_context)

@@ -1,0 +1,292 @@
+"""The hotline contract, version 1. Field descriptions are in Chinese and English because the
+schema is read by another organisation's developers."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from ..choices import Kind, Satisfaction, Status
+from ..models import DEADLINE_NAMES, WorkOrder, WorkOrderEvent
+from ..workflow import open_deadline_names
+
+
+def _unit(unit) -> dict | None:
+    return {"code": unit.code, "name": unit.name} if unit else None
+
+
+class CitizenIn(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="诉求人姓名 / citizen's name"
+    )
+    phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="诉求人电话 / phone"
+    )
+    id_number = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, help_text="身份证号 / ID number"
+    )
+
+
+class BusinessIn(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="被投诉经营者 / business"
+    )
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="经营地址 / address"
+    )
+    credit_code = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        help_text="统一社会信用代码（可选）/ unified social credit code (optional)",
+    )
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "投诉 / complaint",
+            value={
+                "hotline_id": "TJ12345-20261129-000123",
+                "kind": "complaint",
+                "title": "小区物业不修电梯",
+                "content": "杨村街道某小区电梯坏了一个月，物业一直不修。",
+                "category": "物业管理",
+                "received_at": "2026-11-29T09:30:00+08:00",
+                "citizen": {"name": "王先生", "phone": "13812345678"},
+                "business": {"name": "天津某物业服务有限公司"},
+                "town": "yangcun-street",
+                "amount": "0.00",
+            },
+            request_only=True,
+        )
+    ]
+)
+class HotlineOrderIn(serializers.Serializer):
+    hotline_id = serializers.CharField(
+        max_length=64, help_text="热线工单号，每个客户端内唯一 / the hotline's own number, unique"
+    )
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        default=Kind.COMPLAINT,
+        help_text="类型：投诉 complaint、举报 report、咨询 inquiry / kind",
+    )
+    content = serializers.CharField(
+        max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"
+    )
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="标题 / title"
+    )
+    category = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="热线分类 / the hotline operator's category label",
+    )
+    received_at = serializers.DateTimeField(
+        required=False, help_text="接收时间，ISO 8601 / when the hotline received it"
+    )
+    citizen = CitizenIn(required=False, help_text="诉求人 / the citizen")
+    business = BusinessIn(required=False, help_text="被投诉经营者 / the business")
+    town = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="镇街代码 / town code"
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="涉及金额（元），十进制字符串 / amount involved in yuan, decimal string",
+    )
+
+    def service_fields(self) -> dict:
+        data = self.validated_data
+        citizen = data.get("citizen") or {}
+        business = data.get("business") or {}
+        return {
+            "kind": data["kind"],
+            "content": data["content"],
+            "title": data.get("title", ""),
+            "category": data.get("category", ""),
+            "received_at": data.get("received_at"),
+            "citizen_name": citizen.get("name", ""),
+            "citizen_phone": citizen.get("phone", ""),
+            "citizen_id_number": citizen.get("id_number", ""),
+            "business_name": business.get("name", ""),
+            "business_address": business.get("address", ""),
+            "business_credit_code": business.get("credit_code", ""),
+            "town_code": data.get("town", ""),
+            "amount": data.get("amount"),
+        }
+
+
+# Service field -> API field, for error messages.
+SERVICE_TO_API_FIELD = {
+    "citizen_name": "citizen.name",
+    "citizen_phone": "citizen.phone",
+    "citizen_id_number": "citizen.id_number",
+    "business_name": "business.name",
+    "business_address": "business.address",
+    "business_credit_code": "business.credit_code",
+    "town": "town",
+}
+
+
+class UnitRef(serializers.Serializer):
+    code = serializers.CharField(help_text="单位代码 / unit code")
+    name = serializers.CharField(help_text="单位名称 / unit name")
+
+
+class RoutingOut(serializers.Serializer):
+    rule = serializers.CharField(allow_null=True, help_text="命中的规则 / the rule that decided")
+    matched = serializers.ListField(
+        child=serializers.CharField(), help_text="命中的关键词 / words that matched"
+    )
+
+
+class DeadlinesOut(serializers.Serializer):
+    sign_for = serializers.DateTimeField(allow_null=True, help_text="签收时限 / sign for by")
+    decision = serializers.DateTimeField(
+        allow_null=True, help_text="受理决定时限 / acceptance decision by"
+    )
+    resolution = serializers.DateTimeField(allow_null=True, help_text="办结时限 / resolve by")
+    answer = serializers.DateTimeField(allow_null=True, help_text="答复时限 / answer by")
+
+
+class HotlineOrderOut(serializers.Serializer):
+    number = serializers.CharField(help_text="本平台工单编号 / the portal's order number")
+    hotline_id = serializers.CharField(help_text="热线工单号 / the hotline's number")
+    kind = serializers.ChoiceField(choices=Kind.choices, help_text="类型 / kind")
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        help_text="状态：triage 待分拨、assigned 待签收、in_progress 办理中、resolved 已办结、"
+        "closed 已结案 / status",
+    )
+    primary_unit = UnitRef(allow_null=True, help_text="主办单位 / primary unit, null in triage")
+    co_units = UnitRef(many=True, help_text="协办单位 / co-handling units")
+    deadline = serializers.DateTimeField(
+        allow_null=True, help_text="最近的未到期时限（+08:00）/ the nearest running deadline"
+    )
+    deadlines = DeadlinesOut(help_text="全部时限 / every deadline of the order")
+    result = serializers.CharField(
+        allow_null=True, help_text="办理结果（办结后）/ result text, once resolved"
+    )
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, allow_null=True, help_text="满意度 / satisfaction"
+    )
+    created_at = serializers.DateTimeField(help_text="登记时间 / created at")
+    updated_at = serializers.DateTimeField(help_text="最后更新 / last changed at")
+    routing = RoutingOut(help_text="派单依据 / why it went where it went")
+
+    def to_representation(self, order: WorkOrder) -> dict:
+        running = set(open_deadline_names(order))
+        data = {
+            "number": order.number,
+            "hotline_id": order.hotline_id,
+            "kind": order.kind,
+            "status": order.status,
+            "primary_unit": _unit(order.primary_unit),
+            "co_units": [
+                _unit(link.unit) for link in order.unit_links.all() if link.relation == "co"
+            ],
+            "deadline": order.next_due_at if order.next_due_name in running else None,
+            "deadlines": {name: getattr(order, f"due_{name}") for name in DEADLINE_NAMES},
+            "result": order.result or None,
+            "satisfaction": order.satisfaction or None,
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+            "routing": {
+                "rule": order.routing.get("rule"),
+                "matched": order.routing.get("matched", []),
+            },
+        }
+        return _isoformat(data)
+
+
+def _isoformat(value):
+    if isinstance(value, dict):
+        return {key: _isoformat(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_isoformat(item) for item in value]
+    if hasattr(value, "isoformat") and hasattr(value, "tzinfo"):
+        return timezone.localtime(value).isoformat()
+    return value
+
+
+class EventOut(serializers.Serializer):
+    time = serializers.DateTimeField(help_text="时间 / time")
+    type = serializers.CharField(help_text="事件类型 / what happened (create, dispatch, sign…)")
+    status = serializers.ChoiceField(
+        choices=Status.choices, allow_null=True, help_text="事件后的状态 / status after it"
+    )
+    unit = UnitRef(allow_null=True, help_text="相关单位 / unit concerned")
+    note = serializers.CharField(allow_blank=True, help_text="说明 / note")
+
+
+class HotlineOrderDetailOut(HotlineOrderOut):
+    events = EventOut(many=True, help_text="流转记录 / event history")
+
+    def to_representation(self, order: WorkOrder) -> dict:
+        data = super().to_representation(order)
+        events: list[WorkOrderEvent] = list(order.events.all())
+        data["events"] = [
+            {
+                "time": timezone.localtime(event.created_at).isoformat(),
+                "type": event.action,
+                "status": event.to_status or None,
+                "unit": _unit(event.unit),
+                "note": event.note,
+            }
+            for event in events
+        ]
+        return data
+
+
+class SatisfactionIn(serializers.Serializer):
+    rating = serializers.ChoiceField(
+        choices=Satisfaction.choices,
+        help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意 / rating",
+    )
+    comment = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="回访意见 / comment"
+    )
+
+
+class RoutingPreviewIn(serializers.Serializer):
+    content = serializers.CharField(max_length=20000, help_text="诉求内容 / text to route")
+    category = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="热线分类 / category"
+    )
+
+
+class RoutingPreviewOut(serializers.Serializer):
+    primary_unit = serializers.CharField(
+        allow_null=True, help_text="主办单位代码，无把握时为 null / unit code or null"
+    )
+    co_units = serializers.ListField(child=serializers.CharField(), help_text="协办单位代码")
+    status = serializers.ChoiceField(
+        choices=[("assigned", "assigned"), ("triage", "triage")],
+        help_text="assigned 可直接派单 / triage 需办公室分拨",
+    )
+    rule = serializers.CharField(allow_null=True, help_text="命中的规则 / rule")
+    matched = serializers.ListField(child=serializers.CharField(), help_text="命中的关键词")
+    candidates = serializers.ListField(
+        child=serializers.DictField(), help_text="其他接近的单位 / what else was close"
+    )
+    reason = serializers.CharField(help_text="判断依据代码 / reason code")
+
+
+class ErrorBody(serializers.Serializer):
+    code = serializers.CharField(help_text="机器可读的错误代码 / error code")
+    message = serializers.CharField(help_text="错误说明 / message for people")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="各字段的错误 / errors by field",
+    )
+
+
+class ErrorOut(serializers.Serializer):
+    error = ErrorBody()

@@ -1,0 +1,12 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import HotlineOrderViewSet, RoutingPreviewView
+
+router = SimpleRouter()
+router.register("hotline/work-orders", HotlineOrderViewSet, basename="hotline-work-order")
+
+urlpatterns = [
+    path("routing/preview/", RoutingPreviewView.as_view(), name="routing-preview"),
+    *router.urls,
+]

@@ -1,0 +1,200 @@
+"""The hotline API, version 1: thin views over `services.hotline_intake`, `workflow` and the
+routing engine. Errors are shaped by `wuqing_consumer.api.exception_handler`."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services, workflow
+from ..choices import Status
+from ..models import WorkOrder, WorkOrderEvent, WorkOrderUnit
+from .auth import ClientRateThrottle, IsApiClient
+from .serializers import (
+    SERVICE_TO_API_FIELD,
+    ErrorOut,
+    HotlineOrderDetailOut,
+    HotlineOrderIn,
+    HotlineOrderOut,
+    RoutingPreviewIn,
+    RoutingPreviewOut,
+    SatisfactionIn,
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _errors(*codes: int) -> dict:
+    described = {
+        400: "输入有误 / invalid input",
+        401: "未认证 / no or bad API key",
+        403: "无权访问 / not allowed",
+        404: "不存在 / not found",
+        409: "冲突 / conflict",
+        413: "请求过大 / body too large",
+        415: "仅支持 JSON / JSON only",
+        429: "请求过于频繁 / rate limited (see Retry-After)",
+    }
+    return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}
+
+
+class HotlineOrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, help_text="按状态筛选 / only this status"
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="此时间之后有变化的工单，ISO 8601 / changed at or after this time",
+    )
+
+    class Meta:
+        model = WorkOrder
+        fields: list[str] = []
+
+
+class HotlineOrderViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Work orders pushed by the hotline. A client sees only the orders it submitted."""
+
+    permission_classes = [IsApiClient]
+    throttle_classes = [ClientRateThrottle]
+    lookup_field = "hotline_id"
+    lookup_value_regex = r"[^/]{1,64}"
+    filterset_class = HotlineOrderFilter
+    serializer_class = HotlineOrderOut
+
+    def get_queryset(self):
+        orders = (
+            WorkOrder.objects.filter(source_client=self.request.auth)
+            .select_related("primary_unit")
+            .prefetch_related(
+                Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit"))
+            )
+        )
+        if self.action == "retrieve":
+            orders = orders.prefetch_related(
+                Prefetch("events", queryset=WorkOrderEvent.objects.select_related("unit"))
+            )
+        return orders.order_by("updated_at", "id")
+
+    def get_serializer_class(self):
+        return HotlineOrderDetailOut if self.action == "retrieve" else HotlineOrderOut
+
+    @extend_schema(
+        summary="推送工单 / push a work order",
+        description=(
+            "幂等：同一 hotline_id 与相同内容重复推送返回 200 和同一工单；内容不同返回 409。\n\n"
+            "Idempotent: the same hotline_id with the same body answers 200 with the same "
+            "order; with a different body, 409."
+        ),
+        request=HotlineOrderIn,
+        responses={
+            201: HotlineOrderOut,
+            200: HotlineOrderOut,
+            **_errors(400, 401, 403, 409, 413, 415, 429),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        payload = HotlineOrderIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            order, created = services.hotline_intake(
+                client=request.auth,
+                hotline_id=payload.validated_data["hotline_id"],
+                fields=payload.service_fields(),
+            )
+        except services.HotlineIdConflict:
+            raise Conflict(
+                _(
+                    "hotline_id “%(id)s” was already used for a different order. Send a new "
+                    "hotline_id for a new order; an identical retry is answered with the "
+                    "existing order."
+                )
+                % {"id": payload.validated_data["hotline_id"]}
+            ) from None
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                {
+                    SERVICE_TO_API_FIELD.get(field, field): messages
+                    for field, messages in error.message_dict.items()
+                }
+            ) from None
+        order = self.get_queryset().get(pk=order.pk)
+        return Response(
+            HotlineOrderOut(order).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary="查询工单 / one work order with its history",
+        responses={200: HotlineOrderDetailOut, **_errors(401, 403, 404, 429)},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="工单列表 / work orders, filtered and paginated",
+        responses={200: HotlineOrderOut(many=True), **_errors(400, 401, 403, 404, 429)},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="满意度回访 / satisfaction call-back",
+        description=(
+            "仅限已办结（resolved）工单，否则 409；不满意将工单退回原单位重办（in_progress）。\n\n"
+            "Only on a resolved order, else 409; dissatisfied reopens it for the same unit."
+        ),
+        request=SatisfactionIn,
+        responses={200: HotlineOrderOut, **_errors(400, 401, 403, 404, 409, 413, 415, 429)},
+    )
+    @action(detail=True, methods=["post"])
+    def satisfaction(self, request, hotline_id=None):
+        payload = SatisfactionIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            order = workflow.workorder_client_satisfaction(
+                client=request.auth,
+                hotline_id=hotline_id,
+                rating=payload.validated_data["rating"],
+                comment=payload.validated_data.get("comment", ""),
+            )
+        except workflow.WorkflowError as error:
+            raise Conflict(error.message) from None
+        return Response(HotlineOrderOut(self.get_queryset().get(pk=order.pk)).data)
+
+
+class RoutingPreviewView(APIView):
+    """Where an order would go, without creating anything."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ClientRateThrottle]
+
+    @extend_schema(
+        summary="派单预判 / routing preview",
+        request=RoutingPreviewIn,
+        responses={200: RoutingPreviewOut, **_errors(400, 401, 413, 415, 429)},
+    )
+    def post(self, request):
+        payload = RoutingPreviewIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decision = services.preview_routing(
+            payload.validated_data["content"], payload.validated_data.get("category", "")
+        )
+        return Response(decision.as_dict())

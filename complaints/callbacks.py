@@ -1,0 +1,201 @@
+"""Callbacks to API clients: an outbox written with each status change, delivered by Celery.
+
+Delivery is at least once and in order per work order: one worker at a time holds the lock
+on an order's oldest pending callback, posts it, and only then moves to the next; a failure
+stops that order's queue until the retry is due. If the broker is down when a change
+commits, nothing is lost: the periodic sweep finds every pending callback that is due.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from .clients import signature, signing_secret
+from .models import CallbackAttempt, CallbackEvent, WorkOrder, WorkOrderEvent
+
+logger = logging.getLogger(__name__)
+
+STATUS_CHANGED = "work_order.status_changed"
+RETRY_WINDOW = timedelta(hours=25)
+"""Retried for at least 24 hours (the contract), then marked failed for the office."""
+MAX_BACKOFF = timedelta(hours=1)
+TIMEOUT_SECONDS = 10
+SWEEP_BATCH = 200
+
+
+def _local_iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEvent | None:
+    """Write the callback in the caller's transaction; kick a worker after commit."""
+    client = order.source_client
+    if client is None or not client.callback_url:
+        return None
+    unit = order.primary_unit
+    callback = CallbackEvent.objects.create(
+        event_id=uuid.uuid4(),
+        client=client,
+        order=order,
+        type=STATUS_CHANGED,
+        payload={
+            "type": STATUS_CHANGED,
+            "hotline_id": order.hotline_id,
+            "number": order.number,
+            "status": order.status,
+            "primary_unit": {"code": unit.code, "name": unit.name} if unit else None,
+            "occurred_at": _local_iso(event.created_at),
+            "result": order.result or None,
+        },
+        next_attempt_at=event.created_at,
+    )
+    transaction.on_commit(lambda: kick(order.id), robust=True)
+    return callback
+
+
+def kick(order_id: int) -> None:
+    """Ask a worker to deliver now; if the broker is down the sweep delivers later."""
+    from .tasks import deliver_order_callbacks
+
+    try:
+        deliver_order_callbacks.apply_async((order_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the outbox row is safe
+        logger.warning("Could not queue callbacks of order %s; the sweep will.", order_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    base = settings.CALLBACK_RETRY_BASE_SECONDS
+    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _post(callback: CallbackEvent) -> tuple[int | None, str]:
+    body = json.dumps(
+        {"event_id": str(callback.event_id), **callback.payload}, ensure_ascii=False
+    ).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(
+        callback.client.callback_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "wuqing-consumer-callbacks/1",
+            "X-Wuqing-Event-Id": str(callback.event_id),
+            "X-Wuqing-Timestamp": timestamp,
+            "X-Wuqing-Signature": signature(signing_secret(callback.client), timestamp, body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, str(getattr(error, "reason", error))[:300]
+
+
+def deliver_next(order_id: int, now: datetime | None = None) -> str:
+    """Deliver the oldest pending callback of one order: 'delivered', 'failed' (will be
+    retried), 'waiting' (not due yet), 'busy' (another worker has it) or 'empty'."""
+    with transaction.atomic():
+        pending = (
+            CallbackEvent.objects.select_for_update(nowait=True)
+            .select_related("client")
+            .filter(order_id=order_id, state=CallbackEvent.State.PENDING)
+            .order_by("id")
+        )
+        try:
+            callback = pending.first()
+        except DatabaseError:
+            return "busy"
+        if callback is None:
+            return "empty"
+        now = now or timezone.now()
+        if callback.next_attempt_at > now:
+            return "waiting"
+        if not callback.client.is_active or not callback.client.callback_url:
+            return "waiting"
+        started = time.monotonic()
+        status_code, error = _post(callback)
+        duration = int((time.monotonic() - started) * 1000)
+        ok = status_code is not None and 200 <= status_code < 300
+        CallbackAttempt.objects.create(
+            event=callback,
+            status_code=status_code,
+            error="" if ok else (error or f"HTTP {status_code}"),
+            duration_ms=duration,
+        )
+        callback.attempts += 1
+        finished = timezone.now()
+        if ok:
+            callback.state = CallbackEvent.State.DELIVERED
+            callback.delivered_at = finished
+            callback.last_error = ""
+        else:
+            callback.last_error = error or f"HTTP {status_code}"
+            callback.next_attempt_at = finished + backoff(callback.attempts)
+            if finished - callback.created_at > RETRY_WINDOW:
+                callback.state = CallbackEvent.State.FAILED
+        callback.save(
+            update_fields=["state", "attempts", "delivered_at", "last_error", "next_attempt_at"]
+        )
+    return "delivered" if ok else "failed"
+
+
+def deliver_order(order_id: int) -> tuple[int, timedelta | None]:
+    """Deliver an order's due callbacks in order. Returns how many were delivered and, when
+    one failed, how long until it may be tried again."""
+    delivered = 0
+    while True:
+        outcome = deliver_next(order_id)
+        if outcome == "delivered":
+            delivered += 1
+            continue
+        if outcome == "failed":
+            callback = (
+                CallbackEvent.objects.filter(order_id=order_id, state="pending")
+                .order_by("id")
+                .first()
+            )
+            wait = callback.next_attempt_at - timezone.now() if callback else None
+            return delivered, wait
+        return delivered, None
+
+
+def due_order_ids(limit: int = SWEEP_BATCH) -> list[int]:
+    """Orders with a pending callback that is due, oldest first (a bounded batch)."""
+    rows = (
+        CallbackEvent.objects.filter(
+            state=CallbackEvent.State.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("order_id", flat=True)[: limit * 5]
+    )
+    seen: dict[int, None] = {}
+    for order_id in rows:
+        seen.setdefault(order_id, None)
+        if len(seen) >= limit:
+            break
+    return list(seen)
+
+
+@transaction.atomic
+def callback_replay(*, callback_id: int) -> CallbackEvent:
+    """The office sends a failed (or delivered) callback again, as a new attempt now."""
+    callback = CallbackEvent.objects.select_for_update().get(id=callback_id)
+    callback.state = CallbackEvent.State.PENDING
+    callback.next_attempt_at = timezone.now()
+    callback.save(update_fields=["state", "next_attempt_at"])
+    order_id = callback.order_id
+    transaction.on_commit(lambda: kick(order_id), robust=True)
+    return callback

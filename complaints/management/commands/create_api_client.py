@@ -1,0 +1,36 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from complaints.clients import api_client_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an API client (the 12345 hotline, the 12315 platform) and print its API key "
+        "and its callback signing secret. They are shown once; only hashes are kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--callback-url", default="", help="Where status changes are POSTed.")
+        parser.add_argument(
+            "--channel", default="12345", choices=["12345", "12315"], help="Channel of its orders."
+        )
+        parser.add_argument("--rate-limit", type=int, default=600, help="Requests per minute.")
+
+    def handle(self, *args, **options):
+        try:
+            client, key, secret = api_client_create(
+                name=options["name"],
+                callback_url=options["callback_url"],
+                rate_limit_per_minute=options["rate_limit"],
+                channel=options["channel"],
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(f"API client: {client.name} (id {client.id})")
+        self.stdout.write(f"API key:            {key}")
+        self.stdout.write(f"Signing secret:     {secret}")
+        self.stdout.write(
+            "Keep both now: they cannot be shown again (rotate them in the admin if lost)."
+        )

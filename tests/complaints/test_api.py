@@ -1,0 +1,287 @@
+"""The 12345 hotline API, version 1, through the test client."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+
+from complaints import workflow
+from complaints.clients import api_client_create, api_client_revoke
+from complaints.models import ApiClient, CallbackEvent, WorkOrder
+
+ORDER = {
+    "hotline_id": "TJ12345-20261129-0001",
+    "kind": "complaint",
+    "title": "小区物业不修电梯",
+    "content": "杨村街道某小区电梯坏了一个月，物业一直不修，老人上下楼困难。",
+    "category": "物业管理",
+    "received_at": "2026-11-29T09:30:00+08:00",
+    "citizen": {"name": "王先生", "phone": "13812345678"},
+    "business": {"name": "天津某物业服务有限公司"},
+    "town": "yangcun-street",
+    "amount": "0.00",
+}
+
+
+@pytest.fixture
+def hotline(db):
+    client, key, _secret = api_client_create(name="12345 热线")
+    return client, key
+
+
+@pytest.fixture
+def api(client, hotline):
+    """A Django test client that sends the hotline's key."""
+    _, key = hotline
+
+    def call(method, path, body=None, **extra):
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {key}", **extra}
+        if body is not None:
+            kwargs.setdefault("content_type", "application/json")
+            kwargs["data"] = json.dumps(body) if not isinstance(body, str | bytes) else body
+        return getattr(client, method)(path, **kwargs)
+
+    return call
+
+
+def push(api, **changes):
+    return api("post", "/api/v1/hotline/work-orders/", {**ORDER, **changes})
+
+
+def test_pushing_an_order_creates_it_routed_with_its_deadlines(api):
+    response = push(api)
+    assert response.status_code == 201
+    body = response.json()
+    order = WorkOrder.objects.get()
+    assert body["number"] == order.number
+    assert body["hotline_id"] == ORDER["hotline_id"]
+    assert body["status"] == "assigned"
+    assert body["primary_unit"] == {"code": "housing", "name": "区住房建设委"}
+    assert body["routing"]["rule"] and "物业" in body["routing"]["matched"]
+    assert body["deadline"].endswith("+08:00")
+    assert set(body["deadlines"]) == {"sign_for", "decision", "resolution", "answer"}
+    assert body["deadlines"]["resolution"] is None
+    assert order.channel == "12345" and order.external_ref == ORDER["hotline_id"]
+    assert order.town.code == "yangcun-street"
+
+
+def test_the_same_order_again_answers_200_with_the_same_order(api):
+    first = push(api).json()
+    for _ in range(3):
+        again = push(api)
+        assert again.status_code == 200
+        assert again.json()["number"] == first["number"]
+    assert WorkOrder.objects.count() == 1
+
+
+def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
+    push(api)
+    response = push(api, content="另一件事：超市卖过期牛奶")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict"
+    assert ORDER["hotline_id"] in error["message"]
+    assert WorkOrder.objects.count() == 1
+
+
+def test_two_clients_may_use_the_same_hotline_id(api, client):
+    push(api)
+    _, other_key = api_client_create(name="12315 平台", channel="12315")[:2]
+    response = client.post(
+        "/api/v1/hotline/work-orders/",
+        data=json.dumps(ORDER),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {other_key}",
+    )
+    assert response.status_code == 201
+    assert WorkOrder.objects.filter(channel="12315").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"content": ""}, "content"),
+        ({"kind": "praise"}, "kind"),
+        ({"received_at": "yesterday"}, "received_at"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "12.345"}, "amount"),
+        ({"citizen": {"phone": "call me"}}, "citizen.phone"),
+        ({"town": "atlantis"}, "town"),
+        ({"received_at": "2099-01-01T00:00:00+08:00"}, "received_at"),
+        ({"hotline_id": ""}, "hotline_id"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field_and_creates_nothing(api, changes, field):
+    response = push(api, **changes)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert field in error["fields"], error
+    assert WorkOrder.objects.count() == 0
+
+
+def test_the_errors_are_in_chinese_by_default(api):
+    error = push(api, content="").json()["error"]
+    assert error["message"] == "部分字段有误，详见 fields。"
+    assert "不能为空" in error["fields"]["content"][0]
+
+
+def test_a_body_that_is_not_json_or_too_large_is_refused(api):
+    response = api("post", "/api/v1/hotline/work-orders/", "{not json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    response = api("post", "/api/v1/hotline/work-orders/", "a=b", content_type="text/plain")
+    assert response.status_code == 415
+    huge = json.dumps({**ORDER, "content": "很" * 600_000})
+    response = api("post", "/api/v1/hotline/work-orders/", huge)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert WorkOrder.objects.count() == 0
+
+
+def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client, hotline):
+    path = "/api/v1/hotline/work-orders/"
+    response = client.get(path)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert client.get(path, HTTP_AUTHORIZATION="Bearer wq_0000_nope").status_code == 401
+    ApiClient_, key = hotline
+    api_client_revoke(client_id=ApiClient_.id)
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_staff_sessions_cannot_use_the_hotline_endpoints(client, office_staff):
+    client.force_login(office_staff)
+    assert client.get("/api/v1/hotline/work-orders/").status_code == 403
+
+
+def test_a_client_sees_only_its_own_orders(api, client):
+    push(api)
+    _, other_key = api_client_create(name="other")[:2]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {other_key}"}
+    assert (
+        client.get(f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/", **auth).status_code == 404
+    )
+    assert client.get("/api/v1/hotline/work-orders/", **auth).json()["count"] == 0
+
+
+def test_the_order_shows_its_history_and_result(api, office_staff, housing_staff):
+    push(api)
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好电梯")
+    body = api("get", f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/").json()
+    assert body["status"] == "resolved"
+    assert body["result"] == "已修好电梯"
+    assert [e["type"] for e in body["events"]] == ["create", "dispatch", "sign", "resolve"]
+    assert body["events"][-1]["status"] == "resolved"
+    assert body["events"][-1]["unit"]["code"] == "housing"
+    assert body["deadline"] is None
+
+
+def test_the_list_filters_by_status_and_update_time(api, housing_staff):
+    push(api)
+    push(api, hotline_id="TJ-2", content="超市卖过期牛奶，要求赔偿")
+    order = WorkOrder.objects.get(hotline_id=ORDER["hotline_id"])
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    listing = api("get", "/api/v1/hotline/work-orders/?status=in_progress").json()
+    assert [o["hotline_id"] for o in listing["results"]] == [ORDER["hotline_id"]]
+    order.refresh_from_db()
+    since = quote(order.updated_at.isoformat())
+    listing = api("get", f"/api/v1/hotline/work-orders/?updated_since={since}").json()
+    assert [o["hotline_id"] for o in listing["results"]] == [ORDER["hotline_id"]]
+    bad = api("get", "/api/v1/hotline/work-orders/?updated_since=soon")
+    assert bad.status_code == 400
+
+
+def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
+    push(api)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    refused = api("post", path, {"rating": "satisfied"})
+    assert refused.status_code == 409
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    response = api("post", path, {"rating": "dissatisfied", "comment": "电梯又坏了"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "in_progress"
+    order.refresh_from_db()
+    assert order.reopen_count == 1 and order.satisfaction == "dissatisfied"
+    assert api("post", path, {"rating": "great"}).status_code == 400
+    missing = "/api/v1/hotline/work-orders/nope/satisfaction/"
+    assert api("post", missing, {"rating": "satisfied"}).status_code == 404
+
+
+def test_routing_preview_creates_nothing(api, client, office_staff):
+    response = api("post", "/api/v1/routing/preview/", {"content": "小区物业不管电梯"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["primary_unit"] == "housing" and body["status"] == "assigned"
+    assert WorkOrder.objects.count() == 0
+    client.force_login(office_staff)
+    staff = client.post(
+        "/api/v1/routing/preview/",
+        data=json.dumps({"content": "你们到底管不管"}),
+        content_type="application/json",
+    )
+    assert staff.json()["status"] == "triage" and staff.json()["primary_unit"] is None
+
+
+def test_units_are_listed_for_a_client(api):
+    units = api("get", "/api/v1/units/").json()
+    assert {"code": "housing", "name": "区住房建设委"}.items() <= units[1].items() or any(
+        u["code"] == "housing" and u["name_en"] for u in units
+    )
+
+
+def test_a_client_over_its_rate_is_told_when_to_come_back(client, db):
+    _limited, key, _ = api_client_create(name="burst", rate_limit_per_minute=2)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    statuses = [client.get("/api/v1/hotline/work-orders/", **auth).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = client.get("/api/v1/hotline/work-orders/", **auth)
+    assert response.json()["error"]["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_status_change_writes_its_callback_in_the_same_transaction(db, client, housing_staff):
+    _hooked, key, _ = api_client_create(name="hooked", callback_url="http://127.0.0.1:9/cb")
+    client.post(
+        "/api/v1/hotline/work-orders/",
+        data=json.dumps(ORDER),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    order = WorkOrder.objects.get()
+    assert CallbackEvent.objects.count() == 0  # intake answers with the state itself
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    callback = CallbackEvent.objects.get()
+    assert callback.payload["status"] == "in_progress"
+    assert callback.payload["hotline_id"] == ORDER["hotline_id"]
+    assert callback.payload["occurred_at"].endswith("+08:00")
+    with pytest.raises(workflow.WorkflowError):
+        workflow.workorder_close(order_id=order.id, acting_user=housing_staff)
+    assert CallbackEvent.objects.count() == 1
+
+
+def test_create_api_client_prints_the_key_and_secret_once(db, capsys):
+    call_command("create_api_client", "天津12345", "--callback-url", "https://hotline.example/cb")
+    out = capsys.readouterr().out
+    client = ApiClient.objects.get(name="天津12345")
+    key = next(line.split()[-1] for line in out.splitlines() if line.startswith("API key"))
+    assert key.startswith(f"wq_{client.key_prefix}_")
+    assert key not in json.dumps(list(ApiClient.objects.values()), default=str)
+    assert client.callback_url == "https://hotline.example/cb"
+
+
+def test_the_schema_is_public_and_describes_the_hotline_endpoints(client, db):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert "/api/v1/hotline/work-orders/" in schema["paths"]
+    create = schema["paths"]["/api/v1/hotline/work-orders/"]["post"]
+    assert {"201", "200", "409", "429"} <= set(create["responses"])
+    assert client.get("/api/v1/docs/").status_code == 200

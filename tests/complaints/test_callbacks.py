@@ -1,0 +1,342 @@
+"""Signed callbacks to the hotline: written with the change, delivered in order, retried,
+and never lost when the worker or the broker is away."""
+
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from complaints import services, workflow
+from complaints.callbacks import deliver_order
+from complaints.clients import api_client_create
+from complaints.models import CallbackAttempt, CallbackEvent, WorkOrder
+from departments.choices import RoleCode
+from tests.factories import UserFactory, unit
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "")
+ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+FIELDS = {
+    "kind": "complaint",
+    "content": "小区物业不修电梯，老人上下楼困难",
+    "citizen_name": "王先生",
+    "citizen_phone": "13812345678",
+}
+
+
+class Receiver:
+    """A real HTTP endpoint on 127.0.0.1 that records what it gets and can fail at first."""
+
+    def __init__(self, fail_first: int = 0):
+        self.received: list[dict] = []
+        self.fail_first = fail_first
+        self.calls = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.calls += 1
+                if receiver.calls <= receiver.fail_first:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                receiver.received.append({"headers": dict(self.headers), "body": body})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/callbacks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def statuses(self) -> list[str]:
+        return [json.loads(r["body"])["status"] for r in self.received]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made = []
+
+    def make(fail_first=0):
+        made.append(Receiver(fail_first))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()
+
+
+def verify(secret: str, headers: dict, body: bytes) -> bool:
+    """What the README tells the hotline to do."""
+    expected = hmac.new(
+        secret.encode(), headers["X-Wuqing-Timestamp"].encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    return hmac.compare_digest(headers["X-Wuqing-Signature"], f"sha256={expected}")
+
+
+def handle_to_the_end(order, staff, office):
+    workflow.workorder_sign(order_id=order.id, acting_user=staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=staff, result="电梯已修复")
+    workflow.workorder_close(order_id=order.id, acting_user=office)
+
+
+def test_callbacks_arrive_signed_and_in_order_after_two_failures(
+    receiver, office_staff, housing_staff
+):
+    hook = receiver(fail_first=2)
+    client, _, secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="H-1", fields=FIELDS)
+    handle_to_the_end(order, housing_staff, office_staff)
+    assert CallbackEvent.objects.filter(order=order).count() == 3
+
+    now = timezone.now()
+    for step in range(10):
+        with time_machine.travel(now + timedelta(hours=step), tick=False):
+            deliver_order(order.id)
+        if len(hook.received) == 3:
+            break
+    assert hook.calls == 5
+    assert hook.statuses() == ["in_progress", "resolved", "closed"]
+    for request in hook.received:
+        assert verify(secret, request["headers"], request["body"])
+        payload = json.loads(request["body"])
+        assert payload["type"] == "work_order.status_changed"
+        assert payload["hotline_id"] == "H-1" and payload["number"] == order.number
+        assert request["headers"]["X-Wuqing-Event-Id"] == payload["event_id"]
+    assert json.loads(hook.received[1]["body"])["result"] == "电梯已修复"
+    first = CallbackEvent.objects.filter(order=order).order_by("id").first()
+    assert list(
+        CallbackAttempt.objects.filter(event=first).values_list("status_code", flat=True)
+    ) == [
+        500,
+        500,
+        204,
+    ]
+    assert not CallbackEvent.objects.filter(state="pending").exists()
+
+
+def test_a_tampered_body_does_not_verify(receiver, housing_staff, office_staff):
+    hook = receiver()
+    client, _, secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="H-2", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    request = hook.received[0]
+    assert verify(secret, request["headers"], request["body"])
+    assert not verify(
+        secret, request["headers"], request["body"].replace(b"in_progress", b"closed")
+    )
+    assert not verify("another secret", request["headers"], request["body"])
+
+
+def test_a_callback_that_keeps_failing_is_marked_failed_after_a_day_and_can_be_replayed(
+    receiver, housing_staff
+):
+    hook = receiver(fail_first=1000)
+    client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="H-3", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    callback = CallbackEvent.objects.get(order=order)
+    now = timezone.now()
+    for hours in (0, 1, 2, 12, 24, 26):
+        with time_machine.travel(now + timedelta(hours=hours, minutes=5), tick=False):
+            deliver_order(order.id)
+    callback.refresh_from_db()
+    assert callback.state == "failed"
+    assert callback.attempts == 6
+    assert callback.last_error == "HTTP 500"
+
+    from complaints.callbacks import callback_replay
+
+    hook.fail_first = 0
+    callback_replay(callback_id=callback.id)
+    deliver_order(order.id)
+    callback.refresh_from_db()
+    assert callback.state == "delivered"
+    assert hook.statuses() == ["in_progress"]
+
+
+# --- with a real worker process (PostgreSQL and Redis, as in CI) ---------------------------
+
+
+def _start_worker(queue: str) -> subprocess.Popen:
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=(
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        API_SIGNING_KEY=settings.API_SIGNING_KEY,
+        CALLBACK_RETRY_BASE_SECONDS="0",
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wuqing_consumer",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(worker: subprocess.Popen) -> str:
+    worker.terminate()
+    try:
+        return worker.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        return worker.communicate()[0]
+
+
+def _wait_for(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def people(transactional_db):
+    return (
+        UserFactory(username="cb_office", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF]),
+        UserFactory(username="cb_housing", unit=unit("housing"), roles=[RoleCode.UNIT_STAFF]),
+    )
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a real Redis")
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL shared with the worker process")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_in_order_after_the_receiver_failed_twice(receiver, people):
+    from complaints.tasks import deliver_order_callbacks
+
+    office, housing = people
+    hook = receiver(fail_first=2)
+    client, _, secret = api_client_create(name="12345-worker", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="W-1", fields=FIELDS)
+    handle_to_the_end(order, housing, office)
+    queue = f"test-callbacks-{uuid.uuid4().hex[:8]}"
+    worker = _start_worker(queue)
+    try:
+        deliver_order_callbacks.apply_async((order.id,), queue=queue)
+        arrived = _wait_for(lambda: len(hook.received) == 3)
+    finally:
+        output = _stop(worker)
+    assert arrived, output
+    assert hook.calls == 5
+    assert hook.statuses() == ["in_progress", "resolved", "closed"]
+    assert all(verify(secret, r["headers"], r["body"]) for r in hook.received)
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a real Redis")
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL shared with the worker process")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_changes_made_while_no_worker_runs_are_all_delivered_once_one_starts(receiver, people):
+    from complaints.tasks import sweep_callbacks
+
+    office, housing = people
+    hook = receiver()
+    client, _, _ = api_client_create(name="12345-sweep", callback_url=hook.url)
+    orders = [
+        services.hotline_intake(client=client, hotline_id=f"S-{n}", fields=FIELDS)[0]
+        for n in range(3)
+    ]
+    for order in orders:
+        handle_to_the_end(order, housing, office)
+    assert CallbackEvent.objects.filter(state="pending").count() == 9
+    assert hook.received == []
+    queue = f"test-sweep-{uuid.uuid4().hex[:8]}"
+    worker = _start_worker(queue)
+    try:
+        sweep_callbacks.apply_async(queue=queue)
+        arrived = _wait_for(lambda: len(hook.received) == 9)
+    finally:
+        output = _stop(worker)
+    assert arrived, output
+    by_order: dict[str, list[str]] = {}
+    for request in hook.received:
+        payload = json.loads(request["body"])
+        by_order.setdefault(payload["hotline_id"], []).append(payload["status"])
+    assert by_order == {f"S-{n}": ["in_progress", "resolved", "closed"] for n in range(3)}
+    assert len({json.loads(r["body"])["event_id"] for r in hook.received}) == 9
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: SQLite serialises writers")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_order_sent_20_times_at_once_makes_exactly_one(live_server):
+    _, key, _ = api_client_create(name="12345-race")
+    body = json.dumps(
+        {
+            "hotline_id": "RACE-1",
+            "content": "超市卖过期牛奶，要求退一赔十",
+            "kind": "complaint",
+            "citizen": {"phone": "13812345678"},
+        }
+    ).encode()
+    results: list[tuple[int, str]] = []
+    barrier = threading.Barrier(20)
+
+    def send():
+        request = Request(
+            f"{live_server.url}/api/v1/hotline/work-orders/",
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        barrier.wait()
+        with urlopen(request, timeout=60) as response:
+            results.append((response.status, json.loads(response.read())["number"]))
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 20
+    assert sorted(status for status, _ in results) == [200] * 19 + [201]
+    assert len({number for _, number in results}) == 1
+    assert WorkOrder.objects.filter(hotline_id="RACE-1").count() == 1
+    connection.close()

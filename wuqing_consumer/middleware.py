@@ -1,0 +1,31 @@
+"""Request-level guards that must run before anything reads the body."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+
+class ApiBodyLimitMiddleware:
+    """An API request larger than API_MAX_BODY_BYTES gets the API's JSON 413 at once,
+    before a middleware or view reads (and spools) the body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.API_MAX_BODY_BYTES:
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "payload_too_large",
+                            "message": _("The request body is too large."),
+                        }
+                    },
+                    status=413,
+                )
+        return self.get_response(request)
