@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
@@ -38,6 +38,7 @@ from .selectors import routing_rules
 from .urgency import suggest_urgency
 
 DUPLICATE_WINDOW = timedelta(days=30)
+EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)
 SIMILAR_TEXT_RATIO = 0.5
 MAX_DUPLICATES = 5
 SUMMARY_NUMBERS = 10
@@ -152,6 +153,9 @@ def _received_at(value: datetime | None, errors: dict[str, str]) -> datetime:
         value = timezone.make_aware(value)
     if value > now + timedelta(minutes=5):
         errors["received_at"] = _("The time received cannot be in the future.")
+    elif value < EARLIEST_RECEIVED:
+        errors["received_at"] = _("The time received is implausibly early (before 2000).")
+        return now
     return value
 
 

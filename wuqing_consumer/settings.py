@@ -287,6 +287,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "WorkOrderStatusEnum": "complaints.choices.Status",
+        "OrderKindEnum": "complaints.choices.Kind",
+        "UnitKindEnum": "departments.choices.UnitKind",
+        "SatisfactionEnum": "complaints.choices.Satisfaction",
+        "RoutingStatusEnum": [("assigned", "assigned"), ("triage", "triage")],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

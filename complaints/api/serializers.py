@@ -4,7 +4,7 @@ schema is read by another organisation's developers."""
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..choices import Kind, Satisfaction, Status
@@ -12,30 +12,55 @@ from ..models import DEADLINE_NAMES, WorkOrder, WorkOrderEvent
 from ..workflow import open_deadline_names
 
 
+class StrictCharField(serializers.CharField):
+    """Text must arrive as a JSON string: a number where the contract says text is a
+    client bug worth reporting, not something to coerce silently."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            # Measured before whitespace is trimmed, as the schema's maxLength is.
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": ["string", "number"],
+        "description": '十进制字符串，如 "1280.50"；也接受数字 / decimal string such as '
+        '"1280.50"; a number is accepted too',
+        "example": "1280.50",
+    }
+)
+class AmountField(serializers.DecimalField):
+    pass
+
+
 def _unit(unit) -> dict | None:
     return {"code": unit.code, "name": unit.name} if unit else None
 
 
 class CitizenIn(serializers.Serializer):
-    name = serializers.CharField(
+    name = StrictCharField(
         max_length=60, required=False, allow_blank=True, help_text="诉求人姓名 / citizen's name"
     )
-    phone = serializers.CharField(
+    phone = StrictCharField(
         max_length=20, required=False, allow_blank=True, help_text="诉求人电话 / phone"
     )
-    id_number = serializers.CharField(
+    id_number = StrictCharField(
         max_length=18, required=False, allow_blank=True, help_text="身份证号 / ID number"
     )
 
 
 class BusinessIn(serializers.Serializer):
-    name = serializers.CharField(
+    name = StrictCharField(
         max_length=200, required=False, allow_blank=True, help_text="被投诉经营者 / business"
     )
-    address = serializers.CharField(
+    address = StrictCharField(
         max_length=200, required=False, allow_blank=True, help_text="经营地址 / address"
     )
-    credit_code = serializers.CharField(
+    credit_code = StrictCharField(
         max_length=18,
         required=False,
         allow_blank=True,
@@ -64,7 +89,7 @@ class BusinessIn(serializers.Serializer):
     ]
 )
 class HotlineOrderIn(serializers.Serializer):
-    hotline_id = serializers.CharField(
+    hotline_id = StrictCharField(
         max_length=64, help_text="热线工单号，每个客户端内唯一 / the hotline's own number, unique"
     )
     kind = serializers.ChoiceField(
@@ -72,13 +97,13 @@ class HotlineOrderIn(serializers.Serializer):
         default=Kind.COMPLAINT,
         help_text="类型：投诉 complaint、举报 report、咨询 inquiry / kind",
     )
-    content = serializers.CharField(
+    content = StrictCharField(
         max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"
     )
-    title = serializers.CharField(
+    title = StrictCharField(
         max_length=200, required=False, allow_blank=True, help_text="标题 / title"
     )
-    category = serializers.CharField(
+    category = StrictCharField(
         max_length=100,
         required=False,
         allow_blank=True,
@@ -89,10 +114,10 @@ class HotlineOrderIn(serializers.Serializer):
     )
     citizen = CitizenIn(required=False, help_text="诉求人 / the citizen")
     business = BusinessIn(required=False, help_text="被投诉经营者 / the business")
-    town = serializers.CharField(
+    town = StrictCharField(
         max_length=40, required=False, allow_blank=True, help_text="镇街代码 / town code"
     )
-    amount = serializers.DecimalField(
+    amount = AmountField(
         max_digits=14,
         decimal_places=2,
         required=False,
@@ -249,14 +274,14 @@ class SatisfactionIn(serializers.Serializer):
         choices=Satisfaction.choices,
         help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意 / rating",
     )
-    comment = serializers.CharField(
+    comment = StrictCharField(
         max_length=2000, required=False, allow_blank=True, help_text="回访意见 / comment"
     )
 
 
 class RoutingPreviewIn(serializers.Serializer):
-    content = serializers.CharField(max_length=20000, help_text="诉求内容 / text to route")
-    category = serializers.CharField(
+    content = StrictCharField(max_length=20000, help_text="诉求内容 / text to route")
+    category = StrictCharField(
         max_length=100, required=False, allow_blank=True, help_text="热线分类 / category"
     )
 

@@ -75,7 +75,7 @@ class HotlineOrderViewSet(
     permission_classes = [IsApiClient]
     throttle_classes = [ClientRateThrottle]
     lookup_field = "hotline_id"
-    lookup_value_regex = r"[^/]{1,64}"
+    lookup_value_regex = r"[^/]+"
     filterset_class = HotlineOrderFilter
     serializer_class = HotlineOrderOut
 
@@ -153,6 +153,15 @@ class HotlineOrderViewSet(
         responses={200: HotlineOrderOut(many=True), **_errors(400, 401, 403, 404, 429)},
     )
     def list(self, request, *args, **kwargs):
+        empty = [
+            name
+            for name in ("status", "updated_since", "page")
+            if name in request.query_params and not request.query_params[name].strip()
+        ]
+        if empty:
+            raise exceptions.ValidationError(
+                {name: [_("Give a value or leave the parameter out.")] for name in empty}
+            )
         return super().list(request, *args, **kwargs)
 
     @extend_schema(

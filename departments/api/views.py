@@ -1,9 +1,17 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from .. import access
 from .serializers import UnitSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(summary="单位列表 / the units"),
+    retrieve=extend_schema(
+        summary="单位 / one unit",
+        responses={200: UnitSerializer, 404: OpenApiResponse(description="不存在 / not found")},
+    ),
+)
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """The office and the member units, by their stable codes."""
 

@@ -109,6 +109,7 @@ def test_two_clients_may_use_the_same_hotline_id(api, client):
         ({"citizen": {"phone": "call me"}}, "citizen.phone"),
         ({"town": "atlantis"}, "town"),
         ({"received_at": "2099-01-01T00:00:00+08:00"}, "received_at"),
+        ({"received_at": "0090-05-16T10:00:00+08:00"}, "received_at"),
         ({"hotline_id": ""}, "hotline_id"),
     ],
 )
@@ -193,8 +194,10 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
     since = quote(order.updated_at.isoformat())
     listing = api("get", f"/api/v1/hotline/work-orders/?updated_since={since}").json()
     assert [o["hotline_id"] for o in listing["results"]] == [ORDER["hotline_id"]]
-    bad = api("get", "/api/v1/hotline/work-orders/?updated_since=soon")
-    assert bad.status_code == 400
+    for bad in ("updated_since=soon", "updated_since=", "status=", "page="):
+        response = api("get", f"/api/v1/hotline/work-orders/?{bad}")
+        assert response.status_code == 400, bad
+        assert response.json()["error"]["code"] == "invalid"
 
 
 def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
