@@ -9,6 +9,7 @@ from django.core.management import call_command
 from complaints import workflow
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import ApiClient, CallbackEvent, WorkOrder
+from complaints.services import hotline_intake
 
 ORDER = {
     "hotline_id": "TJ12345-20261129-0001",
@@ -288,3 +289,31 @@ def test_the_schema_is_public_and_describes_the_hotline_endpoints(client, db):
     create = schema["paths"]["/api/v1/hotline/work-orders/"]["post"]
     assert {"201", "200", "409", "429"} <= set(create["responses"])
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
+    client, office_director, housing_staff, django_capture_on_commit_callbacks
+):
+    hooked = api_client_create(name="hooked", callback_url="http://127.0.0.1:9/cb")[0]
+
+    order, _ = hotline_intake(
+        client=hooked,
+        hotline_id="A-1",
+        fields={"kind": "complaint", "content": "物业不修电梯", "citizen_phone": "13812345678"},
+    )
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    callback = CallbackEvent.objects.get()
+    CallbackEvent.objects.filter(id=callback.id).update(state="failed", last_error="HTTP 500")
+    client.force_login(office_director)
+    page = client.get("/admin/complaints/callbackevent/?state__exact=failed")
+    assert page.status_code == 200
+    assert "HTTP 500" in page.content.decode()
+    with django_capture_on_commit_callbacks() as kicks:
+        client.post(
+            "/admin/complaints/callbackevent/",
+            {"action": "replay", "_selected_action": [callback.id]},
+        )
+    callback.refresh_from_db()
+    assert callback.state == "pending"
+    assert len(kicks) == 1
+    assert client.get("/admin/complaints/apiclient/").status_code == 200

@@ -340,3 +340,25 @@ def test_the_same_order_sent_20_times_at_once_makes_exactly_one(live_server):
     assert len({number for _, number in results}) == 1
     assert WorkOrder.objects.filter(hotline_id="RACE-1").count() == 1
     connection.close()
+
+
+def test_the_readme_receiver_example_accepts_our_callbacks_and_refuses_forgeries(
+    receiver, housing_staff
+):
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)
+    accept = namespace["accept"]
+    hook = receiver()
+    client, _, secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="R-1", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    request = hook.received[0]
+    seen: set = set()
+    assert accept(request["headers"], request["body"], secret, seen)
+    assert accept(request["headers"], request["body"], secret, seen)
+    assert len(seen) == 1
+    assert not accept(request["headers"], request["body"] + b" ", secret, set())
+    assert not accept(request["headers"], request["body"], "wrong", set())
