@@ -41,6 +41,7 @@ DUPLICATE_WINDOW = timedelta(days=30)
 EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)
 SIMILAR_TEXT_RATIO = 0.5
 MAX_DUPLICATES = 5
+SIMILAR_CANDIDATES = 20
 SUMMARY_NUMBERS = 10
 """Order numbers named in an audit summary; more would not fit its 300 characters."""
 
@@ -225,16 +226,17 @@ def workorder_intake(
             errors["town"] = _("There is no town or street with the code “%(code)s”.") % {
                 "code": town_code
             }
+    members = {u.code: u for u in Unit.objects.filter(kind="member", is_active=True)}
     unit = co_units = None
     if unit_code:
-        unit = Unit.objects.filter(code=unit_code, kind="member", is_active=True).first()
+        unit = members.get(unit_code)
         if unit is None:
             errors["unit"] = _("There is no member unit with the code “%(code)s”.") % {
                 "code": unit_code
             }
-    codes = [c for c in co_unit_codes if c]
-    co_units = list(Unit.objects.filter(code__in=codes, kind="member", is_active=True))
-    if len(co_units) != len(set(codes)):
+    codes = list(dict.fromkeys(c for c in co_unit_codes if c))
+    co_units = [members[c] for c in codes if c in members]
+    if len(co_units) != len(codes):
         errors["co_units"] = _("One of the co-handling units does not exist.")
     uploads = list(attachments)
     content_types = []
@@ -255,18 +257,21 @@ def workorder_intake(
     if not fields["title"]:
         fields["title"] = fields["content"].replace("\n", " ")[:40]
     routing = decision.as_dict()
-    if unit is None and not send_to_triage and decision.primary_unit:
-        unit = Unit.objects.get(code=decision.primary_unit)
-        co_units = co_units or list(Unit.objects.filter(code__in=decision.co_units))
+    if unit is None and not send_to_triage and decision.primary_unit in members:
+        unit = members[decision.primary_unit]
+        co_units = co_units or [members[c] for c in decision.co_units if c in members]
     elif unit is not None:
         routing["overridden_to"] = unit.code
     if send_to_triage:
         unit, co_units = None, []
         routing["overridden_to"] = None
 
+    now = timezone.now()
     order = WorkOrder(
-        number=next_number(timezone.localtime(fields["received_at"]).year),
-        status=Status.TRIAGE,
+        status=Status.ASSIGNED if unit else Status.TRIAGE,
+        primary_unit=unit,
+        dispatched_at=now if unit else None,
+        dispatch_count=1 if unit else 0,
         town=town,
         routing=routing,
         created_by=acting_user,
@@ -276,7 +281,17 @@ def workorder_intake(
         **fields,
     )
     workflow.refresh_deadlines(order)
+    # The number last: the counter row stays locked only for the inserts and the commit.
+    order.number = next_number(timezone.localtime(fields["received_at"]).year)
     order.save()
+    if unit is not None:
+        WorkOrderUnit.objects.bulk_create(
+            [WorkOrderUnit(order=order, unit=unit, relation=UnitRelation.PRIMARY)]
+            + [
+                WorkOrderUnit(order=order, unit=co, relation=UnitRelation.CO)
+                for co in {co.id: co for co in co_units if co.id != unit.id}.values()
+            ]
+        )
     workflow.record_event(
         order,
         Action.CREATE,
@@ -286,17 +301,6 @@ def workorder_intake(
         | ({"client": source_client.name} if source_client else {}),
     )
     if unit is not None:
-        now = timezone.now()
-        _link(order, unit, UnitRelation.PRIMARY)
-        for co in co_units:
-            if co.id != unit.id:
-                _link(order, co, UnitRelation.CO)
-        order.primary_unit = unit
-        order.status = Status.ASSIGNED
-        order.dispatched_at = now
-        order.dispatch_count = 1
-        workflow.refresh_deadlines(order)
-        order.save()
         workflow.record_event(
             order,
             Action.DISPATCH,
@@ -314,10 +318,6 @@ def workorder_intake(
         _store_attachment(order, upload, content_type, acting_user)
     _find_duplicates(order)
     return order
-
-
-def _link(order: WorkOrder, unit: Unit, relation: str) -> None:
-    WorkOrderUnit.objects.update_or_create(order=order, unit=unit, defaults={"relation": relation})
 
 
 def _store_attachment(
@@ -372,7 +372,13 @@ def workorder_attach(
 
 
 def _similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a[:500], b[:500]).ratio() >= SIMILAR_TEXT_RATIO
+    matcher = SequenceMatcher(None, a[:500], b[:500])
+    # The cheap upper bounds first: most texts about one business are clearly different.
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_TEXT_RATIO
+        and matcher.quick_ratio() >= SIMILAR_TEXT_RATIO
+        and matcher.ratio() >= SIMILAR_TEXT_RATIO
+    )
 
 
 def _find_duplicates(order: WorkOrder) -> list[PossibleDuplicate]:

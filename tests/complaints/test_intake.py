@@ -250,7 +250,7 @@ def test_co_handling_units_chosen_at_intake_are_linked(office_staff):
         "housing": UnitRelation.CO,
         "commerce": UnitRelation.CO,
     }
-    assert order.events.get(action=Action.DISPATCH).data["co_units"] == ["commerce", "housing"]
+    assert order.events.get(action=Action.DISPATCH).data["co_units"] == ["housing", "commerce"]
 
 
 def test_co_handling_units_chosen_at_intake_are_kept_when_the_rules_pick_the_unit(office_staff):
