@@ -7,3 +7,13 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["code", "name", "name_en", "kind", "full_name", "handles_disputes"]
+        extra_kwargs = {
+            "code": {"help_text": "单位代码（稳定，不随名称变化）/ stable unit code"},
+            "name": {"help_text": "单位简称 / short name (Chinese)"},
+            "name_en": {"help_text": "英文名称 / English name"},
+            "kind": {"help_text": "office 协调小组办公室 / member 成员单位"},
+            "full_name": {"help_text": "单位全称 / full name"},
+            "handles_disputes": {
+                "help_text": "是否受理消费纠纷 / whether it handles consumer disputes"
+            },
+        }

@@ -1,6 +1,7 @@
 """The 12345 hotline API, version 1, through the test client."""
 
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -317,3 +318,22 @@ def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     assert callback.state == "pending"
     assert len(kicks) == 1
     assert client.get("/admin/complaints/apiclient/").status_code == 200
+
+
+def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old(
+    client, sysadmin, hotline
+):
+    api_client, old_key = hotline
+    client.force_login(sysadmin)
+    response = client.post(
+        "/admin/complaints/apiclient/",
+        {"action": "rotate_key", "_selected_action": [api_client.id]},
+        follow=True,
+    )
+    page = response.content.decode()
+    new_key = re.search(r"wq_[0-9a-f]{8}_[A-Za-z0-9_-]+", page).group()
+    client.logout()
+    path = "/api/v1/hotline/work-orders/"
+    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {old_key}").status_code == 401
+    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {new_key}").status_code == 200
+    assert new_key not in json.dumps(list(ApiClient.objects.values()), default=str)
