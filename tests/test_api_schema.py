@@ -5,11 +5,25 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from complaints.clients import api_client_create
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app is called directly (not through Django's test client), so the signal
+    that closes the database connection at the end of a request must be held off, as the
+    test client does: the test's transaction lives on that connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

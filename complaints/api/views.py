@@ -3,6 +3,8 @@ routing engine. Errors are shaped by `wuqing_consumer.api.exception_handler`."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
@@ -55,9 +57,18 @@ class HotlineOrderFilter(django_filters.FilterSet):
     )
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
-        lookup_expr="gte",
+        method="changed_since",
         help_text="此时间之后有变化的工单，ISO 8601 / changed at or after this time",
     )
+
+    def changed_since(self, queryset, name, value):
+        # In UTC before it reaches the database: PostgreSQL refuses offsets beyond ±15:59,
+        # which ISO 8601 (and Python) allow.
+        try:
+            value = value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return queryset.none() if value.year > 1 else queryset
+        return queryset.filter(updated_at__gte=value)
 
     class Meta:
         model = WorkOrder

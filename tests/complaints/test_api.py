@@ -337,3 +337,9 @@ def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old(
     assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {old_key}").status_code == 401
     assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {new_key}").status_code == 200
     assert new_key not in json.dumps(list(ApiClient.objects.values()), default=str)
+
+
+@pytest.mark.parametrize("since", ["0701-07-25T02:35:07+18:27", "9999-12-31T23:59:59-18:00"])
+def test_any_iso_time_in_updated_since_is_answered_without_error(api, since):
+    response = api("get", f"/api/v1/hotline/work-orders/?updated_since={quote(since)}")
+    assert response.status_code == 200
