@@ -228,6 +228,11 @@ class WorkOrder(models.Model):
     next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_due_name = models.CharField(_("next deadline is"), max_length=20, blank=True)
 
+    reminded_due_at = models.DateTimeField(_("due-soon reminder sent for"), null=True, blank=True)
+    escalated_due_at = models.DateTimeField(_("overdue escalation for"), null=True, blank=True)
+    escalated_days = models.IntegerField(_("escalated up to day"), default=-1)
+    next_escalation_at = models.DateTimeField(_("next escalation check"), null=True, blank=True)
+
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
     pause_reason = models.CharField(_("reason for the pause"), max_length=300, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
@@ -288,6 +293,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["status", "-received_at"], name="wo_status_received"),
             models.Index(fields=["-received_at", "-id"], name="wo_received"),
             models.Index(fields=["next_due_at"], name="wo_next_due"),
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=models.Q(next_escalation_at__isnull=False),
+                name="wo_next_escalation",
+            ),
             models.Index(fields=["citizen_phone"], name="wo_citizen_phone"),
             models.Index(fields=["business_name"], name="wo_business"),
             models.Index(fields=["source_client", "updated_at"], name="wo_client_updated"),
@@ -594,3 +604,44 @@ class CallbackAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.status_code or self.error}"
+
+
+class ReminderPolicy(models.Model):
+    """How early the due-soon reminder goes out; one row, edited by the office."""
+
+    lead_working_days = models.PositiveIntegerField(
+        _("remind this many working days before a deadline"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policy")
+
+    def __str__(self) -> str:
+        return str(self.lead_working_days)
+
+
+class EscalationStep(models.Model):
+    """Who is told when an order is this many working days past a deadline (督办 steps)."""
+
+    class Recipients(models.TextChoices):
+        UNIT_HEAD = "unit_head", _("Head of the handling unit")
+        OFFICE = "office", _("Coordination office staff")
+        OFFICE_DIRECTOR = "office_director", _("Office director")
+        GROUP_LEADER = "group_leader", _("Group leader")
+
+    days_overdue = models.PositiveIntegerField(_("working days overdue"))
+    recipients = models.CharField(_("notify"), max_length=20, choices=Recipients.choices)
+
+    class Meta:
+        ordering = ["days_overdue", "recipients"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["days_overdue", "recipients"], name="one_escalation_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_overdue}: {self.get_recipients_display()}"

@@ -101,3 +101,24 @@ def sweep_callbacks() -> int:
         if _time.monotonic() - started > 240:
             break
     return delivered
+
+
+@shared_task(acks_late=True)
+def remind_due_soon() -> int:
+    from .reminders import remind_due_soon as scan
+
+    return scan()
+
+
+@shared_task(acks_late=True)
+def supervise_overdue() -> int:
+    from .reminders import supervise_overdue as scan
+
+    return scan()
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    from .reminders import send_daily_digests as send
+
+    return send()

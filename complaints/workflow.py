@@ -298,14 +298,22 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
     )
     for name in DEADLINE_NAMES:
         setattr(order, f"due_{name}", due.get(name))
+    previous = order.next_due_at
     running = [(getattr(order, f"due_{name}"), name) for name in open_deadline_names(order)]
     if running:
         order.next_due_at, order.next_due_name = min(running)
     else:
         order.next_due_at, order.next_due_name = None, ""
+    if order.next_due_at != previous or order.next_due_at is None:
+        # A new deadline starts its own escalation: the overdue scan looks at it once due.
+        order.next_escalation_at = order.next_due_at
 
 
-_DEADLINE_FIELDS = [f"due_{name}" for name in DEADLINE_NAMES] + ["next_due_at", "next_due_name"]
+_DEADLINE_FIELDS = [f"due_{name}" for name in DEADLINE_NAMES] + [
+    "next_due_at",
+    "next_due_name",
+    "next_escalation_at",
+]
 
 
 def _save(order: WorkOrder, fields: Iterable[str]) -> None:

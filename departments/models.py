@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,11 @@ class Unit(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
+    robot_webhook_url = models.URLField(
+        _("group-chat robot webhook"),
+        blank=True,
+        help_text=_("WeCom or DingTalk robot address; reminders for the unit are posted there."),
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -110,6 +116,9 @@ class User(AbstractUser):
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
     job_title = models.CharField(_("job title"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    notify_by_email = models.BooleanField(_("notify me by email"), default=True)
+    notify_by_sms = models.BooleanField(_("notify me by SMS"), default=False)
+    daily_digest = models.BooleanField(_("send me a daily digest"), default=False)
 
     class Meta:
         ordering = ["unit__sort_order", "username"]
@@ -190,3 +199,84 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Notification(models.Model):
+    """One thing a person should know, shown under the bell and sent on their channels.
+
+    `key` names the occasion (e.g. "due_soon:12:decision:2026-10-08"); it is unique per
+    person, so a scan that runs twice, or on two workers, tells nobody twice.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("to")
+    )
+    key = models.CharField(_("key"), max_length=160)
+    category = models.CharField(_("category"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """A notification on one outside channel (email, SMS, a unit's group-chat robot), sent
+    after commit by Celery and retried; its state is what the office can inspect."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+        ROBOT = "robot", _("Group-chat robot")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="delivery_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address} {self.state}"

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -242,7 +243,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Synced into the database scheduler at beat start; the office can change them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "sweep-callbacks": {"task": "complaints.tasks.sweep_callbacks", "schedule": 30.0},
+    "send-notifications": {"task": "departments.tasks.send_deliveries", "schedule": 60.0},
+    "remind-due-soon": {"task": "complaints.tasks.remind_due_soon", "schedule": 300.0},
+    "supervise-overdue": {"task": "complaints.tasks.supervise_overdue", "schedule": 300.0},
+    "daily-digest": {
+        "task": "complaints.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+# Dotted path of the SMS gateway client; the default writes messages to the log.
+SMS_BACKEND = env("SMS_BACKEND", "departments.notifications.LoggingSmsBackend")
 CALLBACK_RETRY_BASE_SECONDS = env_int("CALLBACK_RETRY_BASE_SECONDS", 10)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -1,0 +1,257 @@
+"""Deadlines that enforce themselves: the due-soon reminder and the overdue supervision scans.
+
+Both walk an indexed column in bounded batches, lock the rows they take with SKIP LOCKED (a
+second worker running the same scan takes other rows), and remember on the order what was
+done (`reminded_due_at`, `escalated_due_at`/`escalated_days`, `next_escalation_at`), so a
+second run finds nothing left to do. The notifications themselves are unique per person and
+occasion, so even a crash between the two cannot tell anyone twice. Each batch costs the same
+few queries however large it is or however many orders are open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.choices import RoleCode
+from departments.models import User
+from departments.notifications import Message, notify_many
+
+from .choices import Action
+from .deadlines import BEIJING, WorkdayCalendar, add_working_days, working_days_between
+from .models import DeadlinePolicy, EscalationStep, ReminderPolicy, WorkOrder, WorkOrderEvent
+from .selectors import workday_calendar
+
+BATCH = 500
+MAX_BATCHES = 20
+UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
+
+
+@dataclass
+class People:
+    """Who gets told, loaded once per scan: by unit and role, and the office's people."""
+
+    by_unit: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
+    heads: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
+    by_role: dict[str, list[User]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls) -> People:
+        people = cls()
+        users = User.objects.filter(is_active=True).prefetch_related("roles")
+        for user in users:
+            codes = {role.code for role in user.roles.all()}
+            if user.unit_id and codes & set(UNIT_ROLES):
+                people.by_unit[user.unit_id].append(user)
+            if user.unit_id and RoleCode.UNIT_HEAD in codes:
+                people.heads[user.unit_id].append(user)
+            for code in codes:
+                people.by_role[code].append(user)
+        return people
+
+    def for_step(self, recipients: str, order: WorkOrder) -> list[User]:
+        if recipients == EscalationStep.Recipients.UNIT_HEAD:
+            return self.heads.get(order.primary_unit_id, []) if order.primary_unit_id else []
+        if recipients == EscalationStep.Recipients.OFFICE:
+            return self.by_role.get(RoleCode.OFFICE_STAFF, [])
+        return self.by_role.get(recipients, [])
+
+
+def _deadline_label(name: str) -> str:
+    return str(dict(DeadlinePolicy.Name.choices).get(name, name))
+
+
+def _local(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _calendar(now: datetime) -> WorkdayCalendar:
+    return workday_calendar(range(now.year - 1, now.year + 2))
+
+
+def remind_due_soon(now: datetime | None = None) -> int:
+    """Tell the handling unit (the office for an order in triage) once per deadline that it
+    falls within the lead time. Returns how many orders were reminded."""
+    now = now or timezone.now()
+    calendar = _calendar(now)
+    lead = ReminderPolicy.objects.values_list("lead_working_days", flat=True).first() or 1
+    until = add_working_days(now, lead, calendar)
+    people = People.load()
+    reminded = 0
+    for _batch in range(MAX_BATCHES):
+        with transaction.atomic():
+            orders = list(
+                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(next_due_at__gt=now, next_due_at__lte=until)
+                .filter(Q(reminded_due_at__isnull=True) | ~Q(reminded_due_at=F("next_due_at")))
+                .only(
+                    "id",
+                    "number",
+                    "title",
+                    "status",
+                    "primary_unit_id",
+                    "next_due_at",
+                    "next_due_name",
+                    "reminded_due_at",
+                )
+                .order_by("next_due_at", "id")[:BATCH]
+            )
+            if not orders:
+                break
+            items = []
+            for order in orders:
+                users = (
+                    people.by_unit.get(order.primary_unit_id, [])
+                    if order.primary_unit_id
+                    else people.by_role.get(RoleCode.OFFICE_STAFF, [])
+                )
+                message = Message(
+                    key=f"due_soon:{order.id}:{order.next_due_name}:{order.next_due_at:%Y%m%d%H%M}",
+                    category="due_soon",
+                    title=_("Due soon: %(number)s, %(deadline)s by %(time)s")
+                    % {
+                        "number": order.number,
+                        "deadline": _deadline_label(order.next_due_name),
+                        "time": _local(order.next_due_at),
+                    },
+                    body=order.title,
+                    url=reverse("order_detail", args=[order.number]),
+                )
+                items.append((message, users, None))
+                order.reminded_due_at = order.next_due_at
+            notify_many(items)
+            WorkOrder.objects.bulk_update(orders, ["reminded_due_at"])
+            reminded += len(orders)
+        if len(orders) < BATCH:
+            break
+    return reminded
+
+
+def _start_of_day(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=BEIJING)
+
+
+def supervise_overdue(now: datetime | None = None) -> int:
+    """Supervise (督办) each order past a deadline, once per deadline, and escalate by the
+    office's steps as the working days overdue add up. Returns how many orders it touched."""
+    now = now or timezone.now()
+    calendar = _calendar(now)
+    steps = list(EscalationStep.objects.all())
+    step_days = sorted({step.days_overdue for step in steps})
+    people = People.load()
+    today = timezone.localdate(now)
+    touched = 0
+    for _batch in range(MAX_BATCHES):
+        with transaction.atomic():
+            orders = list(
+                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(next_escalation_at__lte=now, next_due_at__lt=now)
+                .only(
+                    "id",
+                    "number",
+                    "title",
+                    "status",
+                    "primary_unit_id",
+                    "next_due_at",
+                    "next_due_name",
+                    "escalated_due_at",
+                    "escalated_days",
+                    "next_escalation_at",
+                    "supervision_count",
+                    "version",
+                )
+                .order_by("next_escalation_at", "id")[:BATCH]
+            )
+            if not orders:
+                break
+            items, events = [], []
+            for order in orders:
+                due = order.next_due_at
+                overdue_days = working_days_between(timezone.localdate(due), today, calendar)
+                done = order.escalated_days if order.escalated_due_at == due else -1
+                url = reverse("order_detail", args=[order.number])
+                label = _deadline_label(order.next_due_name)
+                if done < 0:
+                    events.append(
+                        WorkOrderEvent(
+                            order=order,
+                            action=Action.SUPERVISE,
+                            unit_id=order.primary_unit_id,
+                            note=_("Automatic supervision: %(deadline)s was due %(time)s.")
+                            % {"deadline": label, "time": _local(due)},
+                            data={"automatic": True, "deadline": order.next_due_name},
+                        )
+                    )
+                    order.supervision_count += 1
+                    order.version += 1
+                for step in steps:
+                    if done < step.days_overdue <= overdue_days:
+                        users = people.for_step(step.recipients, order)
+                        message = Message(
+                            key=f"overdue:{order.id}:{order.next_due_name}:{due:%Y%m%d%H%M}:"
+                            f"{step.days_overdue}:{step.recipients}",
+                            category="overdue",
+                            title=_("Overdue %(days)s working days: %(number)s, %(deadline)s")
+                            % {"days": overdue_days, "number": order.number, "deadline": label},
+                            body=order.title,
+                            url=url,
+                        )
+                        items.append((message, users, None))
+                order.escalated_due_at = due
+                order.escalated_days = max(done, overdue_days)
+                later = [days for days in step_days if days > order.escalated_days]
+                order.next_escalation_at = (
+                    _start_of_day(add_working_days(due, later[0], calendar).date())
+                    if later
+                    else None
+                )
+            WorkOrderEvent.objects.bulk_create(events)
+            notify_many(items)
+            WorkOrder.objects.bulk_update(
+                orders,
+                [
+                    "escalated_due_at",
+                    "escalated_days",
+                    "next_escalation_at",
+                    "supervision_count",
+                    "version",
+                ],
+            )
+            touched += len(orders)
+        if len(orders) < BATCH:
+            break
+    return touched
+
+
+def send_daily_digests(now: datetime | None = None) -> int:
+    """For each person who asked for it: what of theirs is due today and what is overdue."""
+    from .selectors import due_soon_until, orders_in_tab
+
+    now = now or timezone.now()
+    soon = due_soon_until(now)
+    sent = 0
+    for user in User.objects.filter(is_active=True, daily_digest=True).prefetch_related("roles"):
+        overdue = list(orders_in_tab(user, "overdue", now, soon).order_by("next_due_at")[:10])
+        due = list(orders_in_tab(user, "due_soon", now, soon).order_by("next_due_at")[:10])
+        if not overdue and not due:
+            continue
+        lines = [_("Overdue:")] + [f"  {o.number} {o.title}" for o in overdue]
+        lines += [_("Due by the end of the next working day:")]
+        lines += [f"  {o.number} {o.title} ({_local(o.next_due_at)})" for o in due]
+        message = Message(
+            key=f"digest:{timezone.localdate(now):%Y%m%d}",
+            category="digest",
+            title=_("Daily digest: %(overdue)s overdue, %(due)s due soon")
+            % {"overdue": len(overdue), "due": len(due)},
+            body="\n".join(lines),
+            url=reverse("order_list"),
+        )
+        sent += notify_many([(message, [user], None)])
+    return sent

@@ -1,0 +1,208 @@
+"""One notification service: in the portal (the bell), by email, by SMS and to a unit's
+group-chat robot (WeCom / DingTalk).
+
+`notify()` runs inside the caller's transaction and only writes rows: a notification per
+person (unique per person and occasion key, so telling twice is impossible) and a delivery
+per outside channel (unique too). Sending happens after commit in Celery, with retries, and
+never blocks or undoes the action that caused it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Delivery, Notification, Unit, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    category: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def notify_many(
+    items: Sequence[tuple[Message, Iterable[User], Unit | None]],
+) -> int:
+    """Write the notifications and deliveries of many messages in a fixed number of queries
+    (the reminder scans call this per batch). Returns how many notifications were new."""
+    wanted: list[tuple[Message, User]] = []
+    robots: list[tuple[Message, Unit]] = []
+    for message, users, robot_unit in items:
+        wanted.extend((message, user) for user in users if user.is_active)
+        if robot_unit is not None and robot_unit.robot_webhook_url:
+            robots.append((message, robot_unit))
+    if not wanted and not robots:
+        return 0
+    keys = {message.key for message, _ in wanted}
+    existing = set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
+    new = [(m, u) for m, u in wanted if (u.id, m.key) not in existing]
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                key=m.key,
+                category=m.category,
+                title=m.title[:200],
+                body=m.body,
+                url=m.url,
+            )
+            for m, user in new
+        ],
+        ignore_conflicts=True,
+    )
+    deliveries = []
+    for m, user in new:
+        text = f"{m.body}\n{_absolute(m.url)}".strip() if m.url else m.body
+        if user.notify_by_email and user.email:
+            deliveries.append(
+                Delivery(
+                    key=f"email:{user.id}:{m.key}",
+                    channel=Delivery.Channel.EMAIL,
+                    address=user.email,
+                    subject=m.title[:200],
+                    body=text,
+                )
+            )
+        if user.notify_by_sms and user.phone:
+            deliveries.append(
+                Delivery(
+                    key=f"sms:{user.id}:{m.key}",
+                    channel=Delivery.Channel.SMS,
+                    address=user.phone,
+                    subject=m.title[:200],
+                    body=m.title,
+                )
+            )
+    for m, unit in robots:
+        text = f"【{m.title}】{m.body}"
+        deliveries.append(
+            Delivery(
+                key=f"robot:{unit.id}:{m.key}",
+                channel=Delivery.Channel.ROBOT,
+                address=unit.robot_webhook_url,
+                subject=m.title[:200],
+                body=f"{text}\n{_absolute(m.url)}" if m.url else text,
+            )
+        )
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        transaction.on_commit(kick, robust=True)
+    return len(new)
+
+
+def notify(
+    *,
+    users: Iterable[User],
+    message: Message,
+    robot_unit: Unit | None = None,
+) -> int:
+    return notify_many([(message, list(users), robot_unit)])
+
+
+def kick() -> None:
+    """Ask a worker to send now; the periodic sweep sends whatever this misses."""
+    from .tasks import send_deliveries
+
+    try:
+        send_deliveries.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 - the rows are safe; the sweep will send them
+        logger.warning("Could not queue notification deliveries; the sweep will send them.")
+
+
+class LoggingSmsBackend:
+    """Until an SMS gateway is contracted: the message goes to the log."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+def _post_json(url: str, payload: dict) -> None:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.loads(response.read() or b"{}")
+    # WeCom and DingTalk answer 200 with {"errcode": 0} on success, another code on failure.
+    if answer.get("errcode", 0) != 0:
+        raise OSError(f"robot refused: {answer.get('errcode')} {answer.get('errmsg', '')}")
+
+
+def _send(delivery: Delivery) -> None:
+    if delivery.channel == Delivery.Channel.EMAIL:
+        send_mail(delivery.subject, delivery.body, None, [delivery.address])
+    elif delivery.channel == Delivery.Channel.SMS:
+        import_string(settings.SMS_BACKEND)().send(delivery.address, delivery.body)
+    else:
+        # The same text message shape is accepted by WeCom and DingTalk robots.
+        _post_json(delivery.address, {"msgtype": "text", "text": {"content": delivery.body}})
+
+
+def send_due_deliveries(limit: int = BATCH) -> int:
+    """Send pending deliveries that are due; each claimed under a row lock that other
+    workers skip, so two workers never send the same one."""
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            delivery = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(state=Delivery.State.PENDING, next_attempt_at__lte=timezone.now())
+                .order_by("next_attempt_at", "id")
+                .first()
+            )
+            if delivery is None:
+                break
+            delivery.attempts += 1
+            try:
+                _send(delivery)
+            except (OSError, ValueError, urllib.error.URLError) as error:
+                delivery.last_error = str(error)[:300]
+                delivery.next_attempt_at = timezone.now() + timedelta(
+                    minutes=min(2**delivery.attempts, 120)
+                )
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    delivery.state = Delivery.State.FAILED
+                logger.warning("Delivery %s failed: %s", delivery.id, error)
+            else:
+                delivery.state = Delivery.State.SENT
+                delivery.sent_at = timezone.now()
+                delivery.last_error = ""
+                sent += 1
+            delivery.save(
+                update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at"]
+            )
+    return sent
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(id__in=list(ids))
+    return unread.update(read_at=timezone.now())
