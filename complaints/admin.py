@@ -10,6 +10,8 @@ from .models import (
     CallbackAttempt,
     CallbackEvent,
     DeadlinePolicy,
+    EscalationStep,
+    ReminderPolicy,
     RoutingRule,
 )
 
@@ -150,3 +152,20 @@ class CallbackEventAdmin(admin.ModelAdmin):
         for callback in queryset:
             callback_replay(callback_id=callback.id)
         self.message_user(request, _("Queued for delivery."), messages.SUCCESS)
+
+
+@admin.register(EscalationStep)
+class EscalationStepAdmin(admin.ModelAdmin):
+    list_display = ("days_overdue", "recipients")
+    list_filter = ("recipients",)
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ("lead_working_days",)
+
+    def has_add_permission(self, request):
+        return not ReminderPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

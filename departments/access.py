@@ -50,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.*_calendarday",
         "complaints.*_deadlinepolicy",
         "complaints.*_routingrule",
+        "complaints.*_escalationstep",
+        "complaints.*_reminderpolicy",
         "complaints.view_workorder",
         "complaints.view_workorderevent",
         "complaints.view_apiclient",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .choices import RoleCode
-from .models import AuditEntry, DutyContact, Role, Town, Unit, User
+from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
 from .roles import role_errors
 
 
@@ -180,6 +180,30 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """What was sent where, and what failed: read-only, for the office to check."""
+
+    list_display = (
+        "created_at",
+        "channel",
+        "address",
+        "subject",
+        "state",
+        "attempts",
+        "last_error",
+    )
+    list_filter = ("state", "channel")
+    search_fields = ("address", "subject")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

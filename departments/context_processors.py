@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from . import access
 from .choices import RoleCode
+from .models import Notification
 from .navigation import menu_for
 
 
@@ -14,4 +16,7 @@ def portal(request):
         "portal_languages": settings.LANGUAGES,
         "portal_menu": menu_for(user, request.path),
         "portal_role_labels": [RoleCode(code).label for code in roles],
+        "portal_unread": SimpleLazyObject(
+            lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        ),
     }

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import DutyContact
+from .models import DutyContact, User
 from .services import DUTY_CONTACT_FIELDS
 
 
@@ -10,3 +10,9 @@ class DutyContactForm(forms.ModelForm):
     class Meta:
         model = DutyContact
         fields = DUTY_CONTACT_FIELDS
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["notify_by_email", "notify_by_sms", "daily_digest"]

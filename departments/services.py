@@ -11,6 +11,7 @@ from . import access
 from .models import AuditEntry, DutyContact, Unit, User
 
 DUTY_CONTACT_FIELDS = ("label", "person", "phone", "hours", "note", "sort_order")
+NOTIFICATION_FIELDS = ("notify_by_email", "notify_by_sms", "daily_digest")
 
 
 def audit_record(
@@ -90,3 +91,27 @@ def duty_contact_delete(*, contact_id: int, acting_user: User) -> None:
         data={"before": snapshot},
     )
     contact.delete()
+
+
+@transaction.atomic
+def user_update_notification_settings(
+    *, acting_user: User, notify_by_email: bool, notify_by_sms: bool, daily_digest: bool
+) -> User:
+    """A person's own choice of channels; recorded like any other change."""
+    user = User.objects.select_for_update().get(id=acting_user.id)
+    before = model_to_dict(user, fields=NOTIFICATION_FIELDS)
+    user.notify_by_email, user.notify_by_sms, user.daily_digest = (
+        notify_by_email,
+        notify_by_sms,
+        daily_digest,
+    )
+    user.save(update_fields=list(NOTIFICATION_FIELDS))
+    audit_record(
+        actor=acting_user,
+        action="user.notification_settings",
+        obj=user,
+        unit=user.unit,
+        summary=user.username,
+        data={"before": before, "after": model_to_dict(user, fields=NOTIFICATION_FIELDS)},
+    )
+    return user

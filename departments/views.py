@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods
 from complaints.selectors import years_missing_holidays
 
 from . import access, services
-from .forms import DutyContactForm
-from .models import DutyContact, Role, Unit
+from .forms import DutyContactForm, NotificationSettingsForm
+from .models import DutyContact, Notification, Role, Unit
+from .notifications import notifications_mark_read
 
 
 class LoginView(auth_views.LoginView):
@@ -187,3 +188,45 @@ def duty_contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
             "cancel_url": reverse("unit_detail", args=[contact.unit.code]),
         },
     )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread"):
+        notifications = notifications.filter(read_at__isnull=True)
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "departments/notifications.html",
+        {"page": page, "unread_only": bool(request.GET.get("unread"))},
+    )
+
+
+@login_required
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Following a notification marks it read; only one's own can be opened."""
+    notification = access.get_or_404(
+        Notification.objects.filter(recipient=request.user), id=notification_id
+    )
+    notifications_mark_read(user=request.user, ids=[notification.id])
+    return redirect(notification.url or "notification_list")
+
+
+@login_required
+@require_http_methods(["POST"])
+def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_read(user=request.user)
+    messages.success(request, _("%(n)s notification(s) marked as read.") % {"n": count})
+    return redirect("notification_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_notification_settings(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notification_settings")
+    return render(request, "departments/notification_settings.html", {"form": form})
