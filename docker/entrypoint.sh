@@ -16,7 +16,7 @@ case "$1" in
     ;;
   worker)
     shift
-    exec celery -A wuqing_consumer worker --loglevel=INFO "$@"
+    exec celery -A wuqing_consumer worker -Q celery,slow --loglevel=INFO "$@"
     ;;
   beat)
     shift

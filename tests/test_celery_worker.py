@@ -2,8 +2,10 @@
 broker that `make run` uses on a laptop without Redis."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -13,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-def _start_worker(env: dict, queue: str) -> subprocess.Popen:
+def _start_worker(env: dict, queue: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -32,6 +34,7 @@ def _start_worker(env: dict, queue: str) -> subprocess.Popen:
             queue,
             "-n",
             f"{queue}@%h",
+            *extra,
         ],
         cwd=ROOT,
         env=env,
@@ -92,3 +95,43 @@ def test_a_real_worker_runs_a_project_task_through_the_folder_broker(tmp_path):
         output = _stop(worker)
     assert sent.returncode == 0, sent.stderr + output
     assert sent.stdout.strip() == str({"pong": token})
+
+
+def _wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: this test needs a real Redis")
+def test_a_task_whose_worker_is_killed_is_redone_by_another_worker(tmp_path):
+    from tests.celery_probe import probe
+
+    env = dict(
+        os.environ,
+        CELERY_VISIBILITY_TIMEOUT="3",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )
+    queue = f"test-kill-{uuid.uuid4().hex[:8]}"
+    first = _start_worker(env, queue, "--include", "tests.celery_probe")
+    try:
+        probe.apply_async(args=[str(tmp_path), 60], queue=queue)
+        assert _wait_for(lambda: (tmp_path / "started-1").exists(), 90), _stop(first)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert not (tmp_path / "finished").exists()
+    second = _start_worker(env, queue, "--include", "tests.celery_probe")
+    try:
+        redone = _wait_for(lambda: (tmp_path / "finished").exists(), 120)
+    finally:
+        output = _stop(second)
+    assert redone, output
+    assert (tmp_path / "finished").read_text() == "2"

@@ -218,7 +218,14 @@ CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", str(BASE_DIR / ".celery")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Longer than the longest task (CELERY_TASK_TIME_LIMIT): a message not acknowledged by
+    # then is given to another worker, which is how a killed worker's task is redone.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # How often a worker looks for such messages (kombu's defaults: every ~100 s).
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
@@ -240,6 +247,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_RESULT_EXPIRES = 86400
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Slow work (PDF reports, big exports) on its own queue, so reminders never wait behind it.
+CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "slow"}}
 # Synced into the database scheduler at beat start; the office can change them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "sweep-callbacks": {"task": "complaints.tasks.sweep_callbacks", "schedule": 30.0},
