@@ -30,8 +30,8 @@ from .models import DeadlinePolicy, EscalationStep, ReminderPolicy, WorkOrder, W
 from .selectors import workday_calendar
 
 BATCH = 500
-MAX_BATCHES = 4
-"""At most 2,000 orders per run keeps a run within seconds; the next run (every 5 minutes)
+MAX_BATCHES = 3
+"""At most 1,500 orders per run keeps a run within seconds; the next run (every 5 minutes)
 takes the rest, so a backlog drains without any run holding locks for long."""
 UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
 

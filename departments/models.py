@@ -231,7 +231,9 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread",
-            )
+            ),
+            # The scans ask "which of these occasions were told already?" by key alone.
+            models.Index(fields=["key"], name="notification_key"),
         ]
 
     def __str__(self) -> str:
