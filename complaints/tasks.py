@@ -5,65 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import translation
-
-from departments.models import AuditEntry, User
-
-from .models import WorkOrderEvent
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    acks_late=True,
-)
-def notify_supervision(event_id: int) -> int:
-    """Mail the supervised unit's people once per supervision event (督办通知).
-
-    The sent marker is an audit entry keyed by the event, claimed in a transaction before
-    sending, so a retried or duplicated task does not mail twice.
-    """
-    event = (
-        WorkOrderEvent.objects.select_related("order", "order__primary_unit", "actor")
-        .filter(id=event_id, action="supervise")
-        .first()
-    )
-    if event is None or event.order.primary_unit is None:
-        return 0
-    order = event.order
-    recipients = list(
-        User.objects.filter(unit=order.primary_unit, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        return 0
-    with transaction.atomic():
-        _, created = AuditEntry.objects.get_or_create(
-            action="workorder.supervision_mailed",
-            object_type="complaints.workorderevent",
-            object_id=str(event.id),
-            defaults={"unit": order.primary_unit, "summary": order.number},
-        )
-        if not created:
-            return 0
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = translation.gettext("Supervision of order %(number)s") % {
-                "number": order.number
-            }
-            body = translation.gettext(
-                "The coordination office supervises order %(number)s (%(title)s):\n\n%(note)s\n\n"
-                "Please handle it and reply in the portal."
-            ) % {"number": order.number, "title": order.title, "note": event.note}
-        send_mail(subject, body, None, recipients)
-    logger.info("Supervision of %s mailed to %s people", order.number, len(recipients))
-    return len(recipients)
 
 
 RESCHEDULE_WITHIN = 300

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -687,10 +688,34 @@ def workorder_supervise(
         order, Action.SUPERVISE, by=acting_user, unit=order.primary_unit, note=note
     )
     if order.primary_unit_id is not None:
-        from .tasks import notify_supervision
-
-        notify_supervision.delay_on_commit(event.id)
+        _tell_unit_of_supervision(order, event)
     return order
+
+
+def _tell_unit_of_supervision(order: WorkOrder, event: WorkOrderEvent) -> None:
+    """The unit's people (bell, and their channels) and its group-chat robot; sent after
+    commit by the notification service."""
+    from departments.notifications import Message, notify
+
+    unit = order.primary_unit
+    people = User.objects.filter(
+        unit=unit, is_active=True, roles__code__in=access.UNIT_HANDLER_ROLES
+    ).distinct()
+    notify(
+        users=people,
+        message=Message(
+            key=f"supervise:{event.id}",
+            category="supervise",
+            title=_("Supervision of order %(number)s") % {"number": order.number},
+            body=_(
+                "The coordination office supervises order %(number)s (%(title)s):\n\n"
+                "%(note)s\n\nPlease handle it and reply in the portal."
+            )
+            % {"number": order.number, "title": order.title, "note": event.note},
+            url=reverse("order_detail", args=[order.number]),
+        ),
+        robot_unit=unit,
+    )
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 from django.core import mail
 
 from complaints import workflow
-from complaints.models import WorkOrderEvent
-from complaints.tasks import notify_supervision
+from departments.models import Notification
+from departments.notifications import send_due_deliveries
 from tests.factories import make_order
 
 
-def test_supervising_mails_the_unit_once_after_commit(
+def test_supervising_tells_the_unit_under_the_bell_and_by_mail_after_commit(
     office_staff, housing_staff, mr_staff, django_capture_on_commit_callbacks
 ):
     housing_staff.email = "housing@example.cn"
@@ -20,11 +20,10 @@ def test_supervising_mails_the_unit_once_after_commit(
         )
     assert len(callbacks) == 1
     assert mail.outbox == []
-    event = WorkOrderEvent.objects.get(order=order, action="supervise")
-    assert notify_supervision(event.id) == 1
-    assert notify_supervision(event.id) == 0
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["housing@example.cn"]
-    assert order.number in message.subject and "督办" in message.subject
-    assert "请于明日前答复" in message.body
+    told = Notification.objects.get(category="supervise")
+    assert told.recipient == housing_staff
+    assert order.number in told.title and "督办" in told.title
+    assert "请于明日前答复" in told.body
+    assert send_due_deliveries() == 1
+    assert send_due_deliveries() == 0
+    assert [m.to for m in mail.outbox] == [["housing@example.cn"]]
