@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,8 +83,15 @@ def record_unmasked_view(*, user: User, orders: Iterable[WorkOrder], where: str)
 
 
 def next_number(year: int) -> str:
-    """WQ-2026-000123. The counter row stays locked until the intake commits, so two
-    intakes never get the same number and a rolled-back intake gives its number back."""
+    """WQ-2026-000123: unique and increasing within a year.
+
+    On PostgreSQL from a sequence per year, so concurrent intakes never wait for each
+    other (a rolled-back intake leaves a gap in the numbers, as hotline numbers do). The
+    sequence is created on first use, starting after the counter row of earlier versions;
+    elsewhere (SQLite on a laptop) the counter row is locked until the intake commits.
+    """
+    if connection.vendor == "postgresql":
+        return f"WQ-{year}-{_sequence_next(year):06d}"
     updated = OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
     if not updated:
         try:
@@ -94,6 +101,27 @@ def next_number(year: int) -> str:
             OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
     last = OrderNumberCounter.objects.get(year=year).last
     return f"WQ-{year}-{last:06d}"
+
+
+def _sequence_next(year: int) -> int:
+    name = f"complaints_order_number_{int(year)}"
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT nextval(%s)", [name])
+                return cursor.fetchone()[0]
+        except ProgrammingError:
+            pass  # no sequence for this year yet
+        start = (
+            OrderNumberCounter.objects.filter(year=year).values_list("last", flat=True).first() or 0
+        ) + 1
+        try:
+            with transaction.atomic():
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
+        except IntegrityError:
+            pass  # another intake created it at the same moment
+        cursor.execute("SELECT nextval(%s)", [name])
+        return cursor.fetchone()[0]
 
 
 def _clean_text(value: object, limit: int) -> str:
@@ -281,7 +309,8 @@ def workorder_intake(
         **fields,
     )
     workflow.refresh_deadlines(order)
-    # The number last: the counter row stays locked only for the inserts and the commit.
+    duplicates = _duplicate_candidates(order)
+    # The number last: on SQLite the counter row stays locked only for the inserts.
     order.number = next_number(timezone.localtime(fields["received_at"]).year)
     order.save()
     if unit is not None:
@@ -316,7 +345,9 @@ def workorder_intake(
         )
     for upload, content_type in zip(uploads, content_types, strict=True):
         _store_attachment(order, upload, content_type, acting_user)
-    _find_duplicates(order)
+    PossibleDuplicate.objects.bulk_create(
+        [PossibleDuplicate(order=order, other_id=i, reason=r) for i, r in duplicates.items()]
+    )
     return order
 
 
@@ -381,14 +412,16 @@ def _similar(a: str, b: str) -> bool:
     )
 
 
-def _find_duplicates(order: WorkOrder) -> list[PossibleDuplicate]:
+def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
     """Earlier orders from the same phone, or about the same business with similar text,
     within 30 days: shown to the office, never merged without a person deciding."""
     window = WorkOrder.objects.filter(
         received_at__gte=order.received_at - DUPLICATE_WINDOW,
         received_at__lte=order.received_at,
         merged_into__isnull=True,
-    ).exclude(id=order.id)
+    )
+    if order.pk:
+        window = window.exclude(id=order.pk)
     found: dict[int, str] = {}
     if order.citizen_phone:
         for other_id in window.filter(citizen_phone=order.citizen_phone).values_list(
@@ -396,17 +429,15 @@ def _find_duplicates(order: WorkOrder) -> list[PossibleDuplicate]:
         )[:MAX_DUPLICATES]:
             found[other_id] = "same_phone"
     if order.business_name:
-        same_business = window.filter(Q(business_name__iexact=order.business_name)).values_list(
-            "id", "content"
-        )[:50]
+        same_business = (
+            window.filter(business_name=order.business_name)
+            .order_by("-received_at")
+            .values_list("id", "content")[:SIMILAR_CANDIDATES]
+        )
         for other_id, content in same_business:
             if other_id not in found and _similar(order.content, content):
                 found[other_id] = "similar_text"
-    pairs = [
-        PossibleDuplicate(order=order, other_id=other_id, reason=reason)
-        for other_id, reason in list(found.items())[:MAX_DUPLICATES]
-    ]
-    return PossibleDuplicate.objects.bulk_create(pairs)
+    return dict(list(found.items())[:MAX_DUPLICATES])
 
 
 def preview_routing(text: str, category: str = "") -> RoutingDecision:

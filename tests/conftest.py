@@ -18,6 +18,31 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_order_number_sequences(request, django_db_blocker):
+    """Order numbers come from PostgreSQL sequences, created on first use. A test that
+    commits (transaction=True) leaves its sequence behind after the flush; dropping it keeps
+    "the first order of the year is 000001" true for the tests that follow."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not committed:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sequence_name FROM information_schema.sequences "
+            "WHERE sequence_name LIKE 'complaints_order_number_%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {name}")
+
+
 def _person(username: str, unit_code: str | None, role: str):
     return UserFactory(username=username, unit=unit(unit_code) if unit_code else None, roles=[role])
 
