@@ -472,9 +472,7 @@ def hotline_intake(*, client: ApiClient, hotline_id: str, fields: dict) -> tuple
             raise HotlineIdConflict(hotline_id)
         return order, False
 
-    found = existing()
-    if found:
-        return found
+    # Straight to the insert: a retry is rare, and the unique constraint catches it.
     try:
         order = workorder_intake(
             acting_user=None,

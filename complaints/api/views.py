@@ -7,7 +7,7 @@ from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -146,7 +146,9 @@ class HotlineOrderViewSet(
                     for field, messages in error.message_dict.items()
                 }
             ) from None
-        order = self.get_queryset().get(pk=order.pk)
+        prefetch_related_objects(
+            [order], Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit"))
+        )
         return Response(
             HotlineOrderOut(order).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
