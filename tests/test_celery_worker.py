@@ -5,53 +5,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import start_worker, stop_worker, wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("REDIS_URL", "")
-
-
-def _start_worker(env: dict, queue: str, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wuqing_consumer",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def _stop(worker: subprocess.Popen) -> str:
-    worker.terminate()
-    try:
-        output, _ = worker.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        output, _ = worker.communicate()
-    return output
 
 
 @pytest.mark.services
@@ -61,13 +23,13 @@ def test_a_real_worker_runs_a_project_task_through_redis():
 
     assert app.conf.broker_url == REDIS_URL
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(dict(os.environ), queue)
+    worker = start_worker(dict(os.environ), queue)
     try:
         token = uuid.uuid4().hex
         result = ping.apply_async(args=[token], queue=queue)
         assert result.get(timeout=90) == {"pong": token}
     finally:
-        output = _stop(worker)
+        output = stop_worker(worker)
     assert "Traceback" not in output, output
 
 
@@ -75,7 +37,7 @@ def test_a_real_worker_runs_a_project_task_through_the_folder_broker(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     env.update(CELERY_DATA_DIR=str(tmp_path / "celery"), SECRET_KEY_FILE=str(tmp_path / "key"))
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(env, queue)
+    worker = start_worker(env, queue)
     token = uuid.uuid4().hex
     client = (
         "from wuqing_consumer.celery import app, ping;"
@@ -92,18 +54,9 @@ def test_a_real_worker_runs_a_project_task_through_the_folder_broker(tmp_path):
             timeout=120,
         )
     finally:
-        output = _stop(worker)
+        output = stop_worker(worker)
     assert sent.returncode == 0, sent.stderr + output
     assert sent.stdout.strip() == str({"pong": token})
-
-
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 @pytest.mark.services
@@ -118,20 +71,20 @@ def test_a_task_whose_worker_is_killed_is_redone_by_another_worker(tmp_path):
         CELERY_UNACKED_RESTORE_THROTTLE="1",
     )
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
-    first = _start_worker(env, queue, "--include", "tests.celery_probe")
+    first = start_worker(env, queue, "--include", "tests.celery_probe")
     try:
         probe.apply_async(args=[str(tmp_path), 60], queue=queue)
-        assert _wait_for(lambda: (tmp_path / "started-1").exists(), 90), _stop(first)
+        assert wait_for(lambda: (tmp_path / "started-1").exists(), 90), stop_worker(first)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
     finally:
         if first.poll() is None:
             first.kill()
     assert not (tmp_path / "finished").exists()
-    second = _start_worker(env, queue, "--include", "tests.celery_probe")
+    second = start_worker(env, queue, "--include", "tests.celery_probe")
     try:
-        redone = _wait_for(lambda: (tmp_path / "finished").exists(), 120)
+        redone = wait_for(lambda: (tmp_path / "finished").exists(), 120)
     finally:
-        output = _stop(second)
+        output = stop_worker(second)
     assert redone, output
     assert (tmp_path / "finished").read_text() == "2"

@@ -5,10 +5,7 @@ import hashlib
 import hmac
 import json
 import os
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +24,7 @@ from complaints.clients import api_client_create
 from complaints.models import CallbackAttempt, CallbackEvent, WorkOrder
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
+from tests.helpers import start_worker, stop_worker, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -182,7 +180,8 @@ def test_a_callback_that_keeps_failing_is_marked_failed_after_a_day_and_can_be_r
 # --- with a real worker process (PostgreSQL and Redis, as in CI) ---------------------------
 
 
-def _start_worker(queue: str) -> subprocess.Popen:
+def _worker(queue: str):
+    """A worker on the test database (committed data), retrying callbacks at once."""
     db = settings.DATABASES["default"]
     env = dict(os.environ)
     env.update(
@@ -192,48 +191,7 @@ def _start_worker(queue: str) -> subprocess.Popen:
         API_SIGNING_KEY=settings.API_SIGNING_KEY,
         CALLBACK_RETRY_BASE_SECONDS="0",
     )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wuqing_consumer",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def _stop(worker: subprocess.Popen) -> str:
-    worker.terminate()
-    try:
-        return worker.communicate(timeout=30)[0]
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        return worker.communicate()[0]
-
-
-def _wait_for(condition, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
+    return start_worker(env, queue)
 
 
 @pytest.fixture
@@ -257,12 +215,12 @@ def test_a_real_worker_delivers_in_order_after_the_receiver_failed_twice(receive
     order, _ = services.hotline_intake(client=client, hotline_id="W-1", fields=FIELDS)
     handle_to_the_end(order, housing, office)
     queue = f"test-callbacks-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(queue)
+    worker = _worker(queue)
     try:
         deliver_order_callbacks.apply_async((order.id,), queue=queue)
-        arrived = _wait_for(lambda: len(hook.received) == 3)
+        arrived = wait_for(lambda: len(hook.received) == 3)
     finally:
-        output = _stop(worker)
+        output = stop_worker(worker)
     assert arrived, output
     assert hook.calls == 5
     assert hook.statuses() == ["in_progress", "resolved", "closed"]
@@ -288,12 +246,12 @@ def test_changes_made_while_no_worker_runs_are_all_delivered_once_one_starts(rec
     assert CallbackEvent.objects.filter(state="pending").count() == 9
     assert hook.received == []
     queue = f"test-sweep-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(queue)
+    worker = _worker(queue)
     try:
         sweep_callbacks.apply_async(queue=queue)
-        arrived = _wait_for(lambda: len(hook.received) == 9)
+        arrived = wait_for(lambda: len(hook.received) == 9)
     finally:
-        output = _stop(worker)
+        output = stop_worker(worker)
     assert arrived, output
     by_order: dict[str, list[str]] = {}
     for request in hook.received:
