@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Town, Unit
 
-from .choices import Channel, Kind, Satisfaction, Urgency
+from .choices import Channel, Kind, Urgency
 
 
 def member_units():
@@ -161,6 +161,3 @@ class IntakeForm(forms.Form):
 
 class AttachForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
-
-
-SATISFACTION_CHOICES = Satisfaction.choices

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-
-logger = logging.getLogger(__name__)
-
 
 RESCHEDULE_WITHIN = 300
 """A retry due within this many seconds is queued by the task itself; later ones are left
