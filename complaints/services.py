@@ -435,6 +435,8 @@ def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
             .values_list("id", "content")[:SIMILAR_CANDIDATES]
         )
         for other_id, content in same_business:
+            if len(found) >= MAX_DUPLICATES:
+                break
             if other_id not in found and _similar(order.content, content):
                 found[other_id] = "similar_text"
     return dict(list(found.items())[:MAX_DUPLICATES])

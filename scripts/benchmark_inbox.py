@@ -444,6 +444,8 @@ def seed(count: int, rng: random.Random) -> None:
                 paused_at=None,
                 pause_reason="",
                 paused_working_days=0,
+                next_due_at=None,
+                next_escalation_at=None,
             )
             if status == "in_progress" and rng.random() < 0.01:
                 order.paused_at = now - timedelta(days=rng.uniform(0, 5))
@@ -503,6 +505,7 @@ def seed(count: int, rng: random.Random) -> None:
                 "due_answer": order.due_answer,
                 "next_due_at": order.next_due_at,
                 "next_due_name": order.next_due_name,
+                "next_escalation_at": order.next_escalation_at,
                 "paused_at": order.paused_at,
                 "pause_reason": order.pause_reason,
                 "result": "已联系经营者协商，双方达成一致。" if "resolved" in stamps else "",
