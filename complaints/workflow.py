@@ -323,6 +323,33 @@ def _save(order: WorkOrder, fields: Iterable[str]) -> None:
     order.save(update_fields=sorted({*fields, *_DEADLINE_FIELDS, "version", "updated_at"}))
 
 
+def _move(
+    order: WorkOrder,
+    action: str,
+    *,
+    by: User | None,
+    fields: Iterable[str] = (),
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict | None = None,
+) -> WorkOrderEvent:
+    """The status change the transition table names for `action`: set, saved with
+    `fields`, and recorded with where it came from."""
+    from_status = order.status
+    order.status = TRANSITIONS[action].target
+    _save(order, ["status", *fields])
+    return record_event(
+        order,
+        action,
+        by=by,
+        from_status=from_status,
+        to_status=order.status,
+        unit=unit,
+        note=note,
+        data=data,
+    )
+
+
 def _set_relation(order: WorkOrder, unit: Unit, relation: str) -> None:
     WorkOrderUnit.objects.update_or_create(order=order, unit=unit, defaults={"relation": relation})
 
@@ -382,15 +409,12 @@ def workorder_dispatch(
         )
     now = timezone.now()
     fields = _assign(order, unit, co_units, now)
-    order.status = Status.ASSIGNED
     order.forced_assignment = force
-    _save(order, [*fields, "status", "forced_assignment"])
-    record_event(
+    _move(
         order,
         Action.DISPATCH,
         by=acting_user,
-        from_status=Status.TRIAGE,
-        to_status=Status.ASSIGNED,
+        fields=[*fields, "forced_assignment"],
         unit=unit,
         note=reason.strip(),
         data={"forced": force, "co_units": [c.code for c in co_units]},
@@ -412,31 +436,18 @@ def workorder_redispatch(
     unit = _member_unit(unit_code)
     if unit.id == order.primary_unit_id:
         raise WorkflowError(_("The order is already with %(unit)s.") % {"unit": unit})
-    previous, from_status = order.primary_unit, order.status
+    previous = order.primary_unit
     now = timezone.now()
     if order.paused_at is not None:
         _end_pause(order, now)
     _withdraw_pending_extension(order, now)
     fields = _assign(order, unit, (), now)
-    order.status = Status.ASSIGNED
     order.forced_assignment = False
-    _save(
-        order,
-        [
-            *fields,
-            "status",
-            "forced_assignment",
-            "paused_at",
-            "pause_reason",
-            "paused_working_days",
-        ],
-    )
-    record_event(
+    _move(
         order,
         Action.REDISPATCH,
         by=acting_user,
-        from_status=from_status,
-        to_status=Status.ASSIGNED,
+        fields=[*fields, "forced_assignment", "paused_at", "pause_reason", "paused_working_days"],
         unit=unit,
         note=reason,
         data={"from_unit": previous.code if previous else None},
@@ -449,17 +460,8 @@ def workorder_sign(
     *, order_id: int, acting_user: User, expected_version: int | None = None
 ) -> WorkOrder:
     order = _load(acting_user, order_id, Action.SIGN, expected_version)
-    order.status = Status.IN_PROGRESS
     order.signed_at = timezone.now()
-    _save(order, ["status", "signed_at"])
-    record_event(
-        order,
-        Action.SIGN,
-        by=acting_user,
-        from_status=Status.ASSIGNED,
-        to_status=Status.IN_PROGRESS,
-        unit=order.primary_unit,
-    )
+    _move(order, Action.SIGN, by=acting_user, fields=["signed_at"], unit=order.primary_unit)
     return order
 
 
@@ -491,20 +493,20 @@ def workorder_return(
                 "be returned. Raise a jurisdiction question with the office instead."
             )
         )
-    unit, from_status = order.primary_unit, order.status
+    unit = order.primary_unit
     if order.paused_at is not None:
         _end_pause(order, timezone.now())
     _withdraw_pending_extension(order, timezone.now())
     _set_relation(order, unit, UnitRelation.FORMER)
     order.primary_unit = None
-    order.status = Status.TRIAGE
     order.return_count += 1
     order.signed_at = order.accepted_at = None
-    _save(
+    _move(
         order,
-        [
+        Action.RETURN,
+        by=acting_user,
+        fields=[
             "primary_unit",
-            "status",
             "return_count",
             "signed_at",
             "accepted_at",
@@ -512,13 +514,6 @@ def workorder_return(
             "pause_reason",
             "paused_working_days",
         ],
-    )
-    record_event(
-        order,
-        Action.RETURN,
-        by=acting_user,
-        from_status=from_status,
-        to_status=Status.TRIAGE,
         unit=unit,
         note=reason,
         data={"return_count": order.return_count},
@@ -728,19 +723,13 @@ def workorder_resolve(
     data = {}
     if order.paused_at is not None:
         data["paused_working_days"] = _end_pause(order, now)
-    order.status = Status.RESOLVED
     order.result = result
     order.resolved_at = now
-    _save(
-        order,
-        ["status", "result", "resolved_at", "paused_at", "pause_reason", "paused_working_days"],
-    )
-    record_event(
+    _move(
         order,
         Action.RESOLVE,
         by=acting_user,
-        from_status=Status.IN_PROGRESS,
-        to_status=Status.RESOLVED,
+        fields=["result", "resolved_at", "paused_at", "pause_reason", "paused_working_days"],
         unit=order.primary_unit,
         note=result,
         data=data,
@@ -753,15 +742,12 @@ def workorder_close(
     *, order_id: int, acting_user: User, note: str = "", expected_version: int | None = None
 ) -> WorkOrder:
     order = _load(acting_user, order_id, Action.CLOSE, expected_version)
-    order.status = Status.CLOSED
     order.closed_at = timezone.now()
-    _save(order, ["status", "closed_at"])
-    record_event(
+    _move(
         order,
         Action.CLOSE,
         by=acting_user,
-        from_status=Status.RESOLVED,
-        to_status=Status.CLOSED,
+        fields=["closed_at"],
         unit=order.primary_unit,
         note=note.strip(),
     )
@@ -939,31 +925,23 @@ def workorder_merge(
     if target.merged_into_id is not None:
         raise WorkflowError(_("The other order has itself been merged; merge into that one."))
     _decide_duplicate(pair, DuplicateStatus.MERGED, acting_user)
-    from_status = order.status
     order.merged_into = target
-    order.status = Status.CLOSED
     order.closed_at = timezone.now()
     order.excluded_from_stats = True
     order.exclusion_reason = _("Merged into %(number)s") % {"number": target.number}
     order.paused_at, order.pause_reason = None, ""
-    _save(
+    _move(
         order,
-        [
+        Action.MERGE,
+        by=acting_user,
+        fields=[
             "merged_into",
-            "status",
             "closed_at",
             "excluded_from_stats",
             "exclusion_reason",
             "paused_at",
             "pause_reason",
         ],
-    )
-    record_event(
-        order,
-        Action.MERGE,
-        by=acting_user,
-        from_status=from_status,
-        to_status=Status.CLOSED,
         data={"into": target.number},
     )
     record_event(target, Action.MERGE, by=acting_user, data={"merged": order.number})
