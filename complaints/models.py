@@ -138,7 +138,8 @@ class RoutingRule(models.Model):
 
 
 class OrderNumberCounter(models.Model):
-    """The last number given out per year; locked while an order is numbered (gap-free)."""
+    """The last number given out per year where PostgreSQL sequences are not available
+    (SQLite); locked while an order is numbered. On PostgreSQL it only seeds the sequence."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

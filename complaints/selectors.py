@@ -207,11 +207,12 @@ def tab_counts(user: User, now: datetime, soon: datetime) -> dict[str, int]:
     }
 
 
-def overdue_board(now: datetime) -> list[dict]:
-    """Overdue and due-soon open orders per unit, for the office; one grouped query each."""
+def overdue_board(user: User, now: datetime) -> list[dict]:
+    """Overdue and due-soon open orders per unit (the office sees every unit); one query."""
     soon = due_soon_until(now)
     rows = (
-        WorkOrder.objects.filter(next_due_at__isnull=False, next_due_at__lte=soon)
+        access.workorders_visible_to(user)
+        .filter(next_due_at__isnull=False, next_due_at__lte=soon)
         .values("primary_unit__code", "primary_unit__name", "primary_unit__name_en")
         .annotate(
             overdue=Count("id", filter=Q(next_due_at__lt=now)),
@@ -225,9 +226,9 @@ def overdue_board(now: datetime) -> list[dict]:
 
 def order_detail(user: User, number: str) -> WorkOrder:
     """The order with what the detail page shows, in a fixed number of queries."""
-    order = access.workorder_or_404(user, number=number)
-    return (
-        WorkOrder.objects.select_related("primary_unit", "town", "merged_into", "created_by")
+    return access.get_or_404(
+        access.workorders_visible_to(user)
+        .select_related("primary_unit", "town", "merged_into", "created_by")
         .prefetch_related(
             Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit")),
             Prefetch(
@@ -248,6 +249,6 @@ def order_detail(user: User, number: str) -> WorkOrder:
                 queryset=PossibleDuplicate.objects.select_related("other", "other__primary_unit"),
             ),
             "merged_orders",
-        )
-        .get(pk=order.pk)
+        ),
+        number=number,
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 
 from . import selectors, services, workflow
-from .choices import Action, DuplicateStatus, Satisfaction, Status, Urgency
+from .choices import Action, DuplicateStatus, Satisfaction, Urgency
 from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
@@ -228,7 +228,7 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/overdue_board.html",
-        {"rows": selectors.overdue_board(now), "now": now},
+        {"rows": selectors.overdue_board(request.user, now), "now": now},
     )
 
 
@@ -291,7 +291,6 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "attach_form": AttachForm(),
             "max_extension": workflow.MAX_EXTENSION_DAYS,
             "paused_days": order.paused_working_days,
-            "Status": Status,
         },
     )
 
