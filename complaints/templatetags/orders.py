@@ -63,3 +63,11 @@ def timeuntil_delta(due):
     from django.utils import timezone
 
     return time_left(due - timezone.now()) if due else ""
+
+
+@register.filter
+def satisfaction_label(value: str) -> str:
+    """The rating code stored in an event, as people read it."""
+    from ..choices import Satisfaction
+
+    return Satisfaction(value).label if value in Satisfaction.values else value

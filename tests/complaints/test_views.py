@@ -394,3 +394,18 @@ def test_a_search_with_many_matches_stops_counting_at_the_limit(client, office_s
     page = client.get("/orders/?tab=all&q=电梯").content.decode()
     count = page.split('id="order-count">', 1)[1].split("</p>", 1)[0]
     assert "3" in count
+
+
+def test_the_timeline_names_the_satisfaction_rating_in_chinese(
+    client, office_staff, housing_staff, housing_order
+):
+    workflow.workorder_sign(order_id=housing_order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=housing_order.id, acting_user=housing_staff, result="已修")
+    workflow.workorder_record_satisfaction(
+        order_id=housing_order.id, acting_user=office_staff, rating="basically_satisfied"
+    )
+    client.force_login(office_staff)
+    page = client.get(f"/orders/{housing_order.number}/").content.decode()
+    timeline = page.split('id="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert "基本满意" in timeline
+    assert "basically_satisfied" not in timeline
