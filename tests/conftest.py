@@ -43,6 +43,22 @@ def _fresh_order_number_sequences(request, django_db_blocker):
             cursor.execute(f"DROP SEQUENCE IF EXISTS {name}")
 
 
+@pytest.fixture
+def receiver():
+    """Makes real HTTP receivers (see tests.helpers.Receiver) and stops them afterwards."""
+    from .helpers import Receiver
+
+    made = []
+
+    def make(*args, **kwargs):
+        made.append(Receiver(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()
+
+
 def _person(username: str, unit_code: str | None, role: str):
     return UserFactory(username=username, unit=unit(unit_code) if unit_code else None, roles=[role])
 

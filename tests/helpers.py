@@ -1,9 +1,12 @@
 """Small assertions shared by several test modules."""
 
+import json
 import re
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 # Only the CSRF token and the page's own address (for the language switch) may differ
@@ -68,3 +71,47 @@ def wait_for(condition, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.1)
     return condition()
+
+
+class Receiver:
+    """A real HTTP endpoint on 127.0.0.1 (a hotline's callback URL, a group-chat robot).
+
+    The first `fail_first` requests get a 500; then each answer in `scripted` is given once
+    (status, JSON body); after that `success`. Every request not failed is recorded."""
+
+    def __init__(self, fail_first: int = 0, scripted=(), success=(204, None)):
+        self.received: list[dict] = []
+        self.fail_first = fail_first
+        self.scripted = list(scripted)
+        self.success = success
+        self.calls = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.calls += 1
+                if receiver.calls <= receiver.fail_first:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                receiver.received.append({"headers": dict(self.headers), "body": body})
+                status, answer = receiver.scripted.pop(0) if receiver.scripted else receiver.success
+                self.send_response(status)
+                self.end_headers()
+                if answer is not None:
+                    self.wfile.write(json.dumps(answer).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/callbacks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def json(self) -> list:
+        return [json.loads(r["body"]) for r in self.received]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -8,7 +8,6 @@ import os
 import threading
 import uuid
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.request import Request, urlopen
 
@@ -35,56 +34,6 @@ FIELDS = {
     "citizen_name": "王先生",
     "citizen_phone": "13812345678",
 }
-
-
-class Receiver:
-    """A real HTTP endpoint on 127.0.0.1 that records what it gets and can fail at first."""
-
-    def __init__(self, fail_first: int = 0):
-        self.received: list[dict] = []
-        self.fail_first = fail_first
-        self.calls = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls += 1
-                if receiver.calls <= receiver.fail_first:
-                    self.send_response(500)
-                    self.end_headers()
-                    return
-                receiver.received.append({"headers": dict(self.headers), "body": body})
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/callbacks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def statuses(self) -> list[str]:
-        return [json.loads(r["body"])["status"] for r in self.received]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    made = []
-
-    def make(fail_first=0):
-        made.append(Receiver(fail_first))
-        return made[-1]
-
-    yield make
-    for r in made:
-        r.close()
 
 
 def verify(secret: str, headers: dict, body: bytes) -> bool:
@@ -117,7 +66,7 @@ def test_callbacks_arrive_signed_and_in_order_after_two_failures(
         if len(hook.received) == 3:
             break
     assert hook.calls == 5
-    assert hook.statuses() == ["in_progress", "resolved", "closed"]
+    assert [payload["status"] for payload in hook.json()] == ["in_progress", "resolved", "closed"]
     for request in hook.received:
         assert verify(secret, request["headers"], request["body"])
         payload = json.loads(request["body"])
@@ -174,7 +123,7 @@ def test_a_callback_that_keeps_failing_is_marked_failed_after_a_day_and_can_be_r
     deliver_order(order.id)
     callback.refresh_from_db()
     assert callback.state == "delivered"
-    assert hook.statuses() == ["in_progress"]
+    assert [payload["status"] for payload in hook.json()] == ["in_progress"]
 
 
 # --- with a real worker process (PostgreSQL and Redis, as in CI) ---------------------------
@@ -223,7 +172,7 @@ def test_a_real_worker_delivers_in_order_after_the_receiver_failed_twice(receive
         output = stop_worker(worker)
     assert arrived, output
     assert hook.calls == 5
-    assert hook.statuses() == ["in_progress", "resolved", "closed"]
+    assert [payload["status"] for payload in hook.json()] == ["in_progress", "resolved", "closed"]
     assert all(verify(secret, r["headers"], r["body"]) for r in hook.received)
 
 

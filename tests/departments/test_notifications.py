@@ -1,11 +1,7 @@
 """The notification service: the bell, the channels, and sending each thing once."""
 
-import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -45,48 +41,13 @@ def test_people_choose_their_channels(mr_staff, caplog):
     assert mail.outbox == []
 
 
-class Robot:
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.received = []
-        robot = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                robot.received.append(
-                    json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                )
-                status, body = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0})
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=x"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def robot():
-    made = []
-
-    def make(*answers):
-        made.append(Robot(answers))
-        return made[-1]
-
-    yield make
-    for r in made:
-        r.server.shutdown()
-        r.server.server_close()
-
-
 def test_a_units_group_chat_robot_gets_a_text_message_and_a_refusal_is_retried(
-    mr_staff, robot, time_machine
+    mr_staff, receiver, time_machine
 ):
-    bot = robot((200, {"errcode": 93000, "errmsg": "invalid webhook url"}))
+    bot = receiver(
+        scripted=[(200, {"errcode": 93000, "errmsg": "invalid webhook url"})],
+        success=(200, {"errcode": 0}),
+    )
     unit = mr_staff.unit
     unit.robot_webhook_url = bot.url
     unit.save(update_fields=["robot_webhook_url"])
@@ -96,8 +57,8 @@ def test_a_units_group_chat_robot_gets_a_text_message_and_a_refusal_is_retried(
     assert delivery.state == "pending" and "93000" in delivery.last_error
     time_machine.move_to(timezone.now() + timedelta(hours=1))
     assert send_due_deliveries() == 1
-    assert bot.received[-1]["msgtype"] == "text"
-    assert "WQ-2026-000001" in bot.received[-1]["text"]["content"]
+    assert bot.json()[-1]["msgtype"] == "text"
+    assert "WQ-2026-000001" in bot.json()[-1]["text"]["content"]
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == ("sent", 2)
 
