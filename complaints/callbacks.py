@@ -9,7 +9,6 @@ commits, nothing is lost: the periodic sweep finds every pending callback that i
 from __future__ import annotations
 
 import json
-import logging
 import time
 import urllib.error
 import urllib.request
@@ -22,8 +21,6 @@ from django.utils import timezone
 
 from .clients import signature, signing_secret
 from .models import CallbackAttempt, CallbackEvent, WorkOrder, WorkOrderEvent
-
-logger = logging.getLogger(__name__)
 
 STATUS_CHANGED = "work_order.status_changed"
 RETRY_WINDOW = timedelta(hours=25)
@@ -65,12 +62,11 @@ def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEv
 
 def kick(order_id: int) -> None:
     """Ask a worker to deliver now; if the broker is down the sweep delivers later."""
+    from wuqing_consumer.celery import nudge
+
     from .tasks import deliver_order_callbacks
 
-    try:
-        deliver_order_callbacks.apply_async((order_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure: the outbox row is safe
-        logger.warning("Could not queue callbacks of order %s; the sweep will.", order_id)
+    nudge(deliver_order_callbacks, order_id)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -125,12 +125,11 @@ def notify(
 
 def kick() -> None:
     """Ask a worker to send now; the periodic sweep sends whatever this misses."""
+    from wuqing_consumer.celery import nudge
+
     from .tasks import send_deliveries
 
-    try:
-        send_deliveries.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - the rows are safe; the sweep will send them
-        logger.warning("Could not queue notification deliveries; the sweep will send them.")
+    nudge(send_deliveries)
 
 
 class LoggingSmsBackend:

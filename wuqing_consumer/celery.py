@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery
@@ -13,6 +14,17 @@ app.autodiscover_tasks()
 def ping(value: str = "pong") -> dict:
     """A task with no side effects, to prove a worker is alive (health checks, tests)."""
     return {"pong": value}
+
+
+def nudge(task, *args) -> None:
+    """Queue `task` now if the broker answers; never fail the caller. For work whose rows
+    are already committed (an outbox) and which a periodic sweep picks up anyway."""
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep will do the work
+        logging.getLogger(__name__).warning(
+            "Could not queue %s%s; the periodic sweep will do it.", task.name, args
+        )
 
 
 def _ensure_filesystem_broker_folders() -> None:
