@@ -646,3 +646,70 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.days_overdue}: {self.get_recipients_display()}"
+
+
+class DailyStat(models.Model):
+    """Work orders received on one day, counted by their current state, per primary unit and
+    one dimension value (category, town, channel, kind or business; "all" for the total).
+
+    Orders are counted by the day they were received (a cohort): a quarter's figures are
+    "orders received in the quarter and what became of them". Rows for a day are rebuilt
+    from the orders whenever one of that day's orders changes (see `complaints.stats`), so
+    dashboards and reports read a few thousand rows instead of counting years of orders.
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all", _("All")
+        CATEGORY = "category", _("Hotline category")
+        TOWN = "town", _("Town or street")
+        CHANNEL = "channel", _("Channel")
+        KIND = "kind", _("Kind")
+        BUSINESS = "business", _("Business")
+
+    day = models.DateField(_("day received"))
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("primary unit"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    dimension = models.CharField(_("dimension"), max_length=10, choices=Dimension.choices)
+    value = models.CharField(_("value"), max_length=200, blank=True)
+    received = models.PositiveIntegerField(_("received"), default=0)
+    open = models.PositiveIntegerField(_("open"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
+    late = models.PositiveIntegerField(_("resolved late"), default=0)
+    rated = models.PositiveIntegerField(_("rated"), default=0)
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basically_satisfied = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
+    triaged = models.PositiveIntegerField(_("went to triage"), default=0)
+    redispatched = models.PositiveIntegerField(_("re-dispatched"), default=0)
+
+    class Meta:
+        verbose_name = _("daily figures")
+        verbose_name_plural = _("daily figures")
+        indexes = [
+            models.Index(fields=["dimension", "day"], name="dailystat_dim_day"),
+            models.Index(fields=["unit", "dimension", "day"], name="dailystat_unit_dim_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.dimension}={self.value}"
+
+
+class StatsDirtyDay(models.Model):
+    """A day whose figures must be rebuilt: written with every event on an order, in the
+    same transaction, so no change escapes the summary (an outbox for `DailyStat`)."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("day to recount")
+        verbose_name_plural = _("days to recount")
+
+    def __str__(self) -> str:
+        return str(self.day)

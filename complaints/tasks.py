@@ -60,3 +60,11 @@ def send_daily_digests() -> int:
     from .reminders import send_daily_digests as send
 
     return send()
+
+
+@shared_task(acks_late=True)
+def refresh_figures() -> int | None:
+    """Recount the days whose orders changed (dashboards also do it before they read)."""
+    from .stats import refresh
+
+    return refresh()

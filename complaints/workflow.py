@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import Unit, User
 
+from . import stats
 from .choices import (
     OPEN_STATUSES,
     Action,
@@ -216,6 +217,18 @@ def _required(text: str, what: str) -> str:
     return text
 
 
+# Events that change nothing the daily figures count (complaints.stats).
+_ACTIONS_OUTSIDE_FIGURES = frozenset(
+    {
+        Action.OPINION,
+        Action.ATTACH,
+        Action.SUPERVISE,
+        Action.LINK_DUPLICATE,
+        Action.DISMISS_DUPLICATE,
+    }
+)
+
+
 def record_event(
     order: WorkOrder,
     action: str,
@@ -246,6 +259,8 @@ def record_event(
         note=note,
         data=data or {},
     )
+    if action not in _ACTIONS_OUTSIDE_FIGURES:
+        stats.mark_changed(order)
     if notify_client and from_status and to_status != from_status and order.source_client_id:
         from .callbacks import enqueue_status_change
 

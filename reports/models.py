@@ -1,1 +1,263 @@
-"""Models arrive with their issue; the app is installed now so URLs and migrations have a home."""
+"""Quarterly information reports (measure 四（二）): each unit's, and the district's."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    DistrictStatus,
+    FileState,
+    ProductCategory,
+    PublicityKind,
+    ReportAction,
+    ReportStatus,
+)
+
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day of a quarter."""
+    first = date(year, 3 * quarter - 2, 1)
+    following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+class ReportingPeriod(models.Model):
+    """When a quarter's unit reports are due. A quarter without a row is due on the 10th day
+    after it ends; the office adds a row to move a date (after a long holiday, say)."""
+
+    year = models.PositiveIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    due_on = models.DateField(_("reports due on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="one_period_per_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @staticmethod
+    def default_due_on(year: int, quarter: int) -> date:
+        return quarter_bounds(year, quarter)[1] + timedelta(days=10)
+
+
+class UnitReport(models.Model):
+    """One member unit's report for one quarter, with the four blocks of the notice."""
+
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="quarterly_reports",
+    )
+    year = models.PositiveIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    # Block 2: consumer-protection cases
+    cases_opened = models.PositiveIntegerField(_("cases opened"), default=0)
+    cases_closed = models.PositiveIntegerField(_("cases closed"), default=0)
+    fines_imposed = models.DecimalField(
+        _("fines imposed (yuan)"), max_digits=14, decimal_places=2, default=0
+    )
+    money_recovered = models.DecimalField(
+        _("money recovered for consumers (yuan)"), max_digits=14, decimal_places=2, default=0
+    )
+    # Block 3: what the unit received outside the portal (its own lines, letters, visits)
+    outside_complaints = models.PositiveIntegerField(_("complaints outside the portal"), default=0)
+    outside_reports = models.PositiveIntegerField(_("reports outside the portal"), default=0)
+    outside_inquiries = models.PositiveIntegerField(_("inquiries outside the portal"), default=0)
+    outside_resolved = models.PositiveIntegerField(
+        _("of these, resolved"),
+        default=0,
+    )
+    portal_figures = models.JSONField(_("figures from the portal"), default=dict, blank=True)
+    # Analysis
+    situation = models.TextField(_("situation"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    suggestions = models.TextField(_("suggestions"), blank=True)
+
+    review_comment = models.TextField(_("office's comments"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit__sort_order"]
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter"], name="one_report_per_unit_quarter"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "status"], name="report_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class SamplingLine(models.Model):
+    """Block 1: product-quality sampling inspections of one product category."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="sampling")
+    product_category = models.CharField(
+        _("product category"), max_length=30, choices=ProductCategory.choices
+    )
+    sampled = models.PositiveIntegerField(_("batches sampled"), default=0)
+    failed = models.PositiveIntegerField(_("batches failed"), default=0)
+    failed_handled = models.PositiveIntegerField(_("failed batches dealt with"), default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("sampling line")
+        verbose_name_plural = _("sampling lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "product_category"], name="one_sampling_line_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_product_category_display()} {self.failed}/{self.sampled}"
+
+
+class PublicityItem(models.Model):
+    """Block 4: one media report, publicity event or online post."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="publicity")
+    kind = models.CharField(_("kind"), max_length=10, choices=PublicityKind.choices)
+    day = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    outlet = models.CharField(_("outlet or place"), max_length=120, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+
+    class Meta:
+        ordering = ["day", "id"]
+        verbose_name = _("publicity item")
+        verbose_name_plural = _("publicity items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def report_attachment_path(instance: ReportAttachment, filename: str) -> str:
+    report = instance.report
+    return f"reports/{report.year}Q{report.quarter}/{report.unit.code}/{filename}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(UnitReport, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=report_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReportEvent(models.Model):
+    """The report's history: who did what, and which fields a save changed (immutable)."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
+
+
+def district_file_path(instance: DistrictReport, filename: str) -> str:
+    return f"district-reports/{instance.year}Q{instance.quarter}/{filename}"
+
+
+class DistrictReport(models.Model):
+    """The office's district report for a quarter: its analysis, and once published the
+    figures as they stood and the PDF and Excel files built from them (stored, not rebuilt
+    on each download)."""
+
+    year = models.PositiveIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DistrictStatus.choices, default=DistrictStatus.DRAFT
+    )
+    analysis = models.TextField(_("the office's analysis"), blank=True)
+    figures = models.JSONField(_("figures as published"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file_state = models.CharField(
+        _("files"), max_length=10, choices=FileState.choices, default=FileState.NONE, blank=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file_error = models.CharField(_("error"), max_length=300, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=district_file_path, blank=True, max_length=255)
+    xlsx = models.FileField(_("Excel"), upload_to=district_file_path, blank=True, max_length=255)
+    files_built_at = models.DateTimeField(_("files built at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        verbose_name = _("district report")
+        verbose_name_plural = _("district reports")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="one_district_report")
+        ]
+
+    def __str__(self) -> str:
+        return self.period_label
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}Q{self.quarter}"

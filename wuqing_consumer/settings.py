@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-notifications": {"task": "departments.tasks.send_deliveries", "schedule": 60.0},
     "remind-due-soon": {"task": "complaints.tasks.remind_due_soon", "schedule": 300.0},
     "supervise-overdue": {"task": "complaints.tasks.supervise_overdue", "schedule": 300.0},
+    "refresh-figures": {"task": "complaints.tasks.refresh_figures", "schedule": 60.0},
     "daily-digest": {
         "task": "complaints.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),

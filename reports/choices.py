@@ -1,0 +1,57 @@
+"""Codes stored for quarterly reports; labels are translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+IN_HAND_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+class ProductCategory(models.TextChoices):
+    """The product groups of the notice's sampling and campaign measures, plus food and other."""
+
+    HOUSEHOLD_APPLIANCES = "household_appliances", _("Household electrical appliances")
+    CLOTHING_SHOES = "clothing_shoes", _("Clothing, shoes and hats")
+    CHILDRENS_PRODUCTS = "childrens_products", _("Children's products")
+    DECORATION_MATERIALS = "decoration_materials", _("Interior decoration materials")
+    VEHICLES = "vehicles", _("Vehicles")
+    FOOD = "food", _("Food")
+    OTHER = "other", _("Other products")
+
+
+class PublicityKind(models.TextChoices):
+    MEDIA = "media", _("Media report")
+    EVENT = "event", _("Publicity event")
+    ONLINE = "online", _("Online or new-media post")
+
+
+class ReportAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    SAVE = "save", _("Saved")
+    REFRESH = "refresh", _("Portal figures refreshed")
+    ATTACH = "attach", _("Attachment added")
+    DETACH = "detach", _("Attachment removed")
+    SUBMIT = "submit", _("Submitted")
+    RETURN = "return", _("Returned for changes")
+    ACCEPT = "accept", _("Accepted")
+
+
+class DistrictStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class FileState(models.TextChoices):
+    NONE = "", _("Not built")
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Building")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")

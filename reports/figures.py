@@ -1,0 +1,327 @@
+"""The numbers of the quarterly reports: one unit's portal figures (block 3, pre-filled) and
+the district's aggregate. Both read the daily summary (`complaints.stats`) and plain,
+JSON-ready dicts come out, so a published report can keep them exactly as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import stats
+from complaints.choices import Channel, Kind
+from complaints.models import DailyStat, WorkOrder
+from departments.choices import UnitKind
+from departments.models import Town, Unit
+
+from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
+from .models import (
+    DistrictReport,
+    PublicityItem,
+    ReportingPeriod,
+    SamplingLine,
+    UnitReport,
+    quarter_bounds,
+)
+
+Dimension = DailyStat.Dimension
+TOP = 10
+_PERIOD = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """ "2026Q3" (also "2026-Q3", "2026 q3"); ValueError with a message otherwise."""
+        match = _PERIOD.match(text or "")
+        if not match:
+            raise ValueError(
+                _("“%(text)s” is not a quarter; write it like 2026Q3.") % {"text": text}
+            )
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, day: date) -> Period:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def first(self) -> date:
+        return quarter_bounds(self.year, self.quarter)[0]
+
+    @property
+    def last(self) -> date:
+        return quarter_bounds(self.year, self.quarter)[1]
+
+    def previous(self) -> Period:
+        return (
+            Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
+        )
+
+    def next(self) -> Period:
+        return (
+            Period(self.year + 1, 1) if self.quarter == 4 else Period(self.year, self.quarter + 1)
+        )
+
+    def year_before(self) -> Period:
+        return Period(self.year - 1, self.quarter)
+
+    def due_on(self) -> date:
+        row = ReportingPeriod.objects.filter(year=self.year, quarter=self.quarter).first()
+        return row.due_on if row else ReportingPeriod.default_due_on(self.year, self.quarter)
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def change(now: float | int | None, before: float | int | None) -> float | None:
+    """Relative change in percent (quarter-on-quarter, year-on-year); None if undefined."""
+    if now is None or not before:
+        return None
+    return round(100.0 * (now - before) / before, 1)
+
+
+def _with_rates(row: dict) -> dict:
+    row = dict(row)
+    row["on_time_rate"] = rate(row["on_time"], row["resolved"])
+    row["satisfaction_rate"] = rate(row["satisfied"] + row["basically_satisfied"], row["rated"])
+    row["resolution_rate"] = rate(row["resolved"], row["received"])
+    return row
+
+
+def _open_overdue(period: Period, now: datetime, unit_id: int | None = None) -> dict:
+    """Orders of the quarter still open past a deadline: this changes with time alone, so
+    it is counted live, over the overdue orders only (the indexed next-deadline column)."""
+    orders = stats.received_between(
+        WorkOrder.objects.filter(next_due_at__lt=now), period.first, period.last
+    )
+    if unit_id is not None:
+        orders = orders.filter(primary_unit_id=unit_id)
+    return dict(orders.values_list("primary_unit_id").annotate(n=Count("id")).order_by())
+
+
+def _labelled(rows: list[dict], labels: dict[str, str]) -> list[dict]:
+    for row in rows:
+        row["label"] = labels.get(row["value"], row["value"]) or _("(none)")
+    return rows
+
+
+def _dimension_rows(period: Period, dimension: str, unit_id: int | None) -> list[dict]:
+    rows = stats.totals_by(
+        "value", first=period.first, last=period.last, unit_id=unit_id, dimension=dimension
+    )
+    rows = [_with_rates(row) for row in rows]
+    rows.sort(key=lambda row: (-row["received"], row["value"]))
+    return rows
+
+
+def _town_labels() -> dict[str, str]:
+    return {town.code: str(town) for town in Town.objects.all()}
+
+
+def portal_figures(
+    period: Period, *, unit: Unit | None = None, now: datetime | None = None
+) -> dict:
+    """Block 3 as the portal knows it: orders received in the quarter (by the unit as primary
+    unit, or district-wide) and what became of them, by category, channel and kind."""
+    now = now or timezone.now()
+    stats.wait_until_current()
+    unit_id = unit.id if unit else None
+    totals = _with_rates(stats.totals(first=period.first, last=period.last, unit_id=unit_id))
+    open_overdue = sum(_open_overdue(period, now, unit_id).values())
+    totals["open_overdue"] = open_overdue
+    totals["overdue"] = totals["late"] + open_overdue
+    return {
+        "period": period.label,
+        "as_of": timezone.localtime(now).isoformat(timespec="minutes"),
+        "totals": totals,
+        "by_category": _labelled(_dimension_rows(period, Dimension.CATEGORY, unit_id), {}),
+        "by_channel": _labelled(
+            _dimension_rows(period, Dimension.CHANNEL, unit_id),
+            {c.value: str(c.label) for c in Channel},
+        ),
+        "by_kind": _labelled(
+            _dimension_rows(period, Dimension.KIND, unit_id),
+            {k.value: str(k.label) for k in Kind},
+        ),
+    }
+
+
+def member_units() -> list[Unit]:
+    return list(Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True))
+
+
+def _unit_report_rows(period: Period, units: list[Unit]) -> tuple[list[dict], dict]:
+    """Accepted reports' own numbers per unit, and their district sums (blocks 1, 2, 4)."""
+    reports = {
+        r.unit_id: r
+        for r in UnitReport.objects.filter(
+            year=period.year, quarter=period.quarter, status=ReportStatus.ACCEPTED
+        )
+    }
+    sampling = {
+        row["report__unit_id"]: row
+        for row in SamplingLine.objects.filter(report__in=reports.values())
+        .values("report__unit_id")
+        .annotate(
+            sampled=Sum("sampled"), failed=Sum("failed"), failed_handled=Sum("failed_handled")
+        )
+        .order_by()
+    }
+    publicity = {
+        row["report__unit_id"]: row
+        for row in PublicityItem.objects.filter(report__in=reports.values())
+        .values("report__unit_id")
+        .annotate(
+            media=Count("id", filter=Q(kind=PublicityKind.MEDIA)),
+            events=Count("id", filter=Q(kind=PublicityKind.EVENT)),
+            online=Count("id", filter=Q(kind=PublicityKind.ONLINE)),
+            people_reached=Sum("people_reached"),
+        )
+        .order_by()
+    }
+    rows = []
+    for unit in units:
+        report = reports.get(unit.id)
+        if report is None:
+            continue
+        s = sampling.get(unit.id, {})
+        p = publicity.get(unit.id, {})
+        rows.append(
+            {
+                "unit": unit.code,
+                "unit_name": unit.name,
+                "sampled": s.get("sampled") or 0,
+                "failed": s.get("failed") or 0,
+                "failed_handled": s.get("failed_handled") or 0,
+                "cases_opened": report.cases_opened,
+                "cases_closed": report.cases_closed,
+                "fines_imposed": str(report.fines_imposed),
+                "money_recovered": str(report.money_recovered),
+                "outside_complaints": report.outside_complaints,
+                "outside_reports": report.outside_reports,
+                "outside_inquiries": report.outside_inquiries,
+                "outside_resolved": report.outside_resolved,
+                "media": p.get("media") or 0,
+                "events": p.get("events") or 0,
+                "online": p.get("online") or 0,
+                "people_reached": p.get("people_reached") or 0,
+            }
+        )
+    sums: dict = {}
+    for key in rows[0].keys() if rows else ():
+        if key in ("unit", "unit_name"):
+            continue
+        if key in ("fines_imposed", "money_recovered"):
+            sums[key] = str(sum((Decimal(r[key]) for r in rows), Decimal("0.00")))
+        else:
+            sums[key] = sum(r[key] for r in rows)
+    sums["sampling_by_category"] = [
+        {
+            "value": row["product_category"],
+            "label": str(ProductCategory(row["product_category"]).label),
+            "sampled": row["sampled"],
+            "failed": row["failed"],
+            "failed_handled": row["failed_handled"],
+            "failure_rate": rate(row["failed"], row["sampled"]),
+        }
+        for row in SamplingLine.objects.filter(report__in=reports.values())
+        .values("product_category")
+        .annotate(
+            sampled=Sum("sampled"), failed=Sum("failed"), failed_handled=Sum("failed_handled")
+        )
+        .order_by("-sampled", "product_category")
+    ]
+    return rows, sums
+
+
+def district_figures(period: Period, *, now: datetime | None = None) -> dict:
+    """Everything the district report shows, from whatever data exists now."""
+    now = now or timezone.now()
+    portal = portal_figures(period, now=now)
+    previous = _with_rates(stats.totals(first=period.previous().first, last=period.previous().last))
+    year_before = _with_rates(
+        stats.totals(first=period.year_before().first, last=period.year_before().last)
+    )
+    units = member_units()
+    by_unit_stats = {
+        row["unit_id"]: _with_rates(row)
+        for row in stats.totals_by("unit_id", first=period.first, last=period.last)
+    }
+    open_overdue = _open_overdue(period, now)
+    empty = dict.fromkeys(stats.MEASURES, 0)
+    by_unit = []
+    for unit in units:
+        row = by_unit_stats.get(unit.id) or _with_rates({**empty, "unit_id": unit.id})
+        row = {**row, "unit": unit.code, "unit_name": unit.name, "unit_name_en": unit.name_en}
+        row["open_overdue"] = open_overdue.get(unit.id, 0)
+        row["overdue"] = row["late"] + row["open_overdue"]
+        by_unit.append(row)
+    reports = {
+        r.unit_id: r for r in UnitReport.objects.filter(year=period.year, quarter=period.quarter)
+    }
+    submission = [
+        {
+            "unit": unit.code,
+            "unit_name": unit.name,
+            "status": reports[unit.id].status if unit.id in reports else "",
+            "submitted_at": (
+                timezone.localtime(reports[unit.id].submitted_at).isoformat(timespec="minutes")
+                if unit.id in reports and reports[unit.id].submitted_at
+                else None
+            ),
+        }
+        for unit in units
+    ]
+    missing = [row["unit_name"] for row in submission if row["status"] not in IN_HAND_STATUSES]
+    report_rows, report_sums = _unit_report_rows(period, units)
+    towns = _labelled(_dimension_rows(period, Dimension.TOWN, None), _town_labels())
+    businesses = _labelled(_dimension_rows(period, Dimension.BUSINESS, None)[:TOP], {})
+    district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
+    totals = portal["totals"]
+    return {
+        "period": period.label,
+        "year": period.year,
+        "quarter": period.quarter,
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+        "due_on": period.due_on().isoformat(),
+        "as_of": portal["as_of"],
+        "totals": totals,
+        "previous": {"period": period.previous().label, **previous},
+        "year_before": {"period": period.year_before().label, **year_before},
+        "changes": {
+            key: {
+                "qoq": change(totals[key], previous[key]),
+                "yoy": change(totals[key], year_before[key]),
+            }
+            for key in ("received", "resolved", "on_time_rate", "satisfaction_rate")
+        },
+        "by_unit": by_unit,
+        "by_category": portal["by_category"],
+        "top_categories": portal["by_category"][:TOP],
+        "top_businesses": businesses,
+        "by_town": towns,
+        "by_channel": portal["by_channel"],
+        "by_kind": portal["by_kind"],
+        "unit_reports": report_rows,
+        "report_sums": report_sums,
+        "submission": submission,
+        "missing_units": missing,
+        "analysis": district.analysis if district else "",
+    }
