@@ -14,6 +14,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from complaints.models import WorkOrder, WorkOrderUnit
+from reports.choices import DistrictStatus
+from reports.models import DistrictReport, UnitReport
 
 from .choices import RoleCode
 from .models import DutyContact, Unit, User
@@ -58,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.change_apiclient",
         "complaints.view_callbackevent",
         "complaints.change_callbackevent",
+        "reports.*_reportingperiod",
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.*_routingrule",
         "complaints.view_callbackevent",
         "complaints.change_callbackevent",
+        "reports.*_reportingperiod",
         "axes.view_*",
         "axes.delete_accessattempt",
     ),
@@ -278,6 +282,46 @@ def co_handles_order(user: User | AnonymousUser, order: WorkOrder) -> bool:
 def may_see_citizen_details(user: User | AnonymousUser, order: WorkOrder) -> bool:
     """Unmasked phone and ID number: the office, and the primary unit on the detail page."""
     return is_office_handler(user) or handles_order(user, order)
+
+
+def unit_reports_visible_to(user: User | AnonymousUser) -> QuerySet[UnitReport]:
+    """The office sees every unit's quarterly reports; a unit only its own, drafts included."""
+    return scope_by_unit(user, UnitReport.objects.select_related("unit"), "unit")
+
+
+def unit_report_or_404(
+    user: User | AnonymousUser, *, report_id: int, lock: bool = False
+) -> UnitReport:
+    reports = unit_reports_visible_to(user)
+    if lock:
+        reports = reports.select_for_update(of=("self",))
+    return get_or_404(reports, id=report_id)
+
+
+def works_on_unit_report(user: User | AnonymousUser, unit_id: int) -> bool:
+    """Staff, liaison and head of the unit fill in its report."""
+    return getattr(user, "unit_id", None) == unit_id and has_role(user, *UNIT_HANDLER_ROLES)
+
+
+def submits_unit_report(user: User | AnonymousUser, unit_id: int) -> bool:
+    """Only the unit's liaison or head sends the report to the office (measure 四（二）)."""
+    return getattr(user, "unit_id", None) == unit_id and has_role(user, *UNIT_MANAGER_ROLES)
+
+
+def reviews_unit_reports(user: User | AnonymousUser) -> bool:
+    """Office staff and director accept or return reports and publish the district's."""
+    return is_office_handler(user)
+
+
+def district_reports_visible_to(user: User | AnonymousUser) -> QuerySet[DistrictReport]:
+    """Units see a district report once published; the office also while drafting it."""
+    if not getattr(user, "is_authenticated", False):
+        return DistrictReport.objects.none()
+    if sees_all_units(user):
+        return DistrictReport.objects.all()
+    if getattr(user, "unit_id", None) is None:
+        return DistrictReport.objects.none()
+    return DistrictReport.objects.filter(status=DistrictStatus.PUBLISHED)
 
 
 class RolePermissionBackend:

@@ -264,6 +264,8 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         for row in stats.totals_by("unit_id", first=period.first, last=period.last)
     }
     open_overdue = _open_overdue(period, now)
+    report_rows, report_sums = _unit_report_rows(period, units)
+    accepted = {row["unit"]: row for row in report_rows}
     empty = dict.fromkeys(stats.MEASURES, 0)
     by_unit = []
     for unit in units:
@@ -271,6 +273,7 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         row = {**row, "unit": unit.code, "unit_name": unit.name, "unit_name_en": unit.name_en}
         row["open_overdue"] = open_overdue.get(unit.id, 0)
         row["overdue"] = row["late"] + row["open_overdue"]
+        row["report"] = accepted.get(unit.code)
         by_unit.append(row)
     reports = {
         r.unit_id: r for r in UnitReport.objects.filter(year=period.year, quarter=period.quarter)
@@ -289,7 +292,6 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         for unit in units
     ]
     missing = [row["unit_name"] for row in submission if row["status"] not in IN_HAND_STATUSES]
-    report_rows, report_sums = _unit_report_rows(period, units)
     towns = _labelled(_dimension_rows(period, Dimension.TOWN, None), _town_labels())
     businesses = _labelled(_dimension_rows(period, Dimension.BUSINESS, None)[:TOP], {})
     district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()

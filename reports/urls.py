@@ -1,7 +1,46 @@
 from django.urls import path
 
-from . import dashboard_views
+from . import dashboard_views, views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/start/", views.report_start, name="report_start"),
+    path("reports/<int:report_id>/", views.unit_report, name="unit_report"),
+    path(
+        "reports/<int:report_id>/act/<slug:action>/",
+        views.unit_report_act,
+        name="unit_report_act",
+    ),
+    path(
+        "reports/<int:report_id>/attachments/",
+        views.unit_report_attach,
+        name="unit_report_attach",
+    ),
+    path(
+        "reports/<int:report_id>/attachments/<int:attachment_id>/",
+        views.report_attachment_download,
+        name="report_attachment_download",
+    ),
+    path(
+        "reports/<int:report_id>/attachments/<int:attachment_id>/remove/",
+        views.unit_report_detach,
+        name="unit_report_detach",
+    ),
+    path("reports/district/<str:period>/", views.district_report, name="district_report"),
+    path(
+        "reports/district/<str:period>/files/",
+        views.district_report_status,
+        name="district_report_status",
+    ),
+    path(
+        "reports/district/<str:period>/rebuild/",
+        views.district_report_rebuild,
+        name="district_report_rebuild",
+    ),
+    path(
+        "reports/district/<str:period>/download.<slug:kind>",
+        views.district_report_file,
+        name="district_report_file",
+    ),
 ]

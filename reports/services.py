@@ -1,0 +1,588 @@
+"""Writes on quarterly reports: one function per action, each in one transaction, each
+leaving its history line; notifications are rows written in the same transaction and sent
+after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.attachments import validate_upload
+from departments import access
+from departments.choices import RoleCode
+from departments.models import Unit, User
+from departments.notifications import Message, notify_many
+from departments.services import audit_record
+from wuqing_consumer.celery import nudge
+
+from . import figures
+from .choices import (
+    DistrictStatus,
+    FileState,
+    ProductCategory,
+    PublicityKind,
+    ReportAction,
+    ReportStatus,
+)
+from .models import (
+    DistrictReport,
+    PublicityItem,
+    ReportAttachment,
+    ReportEvent,
+    SamplingLine,
+    UnitReport,
+)
+
+COUNT_FIELDS = (
+    "cases_opened",
+    "cases_closed",
+    "outside_complaints",
+    "outside_reports",
+    "outside_inquiries",
+    "outside_resolved",
+)
+MONEY_FIELDS = ("fines_imposed", "money_recovered")
+TEXT_FIELDS = ("situation", "problems", "suggestions")
+REPORT_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, *TEXT_FIELDS)
+MAX_MONEY = Decimal("999999999999.99")
+
+
+class ReportError(Exception):
+    """An action that is not allowed now; the message is for the person who tried it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleReport(ReportError):
+    """Someone else changed the report after the user loaded the page."""
+
+
+def _event(report: UnitReport, action: str, user: User | None, note: str = "", **data) -> None:
+    ReportEvent.objects.create(
+        report=report,
+        action=action,
+        actor=user if user is not None and user.is_authenticated else None,
+        note=note,
+        data=data,
+    )
+
+
+def _report_url(report: UnitReport) -> str:
+    return reverse("unit_report", kwargs={"report_id": report.id})
+
+
+def _people_with_roles(unit_id: int | None, roles: Iterable[str]) -> list[User]:
+    people = User.objects.filter(is_active=True, roles__code__in=list(roles)).distinct()
+    if unit_id is not None:
+        people = people.filter(unit_id=unit_id)
+    return list(people)
+
+
+def _office_people() -> list[User]:
+    return _people_with_roles(None, (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR))
+
+
+def _lock(user: User, report_id: int, expected_version: int | None) -> UnitReport:
+    report = access.unit_report_or_404(user, report_id=report_id, lock=True)
+    if expected_version is not None and report.version != expected_version:
+        raise StaleReport(
+            _(
+                "This report was changed by someone else while you were editing it. Nothing "
+                "was saved; the page now shows the current version."
+            )
+        )
+    return report
+
+
+def _bump(report: UnitReport, fields: Iterable[str]) -> None:
+    report.version += 1
+    report.save(update_fields=sorted({*fields, "version", "updated_at"}))
+
+
+def _refresh_portal_figures(report: UnitReport) -> None:
+    period = figures.Period(report.year, report.quarter)
+    report.portal_figures = figures.portal_figures(period, unit=report.unit)
+
+
+@transaction.atomic
+def report_start(*, unit: Unit, year: int, quarter: int, acting_user: User) -> UnitReport:
+    """The unit's report for the quarter, created as a draft with the portal's figures
+    pre-filled the first time anyone of the unit opens it."""
+    if not access.works_on_unit_report(acting_user, unit.id):
+        raise Http404
+    period = figures.Period(year, quarter)
+    if period.first > timezone.localdate():
+        raise ReportError(_("Reports can only be written for a quarter that has begun."))
+    existing = UnitReport.objects.filter(unit=unit, year=year, quarter=quarter).first()
+    if existing:
+        return existing
+    report = UnitReport(unit=unit, year=year, quarter=quarter)
+    _refresh_portal_figures(report)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Someone of the same unit opened it at the same moment: theirs is the report.
+        return UnitReport.objects.get(unit=unit, year=year, quarter=quarter)
+    _event(report, ReportAction.CREATE, acting_user)
+    return report
+
+
+def _clean_count(value: Any, label: str, errors: list[str]) -> int:
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        errors.append(_("%(field)s must be a whole number.") % {"field": label})
+        return 0
+    if number < 0:
+        errors.append(_("%(field)s cannot be negative.") % {"field": label})
+    return number
+
+
+def _clean_money(value: Any, label: str, errors: list[str]) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        errors.append(_("%(field)s must be an amount in yuan.") % {"field": label})
+        return Decimal("0.00")
+    if amount < 0:
+        errors.append(_("%(field)s cannot be negative.") % {"field": label})
+    elif amount > MAX_MONEY:
+        errors.append(_("%(field)s is too large.") % {"field": label})
+    return amount
+
+
+def _label(field: str) -> str:
+    return str(UnitReport._meta.get_field(field).verbose_name)
+
+
+def validate_report(
+    values: dict[str, Any], sampling: list[dict], publicity: list[dict]
+) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    """Clean and check a report's numbers; ValidationError naming every impossible one."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for field in COUNT_FIELDS:
+        field_errors: list[str] = []
+        clean[field] = _clean_count(values.get(field), _label(field), field_errors)
+        if field_errors:
+            errors[field] = field_errors
+    for field in MONEY_FIELDS:
+        field_errors = []
+        clean[field] = _clean_money(values.get(field), _label(field), field_errors)
+        if field_errors:
+            errors[field] = field_errors
+    for field in TEXT_FIELDS:
+        clean[field] = str(values.get(field) or "").strip()
+    outside = sum(clean[f] for f in ("outside_complaints", "outside_reports", "outside_inquiries"))
+    if not errors and clean["outside_resolved"] > outside:
+        errors["outside_resolved"] = [
+            _(
+                "Resolved outside the portal (%(resolved)s) cannot exceed what was received "
+                "outside it (%(received)s)."
+            )
+            % {"resolved": clean["outside_resolved"], "received": outside}
+        ]
+    lines: list[dict] = []
+    line_errors: list[str] = []
+    seen: set[str] = set()
+    for raw in sampling:
+        category = raw.get("product_category")
+        if category not in ProductCategory.values:
+            line_errors.append(_("Choose a product category for every sampling line."))
+            continue
+        label = str(ProductCategory(category).label)
+        if category in seen:
+            line_errors.append(_("%(category)s is listed twice.") % {"category": label})
+            continue
+        seen.add(category)
+        before = len(line_errors)
+        line = {
+            "product_category": category,
+            "sampled": _clean_count(
+                raw.get("sampled"), f"{label}: {_('batches sampled')}", line_errors
+            ),
+            "failed": _clean_count(
+                raw.get("failed"), f"{label}: {_('batches failed')}", line_errors
+            ),
+            "failed_handled": _clean_count(
+                raw.get("failed_handled"), f"{label}: {_('failed batches dealt with')}", line_errors
+            ),
+        }
+        if len(line_errors) > before:
+            continue
+        if line["failed"] > line["sampled"]:
+            line_errors.append(
+                _("%(category)s: %(failed)s batches failed, but only %(sampled)s were sampled.")
+                % {"category": label, "failed": line["failed"], "sampled": line["sampled"]}
+            )
+        if line["failed_handled"] > line["failed"]:
+            line_errors.append(
+                _(
+                    "%(category)s: %(handled)s failed batches dealt with, but only %(failed)s "
+                    "failed."
+                )
+                % {"category": label, "handled": line["failed_handled"], "failed": line["failed"]}
+            )
+        if any(line[k] for k in ("sampled", "failed", "failed_handled")):
+            lines.append(line)
+    if line_errors:
+        errors["sampling"] = line_errors
+    items: list[dict] = []
+    item_errors: list[str] = []
+    for number, raw in enumerate(publicity, start=1):
+        title = str(raw.get("title") or "").strip()[:200]
+        if raw.get("kind") not in PublicityKind.values or not title or not raw.get("day"):
+            item_errors.append(
+                _("Publicity item %(n)s needs a kind, a date and a title.") % {"n": number}
+            )
+            continue
+        day = raw["day"]
+        if not isinstance(day, date):
+            try:
+                day = date.fromisoformat(str(day))
+            except ValueError:
+                item_errors.append(_("Publicity item %(n)s has no valid date.") % {"n": number})
+                continue
+        items.append(
+            {
+                "kind": raw["kind"],
+                "day": day,
+                "title": title,
+                "outlet": str(raw.get("outlet") or "").strip()[:120],
+                "people_reached": _clean_count(
+                    raw.get("people_reached"),
+                    _("Publicity item %(n)s: people reached") % {"n": number},
+                    item_errors,
+                ),
+            }
+        )
+    if item_errors:
+        errors["publicity"] = item_errors
+    if errors:
+        raise ValidationError(errors)
+    return clean, lines, items
+
+
+def _json_value(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal | date) else value
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report_id: int,
+    acting_user: User,
+    values: dict[str, Any],
+    sampling: list[dict],
+    publicity: list[dict],
+    expected_version: int | None = None,
+) -> UnitReport:
+    """Save a draft (or a returned report being corrected); the history keeps what changed."""
+    report = _lock(acting_user, report_id, expected_version)
+    if not access.works_on_unit_report(acting_user, report.unit_id):
+        raise ReportError(
+            _("Only people of %(unit)s can fill in its report.") % {"unit": report.unit}
+        )
+    if not report.is_editable:
+        raise ReportError(_("This report has been submitted and can no longer be changed."))
+    clean, lines, items = validate_report(values, sampling, publicity)
+    changed = {
+        field: [_json_value(getattr(report, field)), _json_value(clean[field])]
+        for field in REPORT_FIELDS
+        if getattr(report, field) != clean[field]
+    }
+    old_lines = {
+        line.product_category: [line.sampled, line.failed, line.failed_handled]
+        for line in report.sampling.all()
+    }
+    new_lines = {
+        line["product_category"]: [line["sampled"], line["failed"], line["failed_handled"]]
+        for line in lines
+    }
+    old_items = [
+        [i.kind, i.day.isoformat(), i.title, i.outlet, i.people_reached]
+        for i in report.publicity.all()
+    ]
+    new_items = [
+        [i["kind"], i["day"].isoformat(), i["title"], i["outlet"], i["people_reached"]]
+        for i in items
+    ]
+    if old_lines != new_lines:
+        changed["sampling"] = [old_lines, new_lines]
+        report.sampling.all().delete()
+        SamplingLine.objects.bulk_create([SamplingLine(report=report, **line) for line in lines])
+    if old_items != new_items:
+        changed["publicity"] = [old_items, new_items]
+        report.publicity.all().delete()
+        PublicityItem.objects.bulk_create([PublicityItem(report=report, **item) for item in items])
+    if not changed:
+        return report
+    for field in REPORT_FIELDS:
+        setattr(report, field, clean[field])
+    _bump(report, REPORT_FIELDS)
+    _event(report, ReportAction.SAVE, acting_user, changed=changed)
+    return report
+
+
+@transaction.atomic
+def report_refresh_figures(
+    *, report_id: int, acting_user: User, expected_version: int | None = None
+) -> UnitReport:
+    report = _lock(acting_user, report_id, expected_version)
+    if not access.works_on_unit_report(acting_user, report.unit_id) or not report.is_editable:
+        raise ReportError(_("The portal's figures can only be refreshed in a draft."))
+    _refresh_portal_figures(report)
+    _bump(report, ["portal_figures"])
+    _event(report, ReportAction.REFRESH, acting_user, as_of=report.portal_figures["as_of"])
+    return report
+
+
+@transaction.atomic
+def report_attach(
+    *, report_id: int, acting_user: User, uploads: Iterable[UploadedFile]
+) -> list[ReportAttachment]:
+    report = _lock(acting_user, report_id, None)
+    if not access.works_on_unit_report(acting_user, report.unit_id) or not report.is_editable:
+        raise ReportError(_("Files can only be added to a draft."))
+    uploads = list(uploads)
+    if not uploads:
+        raise ValidationError({"attachments": _("Choose at least one file.")})
+    types = []
+    for upload in uploads:
+        try:
+            types.append(validate_upload(upload))
+        except ValidationError as error:
+            raise ValidationError({"attachments": " ".join(error.messages)}) from None
+    stored = []
+    for upload, content_type in zip(uploads, types, strict=True):
+        attachment = ReportAttachment(
+            report=report,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=acting_user,
+        )
+        suffix = upload.name.rsplit(".", 1)[-1].lower()
+        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    _bump(report, [])
+    _event(report, ReportAction.ATTACH, acting_user, files=[a.original_name for a in stored])
+    return stored
+
+
+@transaction.atomic
+def report_detach(*, report_id: int, attachment_id: int, acting_user: User) -> None:
+    """Take a file off a draft; the row and the file stay, for the history."""
+    report = _lock(acting_user, report_id, None)
+    if not access.works_on_unit_report(acting_user, report.unit_id) or not report.is_editable:
+        raise ReportError(_("Files can only be removed from a draft."))
+    attachment = report.attachments.filter(id=attachment_id, removed_at=None).first()
+    if attachment is None:
+        raise Http404
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
+    _bump(report, [])
+    _event(report, ReportAction.DETACH, acting_user, files=[attachment.original_name])
+
+
+@transaction.atomic
+def report_submit(
+    *, report_id: int, acting_user: User, expected_version: int | None = None
+) -> UnitReport:
+    """Send the report to the office, with the portal's figures as they stand now."""
+    report = _lock(acting_user, report_id, expected_version)
+    if not access.submits_unit_report(acting_user, report.unit_id):
+        raise ReportError(_("Only the unit's liaison or head can submit its report."))
+    if not report.is_editable:
+        raise ReportError(_("This report has already been submitted."))
+    if not report.situation.strip():
+        raise ValidationError(
+            {"situation": _("Describe the situation of the quarter before submitting.")}
+        )
+    _refresh_portal_figures(report)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = acting_user
+    _bump(report, ["status", "submitted_at", "submitted_by", "portal_figures"])
+    _event(report, ReportAction.SUBMIT, acting_user)
+    message = Message(
+        key=f"report_submitted:{report.id}:{report.version}",
+        category="report",
+        title=_("%(unit)s submitted its report for %(period)s")
+        % {"unit": report.unit.name, "period": report.period_label},
+        url=_report_url(report),
+    )
+    notify_many([(message, _office_people(), None)])
+    return report
+
+
+def _review(report_id: int, acting_user: User, expected_version: int | None) -> UnitReport:
+    report = _lock(acting_user, report_id, expected_version)
+    if not access.reviews_unit_reports(acting_user):
+        raise Http404
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError(_("Only a submitted report can be accepted or returned."))
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = acting_user
+    return report
+
+
+def _tell_unit(report: UnitReport, key: str, title: str, body: str = "") -> None:
+    people = _people_with_roles(
+        report.unit_id, (RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD, RoleCode.UNIT_STAFF)
+    )
+    message = Message(key=key, category="report", title=title, body=body, url=_report_url(report))
+    notify_many([(message, people, None)])
+
+
+@transaction.atomic
+def report_return(
+    *, report_id: int, acting_user: User, comment: str, expected_version: int | None = None
+) -> UnitReport:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the unit should change.")})
+    report = _review(report_id, acting_user, expected_version)
+    report.status = ReportStatus.RETURNED
+    report.review_comment = comment
+    _bump(report, ["status", "review_comment", "reviewed_at", "reviewed_by"])
+    _event(report, ReportAction.RETURN, acting_user, note=comment)
+    _tell_unit(
+        report,
+        f"report_returned:{report.id}:{report.version}",
+        _("Your report for %(period)s was returned for changes") % {"period": report.period_label},
+        comment,
+    )
+    return report
+
+
+@transaction.atomic
+def report_accept(
+    *, report_id: int, acting_user: User, comment: str = "", expected_version: int | None = None
+) -> UnitReport:
+    report = _review(report_id, acting_user, expected_version)
+    report.status = ReportStatus.ACCEPTED
+    report.review_comment = (comment or "").strip()
+    _bump(report, ["status", "review_comment", "reviewed_at", "reviewed_by"])
+    _event(report, ReportAction.ACCEPT, acting_user, note=report.review_comment)
+    _tell_unit(
+        report,
+        f"report_accepted:{report.id}",
+        _("Your report for %(period)s was accepted") % {"period": report.period_label},
+    )
+    return report
+
+
+# --- the district report ----------------------------------------------------------------
+
+
+def _district_for_update(period: figures.Period, user: User) -> DistrictReport:
+    if not access.reviews_unit_reports(user):
+        raise Http404
+    report, _created = DistrictReport.objects.get_or_create(
+        year=period.year, quarter=period.quarter
+    )
+    return DistrictReport.objects.select_for_update().get(id=report.id)
+
+
+@transaction.atomic
+def district_report_save(
+    *,
+    period: figures.Period,
+    acting_user: User,
+    analysis: str,
+    expected_version: int | None = None,
+) -> DistrictReport:
+    report = _district_for_update(period, acting_user)
+    if expected_version is not None and report.version != expected_version:
+        raise StaleReport(
+            _("Someone else changed the district report meanwhile. Nothing was saved.")
+        )
+    analysis = (analysis or "").strip()
+    if analysis == report.analysis:
+        return report
+    before = report.analysis
+    report.analysis = analysis
+    report.version += 1
+    report.save(update_fields=["analysis", "version", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="district_report.save",
+        obj=report,
+        summary=report.period_label,
+        data={"analysis": [before, analysis]},
+    )
+    return report
+
+
+@transaction.atomic
+def district_report_publish(
+    *, period: figures.Period, acting_user: User, expected_version: int | None = None
+) -> DistrictReport:
+    """Publish (or publish again, after a correction): the figures are frozen as they stand,
+    and the files are built by a worker from that snapshot; every unit is told once they
+    are ready."""
+    report = _district_for_update(period, acting_user)
+    if expected_version is not None and report.version != expected_version:
+        raise StaleReport(
+            _("Someone else changed the district report meanwhile. Nothing was published.")
+        )
+    if period.last >= timezone.localdate():
+        raise ReportError(_("A quarter can be published once it has ended."))
+    if not report.analysis.strip():
+        raise ValidationError({"analysis": _("Write the office's analysis before publishing.")})
+    if report.file_state in (FileState.PENDING, FileState.RUNNING):
+        raise ReportError(_("The files are being built; wait until they are ready."))
+    report.figures = figures.district_figures(period)
+    report.status = DistrictStatus.PUBLISHED
+    report.published_at = timezone.now()
+    report.published_by = acting_user
+    report.file_state = FileState.PENDING
+    report.progress = 0
+    report.file_error = ""
+    report.version += 1
+    report.save()
+    audit_record(
+        actor=acting_user,
+        action="district_report.publish",
+        obj=report,
+        summary=report.period_label,
+        data={"missing_units": report.figures["missing_units"], "version": report.version},
+    )
+    transaction.on_commit(lambda: _queue_files(report.id))
+    return report
+
+
+def _queue_files(report_id: int) -> None:
+    from .tasks import build_district_report_files
+
+    nudge(build_district_report_files, report_id)
+
+
+def district_report_rebuild(*, period: figures.Period, acting_user: User) -> DistrictReport:
+    """Try the files again after a failure (same snapshot, same version)."""
+    with transaction.atomic():
+        report = _district_for_update(period, acting_user)
+        if report.status != DistrictStatus.PUBLISHED or report.file_state != FileState.FAILED:
+            raise ReportError(_("Only files that failed to build can be built again."))
+        DistrictReport.objects.filter(id=report.id).update(
+            file_state=FileState.PENDING, progress=0, file_error="", version=F("version")
+        )
+        transaction.on_commit(lambda: _queue_files(report.id))
+    report.refresh_from_db()
+    return report

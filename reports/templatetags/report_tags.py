@@ -1,0 +1,27 @@
+from django import template
+
+register = template.Library()
+
+BADGES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-warning",
+    "accepted": "text-bg-success",
+    "published": "text-bg-success",
+}
+
+
+@register.filter
+def report_badge(status: str) -> str:
+    return BADGES.get(status or "", "text-bg-light border")
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage from `figures.rate`, or a dash when there was nothing to divide."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+@register.filter
+def signed_pct(value) -> str:
+    return "—" if value is None else f"{value:+.1f}%"

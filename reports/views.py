@@ -1,0 +1,420 @@
+"""Screens for quarterly reports. Thin: read through the access module and `figures`, write
+through `services`, and turn their errors into messages in the user's language."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import figures, services
+from .choices import IN_HAND_STATUSES, DistrictStatus, FileState, ReportStatus
+from .forms import (
+    AttachForm,
+    DistrictAnalysisForm,
+    ReviewForm,
+    UnitReportForm,
+    publicity_formset,
+    publicity_from_formset,
+    sampling_from_post,
+    sampling_rows,
+)
+from .models import DistrictReport, ReportAttachment, UnitReport
+
+RECENT_QUARTERS = 8
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _period_or_404(text: str) -> figures.Period:
+    try:
+        return figures.Period.parse(text)
+    except ValueError:
+        raise Http404 from None
+
+
+def _recent_periods(today) -> list[figures.Period]:
+    period = figures.Period.containing(today)
+    periods = []
+    for _i in range(RECENT_QUARTERS):
+        periods.append(period)
+        period = period.previous()
+    return periods
+
+
+def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """A unit's quarters with their report status; for the office, one quarter's units."""
+    today = timezone.localdate()
+    periods = _recent_periods(today)
+    if access.sees_all_units(request.user):
+        default = figures.Period.containing(today).previous()
+        try:
+            period = (
+                figures.Period.parse(request.GET["period"]) if "period" in request.GET else default
+            )
+        except ValueError as error:
+            messages.error(request, str(error))
+            period = default
+        reports = {
+            r.unit_id: r
+            for r in access.unit_reports_visible_to(request.user).filter(
+                year=period.year, quarter=period.quarter
+            )
+        }
+        rows = [{"unit": unit, "report": reports.get(unit.id)} for unit in figures.member_units()]
+        district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
+        return render(
+            request,
+            "reports/office_reports.html",
+            {
+                "period": period,
+                "periods": periods,
+                "rows": rows,
+                "due_on": period.due_on(),
+                "in_hand": sum(
+                    1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
+                ),
+                "district": district,
+                "today": today,
+            },
+        )
+    unit = getattr(request.user, "unit", None)
+    if unit is None:
+        raise Http404
+    reports = {(r.year, r.quarter): r for r in access.unit_reports_visible_to(request.user)}
+    rows = [
+        {"period": p, "report": reports.get((p.year, p.quarter)), "due_on": p.due_on()}
+        for p in periods
+    ]
+    published = access.district_reports_visible_to(request.user)[:RECENT_QUARTERS]
+    return render(
+        request,
+        "reports/unit_reports.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "can_start": access.works_on_unit_report(request.user, unit.id),
+            "published": published,
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest) -> HttpResponse:
+    unit = getattr(request.user, "unit", None)
+    if unit is None or unit.is_office:
+        raise Http404
+    period = _period_or_404(request.POST.get("period", ""))
+    try:
+        report = services.report_start(
+            unit=unit, year=period.year, quarter=period.quarter, acting_user=request.user
+        )
+    except services.ReportError as error:
+        messages.error(request, error.message)
+        return redirect("report_list")
+    return redirect("unit_report", report_id=report.id)
+
+
+def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=None, rows=None):
+    user = request.user
+    editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
+    return render(
+        request,
+        "reports/unit_report.html",
+        {
+            "report": report,
+            "period": figures.Period(report.year, report.quarter),
+            "due_on": figures.Period(report.year, report.quarter).due_on(),
+            "editable": editable,
+            "can_submit": report.is_editable and access.submits_unit_report(user, report.unit_id),
+            "can_review": report.status == ReportStatus.SUBMITTED
+            and access.reviews_unit_reports(user),
+            "form": form or UnitReportForm(report=report),
+            "formset": formset or publicity_formset(report),
+            "sampling_rows": rows or sampling_rows(report),
+            "sampling": report.sampling.all(),
+            "publicity": report.publicity.all(),
+            "attachments": report.attachments.filter(removed_at=None),
+            "events": report.events.select_related("actor"),
+            "portal": report.portal_figures or {},
+            "review_form": ReviewForm(),
+            "attach_form": AttachForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.unit_report_or_404(request.user, report_id=report_id)
+    if request.method == "GET":
+        return _report_page(request, report)
+    form = UnitReportForm(request.POST, report=report)
+    formset = publicity_formset(report, request.POST)
+    rows = sampling_rows(report, request.POST)
+    if form.is_valid() and formset.is_valid():
+        try:
+            services.report_save(
+                report_id=report.id,
+                acting_user=request.user,
+                values=form.cleaned_data,
+                sampling=sampling_from_post(request.POST),
+                publicity=publicity_from_formset(formset),
+                expected_version=_int(request.POST.get("version")) or -1,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                if field in form.fields:
+                    form.add_error(field, errors)
+                else:
+                    for text in errors:
+                        messages.error(request, text)
+        except services.ReportError as error:
+            messages.error(request, error.message)
+            return redirect("unit_report", report_id=report.id)
+        else:
+            messages.success(request, _("The report was saved."))
+            if request.POST.get("then") == "submit":
+                return redirect(reverse("unit_report", args=[report.id]) + "#submit")
+            return redirect("unit_report", report_id=report.id)
+    else:
+        messages.error(request, _("Some numbers are not valid; see the marked fields."))
+    report.refresh_from_db()
+    return _report_page(request, report, form=form, formset=formset, rows=rows)
+
+
+@login_required
+@require_POST
+def unit_report_act(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+    report = access.unit_report_or_404(request.user, report_id=report_id)
+    version = _int(request.POST.get("version"))
+    if version is None:
+        version = -1
+    comment = request.POST.get("comment", "")
+    done = {
+        "submit": (
+            lambda: services.report_submit(
+                report_id=report.id, acting_user=request.user, expected_version=version
+            ),
+            _("The report was submitted to the office."),
+        ),
+        "accept": (
+            lambda: services.report_accept(
+                report_id=report.id,
+                acting_user=request.user,
+                comment=comment,
+                expected_version=version,
+            ),
+            _("The report was accepted."),
+        ),
+        "return": (
+            lambda: services.report_return(
+                report_id=report.id,
+                acting_user=request.user,
+                comment=comment,
+                expected_version=version,
+            ),
+            _("The report was returned to the unit."),
+        ),
+        "refresh": (
+            lambda: services.report_refresh_figures(
+                report_id=report.id, acting_user=request.user, expected_version=version
+            ),
+            _("The portal's figures were refreshed."),
+        ),
+    }
+    if action not in done:
+        raise Http404
+    call, success = done[action]
+    try:
+        call()
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("unit_report", report_id=report.id)
+
+
+@login_required
+@require_POST
+def unit_report_attach(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access.unit_report_or_404(request.user, report_id=report_id)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            stored = services.report_attach(
+                report_id=report.id,
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        except services.ReportError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(n)s file(s) added.") % {"n": len(stored)})
+    return redirect(reverse("unit_report", args=[report.id]) + "#attachments")
+
+
+@login_required
+@require_POST
+def unit_report_detach(request: HttpRequest, report_id: int, attachment_id: int) -> HttpResponse:
+    report = access.unit_report_or_404(request.user, report_id=report_id)
+    try:
+        services.report_detach(
+            report_id=report.id, attachment_id=attachment_id, acting_user=request.user
+        )
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file was removed from the report."))
+    return redirect(reverse("unit_report", args=[report.id]) + "#attachments")
+
+
+@login_required
+def report_attachment_download(
+    request: HttpRequest, report_id: int, attachment_id: int
+) -> HttpResponse:
+    report = access.unit_report_or_404(request.user, report_id=report_id)
+    attachment = access.get_or_404(ReportAttachment.objects.filter(report=report), id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+# --- district report --------------------------------------------------------------------
+
+
+def _district_or_404(request: HttpRequest, period: figures.Period) -> DistrictReport | None:
+    """The office gets the report (or None before anyone wrote it); units only once published."""
+    report = (
+        access.district_reports_visible_to(request.user)
+        .filter(year=period.year, quarter=period.quarter)
+        .first()
+    )
+    if report is None and not access.reviews_unit_reports(request.user):
+        raise Http404
+    return report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_report(request: HttpRequest, period: str) -> HttpResponse:
+    quarter = _period_or_404(period)
+    report = _district_or_404(request, quarter)
+    office = access.reviews_unit_reports(request.user)
+    form = DistrictAnalysisForm(
+        request.POST or None, initial={"analysis": report.analysis if report else ""}
+    )
+    if request.method == "POST":
+        if not office:
+            raise Http404
+        if form.is_valid():
+            version = _int(request.POST.get("version"))
+            try:
+                report = services.district_report_save(
+                    period=quarter,
+                    acting_user=request.user,
+                    analysis=form.cleaned_data["analysis"],
+                    expected_version=version,
+                )
+                if request.POST.get("then") == "publish":
+                    report = services.district_report_publish(
+                        period=quarter, acting_user=request.user, expected_version=report.version
+                    )
+                    messages.success(
+                        request,
+                        _("The district report was published; the files are being built."),
+                    )
+                else:
+                    messages.success(request, _("The analysis was saved."))
+            except ValidationError as error:
+                _errors_to_messages(request, error)
+            except services.ReportError as error:
+                messages.error(request, error.message)
+            return redirect("district_report", period=quarter.label)
+    published = report is not None and report.status == DistrictStatus.PUBLISHED
+    data = report.figures if published else figures.district_figures(quarter)
+    return render(
+        request,
+        "reports/district_report.html",
+        {
+            "period": quarter,
+            "report": report,
+            "office": office,
+            "published": published,
+            "figures": data,
+            "snapshot": report.figures if published else None,
+            "form": form,
+            "quarter_ended": quarter.last < timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def district_report_status(request: HttpRequest, period: str) -> HttpResponse:
+    """The files' state, polled by the page (htmx) while a worker builds them."""
+    quarter = _period_or_404(period)
+    report = _district_or_404(request, quarter)
+    return render(
+        request,
+        "reports/_district_files.html",
+        {"report": report, "period": quarter, "office": access.reviews_unit_reports(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def district_report_rebuild(request: HttpRequest, period: str) -> HttpResponse:
+    quarter = _period_or_404(period)
+    try:
+        services.district_report_rebuild(period=quarter, acting_user=request.user)
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The files are being built again."))
+    return redirect("district_report", period=quarter.label)
+
+
+@login_required
+def district_report_file(request: HttpRequest, period: str, kind: str) -> HttpResponse:
+    quarter = _period_or_404(period)
+    report = _district_or_404(request, quarter)
+    if report is None or report.file_state != FileState.READY or kind not in ("pdf", "xlsx"):
+        raise Http404
+    stored = report.pdf if kind == "pdf" else report.xlsx
+    if not stored:
+        raise Http404
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=f"wuqing-district-report-{quarter.label}.{kind}",
+    )

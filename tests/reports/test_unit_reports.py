@@ -1,0 +1,548 @@
+"""A unit's quarterly report: its life (draft → submitted → returned / accepted), who may do
+what, the checks on its numbers, its history, and the portal figures it is pre-filled with.
+
+"Now" is Monday 16 November 2026, 10:00 in Beijing: the third quarter has ended, its reports
+are late (due 10 October), and the fourth quarter is running.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import workflow
+from complaints.choices import Satisfaction, Status
+from complaints.deadlines import BEIJING
+from complaints.models import WorkOrder
+from departments.models import Notification
+from reports import figures, services
+from reports.choices import DistrictStatus, FileState, ReportAction, ReportStatus
+from reports.models import DistrictReport, ReportEvent, SamplingLine, UnitReport
+from tests.factories import make_order, unit
+
+Q3 = figures.Period(2026, 3)
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(2026, 11, 16), tick=False) as traveller:
+        yield traveller
+
+
+def start(user, period=Q3, code="market-regulation") -> UnitReport:
+    return services.report_start(
+        unit=unit(code), year=period.year, quarter=period.quarter, acting_user=user
+    )
+
+
+def save(report, user, *, values=None, sampling=(), publicity=(), version=None) -> UnitReport:
+    return services.report_save(
+        report_id=report.id,
+        acting_user=user,
+        values={"situation": "本季度投诉平稳。", **(values or {})},
+        sampling=list(sampling),
+        publicity=list(publicity),
+        expected_version=version,
+    )
+
+
+def fresh(report: UnitReport) -> UnitReport:
+    return UnitReport.objects.get(pk=report.pk)
+
+
+def submitted(liaison, **values) -> UnitReport:
+    report = save(start(liaison), liaison, values=values)
+    return services.report_submit(report_id=report.id, acting_user=liaison)
+
+
+# -- life and permissions ------------------------------------------------------------------
+
+
+def test_a_unit_person_starts_a_draft_once_and_the_history_says_so(mr_staff, mr_liaison):
+    first = start(mr_staff)
+    again = start(mr_liaison)
+    assert again.id == first.id
+    assert first.status == ReportStatus.DRAFT
+    assert list(first.events.values_list("action", "actor")) == [(ReportAction.CREATE, mr_staff.id)]
+
+
+def test_a_report_cannot_be_started_for_a_quarter_that_has_not_begun(mr_staff):
+    with pytest.raises(services.ReportError, match="has begun"):
+        start(mr_staff, figures.Period(2027, 1))
+    assert not UnitReport.objects.exists()
+
+
+def test_the_office_does_not_write_a_units_report(office_staff):
+    with pytest.raises(Http404):
+        start(office_staff)
+
+
+def test_staff_fill_in_but_only_the_liaison_or_head_submits(mr_staff, mr_liaison, mr_head):
+    report = save(start(mr_staff), mr_staff, values={"cases_opened": 4})
+    with pytest.raises(services.ReportError, match="liaison or head"):
+        services.report_submit(report_id=report.id, acting_user=mr_staff)
+    assert fresh(report).status == ReportStatus.DRAFT
+    services.report_submit(report_id=report.id, acting_user=mr_head)
+    report = fresh(report)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == mr_head
+
+
+def test_submitting_tells_the_office(mr_liaison, office_staff, office_director, housing_staff):
+    report = submitted(mr_liaison)
+    told = set(
+        Notification.objects.filter(key__startswith=f"report_submitted:{report.id}:").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {office_staff.username, office_director.username}
+
+
+def test_a_report_needs_its_situation_text_before_submission(mr_liaison):
+    report = start(mr_liaison)
+    with pytest.raises(ValidationError) as caught:
+        services.report_submit(report_id=report.id, acting_user=mr_liaison)
+    assert "situation" in caught.value.message_dict
+    assert fresh(report).status == ReportStatus.DRAFT
+
+
+def test_the_office_returns_with_comments_and_the_unit_corrects_and_resubmits(
+    mr_liaison, office_staff
+):
+    report = submitted(mr_liaison, cases_opened=3)
+    with pytest.raises(ValidationError):
+        services.report_return(report_id=report.id, acting_user=office_staff, comment=" ")
+    assert fresh(report).status == ReportStatus.SUBMITTED
+    services.report_return(
+        report_id=report.id, acting_user=office_staff, comment="罚没款数字请核实。"
+    )
+    report = fresh(report)
+    assert report.status == ReportStatus.RETURNED
+    assert report.review_comment == "罚没款数字请核实。"
+    assert Notification.objects.filter(
+        recipient=mr_liaison, key__startswith=f"report_returned:{report.id}:"
+    ).exists()
+    save(report, mr_liaison, values={"cases_opened": 3, "fines_imposed": "1500.50"})
+    services.report_submit(report_id=report.id, acting_user=mr_liaison)
+    services.report_accept(report_id=report.id, acting_user=office_staff)
+    report = fresh(report)
+    assert report.status == ReportStatus.ACCEPTED
+    assert report.fines_imposed == Decimal("1500.50")
+    assert list(report.events.values_list("action", flat=True)) == [
+        ReportAction.CREATE,
+        ReportAction.SAVE,
+        ReportAction.SUBMIT,
+        ReportAction.RETURN,
+        ReportAction.SAVE,
+        ReportAction.SUBMIT,
+        ReportAction.ACCEPT,
+    ]
+
+
+def test_an_accepted_report_is_read_only(mr_liaison, office_staff):
+    report = submitted(mr_liaison, cases_opened=3)
+    services.report_accept(report_id=report.id, acting_user=office_staff)
+    with pytest.raises(services.ReportError, match="can no longer be changed"):
+        save(report, mr_liaison, values={"cases_opened": 9})
+    with pytest.raises(services.ReportError):
+        services.report_return(report_id=report.id, acting_user=office_staff, comment="再改")
+    assert fresh(report).cases_opened == 3
+    assert fresh(report).status == ReportStatus.ACCEPTED
+
+
+def test_a_submitted_report_cannot_be_edited_and_units_cannot_review(mr_liaison, mr_head):
+    report = submitted(mr_liaison)
+    with pytest.raises(services.ReportError):
+        save(report, mr_liaison, values={"cases_opened": 9})
+    with pytest.raises(Http404):
+        services.report_accept(report_id=report.id, acting_user=mr_head)
+    assert fresh(report).status == ReportStatus.SUBMITTED
+
+
+def test_another_units_liaison_cannot_see_or_touch_a_draft(mr_staff, housing_head, client):
+    report = save(start(mr_staff), mr_staff, values={"cases_opened": 2})
+    with pytest.raises(Http404):
+        save(report, housing_head, values={"cases_opened": 99})
+    client.force_login(housing_head)
+    assert client.get(reverse("unit_report", args=[report.id])).status_code == 404
+    response = client.post(
+        reverse("unit_report_act", args=[report.id, "submit"]), {"version": report.version}
+    )
+    assert response.status_code == 404
+    assert fresh(report).cases_opened == 2
+    assert fresh(report).status == ReportStatus.DRAFT
+
+
+def test_a_stale_form_saves_nothing(mr_staff, mr_liaison):
+    report = start(mr_staff)
+    old_version = report.version
+    save(report, mr_liaison, values={"cases_opened": 1})
+    with pytest.raises(services.StaleReport):
+        save(report, mr_staff, values={"cases_opened": 7}, version=old_version)
+    assert fresh(report).cases_opened == 1
+
+
+# -- numbers and history ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sampling", "values", "field", "message"),
+    [
+        (
+            [{"product_category": "food", "sampled": 3, "failed": 5}],
+            {},
+            "sampling",
+            "Food: 5 batches failed, but only 3 were sampled.",
+        ),
+        (
+            [{"product_category": "vehicles", "sampled": 4, "failed": 2, "failed_handled": 3}],
+            {},
+            "sampling",
+            "Vehicles: 3 failed batches dealt with, but only 2 failed.",
+        ),
+        ([], {"cases_opened": -1}, "cases_opened", "cases opened cannot be negative."),
+        ([], {"fines_imposed": "-5"}, "fines_imposed", "cannot be negative"),
+        ([], {"money_recovered": "abc"}, "money_recovered", "must be an amount in yuan"),
+        (
+            [],
+            {"outside_complaints": 2, "outside_resolved": 3},
+            "outside_resolved",
+            "cannot exceed what was received outside it (2)",
+        ),
+    ],
+)
+def test_impossible_numbers_are_refused_with_a_clear_message_and_nothing_changes(
+    mr_staff, sampling, values, field, message
+):
+    report = start(mr_staff)
+    with pytest.raises(ValidationError) as caught:
+        save(report, mr_staff, values=values, sampling=sampling)
+    assert any(message in text for text in caught.value.message_dict[field])
+    assert fresh(report).version == report.version
+    assert not SamplingLine.objects.exists()
+    assert not ReportEvent.objects.filter(action=ReportAction.SAVE).exists()
+
+
+def test_every_save_records_what_changed(mr_staff):
+    report = start(mr_staff)
+    save(
+        report,
+        mr_staff,
+        values={"cases_opened": 5},
+        sampling=[{"product_category": "food", "sampled": 10, "failed": 1, "failed_handled": 1}],
+        publicity=[
+            {"kind": "event", "day": "2026-09-15", "title": "3·15 进社区", "people_reached": 300}
+        ],
+    )
+    save(
+        report,
+        mr_staff,
+        values={"cases_opened": 6},
+        sampling=[{"product_category": "food", "sampled": 10, "failed": 1, "failed_handled": 1}],
+        publicity=[
+            {"kind": "event", "day": "2026-09-15", "title": "3·15 进社区", "people_reached": 300}
+        ],
+    )
+    saves = list(ReportEvent.objects.filter(report=report, action=ReportAction.SAVE))
+    assert len(saves) == 2
+    assert saves[0].data["changed"]["cases_opened"] == [0, 5]
+    assert saves[0].data["changed"]["sampling"][1] == {"food": [10, 1, 1]}
+    assert "publicity" in saves[0].data["changed"]
+    assert set(saves[1].data["changed"]) == {"cases_opened"}
+    assert saves[1].data["changed"]["cases_opened"] == [5, 6]
+    assert saves[1].actor == mr_staff
+
+
+def test_saving_the_same_numbers_again_writes_no_history(mr_staff):
+    report = save(start(mr_staff), mr_staff, values={"cases_opened": 5})
+    again = save(report, mr_staff, values={"cases_opened": 5})
+    assert again.version == report.version
+    assert ReportEvent.objects.filter(action=ReportAction.SAVE).count() == 1
+
+
+# -- pre-filled figures ------------------------------------------------------------------------
+
+
+def _rated(order, office, rating):
+    workflow.workorder_record_satisfaction(order_id=order.id, acting_user=office, rating=rating)
+
+
+@pytest.fixture
+def quarter_orders(office_staff, mr_staff, housing_staff):
+    """Orders of Q3 for the Market Regulation Bureau in every state, plus some that must not
+    count: another unit's, and the bureau's own from Q2 and Q4."""
+    orders = []
+
+    def order(when, **kwargs):
+        o = make_order(office_staff, received_at=when, **kwargs)
+        orders.append(o)
+        return o
+
+    order(at(2026, 7, 1, 0, 5), category="食品安全")  # first minutes of the quarter, open
+    order(at(2026, 9, 30, 23, 50), category="食品安全", channel="12315")  # last minutes
+    for when, rating in (
+        (at(2026, 8, 3), Satisfaction.SATISFIED),
+        (at(2026, 8, 4), Satisfaction.DISSATISFIED),
+        (at(2026, 8, 5), None),
+    ):
+        o = order(when, category="预付卡")
+        workflow.workorder_sign(order_id=o.id, acting_user=mr_staff)
+        workflow.workorder_resolve(order_id=o.id, acting_user=mr_staff, result="已处理")
+        if rating:
+            workflow.workorder_close(order_id=o.id, acting_user=office_staff)
+            if rating != Satisfaction.DISSATISFIED:
+                _rated(o, office_staff, rating)
+    order(at(2026, 8, 6), unit_code="housing", content="物业公司乱收费")
+    order(at(2026, 6, 30, 23, 50))  # Q2
+    order(at(2026, 10, 1, 0, 10))  # Q4
+    return orders
+
+
+def _expected(unit_code: str, now: datetime) -> dict:
+    """The same figures computed a different way: in Python, over the orders themselves."""
+    rows = [
+        o
+        for o in WorkOrder.objects.select_related("primary_unit")
+        if o.primary_unit
+        and o.primary_unit.code == unit_code
+        and Q3.first <= o.received_at.astimezone(BEIJING).date() <= Q3.last
+    ]
+    done = [o for o in rows if o.status in (Status.RESOLVED, Status.CLOSED) and o.resolved_at]
+
+    def deadline(o):
+        return o.due_resolution or o.due_answer
+
+    return {
+        "received": len(rows),
+        "resolved": len(done),
+        "open": sum(o.status in (Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS) for o in rows),
+        "on_time": sum(deadline(o) is None or o.resolved_at <= deadline(o) for o in done),
+        "overdue": sum(deadline(o) is not None and o.resolved_at > deadline(o) for o in done)
+        + sum(o.next_due_at is not None and o.next_due_at < now for o in rows),
+        "rated": sum(bool(o.satisfaction) and not o.excluded_from_stats for o in rows),
+        "satisfied": sum(o.satisfaction == Satisfaction.SATISFIED for o in rows),
+        "by_category": sorted(o.category for o in rows),
+    }
+
+
+def test_the_draft_is_prefilled_with_the_units_work_orders_of_the_quarter(
+    quarter_orders, mr_liaison
+):
+    report = start(mr_liaison)
+    expected = _expected("market-regulation", at(2026, 11, 16))
+    totals = report.portal_figures["totals"]
+    assert expected["received"] == 5
+    for key in ("received", "resolved", "open", "on_time", "overdue", "rated", "satisfied"):
+        assert totals[key] == expected[key], key
+    assert (
+        sorted(
+            row["value"]
+            for row in report.portal_figures["by_category"]
+            for _ in range(row["received"])
+        )
+        == expected["by_category"]
+    )
+    channels = {row["value"]: row["received"] for row in report.portal_figures["by_channel"]}
+    assert channels == {"12345": 4, "12315": 1}
+
+
+def test_submission_takes_the_figures_as_they_stand_then(quarter_orders, mr_liaison, mr_staff):
+    report = save(start(mr_liaison), mr_liaison)
+    open_order = quarter_orders[0]
+    workflow.workorder_sign(order_id=open_order.id, acting_user=mr_staff)
+    workflow.workorder_resolve(order_id=open_order.id, acting_user=mr_staff, result="已处理")
+    assert fresh(report).portal_figures["totals"]["resolved"] == 3
+    services.report_submit(report_id=report.id, acting_user=mr_liaison)
+    assert fresh(report).portal_figures["totals"]["resolved"] == 4
+    assert fresh(report).portal_figures["totals"] == {
+        **fresh(report).portal_figures["totals"],
+        **{
+            k: v
+            for k, v in _expected("market-regulation", at(2026, 11, 16)).items()
+            if k in ("received", "resolved", "open", "on_time", "overdue")
+        },
+    }
+
+
+# -- the district report ---------------------------------------------------------------------
+
+
+def _accepted(code, person, office, *, cases, fines, sampling, publicity=()):
+    report = start(person, code=code)
+    save(
+        report,
+        person,
+        values={"cases_opened": cases, "cases_closed": cases - 1, "fines_imposed": fines},
+        sampling=sampling,
+        publicity=publicity,
+    )
+    services.report_submit(report_id=report.id, acting_user=person)
+    services.report_accept(report_id=report.id, acting_user=office)
+    return report
+
+
+def test_the_district_sums_are_the_sums_of_the_accepted_unit_reports(
+    mr_liaison, housing_head, office_staff
+):
+    from departments.choices import RoleCode
+    from tests.factories import UserFactory
+
+    _accepted(
+        "market-regulation",
+        mr_liaison,
+        office_staff,
+        cases=5,
+        fines="1000.10",
+        sampling=[
+            {"product_category": "food", "sampled": 20, "failed": 2, "failed_handled": 2},
+            {"product_category": "vehicles", "sampled": 3, "failed": 1, "failed_handled": 0},
+        ],
+        publicity=[
+            {"kind": "media", "day": "2026-08-01", "title": "天津日报报道", "people_reached": 0},
+            {"kind": "event", "day": "2026-09-01", "title": "进校园", "people_reached": 120},
+        ],
+    )
+    _accepted(
+        "housing",
+        housing_head,
+        office_staff,
+        cases=2,
+        fines="99.90",
+        sampling=[{"product_category": "food", "sampled": 5, "failed": 1, "failed_handled": 1}],
+        publicity=[
+            {"kind": "event", "day": "2026-07-20", "title": "社区讲座", "people_reached": 80}
+        ],
+    )
+    # A submitted but not yet accepted report does not count.
+    transport = UserFactory(unit=unit("transport"), roles=[RoleCode.UNIT_LIAISON])
+    save(start(transport, code="transport"), transport, values={"cases_opened": 50})
+    services.report_submit(
+        report_id=UnitReport.objects.get(unit__code="transport").id, acting_user=transport
+    )
+    data = figures.district_figures(Q3)
+    sums = data["report_sums"]
+    assert sums["cases_opened"] == 7
+    assert sums["cases_closed"] == 5
+    assert sums["fines_imposed"] == "1100.00"
+    assert (sums["sampled"], sums["failed"], sums["failed_handled"]) == (28, 4, 3)
+    assert (sums["media"], sums["events"], sums["people_reached"]) == (1, 2, 200)
+    by_category = {row["value"]: row for row in sums["sampling_by_category"]}
+    assert (by_category["food"]["sampled"], by_category["food"]["failed"]) == (25, 3)
+    assert by_category["food"]["failure_rate"] == 12.0
+    names = {u.code: u.name for u in figures.member_units()}
+    assert names["transport"] not in data["missing_units"]  # submitted, awaiting review
+    assert names["market-regulation"] not in data["missing_units"]
+    assert len(data["missing_units"]) == len(names) - 3
+    assert {row["unit"] for row in data["unit_reports"]} == {"market-regulation", "housing"}
+
+
+def test_publishing_freezes_the_figures_and_queues_the_files(
+    quarter_orders, office_director, mr_staff, django_capture_on_commit_callbacks
+):
+    with pytest.raises(ValidationError):
+        services.district_report_publish(period=Q3, acting_user=office_director)
+    services.district_report_save(
+        period=Q3, acting_user=office_director, analysis="第三季度总体平稳。"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = services.district_report_publish(period=Q3, acting_user=office_director)
+    assert len(callbacks) == 1
+    assert report.status == DistrictStatus.PUBLISHED
+    assert report.file_state == FileState.PENDING
+    assert report.figures["totals"]["received"] == 6
+    # Later changes do not alter what was published.
+    order = quarter_orders[0]
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=mr_staff, result="已处理")
+    assert (
+        DistrictReport.objects.get().figures["totals"]["resolved"]
+        == report.figures["totals"]["resolved"]
+    )
+
+
+def test_a_running_quarter_cannot_be_published(office_director):
+    period = figures.Period(2026, 4)
+    services.district_report_save(period=period, acting_user=office_director, analysis="草稿")
+    with pytest.raises(services.ReportError, match="once it has ended"):
+        services.district_report_publish(period=period, acting_user=office_director)
+    assert DistrictReport.objects.get().status == DistrictStatus.DRAFT
+
+
+def test_units_see_the_district_report_only_once_published(client, mr_staff, office_director):
+    url = reverse("district_report", args=["2026Q3"])
+    services.district_report_save(period=Q3, acting_user=office_director, analysis="分析")
+    client.force_login(mr_staff)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"analysis": "改写"}).status_code == 404
+    services.district_report_publish(period=Q3, acting_user=office_director)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "分析" in page.content.decode()
+    assert client.post(url, {"analysis": "改写"}).status_code == 404
+    assert DistrictReport.objects.get().analysis == "分析"
+
+
+# -- screens ---------------------------------------------------------------------------------
+
+
+def test_a_form_with_an_impossible_number_shows_the_message_and_keeps_what_was_typed(
+    client, mr_staff
+):
+    report = start(mr_staff)
+    client.force_login(mr_staff)
+    response = client.post(
+        reverse("unit_report", args=[report.id]),
+        {
+            "version": report.version,
+            "cases_opened": "4",
+            "sampling-food-sampled": "2",
+            "sampling-food-failed": "3",
+            "situation": "平稳",
+            "publicity-TOTAL_FORMS": "0",
+            "publicity-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Food: 3 batches failed, but only 2 were sampled." in body
+    assert 'value="3"' in body
+    assert fresh(report).cases_opened == 0
+
+
+def test_the_unit_page_lists_the_quarters_and_starts_a_report(client, mr_liaison):
+    client.force_login(mr_liaison)
+    page = client.get(reverse("report_list"))
+    assert page.status_code == 200
+    assert 'data-period="2026Q3"' in page.content.decode()
+    response = client.post(reverse("report_start"), {"period": "2026Q3"})
+    report = UnitReport.objects.get()
+    assert response["Location"] == reverse("unit_report", args=[report.id])
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_office_sees_which_units_have_reported(client, office_staff, mr_liaison):
+    submitted(mr_liaison)
+    client.force_login(office_staff)
+    page = client.get(reverse("report_list") + "?period=2026Q3").content.decode()
+    assert 'data-unit="market-regulation"' in page
+    assert "1 of" in page
+    bad = client.get(reverse("report_list") + "?period=2026Q9")
+    assert bad.status_code == 200
+    assert "is not a quarter" in bad.content.decode()
