@@ -608,10 +608,13 @@ class CallbackAttempt(models.Model):
 
 
 class ReminderPolicy(models.Model):
-    """How early the due-soon reminder goes out; one row, edited by the office."""
+    """How early the due-soon and report reminders go out; one row, edited by the office."""
 
     lead_working_days = models.PositiveIntegerField(
         _("remind this many working days before a deadline"), default=1
+    )
+    report_lead_working_days = models.PositiveIntegerField(
+        _("remind liaisons this many working days before quarterly reports are due"), default=5
     )
 
     class Meta:
