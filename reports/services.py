@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -581,7 +580,7 @@ def district_report_rebuild(*, period: figures.Period, acting_user: User) -> Dis
         if report.status != DistrictStatus.PUBLISHED or report.file_state != FileState.FAILED:
             raise ReportError(_("Only files that failed to build can be built again."))
         DistrictReport.objects.filter(id=report.id).update(
-            file_state=FileState.PENDING, progress=0, file_error="", version=F("version")
+            file_state=FileState.PENDING, progress=0, file_error="", updated_at=timezone.now()
         )
         transaction.on_commit(lambda: _queue_files(report.id))
     report.refresh_from_db()

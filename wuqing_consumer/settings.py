@@ -248,7 +248,7 @@ CELERY_RESULT_EXPIRES = 86400
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Slow work (PDF reports, big exports) on its own queue, so reminders never wait behind it.
-CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "slow"}}
+CELERY_TASK_ROUTES = {"reports.tasks.build_district_report_files": {"queue": "slow"}}
 # Synced into the database scheduler at beat start; the office can change them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "sweep-callbacks": {"task": "complaints.tasks.sweep_callbacks", "schedule": 30.0},
@@ -256,6 +256,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-due-soon": {"task": "complaints.tasks.remind_due_soon", "schedule": 300.0},
     "supervise-overdue": {"task": "complaints.tasks.supervise_overdue", "schedule": 300.0},
     "refresh-figures": {"task": "complaints.tasks.refresh_figures", "schedule": 60.0},
+    "sweep-district-report-files": {
+        "task": "reports.tasks.sweep_district_report_files",
+        "schedule": 120.0,
+    },
+    "remind-reports-due": {
+        "task": "reports.tasks.remind_reports_due",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "daily-digest": {
         "task": "complaints.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
@@ -325,5 +333,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -1,0 +1,536 @@
+"""The district quarterly report as files: a PDF (WeasyPrint) and an Excel workbook (openpyxl),
+both built from the plain dict of `reports.figures.district_figures` (or the snapshot a
+published report keeps), so a file built later says exactly what was published.
+
+These are official Chinese documents: their fixed labels are written in Chinese here and in
+the template rather than through the translation catalogue, and codes stored in the figures
+(product categories, channels, kinds, report statuses) are shown through the Chinese tables
+below whatever language the figures were taken in.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import charts
+
+TEMPLATE = "reports/pdf/district_report.html"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf"
+DASH = "—"
+
+PRODUCT_LABELS = {
+    "household_appliances": "家用电器",
+    "clothing_shoes": "服装鞋帽",
+    "childrens_products": "儿童用品",
+    "decoration_materials": "装饰装修材料",
+    "vehicles": "车辆",
+    "food": "食品",
+    "other": "其他商品",
+}
+CHANNEL_LABELS = {
+    "12345": "12345热线",
+    "12315": "12315平台",
+    "phone": "电话",
+    "walk_in": "来访",
+    "letter": "来信",
+    "web": "网站",
+    "other": "其他",
+}
+KIND_LABELS = {"complaint": "投诉", "report": "举报", "inquiry": "咨询"}
+STATUS_LABELS = {
+    "": "未报送",
+    "draft": "未报送（草稿）",
+    "returned": "已退回修改",
+    "submitted": "已报送（待审核）",
+    "accepted": "已审核通过",
+}
+SHEETS = (
+    "概况",
+    "一、商品质量抽检",
+    "二、消费维权案件",
+    "三、投诉举报咨询",
+    "四、宣传报道",
+    "报送情况",
+)
+
+
+def _label(row: dict, labels: dict[str, str]) -> str:
+    value = row.get("value", "")
+    if not value:
+        return "（未填写）"
+    return labels.get(value, row.get("label") or value)
+
+
+def _money(value: object) -> Decimal:
+    try:
+        return Decimal(str(value or "0"))
+    except InvalidOperation:
+        return Decimal("0")
+
+
+def _pct(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f}%"
+
+
+def _change(value: float | None) -> str:
+    return DASH if value is None else f"{value:+.1f}%"
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _as_of(figures: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(figures.get("as_of", ""))
+    except ValueError:
+        return None
+
+
+def _sums(figures: dict) -> dict:
+    sums = figures.get("report_sums") or {}
+    keys = (
+        "sampled",
+        "failed",
+        "failed_handled",
+        "cases_opened",
+        "cases_closed",
+        "outside_complaints",
+        "outside_reports",
+        "outside_inquiries",
+        "outside_resolved",
+        "media",
+        "events",
+        "online",
+        "people_reached",
+    )
+    out = {key: sums.get(key, 0) for key in keys}
+    out["fines_imposed"] = _money(sums.get("fines_imposed"))
+    out["money_recovered"] = _money(sums.get("money_recovered"))
+    return out
+
+
+def _failure_rate(failed: int, sampled: int) -> float | None:
+    return round(100.0 * failed / sampled, 1) if sampled else None
+
+
+def _context(figures: dict) -> dict:
+    """Display-ready values for the template: every number already formatted."""
+    year, quarter = figures["year"], figures["quarter"]
+    totals = figures["totals"]
+    changes = figures.get("changes", {})
+    sums = _sums(figures)
+    as_of = _as_of(figures)
+    first, last = date.fromisoformat(figures["first"]), date.fromisoformat(figures["last"])
+    by_unit = figures.get("by_unit", [])
+    unit_reports = figures.get("unit_reports", [])
+    submission = figures.get("submission", [])
+
+    def measure(key: str, value: str) -> dict:
+        change = changes.get(key, {})
+        return {
+            "value": value,
+            "qoq": _change(change.get("qoq")),
+            "yoy": _change(change.get("yoy")),
+        }
+
+    overview = [
+        ("受理投诉举报咨询（件）", measure("received", str(totals["received"]))),
+        ("办结（件）", measure("resolved", str(totals["resolved"]))),
+        ("办结率", measure("", _pct(totals.get("resolution_rate")))),
+        ("按期办结率", measure("on_time_rate", _pct(totals.get("on_time_rate")))),
+        ("群众满意率", measure("satisfaction_rate", _pct(totals.get("satisfaction_rate")))),
+        ("超期（件）", measure("", str(totals.get("overdue", 0)))),
+    ]
+
+    def rows_of(key: str, labels: dict[str, str] | None = None) -> list[dict]:
+        return [
+            {
+                "label": _label(row, labels or {}),
+                "received": row["received"],
+                "resolved": row["resolved"],
+                "resolution_rate": _pct(row.get("resolution_rate")),
+                "on_time_rate": _pct(row.get("on_time_rate")),
+                "satisfaction_rate": _pct(row.get("satisfaction_rate")),
+            }
+            for row in figures.get(key, [])
+        ]
+
+    top_categories = figures.get("top_categories", [])
+    return {
+        "f": figures,
+        "title": f"武清区消费维权协调机制{year}年第{quarter}季度消费维权信息分析报告",
+        "year": year,
+        "quarter": quarter,
+        "issuer": "武清区消费维权协调小组办公室",
+        "issued_on": _cn_date(as_of.date() if as_of else last),
+        "span": f"{_cn_date(first)}至{_cn_date(last)}",
+        "as_of": as_of.strftime("%Y-%m-%d %H:%M") if as_of else "",
+        "totals": totals,
+        "overview": overview,
+        "sums": sums,
+        "sampling_rate": _pct(_failure_rate(sums["failed"], sums["sampled"])),
+        "sampling_by_category": [
+            {
+                "label": _label(row, PRODUCT_LABELS),
+                "sampled": row["sampled"],
+                "failed": row["failed"],
+                "failed_handled": row["failed_handled"],
+                "failure_rate": _pct(row.get("failure_rate")),
+            }
+            for row in (figures.get("report_sums") or {}).get("sampling_by_category", [])
+        ],
+        "unit_reports": [
+            {
+                **row,
+                "failure_rate": _pct(_failure_rate(row["failed"], row["sampled"])),
+                "fines": f"{_money(row['fines_imposed']):,.2f}",
+                "recovered": f"{_money(row['money_recovered']):,.2f}",
+                "outside_total": (
+                    row["outside_complaints"] + row["outside_reports"] + row["outside_inquiries"]
+                ),
+            }
+            for row in unit_reports
+        ],
+        "fines_total": f"{sums['fines_imposed']:,.2f}",
+        "recovered_total": f"{sums['money_recovered']:,.2f}",
+        "outside_total": (
+            sums["outside_complaints"] + sums["outside_reports"] + sums["outside_inquiries"]
+        ),
+        "by_unit": [
+            {
+                "unit_name": row["unit_name"],
+                "received": row["received"],
+                "resolved": row["resolved"],
+                "resolution_rate": _pct(row.get("resolution_rate")),
+                "on_time_rate": _pct(row.get("on_time_rate")),
+                "satisfaction_rate": _pct(row.get("satisfaction_rate")),
+                "overdue": row.get("overdue", 0),
+            }
+            for row in by_unit
+        ],
+        "by_kind": rows_of("by_kind", KIND_LABELS),
+        "by_channel": rows_of("by_channel", CHANNEL_LABELS),
+        "by_town": rows_of("by_town"),
+        "top_categories": rows_of("top_categories"),
+        "top_businesses": rows_of("top_businesses"),
+        "submission": [
+            {
+                "unit_name": row["unit_name"],
+                "status": STATUS_LABELS.get(row["status"], row["status"]),
+                "submitted_at": (row.get("submitted_at") or "").replace("T", " ")[:16] or DASH,
+            }
+            for row in submission
+        ],
+        "submitted_count": len(submission) - len(figures.get("missing_units", [])),
+        "missing_units": figures.get("missing_units", []),
+        "analysis": figures.get("analysis", ""),
+        "chart_received": charts.horizontal_bars(
+            [(row["unit_name"], row["received"]) for row in by_unit],
+            title="各成员单位受理件数（件）",
+        ),
+        "chart_rates": charts.vertical_bars(
+            [row["unit_name"] for row in by_unit],
+            [
+                ("按期办结率", [row.get("on_time_rate") for row in by_unit]),
+                ("群众满意率", [row.get("satisfaction_rate") for row in by_unit]),
+            ],
+            title="各成员单位按期办结率与群众满意率（%）",
+            suffix="%",
+            max_value=100,
+        ),
+        "chart_categories": charts.horizontal_bars(
+            [(_label(row, {}), row["received"]) for row in top_categories],
+            title="投诉举报咨询热点问题（件）",
+            color=charts.PALETTE[1],
+        ),
+    }
+
+
+def render_html(figures: dict) -> str:
+    with translation.override("zh-hans"):
+        return render_to_string(TEMPLATE, _context(figures))
+
+
+def build_pdf(figures: dict, *, progress: Callable[[int], None] | None = None) -> bytes:
+    """The report as an A4 PDF with its fonts embedded (WeasyPrint subsets them)."""
+    import weasyprint  # its import loads Pango and friends: only where a PDF is made
+
+    report = progress or (lambda _percent: None)
+    html = render_html(figures)
+    report(10)
+    document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).render()
+    report(90)
+    return document.write_pdf()
+
+
+def build_xlsx(figures: dict) -> bytes:
+    """The figures as a workbook, one sheet per block; numbers are stored as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=13)
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {name: wb.create_sheet(name) for name in SHEETS}
+    year, quarter = figures["year"], figures["quarter"]
+    sums = _sums(figures)
+
+    def title(ws, row: int, text: str) -> int:
+        ws.cell(row=row, column=1, value=text).font = title_font
+        return row + 1
+
+    def table(ws, row: int, heads: list[str], rows: list[list], formats: dict | None = None):
+        for col, head in enumerate(heads, start=1):
+            cell = ws.cell(row=row, column=col, value=head)
+            cell.font = bold
+            cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        for r, values in enumerate(rows, start=row + 1):
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=col, value=value)
+                fmt = (formats or {}).get(col)
+                if fmt and value is not None:
+                    cell.number_format = fmt
+        return row + len(rows) + 2
+
+    def widths(ws, first: int, others: int = 14):
+        ws.column_dimensions["A"].width = first
+        for col in range(2, ws.max_column + 1):
+            ws.column_dimensions[get_column_letter(col)].width = others
+
+    def ratio(value: float | None) -> float | None:
+        return None if value is None else value / 100
+
+    pct = "0.0%"
+    money = "#,##0.00"
+    totals = figures["totals"]
+    changes = figures.get("changes", {})
+
+    ws = sheets["概况"]
+    row = title(ws, 1, f"武清区消费维权协调机制{year}年第{quarter}季度消费维权信息分析报告")
+    ws.cell(row=row, column=1, value=f"统计期间：{figures['first']} 至 {figures['last']}")
+    ws.cell(row=row + 1, column=1, value=f"数据截至：{figures.get('as_of', '')}")
+
+    def change_of(key: str, which: str) -> float | None:
+        return ratio(changes.get(key, {}).get(which))
+
+    overview = [
+        ["受理投诉举报咨询（件）", totals["received"], None, None],
+        ["办结（件）", totals["resolved"], None, None],
+        ["办结率", ratio(totals.get("resolution_rate")), None, None],
+        ["按期办结率", ratio(totals.get("on_time_rate")), None, None],
+        ["群众满意率", ratio(totals.get("satisfaction_rate")), None, None],
+        ["超期（件）", totals.get("overdue", 0), None, None],
+        ["抽检批次", sums["sampled"], None, None],
+        ["不合格批次", sums["failed"], None, None],
+        ["不合格已处置批次", sums["failed_handled"], None, None],
+        ["立案（件）", sums["cases_opened"], None, None],
+        ["结案（件）", sums["cases_closed"], None, None],
+        ["罚没款（元）", sums["fines_imposed"], None, None],
+        ["为消费者挽回经济损失（元）", sums["money_recovered"], None, None],
+        ["门户外受理投诉（件）", sums["outside_complaints"], None, None],
+        ["门户外受理举报（件）", sums["outside_reports"], None, None],
+        ["门户外受理咨询（件）", sums["outside_inquiries"], None, None],
+        ["媒体报道（篇）", sums["media"], None, None],
+        ["宣传活动（场）", sums["events"], None, None],
+        ["网络宣传（条）", sums["online"], None, None],
+        ["覆盖人数（人次）", sums["people_reached"], None, None],
+        ["应报送单位（家）", len(figures.get("submission", [])), None, None],
+        ["未报送单位（家）", len(figures.get("missing_units", [])), None, None],
+    ]
+    for line, key in ((0, "received"), (1, "resolved"), (3, "on_time_rate")):
+        overview[line][2:] = [change_of(key, "qoq"), change_of(key, "yoy")]
+    overview[4][2:] = [change_of("satisfaction_rate", "qoq"), change_of("satisfaction_rate", "yoy")]
+    start = row + 3
+    table(ws, start, ["指标", "本季度", "环比", "同比"], overview, {3: pct, 4: pct})
+    for r, values in enumerate(overview, start=start + 1):
+        label = values[0]
+        if label.endswith("率"):
+            ws.cell(row=r, column=2).number_format = pct
+        elif "元" in label:
+            ws.cell(row=r, column=2).number_format = money
+    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    widths(ws, 30)
+
+    ws = sheets["一、商品质量抽检"]
+    row = title(ws, 1, "各成员单位抽检情况")
+    unit_reports = figures.get("unit_reports", [])
+    body = [
+        [
+            r["unit_name"],
+            r["sampled"],
+            r["failed"],
+            ratio(_failure_rate(r["failed"], r["sampled"])),
+            r["failed_handled"],
+        ]
+        for r in unit_reports
+    ]
+    body.append(
+        [
+            "合计",
+            sums["sampled"],
+            sums["failed"],
+            ratio(_failure_rate(sums["failed"], sums["sampled"])),
+            sums["failed_handled"],
+        ]
+    )
+    heads = ["单位", "抽检批次", "不合格批次", "不合格率", "不合格已处置批次"]
+    next_row = table(ws, row, heads, body, {4: pct})
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    row = title(ws, next_row, "按商品类别")
+    categories = (figures.get("report_sums") or {}).get("sampling_by_category", [])
+    table(
+        ws,
+        row,
+        ["商品类别", "抽检批次", "不合格批次", "不合格率", "不合格已处置批次"],
+        [
+            [
+                _label(c, PRODUCT_LABELS),
+                c["sampled"],
+                c["failed"],
+                ratio(c.get("failure_rate")),
+                c["failed_handled"],
+            ]
+            for c in categories
+        ],
+        {4: pct},
+    )
+    widths(ws, 22)
+
+    ws = sheets["二、消费维权案件"]
+    row = title(ws, 1, "各成员单位消费维权案件办理情况")
+    body = [
+        [
+            r["unit_name"],
+            r["cases_opened"],
+            r["cases_closed"],
+            _money(r["fines_imposed"]),
+            _money(r["money_recovered"]),
+        ]
+        for r in unit_reports
+    ]
+    body.append(
+        [
+            "合计",
+            sums["cases_opened"],
+            sums["cases_closed"],
+            sums["fines_imposed"],
+            sums["money_recovered"],
+        ]
+    )
+    heads = ["单位", "立案（件）", "结案（件）", "罚没款（元）", "挽回经济损失（元）"]
+    table(ws, row, heads, body, {4: money, 5: money})
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    widths(ws, 22, 18)
+
+    ws = sheets["三、投诉举报咨询"]
+    rate_heads = ["受理（件）", "办结（件）", "办结率", "按期办结率", "群众满意率"]
+    rate_formats = {4: pct, 5: pct, 6: pct}
+
+    def rate_row(label: str, r: dict) -> list:
+        return [
+            label,
+            r["received"],
+            r["resolved"],
+            ratio(r.get("resolution_rate")),
+            ratio(r.get("on_time_rate")),
+            ratio(r.get("satisfaction_rate")),
+        ]
+
+    row = title(ws, 1, "各成员单位办理情况（平台受理）")
+    next_row = table(
+        ws,
+        row,
+        ["单位", *rate_heads, "超期（件）"],
+        [[*rate_row(r["unit_name"], r), r.get("overdue", 0)] for r in figures.get("by_unit", [])]
+        + [[*rate_row("合计", totals), totals.get("overdue", 0)]],
+        rate_formats,
+    )
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    for heading, key, labels in (
+        ("按问题类别", "by_category", {}),
+        ("按镇街", "by_town", {}),
+        ("按受理渠道", "by_channel", CHANNEL_LABELS),
+        ("按诉求类型", "by_kind", KIND_LABELS),
+        ("被投诉较多的经营者", "top_businesses", {}),
+    ):
+        row = title(ws, next_row, heading)
+        next_row = table(
+            ws,
+            row,
+            [heading.removeprefix("按") if key != "top_businesses" else "经营者", *rate_heads],
+            [rate_row(_label(r, labels), r) for r in figures.get(key, [])],
+            rate_formats,
+        )
+    row = title(ws, next_row, "各成员单位平台外受理情况")
+    table(
+        ws,
+        row,
+        ["单位", "投诉（件）", "举报（件）", "咨询（件）", "已解决（件）"],
+        [
+            [
+                r["unit_name"],
+                r["outside_complaints"],
+                r["outside_reports"],
+                r["outside_inquiries"],
+                r["outside_resolved"],
+            ]
+            for r in unit_reports
+        ]
+        + [
+            [
+                "合计",
+                sums["outside_complaints"],
+                sums["outside_reports"],
+                sums["outside_inquiries"],
+                sums["outside_resolved"],
+            ]
+        ],
+    )
+    widths(ws, 28)
+
+    ws = sheets["四、宣传报道"]
+    row = title(ws, 1, "各成员单位宣传报道情况")
+    table(
+        ws,
+        row,
+        ["单位", "媒体报道（篇）", "宣传活动（场）", "网络宣传（条）", "覆盖人数（人次）"],
+        [
+            [r["unit_name"], r["media"], r["events"], r["online"], r["people_reached"]]
+            for r in unit_reports
+        ]
+        + [["合计", sums["media"], sums["events"], sums["online"], sums["people_reached"]]],
+    )
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    widths(ws, 22, 18)
+
+    ws = sheets["报送情况"]
+    row = title(ws, 1, f"报送截止日期：{figures.get('due_on', '')}")
+    table(
+        ws,
+        row,
+        ["单位", "报送状态", "报送时间"],
+        [
+            [
+                r["unit_name"],
+                STATUS_LABELS.get(r["status"], r["status"]),
+                (r.get("submitted_at") or "").replace("T", " ")[:16] or None,
+            ]
+            for r in figures.get("submission", [])
+        ],
+    )
+    ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    widths(ws, 22, 20)
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,371 @@
+"""The district quarterly report's files: the PDF (read back with poppler's tools), the
+workbook (read back with openpyxl), the command, and the build that the Celery task runs."""
+
+import io
+import re
+import subprocess
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from departments.choices import RoleCode
+from departments.models import Notification
+from reports import publishing, rendering
+from reports.choices import DistrictStatus, FileState, PublicityKind, ReportStatus
+from reports.figures import Period, district_figures, member_units
+from reports.models import DistrictReport, PublicityItem, SamplingLine, UnitReport
+from reports.tasks import sweep_district_report_files
+
+from ..factories import UserFactory, make_order, unit
+
+SECTIONS = (
+    "总体情况",
+    "一、商品质量抽检",
+    "二、消费维权案件",
+    "三、投诉举报咨询",
+    "四、宣传报道",
+    "五、报送情况",
+    "六、分析与建议",
+)
+MR_ORDERS = 3
+HOUSING_ORDERS = 2
+MR_SAMPLING = [("food", 12, 2, 2), ("household_appliances", 8, 1, 0)]
+MR_CASES = {"cases_opened": 7, "cases_closed": 5}
+MR_FINES = Decimal("12500.50")
+MR_RECOVERED = Decimal("3300.00")
+
+
+@pytest.fixture
+def period():
+    return Period.containing(timezone.localdate())
+
+
+@pytest.fixture
+def seeded(db, office_staff, period):
+    """Orders for two units; the Market Regulation Bureau's report accepted, the housing
+    commission's submitted, the other member units without a report."""
+    for _ in range(MR_ORDERS):
+        make_order(office_staff, unit_code="market-regulation")
+    for _ in range(HOUSING_ORDERS):
+        make_order(office_staff, unit_code="housing", content="小区物业乱收费，电梯长期停运")
+    mr = UnitReport.objects.create(
+        unit=unit("market-regulation"),
+        year=period.year,
+        quarter=period.quarter,
+        status=ReportStatus.ACCEPTED,
+        fines_imposed=MR_FINES,
+        money_recovered=MR_RECOVERED,
+        outside_complaints=4,
+        submitted_at=timezone.now(),
+        **MR_CASES,
+    )
+    for category, sampled, failed, handled in MR_SAMPLING:
+        SamplingLine.objects.create(
+            report=mr,
+            product_category=category,
+            sampled=sampled,
+            failed=failed,
+            failed_handled=handled,
+        )
+    PublicityItem.objects.create(
+        report=mr,
+        kind=PublicityKind.EVENT,
+        day=period.first,
+        title="3·15宣传进社区",
+        people_reached=300,
+    )
+    UnitReport.objects.create(
+        unit=unit("housing"),
+        year=period.year,
+        quarter=period.quarter,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    return period
+
+
+def _pdf_text(path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(
+        ["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _pdf_pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE).group(1))
+
+
+def _not_submitted_names() -> list[str]:
+    done = {"market-regulation", "housing"}
+    return [u.name for u in member_units() if u.code not in done]
+
+
+def test_the_pdf_holds_the_unit_names_as_text_and_its_contents_page_is_right(seeded, tmp_path):
+    figures = district_figures(seeded)
+    steps = []
+    started = time.perf_counter()
+    pdf = rendering.build_pdf(figures, progress=steps.append)
+    elapsed = time.perf_counter() - started
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+
+    assert pdf.startswith(b"%PDF")
+    assert elapsed < 5, f"building the PDF took {elapsed:.1f} s"
+    assert steps == sorted(steps) and steps and steps[-1] < 100
+    text = _pdf_text(path)
+    assert f"武清区消费维权协调机制{seeded.year}年第{seeded.quarter}季度" in text
+    assert "武清区消费维权协调小组办公室" in text
+    for name in (unit("market-regulation").name, unit("housing").name, *_not_submitted_names()):
+        assert name in text
+    assert "12,500.50" in text
+
+    # The contents page's numbers are the pages where the sections begin.
+    pages = _pdf_pages(path)
+    contents = _pdf_text(path, 2)
+    assert "目" in contents
+    listed = {}
+    for title in SECTIONS:
+        match = re.search(re.escape(title) + r"[ .]*?(\d+)\s*$", contents, re.MULTILINE)
+        assert match, f"{title} missing from the contents"
+        listed[title] = int(match.group(1))
+    assert list(listed.values()) == sorted(listed.values())
+    assert listed["总体情况"] == 3
+    for title, page in listed.items():
+        assert title in _pdf_text(path, page)
+        if page - 1 > 2:
+            assert title not in _pdf_text(path, page - 1)
+    assert pages == listed["六、分析与建议"]  # the short analysis fits on the last page
+
+    # Page numbers in the footer, none on the cover.
+    assert "页" not in _pdf_text(path, 1)
+    assert f"第 3 页 / 共 {pages} 页" in _pdf_text(path, 3)
+
+    # The missing units are listed on the submission page.
+    submission = _pdf_text(path, listed["五、报送情况"])
+    for name in _not_submitted_names():
+        assert name in submission
+
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    cjk = [line for line in fonts.stdout.splitlines() if "CJK" in line]
+    assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts.stdout
+
+
+def _row(ws, first_cell: str, *, after: int = 1) -> list:
+    for row in ws.iter_rows(min_row=after, values_only=True):
+        if row[0] == first_cell:
+            return list(row)
+    raise AssertionError(f"no row for {first_cell} in {ws.title}")
+
+
+def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded):
+    book = load_workbook(io.BytesIO(rendering.build_xlsx(district_figures(seeded))))
+
+    assert book.sheetnames == [
+        "概况",
+        "一、商品质量抽检",
+        "二、消费维权案件",
+        "三、投诉举报咨询",
+        "四、宣传报道",
+        "报送情况",
+    ]
+    mr, housing = unit("market-regulation").name, unit("housing").name
+    sampled = sum(line[1] for line in MR_SAMPLING)
+    failed = sum(line[2] for line in MR_SAMPLING)
+    handled = sum(line[3] for line in MR_SAMPLING)
+
+    sheet = book["一、商品质量抽检"]
+    assert [c.value for c in sheet[2]][:2] == ["单位", "抽检批次"]
+    assert sheet["A2"].font.b
+    assert sheet.freeze_panes == "B3"
+    row = _row(sheet, mr)
+    assert row[1:5] == [sampled, failed, pytest.approx(failed / sampled, abs=0.001), handled]
+
+    row = _row(book["二、消费维权案件"], mr)
+    assert row[1:3] == [MR_CASES["cases_opened"], MR_CASES["cases_closed"]]
+    assert Decimal(str(row[3])) == MR_FINES and Decimal(str(row[4])) == MR_RECOVERED
+    # Only accepted reports are counted: the housing commission's is still waiting.
+    with pytest.raises(AssertionError):
+        _row(book["二、消费维权案件"], housing)
+
+    sheet = book["三、投诉举报咨询"]
+    assert _row(sheet, mr)[1] == MR_ORDERS
+    assert _row(sheet, housing)[1] == HOUSING_ORDERS
+    assert _row(sheet, "合计")[1] == MR_ORDERS + HOUSING_ORDERS
+    assert isinstance(_row(sheet, mr)[1], int)
+
+    assert _row(book["四、宣传报道"], mr)[1:5] == [0, 1, 0, 300]
+    overview = book["概况"]
+    assert _row(overview, "受理投诉举报咨询（件）")[1] == MR_ORDERS + HOUSING_ORDERS
+    assert _row(overview, "未报送单位（家）")[1] == len(_not_submitted_names())
+
+    statuses = {r[0]: r[1] for r in book["报送情况"].iter_rows(min_row=3, values_only=True)}
+    assert statuses[mr] == "已审核通过" and statuses[housing] == "已报送（待审核）"
+    assert all(statuses[name] == "未报送" for name in _not_submitted_names())
+
+
+def test_the_command_writes_both_files_and_names_the_units_that_have_not_submitted(
+    seeded, tmp_path
+):
+    out = io.StringIO()
+    pdf, xlsx = tmp_path / "out.pdf", tmp_path / "out.xlsx"
+
+    call_command("district_report", seeded.label, pdf=str(pdf), xlsx=str(xlsx), stdout=out)
+
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert load_workbook(xlsx).sheetnames[0] == "概况"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf", "out.xlsx"]
+    printed = out.getvalue()
+    assert seeded.label in printed
+    assert str(MR_ORDERS + HOUSING_ORDERS) in printed
+    for name in _not_submitted_names():
+        assert name in printed
+    assert unit("market-regulation").name not in printed
+
+
+def test_the_command_prints_a_summary_alone_without_files(seeded, tmp_path):
+    out = io.StringIO()
+    call_command("district_report", f"{seeded.year} q{seeded.quarter}", stdout=out)
+    assert _not_submitted_names()[0] in out.getvalue()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_refuses_a_period_that_is_not_a_quarter(db):
+    with pytest.raises(CommandError, match="2026Q5"):
+        call_command("district_report", "2026Q5", stdout=io.StringIO())
+
+
+# --- the build the Celery task runs -------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def published(seeded, media):
+    figures = district_figures(seeded)
+    figures["analysis"] = "本季度预付式消费投诉明显增多。"
+    return DistrictReport.objects.create(
+        year=seeded.year,
+        quarter=seeded.quarter,
+        status=DistrictStatus.PUBLISHED,
+        analysis=figures["analysis"],
+        figures=figures,
+        published_at=timezone.now(),
+        file_state=FileState.PENDING,
+        version=2,
+    )
+
+
+@pytest.fixture
+def people(office_staff, mr_staff, housing_staff, sysadmin):
+    """Who is told: active people of member units and of the office; not the inactive, not
+    people outside any unit."""
+    UserFactory(username="gone", unit=unit("finance"), roles=[RoleCode.UNIT_STAFF], is_active=False)
+    return {office_staff, mr_staff, housing_staff}
+
+
+def test_building_the_files_stores_them_and_tells_every_unit_once(published, people, media):
+    publishing.build_district_files(published.id)
+
+    report = DistrictReport.objects.get(id=published.id)
+    assert report.file_state == FileState.READY, report.file_error
+    assert report.progress == 100 and report.files_built_at is not None
+    label = report.period_label
+    assert report.pdf.name.endswith(f"wuqing-district-report-{label}.pdf")
+    assert report.xlsx.name.endswith(f"wuqing-district-report-{label}.xlsx")
+    with report.pdf.open("rb") as f:
+        assert f.read(4) == b"%PDF"
+    assert (media / report.pdf.name).is_file()
+    notes = Notification.objects.filter(key=f"district_report:{label}:v2")
+    assert {n.recipient for n in notes} == people
+    assert notes.count() == len(people)
+    assert {n.url for n in notes} == {publishing.district_report_url(label)}
+
+    built_at = report.files_built_at
+    publishing.build_district_files(published.id)  # a second delivery of the task
+
+    again = DistrictReport.objects.get(id=published.id)
+    assert (again.files_built_at, again.pdf.name) == (built_at, report.pdf.name)
+    assert Notification.objects.count() == len(people)
+    assert sorted(p.name for p in (media / f"district-reports/{label}").iterdir()) == [
+        f"wuqing-district-report-{label}.pdf",
+        f"wuqing-district-report-{label}.xlsx",
+    ]
+
+
+def test_a_report_not_waiting_for_files_is_left_alone(published, people, monkeypatch):
+    DistrictReport.objects.filter(id=published.id).update(file_state=FileState.RUNNING)
+    monkeypatch.setattr(publishing, "build_pdf", _must_not_run)
+
+    publishing.build_district_files(published.id)
+
+    assert DistrictReport.objects.get(id=published.id).file_state == FileState.RUNNING
+    assert not Notification.objects.exists()
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("built although not claimed")
+
+
+def test_a_failed_build_is_recorded_and_nobody_is_told(published, people, monkeypatch, media):
+    def broken(figures, progress=None):
+        progress(10)
+        raise RuntimeError("no fonts on this worker")
+
+    monkeypatch.setattr(publishing, "build_pdf", broken)
+
+    publishing.build_district_files(published.id)
+
+    report = DistrictReport.objects.get(id=published.id)
+    assert report.file_state == FileState.FAILED
+    assert "no fonts on this worker" in report.file_error
+    assert not report.pdf and not report.xlsx
+    assert not Notification.objects.exists()
+    assert not (media.exists() and any(p.is_file() for p in media.rglob("*")))
+
+
+def test_the_sweep_requeues_lost_and_dead_builds_only(published, monkeypatch):
+    queued = []
+    monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda task, *args: queued.append(args))
+    long_ago = timezone.now() - timedelta(minutes=20)
+    dead = DistrictReport.objects.create(
+        year=published.year - 1, quarter=published.quarter, file_state=FileState.RUNNING
+    )
+    busy = DistrictReport.objects.create(
+        year=published.year - 2, quarter=published.quarter, file_state=FileState.RUNNING
+    )
+    DistrictReport.objects.filter(id__in=[published.id, dead.id]).update(updated_at=long_ago)
+
+    assert sweep_district_report_files() == 2
+
+    assert sorted(queued) == sorted([(published.id,), (dead.id,)])
+    assert DistrictReport.objects.get(id=dead.id).file_state == FileState.PENDING
+    assert DistrictReport.objects.get(id=busy.id).file_state == FileState.RUNNING
+
+
+def test_charts_are_plain_svg_with_their_labels_escaped():
+    from xml.etree import ElementTree
+
+    from reports import charts
+
+    bars = charts.horizontal_bars([('<script>"&', 3), ("区法院", None)], title="受理")
+    grouped = charts.vertical_bars(
+        ["区法院", "a<b"], [("按期", [50.0, None]), ("满意", [None, 75.5])]
+    )
+
+    for svg in (bars, grouped):
+        root = ElementTree.fromstring(str(svg))  # well-formed: nothing unescaped got through
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert not root.findall(".//{http://www.w3.org/2000/svg}script")
+    texts = [t.text for t in ElementTree.fromstring(str(bars)).iter() if t.text]
+    assert '<script>"&' in texts and "—" in texts
+    assert len(ElementTree.fromstring(str(grouped)).findall(".//{*}rect")) == 2 + 2  # legend
