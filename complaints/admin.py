@@ -162,7 +162,7 @@ class EscalationStepAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderPolicy)
 class ReminderPolicyAdmin(admin.ModelAdmin):
-    list_display = ("lead_working_days",)
+    list_display = ("lead_working_days", "report_lead_working_days")
 
     def has_add_permission(self, request):
         return not ReminderPolicy.objects.exists()
