@@ -546,3 +546,50 @@ def test_the_office_sees_which_units_have_reported(client, office_staff, mr_liai
     bad = client.get(reverse("report_list") + "?period=2026Q9")
     assert bad.status_code == 200
     assert "is not a quarter" in bad.content.decode()
+
+
+# -- access matrix -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mr_report(mr_liaison):
+    return submitted(mr_liaison)
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "name", "expected"),
+    [
+        ("anonymous", "get", "report_list", 302),
+        ("mr_staff", "get", "report_list", 200),
+        ("office_staff", "get", "report_list", 200),
+        ("anonymous", "get", "unit_report", 302),
+        ("mr_staff", "get", "unit_report", 200),
+        ("housing_staff", "get", "unit_report", 404),
+        ("office_staff", "get", "unit_report", 200),
+        ("leader", "get", "unit_report", 200),
+        ("housing_staff", "post", "unit_report_accept", 404),
+        ("mr_head", "post", "unit_report_accept", 404),
+        ("housing_staff", "post", "unit_report_attach", 404),
+        ("anonymous", "get", "district_report", 302),
+        ("mr_staff", "get", "district_report", 404),  # not published
+        ("office_staff", "get", "district_report", 200),
+        ("mr_staff", "get", "district_report_status", 404),
+        ("office_staff", "get", "district_report_file", 404),  # no files yet
+        ("mr_staff", "post", "district_report_rebuild", 404),
+    ],
+)
+def test_access_matrix(persona_client, mr_report, persona, method, name, expected):
+    urls = {
+        "report_list": reverse("report_list"),
+        "unit_report": reverse("unit_report", args=[mr_report.id]),
+        "unit_report_accept": reverse("unit_report_act", args=[mr_report.id, "accept"]),
+        "unit_report_attach": reverse("unit_report_attach", args=[mr_report.id]),
+        "district_report": reverse("district_report", args=["2026Q3"]),
+        "district_report_status": reverse("district_report_status", args=["2026Q3"]),
+        "district_report_file": reverse("district_report_file", args=["2026Q3", "pdf"]),
+        "district_report_rebuild": reverse("district_report_rebuild", args=["2026Q3"]),
+    }
+    client = persona_client(persona)
+    response = getattr(client, method)(urls[name], {"version": mr_report.version})
+    assert response.status_code == expected
+    assert fresh(mr_report).status == ReportStatus.SUBMITTED
