@@ -293,7 +293,14 @@ class WorkOrder(models.Model):
             models.Index(fields=["primary_unit", "-received_at"], name="wo_unit_received"),
             models.Index(fields=["status", "-received_at"], name="wo_status_received"),
             models.Index(fields=["-received_at", "-id"], name="wo_received"),
-            models.Index(fields=["next_due_at"], name="wo_next_due"),
+            # Covering, for counting overdue and due-soon orders per unit and receipt date
+            # without visiting the table (dashboards, reports); the scans use it too.
+            models.Index(
+                fields=["next_due_at"],
+                include=["primary_unit", "received_at"],
+                condition=models.Q(next_due_at__isnull=False),
+                name="wo_next_due_cover",
+            ),
             models.Index(
                 fields=["next_escalation_at"],
                 condition=models.Q(next_escalation_at__isnull=False),
@@ -716,3 +723,57 @@ class StatsDirtyDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class MonthlyStat(models.Model):
+    """`DailyStat` summed over a finished month, so a year's ranking of businesses or towns
+    reads twelve months of rows instead of 365 days of them. Months before the current one
+    only; `StatsMonth` says which are built. Rebuilt with their days (`complaints.stats`)."""
+
+    month = models.DateField(_("month"))
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("primary unit"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    dimension = models.CharField(_("dimension"), max_length=10, choices=DailyStat.Dimension.choices)
+    value = models.CharField(_("value"), max_length=200, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    triaged = models.PositiveIntegerField(default=0)
+    redispatched = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly figures")
+        verbose_name_plural = _("monthly figures")
+        indexes = [
+            models.Index(fields=["dimension", "month"], name="monthlystat_dim_month"),
+            models.Index(fields=["unit", "dimension", "month"], name="monthlystat_unit_dim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} {self.dimension}={self.value}"
+
+
+class StatsMonth(models.Model):
+    """A finished month whose `MonthlyStat` rows are built and current."""
+
+    month = models.DateField(primary_key=True)
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("built month")
+        verbose_name_plural = _("built months")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from .choices import OPEN_STATUSES, Satisfaction, Status
-from .models import DailyStat, StatsDirtyDay, WorkOrder
+from .models import DailyStat, MonthlyStat, StatsDirtyDay, StatsMonth, WorkOrder
 
 Dimension = DailyStat.Dimension
 MEASURES = (
@@ -109,10 +109,15 @@ def _contiguous(days: Iterable[date]) -> list[tuple[date, date]]:
 
 
 def rebuild(first: date, last: date) -> int:
-    """Recount the figures of every day from `first` to `last`; returns the rows written.
+    """Recount every day from `first` to `last` and the finished months they touch; returns
+    the daily rows written. Callers hold the refresh lock (or own the database, like the
+    benchmark's seeding)."""
+    rows = _rebuild_days(first, last)
+    roll_up(_months_between(first, last))
+    return rows
 
-    Callers hold the refresh lock (or own the database, like the benchmark's seeding).
-    """
+
+def _rebuild_days(first: date, last: date) -> int:
     orders = received_between(WorkOrder.objects.all(), first, last).annotate(
         day=TruncDate("received_at", tzinfo=local_zone())
     )
@@ -164,8 +169,50 @@ def refresh(limit: int = 5000) -> int | None:
         StatsDirtyDay.objects.filter(id__in=[m[0] for m in marks]).delete()
         days = {day for _, day in marks}
         for first, last in _contiguous(days):
-            rebuild(first, last)
+            _rebuild_days(first, last)
+        months = {month_start(day) for day in days}
+        # A month that has just ended is rolled up once, even if nothing in it changes again.
+        previous = month_start(month_start(timezone.localdate()) - timedelta(days=1))
+        if not StatsMonth.objects.filter(month=previous).exists():
+            months.add(previous)
+        roll_up(months)
     return len(days)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _months_between(first: date, last: date) -> set[date]:
+    months, month = set(), month_start(first)
+    while month <= last:
+        months.add(month)
+        month = month_end(month) + timedelta(days=1)
+    return months
+
+
+def roll_up(months: Iterable[date]) -> None:
+    """Sum the daily rows of finished months into `MonthlyStat` (set-based, in the database).
+    Months not yet over are skipped: readers take their days from the daily rows."""
+    current = month_start(timezone.localdate())
+    daily, monthly = DailyStat._meta.db_table, MonthlyStat._meta.db_table
+    columns = ", ".join(MEASURES)
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    for month in sorted(m for m in months if m < current):
+        MonthlyStat.objects.filter(month=month).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {monthly} (month, unit_id, dimension, value, {columns}) "
+                f"SELECT %s, unit_id, dimension, value, {sums} FROM {daily} "
+                "WHERE day >= %s AND day <= %s GROUP BY unit_id, dimension, value",
+                [month, month, month_end(month)],
+            )
+        StatsMonth.objects.update_or_create(month=month)
 
 
 def wait_until_current() -> None:
@@ -177,20 +224,55 @@ def wait_until_current() -> None:
         refresh()
 
 
-def _rows(first: date, last: date, dimension: str, unit_id: int | None) -> QuerySet[DailyStat]:
-    rows = DailyStat.objects.filter(dimension=dimension, day__gte=first, day__lte=last)
-    return rows if unit_id is None else rows.filter(unit_id=unit_id)
+def _split(first: date, last: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The built months wholly inside the range, and the day ranges around them."""
+    whole = [m for m in sorted(_months_between(first, last)) if m >= first and month_end(m) <= last]
+    built = set(StatsMonth.objects.filter(month__in=whole).values_list("month", flat=True))
+    spans: list[tuple[date, date]] = []
+    day = first
+    for month in sorted(built):
+        if day < month:
+            spans.append((day, month - timedelta(days=1)))
+        day = month_end(month) + timedelta(days=1)
+    if day <= last:
+        spans.append((day, last))
+    return sorted(built), spans
 
 
 def _sums() -> dict:
     return {m: Coalesce(Sum(m), 0) for m in MEASURES}
 
 
+def _sources(
+    first: date, last: date, dimension: str, unit_id: int | None, by_day: bool
+) -> list[QuerySet]:
+    """Querysets whose sums together cover the range: months from `MonthlyStat` where they
+    are built (unless days are asked for), the rest from `DailyStat`."""
+    months, spans = ([], [(first, last)]) if by_day else _split(first, last)
+    # Both queries always run (one of them may match nothing), so a read costs the same
+    # number of queries whatever data there is.
+    monthly = MonthlyStat.objects.filter(dimension=dimension)
+    monthly = monthly.filter(month__in=months) if months else monthly.filter(month__isnull=True)
+    condition = Q() if spans else Q(day__isnull=True)
+    for a, b in spans:
+        condition |= Q(day__gte=a, day__lte=b)
+    sources: list[QuerySet] = [monthly, DailyStat.objects.filter(condition, dimension=dimension)]
+    if by_day:
+        sources = sources[1:]
+    if unit_id is not None:
+        sources = [rows.filter(unit_id=unit_id) for rows in sources]
+    return sources
+
+
 def totals(
     *, first: date, last: date, unit_id: int | None = None, dimension: str = Dimension.ALL
 ) -> dict[str, int]:
     """The measures summed over a date range (one unit's, or the district's)."""
-    return _rows(first, last, dimension, unit_id).aggregate(**_sums())
+    result = dict.fromkeys(MEASURES, 0)
+    for rows in _sources(first, last, dimension, unit_id, by_day=False):
+        for measure, value in rows.aggregate(**_sums()).items():
+            result[measure] += value
+    return result
 
 
 def totals_by(
@@ -202,6 +284,17 @@ def totals_by(
 ) -> list[dict]:
     """The measures summed over a date range per "unit_id", "value" and/or "day"."""
     keys = list(group_by)
-    return list(
-        _rows(first, last, dimension, unit_id).values(*keys).annotate(**_sums()).order_by(*keys)
-    )
+    merged: dict[tuple, dict] = {}
+    for rows in _sources(first, last, dimension, unit_id, by_day="day" in keys):
+        for row in rows.values(*keys).annotate(**_sums()).order_by():
+            key = tuple(row[k] for k in keys)
+            if key in merged:
+                for measure in MEASURES:
+                    merged[key][measure] += row[measure]
+            else:
+                merged[key] = row
+    return [merged[key] for key in sorted(merged, key=_sort_key)]
+
+
+def _sort_key(key: tuple) -> tuple:
+    return tuple((value is None, value if value is not None else 0) for value in key)

@@ -25,9 +25,21 @@ def _has_unit(user: object) -> bool:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "home", "bi-house"),
+    NavItem(
+        _("Dashboard"),
+        "dashboard",
+        "bi-speedometer2",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
     NavItem(_("Work orders"), "order_list", "bi-inboxes"),
     NavItem(_("New order"), "order_intake", "bi-telephone-plus", visible=access.is_office_handler),
     NavItem(_("Overdue board"), "overdue_board", "bi-alarm", visible=access.sees_all_units),
+    NavItem(
+        _("Quarterly reports"),
+        "report_list",
+        "bi-journal-text",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
     NavItem(_("Unit directory"), "unit_list", "bi-diagram-3"),
     NavItem(
         _("My unit"),

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0011_daily_figures'),
+        ("complaints", "0011_daily_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminderpolicy',
-            name='report_lead_working_days',
-            field=models.PositiveIntegerField(default=5, verbose_name='remind liaisons this many working days before quarterly reports are due'),
+            model_name="reminderpolicy",
+            name="report_lead_working_days",
+            field=models.PositiveIntegerField(
+                default=5,
+                verbose_name="remind liaisons this many working days before quarterly reports are due",
+            ),
         ),
     ]

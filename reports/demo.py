@@ -1,0 +1,109 @@
+"""Last quarter's orders and reports for a fresh `make run`: the dashboards, a unit's
+accepted report and the district report then have something to show."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints import services as order_services
+from complaints import workflow
+from complaints.choices import Satisfaction
+from departments.models import Town, User
+
+from . import services
+from .figures import Period
+from .models import UnitReport
+
+CASES = (
+    ("预付卡", "健身房办卡后关门，要求退还余额", "某某健身会所"),
+    ("食品安全", "超市销售过期酸奶", "某某便民超市"),
+    ("物业管理", "小区电梯长期故障无人维修", "天津某物业服务有限公司"),
+    ("网购", "网购衣服七天无理由退货被拒", "某某服饰网店"),
+    ("家用电器", "新买空调三天就坏，商家拒绝更换", "某某电器商行"),
+    ("餐饮服务", "饭店菜品中有异物", "某某饭庄"),
+    ("汽车销售", "购车时被强制收取金融服务费", "某某汽车销售公司"),
+)
+
+
+@transaction.atomic
+def load_demo_reports() -> int:
+    """Only when there are no reports yet; returns the number of orders added."""
+    if UnitReport.objects.exists():
+        return 0
+    office = User.objects.filter(username="office").first()
+    liaison = User.objects.filter(username="mr_liaison").first()
+    staff = User.objects.filter(username="mr_staff").first()
+    if office is None or liaison is None or staff is None:
+        return 0
+    rng = random.Random(2026)
+    period = Period.containing(timezone.localdate()).previous()
+    towns = list(Town.objects.values_list("code", flat=True)[:8])
+    days = (period.last - period.first).days + 1
+    added = 0
+    for index in range(36):
+        category, content, business = CASES[index % len(CASES)]
+        day = period.first + timedelta(days=rng.randrange(days))
+        received = timezone.make_aware(datetime.combine(day, time(9 + index % 8, 15)))
+        order = order_services.workorder_intake(
+            acting_user=office,
+            kind="complaint",
+            channel=rng.choice(("12345", "12345", "12315", "phone")),
+            content=content,
+            category=category,
+            business_name=business,
+            town_code=rng.choice(towns) if towns else "",
+            received_at=received,
+            citizen_name=rng.choice(("张先生", "李女士", "王先生", "刘女士")),
+            unit_code="market-regulation" if index % 3 else "",
+        )
+        added += 1
+        if order.primary_unit_id != staff.unit_id or index % 5 == 0:
+            continue
+        workflow.workorder_sign(order_id=order.id, acting_user=staff)
+        workflow.workorder_resolve(order_id=order.id, acting_user=staff, result="已协调商家处理。")
+        workflow.workorder_close(order_id=order.id, acting_user=office)
+        workflow.workorder_record_satisfaction(
+            order_id=order.id,
+            acting_user=office,
+            rating=rng.choice(
+                (Satisfaction.SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+            ),
+        )
+    report = services.report_start(
+        unit=liaison.unit, year=period.year, quarter=period.quarter, acting_user=liaison
+    )
+    services.report_save(
+        report_id=report.id,
+        acting_user=liaison,
+        values={
+            "cases_opened": 12,
+            "cases_closed": 10,
+            "fines_imposed": "86000",
+            "money_recovered": "23500",
+            "outside_complaints": 8,
+            "outside_resolved": 7,
+            "situation": "本季度受理消费投诉总体平稳，预付卡和网购纠纷占比较高。",
+            "problems": "部分经营者关门跑路，预付卡退款难。",
+            "suggestions": "加强预付卡备案管理，推动商家诚信经营。",
+        },
+        sampling=[
+            {"product_category": "food", "sampled": 40, "failed": 3, "failed_handled": 3},
+            {"product_category": "household_appliances", "sampled": 12, "failed": 1},
+        ],
+        publicity=[
+            {
+                "kind": "event",
+                "day": period.first + timedelta(days=20),
+                "title": "食品安全进社区宣传",
+                "outlet": "杨村街道",
+                "people_reached": 300,
+            }
+        ],
+    )
+    services.report_submit(report_id=report.id, acting_user=liaison)
+    services.report_accept(report_id=report.id, acting_user=office, comment="数据完整，予以采纳。")
+    return added
