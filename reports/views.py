@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -136,6 +136,27 @@ def report_start(request: HttpRequest) -> HttpResponse:
     return redirect("unit_report", report_id=report.id)
 
 
+def _with_changes(events) -> list:
+    """Each save's changes as (label, before, after), for the history."""
+    labels = {
+        "sampling": _("Product-quality sampling inspections"),
+        "publicity": _("Publicity and media coverage"),
+    }
+    events = list(events)
+    for event in events:
+        event.changes = []
+        for field, values in (event.data.get("changed") or {}).items():
+            if field in labels:
+                event.changes.append((labels[field], None, None))
+                continue
+            try:
+                label = UnitReport._meta.get_field(field).verbose_name
+            except FieldDoesNotExist:
+                label = field
+            event.changes.append((label, values[0], values[1]))
+    return events
+
+
 def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=None, rows=None):
     user = request.user
     editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
@@ -156,7 +177,7 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "sampling": report.sampling.all(),
             "publicity": report.publicity.all(),
             "attachments": report.attachments.filter(removed_at=None),
-            "events": report.events.select_related("actor"),
+            "events": _with_changes(report.events.select_related("actor")),
             "portal": report.portal_figures or {},
             "review_form": ReviewForm(),
             "attach_form": AttachForm(),

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django import template
 
 register = template.Library()
@@ -25,3 +27,12 @@ def pct(value) -> str:
 @register.filter
 def signed_pct(value) -> str:
     return "—" if value is None else f"{value:+.1f}%"
+
+
+@register.filter
+def iso_time(value) -> str:
+    """ "2026-11-29T13:25+08:00" (as stored in figures) shown as "2026-11-29 13:25"."""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(value or "")
