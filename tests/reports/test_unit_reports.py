@@ -593,3 +593,47 @@ def test_access_matrix(persona_client, mr_report, persona, method, name, expecte
     response = getattr(client, method)(urls[name], {"version": mr_report.version})
     assert response.status_code == expected
     assert fresh(mr_report).status == ReportStatus.SUBMITTED
+
+
+# -- attachments -------------------------------------------------------------------------------
+
+
+def test_files_are_checked_kept_with_the_draft_and_removed_only_from_a_draft(
+    mr_liaison, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import ReportAttachment
+    from tests.complaints.test_attachments import EXE_BYTES, PDF_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    report = start(mr_liaison)
+    with pytest.raises(ValidationError, match="whatever its name says"):
+        services.report_attach(
+            report_id=report.id,
+            acting_user=mr_liaison,
+            uploads=[SimpleUploadedFile("分析.pdf", EXE_BYTES)],
+        )
+    assert not ReportAttachment.objects.exists()
+    (kept,) = services.report_attach(
+        report_id=report.id,
+        acting_user=mr_liaison,
+        uploads=[SimpleUploadedFile("季度分析.pdf", PDF_BYTES)],
+    )
+    client.force_login(mr_liaison)
+    download = client.get(reverse("report_attachment_download", args=[report.id, kept.id]))
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    services.report_detach(report_id=report.id, attachment_id=kept.id, acting_user=mr_liaison)
+    kept.refresh_from_db()
+    assert kept.removed_at is not None and kept.file.storage.exists(kept.file.name)
+    save(report, mr_liaison)
+    services.report_submit(report_id=report.id, acting_user=mr_liaison)
+    with pytest.raises(services.ReportError):
+        services.report_attach(
+            report_id=report.id,
+            acting_user=mr_liaison,
+            uploads=[SimpleUploadedFile("补充.pdf", PDF_BYTES)],
+        )
+    actions = list(fresh(report).events.values_list("action", flat=True))
+    assert actions.count(ReportAction.ATTACH) == 1
+    assert actions.count(ReportAction.DETACH) == 1
