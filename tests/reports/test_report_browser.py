@@ -35,6 +35,15 @@ def people(transactional_db):
     }
 
 
+@pytest.fixture(autouse=True)
+def no_persistent_connections(monkeypatch):
+    """The live server answers on threads that outlive a request (HTTP keep-alive): with
+    persistent connections they would leave sessions open on the test database."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
 @pytest.fixture
 def browser(people, live_server):
     from playwright.sync_api import sync_playwright
@@ -62,6 +71,17 @@ def signed_in(browser, live_server, username):
 def test_a_liaison_submits_the_office_accepts_and_publishes_the_district_report(
     browser, live_server, people, tmp_path
 ):
+    from django.db import connections
+
+    try:
+        journey(browser, live_server, tmp_path)
+    finally:
+        # Playwright's sync API runs this test in a greenlet with its own context, so the
+        # ORM queries here had a connection of their own, which teardown does not see.
+        connections.close_all()
+
+
+def journey(browser, live_server, tmp_path):
     from reports.publishing import build_district_files
 
     liaison = signed_in(browser, live_server, "mr_reports")
