@@ -15,7 +15,7 @@ from django.http import Http404
 
 from complaints.models import WorkOrder, WorkOrderUnit
 from reports.choices import DistrictStatus
-from reports.models import DistrictReport, UnitReport
+from reports.models import AnnualSummary, DistrictReport, UnitReport
 
 from .choices import RoleCode
 from .models import DutyContact, Unit, User
@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.view_callbackevent",
         "complaints.change_callbackevent",
         "reports.*_reportingperiod",
+        "meetings.*_jointmeeting",
         "django_celery_beat.*",
         "axes.view_*",
         "axes.delete_*",
@@ -77,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.view_callbackevent",
         "complaints.change_callbackevent",
         "reports.*_reportingperiod",
+        "meetings.*_jointmeeting",
         "axes.view_*",
         "axes.delete_accessattempt",
     ),
@@ -322,6 +324,20 @@ def district_reports_visible_to(user: User | AnonymousUser) -> QuerySet[District
     if getattr(user, "unit_id", None) is None:
         return DistrictReport.objects.none()
     return DistrictReport.objects.filter(status=DistrictStatus.PUBLISHED)
+
+
+def summaries_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualSummary]:
+    """The office sees every unit's annual summaries; a unit only its own."""
+    return scope_by_unit(user, AnnualSummary.objects.select_related("unit"), "unit")
+
+
+def summary_or_404(
+    user: User | AnonymousUser, *, summary_id: int, lock: bool = False
+) -> AnnualSummary:
+    summaries = summaries_visible_to(user)
+    if lock:
+        summaries = summaries.select_for_update(of=("self",))
+    return get_or_404(summaries, id=summary_id)
 
 
 class RolePermissionBackend:

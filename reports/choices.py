@@ -55,3 +55,8 @@ class FileState(models.TextChoices):
     RUNNING = "running", _("Building")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class SummaryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")

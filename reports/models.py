@@ -15,6 +15,7 @@ from .choices import (
     PublicityKind,
     ReportAction,
     ReportStatus,
+    SummaryStatus,
 )
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -261,3 +262,67 @@ class DistrictReport(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.year}Q{self.quarter}"
+
+
+class AnnualSummary(models.Model):
+    """A unit's annual work summary (section 五 of the notice), due before 1 December."""
+
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="annual_summaries",
+    )
+    year = models.PositiveIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
+    )
+    text = models.TextField(_("summary"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "unit__sort_order"]
+        verbose_name = _("annual work summary")
+        verbose_name_plural = _("annual work summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_summary_per_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+    @staticmethod
+    def due_on(year: int) -> date:
+        """Before 1 December: the last day to submit is 30 November."""
+        return date(year, 11, 30)
+
+
+def summary_attachment_path(instance: SummaryAttachment, filename: str) -> str:
+    summary = instance.summary
+    return f"annual-summaries/{summary.year}/{summary.unit.code}/{filename}"
+
+
+class SummaryAttachment(models.Model):
+    summary = models.ForeignKey(AnnualSummary, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=summary_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("summary attachment")
+        verbose_name_plural = _("summary attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

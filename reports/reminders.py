@@ -1,11 +1,14 @@
-"""Reminders for the quarterly reports (measure 四（二）): the liaisons of units that have not
-submitted hear a set number of working days before the due date, on the due date itself
-(the last working day before it if it falls on a holiday), and, with their head, on the first
-working day after it.
+"""Reminders for the periodic duties of the notice.
 
-A run sends only the latest occasion reached, once per person and occasion (the
-notification key), so running it daily, twice, or on two workers tells nobody twice, and a
-scheduler that was down for a few days does not send stale reminders in a burst.
+Quarterly reports (measure 四（二）): the liaisons of units that have not submitted hear a
+set number of working days before the due date, on the due date itself (the last working
+day before it if it falls on a holiday), and, with their head, on the first working day
+after it. Annual work summaries: from 15 November, then every working day until submitted.
+The annual joint meeting: the office director, weekly from 1 November until it is held.
+
+Each reminder is once per person and occasion (the notification key), so running daily,
+twice, or on two workers tells nobody twice, and a scheduler that was down for a few days
+does not send stale reminders in a burst.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from complaints.selectors import workday_calendar
 from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many
+from meetings.models import JointMeeting, MeetingKind, MeetingStatus
 
-from .choices import IN_HAND_STATUSES
+from .choices import IN_HAND_STATUSES, SummaryStatus
 from .figures import Period, member_units
-from .models import UnitReport
+from .models import AnnualSummary, UnitReport
 
 BEFORE, DUE, LATE = "before", "due", "late"
 
@@ -122,3 +126,87 @@ def _remind(period: Period, occasion: str, due: date) -> int:
         if recipients:
             items.append((message, recipients, None))
     return notify_many(items)
+
+
+# --- the annual duties of the notice's section 五 and measure 四（三） ---------------------------
+
+SUMMARY_REMINDERS_FROM = (11, 15)
+MEETING_DUE_BY = (11, 1)
+
+
+def remind_annual_summaries(now: datetime | None = None) -> int:
+    """From 15 November (whatever day it is), then every working day until the summary is in
+    or 30 November has passed: the liaisons (or heads) of units that have not submitted."""
+    today = timezone.localdate(now or timezone.now())
+    start = date(today.year, *SUMMARY_REMINDERS_FROM)
+    due = AnnualSummary.due_on(today.year)
+    if not start <= today <= due:
+        return 0
+    calendar = workday_calendar([today.year])
+    if today != start and not calendar.is_workday(today):
+        return 0
+    submitted = set(
+        AnnualSummary.objects.filter(year=today.year, status=SummaryStatus.SUBMITTED).values_list(
+            "unit_id", flat=True
+        )
+    )
+    waiting = [unit for unit in member_units() if unit.id not in submitted]
+    if not waiting:
+        return 0
+    message = Message(
+        key=f"annual_summary:{today.year}:{today:%m%d}",
+        category="report",
+        title=_("The annual work summary for %(year)s is due by %(due)s")
+        % {"year": today.year, "due": due.isoformat()},
+        body=_("Write it and have the liaison or head submit it to the coordination office."),
+        url=reverse("annual_summaries"),
+    )
+    people = _liaisons_or_heads(waiting)
+    return notify_many([(message, people[unit.id], None) for unit in waiting if unit.id in people])
+
+
+def _liaisons_or_heads(units) -> dict[int, list[User]]:
+    found: dict[int, dict[str, list[User]]] = {}
+    roles = {RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD}
+    for user in (
+        User.objects.filter(is_active=True, unit__in=units, roles__code__in=roles)
+        .distinct()
+        .prefetch_related("roles")
+    ):
+        for code in {role.code for role in user.roles.all()} & roles:
+            found.setdefault(user.unit_id, {}).setdefault(code, []).append(user)
+    return {
+        unit_id: by_role.get(RoleCode.UNIT_LIAISON) or by_role.get(RoleCode.UNIT_HEAD, [])
+        for unit_id, by_role in found.items()
+    }
+
+
+def remind_annual_meeting(now: datetime | None = None) -> int:
+    """From 1 November, once a week until the year's annual joint meeting is recorded as
+    held: the office director."""
+    today = timezone.localdate(now or timezone.now())
+    due = date(today.year, *MEETING_DUE_BY)
+    if today < due:
+        return 0
+    held = JointMeeting.objects.filter(
+        kind=MeetingKind.ANNUAL, status=MeetingStatus.HELD, held_on__year=today.year
+    ).exists()
+    if held:
+        return 0
+    message = Message(
+        key=f"annual_meeting:{today.year}:week{(today - due).days // 7}",
+        category="meeting",
+        title=_("The annual joint meeting of %(year)s has not been held yet")
+        % {"year": today.year},
+        body=_("The notice asks for one joint meeting of the member units every year."),
+        url=reverse("admin:meetings_jointmeeting_changelist"),
+    )
+    directors = list(
+        User.objects.filter(is_active=True, roles__code=RoleCode.OFFICE_DIRECTOR).distinct()
+    )
+    return notify_many([(message, directors, None)])
+
+
+def remind_periodic_duties(now: datetime | None = None) -> int:
+    """The daily run: quarterly reports, annual summaries, the annual meeting."""
+    return remind_reports_due(now) + remind_annual_summaries(now) + remind_annual_meeting(now)

@@ -33,13 +33,16 @@ from .choices import (
     PublicityKind,
     ReportAction,
     ReportStatus,
+    SummaryStatus,
 )
 from .models import (
+    AnnualSummary,
     DistrictReport,
     PublicityItem,
     ReportAttachment,
     ReportEvent,
     SamplingLine,
+    SummaryAttachment,
     UnitReport,
 )
 
@@ -585,3 +588,125 @@ def district_report_rebuild(*, period: figures.Period, acting_user: User) -> Dis
         transaction.on_commit(lambda: _queue_files(report.id))
     report.refresh_from_db()
     return report
+
+
+# --- annual work summaries (section 五) -------------------------------------------------------
+
+
+def _lock_summary(user: User, summary_id: int, expected_version: int | None) -> AnnualSummary:
+    summary = access.summary_or_404(user, summary_id=summary_id, lock=True)
+    if expected_version is not None and summary.version != expected_version:
+        raise StaleReport(
+            _(
+                "This summary was changed by someone else while you were editing it. Nothing "
+                "was saved; the page now shows the current version."
+            )
+        )
+    if not access.works_on_unit_report(user, summary.unit_id):
+        raise ReportError(
+            _("Only people of %(unit)s can write its summary.") % {"unit": summary.unit}
+        )
+    if summary.status != SummaryStatus.DRAFT:
+        raise ReportError(_("This summary has been submitted and can no longer be changed."))
+    return summary
+
+
+@transaction.atomic
+def summary_start(*, unit: Unit, year: int, acting_user: User) -> AnnualSummary:
+    if not access.works_on_unit_report(acting_user, unit.id):
+        raise Http404
+    if year > timezone.localdate().year:
+        raise ReportError(_("A summary can only be written for this year or an earlier one."))
+    try:
+        with transaction.atomic():
+            summary, created = AnnualSummary.objects.get_or_create(unit=unit, year=year)
+    except IntegrityError:
+        return AnnualSummary.objects.get(unit=unit, year=year)
+    if created:
+        audit_record(actor=acting_user, action="summary.create", obj=summary, unit=unit)
+    return summary
+
+
+@transaction.atomic
+def summary_save(
+    *, summary_id: int, acting_user: User, text: str, expected_version: int | None = None
+) -> AnnualSummary:
+    summary = _lock_summary(acting_user, summary_id, expected_version)
+    text = (text or "").strip()
+    if text == summary.text:
+        return summary
+    before = summary.text
+    summary.text = text
+    summary.version += 1
+    summary.save(update_fields=["text", "version", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="summary.save",
+        obj=summary,
+        unit_id=summary.unit_id,
+        data={"text": [before, text]},
+    )
+    return summary
+
+
+@transaction.atomic
+def summary_attach(
+    *, summary_id: int, acting_user: User, uploads: Iterable[UploadedFile]
+) -> list[SummaryAttachment]:
+    summary = _lock_summary(acting_user, summary_id, None)
+    uploads = list(uploads)
+    if not uploads:
+        raise ValidationError({"attachments": _("Choose at least one file.")})
+    types = []
+    for upload in uploads:
+        try:
+            types.append(validate_upload(upload))
+        except ValidationError as error:
+            raise ValidationError({"attachments": " ".join(error.messages)}) from None
+    stored = []
+    for upload, content_type in zip(uploads, types, strict=True):
+        attachment = SummaryAttachment(
+            summary=summary,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=acting_user,
+        )
+        suffix = upload.name.rsplit(".", 1)[-1].lower()
+        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    audit_record(
+        actor=acting_user,
+        action="summary.attach",
+        obj=summary,
+        unit_id=summary.unit_id,
+        data={"files": [a.original_name for a in stored]},
+    )
+    return stored
+
+
+@transaction.atomic
+def summary_submit(
+    *, summary_id: int, acting_user: User, expected_version: int | None = None
+) -> AnnualSummary:
+    summary = _lock_summary(acting_user, summary_id, expected_version)
+    if not access.submits_unit_report(acting_user, summary.unit_id):
+        raise ReportError(_("Only the unit's liaison or head can submit its summary."))
+    if not summary.text.strip():
+        raise ValidationError({"text": _("Write the summary before submitting it.")})
+    summary.status = SummaryStatus.SUBMITTED
+    summary.submitted_at = timezone.now()
+    summary.submitted_by = acting_user
+    summary.version += 1
+    summary.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
+    audit_record(actor=acting_user, action="summary.submit", obj=summary, unit_id=summary.unit_id)
+    message = Message(
+        key=f"summary_submitted:{summary.id}",
+        category="report",
+        title=_("%(unit)s submitted its work summary for %(year)s")
+        % {"unit": summary.unit.name, "year": summary.year},
+        url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
+    )
+    notify_many([(message, _office_people(), None)])
+    return summary

@@ -53,8 +53,9 @@ def sweep_district_report_files() -> int:
 
 
 @shared_task(acks_late=True)
-def remind_reports_due() -> int:
-    """Daily: the quarterly report reminders (idempotent per person and occasion)."""
-    from .reminders import remind_reports_due as remind
+def remind_periodic_duties() -> int:
+    """Daily: quarterly reports, annual summaries and the annual joint meeting (idempotent
+    per person and occasion)."""
+    from .reminders import remind_periodic_duties as remind
 
     return remind()

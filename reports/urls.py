@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import dashboard_views, summary_views, views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
@@ -26,6 +26,24 @@ urlpatterns = [
         "reports/<int:report_id>/attachments/<int:attachment_id>/remove/",
         views.unit_report_detach,
         name="unit_report_detach",
+    ),
+    path("reports/annual/", summary_views.annual_summaries, name="annual_summaries"),
+    path("reports/annual/start/", summary_views.summary_start, name="annual_summary_start"),
+    path("reports/annual/<int:summary_id>/", summary_views.annual_summary, name="annual_summary"),
+    path(
+        "reports/annual/<int:summary_id>/attachments/",
+        summary_views.summary_attach,
+        name="annual_summary_attach",
+    ),
+    path(
+        "reports/annual/<int:summary_id>/attachments/<int:attachment_id>/",
+        summary_views.summary_attachment_download,
+        name="annual_summary_attachment",
+    ),
+    path(
+        "reports/annual/<int:year>/archive.zip",
+        summary_views.summaries_archive,
+        name="annual_summaries_archive",
     ),
     path("reports/district/<str:period>/", views.district_report, name="district_report"),
     path(

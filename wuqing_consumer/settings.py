@@ -264,8 +264,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.sweep_district_report_files",
         "schedule": 120.0,
     },
-    "remind-reports-due": {
-        "task": "reports.tasks.remind_reports_due",
+    "remind-periodic-duties": {
+        "task": "reports.tasks.remind_periodic_duties",
         "schedule": crontab(hour=8, minute=30),
     },
     "daily-digest": {

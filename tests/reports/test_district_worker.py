@@ -26,7 +26,7 @@ def test_building_the_files_is_routed_to_the_slow_queue():
 
     route = app.amqp.router.route({}, "reports.tasks.build_district_report_files")
     assert route["queue"].name == "slow"
-    assert app.amqp.router.route({}, "reports.tasks.remind_reports_due")["queue"].name != "slow"
+    assert app.amqp.router.route({}, "reports.tasks.remind_periodic_duties")["queue"].name != "slow"
 
 
 @pytest.mark.services

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import JointMeeting
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(admin.ModelAdmin):
+    list_display = ("planned_on", "title", "kind", "status", "held_on")
+    list_filter = ("kind", "status")
+    search_fields = ("title", "place")
+    date_hierarchy = "planned_on"

@@ -1,0 +1,185 @@
+"""Screens for the units' annual work summaries (section 五): write, attach, submit; the
+office sees who has filed and downloads them all as one archive."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import services
+from .choices import SummaryStatus
+from .figures import member_units
+from .forms import AttachForm
+from .models import AnnualSummary, SummaryAttachment
+
+
+def _year(value: str | None, default: int) -> int:
+    try:
+        year = int(value or default)
+    except ValueError:
+        return default
+    return year if 2000 <= year <= default else default
+
+
+@login_required
+def annual_summaries(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year = _year(request.GET.get("year"), today.year)
+    years = list(range(today.year, today.year - 5, -1))
+    summaries = {s.unit_id: s for s in access.summaries_visible_to(request.user).filter(year=year)}
+    if access.sees_all_units(request.user):
+        rows = [{"unit": unit, "summary": summaries.get(unit.id)} for unit in member_units()]
+    else:
+        unit = getattr(request.user, "unit", None)
+        if unit is None:
+            raise Http404
+        rows = [{"unit": unit, "summary": summaries.get(unit.id)}]
+    return render(
+        request,
+        "reports/annual_summaries.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "due_on": AnnualSummary.due_on(year),
+            "today": today,
+            "office": access.sees_all_units(request.user),
+            "submitted": sum(
+                1 for r in rows if r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED
+            ),
+            "can_start": getattr(request.user, "unit_id", None) is not None
+            and access.works_on_unit_report(request.user, request.user.unit_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def summary_start(request: HttpRequest) -> HttpResponse:
+    unit = getattr(request.user, "unit", None)
+    if unit is None or unit.is_office:
+        raise Http404
+    year = _year(request.POST.get("year"), timezone.localdate().year)
+    summary = services.summary_start(unit=unit, year=year, acting_user=request.user)
+    return redirect("annual_summary", summary_id=summary.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
+    summary = access.summary_or_404(request.user, summary_id=summary_id)
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", "-1"))
+        except ValueError:
+            version = -1
+        try:
+            summary = services.summary_save(
+                summary_id=summary.id,
+                acting_user=request.user,
+                text=request.POST.get("text", "")[:50000],
+                expected_version=version,
+            )
+            if request.POST.get("then") == "submit":
+                services.summary_submit(
+                    summary_id=summary.id, acting_user=request.user, expected_version=None
+                )
+                messages.success(request, _("The summary was submitted to the office."))
+            else:
+                messages.success(request, _("The summary was saved."))
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        except services.ReportError as error:
+            messages.error(request, error.message)
+        return redirect("annual_summary", summary_id=summary.id)
+    editable = summary.status == SummaryStatus.DRAFT and access.works_on_unit_report(
+        request.user, summary.unit_id
+    )
+    return render(
+        request,
+        "reports/annual_summary.html",
+        {
+            "summary": summary,
+            "editable": editable,
+            "can_submit": editable and access.submits_unit_report(request.user, summary.unit_id),
+            "attachments": summary.attachments.all(),
+            "due_on": AnnualSummary.due_on(summary.year),
+        },
+    )
+
+
+@login_required
+@require_POST
+def summary_attach(request: HttpRequest, summary_id: int) -> HttpResponse:
+    summary = access.summary_or_404(request.user, summary_id=summary_id)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            stored = services.summary_attach(
+                summary_id=summary.id,
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        except services.ReportError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(n)s file(s) added.") % {"n": len(stored)})
+    return redirect("annual_summary", summary_id=summary.id)
+
+
+@login_required
+def summary_attachment_download(
+    request: HttpRequest, summary_id: int, attachment_id: int
+) -> HttpResponse:
+    summary = access.summary_or_404(request.user, summary_id=summary_id)
+    attachment = access.get_or_404(
+        SummaryAttachment.objects.filter(summary=summary), id=attachment_id
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
+    """Every submitted summary of the year in one zip: a folder per unit with its text and
+    its files."""
+    if not access.sees_all_units(request.user):
+        raise Http404
+    summaries = (
+        access.summaries_visible_to(request.user)
+        .filter(year=year, status=SummaryStatus.SUBMITTED)
+        .prefetch_related("attachments")
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for summary in summaries:
+            folder = f"{summary.unit.sort_order:02d}-{summary.unit.name}"
+            archive.writestr(f"{folder}/工作总结.txt", summary.text)
+            for index, attachment in enumerate(summary.attachments.all(), start=1):
+                with attachment.file.open("rb") as handle:
+                    archive.writestr(
+                        f"{folder}/{index:02d}-{attachment.original_name}", handle.read()
+                    )
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"wuqing-annual-summaries-{year}.zip")

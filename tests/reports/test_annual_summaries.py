@@ -1,0 +1,152 @@
+"""Annual work summaries (section 五): a unit writes and submits its summary before
+1 December; its liaisons are reminded from 15 November until it is in; the office sees who
+has filed and downloads all of them at once. The annual joint meeting not held by
+1 November is put to the office director."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.urls import reverse
+
+from complaints.deadlines import BEIJING
+from departments.choices import RoleCode
+from departments.models import Notification
+from meetings.models import JointMeeting, MeetingKind, MeetingStatus
+from reports import reminders, services
+from reports.choices import SummaryStatus
+from reports.figures import member_units
+from reports.models import AnnualSummary
+from tests.factories import UserFactory, unit
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def at(y, m, d, hh=8, mm=30):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+def run(when, function=reminders.remind_annual_summaries) -> int:
+    with time_machine.travel(when, tick=False):
+        return function()
+
+
+def written(person, text="全年工作总结。", code="market-regulation", year=2026) -> AnnualSummary:
+    with time_machine.travel(at(2026, 11, 16), tick=False):
+        summary = services.summary_start(unit=unit(code), year=year, acting_user=person)
+        return services.summary_save(summary_id=summary.id, acting_user=person, text=text)
+
+
+def test_staff_write_but_only_the_liaison_or_head_submits_and_then_it_is_final(
+    mr_staff, mr_liaison
+):
+    summary = written(mr_staff)
+    with pytest.raises(services.ReportError, match="liaison or head"):
+        services.summary_submit(summary_id=summary.id, acting_user=mr_staff)
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    summary.refresh_from_db()
+    assert (summary.status, summary.submitted_by) == (SummaryStatus.SUBMITTED, mr_liaison)
+    with pytest.raises(services.ReportError, match="can no longer be changed"):
+        services.summary_save(summary_id=summary.id, acting_user=mr_liaison, text="改写")
+    assert AnnualSummary.objects.get().text == "全年工作总结。"
+
+
+def test_an_empty_summary_cannot_be_submitted(mr_liaison):
+    summary = written(mr_liaison, text="")
+    with pytest.raises(ValidationError):
+        services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    assert AnnualSummary.objects.get().status == SummaryStatus.DRAFT
+
+
+def test_another_unit_cannot_see_or_change_a_summary(mr_staff, housing_head, client):
+    summary = written(mr_staff)
+    with pytest.raises(Http404):
+        services.summary_save(summary_id=summary.id, acting_user=housing_head, text="x")
+    client.force_login(housing_head)
+    assert client.get(reverse("annual_summary", args=[summary.id])).status_code == 404
+    assert client.get(reverse("annual_summaries_archive", args=[2026])).status_code == 404
+
+
+def test_the_office_sees_who_has_filed_and_downloads_all_in_one_archive(
+    mr_liaison, housing_head, office_staff, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    summary = written(mr_liaison, text="市场监管局全年工作总结。")
+    services.summary_attach(
+        summary_id=summary.id,
+        acting_user=mr_liaison,
+        uploads=[SimpleUploadedFile("附件一.pdf", PDF_BYTES)],
+    )
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    written(housing_head, code="housing", text="住建委草稿")  # a draft is not in the archive
+    client.force_login(office_staff)
+    page = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+    assert "1 of 17 submitted" in page
+    assert 'data-unit="market-regulation"' in page
+    response = client.get(reverse("annual_summaries_archive", args=[2026]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert len(names) == 2
+    assert names[0].endswith("区市场监管局/01-附件一.pdf")
+    assert names[1].endswith("区市场监管局/工作总结.txt")
+    assert archive.read(names[1]).decode() == "市场监管局全年工作总结。"
+    assert archive.read(names[0]) == PDF_BYTES
+
+
+@pytest.fixture
+def liaisons(db):
+    return {u.code: UserFactory(unit=u, roles=[RoleCode.UNIT_LIAISON]) for u in member_units()}
+
+
+def told(key_part: str) -> set[str]:
+    return set(
+        Notification.objects.filter(key__contains=key_part).values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def test_the_summary_reminder_starts_on_15_november_and_stops_for_a_unit_once_it_submits(
+    liaisons,
+):
+    everyone = len(member_units())
+    assert run(at(2026, 11, 14)) == 0
+    # 15 November 2026 is a Sunday: the first reminder still goes out that day.
+    assert run(at(2026, 11, 15)) == everyone
+    assert run(at(2026, 11, 15, 17)) == 0  # the same day again
+    assert run(at(2026, 11, 16)) == everyone  # Monday: every working day until it is in
+    mr = liaisons["market-regulation"]
+    summary = written(mr)
+    with time_machine.travel(at(2026, 11, 17, 9), tick=False):
+        services.summary_submit(summary_id=summary.id, acting_user=mr)
+    assert run(at(2026, 11, 18)) == everyone - 1
+    assert mr.username not in told("annual_summary:2026:1118")
+    assert liaisons["housing"].username in told("annual_summary:2026:1118")
+    assert run(at(2026, 11, 21)) == 0  # Saturday
+    assert run(at(2026, 11, 30)) == everyone - 1  # the last day
+    assert run(at(2026, 12, 1)) == 0
+
+
+def test_the_office_director_hears_from_1_november_weekly_until_the_annual_meeting_is_held(
+    office_director, office_staff
+):
+    meeting = JointMeeting.objects.create(
+        kind=MeetingKind.ANNUAL, title="2026年度联席会议", planned_on=date(2026, 11, 20)
+    )
+    remind = reminders.remind_annual_meeting
+    assert run(at(2026, 10, 31), remind) == 0
+    assert run(at(2026, 11, 1), remind) == 1
+    assert told("annual_meeting:2026") == {office_director.username}
+    assert run(at(2026, 11, 1, 18), remind) == 0
+    assert run(at(2026, 11, 4), remind) == 0  # the same week
+    assert run(at(2026, 11, 9), remind) == 1  # a week later
+    meeting.status, meeting.held_on = MeetingStatus.HELD, date(2026, 11, 20)
+    meeting.save()
+    assert run(at(2026, 11, 23), remind) == 0
