@@ -10,6 +10,7 @@ from .models import (
     CallbackAttempt,
     CallbackEvent,
     DeadlinePolicy,
+    EscalationPolicy,
     EscalationStep,
     ReminderPolicy,
     RoutingRule,
@@ -166,6 +167,17 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not ReminderPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(admin.ModelAdmin):
+    list_display = ("referral_ack_working_days", "urgent_referral_ack_working_days")
+
+    def has_add_permission(self, request):
+        return not EscalationPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

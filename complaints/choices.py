@@ -87,3 +87,22 @@ class Action(models.TextChoices):
     MERGE = "merge", _("Merged")
     DISMISS_DUPLICATE = "dismiss_duplicate", _("Not a duplicate")
     ATTACH = "attach", _("Attachment added")
+    REFER = "refer", _("Lead referred to another unit")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent, awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+
+
+class ReferralAction(models.TextChoices):
+    SEND = "send", _("Referred")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledged")
+    ACCEPT = "accept", _("Accepted")
+    REJECT = "reject", _("Rejected")
+    ATTACH = "attach", _("Evidence added")

@@ -9,6 +9,8 @@ from .choices import (
     DuplicateStatus,
     ExtensionStatus,
     Kind,
+    ReferralAction,
+    ReferralStatus,
     Satisfaction,
     Status,
     UnitRelation,
@@ -777,3 +779,140 @@ class StatsMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class EscalationPolicy(models.Model):
+    """Deadlines of the escalation flows (measures 四（五） and 四（七）); one row, edited by
+    the office."""
+
+    referral_ack_working_days = models.PositiveIntegerField(
+        _("working days to acknowledge a referred lead"), default=3
+    )
+    urgent_referral_ack_working_days = models.PositiveIntegerField(
+        _("working days to acknowledge an urgent referred lead"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("escalation deadlines")
+        verbose_name_plural = _("escalation deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.referral_ack_working_days}/{self.urgent_referral_ack_working_days}"
+
+
+class Referral(models.Model):
+    """A lead one unit refers to the unit responsible (线索移送, measure 四（五）): a violation
+    outside its remit, found in a work order or in its own work."""
+
+    from_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("referred by"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    to_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("referred to"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    facts = models.TextField(_("what was found"))
+    legal_basis = models.TextField(_("legal basis suggested"), blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    ack_due_at = models.DateTimeField(_("acknowledge by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons or result"), blank=True)
+    case_reference = models.CharField(_("case or order opened"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("referred lead")
+        verbose_name_plural = _("referred leads")
+        indexes = [
+            models.Index(fields=["to_unit", "status"], name="referral_to"),
+            models.Index(fields=["from_unit", "status"], name="referral_from"),
+            models.Index(
+                fields=["ack_due_at"],
+                condition=models.Q(status="sent"),
+                name="referral_ack_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """YS-2026-000012 (移送): the year referred and the row's id."""
+        return f"YS-{timezone.localtime(self.created_at):%Y}-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+
+
+class ReferralEvent(models.Model):
+    """The referral's shared history (immutable)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=ReferralAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.action}"
+
+
+def referral_attachment_path(instance: "ReferralAttachment", filename: str) -> str:
+    return f"referrals/{instance.referral_id}/{filename}"
+
+
+class ReferralAttachment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=referral_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -21,6 +21,7 @@ from .models import (
     DeadlinePolicy,
     ExtensionRequest,
     PossibleDuplicate,
+    Referral,
     RoutingRule,
     WorkOrder,
     WorkOrderEvent,
@@ -249,6 +250,10 @@ def order_detail(user: User, number: str) -> WorkOrder:
                 queryset=PossibleDuplicate.objects.select_related("other", "other__primary_unit"),
             ),
             "merged_orders",
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("to_unit").order_by("created_at"),
+            ),
         ),
         number=number,
     )

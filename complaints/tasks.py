@@ -68,3 +68,11 @@ def refresh_figures() -> int | None:
     from .stats import refresh
 
     return refresh()
+
+
+@shared_task(acks_late=True)
+def remind_referrals() -> int:
+    """Referred leads past their acknowledgement deadline (once per lead)."""
+    from .referrals import remind_unacknowledged
+
+    return remind_unacknowledged()

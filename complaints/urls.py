@@ -1,8 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import referral_views, views
 
 urlpatterns = [
+    path("referrals/", referral_views.referral_list, name="referral_list"),
+    path("referrals/new/", referral_views.referral_new, name="referral_new"),
+    path("referrals/<int:referral_id>/", referral_views.referral_detail, name="referral_detail"),
+    path(
+        "referrals/<int:referral_id>/act/<slug:action>/",
+        referral_views.referral_act,
+        name="referral_act",
+    ),
+    path(
+        "referrals/<int:referral_id>/attachments/<int:attachment_id>/",
+        referral_views.referral_attachment,
+        name="referral_attachment",
+    ),
     path("orders/", views.order_list, name="order_list"),
     path("orders/new/", views.intake, name="order_intake"),
     path("orders/route-preview/", views.route_preview, name="order_route_preview"),

@@ -289,6 +289,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 or access.co_handles_order(request.user, order)
             ),
             "attach_form": AttachForm(),
+            "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
             "paused_days": order.paused_working_days,
         },

@@ -225,6 +225,7 @@ _ACTIONS_OUTSIDE_FIGURES = frozenset(
         Action.SUPERVISE,
         Action.LINK_DUPLICATE,
         Action.DISMISS_DUPLICATE,
+        Action.REFER,
     }
 )
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from complaints.models import WorkOrder, WorkOrderUnit
+from complaints.models import Referral, WorkOrder, WorkOrderUnit
 from reports.choices import DistrictStatus
 from reports.models import AnnualSummary, DistrictReport, UnitReport
 
@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.*_routingrule",
         "complaints.*_escalationstep",
         "complaints.*_reminderpolicy",
+        "complaints.*_escalationpolicy",
         "complaints.view_workorder",
         "complaints.view_workorderevent",
         "complaints.view_apiclient",
@@ -338,6 +339,41 @@ def summary_or_404(
     if lock:
         summaries = summaries.select_for_update(of=("self",))
     return get_or_404(summaries, id=summary_id)
+
+
+def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
+    """The office sees every referral; a unit those it sent or received."""
+    return scope_by_unit(
+        user,
+        Referral.objects.select_related("from_unit", "to_unit", "order"),
+        "from_unit",
+        "to_unit",
+    )
+
+
+def referral_or_404(
+    user: User | AnonymousUser, *, referral_id: int, lock: bool = False
+) -> Referral:
+    referrals = referrals_visible_to(user)
+    if lock:
+        referrals = (
+            Referral.objects.filter(id__in=referrals.values("id"))
+            .select_for_update(of=("self",))
+            .select_related("from_unit", "to_unit", "order")
+        )
+    return get_or_404(referrals, id=referral_id)
+
+
+def refers_for_unit(user: User | AnonymousUser) -> bool:
+    """Any person of a member unit may refer a lead to another unit."""
+    return getattr(user, "unit_id", None) is not None and has_role(user, *UNIT_HANDLER_ROLES)
+
+
+def receives_referral(user: User | AnonymousUser, referral: Referral) -> bool:
+    """People of the receiving unit acknowledge, accept or reject."""
+    return getattr(user, "unit_id", None) == referral.to_unit_id and has_role(
+        user, *UNIT_HANDLER_ROLES
+    )
 
 
 class RolePermissionBackend:

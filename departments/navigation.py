@@ -35,6 +35,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("New order"), "order_intake", "bi-telephone-plus", visible=access.is_office_handler),
     NavItem(_("Overdue board"), "overdue_board", "bi-alarm", visible=access.sees_all_units),
     NavItem(
+        _("Referred leads"),
+        "referral_list",
+        "bi-arrow-left-right",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
+    NavItem(
         _("Quarterly reports"),
         "report_list",
         "bi-journal-text",

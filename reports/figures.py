@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import stats
-from complaints.choices import Channel, Kind
-from complaints.models import DailyStat, WorkOrder
+from complaints.choices import OPEN_REFERRAL_STATUSES, Channel, Kind, ReferralStatus
+from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit
 
@@ -159,6 +159,28 @@ def portal_figures(
             _dimension_rows(period, Dimension.KIND, unit_id),
             {k.value: str(k.label) for k in Kind},
         ),
+        "referrals": _referrals(period, unit),
+    }
+
+
+def _referrals(period: Period, unit: Unit | None) -> dict:
+    """Leads referred in the quarter (measure 四（五）): sent and received by the unit, or the
+    district's, with what became of them."""
+    leads = Referral.objects.filter(
+        created_at__gte=stats.day_start(period.first),
+        created_at__lt=stats.day_start(period.last + timedelta(days=1)),
+    )
+    outcome = {
+        "total": Count("id"),
+        "accepted": Count("id", filter=Q(status=ReferralStatus.ACCEPTED)),
+        "rejected": Count("id", filter=Q(status=ReferralStatus.REJECTED)),
+        "open": Count("id", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
+    }
+    if unit is None:
+        return {"district": leads.aggregate(**outcome)}
+    return {
+        "sent": leads.filter(from_unit=unit).aggregate(**outcome),
+        "received": leads.filter(to_unit=unit).aggregate(**outcome),
     }
 
 
@@ -321,6 +343,7 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         "by_town": towns,
         "by_channel": portal["by_channel"],
         "by_kind": portal["by_kind"],
+        "referrals": portal["referrals"]["district"],
         "unit_reports": report_rows,
         "report_sums": report_sums,
         "submission": submission,

@@ -260,6 +260,7 @@ CELERY_BEAT_SCHEDULE = {
     "remind-due-soon": {"task": "complaints.tasks.remind_due_soon", "schedule": 300.0},
     "supervise-overdue": {"task": "complaints.tasks.supervise_overdue", "schedule": 300.0},
     "refresh-figures": {"task": "complaints.tasks.refresh_figures", "schedule": 60.0},
+    "remind-referrals": {"task": "complaints.tasks.remind_referrals", "schedule": 900.0},
     "sweep-district-report-files": {
         "task": "reports.tasks.sweep_district_report_files",
         "schedule": 120.0,

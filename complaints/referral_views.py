@@ -1,0 +1,220 @@
+"""Screens for referred leads (线索移送). Thin: read through the access module, write
+through `referrals`, turn their errors into messages in the user's language."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import referrals
+from .choices import OPEN_REFERRAL_STATUSES, ReferralStatus
+from .forms import MultipleFileField, member_units
+from .models import ReferralAttachment
+from .workflow import WorkflowError
+
+TABS = {
+    "received": gettext_lazy("Received"),
+    "sent": gettext_lazy("Sent"),
+    "all": gettext_lazy("All"),
+}
+OFFICE_TABS = {
+    "all": gettext_lazy("All"),
+    "overdue": gettext_lazy("Not acknowledged in time"),
+    "rejected": gettext_lazy("Rejected"),
+}
+
+
+class ReferralForm(forms.Form):
+    to_unit = forms.ChoiceField(label=gettext_lazy("Refer to"))
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    facts = forms.CharField(
+        label=gettext_lazy("What was found"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    legal_basis = forms.CharField(
+        label=gettext_lazy("Legal basis suggested"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    urgent = forms.BooleanField(label=gettext_lazy("Urgent"), required=False)
+    order = forms.CharField(label=gettext_lazy("Work order"), required=False, max_length=20)
+    attachments = MultipleFileField(label=gettext_lazy("Evidence"), required=False)
+
+    def __init__(self, *args, own_unit_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].choices = [("", "—")] + [
+            (u.code, str(u)) for u in member_units().exclude(id=own_unit_id)
+        ]
+        for name, field in self.fields.items():
+            if name != "urgent":
+                field.widget.attrs.setdefault("class", "form-control")
+        self.fields["to_unit"].widget.attrs["class"] = "form-select"
+        self.fields["urgent"].widget.attrs["class"] = "form-check-input"
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    office = access.sees_all_units(user)
+    tabs = OFFICE_TABS if office else TABS
+    tab = request.GET.get("tab") or ("all" if office else "received")
+    if tab not in tabs:
+        tab = next(iter(tabs))
+    referrals_ = access.referrals_visible_to(user)
+    if tab == "received":
+        referrals_ = referrals_.filter(to_unit_id=user.unit_id)
+    elif tab == "sent":
+        referrals_ = referrals_.filter(from_unit_id=user.unit_id)
+    elif tab == "overdue":
+        referrals_ = referrals_.filter(status=ReferralStatus.SENT, ack_due_at__lt=timezone.now())
+    elif tab == "rejected":
+        referrals_ = referrals_.filter(status=ReferralStatus.REJECTED)
+    status = request.GET.get("status", "")
+    if status in ReferralStatus.values:
+        referrals_ = referrals_.filter(status=status)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        referrals_ = referrals_.filter(Q(title__contains=query) | Q(facts__contains=query))
+    page = Paginator(referrals_.order_by("-created_at", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "complaints/referral_list.html",
+        {
+            "tabs": tabs,
+            "tab": tab,
+            "page": page,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+            "q": query,
+            "now": timezone.now(),
+            "can_refer": access.refers_for_unit(user) and not user.unit.is_office,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.refers_for_unit(user) or user.unit.is_office:
+        raise Http404
+    form = ReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        own_unit_id=user.unit_id,
+        initial={"order": request.GET.get("order", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = referrals.referral_send(
+                acting_user=user,
+                to_unit_code=data["to_unit"],
+                title=data["title"],
+                facts=data["facts"],
+                legal_basis=data["legal_basis"],
+                urgent=data["urgent"],
+                order_number=data["order"],
+                uploads=data["attachments"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Lead %(number)s was referred to %(unit)s.")
+                % {"number": referral.number, "unit": referral.to_unit},
+            )
+            return redirect("referral_detail", referral_id=referral.id)
+    return render(request, "complaints/referral_new.html", {"form": form})
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access.referral_or_404(request.user, referral_id=referral_id)
+    receiving = access.receives_referral(request.user, referral)
+    return render(
+        request,
+        "complaints/referral_detail.html",
+        {
+            "referral": referral,
+            "events": referral.events.select_related("actor", "actor_unit"),
+            "attachments": referral.attachments.all(),
+            "can_acknowledge": receiving and referral.status == ReferralStatus.SENT,
+            "can_decide": receiving and referral.status in OPEN_REFERRAL_STATUSES,
+            "ack_overdue": referral.status == ReferralStatus.SENT
+            and referral.ack_due_at < timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+    referral = access.referral_or_404(request.user, referral_id=referral_id)
+    try:
+        version = int(request.POST.get("version", "-1"))
+    except ValueError:
+        version = -1
+    calls = {
+        "acknowledge": lambda: referrals.referral_acknowledge(
+            referral_id=referral.id, acting_user=request.user, expected_version=version
+        ),
+        "accept": lambda: referrals.referral_accept(
+            referral_id=referral.id,
+            acting_user=request.user,
+            case_reference=request.POST.get("case_reference", ""),
+            note=request.POST.get("note", ""),
+            expected_version=version,
+        ),
+        "reject": lambda: referrals.referral_reject(
+            referral_id=referral.id,
+            acting_user=request.user,
+            reasons=request.POST.get("reasons", ""),
+            expected_version=version,
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        done = calls[action]()
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Lead %(number)s: %(status)s.")
+            % {"number": done.number, "status": done.get_status_display()},
+        )
+    return redirect("referral_detail", referral_id=referral.id)
+
+
+@login_required
+def referral_attachment(request: HttpRequest, referral_id: int, attachment_id: int) -> HttpResponse:
+    referral = access.referral_or_404(request.user, referral_id=referral_id)
+    attachment = access.get_or_404(
+        ReferralAttachment.objects.filter(referral=referral), id=attachment_id
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,337 @@
+"""Referral of a lead (线索移送, measure 四（五）): a unit that finds a violation outside its
+remit hands it to the unit responsible, which acknowledges within a deadline and then
+accepts it or rejects it with reasons; a rejection goes to the office. One function per
+action, each in one transaction with its history line and its notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments import access
+from departments.choices import RoleCode, UnitKind
+from departments.models import Unit, User
+from departments.notifications import Message, notify_many
+
+from .attachments import validate_upload
+from .choices import Action, ReferralAction, ReferralStatus
+from .deadlines import add_working_days
+from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
+from .selectors import workday_calendar
+from .workflow import WorkflowError
+
+
+class StaleReferral(WorkflowError):
+    """Someone else acted on the referral after the user loaded the page."""
+
+
+def ack_deadline(sent_at: datetime, *, urgent: bool) -> datetime:
+    """The end of the N-th working day after the referral (N from the office's policy)."""
+    policy = EscalationPolicy.objects.first() or EscalationPolicy()
+    days = policy.urgent_referral_ack_working_days if urgent else policy.referral_ack_working_days
+    return add_working_days(sent_at, days, workday_calendar([sent_at.year, sent_at.year + 1]))
+
+
+def _event(referral: Referral, action: str, user: User | None, note: str = "", **data) -> None:
+    ReferralEvent.objects.create(
+        referral=referral,
+        action=action,
+        actor=user,
+        actor_unit_id=getattr(user, "unit_id", None),
+        note=note,
+        data=data,
+    )
+
+
+def _people(unit_id: int, roles: Iterable[str]) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, unit_id=unit_id, roles__code__in=list(roles)).distinct()
+    )
+
+
+def _office() -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, roles__code__in=[RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]
+        ).distinct()
+    )
+
+
+UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
+
+
+def _url(referral: Referral) -> str:
+    return reverse("referral_detail", kwargs={"referral_id": referral.id})
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    acting_user: User,
+    to_unit_code: str,
+    title: str,
+    facts: str,
+    legal_basis: str = "",
+    urgent: bool = False,
+    order_number: str = "",
+    uploads: Iterable[UploadedFile] = (),
+) -> Referral:
+    if not access.refers_for_unit(acting_user) or acting_user.unit.is_office:
+        raise Http404
+    errors: dict[str, str] = {}
+    to_unit = Unit.objects.filter(code=to_unit_code, kind=UnitKind.MEMBER, is_active=True).first()
+    if to_unit is None:
+        errors["to_unit"] = _("Choose the unit the lead belongs to.")
+    elif to_unit.id == acting_user.unit_id:
+        errors["to_unit"] = _("A lead is referred to another unit, not to your own.")
+    title, facts = (title or "").strip()[:200], (facts or "").strip()
+    if not title:
+        errors["title"] = _("Give the lead a title.")
+    if not facts:
+        errors["facts"] = _("Describe what was found.")
+    order = None
+    if order_number:
+        try:
+            order = access.workorder_or_404(acting_user, number=order_number.strip().upper())
+        except Http404:
+            errors["order"] = _("There is no work order %(number)s that you may see.") % {
+                "number": order_number
+            }
+    uploads = list(uploads)
+    types = []
+    for upload in uploads:
+        try:
+            types.append(validate_upload(upload))
+        except ValidationError as error:
+            errors["attachments"] = " ".join(error.messages)
+            break
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    referral = Referral.objects.create(
+        from_unit_id=acting_user.unit_id,
+        to_unit=to_unit,
+        order=order,
+        title=title,
+        facts=facts,
+        legal_basis=(legal_basis or "").strip(),
+        urgent=bool(urgent),
+        ack_due_at=ack_deadline(now, urgent=bool(urgent)),
+        created_by=acting_user,
+    )
+    _store(referral, uploads, types, acting_user)
+    _event(
+        referral,
+        ReferralAction.SEND,
+        acting_user,
+        data={"to": to_unit.code, "order": order.number if order else ""},
+    )
+    if order is not None:
+        from .workflow import record_event
+
+        record_event(
+            order,
+            Action.REFER,
+            by=acting_user,
+            unit=to_unit,
+            note=_("Lead %(number)s referred to %(unit)s")
+            % {
+                "number": referral.number,
+                "unit": to_unit.name,
+            },
+        )
+    message = Message(
+        key=f"referral_sent:{referral.id}",
+        category="referral",
+        title=_("%(unit)s referred a lead to you: %(title)s")
+        % {"unit": acting_user.unit.name, "title": title},
+        body=_("Acknowledge it by %(due)s.")
+        % {"due": timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M")},
+        url=_url(referral),
+    )
+    notify_many([(message, _people(to_unit.id, UNIT_ROLES), to_unit)])
+    return referral
+
+
+def _store(referral: Referral, uploads, types, user: User) -> list[ReferralAttachment]:
+    stored = []
+    for upload, content_type in zip(uploads, types, strict=True):
+        attachment = ReferralAttachment(
+            referral=referral,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        suffix = upload.name.rsplit(".", 1)[-1].lower()
+        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:
+    referral = access.referral_or_404(user, referral_id=referral_id, lock=True)
+    if expected_version is not None and referral.version != expected_version:
+        raise StaleReferral(
+            _(
+                "Lead %(number)s was changed by someone else while you were looking at it. "
+                "Nothing was saved; the page now shows its current state."
+            )
+            % {"number": referral.number}
+        )
+    if not access.receives_referral(user, referral):
+        raise WorkflowError(_("Only %(unit)s acts on this lead.") % {"unit": referral.to_unit.name})
+    return referral
+
+
+def _save(referral: Referral, fields: list[str]) -> None:
+    referral.version += 1
+    referral.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _tell_referrer(referral: Referral, key: str, title: str, body: str = "") -> None:
+    message = Message(key=key, category="referral", title=title, body=body, url=_url(referral))
+    notify_many([(message, _people(referral.from_unit_id, UNIT_ROLES), None)])
+
+
+@transaction.atomic
+def referral_acknowledge(
+    *, referral_id: int, acting_user: User, expected_version: int | None = None
+) -> Referral:
+    referral = _load(acting_user, referral_id, expected_version)
+    if referral.status != ReferralStatus.SENT:
+        raise WorkflowError(_("This lead has already been acknowledged."))
+    referral.status = ReferralStatus.ACKNOWLEDGED
+    referral.acknowledged_at = timezone.now()
+    _save(referral, ["status", "acknowledged_at"])
+    _event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
+    _tell_referrer(
+        referral,
+        f"referral_acknowledged:{referral.id}",
+        _("%(unit)s acknowledged lead %(number)s")
+        % {"unit": referral.to_unit.name, "number": referral.number},
+    )
+    return referral
+
+
+def _decide(referral: Referral, acting_user: User) -> None:
+    if referral.status == ReferralStatus.SENT:
+        # Deciding at once also acknowledges it.
+        referral.acknowledged_at = timezone.now()
+        _event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
+    elif referral.status != ReferralStatus.ACKNOWLEDGED:
+        raise WorkflowError(_("This lead has already been decided."))
+    referral.decided_at = timezone.now()
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral_id: int,
+    acting_user: User,
+    case_reference: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Referral:
+    """Take the lead on; `case_reference` names the case or work order opened from it."""
+    referral = _load(acting_user, referral_id, expected_version)
+    _decide(referral, acting_user)
+    referral.status = ReferralStatus.ACCEPTED
+    referral.case_reference = (case_reference or "").strip()[:60]
+    referral.decision_note = (note or "").strip()
+    _save(referral, ["status", "acknowledged_at", "decided_at", "case_reference", "decision_note"])
+    _event(
+        referral,
+        ReferralAction.ACCEPT,
+        acting_user,
+        note=referral.decision_note,
+        case_reference=referral.case_reference,
+    )
+    _tell_referrer(
+        referral,
+        f"referral_accepted:{referral.id}",
+        _("%(unit)s accepted lead %(number)s")
+        % {"unit": referral.to_unit.name, "number": referral.number},
+        referral.case_reference,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_reject(
+    *, referral_id: int, acting_user: User, reasons: str, expected_version: int | None = None
+) -> Referral:
+    """Refuse the lead, with reasons; the office hears of it (a possible jurisdiction
+    dispute) and so does the unit that referred it."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": _("Give the reasons for rejecting the lead.")})
+    referral = _load(acting_user, referral_id, expected_version)
+    _decide(referral, acting_user)
+    referral.status = ReferralStatus.REJECTED
+    referral.decision_note = reasons
+    _save(referral, ["status", "acknowledged_at", "decided_at", "decision_note"])
+    _event(referral, ReferralAction.REJECT, acting_user, note=reasons)
+    title = _("%(unit)s rejected lead %(number)s") % {
+        "unit": referral.to_unit.name,
+        "number": referral.number,
+    }
+    message = Message(
+        key=f"referral_rejected:{referral.id}",
+        category="referral",
+        title=title,
+        body=reasons,
+        url=_url(referral),
+    )
+    notify_many(
+        [
+            (message, _office(), None),
+            (message, _people(referral.from_unit_id, UNIT_ROLES), None),
+        ]
+    )
+    return referral
+
+
+def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
+    """Leads past their acknowledgement deadline: the receiving unit's head and the office,
+    once per lead (bounded per run; the indexed deadline of sent leads)."""
+    now = now or timezone.now()
+    overdue = list(
+        Referral.objects.filter(status=ReferralStatus.SENT, ack_due_at__lt=now)
+        .select_related("to_unit", "from_unit")
+        .order_by("ack_due_at")[:limit]
+    )
+    if not overdue:
+        return 0
+    heads: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        is_active=True,
+        unit_id__in={r.to_unit_id for r in overdue},
+        roles__code=RoleCode.UNIT_HEAD,
+    ).distinct():
+        heads.setdefault(user.unit_id, []).append(user)
+    office = _office()
+    items = []
+    for referral in overdue:
+        message = Message(
+            key=f"referral_ack_overdue:{referral.id}",
+            category="referral",
+            title=_("Lead %(number)s from %(from)s has not been acknowledged by %(to)s")
+            % {
+                "number": referral.number,
+                "from": referral.from_unit.name,
+                "to": referral.to_unit.name,
+            },
+            url=_url(referral),
+        )
+        items.append((message, heads.get(referral.to_unit_id, []) + office, None))
+    return notify_many(items)

@@ -1,0 +1,255 @@
+"""Referral of a lead (线索移送): a unit refers a violation outside its remit; the receiving
+unit acknowledges within a deadline in working days, then accepts or rejects with reasons;
+a rejection goes to the office; the referring unit sees what became of its lead.
+
+"Now" is Wednesday 30 September 2026, 10:00 in Beijing, the day before the National Day
+holiday (1-7 October off, Saturday 10 October worked).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import referrals
+from complaints.choices import Action, ReferralAction, ReferralStatus
+from complaints.deadlines import BEIJING
+from complaints.models import EscalationPolicy, Referral, WorkOrderEvent
+from complaints.workflow import WorkflowError
+from departments.choices import RoleCode
+from departments.models import Notification
+from reports import figures
+from tests.factories import UserFactory, make_order, unit
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(2026, 9, 30), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def commerce_staff(db):
+    return UserFactory(username="commerce1", unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
+
+
+def refer(user, to="commerce", **kwargs) -> Referral:
+    return referrals.referral_send(
+        acting_user=user,
+        to_unit_code=to,
+        title=kwargs.pop("title", "培训机构预付费卷款"),
+        facts=kwargs.pop("facts", "某培训学校收取预付学费后停课，涉嫌违规经营。"),
+        **kwargs,
+    )
+
+
+def fresh(referral: Referral) -> Referral:
+    return Referral.objects.get(pk=referral.pk)
+
+
+def test_the_acknowledgement_deadline_counts_working_days_over_the_holiday(mr_staff):
+    referral = refer(mr_staff)
+    # Three working days after 30 September: 8, 9 and 10 October (the make-up Saturday).
+    assert referral.ack_due_at == at(2026, 10, 10, 23, 59).replace(second=59)
+    urgent = refer(mr_staff, urgent=True)
+    assert urgent.ack_due_at.date() == at(2026, 10, 8).date()
+
+
+def test_the_deadline_is_the_offices_policy(mr_staff):
+    EscalationPolicy.objects.create(referral_ack_working_days=5, urgent_referral_ack_working_days=1)
+    referral = refer(mr_staff)
+    assert referral.ack_due_at.date() == at(2026, 10, 13).date()  # 8, 9, 10, 12, 13
+
+
+def test_sending_tells_the_receiving_unit_and_is_on_the_orders_timeline(
+    office_staff, mr_staff, commerce_staff, housing_staff
+):
+    order = make_order(office_staff)
+    referral = refer(mr_staff, order_number=order.number)
+    assert referral.status == ReferralStatus.SENT
+    assert referral.from_unit.code == "market-regulation"
+    told = set(
+        Notification.objects.filter(key=f"referral_sent:{referral.id}").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {commerce_staff.username}
+    event = WorkOrderEvent.objects.filter(order=order, action=Action.REFER).get()
+    assert referral.number in event.note
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"to": "market-regulation"}, "to_unit"),
+        ({"to": "nowhere"}, "to_unit"),
+        ({"to": "office"}, "to_unit"),
+        ({"title": " "}, "title"),
+        ({"facts": ""}, "facts"),
+        ({"order_number": "WQ-2026-999999"}, "order"),
+    ],
+)
+def test_a_referral_with_bad_input_is_refused_and_nothing_is_written(mr_staff, kwargs, field):
+    with pytest.raises(ValidationError) as caught:
+        refer(mr_staff, **kwargs)
+    assert field in caught.value.message_dict
+    assert not Referral.objects.exists()
+
+
+def test_the_office_does_not_refer_leads(office_staff):
+    with pytest.raises(Http404):
+        refer(office_staff)
+
+
+def test_the_receiving_unit_acknowledges_then_accepts_and_the_referrer_is_told(
+    mr_staff, commerce_staff
+):
+    referral = refer(mr_staff)
+    referrals.referral_acknowledge(referral_id=referral.id, acting_user=commerce_staff)
+    assert fresh(referral).status == ReferralStatus.ACKNOWLEDGED
+    with pytest.raises(WorkflowError, match="already been acknowledged"):
+        referrals.referral_acknowledge(referral_id=referral.id, acting_user=commerce_staff)
+    referrals.referral_accept(
+        referral_id=referral.id, acting_user=commerce_staff, case_reference="武商立〔2026〕12号"
+    )
+    referral = fresh(referral)
+    assert (referral.status, referral.case_reference) == (
+        ReferralStatus.ACCEPTED,
+        "武商立〔2026〕12号",
+    )
+    assert list(referral.events.values_list("action", flat=True)) == [
+        ReferralAction.SEND,
+        ReferralAction.ACKNOWLEDGE,
+        ReferralAction.ACCEPT,
+    ]
+    assert Notification.objects.filter(
+        recipient=mr_staff, key=f"referral_accepted:{referral.id}"
+    ).exists()
+    with pytest.raises(WorkflowError, match="already been decided"):
+        referrals.referral_reject(
+            referral_id=referral.id, acting_user=commerce_staff, reasons="不归我们管"
+        )
+
+
+def test_a_rejection_needs_reasons_and_goes_to_the_office(
+    mr_staff, commerce_staff, office_staff, office_director
+):
+    referral = refer(mr_staff)
+    with pytest.raises(ValidationError):
+        referrals.referral_reject(referral_id=referral.id, acting_user=commerce_staff, reasons="")
+    assert fresh(referral).status == ReferralStatus.SENT
+    referrals.referral_reject(
+        referral_id=referral.id, acting_user=commerce_staff, reasons="属教育部门监管范围。"
+    )
+    referral = fresh(referral)
+    assert referral.status == ReferralStatus.REJECTED
+    assert referral.acknowledged_at is not None  # deciding at once acknowledges
+    told = set(
+        Notification.objects.filter(key=f"referral_rejected:{referral.id}").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {office_staff.username, office_director.username, mr_staff.username}
+
+
+def test_only_the_receiving_unit_acts_and_a_third_unit_sees_nothing(
+    mr_staff, commerce_staff, housing_staff, client
+):
+    referral = refer(mr_staff)
+    with pytest.raises(WorkflowError, match="Only"):
+        referrals.referral_accept(referral_id=referral.id, acting_user=mr_staff)
+    with pytest.raises(Http404):
+        referrals.referral_accept(referral_id=referral.id, acting_user=housing_staff)
+    client.force_login(housing_staff)
+    assert client.get(reverse("referral_detail", args=[referral.id])).status_code == 404
+    assert client.post(reverse("referral_act", args=[referral.id, "accept"])).status_code == 404
+    assert fresh(referral).status == ReferralStatus.SENT
+
+
+def test_a_stale_page_changes_nothing(mr_staff, commerce_staff):
+    referral = refer(mr_staff)
+    referrals.referral_acknowledge(referral_id=referral.id, acting_user=commerce_staff)
+    with pytest.raises(referrals.StaleReferral):
+        referrals.referral_reject(
+            referral_id=referral.id,
+            acting_user=commerce_staff,
+            reasons="x",
+            expected_version=referral.version,
+        )
+    assert fresh(referral).status == ReferralStatus.ACKNOWLEDGED
+
+
+def test_an_unacknowledged_lead_is_put_to_the_receiving_head_and_the_office_once(
+    mr_staff, commerce_staff, office_staff, clock
+):
+    head = UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_HEAD])
+    late = refer(mr_staff)
+    answered = refer(mr_staff, title="另一条线索")
+    referrals.referral_acknowledge(referral_id=answered.id, acting_user=commerce_staff)
+    clock.move_to(at(2026, 10, 10, 23))
+    assert referrals.remind_unacknowledged() == 0  # due at the end of 10 October
+    clock.move_to(at(2026, 10, 12, 9))
+    assert referrals.remind_unacknowledged() == 2
+    assert referrals.remind_unacknowledged() == 0
+    told = set(
+        Notification.objects.filter(key=f"referral_ack_overdue:{late.id}").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {head.username, office_staff.username}
+
+
+def test_referrals_appear_in_both_units_quarterly_figures(mr_staff, commerce_staff):
+    refer(mr_staff)
+    rejected = refer(mr_staff, title="第二条")
+    referrals.referral_reject(referral_id=rejected.id, acting_user=commerce_staff, reasons="不属于")
+    q3 = figures.Period(2026, 3)
+    mr = figures.portal_figures(q3, unit=unit("market-regulation"))["referrals"]
+    commerce = figures.portal_figures(q3, unit=unit("commerce"))["referrals"]
+    assert (mr["sent"]["total"], mr["sent"]["rejected"], mr["received"]["total"]) == (2, 1, 0)
+    assert (commerce["received"]["total"], commerce["received"]["open"]) == (2, 1)
+    assert figures.district_figures(q3)["referrals"]["total"] == 2
+
+
+def test_the_screens_send_list_and_decide(client, mr_staff, commerce_staff, office_staff):
+    order = make_order(office_staff)
+    client.force_login(mr_staff)
+    form = client.get(reverse("referral_new") + f"?order={order.number}")
+    assert order.number in form.content.decode()
+    bad = client.post(reverse("referral_new"), {"to_unit": "", "title": "", "facts": ""})
+    assert bad.status_code == 200 and not Referral.objects.exists()
+    response = client.post(
+        reverse("referral_new"),
+        {"to_unit": "commerce", "title": "预付卡", "facts": "收费后停课", "order": order.number},
+    )
+    referral = Referral.objects.get()
+    assert response["Location"] == reverse("referral_detail", args=[referral.id])
+    sent = client.get(reverse("referral_list") + "?tab=sent").content.decode()
+    assert f'data-referral="{referral.id}"' in sent
+    client.force_login(commerce_staff)
+    page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+    assert 'id="accept"' in page
+    client.post(
+        reverse("referral_act", args=[referral.id, "reject"]),
+        {"version": referral.version, "reasons": "不属于本单位"},
+    )
+    assert fresh(referral).status == ReferralStatus.REJECTED
+    client.force_login(office_staff)
+    rejected = client.get(reverse("referral_list") + "?tab=rejected").content.decode()
+    assert f'data-referral="{referral.id}"' in rejected
