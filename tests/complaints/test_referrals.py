@@ -253,3 +253,29 @@ def test_the_screens_send_list_and_decide(client, mr_staff, commerce_staff, offi
     client.force_login(office_staff)
     rejected = client.get(reverse("referral_list") + "?tab=rejected").content.decode()
     assert f'data-referral="{referral.id}"' in rejected
+
+
+def test_the_read_only_api_shows_a_unit_its_referrals_and_nothing_else(
+    client, mr_staff, commerce_staff, housing_staff
+):
+    from complaints.clients import api_client_create
+
+    referral = refer(mr_staff)
+    referrals.referral_acknowledge(referral_id=referral.id, acting_user=commerce_staff)
+    url = reverse("referral-list")
+    client.force_login(commerce_staff)
+    listed = client.get(url).json()
+    assert [row["number"] for row in listed["results"]] == [referral.number]
+    detail = client.get(reverse("referral-detail", args=[referral.id])).json()
+    assert detail["status"] == "acknowledged"
+    assert [e["type"] for e in detail["events"]] == ["send", "acknowledge"]
+    assert detail["to_unit"] == {"code": "commerce", "name": "区商务局"}
+    assert client.get(url + "?status=bogus").status_code == 400
+    client.force_login(housing_staff)
+    assert client.get(url).json()["results"] == []
+    assert client.get(reverse("referral-detail", args=[referral.id])).status_code == 404
+    client.logout()
+    key = api_client_create(name="12345-referrals")[1]
+    as_client = client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert as_client.status_code == 403
+    assert "error" in as_client.json()
