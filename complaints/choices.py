@@ -88,6 +88,7 @@ class Action(models.TextChoices):
     DISMISS_DUPLICATE = "dismiss_duplicate", _("Not a duplicate")
     ATTACH = "attach", _("Attachment added")
     REFER = "refer", _("Lead referred to another unit")
+    DISPUTE = "dispute", _("Jurisdiction dispute")
 
 
 class ReferralStatus(models.TextChoices):
@@ -106,3 +107,32 @@ class ReferralAction(models.TextChoices):
     ACCEPT = "accept", _("Accepted")
     REJECT = "reject", _("Rejected")
     ATTACH = "attach", _("Evidence added")
+
+
+class DisputeSource(models.TextChoices):
+    SECOND_RETURN = "second_return", _("Order returned a second time")
+    REJECTED_REFERRAL = "rejected_referral", _("Referred lead rejected")
+    UNIT_DISPUTE = "unit_dispute", _("A unit disputes jurisdiction")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the office's proposal")
+    PROPOSED = "proposed", _("Waiting for the group leader")
+    DESIGNATED = "designated", _("Responsible unit designated")
+    TEAM = "team", _("Joint investigation team formed")
+    CONCLUDED = "concluded", _("Concluded by the joint team")
+
+
+OPEN_DISPUTE_STATUSES = (DisputeStatus.OPEN, DisputeStatus.PROPOSED)
+
+
+class DisputeAction(models.TextChoices):
+    OPEN = "open", _("Dispute opened")
+    PROPOSE = "propose", _("Office's proposal")
+    DESIGNATE = "designate", _("Responsible unit designated")
+    FORM_TEAM = "form_team", _("Joint investigation team formed")
+    ADD_TASK = "add_task", _("Team task set")
+    COMPLETE_TASK = "complete_task", _("Team task done")
+    FINDING = "finding", _("Finding recorded")
+    ESCALATE = "escalate", _("Question put to the joint meeting")
+    CONCLUDE = "conclude", _("Team's conclusion")

@@ -6,6 +6,9 @@ from .choices import (
     OPEN_STATUSES,
     Action,
     Channel,
+    DisputeAction,
+    DisputeSource,
+    DisputeStatus,
     DuplicateStatus,
     ExtensionStatus,
     Kind,
@@ -791,6 +794,9 @@ class EscalationPolicy(models.Model):
     urgent_referral_ack_working_days = models.PositiveIntegerField(
         _("working days to acknowledge an urgent referred lead"), default=1
     )
+    dispute_decision_working_days = models.PositiveIntegerField(
+        _("working days for the group leader to decide a jurisdiction dispute"), default=7
+    )
 
     class Meta:
         verbose_name = _("escalation deadlines")
@@ -916,3 +922,177 @@ class ReferralAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Dispute(models.Model):
+    """A jurisdiction dispute (管辖争议, measure 四（七）): units disagree about who handles an
+    order or a lead. The office proposes; the group leader decides, designating the unit
+    responsible or forming a joint investigation team. Nothing is deleted; each step is an
+    event, and the decision carries the deciding user and time."""
+
+    source = models.CharField(_("how it arose"), max_length=20, choices=DisputeSource.choices)
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+    )
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referred lead"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+    )
+    units = models.ManyToManyField(
+        "departments.Unit", verbose_name=_("units involved"), related_name="disputes"
+    )
+    summary = models.TextField(_("what is disputed"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    decision_due_at = models.DateTimeField(_("leader to decide by"))
+    proposal = models.TextField(_("the office's proposal"), blank=True)
+    proposed_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit proposed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "departments.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    designated_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit designated"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("the leader's decision"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("jurisdiction dispute")
+        verbose_name_plural = _("jurisdiction disputes")
+        indexes = [models.Index(fields=["status", "decision_due_at"], name="dispute_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """ZY-2026-000003 (争议)."""
+        return f"ZY-{timezone.localtime(self.opened_at):%Y}-{self.pk:06d}"
+
+
+class DisputeEvent(models.Model):
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=DisputeAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("dispute event")
+        verbose_name_plural = _("dispute events")
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.action}"
+
+
+class JointTeam(models.Model):
+    """A joint investigation team (联合调查组) formed by the leader's decision."""
+
+    dispute = models.OneToOneField(Dispute, on_delete=models.PROTECT, related_name="team")
+    lead_unit = models.ForeignKey(
+        "departments.Unit", verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    member_units = models.ManyToManyField(
+        "departments.Unit", verbose_name=_("member units"), related_name="joint_teams"
+    )
+    formed_at = models.DateTimeField(_("formed at"), auto_now_add=True)
+    violation_finding = models.TextField(_("finding of the violation"), blank=True)
+    law_applied = models.TextField(_("law applied"), blank=True)
+    procedure = models.TextField(_("procedure"), blank=True)
+    penalty = models.TextField(_("penalty"), blank=True)
+    transfer_to = models.CharField(
+        _("transferred to another authority"), max_length=200, blank=True
+    )
+    criminal_handover = models.BooleanField(
+        _("handed over to criminal proceedings (public security)"), default=False
+    )
+    handover_referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    open_question = models.TextField(_("question for the joint meeting"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("joint investigation team")
+        verbose_name_plural = _("joint investigation teams")
+
+    def __str__(self) -> str:
+        return f"{self.dispute} {self.lead_unit}"
+
+
+class TeamTask(models.Model):
+    team = models.ForeignKey(JointTeam, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    owner_unit = models.ForeignKey(
+        "departments.Unit", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("team task")
+        verbose_name_plural = _("team tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TeamFinding(models.Model):
+    team = models.ForeignKey(JointTeam, on_delete=models.PROTECT, related_name="findings")
+    unit = models.ForeignKey("departments.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("departments.User", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("finding"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("member's finding")
+        verbose_name_plural = _("members' findings")
+
+    def __str__(self) -> str:
+        return self.text[:40]

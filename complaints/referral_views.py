@@ -156,6 +156,10 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "attachments": referral.attachments.all(),
             "can_acknowledge": receiving and referral.status == ReferralStatus.SENT,
             "can_decide": receiving and referral.status in OPEN_REFERRAL_STATUSES,
+            "can_dispute": access.is_office_handler(request.user)
+            and referral.status == ReferralStatus.REJECTED
+            and not referral.disputes.exists(),
+            "disputes": referral.disputes.all(),
             "ack_overdue": referral.status == ReferralStatus.SENT
             and referral.ack_due_at < timezone.now(),
         },

@@ -40,7 +40,9 @@ def ack_deadline(sent_at: datetime, *, urgent: bool) -> datetime:
     return add_working_days(sent_at, days, workday_calendar([sent_at.year, sent_at.year + 1]))
 
 
-def _event(referral: Referral, action: str, user: User | None, note: str = "", **data) -> None:
+def record_referral_event(
+    referral: Referral, action: str, user: User | None, note: str = "", **data
+) -> None:
     ReferralEvent.objects.create(
         referral=referral,
         action=action,
@@ -128,7 +130,7 @@ def referral_send(
         created_by=acting_user,
     )
     _store(referral, uploads, types, acting_user)
-    _event(
+    record_referral_event(
         referral,
         ReferralAction.SEND,
         acting_user,
@@ -213,7 +215,7 @@ def referral_acknowledge(
     referral.status = ReferralStatus.ACKNOWLEDGED
     referral.acknowledged_at = timezone.now()
     _save(referral, ["status", "acknowledged_at"])
-    _event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
+    record_referral_event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
     _tell_referrer(
         referral,
         f"referral_acknowledged:{referral.id}",
@@ -227,7 +229,7 @@ def _decide(referral: Referral, acting_user: User) -> None:
     if referral.status == ReferralStatus.SENT:
         # Deciding at once also acknowledges it.
         referral.acknowledged_at = timezone.now()
-        _event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
+        record_referral_event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
     elif referral.status != ReferralStatus.ACKNOWLEDGED:
         raise WorkflowError(_("This lead has already been decided."))
     referral.decided_at = timezone.now()
@@ -249,7 +251,7 @@ def referral_accept(
     referral.case_reference = (case_reference or "").strip()[:60]
     referral.decision_note = (note or "").strip()
     _save(referral, ["status", "acknowledged_at", "decided_at", "case_reference", "decision_note"])
-    _event(
+    record_referral_event(
         referral,
         ReferralAction.ACCEPT,
         acting_user,
@@ -280,7 +282,7 @@ def referral_reject(
     referral.status = ReferralStatus.REJECTED
     referral.decision_note = reasons
     _save(referral, ["status", "acknowledged_at", "decided_at", "decision_note"])
-    _event(referral, ReferralAction.REJECT, acting_user, note=reasons)
+    record_referral_event(referral, ReferralAction.REJECT, acting_user, note=reasons)
     title = _("%(unit)s rejected lead %(number)s") % {
         "unit": referral.to_unit.name,
         "number": referral.number,

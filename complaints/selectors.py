@@ -19,6 +19,7 @@ from .models import (
     CalendarDay,
     CoHandlingOpinion,
     DeadlinePolicy,
+    Dispute,
     ExtensionRequest,
     PossibleDuplicate,
     Referral,
@@ -254,6 +255,7 @@ def order_detail(user: User, number: str) -> WorkOrder:
                 "referrals",
                 queryset=Referral.objects.select_related("to_unit").order_by("created_at"),
             ),
+            Prefetch("disputes", queryset=Dispute.objects.order_by("opened_at")),
         ),
         number=number,
     )

@@ -1,8 +1,16 @@
 from django.urls import path
 
-from . import referral_views, views
+from . import dispute_views, referral_views, views
 
 urlpatterns = [
+    path("disputes/", dispute_views.dispute_list, name="dispute_list"),
+    path("disputes/open/", dispute_views.dispute_open, name="dispute_open"),
+    path("disputes/<int:dispute_id>/", dispute_views.dispute_detail, name="dispute_detail"),
+    path(
+        "disputes/<int:dispute_id>/act/<slug:action>/",
+        dispute_views.dispute_act,
+        name="dispute_act",
+    ),
     path("referrals/", referral_views.referral_list, name="referral_list"),
     path("referrals/new/", referral_views.referral_new, name="referral_new"),
     path("referrals/<int:referral_id>/", referral_views.referral_detail, name="referral_detail"),

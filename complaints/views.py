@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 
 from . import selectors, services, workflow
-from .choices import Action, DuplicateStatus, Satisfaction, Urgency
+from .choices import OPEN_DISPUTE_STATUSES, Action, DuplicateStatus, Satisfaction, Urgency
 from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
@@ -290,6 +290,13 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "attach_form": AttachForm(),
             "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
+            "can_dispute": order.is_open
+            and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
+            and (
+                access.is_office_handler(request.user)
+                or access.handles_order(request.user, order)
+                or access.co_handles_order(request.user, order)
+            ),
             "max_extension": workflow.MAX_EXTENSION_DAYS,
             "paused_days": order.paused_working_days,
         },

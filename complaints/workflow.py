@@ -226,6 +226,7 @@ _ACTIONS_OUTSIDE_FIGURES = frozenset(
         Action.LINK_DUPLICATE,
         Action.DISMISS_DUPLICATE,
         Action.REFER,
+        Action.DISPUTE,
     }
 )
 
@@ -439,6 +440,54 @@ def workorder_dispatch(
 
 
 @transaction.atomic
+@transaction.atomic
+def workorder_assign_by_decision(
+    *,
+    order_id: int,
+    deciding_user: User,
+    unit_code: str,
+    co_unit_codes: Iterable[str] = (),
+    reason: str,
+    decision: str,
+) -> WorkOrder:
+    """The group leader's decision on a jurisdiction dispute: the order goes to the unit
+    designated (or the lead unit of a joint team, the members co-handling), and that unit
+    cannot return it again. The decision, not the transition table's actor, authorises it;
+    callers check that the user decides disputes."""
+    order = access.workorder_or_404(deciding_user, order_id=order_id, lock=True)
+    if order.status not in OPEN_STATUSES:
+        raise WorkflowError(
+            _("Order %(number)s is %(status)s; it can no longer be assigned.")
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    reason = _required(reason, _("the reason for the decision"))
+    unit = _member_unit(unit_code)
+    co_units = [_member_unit(code) for code in co_unit_codes if code and code != unit_code]
+    now = timezone.now()
+    if order.paused_at is not None:
+        _end_pause(order, now)
+    _withdraw_pending_extension(order, now)
+    action = Action.DISPATCH if order.status == Status.TRIAGE else Action.REDISPATCH
+    previous = order.primary_unit
+    fields = _assign(order, unit, co_units, now)
+    order.forced_assignment = True
+    _move(
+        order,
+        action,
+        by=deciding_user,
+        fields=[*fields, "forced_assignment", "paused_at", "pause_reason", "paused_working_days"],
+        unit=unit,
+        note=reason,
+        data={
+            "decision": decision,
+            "forced": True,
+            "from_unit": previous.code if previous else None,
+            "co_units": [c.code for c in co_units],
+        },
+    )
+    return order
+
+
 def workorder_redispatch(
     *,
     order_id: int,

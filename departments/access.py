@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from complaints.models import Referral, WorkOrder, WorkOrderUnit
+from complaints.models import Dispute, Referral, WorkOrder, WorkOrderUnit
 from reports.choices import DistrictStatus
 from reports.models import AnnualSummary, DistrictReport, UnitReport
 
@@ -374,6 +374,33 @@ def receives_referral(user: User | AnonymousUser, referral: Referral) -> bool:
     return getattr(user, "unit_id", None) == referral.to_unit_id and has_role(
         user, *UNIT_HANDLER_ROLES
     )
+
+
+def disputes_visible_to(user: User | AnonymousUser) -> QuerySet[Dispute]:
+    """The office and the leader see every dispute; a unit those it is party to or whose
+    joint team it sits on."""
+    disputes = Dispute.objects.select_related("order", "referral", "designated_unit")
+    if sees_all_units(user):
+        return disputes
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return disputes.none()
+    involved = Dispute.objects.filter(Q(units__id=unit_id) | Q(team__member_units__id=unit_id))
+    return disputes.filter(id__in=involved.values("id"))
+
+
+def dispute_or_404(user: User | AnonymousUser, *, dispute_id: int, lock: bool = False) -> Dispute:
+    disputes = disputes_visible_to(user)
+    if lock:
+        disputes = Dispute.objects.filter(id__in=disputes.values("id")).select_for_update(
+            of=("self",)
+        )
+    return get_or_404(disputes, id=dispute_id)
+
+
+def decides_disputes(user: User | AnonymousUser) -> bool:
+    """The group leader (组长) decides jurisdiction disputes."""
+    return has_role(user, RoleCode.GROUP_LEADER)
 
 
 class RolePermissionBackend:

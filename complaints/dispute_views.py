@@ -1,0 +1,180 @@
+"""Screens for jurisdiction disputes and joint teams. Thin: read through the access module,
+write through `disputes`, show errors as messages in the user's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from departments import access
+
+from . import disputes
+from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus
+from .forms import member_units
+from .workflow import WorkflowError
+
+
+@login_required
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    items = access.disputes_visible_to(request.user).prefetch_related("units")
+    status = request.GET.get("status", "")
+    if status == "open":
+        items = items.filter(status__in=OPEN_DISPUTE_STATUSES)
+    elif status in DisputeStatus.values:
+        items = items.filter(status=status)
+    page = Paginator(items.order_by("-opened_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/dispute_list.html",
+        {"page": page, "status": status, "statuses": DisputeStatus.choices, "now": timezone.now()},
+    )
+
+
+@login_required
+def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    dispute = access.dispute_or_404(request.user, dispute_id=dispute_id)
+    team = getattr(dispute, "team", None)
+    user = request.user
+    member = (
+        team is not None
+        and team.concluded_at is None
+        and team.member_units.filter(id=getattr(user, "unit_id", None)).exists()
+        and access.has_role(user, *access.UNIT_HANDLER_ROLES)
+    )
+    leads = member and user.unit_id == team.lead_unit_id
+    return render(
+        request,
+        "complaints/dispute_detail.html",
+        {
+            "dispute": dispute,
+            "team": team,
+            "events": dispute.events.select_related("actor", "actor_unit"),
+            "units": member_units(),
+            "team_units": team.member_units.all() if team else [],
+            "tasks": team.tasks.select_related("owner_unit") if team else [],
+            "findings": team.findings.select_related("unit", "author") if team else [],
+            "can_propose": access.is_office_handler(user)
+            and dispute.status in OPEN_DISPUTE_STATUSES,
+            "can_decide": access.decides_disputes(user)
+            and dispute.status == DisputeStatus.PROPOSED,
+            "is_member": member,
+            "leads": leads
+            or (team is not None and team.concluded_at is None and access.is_office_handler(user)),
+            "overdue": dispute.status in OPEN_DISPUTE_STATUSES
+            and dispute.decision_due_at < timezone.now(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dispute_open(request: HttpRequest) -> HttpResponse:
+    referral = request.POST.get("referral")
+    try:
+        dispute = disputes.dispute_open(
+            acting_user=request.user,
+            summary=request.POST.get("summary", ""),
+            order_number=request.POST.get("order", ""),
+            referral_id=int(referral) if referral and referral.isdigit() else None,
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dispute %(number)s was opened.") % {"number": dispute.number})
+        return redirect("dispute_detail", dispute_id=dispute.id)
+    return redirect(request.POST.get("back") or "dispute_list")
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpResponse:
+    dispute = access.dispute_or_404(request.user, dispute_id=dispute_id)
+    post, user = request.POST, request.user
+    try:
+        version = int(post.get("version", ""))
+    except ValueError:
+        version = None
+    calls = {
+        "propose": lambda: disputes.dispute_propose(
+            dispute_id=dispute.id,
+            acting_user=user,
+            proposal=post.get("proposal", ""),
+            unit_code=post.get("unit", ""),
+            expected_version=version,
+        ),
+        "designate": lambda: disputes.dispute_designate(
+            dispute_id=dispute.id,
+            acting_user=user,
+            unit_code=post.get("unit", ""),
+            note=post.get("note", ""),
+            expected_version=version,
+        ),
+        "form-team": lambda: disputes.dispute_form_team(
+            dispute_id=dispute.id,
+            acting_user=user,
+            lead_unit_code=post.get("lead_unit", ""),
+            member_unit_codes=post.getlist("member_units"),
+            note=post.get("note", ""),
+            expected_version=version,
+        ),
+        "add-task": lambda: disputes.team_add_task(
+            dispute_id=dispute.id,
+            acting_user=user,
+            title=post.get("title", ""),
+            owner_unit_code=post.get("owner_unit", ""),
+            due_on=_day(post.get("due_on", "")),
+        ),
+        "complete-task": lambda: disputes.team_complete_task(
+            dispute_id=dispute.id,
+            task_id=int(post.get("task", "0") or 0),
+            acting_user=user,
+        ),
+        "finding": lambda: disputes.team_add_finding(
+            dispute_id=dispute.id, acting_user=user, text=post.get("text", "")
+        ),
+        "escalate": lambda: disputes.team_escalate_question(
+            dispute_id=dispute.id, acting_user=user, question=post.get("question", "")
+        ),
+        "conclude": lambda: disputes.team_conclude(
+            dispute_id=dispute.id,
+            acting_user=user,
+            violation_finding=post.get("violation_finding", ""),
+            law_applied=post.get("law_applied", ""),
+            procedure=post.get("procedure", ""),
+            penalty=post.get("penalty", ""),
+            transfer_to=post.get("transfer_to", ""),
+            criminal_handover=post.get("criminal_handover") == "on",
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action]()
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dispute %(number)s was updated.") % {"number": dispute.number})
+    return redirect("dispute_detail", dispute_id=dispute.id)

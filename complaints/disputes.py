@@ -1,0 +1,516 @@
+"""Jurisdiction disputes and joint investigation teams (管辖争议 → 联合调查组, measure 四（七）).
+
+A dispute arises from a second return of the same order, a rejected referral, or a unit's
+explicit dispute. The office proposes; the group leader decides within N working days
+(7 by default, the SAMR measures' time for settling jurisdiction disputes): either the unit
+responsible is designated (the order goes to it and cannot be returned again) or a joint
+team is formed, with a lead unit and member units, tasks, findings and a conclusion. Each
+step is one function, in one transaction, with its event on the dispute and, when there is
+an order, on the order's timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments import access
+from departments.choices import RoleCode, UnitKind
+from departments.models import Unit, User
+from departments.notifications import Message, notify_many
+
+from . import workflow
+from .choices import (
+    OPEN_DISPUTE_STATUSES,
+    Action,
+    DisputeAction,
+    DisputeSource,
+    DisputeStatus,
+    ReferralAction,
+    ReferralStatus,
+)
+from .deadlines import add_working_days
+from .models import (
+    Dispute,
+    DisputeEvent,
+    EscalationPolicy,
+    JointTeam,
+    Referral,
+    TeamFinding,
+    TeamTask,
+)
+from .referrals import ack_deadline, record_referral_event
+from .selectors import workday_calendar
+from .workflow import WorkflowError
+
+PUBLIC_SECURITY = "public-security"
+
+
+def _url(dispute: Dispute) -> str:
+    return reverse("dispute_detail", kwargs={"dispute_id": dispute.id})
+
+
+def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **data) -> None:
+    DisputeEvent.objects.create(
+        dispute=dispute,
+        action=action,
+        actor=user,
+        actor_unit_id=getattr(user, "unit_id", None),
+        note=note,
+        data=data,
+    )
+    if dispute.order_id:
+        workflow.record_event(
+            dispute.order,
+            Action.DISPUTE,
+            by=user,
+            note=f"{dispute.number} {DisputeAction(action).label}" + (f"：{note}" if note else ""),
+            data={"dispute": dispute.id, "step": action, **data},
+        )
+
+
+def _people(roles: Iterable[str], unit_ids: Iterable[int] | None = None) -> list[User]:
+    people = User.objects.filter(is_active=True, roles__code__in=list(roles)).distinct()
+    if unit_ids is not None:
+        people = people.filter(unit_id__in=list(unit_ids))
+    return list(people)
+
+
+def _tell(key: str, title: str, people: list[User], dispute: Dispute, body: str = "") -> None:
+    message = Message(key=key, category="dispute", title=title, body=body, url=_url(dispute))
+    notify_many([(message, people, None)])
+
+
+def _member(code: str, field: str) -> Unit:
+    unit = Unit.objects.filter(code=code, kind=UnitKind.MEMBER, is_active=True).first()
+    if unit is None:
+        raise ValidationError(
+            {field: _("There is no member unit with the code “%(code)s”.") % {"code": code}}
+        )
+    return unit
+
+
+def _lock(user: User, dispute_id: int, expected_version: int | None) -> Dispute:
+    dispute = access.dispute_or_404(user, dispute_id=dispute_id, lock=True)
+    if expected_version is not None and dispute.version != expected_version:
+        raise WorkflowError(
+            _("Dispute %(number)s was changed by someone else meanwhile. Nothing was saved.")
+            % {"number": dispute.number}
+        )
+    return dispute
+
+
+def _save(dispute: Dispute, fields: list[str]) -> None:
+    dispute.version += 1
+    dispute.save(update_fields=[*fields, "version"])
+
+
+@transaction.atomic
+def dispute_open(
+    *,
+    acting_user: User,
+    summary: str,
+    order_number: str = "",
+    referral_id: int | None = None,
+    unit_codes: Iterable[str] = (),
+) -> Dispute:
+    """Open a dispute about an order or a lead. The office opens it from a second return or
+    a rejected referral; a unit party to the order or lead may dispute explicitly."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Say what is disputed.")})
+    office = access.is_office_handler(acting_user)
+    order = referral = None
+    units: set[int] = set()
+    if referral_id is not None:
+        referral = access.referral_or_404(acting_user, referral_id=referral_id)
+        units |= {referral.from_unit_id, referral.to_unit_id}
+        source = DisputeSource.REJECTED_REFERRAL
+        if referral.status != ReferralStatus.REJECTED and not office:
+            source = DisputeSource.UNIT_DISPUTE
+        order = referral.order
+    elif order_number:
+        order = access.workorder_or_404(acting_user, number=order_number.strip().upper())
+        units |= set(order.unit_links.values_list("unit_id", flat=True))
+        source = (
+            DisputeSource.SECOND_RETURN
+            if order.return_count >= workflow.RETURNS_BEFORE_FORCE
+            else DisputeSource.UNIT_DISPUTE
+        )
+    else:
+        raise ValidationError({"order": _("Name the work order or the lead that is disputed.")})
+    if not office:
+        if acting_user.unit_id not in units:
+            raise Http404
+        source = source if source != DisputeSource.SECOND_RETURN else DisputeSource.UNIT_DISPUTE
+    units |= {_member(code, "units").id for code in unit_codes if code}
+    if order is not None and order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+        raise WorkflowError(
+            _("Order %(number)s already has an open dispute.") % {"number": order.number}
+        )
+    now = timezone.now()
+    policy = EscalationPolicy.objects.first() or EscalationPolicy()
+    dispute = Dispute.objects.create(
+        source=source,
+        order=order,
+        referral=referral,
+        summary=summary,
+        opened_by=acting_user,
+        decision_due_at=add_working_days(
+            now,
+            policy.dispute_decision_working_days,
+            workday_calendar([now.year, now.year + 1]),
+        ),
+    )
+    dispute.units.set(Unit.objects.filter(id__in=units, kind=UnitKind.MEMBER))
+    _event(dispute, DisputeAction.OPEN, acting_user, note=summary, source=source)
+    _tell(
+        f"dispute_opened:{dispute.id}",
+        _("Jurisdiction dispute %(number)s opened") % {"number": dispute.number},
+        _people([RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]),
+        dispute,
+        summary,
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_propose(
+    *,
+    dispute_id: int,
+    acting_user: User,
+    proposal: str,
+    unit_code: str = "",
+    expected_version: int | None = None,
+) -> Dispute:
+    """The office's proposal to the leader: a unit to designate, or a joint team."""
+    if not access.is_office_handler(acting_user):
+        raise Http404
+    dispute = _lock(acting_user, dispute_id, expected_version)
+    if dispute.status not in OPEN_DISPUTE_STATUSES:
+        raise WorkflowError(_("This dispute has already been decided."))
+    proposal = (proposal or "").strip()
+    if not proposal:
+        raise ValidationError({"proposal": _("Write the office's proposal.")})
+    dispute.proposal = proposal
+    dispute.proposed_unit = _member(unit_code, "unit") if unit_code else None
+    dispute.proposed_at = timezone.now()
+    dispute.status = DisputeStatus.PROPOSED
+    _save(dispute, ["proposal", "proposed_unit", "proposed_at", "status"])
+    _event(dispute, DisputeAction.PROPOSE, acting_user, note=proposal, unit=unit_code)
+    _tell(
+        f"dispute_proposed:{dispute.id}:{dispute.version}",
+        _("Dispute %(number)s waits for your decision") % {"number": dispute.number},
+        _people([RoleCode.GROUP_LEADER]),
+        dispute,
+        proposal,
+    )
+    return dispute
+
+
+def _decidable(user: User, dispute_id: int, expected_version: int | None) -> Dispute:
+    if not access.decides_disputes(user):
+        raise Http404
+    dispute = _lock(user, dispute_id, expected_version)
+    if dispute.status != DisputeStatus.PROPOSED:
+        raise WorkflowError(_("Only a dispute with the office's proposal can be decided."))
+    return dispute
+
+
+def _sign(dispute: Dispute, user: User, note: str) -> None:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Give the reasons for the decision.")})
+    dispute.decided_by = user
+    dispute.decided_at = timezone.now()
+    dispute.decision_note = note
+
+
+def _parties(dispute: Dispute) -> list[User]:
+    unit_ids = set(dispute.units.values_list("id", flat=True))
+    if hasattr(dispute, "team"):
+        unit_ids |= set(dispute.team.member_units.values_list("id", flat=True))
+    return _people(
+        [RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD], unit_ids
+    ) + _people([RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR])
+
+
+@transaction.atomic
+def dispute_designate(
+    *,
+    dispute_id: int,
+    acting_user: User,
+    unit_code: str,
+    note: str,
+    expected_version: int | None = None,
+) -> Dispute:
+    """The leader designates the unit responsible; the order goes to it, forced."""
+    dispute = _decidable(acting_user, dispute_id, expected_version)
+    unit = _member(unit_code, "unit")
+    _sign(dispute, acting_user, note)
+    dispute.designated_unit = unit
+    dispute.status = DisputeStatus.DESIGNATED
+    _save(dispute, ["decided_by", "decided_at", "decision_note", "designated_unit", "status"])
+    if dispute.order_id:
+        workflow.workorder_assign_by_decision(
+            order_id=dispute.order_id,
+            deciding_user=acting_user,
+            unit_code=unit.code,
+            reason=dispute.decision_note,
+            decision=dispute.number,
+        )
+        dispute.order.refresh_from_db()
+    _event(
+        dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
+    )
+    _tell(
+        f"dispute_decided:{dispute.id}",
+        _("Dispute %(number)s: %(unit)s is responsible")
+        % {"number": dispute.number, "unit": unit.name},
+        _parties(dispute),
+        dispute,
+        dispute.decision_note,
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_form_team(
+    *,
+    dispute_id: int,
+    acting_user: User,
+    lead_unit_code: str,
+    member_unit_codes: Iterable[str],
+    note: str,
+    expected_version: int | None = None,
+) -> JointTeam:
+    """The leader forms a joint investigation team; the order goes to the lead unit with
+    the members co-handling it."""
+    dispute = _decidable(acting_user, dispute_id, expected_version)
+    lead = _member(lead_unit_code, "lead_unit")
+    members = {lead.id: lead}
+    for code in member_unit_codes:
+        if code:
+            unit = _member(code, "member_units")
+            members[unit.id] = unit
+    if len(members) < 2:
+        raise ValidationError(
+            {"member_units": _("A joint team needs at least one member unit besides the lead.")}
+        )
+    _sign(dispute, acting_user, note)
+    dispute.status = DisputeStatus.TEAM
+    _save(dispute, ["decided_by", "decided_at", "decision_note", "status"])
+    team = JointTeam.objects.create(dispute=dispute, lead_unit=lead)
+    team.member_units.set(members.values())
+    if dispute.order_id:
+        workflow.workorder_assign_by_decision(
+            order_id=dispute.order_id,
+            deciding_user=acting_user,
+            unit_code=lead.code,
+            co_unit_codes=[u.code for u in members.values() if u.id != lead.id],
+            reason=dispute.decision_note,
+            decision=dispute.number,
+        )
+        dispute.order.refresh_from_db()
+    _event(
+        dispute,
+        DisputeAction.FORM_TEAM,
+        acting_user,
+        note=dispute.decision_note,
+        lead=lead.code,
+        members=sorted(u.code for u in members.values()),
+    )
+    _tell(
+        f"team_formed:{dispute.id}",
+        _("A joint investigation team led by %(unit)s was formed for %(number)s")
+        % {"unit": lead.name, "number": dispute.number},
+        _parties(dispute),
+        dispute,
+        dispute.decision_note,
+    )
+    return team
+
+
+def _team_for(user: User, dispute_id: int, *, lead_only: bool = False) -> tuple[Dispute, JointTeam]:
+    dispute = _lock(user, dispute_id, None)
+    team = getattr(dispute, "team", None)
+    if team is None or team.concluded_at is not None:
+        raise WorkflowError(_("There is no working joint team on this dispute."))
+    unit_id = getattr(user, "unit_id", None)
+    is_member = team.member_units.filter(id=unit_id).exists() and access.has_role(
+        user, *access.UNIT_HANDLER_ROLES
+    )
+    if lead_only:
+        allowed = (unit_id == team.lead_unit_id and is_member) or access.is_office_handler(user)
+    else:
+        allowed = is_member
+    if not allowed:
+        raise WorkflowError(_("Only the team's units may do this."))
+    return dispute, team
+
+
+@transaction.atomic
+def team_add_task(
+    *, dispute_id: int, acting_user: User, title: str, owner_unit_code: str, due_on: date
+) -> TeamTask:
+    """The lead unit (or the office) sets a task with an owner and a deadline."""
+    dispute, team = _team_for(acting_user, dispute_id, lead_only=True)
+    title = (title or "").strip()[:200]
+    if not title:
+        raise ValidationError({"title": _("Name the task.")})
+    owner = _member(owner_unit_code, "owner_unit")
+    if not team.member_units.filter(id=owner.id).exists():
+        raise ValidationError({"owner_unit": _("The owner must be one of the team's units.")})
+    if due_on is None or due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The deadline cannot be in the past.")})
+    task = TeamTask.objects.create(team=team, title=title, owner_unit=owner, due_on=due_on)
+    _event(
+        dispute,
+        DisputeAction.ADD_TASK,
+        acting_user,
+        note=title,
+        owner=owner.code,
+        due_on=due_on.isoformat(),
+    )
+    return task
+
+
+@transaction.atomic
+def team_complete_task(*, dispute_id: int, task_id: int, acting_user: User) -> TeamTask:
+    dispute, team = _team_for(acting_user, dispute_id)
+    task = team.tasks.filter(id=task_id).first()
+    if task is None:
+        raise Http404
+    if task.owner_unit_id != acting_user.unit_id:
+        raise WorkflowError(_("Only the unit that owns the task marks it done."))
+    if task.done_at is not None:
+        raise WorkflowError(_("This task is already done."))
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    _event(dispute, DisputeAction.COMPLETE_TASK, acting_user, note=task.title)
+    return task
+
+
+@transaction.atomic
+def team_add_finding(*, dispute_id: int, acting_user: User, text: str) -> TeamFinding:
+    dispute, team = _team_for(acting_user, dispute_id)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the finding.")})
+    finding = TeamFinding.objects.create(
+        team=team, unit_id=acting_user.unit_id, author=acting_user, text=text
+    )
+    _event(dispute, DisputeAction.FINDING, acting_user, note=text)
+    return finding
+
+
+@transaction.atomic
+def team_escalate_question(*, dispute_id: int, acting_user: User, question: str) -> JointTeam:
+    """A question the team cannot settle, for the agenda of the next joint meeting."""
+    dispute, team = _team_for(acting_user, dispute_id, lead_only=True)
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": _("Write the question for the joint meeting.")})
+    team.open_question = question
+    team.save(update_fields=["open_question"])
+    _event(dispute, DisputeAction.ESCALATE, acting_user, note=question)
+    _tell(
+        f"team_question:{dispute.id}:{dispute.events.count()}",
+        _("Joint team %(number)s puts a question to the next joint meeting")
+        % {"number": dispute.number},
+        _people([RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]),
+        dispute,
+        question,
+    )
+    return team
+
+
+@transaction.atomic
+def team_conclude(
+    *,
+    dispute_id: int,
+    acting_user: User,
+    violation_finding: str,
+    law_applied: str,
+    procedure: str,
+    penalty: str = "",
+    transfer_to: str = "",
+    criminal_handover: bool = False,
+) -> JointTeam:
+    """The lead unit's conclusion, covering what the notice lists; a hand-over to criminal
+    proceedings (行刑衔接) is referred to public security as a lead."""
+    dispute, team = _team_for(acting_user, dispute_id, lead_only=True)
+    errors = {}
+    for field, value in (
+        ("violation_finding", violation_finding),
+        ("law_applied", law_applied),
+        ("procedure", procedure),
+    ):
+        if not (value or "").strip():
+            errors[field] = _("This part of the conclusion is required.")
+    if open_tasks := team.tasks.filter(done_at=None).count():
+        errors["tasks"] = _("%(n)s task(s) of the team are not done yet.") % {"n": open_tasks}
+    if errors:
+        raise ValidationError(errors)
+    team.violation_finding = violation_finding.strip()
+    team.law_applied = law_applied.strip()
+    team.procedure = procedure.strip()
+    team.penalty = (penalty or "").strip()
+    team.transfer_to = (transfer_to or "").strip()[:200]
+    team.criminal_handover = bool(criminal_handover)
+    team.concluded_at = timezone.now()
+    team.concluded_by = acting_user
+    if team.criminal_handover:
+        team.handover_referral = _hand_over(dispute, team, acting_user)
+    team.save()
+    dispute.status = DisputeStatus.CONCLUDED
+    _save(dispute, ["status"])
+    _event(
+        dispute,
+        DisputeAction.CONCLUDE,
+        acting_user,
+        note=team.violation_finding,
+        penalty=team.penalty,
+        transfer_to=team.transfer_to,
+        criminal_handover=team.criminal_handover,
+    )
+    _tell(
+        f"team_concluded:{dispute.id}",
+        _("Joint team %(number)s concluded") % {"number": dispute.number},
+        _parties(dispute),
+        dispute,
+        team.violation_finding,
+    )
+    return team
+
+
+def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
+    police = Unit.objects.get(code=PUBLIC_SECURITY)
+    now = timezone.now()
+    referral = Referral.objects.create(
+        from_unit=team.lead_unit,
+        to_unit=police,
+        order=dispute.order,
+        title=_("Hand-over to criminal proceedings: %(number)s") % {"number": dispute.number},
+        facts=team.violation_finding,
+        legal_basis=team.law_applied,
+        urgent=True,
+        ack_due_at=ack_deadline(now, urgent=True),
+        created_by=user,
+    )
+    record_referral_event(referral, ReferralAction.SEND, user, data={"dispute": dispute.id})
+    _tell(
+        f"criminal_handover:{dispute.id}",
+        _("A joint team hands a case over to criminal proceedings: %(number)s")
+        % {"number": referral.number},
+        _people([RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD], [police.id]),
+        dispute,
+    )
+    return referral

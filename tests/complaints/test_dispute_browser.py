@@ -1,0 +1,153 @@
+"""A jurisdiction dispute end to end in a real Chromium: the Commerce Bureau returns an order
+about a prepaid card at a training school, the Education Bureau returns it too, the office
+opens a dispute and proposes a team, the group leader forms one led by Education with
+Commerce, both record findings, and Education concludes with a penalty and a hand-over to
+public security. The order's timeline shows every step."""
+
+import os
+
+import pytest
+
+from complaints.models import Dispute, Referral
+from departments.choices import RoleCode
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, make_order, unit
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def no_persistent_connections(monkeypatch):
+    """The live server answers on threads that outlive a request (HTTP keep-alive): with
+    persistent connections they would leave sessions open on the test database."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def order(transactional_db):
+    office = UserFactory(username="d_office", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    UserFactory(username="d_leader", unit=unit("office"), roles=[RoleCode.GROUP_LEADER])
+    UserFactory(username="d_commerce", unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
+    UserFactory(username="d_education", unit=unit("education"), roles=[RoleCode.UNIT_STAFF])
+    return make_order(
+        office,
+        unit_code="commerce",
+        content="某培训学校收了一年预付学费后停课，老板失联，要求退费",
+        category="预付卡",
+    )
+
+
+@pytest.fixture
+def browser(order, live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def signed_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return page
+
+
+def test_a_dispute_goes_from_two_returns_to_a_joint_team_and_a_handover(
+    browser, live_server, order
+):
+    from django.db import connections
+
+    try:
+        walk(browser, live_server, order.number)
+    finally:
+        # Playwright's sync API runs this test in a greenlet with its own context, so the
+        # ORM queries here had a connection of their own, which teardown does not see.
+        connections.close_all()
+
+
+def give_back(page, live_server, number, reason):
+    page.goto(f"{live_server.url}/orders/{number}/")
+    page.click("#summary-return")
+    page.fill("#summary-return + form textarea[name=reason]", reason)
+    page.click("#action-return")
+    page.wait_for_selector("#order-status[data-status='triage']")
+
+
+def walk(browser, live_server, number):
+    commerce = signed_in(browser, live_server, "d_commerce")
+    give_back(commerce, live_server, number, "培训机构归教育部门管理")
+
+    office = signed_in(browser, live_server, "d_office")
+    office.goto(f"{live_server.url}/orders/{number}/")
+    office.select_option("#dispatch-unit", "education")
+    office.click("#action-dispatch")
+    office.wait_for_selector("#order-status[data-status='assigned']")
+
+    education = signed_in(browser, live_server, "d_education")
+    give_back(education, live_server, number, "预付卡属商务部门")
+
+    office.goto(f"{live_server.url}/orders/{number}/")
+    office.click("#details-dispute summary")
+    office.fill("#dispute-summary", "商务、教育两部门均认为不归本单位管辖")
+    office.click("#open-dispute")
+    office.wait_for_selector("#dispute-status[data-status='open']")
+    office.fill("#proposal", "建议成立联合调查组，由区教育局牵头、区商务局参加。")
+    office.click("#propose")
+    office.wait_for_selector("#dispute-status[data-status='proposed']")
+    dispute_url = office.url
+
+    leader = signed_in(browser, live_server, "d_leader")
+    leader.goto(dispute_url)
+    leader.select_option("#lead-unit", "education")
+    leader.select_option("#member-units", ["commerce"])
+    leader.fill("#team-note", "涉及教育培训与预付卡经营，两部门联合调查")
+    leader.click("#form-team")
+    leader.wait_for_selector("#dispute-status[data-status='team']")
+    assert "两部门联合调查" in leader.inner_text("#decision")
+
+    education.goto(dispute_url)
+    education.fill("#finding-text", "该校未取得办学许可。")
+    education.click("#add-finding")
+    education.wait_for_selector("text=该校未取得办学许可。")
+    commerce.goto(dispute_url)
+    commerce.fill("#finding-text", "预收费用逾五十万元。")
+    commerce.click("#add-finding")
+    commerce.wait_for_selector("text=预收费用逾五十万元。")
+
+    education.goto(dispute_url)
+    education.click("#details-conclude summary")
+    education.fill("#c-finding", "无证办学，预收学费后停课，涉嫌诈骗。")
+    education.fill("#c-law", "《民办教育促进法》第六十四条")
+    education.fill("#c-procedure", "一般程序，联合调查")
+    education.fill("#c-penalty", "责令停止办学，罚款十万元")
+    education.check("#c-criminal")
+    education.click("#conclude")
+    education.wait_for_selector("#dispute-status[data-status='concluded']")
+    assert "罚款十万元" in education.inner_text("#conclusion")
+
+    office.goto(f"{live_server.url}/orders/{number}/")
+    timeline = office.inner_text("#timeline")
+    dispute = Dispute.objects.get()
+    for step in ("争议立项", "办公室意见", "已成立联合调查组", "记录调查情况", "调查结论"):
+        assert f"{dispute.number} {step}" in timeline, step
+    handover = Referral.objects.get(to_unit__code="public-security")
+    assert handover.from_unit.code == "education"
+    office.close()

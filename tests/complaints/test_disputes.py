@@ -1,0 +1,285 @@
+"""Jurisdiction disputes and joint investigation teams: an order about a prepaid card at a
+training school is returned by the Commerce Bureau and then by the Education Bureau; the
+office opens a dispute and proposes a team; the group leader forms it, led by Education with
+Commerce; members record findings; the team concludes with a penalty and hands the case to
+public security. The order's timeline shows every step.
+
+"Now" is Monday 21 September 2026, 10:00 in Beijing; the Mid-Autumn days (25-27 September)
+and the National Day holiday (1-7 October) fall inside the leader's 7 working days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import disputes, workflow
+from complaints.choices import (
+    Action,
+    DisputeAction,
+    DisputeSource,
+    DisputeStatus,
+    ReferralStatus,
+    Status,
+)
+from complaints.deadlines import BEIJING
+from complaints.models import Dispute, WorkOrder
+from complaints.workflow import WorkflowError
+from departments.choices import RoleCode
+from departments.models import Notification
+from tests.factories import UserFactory, make_order, unit
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(2026, 9, 21), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def people(db, office_staff, leader, housing_staff):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+        "police": UserFactory(unit=unit("public-security"), roles=[RoleCode.UNIT_STAFF]),
+        "housing": housing_staff,
+    }
+
+
+def returned_twice(people) -> WorkOrder:
+    office = people["office"]
+    order = make_order(
+        office,
+        unit_code="commerce",
+        content="某培训学校收了一年的预付学费后停课，老板联系不上，要求退费",
+        category="预付卡",
+    )
+    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属教育")
+    workflow.workorder_dispatch(order_id=order.id, acting_user=office, unit_code="education")
+    workflow.workorder_return(order_id=order.id, acting_user=people["education"], reason="属商务")
+    return WorkOrder.objects.get(id=order.id)
+
+
+def opened(people) -> Dispute:
+    order = returned_twice(people)
+    return disputes.dispute_open(
+        acting_user=people["office"], order_number=order.number, summary="两家单位均认为不归本单位"
+    )
+
+
+def proposed(people, unit_code="") -> Dispute:
+    dispute = opened(people)
+    return disputes.dispute_propose(
+        dispute_id=dispute.id,
+        acting_user=people["office"],
+        proposal="建议成立联合调查组，由区教育局牵头。",
+        unit_code=unit_code,
+    )
+
+
+def test_the_whole_dispute_from_two_returns_to_a_handover_to_public_security(people, clock):
+    dispute = opened(people)
+    assert dispute.source == DisputeSource.SECOND_RETURN
+    assert {u.code for u in dispute.units.all()} == {"commerce", "education"}
+    # Seven working days: 22-24 September, then (after the Mid-Autumn days, 25-27) 28-30
+    # September, then (after National Day) 8 October.
+    assert dispute.decision_due_at.date() == date(2026, 10, 8)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议成立联合调查组"
+    )
+    assert Notification.objects.filter(
+        recipient=people["leader"], key__startswith=f"dispute_proposed:{dispute.id}:"
+    ).exists()
+    team = disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="涉及教育培训与预付卡经营，两部门联合调查。",
+    )
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.decided_by) == (DisputeStatus.TEAM, people["leader"])
+    assert dispute.decided_at is not None
+    order = WorkOrder.objects.get(id=dispute.order_id)
+    assert (order.status, order.primary_unit.code, order.forced_assignment) == (
+        Status.ASSIGNED,
+        "education",
+        True,
+    )
+    assert {link.unit.code for link in order.co_unit_links} == {"commerce"}
+
+    task = disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        title="调取该校预付费合同及收费台账",
+        owner_unit_code="commerce",
+        due_on=date(2026, 9, 30),
+    )
+    disputes.team_add_finding(
+        dispute_id=dispute.id, acting_user=people["education"], text="该校未取得办学许可。"
+    )
+    with pytest.raises(ValidationError, match="not done"):
+        disputes.team_conclude(
+            dispute_id=dispute.id,
+            acting_user=people["education"],
+            violation_finding="无证办学并卷款",
+            law_applied="《民办教育促进法》",
+            procedure="一般程序",
+        )
+    disputes.team_complete_task(
+        dispute_id=dispute.id, task_id=task.id, acting_user=people["commerce"]
+    )
+    disputes.team_add_finding(
+        dispute_id=dispute.id, acting_user=people["commerce"], text="预收费用逾五十万元。"
+    )
+    team = disputes.team_conclude(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        violation_finding="无证办学，预收学费后停课，涉嫌诈骗。",
+        law_applied="《民办教育促进法》第六十四条",
+        procedure="一般程序，联合调查",
+        penalty="责令停止办学，没收违法所得，罚款十万元",
+        transfer_to="区公安分局",
+        criminal_handover=True,
+    )
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.CONCLUDED
+    handover = team.handover_referral
+    assert (handover.to_unit.code, handover.from_unit.code, handover.status) == (
+        "public-security",
+        "education",
+        ReferralStatus.SENT,
+    )
+    assert Notification.objects.filter(recipient=people["police"]).exists()
+    steps = [
+        e.data.get("step")
+        for e in order.events.filter(action=Action.DISPUTE).order_by("created_at", "id")
+    ]
+    assert steps == [
+        DisputeAction.OPEN,
+        DisputeAction.PROPOSE,
+        DisputeAction.FORM_TEAM,
+        DisputeAction.ADD_TASK,
+        DisputeAction.FINDING,
+        DisputeAction.COMPLETE_TASK,
+        DisputeAction.FINDING,
+        DisputeAction.CONCLUDE,
+    ]
+    assert order.events.filter(action=Action.DISPATCH, data__decision=dispute.number).exists()
+
+
+def test_the_leader_designates_the_unit_responsible_and_it_cannot_return_the_order(people):
+    dispute = proposed(people, unit_code="education")
+    disputes.dispute_designate(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        unit_code="education",
+        note="培训机构监管属教育部门。",
+    )
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.designated_unit.code) == (DisputeStatus.DESIGNATED, "education")
+    order = WorkOrder.objects.get(id=dispute.order_id)
+    assert order.primary_unit.code == "education"
+    with pytest.raises(WorkflowError, match="forced assignment"):
+        workflow.workorder_return(order_id=order.id, acting_user=people["education"], reason="不归")
+    told = set(
+        Notification.objects.filter(key=f"dispute_decided:{dispute.id}").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert {people["commerce"].id, people["education"].id, people["office"].id} <= told
+
+
+def test_only_the_office_proposes_and_only_the_leader_decides_after_a_proposal(people):
+    dispute = opened(people)
+    with pytest.raises(WorkflowError, match="proposal"):
+        disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["leader"], unit_code="education", note="x"
+        )
+    with pytest.raises(Http404):
+        disputes.dispute_propose(
+            dispute_id=dispute.id, acting_user=people["education"], proposal="归商务"
+        )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=people["office"], proposal="组")
+    with pytest.raises(Http404):
+        disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["office"], unit_code="education", note="x"
+        )
+    with pytest.raises(ValidationError):
+        disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["leader"], unit_code="education", note=" "
+        )
+    assert Dispute.objects.get(id=dispute.id).status == DisputeStatus.PROPOSED
+
+
+def test_a_team_needs_a_member_besides_its_lead(people):
+    dispute = proposed(people)
+    with pytest.raises(ValidationError):
+        disputes.dispute_form_team(
+            dispute_id=dispute.id,
+            acting_user=people["leader"],
+            lead_unit_code="education",
+            member_unit_codes=["education"],
+            note="单独调查",
+        )
+    assert not hasattr(Dispute.objects.get(id=dispute.id), "team")
+
+
+def test_a_unit_outside_the_dispute_sees_nothing_and_cannot_act(people, client):
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    with pytest.raises(Http404):
+        disputes.team_add_finding(dispute_id=dispute.id, acting_user=people["housing"], text="x")
+    with pytest.raises(WorkflowError, match="team's units"):
+        disputes.team_add_task(
+            dispute_id=dispute.id,
+            acting_user=people["commerce"],  # a member, but not the lead unit
+            title="x",
+            owner_unit_code="commerce",
+            due_on=date(2026, 9, 30),
+        )
+    client.force_login(people["housing"])
+    assert client.get(reverse("dispute_detail", args=[dispute.id])).status_code == 404
+    client.force_login(people["commerce"])
+    assert client.get(reverse("dispute_detail", args=[dispute.id])).status_code == 200
+
+
+def test_an_order_has_one_open_dispute_at_a_time_and_a_unit_may_dispute_explicitly(people):
+    order = make_order(people["office"], unit_code="commerce", content="培训机构预付费纠纷")
+    dispute = disputes.dispute_open(
+        acting_user=people["commerce"], order_number=order.number, summary="不属于商务部门"
+    )
+    assert dispute.source == DisputeSource.UNIT_DISPUTE
+    with pytest.raises(WorkflowError, match="already has an open dispute"):
+        disputes.dispute_open(
+            acting_user=people["office"], order_number=order.number, summary="再开一次"
+        )
+    with pytest.raises(Http404):
+        disputes.dispute_open(
+            acting_user=people["housing"], order_number=order.number, summary="与我无关"
+        )
+    assert Dispute.objects.count() == 1
