@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from departments import access
 
 from . import disputes
-from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus
+from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
 from .forms import member_units
+from .models import TeamTask
 from .workflow import WorkflowError
 
 
@@ -35,7 +36,13 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/dispute_list.html",
-        {"page": page, "status": status, "statuses": DisputeStatus.choices, "now": timezone.now()},
+        {
+            "page": page,
+            "status": status,
+            "statuses": DisputeStatus.choices,
+            "now": timezone.now(),
+            "sees_all": access.sees_all_units(request.user),
+        },
     )
 
 
@@ -178,3 +185,33 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
     else:
         messages.success(request, _("Dispute %(number)s was updated.") % {"number": dispute.number})
     return redirect("dispute_detail", dispute_id=dispute.id)
+
+
+@login_required
+def escalation_board(request: HttpRequest) -> HttpResponse:
+    """The office's view of what is stuck: leads not acknowledged in time, disputes waiting
+    for the leader, joint teams with overdue tasks."""
+    if not access.sees_all_units(request.user):
+        raise Http404
+    now = timezone.now()
+    late_leads = (
+        access.referrals_visible_to(request.user)
+        .filter(status=ReferralStatus.SENT, ack_due_at__lt=now)
+        .order_by("ack_due_at")[:100]
+    )
+    waiting = (
+        access.disputes_visible_to(request.user)
+        .filter(status__in=OPEN_DISPUTE_STATUSES)
+        .prefetch_related("units")
+        .order_by("decision_due_at")[:100]
+    )
+    late_tasks = (
+        TeamTask.objects.filter(done_at=None, due_on__lt=timezone.localdate(now))
+        .select_related("team__dispute", "team__lead_unit", "owner_unit")
+        .order_by("due_on")[:100]
+    )
+    return render(
+        request,
+        "complaints/escalation_board.html",
+        {"late_leads": late_leads, "waiting": waiting, "late_tasks": late_tasks, "now": now},
+    )

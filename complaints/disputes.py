@@ -514,3 +514,48 @@ def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
         dispute,
     )
     return referral
+
+
+LEADER_PENDING_WORKING_DAYS = 3
+
+
+def remind_escalations(now=None, limit: int = 500) -> int:
+    """Disputes waiting for the leader more than 3 working days since the proposal (the
+    leader and the office director), and team tasks past their deadline (the owner unit's
+    people and the lead unit's head); once per dispute or task."""
+    now = now or timezone.now()
+    calendar = workday_calendar([now.year - 1, now.year])
+    items = []
+    directors = _people([RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR])
+    for dispute in Dispute.objects.filter(status=DisputeStatus.PROPOSED).order_by("proposed_at")[
+        :limit
+    ]:
+        if add_working_days(dispute.proposed_at, LEADER_PENDING_WORKING_DAYS, calendar) >= now:
+            continue
+        message = Message(
+            key=f"dispute_pending:{dispute.id}:{dispute.version}",
+            category="dispute",
+            title=_("Dispute %(number)s has waited for a decision for more than %(n)s working days")
+            % {"number": dispute.number, "n": LEADER_PENDING_WORKING_DAYS},
+            url=_url(dispute),
+        )
+        items.append((message, directors, None))
+    late = (
+        TeamTask.objects.filter(done_at=None, due_on__lt=timezone.localdate(now))
+        .select_related("team__dispute", "team__lead_unit", "owner_unit")
+        .order_by("due_on")[:limit]
+    )
+    for task in late:
+        dispute = task.team.dispute
+        people = _people(
+            [RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD], [task.owner_unit_id]
+        ) + _people([RoleCode.UNIT_HEAD], [task.team.lead_unit_id])
+        message = Message(
+            key=f"team_task_overdue:{task.id}",
+            category="dispute",
+            title=_("Team task “%(title)s” of %(number)s is overdue")
+            % {"title": task.title, "number": dispute.number},
+            url=_url(dispute),
+        )
+        items.append((message, people, None))
+    return notify_many(items) if items else 0

@@ -72,7 +72,9 @@ def refresh_figures() -> int | None:
 
 @shared_task(acks_late=True)
 def remind_referrals() -> int:
-    """Referred leads past their acknowledgement deadline (once per lead)."""
+    """Referred leads past their acknowledgement deadline, disputes the leader has not
+    decided and overdue team tasks (each once)."""
+    from .disputes import remind_escalations
     from .referrals import remind_unacknowledged
 
-    return remind_unacknowledged()
+    return remind_unacknowledged() + remind_escalations()

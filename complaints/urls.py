@@ -5,6 +5,7 @@ from . import dispute_views, referral_views, views
 urlpatterns = [
     path("disputes/", dispute_views.dispute_list, name="dispute_list"),
     path("disputes/open/", dispute_views.dispute_open, name="dispute_open"),
+    path("disputes/board/", dispute_views.escalation_board, name="escalation_board"),
     path("disputes/<int:dispute_id>/", dispute_views.dispute_detail, name="dispute_detail"),
     path(
         "disputes/<int:dispute_id>/act/<slug:action>/",

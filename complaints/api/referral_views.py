@@ -1,5 +1,6 @@
-"""Read-only JSON for referred leads (version 1), for staff tools signed in to the portal:
-the same scoping as the screens (`departments.access`), no writes."""
+"""Read-only JSON for referred leads and jurisdiction disputes (version 1), for staff
+tools signed in to the portal: the same scoping as the screens (`departments.access`), no
+writes."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from rest_framework.permissions import BasePermission
 from departments import access
 from departments.models import User
 
-from ..choices import ReferralAction, ReferralStatus
-from ..models import Referral
+from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
+from ..models import Dispute, Referral
 from .views import _errors
 
 
@@ -135,4 +136,168 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("order")
             .prefetch_related("events__actor_unit")
             .order_by("-created_at", "-id")
+        )
+
+
+class TaskOut(serializers.Serializer):
+    title = serializers.CharField(help_text="任务 / task")
+    owner_unit = serializers.CharField(help_text="承办单位代码 / owner unit")
+    due_on = serializers.DateField(help_text="完成期限 / due on")
+    done_at = serializers.DateTimeField(allow_null=True, help_text="完成时间 / done at")
+
+
+class FindingOut(serializers.Serializer):
+    unit = serializers.CharField(help_text="单位代码 / unit")
+    text = serializers.CharField(help_text="调查情况 / finding")
+    time = serializers.DateTimeField(help_text="时间 / time")
+
+
+class TeamOut(serializers.Serializer):
+    lead_unit = serializers.CharField(help_text="牵头单位代码 / lead unit")
+    member_units = serializers.ListField(
+        child=serializers.CharField(), help_text="成员单位代码 / member units"
+    )
+    tasks = TaskOut(many=True, help_text="调查任务 / tasks")
+    findings = FindingOut(many=True, help_text="调查情况 / findings")
+    open_question = serializers.CharField(
+        allow_blank=True, help_text="提请联席会议的问题 / question for the joint meeting"
+    )
+    concluded_at = serializers.DateTimeField(allow_null=True, help_text="结论时间 / concluded")
+    violation_finding = serializers.CharField(allow_blank=True, help_text="违法事实 / finding")
+    law_applied = serializers.CharField(allow_blank=True, help_text="适用法律 / law applied")
+    procedure = serializers.CharField(allow_blank=True, help_text="程序 / procedure")
+    penalty = serializers.CharField(allow_blank=True, help_text="处罚 / penalty")
+    transfer_to = serializers.CharField(allow_blank=True, help_text="移送机关 / transferred to")
+    criminal_handover = serializers.CharField(
+        allow_null=True, help_text="行刑衔接移送线索编号 / hand-over lead number"
+    )
+
+
+class DisputeEventOut(serializers.Serializer):
+    time = serializers.DateTimeField(help_text="时间 / time")
+    type = serializers.ChoiceField(choices=DisputeAction.choices, help_text="步骤 / step")
+    unit = serializers.CharField(allow_null=True, help_text="操作单位代码 / acting unit")
+    note = serializers.CharField(allow_blank=True, help_text="说明 / note")
+
+
+class DisputeOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="编号 / id")
+    number = serializers.CharField(help_text="争议编号 / number, e.g. ZY-2026-000003")
+    source = serializers.ChoiceField(choices=DisputeSource.choices, help_text="来源 / source")
+    status = serializers.ChoiceField(choices=DisputeStatus.choices, help_text="状态 / status")
+    order = serializers.CharField(allow_null=True, help_text="工单编号 / work order")
+    referral = serializers.CharField(allow_null=True, help_text="线索编号 / referred lead")
+    units = serializers.ListField(child=serializers.CharField(), help_text="争议单位 / units")
+    summary = serializers.CharField(help_text="争议内容 / what is disputed")
+    decision_due_at = serializers.DateTimeField(help_text="组长决定期限 / decide by")
+    proposal = serializers.CharField(allow_blank=True, help_text="办公室意见 / proposal")
+    decided_by = serializers.CharField(allow_null=True, help_text="决定人 / decided by")
+    decided_at = serializers.DateTimeField(allow_null=True, help_text="决定时间 / decided at")
+    designated_unit = serializers.CharField(allow_null=True, help_text="指定单位 / designated")
+    decision_note = serializers.CharField(allow_blank=True, help_text="决定理由 / reasons")
+    team = TeamOut(allow_null=True, help_text="联合调查组 / joint team")
+    events = DisputeEventOut(many=True, help_text="流转记录 / history")
+
+    def to_representation(self, dispute: Dispute) -> dict:
+        def when(value):
+            return timezone.localtime(value).isoformat() if value else None
+
+        team = getattr(dispute, "team", None)
+        return {
+            "id": dispute.id,
+            "number": dispute.number,
+            "source": dispute.source,
+            "status": dispute.status,
+            "order": dispute.order.number if dispute.order else None,
+            "referral": dispute.referral.number if dispute.referral else None,
+            "units": sorted(u.code for u in dispute.units.all()),
+            "summary": dispute.summary,
+            "decision_due_at": when(dispute.decision_due_at),
+            "proposal": dispute.proposal,
+            "decided_by": dispute.decided_by.display_name if dispute.decided_by else None,
+            "decided_at": when(dispute.decided_at),
+            "designated_unit": dispute.designated_unit.code if dispute.designated_unit else None,
+            "decision_note": dispute.decision_note,
+            "team": None
+            if team is None
+            else {
+                "lead_unit": team.lead_unit.code,
+                "member_units": sorted(u.code for u in team.member_units.all()),
+                "tasks": [
+                    {
+                        "title": t.title,
+                        "owner_unit": t.owner_unit.code,
+                        "due_on": t.due_on.isoformat(),
+                        "done_at": when(t.done_at),
+                    }
+                    for t in team.tasks.all()
+                ],
+                "findings": [
+                    {"unit": f.unit.code, "text": f.text, "time": when(f.created_at)}
+                    for f in team.findings.all()
+                ],
+                "open_question": team.open_question,
+                "concluded_at": when(team.concluded_at),
+                "violation_finding": team.violation_finding,
+                "law_applied": team.law_applied,
+                "procedure": team.procedure,
+                "penalty": team.penalty,
+                "transfer_to": team.transfer_to,
+                "criminal_handover": team.handover_referral.number
+                if team.handover_referral
+                else None,
+            },
+            "events": [
+                {
+                    "time": when(e.created_at),
+                    "type": e.action,
+                    "unit": e.actor_unit.code if e.actor_unit else None,
+                    "note": e.note,
+                }
+                for e in dispute.events.all()
+            ],
+        }
+
+
+class DisputeFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=DisputeStatus.choices, help_text="按状态筛选 / only this status"
+    )
+
+    class Meta:
+        model = Dispute
+        fields: list[str] = []
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="管辖争议列表 / jurisdiction disputes, with their joint teams",
+        responses={200: DisputeOut(many=True), **_errors(400, 401, 403)},
+        tags=["disputes"],
+    ),
+    retrieve=extend_schema(
+        summary="管辖争议详情 / one dispute",
+        responses={200: DisputeOut, **_errors(401, 403, 404)},
+        tags=["disputes"],
+    ),
+)
+class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DisputeOut
+    lookup_value_regex = r"[^/]+"
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsPortalUser]
+    filterset_class = DisputeFilter
+
+    def get_queryset(self):
+        return (
+            access.disputes_visible_to(self.request.user)
+            .select_related("decided_by", "team__lead_unit", "team__handover_referral")
+            .prefetch_related(
+                "units",
+                "events__actor_unit",
+                "team__member_units",
+                "team__tasks__owner_unit",
+                "team__findings__unit",
+            )
+            .order_by("-opened_at", "-id")
         )

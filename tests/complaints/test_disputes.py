@@ -283,3 +283,79 @@ def test_an_order_has_one_open_dispute_at_a_time_and_a_unit_may_dispute_explicit
             acting_user=people["housing"], order_number=order.number, summary="与我无关"
         )
     assert Dispute.objects.count() == 1
+
+
+def test_a_pending_decision_and_an_overdue_task_are_put_to_the_right_people_once(
+    people, office_director, clock
+):
+    dispute = proposed(people)  # proposed on Monday 21 September
+    clock.move_to(at(2026, 9, 24, 23))  # three working days: 22, 23, 24 September
+    assert disputes.remind_escalations() == 0
+    clock.move_to(at(2026, 9, 28, 9))  # the next working day after the Mid-Autumn days
+    assert disputes.remind_escalations() == 2
+    assert disputes.remind_escalations() == 0
+    told = set(
+        Notification.objects.filter(key__startswith=f"dispute_pending:{dispute.id}:").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert told == {people["leader"].id, office_director.id}
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    head = UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_HEAD])
+    task = disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        title="调取合同",
+        owner_unit_code="commerce",
+        due_on=date(2026, 9, 29),
+    )
+    clock.move_to(at(2026, 9, 29, 20))
+    assert disputes.remind_escalations() == 0  # due today, not yet late
+    clock.move_to(at(2026, 9, 30, 9))
+    assert disputes.remind_escalations() == 2  # commerce's person and education's head
+    told = set(
+        Notification.objects.filter(key=f"team_task_overdue:{task.id}").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert told == {people["commerce"].id, head.id}
+
+
+def test_the_read_only_api_gives_the_dispute_and_its_team_to_the_parties_only(people, client):
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    disputes.team_add_finding(dispute_id=dispute.id, acting_user=people["commerce"], text="查明")
+    client.force_login(people["commerce"])
+    data = client.get(reverse("dispute-detail", args=[dispute.id])).json()
+    assert data["status"] == "team"
+    assert data["team"]["lead_unit"] == "education"
+    assert data["team"]["member_units"] == ["commerce", "education"]
+    assert [f["text"] for f in data["team"]["findings"]] == ["查明"]
+    assert data["decided_by"] == people["leader"].display_name
+    assert [e["type"] for e in data["events"]][-1] == "finding"
+    client.force_login(people["housing"])
+    assert client.get(reverse("dispute-list")).json()["results"] == []
+    assert client.get(reverse("dispute-detail", args=[dispute.id])).status_code == 404
+
+
+def test_the_escalation_board_shows_the_office_what_is_stuck(people, client, clock):
+    dispute = proposed(people)
+    clock.move_to(at(2026, 10, 12))  # past the leader's deadline (8 October)
+    client.force_login(people["office"])
+    page = client.get(reverse("escalation_board")).content.decode()
+    assert dispute.number in page
+    assert 'id="count-waiting">1<' in page
+    client.force_login(people["commerce"])
+    assert client.get(reverse("escalation_board")).status_code == 404
