@@ -89,6 +89,7 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("Attachment added")
     REFER = "refer", _("Lead referred to another unit")
     DISPUTE = "dispute", _("Jurisdiction dispute")
+    INTERVENTION = "intervention", _("Early intervention")
 
 
 class ReferralStatus(models.TextChoices):
@@ -136,3 +137,17 @@ class DisputeAction(models.TextChoices):
     FINDING = "finding", _("Finding recorded")
     ESCALATE = "escalate", _("Question put to the joint meeting")
     CONCLUDE = "conclude", _("Team's conclusion")
+
+
+class InterventionAnswer(models.TextChoices):
+    ASKED = "asked", _("Asked, no answer yet")
+    JOINED = "joined", _("Steps in")
+    DECLINED = "declined", _("Declines")
+
+
+class InterventionAction(models.TextChoices):
+    ASK = "ask", _("Asked to step in")
+    JOIN = "join", _("Steps in")
+    DECLINE = "decline", _("Declines")
+    NOTE = "note", _("Note")
+    CLOSE = "close", _("Closed")

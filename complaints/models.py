@@ -11,6 +11,8 @@ from .choices import (
     DisputeStatus,
     DuplicateStatus,
     ExtensionStatus,
+    InterventionAction,
+    InterventionAnswer,
     Kind,
     ReferralAction,
     ReferralStatus,
@@ -794,6 +796,9 @@ class EscalationPolicy(models.Model):
     urgent_referral_ack_working_days = models.PositiveIntegerField(
         _("working days to acknowledge an urgent referred lead"), default=1
     )
+    intervention_answer_hours = models.PositiveIntegerField(
+        _("hours for a unit to answer a request to step in early"), default=4
+    )
     dispute_decision_working_days = models.PositiveIntegerField(
         _("working days for the group leader to decide a jurisdiction dispute"), default=7
     )
@@ -1096,3 +1101,91 @@ class TeamFinding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Intervention(models.Model):
+    """Early intervention (提前介入, measure 四（五）): in an urgent case a unit asks others to
+    step in before jurisdiction is settled; each answers within hours. One shared timeline."""
+
+    requesting_unit = models.ForeignKey(
+        "departments.Unit", verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    situation = models.TextField(_("the situation"))
+    answer_due_at = models.DateTimeField(_("answer by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("early intervention")
+        verbose_name_plural = _("early interventions")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """JR-2026-000004 (介入)."""
+        return f"JR-{timezone.localtime(self.created_at):%Y}-{self.pk:06d}"
+
+
+class InterventionUnit(models.Model):
+    """One asked unit and its answer."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="asked")
+    unit = models.ForeignKey("departments.Unit", on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(
+        _("answer"),
+        max_length=10,
+        choices=InterventionAnswer.choices,
+        default=InterventionAnswer.ASKED,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("unit asked to step in")
+        verbose_name_plural = _("units asked to step in")
+        constraints = [
+            models.UniqueConstraint(fields=["intervention", "unit"], name="one_answer_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.unit_id} {self.answer}"
+
+
+class InterventionEvent(models.Model):
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=InterventionAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("intervention event")
+        verbose_name_plural = _("intervention events")
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.action}"

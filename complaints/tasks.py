@@ -75,6 +75,7 @@ def remind_referrals() -> int:
     """Referred leads past their acknowledgement deadline, disputes the leader has not
     decided and overdue team tasks (each once)."""
     from .disputes import remind_escalations
+    from .interventions import remind_unanswered
     from .referrals import remind_unacknowledged
 
-    return remind_unacknowledged() + remind_escalations()
+    return remind_unacknowledged() + remind_unanswered() + remind_escalations()

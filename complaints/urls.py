@@ -1,8 +1,20 @@
 from django.urls import path
 
-from . import dispute_views, referral_views, views
+from . import dispute_views, intervention_views, referral_views, views
 
 urlpatterns = [
+    path("interventions/", intervention_views.intervention_list, name="intervention_list"),
+    path("interventions/new/", intervention_views.intervention_new, name="intervention_new"),
+    path(
+        "interventions/<int:intervention_id>/",
+        intervention_views.intervention_detail,
+        name="intervention_detail",
+    ),
+    path(
+        "interventions/<int:intervention_id>/act/<slug:action>/",
+        intervention_views.intervention_act,
+        name="intervention_act",
+    ),
     path("disputes/", dispute_views.dispute_list, name="dispute_list"),
     path("disputes/open/", dispute_views.dispute_open, name="dispute_open"),
     path("disputes/board/", dispute_views.escalation_board, name="escalation_board"),

@@ -227,6 +227,7 @@ _ACTIONS_OUTSIDE_FIGURES = frozenset(
         Action.DISMISS_DUPLICATE,
         Action.REFER,
         Action.DISPUTE,
+        Action.INTERVENTION,
     }
 )
 

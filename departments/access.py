@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from complaints.models import Dispute, Referral, WorkOrder, WorkOrderUnit
+from complaints.models import Dispute, Intervention, Referral, WorkOrder, WorkOrderUnit
 from reports.choices import DistrictStatus
 from reports.models import AnnualSummary, DistrictReport, UnitReport
 
@@ -396,6 +396,31 @@ def dispute_or_404(user: User | AnonymousUser, *, dispute_id: int, lock: bool = 
             of=("self",)
         )
     return get_or_404(disputes, id=dispute_id)
+
+
+def interventions_visible_to(user: User | AnonymousUser) -> QuerySet[Intervention]:
+    """The office sees every early intervention; a unit those it asked or was asked into."""
+    items = Intervention.objects.select_related("requesting_unit", "order")
+    if sees_all_units(user):
+        return items
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return items.none()
+    involved = Intervention.objects.filter(
+        Q(requesting_unit_id=unit_id) | Q(asked__unit_id=unit_id)
+    )
+    return items.filter(id__in=involved.values("id"))
+
+
+def intervention_or_404(
+    user: User | AnonymousUser, *, intervention_id: int, lock: bool = False
+) -> Intervention:
+    items = interventions_visible_to(user)
+    if lock:
+        items = Intervention.objects.filter(id__in=items.values("id")).select_for_update(
+            of=("self",)
+        )
+    return get_or_404(items, id=intervention_id)
 
 
 def decides_disputes(user: User | AnonymousUser) -> bool:

@@ -41,6 +41,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         visible=lambda user: access.sees_all_units(user) or _has_unit(user),
     ),
     NavItem(
+        _("Early intervention"),
+        "intervention_list",
+        "bi-lightning",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
+    NavItem(
         _("Jurisdiction disputes"),
         "dispute_list",
         "bi-diagram-2",

@@ -1,0 +1,134 @@
+"""Screens for early intervention (提前介入): ask, answer, write on the shared timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import interventions
+from .choices import InterventionAnswer
+from .forms import member_units
+from .workflow import WorkflowError
+
+
+@login_required
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    items = access.interventions_visible_to(request.user).prefetch_related("asked__unit")
+    page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    user = request.user
+    return render(
+        request,
+        "complaints/intervention_list.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "can_ask": access.refers_for_unit(user) and not user.unit.is_office,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.refers_for_unit(user) or user.unit.is_office:
+        raise Http404
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            item = interventions.intervention_request(
+                acting_user=user,
+                unit_codes=request.POST.getlist("units"),
+                title=request.POST.get("title", ""),
+                situation=request.POST.get("situation", ""),
+                order_number=request.POST.get("order", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("%(number)s was sent.") % {"number": item.number})
+            return redirect("intervention_detail", intervention_id=item.id)
+    return render(
+        request,
+        "complaints/intervention_new.html",
+        {
+            "units": member_units().exclude(id=user.unit_id),
+            "errors": errors,
+            "data": request.POST
+            if request.method == "POST"
+            else {"order": request.GET.get("order", "")},
+            "chosen": request.POST.getlist("units"),
+        },
+    )
+
+
+@login_required
+def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpResponse:
+    item = access.intervention_or_404(request.user, intervention_id=intervention_id)
+    user = request.user
+    mine = item.asked.filter(unit_id=getattr(user, "unit_id", None)).first()
+    return render(
+        request,
+        "complaints/intervention_detail.html",
+        {
+            "item": item,
+            "asked": item.asked.select_related("unit", "answered_by"),
+            "events": item.events.select_related("actor", "actor_unit"),
+            "can_answer": item.closed_at is None
+            and mine is not None
+            and mine.answer == InterventionAnswer.ASKED
+            and access.has_role(user, *access.UNIT_HANDLER_ROLES),
+            "can_write": item.closed_at is None and interventions._involved(user, item),
+            "can_close": item.closed_at is None
+            and (access.is_office_handler(user) or user.unit_id == item.requesting_unit_id),
+            "late": item.answer_due_at < timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def intervention_act(request: HttpRequest, intervention_id: int, action: str) -> HttpResponse:
+    item = access.intervention_or_404(request.user, intervention_id=intervention_id)
+    post = request.POST
+    calls = {
+        "join": lambda: interventions.intervention_answer(
+            intervention_id=item.id,
+            acting_user=request.user,
+            join=True,
+            reason=post.get("reason", ""),
+        ),
+        "decline": lambda: interventions.intervention_answer(
+            intervention_id=item.id,
+            acting_user=request.user,
+            join=False,
+            reason=post.get("reason", ""),
+        ),
+        "note": lambda: interventions.intervention_note(
+            intervention_id=item.id, acting_user=request.user, text=post.get("text", "")
+        ),
+        "close": lambda: interventions.intervention_close(
+            intervention_id=item.id, acting_user=request.user, note=post.get("note", "")
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action]()
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(number)s was updated.") % {"number": item.number})
+    return redirect("intervention_detail", intervention_id=item.id)
