@@ -8,6 +8,7 @@ with the extension.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePath
 
 import filetype
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # extension -> the extensions the sniffed bytes may report (Office files are zip or OLE)
@@ -114,3 +116,28 @@ def validate_upload(upload: UploadedFile) -> str:
             % {"name": name, "ext": extension.upper()}
         )
     return kind.mime
+
+
+def check_uploads(uploads: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    """Every upload with the content type to store, all checked before anything is kept;
+    a ValidationError keyed "attachments" names the first bad file."""
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload, validate_upload(upload)))
+        except ValidationError as error:
+            raise ValidationError({"attachments": " ".join(error.messages)}) from None
+    return checked
+
+
+def store_upload(record, upload: UploadedFile, content_type: str, user) -> object:
+    """Fill a `StoredFile` record and save its file under a generated name: the name the
+    user gave is kept only as text, so it never reaches the file system."""
+    record.original_name = upload.name[:200]
+    record.content_type = content_type
+    record.size = upload.size
+    record.uploaded_by = user
+    suffix = upload.name.rsplit(".", 1)[-1].lower()
+    record.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+    record.save()
+    return record

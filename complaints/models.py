@@ -504,14 +504,10 @@ class PossibleDuplicate(models.Model):
         return f"{self.order_id} ~ {self.other_id} {self.status}"
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
-    received = timezone.localtime(instance.order.received_at)
-    return f"attachments/{received:%Y/%m}/{instance.order.number}/{filename}"
+class StoredFile(models.Model):
+    """What every uploaded file keeps beside the file itself: the citizen's or official's
+    own file name (the stored name is generated), its checked type, size and uploader."""
 
-
-class Attachment(models.Model):
-    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
@@ -521,12 +517,25 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["uploaded_at", "id"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    received = timezone.localtime(instance.order.received_at)
+    return f"attachments/{received:%Y/%m}/{instance.order.number}/{filename}"
+
+
+class Attachment(StoredFile):
+    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
 
 class ApiClient(models.Model):
@@ -665,7 +674,26 @@ class EscalationStep(models.Model):
         return f"{self.days_overdue}: {self.get_recipients_display()}"
 
 
-class DailyStat(models.Model):
+class FigureMeasures(models.Model):
+    """The counts kept for a group of orders (see `complaints.stats.MEASURES`)."""
+
+    received = models.PositiveIntegerField(_("received"), default=0)
+    open = models.PositiveIntegerField(_("open"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
+    late = models.PositiveIntegerField(_("resolved late"), default=0)
+    rated = models.PositiveIntegerField(_("rated"), default=0)
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basically_satisfied = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
+    triaged = models.PositiveIntegerField(_("went to triage"), default=0)
+    redispatched = models.PositiveIntegerField(_("re-dispatched"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyStat(FigureMeasures):
     """Work orders received on one day, counted by their current state, per primary unit and
     one dimension value (category, town, channel, kind or business; "all" for the total).
 
@@ -694,17 +722,6 @@ class DailyStat(models.Model):
     )
     dimension = models.CharField(_("dimension"), max_length=10, choices=Dimension.choices)
     value = models.CharField(_("value"), max_length=200, blank=True)
-    received = models.PositiveIntegerField(_("received"), default=0)
-    open = models.PositiveIntegerField(_("open"), default=0)
-    resolved = models.PositiveIntegerField(_("resolved"), default=0)
-    on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
-    late = models.PositiveIntegerField(_("resolved late"), default=0)
-    rated = models.PositiveIntegerField(_("rated"), default=0)
-    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
-    basically_satisfied = models.PositiveIntegerField(_("basically satisfied"), default=0)
-    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
-    triaged = models.PositiveIntegerField(_("went to triage"), default=0)
-    redispatched = models.PositiveIntegerField(_("re-dispatched"), default=0)
 
     class Meta:
         verbose_name = _("daily figures")
@@ -732,7 +749,7 @@ class StatsDirtyDay(models.Model):
         return str(self.day)
 
 
-class MonthlyStat(models.Model):
+class MonthlyStat(FigureMeasures):
     """`DailyStat` summed over a finished month, so a year's ranking of businesses or towns
     reads twelve months of rows instead of 365 days of them. Months before the current one
     only; `StatsMonth` says which are built. Rebuilt with their days (`complaints.stats`)."""
@@ -748,17 +765,6 @@ class MonthlyStat(models.Model):
     )
     dimension = models.CharField(_("dimension"), max_length=10, choices=DailyStat.Dimension.choices)
     value = models.CharField(_("value"), max_length=200, blank=True)
-    received = models.PositiveIntegerField(default=0)
-    open = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    late = models.PositiveIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basically_satisfied = models.PositiveIntegerField(default=0)
-    dissatisfied = models.PositiveIntegerField(default=0)
-    triaged = models.PositiveIntegerField(default=0)
-    redispatched = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("monthly figures")
@@ -909,24 +915,13 @@ def referral_attachment_path(instance: "ReferralAttachment", filename: str) -> s
     return f"referrals/{instance.referral_id}/{filename}"
 
 
-class ReferralAttachment(models.Model):
+class ReferralAttachment(StoredFile):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=referral_attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Dispute(models.Model):

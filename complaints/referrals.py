@@ -21,7 +21,7 @@ from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many
 
-from .attachments import validate_upload
+from .attachments import check_uploads, store_upload
 from .choices import Action, ReferralAction, ReferralStatus
 from .deadlines import add_working_days
 from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
@@ -107,14 +107,11 @@ def referral_send(
             errors["order"] = _("There is no work order %(number)s that you may see.") % {
                 "number": order_number
             }
-    uploads = list(uploads)
-    types = []
-    for upload in uploads:
-        try:
-            types.append(validate_upload(upload))
-        except ValidationError as error:
-            errors["attachments"] = " ".join(error.messages)
-            break
+    checked: list = []
+    try:
+        checked = check_uploads(uploads)
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -129,7 +126,8 @@ def referral_send(
         ack_due_at=ack_deadline(now, urgent=bool(urgent)),
         created_by=acting_user,
     )
-    _store(referral, uploads, types, acting_user)
+    for upload, content_type in checked:
+        store_upload(ReferralAttachment(referral=referral), upload, content_type, acting_user)
     record_referral_event(
         referral,
         ReferralAction.SEND,
@@ -161,23 +159,6 @@ def referral_send(
     )
     notify_many([(message, _people(to_unit.id, UNIT_ROLES), to_unit)])
     return referral
-
-
-def _store(referral: Referral, uploads, types, user: User) -> list[ReferralAttachment]:
-    stored = []
-    for upload, content_type in zip(uploads, types, strict=True):
-        attachment = ReferralAttachment(
-            referral=referral,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
-        suffix = upload.name.rsplit(".", 1)[-1].lower()
-        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
 
 
 def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:

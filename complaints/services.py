@@ -23,7 +23,7 @@ from departments.models import Town, Unit, User
 from departments.services import audit_record
 
 from . import workflow
-from .attachments import validate_upload
+from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
 from .models import (
     ApiClient,
@@ -266,14 +266,11 @@ def workorder_intake(
     co_units = [members[c] for c in codes if c in members]
     if len(co_units) != len(codes):
         errors["co_units"] = _("One of the co-handling units does not exist.")
-    uploads = list(attachments)
-    content_types = []
-    for upload in uploads:
-        try:
-            content_types.append(validate_upload(upload))
-        except ValidationError as error:
-            errors["attachments"] = " ".join(error.messages)
-            break
+    checked: list = []
+    try:
+        checked = check_uploads(attachments)
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     if fields["anonymous"]:
@@ -343,29 +340,12 @@ def workorder_intake(
             data={"rule": routing.get("rule"), "co_units": [c.code for c in co_units]},
             notify_client=False,
         )
-    for upload, content_type in zip(uploads, content_types, strict=True):
-        _store_attachment(order, upload, content_type, acting_user)
+    for upload, content_type in checked:
+        store_upload(Attachment(order=order), upload, content_type, acting_user)
     PossibleDuplicate.objects.bulk_create(
         [PossibleDuplicate(order=order, other_id=i, reason=r) for i, r in duplicates.items()]
     )
     return order
-
-
-def _store_attachment(
-    order: WorkOrder, upload: UploadedFile, content_type: str, user: User | None
-) -> Attachment:
-    attachment = Attachment(
-        order=order,
-        original_name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=user,
-    )
-    # The stored name is generated; the citizen's file name is kept only as text.
-    suffix = upload.name.rsplit(".", 1)[-1].lower()
-    attachment.file.save(f"{timezone.now():%H%M%S%f}.{suffix}", upload, save=False)
-    attachment.save()
-    return attachment
 
 
 @transaction.atomic
@@ -380,18 +360,12 @@ def workorder_attach(
         or access.co_handles_order(acting_user, order)
     ):
         raise workflow.WorkflowError(_("You may not add files to this order."))
-    uploads = list(uploads)
-    if not uploads:
+    checked = check_uploads(uploads)
+    if not checked:
         raise ValidationError({"attachments": _("Choose at least one file.")})
-    types = []
-    for upload in uploads:
-        try:
-            types.append(validate_upload(upload))
-        except ValidationError as error:
-            raise ValidationError({"attachments": " ".join(error.messages)}) from None
     stored = [
-        _store_attachment(order, upload, content_type, acting_user)
-        for upload, content_type in zip(uploads, types, strict=True)
+        store_upload(Attachment(order=order), upload, content_type, acting_user)
+        for upload, content_type in checked
     ]
     workflow.record_event(
         order,

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import StoredFile
+
 from .choices import (
     DistrictStatus,
     FileState,
@@ -175,25 +177,14 @@ def report_attachment_path(instance: ReportAttachment, filename: str) -> str:
     return f"reports/{report.year}Q{report.quarter}/{report.unit.code}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredFile):
     report = models.ForeignKey(UnitReport, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=report_attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReportEvent(models.Model):
@@ -308,21 +299,10 @@ def summary_attachment_path(instance: SummaryAttachment, filename: str) -> str:
     return f"annual-summaries/{summary.year}/{summary.unit.code}/{filename}"
 
 
-class SummaryAttachment(models.Model):
+class SummaryAttachment(StoredFile):
     summary = models.ForeignKey(AnnualSummary, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=summary_attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("summary attachment")
         verbose_name_plural = _("summary attachments")
-
-    def __str__(self) -> str:
-        return self.original_name

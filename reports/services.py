@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.attachments import validate_upload
+from complaints.attachments import check_uploads, store_upload
 from departments import access
 from departments.choices import RoleCode
 from departments.models import Unit, User
@@ -360,28 +360,13 @@ def report_attach(
     report = _lock(acting_user, report_id, None)
     if not access.works_on_unit_report(acting_user, report.unit_id) or not report.is_editable:
         raise ReportError(_("Files can only be added to a draft."))
-    uploads = list(uploads)
-    if not uploads:
+    checked = check_uploads(uploads)
+    if not checked:
         raise ValidationError({"attachments": _("Choose at least one file.")})
-    types = []
-    for upload in uploads:
-        try:
-            types.append(validate_upload(upload))
-        except ValidationError as error:
-            raise ValidationError({"attachments": " ".join(error.messages)}) from None
-    stored = []
-    for upload, content_type in zip(uploads, types, strict=True):
-        attachment = ReportAttachment(
-            report=report,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=acting_user,
-        )
-        suffix = upload.name.rsplit(".", 1)[-1].lower()
-        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
-        attachment.save()
-        stored.append(attachment)
+    stored = [
+        store_upload(ReportAttachment(report=report), upload, content_type, acting_user)
+        for upload, content_type in checked
+    ]
     _bump(report, [])
     _event(report, ReportAction.ATTACH, acting_user, files=[a.original_name for a in stored])
     return stored
@@ -654,28 +639,13 @@ def summary_attach(
     *, summary_id: int, acting_user: User, uploads: Iterable[UploadedFile]
 ) -> list[SummaryAttachment]:
     summary = _lock_summary(acting_user, summary_id, None)
-    uploads = list(uploads)
-    if not uploads:
+    checked = check_uploads(uploads)
+    if not checked:
         raise ValidationError({"attachments": _("Choose at least one file.")})
-    types = []
-    for upload in uploads:
-        try:
-            types.append(validate_upload(upload))
-        except ValidationError as error:
-            raise ValidationError({"attachments": " ".join(error.messages)}) from None
-    stored = []
-    for upload, content_type in zip(uploads, types, strict=True):
-        attachment = SummaryAttachment(
-            summary=summary,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=acting_user,
-        )
-        suffix = upload.name.rsplit(".", 1)[-1].lower()
-        attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
-        attachment.save()
-        stored.append(attachment)
+    stored = [
+        store_upload(SummaryAttachment(summary=summary), upload, content_type, acting_user)
+        for upload, content_type in checked
+    ]
     audit_record(
         actor=acting_user,
         action="summary.attach",
