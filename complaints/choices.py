@@ -90,6 +90,7 @@ class Action(models.TextChoices):
     REFER = "refer", _("Lead referred to another unit")
     DISPUTE = "dispute", _("Jurisdiction dispute")
     INTERVENTION = "intervention", _("Early intervention")
+    MEDIATION = "mediation", _("Mediation and judicial confirmation")
 
 
 class ReferralStatus(models.TextChoices):
@@ -151,3 +152,35 @@ class InterventionAction(models.TextChoices):
     DECLINE = "decline", _("Declines")
     NOTE = "note", _("Note")
     CLOSE = "close", _("Closed")
+
+
+class MediationBody(models.TextChoices):
+    UNIT = "unit", _("The handling unit")
+    PEOPLES = "peoples", _("People's mediation (Justice Bureau)")
+    INDUSTRY = "industry", _("An industry mediation body")
+
+
+class MediationConsent(models.TextChoices):
+    CONSUMER = "consumer", _("The consumer")
+    BUSINESS = "business", _("The business")
+    BOTH = "both", _("Both parties")
+
+
+class MediationStatus(models.TextChoices):
+    RECORDED = "recorded", _("Agreement recorded")
+    SUBMITTED = "submitted", _("Sent to the court for judicial confirmation")
+    TAKEN = "taken", _("Taken by the court")
+    NOT_TAKEN = "not_taken", _("Not taken by the court")
+    CONFIRMED = "confirmed", _("Confirmed by the court")
+    REFUSED = "refused", _("Confirmation refused")
+
+
+class MediationAction(models.TextChoices):
+    RECORD = "record", _("Mediation agreement recorded")
+    SUBMIT = "submit", _("Sent for judicial confirmation")
+    TAKE = "take", _("Court takes the application")
+    NOT_TAKE = "not_take", _("Court does not take the application")
+    EXTEND = "extend", _("Court extends the time to rule")
+    CONFIRM = "confirm", _("Court confirms the agreement")
+    REFUSE = "refuse", _("Court refuses confirmation")
+    LITIGATION = "litigation", _("Passed to litigation")

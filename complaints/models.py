@@ -14,6 +14,10 @@ from .choices import (
     InterventionAction,
     InterventionAnswer,
     Kind,
+    MediationAction,
+    MediationBody,
+    MediationConsent,
+    MediationStatus,
     ReferralAction,
     ReferralStatus,
     Satisfaction,
@@ -805,6 +809,19 @@ class EscalationPolicy(models.Model):
     intervention_answer_hours = models.PositiveIntegerField(
         _("hours for a unit to answer a request to step in early"), default=4
     )
+    confirmation_apply_days = models.PositiveIntegerField(
+        _("days after a mediation agreement takes effect to apply for judicial confirmation"),
+        default=30,
+    )
+    court_take_days = models.PositiveIntegerField(
+        _("days for the court to decide whether to take an application"), default=3
+    )
+    court_rule_days = models.PositiveIntegerField(
+        _("days for the court to rule on an application it took"), default=15
+    )
+    court_extension_days = models.PositiveIntegerField(
+        _("days the court may extend its ruling by"), default=10
+    )
     dispute_decision_working_days = models.PositiveIntegerField(
         _("working days for the group leader to decide a jurisdiction dispute"), default=7
     )
@@ -1184,3 +1201,120 @@ class InterventionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention_id} {self.action}"
+
+
+def mediation_scan_path(instance: "MediationAgreement", filename: str) -> str:
+    return f"mediation/{instance.order_id}/{filename}"
+
+
+class MediationAgreement(models.Model):
+    """A complaint resolved by mediation, and its way to judicial confirmation (调诉对接,
+    measure 四（七）): the agreement, the parties' consent, the application to the court
+    within 30 days of the agreement taking effect, and the court's clocks and ruling."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name=_("work order"), on_delete=models.PROTECT, related_name="mediations"
+    )
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.CharField(_("mediated by"), max_length=10, choices=MediationBody.choices)
+    mediator = models.CharField(_("mediator"), max_length=120, blank=True)
+    parties = models.TextField(_("parties"))
+    terms = models.TextField(_("terms"))
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    effective_on = models.DateField(_("agreement takes effect on"))
+    consent = models.CharField(
+        _("consent to judicial confirmation"),
+        max_length=10,
+        choices=MediationConsent.choices,
+        blank=True,
+    )
+    scan = models.FileField(_("scanned agreement"), upload_to=mediation_scan_path, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MediationStatus.choices,
+        default=MediationStatus.RECORDED,
+    )
+    apply_by = models.DateField(_("apply for confirmation by"))
+    submitted_at = models.DateTimeField(_("sent to the court at"), null=True, blank=True)
+    take_by = models.DateField(_("court to decide whether to take it by"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    case_number = models.CharField(_("court case number"), max_length=60, blank=True)
+    rule_by = models.DateField(_("court to rule by"), null=True, blank=True)
+    extended = models.BooleanField(_("time to rule extended"), default=False)
+    decided_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+    court_note = models.TextField(_("the court's reasons"), blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("mediation agreement")
+        verbose_name_plural = _("mediation agreements")
+        indexes = [models.Index(fields=["status", "take_by"], name="mediation_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """TJ-2026-000005 (调解)."""
+        return f"TJ-{timezone.localtime(self.created_at):%Y}-{self.pk:06d}"
+
+
+class MediationEvent(models.Model):
+    agreement = models.ForeignKey(
+        MediationAgreement, on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=12, choices=MediationAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("mediation event")
+        verbose_name_plural = _("mediation events")
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.action}"
+
+
+class Litigation(models.Model):
+    """A dispute that mediation did not settle, passed to the court as a lawsuit."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        related_name="litigations",
+    )
+    court_case = models.CharField(_("court case"), max_length=60)
+    note = models.TextField(_("note"), blank=True)
+    marked_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["marked_at", "id"]
+        verbose_name = _("passed to litigation")
+        verbose_name_plural = _("passed to litigation")
+
+    def __str__(self) -> str:
+        return self.court_case

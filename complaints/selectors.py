@@ -256,6 +256,8 @@ def order_detail(user: User, number: str) -> WorkOrder:
                 queryset=Referral.objects.select_related("to_unit").order_by("created_at"),
             ),
             Prefetch("disputes", queryset=Dispute.objects.order_by("opened_at")),
+            "mediations",
+            "litigations",
         ),
         number=number,
     )

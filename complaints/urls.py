@@ -1,8 +1,21 @@
 from django.urls import path
 
-from . import dispute_views, intervention_views, referral_views, views
+from . import dispute_views, intervention_views, mediation_views, referral_views, views
 
 urlpatterns = [
+    path("mediation/", mediation_views.mediation_list, name="mediation_list"),
+    path("mediation/new/", mediation_views.mediation_new, name="mediation_new"),
+    path(
+        "mediation/<int:agreement_id>/", mediation_views.mediation_detail, name="mediation_detail"
+    ),
+    path(
+        "mediation/<int:agreement_id>/act/<slug:action>/",
+        mediation_views.mediation_act,
+        name="mediation_act",
+    ),
+    path(
+        "orders/<str:number>/litigation/", mediation_views.litigation_mark, name="litigation_mark"
+    ),
     path("interventions/", intervention_views.intervention_list, name="intervention_list"),
     path("interventions/new/", intervention_views.intervention_new, name="intervention_new"),
     path(

@@ -290,6 +290,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "attach_form": AttachForm(),
             "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
+            "can_mediate": access.handles_order(request.user, order),
             "can_dispute": order.is_open
             and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
             and (

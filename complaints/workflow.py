@@ -228,6 +228,7 @@ _ACTIONS_OUTSIDE_FIGURES = frozenset(
         Action.REFER,
         Action.DISPUTE,
         Action.INTERVENTION,
+        Action.MEDIATION,
     }
 )
 

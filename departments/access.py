@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from complaints.models import Dispute, Intervention, Referral, WorkOrder, WorkOrderUnit
+from complaints.models import (
+    Dispute,
+    Intervention,
+    MediationAgreement,
+    Referral,
+    WorkOrder,
+    WorkOrderUnit,
+)
 from reports.choices import DistrictStatus
 from reports.models import AnnualSummary, DistrictReport, UnitReport
 
@@ -421,6 +428,39 @@ def intervention_or_404(
             of=("self",)
         )
     return get_or_404(items, id=intervention_id)
+
+
+COURT = "court"
+
+
+def is_court_staff(user: User | AnonymousUser) -> bool:
+    unit = getattr(user, "unit", None) if getattr(user, "unit_id", None) else None
+    return unit is not None and unit.code == COURT and has_role(user, *UNIT_HANDLER_ROLES)
+
+
+def mediations_visible_to(user: User | AnonymousUser) -> QuerySet[MediationAgreement]:
+    """The office sees every agreement; the unit that recorded it sees its own; the court
+    sees those sent to it for judicial confirmation."""
+    items = MediationAgreement.objects.select_related("order", "unit")
+    if sees_all_units(user):
+        return items
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return items.none()
+    if is_court_staff(user):
+        return items.filter(Q(unit_id=unit_id) | Q(submitted_at__isnull=False))
+    return items.filter(unit_id=unit_id)
+
+
+def mediation_or_404(
+    user: User | AnonymousUser, *, agreement_id: int, lock: bool = False
+) -> MediationAgreement:
+    items = mediations_visible_to(user)
+    if lock:
+        items = MediationAgreement.objects.filter(id__in=items.values("id")).select_for_update(
+            of=("self",)
+        )
+    return get_or_404(items, id=agreement_id)
 
 
 def decides_disputes(user: User | AnonymousUser) -> bool:

@@ -53,6 +53,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         visible=lambda user: access.sees_all_units(user) or _has_unit(user),
     ),
     NavItem(
+        _("Mediation and confirmation"),
+        "mediation_list",
+        "bi-bank",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
+    NavItem(
         _("Quarterly reports"),
         "report_list",
         "bi-journal-text",

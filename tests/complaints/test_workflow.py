@@ -157,6 +157,7 @@ def test_every_action_that_changes_an_order_has_one_transition():
         Action.REFER,
         Action.DISPUTE,
         Action.INTERVENTION,
+        Action.MEDIATION,
     }
     assert set(workflow.TRANSITIONS) == set(Action.values) - not_transitions
 

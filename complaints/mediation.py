@@ -1,0 +1,325 @@
+"""The mediation–litigation link (调诉对接, measure 四（七）): a complaint resolved by
+mediation gets its agreement recorded; with a party's consent the unit sends it to the
+court for judicial confirmation within 30 days of the agreement taking effect; the court
+decides within 3 days whether to take it and rules within 15 (extendable once by 10). All
+periods are calendar days from the office's policy. A dispute that mediation did not settle
+can be marked as passed to litigation. Every step is on the order's timeline."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments import access
+from departments.choices import RoleCode
+from departments.models import Unit, User
+from departments.notifications import Message, notify_many
+
+from . import workflow
+from .attachments import check_uploads
+from .choices import (
+    Action,
+    MediationAction,
+    MediationBody,
+    MediationConsent,
+    MediationStatus,
+)
+from .models import EscalationPolicy, Litigation, MediationAgreement, MediationEvent
+from .workflow import WorkflowError
+
+UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
+
+
+def _policy() -> EscalationPolicy:
+    return EscalationPolicy.objects.first() or EscalationPolicy()
+
+
+def _url(agreement: MediationAgreement) -> str:
+    return reverse("mediation_detail", kwargs={"agreement_id": agreement.id})
+
+
+def _event(agreement: MediationAgreement, action: str, user: User, note: str = "") -> None:
+    MediationEvent.objects.create(
+        agreement=agreement,
+        action=action,
+        actor=user,
+        actor_unit_id=getattr(user, "unit_id", None),
+        note=note,
+    )
+    text = f"{agreement.number} {MediationAction(action).label}" + (f"：{note}" if note else "")
+    workflow.record_event(agreement.order, Action.MEDIATION, by=user, note=text)
+
+
+def _people(unit_id: int) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, unit_id=unit_id, roles__code__in=UNIT_ROLES).distinct()
+    )
+
+
+def _tell(agreement: MediationAgreement, key: str, title: str, unit_id: int) -> None:
+    message = Message(key=key, category="mediation", title=title, url=_url(agreement))
+    notify_many([(message, _people(unit_id), None)])
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    order_number: str,
+    acting_user: User,
+    body: str,
+    parties: str,
+    terms: str,
+    effective_on: date | None,
+    mediator: str = "",
+    amount: str = "",
+    consent: str = "",
+    scan: UploadedFile | None = None,
+) -> MediationAgreement:
+    """The unit handling the order records the agreement reached by mediation."""
+    order = access.workorder_or_404(acting_user, number=(order_number or "").strip().upper())
+    if not access.handles_order(acting_user, order):
+        raise WorkflowError(_("Only the unit handling the order records its mediation."))
+    errors: dict[str, str] = {}
+    if body not in MediationBody.values:
+        errors["body"] = _("Say who mediated.")
+    if not (parties or "").strip():
+        errors["parties"] = _("Name the parties.")
+    if not (terms or "").strip():
+        errors["terms"] = _("Write the terms agreed.")
+    if effective_on is None:
+        errors["effective_on"] = _("Give the date the agreement takes effect.")
+    elif effective_on > timezone.localdate():
+        errors["effective_on"] = _("The agreement cannot take effect in the future.")
+    if consent and consent not in MediationConsent.values:
+        errors["consent"] = _("Choose who consents.")
+    value = None
+    if str(amount or "").strip():
+        try:
+            value = Decimal(str(amount).strip()).quantize(Decimal("0.01"))
+            if value < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors["amount"] = _("Enter the amount in yuan, like 1280.50.")
+    checked = []
+    if scan is not None:
+        try:
+            checked = check_uploads([scan])
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    agreement = MediationAgreement(
+        order=order,
+        unit_id=acting_user.unit_id,
+        body=body,
+        mediator=(mediator or "").strip()[:120],
+        parties=parties.strip(),
+        terms=terms.strip(),
+        amount=value,
+        effective_on=effective_on,
+        consent=consent,
+        apply_by=effective_on + timedelta(days=_policy().confirmation_apply_days),
+        created_by=acting_user,
+    )
+    if checked:
+        upload = checked[0][0]
+        suffix = upload.name.rsplit(".", 1)[-1].lower()
+        agreement.scan.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+    agreement.save()
+    _event(agreement, MediationAction.RECORD, acting_user, note=agreement.terms[:200])
+    return agreement
+
+
+def _load(user: User, agreement_id: int, expected_version: int | None) -> MediationAgreement:
+    agreement = access.mediation_or_404(user, agreement_id=agreement_id, lock=True)
+    if expected_version is not None and agreement.version != expected_version:
+        raise WorkflowError(
+            _("%(number)s was changed by someone else meanwhile. Nothing was saved.")
+            % {"number": agreement.number}
+        )
+    return agreement
+
+
+def _save(agreement: MediationAgreement, fields: list[str]) -> None:
+    agreement.version += 1
+    agreement.save(update_fields=[*fields, "version"])
+
+
+@transaction.atomic
+def agreement_submit(
+    *, agreement_id: int, acting_user: User, consent: str = "", expected_version: int | None = None
+) -> MediationAgreement:
+    """Send the agreement to the court: a party must consent, within the 30 days."""
+    agreement = _load(acting_user, agreement_id, expected_version)
+    if acting_user.unit_id != agreement.unit_id:
+        raise WorkflowError(_("Only the unit that recorded the agreement sends it to the court."))
+    if agreement.status != MediationStatus.RECORDED:
+        raise WorkflowError(_("This agreement has already been sent to the court."))
+    consent = consent or agreement.consent
+    if consent not in MediationConsent.values:
+        raise ValidationError(
+            {"consent": _("Judicial confirmation needs the consent of at least one party.")}
+        )
+    today = timezone.localdate()
+    if today > agreement.apply_by:
+        raise WorkflowError(
+            _("The time to apply ended on %(date)s (30 days after the agreement took effect).")
+            % {"date": agreement.apply_by.isoformat()}
+        )
+    agreement.consent = consent
+    agreement.status = MediationStatus.SUBMITTED
+    agreement.submitted_at = timezone.now()
+    agreement.take_by = today + timedelta(days=_policy().court_take_days)
+    _save(agreement, ["consent", "status", "submitted_at", "take_by"])
+    _event(agreement, MediationAction.SUBMIT, acting_user)
+    court_unit = Unit.objects.filter(code=access.COURT).first()
+    if court_unit is not None:
+        _tell(
+            agreement,
+            f"mediation_submitted:{agreement.id}",
+            _("A mediation agreement waits for judicial confirmation: %(number)s")
+            % {"number": agreement.number},
+            court_unit.id,
+        )
+    return agreement
+
+
+def _court(user: User, agreement_id: int, expected_version: int | None) -> MediationAgreement:
+    if not access.is_court_staff(user):
+        raise Http404
+    return _load(user, agreement_id, expected_version)
+
+
+@transaction.atomic
+def court_take(
+    *, agreement_id: int, acting_user: User, case_number: str, expected_version: int | None = None
+) -> MediationAgreement:
+    agreement = _court(acting_user, agreement_id, expected_version)
+    if agreement.status != MediationStatus.SUBMITTED:
+        raise WorkflowError(_("Only an application waiting for the court can be taken."))
+    case_number = (case_number or "").strip()[:60]
+    if not case_number:
+        raise ValidationError({"case_number": _("Register the court's case number.")})
+    agreement.status = MediationStatus.TAKEN
+    agreement.taken_at = timezone.now()
+    agreement.case_number = case_number
+    agreement.rule_by = timezone.localdate() + timedelta(days=_policy().court_rule_days)
+    _save(agreement, ["status", "taken_at", "case_number", "rule_by"])
+    _event(agreement, MediationAction.TAKE, acting_user, note=case_number)
+    _tell(
+        agreement,
+        f"mediation_taken:{agreement.id}",
+        _("The court took %(number)s (case %(case)s)")
+        % {"number": agreement.number, "case": case_number},
+        agreement.unit_id,
+    )
+    return agreement
+
+
+def _reasons(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"reasons": _("Give the court's reasons.")})
+    return text
+
+
+@transaction.atomic
+def court_not_take(
+    *, agreement_id: int, acting_user: User, reasons: str, expected_version: int | None = None
+) -> MediationAgreement:
+    agreement = _court(acting_user, agreement_id, expected_version)
+    if agreement.status != MediationStatus.SUBMITTED:
+        raise WorkflowError(_("Only an application waiting for the court can be declined."))
+    agreement.court_note = _reasons(reasons)
+    agreement.status = MediationStatus.NOT_TAKEN
+    agreement.decided_at = timezone.now()
+    _save(agreement, ["court_note", "status", "decided_at"])
+    _event(agreement, MediationAction.NOT_TAKE, acting_user, note=agreement.court_note)
+    _tell(
+        agreement,
+        f"mediation_not_taken:{agreement.id}",
+        _("The court did not take %(number)s") % {"number": agreement.number},
+        agreement.unit_id,
+    )
+    return agreement
+
+
+@transaction.atomic
+def court_extend(
+    *, agreement_id: int, acting_user: User, reasons: str, expected_version: int | None = None
+) -> MediationAgreement:
+    agreement = _court(acting_user, agreement_id, expected_version)
+    if agreement.status != MediationStatus.TAKEN:
+        raise WorkflowError(_("Only an application the court has taken can be extended."))
+    if agreement.extended:
+        raise WorkflowError(_("The time to rule can be extended only once."))
+    note = _reasons(reasons)
+    agreement.extended = True
+    agreement.rule_by = agreement.rule_by + timedelta(days=_policy().court_extension_days)
+    _save(agreement, ["extended", "rule_by"])
+    _event(agreement, MediationAction.EXTEND, acting_user, note=note)
+    return agreement
+
+
+@transaction.atomic
+def court_rule(
+    *,
+    agreement_id: int,
+    acting_user: User,
+    confirm: bool,
+    reasons: str = "",
+    expected_version: int | None = None,
+) -> MediationAgreement:
+    """Confirm the agreement, or refuse with reasons; the outcome returns to the order."""
+    agreement = _court(acting_user, agreement_id, expected_version)
+    if agreement.status != MediationStatus.TAKEN:
+        raise WorkflowError(_("The court rules only on an application it has taken."))
+    agreement.court_note = (reasons or "").strip() if confirm else _reasons(reasons)
+    agreement.status = MediationStatus.CONFIRMED if confirm else MediationStatus.REFUSED
+    agreement.decided_at = timezone.now()
+    _save(agreement, ["court_note", "status", "decided_at"])
+    _event(
+        agreement,
+        MediationAction.CONFIRM if confirm else MediationAction.REFUSE,
+        acting_user,
+        note=agreement.court_note,
+    )
+    _tell(
+        agreement,
+        f"mediation_ruled:{agreement.id}",
+        _("The court ruled on %(number)s: %(status)s")
+        % {"number": agreement.number, "status": agreement.get_status_display()},
+        agreement.unit_id,
+    )
+    return agreement
+
+
+@transaction.atomic
+def litigation_mark(
+    *, order_number: str, acting_user: User, court_case: str, note: str = ""
+) -> Litigation:
+    """Mediation failed: the dispute goes to court as a lawsuit (a pointer to the case)."""
+    order = access.workorder_or_404(acting_user, number=(order_number or "").strip().upper())
+    if not (access.handles_order(acting_user, order) or access.is_office_handler(acting_user)):
+        raise WorkflowError(_("Only the unit handling the order or the office marks this."))
+    court_case = (court_case or "").strip()[:60]
+    if not court_case:
+        raise ValidationError({"court_case": _("Give the court case number.")})
+    litigation = Litigation.objects.create(
+        order=order, court_case=court_case, note=(note or "").strip(), marked_by=acting_user
+    )
+    workflow.record_event(
+        order,
+        Action.MEDIATION,
+        by=acting_user,
+        note=f"{MediationAction.LITIGATION.label}：{court_case}",
+    )
+    return litigation

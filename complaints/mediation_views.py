@@ -1,0 +1,188 @@
+"""Screens for the mediation–litigation link: record an agreement, send it for judicial
+confirmation, the court's queue with its clocks, and marking a dispute passed to litigation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import mediation
+from .choices import MediationBody, MediationConsent, MediationStatus
+from .workflow import WorkflowError
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def mediation_list(request: HttpRequest) -> HttpResponse:
+    items = access.mediations_visible_to(request.user)
+    court = access.is_court_staff(request.user)
+    if court and request.GET.get("queue", "1") == "1":
+        items = items.filter(status__in=[MediationStatus.SUBMITTED, MediationStatus.TAKEN])
+    page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/mediation_list.html",
+        {"page": page, "court": court, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mediation_new(request: HttpRequest) -> HttpResponse:
+    errors: dict = {}
+    post = request.POST
+    if request.method == "POST":
+        try:
+            agreement = mediation.agreement_record(
+                order_number=post.get("order", ""),
+                acting_user=request.user,
+                body=post.get("body", ""),
+                parties=post.get("parties", ""),
+                terms=post.get("terms", ""),
+                effective_on=_day(post.get("effective_on", "")),
+                mediator=post.get("mediator", ""),
+                amount=post.get("amount", ""),
+                consent=post.get("consent", ""),
+                scan=request.FILES.get("scan"),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(number)s was recorded.") % {"number": agreement.number})
+            return redirect("mediation_detail", agreement_id=agreement.id)
+    return render(
+        request,
+        "complaints/mediation_new.html",
+        {
+            "errors": errors,
+            "data": post if request.method == "POST" else {"order": request.GET.get("order", "")},
+            "bodies": MediationBody.choices,
+            "consents": MediationConsent.choices,
+        },
+    )
+
+
+@login_required
+def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = access.mediation_or_404(request.user, agreement_id=agreement_id)
+    user = request.user
+    court = access.is_court_staff(user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "complaints/mediation_detail.html",
+        {
+            "a": agreement,
+            "events": agreement.events.select_related("actor", "actor_unit"),
+            "consents": MediationConsent.choices,
+            "can_submit": agreement.status == MediationStatus.RECORDED
+            and user.unit_id == agreement.unit_id,
+            "court_waiting": court and agreement.status == MediationStatus.SUBMITTED,
+            "court_ruling": court and agreement.status == MediationStatus.TAKEN,
+            "days_to_apply": (agreement.apply_by - today).days,
+            "days_to_take": (agreement.take_by - today).days if agreement.take_by else None,
+            "days_to_rule": (agreement.rule_by - today).days if agreement.rule_by else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def mediation_act(request: HttpRequest, agreement_id: int, action: str) -> HttpResponse:
+    agreement = access.mediation_or_404(request.user, agreement_id=agreement_id)
+    post, user = request.POST, request.user
+    try:
+        version = int(post.get("version", ""))
+    except ValueError:
+        version = None
+    calls = {
+        "submit": lambda: mediation.agreement_submit(
+            agreement_id=agreement.id,
+            acting_user=user,
+            consent=post.get("consent", ""),
+            expected_version=version,
+        ),
+        "take": lambda: mediation.court_take(
+            agreement_id=agreement.id,
+            acting_user=user,
+            case_number=post.get("case_number", ""),
+            expected_version=version,
+        ),
+        "not-take": lambda: mediation.court_not_take(
+            agreement_id=agreement.id,
+            acting_user=user,
+            reasons=post.get("reasons", ""),
+            expected_version=version,
+        ),
+        "extend": lambda: mediation.court_extend(
+            agreement_id=agreement.id,
+            acting_user=user,
+            reasons=post.get("reasons", ""),
+            expected_version=version,
+        ),
+        "confirm": lambda: mediation.court_rule(
+            agreement_id=agreement.id,
+            acting_user=user,
+            confirm=True,
+            reasons=post.get("reasons", ""),
+            expected_version=version,
+        ),
+        "refuse": lambda: mediation.court_rule(
+            agreement_id=agreement.id,
+            acting_user=user,
+            confirm=False,
+            reasons=post.get("reasons", ""),
+            expected_version=version,
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action]()
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(number)s was updated.") % {"number": agreement.number})
+    return redirect("mediation_detail", agreement_id=agreement.id)
+
+
+@login_required
+@require_POST
+def litigation_mark(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        mediation.litigation_mark(
+            order_number=number,
+            acting_user=request.user,
+            court_case=request.POST.get("court_case", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The order was marked as passed to litigation."))
+    return redirect("order_detail", number=number)

@@ -1,0 +1,202 @@
+"""The mediation–litigation link (调诉对接): the handling unit records a mediation agreement;
+with a party's consent it is sent to the court within 30 days of taking effect; the court
+decides within 3 days whether to take it, registers a case number and rules within 15 days,
+extendable once by 10; the outcome returns to the order. A failed mediation can be marked as
+passed to litigation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import mediation, workflow
+from complaints.choices import Action, MediationAction, MediationStatus
+from complaints.deadlines import BEIJING
+from complaints.models import MediationAgreement, WorkOrderEvent
+from complaints.workflow import WorkflowError
+from departments.choices import RoleCode
+from departments.models import Notification
+from tests.factories import UserFactory, make_order, unit
+
+
+def at(y, m, d, hh=10):
+    return datetime(y, m, d, hh, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(2026, 7, 6), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def judge(db):
+    return UserFactory(unit=unit("court"), roles=[RoleCode.UNIT_STAFF])
+
+
+@pytest.fixture
+def order(office_staff, mr_staff):
+    o = make_order(office_staff)
+    workflow.workorder_sign(order_id=o.id, acting_user=mr_staff)
+    return o
+
+
+def record(user, order, **kwargs) -> MediationAgreement:
+    return mediation.agreement_record(
+        order_number=order.number,
+        acting_user=user,
+        body=kwargs.pop("body", "unit"),
+        parties=kwargs.pop("parties", "张先生；某某超市"),
+        terms=kwargs.pop("terms", "超市退还货款并赔偿500元"),
+        effective_on=kwargs.pop("effective_on", date(2026, 7, 3)),
+        amount=kwargs.pop("amount", "500"),
+        **kwargs,
+    )
+
+
+def test_the_whole_way_to_a_confirmed_agreement_with_its_clocks(order, mr_staff, judge, clock):
+    agreement = record(mr_staff, order)
+    assert agreement.apply_by == date(2026, 8, 2)  # 30 days after 3 July
+    with pytest.raises(ValidationError, match="consent"):
+        mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff, consent="both")
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.take_by) == (MediationStatus.SUBMITTED, date(2026, 7, 9))
+    assert Notification.objects.filter(
+        recipient=judge, key=f"mediation_submitted:{agreement.id}"
+    ).exists()
+    clock.move_to(at(2026, 7, 8))
+    mediation.court_take(
+        agreement_id=agreement.id, acting_user=judge, case_number="(2026)津0114民特12号"
+    )
+    agreement.refresh_from_db()
+    assert agreement.rule_by == date(2026, 7, 23)  # 15 days
+    mediation.court_extend(agreement_id=agreement.id, acting_user=judge, reasons="需补充材料")
+    agreement.refresh_from_db()
+    assert agreement.rule_by == date(2026, 8, 2)  # +10 days
+    with pytest.raises(WorkflowError, match="only once"):
+        mediation.court_extend(agreement_id=agreement.id, acting_user=judge, reasons="再延")
+    mediation.court_rule(agreement_id=agreement.id, acting_user=judge, confirm=True)
+    agreement.refresh_from_db()
+    assert agreement.status == MediationStatus.CONFIRMED
+    assert list(agreement.events.values_list("action", flat=True)) == [
+        MediationAction.RECORD,
+        MediationAction.SUBMIT,
+        MediationAction.TAKE,
+        MediationAction.EXTEND,
+        MediationAction.CONFIRM,
+    ]
+    notes = list(
+        WorkOrderEvent.objects.filter(order=order, action=Action.MEDIATION).values_list(
+            "note", flat=True
+        )
+    )
+    assert len(notes) == 5 and all(agreement.number in note for note in notes)
+    assert Notification.objects.filter(
+        recipient=mr_staff, key=f"mediation_ruled:{agreement.id}"
+    ).exists()
+
+
+def test_the_application_is_refused_after_thirty_days(order, mr_staff, clock):
+    agreement = record(mr_staff, order, consent="consumer")
+    clock.move_to(at(2026, 8, 3))
+    with pytest.raises(WorkflowError, match="ended on 2026-08-02"):
+        mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    agreement.refresh_from_db()
+    assert agreement.status == MediationStatus.RECORDED
+
+
+def test_only_the_court_takes_and_rules_and_it_gives_reasons_for_a_refusal(
+    order, mr_staff, judge, housing_staff
+):
+    agreement = record(mr_staff, order, consent="business")
+    with pytest.raises(Http404):
+        mediation.court_take(agreement_id=agreement.id, acting_user=judge, case_number="x")
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    with pytest.raises(Http404):
+        mediation.court_take(agreement_id=agreement.id, acting_user=mr_staff, case_number="x")
+    with pytest.raises(ValidationError):
+        mediation.court_take(agreement_id=agreement.id, acting_user=judge, case_number=" ")
+    mediation.court_take(agreement_id=agreement.id, acting_user=judge, case_number="C-1")
+    with pytest.raises(ValidationError):
+        mediation.court_rule(agreement_id=agreement.id, acting_user=judge, confirm=False)
+    mediation.court_rule(
+        agreement_id=agreement.id, acting_user=judge, confirm=False, reasons="协议内容违反法律规定"
+    )
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.court_note) == (
+        MediationStatus.REFUSED,
+        "协议内容违反法律规定",
+    )
+    with pytest.raises(Http404):
+        mediation.court_rule(agreement_id=agreement.id, acting_user=housing_staff, confirm=True)
+
+
+def test_the_court_may_decline_to_take_an_application(order, mr_staff, judge):
+    agreement = record(mr_staff, order, consent="both")
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    mediation.court_not_take(agreement_id=agreement.id, acting_user=judge, reasons="不属本院管辖")
+    agreement.refresh_from_db()
+    assert agreement.status == MediationStatus.NOT_TAKEN
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"body": "nobody"}, "body"),
+        ({"parties": ""}, "parties"),
+        ({"terms": " "}, "terms"),
+        ({"effective_on": None}, "effective_on"),
+        ({"effective_on": date(2026, 7, 7)}, "effective_on"),
+        ({"amount": "abc"}, "amount"),
+        ({"amount": "-1"}, "amount"),
+    ],
+)
+def test_a_bad_agreement_is_refused_and_nothing_is_written(order, mr_staff, kwargs, field):
+    with pytest.raises(ValidationError) as caught:
+        record(mr_staff, order, **kwargs)
+    assert field in caught.value.message_dict
+    assert not MediationAgreement.objects.exists()
+
+
+def test_only_the_handling_unit_records_and_the_court_sees_only_what_was_sent(
+    order, mr_staff, housing_staff, judge, client
+):
+    with pytest.raises(Http404):
+        record(housing_staff, order)
+    agreement = record(mr_staff, order, consent="both")
+    client.force_login(judge)
+    assert client.get(reverse("mediation_detail", args=[agreement.id])).status_code == 404
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
+    assert 'id="take"' in page
+    queue = client.get(reverse("mediation_list")).content.decode()
+    assert f'data-agreement="{agreement.id}"' in queue
+
+
+def test_a_failed_mediation_is_marked_as_passed_to_litigation(order, mr_staff, housing_staff):
+    with pytest.raises(ValidationError):
+        mediation.litigation_mark(order_number=order.number, acting_user=mr_staff, court_case="")
+    mediation.litigation_mark(
+        order_number=order.number, acting_user=mr_staff, court_case="(2026)津0114民初88号"
+    )
+    assert order.litigations.get().court_case == "(2026)津0114民初88号"
+    assert WorkOrderEvent.objects.filter(
+        order=order, action=Action.MEDIATION, note__contains="民初88号"
+    ).exists()
+    with pytest.raises(Http404):
+        mediation.litigation_mark(
+            order_number=order.number, acting_user=housing_staff, court_case="x"
+        )
