@@ -133,6 +133,7 @@ class DisputeAction(models.TextChoices):
     PROPOSE = "propose", _("Office's proposal")
     DESIGNATE = "designate", _("Responsible unit designated")
     FORM_TEAM = "form_team", _("Joint investigation team formed")
+    ADD_MEMBER = "add_member", _("Team member named")
     ADD_TASK = "add_task", _("Team task set")
     COMPLETE_TASK = "complete_task", _("Team task done")
     FINDING = "finding", _("Finding recorded")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments import access
+from departments.models import User
 
 from . import disputes
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
@@ -67,7 +68,13 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
             "events": dispute.events.select_related("actor", "actor_unit"),
             "units": member_units(),
             "team_units": team.member_units.all() if team else [],
-            "tasks": team.tasks.select_related("owner_unit") if team else [],
+            "tasks": team.tasks.select_related("owner_unit", "owner") if team else [],
+            "members": team.members.select_related("unit") if team else [],
+            "candidates": User.objects.filter(is_active=True, unit__in=team.member_units.all())
+            .exclude(id__in=team.members.values("id"))
+            .select_related("unit")
+            if team
+            else [],
             "findings": team.findings.select_related("unit", "author") if team else [],
             "can_propose": access.is_office_handler(user)
             and dispute.status in OPEN_DISPUTE_STATUSES,
@@ -150,6 +157,12 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
             title=post.get("title", ""),
             owner_unit_code=post.get("owner_unit", ""),
             due_on=_day(post.get("due_on", "")),
+            owner_id=int(post["owner"]) if post.get("owner", "").isdigit() else None,
+        ),
+        "add-member": lambda: disputes.team_add_member(
+            dispute_id=dispute.id,
+            acting_user=user,
+            person_id=int(post.get("person", "0")) if post.get("person", "").isdigit() else 0,
         ),
         "complete-task": lambda: disputes.team_complete_task(
             dispute_id=dispute.id,

@@ -51,6 +51,7 @@ from .selectors import workday_calendar
 from .workflow import WorkflowError
 
 PUBLIC_SECURITY = "public-security"
+UNIT_HANDLER_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
 
 
 def _url(dispute: Dispute) -> str:
@@ -309,6 +310,8 @@ def dispute_form_team(
     _save(dispute, ["decided_by", "decided_at", "decision_note", "status"])
     team = JointTeam.objects.create(dispute=dispute, lead_unit=lead)
     team.member_units.set(members.values())
+    # The lead unit's people start as members; the lead unit names the other units' people.
+    team.members.set(_people(UNIT_HANDLER_ROLES, [lead.id]))
     if dispute.order_id:
         workflow.workorder_assign_by_decision(
             order_id=dispute.order_id,
@@ -357,8 +360,28 @@ def _team_for(user: User, dispute_id: int, *, lead_only: bool = False) -> tuple[
 
 
 @transaction.atomic
+def team_add_member(*, dispute_id: int, acting_user: User, person_id: int) -> JointTeam:
+    """The lead unit (or the office) names a person of a member unit to the team."""
+    dispute, team = _team_for(acting_user, dispute_id, lead_only=True)
+    person = User.objects.filter(
+        id=person_id, is_active=True, unit__in=team.member_units.all()
+    ).first()
+    if person is None:
+        raise ValidationError({"person": _("Choose a person of one of the team's units.")})
+    team.members.add(person)
+    _event(dispute, DisputeAction.ADD_MEMBER, acting_user, note=f"{person} ({person.unit})")
+    return team
+
+
+@transaction.atomic
 def team_add_task(
-    *, dispute_id: int, acting_user: User, title: str, owner_unit_code: str, due_on: date
+    *,
+    dispute_id: int,
+    acting_user: User,
+    title: str,
+    owner_unit_code: str,
+    due_on: date,
+    owner_id: int | None = None,
 ) -> TeamTask:
     """The lead unit (or the office) sets a task with an owner and a deadline."""
     dispute, team = _team_for(acting_user, dispute_id, lead_only=True)
@@ -370,7 +393,16 @@ def team_add_task(
         raise ValidationError({"owner_unit": _("The owner must be one of the team's units.")})
     if due_on is None or due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The deadline cannot be in the past.")})
-    task = TeamTask.objects.create(team=team, title=title, owner_unit=owner, due_on=due_on)
+    person = None
+    if owner_id:
+        person = team.members.filter(id=owner_id, unit=owner).first()
+        if person is None:
+            raise ValidationError(
+                {"owner": _("The person responsible must be a team member of that unit.")}
+            )
+    task = TeamTask.objects.create(
+        team=team, title=title, owner_unit=owner, owner=person, due_on=due_on
+    )
     _event(
         dispute,
         DisputeAction.ADD_TASK,

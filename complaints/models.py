@@ -1053,6 +1053,9 @@ class JointTeam(models.Model):
     member_units = models.ManyToManyField(
         "departments.Unit", verbose_name=_("member units"), related_name="joint_teams"
     )
+    members = models.ManyToManyField(
+        "departments.User", verbose_name=_("members"), related_name="joint_teams", blank=True
+    )
     formed_at = models.DateTimeField(_("formed at"), auto_now_add=True)
     violation_finding = models.TextField(_("finding of the violation"), blank=True)
     law_applied = models.TextField(_("law applied"), blank=True)
@@ -1086,6 +1089,14 @@ class TeamTask(models.Model):
     title = models.CharField(_("task"), max_length=200)
     owner_unit = models.ForeignKey(
         "departments.Unit", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "departments.User",
+        verbose_name=_("person responsible"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)

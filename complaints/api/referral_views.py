@@ -157,6 +157,9 @@ class TeamOut(serializers.Serializer):
     member_units = serializers.ListField(
         child=serializers.CharField(), help_text="成员单位代码 / member units"
     )
+    members = serializers.ListField(
+        child=serializers.CharField(), help_text="成员（姓名，单位代码） / members (name, unit)"
+    )
     tasks = TaskOut(many=True, help_text="调查任务 / tasks")
     findings = FindingOut(many=True, help_text="调查情况 / findings")
     open_question = serializers.CharField(
@@ -223,6 +226,7 @@ class DisputeOut(serializers.Serializer):
             else {
                 "lead_unit": team.lead_unit.code,
                 "member_units": sorted(u.code for u in team.member_units.all()),
+                "members": [f"{m.display_name} ({m.unit.code})" for m in team.members.all()],
                 "tasks": [
                     {
                         "title": t.title,
@@ -296,6 +300,7 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
                 "units",
                 "events__actor_unit",
                 "team__member_units",
+                "team__members__unit",
                 "team__tasks__owner_unit",
                 "team__findings__unit",
             )

@@ -342,6 +342,7 @@ def test_the_read_only_api_gives_the_dispute_and_its_team_to_the_parties_only(pe
     assert data["status"] == "team"
     assert data["team"]["lead_unit"] == "education"
     assert data["team"]["member_units"] == ["commerce", "education"]
+    assert data["team"]["members"] == [f"{people['education'].display_name} (education)"]
     assert [f["text"] for f in data["team"]["findings"]] == ["查明"]
     assert data["decided_by"] == people["leader"].display_name
     assert [e["type"] for e in data["events"]][-1] == "finding"
@@ -359,3 +360,45 @@ def test_the_escalation_board_shows_the_office_what_is_stuck(people, client, clo
     assert 'id="count-waiting">1<' in page
     client.force_login(people["commerce"])
     assert client.get(reverse("escalation_board")).status_code == 404
+
+
+def test_the_lead_unit_names_members_and_gives_tasks_to_a_person(people):
+    dispute = proposed(people)
+    team = disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    assert set(team.members.all()) == {people["education"]}
+    with pytest.raises(ValidationError):
+        disputes.team_add_member(
+            dispute_id=dispute.id, acting_user=people["education"], person_id=people["housing"].id
+        )
+    disputes.team_add_member(
+        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
+    )
+    assert set(team.members.all()) == {people["education"], people["commerce"]}
+    task = disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        title="询问学员",
+        owner_unit_code="commerce",
+        owner_id=people["commerce"].id,
+        due_on=date(2026, 9, 30),
+    )
+    assert task.owner == people["commerce"]
+    with pytest.raises(ValidationError):
+        disputes.team_add_task(
+            dispute_id=dispute.id,
+            acting_user=people["education"],
+            title="x",
+            owner_unit_code="commerce",
+            owner_id=people["education"].id,  # a member, but of another unit
+            due_on=date(2026, 9, 30),
+        )
+    with pytest.raises(WorkflowError):
+        disputes.team_add_member(
+            dispute_id=dispute.id, acting_user=people["commerce"], person_id=people["commerce"].id
+        )
