@@ -156,6 +156,29 @@ def dispute_open(
         raise WorkflowError(
             _("Order %(number)s already has an open dispute.") % {"number": order.number}
         )
+    if referral is not None and referral.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+        raise WorkflowError(
+            _("Lead %(number)s already has an open dispute.") % {"number": referral.number}
+        )
+    return _create(
+        source=source,
+        order=order,
+        referral=referral,
+        unit_ids=units,
+        summary=summary,
+        by=acting_user,
+    )
+
+
+def _create(
+    *,
+    source: str,
+    order,
+    referral: Referral | None,
+    unit_ids: set[int],
+    summary: str,
+    by: User,
+) -> Dispute:
     now = timezone.now()
     policy = EscalationPolicy.objects.first() or EscalationPolicy()
     dispute = Dispute.objects.create(
@@ -163,15 +186,15 @@ def dispute_open(
         order=order,
         referral=referral,
         summary=summary,
-        opened_by=acting_user,
+        opened_by=by,
         decision_due_at=add_working_days(
             now,
             policy.dispute_decision_working_days,
             workday_calendar([now.year, now.year + 1]),
         ),
     )
-    dispute.units.set(Unit.objects.filter(id__in=units, kind=UnitKind.MEMBER))
-    _event(dispute, DisputeAction.OPEN, acting_user, note=summary, source=source)
+    dispute.units.set(Unit.objects.filter(id__in=unit_ids, kind=UnitKind.MEMBER))
+    _event(dispute, DisputeAction.OPEN, by, note=summary, source=source)
     _tell(
         f"dispute_opened:{dispute.id}",
         _("Jurisdiction dispute %(number)s opened") % {"number": dispute.number},
@@ -180,6 +203,34 @@ def dispute_open(
         summary,
     )
     return dispute
+
+
+def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
+    """Called by the order's second return (in its transaction): the units disagree, so the
+    order goes to the office as a dispute, unless one is open already."""
+    if order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+        return None
+    return _create(
+        source=DisputeSource.SECOND_RETURN,
+        order=order,
+        referral=None,
+        unit_ids=set(order.unit_links.values_list("unit_id", flat=True)),
+        summary=_("Returned a second time: %(reason)s") % {"reason": reason},
+        by=by,
+    )
+
+
+def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) -> Dispute:
+    """Called by the rejection of a lead (in its transaction): it goes to the office."""
+    return _create(
+        source=DisputeSource.REJECTED_REFERRAL,
+        order=referral.order,
+        referral=referral,
+        unit_ids={referral.from_unit_id, referral.to_unit_id},
+        summary=_("Lead %(number)s rejected: %(reasons)s")
+        % {"number": referral.number, "reasons": reasons},
+        by=by,
+    )
 
 
 @transaction.atomic

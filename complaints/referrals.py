@@ -253,8 +253,8 @@ def referral_accept(
 def referral_reject(
     *, referral_id: int, acting_user: User, reasons: str, expected_version: int | None = None
 ) -> Referral:
-    """Refuse the lead, with reasons; the office hears of it (a possible jurisdiction
-    dispute) and so does the unit that referred it."""
+    """Refuse the lead, with reasons: it goes to the office as a jurisdiction dispute, and
+    the unit that referred it hears of it."""
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for rejecting the lead.")})
@@ -281,6 +281,9 @@ def referral_reject(
             (message, _people(referral.from_unit_id, UNIT_ROLES), None),
         ]
     )
+    from .disputes import dispute_for_rejected_referral  # disputes builds on this module
+
+    dispute_for_rejected_referral(referral, acting_user, reasons)
     return referral
 
 

@@ -585,6 +585,10 @@ def workorder_return(
         note=reason,
         data={"return_count": order.return_count},
     )
+    if order.return_count >= RETURNS_BEFORE_FORCE:
+        from .disputes import dispute_for_second_return  # disputes builds on this module
+
+        dispute_for_second_return(order, acting_user, reason)
     return order
 
 

@@ -104,11 +104,11 @@ def walk(browser, live_server, number):
     education = signed_in(browser, live_server, "d_education")
     give_back(education, live_server, number, "预付卡属商务部门")
 
+    # The second return sent the order to the office as a dispute.
     office.goto(f"{live_server.url}/orders/{number}/")
-    office.click("#details-dispute summary")
-    office.fill("#dispute-summary", "商务、教育两部门均认为不归本单位管辖")
-    office.click("#open-dispute")
+    office.click("#disputes a.font-monospace")
     office.wait_for_selector("#dispute-status[data-status='open']")
+    assert "预付卡属商务部门" in office.inner_text("#dispute-history")
     office.fill("#proposal", "建议成立联合调查组，由区教育局牵头、区商务局参加。")
     office.click("#propose")
     office.wait_for_selector("#dispute-status[data-status='proposed']")

@@ -79,10 +79,9 @@ def returned_twice(people) -> WorkOrder:
 
 
 def opened(people) -> Dispute:
+    """The second return sends the order to the office as a dispute."""
     order = returned_twice(people)
-    return disputes.dispute_open(
-        acting_user=people["office"], order_number=order.number, summary="两家单位均认为不归本单位"
-    )
+    return Dispute.objects.get(order=order)
 
 
 def proposed(people, unit_code="") -> Dispute:

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from complaints import referrals
-from complaints.choices import Action, ReferralAction, ReferralStatus
+from complaints.choices import Action, DisputeSource, ReferralAction, ReferralStatus
 from complaints.deadlines import BEIJING
-from complaints.models import EscalationPolicy, Referral, WorkOrderEvent
+from complaints.models import Dispute, EscalationPolicy, Referral, WorkOrderEvent
 from complaints.workflow import WorkflowError
 from departments.choices import RoleCode
 from departments.models import Notification
@@ -166,6 +166,9 @@ def test_a_rejection_needs_reasons_and_goes_to_the_office(
         )
     )
     assert told == {office_staff.username, office_director.username, mr_staff.username}
+    dispute = Dispute.objects.get(referral=referral)  # it goes to the office as a dispute
+    assert dispute.source == DisputeSource.REJECTED_REFERRAL
+    assert {u.code for u in dispute.units.all()} == {"market-regulation", "commerce"}
 
 
 def test_only_the_receiving_unit_acts_and_a_third_unit_sees_nothing(
