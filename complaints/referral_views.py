@@ -183,6 +183,7 @@ def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpRes
             acting_user=request.user,
             case_reference=request.POST.get("case_reference", ""),
             note=request.POST.get("note", ""),
+            open_order=request.POST.get("open_order") == "on",
             expected_version=version,
         ),
         "reject": lambda: referrals.referral_reject(

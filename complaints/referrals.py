@@ -22,7 +22,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many
 
 from .attachments import check_uploads, store_upload
-from .choices import Action, ReferralAction, ReferralStatus
+from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
 from .deadlines import add_working_days
 from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
 from .selectors import workday_calendar
@@ -223,13 +223,29 @@ def referral_accept(
     acting_user: User,
     case_reference: str = "",
     note: str = "",
+    open_order: bool = False,
     expected_version: int | None = None,
 ) -> Referral:
-    """Take the lead on; `case_reference` names the case or work order opened from it."""
+    """Take the lead on; `case_reference` names the case opened from it, or `open_order`
+    registers a work order for the receiving unit (a report, numbered as usual)."""
     referral = _load(acting_user, referral_id, expected_version)
     _decide(referral, acting_user)
     referral.status = ReferralStatus.ACCEPTED
     referral.case_reference = (case_reference or "").strip()[:60]
+    if open_order:
+        from .services import workorder_intake
+
+        order = workorder_intake(
+            acting_user=None,
+            kind=Kind.REPORT,
+            channel=Channel.OTHER,
+            title=referral.title,
+            content=referral.facts,
+            external_ref=referral.number,
+            anonymous=True,
+            unit_code=referral.to_unit.code,
+        )
+        referral.case_reference = order.number
     referral.decision_note = (note or "").strip()
     _save(referral, ["status", "acknowledged_at", "decided_at", "case_reference", "decision_note"])
     record_referral_event(

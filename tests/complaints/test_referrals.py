@@ -282,3 +282,15 @@ def test_the_read_only_api_shows_a_unit_its_referrals_and_nothing_else(
     as_client = client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert as_client.status_code == 403
     assert "error" in as_client.json()
+
+
+def test_accepting_can_open_a_work_order_in_the_receiving_units_inbox(mr_staff, commerce_staff):
+    from complaints.models import WorkOrder
+
+    referral = refer(mr_staff)
+    referrals.referral_accept(referral_id=referral.id, acting_user=commerce_staff, open_order=True)
+    referral = fresh(referral)
+    order = WorkOrder.objects.get(external_ref=referral.number)
+    assert referral.case_reference == order.number
+    assert (order.primary_unit.code, order.kind, order.status) == ("commerce", "report", "assigned")
+    assert order.content == referral.facts
