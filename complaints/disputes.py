@@ -503,6 +503,9 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
         raise ValidationError({"question": _("Write the question for the joint meeting.")})
     team.open_question = question
     team.save(update_fields=["open_question"])
+    from meetings.models import AgendaItem  # the meetings app builds on complaints
+
+    AgendaItem.objects.create(team=team, proposed_by_id=team.lead_unit_id, question=question)
     _event(dispute, DisputeAction.ESCALATE, acting_user, note=question)
     _tell(
         f"team_question:{dispute.id}:{dispute.events.count()}",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import JointMeeting
+from .models import AgendaItem, JointMeeting
 
 
 @admin.register(JointMeeting)
@@ -9,3 +9,9 @@ class JointMeetingAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("title", "place")
     date_hierarchy = "planned_on"
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("question", "proposed_by", "team", "meeting", "status")
+    list_filter = ("status",)

@@ -45,3 +45,53 @@ class JointMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.planned_on} {self.title}"
+
+
+class AgendaItemStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for a meeting")
+    PLACED = "placed", _("On a meeting's agenda")
+    SETTLED = "settled", _("Settled by a resolution")
+
+
+class AgendaItem(models.Model):
+    """A question for a joint meeting. A joint investigation team's unsettled question is
+    one (`team`); the meeting that settles it closes the loop back to the team."""
+
+    meeting = models.ForeignKey(
+        JointMeeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda",
+    )
+    team = models.ForeignKey(
+        "complaints.JointTeam",
+        verbose_name=_("joint investigation team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    proposed_by = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    question = models.TextField(_("question"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AgendaItemStatus.choices,
+        default=AgendaItemStatus.WAITING,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.question[:60]

@@ -401,3 +401,31 @@ def test_the_lead_unit_names_members_and_gives_tasks_to_a_person(people):
         disputes.team_add_member(
             dispute_id=dispute.id, acting_user=people["commerce"], person_id=people["commerce"].id
         )
+
+
+def test_a_question_the_team_cannot_settle_waits_for_the_next_joint_meeting(people):
+    from meetings.models import AgendaItem, AgendaItemStatus
+
+    dispute = proposed(people)
+    team = disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    disputes.team_escalate_question(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        question="校外培训预付费监管的牵头部门如何确定？",
+    )
+    item = AgendaItem.objects.get()
+    assert (item.team, item.proposed_by.code, item.status, item.meeting) == (
+        team,
+        "education",
+        AgendaItemStatus.WAITING,
+        None,
+    )
+    assert Notification.objects.filter(
+        recipient=people["office"], key__startswith=f"team_question:{dispute.id}:"
+    ).exists()
