@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,14 @@ from .workflow import WorkflowError
 @login_required
 def intervention_list(request: HttpRequest) -> HttpResponse:
     items = access.interventions_visible_to(request.user).prefetch_related("asked__unit")
+    state = request.GET.get("state", "")
+    if state == "open":
+        items = items.filter(closed_at=None)
+    elif state == "closed":
+        items = items.filter(closed_at__isnull=False)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        items = items.filter(Q(title__contains=query) | Q(situation__contains=query))
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     user = request.user
     return render(
@@ -30,6 +39,8 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         "complaints/intervention_list.html",
         {
             "page": page,
+            "state": state,
+            "q": query,
             "now": timezone.now(),
             "can_ask": access.refers_for_unit(user) and not user.unit.is_office,
         },

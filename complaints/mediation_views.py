@@ -35,11 +35,20 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
     court = access.is_court_staff(request.user)
     if court and request.GET.get("queue", "1") == "1":
         items = items.filter(status__in=[MediationStatus.SUBMITTED, MediationStatus.TAKEN])
+    status = request.GET.get("status", "")
+    if status in MediationStatus.values:
+        items = items.filter(status=status)
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "complaints/mediation_list.html",
-        {"page": page, "court": court, "today": timezone.localdate()},
+        {
+            "page": page,
+            "court": court,
+            "status": status,
+            "statuses": MediationStatus.choices,
+            "today": timezone.localdate(),
+        },
     )
 
 

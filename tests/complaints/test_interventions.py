@@ -152,3 +152,16 @@ def test_the_asking_unit_closes_it_and_then_nothing_more_is_written(mr_staff, po
     interventions.intervention_close(intervention_id=item.id, acting_user=mr_staff)
     with pytest.raises(WorkflowError, match="closed"):
         interventions.intervention_answer(intervention_id=item.id, acting_user=police, join=True)
+
+
+def test_the_list_filters_open_and_closed_requests_and_searches(mr_staff, client):
+    first = ask(mr_staff, title="燃气泄漏")
+    second = ask(mr_staff, title="电梯困人")
+    interventions.intervention_close(intervention_id=second.id, acting_user=mr_staff)
+    client.force_login(mr_staff)
+    open_page = client.get(reverse("intervention_list") + "?state=open").content.decode()
+    assert f'data-intervention="{first.id}"' in open_page
+    assert f'data-intervention="{second.id}"' not in open_page
+    found = client.get(reverse("intervention_list") + "?q=电梯").content.decode()
+    assert f'data-intervention="{second.id}"' in found
+    assert f'data-intervention="{first.id}"' not in found

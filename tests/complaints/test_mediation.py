@@ -200,3 +200,13 @@ def test_a_failed_mediation_is_marked_as_passed_to_litigation(order, mr_staff, h
         mediation.litigation_mark(
             order_number=order.number, acting_user=housing_staff, court_case="x"
         )
+
+
+def test_the_list_filters_by_status(order, mr_staff, client):
+    recorded = record(mr_staff, order, consent="both")
+    sent = record(mr_staff, order, consent="both")
+    mediation.agreement_submit(agreement_id=sent.id, acting_user=mr_staff)
+    client.force_login(mr_staff)
+    page = client.get(reverse("mediation_list") + "?status=submitted").content.decode()
+    assert f'data-agreement="{sent.id}"' in page
+    assert f'data-agreement="{recorded.id}"' not in page
