@@ -22,7 +22,7 @@ from complaints.models import (
     WorkOrderUnit,
 )
 from reports.choices import DistrictStatus
-from reports.models import AnnualSummary, DistrictReport, UnitReport
+from reports.models import AnnualSummary, DistrictReport, EducationEvent, UnitReport
 
 from .choices import RoleCode
 from .models import DutyContact, Unit, User
@@ -323,6 +323,10 @@ def submits_unit_report(user: User | AnonymousUser, unit_id: int) -> bool:
 def reviews_unit_reports(user: User | AnonymousUser) -> bool:
     """Office staff and director accept or return reports and publish the district's."""
     return is_office_handler(user)
+
+
+def education_events_visible_to(user: User | AnonymousUser) -> QuerySet[EducationEvent]:
+    return scope_by_unit(user, EducationEvent.objects.select_related("unit"), "unit")
 
 
 def district_reports_visible_to(user: User | AnonymousUser) -> QuerySet[DistrictReport]:

@@ -60,3 +60,18 @@ class FileState(models.TextChoices):
 class SummaryStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+
+
+class EducationAudience(models.TextChoices):
+    SCHOOL = "school", _("School")
+    COMMUNITY = "community", _("Community")
+    RURAL = "rural", _("Village")
+    BUSINESS = "business", _("Businesses")
+    ONLINE = "online", _("Online")
+
+
+class EducationChannel(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    HOTLINE = "12345", _("12345 hotline")
+    WECHAT = "wechat", _("WeChat")
+    OTHER = "other", _("Other")

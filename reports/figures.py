@@ -23,6 +23,7 @@ from departments.models import Town, Unit
 from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
 from .models import (
     DistrictReport,
+    EducationEvent,
     PublicityItem,
     ReportingPeriod,
     SamplingLine,
@@ -160,6 +161,7 @@ def portal_figures(
             {k.value: str(k.label) for k in Kind},
         ),
         "referrals": _referrals(period, unit),
+        "education": _education(period, unit),
     }
 
 
@@ -182,6 +184,15 @@ def _referrals(period: Period, unit: Unit | None) -> dict:
         "sent": leads.filter(from_unit=unit).aggregate(**outcome),
         "received": leads.filter(to_unit=unit).aggregate(**outcome),
     }
+
+
+def _education(period: Period, unit: Unit | None) -> dict:
+    """Consumer education events logged for the quarter (block 4)."""
+    events = EducationEvent.objects.filter(day__gte=period.first, day__lte=period.last)
+    if unit is not None:
+        events = events.filter(unit=unit)
+    totals = events.aggregate(events=Count("id"), people_reached=Sum("people_reached"))
+    return {"events": totals["events"], "people_reached": totals["people_reached"] or 0}
 
 
 def member_units() -> list[Unit]:
@@ -344,6 +355,7 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         "by_channel": portal["by_channel"],
         "by_kind": portal["by_kind"],
         "referrals": portal["referrals"]["district"],
+        "education": portal["education"],
         "unit_reports": report_rows,
         "report_sums": report_sums,
         "submission": submission,

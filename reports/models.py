@@ -12,6 +12,8 @@ from complaints.models import StoredFile
 
 from .choices import (
     DistrictStatus,
+    EducationAudience,
+    EducationChannel,
     FileState,
     ProductCategory,
     PublicityKind,
@@ -306,3 +308,32 @@ class SummaryAttachment(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = _("summary attachment")
         verbose_name_plural = _("summary attachments")
+
+
+class EducationEvent(models.Model):
+    """A consumer education event a unit held (消费教育, section 五): its totals feed block 4
+    of the unit's quarterly report."""
+
+    unit = models.ForeignKey(
+        "departments.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    audience = models.CharField(_("audience"), max_length=10, choices=EducationAudience.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=EducationChannel.choices)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+    materials = models.TextField(_("materials"), blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("consumer education event")
+        verbose_name_plural = _("consumer education events")
+        indexes = [models.Index(fields=["unit", "day"], name="education_unit_day")]
+
+    def __str__(self) -> str:
+        return self.title

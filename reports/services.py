@@ -28,6 +28,8 @@ from wuqing_consumer.celery import nudge
 from . import figures
 from .choices import (
     DistrictStatus,
+    EducationAudience,
+    EducationChannel,
     FileState,
     ProductCategory,
     PublicityKind,
@@ -38,6 +40,7 @@ from .choices import (
 from .models import (
     AnnualSummary,
     DistrictReport,
+    EducationEvent,
     PublicityItem,
     ReportAttachment,
     ReportEvent,
@@ -680,3 +683,55 @@ def summary_submit(
     )
     notify_many([(message, _office_people(), None)])
     return summary
+
+
+# --- consumer education (section 五) ----------------------------------------------------------
+
+
+@transaction.atomic
+def education_log(
+    *,
+    acting_user: User,
+    day: date | None,
+    title: str,
+    audience: str,
+    channel: str,
+    people_reached: Any = 0,
+    place: str = "",
+    materials: str = "",
+) -> EducationEvent:
+    """A unit logs an education event it held; its totals feed the quarterly report."""
+    unit_id = getattr(acting_user, "unit_id", None)
+    if unit_id is None or not access.works_on_unit_report(acting_user, unit_id):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if day is None:
+        errors["day"] = [_("Give the date of the event.")]
+    elif day > timezone.localdate():
+        errors["day"] = [_("Log events that have taken place.")]
+    title = (title or "").strip()[:200]
+    if not title:
+        errors["title"] = [_("Give the event a title.")]
+    if audience not in EducationAudience.values:
+        errors["audience"] = [_("Choose the audience.")]
+    if channel not in EducationChannel.values:
+        errors["channel"] = [_("Choose how it was held.")]
+    reach_errors: list[str] = []
+    reached = _clean_count(people_reached, _("people reached"), reach_errors)
+    if reach_errors:
+        errors["people_reached"] = reach_errors
+    if errors:
+        raise ValidationError(errors)
+    event = EducationEvent.objects.create(
+        unit_id=unit_id,
+        day=day,
+        title=title,
+        place=(place or "").strip()[:200],
+        audience=audience,
+        channel=channel,
+        people_reached=reached,
+        materials=(materials or "").strip(),
+        created_by=acting_user,
+    )
+    audit_record(actor=acting_user, action="education.log", obj=event, unit_id=unit_id)
+    return event

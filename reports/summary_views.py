@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 
 from . import services
-from .choices import SummaryStatus
+from .choices import EducationAudience, EducationChannel, SummaryStatus
 from .figures import member_units
 from .forms import AttachForm
 from .models import AnnualSummary, SummaryAttachment
@@ -183,3 +185,52 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
                     )
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename=f"wuqing-annual-summaries-{year}.zip")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def education_events(request: HttpRequest) -> HttpResponse:
+    """A unit's consumer education events (all units' for the office), and logging one."""
+    user = request.user
+    can_log = getattr(user, "unit_id", None) is not None and access.works_on_unit_report(
+        user, user.unit_id
+    )
+    errors: dict = {}
+    if request.method == "POST":
+        if not can_log:
+            raise Http404
+        post = request.POST
+        try:
+            day = date.fromisoformat(post.get("day", ""))
+        except ValueError:
+            day = None
+        try:
+            services.education_log(
+                acting_user=user,
+                day=day,
+                title=post.get("title", ""),
+                audience=post.get("audience", ""),
+                channel=post.get("channel", ""),
+                people_reached=post.get("people_reached", "0"),
+                place=post.get("place", ""),
+                materials=post.get("materials", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The event was logged."))
+            return redirect("education_events")
+    events = access.education_events_visible_to(user)
+    page = Paginator(events.order_by("-day", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/education_events.html",
+        {
+            "page": page,
+            "can_log": can_log,
+            "errors": errors,
+            "data": request.POST,
+            "audiences": EducationAudience.choices,
+            "channels": EducationChannel.choices,
+        },
+    )

@@ -28,6 +28,7 @@ urlpatterns = [
         name="unit_report_detach",
     ),
     path("reports/annual/", summary_views.annual_summaries, name="annual_summaries"),
+    path("reports/education/", summary_views.education_events, name="education_events"),
     path("reports/annual/start/", summary_views.summary_start, name="annual_summary_start"),
     path("reports/annual/<int:summary_id>/", summary_views.annual_summary, name="annual_summary"),
     path(
