@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many
+from departments.notifications import (
+    Message,
+    notify_many,
+    office_people,
+    people_with_roles,
+    unit_people,
+)
 
 from . import workflow
 from .choices import (
@@ -51,7 +57,6 @@ from .selectors import workday_calendar
 from .workflow import WorkflowError
 
 PUBLIC_SECURITY = "public-security"
-UNIT_HANDLER_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
 
 
 def _url(dispute: Dispute) -> str:
@@ -59,11 +64,10 @@ def _url(dispute: Dispute) -> str:
 
 
 def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **data) -> None:
-    DisputeEvent.objects.create(
+    DisputeEvent.write(
+        by=user,
         dispute=dispute,
         action=action,
-        actor=user,
-        actor_unit_id=getattr(user, "unit_id", None),
         note=note,
         data=data,
     )
@@ -75,13 +79,6 @@ def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **d
             note=f"{dispute.number} {DisputeAction(action).label}" + (f"：{note}" if note else ""),
             data={"dispute": dispute.id, "step": action, **data},
         )
-
-
-def _people(roles: Iterable[str], unit_ids: Iterable[int] | None = None) -> list[User]:
-    people = User.objects.filter(is_active=True, roles__code__in=list(roles)).distinct()
-    if unit_ids is not None:
-        people = people.filter(unit_id__in=list(unit_ids))
-    return list(people)
 
 
 def _tell(key: str, title: str, people: list[User], dispute: Dispute, body: str = "") -> None:
@@ -198,7 +195,7 @@ def _create(
     _tell(
         f"dispute_opened:{dispute.id}",
         _("Jurisdiction dispute %(number)s opened") % {"number": dispute.number},
-        _people([RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]),
+        office_people(),
         dispute,
         summary,
     )
@@ -260,7 +257,7 @@ def dispute_propose(
     _tell(
         f"dispute_proposed:{dispute.id}:{dispute.version}",
         _("Dispute %(number)s waits for your decision") % {"number": dispute.number},
-        _people([RoleCode.GROUP_LEADER]),
+        people_with_roles([RoleCode.GROUP_LEADER]),
         dispute,
         proposal,
     )
@@ -289,9 +286,7 @@ def _parties(dispute: Dispute) -> list[User]:
     unit_ids = set(dispute.units.values_list("id", flat=True))
     if hasattr(dispute, "team"):
         unit_ids |= set(dispute.team.member_units.values_list("id", flat=True))
-    return _people(
-        [RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD], unit_ids
-    ) + _people([RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR])
+    return unit_people(unit_ids) + office_people()
 
 
 @transaction.atomic
@@ -362,7 +357,7 @@ def dispute_form_team(
     team = JointTeam.objects.create(dispute=dispute, lead_unit=lead)
     team.member_units.set(members.values())
     # The lead unit's people start as members; the lead unit names the other units' people.
-    team.members.set(_people(UNIT_HANDLER_ROLES, [lead.id]))
+    team.members.set(unit_people([lead.id]))
     if dispute.order_id:
         workflow.workorder_assign_by_decision(
             order_id=dispute.order_id,
@@ -511,7 +506,7 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
         f"team_question:{dispute.id}:{dispute.events.count()}",
         _("Joint team %(number)s puts a question to the next joint meeting")
         % {"number": dispute.number},
-        _people([RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]),
+        office_people(),
         dispute,
         question,
     )
@@ -596,7 +591,7 @@ def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
         f"criminal_handover:{dispute.id}",
         _("A joint team hands a case over to criminal proceedings: %(number)s")
         % {"number": referral.number},
-        _people([RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD], [police.id]),
+        unit_people([police.id]),
         dispute,
     )
     return referral
@@ -612,7 +607,7 @@ def remind_escalations(now=None, limit: int = 500) -> int:
     now = now or timezone.now()
     calendar = workday_calendar([now.year - 1, now.year])
     items = []
-    directors = _people([RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR])
+    directors = people_with_roles([RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR])
     for dispute in Dispute.objects.filter(status=DisputeStatus.PROPOSED).order_by("proposed_at")[
         :limit
     ]:
@@ -633,9 +628,9 @@ def remind_escalations(now=None, limit: int = 500) -> int:
     )
     for task in late:
         dispute = task.team.dispute
-        people = _people(
-            [RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD], [task.owner_unit_id]
-        ) + _people([RoleCode.UNIT_HEAD], [task.team.lead_unit_id])
+        people = unit_people([task.owner_unit_id]) + people_with_roles(
+            [RoleCode.UNIT_HEAD], [task.team.lead_unit_id]
+        )
         message = Message(
             key=f"team_task_overdue:{task.id}",
             category="dispute",

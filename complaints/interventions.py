@@ -18,14 +18,12 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many
+from departments.notifications import Message, notify_many, office_people, unit_people
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
 from .models import EscalationPolicy, Intervention, InterventionEvent, InterventionUnit
 from .workflow import WorkflowError
-
-UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
 
 
 def _url(item: Intervention) -> str:
@@ -33,20 +31,11 @@ def _url(item: Intervention) -> str:
 
 
 def _event(item: Intervention, action: str, user: User | None, note: str = "") -> None:
-    InterventionEvent.objects.create(
+    InterventionEvent.write(
+        by=user,
         intervention=item,
         action=action,
-        actor=user,
-        actor_unit_id=getattr(user, "unit_id", None),
         note=note,
-    )
-
-
-def _people(unit_ids: Iterable[int]) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, unit_id__in=list(unit_ids), roles__code__in=UNIT_ROLES
-        ).distinct()
     )
 
 
@@ -116,7 +105,7 @@ def intervention_request(
         % {"due": timezone.localtime(item.answer_due_at).strftime("%Y-%m-%d %H:%M")},
         url=_url(item),
     )
-    notify_many([(message, _people([u.id for u in units]), None)])
+    notify_many([(message, unit_people([u.id for u in units]), None)])
     return item
 
 
@@ -154,7 +143,7 @@ def intervention_answer(
         body=reason,
         url=_url(item),
     )
-    notify_many([(message, _people([item.requesting_unit_id]), None)])
+    notify_many([(message, unit_people([item.requesting_unit_id]), None)])
     return row
 
 
@@ -212,11 +201,7 @@ def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
         is_active=True, unit_id__in={r.unit_id for r in rows}, roles__code=RoleCode.UNIT_HEAD
     ).distinct():
         heads.setdefault(user.unit_id, []).append(user)
-    office = list(
-        User.objects.filter(
-            is_active=True, roles__code__in=[RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]
-        ).distinct()
-    )
+    office = office_people()
     items = []
     for row in rows:
         message = Message(

@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments import access
-from departments.choices import RoleCode
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many
+from departments.notifications import Message, notify_many, unit_people
 
 from . import workflow
 from .attachments import check_uploads
@@ -35,8 +34,6 @@ from .choices import (
 from .models import EscalationPolicy, Litigation, MediationAgreement, MediationEvent
 from .workflow import WorkflowError
 
-UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
-
 
 def _policy() -> EscalationPolicy:
     return EscalationPolicy.objects.first() or EscalationPolicy()
@@ -47,26 +44,19 @@ def _url(agreement: MediationAgreement) -> str:
 
 
 def _event(agreement: MediationAgreement, action: str, user: User, note: str = "") -> None:
-    MediationEvent.objects.create(
+    MediationEvent.write(
+        by=user,
         agreement=agreement,
         action=action,
-        actor=user,
-        actor_unit_id=getattr(user, "unit_id", None),
         note=note,
     )
     text = f"{agreement.number} {MediationAction(action).label}" + (f"：{note}" if note else "")
     workflow.record_event(agreement.order, Action.MEDIATION, by=user, note=text)
 
 
-def _people(unit_id: int) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, unit_id=unit_id, roles__code__in=UNIT_ROLES).distinct()
-    )
-
-
 def _tell(agreement: MediationAgreement, key: str, title: str, unit_id: int) -> None:
     message = Message(key=key, category="mediation", title=title, url=_url(agreement))
-    notify_many([(message, _people(unit_id), None)])
+    notify_many([(message, unit_people([unit_id]), None)])
 
 
 @transaction.atomic

@@ -796,6 +796,29 @@ class StatsMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
+class TimelineEntry(models.Model):
+    """One line of an escalation flow's history (referral, dispute, intervention,
+    mediation): who, from which unit, when, and a note. Immutable once written."""
+
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    @classmethod
+    def write(cls, *, by: object, **fields: object) -> "TimelineEntry":
+        """Record a line by `by` (a person, or None for the system)."""
+        return cls.objects.create(actor=by, actor_unit_id=getattr(by, "unit_id", None), **fields)
+
+
 class EscalationPolicy(models.Model):
     """Deadlines of the escalation flows (measures 四（五） and 四（七）); one row, edited by
     the office."""
@@ -904,23 +927,14 @@ class Referral(models.Model):
         return self.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(TimelineEntry):
     """The referral's shared history (immutable)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=ReferralAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("referral event")
         verbose_name_plural = _("referral events")
 
@@ -1021,21 +1035,12 @@ class Dispute(models.Model):
         return f"ZY-{timezone.localtime(self.opened_at):%Y}-{self.pk:06d}"
 
 
-class DisputeEvent(models.Model):
+class DisputeEvent(TimelineEntry):
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=DisputeAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("dispute event")
         verbose_name_plural = _("dispute events")
 
@@ -1193,20 +1198,11 @@ class InterventionUnit(models.Model):
         return f"{self.intervention_id} {self.unit_id} {self.answer}"
 
 
-class InterventionEvent(models.Model):
+class InterventionEvent(TimelineEntry):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=InterventionAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("intervention event")
         verbose_name_plural = _("intervention events")
 
@@ -1283,22 +1279,13 @@ class MediationAgreement(models.Model):
         return f"TJ-{timezone.localtime(self.created_at):%Y}-{self.pk:06d}"
 
 
-class MediationEvent(models.Model):
+class MediationEvent(TimelineEntry):
     agreement = models.ForeignKey(
         MediationAgreement, on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("action"), max_length=12, choices=MediationAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("mediation event")
         verbose_name_plural = _("mediation events")
 

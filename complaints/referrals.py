@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many
+from departments.notifications import Message, notify_many, office_people, unit_people
 
 from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
@@ -43,31 +43,13 @@ def ack_deadline(sent_at: datetime, *, urgent: bool) -> datetime:
 def record_referral_event(
     referral: Referral, action: str, user: User | None, note: str = "", **data
 ) -> None:
-    ReferralEvent.objects.create(
+    ReferralEvent.write(
+        by=user,
         referral=referral,
         action=action,
-        actor=user,
-        actor_unit_id=getattr(user, "unit_id", None),
         note=note,
         data=data,
     )
-
-
-def _people(unit_id: int, roles: Iterable[str]) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, unit_id=unit_id, roles__code__in=list(roles)).distinct()
-    )
-
-
-def _office() -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, roles__code__in=[RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR]
-        ).distinct()
-    )
-
-
-UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
 
 
 def _url(referral: Referral) -> str:
@@ -157,7 +139,7 @@ def referral_send(
         % {"due": timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M")},
         url=_url(referral),
     )
-    notify_many([(message, _people(to_unit.id, UNIT_ROLES), to_unit)])
+    notify_many([(message, unit_people([to_unit.id]), to_unit)])
     return referral
 
 
@@ -183,7 +165,7 @@ def _save(referral: Referral, fields: list[str]) -> None:
 
 def _tell_referrer(referral: Referral, key: str, title: str, body: str = "") -> None:
     message = Message(key=key, category="referral", title=title, body=body, url=_url(referral))
-    notify_many([(message, _people(referral.from_unit_id, UNIT_ROLES), None)])
+    notify_many([(message, unit_people([referral.from_unit_id]), None)])
 
 
 @transaction.atomic
@@ -293,8 +275,8 @@ def referral_reject(
     )
     notify_many(
         [
-            (message, _office(), None),
-            (message, _people(referral.from_unit_id, UNIT_ROLES), None),
+            (message, office_people(), None),
+            (message, unit_people([referral.from_unit_id]), None),
         ]
     )
     from .disputes import dispute_for_rejected_referral  # disputes builds on this module
@@ -321,7 +303,7 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
         roles__code=RoleCode.UNIT_HEAD,
     ).distinct():
         heads.setdefault(user.unit_id, []).append(user)
-    office = _office()
+    office = office_people()
     items = []
     for referral in overdue:
         message = Message(

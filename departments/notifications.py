@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .choices import RoleCode
 from .models import Delivery, Notification, Unit, User
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,28 @@ class Message:
     title: str
     body: str = ""
     url: str = ""
+
+
+UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
+OFFICE_ROLES = (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR)
+
+
+def people_with_roles(roles: Iterable[str], unit_ids: Iterable[int] | None = None) -> list[User]:
+    """Active people holding any of `roles` (in `unit_ids` when given): whom to tell."""
+    people = User.objects.filter(is_active=True, roles__code__in=list(roles)).distinct()
+    if unit_ids is not None:
+        people = people.filter(unit_id__in=list(unit_ids))
+    return list(people)
+
+
+def unit_people(unit_ids: Iterable[int]) -> list[User]:
+    """Staff, liaisons and heads of the units."""
+    return people_with_roles(UNIT_ROLES, unit_ids)
+
+
+def office_people() -> list[User]:
+    """The office's staff and director, who handle what comes to the office."""
+    return people_with_roles(OFFICE_ROLES)
 
 
 def _absolute(url: str) -> str:

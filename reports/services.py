@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, store_upload
 from departments import access
-from departments.choices import RoleCode
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many
+from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
 
@@ -87,17 +86,6 @@ def _event(report: UnitReport, action: str, user: User | None, note: str = "", *
 
 def _report_url(report: UnitReport) -> str:
     return reverse("unit_report", kwargs={"report_id": report.id})
-
-
-def _people_with_roles(unit_id: int | None, roles: Iterable[str]) -> list[User]:
-    people = User.objects.filter(is_active=True, roles__code__in=list(roles)).distinct()
-    if unit_id is not None:
-        people = people.filter(unit_id=unit_id)
-    return list(people)
-
-
-def _office_people() -> list[User]:
-    return _people_with_roles(None, (RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR))
 
 
 def _lock(user: User, report_id: int, expected_version: int | None) -> UnitReport:
@@ -417,7 +405,7 @@ def report_submit(
         % {"unit": report.unit.name, "period": report.period_label},
         url=_report_url(report),
     )
-    notify_many([(message, _office_people(), None)])
+    notify_many([(message, office_people(), None)])
     return report
 
 
@@ -433,9 +421,7 @@ def _review(report_id: int, acting_user: User, expected_version: int | None) -> 
 
 
 def _tell_unit(report: UnitReport, key: str, title: str, body: str = "") -> None:
-    people = _people_with_roles(
-        report.unit_id, (RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD, RoleCode.UNIT_STAFF)
-    )
+    people = unit_people([report.unit_id])
     message = Message(key=key, category="report", title=title, body=body, url=_report_url(report))
     notify_many([(message, people, None)])
 
@@ -681,7 +667,7 @@ def summary_submit(
         % {"unit": summary.unit.name, "year": summary.year},
         url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
     )
-    notify_many([(message, _office_people(), None)])
+    notify_many([(message, office_people(), None)])
     return summary
 
 
