@@ -143,15 +143,6 @@ class AttachForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
 
 
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comments for the unit"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
-    )
-
-
 class DistrictAnalysisForm(forms.Form):
     analysis = forms.CharField(
         label=_("The office's analysis"),

@@ -20,7 +20,6 @@ from .choices import IN_HAND_STATUSES, DistrictStatus, FileState, ReportStatus
 from .forms import (
     AttachForm,
     DistrictAnalysisForm,
-    ReviewForm,
     UnitReportForm,
     publicity_formset,
     publicity_from_formset,
@@ -179,8 +178,6 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "attachments": report.attachments.filter(removed_at=None),
             "events": _with_changes(report.events.select_related("actor")),
             "portal": report.portal_figures or {},
-            "review_form": ReviewForm(),
-            "attach_form": AttachForm(),
         },
     )
 
