@@ -138,6 +138,7 @@ class DisputeAction(models.TextChoices):
     COMPLETE_TASK = "complete_task", _("Team task done")
     FINDING = "finding", _("Finding recorded")
     ESCALATE = "escalate", _("Question put to the joint meeting")
+    MEETING_ANSWER = "meeting_answer", _("Joint meeting's answer")
     CONCLUDE = "conclude", _("Team's conclusion")
 
 

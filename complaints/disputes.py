@@ -498,9 +498,14 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
         raise ValidationError({"question": _("Write the question for the joint meeting.")})
     team.open_question = question
     team.save(update_fields=["open_question"])
-    from meetings.models import AgendaItem  # the meetings app builds on complaints
+    from meetings.models import AgendaItem, AgendaKind  # the meetings app builds on complaints
 
-    AgendaItem.objects.create(team=team, proposed_by_id=team.lead_unit_id, question=question)
+    AgendaItem.objects.create(
+        team=team,
+        kind=AgendaKind.TEAM_QUESTION,
+        proposed_by_id=team.lead_unit_id,
+        question=question,
+    )
     _event(dispute, DisputeAction.ESCALATE, acting_user, note=question)
     _tell(
         f"team_question:{dispute.id}:{dispute.events.count()}",
@@ -511,6 +516,33 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
         question,
     )
     return team
+
+
+def team_question_answered(
+    *, team: JointTeam, question: str, answer: str, meeting_title: str, acting_user: User
+) -> None:
+    """A joint meeting's resolution settled the team's question: the team's record says so,
+    the question is no longer open, and the team's units are told. Called by the meetings
+    app inside its own transaction."""
+    dispute = Dispute.objects.select_for_update().get(id=team.dispute_id)
+    if team.open_question.strip() == question.strip():
+        team.open_question = ""
+        team.save(update_fields=["open_question"])
+    _event(
+        dispute,
+        DisputeAction.MEETING_ANSWER,
+        acting_user,
+        note=f"{question}\n→ {answer}",
+        meeting=meeting_title,
+    )
+    _tell(
+        f"team_answer:{dispute.id}:{dispute.events.count()}",
+        _("The joint meeting answered joint team %(number)s's question")
+        % {"number": dispute.number},
+        unit_people(team.member_units.values_list("id", flat=True)),
+        dispute,
+        answer,
+    )
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from complaints.models import (
     WorkOrder,
     WorkOrderUnit,
 )
+from meetings.models import ActionItem, AgendaItem, JointMeeting, MeetingStatus
 from reports.choices import DistrictStatus
 from reports.models import AnnualSummary, DistrictReport, EducationEvent, UnitReport
 
@@ -472,6 +473,66 @@ def mediation_or_404(
 def decides_disputes(user: User | AnonymousUser) -> bool:
     """The group leader (组长) decides jurisdiction disputes."""
     return has_role(user, RoleCode.GROUP_LEADER)
+
+
+def runs_meetings(user: User | AnonymousUser) -> bool:
+    """The office plans joint meetings, records them and follows their resolutions up."""
+    return is_office_handler(user)
+
+
+def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[JointMeeting]:
+    """The office sees every meeting; a unit the meetings it is invited to, and every held
+    meeting (its minutes and resolutions are the member units' common record)."""
+    if not getattr(user, "is_authenticated", False):
+        return JointMeeting.objects.none()
+    if sees_all_units(user):
+        return JointMeeting.objects.all()
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        return JointMeeting.objects.none()
+    return JointMeeting.objects.filter(
+        Q(status=MeetingStatus.HELD) | Q(invitations__unit_id=unit_id)
+    ).distinct()
+
+
+def meeting_or_404(
+    user: User | AnonymousUser, *, meeting_id: int, lock: bool = False
+) -> JointMeeting:
+    meeting = get_or_404(meetings_visible_to(user), id=meeting_id)
+    if lock:
+        meeting = JointMeeting.objects.select_for_update().get(id=meeting.id)
+    return meeting
+
+
+def action_items_visible_to(user: User | AnonymousUser) -> QuerySet[ActionItem]:
+    """Action items of the meetings the user sees, and always those the user's unit owns."""
+    actions = ActionItem.objects.select_related("owner", "resolution__meeting")
+    if sees_all_units(user):
+        return actions
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return actions.none()
+    return actions.filter(
+        Q(owner_id=unit_id) | Q(resolution__meeting__in=meetings_visible_to(user))
+    ).distinct()
+
+
+def agenda_proposals_visible_to(user: User | AnonymousUser) -> QuerySet[AgendaItem]:
+    """Questions for the joint meeting: the office sees all; a unit those it proposed and
+    those on the agenda of a meeting it sees."""
+    items = AgendaItem.objects.select_related("proposed_by", "meeting", "team__dispute")
+    if sees_all_units(user):
+        return items
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return items.none()
+    return items.filter(Q(proposed_by_id=unit_id) | Q(meeting__in=meetings_visible_to(user)))
+
+
+def answers_for_unit(user: User | AnonymousUser, unit_id: int) -> bool:
+    """Any of the unit's staff, liaison or head confirms who goes to a meeting and reports
+    an action item done."""
+    return getattr(user, "unit_id", None) == unit_id and has_role(user, *UNIT_HANDLER_ROLES)
 
 
 class RolePermissionBackend:

@@ -1,9 +1,15 @@
-"""Joint meetings of the member units (联席会议, measure 四（三）)."""
+"""Joint meetings of the member units (联席会议, measure 四（三）): planned by the office with an
+agenda and invited units, attended, minuted, and followed up through resolutions whose action
+items are tracked to completion."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from complaints.models import TimelineEntry
 
 
 class MeetingKind(models.TextChoices):
@@ -24,16 +30,26 @@ class JointMeeting(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
     planned_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    chair = models.CharField(_("chaired by"), max_length=100, blank=True)
+    notes = models.TextField(_("notes for the invited units"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["-planned_on"]
+        ordering = ["-planned_on", "-id"]
         verbose_name = _("joint meeting")
         verbose_name_plural = _("joint meetings")
         constraints = [
@@ -45,6 +61,54 @@ class JointMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.planned_on} {self.title}"
+
+
+class InvitationAnswer(models.TextChoices):
+    WAITING = "waiting", _("No answer yet")
+    ATTENDING = "attending", _("Will attend")
+    DECLINED = "declined", _("Cannot attend")
+
+
+class Invitation(models.Model):
+    """A unit invited to a meeting: whom it sends (its answer), and afterwards whether it
+    was there."""
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.CASCADE, related_name="invitations")
+    unit = models.ForeignKey(
+        "departments.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.CharField(
+        _("answer"),
+        max_length=10,
+        choices=InvitationAnswer.choices,
+        default=InvitationAnswer.WAITING,
+    )
+    attendees = models.CharField(_("who attends (names and posts)"), max_length=300, blank=True)
+    answer_note = models.CharField(_("note"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    attended_by = models.CharField(_("who was there"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["unit__sort_order", "id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "unit"], name="one_invitation_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.unit}"
+
+
+class AgendaKind(models.TextChoices):
+    SITUATION = "situation", _("Situation report")
+    TYPICAL_CASE = "typical_case", _("Typical case")
+    TEAM_QUESTION = "team_question", _("Question from a joint investigation team")
+    PROPOSAL = "proposal", _("A unit's proposal")
 
 
 class AgendaItemStatus(models.TextChoices):
@@ -65,6 +129,9 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda",
     )
+    kind = models.CharField(
+        _("kind"), max_length=15, choices=AgendaKind.choices, default=AgendaKind.PROPOSAL
+    )
     team = models.ForeignKey(
         "complaints.JointTeam",
         verbose_name=_("joint investigation team"),
@@ -73,6 +140,14 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda_items",
     )
+    work_order = models.ForeignKey(
+        "complaints.WorkOrder",
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     proposed_by = models.ForeignKey(
         "departments.Unit",
         verbose_name=_("proposed by"),
@@ -80,6 +155,7 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     question = models.TextField(_("question"))
+    position = models.PositiveIntegerField(_("position"), default=0)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -89,9 +165,110 @@ class AgendaItem(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering = ["position", "created_at", "id"]
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
 
     def __str__(self) -> str:
         return self.question[:60]
+
+
+class Resolution(models.Model):
+    """What the meeting decided. A resolution on an agenda item may settle it; one that
+    settles a team's question closes that question for the team."""
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.PROTECT, related_name="resolutions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("resolution"))
+    settles_item = models.BooleanField(_("settles the agenda item"), default=False)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="one_resolution_number_per_meeting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} #{self.number}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class ActionItem(models.Model):
+    """One thing a resolution asks a unit to do by a date; reminded until done."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="actions")
+    owner = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("owner unit"),
+        on_delete=models.PROTECT,
+        related_name="meeting_actions",
+    )
+    task = models.TextField(_("task"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    done_note = models.TextField(_("what was done"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["status", "due_on"], name="meeting_action_due")]
+
+    def __str__(self) -> str:
+        return self.task[:60]
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < today
+
+
+class MeetingAction(models.TextChoices):
+    PLAN = "plan", _("Meeting planned")
+    EDIT = "edit", _("Plan changed")
+    INVITE = "invite", _("Unit invited")
+    AGENDA = "agenda", _("Agenda item added")
+    UNPLACE = "unplace", _("Agenda item taken off")
+    ANSWER = "answer", _("Invitation answered")
+    HOLD = "hold", _("Meeting recorded as held")
+    MINUTES = "minutes", _("Minutes recorded")
+    RESOLVE = "resolve", _("Resolution recorded")
+    ACTION_DONE = "action_done", _("Action item done")
+    ACTION_REOPEN = "action_reopen", _("Action item reopened")
+    CANCEL = "cancel", _("Meeting cancelled")
+
+
+class MeetingEvent(TimelineEntry):
+    """The meeting's history: planning, answers, the record, every resolution and action."""
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=15, choices=MeetingAction.choices)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta(TimelineEntry.Meta):
+        verbose_name = _("meeting history entry")
+        verbose_name_plural = _("meeting history")

@@ -199,7 +199,7 @@ def remind_annual_meeting(now: datetime | None = None) -> int:
         title=_("The annual joint meeting of %(year)s has not been held yet")
         % {"year": today.year},
         body=_("The notice asks for one joint meeting of the member units every year."),
-        url=reverse("admin:meetings_jointmeeting_changelist"),
+        url=reverse("meeting_list"),
     )
     directors = list(
         User.objects.filter(is_active=True, roles__code=RoleCode.OFFICE_DIRECTOR).distinct()
@@ -208,5 +208,13 @@ def remind_annual_meeting(now: datetime | None = None) -> int:
 
 
 def remind_periodic_duties(now: datetime | None = None) -> int:
-    """The daily run: quarterly reports, annual summaries, the annual meeting."""
-    return remind_reports_due(now) + remind_annual_summaries(now) + remind_annual_meeting(now)
+    """The daily run: quarterly reports, annual summaries, the annual meeting and the
+    meetings' action items and invitations."""
+    from meetings.reminders import remind_meeting_duties
+
+    return (
+        remind_reports_due(now)
+        + remind_annual_summaries(now)
+        + remind_annual_meeting(now)
+        + remind_meeting_duties(now)
+    )

@@ -1,0 +1,55 @@
+"""The minutes of a held joint meeting as an A4 PDF (WeasyPrint), built on request: a few
+pages from rows already in the database, well within a request's time, so no queue.
+
+An official Chinese document: its fixed labels are written in Chinese in the template, and
+it is rendered in Chinese whatever the reader's interface language."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from reports.rendering import TEMPLATE_DIR
+
+from .models import ActionItem, JointMeeting
+
+TEMPLATE = "meetings/pdf/minutes.html"
+
+
+def _cn_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def minutes_context(meeting: JointMeeting) -> dict:
+    invitations = list(meeting.invitations.select_related("unit"))
+    resolutions = list(
+        meeting.resolutions.select_related("agenda_item").prefetch_related(
+            Prefetch("actions", queryset=ActionItem.objects.select_related("owner"))
+        )
+    )
+    return {
+        "meeting": meeting,
+        "held_on": _cn_date(meeting.held_on),
+        "present": [i for i in invitations if i.attended],
+        "absent": [i for i in invitations if not i.attended],
+        "agenda": list(
+            meeting.agenda.select_related("proposed_by", "work_order", "team__dispute").order_by(
+                "position", "id"
+            )
+        ),
+        "resolutions": resolutions,
+        "printed_on": _cn_date(timezone.localdate()),
+    }
+
+
+def render_minutes_html(meeting: JointMeeting) -> str:
+    with translation.override("zh-hans"):
+        return render_to_string(TEMPLATE, minutes_context(meeting))
+
+
+def build_minutes_pdf(meeting: JointMeeting) -> bytes:
+    import weasyprint  # its import loads Pango and friends: only where a PDF is made
+
+    html = render_minutes_html(meeting)
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()

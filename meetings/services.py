@@ -1,0 +1,711 @@
+"""Every change to a joint meeting: planning, invitations and answers, the record of the
+meeting, its resolutions and their action items. Each function is one transaction and writes
+its history line in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models import WorkOrder
+from departments import access
+from departments.choices import UnitKind
+from departments.models import Unit, User
+from departments.notifications import Message, notify_many, office_people, unit_people
+
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaKind,
+    Invitation,
+    InvitationAnswer,
+    JointMeeting,
+    MeetingAction,
+    MeetingEvent,
+    MeetingKind,
+    MeetingStatus,
+    Resolution,
+)
+
+MAX_TEXT = 20000
+
+
+class MeetingError(Exception):
+    """An action that is not allowed now; the message is for the person who tried it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """One action item of a resolution as the office types it."""
+
+    owner_code: str
+    task: str
+    due_on: date | None
+
+
+def meeting_url(meeting: JointMeeting) -> str:
+    return reverse("meeting_detail", kwargs={"meeting_id": meeting.id})
+
+
+def _event(meeting: JointMeeting, action: str, user: User | None, note: str = "", **data) -> None:
+    MeetingEvent.write(by=user, meeting=meeting, action=action, note=note, data=data)
+
+
+def _office_only(user: User) -> None:
+    if not access.runs_meetings(user):
+        raise Http404
+
+
+def _lock(user: User, meeting_id: int, expected_version: int | None = None) -> JointMeeting:
+    meeting = access.meeting_or_404(user, meeting_id=meeting_id, lock=True)
+    if expected_version is not None and meeting.version != expected_version:
+        raise MeetingError(
+            _("Someone else changed this meeting after you opened it. Reload the page.")
+        )
+    return meeting
+
+
+def _bump(meeting: JointMeeting, fields: Iterable[str]) -> None:
+    meeting.version += 1
+    meeting.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _member_units(codes: Iterable[str], field: str) -> list[Unit]:
+    codes = [c for c in dict.fromkeys(codes) if c]
+    units = list(Unit.objects.filter(code__in=codes, kind=UnitKind.MEMBER, is_active=True))
+    unknown = sorted(set(codes) - {u.code for u in units})
+    if unknown:
+        raise ValidationError(
+            {field: _("There is no member unit with the code “%(code)s”.") % {"code": unknown[0]}}
+        )
+    return sorted(units, key=lambda u: u.sort_order)
+
+
+def _clean_plan(
+    *, kind: str, title: str, planned_on: date | None, place: str, today: date, is_new: bool
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = _("Choose whether this is the annual meeting or an extra one.")
+    if not title.strip():
+        errors["title"] = _("Give the meeting a title.")
+    if planned_on is None:
+        errors["planned_on"] = _("Give the date of the meeting.")
+    elif is_new and planned_on < today:
+        errors["planned_on"] = _("A meeting is planned for today or a later day.")
+    if not place.strip():
+        errors["place"] = _("Say where the meeting takes place.")
+    return errors
+
+
+def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
+    already = set(meeting.invitations.values_list("unit_id", flat=True))
+    new = [u for u in units if u.id not in already]
+    Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u) for u in new])
+    for unit in new:
+        _event(meeting, MeetingAction.INVITE, user, note=unit.name, unit=unit.code)
+    if new:
+        when = meeting.planned_on.isoformat()
+        if meeting.starts_at:
+            when += f" {meeting.starts_at:%H:%M}"
+        message = Message(
+            key=f"meeting_invite:{meeting.id}",
+            category="meeting",
+            title=_("Invitation to the joint meeting “%(title)s” on %(when)s")
+            % {"title": meeting.title, "when": when},
+            body=_("Place: %(place)s. Please confirm who attends.") % {"place": meeting.place},
+            url=meeting_url(meeting),
+        )
+        notify_many([(message, unit_people([u.id for u in new]), None)])
+    return new
+
+
+def _next_position(meeting: JointMeeting) -> int:
+    return (meeting.agenda.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def _typical_case(user: User, number: str) -> WorkOrder | None:
+    number = (number or "").strip()
+    if not number:
+        return None
+    order = access.workorders_visible_to(user).filter(number=number).first()
+    if order is None:
+        raise ValidationError(
+            {"work_order": _("There is no work order numbered %(number)s.") % {"number": number}}
+        )
+    return order
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    acting_user: User,
+    kind: str,
+    title: str,
+    planned_on: date | None,
+    place: str,
+    starts_at: time | None = None,
+    chair: str = "",
+    notes: str = "",
+    unit_codes: Iterable[str] = (),
+    waiting_item_ids: Iterable[int] = (),
+) -> JointMeeting:
+    """The office plans a meeting, invites units and puts waiting questions on its agenda."""
+    _office_only(acting_user)
+    today = timezone.localdate()
+    errors = _clean_plan(
+        kind=kind, title=title, planned_on=planned_on, place=place, today=today, is_new=True
+    )
+    units: list[Unit] = []
+    try:
+        units = _member_units(unit_codes, "units")
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if not units and "units" not in errors:
+        errors["units"] = _("Invite at least one member unit.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = JointMeeting.objects.create(
+        kind=kind,
+        title=title.strip()[:200],
+        planned_on=planned_on,
+        starts_at=starts_at,
+        place=place.strip()[:200],
+        chair=chair.strip()[:100],
+        notes=notes.strip()[:MAX_TEXT],
+        created_by=acting_user,
+    )
+    _event(meeting, MeetingAction.PLAN, acting_user, note=meeting.title)
+    _invite(meeting, units, acting_user)
+    for item_id in waiting_item_ids:
+        _place(meeting, item_id, acting_user)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting_id: int,
+    acting_user: User,
+    title: str,
+    planned_on: date | None,
+    place: str,
+    starts_at: time | None,
+    chair: str,
+    notes: str,
+    expected_version: int | None,
+) -> JointMeeting:
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id, expected_version)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("Only a planned meeting can be changed."))
+    errors = _clean_plan(
+        kind=meeting.kind,
+        title=title,
+        planned_on=planned_on,
+        place=place,
+        today=timezone.localdate(),
+        is_new=planned_on != meeting.planned_on,
+    )
+    if errors:
+        raise ValidationError(errors)
+    new = {
+        "title": title.strip()[:200],
+        "planned_on": planned_on,
+        "place": place.strip()[:200],
+        "starts_at": starts_at,
+        "chair": chair.strip()[:100],
+        "notes": notes.strip()[:MAX_TEXT],
+    }
+    changed = {k: v for k, v in new.items() if getattr(meeting, k) != v}
+    if not changed:
+        return meeting
+    before = {k: str(getattr(meeting, k) or "") for k in changed}
+    for field, value in changed.items():
+        setattr(meeting, field, value)
+    _bump(meeting, changed)
+    _event(
+        meeting,
+        MeetingAction.EDIT,
+        acting_user,
+        changes={k: [before[k], str(v or "")] for k, v in changed.items()},
+    )
+    if {"planned_on", "starts_at", "place"} & changed.keys():
+        message = Message(
+            key=f"meeting_changed:{meeting.id}:{meeting.version}",
+            category="meeting",
+            title=_("The joint meeting “%(title)s” moved to %(day)s, %(place)s")
+            % {"title": meeting.title, "day": meeting.planned_on, "place": meeting.place},
+            url=meeting_url(meeting),
+        )
+        invited = meeting.invitations.values_list("unit_id", flat=True)
+        notify_many([(message, unit_people(invited), None)])
+    return meeting
+
+
+@transaction.atomic
+def meeting_invite(*, meeting_id: int, acting_user: User, unit_codes: Iterable[str]) -> int:
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("Units are invited to a planned meeting only."))
+    units = _member_units(unit_codes, "units")
+    if not units:
+        raise ValidationError({"units": _("Choose the units to invite.")})
+    new = _invite(meeting, units, acting_user)
+    if new:
+        _bump(meeting, [])
+    return len(new)
+
+
+def _place(meeting: JointMeeting, item_id: int, user: User) -> AgendaItem:
+    item = AgendaItem.objects.select_for_update().filter(id=item_id).first()
+    if item is None or item.status != AgendaItemStatus.WAITING:
+        raise MeetingError(_("That question is no longer waiting for a meeting."))
+    item.meeting = meeting
+    item.status = AgendaItemStatus.PLACED
+    item.position = _next_position(meeting)
+    item.save(update_fields=["meeting", "status", "position"])
+    _event(meeting, MeetingAction.AGENDA, user, note=item.question, item=item.id, kind=item.kind)
+    return item
+
+
+@transaction.atomic
+def agenda_add(
+    *,
+    meeting_id: int,
+    acting_user: User,
+    kind: str,
+    question: str,
+    work_order_number: str = "",
+) -> AgendaItem:
+    """The office writes an agenda item straight onto a planned meeting."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("The agenda of a meeting can only change before it is held."))
+    errors: dict[str, str] = {}
+    if kind not in (AgendaKind.SITUATION, AgendaKind.TYPICAL_CASE, AgendaKind.PROPOSAL):
+        errors["kind"] = _("Choose the kind of agenda item.")
+    question = (question or "").strip()
+    if not question:
+        errors["question"] = _("Write the agenda item.")
+    order = None
+    try:
+        order = _typical_case(acting_user, work_order_number)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if kind == AgendaKind.TYPICAL_CASE and order is None and "work_order" not in errors:
+        errors["work_order"] = _("A typical case names the work order it is about.")
+    if errors:
+        raise ValidationError(errors)
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=kind,
+        work_order=order,
+        proposed_by=acting_user.unit,
+        question=question[:MAX_TEXT],
+        status=AgendaItemStatus.PLACED,
+        position=_next_position(meeting),
+    )
+    _event(meeting, MeetingAction.AGENDA, acting_user, note=item.question, item=item.id, kind=kind)
+    _bump(meeting, [])
+    return item
+
+
+@transaction.atomic
+def agenda_place(*, meeting_id: int, item_id: int, acting_user: User) -> AgendaItem:
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("The agenda of a meeting can only change before it is held."))
+    item = _place(meeting, item_id, acting_user)
+    _bump(meeting, [])
+    return item
+
+
+@transaction.atomic
+def agenda_unplace(*, meeting_id: int, item_id: int, acting_user: User) -> AgendaItem:
+    """Take an item off a planned meeting's agenda: a unit's proposal or a team's question
+    goes back to wait for the next meeting; one the office wrote is dropped with it."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("The agenda of a meeting can only change before it is held."))
+    item = access.get_or_404(
+        AgendaItem.objects.select_for_update().filter(meeting=meeting), id=item_id
+    )
+    item.meeting = None
+    item.status = AgendaItemStatus.WAITING
+    item.save(update_fields=["meeting", "status"])
+    _event(meeting, MeetingAction.UNPLACE, acting_user, note=item.question, item=item.id)
+    _bump(meeting, [])
+    return item
+
+
+@transaction.atomic
+def agenda_propose(*, acting_user: User, question: str) -> AgendaItem:
+    """A member unit puts a question to the next joint meeting; the office places it."""
+    unit_id = getattr(acting_user, "unit_id", None)
+    if unit_id is None or not access.answers_for_unit(acting_user, unit_id):
+        raise Http404
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": _("Write the question for the joint meeting.")})
+    item = AgendaItem.objects.create(
+        kind=AgendaKind.PROPOSAL, proposed_by_id=unit_id, question=question[:MAX_TEXT]
+    )
+    message = Message(
+        key=f"agenda_proposal:{item.id}",
+        category="meeting",
+        title=_("%(unit)s proposes a question for the joint meeting")
+        % {"unit": acting_user.unit.name},
+        body=item.question[:500],
+        url=reverse("meeting_list"),
+    )
+    notify_many([(message, office_people(), None)])
+    return item
+
+
+@transaction.atomic
+def invitation_answer(
+    *,
+    meeting_id: int,
+    acting_user: User,
+    attending: bool,
+    attendees: str = "",
+    note: str = "",
+) -> Invitation:
+    """The invited unit says who attends, or that it cannot; it may change its answer until
+    the meeting is held."""
+    meeting = _lock(acting_user, meeting_id)
+    unit_id = getattr(acting_user, "unit_id", None)
+    invitation = (
+        Invitation.objects.select_for_update().filter(meeting=meeting, unit_id=unit_id).first()
+    )
+    if invitation is None or not access.answers_for_unit(acting_user, unit_id):
+        raise Http404
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("This meeting is no longer waiting for answers."))
+    attendees = (attendees or "").strip()
+    note = (note or "").strip()
+    if attending and not attendees:
+        raise ValidationError({"attendees": _("Say who attends: names and posts.")})
+    if not attending and not note:
+        raise ValidationError({"note": _("Say why the unit cannot attend.")})
+    invitation.answer = InvitationAnswer.ATTENDING if attending else InvitationAnswer.DECLINED
+    invitation.attendees = attendees[:300] if attending else ""
+    invitation.answer_note = note[:300]
+    invitation.answered_by = acting_user
+    invitation.answered_at = timezone.now()
+    invitation.save(
+        update_fields=["answer", "attendees", "answer_note", "answered_by", "answered_at"]
+    )
+    _event(
+        meeting,
+        MeetingAction.ANSWER,
+        acting_user,
+        note=invitation.attendees or invitation.answer_note,
+        answer=invitation.answer,
+    )
+    return invitation
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    meeting_id: int,
+    acting_user: User,
+    held_on: date | None,
+    minutes: str,
+    attended_unit_ids: Iterable[int],
+    attended_by: dict[int, str] | None = None,
+    expected_version: int | None = None,
+) -> JointMeeting:
+    """After the meeting: the day it was held, which invited units were there (and who),
+    and the minutes. Recording again corrects the record; the history keeps both."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id, expected_version)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise MeetingError(_("A cancelled meeting cannot be recorded as held."))
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if held_on is None:
+        errors["held_on"] = _("Give the day the meeting was held.")
+    elif held_on > today:
+        errors["held_on"] = _("A meeting can only be recorded once it has been held.")
+    minutes = (minutes or "").strip()
+    if not minutes:
+        errors["minutes"] = _("Write the minutes of the meeting.")
+    invitations = list(meeting.invitations.select_for_update())
+    present = set(attended_unit_ids)
+    unknown = present - {i.unit_id for i in invitations}
+    if unknown:
+        errors["attended"] = _("Only invited units can be recorded as present.")
+    elif not present:
+        errors["attended"] = _("Tick the units that were present.")
+    if errors:
+        raise ValidationError(errors)
+    attended_by = attended_by or {}
+    for invitation in invitations:
+        invitation.attended = invitation.unit_id in present
+        invitation.attended_by = (
+            (attended_by.get(invitation.unit_id) or invitation.attendees).strip()[:300]
+            if invitation.attended
+            else ""
+        )
+    Invitation.objects.bulk_update(invitations, ["attended", "attended_by"])
+    first_time = meeting.status == MeetingStatus.PLANNED
+    meeting.status = MeetingStatus.HELD
+    meeting.held_on = held_on
+    meeting.minutes = minutes[: MAX_TEXT * 5]
+    meeting.minutes_recorded_at = timezone.now()
+    _bump(meeting, ["status", "held_on", "minutes", "minutes_recorded_at"])
+    _event(
+        meeting,
+        MeetingAction.HOLD if first_time else MeetingAction.MINUTES,
+        acting_user,
+        note=_("%(n)s of %(total)s invited units present")
+        % {"n": len(present), "total": len(invitations)},
+        held_on=held_on.isoformat(),
+        present=sorted(present),
+    )
+    if first_time:
+        message = Message(
+            key=f"meeting_minutes:{meeting.id}",
+            category="meeting",
+            title=_("The minutes of the joint meeting “%(title)s” are available")
+            % {"title": meeting.title},
+            url=meeting_url(meeting),
+        )
+        notify_many([(message, unit_people([i.unit_id for i in invitations]), None)])
+    return meeting
+
+
+@transaction.atomic
+def resolution_add(
+    *,
+    meeting_id: int,
+    acting_user: User,
+    text: str,
+    agenda_item_id: int | None = None,
+    settles_item: bool = False,
+    actions: Iterable[PlannedAction] = (),
+) -> Resolution:
+    """Record one resolution of a held meeting, with the action items it gives units. One
+    that settles a joint investigation team's question answers the team."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    if meeting.status != MeetingStatus.HELD:
+        raise MeetingError(_("Resolutions are recorded once the meeting is recorded as held."))
+    errors: dict[str, str] = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = _("Write the resolution.")
+    item = None
+    if agenda_item_id:
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .filter(meeting=meeting, id=agenda_item_id)
+            .select_related("team")
+            .first()
+        )
+        if item is None:
+            errors["agenda_item"] = _("That item is not on this meeting's agenda.")
+        elif settles_item and item.status == AgendaItemStatus.SETTLED:
+            errors["agenda_item"] = _("That agenda item is already settled.")
+    elif settles_item:
+        errors["agenda_item"] = _("Choose the agenda item the resolution settles.")
+    planned = [a for a in actions if a.owner_code or a.task.strip() or a.due_on]
+    owners: dict[str, Unit] = {}
+    for index, action in enumerate(planned, start=1):
+        if not action.owner_code or not action.task.strip() or action.due_on is None:
+            errors[f"action_{index}"] = _(
+                "Action item %(n)s needs an owner unit, a task and a due date."
+            ) % {"n": index}
+            continue
+        if action.due_on < (meeting.held_on or timezone.localdate()):
+            errors[f"action_{index}"] = _(
+                "Action item %(n)s is due before the meeting was held."
+            ) % {"n": index}
+        try:
+            owners[action.owner_code] = _member_units([action.owner_code], f"action_{index}")[0]
+        except ValidationError as error:
+            errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    number = (meeting.resolutions.aggregate(m=Max("number"))["m"] or 0) + 1
+    resolution = Resolution.objects.create(
+        meeting=meeting,
+        agenda_item=item,
+        number=number,
+        text=text[:MAX_TEXT],
+        settles_item=bool(item and settles_item),
+        created_by=acting_user,
+    )
+    created = ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                resolution=resolution,
+                owner=owners[a.owner_code],
+                task=a.task.strip()[:MAX_TEXT],
+                due_on=a.due_on,
+            )
+            for a in planned
+        ]
+    )
+    _event(
+        meeting,
+        MeetingAction.RESOLVE,
+        acting_user,
+        note=resolution.text,
+        number=number,
+        actions=len(created),
+        settles=item.id if resolution.settles_item else None,
+    )
+    if item is not None and resolution.settles_item:
+        item.status = AgendaItemStatus.SETTLED
+        item.save(update_fields=["status"])
+        if item.team_id:
+            from complaints.disputes import team_question_answered
+
+            team_question_answered(
+                team=item.team,
+                question=item.question,
+                answer=resolution.text,
+                meeting_title=meeting.title,
+                acting_user=acting_user,
+            )
+    _bump(meeting, [])
+    notify_many(
+        [
+            (
+                Message(
+                    key=f"meeting_action:{action.id}",
+                    category="meeting",
+                    title=_("An action item from the joint meeting for your unit, due %(due)s")
+                    % {"due": action.due_on.isoformat()},
+                    body=action.task[:500],
+                    url=reverse("action_items"),
+                ),
+                unit_people([action.owner_id]),
+                None,
+            )
+            for action in created
+        ]
+    )
+    return resolution
+
+
+def _lock_action(user: User, action_id: int) -> ActionItem:
+    action = access.get_or_404(access.action_items_visible_to(user), id=action_id)
+    return (
+        ActionItem.objects.select_for_update()
+        .select_related("resolution__meeting")
+        .get(id=action.id)
+    )
+
+
+@transaction.atomic
+def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionItem:
+    """The owner unit (or the office for it) reports what it did; the item is done."""
+    action = _lock_action(acting_user, action_id)
+    if not (
+        access.answers_for_unit(acting_user, action.owner_id) or access.runs_meetings(acting_user)
+    ):
+        raise Http404
+    if action.status == ActionStatus.DONE:
+        raise MeetingError(_("This action item is already done."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what was done.")})
+    action.status = ActionStatus.DONE
+    action.done_note = note[:MAX_TEXT]
+    action.done_at = timezone.now()
+    action.done_by = acting_user
+    action.save(update_fields=["status", "done_note", "done_at", "done_by"])
+    meeting = action.resolution.meeting
+    _event(meeting, MeetingAction.ACTION_DONE, acting_user, note=note, item=action.id)
+    if not access.runs_meetings(acting_user):
+        message = Message(
+            key=f"meeting_action_done:{action.id}:{meeting.events.count()}",
+            category="meeting",
+            title=_("%(unit)s has done its action item from “%(title)s”")
+            % {"unit": action.owner.name, "title": meeting.title},
+            body=note[:500],
+            url=meeting_url(meeting),
+        )
+        notify_many([(message, office_people(), None)])
+    return action
+
+
+@transaction.atomic
+def action_reopen(*, action_id: int, acting_user: User, reason: str) -> ActionItem:
+    """The office finds the work not done after all: the item is open again."""
+    _office_only(acting_user)
+    action = _lock_action(acting_user, action_id)
+    if action.status != ActionStatus.DONE:
+        raise MeetingError(_("Only a done action item can be reopened."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the action item is reopened.")})
+    action.status = ActionStatus.OPEN
+    action.done_at = None
+    action.done_by = None
+    action.save(update_fields=["status", "done_at", "done_by"])
+    meeting = action.resolution.meeting
+    _event(meeting, MeetingAction.ACTION_REOPEN, acting_user, note=reason, item=action.id)
+    message = Message(
+        key=f"meeting_action_reopen:{action.id}:{meeting.events.count()}",
+        category="meeting",
+        title=_("The office reopened an action item of your unit"),
+        body=reason[:500],
+        url=reverse("action_items"),
+    )
+    notify_many([(message, unit_people([action.owner_id]), None)])
+    return action
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting_id: int, acting_user: User, reason: str) -> JointMeeting:
+    """Cancel a planned meeting; the questions on its agenda wait for the next one."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("Only a planned meeting can be cancelled."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason[:MAX_TEXT]
+    _bump(meeting, ["status", "cancel_reason"])
+    meeting.agenda.filter(kind__in=[AgendaKind.TEAM_QUESTION, AgendaKind.PROPOSAL]).update(
+        meeting=None, status=AgendaItemStatus.WAITING
+    )
+    _event(meeting, MeetingAction.CANCEL, acting_user, note=reason)
+    message = Message(
+        key=f"meeting_cancel:{meeting.id}",
+        category="meeting",
+        title=_("The joint meeting “%(title)s” on %(day)s is cancelled")
+        % {"title": meeting.title, "day": meeting.planned_on.isoformat()},
+        body=reason[:500],
+        url=meeting_url(meeting),
+    )
+    invited = meeting.invitations.values_list("unit_id", flat=True)
+    notify_many([(message, unit_people(invited), None)])
+    return meeting

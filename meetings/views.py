@@ -1,0 +1,407 @@
+"""Screens of the joint meetings: the list with the questions waiting for a meeting, planning,
+the meeting page (agenda, invitations and answers, the record, resolutions, history), the
+action items across meetings, and the minutes as a PDF."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+from departments.choices import UnitKind
+from departments.models import Unit
+
+from . import minutes, services
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaKind,
+    Invitation,
+    InvitationAnswer,
+    MeetingKind,
+    MeetingStatus,
+)
+
+ACTION_ROWS = 3
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _time(value: str | None) -> time | None:
+    try:
+        return time.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _members() -> list[Unit]:
+    return list(Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True).order_by("sort_order"))
+
+
+def _show_errors(request: HttpRequest, error: Exception) -> None:
+    if isinstance(error, ValidationError):
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, error.message)
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (access.sees_all_units(user) or getattr(user, "unit_id", None)):
+        raise Http404
+    meetings = access.meetings_visible_to(user).annotate(
+        items=Count("agenda", distinct=True),
+        open_actions=Count(
+            "resolutions__actions",
+            filter=Q(resolutions__actions__status=ActionStatus.OPEN),
+            distinct=True,
+        ),
+    )
+    status = request.GET.get("status", "")
+    if status in MeetingStatus.values:
+        meetings = meetings.filter(status=status)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        meetings = meetings.filter(Q(title__icontains=q) | Q(minutes__icontains=q))
+    page = Paginator(meetings.order_by("-planned_on", "-id"), 20).get_page(request.GET.get("page"))
+    own_unit = getattr(user, "unit_id", None)
+    answers = {}
+    if own_unit and not access.sees_all_units(user):
+        answers = {
+            i.meeting_id: i
+            for i in Invitation.objects.filter(
+                unit_id=own_unit, meeting_id__in=[m.id for m in page]
+            )
+        }
+    for meeting in page:
+        meeting.own_invitation = answers.get(meeting.id)
+    waiting = access.agenda_proposals_visible_to(user).filter(status=AgendaItemStatus.WAITING)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": MeetingStatus.choices,
+            "waiting": waiting.order_by("created_at")[:50],
+            "office": access.runs_meetings(user),
+            "can_propose": own_unit is not None and access.answers_for_unit(user, own_unit),
+            "open_actions": access.action_items_visible_to(user)
+            .filter(status=ActionStatus.OPEN)
+            .count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agenda_propose(request: HttpRequest) -> HttpResponse:
+    try:
+        services.agenda_propose(acting_user=request.user, question=request.POST.get("question", ""))
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("Your question was sent to the coordination office."))
+    return redirect("meeting_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    if not access.runs_meetings(request.user):
+        raise Http404
+    errors: dict = {}
+    post = request.POST
+    if request.method == "POST":
+        try:
+            meeting = services.meeting_plan(
+                acting_user=request.user,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                planned_on=_day(post.get("planned_on")),
+                starts_at=_time(post.get("starts_at")),
+                place=post.get("place", ""),
+                chair=post.get("chair", ""),
+                notes=post.get("notes", ""),
+                unit_codes=post.getlist("units"),
+                waiting_item_ids=[int(i) for i in post.getlist("items") if i.isdigit()],
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        except services.MeetingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The meeting was planned and the units invited."))
+            return redirect("meeting_detail", meeting_id=meeting.id)
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/meeting_new.html",
+        {
+            "errors": errors,
+            "data": post,
+            "kinds": MeetingKind.choices,
+            "units": _members(),
+            "chosen_units": set(post.getlist("units")) if post else None,
+            "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
+            .select_related("proposed_by", "team__dispute")
+            .order_by("created_at"),
+            "default_title": _("%(year)s annual meeting of the member units")
+            % {"year": today.year},
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
+    meeting = access.meeting_or_404(user, meeting_id=meeting_id)
+    office = access.runs_meetings(user)
+    invitations = list(meeting.invitations.select_related("unit", "answered_by"))
+    own = next((i for i in invitations if i.unit_id == getattr(user, "unit_id", None)), None)
+    agenda = list(
+        meeting.agenda.select_related("proposed_by", "team__dispute", "work_order").order_by(
+            "position", "id"
+        )
+    )
+    resolutions = list(
+        meeting.resolutions.select_related("agenda_item").prefetch_related(
+            Prefetch("actions", queryset=ActionItem.objects.select_related("owner", "done_by"))
+        )
+    )
+    answered = sum(1 for i in invitations if i.answer != InvitationAnswer.WAITING)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "office": office,
+            "invitations": invitations,
+            "own": own,
+            "can_answer": own is not None
+            and meeting.status == MeetingStatus.PLANNED
+            and access.answers_for_unit(user, own.unit_id),
+            "agenda": agenda,
+            "resolutions": resolutions,
+            "events": meeting.events.select_related("actor", "actor_unit"),
+            "answered": answered,
+            "attending": sum(1 for i in invitations if i.answer == InvitationAnswer.ATTENDING),
+            "units": _members(),
+            "uninvited": [u for u in _members() if u.id not in {i.unit_id for i in invitations}],
+            "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
+            .select_related("proposed_by")
+            .order_by("created_at")
+            if office and meeting.status == MeetingStatus.PLANNED
+            else [],
+            "agenda_kinds": [
+                (k, label) for k, label in AgendaKind.choices if k != AgendaKind.TEAM_QUESTION
+            ],
+            "open_items": [i for i in agenda if i.status != AgendaItemStatus.SETTLED],
+            "action_rows": range(ACTION_ROWS),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _actions_from(post) -> list[services.PlannedAction]:
+    return [
+        services.PlannedAction(
+            owner_code=post.get(f"action-{i}-owner", "").strip(),
+            task=post.get(f"action-{i}-task", ""),
+            due_on=_day(post.get(f"action-{i}-due_on")),
+        )
+        for i in range(ACTION_ROWS)
+    ]
+
+
+@login_required
+@require_POST
+def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
+    meeting = access.meeting_or_404(request.user, meeting_id=meeting_id)
+    post, user = request.POST, request.user
+    try:
+        version = int(post.get("version", ""))
+    except ValueError:
+        version = None
+
+    def number(name: str) -> int:
+        value = post.get(name, "")
+        return int(value) if value.isdigit() else 0
+
+    calls = {
+        "edit": lambda: services.meeting_update(
+            meeting_id=meeting.id,
+            acting_user=user,
+            title=post.get("title", ""),
+            planned_on=_day(post.get("planned_on")),
+            starts_at=_time(post.get("starts_at")),
+            place=post.get("place", ""),
+            chair=post.get("chair", ""),
+            notes=post.get("notes", ""),
+            expected_version=version,
+        ),
+        "invite": lambda: services.meeting_invite(
+            meeting_id=meeting.id, acting_user=user, unit_codes=post.getlist("units")
+        ),
+        "agenda": lambda: services.agenda_add(
+            meeting_id=meeting.id,
+            acting_user=user,
+            kind=post.get("kind", ""),
+            question=post.get("question", ""),
+            work_order_number=post.get("work_order", ""),
+        ),
+        "place": lambda: services.agenda_place(
+            meeting_id=meeting.id, item_id=number("item"), acting_user=user
+        ),
+        "unplace": lambda: services.agenda_unplace(
+            meeting_id=meeting.id, item_id=number("item"), acting_user=user
+        ),
+        "answer": lambda: services.invitation_answer(
+            meeting_id=meeting.id,
+            acting_user=user,
+            attending=post.get("attending") == "yes",
+            attendees=post.get("attendees", ""),
+            note=post.get("note", ""),
+        ),
+        "record": lambda: services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=user,
+            held_on=_day(post.get("held_on")),
+            minutes=post.get("minutes", ""),
+            attended_unit_ids=[int(i) for i in post.getlist("attended") if i.isdigit()],
+            attended_by={
+                int(key.split("-", 1)[1]): value
+                for key, value in post.items()
+                if key.startswith("attended_by-") and key.split("-", 1)[1].isdigit()
+            },
+            expected_version=version,
+        ),
+        "resolve": lambda: services.resolution_add(
+            meeting_id=meeting.id,
+            acting_user=user,
+            text=post.get("text", ""),
+            agenda_item_id=number("agenda_item") or None,
+            settles_item=post.get("settles") == "on",
+            actions=_actions_from(post),
+        ),
+        "cancel": lambda: services.meeting_cancel(
+            meeting_id=meeting.id, acting_user=user, reason=post.get("reason", "")
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action]()
+    except (ValidationError, services.MeetingError) as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("The meeting was updated."))
+    return redirect("meeting_detail", meeting_id=meeting.id)
+
+
+@login_required
+def action_items(request: HttpRequest) -> HttpResponse:
+    """Every action item the user sees, the overdue first; a unit's own are the default."""
+    user = request.user
+    if not (access.sees_all_units(user) or getattr(user, "unit_id", None)):
+        raise Http404
+    today = timezone.localdate()
+    items = access.action_items_visible_to(user).select_related("done_by")
+    show = request.GET.get("show", "open")
+    if show == "open":
+        items = items.filter(status=ActionStatus.OPEN)
+    elif show == "overdue":
+        items = items.filter(status=ActionStatus.OPEN, due_on__lt=today)
+    elif show == "done":
+        items = items.filter(status=ActionStatus.DONE)
+    mine = request.GET.get("mine", "1" if not access.sees_all_units(user) else "")
+    if mine == "1" and getattr(user, "unit_id", None):
+        items = items.filter(owner_id=user.unit_id)
+    unit = request.GET.get("unit", "")
+    if unit and access.sees_all_units(user):
+        items = items.filter(owner__code=unit)
+    page = Paginator(items.order_by("status", "due_on", "id"), 25).get_page(request.GET.get("page"))
+    for item in page:
+        item.overdue = item.is_overdue(today)
+        item.can_complete = item.status == ActionStatus.OPEN and (
+            access.answers_for_unit(user, item.owner_id) or access.runs_meetings(user)
+        )
+    return render(
+        request,
+        "meetings/action_items.html",
+        {
+            "page": page,
+            "show": show,
+            "mine": mine,
+            "unit": unit,
+            "units": _members() if access.sees_all_units(user) else [],
+            "office": access.runs_meetings(user),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
+    calls = {
+        "complete": lambda: services.action_complete(
+            action_id=action_id, acting_user=request.user, note=request.POST.get("note", "")
+        ),
+        "reopen": lambda: services.action_reopen(
+            action_id=action_id, acting_user=request.user, reason=request.POST.get("reason", "")
+        ),
+    }
+    if verb not in calls:
+        raise Http404
+    try:
+        item = calls[verb]()
+    except (ValidationError, services.MeetingError) as error:
+        _show_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The action item is done.")
+            if verb == "complete"
+            else _("The action item is open again."),
+        )
+        if request.POST.get("next") == "meeting":
+            return redirect("meeting_detail", meeting_id=item.resolution.meeting_id)
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("action_items")
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_or_404(request.user, meeting_id=meeting_id)
+    if meeting.status != MeetingStatus.HELD:
+        raise Http404
+    content = minutes.build_minutes_pdf(meeting)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="joint-meeting-{meeting.held_on:%Y%m%d}-{meeting.id}.pdf"'
+    )
+    return response

@@ -1,0 +1,533 @@
+"""Joint meetings: the office plans the 2026 annual meeting, units confirm who attends, the
+office records the meeting, its minutes and resolutions; action items are reminded and
+closed; a team's question settled by a resolution goes back to the team.
+
+"Now" starts on Monday 2 November 2026, 10:00 in Beijing."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from complaints import disputes
+from complaints.choices import DisputeAction
+from complaints.deadlines import BEIJING
+from departments.choices import RoleCode
+from departments.models import Notification
+from meetings import services
+from meetings.models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaKind,
+    Invitation,
+    InvitationAnswer,
+    JointMeeting,
+    MeetingAction,
+    MeetingStatus,
+)
+from meetings.reminders import remind_action_items, remind_unanswered_invitations
+from meetings.services import MeetingError, PlannedAction
+from tests.factories import UserFactory, make_order, unit
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(2026, 11, 2), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def people(db, office_staff, mr_staff, housing_staff):
+    return {
+        "office": office_staff,
+        "mr": mr_staff,
+        "housing": housing_staff,
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+    }
+
+
+def plan(people, **overrides) -> JointMeeting:
+    values = {
+        "acting_user": people["office"],
+        "kind": "annual",
+        "title": "2026年度成员单位联席会议",
+        "planned_on": date(2026, 11, 20),
+        "place": "区政府第三会议室",
+        "unit_codes": ["market-regulation", "housing"],
+    }
+    values.update(overrides)
+    return services.meeting_plan(**values)
+
+
+def held(people) -> JointMeeting:
+    meeting = plan(people)
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长"
+    )
+    with time_machine.travel(at(2026, 11, 20, 16), tick=False):
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 20),
+            minutes="会议通报了全年投诉处理情况。",
+            attended_unit_ids=[unit("market-regulation").id],
+        )
+    return JointMeeting.objects.get(id=meeting.id)
+
+
+def test_planning_invites_the_units_and_tells_them(people):
+    meeting = plan(people)
+    assert meeting.status == MeetingStatus.PLANNED
+    assert {i.unit.code for i in meeting.invitations.all()} == {"market-regulation", "housing"}
+    assert Notification.objects.filter(
+        recipient=people["mr"], key=f"meeting_invite:{meeting.id}"
+    ).exists()
+    assert not Notification.objects.filter(recipient=people["education"]).exists()
+    assert [e.action for e in meeting.events.all()] == [
+        MeetingAction.PLAN,
+        MeetingAction.INVITE,
+        MeetingAction.INVITE,
+    ]
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"title": " "}, "title"),
+        ({"planned_on": date(2026, 11, 1)}, "planned_on"),
+        ({"planned_on": None}, "planned_on"),
+        ({"place": ""}, "place"),
+        ({"unit_codes": []}, "units"),
+        ({"unit_codes": ["nowhere"]}, "units"),
+        ({"unit_codes": ["office"]}, "units"),
+        ({"kind": "party"}, "kind"),
+    ],
+)
+def test_a_bad_plan_is_refused_and_nothing_is_saved(people, overrides, field):
+    with pytest.raises(ValidationError) as error:
+        plan(people, **overrides)
+    assert field in error.value.message_dict
+    assert not JointMeeting.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_only_the_office_plans(people):
+    with pytest.raises(Http404):
+        plan(people, acting_user=people["mr"])
+
+
+def test_waiting_questions_are_placed_on_the_agenda_and_return_when_cancelled(people):
+    question = services.agenda_propose(acting_user=people["housing"], question="物业预收费谁管？")
+    assert Notification.objects.filter(
+        recipient=people["office"], key=f"agenda_proposal:{question.id}"
+    ).exists()
+    meeting = plan(people, waiting_item_ids=[question.id])
+    question.refresh_from_db()
+    assert (question.meeting, question.status) == (meeting, AgendaItemStatus.PLACED)
+    situation = services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        kind=AgendaKind.SITUATION,
+        question="通报2026年度消费投诉情况",
+    )
+    services.meeting_cancel(meeting_id=meeting.id, acting_user=people["office"], reason="改期")
+    question.refresh_from_db()
+    situation.refresh_from_db()
+    assert (question.meeting, question.status) == (None, AgendaItemStatus.WAITING)
+    assert situation.meeting == JointMeeting.objects.get(id=meeting.id)
+    assert Notification.objects.filter(
+        recipient=people["housing"], key=f"meeting_cancel:{meeting.id}"
+    ).exists()
+
+
+def test_a_typical_case_names_a_real_work_order(people):
+    meeting = plan(people)
+    order = make_order(people["office"])
+    with pytest.raises(ValidationError) as error:
+        services.agenda_add(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            kind=AgendaKind.TYPICAL_CASE,
+            question="典型案例",
+            work_order_number="WQ-NOPE",
+        )
+    assert "work_order" in error.value.message_dict
+    item = services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        kind=AgendaKind.TYPICAL_CASE,
+        question="过期酸奶案",
+        work_order_number=order.number,
+    )
+    assert item.work_order == order
+    assert item.position == 1
+
+
+def test_an_invited_unit_answers_and_an_other_unit_cannot(people):
+    meeting = plan(people)
+    with pytest.raises(ValidationError):
+        services.invitation_answer(meeting_id=meeting.id, acting_user=people["mr"], attending=True)
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长"
+    )
+    with pytest.raises(ValidationError):
+        services.invitation_answer(
+            meeting_id=meeting.id, acting_user=people["housing"], attending=False
+        )
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=people["housing"], attending=False, note="出差"
+    )
+    answers = dict(meeting.invitations.values_list("unit__code", "answer"))
+    assert answers == {
+        "market-regulation": InvitationAnswer.ATTENDING,
+        "housing": InvitationAnswer.DECLINED,
+    }
+    with pytest.raises(Http404):
+        services.invitation_answer(
+            meeting_id=meeting.id, acting_user=people["education"], attending=True, attendees="x"
+        )
+
+
+def test_recording_a_meeting_needs_the_day_minutes_and_who_was_there(people):
+    meeting = plan(people)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 20),
+            minutes="",
+            attended_unit_ids=[unit("education").id],
+        )
+    assert set(error.value.message_dict) == {"held_on", "minutes", "attended"}
+    assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
+
+
+def test_the_held_meeting_keeps_who_was_there(people):
+    meeting = held(people)
+    assert (meeting.status, meeting.held_on) == (MeetingStatus.HELD, date(2026, 11, 20))
+    present = {i.unit.code: (i.attended, i.attended_by) for i in meeting.invitations.all()}
+    assert present == {"market-regulation": (True, "王科长"), "housing": (False, "")}
+    with pytest.raises(MeetingError):
+        services.invitation_answer(
+            meeting_id=meeting.id, acting_user=people["housing"], attending=False, note="x"
+        )
+
+
+def test_a_resolution_gives_action_items_that_are_reminded_and_closed(people, clock):
+    meeting = held(people)
+    clock.move_to(at(2026, 11, 21))
+    resolution = services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        text="市场监管局牵头开展预付卡专项检查。",
+        actions=[
+            PlannedAction("market-regulation", "制定预付卡专项检查方案", date(2026, 12, 10)),
+            PlannedAction("", "", None),
+        ],
+    )
+    action = ActionItem.objects.get()
+    assert (action.resolution, action.owner.code, action.status) == (
+        resolution,
+        "market-regulation",
+        ActionStatus.OPEN,
+    )
+    assert Notification.objects.filter(
+        recipient=people["mr"], key=f"meeting_action:{action.id}"
+    ).exists()
+    # Not yet due within three days: nobody is reminded.
+    assert remind_action_items() == 0
+    clock.move_to(at(2026, 12, 8))
+    assert remind_action_items() == 1
+    assert remind_action_items() == 0  # once per occasion
+    clock.move_to(at(2026, 12, 11))
+    late = remind_action_items()
+    assert late == 2  # the owner unit's staff and the office
+    assert Notification.objects.filter(
+        recipient=people["office"], key__startswith=f"meeting_action_late:{action.id}:"
+    ).exists()
+    with pytest.raises(Http404):
+        services.action_complete(action_id=action.id, acting_user=people["housing"], note="x")
+    with pytest.raises(ValidationError):
+        services.action_complete(action_id=action.id, acting_user=people["mr"], note=" ")
+    services.action_complete(action_id=action.id, acting_user=people["mr"], note="方案已印发")
+    action.refresh_from_db()
+    assert (action.status, action.done_by, action.done_note) == (
+        ActionStatus.DONE,
+        people["mr"],
+        "方案已印发",
+    )
+    clock.move_to(at(2026, 12, 20))
+    assert remind_action_items() == 0
+    services.action_reopen(action_id=action.id, acting_user=people["office"], reason="未附方案")
+    assert ActionItem.objects.get().status == ActionStatus.OPEN
+    assert [e.action for e in meeting.events.filter(action__startswith="action")] == [
+        MeetingAction.ACTION_DONE,
+        MeetingAction.ACTION_REOPEN,
+    ]
+
+
+@pytest.mark.parametrize(
+    "action, message",
+    [
+        (PlannedAction("market-regulation", "", date(2026, 12, 1)), "action_1"),
+        (PlannedAction("market-regulation", "检查", None), "action_1"),
+        (PlannedAction("nowhere", "检查", date(2026, 12, 1)), "action_1"),
+        (PlannedAction("market-regulation", "检查", date(2026, 11, 1)), "action_1"),
+    ],
+)
+def test_a_bad_action_item_refuses_the_whole_resolution(people, action, message):
+    meeting = held(people)
+    with pytest.raises(ValidationError) as error:
+        services.resolution_add(
+            meeting_id=meeting.id, acting_user=people["office"], text="决议", actions=[action]
+        )
+    assert message in error.value.message_dict
+    assert not meeting.resolutions.exists()
+    assert not ActionItem.objects.exists()
+
+
+def test_resolutions_wait_for_the_meeting_to_be_held(people):
+    meeting = plan(people)
+    with pytest.raises(MeetingError):
+        services.resolution_add(meeting_id=meeting.id, acting_user=people["office"], text="x")
+
+
+def test_a_resolution_settling_a_team_question_answers_the_team(people, leader):
+    # A team formed on a dispute puts a question to the meeting.
+    order = make_order(people["office"], unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=people["office"],
+        summary="预付卡退费归属",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议成立联合调查组"
+    )
+    team = disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="education",
+        member_unit_codes=["market-regulation"],
+        note="联合调查",
+    )
+    disputes.team_escalate_question(
+        dispute_id=dispute.id, acting_user=people["education"], question="牵头部门如何确定？"
+    )
+    item = AgendaItem.objects.get(team=team)
+    assert item.kind == AgendaKind.TEAM_QUESTION
+    meeting = plan(people, waiting_item_ids=[item.id], unit_codes=["education"])
+    with time_machine.travel(at(2026, 11, 20, 16), tick=False):
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 20),
+            minutes="纪要",
+            attended_unit_ids=[unit("education").id],
+        )
+        services.resolution_add(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            text="由教育局牵头，市场监管局配合。",
+            agenda_item_id=item.id,
+            settles_item=True,
+        )
+        with pytest.raises(ValidationError):
+            services.resolution_add(
+                meeting_id=meeting.id,
+                acting_user=people["office"],
+                text="再议",
+                agenda_item_id=item.id,
+                settles_item=True,
+            )
+    item.refresh_from_db()
+    team.refresh_from_db()
+    assert item.status == AgendaItemStatus.SETTLED
+    assert team.open_question == ""
+    answer = dispute.events.get(action=DisputeAction.MEETING_ANSWER)
+    assert "由教育局牵头" in answer.note and "牵头部门如何确定" in answer.note
+    assert Notification.objects.filter(
+        recipient=people["mr"], key__startswith=f"team_answer:{dispute.id}:"
+    ).exists()
+
+
+def test_units_that_have_not_answered_hear_three_days_before(people, clock):
+    meeting = plan(people)
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长"
+    )
+    assert remind_unanswered_invitations() == 0
+    clock.move_to(at(2026, 11, 17))
+    assert remind_unanswered_invitations() == 1
+    assert Notification.objects.filter(
+        recipient=people["housing"], key=f"meeting_answer:{meeting.id}"
+    ).exists()
+
+
+def test_a_stale_record_is_refused(people):
+    meeting = plan(people)
+    services.meeting_update(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        title=meeting.title,
+        planned_on=date(2026, 11, 21),
+        place="区政府第一会议室",
+        starts_at=None,
+        chair="",
+        notes="",
+        expected_version=meeting.version,
+    )
+    assert Notification.objects.filter(
+        recipient=people["housing"], key__startswith=f"meeting_changed:{meeting.id}:"
+    ).exists()
+    with pytest.raises(MeetingError):
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 2),
+            minutes="x",
+            attended_unit_ids=[unit("housing").id],
+            expected_version=meeting.version,
+        )
+
+
+# --- screens -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting_setup(people):
+    planned = plan(people, unit_codes=["market-regulation"])
+    done = held(people)
+    resolution = services.resolution_add(
+        meeting_id=done.id,
+        acting_user=people["office"],
+        text="决议一",
+        actions=[PlannedAction("housing", "整改", date(2026, 12, 1))],
+    )
+    return {"planned": planned, "held": done, "action": resolution.actions.get()}
+
+
+URLS = [
+    ("get", "meeting_list", None),
+    ("get", "meeting_new", None),
+    ("get", "action_items", None),
+    ("get", "meeting_detail", "planned"),
+    ("get", "meeting_detail", "held"),
+    ("get", "meeting_minutes_pdf", "held"),
+    ("get", "meeting_minutes_pdf", "planned"),
+]
+EXPECTED = {
+    # persona: statuses in the order of URLS
+    "anonymous": [302, 302, 302, 302, 302, 302, 302],
+    "office_staff": [200, 200, 200, 200, 200, 200, 404],
+    "mr_staff": [200, 404, 200, 200, 200, 200, 404],  # invited to both
+    "housing_staff": [200, 404, 200, 404, 200, 200, 404],  # not invited to the planned one
+}
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_access_matrix(persona, persona_client, meeting_setup):
+    client = persona_client(persona)
+    got = []
+    for method, name, which in URLS:
+        url = reverse(name, kwargs={"meeting_id": meeting_setup[which].id} if which else None)
+        got.append(getattr(client, method)(url).status_code)
+    assert got == EXPECTED[persona]
+
+
+@pytest.mark.parametrize(
+    "persona, action, expected",
+    [
+        ("anonymous", "answer", 302),
+        ("housing_staff", "answer", 404),  # not invited
+        ("mr_staff", "record", 404),  # the office records meetings
+        ("mr_staff", "nonsense", 404),
+    ],
+)
+def test_posting_to_a_meeting(persona, action, expected, persona_client, meeting_setup):
+    client = persona_client(persona)
+    url = reverse(
+        "meeting_act", kwargs={"meeting_id": meeting_setup["planned"].id, "action": action}
+    )
+    response = client.post(url, {"attending": "yes", "attendees": "张三"})
+    assert response.status_code == expected
+    assert JointMeeting.objects.get(id=meeting_setup["planned"].id).status == MeetingStatus.PLANNED
+
+
+def test_a_unit_only_closes_its_own_action_items_through_the_screen(
+    persona_client, meeting_setup, people
+):
+    action = meeting_setup["action"]
+    client = persona_client("mr_staff")
+    response = client.post(reverse("action_act", args=[action.id, "complete"]), {"note": "已整改"})
+    assert response.status_code == 404
+    assert ActionItem.objects.get(id=action.id).status == ActionStatus.OPEN
+    client = persona_client("housing_staff")
+    response = client.post(
+        reverse("action_act", args=[action.id, "complete"]),
+        {"note": "已整改", "back": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response.url == reverse("action_items")
+    assert ActionItem.objects.get(id=action.id).status == ActionStatus.DONE
+
+
+def test_the_plan_form_shows_errors_in_place(persona_client, people):
+    client = persona_client("office_staff")
+    response = client.post(reverse("meeting_new"), {"kind": "annual", "title": "", "units": []})
+    assert response.status_code == 200
+    assert b"Give the meeting a title." in response.content
+    assert b"Invite at least one member unit." in response.content
+    assert not JointMeeting.objects.exists()
+
+
+def test_the_minutes_pdf_carries_the_record(persona_client, meeting_setup, tmp_path):
+    client = persona_client("housing_staff")
+    response = client.get(reverse("meeting_minutes_pdf", args=[meeting_setup["held"].id]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in ["联席会议纪要", "2026年度成员单位联席会议", "区政府第三会议室", "王科长"]:
+        assert expected in text
+    assert "会议通报了全年投诉处理情况" in text
+    assert "决议一" in text and "整改" in text and "住房" in text
+
+
+def test_the_list_shows_a_units_pending_answer(persona_client, meeting_setup):
+    client = persona_client("mr_staff")
+    response = client.get(reverse("meeting_list"))
+    assert b"Please confirm attendance" in response.content
+    assert meeting_setup["planned"].title.encode() in response.content
+
+
+def test_an_overdue_item_is_marked_on_the_list(persona_client, meeting_setup, clock):
+    clock.move_to(at(2026, 12, 2))
+    client = persona_client("housing_staff")
+    response = client.get(reverse("action_items") + "?show=overdue")
+    assert b"Overdue" in response.content
+    assert "整改".encode() in response.content
+    clock.move_to(at(2026, 11, 25))
+    response = client.get(reverse("action_items") + "?show=overdue")
+    assert "整改".encode() not in response.content
+
+
+def test_the_annual_meeting_reminder_points_to_the_meetings(people, office_director, clock):
+    from reports.reminders import remind_annual_meeting
+
+    assert remind_annual_meeting() == 1
+    note = Notification.objects.get(recipient=office_director)
+    assert note.url == reverse("meeting_list")
