@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0019_team_members'),
+        ("complaints", "0019_team_members"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='disputeevent',
-            name='action',
-            field=models.CharField(choices=[('open', 'Dispute opened'), ('propose', "Office's proposal"), ('designate', 'Responsible unit designated'), ('form_team', 'Joint investigation team formed'), ('add_member', 'Team member named'), ('add_task', 'Team task set'), ('complete_task', 'Team task done'), ('finding', 'Finding recorded'), ('escalate', 'Question put to the joint meeting'), ('meeting_answer', "Joint meeting's answer"), ('conclude', "Team's conclusion")], max_length=16, verbose_name='action'),
+            model_name="disputeevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("open", "Dispute opened"),
+                    ("propose", "Office's proposal"),
+                    ("designate", "Responsible unit designated"),
+                    ("form_team", "Joint investigation team formed"),
+                    ("add_member", "Team member named"),
+                    ("add_task", "Team task set"),
+                    ("complete_task", "Team task done"),
+                    ("finding", "Finding recorded"),
+                    ("escalate", "Question put to the joint meeting"),
+                    ("meeting_answer", "Joint meeting's answer"),
+                    ("conclude", "Team's conclusion"),
+                ],
+                max_length=16,
+                verbose_name="action",
+            ),
         ),
     ]

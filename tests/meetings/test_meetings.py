@@ -27,7 +27,6 @@ from meetings.models import (
     AgendaItem,
     AgendaItemStatus,
     AgendaKind,
-    Invitation,
     InvitationAnswer,
     JointMeeting,
     MeetingAction,
