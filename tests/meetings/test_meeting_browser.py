@@ -1,0 +1,146 @@
+"""A joint meeting in a real Chromium: the office plans it, the Market Regulation Bureau
+confirms who attends, the office records the meeting and a resolution with an action item
+for the bureau, the bureau reports the item done and the office sees it closed."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from departments.choices import RoleCode
+from meetings.models import ActionItem, ActionStatus, JointMeeting, MeetingStatus
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, unit
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture
+def people(transactional_db):
+    return {
+        "office": UserFactory(
+            username="office_meetings", unit=unit("office"), roles=[RoleCode.OFFICE_DIRECTOR]
+        ),
+        "liaison": UserFactory(
+            username="mr_meetings", unit=unit("market-regulation"), roles=[RoleCode.UNIT_LIAISON]
+        ),
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_persistent_connections(monkeypatch):
+    """The live server answers on threads that outlive a request (HTTP keep-alive): with
+    persistent connections they would leave sessions open on the test database."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def browser(people, live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def signed_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return page
+
+
+def test_the_office_plans_a_meeting_records_a_resolution_and_the_action_item_is_closed(
+    browser, live_server, people
+):
+    from django.db import connections
+
+    try:
+        journey(browser, live_server)
+    finally:
+        # Playwright's sync API runs this test in a greenlet with its own context, so the
+        # ORM queries here had a connection of their own, which teardown does not see.
+        connections.close_all()
+
+
+def journey(browser, live_server):
+    today = timezone.localdate()
+    office = signed_in(browser, live_server, "office_meetings")
+    office.goto(f"{live_server.url}/meetings/")
+    office.click("#plan-meeting")
+    office.wait_for_selector("#meeting-form")
+    # Forgetting the place: the form says so and keeps what was typed.
+    office.fill("#planned_on", (today + timedelta(days=7)).isoformat())
+    office.click("#save-meeting")
+    office.wait_for_selector("#form-errors")
+    assert office.input_value("#planned_on") == (today + timedelta(days=7)).isoformat()
+    office.fill("#place", "区政府第三会议室")
+    office.fill("#chair", "区政府分管副区长")
+    office.click("#save-meeting")
+    office.wait_for_selector("#meeting-status[data-status='planned']")
+    meeting = JointMeeting.objects.get()
+    assert meeting.invitations.count() == 17
+    office.fill("#agenda-question", "通报全年消费投诉处理情况")
+    office.click("#add-agenda")
+    office.wait_for_selector("#agenda li[data-status='placed']")
+
+    liaison = signed_in(browser, live_server, "mr_meetings")
+    liaison.goto(f"{live_server.url}/meetings/")
+    liaison.click(f"tr[data-meeting='{meeting.id}'] a")
+    liaison.wait_for_selector("#answer")
+    liaison.fill("#attendees", "王科长（消保科）")
+    liaison.click("#send-answer")
+    liaison.wait_for_selector("#own-answer[data-answer='attending']")
+
+    office.reload()
+    assert "王科长" in office.inner_text("#invitations li[data-unit='market-regulation']")
+    assert office.is_checked("#attended-market-regulation")
+    office.fill("#held_on", today.isoformat())
+    office.fill("#minutes-text", "会议听取了全年投诉处理情况通报，研究了预付卡治理问题。")
+    office.click("#record-meeting")
+    office.wait_for_selector("#meeting-status[data-status='held']")
+    office.fill("#resolution-text", "由区市场监管局牵头开展预付卡专项整治。")
+    office.select_option("#action-0-owner", "market-regulation")
+    office.fill("#action-0-task", "制定预付卡专项整治方案")
+    office.fill("#action-0-due_on", (today + timedelta(days=14)).isoformat())
+    office.click("#add-resolution")
+    office.wait_for_selector("#resolutions [data-resolution='1'] tr[data-status='open']")
+    action = ActionItem.objects.get()
+
+    liaison.goto(f"{live_server.url}/meetings/actions/")
+    row = f"#action-items tr[data-action='{action.id}']"
+    assert "制定预付卡专项整治方案" in liaison.inner_text(row)
+    liaison.click(f"#list-complete-{action.id}-open")
+    liaison.fill(f"{row} input[name='note']", "方案已于本周印发")
+    liaison.click(f"{row} button")
+    liaison.wait_for_selector(".alert-success")
+    liaison.goto(f"{live_server.url}/meetings/actions/?show=done")
+    liaison.wait_for_selector(f"#action-items tr[data-action='{action.id}'][data-status='done']")
+
+    office.reload()
+    office.wait_for_selector(f"#resolutions tr[data-action='{action.id}'][data-status='done']")
+    assert "方案已于本周印发" in office.inner_text("#resolutions")
+    with office.expect_download() as download:
+        office.click("#minutes-pdf")
+    assert download.value.suggested_filename.endswith(".pdf")
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    assert JointMeeting.objects.get().status == MeetingStatus.HELD
