@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from complaints.demo import load_demo_orders
 from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from meetings.demo import load_demo_meetings
 from reports.demo import load_demo_reports
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         users, contacts = load_demo()
         orders = load_demo_orders()
         orders += load_demo_reports()
+        load_demo_meetings()
         self.stdout.write(
             f"Demo data: {users} accounts, {contacts} duty contacts and {orders} orders created."
         )
