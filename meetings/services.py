@@ -117,8 +117,14 @@ def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
     already = set(meeting.invitations.values_list("unit_id", flat=True))
     new = [u for u in units if u.id not in already]
     Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u) for u in new])
-    for unit in new:
-        _event(meeting, MeetingAction.INVITE, user, note=unit.name, unit=unit.code)
+    if new:
+        _event(
+            meeting,
+            MeetingAction.INVITE,
+            user,
+            note="、".join(u.name for u in new),
+            units=[u.code for u in new],
+        )
     if new:
         when = meeting.planned_on.isoformat()
         if meeting.starts_at:
@@ -480,8 +486,7 @@ def meeting_record(
         meeting,
         MeetingAction.HOLD if first_time else MeetingAction.MINUTES,
         acting_user,
-        note=_("%(n)s of %(total)s invited units present")
-        % {"n": len(present), "total": len(invitations)},
+        note=f"{held_on.isoformat()} · {len(present)}/{len(invitations)}",
         held_on=held_on.isoformat(),
         present=sorted(present),
     )

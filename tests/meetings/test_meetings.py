@@ -97,7 +97,6 @@ def test_planning_invites_the_units_and_tells_them(people):
     assert [e.action for e in meeting.events.all()] == [
         MeetingAction.PLAN,
         MeetingAction.INVITE,
-        MeetingAction.INVITE,
     ]
 
 
