@@ -84,7 +84,8 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     FILED = "filed", _("Filed")
     RETURNED = "returned", _("Returned for changes")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    # Not plain "Acknowledged": that msgid is a work order's sign-for (已签收).
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the office")
 
 
 PLAN_EDITABLE_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
@@ -97,7 +98,7 @@ class PlanAction(models.TextChoices):
     ATTACH = "attach", _("Attachment added")
     DETACH = "detach", _("Attachment removed")
     FILE = "file", _("Filed with the office")
-    ACKNOWLEDGE = "acknowledge", _("Acknowledged")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledged by the office")
     RETURN = "return", _("Returned for changes")
 
 
