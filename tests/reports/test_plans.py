@@ -367,3 +367,39 @@ def test_access_matrix(name, persona, expected, mr_liaison, persona_client):
         assert "/accounts/login/" in response.url
     # Nobody changed the plan: a refused or empty action leaves it filed.
     assert ImplementationPlan.objects.get(id=plan.id).status == PlanStatus.FILED
+
+
+# --- reminder --------------------------------------------------------------------------------
+
+
+def test_the_office_hears_weekly_after_its_date_which_units_have_not_filed(
+    mr_liaison, office_staff, office_director, mr_staff
+):
+    from datetime import date
+
+    from reports import reminders
+
+    def run(y, m, d) -> int:
+        with time_machine.travel(datetime(y, m, d, 8, 30, tzinfo=BEIJING), tick=False):
+            return reminders.remind_plans_not_filed()
+
+    def told() -> set[str]:
+        return set(
+            Notification.objects.filter(key__startswith="plans_not_filed:2026:").values_list(
+                "recipient__username", flat=True
+            )
+        )
+
+    assert run(2026, 3, 20) == 0  # no date set: no reminder
+    PlanDeadline.objects.create(year=2026, due_on=date(2026, 3, 31))
+    filed(mr_liaison)
+    assert run(2026, 3, 31) == 0  # the due day itself is still in time
+    assert run(2026, 4, 1) == 2  # the office's staff and director, not the units
+    assert told() == {office_staff.username, office_director.username}
+    note = Notification.objects.filter(recipient=office_staff).get(key="plans_not_filed:2026:week0")
+    assert note.title.startswith("16 units have not filed")
+    assert unit("market-regulation").name not in note.body
+    assert unit("housing").name in note.body
+    assert run(2026, 4, 3) == 0  # the same week
+    assert run(2026, 4, 8) == 2  # a week later
+    assert run(2026, 7, 1) == 0  # twelve weeks on, it stops
