@@ -299,6 +299,20 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@login_required
+def plans_register_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's register of plans (and evaluations) as a PDF for the office's files."""
+    if not access.sees_all_units(request.user) or year not in plan_services.plan_years():
+        raise Http404
+    from .plan_rendering import build_register_pdf
+
+    response = HttpResponse(build_register_pdf(year), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="wuqing-implementation-plans-{year}.pdf"'
+    )
+    return response
+
+
 # --- evaluations and expert opinions --------------------------------------------------------
 
 

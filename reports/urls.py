@@ -62,6 +62,11 @@ urlpatterns = [
         name="plan_detach",
     ),
     path("reports/plans/<int:year>/archive.zip", plan_views.plans_archive, name="plans_archive"),
+    path(
+        "reports/plans/<int:year>/register.pdf",
+        plan_views.plans_register_pdf,
+        name="plans_register_pdf",
+    ),
     path("reports/evaluations/", plan_views.evaluations, name="evaluations"),
     path(
         "reports/evaluations/<int:evaluation_id>/files/<int:attachment_id>/",

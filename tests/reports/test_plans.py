@@ -270,6 +270,41 @@ def test_the_archive_holds_every_filed_and_acknowledged_plan_and_nothing_else(
     assert "要点" in text
 
 
+def test_the_register_pdf_lists_every_unit_with_its_state_and_the_years_evaluations(
+    mr_liaison, office_staff, client, tmp_path
+):
+    import subprocess
+    from datetime import date
+
+    plan = filed(mr_liaison)
+    services.plan_return(plan_id=plan.id, acting_user=office_staff, comment="请补充分工")
+    services.evaluation_add(
+        acting_user=office_staff,
+        year=2026,
+        kind="expert",
+        title="专家组评审意见",
+        author="天津财经大学",
+        day=date(2026, 3, 1),
+        uploads=[pdf("意见.pdf")],
+    )
+    client.force_login(office_staff)
+    response = client.get(reverse("plans_register_pdf", args=[2026]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "register.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2026年度实施方案备案登记表" in text
+    assert "已退回修改" in text and "请补充分工" in text
+    assert text.count("未报送") == 16
+    assert "专家组评审意见" in text and "天津财经大学" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    cjk = [line for line in fonts.stdout.splitlines() if "CJK" in line]
+    assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts.stdout
+    assert client.get(reverse("plans_register_pdf", args=[2019])).status_code == 404
+
+
 # --- screens ---------------------------------------------------------------------------------
 
 
@@ -333,6 +368,7 @@ def _urls(plan) -> dict[str, tuple[str, str]]:
         "detach": ("post", reverse("plan_detach", args=[plan.id, attachment.id])),
         "review": ("post", reverse("plan_review", args=[plan.id])),
         "archive": ("get", reverse("plans_archive", args=[2026])),
+        "register": ("get", reverse("plans_register_pdf", args=[2026])),
     }
 
 
@@ -348,6 +384,7 @@ MATRIX = {
     "detach": {OWNER: 302, OTHER_UNIT: 404, OFFICE: 404},
     "review": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 302},
     "archive": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 200},
+    "register": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 200},
 }
 CASES = [
     (name, persona, expected)
