@@ -22,8 +22,15 @@ from complaints.models import (
     WorkOrderUnit,
 )
 from meetings.models import ActionItem, AgendaItem, JointMeeting, MeetingStatus
-from reports.choices import DistrictStatus
-from reports.models import AnnualSummary, DistrictReport, EducationEvent, UnitReport
+from reports.choices import DistrictStatus, PlanStatus
+from reports.models import (
+    AnnualSummary,
+    DistrictReport,
+    EducationEvent,
+    ImplementationPlan,
+    UnitReport,
+    YearEvaluation,
+)
 
 from .choices import RoleCode
 from .models import DutyContact, Unit, User
@@ -70,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.view_callbackevent",
         "complaints.change_callbackevent",
         "reports.*_reportingperiod",
+        "reports.*_plandeadline",
         "meetings.*_jointmeeting",
         "meetings.*_agendaitem",
         "django_celery_beat.*",
@@ -88,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "complaints.view_callbackevent",
         "complaints.change_callbackevent",
         "reports.*_reportingperiod",
+        "reports.*_plandeadline",
         "meetings.*_jointmeeting",
         "meetings.*_agendaitem",
         "axes.view_*",
@@ -353,6 +362,58 @@ def summary_or_404(
     if lock:
         summaries = summaries.select_for_update(of=("self",))
     return get_or_404(summaries, id=summary_id)
+
+
+def plans_visible_to(user: User | AnonymousUser) -> QuerySet[ImplementationPlan]:
+    """The office sees every unit's implementation plans, drafts included; a unit sees its
+    own in every state and other units' once the office has acknowledged them (published)."""
+    plans = ImplementationPlan.objects.select_related("unit")
+    if sees_all_units(user):
+        return plans
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return plans.none()
+    return plans.filter(Q(unit_id=unit_id) | Q(status=PlanStatus.ACKNOWLEDGED))
+
+
+def plan_or_404(
+    user: User | AnonymousUser, *, plan_id: int, lock: bool = False
+) -> ImplementationPlan:
+    plans = plans_visible_to(user)
+    if lock:
+        plans = plans.select_for_update(of=("self",))
+    return get_or_404(plans, id=plan_id)
+
+
+def evaluations_visible_to(user: User | AnonymousUser) -> QuerySet[YearEvaluation]:
+    """Every unit and the office read the evaluations and expert opinions still in place;
+    a removed one is gone for everybody (its history stays)."""
+    if not getattr(user, "is_authenticated", False):
+        return YearEvaluation.objects.none()
+    if not sees_all_units(user) and getattr(user, "unit_id", None) is None:
+        return YearEvaluation.objects.none()
+    return YearEvaluation.objects.filter(removed_at__isnull=True)
+
+
+def evaluation_or_404(
+    user: User | AnonymousUser, *, evaluation_id: int, lock: bool = False
+) -> YearEvaluation:
+    evaluations = evaluations_visible_to(user)
+    if lock:
+        evaluations = evaluations.select_for_update()
+    return get_or_404(evaluations, id=evaluation_id)
+
+
+def removed_evaluations_visible_to(user: User | AnonymousUser) -> QuerySet[YearEvaluation]:
+    """Removed evaluations, with their history, for the office people who manage them."""
+    if not manages_evaluations(user):
+        return YearEvaluation.objects.none()
+    return YearEvaluation.objects.filter(removed_at__isnull=False)
+
+
+def manages_evaluations(user: User | AnonymousUser) -> bool:
+    """Office staff and director add and remove evaluations and expert opinions."""
+    return is_office_handler(user)
 
 
 def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:

@@ -17,6 +17,7 @@ class NavItem:
     icon: str
     visible: Callable[[object], bool] = lambda user: True
     kwargs: Callable[[object], dict] | None = None
+    also: tuple[str, ...] = ()  # other pages that belong to this entry
 
 
 def _has_unit(user: object) -> bool:
@@ -65,6 +66,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         visible=lambda user: access.sees_all_units(user) or _has_unit(user),
     ),
     NavItem(
+        _("Plans and summaries"),
+        "plan_list",
+        "bi-clipboard-check",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+        also=("/reports/annual/", "/reports/evaluations/"),
+    ),
+    NavItem(
         _("Joint meetings"),
         "meeting_list",
         "bi-people-fill",
@@ -94,10 +102,23 @@ def menu_for(user: object, current_path: str) -> list[dict]:
         if not item.visible(user):
             continue
         url = reverse(item.url_name, kwargs=item.kwargs(user) if item.kwargs else None)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
-    # The entry whose address is the longest prefix of the current page is the active one.
-    matches = [i for i in items if current_path == i["url"] or current_path.startswith(i["url"])]
-    matches = [i for i in matches if i["url"] != "/" or current_path == "/"]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": False,
+                "prefixes": (url, *item.also),
+            }
+        )
+    # The entry with the longest address that prefixes the current page is the active one.
+    best, best_length = None, -1
+    for entry in items:
+        for prefix in entry["prefixes"]:
+            if prefix == "/" and current_path != "/":
+                continue
+            if current_path.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = entry, len(prefix)
+    if best is not None:
+        best["active"] = True
     return items

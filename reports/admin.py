@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportingPeriod
+from .models import PlanDeadline, ReportingPeriod
 
 
 @admin.register(ReportingPeriod)
@@ -9,3 +9,11 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
     list_display = ("__str__", "due_on", "note")
     list_filter = ("year",)
+
+
+@admin.register(PlanDeadline)
+class PlanDeadlineAdmin(admin.ModelAdmin):
+    """The date by which units file their implementation plans; the office is reminded of
+    those that have not filed from that day on."""
+
+    list_display = ("year", "due_on", "note")

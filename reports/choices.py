@@ -75,3 +75,38 @@ class EducationChannel(models.TextChoices):
     HOTLINE = "12345", _("12345 hotline")
     WECHAT = "wechat", _("WeChat")
     OTHER = "other", _("Other")
+
+
+class PlanStatus(models.TextChoices):
+    """An implementation plan (备案, section 五): filed with the office, which acknowledges it
+    or returns it; a returned plan is changed and filed again."""
+
+    DRAFT = "draft", _("Draft")
+    FILED = "filed", _("Filed")
+    RETURNED = "returned", _("Returned for changes")
+    # Not plain "Acknowledged": that msgid is a work order's sign-for (已签收).
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the office")
+
+
+PLAN_EDITABLE_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+PLAN_IN_HAND_STATUSES = (PlanStatus.FILED, PlanStatus.ACKNOWLEDGED)
+
+
+class PlanAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    SAVE = "save", _("Saved")
+    ATTACH = "attach", _("Attachment added")
+    DETACH = "detach", _("Attachment removed")
+    FILE = "file", _("Filed with the office")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledged by the office")
+    RETURN = "return", _("Returned for changes")
+
+
+class EvaluationKind(models.TextChoices):
+    THIRD_PARTY = "third_party", _("Third-party evaluation")
+    EXPERT = "expert", _("Expert opinion")
+
+
+class EvaluationAction(models.TextChoices):
+    ADD = "add", _("Added")
+    REMOVE = "remove", _("Removed")

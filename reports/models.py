@@ -14,7 +14,11 @@ from .choices import (
     DistrictStatus,
     EducationAudience,
     EducationChannel,
+    EvaluationAction,
+    EvaluationKind,
     FileState,
+    PlanAction,
+    PlanStatus,
     ProductCategory,
     PublicityKind,
     ReportAction,
@@ -337,3 +341,174 @@ class EducationEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanDeadline(models.Model):
+    """The date by which units file their implementation plans for a year. There is no
+    default in the notice, so the office sets one (in the admin) when it wants the portal
+    to remind it of the units that have not filed."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    due_on = models.DateField(_("plans due on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("implementation plan deadline")
+        verbose_name_plural = _("implementation plan deadlines")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class ImplementationPlan(models.Model):
+    """A unit's implementation plan for a year, filed with the office (备案, section 五).
+
+    Drafts and returned plans are the unit's own; the office sees every plan once filed
+    (and the drafts, to know who is working on one); other units see a plan only once the
+    office has acknowledged it, which is when it counts as published."""
+
+    unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="implementation_plans",
+    )
+    year = models.PositiveIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    office_comment = models.TextField(_("office's comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    filed_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "unit__sort_order"]
+        verbose_name = _("implementation plan")
+        verbose_name_plural = _("implementation plans")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_plan_per_unit_year")
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="plan_year_status")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+def plan_attachment_path(instance: PlanAttachment, filename: str) -> str:
+    plan = instance.plan
+    return f"implementation-plans/{plan.year}/{plan.unit.code}/{filename}"
+
+
+class PlanAttachment(StoredFile):
+    plan = models.ForeignKey(
+        ImplementationPlan, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=plan_attachment_path, max_length=255)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("plan attachment")
+        verbose_name_plural = _("plan attachments")
+
+
+class PlanEvent(models.Model):
+    """The plan's history: who filed, acknowledged or returned it and why (immutable)."""
+
+    plan = models.ForeignKey(ImplementationPlan, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=PlanAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("plan event")
+        verbose_name_plural = _("plan events")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.action}"
+
+
+class YearEvaluation(models.Model):
+    """A third-party evaluation or an expert opinion on a year's work (section 五). The
+    office adds and removes them; every unit reads them. Removing keeps the row (and the
+    history) and hides it."""
+
+    year = models.PositiveIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=12, choices=EvaluationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    author = models.CharField(_("author or organisation"), max_length=200)
+    day = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "-day", "-id"]
+        verbose_name = _("evaluation or expert opinion")
+        verbose_name_plural = _("evaluations and expert opinions")
+        indexes = [models.Index(fields=["year", "removed_at"], name="evaluation_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evaluation_file_path(instance: EvaluationAttachment, filename: str) -> str:
+    return f"evaluations/{instance.evaluation.year}/{instance.evaluation_id}/{filename}"
+
+
+class EvaluationAttachment(StoredFile):
+    evaluation = models.ForeignKey(
+        YearEvaluation, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=evaluation_file_path, max_length=255)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("evaluation file")
+        verbose_name_plural = _("evaluation files")
+
+
+class EvaluationEvent(models.Model):
+    """Who added or removed an evaluation, and why it was removed (immutable)."""
+
+    evaluation = models.ForeignKey(YearEvaluation, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=EvaluationAction.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("evaluation event")
+        verbose_name_plural = _("evaluation events")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} {self.action}"

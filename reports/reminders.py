@@ -5,6 +5,8 @@ set number of working days before the due date, on the due date itself (the last
 day before it if it falls on a holiday), and, with their head, on the first working day
 after it. Annual work summaries: from 15 November, then every working day until submitted.
 The annual joint meeting: the office director, weekly from 1 November until it is held.
+Implementation plans: once the office has set a date for a year's plans, the office hears
+weekly from the day after it which units have not filed, for twelve weeks at most.
 
 Each reminder is once per person and occasion (the notification key), so running daily,
 twice, or on two workers tells nobody twice, and a scheduler that was down for a few days
@@ -18,18 +20,19 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from complaints.deadlines import WorkdayCalendar
 from complaints.models import ReminderPolicy
 from complaints.selectors import workday_calendar
 from departments.choices import RoleCode
 from departments.models import User
-from departments.notifications import Message, notify_many
+from departments.notifications import Message, notify_many, office_people
 from meetings.models import JointMeeting, MeetingKind, MeetingStatus
 
-from .choices import IN_HAND_STATUSES, SummaryStatus
+from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
 from .figures import Period, member_units
-from .models import AnnualSummary, UnitReport
+from .models import AnnualSummary, ImplementationPlan, PlanDeadline, UnitReport
 
 BEFORE, DUE, LATE = "before", "due", "late"
 
@@ -207,14 +210,51 @@ def remind_annual_meeting(now: datetime | None = None) -> int:
     return notify_many([(message, directors, None)])
 
 
+PLAN_REMINDER_WEEKS = 12
+
+
+def remind_plans_not_filed(now: datetime | None = None) -> int:
+    """The office's staff and director, weekly from the day after the date the office set for
+    a year's implementation plans: which units have not filed one (a draft or a returned plan
+    is not filed). No date set, no reminder: the notice gives none."""
+    today = timezone.localdate(now or timezone.now())
+    earliest = today - timedelta(days=7 * PLAN_REMINDER_WEEKS)
+    sent = 0
+    for deadline in PlanDeadline.objects.filter(due_on__lt=today, due_on__gte=earliest):
+        in_hand = set(
+            ImplementationPlan.objects.filter(
+                year=deadline.year, status__in=PLAN_IN_HAND_STATUSES
+            ).values_list("unit_id", flat=True)
+        )
+        waiting = [unit for unit in member_units() if unit.id not in in_hand]
+        if not waiting:
+            continue
+        week = (today - deadline.due_on - timedelta(days=1)).days // 7
+        message = Message(
+            key=f"plans_not_filed:{deadline.year}:week{week}",
+            category="report",
+            title=ngettext(
+                "%(n)s unit has not filed its implementation plan for %(year)s (due %(due)s)",
+                "%(n)s units have not filed their implementation plan for %(year)s (due %(due)s)",
+                len(waiting),
+            )
+            % {"n": len(waiting), "year": deadline.year, "due": deadline.due_on.isoformat()},
+            body="、".join(unit.name for unit in waiting),
+            url=f"{reverse('plan_list')}?year={deadline.year}",
+        )
+        sent += notify_many([(message, office_people(), None)])
+    return sent
+
+
 def remind_periodic_duties(now: datetime | None = None) -> int:
-    """The daily run: quarterly reports, annual summaries, the annual meeting and the
-    meetings' action items and invitations."""
+    """The daily run: quarterly reports, annual summaries, the annual meeting, plans, and
+    the meetings' action items and invitations."""
     from meetings.reminders import remind_meeting_duties
 
     return (
         remind_reports_due(now)
         + remind_annual_summaries(now)
         + remind_annual_meeting(now)
+        + remind_plans_not_filed(now)
         + remind_meeting_duties(now)
     )

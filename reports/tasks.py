@@ -54,8 +54,8 @@ def sweep_district_report_files() -> int:
 
 @shared_task(acks_late=True)
 def remind_periodic_duties() -> int:
-    """Daily: quarterly reports, annual summaries and the annual joint meeting (idempotent
-    per person and occasion)."""
+    """Daily: quarterly reports, annual summaries, the annual joint meeting and plans not
+    filed (idempotent per person and occasion)."""
     from .reminders import remind_periodic_duties as remind
 
     return remind()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, summary_views, views
+from . import dashboard_views, plan_views, summary_views, views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
@@ -45,6 +45,38 @@ urlpatterns = [
         "reports/annual/<int:year>/archive.zip",
         summary_views.summaries_archive,
         name="annual_summaries_archive",
+    ),
+    path("reports/plans/", plan_views.plan_list, name="plan_list"),
+    path("reports/plans/start/", plan_views.plan_start, name="plan_start"),
+    path("reports/plans/<int:plan_id>/", plan_views.plan_detail, name="plan_detail"),
+    path("reports/plans/<int:plan_id>/review/", plan_views.plan_review, name="plan_review"),
+    path("reports/plans/<int:plan_id>/attachments/", plan_views.plan_attach, name="plan_attach"),
+    path(
+        "reports/plans/<int:plan_id>/attachments/<int:attachment_id>/",
+        plan_views.plan_attachment_download,
+        name="plan_attachment",
+    ),
+    path(
+        "reports/plans/<int:plan_id>/attachments/<int:attachment_id>/remove/",
+        plan_views.plan_detach,
+        name="plan_detach",
+    ),
+    path("reports/plans/<int:year>/archive.zip", plan_views.plans_archive, name="plans_archive"),
+    path(
+        "reports/plans/<int:year>/register.pdf",
+        plan_views.plans_register_pdf,
+        name="plans_register_pdf",
+    ),
+    path("reports/evaluations/", plan_views.evaluations, name="evaluations"),
+    path(
+        "reports/evaluations/<int:evaluation_id>/files/<int:attachment_id>/",
+        plan_views.evaluation_file,
+        name="evaluation_file",
+    ),
+    path(
+        "reports/evaluations/<int:evaluation_id>/remove/",
+        plan_views.evaluation_remove,
+        name="evaluation_remove",
     ),
     path("reports/district/<str:period>/", views.district_report, name="district_report"),
     path(

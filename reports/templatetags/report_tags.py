@@ -10,6 +10,8 @@ BADGES = {
     "returned": "text-bg-warning",
     "accepted": "text-bg-success",
     "published": "text-bg-success",
+    "filed": "text-bg-primary",
+    "acknowledged": "text-bg-success",
 }
 
 

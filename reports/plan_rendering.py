@@ -1,0 +1,89 @@
+"""The year's register of implementation plans (实施方案备案登记表) as an A4 PDF: which unit
+filed what and when, what the office decided, and the year's evaluations and expert
+opinions. An official Chinese document, so its fixed labels are written in Chinese here and
+in the template (as in `rendering`), not through the translation catalogue.
+
+A page or two of tables, built on request (about a second): unlike the district report it
+has no charts and nothing to keep, so it needs no queued job."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .figures import member_units
+from .models import ImplementationPlan, YearEvaluation
+from .rendering import TEMPLATE_DIR
+
+TEMPLATE = "reports/pdf/plan_register.html"
+STATUS_LABELS = {
+    "": "未报送",
+    "draft": "未报送（草稿）",
+    "filed": "已报送（待审核）",
+    "returned": "已退回修改",
+    "acknowledged": "已备案",
+}
+KIND_LABELS = {"third_party": "第三方评估", "expert": "专家意见"}
+
+
+def _cn_date(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "—"
+
+
+def register_context(year: int) -> dict:
+    plans = {p.unit_id: p for p in ImplementationPlan.objects.filter(year=year)}
+    rows = []
+    for index, unit in enumerate(member_units(), start=1):
+        plan = plans.get(unit.id)
+        rows.append(
+            {
+                "n": index,
+                "unit": unit.name,
+                "title": plan.title if plan and plan.title else "—",
+                "status": STATUS_LABELS[plan.status if plan else ""],
+                "filed_at": _when(plan.filed_at if plan else None),
+                "reviewed_at": _when(plan.reviewed_at if plan else None),
+                "comment": plan.office_comment if plan else "",
+            }
+        )
+    statuses = [p.status for p in plans.values()]
+    evaluations = [
+        {
+            "kind": KIND_LABELS.get(e.kind, e.kind),
+            "title": e.title,
+            "author": e.author,
+            "day": _cn_date(e.day),
+        }
+        for e in YearEvaluation.objects.filter(year=year, removed_at__isnull=True).order_by(
+            "day", "id"
+        )
+    ]
+    return {
+        "title": f"武清区消费者权益保护工作{year}年度实施方案备案登记表",
+        "issuer": "武清区消费者权益保护工作协调小组办公室",
+        "printed_on": _cn_date(timezone.localdate()),
+        "rows": rows,
+        "total": len(rows),
+        "acknowledged": statuses.count("acknowledged"),
+        "filed": statuses.count("filed"),
+        "returned": statuses.count("returned"),
+        "evaluations": evaluations,
+    }
+
+
+def render_register_html(year: int) -> str:
+    with translation.override("zh-hans"):
+        return render_to_string(TEMPLATE, register_context(year))
+
+
+def build_register_pdf(year: int) -> bytes:
+    import weasyprint  # its import loads Pango and friends: only where a PDF is made
+
+    html = render_register_html(year)
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()

@@ -1,0 +1,422 @@
+"""Screens for implementation plans (备案) and the year's evaluations and expert opinions
+(section 五): units file their plans, the office acknowledges or returns them, sees who has
+filed and downloads them all as one archive; the office keeps the year's evaluations, every
+unit reads them beside the annual summaries."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import plan_services
+from .choices import EvaluationKind, PlanStatus
+from .figures import member_units
+from .forms import AttachForm
+from .models import EvaluationAttachment, PlanAttachment, PlanDeadline
+from .services import ReportError
+
+ARCHIVED_STATUSES = (PlanStatus.FILED, PlanStatus.ACKNOWLEDGED)
+
+
+def _year(value: str | None, default: int, years: list[int]) -> int:
+    try:
+        year = int(value or default)
+    except ValueError:
+        return default
+    return year if year in years else default
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", "-1"))
+    except ValueError:
+        return -1
+
+
+def _report_errors(request: HttpRequest, error: Exception) -> None:
+    if isinstance(error, ValidationError):
+        for text in error.messages:
+            messages.error(request, text)
+    elif isinstance(error, ReportError):
+        messages.error(request, error.message)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The office: every member unit with its plan's state and the counts. A unit: its own
+    plan, and the plans the office has acknowledged (published) for the year."""
+    user = request.user
+    office = access.sees_all_units(user)
+    unit_id = getattr(user, "unit_id", None)
+    if not office and unit_id is None:
+        raise Http404
+    years = plan_services.plan_years()
+    year = _year(request.GET.get("year"), timezone.localdate().year, years)
+    plans = {p.unit_id: p for p in access.plans_visible_to(user).filter(year=year)}
+    if office:
+        rows = [{"unit": unit, "plan": plans.get(unit.id)} for unit in member_units()]
+    else:
+        rows = [{"unit": user.unit, "plan": plans.get(unit_id)}]
+        rows += [
+            {"unit": unit, "plan": plans[unit.id]}
+            for unit in member_units()
+            if unit.id != unit_id and unit.id in plans
+        ]
+    counts = {status: 0 for status in PlanStatus.values}
+    for row in rows:
+        if row["plan"] is not None:
+            counts[row["plan"].status] += 1
+    deadline = PlanDeadline.objects.filter(year=year).first()
+    return render(
+        request,
+        "reports/plans.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "office": office,
+            "counts": counts,
+            "not_filed": sum(
+                1 for r in rows if r["plan"] is None or r["plan"].status == PlanStatus.DRAFT
+            ),
+            "in_archive": counts[PlanStatus.FILED] + counts[PlanStatus.ACKNOWLEDGED],
+            "due_on": deadline.due_on if deadline else None,
+            "today": timezone.localdate(),
+            "can_start": not office
+            and unit_id is not None
+            and access.works_on_unit_report(user, unit_id)
+            and plans.get(unit_id) is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_start(request: HttpRequest) -> HttpResponse:
+    unit = getattr(request.user, "unit", None)
+    if unit is None or unit.is_office:
+        raise Http404
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    try:
+        plan = plan_services.plan_start(unit=unit, year=year, acting_user=request.user)
+    except ReportError as error:
+        messages.error(request, error.message)
+        return redirect("plan_list")
+    return redirect("plan_detail", plan_id=plan.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan: the unit edits and files it; the office reads it and its history."""
+    user = request.user
+    plan = access.plan_or_404(user, plan_id=plan_id)
+    if request.method == "POST":
+        if not access.works_on_unit_report(user, plan.unit_id):
+            raise Http404
+        try:
+            plan = plan_services.plan_save(
+                plan_id=plan.id,
+                acting_user=user,
+                title=request.POST.get("title", ""),
+                note=request.POST.get("note", ""),
+                expected_version=_version(request),
+            )
+            if request.POST.get("then") == "file":
+                plan_services.plan_file(plan_id=plan.id, acting_user=user)
+                messages.success(request, _("The plan was filed with the office."))
+            else:
+                messages.success(request, _("The plan was saved."))
+        except (ValidationError, ReportError) as error:
+            _report_errors(request, error)
+        return redirect("plan_detail", plan_id=plan.id)
+    own = access.works_on_unit_report(user, plan.unit_id)
+    editable = own and plan.is_editable
+    office = access.sees_all_units(user)
+    return render(
+        request,
+        "reports/plan.html",
+        {
+            "plan": plan,
+            "editable": editable,
+            "can_file": editable and access.submits_unit_report(user, plan.unit_id),
+            "can_review": access.reviews_unit_reports(user) and plan.status == PlanStatus.FILED,
+            "attachments": plan.attachments.filter(removed_at__isnull=True),
+            # Other units read the published plan, not how it came about.
+            "events": plan.events.select_related("actor") if own or office else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_attach(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.plan_or_404(request.user, plan_id=plan_id)
+    if not access.works_on_unit_report(request.user, plan.unit_id):
+        raise Http404
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            stored = plan_services.plan_attach(
+                plan_id=plan.id, acting_user=request.user, uploads=form.cleaned_data["attachments"]
+            )
+        except (ValidationError, ReportError) as error:
+            _report_errors(request, error)
+        else:
+            messages.success(request, _("%(n)s file(s) added.") % {"n": len(stored)})
+    return redirect("plan_detail", plan_id=plan.id)
+
+
+@login_required
+@require_POST
+def plan_detach(request: HttpRequest, plan_id: int, attachment_id: int) -> HttpResponse:
+    plan = access.plan_or_404(request.user, plan_id=plan_id)
+    if not access.works_on_unit_report(request.user, plan.unit_id):
+        raise Http404
+    try:
+        plan_services.plan_detach(
+            plan_id=plan.id, attachment_id=attachment_id, acting_user=request.user
+        )
+    except (ValidationError, ReportError) as error:
+        _report_errors(request, error)
+    else:
+        messages.success(request, _("The file was removed from the plan."))
+    return redirect("plan_detail", plan_id=plan.id)
+
+
+@login_required
+def plan_attachment_download(request: HttpRequest, plan_id: int, attachment_id: int):
+    plan = access.plan_or_404(request.user, plan_id=plan_id)
+    attachment = access.get_or_404(
+        PlanAttachment.objects.filter(plan=plan, removed_at__isnull=True), id=attachment_id
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The office acknowledges or returns a filed plan."""
+    if not access.reviews_unit_reports(request.user):
+        raise Http404
+    plan = access.plan_or_404(request.user, plan_id=plan_id)
+    decision = request.POST.get("decision")
+    comment = request.POST.get("comment", "")
+    try:
+        if decision == "acknowledge":
+            plan_services.plan_acknowledge(
+                plan_id=plan.id,
+                acting_user=request.user,
+                comment=comment,
+                expected_version=_version(request),
+            )
+            messages.success(request, _("The plan was acknowledged."))
+        elif decision == "return":
+            plan_services.plan_return(
+                plan_id=plan.id,
+                acting_user=request.user,
+                comment=comment,
+                expected_version=_version(request),
+            )
+            messages.success(request, _("The plan was returned to the unit."))
+        else:
+            messages.error(request, _("Choose whether to acknowledge or return the plan."))
+    except (ValidationError, ReportError) as error:
+        _report_errors(request, error)
+    return redirect("plan_detail", plan_id=plan.id)
+
+
+@login_required
+def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
+    """Every filed or acknowledged plan of the year in one zip, a folder per unit with a
+    text file of its title, state and note, and its documents. The zip is written to a
+    temporary file on disk, not built in memory: plans are often scanned PDFs, and seventeen
+    of them would otherwise sit in a worker's memory. The file goes when the response closes."""
+    if not access.sees_all_units(request.user):
+        raise Http404
+    plans = (
+        access.plans_visible_to(request.user)
+        .filter(year=year, status__in=ARCHIVED_STATUSES)
+        .order_by("unit__sort_order")
+    )
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    try:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            for plan in plans:
+                folder = f"{plan.unit.sort_order:02d}-{plan.unit.name}"
+                lines = [
+                    plan.title,
+                    f"{_('Status')}: {plan.get_status_display()}",
+                    f"{_('Filed at')}: {timezone.localtime(plan.filed_at):%Y-%m-%d %H:%M}"
+                    if plan.filed_at
+                    else "",
+                    "",
+                    plan.note,
+                ]
+                archive.writestr(f"{folder}/实施方案.txt", "\n".join(lines).strip() + "\n")
+                files = plan.attachments.filter(removed_at__isnull=True)
+                for index, attachment in enumerate(files, start=1):
+                    with (
+                        attachment.file.open("rb") as source,
+                        archive.open(
+                            f"{folder}/{index:02d}-{attachment.original_name}", "w"
+                        ) as target,
+                    ):
+                        for chunk in iter(lambda: source.read(1 << 16), b""):
+                            target.write(chunk)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"wuqing-implementation-plans-{year}.zip",
+        content_type="application/zip",
+    )
+
+
+@login_required
+def plans_register_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's register of plans (and evaluations) as a PDF for the office's files."""
+    if not access.sees_all_units(request.user) or year not in plan_services.plan_years():
+        raise Http404
+    from .plan_rendering import build_register_pdf
+
+    response = HttpResponse(build_register_pdf(year), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="wuqing-implementation-plans-{year}.pdf"'
+    )
+    return response
+
+
+# --- evaluations and expert opinions --------------------------------------------------------
+
+
+def _evaluation_years() -> list[int]:
+    this_year = timezone.localdate().year
+    return list(range(this_year + 1, this_year - 5, -1))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """The year's third-party evaluations and expert opinions, beside links to the year's
+    annual summaries and plans; the office adds documents here."""
+    user = request.user
+    if not access.sees_all_units(user) and getattr(user, "unit_id", None) is None:
+        raise Http404
+    years = _evaluation_years()
+    year = _year(request.GET.get("year"), timezone.localdate().year, years)
+    manages = access.manages_evaluations(user)
+    errors: dict = {}
+    if request.method == "POST":
+        if not manages:
+            raise Http404
+        post = request.POST
+        try:
+            day = date.fromisoformat(post.get("day", ""))
+        except ValueError:
+            day = None
+        try:
+            posted_year: int | None = int(post.get("year", ""))
+        except ValueError:
+            posted_year = None
+        try:
+            evaluation = plan_services.evaluation_add(
+                acting_user=user,
+                year=posted_year,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                author=post.get("author", ""),
+                day=day,
+                note=post.get("note", ""),
+                uploads=request.FILES.getlist("attachments"),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The document was added."))
+            return redirect(f"{reverse('evaluations')}?year={evaluation.year}")
+    items = (
+        access.evaluations_visible_to(user)
+        .filter(year=year)
+        .prefetch_related("attachments")
+        .order_by("kind", "-day", "-id")
+    )
+    removed = (
+        access.removed_evaluations_visible_to(user)
+        .filter(year=year)
+        .prefetch_related("events__actor")
+    )
+    return render(
+        request,
+        "reports/evaluations.html",
+        {
+            "year": year,
+            "years": years,
+            "items": items,
+            "removed": removed,
+            "manages": manages,
+            "kinds": EvaluationKind.choices,
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def evaluation_file(request: HttpRequest, evaluation_id: int, attachment_id: int):
+    evaluation = access.evaluation_or_404(request.user, evaluation_id=evaluation_id)
+    attachment = access.get_or_404(
+        EvaluationAttachment.objects.filter(evaluation=evaluation), id=attachment_id
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def evaluation_remove(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    if not access.manages_evaluations(request.user):
+        raise Http404
+    evaluation = access.evaluation_or_404(request.user, evaluation_id=evaluation_id)
+    try:
+        plan_services.evaluation_remove(
+            evaluation_id=evaluation.id,
+            acting_user=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        _report_errors(request, error)
+    else:
+        messages.success(request, _("The document was removed."))
+    return redirect(f"{reverse('evaluations')}?year={evaluation.year}")

@@ -1,0 +1,147 @@
+"""Implementation plans in a real Chromium: the Market Regulation Bureau's liaison writes a
+plan, is stopped from filing it without a document, attaches one and files it; the office
+returns it with a comment, the liaison files it again, the office acknowledges it and
+downloads the year's plans as one archive."""
+
+import os
+import zipfile
+
+import pytest
+
+from departments.choices import RoleCode
+from reports.models import ImplementationPlan
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, unit
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def people(transactional_db):
+    return {
+        "office": UserFactory(
+            username="office_plans", unit=unit("office"), roles=[RoleCode.OFFICE_DIRECTOR]
+        ),
+        "liaison": UserFactory(
+            username="mr_plans",
+            unit=unit("market-regulation"),
+            roles=[RoleCode.UNIT_LIAISON],
+        ),
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_persistent_connections(monkeypatch):
+    """The live server answers on threads that outlive a request (HTTP keep-alive): with
+    persistent connections they would leave sessions open on the test database."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def browser(people, live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def signed_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return page
+
+
+def test_a_liaison_files_a_plan_the_office_returns_then_acknowledges_it(
+    browser, live_server, people, tmp_path, settings
+):
+    from django.db import connections
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    try:
+        journey(browser, live_server, tmp_path)
+    finally:
+        # Playwright's sync API runs this test in a greenlet with its own context, so the
+        # ORM queries here had a connection of their own, which teardown does not see.
+        connections.close_all()
+
+
+def journey(browser, live_server, tmp_path):
+    from django.utils import timezone
+
+    year = timezone.localdate().year  # the plan page opens on this year
+    document = tmp_path / "实施方案.pdf"
+    document.write_bytes(PDF_BYTES)
+
+    liaison = signed_in(browser, live_server, "mr_plans")
+    liaison.click("nav a[href='/reports/plans/']")
+    liaison.click("#start-plan")
+    liaison.wait_for_selector("#plan-form")
+    assert liaison.get_attribute("#plan-status", "data-status") == "draft"
+    liaison.fill("#id_title", f"{year}年消费维权工作实施方案")
+    liaison.click("#details-file-plan summary")
+    liaison.click("#confirm-file-plan")
+    liaison.wait_for_selector(".alert-danger")  # no document yet
+    assert liaison.get_attribute("#plan-status", "data-status") == "draft"
+    liaison.set_input_files("#plan-files", str(document))
+    liaison.click("#plan-attach")
+    liaison.wait_for_selector("#attachments a:has-text('实施方案.pdf')")
+    liaison.click("#details-file-plan summary")
+    liaison.click("#confirm-file-plan")
+    liaison.wait_for_selector("#plan-status[data-status='filed']")
+    assert liaison.query_selector("#plan-form") is None
+
+    office = signed_in(browser, live_server, "office_plans")
+    office.goto(f"{live_server.url}/reports/plans/?year={year}")
+    office.click("tr[data-unit='market-regulation'] a")
+    office.wait_for_selector("#review")
+    office.fill("#id_comment", "请补充各科室分工。")
+    office.click("#return-plan")
+    office.wait_for_selector("#plan-status[data-status='returned']")
+
+    liaison.reload()
+    assert "请补充各科室分工。" in liaison.inner_text("#office-comment")
+    liaison.fill("#id_note", "已补充分工。")
+    liaison.click("#details-file-plan summary")
+    liaison.click("#confirm-file-plan")
+    liaison.wait_for_selector("#plan-status[data-status='filed']")
+
+    office.reload()
+    office.click("#acknowledge-plan")
+    office.wait_for_selector("#plan-status[data-status='acknowledged']")
+    history = office.inner_text("#plan-history")
+    assert "请补充各科室分工。" in history
+
+    office.goto(f"{live_server.url}/reports/plans/?year={year}")
+    assert office.get_attribute("tr[data-unit='market-regulation']", "data-status") == (
+        "acknowledged"
+    )
+    with office.expect_download() as download:
+        office.click("#download-plans")
+    target = tmp_path / "plans.zip"
+    download.value.save_as(target)
+    with zipfile.ZipFile(target) as archive:
+        pdfs = [name for name in archive.namelist() if name.endswith(".pdf")]
+        assert len(pdfs) == 1 and archive.read(pdfs[0]) == PDF_BYTES
+    plan = ImplementationPlan.objects.get(unit__code="market-regulation", year=year)
+    assert (plan.status, plan.note) == ("acknowledged", "已补充分工。")
