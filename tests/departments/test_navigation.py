@@ -1,0 +1,26 @@
+"""The menu marks the entry a page belongs to."""
+
+import pytest
+
+from departments.navigation import menu_for
+
+
+@pytest.mark.parametrize(
+    "path, active",
+    [
+        ("/", "home"),
+        ("/reports/", "report_list"),
+        ("/reports/12/", "report_list"),
+        ("/reports/plans/", "plan_list"),
+        ("/reports/annual/?year=2026", "plan_list"),
+        ("/reports/evaluations/", "plan_list"),
+        ("/meetings/3/", "meeting_list"),
+        ("/meetings/actions/", "meeting_list"),
+    ],
+)
+def test_the_active_entry_is_the_page_s_own(office_staff, path, active):
+    from django.urls import reverse
+
+    items = menu_for(office_staff, path)
+    marked = [i["url"] for i in items if i["active"]]
+    assert marked == [reverse(active)]
