@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "complaints",
     "reports",
     "meetings",
+    "publicity",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-periodic-duties": {
         "task": "reports.tasks.remind_periodic_duties",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "end-expired-exposures": {
+        "task": "publicity.tasks.end_expired_exposures",
+        "schedule": crontab(hour=0, minute=10),
     },
     "daily-digest": {
         "task": "complaints.tasks.send_daily_digests",
