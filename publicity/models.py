@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from .choices import EDITABLE_STATUSES, ReleaseAction, ReleaseKind, ReleaseStatus
 
 
+def release_pdf_path(instance: Release, filename: str) -> str:
+    return f"releases/{instance.published_at:%Y}/{instance.id}/{filename}"
+
+
 class Release(models.Model):
     """A consumer warning, typical case or list of dishonest violators. Once published it is
     never edited: a mistake is put right by a correction, a new release pointing here."""
@@ -52,6 +56,8 @@ class Release(models.Model):
     published_by = models.ForeignKey(
         "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    pdf = models.FileField(_("PDF"), upload_to=release_pdf_path, blank=True, max_length=255)
+    pdf_built_at = models.DateTimeField(_("PDF built at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -5,10 +5,11 @@ commit. Published content is never changed: `release_correct` publishes a correc
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -373,7 +374,16 @@ def release_approve(
     return release
 
 
+def _queue_pdf(release_id: int) -> None:
+    from wuqing_consumer.celery import nudge
+
+    from .tasks import build_release_pdf
+
+    nudge(build_release_pdf, release_id)
+
+
 def _announce(release: Release) -> None:
+    transaction.on_commit(lambda: _queue_pdf(release.id))
     message = Message(
         key=f"release_published:{release.id}",
         category="release",
@@ -502,3 +512,41 @@ def exposures_end(*, today: date | None = None, limit: int = BATCH) -> int:
                 )
         if len(batch) < limit:
             return ended
+
+
+PDF_PENDING_FOR = timedelta(minutes=2)
+
+
+def release_pdf_build(*, release_id: int) -> bool:
+    """Build and keep the PDF of a published release, once. The PDF is made outside any
+    transaction; the row takes it with a compare-and-set, so a second run (a retried or
+    duplicated task) changes nothing and its file is removed. Returns whether it stored one."""
+    from . import rendering
+
+    release = (
+        Release.objects.select_related("unit", "corrects")
+        .filter(id=release_id, status=ReleaseStatus.PUBLISHED, pdf="")
+        .first()
+    )
+    if release is None:
+        return False
+    content = rendering.build_pdf(release)
+    name = release.pdf.field.generate_filename(release, f"release-{release.id}.pdf")
+    stored = release.pdf.storage.save(name, ContentFile(content))
+    claimed = Release.objects.filter(id=release.id, pdf="").update(
+        pdf=stored, pdf_built_at=timezone.now()
+    )
+    if not claimed:
+        release.pdf.storage.delete(stored)
+    return bool(claimed)
+
+
+def release_pdfs_missing() -> list[int]:
+    """Published releases whose PDF task was lost (broker down): for the periodic sweep."""
+    return list(
+        Release.objects.filter(
+            status=ReleaseStatus.PUBLISHED,
+            pdf="",
+            published_at__lt=timezone.now() - PDF_PENDING_FOR,
+        ).values_list("id", flat=True)[:BATCH]
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("releases/<int:release_id>/", views.release_detail, name="release_detail"),
     path("releases/<int:release_id>/act/<slug:action>/", views.release_act, name="release_act"),
     path("releases/<int:release_id>/correct/", views.release_correct, name="release_correct"),
+    path("releases/<int:release_id>/pdf/", views.release_pdf, name="release_pdf"),
     # Public pages: no login; only what was published.
     path("public/", public_views.index, name="public_index"),
     path("public/releases/<int:release_id>/", public_views.release, name="public_release"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -268,4 +268,18 @@ def release_correct(request: HttpRequest, release_id: int) -> HttpResponse:
         request,
         "publicity/release_correct.html",
         {"original": original, "errors": errors, "data": data, "rows": _rows(entries, 1)},
+    )
+
+
+@login_required
+def release_pdf(request: HttpRequest, release_id: int) -> HttpResponse:
+    """The PDF kept of a published release: the record of what was published, for staff."""
+    release = access.release_or_404(request.user, release_id=release_id)
+    if not release.is_published or not release.pdf:
+        raise Http404
+    return FileResponse(
+        release.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{release.title[:80]}.pdf",
+        content_type="application/pdf",
     )
