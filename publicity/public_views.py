@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,7 +38,9 @@ def _search(releases: QuerySet[Release], q: str) -> QuerySet[Release]:
 def index(request: HttpRequest) -> HttpResponse:
     q = _query(request)
     kind = request.GET.get("kind", "")
-    releases = _search(access.releases_published(), q)
+    releases = _search(access.releases_published(), q).annotate(
+        corrected=Exists(access.releases_published().filter(corrects=OuterRef("pk")))
+    )
     if kind in ReleaseKind.values:
         releases = releases.filter(kind=kind)
     page = Paginator(releases.order_by("-published_at", "-id"), PAGE_SIZE).get_page(

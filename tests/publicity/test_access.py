@@ -167,3 +167,14 @@ def test_only_the_office_publishes_a_correction(persona_client, releases, person
     if persona in OFFICE:
         assert corrections.get().status == ReleaseStatus.PUBLISHED
         assert corrections.get().entries.get().business_name == "更正后的名称有限公司"
+
+
+@pytest.mark.parametrize(("persona", "status"), [("sysadmin", 200), ("mr_head", 302)])
+def test_the_admin_shows_releases_read_only(persona_client, releases, persona, status):
+    client = persona_client(persona)
+    release = releases["published"]
+    assert client.get("/admin/publicity/release/").status_code == status
+    change = client.get(f"/admin/publicity/release/{release.id}/change/")
+    assert change.status_code == status
+    if status == 200:
+        assert 'name="_save"' not in change.content.decode()

@@ -125,6 +125,8 @@ def test_a_corrected_release_links_to_its_correction_and_the_list_shows_the_new_
         assert "has been corrected by" in original
         assert f"/public/releases/{correction.id}/" in original
         assert "2026年第四季度失信违法主体名单" in original  # kept as it was
+        index = text(client.get("/public/"))
+        assert index.count('data-corrected="1"') == 1
         fixed = text(client.get(f"/public/releases/{correction.id}/"))
         assert "This is a correction of" in fixed and "第二家企业名称有误" in fixed
         listing = text(client.get("/public/violators/"))
