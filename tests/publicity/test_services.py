@@ -292,3 +292,16 @@ def test_history_rows_cannot_be_rewritten(mr_staff):
     event.note = "改写历史"
     with pytest.raises(ValueError):
         event.save()
+
+
+def test_the_daily_exposure_task_and_the_pdf_sweep_are_scheduled():
+    from django.conf import settings
+
+    from wuqing_consumer.celery import app
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    wanted = {"publicity.tasks.end_expired_exposures", "publicity.tasks.sweep_release_pdfs"}
+    assert wanted <= scheduled
+    app.loader.import_default_modules()
+    assert wanted <= set(app.tasks)
+    assert settings.CELERY_TASK_ROUTES["publicity.tasks.build_release_pdf"] == {"queue": "slow"}
