@@ -7,6 +7,7 @@ yours", so a URL never confirms that another unit's record exists.
 
 from __future__ import annotations
 
+from datetime import date
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,6 +23,8 @@ from complaints.models import (
     WorkOrderUnit,
 )
 from meetings.models import ActionItem, AgendaItem, JointMeeting, MeetingStatus
+from publicity.choices import ReleaseStatus
+from publicity.models import Release, ViolatorEntry
 from reports.choices import DistrictStatus, PlanStatus
 from reports.models import (
     AnnualSummary,
@@ -594,6 +597,61 @@ def answers_for_unit(user: User | AnonymousUser, unit_id: int) -> bool:
     """Any of the unit's staff, liaison or head confirms who goes to a meeting and reports
     an action item done."""
     return getattr(user, "unit_id", None) == unit_id and has_role(user, *UNIT_HANDLER_ROLES)
+
+
+def releases_visible_to(user: User | AnonymousUser) -> QuerySet[Release]:
+    """The office sees every release; a unit its own (drafts included) and every published
+    one. The public pages do not use this: they use `releases_published()`."""
+    releases = Release.objects.select_related("unit")
+    if sees_all_units(user):
+        return releases
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return releases.none()
+    return releases.filter(Q(unit_id=unit_id) | Q(status=ReleaseStatus.PUBLISHED))
+
+
+def release_or_404(user: User | AnonymousUser, *, release_id: int, lock: bool = False) -> Release:
+    releases = releases_visible_to(user)
+    if lock:
+        releases = releases.select_for_update(of=("self",))
+    return get_or_404(releases, id=release_id)
+
+
+def writes_release(user: User | AnonymousUser, unit_id: int | None) -> bool:
+    """Staff, liaison and head of the issuing unit draft its releases."""
+    return unit_id is not None and works_on_unit_report(user, unit_id)
+
+
+def submits_release(user: User | AnonymousUser, unit_id: int | None) -> bool:
+    """The unit's liaison or head signs a release off to the office."""
+    return unit_id is not None and submits_unit_report(user, unit_id)
+
+
+def reviews_releases(user: User | AnonymousUser) -> bool:
+    """Office staff and director weigh public opinion, approve, return and publish."""
+    return is_office_handler(user)
+
+
+def releases_published() -> QuerySet[Release]:
+    """What anyone, signed in or not, may read: published releases only."""
+    return Release.objects.filter(status=ReleaseStatus.PUBLISHED).select_related("unit")
+
+
+def published_release_or_404(release_id: int) -> Release:
+    return get_or_404(releases_published(), id=release_id)
+
+
+def violators_exposed(today: date) -> QuerySet[ViolatorEntry]:
+    """Violators on the public list today: on a published list not since corrected (the
+    correction carries the right entries), within their exposure period. The date filter
+    makes an exposure end on time even if the daily task did not run."""
+    return ViolatorEntry.objects.filter(
+        release__status=ReleaseStatus.PUBLISHED,
+        release__corrections__isnull=True,
+        exposure_from__lte=today,
+        exposure_until__gte=today,
+    ).select_related("release__unit")
 
 
 class RolePermissionBackend:

@@ -78,6 +78,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "bi-people-fill",
         visible=lambda user: access.sees_all_units(user) or _has_unit(user),
     ),
+    NavItem(
+        _("Public releases"),
+        "release_list",
+        "bi-megaphone",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
     NavItem(_("Unit directory"), "unit_list", "bi-diagram-3"),
     NavItem(
         _("My unit"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "complaints",
     "reports",
     "meetings",
+    "publicity",
 ]
 
 MIDDLEWARE = [
@@ -252,7 +253,10 @@ CELERY_RESULT_EXPIRES = 86400
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Slow work (PDF reports, big exports) on its own queue, so reminders never wait behind it.
-CELERY_TASK_ROUTES = {"reports.tasks.build_district_report_files": {"queue": "slow"}}
+CELERY_TASK_ROUTES = {
+    "reports.tasks.build_district_report_files": {"queue": "slow"},
+    "publicity.tasks.build_release_pdf": {"queue": "slow"},
+}
 # Synced into the database scheduler at beat start; the office can change them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "sweep-callbacks": {"task": "complaints.tasks.sweep_callbacks", "schedule": 30.0},
@@ -268,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-periodic-duties": {
         "task": "reports.tasks.remind_periodic_duties",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "sweep-release-pdfs": {"task": "publicity.tasks.sweep_release_pdfs", "schedule": 600.0},
+    "end-expired-exposures": {
+        "task": "publicity.tasks.end_expired_exposures",
+        "schedule": crontab(hour=0, minute=10),
     },
     "daily-digest": {
         "task": "complaints.tasks.send_daily_digests",

@@ -1,0 +1,125 @@
+"""Public pages, no login: published releases, the list of dishonest violators, and feeds.
+
+They read only through `access.releases_published()` and `access.violators_exposed()`, and
+their templates (templates/publicity/public/) name each field they show, so nothing that is
+not published (drafts, the office's public-opinion assessment, comments, staff names) can
+reach a visitor. They extend their own base template, with no staff menu or user details."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from departments import access
+
+from .choices import ReleaseKind
+from .models import Release
+
+PAGE_SIZE = 20
+FEED_SIZE = 50
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:100]
+
+
+def _search(releases: QuerySet[Release], q: str) -> QuerySet[Release]:
+    return releases.filter(Q(title__icontains=q) | Q(body__icontains=q)) if q else releases
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    q = _query(request)
+    kind = request.GET.get("kind", "")
+    releases = _search(access.releases_published(), q).annotate(
+        corrected=Exists(access.releases_published().filter(corrects=OuterRef("pk")))
+    )
+    if kind in ReleaseKind.values:
+        releases = releases.filter(kind=kind)
+    page = Paginator(releases.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "publicity/public/index.html",
+        {"page": page, "q": q, "kind": kind, "kinds": ReleaseKind.choices},
+    )
+
+
+def release(request: HttpRequest, release_id: int) -> HttpResponse:
+    item = access.published_release_or_404(release_id)
+    today = timezone.localdate()
+    exposed = access.violators_exposed(today).filter(release=item)
+    hidden = item.entries.count() - exposed.count() if item.lists_violators else 0
+    return render(
+        request,
+        "publicity/public/release.html",
+        {
+            "release": item,
+            "entries": exposed,
+            "hidden": hidden,
+            "correction": access.releases_published().filter(corrects=item).first(),
+            "corrected": item.corrects if item.corrects_id and item.corrects.is_published else None,
+        },
+    )
+
+
+def violators(request: HttpRequest) -> HttpResponse:
+    q = _query(request)
+    entries = access.violators_exposed(timezone.localdate())
+    if q:
+        entries = entries.filter(Q(business_name__icontains=q) | Q(credit_code__iexact=q))
+    page = Paginator(entries.order_by("-exposure_from", "business_name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "publicity/public/violators.html", {"page": page, "q": q})
+
+
+class AtomFeed(Feed):
+    """The latest published releases, for news readers and other government sites."""
+
+    feed_type = Atom1Feed
+    title = _("Wuqing District consumer protection: public releases")
+    subtitle = _(
+        "Consumer warnings, typical cases and lists of dishonest violators published by the "
+        "member units through the coordination office."
+    )
+
+    def link(self) -> str:
+        return reverse("public_index")
+
+    def items(self) -> QuerySet[Release]:
+        return access.releases_published().order_by("-published_at", "-id")[:FEED_SIZE]
+
+    def item_title(self, item: Release) -> str:
+        return f"【{item.get_kind_display()}】{item.title}"
+
+    def item_description(self, item: Release) -> str:
+        return Truncator(item.body).chars(500)
+
+    def item_link(self, item: Release) -> str:
+        return reverse("public_release", kwargs={"release_id": item.id})
+
+    def item_pubdate(self, item: Release):
+        return item.published_at
+
+    def item_updateddate(self, item: Release):
+        return item.published_at
+
+    def item_author_name(self, item: Release) -> str:
+        return item.unit.name
+
+    def item_categories(self, item: Release) -> list[str]:
+        return [str(item.get_kind_display())]
+
+
+class RssFeed(AtomFeed):
+    feed_type = Rss201rev2Feed
+    description = AtomFeed.subtitle

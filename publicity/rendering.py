@@ -1,0 +1,45 @@
+"""A published release as an A4 PDF (WeasyPrint, system Noto CJK fonts embedded): the
+official record of what was published, kept for staff. Built once, after publication, since
+published content never changes. Its fixed labels are written in Chinese in the template,
+as for the district report (reports/rendering.py): it is an official Chinese document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Release
+
+TEMPLATE = "publicity/pdf/release.html"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "publicity" / "pdf"
+KIND_LABELS = {"warning": "消费警示", "typical_case": "典型案例", "violators": "失信违法主体名单"}
+
+
+def _cn_date(moment) -> str:
+    day = timezone.localtime(moment).date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def render_html(release: Release) -> str:
+    with translation.override("zh-hans"):
+        return render_to_string(
+            TEMPLATE,
+            {
+                "release": release,
+                "kind": KIND_LABELS.get(release.kind, release.kind),
+                "published_on": _cn_date(release.published_at),
+                "corrects_on": _cn_date(release.corrects.published_at)
+                if release.corrects_id and release.corrects.published_at
+                else "",
+                "entries": list(release.entries.all()),
+            },
+        )
+
+
+def build_pdf(release: Release) -> bytes:
+    import weasyprint  # its import loads Pango and friends: only where a PDF is made
+
+    html = render_html(release)
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()

@@ -1,0 +1,285 @@
+"""Staff screens for public releases: units draft and submit, the office reviews, publishes
+and corrects. Every write goes through `services`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from departments import access
+
+from . import services
+from .choices import ReleaseKind, ReleaseStatus
+from .models import Release
+
+ENTRY_INPUTS = (
+    "business_name",
+    "credit_code",
+    "violation",
+    "penalty",
+    "decided_on",
+    "exposure_from",
+    "exposure_until",
+)
+MAX_ROWS = 200
+
+
+def entries_from_post(post) -> list[dict]:
+    """The violator rows of the form; rows left wholly blank are not entries."""
+    try:
+        count = min(int(post.get("entries-count", "0")), MAX_ROWS)
+    except ValueError:
+        count = 0
+    rows = []
+    for index in range(count):
+        row = {field: post.get(f"entry-{index}-{field}", "").strip() for field in ENTRY_INPUTS}
+        if any(row.values()):
+            rows.append(row)
+    return rows
+
+
+def _rows(entries: list[dict], blank: int = 2) -> list[dict]:
+    """Rows for the form: what there is, plus a few blank ones to add violators."""
+    return [*entries, *({} for _ in range(blank))]
+
+
+def _entries_of(release: Release) -> list[dict]:
+    return [
+        {
+            **{f: getattr(e, f) for f in ("business_name", "credit_code", "violation", "penalty")},
+            **{f: getattr(e, f).isoformat() for f in ENTRY_INPUTS[4:]},
+        }
+        for e in release.entries.all()
+    ]
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", "-1"))
+    except ValueError:
+        return -1
+
+
+@login_required
+def release_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (access.sees_all_units(user) or getattr(user, "unit_id", None)):
+        raise Http404
+    releases = access.releases_visible_to(user)
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()[:100]
+    if status in ReleaseStatus.values:
+        releases = releases.filter(status=status)
+    if kind in ReleaseKind.values:
+        releases = releases.filter(kind=kind)
+    if q:
+        releases = releases.filter(Q(title__icontains=q) | Q(body__icontains=q))
+    page = Paginator(releases.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "publicity/release_list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "kind": kind,
+            "statuses": ReleaseStatus.choices,
+            "kinds": ReleaseKind.choices,
+            "can_write": access.writes_release(user, getattr(user, "unit_id", None)),
+            "office": access.reviews_releases(user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not access.writes_release(user, getattr(user, "unit_id", None)):
+        raise Http404
+    errors: dict = {}
+    data = request.POST if request.method == "POST" else {}
+    entries = entries_from_post(request.POST) if request.method == "POST" else []
+    if request.method == "POST":
+        try:
+            release = services.release_create(
+                acting_user=user,
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", "")[:1000],
+                body=request.POST.get("body", "")[:50000],
+                entries=entries,
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("release_detail", release_id=release.id)
+    return render(
+        request,
+        "publicity/release_new.html",
+        {
+            "errors": errors,
+            "data": data,
+            "rows": _rows(entries, blank=3),
+            "kinds": ReleaseKind.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
+    user = request.user
+    release = access.release_or_404(user, release_id=release_id)
+    editable = release.is_editable and access.writes_release(user, release.unit_id)
+    errors: dict = {}
+    entries = _entries_of(release)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        entries = entries_from_post(request.POST)
+        try:
+            release = services.release_save(
+                release_id=release.id,
+                acting_user=user,
+                title=request.POST.get("title", "")[:1000],
+                body=request.POST.get("body", "")[:50000],
+                entries=entries,
+                expected_version=_version(request),
+            )
+            if request.POST.get("then") == "submit":
+                services.release_submit(release_id=release.id, acting_user=user)
+                messages.success(request, _("The release was submitted to the office."))
+            else:
+                messages.success(request, _("The draft was saved."))
+            return redirect("release_detail", release_id=release.id)
+        except ValidationError as error:
+            errors = error.message_dict
+            messages.error(request, _("Nothing was saved: correct what is marked below."))
+        except services.ReleaseError as error:
+            messages.error(request, error.message)
+            return redirect("release_detail", release_id=release.id)
+    office = access.reviews_releases(user)
+    return render(
+        request,
+        "publicity/release_detail.html",
+        {
+            "release": release,
+            "editable": editable,
+            "can_submit": editable and access.submits_release(user, release.unit_id),
+            "can_review": office and release.status == ReleaseStatus.SUBMITTED,
+            "can_publish": office and release.status == ReleaseStatus.APPROVED,
+            "can_correct": office and release.is_published and not release.corrections.exists(),
+            "show_review": office or release.unit_id == getattr(user, "unit_id", None),
+            "errors": errors,
+            "data": request.POST if request.method == "POST" else {},
+            "rows": _rows(entries) if editable else [],
+            "entries": release.entries.all(),
+            "events": release.events.select_related("actor"),
+            "correction": release.corrections.first(),
+        },
+    )
+
+
+ACTIONS = {"return", "approve", "publish"}
+
+
+@login_required
+@require_POST
+def release_act(request: HttpRequest, release_id: int, action: str) -> HttpResponse:
+    release = access.release_or_404(request.user, release_id=release_id)
+    if action not in ACTIONS or not access.reviews_releases(request.user):
+        raise Http404
+    post = request.POST
+    try:
+        if action == "return":
+            services.release_return(
+                release_id=release.id,
+                acting_user=request.user,
+                comment=post.get("comment", "")[:5000],
+                opinion_note=post.get("opinion_note", "")[:5000],
+                expected_version=_version(request),
+            )
+            messages.success(request, _("The release was returned to the unit."))
+        elif action == "approve":
+            services.release_approve(
+                release_id=release.id,
+                acting_user=request.user,
+                opinion_note=post.get("opinion_note", "")[:5000],
+                comment=post.get("comment", "")[:5000],
+                expected_version=_version(request),
+            )
+            messages.success(request, _("The release was approved."))
+        else:
+            services.release_publish(
+                release_id=release.id, acting_user=request.user, expected_version=_version(request)
+            )
+            messages.success(request, _("The release was published on the public pages."))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+    return redirect("release_detail", release_id=release.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_correct(request: HttpRequest, release_id: int) -> HttpResponse:
+    if not access.reviews_releases(request.user):
+        raise Http404
+    original = access.release_or_404(request.user, release_id=release_id)
+    if not original.is_published or original.corrections.exists():
+        raise Http404
+    errors: dict = {}
+    if request.method == "POST":
+        entries = entries_from_post(request.POST)
+        data = request.POST
+        try:
+            correction = services.release_correct(
+                release_id=original.id,
+                acting_user=request.user,
+                reason=request.POST.get("reason", "")[:5000],
+                title=request.POST.get("title", "")[:1000],
+                body=request.POST.get("body", "")[:50000],
+                entries=entries,
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        except services.ReleaseError as error:
+            messages.error(request, error.message)
+            return redirect("release_detail", release_id=original.id)
+        else:
+            messages.success(request, _("The correction was published."))
+            return redirect("release_detail", release_id=correction.id)
+    else:
+        entries = _entries_of(original)
+        data = {"title": _("Correction: %(title)s") % {"title": original.title}}
+        data["body"] = original.body
+    return render(
+        request,
+        "publicity/release_correct.html",
+        {"original": original, "errors": errors, "data": data, "rows": _rows(entries, 1)},
+    )
+
+
+@login_required
+def release_pdf(request: HttpRequest, release_id: int) -> HttpResponse:
+    """The PDF kept of a published release: the record of what was published, for staff."""
+    release = access.release_or_404(request.user, release_id=release_id)
+    if not release.is_published or not release.pdf:
+        raise Http404
+    return FileResponse(
+        release.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{release.title[:80]}.pdf",
+        content_type="application/pdf",
+    )

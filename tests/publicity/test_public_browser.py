@@ -1,0 +1,130 @@
+"""The public violators page in a real Chromium, as an anonymous visitor: search by business
+name and by credit code; only the matching published entry still in its exposure period
+shows; the page offers the language switch and no staff menu."""
+
+import os
+
+import pytest
+
+from departments.choices import RoleCode
+from publicity import services
+from publicity.choices import ReleaseKind
+from tests.factories import UserFactory, unit
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+
+from .conftest import CODE_A, CODE_B, CODE_C, entry, published
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture
+def lists(transactional_db):
+    head = UserFactory(
+        username="mr_public", unit=unit("market-regulation"), roles=[RoleCode.UNIT_HEAD]
+    )
+    office = UserFactory(
+        username="office_public", unit=unit("office"), roles=[RoleCode.OFFICE_DIRECTOR]
+    )
+    published(
+        head,
+        head,
+        office,
+        entries=[
+            entry(name="武清区某某商贸有限公司", code=CODE_A, exposure_until="2099-12-31"),
+            entry(name="武清区好味道餐饮店", code=CODE_B, exposure_until="2099-12-31"),
+            entry(name="武清区某某旧货商行", code=CODE_C, exposure_until="2026-11-15"),
+        ],
+    )
+    services.release_create(
+        acting_user=head,
+        kind=ReleaseKind.VIOLATORS,
+        title="草稿名单",
+        body="草稿",
+        entries=[entry(name="武清区某某草稿公司", code="91350100M000100Y43")],
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_persistent_connections(monkeypatch):
+    """The live server answers on threads that outlive a request (HTTP keep-alive): with
+    persistent connections they would leave sessions open on the test database."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def browser(lists, live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_an_anonymous_visitor_searches_the_violators_list(browser, live_server):
+    from django.db import connections
+
+    try:
+        journey(browser, live_server)
+    finally:
+        # Playwright's sync API runs this test in a greenlet with its own context, so the
+        # ORM queries here had a connection of their own, which teardown does not see.
+        connections.close_all()
+
+
+def shown(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#violators-table tbody tr[data-code]", "rows => rows.map(r => r.dataset.code)"
+    )
+
+
+def journey(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/public/violators/")
+    assert page.get_attribute("html", "lang") == "zh-hans"
+    assert page.query_selector("#language-switch") is not None
+    assert page.query_selector("#portal-sidebar") is None
+    assert page.query_selector("#user-menu") is None
+    # Published and in their period: the two; the expired one and the draft never.
+    assert sorted(shown(page)) == sorted([CODE_A, CODE_B])
+    assert "旧货商行" not in page.inner_text("#violators-table")
+    assert "草稿公司" not in page.inner_text("#violators-table")
+
+    page.fill("#q", "好味道")
+    page.click("#search-button")
+    page.wait_for_url("**/public/violators/?q=*")
+    page.wait_for_function(
+        "document.querySelectorAll('#violators-table tr[data-code]').length === 1"
+    )
+    assert shown(page) == [CODE_B]
+    row = page.inner_text(f"#violators-table tr[data-code='{CODE_B}']")
+    assert "武清区好味道餐饮店" in row and "区市场监管局" in row and "2099-12-31" in row
+
+    page.fill("#q", CODE_C)  # expired: not found, even by its exact code
+    page.click("#search-button")
+    page.wait_for_selector("#no-violators")
+    assert shown(page) == []
+
+    page.fill("#q", CODE_A.lower())
+    page.click("#search-button")
+    page.wait_for_selector(f"#violators-table tr[data-code='{CODE_A}']")
+    assert shown(page) == [CODE_A]
+
+    # English through the switch, on the same search.
+    page.click("#language-switch button[data-language='en']")
+    page.wait_for_selector("html[lang='en']")
+    assert shown(page) == [CODE_A]
+    assert "Search" in page.inner_text("#search-button")
+    context.close()

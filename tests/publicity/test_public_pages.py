@@ -1,0 +1,166 @@
+"""The public pages: search, the violators list, feeds, corrections; and nothing that was
+not published (drafts, the office's assessment, comments, staff names) ever shows."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from publicity import services
+from publicity.choices import ReleaseKind
+
+from .conftest import CODE_A, CODE_B, CODE_C, at, entry, published
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def lists(mr_staff, mr_liaison, office_staff):
+    old = published(
+        mr_staff,
+        mr_liaison,
+        office_staff,
+        title="早期名单",
+        entries=[entry(name="过期公示商行", code=CODE_C, exposure_until="2026-11-15")],
+    )
+    current = published(
+        mr_staff,
+        mr_liaison,
+        office_staff,
+        title="2026年第四季度失信违法主体名单",
+        entries=[
+            entry(name="武清区某某商贸有限公司", code=CODE_A),
+            entry(name="武清区好味道餐饮店", code=CODE_B, violation="使用过期原料"),
+        ],
+    )
+    warning = published(
+        mr_staff,
+        mr_liaison,
+        office_staff,
+        kind=ReleaseKind.WARNING,
+        title="关于预付卡消费的风险提示",
+        body="谨慎办理大额预付卡。",
+        entries=[],
+    )
+    draft = services.release_create(
+        acting_user=mr_staff,
+        kind=ReleaseKind.VIOLATORS,
+        title="尚未发布的名单",
+        body="草稿",
+        entries=[entry(name="草稿里的企业", code="91350100M000100Y43")],
+    )
+    return {"old": old, "current": current, "warning": warning, "draft": draft}
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_the_violators_list_shows_published_unexpired_entries_and_searches(client, lists):
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        page = text(client.get("/public/violators/"))
+        assert "武清区某某商贸有限公司" in page and "武清区好味道餐饮店" in page
+        assert "过期公示商行" not in page  # exposure ended on 15 November
+        assert "草稿里的企业" not in page  # never published
+        by_name = text(client.get("/public/violators/", {"q": "好味道"}))
+        assert "武清区好味道餐饮店" in by_name and "武清区某某商贸有限公司" not in by_name
+        by_code = text(client.get("/public/violators/", {"q": CODE_A.lower()}))
+        assert "武清区某某商贸有限公司" in by_code and "好味道" not in by_code
+        assert "No violator is exposed" in text(client.get("/public/violators/", {"q": CODE_C}))
+    with time_machine.travel(at(2026, 11, 10), tick=False):
+        assert "过期公示商行" in text(client.get("/public/violators/"))
+
+
+def test_the_index_lists_published_releases_and_searches_title_and_text(client, lists):
+    page = text(client.get("/public/"))
+    for title in ("早期名单", "2026年第四季度失信违法主体名单", "关于预付卡消费的风险提示"):
+        assert title in page
+    assert "尚未发布的名单" not in page
+    found = text(client.get("/public/", {"q": "大额预付卡"}))  # in the text only
+    assert "关于预付卡消费的风险提示" in found and "早期名单" not in found
+    assert "No published release matches" in text(client.get("/public/", {"q": "尚未发布"}))
+    only_warnings = text(client.get("/public/", {"kind": "warning"}))
+    assert "关于预付卡消费的风险提示" in only_warnings and "早期名单" not in only_warnings
+
+
+def test_the_public_pages_show_no_staff_only_field(client, lists, mr_staff):
+    current = lists["current"]
+    for url in ("/public/", f"/public/releases/{current.id}/", "/public/violators/"):
+        page = text(client.get(url))
+        assert "舆情风险低" not in page  # the office's public-opinion assessment
+        assert mr_staff.name not in page and "office1" not in page
+        assert "/releases/" not in page.replace("/public/releases/", "")  # no staff links
+        assert 'id="user-menu"' not in page and "portal-sidebar" not in page
+
+
+def test_the_public_pages_are_chinese_by_default(client, lists):
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    page = text(client.get("/public/violators/"))
+    # The page's own strings are translated when the catalogue is merged; the shared ones are.
+    assert "武清区消费者权益保护工作协调小组办公室" in page
+    assert 'lang="zh-hans"' in page
+    assert 'id="language-switch"' in page
+
+
+def test_a_corrected_release_links_to_its_correction_and_the_list_shows_the_new_entries(
+    client, lists, office_staff
+):
+    current = lists["current"]
+    with time_machine.travel(at(2026, 11, 26), tick=False):
+        correction = services.release_correct(
+            release_id=current.id,
+            acting_user=office_staff,
+            reason="第二家企业名称有误，予以更正。",
+            title="更正：2026年第四季度失信违法主体名单",
+            body=current.body,
+            entries=[
+                entry(name="武清区某某商贸有限公司", code=CODE_A),
+                entry(name="武清区好滋味餐饮店", code=CODE_B),
+            ],
+        )
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        original = text(client.get(f"/public/releases/{current.id}/"))
+        assert "has been corrected by" in original
+        assert f"/public/releases/{correction.id}/" in original
+        assert "2026年第四季度失信违法主体名单" in original  # kept as it was
+        index = text(client.get("/public/"))
+        assert index.count('data-corrected="1"') == 1
+        fixed = text(client.get(f"/public/releases/{correction.id}/"))
+        assert "This is a correction of" in fixed and "第二家企业名称有误" in fixed
+        listing = text(client.get("/public/violators/"))
+        assert "武清区好滋味餐饮店" in listing and "武清区好味道餐饮店" not in listing
+        assert listing.count(f'data-code="{CODE_A}"') == 1
+
+
+def test_an_expired_entry_is_not_shown_on_its_release_page(client, lists):
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        page = text(client.get(f"/public/releases/{lists['old'].id}/"))
+    assert "过期公示商行" not in page
+    assert "1 entry is not shown" in page
+
+
+def test_the_atom_feed_lists_published_releases(client, lists):
+    response = client.get("/public/feed.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    entries = root.findall(f"{ATOM}entry")
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert len(titles) == 3
+    assert "【Consumer warning】关于预付卡消费的风险提示" in titles
+    assert not any("尚未发布" in t for t in titles)
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.startswith("http://testserver/public/releases/")
+    assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "区市场监管局"
+    assert "舆情" not in response.content.decode()
+
+
+def test_the_rss_feed_lists_published_releases(client, lists):
+    response = client.get("/public/feed.rss")
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    titles = [item.find("title").text for item in channel.findall("item")]
+    assert len(titles) == 3 and "【List of dishonest violators】早期名单" in titles
+    descriptions = [item.find("description").text for item in channel.findall("item")]
+    assert "谨慎办理大额预付卡。" in descriptions

@@ -1,0 +1,100 @@
+"""The staff screens: a unit drafts a list through the form, mistakes are shown and nothing is
+saved, the liaison submits, the office approves and publishes; lists filter and search."""
+
+import pytest
+import time_machine
+
+from publicity.choices import ReleaseKind, ReleaseStatus
+from publicity.models import Release
+
+from .conftest import CODE_A, at, entry, published
+
+pytestmark = pytest.mark.django_db
+
+
+def form(kind="violators", title="失信违法主体名单", body="现予公示。", rows=()):
+    data = {"kind": kind, "title": title, "body": body, "entries-count": str(len(rows) + 1)}
+    for index, row in enumerate(rows):
+        data.update({f"entry-{index}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_a_unit_drafts_a_list_through_the_form_and_mistakes_are_shown(client, mr_staff):
+    client.force_login(mr_staff)
+    with time_machine.travel(at(2026, 11, 27), tick=False):
+        bad = client.post(
+            "/releases/new/", form(rows=[entry(credit_code="91120222MA05K1234Y", code=None)])
+        )
+        assert bad.status_code == 200
+        assert "is not a valid unified social credit code" in bad.content.decode()
+        assert 'value="91120222MA05K1234Y"' in bad.content.decode()  # what was typed stays
+        personal = client.post("/releases/new/", form(rows=[entry(violation="手机13812345678")]))
+        assert "Personal data of citizens is never published" in personal.content.decode()
+        assert not Release.objects.exists()
+        good = client.post("/releases/new/", form(rows=[entry()]))
+    release = Release.objects.get()
+    assert good.url == f"/releases/{release.id}/"
+    assert release.entries.get().credit_code == CODE_A
+    page = client.get(good.url).content.decode()
+    assert 'id="release-form"' in page and "Submit to the office" not in page  # staff only
+    assert 'data-action="create"' in page
+
+
+def test_the_liaison_submits_and_the_office_approves_and_publishes_on_screen(
+    client, mr_staff, mr_liaison, office_staff
+):
+    client.force_login(mr_staff)
+    with time_machine.travel(at(2026, 11, 27), tick=False):
+        client.post("/releases/new/", form(rows=[entry()]))
+        release = Release.objects.get()
+        client.force_login(mr_liaison)
+        data = {
+            "title": release.title,
+            "body": release.body,
+            "version": release.version,
+            "then": "submit",
+            "entries-count": "1",
+            **{f"entry-0-{k}": v for k, v in entry().items()},
+        }
+        client.post(f"/releases/{release.id}/", data)
+        release.refresh_from_db()
+        assert release.status == ReleaseStatus.SUBMITTED
+        client.force_login(office_staff)
+        page = client.get(f"/releases/{release.id}/").content.decode()
+        assert 'id="review"' in page
+        client.post(f"/releases/{release.id}/act/approve/", {"version": release.version})
+        assert Release.objects.get().status == ReleaseStatus.SUBMITTED  # no assessment
+        client.post(
+            f"/releases/{release.id}/act/approve/",
+            {"version": release.version, "opinion_note": "舆情平稳。"},
+        )
+        release.refresh_from_db()
+        client.post(f"/releases/{release.id}/act/publish/", {"version": release.version})
+        page = client.get(f"/releases/{release.id}/").content.decode()
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.PUBLISHED
+    assert 'id="correct-release"' in page and 'id="release-form"' not in page
+
+
+def test_the_list_filters_by_status_and_kind_and_searches(
+    client, mr_staff, mr_liaison, office_staff, housing_staff
+):
+    published(mr_staff, mr_liaison, office_staff, title="公开的名单")
+    client.force_login(mr_staff)
+    client.post("/releases/new/", form(kind="warning", title="草稿提示", body="草稿正文"))
+    page = client.get("/releases/").content.decode()
+    assert "公开的名单" in page and "草稿提示" in page
+    assert "草稿提示" not in client.get("/releases/?status=published").content.decode()
+    assert "公开的名单" not in client.get("/releases/?kind=warning").content.decode()
+    assert "公开的名单" not in client.get("/releases/?q=草稿正文").content.decode()
+    # Another unit sees what was published, not the draft.
+    client.force_login(housing_staff)
+    page = client.get("/releases/").content.decode()
+    assert "公开的名单" in page and "草稿提示" not in page
+    assert 'href="/releases/"' in page  # the menu entry
+
+
+def test_a_release_of_another_kind_ignores_the_violator_rows_left_blank(client, mr_staff):
+    client.force_login(mr_staff)
+    client.post("/releases/new/", form(kind=ReleaseKind.TYPICAL_CASE, rows=[]))
+    assert Release.objects.get().kind == ReleaseKind.TYPICAL_CASE
