@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("departments.urls")),
     path("", include("complaints.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.campaign_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
