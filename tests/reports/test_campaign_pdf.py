@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
-from reports import campaigns
+from reports import campaigns, rendering
+from reports.figures import Period, district_figures
 from tests.factories import UserFactory, make_order, unit
 
 
@@ -80,7 +81,7 @@ def _text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "campaign.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
-    return re.sub(r"[ \t]+", " ", out.stdout)
+    return re.sub(r"\s+", "", out.stdout)
 
 
 def test_the_summary_pdf_holds_goal_period_units_sums_and_summary(
@@ -97,8 +98,8 @@ def test_the_summary_pdf_holds_goal_period_units_sums_and_summary(
         "全面排查玩具、童装销售企业",
         "2026年9月1日至2026年9月30日",
         "儿童用品",
-        unit("market-regulation").name,
-        unit("commerce").name,
+        unit("market-regulation").name.replace(" ", ""),
+        unit("commerce").name.replace(" ", ""),
         "京津时尚广场",
         "本次行动共检查经营主体37户。",
         "下一步将建立长效机制。",
@@ -117,8 +118,6 @@ def test_a_unit_gets_the_linked_order_count_it_may_see(closed_campaign, mr_staff
 
 
 def test_a_running_campaign_says_its_summary_is_to_come(office_staff, tmp_path):
-    from reports import rendering
-
     campaign = campaigns.campaign_start(
         acting_user=office_staff,
         title="预付卡专项",
@@ -134,3 +133,11 @@ def test_a_running_campaign_says_its_summary_is_to_come(office_staff, tmp_path):
     )
     text = _text(pdf, tmp_path)
     assert "单用途商业预付卡" in text and "进行中" in text and "总结待行动结束时填写" in text
+
+
+def test_the_district_report_pdf_counts_the_quarters_campaign_work(closed_campaign, tmp_path):
+    text = _text(rendering.build_pdf(district_figures(Period(2026, 3))), tmp_path)
+    assert (
+        "本季度各成员单位在1项联合整治行动中开展检查17次，检查经营主体37户，发现问题5个，"
+        "立案2件，下架问题商品3批次、417件。"
+    ) in text

@@ -685,3 +685,19 @@ def test_the_district_figures_count_the_quarters_campaign_work(
     assert district["total"]["pieces_removed"] == 30
     mine = figures.portal_figures(figures.Period(2026, 3), unit=unit("commerce"))["campaigns"]
     assert mine["total"]["inspections"] == 5
+
+
+def test_the_unit_report_and_the_district_page_show_the_quarters_campaign_work(
+    office_staff, mr_staff, mr_liaison, client
+):
+    appliances = start(office_staff)
+    log(mr_staff, appliances, day=date(2026, 7, 5), inspections=6, pieces_removed=11)
+    report = services.report_start(
+        unit=unit("market-regulation"), year=2026, quarter=3, acting_user=mr_liaison
+    )
+    client.force_login(mr_liaison)
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    assert f'data-campaign="{appliances.id}"' in page and 'id="report-campaigns"' in page
+    client.force_login(office_staff)
+    page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
+    assert "Joint campaigns with actions this quarter: 1; inspections 6" in page
