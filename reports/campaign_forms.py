@@ -32,10 +32,11 @@ class CampaignForm(forms.Form):
     )
     starts_on = forms.DateField(
         label=_("starts on"),
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     ends_on = forms.DateField(
-        label=_("ends on"), widget=forms.DateInput(attrs={"class": "form-control", "type": "date"})
+        label=_("ends on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     lead_unit = forms.ModelChoiceField(
         label=_("lead unit"),
@@ -63,8 +64,8 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
 
-    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
-        if campaign is not None and not kwargs.get("data") and not args:
+    def __init__(self, data=None, *, campaign: Campaign | None = None, **kwargs):
+        if campaign is not None and data is None:
             kwargs["initial"] = {
                 "title": campaign.title,
                 "topic": campaign.topic,
@@ -76,7 +77,7 @@ class CampaignForm(forms.Form):
                 "targets": campaign.targets,
                 "keywords": campaign.keywords,
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(data, **kwargs)
         self.fields["lead_unit"].queryset = _member_units()
         self.fields["units"].queryset = _member_units()
 
@@ -97,7 +98,8 @@ class CampaignForm(forms.Form):
 
 class ActionForm(forms.Form):
     day = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"class": "form-control", "type": "date"})
+        label=_("date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     note = forms.CharField(
         label=_("note"),

@@ -701,3 +701,30 @@ def test_the_unit_report_and_the_district_page_show_the_quarters_campaign_work(
     client.force_login(office_staff)
     page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
     assert "Joint campaigns with actions this quarter: 1; inspections 6" in page
+
+
+def test_the_office_changes_a_campaign_on_the_screen(campaign, office_staff, client):
+    client.force_login(office_staff)
+    url = reverse("campaign_edit", args=[campaign.id])
+    page = client.get(url).content.decode()
+    assert 'value="2026-07-01"' in page and 'value="2026-09-30"' in page
+    data = {
+        "title": "家电专项整治（第二阶段）",
+        "topic": campaign.topic,
+        "goal": campaign.goal,
+        "starts_on": "2026-07-01",
+        "ends_on": "2026-10-31",
+        "lead_unit": campaign.lead_unit_id,
+        "units": [unit("commerce").id],
+        "targets": campaign.targets,
+        "keywords": campaign.keywords,
+        "version": campaign.version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.ends_on) == ("家电专项整治（第二阶段）", date(2026, 10, 31))
+    response = client.post(url, {**data, "title": "过时的页面"})  # stale version
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.title == "家电专项整治（第二阶段）"
