@@ -11,6 +11,8 @@ from departments.models import Unit
 from .choices import CampaignStatus, CampaignTopic
 from .models import ACTION_COUNTS, Campaign, CampaignAction
 
+KEYWORDS_HELP = _("One per line; work orders whose business name contains one are linked.")
+
 
 def _member_units():
     return Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True).order_by("sort_order", "code")
@@ -47,21 +49,25 @@ class CampaignForm(forms.Form):
         label=_("participating units"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     targets = forms.CharField(
         label=_("target businesses or areas"),
         help_text=_("One per line."),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(
+            attrs={"class": "form-control", "rows": 3, "placeholder": _("One per line.")}
+        ),
     )
     keywords = forms.CharField(
         label=_("business-name keywords"),
-        help_text=_("One per line; work orders whose business name contains one are linked."),
+        help_text=KEYWORDS_HELP,
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(
+            attrs={"class": "form-control", "rows": 3, "placeholder": KEYWORDS_HELP}
+        ),
     )
 
     def __init__(self, data=None, *, campaign: Campaign | None = None, **kwargs):

@@ -93,9 +93,12 @@ class CampaignTopic(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    """Stored codes as the issue names them; the labels are a campaign's words (a campaign
+    ends, where a work order is closed)."""
+
+    PLANNED = "planned", _("Not started")
     RUNNING = "running", _("Running")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Ended")
 
 
 class CampaignEventKind(models.TextChoices):
