@@ -15,11 +15,15 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import charts
+
+if TYPE_CHECKING:
+    from .models import Campaign
 
 TEMPLATE = "reports/pdf/district_report.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf"
@@ -560,8 +564,9 @@ ACTION_LABELS = (
 )
 
 
-def render_campaign_html(campaign, *, sums: dict, linked_orders: int) -> str:
-    """The summary as HTML: fixed labels in Chinese, like the district report."""
+def render_campaign_html(campaign: Campaign, *, sums: dict, linked_orders: int) -> str:
+    """The summary as HTML: fixed labels in Chinese, like the district report (an official
+    document, whatever language the person downloading it reads)."""
     from django.utils import timezone
 
     with translation.override("zh-hans"):
@@ -591,7 +596,7 @@ def render_campaign_html(campaign, *, sums: dict, linked_orders: int) -> str:
         )
 
 
-def build_campaign_pdf(campaign, *, sums: dict, linked_orders: int) -> bytes:
+def build_campaign_pdf(campaign: Campaign, *, sums: dict, linked_orders: int) -> bytes:
     """The campaign's summary as an A4 PDF with its fonts embedded."""
     import weasyprint
 
