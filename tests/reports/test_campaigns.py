@@ -483,6 +483,8 @@ def test_the_list_filters_by_status_and_topic(office_staff, mr_staff, client, cl
         ("leader", "get", "new", 404),
         ("office_staff", "get", "new", 200),
         ("office_director", "get", "new", 200),
+        ("mr_head", "post", "new", 404),
+        ("leader", "post", "new", 404),
         ("anonymous", "get", "detail", 302),
         ("mr_staff", "get", "detail", 200),
         ("housing_staff", "get", "detail", 200),
@@ -494,6 +496,7 @@ def test_the_list_filters_by_status_and_topic(office_staff, mr_staff, client, cl
         ("mr_staff", "get", "edit", 404),
         ("mr_head", "post", "edit", 404),
         ("office_staff", "get", "edit", 200),
+        ("leader", "post", "edit", 404),
         ("anonymous", "get", "log", 302),
         ("mr_staff", "get", "log", 200),
         ("mr_liaison", "get", "log", 200),
@@ -528,7 +531,9 @@ def test_access_matrix(persona_client, campaign, persona, method, name, expected
     response = getattr(client, method)(urls[name])
     assert response.status_code == expected
     if expected == 404 and method == "post":
+        assert Campaign.objects.count() == 1
         campaign.refresh_from_db()
+        assert campaign.version == 1
         assert campaign.status == CampaignStatus.RUNNING
         assert not CampaignAction.objects.exists()
 
