@@ -28,6 +28,8 @@ from publicity.models import Release, ViolatorEntry
 from reports.choices import DistrictStatus, PlanStatus
 from reports.models import (
     AnnualSummary,
+    Campaign,
+    CampaignAction,
     DistrictReport,
     EducationEvent,
     ImplementationPlan,
@@ -340,6 +342,44 @@ def reviews_unit_reports(user: User | AnonymousUser) -> bool:
 
 def education_events_visible_to(user: User | AnonymousUser) -> QuerySet[EducationEvent]:
     return scope_by_unit(user, EducationEvent.objects.select_related("unit"), "unit")
+
+
+def campaigns_visible_to(user: User | AnonymousUser) -> QuerySet[Campaign]:
+    """Joint campaigns are the district's operations: the office and every member unit see
+    them all, whoever takes part."""
+    campaigns = Campaign.objects.select_related("lead_unit")
+    if sees_all_units(user):
+        return campaigns
+    if not getattr(user, "is_authenticated", False) or getattr(user, "unit_id", None) is None:
+        return campaigns.none()
+    return campaigns
+
+
+def campaign_or_404(
+    user: User | AnonymousUser, *, campaign_id: int, lock: bool = False
+) -> Campaign:
+    campaigns = campaigns_visible_to(user)
+    if lock:
+        campaigns = campaigns.select_for_update(of=("self",))
+    return get_or_404(campaigns, id=campaign_id)
+
+
+def manages_campaigns(user: User | AnonymousUser) -> bool:
+    """Office staff and director start, change and close campaigns."""
+    return is_office_handler(user)
+
+
+def logs_campaign_action(user: User | AnonymousUser, campaign: Campaign) -> bool:
+    """People of the lead or a participating unit log what their unit did."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None or not has_role(user, *UNIT_HANDLER_ROLES):
+        return False
+    return unit_id == campaign.lead_unit_id or campaign.units.filter(id=unit_id).exists()
+
+
+def campaign_actions_visible_to(user: User | AnonymousUser) -> QuerySet[CampaignAction]:
+    """The office sees every unit's campaign actions; a unit its own (sums are for all)."""
+    return scope_by_unit(user, CampaignAction.objects.select_related("unit", "logged_by"), "unit")
 
 
 def district_reports_visible_to(user: User | AnonymousUser) -> QuerySet[DistrictReport]:

@@ -84,6 +84,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         "bi-megaphone",
         visible=lambda user: access.sees_all_units(user) or _has_unit(user),
     ),
+    NavItem(
+        _("Joint campaigns"),
+        "campaign_list",
+        "bi-shield-check",
+        visible=lambda user: access.sees_all_units(user) or _has_unit(user),
+    ),
     NavItem(_("Unit directory"), "unit_list", "bi-diagram-3"),
     NavItem(
         _("My unit"),

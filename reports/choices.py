@@ -110,3 +110,34 @@ class EvaluationKind(models.TextChoices):
 class EvaluationAction(models.TextChoices):
     ADD = "add", _("Added")
     REMOVE = "remove", _("Removed")
+
+
+class CampaignTopic(models.TextChoices):
+    """What a joint campaign (measure 四（三）) is about: the notice's product categories,
+    with the codes of `ProductCategory`, and the hot areas of section 五."""
+
+    HOUSEHOLD_APPLIANCES = "household_appliances", _("Household electrical appliances")
+    CLOTHING_SHOES = "clothing_shoes", _("Clothing, shoes and hats")
+    CHILDRENS_PRODUCTS = "childrens_products", _("Children's products")
+    DECORATION_MATERIALS = "decoration_materials", _("Interior decoration materials")
+    VEHICLES = "vehicles", _("Vehicles")
+    REAL_ESTATE = "real_estate", _("Real estate")
+    CAR_SALES = "car_sales", _("Car sales")
+    PREPAID_CARDS = "prepaid_cards", _("Prepaid cards")
+    HOT_ISSUE = "hot_issue", _("Other hot issue")
+
+
+class CampaignStatus(models.TextChoices):
+    """Stored codes as the issue names them; the labels are a campaign's words (a campaign
+    ends, where a work order is closed)."""
+
+    PLANNED = "planned", _("Not started")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Ended")
+
+
+class CampaignEventKind(models.TextChoices):
+    START = "start", _("Started")
+    UPDATE = "update", _("Changed")
+    ACTION = "action", _("Action logged")
+    CLOSE = "close", _("Closed")

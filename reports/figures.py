@@ -20,6 +20,7 @@ from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit
 
+from . import campaigns
 from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
 from .models import (
     DistrictReport,
@@ -162,6 +163,7 @@ def portal_figures(
         ),
         "referrals": _referrals(period, unit),
         "education": _education(period, unit),
+        "campaigns": campaigns.quarter_actions(period.first, period.last, unit),
     }
 
 
@@ -356,6 +358,7 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         "by_kind": portal["by_kind"],
         "referrals": portal["referrals"]["district"],
         "education": portal["education"],
+        "campaigns": portal["campaigns"],
         "unit_reports": report_rows,
         "report_sums": report_sums,
         "submission": submission,

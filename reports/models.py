@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import StoredFile
 
 from .choices import (
+    CampaignEventKind,
+    CampaignStatus,
+    CampaignTopic,
     DistrictStatus,
     EducationAudience,
     EducationChannel,
@@ -93,6 +96,7 @@ class UnitReport(models.Model):
         default=0,
     )
     portal_figures = models.JSONField(_("figures from the portal"), default=dict, blank=True)
+    prefilled = models.JSONField(_("pre-filled from the portal"), default=dict, blank=True)
     # Analysis
     situation = models.TextField(_("situation"), blank=True)
     problems = models.TextField(_("problems"), blank=True)
@@ -512,3 +516,141 @@ class EvaluationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} {self.action}"
+
+
+class Campaign(models.Model):
+    """A joint enforcement campaign (联合整治行动, measure 四（三）) the office starts on one of
+    the notice's product categories or a hot area; the units taking part log what they did."""
+
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=30, choices=CampaignTopic.choices)
+    goal = models.TextField(_("goal"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    lead_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        related_name="led_campaigns",
+    )
+    units = models.ManyToManyField(
+        "departments.Unit",
+        verbose_name=_("participating units"),
+        related_name="campaigns",
+        blank=True,
+    )
+    targets = models.TextField(_("target businesses or areas"), blank=True)
+    keywords = models.TextField(_("business-name keywords"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("joint campaign")
+        verbose_name_plural = _("joint campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}"
+
+    @property
+    def target_lines(self) -> list[str]:
+        return [line.strip() for line in self.targets.splitlines() if line.strip()]
+
+    @property
+    def keyword_lines(self) -> list[str]:
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+    def status_on(self, day: date) -> str:
+        """Planned and running are a matter of the date; only closing is an act."""
+        if self.status == CampaignStatus.CLOSED:
+            return CampaignStatus.CLOSED
+        return CampaignStatus.RUNNING if self.starts_on <= day else CampaignStatus.PLANNED
+
+
+ACTION_COUNTS = (
+    "inspections",
+    "businesses_checked",
+    "problems_found",
+    "cases_opened",
+    "batches_sampled",
+    "batches_failed",
+    "batches_removed",
+    "pieces_removed",
+)
+
+
+class CampaignAction(models.Model):
+    """What one unit did on one day of a campaign (immutable once logged)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="actions")
+    unit = models.ForeignKey(
+        "departments.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("date"))
+    inspections = models.PositiveIntegerField(_("inspections"), default=0)
+    businesses_checked = models.PositiveIntegerField(_("businesses checked"), default=0)
+    problems_found = models.PositiveIntegerField(_("problems found"), default=0)
+    cases_opened = models.PositiveIntegerField(_("cases opened"), default=0)
+    batches_sampled = models.PositiveIntegerField(_("batches sampled"), default=0)
+    batches_failed = models.PositiveIntegerField(_("batches failed"), default=0)
+    batches_removed = models.PositiveIntegerField(_("batches removed from sale"), default=0)
+    pieces_removed = models.PositiveIntegerField(_("pieces removed from sale"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    logged_by = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    logged_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("campaign action")
+        verbose_name_plural = _("campaign actions")
+        indexes = [
+            models.Index(fields=["campaign", "unit"], name="campaign_action_unit"),
+            models.Index(fields=["unit", "day"], name="campaign_action_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.unit_id} {self.day}"
+
+
+class CampaignEvent(models.Model):
+    """The campaign's history: who started, changed, logged on or closed it (immutable)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("action"), max_length=10, choices=CampaignEventKind.choices)
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.kind}"

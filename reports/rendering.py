@@ -15,11 +15,15 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import charts
+
+if TYPE_CHECKING:
+    from .models import Campaign
 
 TEMPLATE = "reports/pdf/district_report.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf"
@@ -534,3 +538,67 @@ def build_xlsx(figures: dict) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# --- a joint campaign's summary (measure 四（三）) -------------------------------------------
+
+CAMPAIGN_TEMPLATE = "reports/pdf/campaign_summary.html"
+TOPIC_LABELS = {
+    **{k: v for k, v in PRODUCT_LABELS.items() if k not in ("food", "other")},
+    "real_estate": "房地产",
+    "car_sales": "汽车销售",
+    "prepaid_cards": "单用途商业预付卡",
+    "hot_issue": "其他热点问题",
+}
+CAMPAIGN_STATUS_LABELS = {"planned": "未开始", "running": "进行中", "closed": "已结束"}
+ACTION_LABELS = (
+    ("actions", "记录次数"),
+    ("inspections", "检查次数"),
+    ("businesses_checked", "检查经营主体（户）"),
+    ("problems_found", "发现问题（个）"),
+    ("cases_opened", "立案（件）"),
+    ("batches_sampled", "抽检（批次）"),
+    ("batches_failed", "不合格（批次）"),
+    ("batches_removed", "下架（批次）"),
+    ("pieces_removed", "下架（件）"),
+)
+
+
+def render_campaign_html(campaign: Campaign, *, sums: dict, linked_orders: int) -> str:
+    """The summary as HTML: fixed labels in Chinese, like the district report (an official
+    document, whatever language the person downloading it reads)."""
+    from django.utils import timezone
+
+    with translation.override("zh-hans"):
+        return render_to_string(
+            CAMPAIGN_TEMPLATE,
+            {
+                "campaign": campaign,
+                "title": f"{campaign.title}工作总结",
+                "topic": TOPIC_LABELS.get(campaign.topic, campaign.topic),
+                "status": CAMPAIGN_STATUS_LABELS.get(
+                    campaign.status_on(timezone.localdate()), campaign.status
+                ),
+                "span": f"{_cn_date(campaign.starts_on)}至{_cn_date(campaign.ends_on)}",
+                "units": [row["unit"].name for row in sums["by_unit"]],
+                "labels": ACTION_LABELS,
+                "t": sums["total"],
+                "total": [sums["total"][key] for key, _label in ACTION_LABELS],
+                "total_rows": [(label, sums["total"][key]) for key, label in ACTION_LABELS],
+                "rows": [
+                    (row["unit"].name, [row[key] for key, _label in ACTION_LABELS])
+                    for row in sums["by_unit"]
+                ],
+                "linked_orders": linked_orders,
+                "issued_on": _cn_date(timezone.localdate()),
+                "issuer": "武清区消费者权益保护工作协调小组办公室",
+            },
+        )
+
+
+def build_campaign_pdf(campaign: Campaign, *, sums: dict, linked_orders: int) -> bytes:
+    """The campaign's summary as an A4 PDF with its fonts embedded."""
+    import weasyprint
+
+    html = render_campaign_html(campaign, sums=sums, linked_orders=linked_orders)
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()

@@ -24,7 +24,7 @@ from departments.notifications import Message, notify_many, office_people, unit_
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
 
-from . import figures
+from . import campaigns, figures
 from .choices import (
     DistrictStatus,
     EducationAudience,
@@ -110,6 +110,60 @@ def _refresh_portal_figures(report: UnitReport) -> None:
     report.portal_figures = figures.portal_figures(period, unit=report.unit)
 
 
+def _prefill(report: UnitReport) -> dict[str, list]:
+    """Start blocks 1 and 4 of a draft from the unit's campaign actions and education events
+    of the quarter, without undoing the liaison's work: a block-1 line is written when the
+    category has none, or updated while it still holds exactly what was pre-filled last time;
+    an education event becomes a publicity item once (`prefilled` remembers which), so a
+    refresh adds only new events and an item the liaison removed stays removed."""
+    period = figures.Period(report.year, report.quarter)
+    done = report.prefilled or {}
+    done_lines: dict[str, dict] = dict(done.get("sampling", {}))
+    done_events: set[int] = set(done.get("education_events", []))
+    existing = {line.product_category: line for line in report.sampling.all()}
+    added: dict[str, list] = {"sampling": [], "education_events": []}
+    for category, values in campaigns.sampling_prefill(
+        report.unit, period.first, period.last
+    ).items():
+        line = existing.get(category)
+        if line is None and category not in done_lines:
+            SamplingLine.objects.create(report=report, product_category=category, **values)
+        elif line is not None and done_lines.get(category) == {
+            "sampled": line.sampled,
+            "failed": line.failed,
+            "failed_handled": line.failed_handled,
+        }:
+            if done_lines[category] == values:
+                continue
+            SamplingLine.objects.filter(id=line.id).update(**values)
+        else:
+            continue
+        done_lines[category] = values
+        added["sampling"].append(category)
+    events = [
+        e
+        for e in campaigns.education_prefill(report.unit, period.first, period.last)
+        if e.id not in done_events
+    ]
+    PublicityItem.objects.bulk_create(
+        PublicityItem(
+            report=report,
+            kind=PublicityKind.EVENT,
+            day=e.day,
+            title=e.title,
+            outlet=e.place[:120],
+            people_reached=e.people_reached,
+        )
+        for e in events
+    )
+    added["education_events"] = [e.id for e in events]
+    report.prefilled = {
+        "sampling": done_lines,
+        "education_events": sorted(done_events | {e.id for e in events}),
+    }
+    return added
+
+
 @transaction.atomic
 def report_start(*, unit: Unit, year: int, quarter: int, acting_user: User) -> UnitReport:
     """The unit's report for the quarter, created as a draft with the portal's figures
@@ -130,7 +184,9 @@ def report_start(*, unit: Unit, year: int, quarter: int, acting_user: User) -> U
     except IntegrityError:
         # Someone of the same unit opened it at the same moment: theirs is the report.
         return UnitReport.objects.get(unit=unit, year=year, quarter=quarter)
-    _event(report, ReportAction.CREATE, acting_user)
+    added = _prefill(report)
+    report.save(update_fields=["prefilled"])
+    _event(report, ReportAction.CREATE, acting_user, prefilled=added)
     return report
 
 
@@ -339,8 +395,15 @@ def report_refresh_figures(
     if not access.works_on_unit_report(acting_user, report.unit_id) or not report.is_editable:
         raise ReportError(_("The portal's figures can only be refreshed in a draft."))
     _refresh_portal_figures(report)
-    _bump(report, ["portal_figures"])
-    _event(report, ReportAction.REFRESH, acting_user, as_of=report.portal_figures["as_of"])
+    added = _prefill(report)
+    _bump(report, ["portal_figures", "prefilled"])
+    _event(
+        report,
+        ReportAction.REFRESH,
+        acting_user,
+        as_of=report.portal_figures["as_of"],
+        prefilled=added,
+    )
     return report
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("meetings.urls")),
     path("", include("publicity.urls")),
+    path("", include("reports.campaign_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,236 @@
+"""Screens for joint enforcement campaigns (measure 四（三）). Thin: read through the access
+module and `campaigns`, write through its services, and turn their errors into form errors
+or messages in the user's language."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from departments import access
+
+from . import campaigns, rendering
+from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CloseForm
+from .choices import CampaignStatus
+from .models import Campaign
+
+PAGE_SIZE = 25
+ORDERS_PAGE_SIZE = 20
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", "-1"))
+    except ValueError:
+        return -1
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's errors on the form's fields, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _visible(request: HttpRequest):
+    campaigns_qs = access.campaigns_visible_to(request.user)
+    if not access.sees_all_units(request.user) and getattr(request.user, "unit_id", None) is None:
+        raise Http404
+    return campaigns_qs
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    """Every campaign of the district, newest first, by status and topic."""
+    queryset = _visible(request)
+    today = timezone.localdate()
+    filters = CampaignFilter(request.GET or None)
+    status = topic = ""
+    if filters.is_valid():
+        status = filters.cleaned_data["status"]
+        topic = filters.cleaned_data["topic"]
+    queryset = campaigns.campaigns_with_status(queryset, status, today)
+    if topic:
+        queryset = queryset.filter(topic=topic)
+    page = Paginator(queryset.order_by("-starts_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for campaign in page:
+        campaign.status_now = campaign.status_on(today)
+        campaign.status_label = CampaignStatus(campaign.status_now).label
+    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("topic", topic)) if v)
+    unit_id = getattr(request.user, "unit_id", None)
+    mine = (
+        set(
+            Campaign.units.through.objects.filter(
+                unit_id=unit_id, campaign_id__in=[c.id for c in page]
+            ).values_list("campaign_id", flat=True)
+        )
+        if unit_id
+        else set()
+    )
+    return render(
+        request,
+        "reports/campaigns.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "mine": mine,
+            "can_start": access.manages_campaigns(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not access.manages_campaigns(request.user):
+        raise Http404
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaigns.campaign_start(acting_user=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The campaign was started."))
+            return redirect("campaign_detail", campaign_id=campaign.id)
+    return render(request, "reports/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    if not access.manages_campaigns(request.user) or campaign.status == CampaignStatus.CLOSED:
+        raise Http404
+    form = CampaignForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.campaign_update(
+                campaign_id=campaign.id,
+                acting_user=request.user,
+                expected_version=_version(request),
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except campaigns.CampaignError as error:
+            messages.error(request, error.message)
+            return redirect("campaign_detail", campaign_id=campaign.id)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("campaign_detail", campaign_id=campaign.id)
+    return render(request, "reports/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Goal, units, targets, the sums per unit and in total, the actions the user may see,
+    the linked work orders the user may see, and the history."""
+    campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    today = timezone.localdate()
+    orders = campaigns.linked_orders(campaign, request.user)
+    orders_page = Paginator(orders, ORDERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    actions = access.campaign_actions_visible_to(request.user).filter(campaign=campaign)
+    status_now = campaign.status_on(today)
+    return render(
+        request,
+        "reports/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "status_now": status_now,
+            "status_label": CampaignStatus(status_now).label,
+            "units": list(campaign.units.all().order_by("sort_order", "code")),
+            "sums": campaigns.campaign_sums(campaign),
+            "actions": actions[:200],
+            "orders_page": orders_page,
+            "events": campaign.events.select_related("actor"),
+            "can_manage": access.manages_campaigns(request.user)
+            and campaign.status != CampaignStatus.CLOSED,
+            "can_log": campaign.status != CampaignStatus.CLOSED
+            and campaign.starts_on <= today
+            and access.logs_campaign_action(request.user, campaign),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    if not access.logs_campaign_action(request.user, campaign):
+        raise Http404
+    form = ActionForm(request.POST or None, initial={"day": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.action_log(
+                campaign_id=campaign.id,
+                acting_user=request.user,
+                day=form.cleaned_data["day"],
+                counts=form.counts(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except campaigns.CampaignError as error:
+            messages.error(request, error.message)
+            return redirect("campaign_detail", campaign_id=campaign.id)
+        else:
+            messages.success(request, _("The action was logged."))
+            return redirect("campaign_detail", campaign_id=campaign.id)
+    return render(request, "reports/campaign_log.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    if not access.manages_campaigns(request.user) or campaign.status == CampaignStatus.CLOSED:
+        raise Http404
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.campaign_close(
+                campaign_id=campaign.id,
+                acting_user=request.user,
+                summary=form.cleaned_data["summary"],
+                expected_version=_version(request),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except campaigns.CampaignError as error:
+            messages.error(request, error.message)
+            return redirect("campaign_detail", campaign_id=campaign.id)
+        else:
+            messages.success(request, _("The campaign was closed."))
+            return redirect("campaign_detail", campaign_id=campaign.id)
+    return render(
+        request,
+        "reports/campaign_close.html",
+        {"form": form, "campaign": campaign, "sums": campaigns.campaign_sums(campaign)},
+    )
+
+
+@login_required
+def campaign_pdf(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The campaign's summary as a PDF, built on request (it is a few pages)."""
+    campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    pdf = rendering.build_campaign_pdf(
+        campaign,
+        sums=campaigns.campaign_sums(campaign),
+        linked_orders=campaigns.linked_orders(campaign, request.user).count(),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.id}.pdf"'
+    return response

@@ -1,0 +1,136 @@
+"""A joint campaign in a real Chromium: the office starts it, the Market Regulation Bureau
+logs an action (after a refused one), the office closes it with its summary, and the unit
+downloads the summary PDF."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from departments.choices import RoleCode
+from reports.models import Campaign, CampaignAction
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, unit
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture
+def people(transactional_db):
+    return {
+        "office": UserFactory(
+            username="office_campaigns", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF]
+        ),
+        "staff": UserFactory(
+            username="mr_campaigns", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF]
+        ),
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_persistent_connections(monkeypatch):
+    """The live server answers on threads that outlive a request (HTTP keep-alive): with
+    persistent connections they would leave sessions open on the test database."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def browser(people, live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def signed_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return page
+
+
+def test_the_office_starts_a_campaign_a_unit_logs_and_the_office_closes_it(
+    browser, live_server, people, tmp_path
+):
+    from django.db import connections
+
+    try:
+        journey(browser, live_server, tmp_path)
+    finally:
+        # Playwright's sync API runs this test in a greenlet with its own context, so the
+        # ORM queries here had a connection of their own, which teardown does not see.
+        connections.close_all()
+
+
+def journey(browser, live_server, tmp_path):
+    today = timezone.localdate()
+    office = signed_in(browser, live_server, "office_campaigns")
+    office.goto(f"{live_server.url}/campaigns/")
+    office.click("#new-campaign")
+    office.wait_for_selector("#campaign-form")
+    office.fill("#id_title", "家用电器质量专项整治")
+    office.select_option("#id_topic", "household_appliances")
+    office.fill("#id_goal", "排查家电销售企业")
+    office.fill("#id_starts_on", (today - timedelta(days=10)).isoformat())
+    office.fill("#id_ends_on", (today + timedelta(days=20)).isoformat())
+    office.select_option("#id_lead_unit", str(unit("market-regulation").id))
+    office.check(f"input[name='units'][value='{unit('commerce').id}']")
+    office.fill("#id_targets", "苏宁易购武清店")
+    office.click("#save-campaign")
+    office.wait_for_selector("#campaign-status[data-status='running']")
+    campaign = Campaign.objects.get()
+    assert "区商务局" in office.inner_text("#campaign-units")
+
+    staff = signed_in(browser, live_server, "mr_campaigns")
+    staff.goto(f"{live_server.url}/campaigns/")
+    staff.click(f"tr[data-campaign='{campaign.id}'] a")
+    staff.click("#log-action-link")
+    staff.wait_for_selector("#action-form")
+    staff.fill("#id_inspections", "3")
+    staff.fill("#id_batches_sampled", "2")
+    staff.fill("#id_batches_failed", "5")
+    staff.click("#log-action")
+    staff.wait_for_selector("[data-error-for='batches_failed']")
+    assert staff.input_value("#id_inspections") == "3"
+    staff.fill("#id_batches_failed", "1")
+    staff.fill("#id_pieces_removed", "40")
+    staff.click("#log-action")
+    staff.wait_for_selector("#campaign-sums")
+    total = staff.inner_text("#campaign-sums tr[data-unit='total']")
+    assert "40" in total and "3" in total
+    assert CampaignAction.objects.get().batches_failed == 1
+
+    office.goto(f"{live_server.url}/campaigns/{campaign.id}/")
+    office.click("#close-campaign")
+    office.wait_for_selector("#close-form")
+    office.fill("#id_summary", "共检查家电经营户3次，下架问题产品40件。")
+    office.click("#confirm-close")
+    office.wait_for_selector("#campaign-status[data-status='closed']")
+    assert "下架问题产品40件" in office.inner_text("#campaign-summary")
+
+    staff.goto(f"{live_server.url}/campaigns/{campaign.id}/")
+    assert staff.query_selector("#log-action-link") is None
+    with staff.expect_download() as download:
+        staff.click("#campaign-pdf")
+    target = tmp_path / "campaign.pdf"
+    download.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF")
