@@ -107,3 +107,47 @@ def load_demo_reports() -> int:
     services.report_submit(report_id=report.id, acting_user=liaison)
     services.report_accept(report_id=report.id, acting_user=office, comment="数据完整，予以采纳。")
     return added
+
+
+@transaction.atomic
+def load_demo_campaigns() -> int:
+    """A running prepaid-card campaign with a few logged actions; only when there is none."""
+    from departments.models import Unit
+
+    from . import campaigns
+    from .models import Campaign
+
+    if Campaign.objects.exists():
+        return 0
+    office = User.objects.filter(username="office").first()
+    staff = User.objects.filter(username="mr_staff").first()
+    if office is None or staff is None:
+        return 0
+    today = timezone.localdate()
+    codes = ["market-regulation", "commerce", "education", "culture-tourism"]
+    units = {u.code: u.id for u in Unit.objects.filter(code__in=codes)}
+    campaign = campaigns.campaign_start(
+        acting_user=office,
+        title="预付式消费专项整治行动",
+        topic="prepaid_cards",
+        goal="排查健身、美容、教育培训等行业预付卡经营风险，查处卷款跑路、拒不退费等违法行为。",
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=60),
+        lead_unit_id=units["market-regulation"],
+        unit_ids=[units[c] for c in codes[1:]],
+        targets="健身会所\n美容美发\n校外培训机构",
+        keywords="健身\n美容\n培训",
+    )
+    for days_ago, counts in (
+        (25, {"inspections": 12, "businesses_checked": 30, "problems_found": 4}),
+        (12, {"inspections": 8, "businesses_checked": 19, "problems_found": 3, "cases_opened": 2}),
+        (3, {"inspections": 5, "businesses_checked": 11, "problems_found": 1, "cases_opened": 1}),
+    ):
+        campaigns.action_log(
+            campaign_id=campaign.id,
+            acting_user=staff,
+            day=today - timedelta(days=days_ago),
+            counts=counts,
+            note="联合检查",
+        )
+    return 1

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from complaints.demo import load_demo_orders
 from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from meetings.demo import load_demo_meetings
-from reports.demo import load_demo_reports
+from publicity.demo import load_demo_releases
+from reports.demo import load_demo_campaigns, load_demo_reports
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         orders = load_demo_orders()
         orders += load_demo_reports()
         load_demo_meetings()
+        load_demo_campaigns()
+        load_demo_releases()
         self.stdout.write(
             f"Demo data: {users} accounts, {contacts} duty contacts and {orders} orders created."
         )
