@@ -44,6 +44,14 @@ def _fresh_order_number_sequences(request, django_db_blocker):
 
 
 @pytest.fixture
+def no_persistent_connections(monkeypatch):
+    """For tests against the live server (see tests/browser_kit.py)."""
+    from django.db import connections
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
 def receiver():
     """Makes real HTTP receivers (see tests.helpers.Receiver) and stops them afterwards."""
     from .helpers import Receiver

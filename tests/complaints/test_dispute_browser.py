@@ -4,32 +4,14 @@ opens a dispute and proposes a team, the group leader forms one led by Education
 Commerce, both record findings, and Education concludes with a penalty and a hand-over to
 public security. The order's timeline shows every step."""
 
-import os
-
 import pytest
 
 from complaints.models import Dispute, Referral
 from departments.choices import RoleCode
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, make_order, unit
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def no_persistent_connections(monkeypatch):
-    """The live server answers on threads that outlive a request (HTTP keep-alive): with
-    persistent connections they would leave sessions open on the test database."""
-    from django.db import connections
-
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -48,26 +30,8 @@ def order(transactional_db):
 
 @pytest.fixture
 def browser(order, live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def signed_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return page
 
 
 def test_a_dispute_goes_from_two_returns_to_a_joint_team_and_a_handover(

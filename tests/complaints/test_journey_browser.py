@@ -1,23 +1,13 @@
 """The handling life in a real Chromium: office intake → housing signs for → asks for more
 time → the office approves → housing resolves → the office closes."""
 
-import os
-
 import pytest
 
 from departments.choices import RoleCode
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    # The live server needs committed data; restore the migrations' reference data afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -35,26 +25,8 @@ def people(transactional_db):
 
 @pytest.fixture
 def browser(people, live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def signed_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return page
 
 
 def deadline_text(page, name):

@@ -2,25 +2,17 @@
 name and by credit code; only the matching published entry still in its exposure period
 shows; the page offers the language switch and no staff menu."""
 
-import os
-
 import pytest
 
 from departments.choices import RoleCode
 from publicity import services
 from publicity.choices import ReleaseKind
+from tests.browser_kit import BROWSER_MARKS, chromium
 from tests.factories import UserFactory, unit
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
 from .conftest import CODE_A, CODE_B, CODE_C, entry, published
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -50,25 +42,10 @@ def lists(transactional_db):
     )
 
 
-@pytest.fixture(autouse=True)
-def no_persistent_connections(monkeypatch):
-    """The live server answers on threads that outlive a request (HTTP keep-alive): with
-    persistent connections they would leave sessions open on the test database."""
-    from django.db import connections
-
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-
-
 @pytest.fixture
 def browser(lists, live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_an_anonymous_visitor_searches_the_violators_list(browser, live_server):

@@ -3,24 +3,16 @@ plan, is stopped from filing it without a document, attaches one and files it; t
 returns it with a comment, the liaison files it again, the office acknowledges it and
 downloads the year's plans as one archive."""
 
-import os
 import zipfile
 
 import pytest
 
 from departments.choices import RoleCode
 from reports.models import ImplementationPlan
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -39,37 +31,10 @@ def people(transactional_db):
     }
 
 
-@pytest.fixture(autouse=True)
-def no_persistent_connections(monkeypatch):
-    """The live server answers on threads that outlive a request (HTTP keep-alive): with
-    persistent connections they would leave sessions open on the test database."""
-    from django.db import connections
-
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-
-
 @pytest.fixture
 def browser(people, live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def signed_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return page
 
 
 def test_a_liaison_files_a_plan_the_office_returns_then_acknowledges_it(

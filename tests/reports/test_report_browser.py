@@ -2,23 +2,14 @@
 and submits the third quarter's report, the office accepts it and publishes the district
 report, a worker builds the files, and the liaison downloads the PDF."""
 
-import os
-
 import pytest
 
 from departments.choices import RoleCode
 from reports.models import DistrictReport, UnitReport
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -35,37 +26,10 @@ def people(transactional_db):
     }
 
 
-@pytest.fixture(autouse=True)
-def no_persistent_connections(monkeypatch):
-    """The live server answers on threads that outlive a request (HTTP keep-alive): with
-    persistent connections they would leave sessions open on the test database."""
-    from django.db import connections
-
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-
-
 @pytest.fixture
 def browser(people, live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def signed_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return page
 
 
 def test_a_liaison_submits_the_office_accepts_and_publishes_the_district_report(
