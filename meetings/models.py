@@ -1,4 +1,4 @@
-"""Joint meetings of the member units (联席会议, measure 四（三）): planned by the office with an
+"""Joint meetings of the member units (联席会议, measure 四（四）): planned by the office with an
 agenda and invited units, attended, minuted, and followed up through resolutions whose action
 items are tracked to completion."""
 
