@@ -15,9 +15,22 @@ from openpyxl import load_workbook
 from departments.choices import RoleCode
 from departments.models import Notification
 from reports import publishing, rendering
-from reports.choices import DistrictStatus, FileState, PublicityKind, ReportStatus
+from reports.choices import (
+    DistrictStatus,
+    EducationAudience,
+    EducationChannel,
+    FileState,
+    PublicityKind,
+    ReportStatus,
+)
 from reports.figures import Period, district_figures, member_units
-from reports.models import DistrictReport, PublicityItem, SamplingLine, UnitReport
+from reports.models import (
+    DistrictReport,
+    EducationEvent,
+    PublicityItem,
+    SamplingLine,
+    UnitReport,
+)
 from reports.tasks import sweep_district_report_files
 
 from ..factories import UserFactory, make_order, unit
@@ -78,6 +91,15 @@ def seeded(db, office_staff, period):
         title="3·15宣传进社区",
         people_reached=300,
     )
+    for title, people in (("消费教育进校园", 120), ("消费维权进社区", 60)):
+        EducationEvent.objects.create(
+            unit=unit("housing"),
+            day=period.first,
+            title=title,
+            audience=EducationAudience.SCHOOL,
+            channel=EducationChannel.ON_SITE,
+            people_reached=people,
+        )
     UnitReport.objects.create(
         unit=unit("housing"),
         year=period.year,
@@ -120,6 +142,7 @@ def test_the_pdf_holds_the_unit_names_as_text_and_its_contents_page_is_right(see
     for name in (unit("market-regulation").name, unit("housing").name, *_not_submitted_names()):
         assert name in text
     assert "12,500.50" in text
+    assert "12345热线、微信公众号宣传等）2场，覆盖180人次" in text.replace("\n", "")
 
     # The contents page's numbers are the pages where the sections begin.
     pages = _pdf_pages(path)
