@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.selectors import years_missing_holidays
 
-from . import access, services
+from . import access, duties, services
 from .forms import DutyContactForm, NotificationSettingsForm
 from .models import DutyContact, Notification, Role, Unit
 from .notifications import notifications_mark_read
@@ -67,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
         and access.can_edit_duty_contacts(user, user.unit),
         "unit_count": access.units_visible_to(user).filter(kind="member").count(),
         "people_count": access.people_visible_to(user).count(),
+        "duties": duties.waiting_for(user),
     }
     if access.can_use_admin(user):
         context["years_missing_holidays"] = years_missing_holidays(timezone.localdate())

@@ -1,0 +1,112 @@
+"""The home page's "waiting for you": every line counts only what the person may act on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from departments.duties import waiting_for
+from meetings import services as meetings
+from meetings.services import PlannedAction
+from tests.factories import make_order
+
+
+def counts(user, now=None) -> dict[str, int]:
+    return {d.key: d.count for d in waiting_for(user, now)}
+
+
+@pytest.fixture
+def meeting(office_staff):
+    return meetings.meeting_plan(
+        acting_user=office_staff,
+        kind="extra",
+        title="专题联席会议",
+        planned_on=timezone.localdate(),
+        place="第三会议室",
+        unit_codes=["market-regulation"],
+    )
+
+
+def test_a_unit_sees_its_orders_to_sign_and_its_unanswered_invitation(
+    office_staff, mr_staff, housing_staff, meeting
+):
+    make_order(office_staff)
+    make_order(office_staff)
+    assert counts(mr_staff) == {"orders_to_sign": 2, "meeting_answers": 1}
+    assert counts(housing_staff) == {}
+    meetings.invitation_answer(
+        meeting_id=meeting.id, acting_user=mr_staff, attending=True, attendees="吴强"
+    )
+    assert "meeting_answers" not in counts(mr_staff)
+
+
+def test_late_action_items_come_first_and_are_urgent(office_staff, mr_staff, meeting):
+    today = timezone.localdate()
+    meetings.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=today,
+        minutes="纪要",
+        attended_unit_ids=[mr_staff.unit_id],
+    )
+    meetings.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        text="决议",
+        actions=[
+            PlannedAction("market-regulation", "整改一", today + timedelta(days=1)),
+            PlannedAction("market-regulation", "整改二", today + timedelta(days=5)),
+        ],
+    )
+    assert counts(mr_staff) == {"actions_open": 2}
+    later = timezone.now() + timedelta(days=3)
+    duties = waiting_for(mr_staff, later)
+    assert [(d.key, d.count, d.urgent) for d in duties] == [
+        ("actions_late", 1, True),
+        ("actions_open", 1, False),
+    ]
+    assert counts(office_staff, later) == {"actions_late": 1}
+
+
+def test_the_office_sees_triage_and_meetings_whose_day_has_come(office_staff, meeting):
+    make_order(office_staff, send_to_triage=True)
+    assert counts(office_staff) == {"orders_triage": 1, "meetings_to_record": 1}
+    yesterday = timezone.now() - timedelta(days=1)
+    assert counts(office_staff, yesterday) == {"orders_triage": 1}
+
+
+def test_the_home_page_lists_them_with_links(client, mr_staff, office_staff, meeting):
+    client.force_login(mr_staff)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert f'href="{reverse("meeting_list")}" data-duty="meeting_answers"'.encode() in (
+        response.content
+    )
+    client.force_login(office_staff)
+    response = client.get(reverse("home"))
+    assert b'data-duty="meetings_to_record"' in response.content
+    assert b'data-duty="meeting_answers"' not in response.content
+
+
+def test_someone_with_nothing_waiting_is_told_so(client, housing_staff):
+    client.force_login(housing_staff)
+    response = client.get(reverse("home"))
+    assert b'id="nothing-waiting"' in response.content
+
+
+def test_the_leader_sees_disputes_waiting_for_a_decision(leader, office_staff):
+    from complaints import disputes
+
+    order = make_order(office_staff, unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="归属不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    assert counts(leader) == {}
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+    assert counts(leader) == {"disputes_to_decide": 1}
