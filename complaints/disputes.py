@@ -525,6 +525,7 @@ def team_question_answered(
     the question is no longer open, and the team's units are told. Called by the meetings
     app inside its own transaction."""
     dispute = Dispute.objects.select_for_update().get(id=team.dispute_id)
+    team.refresh_from_db(fields=["open_question"])  # the team may have asked anew meanwhile
     if team.open_question.strip() == question.strip():
         team.open_question = ""
         team.save(update_fields=["open_question"])

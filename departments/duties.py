@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,11 +135,16 @@ def _office_duties(user: User, now) -> list[tuple[str, str, int, str, bool]]:
         ),
         (
             "releases_to_review",
-            _("Public releases to review or publish"),
-            releases.filter(
-                Q(status=ReleaseStatus.SUBMITTED) | Q(status=ReleaseStatus.APPROVED)
-            ).count(),
+            _("Public releases to review"),
+            releases.filter(status=ReleaseStatus.SUBMITTED).count(),
             reverse("release_list") + "?status=submitted",
+            False,
+        ),
+        (
+            "releases_to_publish",
+            _("Approved public releases to publish"),
+            releases.filter(status=ReleaseStatus.APPROVED).count(),
+            reverse("release_list") + "?status=approved",
             False,
         ),
         (

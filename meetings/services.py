@@ -316,6 +316,8 @@ def agenda_add(
         order = _typical_case(acting_user, work_order_number)
     except ValidationError as error:
         errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if acting_user.unit_id is None:
+        raise MeetingError(_("Your account belongs to no unit; ask an administrator."))
     if kind == AgendaKind.TYPICAL_CASE and order is None and "work_order" not in errors:
         errors["work_order"] = _("A typical case names the work order it is about.")
     if errors:
@@ -356,10 +358,13 @@ def agenda_unplace(*, meeting_id: int, item_id: int, acting_user: User) -> Agend
     item = access.get_or_404(
         AgendaItem.objects.select_for_update().filter(meeting=meeting), id=item_id
     )
-    item.meeting = None
-    item.status = AgendaItemStatus.WAITING
-    item.save(update_fields=["meeting", "status"])
     _event(meeting, MeetingAction.UNPLACE, acting_user, note=item.question, item=item.id)
+    if item.kind in (AgendaKind.TEAM_QUESTION, AgendaKind.PROPOSAL):
+        item.meeting = None
+        item.status = AgendaItemStatus.WAITING
+        item.save(update_fields=["meeting", "status"])
+    else:
+        item.delete()  # planned meetings have no resolutions yet
     _bump(meeting, [])
     return item
 

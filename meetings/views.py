@@ -47,9 +47,18 @@ def _day(value: str | None) -> date | None:
 
 def _time(value: str | None) -> time | None:
     try:
-        return time.fromisoformat((value or "").strip())
+        parsed = time.fromisoformat((value or "").strip())
     except ValueError:
         return None
+    return None if parsed.tzinfo else parsed
+
+
+def _number(value: str | None) -> int:
+    """A positive id from a form field, or 0 for anything else."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return 0
+    return int(text)
 
 
 def _members() -> list[Unit]:
@@ -145,7 +154,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 chair=post.get("chair", ""),
                 notes=post.get("notes", ""),
                 unit_codes=post.getlist("units"),
-                waiting_item_ids=[int(i) for i in post.getlist("items") if i.isdigit()],
+                waiting_item_ids=[n for n in map(_number, post.getlist("items")) if n],
             )
         except ValidationError as error:
             errors = error.message_dict
@@ -246,8 +255,7 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
         version = None
 
     def number(name: str) -> int:
-        value = post.get(name, "")
-        return int(value) if value.isdigit() else 0
+        return _number(post.get(name))
 
     calls = {
         "edit": lambda: services.meeting_update(
@@ -289,11 +297,11 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             acting_user=user,
             held_on=_day(post.get("held_on")),
             minutes=post.get("minutes", ""),
-            attended_unit_ids=[int(i) for i in post.getlist("attended") if i.isdigit()],
+            attended_unit_ids=[n for n in map(_number, post.getlist("attended")) if n],
             attended_by={
-                int(key.split("-", 1)[1]): value
+                _number(key.split("-", 1)[1]): value
                 for key, value in post.items()
-                if key.startswith("attended_by-") and key.split("-", 1)[1].isdigit()
+                if key.startswith("attended_by-")
             },
             expected_version=version,
         ),

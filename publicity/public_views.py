@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +103,8 @@ class AtomFeed(Feed):
         return f"【{item.get_kind_display()}】{item.title}"
 
     def item_description(self, item: Release) -> str:
-        return Truncator(item.body).chars(500)
+        # Readers render a description as HTML: the body is plain text, so escape it.
+        return escape(Truncator(item.body).chars(500))
 
     def item_link(self, item: Release) -> str:
         return reverse("public_release", kwargs={"release_id": item.id})

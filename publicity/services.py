@@ -4,6 +4,7 @@ commit. Published content is never changed: `release_correct` publishes a correc
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -99,7 +100,10 @@ def validate_entries(raw_entries: Iterable[dict]) -> list[dict]:
         row_errors: list[str] = []
         entry: dict[str, Any] = {
             "business_name": str(raw.get("business_name") or "").strip()[:200],
-            "credit_code": str(raw.get("credit_code") or "").strip().upper(),
+            # Full-width characters from a Chinese input method become their ASCII forms.
+            "credit_code": unicodedata.normalize("NFKC", str(raw.get("credit_code") or ""))
+            .strip()
+            .upper()[:18],
             "violation": str(raw.get("violation") or "").strip()[:2000],
             "penalty": str(raw.get("penalty") or "").strip()[:2000],
         }
@@ -514,6 +518,7 @@ def exposures_end(*, today: date | None = None, limit: int = BATCH) -> int:
             return ended
 
 
+PDF_RETRY_FOR = timedelta(days=1)
 PDF_PENDING_FOR = timedelta(minutes=2)
 
 
@@ -542,11 +547,15 @@ def release_pdf_build(*, release_id: int) -> bool:
 
 
 def release_pdfs_missing() -> list[int]:
-    """Published releases whose PDF task was lost (broker down): for the periodic sweep."""
+    """Published releases whose PDF task was lost (broker down): for the periodic sweep.
+    Only those published within a day, so a PDF that cannot be built is not retried forever
+    (the worker's log says why; the release itself is published either way)."""
+    now = timezone.now()
     return list(
         Release.objects.filter(
             status=ReleaseStatus.PUBLISHED,
             pdf="",
-            published_at__lt=timezone.now() - PDF_PENDING_FOR,
+            published_at__lt=now - PDF_PENDING_FOR,
+            published_at__gte=now - PDF_RETRY_FOR,
         ).values_list("id", flat=True)[:BATCH]
     )

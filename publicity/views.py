@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -147,16 +148,20 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             raise Http404
         entries = entries_from_post(request.POST)
         try:
-            release = services.release_save(
-                release_id=release.id,
-                acting_user=user,
-                title=request.POST.get("title", "")[:1000],
-                body=request.POST.get("body", "")[:50000],
-                entries=entries,
-                expected_version=_version(request),
-            )
+            # Saving and submitting succeed or fail together: a refused submission must not
+            # leave a half-done save behind the "nothing was saved" message.
+            with transaction.atomic():
+                release = services.release_save(
+                    release_id=release.id,
+                    acting_user=user,
+                    title=request.POST.get("title", "")[:1000],
+                    body=request.POST.get("body", "")[:50000],
+                    entries=entries,
+                    expected_version=_version(request),
+                )
+                if request.POST.get("then") == "submit":
+                    services.release_submit(release_id=release.id, acting_user=user)
             if request.POST.get("then") == "submit":
-                services.release_submit(release_id=release.id, acting_user=user)
                 messages.success(request, _("The release was submitted to the office."))
             else:
                 messages.success(request, _("The draft was saved."))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from departments import access
 
 from . import campaigns, rendering
 from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CloseForm
-from .choices import CampaignStatus
+from .choices import CampaignEventKind, CampaignStatus
 from .models import Campaign
 
 PAGE_SIZE = 25
@@ -155,7 +156,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "sums": campaigns.campaign_sums(campaign),
             "actions": actions[:200],
             "orders_page": orders_page,
-            "events": campaign.events.select_related("actor"),
+            "events": _history_for(request.user, campaign),
             "can_manage": access.manages_campaigns(request.user)
             and campaign.status != CampaignStatus.CLOSED,
             "can_log": campaign.status != CampaignStatus.CLOSED
@@ -163,6 +164,16 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             and access.logs_campaign_action(request.user, campaign),
         },
     )
+
+
+def _history_for(user, campaign):
+    """The office sees every line; a unit sees the campaign's own steps and its own logged
+    actions, not who in another unit logged what (their actions are theirs)."""
+    events = campaign.events.select_related("actor")
+    if access.sees_all_units(user):
+        return events
+    code = getattr(getattr(user, "unit", None), "code", None)
+    return events.exclude(Q(kind=CampaignEventKind.ACTION) & ~Q(data__unit=code))
 
 
 @login_required

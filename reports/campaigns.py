@@ -7,7 +7,7 @@ quarterly report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -287,6 +287,11 @@ def campaign_update(
             )
         have_logged = set(campaign.actions.values_list("unit_id", flat=True))
         dropped = have_logged - {u.id for u in data.units}
+        # A unit since deactivated cannot be ticked on the form, yet its actions stay.
+        gone = list(Unit.objects.filter(id__in=dropped, is_active=False))
+        if gone:
+            data = replace(data, units=[*data.units, *gone])
+            dropped -= {u.id for u in gone}
         if dropped:
             names = ", ".join(u.name for u in Unit.objects.filter(id__in=dropped))
             raise ValidationError(

@@ -231,7 +231,7 @@ def remind_plans_not_filed(now: datetime | None = None) -> int:
             continue
         week = (today - deadline.due_on - timedelta(days=1)).days // 7
         message = Message(
-            key=f"plans_not_filed:{deadline.year}:week{week}",
+            key=f"plans_not_filed:{deadline.year}:{deadline.due_on.isoformat()}:week{week}",
             category="report",
             title=ngettext(
                 "%(n)s unit has not filed its implementation plan for %(year)s (due %(due)s)",

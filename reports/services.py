@@ -140,11 +140,18 @@ def _prefill(report: UnitReport) -> dict[str, list]:
             continue
         done_lines[category] = values
         added["sampling"].append(category)
-    events = [
+    fresh = [
         e
         for e in campaigns.education_prefill(report.unit, period.first, period.last)
         if e.id not in done_events
     ]
+    # An event the liaison already typed into block 4 (same day and title) is not added twice.
+    typed = set(
+        report.publicity.filter(kind=PublicityKind.EVENT).values_list("day", "title")
+        if report.pk
+        else ()
+    )
+    events = [e for e in fresh if (e.day, e.title[:200]) not in typed]
     PublicityItem.objects.bulk_create(
         PublicityItem(
             report=report,
@@ -159,7 +166,7 @@ def _prefill(report: UnitReport) -> dict[str, list]:
     added["education_events"] = [e.id for e in events]
     report.prefilled = {
         "sampling": done_lines,
-        "education_events": sorted(done_events | {e.id for e in events}),
+        "education_events": sorted(done_events | {e.id for e in fresh}),
     }
     return added
 

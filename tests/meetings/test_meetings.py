@@ -529,3 +529,36 @@ def test_the_annual_meeting_reminder_points_to_the_meetings(people, office_direc
     assert remind_annual_meeting() == 1
     note = Notification.objects.get(recipient=office_director)
     assert note.url == reverse("meeting_list")
+
+
+def test_taking_items_off_the_agenda(people):
+    question = services.agenda_propose(acting_user=people["housing"], question="物业预收费谁管？")
+    meeting = plan(people, waiting_item_ids=[question.id])
+    situation = services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        kind=AgendaKind.SITUATION,
+        question="通报情况",
+    )
+    for item in (question, situation):
+        services.agenda_unplace(
+            meeting_id=meeting.id, item_id=item.id, acting_user=people["office"]
+        )
+    # The unit's question waits for the next meeting; the office's own item is gone.
+    assert list(AgendaItem.objects.values_list("id", "status", "meeting")) == [
+        (question.id, AgendaItemStatus.WAITING, None)
+    ]
+    assert meeting.events.filter(action=MeetingAction.UNPLACE).count() == 2
+
+
+@pytest.mark.parametrize("item", ["²", "99999999999999999999", "-1", "x"])
+def test_odd_ids_in_a_post_are_refused_without_an_error(persona_client, meeting_setup, item):
+    client = persona_client("office_staff")
+    url = reverse("meeting_act", args=[meeting_setup["planned"].id, "place"])
+    response = client.post(url, {"item": item})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("meeting_act", args=[meeting_setup["planned"].id, "edit"]),
+        {"title": "x", "planned_on": "2026-11-30", "place": "y", "starts_at": "10:00+08:00"},
+    )
+    assert response.status_code == 302

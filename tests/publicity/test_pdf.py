@@ -4,12 +4,13 @@ violators as published, in Chinese; staff who may see the release download it.""
 import subprocess
 
 import pytest
+import time_machine
 
 from publicity import services
 from publicity.models import Release
 from publicity.tasks import build_release_pdf, sweep_release_pdfs
 
-from .conftest import CODE_A, CODE_B, entry, published
+from .conftest import CODE_A, CODE_B, at, entry, published
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +61,16 @@ def test_the_sweep_queues_the_pdfs_whose_task_was_lost(
 ):
     queued = []
     monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda task, *args: queued.append(args))
-    release = published(mr_staff, mr_liaison, office_staff)  # on 20 November: long ago
-    assert sweep_release_pdfs() == 1 and queued == [(release.id,)]
-    build_release_pdf(release.id)
-    assert sweep_release_pdfs() == 0
+    release = published(mr_staff, mr_liaison, office_staff)  # on 20 November, 09:00
+    with time_machine.travel(at(2026, 11, 20, 9, 1), tick=False):
+        assert sweep_release_pdfs() == 0  # its task may still be on the way
+    with time_machine.travel(at(2026, 11, 20, 9, 10), tick=False):
+        assert sweep_release_pdfs() == 1 and queued == [(release.id,)]
+    with time_machine.travel(at(2026, 11, 21, 10), tick=False):
+        assert sweep_release_pdfs() == 0  # a day on, a PDF that will not build is let be
+    with time_machine.travel(at(2026, 11, 20, 9, 10), tick=False):
+        build_release_pdf(release.id)
+        assert sweep_release_pdfs() == 0
 
 
 @pytest.mark.parametrize(

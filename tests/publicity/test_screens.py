@@ -98,3 +98,34 @@ def test_a_release_of_another_kind_ignores_the_violator_rows_left_blank(client, 
     client.force_login(mr_staff)
     client.post("/releases/new/", form(kind=ReleaseKind.TYPICAL_CASE, rows=[]))
     assert Release.objects.get().kind == ReleaseKind.TYPICAL_CASE
+
+
+def test_another_unit_reads_a_published_release_but_not_the_offices_assessment(
+    client, mr_staff, mr_liaison, office_staff, housing_staff
+):
+    release = published(mr_staff, mr_liaison, office_staff)
+    client.force_login(housing_staff)
+    page = client.get(f"/releases/{release.id}/").content.decode()
+    assert release.title in page and 'data-action="approve"' in page
+    assert "舆情风险低" not in page
+    client.force_login(mr_staff)
+    assert "舆情风险低" in client.get(f"/releases/{release.id}/").content.decode()
+
+
+def test_a_refused_submission_does_not_save_the_draft_either(client, mr_liaison):
+    client.force_login(mr_liaison)
+    with time_machine.travel(at(2026, 11, 27), tick=False):
+        client.post("/releases/new/", form(rows=[entry()]))
+        release = Release.objects.get()
+        response = client.post(
+            f"/releases/{release.id}/",
+            {
+                **form(title="改过的标题", body="", rows=[entry()]),
+                "version": release.version,
+                "then": "submit",
+            },
+        )
+    assert response.status_code == 200
+    release.refresh_from_db()
+    assert (release.title, release.status) == ("失信违法主体名单", ReleaseStatus.DRAFT)
+    assert not release.events.filter(action="save").exists()

@@ -305,3 +305,15 @@ def test_the_daily_exposure_task_and_the_pdf_sweep_are_scheduled():
     app.loader.import_default_modules()
     assert wanted <= set(app.tasks)
     assert settings.CELERY_TASK_ROUTES["publicity.tasks.build_release_pdf"] == {"queue": "slow"}
+
+
+def test_a_credit_code_typed_in_full_width_is_stored_in_ascii(mr_staff):
+    full_width = CODE_A.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    release = services.release_create(
+        acting_user=mr_staff,
+        kind=ReleaseKind.VIOLATORS,
+        title="名单",
+        body="公示",
+        entries=[entry(code=full_width)],
+    )
+    assert release.entries.get().credit_code == CODE_A

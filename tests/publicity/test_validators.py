@@ -25,6 +25,7 @@ def test_it_accepts_credit_codes_with_the_right_check_character(code):
         "9135010OM000100Y43",  # letter in the division code
         "91120222MA05K1234I",  # I is not in the alphabet
         "91120222MA05KS234X",  # nor S
+        "91１２０２２２MA05K1234X",  # full-width digits in the division code
         "",
     ],
 )

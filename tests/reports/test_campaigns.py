@@ -661,6 +661,41 @@ def test_block_1_and_block_4_are_prefilled_and_a_refresh_neither_overwrites_nor_
     assert titles == ["家电安全进社区", "预付卡风险提示"]
 
 
+def test_an_event_the_liaison_typed_before_logging_it_is_not_added_twice(mr_liaison):
+    """Reports started before events were logged (or typed by hand first) keep one item."""
+    report = services.report_start(
+        unit=unit("market-regulation"), year=2026, quarter=3, acting_user=mr_liaison
+    )
+    services.report_save(
+        report_id=report.id,
+        acting_user=mr_liaison,
+        values={},
+        sampling=[],
+        publicity=[
+            {
+                "kind": PublicityKind.EVENT,
+                "day": date(2026, 7, 15),
+                "title": "家电安全进社区",
+                "outlet": "杨村街",
+                "people_reached": 120,
+            }
+        ],
+    )
+    for title in ("家电安全进社区", "预付卡风险提示"):
+        EducationEvent.objects.create(
+            unit=unit("market-regulation"),
+            day=date(2026, 7, 15),
+            title=title,
+            audience="community",
+            channel="on_site",
+            people_reached=120,
+        )
+    for _ in range(2):
+        report = services.report_refresh_figures(report_id=report.id, acting_user=mr_liaison)
+    titles = sorted(report.publicity.values_list("title", flat=True))
+    assert titles == ["家电安全进社区", "预付卡风险提示"]
+
+
 def test_an_untouched_prefilled_line_follows_new_actions_on_refresh(
     office_staff, mr_staff, mr_liaison
 ):
@@ -733,3 +768,18 @@ def test_the_office_changes_a_campaign_on_the_screen(campaign, office_staff, cli
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.title == "家电专项整治（第二阶段）"
+
+
+def test_a_unit_does_not_see_who_in_another_unit_logged_what(
+    office_staff, mr_staff, commerce_staff, client
+):
+    campaign = start(office_staff)
+    log(mr_staff, campaign, day=date(2026, 7, 5), inspections=2)
+    log(commerce_staff, campaign, day=date(2026, 7, 6), inspections=5)
+    client.force_login(commerce_staff)
+    page = client.get(reverse("campaign_detail", args=[campaign.id])).content.decode()
+    assert commerce_staff.display_name in page
+    assert mr_staff.display_name not in page
+    client.force_login(office_staff)
+    page = client.get(reverse("campaign_detail", args=[campaign.id])).content.decode()
+    assert mr_staff.display_name in page and commerce_staff.display_name in page
