@@ -34,6 +34,9 @@ class JointMeeting(models.Model):
     starts_at = models.TimeField(_("time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     chair = models.CharField(_("chaired by"), max_length=100, blank=True)
+    guests = models.CharField(
+        _("other people invited (leaders, experts)"), max_length=300, blank=True
+    )
     notes = models.TextField(_("notes for the invited units"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED

@@ -167,6 +167,7 @@ def meeting_plan(
     place: str,
     starts_at: time | None = None,
     chair: str = "",
+    guests: str = "",
     notes: str = "",
     unit_codes: Iterable[str] = (),
     waiting_item_ids: Iterable[int] = (),
@@ -193,6 +194,7 @@ def meeting_plan(
         starts_at=starts_at,
         place=place.strip()[:200],
         chair=chair.strip()[:100],
+        guests=guests.strip()[:300],
         notes=notes.strip()[:MAX_TEXT],
         created_by=acting_user,
     )
@@ -215,6 +217,7 @@ def meeting_update(
     chair: str,
     notes: str,
     expected_version: int | None,
+    guests: str = "",
 ) -> JointMeeting:
     _office_only(acting_user)
     meeting = _lock(acting_user, meeting_id, expected_version)
@@ -236,6 +239,7 @@ def meeting_update(
         "place": place.strip()[:200],
         "starts_at": starts_at,
         "chair": chair.strip()[:100],
+        "guests": guests.strip()[:300],
         "notes": notes.strip()[:MAX_TEXT],
     }
     changed = {k: v for k, v in new.items() if getattr(meeting, k) != v}

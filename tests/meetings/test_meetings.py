@@ -64,6 +64,7 @@ def plan(people, **overrides) -> JointMeeting:
         "title": "2026年度成员单位联席会议",
         "planned_on": date(2026, 11, 20),
         "place": "区政府第三会议室",
+        "guests": "区政府分管副区长",
         "unit_codes": ["market-regulation", "housing"],
     }
     values.update(overrides)
@@ -499,7 +500,13 @@ def test_the_minutes_pdf_carries_the_record(persona_client, meeting_setup, tmp_p
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    for expected in ["联席会议纪要", "2026年度成员单位联席会议", "区政府第三会议室", "王科长"]:
+    for expected in [
+        "联席会议纪要",
+        "2026年度成员单位联席会议",
+        "区政府第三会议室",
+        "王科长",
+        "区政府分管副区长",
+    ]:
         assert expected in text
     assert "会议通报了全年投诉处理情况" in text
     assert "决议一" in text and "整改" in text and "住房" in text
