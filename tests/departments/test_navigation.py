@@ -24,3 +24,24 @@ def test_the_active_entry_is_the_page_s_own(office_staff, path, active):
     items = menu_for(office_staff, path)
     marked = [i["url"] for i in items if i["active"]]
     assert marked == [reverse(active)]
+
+
+def test_the_menu_groups_its_entries_under_headings(client, office_staff):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(office_staff)
+    page = client.get("/").content.decode()
+    headings = [
+        "Order handling",
+        "Escalation",
+        "Coordination",
+        "Reporting",
+        "Directory and settings",
+    ]
+    positions = [
+        page.index(f'<li class="nav-section" role="presentation">{h}</li>') for h in headings
+    ]
+    assert positions == sorted(positions)
+    meetings = page.index('href="/meetings/"')
+    assert positions[2] < meetings < positions[3]
