@@ -392,7 +392,7 @@ def build_xlsx(figures: dict) -> bytes:
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
     row = title(ws, next_row, "按商品类别")
     categories = (figures.get("report_sums") or {}).get("sampling_by_category", [])
-    table(
+    next_row = table(
         ws,
         row,
         ["商品类别", "抽检批次", "不合格批次", "不合格率", "不合格已处置批次"],
@@ -409,6 +409,40 @@ def build_xlsx(figures: dict) -> bytes:
         {4: pct},
     )
     widths(ws, 22)
+
+    campaigns = (figures.get("campaigns") or {}).get("by_campaign", [])
+    if campaigns:
+        row = title(ws, next_row, "联合整治行动（本季度登记的工作）")
+        counts = (
+            "actions",
+            "inspections",
+            "businesses_checked",
+            "problems_found",
+            "cases_opened",
+            "batches_sampled",
+            "batches_failed",
+            "batches_removed",
+            "pieces_removed",
+        )
+        total = figures["campaigns"]["total"]
+        table(
+            ws,
+            row,
+            [
+                "行动",
+                "登记次数",
+                "检查（次）",
+                "检查经营主体（户）",
+                "发现问题（个）",
+                "立案（件）",
+                "抽检批次",
+                "不合格批次",
+                "下架（批次）",
+                "下架（件）",
+            ],
+            [[c["title"], *(c[k] for k in counts)] for c in campaigns]
+            + [["合计", *(total[k] for k in counts)]],
+        )
 
     ws = sheets["二、消费维权案件"]
     row = title(ws, 1, "各成员单位消费维权案件办理情况")
@@ -504,7 +538,7 @@ def build_xlsx(figures: dict) -> bytes:
 
     ws = sheets["四、宣传报道"]
     row = title(ws, 1, "各成员单位宣传报道情况")
-    table(
+    next_row = table(
         ws,
         row,
         ["单位", "媒体报道（篇）", "宣传活动（场）", "网络宣传（条）", "覆盖人数（人次）"],
@@ -515,6 +549,15 @@ def build_xlsx(figures: dict) -> bytes:
         + [["合计", sums["media"], sums["events"], sums["online"], sums["people_reached"]]],
     )
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
+    education = figures.get("education")
+    if education:
+        row = title(ws, next_row, "消费教育活动（平台登记）")
+        table(
+            ws,
+            row,
+            ["", "活动（场）", "覆盖人数（人次）"],
+            [["全区", education["events"], education["people_reached"]]],
+        )
     widths(ws, 22, 18)
 
     ws = sheets["报送情况"]

@@ -182,7 +182,26 @@ def _row(ws, first_cell: str, *, after: int = 1) -> list:
     raise AssertionError(f"no row for {first_cell} in {ws.title}")
 
 
-def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded):
+def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded, office_staff, mr_staff):
+    from reports import campaigns
+
+    campaign = campaigns.campaign_start(
+        acting_user=office_staff,
+        title="家电专项整治",
+        topic="household_appliances",
+        goal="下架不合格家电",
+        starts_on=seeded.first,
+        ends_on=seeded.last,
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[],
+    )
+    for inspections in (3, 4):
+        campaigns.action_log(
+            campaign_id=campaign.id,
+            acting_user=mr_staff,
+            day=seeded.first,
+            counts={"inspections": inspections, "pieces_removed": 10},
+        )
     book = load_workbook(io.BytesIO(rendering.build_xlsx(district_figures(seeded))))
 
     assert book.sheetnames == [
@@ -219,6 +238,13 @@ def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded):
     assert isinstance(_row(sheet, mr)[1], int)
 
     assert _row(book["四、宣传报道"], mr)[1:5] == [0, 1, 0, 300]
+    assert _row(book["四、宣传报道"], "全区")[1:3] == [2, 180]  # the education events
+    sheet = book["一、商品质量抽检"]
+    assert _row(sheet, "家电专项整治")[1:3] == [2, 7]  # two actions, 3 + 4 inspections
+    assert _row(sheet, "家电专项整治")[9] == 20
+    # The campaign table starts below the product-category table, not over it.
+    titles = [r[0] for r in sheet.iter_rows(values_only=True)]
+    assert titles.index("联合整治行动（本季度登记的工作）") > titles.index("按商品类别")
     overview = book["概况"]
     assert _row(overview, "受理投诉举报咨询（件）")[1] == MR_ORDERS + HOUSING_ORDERS
     assert _row(overview, "未报送单位（家）")[1] == len(_not_submitted_names())
