@@ -110,3 +110,20 @@ def test_the_leader_sees_disputes_waiting_for_a_decision(leader, office_staff):
     assert counts(leader) == {}
     disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
     assert counts(leader) == {"disputes_to_decide": 1}
+
+
+def test_the_office_sees_releases_to_review_apart_from_those_to_publish(
+    office_staff, mr_staff, mr_liaison
+):
+    from publicity import services as releases
+
+    made = [
+        releases.release_create(acting_user=mr_staff, kind="warning", title=t, body="提示")
+        for t in ("一", "二")
+    ]
+    for release in made:
+        releases.release_submit(release_id=release.id, acting_user=mr_liaison)
+    releases.release_approve(release_id=made[0].id, acting_user=office_staff, opinion_note="可")
+    duties = {d.key: (d.count, d.url) for d in waiting_for(office_staff)}
+    assert duties["releases_to_review"] == (1, reverse("release_list") + "?status=submitted")
+    assert duties["releases_to_publish"] == (1, reverse("release_list") + "?status=approved")

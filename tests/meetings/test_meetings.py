@@ -569,3 +569,37 @@ def test_odd_ids_in_a_post_are_refused_without_an_error(persona_client, meeting_
         {"title": "x", "planned_on": "2026-11-30", "place": "y", "starts_at": "10:00+08:00"},
     )
     assert response.status_code == 302
+
+
+def test_an_answer_to_an_old_question_keeps_the_teams_newer_question(people, leader):
+    order = make_order(people["office"], unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=people["office"],
+        summary="预付卡退费归属",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=people["office"], proposal="建议")
+    team = disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="education",
+        member_unit_codes=["market-regulation"],
+        note="联合调查",
+    )
+    disputes.team_escalate_question(
+        dispute_id=dispute.id, acting_user=people["education"], question="第一个问题"
+    )
+    stale = type(team).objects.get(id=team.id)  # loaded before the team asks again
+    disputes.team_escalate_question(
+        dispute_id=dispute.id, acting_user=people["education"], question="第二个问题"
+    )
+    disputes.team_question_answered(
+        team=stale,
+        question="第一个问题",
+        answer="已议定",
+        meeting_title="会议",
+        acting_user=people["office"],
+    )
+    team.refresh_from_db()
+    assert team.open_question == "第二个问题"

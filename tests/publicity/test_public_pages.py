@@ -164,3 +164,18 @@ def test_the_rss_feed_lists_published_releases(client, lists):
     assert len(titles) == 3 and "【List of dishonest violators】早期名单" in titles
     descriptions = [item.find("description").text for item in channel.findall("item")]
     assert "谨慎办理大额预付卡。" in descriptions
+
+
+def test_the_feeds_carry_the_body_as_text_not_markup(client, mr_staff, mr_liaison, office_staff):
+    published(
+        mr_staff,
+        mr_liaison,
+        office_staff,
+        kind=ReleaseKind.WARNING,
+        entries=[],
+        title="提示",
+        body='谨慎消费<script>alert("x")</script>',
+    )
+    raw = client.get("/public/feed.rss").content.decode()
+    description = ET.fromstring(raw).find("channel/item/description").text
+    assert description == "谨慎消费&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"

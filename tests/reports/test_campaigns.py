@@ -741,6 +741,8 @@ def test_the_unit_report_and_the_district_page_show_the_quarters_campaign_work(
     client.force_login(office_staff)
     page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
     assert "Joint campaigns with actions this quarter: 1; inspections 6" in page
+    page = client.get(reverse("district_report", args=["2026Q2"])).content.decode()
+    assert 'id="district-campaigns"' not in page  # no campaign work that quarter: no line
 
 
 def test_the_office_changes_a_campaign_on_the_screen(campaign, office_staff, client):
@@ -783,3 +785,26 @@ def test_a_unit_does_not_see_who_in_another_unit_logged_what(
     client.force_login(office_staff)
     page = client.get(reverse("campaign_detail", args=[campaign.id])).content.decode()
     assert mr_staff.display_name in page and commerce_staff.display_name in page
+
+
+def test_a_deactivated_unit_that_logged_actions_does_not_block_changes(
+    campaign, office_staff, commerce_staff
+):
+    log(commerce_staff, campaign, day=date(2026, 7, 5))
+    unit("commerce").__class__.objects.filter(code="commerce").update(is_active=False)
+    changed = campaigns.campaign_update(
+        campaign_id=campaign.id,
+        acting_user=office_staff,
+        title="家电专项整治（续）",
+        topic=campaign.topic,
+        goal=campaign.goal,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        lead_unit_id=campaign.lead_unit_id,
+        unit_ids=[],
+        targets=campaign.targets,
+        keywords=campaign.keywords,
+        expected_version=campaign.version,
+    )
+    assert changed.title == "家电专项整治（续）"
+    assert set(changed.units.values_list("code", flat=True)) == {"market-regulation", "commerce"}
