@@ -15,6 +15,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,3 +142,18 @@ def store_upload(record, upload: UploadedFile, content_type: str, user) -> objec
     record.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
     record.save()
     return record
+
+
+def download(record) -> FileResponse:
+    """A `StoredFile` as a download under the name its uploader gave it. A file gone from
+    storage is a 404, like a row that is not there."""
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 
-from . import referrals
+from . import attachments, referrals
 from .choices import OPEN_REFERRAL_STATUSES, ReferralStatus
 from .forms import MultipleFileField, member_units
 from .models import ReferralAttachment
@@ -217,9 +217,4 @@ def referral_attachment(request: HttpRequest, referral_id: int, attachment_id: i
     attachment = access.get_or_404(
         ReferralAttachment.objects.filter(referral=referral), id=attachment_id
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachments.download(attachment)

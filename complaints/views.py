@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 
-from . import selectors, services, workflow
+from . import attachments, selectors, services, workflow
 from .choices import OPEN_DISPUTE_STATUSES, Action, DuplicateStatus, Satisfaction, Urgency
 from .exports import orders_workbook
 from .filters import WorkOrderFilter
@@ -454,13 +454,4 @@ def order_attach(request: HttpRequest, number: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
     order = access.workorder_or_404(request.user, number=number)
     attachment = access.get_or_404(Attachment.objects.filter(order=order), id=attachment_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachments.download(attachment)

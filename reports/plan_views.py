@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints import attachments
 from departments import access
 
 from . import plan_services
@@ -208,12 +209,7 @@ def plan_attachment_download(request: HttpRequest, plan_id: int, attachment_id: 
     attachment = access.get_or_404(
         PlanAttachment.objects.filter(plan=plan, removed_at__isnull=True), id=attachment_id
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachments.download(attachment)
 
 
 @login_required
@@ -395,12 +391,7 @@ def evaluation_file(request: HttpRequest, evaluation_id: int, attachment_id: int
     attachment = access.get_or_404(
         EvaluationAttachment.objects.filter(evaluation=evaluation), id=attachment_id
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachments.download(attachment)
 
 
 @login_required

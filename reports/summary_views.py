@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints import attachments
 from departments import access
 
 from . import services
@@ -154,12 +155,7 @@ def summary_attachment_download(
     attachment = access.get_or_404(
         SummaryAttachment.objects.filter(summary=summary), id=attachment_id
     )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachments.download(attachment)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints import attachments
 from departments import access
 
 from . import figures, services
@@ -320,12 +321,7 @@ def report_attachment_download(
 ) -> HttpResponse:
     report = access.unit_report_or_404(request.user, report_id=report_id)
     attachment = access.get_or_404(ReportAttachment.objects.filter(report=report), id=attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachments.download(attachment)
 
 
 # --- district report --------------------------------------------------------------------

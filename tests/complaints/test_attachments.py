@@ -276,3 +276,20 @@ def test_a_bad_file_at_intake_refuses_the_order_and_creates_nothing(office_staff
     assert not WorkOrderEvent.objects.exists()
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []
+
+
+def test_a_file_gone_from_storage_is_a_404_for_every_kind_of_attachment():
+    from types import SimpleNamespace
+
+    from django.http import Http404
+
+    from complaints import attachments
+
+    def missing(mode):
+        raise FileNotFoundError
+
+    record = SimpleNamespace(
+        file=SimpleNamespace(open=missing), original_name="a.pdf", content_type="application/pdf"
+    )
+    with pytest.raises(Http404):
+        attachments.download(record)
