@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from departments import access
 from departments.models import Unit, User
+from wuqing_consumer.errors import ActionRefused
 
 from . import stats
 from .choices import (
@@ -58,12 +59,8 @@ RETURNS_BEFORE_FORCE = 2
 """After this many returns the office may force an assignment the unit cannot return."""
 
 
-class WorkflowError(Exception):
-    """An action that is not allowed now; the message is for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class WorkflowError(ActionRefused):
+    """An action on a work order that is not allowed now."""
 
 
 class StaleOrder(WorkflowError):

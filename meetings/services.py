@@ -21,6 +21,7 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.errors import ActionRefused
 
 from .models import (
     ActionItem,
@@ -41,12 +42,8 @@ from .models import (
 MAX_TEXT = 20000
 
 
-class MeetingError(Exception):
-    """An action that is not allowed now; the message is for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class MeetingError(ActionRefused):
+    """An action on a joint meeting that is not allowed now."""
 
 
 @dataclass(frozen=True)

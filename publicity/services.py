@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.errors import ActionRefused
 
 from .choices import ReleaseAction, ReleaseKind, ReleaseStatus
 from .models import Release, ReleaseEvent, ViolatorEntry
@@ -31,12 +32,8 @@ ENTRY_FIELDS = ("business_name", "credit_code", "violation", "penalty", *ENTRY_D
 BATCH = 200
 
 
-class ReleaseError(Exception):
-    """An action that is not allowed now; the message is for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ReleaseError(ActionRefused):
+    """An action on a public release that is not allowed now."""
 
 
 class StaleRelease(ReleaseError):

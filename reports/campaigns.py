@@ -25,6 +25,7 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
+from wuqing_consumer.errors import ActionRefused
 
 from .choices import CampaignEventKind, CampaignStatus, CampaignTopic, ProductCategory
 from .models import ACTION_COUNTS, Campaign, CampaignAction, CampaignEvent, EducationEvent
@@ -54,12 +55,8 @@ SAMPLING_CATEGORY: dict[str, str] = {
 campaign's sampling goes to "other products"."""
 
 
-class CampaignError(Exception):
-    """An action that is not allowed now; the message is for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class CampaignError(ActionRefused):
+    """An action on a joint campaign that is not allowed now."""
 
 
 def _event(campaign: Campaign, kind: str, user: User, note: str = "", **data: Any) -> None:

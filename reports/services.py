@@ -23,6 +23,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
+from wuqing_consumer.errors import ActionRefused
 
 from . import campaigns, figures
 from .choices import (
@@ -62,12 +63,8 @@ REPORT_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, *TEXT_FIELDS)
 MAX_MONEY = Decimal("999999999999.99")
 
 
-class ReportError(Exception):
-    """An action that is not allowed now; the message is for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ReportError(ActionRefused):
+    """An action on a quarterly report, an annual summary or a plan that is not allowed now."""
 
 
 class StaleReport(ReportError):
