@@ -303,8 +303,8 @@ def test_resolutions_wait_for_the_meeting_to_be_held(people):
         services.resolution_add(meeting_id=meeting.id, acting_user=people["office"], text="x")
 
 
-def test_a_resolution_settling_a_team_question_answers_the_team(people, leader):
-    # A team formed on a dispute puts a question to the meeting.
+def team_asking(people, leader, question: str):
+    """A joint team formed on a prepaid-card dispute, which puts `question` to the meeting."""
     order = make_order(people["office"], unit_code="education", category="预付卡")
     dispute = disputes.dispute_open(
         acting_user=people["office"],
@@ -323,8 +323,14 @@ def test_a_resolution_settling_a_team_question_answers_the_team(people, leader):
         note="联合调查",
     )
     disputes.team_escalate_question(
-        dispute_id=dispute.id, acting_user=people["education"], question="牵头部门如何确定？"
+        dispute_id=dispute.id, acting_user=people["education"], question=question
     )
+    return dispute, team
+
+
+def test_a_resolution_settling_a_team_question_answers_the_team(people, leader):
+    # A team formed on a dispute puts a question to the meeting.
+    dispute, team = team_asking(people, leader, "牵头部门如何确定？")
     item = AgendaItem.objects.get(team=team)
     assert item.kind == AgendaKind.TEAM_QUESTION
     meeting = plan(people, waiting_item_ids=[item.id], unit_codes=["education"])
@@ -572,24 +578,7 @@ def test_odd_ids_in_a_post_are_refused_without_an_error(persona_client, meeting_
 
 
 def test_an_answer_to_an_old_question_keeps_the_teams_newer_question(people, leader):
-    order = make_order(people["office"], unit_code="education", category="预付卡")
-    dispute = disputes.dispute_open(
-        acting_user=people["office"],
-        summary="预付卡退费归属",
-        order_number=order.number,
-        unit_codes=["market-regulation", "education"],
-    )
-    disputes.dispute_propose(dispute_id=dispute.id, acting_user=people["office"], proposal="建议")
-    team = disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=leader,
-        lead_unit_code="education",
-        member_unit_codes=["market-regulation"],
-        note="联合调查",
-    )
-    disputes.team_escalate_question(
-        dispute_id=dispute.id, acting_user=people["education"], question="第一个问题"
-    )
+    dispute, team = team_asking(people, leader, "第一个问题")
     stale = type(team).objects.get(id=team.id)  # loaded before the team asks again
     disputes.team_escalate_question(
         dispute_id=dispute.id, acting_user=people["education"], question="第二个问题"
