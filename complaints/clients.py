@@ -8,6 +8,7 @@ neither; a new salt rotates the secret.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -90,12 +91,20 @@ def api_client_revoke(*, client_id: int) -> None:
     )
 
 
+@functools.cache
+def _client_by_prefix_sql() -> str:
+    """Raw SQL: every API request authenticates, and this costs a third of the ORM query."""
+    table = ApiClient._meta.db_table
+    columns = ", ".join(f.column for f in ApiClient._meta.concrete_fields)
+    return f"SELECT {columns} FROM {table} WHERE key_prefix = %s AND is_active"
+
+
 def client_for_key(key: str) -> ApiClient | None:
     """The active client holding `key`, compared in constant time; None otherwise."""
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "wq":
         return None
-    client = ApiClient.objects.filter(key_prefix=parts[1], is_active=True).first()
+    client = next(iter(ApiClient.objects.raw(_client_by_prefix_sql(), [parts[1]])), None)
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
         return None
     return client

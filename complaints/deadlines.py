@@ -43,8 +43,17 @@ class WorkdayCalendar:
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
     warned_years: set[int] = field(default_factory=set)
+    answers: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
+    """Days already answered: the package checks its range on every call, and one process
+    keeps one calendar for many orders (`complaints.reference`)."""
 
     def is_workday(self, day: date) -> bool:
+        answer = self.answers.get(day)
+        if answer is None:
+            answer = self.answers[day] = self._is_workday(day)
+        return answer
+
+    def _is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:

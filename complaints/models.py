@@ -163,6 +163,24 @@ class OrderNumberCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class ReferenceVersion(models.Model):
+    """One row whose `version` changes whenever the data intake reads on every order
+    changes: units, towns, routing rules, the calendar, the deadline policy. Set by triggers
+    (PostgreSQL) from a sequence, so a rolled-back change never reuses a version number and
+    every process can keep that data in memory until the number moves (`complaints.reference`).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference data version")
+        verbose_name_plural = _("reference data versions")
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
 class WorkOrder(models.Model):
     """A citizen's complaint, report or inquiry and everything the portal knows about it.
 
@@ -283,6 +301,11 @@ class WorkOrder(models.Model):
     )
     hotline_id = models.CharField(_("hotline number"), max_length=64, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
+    duplicates_pending = models.BooleanField(
+        _("duplicate check pending"),
+        default=False,
+        help_text=_("Orders from the hotline API are compared with earlier ones just after."),
+    )
     created_by = models.ForeignKey(
         "departments.User",
         verbose_name=_("entered by"),
@@ -320,6 +343,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["citizen_phone"], name="wo_citizen_phone"),
             models.Index(fields=["business_name"], name="wo_business"),
             models.Index(fields=["source_client", "updated_at"], name="wo_client_updated"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(duplicates_pending=True),
+                name="wo_duplicates_pending",
+            ),
         ]
         constraints = [
             # Idempotent intake: the hotline's retry of one order finds this row.

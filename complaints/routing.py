@@ -27,6 +27,7 @@ How a decision is made, and why:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -172,16 +173,21 @@ class _CompiledRule:
     any_of: tuple[tuple[str, str], ...]
     all_of: tuple[tuple[str, str], ...]
     none_of: tuple[str, ...]
+    any_of_pattern: re.Pattern | None
+    """Finds whether any of `any_of` occurs at all, in one pass: most rules match nothing."""
 
 
 @lru_cache(maxsize=4096)
 def _compile(rule: Rule) -> _CompiledRule:
     """Normalise a rule's words once; rules are frozen, so caching by value is safe."""
+    any_of = tuple((normalize(w), w) for w in rule.any_of)
+    words = sorted({norm for norm, _ in any_of}, key=len, reverse=True)
     return _CompiledRule(
         categories=tuple((normalize(c), c) for c in rule.categories),
-        any_of=tuple((normalize(w), w) for w in rule.any_of),
+        any_of=any_of,
         all_of=tuple((normalize(w), w) for w in rule.all_of),
         none_of=tuple(normalize(w) for w in rule.none_of),
+        any_of_pattern=re.compile("|".join(map(re.escape, words))) if words else None,
     )
 
 
@@ -228,7 +234,12 @@ def _score(rule: Rule, index: int, text: str, category: str) -> _Scored | None:
         (written for norm, written in compiled.categories if category and norm in category),
         None,
     )
-    any_hits = [(norm, written) for norm, written in compiled.any_of if _occurs(norm, text)]
+    pattern = compiled.any_of_pattern
+    any_hits = (
+        [(norm, written) for norm, written in compiled.any_of if _occurs(norm, text)]
+        if pattern is not None and pattern.search(text)
+        else []
+    )
     has_signal_groups = bool(compiled.categories or compiled.any_of)
     if has_signal_groups and category_label is None and not any_hits:
         return None

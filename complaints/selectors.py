@@ -68,38 +68,15 @@ def split_words(value: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in _WORD_SEPARATORS.split(value or "") if word.strip())
 
 
-_routing_cache: dict[str, tuple[tuple, tuple[Rule, ...]]] = {}
-_RULE_VERSION_FIELDS = (
-    "id",
-    "updated_at",
-    "is_active",
-    "priority",
-    "primary_unit_id",
-    "categories",
-    "any_of",
-    "all_of",
-    "none_of",
-)
-
-
 def routing_rules() -> tuple[Rule, ...]:
-    """The office's active rules, in the form `routing.route` takes.
+    """The office's active rules, in the form `routing.route` takes; kept per process with
+    the rest of the reference data (`complaints.reference`)."""
+    from .reference import reference
 
-    Building the rules (with their co-handling units) costs more than the rest of an
-    intake, so they are kept per process and rebuilt when the table changes. The key is
-    every row's own columns, so a bulk `update()` counts too; a change of co-handling units
-    alone is seen through `updated_at`, which the admin moves on every save.
-    """
-    key = tuple(RoutingRule.objects.values_list(*_RULE_VERSION_FIELDS).order_by("id"))
-    cached = _routing_cache.get("rules")
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    rules = _load_routing_rules()
-    _routing_cache["rules"] = (key, rules)
-    return rules
+    return reference().rules
 
 
-def _load_routing_rules() -> tuple[Rule, ...]:
+def load_routing_rules() -> tuple[Rule, ...]:
     rules = RoutingRule.objects.filter(is_active=True).select_related("primary_unit")
     return tuple(
         Rule(

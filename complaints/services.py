@@ -3,26 +3,30 @@ audit of unmasked personal data. Transitions live in `workflow`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments import access
-from departments.models import Town, Unit, User
+from departments.models import User
 from departments.services import audit_record
+from wuqing_consumer.celery import nudge
 
-from . import workflow
+from . import stats, workflow
 from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
 from .models import (
@@ -30,9 +34,12 @@ from .models import (
     Attachment,
     OrderNumberCounter,
     PossibleDuplicate,
+    StatsDirtyDay,
     WorkOrder,
+    WorkOrderEvent,
     WorkOrderUnit,
 )
+from .reference import StaleReference, reference
 from .routing import RoutingDecision, route
 from .selectors import routing_rules
 from .urgency import suggest_urgency
@@ -42,6 +49,8 @@ EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)
 SIMILAR_TEXT_RATIO = 0.5
 MAX_DUPLICATES = 5
 SIMILAR_CANDIDATES = 20
+DUPLICATE_BATCH = 200
+DUPLICATE_NUDGE_SECONDS = 1.0
 SUMMARY_NUMBERS = 10
 """Order numbers named in an audit summary; more would not fit its 300 characters."""
 
@@ -85,13 +94,15 @@ def record_unmasked_view(*, user: User, orders: Iterable[WorkOrder], where: str)
 def next_number(year: int) -> str:
     """WQ-2026-000123: unique and increasing within a year.
 
-    On PostgreSQL from a sequence per year, so concurrent intakes never wait for each
-    other (a rolled-back intake leaves a gap in the numbers, as hotline numbers do). The
-    sequence is created on first use, starting after the counter row of earlier versions;
-    elsewhere (SQLite on a laptop) the counter row is locked until the intake commits.
+    On PostgreSQL from a sequence per year (`complaints_next_order_number`, created on first
+    use after the counter row of earlier versions), so concurrent intakes never wait for
+    each other; a rolled-back intake leaves a gap, as hotline numbers do. Elsewhere (SQLite
+    on a laptop) the counter row is locked until the intake commits.
     """
     if connection.vendor == "postgresql":
-        return f"WQ-{year}-{_sequence_next(year):06d}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT complaints_next_order_number(%s)", [int(year)])
+            return cursor.fetchone()[0]
     updated = OrderNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
     if not updated:
         try:
@@ -103,25 +114,93 @@ def next_number(year: int) -> str:
     return f"WQ-{year}-{last:06d}"
 
 
-def _sequence_next(year: int) -> int:
-    name = f"complaints_order_number_{int(year)}"
+def _insert_new_order(
+    order: WorkOrder,
+    links: list[WorkOrderUnit],
+    events: list[WorkOrderEvent],
+    *,
+    reference_version: int | None = None,
+) -> None:
+    """Number and write a new order with its unit links, its first history lines and the
+    day to recount.
+
+    On PostgreSQL that is one statement, so one round trip and atomic on its own: intake
+    is the one write the hotline makes at volume. With `reference_version` it writes only
+    if the reference data it was prepared with is still current, else raises
+    StaleReference. Elsewhere, the ORM one row at a time.
+    """
+    year = timezone.localtime(order.received_at).year
+    dirty_day = stats.local_day(order.received_at)
+    if connection.vendor != "postgresql":
+        order.number = next_number(year)
+        order.save()
+        for row in (*links, *events):
+            row.order = order
+        WorkOrderUnit.objects.bulk_create(links)
+        WorkOrderEvent.objects.bulk_create(events)
+        StatsDirtyDay.objects.create(day=dirty_day)
+        return
+    params: list = []
+
+    def columns_and_values(rows: list) -> tuple[str, list[str]]:
+        fields, columns, placeholders = _insert_columns(type(rows[0]))
+        for row in rows:
+            params.extend(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)
+        return columns, [placeholders] * len(rows)
+
+    columns, (values,) = columns_and_values([order])
+    params.append(year)
+    guard = ""
+    if reference_version is not None:
+        guard = (
+            " WHERE EXISTS (SELECT 1 FROM complaints_referenceversion"
+            " WHERE id = 1 AND version = %s)"
+        )
+        params.append(reference_version)
+    statements = [
+        f"o AS (INSERT INTO {WorkOrder._meta.db_table} ({columns}, number) "
+        f"SELECT {values}, complaints_next_order_number(%s){guard} RETURNING id, number)"
+    ]
+    for name, rows in (("l", links), ("e", events)):
+        if rows:
+            columns, values = columns_and_values(rows)
+            rows_sql = ", ".join(f"({v})" for v in values)
+            statements.append(
+                f"{name} AS (INSERT INTO {type(rows[0])._meta.db_table} "
+                f"(order_id, {columns}) SELECT o.id, v.* FROM o, (VALUES {rows_sql}) v)"
+            )
+    params.append(dirty_day)
+    statements.append(
+        f"d AS (INSERT INTO {StatsDirtyDay._meta.db_table} (day) SELECT %s::date FROM o)"
+    )
     with connection.cursor() as cursor:
-        try:
-            with transaction.atomic():
-                cursor.execute("SELECT nextval(%s)", [name])
-                return cursor.fetchone()[0]
-        except ProgrammingError:
-            pass  # no sequence for this year yet
-        start = (
-            OrderNumberCounter.objects.filter(year=year).values_list("last", flat=True).first() or 0
-        ) + 1
-        try:
-            with transaction.atomic():
-                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
-        except IntegrityError:
-            pass  # another intake created it at the same moment
-        cursor.execute("SELECT nextval(%s)", [name])
-        return cursor.fetchone()[0]
+        cursor.execute("WITH " + ", ".join(statements) + " SELECT id, number FROM o", params)
+        row = cursor.fetchone()
+    if row is None:
+        raise StaleReference()
+    order.pk, order.number = row
+    order._state.adding, order._state.db = False, connection.alias
+    for row in (*links, *events):
+        row.order = order
+        row._state.adding, row._state.db = False, connection.alias
+
+
+_CAST_LENGTH = re.compile(r"\(\d+\)$")
+"""varchar(200) -> varchar: a cast would cut a long text silently, the column refuses it."""
+
+
+@functools.cache
+def _insert_columns(model: type) -> tuple[list, str, str]:
+    """The fields `_insert_new_order` writes, their columns, and typed placeholders
+    (`%s::jsonb`): a SELECT does not take its types from the table it inserts into."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in ("order", "number")
+    ]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    types = [_CAST_LENGTH.sub("", f.cast_db_type(connection)) for f in fields]
+    return fields, columns, ", ".join(f"%s::{t}" for t in types)
 
 
 def _clean_text(value: object, limit: int) -> str:
@@ -188,7 +267,6 @@ def _received_at(value: datetime | None, errors: dict[str, str]) -> datetime:
     return value
 
 
-@transaction.atomic
 def workorder_intake(
     *,
     acting_user: User | None,
@@ -216,6 +294,7 @@ def workorder_intake(
     source_client: ApiClient | None = None,
     hotline_id: str = "",
     request_fingerprint: str = "",
+    _verified: bool = False,
 ) -> WorkOrder:
     """Register a new order and send it where the rules say, or where the office decides.
 
@@ -223,7 +302,12 @@ def workorder_intake(
 
     Nothing is written unless every field is valid: errors come back together as a
     ValidationError keyed by field, in the user's language.
+
+    An order from the hotline API is prepared with the reference data this process has in
+    memory and written only if that is still current (one statement); otherwise, or when
+    the input looks invalid, it is prepared again with the data checked first.
     """
+    arguments = dict(locals())
     if acting_user is not None and not access.is_office_handler(acting_user):
         raise PermissionDenied(_("Only the coordination office registers orders."))
     fields = {
@@ -247,14 +331,15 @@ def workorder_intake(
     _validate(fields, errors)
     fields["amount"] = _amount(amount, errors)
     fields["received_at"] = _received_at(received_at, errors)
+    snapshot = reference(verify=_verified or source_client is None)
     town = None
     if town_code:
-        town = Town.objects.filter(code=town_code).first()
+        town = snapshot.towns.get(town_code)
         if town is None:
             errors["town"] = _("There is no town or street with the code “%(code)s”.") % {
                 "code": town_code
             }
-    members = {u.code: u for u in Unit.objects.filter(kind="member", is_active=True)}
+    members = snapshot.members
     unit = co_units = None
     if unit_code:
         unit = members.get(unit_code)
@@ -272,12 +357,14 @@ def workorder_intake(
     except ValidationError as error:
         errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
+        if not snapshot.verified:
+            return workorder_intake(**(arguments | {"_verified": True}))
         raise ValidationError(errors)
     if fields["anonymous"]:
         fields["citizen_name"] = fields["citizen_phone"] = fields["citizen_id_number"] = ""
 
     decision = route(
-        f"{fields['title']}\n{fields['content']}", fields["category"], rules=routing_rules()
+        f"{fields['title']}\n{fields['content']}", fields["category"], rules=snapshot.rules
     )
     if not fields["title"]:
         fields["title"] = fields["content"].replace("\n", " ")[:40]
@@ -303,48 +390,74 @@ def workorder_intake(
         source_client=source_client,
         hotline_id=hotline_id,
         request_fingerprint=request_fingerprint,
+        # The hotline's orders are compared with earlier ones just after they are answered
+        # (`find_pending_duplicates`): the hints are for the office, not for the hotline.
+        duplicates_pending=source_client is not None,
         **fields,
     )
-    workflow.refresh_deadlines(order)
-    duplicates = _duplicate_candidates(order)
-    # The number last: on SQLite the counter row stays locked only for the inserts.
-    order.number = next_number(timezone.localtime(fields["received_at"]).year)
-    order.save()
+    workflow.refresh_deadlines(order, calendar=snapshot.calendar, rules=snapshot.deadline_rules)
+    duplicates = {} if order.duplicates_pending else _duplicate_candidates(order)
+    links: list[WorkOrderUnit] = []
     if unit is not None:
-        WorkOrderUnit.objects.bulk_create(
-            [WorkOrderUnit(order=order, unit=unit, relation=UnitRelation.PRIMARY)]
-            + [
-                WorkOrderUnit(order=order, unit=co, relation=UnitRelation.CO)
-                for co in {co.id: co for co in co_units if co.id != unit.id}.values()
-            ]
-        )
-    workflow.record_event(
-        order,
-        Action.CREATE,
-        by=acting_user,
-        to_status=Status.TRIAGE,
-        data={"channel": order.channel, "routing": routing}
-        | ({"client": source_client.name} if source_client else {}),
-    )
-    if unit is not None:
-        workflow.record_event(
+        links = [WorkOrderUnit(order=order, unit=unit, relation=UnitRelation.PRIMARY)] + [
+            WorkOrderUnit(order=order, unit=co, relation=UnitRelation.CO)
+            for co in {co.id: co for co in co_units if co.id != unit.id}.values()
+        ]
+    events = [
+        workflow.new_event(
             order,
-            Action.DISPATCH,
+            Action.CREATE,
             by=acting_user,
-            from_status=Status.TRIAGE,
-            to_status=Status.ASSIGNED,
-            unit=unit,
-            note=_("Dispatched by the routing rules")
-            if "overridden_to" not in routing
-            else _("Dispatched by the office at intake"),
-            data={"rule": routing.get("rule"), "co_units": [c.code for c in co_units]},
-            notify_client=False,
+            to_status=Status.TRIAGE,
+            data={"channel": order.channel, "routing": routing}
+            | ({"client": source_client.name} if source_client else {}),
         )
-    for upload, content_type in checked:
-        store_upload(Attachment(order=order), upload, content_type, acting_user)
-    PossibleDuplicate.objects.bulk_create(
-        [PossibleDuplicate(order=order, other_id=i, reason=r) for i, r in duplicates.items()]
+    ]
+    if unit is not None:
+        events.append(
+            workflow.new_event(
+                order,
+                Action.DISPATCH,
+                by=acting_user,
+                from_status=Status.TRIAGE,
+                to_status=Status.ASSIGNED,
+                unit=unit,
+                note=_("Dispatched by the routing rules")
+                if "overridden_to" not in routing
+                else _("Dispatched by the office at intake"),
+                data={"rule": routing.get("rule"), "co_units": [c.code for c in co_units]},
+            )
+        )
+    # One statement is atomic on its own; inside a caller's transaction it still needs a
+    # savepoint, so a duplicate hotline_id leaves that transaction usable.
+    one_statement = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not checked
+        and not duplicates
     )
+    try:
+        with nullcontext() if one_statement else transaction.atomic():
+            _insert_new_order(
+                order,
+                links,
+                events,
+                reference_version=None if snapshot.verified else snapshot.version,
+            )
+            for upload, content_type in checked:
+                store_upload(Attachment(order=order), upload, content_type, acting_user)
+            PossibleDuplicate.objects.bulk_create(
+                [
+                    PossibleDuplicate(order=order, other_id=i, reason=r)
+                    for i, r in duplicates.items()
+                ]
+            )
+    except StaleReference:
+        return workorder_intake(**(arguments | {"_verified": True}))
+    # The links as the response shows them, without asking the database again.
+    order._prefetched_objects_cache = {"unit_links": links}
+    if order.duplicates_pending:
+        transaction.on_commit(_nudge_duplicate_check)
     return order
 
 
@@ -395,7 +508,8 @@ def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
         merged_into__isnull=True,
     )
     if order.pk:
-        window = window.exclude(id=order.pk)
+        # Checked after it was written: only the orders registered before it.
+        window = window.filter(id__lt=order.pk)
     found: dict[int, str] = {}
     if order.citizen_phone:
         for other_id in window.filter(citizen_phone=order.citizen_phone).values_list(
@@ -414,6 +528,46 @@ def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
             if other_id not in found and _similar(order.content, content):
                 found[other_id] = "similar_text"
     return dict(list(found.items())[:MAX_DUPLICATES])
+
+
+def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
+    """Compare the hotline's new orders with earlier ones; returns how many were checked.
+
+    Queued just after intake commits, and run every minute for whatever a lost task left.
+    Batches are claimed under SKIP LOCKED, so two workers never check one order twice.
+    """
+    checked = 0
+    while True:
+        with transaction.atomic():
+            orders = list(
+                WorkOrder.objects.select_for_update(skip_locked=True)
+                .filter(duplicates_pending=True)
+                .only("id", "received_at", "citizen_phone", "business_name", "content")
+                .order_by("id")[:batch]
+            )
+            if not orders:
+                return checked
+            PossibleDuplicate.objects.bulk_create(
+                PossibleDuplicate(order=order, other_id=other_id, reason=reason)
+                for order in orders
+                for other_id, reason in _duplicate_candidates(order).items()
+            )
+            WorkOrder.objects.filter(id__in=[o.id for o in orders]).update(duplicates_pending=False)
+        checked += len(orders)
+
+
+_last_duplicate_nudge = [float("-inf")]
+
+
+def _nudge_duplicate_check() -> None:
+    """At most one task a second per process: each run takes every order still pending."""
+    now = time.monotonic()
+    if now - _last_duplicate_nudge[0] < DUPLICATE_NUDGE_SECONDS:
+        return
+    _last_duplicate_nudge[0] = now
+    from .tasks import find_duplicates
+
+    nudge(find_duplicates, countdown=DUPLICATE_NUDGE_SECONDS)
 
 
 def preview_routing(text: str, category: str = "") -> RoutingDecision:

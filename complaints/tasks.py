@@ -42,6 +42,14 @@ def sweep_callbacks() -> int:
 
 
 @shared_task(acks_late=True)
+def find_duplicates() -> int:
+    """Possible duplicates of the orders the hotline pushed since the last run."""
+    from .services import find_pending_duplicates
+
+    return find_pending_duplicates()
+
+
+@shared_task(acks_late=True)
 def remind_due_soon() -> int:
     from .reminders import remind_due_soon as scan
 

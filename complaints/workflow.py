@@ -47,7 +47,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderUnit,
 )
-from .selectors import deadline_rules, workday_calendar
+from .reference import reference
 
 OFFICE = "office"
 PRIMARY = "primary"
@@ -230,6 +230,37 @@ _ACTIONS_OUTSIDE_FIGURES = frozenset(
 )
 
 
+def new_event(
+    order: WorkOrder,
+    action: str,
+    *,
+    by: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict | None = None,
+) -> WorkOrderEvent:
+    """The history line, not yet saved: intake writes its lines with the order in one go."""
+    actor = by if isinstance(by, User) and by.is_authenticated else None
+    return WorkOrderEvent(
+        order=order,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_unit_id=getattr(actor, "unit_id", None),
+        unit=unit,
+        note=note,
+        data=data or {},
+    )
+
+
+def counts_in_figures(action: str) -> bool:
+    """Whether an event of this kind can change a count, so its day must be recounted."""
+    return action not in _ACTIONS_OUTSIDE_FIGURES
+
+
 def record_event(
     order: WorkOrder,
     action: str,
@@ -248,19 +279,18 @@ def record_event(
     outbox here, in the same transaction, so the change and its callback stand or fall
     together.
     """
-    actor = by if isinstance(by, User) and by.is_authenticated else None
-    event = WorkOrderEvent.objects.create(
-        order=order,
-        action=action,
+    event = new_event(
+        order,
+        action,
+        by=by,
         from_status=from_status,
         to_status=to_status,
-        actor=actor,
-        actor_unit_id=getattr(actor, "unit_id", None),
         unit=unit,
         note=note,
-        data=data or {},
+        data=data,
     )
-    if action not in _ACTIONS_OUTSIDE_FIGURES:
+    event.save()
+    if counts_in_figures(action):
         stats.mark_changed(order)
     if notify_client and from_status and to_status != from_status and order.source_client_id:
         from .callbacks import enqueue_status_change
@@ -287,9 +317,10 @@ def open_deadline_names(order: WorkOrder) -> list[str]:
 
 def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
     """Recompute every deadline from policy, approved extensions and paused working days."""
-    if calendar is None:
-        start = order.received_at.year
-        calendar = workday_calendar(range(start, start + 3))
+    if calendar is None or rules is None:
+        snapshot = reference()
+        calendar = calendar if calendar is not None else snapshot.calendar
+        rules = rules if rules is not None else snapshot.deadline_rules
     extensions: dict[str, int] = defaultdict(int)
     if order.pk:
         approved = (
@@ -309,7 +340,7 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
             "accepted": order.accepted_at,
         },
         calendar=calendar,
-        rules=rules if rules is not None else deadline_rules(),
+        rules=rules,
         extensions=extensions,
         paused_working_days=paused,
     )
@@ -694,7 +725,7 @@ def workorder_pause(
 
 
 def _end_pause(order: WorkOrder, now: datetime) -> int:
-    calendar = workday_calendar(range(order.paused_at.year, now.year + 1))
+    calendar = reference().calendar
     days = working_days_between(
         timezone.localdate(order.paused_at), timezone.localdate(now), calendar
     )

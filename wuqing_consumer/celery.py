@@ -16,11 +16,12 @@ def ping(value: str = "pong") -> dict:
     return {"pong": value}
 
 
-def nudge(task, *args) -> None:
-    """Queue `task` now if the broker answers; never fail the caller. For work whose rows
-    are already committed (an outbox) and which a periodic sweep picks up anyway."""
+def nudge(task, *args, countdown: float | None = None) -> None:
+    """Queue `task` now (or in `countdown` seconds) if the broker answers; never fail the
+    caller. For work whose rows are already committed (an outbox) and which a periodic
+    sweep picks up anyway."""
     try:
-        task.apply_async(args, retry=False)
+        task.apply_async(args, retry=False, countdown=countdown)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep will do the work
         logging.getLogger(__name__).warning(
             "Could not queue %s%s; the periodic sweep will do it.", task.name, args

@@ -260,6 +260,7 @@ CELERY_TASK_ROUTES = {
 # Synced into the database scheduler at beat start; the office can change them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "sweep-callbacks": {"task": "complaints.tasks.sweep_callbacks", "schedule": 30.0},
+    "find-duplicates": {"task": "complaints.tasks.find_duplicates", "schedule": 60.0},
     "send-notifications": {"task": "departments.tasks.send_deliveries", "schedule": 60.0},
     "remind-due-soon": {"task": "complaints.tasks.remind_due_soon", "schedule": 300.0},
     "supervise-overdue": {"task": "complaints.tasks.supervise_overdue", "schedule": 300.0},

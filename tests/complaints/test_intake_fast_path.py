@@ -1,0 +1,274 @@
+"""Intake at hotline volume: reference data kept per process and checked by version, one
+statement per order, and the duplicate check just after the answer."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from complaints import reference as reference_module
+from complaints.choices import Status
+from complaints.clients import api_client_create
+from complaints.models import (
+    CalendarDay,
+    DeadlinePolicy,
+    OrderNumberCounter,
+    PossibleDuplicate,
+    RoutingRule,
+    StatsDirtyDay,
+    WorkOrder,
+)
+from complaints.reference import reference
+from complaints.services import find_pending_duplicates, hotline_intake, next_number
+from complaints.tasks import find_duplicates
+from departments.models import Town, Unit
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL: reference versions, sequences and one-statement intake",
+)
+
+FIELDS = {
+    "kind": "complaint",
+    "title": "小区物业不修电梯",
+    "content": "杨村街道某小区电梯坏了一个月，物业一直不修，老人上下楼困难。",
+    "category": "物业管理",
+    "citizen_name": "王先生",
+    "citizen_phone": "13812345678",
+    "business_name": "天津某物业服务有限公司",
+    "town_code": "yangcun-street",
+    "amount": "1280.5",
+}
+
+
+@pytest.fixture
+def hotline(db):
+    client, _key, _secret = api_client_create(name="12345 热线")
+    return client
+
+
+def push(client, hotline_id: str, **changes) -> WorkOrder:
+    order, created = hotline_intake(
+        client=client, hotline_id=hotline_id, fields={**FIELDS, **changes}
+    )
+    assert created
+    return order
+
+
+# --- reference data ---------------------------------------------------------------------
+
+
+@ON_POSTGRESQL
+def test_the_reference_data_is_read_once_while_nothing_changes(db, django_assert_num_queries):
+    first = reference()
+    with django_assert_num_queries(1):  # the version, nothing else
+        again = reference()
+    assert again is first
+    assert "housing" in first.members and first.rules
+
+
+def _deactivate_rules():
+    RoutingRule.objects.update(is_active=False)
+
+
+def _add_co_unit():
+    rule = RoutingRule.objects.filter(is_active=True).exclude(co_units__code="finance").first()
+    rule.co_units.add(Unit.objects.get(code="finance"))
+    return rule.key
+
+
+def _deactivate_housing():
+    Unit.objects.filter(code="housing").update(is_active=False)
+
+
+def _add_town():
+    Town.objects.create(code="new-street", name="新街道", kind="street")
+
+
+def _add_holiday():
+    CalendarDay.objects.create(date=date(2026, 12, 1), is_workday=False, name="test")
+
+
+def _change_policy():
+    DeadlinePolicy.objects.update(amount=99)
+
+
+def co_units(snapshot) -> dict[str, tuple[str, ...]]:
+    return {rule.key: rule.co_units for rule in snapshot.rules}
+
+
+def _changed(before, after, change, result) -> bool:
+    return {
+        _deactivate_rules: lambda: after.rules == () and before.rules != (),
+        _add_co_unit: lambda: (
+            "finance" in co_units(after)[result] and "finance" not in co_units(before)[result]
+        ),
+        _deactivate_housing: lambda: "housing" in before.members and "housing" not in after.members,
+        _add_town: lambda: "new-street" in after.towns and "new-street" not in before.towns,
+        _add_holiday: lambda: (
+            not after.calendar.is_workday(date(2026, 12, 1))
+            and before.calendar.is_workday(date(2026, 12, 1))
+        ),
+        _change_policy: lambda: {r.amount for r in after.deadline_rules} == {99},
+    }[change]()
+
+
+@ON_POSTGRESQL
+@pytest.mark.parametrize(
+    "change",
+    [
+        _deactivate_rules,
+        _add_co_unit,
+        _deactivate_housing,
+        _add_town,
+        _add_holiday,
+        _change_policy,
+    ],
+    ids=["rules-bulk-update", "co-unit-added", "unit-deactivated", "town", "holiday", "policy"],
+)
+def test_any_change_to_the_reference_data_is_seen_at_once(db, change):
+    before = reference()
+    result = change()
+    after = reference()
+    assert after is not before
+    assert _changed(before, after, change, result)
+
+
+@ON_POSTGRESQL
+def test_a_rolled_back_change_is_never_served(db):
+    before = reference()
+    assert before.rules
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _deactivate_rules()
+        assert reference().rules == ()
+        raise RuntimeError("roll back")
+    assert reference().rules == before.rules
+
+
+@ON_POSTGRESQL
+def test_an_order_prepared_with_stale_rules_is_routed_again_with_the_new_ones(hotline):
+    first = push(hotline, "H-1")
+    assert first.status == Status.ASSIGNED
+    _deactivate_rules()  # the process still holds the snapshot with the rules
+    assert reference_module._cache["snapshot"][1].rules
+    second = push(hotline, "H-2")
+    assert second.status == Status.TRIAGE and second.primary_unit is None
+    assert WorkOrder.objects.filter(hotline_id="H-2").count() == 1
+
+
+@ON_POSTGRESQL
+def test_a_town_added_since_the_snapshot_is_accepted_at_once(hotline):
+    push(hotline, "H-1")
+    _add_town()
+    order = push(hotline, "H-2", town_code="new-street")
+    assert order.town.code == "new-street"
+
+
+# --- one statement ----------------------------------------------------------------------
+
+
+@ON_POSTGRESQL
+def test_an_order_is_written_with_its_links_history_and_day_in_one_statement(hotline):
+    reference()
+    with CaptureQueriesContext(connection) as queries:
+        order = push(hotline, "H-1")
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(writes) == 1, [w[:80] for w in writes]
+    stored = WorkOrder.objects.get(pk=order.pk)
+    for field in WorkOrder._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(order, field.attname), field.name
+    assert stored.amount == Decimal("1280.50")
+    assert stored.routing["rule"] and stored.duplicates_pending
+    assert [(link.unit.code, link.relation) for link in stored.unit_links.all()] == [
+        ("housing", "primary")
+    ]
+    events = list(stored.events.order_by("id"))
+    assert [(e.action, e.from_status, e.to_status) for e in events] == [
+        ("create", "", "triage"),
+        ("dispatch", "triage", "assigned"),
+    ]
+    assert events[0].data["client"] == "12345 热线" and events[1].unit.code == "housing"
+    assert StatsDirtyDay.objects.filter(day=order.received_at.astimezone().date()).exists()
+
+
+@ON_POSTGRESQL
+def test_a_years_first_number_follows_the_counter_of_earlier_versions(db):
+    OrderNumberCounter.objects.create(year=2033, last=41)
+    assert next_number(2033) == "WQ-2033-000042"
+    assert next_number(2033) == "WQ-2033-000043"
+
+
+@ON_POSTGRESQL
+def test_numbers_past_a_million_keep_every_digit(db):
+    next_number(2034)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval('complaints_order_number_2034', 999999)")
+    assert next_number(2034) == "WQ-2034-1000000"
+
+
+# --- duplicates just after --------------------------------------------------------------
+
+
+def test_the_hotlines_orders_are_checked_for_duplicates_just_after(hotline):
+    earlier = push(hotline, "H-1")
+    later = push(hotline, "H-2", content="物业还是不修电梯，第二次反映。")
+    assert not PossibleDuplicate.objects.exists()
+    updated_at = WorkOrder.objects.get(pk=later.pk).updated_at
+
+    assert find_pending_duplicates() == 2
+    pairs = set(PossibleDuplicate.objects.values_list("order_id", "other_id", "reason"))
+    assert pairs == {(later.id, earlier.id, "same_phone")}
+    assert not WorkOrder.objects.filter(duplicates_pending=True).exists()
+    # The hotline's `updated_since` must not see a change it did not make.
+    assert WorkOrder.objects.get(pk=later.pk).updated_at == updated_at
+    assert find_pending_duplicates() == 0
+
+
+def test_the_duplicate_check_runs_every_minute_as_well(db):
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["complaints.tasks.find_duplicates"] == 60.0
+    assert find_duplicates.name == "complaints.tasks.find_duplicates"
+
+
+def pending_ids() -> set[int]:
+    return set(WorkOrder.objects.filter(duplicates_pending=True).values_list("id", flat=True))
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_order_another_worker_is_checking_is_left_to_it():
+    client, _key, _secret = api_client_create(name="12345 热线")
+    first = push(client, "H-1")
+    # Not alike: a duplicate row pointing at the locked order would wait for its lock.
+    second = push(client, "H-2", citizen_phone="13900000000", business_name="另一家公司")
+    claimed, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                WorkOrder.objects.select_for_update().get(pk=first.pk)
+                claimed.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    try:
+        assert claimed.wait(timeout=30)
+        assert find_pending_duplicates() == 1
+        assert set(
+            WorkOrder.objects.filter(duplicates_pending=True).values_list("id", flat=True)
+        ) == {first.pk}
+    finally:
+        release.set()
+        worker.join()
+    assert find_pending_duplicates() == 1
+    assert pending_ids() == set() and second.pk
