@@ -16,8 +16,8 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from departments import access
 from departments.models import User
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
+from wuqing_consumer.db import execute_prepared
 
 from . import stats, workflow
 from .attachments import check_uploads, store_upload
@@ -145,7 +146,12 @@ def _insert_new_order(
     def columns_and_values(rows: list) -> tuple[str, list[str]]:
         fields, columns, placeholders = _insert_columns(type(rows[0]))
         for row in rows:
-            params.extend(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)
+            params.extend(
+                getattr(row, attname)
+                if field is None
+                else field.get_db_prep_save(field.pre_save(row, True), connection)
+                for attname, field in fields
+            )
         return columns, [placeholders] * len(rows)
 
     columns, (values,) = columns_and_values([order])
@@ -174,7 +180,9 @@ def _insert_new_order(
         f"d AS (INSERT INTO {StatsDirtyDay._meta.db_table} (day) SELECT %s::date FROM o)"
     )
     with connection.cursor() as cursor:
-        cursor.execute("WITH " + ", ".join(statements) + " SELECT id, number FROM o", params)
+        execute_prepared(
+            cursor, "WITH " + ", ".join(statements) + " SELECT id, number FROM o", params
+        )
         row = cursor.fetchone()
     if row is None:
         raise StaleReference()
@@ -189,10 +197,22 @@ _CAST_LENGTH = re.compile(r"\(\d+\)$")
 """varchar(200) -> varchar: a cast would cut a long text silently, the column refuses it."""
 
 
+_WRITTEN_AS_IS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.ForeignKey,
+)
+"""Fields whose attribute is already what the database takes: the rest (times, amounts,
+JSON, auto_now) go through the field, as the ORM would send them."""
+
+
 @functools.cache
-def _insert_columns(model: type) -> tuple[list, str, str]:
-    """The fields `_insert_new_order` writes, their columns, and typed placeholders
-    (`%s::jsonb`): a SELECT does not take its types from the table it inserts into."""
+def _insert_columns(model: type) -> tuple[list[tuple[str, Field | None]], str, str]:
+    """The fields `_insert_new_order` writes (with the field when its value needs preparing),
+    their columns, and typed placeholders (`%s::jsonb`): a SELECT does not take its types
+    from the table it inserts into."""
     fields = [
         f
         for f in model._meta.concrete_fields
@@ -200,7 +220,8 @@ def _insert_columns(model: type) -> tuple[list, str, str]:
     ]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     types = [_CAST_LENGTH.sub("", f.cast_db_type(connection)) for f in fields]
-    return fields, columns, ", ".join(f"%s::{t}" for t in types)
+    plan = [(f.attname, None if isinstance(f, _WRITTEN_AS_IS) else f) for f in fields]
+    return plan, columns, ", ".join(f"%s::{t}" for t in types)
 
 
 def _clean_text(value: object, limit: int) -> str:
