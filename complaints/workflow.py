@@ -256,11 +256,6 @@ def new_event(
     )
 
 
-def counts_in_figures(action: str) -> bool:
-    """Whether an event of this kind can change a count, so its day must be recounted."""
-    return action not in _ACTIONS_OUTSIDE_FIGURES
-
-
 def record_event(
     order: WorkOrder,
     action: str,
@@ -290,7 +285,7 @@ def record_event(
         data=data,
     )
     event.save()
-    if counts_in_figures(action):
+    if action not in _ACTIONS_OUTSIDE_FIGURES:
         stats.mark_changed(order)
     if notify_client and from_status and to_status != from_status and order.source_client_id:
         from .callbacks import enqueue_status_change

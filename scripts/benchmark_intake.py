@@ -32,11 +32,12 @@ the worker (no worker consumes the benchmark's queue). After the phases the scri
 that check itself over every order intake wrote and prints its cost per order, so the work
 moved out of the request is shown, not hidden.
 
-Data: the duplicate check looks at 30 days of orders, so a run starts from a year of orders seeded as the inbox benchmark does (100,000 by
-default, about 8,000 of them in the last 30 days). They are seeded once into
-`<database>_seed` (again when `--orders` changes or the newest is a day old), and every run
-works on a fresh copy of it, `<database>` (default `wuqing_consumer_bench_intake`), made
-with CREATE DATABASE … TEMPLATE in about a second. Both are migrated; the copy is dropped
+Data: the duplicate check looks at 30 days of orders, so a run starts from a year of
+orders seeded as the inbox benchmark does (100,000 by default, about 8,000 of them in the
+last 30 days). They are seeded once into `<database>_seed` (again when `--orders` changes
+or the newest is a day old), and every run works on a fresh copy of it, `<database>`
+(default `wuqing_consumer_bench_intake`), made with CREATE DATABASE … TEMPLATE in about a
+second. Both are migrated; the copy is dropped
 and made again, so the script refuses a name without "bench".
 
 Server: sync workers, 4 by default (twice the cores). Measured on the 2-core machine, 2 to 4
