@@ -8,7 +8,10 @@ processes so the generator is not held back by one interpreter lock:
 1. Peak, closed loop: each client sends its next request as soon as the previous one is
    answered, for the same time and concurrency, first against the floor (a DRF view that
    parses the same JSON and does one INSERT: the least the framework costs), then against
-   `POST /api/v1/hotline/work-orders/` with realistic orders, each a new hotline_id.
+   `POST /api/v1/hotline/work-orders/` with realistic orders, each a new hotline_id, then
+   against the floor again. The floor's rate is the mean of its two phases, so a machine
+   that speeds up or slows down during the run (a shared host does) does not tilt the
+   ratio; both are printed, with a note when they differ by more than 15%.
 2. Half load, open loop: intake at 50% of the peak rate just measured, on a fixed schedule.
    A latency is counted from the moment a request was due, not from when a free client sent
    it, so queueing is not hidden (no coordinated omission).
@@ -106,6 +109,7 @@ FLOOR_TABLE = "bench_floor"
 CLIENT_NAME = "benchmark intake"
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 150.0
+FLOOR_SPREAD_NOTE = 0.15
 HALF_LOAD = 0.5
 KINDS = {"complaint": 80, "report": 10, "inquiry": 10}
 PAYLOAD_VARIANTS = 500
@@ -705,7 +709,7 @@ def cpu_text(cpu: dict[str, float]) -> str:
     )
 
 
-def report(phases: list[Phase], floor: Phase, peak: Phase, half: Phase) -> bool:
+def report(phases: list[Phase], floors: tuple[Phase, Phase], peak: Phase, half: Phase) -> bool:
     print()
     print(
         f"{'phase':34} {'mode':11} {'clients':>7} {'requests':>9} {'req/s':>8} "
@@ -719,7 +723,7 @@ def report(phases: list[Phase], floor: Phase, peak: Phase, half: Phase) -> bool:
             f"{phase.errors:7d}"
         )
     print(
-        f"(each phase: {floor.duration:g} s measured after a warm-up; requests include the "
+        f"(each phase: {peak.duration:g} s measured after a warm-up; requests include the "
         f"warm-up; req/s = answers within the measured window)"
     )
     print()
@@ -752,14 +756,22 @@ def report(phases: list[Phase], floor: Phase, peak: Phase, half: Phase) -> bool:
         print()
 
     ok = True
-    ratio = peak.rate / floor.rate if floor.rate else 0.0
+    before, after = (floor.rate for floor in floors)
+    floor_rate = statistics.fmean((before, after))
+    ratio = peak.rate / floor_rate if floor_rate else 0.0
     passed = ratio >= TARGET_RATIO
     ok &= passed
     print(
         f"{'PASS' if passed else 'FAIL'}  intake peak throughput is {100 * ratio:.0f}% of the "
-        f"floor's ({peak.rate:.1f} vs {floor.rate:.1f} req/s); target at least "
-        f"{100 * TARGET_RATIO:.0f}%"
+        f"floor's ({peak.rate:.1f} vs {floor_rate:.1f} req/s, the mean of {before:.1f} before "
+        f"and {after:.1f} after); target at least {100 * TARGET_RATIO:.0f}%"
     )
+    if floor_rate and abs(before - after) > FLOOR_SPREAD_NOTE * floor_rate:
+        print(
+            "note: the floor's two phases differ by more than "
+            f"{100 * FLOOR_SPREAD_NOTE:.0f}%: the machine's speed changed during the run; "
+            "run again for a steadier ratio"
+        )
     p99 = half.percentile(99)
     passed = p99 < TARGET_P99_MS
     ok &= passed
@@ -889,6 +901,10 @@ def main() -> int:
             print(f"  floor:  {floor.rate:.1f} req/s", flush=True)
             peak = run_phase(pool, label="intake, peak", tag="p", path=INTAKE_PATH, **common)
             print(f"  intake: {peak.rate:.1f} req/s", flush=True)
+            floor_again = run_phase(
+                pool, label="floor again, after intake", tag="g", path=FLOOR_PATH, **common
+            )
+            print(f"  floor:  {floor_again.rate:.1f} req/s", flush=True)
             half_rate = HALF_LOAD * peak.rate
             half = run_phase(
                 pool,
@@ -906,7 +922,8 @@ def main() -> int:
     orders, floor_rows = count_rows()
     print(f"rows written: {orders:,} work orders by intake, {floor_rows:,} floor rows")
     deferred_work()
-    return 0 if report([floor, peak, half], floor, peak, half) else 1
+    phases = [floor, peak, floor_again, half]
+    return 0 if report(phases, (floor, floor_again), peak, half) else 1
 
 
 if __name__ == "__main__":
