@@ -824,6 +824,22 @@ class StatsMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
+class HistoryLine(models.Model):
+    """One line of a record's history in the reporting and publicity flows: who, when, a
+    note and details. Subclasses add the record and what was done; immutable once written."""
+
+    actor = models.ForeignKey(
+        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
 class TimelineEntry(models.Model):
     """One line of an escalation flow's history (referral, dispute, intervention,
     mediation): who, from which unit, when, and a note. Immutable once written."""

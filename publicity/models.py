@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import HistoryLine
+
 from .choices import EDITABLE_STATUSES, ReleaseAction, ReleaseKind, ReleaseStatus
 
 
@@ -129,20 +131,13 @@ class ViolatorEntry(models.Model):
         return f"{self.business_name} ({self.credit_code})"
 
 
-class ReleaseEvent(models.Model):
+class ReleaseEvent(HistoryLine):
     """The release's history: who did what and when (immutable)."""
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=15, choices=ReleaseAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryLine.Meta):
         verbose_name = _("release event")
         verbose_name_plural = _("release events")
 

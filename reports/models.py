@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import StoredFile
+from complaints.models import HistoryLine, StoredFile
 
 from .choices import (
     CampaignEventKind,
@@ -197,20 +197,13 @@ class ReportAttachment(StoredFile):
         verbose_name_plural = _("report attachments")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(HistoryLine):
     """The report's history: who did what, and which fields a save changed (immutable)."""
 
     report = models.ForeignKey(UnitReport, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=ReportAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryLine.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 
@@ -431,20 +424,13 @@ class PlanAttachment(StoredFile):
         verbose_name_plural = _("plan attachments")
 
 
-class PlanEvent(models.Model):
+class PlanEvent(HistoryLine):
     """The plan's history: who filed, acknowledged or returned it and why (immutable)."""
 
     plan = models.ForeignKey(ImplementationPlan, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=PlanAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryLine.Meta):
         verbose_name = _("plan event")
         verbose_name_plural = _("plan events")
 
@@ -497,20 +483,13 @@ class EvaluationAttachment(StoredFile):
         verbose_name_plural = _("evaluation files")
 
 
-class EvaluationEvent(models.Model):
+class EvaluationEvent(HistoryLine):
     """Who added or removed an evaluation, and why it was removed (immutable)."""
 
     evaluation = models.ForeignKey(YearEvaluation, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=EvaluationAction.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryLine.Meta):
         verbose_name = _("evaluation event")
         verbose_name_plural = _("evaluation events")
 
@@ -635,20 +614,13 @@ class CampaignAction(models.Model):
         return f"{self.campaign_id} {self.unit_id} {self.day}"
 
 
-class CampaignEvent(models.Model):
+class CampaignEvent(HistoryLine):
     """The campaign's history: who started, changed, logged on or closed it (immutable)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("action"), max_length=10, choices=CampaignEventKind.choices)
-    actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(HistoryLine.Meta):
         verbose_name = _("campaign event")
         verbose_name_plural = _("campaign events")
 
