@@ -52,8 +52,8 @@ from .models import (
     TeamFinding,
     TeamTask,
 )
+from .reference import reference
 from .referrals import ack_deadline, record_referral_event
-from .selectors import workday_calendar
 from .workflow import WorkflowError
 
 PUBLIC_SECURITY = "public-security"
@@ -187,7 +187,7 @@ def _create(
         decision_due_at=add_working_days(
             now,
             policy.dispute_decision_working_days,
-            workday_calendar([now.year, now.year + 1]),
+            reference().calendar,
         ),
     )
     dispute.units.set(Unit.objects.filter(id__in=unit_ids, kind=UnitKind.MEMBER))
@@ -638,7 +638,7 @@ def remind_escalations(now=None, limit: int = 500) -> int:
     leader and the office director), and team tasks past their deadline (the owner unit's
     people and the lead unit's head); once per dispute or task."""
     now = now or timezone.now()
-    calendar = workday_calendar([now.year - 1, now.year])
+    calendar = reference().calendar
     items = []
     directors = people_with_roles([RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR])
     for dispute in Dispute.objects.filter(status=DisputeStatus.PROPOSED).order_by("proposed_at")[

@@ -25,7 +25,7 @@ from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
 from .deadlines import add_working_days
 from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
-from .selectors import workday_calendar
+from .reference import reference
 from .workflow import WorkflowError
 
 
@@ -37,7 +37,7 @@ def ack_deadline(sent_at: datetime, *, urgent: bool) -> datetime:
     """The end of the N-th working day after the referral (N from the office's policy)."""
     policy = EscalationPolicy.objects.first() or EscalationPolicy()
     days = policy.urgent_referral_ack_working_days if urgent else policy.referral_ack_working_days
-    return add_working_days(sent_at, days, workday_calendar([sent_at.year, sent_at.year + 1]))
+    return add_working_days(sent_at, days, reference().calendar)
 
 
 def record_referral_event(

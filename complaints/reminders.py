@@ -25,9 +25,9 @@ from departments.models import User
 from departments.notifications import Message, notify_many
 
 from .choices import Action
-from .deadlines import BEIJING, WorkdayCalendar, add_working_days, working_days_between
+from .deadlines import BEIJING, add_working_days, working_days_between
 from .models import DeadlinePolicy, EscalationStep, ReminderPolicy, WorkOrder, WorkOrderEvent
-from .selectors import workday_calendar
+from .reference import reference
 
 BATCH = 500
 MAX_BATCHES = 3
@@ -114,15 +114,11 @@ def _save_orders(orders: list[WorkOrder], fields: list[str]) -> None:
         )
 
 
-def _calendar(now: datetime) -> WorkdayCalendar:
-    return workday_calendar(range(now.year - 1, now.year + 2))
-
-
 def remind_due_soon(now: datetime | None = None) -> int:
     """Tell the handling unit (the office for an order in triage) once per deadline that it
     falls within the lead time. Returns how many orders were reminded."""
     now = now or timezone.now()
-    calendar = _calendar(now)
+    calendar = reference().calendar
     lead = ReminderPolicy.objects.values_list("lead_working_days", flat=True).first() or 1
     until = add_working_days(now, lead, calendar)
     people = People.load()
@@ -184,7 +180,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
     """Supervise (督办) each order past a deadline, once per deadline, and escalate by the
     office's steps as the working days overdue add up. Returns how many orders it touched."""
     now = now or timezone.now()
-    calendar = _calendar(now)
+    calendar = reference().calendar
     steps = list(EscalationStep.objects.all())
     step_days = sorted({step.days_overdue for step in steps})
     people = People.load()

@@ -28,6 +28,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderUnit,
 )
+from .reference import reference
 from .routing import Rule
 
 
@@ -42,7 +43,7 @@ def workday_calendar(years: Iterable[int] | None = None) -> WorkdayCalendar:
 def years_missing_holidays(today: date) -> list[int]:
     """This year, and from November next year too, when nobody knows their holidays yet."""
     years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
-    return workday_calendar(years).unknown_years(years)
+    return reference().calendar.unknown_years(years)
 
 
 def deadline_rules() -> tuple[DeadlineRule, ...]:
@@ -71,8 +72,6 @@ def split_words(value: str) -> tuple[str, ...]:
 def routing_rules() -> tuple[Rule, ...]:
     """The office's active rules, in the form `routing.route` takes; kept per process with
     the rest of the reference data (`complaints.reference`)."""
-    from .reference import reference
-
     return reference().rules
 
 
@@ -101,7 +100,7 @@ LIST_DEFERRED = ("content", "routing", "result", "satisfaction_comment", "citize
 
 def due_soon_until(now: datetime) -> datetime:
     """ "Due soon" means before the end of the next working day."""
-    return add_working_days(now, 1, workday_calendar([now.year, now.year + 1]))
+    return add_working_days(now, 1, reference().calendar)
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,6 @@ def _insert_new_order(
     StaleReference. Elsewhere, the ORM one row at a time.
     """
     year = timezone.localtime(order.received_at).year
-    dirty_day = stats.local_day(order.received_at)
     if connection.vendor != "postgresql":
         order.number = next_number(year)
         order.save()
@@ -139,7 +138,7 @@ def _insert_new_order(
             row.order = order
         WorkOrderUnit.objects.bulk_create(links)
         WorkOrderEvent.objects.bulk_create(events)
-        StatsDirtyDay.objects.create(day=dirty_day)
+        stats.mark_changed(order)
         return
     params: list = []
 
@@ -175,7 +174,7 @@ def _insert_new_order(
                 f"{name} AS (INSERT INTO {type(rows[0])._meta.db_table} "
                 f"(order_id, {columns}) SELECT o.id, v.* FROM o, (VALUES {rows_sql}) v)"
             )
-    params.append(dirty_day)
+    params.append(stats.local_day(order.received_at))
     statements.append(
         f"d AS (INSERT INTO {StatsDirtyDay._meta.db_table} (day) SELECT %s::date FROM o)"
     )

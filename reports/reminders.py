@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from complaints.deadlines import WorkdayCalendar
 from complaints.models import ReminderPolicy
-from complaints.selectors import workday_calendar
+from complaints.reference import reference
 from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people
@@ -77,7 +77,7 @@ def remind_reports_due(now: datetime | None = None) -> int:
     current = Period.containing(today)
     for period in (current, current.previous()):
         due = period.due_on()
-        calendar = workday_calendar([due.year - 1, due.year, due.year + 1])
+        calendar = reference().calendar
         reached = [(name, day) for name, day in occasions(period, lead, calendar) if day <= today]
         if not reached:
             continue
@@ -145,7 +145,7 @@ def remind_annual_summaries(now: datetime | None = None) -> int:
     due = AnnualSummary.due_on(today.year)
     if not start <= today <= due:
         return 0
-    calendar = workday_calendar([today.year])
+    calendar = reference().calendar
     if today != start and not calendar.is_workday(today):
         return 0
     submitted = set(
