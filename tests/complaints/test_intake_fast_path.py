@@ -75,67 +75,56 @@ def _deactivate_rules():
     RoutingRule.objects.update(is_active=False)
 
 
-def _add_co_unit():
-    rule = RoutingRule.objects.filter(is_active=True).exclude(co_units__code="finance").first()
-    rule.co_units.add(Unit.objects.get(code="finance"))
-    return rule.key
-
-
-def _deactivate_housing():
-    Unit.objects.filter(code="housing").update(is_active=False)
+CANTEEN_RULE = "market-school-canteen"
 
 
 def _add_town():
     Town.objects.create(code="new-street", name="新街道", kind="street")
 
 
-def _add_holiday():
-    CalendarDay.objects.create(date=date(2026, 12, 1), is_workday=False, name="test")
+def _add_co_unit():
+    RoutingRule.objects.get(key=CANTEEN_RULE).co_units.add(Unit.objects.get(code="finance"))
 
 
-def _change_policy():
-    DeadlinePolicy.objects.update(amount=99)
-
-
-def co_units(snapshot) -> dict[str, tuple[str, ...]]:
-    return {rule.key: rule.co_units for rule in snapshot.rules}
-
-
-def _changed(before, after, change, result) -> bool:
-    return {
-        _deactivate_rules: lambda: after.rules == () and before.rules != (),
-        _add_co_unit: lambda: (
-            "finance" in co_units(after)[result] and "finance" not in co_units(before)[result]
-        ),
-        _deactivate_housing: lambda: "housing" in before.members and "housing" not in after.members,
-        _add_town: lambda: "new-street" in after.towns and "new-street" not in before.towns,
-        _add_holiday: lambda: (
-            not after.calendar.is_workday(date(2026, 12, 1))
-            and before.calendar.is_workday(date(2026, 12, 1))
-        ),
-        _change_policy: lambda: {r.amount for r in after.deadline_rules} == {99},
-    }[change]()
+def _co_units_of_canteen_rule(snapshot) -> tuple[str, ...]:
+    return next(rule.co_units for rule in snapshot.rules if rule.key == CANTEEN_RULE)
 
 
 @ON_POSTGRESQL
 @pytest.mark.parametrize(
-    "change",
+    ("change", "fact", "was", "becomes"),
     [
-        _deactivate_rules,
-        _add_co_unit,
-        _deactivate_housing,
-        _add_town,
-        _add_holiday,
-        _change_policy,
+        (_deactivate_rules, lambda s: bool(s.rules), True, False),
+        (_add_co_unit, lambda s: "finance" in _co_units_of_canteen_rule(s), False, True),
+        (
+            lambda: Unit.objects.filter(code="housing").update(is_active=False),
+            lambda s: "housing" in s.members,
+            True,
+            False,
+        ),
+        (_add_town, lambda s: "new-street" in s.towns, False, True),
+        (
+            lambda: CalendarDay.objects.create(date=date(2026, 12, 1), is_workday=False),
+            lambda s: s.calendar.is_workday(date(2026, 12, 1)),
+            True,
+            False,
+        ),
+        (
+            lambda: DeadlinePolicy.objects.update(amount=99),
+            lambda s: {rule.amount for rule in s.deadline_rules} == {99},
+            False,
+            True,
+        ),
     ],
     ids=["rules-bulk-update", "co-unit-added", "unit-deactivated", "town", "holiday", "policy"],
 )
-def test_any_change_to_the_reference_data_is_seen_at_once(db, change):
+def test_any_change_to_the_reference_data_is_seen_at_once(db, change, fact, was, becomes):
     before = reference()
-    result = change()
+    assert fact(before) is was
+    change()
     after = reference()
     assert after is not before
-    assert _changed(before, after, change, result)
+    assert fact(after) is becomes
 
 
 @ON_POSTGRESQL
