@@ -3,6 +3,8 @@ schema is read by another organisation's developers."""
 
 from __future__ import annotations
 
+import copy
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -37,11 +39,31 @@ class AmountField(serializers.DecimalField):
     pass
 
 
+class InputSerializer(serializers.Serializer):
+    """A serializer that validates input with fields copied once per class.
+
+    DRF deep-copies every declared field for each serializer it makes, re-running each
+    field's __init__; for an order with two nested objects that was a third of the time
+    spent validating it. Here they are deep-copied once, and each serializer gets shallow
+    copies to bind: between binding and validation a field keeps no state of its own, and
+    these serializers never change their fields on the fly.
+    """
+
+    def get_fields(self):
+        prototypes = type(self).__dict__.get("_prototype_fields")
+        if prototypes is None:
+            prototypes = super().get_fields()
+            for field in prototypes.values():
+                field.validators  # noqa: B018 - built once, shared by the copies
+            type(self)._prototype_fields = prototypes
+        return {name: copy.copy(field) for name, field in prototypes.items()}
+
+
 def _unit(unit) -> dict | None:
     return {"code": unit.code, "name": unit.name} if unit else None
 
 
-class CitizenIn(serializers.Serializer):
+class CitizenIn(InputSerializer):
     name = StrictCharField(
         max_length=60, required=False, allow_blank=True, help_text="诉求人姓名 / citizen's name"
     )
@@ -53,7 +75,7 @@ class CitizenIn(serializers.Serializer):
     )
 
 
-class BusinessIn(serializers.Serializer):
+class BusinessIn(InputSerializer):
     name = StrictCharField(
         max_length=200, required=False, allow_blank=True, help_text="被投诉经营者 / business"
     )
@@ -88,7 +110,7 @@ class BusinessIn(serializers.Serializer):
         )
     ]
 )
-class HotlineOrderIn(serializers.Serializer):
+class HotlineOrderIn(InputSerializer):
     hotline_id = StrictCharField(
         max_length=64, help_text="热线工单号，每个客户端内唯一 / the hotline's own number, unique"
     )
@@ -269,7 +291,7 @@ class HotlineOrderDetailOut(HotlineOrderOut):
         return data
 
 
-class SatisfactionIn(serializers.Serializer):
+class SatisfactionIn(InputSerializer):
     rating = serializers.ChoiceField(
         choices=Satisfaction.choices,
         help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意 / rating",
@@ -279,7 +301,7 @@ class SatisfactionIn(serializers.Serializer):
     )
 
 
-class RoutingPreviewIn(serializers.Serializer):
+class RoutingPreviewIn(InputSerializer):
     content = StrictCharField(max_length=20000, help_text="诉求内容 / text to route")
     category = StrictCharField(
         max_length=100, required=False, allow_blank=True, help_text="热线分类 / category"

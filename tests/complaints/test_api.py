@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from complaints import workflow
+from complaints.api.serializers import HotlineOrderIn
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import ApiClient, CallbackEvent, WorkOrder
 from complaints.services import hotline_intake
@@ -343,3 +344,19 @@ def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old(
 def test_any_iso_time_in_updated_since_is_answered_without_error(api, since):
     response = api("get", f"/api/v1/hotline/work-orders/?updated_since={quote(since)}")
     assert response.status_code == 200
+
+
+def test_each_order_is_validated_with_fields_of_its_own_copied_once_per_class():
+    first = HotlineOrderIn(data={"hotline_id": "A", "content": "", "citizen": {"phone": 5}})
+    assert not first.is_valid()
+    second = HotlineOrderIn(data={"hotline_id": "B", "content": "电梯坏了", "citizen": {}})
+    assert second.is_valid(), second.errors
+    assert set(first.errors) == {"content", "citizen"} and not second.errors
+    for name in ("content", "citizen"):
+        mine, theirs = second.fields[name], first.fields[name]
+        assert mine is not theirs and mine.parent is second and theirs.parent is first
+    nested = second.fields["citizen"].fields["phone"]
+    assert nested.parent is second.fields["citizen"]
+    assert nested is not first.fields["citizen"].fields["phone"]
+    # Built once per class, not per order: the copies share what never changes.
+    assert second.fields["content"].validators is first.fields["content"].validators
