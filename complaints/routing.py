@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from typing import Any
 
 ASSIGNED = "assigned"
@@ -119,6 +119,12 @@ class Rule:
             if any(not normalize(v) for v in values):
                 raise ValueError(f"rule {self.key}: {group} contains an empty word")
 
+    @cached_property
+    def compiled(self) -> _CompiledRule:
+        """The words normalised once per rule. Kept on the rule, not in a cache keyed by
+        it: hashing a rule's tuples for every rule of every order cost as much as scoring."""
+        return _compile(self)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -177,9 +183,7 @@ class _CompiledRule:
     """Finds whether any of `any_of` occurs at all, in one pass: most rules match nothing."""
 
 
-@lru_cache(maxsize=4096)
 def _compile(rule: Rule) -> _CompiledRule:
-    """Normalise a rule's words once; rules are frozen, so caching by value is safe."""
     any_of = tuple((normalize(w), w) for w in rule.any_of)
     words = sorted({norm for norm, _ in any_of}, key=len, reverse=True)
     return _CompiledRule(
@@ -225,7 +229,7 @@ def _distinct_longest(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _score(rule: Rule, index: int, text: str, category: str) -> _Scored | None:
     """Score one rule against a normalised text and category; None when it does not apply."""
-    compiled = _compile(rule)
+    compiled = rule.compiled
     if any(word in text for word in compiled.none_of):
         return None
     if not all(_occurs(norm, text) for norm, _ in compiled.all_of):
