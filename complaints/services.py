@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -16,7 +16,8 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,15 +142,15 @@ def _insert_new_order(
         stats.mark_changed(order)
         return
     params: list = []
+    database = connections[connection.alias]
 
     def columns_and_values(rows: list) -> tuple[str, list[str]]:
         fields, columns, placeholders = _insert_columns(type(rows[0]))
         for row in rows:
+            values = row.__dict__
             params.extend(
-                getattr(row, attname)
-                if field is None
-                else field.get_db_prep_save(field.pre_save(row, True), connection)
-                for attname, field in fields
+                values[attname] if prepare is None else prepare(row, values[attname], database)
+                for attname, prepare in fields
             )
         return columns, [placeholders] * len(rows)
 
@@ -203,13 +204,36 @@ _WRITTEN_AS_IS = (
     models.IntegerField,
     models.ForeignKey,
 )
-"""Fields whose attribute is already what the database takes: the rest (times, amounts,
-JSON, auto_now) go through the field, as the ORM would send them."""
+"""Fields whose attribute is already what the database takes: the rest (JSON, auto_now,
+amounts) go through the field, as the ORM would send them."""
+
+Prepare = Callable[[models.Model, object, BaseDatabaseWrapper], object]
+
+
+def _preparation(field: Field) -> Prepare | None:
+    """How a field's value goes into the insert: None when as it is.
+
+    An aware time goes as it is too (PostgreSQL takes it so); only a naive one, which the
+    ORM would warn about and read in the local zone, goes through the field.
+    """
+    if isinstance(field, _WRITTEN_AS_IS):
+        return None
+
+    def through_field(row, value, database):
+        return field.get_db_prep_save(field.pre_save(row, True), database)
+
+    if isinstance(field, models.DateTimeField) and not (field.auto_now or field.auto_now_add):
+        return lambda row, value, database: (
+            value
+            if value is None or value.tzinfo is not None
+            else through_field(row, value, database)
+        )
+    return through_field
 
 
 @functools.cache
-def _insert_columns(model: type) -> tuple[list[tuple[str, Field | None]], str, str]:
-    """The fields `_insert_new_order` writes (with the field when its value needs preparing),
+def _insert_columns(model: type) -> tuple[list[tuple[str, Prepare | None]], str, str]:
+    """The fields `_insert_new_order` writes (with how to prepare a value that needs it),
     their columns, and typed placeholders (`%s::jsonb`): a SELECT does not take its types
     from the table it inserts into."""
     fields = [
@@ -219,7 +243,7 @@ def _insert_columns(model: type) -> tuple[list[tuple[str, Field | None]], str, s
     ]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     types = [_CAST_LENGTH.sub("", f.cast_db_type(connection)) for f in fields]
-    plan = [(f.attname, None if isinstance(f, _WRITTEN_AS_IS) else f) for f in fields]
+    plan = [(f.attname, _preparation(f)) for f in fields]
     return plan, columns, ", ".join(f"%s::{t}" for t in types)
 
 

@@ -2,15 +2,17 @@
 statement per order, and the duplicate check just after the answer."""
 
 import threading
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from complaints import reference as reference_module
+from complaints import workflow
 from complaints.choices import Status
 from complaints.clients import api_client_create
 from complaints.models import (
@@ -21,6 +23,8 @@ from complaints.models import (
     RoutingRule,
     StatsDirtyDay,
     WorkOrder,
+    WorkOrderEvent,
+    WorkOrderUnit,
 )
 from complaints.reference import reference
 from complaints.services import find_pending_duplicates, hotline_intake, next_number
@@ -182,6 +186,38 @@ def test_an_order_is_written_with_its_links_history_and_day_in_one_statement(hot
     ]
     assert events[0].data["client"] == "12345 热线" and events[1].unit.code == "housing"
     assert StatsDirtyDay.objects.filter(day=order.received_at.astimezone().date()).exists()
+
+
+@ON_POSTGRESQL
+def test_a_naive_time_is_written_as_the_orm_would_write_it(hotline, monkeypatch):
+    # Intake sets aware times only; should a naive one slip in, it must be read in the
+    # local zone as the ORM reads it, not as UTC by the database session.
+    naive = datetime(2026, 11, 30, 9, 30)
+    refresh = workflow.refresh_deadlines
+
+    def refresh_with_a_naive_time(order, **kwargs):
+        refresh(order, **kwargs)
+        order.reminded_due_at = naive
+
+    monkeypatch.setattr(workflow, "refresh_deadlines", refresh_with_a_naive_time)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        order = push(hotline, "H-naive")
+    stored = WorkOrder.objects.get(pk=order.pk).reminded_due_at
+    assert stored == timezone.make_aware(naive)
+    assert timezone.localtime(stored).hour == 9
+
+
+def test_foreign_keys_of_the_order_tables_lead_an_index(db):
+    # Their own single-column indexes were dropped where a composite or partial index
+    # already leads with the column; deleting a unit or a user must still find its rows
+    # by index, not by scanning every order.
+    with connection.cursor() as cursor:
+        for model in (WorkOrder, WorkOrderUnit, WorkOrderEvent):
+            indexes = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            leading = {c["columns"][0] for c in indexes.values() if c["index"] or c["unique"]}
+            for field in model._meta.concrete_fields:
+                if field.is_relation:
+                    assert field.column in leading, (model.__name__, field.column)
 
 
 @ON_POSTGRESQL
