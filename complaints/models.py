@@ -189,7 +189,7 @@ class WorkOrder(models.Model):
     The next open deadline is stored (`next_due_at`) so "overdue" is an indexed query.
     """
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(_("number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     external_ref = models.CharField(
@@ -236,6 +236,7 @@ class WorkOrder(models.Model):
         null=True,
         blank=True,
         related_name="primary_work_orders",
+        db_index=False,  # wo_unit_status and wo_unit_received lead with it
     )
     units = models.ManyToManyField(
         "departments.Unit",
@@ -289,6 +290,7 @@ class WorkOrder(models.Model):
         null=True,
         blank=True,
         related_name="merged_orders",
+        db_index=False,  # wo_merged_into, partial
     )
 
     source_client = models.ForeignKey(
@@ -298,6 +300,7 @@ class WorkOrder(models.Model):
         null=True,
         blank=True,
         related_name="work_orders",
+        db_index=False,  # wo_client_updated leads with it
     )
     hotline_id = models.CharField(_("hotline number"), max_length=64, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
@@ -313,9 +316,10 @@ class WorkOrder(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # wo_created_by, partial
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -348,14 +352,29 @@ class WorkOrder(models.Model):
                 condition=models.Q(duplicates_pending=True),
                 name="wo_duplicates_pending",
             ),
+            # Only orders the office entered or merged have these: the hotline's orders,
+            # the bulk, skip the index altogether.
+            models.Index(
+                fields=["created_by"],
+                condition=models.Q(created_by__isnull=False),
+                name="wo_created_by",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="wo_merged_into",
+            ),
         ]
         constraints = [
+            # A constraint rather than unique=True, which on PostgreSQL adds a second index
+            # for LIKE searches; numbers are only ever looked up whole.
+            models.UniqueConstraint(fields=["number"], name="one_order_per_number"),
             # Idempotent intake: the hotline's retry of one order finds this row.
             models.UniqueConstraint(
                 fields=["source_client", "hotline_id"],
                 condition=models.Q(source_client__isnull=False),
                 name="one_order_per_hotline_id",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -390,9 +409,15 @@ class WorkOrderUnit(models.Model):
     """A unit's part in an order: primary, co-handling, or formerly handling (after a return
     or a re-dispatch it keeps read access, so it can see where the order went)."""
 
-    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="unit_links")
+    # Both looked up through the composite indexes below, which lead with them.
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="unit_links", db_index=False
+    )
     unit = models.ForeignKey(
-        "departments.Unit", on_delete=models.PROTECT, related_name="work_order_links"
+        "departments.Unit",
+        on_delete=models.PROTECT,
+        related_name="work_order_links",
+        db_index=False,
     )
     relation = models.CharField(_("relation"), max_length=10, choices=UnitRelation.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -412,7 +437,9 @@ class WorkOrderUnit(models.Model):
 class WorkOrderEvent(models.Model):
     """One immutable line of an order's history, written in the transaction that made it."""
 
-    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="events", db_index=False
+    )  # woe_order leads with it
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
@@ -423,6 +450,7 @@ class WorkOrderEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     actor_unit = models.ForeignKey(
         "departments.Unit",
@@ -431,6 +459,7 @@ class WorkOrderEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "departments.Unit",
@@ -439,16 +468,28 @@ class WorkOrderEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
-        indexes = [models.Index(fields=["order", "created_at"], name="woe_order")]
+        indexes = [
+            models.Index(fields=["order", "created_at"], name="woe_order"),
+            # Partial: the hotline's history lines have no actor, and the first has no unit.
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=models.Q(**{f"{field}__isnull": False}),
+                    name=f"woe_{field}",
+                )
+                for field in ("actor", "actor_unit", "unit")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
