@@ -146,9 +146,11 @@ class HotlineOrderViewSet(
                     for field, messages in error.message_dict.items()
                 }
             ) from None
-        prefetch_related_objects(
-            [order], Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit"))
-        )
+        if not created:  # a new order comes back with the links it was written with
+            prefetch_related_objects(
+                [order],
+                Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit")),
+            )
         return Response(
             HotlineOrderOut(order).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

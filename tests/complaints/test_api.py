@@ -12,6 +12,7 @@ from complaints.api.serializers import HotlineOrderIn
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import ApiClient, CallbackEvent, WorkOrder
 from complaints.services import hotline_intake
+from departments.models import Unit
 
 ORDER = {
     "hotline_id": "TJ12345-20261129-0001",
@@ -360,3 +361,18 @@ def test_each_order_is_validated_with_fields_of_its_own_copied_once_per_class():
     assert nested is not first.fields["citizen"].fields["phone"]
     # Built once per class, not per order: the copies share what never changes.
     assert second.fields["content"].validators is first.fields["content"].validators
+
+
+def test_the_co_handling_units_are_answered_on_the_push_and_on_its_retry(api):
+    canteen = {
+        "hotline_id": "TJ-CANTEEN",
+        "title": "学校食堂",
+        "content": "孩子学校食堂的饭菜不干净，家长很担心。",
+        "category": "",
+    }
+    first = push(api, **canteen)
+    again = push(api, **canteen)
+    assert (first.status_code, again.status_code) == (201, 200)
+    expected = [{"code": "education", "name": Unit.objects.get(code="education").name}]
+    assert first.json()["co_units"] == again.json()["co_units"] == expected
+    assert first.json()["primary_unit"]["code"] == "market-regulation"
