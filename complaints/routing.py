@@ -230,21 +230,26 @@ def _distinct_longest(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def _score(rule: Rule, index: int, text: str, category: str) -> _Scored | None:
     """Score one rule against a normalised text and category; None when it does not apply."""
     compiled = rule.compiled
+    category_label = (
+        next((written for norm, written in compiled.categories if norm in category), None)
+        if category and compiled.categories
+        else None
+    )
+    pattern = compiled.any_of_pattern
+    any_hit = pattern is not None and pattern.search(text) is not None
+    has_signal_groups = bool(compiled.categories or compiled.any_of)
+    # Most rules have nothing in the text at all: that is settled first, by one search.
+    if has_signal_groups and category_label is None and not any_hit:
+        return None
     if any(word in text for word in compiled.none_of):
         return None
     if not all(_occurs(norm, text) for norm, _ in compiled.all_of):
         return None
-    category_label = next(
-        (written for norm, written in compiled.categories if category and norm in category),
-        None,
-    )
-    pattern = compiled.any_of_pattern
     any_hits = (
         [(norm, written) for norm, written in compiled.any_of if _occurs(norm, text)]
-        if pattern is not None and pattern.search(text)
+        if any_hit
         else []
     )
-    has_signal_groups = bool(compiled.categories or compiled.any_of)
     if has_signal_groups and category_label is None and not any_hits:
         return None
     if not has_signal_groups and not compiled.all_of:
