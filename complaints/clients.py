@@ -105,13 +105,16 @@ def client_for_key(key: str) -> ApiClient | None:
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "wq":
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_client_by_prefix_sql(), [parts[1]])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    client = ApiClient.from_db(connection.alias, None, row)
-    if not hmac.compare_digest(client.key_hash, _hash(key)):
+    if connection.vendor == "postgresql":
+        # psycopg2 returns every column of a client as the ORM would (aware times
+        # included); SQLite needs the ORM's converters.
+        with connection.cursor() as cursor:
+            cursor.execute(_client_by_prefix_sql(), [parts[1]])
+            row = cursor.fetchone()
+        client = ApiClient.from_db(connection.alias, None, row) if row else None
+    else:
+        client = ApiClient.objects.filter(key_prefix=parts[1], is_active=True).first()
+    if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
         return None
     return client
 

@@ -2,14 +2,16 @@
 
 import json
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from complaints import workflow
 from complaints.api.serializers import HotlineOrderIn
-from complaints.clients import api_client_create, api_client_revoke
+from complaints.clients import api_client_create, api_client_revoke, client_for_key
 from complaints.models import ApiClient, CallbackEvent, WorkOrder
 from complaints.services import hotline_intake
 from departments.models import Unit
@@ -376,3 +378,16 @@ def test_the_co_handling_units_are_answered_on_the_push_and_on_its_retry(api):
     expected = [{"code": "education", "name": Unit.objects.get(code="education").name}]
     assert first.json()["co_units"] == again.json()["co_units"] == expected
     assert first.json()["primary_unit"]["code"] == "market-regulation"
+
+
+def test_the_client_found_by_its_key_reads_as_the_orm_reads_it(api, hotline):
+    client, key = hotline
+    ApiClient.objects.filter(pk=client.pk).update(
+        last_used_at=timezone.now() - timedelta(minutes=5)
+    )
+    found, stored = client_for_key(key), ApiClient.objects.get(pk=client.pk)
+    for field in ApiClient._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert timezone.is_aware(found.last_used_at)
+    assert api("get", "/api/v1/hotline/work-orders/").status_code == 200
+    assert ApiClient.objects.get(pk=client.pk).last_used_at > stored.last_used_at
