@@ -142,7 +142,7 @@ def _insert_new_order(
         stats.mark_changed(order)
         return
     params: list = []
-    database = connections[connection.alias]
+    database = connections[connection.alias]  # the wrapper, not the per-attribute proxy
 
     def columns_and_values(rows: list) -> tuple[str, list[str]]:
         fields, columns, placeholders = _insert_columns(type(rows[0]))
