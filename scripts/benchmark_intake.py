@@ -17,7 +17,8 @@ processes so the generator is not held back by one interpreter lock:
    it, so queueing is not hidden (no coordinated omission).
 
 It prints requests per second, p50 and p99 latency and errors of each phase, how the CPU
-was shared, and the verdicts: intake reaches at least 60% of the floor's throughput, and its
+was shared and how much of it each answer took (steadier than throughput on a host whose
+speed drifts), and the verdicts: intake reaches at least 60% of the floor's throughput, and its
 p99 at half load stays under 150 ms; any non-2xx answer fails the run. Exit status 1 when a
 verdict fails, so CI may run it.
 
@@ -709,6 +710,21 @@ def cpu_text(cpu: dict[str, float]) -> str:
     )
 
 
+def cpu_per_answer(phase: Phase, part: str) -> float:
+    """Milliseconds of `part`'s CPU (or the machine's, "busy") spent per answer."""
+    return 1000 * phase.cpu[part] / phase.cpu["elapsed"] / phase.rate
+
+
+def per_answer_text(phase: Phase) -> str:
+    gunicorn, postgres, machine = (
+        cpu_per_answer(phase, part) for part in ("gunicorn", "postgres", "busy")
+    )
+    return (
+        f"per answer: gunicorn {gunicorn:.2f} ms, postgres {postgres:.2f} ms, "
+        f"machine {machine:.2f} ms"
+    )
+
+
 def report(phases: list[Phase], floors: tuple[Phase, Phase], peak: Phase, half: Phase) -> bool:
     print()
     print(
@@ -727,9 +743,11 @@ def report(phases: list[Phase], floors: tuple[Phase, Phase], peak: Phase, half: 
         f"warm-up; req/s = answers within the measured window)"
     )
     print()
-    print("CPU while each phase ran (100% = one core):")
+    print("CPU while each phase ran (100% = one core), and per answer:")
     for phase in phases:
         print(f"  {phase.label:32} {cpu_text(phase.cpu)}")
+        if phase.cpu and phase.rate:
+            print(f"  {'':32} {per_answer_text(phase)}")
     busy = [
         phase.label
         for phase in phases
@@ -766,6 +784,14 @@ def report(phases: list[Phase], floors: tuple[Phase, Phase], peak: Phase, half: 
         f"floor's ({peak.rate:.1f} vs {floor_rate:.1f} req/s, the mean of {before:.1f} before "
         f"and {after:.1f} after); target at least {100 * TARGET_RATIO:.0f}%"
     )
+    if peak.cpu and all(floor.cpu for floor in floors) and peak.rate and before and after:
+        floor_cost = statistics.fmean(cpu_per_answer(floor, "busy") for floor in floors)
+        print(
+            f"      an answer from intake costs {cpu_per_answer(peak, 'busy') / floor_cost:.2f}x "
+            f"the floor's machine CPU ({cpu_per_answer(peak, 'busy'):.2f} vs {floor_cost:.2f} "
+            f"ms); while the CPU is what limits both, {100 * TARGET_RATIO:.0f}% allows "
+            f"{1 / TARGET_RATIO:.2f}x"
+        )
     if floor_rate and abs(before - after) > FLOOR_SPREAD_NOTE * floor_rate:
         print(
             "note: the floor's two phases differ by more than "
