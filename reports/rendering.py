@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import charts
+from .models import ACTION_COUNTS
 
 if TYPE_CHECKING:
     from .models import Campaign
@@ -413,17 +414,7 @@ def build_xlsx(figures: dict) -> bytes:
     campaigns = (figures.get("campaigns") or {}).get("by_campaign", [])
     if campaigns:
         row = title(ws, next_row, "联合整治行动（本季度登记的工作）")
-        counts = (
-            "actions",
-            "inspections",
-            "businesses_checked",
-            "problems_found",
-            "cases_opened",
-            "batches_sampled",
-            "batches_failed",
-            "batches_removed",
-            "pieces_removed",
-        )
+        counts = ("actions", *ACTION_COUNTS)
         total = figures["campaigns"]["total"]
         table(
             ws,
