@@ -40,6 +40,15 @@ SAMPLE_DUTY_PHONES = {
 }
 
 
+def demo_users(*usernames: str) -> list[User] | None:
+    """The demo accounts by name, in that order; None when one is missing (renamed or
+    deleted), so a demo loader adds nothing rather than half a story."""
+    found = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    if not set(usernames) <= found.keys():
+        return None
+    return [found[name] for name in usernames]
+
+
 @transaction.atomic
 def load_demo() -> tuple[int, int]:
     """Create what is missing; leave existing accounts (and changed passwords) alone."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from departments.models import User
+from departments.demo import demo_users
 
 from . import services
 from .models import AgendaKind, JointMeeting
@@ -22,10 +22,10 @@ def load_demo_meetings() -> int:
     """Only when there are no meetings yet; returns the number of meetings added."""
     if JointMeeting.objects.exists():
         return 0
-    office = User.objects.filter(username="office").first()
-    liaison = User.objects.filter(username="mr_liaison").first()
-    if office is None or liaison is None:
+    people = demo_users("office", "mr_liaison")
+    if people is None:
         return 0
+    office, liaison = people
     today = timezone.localdate()
     extra = services.meeting_plan(
         acting_user=office,

@@ -12,7 +12,8 @@ from django.utils import timezone
 from complaints import services as order_services
 from complaints import workflow
 from complaints.choices import Satisfaction
-from departments.models import Town, User
+from departments.demo import demo_users
+from departments.models import Town
 
 from . import services
 from .figures import Period
@@ -34,11 +35,10 @@ def load_demo_reports() -> int:
     """Only when there are no reports yet; returns the number of orders added."""
     if UnitReport.objects.exists():
         return 0
-    office = User.objects.filter(username="office").first()
-    liaison = User.objects.filter(username="mr_liaison").first()
-    staff = User.objects.filter(username="mr_staff").first()
-    if office is None or liaison is None or staff is None:
+    people = demo_users("office", "mr_liaison", "mr_staff")
+    if people is None:
         return 0
+    office, liaison, staff = people
     rng = random.Random(2026)
     period = Period.containing(timezone.localdate()).previous()
     towns = list(Town.objects.values_list("code", flat=True)[:8])
@@ -119,10 +119,10 @@ def load_demo_campaigns() -> int:
 
     if Campaign.objects.exists():
         return 0
-    office = User.objects.filter(username="office").first()
-    staff = User.objects.filter(username="mr_staff").first()
-    if office is None or staff is None:
+    people = demo_users("office", "mr_staff")
+    if people is None:
         return 0
+    office, staff = people
     today = timezone.localdate()
     codes = ["market-regulation", "commerce", "education", "culture-tourism"]
     units = {u.code: u.id for u in Unit.objects.filter(code__in=codes)}
