@@ -37,7 +37,8 @@ class FloorView(APIView):
         return Response({"id": row_id}, status=status.HTTP_201_CREATED)
 
 
+# First, as the API is: resolving a path costs what comes before it in the list.
 urlpatterns = [
-    *project_urlpatterns,
     path("bench/floor/", FloorView.as_view(), name="bench-floor"),
+    *project_urlpatterns,
 ]

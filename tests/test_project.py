@@ -12,7 +12,7 @@ import polib
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import path
+from django.urls import path, resolve
 
 from complaints.models import WorkOrder
 from departments.choices import RoleCode
@@ -160,3 +160,15 @@ def test_an_expired_form_gets_the_styled_403_page_in_chinese(db):
     body = response.content.decode()
     assert "无权操作" in body
     assert "portal" in body
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/v1/hotline/work-orders/", "/api/v1/hotline/work-orders/H-1/", "/api/v1/units/"],
+)
+def test_an_api_address_is_resolved_before_any_page_pattern_is_tried(address):
+    """The hotline calls the API at volume: it must not wait behind the pages' patterns."""
+    match = resolve(address)
+    assert match.route.startswith("api/v1/")
+    first_patterns_tried = {str(chain[0].pattern) for chain in match.tried}
+    assert first_patterns_tried == {"api/v1/"}
