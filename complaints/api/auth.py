@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -111,4 +112,14 @@ class LimitedJSONParser(JSONParser):
         data = stream.read(limit + 1) if stream is not None else b""
         if len(data) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(data), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(data), media_type, parser_context)
+        except exceptions.ParseError as error:
+            # DRF's message is English only; the hotline's developers read Chinese.
+            cause = error.__context__
+            if isinstance(cause, json.JSONDecodeError):
+                raise exceptions.ParseError(
+                    _("The request body is not valid JSON: line %(line)s, column %(column)s.")
+                    % {"line": cause.lineno, "column": cause.colno}
+                ) from None
+            raise exceptions.ParseError(_("The request body is not valid JSON.")) from None

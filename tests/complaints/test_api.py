@@ -137,7 +137,12 @@ def test_the_errors_are_in_chinese_by_default(api):
 def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     response = api("post", "/api/v1/hotline/work-orders/", "{not json")
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "parse_error"
+    assert response.json()["error"] == {
+        "code": "parse_error",
+        "message": "请求内容不是有效的 JSON：第 1 行第 2 列。",
+    }
+    response = api("post", "/api/v1/hotline/work-orders/", '{"content": NaN}')
+    assert response.json()["error"]["message"] == "请求内容不是有效的 JSON。"
     response = api("post", "/api/v1/hotline/work-orders/", "a=b", content_type="text/plain")
     assert response.status_code == 415
     huge = json.dumps({**ORDER, "content": "很" * 600_000})
