@@ -867,7 +867,12 @@ def workorder_client_satisfaction(
     *, client: ApiClient, hotline_id: str, rating: str, comment: str = ""
 ) -> WorkOrder:
     """The hotline's call-back result for one of its own orders; only on a resolved order
-    (the contract), and the event says which client reported it."""
+    (the contract), and the event says which client reported it.
+
+    The hotline retries on every timeout: the same rating and comment again, with no new
+    resolution since, is the call-back already recorded. It is answered with the order as
+    it stands and recorded once, even after a dissatisfied one reopened the order.
+    """
     order = (
         WorkOrder.objects.select_for_update(of=("self",))
         .select_related("primary_unit")
@@ -876,6 +881,21 @@ def workorder_client_satisfaction(
     )
     if order is None:
         raise Http404
+    last = (
+        order.events.filter(action__in=[Action.SATISFACTION, Action.RESOLVE])
+        .order_by("-id")
+        .only("action", "actor", "note", "data")
+        .first()
+    )
+    if (
+        last is not None
+        and last.action == Action.SATISFACTION
+        and last.actor_id is None
+        and "client" in last.data
+        and last.data.get("rating") == rating
+        and last.note == comment.strip()
+    ):
+        return order
     if order.status != Status.RESOLVED:
         raise WorkflowError(
             _(

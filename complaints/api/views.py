@@ -182,8 +182,11 @@ class HotlineOrderViewSet(
     @extend_schema(
         summary="满意度回访 / satisfaction call-back",
         description=(
-            "仅限已办结（resolved）工单，否则 409；不满意将工单退回原单位重办（in_progress）。\n\n"
-            "Only on a resolved order, else 409; dissatisfied reopens it for the same unit."
+            "仅限已办结（resolved）工单，否则 409；不满意将工单退回原单位重办（in_progress）。"
+            "重发同一回访（评价与意见相同，其后未再办结）返回 200 和工单现状，不重复记录。\n\n"
+            "Only on a resolved order, else 409; dissatisfied reopens it for the same unit. "
+            "The same call-back again (same rating and comment, not resolved again since) "
+            "answers 200 with the order as it stands and is not recorded twice."
         ),
         request=SatisfactionIn,
         responses={200: HotlineOrderOut, **_errors(400, 401, 403, 404, 409, 413, 415, 429)},

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from complaints import workflow
 from complaints.api.serializers import HotlineOrderIn
+from complaints.choices import Action
 from complaints.clients import api_client_create, api_client_revoke, client_for_key
 from complaints.models import ApiClient, CallbackEvent, WorkOrder
 from complaints.services import hotline_intake
@@ -227,6 +228,43 @@ def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
     assert api("post", path, {"rating": "great"}).status_code == 400
     missing = "/api/v1/hotline/work-orders/nope/satisfaction/"
     assert api("post", missing, {"rating": "satisfied"}).status_code == 404
+
+
+def test_a_retried_satisfaction_call_back_is_recorded_once(api, housing_staff):
+    push(api)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    order = WorkOrder.objects.get()
+
+    def resolve():
+        order.refresh_from_db()
+        if order.status == "assigned":
+            workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+
+    def lines(action):
+        return order.events.filter(action=action).count()
+
+    resolve()
+    for _ in range(3):
+        response = api("post", path, {"rating": "satisfied", "comment": "满意"})
+        assert response.status_code == 200 and response.json()["status"] == "resolved"
+    assert lines(Action.SATISFACTION) == 1
+
+    first = api("post", path, {"rating": "dissatisfied", "comment": "电梯又坏了"})
+    retry = api("post", path, {"rating": "dissatisfied", "comment": "电梯又坏了"})
+    assert first.status_code == retry.status_code == 200
+    assert first.json()["status"] == retry.json()["status"] == "in_progress"
+    order.refresh_from_db()
+    assert order.reopen_count == 1 and lines(Action.REOPEN) == 1
+    assert lines(Action.SATISFACTION) == 2
+    other = api("post", path, {"rating": "dissatisfied", "comment": "还是不行"})
+    assert other.status_code == 409
+
+    resolve()
+    again = api("post", path, {"rating": "dissatisfied", "comment": "电梯又坏了"})
+    assert again.status_code == 200 and again.json()["status"] == "in_progress"
+    order.refresh_from_db()
+    assert order.reopen_count == 2 and lines(Action.REOPEN) == 2
 
 
 def test_routing_preview_creates_nothing(api, client, office_staff):

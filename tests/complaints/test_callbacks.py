@@ -249,6 +249,42 @@ def test_the_same_order_sent_20_times_at_once_makes_exactly_one(live_server):
     connection.close()
 
 
+@pytest.mark.services
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: SQLite serialises writers")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_dissatisfied_call_back_sent_10_times_at_once_reopens_the_order_once(live_server, people):
+    client, key, _ = api_client_create(name="12345-race")
+    order, _ = services.hotline_intake(client=client, hotline_id="RACE-2", fields=FIELDS)
+    housing = people[1]
+    workflow.workorder_sign(order_id=order.id, acting_user=housing)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing, result="已修好")
+    body = json.dumps({"rating": "dissatisfied", "comment": "电梯又坏了"}).encode()
+    statuses: list[int] = []
+    barrier = threading.Barrier(10)
+
+    def send():
+        request = Request(
+            f"{live_server.url}/api/v1/hotline/work-orders/RACE-2/satisfaction/",
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        barrier.wait()
+        with urlopen(request, timeout=60) as response:
+            statuses.append(response.status)
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 10
+    order.refresh_from_db()
+    assert order.status == "in_progress" and order.reopen_count == 1
+    assert order.events.filter(action="satisfaction").count() == 1
+    connection.close()
+
+
 def test_the_readme_receiver_example_accepts_our_callbacks_and_refuses_forgeries(
     receiver, housing_staff
 ):
