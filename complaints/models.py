@@ -347,6 +347,13 @@ class WorkOrder(models.Model):
             models.Index(fields=["citizen_phone"], name="wo_citizen_phone"),
             models.Index(fields=["business_name"], name="wo_business"),
             models.Index(fields=["source_client", "updated_at"], name="wo_client_updated"),
+            # A client's orders in the API's order: without it, a client with few of the
+            # orders had its listing scan every order by id.
+            models.Index(
+                fields=["source_client", "id"],
+                condition=models.Q(source_client__isnull=False),
+                name="wo_client_order",
+            ),
             models.Index(
                 fields=["id"],
                 condition=models.Q(duplicates_pending=True),

@@ -102,7 +102,10 @@ class HotlineOrderViewSet(
             orders = orders.prefetch_related(
                 Prefetch("events", queryset=WorkOrderEvent.objects.select_related("unit"))
             )
-        return orders.order_by("updated_at", "id")
+        # In the order of registration, which a change does not move: paging through a poll
+        # by update time, an order changed meanwhile would jump to the end and push the next
+        # one back onto a page already read, never to be seen.
+        return orders.order_by("id")
 
     def get_serializer_class(self):
         return HotlineOrderDetailOut if self.action == "retrieve" else HotlineOrderOut
@@ -165,6 +168,13 @@ class HotlineOrderViewSet(
 
     @extend_schema(
         summary="工单列表 / work orders, filtered and paginated",
+        description=(
+            "按登记顺序排列。跟踪变化：以上次轮询开始前一分钟为 updated_since，沿 next "
+            "翻到最后一页；翻页期间有变化的工单可能再次出现，但不会被跳过。\n\n"
+            "In the order of registration. To follow changes, poll with updated_since one "
+            "minute before your previous poll began and follow next to the last page: an "
+            "order that changes while you page through may come twice, but is never skipped."
+        ),
         responses={200: HotlineOrderOut(many=True), **_errors(400, 401, 403, 404, 429)},
     )
     def list(self, request, *args, **kwargs):

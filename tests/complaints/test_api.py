@@ -3,11 +3,12 @@
 import json
 import re
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from rest_framework.pagination import PageNumberPagination
 
 from complaints import workflow
 from complaints.api.serializers import HotlineOrderIn
@@ -210,6 +211,23 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
         response = api("get", f"/api/v1/hotline/work-orders/?{bad}")
         assert response.status_code == 400, bad
         assert response.json()["error"]["code"] == "invalid"
+
+
+def test_paging_through_a_poll_skips_no_order_that_changes_meanwhile(
+    api, housing_staff, monkeypatch
+):
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    poll_started = quote(timezone.now().isoformat())
+    for number in (1, 2, 3):
+        push(api, hotline_id=f"TJ-{number}")
+    first = api("get", f"/api/v1/hotline/work-orders/?updated_since={poll_started}").json()
+    assert [o["hotline_id"] for o in first["results"]] == ["TJ-1", "TJ-2"]
+    changed = WorkOrder.objects.get(hotline_id="TJ-1")
+    workflow.workorder_sign(order_id=changed.id, acting_user=housing_staff)
+    second = api("get", urlsplit(first["next"])._replace(scheme="", netloc="").geturl()).json()
+    assert [o["hotline_id"] for o in second["results"]] == ["TJ-3"]
+    again = api("get", f"/api/v1/hotline/work-orders/?updated_since={poll_started}").json()
+    assert {o["hotline_id"]: o["status"] for o in again["results"]}["TJ-1"] == "in_progress"
 
 
 def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
