@@ -119,7 +119,7 @@ class LimitedJSONParser(JSONParser):
             cause = error.__context__
             if isinstance(cause, json.JSONDecodeError):
                 raise exceptions.ParseError(
-                    _("The request body is not valid JSON: line %(line)s, column %(column)s.")
+                    _("The body is not valid JSON: line %(line)s, column %(column)s.")
                     % {"line": cause.lineno, "column": cause.colno}
                 ) from None
-            raise exceptions.ParseError(_("The request body is not valid JSON.")) from None
+            raise exceptions.ParseError() from None  # the API's own message for it
