@@ -90,7 +90,8 @@ def _boom(request):
     raise RuntimeError("secret internal detail")
 
 
-urlpatterns = [path("boom/", _boom)]
+urlpatterns = [path("boom/", _boom), path("api/v1/boom/", _boom)]
+handler500 = "wuqing_consumer.views.server_error"
 
 
 @pytest.mark.urls("tests.test_project")
@@ -103,6 +104,24 @@ def test_a_server_error_shows_no_traceback(client, db, settings):
     assert "系统暂时出现问题" in body
     assert "secret internal detail" not in body
     assert "Traceback" not in body
+
+
+@pytest.mark.urls("tests.test_project")
+def test_an_api_server_error_is_the_apis_json_error_without_a_traceback(client, db, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/api/v1/boom/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "server_error", "message": "系统出了问题，请稍后重试。"}
+    }
+
+
+def test_an_api_address_no_route_matches_gets_the_apis_json_404(client, db):
+    for address in ("/api/v1/no-such-thing/", "/api/v1/hotline/work-orders/a/b/c/"):
+        response = client.get(address)
+        assert response.status_code == 404
+        assert response.json() == {"error": {"code": "not_found", "message": "未找到。"}}
 
 
 def test_the_health_endpoint_checks_the_database(client, db):

@@ -27,3 +27,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler404 = "wuqing_consumer.views.page_not_found"
+handler500 = "wuqing_consumer.views.server_error"

@@ -1,5 +1,9 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from .api import MESSAGES
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -10,3 +14,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"code": code, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An API client gets the API's JSON error, even for an address no route matches; a
+    person gets the portal's page."""
+    if request.path.startswith("/api/"):
+        return _api_error("not_found", MESSAGES["not_found"](), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error(
+            "server_error", _("Something went wrong on our side; try again later."), 500
+        )
+    return defaults.server_error(request)
