@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -112,7 +113,9 @@ class BusinessIn(InputSerializer):
 )
 class HotlineOrderIn(InputSerializer):
     hotline_id = StrictCharField(
-        max_length=64, help_text="热线工单号，每个客户端内唯一 / the hotline's own number, unique"
+        max_length=64,
+        help_text="热线工单号，每个客户端内唯一；是工单地址的一部分，不能含“/” / the hotline's "
+        "own number, unique; part of the order's address, so without “/”",
     )
     kind = serializers.ChoiceField(
         choices=Kind.choices,
@@ -147,6 +150,17 @@ class HotlineOrderIn(InputSerializer):
         min_value=0,
         help_text="涉及金额（元），十进制字符串 / amount involved in yuan, decimal string",
     )
+
+    def validate_hotline_id(self, value: str) -> str:
+        # Refused here, or the order could never be read back or called back on.
+        if "/" in value or value in (".", "..") or any(c < " " or c == "\x7f" for c in value):
+            raise serializers.ValidationError(
+                _(
+                    "The hotline number is part of the order's address: it cannot contain "
+                    "“/” or control characters, nor be “.” or “..”."
+                )
+            )
+        return value
 
     def service_fields(self) -> dict:
         data = self.validated_data

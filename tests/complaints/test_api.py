@@ -130,6 +130,21 @@ def test_bad_input_is_a_400_naming_the_field_and_creates_nothing(api, changes, f
     assert WorkOrder.objects.count() == 0
 
 
+@pytest.mark.parametrize("hotline_id", ["TJ/2026/1", "..", "TJ\n1", "TJ\x7f1"])
+def test_a_hotline_number_that_could_not_be_read_back_is_refused(api, hotline_id):
+    response = push(api, hotline_id=hotline_id)
+    assert response.status_code == 400
+    assert "“/”" in response.json()["error"]["fields"]["hotline_id"][0]
+    assert WorkOrder.objects.count() == 0
+
+
+def test_a_hotline_number_with_other_marks_can_be_read_back(api):
+    for hotline_id in ("TJ 2026-1", "TJ?x=1#2", "天津·12345", "a%2Fb", "..."):
+        assert push(api, hotline_id=hotline_id).status_code == 201
+        address = f"/api/v1/hotline/work-orders/{quote(hotline_id, safe='')}/"
+        assert api("get", address).json()["hotline_id"] == hotline_id
+
+
 def test_the_errors_are_in_chinese_by_default(api):
     error = push(api, content="").json()["error"]
     assert error["message"] == "部分字段有误，详见 fields。"
