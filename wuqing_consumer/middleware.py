@@ -1,8 +1,9 @@
 """Request-level guards that must run before anything reads the body."""
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
+
+from .views import api_error
 
 
 class ApiBodyLimitMiddleware:
@@ -19,13 +20,5 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if length > settings.API_MAX_BODY_BYTES:
-                return JsonResponse(
-                    {
-                        "error": {
-                            "code": "payload_too_large",
-                            "message": _("The request body is too large."),
-                        }
-                    },
-                    status=413,
-                )
+                return api_error("payload_too_large", _("The request body is too large."), 413)
         return self.get_response(request)

@@ -16,7 +16,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _api_error(code: str, message: str, status: int) -> JsonResponse:
+def api_error(code: str, message: str, status: int) -> JsonResponse:
+    """The API's error shape, for answers given before or outside DRF."""
     return JsonResponse(
         {"error": {"code": code, "message": message}},
         status=status,
@@ -28,13 +29,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """An API client gets the API's JSON error, even for an address no route matches; a
     person gets the portal's page."""
     if request.path.startswith("/api/"):
-        return _api_error("not_found", MESSAGES["not_found"](), 404)
+        return api_error("not_found", MESSAGES["not_found"](), 404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return _api_error(
+        return api_error(
             "server_error", _("Something went wrong on our side; try again later."), 500
         )
     return defaults.server_error(request)
