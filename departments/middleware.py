@@ -8,11 +8,17 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     """Chinese unless the user chose otherwise with the language switch.
 
     Django's own middleware would follow the browser's Accept-Language header, which puts a
-    civil servant with an English-language browser into English without asking.
+    civil servant with an English-language browser into English without asking. The API
+    does follow it: a machine client that sends the header asks on purpose.
     """
 
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        if chosen and check_for_language(chosen):
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

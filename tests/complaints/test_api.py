@@ -151,6 +151,18 @@ def test_the_errors_are_in_chinese_by_default(api):
     assert "不能为空" in error["fields"]["content"][0]
 
 
+def test_a_client_that_asks_for_english_gets_its_errors_in_english(api, client, office_staff):
+    path, body = "/api/v1/hotline/work-orders/", {**ORDER, "content": ""}
+    error = api("post", path, body, HTTP_ACCEPT_LANGUAGE="en").json()["error"]
+    assert error["message"] == "Some fields are not valid; see fields."
+    assert "blank" in error["fields"]["content"][0]
+    error = api("post", path, body, HTTP_ACCEPT_LANGUAGE="fr").json()["error"]
+    assert error["message"] == "部分字段有误，详见 fields。"
+    client.force_login(office_staff)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="zh-hans"' in page  # a person's browser does not switch the portal
+
+
 def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     response = api("post", "/api/v1/hotline/work-orders/", "{not json")
     assert response.status_code == 400
