@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from wuqing_consumer.db import _numbered, execute_prepared
 
@@ -51,3 +52,16 @@ def test_inside_a_transaction_the_statement_just_runs():
     with transaction.atomic():
         assert run(5) == (6, "100%")
         assert not {name for name in prepared() if name.startswith("wq_")}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_connection_prepares_before_it_executes_so_the_server_logs_no_error():
+    connection.close()
+    with CaptureQueriesContext(connection) as queries:
+        assert run(7) == (8, "100%")
+        assert run(8) == (9, "100%")
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == [
+        "PREPARE",
+        "EXECUTE",
+        "EXECUTE",
+    ]

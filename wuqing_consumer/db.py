@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 
 from django.db import DatabaseError, connection
 from psycopg2 import errors
@@ -11,19 +12,29 @@ from psycopg2 import errors
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""The statement names each open database connection has prepared."""
+
+
 def execute_prepared(cursor, sql: str, params: list) -> None:
     """Run `sql` (with %s placeholders) as a prepared statement of this connection, so
     PostgreSQL parses and plans it once per connection instead of on every call.
 
-    Only outside a transaction: the first EXECUTE on a new connection fails (nothing is
-    prepared yet), which inside a transaction would abort it. There, and on other
-    databases, `sql` simply runs. Not for use behind a transaction-pooling PgBouncer.
+    Prepared before its first EXECUTE on a connection, so the server's log gets no error
+    for it; should the server have dropped it since (DEALLOCATE, DISCARD), it is prepared
+    again. Only outside a transaction, where a failed EXECUTE would abort the caller's
+    work: there, and on other databases, `sql` simply runs. Not for use behind a
+    transaction-pooling PgBouncer.
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         cursor.execute(sql, params)
         return
     name = "wq_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:24]
     execute = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+    names = _prepared.setdefault(connection.connection, set())
+    if name not in names:
+        cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+        names.add(name)
     try:
         cursor.execute(execute, params)
     except DatabaseError as error:
