@@ -75,9 +75,9 @@ def remind_reports_due(now: datetime | None = None) -> int:
     sent = 0
     # Reminders may start before the quarter ends; the previous quarter's are due after it.
     current = Period.containing(today)
+    calendar = reference().calendar
     for period in (current, current.previous()):
         due = period.due_on()
-        calendar = reference().calendar
         reached = [(name, day) for name, day in occasions(period, lead, calendar) if day <= today]
         if not reached:
             continue

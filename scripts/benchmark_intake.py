@@ -41,8 +41,8 @@ orders seeded as the inbox benchmark does (100,000 by default, about 8,000 of th
 last 30 days). They are seeded once into `<database>_seed` (again when `--orders` changes
 or the newest is a day old), and every run works on a fresh copy of it, `<database>`
 (default `wuqing_consumer_bench_intake`), made with CREATE DATABASE … TEMPLATE in about a
-second. Both are migrated; the copy is dropped
-and made again, so the script refuses a name without "bench".
+second. Both are migrated; the copy is dropped and made again, so the script refuses a name
+without "bench".
 
 Server: sync workers, 4 by default (twice the cores). Measured on the 2-core machine, 2 to 4
 sync workers give the same throughput within noise, 6 lose 10-15% to switching, and gthread
