@@ -3,6 +3,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import check_for_language
 
+from wuqing_consumer.api import is_api_request
+
 
 class PortalLocaleMiddleware(LocaleMiddleware):
     """Chinese unless the user chose otherwise with the language switch.
@@ -16,7 +18,7 @@ class PortalLocaleMiddleware(LocaleMiddleware):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen and check_for_language(chosen):
             language = chosen
-        elif request.path.startswith("/api/"):
+        elif is_api_request(request):
             language = translation.get_language_from_request(request)
         else:
             language = settings.LANGUAGE_CODE

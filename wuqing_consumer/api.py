@@ -14,6 +14,13 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+
+def is_api_request(request) -> bool:
+    """Whether a request is for the API, whose clients are machines: JSON errors, their own
+    body limit, and the language they ask for."""
+    return request.path.startswith("/api/")
+
+
 MESSAGES = {
     "invalid": lambda: _("Some fields are not valid; see fields."),
     "parse_error": lambda: _("The body is not valid JSON."),

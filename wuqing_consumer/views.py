@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from .api import MESSAGES
+from .api import MESSAGES, is_api_request
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -28,13 +28,13 @@ def api_error(code: str, message: str, status: int) -> JsonResponse:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """An API client gets the API's JSON error, even for an address no route matches; a
     person gets the portal's page."""
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return api_error("not_found", MESSAGES["not_found"](), 404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return api_error(
             "server_error", _("Something went wrong on our side; try again later."), 500
         )
