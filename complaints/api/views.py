@@ -20,6 +20,7 @@ from .. import services, workflow
 from ..choices import Status
 from ..models import WorkOrder, WorkOrderEvent, WorkOrderUnit
 from .auth import ClientRateThrottle, IsApiClient
+from .pagination import RegistrationOrderPagination
 from .serializers import (
     SERVICE_TO_API_FIELD,
     ErrorOut,
@@ -88,6 +89,7 @@ class HotlineOrderViewSet(
     lookup_field = "hotline_id"
     lookup_value_regex = r"[^/]+"
     filterset_class = HotlineOrderFilter
+    pagination_class = RegistrationOrderPagination
     serializer_class = HotlineOrderOut
 
     def get_queryset(self):
@@ -104,7 +106,8 @@ class HotlineOrderViewSet(
             )
         # In the order of registration, which a change does not move: paging through a poll
         # by update time, an order changed meanwhile would jump to the end and push the next
-        # one back onto a page already read, never to be seen.
+        # one back onto a page already read, never to be seen. The pagination goes on from
+        # the last order shown, for the same reason.
         return orders.order_by("id")
 
     def get_serializer_class(self):
@@ -170,17 +173,19 @@ class HotlineOrderViewSet(
         summary="工单列表 / work orders, filtered and paginated",
         description=(
             "按登记顺序排列。跟踪变化：以上次轮询开始前一分钟为 updated_since，沿 next "
-            "翻到最后一页；翻页期间有变化的工单可能再次出现，但不会被跳过。\n\n"
+            "翻到最后一页；翻页期间有变化的工单可能再次出现，但不会被跳过。next 从本页最后"
+            "一张工单之后接着列，按状态筛选时也是如此。\n\n"
             "In the order of registration. To follow changes, poll with updated_since one "
             "minute before your previous poll began and follow next to the last page: an "
-            "order that changes while you page through may come twice, but is never skipped."
+            "order that changes while you page through may come twice, but is never skipped. "
+            "next goes on after the last order of its page, with a status filter too."
         ),
         responses={200: HotlineOrderOut(many=True), **_errors(400, 401, 403, 404, 429)},
     )
     def list(self, request, *args, **kwargs):
         empty = [
             name
-            for name in ("status", "updated_since", "page")
+            for name in ("status", "updated_since", "page", "cursor")
             if name in request.query_params and not request.query_params[name].strip()
         ]
         if empty:

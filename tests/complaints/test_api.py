@@ -8,9 +8,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.pagination import PageNumberPagination
 
 from complaints import workflow
+from complaints.api.pagination import RegistrationOrderPagination
 from complaints.api.serializers import HotlineOrderIn
 from complaints.choices import Action
 from complaints.clients import api_client_create, api_client_revoke, client_for_key
@@ -55,6 +55,11 @@ def api(client, hotline):
 
 def push(api, **changes):
     return api("post", "/api/v1/hotline/work-orders/", {**ORDER, **changes})
+
+
+def local(url):
+    """A link from an answer, as the test client takes it."""
+    return urlsplit(url)._replace(scheme="", netloc="").geturl()
 
 
 def test_pushing_an_order_creates_it_routed_with_its_deadlines(api):
@@ -234,7 +239,7 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
     since = quote(order.updated_at.isoformat())
     listing = api("get", f"/api/v1/hotline/work-orders/?updated_since={since}").json()
     assert [o["hotline_id"] for o in listing["results"]] == [ORDER["hotline_id"]]
-    for bad in ("updated_since=soon", "updated_since=", "status=", "page="):
+    for bad in ("updated_since=soon", "updated_since=", "status=", "page=", "cursor="):
         response = api("get", f"/api/v1/hotline/work-orders/?{bad}")
         assert response.status_code == 400, bad
         assert response.json()["error"]["code"] == "invalid"
@@ -243,7 +248,7 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
 def test_paging_through_a_poll_skips_no_order_that_changes_meanwhile(
     api, housing_staff, monkeypatch
 ):
-    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    monkeypatch.setattr(RegistrationOrderPagination, "page_size", 2)
     poll_started = quote(timezone.now().isoformat())
     for number in (1, 2, 3):
         push(api, hotline_id=f"TJ-{number}")
@@ -251,10 +256,69 @@ def test_paging_through_a_poll_skips_no_order_that_changes_meanwhile(
     assert [o["hotline_id"] for o in first["results"]] == ["TJ-1", "TJ-2"]
     changed = WorkOrder.objects.get(hotline_id="TJ-1")
     workflow.workorder_sign(order_id=changed.id, acting_user=housing_staff)
-    second = api("get", urlsplit(first["next"])._replace(scheme="", netloc="").geturl()).json()
+    second = api("get", local(first["next"])).json()
     assert [o["hotline_id"] for o in second["results"]] == ["TJ-3"]
     again = api("get", f"/api/v1/hotline/work-orders/?updated_since={poll_started}").json()
     assert {o["hotline_id"]: o["status"] for o in again["results"]}["TJ-1"] == "in_progress"
+
+
+def test_paging_through_a_status_filter_skips_no_order_that_leaves_it(
+    api, housing_staff, monkeypatch
+):
+    monkeypatch.setattr(RegistrationOrderPagination, "page_size", 2)
+    for number in (1, 2, 3, 4):
+        push(api, hotline_id=f"TJ-{number}")
+    first = api("get", "/api/v1/hotline/work-orders/?status=assigned").json()
+    assert [o["hotline_id"] for o in first["results"]] == ["TJ-1", "TJ-2"]
+    assert first["count"] == 4
+    signed = WorkOrder.objects.get(hotline_id="TJ-1")
+    workflow.workorder_sign(order_id=signed.id, acting_user=housing_staff)
+    second = api("get", local(first["next"])).json()
+    assert [o["hotline_id"] for o in second["results"]] == ["TJ-3", "TJ-4"]
+    assert second["next"] is None and second["count"] == 3
+    back = api("get", local(second["previous"])).json()
+    assert [o["hotline_id"] for o in back["results"]] == ["TJ-2"]
+
+
+def test_a_page_number_still_says_where_to_start(api, monkeypatch):
+    monkeypatch.setattr(RegistrationOrderPagination, "page_size", 2)
+    for number in (1, 2, 3, 4, 5):
+        push(api, hotline_id=f"TJ-{number}")
+    second = api("get", "/api/v1/hotline/work-orders/?page=2").json()
+    assert [o["hotline_id"] for o in second["results"]] == ["TJ-3", "TJ-4"]
+    assert "page=" not in second["next"] and "cursor=" in second["next"]
+    third = api("get", local(second["next"])).json()
+    assert [o["hotline_id"] for o in third["results"]] == ["TJ-5"]
+    first = api("get", local(second["previous"])).json()
+    assert [o["hotline_id"] for o in first["results"]] == ["TJ-1", "TJ-2"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=2",
+        "page=0",
+        "page=two",
+        "page=99999999999999999999999",
+        "cursor=nonsense",
+        "cursor=cD1hYmM%3D",
+        "cursor=cD0tMQ%3D%3D",
+    ],
+)
+def test_a_page_or_cursor_that_leads_nowhere_is_a_404_in_json(api, query):
+    push(api)
+    response = api("get", f"/api/v1/hotline/work-orders/?{query}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["error"]["message"])
+
+
+def test_a_cursor_past_every_order_answers_an_empty_page(api):
+    push(api)
+    past = "cursor=cD05OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk%3D"  # p=999…, beyond bigint
+    response = api("get", f"/api/v1/hotline/work-orders/?{past}")
+    assert response.status_code == 200
+    assert response.json()["results"] == [] and response.json()["count"] == 1
 
 
 def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
@@ -381,6 +445,13 @@ def test_the_schema_is_public_and_describes_the_hotline_endpoints(client, db):
     assert "/api/v1/hotline/work-orders/" in schema["paths"]
     create = schema["paths"]["/api/v1/hotline/work-orders/"]["post"]
     assert {"201", "200", "409", "429"} <= set(create["responses"])
+    listing = schema["paths"]["/api/v1/hotline/work-orders/"]["get"]
+    assert {"cursor", "page", "status", "updated_since"} == {
+        p["name"] for p in listing["parameters"]
+    }
+    pages = schema["components"]["schemas"]["PaginatedHotlineOrderOutList"]
+    assert {"count", "next", "previous", "results"} == set(pages["properties"])
+    assert "cursor=" in pages["properties"]["next"]["example"]
     assert client.get("/api/v1/docs/").status_code == 200
 
 

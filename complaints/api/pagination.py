@@ -1,0 +1,102 @@
+"""Paging through the hotline's orders so that a poll never misses one."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param
+
+EXAMPLE_LIST = "https://wuqing.example/api/v1/hotline/work-orders/"
+LINK_DESCRIPTIONS = {
+    "next": "下一页，从本页最后一张工单之后接着列；没有则为 null / the next page, going on "
+    "after this page's last order; null on the last page",
+    "previous": "上一页；没有则为 null / the page before; null on the first page",
+}
+
+
+def _whole_number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+class RegistrationOrderPagination(CursorPagination):
+    """Pages in the order of registration, each `next` going on after the last order shown.
+
+    With page numbers, an order that leaves the filter while a client pages through (a
+    status changes) moved every later order back one place, and the one that crossed the
+    page boundary was never seen. `page=N`, which version 1 offered first, still says where
+    to start; the links from it are cursors. The answer keeps `count`, the orders matching
+    the filters.
+    """
+
+    ordering = "id"
+    page_query_param = "page"
+    page_query_description = (
+        "从第几页开始（为兼容保留）；请沿 next 翻页，按状态筛选时页码会移位 / page to start "
+        "from (kept for compatibility); follow next instead, as a status filter may shift "
+        "orders between page numbers"
+    )
+    cursor_query_description = (
+        "翻页位置，取自 next 或 previous / where to go on from, taken from next or previous"
+    )
+    invalid_page_message = PageNumberPagination.invalid_page_message
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count = queryset.count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        params = request.query_params
+        if self.cursor_query_param not in params and self.page_query_param in params:
+            number = _whole_number(params[self.page_query_param])
+            offset = (number - 1) * self.page_size if number else -1
+            if offset < 0 or (offset and offset >= self.count):
+                raise NotFound(self.invalid_page_message)
+            return Cursor(offset=offset, reverse=False, position=None)
+        cursor = super().decode_cursor(request)
+        position = None if cursor is None else cursor.position
+        if position is not None and _whole_number(position) is None:  # hand-made
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def encode_cursor(self, cursor):
+        return remove_query_param(super().encode_cursor(cursor), self.page_query_param)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        links = paginated["properties"]
+        for name, position in (("next", "cD0xMjM0"), ("previous", "cj0xJnA9MTE4NQ==")):
+            links[name]["description"] = LINK_DESCRIPTIONS[name]
+            links[name]["example"] = f"{EXAMPLE_LIST}?status=assigned&cursor={position}"
+        paginated["required"] = ["count", "results"]
+        paginated["properties"] = {
+            "count": {
+                "type": "integer",
+                "description": "符合筛选条件的工单数 / orders matching the filters",
+                "example": 123,
+            },
+            **links,
+        }
+        return paginated
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": self.page_query_description,
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
