@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -16,6 +16,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api_schema"),
         name="api_docs",
     ),
+    re_path(r"^api/", views.api_address_unknown),
     path("", include("departments.urls")),
     path("", include("complaints.urls")),
     path("", include("reports.urls")),

@@ -1,7 +1,9 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from .api import MESSAGES, is_api_request
 
@@ -31,6 +33,28 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         return api_error("not_found", MESSAGES["not_found"](), 404)
     return defaults.page_not_found(request, exception)
+
+
+@csrf_exempt  # as every API view: machines send no CSRF token, and would get a 403 page
+def api_address_unknown(request: HttpRequest) -> JsonResponse:
+    """The last API route: any address under /api/ that no endpoint has.
+
+    Without it, Django answered an address missing its final "/" with a redirect, and an
+    HTTP client follows a 301 after a POST as a GET: an order pushed there came back as a
+    200 with the list, and was never created. With DEBUG on (`make run`), the answer was
+    also Django's HTML page rather than the API's JSON.
+    """
+    message = MESSAGES["not_found"]()
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_address_unknown:
+            message = _("No such address. The API's addresses end with “/”: %(path)s") % {
+                "path": request.path + "/"
+            }
+    return api_error("not_found", message, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

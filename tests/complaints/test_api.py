@@ -321,6 +321,25 @@ def test_a_cursor_past_every_order_answers_an_empty_page(api):
     assert response.json()["results"] == [] and response.json()["count"] == 1
 
 
+def test_an_address_without_its_final_slash_is_refused_not_redirected(api):
+    response = api("post", "/api/v1/hotline/work-orders", ORDER)
+    assert response.status_code == 404  # a 301 would come back from the client as a GET
+    message = response.json()["error"]["message"]
+    assert message.startswith("地址不存在") and message.endswith("/api/v1/hotline/work-orders/")
+    assert not WorkOrder.objects.exists()
+    english = api("post", "/api/v1/hotline/work-orders", ORDER, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["message"].startswith("No such address.")
+    unknown = api("post", "/api/v1/hotline/orders", ORDER)
+    assert unknown.status_code == 404 and unknown.json()["error"]["message"] == "未找到。"
+
+
+def test_an_unknown_api_address_is_json_with_debug_on_too(api, settings):
+    settings.DEBUG = True  # as under make run
+    response = api("get", "/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
     push(api)
     path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
