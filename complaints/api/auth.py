@@ -122,4 +122,12 @@ class LimitedJSONParser(JSONParser):
                     _("The body is not valid JSON: line %(line)s, column %(column)s.")
                     % {"line": cause.lineno, "column": cause.colno}
                 ) from None
+            if isinstance(cause, UnicodeDecodeError):  # GBK, say, sent without its name
+                raise exceptions.ParseError(
+                    _(
+                        "The body is not in %(encoding)s (byte %(byte)s): send UTF-8, or name "
+                        "the encoding, e.g. Content-Type: application/json; charset=GBK."
+                    )
+                    % {"encoding": cause.encoding.upper(), "byte": cause.start + 1}
+                ) from None
             raise exceptions.ParseError() from None  # the API's own message for it

@@ -186,6 +186,24 @@ def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     assert WorkOrder.objects.count() == 0
 
 
+def test_a_body_in_gbk_is_taken_when_named_and_refused_clearly_when_not(api):
+    path = "/api/v1/hotline/work-orders/"
+    unnamed = json.dumps(ORDER, ensure_ascii=False).encode("gbk")
+    with pytest.raises(UnicodeDecodeError) as not_utf8:
+        unnamed.decode("utf-8")
+    first_bad = not_utf8.value.start + 1
+    response = api("post", path, unnamed)
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert message.startswith(f"请求内容不是 UTF-8 编码（第 {first_bad} 字节）")
+    assert "charset=GBK" in message
+    assert not WorkOrder.objects.exists()
+    named = json.dumps(ORDER, ensure_ascii=False)  # the test client encodes it as named
+    response = api("post", path, named, content_type="application/json; charset=GBK")
+    assert response.status_code == 201
+    assert WorkOrder.objects.get().title == ORDER["title"]
+
+
 def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client, hotline):
     path = "/api/v1/hotline/work-orders/"
     response = client.get(path)
