@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 def is_api_request(request) -> bool:
     """Whether a request is for the API, whose clients are machines: JSON errors, their own
     body limit, and the language they ask for."""
-    return request.path.startswith("/api/")
+    return request.path_info.startswith("/api/")  # also where the portal sits under a prefix
 
 
 MESSAGES = {

@@ -47,7 +47,7 @@ def api_address_unknown(request: HttpRequest) -> JsonResponse:
     message = MESSAGES["not_found"]()
     if not request.path.endswith("/"):
         try:
-            match = resolve(request.path + "/")
+            match = resolve(request.path_info + "/")
         except Resolver404:
             match = None
         if match is not None and match.func is not api_address_unknown:

@@ -349,6 +349,8 @@ def test_an_address_without_its_final_slash_is_refused_not_redirected(api):
     assert english.json()["error"]["message"].startswith("No such address.")
     unknown = api("post", "/api/v1/hotline/orders", ORDER)
     assert unknown.status_code == 404 and unknown.json()["error"]["message"] == "未找到。"
+    prefixed = api("post", "/api/v1/hotline/work-orders", ORDER, SCRIPT_NAME="/portal")
+    assert prefixed.json()["error"]["message"].endswith("/portal/api/v1/hotline/work-orders/")
 
 
 def test_an_unknown_api_address_is_json_with_debug_on_too(api, settings):
