@@ -204,6 +204,23 @@ def test_a_body_in_gbk_is_taken_when_named_and_refused_clearly_when_not(api):
     assert WorkOrder.objects.get().title == ORDER["title"]
 
 
+JAVA_ACCEPT = "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"  # HttpURLConnection's
+
+
+def test_every_answer_is_json_whatever_the_client_accepts(api, client):
+    path = "/api/v1/hotline/work-orders/"
+    pushed = api("post", path, ORDER, HTTP_ACCEPT=JAVA_ACCEPT)
+    assert pushed.status_code == 201 and pushed["Content-Type"] == "application/json"
+    detail = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/"
+    assert api("get", detail, HTTP_ACCEPT=JAVA_ACCEPT).json()["number"]
+    html_only = api("post", path, {**ORDER, "hotline_id": "TJ-html"}, HTTP_ACCEPT="text/html")
+    assert html_only.status_code == 406
+    assert html_only.json()["error"]["code"] == "not_acceptable"
+    assert not WorkOrder.objects.filter(hotline_id="TJ-html").exists()
+    no_key = client.get(path, HTTP_ACCEPT=JAVA_ACCEPT)
+    assert no_key.status_code == 401 and no_key.json()["error"]["code"] == "not_authenticated"
+
+
 def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client, hotline):
     path = "/api/v1/hotline/work-orders/"
     response = client.get(path)
