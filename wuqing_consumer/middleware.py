@@ -7,15 +7,29 @@ from .api import is_api_request
 from .views import api_error
 
 
-class ApiBodyLimitMiddleware:
-    """An API request larger than API_MAX_BODY_BYTES gets the API's JSON 413 at once,
-    before a middleware or view reads (and spools) the body."""
+class ApiGuardMiddleware:
+    """An API request over plain HTTP where HTTPS is required, or larger than
+    API_MAX_BODY_BYTES, gets the API's JSON error at once, before a middleware or view reads
+    (and spools) the body.
+
+    Plain HTTP is refused rather than redirected, as pages are: a client follows a redirect
+    after a POST as a GET, and would get the list with a 200 for an order never created.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if is_api_request(request):
+            if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+                return api_error(
+                    "https_required",
+                    _(
+                        "Use https://; over plain HTTP an API key could be read on the way. "
+                        "Nothing was done."
+                    ),
+                    403,
+                )
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "departments.middleware.PortalLocaleMiddleware",
-    "wuqing_consumer.middleware.ApiBodyLimitMiddleware",
+    "wuqing_consumer.middleware.ApiGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,6 +204,9 @@ ADMINS = [("Ops", addr) for addr in env_list("ADMIN_EMAILS")]
 # (or the single variables below).
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Not the API: a client follows a redirect after a POST as a GET, and its order is lost.
+# ApiGuardMiddleware refuses plain HTTP there with a JSON error instead.
+SECURE_REDIRECT_EXEMPT = [r"^api/"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)

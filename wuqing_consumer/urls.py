@@ -29,5 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
+handler400 = "wuqing_consumer.views.bad_request"
+handler403 = "wuqing_consumer.views.permission_denied"
 handler404 = "wuqing_consumer.views.page_not_found"
 handler500 = "wuqing_consumer.views.server_error"

@@ -57,6 +57,19 @@ def api_address_unknown(request: HttpRequest) -> JsonResponse:
     return api_error("not_found", message, 404)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refuses before any view (a Host not served here, say)."""
+    if is_api_request(request):
+        return api_error("bad_request", _("The request is malformed."), 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return api_error("permission_denied", MESSAGES["permission_denied"](), 403)
+    return defaults.permission_denied(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api_request(request):
         return api_error(

@@ -221,6 +221,26 @@ def test_every_answer_is_json_whatever_the_client_accepts(api, client):
     assert no_key.status_code == 401 and no_key.json()["error"]["code"] == "not_authenticated"
 
 
+def test_plain_http_is_refused_in_json_where_https_is_required_never_redirected(
+    api, client, settings
+):
+    settings.SECURE_SSL_REDIRECT = True
+    path = "/api/v1/hotline/work-orders/"
+    refused = api("post", path, ORDER)
+    assert refused.status_code == 403  # a 301 would come back from the client as a GET
+    assert refused.json()["error"]["code"] == "https_required"
+    assert "https://" in refused.json()["error"]["message"]
+    assert not WorkOrder.objects.exists()
+    assert api("post", path, ORDER, secure=True).status_code == 201
+    assert client.get("/login/").status_code == 301  # a person's page still goes to https
+
+
+def test_a_host_not_served_here_gets_a_json_400(api, settings):
+    response = api("get", "/api/v1/units/", HTTP_HOST="elsewhere.example")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
 def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client, hotline):
     path = "/api/v1/hotline/work-orders/"
     response = client.get(path)
