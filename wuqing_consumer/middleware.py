@@ -8,9 +8,9 @@ from .views import api_error
 
 
 class ApiGuardMiddleware:
-    """An API request over plain HTTP where HTTPS is required, or larger than
-    API_MAX_BODY_BYTES, gets the API's JSON error at once, before a middleware or view reads
-    (and spools) the body.
+    """An API request over plain HTTP where HTTPS is required, with a body in chunks the
+    server could not read, or larger than API_MAX_BODY_BYTES, gets the API's JSON error at
+    once, before a middleware or view reads (and spools) the body.
 
     Plain HTTP is refused rather than redirected, as pages are: a client follows a redirect
     after a POST as a GET, and would get the list with a 200 for an order never created.
@@ -29,6 +29,15 @@ class ApiGuardMiddleware:
                         "Nothing was done."
                     ),
                     403,
+                )
+            if (
+                not request.META.get("CONTENT_LENGTH")
+                and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            ):  # not read by wsgi.read_chunked_api_bodies: this server cannot
+                return api_error(
+                    "length_required",
+                    _("Send the body with a Content-Length; this server cannot read it in chunks."),
+                    411,
                 )
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
