@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
@@ -97,6 +99,44 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+CHINESE_TEXT_CODECS = {
+    "utf-8",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+    "gbk",
+    "gb2312",
+    "gb18030",
+    "big5",
+    "ascii",
+}
+"""Encodings a body may name: those that can carry Chinese, and ASCII. A body labelled
+ISO-8859-1 (as some older stacks label any body) always decodes, into mojibake that routing
+cannot read: it is refused instead."""
+
+
+def _codec(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+class UnsupportedCharset(exceptions.UnsupportedMediaType):
+    def __init__(self, charset: str):
+        super().__init__(
+            charset,
+            _(
+                "The encoding “%(charset)s” named in Content-Type is not taken: send UTF-8 "
+                "(or GBK, GB18030, named as charset=GBK)."
+            )
+            % {"charset": charset},
+        )
+
+
 class LimitedJSONParser(JSONParser):
     """JSON only, and not more than API_MAX_BODY_BYTES: an order is a few kilobytes."""
 
@@ -112,6 +152,11 @@ class LimitedJSONParser(JSONParser):
         data = stream.read(limit + 1) if stream is not None else b""
         if len(data) > limit:
             raise PayloadTooLarge()
+        charset = parse_header_parameters(media_type or "")[1].get("charset")
+        if charset is not None and _codec(charset) not in CHINESE_TEXT_CODECS:
+            raise UnsupportedCharset(charset)
+        if data.startswith(codecs.BOM_UTF8) and _codec(charset or "utf-8") == "utf-8":
+            data = data[len(codecs.BOM_UTF8) :]  # RFC 8259 lets a parser ignore it
         try:
             return super().parse(io.BytesIO(data), media_type, parser_context)
         except exceptions.ParseError as error:
@@ -128,6 +173,6 @@ class LimitedJSONParser(JSONParser):
                         "The body is not in %(encoding)s (byte %(byte)s): send UTF-8, or name "
                         "the encoding, e.g. Content-Type: application/json; charset=GBK."
                     )
-                    % {"encoding": cause.encoding.upper(), "byte": cause.start + 1}
+                    % {"encoding": (charset or "UTF-8").upper(), "byte": cause.start + 1}
                 ) from None
             raise exceptions.ParseError() from None  # the API's own message for it

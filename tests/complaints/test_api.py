@@ -1,5 +1,6 @@
 """The 12345 hotline API, version 1, through the test client."""
 
+import codecs
 import json
 import re
 from datetime import timedelta
@@ -202,6 +203,33 @@ def test_a_body_in_gbk_is_taken_when_named_and_refused_clearly_when_not(api):
     response = api("post", path, named, content_type="application/json; charset=GBK")
     assert response.status_code == 201
     assert WorkOrder.objects.get().title == ORDER["title"]
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "ISO-8859-1", "windows-1252", "bogus"])
+def test_a_body_labelled_with_an_encoding_that_cannot_carry_chinese_is_refused(
+    client, hotline, charset
+):
+    response = client.generic(  # the bytes as they are: post() would encode them as labelled
+        "POST",
+        "/api/v1/hotline/work-orders/",
+        json.dumps(ORDER, ensure_ascii=False).encode(),
+        content_type=f"application/json; charset={charset}",
+        HTTP_AUTHORIZATION=f"Bearer {hotline[1]}",
+    )
+    assert response.status_code == 415
+    assert charset in response.json()["error"]["message"]
+    assert not WorkOrder.objects.exists()
+
+
+def test_a_utf8_body_with_a_byte_order_mark_is_taken(api):
+    body = codecs.BOM_UTF8 + json.dumps(ORDER, ensure_ascii=False).encode()
+    response = api("post", "/api/v1/hotline/work-orders/", body)
+    assert response.status_code == 201, response.json()
+    utf8 = {**ORDER, "hotline_id": "TJ-utf8"}
+    response = api(
+        "post", "/api/v1/hotline/work-orders/", utf8, content_type="application/json; charset=utf8"
+    )
+    assert response.status_code == 201
 
 
 JAVA_ACCEPT = "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"  # HttpURLConnection's
