@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from departments.choices import RoleCode
 
@@ -159,3 +161,15 @@ def pytest_terminal_summary(terminalreporter):
         )
         for nodeid in _skipped:
             terminalreporter.write_line(f"  {nodeid}", red=True)
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """For tests that call the WSGI application directly (not through Django's test
+    client): the signal that closes the database connection at the end of a request is held
+    off, as the test client does, since the test's transaction lives on that connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -2,28 +2,17 @@
 be a 500, and every answer must match the published schema."""
 
 import os
+import re
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from complaints.clients import api_client_create
 
-
-@pytest.fixture(autouse=True)
-def keep_the_test_connection():
-    """The WSGI app is called directly (not through Django's test client), so the signal
-    that closes the database connection at the end of a request must be held off, as the
-    test client does: the test's transaction lives on that connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 @pytest.fixture
@@ -51,3 +40,37 @@ def test_the_api_answers_every_generated_request_within_its_contract(case, api_k
         headers={"Authorization": f"Bearer {api_key}"},
         excluded_checks=[positive_data_acceptance],
     )
+
+
+def _walk(node, path=""):
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{path}/{index}")
+
+
+def test_the_schema_keeps_to_openapi_3_0_and_describes_bodies_for_clients(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    assert document["openapi"].startswith("3.0")
+    for path, node in _walk(document):
+        if "/properties/" in path or path.endswith("/schema") or "/schemas/" in path:
+            assert not isinstance(node.get("type"), list), path  # a list of types is 3.1
+    for name, component in document["components"]["schemas"].items():
+        description = component.get("description", "")
+        assert not description or re.search(r"[\u4e00-\u9fff]", description), name
+
+
+def test_every_description_a_hotline_developer_reads_is_in_chinese_and_english(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    portal_only = ("/referrals/", "/disputes/", "Referral", "Dispute")  # for portal users
+    for path, node in _walk(document):
+        if any(part in path for part in portal_only):
+            continue
+        for key in ("summary", "description"):
+            text = node.get(key)
+            if isinstance(text, str) and text and not text.startswith("* `"):  # enum lists
+                assert re.search(r"[\u4e00-\u9fff]", text), (path, key, text)
+                assert re.search(r"[A-Za-z]{2}", text), (path, key, text)

@@ -5,8 +5,6 @@ import json
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from complaints.clients import api_client_create
 from complaints.models import WorkOrder
@@ -19,9 +17,11 @@ def key(db):
     return api_client_create(name="12345 热线")[1]
 
 
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
+
+
 def post(key: str, body: bytes, **environ) -> tuple[str, dict]:
-    """POST through `application`; the connection is kept open, as the test client keeps it,
-    so that the request sees the test's transaction."""
+    """POST through `application`, as gunicorn would call it."""
     env: dict = {}
     setup_testing_defaults(env)
     env.update(
@@ -39,13 +39,7 @@ def post(key: str, body: bytes, **environ) -> tuple[str, dict]:
     def start_response(status, headers, exc_info=None):
         answer["status"] = status
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        content = b"".join(application(env, start_response))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    content = b"".join(application(env, start_response))
     return answer["status"], json.loads(content)
 
 

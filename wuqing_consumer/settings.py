@@ -12,7 +12,6 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -328,7 +327,8 @@ API_THROTTLE_ENABLED = env_bool("API_THROTTLE_ENABLED", True)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "wuqing-consumer API",
-    "DESCRIPTION": _("Wuqing District consumer-protection coordination portal"),
+    "DESCRIPTION": "武清区消费者权益保护协作平台 / Wuqing District consumer-protection "
+    "coordination portal",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The contract is public on purpose: the hotline's developers read it before they have
@@ -341,7 +341,7 @@ SPECTACULAR_SETTINGS = {
         "OrderKindEnum": "complaints.choices.Kind",
         "UnitKindEnum": "departments.choices.UnitKind",
         "SatisfactionEnum": "complaints.choices.Satisfaction",
-        "RoutingStatusEnum": [("assigned", "assigned"), ("triage", "triage")],
+        "RoutingStatusEnum": "complaints.api.serializers.ROUTING_STATUSES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -14,6 +14,8 @@ from ..choices import Kind, Satisfaction, Status
 from ..models import DEADLINE_NAMES, WorkOrder, WorkOrderEvent
 from ..workflow import open_deadline_names
 
+ROUTING_STATUSES = [("assigned", "已派单 / assigned"), ("triage", "待分拨 / triage")]
+
 
 class StrictCharField(serializers.CharField):
     """Text must arrive as a JSON string: a number where the contract says text is a
@@ -30,7 +32,7 @@ class StrictCharField(serializers.CharField):
 
 @extend_schema_field(
     {
-        "type": ["string", "number"],
+        "oneOf": [{"type": "string"}, {"type": "number"}],
         "description": '十进制字符串，如 "1280.50"；也接受数字 / decimal string such as '
         '"1280.50"; a number is accepted too',
         "example": "1280.50",
@@ -41,14 +43,15 @@ class AmountField(serializers.DecimalField):
 
 
 class InputSerializer(serializers.Serializer):
-    """A serializer that validates input with fields copied once per class.
-
-    DRF deep-copies every declared field for each serializer it makes, re-running each
-    field's __init__; for an order with two nested objects that was about half the time
-    spent validating it. Here they are deep-copied once, and each serializer gets shallow
-    copies to bind: between binding and validation a field keeps no state of its own, and
-    these serializers never change their fields on the fly.
-    """
+    # A serializer that validates input with fields copied once per class (a comment, not a
+    # docstring: the schema would show a docstring to every client as the description of
+    # each request body).
+    #
+    # DRF deep-copies every declared field for each serializer it makes, re-running each
+    # field's __init__; for an order with two nested objects that was about half the time
+    # spent validating it. Here they are deep-copied once, and each serializer gets shallow
+    # copies to bind: between binding and validation a field keeps no state of its own, and
+    # these serializers never change their fields on the fly.
 
     def get_fields(self):
         prototypes = type(self).__dict__.get("_prototype_fields")
@@ -65,28 +68,53 @@ def _unit(unit) -> dict | None:
 
 
 class CitizenIn(InputSerializer):
+    """诉求人 / the citizen"""
+
     name = StrictCharField(
-        max_length=60, required=False, allow_blank=True, help_text="诉求人姓名 / citizen's name"
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="诉求人姓名 / citizen's name",
     )
     phone = StrictCharField(
-        max_length=20, required=False, allow_blank=True, help_text="诉求人电话 / phone"
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="诉求人电话 / phone",
     )
     id_number = StrictCharField(
-        max_length=18, required=False, allow_blank=True, help_text="身份证号 / ID number"
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="身份证号 / ID number",
     )
 
 
 class BusinessIn(InputSerializer):
+    """被投诉经营者 / the business complained about"""
+
     name = StrictCharField(
-        max_length=200, required=False, allow_blank=True, help_text="被投诉经营者 / business"
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="被投诉经营者 / business",
     )
     address = StrictCharField(
-        max_length=200, required=False, allow_blank=True, help_text="经营地址 / address"
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="经营地址 / address",
     )
     credit_code = StrictCharField(
         max_length=18,
         required=False,
         allow_blank=True,
+        allow_null=True,
         help_text="统一社会信用代码（可选）/ unified social credit code (optional)",
     )
 
@@ -112,6 +140,10 @@ class BusinessIn(InputSerializer):
     ]
 )
 class HotlineOrderIn(InputSerializer):
+    """推送的工单。投诉须有诉求人姓名或电话，仅举报（report）可匿名；可选字段可省略，也可为
+    null。 / A work order pushed by the hotline. A complaint needs the citizen's name or
+    phone; only a report may be anonymous. An optional field may be left out or be null."""
+
     hotline_id = StrictCharField(
         max_length=64,
         help_text="热线工单号，每个客户端内唯一；是工单地址的一部分，不能含“/” / the hotline's "
@@ -126,21 +158,32 @@ class HotlineOrderIn(InputSerializer):
         max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"
     )
     title = StrictCharField(
-        max_length=200, required=False, allow_blank=True, help_text="标题 / title"
+        max_length=200, required=False, allow_blank=True, allow_null=True, help_text="标题 / title"
     )
     category = StrictCharField(
         max_length=100,
         required=False,
         allow_blank=True,
+        allow_null=True,
         help_text="热线分类 / the hotline operator's category label",
     )
     received_at = serializers.DateTimeField(
-        required=False, help_text="接收时间，ISO 8601 / when the hotline received it"
+        required=False,
+        allow_null=True,
+        help_text="接收时间，ISO 8601 / when the hotline received it",
     )
-    citizen = CitizenIn(required=False, help_text="诉求人 / the citizen")
-    business = BusinessIn(required=False, help_text="被投诉经营者 / the business")
+    citizen = CitizenIn(
+        required=False,
+        allow_null=True,
+        help_text="诉求人；投诉须有姓名或电话 / the citizen; a complaint needs a name or phone",
+    )
+    business = BusinessIn(required=False, allow_null=True, help_text="被投诉经营者 / the business")
     town = StrictCharField(
-        max_length=40, required=False, allow_blank=True, help_text="镇街代码 / town code"
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="镇街代码 / town code",
     )
     amount = AmountField(
         max_digits=14,
@@ -163,22 +206,24 @@ class HotlineOrderIn(InputSerializer):
         return value
 
     def service_fields(self) -> dict:
+        """A field left out and a field sent as null (as Jackson and Json.NET write one)
+        mean the same, and make the same fingerprint: a retry may do either."""
         data = self.validated_data
         citizen = data.get("citizen") or {}
         business = data.get("business") or {}
         return {
             "kind": data["kind"],
             "content": data["content"],
-            "title": data.get("title", ""),
-            "category": data.get("category", ""),
+            "title": data.get("title") or "",
+            "category": data.get("category") or "",
             "received_at": data.get("received_at"),
-            "citizen_name": citizen.get("name", ""),
-            "citizen_phone": citizen.get("phone", ""),
-            "citizen_id_number": citizen.get("id_number", ""),
-            "business_name": business.get("name", ""),
-            "business_address": business.get("address", ""),
-            "business_credit_code": business.get("credit_code", ""),
-            "town_code": data.get("town", ""),
+            "citizen_name": citizen.get("name") or "",
+            "citizen_phone": citizen.get("phone") or "",
+            "citizen_id_number": citizen.get("id_number") or "",
+            "business_name": business.get("name") or "",
+            "business_address": business.get("address") or "",
+            "business_credit_code": business.get("credit_code") or "",
+            "town_code": data.get("town") or "",
             "amount": data.get("amount"),
         }
 
@@ -311,14 +356,22 @@ class SatisfactionIn(InputSerializer):
         help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意 / rating",
     )
     comment = StrictCharField(
-        max_length=2000, required=False, allow_blank=True, help_text="回访意见 / comment"
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="回访意见 / comment",
     )
 
 
 class RoutingPreviewIn(InputSerializer):
     content = StrictCharField(max_length=20000, help_text="诉求内容 / text to route")
     category = StrictCharField(
-        max_length=100, required=False, allow_blank=True, help_text="热线分类 / category"
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="热线分类 / category",
     )
 
 
@@ -326,13 +379,17 @@ class RoutingPreviewOut(serializers.Serializer):
     primary_unit = serializers.CharField(
         allow_null=True, help_text="主办单位代码，无把握时为 null / unit code or null"
     )
-    co_units = serializers.ListField(child=serializers.CharField(), help_text="协办单位代码")
+    co_units = serializers.ListField(
+        child=serializers.CharField(), help_text="协办单位代码 / codes of co-handling units"
+    )
     status = serializers.ChoiceField(
-        choices=[("assigned", "assigned"), ("triage", "triage")],
+        choices=ROUTING_STATUSES,
         help_text="assigned 可直接派单 / triage 需办公室分拨",
     )
     rule = serializers.CharField(allow_null=True, help_text="命中的规则 / rule")
-    matched = serializers.ListField(child=serializers.CharField(), help_text="命中的关键词")
+    matched = serializers.ListField(
+        child=serializers.CharField(), help_text="命中的关键词 / words that matched"
+    )
     candidates = serializers.ListField(
         child=serializers.DictField(), help_text="其他接近的单位 / what else was close"
     )

@@ -164,6 +164,7 @@ class HotlineOrderViewSet(
 
     @extend_schema(
         summary="查询工单 / one work order with its history",
+        description=("只能查询本客户端推送的工单 / a client sees only the orders it submitted"),
         responses={200: HotlineOrderDetailOut, **_errors(401, 403, 404, 429)},
     )
     def retrieve(self, request, *args, **kwargs):
@@ -215,7 +216,7 @@ class HotlineOrderViewSet(
                 client=request.auth,
                 hotline_id=hotline_id,
                 rating=payload.validated_data["rating"],
-                comment=payload.validated_data.get("comment", ""),
+                comment=payload.validated_data.get("comment") or "",
             )
         except workflow.WorkflowError as error:
             raise Conflict(error.message) from None
@@ -230,6 +231,7 @@ class RoutingPreviewView(APIView):
 
     @extend_schema(
         summary="派单预判 / routing preview",
+        description="工单会派往哪里，不创建任何内容 / where an order would go, creating nothing",
         request=RoutingPreviewIn,
         responses={200: RoutingPreviewOut, **_errors(400, 401, 413, 415, 429)},
     )
@@ -237,6 +239,6 @@ class RoutingPreviewView(APIView):
         payload = RoutingPreviewIn(data=request.data)
         payload.is_valid(raise_exception=True)
         decision = services.preview_routing(
-            payload.validated_data["content"], payload.validated_data.get("category", "")
+            payload.validated_data["content"], payload.validated_data.get("category") or ""
         )
         return Response(decision.as_dict())

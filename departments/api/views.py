@@ -4,11 +4,17 @@ from rest_framework import viewsets
 from .. import access
 from .serializers import UnitSerializer
 
+UNITS = (
+    "协调小组办公室与各成员单位，以不变的代码标识 / the office and the member units, by "
+    "their stable codes"
+)
+
 
 @extend_schema_view(
-    list=extend_schema(summary="单位列表 / the units"),
+    list=extend_schema(summary="单位列表 / the units", description=UNITS),
     retrieve=extend_schema(
         summary="单位 / one unit",
+        description=UNITS,
         responses={200: UnitSerializer, 404: OpenApiResponse(description="不存在 / not found")},
     ),
 )

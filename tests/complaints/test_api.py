@@ -169,6 +169,30 @@ def test_a_client_that_asks_for_english_gets_its_errors_in_english(api, client, 
     assert 'lang="zh-hans"' in page  # a person's browser does not switch the portal
 
 
+def test_an_optional_field_sent_as_null_is_taken_as_left_out(api, housing_staff):
+    minimal = {
+        "hotline_id": "TJ-null",
+        "content": ORDER["content"],
+        "citizen": {"phone": "13812345678"},
+    }
+    nulls = {
+        **minimal,
+        **dict.fromkeys(("title", "category", "received_at", "business", "town", "amount")),
+        "citizen": {"phone": "13812345678", "name": None, "id_number": None},
+    }
+    created = api("post", "/api/v1/hotline/work-orders/", nulls)
+    assert created.status_code == 201, created.json()
+    retry = api("post", "/api/v1/hotline/work-orders/", minimal)  # the same, without nulls
+    assert retry.status_code == 200 and retry.json()["number"] == created.json()["number"]
+    preview = api("post", "/api/v1/routing/preview/", {"content": "电梯坏了", "category": None})
+    assert preview.status_code == 200
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    path = "/api/v1/hotline/work-orders/TJ-null/satisfaction/"
+    assert api("post", path, {"rating": "satisfied", "comment": None}).status_code == 200
+
+
 def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     response = api("post", "/api/v1/hotline/work-orders/", "{not json")
     assert response.status_code == 400
