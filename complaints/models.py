@@ -283,6 +283,7 @@ class WorkOrder(models.Model):
         _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
     )
     satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
+    satisfaction_at = models.DateTimeField(_("satisfaction recorded at"), null=True, blank=True)
     excluded_from_stats = models.BooleanField(
         _("excluded from satisfaction statistics"), default=False
     )
@@ -399,6 +400,21 @@ class WorkOrder(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def rating_of_latest_resolution(self) -> str:
+        """The call-back's rating, or "" once the order has been resolved again since.
+
+        `satisfaction` keeps the last rating for the statistics until a new one comes; a
+        hotline reading it would take a reopened and resolved-again order as already
+        called back, and never call the citizen about the second resolution.
+        """
+        resolved_since = (
+            self.satisfaction_at is not None
+            and self.resolved_at is not None
+            and self.resolved_at > self.satisfaction_at
+        )
+        return "" if resolved_since else self.satisfaction
 
     def deadline_items(self) -> list[tuple[str, object]]:
         """Every deadline this order has, by name, in the order they fall."""

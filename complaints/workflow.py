@@ -915,7 +915,8 @@ def _apply_satisfaction(
     from_status = order.status
     order.satisfaction = rating
     order.satisfaction_comment = comment.strip()
-    fields = ["satisfaction", "satisfaction_comment"]
+    order.satisfaction_at = timezone.now()
+    fields = ["satisfaction", "satisfaction_comment", "satisfaction_at"]
     reopened = (
         rating == Satisfaction.DISSATISFIED
         and order.primary_unit_id is not None

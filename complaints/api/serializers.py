@@ -280,7 +280,11 @@ class HotlineOrderOut(serializers.Serializer):
         allow_null=True, help_text="办理结果（办结后）/ result text, once resolved"
     )
     satisfaction = serializers.ChoiceField(
-        choices=Satisfaction.choices, allow_null=True, help_text="满意度 / satisfaction"
+        choices=Satisfaction.choices,
+        allow_null=True,
+        help_text="最近一次办结的回访满意度；重新办结后、回访前为 null / the call-back's rating "
+        "of the latest resolution; null again once the order is resolved anew, until its "
+        "call-back",
     )
     created_at = serializers.DateTimeField(help_text="登记时间 / created at")
     updated_at = serializers.DateTimeField(help_text="最后更新 / last changed at")
@@ -300,7 +304,7 @@ class HotlineOrderOut(serializers.Serializer):
             "deadline": order.next_due_at if order.next_due_name in running else None,
             "deadlines": {name: getattr(order, f"due_{name}") for name in DEADLINE_NAMES},
             "result": order.result or None,
-            "satisfaction": order.satisfaction or None,
+            "satisfaction": order.rating_of_latest_resolution or None,
             "created_at": order.created_at,
             "updated_at": order.updated_at,
             "routing": {

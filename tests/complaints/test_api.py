@@ -467,6 +467,27 @@ def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
     assert api("post", missing, {"rating": "satisfied"}).status_code == 404
 
 
+def test_an_order_resolved_again_shows_no_rating_until_its_new_call_back(api, housing_staff):
+    push(api)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/"
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    assert api("get", path).json()["satisfaction"] is None
+    api("post", f"{path}satisfaction/", {"rating": "dissatisfied", "comment": "没修好"})
+    reopened = api("get", path).json()
+    assert (reopened["status"], reopened["satisfaction"]) == ("in_progress", "dissatisfied")
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="修好了")
+    again = api("get", path).json()
+    assert (again["status"], again["satisfaction"]) == ("resolved", None)
+    listed = api("get", "/api/v1/hotline/work-orders/").json()["results"][0]
+    assert listed["satisfaction"] is None
+    order.refresh_from_db()
+    assert order.satisfaction == "dissatisfied"  # the statistics keep it until a new rating
+    api("post", f"{path}satisfaction/", {"rating": "satisfied"})
+    assert api("get", path).json()["satisfaction"] == "satisfied"
+
+
 def test_a_retried_satisfaction_call_back_is_recorded_once(api, housing_staff):
     push(api)
     path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
