@@ -4,6 +4,7 @@ schema is read by another organisation's developers."""
 from __future__ import annotations
 
 import copy
+import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,15 @@ from ..workflow import open_deadline_names
 ROUTING_STATUSES = [("assigned", "已派单 / assigned"), ("triage", "待分拨 / triage")]
 
 
+def canonical_text(text: str) -> str:
+    """One spelling for text that reads the same: composed Unicode (NFC) and "\n" line
+    ends. A retry from another stack may decompose “É” or end lines with "\r\n"; it must
+    find the same order, not a conflict, nor (in a hotline_id) a second order."""
+    if text.isascii():
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class StrictCharField(serializers.CharField):
     """Text must arrive as a JSON string: a number where the contract says text is a
     client bug worth reporting, not something to coerce silently."""
@@ -27,7 +37,7 @@ class StrictCharField(serializers.CharField):
         if self.max_length is not None and len(data) > self.max_length:
             # Measured before whitespace is trimmed, as the schema's maxLength is.
             self.fail("max_length", max_length=self.max_length)
-        return super().to_internal_value(data)
+        return canonical_text(super().to_internal_value(data))
 
 
 @extend_schema_field(
@@ -219,10 +229,10 @@ class HotlineOrderIn(InputSerializer):
             "received_at": data.get("received_at"),
             "citizen_name": citizen.get("name") or "",
             "citizen_phone": citizen.get("phone") or "",
-            "citizen_id_number": citizen.get("id_number") or "",
+            "citizen_id_number": (citizen.get("id_number") or "").upper(),
             "business_name": business.get("name") or "",
             "business_address": business.get("address") or "",
-            "business_credit_code": business.get("credit_code") or "",
+            "business_credit_code": (business.get("credit_code") or "").upper(),
             "town_code": data.get("town") or "",
             "amount": data.get("amount"),
         }

@@ -30,6 +30,7 @@ from .serializers import (
     RoutingPreviewIn,
     RoutingPreviewOut,
     SatisfactionIn,
+    canonical_text,
 )
 
 
@@ -109,6 +110,11 @@ class HotlineOrderViewSet(
         # one back onto a page already read, never to be seen. The pagination goes on from
         # the last order shown, for the same reason.
         return orders.order_by("id")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if "hotline_id" in self.kwargs:  # as intake stored it: trimmed, in one spelling
+            self.kwargs["hotline_id"] = canonical_text(self.kwargs["hotline_id"].strip())
 
     def get_serializer_class(self):
         return HotlineOrderDetailOut if self.action == "retrieve" else HotlineOrderOut

@@ -3,6 +3,7 @@
 import codecs
 import json
 import re
+import unicodedata
 from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
@@ -167,6 +168,33 @@ def test_a_client_that_asks_for_english_gets_its_errors_in_english(api, client, 
     client.force_login(office_staff)
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="zh-hans"' in page  # a person's browser does not switch the portal
+
+
+def test_a_retry_spelled_differently_but_reading_the_same_finds_the_same_order(api):
+    nfc, nfd = "CAFÉ-1", unicodedata.normalize("NFD", "CAFÉ-1")
+    assert nfc != nfd
+    body = {
+        **ORDER,
+        "hotline_id": nfc,
+        "content": "第一行\r\n第二行",
+        "business": {"name": "某公司", "credit_code": "91120222mA05TQ4X1B"},
+    }
+    first = api("post", "/api/v1/hotline/work-orders/", body)
+    assert first.status_code == 201
+    retry = {
+        **body,
+        "hotline_id": nfd,
+        "content": "第一行\n第二行",
+        "business": {"name": "某公司", "credit_code": "91120222MA05TQ4X1B"},
+    }
+    again = api("post", "/api/v1/hotline/work-orders/", retry)
+    assert again.status_code == 200, again.json()
+    assert again.json()["number"] == first.json()["number"]
+    assert WorkOrder.objects.count() == 1
+    assert api("get", f"/api/v1/hotline/work-orders/{quote(nfd)}/").status_code == 200
+    padded = api("post", "/api/v1/hotline/work-orders/", {**ORDER, "hotline_id": " TJ-sp "})
+    assert padded.json()["hotline_id"] == "TJ-sp"
+    assert api("get", "/api/v1/hotline/work-orders/%20TJ-sp%20/").status_code == 200
 
 
 def test_an_optional_field_sent_as_null_is_taken_as_left_out(api, housing_staff):
