@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,6 +34,19 @@ MESSAGES = {
 }
 
 
+UPSTREAM_MESSAGES = (
+    # Django's Chinese for this one says "empty strings are not allowed" (with a typo); the
+    # project's catalogue is read first and has the right one.
+    gettext_noop("Null characters are not allowed."),
+)
+
+
+def _text(item) -> str:
+    if getattr(item, "code", None) == "null" and str(item) == "No data provided":
+        return _("Send a JSON object with the fields, not null.")  # DRF's, untranslated
+    return str(item)
+
+
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error dicts become {"citizen.phone": ["..."]}."""
     if isinstance(detail, dict):
@@ -43,12 +57,12 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
         return fields
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
-            return {prefix or "non_field_errors": [str(item) for item in detail]}
+            return {prefix or "non_field_errors": [_text(item) for item in detail]}
         fields = {}
         for index, item in enumerate(detail):
             fields.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
         return fields
-    return {prefix or "non_field_errors": [str(detail)]}
+    return {prefix or "non_field_errors": [_text(detail)]}
 
 
 def exception_handler(exc, context):

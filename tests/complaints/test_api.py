@@ -239,6 +239,14 @@ def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     assert WorkOrder.objects.count() == 0
 
 
+def test_upstream_messages_the_hotline_meets_read_right_in_chinese(api):
+    path = "/api/v1/hotline/work-orders/"
+    fields = api("post", path, "null").json()["error"]["fields"]
+    assert fields == {"non_field_errors": ["请发送包含各字段的 JSON 对象，而不是 null。"]}
+    fields = api("post", path, {**ORDER, "content": "物业\u0000"}).json()["error"]["fields"]
+    assert fields == {"content": ["不允许包含空字符（\\u0000）。"]}  # Django's says "empty"
+
+
 def test_a_body_in_gbk_is_taken_when_named_and_refused_clearly_when_not(api):
     path = "/api/v1/hotline/work-orders/"
     unnamed = json.dumps(ORDER, ensure_ascii=False).encode("gbk")
