@@ -315,6 +315,7 @@ REST_FRAMEWORK = {
     # JSON only: with DRF's HTML page renderer, a client whose Accept put text/html first
     # (Java's default) got a 500 page after its order had been saved.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_METADATA_CLASS": "wuqing_consumer.metadata.ContractMetadata",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

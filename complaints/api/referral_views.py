@@ -16,7 +16,7 @@ from departments.models import User
 
 from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
 from ..models import Dispute, Referral
-from .views import _errors
+from .serializers import error_responses
 
 
 class IsPortalUser(BasePermission):
@@ -114,12 +114,12 @@ class ReferralFilter(django_filters.FilterSet):
         summary="移送线索列表 / referred leads",
         description="本单位移送或接收的线索（办公室可见全部） / leads your unit sent or "
         "received (the office sees all)",
-        responses={200: ReferralOut(many=True), **_errors(400, 401, 403)},
+        responses={200: ReferralOut(many=True), **error_responses(400, 401, 403)},
         tags=["referrals"],
     ),
     retrieve=extend_schema(
         summary="移送线索详情 / one referred lead",
-        responses={200: ReferralOut, **_errors(401, 403, 404)},
+        responses={200: ReferralOut, **error_responses(401, 403, 404)},
         tags=["referrals"],
     ),
 )
@@ -276,12 +276,12 @@ class DisputeFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="管辖争议列表 / jurisdiction disputes, with their joint teams",
-        responses={200: DisputeOut(many=True), **_errors(400, 401, 403)},
+        responses={200: DisputeOut(many=True), **error_responses(400, 401, 403)},
         tags=["disputes"],
     ),
     retrieve=extend_schema(
         summary="管辖争议详情 / one dispute",
-        responses={200: DisputeOut, **_errors(401, 403, 404)},
+        responses={200: DisputeOut, **error_responses(401, 403, 404)},
         tags=["disputes"],
     ),
 )

@@ -8,7 +8,12 @@ import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 from ..choices import Kind, Satisfaction, Status
@@ -339,7 +344,9 @@ class EventOut(serializers.Serializer):
     time = serializers.DateTimeField(help_text="时间 / time")
     type = serializers.CharField(help_text="事件类型 / what happened (create, dispatch, sign…)")
     status = serializers.ChoiceField(
-        choices=Status.choices, allow_null=True, help_text="事件后的状态 / status after it"
+        choices=Status.choices,
+        allow_null=True,
+        help_text="事件后的状态；状态未变时为 null / status after it; null when it did not change",
     )
     unit = UnitRef(allow_null=True, help_text="相关单位 / unit concerned")
     note = serializers.CharField(allow_blank=True, help_text="说明 / note")
@@ -422,3 +429,18 @@ class ErrorBody(serializers.Serializer):
 
 class ErrorOut(serializers.Serializer):
     error = ErrorBody()
+
+
+def error_responses(*codes: int) -> dict:
+    described = {
+        400: "输入有误 / invalid input",
+        401: "未认证 / no or bad API key",
+        403: "无权访问，或须用 HTTPS / not allowed, or HTTPS required",
+        404: "不存在 / not found",
+        409: "冲突 / conflict",
+        411: "须带 Content-Length / Content-Length required",
+        413: "请求过大 / body too large",
+        415: "仅支持 JSON，编码须能表示中文 / JSON only, in an encoding that carries Chinese",
+        429: "请求过于频繁 / rate limited (see Retry-After)",
+    }
+    return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}

@@ -9,7 +9,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -19,11 +19,10 @@ from rest_framework.views import APIView
 from .. import services, workflow
 from ..choices import Status
 from ..models import WorkOrder, WorkOrderEvent, WorkOrderUnit
-from .auth import ClientRateThrottle, IsApiClient
+from .auth import ApiKeyAuthentication, ClientRateThrottle, IsApiClient
 from .pagination import RegistrationOrderPagination
 from .serializers import (
     SERVICE_TO_API_FIELD,
-    ErrorOut,
     HotlineOrderDetailOut,
     HotlineOrderIn,
     HotlineOrderOut,
@@ -31,26 +30,13 @@ from .serializers import (
     RoutingPreviewOut,
     SatisfactionIn,
     canonical_text,
+    error_responses,
 )
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-
-
-def _errors(*codes: int) -> dict:
-    described = {
-        400: "输入有误 / invalid input",
-        401: "未认证 / no or bad API key",
-        403: "无权访问 / not allowed",
-        404: "不存在 / not found",
-        409: "冲突 / conflict",
-        413: "请求过大 / body too large",
-        415: "仅支持 JSON / JSON only",
-        429: "请求过于频繁 / rate limited (see Retry-After)",
-    }
-    return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}
 
 
 class HotlineOrderFilter(django_filters.FilterSet):
@@ -85,6 +71,7 @@ class HotlineOrderViewSet(
 ):
     """Work orders pushed by the hotline. A client sees only the orders it submitted."""
 
+    authentication_classes = [ApiKeyAuthentication]  # no session: the schema says so too
     permission_classes = [IsApiClient]
     throttle_classes = [ClientRateThrottle]
     lookup_field = "hotline_id"
@@ -130,7 +117,7 @@ class HotlineOrderViewSet(
         responses={
             201: HotlineOrderOut,
             200: HotlineOrderOut,
-            **_errors(400, 401, 403, 409, 413, 415, 429),
+            **error_responses(400, 401, 403, 409, 411, 413, 415, 429),
         },
     )
     def create(self, request, *args, **kwargs):
@@ -171,7 +158,7 @@ class HotlineOrderViewSet(
     @extend_schema(
         summary="查询工单 / one work order with its history",
         description=("只能查询本客户端推送的工单 / a client sees only the orders it submitted"),
-        responses={200: HotlineOrderDetailOut, **_errors(401, 403, 404, 429)},
+        responses={200: HotlineOrderDetailOut, **error_responses(401, 403, 404, 429)},
     )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
@@ -187,7 +174,7 @@ class HotlineOrderViewSet(
             "order that changes while you page through may come twice, but is never skipped. "
             "next goes on after the last order of its page, with a status filter too."
         ),
-        responses={200: HotlineOrderOut(many=True), **_errors(400, 401, 403, 404, 429)},
+        responses={200: HotlineOrderOut(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
     def list(self, request, *args, **kwargs):
         empty = [
@@ -211,7 +198,10 @@ class HotlineOrderViewSet(
             "answers 200 with the order as it stands and is not recorded twice."
         ),
         request=SatisfactionIn,
-        responses={200: HotlineOrderOut, **_errors(400, 401, 403, 404, 409, 413, 415, 429)},
+        responses={
+            200: HotlineOrderOut,
+            **error_responses(400, 401, 403, 404, 409, 411, 413, 415, 429),
+        },
     )
     @action(detail=True, methods=["post"])
     def satisfaction(self, request, hotline_id=None):
@@ -239,7 +229,7 @@ class RoutingPreviewView(APIView):
         summary="派单预判 / routing preview",
         description="工单会派往哪里，不创建任何内容 / where an order would go, creating nothing",
         request=RoutingPreviewIn,
-        responses={200: RoutingPreviewOut, **_errors(400, 401, 413, 415, 429)},
+        responses={200: RoutingPreviewOut, **error_responses(400, 401, 403, 411, 413, 415, 429)},
     )
     def post(self, request):
         payload = RoutingPreviewIn(data=request.data)

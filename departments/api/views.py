@@ -1,5 +1,7 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+
+from complaints.api.serializers import error_responses
 
 from .. import access
 from .serializers import UnitSerializer
@@ -11,11 +13,15 @@ UNITS = (
 
 
 @extend_schema_view(
-    list=extend_schema(summary="单位列表 / the units", description=UNITS),
+    list=extend_schema(
+        summary="单位列表 / the units",
+        description=UNITS,
+        responses={200: UnitSerializer(many=True), **error_responses(401, 403)},
+    ),
     retrieve=extend_schema(
         summary="单位 / one unit",
         description=UNITS,
-        responses={200: UnitSerializer, 404: OpenApiResponse(description="不存在 / not found")},
+        responses={200: UnitSerializer, **error_responses(401, 403, 404)},
     ),
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):

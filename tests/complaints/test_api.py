@@ -329,6 +329,13 @@ def test_a_host_not_served_here_gets_a_json_400(api, settings):
     assert response.json()["error"]["code"] == "bad_request"
 
 
+def test_options_points_to_the_schema_instead_of_listing_the_response_as_the_request(api):
+    answer = api("options", "/api/v1/hotline/work-orders/")
+    assert answer.status_code == 200
+    assert "actions" not in answer.json()
+    assert answer.json()["schema"] == "http://testserver/api/v1/schema/"
+
+
 def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client, hotline):
     path = "/api/v1/hotline/work-orders/"
     response = client.get(path)
@@ -344,7 +351,14 @@ def test_no_key_a_wrong_key_and_a_revoked_key_are_401(client, hotline):
 
 def test_staff_sessions_cannot_use_the_hotline_endpoints(client, office_staff):
     client.force_login(office_staff)
-    assert client.get("/api/v1/hotline/work-orders/").status_code == 403
+    response = client.get("/api/v1/hotline/work-orders/")
+    assert response.status_code == 401  # a session is not an API credential here
+    assert response.json()["error"]["code"] == "not_authenticated"
+    schema = client.get("/api/v1/schema/?format=json").json()
+    listing = schema["paths"]["/api/v1/hotline/work-orders/"]["get"]
+    assert listing["security"] == [{"apiKey": []}]  # not cookieAuth
+    units = schema["paths"]["/api/v1/units/"]["get"]
+    assert "401" in units["responses"]
 
 
 def test_a_client_sees_only_its_own_orders(api, client):
