@@ -3,6 +3,7 @@ routing engine. Errors are shaped by `wuqing_consumer.api.exception_handler`."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 import django_filters
@@ -39,14 +40,31 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+UNENCODED_PLUS = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+"""A time whose "+08:00" came as " 08:00": a "+" not written %2B is a space in a query."""
+
+
+class PlusTolerantDateTimeField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = UNENCODED_PLUS.sub(r"\1+\2", value.strip())
+        return super().to_python(value)
+
+
+class PlusTolerantDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = PlusTolerantDateTimeField
+
+
 class HotlineOrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Status.choices, help_text="按状态筛选 / only this status"
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = PlusTolerantDateTimeFilter(
         field_name="updated_at",
         method="changed_since",
-        help_text="此时间之后有变化的工单，ISO 8601 / changed at or after this time",
+        help_text="此时间之后有变化的工单，ISO 8601；不带时区时按北京时间，“+”应写作 %2B（未编码"
+        "的也能识别） / changed at or after this time, ISO 8601; without an offset it is "
+        "Beijing time; write “+” as %2B (an unencoded one is understood too)",
     )
 
     def changed_since(self, queryset, name, value):

@@ -402,6 +402,20 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
         assert response.json()["error"]["code"] == "invalid"
 
 
+def test_updated_since_with_its_plus_left_unencoded_is_understood(api, housing_staff):
+    push(api)
+    order = WorkOrder.objects.get()
+    local = timezone.localtime(order.updated_at)
+    before = (local - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    after = (local + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    for since, expected in ((before, 1), (after, 0)):
+        raw = since.replace("+", " ")  # what a "+" not written %2B arrives as
+        for query in (raw, since.replace("+", "%2B")):
+            response = api("get", f"/api/v1/hotline/work-orders/?updated_since={query}")
+            assert response.status_code == 200, (query, response.json())
+            assert response.json()["count"] == expected, query
+
+
 def test_paging_through_a_poll_skips_no_order_that_changes_meanwhile(
     api, housing_staff, monkeypatch
 ):
