@@ -74,6 +74,17 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as a failed attempt: urllib would follow it as a GET without
+    the body, and the callback would count as delivered while the receiver got nothing."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(callback: CallbackEvent) -> tuple[int | None, str]:
     body = json.dumps(
         {"event_id": str(callback.event_id), **callback.payload}, ensure_ascii=False
@@ -92,9 +103,14 @@ def _post(callback: CallbackEvent) -> tuple[int | None, str]:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            return error.code, (
+                f"HTTP {error.code}: redirected to {error.headers.get('Location', '?')}; "
+                "callbacks are not redirected, set the callback URL to the final address"
+            )[:300]
         return error.code, f"HTTP {error.code}"
     except (urllib.error.URLError, OSError, ValueError) as error:
         return None, str(getattr(error, "reason", error))[:300]

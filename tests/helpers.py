@@ -77,7 +77,8 @@ class Receiver:
     """A real HTTP endpoint on 127.0.0.1 (a hotline's callback URL, a group-chat robot).
 
     The first `fail_first` requests get a 500; then each answer in `scripted` is given once
-    (status, JSON body); after that `success`. Every request not failed is recorded."""
+    (status, JSON body[, headers]); after that `success`. Every POST not failed is recorded;
+    a GET is only counted (`gets`)."""
 
     def __init__(self, fail_first: int = 0, scripted=(), success=(204, None)):
         self.received: list[dict] = []
@@ -85,6 +86,7 @@ class Receiver:
         self.scripted = list(scripted)
         self.success = success
         self.calls = 0
+        self.gets = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,11 +98,20 @@ class Receiver:
                     self.end_headers()
                     return
                 receiver.received.append({"headers": dict(self.headers), "body": body})
-                status, answer = receiver.scripted.pop(0) if receiver.scripted else receiver.success
+                status, answer, *headers = (
+                    receiver.scripted.pop(0) if receiver.scripted else receiver.success
+                )
                 self.send_response(status)
+                for name, value in (headers[0] if headers else {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 if answer is not None:
                     self.wfile.write(json.dumps(answer).encode())
+
+            def do_GET(self):
+                receiver.gets += 1
+                self.send_response(200)
+                self.end_headers()
 
             def log_message(self, *args):
                 pass
