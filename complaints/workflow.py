@@ -256,6 +256,11 @@ def new_event(
     )
 
 
+_NEW_PRIMARY_UNIT = {Action.REDISPATCH}
+"""Changes a client is told of although the status may stay the same: its callback carries
+the primary unit, which would otherwise go stale until the next status change."""
+
+
 def record_event(
     order: WorkOrder,
     action: str,
@@ -270,9 +275,9 @@ def record_event(
 ) -> WorkOrderEvent:
     """The immutable history line; callers write it inside their own transaction.
 
-    A status change of an order an API client submitted also writes its callback to the
-    outbox here, in the same transaction, so the change and its callback stand or fall
-    together.
+    A status change (or a new primary unit) of an order an API client submitted also
+    writes its callback to the outbox here, in the same transaction, so the change and its
+    callback stand or fall together.
     """
     event = new_event(
         order,
@@ -287,7 +292,8 @@ def record_event(
     event.save()
     if action not in _ACTIONS_OUTSIDE_FIGURES:
         stats.mark_changed(order)
-    if notify_client and from_status and to_status != from_status and order.source_client_id:
+    changed = (from_status and to_status != from_status) or action in _NEW_PRIMARY_UNIT
+    if notify_client and changed and order.source_client_id:
         from .callbacks import enqueue_status_change
 
         enqueue_status_change(order, event)

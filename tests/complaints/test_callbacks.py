@@ -103,6 +103,20 @@ def test_a_receiver_that_redirects_is_a_failed_attempt_not_a_delivery(receiver, 
     assert callback.state == CallbackEvent.State.DELIVERED and len(hook.received) == 2
 
 
+def test_a_new_primary_unit_is_called_back_although_the_status_stays(receiver, office_staff):
+    hook = receiver()
+    client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="H-1", fields=FIELDS)
+    assert order.status == "assigned" and order.primary_unit.code == "housing"
+    workflow.workorder_redispatch(
+        order_id=order.id, acting_user=office_staff, unit_code="market-regulation", reason="管辖"
+    )
+    deliver_order(order.id)
+    (payload,) = hook.json()
+    assert payload["status"] == "assigned"
+    assert payload["primary_unit"]["code"] == "market-regulation"
+
+
 def test_a_tampered_body_does_not_verify(receiver, housing_staff, office_staff):
     hook = receiver()
     client, _, secret = api_client_create(name="12345", callback_url=hook.url)
