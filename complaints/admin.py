@@ -112,6 +112,28 @@ class CallbackAttemptInline(admin.TabularInline):
         return False
 
 
+class CallbackSituationFilter(admin.SimpleListFilter):
+    """A callback that keeps failing stays pending for a day before it is marked failed;
+    the office needs to find those among the ones simply queued."""
+
+    title = gettext_lazy("situation")
+    parameter_name = "situation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("retrying", gettext_lazy("Failing, being retried")),
+            ("queued", gettext_lazy("Queued, not tried yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        pending = queryset.filter(state=CallbackEvent.State.PENDING)
+        if self.value() == "retrying":
+            return pending.filter(attempts__gt=0)
+        if self.value() == "queued":
+            return pending.filter(attempts=0)
+        return queryset
+
+
 @admin.register(CallbackEvent)
 class CallbackEventAdmin(admin.ModelAdmin):
     list_display = (
@@ -120,10 +142,10 @@ class CallbackEventAdmin(admin.ModelAdmin):
         "order",
         "state",
         "attempts",
-        "next_attempt_at",
+        "next_try",
         "last_error",
     )
-    list_filter = ("state", "client")
+    list_filter = (CallbackSituationFilter, "state", "client")
     search_fields = ("event_id", "order__number", "order__hotline_id")
     list_select_related = ("client", "order")
     readonly_fields = (
@@ -147,6 +169,10 @@ class CallbackEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("next attempt at"), ordering="next_attempt_at")
+    def next_try(self, callback: CallbackEvent):
+        return callback.next_attempt_at if callback.state == CallbackEvent.State.PENDING else None
 
     @admin.action(description=gettext_lazy("Deliver again now"))
     def replay(self, request, queryset):

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import (
     OPEN_STATUSES,
@@ -669,13 +670,17 @@ class CallbackEvent(models.Model):
     transaction as the change, delivered (at least once, in order per order) by Celery."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("callback", "Pending")  # not an approval's
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
     event_id = models.UUIDField(_("event id"), unique=True)
-    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="callbacks")
-    order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="callbacks")
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.PROTECT, related_name="callbacks", verbose_name=_("API client")
+    )
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="callbacks", verbose_name=_("work order")
+    )
     type = models.CharField(_("type"), max_length=40)
     payload = models.JSONField(_("payload"))
     state = models.CharField(

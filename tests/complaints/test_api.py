@@ -16,7 +16,7 @@ from complaints.api.pagination import RegistrationOrderPagination
 from complaints.api.serializers import HotlineOrderIn
 from complaints.choices import Action
 from complaints.clients import api_client_create, api_client_revoke, client_for_key
-from complaints.models import ApiClient, CallbackEvent, WorkOrder
+from complaints.models import ApiClient, CallbackAttempt, CallbackEvent, WorkOrder
 from complaints.services import hotline_intake
 from departments.models import Unit
 
@@ -694,6 +694,30 @@ def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     assert callback.state == "pending"
     assert len(kicks) == 1
     assert client.get("/admin/complaints/apiclient/").status_code == 200
+
+
+def test_office_staff_find_a_failing_callback_and_read_its_attempts(
+    client, office_staff, housing_staff
+):
+    hooked = api_client_create(name="hooked", callback_url="http://127.0.0.1:9/cb")[0]
+    for number in ("A-1", "A-2"):
+        order, _ = hotline_intake(
+            client=hooked,
+            hotline_id=number,
+            fields={"kind": "complaint", "content": "物业不修电梯", "citizen_phone": "13812345678"},
+        )
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    failing = CallbackEvent.objects.get(order__hotline_id="A-1")
+    CallbackEvent.objects.filter(id=failing.id).update(attempts=3, last_error="HTTP 500")
+    CallbackAttempt.objects.create(event=failing, status_code=500, error="HTTP 500")
+    client.force_login(office_staff)
+    listing = client.get("/admin/complaints/callbackevent/?situation=retrying").content.decode()
+    assert failing.order.number in listing
+    assert CallbackEvent.objects.get(order__hotline_id="A-2").order.number not in listing
+    assert "待推送" in listing and "待审批" not in listing
+    page = client.get(f"/admin/complaints/callbackevent/{failing.id}/change/").content.decode()
+    assert "回调尝试记录" in page  # the attempt log, hidden from the office before
+    assert "500" in page
 
 
 def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old(
