@@ -53,6 +53,12 @@ def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEv
             "primary_unit": {"code": unit.code, "name": unit.name} if unit else None,
             "occurred_at": _local_iso(event.created_at),
             "result": order.result or None,
+            # Added to version 1 (a receiver ignores keys it does not know): what happened,
+            # as the order's history names it, so that a reopening is not read as a
+            # signing, and the order another was merged into.
+            "event": event.action,
+            "previous_status": event.from_status or None,
+            "merged_into": order.merged_into.number if order.merged_into_id else None,
         },
         next_attempt_at=event.created_at,
     )

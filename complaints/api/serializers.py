@@ -417,6 +417,45 @@ class RoutingPreviewOut(serializers.Serializer):
     reason = serializers.CharField(help_text="判断依据代码 / reason code")
 
 
+class CallbackUnitOut(serializers.Serializer):
+    code = serializers.CharField(help_text="单位代码 / unit code")
+    name = serializers.CharField(help_text="单位简称 / the unit's short name")
+
+
+class CallbackOut(serializers.Serializer):
+    """推送到客户端回调地址的状态变化，签名见 README / a status change posted to the client's
+    callback URL; how to verify its signature is in the README"""
+
+    event_id = serializers.UUIDField(help_text="事件编号，重试时不变 / the same on every retry")
+    type = serializers.ChoiceField(
+        choices=[("work_order.status_changed", "状态变化 / status changed")],
+        help_text="事件类型 / event type",
+    )
+    hotline_id = serializers.CharField(help_text="热线工单号 / the hotline's number")
+    number = serializers.CharField(help_text="平台工单号 / the portal's number")
+    status = serializers.ChoiceField(choices=Status.choices, help_text="新状态 / status now")
+    primary_unit = CallbackUnitOut(
+        allow_null=True, help_text="主办单位，分拨中为 null / primary unit, null in triage"
+    )
+    occurred_at = serializers.DateTimeField(
+        help_text="发生时间（+08:00），按它排序 / when it happened (+08:00); order by it"
+    )
+    result = serializers.CharField(
+        allow_null=True, help_text="办理结果，办结前为 null / result, null until resolved"
+    )
+    event = serializers.CharField(
+        help_text="发生了什么，同工单历史的 type（sign、resolve、reopen、merge…）/ what "
+        "happened, as the history's type names it"
+    )
+    previous_status = serializers.ChoiceField(
+        choices=Status.choices, allow_null=True, help_text="之前的状态 / status before"
+    )
+    merged_into = serializers.CharField(
+        allow_null=True,
+        help_text="并入的工单号，未合并为 null / number of the order it was merged into",
+    )
+
+
 class ErrorBody(serializers.Serializer):
     code = serializers.CharField(help_text="机器可读的错误代码 / error code")
     message = serializers.CharField(help_text="错误说明 / message for people")

@@ -10,7 +10,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiCallback, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +24,7 @@ from .auth import ApiKeyAuthentication, ClientRateThrottle, IsApiClient
 from .pagination import RegistrationOrderPagination
 from .serializers import (
     SERVICE_TO_API_FIELD,
+    CallbackOut,
     HotlineOrderDetailOut,
     HotlineOrderIn,
     HotlineOrderOut,
@@ -132,6 +133,26 @@ class HotlineOrderViewSet(
             "order; with a different body, 409."
         ),
         request=HotlineOrderIn,
+        callbacks=[
+            OpenApiCallback(
+                name="status_changed",
+                path="https://hotline.example/wuqing-callback",  # the client's own URL
+                decorator=extend_schema(
+                    summary="状态变化回调 / status change callback",
+                    description=(
+                        "每次状态变化（及主办单位变更）POST 到客户端的回调地址；头部 "
+                        "X-Wuqing-Timestamp、X-Wuqing-Signature（HMAC-SHA256）、"
+                        "X-Wuqing-Event-Id。10 秒内回 2xx，否则重试，至少 24 小时；不跟随重定向。"
+                        "\n\nPosted to the client's callback URL on every status change (and "
+                        "new primary unit), with X-Wuqing-Timestamp, X-Wuqing-Signature "
+                        "(HMAC-SHA256) and X-Wuqing-Event-Id. Answer 2xx within 10 s, or it "
+                        "is retried for at least 24 hours; redirects are not followed."
+                    ),
+                    request=CallbackOut,
+                    responses={200: OpenApiResponse(description="已收到 / received (any 2xx)")},
+                ),
+            )
+        ],
         responses={
             201: HotlineOrderOut,
             200: HotlineOrderOut,

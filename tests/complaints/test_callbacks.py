@@ -21,7 +21,7 @@ from django.utils import timezone
 from complaints import services, workflow
 from complaints.callbacks import deliver_order
 from complaints.clients import api_client_create
-from complaints.models import CallbackAttempt, CallbackEvent, WorkOrder
+from complaints.models import CallbackAttempt, CallbackEvent, PossibleDuplicate, WorkOrder
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
 from tests.helpers import start_worker, stop_worker, wait_for
@@ -115,6 +115,37 @@ def test_a_new_primary_unit_is_called_back_although_the_status_stays(receiver, o
     (payload,) = hook.json()
     assert payload["status"] == "assigned"
     assert payload["primary_unit"]["code"] == "market-regulation"
+
+
+def test_a_callback_says_what_happened_so_a_reopening_is_not_read_as_a_signing(
+    receiver, housing_staff, office_staff, client
+):
+    hook = receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    later, _ = services.hotline_intake(client=api_client, hotline_id="H-2", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    workflow.workorder_client_satisfaction(
+        client=api_client, hotline_id="H-1", rating="dissatisfied"
+    )
+    services.find_pending_duplicates()
+    pair = PossibleDuplicate.objects.get(order=later, other=order)
+    workflow.workorder_merge(order_id=later.id, acting_user=office_staff, duplicate_id=pair.id)
+    deliver_order(order.id)
+    deliver_order(later.id)
+    told = [(p["hotline_id"], p["event"], p["previous_status"], p["status"]) for p in hook.json()]
+    assert told == [
+        ("H-1", "sign", "assigned", "in_progress"),
+        ("H-1", "resolve", "in_progress", "resolved"),
+        ("H-1", "reopen", "resolved", "in_progress"),
+        ("H-2", "merge", "assigned", "closed"),
+    ]
+    assert hook.json()[-1]["merged_into"] == order.number
+    assert hook.json()[0]["merged_into"] is None
+    schema = client.get("/api/v1/schema/?format=json").json()
+    published = schema["components"]["schemas"]["CallbackOut"]["properties"]
+    assert all(set(payload) == set(published) for payload in hook.json())
 
 
 def test_a_tampered_body_does_not_verify(receiver, housing_staff, office_staff):
