@@ -875,9 +875,10 @@ def workorder_client_satisfaction(
     """The hotline's call-back result for one of its own orders; only on a resolved order
     (the contract), and the event says which client reported it.
 
-    The hotline retries on every timeout: the same rating and comment again, with no new
-    resolution since, is the call-back already recorded. It is answered with the order as
-    it stands and recorded once, even after a dissatisfied one reopened the order.
+    The hotline retries on every timeout: the same rating and comment as any call-back
+    since the latest resolution is that call-back again, even arriving after a later one.
+    It is answered with the order as it stands and recorded once, even after a
+    dissatisfied one reopened the order.
     """
     order = (
         WorkOrder.objects.select_for_update(of=("self",))
@@ -887,21 +888,19 @@ def workorder_client_satisfaction(
     )
     if order is None:
         raise Http404
-    last = (
-        order.events.filter(action__in=[Action.SATISFACTION, Action.RESOLVE])
-        .order_by("-id")
-        .only("action", "actor", "note", "data")
-        .first()
+    latest_first = order.events.filter(action__in=[Action.SATISFACTION, Action.RESOLVE]).order_by(
+        "-id"
     )
-    if (
-        last is not None
-        and last.action == Action.SATISFACTION
-        and last.actor_id is None
-        and "client" in last.data
-        and last.data.get("rating") == rating
-        and last.note == comment.strip()
-    ):
-        return order
+    for event in latest_first.only("action", "actor", "note", "data"):
+        if event.action == Action.RESOLVE:
+            break  # a call-back on an earlier resolution is not this one
+        if (
+            event.actor_id is None
+            and "client" in event.data
+            and event.data.get("rating") == rating
+            and event.note == comment.strip()
+        ):
+            return order
     if order.status != Status.RESOLVED:
         raise WorkflowError(
             _(

@@ -589,6 +589,26 @@ def test_a_retried_satisfaction_call_back_is_recorded_once(api, housing_staff):
     assert order.reopen_count == 2 and lines(Action.REOPEN) == 2
 
 
+def test_a_late_retry_of_an_earlier_call_back_is_not_recorded_again(api, housing_staff):
+    push(api)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    api("post", path, {"rating": "satisfied", "comment": "很好"})
+    api("post", path, {"rating": "satisfied", "comment": "很好!"})
+    late = api("post", path, {"rating": "satisfied", "comment": "很好"})  # the first, again
+    assert late.status_code == 200
+    assert order.events.filter(action=Action.SATISFACTION).count() == 2
+    order.refresh_from_db()
+    assert order.satisfaction_comment == "很好!"  # the latest stands
+    api("post", path, {"rating": "dissatisfied", "comment": "又坏了"})
+    after_reopen = api("post", path, {"rating": "satisfied", "comment": "很好!"})
+    assert after_reopen.status_code == 200  # a retry of what succeeded, not a 409
+    assert after_reopen.json()["status"] == "in_progress"
+    assert order.events.filter(action=Action.SATISFACTION).count() == 3
+
+
 def test_routing_preview_creates_nothing(api, client, office_staff):
     response = api("post", "/api/v1/routing/preview/", {"content": "小区物业不管电梯"})
     assert response.status_code == 200
