@@ -620,7 +620,52 @@ def preview_routing(text: str, category: str = "") -> RoutingDecision:
 
 
 class HotlineIdConflict(Exception):
-    """The client reused one of its hotline numbers for a different order."""
+    """The client reused one of its hotline numbers for a different order. `fields` names
+    what differs from the stored order, where that can be told (only a fingerprint of the
+    first request is kept, so a difference intake cleans away is not named)."""
+
+    def __init__(self, hotline_id: str, fields: list[str]):
+        super().__init__(hotline_id)
+        self.fields = fields
+
+
+_TEXT_LIMITS = {
+    "kind": 12,
+    "content": 20000,
+    "title": 200,
+    "category": 100,
+    "business_name": 200,
+    "business_address": 200,
+    "business_credit_code": 18,
+    "citizen_name": 60,
+    "citizen_phone": 20,
+    "citizen_id_number": 18,
+}
+
+
+def _differing_fields(order: WorkOrder, fields: dict) -> list[str]:
+    """The fields of a new request that differ from the order as intake stored it."""
+
+    def differs(name: str, value) -> bool:
+        if name in _TEXT_LIMITS:
+            cleaned = _clean_text(value, _TEXT_LIMITS[name])
+            if name in ("business_credit_code", "citizen_id_number"):
+                cleaned = cleaned.upper()
+            made_by_intake = name == "title" and not cleaned
+            return not made_by_intake and cleaned != getattr(order, name)
+        if name == "received_at":
+            return value is not None and value != order.received_at
+        if name == "town_code":
+            return (value or "") != (order.town.code if order.town_id else "")
+        if name == "amount":
+            return _amount(value, {}) != order.amount
+        return False
+
+    return [
+        "town" if name == "town_code" else name
+        for name, value in fields.items()
+        if differs(name, value)
+    ]
 
 
 def _fingerprint(data: dict) -> str:
@@ -643,7 +688,7 @@ def hotline_intake(*, client: ApiClient, hotline_id: str, fields: dict) -> tuple
         if order is None:
             return None
         if order.request_fingerprint != fingerprint:
-            raise HotlineIdConflict(hotline_id)
+            raise HotlineIdConflict(hotline_id, _differing_fields(order, fields))
         return order, False
 
     # Straight to the insert: a retry is rare, and the unique constraint catches it.

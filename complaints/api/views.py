@@ -168,15 +168,16 @@ class HotlineOrderViewSet(
                 hotline_id=payload.validated_data["hotline_id"],
                 fields=payload.service_fields(),
             )
-        except services.HotlineIdConflict:
-            raise Conflict(
-                _(
-                    "hotline_id “%(id)s” was already used for a different order. Send a new "
-                    "hotline_id for a new order; an identical retry is answered with the "
-                    "existing order."
-                )
-                % {"id": payload.validated_data["hotline_id"]}
-            ) from None
+        except services.HotlineIdConflict as conflict:
+            message = _(
+                "hotline_id “%(id)s” was already used for a different order. Send a new "
+                "hotline_id for a new order; an identical retry is answered with the "
+                "existing order."
+            ) % {"id": payload.validated_data["hotline_id"]}
+            if conflict.fields:
+                fields = ", ".join(SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields)
+                message += " " + _("Differs in: %(fields)s.") % {"fields": fields}
+            raise Conflict(message) from None
         except DjangoValidationError as error:
             raise exceptions.ValidationError(
                 {

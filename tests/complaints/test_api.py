@@ -97,7 +97,12 @@ def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
     error = response.json()["error"]
     assert error["code"] == "conflict"
     assert ORDER["hotline_id"] in error["message"]
+    assert error["message"].endswith("不同之处：content。")
     assert WorkOrder.objects.count() == 1
+    moved = push(api, amount="12.00", citizen={"name": "王先生", "phone": "13900000000"})
+    assert moved.json()["error"]["message"].endswith("不同之处：citizen.phone, amount。")
+    same_but_cased = push(api, title="", received_at="2026-11-29T01:30:00Z", town=None)
+    assert same_but_cased.json()["error"]["message"].endswith("不同之处：town。")
 
 
 def test_two_clients_may_use_the_same_hotline_id(api, client):
