@@ -52,7 +52,7 @@ def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEv
             "status": order.status,
             "primary_unit": {"code": unit.code, "name": unit.name} if unit else None,
             "occurred_at": _local_iso(event.created_at),
-            "result": order.result or None,
+            "result": order.current_result or None,
             # Added to version 1 (a receiver ignores keys it does not know): what happened,
             # as the order's history names it, so that a reopening is not read as a
             # signing, and the order another was merged into.

@@ -403,6 +403,12 @@ class WorkOrder(models.Model):
         return self.paused_at is not None
 
     @property
+    def current_result(self) -> str:
+        """The result while it stands: "" once a reopening has set it aside, until the unit
+        resolves the order again (the history keeps the rejected one)."""
+        return self.result if self.status in (Status.RESOLVED, Status.CLOSED) else ""
+
+    @property
     def rating_of_latest_resolution(self) -> str:
         """The call-back's rating, or "" once the order has been resolved again since.
 

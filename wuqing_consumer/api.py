@@ -31,6 +31,7 @@ MESSAGES = {
     "method_not_allowed": lambda: _("This method is not allowed here."),
     "unsupported_media_type": lambda: _("Send JSON (Content-Type: application/json)."),
     "throttled": lambda: _("Too many requests; wait as long as Retry-After says."),
+    "not_acceptable": lambda: _("The API answers in JSON only: accept application/json."),
 }
 
 

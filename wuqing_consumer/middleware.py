@@ -1,6 +1,7 @@
 """Request-level guards that must run before anything reads the body."""
 
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .api import is_api_request
@@ -45,4 +46,10 @@ class ApiGuardMiddleware:
                 length = 0
             if length > settings.API_MAX_BODY_BYTES:
                 return api_error("payload_too_large", _("The request body is too large."), 413)
+            response = self.get_response(request)
+            # Each client sees its own orders, in the form it accepts: no shared cache may
+            # keep one client's answer for another.
+            patch_vary_headers(response, ("Accept", "Authorization"))
+            response.headers.setdefault("Cache-Control", "private, no-store")
+            return response
         return self.get_response(request)

@@ -51,8 +51,9 @@ def api_address_unknown(request: HttpRequest) -> JsonResponse:
         except Resolver404:
             match = None
         if match is not None and match.func is not api_address_unknown:
+            query = request.META.get("QUERY_STRING", "")
             message = _("No such address. The API's addresses end with “/”: %(path)s") % {
-                "path": request.path + "/"
+                "path": request.path + "/" + (f"?{query}" if query else "")
             }
     return api_error("not_found", message, 404)
 

@@ -318,7 +318,7 @@ class HotlineOrderOut(serializers.Serializer):
             ],
             "deadline": order.next_due_at if order.next_due_name in running else None,
             "deadlines": {name: getattr(order, f"due_{name}") for name in DEADLINE_NAMES},
-            "result": order.result or None,
+            "result": order.current_result or None,
             "satisfaction": order.rating_of_latest_resolution or None,
             "created_at": order.created_at,
             "updated_at": order.updated_at,
@@ -350,6 +350,11 @@ class EventOut(serializers.Serializer):
     )
     unit = UnitRef(allow_null=True, help_text="相关单位 / unit concerned")
     note = serializers.CharField(allow_blank=True, help_text="说明 / note")
+    rating = serializers.ChoiceField(
+        choices=Satisfaction.choices,
+        allow_null=True,
+        help_text="回访满意度（仅 satisfaction 事件）/ the rating, on satisfaction events only",
+    )
 
 
 class HotlineOrderDetailOut(HotlineOrderOut):
@@ -365,6 +370,7 @@ class HotlineOrderDetailOut(HotlineOrderOut):
                 "status": event.to_status or None,
                 "unit": _unit(event.unit),
                 "note": event.note,
+                "rating": event.data.get("rating") if event.action == "satisfaction" else None,
             }
             for event in events
         ]

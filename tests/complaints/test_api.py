@@ -309,6 +309,9 @@ def test_every_answer_is_json_whatever_the_client_accepts(api, client):
     html_only = api("post", path, {**ORDER, "hotline_id": "TJ-html"}, HTTP_ACCEPT="text/html")
     assert html_only.status_code == 406
     assert html_only.json()["error"]["code"] == "not_acceptable"
+    assert "application/json" in html_only.json()["error"]["message"]
+    assert {"Accept", "Authorization"} <= {v.strip() for v in pushed["Vary"].split(",")}
+    assert pushed["Cache-Control"] == "private, no-store"  # one client's answer is its own
     assert not WorkOrder.objects.filter(hotline_id="TJ-html").exists()
     no_key = client.get(path, HTTP_ACCEPT=JAVA_ACCEPT)
     assert no_key.status_code == 401 and no_key.json()["error"]["code"] == "not_authenticated"
@@ -507,6 +510,8 @@ def test_an_address_without_its_final_slash_is_refused_not_redirected(api):
     assert english.json()["error"]["message"].startswith("No such address.")
     unknown = api("post", "/api/v1/hotline/orders", ORDER)
     assert unknown.status_code == 404 and unknown.json()["error"]["message"] == "未找到。"
+    listing = api("get", "/api/v1/hotline/work-orders?status=assigned")
+    assert listing.json()["error"]["message"].endswith("/work-orders/?status=assigned")
     prefixed = api("post", "/api/v1/hotline/work-orders", ORDER, SCRIPT_NAME="/portal")
     assert prefixed.json()["error"]["message"].endswith("/portal/api/v1/hotline/work-orders/")
 
@@ -546,9 +551,13 @@ def test_an_order_resolved_again_shows_no_rating_until_its_new_call_back(api, ho
     api("post", f"{path}satisfaction/", {"rating": "dissatisfied", "comment": "没修好"})
     reopened = api("get", path).json()
     assert (reopened["status"], reopened["satisfaction"]) == ("in_progress", "dissatisfied")
+    assert reopened["result"] is None  # the rejected result no longer stands
+    ratings = [(e["type"], e["rating"]) for e in reopened["events"] if e["rating"]]
+    assert ratings == [("satisfaction", "dissatisfied")]
     workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="修好了")
     again = api("get", path).json()
     assert (again["status"], again["satisfaction"]) == ("resolved", None)
+    assert again["result"] == "修好了"
     listed = api("get", "/api/v1/hotline/work-orders/").json()["results"][0]
     assert listed["satisfaction"] is None
     order.refresh_from_db()

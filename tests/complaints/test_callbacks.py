@@ -143,6 +143,7 @@ def test_a_callback_says_what_happened_so_a_reopening_is_not_read_as_a_signing(
     ]
     assert hook.json()[-1]["merged_into"] == order.number
     assert hook.json()[0]["merged_into"] is None
+    assert [p["result"] for p in hook.json()[1:3]] == ["已修好", None]  # set aside on reopen
     schema = client.get("/api/v1/schema/?format=json").json()
     published = schema["components"]["schemas"]["CallbackOut"]["properties"]
     assert all(set(payload) == set(published) for payload in hook.json())
