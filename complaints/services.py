@@ -251,6 +251,30 @@ def _clean_text(value: object, limit: int) -> str:
     return str(value or "").strip()[:limit]
 
 
+_TEXT_LIMITS = {
+    "kind": 12,
+    "channel": 12,
+    "content": 20000,
+    "title": 200,
+    "category": 100,
+    "external_ref": 60,
+    "urgency": 12,
+    "business_name": 200,
+    "business_address": 200,
+    "business_credit_code": 18,
+    "citizen_name": 60,
+    "citizen_phone": 20,
+    "citizen_id_number": 18,
+}
+_UPPER_CASE = ("business_credit_code", "citizen_id_number")
+
+
+def _cleaned(name: str, value: object) -> str:
+    """A text field as intake stores it."""
+    text = _clean_text(value, _TEXT_LIMITS[name])
+    return text.upper() if name in _UPPER_CASE else text
+
+
 def _validate(fields: dict, errors: dict[str, str]) -> None:
     if not fields["content"]:
         errors["content"] = _("Please enter what the citizen says; the text may not be empty.")
@@ -355,20 +379,20 @@ def workorder_intake(
     if acting_user is not None and not access.is_office_handler(acting_user):
         raise PermissionDenied(_("Only the coordination office registers orders."))
     fields = {
-        "kind": _clean_text(kind, 12),
-        "channel": _clean_text(channel, 12),
-        "content": _clean_text(content, 20000),
-        "title": _clean_text(title, 200),
-        "category": _clean_text(category, 100),
-        "external_ref": _clean_text(external_ref, 60),
-        "urgency": _clean_text(urgency, 12)
+        "kind": _cleaned("kind", kind),
+        "channel": _cleaned("channel", channel),
+        "content": _cleaned("content", content),
+        "title": _cleaned("title", title),
+        "category": _cleaned("category", category),
+        "external_ref": _cleaned("external_ref", external_ref),
+        "urgency": _cleaned("urgency", urgency)
         or suggest_urgency(f"{title or ''}\n{content or ''}")[0],
-        "business_name": _clean_text(business_name, 200),
-        "business_address": _clean_text(business_address, 200),
-        "business_credit_code": _clean_text(business_credit_code, 18).upper(),
-        "citizen_name": _clean_text(citizen_name, 60),
-        "citizen_phone": _clean_text(citizen_phone, 20),
-        "citizen_id_number": _clean_text(citizen_id_number, 18).upper(),
+        "business_name": _cleaned("business_name", business_name),
+        "business_address": _cleaned("business_address", business_address),
+        "business_credit_code": _cleaned("business_credit_code", business_credit_code),
+        "citizen_name": _cleaned("citizen_name", citizen_name),
+        "citizen_phone": _cleaned("citizen_phone", citizen_phone),
+        "citizen_id_number": _cleaned("citizen_id_number", citizen_id_number),
         "anonymous": bool(anonymous),
     }
     errors: dict[str, str] = {}
@@ -629,28 +653,12 @@ class HotlineIdConflict(Exception):
         self.fields = fields
 
 
-_TEXT_LIMITS = {
-    "kind": 12,
-    "content": 20000,
-    "title": 200,
-    "category": 100,
-    "business_name": 200,
-    "business_address": 200,
-    "business_credit_code": 18,
-    "citizen_name": 60,
-    "citizen_phone": 20,
-    "citizen_id_number": 18,
-}
-
-
 def _differing_fields(order: WorkOrder, fields: dict) -> list[str]:
     """The fields of a new request that differ from the order as intake stored it."""
 
     def differs(name: str, value) -> bool:
         if name in _TEXT_LIMITS:
-            cleaned = _clean_text(value, _TEXT_LIMITS[name])
-            if name in ("business_credit_code", "citizen_id_number"):
-                cleaned = cleaned.upper()
+            cleaned = _cleaned(name, value)
             made_by_intake = name == "title" and not cleaned
             return not made_by_intake and cleaned != getattr(order, name)
         if name == "received_at":
