@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -101,3 +102,33 @@ def exception_handler(exc, context):
         if name in response
     }
     return Response({"error": body}, status=response.status_code, headers=headers)
+
+
+class ErrorBody(serializers.Serializer):
+    code = serializers.CharField(help_text="机器可读的错误代码 / error code")
+    message = serializers.CharField(help_text="错误说明 / message for people")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="各字段的错误 / errors by field",
+    )
+
+
+class ErrorOut(serializers.Serializer):
+    error = ErrorBody()
+
+
+def error_responses(*codes: int) -> dict:
+    """The error answers an endpoint documents, each in the one shape above."""
+    described = {
+        400: "输入有误 / invalid input",
+        401: "未认证 / no or bad API key",
+        403: "无权访问，或须用 HTTPS / not allowed, or HTTPS required",
+        404: "不存在 / not found",
+        409: "冲突 / conflict",
+        411: "须带 Content-Length / Content-Length required",
+        413: "请求过大 / body too large",
+        415: "仅支持 JSON，编码须能表示中文 / JSON only, in an encoding that carries Chinese",
+        429: "请求过于频繁 / rate limited (see Retry-After)",
+    }
+    return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}

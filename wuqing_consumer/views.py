@@ -28,8 +28,9 @@ def api_error(code: str, message: str, status: int) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """An API client gets the API's JSON error, even for an address no route matches; a
-    person gets the portal's page."""
+    """A person gets the portal's page. An address under /api/ that no route matches never
+    comes here (`api_address_unknown` answers it); an Http404 raised under /api/ outside
+    DRF still gets the API's JSON."""
     if is_api_request(request):
         return api_error("not_found", MESSAGES["not_found"](), 404)
     return defaults.page_not_found(request, exception)

@@ -13,10 +13,10 @@ from rest_framework.permissions import BasePermission
 
 from departments import access
 from departments.models import User
+from wuqing_consumer.api import error_responses
 
 from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
 from ..models import Dispute, Referral
-from .serializers import error_responses
 
 
 class IsPortalUser(BasePermission):

@@ -8,12 +8,7 @@ import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiResponse,
-    extend_schema_field,
-    extend_schema_serializer,
-)
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..choices import Kind, Satisfaction, Status
@@ -460,32 +455,3 @@ class CallbackOut(serializers.Serializer):
         allow_null=True,
         help_text="并入的工单号，未合并为 null / number of the order it was merged into",
     )
-
-
-class ErrorBody(serializers.Serializer):
-    code = serializers.CharField(help_text="机器可读的错误代码 / error code")
-    message = serializers.CharField(help_text="错误说明 / message for people")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="各字段的错误 / errors by field",
-    )
-
-
-class ErrorOut(serializers.Serializer):
-    error = ErrorBody()
-
-
-def error_responses(*codes: int) -> dict:
-    described = {
-        400: "输入有误 / invalid input",
-        401: "未认证 / no or bad API key",
-        403: "无权访问，或须用 HTTPS / not allowed, or HTTPS required",
-        404: "不存在 / not found",
-        409: "冲突 / conflict",
-        411: "须带 Content-Length / Content-Length required",
-        413: "请求过大 / body too large",
-        415: "仅支持 JSON，编码须能表示中文 / JSON only, in an encoding that carries Chinese",
-        429: "请求过于频繁 / rate limited (see Retry-After)",
-    }
-    return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}

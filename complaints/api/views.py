@@ -17,6 +17,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wuqing_consumer.api import error_responses
+
 from .. import services, workflow
 from ..choices import Status
 from ..models import WorkOrder, WorkOrderEvent, WorkOrderUnit
@@ -32,7 +34,6 @@ from .serializers import (
     RoutingPreviewOut,
     SatisfactionIn,
     canonical_text,
-    error_responses,
 )
 
 

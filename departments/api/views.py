@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from complaints.api.serializers import error_responses
+from wuqing_consumer.api import error_responses
 
 from .. import access
 from .serializers import UnitSerializer
