@@ -59,6 +59,15 @@ def push(api, **changes):
     return api("post", "/api/v1/hotline/work-orders/", {**ORDER, **changes})
 
 
+def push_and_resolve(api, staff) -> WorkOrder:
+    """ORDER, pushed, signed for and resolved by the housing unit's `staff`."""
+    push(api)
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=staff, result="已修好")
+    return order
+
+
 def local(url):
     """A link from an answer, as the test client takes it."""
     return urlsplit(url)._replace(scheme="", netloc="").geturl()
@@ -542,11 +551,8 @@ def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
 
 
 def test_an_order_resolved_again_shows_no_rating_until_its_new_call_back(api, housing_staff):
-    push(api)
+    order = push_and_resolve(api, housing_staff)
     path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/"
-    order = WorkOrder.objects.get()
-    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
-    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
     assert api("get", path).json()["satisfaction"] is None
     api("post", f"{path}satisfaction/", {"rating": "dissatisfied", "comment": "没修好"})
     reopened = api("get", path).json()
@@ -604,11 +610,8 @@ def test_a_retried_satisfaction_call_back_is_recorded_once(api, housing_staff):
 
 
 def test_a_late_retry_of_an_earlier_call_back_is_not_recorded_again(api, housing_staff):
-    push(api)
+    order = push_and_resolve(api, housing_staff)
     path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
-    order = WorkOrder.objects.get()
-    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
-    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
     api("post", path, {"rating": "satisfied", "comment": "很好"})
     api("post", path, {"rating": "satisfied", "comment": "很好!"})
     late = api("post", path, {"rating": "satisfied", "comment": "很好"})  # the first, again
