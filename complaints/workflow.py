@@ -870,15 +870,17 @@ def workorder_record_satisfaction(
 
 @transaction.atomic
 def workorder_client_satisfaction(
-    *, client: ApiClient, hotline_id: str, rating: str, comment: str = ""
+    *, client: ApiClient, hotline_id: str, rating: str, comment: str = "", callback_id: str = ""
 ) -> WorkOrder:
     """The hotline's call-back result for one of its own orders; only on a resolved order
     (the contract), and the event says which client reported it.
 
-    The hotline retries on every timeout: the same rating and comment as any call-back
-    since the latest resolution is that call-back again, even arriving after a later one.
-    It is answered with the order as it stands and recorded once, even after a
-    dissatisfied one reopened the order.
+    The hotline retries on every timeout. With the hotline's own `callback_id`, a call-back
+    is that id, however late its retry comes: after the unit resolved a reopened order
+    again, the retry of the dissatisfied call-back must not reopen it a second time. Without
+    one, the same rating and comment as any call-back since the latest resolution is that
+    call-back again, even arriving after a later one. A retry is answered with the order as
+    it stands and recorded once, even after a dissatisfied one reopened the order.
     """
     order = (
         WorkOrder.objects.select_for_update(of=("self",))
@@ -888,19 +890,37 @@ def workorder_client_satisfaction(
     )
     if order is None:
         raise Http404
-    latest_first = order.events.filter(action__in=[Action.SATISFACTION, Action.RESOLVE]).order_by(
-        "-id"
-    )
-    for event in latest_first.only("action", "actor", "note", "data"):
-        if event.action == Action.RESOLVE:
-            break  # a call-back on an earlier resolution is not this one
-        if (
-            event.actor_id is None
-            and "client" in event.data
-            and event.data.get("rating") == rating
-            and event.note == comment.strip()
-        ):
-            return order
+    comment = comment.strip()
+    if callback_id:
+        recorded = (
+            order.events.filter(action=Action.SATISFACTION, data__callback_id=callback_id)
+            .only("note", "data")
+            .first()
+        )
+        if recorded is not None:
+            if recorded.data.get("rating") == rating and recorded.note == comment:
+                return order
+            raise WorkflowError(
+                _(
+                    "Call-back %(id)s was already recorded on order %(number)s with another "
+                    "rating or comment. Send a new callback_id for a new call-back."
+                )
+                % {"id": callback_id, "number": order.number}
+            )
+    else:
+        latest_first = order.events.filter(
+            action__in=[Action.SATISFACTION, Action.RESOLVE]
+        ).order_by("-id")
+        for event in latest_first.only("action", "actor", "note", "data"):
+            if event.action == Action.RESOLVE:
+                break  # a call-back on an earlier resolution is not this one
+            if (
+                event.actor_id is None
+                and "client" in event.data
+                and event.data.get("rating") == rating
+                and event.note == comment
+            ):
+                return order
     if order.status != Status.RESOLVED:
         raise WorkflowError(
             _(
@@ -909,7 +929,10 @@ def workorder_client_satisfaction(
             )
             % {"number": order.number, "status": order.get_status_display()}
         )
-    return _apply_satisfaction(order, None, rating, comment, {"client": client.name})
+    extra = {"client": client.name}
+    if callback_id:
+        extra["callback_id"] = callback_id
+    return _apply_satisfaction(order, None, rating, comment, extra)
 
 
 def _apply_satisfaction(

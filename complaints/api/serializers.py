@@ -350,6 +350,11 @@ class EventOut(serializers.Serializer):
         allow_null=True,
         help_text="回访满意度（仅 satisfaction 事件）/ the rating, on satisfaction events only",
     )
+    callback_id = serializers.CharField(
+        allow_null=True,
+        help_text="回访编号（仅 satisfaction 事件，推送时带了才有）/ the call-back's "
+        "callback_id, on satisfaction events that came with one",
+    )
 
 
 class HotlineOrderDetailOut(HotlineOrderOut):
@@ -366,6 +371,9 @@ class HotlineOrderDetailOut(HotlineOrderOut):
                 "unit": _unit(event.unit),
                 "note": event.note,
                 "rating": event.data.get("rating") if event.action == "satisfaction" else None,
+                "callback_id": (
+                    event.data.get("callback_id") if event.action == "satisfaction" else None
+                ),
             }
             for event in events
         ]
@@ -383,6 +391,16 @@ class SatisfactionIn(InputSerializer):
         allow_blank=True,
         allow_null=True,
         help_text="回访意见 / comment",
+    )
+    callback_id = StrictCharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="回访编号（可选，建议提供）：热线自己的回访记录号。带上它，重发无论多晚到达都"
+        "按同一回访处理，不会在工单再次办结后又退回一次 / the hotline's own number for this "
+        "call-back (optional, recommended): with it, a retry is recognised however late it "
+        "arrives, and cannot reopen an order the unit has resolved again since",
     )
 
 

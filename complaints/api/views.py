@@ -233,10 +233,13 @@ class HotlineOrderViewSet(
         summary="满意度回访 / satisfaction call-back",
         description=(
             "仅限已办结（resolved）工单，否则 409；不满意将工单退回原单位重办（in_progress）。"
-            "重发同一回访（评价与意见相同，其后未再办结）返回 200 和工单现状，不重复记录。\n\n"
+            "重发同一回访返回 200 和工单现状，不重复记录：带 callback_id 时按回访编号识别（同一编号"
+            "而评价或意见不同返回 409），否则按评价与意见相同且其后未再办结识别。\n\n"
             "Only on a resolved order, else 409; dissatisfied reopens it for the same unit. "
-            "The same call-back again (same rating and comment, not resolved again since) "
-            "answers 200 with the order as it stands and is not recorded twice."
+            "The same call-back again answers 200 with the order as it stands and is not "
+            "recorded twice: with a callback_id it is recognised by that id, however late "
+            "(the same id with another rating or comment is a 409); without one, by the same "
+            "rating and comment with no new resolution since."
         ),
         request=SatisfactionIn,
         responses={
@@ -254,6 +257,7 @@ class HotlineOrderViewSet(
                 hotline_id=hotline_id,
                 rating=payload.validated_data["rating"],
                 comment=payload.validated_data.get("comment") or "",
+                callback_id=payload.validated_data.get("callback_id") or "",
             )
         except workflow.WorkflowError as error:
             raise Conflict(error.message) from None

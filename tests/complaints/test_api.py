@@ -626,6 +626,40 @@ def test_a_late_retry_of_an_earlier_call_back_is_not_recorded_again(api, housing
     assert order.events.filter(action=Action.SATISFACTION).count() == 3
 
 
+def test_a_call_back_id_keeps_a_late_retry_from_reopening_an_order_resolved_again(
+    api, housing_staff
+):
+    order = push_and_resolve(api, housing_staff)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    call_back = {"rating": "dissatisfied", "comment": "没修好", "callback_id": "HF-0001"}
+    assert api("post", path, call_back).json()["status"] == "in_progress"
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="修好了")
+    late = api("post", path, call_back)  # its retry, after the second resolution
+    assert late.status_code == 200 and late.json()["status"] == "resolved"
+    order.refresh_from_db()
+    assert order.reopen_count == 1 and order.status == "resolved"
+    assert order.events.filter(action=Action.SATISFACTION).count() == 1
+    changed = api("post", path, {**call_back, "comment": "还是没修好"})
+    assert changed.status_code == 409 and "HF-0001" in changed.json()["error"]["message"]
+    second = api("post", path, {**call_back, "callback_id": "HF-0002"})  # a new call-back
+    assert second.status_code == 200 and second.json()["status"] == "in_progress"
+    order.refresh_from_db()
+    assert order.reopen_count == 2
+    history = api("get", path.removesuffix("satisfaction/")).json()["events"]
+    ids = [e["callback_id"] for e in history if e["type"] == "satisfaction"]
+    assert ids == ["HF-0001", "HF-0002"]
+    assert all(e["callback_id"] is None for e in history if e["type"] != "satisfaction")
+
+
+def test_a_call_back_id_is_checked_like_other_text(api, housing_staff):
+    push_and_resolve(api, housing_staff)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    for bad in (12, "x" * 65):
+        refused = api("post", path, {"rating": "satisfied", "callback_id": bad})
+        assert refused.status_code == 400 and "callback_id" in refused.json()["error"]["fields"]
+    assert WorkOrder.objects.get().satisfaction == ""
+
+
 def test_routing_preview_creates_nothing(api, client, office_staff):
     response = api("post", "/api/v1/routing/preview/", {"content": "小区物业不管电梯"})
     assert response.status_code == 200
