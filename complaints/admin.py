@@ -14,6 +14,7 @@ from .models import (
     EscalationStep,
     ReminderPolicy,
     RoutingRule,
+    to_the_second,
 )
 
 
@@ -102,10 +103,10 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 class CallbackAttemptInline(admin.TabularInline):
-    model = CallbackAttempt
+    model = CallbackAttempt  # each row is titled with its time, to the second
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "status_code", "error", "duration_ms")
+    readonly_fields = ("status_code", "error", "duration_ms")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -137,7 +138,7 @@ class CallbackSituationFilter(admin.SimpleListFilter):
 @admin.register(CallbackEvent)
 class CallbackEventAdmin(admin.ModelAdmin):
     list_display = (
-        "created_at",
+        "created",
         "client",
         "order",
         "state",
@@ -156,10 +157,10 @@ class CallbackEventAdmin(admin.ModelAdmin):
         "payload",
         "state",
         "attempts",
-        "next_attempt_at",
+        "next_try",
         "last_error",
-        "created_at",
-        "delivered_at",
+        "created",
+        "delivered",
     )
     inlines = (CallbackAttemptInline,)
     actions = ("replay",)
@@ -170,9 +171,18 @@ class CallbackEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=gettext_lazy("created at"), ordering="created_at")
+    def created(self, callback: CallbackEvent) -> str | None:
+        return to_the_second(callback.created_at) or None
+
     @admin.display(description=gettext_lazy("next attempt at"), ordering="next_attempt_at")
-    def next_try(self, callback: CallbackEvent):
-        return callback.next_attempt_at if callback.state == CallbackEvent.State.PENDING else None
+    def next_try(self, callback: CallbackEvent) -> str | None:
+        pending = callback.state == CallbackEvent.State.PENDING
+        return to_the_second(callback.next_attempt_at) if pending else None
+
+    @admin.display(description=gettext_lazy("delivered at"))
+    def delivered(self, callback: CallbackEvent) -> str | None:
+        return to_the_second(callback.delivered_at) or None
 
     @admin.action(description=gettext_lazy("Deliver again now"))
     def replay(self, request, queryset):

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -712,7 +714,12 @@ class CallbackEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_id} {self.type} {self.state}"
+        # What the office looks for: which order, which change, and how delivery stands.
+        return _("%(number)s → %(status)s (%(state)s)") % {
+            "number": self.payload.get("number", ""),
+            "status": self.payload.get("status", ""),
+            "state": self.get_state_display(),
+        }
 
 
 class CallbackAttempt(models.Model):
@@ -728,7 +735,13 @@ class CallbackAttempt(models.Model):
         verbose_name_plural = _("callback attempts")
 
     def __str__(self) -> str:
-        return f"{self.event_id} {self.status_code or self.error}"
+        return _("attempt at %(time)s") % {"time": to_the_second(self.at)}
+
+
+def to_the_second(moment: datetime | None) -> str:
+    """A delivery log's time to the second, in Beijing time: attempts a few seconds apart
+    must not read as one."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 class ReminderPolicy(models.Model):

@@ -789,6 +789,9 @@ def test_office_staff_find_a_failing_callback_and_read_its_attempts(
     page = client.get(f"/admin/complaints/callbackevent/{failing.id}/change/").content.decode()
     assert "回调尝试记录" in page  # the attempt log, hidden from the office before
     assert "500" in page
+    attempt = CallbackAttempt.objects.get()
+    assert f"尝试于 {timezone.localtime(attempt.at):%Y-%m-%d %H:%M:%S}" in page  # not "34 HTTP 500"
+    assert f"{failing.order.number} → in_progress（待推送）" in page  # not its uuid and "pending"
 
 
 def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old(
