@@ -20,7 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .clients import signature, signing_secret
-from .models import CallbackAttempt, CallbackEvent, WorkOrder, WorkOrderEvent
+from .models import ApiClient, CallbackAttempt, CallbackEvent, WorkOrder, WorkOrderEvent
 
 STATUS_CHANGED = "work_order.status_changed"
 RETRY_WINDOW = timedelta(hours=25)
@@ -35,9 +35,14 @@ def _local_iso(value: datetime | None) -> str | None:
 
 
 def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEvent | None:
-    """Write the callback in the caller's transaction; kick a worker after commit."""
+    """Write the callback in the caller's transaction; kick a worker after commit.
+
+    Written also while the client has no callback URL (or is revoked): it waits, and is
+    delivered once the client can receive, so a hotline that gives its URL after it started
+    pushing orders misses nothing in between.
+    """
     client = order.source_client
-    if client is None or not client.callback_url:
+    if client is None:
         return None
     unit = order.primary_unit
     callback = CallbackEvent.objects.create(
@@ -62,8 +67,13 @@ def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEv
         },
         next_attempt_at=event.created_at,
     )
-    transaction.on_commit(lambda: kick(order.id), robust=True)
+    if can_receive(client):
+        transaction.on_commit(lambda: kick(order.id), robust=True)
     return callback
+
+
+def can_receive(client: ApiClient) -> bool:
+    return client.is_active and bool(client.callback_url)
 
 
 def kick(order_id: int) -> None:
@@ -141,7 +151,7 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
         now = now or timezone.now()
         if callback.next_attempt_at > now:
             return "waiting"
-        if not callback.client.is_active or not callback.client.callback_url:
+        if not can_receive(callback.client):
             return "waiting"
         started = time.monotonic()
         status_code, error = _post(callback)
@@ -162,7 +172,10 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
         else:
             callback.last_error = error or f"HTTP {status_code}"
             callback.next_attempt_at = finished + backoff(callback.attempts)
-            if finished - callback.created_at > RETRY_WINDOW:
+            # From the first attempt: a callback that waited for its client's URL gets its
+            # full day of retries once there is one.
+            first_attempt = callback.log.order_by("id").values_list("at", flat=True).first()
+            if finished - first_attempt > RETRY_WINDOW:
                 callback.state = CallbackEvent.State.FAILED
         callback.save(
             update_fields=["state", "attempts", "delivered_at", "last_error", "next_attempt_at"]
@@ -191,19 +204,27 @@ def deliver_order(order_id: int) -> tuple[int, timedelta | None]:
 
 
 def due_order_ids(limit: int = SWEEP_BATCH) -> list[int]:
-    """Orders with a pending callback that is due, oldest first (a bounded batch)."""
-    rows = (
-        CallbackEvent.objects.filter(
-            state=CallbackEvent.State.PENDING, next_attempt_at__lte=timezone.now()
-        )
-        .order_by("next_attempt_at")
-        .values_list("order_id", flat=True)[: limit * 5]
-    )
+    """Orders with a pending callback that is due, oldest first, up to `limit` for each
+    client that can receive. Per client, on the index of pending callbacks by client: the
+    callbacks waiting for a client without a URL, or revoked, would otherwise come first in
+    every sweep, fill its batch, and hold back everyone else's."""
+    now = timezone.now()
     seen: dict[int, None] = {}
-    for order_id in rows:
-        seen.setdefault(order_id, None)
-        if len(seen) >= limit:
-            break
+    for client in ApiClient.objects.filter(is_active=True).exclude(callback_url=""):
+        rows = (
+            CallbackEvent.objects.filter(
+                client=client, state=CallbackEvent.State.PENDING, next_attempt_at__lte=now
+            )
+            .order_by("next_attempt_at")
+            .values_list("order_id", flat=True)[: limit * 5]
+        )
+        found = 0
+        for order_id in rows:
+            if order_id not in seen:
+                seen[order_id] = None
+                found += 1
+            if found >= limit:
+                break
     return list(seen)
 
 

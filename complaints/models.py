@@ -706,7 +706,7 @@ class CallbackEvent(models.Model):
         verbose_name_plural = _("callbacks")
         indexes = [
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["client", "next_attempt_at"],
                 condition=models.Q(state="pending"),
                 name="callback_pending_due",
             ),

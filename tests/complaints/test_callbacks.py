@@ -19,8 +19,8 @@ from django.db import connection
 from django.utils import timezone
 
 from complaints import services, workflow
-from complaints.callbacks import deliver_order
-from complaints.clients import api_client_create
+from complaints.callbacks import deliver_order, due_order_ids
+from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import CallbackAttempt, CallbackEvent, PossibleDuplicate, WorkOrder
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
@@ -188,6 +188,51 @@ def test_a_callback_that_keeps_failing_is_marked_failed_after_a_day_and_can_be_r
     callback.refresh_from_db()
     assert callback.state == "delivered"
     assert [payload["status"] for payload in hook.json()] == ["in_progress"]
+
+
+def test_changes_made_before_a_client_has_a_callback_url_reach_it_once_it_has_one(
+    receiver, housing_staff
+):
+    hook = receiver(fail_first=1)
+    client, _, _ = api_client_create(name="12345")  # its URL comes later
+    order, _ = services.hotline_intake(client=client, hotline_id="H-1", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    assert CallbackEvent.objects.filter(order=order, state="pending").count() == 2
+    assert due_order_ids() == []  # nowhere to send them yet
+    later = timezone.now() + timedelta(hours=30)
+    with time_machine.travel(later, tick=False):
+        client.callback_url = hook.url
+        client.save()
+        assert due_order_ids() == [order.id]
+        deliver_order(order.id)  # the receiver fails once
+    first = CallbackEvent.objects.filter(order=order).order_by("id").first()
+    assert first.state == "pending"  # a day of retries from its first attempt, not its writing
+    with time_machine.travel(later + timedelta(hours=1), tick=False):
+        deliver_order(order.id)
+    assert [payload["status"] for payload in hook.json()] == ["in_progress", "resolved"]
+
+
+def test_callbacks_that_cannot_be_sent_do_not_fill_the_sweep(receiver, housing_staff):
+    hook = receiver()
+    revoked, _, _ = api_client_create(name="12345-old", callback_url=hook.url)
+    waiting = []
+    for n in range(3):
+        order, _ = services.hotline_intake(client=revoked, hotline_id=f"R-{n}", fields=FIELDS)
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        waiting.append(order.id)
+    api_client_revoke(client_id=revoked.id)
+    current, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=current, hotline_id="C-1", fields=FIELDS)
+    with time_machine.travel(timezone.now() + timedelta(seconds=1), tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        assert due_order_ids(limit=1) == [order.id]
+    assert set(
+        CallbackEvent.objects.filter(state="pending").values_list("order_id", flat=True)
+    ) == {
+        *waiting,
+        order.id,
+    }
 
 
 # --- with a real worker process (PostgreSQL and Redis, as in CI) ---------------------------
