@@ -407,8 +407,14 @@ class WorkOrder(models.Model):
     @property
     def current_result(self) -> str:
         """The result while it stands: "" once a reopening has set it aside, until the unit
-        resolves the order again (the history keeps the rejected one)."""
-        return self.result if self.status in (Status.RESOLVED, Status.CLOSED) else ""
+        resolves the order again (the history keeps the rejected one), also when the
+        reopened order is then closed by merging it into another."""
+        return self.result if self.has_standing_resolution else ""
+
+    @property
+    def has_standing_resolution(self) -> bool:
+        """Resolved, or closed after it was: what a satisfaction call-back is about."""
+        return self.status in (Status.RESOLVED, Status.CLOSED) and self.resolved_at is not None
 
     @property
     def rating_of_latest_resolution(self) -> str:

@@ -873,7 +873,8 @@ def workorder_client_satisfaction(
     *, client: ApiClient, hotline_id: str, rating: str, comment: str = "", callback_id: str = ""
 ) -> WorkOrder:
     """The hotline's call-back result for one of its own orders; only on a resolved order
-    (the contract), and the event says which client reported it.
+    (the contract), or one the office closed before the call-back came, as the office may
+    record one then too; the event says which client reported it.
 
     The hotline retries on every timeout. With the hotline's own `callback_id`, a call-back
     is that id, however late its retry comes: after the unit resolved a reopened order
@@ -921,7 +922,7 @@ def workorder_client_satisfaction(
                 and event.note == comment
             ):
                 return order
-    if order.status != Status.RESOLVED:
+    if not order.has_standing_resolution:
         raise WorkflowError(
             _(
                 "Order %(number)s is %(status)s; a satisfaction call-back is accepted only "

@@ -232,10 +232,12 @@ class HotlineOrderViewSet(
     @extend_schema(
         summary="满意度回访 / satisfaction call-back",
         description=(
-            "仅限已办结（resolved）工单，否则 409；不满意将工单退回原单位重办（in_progress）。"
+            "仅限已办结（resolved）或办结后已结案（closed）的工单，否则 409；不满意将工单退回原"
+            "单位重办（in_progress）。"
             "重发同一回访返回 200 和工单现状，不重复记录：带 callback_id 时按回访编号识别（同一编号"
             "而评价或意见不同返回 409），否则按评价与意见相同且其后未再办结识别。\n\n"
-            "Only on a resolved order, else 409; dissatisfied reopens it for the same unit. "
+            "Only on an order that is resolved, or closed after it was resolved, else 409; "
+            "dissatisfied reopens it for the same unit. "
             "The same call-back again answers 200 with the order as it stands and is not "
             "recorded twice: with a callback_id it is recognised by that id, however late "
             "(the same id with another rating or comment is a 409); without one, by the same "

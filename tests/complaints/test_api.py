@@ -16,7 +16,13 @@ from complaints.api.pagination import RegistrationOrderPagination
 from complaints.api.serializers import HotlineOrderIn
 from complaints.choices import Action
 from complaints.clients import api_client_create, api_client_revoke, client_for_key
-from complaints.models import ApiClient, CallbackAttempt, CallbackEvent, WorkOrder
+from complaints.models import (
+    ApiClient,
+    CallbackAttempt,
+    CallbackEvent,
+    PossibleDuplicate,
+    WorkOrder,
+)
 from complaints.services import hotline_intake
 from departments.models import Unit
 
@@ -658,6 +664,37 @@ def test_a_call_back_id_is_checked_like_other_text(api, housing_staff):
         refused = api("post", path, {"rating": "satisfied", "callback_id": bad})
         assert refused.status_code == 400 and "callback_id" in refused.json()["error"]["fields"]
     assert WorkOrder.objects.get().satisfaction == ""
+
+
+def test_a_call_back_after_the_office_closed_the_order_is_still_taken(
+    api, housing_staff, office_staff
+):
+    order = push_and_resolve(api, housing_staff)
+    workflow.workorder_close(order_id=order.id, acting_user=office_staff)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    late = api("post", path, {"rating": "dissatisfied", "comment": "电梯还是坏的"})
+    assert late.status_code == 200 and late.json()["status"] == "in_progress"
+    order.refresh_from_db()
+    assert (order.satisfaction, order.reopen_count) == ("dissatisfied", 1)
+    assert order.primary_unit.code == "housing"
+
+
+def test_a_reopened_order_merged_away_shows_no_result_and_takes_no_call_back(
+    api, housing_staff, office_staff
+):
+    earlier = push_and_resolve(api, housing_staff)  # the order the second is merged into
+    push(api, hotline_id="T-2")
+    order = WorkOrder.objects.get(hotline_id="T-2")
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    path = "/api/v1/hotline/work-orders/T-2/"
+    api("post", f"{path}satisfaction/", {"rating": "dissatisfied", "comment": "没修好"})
+    pair = PossibleDuplicate.objects.create(order=order, other=earlier, reason="phone")
+    workflow.workorder_merge(order_id=order.id, acting_user=office_staff, duplicate_id=pair.id)
+    merged = api("get", path).json()
+    assert merged["status"] == "closed" and merged["result"] is None  # the rejected one
+    refused = api("post", f"{path}satisfaction/", {"rating": "satisfied"})
+    assert refused.status_code == 409
 
 
 def test_routing_preview_creates_nothing(api, client, office_staff):
