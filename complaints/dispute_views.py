@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from departments import access
 from departments.models import User
+from wuqing_consumer.views import redirect_back
 
 from . import disputes
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
@@ -109,7 +110,7 @@ def dispute_open(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Dispute %(number)s was opened.") % {"number": dispute.number})
         return redirect("dispute_detail", dispute_id=dispute.id)
-    return redirect(request.POST.get("back") or "dispute_list")
+    return redirect_back(request, "dispute_list")
 
 
 def _day(value: str) -> date | None:

@@ -14,13 +14,13 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
+from wuqing_consumer.views import redirect_back
 
 from . import minutes, services
 from .models import (
@@ -398,10 +398,7 @@ def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
         )
         if request.POST.get("next") == "meeting":
             return redirect("meeting_detail", meeting_id=item.resolution.meeting_id)
-    back = request.POST.get("back", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("action_items")
+    return redirect_back(request, "action_items")
 
 
 @login_required

@@ -1,6 +1,8 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +18,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the page a form came from, if it is one of ours: a `back` field pointing to
+    another site would make the portal a link that forwards its users anywhere."""
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect(default)
 
 
 def api_error(code: str, message: str, status: int) -> JsonResponse:

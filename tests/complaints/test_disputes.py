@@ -429,3 +429,15 @@ def test_a_question_the_team_cannot_settle_waits_for_the_next_joint_meeting(peop
     assert Notification.objects.filter(
         recipient=people["office"], key__startswith=f"team_question:{dispute.id}:"
     ).exists()
+
+
+def test_a_refused_dispute_goes_back_only_to_a_page_of_the_portal(people, client):
+    order = make_order(people["office"], unit_code="commerce", content="预付卡退费问题")
+    client.force_login(people["commerce"])
+    page = reverse("order_detail", args=[order.number])
+    for back, lands in (("https://evil.example/x", reverse("dispute_list")), (page, page)):
+        response = client.post(
+            reverse("dispute_open"), {"order": order.number, "summary": "   ", "back": back}
+        )
+        assert response.status_code == 302 and response.url == lands
+    assert not Dispute.objects.exists()
