@@ -49,13 +49,13 @@ class WorkOrderFilter(django_filters.FilterSet):
         label=_("Received from"),
         field_name="received_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     received_to = django_filters.DateFilter(
         label=_("Received until"),
         field_name="received_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),

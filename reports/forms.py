@@ -88,7 +88,9 @@ class PublicityForm(forms.Form):
     day = forms.DateField(
         label=_("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-sm"}
+        ),
     )
     title = forms.CharField(
         label=_("Title"),

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
@@ -637,3 +638,18 @@ def test_files_are_checked_kept_with_the_draft_and_removed_only_from_a_draft(
     actions = list(fresh(report).events.values_list("action", flat=True))
     assert actions.count(ReportAction.ATTACH) == 1
     assert actions.count(ReportAction.DETACH) == 1
+
+
+def test_a_saved_date_comes_back_in_the_date_field_in_chinese_too(client, mr_liaison):
+    report = start(mr_liaison)
+    save(
+        report,
+        mr_liaison,
+        publicity=[{"kind": "event", "day": "2026-09-15", "title": "3·15 进社区"}],
+    )
+    client.force_login(mr_liaison)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    assert 'lang="zh-hans"' in page
+    # A date field reads only 2026-09-15; "2026/09/15" (the Chinese format) showed it empty.
+    assert 'name="publicity-0-day" value="2026-09-15"' in page
