@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, store_upload
@@ -455,6 +456,12 @@ def report_submit(
         raise ReportError(_("Only the unit's liaison or head can submit its report."))
     if not report.is_editable:
         raise ReportError(_("This report has already been submitted."))
+    last_day = figures.Period(report.year, report.quarter).last
+    if last_day >= timezone.localdate():  # its figures would be frozen a part of it short
+        raise ReportError(
+            _("The quarter runs until %(day)s; its report can be submitted once it has ended.")
+            % {"day": date_format(last_day, "SHORT_DATE_FORMAT")}
+        )
     if not report.situation.strip():
         raise ValidationError(
             {"situation": _("Describe the situation of the quarter before submitting.")}

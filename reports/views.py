@@ -169,6 +169,8 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "due_on": figures.Period(report.year, report.quarter).due_on(),
             "editable": editable,
             "can_submit": report.is_editable and access.submits_unit_report(user, report.unit_id),
+            "quarter_running": figures.Period(report.year, report.quarter).last
+            >= timezone.localdate(),
             "can_review": report.status == ReportStatus.SUBMITTED
             and access.reviews_unit_reports(user),
             "form": form or UnitReportForm(report=report),

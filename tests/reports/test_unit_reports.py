@@ -653,3 +653,17 @@ def test_a_saved_date_comes_back_in_the_date_field_in_chinese_too(client, mr_lia
     assert 'lang="zh-hans"' in page
     # A date field reads only 2026-09-15; "2026/09/15" (the Chinese format) showed it empty.
     assert 'name="publicity-0-day" value="2026-09-15"' in page
+
+
+def test_a_quarter_is_submitted_only_once_it_has_ended(client, mr_liaison, clock):
+    report = save(start(mr_liaison, period=figures.Period(2026, 4)), mr_liaison)
+    with pytest.raises(services.ReportError, match="runs until"):
+        services.report_submit(report_id=report.id, acting_user=mr_liaison)
+    assert fresh(report).status == ReportStatus.DRAFT
+    client.force_login(mr_liaison)
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    assert 'id="submit-after-quarter"' in page and 'id="confirm-submit"' not in page
+    clock.move_to(at(2027, 1, 4))
+    assert services.report_submit(report_id=report.id, acting_user=mr_liaison).status == (
+        ReportStatus.SUBMITTED
+    )
