@@ -207,10 +207,15 @@ def _load(user: User, order_id: int, action: str, expected_version: int | None) 
     return order
 
 
-def _required(text: str, what: str) -> str:
+def _required(text: str, what: str, limit: int | None = None) -> str:
     text = (text or "").strip()
     if not text:
         raise WorkflowError(_("Please give %(what)s.") % {"what": what})
+    if limit is not None and len(text) > limit:
+        raise WorkflowError(
+            _("Please shorten %(what)s to %(limit)s characters; it has %(length)s.")
+            % {"what": what, "limit": limit, "length": len(text)}
+        )
     return text
 
 
@@ -715,7 +720,11 @@ def workorder_pause(
     """Stop the clock while the unit waits on something outside its control (testing,
     inspection); the SAMR measures do not count that time."""
     order = _load(acting_user, order_id, Action.PAUSE, expected_version)
-    reason = _required(reason, _("the reason for pausing the clock"))
+    reason = _required(
+        reason,
+        _("the reason for pausing the clock"),
+        WorkOrder._meta.get_field("pause_reason").max_length,
+    )
     if order.paused_at is not None:
         raise WorkflowError(_("The clock of this order is already paused."))
     order.paused_at = timezone.now()
@@ -987,7 +996,11 @@ def workorder_exclude_from_stats(
     *, order_id: int, acting_user: User, reason: str, expected_version: int | None = None
 ) -> WorkOrder:
     order = _load(acting_user, order_id, Action.EXCLUDE, expected_version)
-    reason = _required(reason, _("the reason for excluding the order"))
+    reason = _required(
+        reason,
+        _("the reason for excluding the order"),
+        WorkOrder._meta.get_field("exclusion_reason").max_length,
+    )
     if order.excluded_from_stats:
         raise WorkflowError(_("This order is already excluded from satisfaction statistics."))
     order.excluded_from_stats = True

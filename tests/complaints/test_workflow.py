@@ -821,6 +821,22 @@ def test_pausing_stops_the_clock_and_resuming_adds_the_paused_working_days(
     assert event.data == {"paused_working_days": 3}
 
 
+def test_a_pause_or_exclusion_reason_too_long_to_keep_is_refused_whole(
+    office_staff, office_director, mr_staff
+):
+    order = accepted(office_staff, mr_staff)
+    with pytest.raises(WorkflowError, match="to 300 characters; it has 301"):
+        workflow.workorder_pause(order_id=order.id, acting_user=mr_staff, reason="等" * 301)
+    with pytest.raises(WorkflowError, match="to 300 characters"):
+        workflow.workorder_exclude_from_stats(
+            order_id=order.id, acting_user=office_director, reason="重" * 301
+        )
+    order = fresh(order)
+    assert (order.paused_at, order.excluded_from_stats) == (None, False)
+    workflow.workorder_pause(order_id=order.id, acting_user=mr_staff, reason="等" * 300)
+    assert len(fresh(order).pause_reason) == 300
+
+
 def test_a_pause_over_national_day_counts_only_working_days_including_the_make_up_saturday(
     office_staff, mr_staff, clock
 ):
