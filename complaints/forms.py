@@ -62,7 +62,7 @@ ROUTE_TRIAGE = "triage"
 class IntakeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    external_ref = forms.CharField(label=_("Channel reference"), max_length=60, required=False)
+    external_ref = forms.CharField(label=_("Channel reference"), max_length=64, required=False)
     received_at = forms.DateTimeField(
         label=_("Received at"),
         required=False,

@@ -207,7 +207,7 @@ class WorkOrder(models.Model):
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     external_ref = models.CharField(
         _("channel reference"),
-        max_length=60,
+        max_length=64,  # a hotline_id, which the API takes up to 64
         blank=True,
         help_text=_("The number the hotline or platform gave this case."),
     )

@@ -257,7 +257,7 @@ _TEXT_LIMITS = {
     "content": 20000,
     "title": 200,
     "category": 100,
-    "external_ref": 60,
+    "external_ref": 64,
     "urgency": 12,
     "business_name": 200,
     "business_address": 200,

@@ -697,6 +697,15 @@ def test_a_reopened_order_merged_away_shows_no_result_and_takes_no_call_back(
     assert refused.status_code == 409
 
 
+def test_staff_find_an_order_by_the_longest_hotline_id_the_api_takes(api, client, office_staff):
+    longest = "TJ12345-" + "9" * 56
+    assert push(api, hotline_id=longest).status_code == 201
+    assert WorkOrder.objects.get().external_ref == longest  # was cut to 60
+    client.force_login(office_staff)
+    page = client.get("/orders/", {"tab": "all", "q": longest}).content.decode()
+    assert WorkOrder.objects.get().number in page
+
+
 def test_routing_preview_creates_nothing(api, client, office_staff):
     response = api("post", "/api/v1/routing/preview/", {"content": "小区物业不管电梯"})
     assert response.status_code == 200
