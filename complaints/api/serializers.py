@@ -63,6 +63,23 @@ class InputSerializer(serializers.Serializer):
     # copies to bind: between binding and validation a field keeps no state of its own, and
     # these serializers never change their fields on the fly.
 
+    def to_internal_value(self, data):
+        misspelt = _misspelt_keys(data, self.fields) if isinstance(data, dict) else {}
+        if misspelt:
+            raise serializers.ValidationError(
+                {
+                    key: [
+                        _(
+                            "Unknown field; the contract spells it “%(name)s”. Sent as "
+                            "“%(key)s”, it would be ignored."
+                        )
+                        % {"name": name, "key": key}
+                    ]
+                    for key, name in misspelt.items()
+                }
+            )
+        return super().to_internal_value(data)
+
     def get_fields(self):
         prototypes = type(self).__dict__.get("_prototype_fields")
         if prototypes is None:
@@ -71,6 +88,23 @@ class InputSerializer(serializers.Serializer):
                 field.validators  # noqa: B018 - built once, shared by the copies
             type(self)._prototype_fields = prototypes
         return {name: copy.copy(field) for name, field in prototypes.items()}
+
+
+def _squashed(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _misspelt_keys(data: dict, fields: dict) -> dict[str, str]:
+    """Keys that are a field in another spelling (`callbackId`, `Hotline_ID`), as Java and
+    .NET serialisers write them. Other unknown keys are ignored, as the contract lets a
+    client send more than it needs; these would be ignored too, silently dropping what the
+    client meant to send (a `callbackId` would turn off the very retry check it asks for)."""
+    known = {_squashed(name): name for name in fields}
+    return {
+        key: known[_squashed(key)]
+        for key in data
+        if isinstance(key, str) and key not in fields and _squashed(key) in known
+    }
 
 
 def _unit(unit) -> dict | None:

@@ -706,6 +706,20 @@ def test_staff_find_an_order_by_the_longest_hotline_id_the_api_takes(api, client
     assert WorkOrder.objects.get().number in page
 
 
+def test_a_field_in_another_spelling_is_refused_not_dropped(api, housing_staff):
+    push_and_resolve(api, housing_staff)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    sent = {"rating": "dissatisfied", "comment": "没修好", "callbackId": "HF-1"}
+    refused = api("post", path, sent)
+    assert refused.status_code == 400
+    assert "callback_id" in refused.json()["error"]["fields"]["callbackId"][0]
+    assert WorkOrder.objects.get().status == "resolved"
+    nested = push(api, hotline_id="T-9", citizen={"name": "王先生", "idNumber": "x"})
+    assert nested.status_code == 400
+    assert "id_number" in json.dumps(nested.json()["error"]["fields"], ensure_ascii=False)
+    assert push(api, hotline_id="T-10", source_system="12345").status_code == 201  # not a field
+
+
 def test_routing_preview_creates_nothing(api, client, office_staff):
     response = api("post", "/api/v1/routing/preview/", {"content": "小区物业不管电梯"})
     assert response.status_code == 200
