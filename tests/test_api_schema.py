@@ -89,3 +89,23 @@ def test_every_description_a_hotline_developer_reads_is_in_chinese_and_english(c
             if isinstance(text, str) and text and not text.startswith("* `"):  # enum lists
                 assert re.search(r"[\u4e00-\u9fff]", text), (path, key, text)
                 assert re.search(r"[A-Za-z]{2}", text), (path, key, text)
+
+
+def test_the_schema_names_what_a_client_must_handle(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    schemas = document["components"]["schemas"]
+    candidate = schemas["RoutingPreviewOut"]["properties"]["candidates"]["items"]
+    assert set(schemas[candidate["$ref"].rsplit("/", 1)[-1]]["properties"]) == {
+        "unit",
+        "rule",
+        "score",
+        "matched",
+    }
+    for text in (
+        schemas["EventOut"]["properties"]["type"]["description"],
+        schemas["CallbackOut"]["properties"]["event"]["description"],
+    ):
+        assert all(value in text for value in ("sign", "resolve", "reopen", "merge"))
+    detail = document["paths"]["/api/v1/hotline/work-orders/{hotline_id}/"]["get"]
+    (hotline_id,) = [p for p in detail["parameters"] if p["name"] == "hotline_id"]
+    assert "hotline_id" in hotline_id["description"]

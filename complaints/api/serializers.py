@@ -11,11 +11,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from ..choices import Kind, Satisfaction, Status
+from ..choices import Action, Kind, Satisfaction, Status
 from ..models import DEADLINE_NAMES, WorkOrder, WorkOrderEvent
 from ..workflow import open_deadline_names
 
 ROUTING_STATUSES = [("assigned", "已派单 / assigned"), ("triage", "待分拨 / triage")]
+EVENT_TYPES = (
+    "事件类型，取值：" + "、".join(Action.values) + "；今后可能增加，不认识的请忽略。 / "
+    "what happened, one of: " + ", ".join(Action.values) + "; more may be added, so ignore "
+    "one you do not know."
+)
 
 
 def canonical_text(text: str) -> str:
@@ -371,7 +376,7 @@ def _isoformat(value):
 
 class EventOut(serializers.Serializer):
     time = serializers.DateTimeField(help_text="时间 / time")
-    type = serializers.CharField(help_text="事件类型 / what happened (create, dispatch, sign…)")
+    type = serializers.CharField(help_text=EVENT_TYPES)
     status = serializers.ChoiceField(
         choices=Status.choices,
         allow_null=True,
@@ -449,6 +454,15 @@ class RoutingPreviewIn(InputSerializer):
     )
 
 
+class RoutingCandidateOut(serializers.Serializer):
+    unit = serializers.CharField(help_text="单位代码 / unit code")
+    rule = serializers.CharField(help_text="该单位得分最高的规则 / the unit's best rule")
+    score = serializers.FloatField(help_text="得分，越高越接近 / score, higher is closer")
+    matched = serializers.ListField(
+        child=serializers.CharField(), help_text="命中的关键词 / words that matched"
+    )
+
+
 class RoutingPreviewOut(serializers.Serializer):
     primary_unit = serializers.CharField(
         allow_null=True, help_text="主办单位代码，无把握时为 null / unit code or null"
@@ -464,8 +478,10 @@ class RoutingPreviewOut(serializers.Serializer):
     matched = serializers.ListField(
         child=serializers.CharField(), help_text="命中的关键词 / words that matched"
     )
-    candidates = serializers.ListField(
-        child=serializers.DictField(), help_text="其他接近的单位 / what else was close"
+    candidates = RoutingCandidateOut(
+        many=True,
+        help_text="适用的各单位，最接近的在前（有主办单位时即它）/ every unit that applied, "
+        "closest first (the primary unit, when there is one)",
     )
     reason = serializers.CharField(help_text="判断依据代码 / reason code")
 
@@ -497,8 +513,9 @@ class CallbackOut(serializers.Serializer):
         allow_null=True, help_text="办理结果，办结前为 null / result, null until resolved"
     )
     event = serializers.CharField(
-        help_text="发生了什么，同工单历史的 type（sign、resolve、reopen、merge…）/ what "
-        "happened, as the history's type names it"
+        help_text="发生了什么，同工单历史的 type；回调只在状态或主办单位变化时发出 / what "
+        "happened, as the history's type names it; a callback comes only when the status or "
+        "the primary unit changes. " + EVENT_TYPES
     )
     previous_status = serializers.ChoiceField(
         choices=Status.choices, allow_null=True, help_text="之前的状态 / status before"

@@ -9,8 +9,14 @@ from datetime import UTC
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiCallback, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiCallback,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -44,6 +50,15 @@ class Conflict(exceptions.APIException):
 
 UNENCODED_PLUS = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 """A time whose "+08:00" came as " 08:00": a "+" not written %2B is a space in a query."""
+
+
+HOTLINE_ID = OpenApiParameter(
+    "hotline_id",
+    str,
+    OpenApiParameter.PATH,
+    description="推送时的 hotline_id，按推送时的写法（“/”以外的字符照常 URL 编码）/ the "
+    "hotline_id the order was pushed with (URL-encode characters as usual; it has no “/”)",
+)
 
 
 class PlusTolerantDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -126,6 +141,22 @@ class HotlineOrderViewSet(
     def get_serializer_class(self):
         return HotlineOrderDetailOut if self.action == "retrieve" else HotlineOrderOut
 
+    def not_found(self) -> exceptions.NotFound:
+        """A test key against production (or the other way round) is the usual cause."""
+        return exceptions.NotFound(
+            _(
+                "No order with hotline_id “%(id)s” was pushed with this API key: a client "
+                "sees only the orders it pushed itself."
+            )
+            % {"id": self.kwargs["hotline_id"]}
+        )
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise self.not_found() from None
+
     @extend_schema(
         summary="推送工单 / push a work order",
         description=(
@@ -199,6 +230,7 @@ class HotlineOrderViewSet(
     @extend_schema(
         summary="查询工单 / one work order with its history",
         description=("只能查询本客户端推送的工单 / a client sees only the orders it submitted"),
+        parameters=[HOTLINE_ID],
         responses={200: HotlineOrderDetailOut, **error_responses(401, 403, 404, 429)},
     )
     def retrieve(self, request, *args, **kwargs):
@@ -244,6 +276,7 @@ class HotlineOrderViewSet(
             "rating and comment with no new resolution since."
         ),
         request=SatisfactionIn,
+        parameters=[HOTLINE_ID],
         responses={
             200: HotlineOrderOut,
             **error_responses(400, 401, 403, 404, 409, 411, 413, 415, 429),
@@ -263,6 +296,8 @@ class HotlineOrderViewSet(
             )
         except workflow.WorkflowError as error:
             raise Conflict(error.message) from None
+        except Http404:
+            raise self.not_found() from None
         return Response(HotlineOrderOut(self.get_queryset().get(pk=order.pk)).data)
 
 

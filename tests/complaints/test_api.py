@@ -720,6 +720,25 @@ def test_a_field_in_another_spelling_is_refused_not_dropped(api, housing_staff):
     assert push(api, hotline_id="T-10", source_system="12345").status_code == 201  # not a field
 
 
+def test_an_order_not_found_says_a_client_sees_only_its_own(api, client, db):
+    push(api)
+    _other, key, _ = api_client_create(name="12345-test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/"
+    for response in (
+        client.get(path, **auth),
+        client.post(
+            f"{path}satisfaction/",
+            data=json.dumps({"rating": "satisfied"}),
+            content_type="application/json",
+            **auth,
+        ),
+    ):
+        assert response.status_code == 404
+        message = response.json()["error"]["message"]
+        assert ORDER["hotline_id"] in message and "API" in message
+
+
 def test_routing_preview_creates_nothing(api, client, office_staff):
     response = api("post", "/api/v1/routing/preview/", {"content": "小区物业不管电梯"})
     assert response.status_code == 200
