@@ -191,3 +191,22 @@ def test_an_api_address_is_resolved_before_any_page_pattern_is_tried(address):
     assert match.route.startswith("api/v1/")
     first_patterns_tried = {str(chain[0].pattern) for chain in match.tried}
     assert first_patterns_tried == {"api/v1/"}
+
+
+def test_a_nul_in_a_page_query_or_form_is_taken_out_not_a_500(client, office_staff):
+    from meetings.models import JointMeeting
+
+    client.force_login(office_staff)
+    assert client.get("/units/", {"q": "市场\x00监管"}).status_code == 200
+    response = client.post(
+        "/meetings/new/",
+        {
+            "kind": "annual",
+            "title": "年度\x00联席会议",
+            "planned_on": "2027-01-20",
+            "place": "区政府 3 楼会议室",
+            "units": ["market-regulation"],
+        },
+    )
+    assert response.status_code == 302
+    assert JointMeeting.objects.get().title == "年度联席会议"

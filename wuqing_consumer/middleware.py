@@ -1,6 +1,7 @@
 """Request-level guards that must run before anything reads the body."""
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -53,3 +54,37 @@ class ApiGuardMiddleware:
             response.headers.setdefault("Cache-Control", "private, no-store")
             return response
         return self.get_response(request)
+
+
+class NulFreeFormsMiddleware:
+    """Takes NUL characters out of a page's query and form fields.
+
+    PostgreSQL cannot store or compare text holding one, so it reached a service as a 500
+    (SQLite kept it); nobody types it, and it means nothing in text. The API refuses it
+    field by field instead, since a client should hear that its body is wrong.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_api_request(request):
+            if "%00" in request.META.get("QUERY_STRING", ""):
+                request.GET = _without_nul(request.GET)
+            if request.method == "POST" and _holds_nul(request.POST):
+                request.POST = _without_nul(request.POST)
+        return self.get_response(request)
+
+
+def _holds_nul(data: QueryDict) -> bool:
+    return any("\x00" in value for _key, values in data.lists() for value in values)
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    if not _holds_nul(data):
+        return data
+    clean = QueryDict(mutable=True)
+    for key, values in data.lists():
+        clean.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    clean._mutable = False
+    return clean

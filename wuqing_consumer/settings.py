@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "departments.middleware.PortalLocaleMiddleware",
     "wuqing_consumer.middleware.ApiGuardMiddleware",
+    "wuqing_consumer.middleware.NulFreeFormsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
