@@ -409,3 +409,21 @@ def test_the_timeline_names_the_satisfaction_rating_in_chinese(
     timeline = page.split('id="timeline"', 1)[1].split("</ol>", 1)[0]
     assert "基本满意" in timeline
     assert "basically_satisfied" not in timeline
+
+
+def test_a_deadline_no_longer_counting_says_whether_it_was_met_or_is_paused(
+    client, housing_staff, housing_order
+):
+    def shown(name):
+        page = client.get(f"/orders/{housing_order.number}/").content.decode()
+        row = page.split(f'data-deadline="{name}"', 1)[1].split('data-deadline="', 1)[0]
+        return row
+
+    order = workflow.workorder_sign(order_id=housing_order.id, acting_user=housing_staff)
+    workflow.workorder_accept(order_id=order.id, acting_user=housing_staff)
+    WorkOrder.objects.filter(id=order.id).update(signed_at=order.due_sign_for + timedelta(hours=1))
+    workflow.workorder_pause(order_id=order.id, acting_user=housing_staff, reason="等待检测")
+    client.force_login(housing_staff)
+    assert "逾期完成" in shown("sign_for")
+    assert "按期完成" in shown("decision")
+    assert "计时暂停" in shown("resolution")
