@@ -226,6 +226,11 @@ def referral_accept(
             external_ref=referral.number,
             anonymous=True,
             unit_code=referral.to_unit.code,
+            registered_for=(
+                acting_user,
+                _("Registered by %(unit)s on accepting lead %(number)s")
+                % {"unit": referral.to_unit.name, "number": referral.number},
+            ),
         )
         referral.case_reference = order.number
     referral.decision_note = (note or "").strip()

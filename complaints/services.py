@@ -362,9 +362,13 @@ def workorder_intake(
     source_client: ApiClient | None = None,
     hotline_id: str = "",
     request_fingerprint: str = "",
+    registered_for: tuple[User, str] | None = None,
     _verified: bool = False,
 ) -> WorkOrder:
     """Register a new order and send it where the rules say, or where the office decides.
+
+    `registered_for` is the person and the reason when the portal registers an order for a
+    unit (one accepting a lead): its history names them, not the office or the rules.
 
     A blank `urgency` is suggested from the text (gas leak → safety, no water → utilities).
 
@@ -454,7 +458,7 @@ def workorder_intake(
         dispatch_count=1 if unit else 0,
         town=town,
         routing=routing,
-        created_by=acting_user,
+        created_by=registered_for[0] if registered_for else acting_user,
         source_client=source_client,
         hotline_id=hotline_id,
         request_fingerprint=request_fingerprint,
@@ -471,11 +475,18 @@ def workorder_intake(
             WorkOrderUnit(order=order, unit=co, relation=UnitRelation.CO)
             for co in {co.id: co for co in co_units if co.id != unit.id}.values()
         ]
+    by = registered_for[0] if registered_for else acting_user
+    if registered_for:
+        dispatch_note = registered_for[1]
+    elif "overridden_to" in routing:
+        dispatch_note = _("Dispatched by the office at intake")
+    else:
+        dispatch_note = _("Dispatched by the routing rules")
     events = [
         workflow.new_event(
             order,
             Action.CREATE,
-            by=acting_user,
+            by=by,
             to_status=Status.TRIAGE,
             data={"channel": order.channel, "routing": routing}
             | ({"client": source_client.name} if source_client else {}),
@@ -486,13 +497,11 @@ def workorder_intake(
             workflow.new_event(
                 order,
                 Action.DISPATCH,
-                by=acting_user,
+                by=by,
                 from_status=Status.TRIAGE,
                 to_status=Status.ASSIGNED,
                 unit=unit,
-                note=_("Dispatched by the routing rules")
-                if "overridden_to" not in routing
-                else _("Dispatched by the office at intake"),
+                note=dispatch_note,
                 data={"rule": routing.get("rule"), "co_units": [c.code for c in co_units]},
             )
         )

@@ -32,7 +32,8 @@ from .choices import (
 from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
-from .models import Attachment, DeadlinePolicy, WorkOrder
+from .models import Attachment, DeadlinePolicy, RoutingRule, WorkOrder
+from .routing import CATEGORY_PREFIX
 from .urgency import suggest_urgency
 
 PAGE_SIZES = (25, 50, 100)
@@ -260,6 +261,24 @@ def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
     return items
 
 
+def _routing_shown(routing: dict) -> dict | None:
+    """The rule that routed the order, by its name, with the words that decided, each once
+    and in the reader's language; and whether someone sent it elsewhere than it said."""
+    if not routing.get("rule"):
+        return None
+    name = RoutingRule.objects.filter(key=routing["rule"]).values_list("name", flat=True).first()
+    words: dict[str, None] = {}
+    for word in routing.get("matched", []):
+        if word.startswith(CATEGORY_PREFIX):
+            word = _("category “%(name)s”") % {"name": word.removeprefix(CATEGORY_PREFIX)}
+        words.setdefault(word, None)
+    return {
+        "rule": name or routing["rule"],
+        "words": list(words),
+        "followed": "overridden_to" not in routing,
+    }
+
+
 _MET_BY = {
     "sign_for": "signed_at",
     "decision": "accepted_at",
@@ -298,6 +317,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "masked_phone": services.mask_phone(order.citizen_phone),
             "masked_id": services.mask_id_number(order.citizen_id_number),
             "deadlines": _deadlines(order, now),
+            "routing": _routing_shown(order.routing or {}),
             "actions": actions,
             "pending_extension": pending,
             "possible_duplicates": duplicates,

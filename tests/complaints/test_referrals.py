@@ -294,3 +294,11 @@ def test_accepting_can_open_a_work_order_in_the_receiving_units_inbox(mr_staff, 
     assert referral.case_reference == order.number
     assert (order.primary_unit.code, order.kind, order.status) == ("commerce", "report", "assigned")
     assert order.content == referral.facts
+    # Its history names who registered it and why, not the office or the rules.
+    history = list(order.events.order_by("id").values_list("action", "actor", "note"))
+    assert [(action, actor) for action, actor, _ in history] == [
+        ("create", commerce_staff.id),
+        ("dispatch", commerce_staff.id),
+    ]
+    assert referral.number in history[1][2]
+    assert order.created_by == commerce_staff

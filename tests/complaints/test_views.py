@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from complaints import services, workflow
-from complaints.models import Attachment, WorkOrder, WorkOrderEvent
+from complaints.models import Attachment, RoutingRule, WorkOrder, WorkOrderEvent
 from departments.models import AuditEntry
 from tests.helpers import same_page
 
@@ -427,3 +427,23 @@ def test_a_deadline_no_longer_counting_says_whether_it_was_met_or_is_paused(
     assert "逾期完成" in shown("sign_for")
     assert "按期完成" in shown("decision")
     assert "计时暂停" in shown("resolution")
+
+
+def test_the_routing_rule_is_named_for_people_with_each_word_once(
+    client, office_staff, housing_staff
+):
+    order = intake(office_staff, category="物业")
+    client.force_login(housing_staff)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    line = page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
+    assert "category:物业" in order.routing["matched"]
+    assert "分类“物业”" in line
+    rule = RoutingRule.objects.get(key=order.routing["rule"])
+    assert rule.name in line and rule.key not in line
+    words = line.split("(", 1)[1].split(")", 1)[0].split("、")
+    assert len(words) == len(set(words)) and not any("category:" in w for w in words)
+    assert "未按规则派单" not in line  # the rule was followed
+    by_hand = intake(office_staff, unit_code="market-regulation")
+    client.force_login(office_staff)
+    page = client.get(f"/orders/{by_hand.number}/").content.decode()
+    assert "未按规则派单" in page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
