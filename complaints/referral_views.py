@@ -147,11 +147,19 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access.referral_or_404(request.user, referral_id=referral_id)
     receiving = access.receives_referral(request.user, referral)
+    visible = access.workorders_visible_to(request.user)
     return render(
         request,
         "complaints/referral_detail.html",
         {
             "referral": referral,
+            # The order the lead came from is the referring unit's: the receiver sees its
+            # number, not a link to a page it may not open.
+            "order_visible": referral.order_id is not None
+            and visible.filter(pk=referral.order_id).exists(),
+            "case_order": visible.filter(number=referral.case_reference).first()
+            if referral.case_reference
+            else None,
             "events": referral.events.select_related("actor", "actor_unit"),
             "attachments": referral.attachments.all(),
             "can_acknowledge": receiving and referral.status == ReferralStatus.SENT,

@@ -302,3 +302,24 @@ def test_accepting_can_open_a_work_order_in_the_receiving_units_inbox(mr_staff, 
     ]
     assert referral.number in history[1][2]
     assert order.created_by == commerce_staff
+
+
+def test_the_receiver_sees_the_source_orders_number_and_a_link_to_the_order_it_opened(
+    client, office_staff, mr_staff, commerce_staff
+):
+    source = make_order(office_staff)
+    assert source.primary_unit.code == "market-regulation"
+    referral = refer(mr_staff, order_number=source.number)
+    referrals.referral_accept(referral_id=referral.id, acting_user=commerce_staff, open_order=True)
+    opened = fresh(referral).case_reference
+    client.force_login(commerce_staff)
+    page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+    source_line = page.split('id="source-order">', 1)[1].split("</dd>", 1)[0]
+    assert source.number in source_line and "href" not in source_line  # not its order
+    assert client.get(reverse("order_detail", args=[source.number])).status_code == 404
+    decision = page.split('id="decision">', 1)[1].split("</dd>", 1)[0]
+    assert f'href="{reverse("order_detail", args=[opened])}"' in decision
+    assert "—" not in decision
+    client.force_login(mr_staff)
+    page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+    assert f'href="{reverse("order_detail", args=[source.number])}"' in page
