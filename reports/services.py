@@ -224,9 +224,13 @@ def _label(field: str) -> str:
 
 
 def validate_report(
-    values: dict[str, Any], sampling: list[dict], publicity: list[dict]
+    values: dict[str, Any],
+    sampling: list[dict],
+    publicity: list[dict],
+    period: figures.Period | None = None,
 ) -> tuple[dict[str, Any], list[dict], list[dict]]:
-    """Clean and check a report's numbers; ValidationError naming every impossible one."""
+    """Clean and check a report's numbers; ValidationError naming every impossible one.
+    With `period`, publicity must fall within it: the district report counts it there."""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     for field in COUNT_FIELDS:
@@ -311,6 +315,21 @@ def validate_report(
             except ValueError:
                 item_errors.append(_("Publicity item %(n)s has no valid date.") % {"n": number})
                 continue
+        if period is not None and not period.first <= day <= period.last:
+            item_errors.append(
+                _(
+                    "Publicity item %(n)s is dated %(day)s, outside %(period)s "
+                    "(%(first)s to %(last)s)."
+                )
+                % {
+                    "n": number,
+                    "day": day.isoformat(),
+                    "period": period.label,
+                    "first": period.first.isoformat(),
+                    "last": period.last.isoformat(),
+                }
+            )
+            continue
         items.append(
             {
                 "kind": raw["kind"],
@@ -353,7 +372,9 @@ def report_save(
         )
     if not report.is_editable:
         raise ReportError(_("This report has been submitted and can no longer be changed."))
-    clean, lines, items = validate_report(values, sampling, publicity)
+    clean, lines, items = validate_report(
+        values, sampling, publicity, figures.Period(report.year, report.quarter)
+    )
     changed = {
         field: [_json_value(getattr(report, field)), _json_value(clean[field])]
         for field in REPORT_FIELDS

@@ -667,3 +667,16 @@ def test_a_quarter_is_submitted_only_once_it_has_ended(client, mr_liaison, clock
     assert services.report_submit(report_id=report.id, acting_user=mr_liaison).status == (
         ReportStatus.SUBMITTED
     )
+
+
+def test_publicity_dated_outside_the_quarter_is_refused_and_nothing_is_saved(mr_staff):
+    report = start(mr_staff)
+    with pytest.raises(ValidationError) as refused:
+        save(
+            report,
+            mr_staff,
+            values={"cases_opened": 3},
+            publicity=[{"kind": "event", "day": "2025-01-01", "title": "去年的活动"}],
+        )
+    assert "2026Q3 (2026-07-01 to 2026-09-30)" in str(refused.value.message_dict["publicity"])
+    assert fresh(report).cases_opened == 0 and not fresh(report).publicity.exists()
