@@ -350,6 +350,8 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
             for key in ("received", "resolved", "on_time_rate", "satisfaction_rate")
         },
         "by_unit": by_unit,
+        # In the totals but in no unit's row: waiting for dispatch, or returned.
+        "unassigned_received": (by_unit_stats.get(None) or {}).get("received", 0),
         "by_category": portal["by_category"],
         "top_categories": portal["by_category"][:TOP],
         "top_businesses": businesses,

@@ -680,3 +680,16 @@ def test_publicity_dated_outside_the_quarter_is_refused_and_nothing_is_saved(mr_
         )
     assert "2026Q3 (2026-07-01 to 2026-09-30)" in str(refused.value.message_dict["publicity"])
     assert fresh(report).cases_opened == 0 and not fresh(report).publicity.exists()
+
+
+def test_the_district_report_says_what_of_its_total_is_in_no_units_row(
+    quarter_orders, office_staff, client
+):
+    make_order(office_staff, received_at=at(2026, 8, 7), send_to_triage=True)
+    data = figures.district_figures(Q3)
+    in_rows = sum(row["received"] for row in data["by_unit"])
+    assert data["unassigned_received"] == 1
+    assert data["totals"]["received"] == in_rows + 1
+    client.force_login(office_staff)
+    page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
+    assert 'id="unassigned-note"' in page and " 1 order in no unit's row" in page
