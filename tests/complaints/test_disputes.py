@@ -441,3 +441,17 @@ def test_a_refused_dispute_goes_back_only_to_a_page_of_the_portal(people, client
         )
         assert response.status_code == 302 and response.url == lands
     assert not Dispute.objects.exists()
+
+
+def test_the_units_of_a_dispute_are_listed_as_each_language_writes_a_list(people, client):
+    from django.conf import settings
+
+    dispute = opened(people)
+    client.force_login(people["office"])
+    units = {}
+    for language in ("en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+        units[language] = page.split('class="col-sm-9">', 3)[2].split("</dd>", 1)[0]
+    assert units["en"] in ("Education Bureau, Commerce Bureau", "Commerce Bureau, Education Bureau")
+    assert units["zh-hans"] in ("区教育局、区商务局", "区商务局、区教育局")
