@@ -275,7 +275,8 @@ def _routing_shown(routing: dict) -> dict | None:
     return {
         "rule": name or routing["rule"],
         "words": list(words),
-        "followed": "overridden_to" not in routing,
+        "followed": routing.get("overridden_to", routing.get("primary_unit"))
+        == routing.get("primary_unit"),
     }
 
 

@@ -443,6 +443,9 @@ def test_the_routing_rule_is_named_for_people_with_each_word_once(
     words = line.split("(", 1)[1].split(")", 1)[0].split("、")
     assert len(words) == len(set(words)) and not any("category:" in w for w in words)
     assert "未按规则派单" not in line  # the rule was followed
+    chosen_alike = intake(office_staff, category="物业", unit_code="housing")
+    page = client.get(f"/orders/{chosen_alike.number}/").content.decode()
+    assert "未按规则派单" not in page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
     by_hand = intake(office_staff, unit_code="market-regulation")
     client.force_login(office_staff)
     page = client.get(f"/orders/{by_hand.number}/").content.decode()
