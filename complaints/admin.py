@@ -162,6 +162,7 @@ class CallbackEventAdmin(admin.ModelAdmin):
         "created",
         "delivered",
     )
+    fields = readonly_fields  # the times as shown, not their raw fields as inputs
     inlines = (CallbackAttemptInline,)
     actions = ("replay",)
 
@@ -172,17 +173,18 @@ class CallbackEventAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description=gettext_lazy("created at"), ordering="created_at")
-    def created(self, callback: CallbackEvent) -> str | None:
-        return to_the_second(callback.created_at) or None
+    def created(self, callback: CallbackEvent) -> str:
+        return to_the_second(callback.created_at) or self.get_empty_value_display()
 
     @admin.display(description=gettext_lazy("next attempt at"), ordering="next_attempt_at")
-    def next_try(self, callback: CallbackEvent) -> str | None:
-        pending = callback.state == CallbackEvent.State.PENDING
-        return to_the_second(callback.next_attempt_at) if pending else None
+    def next_try(self, callback: CallbackEvent) -> str:
+        if callback.state != CallbackEvent.State.PENDING:
+            return self.get_empty_value_display()
+        return to_the_second(callback.next_attempt_at)
 
     @admin.display(description=gettext_lazy("delivered at"))
-    def delivered(self, callback: CallbackEvent) -> str | None:
-        return to_the_second(callback.delivered_at) or None
+    def delivered(self, callback: CallbackEvent) -> str:
+        return to_the_second(callback.delivered_at) or self.get_empty_value_display()
 
     @admin.action(description=gettext_lazy("Deliver again now"))
     def replay(self, request, queryset):

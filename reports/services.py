@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, store_upload
@@ -481,7 +480,7 @@ def report_submit(
     if last_day >= timezone.localdate():  # its figures would be frozen a part of it short
         raise ReportError(
             _("The quarter runs until %(day)s; its report can be submitted once it has ended.")
-            % {"day": date_format(last_day, "SHORT_DATE_FORMAT")}
+            % {"day": last_day.isoformat()}
         )
     if not report.situation.strip():
         raise ValidationError(

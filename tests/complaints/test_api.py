@@ -835,6 +835,10 @@ def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     page = client.get("/admin/complaints/callbackevent/?state__exact=failed")
     assert page.status_code == 200
     assert "HTTP 500" in page.content.decode()
+    form = client.get(f"/admin/complaints/callbackevent/{callback.id}/change/").content.decode()
+    assert "next_attempt_at" not in form and "delivered_at" not in form  # shown, not inputs
+    delivered = form.split("field-delivered", 1)[1].split("</div>", 2)[1]
+    assert "None" not in delivered
     with django_capture_on_commit_callbacks() as kicks:
         client.post(
             "/admin/complaints/callbackevent/",
