@@ -693,3 +693,15 @@ def test_the_district_report_says_what_of_its_total_is_in_no_units_row(
     client.force_login(office_staff)
     page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
     assert 'id="unassigned-note"' in page and " 1 order in no unit's row" in page
+
+
+def test_the_district_reports_unit_rows_are_named_in_the_readers_language(client, office_staff):
+    client.force_login(office_staff)
+    names = {}
+    for language in ("en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
+        row = page.split('data-unit="market-regulation">', 1)[1].split("</th>", 1)[0]
+        names[language] = row.split(">")[-1]
+    mr = unit("market-regulation")
+    assert names == {"en": mr.name_en, "zh-hans": mr.name}
