@@ -160,17 +160,17 @@ def _with_changes(events) -> list:
 def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=None, rows=None):
     user = request.user
     editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
+    period = figures.Period(report.year, report.quarter)
     return render(
         request,
         "reports/unit_report.html",
         {
             "report": report,
-            "period": figures.Period(report.year, report.quarter),
-            "due_on": figures.Period(report.year, report.quarter).due_on(),
+            "period": period,
+            "due_on": period.due_on(),
             "editable": editable,
             "can_submit": report.is_editable and access.submits_unit_report(user, report.unit_id),
-            "quarter_running": figures.Period(report.year, report.quarter).last
-            >= timezone.localdate(),
+            "quarter_running": period.last >= timezone.localdate(),
             "can_review": report.status == ReportStatus.SUBMITTED
             and access.reviews_unit_reports(user),
             "form": form or UnitReportForm(report=report),
