@@ -68,6 +68,11 @@ class Period:
     def last(self) -> date:
         return quarter_bounds(self.year, self.quarter)[1]
 
+    @property
+    def has_ended(self) -> bool:
+        """Over in Beijing: its figures are complete, and may be reported and frozen."""
+        return self.last < timezone.localdate()
+
     def previous(self) -> Period:
         return (
             Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)

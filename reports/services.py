@@ -476,11 +476,11 @@ def report_submit(
         raise ReportError(_("Only the unit's liaison or head can submit its report."))
     if not report.is_editable:
         raise ReportError(_("This report has already been submitted."))
-    last_day = figures.Period(report.year, report.quarter).last
-    if last_day >= timezone.localdate():  # its figures would be frozen a part of it short
+    period = figures.Period(report.year, report.quarter)
+    if not period.has_ended:  # its figures would be frozen a part of it short
         raise ReportError(
             _("The quarter runs until %(day)s; its report can be submitted once it has ended.")
-            % {"day": last_day.isoformat()}
+            % {"day": period.last.isoformat()}
         )
     if not report.situation.strip():
         raise ValidationError(
@@ -612,7 +612,7 @@ def district_report_publish(
         raise StaleReport(
             _("Someone else changed the district report meanwhile. Nothing was published.")
         )
-    if period.last >= timezone.localdate():
+    if not period.has_ended:
         raise ReportError(_("A quarter can be published once it has ended."))
     if not report.analysis.strip():
         raise ValidationError({"analysis": _("Write the office's analysis before publishing.")})

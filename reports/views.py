@@ -170,7 +170,7 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "due_on": period.due_on(),
             "editable": editable,
             "can_submit": report.is_editable and access.submits_unit_report(user, report.unit_id),
-            "quarter_running": period.last >= timezone.localdate(),
+            "quarter_running": not period.has_ended,
             "can_review": report.status == ReportStatus.SUBMITTED
             and access.reviews_unit_reports(user),
             "form": form or UnitReportForm(report=report),
@@ -390,7 +390,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             "figures": data,
             "snapshot": report.figures if published else None,
             "form": form,
-            "quarter_ended": quarter.last < timezone.localdate(),
+            "quarter_ended": quarter.has_ended,
         },
     )
 
