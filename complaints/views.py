@@ -23,7 +23,6 @@ from departments import access
 from . import attachments, selectors, services, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
-    OPEN_STATUSES,
     Action,
     DuplicateStatus,
     Satisfaction,
@@ -255,7 +254,7 @@ def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
                 "running": is_running,
                 "state": _due_state(due, now, soon) if is_running else "done",
                 "left": due - now,
-                "stopped": "" if is_running else _why_stopped(order, name, due),
+                "stopped": "" if is_running else workflow.why_deadline_stopped(order, name, due),
             }
         )
     return items
@@ -278,25 +277,6 @@ def _routing_shown(routing: dict) -> dict | None:
         "followed": routing.get("overridden_to", routing.get("primary_unit"))
         == routing.get("primary_unit"),
     }
-
-
-_MET_BY = {
-    "sign_for": "signed_at",
-    "decision": "accepted_at",
-    "resolution": "resolved_at",
-    "answer": "resolved_at",
-}
-
-
-def _why_stopped(order: WorkOrder, name: str, due: datetime) -> str:
-    """Why a deadline no longer counts down: met (in time or late), paused, or neither
-    (the order went back to the office, or was merged)."""
-    met_at = getattr(order, _MET_BY.get(name, ""), None)
-    if met_at is not None:
-        return "on_time" if met_at <= due else "late"
-    if order.paused_at is not None and order.status in OPEN_STATUSES:
-        return "paused"
-    return "stopped"
 
 
 @login_required

@@ -321,6 +321,25 @@ def open_deadline_names(order: WorkOrder) -> list[str]:
     return [name for name in names if getattr(order, f"due_{name}") is not None]
 
 
+_MET_BY = {
+    "sign_for": "signed_at",
+    "decision": "accepted_at",
+    "resolution": "resolved_at",
+    "answer": "resolved_at",
+}
+
+
+def why_deadline_stopped(order: WorkOrder, name: str, due: datetime) -> str:
+    """Why a deadline no longer counts down: met (in time or late), paused, or neither
+    (the order went back to the office, or was merged)."""
+    met_at = getattr(order, _MET_BY.get(name, ""), None)
+    if met_at is not None:
+        return "on_time" if met_at <= due else "late"
+    if order.paused_at is not None and order.status in OPEN_STATUSES:
+        return "paused"
+    return "stopped"
+
+
 def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
     """Recompute every deadline from policy, approved extensions and paused working days."""
     if calendar is None or rules is None:
