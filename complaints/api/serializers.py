@@ -45,6 +45,17 @@ class StrictCharField(serializers.CharField):
         return canonical_text(super().to_internal_value(data))
 
 
+def optional_text(max_length: int, help_text: str) -> StrictCharField:
+    """A text the client may leave out, send empty or send as null: they mean the same."""
+    return StrictCharField(
+        max_length=max_length,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=help_text,
+    )
+
+
 @extend_schema_field(
     {
         "oneOf": [{"type": "string"}, {"type": "number"}],
@@ -119,52 +130,34 @@ def _unit(unit) -> dict | None:
 class CitizenIn(InputSerializer):
     """诉求人 / the citizen"""
 
-    name = StrictCharField(
-        max_length=60,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="诉求人姓名 / citizen's name",
+    name = optional_text(
+        60,
+        "诉求人姓名 / citizen's name",
     )
-    phone = StrictCharField(
-        max_length=20,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="诉求人电话 / phone",
+    phone = optional_text(
+        20,
+        "诉求人电话 / phone",
     )
-    id_number = StrictCharField(
-        max_length=18,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="身份证号 / ID number",
+    id_number = optional_text(
+        18,
+        "身份证号 / ID number",
     )
 
 
 class BusinessIn(InputSerializer):
     """被投诉经营者 / the business complained about"""
 
-    name = StrictCharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="被投诉经营者 / business",
+    name = optional_text(
+        200,
+        "被投诉经营者 / business",
     )
-    address = StrictCharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="经营地址 / address",
+    address = optional_text(
+        200,
+        "经营地址 / address",
     )
-    credit_code = StrictCharField(
-        max_length=18,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="统一社会信用代码（可选）/ unified social credit code (optional)",
+    credit_code = optional_text(
+        18,
+        "统一社会信用代码（可选）/ unified social credit code (optional)",
     )
 
 
@@ -206,15 +199,10 @@ class HotlineOrderIn(InputSerializer):
     content = StrictCharField(
         max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"
     )
-    title = StrictCharField(
-        max_length=200, required=False, allow_blank=True, allow_null=True, help_text="标题 / title"
-    )
-    category = StrictCharField(
-        max_length=100,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="热线分类 / the hotline operator's category label",
+    title = optional_text(200, "标题 / title")
+    category = optional_text(
+        100,
+        "热线分类 / the hotline operator's category label",
     )
     received_at = serializers.DateTimeField(
         required=False,
@@ -227,12 +215,9 @@ class HotlineOrderIn(InputSerializer):
         help_text="诉求人；投诉须有姓名或电话 / the citizen; a complaint needs a name or phone",
     )
     business = BusinessIn(required=False, allow_null=True, help_text="被投诉经营者 / the business")
-    town = StrictCharField(
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="镇街代码 / town code",
+    town = optional_text(
+        40,
+        "镇街代码 / town code",
     )
     amount = AmountField(
         max_digits=14,
@@ -424,19 +409,13 @@ class SatisfactionIn(InputSerializer):
         choices=Satisfaction.choices,
         help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意 / rating",
     )
-    comment = StrictCharField(
-        max_length=2000,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="回访意见 / comment",
+    comment = optional_text(
+        2000,
+        "回访意见 / comment",
     )
-    callback_id = StrictCharField(
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="回访编号（可选，建议提供）：热线自己的回访记录号。带上它，重发无论多晚到达都"
+    callback_id = optional_text(
+        64,
+        "回访编号（可选，建议提供）：热线自己的回访记录号。带上它，重发无论多晚到达都"
         "按同一回访处理，不会在工单再次办结后又退回一次 / the hotline's own number for this "
         "call-back (optional, recommended): with it, a retry is recognised however late it "
         "arrives, and cannot reopen an order the unit has resolved again since",
@@ -445,12 +424,9 @@ class SatisfactionIn(InputSerializer):
 
 class RoutingPreviewIn(InputSerializer):
     content = StrictCharField(max_length=20000, help_text="诉求内容 / text to route")
-    category = StrictCharField(
-        max_length=100,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="热线分类 / category",
+    category = optional_text(
+        100,
+        "热线分类 / category",
     )
 
 
