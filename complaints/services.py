@@ -531,8 +531,11 @@ def workorder_intake(
             )
     except StaleReference:
         return workorder_intake(**(arguments | {"_verified": True}))
-    # The links as the response shows them, without asking the database again.
-    order._prefetched_objects_cache = {"unit_links": links}
+    # The links as the response shows them, without asking the database again: a queryset
+    # holding them, as prefetch_related leaves it, so any other query on it still works.
+    shown = WorkOrderUnit.objects.filter(order=order)
+    shown._result_cache, shown._prefetch_done = links, True
+    order._prefetched_objects_cache = {"unit_links": shown}
     if order.duplicates_pending:
         transaction.on_commit(_nudge_duplicate_check)
     return order

@@ -399,3 +399,15 @@ def test_a_long_audited_list_names_ten_and_counts_the_rest(office_staff, clock):
     assert orders[9].number in entry.summary
     assert orders[10].number not in entry.summary
     assert len(entry.data["orders"]) == 12
+
+
+def test_the_registered_order_answers_queries_on_its_unit_links(office_staff):
+    """Intake hands back its links without asking again; the order must still behave as one
+    read from the database (a dispute on a second return queries them)."""
+    order = make_order(office_staff, unit_code="housing", co_unit_codes=["market-regulation"])
+
+    assert [link.unit.code for link in order.unit_links.all()] == ["housing", "market-regulation"]
+    assert set(order.unit_links.values_list("unit__code", flat=True)) == {
+        "housing",
+        "market-regulation",
+    }
