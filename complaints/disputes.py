@@ -31,6 +31,7 @@ from departments.notifications import (
     people_with_roles,
     unit_people,
 )
+from wuqing_consumer.language import district_language, in_district_language
 
 from . import workflow
 from .choices import (
@@ -63,6 +64,7 @@ def _url(dispute: Dispute) -> str:
     return reverse("dispute_detail", kwargs={"dispute_id": dispute.id})
 
 
+@in_district_language
 def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **data) -> None:
     DisputeEvent.write(
         by=user,
@@ -192,13 +194,14 @@ def _create(
     )
     dispute.units.set(Unit.objects.filter(id__in=unit_ids, kind=UnitKind.MEMBER))
     _event(dispute, DisputeAction.OPEN, by, note=summary, source=source)
-    _tell(
-        f"dispute_opened:{dispute.id}",
-        _("Jurisdiction dispute %(number)s opened") % {"number": dispute.number},
-        office_people(),
-        dispute,
-        summary,
-    )
+    with district_language():
+        _tell(
+            f"dispute_opened:{dispute.id}",
+            _("Jurisdiction dispute %(number)s opened") % {"number": dispute.number},
+            office_people(),
+            dispute,
+            summary,
+        )
     return dispute
 
 
@@ -207,27 +210,29 @@ def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
     order goes to the office as a dispute, unless one is open already."""
     if order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
         return None
-    return _create(
-        source=DisputeSource.SECOND_RETURN,
-        order=order,
-        referral=None,
-        unit_ids=set(order.unit_links.values_list("unit_id", flat=True)),
-        summary=_("Returned a second time: %(reason)s") % {"reason": reason},
-        by=by,
-    )
+    with district_language():
+        return _create(
+            source=DisputeSource.SECOND_RETURN,
+            order=order,
+            referral=None,
+            unit_ids=set(order.unit_links.values_list("unit_id", flat=True)),
+            summary=_("Returned a second time: %(reason)s") % {"reason": reason},
+            by=by,
+        )
 
 
 def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) -> Dispute:
     """Called by the rejection of a lead (in its transaction): it goes to the office."""
-    return _create(
-        source=DisputeSource.REJECTED_REFERRAL,
-        order=referral.order,
-        referral=referral,
-        unit_ids={referral.from_unit_id, referral.to_unit_id},
-        summary=_("Lead %(number)s rejected: %(reasons)s")
-        % {"number": referral.number, "reasons": reasons},
-        by=by,
-    )
+    with district_language():
+        return _create(
+            source=DisputeSource.REJECTED_REFERRAL,
+            order=referral.order,
+            referral=referral,
+            unit_ids={referral.from_unit_id, referral.to_unit_id},
+            summary=_("Lead %(number)s rejected: %(reasons)s")
+            % {"number": referral.number, "reasons": reasons},
+            by=by,
+        )
 
 
 @transaction.atomic
@@ -254,13 +259,14 @@ def dispute_propose(
     dispute.status = DisputeStatus.PROPOSED
     _save(dispute, ["proposal", "proposed_unit", "proposed_at", "status"])
     _event(dispute, DisputeAction.PROPOSE, acting_user, note=proposal, unit=unit_code)
-    _tell(
-        f"dispute_proposed:{dispute.id}:{dispute.version}",
-        _("Dispute %(number)s waits for your decision") % {"number": dispute.number},
-        people_with_roles([RoleCode.GROUP_LEADER]),
-        dispute,
-        proposal,
-    )
+    with district_language():
+        _tell(
+            f"dispute_proposed:{dispute.id}:{dispute.version}",
+            _("Dispute %(number)s waits for your decision") % {"number": dispute.number},
+            people_with_roles([RoleCode.GROUP_LEADER]),
+            dispute,
+            proposal,
+        )
     return dispute
 
 
@@ -317,14 +323,15 @@ def dispute_designate(
     _event(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
-    _tell(
-        f"dispute_decided:{dispute.id}",
-        _("Dispute %(number)s: %(unit)s is responsible")
-        % {"number": dispute.number, "unit": unit.name},
-        _parties(dispute),
-        dispute,
-        dispute.decision_note,
-    )
+    with district_language():
+        _tell(
+            f"dispute_decided:{dispute.id}",
+            _("Dispute %(number)s: %(unit)s is responsible")
+            % {"number": dispute.number, "unit": unit.name},
+            _parties(dispute),
+            dispute,
+            dispute.decision_note,
+        )
     return dispute
 
 
@@ -376,14 +383,15 @@ def dispute_form_team(
         lead=lead.code,
         members=sorted(u.code for u in members.values()),
     )
-    _tell(
-        f"team_formed:{dispute.id}",
-        _("A joint investigation team led by %(unit)s was formed for %(number)s")
-        % {"unit": lead.name, "number": dispute.number},
-        _parties(dispute),
-        dispute,
-        dispute.decision_note,
-    )
+    with district_language():
+        _tell(
+            f"team_formed:{dispute.id}",
+            _("A joint investigation team led by %(unit)s was formed for %(number)s")
+            % {"unit": lead.name, "number": dispute.number},
+            _parties(dispute),
+            dispute,
+            dispute.decision_note,
+        )
     return team
 
 
@@ -507,14 +515,15 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
         question=question,
     )
     _event(dispute, DisputeAction.ESCALATE, acting_user, note=question)
-    _tell(
-        f"team_question:{dispute.id}:{dispute.events.count()}",
-        _("Joint team %(number)s puts a question to the next joint meeting")
-        % {"number": dispute.number},
-        office_people(),
-        dispute,
-        question,
-    )
+    with district_language():
+        _tell(
+            f"team_question:{dispute.id}:{dispute.events.count()}",
+            _("Joint team %(number)s puts a question to the next joint meeting")
+            % {"number": dispute.number},
+            office_people(),
+            dispute,
+            question,
+        )
     return team
 
 
@@ -536,14 +545,15 @@ def team_question_answered(
         note=f"{question}\n→ {answer}",
         meeting=meeting_title,
     )
-    _tell(
-        f"team_answer:{dispute.id}:{dispute.events.count()}",
-        _("The joint meeting answered joint team %(number)s's question")
-        % {"number": dispute.number},
-        unit_people(team.member_units.values_list("id", flat=True)),
-        dispute,
-        answer,
-    )
+    with district_language():
+        _tell(
+            f"team_answer:{dispute.id}:{dispute.events.count()}",
+            _("The joint meeting answered joint team %(number)s's question")
+            % {"number": dispute.number},
+            unit_people(team.member_units.values_list("id", flat=True)),
+            dispute,
+            answer,
+        )
 
 
 @transaction.atomic
@@ -595,38 +605,41 @@ def team_conclude(
         transfer_to=team.transfer_to,
         criminal_handover=team.criminal_handover,
     )
-    _tell(
-        f"team_concluded:{dispute.id}",
-        _("Joint team %(number)s concluded") % {"number": dispute.number},
-        _parties(dispute),
-        dispute,
-        team.violation_finding,
-    )
+    with district_language():
+        _tell(
+            f"team_concluded:{dispute.id}",
+            _("Joint team %(number)s concluded") % {"number": dispute.number},
+            _parties(dispute),
+            dispute,
+            team.violation_finding,
+        )
     return team
 
 
 def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
     police = Unit.objects.get(code=PUBLIC_SECURITY)
     now = timezone.now()
-    referral = Referral.objects.create(
-        from_unit=team.lead_unit,
-        to_unit=police,
-        order=dispute.order,
-        title=_("Hand-over to criminal proceedings: %(number)s") % {"number": dispute.number},
-        facts=team.violation_finding,
-        legal_basis=team.law_applied,
-        urgent=True,
-        ack_due_at=ack_deadline(now, urgent=True),
-        created_by=user,
-    )
+    with district_language():
+        referral = Referral.objects.create(
+            from_unit=team.lead_unit,
+            to_unit=police,
+            order=dispute.order,
+            title=_("Hand-over to criminal proceedings: %(number)s") % {"number": dispute.number},
+            facts=team.violation_finding,
+            legal_basis=team.law_applied,
+            urgent=True,
+            ack_due_at=ack_deadline(now, urgent=True),
+            created_by=user,
+        )
     record_referral_event(referral, ReferralAction.SEND, user, data={"dispute": dispute.id})
-    _tell(
-        f"criminal_handover:{dispute.id}",
-        _("A joint team hands a case over to criminal proceedings: %(number)s")
-        % {"number": referral.number},
-        unit_people([police.id]),
-        dispute,
-    )
+    with district_language():
+        _tell(
+            f"criminal_handover:{dispute.id}",
+            _("A joint team hands a case over to criminal proceedings: %(number)s")
+            % {"number": referral.number},
+            unit_people([police.id]),
+            dispute,
+        )
     return referral
 
 
@@ -646,13 +659,16 @@ def remind_escalations(now=None, limit: int = 500) -> int:
     ]:
         if add_working_days(dispute.proposed_at, LEADER_PENDING_WORKING_DAYS, calendar) >= now:
             continue
-        message = Message(
-            key=f"dispute_pending:{dispute.id}:{dispute.version}",
-            category="dispute",
-            title=_("Dispute %(number)s has waited for a decision for more than %(n)s working days")
-            % {"number": dispute.number, "n": LEADER_PENDING_WORKING_DAYS},
-            url=_url(dispute),
-        )
+        with district_language():
+            message = Message(
+                key=f"dispute_pending:{dispute.id}:{dispute.version}",
+                category="dispute",
+                title=_(
+                    "Dispute %(number)s has waited for a decision for more than %(n)s working days"
+                )
+                % {"number": dispute.number, "n": LEADER_PENDING_WORKING_DAYS},
+                url=_url(dispute),
+            )
         items.append((message, directors, None))
     late = (
         TeamTask.objects.filter(done_at=None, due_on__lt=timezone.localdate(now))
@@ -664,12 +680,13 @@ def remind_escalations(now=None, limit: int = 500) -> int:
         people = unit_people([task.owner_unit_id]) + people_with_roles(
             [RoleCode.UNIT_HEAD], [task.team.lead_unit_id]
         )
-        message = Message(
-            key=f"team_task_overdue:{task.id}",
-            category="dispute",
-            title=_("Team task “%(title)s” of %(number)s is overdue")
-            % {"title": task.title, "number": dispute.number},
-            url=_url(dispute),
-        )
+        with district_language():
+            message = Message(
+                key=f"team_task_overdue:{task.id}",
+                category="dispute",
+                title=_("Team task “%(title)s” of %(number)s is overdue")
+                % {"title": task.title, "number": dispute.number},
+                url=_url(dispute),
+            )
         items.append((message, people, None))
     return notify_many(items) if items else 0

@@ -19,6 +19,7 @@ from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.language import district_language
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
@@ -89,22 +90,24 @@ def intervention_request(
     )
     _event(item, InterventionAction.ASK, acting_user, note="、".join(u.name for u in units))
     if order is not None:
-        workflow.record_event(
-            order,
-            Action.INTERVENTION,
-            by=acting_user,
-            note=_("%(number)s: asked %(units)s to step in")
-            % {"number": item.number, "units": "、".join(u.name for u in units)},
+        with district_language():
+            workflow.record_event(
+                order,
+                Action.INTERVENTION,
+                by=acting_user,
+                note=_("%(number)s: asked %(units)s to step in")
+                % {"number": item.number, "units": "、".join(u.name for u in units)},
+            )
+    with district_language():
+        message = Message(
+            key=f"intervention_asked:{item.id}",
+            category="intervention",
+            title=_("%(unit)s asks you to step in early: %(title)s")
+            % {"unit": acting_user.unit.name, "title": title},
+            body=_("Answer by %(due)s.")
+            % {"due": timezone.localtime(item.answer_due_at).strftime("%Y-%m-%d %H:%M")},
+            url=_url(item),
         )
-    message = Message(
-        key=f"intervention_asked:{item.id}",
-        category="intervention",
-        title=_("%(unit)s asks you to step in early: %(title)s")
-        % {"unit": acting_user.unit.name, "title": title},
-        body=_("Answer by %(due)s.")
-        % {"due": timezone.localtime(item.answer_due_at).strftime("%Y-%m-%d %H:%M")},
-        url=_url(item),
-    )
     notify_many([(message, unit_people([u.id for u in units]), None)])
     return item
 
@@ -135,14 +138,15 @@ def intervention_answer(
         acting_user,
         note=reason,
     )
-    message = Message(
-        key=f"intervention_answered:{item.id}:{row.unit_id}",
-        category="intervention",
-        title=_("%(unit)s answered %(number)s: %(answer)s")
-        % {"unit": row.unit.name, "number": item.number, "answer": row.get_answer_display()},
-        body=reason,
-        url=_url(item),
-    )
+    with district_language():
+        message = Message(
+            key=f"intervention_answered:{item.id}:{row.unit_id}",
+            category="intervention",
+            title=_("%(unit)s answered %(number)s: %(answer)s")
+            % {"unit": row.unit.name, "number": item.number, "answer": row.get_answer_display()},
+            body=reason,
+            url=_url(item),
+        )
     notify_many([(message, unit_people([item.requesting_unit_id]), None)])
     return row
 
@@ -204,12 +208,13 @@ def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
     office = office_people()
     items = []
     for row in rows:
-        message = Message(
-            key=f"intervention_late:{row.intervention_id}:{row.unit_id}",
-            category="intervention",
-            title=_("%(unit)s has not answered the request to step in %(number)s")
-            % {"unit": row.unit.name, "number": row.intervention.number},
-            url=_url(row.intervention),
-        )
+        with district_language():
+            message = Message(
+                key=f"intervention_late:{row.intervention_id}:{row.unit_id}",
+                category="intervention",
+                title=_("%(unit)s has not answered the request to step in %(number)s")
+                % {"unit": row.unit.name, "number": row.intervention.number},
+                url=_url(row.intervention),
+            )
         items.append((message, heads.get(row.unit_id, []) + office, None))
     return notify_many(items)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
+from wuqing_consumer.language import district_language, in_district_language
 
 from . import workflow
 from .attachments import check_uploads
@@ -43,6 +44,7 @@ def _url(agreement: MediationAgreement) -> str:
     return reverse("mediation_detail", kwargs={"agreement_id": agreement.id})
 
 
+@in_district_language
 def _event(agreement: MediationAgreement, action: str, user: User, note: str = "") -> None:
     MediationEvent.write(
         by=user,
@@ -172,13 +174,14 @@ def agreement_submit(
     _event(agreement, MediationAction.SUBMIT, acting_user)
     court_unit = Unit.objects.filter(code=access.COURT).first()
     if court_unit is not None:
-        _tell(
-            agreement,
-            f"mediation_submitted:{agreement.id}",
-            _("A mediation agreement waits for judicial confirmation: %(number)s")
-            % {"number": agreement.number},
-            court_unit.id,
-        )
+        with district_language():
+            _tell(
+                agreement,
+                f"mediation_submitted:{agreement.id}",
+                _("A mediation agreement waits for judicial confirmation: %(number)s")
+                % {"number": agreement.number},
+                court_unit.id,
+            )
     return agreement
 
 
@@ -204,13 +207,14 @@ def court_take(
     agreement.rule_by = timezone.localdate() + timedelta(days=_policy().court_rule_days)
     _save(agreement, ["status", "taken_at", "case_number", "rule_by"])
     _event(agreement, MediationAction.TAKE, acting_user, note=case_number)
-    _tell(
-        agreement,
-        f"mediation_taken:{agreement.id}",
-        _("The court took %(number)s (case %(case)s)")
-        % {"number": agreement.number, "case": case_number},
-        agreement.unit_id,
-    )
+    with district_language():
+        _tell(
+            agreement,
+            f"mediation_taken:{agreement.id}",
+            _("The court took %(number)s (case %(case)s)")
+            % {"number": agreement.number, "case": case_number},
+            agreement.unit_id,
+        )
     return agreement
 
 
@@ -233,12 +237,13 @@ def court_not_take(
     agreement.decided_at = timezone.now()
     _save(agreement, ["court_note", "status", "decided_at"])
     _event(agreement, MediationAction.NOT_TAKE, acting_user, note=agreement.court_note)
-    _tell(
-        agreement,
-        f"mediation_not_taken:{agreement.id}",
-        _("The court did not take %(number)s") % {"number": agreement.number},
-        agreement.unit_id,
-    )
+    with district_language():
+        _tell(
+            agreement,
+            f"mediation_not_taken:{agreement.id}",
+            _("The court did not take %(number)s") % {"number": agreement.number},
+            agreement.unit_id,
+        )
     return agreement
 
 
@@ -282,13 +287,14 @@ def court_rule(
         acting_user,
         note=agreement.court_note,
     )
-    _tell(
-        agreement,
-        f"mediation_ruled:{agreement.id}",
-        _("The court ruled on %(number)s: %(status)s")
-        % {"number": agreement.number, "status": agreement.get_status_display()},
-        agreement.unit_id,
-    )
+    with district_language():
+        _tell(
+            agreement,
+            f"mediation_ruled:{agreement.id}",
+            _("The court ruled on %(number)s: %(status)s")
+            % {"number": agreement.number, "status": agreement.get_status_display()},
+            agreement.unit_id,
+        )
     return agreement
 
 
@@ -306,10 +312,11 @@ def litigation_mark(
     litigation = Litigation.objects.create(
         order=order, court_case=court_case, note=(note or "").strip(), marked_by=acting_user
     )
-    workflow.record_event(
-        order,
-        Action.MEDIATION,
-        by=acting_user,
-        note=f"{MediationAction.LITIGATION.label}：{court_case}",
-    )
+    with district_language():
+        workflow.record_event(
+            order,
+            Action.MEDIATION,
+            by=acting_user,
+            note=f"{MediationAction.LITIGATION.label}：{court_case}",
+        )
     return litigation

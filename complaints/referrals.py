@@ -20,6 +20,7 @@ from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.language import district_language
 
 from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
@@ -119,26 +120,28 @@ def referral_send(
     if order is not None:
         from .workflow import record_event
 
-        record_event(
-            order,
-            Action.REFER,
-            by=acting_user,
-            unit=to_unit,
-            note=_("Lead %(number)s referred to %(unit)s")
-            % {
-                "number": referral.number,
-                "unit": to_unit.name,
-            },
+        with district_language():
+            record_event(
+                order,
+                Action.REFER,
+                by=acting_user,
+                unit=to_unit,
+                note=_("Lead %(number)s referred to %(unit)s")
+                % {
+                    "number": referral.number,
+                    "unit": to_unit.name,
+                },
+            )
+    with district_language():
+        message = Message(
+            key=f"referral_sent:{referral.id}",
+            category="referral",
+            title=_("%(unit)s referred a lead to you: %(title)s")
+            % {"unit": acting_user.unit.name, "title": title},
+            body=_("Acknowledge it by %(due)s.")
+            % {"due": timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M")},
+            url=_url(referral),
         )
-    message = Message(
-        key=f"referral_sent:{referral.id}",
-        category="referral",
-        title=_("%(unit)s referred a lead to you: %(title)s")
-        % {"unit": acting_user.unit.name, "title": title},
-        body=_("Acknowledge it by %(due)s.")
-        % {"due": timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M")},
-        url=_url(referral),
-    )
     notify_many([(message, unit_people([to_unit.id]), to_unit)])
     return referral
 
@@ -179,12 +182,13 @@ def referral_acknowledge(
     referral.acknowledged_at = timezone.now()
     _save(referral, ["status", "acknowledged_at"])
     record_referral_event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
-    _tell_referrer(
-        referral,
-        f"referral_acknowledged:{referral.id}",
-        _("%(unit)s acknowledged lead %(number)s")
-        % {"unit": referral.to_unit.name, "number": referral.number},
-    )
+    with district_language():
+        _tell_referrer(
+            referral,
+            f"referral_acknowledged:{referral.id}",
+            _("%(unit)s acknowledged lead %(number)s")
+            % {"unit": referral.to_unit.name, "number": referral.number},
+        )
     return referral
 
 
@@ -217,6 +221,11 @@ def referral_accept(
     if open_order:
         from .services import workorder_intake
 
+        with district_language():
+            registration = _("Registered by %(unit)s on accepting lead %(number)s") % {
+                "unit": referral.to_unit.name,
+                "number": referral.number,
+            }
         order = workorder_intake(
             acting_user=None,
             kind=Kind.REPORT,
@@ -226,11 +235,7 @@ def referral_accept(
             external_ref=referral.number,
             anonymous=True,
             unit_code=referral.to_unit.code,
-            registered_for=(
-                acting_user,
-                _("Registered by %(unit)s on accepting lead %(number)s")
-                % {"unit": referral.to_unit.name, "number": referral.number},
-            ),
+            registered_for=(acting_user, registration),
         )
         referral.case_reference = order.number
     referral.decision_note = (note or "").strip()
@@ -242,13 +247,14 @@ def referral_accept(
         note=referral.decision_note,
         case_reference=referral.case_reference,
     )
-    _tell_referrer(
-        referral,
-        f"referral_accepted:{referral.id}",
-        _("%(unit)s accepted lead %(number)s")
-        % {"unit": referral.to_unit.name, "number": referral.number},
-        referral.case_reference,
-    )
+    with district_language():
+        _tell_referrer(
+            referral,
+            f"referral_accepted:{referral.id}",
+            _("%(unit)s accepted lead %(number)s")
+            % {"unit": referral.to_unit.name, "number": referral.number},
+            referral.case_reference,
+        )
     return referral
 
 
@@ -267,10 +273,11 @@ def referral_reject(
     referral.decision_note = reasons
     _save(referral, ["status", "acknowledged_at", "decided_at", "decision_note"])
     record_referral_event(referral, ReferralAction.REJECT, acting_user, note=reasons)
-    title = _("%(unit)s rejected lead %(number)s") % {
-        "unit": referral.to_unit.name,
-        "number": referral.number,
-    }
+    with district_language():
+        title = _("%(unit)s rejected lead %(number)s") % {
+            "unit": referral.to_unit.name,
+            "number": referral.number,
+        }
     message = Message(
         key=f"referral_rejected:{referral.id}",
         category="referral",
@@ -311,16 +318,17 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
     office = office_people()
     items = []
     for referral in overdue:
-        message = Message(
-            key=f"referral_ack_overdue:{referral.id}",
-            category="referral",
-            title=_("Lead %(number)s from %(from)s has not been acknowledged by %(to)s")
-            % {
-                "number": referral.number,
-                "from": referral.from_unit.name,
-                "to": referral.to_unit.name,
-            },
-            url=_url(referral),
-        )
+        with district_language():
+            message = Message(
+                key=f"referral_ack_overdue:{referral.id}",
+                category="referral",
+                title=_("Lead %(number)s from %(from)s has not been acknowledged by %(to)s")
+                % {
+                    "number": referral.number,
+                    "from": referral.from_unit.name,
+                    "to": referral.to_unit.name,
+                },
+                url=_url(referral),
+            )
         items.append((message, heads.get(referral.to_unit_id, []) + office, None))
     return notify_many(items)

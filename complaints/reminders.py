@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many
+from wuqing_consumer.language import in_district_language
 
 from .choices import Action
 from .deadlines import BEIJING, add_working_days, working_days_between
@@ -114,6 +115,7 @@ def _save_orders(orders: list[WorkOrder], fields: list[str]) -> None:
         )
 
 
+@in_district_language
 def remind_due_soon(now: datetime | None = None) -> int:
     """Tell the handling unit (the office for an order in triage) once per deadline that it
     falls within the lead time. Returns how many orders were reminded."""
@@ -176,6 +178,7 @@ def _start_of_day(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BEIJING)
 
 
+@in_district_language
 def supervise_overdue(now: datetime | None = None) -> int:
     """Supervise (督办) each order past a deadline, once per deadline, and escalate by the
     office's steps as the working days overdue add up. Returns how many orders it touched."""
@@ -268,6 +271,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
     return touched
 
 
+@in_district_language
 def send_daily_digests(now: datetime | None = None) -> int:
     """For each person who asked for it: what of theirs is due today and what is overdue."""
     from .selectors import due_soon_until, orders_in_tab

@@ -27,6 +27,7 @@ from departments.models import User
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.db import execute_prepared
+from wuqing_consumer.language import district_language
 
 from . import stats, workflow
 from .attachments import check_uploads, store_upload
@@ -476,12 +477,13 @@ def workorder_intake(
             for co in {co.id: co for co in co_units if co.id != unit.id}.values()
         ]
     by = registered_for[0] if registered_for else acting_user
-    if registered_for:
-        dispatch_note = registered_for[1]
-    elif "overridden_to" in routing:
-        dispatch_note = _("Dispatched by the office at intake")
-    else:
-        dispatch_note = _("Dispatched by the routing rules")
+    with district_language():
+        if registered_for:
+            dispatch_note = registered_for[1]
+        elif "overridden_to" in routing:
+            dispatch_note = _("Dispatched by the office at intake")
+        else:
+            dispatch_note = _("Dispatched by the routing rules")
     events = [
         workflow.new_event(
             order,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import Unit, User
 from wuqing_consumer.errors import ActionRefused
+from wuqing_consumer.language import district_language
 
 from . import stats
 from .choices import (
@@ -452,11 +453,12 @@ def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetim
 def _withdraw_pending_extension(order: WorkOrder, now: datetime) -> None:
     """A request made by a unit that no longer handles the order is not for the office to
     approve any more; it is closed as refused, with the reason."""
-    order.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-        status=ExtensionStatus.REFUSED,
-        decided_at=now,
-        decision_note=_("Withdrawn: the order left the unit that asked."),
-    )
+    with district_language():
+        order.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.REFUSED,
+            decided_at=now,
+            decision_note=_("Withdrawn: the order left the unit that asked."),
+        )
 
 
 @transaction.atomic
@@ -824,21 +826,22 @@ def _tell_unit_of_supervision(order: WorkOrder, event: WorkOrderEvent) -> None:
     people = User.objects.filter(
         unit=unit, is_active=True, roles__code__in=access.UNIT_HANDLER_ROLES
     ).distinct()
-    notify(
-        users=people,
-        message=Message(
-            key=f"supervise:{event.id}",
-            category="supervise",
-            title=_("Supervision of order %(number)s") % {"number": order.number},
-            body=_(
-                "The coordination office supervises order %(number)s (%(title)s):\n\n"
-                "%(note)s\n\nPlease handle it and reply in the portal."
-            )
-            % {"number": order.number, "title": order.title, "note": event.note},
-            url=reverse("order_detail", args=[order.number]),
-        ),
-        robot_unit=unit,
-    )
+    with district_language():
+        notify(
+            users=people,
+            message=Message(
+                key=f"supervise:{event.id}",
+                category="supervise",
+                title=_("Supervision of order %(number)s") % {"number": order.number},
+                body=_(
+                    "The coordination office supervises order %(number)s (%(title)s):\n\n"
+                    "%(note)s\n\nPlease handle it and reply in the portal."
+                )
+                % {"number": order.number, "title": order.title, "note": event.note},
+                url=reverse("order_detail", args=[order.number]),
+            ),
+            robot_unit=unit,
+        )
 
 
 @transaction.atomic

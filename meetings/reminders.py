@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.language import in_district_language
 
 from .models import ActionItem, ActionStatus, Invitation, InvitationAnswer, MeetingStatus
 
@@ -18,6 +19,7 @@ DUE_SOON_DAYS = 3
 ANSWER_DAYS = 3
 
 
+@in_district_language
 def remind_action_items(now: datetime | None = None) -> int:
     """The owner unit hears when an item is due within three days; once it is late, the
     unit and the office hear every week until it is done."""
@@ -60,6 +62,7 @@ def remind_action_items(now: datetime | None = None) -> int:
     return notify_many(messages)
 
 
+@in_district_language
 def remind_unanswered_invitations(now: datetime | None = None) -> int:
     """Three days before a meeting, the invited units that have not answered."""
     today = timezone.localdate(now or timezone.now())

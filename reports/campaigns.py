@@ -26,6 +26,7 @@ from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.errors import ActionRefused
+from wuqing_consumer.language import district_language
 
 from .choices import CampaignEventKind, CampaignStatus, CampaignTopic, ProductCategory
 from .models import ACTION_COUNTS, Campaign, CampaignAction, CampaignEvent, EducationEvent
@@ -210,12 +211,13 @@ def campaign_start(
         units=[u.code for u in data.units],
         period=[data.starts_on.isoformat(), data.ends_on.isoformat()],
     )
-    _tell_units(
-        campaign,
-        f"campaign_started:{campaign.id}",
-        _("A joint campaign you take part in: %(title)s") % {"title": campaign.title},
-        [u.id for u in data.units],
-    )
+    with district_language():
+        _tell_units(
+            campaign,
+            f"campaign_started:{campaign.id}",
+            _("A joint campaign you take part in: %(title)s") % {"title": campaign.title},
+            [u.id for u in data.units],
+        )
     return campaign
 
 
@@ -320,12 +322,13 @@ def campaign_update(
     _event(campaign, CampaignEventKind.UPDATE, acting_user, changed=changed)
     added = [u.id for u in data.units if u.code not in before_units]
     if added:
-        _tell_units(
-            campaign,
-            f"campaign_started:{campaign.id}",
-            _("A joint campaign you take part in: %(title)s") % {"title": campaign.title},
-            added,
-        )
+        with district_language():
+            _tell_units(
+                campaign,
+                f"campaign_started:{campaign.id}",
+                _("A joint campaign you take part in: %(title)s") % {"title": campaign.title},
+                added,
+            )
     return campaign
 
 
@@ -438,12 +441,13 @@ def campaign_close(
     campaign.closed_by = acting_user
     _save(campaign, ["status", "summary", "closed_at", "closed_by"])
     _event(campaign, CampaignEventKind.CLOSE, acting_user, note=summary)
-    _tell_units(
-        campaign,
-        f"campaign_closed:{campaign.id}",
-        _("The joint campaign %(title)s was closed") % {"title": campaign.title},
-        list(campaign.units.values_list("id", flat=True)),
-    )
+    with district_language():
+        _tell_units(
+            campaign,
+            f"campaign_closed:{campaign.id}",
+            _("The joint campaign %(title)s was closed") % {"title": campaign.title},
+            list(campaign.units.values_list("id", flat=True)),
+        )
     return campaign
 
 

@@ -20,6 +20,7 @@ from complaints.attachments import check_uploads, store_upload
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.language import district_language
 
 from .choices import EvaluationAction, EvaluationKind, PlanAction, PlanStatus
 from .models import (
@@ -190,11 +191,12 @@ def plan_file(
     plan.version += 1
     plan.save(update_fields=["status", "filed_at", "filed_by", "version", "updated_at"])
     _plan_event(plan, PlanAction.FILE, acting_user, files=files, refiled=refiled)
-    title = (
-        _("%(unit)s filed its implementation plan for %(year)s again")
-        if refiled
-        else _("%(unit)s filed its implementation plan for %(year)s")
-    )
+    with district_language():
+        title = (
+            _("%(unit)s filed its implementation plan for %(year)s again")
+            if refiled
+            else _("%(unit)s filed its implementation plan for %(year)s")
+        )
     message = Message(
         key=f"plan_filed:{plan.id}:{plan.version}",
         category="report",
@@ -256,11 +258,13 @@ def plan_acknowledge(
         ]
     )
     _plan_event(plan, PlanAction.ACKNOWLEDGE, acting_user, note=plan.office_comment)
-    _tell_unit(
-        plan,
-        _("The office acknowledged your implementation plan for %(year)s") % {"year": plan.year},
-        plan.office_comment,
-    )
+    with district_language():
+        _tell_unit(
+            plan,
+            _("The office acknowledged your implementation plan for %(year)s")
+            % {"year": plan.year},
+            plan.office_comment,
+        )
     return plan
 
 
@@ -289,11 +293,12 @@ def plan_return(
         ]
     )
     _plan_event(plan, PlanAction.RETURN, acting_user, note=comment)
-    _tell_unit(
-        plan,
-        _("The office returned your implementation plan for %(year)s") % {"year": plan.year},
-        comment,
-    )
+    with district_language():
+        _tell_unit(
+            plan,
+            _("The office returned your implementation plan for %(year)s") % {"year": plan.year},
+            comment,
+        )
     return plan
 
 

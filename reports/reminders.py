@@ -29,6 +29,7 @@ from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people
 from meetings.models import JointMeeting, MeetingKind, MeetingStatus
+from wuqing_consumer.language import in_district_language
 
 from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
 from .figures import Period, member_units
@@ -68,6 +69,7 @@ def occasions(period: Period, lead: int, calendar: WorkdayCalendar) -> list[tupl
     ]
 
 
+@in_district_language
 def remind_reports_due(now: datetime | None = None) -> int:
     """Tell the units whose report is not in yet; returns how many people were told."""
     today = timezone.localdate(now or timezone.now())
@@ -137,6 +139,7 @@ SUMMARY_REMINDERS_FROM = (11, 15)
 MEETING_DUE_BY = (11, 1)
 
 
+@in_district_language
 def remind_annual_summaries(now: datetime | None = None) -> int:
     """From 15 November (whatever day it is), then every working day until the summary is in
     or 30 November has passed: the liaisons (or heads) of units that have not submitted."""
@@ -184,6 +187,7 @@ def _liaisons_or_heads(units) -> dict[int, list[User]]:
     }
 
 
+@in_district_language
 def remind_annual_meeting(now: datetime | None = None) -> int:
     """From 1 November, once a week until the year's annual joint meeting is recorded as
     held: the office director."""
@@ -213,6 +217,7 @@ def remind_annual_meeting(now: datetime | None = None) -> int:
 PLAN_REMINDER_WEEKS = 12
 
 
+@in_district_language
 def remind_plans_not_filed(now: datetime | None = None) -> int:
     """The office's staff and director, weekly from the day after the date the office set for
     a year's implementation plans: which units have not filed one (a draft or a returned plan

@@ -199,7 +199,7 @@ def test_a_property_management_complaint_goes_to_housing_by_the_rules(office_sta
     assert "overridden_to" not in order.routing
     assert actions(order) == [Action.CREATE, Action.DISPATCH]
     dispatch = order.events.get(action=Action.DISPATCH)
-    assert dispatch.note == "Dispatched by the routing rules"
+    assert dispatch.note == "按派单规则自动派单"  # history is kept in the district's language
     assert (dispatch.from_status, dispatch.to_status) == (Status.TRIAGE, Status.ASSIGNED)
     assert (dispatch.actor, dispatch.unit.code) == (office_staff, "housing")
     create = order.events.get(action=Action.CREATE)
@@ -230,7 +230,7 @@ def test_the_office_can_override_the_rules_unit(office_staff):
     assert order.routing["primary_unit"] == "housing"
     assert order.routing["overridden_to"] == "market-regulation"
     assert links(order) == {"market-regulation": UnitRelation.PRIMARY}
-    assert order.events.get(action=Action.DISPATCH).note == "Dispatched by the office at intake"
+    assert order.events.get(action=Action.DISPATCH).note == "办公室登记时直接派单"
 
 
 def test_the_office_can_send_a_routable_order_to_triage(office_staff):

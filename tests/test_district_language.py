@@ -1,0 +1,108 @@
+"""Text the system keeps for others (history lines, notifications and what they send on) is
+written in the district's language, Chinese, even when the person who caused it uses the
+portal in English; what is answered to that person stays in English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from complaints import disputes, referrals, workflow
+from complaints.choices import Action
+from departments.models import Notification
+from departments.notifications import send_due_deliveries
+from tests.factories import make_order
+
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{4,}")
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def english_in(text: str) -> list[str]:
+    return ENGLISH_WORDS.findall(text)
+
+
+def test_supervision_from_the_english_portal_reaches_the_unit_in_chinese(
+    client, office_staff, housing_staff
+):
+    housing_staff.email = "housing@example.cn"
+    housing_staff.save(update_fields=["email"])
+    order = make_order(office_staff, unit_code="housing")
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(
+        f"/orders/{order.number}/act/supervise/",
+        {"version": order.version, "note": "请于明日前答复"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()  # the office user still reads English
+    told = Notification.objects.get(category="supervise", recipient=housing_staff)
+    assert told.title == f"工单 {order.number} 督办通知"
+    assert english_in(told.body) == []
+    assert send_due_deliveries() == 1
+    assert mail.outbox[0].subject == told.title
+
+
+def test_a_referral_sent_in_english_is_told_and_recorded_in_chinese(
+    english, office_staff, mr_staff, housing_staff
+):
+    order = make_order(office_staff)
+
+    referral = referrals.referral_send(
+        acting_user=mr_staff,
+        to_unit_code="housing",
+        title="物业公司挪用维修基金",
+        facts="某物业公司挪用维修基金，涉嫌违规。",
+        order_number=order.number,
+    )
+
+    told = Notification.objects.get(key=f"referral_sent:{referral.id}")
+    assert told.title == f"{mr_staff.unit.name}向贵单位移送线索：物业公司挪用维修基金"
+    assert english_in(told.title + told.body) == []
+    note = order.events.get(action=Action.REFER).note
+    assert note == f"线索 {referral.number} 已移送{housing_staff.unit.name}"
+
+
+def test_a_dispute_step_names_its_action_in_chinese_on_the_orders_history(
+    english, office_staff, housing_staff
+):
+    order = make_order(office_staff, unit_code="housing")
+
+    dispute = disputes.dispute_for_second_return(order, housing_staff, "不属于本单位职责")
+
+    assert dispute.summary == "工单被第二次退回：不属于本单位职责"
+    line = order.events.get(action=Action.DISPUTE).note
+    assert line.startswith(f"{dispute.number} 争议立项")
+    titles = Notification.objects.filter(key=f"dispute_opened:{dispute.id}")
+    assert titles.exists()
+    assert {t.title for t in titles} == {f"管辖争议 {dispute.number} 已立项"}
+
+
+def test_errors_are_still_answered_in_the_users_language(english, mr_staff):
+    with pytest.raises(ValidationError) as refused:
+        referrals.referral_send(acting_user=mr_staff, to_unit_code="housing", title=" ", facts="x")
+
+    assert "title" in refused.value.message_dict
+    message = " ".join(refused.value.message_dict["title"])
+    assert english_in(message) and not re.search(r"[\u4e00-\u9fff]", message)
+    assert Notification.objects.count() == 0
+
+
+def test_the_language_the_user_chose_is_back_after_the_action(english, office_staff):
+    order = make_order(office_staff, unit_code="housing")
+
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快处理")
+
+    assert translation.get_language() == "en"
