@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .callbacks import callback_replay
 from .clients import api_client_revoke, api_client_rotate_key, api_client_rotate_secret
@@ -16,6 +17,7 @@ from .models import (
     RoutingRule,
     to_the_second,
 )
+from .workflow import workorders_recount_deadlines
 
 
 @admin.register(CalendarDay)
@@ -24,6 +26,37 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday",)
     search_fields = ("name",)
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        earlier = form.initial.get("date") if change else None
+        super().save_model(request, obj, form, change)
+        self._recount(request, min(day for day in (obj.date, earlier) if day is not None))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recount(request, obj.date)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        days = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        if days:
+            self._recount(request, min(days))
+
+    def _recount(self, request, since):
+        """The open orders' deadlines follow the table at once (the admin's transaction)."""
+        moved = workorders_recount_deadlines(since=since)
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "The deadlines of %(count)s open order were recounted with this calendar.",
+                    "The deadlines of %(count)s open orders were recounted with this calendar.",
+                    moved,
+                )
+                % {"count": moved},
+                messages.INFO,
+            )
 
 
 @admin.register(DeadlinePolicy)

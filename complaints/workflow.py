@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -388,6 +388,37 @@ _DEADLINE_FIELDS = [f"due_{name}" for name in DEADLINE_NAMES] + [
     "next_due_name",
     "next_escalation_at",
 ]
+
+
+@transaction.atomic
+def workorders_recount_deadlines(*, since: date) -> int:
+    """Recount the deadlines of open orders that run to `since` or later, after the office
+    changed its holiday table from that day on; returns how many orders' deadlines moved.
+
+    Deadlines are stored when their clock starts, so without this, orders counted Monday to
+    Friday before next year's holidays were entered would keep deadlines inside the Spring
+    Festival until their next action moved them without a word. A deadline that ended
+    before `since` cannot contain the changed day and is left as it is. Call it in the
+    transaction that changes the table, so the two stand or fall together.
+    """
+    snapshot = reference()
+    start = stats.day_start(since)
+    later = Q()
+    for name in DEADLINE_NAMES:
+        later |= Q(**{f"due_{name}__gte": start})
+    orders = (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .filter(later, status__in=OPEN_STATUSES)
+        .order_by("id")
+    )
+    moved = 0
+    for order in orders.iterator(chunk_size=500):
+        before = [getattr(order, name) for name in _DEADLINE_FIELDS]
+        refresh_deadlines(order, calendar=snapshot.calendar, rules=snapshot.deadline_rules)
+        if [getattr(order, name) for name in _DEADLINE_FIELDS] != before:
+            order.save(update_fields=[*_DEADLINE_FIELDS, "updated_at"])
+            moved += 1
+    return moved
 
 
 def _save(order: WorkOrder, fields: Iterable[str]) -> None:
