@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from departments import access
 from departments.models import User
 
 from .choices import OPEN_STATUSES, DuplicateStatus, ExtensionStatus, Status, UnitRelation
-from .deadlines import DayUnit, DeadlineRule, WorkdayCalendar, add_working_days
+from .deadlines import BEIJING, DayUnit, DeadlineRule, WorkdayCalendar, add_working_days
 from .models import (
     CalendarDay,
     CoHandlingOpinion,
@@ -44,6 +45,14 @@ def years_missing_holidays(today: date) -> list[int]:
     """This year, and from November next year too, when nobody knows their holidays yet."""
     years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
     return reference().calendar.unknown_years(years)
+
+
+def years_counted_without_holidays(deadlines: Iterable[datetime]) -> list[int]:
+    """The years of these deadlines (Beijing time) whose holidays nobody knows yet: they
+    were counted Monday to Friday, and move when the office enters the holidays."""
+    return reference().calendar.unknown_years(
+        timezone.localtime(due, BEIJING).year for due in deadlines
+    )
 
 
 def deadline_rules() -> tuple[DeadlineRule, ...]:

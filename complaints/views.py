@@ -289,6 +289,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     actions = workflow.allowed_actions(request.user, order)
     pending = next((r for r in order.extension_requests.all() if r.status == "pending"), None)
     duplicates = [d for d in order.duplicates.all() if d.status == DuplicateStatus.SUSPECTED]
+    deadlines = _deadlines(order, now)
     return render(
         request,
         "complaints/order_detail.html",
@@ -297,7 +298,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "show_personal": show_personal,
             "masked_phone": services.mask_phone(order.citizen_phone),
             "masked_id": services.mask_id_number(order.citizen_id_number),
-            "deadlines": _deadlines(order, now),
+            "deadlines": deadlines,
+            "provisional_years": selectors.years_counted_without_holidays(
+                [d["due"] for d in deadlines if d["running"]]
+            ),
             "routing": _routing_shown(order.routing or {}),
             "actions": actions,
             "pending_extension": pending,

@@ -1,12 +1,15 @@
 """The turn of the year 2026 -> 2027: numbering, and deadlines that run into a year whose
 holidays only the office's table knows (chinese-calendar 1.11 stops at 2026)."""
 
+import json
 from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.test import Client
 
 from complaints import workflow
+from complaints.clients import api_client_create
 from complaints.deadlines import BEIJING
 from complaints.models import CalendarDay, WorkOrder
 from tests.factories import make_order
@@ -98,3 +101,56 @@ def test_deleting_holidays_from_the_list_recounts_them_back(clock, client, offic
 
     assert not CalendarDay.objects.exists()
     assert WorkOrder.objects.get(id=order.id).due_resolution == end_of(2027, 2, 15)
+
+
+def test_numbers_follow_the_local_year_received_and_start_again_in_2027(db):
+    _client, key, _secret = api_client_create(name="12345 热线")
+    http = Client()
+
+    def push(hotline_id, received_at):
+        body = {
+            "hotline_id": hotline_id,
+            "kind": "complaint",
+            "content": "超市卖过期酸奶，要求退货。",
+            "received_at": received_at,
+            "citizen": {"name": "王先生"},
+        }
+        response = http.post(
+            "/api/v1/hotline/work-orders/",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert response.status_code == 201, response.content
+        return response.json()["number"]
+
+    with time_machine.travel(at(2026, 12, 31, 23, 50), tick=False):
+        assert push("A1", "2026-12-31T23:40:00+08:00") == "WQ-2026-000001"
+    # Two minutes past midnight in Tianjin (still 31 December in UTC): an order the hotline
+    # received at 23:59 belongs to 2026, one received at 00:01 is the first of 2027.
+    with time_machine.travel(at(2027, 1, 1, 0, 2), tick=False):
+        assert push("A2", "2026-12-31T23:59:00+08:00") == "WQ-2026-000002"
+        assert push("A3", "2026-12-31T16:01:00Z") == "WQ-2027-000001"
+        assert push("A4", None) == "WQ-2027-000002"
+
+
+def test_the_order_page_says_when_a_deadline_was_counted_without_the_years_holidays(
+    clock, client, office_staff, mr_staff
+):
+    order = accepted_order(office_staff, mr_staff)  # resolve by 15 February 2027
+    client.force_login(mr_staff)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert 'id="provisional-deadlines"' in page
+    assert "2027" in page.split('id="provisional-deadlines"')[1][:400]
+
+    CalendarDay.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert 'id="provisional-deadlines"' not in page
+
+
+def test_a_deadline_within_a_known_year_carries_no_such_note(clock, client, office_staff):
+    order = make_order(office_staff)  # sign for by 15 December 2026
+    client.force_login(office_staff)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert 'id="deadlines"' in page
+    assert 'id="provisional-deadlines"' not in page
