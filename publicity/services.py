@@ -21,6 +21,7 @@ from departments import access
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from wuqing_consumer.errors import ActionRefused
+from wuqing_consumer.language import district_language
 
 from .choices import ReleaseAction, ReleaseKind, ReleaseStatus
 from .models import Release, ReleaseEvent, ViolatorEntry
@@ -288,13 +289,14 @@ def release_submit(
     release.submitted_at = timezone.now()
     _bump(release, ["status", "submitted_at"])
     _event(release, ReleaseAction.SUBMIT, acting_user)
-    message = Message(
-        key=f"release_submitted:{release.id}:{release.version}",
-        category="release",
-        title=_("%(unit)s submitted a release for publication: %(title)s")
-        % {"unit": release.unit.name, "title": release.title},
-        url=_url(release),
-    )
+    with district_language():
+        message = Message(
+            key=f"release_submitted:{release.id}:{release.version}",
+            category="release",
+            title=_("%(unit)s submitted a release for publication: %(title)s")
+            % {"unit": release.unit.name, "title": release.title},
+            url=_url(release),
+        )
     notify_many([(message, office_people(), None)])
     return release
 
@@ -339,12 +341,13 @@ def release_return(
     release.reviewed_by = acting_user
     _bump(release, ["status", "review_comment", "opinion_note", "reviewed_at", "reviewed_by"])
     _event(release, ReleaseAction.RETURN, acting_user, note=comment)
-    _tell_unit(
-        release,
-        f"release_returned:{release.id}:{release.version}",
-        _("Your release was returned for changes: %(title)s") % {"title": release.title},
-        comment,
-    )
+    with district_language():
+        _tell_unit(
+            release,
+            f"release_returned:{release.id}:{release.version}",
+            _("Your release was returned for changes: %(title)s") % {"title": release.title},
+            comment,
+        )
     return release
 
 
@@ -385,12 +388,13 @@ def _queue_pdf(release_id: int) -> None:
 
 def _announce(release: Release) -> None:
     transaction.on_commit(lambda: _queue_pdf(release.id))
-    message = Message(
-        key=f"release_published:{release.id}",
-        category="release",
-        title=_("Published: %(title)s") % {"title": release.title},
-        url=_url(release),
-    )
+    with district_language():
+        message = Message(
+            key=f"release_published:{release.id}",
+            category="release",
+            title=_("Published: %(title)s") % {"title": release.title},
+            url=_url(release),
+        )
     notify_many([(message, unit_people([release.unit_id]), None)])
 
 

@@ -106,3 +106,19 @@ def test_the_language_the_user_chose_is_back_after_the_action(english, office_st
     workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快处理")
 
     assert translation.get_language() == "en"
+
+
+def test_a_release_submitted_in_english_reaches_the_office_in_chinese(
+    english, mr_liaison, office_staff
+):
+    from publicity import services as publicity
+    from publicity.choices import ReleaseKind
+
+    release = publicity.release_create(
+        acting_user=mr_liaison, kind=ReleaseKind.WARNING, title="预付卡消费提示", body="谨慎办卡。"
+    )
+
+    publicity.release_submit(release_id=release.id, acting_user=mr_liaison)
+
+    told = Notification.objects.get(recipient=office_staff)
+    assert told.title == f"{mr_liaison.unit.name}报送了待发布信息：预付卡消费提示"
