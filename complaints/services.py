@@ -21,6 +21,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from departments import access
 from departments.models import User
@@ -60,6 +61,12 @@ SUMMARY_NUMBERS = 10
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
 ID_NUMBER_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+DISPATCHED_AT_INTAKE = gettext_noop("Dispatched by the office at intake")
+DISPATCHED_BY_RULES = gettext_noop("Dispatched by the routing rules")
+SYSTEM_NOTES = (DISPATCHED_AT_INTAKE, DISPATCHED_BY_RULES)
+"""History lines intake writes itself, in the district's language: shown in the reader's."""
 
 
 def mask_phone(phone: str) -> str:
@@ -481,9 +488,9 @@ def workorder_intake(
         if registered_for:
             dispatch_note = registered_for[1]
         elif "overridden_to" in routing:
-            dispatch_note = _("Dispatched by the office at intake")
+            dispatch_note = _(DISPATCHED_AT_INTAKE)
         else:
-            dispatch_note = _("Dispatched by the routing rules")
+            dispatch_note = _(DISPATCHED_BY_RULES)
     events = [
         workflow.new_event(
             order,

@@ -122,3 +122,22 @@ def test_a_release_submitted_in_english_reaches_the_office_in_chinese(
 
     told = Notification.objects.get(recipient=office_staff)
     assert told.title == f"{mr_liaison.unit.name}报送了待发布信息：预付卡消费提示"
+
+
+def test_intakes_own_history_line_is_shown_in_the_readers_language(
+    client, office_staff, housing_staff
+):
+    order = make_order(office_staff, unit_code="housing")
+    order.events.filter(action=Action.CREATE).update(note="Dispatched by hand")
+    client.force_login(housing_staff)
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english_page = client.get(f"/orders/{order.number}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese_page = client.get(f"/orders/{order.number}/").content.decode()
+
+    assert order.events.get(action=Action.DISPATCH).note == "办公室登记时直接派单"
+    assert "Dispatched by the office at intake" in english_page
+    assert "办公室登记时直接派单" not in english_page
+    assert "办公室登记时直接派单" in chinese_page
+    assert "Dispatched by hand" in chinese_page  # what a person wrote is shown as written

@@ -15,6 +15,7 @@ from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,3 +36,17 @@ def in_district_language(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
 
     return wrapper
+
+
+@functools.cache
+def _as_written(messages: tuple[str, ...]) -> dict[str, str]:
+    with district_language():
+        return {gettext(message): message for message in messages}
+
+
+def for_reader(text: str, messages: tuple[str, ...]) -> str:
+    """`text` in the reader's language when it is one of `messages` (source strings without
+    placeholders, marked with gettext_noop) as written in the district's language; any other
+    text, such as what a person typed, as it is."""
+    original = _as_written(messages).get(text)
+    return text if original is None else gettext(original)

@@ -3,7 +3,10 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import gettext as _
 
+from wuqing_consumer.language import for_reader
+
 from ..routing import REASON_EMPTY_TEXT, REASON_LOW_SCORE, REASON_NO_RULE, REASON_TIE
+from ..services import SYSTEM_NOTES
 
 register = template.Library()
 
@@ -71,3 +74,9 @@ def satisfaction_label(value: str) -> str:
     from ..choices import Satisfaction
 
     return Satisfaction(value).label if value in Satisfaction.values else value
+
+
+@register.filter
+def history_note(note: str) -> str:
+    """A history line intake wrote in Chinese, in the reader's language; others as written."""
+    return for_reader(note, SYSTEM_NOTES)
