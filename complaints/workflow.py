@@ -528,7 +528,6 @@ def workorder_dispatch(
 
 
 @transaction.atomic
-@transaction.atomic
 def workorder_assign_by_decision(
     *,
     order_id: int,
@@ -576,6 +575,7 @@ def workorder_assign_by_decision(
     return order
 
 
+@transaction.atomic
 def workorder_redispatch(
     *,
     order_id: int,
