@@ -52,6 +52,7 @@ from .models import (
     Referral,
     TeamFinding,
     TeamTask,
+    WorkOrder,
 )
 from .reference import reference
 from .referrals import ack_deadline, record_referral_event
@@ -129,15 +130,18 @@ def dispute_open(
     office = access.is_office_handler(acting_user)
     order = referral = None
     units: set[int] = set()
+    # The lead and the order stay locked until the dispute is written, so that a form
+    # posted twice, or a second return at the same moment, cannot open a second dispute.
     if referral_id is not None:
-        referral = access.referral_or_404(acting_user, referral_id=referral_id)
+        referral = access.referral_or_404(acting_user, referral_id=referral_id, lock=True)
         units |= {referral.from_unit_id, referral.to_unit_id}
         source = DisputeSource.REJECTED_REFERRAL
         if referral.status != ReferralStatus.REJECTED and not office:
             source = DisputeSource.UNIT_DISPUTE
-        order = referral.order
+        if referral.order_id is not None:
+            order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
     elif order_number:
-        order = access.workorder_or_404(acting_user, number=order_number.strip().upper())
+        order = access.workorder_or_404(acting_user, number=order_number.strip().upper(), lock=True)
         units |= set(order.unit_links.values_list("unit_id", flat=True))
         source = (
             DisputeSource.SECOND_RETURN

@@ -7,13 +7,18 @@ locks. They wait on conditions (barriers, events), never on the clock.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
-from complaints import workflow
-from complaints.choices import Action, Status
-from complaints.models import WorkOrderEvent
+from complaints import disputes, workflow
+from complaints.choices import OPEN_DISPUTE_STATUSES, Action, Status
+from complaints.models import Dispute, WorkOrderEvent
+from complaints.workflow import WorkflowError
 from tests.factories import make_order
 
 pytestmark = [
@@ -48,3 +53,64 @@ def test_the_office_redispatches_from_the_order_page_in_its_own_transaction(
         2,
     )
     assert WorkOrderEvent.objects.filter(order=order, action=Action.REDISPATCH).count() == 1
+
+
+def run_together(*calls, hold_at=None, monkeypatch=None):
+    """Run each call in its own thread (its own database connection), released together.
+
+    When `hold_at` names a module attribute (a function), a thread reaching it waits there,
+    inside its transaction, until the other thread reaches it too: where nothing makes
+    the second wait, both get past what comes before it. If the second is held back (by a
+    lock), the first goes on once the short bound passes. Returns each outcome in order:
+    the result, or the exception raised."""
+    outcomes: list[object] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+    meet = threading.Barrier(len(calls))
+    if hold_at is not None:
+        module, name = hold_at
+        original = getattr(module, name)
+
+        def holding(*args, **kwargs):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meet.wait(timeout=3)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, holding)
+
+    def run(index, call):
+        try:
+            with translation.override("en"):
+                start.wait(timeout=10)
+                outcomes[index] = call()
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+def test_a_dispute_form_posted_twice_at_once_opens_one_dispute(office_staff, monkeypatch):
+    order = make_order(office_staff, unit_code="commerce", content="培训机构预付费纠纷")
+
+    def open_dispute():
+        return disputes.dispute_open(
+            acting_user=office_staff, order_number=order.number, summary="两个单位都不管"
+        )
+
+    outcomes = run_together(
+        open_dispute, open_dispute, hold_at=(disputes, "_create"), monkeypatch=monkeypatch
+    )
+
+    opened = [o for o in outcomes if isinstance(o, Dispute)]
+    refused = [o for o in outcomes if not isinstance(o, Dispute)]
+    assert len(opened) == 1, outcomes
+    assert isinstance(refused[0], WorkflowError), outcomes
+    assert "already has an open dispute" in refused[0].message
+    assert order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).count() == 1
