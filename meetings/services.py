@@ -303,10 +303,12 @@ def agenda_add(
     kind: str,
     question: str,
     work_order_number: str = "",
+    expected_version: int | None = None,
 ) -> AgendaItem:
-    """The office writes an agenda item straight onto a planned meeting."""
+    """The office writes an agenda item straight onto a planned meeting. With the version
+    the page showed, the same form posted twice adds the item once."""
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id)
+    meeting = _lock(acting_user, meeting_id, expected_version)
     if meeting.status != MeetingStatus.PLANNED:
         raise MeetingError(_("The agenda of a meeting can only change before it is held."))
     errors: dict[str, str] = {}
@@ -522,11 +524,13 @@ def resolution_add(
     agenda_item_id: int | None = None,
     settles_item: bool = False,
     actions: Iterable[PlannedAction] = (),
+    expected_version: int | None = None,
 ) -> Resolution:
     """Record one resolution of a held meeting, with the action items it gives units. One
-    that settles a joint investigation team's question answers the team."""
+    that settles a joint investigation team's question answers the team. With the version
+    the page showed, the same form posted twice records the resolution once."""
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id)
+    meeting = _lock(acting_user, meeting_id, expected_version)
     if meeting.status != MeetingStatus.HELD:
         raise MeetingError(_("Resolutions are recorded once the meeting is recorded as held."))
     errors: dict[str, str] = {}

@@ -280,6 +280,7 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             kind=post.get("kind", ""),
             question=post.get("question", ""),
             work_order_number=post.get("work_order", ""),
+            expected_version=version,
         ),
         "place": lambda: services.agenda_place(
             meeting_id=meeting.id, item_id=number("item"), acting_user=user
@@ -314,6 +315,7 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             agenda_item_id=number("agenda_item") or None,
             settles_item=post.get("settles") == "on",
             actions=_actions_from(post),
+            expected_version=version,
         ),
         "cancel": lambda: services.meeting_cancel(
             meeting_id=meeting.id, acting_user=user, reason=post.get("reason", "")

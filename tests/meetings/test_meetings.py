@@ -6,6 +6,7 @@ closed; a team's question settled by a resolution goes back to the team.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date, datetime
 
@@ -592,3 +593,52 @@ def test_an_answer_to_an_old_question_keeps_the_teams_newer_question(people, lea
     )
     team.refresh_from_db()
     assert team.open_question == "第二个问题"
+
+
+def _form_version(page: bytes, form_id: str) -> str:
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page.decode(), re.S)
+    assert form is not None, form_id
+    found = re.search(r'name="version" value="(\d+)"', form.group(0))
+    assert found is not None, f"{form_id} carries no version"
+    return found.group(1)
+
+
+def test_a_resolution_form_posted_twice_records_one_resolution(persona_client, meeting_setup):
+    meeting = meeting_setup["held"]
+    client = persona_client("office_staff")
+    page = client.get(reverse("meeting_detail", args=[meeting.id])).content
+    form = {
+        "version": _form_version(page, "resolution-form"),
+        "text": "决议二：年底前回访",
+        "action-0-owner": "housing",
+        "action-0-task": "回访投诉人",
+        "action-0-due_on": "2026-12-10",
+    }
+    url = reverse("meeting_act", args=[meeting.id, "resolve"])
+
+    first, second = client.post(url, form), client.post(url, form, follow=True)
+
+    assert first.status_code == 302
+    assert list(meeting.resolutions.order_by("number").values_list("number", "text")) == [
+        (1, "决议一"),
+        (2, "决议二：年底前回访"),
+    ]
+    assert ActionItem.objects.filter(task="回访投诉人").count() == 1
+    assert b"Someone else changed this meeting after you opened it" in second.content
+
+
+def test_an_agenda_item_posted_twice_is_added_once(persona_client, meeting_setup):
+    meeting = meeting_setup["planned"]
+    client = persona_client("office_staff")
+    page = client.get(reverse("meeting_detail", args=[meeting.id])).content
+    form = {
+        "version": _form_version(page, "agenda-form"),
+        "kind": AgendaKind.SITUATION,
+        "question": "通报全年投诉处理情况",
+    }
+    url = reverse("meeting_act", args=[meeting.id, "agenda"])
+
+    client.post(url, form)
+    client.post(url, form)
+
+    assert meeting.agenda.filter(question="通报全年投诉处理情况").count() == 1
