@@ -16,6 +16,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -508,9 +509,18 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": _("Write the question for the joint meeting.")})
+    # the meetings app builds on complaints
+    from meetings.models import AgendaItem, AgendaItemStatus, AgendaKind, MeetingStatus
+
+    # The same question still waiting (a form posted twice) is not put a second time; one
+    # a held meeting left unsettled may be put again.
+    waiting = Q(status=AgendaItemStatus.WAITING) | Q(
+        status=AgendaItemStatus.PLACED, meeting__status=MeetingStatus.PLANNED
+    )
+    if team.agenda_items.filter(waiting, question=question).exists():
+        raise WorkflowError(_("This question already waits for a joint meeting."))
     team.open_question = question
     team.save(update_fields=["open_question"])
-    from meetings.models import AgendaItem, AgendaKind  # the meetings app builds on complaints
 
     AgendaItem.objects.create(
         team=team,

@@ -431,6 +431,41 @@ def test_a_question_the_team_cannot_settle_waits_for_the_next_joint_meeting(peop
     ).exists()
 
 
+def test_a_question_posted_twice_is_put_to_the_joint_meeting_once(people):
+    from meetings.models import AgendaItem
+
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    question = "校外培训预付费监管的牵头部门如何确定？"
+    disputes.team_escalate_question(
+        dispute_id=dispute.id, acting_user=people["education"], question=question
+    )
+    with pytest.raises(WorkflowError, match="already waits for a joint meeting"):
+        disputes.team_escalate_question(
+            dispute_id=dispute.id, acting_user=people["education"], question=f" {question} "
+        )
+
+    assert AgendaItem.objects.filter(question=question).count() == 1
+    assert dispute.events.filter(action=DisputeAction.ESCALATE).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=people["office"], key__startswith=f"team_question:{dispute.id}:"
+        ).count()
+        == 1
+    )
+    # Another question is put as well.
+    disputes.team_escalate_question(
+        dispute_id=dispute.id, acting_user=people["education"], question="罚没款如何分配？"
+    )
+    assert AgendaItem.objects.count() == 2
+
+
 def test_a_refused_dispute_goes_back_only_to_a_page_of_the_portal(people, client):
     order = make_order(people["office"], unit_code="commerce", content="预付卡退费问题")
     client.force_login(people["commerce"])
