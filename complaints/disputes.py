@@ -459,6 +459,14 @@ def team_add_task(
             raise ValidationError(
                 {"owner": _("The person responsible must be a team member of that unit.")}
             )
+    # Under the dispute's lock: the same form posted twice sets the task once, as a second
+    # copy would hold the conclusion back until someone marked it done as well.
+    if team.tasks.filter(
+        title=title, owner_unit=owner, owner=person, due_on=due_on, done_at=None
+    ).exists():
+        raise WorkflowError(
+            _("The team already has this task open for %(unit)s.") % {"unit": owner.name}
+        )
     task = TeamTask.objects.create(
         team=team, title=title, owner_unit=owner, owner=person, due_on=due_on
     )

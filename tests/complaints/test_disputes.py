@@ -17,7 +17,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from complaints import disputes, workflow
 from complaints.choices import (
@@ -464,6 +464,33 @@ def test_a_question_posted_twice_is_put_to_the_joint_meeting_once(people):
         dispute_id=dispute.id, acting_user=people["education"], question="罚没款如何分配？"
     )
     assert AgendaItem.objects.count() == 2
+
+
+def test_a_task_posted_twice_is_set_once(people, client):
+    from complaints.models import TeamTask
+
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    client.force_login(people["education"])
+    form = {"title": "调取预付费合同", "owner_unit": "commerce", "due_on": "2026-09-30"}
+    url = reverse("dispute_act", args=[dispute.id, "add-task"])
+
+    client.post(url, form)
+    second = client.post(url, form, follow=True)
+
+    assert TeamTask.objects.filter(title="调取预付费合同").count() == 1
+    assert b"The team already has this task open for" in second.content
+    assert dispute.events.filter(action=DisputeAction.ADD_TASK).count() == 1
+    # Once it is done, the same task may be set again.
+    TeamTask.objects.update(done_at=timezone.now())
+    client.post(url, form)
+    assert TeamTask.objects.filter(title="调取预付费合同").count() == 2
 
 
 def test_a_refused_dispute_goes_back_only_to_a_page_of_the_portal(people, client):
