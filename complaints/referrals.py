@@ -97,6 +97,28 @@ def referral_send(
         errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
+    legal_basis = (legal_basis or "").strip()
+    # The same form posted twice (a double click) refers one lead. The sender's own row is
+    # locked until this commits (without the key, so rows pointing at the person are not
+    # held up), and their identical lead still waiting to be acknowledged is the answer.
+    User.objects.select_for_update(no_key=True, of=("self",)).filter(id=acting_user.id).first()
+    already = (
+        Referral.objects.filter(
+            created_by=acting_user,
+            from_unit_id=acting_user.unit_id,
+            to_unit=to_unit,
+            order=order,
+            title=title,
+            facts=facts,
+            legal_basis=legal_basis,
+            urgent=bool(urgent),
+            status=ReferralStatus.SENT,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if already is not None:
+        return already
     now = timezone.now()
     referral = Referral.objects.create(
         from_unit_id=acting_user.unit_id,
@@ -104,7 +126,7 @@ def referral_send(
         order=order,
         title=title,
         facts=facts,
-        legal_basis=(legal_basis or "").strip(),
+        legal_basis=legal_basis,
         urgent=bool(urgent),
         ack_due_at=ack_deadline(now, urgent=bool(urgent)),
         created_by=acting_user,

@@ -15,9 +15,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from complaints import disputes, workflow
-from complaints.choices import OPEN_DISPUTE_STATUSES, Action, Status
-from complaints.models import Dispute, WorkOrderEvent
+from complaints import disputes, referrals, workflow
+from complaints.choices import OPEN_DISPUTE_STATUSES, Action, ReferralAction, Status
+from complaints.models import Dispute, Referral, ReferralEvent, WorkOrderEvent
 from complaints.workflow import WorkflowError
 from tests.factories import make_order
 
@@ -114,3 +114,29 @@ def test_a_dispute_form_posted_twice_at_once_opens_one_dispute(office_staff, mon
     assert isinstance(refused[0], WorkflowError), outcomes
     assert "already has an open dispute" in refused[0].message
     assert order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).count() == 1
+
+
+def test_a_lead_sent_twice_at_once_is_referred_once(mr_staff, monkeypatch):
+    def send():
+        return referrals.referral_send(
+            acting_user=mr_staff,
+            to_unit_code="commerce",
+            title="培训机构预付费卷款",
+            facts="某培训学校收取预付学费后停课，涉嫌违规经营。",
+        )
+
+    outcomes = run_together(
+        send, send, hold_at=(referrals, "ack_deadline"), monkeypatch=monkeypatch
+    )
+
+    assert all(isinstance(o, Referral) for o in outcomes), outcomes
+    assert outcomes[0].id == outcomes[1].id
+    assert Referral.objects.count() == 1
+    assert ReferralEvent.objects.filter(action=ReferralAction.SEND).count() == 1
+    # Sent again later, while the first is still unacknowledged: the same lead.
+    assert send().id == outcomes[0].id
+    # A different lead is referred as usual.
+    other = referrals.referral_send(
+        acting_user=mr_staff, to_unit_code="commerce", title="另一条线索", facts="另一家机构"
+    )
+    assert Referral.objects.count() == 2 and other.id != outcomes[0].id
