@@ -75,6 +75,21 @@ def intervention_request(
             }
     if errors:
         raise ValidationError(errors)
+    # The same form posted twice (a double click) asks once: the requester's own row is
+    # locked until this commits (without the key, so rows pointing at the person are not
+    # held up), and their identical request still open is the answer.
+    User.objects.select_for_update(no_key=True, of=("self",)).filter(id=acting_user.id).first()
+    asked = sorted(u.id for u in units)
+    for same in Intervention.objects.filter(
+        created_by=acting_user,
+        requesting_unit_id=acting_user.unit_id,
+        order=order,
+        title=title,
+        situation=situation,
+        closed_at=None,
+    ).order_by("-id"):
+        if sorted(same.asked.values_list("unit_id", flat=True)) == asked:
+            return same
     policy = EscalationPolicy.objects.first() or EscalationPolicy()
     now = timezone.now()
     item = Intervention.objects.create(

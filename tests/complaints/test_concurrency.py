@@ -15,9 +15,16 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from complaints import disputes, referrals, workflow
+from complaints import disputes, interventions, referrals, workflow
 from complaints.choices import OPEN_DISPUTE_STATUSES, Action, ReferralAction, Status
-from complaints.models import Dispute, Referral, ReferralEvent, WorkOrderEvent
+from complaints.models import (
+    Dispute,
+    Intervention,
+    InterventionUnit,
+    Referral,
+    ReferralEvent,
+    WorkOrderEvent,
+)
 from complaints.workflow import WorkflowError
 from tests.factories import make_order
 
@@ -140,3 +147,23 @@ def test_a_lead_sent_twice_at_once_is_referred_once(mr_staff, monkeypatch):
         acting_user=mr_staff, to_unit_code="commerce", title="另一条线索", facts="另一家机构"
     )
     assert Referral.objects.count() == 2 and other.id != outcomes[0].id
+
+
+def test_a_request_to_step_in_sent_twice_at_once_asks_once(mr_staff, monkeypatch):
+    def ask(units=("housing", "public-security")):
+        return interventions.intervention_request(
+            acting_user=mr_staff,
+            unit_codes=units,
+            title="商场燃气泄漏后商户拒不停业",
+            situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+        )
+
+    outcomes = run_together(ask, ask, hold_at=(interventions, "_event"), monkeypatch=monkeypatch)
+
+    assert all(isinstance(o, Intervention) for o in outcomes), outcomes
+    assert outcomes[0].id == outcomes[1].id
+    assert Intervention.objects.count() == 1
+    assert InterventionUnit.objects.count() == 2
+    # The same text put to other units is another request.
+    assert ask(units=("housing",)).id != outcomes[0].id
+    assert Intervention.objects.count() == 2
