@@ -76,7 +76,11 @@ def agreement_record(
     scan: UploadedFile | None = None,
 ) -> MediationAgreement:
     """The unit handling the order records the agreement reached by mediation."""
-    order = access.workorder_or_404(acting_user, number=(order_number or "").strip().upper())
+    # The order stays locked until the agreement is written: the same form posted twice
+    # (a double click) records one agreement.
+    order = access.workorder_or_404(
+        acting_user, number=(order_number or "").strip().upper(), lock=True
+    )
     if not access.handles_order(acting_user, order):
         raise WorkflowError(_("Only the unit handling the order records its mediation."))
     errors: dict[str, str] = {}
@@ -108,6 +112,18 @@ def agreement_record(
             errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
+    same = order.mediations.filter(
+        unit_id=acting_user.unit_id,
+        status=MediationStatus.RECORDED,
+        body=body,
+        mediator=(mediator or "").strip()[:120],
+        parties=parties.strip(),
+        terms=terms.strip(),
+        amount=value,
+        effective_on=effective_on,
+    ).first()
+    if same is not None:
+        return same
     agreement = MediationAgreement(
         order=order,
         unit_id=acting_user.unit_id,

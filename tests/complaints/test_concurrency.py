@@ -13,14 +13,15 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from complaints import disputes, interventions, referrals, workflow
+from complaints import disputes, interventions, mediation, referrals, workflow
 from complaints.choices import OPEN_DISPUTE_STATUSES, Action, ReferralAction, Status
 from complaints.models import (
     Dispute,
     Intervention,
     InterventionUnit,
+    MediationAgreement,
     Referral,
     ReferralEvent,
     WorkOrderEvent,
@@ -167,3 +168,27 @@ def test_a_request_to_step_in_sent_twice_at_once_asks_once(mr_staff, monkeypatch
     # The same text put to other units is another request.
     assert ask(units=("housing",)).id != outcomes[0].id
     assert Intervention.objects.count() == 2
+
+
+def test_a_mediation_agreement_posted_twice_at_once_is_recorded_once(
+    office_staff, mr_staff, monkeypatch
+):
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+
+    def record():
+        return mediation.agreement_record(
+            order_number=order.number,
+            acting_user=mr_staff,
+            body="unit",
+            parties="张先生；某某超市",
+            terms="超市退还货款并赔偿500元",
+            effective_on=timezone.localdate(),
+            amount="500",
+        )
+
+    outcomes = run_together(record, record, hold_at=(mediation, "_event"), monkeypatch=monkeypatch)
+
+    assert all(isinstance(o, MediationAgreement) for o in outcomes), outcomes
+    assert outcomes[0].id == outcomes[1].id
+    assert MediationAgreement.objects.filter(order=order).count() == 1

@@ -204,7 +204,7 @@ def test_a_failed_mediation_is_marked_as_passed_to_litigation(order, mr_staff, h
 
 def test_the_list_filters_by_status(order, mr_staff, client):
     recorded = record(mr_staff, order, consent="both")
-    sent = record(mr_staff, order, consent="both")
+    sent = record(mr_staff, order, consent="both", terms="超市更换商品并赔偿200元", amount="200")
     mediation.agreement_submit(agreement_id=sent.id, acting_user=mr_staff)
     client.force_login(mr_staff)
     page = client.get(reverse("mediation_list") + "?status=submitted").content.decode()
