@@ -318,13 +318,19 @@ def court_rule(
 def litigation_mark(
     *, order_number: str, acting_user: User, court_case: str, note: str = ""
 ) -> Litigation:
-    """Mediation failed: the dispute goes to court as a lawsuit (a pointer to the case)."""
-    order = access.workorder_or_404(acting_user, number=(order_number or "").strip().upper())
+    """Mediation failed: the dispute goes to court as a lawsuit (a pointer to the case).
+    The order is locked while marking, so the same case posted twice is marked once."""
+    order = access.workorder_or_404(
+        acting_user, number=(order_number or "").strip().upper(), lock=True
+    )
     if not (access.handles_order(acting_user, order) or access.is_office_handler(acting_user)):
         raise WorkflowError(_("Only the unit handling the order or the office marks this."))
     court_case = (court_case or "").strip()[:60]
     if not court_case:
         raise ValidationError({"court_case": _("Give the court case number.")})
+    marked = order.litigations.filter(court_case=court_case).first()
+    if marked is not None:
+        return marked
     litigation = Litigation.objects.create(
         order=order, court_case=court_case, note=(note or "").strip(), marked_by=acting_user
     )

@@ -21,6 +21,7 @@ from complaints.models import (
     Dispute,
     Intervention,
     InterventionUnit,
+    Litigation,
     MediationAgreement,
     Referral,
     ReferralEvent,
@@ -192,3 +193,19 @@ def test_a_mediation_agreement_posted_twice_at_once_is_recorded_once(
     assert all(isinstance(o, MediationAgreement) for o in outcomes), outcomes
     assert outcomes[0].id == outcomes[1].id
     assert MediationAgreement.objects.filter(order=order).count() == 1
+
+
+def test_a_lawsuit_marked_twice_at_once_is_marked_once(office_staff, mr_staff, monkeypatch):
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+
+    def mark():
+        return mediation.litigation_mark(
+            order_number=order.number, acting_user=mr_staff, court_case="(2026)津0114民初88号"
+        )
+
+    outcomes = run_together(mark, mark, hold_at=(workflow, "record_event"), monkeypatch=monkeypatch)
+
+    assert all(isinstance(o, Litigation) for o in outcomes), outcomes
+    assert order.litigations.count() == 1
+    assert WorkOrderEvent.objects.filter(order=order, action=Action.MEDIATION).count() == 1
