@@ -485,7 +485,7 @@ def test_a_task_posted_twice_is_set_once(people, client):
     second = client.post(url, form, follow=True)
 
     assert TeamTask.objects.filter(title="调取预付费合同").count() == 1
-    assert b"The team already has this task open for" in second.content
+    assert "联合调查组已为" in second.content.decode()  # the refusal, in the page's Chinese
     assert dispute.events.filter(action=DisputeAction.ADD_TASK).count() == 1
     # Once it is done, the same task may be set again.
     TeamTask.objects.update(done_at=timezone.now())
