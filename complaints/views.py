@@ -279,6 +279,21 @@ def _routing_shown(routing: dict) -> dict | None:
     }
 
 
+def _duplicates_shown(user, order: WorkOrder) -> list:
+    """The possible duplicates whose other order the user may see: a hint naming another
+    unit's order (its number, its title, "same citizen phone") would tell a unit about a
+    citizen's complaint elsewhere."""
+    pairs = list(order.duplicates.all())
+    if not pairs or access.sees_all_units(user):
+        return pairs
+    visible = set(
+        access.workorders_visible_to(user)
+        .filter(id__in=[d.other_id for d in pairs])
+        .values_list("id", flat=True)
+    )
+    return [d for d in pairs if d.other_id in visible]
+
+
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
@@ -288,7 +303,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         services.record_unmasked_view(user=request.user, orders=[order], where="detail")
     actions = workflow.allowed_actions(request.user, order)
     pending = next((r for r in order.extension_requests.all() if r.status == "pending"), None)
-    duplicates = [d for d in order.duplicates.all() if d.status == DuplicateStatus.SUSPECTED]
+    pairs = _duplicates_shown(request.user, order)
+    duplicates = [d for d in pairs if d.status == DuplicateStatus.SUSPECTED]
     deadlines = _deadlines(order, now)
     return render(
         request,
@@ -306,9 +322,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "actions": actions,
             "pending_extension": pending,
             "possible_duplicates": duplicates,
-            "decided_duplicates": [
-                d for d in order.duplicates.all() if d.status != DuplicateStatus.SUSPECTED
-            ],
+            "decided_duplicates": [d for d in pairs if d.status != DuplicateStatus.SUSPECTED],
             "co_links": order.co_unit_links,
             "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
             "units": member_units(),
