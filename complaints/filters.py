@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from departments import access
 from departments.models import Town, Unit
 
 from .choices import Channel, Kind, Status
@@ -78,7 +79,8 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
-        """Number, text, business or the citizen's phone: what staff have at hand."""
+        """Number, text, business or the citizen's phone: what staff have at hand. The phone
+        only on orders where the user is shown it unmasked."""
         value = value.strip()[:100]
         if not value:
             return queryset
@@ -94,5 +96,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         )
         digits = value.replace("-", "").replace(" ", "")
         if digits.isdigit() and len(digits) >= 7:
-            condition |= Q(citizen_phone=digits) | Q(citizen_phone=value)
+            condition |= (
+                Q(citizen_phone=digits) | Q(citizen_phone=value)
+            ) & access.citizen_details_condition(getattr(self.request, "user", None))
         return queryset.filter(condition)

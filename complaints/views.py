@@ -115,7 +115,7 @@ def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
     if tab not in keys:
         tab = keys[0]
     orders = selectors.orders_in_tab(request.user, tab, now, soon)
-    filterset = WorkOrderFilter(request.GET or None, queryset=orders)
+    filterset = WorkOrderFilter(request.GET or None, queryset=orders, request=request)
     bootstrap(filterset.form)
     if not access.sees_all_units(request.user):
         filterset.form.fields.pop("unit", None)

@@ -313,6 +313,18 @@ def may_see_citizen_details(user: User | AnonymousUser, order: WorkOrder) -> boo
     return is_office_handler(user) or handles_order(user, order)
 
 
+def citizen_details_condition(user: User | AnonymousUser) -> Q:
+    """`may_see_citizen_details` as a query condition: the orders whose citizen's phone and
+    ID number the user is shown unmasked, and so the only ones a search by them may match
+    (otherwise searching every number that fits a masked one would unmask it)."""
+    if is_office_handler(user):
+        return Q()
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is not None and has_role(user, *UNIT_HANDLER_ROLES):
+        return Q(primary_unit_id=unit_id)
+    return Q(pk__in=[])
+
+
 def unit_reports_visible_to(user: User | AnonymousUser) -> QuerySet[UnitReport]:
     """The office sees every unit's quarterly reports; a unit only its own, drafts included."""
     return scope_by_unit(user, UnitReport.objects.select_related("unit"), "unit")

@@ -50,3 +50,31 @@ def test_a_unit_still_sees_a_possible_duplicate_among_its_own_orders(
     client.force_login(housing_staff)
     page = client.get(f"/orders/{later.number}/").content.decode()
     assert 'id="duplicates"' in page and earlier.number in page
+
+
+def test_searching_a_phone_finds_only_orders_whose_phone_the_user_may_see(
+    client, office_staff, housing_staff, mr_staff, leader
+):
+    """A co-handling unit sees the phone masked (138****5678): searching the ten thousand
+    numbers that fit would unmask it, if the search matched phones it may not see."""
+    order = intake(office_staff, unit_code="housing", co_unit_codes=["market-regulation"])
+    for person, found in ((office_staff, True), (housing_staff, True), (mr_staff, False)):
+        client.force_login(person)
+        page = client.get(f"/orders/?tab=all&q={PHONE}").content.decode()
+        assert (order.number in page) is found, person.username
+        export = client.get(f"/orders/export.xlsx?tab=all&q={PHONE}")
+        assert (order.number.encode() in _cells(export.content)) is found, person.username
+    client.force_login(mr_staff)
+    page = client.get("/orders/?tab=all&q=电梯").content.decode()
+    assert order.number in page  # what the unit may read still finds it
+    client.force_login(leader)
+    assert order.number not in client.get(f"/orders/?tab=all&q={PHONE}").content.decode()
+
+
+def _cells(xlsx: bytes) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True)
+    return "\n".join(str(cell) for row in rows for cell in row).encode()
