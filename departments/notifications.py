@@ -121,7 +121,10 @@ def notify_many(
                 )
             )
     for m, unit in robots:
-        text = f"【{m.title}】{m.body}"
+        # A group chat may include people outside the unit: it hears what the occasion is
+        # and where to look, never the body, which quotes orders (the citizen's words, and
+        # a name or phone in them) and notes. The unit's people read it in the portal.
+        text = f"【{m.title}】"
         deliveries.append(
             Delivery(
                 key=f"robot:{unit.id}:{m.key}",

@@ -1,6 +1,6 @@
 """Where a citizen's personal data goes, and that it reaches only those entitled to it."""
 
-from complaints import services
+from complaints import services, workflow
 from complaints.models import PossibleDuplicate
 
 PHONE = "13812345678"
@@ -78,3 +78,24 @@ def _cells(xlsx: bytes) -> bytes:
 
     rows = load_workbook(BytesIO(xlsx)).active.iter_rows(values_only=True)
     return "\n".join(str(cell) for row in rows for cell in row).encode()
+
+
+def test_a_units_group_chat_robot_is_not_told_the_citizen_or_what_they_said(
+    office_staff, housing_staff
+):
+    """A WeCom or DingTalk group may include people outside the unit: the robot gets what
+    the occasion is and the link, while the unit's own people get the whole message."""
+    from departments.models import Delivery, Notification
+
+    order = intake(office_staff, title=f"王先生（{PHONE}）反映电梯坏了一个月")
+    unit = order.primary_unit
+    unit.robot_webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"
+    unit.save(update_fields=["robot_webhook_url"])
+    workflow.workorder_supervise(
+        order_id=order.id, acting_user=office_staff, note=f"请尽快回电王先生 {PHONE}"
+    )
+    robot = Delivery.objects.get(channel="robot")
+    assert order.number in robot.body and "/orders/" in robot.body
+    assert PHONE not in robot.body and "王先生" not in robot.body
+    bell = Notification.objects.get(recipient=housing_staff, category="supervise")
+    assert PHONE in bell.body
