@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
@@ -38,6 +39,8 @@ from .urgency import suggest_urgency
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 20000
 SEARCH_COUNT_LIMIT = 1000
+CITIZEN_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
+"""Starred out of the error report mailed to ADMINS when a request fails."""
 
 
 def _office_only(request: HttpRequest) -> None:
@@ -47,6 +50,7 @@ def _office_only(request: HttpRequest) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*CITIZEN_FIELDS)
 def intake(request: HttpRequest) -> HttpResponse:
     _office_only(request)
     form = IntakeForm(request.POST or None, request.FILES or None)

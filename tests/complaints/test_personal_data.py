@@ -99,3 +99,48 @@ def test_a_units_group_chat_robot_is_not_told_the_citizen_or_what_they_said(
     assert PHONE not in robot.body and "王先生" not in robot.body
     bell = Notification.objects.get(recipient=housing_staff, category="supervise")
     assert PHONE in bell.body
+
+
+def test_an_error_report_mailed_to_the_admins_does_not_carry_the_citizens_details(
+    office_staff, housing_staff, settings, monkeypatch
+):
+    """A failure while registering an order or a mediation mails the request to ADMINS:
+    what was posted about the citizen is starred out of it."""
+    from django.core import mail
+    from django.test import Client
+
+    from complaints import mediation
+
+    def fail(**kwargs):
+        raise RuntimeError("database went away")
+
+    settings.ADMINS = [("Ops", "ops@example.cn")]
+    monkeypatch.setattr(services, "workorder_intake", fail)
+    monkeypatch.setattr(mediation, "agreement_record", fail)
+    client = Client(raise_request_exception=False)
+    client.force_login(office_staff)
+    response = client.post(
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "urgency": "normal",
+            "content": "电梯坏了一个月",
+            "citizen_name": "王先生",
+            "citizen_phone": PHONE,
+            "citizen_id_number": "120114198001011234",
+            "routing_choice": "auto",
+        },
+    )
+    assert response.status_code == 500
+    client.force_login(housing_staff)
+    response = client.post(
+        "/mediation/new/", {"order": "WQ-2026-000001", "parties": f"王先生 {PHONE}；某物业公司"}
+    )
+    assert response.status_code == 500
+    assert len(mail.outbox) == 2
+    for report in mail.outbox:
+        assert "database went away" in report.body
+        assert PHONE not in report.body
+        assert "王先生" not in report.body
+        assert "120114198001011234" not in report.body
