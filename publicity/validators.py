@@ -10,10 +10,13 @@ CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _CREDIT_CODE_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
-# An 18-digit resident ID number (the last may be X) and a mainland mobile number, not inside
-# a longer run of digits.
+# An 18-digit resident ID number (the last may be X) and a mainland mobile number (after
+# +86 or 86, as people write it too), not inside a longer run of digits.
 CITIZEN_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MOBILE = re.compile(r"(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)")
+# Spaces and dashes between digits, as in 138 1234 5678 or 120222-19900101-1234: read
+# without them, or a number written in groups would pass.
+DIGIT_GROUP_SEPARATOR = re.compile(r"(?<=\d)[\s\-‐‑–—－]+(?=[\dXx])")
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -36,4 +39,9 @@ def is_valid_credit_code(code: str) -> bool:
 def looks_like_personal_data(text: str) -> bool:
     """True when the text holds something shaped like a citizen's ID or mobile number."""
     text = text or ""
-    return bool(CITIZEN_ID.search(text) or MOBILE.search(text))
+    joined = DIGIT_GROUP_SEPARATOR.sub("", text)
+    return any(
+        pattern.search(candidate)
+        for candidate in (text, joined)
+        for pattern in (CITIZEN_ID, MOBILE)
+    )

@@ -58,3 +58,31 @@ def test_it_sees_citizen_id_and_mobile_numbers(text):
 )
 def test_it_leaves_ordinary_text_alone(text):
     assert not looks_like_personal_data(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "手机 138 1234 5678",
+        "联系电话138-1234-5678",
+        "电话：+86 138 1234 5678",
+        "电话+8613812345678",
+        "身份证号 120222 19900101 1234",
+        "身份证号120222-19900101-123X",
+    ],
+)
+def test_it_sees_numbers_written_in_groups_or_with_the_country_code(text):
+    """How people write a mobile or an ID number by hand: in groups, or with +86."""
+    assert looks_like_personal_data(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "门店电话 022-8212 3456",
+        "决定日期 2026-01-15，罚款 1 300 000 元",
+        "文号 2026-0013-1234",
+    ],
+)
+def test_grouped_numbers_that_are_no_mobile_or_id_are_left_alone(text):
+    assert not looks_like_personal_data(text)
