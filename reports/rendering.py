@@ -282,6 +282,8 @@ def build_xlsx(figures: dict) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from complaints.exports import as_text
+
     bold = Font(bold=True)
     title_font = Font(bold=True, size=13)
     wb = Workbook()
@@ -291,7 +293,7 @@ def build_xlsx(figures: dict) -> bytes:
     sums = _sums(figures)
 
     def title(ws, row: int, text: str) -> int:
-        ws.cell(row=row, column=1, value=text).font = title_font
+        as_text(ws.cell(row=row, column=1, value=text)).font = title_font
         return row + 1
 
     def table(ws, row: int, heads: list[str], rows: list[list], formats: dict | None = None):
@@ -301,7 +303,7 @@ def build_xlsx(figures: dict) -> bytes:
             cell.alignment = Alignment(horizontal="center", wrap_text=True)
         for r, values in enumerate(rows, start=row + 1):
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=col, value=value)
+                cell = as_text(ws.cell(row=r, column=col, value=value))
                 fmt = (formats or {}).get(col)
                 if fmt and value is not None:
                     cell.number_format = fmt

@@ -254,6 +254,19 @@ def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded, office
     assert all(statuses[name] == "未报送" for name in _not_submitted_names())
 
 
+def test_the_workbook_keeps_hotline_text_that_looks_like_a_formula_as_text(seeded, office_staff):
+    business = '=HYPERLINK("http://evil.example/","点此")'
+    category = "@SUM(1+1)*cmd|' /C calc'!A0"
+    make_order(office_staff, business_name=business, category=category)
+    book = load_workbook(io.BytesIO(rendering.build_xlsx(district_figures(seeded))))
+
+    cells = {c.value: c for row in book["三、投诉举报咨询"].iter_rows() for c in row}
+    for text in (business, category):
+        assert cells[text].data_type == "s"
+        assert cells[text].quotePrefix
+    assert cells[unit("market-regulation").name].quotePrefix is False
+
+
 def test_the_command_writes_both_files_and_names_the_units_that_have_not_submitted(
     seeded, tmp_path
 ):
