@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from reports.rendering import TEMPLATE_DIR
+from wuqing_consumer.pdf import html_to_pdf
 
 from .models import ActionItem, JointMeeting
 
@@ -49,7 +50,4 @@ def render_minutes_html(meeting: JointMeeting) -> str:
 
 
 def build_minutes_pdf(meeting: JointMeeting) -> bytes:
-    import weasyprint  # its import loads Pango and friends: only where a PDF is made
-
-    html = render_minutes_html(meeting)
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+    return html_to_pdf(render_minutes_html(meeting), TEMPLATE_DIR)

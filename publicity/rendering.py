@@ -10,6 +10,8 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from wuqing_consumer.pdf import html_to_pdf
+
 from .models import Release
 
 TEMPLATE = "publicity/pdf/release.html"
@@ -39,7 +41,4 @@ def render_html(release: Release) -> str:
 
 
 def build_pdf(release: Release) -> bytes:
-    import weasyprint  # its import loads Pango and friends: only where a PDF is made
-
-    html = render_html(release)
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+    return html_to_pdf(render_html(release), TEMPLATE_DIR)

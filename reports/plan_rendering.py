@@ -13,6 +13,8 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from wuqing_consumer.pdf import html_to_pdf
+
 from .figures import member_units
 from .models import ImplementationPlan, YearEvaluation
 from .rendering import TEMPLATE_DIR
@@ -83,7 +85,4 @@ def render_register_html(year: int) -> str:
 
 
 def build_register_pdf(year: int) -> bytes:
-    import weasyprint  # its import loads Pango and friends: only where a PDF is made
-
-    html = render_register_html(year)
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+    return html_to_pdf(render_register_html(year), TEMPLATE_DIR)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from wuqing_consumer import pdf
+
 from . import charts
 from .models import ACTION_COUNTS
 
@@ -266,12 +268,10 @@ def render_html(figures: dict) -> str:
 
 def build_pdf(figures: dict, *, progress: Callable[[int], None] | None = None) -> bytes:
     """The report as an A4 PDF with its fonts embedded (WeasyPrint subsets them)."""
-    import weasyprint  # its import loads Pango and friends: only where a PDF is made
-
     report = progress or (lambda _percent: None)
     html = render_html(figures)
     report(10)
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).render()
+    document = pdf.document(html, TEMPLATE_DIR).render()
     report(90)
     return document.write_pdf()
 
@@ -634,7 +634,5 @@ def render_campaign_html(campaign: Campaign, *, sums: dict, linked_orders: int) 
 
 def build_campaign_pdf(campaign: Campaign, *, sums: dict, linked_orders: int) -> bytes:
     """The campaign's summary as an A4 PDF with its fonts embedded."""
-    import weasyprint
-
     html = render_campaign_html(campaign, sums=sums, linked_orders=linked_orders)
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+    return pdf.html_to_pdf(html, TEMPLATE_DIR)
