@@ -131,10 +131,22 @@ def check_uploads(uploads: Iterable[UploadedFile]) -> list[tuple[UploadedFile, s
     return checked
 
 
+NAME_LENGTH = 200
+
+
+def _kept_name(name: str) -> str:
+    """The uploader's file name shortened to fit the column, keeping its extension: the
+    download carries this name, and without ".pdf" the reader's computer cannot open it."""
+    if len(name) <= NAME_LENGTH:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    return stem[: NAME_LENGTH - len(dot + extension)] + dot + extension
+
+
 def store_upload(record, upload: UploadedFile, content_type: str, user) -> object:
     """Fill a `StoredFile` record and save its file under a generated name: the name the
     user gave is kept only as text, so it never reaches the file system."""
-    record.original_name = upload.name[:200]
+    record.original_name = _kept_name(upload.name)
     record.content_type = content_type
     record.size = upload.size
     record.uploaded_by = user

@@ -372,6 +372,24 @@ def test_a_unit_uploads_an_attachment_and_downloads_it(
     assert b"".join(response.streaming_content) == PNG
 
 
+def test_a_very_long_file_name_is_shortened_but_keeps_its_extension(
+    client, housing_staff, housing_order, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(housing_staff)
+    name = "消费者提供的现场照片" * 25 + ".png"
+    upload = SimpleUploadedFile(name, PNG, "image/png")
+    client.post(f"/orders/{housing_order.number}/attachments/", {"attachments": [upload]})
+    attachment = Attachment.objects.get()
+    assert len(attachment.original_name) == 200
+    assert attachment.original_name.startswith(
+        "消费者提供的"
+    ) and attachment.original_name.endswith(".png")
+    response = client.get(f"/orders/{housing_order.number}/attachments/{attachment.id}/")
+    assert response["Content-Disposition"].endswith(".png")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_an_exe_renamed_jpg_is_refused_on_upload(
     client, housing_staff, housing_order, settings, tmp_path
 ):
