@@ -642,3 +642,34 @@ def test_an_agenda_item_posted_twice_is_added_once(persona_client, meeting_setup
     client.post(url, form)
 
     assert meeting.agenda.filter(question="通报全年投诉处理情况").count() == 1
+
+
+def test_the_minutes_of_a_long_question_lay_their_tables_out_fixed(people):
+    """Table cells holding long Chinese text took WeasyPrint minutes to measure with the
+    automatic table layout (every character a break opportunity), past any request's time:
+    an 8,000-character question, 163 s. The tables are laid out fixed (measured: about a
+    second); the layout is checked here, not a time, and the PDF still builds."""
+    from meetings.minutes import build_minutes_pdf, render_minutes_html
+
+    meeting = plan(people)
+    question = "关于预付卡经营者跑路后消费者退款难的问题" * 400  # 8,000 characters
+    item = services.agenda_propose(acting_user=people["mr"], question=question)
+    services.agenda_place(meeting_id=meeting.id, item_id=item.id, acting_user=people["office"])
+    with time_machine.travel(at(2026, 11, 20, 16), tick=False):
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 20),
+            minutes="会议讨论了预付卡问题。",
+            attended_unit_ids=[unit("market-regulation").id],
+        )
+    services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        text="决议一",
+        actions=[PlannedAction("housing", "逐户核实退款情况" * 1000, date(2026, 12, 1))],
+    )
+
+    meeting = JointMeeting.objects.get(id=meeting.id)
+    assert re.search(r"table\s*\{[^}]*table-layout:\s*fixed", render_minutes_html(meeting))
+    assert build_minutes_pdf(meeting).startswith(b"%PDF")
