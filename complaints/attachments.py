@@ -121,7 +121,16 @@ def validate_upload(upload: UploadedFile) -> str:
 
 def check_uploads(uploads: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     """Every upload with the content type to store, all checked before anything is kept;
-    a ValidationError keyed "attachments" names the first bad file."""
+    a ValidationError keyed "attachments" names the first bad file. Services enforce the
+    count too, since not every page posts through `MultipleFileField`."""
+    uploads = list(uploads)
+    if len(uploads) > settings.MAX_ATTACHMENTS_PER_UPLOAD:
+        raise ValidationError(
+            {
+                "attachments": _("At most %(n)s files at a time.")
+                % {"n": settings.MAX_ATTACHMENTS_PER_UPLOAD}
+            }
+        )
     checked = []
     for upload in uploads:
         try:

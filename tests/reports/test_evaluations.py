@@ -217,3 +217,24 @@ def test_access_matrix(name, persona, expected, office_staff, persona_client):
     assert (YearEvaluation.objects.get(id=evaluation.id).removed_at is not None) == (
         changed and name == "remove"
     )
+
+
+def test_an_evaluation_with_more_files_than_allowed_is_refused_and_nothing_is_kept(
+    client, office_staff, settings, media
+):
+    client.force_login(office_staff)
+    files = [pdf(f"附件{n}.pdf") for n in range(settings.MAX_ATTACHMENTS_PER_UPLOAD + 1)]
+    response = client.post(
+        reverse("evaluations"),
+        {
+            "year": "2026",
+            "kind": EvaluationKind.EXPERT,
+            "title": "专家意见",
+            "author": "专家组",
+            "day": "2026-12-10",
+            "attachments": files,
+        },
+    )
+    assert response.status_code == 400
+    assert not YearEvaluation.objects.exists()
+    assert not EvaluationAttachment.objects.exists()
