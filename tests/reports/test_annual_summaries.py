@@ -150,3 +150,32 @@ def test_the_office_director_hears_from_1_november_weekly_until_the_annual_meeti
     meeting.status, meeting.held_on = MeetingStatus.HELD, date(2026, 11, 20)
     meeting.save()
     assert run(at(2026, 11, 23), remind) == 0
+
+
+def test_the_archive_is_built_on_disk_not_in_the_workers_memory(
+    mr_liaison, office_staff, client, settings, tmp_path
+):
+    import os
+    import tracemalloc
+
+    settings.MEDIA_ROOT = tmp_path
+    summary = written(mr_liaison)
+    scans = [PDF_BYTES + os.urandom(3 * 1024 * 1024) for _ in range(3)]
+    services.summary_attach(
+        summary_id=summary.id,
+        acting_user=mr_liaison,
+        uploads=[SimpleUploadedFile(f"扫描件{n}.pdf", scan) for n, scan in enumerate(scans)],
+    )
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    client.force_login(office_staff)
+
+    tracemalloc.start()
+    try:
+        response = client.get(reverse("annual_summaries_archive", args=[2026]))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 3 * 1024 * 1024  # less than one of the files
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert [archive.read(n) for n in sorted(archive.namelist())[:3]] == scans
