@@ -448,18 +448,19 @@ def test_the_office_hears_weekly_after_its_date_which_units_have_not_filed(
     assert run(2026, 7, 2) == 2
 
 
-def test_the_register_pdf_with_a_long_office_comment_is_built_in_seconds(mr_liaison, office_staff):
-    """A 20,000-character comment in an automatically laid-out table cell took WeasyPrint
-    minutes to measure (every Chinese character is a break opportunity)."""
-    import time
+def test_the_register_with_a_long_office_comment_lays_its_tables_out_fixed(
+    mr_liaison, office_staff
+):
+    """A long comment in an automatically laid-out table cell took WeasyPrint minutes to
+    measure (every Chinese character is a break opportunity; 8,000 characters, 72 s). The
+    tables are laid out fixed: the layout is checked here, not a time, and the PDF builds."""
+    import re
 
-    from reports.plan_rendering import build_register_pdf
+    from reports.plan_rendering import build_register_pdf, render_register_html
 
     plan = filed(mr_liaison)
     comment = "请补充各成员单位的职责分工和时间安排" * 420  # about 8,000 characters
     services.plan_return(plan_id=plan.id, acting_user=office_staff, comment=comment)
 
-    started = time.monotonic()
-    pdf = build_register_pdf(2026)
-    assert time.monotonic() - started < 15
-    assert pdf.startswith(b"%PDF")
+    assert re.search(r"table\s*\{[^}]*table-layout:\s*fixed", render_register_html(2026))
+    assert build_register_pdf(2026).startswith(b"%PDF")
