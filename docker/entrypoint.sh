@@ -11,8 +11,11 @@ case "$1" in
   web)
     shift
     python manage.py migrate --noinput
+    # The access log names paths, never query strings or referrers: a search carries a
+    # citizen's phone number, and the log is kept and read outside the portal's access rules.
     exec gunicorn wuqing_consumer.wsgi:application \
-      --bind 0.0.0.0:8000 --workers 3 --access-logfile - "$@"
+      --bind 0.0.0.0:8000 --workers 3 --access-logfile - \
+      --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s' "$@"
     ;;
   worker)
     shift

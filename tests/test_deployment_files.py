@@ -183,6 +183,35 @@ def test_web_branch_migrates_before_serving_with_gunicorn():
     assert "--bind 0.0.0.0:8000" in body
 
 
+def test_the_access_log_leaves_out_query_strings_which_carry_phone_numbers():
+    """Formatted by gunicorn itself for a search by phone, sent from a page found by one."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    found = re.search(r"--access-logformat '([^']*)'", entrypoint_branch_body("web"))
+    assert found, "the web branch sets no access log format: gunicorn's default logs queries"
+    phone = "13812345678"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/orders/export.xlsx?q={phone}",
+        "PATH_INFO": "/orders/export.xlsx",
+        "QUERY_STRING": f"q={phone}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://portal.example/orders/?q={phone}",
+        "REMOTE_ADDR": "10.0.0.7",
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=2048)
+    atoms = Logger(Config()).atoms(response, {}, environ, timedelta(milliseconds=12))
+
+    line = found.group(1) % atoms
+
+    assert '"GET /orders/export.xlsx HTTP/1.1" 200 2048' in line
+    assert phone not in line
+
+
 def test_beat_branch_uses_the_database_scheduler():
     body = entrypoint_branch_body("beat")
     assert "exec celery -A wuqing_consumer beat" in body
