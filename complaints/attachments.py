@@ -8,6 +8,9 @@ with the extension.
 
 from __future__ import annotations
 
+import logging
+import shutil
+import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -19,6 +22,8 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 # extension -> the extensions the sniffed bytes may report (Office files are zip or OLE)
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
@@ -163,6 +168,26 @@ def store_upload(record, upload: UploadedFile, content_type: str, user) -> objec
     record.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
     record.save()
     return record
+
+
+def add_to_archive(archive: zipfile.ZipFile, folder: str, records: Iterable) -> None:
+    """Copy `StoredFile`s into a zip folder in chunks, numbered in order. A file gone from
+    storage does not fail the whole archive: it is logged, and a note in the folder names
+    it, so whoever opens the archive knows what is missing."""
+    missing = []
+    for index, record in enumerate(records, start=1):
+        try:
+            source = record.file.open("rb")
+        except (OSError, ValueError):
+            logger.error("Stored file %s (%s) is missing", record.file.name, record.original_name)
+            missing.append(record.original_name)
+            continue
+        with source, archive.open(f"{folder}/{index:02d}-{record.original_name}", "w") as target:
+            shutil.copyfileobj(source, target, 1 << 16)
+    if missing:
+        name = _("missing files")
+        note = _("These files could not be found in storage and are not in the archive:")
+        archive.writestr(f"{folder}/{name}.txt", "\n".join([note, *missing]) + "\n")
 
 
 def download(record) -> FileResponse:

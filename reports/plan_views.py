@@ -273,16 +273,9 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
                     plan.note,
                 ]
                 archive.writestr(f"{folder}/实施方案.txt", "\n".join(lines).strip() + "\n")
-                files = plan.attachments.filter(removed_at__isnull=True)
-                for index, attachment in enumerate(files, start=1):
-                    with (
-                        attachment.file.open("rb") as source,
-                        archive.open(
-                            f"{folder}/{index:02d}-{attachment.original_name}", "w"
-                        ) as target,
-                    ):
-                        for chunk in iter(lambda: source.read(1 << 16), b""):
-                            target.write(chunk)
+                attachments.add_to_archive(
+                    archive, folder, plan.attachments.filter(removed_at__isnull=True)
+                )
         spool.seek(0)
     except BaseException:
         spool.close()

@@ -176,15 +176,7 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
             for summary in summaries:
                 folder = f"{summary.unit.sort_order:02d}-{summary.unit.name}"
                 archive.writestr(f"{folder}/工作总结.txt", summary.text)
-                for index, attachment in enumerate(summary.attachments.all(), start=1):
-                    with (
-                        attachment.file.open("rb") as source,
-                        archive.open(
-                            f"{folder}/{index:02d}-{attachment.original_name}", "w"
-                        ) as target,
-                    ):
-                        for chunk in iter(lambda: source.read(1 << 16), b""):
-                            target.write(chunk)
+                attachments.add_to_archive(archive, folder, summary.attachments.all())
         spool.seek(0)
     except BaseException:
         spool.close()

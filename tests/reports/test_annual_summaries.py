@@ -179,3 +179,33 @@ def test_the_archive_is_built_on_disk_not_in_the_workers_memory(
     assert peak < 3 * 1024 * 1024  # less than one of the files
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert [archive.read(n) for n in sorted(archive.namelist())[:3]] == scans
+
+
+def test_a_file_gone_from_storage_is_named_in_the_archive_instead_of_failing_it(
+    mr_liaison, office_staff, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    summary = written(mr_liaison, text="全年工作总结。")
+    services.summary_attach(
+        summary_id=summary.id,
+        acting_user=mr_liaison,
+        uploads=[
+            SimpleUploadedFile("附件一.pdf", PDF_BYTES),
+            SimpleUploadedFile("附件二.pdf", PDF_BYTES + b"2"),
+        ],
+    )
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    gone = summary.attachments.get(original_name="附件一.pdf")
+    (tmp_path / gone.file.name).unlink()
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    response = client.get(reverse("annual_summaries_archive", args=[2026]))
+
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    by_name = {name.rsplit("/", 1)[1]: name for name in archive.namelist()}
+    assert archive.read(by_name["02-附件二.pdf"]) == PDF_BYTES + b"2"
+    assert "01-附件一.pdf" not in by_name
+    note = archive.read(by_name["缺失文件.txt"]).decode()
+    assert "附件一.pdf" in note and "附件二" not in note
