@@ -112,27 +112,21 @@ def agreement_record(
             errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    same = order.mediations.filter(
-        unit_id=acting_user.unit_id,
-        status=MediationStatus.RECORDED,
-        body=body,
-        mediator=(mediator or "").strip()[:120],
-        parties=parties.strip(),
-        terms=terms.strip(),
-        amount=value,
-        effective_on=effective_on,
-    ).first()
+    agreed = {
+        "unit_id": acting_user.unit_id,
+        "body": body,
+        "mediator": (mediator or "").strip()[:120],
+        "parties": parties.strip(),
+        "terms": terms.strip(),
+        "amount": value,
+        "effective_on": effective_on,
+    }
+    same = order.mediations.filter(**agreed, status=MediationStatus.RECORDED).first()
     if same is not None:
         return same
     agreement = MediationAgreement(
         order=order,
-        unit_id=acting_user.unit_id,
-        body=body,
-        mediator=(mediator or "").strip()[:120],
-        parties=parties.strip(),
-        terms=terms.strip(),
-        amount=value,
-        effective_on=effective_on,
+        **agreed,
         consent=consent,
         apply_by=effective_on + timedelta(days=_policy().confirmation_apply_days),
         created_by=acting_user,

@@ -102,35 +102,21 @@ def referral_send(
     # locked until this commits (without the key, so rows pointing at the person are not
     # held up), and their identical lead still waiting to be acknowledged is the answer.
     User.objects.select_for_update(no_key=True, of=("self",)).filter(id=acting_user.id).first()
-    already = (
-        Referral.objects.filter(
-            created_by=acting_user,
-            from_unit_id=acting_user.unit_id,
-            to_unit=to_unit,
-            order=order,
-            title=title,
-            facts=facts,
-            legal_basis=legal_basis,
-            urgent=bool(urgent),
-            status=ReferralStatus.SENT,
-        )
-        .order_by("-id")
-        .first()
-    )
+    lead = {
+        "created_by": acting_user,
+        "from_unit_id": acting_user.unit_id,
+        "to_unit": to_unit,
+        "order": order,
+        "title": title,
+        "facts": facts,
+        "legal_basis": legal_basis,
+        "urgent": bool(urgent),
+    }
+    already = Referral.objects.filter(**lead, status=ReferralStatus.SENT).order_by("-id").first()
     if already is not None:
         return already
     now = timezone.now()
-    referral = Referral.objects.create(
-        from_unit_id=acting_user.unit_id,
-        to_unit=to_unit,
-        order=order,
-        title=title,
-        facts=facts,
-        legal_basis=legal_basis,
-        urgent=bool(urgent),
-        ack_due_at=ack_deadline(now, urgent=bool(urgent)),
-        created_by=acting_user,
-    )
+    referral = Referral.objects.create(**lead, ack_due_at=ack_deadline(now, urgent=bool(urgent)))
     for upload, content_type in checked:
         store_upload(ReferralAttachment(referral=referral), upload, content_type, acting_user)
     record_referral_event(
