@@ -1,0 +1,102 @@
+"""What a page's HTML must hold for a screen reader and a keyboard, read from the response.
+
+Fast stand-ins for a browser audit: every form control has a name (a <label for>, an
+enclosing <label>, aria-label or aria-labelledby), every button and link says what it does
+(text, visually-hidden text, aria-label or title), and no id is used twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from html.parser import HTMLParser
+
+_UNNAMED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.label_for: set[str] = set()
+        self.controls: list[tuple[str, dict, bool]] = []  # tag, attributes, inside a <label>
+        self.actions: list[tuple[str, dict, str]] = []  # tag, attributes, text
+        self._label_depth = 0
+        self._open_actions: list[tuple[str, dict, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        if tag == "label":
+            self._label_depth += 1
+            if attributes.get("for"):
+                self.label_for.add(attributes["for"])
+        elif tag in ("input", "select", "textarea"):
+            if tag != "input" or attributes.get("type", "text") not in _UNNAMED_INPUT_TYPES:
+                self.controls.append((tag, attributes, self._label_depth > 0))
+        elif tag == "button" or (tag == "a" and "href" in attributes):
+            self._open_actions.append((tag, attributes, []))
+        elif tag == "img" and self._open_actions and attributes.get("alt"):
+            self._open_actions[-1][2].append(attributes["alt"])
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_depth = max(0, self._label_depth - 1)
+        elif tag in ("button", "a") and self._open_actions and self._open_actions[-1][0] == tag:
+            opened, attributes, text = self._open_actions.pop()
+            self.actions.append((opened, attributes, "".join(text).strip()))
+            if self._open_actions:
+                self._open_actions[-1][2].extend(text)
+
+    def handle_data(self, data):
+        if self._open_actions:
+            self._open_actions[-1][2].append(data)
+
+
+def _parse(html: str | bytes) -> _Page:
+    page = _Page()
+    page.feed(html.decode() if isinstance(html, bytes) else html)
+    page.close()
+    return page
+
+
+def _describe(tag: str, attributes: dict) -> str:
+    shown = " ".join(f'{k}="{v}"' for k, v in attributes.items() if k != "class")
+    return f"<{tag} {shown}>"
+
+
+def unnamed_controls(html: str | bytes) -> list[str]:
+    """Inputs, selects and text areas a screen reader would announce without a name."""
+    page = _parse(html)
+    return [
+        _describe(tag, attributes)
+        for tag, attributes, in_label in page.controls
+        if not in_label
+        and attributes.get("id", "\0") not in page.label_for
+        and not attributes.get("aria-label", "").strip()
+        and not attributes.get("aria-labelledby", "").strip()
+    ]
+
+
+def unnamed_actions(html: str | bytes) -> list[str]:
+    """Buttons and links with nothing to announce (an icon alone)."""
+    return [
+        _describe(tag, attributes)
+        for tag, attributes, text in _parse(html).actions
+        if not text
+        and not attributes.get("aria-label", "").strip()
+        and not attributes.get("aria-labelledby", "").strip()
+        and not attributes.get("title", "").strip()
+    ]
+
+
+def duplicate_ids(html: str | bytes) -> list[str]:
+    return sorted(i for i, n in Counter(_parse(html).ids).items() if n > 1)
+
+
+def problems(html: str | bytes) -> dict[str, list[str]]:
+    """Everything found, keyed by kind; empty lists when the page is sound."""
+    return {
+        "unnamed controls": unnamed_controls(html),
+        "unnamed buttons and links": unnamed_actions(html),
+        "duplicate ids": duplicate_ids(html),
+    }
