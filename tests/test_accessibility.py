@@ -43,3 +43,46 @@ def test_an_order_page_as_each_handler_sees_it_is_sound(
 
     assert response.status_code == 200
     assert problems(response.content) == NOTHING
+
+
+STAFF_PAGES = [
+    "/",
+    "/orders/",
+    "/orders/?status=assigned&q=超市",
+    "/disputes/",
+    "/referrals/",
+    "/reports/",
+    "/meetings/",
+    "/meetings/actions/",
+    "/notifications/",
+    "/units/",
+    "/units/market-regulation/",
+    "/units/market-regulation/people/",
+    "/accounts/password/",
+]
+OFFICE_PAGES = [
+    "/orders/overdue/",
+    "/orders/new/",
+    "/disputes/board/",
+    "/dashboard/",
+    "/meetings/new/",
+    "/mediation/",
+    "/interventions/",
+    "/reports/plans/",
+    "/reports/annual/",
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [("office_staff", url) for url in STAFF_PAGES + OFFICE_PAGES]
+    + [(persona, url) for persona in ("mr_staff", "mr_liaison") for url in STAFF_PAGES],
+)
+def test_the_main_pages_name_every_field_and_button(persona_client, office_staff, persona, url):
+    make_order(office_staff)
+    client = persona_client(persona)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert problems(response.content) == NOTHING
