@@ -100,3 +100,69 @@ def problems(html: str | bytes) -> dict[str, list[str]]:
         "unnamed buttons and links": unnamed_actions(html),
         "duplicate ids": duplicate_ids(html),
     }
+
+
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
+
+
+class _Name(HTMLParser):
+    """The name a screen reader gives the element with `element_id`: its aria-label, or
+    else the text inside it that is not aria-hidden."""
+
+    def __init__(self, element_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.element_id = element_id
+        self.aria_label: str | None = None
+        self.found = False
+        self.parts: list[str] = []
+        self._depth = 0  # open elements inside the target, the target included
+        self._hidden_at: int | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if not self._depth:
+            if attributes.get("id") == self.element_id:
+                self.found = True
+                self.aria_label = attributes.get("aria-label")
+                self._depth = 1
+            return
+        if tag in _VOID:
+            return
+        self._depth += 1
+        if self._hidden_at is None and attributes.get("aria-hidden") == "true":
+            self._hidden_at = self._depth
+
+    def handle_endtag(self, tag):
+        if not self._depth or tag in _VOID:
+            return
+        if self._hidden_at == self._depth:
+            self._hidden_at = None
+        self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth and self._hidden_at is None:
+            self.parts.append(data)
+
+
+def accessible_name(html: str | bytes, element_id: str) -> str | None:
+    """None when there is no such element; whitespace collapsed."""
+    parser = _Name(element_id)
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    parser.close()
+    if not parser.found:
+        return None
+    name = parser.aria_label if parser.aria_label is not None else "".join(parser.parts)
+    return " ".join(name.split())

@@ -3,7 +3,8 @@
 import pytest
 
 from complaints import workflow
-from tests.a11y import duplicate_ids, problems, unnamed_controls
+from departments.notifications import Message, notify
+from tests.a11y import accessible_name, duplicate_ids, problems, unnamed_controls
 from tests.factories import make_order
 
 NOTHING = {"unnamed controls": [], "unnamed buttons and links": [], "duplicate ids": []}
@@ -86,3 +87,33 @@ def test_the_main_pages_name_every_field_and_button(persona_client, office_staff
 
     assert response.status_code == 200
     assert problems(response.content) == NOTHING
+
+
+@pytest.mark.parametrize(
+    ("language", "bell", "unread"),
+    [("zh-hans", "通知", "2 条未读"), ("en", "Notifications", "2 unread")],
+)
+def test_the_bell_tells_a_screen_reader_how_many_are_unread(
+    client, mr_staff, language, bell, unread
+):
+    """The count on the bell is what it is there for; an aria-label of "Notifications"
+    replaced it, so a screen reader never heard it (and the name did not contain the
+    visible number, which voice control users say to click it)."""
+    for key in ("a", "b"):
+        notify(
+            users=[mr_staff],
+            message=Message(key=key, category="due_soon", title="即将到期", body="", url="/"),
+        )
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = language
+
+    page = client.get("/").content
+
+    assert accessible_name(page, "notification-bell") == f"{bell} {unread}"
+    assert 'id="unread-count">2<' in page.decode()
+
+
+def test_the_bell_without_unread_notifications_is_still_named(client, mr_staff):
+    client.force_login(mr_staff)
+
+    assert accessible_name(client.get("/").content, "notification-bell") == "通知"
