@@ -10,6 +10,20 @@ from collections import Counter
 from html.parser import HTMLParser
 
 _UNNAMED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 
 
 class _Page(HTMLParser):
@@ -50,6 +64,57 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self._open_actions:
             self._open_actions[-1][2].append(data)
+
+
+class _Structure(HTMLParser):
+    """Lists whose items are not list items, and tab lists without tabs: both are announced
+    as something they are not ("list, 5 items" with 7, "tab list" with no tab in it)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._stack: list[tuple[str, dict]] = []
+        self._tablists: list[list] = []  # [description, depth, tabs seen]
+
+    def handle_starttag(self, tag, attributes):
+        attributes = {name: value or "" for name, value in attributes}
+        role = attributes.get("role")
+        if self._stack:
+            parent, parent_attributes = self._stack[-1]
+            if (
+                parent in ("ul", "ol")
+                and "role" not in parent_attributes
+                and (tag != "li" or role)
+                and tag not in ("script", "template")
+            ):
+                self.found.append(f"{_describe(tag, attributes)} directly in a <{parent}>")
+        if role == "tab":
+            for tablist in self._tablists:
+                tablist[2] += 1
+        if tag in _VOID:
+            return
+        self._stack.append((tag, attributes))
+        if role == "tablist":
+            self._tablists.append([_describe(tag, attributes), len(self._stack), 0])
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        while self._stack:
+            opened, _ = self._stack.pop()
+            if self._tablists and self._tablists[-1][1] == len(self._stack) + 1:
+                description, _, tabs = self._tablists.pop()
+                if not tabs:
+                    self.found.append(f"{description} holds no role=tab")
+            if opened == tag:
+                break
+
+
+def list_problems(html: str | bytes) -> list[str]:
+    parser = _Structure()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    parser.close()
+    return parser.found
 
 
 def _parse(html: str | bytes) -> _Page:
@@ -99,6 +164,7 @@ def problems(html: str | bytes) -> dict[str, list[str]]:
         "unnamed controls": unnamed_controls(html),
         "unnamed buttons and links": unnamed_actions(html),
         "duplicate ids": duplicate_ids(html),
+        "lists and tab lists": list_problems(html),
     }
 
 
