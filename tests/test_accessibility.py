@@ -191,3 +191,35 @@ def test_the_portals_own_text_colours_are_readable(selector, prop, backgrounds):
 def test_met_deadlines_are_not_faded_below_readable_contrast():
     """An opacity on the whole row faded its green "met in time" to 2.5:1."""
     assert "opacity" not in _css_rules()[".deadline-done"]
+
+
+def _wrappers_of(html: str, table_ids: list[str]) -> dict[str, str]:
+    """The opening tag of the element just around each table."""
+    return {
+        table_id: re.search(rf'(<div[^>]*>)\s*<table[^>]*id="{table_id}"', html).group(1)
+        for table_id in table_ids
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "tables"),
+    [
+        # The two tables that scroll within 22rem, and the eight-column one of the report.
+        ("/dashboard/", ["table-trend", "table-towns"]),
+        ("/reports/district/2026Q3/", ["district-by-unit"]),
+    ],
+)
+def test_tables_that_scroll_in_their_box_can_be_scrolled_from_the_keyboard(
+    client, office_staff, url, tables
+):
+    """A box that scrolls but holds nothing focusable cannot be scrolled without a mouse:
+    the dashboard's daily figures below the first dozen rows, and the district report's
+    right-hand columns on a tablet, were out of a keyboard user's reach."""
+    client.force_login(office_staff)
+    page = client.get(url).content.decode()
+
+    for table_id, wrapper in _wrappers_of(page, tables).items():
+        assert 'tabindex="0"' in wrapper, table_id
+        assert 'role="region"' in wrapper, table_id
+        labelled_by = re.search(r'aria-labelledby="([^"]+)"', wrapper).group(1)
+        assert accessible_name(page, labelled_by), table_id
