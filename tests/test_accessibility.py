@@ -223,3 +223,27 @@ def test_tables_that_scroll_in_their_box_can_be_scrolled_from_the_keyboard(
         assert 'role="region"' in wrapper, table_id
         labelled_by = re.search(r'aria-labelledby="([^"]+)"', wrapper).group(1)
         assert accessible_name(page, labelled_by), table_id
+
+
+@pytest.mark.parametrize(
+    ("data", "missing"),
+    [
+        ({"username": "", "password": ""}, ["username", "password"]),
+        ({"username": "mr_staff", "password": ""}, ["password"]),
+    ],
+)
+def test_signing_in_with_an_empty_field_says_which_one(client, mr_staff, data, missing):
+    """The form has novalidate, so the browser sends it empty; the page came back exactly
+    as before, with no message at all, and the user could not tell why nothing happened."""
+    response = client.post("/accounts/login/", data)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    for field in missing:
+        assert re.search(
+            rf'id="id_{field}"[^>]*aria-invalid="true" aria-describedby="{field}-error"', page
+        )
+        assert accessible_name(page, f"{field}-error") == "该字段是必填项。"
+    for field in {"username", "password"} - set(missing):
+        assert f"{field}-error" not in page
