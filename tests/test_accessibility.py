@@ -247,3 +247,18 @@ def test_signing_in_with_an_empty_field_says_which_one(client, mr_staff, data, m
         assert accessible_name(page, f"{field}-error") == "该字段是必填项。"
     for field in {"username", "password"} - set(missing):
         assert f"{field}-error" not in page
+
+
+@pytest.mark.parametrize("url", ["/", "/orders/", "/reports/"])
+def test_a_keyboard_user_can_skip_the_menu_to_the_page(client, mr_staff, url):
+    """Without a skip link, every page began with the brand, the language switch, the bell,
+    the user menu and some twenty menu entries to tab through before the page itself."""
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+
+    skip = page.index('id="skip-link"')
+    assert skip < page.index("<header") < page.index('id="portal-sidebar"')
+    assert re.search(r'<a [^>]*href="#main"[^>]*id="skip-link"', page)
+    assert accessible_name(page, "skip-link") == "Skip to the main content"
+    assert re.search(r'<main [^>]*id="main"', page)
