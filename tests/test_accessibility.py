@@ -262,3 +262,12 @@ def test_a_keyboard_user_can_skip_the_menu_to_the_page(client, mr_staff, url):
     assert re.search(r'<a [^>]*href="#main"[^>]*id="skip-link"', page)
     assert accessible_name(page, "skip-link") == "Skip to the main content"
     assert re.search(r'<main [^>]*id="main"', page)
+
+
+def test_the_sign_in_page_is_one_main_region(client):
+    """Screen-reader users jump to the main region; the sign-in page had none, so its form
+    was outside every landmark."""
+    page = client.get("/accounts/login/").content.decode()
+
+    assert page.count("<main") == 1
+    assert page.index("<main") < page.index('id="id_username"') < page.index("</main>")
