@@ -271,3 +271,25 @@ def test_the_sign_in_page_is_one_main_region(client):
 
     assert page.count("<main") == 1
     assert page.index("<main") < page.index('id="id_username"') < page.index("</main>")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_draft_unit_report_names_every_field(client, mr_liaison, language):
+    """The publicity rows (kind, date, title, outlet, people reached) had only the table's
+    column headings: a screen reader met five unnamed fields per row."""
+    from departments.models import Unit
+    from reports import services
+
+    report = services.report_start(
+        unit=Unit.objects.get(code="market-regulation"),
+        year=2026,
+        quarter=3,
+        acting_user=mr_liaison,
+    )
+    client.force_login(mr_liaison)
+    client.cookies["django_language"] = language
+
+    page = client.get(f"/reports/{report.id}/").content
+
+    assert b'id="publicity-table"' in page
+    assert problems(page) == NOTHING
