@@ -293,3 +293,22 @@ def test_a_draft_unit_report_names_every_field(client, mr_liaison, language):
 
     assert b'id="publicity-table"' in page
     assert problems(page) == NOTHING
+
+
+def test_the_routing_suggestion_is_read_out_when_it_changes(client, office_staff):
+    """htmx swaps the suggestion's whole element (outerHTML) as the office types. The
+    aria-live was on that element, so each swap put in a new live region, and a region
+    that appears with its content already in it is not announced: a screen-reader user
+    never heard which unit was suggested. The live region is now the element around it."""
+    client.force_login(office_staff)
+    page = client.get("/orders/new/").content.decode()
+
+    swap = re.search(r'hx-target="#routing-suggestion" hx-swap="(\w+)"', page).group(1)
+    live = re.search(
+        r'<div aria-live="polite" id="routing-live">\s*<div id="routing-suggestion"', page
+    )
+    assert swap == "outerHTML" and live
+    preview = client.post("/orders/route-preview/", {"content": "小区物业不作为，电梯坏了"})
+    assert preview.status_code == 200
+    assert b'id="routing-suggestion"' in preview.content
+    assert b"aria-live" not in preview.content
