@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .callbacks import callback_replay
 from .clients import api_client_revoke, api_client_rotate_key, api_client_rotate_secret
+from .disputes import disputes_recount_decision_deadlines
 from .models import (
     ApiClient,
     CalendarDay,
@@ -17,6 +18,7 @@ from .models import (
     RoutingRule,
     to_the_second,
 )
+from .referrals import referrals_recount_ack_deadlines
 from .workflow import workorders_recount_deadlines
 
 
@@ -44,7 +46,8 @@ class CalendarDayAdmin(admin.ModelAdmin):
             self._recount(request, min(days))
 
     def _recount(self, request, since):
-        """The open orders' deadlines follow the table at once (the admin's transaction)."""
+        """The deadlines of open orders, of leads awaiting acknowledgement and of disputes
+        awaiting a decision follow the table at once (the admin's transaction)."""
         moved = workorders_recount_deadlines(since=since)
         if moved:
             self.message_user(
@@ -55,6 +58,20 @@ class CalendarDayAdmin(admin.ModelAdmin):
                     moved,
                 )
                 % {"count": moved},
+                messages.INFO,
+            )
+        others = referrals_recount_ack_deadlines(since=since) + (
+            disputes_recount_decision_deadlines(since=since)
+        )
+        if others:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s deadline of a lead or a dispute was recounted too.",
+                    "%(count)s deadlines of leads or disputes were recounted too.",
+                    others,
+                )
+                % {"count": others},
                 messages.INFO,
             )
 

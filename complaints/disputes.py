@@ -12,7 +12,7 @@ an order, on the order's timeline.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,7 +44,7 @@ from .choices import (
     ReferralAction,
     ReferralStatus,
 )
-from .deadlines import add_working_days
+from .deadlines import BEIJING, add_working_days
 from .models import (
     Dispute,
     DisputeEvent,
@@ -208,6 +208,26 @@ def _create(
             summary,
         )
     return dispute
+
+
+def disputes_recount_decision_deadlines(*, since: date) -> int:
+    """Recount the leader's decision deadlines, due on `since` or later, of disputes still
+    waiting for a decision, after the office changed its holiday table from that day on (in
+    its transaction, as for orders and leads); returns how many moved."""
+    start = datetime.combine(since, time.min, tzinfo=BEIJING)
+    days = (EscalationPolicy.objects.first() or EscalationPolicy()).dispute_decision_working_days
+    calendar = reference().calendar
+    moved = 0
+    waiting = Dispute.objects.select_for_update().filter(
+        status__in=OPEN_DISPUTE_STATUSES, decision_due_at__gte=start
+    )
+    for dispute in waiting.order_by("id"):
+        due = add_working_days(dispute.opened_at, days, calendar)
+        if due != dispute.decision_due_at:
+            dispute.decision_due_at = due
+            dispute.save(update_fields=["decision_due_at"])
+            moved += 1
+    return moved
 
 
 def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:

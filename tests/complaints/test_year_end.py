@@ -154,3 +154,33 @@ def test_a_deadline_within_a_known_year_carries_no_such_note(clock, client, offi
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert 'id="deadlines"' in page
     assert 'id="provisional-deadlines"' not in page
+
+
+def test_entering_new_years_day_recounts_leads_and_disputes_still_waiting(
+    client, office_staff, mr_staff
+):
+    from complaints import disputes, referrals
+    from complaints.models import Dispute, Referral
+
+    with time_machine.travel(at(2026, 12, 29), tick=False):  # a Tuesday
+        # Counted Monday to Friday into 2027: 30, 31 December, 1 January (3 working days);
+        # ... 4, 5, 6, 7 January (7 working days).
+        lead = referrals.referral_send(
+            acting_user=mr_staff, to_unit_code="commerce", title="预付卡跑路", facts="某店停业。"
+        )
+        dispute = disputes.dispute_for_second_return(
+            make_order(office_staff), mr_staff, "不属于本单位职责"
+        )
+        assert lead.ack_due_at == end_of(2027, 1, 1)
+        assert dispute.decision_due_at == end_of(2027, 1, 7)
+
+        client.force_login(office_staff)
+        response = client.post(
+            "/admin/complaints/calendarday/add/",
+            {"date": "2027-01-01", "name": "元旦"},
+            follow=True,
+        )
+
+    assert Referral.objects.get(id=lead.id).ack_due_at == end_of(2027, 1, 4)
+    assert Dispute.objects.get(id=dispute.id).decision_due_at == end_of(2027, 1, 8)
+    assert "另有 2 项线索签收或争议决定的时限已重新计算。" in response.content.decode()
