@@ -322,3 +322,37 @@ def test_the_dashboards_captions_and_figure_notes_are_readable(client, office_st
 
     for selector in (".dash-table caption", ".kpi-span"):
         assert _contrast(_colour(rules, selector, "color"), WHITE) >= 4.5, selector
+
+
+def test_a_refused_intake_points_each_field_at_its_error(client, office_staff):
+    """A screen reader reads a field's error with the field, not only somewhere below it."""
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "zh-hans"
+
+    response = client.post(
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "content": " ",
+            "urgency": "normal",
+            "amount": "很多",
+            "citizen_phone": "13900001111",
+            "routing_choice": "auto",
+        },
+    )
+
+    html = response.content.decode()
+    for control, name, message in [
+        ("textarea", "content", "不能为空"),  # written out in the template for htmx
+        ("input", "amount", "金额"),  # through _field.html
+    ]:
+        field = re.search(rf'<{control}[^>]*\bname="{name}"[^>]*>', html)
+        assert field is not None, name
+        assert 'aria-invalid="true"' in field.group(0), name
+        described = re.search(r'aria-describedby="([^"]+)"', field.group(0))
+        assert described is not None, name
+        error = re.search(rf'<div id="{described.group(1)}">(.*?)</div>\s*</div>', html, re.S)
+        assert error is not None, name
+        assert message in error.group(1), name
+    assert duplicate_ids(response.content) == []

@@ -80,3 +80,17 @@ def satisfaction_label(value: str) -> str:
 def history_note(note: str) -> str:
     """A history line intake wrote in Chinese, in the reader's language; others as written."""
     return for_reader(note, SYSTEM_NOTES)
+
+
+@register.filter
+def described(field):
+    """The field's widget pointing at its error and its help text, so a screen reader reads
+    them with the field (the ids `_field.html` gives them)."""
+    ids = [
+        f"{field.auto_id}_{part}"
+        for part, shown in (("error", field.errors), ("helptext", field.help_text))
+        if shown
+    ]
+    if not ids or not field.auto_id:
+        return field
+    return field.as_widget(attrs={"aria-describedby": " ".join(ids)})
