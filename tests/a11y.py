@@ -168,22 +168,6 @@ def problems(html: str | bytes) -> dict[str, list[str]]:
     }
 
 
-_VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "wbr",
-}
-
-
 class _Name(HTMLParser):
     """The name a screen reader gives the element with `element_id`: its aria-label, or
     else the text inside it that is not aria-hidden."""
