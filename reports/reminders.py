@@ -90,6 +90,7 @@ def remind_reports_due(now: datetime | None = None) -> int:
     return sent
 
 
+@in_district_language
 def _remind(period: Period, occasion: str, due: date) -> int:
     in_hand = set(
         UnitReport.objects.filter(
