@@ -517,3 +517,34 @@ def test_the_units_of_a_dispute_are_listed_as_each_language_writes_a_list(people
         units[language] = page.split('class="col-sm-9">', 3)[2].split("</dd>", 1)[0]
     assert units["en"] in ("Education Bureau, Commerce Bureau", "Commerce Bureau, Education Bureau")
     assert units["zh-hans"] in ("区教育局、区商务局", "区商务局、区教育局")
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "1.5"])
+def test_a_person_task_or_lead_that_is_not_a_number_is_refused_not_a_500(people, client, bad):
+    from complaints.models import TeamTask
+
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    client.force_login(people["education"])
+    members = dispute.team.members.count()
+
+    def act(action, form):
+        return client.post(reverse("dispute_act", args=[dispute.id, action]), form)
+
+    assert act("add-member", {"person": bad}).status_code == 302
+    assert dispute.team.members.count() == members
+    form = {"title": "调取合同", "owner_unit": "commerce", "due_on": "2026-09-30", "owner": bad}
+    assert act("add-task", form).status_code == 302  # "²" too: no owner named, as for "abc"
+    assert act("complete-task", {"task": bad}).status_code == 404
+    assert TeamTask.objects.get().done_at is None
+    client.force_login(people["office"])
+    disputes_before = Dispute.objects.count()
+    opened_ = client.post(reverse("dispute_open"), {"summary": "管辖争议", "referral": bad})
+    assert opened_.status_code == 302
+    assert Dispute.objects.count() == disputes_before
