@@ -22,12 +22,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Back to the page a form came from, if it is one of ours: a `back` field pointing to
-    another site would make the portal a link that forwards its users anywhere."""
+    another site would make the portal a link that forwards its users anywhere. Only a path
+    counts: `redirect("abc")` would take it for a view's name and fail with a 500."""
     back = request.POST.get("back", "")
-    if back and url_has_allowed_host_and_scheme(
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     return redirect(default)
 
 

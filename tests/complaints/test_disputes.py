@@ -505,6 +505,16 @@ def test_a_refused_dispute_goes_back_only_to_a_page_of_the_portal(people, client
     assert not Dispute.objects.exists()
 
 
+@pytest.mark.parametrize("back", ["abc", "home", "2026-02-30", "😀"])
+def test_a_back_field_that_is_not_a_path_goes_to_the_list_not_a_500(people, client, back):
+    order = make_order(people["office"], unit_code="commerce", content="预付卡退费问题")
+    client.force_login(people["commerce"])
+    response = client.post(
+        reverse("dispute_open"), {"order": order.number, "summary": "   ", "back": back}
+    )
+    assert response.status_code == 302 and response.url == reverse("dispute_list")
+
+
 def test_the_units_of_a_dispute_are_listed_as_each_language_writes_a_list(people, client):
     from django.conf import settings
 
