@@ -34,6 +34,7 @@ from .models import (
 
 Dimension = DailyStat.Dimension
 TOP = 10
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
@@ -46,7 +47,8 @@ class Period:
     def parse(cls, text: str) -> Period:
         """ "2026Q3" (also "2026-Q3", "2026 q3"); ValueError with a message otherwise."""
         match = _PERIOD.match(text or "")
-        if not match:
+        # A year the calendar cannot hold ("0000Q1", "9999Q4" ends in year 10000) is no quarter.
+        if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
             raise ValueError(
                 _("“%(text)s” is not a quarter; write it like 2026Q3.") % {"text": text}
             )

@@ -90,6 +90,20 @@ def test_a_report_cannot_be_started_for_a_quarter_that_has_not_begun(mr_staff):
     assert not UnitReport.objects.exists()
 
 
+@pytest.mark.parametrize("period", ["0000Q1", "9999Q4"])
+def test_a_quarter_the_calendar_cannot_hold_is_refused_not_a_500(
+    client, office_staff, mr_liaison, period
+):
+    client.force_login(office_staff)
+    page = client.get(reverse("report_list"), {"period": period}, follow=True)
+    assert page.status_code == 200
+    assert "is not a quarter" in page.content.decode()
+    assert client.get(reverse("district_report", args=[period])).status_code == 404
+    client.force_login(mr_liaison)
+    assert client.post(reverse("report_start"), {"period": period}).status_code == 404
+    assert not UnitReport.objects.exists()
+
+
 def test_the_office_does_not_write_a_units_report(office_staff):
     with pytest.raises(Http404):
         start(office_staff)
