@@ -104,6 +104,10 @@ def agreement_record(
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             errors["amount"] = _("Enter the amount in yuan, like 1280.50.")
+        else:
+            # The column holds 14 digits: a larger figure would fail in the database.
+            if value >= Decimal("1e12"):
+                errors["amount"] = _("The amount must be between 0 and 999,999,999,999.99 yuan.")
     checked = []
     if scan is not None:
         try:

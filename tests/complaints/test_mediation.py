@@ -210,3 +210,20 @@ def test_the_list_filters_by_status(order, mr_staff, client):
     page = client.get(reverse("mediation_list") + "?status=submitted").content.decode()
     assert f'data-agreement="{sent.id}"' in page
     assert f'data-agreement="{recorded.id}"' not in page
+
+
+@pytest.mark.parametrize("amount", ["99999999999999999999", "1e12", "1E+15"])
+def test_an_amount_too_large_for_the_ledger_is_refused_not_a_500(order, mr_staff, client, amount):
+    client.force_login(mr_staff)
+    form = {
+        "order": order.number,
+        "body": "unit",
+        "parties": "张先生；某某超市",
+        "terms": "超市退还货款",
+        "effective_on": "2026-07-03",
+        "amount": amount,
+    }
+    page = client.post(reverse("mediation_new"), form)
+    assert page.status_code == 200
+    assert "999,999,999,999.99" in page.content.decode()
+    assert not MediationAgreement.objects.exists()
