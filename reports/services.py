@@ -62,6 +62,7 @@ MONEY_FIELDS = ("fines_imposed", "money_recovered")
 TEXT_FIELDS = ("situation", "problems", "suggestions")
 REPORT_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, *TEXT_FIELDS)
 MAX_MONEY = Decimal("999999999999.99")
+MAX_COUNT = 10_000_000  # as the report form's count fields; the columns hold 2,147,483,647
 
 
 class ReportError(ActionRefused):
@@ -203,6 +204,8 @@ def _clean_count(value: Any, label: str, errors: list[str]) -> int:
         return 0
     if number < 0:
         errors.append(_("%(field)s cannot be negative.") % {"field": label})
+    elif number > MAX_COUNT:
+        errors.append(_("%(field)s is too large.") % {"field": label})
     return number
 
 

@@ -104,6 +104,26 @@ def test_a_quarter_the_calendar_cannot_hold_is_refused_not_a_500(
     assert not UnitReport.objects.exists()
 
 
+@pytest.mark.parametrize("sampled", ["2147483648", "99999999999999999999"])
+def test_a_sampling_count_too_large_for_the_database_is_refused_not_a_500(
+    client, mr_liaison, sampled
+):
+    report = start(mr_liaison)
+    client.force_login(mr_liaison)
+    form = {
+        "situation": "本季度投诉平稳。",
+        "version": str(report.version),
+        "publicity-TOTAL_FORMS": "0",
+        "publicity-INITIAL_FORMS": "0",
+        "sampling-food-sampled": sampled,
+    }
+    page = client.post(reverse("unit_report", args=[report.id]), form)
+    assert page.status_code == 200
+    assert "is too large" in page.content.decode()
+    assert not SamplingLine.objects.exists()
+    assert fresh(report).version == report.version
+
+
 def test_the_office_does_not_write_a_units_report(office_staff):
     with pytest.raises(Http404):
         start(office_staff)
