@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .callbacks import callback_replay
 from .clients import api_client_revoke, api_client_rotate_key, api_client_rotate_secret
-from .disputes import disputes_recount_decision_deadlines
 from .models import (
     ApiClient,
     CalendarDay,
@@ -18,8 +17,7 @@ from .models import (
     RoutingRule,
     to_the_second,
 )
-from .referrals import referrals_recount_ack_deadlines
-from .workflow import workorders_recount_deadlines
+from .services import deadlines_recount
 
 
 @admin.register(CalendarDay)
@@ -48,7 +46,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def _recount(self, request, since):
         """The deadlines of open orders, of leads awaiting acknowledgement and of disputes
         awaiting a decision follow the table at once (the admin's transaction)."""
-        moved = workorders_recount_deadlines(since=since)
+        moved, others = deadlines_recount(since=since)
         if moved:
             self.message_user(
                 request,
@@ -60,9 +58,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
                 % {"count": moved},
                 messages.INFO,
             )
-        others = referrals_recount_ack_deadlines(since=since) + (
-            disputes_recount_decision_deadlines(since=since)
-        )
         if others:
             self.message_user(
                 request,

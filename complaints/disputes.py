@@ -12,7 +12,7 @@ an order, on the order's timeline.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,7 +34,7 @@ from departments.notifications import (
 )
 from wuqing_consumer.language import district_language, in_district_language
 
-from . import workflow
+from . import stats, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     Action,
@@ -44,7 +44,7 @@ from .choices import (
     ReferralAction,
     ReferralStatus,
 )
-from .deadlines import BEIJING, add_working_days
+from .deadlines import add_working_days
 from .models import (
     Dispute,
     DisputeEvent,
@@ -214,12 +214,11 @@ def disputes_recount_decision_deadlines(*, since: date) -> int:
     """Recount the leader's decision deadlines, due on `since` or later, of disputes still
     waiting for a decision, after the office changed its holiday table from that day on (in
     its transaction, as for orders and leads); returns how many moved."""
-    start = datetime.combine(since, time.min, tzinfo=BEIJING)
     days = (EscalationPolicy.objects.first() or EscalationPolicy()).dispute_decision_working_days
     calendar = reference().calendar
     moved = 0
     waiting = Dispute.objects.select_for_update().filter(
-        status__in=OPEN_DISPUTE_STATUSES, decision_due_at__gte=start
+        status__in=OPEN_DISPUTE_STATUSES, decision_due_at__gte=stats.day_start(since)
     )
     for dispute in waiting.order_by("id"):
         due = add_working_days(dispute.opened_at, days, calendar)

@@ -6,7 +6,7 @@ action, each in one transaction with its history line and its notifications."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,9 +22,10 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from wuqing_consumer.language import district_language
 
+from . import stats
 from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
-from .deadlines import BEIJING, add_working_days
+from .deadlines import add_working_days
 from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
 from .reference import reference
 from .workflow import WorkflowError
@@ -34,9 +35,12 @@ class StaleReferral(WorkflowError):
     """Someone else acted on the referral after the user loaded the page."""
 
 
-def ack_deadline(sent_at: datetime, *, urgent: bool) -> datetime:
-    """The end of the N-th working day after the referral (N from the office's policy)."""
-    policy = EscalationPolicy.objects.first() or EscalationPolicy()
+def ack_deadline(
+    sent_at: datetime, *, urgent: bool, policy: EscalationPolicy | None = None
+) -> datetime:
+    """The end of the N-th working day after the referral (N from the office's policy, read
+    here unless the caller has it)."""
+    policy = policy or EscalationPolicy.objects.first() or EscalationPolicy()
     days = policy.urgent_referral_ack_working_days if urgent else policy.referral_ack_working_days
     return add_working_days(sent_at, days, reference().calendar)
 
@@ -45,13 +49,13 @@ def referrals_recount_ack_deadlines(*, since: date) -> int:
     """Recount the acknowledgement deadlines, due on `since` or later, of leads still waiting
     for it, after the office changed its holiday table from that day on (in its transaction,
     as `workflow.workorders_recount_deadlines` does for orders); returns how many moved."""
-    start = datetime.combine(since, time.min, tzinfo=BEIJING)
+    policy = EscalationPolicy.objects.first() or EscalationPolicy()
     moved = 0
     waiting = Referral.objects.select_for_update().filter(
-        status=ReferralStatus.SENT, ack_due_at__gte=start
+        status=ReferralStatus.SENT, ack_due_at__gte=stats.day_start(since)
     )
     for referral in waiting.order_by("id"):
-        due = ack_deadline(referral.created_at, urgent=referral.urgent)
+        due = ack_deadline(referral.created_at, urgent=referral.urgent, policy=policy)
         if due != referral.ack_due_at:
             referral.ack_due_at = due
             referral.save(update_fields=["ack_due_at", "updated_at"])

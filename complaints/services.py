@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
@@ -33,6 +33,7 @@ from wuqing_consumer.language import district_language
 from . import stats, workflow
 from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
+from .disputes import disputes_recount_decision_deadlines
 from .models import (
     ApiClient,
     Attachment,
@@ -44,6 +45,7 @@ from .models import (
     WorkOrderUnit,
 )
 from .reference import StaleReference, reference
+from .referrals import referrals_recount_ack_deadlines
 from .routing import RoutingDecision, route
 from .selectors import routing_rules
 from .urgency import suggest_urgency
@@ -657,6 +659,19 @@ def _nudge_duplicate_check() -> None:
     from .tasks import find_duplicates
 
     nudge(find_duplicates, countdown=DUPLICATE_NUDGE_SECONDS)
+
+
+@transaction.atomic
+def deadlines_recount(*, since: date) -> tuple[int, int]:
+    """After the office changed its holiday table from `since` on, every stored deadline that
+    runs to that day or later follows it, in the same transaction: those of open orders, and
+    of leads and disputes still waiting. Returns how many orders, and how many leads and
+    disputes, moved."""
+    orders = workflow.workorders_recount_deadlines(since=since)
+    others = referrals_recount_ack_deadlines(since=since) + disputes_recount_decision_deadlines(
+        since=since
+    )
+    return orders, others
 
 
 def preview_routing(text: str, category: str = "") -> RoutingDecision:
