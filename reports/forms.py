@@ -9,7 +9,7 @@ from complaints.forms import MultipleFileField
 
 from .choices import ProductCategory, PublicityKind
 from .models import UnitReport
-from .services import COUNT_FIELDS, MONEY_FIELDS, TEXT_FIELDS
+from .services import COUNT_FIELDS, MAX_COUNT, MONEY_FIELDS, TEXT_FIELDS
 
 SAMPLING_MEASURES = (
     ("sampled", _("Batches sampled")),
@@ -27,7 +27,7 @@ class UnitReportForm(forms.Form):
             self.fields[field] = forms.IntegerField(
                 label=UnitReport._meta.get_field(field).verbose_name,
                 min_value=0,
-                max_value=10_000_000,
+                max_value=MAX_COUNT,
                 required=False,
                 initial=getattr(report, field),
                 widget=forms.NumberInput(attrs={"class": "form-control", "min": 0}),

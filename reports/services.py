@@ -62,7 +62,7 @@ MONEY_FIELDS = ("fines_imposed", "money_recovered")
 TEXT_FIELDS = ("situation", "problems", "suggestions")
 REPORT_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, *TEXT_FIELDS)
 MAX_MONEY = Decimal("999999999999.99")
-MAX_COUNT = 10_000_000  # as the report form's count fields; the columns hold 2,147,483,647
+MAX_COUNT = 10_000_000  # for the form's count fields too; the columns hold 2,147,483,647
 
 
 class ReportError(ActionRefused):
