@@ -19,6 +19,7 @@ from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from departments.services import user_hold
 from wuqing_consumer.language import district_language
 
 from . import workflow
@@ -75,10 +76,9 @@ def intervention_request(
             }
     if errors:
         raise ValidationError(errors)
-    # The same form posted twice (a double click) asks once: the requester's own row is
-    # locked until this commits (without the key, so rows pointing at the person are not
-    # held up), and their identical request still open is the answer.
-    User.objects.select_for_update(no_key=True, of=("self",)).filter(id=acting_user.id).first()
+    # The same form posted twice asks once: the requester's identical request still open is
+    # the answer.
+    user_hold(acting_user)
     asked = sorted(u.id for u in units)
     for same in Intervention.objects.filter(
         created_by=acting_user,

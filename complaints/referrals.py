@@ -20,6 +20,7 @@ from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from departments.services import user_hold
 from wuqing_consumer.language import district_language
 
 from . import stats
@@ -120,10 +121,9 @@ def referral_send(
     if errors:
         raise ValidationError(errors)
     legal_basis = (legal_basis or "").strip()
-    # The same form posted twice (a double click) refers one lead. The sender's own row is
-    # locked until this commits (without the key, so rows pointing at the person are not
-    # held up), and their identical lead still waiting to be acknowledged is the answer.
-    User.objects.select_for_update(no_key=True, of=("self",)).filter(id=acting_user.id).first()
+    # The same form posted twice refers one lead: the sender's identical lead still waiting
+    # to be acknowledged is the answer.
+    user_hold(acting_user)
     lead = {
         "created_by": acting_user,
         "from_unit_id": acting_user.unit_id,

@@ -93,6 +93,14 @@ def duty_contact_delete(*, contact_id: int, acting_user: User) -> None:
     contact.delete()
 
 
+def user_hold(user: User) -> None:
+    """Lock the person's row until the caller's transaction ends, so that the same form
+    posted twice (a double click) is handled one post after the other and the second can
+    find what the first wrote. Without the key (FOR NO KEY UPDATE): rows that point at the
+    person are not held up."""
+    User.objects.select_for_update(no_key=True, of=("self",)).filter(id=user.id).first()
+
+
 @transaction.atomic
 def user_update_notification_settings(
     *, acting_user: User, notify_by_email: bool, notify_by_sms: bool, daily_digest: bool
