@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from departments import access
 from departments.models import User
-from wuqing_consumer.views import redirect_back
+from wuqing_consumer.views import posted_int, redirect_back
 
 from . import disputes
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
@@ -100,7 +100,7 @@ def dispute_open(request: HttpRequest) -> HttpResponse:
             acting_user=request.user,
             summary=request.POST.get("summary", ""),
             order_number=request.POST.get("order", ""),
-            referral_id=_id(referral),
+            referral_id=posted_int(referral),
         )
     except ValidationError as error:
         for text in error.messages:
@@ -111,15 +111,6 @@ def dispute_open(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Dispute %(number)s was opened.") % {"number": dispute.number})
         return redirect("dispute_detail", dispute_id=dispute.id)
     return redirect_back(request, "dispute_list")
-
-
-def _id(value: str | None) -> int | None:
-    """A posted id, or None: "abc", "1.5" or "²" (a digit to `isdigit`, not to `int`) from a
-    hand-made form must be refused like a missing choice, not end in a 500."""
-    try:
-        return int(value) if value and value.isascii() else None
-    except ValueError:
-        return None
 
 
 def _day(value: str) -> date | None:
@@ -167,16 +158,16 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
             title=post.get("title", ""),
             owner_unit_code=post.get("owner_unit", ""),
             due_on=_day(post.get("due_on", "")),
-            owner_id=_id(post.get("owner")),
+            owner_id=posted_int(post.get("owner")),
         ),
         "add-member": lambda: disputes.team_add_member(
             dispute_id=dispute.id,
             acting_user=user,
-            person_id=_id(post.get("person")) or 0,
+            person_id=posted_int(post.get("person")) or 0,
         ),
         "complete-task": lambda: disputes.team_complete_task(
             dispute_id=dispute.id,
-            task_id=_id(post.get("task")) or 0,
+            task_id=posted_int(post.get("task")) or 0,
             acting_user=user,
         ),
         "finding": lambda: disputes.team_add_finding(

@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer.views import posted_int
 
 from . import attachments, selectors, services, workflow
 from .choices import (
@@ -364,13 +365,6 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 Handler = Callable[[WorkOrder, object, QueryDict, int | None], object]
 
 ACTION_HANDLERS: dict[str, Handler] = {
@@ -402,7 +396,7 @@ ACTION_HANDLERS: dict[str, Handler] = {
     Action.REQUEST_EXTENSION: lambda o, u, p, v: workflow.workorder_request_extension(
         order_id=o.id,
         acting_user=u,
-        working_days=_int(p.get("working_days")) or 0,
+        working_days=posted_int(p.get("working_days")) or 0,
         reason=p.get("reason", ""),
         expected_version=v,
     ),
@@ -443,19 +437,19 @@ ACTION_HANDLERS: dict[str, Handler] = {
     Action.LINK_DUPLICATE: lambda o, u, p, v: workflow.workorder_link_duplicate(
         order_id=o.id,
         acting_user=u,
-        duplicate_id=_int(p.get("duplicate")) or 0,
+        duplicate_id=posted_int(p.get("duplicate")) or 0,
         expected_version=v,
     ),
     Action.DISMISS_DUPLICATE: lambda o, u, p, v: workflow.workorder_dismiss_duplicate(
         order_id=o.id,
         acting_user=u,
-        duplicate_id=_int(p.get("duplicate")) or 0,
+        duplicate_id=posted_int(p.get("duplicate")) or 0,
         expected_version=v,
     ),
     Action.MERGE: lambda o, u, p, v: workflow.workorder_merge(
         order_id=o.id,
         acting_user=u,
-        duplicate_id=_int(p.get("duplicate")) or 0,
+        duplicate_id=posted_int(p.get("duplicate")) or 0,
         expected_version=v,
     ),
 }
@@ -469,7 +463,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     order = access.workorder_or_404(request.user, number=number)
     if handler is None:
         raise Http404
-    version = _int(request.POST.get("version"))
+    version = posted_int(request.POST.get("version"))
     if version is None:
         version = -1  # a form without the version it was made from cannot be trusted
     try:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from departments import access
+from wuqing_consumer.views import posted_int
 
 from . import figures, services
 from .choices import IN_HAND_STATUSES, DistrictStatus, FileState, ReportStatus
@@ -30,13 +31,6 @@ from .forms import (
 from .models import DistrictReport, ReportAttachment, UnitReport
 
 RECENT_QUARTERS = 8
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _period_or_404(text: str) -> figures.Period:
@@ -202,7 +196,7 @@ def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
                 values=form.cleaned_data,
                 sampling=sampling_from_post(request.POST),
                 publicity=publicity_from_formset(formset),
-                expected_version=_int(request.POST.get("version")) or -1,
+                expected_version=posted_int(request.POST.get("version")) or -1,
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -229,7 +223,7 @@ def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def unit_report_act(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
     report = access.unit_report_or_404(request.user, report_id=report_id)
-    version = _int(request.POST.get("version"))
+    version = posted_int(request.POST.get("version"))
     if version is None:
         version = -1
     comment = request.POST.get("comment", "")
@@ -354,7 +348,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
         if not office:
             raise Http404
         if form.is_valid():
-            version = _int(request.POST.get("version"))
+            version = posted_int(request.POST.get("version"))
             try:
                 report = services.district_report_save(
                     period=quarter,

@@ -20,6 +20,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def posted_int(value: str | None) -> int | None:
+    """A whole number from a form field, or None for anything else: a hand-made form may post
+    "abc", "1.5" or "²" (a digit to `isdigit`, not to `int`), which must read as no choice
+    and get the service's own message, not a 500."""
+    try:
+        return int(value) if value and value.isascii() else None
+    except ValueError:
+        return None
+
+
 def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Back to the page a form came from, if it is one of ours: a `back` field pointing to
     another site would make the portal a link that forwards its users anywhere. Only a path
