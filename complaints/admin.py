@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -86,9 +87,21 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_select_related = ("primary_unit",)
 
 
+def _until(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "channel", "is_active", "callback_url", "last_used_at", "created_at")
+    list_display = (
+        "name",
+        "channel",
+        "is_active",
+        "callback_url",
+        "last_used_at",
+        "previous_key_works_until",
+        "created_at",
+    )
     list_filter = ("is_active", "channel")
     search_fields = ("name", "key_prefix")
     fields = (
@@ -98,6 +111,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "rate_limit_per_minute",
         "is_active",
         "key_prefix",
+        "previous_key_works_until",
         "secret_fingerprint",
         "created_at",
         "revoked_at",
@@ -105,6 +119,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     )
     readonly_fields = (
         "key_prefix",
+        "previous_key_works_until",
         "secret_fingerprint",
         "created_at",
         "revoked_at",
@@ -118,6 +133,16 @@ class ApiClientAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def _while_in_force(self, until):
+        """Shown only while the grace period lasts: once it is over the time is history."""
+        if until is None or until <= timezone.now():
+            return self.get_empty_value_display()
+        return _until(until)
+
+    @admin.display(description=gettext_lazy("previous key works until"))
+    def previous_key_works_until(self, client):
+        return self._while_in_force(client.previous_key_until)
+
     @admin.action(description=gettext_lazy("Revoke the selected clients' keys"))
     def revoke(self, request, queryset):
         for client in queryset:
@@ -127,11 +152,17 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Issue a new API key (shown once)"))
     def rotate_key(self, request, queryset):
         for client in queryset:
-            key = api_client_rotate_key(client_id=client.id)
+            key, until = api_client_rotate_key(client_id=client.id)
+            if until is None:
+                message = _("New API key of %(name)s (copy it now, it is not stored): %(key)s")
+            else:
+                message = _(
+                    "New API key of %(name)s (copy it now, it is not stored; the previous key "
+                    "keeps working until %(until)s): %(key)s"
+                )
             self.message_user(
                 request,
-                _("New API key of %(name)s (copy it now, it is not stored): %(key)s")
-                % {"name": client.name, "key": key},
+                message % {"name": client.name, "key": key, "until": _until(until)},
                 messages.WARNING,
             )
 

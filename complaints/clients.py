@@ -4,6 +4,11 @@ Only hashes are stored. The API key is a long random string, so its SHA-256 is e
 check it. The callback signing secret cannot be a one-way hash (we sign with it), so it is
 derived: HMAC(API_SIGNING_KEY, client id + a random salt). The database alone reveals
 neither; a new salt rotates the secret.
+
+A key rotation does not cut the client off: the previous key keeps authenticating for
+`API_ROTATION_GRACE_HOURS`, so the hotline's operators can deploy the new key in their own
+time. There is one previous key: a second rotation within the grace period ends the older
+one.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import functools
 import hashlib
 import hmac
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import ApiClient
@@ -34,6 +41,11 @@ def _new_key() -> tuple[str, str]:
 def signing_secret(client: ApiClient) -> str:
     key = settings.API_SIGNING_KEY.encode()
     return hmac.new(key, f"{client.id}:{client.secret_salt}".encode(), hashlib.sha256).hexdigest()
+
+
+def _grace_end() -> datetime | None:
+    hours = settings.API_ROTATION_GRACE_HOURS
+    return timezone.now() + timedelta(hours=hours) if hours > 0 else None
 
 
 def _set_secret(client: ApiClient) -> str:
@@ -69,12 +81,29 @@ def api_client_create(
 
 
 @transaction.atomic
-def api_client_rotate_key(*, client_id: int) -> str:
+def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
+    """The new key (shown once) and until when the previous one still authenticates: None
+    when it stops at once (no grace period, or a revoked client, whose revoked key must
+    not come back if it is made active again)."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
+    until = _grace_end() if client.is_active else None
+    if until is None:
+        client.previous_key_prefix, client.previous_key_hash = "", ""
+    else:
+        client.previous_key_prefix, client.previous_key_hash = client.key_prefix, client.key_hash
+    client.previous_key_until = until
     client.key_prefix, key = _new_key()
     client.key_hash = _hash(key)
-    client.save(update_fields=["key_prefix", "key_hash"])
-    return key
+    client.save(
+        update_fields=[
+            "key_prefix",
+            "key_hash",
+            "previous_key_prefix",
+            "previous_key_hash",
+            "previous_key_until",
+        ]
+    )
+    return key, until
 
 
 @transaction.atomic
@@ -85,9 +114,14 @@ def api_client_rotate_secret(*, client_id: int) -> str:
     return secret
 
 
+@transaction.atomic
 def api_client_revoke(*, client_id: int) -> None:
+    """Ends the key and the previous one, within its grace period or not, at once."""
     ApiClient.objects.filter(id=client_id, is_active=True).update(
         is_active=False, revoked_at=timezone.now()
+    )
+    ApiClient.objects.filter(id=client_id).exclude(previous_key_prefix="").update(
+        previous_key_prefix="", previous_key_hash="", previous_key_until=None
     )
 
 
@@ -97,26 +131,45 @@ def _client_by_prefix_sql() -> str:
     third of the same query through a RawQuerySet."""
     table = ApiClient._meta.db_table
     columns = ", ".join(f.column for f in ApiClient._meta.concrete_fields)
-    return f"SELECT {columns} FROM {table} WHERE key_prefix = %s AND is_active"
+    return (
+        f"SELECT {columns} FROM {table} WHERE is_active AND (key_prefix = %s"
+        " OR (previous_key_prefix = %s AND previous_key_until > %s))"
+    )
+
+
+def _holds(client: ApiClient, prefix: str, hashed: str, now: datetime) -> bool:
+    if client.key_prefix == prefix and hmac.compare_digest(client.key_hash, hashed):
+        return True
+    return (
+        client.previous_key_prefix == prefix
+        and client.previous_key_until is not None
+        and client.previous_key_until > now
+        and hmac.compare_digest(client.previous_key_hash, hashed)
+    )
 
 
 def client_for_key(key: str) -> ApiClient | None:
-    """The active client holding `key`, compared in constant time; None otherwise."""
+    """The active client holding `key`, or its previous key within the grace period,
+    compared in constant time; None otherwise. One query, on every API request."""
     parts = key.split("_")
-    if len(parts) < 3 or parts[0] != "wq":
+    if len(parts) < 3 or parts[0] != "wq" or not parts[1]:
         return None
+    prefix, now = parts[1], timezone.now()
     if connection.vendor == "postgresql":
         # psycopg2 returns every column of a client as the ORM would (aware times
         # included); SQLite needs the ORM's converters.
         with connection.cursor() as cursor:
-            cursor.execute(_client_by_prefix_sql(), [parts[1]])
-            row = cursor.fetchone()
-        client = ApiClient.from_db(connection.alias, None, row) if row else None
+            cursor.execute(_client_by_prefix_sql(), [prefix, prefix, now])
+            rows = cursor.fetchall()
+        # Two rows only if one client's new prefix is by chance another's previous one.
+        found = [ApiClient.from_db(connection.alias, None, row) for row in rows]
     else:
-        client = ApiClient.objects.filter(key_prefix=parts[1], is_active=True).first()
-    if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
-        return None
-    return client
+        found = ApiClient.objects.filter(
+            Q(key_prefix=prefix) | Q(previous_key_prefix=prefix, previous_key_until__gt=now),
+            is_active=True,
+        )
+    hashed = _hash(key)
+    return next((client for client in found if _holds(client, prefix, hashed, now)), None)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

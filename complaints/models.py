@@ -649,11 +649,18 @@ class ApiClient(models.Model):
     Its API key is stored only as a SHA-256 hash (keys are long random strings, so a fast
     hash is enough); its callback signing secret is never stored: it is derived from the
     server's signing key and `secret_salt`, so rotating means a new salt.
+
+    A key rotation keeps the previous key (its prefix and hash) until
+    `API_ROTATION_GRACE_HOURS` later: the hotline is another organisation, and needs time to
+    deploy the new key without being cut off.
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     key_prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64)
+    previous_key_prefix = models.CharField(_("previous key prefix"), max_length=12, blank=True)
+    previous_key_hash = models.CharField(max_length=64, blank=True)
+    previous_key_until = models.DateTimeField(_("previous key works until"), null=True, blank=True)
     secret_salt = models.CharField(max_length=64)
     secret_fingerprint = models.CharField(_("secret fingerprint"), max_length=16)
     callback_url = models.URLField(_("callback URL"), blank=True)
@@ -670,6 +677,13 @@ class ApiClient(models.Model):
         ordering = ["name"]
         verbose_name = _("API client")
         verbose_name_plural = _("API clients")
+        indexes = [
+            models.Index(
+                fields=["previous_key_prefix"],
+                condition=~models.Q(previous_key_prefix=""),
+                name="apiclient_previous_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

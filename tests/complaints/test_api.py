@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -15,7 +16,12 @@ from complaints import workflow
 from complaints.api.pagination import RegistrationOrderPagination
 from complaints.api.serializers import HotlineOrderIn
 from complaints.choices import Action
-from complaints.clients import api_client_create, api_client_revoke, client_for_key
+from complaints.clients import (
+    api_client_create,
+    api_client_revoke,
+    api_client_rotate_key,
+    client_for_key,
+)
 from complaints.models import (
     ApiClient,
     CallbackAttempt,
@@ -877,23 +883,108 @@ def test_office_staff_find_a_failing_callback_and_read_its_attempts(
     assert f"{failing.order.number} → in_progress（待推送）" in page  # not its uuid and "pending"
 
 
-def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old(
+def _status(client, key: str) -> int:
+    return client.get(
+        "/api/v1/hotline/work-orders/", HTTP_AUTHORIZATION=f"Bearer {key}"
+    ).status_code
+
+
+def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old_after_a_day(
     client, sysadmin, hotline
 ):
     api_client, old_key = hotline
+    rotated = timezone.now()
     client.force_login(sysadmin)
-    response = client.post(
-        "/admin/complaints/apiclient/",
-        {"action": "rotate_key", "_selected_action": [api_client.id]},
-        follow=True,
-    )
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(rotated, tick=False):
+        response = client.post(
+            "/admin/complaints/apiclient/",
+            {"action": "rotate_key", "_selected_action": [api_client.id]},
+            follow=True,
+        )
     page = response.content.decode()
-    new_key = re.search(r"wq_[0-9a-f]{8}_[A-Za-z0-9_-]+", page).group()
+    message = page.split('class="messagelist"', 1)[1].split("</ul>", 1)[0]
+    new_key = re.search(r"wq_[0-9a-f]{8}_[A-Za-z0-9_-]+", message).group()
+    until = f"{timezone.localtime(rotated + timedelta(hours=24)):%Y-%m-%d %H:%M}"
+    assert f"the previous key keeps working until {until}" in message
+    assert until in client.get("/admin/complaints/apiclient/").content.decode()
+    detail = client.get(f"/admin/complaints/apiclient/{api_client.id}/change/").content.decode()
+    assert until in detail.split("field-previous_key_works_until", 1)[1].split("field-", 1)[0]
+    stored = json.dumps(list(ApiClient.objects.values()), default=str)
+    assert new_key not in stored and old_key not in stored  # only hashes, as before
     client.logout()
-    path = "/api/v1/hotline/work-orders/"
-    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {old_key}").status_code == 401
-    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {new_key}").status_code == 200
-    assert new_key not in json.dumps(list(ApiClient.objects.values()), default=str)
+    with time_machine.travel(rotated + timedelta(hours=23, minutes=59), tick=False):
+        assert _status(client, old_key) == 200  # the hotline is not cut off meanwhile
+        assert _status(client, new_key) == 200
+    with time_machine.travel(rotated + timedelta(hours=24, seconds=1), tick=False):
+        assert _status(client, old_key) == 401
+        assert _status(client, new_key) == 200
+    client.force_login(sysadmin)
+    with time_machine.travel(rotated + timedelta(hours=24, seconds=1), tick=False):
+        assert until not in client.get("/admin/complaints/apiclient/").content.decode()
+
+
+def test_the_grace_period_is_a_setting(client, hotline, settings):
+    api_client, old_key = hotline
+    settings.API_ROTATION_GRACE_HOURS = 2
+    rotated = timezone.now()
+    with time_machine.travel(rotated, tick=False):
+        new_key, until = api_client_rotate_key(client_id=api_client.id)
+    assert until == rotated + timedelta(hours=2)
+    with time_machine.travel(rotated + timedelta(minutes=119), tick=False):
+        assert _status(client, old_key) == 200
+    with time_machine.travel(rotated + timedelta(minutes=121), tick=False):
+        assert _status(client, old_key) == 401
+    settings.API_ROTATION_GRACE_HOURS = 0
+    newest_key, until = api_client_rotate_key(client_id=api_client.id)
+    assert until is None
+    assert (_status(client, new_key), _status(client, newest_key)) == (401, 200)
+
+
+def test_a_second_rotation_within_the_grace_period_ends_the_older_previous_key(client, hotline):
+    api_client, first_key = hotline
+    rotated = timezone.now()
+    with time_machine.travel(rotated, tick=False):
+        second_key, _ = api_client_rotate_key(client_id=api_client.id)
+    with time_machine.travel(rotated + timedelta(hours=1), tick=False):
+        third_key, until = api_client_rotate_key(client_id=api_client.id)
+        assert _status(client, first_key) == 401
+        assert _status(client, second_key) == 200
+        assert _status(client, third_key) == 200
+    assert until == rotated + timedelta(hours=25)  # from the second rotation
+    with time_machine.travel(rotated + timedelta(hours=24, minutes=30), tick=False):
+        assert _status(client, second_key) == 200
+    with time_machine.travel(rotated + timedelta(hours=25, seconds=1), tick=False):
+        assert (_status(client, second_key), _status(client, third_key)) == (401, 200)
+
+
+def test_revoking_ends_the_key_and_the_previous_key_at_once(client, hotline):
+    api_client, old_key = hotline
+    new_key, _ = api_client_rotate_key(client_id=api_client.id)
+    api_client_revoke(client_id=api_client.id)
+    assert (_status(client, old_key), _status(client, new_key)) == (401, 401)
+    ApiClient.objects.filter(id=api_client.id).update(is_active=True)  # the admin's checkbox
+    assert (_status(client, old_key), _status(client, new_key)) == (401, 200)
+
+
+def test_rotating_a_revoked_clients_key_does_not_bring_the_revoked_key_back(client, hotline):
+    api_client, revoked_key = hotline
+    api_client_revoke(client_id=api_client.id)
+    new_key, until = api_client_rotate_key(client_id=api_client.id)
+    assert until is None
+    ApiClient.objects.filter(id=api_client.id).update(is_active=True)
+    assert (_status(client, revoked_key), _status(client, new_key)) == (401, 200)
+
+
+def test_either_key_is_found_in_one_query(hotline, django_assert_num_queries):
+    api_client, old_key = hotline
+    new_key, _ = api_client_rotate_key(client_id=api_client.id)
+    for key in (old_key, new_key):
+        with django_assert_num_queries(1):
+            assert client_for_key(key).id == api_client.id
+    with django_assert_num_queries(1):
+        assert client_for_key(old_key + "x") is None
+    assert client_for_key(f"wq__{old_key.split('_', 2)[2]}") is None
 
 
 @pytest.mark.parametrize("since", ["0701-07-25T02:35:07+18:27", "9999-12-31T23:59:59-18:00"])
