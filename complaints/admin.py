@@ -100,6 +100,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "callback_url",
         "last_used_at",
         "previous_key_works_until",
+        "previous_secret_signs_until",
         "created_at",
     )
     list_filter = ("is_active", "channel")
@@ -113,6 +114,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "key_prefix",
         "previous_key_works_until",
         "secret_fingerprint",
+        "previous_secret_signs_until",
         "created_at",
         "revoked_at",
         "last_used_at",
@@ -121,6 +123,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "key_prefix",
         "previous_key_works_until",
         "secret_fingerprint",
+        "previous_secret_signs_until",
         "created_at",
         "revoked_at",
         "last_used_at",
@@ -142,6 +145,10 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("previous key works until"))
     def previous_key_works_until(self, client):
         return self._while_in_force(client.previous_key_until)
+
+    @admin.display(description=gettext_lazy("previous secret also signs until"))
+    def previous_secret_signs_until(self, client):
+        return self._while_in_force(client.previous_secret_until)
 
     @admin.action(description=gettext_lazy("Revoke the selected clients' keys"))
     def revoke(self, request, queryset):
@@ -169,11 +176,20 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Issue a new callback signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
         for client in queryset:
-            secret = api_client_rotate_secret(client_id=client.id)
+            secret, until = api_client_rotate_secret(client_id=client.id)
+            if until is None:
+                message = _(
+                    "New signing secret of %(name)s (copy it now, it is not stored): %(secret)s"
+                )
+            else:
+                message = _(
+                    "New signing secret of %(name)s (copy it now, it is not stored; until "
+                    "%(until)s each callback is also signed with the previous secret, in "
+                    "X-Wuqing-Signature-Previous): %(secret)s"
+                )
             self.message_user(
                 request,
-                _("New signing secret of %(name)s (copy it now, it is not stored): %(secret)s")
-                % {"name": client.name, "secret": secret},
+                message % {"name": client.name, "secret": secret, "until": _until(until)},
                 messages.WARNING,
             )
 

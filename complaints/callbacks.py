@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .clients import signature, signing_secret
+from .clients import previous_signing_secret, signature, signing_secret
 from .models import ApiClient, CallbackAttempt, CallbackEvent, WorkOrder, WorkOrderEvent
 
 STATUS_CHANGED = "work_order.status_changed"
@@ -106,18 +106,20 @@ def _post(callback: CallbackEvent) -> tuple[int | None, str]:
         {"event_id": str(callback.event_id), **callback.payload}, ensure_ascii=False
     ).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        callback.client.callback_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "wuqing-consumer-callbacks/1",
-            "X-Wuqing-Event-Id": str(callback.event_id),
-            "X-Wuqing-Timestamp": timestamp,
-            "X-Wuqing-Signature": signature(signing_secret(callback.client), timestamp, body),
-        },
-    )
+    client = callback.client
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "wuqing-consumer-callbacks/1",
+        "X-Wuqing-Event-Id": str(callback.event_id),
+        "X-Wuqing-Timestamp": timestamp,
+        "X-Wuqing-Signature": signature(signing_secret(client), timestamp, body),
+    }
+    previous = previous_signing_secret(client)
+    if previous is not None:
+        # Within the grace period after a secret rotation, so that a receiver which has not
+        # deployed the new secret yet still verifies; X-Wuqing-Signature keeps its format.
+        headers["X-Wuqing-Signature-Previous"] = signature(previous, timestamp, body)
+    request = urllib.request.Request(client.callback_url, data=body, method="POST", headers=headers)
     try:
         with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status, ""

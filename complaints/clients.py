@@ -5,10 +5,11 @@ check it. The callback signing secret cannot be a one-way hash (we sign with it)
 derived: HMAC(API_SIGNING_KEY, client id + a random salt). The database alone reveals
 neither; a new salt rotates the secret.
 
-A key rotation does not cut the client off: the previous key keeps authenticating for
-`API_ROTATION_GRACE_HOURS`, so the hotline's operators can deploy the new key in their own
-time. There is one previous key: a second rotation within the grace period ends the older
-one.
+A rotation does not cut the client off: the previous key keeps authenticating, and the
+previous secret keeps signing each callback (in a second header), for
+`API_ROTATION_GRACE_HOURS`, so the hotline's operators can deploy the new values in their own
+time. There is one previous key and one previous secret: a second rotation within the grace
+period ends the older one.
 """
 
 from __future__ import annotations
@@ -38,9 +39,21 @@ def _new_key() -> tuple[str, str]:
     return prefix, f"wq_{prefix}_{secrets.token_urlsafe(32)}"
 
 
-def signing_secret(client: ApiClient) -> str:
+def _derive_secret(client_id: int, salt: str) -> str:
     key = settings.API_SIGNING_KEY.encode()
-    return hmac.new(key, f"{client.id}:{client.secret_salt}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{client_id}:{salt}".encode(), hashlib.sha256).hexdigest()
+
+
+def signing_secret(client: ApiClient) -> str:
+    return _derive_secret(client.id, client.secret_salt)
+
+
+def previous_signing_secret(client: ApiClient, now: datetime | None = None) -> str | None:
+    """The secret before the last rotation while its grace period lasts, None after."""
+    until = client.previous_secret_until
+    if not client.previous_secret_salt or until is None or until <= (now or timezone.now()):
+        return None
+    return _derive_secret(client.id, client.previous_secret_salt)
 
 
 def _grace_end() -> datetime | None:
@@ -107,11 +120,23 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
 
 
 @transaction.atomic
-def api_client_rotate_secret(*, client_id: int) -> str:
+def api_client_rotate_secret(*, client_id: int) -> tuple[str, datetime | None]:
+    """The new secret (shown once) and until when callbacks also carry the signature made
+    with the previous one (None: not at all, there is no grace period)."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
+    until = _grace_end()
+    client.previous_secret_salt = client.secret_salt if until else ""
+    client.previous_secret_until = until
     secret = _set_secret(client)
-    client.save(update_fields=["secret_salt", "secret_fingerprint"])
-    return secret
+    client.save(
+        update_fields=[
+            "secret_salt",
+            "secret_fingerprint",
+            "previous_secret_salt",
+            "previous_secret_until",
+        ]
+    )
+    return secret, until
 
 
 @transaction.atomic
@@ -173,6 +198,7 @@ def client_for_key(key: str) -> ApiClient | None:
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """`sha256=<hex HMAC-SHA256 of "timestamp.body">`, the X-Wuqing-Signature header."""
+    """`sha256=<hex HMAC-SHA256 of "timestamp.body">`, the X-Wuqing-Signature header (and,
+    with the previous secret, X-Wuqing-Signature-Previous)."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"sha256={digest.hexdigest()}"

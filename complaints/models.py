@@ -650,9 +650,9 @@ class ApiClient(models.Model):
     hash is enough); its callback signing secret is never stored: it is derived from the
     server's signing key and `secret_salt`, so rotating means a new salt.
 
-    A key rotation keeps the previous key (its prefix and hash) until
+    A rotation keeps the previous key (its prefix and hash) and the previous salt until
     `API_ROTATION_GRACE_HOURS` later: the hotline is another organisation, and needs time to
-    deploy the new key without being cut off.
+    deploy the new values without being cut off.
     """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -663,6 +663,10 @@ class ApiClient(models.Model):
     previous_key_until = models.DateTimeField(_("previous key works until"), null=True, blank=True)
     secret_salt = models.CharField(max_length=64)
     secret_fingerprint = models.CharField(_("secret fingerprint"), max_length=16)
+    previous_secret_salt = models.CharField(max_length=64, blank=True)
+    previous_secret_until = models.DateTimeField(
+        _("previous secret also signs until"), null=True, blank=True
+    )
     callback_url = models.URLField(_("callback URL"), blank=True)
     channel = models.CharField(
         _("channel of its orders"), max_length=12, choices=Channel.choices, default="12345"

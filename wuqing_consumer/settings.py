@@ -295,7 +295,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Derives each API client's callback signing secret (complaints/clients.py). Set it apart
 # from SECRET_KEY in production, so rotating one does not change the other.
 API_SIGNING_KEY = env("API_SIGNING_KEY") or SECRET_KEY
-# After a client's key is rotated, the previous one keeps authenticating this many hours.
+# After a client's key or signing secret is rotated, the previous one keeps working (the
+# key authenticates, the secret signs each callback in a second header) this many hours.
 API_ROTATION_GRACE_HOURS = max(env_int("API_ROTATION_GRACE_HOURS", 24), 0)
 
 CACHES = {

@@ -174,11 +174,21 @@ class HotlineOrderViewSet(
                     description=(
                         "每次状态变化（及主办单位变更）POST 到客户端的回调地址；头部 "
                         "X-Wuqing-Timestamp、X-Wuqing-Signature（HMAC-SHA256）、"
-                        "X-Wuqing-Event-Id。10 秒内回 2xx，否则重试，至少 24 小时；不跟随重定向。"
+                        "X-Wuqing-Event-Id。更换签名密钥后的过渡期内（默认 24 小时，"
+                        "办公室告知截止时间），另有 X-Wuqing-Signature-Previous：格式相同，"
+                        "用旧密钥签名；接收方用自己持有的密钥核对这两个头部，任一相符即接受，"
+                        "可在过渡期内任何时候换用新密钥。10 秒内回 2xx，否则重试，至少 24 小时；"
+                        "不跟随重定向。"
                         "\n\nPosted to the client's callback URL on every status change (and "
                         "new primary unit), with X-Wuqing-Timestamp, X-Wuqing-Signature "
-                        "(HMAC-SHA256) and X-Wuqing-Event-Id. Answer 2xx within 10 s, or it "
-                        "is retried for at least 24 hours; redirects are not followed."
+                        "(HMAC-SHA256) and X-Wuqing-Event-Id. For a grace period after the "
+                        "signing secret is rotated (24 hours by default; the office tells you "
+                        "until when), X-Wuqing-Signature-Previous also carries the signature, "
+                        "in the same format, made with the previous secret: a receiver checks "
+                        "both headers with the secret it holds and accepts the callback if "
+                        "either matches, so it can switch to the new secret at any time within "
+                        "the grace period. Answer 2xx within 10 s, or it is retried for at "
+                        "least 24 hours; redirects are not followed."
                     ),
                     request=CallbackOut,
                     responses={200: OpenApiResponse(description="已收到 / received (any 2xx)")},

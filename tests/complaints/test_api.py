@@ -824,6 +824,13 @@ def test_the_schema_is_public_and_describes_the_hotline_endpoints(client, db):
     assert client.get("/api/v1/docs/").status_code == 200
 
 
+def test_the_schema_tells_the_receiver_about_the_previous_signature_header(client, db):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    callbacks = schema["paths"]["/api/v1/hotline/work-orders/"]["post"]["callbacks"]
+    described = json.dumps(callbacks["status_changed"], ensure_ascii=False)
+    assert "X-Wuqing-Signature-Previous" in described and "X-Wuqing-Signature（" in described
+
+
 def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     client, office_director, housing_staff, django_capture_on_commit_callbacks
 ):
@@ -922,6 +929,27 @@ def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old_
     client.force_login(sysadmin)
     with time_machine.travel(rotated + timedelta(hours=24, seconds=1), tick=False):
         assert until not in client.get("/admin/complaints/apiclient/").content.decode()
+
+
+def test_rotating_a_secret_in_the_admin_says_until_when_the_old_one_signs_too(
+    client, sysadmin, hotline
+):
+    api_client, _ = hotline
+    rotated = timezone.now()
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(rotated, tick=False):
+        response = client.post(
+            "/admin/complaints/apiclient/",
+            {"action": "rotate_secret", "_selected_action": [api_client.id]},
+            follow=True,
+        )
+    message = response.content.decode().split('class="messagelist"', 1)[1].split("</ul>", 1)[0]
+    until = f"{timezone.localtime(rotated + timedelta(hours=24)):%Y-%m-%d %H:%M}"
+    assert f"until {until} each callback is also signed with the previous secret" in message
+    assert re.search(r": [0-9a-f]{64}<", message)
+    detail = client.get(f"/admin/complaints/apiclient/{api_client.id}/change/").content.decode()
+    assert until in detail.split("field-previous_secret_signs_until", 1)[1].split("field-", 1)[0]
 
 
 def test_the_grace_period_is_a_setting(client, hotline, settings):

@@ -20,7 +20,12 @@ from django.utils import timezone
 
 from complaints import services, workflow
 from complaints.callbacks import deliver_order, due_order_ids
-from complaints.clients import api_client_create, api_client_revoke
+from complaints.clients import (
+    api_client_create,
+    api_client_revoke,
+    api_client_rotate_secret,
+    signature,
+)
 from complaints.models import CallbackAttempt, CallbackEvent, PossibleDuplicate, WorkOrder
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
@@ -161,6 +166,61 @@ def test_a_tampered_body_does_not_verify(receiver, housing_staff, office_staff):
         secret, request["headers"], request["body"].replace(b"in_progress", b"closed")
     )
     assert not verify("another secret", request["headers"], request["body"])
+
+
+def test_after_a_secret_rotation_callbacks_carry_the_old_signature_too_for_a_day(
+    receiver, housing_staff
+):
+    hook = receiver()
+    client, _, old_secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="S-1", fields=FIELDS)
+    rotated = timezone.now()
+    with time_machine.travel(rotated, tick=False):
+        new_secret, until = api_client_rotate_secret(client_id=client.id)
+    assert until == rotated + timedelta(hours=24) and new_secret != old_secret
+    with time_machine.travel(rotated + timedelta(hours=23, minutes=59), tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    during = hook.received[-1]
+    headers, body = during["headers"], during["body"]
+    assert verify(new_secret, headers, body)  # the documented header: the new secret
+    assert not verify(old_secret, headers, body)
+    previous = {**headers, "X-Wuqing-Signature": headers["X-Wuqing-Signature-Previous"]}
+    assert verify(old_secret, previous, body) and not verify(new_secret, previous, body)
+    with time_machine.travel(rotated + timedelta(hours=24, seconds=1), tick=False):
+        workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修")
+        deliver_order(order.id)
+    after = hook.received[-1]
+    assert json.loads(after["body"])["status"] == "resolved"
+    assert "X-Wuqing-Signature-Previous" not in after["headers"]
+    assert verify(new_secret, after["headers"], after["body"])
+
+
+def test_a_second_secret_rotation_signs_with_the_one_before_it(receiver, housing_staff):
+    hook = receiver()
+    client, _, first = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="S-2", fields=FIELDS)
+    second, _ = api_client_rotate_secret(client_id=client.id)
+    third, _ = api_client_rotate_secret(client_id=client.id)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    headers, body = hook.received[0]["headers"], hook.received[0]["body"]
+    previous = {**headers, "X-Wuqing-Signature": headers["X-Wuqing-Signature-Previous"]}
+    assert verify(third, headers, body) and verify(second, previous, body)
+    assert not verify(first, headers, body) and not verify(first, previous, body)
+
+
+def test_without_a_grace_period_a_new_secret_signs_alone(receiver, housing_staff, settings):
+    settings.API_ROTATION_GRACE_HOURS = 0
+    hook = receiver()
+    client, _, old_secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="S-3", fields=FIELDS)
+    new_secret, until = api_client_rotate_secret(client_id=client.id)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    headers, body = hook.received[0]["headers"], hook.received[0]["body"]
+    assert until is None and "X-Wuqing-Signature-Previous" not in headers
+    assert verify(new_secret, headers, body) and not verify(old_secret, headers, body)
 
 
 def test_a_callback_that_keeps_failing_is_marked_failed_after_a_day_and_can_be_replayed(
@@ -388,7 +448,7 @@ def test_a_dissatisfied_call_back_sent_10_times_at_once_reopens_the_order_once(l
 
 
 def test_the_readme_receiver_example_accepts_our_callbacks_and_refuses_forgeries(
-    receiver, housing_staff
+    receiver, housing_staff, office_staff
 ):
     readme = (ROOT / "README.md").read_text()
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
@@ -408,3 +468,24 @@ def test_the_readme_receiver_example_accepts_our_callbacks_and_refuses_forgeries
     assert not verify_as_told(headers, body, "wrong")
     assert not verify_as_told({**headers, "X-Wuqing-Timestamp": "soon"}, body, secret)
     assert not verify_as_told({}, body, secret)  # no headers: refused, not an exception
+    assert not verify_as_told({**headers, "X-Wuqing-Signature": "sha256=é"}, body, secret)
+    # A receiver switching secrets verifies with either while the office rotates.
+    rotated = timezone.now()
+    with time_machine.travel(rotated, tick=False):
+        new_secret, _ = api_client_rotate_secret(client_id=client.id)
+    with time_machine.travel(rotated + timedelta(hours=1), tick=False):
+        workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修")
+        deliver_order(order.id)
+        headers, body = hook.received[-1]["headers"], hook.received[-1]["body"]
+        assert verify_as_told(headers, body, secret) and verify_as_told(headers, body, new_secret)
+        assert not verify_as_told(headers, body, "wrong")
+        ts, forged_body = headers["X-Wuqing-Timestamp"], body.replace(b"resolved", b"closed")
+        forged = {"X-Wuqing-Timestamp": ts, "X-Wuqing-Signature-Previous": ""}
+        forged["X-Wuqing-Signature-Previous"] = signature(secret, ts, forged_body)
+        assert not verify_as_told(forged, forged_body, new_secret)  # the old secret leaked
+    with time_machine.travel(rotated + timedelta(hours=25), tick=False):
+        workflow.workorder_close(order_id=order.id, acting_user=office_staff)
+        deliver_order(order.id)
+        headers, body = hook.received[-1]["headers"], hook.received[-1]["body"]
+        assert verify_as_told(headers, body, new_secret)
+        assert not verify_as_told(headers, body, secret)  # the overlap is over
