@@ -172,6 +172,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Attachments are checked against this limit (and by type) before anything is stored.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPLOAD = 10
+# Where `manage.py backup` writes its archives unless given --output (README, "Backups").
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,458 @@
+"""Backups and restores (wuqing_consumer/backup.py, `manage.py backup` and `restore`).
+
+The PostgreSQL round trip is real: pg_dump from the test database, pg_restore through
+`manage.py restore` into a database made for the test. The rest runs on small SQLite files,
+whatever the test database is.
+"""
+
+import errno
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import translation
+
+from complaints.models import Attachment, WorkOrder
+from tests.factories import make_order
+from wuqing_consumer import backup
+from wuqing_consumer.backup import BackupError, Database, archive_check, backup_create
+
+ROOT = Path(__file__).resolve().parent.parent
+ON_POSTGRESQL = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL: pg_dump and pg_restore of the test database",
+)
+RECEIPT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def output(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    return folder
+
+
+def laptop_database(path: Path, orders: tuple[str, ...] = ("WQ-2026-000001",)) -> Database:
+    """A small SQLite file shaped like the portal's tables the backup reads."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE complaints_workorder (id INTEGER PRIMARY KEY, number TEXT, "
+        "received_at TEXT);"
+        "CREATE TABLE complaints_attachment (id INTEGER PRIMARY KEY, order_id INTEGER, "
+        "file TEXT);"
+        "CREATE TABLE django_migrations (id INTEGER PRIMARY KEY, app TEXT, name TEXT);"
+        "INSERT INTO django_migrations (app, name) VALUES ('complaints', '0001_initial');"
+    )
+    for number in orders:
+        db.execute(
+            "INSERT INTO complaints_workorder (number, received_at) VALUES (?, '2026-11-29')",
+            [number],
+        )
+    db.execute(
+        "INSERT INTO complaints_attachment (order_id, file) "
+        "VALUES (1, 'attachments/2026/11/WQ-2026-000001/receipt.pdf')"
+    )
+    db.commit()
+    db.close()
+    return Database(vendor="sqlite", name=str(path))
+
+
+def store(media: Path, relative: str, content: bytes) -> Path:
+    path = media / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def sqlite_rows(path: Path, sql: str) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def tamper(archive: Path, member_name: str) -> None:
+    """Change one byte of a member's content in place, keeping every size."""
+    with tarfile.open(archive) as tar:
+        offset = tar.getmember(member_name).offset_data
+    with archive.open("r+b") as handle:
+        handle.seek(offset)
+        first = handle.read(1)
+        handle.seek(offset)
+        handle.write(bytes([first[0] ^ 0xFF]))
+
+
+# -- PostgreSQL, for real ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_postgresql_database():
+    """An empty database next to the test database, dropped afterwards."""
+    source = Database.from_settings(connection.settings_dict)
+    name = f"{source.name}_restore"
+    admin = source.connect()
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield Database(**{**source.__dict__, "name": name})
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def url(database: Database) -> str:
+    return (
+        f"postgres://{database.user}:{database.password}@{database.host or 'localhost'}:"
+        f"{database.port or 5432}/{database.name}"
+    )
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_orders_and_their_files_come_back_from_a_backup_into_a_fresh_database(
+    office_staff, media, output, tmp_path, fresh_postgresql_database
+):
+    orders = [
+        make_order(
+            office_staff,
+            attachments=[SimpleUploadedFile("收据.pdf", RECEIPT, content_type="application/pdf")],
+        ),
+        make_order(office_staff, citizen_phone="13900000000"),
+    ]
+    stored = Attachment.objects.get(order=orders[0]).file.name
+
+    call_command("backup", output=str(output), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    (archive,) = output.iterdir()
+    assert archive.name.startswith("wuqing-consumer-") and archive.suffix == ".tar"
+    assert archive.stat().st_mode & 0o077 == 0
+    (media / stored).unlink()  # the server is lost: no file, and a new empty database
+
+    restored_media = tmp_path / "restored-media"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(archive)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": url(fresh_postgresql_database),
+            "MEDIA_ROOT": str(restored_media),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # The manifest's count next to the restored one.
+    assert any(
+        line.split() == ["complaints_workorder", "2", "2"] for line in done.stdout.splitlines()
+    )
+    restored = fresh_postgresql_database.connect()
+    try:
+        with restored.cursor() as cursor:
+            cursor.execute("SELECT number FROM complaints_workorder ORDER BY number")
+            assert [row[0] for row in cursor.fetchall()] == sorted(o.number for o in orders)
+            cursor.execute("SELECT file FROM complaints_attachment")
+            assert cursor.fetchall() == [(stored,)]
+            # The numbering goes on where it stopped: no new order takes a restored number.
+            cursor.execute(
+                f"SELECT last_value FROM complaints_order_number_{orders[0].number[3:7]}"
+            )
+            assert cursor.fetchone()[0] == 2
+    finally:
+        restored.close()
+    assert (restored_media / stored).read_bytes() == RECEIPT
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_that_holds_data_is_refused_without_force_and_left_as_it_was(
+    office_staff, media, output
+):
+    make_order(office_staff)
+    archive, _manifest = backup_create(
+        database=Database.from_settings(connection.settings_dict),
+        media_root=media,
+        output_dir=output,
+    )
+    newest = make_order(office_staff, citizen_phone="13900000000")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(archive))
+
+    message = str(refused.value)
+    assert "2 work orders" in message and "--force" in message
+    assert f"the newest {newest.number}" in message
+    assert WorkOrder.objects.count() == 2
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_manifest_describes_exactly_the_dump_and_the_password_stays_off_the_command_line(
+    office_staff, media, output, monkeypatch
+):
+    make_order(office_staff)
+    source = Database.from_settings(connection.settings_dict)
+    # Trust authentication ignores it, so the dump still works; it must only travel in PGPASSWORD.
+    database = Database(**{**source.__dict__, "password": "pw-not-for-ps"})
+    calls = []
+    real_run = subprocess.run
+
+    def spy(args, **kwargs):
+        calls.append((args, kwargs.get("env", {})))
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(backup.subprocess, "run", spy)
+    archive, manifest = backup_create(database=database, media_root=media, output_dir=output)
+
+    (dump_args, dump_env) = next(c for c in calls if c[0][0].endswith("pg_dump"))
+    assert "pw-not-for-ps" not in " ".join(dump_args)
+    assert dump_env["PGPASSWORD"] == "pw-not-for-ps"
+    assert any(arg.startswith("--snapshot=") for arg in dump_args)
+    assert manifest["row_counts"]["complaints_workorder"] == 1
+    assert "0001_initial" in manifest["migrations"]["complaints"]
+    assert archive_check(archive) == manifest
+
+
+# -- SQLite (a laptop) and the archive itself -----------------------------------------------------
+
+
+def test_a_laptop_backup_comes_back_into_an_empty_sqlite_file(tmp_path, output):
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/2026/11/WQ-2026-000001/receipt.pdf", RECEIPT)
+    source = laptop_database(tmp_path / "db.sqlite3", orders=("WQ-2026-000001", "WQ-2026-000002"))
+
+    archive, manifest = backup_create(database=source, media_root=source_media, output_dir=output)
+
+    assert [p.name for p in output.iterdir()] == [archive.name]  # no temporary file left
+    assert manifest["row_counts"]["complaints_workorder"] == 2
+    assert manifest["missing_files"] == []
+    assert manifest["files"] == [
+        {
+            "path": "attachments/2026/11/WQ-2026-000001/receipt.pdf",
+            "size": len(RECEIPT),
+            "sha256": hashlib.sha256(RECEIPT).hexdigest(),
+        }
+    ]
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored" / "db.sqlite3"))
+    result = backup.backup_restore(
+        archive=archive, database=target, media_root=tmp_path / "restored-media"
+    )
+
+    assert result.counts == manifest["row_counts"]
+    assert sqlite_rows(Path(target.name), "SELECT number FROM complaints_workorder") == [
+        ("WQ-2026-000001",),
+        ("WQ-2026-000002",),
+    ]
+    restored_file = tmp_path / "restored-media/attachments/2026/11/WQ-2026-000001/receipt.pdf"
+    assert restored_file.read_bytes() == RECEIPT
+    assert [p.name for p in (tmp_path / "restored-media").iterdir()] == ["attachments"]
+
+
+def test_a_sqlite_file_that_holds_data_is_overwritten_only_with_force(tmp_path, output):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+    target = laptop_database(tmp_path / "other.sqlite3", orders=("A", "B", "C"))
+
+    with pytest.raises(BackupError, match=r"3 work orders \(the newest C\).*--force"):
+        backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m")
+    assert len(sqlite_rows(Path(target.name), "SELECT * FROM complaints_workorder")) == 3
+
+    backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m", force=True)
+    assert sqlite_rows(Path(target.name), "SELECT number FROM complaints_workorder") == [
+        ("WQ-2026-000001",)
+    ]
+
+
+@pytest.mark.parametrize("member", ["media", "database.sqlite3", "manifest.json"])
+def test_an_altered_archive_is_refused_by_verify_and_by_restore(tmp_path, output, member):
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/2026/11/WQ-2026-000001/receipt.pdf", RECEIPT)
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(database=source, media_root=source_media, output_dir=output)
+    if member == "media":
+        tamper(archive, "media/attachments/2026/11/WQ-2026-000001/receipt.pdf")
+    elif member == "database.sqlite3":
+        tamper(archive, "database.sqlite3")
+    else:
+        # A manifest rewritten to list a file the archive does not hold.
+        with tarfile.open(archive) as tar:
+            manifest = json.load(tar.extractfile("manifest.json"))
+            members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+        manifest["files"].append({"path": "attachments/gone.pdf", "size": 1, "sha256": "0" * 64})
+        data = json.dumps(manifest).encode()
+        with tarfile.open(archive, "w") as tar:
+            for info, content in members:
+                if info.name == "manifest.json":
+                    info.size, content = len(data), data
+                tar.addfile(info, io.BytesIO(content))
+
+    with pytest.raises(CommandError, match="damaged or has been altered"):
+        call_command("backup", verify=str(archive))
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
+    with pytest.raises(BackupError, match="damaged or has been altered"):
+        backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "rm")
+    assert not Path(target.name).exists()
+    assert list((tmp_path / "rm").iterdir()) == []
+
+
+def test_verify_says_an_intact_archive_is_intact(tmp_path, output, capsys):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+    call_command("backup", verify=str(archive))
+    printed = capsys.readouterr().out
+    assert "is intact" in printed and "complaints_workorder" in printed
+
+
+def test_a_truncated_archive_or_another_file_is_refused(tmp_path, output):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+    archive.write_bytes(archive.read_bytes()[:2000])
+    with pytest.raises(BackupError):
+        archive_check(archive)
+    other = tmp_path / "notes.tar"
+    with tarfile.open(other, "w") as tar:
+        tar.add(tmp_path / "db.sqlite3", arcname="db.sqlite3")
+    with pytest.raises(BackupError, match="not a backup of this portal"):
+        archive_check(other)
+
+
+def test_a_file_the_database_names_but_media_lacks_fails_the_backup_after_writing_it(
+    tmp_path, output, settings, monkeypatch
+):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    # The command backs up the default database; here it is the laptop file.
+    monkeypatch.setattr(backup.Database, "from_settings", classmethod(lambda cls, _s: source))
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    with pytest.raises(CommandError, match="refers to 1 files that are not under MEDIA_ROOT"):
+        call_command("backup", output=str(output), stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    (archive,) = output.iterdir()
+    assert archive_check(archive)["missing_files"] == [
+        "attachments/2026/11/WQ-2026-000001/receipt.pdf"
+    ]
+
+
+def test_a_full_disk_leaves_no_archive_and_says_so(tmp_path, output, monkeypatch):
+    source = laptop_database(tmp_path / "db.sqlite3")
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_add_file", no_space)
+    with pytest.raises(BackupError, match="Not enough disk space"):
+        backup_create(database=source, media_root=tmp_path / "media", output_dir=output)
+    assert list(output.iterdir()) == []
+
+
+def test_a_missing_pg_dump_is_named_with_the_package_to_install(tmp_path, output, monkeypatch):
+    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    database = Database(vendor="postgresql", name="wuqing_consumer", host="db")
+    with pytest.raises(BackupError, match=r"pg_dump was not found.*postgresql-client"):
+        backup_create(database=database, media_root=tmp_path / "media", output_dir=output)
+    assert list(output.iterdir()) == []
+
+
+def test_a_database_that_cannot_be_reached_is_named_without_its_password(
+    tmp_path, output, monkeypatch
+):
+    monkeypatch.setattr(backup, "_tool", lambda name: name)
+    database = Database(
+        vendor="postgresql", name="nowhere", host="127.0.0.1", port="9", password="hunter2"
+    )
+    with pytest.raises(BackupError) as failed:
+        backup_create(database=database, media_root=tmp_path / "media", output_dir=output)
+    message = str(failed.value)
+    assert "Cannot connect to the PostgreSQL database nowhere on 127.0.0.1:9" in message
+    assert "hunter2" not in message
+    assert list(output.iterdir()) == []
+
+
+def test_an_output_folder_inside_media_is_not_backed_up_into_itself(tmp_path):
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/a.pdf", RECEIPT)
+    inside = source_media / "backups"
+    inside.mkdir()
+    store(inside, "old.tar", b"an older archive")
+    source = laptop_database(tmp_path / "db.sqlite3")
+    _archive, manifest = backup_create(database=source, media_root=source_media, output_dir=inside)
+    assert [f["path"] for f in manifest["files"]] == ["attachments/a.pdf"]
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+def test_a_forced_restore_leaves_exactly_the_archive_or_on_failure_nothing_changed(
+    db, tmp_path, output, fresh_postgresql_database, monkeypatch
+):
+    # The test database as committed: the schema and the units its migrations load.
+    archive, manifest = backup_create(
+        database=Database.from_settings(connection.settings_dict),
+        media_root=tmp_path / "media",
+        output_dir=output,
+    )
+    target = fresh_postgresql_database
+    backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m")
+    restored = target.connect()
+    restored.autocommit = True
+    with restored.cursor() as cursor:
+        # What a newer version would have added, pointing at a restored table.
+        cursor.execute(
+            "CREATE TABLE later_table (unit_id bigint REFERENCES departments_unit (id));"
+            "INSERT INTO later_table SELECT id FROM departments_unit;"
+            "DELETE FROM departments_dutycontact; DELETE FROM departments_user;"
+        )
+
+    monkeypatch.setattr(backup, "_EMPTY_SCHEMA", backup._EMPTY_SCHEMA + "SELECT 1/0;")
+    with pytest.raises(BackupError, match=r"(?s)psql failed.*division by zero"):
+        backup.backup_restore(
+            archive=archive, database=target, media_root=tmp_path / "m", force=True
+        )
+    with restored.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM later_table")
+        assert cursor.fetchone()[0] == manifest["row_counts"]["departments_unit"]
+
+    monkeypatch.undo()
+    result = backup.backup_restore(
+        archive=archive, database=target, media_root=tmp_path / "m", force=True
+    )
+    assert result.counts == manifest["row_counts"]
+    with restored.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('later_table')")
+        assert cursor.fetchone()[0] is None
+    restored.close()
