@@ -456,3 +456,36 @@ def test_a_forced_restore_leaves_exactly_the_archive_or_on_failure_nothing_chang
         cursor.execute("SELECT to_regclass('later_table')")
         assert cursor.fetchone()[0] is None
     restored.close()
+
+
+def test_a_restore_names_the_api_clients_whose_secret_the_signing_key_no_longer_gives(
+    tmp_path, output, settings
+):
+    from complaints.clients import _hash, signing_secret
+    from complaints.models import ApiClient
+
+    settings.API_SIGNING_KEY = "the key of the old server"
+    fingerprint = _hash(signing_secret(ApiClient(id=1, secret_salt="salt")))[:16]
+    source = laptop_database(tmp_path / "db.sqlite3")
+    db = sqlite3.connect(source.name)
+    db.execute(
+        "CREATE TABLE complaints_apiclient (id INTEGER PRIMARY KEY, name TEXT, "
+        "secret_salt TEXT, secret_fingerprint TEXT, is_active BOOLEAN)"
+    )
+    db.execute(
+        "INSERT INTO complaints_apiclient VALUES (1, '天津12345', 'salt', ?, 1)", [fingerprint]
+    )
+    db.commit()
+    db.close()
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+
+    target = Database(vendor="sqlite", name=str(tmp_path / "same.sqlite3"))
+    same = backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m1")
+    settings.API_SIGNING_KEY = "a new key"
+    target = Database(vendor="sqlite", name=str(tmp_path / "new.sqlite3"))
+    new = backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m2")
+
+    assert same.stale_client_secrets == []
+    assert new.stale_client_secrets == ["天津12345"]
