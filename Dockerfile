@@ -10,6 +10,8 @@ ENV PYTHONUNBUFFERED=1 \
 
 # What WeasyPrint (PDF export) needs at run time: Pango, HarfBuzz's subsetter and a Chinese
 # font. fontconfig brings fc-cache, so the font cache is built now and not on the first PDF.
+# `manage.py backup` and `restore` run pg_dump, pg_restore and psql: bookworm's client is
+# PostgreSQL 15, the db service's version (pg_dump refuses a newer server; move both together).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -17,6 +19,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fontconfig \
         fonts-noto-cjk \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system app \
@@ -35,11 +38,12 @@ RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=localhost CELERY_DATA_DIR=/tmp/c
         python manage.py collectstatic --noinput \
     && rm -rf /tmp/celery-build
 
-# The code stays owned by root (read-only for the app); only uploads are writable. A named
-# volume mounted on /data/media takes this directory's owner the first time it is used.
+# The code stays owned by root (read-only for the app); only uploads and backups are writable.
+# A named volume mounted on /data/media or /backups takes the directory's owner the first time
+# it is used.
 RUN chmod 0755 /app/docker/entrypoint.sh \
-    && mkdir -p /data/media \
-    && chown app:app /data/media
+    && mkdir -p /data/media /backups \
+    && chown app:app /data/media /backups
 
 USER app
 

@@ -293,3 +293,31 @@ def test_runtime_commands_of_the_entrypoint_are_pinned_in_requirements():
         assert re.fullmatch(r"==\s*[0-9][0-9A-Za-z.+!-]*", pins[dist]), (
             f"{dist} is not pinned with == in requirements.txt: {pins[dist]!r}"
         )
+
+
+def test_the_image_has_the_postgresql_client_of_the_database_service_for_backups():
+    """`manage.py backup` and `restore` run pg_dump, pg_restore and psql; bookworm's
+    postgresql-client is 15, the version of the db service (pg_dump refuses a newer server)."""
+    runs = " ".join(dockerfile_values("RUN"))
+    assert "postgresql-client" in runs
+    assert dockerfile_values("FROM") == ["python:3.11-slim-bookworm"]
+    assert services()["db"]["image"] == "postgres:15"
+
+
+def test_backups_go_to_a_named_volume_the_app_user_may_write():
+    document = compose()
+    assert "backups" in document["volumes"]
+    web = services()["web"]
+    assert "backups:/backups" in web["volumes"]
+    assert web["environment"]["BACKUP_DIR"] == "/backups"
+    chown = [run for run in dockerfile_values("RUN") if "chown" in run]
+    assert any("/backups" in run and "app:app" in run for run in chown)
+
+
+def test_ci_installs_the_postgresql_client_when_pg_dump_is_missing():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "command -v pg_dump >/dev/null || need+=(postgresql-client)" in ci
+
+
+def test_dockerignore_keeps_local_backups_out_of_the_image():
+    assert "backups" in (ROOT / ".dockerignore").read_text().split()
