@@ -637,7 +637,7 @@ def archive_check(path: Path, staging: Path | None = None) -> dict[str, Any]:
         for entry in manifest["files"]:
             relative = _safe_relative(str(entry.get("path", "")))
             if relative is None:
-                problems.append(_("unsafe file name %(name)r") % {"name": entry.get("path")})
+                problems.append(_("unsafe file name %(name)s") % {"name": repr(entry.get("path"))})
                 continue
             expected[MEDIA_PREFIX + relative] = (entry.get("size"), entry.get("sha256"))
         seen = set()

@@ -65,7 +65,8 @@ class Command(BaseCommand):
         )
         expected = result.manifest["row_counts"]
         differing = [t for t in expected if result.counts.get(t) != expected[t]]
-        self.stdout.write(f"{_('table'):<36} {_('in backup'):>10} {_('restored'):>10}")
+        table, archived, restored = _("table"), _("in backup"), _("restored")
+        self.stdout.write(f"{table:<36} {archived:>10} {restored:>10}")
         for table in [t for t in MAIN_TABLES if t in expected] + [
             t for t in differing if t not in MAIN_TABLES
         ]:
