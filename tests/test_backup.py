@@ -150,7 +150,7 @@ def test_orders_and_their_files_come_back_from_a_backup_into_a_fresh_database(
     ]
     stored = Attachment.objects.get(order=orders[0]).file.name
 
-    call_command("backup", output=str(output), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("backup", output=str(output), stdout=io.StringIO())
     (archive,) = output.iterdir()
     assert archive.name.startswith("wuqing-consumer-") and archive.suffix == ".tar"
     assert archive.stat().st_mode & 0o077 == 0
@@ -361,7 +361,7 @@ def test_a_file_the_database_names_but_media_lacks_fails_the_backup_after_writin
     settings.MEDIA_ROOT = tmp_path / "media"
 
     with pytest.raises(CommandError, match="refers to 1 files that are not under MEDIA_ROOT"):
-        call_command("backup", output=str(output), stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("backup", output=str(output), stdout=io.StringIO())
 
     (archive,) = output.iterdir()
     assert archive_check(archive)["missing_files"] == [
@@ -489,3 +489,38 @@ def test_a_restore_names_the_api_clients_whose_secret_the_signing_key_no_longer_
 
     assert same.stale_client_secrets == []
     assert new.stale_client_secrets == ["天津12345"]
+
+
+def test_an_archive_naming_a_file_outside_media_is_refused_and_writes_nothing_there(
+    tmp_path, output
+):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    evil = b"written outside MEDIA_ROOT"
+    with tarfile.open(archive, "w") as tar:
+        for info, content in members:
+            if info.name == "manifest.json":
+                manifest = json.loads(content)
+                manifest["files"].append(
+                    {
+                        "path": "../outside.txt",
+                        "size": len(evil),
+                        "sha256": hashlib.sha256(evil).hexdigest(),
+                    }
+                )
+                content = json.dumps(manifest).encode()
+                info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+        info = tarfile.TarInfo("media/../outside.txt")
+        info.size = len(evil)
+        tar.addfile(info, io.BytesIO(evil))
+
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
+    with pytest.raises(BackupError, match=r"unsafe file name '\.\./outside\.txt'"):
+        backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m")
+    assert not (tmp_path / "outside.txt").exists()
+    assert not Path(target.name).exists()
