@@ -524,3 +524,31 @@ def test_an_archive_naming_a_file_outside_media_is_refused_and_writes_nothing_th
         backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "m")
     assert not (tmp_path / "outside.txt").exists()
     assert not Path(target.name).exists()
+
+
+def test_an_archive_from_a_newer_version_is_refused_and_an_older_one_asks_for_migrate(
+    tmp_path, output
+):
+    older = laptop_database(tmp_path / "older.sqlite3")
+    older_archive, _manifest = backup_create(
+        database=older, media_root=tmp_path / "media", output_dir=output
+    )
+    newer = laptop_database(tmp_path / "newer.sqlite3")
+    db = sqlite3.connect(newer.name)
+    db.execute("INSERT INTO django_migrations (app, name) VALUES ('complaints', '9999_later')")
+    db.commit()
+    db.close()
+    newer_archive, _manifest = backup_create(
+        database=newer, media_root=tmp_path / "media", output_dir=tmp_path
+    )
+
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
+    with pytest.raises(BackupError, match=r"newer version .*complaints\.9999_later"):
+        backup.backup_restore(archive=newer_archive, database=target, media_root=tmp_path / "m")
+    assert not Path(target.name).exists()
+
+    result = backup.backup_restore(
+        archive=older_archive, database=target, media_root=tmp_path / "m"
+    )
+    assert "complaints.0002_deadline_policy" in result.pending_migrations
+    assert "complaints.0001_initial" not in result.pending_migrations
