@@ -552,3 +552,18 @@ def test_an_archive_from_a_newer_version_is_refused_and_an_older_one_asks_for_mi
     )
     assert "complaints.0002_deadline_policy" in result.pending_migrations
     assert "complaints.0001_initial" not in result.pending_migrations
+
+
+def test_a_quiet_backup_prints_nothing_when_it_succeeds_so_cron_mails_only_failures(
+    tmp_path, output, settings, monkeypatch
+):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    monkeypatch.setattr(backup.Database, "from_settings", classmethod(lambda cls, _s: source))
+    store(tmp_path / "media", "attachments/2026/11/WQ-2026-000001/receipt.pdf", RECEIPT)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    printed = io.StringIO()
+
+    call_command("backup", output=str(output), verbosity=0, stdout=printed)
+
+    assert printed.getvalue() == ""
+    assert len(list(output.iterdir())) == 1

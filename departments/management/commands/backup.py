@@ -75,7 +75,7 @@ class Command(BaseCommand):
             if options["verify"]:
                 self.verify(Path(options["verify"]))
             else:
-                self.backup(options["output"])
+                self.backup(options["output"], quiet=options["verbosity"] == 0)
         except BackupError as error:
             raise CommandError(str(error)) from None
 
@@ -89,7 +89,8 @@ class Command(BaseCommand):
             )
         )
 
-    def backup(self, output: str | None) -> None:
+    def backup(self, output: str | None, quiet: bool) -> None:
+        """With -v 0 a successful backup prints nothing (cron mails only failures)."""
         if output:
             output_dir = Path(output)
         else:
@@ -105,12 +106,13 @@ class Command(BaseCommand):
         path, manifest = backup_create(
             database=database, media_root=Path(settings.MEDIA_ROOT), output_dir=output_dir
         )
-        self.stdout.write(
-            _("Backup written: %(path)s (%(size)s)")
-            % {"path": path, "size": megabytes(path.stat().st_size)}
-        )
-        for line in describe_manifest(manifest):
-            self.stdout.write(line)
+        if not quiet:
+            self.stdout.write(
+                _("Backup written: %(path)s (%(size)s)")
+                % {"path": path, "size": megabytes(path.stat().st_size)}
+            )
+            for line in describe_manifest(manifest):
+                self.stdout.write(line)
         missing = manifest["missing_files"]
         if missing:
             raise CommandError(
