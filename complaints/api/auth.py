@@ -90,7 +90,8 @@ class ClientRateThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
     def get_cache_key(self, request, view):
-        return f"throttle_api_client_{request.auth.key_prefix}"
+        # By client, not key: a rotated key and its predecessor share one allowance.
+        return f"throttle_api_client_{request.auth.pk}"
 
 
 class PayloadTooLarge(exceptions.APIException):

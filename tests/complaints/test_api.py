@@ -777,6 +777,17 @@ def test_a_client_over_its_rate_is_told_when_to_come_back(client, db):
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_rotation_does_not_give_the_client_a_fresh_allowance(client, db):
+    limited, old_key, _ = api_client_create(name="rotating", rate_limit_per_minute=2)
+
+    def status(key: str):
+        return client.get("/api/v1/hotline/work-orders/", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    assert status(old_key).status_code == 200
+    new_key, _until = api_client_rotate_key(client_id=limited.id)
+    assert [status(key).status_code for key in (old_key, new_key)] == [200, 429]
+
+
 def test_a_status_change_writes_its_callback_in_the_same_transaction(db, client, housing_staff):
     _hooked, key, _ = api_client_create(name="hooked", callback_url="http://127.0.0.1:9/cb")
     client.post(
