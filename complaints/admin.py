@@ -100,6 +100,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "callback_url",
         "last_used_at",
         "previous_key_works_until",
+        "previous_key_last_used",
         "previous_secret_signs_until",
         "created_at",
     )
@@ -113,6 +114,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "is_active",
         "key_prefix",
         "previous_key_works_until",
+        "previous_key_last_used",
         "secret_fingerprint",
         "previous_secret_signs_until",
         "created_at",
@@ -122,6 +124,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     readonly_fields = (
         "key_prefix",
         "previous_key_works_until",
+        "previous_key_last_used",
         "secret_fingerprint",
         "previous_secret_signs_until",
         "created_at",
@@ -145,6 +148,15 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("previous key works until"))
     def previous_key_works_until(self, client):
         return self._while_in_force(client.previous_key_until)
+
+    @admin.display(description=gettext_lazy("previous key last used"))
+    def previous_key_last_used(self, client):
+        """Whether the client still uses the old key, while it may: if so, it has not switched."""
+        if client.previous_key_until is None or client.previous_key_until <= timezone.now():
+            return self.get_empty_value_display()
+        if client.previous_key_last_used_at is None:
+            return _("not since the rotation")
+        return _until(client.previous_key_last_used_at)
 
     @admin.display(description=gettext_lazy("previous secret also signs until"))
     def previous_secret_signs_until(self, client):

@@ -105,6 +105,7 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
     else:
         client.previous_key_prefix, client.previous_key_hash = client.key_prefix, client.key_hash
     client.previous_key_until = until
+    client.previous_key_last_used_at = None
     client.key_prefix, key = _new_key()
     client.key_hash = _hash(key)
     client.save(
@@ -114,6 +115,7 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
             "previous_key_prefix",
             "previous_key_hash",
             "previous_key_until",
+            "previous_key_last_used_at",
         ]
     )
     return key, until

@@ -661,6 +661,9 @@ class ApiClient(models.Model):
     previous_key_prefix = models.CharField(_("previous key prefix"), max_length=12, blank=True)
     previous_key_hash = models.CharField(max_length=64, blank=True)
     previous_key_until = models.DateTimeField(_("previous key works until"), null=True, blank=True)
+    previous_key_last_used_at = models.DateTimeField(
+        _("previous key last used at"), null=True, blank=True
+    )
     secret_salt = models.CharField(max_length=64)
     secret_fingerprint = models.CharField(_("secret fingerprint"), max_length=16)
     previous_secret_salt = models.CharField(max_length=64, blank=True)

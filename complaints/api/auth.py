@@ -46,8 +46,16 @@ class ApiKeyAuthentication(BaseAuthentication):
         if client is None:
             raise exceptions.AuthenticationFailed(_("This API key is not valid or was revoked."))
         now = timezone.now()
-        if client.last_used_at is None or now - client.last_used_at > timezone.timedelta(minutes=1):
-            ApiClient.objects.filter(id=client.id).update(last_used_at=now)
+        used = {"last_used_at": client.last_used_at}
+        if client.key_prefix != key.split("_")[1]:
+            # The previous key, within its grace period: the office sees whether the
+            # client has switched to the new one yet.
+            used["previous_key_last_used_at"] = client.previous_key_last_used_at
+        stale = {
+            field: now for field, at in used.items() if at is None or now - at > LAST_USED_PRECISION
+        }
+        if stale:
+            ApiClient.objects.filter(id=client.id).update(**stale)
         return client, client
 
     def authenticate_header(self, request):

@@ -942,6 +942,30 @@ def test_rotating_a_key_in_the_admin_shows_the_new_one_once_and_retires_the_old_
         assert until not in client.get("/admin/complaints/apiclient/").content.decode()
 
 
+def test_the_admin_shows_whether_the_client_still_uses_its_previous_key(client, sysadmin, hotline):
+    api_client, old_key = hotline
+    rotated = timezone.now()
+    with time_machine.travel(rotated, tick=False):
+        new_key, _until = api_client_rotate_key(client_id=api_client.id)
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+
+    def shown() -> str:
+        page = client.get(f"/admin/complaints/apiclient/{api_client.id}/change/")
+        return page.content.decode().split("field-previous_key_last_used", 1)[1][:400]
+
+    with time_machine.travel(rotated + timedelta(minutes=5), tick=False):
+        assert "not since the rotation" in shown()
+        assert _status(client, new_key) == 200
+        assert "not since the rotation" in shown()  # the new key is not the previous one
+    used = rotated + timedelta(hours=2)
+    with time_machine.travel(used, tick=False):
+        assert _status(client, old_key) == 200
+        assert f"{timezone.localtime(used):%Y-%m-%d %H:%M}" in shown()
+    api_client.refresh_from_db()
+    assert api_client.last_used_at == used  # either key is a use of the client
+
+
 def test_rotating_a_secret_in_the_admin_says_until_when_the_old_one_signs_too(
     client, sysadmin, hotline
 ):
