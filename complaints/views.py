@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer import form_once
 from wuqing_consumer.views import posted_int
 
 from . import attachments, selectors, services, workflow
@@ -57,7 +58,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.workorder_intake(acting_user=request.user, **form.service_kwargs())
+            order = form_once.submit(
+                request,
+                lambda: services.workorder_intake(
+                    acting_user=request.user, **form.service_kwargs()
+                ),
+                lambda order: reverse("order_detail", args=[order.number]),
+            )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

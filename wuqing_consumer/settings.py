@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "wuqing_consumer.apps.PortalAxesConfig",
+    "wuqing_consumer.apps.PortalConfig",
     "departments",
     "complaints",
     "reports",
@@ -287,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {
         "task": "complaints.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "forget-sent-forms": {
+        "task": "wuqing_consumer.tasks.forget_sent_forms",
+        "schedule": crontab(hour=3, minute=20),
     },
 }
 # Dotted path of the SMS gateway client; the default writes messages to the log.
