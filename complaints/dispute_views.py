@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments import access
 from departments.models import User
+from wuqing_consumer import form_once
 from wuqing_consumer.views import posted_int, redirect_back
 
 from . import disputes
@@ -170,8 +172,12 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
             task_id=posted_int(post.get("task")) or 0,
             acting_user=user,
         ),
-        "finding": lambda: disputes.team_add_finding(
-            dispute_id=dispute.id, acting_user=user, text=post.get("text", "")
+        "finding": lambda: form_once.submit(
+            request,
+            lambda: disputes.team_add_finding(
+                dispute_id=dispute.id, acting_user=user, text=post.get("text", "")
+            ),
+            lambda finding: reverse("dispute_detail", args=[dispute.id]),
         ),
         "escalate": lambda: disputes.team_escalate_question(
             dispute_id=dispute.id, acting_user=user, question=post.get("question", "")
@@ -191,6 +197,8 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
         raise Http404
     try:
         calls[action]()
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)

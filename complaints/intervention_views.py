@@ -9,11 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer import form_once
 
 from . import interventions
 from .choices import InterventionAnswer
@@ -124,8 +126,12 @@ def intervention_act(request: HttpRequest, intervention_id: int, action: str) ->
             join=False,
             reason=post.get("reason", ""),
         ),
-        "note": lambda: interventions.intervention_note(
-            intervention_id=item.id, acting_user=request.user, text=post.get("text", "")
+        "note": lambda: form_once.submit(
+            request,
+            lambda: interventions.intervention_note(
+                intervention_id=item.id, acting_user=request.user, text=post.get("text", "")
+            ),
+            lambda note: reverse("intervention_detail", args=[item.id]),
         ),
         "close": lambda: interventions.intervention_close(
             intervention_id=item.id, acting_user=request.user, note=post.get("note", "")
@@ -135,6 +141,8 @@ def intervention_act(request: HttpRequest, intervention_id: int, action: str) ->
         raise Http404
     try:
         calls[action]()
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)

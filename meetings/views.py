@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
+from wuqing_consumer import form_once
 from wuqing_consumer.views import redirect_back
 
 from . import minutes, services
@@ -127,7 +129,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def agenda_propose(request: HttpRequest) -> HttpResponse:
     try:
-        services.agenda_propose(acting_user=request.user, question=request.POST.get("question", ""))
+        form_once.submit(
+            request,
+            lambda: services.agenda_propose(
+                acting_user=request.user, question=request.POST.get("question", "")
+            ),
+            lambda item: reverse("meeting_list"),
+        )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
     except ValidationError as error:
         _show_errors(request, error)
     else:
@@ -144,19 +154,25 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     post = request.POST
     if request.method == "POST":
         try:
-            meeting = services.meeting_plan(
-                acting_user=request.user,
-                kind=post.get("kind", ""),
-                title=post.get("title", ""),
-                planned_on=_day(post.get("planned_on")),
-                starts_at=_time(post.get("starts_at")),
-                place=post.get("place", ""),
-                chair=post.get("chair", ""),
-                guests=post.get("guests", ""),
-                notes=post.get("notes", ""),
-                unit_codes=post.getlist("units"),
-                waiting_item_ids=[n for n in map(_number, post.getlist("items")) if n],
+            meeting = form_once.submit(
+                request,
+                lambda: services.meeting_plan(
+                    acting_user=request.user,
+                    kind=post.get("kind", ""),
+                    title=post.get("title", ""),
+                    planned_on=_day(post.get("planned_on")),
+                    starts_at=_time(post.get("starts_at")),
+                    place=post.get("place", ""),
+                    chair=post.get("chair", ""),
+                    guests=post.get("guests", ""),
+                    notes=post.get("notes", ""),
+                    unit_codes=post.getlist("units"),
+                    waiting_item_ids=[n for n in map(_number, post.getlist("items")) if n],
+                ),
+                lambda meeting: reverse("meeting_detail", args=[meeting.id]),
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             errors = error.message_dict
         except services.MeetingError as error:

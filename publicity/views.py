@@ -11,10 +11,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer import form_once
 
 from . import services
 from .choices import ReleaseKind, ReleaseStatus
@@ -111,13 +113,19 @@ def release_new(request: HttpRequest) -> HttpResponse:
     entries = entries_from_post(request.POST) if request.method == "POST" else []
     if request.method == "POST":
         try:
-            release = services.release_create(
-                acting_user=user,
-                kind=request.POST.get("kind", ""),
-                title=request.POST.get("title", "")[:1000],
-                body=request.POST.get("body", "")[:50000],
-                entries=entries,
+            release = form_once.submit(
+                request,
+                lambda: services.release_create(
+                    acting_user=user,
+                    kind=request.POST.get("kind", ""),
+                    title=request.POST.get("title", "")[:1000],
+                    body=request.POST.get("body", "")[:50000],
+                    entries=entries,
+                ),
+                lambda release: reverse("release_detail", args=[release.id]),
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             errors = error.message_dict
         else:

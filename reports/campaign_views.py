@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from departments import access
+from wuqing_consumer import form_once
 
 from . import campaigns, rendering
 from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CloseForm
@@ -100,7 +102,13 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = campaigns.campaign_start(acting_user=request.user, **form.service_kwargs())
+            campaign = form_once.submit(
+                request,
+                lambda: campaigns.campaign_start(acting_user=request.user, **form.service_kwargs()),
+                lambda campaign: reverse("campaign_detail", args=[campaign.id]),
+            )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -185,13 +193,19 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None, initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            campaigns.action_log(
-                campaign_id=campaign.id,
-                acting_user=request.user,
-                day=form.cleaned_data["day"],
-                counts=form.counts(),
-                note=form.cleaned_data["note"],
+            form_once.submit(
+                request,
+                lambda: campaigns.action_log(
+                    campaign_id=campaign.id,
+                    acting_user=request.user,
+                    day=form.cleaned_data["day"],
+                    counts=form.counts(),
+                    note=form.cleaned_data["note"],
+                ),
+                lambda action: reverse("campaign_detail", args=[campaign.id]),
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             _add_errors(form, error)
         except campaigns.CampaignError as error:

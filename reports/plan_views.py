@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from departments import access
+from wuqing_consumer import form_once
 
 from . import plan_services
 from .choices import EvaluationKind, PlanStatus
@@ -335,16 +336,22 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         except ValueError:
             posted_year = None
         try:
-            evaluation = plan_services.evaluation_add(
-                acting_user=user,
-                year=posted_year,
-                kind=post.get("kind", ""),
-                title=post.get("title", ""),
-                author=post.get("author", ""),
-                day=day,
-                note=post.get("note", ""),
-                uploads=request.FILES.getlist("attachments"),
+            evaluation = form_once.submit(
+                request,
+                lambda: plan_services.evaluation_add(
+                    acting_user=user,
+                    year=posted_year,
+                    kind=post.get("kind", ""),
+                    title=post.get("title", ""),
+                    author=post.get("author", ""),
+                    day=day,
+                    note=post.get("note", ""),
+                    uploads=request.FILES.getlist("attachments"),
+                ),
+                lambda evaluation: f"{reverse('evaluations')}?year={evaluation.year}",
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             errors = error.message_dict
         else:

@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from departments import access
+from wuqing_consumer import form_once
 
 from . import services
 from .choices import EducationAudience, EducationChannel, SummaryStatus
@@ -202,16 +204,22 @@ def education_events(request: HttpRequest) -> HttpResponse:
         except ValueError:
             day = None
         try:
-            services.education_log(
-                acting_user=user,
-                day=day,
-                title=post.get("title", ""),
-                audience=post.get("audience", ""),
-                channel=post.get("channel", ""),
-                people_reached=post.get("people_reached", "0"),
-                place=post.get("place", ""),
-                materials=post.get("materials", ""),
+            form_once.submit(
+                request,
+                lambda: services.education_log(
+                    acting_user=user,
+                    day=day,
+                    title=post.get("title", ""),
+                    audience=post.get("audience", ""),
+                    channel=post.get("channel", ""),
+                    people_reached=post.get("people_reached", "0"),
+                    place=post.get("place", ""),
+                    materials=post.get("materials", ""),
+                ),
+                lambda event: reverse("education_events"),
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             errors = error.message_dict
         else:

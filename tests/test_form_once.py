@@ -5,16 +5,26 @@ a refresh that resends it, a second tab) records it once and leads to it the sec
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints.models import WorkOrder
-from tests.factories import UserFactory, unit
+from complaints import disputes, interventions
+from complaints.choices import InterventionAction
+from complaints.models import InterventionEvent, TeamFinding, WorkOrder
+from meetings.models import AgendaItem, JointMeeting
+from publicity.models import Release
+from reports import campaigns
+from reports.models import Campaign, CampaignAction, EducationEvent, YearEvaluation
+from tests.factories import UserFactory, make_order, unit
 from wuqing_consumer import form_once
 from wuqing_consumer.models import SentForm
 from wuqing_consumer.tasks import forget_sent_forms
@@ -127,3 +137,242 @@ def test_old_claims_are_forgotten_by_the_daily_task(office_staff):
     assert "wuqing_consumer.tasks.forget_sent_forms" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+# --- every creating form without a natural key -----------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf(name="评估报告.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@dataclass
+class Case:
+    person: object
+    page: str
+    post: str
+    body: Callable[[], dict]
+    count: Callable[[], int]
+    leads_to: str
+
+
+def agenda_proposal(request) -> Case:
+    return Case(
+        person=request.getfixturevalue("mr_staff"),
+        page="/meetings/",
+        post=reverse("agenda_propose"),
+        body=lambda: {"question": "预付卡退费纠纷由谁牵头？"},
+        count=AgendaItem.objects.count,
+        leads_to="/meetings/",
+    )
+
+
+def meeting_plan(request) -> Case:
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    return Case(
+        person=request.getfixturevalue("office_staff"),
+        page=reverse("meeting_new"),
+        post=reverse("meeting_new"),
+        body=lambda: {
+            "kind": "extra",
+            "title": "预付卡专题会议",
+            "planned_on": day,
+            "place": "区市场监管局三楼会议室",
+            "units": ["housing", "commerce"],
+        },
+        count=JointMeeting.objects.count,
+        leads_to="/meetings/{id}/",
+    )
+
+
+def campaign_start(request) -> Case:
+    today = timezone.localdate()
+    return Case(
+        person=request.getfixturevalue("office_staff"),
+        page=reverse("campaign_new"),
+        post=reverse("campaign_new"),
+        body=lambda: {
+            "title": "儿童用品专项整治",
+            "topic": "childrens_products",
+            "goal": "检查玩具和童装",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=30)).isoformat(),
+            "lead_unit": unit("market-regulation").id,
+            "units": [unit("womens-federation").id],
+        },
+        count=Campaign.objects.count,
+        leads_to="/campaigns/{id}/",
+    )
+
+
+def campaign_action(request) -> Case:
+    today = timezone.localdate()
+    campaign = campaigns.campaign_start(
+        acting_user=request.getfixturevalue("office_staff"),
+        title="家用电器质量专项整治",
+        topic="household_appliances",
+        goal="排查家电销售企业",
+        starts_on=today - timedelta(days=5),
+        ends_on=today + timedelta(days=30),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("commerce").id],
+    )
+    return Case(
+        person=request.getfixturevalue("mr_staff"),
+        page=reverse("campaign_log", args=[campaign.id]),
+        post=reverse("campaign_log", args=[campaign.id]),
+        body=lambda: {"day": today.isoformat(), "inspections": "2", "note": "夜查"},
+        count=CampaignAction.objects.count,
+        leads_to=f"/campaigns/{campaign.id}/",
+    )
+
+
+def education_event(request) -> Case:
+    return Case(
+        person=request.getfixturevalue("mr_staff"),
+        page=reverse("education_events"),
+        post=reverse("education_events"),
+        body=lambda: {
+            "day": timezone.localdate().isoformat(),
+            "title": "3·15 进社区宣传",
+            "audience": "community",
+            "channel": "on_site",
+            "people_reached": "120",
+        },
+        count=EducationEvent.objects.count,
+        leads_to=reverse("education_events"),
+    )
+
+
+def evaluation(request) -> Case:
+    request.getfixturevalue("settings").MEDIA_ROOT = request.getfixturevalue("tmp_path")
+    year = timezone.localdate().year - 1
+    return Case(
+        person=request.getfixturevalue("office_staff"),
+        page=reverse("evaluations"),
+        post=reverse("evaluations"),
+        body=lambda: {
+            "year": str(year),
+            "kind": "expert",
+            "title": "专家意见",
+            "author": "王教授",
+            "day": timezone.localdate().isoformat(),
+            "attachments": [pdf()],
+        },
+        count=YearEvaluation.objects.count,
+        leads_to=f"{reverse('evaluations')}?year={year}",
+    )
+
+
+def release_draft(request) -> Case:
+    return Case(
+        person=request.getfixturevalue("mr_staff"),
+        page=reverse("release_new"),
+        post=reverse("release_new"),
+        body=lambda: {
+            "kind": "warning",
+            "title": "关于预付式消费的提示",
+            "body": "办卡前请核实经营者资质。",
+            "entries-count": "1",
+        },
+        count=Release.objects.count,
+        leads_to="/releases/{id}/",
+    )
+
+
+def team_finding(request) -> Case:
+    office, leader = request.getfixturevalue("office_staff"), request.getfixturevalue("leader")
+    order = make_order(office, unit_code="commerce", content="某培训学校收费后停课，要求退费")
+    dispute = disputes.dispute_open(
+        acting_user=office, summary="两个单位都不管", order_number=order.number
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office, proposal="联合调查")
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="market-regulation",
+        member_unit_codes=["commerce"],
+        note="两部门联合调查",
+    )
+    return Case(
+        person=request.getfixturevalue("mr_staff"),
+        page=reverse("dispute_detail", args=[dispute.id]),
+        post=reverse("dispute_act", args=[dispute.id, "finding"]),
+        body=lambda: {"text": "该机构未取得办学许可"},
+        count=TeamFinding.objects.count,
+        leads_to=reverse("dispute_detail", args=[dispute.id]),
+    )
+
+
+def intervention_note(request) -> Case:
+    mr_staff = request.getfixturevalue("mr_staff")
+    item = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+    )
+    return Case(
+        person=mr_staff,
+        page=reverse("intervention_detail", args=[item.id]),
+        post=reverse("intervention_act", args=[item.id, "note"]),
+        body=lambda: {"text": "已通知燃气公司到场"},
+        count=InterventionEvent.objects.filter(action=InterventionAction.NOTE).count,
+        leads_to=reverse("intervention_detail", args=[item.id]),
+    )
+
+
+FORMS = [
+    agenda_proposal,
+    meeting_plan,
+    campaign_start,
+    campaign_action,
+    education_event,
+    evaluation,
+    release_draft,
+    team_finding,
+    intervention_note,
+]
+
+
+def _shown_at(case: Case) -> str:
+    """Where the first post leads: `{id}` is the record it created."""
+    if "{id}" not in case.leads_to:
+        return case.leads_to
+    model = {
+        "/meetings/": JointMeeting,
+        "/campaigns/": Campaign,
+        "/releases/": Release,
+    }[case.leads_to.split("{id}")[0]]
+    return case.leads_to.format(id=model.objects.latest("id").id)
+
+
+@pytest.mark.parametrize("make", FORMS, ids=lambda f: f.__name__)
+def test_each_creating_form_posted_twice_records_once_and_leads_to_it(db, request, client, make):
+    case = make(request)
+    client.force_login(case.person)
+    before = case.count()
+    token = token_of(client, case.page)
+
+    first = client.post(case.post, {**case.body(), "form_once": token})
+    again = client.post(case.post, {**case.body(), "form_once": token})
+
+    assert case.count() == before + 1, shown(first)
+    assert first.status_code == again.status_code == 302
+    assert first.url == again.url == _shown_at(case)
+    assert ALREADY in shown(again)
+    assert ALREADY not in shown(first)
+
+
+@pytest.mark.parametrize("make", FORMS, ids=lambda f: f.__name__)
+def test_each_creating_form_without_a_token_records_each_post_as_before(db, request, client, make):
+    case = make(request)
+    client.force_login(case.person)
+    before = case.count()
+
+    client.post(case.post, case.body())
+    client.post(case.post, case.body())
+
+    assert case.count() == before + 2
