@@ -497,9 +497,17 @@ def order_attach(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("order_detail", number=order.number)
     try:
-        stored = services.workorder_attach(
-            order_id=order.id, acting_user=request.user, uploads=form.cleaned_data["attachments"]
+        stored = form_once.submit(
+            request,
+            lambda: services.workorder_attach(
+                order_id=order.id,
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
+            ),
+            lambda stored: reverse("order_detail", args=[order.number]) + "#attachments",
         )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except (workflow.WorkflowError, PermissionDenied) as error:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from complaints.selectors import years_missing_holidays
+from wuqing_consumer import form_once
 
 from . import access, duties, services
 from .forms import DutyContactForm, NotificationSettingsForm
@@ -138,13 +139,19 @@ def _contact_form_view(
     if request.method == "POST" and form.is_valid():
         try:
             if contact is None:
-                services.duty_contact_create(
-                    unit_code=unit.code, acting_user=request.user, **form.cleaned_data
+                form_once.submit(
+                    request,
+                    lambda: services.duty_contact_create(
+                        unit_code=unit.code, acting_user=request.user, **form.cleaned_data
+                    ),
+                    lambda created: reverse("unit_detail", args=[unit.code]),
                 )
             else:
                 services.duty_contact_update(
                     contact_id=contact.id, acting_user=request.user, **form.cleaned_data
                 )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -177,9 +177,17 @@ def plan_attach(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
-            stored = plan_services.plan_attach(
-                plan_id=plan.id, acting_user=request.user, uploads=form.cleaned_data["attachments"]
+            stored = form_once.submit(
+                request,
+                lambda: plan_services.plan_attach(
+                    plan_id=plan.id,
+                    acting_user=request.user,
+                    uploads=form.cleaned_data["attachments"],
+                ),
+                lambda stored: reverse("plan_detail", args=[plan.id]),
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except (ValidationError, ReportError) as error:
             _report_errors(request, error)
         else:

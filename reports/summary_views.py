@@ -134,11 +134,17 @@ def summary_attach(request: HttpRequest, summary_id: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
-            stored = services.summary_attach(
-                summary_id=summary.id,
-                acting_user=request.user,
-                uploads=form.cleaned_data["attachments"],
+            stored = form_once.submit(
+                request,
+                lambda: services.summary_attach(
+                    summary_id=summary.id,
+                    acting_user=request.user,
+                    uploads=form.cleaned_data["attachments"],
+                ),
+                lambda stored: reverse("annual_summary", args=[summary.id]),
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)

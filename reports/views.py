@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from departments import access
+from wuqing_consumer import form_once
 from wuqing_consumer.views import posted_int
 
 from . import figures, services
@@ -282,11 +283,17 @@ def unit_report_attach(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
-            stored = services.report_attach(
-                report_id=report.id,
-                acting_user=request.user,
-                uploads=form.cleaned_data["attachments"],
+            stored = form_once.submit(
+                request,
+                lambda: services.report_attach(
+                    report_id=report.id,
+                    acting_user=request.user,
+                    uploads=form.cleaned_data["attachments"],
+                ),
+                lambda stored: reverse("unit_report", args=[report.id]) + "#attachments",
             )
+        except form_once.AlreadySent as sent:
+            return sent.response(request)
         except ValidationError as error:
             _errors_to_messages(request, error)
         except services.ReportError as error:

@@ -19,11 +19,21 @@ from django.utils import timezone, translation
 
 from complaints import disputes, interventions
 from complaints.choices import InterventionAction
-from complaints.models import InterventionEvent, TeamFinding, WorkOrder
+from complaints.models import Attachment, InterventionEvent, TeamFinding, WorkOrder
+from departments.models import DutyContact
 from meetings.models import AgendaItem, JointMeeting
 from publicity.models import Release
-from reports import campaigns
-from reports.models import Campaign, CampaignAction, EducationEvent, YearEvaluation
+from reports import campaigns, plan_services
+from reports import services as report_services
+from reports.models import (
+    Campaign,
+    CampaignAction,
+    EducationEvent,
+    PlanAttachment,
+    ReportAttachment,
+    SummaryAttachment,
+    YearEvaluation,
+)
 from tests.factories import UserFactory, make_order, unit
 from wuqing_consumer import form_once
 from wuqing_consumer.models import SentForm
@@ -324,6 +334,86 @@ def intervention_note(request) -> Case:
     )
 
 
+def _media(request) -> None:
+    request.getfixturevalue("settings").MEDIA_ROOT = request.getfixturevalue("tmp_path")
+
+
+def order_attachment(request) -> Case:
+    _media(request)
+    office = request.getfixturevalue("office_staff")
+    order = make_order(office)
+    return Case(
+        person=office,
+        page=reverse("order_detail", args=[order.number]),
+        post=reverse("order_attach", args=[order.number]),
+        body=lambda: {"attachments": [pdf("回执.pdf")]},
+        count=Attachment.objects.filter(order=order).count,
+        leads_to=reverse("order_detail", args=[order.number]) + "#attachments",
+    )
+
+
+def report_attachment(request) -> Case:
+    _media(request)
+    mr_staff, today = request.getfixturevalue("mr_staff"), timezone.localdate()
+    report = report_services.report_start(
+        unit=unit("market-regulation"),
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        acting_user=mr_staff,
+    )
+    return Case(
+        person=mr_staff,
+        page=reverse("unit_report", args=[report.id]),
+        post=reverse("unit_report_attach", args=[report.id]),
+        body=lambda: {"attachments": [pdf("抽检报告.pdf")]},
+        count=ReportAttachment.objects.filter(report=report).count,
+        leads_to=reverse("unit_report", args=[report.id]) + "#attachments",
+    )
+
+
+def summary_attachment(request) -> Case:
+    _media(request)
+    mr_staff = request.getfixturevalue("mr_staff")
+    summary = report_services.summary_start(
+        unit=unit("market-regulation"), year=timezone.localdate().year, acting_user=mr_staff
+    )
+    return Case(
+        person=mr_staff,
+        page=reverse("annual_summary", args=[summary.id]),
+        post=reverse("annual_summary_attach", args=[summary.id]),
+        body=lambda: {"attachments": [pdf("年度总结.pdf")]},
+        count=SummaryAttachment.objects.filter(summary=summary).count,
+        leads_to=reverse("annual_summary", args=[summary.id]),
+    )
+
+
+def plan_attachment(request) -> Case:
+    _media(request)
+    mr_staff = request.getfixturevalue("mr_staff")
+    plan = plan_services.plan_start(
+        unit=unit("market-regulation"), year=timezone.localdate().year, acting_user=mr_staff
+    )
+    return Case(
+        person=mr_staff,
+        page=reverse("plan_detail", args=[plan.id]),
+        post=reverse("plan_attach", args=[plan.id]),
+        body=lambda: {"attachments": [pdf("实施方案.pdf")]},
+        count=PlanAttachment.objects.filter(plan=plan).count,
+        leads_to=reverse("plan_detail", args=[plan.id]),
+    )
+
+
+def duty_contact(request) -> Case:
+    return Case(
+        person=request.getfixturevalue("mr_liaison"),
+        page=reverse("duty_contact_create", args=["market-regulation"]),
+        post=reverse("duty_contact_create", args=["market-regulation"]),
+        body=lambda: {"label": "应急值班", "phone": "022-29341234", "sort_order": "10"},
+        count=DutyContact.objects.count,
+        leads_to=reverse("unit_detail", args=["market-regulation"]),
+    )
+
+
 FORMS = [
     agenda_proposal,
     meeting_plan,
@@ -334,6 +424,11 @@ FORMS = [
     release_draft,
     team_finding,
     intervention_note,
+    order_attachment,
+    report_attachment,
+    summary_attachment,
+    plan_attachment,
+    duty_contact,
 ]
 
 
