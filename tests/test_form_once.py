@@ -471,3 +471,28 @@ def test_each_creating_form_without_a_token_records_each_post_as_before(db, requ
     client.post(case.post, case.body())
 
     assert case.count() == before + 2
+
+
+def test_a_question_refused_by_the_service_leaves_its_token_for_the_corrected_one(client, mr_staff):
+    client.force_login(mr_staff)
+    token = token_of(client, "/meetings/")
+
+    client.post(reverse("agenda_propose"), {"question": " ", "form_once": token})
+    assert AgendaItem.objects.count() == 0
+    response = client.post(reverse("agenda_propose"), {"question": "谁牵头？", "form_once": token})
+
+    assert AgendaItem.objects.get().question == "谁牵头？"
+    assert ALREADY not in shown(response)
+
+
+def test_an_htmx_post_sent_again_is_sent_to_the_first_record_by_htmx(client, office_staff):
+    client.force_login(office_staff)
+    body = {**INTAKE, "form_once": token_of(client, "/orders/new/")}
+    client.post("/orders/new/", body)
+
+    again = client.post("/orders/new/", body, headers={"HX-Request": "true"})
+
+    order = WorkOrder.objects.get()
+    assert again.status_code == 204
+    assert again["HX-Redirect"] == f"/orders/{order.number}/"
+    assert ALREADY in shown(again)
