@@ -18,10 +18,10 @@ write through `submit`, which claims the token in the same transaction as the wr
   does not verify (a secret key changed since), is ignored, as is a post without a token
   (a page open since before tokens existed): such posts are handled as they always were,
   and never lead to somebody else's record.
-- Claims are deleted after `KEEP` (`delete_old`, a daily task). A post needs the sign-in
-  and the CSRF token of the session its page was shown in (sign-in renews the CSRF token),
-  and a sign-in lasts SESSION_HOURS, far less than `KEEP`: no post can come back after its
-  claim is gone.
+- Claims are deleted once older than `keep()` (`delete_old`, a daily task). A post needs
+  the sign-in and the CSRF token of the session its page was shown in (signing in renews
+  the CSRF token), and a sign-in lasts SESSION_HOURS, far less than `keep()`: no post can
+  come back after its claim is gone.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -56,7 +57,7 @@ def _signer(user_id: int) -> signing.Signer:
     return signing.Signer(salt=f"wuqing_consumer.form_once:{user_id}", algorithm="sha256")
 
 
-def issue(user) -> str:
+def issue(user: AbstractBaseUser) -> str:
     """A new token for one rendering of a form, for `user` only."""
     return _signer(user.pk).sign(secrets.token_urlsafe(16))
 
