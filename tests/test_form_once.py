@@ -90,6 +90,18 @@ def test_an_intake_posted_twice_registers_one_order_and_the_second_post_leads_to
     assert ALREADY not in shown(first)
 
 
+def test_a_form_sent_again_changed_records_another(client, office_staff):
+    """Back, edit, send: a second record is meant, unlike the same post arriving again."""
+    client.force_login(office_staff)
+    body = {**INTAKE, "form_once": token_of(client, "/orders/new/")}
+
+    client.post("/orders/new/", body)
+    changed = client.post("/orders/new/", {**body, "content": body["content"] + "，又坏了"})
+
+    assert WorkOrder.objects.count() == 2
+    assert ALREADY not in shown(changed)
+
+
 def test_a_refused_intake_leaves_its_token_for_the_corrected_form(client, office_staff):
     client.force_login(office_staff)
     token = token_of(client, "/orders/new/")

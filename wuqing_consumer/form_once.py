@@ -12,6 +12,9 @@ write through `submit`, which claims the token in the same transaction as the wr
   token (`SentForm`), never a check-then-insert: a second post arriving while the first is
   still running waits on the key, then finds the first's row. It writes nothing and raises
   `AlreadySent`, whose `response` leads to what the first post recorded.
+- What is claimed is the token together with what was posted: the same post again is the
+  repeat this guards against, while a form sent again changed (Back, edit, send: meaning
+  another record) is a new post and is recorded.
 - A refused post (a validation error, a refusal) rolls the claim back with the write, so
   the corrected form can be sent with the same token.
 - The token is signed for the person the page was shown to. Anyone else's, or one that
@@ -26,6 +29,8 @@ write through `submit`, which claims the token in the same transaction as the wr
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -106,6 +111,17 @@ def _claim(token: str, user_id: int) -> str | None:
     return url.first() or "/"
 
 
+def _claim_key(token: str, request: HttpRequest) -> str:
+    """The token and the post's fields and files, in one key the size of the column."""
+    digest = hashlib.sha256(token.encode())
+    for name, values in sorted(request.POST.lists()):
+        if name not in (FIELD, "csrfmiddlewaretoken"):
+            digest.update(json.dumps([name, values], ensure_ascii=False).encode())
+    for name, files in sorted(request.FILES.lists()):
+        digest.update(json.dumps([name, [(f.name, f.size) for f in files]]).encode())
+    return digest.hexdigest()[: SentForm._meta.get_field("token").max_length]
+
+
 def submit(request: HttpRequest, write: Callable[[], T], shown_at: Callable[[T], str]) -> T:
     """Run `write()` once per token: claim the posted token, write, and record `shown_at`
     of what was written, all in one transaction. Raises `AlreadySent` (nothing written) if
@@ -114,12 +130,13 @@ def submit(request: HttpRequest, write: Callable[[], T], shown_at: Callable[[T],
     token = posted_token(request)
     if token is None:
         return write()
+    key = _claim_key(token, request)
     with transaction.atomic():
-        earlier = _claim(token, request.user.pk)
+        earlier = _claim(key, request.user.pk)
         if earlier is not None:
             raise AlreadySent(earlier)
         result = write()
-        SentForm.objects.filter(token=token).update(url=shown_at(result)[:500])
+        SentForm.objects.filter(token=key).update(url=shown_at(result)[:500])
     return result
 
 
