@@ -8,11 +8,13 @@ with the extension.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import shutil
 import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
+from typing import IO
 
 import filetype
 from django.conf import settings
@@ -56,28 +58,66 @@ CONTENT_TYPES = {
     "png": "image/png",
     "gif": "image/gif",
     "pdf": "application/pdf",
-    "txt": "text/plain; charset=utf-8",
+    "txt": "text/plain",  # its charset is found when it is served (served_type)
 }
+# What a text file may be written in, most likely first: UTF-8 (with or without a byte order
+# mark), then GB18030, the superset of GBK and GB2312 that Notepad before 2019 and WPS save
+# on Chinese Windows. UTF-16 (Notepad's "Unicode") is recognised only by its byte order mark.
+TEXT_ENCODINGS = ("utf-8", "gb18030")
+UTF16_BOMS = {b"\xff\xfe": "utf-16le", b"\xfe\xff": "utf-16be"}
 
 
 def max_bytes() -> int:
     return settings.ATTACHMENT_MAX_BYTES
 
 
-def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
+def _decoders(start: bytes) -> list[tuple[str, codecs.IncrementalDecoder]]:
+    if (utf16 := UTF16_BOMS.get(start[:2])) is not None:
+        return [(utf16, codecs.getincrementaldecoder("utf-16")())]
+    return [(name, codecs.getincrementaldecoder(name)()) for name in TEXT_ENCODINGS]
+
+
+def _charset(chunks: Iterable[bytes], *, complete: bool) -> str | None:
+    """The first encoding in which all the chunks decode, or None. The encodings are tried
+    side by side, so the file is read once; `complete=False` forgives a character cut at the
+    end of a sample."""
+    candidates: list[tuple[str, codecs.IncrementalDecoder]] | None = None
+    for chunk in chunks:
+        if candidates is None:
+            candidates = _decoders(chunk)
+        candidates = [(name, d) for name, d in candidates if _decodes(d, chunk, final=False)]
+        if not candidates:
+            return None
+    if candidates is None:
+        return TEXT_ENCODINGS[0]
+    if complete:
+        candidates = [(name, d) for name, d in candidates if _decodes(d, b"", final=True)]
+    return candidates[0][0] if candidates else None
+
+
+def _decodes(decoder: codecs.IncrementalDecoder, data: bytes, *, final: bool) -> bool:
+    try:
+        decoder.decode(data, final)
+    except UnicodeDecodeError:
         return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError:
-            # A multi-byte character may be cut at the end of the sample.
-            try:
-                head[:-3].decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        return True
-    return False
+    return True
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head and head[:2] not in UTF16_BOMS:
+        return False
+    return _charset([head], complete=False) is not None
+
+
+def text_charset(handle: IO[bytes]) -> str | None:
+    """The charset a stored text file is written in (read through to the end, then rewound),
+    or None when it is in none of them: served as text in the wrong one, a citizen's
+    evidence would show as mojibake."""
+    handle.seek(0)
+    try:
+        return _charset(iter(lambda: handle.read(1 << 16), b""), complete=True)
+    finally:
+        handle.seek(0)
 
 
 def validate_upload(upload: UploadedFile) -> str:
@@ -190,6 +230,17 @@ def add_to_archive(archive: zipfile.ZipFile, folder: str, records: Iterable) -> 
         archive.writestr(f"{folder}/{name}.txt", "\n".join([note, *missing]) + "\n")
 
 
+def served_type(record, handle: IO[bytes]) -> str:
+    """The Content-Type to serve a `StoredFile` with. A text file is named with the charset
+    it is really in, found when it is served: files stored before this said UTF-8 whatever
+    they held, and GBK text from Notepad or WPS then showed as mojibake. Text in none of the
+    known charsets is served as bytes to save, not as text to misread."""
+    if record.content_type.split(";")[0].strip() != "text/plain":
+        return record.content_type
+    charset = text_charset(handle)
+    return f"text/plain; charset={charset}" if charset else "application/octet-stream"
+
+
 def download(record) -> FileResponse:
     """A `StoredFile` as a download under the name its uploader gave it. A file gone from
     storage is a 404, like a row that is not there."""
@@ -197,9 +248,11 @@ def download(record) -> FileResponse:
         handle = record.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    try:
+        content_type = served_type(record, handle)
+    except BaseException:
+        handle.close()
+        raise
     return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type,
+        handle, as_attachment=True, filename=record.original_name, content_type=content_type
     )

@@ -78,8 +78,10 @@ def stored_files(root) -> list:
         ("photo.jpg", image_bytes("JPEG"), "image/jpeg"),
         ("PHOTO.JPEG", image_bytes("JPEG"), "image/jpeg"),
         ("invoice.pdf", PDF_BYTES, "application/pdf"),
-        ("说明.txt", "商家拒绝退货，理由是已过七天。".encode(), "text/plain; charset=utf-8"),
-        ("说明.txt", "商家拒绝退货".encode("gb18030"), "text/plain; charset=utf-8"),
+        ("说明.txt", "商家拒绝退货，理由是已过七天。".encode(), "text/plain"),
+        ("说明.txt", "商家拒绝退货".encode("gb18030"), "text/plain"),
+        ("说明.txt", "\ufeff商家拒绝退货".encode("utf-16-le"), "text/plain"),
+        ("说明.txt", "\ufeff商家拒绝退货".encode("utf-16-be"), "text/plain"),
     ],
 )
 def test_real_files_of_accepted_kinds_pass(name, content, expected):
@@ -293,3 +295,105 @@ def test_a_file_gone_from_storage_is_a_404_for_every_kind_of_attachment():
     )
     with pytest.raises(Http404):
         attachments.download(record)
+
+
+# -- serving text files in the charset they are in ------------------------------------------
+
+COMPLAINT_TEXT = "商家拒绝退货，理由是已过七天。消费者要求按《消费者权益保护法》处理。\r\n"
+
+
+def test_gbk_text_is_really_not_utf_8():
+    """The premise of the tests below: Notepad's GBK bytes are not UTF-8."""
+    gbk = COMPLAINT_TEXT.encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        gbk.decode("utf-8")
+
+
+def _attach_and_download(client, user, name: str, content: bytes):
+    order = make_order(user)
+    client.force_login(user)
+    response = client.post(
+        f"/orders/{order.number}/attachments/", {"attachments": [upload(name, content)]}
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(order=order)
+    return client.get(f"/orders/{order.number}/attachments/{attachment.id}/")
+
+
+GB18030_ONLY = "𠀀"  # outside GBK: four bytes in GB18030
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "charset"),
+    [
+        (COMPLAINT_TEXT, "gbk", "gb18030"),
+        (COMPLAINT_TEXT + GB18030_ONLY, "gb18030", "gb18030"),
+        (COMPLAINT_TEXT, "utf-8", "utf-8"),
+        ("\ufeff" + COMPLAINT_TEXT, "utf-8", "utf-8"),
+        ("\ufeff" + COMPLAINT_TEXT, "utf-16-le", "utf-16le"),
+        ("\ufeff" + COMPLAINT_TEXT, "utf-16-be", "utf-16be"),
+        ("plain ASCII notes\n", "ascii", "utf-8"),
+    ],
+    ids=["gbk", "gb18030", "utf-8", "utf-8-bom", "utf-16le-bom", "utf-16be-bom", "ascii"],
+)
+def test_a_text_attachment_is_served_in_the_charset_it_is_written_in(
+    client, office_staff, text, encoding, charset
+):
+    content = text.encode(encoding)
+    response = _attach_and_download(client, office_staff, "市民陈述.txt", content)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == f"text/plain; charset={charset}"
+    body = b"".join(response.streaming_content)
+    assert body == content  # served as stored, not re-encoded
+    assert body.decode(charset) == text
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E5%B8%82%E6%B0%91%E9%99%88%E8%BF%B0.txt"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_text_in_no_known_charset_is_served_as_a_file_to_save_not_as_garbage(client, office_staff):
+    """Its first 8 KB look like text, so it was accepted; further on it is Latin-1, which
+    is neither UTF-8 nor GB18030: as text it would show as mojibake."""
+    content = b"notes " * 1500 + "café au lait, crème brûlée\n".encode("latin-1")
+    response = _attach_and_download(client, office_staff, "notes.txt", content)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Disposition"] == 'attachment; filename="notes.txt"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_gbk_file_stored_before_as_utf_8_is_served_as_gb18030(client, office_staff):
+    """Rows stored before the charset was looked for say "charset=utf-8" whatever the file
+    holds; the stored claim is not believed."""
+    order = make_order(office_staff)
+    services.workorder_attach(
+        order_id=order.id,
+        acting_user=office_staff,
+        uploads=[upload("陈述.txt", COMPLAINT_TEXT.encode("gbk"))],
+    )
+    Attachment.objects.update(content_type="text/plain; charset=utf-8")
+    attachment = Attachment.objects.get()
+    client.force_login(office_staff)
+
+    response = client.get(f"/orders/{order.number}/attachments/{attachment.id}/")
+
+    assert response["Content-Type"] == "text/plain; charset=gb18030"
+    assert b"".join(response.streaming_content).decode("gb18030") == COMPLAINT_TEXT
+
+
+def test_other_kinds_keep_the_type_found_at_upload(client, office_staff):
+    response = _attach_and_download(client, office_staff, "发票.pdf", PDF_BYTES)
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_a_character_cut_by_the_sample_does_not_make_text_look_binary():
+    """Only the first 8 KB are looked at on upload: a GBK character cut in two at its end is
+    still text."""
+    content = b"a" + "商".encode("gbk") * 5000
+    assert len(content) > 8192
+    assert validate_upload(upload("长.txt", content)) == "text/plain"
