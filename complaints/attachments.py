@@ -4,11 +4,16 @@ really are of that type, and not larger than the configured limit.
 The extension alone is not trusted: an ``.exe`` renamed ``.jpg`` still starts with ``MZ``,
 so the first bytes are read (the ``filetype`` package knows the signatures) and must agree
 with the extension.
+
+The size limit holds while a file arrives, not only once it is there: `AttachmentUploadHandler`
+stops writing a file to disk when it passes the limit, and `UploadSizeGuardMiddleware` refuses
+a request whose Content-Length could not be a permitted upload before reading it.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import logging
 import shutil
 import zipfile
@@ -20,6 +25,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -69,6 +75,61 @@ UTF16_BOMS = {b"\xff\xfe": "utf-16le", b"\xfe\xff": "utf-16be"}
 
 def max_bytes() -> int:
     return settings.ATTACHMENT_MAX_BYTES
+
+
+def request_max_bytes() -> int:
+    """The largest request body that can be a permitted upload: the most files one form
+    takes, each at the limit, and the form's other fields (at most
+    DATA_UPLOAD_MAX_MEMORY_SIZE, which also covers each file's part headers). A larger body
+    is refused on its Content-Length, unread; the reverse proxy should refuse it first
+    (README, Production)."""
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2621440
+    return settings.MAX_ATTACHMENTS_PER_UPLOAD * max_bytes() + fields
+
+
+class RefusedUpload(UploadedFile):
+    """A file that passed the size limit while it arrived. Only its name and real size are
+    kept, so `validate_upload` refuses it with the usual message naming both, and the page
+    keeps the form's other input as for any refused file. It has no content: reading it is
+    an error, never an empty file stored."""
+
+    def __init__(self, name, content_type, size, charset, content_type_extra):
+        nothing = io.BytesIO()
+        nothing.close()
+        super().__init__(nothing, name, content_type, size, charset, content_type_extra)
+
+
+class AttachmentUploadHandler(TemporaryFileUploadHandler):
+    """Django's temporary-file handler that stops writing a file once it passes
+    ATTACHMENT_MAX_BYTES: what it wrote is deleted at once, the rest is read past and
+    counted, and the file arrives as a `RefusedUpload` of its real size.
+
+    Without it a file of any size was spooled to disk and refused only afterwards. Raising
+    SkipFile would read past the rest just the same (Django exhausts the part) but drop the
+    file without a word, so the form would say "required" or nothing; StopUpload would lose
+    the fields after it, or, with connection_reset, show the browser a reset connection
+    instead of the message. How much is read at all is bounded by `request_max_bytes()`.
+    Installed for every page by FILE_UPLOAD_HANDLERS: `NulFreeFormsMiddleware` parses a
+    page's form before any view could install it."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.refused = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if not self.refused and start + len(raw_data) > max_bytes():
+            self.refused = True
+            self.file.close()  # a temporary file: closing it deletes it
+        if self.refused:
+            return None
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size):
+        if self.refused:
+            return RefusedUpload(
+                self.file_name, self.content_type, file_size, self.charset, self.content_type_extra
+            )
+        return super().file_complete(file_size)
 
 
 def _decoders(start: bytes) -> list[tuple[str, codecs.IncrementalDecoder]]:

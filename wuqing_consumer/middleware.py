@@ -1,9 +1,16 @@
 """Request-level guards that must run before anything reads the body."""
 
 from django.conf import settings
-from django.http import QueryDict
+from django.contrib import messages
+from django.contrib.messages.storage import default_storage
+from django.http import HttpResponseRedirect, QueryDict
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from complaints.attachments import max_bytes, request_max_bytes
 
 from .api import is_api_request
 from .views import api_error
@@ -54,6 +61,60 @@ class ApiGuardMiddleware:
             response.headers.setdefault("Cache-Control", "private, no-store")
             return response
         return self.get_response(request)
+
+
+class UploadSizeGuardMiddleware:
+    """A page's request whose Content-Length is larger than any permitted upload
+    (`complaints.attachments.request_max_bytes`) goes back, unread, to the page it came
+    from with a message saying why, as for a refused file. Before, a 2 GB file was spooled
+    to disk whole and refused only then.
+
+    Its body is never read, so the form cannot be shown again as it was filled in; the
+    message says so. It runs before `NulFreeFormsMiddleware`, which reads the form, and
+    before MessageMiddleware, so it keeps the message itself. The reverse proxy should
+    refuse such a body before it reaches the portal (README, Production): a server that
+    answers before reading a body may have the connection reset under the browser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_api_request(request):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > request_max_bytes():
+                storage = default_storage(request)
+                storage.add(
+                    messages.ERROR,
+                    _(
+                        "What you sent is %(size)s; a form takes at most %(n)s files of "
+                        "%(max)s each. Nothing was received or saved: fill in the form "
+                        "again and choose smaller files."
+                    )
+                    % {
+                        "size": filesizeformat(length),
+                        "n": settings.MAX_ATTACHMENTS_PER_UPLOAD,
+                        "max": filesizeformat(max_bytes()),
+                    },
+                )
+                response = HttpResponseRedirect(_page_sent_from(request))
+                storage.update(response)
+                return response
+        return self.get_response(request)
+
+
+def _page_sent_from(request) -> str:
+    """The page whose form was sent (the browser names it: the portal's Referrer-Policy is
+    same-origin), if it is one of ours; otherwise the home page."""
+    page = request.META.get("HTTP_REFERER", "")
+    if page and url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return page
+    return reverse("home")
 
 
 class NulFreeFormsMiddleware:

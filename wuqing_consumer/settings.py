@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "departments.middleware.PortalLocaleMiddleware",
     "wuqing_consumer.middleware.ApiGuardMiddleware",
+    "wuqing_consumer.middleware.UploadSizeGuardMiddleware",
     "wuqing_consumer.middleware.NulFreeFormsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,6 +176,17 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPLOAD = 10
 # Where `manage.py backup` writes its archives unless given --output (README, "Backups").
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+# ...and while they arrive: a file past the limit is not written on (see complaints.attachments),
+# and a body larger than 10 files at the limit plus the form is refused unread.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "complaints.attachments.AttachmentUploadHandler",
+]
+# Django's defaults, written out because the limits above count on them: a form's fields
+# (the longest, an order's text, is 20,000 characters) take at most 2.5 MB, and a request
+# whose body is at most 2.5 MB keeps its files in memory; larger ones go to temporary files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
