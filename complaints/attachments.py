@@ -181,19 +181,22 @@ def text_charset(handle: IO[bytes]) -> str | None:
         handle.seek(0)
 
 
+def too_large_message(name: str, size: str) -> str:
+    """What a person is told of a file over the limit: by `validate_upload`, and by the
+    page's script before the file is sent (given "%(name)s" and "%(size)s" to fill in)."""
+    return _("“%(name)s” is %(size)s; attachments may be at most %(max)s.") % {
+        "name": name,
+        "size": size,
+        "max": filesizeformat(max_bytes()),
+    }
+
+
 def validate_upload(upload: UploadedFile) -> str:
     """Raise ValidationError with a message for the user; return the content type to store."""
     name = upload.name or ""
     extension = PurePath(name).suffix.lower().lstrip(".")
     if upload.size is not None and upload.size > max_bytes():
-        raise ValidationError(
-            _("“%(name)s” is %(size)s; attachments may be at most %(max)s.")
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "max": filesizeformat(max_bytes()),
-            }
-        )
+        raise ValidationError(too_large_message(name, filesizeformat(upload.size)))
     if extension not in ALLOWED_TYPES:
         raise ValidationError(
             _(

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from complaints.attachments import too_large_message
+
 from . import access
 from .choices import RoleCode
 from .models import Notification
@@ -14,6 +16,9 @@ def portal(request):
     roles = sorted(access.role_codes(user))
     return {
         "portal_languages": settings.LANGUAGES,
+        # for static/js/portal.js, which refuses a file over the limit before it is sent
+        "portal_attachment_max": settings.ATTACHMENT_MAX_BYTES,
+        "portal_attachment_too_large": too_large_message("%(name)s", "%(size)s"),
         "portal_menu": menu_for(user, request.path),
         "portal_role_labels": [RoleCode(code).label for code in roles],
         "portal_unread": SimpleLazyObject(
