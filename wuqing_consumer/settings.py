@@ -174,8 +174,6 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Attachments are checked against this limit (and by type) before anything is stored.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPLOAD = 10
-# Where `manage.py backup` writes its archives unless given --output (README, "Backups").
-BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 # ...and while they arrive: a file past the limit is not written on (see complaints.attachments),
 # and a body larger than 10 files at the limit plus the form is refused unread.
 FILE_UPLOAD_HANDLERS = [
@@ -187,6 +185,8 @@ FILE_UPLOAD_HANDLERS = [
 # whose body is at most 2.5 MB keeps its files in memory; larger ones go to temporary files.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Where `manage.py backup` writes its archives unless given --output (README, "Backups").
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
