@@ -140,6 +140,7 @@ class DisputeAction(models.TextChoices):
     ESCALATE = "escalate", _("Question put to the joint meeting")
     MEETING_ANSWER = "meeting_answer", _("Joint meeting's answer")
     CONCLUDE = "conclude", _("Team's conclusion")
+    LEAD_REJECTED = "lead_rejected", _("Referred lead rejected")
 
 
 class InterventionAnswer(models.TextChoices):

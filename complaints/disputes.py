@@ -246,17 +246,64 @@ def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
 
 
 def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) -> Dispute:
-    """Called by the rejection of a lead (in its transaction): it goes to the office."""
+    """Called by the rejection of a lead (in its transaction): it goes to the office.
+
+    An order, and a lead, has one open dispute at a time, as `dispute_open` insists: the
+    leader settles who handles the order once, not in two decisions that may contradict
+    each other. So if the lead's order (or the lead itself) already has an open dispute, the
+    rejection is recorded on that one: a line on its timeline (and the order's) with the
+    lead's number and the reasons, the referring and the rejecting units joined to its
+    units, and the office told; the leader's deadline does not move."""
+    if referral.order_id is not None:
+        # The order's row is what a second return and another lead's rejection hold too,
+        # so two of them at the same moment cannot both find no open dispute.
+        list(WorkOrder.objects.select_for_update().filter(id=referral.order_id).values("id"))
+    same = Q(referral=referral)
+    if referral.order_id is not None:
+        same |= Q(order_id=referral.order_id)
+    existing = (
+        Dispute.objects.select_for_update()
+        .filter(same, status__in=OPEN_DISPUTE_STATUSES)
+        .order_by("id")
+        .first()
+    )
     with district_language():
-        return _create(
-            source=DisputeSource.REJECTED_REFERRAL,
-            order=referral.order,
-            referral=referral,
-            unit_ids={referral.from_unit_id, referral.to_unit_id},
-            summary=_("Lead %(number)s rejected: %(reasons)s")
-            % {"number": referral.number, "reasons": reasons},
-            by=by,
+        summary = _("Lead %(number)s rejected: %(reasons)s") % {
+            "number": referral.number,
+            "reasons": reasons,
+        }
+        if existing is None:
+            return _create(
+                source=DisputeSource.REJECTED_REFERRAL,
+                order=referral.order,
+                referral=referral,
+                unit_ids={referral.from_unit_id, referral.to_unit_id},
+                summary=summary,
+                by=by,
+            )
+        existing.units.add(
+            *Unit.objects.filter(
+                id__in={referral.from_unit_id, referral.to_unit_id}, kind=UnitKind.MEMBER
+            )
         )
+        _save(existing, [])
+        _event(
+            existing,
+            DisputeAction.LEAD_REJECTED,
+            by,
+            note=summary,
+            referral=referral.id,
+            lead=referral.number,
+        )
+        _tell(
+            f"dispute_lead_rejected:{existing.id}:{referral.id}",
+            _("Lead %(lead)s rejected: added to the open dispute %(number)s")
+            % {"lead": referral.number, "number": existing.number},
+            office_people(),
+            existing,
+            summary,
+        )
+    return existing
 
 
 @transaction.atomic

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 
 from . import attachments, referrals
-from .choices import OPEN_REFERRAL_STATUSES, ReferralStatus
+from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralStatus
 from .forms import MultipleFileField, member_units
-from .models import ReferralAttachment
+from .models import Dispute, ReferralAttachment
 from .workflow import WorkflowError
 
 TABS = {
@@ -148,6 +148,18 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access.referral_or_404(request.user, referral_id=referral_id)
     receiving = access.receives_referral(request.user, referral)
     visible = access.workorders_visible_to(request.user)
+    # A rejection may have been recorded on the order's open dispute rather than opening one.
+    disputes = list(
+        Dispute.objects.filter(
+            Q(referral=referral)
+            | Q(
+                events__action=DisputeAction.LEAD_REJECTED,
+                events__data__referral=referral.id,
+            )
+        )
+        .distinct()
+        .order_by("opened_at", "id")
+    )
     return render(
         request,
         "complaints/referral_detail.html",
@@ -166,8 +178,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "can_decide": receiving and referral.status in OPEN_REFERRAL_STATUSES,
             "can_dispute": access.is_office_handler(request.user)
             and referral.status == ReferralStatus.REJECTED
-            and not referral.disputes.exists(),
-            "disputes": referral.disputes.all(),
+            and not disputes,
+            "disputes": disputes,
             "ack_overdue": referral.status == ReferralStatus.SENT
             and referral.ack_due_at < timezone.now(),
         },

@@ -17,8 +17,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 
-from complaints import referrals
-from complaints.choices import Action, DisputeSource, ReferralAction, ReferralStatus
+from complaints import disputes, referrals
+from complaints.choices import (
+    Action,
+    DisputeAction,
+    DisputeSource,
+    ReferralAction,
+    ReferralStatus,
+)
 from complaints.deadlines import BEIJING
 from complaints.models import Dispute, EscalationPolicy, Referral, WorkOrderEvent
 from complaints.workflow import WorkflowError
@@ -323,3 +329,61 @@ def test_the_receiver_sees_the_source_orders_number_and_a_link_to_the_order_it_o
     client.force_login(mr_staff)
     page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
     assert f'href="{reverse("order_detail", args=[source.number])}"' in page
+
+
+def test_a_rejected_lead_whose_order_has_an_open_dispute_is_recorded_on_that_dispute(
+    client, office_staff, mr_staff, commerce_staff
+):
+    order = make_order(office_staff)
+    dispute = disputes.dispute_open(
+        acting_user=office_staff, order_number=order.number, summary="管辖不清"
+    )
+    version = dispute.version
+    referral = refer(mr_staff, order_number=order.number)
+    referrals.referral_reject(
+        referral_id=referral.id, acting_user=commerce_staff, reasons="属教育部门监管范围。"
+    )
+    assert fresh(referral).status == ReferralStatus.REJECTED  # the lead's own state as before
+    assert list(order.disputes.values_list("id", flat=True)) == [dispute.id]  # not a second
+    dispute.refresh_from_db()
+    assert dispute.version == version + 1
+    assert {u.code for u in dispute.units.all()} == {"market-regulation", "commerce"}
+    line = dispute.events.get(action=DisputeAction.LEAD_REJECTED)
+    assert referral.number in line.note and "属教育部门监管范围。" in line.note
+    assert line.actor == commerce_staff
+    assert line.data["referral"] == referral.id
+    on_order = WorkOrderEvent.objects.filter(order=order, action=Action.DISPUTE).last()
+    assert dispute.number in on_order.note and referral.number in on_order.note
+    assert Notification.objects.filter(
+        recipient=office_staff, key=f"dispute_lead_rejected:{dispute.id}:{referral.id}"
+    ).exists()
+    # The rejecting unit now sees the dispute, and the lead's page points to it.
+    client.force_login(commerce_staff)
+    assert client.get(reverse("dispute_detail", args=[dispute.id])).status_code == 200
+    page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+    assert reverse("dispute_detail", args=[dispute.id]) in page
+
+
+def test_two_rejected_leads_from_one_order_make_one_dispute(office_staff, mr_staff, commerce_staff):
+    education = UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF])
+    order = make_order(office_staff)
+    first = refer(mr_staff, order_number=order.number)
+    second = refer(mr_staff, to="education", order_number=order.number)
+    referrals.referral_reject(referral_id=first.id, acting_user=commerce_staff, reasons="不属于")
+    referrals.referral_reject(referral_id=second.id, acting_user=education, reasons="也不属于")
+    dispute = Dispute.objects.get(order=order)
+    assert dispute.referral_id == first.id
+    assert {u.code for u in dispute.units.all()} == {"market-regulation", "commerce", "education"}
+    assert second.number in dispute.events.order_by("id").last().note
+
+
+def test_a_lead_already_disputed_by_its_referrer_is_not_disputed_twice_when_rejected(
+    mr_staff, commerce_staff
+):
+    referral = refer(mr_staff)
+    dispute = disputes.dispute_open(
+        acting_user=mr_staff, referral_id=referral.id, summary="商务局迟迟不签收"
+    )
+    referrals.referral_reject(referral_id=referral.id, acting_user=commerce_staff, reasons="不属于")
+    assert list(Dispute.objects.values_list("id", flat=True)) == [dispute.id]
+    assert fresh(referral).status == ReferralStatus.REJECTED
