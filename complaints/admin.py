@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from wuqing_consumer.admin import CheckedDatesAdmin
+
 from .callbacks import callback_replay
 from .clients import api_client_revoke, api_client_rotate_key, api_client_rotate_secret
 from .models import (
@@ -22,7 +24,7 @@ from .services import deadlines_recount
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(CheckedDatesAdmin):
     list_display = ("date", "name", "is_workday")
     list_filter = ("is_workday",)
     search_fields = ("name",)

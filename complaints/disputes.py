@@ -32,6 +32,7 @@ from departments.notifications import (
     people_with_roles,
     unit_people,
 )
+from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import district_language, in_district_language
 
 from . import stats, workflow
@@ -518,6 +519,8 @@ def team_add_task(
         raise ValidationError({"owner_unit": _("The owner must be one of the team's units.")})
     if due_on is None or due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The deadline cannot be in the past.")})
+    if date_error(due_on):
+        raise ValidationError({"due_on": date_error(due_on)})
     person = None
     if owner_id:
         person = team.members.filter(id=owner_id, unit=owner).first()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments import access
 from departments.models import Town, Unit
+from wuqing_consumer.dates import validate_date
 
 from .choices import Channel, Kind, Status
 from .models import WorkOrder
@@ -50,12 +51,14 @@ class WorkOrderFilter(django_filters.FilterSet):
         label=_("Received from"),
         field_name="received_at",
         lookup_expr="date__gte",
+        validators=[validate_date],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     received_to = django_filters.DateFilter(
         label=_("Received until"),
         field_name="received_at",
         lookup_expr="date__lte",
+        validators=[validate_date],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sort = django_filters.OrderingFilter(

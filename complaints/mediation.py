@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
+from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import district_language, in_district_language
 
 from . import workflow
@@ -92,6 +93,8 @@ def agreement_record(
         errors["terms"] = _("Write the terms agreed.")
     if effective_on is None:
         errors["effective_on"] = _("Give the date the agreement takes effect.")
+    elif date_error(effective_on):
+        errors["effective_on"] = date_error(effective_on)
     elif effective_on > timezone.localdate():
         errors["effective_on"] = _("The agreement cannot take effect in the future.")
     if consent and consent not in MediationConsent.values:

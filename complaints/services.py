@@ -27,6 +27,7 @@ from departments import access
 from departments.models import User
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
+from wuqing_consumer.dates import FIRST_YEAR
 from wuqing_consumer.db import execute_prepared
 from wuqing_consumer.language import district_language
 
@@ -51,7 +52,7 @@ from .selectors import routing_rules
 from .urgency import suggest_urgency
 
 DUPLICATE_WINDOW = timedelta(days=30)
-EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIEST_RECEIVED = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
 SIMILAR_TEXT_RATIO = 0.5
 MAX_DUPLICATES = 5
 SIMILAR_CANDIDATES = 20

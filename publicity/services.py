@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import district_language
 
@@ -137,10 +138,16 @@ def validate_entries(raw_entries: Iterable[dict]) -> list[dict]:
                 _("Violator %(n)s: %(code)s is listed twice.")
                 % {"n": number, "code": entry["credit_code"]}
             )
+        out_of_range = [date_error(entry[f]) for f in ENTRY_DATE_FIELDS if date_error(entry[f])]
         if not all(entry[f] for f in ENTRY_DATE_FIELDS):
             row_errors.append(
                 _("Violator %(n)s needs the decision date and the first and last day of exposure.")
                 % {"n": number}
+            )
+        elif out_of_range:
+            row_errors.extend(
+                _("Violator %(n)s: %(problem)s") % {"n": number, "problem": problem}
+                for problem in out_of_range
             )
         else:
             if entry["decided_on"] > today:

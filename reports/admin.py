@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from wuqing_consumer.admin import CheckedDatesAdmin
+
 from .models import PlanDeadline, ReportingPeriod
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(CheckedDatesAdmin):
     """When a quarter's reports are due, where it is not the 10th day after the quarter."""
 
     list_display = ("__str__", "due_on", "note")
@@ -12,7 +14,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanDeadline)
-class PlanDeadlineAdmin(admin.ModelAdmin):
+class PlanDeadlineAdmin(CheckedDatesAdmin):
     """The date by which units file their implementation plans; the office is reminded of
     those that have not filed from that day on."""
 

@@ -25,6 +25,7 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
+from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import district_language
 
@@ -115,9 +116,13 @@ def _clean(
         errors["goal"] = [_("State the campaign's goal.")]
     if starts_on is None:
         errors["starts_on"] = [_("Give the first day of the campaign.")]
+    elif date_error(starts_on):
+        errors["starts_on"] = [date_error(starts_on)]
     if ends_on is None:
         errors["ends_on"] = [_("Give the last day of the campaign.")]
-    if starts_on and ends_on and ends_on < starts_on:
+    elif date_error(ends_on):
+        errors["ends_on"] = [date_error(ends_on)]
+    if starts_on and ends_on and ends_on < starts_on and "ends_on" not in errors:
         errors["ends_on"] = [_("The campaign cannot end before it starts.")]
     members = {str(u.id): u for u in Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True)}
     lead = members.get(str(lead_unit_id))

@@ -24,12 +24,12 @@ from complaints.choices import Status
 from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
+from wuqing_consumer.dates import FIRST_YEAR
 
 from . import dashboards
 from .dashboards import PRESETS, DateRange
 
 MAX_DAYS = dashboards.MAX_DAYS
-EARLIEST_YEAR = 2000
 PRESET_LABELS = {
     "week": gettext_lazy("This week"),
     "month": gettext_lazy("This month"),
@@ -44,7 +44,7 @@ def _parse_day(text: str, today: date) -> date:
     if len(text) != 10:
         raise ValueError(text)
     day = date.fromisoformat(text)
-    if not EARLIEST_YEAR <= day.year <= today.year + 1:
+    if not FIRST_YEAR <= day.year <= today.year + 1:
         raise ValueError(text)
     return day
 

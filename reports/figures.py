@@ -19,6 +19,7 @@ from complaints.choices import OPEN_REFERRAL_STATUSES, Channel, Kind, ReferralSt
 from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit
+from wuqing_consumer.dates import year_accepted
 
 from . import campaigns
 from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
@@ -34,7 +35,6 @@ from .models import (
 
 Dimension = DailyStat.Dimension
 TOP = 10
-FIRST_YEAR, LAST_YEAR = 2000, 2999
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
@@ -48,7 +48,7 @@ class Period:
         """ "2026Q3" (also "2026-Q3", "2026 q3"); ValueError with a message otherwise."""
         match = _PERIOD.match(text or "")
         # A year the calendar cannot hold ("0000Q1", "9999Q4" ends in year 10000) is no quarter.
-        if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        if not match or not year_accepted(int(match.group(1))):
             raise ValueError(
                 _("“%(text)s” is not a quarter; write it like 2026Q3.") % {"text": text}
             )

@@ -20,6 +20,7 @@ from complaints.attachments import check_uploads, store_upload
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer.dates import FIRST_YEAR, date_error
 from wuqing_consumer.language import district_language
 
 from .choices import EvaluationAction, EvaluationKind, PlanAction, PlanStatus
@@ -323,7 +324,7 @@ def evaluation_add(
         raise Http404
     errors: dict[str, list[str]] = {}
     this_year = timezone.localdate().year
-    if year is None or not 2000 <= year <= this_year + 1:
+    if year is None or not FIRST_YEAR <= year <= this_year + 1:
         errors["year"] = [_("Choose the year the evaluation is about.")]
     if kind not in EvaluationKind.values:
         errors["kind"] = [_("Choose what kind of document it is.")]
@@ -339,6 +340,8 @@ def evaluation_add(
         errors["author"] = [_("The author may be at most 200 characters.")]
     if day is None:
         errors["day"] = [_("Give the date of the document.")]
+    elif date_error(day):
+        errors["day"] = [date_error(day)]
     elif day > timezone.localdate():
         errors["day"] = [_("The date cannot be in the future.")]
     note = (note or "").strip()

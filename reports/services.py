@@ -23,6 +23,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
+from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import district_language
 
@@ -796,6 +797,8 @@ def education_log(
     errors: dict[str, list[str]] = {}
     if day is None:
         errors["day"] = [_("Give the date of the event.")]
+    elif date_error(day):
+        errors["day"] = [date_error(day)]
     elif day > timezone.localdate():
         errors["day"] = [_("Log events that have taken place.")]
     title = (title or "").strip()[:200]

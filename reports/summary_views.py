@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.dates import FIRST_YEAR
 
 from . import services
 from .choices import EducationAudience, EducationChannel, SummaryStatus
@@ -34,7 +35,7 @@ def _year(value: str | None, default: int) -> int:
         year = int(value or default)
     except ValueError:
         return default
-    return year if 2000 <= year <= default else default
+    return year if FIRST_YEAR <= year <= default else default
 
 
 @login_required

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
+
+from .dates import validate_date
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -23,3 +26,14 @@ class PortalAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+class CheckedDatesAdmin(admin.ModelAdmin):
+    """A date typed in the admin (a holiday, a reporting or filing deadline) follows the
+    portal's rule for the years a date may have, as every other form does."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and field is not None:
+            field.validators = [*field.validators, validate_date]
+        return field

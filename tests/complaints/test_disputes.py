@@ -29,7 +29,7 @@ from complaints.choices import (
     Status,
 )
 from complaints.deadlines import BEIJING
-from complaints.models import Dispute, WorkOrder
+from complaints.models import Dispute, TeamTask, WorkOrder
 from complaints.workflow import WorkflowError
 from departments.choices import RoleCode
 from departments.models import Notification
@@ -558,3 +558,24 @@ def test_a_person_task_or_lead_that_is_not_a_number_is_refused_not_a_500(people,
     opened_ = client.post(reverse("dispute_open"), {"summary": "管辖争议", "referral": bad})
     assert opened_.status_code == 302
     assert Dispute.objects.count() == disputes_before
+
+
+def test_a_team_task_due_in_a_year_the_portal_does_not_take_is_refused(people):
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    with pytest.raises(ValidationError) as error:
+        disputes.team_add_task(
+            dispute_id=dispute.id,
+            acting_user=people["education"],
+            title="调取合同",
+            owner_unit_code="commerce",
+            due_on=date(9999, 12, 31),
+        )
+    assert "not a date the portal accepts" in error.value.message_dict["due_on"][0]
+    assert not TeamTask.objects.exists()

@@ -227,3 +227,30 @@ def test_an_amount_too_large_for_the_ledger_is_refused_not_a_500(order, mr_staff
     assert page.status_code == 200
     assert "999,999,999,999.99" in page.content.decode()
     assert not MediationAgreement.objects.exists()
+
+
+@pytest.mark.parametrize("day", [date(1, 7, 3), date(200, 7, 3)])
+def test_an_agreement_effective_in_a_year_the_portal_does_not_take_is_refused(order, mr_staff, day):
+    with pytest.raises(ValidationError) as error:
+        record(mr_staff, order, effective_on=day)
+    assert error.value.message_dict["effective_on"] == [
+        f"{day.isoformat()} is not a date the portal accepts: the year must be between 2000 "
+        "and 2999."
+    ]
+    assert not MediationAgreement.objects.exists()
+
+
+def test_the_agreement_form_says_why_year_one_is_refused(order, mr_staff, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(mr_staff)
+    form = {
+        "order": order.number,
+        "body": "unit",
+        "parties": "张先生；某某超市",
+        "terms": "超市退还货款",
+        "effective_on": "0001-07-03",
+    }
+    page = client.post(reverse("mediation_new"), form)
+    assert page.status_code == 200
+    assert "0001-07-03 is not a date the portal accepts" in page.content.decode()
+    assert not MediationAgreement.objects.exists()

@@ -505,3 +505,15 @@ def test_the_routing_rule_is_named_for_people_with_each_word_once(
     client.force_login(office_staff)
     page = client.get(f"/orders/{by_hand.number}/").content.decode()
     assert "未按规则派单" in page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
+
+
+def test_a_received_date_in_a_year_the_portal_does_not_take_is_refused_with_a_message(
+    client, office_staff, housing_order
+):
+    client.cookies["django_language"] = "en"
+    client.force_login(office_staff)
+    response = client.get("/orders/?tab=all&received_from=0001-01-01&received_to=9999-12-31")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "0001-01-01 is not a date the portal accepts" in page
+    assert "9999-12-31 is not a date the portal accepts" in page

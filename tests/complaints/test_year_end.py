@@ -184,3 +184,15 @@ def test_entering_new_years_day_recounts_leads_and_disputes_still_waiting(
     assert Referral.objects.get(id=lead.id).ack_due_at == end_of(2027, 1, 4)
     assert Dispute.objects.get(id=dispute.id).decision_due_at == end_of(2027, 1, 8)
     assert "另有 2 项线索签收或争议决定的时限已重新计算。" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0200-02-08", "9999-12-31"])
+def test_a_holiday_in_a_year_the_portal_does_not_take_is_refused_in_the_admin(
+    clock, client, office_staff, day
+):
+    client.cookies["django_language"] = "en"
+    client.force_login(office_staff)
+    response = client.post("/admin/complaints/calendarday/add/", {"date": day, "name": "春节"})
+    assert response.status_code == 200
+    assert f"{day} is not a date the portal accepts" in response.content.decode()
+    assert not CalendarDay.objects.exists()

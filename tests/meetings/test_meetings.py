@@ -108,6 +108,7 @@ def test_planning_invites_the_units_and_tells_them(people):
         ({"title": " "}, "title"),
         ({"planned_on": date(2026, 11, 1)}, "planned_on"),
         ({"planned_on": None}, "planned_on"),
+        ({"planned_on": date(9999, 12, 31)}, "planned_on"),
         ({"place": ""}, "place"),
         ({"unit_codes": []}, "units"),
         ({"unit_codes": ["nowhere"]}, "units"),
@@ -214,6 +215,22 @@ def test_recording_a_meeting_needs_the_day_minutes_and_who_was_there(people):
     assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
 
 
+def test_a_meeting_held_in_a_year_the_portal_does_not_accept_is_refused(people):
+    meeting = plan(people)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(200, 11, 20),
+            minutes="会议通报了全年投诉处理情况。",
+            attended_unit_ids=[unit("market-regulation").id],
+        )
+    assert error.value.message_dict["held_on"] == [
+        "0200-11-20 is not a date the portal accepts: the year must be between 2000 and 2999."
+    ]
+    assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
+
+
 def test_the_held_meeting_keeps_who_was_there(people):
     meeting = held(people)
     assert (meeting.status, meeting.held_on) == (MeetingStatus.HELD, date(2026, 11, 20))
@@ -285,6 +302,7 @@ def test_a_resolution_gives_action_items_that_are_reminded_and_closed(people, cl
         (PlannedAction("market-regulation", "检查", None), "action_1"),
         (PlannedAction("nowhere", "检查", date(2026, 12, 1)), "action_1"),
         (PlannedAction("market-regulation", "检查", date(2026, 11, 1)), "action_1"),
+        (PlannedAction("market-regulation", "检查", date(9999, 12, 31)), "action_1"),
     ],
 )
 def test_a_bad_action_item_refuses_the_whole_resolution(people, action, message):

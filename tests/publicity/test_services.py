@@ -156,6 +156,12 @@ def test_a_stale_version_changes_nothing(mr_staff, mr_liaison):
         ({"exposure_from": "2026-10-01"}, "cannot start before the decision"),
         ({"decided_on": "2026-12-01", "exposure_from": "2026-12-01"}, "in the future"),
         ({"decided_on": "not a date"}, "needs the decision date"),
+        ({"decided_on": "0001-01-01"}, "Violator 1: 0001-01-01 is not a date the portal accepts"),
+        (
+            {"decided_on": "0200-10-01", "exposure_from": "0200-10-01"},
+            "Violator 1: 0200-10-01 is not a date the portal accepts",
+        ),
+        ({"exposure_until": "9999-12-31"}, "9999-12-31 is not a date the portal accepts"),
     ],
 )
 def test_a_violator_that_cannot_be_published_is_refused_and_nothing_is_written(

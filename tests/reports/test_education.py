@@ -59,6 +59,7 @@ def test_the_quarters_events_feed_the_report_and_the_district_figures(
     [
         ({"day": None}, "day"),
         ({"day": date(2026, 11, 17)}, "day"),
+        ({"day": date(1, 11, 1)}, "day"),
         ({"title": " "}, "title"),
         ({"audience": "aliens"}, "audience"),
         ({"channel": "pigeon"}, "channel"),

@@ -74,6 +74,7 @@ def test_the_office_adds_an_evaluation_with_its_document_and_history(office_staf
         ({"author": ""}, "author"),
         ({"day": None}, "day"),
         ({"day": date(2026, 12, 16)}, "day"),
+        ({"day": date(200, 12, 10)}, "day"),
         ({"year": 1999}, "year"),
         ({"year": None}, "year"),
     ],

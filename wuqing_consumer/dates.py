@@ -1,0 +1,42 @@
+"""The years a date typed into the portal may have: one rule for every form, service and
+admin page, and for the reports' quarters (`reports.figures.Period.parse`).
+
+A date field takes year 1 or 9999 as readily as 2026; such a date is always a slip of the
+keyboard, and days counted from it leave the calendar (9999-12-31 plus a 30-day period),
+the holiday table and every report. The portal keeps nothing from before 2000."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+def year_accepted(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def date_error(day: date | None) -> str:
+    """The message, in the current language, for a date (or a time) whose year is outside
+    the accepted years; "" for any other date and for no date, which each form reports in
+    its own words."""
+    if day is None or year_accepted(day.year):
+        return ""
+    return _(
+        "%(date)s is not a date the portal accepts: the year must be between %(first)s "
+        "and %(last)s."
+    ) % {
+        "date": date(day.year, day.month, day.day).isoformat(),
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
+
+
+def validate_date(value: date | None) -> None:
+    """The same rule as a validator, for form fields (a Django form's DateField, the admin)."""
+    message = date_error(value)
+    if message:
+        raise ValidationError(message, code="year")
