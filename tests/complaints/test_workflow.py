@@ -21,6 +21,7 @@ import pytest
 import time_machine
 from django.db import connection, connections
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from complaints import workflow
@@ -1762,3 +1763,34 @@ def test_a_system_administrator_sees_orders_but_takes_no_part_in_handling(
 ):
     order = make_order(office_staff)
     refused(function, order, "by you", acting_user=sysadmin, **kwargs)
+
+
+def test_the_merge_confirmation_keeps_a_translation_with_quotes_inside_its_script_string(
+    office_staff, clock, client, monkeypatch
+):
+    """The confirmation is a JavaScript string inside an HTML attribute: a quote in its
+    translation must reach the script escaped, not end the string (HTML escaping alone is
+    undone by the browser before the script runs)."""
+    _earlier, later, _pair = duplicate_pair(office_staff, clock)
+    msgid = "Close this order as merged into the other one? Both records are kept."
+    tricky = "Don't merge? It's \"final\"');alert(1);('"
+    real = translation._trans.gettext
+    monkeypatch.setattr(
+        translation._trans, "gettext", lambda message: tricky if message == msgid else real(message)
+    )
+    client.force_login(office_staff)
+    page = client.get(reverse("order_detail", args=[later.number])).content.decode()
+    handler = page.split('onsubmit="', 1)[1].split('"', 1)[0]
+    assert handler == (
+        "return confirm('Don\\u0027t merge? It\\u0027s \\u0022final\\u0022\\u0027)"
+        "\\u003Balert(1)\\u003B(\\u0027')"
+    )
+
+
+def test_the_merge_confirmation_reads_as_translated(office_staff, clock, client, settings):
+    _earlier, later, _pair = duplicate_pair(office_staff, clock)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(office_staff)
+    page = client.get(reverse("order_detail", args=[later.number])).content.decode()
+    handler = page.split('onsubmit="', 1)[1].split('"', 1)[0]
+    assert handler == "return confirm('确定将本工单合并至该工单并结案吗？两件工单的记录均会保留。')"
