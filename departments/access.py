@@ -354,6 +354,20 @@ def reviews_unit_reports(user: User | AnonymousUser) -> bool:
     return is_office_handler(user)
 
 
+def fetches_removed_files(user: User | AnonymousUser) -> bool:
+    """A file taken off a unit's quarterly report or implementation plan stays stored, and
+    the history line names it, for the record: the office (staff, director) and system
+    administrators may still fetch it by its address."""
+    return is_office_handler(user) or is_administrator(user)
+
+
+def files_fetchable_by(user: User | AnonymousUser, files: QuerySet[M]) -> QuerySet[M]:
+    """Of a record's removable files (those with `removed_at`), those `user` may download:
+    to anyone but the office and administrators a removed file answers 404, like a missing
+    one, even for people who may read the record."""
+    return files if fetches_removed_files(user) else files.filter(removed_at__isnull=True)
+
+
 def education_events_visible_to(user: User | AnonymousUser) -> QuerySet[EducationEvent]:
     return scope_by_unit(user, EducationEvent.objects.select_related("unit"), "unit")
 

@@ -216,7 +216,8 @@ def plan_detach(request: HttpRequest, plan_id: int, attachment_id: int) -> HttpR
 def plan_attachment_download(request: HttpRequest, plan_id: int, attachment_id: int):
     plan = access.plan_or_404(request.user, plan_id=plan_id)
     attachment = access.get_or_404(
-        PlanAttachment.objects.filter(plan=plan, removed_at__isnull=True), id=attachment_id
+        access.files_fetchable_by(request.user, PlanAttachment.objects.filter(plan=plan)),
+        id=attachment_id,
     )
     return attachments.download(attachment)
 

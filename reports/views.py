@@ -323,7 +323,10 @@ def report_attachment_download(
     request: HttpRequest, report_id: int, attachment_id: int
 ) -> HttpResponse:
     report = access.unit_report_or_404(request.user, report_id=report_id)
-    attachment = access.get_or_404(ReportAttachment.objects.filter(report=report), id=attachment_id)
+    attachment = access.get_or_404(
+        access.files_fetchable_by(request.user, ReportAttachment.objects.filter(report=report)),
+        id=attachment_id,
+    )
     return attachments.download(attachment)
 
 

@@ -122,6 +122,22 @@ def test_a_removed_file_does_not_count_and_the_plan_cannot_then_be_filed(mr_liai
     assert actions(plan)[-1] == PlanAction.DETACH
 
 
+def test_a_removed_plan_file_answers_404_to_the_unit_and_only_the_office_fetches_it(
+    mr_liaison, office_staff, sysadmin, client
+):
+    plan = filed(mr_liaison)
+    services.plan_return(plan_id=plan.id, acting_user=office_staff, comment="请更换附件。")
+    attachment = plan.attachments.get()
+    services.plan_detach(plan_id=plan.id, attachment_id=attachment.id, acting_user=mr_liaison)
+    url = reverse("plan_attachment", args=[plan.id, attachment.id])
+    client.force_login(mr_liaison)
+    assert client.get(url).status_code == 404
+    # Kept so that the history can name what the filed version held: the office reads it.
+    for person in (office_staff, sysadmin):
+        client.force_login(person)
+        assert b"".join(client.get(url).streaming_content) == PDF_BYTES, person
+
+
 def test_a_plan_needs_a_title_before_filing(mr_liaison):
     plan = drafted(mr_liaison, title="")
     with pytest.raises(ValidationError) as error:

@@ -739,3 +739,31 @@ def test_the_district_reports_unit_rows_are_named_in_the_readers_language(client
         names[language] = row.split(">")[-1]
     mr = unit("market-regulation")
     assert names == {"en": mr.name_en, "zh-hans": mr.name}
+
+
+def test_a_file_removed_from_a_report_answers_404_to_the_unit_and_only_the_office_fetches_it(
+    mr_liaison, mr_staff, office_staff, sysadmin, leader, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.complaints.test_attachments import PDF_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    report = start(mr_liaison)
+    (removed,) = services.report_attach(
+        report_id=report.id,
+        acting_user=mr_liaison,
+        uploads=[SimpleUploadedFile("初稿.pdf", PDF_BYTES)],
+    )
+    url = reverse("report_attachment_download", args=[report.id, removed.id])
+    client.force_login(mr_staff)
+    assert client.get(url).status_code == 200
+    services.report_detach(report_id=report.id, attachment_id=removed.id, acting_user=mr_liaison)
+    for person in (mr_liaison, mr_staff, leader):
+        client.force_login(person)
+        assert client.get(url).status_code == 404, person
+    # Kept for the record: the office and the administrators still reach it.
+    for person in (office_staff, sysadmin):
+        client.force_login(person)
+        download = client.get(url)
+        assert b"".join(download.streaming_content) == PDF_BYTES, person
