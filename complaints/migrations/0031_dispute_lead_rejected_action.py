@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0027_channel_reference_as_long_as_a_hotline_id"),
+        ("complaints", "0030_api_client_previous_key_last_used"),
     ]
 
     operations = [
