@@ -226,7 +226,11 @@ def order_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel; personal data masked unless the user may see it. A list
     longer than `EXPORT_LIMIT` is refused with a message rather than cut short unseen."""
     now = timezone.now()
-    _tabs, tab, _filterset, orders = _filtered_orders(request, now, selectors.due_soon_until(now))
+    _tabs, tab, filterset, orders = _filtered_orders(request, now, selectors.due_soon_until(now))
+    if filterset.is_bound and not filterset.is_valid():
+        # The list falls back to every order and shows the error; a file cannot show it.
+        messages.error(request, _("Correct the filters and export again."))
+        return redirect(f"{reverse('order_list')}?{_querystring(request)}")
     orders = list(orders.defer(None).select_related("primary_unit", "town")[: EXPORT_LIMIT + 1])
     if len(orders) > EXPORT_LIMIT:
         messages.error(

@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -337,6 +338,20 @@ def test_the_export_follows_the_filters(client, office_staff, housing_order):
     response = client.get("/orders/export.xlsx?tab=all&kind=complaint")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [housing_order.number]
+
+
+def test_an_export_with_a_filter_in_error_is_refused_rather_than_made_of_every_order(
+    client, office_staff, housing_order
+):
+    intake(office_staff, kind="inquiry", content="想问一下预付卡退款的规定")
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    query = "tab=all&kind=complaint&received_from=0001-01-01"
+    response = client.get(f"/orders/export.xlsx?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/?{query}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Correct the filters and export again." in page
 
 
 def test_an_export_longer_than_the_limit_is_refused_rather_than_cut_short(
