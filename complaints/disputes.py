@@ -494,6 +494,8 @@ def team_add_member(*, dispute_id: int, acting_user: User, person_id: int) -> Jo
     ).first()
     if person is None:
         raise ValidationError({"person": _("Choose a person of one of the team's units.")})
+    if team.members.filter(id=person.id).exists():  # a repeated post: nothing happened
+        return team
     team.members.add(person)
     _event(dispute, DisputeAction.ADD_MEMBER, acting_user, note=f"{person} ({person.unit})")
     return team

@@ -379,6 +379,11 @@ def test_the_lead_unit_names_members_and_gives_tasks_to_a_person(people):
         dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
     )
     assert set(team.members.all()) == {people["education"], people["commerce"]}
+    added = dispute.events.filter(action=DisputeAction.ADD_MEMBER).count()
+    disputes.team_add_member(  # the same post again: already a member, nothing new to record
+        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
+    )
+    assert dispute.events.filter(action=DisputeAction.ADD_MEMBER).count() == added == 1
     task = disputes.team_add_task(
         dispute_id=dispute.id,
         acting_user=people["education"],
