@@ -1,0 +1,247 @@
+"""The daily pages on a phone (390×844 CSS pixels, device scale 2, touch), in Chinese and in
+English, with the demo data and the demo accounts: staff open the portal from a link in a
+WeChat group or a text message.
+
+Under mobile emulation a page wider than the screen is shown zoomed out, and
+`window.innerWidth` then grows with it; so "no sideways scrolling" is checked against the
+layout viewport's width (`documentElement.clientWidth`, 390) as well."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser_kit import BROWSER_MARKS, chromium
+
+pytestmark = BROWSER_MARKS
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+LANGUAGES = ("zh-hans", "en")
+TAP = 40  # CSS pixels: the smallest control a thumb hits reliably (Apple asks for 44)
+
+# What may be tapped: buttons, the <summary> that opens an action form, form fields, tabs,
+# page links and menu entries; checked wherever they are visible on the page.
+TAPPABLE = (
+    "header .btn, main .btn, main button, main summary, main .form-control, main .form-select,"
+    " main .nav-tabs .nav-link, main .page-link, main .page-size, .dropdown-menu.show"
+    " .dropdown-item, .offcanvas.show .nav-link, .offcanvas.show .btn-close, main .btn-close"
+)
+
+MEASURE = """([selector, tap]) => {
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden";
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " "
+    + JSON.stringify((el.innerText || el.value || el.getAttribute("aria-label") || "")
+      .trim().replace(/\\s+/g, " ").slice(0, 30));
+  const small = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!visible(el)) continue;
+    const h = el.getBoundingClientRect().height;
+    if (h < tap) small.push(name(el) + " is " + Math.round(h) + "px tall");
+  }
+  const sticking_out = [];
+  const width = document.documentElement.clientWidth;
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    // A wide table scrolling inside its own box does not widen the page.
+    if (el.parentElement.closest("[data-out], .table-responsive")) continue;
+    if (r.width && r.right > width + 1) {
+      el.setAttribute("data-out", "");
+      sticking_out.push(name(el) + " reaches " + Math.round(r.right) + "px");
+    }
+  }
+  return {
+    scrollWidth: document.scrollingElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    clientWidth: width,
+    small: small,
+    stickingOut: sticking_out.slice(0, 5),
+  };
+}"""
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo data (load_demo), and what it lacks for these pages: an order with a
+    co-handling unit, a jurisdiction dispute and a referred lead. Made before the browser
+    starts (see tests/test_browser.py)."""
+    from complaints import disputes, referrals, workflow
+    from complaints.models import WorkOrder
+    from departments.models import User
+
+    settings.DEBUG = True  # load_demo refuses to run without it
+    call_command("load_demo", "--quiet-accounts", stdout=StringIO())
+    people = {u.username: u for u in User.objects.all()}
+    office, housing = people["office"], people["housing_staff"]
+    triage = WorkOrder.objects.filter(status="triage").order_by("id").first()
+    workflow.workorder_dispatch(
+        order_id=triage.id,
+        acting_user=office,
+        unit_code="housing",
+        co_unit_codes=["market-regulation"],
+    )
+    workflow.workorder_sign(order_id=triage.id, acting_user=housing)
+    to_sign = (
+        WorkOrder.objects.filter(status="assigned", unit_links__unit__code="market-regulation")
+        .order_by("id")
+        .first()
+    )
+    in_progress = (
+        WorkOrder.objects.filter(status="in_progress", unit_links__unit__code="housing")
+        .exclude(id=triage.id)
+        .order_by("id")
+        .first()
+    )
+    dispute = disputes.dispute_open(
+        acting_user=office,
+        summary="该工单涉及预付卡与市场监管职责划分，两家单位均认为不属本单位职责，"
+        "需由领导小组指定牵头单位。",
+        order_number=to_sign.number,
+        unit_codes=["commerce"],
+    )
+    lead = referrals.referral_send(
+        acting_user=people["mr_staff"],
+        to_unit_code="housing",
+        title="某小区物业收取不合理费用线索",
+        facts="在检查中发现某物业公司向业主收取未经备案的公共设施维护费，涉嫌违规收费。",
+        legal_basis="《物业管理条例》第四十条",
+        urgent=True,
+    )
+    return {
+        "to_sign": to_sign.number,
+        "in_progress": in_progress.number,
+        "co_handled": triage.number,
+        "dispute": dispute.id,
+        "lead": lead.id,
+    }
+
+
+@pytest.fixture
+def browser(demo, live_server):
+    from django.db import connections
+
+    with chromium() as browser:
+        yield browser
+    # Playwright's sync API runs the test in a greenlet with its own connection.
+    connections.close_all()
+
+
+def pages(demo):
+    """(persona, address, what must be there and be big enough to tap)."""
+    return [
+        (None, "/accounts/login/", ["#login-submit", "#language-switch button"]),
+        ("mr_staff", "/", ["#user-menu", "#notification-bell", "[data-duty]"]),
+        ("office", "/", ["#user-menu", "#notification-bell"]),
+        ("mr_staff", "/orders/", ["#tab-to_sign", "#order-filters button", "#export-link"]),
+        ("mr_staff", "/orders/?tab=all", ["#tab-all", ".page-link[rel=next]", ".page-size"]),
+        ("office", "/orders/?tab=all&q=%E8%B6%85%E5%B8%82", ["#id_q", "#tab-all"]),
+        (
+            "mr_staff",
+            f"/orders/{demo['to_sign']}/",
+            ["#action-sign", "#summary-return", "#action-return"],
+        ),
+        (
+            "housing_staff",
+            f"/orders/{demo['in_progress']}/",
+            [
+                "#details-resolve summary",
+                "#action-resolve",
+                "#summary-extension",
+                "#action-request-extension",
+                "#summary-return",
+            ],
+        ),
+        ("mr_staff", f"/orders/{demo['co_handled']}/", ["#actions summary", "#actions button"]),
+        ("office", f"/orders/{demo['in_progress']}/", ["#actions summary"]),
+        ("mr_staff", "/notifications/", ["#mark-all-read", "#notification-bell"]),
+        ("office", "/orders/new/", ["#intake-submit", "#id_kind", "#id_content"]),
+        ("office", "/dashboard/", ["#preset-week", "#dashboard-filter button"]),
+        ("mr_liaison", "/dashboard/", ["#preset-month"]),
+        ("office", "/disputes/", ["#escalation-board-link", "main form button"]),
+        ("office", f"/disputes/{demo['dispute']}/", ["#propose"]),
+        ("mr_staff", "/referrals/?tab=sent", ["#new-referral", "main form button"]),
+        ("housing_staff", f"/referrals/{demo['lead']}/", ["#acknowledge", "#accept"]),
+        ("office", "/meetings/", ["#plan-meeting", "#action-items-link"]),
+        ("mr_liaison", "/meetings/", ["#action-items-link", "#propose"]),
+    ]
+
+
+def phone(browser, live_server, username: str | None, language: str, **context):
+    context = browser.new_context(**{**PHONE, **context})
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    if username:
+        from departments.demo import DEMO_PASSWORD
+
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_selector("#my-unit-name")
+    return page
+
+
+def problems(page, must_have: list[str]) -> list[str]:
+    """What is wrong with the page as it is shown now."""
+    found = []
+    # The action forms open from a <summary>: measure them open.
+    page.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+    for selector in must_have:
+        element = page.locator(selector).first
+        if not element.count() or not element.is_visible():
+            found.append(f"{selector} is missing")
+    seen = page.evaluate(MEASURE, [TAPPABLE, TAP])
+    if seen["scrollWidth"] > seen["clientWidth"] or seen["innerWidth"] != seen["clientWidth"]:
+        found.append(
+            f"the page is {seen['scrollWidth']}px wide on a {seen['clientWidth']}px screen: "
+            + "; ".join(seen["stickingOut"])
+        )
+    found += [f"too small to tap: {s}" for s in seen["small"]]
+    return found
+
+
+def test_the_daily_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, live_server, demo):
+    report = {}
+    for language in LANGUAGES:
+        contexts = {}
+        for username, address, must_have in pages(demo):
+            if username not in contexts:
+                contexts[username] = phone(browser, live_server, username, language)
+            page = contexts[username]
+            page.goto(f"{live_server.url}{address}")
+            page.wait_for_load_state("load")
+            found = problems(page, must_have)
+            if found:
+                report[f"{language} {username} {address}"] = found
+        for page in contexts.values():
+            page.context.close()
+    assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
+
+
+def test_the_menus_open_and_fit_a_phone(browser, live_server, demo):
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "mr_staff", language)
+        page.click(".portal-topbar .navbar-toggler")
+        page.wait_for_selector("#portal-sidebar.show")
+        page.wait_for_function(
+            "document.querySelector('#portal-sidebar').getBoundingClientRect().left >= 0"
+        )
+        assert problems(page, ["#portal-sidebar a[href='/orders/']"]) == []
+        page.click("#portal-sidebar .btn-close")
+        page.wait_for_selector("#portal-sidebar.show", state="detached")
+
+        page.click("#user-menu")
+        page.wait_for_selector("#logout-button", state="visible")
+        assert problems(page, ["#logout-button"]) == []
+        page.context.close()
