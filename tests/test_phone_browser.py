@@ -245,3 +245,52 @@ def test_the_menus_open_and_fit_a_phone(browser, live_server, demo):
         page.wait_for_selector("#logout-button", state="visible")
         assert problems(page, ["#logout-button"]) == []
         page.context.close()
+
+
+def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
+    browser, live_server, demo
+):
+    """A table squeezed into 390px wraps a title one character a line (or hides columns
+    off to the right); on a phone each row is a block, each cell a full-width line, and the
+    whole row opens the record."""
+    lists = [
+        ("mr_staff", "/orders/?tab=all", "#order-table"),
+        ("office", "/disputes/", "#disputes"),
+        ("mr_staff", "/referrals/?tab=sent", "#referrals"),
+        ("office", "/meetings/", "#meetings"),
+    ]
+    shape = """(selector) => {
+      const table = document.querySelector(selector);
+      const row = table.querySelector("tbody tr");
+      const cells = [...row.children].filter((c) => c.getBoundingClientRect().width > 0);
+      const link = row.querySelector("a");
+      row.scrollIntoView({ block: "center", behavior: "instant" });
+      const box = row.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width - 10, box.top + box.height / 2);
+      return {
+        fits: table.scrollWidth <= table.parentElement.clientWidth,
+        narrowest: Math.min(...cells.map((c) => c.getBoundingClientRect().width)),
+        width: table.getBoundingClientRect().width,
+        rowOpensRecord: hit !== null && hit.closest("a") === link,
+        display: getComputedStyle(row).display,
+      };
+    }"""
+    for language in LANGUAGES:
+        contexts = {}
+        for username, address, selector in lists:
+            if username not in contexts:
+                contexts[username] = phone(browser, live_server, username, language)
+            page = contexts[username]
+            page.goto(f"{live_server.url}{address}")
+            seen = page.evaluate(shape, selector)
+            where = f"{language} {address}"
+            assert seen["fits"], f"{where}: the table is wider than its box"
+            assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
+            assert seen["rowOpensRecord"], f"{where}: tapping the row does not open it"
+        for page in contexts.values():
+            page.context.close()
+
+    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{live_server.url}/orders/?tab=all")
+    assert desk.evaluate(shape, "#order-table")["display"] == "table-row"
+    desk.context.close()
