@@ -294,3 +294,34 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
     desk.goto(f"{live_server.url}/orders/?tab=all")
     assert desk.evaluate(shape, "#order-table")["display"] == "table-row"
     desk.context.close()
+
+
+def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_server, demo):
+    """Opened from a link, the page showed the whole history and every side card before
+    the sign-for and return buttons; on a desktop they stay in the right-hand column."""
+    where = """() => {
+      const box = (s) =>
+        document.querySelector(s).closest(".card").getBoundingClientRect().toJSON();
+      return {
+        case: box("#order-content"), actions: box("#actions"), history: box("#timeline"),
+        deadlines: box("#deadlines"), mediation: box("#mediation"),
+      };
+    }"""
+    address = f"{live_server.url}/orders/{demo['to_sign']}/"
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "mr_staff", language)
+        page.goto(address)
+        seen = page.evaluate(where)
+        assert seen["case"]["bottom"] <= seen["actions"]["top"]
+        assert seen["actions"]["bottom"] <= seen["deadlines"]["top"]
+        assert seen["deadlines"]["bottom"] <= seen["history"]["top"]
+        assert seen["actions"]["bottom"] <= seen["mediation"]["top"]
+        assert page.locator("#action-sign").bounding_box()["y"] < 2 * PHONE["viewport"]["height"]
+        page.context.close()
+
+    desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(address)
+    seen = desk.evaluate(where)
+    assert seen["actions"]["left"] >= seen["case"]["right"]
+    assert seen["deadlines"]["bottom"] <= seen["actions"]["top"]
+    desk.context.close()
