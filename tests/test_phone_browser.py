@@ -325,3 +325,17 @@ def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_se
     assert seen["actions"]["left"] >= seen["case"]["right"]
     assert seen["deadlines"]["bottom"] <= seen["actions"]["top"]
     desk.context.close()
+
+
+def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, demo):
+    """The date kept a column of its own, leaving the title a third of the screen."""
+    widths = """() => {
+      const list = document.querySelector("#notification-list").getBoundingClientRect();
+      const title = document.querySelector("#notification-list a").parentElement;
+      return title.getBoundingClientRect().width / list.width;
+    }"""
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "mr_staff", language)
+        page.goto(f"{live_server.url}/notifications/")
+        assert page.evaluate(widths) > 0.7
+        page.context.close()
