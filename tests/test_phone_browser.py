@@ -339,3 +339,27 @@ def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, d
         page.goto(f"{live_server.url}/notifications/")
         assert page.evaluate(widths) > 0.7
         page.context.close()
+
+
+def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, live_server, demo):
+    """Seventeen units' names under vertical bars overlapped and were cut off at 390px."""
+    axes = """() => {
+      const element = document.querySelector("[data-chart='chart-units']");
+      const option = echarts.getInstanceByDom(element).getOption();
+      return {
+        units: option.yAxis[0].type === "category" ? "rows" : "columns",
+        height: element.getBoundingClientRect().height,
+      };
+    }"""
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "office", language)
+        page.goto(f"{live_server.url}/dashboard/")
+        seen = page.evaluate(axes)
+        assert seen["units"] == "rows"
+        assert seen["height"] >= 17 * 20
+        page.context.close()
+
+    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{live_server.url}/dashboard/")
+    assert desk.evaluate(axes)["units"] == "columns"
+    desk.context.close()

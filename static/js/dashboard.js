@@ -62,7 +62,7 @@
       tooltip: tooltip,
       legend: spec.series.length > 1 ? { top: 0 } : undefined,
       grid: horizontal
-        ? { left: 8, right: 24, top: 8, bottom: 8, containLabel: true }
+        ? { left: 8, right: 24, top: spec.series.length > 1 ? 36 : 8, bottom: 8, containLabel: true }
         : { left: 40, right: 16, top: spec.series.length > 1 ? 36 : 12, bottom: 8, containLabel: true },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
@@ -79,13 +79,27 @@
     };
   }
 
+  // On a phone the names of seventeen units under vertical bars overlap and are cut off:
+  // there the bars lie on their side, one row per unit, and the chart grows to fit them.
+  var NARROW = 576;
+
+  function fitted(element, spec) {
+    if (spec.type !== "bar" || element.clientWidth >= NARROW) {
+      return spec;
+    }
+    var row = 14 + 10 * spec.series.length;
+    var top = spec.series.length > 1 ? 36 : 8;
+    element.style.height = Math.max(240, spec.categories.length * row + top + 40) + "px";
+    return Object.assign({}, spec, { type: "hbar" });
+  }
+
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var source = document.getElementById(element.getAttribute("data-chart"));
     if (!source) {
       return;
     }
-    var spec = JSON.parse(source.textContent);
+    var spec = fitted(element, JSON.parse(source.textContent));
     var chart = echarts.init(element);
     chart.setOption(option(spec));
     chart.on("click", function (params) {
