@@ -198,6 +198,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
             ],
             "tab": tab,
             "filter": filterset,
+            # On a phone the filters beyond the search start folded, unless one is in use.
+            "more_filters_used": any(
+                request.GET.get(name) for name in filterset.form.fields if name != "q"
+            ),
             "page": page,
             "count_capped": searching and paginator.count > SEARCH_COUNT_LIMIT,
             "rows": rows,

@@ -363,3 +363,27 @@ def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, live_s
     desk.goto(f"{live_server.url}/dashboard/")
     assert desk.evaluate(axes)["units"] == "columns"
     desk.context.close()
+
+
+def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, live_server, demo):
+    """Eight filter fields pushed the first order below the first screen of a phone."""
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "mr_staff", language)
+        page.goto(f"{live_server.url}/orders/")
+        assert page.is_visible("#id_q")
+        assert not page.is_visible("#id_kind")
+        assert page.locator("#order-table tbody tr").first.bounding_box()["y"] < 844
+        page.click("#more-filters-toggle")
+        page.wait_for_selector("#id_kind", state="visible")
+        page.select_option("#id_kind", "complaint")
+        page.click("#order-filters button[type=submit]")
+        page.wait_for_url("**kind=complaint**")
+        # A filter in use stays in sight.
+        assert page.is_visible("#id_kind")
+        page.context.close()
+
+    desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{live_server.url}/orders/")
+    assert desk.is_visible("#id_kind")
+    assert not desk.is_visible("#more-filters-toggle")
+    desk.context.close()
