@@ -387,3 +387,30 @@ def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, live_serve
     assert desk.is_visible("#id_kind")
     assert not desk.is_visible("#more-filters-toggle")
     desk.context.close()
+
+
+def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
+    browser, live_server, demo
+):
+    """Above the leads and meetings lists the Show button wrapped onto a row of its own
+    and the search box stayed half the screen wide."""
+    where = """() => {
+      const form = document.querySelector("form.list-filter, main form[method=get]");
+      const box = (s) => form.querySelector(s).getBoundingClientRect().toJSON();
+      return {
+        form: form.getBoundingClientRect().toJSON(),
+        search: box("input[type=search]"), status: box("select"), button: box("button"),
+      };
+    }"""
+    for language in LANGUAGES:
+        contexts = {}
+        for username, address in [("mr_staff", "/referrals/?tab=sent"), ("office", "/meetings/")]:
+            if username not in contexts:
+                contexts[username] = phone(browser, live_server, username, language)
+            page = contexts[username]
+            page.goto(f"{live_server.url}{address}")
+            seen = page.evaluate(where)
+            assert seen["button"]["top"] == seen["status"]["top"], f"{language} {address}"
+            assert seen["search"]["width"] >= 0.9 * seen["form"]["width"], f"{language} {address}"
+        for page in contexts.values():
+            page.context.close()
