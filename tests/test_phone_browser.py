@@ -359,10 +359,20 @@ def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, live_s
         assert seen["height"] >= 17 * 20
         page.context.close()
 
-    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
-    desk.goto(f"{live_server.url}/dashboard/")
-    assert desk.evaluate(axes)["units"] == "columns"
-    desk.context.close()
+    # Also where a chart sits in half a wide desktop's width (xxl: rates beside routing).
+    for width in (DESKTOP["viewport"]["width"], 1500):
+        desk = phone(
+            browser,
+            live_server,
+            "office",
+            "zh-hans",
+            viewport={"width": width, "height": 900},
+            is_mobile=False,
+        )
+        desk.goto(f"{live_server.url}/dashboard/")
+        assert desk.evaluate(axes)["units"] == "columns"
+        assert desk.evaluate(axes.replace("chart-units", "chart-rates"))["units"] == "columns"
+        desk.context.close()
 
 
 def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, live_server, demo):

@@ -81,10 +81,12 @@
 
   // On a phone the names of seventeen units under vertical bars overlap and are cut off:
   // there the bars lie on their side, one row per unit, and the chart grows to fit them.
-  var NARROW = 576;
+  // The screen decides (portal.css's phone breakpoint), not the box: a chart in a half
+  // column of a wide desktop is narrow too, and stays as it was.
+  var PHONE = window.matchMedia("(max-width: 767.98px)");
 
   function fitted(element, spec) {
-    if (spec.type !== "bar" || element.clientWidth >= NARROW) {
+    if (spec.type !== "bar" || !PHONE.matches) {
       return spec;
     }
     var row = 14 + 10 * spec.series.length;
