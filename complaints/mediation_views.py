@@ -3,12 +3,15 @@ confirmation, the court's queue with its clocks, and marking a dispute passed to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 
-from . import mediation
+from . import attachments, mediation
 from .choices import MediationBody, MediationConsent, MediationStatus
 from .workflow import WorkflowError
 
@@ -113,6 +116,33 @@ def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "days_to_take": (agreement.take_by - today).days if agreement.take_by else None,
             "days_to_rule": (agreement.rule_by - today).days if agreement.rule_by else None,
         },
+    )
+
+
+@dataclass(frozen=True)
+class _ScanFile:
+    """The agreement's scan in the shape `attachments.download` serves."""
+
+    file: FieldFile
+    original_name: str
+    content_type: str
+
+
+@login_required
+def mediation_scan(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """The scanned agreement, for whoever may see the agreement (the court reads the signed
+    original before it confirms)."""
+    agreement = access.mediation_or_404(request.user, agreement_id=agreement_id)
+    if not agreement.scan:
+        raise Http404
+    suffix = PurePath(agreement.scan.name).suffix.lower().lstrip(".")
+    name = _("Mediation agreement %(number)s") % {"number": agreement.number}
+    return attachments.download(
+        _ScanFile(
+            agreement.scan,
+            f"{name}.{suffix}",
+            attachments.CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        )
     )
 
 

@@ -9,6 +9,9 @@ urlpatterns = [
         "mediation/<int:agreement_id>/", mediation_views.mediation_detail, name="mediation_detail"
     ),
     path(
+        "mediation/<int:agreement_id>/scan/", mediation_views.mediation_scan, name="mediation_scan"
+    ),
+    path(
         "mediation/<int:agreement_id>/act/<slug:action>/",
         mediation_views.mediation_act,
         name="mediation_act",

@@ -7,10 +7,12 @@ passed to litigation."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import unquote
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
@@ -184,6 +186,37 @@ def test_only_the_handling_unit_records_and_the_court_sees_only_what_was_sent(
     assert 'id="take"' in page
     queue = client.get(reverse("mediation_list")).content.decode()
     assert f'data-agreement="{agreement.id}"' in queue
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_the_scanned_agreement_can_be_downloaded_by_whoever_sees_the_agreement(
+    order, mr_staff, housing_staff, judge, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    scan = SimpleUploadedFile("协议扫描件.pdf", PDF_BYTES, content_type="application/pdf")
+    agreement = record(mr_staff, order, consent="both", scan=scan)
+    url = reverse("mediation_scan", args=[agreement.id])
+    client.force_login(mr_staff)
+    page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert f"Mediation agreement {agreement.number}.pdf" in unquote(response["Content-Disposition"])
+    for outsider in (housing_staff, judge):  # the court, until it is sent there
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    assert client.get(url).status_code == 200
+
+
+def test_an_agreement_without_a_scan_has_nothing_to_download(order, mr_staff, client):
+    agreement = record(mr_staff, order)
+    client.force_login(mr_staff)
+    assert client.get(reverse("mediation_scan", args=[agreement.id])).status_code == 404
 
 
 def test_a_failed_mediation_is_marked_as_passed_to_litigation(order, mr_staff, housing_staff):
