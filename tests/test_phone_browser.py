@@ -70,6 +70,26 @@ MEASURE = """([selector, tap]) => {
 }"""
 
 
+# The first row of a list as laid out now: whether the table fits its box, the narrowest of
+# its cells, and whether a tap at the row's right-hand end lands on the row's first link.
+ROW_SHAPE = """(selector) => {
+  const table = document.querySelector(selector);
+  const row = table.querySelector("tbody tr");
+  const cells = [...row.children].filter((c) => c.getBoundingClientRect().width > 0);
+  const link = row.querySelector("a");
+  row.scrollIntoView({ block: "center", behavior: "instant" });
+  const box = row.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width - 10, box.top + box.height / 2);
+  return {
+    fits: table.scrollWidth <= table.parentElement.clientWidth,
+    narrowest: Math.min(...cells.map((c) => c.getBoundingClientRect().width)),
+    width: table.getBoundingClientRect().width,
+    rowOpensRecord: hit !== null && hit.closest("a") === link,
+    display: getComputedStyle(row).display,
+  };
+}"""
+
+
 @pytest.fixture
 def demo(transactional_db, settings):
     """The demo data (load_demo), and what it lacks for these pages: an order with a
@@ -208,6 +228,13 @@ def problems(page, must_have: list[str]) -> list[str]:
             + "; ".join(seen["stickingOut"])
         )
     found += [f"too small to tap: {s}" for s in seen["small"]]
+    # The site's name beside the language switch was squeezed to a letter a line.
+    title = page.evaluate(
+        "(document.querySelector('header .navbar-brand') || {getBoundingClientRect: () => "
+        "({width: innerWidth})}).getBoundingClientRect().width"
+    )
+    if title < seen["clientWidth"] / 2:
+        found.append(f"the header's title is {round(title)}px wide")
     return found
 
 
@@ -259,22 +286,6 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
         ("mr_staff", "/referrals/?tab=sent", "#referrals"),
         ("office", "/meetings/", "#meetings"),
     ]
-    shape = """(selector) => {
-      const table = document.querySelector(selector);
-      const row = table.querySelector("tbody tr");
-      const cells = [...row.children].filter((c) => c.getBoundingClientRect().width > 0);
-      const link = row.querySelector("a");
-      row.scrollIntoView({ block: "center", behavior: "instant" });
-      const box = row.getBoundingClientRect();
-      const hit = document.elementFromPoint(box.left + box.width - 10, box.top + box.height / 2);
-      return {
-        fits: table.scrollWidth <= table.parentElement.clientWidth,
-        narrowest: Math.min(...cells.map((c) => c.getBoundingClientRect().width)),
-        width: table.getBoundingClientRect().width,
-        rowOpensRecord: hit !== null && hit.closest("a") === link,
-        display: getComputedStyle(row).display,
-      };
-    }"""
     for language in LANGUAGES:
         contexts = {}
         for username, address, selector in lists:
@@ -282,7 +293,7 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
                 contexts[username] = phone(browser, live_server, username, language)
             page = contexts[username]
             page.goto(f"{live_server.url}{address}")
-            seen = page.evaluate(shape, selector)
+            seen = page.evaluate(ROW_SHAPE, selector)
             where = f"{language} {address}"
             assert seen["fits"], f"{where}: the table is wider than its box"
             assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
@@ -292,7 +303,7 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
 
     desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
     desk.goto(f"{live_server.url}/orders/?tab=all")
-    assert desk.evaluate(shape, "#order-table")["display"] == "table-row"
+    assert desk.evaluate(ROW_SHAPE, "#order-table")["display"] == "table-row"
     desk.context.close()
 
 
@@ -424,3 +435,113 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
             assert seen["search"]["width"] >= 0.9 * seen["form"]["width"], f"{language} {address}"
         for page in contexts.values():
             page.context.close()
+
+
+@pytest.fixture
+def records(demo):
+    """What load_demo has none of for the mediation, early-intervention, plan and summary
+    pages: a mediation agreement, a request to step in, a plan and a summary. (The quarterly
+    report, the campaign, the releases and the exposed violator come with the demo.)"""
+    from django.utils import timezone
+
+    from complaints import interventions, mediation, workflow
+    from complaints.models import WorkOrder
+    from departments.models import Unit, User
+    from publicity.models import Release
+    from reports import plan_services
+    from reports import services as report_services
+    from reports.models import Campaign, UnitReport
+
+    mr_staff = User.objects.get(username="mr_staff")
+    order = (
+        WorkOrder.objects.filter(status="assigned", unit_links__unit__code="market-regulation")
+        .order_by("-id")
+        .first()
+    )
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    agreement = mediation.agreement_record(
+        order_number=order.number,
+        acting_user=mr_staff,
+        body="unit",
+        parties="张先生；天津市武清区某某超市有限公司",
+        terms="超市退还货款1280元并赔偿500元，消费者撤回投诉。",
+        effective_on=timezone.localdate(),
+        amount="1780",
+        consent="both",
+    )
+    request = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing", "commerce"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业，请住建、商务部门提前介入。",
+    )
+    unit = Unit.objects.get(code="market-regulation")
+    year = timezone.localdate().year
+    plan = plan_services.plan_start(unit=unit, year=year, acting_user=mr_staff)
+    summary = report_services.summary_start(unit=unit, year=year, acting_user=mr_staff)
+    return {
+        "agreement": agreement.id,
+        "intervention": request.id,
+        "plan": plan.id,
+        "summary": summary.id,
+        "report": UnitReport.objects.get(unit=unit).id,
+        "campaign": Campaign.objects.get().id,
+        "release": Release.objects.filter(status="published", entries__isnull=False).first().id,
+        "duty_contact": unit.duty_contacts.first().id,
+    }
+
+
+def more_pages(records):
+    """(persona, address, what must be there and be big enough to tap): the pages beyond
+    the daily ones, down to the public site."""
+    r = records
+    return [
+        ("office", "/orders/overdue/", ["#overdue-board a"]),
+        ("mr_staff", "/mediation/", ["#mediations a", "main form button"]),
+        ("mr_staff", f"/mediation/{r['agreement']}/", ["main form button"]),
+        ("mr_staff", "/interventions/", ["#interventions a", "main form button"]),
+        ("mr_staff", f"/interventions/{r['intervention']}/", ["main form button"]),
+        ("office", "/units/", ["#unit-table a", "main form button"]),
+        ("office", "/units/market-regulation/", ["main .btn"]),
+        ("mr_liaison", "/units/market-regulation/", ["main .btn"]),
+        ("mr_liaison", "/units/market-regulation/people/", ["#people-table", "main form button"]),
+        ("mr_liaison", "/units/market-regulation/duty-contacts/new/", ["main form .btn"]),
+        ("mr_liaison", f"/duty-contacts/{r['duty_contact']}/edit/", ["main form .btn"]),
+        ("mr_staff", "/reports/", ["#quarters .btn"]),
+        ("mr_staff", f"/reports/{r['report']}/", ["#publicity-table"]),
+        ("mr_staff", "/reports/plans/", ["#plans .btn"]),
+        ("mr_staff", f"/reports/plans/{r['plan']}/", ["#save-plan"]),
+        ("mr_staff", "/reports/annual/", ["#summaries .btn"]),
+        ("mr_staff", f"/reports/annual/{r['summary']}/", ["#save-summary"]),
+        ("office", "/campaigns/", ["#campaigns a", "#campaign-filters button"]),
+        ("office", f"/campaigns/{r['campaign']}/", ["#campaign-actions", "#linked-orders a"]),
+        ("leader", f"/campaigns/{r['campaign']}/", ["#campaign-actions"]),
+        ("office", "/releases/", ["#release-table a", "#release-filter button"]),
+        ("office", f"/releases/{r['release']}/", ["#entries-table"]),
+        (None, "/public/", ["#language-switch button", "main form button"]),
+        (None, f"/public/releases/{r['release']}/", ["#violators-table"]),
+        (None, "/public/violators/", ["#violators-table", "main form button"]),
+    ]
+
+
+def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
+    browser, live_server, records
+):
+    """The mediation list's status choice and Show button ran off the screen in English,
+    the public site's name stood one letter a line beside the language switch, and the
+    "What changed" line in a report's history was 21px tall."""
+    report = {}
+    for language in LANGUAGES:
+        contexts = {}
+        for username, address, must_have in more_pages(records):
+            if username not in contexts:
+                contexts[username] = phone(browser, live_server, username, language)
+            page = contexts[username]
+            page.goto(f"{live_server.url}{address}")
+            page.wait_for_load_state("load")
+            found = problems(page, must_have)
+            if found:
+                report[f"{language} {username} {address}"] = found
+        for page in contexts.values():
+            page.context.close()
+    assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
