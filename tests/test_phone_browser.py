@@ -545,3 +545,47 @@ def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
         for page in contexts.values():
             page.context.close()
     assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
+
+
+def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server, records):
+    """At 390px these tables squeezed a title or a unit to a character a line, or hid their
+    last columns (the duty phone, a report's Start button, a violator's penalty) off to the
+    right of the card. Where a row has a record to open, tapping the row opens it."""
+    r = records
+    lists = [  # (persona, address, table, whether the row opens a record)
+        ("mr_staff", "/mediation/", "#mediations", True),
+        ("mr_staff", "/interventions/", "#interventions", True),
+        ("office", "/units/", "#unit-table", True),
+        ("mr_liaison", "/units/market-regulation/people/", "#people-table", False),
+        ("mr_staff", "/reports/", "#quarters", False),
+        ("mr_staff", f"/reports/{r['report']}/", "#publicity-table", False),
+        ("mr_staff", "/reports/plans/", "#plans", False),
+        ("mr_staff", "/reports/annual/", "#summaries", False),
+        ("office", "/campaigns/", "#campaigns", True),
+        ("office", f"/campaigns/{r['campaign']}/", "#campaign-actions", False),
+        ("office", f"/campaigns/{r['campaign']}/", "#linked-orders", True),
+        ("office", "/releases/", "#release-table", True),
+        ("office", f"/releases/{r['release']}/", "#entries-table", False),
+        (None, f"/public/releases/{r['release']}/", "#violators-table", False),
+        (None, "/public/violators/", "#violators-table", False),
+    ]
+    for language in LANGUAGES:
+        contexts = {}
+        for username, address, selector, opens in lists:
+            if username not in contexts:
+                contexts[username] = phone(browser, live_server, username, language)
+            page = contexts[username]
+            page.goto(f"{live_server.url}{address}")
+            seen = page.evaluate(ROW_SHAPE, selector)
+            where = f"{language} {address} {selector}"
+            assert seen["fits"], f"{where}: the table is wider than its box"
+            assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
+            assert seen["rowOpensRecord"] or not opens, f"{where}: tapping the row does not open it"
+        for page in contexts.values():
+            page.context.close()
+
+    desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
+    for address, selector in [("/reports/", "#quarters"), ("/mediation/", "#mediations")]:
+        desk.goto(f"{live_server.url}{address}")
+        assert desk.evaluate(ROW_SHAPE, selector)["display"] == "table-row"
+    desk.context.close()
