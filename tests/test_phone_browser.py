@@ -589,3 +589,19 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         desk.goto(f"{live_server.url}{address}")
         assert desk.evaluate(ROW_SHAPE, selector)["display"] == "table-row"
     desk.context.close()
+
+
+def test_a_plans_and_a_summarys_save_button_keeps_to_one_line_on_a_phone(
+    browser, live_server, records
+):
+    """Beside its note the English Save button shrank and put its icon above the word."""
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "mr_staff", language)
+        for address, button in [
+            (f"/reports/plans/{records['plan']}/", "#save-plan"),
+            (f"/reports/annual/{records['summary']}/", "#save-summary"),
+        ]:
+            page.goto(f"{live_server.url}{address}")
+            height = page.locator(button).bounding_box()["height"]
+            assert TAP <= height < 1.5 * TAP, f"{language} {address}: {button} is {height}px"
+        page.context.close()
