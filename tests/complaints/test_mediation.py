@@ -198,6 +198,7 @@ def test_the_scanned_agreement_can_be_downloaded_by_whoever_sees_the_agreement(
     scan = SimpleUploadedFile("协议扫描件.pdf", PDF_BYTES, content_type="application/pdf")
     agreement = record(mr_staff, order, consent="both", scan=scan)
     url = reverse("mediation_scan", args=[agreement.id])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(mr_staff)
     page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
     assert f'href="{url}"' in page
