@@ -238,11 +238,13 @@ def problems(page, must_have: list[str]) -> list[str]:
     return found
 
 
-def test_the_daily_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, live_server, demo):
+def assert_pages_fit(browser, live_server, visits) -> None:
+    """Each (username, address, must_have) at phone width in both languages, one browser
+    context per person; every problem found is reported at once."""
     report = {}
     for language in LANGUAGES:
         contexts = {}
-        for username, address, must_have in pages(demo):
+        for username, address, must_have in visits:
             if username not in contexts:
                 contexts[username] = phone(browser, live_server, username, language)
             page = contexts[username]
@@ -254,6 +256,10 @@ def test_the_daily_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, l
         for page in contexts.values():
             page.context.close()
     assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
+
+
+def test_the_daily_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, live_server, demo):
+    assert_pages_fit(browser, live_server, pages(demo))
 
 
 def test_the_menus_open_and_fit_a_phone(browser, live_server, demo):
@@ -530,21 +536,7 @@ def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
     """The mediation list's status choice and Show button ran off the screen in English,
     the public site's name stood one letter a line beside the language switch, and the
     "What changed" line in a report's history was 21px tall."""
-    report = {}
-    for language in LANGUAGES:
-        contexts = {}
-        for username, address, must_have in more_pages(records):
-            if username not in contexts:
-                contexts[username] = phone(browser, live_server, username, language)
-            page = contexts[username]
-            page.goto(f"{live_server.url}{address}")
-            page.wait_for_load_state("load")
-            found = problems(page, must_have)
-            if found:
-                report[f"{language} {username} {address}"] = found
-        for page in contexts.values():
-            page.context.close()
-    assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
+    assert_pages_fit(browser, live_server, more_pages(records))
 
 
 def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server, records):
