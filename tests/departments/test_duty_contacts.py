@@ -91,3 +91,11 @@ def test_the_directory_search_finds_units_by_their_remit(client, housing_staff):
     page = client.get("/units/", {"q": "网约车"}).content.decode()
     assert "区交通局" in page
     assert "区教育局" not in page
+
+
+def test_a_duty_phone_is_a_number_to_tap_on_a_phone(client, mr_staff):
+    DutyContactFactory(unit=unit("market-regulation"), phone="(022) 2934-1234")
+    client.force_login(mr_staff)
+    for address in ("/units/", "/units/market-regulation/"):
+        page = client.get(address).content.decode()
+        assert 'href="tel:02229341234"' in page, address
