@@ -521,8 +521,8 @@ def team_add_task(
         raise ValidationError({"owner_unit": _("The owner must be one of the team's units.")})
     if due_on is None or due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The deadline cannot be in the past.")})
-    if date_error(due_on):
-        raise ValidationError({"due_on": date_error(due_on)})
+    if problem := date_error(due_on):
+        raise ValidationError({"due_on": problem})
     person = None
     if owner_id:
         person = team.members.filter(id=owner_id, unit=owner).first()

@@ -93,8 +93,8 @@ def agreement_record(
         errors["terms"] = _("Write the terms agreed.")
     if effective_on is None:
         errors["effective_on"] = _("Give the date the agreement takes effect.")
-    elif date_error(effective_on):
-        errors["effective_on"] = date_error(effective_on)
+    elif problem := date_error(effective_on):
+        errors["effective_on"] = problem
     elif effective_on > timezone.localdate():
         errors["effective_on"] = _("The agreement cannot take effect in the future.")
     if consent and consent not in MediationConsent.values:

@@ -105,8 +105,8 @@ def _clean_plan(
         errors["title"] = _("Give the meeting a title.")
     if planned_on is None:
         errors["planned_on"] = _("Give the date of the meeting.")
-    elif date_error(planned_on):
-        errors["planned_on"] = date_error(planned_on)
+    elif problem := date_error(planned_on):
+        errors["planned_on"] = problem
     elif is_new and planned_on < today:
         errors["planned_on"] = _("A meeting is planned for today or a later day.")
     if not place.strip():
@@ -468,8 +468,8 @@ def meeting_record(
     today = timezone.localdate()
     if held_on is None:
         errors["held_on"] = _("Give the day the meeting was held.")
-    elif date_error(held_on):
-        errors["held_on"] = date_error(held_on)
+    elif problem := date_error(held_on):
+        errors["held_on"] = problem
     elif held_on > today:
         errors["held_on"] = _("A meeting can only be recorded once it has been held.")
     minutes = (minutes or "").strip()
@@ -564,10 +564,10 @@ def resolution_add(
                 "Action item %(n)s needs an owner unit, a task and a due date."
             ) % {"n": index}
             continue
-        if date_error(action.due_on):
+        if problem := date_error(action.due_on):
             errors[f"action_{index}"] = _("Action item %(n)s: %(problem)s") % {
                 "n": index,
-                "problem": date_error(action.due_on),
+                "problem": problem,
             }
         elif action.due_on < (meeting.held_on or timezone.localdate()):
             errors[f"action_{index}"] = _(

@@ -138,7 +138,7 @@ def validate_entries(raw_entries: Iterable[dict]) -> list[dict]:
                 _("Violator %(n)s: %(code)s is listed twice.")
                 % {"n": number, "code": entry["credit_code"]}
             )
-        out_of_range = [date_error(entry[f]) for f in ENTRY_DATE_FIELDS if date_error(entry[f])]
+        out_of_range = [p for p in (date_error(entry[f]) for f in ENTRY_DATE_FIELDS) if p]
         if not all(entry[f] for f in ENTRY_DATE_FIELDS):
             row_errors.append(
                 _("Violator %(n)s needs the decision date and the first and last day of exposure.")

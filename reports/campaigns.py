@@ -116,12 +116,12 @@ def _clean(
         errors["goal"] = [_("State the campaign's goal.")]
     if starts_on is None:
         errors["starts_on"] = [_("Give the first day of the campaign.")]
-    elif date_error(starts_on):
-        errors["starts_on"] = [date_error(starts_on)]
+    elif problem := date_error(starts_on):
+        errors["starts_on"] = [problem]
     if ends_on is None:
         errors["ends_on"] = [_("Give the last day of the campaign.")]
-    elif date_error(ends_on):
-        errors["ends_on"] = [date_error(ends_on)]
+    elif problem := date_error(ends_on):
+        errors["ends_on"] = [problem]
     if starts_on and ends_on and ends_on < starts_on and "ends_on" not in errors:
         errors["ends_on"] = [_("The campaign cannot end before it starts.")]
     members = {str(u.id): u for u in Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True)}

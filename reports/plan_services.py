@@ -340,8 +340,8 @@ def evaluation_add(
         errors["author"] = [_("The author may be at most 200 characters.")]
     if day is None:
         errors["day"] = [_("Give the date of the document.")]
-    elif date_error(day):
-        errors["day"] = [date_error(day)]
+    elif problem := date_error(day):
+        errors["day"] = [problem]
     elif day > timezone.localdate():
         errors["day"] = [_("The date cannot be in the future.")]
     note = (note or "").strip()

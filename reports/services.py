@@ -797,8 +797,8 @@ def education_log(
     errors: dict[str, list[str]] = {}
     if day is None:
         errors["day"] = [_("Give the date of the event.")]
-    elif date_error(day):
-        errors["day"] = [date_error(day)]
+    elif problem := date_error(day):
+        errors["day"] = [problem]
     elif day > timezone.localdate():
         errors["day"] = [_("Log events that have taken place.")]
     title = (title or "").strip()[:200]
