@@ -73,6 +73,14 @@ MAIN_TABLES = (
     "meetings_jointmeeting",
     "publicity_release",
 )
+# The connection's own parameters, and the variables pg_dump, pg_restore and psql read them from.
+CONNECTION_ENV = {
+    "dbname": "PGDATABASE",
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
+}
 # libpq connection options Django passes through OPTIONS, and the variables pg_dump reads.
 LIBPQ_ENV = {
     "sslmode": "PGSSLMODE",
@@ -137,37 +145,30 @@ class Database:
             where += f":{self.port}"
         return _("PostgreSQL database %(name)s on %(where)s") % {"name": self.name, "where": where}
 
+    def libpq_params(self) -> dict[str, str]:
+        """The connection's libpq parameters that are set, OPTIONS included."""
+        given = {
+            "dbname": self.name,
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            **{option: str(value) for option, value in self.options.items()},
+        }
+        return {name: value for name, value in given.items() if value}
+
     def pg_env(self) -> dict[str, str]:
         """The environment of pg_dump, pg_restore and psql: the password travels here, never
         on a command line that every user of the machine can read in the process list."""
-        env = dict(os.environ)
-        for name, value in (
-            ("PGDATABASE", self.name),
-            ("PGHOST", self.host),
-            ("PGPORT", self.port),
-            ("PGUSER", self.user),
-            ("PGPASSWORD", self.password),
-        ):
-            if value:
-                env[name] = value
-        for option, value in self.options.items():
-            env[LIBPQ_ENV[option]] = str(value)
-        return env
+        names = {**CONNECTION_ENV, **LIBPQ_ENV}
+        return {**os.environ, **{names[k]: v for k, v in self.libpq_params().items()}}
 
     def connect(self) -> Any:
         if self.vendor == "sqlite":
             return sqlite3.connect(self.name)
         import psycopg2
 
-        params = {"dbname": self.name, **self.options}
-        for key, value in (
-            ("host", self.host),
-            ("port", self.port),
-            ("user", self.user),
-            ("password", self.password),
-        ):
-            if value:
-                params[key] = value
+        params = self.libpq_params()
         try:
             return psycopg2.connect(**params)
         except psycopg2.Error as error:
