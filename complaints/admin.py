@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +17,12 @@ from .models import (
     DeadlinePolicy,
     EscalationPolicy,
     EscalationStep,
+    HolidaySchedule,
     ReminderPolicy,
     RoutingRule,
     to_the_second,
 )
-from .services import deadlines_recount
+from .services import deadlines_recount, holiday_schedule_problem, holiday_schedule_save
 
 
 @admin.register(CalendarDay)
@@ -72,6 +74,49 @@ class CalendarDayAdmin(CheckedDatesAdmin):
                 % {"count": others},
                 messages.INFO,
             )
+
+
+class HolidayScheduleForm(forms.ModelForm):
+    class Meta:
+        model = HolidaySchedule
+        fields = ("year", "is_complete", "notice")
+
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("year", self.instance.year)
+        if year is not None:
+            problem = holiday_schedule_problem(
+                year=year, is_complete=bool(cleaned.get("is_complete"))
+            )
+            if problem:
+                self.add_error("is_complete", problem)
+        return cleaned
+
+
+@admin.register(HolidaySchedule)
+class HolidayScheduleAdmin(admin.ModelAdmin):
+    """Where the office states that a year's official schedule is entered in full, next to
+    the holiday calendar. One row per year: it is unticked, never deleted, so the audit
+    trail keeps every statement."""
+
+    form = HolidayScheduleForm
+    list_display = ("year", "is_complete", "notice", "updated_at")
+    list_filter = ("is_complete",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = holiday_schedule_save(
+            year=obj.year,
+            is_complete=obj.is_complete,
+            notice=obj.notice,
+            acting_user=request.user,
+        )
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at
 
 
 @admin.register(DeadlinePolicy)

@@ -8,7 +8,12 @@ Which days are working days, in order of authority:
    Council publishes next year's holidays late in the year and the office may know first;
 2. the `chinese-calendar` package for the years it knows (weekends, statutory holidays and
    make-up working days, 调休);
-3. Monday to Friday, for a year neither knows, with a warning so the office fills the table.
+3. Monday to Friday for the other days, with a warning so the office fills the table.
+
+A year's holidays are known when the package has the year, or when the office has stated
+that the year's official schedule is entered in full (`complete_years`, from
+`models.HolidaySchedule`). A few days entered early do not make a year known: until the
+whole notice is in, the year's deadlines are provisional and the office is told so.
 
 A deadline of N working days ends at the end of the Nth working day after the day the clock
 started (the start day itself does not count, as in the SAMR measures' "N 个工作日内").
@@ -18,7 +23,7 @@ Urgent sign-for deadlines count calendar minutes instead (the Tianjin 12345 rule
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -42,6 +47,8 @@ class WorkdayCalendar:
     """Answers "is this a working day?" from the office table, the package, then Mon-Fri."""
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
+    complete_years: Collection[int] = frozenset()
+    """Years whose official schedule the office has entered in full."""
     warned_years: set[int] = field(default_factory=set)
     answers: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
     """Days already answered: the package checks its range on every call, and one process
@@ -59,7 +66,7 @@ class WorkdayCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            if day.year not in self.warned_years:
+            if day.year not in self.warned_years and day.year not in self.complete_years:
                 self.warned_years.add(day.year)
                 logger.warning(
                     "No holiday data for %s: counting Monday to Friday until the office "
@@ -69,8 +76,9 @@ class WorkdayCalendar:
             return day.weekday() < 5
 
     def is_known_year(self, year: int) -> bool:
-        """Whether holidays of `year` come from real data (package or office table)."""
-        if any(day.year == year for day in self.overrides):
+        """Whether all holidays of `year` are known: the package has the year, or the office
+        marked its schedule complete. Days of the office table alone are not enough."""
+        if year in self.complete_years:
             return True
         try:
             chinese_calendar.is_workday(date(year, 1, 1))

@@ -1,9 +1,12 @@
 from datetime import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from wuqing_consumer.dates import FIRST_YEAR, LAST_YEAR
 
 from .choices import (
     OPEN_STATUSES,
@@ -51,6 +54,48 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class HolidaySchedule(models.Model):
+    """The office's statement that one year's official holiday schedule (the State Council
+    General Office's notice: holidays and make-up working days) is in the holiday calendar
+    in full.
+
+    Only this, or the chinese-calendar package's own data, makes a year's holidays known: a
+    day or two entered ahead of the notice (an early make-up Saturday) say nothing of the
+    Spring Festival or National Day, so until the office ticks this the portal keeps warning
+    that deadlines in that year are counted Monday to Friday. Changed through
+    `services.holiday_schedule_save` only, which leaves an audit entry.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+    is_complete = models.BooleanField(
+        _("schedule complete"),
+        default=False,
+        help_text=_(
+            "Tick once every holiday and make-up working day of the State Council's notice "
+            "for this year is in the holiday calendar."
+        ),
+    )
+    notice = models.CharField(
+        _("notice"),
+        max_length=120,
+        blank=True,
+        help_text=_("The State Council General Office's notice, e.g. 国办发明电〔2026〕14号"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday schedule")
+        verbose_name_plural = _("holiday schedules by year")
+
+    def __str__(self) -> str:
+        return str(self.year)
 
 
 class DeadlinePolicy(models.Model):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -17,11 +17,13 @@ from departments.models import User
 from .choices import OPEN_STATUSES, DuplicateStatus, ExtensionStatus, Status, UnitRelation
 from .deadlines import BEIJING, DayUnit, DeadlineRule, WorkdayCalendar, add_working_days
 from .models import (
+    DEADLINE_NAMES,
     CalendarDay,
     CoHandlingOpinion,
     DeadlinePolicy,
     Dispute,
     ExtensionRequest,
+    HolidaySchedule,
     PossibleDuplicate,
     Referral,
     RoutingRule,
@@ -34,16 +36,33 @@ from .routing import Rule
 
 
 def workday_calendar(years: Iterable[int] | None = None) -> WorkdayCalendar:
-    """The calendar with the office's table loaded (only `years` when given); one query."""
+    """The calendar with the office's table and its complete years loaded (only `years`
+    when given); two queries."""
     days = CalendarDay.objects.all()
+    schedules = HolidaySchedule.objects.filter(is_complete=True)
     if years is not None:
-        days = days.filter(date__year__in=list(years))
-    return WorkdayCalendar(overrides=dict(days.values_list("date", "is_workday")))
+        years = list(years)
+        days = days.filter(date__year__in=years)
+        schedules = schedules.filter(year__in=years)
+    return WorkdayCalendar(
+        overrides=dict(days.values_list("date", "is_workday")),
+        complete_years=frozenset(schedules.values_list("year", flat=True)),
+    )
 
 
 def years_missing_holidays(today: date) -> list[int]:
-    """This year, and from November next year too, when nobody knows their holidays yet."""
-    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    """The years whose holidays nobody knows yet, of those that matter now: this year, next
+    year from November (the State Council's notice comes late in the year), and every year
+    up to the last deadline an open order has (an extension may carry one further)."""
+    years = {today.year, today.year + 1} if today.month >= 11 else {today.year}
+    fields = [f"due_{name}" for name in DEADLINE_NAMES]
+    bounds = WorkOrder.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        **{f"first_{name}": Min(name) for name in fields},
+        **{f"last_{name}": Max(name) for name in fields},
+    )
+    due_years = [timezone.localtime(due, BEIJING).year for due in bounds.values() if due]
+    if due_years:
+        years.update(range(min(due_years), max(due_years) + 1))
     return reference().calendar.unknown_years(years)
 
 

@@ -34,10 +34,13 @@ from wuqing_consumer.language import district_language
 from . import stats, workflow
 from .attachments import check_uploads, store_upload
 from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
+from .deadlines import WorkdayCalendar
 from .disputes import disputes_recount_decision_deadlines
 from .models import (
     ApiClient,
     Attachment,
+    CalendarDay,
+    HolidaySchedule,
     OrderNumberCounter,
     PossibleDuplicate,
     StatsDirtyDay,
@@ -673,6 +676,58 @@ def deadlines_recount(*, since: date) -> tuple[int, int]:
         since=since
     )
     return orders, others
+
+
+def holiday_schedule_problem(*, year: int, is_complete: bool) -> str:
+    """Why `year`'s schedule cannot be stated complete, in the current language; "" if it
+    can. A year the package does not know and of which the table holds no day cannot be:
+    every State Council notice has holidays."""
+    if not is_complete or WorkdayCalendar().is_known_year(year):
+        return ""
+    if CalendarDay.objects.filter(date__year=year).exists():
+        return ""
+    return _(
+        "No day of %(year)s is in the holiday calendar yet. Enter the holidays and make-up "
+        "working days of the State Council's notice first, then mark the year complete."
+    ) % {"year": year}
+
+
+@transaction.atomic
+def holiday_schedule_save(
+    *, year: int, is_complete: bool, notice: str = "", acting_user: User
+) -> HolidaySchedule:
+    """The office states whether `year`'s official schedule is in the holiday calendar in
+    full; only that (or the package's data) makes the year's deadlines final. Deadlines do
+    not move (the days are what they were), but the warnings do; the reference data's
+    trigger tells every process."""
+    if not acting_user.has_perm("complaints.change_holidayschedule"):
+        raise PermissionDenied
+    problem = holiday_schedule_problem(year=year, is_complete=is_complete)
+    if problem:
+        raise ValidationError({"is_complete": problem})
+    schedule, created = HolidaySchedule.objects.select_for_update().get_or_create(year=year)
+    before = {"is_complete": schedule.is_complete, "notice": schedule.notice}
+    schedule.is_complete, schedule.notice = is_complete, notice.strip()
+    schedule.full_clean()
+    after = {"is_complete": schedule.is_complete, "notice": schedule.notice}
+    if after == before and not created:
+        return schedule
+    schedule.save()
+    if is_complete and not before["is_complete"]:
+        action = "holiday_schedule.complete"
+    elif before["is_complete"] and not is_complete:
+        action = "holiday_schedule.reopen"
+    else:
+        action = "holiday_schedule.update"
+    audit_record(
+        actor=acting_user,
+        action=action,
+        obj=schedule,
+        unit_id=getattr(acting_user, "unit_id", None),
+        summary=f"{year}: {schedule.notice}".strip(": "),
+        data={"before": before, "after": after},
+    )
+    return schedule
 
 
 def preview_routing(text: str, category: str = "") -> RoutingDecision:

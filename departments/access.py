@@ -70,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     RoleCode.OFFICE_DIRECTOR: (
         "departments.*",
         "complaints.*_calendarday",
+        "complaints.*_holidayschedule",
         "complaints.*_deadlinepolicy",
         "complaints.*_routingrule",
         "complaints.*_escalationstep",
@@ -97,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "departments.*_dutycontact",
         "departments.*_town",
         "complaints.*_calendarday",
+        "complaints.*_holidayschedule",
         "complaints.view_deadlinepolicy",
         "complaints.*_routingrule",
         "complaints.view_callbackevent",

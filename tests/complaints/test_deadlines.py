@@ -22,7 +22,7 @@ from complaints.deadlines import (
     time_left,
     working_days_between,
 )
-from complaints.models import CalendarDay
+from complaints.models import CalendarDay, HolidaySchedule
 from complaints.selectors import workday_calendar, years_missing_holidays
 
 
@@ -90,8 +90,25 @@ def test_an_unknown_year_falls_back_to_monday_to_friday_and_warns_once(caplog):
 
 def test_an_unknown_year_uses_the_office_table_when_it_has_entries():
     calendar = WorkdayCalendar(overrides={date(2101, 1, 3): False})
-    assert calendar.is_known_year(2101)
     assert add_working_days(at(2100, 12, 31), 1, calendar) == end_of(2101, 1, 4)
+
+
+def test_one_entered_day_does_not_make_a_year_known():
+    # A make-up working day entered early says nothing of the Spring Festival or National Day.
+    calendar = WorkdayCalendar(overrides={date(2101, 1, 3): True})
+    assert not calendar.is_known_year(2101)
+    assert calendar.unknown_years([2026, 2101]) == [2101]
+
+
+def test_a_year_the_office_marked_complete_is_known():
+    calendar = WorkdayCalendar(overrides={date(2101, 1, 1): False}, complete_years={2101})
+    assert calendar.is_known_year(2101)
+    assert calendar.unknown_years([2026, 2101, 2102]) == [2102]
+
+
+def test_a_year_the_package_knows_is_known_without_the_office():
+    assert WorkdayCalendar().is_known_year(2026)
+    assert WorkdayCalendar(overrides={date(2026, 3, 9): False}).is_known_year(2026)
 
 
 def test_default_deadlines_of_a_complaint_follow_the_samr_measures():
@@ -183,7 +200,16 @@ def test_the_calendar_reads_the_office_table(db):
     CalendarDay.objects.create(date=date(2027, 2, 8), is_workday=False, name="春节")
     calendar = workday_calendar()
     assert calendar.is_workday(date(2027, 2, 8)) is False
+    assert not calendar.is_known_year(2027)  # one day is not the year's schedule
+
+
+def test_the_calendar_knows_the_years_the_office_marked_complete(db):
+    CalendarDay.objects.create(date=date(2027, 2, 8), is_workday=False, name="春节")
+    HolidaySchedule.objects.create(year=2027, is_complete=True)
+    HolidaySchedule.objects.create(year=2028, is_complete=False)
+    calendar = workday_calendar()
     assert calendar.is_known_year(2027)
+    assert not calendar.is_known_year(2028)
 
 
 def test_the_office_is_warned_in_november_about_next_year(db, client, office_staff, mr_staff):

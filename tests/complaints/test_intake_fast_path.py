@@ -18,6 +18,7 @@ from complaints.clients import api_client_create
 from complaints.models import (
     CalendarDay,
     DeadlinePolicy,
+    HolidaySchedule,
     OrderNumberCounter,
     PossibleDuplicate,
     RoutingRule,
@@ -114,13 +115,27 @@ def _co_units_of_canteen_rule(snapshot) -> tuple[str, ...]:
             False,
         ),
         (
+            lambda: HolidaySchedule.objects.create(year=2027, is_complete=True),
+            lambda s: s.calendar.is_known_year(2027),
+            False,
+            True,
+        ),
+        (
             lambda: DeadlinePolicy.objects.update(amount=99),
             lambda s: {rule.amount for rule in s.deadline_rules} == {99},
             False,
             True,
         ),
     ],
-    ids=["rules-bulk-update", "co-unit-added", "unit-deactivated", "town", "holiday", "policy"],
+    ids=[
+        "rules-bulk-update",
+        "co-unit-added",
+        "unit-deactivated",
+        "town",
+        "holiday",
+        "holiday-schedule",
+        "policy",
+    ],
 )
 def test_any_change_to_the_reference_data_is_seen_at_once(db, change, fact, was, becomes):
     before = reference()

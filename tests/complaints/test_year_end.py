@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 
 from complaints import workflow
 from complaints.clients import api_client_create
 from complaints.deadlines import BEIJING
-from complaints.models import CalendarDay, WorkOrder
+from complaints.models import CalendarDay, HolidaySchedule, WorkOrder
+from departments.models import AuditEntry
 from tests.factories import make_order
 
 
@@ -143,9 +145,74 @@ def test_the_order_page_says_when_a_deadline_was_counted_without_the_years_holid
     assert 'id="provisional-deadlines"' in page
     assert "2027" in page.split('id="provisional-deadlines"')[1][:400]
 
+    # One day entered is not the year's schedule: the note stays until the year is complete.
     CalendarDay.objects.create(date=date(2027, 1, 1), is_workday=False, name="元旦")
     page = client.get(f"/orders/{order.number}/").content.decode()
+    assert 'id="provisional-deadlines"' in page
+
+    HolidaySchedule.objects.create(year=2027, is_complete=True)
+    page = client.get(f"/orders/{order.number}/").content.decode()
     assert 'id="provisional-deadlines"' not in page
+
+
+def test_one_early_make_up_day_does_not_silence_the_warning_until_the_year_is_complete(
+    clock, client, office_staff
+):
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # A make-up working day of 2027 entered ahead of the State Council's notice.
+    response = client.post(
+        "/admin/complaints/calendarday/add/",
+        {"date": "2027-02-20", "name": "春节调休", "is_workday": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    home = client.get("/").content.decode()
+    assert 'id="holiday-warning"' in home
+    assert "2027" in home.split('id="holiday-warning"')[1][:600]
+
+    response = client.post(
+        "/admin/complaints/holidayschedule/add/",
+        {"year": "2027", "is_complete": "on", "notice": "国办发明电〔2026〕14号"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert 'id="holiday-warning"' not in client.get("/").content.decode()
+    entry = AuditEntry.objects.get(action="holiday_schedule.complete")
+    assert entry.actor == office_staff
+    assert entry.data["after"] == {"is_complete": True, "notice": "国办发明电〔2026〕14号"}
+
+    schedule = HolidaySchedule.objects.get(year=2027)
+    response = client.post(
+        f"/admin/complaints/holidayschedule/{schedule.id}/change/",
+        {"year": "2027", "notice": "国办发明电〔2026〕14号"},  # is_complete unticked
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert 'id="holiday-warning"' in client.get("/").content.decode()
+    assert AuditEntry.objects.filter(action="holiday_schedule.reopen").count() == 1
+
+
+def test_a_year_with_no_day_entered_cannot_be_marked_complete(clock, client, office_staff):
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        "/admin/complaints/holidayschedule/add/", {"year": "2027", "is_complete": "on"}
+    )
+    assert response.status_code == 200
+    assert "No day of 2027 is in the holiday calendar yet" in response.content.decode()
+    assert not HolidaySchedule.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_office_is_warned_about_a_year_an_open_orders_deadline_runs_into(client, office_staff):
+    with time_machine.travel(at(2026, 6, 1), tick=False):  # not yet November
+        order = make_order(office_staff)
+        WorkOrder.objects.filter(id=order.id).update(due_resolution=end_of(2027, 1, 20))
+        client.force_login(office_staff)
+        home = client.get("/").content.decode()
+        assert 'id="holiday-warning"' in home
+        assert "2027" in home.split('id="holiday-warning"')[1][:600]
+
+        WorkOrder.objects.filter(id=order.id).update(status="closed")
+        assert 'id="holiday-warning"' not in client.get("/").content.decode()
 
 
 def test_a_deadline_within_a_known_year_carries_no_such_note(clock, client, office_staff):
