@@ -10,10 +10,44 @@ from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
 from .roles import role_errors
 
 
+class DutyContactAdminForm(forms.ModelForm):
+    """The admin's edits follow the same version as the portal's form: a change made from
+    a page loaded before someone else's change is refused, and every change moves the
+    version on, so a portal form loaded before it is refused in turn. The admin saves in
+    one transaction, so the row locked here stays locked until the save."""
+
+    class Meta:
+        model = DutyContact
+        fields = ("unit", "label", "person", "phone", "hours", "note", "sort_order", "version")
+        widgets = {"version": forms.HiddenInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and self.has_changed():
+            current = (
+                DutyContact.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and cleaned.get("version") != current:
+                raise forms.ValidationError(
+                    _(
+                        "This duty contact was changed by someone else after you opened the "
+                        "page. Nothing was saved: open it again to see the current values."
+                    ),
+                    code="stale",
+                )
+            if current is not None:
+                cleaned["version"] = current + 1  # what the admin then saves
+        return cleaned
+
+
 class DutyContactInline(admin.TabularInline):
     model = DutyContact
+    form = DutyContactAdminForm
     extra = 0
-    fields = ("label", "person", "phone", "hours", "note", "sort_order")
+    fields = ("label", "person", "phone", "hours", "note", "sort_order", "version")
 
 
 @admin.register(Unit)
@@ -42,6 +76,7 @@ class TownAdmin(admin.ModelAdmin):
 
 @admin.register(DutyContact)
 class DutyContactAdmin(admin.ModelAdmin):
+    form = DutyContactAdminForm
     list_display = ("unit", "label", "person", "phone", "hours", "updated_at")
     list_filter = ("unit",)
     search_fields = ("unit__name", "label", "person", "phone")

@@ -5,11 +5,30 @@ from .services import DUTY_CONTACT_FIELDS
 
 
 class DutyContactForm(forms.ModelForm):
-    """Validates input only; the view passes cleaned data to the service that writes."""
+    """Validates input only; the view passes cleaned data to the service that writes.
+
+    Editing a contact, the form carries the version it was loaded with, which the service
+    compares with the current one (a post without it counts as stale)."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = DutyContact
         fields = DUTY_CONTACT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in DUTY_CONTACT_FIELDS}
+
+    def expected_version(self) -> int:
+        version = self.cleaned_data.get("version")
+        return -1 if version is None else version
 
 
 class NotificationSettingsForm(forms.ModelForm):

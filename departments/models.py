@@ -134,7 +134,11 @@ class User(AbstractUser):
 
 
 class DutyContact(models.Model):
-    """A unit's duty line for rapid response (measure 四（一）): who answers, and when."""
+    """A unit's duty line for rapid response (measure 四（一）): who answers, and when.
+
+    The unit's head and liaison and the office may all edit it: `version` lets a change
+    made from a form loaded before someone else's change be refused, not silently undo it.
+    """
 
     unit = models.ForeignKey(
         Unit,
@@ -158,6 +162,11 @@ class DutyContact(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=100)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        help_text=_("Goes up with every change, so an edit made from an older form is refused."),
+    )
 
     class Meta:
         ordering = ["unit__sort_order", "sort_order", "id"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 
 from . import access
 from .models import AuditEntry, DutyContact, Unit, User
@@ -53,9 +54,35 @@ def duty_contact_create(*, unit_code: str, acting_user: User, **fields: Any) -> 
     return contact
 
 
+class StaleDutyContact(Exception):
+    """Someone else changed the duty contact after the form was loaded; nothing was saved.
+    `contact` is the contact as it is now, for the form to show."""
+
+    def __init__(self, contact: DutyContact):
+        super().__init__(
+            _(
+                "This duty contact was changed by someone else after you opened the form. "
+                "Nothing was saved: the form now shows the current values. Make your change "
+                "again if it is still needed."
+            )
+        )
+        self.contact = contact
+
+
 @transaction.atomic
-def duty_contact_update(*, contact_id: int, acting_user: User, **fields: Any) -> DutyContact:
+def duty_contact_update(
+    *,
+    contact_id: int,
+    acting_user: User,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> DutyContact:
+    """Change a duty contact under a row lock. With `expected_version` (every form passes
+    the version it showed) a contact changed since then is refused with StaleDutyContact,
+    so the unit's head, its liaison and the office do not undo each other's changes."""
     contact = access.duty_contact_for_edit(acting_user, contact_id, lock=True)
+    if expected_version is not None and contact.version != expected_version:
+        raise StaleDutyContact(contact)
     before = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)
     changed = [k for k in DUTY_CONTACT_FIELDS if k in fields and fields[k] != before[k]]
     for key in changed:
@@ -63,7 +90,8 @@ def duty_contact_update(*, contact_id: int, acting_user: User, **fields: Any) ->
     if not changed:
         return contact
     contact.full_clean()
-    contact.save(update_fields=[*changed, "updated_at"])
+    contact.version += 1
+    contact.save(update_fields=[*changed, "version", "updated_at"])
     audit_record(
         actor=acting_user,
         action="duty_contact.update",

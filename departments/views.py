@@ -142,16 +142,21 @@ def _contact_form_view(
                 form_once.submit(
                     request,
                     lambda: services.duty_contact_create(
-                        unit_code=unit.code, acting_user=request.user, **form.cleaned_data
+                        unit_code=unit.code, acting_user=request.user, **form.service_fields()
                     ),
                     lambda created: reverse("unit_detail", args=[unit.code]),
                 )
             else:
                 services.duty_contact_update(
-                    contact_id=contact.id, acting_user=request.user, **form.cleaned_data
+                    contact_id=contact.id,
+                    acting_user=request.user,
+                    expected_version=form.expected_version(),
+                    **form.service_fields(),
                 )
         except form_once.AlreadySent as sent:
             return sent.response(request)
+        except services.StaleDutyContact as stale:
+            return _stale_contact_form(request, unit, stale, form.service_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -162,6 +167,35 @@ def _contact_form_view(
         "departments/duty_contact_form.html",
         {"form": form, "unit": unit, "contact": contact},
         status=400 if form.errors else 200,
+    )
+
+
+def _stale_contact_form(
+    request: HttpRequest, unit: Unit, stale: services.StaleDutyContact, posted: dict
+) -> HttpResponse:
+    """The form again with the contact as it is now (and its current version), the refusal,
+    and, field by field, the current value beside what this person had entered."""
+    current = stale.contact
+    differences = [
+        {
+            "label": DutyContact._meta.get_field(name).verbose_name,
+            "current": getattr(current, name),
+            "entered": posted[name],
+        }
+        for name in services.DUTY_CONTACT_FIELDS
+        if name in posted and posted[name] != getattr(current, name)
+    ]
+    return render(
+        request,
+        "departments/duty_contact_form.html",
+        {
+            "form": DutyContactForm(instance=current),
+            "unit": unit,
+            "contact": current,
+            "stale_message": str(stale),
+            "differences": differences,
+        },
+        status=409,
     )
 
 

@@ -1,6 +1,9 @@
 """Duty contacts: the unit's head or liaison keeps them current; every change is audited."""
 
+import re
+
 import pytest
+from django.conf import settings
 
 from departments import services
 from departments.models import AuditEntry, DutyContact
@@ -99,3 +102,182 @@ def test_a_duty_phone_is_a_number_to_tap_on_a_phone(client, mr_staff):
     for address in ("/units/", "/units/market-regulation/"):
         page = client.get(address).content.decode()
         assert 'href="tel:02229341234"' in page, address
+
+
+def _loaded_form(client, contact) -> dict:
+    """What the edit form posts back unchanged, as the browser loaded it."""
+    page = client.get(f"/duty-contacts/{contact.id}/edit/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the edit form carries the contact's version"
+    return {
+        "label": contact.label,
+        "person": contact.person,
+        "phone": contact.phone,
+        "hours": contact.hours,
+        "note": contact.note,
+        "sort_order": contact.sort_order,
+        "version": version.group(1),
+    }
+
+
+def test_a_second_post_from_the_same_loaded_form_is_refused_and_shows_the_current_values(
+    client, mr_head
+):
+    contact = DutyContactFactory(
+        unit=unit("market-regulation"), person="张三", phone="022-11112222"
+    )
+    client.force_login(mr_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    loaded = _loaded_form(client, contact)  # the head and the liaison open the same form
+
+    first = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "李四"})
+    assert first.status_code == 302
+    second = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "phone": "022-99990000"})
+
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "changed by someone else" in page
+    stale = page.split('id="stale-contact"')[1].split("</div>")[0]
+    assert "李四" in stale  # the current person on duty, which the second post would undo
+    assert "022-99990000" in stale  # and what the second person typed, not lost
+    contact.refresh_from_db()
+    assert (contact.person, contact.phone) == ("李四", "022-11112222")
+    assert AuditEntry.objects.filter(action="duty_contact.update").count() == 1
+    # The form now carries the current version: sent again, it saves.
+    again = _loaded_form(client, contact)
+    assert again["person"] == "李四"
+    response = client.post(f"/duty-contacts/{contact.id}/edit/", {**again, "phone": "022-99990000"})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.person, contact.phone) == ("李四", "022-99990000")
+
+
+def test_the_head_and_the_liaison_do_not_overwrite_each_other(client, mr_head, mr_liaison):
+    contact = DutyContactFactory(unit=unit("market-regulation"), hours="工作日 8:30-17:30")
+    client.force_login(mr_head)
+    loaded = _loaded_form(client, contact)
+    assert (
+        client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "hours": "24小时"}).status_code
+        == 302
+    )
+    client.force_login(mr_liaison)
+    response = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "note": "节假日"})
+    assert response.status_code == 409
+    contact.refresh_from_db()
+    assert (contact.hours, contact.note) == ("24小时", "")
+
+
+def test_a_post_without_the_version_changes_nothing(client, mr_head):
+    contact = DutyContactFactory(unit=unit("market-regulation"), phone="022-11112222")
+    client.force_login(mr_head)
+    posted = {k: v for k, v in _loaded_form(client, contact).items() if k != "version"}
+    response = client.post(
+        f"/duty-contacts/{contact.id}/edit/", {**posted, "phone": "022-33334444"}
+    )
+    assert response.status_code == 409
+    contact.refresh_from_db()
+    assert contact.phone == "022-11112222"
+
+
+def test_the_service_refuses_a_stale_version(mr_head, mr_liaison):
+    contact = DutyContactFactory(unit=unit("market-regulation"), phone="022-11112222")
+    seen = contact.version
+    services.duty_contact_update(
+        contact_id=contact.id, acting_user=mr_head, expected_version=seen, phone="022-33334444"
+    )
+    with pytest.raises(services.StaleDutyContact) as refused:
+        services.duty_contact_update(
+            contact_id=contact.id,
+            acting_user=mr_liaison,
+            expected_version=seen,
+            phone="022-55556666",
+        )
+    assert refused.value.contact.phone == "022-33334444"
+    contact.refresh_from_db()
+    assert contact.phone == "022-33334444"
+    assert contact.version == seen + 1
+
+
+def test_an_edit_in_the_admin_makes_an_earlier_loaded_form_stale(client, mr_head, office_staff):
+    contact = DutyContactFactory(unit=unit("market-regulation"), phone="022-11112222")
+    client.force_login(mr_head)
+    loaded = _loaded_form(client, contact)
+
+    client.force_login(office_staff)
+    admin_page = client.get(f"/admin/departments/dutycontact/{contact.id}/change/")
+    admin_version = re.search(r'name="version" value="(\d+)"', admin_page.content.decode()).group(1)
+    admin_post = {
+        "unit": contact.unit_id,
+        "label": contact.label,
+        "person": "王五",
+        "phone": contact.phone,
+        "hours": contact.hours,
+        "note": "",
+        "sort_order": contact.sort_order,
+        "version": admin_version,
+    }
+    response = client.post(f"/admin/departments/dutycontact/{contact.id}/change/", admin_post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    client.force_login(mr_head)
+    response = client.post(
+        f"/duty-contacts/{contact.id}/edit/", {**loaded, "phone": "022-99990000"}
+    )
+    assert response.status_code == 409
+    contact.refresh_from_db()
+    assert (contact.person, contact.phone) == ("王五", "022-11112222")
+
+    # And the admin's own form, loaded before the portal edit below, is refused too.
+    client.force_login(mr_head)
+    client.post(
+        f"/duty-contacts/{contact.id}/edit/", {**_loaded_form(client, contact), "note": "新"}
+    )
+    client.force_login(office_staff)
+    response = client.post(
+        f"/admin/departments/dutycontact/{contact.id}/change/", {**admin_post, "person": "赵六"}
+    )
+    assert response.status_code == 200
+    contact.refresh_from_db()
+    assert (contact.person, contact.note) == ("王五", "新")
+
+
+def _admin_post_data(response) -> dict:
+    """The data the admin's change page would post back unchanged."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.extend(formset.forms)
+        management = formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                value = [getattr(v, "pk", v) for v in value]
+            data[form.add_prefix(name)] = getattr(value, "pk", value)
+    return data
+
+
+def test_an_edit_in_the_units_admin_page_is_versioned_too(client, mr_head, office_director):
+    contact = DutyContactFactory(unit=unit("market-regulation"), phone="022-11112222")
+    client.force_login(mr_head)
+    loaded = _loaded_form(client, contact)
+
+    client.force_login(office_director)
+    address = f"/admin/departments/unit/{contact.unit_id}/change/"
+    data = _admin_post_data(client.get(address))
+    key = next(k for k, v in data.items() if k.endswith("-id") and v == contact.id)
+    data[key.replace("-id", "-person")] = "王五"
+    response = client.post(address, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contact.refresh_from_db()
+    assert contact.person == "王五"
+
+    client.force_login(mr_head)
+    response = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "张三"})
+    assert response.status_code == 409
+    contact.refresh_from_db()
+    assert contact.person == "王五"
