@@ -21,6 +21,16 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the one the settings name: Redis with
+    REDIS_URL, else local memory): the pages' rate limit counts requests per address there,
+    and every test's client comes from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_order_number_sequences(request, django_db_blocker):
     """Order numbers come from PostgreSQL sequences, created on first use. A test that
     commits (transaction=True) leaves its sequence behind after the flush; dropping it keeps

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wuqing_consumer.ratelimit.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -229,6 +230,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTP
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
+# address (for the rate limit below) is read from the header only
+# that far. 0: the header is ignored, since any client can write it.
+TRUSTED_PROXY_COUNT = max(env_int("PROXY_COUNT", 0), 0)
+# Requests a minute per client address from people not signed in (the public site, the login
+# page), and searches among them; 0 lifts one limit, ANON_RATE_LIMIT_ENABLED=0 both.
+ANON_RATE_LIMIT_ENABLED = env_bool("ANON_RATE_LIMIT_ENABLED", True)
+ANON_RATE_LIMIT_PER_MINUTE = env_int("ANON_RATE_LIMIT_PER_MINUTE", 120)
+ANON_SEARCH_RATE_LIMIT_PER_MINUTE = env_int("ANON_SEARCH_RATE_LIMIT_PER_MINUTE", 30)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 X_FRAME_OPTIONS = "DENY"
