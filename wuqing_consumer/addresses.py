@@ -1,4 +1,4 @@
-"""Which address a request comes from, for the pages' rate limit.
+"""Which address a request comes from, for the pages' rate limit and the sign-in lockout.
 
 `X-Forwarded-For` is written by whoever sends the request, so it is read only as far as
 TRUSTED_PROXY_COUNT (env `PROXY_COUNT`) says: each trusted proxy appends the address that

@@ -153,7 +153,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "departments.views.lockout"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# The client's address as wuqing_consumer.addresses reads it, behind PROXY_COUNT trusted
+# proxies: axes' own reading of AXES_IPWARE_PROXY_COUNT needs django-ipware, which is not
+# installed, so it counted every sign-in behind a proxy as the proxy's.
+AXES_CLIENT_IP_CALLABLE = "wuqing_consumer.addresses.client_address"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
@@ -231,7 +234,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
-# address (for the rate limit below) is read from the header only
+# address (for the rate limit below and the sign-in lockout) is read from the header only
 # that far. 0: the header is ignored, since any client can write it.
 TRUSTED_PROXY_COUNT = max(env_int("PROXY_COUNT", 0), 0)
 # Requests a minute per client address from people not signed in (the public site, the login

@@ -148,3 +148,44 @@ def test_an_attempt_while_locked_counts_as_one_failure_not_two(client, mr_staff)
     assert locked.status_code == 429
     assert mr_staff.username in locked.content.decode()
     assert AccessAttempt.objects.get().failures_since_start == before + 1
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lockout(client, mr_staff, settings):
+    """With no trusted proxy (the default) X-Forwarded-For is whatever the client wrote."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login_from(client, mr_staff.username, "wrong", forwarded_for=f"198.51.100.{n}")
+
+    again = _login_from(client, mr_staff.username, PASSWORD, forwarded_for="198.51.100.99")
+
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_trusted_proxy_the_lockout_is_per_client_not_per_proxy(client, mr_staff, settings):
+    """Every sign-in comes from the proxy's address: counting by that one, anyone could lock
+    a colleague out by typing wrong passwords for their username."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login_from(client, mr_staff.username, "wrong", forwarded_for="203.0.113.66")
+    locked = _login_from(client, mr_staff.username, PASSWORD, forwarded_for="203.0.113.66")
+    assert locked.status_code == 429
+
+    colleague = _login_from(client, mr_staff.username, PASSWORD, forwarded_for="203.0.113.7")
+
+    assert colleague.status_code == 302
+    # The address the proxy added is counted; what the client wrote before it is not.
+    client.logout()
+    forged = _login_from(
+        client, mr_staff.username, PASSWORD, forwarded_for="203.0.113.7, 203.0.113.66"
+    )
+    assert forged.status_code == 429
+
+
+def _login_from(client, username, password, *, forwarded_for):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
