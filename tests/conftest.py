@@ -21,13 +21,12 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (the one the settings name: Redis with
-    REDIS_URL, else local memory): the pages' rate limit counts requests per address there,
-    and every test's client comes from 127.0.0.1."""
-    from django.core.cache import cache
-
-    cache.clear()
+def _no_page_rate_limit(settings):
+    """Every test's client comes from 127.0.0.1, so the pages' rate limit would refuse
+    requests depending on what ran before in the same minute; tests/test_rate_limit.py turns
+    it on with a cache of its own. Clearing the shared cache instead would flush the Redis
+    database the other test process's Celery broker uses."""
+    settings.ANON_RATE_LIMIT_ENABLED = False
 
 
 @pytest.fixture(autouse=True)
