@@ -16,7 +16,17 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
-    execute_from_command_line(sys.argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A variable the settings cannot use: its one line says which and why, and is all
+        # the operator needs. (The module is loaded by then: the settings raised from it.)
+        environment = sys.modules.get("wuqing_consumer.environment")
+        if environment and isinstance(error, environment.EnvironmentValueError):
+            sys.exit(str(error))
+        raise
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,3 +105,86 @@ def test_celery_is_configured_for_at_least_once_delivery_with_json_only():
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]
     assert settings.CELERY_TASK_TIME_LIMIT > settings.CELERY_TASK_SOFT_TIME_LIMIT
+
+
+def _manage_py(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py itself, as an operator runs it."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("DATABASE_URL", "postgres//wuqing:hunter2@db/wuqing", "'postgres//wuqing:***@db/wuqing'"),
+        ("DATABASE_URL", "mysql://wuqing:hunter2@db/wuqing", "PostgreSQL or SQLite"),
+        ("DATABASE_URL", "postgres://wuqing:hunter2@db:54x2/wuqing", "port"),
+        ("DATABASE_URL", "postgres://wuqing:hunt/er2@db:5432/wuqing", "percent-encoded"),
+        ("DATABASE_URL", "postgres://wuqing:hunter2@db:5432/", "names no database"),
+        ("DB_CONN_MAX_AGE", "abc", "whole number"),
+        ("LOGIN_FAILURE_LIMIT", "5.5", "whole number"),
+        ("DEBUG", "maybe", "expected 1, true, yes or on, or 0, false, no or off"),
+        ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+        ("REDIS_URL", "redis//redis:6379/0", "redis://HOST:PORT/DB"),
+    ],
+)
+def test_a_bad_environment_value_stops_manage_py_with_one_line_naming_it(
+    tmp_path, name, value, said
+):
+    result = _manage_py("check", SECRET_KEY_FILE=str(tmp_path / "key"), **{name: value})
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"{name}=")
+    assert said in line
+    assert "hunter2" not in line and "hunt" not in line
+
+
+def test_a_bad_environment_value_ends_the_traceback_of_a_server_or_worker_with_that_line(
+    tmp_path,
+):
+    # gunicorn and celery load the settings themselves: their traceback ends with the line.
+    result = _run(
+        "import django; django.setup()",
+        SECRET_KEY_FILE=str(tmp_path / "key"),
+        DATABASE_URL="postgres://wuqing:hunter2@db:abc/wuqing",
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert "DATABASE_URL='postgres://wuqing:***@db:abc/wuqing'" in last
+    assert "hunter2" not in result.stderr
+
+
+def test_a_secret_key_file_that_cannot_be_written_is_named_in_one_line(tmp_path):
+    result = _manage_py("check", SECRET_KEY_FILE=str(tmp_path / "missing" / "key"))
+
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("SECRET_KEY_FILE=") and "set SECRET_KEY" in line
+
+
+def test_good_values_are_read_whatever_their_case_and_spacing(tmp_path):
+    show = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DEBUG, s.AXES_FAILURE_LIMIT, s.LOGGING['root']['level'],"
+        " s.DATABASES['default']['PORT'])"
+    )
+    result = _run(
+        show,
+        SECRET_KEY_FILE=str(tmp_path / "key"),
+        DEBUG=" Off ",
+        LOGIN_FAILURE_LIMIT=" 7 ",
+        LOG_LEVEL="warning",
+        DATABASE_URL="postgres://wuqing:p%40ss@127.0.0.1:5433/wuqing",
+        ALLOWED_HOSTS="localhost",
+    )
+    assert result.stdout.split() == ["False", "7", "WARNING", "5433"], result.stderr

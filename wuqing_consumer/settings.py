@@ -1,39 +1,31 @@
 """One settings module; every deployment value comes from the environment.
 
+Read through the helpers of wuqing_consumer/environment.py, which refuse a value they cannot
+use with one line naming the variable and what it expects.
+
 Defaults give a working laptop setup (SQLite, filesystem broker, DEBUG on). A deployment
 sets DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS. Policy the office can
 change (deadlines, routing rules, reminder lead times) lives in the database, not here.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
+from wuqing_consumer.environment import (
+    EnvironmentValueError,
+    env,
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_log_level,
+    env_redis_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value and value.strip() else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 def _secret_key() -> str:
@@ -41,11 +33,17 @@ def _secret_key() -> str:
     if env("SECRET_KEY"):
         return env("SECRET_KEY")
     key_file = Path(env("SECRET_KEY_FILE", str(BASE_DIR / ".secret_key")))
-    if key_file.exists():
-        return key_file.read_text().strip()
-    key = get_random_secret_key()
-    key_file.write_text(key + "\n")
-    key_file.chmod(0o600)
+    try:
+        if key_file.exists():
+            return key_file.read_text().strip()
+        key = get_random_secret_key()
+        key_file.write_text(key + "\n")
+        key_file.chmod(0o600)
+    except OSError as error:
+        raise EnvironmentValueError(
+            f"SECRET_KEY_FILE={str(key_file)!r} cannot be used ({error.strerror}): set "
+            "SECRET_KEY, or SECRET_KEY_FILE to a file this user can read (or create)."
+        ) from None
     return key
 
 
@@ -116,8 +114,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "wuqing_consumer.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -249,7 +248,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Celery. With REDIS_URL: Redis as broker and result store. Without it: a broker in a local
 # folder, so `make run` still has a real worker and beat (reminders fire) on a laptop.
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", str(BASE_DIR / ".celery")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -390,7 +389,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every step of every PDF at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
