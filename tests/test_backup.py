@@ -439,9 +439,14 @@ def test_a_forced_restore_leaves_exactly_the_archive_or_on_failure_nothing_chang
         )
 
     monkeypatch.setattr(backup, "_EMPTY_SCHEMA", backup._EMPTY_SCHEMA + "SELECT 1/0;")
+    # `restored` stays connected to look: the restore is told to go on all the same.
     with pytest.raises(BackupError, match=r"(?s)psql failed.*division by zero"):
         backup.backup_restore(
-            archive=archive, database=target, media_root=tmp_path / "m", force=True
+            archive=archive,
+            database=target,
+            media_root=tmp_path / "m",
+            force=True,
+            ignore_connections=True,
         )
     with restored.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM later_table")
@@ -449,13 +454,57 @@ def test_a_forced_restore_leaves_exactly_the_archive_or_on_failure_nothing_chang
 
     monkeypatch.undo()
     result = backup.backup_restore(
-        archive=archive, database=target, media_root=tmp_path / "m", force=True
+        archive=archive,
+        database=target,
+        media_root=tmp_path / "m",
+        force=True,
+        ignore_connections=True,
     )
     assert result.counts == manifest["row_counts"]
     with restored.cursor() as cursor:
         cursor.execute("SELECT to_regclass('later_table')")
         assert cursor.fetchone()[0] is None
     restored.close()
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+def test_a_restore_refuses_a_database_the_portal_is_connected_to_even_with_force(
+    db, tmp_path, output, fresh_postgresql_database
+):
+    archive, manifest = backup_create(
+        database=Database.from_settings(connection.settings_dict),
+        media_root=tmp_path / "media",
+        output_dir=output,
+    )
+    target = fresh_postgresql_database
+    worker = backup.Database(
+        **{**target.__dict__, "options": {"application_name": "wuqing-consumer worker"}}
+    ).connect()
+    web = [
+        backup.Database(
+            **{**target.__dict__, "options": {"application_name": "wuqing-consumer web"}}
+        ).connect()
+        for _ in range(2)
+    ]
+    try:
+        with pytest.raises(BackupError) as refused:
+            backup.backup_restore(
+                archive=archive, database=target, media_root=tmp_path / "m", force=True
+            )
+        message = str(refused.value)
+        assert "3 other connections" in message
+        assert "wuqing-consumer web (2), wuqing-consumer worker (1)" in message
+        assert "--ignore-connections" in message
+        assert backup.table_counts(target, ["departments_unit"]) == {"departments_unit": None}
+
+        result = backup.backup_restore(
+            archive=archive, database=target, media_root=tmp_path / "m", ignore_connections=True
+        )
+        assert result.counts == manifest["row_counts"]
+    finally:
+        for other in [worker, *web]:
+            other.close()
 
 
 def test_a_restore_names_the_api_clients_whose_secret_the_signing_key_no_longer_gives(

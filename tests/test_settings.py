@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from wuqing_consumer.environment import process_name
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -188,3 +190,32 @@ def test_good_values_are_read_whatever_their_case_and_spacing(tmp_path):
         ALLOWED_HOSTS="localhost",
     )
     assert result.stdout.split() == ["False", "7", "WARNING", "5433"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["/usr/local/bin/gunicorn", "wuqing_consumer.wsgi:application"], "wuqing-consumer web"),
+        (["/usr/local/bin/celery", "-A", "wuqing_consumer", "worker"], "wuqing-consumer worker"),
+        (["/usr/local/bin/celery", "-A", "wuqing_consumer", "beat"], "wuqing-consumer beat"),
+        (["/usr/lib/python3/site-packages/celery/__main__.py", "worker"], "wuqing-consumer worker"),
+        (["manage.py", "restore", "/backups/a.tar"], "wuqing-consumer manage.py restore"),
+        ([], "wuqing-consumer python"),
+    ],
+)
+def test_each_process_names_itself_to_postgresql_for_the_restore_to_tell_them_apart(argv, name):
+    assert process_name(argv) == name
+
+
+def test_the_database_connection_carries_the_process_name_unless_the_url_gives_one(tmp_path):
+    show = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['OPTIONS'].get('application_name'))"
+    )
+    key = str(tmp_path / "key")
+    named = _run(show, SECRET_KEY_FILE=key, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
+    assert named.stdout.strip() == "wuqing-consumer python", named.stderr
+    given = _run(
+        show, SECRET_KEY_FILE=key, DATABASE_URL="postgres://u@h/x?application_name=reporting"
+    )
+    assert given.stdout.strip() == "reporting", given.stderr

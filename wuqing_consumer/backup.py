@@ -45,6 +45,7 @@ from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 FORMAT = 1
 APPLICATION = "wuqing-consumer"
@@ -397,6 +398,28 @@ def contents(database: Database, media_root: Path) -> Contents:
     finally:
         connection.close()
     return found
+
+
+def other_connections(database: Database) -> list[tuple[str, int]]:
+    """(application_name, count) of the other sessions on the target PostgreSQL database:
+    the portal's processes name themselves (``wuqing-consumer web`` …, see settings), so the
+    restore can say which are still running. SQLite (a laptop) has no such list."""
+    if database.vendor != "postgresql":
+        return []
+    connection = database.connect()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(
+            "SELECT coalesce(nullif(application_name, ''), %s), count(*) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() "
+            "AND coalesce(backend_type, 'client backend') = 'client backend' "
+            "GROUP BY 1 ORDER BY 1",
+            [_("an unnamed application")],
+        )
+        return [(name, count) for name, count in cursor.fetchall()]
+    finally:
+        connection.close()
 
 
 # -- backup -----------------------------------------------------------------------------------
@@ -832,10 +855,20 @@ def stale_client_secrets(database: Database) -> list[str]:
 
 
 def backup_restore(
-    *, archive: Path, database: Database, media_root: Path, force: bool = False
+    *,
+    archive: Path,
+    database: Database,
+    media_root: Path,
+    force: bool = False,
+    ignore_connections: bool = False,
 ) -> RestoreResult:
-    """Check the archive, refuse a target that holds data unless `force`, then replace the
-    database (in one transaction) and put the files in place."""
+    """Check the archive, refuse a target that holds data unless `force` and one that other
+    sessions are connected to unless `ignore_connections`, then replace the database (in one
+    transaction) and put the files in place.
+
+    `force` does not cover the connections: the usual restore is forced (a migrated database
+    holds data), and a web server, worker or beat still running would go on writing into the
+    restored data, or hold locks the restore waits on."""
     media_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
     try:
@@ -865,6 +898,25 @@ def backup_restore(
                     "version lacks: %(names)s). Install that version first, or add --force."
                 )
                 % {"names": ", ".join(newer)}
+            )
+        connected = other_connections(database)
+        if connected and not ignore_connections:
+            total = sum(count for _name, count in connected)
+            raise BackupError(
+                ngettext(
+                    "%(count)s other connection to the %(database)s is open: %(sessions)s. "
+                    "Stop the web server, worker and beat first (docker compose stop web "
+                    "worker beat), or add --ignore-connections if it is not the portal.",
+                    "%(count)s other connections to the %(database)s are open: %(sessions)s. "
+                    "Stop the web server, worker and beat first (docker compose stop web "
+                    "worker beat), or add --ignore-connections if none of them is the portal.",
+                    total,
+                )
+                % {
+                    "count": total,
+                    "database": database.describe(),
+                    "sessions": ", ".join(f"{name} ({count})" for name, count in connected),
+                }
             )
         found = contents(database, media_root)
         if not found.empty and not force:

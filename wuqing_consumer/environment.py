@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -150,3 +151,21 @@ def env_redis_url(name: str) -> str:
     if scheme.lower() not in REDIS_SCHEMES:
         raise _refuse(name, shown, f"is a {scheme!r} URL, not Redis{expected}")
     return url
+
+
+def process_name(argv: list[str]) -> str:
+    """How this process names itself to PostgreSQL (``application_name``, in
+    pg_stat_activity): ``wuqing-consumer web`` for gunicorn, ``… worker`` or ``… beat`` for
+    Celery, ``… manage.py <command>``. A restore names the processes still connected."""
+    program = Path(argv[0]).name if argv else ""
+    if program == "__main__.py":  # python -m gunicorn, python -m celery
+        program = Path(argv[0]).parent.name
+    if program.startswith("gunicorn"):
+        role = "web"
+    elif program.startswith("celery"):
+        role = next((word for word in argv[1:] if word in ("worker", "beat")), "celery")
+    elif program == "manage.py":
+        role = " ".join([program, *argv[1:2]])
+    else:
+        role = program if program and not program.startswith("-") else "python"
+    return f"wuqing-consumer {role}"[:63]

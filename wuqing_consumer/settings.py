@@ -8,6 +8,7 @@ sets DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS. Policy the 
 change (deadlines, routing rules, reminder lead times) lives in the database, not here.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from wuqing_consumer.environment import (
     env_list,
     env_log_level,
     env_redis_url,
+    process_name,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,6 +123,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each process says what it is (web, worker, beat, manage.py …) in pg_stat_activity, where
+    # `manage.py restore` looks for a portal still connected; a URL's ?application_name= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "application_name", process_name(sys.argv)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The dev server, the worker and beat share one file; wait for locks instead of failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,6 +1,7 @@
 """``manage.py restore ARCHIVE [--force]``: check an archive made by ``manage.py backup``, then
 replace the database and put the files back (wuqing_consumer/backup.py). Stop the web server,
-worker and beat first."""
+worker and beat first: on PostgreSQL a restore refuses while other sessions are connected,
+naming them, unless --ignore-connections."""
 
 from __future__ import annotations
 
@@ -31,6 +32,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Overwrite a database that already holds data.",
         )
+        parser.add_argument(
+            "--ignore-connections",
+            action="store_true",
+            help=(
+                "Restore although other sessions are connected to the database (PostgreSQL): "
+                "only when none of them is the portal."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -45,6 +54,7 @@ class Command(BaseCommand):
                 database=database,
                 media_root=Path(settings.MEDIA_ROOT),
                 force=options["force"],
+                ignore_connections=options["ignore_connections"],
             )
         except BackupError as error:
             raise CommandError(str(error)) from None
