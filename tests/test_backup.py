@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -379,6 +380,39 @@ def test_a_full_disk_leaves_no_archive_and_says_so(tmp_path, output, monkeypatch
     with pytest.raises(BackupError, match="Not enough disk space"):
         backup_create(database=source, media_root=tmp_path / "media", output_dir=output)
     assert list(output.iterdir()) == []
+
+
+def test_a_restore_without_the_free_space_to_unpack_refuses_before_writing_anything(
+    tmp_path, output, monkeypatch
+):
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/2026/11/WQ-2026-000001/receipt.pdf", RECEIPT * 100)
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, manifest = backup_create(database=source, media_root=source_media, output_dir=output)
+    unpacked = manifest["database"]["size"] + len(RECEIPT) * 100
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
+    restored_media = tmp_path / "restored-media"
+    asked = []
+
+    def free(bytes_free):
+        def disk_usage(path):
+            asked.append(Path(path))
+            return shutil._ntuple_diskusage(10**12, 10**12 - bytes_free, bytes_free)
+
+        return disk_usage
+
+    monkeypatch.setattr(backup.shutil, "disk_usage", free(unpacked - 1))
+    with pytest.raises(BackupError) as refused:
+        backup.backup_restore(archive=archive, database=target, media_root=restored_media)
+    message = str(refused.value)
+    assert f"Not enough free space in {restored_media} to unpack the backup" in message
+    assert asked == [restored_media]
+    assert not Path(target.name).exists()
+    assert list(restored_media.iterdir()) == []
+
+    monkeypatch.setattr(backup.shutil, "disk_usage", free(unpacked + 64 * 1024))
+    result = backup.backup_restore(archive=archive, database=target, media_root=restored_media)
+    assert result.files_restored == 1
 
 
 def test_a_missing_pg_dump_is_named_with_the_package_to_install(tmp_path, output, monkeypatch):

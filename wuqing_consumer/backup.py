@@ -43,6 +43,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,6 +59,8 @@ MEDIA_PREFIX = "media/"
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 STAGING_PREFIX = ".restore-"
 CHUNK = 1024 * 1024
+# What a file takes on disk beyond its size, at most (its last, partly filled block).
+BLOCK = 4096
 # Printed by name after a restore; the other tables are only named when their counts differ.
 MAIN_TABLES = (
     "complaints_workorder",
@@ -854,6 +857,35 @@ def stale_client_secrets(database: Database) -> list[str]:
     return stale
 
 
+def unpacked_size(archive: Path) -> int:
+    """The disk space the archive's database copy and files take once unpacked, by its
+    manifest (read before the members are checked; a manifest that lies is refused by the
+    check)."""
+    with _open_archive(archive) as opened:
+        manifest = _read_manifest(opened)
+    entries = [manifest["database"], *manifest["files"]]
+    sizes = [entry.get("size") if isinstance(entry, dict) else 0 for entry in entries]
+    return sum(size + BLOCK for size in sizes if isinstance(size, int) and size >= 0)
+
+
+def _check_free_space(archive: Path, media_root: Path) -> None:
+    needed = unpacked_size(archive)
+    free = shutil.disk_usage(media_root).free
+    if free < needed:
+        raise BackupError(
+            _(
+                "Not enough free space in %(path)s to unpack the backup: it needs %(needed)s "
+                "and %(free)s are free. The restore unpacks the database copy and the files "
+                "there before putting them in place; free some space and try again."
+            )
+            % {
+                "path": media_root,
+                "needed": filesizeformat(needed),
+                "free": filesizeformat(free),
+            }
+        )
+
+
 def backup_restore(
     *,
     archive: Path,
@@ -862,14 +894,16 @@ def backup_restore(
     force: bool = False,
     ignore_connections: bool = False,
 ) -> RestoreResult:
-    """Check the archive, refuse a target that holds data unless `force` and one that other
-    sessions are connected to unless `ignore_connections`, then replace the database (in one
-    transaction) and put the files in place.
+    """Check that MEDIA_ROOT has the space to unpack the archive, then the archive itself;
+    refuse a target that holds data unless `force` and one that other sessions are connected
+    to unless `ignore_connections`; then replace the database (in one transaction) and put
+    the files in place.
 
     `force` does not cover the connections: the usual restore is forced (a migrated database
     holds data), and a web server, worker or beat still running would go on writing into the
     restored data, or hold locks the restore waits on."""
     media_root.mkdir(parents=True, exist_ok=True)
+    _check_free_space(archive, media_root)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
     try:
         try:
