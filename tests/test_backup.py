@@ -650,3 +650,103 @@ def test_a_quiet_backup_prints_nothing_when_it_succeeds_so_cron_mails_only_failu
 
     assert printed.getvalue() == ""
     assert len(list(output.iterdir())) == 1
+
+
+# -- signing (BACKUP_SIGNING_KEY_FILE) -------------------------------------------------------------
+
+
+@pytest.fixture
+def signing_key(settings, tmp_path):
+    """A key file kept apart from the backups and MEDIA_ROOT, configured for the test."""
+    key = tmp_path / "keys" / "backup-signing.key"
+    key.parent.mkdir()
+    key.write_text("5f" * 32 + "\n")
+    settings.BACKUP_SIGNING_KEY_FILE = str(key)
+    return key
+
+
+def signed_laptop_archive(tmp_path, output) -> Path:
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/2026/11/WQ-2026-000001/receipt.pdf", RECEIPT)
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(database=source, media_root=source_media, output_dir=output)
+    return archive
+
+
+def forge_receipt(archive: Path, content: bytes) -> None:
+    """Swap the receipt for another file and rewrite the manifest to match it: every
+    checksum agrees, as after a deliberate forgery."""
+    name = "media/attachments/2026/11/WQ-2026-000001/receipt.pdf"
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    with tarfile.open(archive, "w") as tar:
+        for info, data in members:
+            if info.name == name:
+                data = content
+            elif info.name == "manifest.json":
+                manifest = json.loads(data)
+                (entry,) = manifest["files"]
+                entry.update(size=len(content), sha256=hashlib.sha256(content).hexdigest())
+                data = json.dumps(manifest).encode()
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+def test_a_signed_archive_is_verified_and_a_forgery_that_matches_every_checksum_is_refused(
+    tmp_path, output, signing_key, settings, capsys
+):
+    archive = signed_laptop_archive(tmp_path, output)
+    with tarfile.open(archive) as tar:
+        assert tar.getnames()[-2:] == ["manifest.json", "manifest.sig"]
+    call_command("backup", verify=str(archive))
+    assert "signed with the key in BACKUP_SIGNING_KEY_FILE" in capsys.readouterr().out
+
+    forge_receipt(archive, b"%PDF-1.4 a forged receipt")
+
+    with pytest.raises(CommandError, match="does not match its signature"):
+        call_command("backup", verify=str(archive))
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
+    with pytest.raises(BackupError, match="does not match its signature"):
+        backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "rm")
+    assert not Path(target.name).exists()
+    assert list((tmp_path / "rm").iterdir()) == []
+    # Without a key the checksums alone cannot tell: it passes, as before, with a warning.
+    settings.BACKUP_SIGNING_KEY_FILE = ""
+    call_command("backup", verify=str(archive))
+    assert "its signature was not checked" in capsys.readouterr().out
+
+
+def test_with_a_key_an_unsigned_archive_or_one_signed_with_another_key_is_refused(
+    tmp_path, output, signing_key, settings
+):
+    settings.BACKUP_SIGNING_KEY_FILE = ""
+    unsigned = signed_laptop_archive(tmp_path, output)
+    settings.BACKUP_SIGNING_KEY_FILE = str(signing_key)
+
+    with pytest.raises(CommandError, match=r"is not signed.*BACKUP_SIGNING_KEY_FILE"):
+        call_command("backup", verify=str(unsigned))
+
+    (tmp_path / "later").mkdir()
+    signed = signed_laptop_archive(tmp_path / "later", tmp_path / "later")
+    signing_key.write_text("a0" * 32)
+    with pytest.raises(CommandError, match="signed with another key"):
+        call_command("backup", verify=str(signed))
+
+
+def test_a_signing_key_too_short_or_inside_media_or_the_backups_is_refused(
+    tmp_path, output, signing_key, settings
+):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    media = tmp_path / "media"
+    signing_key.write_text("short")
+    with pytest.raises(BackupError, match="at least 32"):
+        backup_create(database=source, media_root=media, output_dir=output)
+    for folder in (media, output):
+        inside = folder / "backup-signing.key"
+        inside.parent.mkdir(exist_ok=True)
+        inside.write_text("5f" * 32)
+        settings.BACKUP_SIGNING_KEY_FILE = str(inside)
+        with pytest.raises(BackupError, match="keep it apart"):
+            backup_create(database=source, media_root=media, output_dir=output)
+        inside.unlink()
+    assert list(output.iterdir()) == []

@@ -17,6 +17,13 @@ The archive is written under a hidden temporary name in the output folder, made 
 its owner only (it holds every citizen's personal data), flushed to disk and renamed when
 complete: a half-written archive never looks like a backup.
 
+The manifest's checksums catch damage, not forgery: whoever can write an archive can write a
+manifest to match. With BACKUP_SIGNING_KEY_FILE set, the backup adds ``manifest.sig`` after
+the manifest, an HMAC-SHA256 of the manifest's exact bytes under that key, and every check
+(``--verify``, the restore) refuses an archive whose signature is missing or does not match.
+The key file lives apart from the backups (never under MEDIA_ROOT, which is backed up, or the
+output folder). Without the setting, archives are neither signed nor checked.
+
 The signing key (SECRET_KEY, or API_SIGNING_KEY where it is set) is not in the archive: an
 archive holding it would also be the key to every API client's callback signing secret,
 which is derived from it (complaints/clients.py). Keep it apart; the restore says whether the
@@ -28,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -53,6 +61,9 @@ APPLICATION = "wuqing-consumer"
 PREFIX = "wuqing-consumer-"
 SUFFIX = ".tar"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNATURE_ALGORITHM = "HMAC-SHA256"
+MIN_KEY_BYTES = 32
 PG_DUMP_MEMBER = "database.dump"
 SQLITE_MEMBER = "database.sqlite3"
 MEDIA_PREFIX = "media/"
@@ -226,6 +237,7 @@ class RestoreResult:
     pending_migrations: list[str]
     files_restored: int
     stale_client_secrets: list[str]
+    signature: str
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -403,6 +415,121 @@ def contents(database: Database, media_root: Path) -> Contents:
     return found
 
 
+# -- signing ----------------------------------------------------------------------------------
+
+
+def signing_key() -> bytes | None:
+    """The key of BACKUP_SIGNING_KEY_FILE (whitespace around it ignored), or None when unset."""
+    setting = settings.BACKUP_SIGNING_KEY_FILE
+    if not setting:
+        return None
+    path = Path(setting)
+    try:
+        key = path.read_bytes().strip()
+    except OSError as error:
+        raise BackupError(
+            _("The backup signing key %(path)s (BACKUP_SIGNING_KEY_FILE) cannot be read: %(error)s")
+            % {"path": path, "error": error.strerror}
+        ) from None
+    if len(key) < MIN_KEY_BYTES:
+        raise BackupError(
+            _(
+                "The backup signing key %(path)s (BACKUP_SIGNING_KEY_FILE) is %(size)s bytes "
+                "long; it needs at least %(minimum)s (make one with: openssl rand -hex 32)."
+            )
+            % {"path": path, "size": len(key), "minimum": MIN_KEY_BYTES}
+        )
+    return key
+
+
+def _key_id(key: bytes) -> str:
+    """Names a key in messages without giving anything of it away."""
+    return hmac.new(key, b"wuqing-consumer backup key id", hashlib.sha256).hexdigest()[:16]
+
+
+def _signature(key: bytes, manifest: bytes) -> bytes:
+    signed = {
+        "algorithm": SIGNATURE_ALGORITHM,
+        "key_id": _key_id(key),
+        "signature": hmac.new(key, manifest, hashlib.sha256).hexdigest(),
+    }
+    return json.dumps(signed, indent=1).encode()
+
+
+def _key_apart(key_file: Path, folders: list[Path]) -> None:
+    """A key next to the backups, or under MEDIA_ROOT (so inside every archive), signs
+    nothing anyone could not sign too."""
+    resolved = key_file.resolve()
+    for folder in folders:
+        if resolved.is_relative_to(folder.resolve()):
+            raise BackupError(
+                _(
+                    "The backup signing key %(path)s is inside %(folder)s, where the backups "
+                    "or their files are; keep it apart (BACKUP_SIGNING_KEY_FILE)."
+                )
+                % {"path": key_file, "folder": folder}
+            )
+
+
+def _member_bytes(archive: tarfile.TarFile, name: str) -> bytes | None:
+    try:
+        handle = archive.extractfile(archive.getmember(name))
+    except KeyError:
+        return None
+    return handle.read() if handle else None
+
+
+def archive_signature(path: Path) -> str:
+    """Check the archive's signature against BACKUP_SIGNING_KEY_FILE and say what was found:
+    "verified", "unverified" (signed, but no key is set here) or "unsigned" (no key either).
+    With a key set, an unsigned archive or a signature that does not match is refused."""
+    with _open_archive(path) as archive:
+        return _check_signature(archive, path)
+
+
+def _check_signature(archive: tarfile.TarFile, path: Path) -> str:
+    key = signing_key()
+    manifest = _member_bytes(archive, MANIFEST)
+    signed = _member_bytes(archive, SIGNATURE)
+    if key is None:
+        return "unsigned" if signed is None else "unverified"
+    if signed is None:
+        raise BackupError(
+            _(
+                "The archive %(path)s is not signed, but BACKUP_SIGNING_KEY_FILE is set: anyone "
+                "could have made it, so it is refused. An archive made before signing was set "
+                "up is restored with BACKUP_SIGNING_KEY_FILE unset for that one command."
+            )
+            % {"path": path}
+        )
+    try:
+        found = json.loads(signed)
+        if found["algorithm"] != SIGNATURE_ALGORITHM:
+            raise ValueError(found["algorithm"])
+        archived_id, signature = str(found["key_id"]), str(found["signature"])
+    except (ValueError, TypeError, KeyError):
+        archived_id, signature = "?", ""
+    if archived_id != _key_id(key):
+        raise BackupError(
+            _(
+                "The archive %(path)s is signed with another key (%(archived)s) than the one in "
+                "BACKUP_SIGNING_KEY_FILE (%(configured)s), or its signature is forged; nothing "
+                "was restored. Check it with the key it was made with."
+            )
+            % {"path": path, "archived": archived_id, "configured": _key_id(key)}
+        )
+    expected = hmac.new(key, manifest or b"", hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(signature, expected):
+        raise BackupError(
+            _(
+                "The manifest of %(path)s does not match its signature: the archive has been "
+                "altered since the backup; nothing was restored."
+            )
+            % {"path": path}
+        )
+    return "verified"
+
+
 def other_connections(database: Database) -> list[tuple[str, int]]:
     """(application_name, count) of the other sessions on the target PostgreSQL database:
     the portal's processes name themselves (``wuqing-consumer web`` …, see settings), so the
@@ -512,6 +639,9 @@ def backup_create(
         raise BackupError(_("No such folder: %(path)s") % {"path": output_dir})
     if not os.access(output_dir, os.W_OK):
         raise BackupError(_("Cannot write in %(path)s.") % {"path": output_dir})
+    key = signing_key()
+    if key is not None:
+        _key_apart(Path(settings.BACKUP_SIGNING_KEY_FILE), [media_root, output_dir])
     moment = now or timezone.now()
     final = output_dir / archive_name(moment)
     if final.exists():
@@ -564,6 +694,11 @@ def backup_create(
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode, info.mtime = len(data), 0o600, int(moment.timestamp())
             archive.addfile(info, _BytesReader(data))
+            if key is not None:
+                signed = _signature(key, data)
+                info = tarfile.TarInfo(SIGNATURE)
+                info.size, info.mode, info.mtime = len(signed), 0o600, int(moment.timestamp())
+                archive.addfile(info, _BytesReader(signed))
         with temporary.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(temporary, final)
@@ -649,12 +784,14 @@ def _open_archive(path: Path) -> Iterator[tarfile.TarFile]:
 
 
 def archive_check(path: Path, staging: Path | None = None) -> dict[str, Any]:
-    """Check every member of the archive against the manifest's sizes and checksums and
-    return the manifest; raise BackupError naming every problem. With `staging`, also write
-    the database copy to `staging/<member>` and the files under `staging/media/`."""
+    """Check the manifest's signature (archive_signature), then every member of the archive
+    against the manifest's sizes and checksums, and return the manifest; raise BackupError
+    naming every problem. With `staging`, also write the database copy to
+    `staging/<member>` and the files under `staging/media/`."""
     problems: list[str] = []
     with _open_archive(path) as archive:
         manifest = _read_manifest(archive)
+        _check_signature(archive, path)
         database_entry = manifest["database"]
         if database_entry.get("member") not in (PG_DUMP_MEMBER, SQLITE_MEMBER):
             raise BackupError(_("This is not a backup of this portal: its manifest is missing."))
@@ -669,7 +806,7 @@ def archive_check(path: Path, staging: Path | None = None) -> dict[str, Any]:
             expected[MEDIA_PREFIX + relative] = (entry.get("size"), entry.get("sha256"))
         seen = set()
         for member in archive:
-            if member.name == MANIFEST:
+            if member.name in (MANIFEST, SIGNATURE):
                 continue
             if member.name not in expected:
                 problems.append(_("%(name)s is not in the manifest") % {"name": member.name})
@@ -988,4 +1125,5 @@ def backup_restore(
         pending_migrations=older,
         files_restored=restored,
         stale_client_secrets=stale_client_secrets(database),
+        signature=archive_signature(archive),
     )

@@ -198,6 +198,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 # Where `manage.py backup` writes its archives unless given --output (README, "Backups").
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+# A file holding the key that signs each archive's manifest (HMAC-SHA256), so that a restore
+# refuses a forged archive; kept apart from the backups. Unset: archives are not signed.
+BACKUP_SIGNING_KEY_FILE = env("BACKUP_SIGNING_KEY_FILE").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

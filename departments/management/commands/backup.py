@@ -18,8 +18,32 @@ from wuqing_consumer.backup import (
     BackupError,
     Database,
     archive_check,
+    archive_signature,
     backup_create,
 )
+
+
+def signature_lines(command: BaseCommand, signature: str) -> list[str]:
+    """What the check of the archive's signature found, for --verify and the restore."""
+    if signature == "verified":
+        return [
+            command.style.SUCCESS(
+                _(
+                    "Its manifest is signed with the key in BACKUP_SIGNING_KEY_FILE: it was "
+                    "made by this portal's backup."
+                )
+            )
+        ]
+    if signature == "unverified":
+        return [
+            command.style.WARNING(
+                _(
+                    "The archive is signed, but BACKUP_SIGNING_KEY_FILE is not set here, so "
+                    "its signature was not checked."
+                )
+            )
+        ]
+    return []
 
 
 def megabytes(size: int) -> str:
@@ -81,7 +105,7 @@ class Command(BaseCommand):
 
     def verify(self, path: Path) -> None:
         manifest = archive_check(path)
-        for line in describe_manifest(manifest):
+        for line in describe_manifest(manifest) + signature_lines(self, archive_signature(path)):
             self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(

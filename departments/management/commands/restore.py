@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from wuqing_consumer.backup import MAIN_TABLES, BackupError, Database, backup_restore
 
-from .backup import describe_manifest
+from .backup import describe_manifest, signature_lines
 
 
 class Command(BaseCommand):
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             )
         except BackupError as error:
             raise CommandError(str(error)) from None
-        for line in describe_manifest(result.manifest):
+        for line in describe_manifest(result.manifest) + signature_lines(self, result.signature):
             self.stdout.write(line)
         if not result.overwritten.empty:
             self.stdout.write(
