@@ -230,8 +230,11 @@ def validate_upload(upload: UploadedFile) -> str:
 
 def check_uploads(uploads: Iterable[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     """Every upload with the content type to store, all checked before anything is kept;
-    a ValidationError keyed "attachments" names the first bad file. Services enforce the
-    count too, since not every page posts through `MultipleFileField`."""
+    a ValidationError keyed "attachments" names every bad file, each with its reason (a
+    file over the limit with its size and the limit, as `static/js/portal.js` says it):
+    naming only the first, the person fixed it and sent the form again only to hear of the
+    next. Services enforce the count too, since not every page posts through
+    `MultipleFileField`."""
     uploads = list(uploads)
     if len(uploads) > settings.MAX_ATTACHMENTS_PER_UPLOAD:
         raise ValidationError(
@@ -240,12 +243,14 @@ def check_uploads(uploads: Iterable[UploadedFile]) -> list[tuple[UploadedFile, s
                 % {"n": settings.MAX_ATTACHMENTS_PER_UPLOAD}
             }
         )
-    checked = []
+    checked, refused = [], []
     for upload in uploads:
         try:
             checked.append((upload, validate_upload(upload)))
         except ValidationError as error:
-            raise ValidationError({"attachments": " ".join(error.messages)}) from None
+            refused.extend(error.messages)
+    if refused:
+        raise ValidationError({"attachments": " ".join(refused)})
     return checked
 
 

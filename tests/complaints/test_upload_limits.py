@@ -284,3 +284,64 @@ def test_the_api_keeps_its_own_json_answer_for_a_large_body(client):
     response = _post_too_much(client, "/api/v1/hotline/work-orders/", referer=None)
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+# -- several files too large: every one is named ---------------------------------------------
+
+
+def test_every_file_over_the_limit_is_named_with_the_limit_not_only_the_first(
+    client, office_staff, spooled, limits
+):
+    order = make_order(office_staff)
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    files = [pdf(2 * LIMIT, "第一.pdf"), pdf(LIMIT // 2, "小.pdf"), pdf(3 * LIMIT, "第二.pdf")]
+
+    response = client.post(
+        f"/orders/{order.number}/attachments/", {"attachments": files}, follow=True
+    )
+
+    page = response.content.decode()
+    assert too_large("第一.pdf", 2 * LIMIT) in page
+    assert too_large("第二.pdf", 3 * LIMIT) in page
+    assert "小.pdf" not in page
+    assert not Attachment.objects.exists()
+    assert stored(limits) == []
+
+
+def test_the_intake_form_names_every_file_over_the_limit_and_keeps_its_input(
+    client, office_staff, spooled, limits
+):
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    files = [pdf(2 * LIMIT, "a.pdf"), pdf(4 * LIMIT, "b.pdf")]
+
+    response = client.post("/orders/new/", intake_form(attachments=files))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert too_large("a.pdf", 2 * LIMIT) in page and too_large("b.pdf", 4 * LIMIT) in page
+    assert PROPERTY_TEXT in page
+    assert not WorkOrder.objects.exists()
+
+
+def test_check_uploads_names_every_refused_file_whatever_the_reason(limits):
+    from django.core.exceptions import ValidationError
+
+    from complaints.attachments import check_uploads
+
+    files = [
+        pdf(2 * LIMIT, "big.pdf"),
+        SimpleUploadedFile("fine.pdf", b"%PDF-1.4\n", "application/pdf"),
+        SimpleUploadedFile("program.exe", b"MZ\x90\x00", "application/octet-stream"),
+        pdf(3 * LIMIT, "bigger.pdf"),
+    ]
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        check_uploads(files)
+
+    [message] = refused.value.message_dict["attachments"]
+    assert too_large("big.pdf", 2 * LIMIT) in message
+    assert too_large("bigger.pdf", 3 * LIMIT) in message
+    assert "“program.exe” is not an accepted kind of file." in message
+    assert "fine.pdf" not in message
