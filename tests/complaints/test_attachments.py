@@ -354,10 +354,19 @@ def test_a_text_attachment_is_served_in_the_charset_it_is_written_in(
 
 
 def test_text_in_no_known_charset_is_served_as_a_file_to_save_not_as_garbage(client, office_staff):
-    """Its first 8 KB look like text, so it was accepted; further on it is Latin-1, which
-    is neither UTF-8 nor GB18030: as text it would show as mojibake."""
+    """A file stored while only the first 8 KB were checked at upload: further on it is
+    Latin-1, which is neither UTF-8 nor GB18030, and as text it would show as mojibake."""
     content = b"notes " * 1500 + "café au lait, crème brûlée\n".encode("latin-1")
-    response = _attach_and_download(client, office_staff, "notes.txt", content)
+    order = make_order(office_staff)
+    services.workorder_attach(
+        order_id=order.id, acting_user=office_staff, uploads=[upload("notes.txt", b"notes\n")]
+    )
+    attachment = Attachment.objects.get()
+    with open(attachment.file.path, "wb") as stored_before:
+        stored_before.write(content)
+    client.force_login(office_staff)
+
+    response = client.get(f"/orders/{order.number}/attachments/{attachment.id}/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
@@ -391,9 +400,31 @@ def test_other_kinds_keep_the_type_found_at_upload(client, office_staff):
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
-def test_a_character_cut_by_the_sample_does_not_make_text_look_binary():
-    """Only the first 8 KB are looked at on upload: a GBK character cut in two at its end is
-    still text."""
-    content = b"a" + "商".encode("gbk") * 5000
-    assert len(content) > 8192
+def test_a_character_cut_by_a_chunk_does_not_make_text_look_binary():
+    """The file is read in chunks: a GBK character cut in two where one ends is still text."""
+    content = b"a" + "商".encode("gbk") * 50000
+    assert len(content) > 65536
     assert validate_upload(upload("长.txt", content)) == "text/plain"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [EXE_BYTES, "café au lait, crème brûlée\n".encode("latin-1"), b"\xff\xfe\xfd" * 10],
+    ids=["a program with nul bytes", "latin-1 text", "bytes no charset has"],
+)
+def test_a_text_file_is_checked_to_its_end_not_only_in_its_first_8_kb(tail):
+    """What the check is for: binary content (a program, an archive) named .txt is
+    refused. It read only the first 8 KB, so a file that began with a page of text passed
+    whatever followed; and text in a charset the portal cannot serve it in was accepted,
+    then offered only as bytes to save."""
+    content = "市民陈述：商家拒绝退货。\n".encode() * 2000 + tail
+    assert len(content) > 8192 * 4
+
+    with pytest.raises(ValidationError, match="is not a text file, whatever its name says"):
+        validate_upload(upload("陈述.txt", content))
+
+
+def test_a_utf_16_text_file_passes_to_its_end():
+    content = ("\ufeff" + COMPLAINT_TEXT * 2000).encode("utf-16-le")
+    assert len(content) > 65536
+    assert validate_upload(upload("陈述.txt", content)) == "text/plain"
