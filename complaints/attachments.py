@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import logging
 import shutil
+import threading
 import zipfile
-from collections.abc import Iterable
-from pathlib import PurePath
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import IO
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.db import DatabaseError, transaction
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -285,15 +292,123 @@ def _kept_name(name: str) -> str:
     return stem[: NAME_LENGTH - len(dot + extension)] + dot + extension
 
 
+# -- a file written in a transaction that rolls back is removed ------------------------------
+#
+# A file is written to disk before its row, inside the write's transaction; when that rolls
+# back (a later check, a conflict, a database error) the row is gone and the file would stay
+# with nothing pointing at it, holding a citizen's personal data. Django has no on_rollback,
+# so each file written is remembered (per thread, like the connection) until its
+# transaction commits (an on_commit callback forgets it), and removed when a write that
+# stored it fails (`files_removed_on_rollback`, around the services' transactions) or, for a
+# transaction rolled back further out, at the end of the request. Either way a file is
+# removed only if no row visible then points at it: a committed row's file is never taken,
+# even where the commit's callbacks did not run (an earlier callback failed).
+
+_written = threading.local()
+_sequence = itertools.count()
+
+
+@dataclass(eq=False)
+class _Written:
+    model: type
+    field: str
+    name: str
+    storage: Storage
+    path: str | None
+    number: int = field(default_factory=lambda: next(_sequence))
+
+    def referenced(self) -> bool:
+        """Whether a row visible now points at the file (asked in a savepoint, so a failed
+        query leaves the caller's transaction usable)."""
+        with transaction.atomic():
+            return self.model._base_manager.filter(**{self.field: self.name}).exists()
+
+    def remove(self) -> None:
+        """The file as it was written: a file system path is fixed then, whatever
+        MEDIA_ROOT says later."""
+        if self.path is not None:
+            Path(self.path).unlink(missing_ok=True)
+        else:
+            self.storage.delete(self.name)
+
+
+def _uncommitted() -> list[_Written]:
+    if not hasattr(_written, "files"):
+        _written.files = []
+    return _written.files
+
+
+def _forget(entry: _Written) -> None:
+    files = _uncommitted()
+    if entry in files:
+        files.remove(entry)
+
+
+def save_file(field_file: FieldFile, name: str, content) -> None:
+    """Write `content` as the file of `field_file` (its row is saved by the caller, in the
+    same transaction), and remove it again if that transaction rolls back."""
+    field_file.save(name, content, save=False)
+    try:
+        path = field_file.path
+    except NotImplementedError:  # a storage without a file system
+        path = None
+    entry = _Written(
+        type(field_file.instance), field_file.field.name, field_file.name, field_file.storage, path
+    )
+    _uncommitted().append(entry)
+    transaction.on_commit(lambda: _forget(entry), robust=True)
+
+
+def remove_unreferenced(entries: Iterable[_Written]) -> None:
+    """Remove each file no visible row points at, and forget them all; one that cannot be
+    told now (the database failing) is left for a later look."""
+    for entry in list(entries):
+        try:
+            if not entry.referenced():
+                entry.remove()
+                logger.info("Removed %s, written by a write that was rolled back", entry.name)
+        except (DatabaseError, OSError):
+            logger.exception("Could not tell whether %s is still needed", entry.name)
+            continue
+        _forget(entry)
+
+
+@contextmanager
+def files_removed_on_rollback() -> Iterator[None]:
+    """Around a write's transaction (outside its `transaction.atomic`, so the rollback has
+    happened when it looks): the files written in it are removed when it fails."""
+    start = next(_sequence)
+    try:
+        yield
+    except BaseException:
+        try:
+            remove_unreferenced([e for e in _uncommitted() if e.number > start])
+        except Exception:  # the write's own error is the one to tell
+            logger.exception("Could not remove the files of a write that was rolled back")
+        raise
+
+
+def remove_files_of_rolled_back_writes(**kwargs) -> None:
+    """At the end of a request, when its transactions are over: files still waiting for a
+    commit belonged to one that rolled back further out than the write (the one-time form
+    claim around it, say), or to one whose commit callbacks did not run."""
+    if getattr(_written, "files", None):
+        try:
+            remove_unreferenced(_uncommitted())
+        finally:
+            _written.files = []
+
+
 def store_upload(record, upload: UploadedFile, content_type: str, user) -> object:
     """Fill a `StoredFile` record and save its file under a generated name: the name the
-    user gave is kept only as text, so it never reaches the file system."""
+    user gave is kept only as text, so it never reaches the file system. The file goes
+    again if the transaction rolls back (`save_file`)."""
     record.original_name = _kept_name(upload.name)
     record.content_type = content_type
     record.size = upload.size
     record.uploaded_by = user
     suffix = upload.name.rsplit(".", 1)[-1].lower()
-    record.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+    save_file(record.file, f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload)
     record.save()
     return record
 

@@ -25,7 +25,7 @@ from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import district_language, in_district_language
 
 from . import workflow
-from .attachments import check_uploads
+from .attachments import check_uploads, files_removed_on_rollback, save_file
 from .choices import (
     Action,
     MediationAction,
@@ -62,6 +62,7 @@ def _tell(agreement: MediationAgreement, key: str, title: str, unit_id: int) -> 
     notify_many([(message, unit_people([unit_id]), None)])
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def agreement_record(
     *,
@@ -141,7 +142,7 @@ def agreement_record(
     if checked:
         upload = checked[0][0]
         suffix = upload.name.rsplit(".", 1)[-1].lower()
-        agreement.scan.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload, save=False)
+        save_file(agreement.scan, f"{timezone.now():%Y%m%d%H%M%S%f}.{suffix}", upload)
     agreement.save()
     _event(agreement, MediationAction.RECORD, acting_user, note=agreement.terms[:200])
     return agreement

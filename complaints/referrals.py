@@ -24,7 +24,7 @@ from departments.services import user_hold
 from wuqing_consumer.language import district_language
 
 from . import stats
-from .attachments import check_uploads, store_upload
+from .attachments import check_uploads, files_removed_on_rollback, store_upload
 from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
 from .deadlines import add_working_days
 from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
@@ -80,6 +80,7 @@ def _url(referral: Referral) -> str:
     return reverse("referral_detail", kwargs={"referral_id": referral.id})
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def referral_send(
     *,

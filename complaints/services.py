@@ -32,7 +32,7 @@ from wuqing_consumer.db import execute_prepared
 from wuqing_consumer.language import district_language
 
 from . import stats, workflow
-from .attachments import check_uploads, store_upload
+from .attachments import check_uploads, files_removed_on_rollback, store_upload
 from .choices import Action, Channel, Kind, Status, UnitRelation, Urgency
 from .deadlines import WorkdayCalendar
 from .disputes import disputes_recount_decision_deadlines
@@ -529,7 +529,7 @@ def workorder_intake(
         and not duplicates
     )
     try:
-        with nullcontext() if one_statement else transaction.atomic():
+        with files_removed_on_rollback(), nullcontext() if one_statement else transaction.atomic():
             _insert_new_order(
                 order,
                 links,
@@ -556,6 +556,7 @@ def workorder_intake(
     return order
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def workorder_attach(
     *, order_id: int, acting_user: User, uploads: Iterable[UploadedFile]

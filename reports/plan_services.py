@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.attachments import check_uploads, store_upload
+from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
@@ -136,6 +136,7 @@ def plan_save(
     return plan
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def plan_attach(
     *, plan_id: int, acting_user: User, uploads: Iterable[UploadedFile]
@@ -306,6 +307,7 @@ def plan_return(
 # --- evaluations and expert opinions --------------------------------------------------------
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def evaluation_add(
     *,

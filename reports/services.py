@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.attachments import check_uploads, store_upload
+from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
@@ -437,6 +437,7 @@ def report_refresh_figures(
     return report
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def report_attach(
     *, report_id: int, acting_user: User, uploads: Iterable[UploadedFile]
@@ -726,6 +727,7 @@ def summary_save(
     return summary
 
 
+@files_removed_on_rollback()
 @transaction.atomic
 def summary_attach(
     *, summary_id: int, acting_user: User, uploads: Iterable[UploadedFile]
