@@ -217,6 +217,12 @@ def too_large_message(name: str, size: str) -> str:
     }
 
 
+def too_many_message() -> str:
+    """What a person is told of more files than a form takes: by `check_uploads`, and by
+    the page's script before they are sent."""
+    return _("At most %(n)s files at a time.") % {"n": settings.MAX_ATTACHMENTS_PER_UPLOAD}
+
+
 def validate_upload(upload: UploadedFile) -> str:
     """Raise ValidationError with a message for the user; return the content type to store."""
     name = upload.name or ""
@@ -263,12 +269,7 @@ def check_uploads(uploads: Iterable[UploadedFile]) -> list[tuple[UploadedFile, s
     `MultipleFileField`."""
     uploads = list(uploads)
     if len(uploads) > settings.MAX_ATTACHMENTS_PER_UPLOAD:
-        raise ValidationError(
-            {
-                "attachments": _("At most %(n)s files at a time.")
-                % {"n": settings.MAX_ATTACHMENTS_PER_UPLOAD}
-            }
-        )
+        raise ValidationError({"attachments": too_many_message()})
     checked, refused = [], []
     for upload in uploads:
         try:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from complaints.attachments import too_large_message
+from complaints.attachments import too_large_message, too_many_message
 
 from . import access
 from .choices import RoleCode
@@ -19,6 +19,8 @@ def portal(request):
         # for static/js/portal.js, which refuses a file over the limit before it is sent
         "portal_attachment_max": settings.ATTACHMENT_MAX_BYTES,
         "portal_attachment_too_large": too_large_message("%(name)s", "%(size)s"),
+        "portal_attachments_most": settings.MAX_ATTACHMENTS_PER_UPLOAD,
+        "portal_attachments_too_many": too_many_message(),
         "portal_menu": menu_for(user, request.path),
         "portal_role_labels": [RoleCode(code).label for code in roles],
         "portal_unread": SimpleLazyObject(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
+from django.core.exceptions import TooManyFilesSent
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -74,6 +75,13 @@ class UploadSizeGuardMiddleware:
     before MessageMiddleware, so it keeps the message itself. The reverse proxy should
     refuse such a body before it reaches the portal (README, Production): a server that
     answers before reading a body may have the connection reset under the browser.
+
+    A form holding more files than Django reads in one request (DATA_UPLOAD_MAX_NUMBER_FILES;
+    up to that number the form itself says it takes at most MAX_ATTACHMENTS_PER_UPLOAD,
+    keeping its input) goes back the same way: Django stops parsing it with
+    TooManyFilesSent, which was its bare "Bad Request" page (with DEBUG, its debug page).
+    The form is parsed here, so that nothing later meets that error; what it held is lost,
+    and the message says so and what a form takes.
     """
 
     def __init__(self, get_response):
@@ -86,9 +94,8 @@ class UploadSizeGuardMiddleware:
             except ValueError:
                 length = 0
             if length > request_max_bytes():
-                storage = default_storage(request)
-                storage.add(
-                    messages.ERROR,
+                return _back_with(
+                    request,
                     _(
                         "What you sent is %(size)s; a form takes at most %(n)s files of "
                         "%(max)s each. Nothing was received or saved: fill in the form "
@@ -100,10 +107,45 @@ class UploadSizeGuardMiddleware:
                         "max": filesizeformat(max_bytes()),
                     },
                 )
-                response = HttpResponseRedirect(_page_sent_from(request))
-                storage.update(response)
-                return response
+            if request.method == "POST" and request.content_type == "multipart/form-data":
+                try:
+                    request.POST  # noqa: B018 (read here, where a refusal can go back)
+                except TooManyFilesSent:
+                    _read_past(request)
+                    return _back_with(
+                        request,
+                        _(
+                            "You sent more than %(most)s files at once; a form takes at most "
+                            "%(n)s files at a time. Nothing was saved: fill in the form again "
+                            "and choose at most %(n)s files."
+                        )
+                        % {
+                            "most": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+                            "n": settings.MAX_ATTACHMENTS_PER_UPLOAD,
+                        },
+                    )
         return self.get_response(request)
+
+
+def _back_with(request, message: str) -> HttpResponseRedirect:
+    """Back to the page the form was sent from, with `message`. MessageMiddleware has not
+    run yet, so the message is kept here."""
+    storage = default_storage(request)
+    storage.add(messages.ERROR, message)
+    response = HttpResponseRedirect(_page_sent_from(request))
+    storage.update(response)
+    return response
+
+
+def _read_past(request) -> None:
+    """Read the rest of a body Django stopped parsing (no larger than a permitted upload,
+    as checked before), so that the server does not close the connection under a browser
+    still sending and it shows the answer rather than a reset connection."""
+    try:
+        while request.read(1 << 16):
+            pass
+    except OSError:
+        pass
 
 
 def _page_sent_from(request) -> str:

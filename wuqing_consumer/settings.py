@@ -196,6 +196,9 @@ FILE_UPLOAD_HANDLERS = [
 # whose body is at most 2.5 MB keeps its files in memory; larger ones go to temporary files.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# A form with more files than this is not read on (UploadSizeGuardMiddleware says why);
+# up to it the form itself says it takes at most MAX_ATTACHMENTS_PER_UPLOAD.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 # Where `manage.py backup` writes its archives unless given --output (README, "Backups").
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 # A file holding the key that signs each archive's manifest (HMAC-SHA256), so that a restore

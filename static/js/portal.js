@@ -1,7 +1,9 @@
-// A file over the attachment limit is refused before anything is sent, under the field it
-// was chosen in, with the server's own message: sent, it would be read in full only to be
-// refused, and a body too large for any upload is refused unread, which the browser may
-// show as a reset connection instead of the message. The server still checks everything.
+// A file over the attachment limit, or more files than a form takes, is refused before
+// anything is sent, under the field it was chosen in, with the server's own message: sent,
+// it would be read in full only to be refused, a body too large for any upload is refused
+// unread, which the browser may show as a reset connection instead of the message, and a
+// post of more files than the server reads at all comes back without what was typed. The
+// server still checks everything.
 (function () {
   "use strict";
   var UNITS = [["TB", 1099511627776], ["GB", 1073741824], ["MB", 1048576], ["KB", 1024]];
@@ -29,13 +31,17 @@
         input.portalRefusedNote = null;
         input.classList.remove("is-invalid");
       }
-      var refused = Array.prototype.filter.call(input.files || [], function (file) {
+      var files = input.files || [];
+      var refused = Array.prototype.filter.call(files, function (file) {
         return file.size > max;
       }).map(function (file) {
         return limits.attachmentTooLarge
           .replace("%(size)s", function () { return sizeText(file.size); })
           .replace("%(name)s", function () { return file.name; });
       });
+      if (files.length > Number(limits.attachmentsMost)) {
+        refused.unshift(limits.attachmentsTooMany);
+      }
       if (refused.length) {
         var note = document.createElement("div");
         note.className = "invalid-feedback d-block";

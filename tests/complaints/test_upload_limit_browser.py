@@ -78,3 +78,26 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent_and_a_smaller_one_go
     assert [(a.original_name, a.size) for a in Attachment.objects.filter(order=order)] == [
         ("现场照片.pdf", LIMIT)
     ]
+
+
+def test_more_files_than_a_form_takes_are_refused_before_they_are_sent(office, live_server):
+    """Sent, more files than the server reads at all (100) come back without the form's
+    input; the script says so first, whatever the number above the form's 10."""
+    with chromium() as browser:
+        page = signed_in(browser, live_server, "office_files")
+        page.context.add_cookies(
+            [{"name": "django_language", "value": "en", "url": live_server.url}]
+        )
+        page.goto(f"{live_server.url}/orders/new/")
+        page.fill("#id_content", CONTENT)
+        page.evaluate(RECORD_SUBMITS)
+        page.set_input_files("#id_attachments", [pdf(f"照片{n}.pdf", 64) for n in range(11)])
+
+        page.click("#intake-submit")
+
+        assert page.evaluate("window.submits") == ["stopped"]
+        assert page.locator("#id_attachments ~ [role=alert]").inner_text() == (
+            "At most 10 files at a time."
+        )
+        assert page.locator("#id_content").input_value() == CONTENT
+    assert not WorkOrder.objects.exists()

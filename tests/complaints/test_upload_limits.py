@@ -345,3 +345,91 @@ def test_check_uploads_names_every_refused_file_whatever_the_reason(limits):
     assert too_large("bigger.pdf", 3 * LIMIT) in message
     assert "“program.exe” is not an accepted kind of file." in message
     assert "fine.pdf" not in message
+
+
+# -- more files than Django takes in one post ------------------------------------------------
+
+
+def _many_files(settings) -> list:
+    return [pdf(64, f"照片{n}.pdf") for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+
+
+TOO_MANY = (
+    "You sent more than %(most)s files at once; a form takes at most %(n)s files at a time. "
+    "Nothing was saved: fill in the form again and choose at most %(n)s files."
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_post_with_more_files_than_any_form_takes_goes_back_with_a_message_not_a_400(
+    client, office_staff, limits, language
+):
+    client.force_login(office_staff)
+    client.cookies["django_language"] = language
+    intake_page = "http://testserver/orders/new/"
+
+    response = client.post(
+        "/orders/new/",
+        intake_form(attachments=_many_files(limits)),
+        headers={"referer": intake_page},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == intake_page
+    page = client.get(response["Location"]).content.decode()
+    with translation.override(language):
+        expected = translation.gettext(TOO_MANY) % {"most": 100, "n": 10}
+    assert expected in page
+    if language == "en":
+        assert expected == (
+            "You sent more than 100 files at once; a form takes at most 10 files at a time. "
+            "Nothing was saved: fill in the form again and choose at most 10 files."
+        )
+    assert not WorkOrder.objects.exists()
+    assert stored(limits) == []
+
+
+def test_a_post_with_too_many_files_from_nowhere_of_ours_goes_home_with_the_message(
+    client, office_staff, limits
+):
+    order = make_order(office_staff)
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        f"/orders/{order.number}/attachments/", {"attachments": _many_files(limits)}, follow=True
+    )
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "a form takes at most 10 files at a time" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_the_api_refuses_a_form_with_too_many_files_unread_in_its_own_json(office_staff, limits):
+    """The API reads JSON only (its parser, not Django's form parser, reads the body, also
+    for the CSRF check of a signed-in session): a form with files is refused as such,
+    before Django could count them, in the API's error format."""
+    from django.test import Client
+
+    from complaints.clients import api_client_create
+
+    _, key, _secret = api_client_create(name="12345 热线")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(office_staff)
+    browser.cookies["csrftoken"] = "a" * 32
+    sent = [
+        (browser, "/api/v1/routing/preview/", {}),
+        (Client(), "/api/v1/hotline/work-orders/", {"authorization": f"Bearer {key}"}),
+    ]
+    for client, url, headers in sent:
+        response = client.post(
+            url,
+            {"hotline_id": "H1", "content": PROPERTY_TEXT, "attachments": _many_files(limits)},
+            headers={**headers, "accept-language": "en"},
+        )
+
+        assert response.status_code == 415
+        error = response.json()["error"]
+        assert set(error) == {"code", "message"}
+        assert error["code"] == "unsupported_media_type"
+        assert "multipart/form-data" in error["message"]
