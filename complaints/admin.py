@@ -186,6 +186,20 @@ class ApiClientAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        """Only what the form changed is written, so that a key or secret rotated meanwhile
+        is not overwritten; unticking "active" revokes the client as the action does,
+        ending the previous key and secret too."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        revoking = "is_active" in form.changed_data and not obj.is_active
+        fields = [name for name in form.changed_data if not (revoking and name == "is_active")]
+        if fields:
+            obj.save(update_fields=fields)
+        if revoking:
+            api_client_revoke(client_id=obj.id)
+        return None
+
     def _while_in_force(self, until):
         """Shown only while the grace period lasts: once it is over the time is history."""
         if until is None or until <= timezone.now():

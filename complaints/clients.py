@@ -124,9 +124,10 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
 @transaction.atomic
 def api_client_rotate_secret(*, client_id: int) -> tuple[str, datetime | None]:
     """The new secret (shown once) and until when callbacks also carry the signature made
-    with the previous one (None: not at all, there is no grace period)."""
+    with the previous one: None when they do not (no grace period, or a revoked client,
+    whose secret must not sign again if it is made active again)."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
-    until = _grace_end()
+    until = _grace_end() if client.is_active else None
     client.previous_secret_salt = client.secret_salt if until else ""
     client.previous_secret_until = until
     secret = _set_secret(client)
@@ -143,12 +144,30 @@ def api_client_rotate_secret(*, client_id: int) -> tuple[str, datetime | None]:
 
 @transaction.atomic
 def api_client_revoke(*, client_id: int) -> None:
-    """Ends the key and the previous one, within its grace period or not, at once."""
-    ApiClient.objects.filter(id=client_id, is_active=True).update(
-        is_active=False, revoked_at=timezone.now()
-    )
-    ApiClient.objects.filter(id=client_id).exclude(previous_key_prefix="").update(
-        previous_key_prefix="", previous_key_hash="", previous_key_until=None
+    """Ends every credential at once: the key, and the previous key and the previous
+    signing secret, within their grace period or not. Made active again (the admin's
+    checkbox), the client has its current key and secret only.
+
+    Its callbacks are kept, pending: they are delivered, signed with the current secret,
+    if it is made active again, and never while it is revoked (`callbacks.can_receive`).
+    """
+    client = ApiClient.objects.select_for_update().get(id=client_id)
+    if client.is_active:
+        client.is_active, client.revoked_at = False, timezone.now()
+    client.previous_key_prefix, client.previous_key_hash = "", ""
+    client.previous_key_until = client.previous_key_last_used_at = None
+    client.previous_secret_salt, client.previous_secret_until = "", None
+    client.save(
+        update_fields=[
+            "is_active",
+            "revoked_at",
+            "previous_key_prefix",
+            "previous_key_hash",
+            "previous_key_until",
+            "previous_key_last_used_at",
+            "previous_secret_salt",
+            "previous_secret_until",
+        ]
     )
 
 

@@ -20,6 +20,7 @@ from complaints.clients import (
     api_client_create,
     api_client_revoke,
     api_client_rotate_key,
+    api_client_rotate_secret,
     client_for_key,
 )
 from complaints.models import (
@@ -1037,6 +1038,29 @@ def test_rotating_a_revoked_clients_key_does_not_bring_the_revoked_key_back(clie
     assert until is None
     ApiClient.objects.filter(id=api_client.id).update(is_active=True)
     assert (_status(client, revoked_key), _status(client, new_key)) == (401, 200)
+
+
+def test_unticking_active_in_the_admin_revokes_as_the_action_does(client, sysadmin, hotline):
+    api_client, old_key = hotline
+    new_key, _ = api_client_rotate_key(client_id=api_client.id)
+    api_client_rotate_secret(client_id=api_client.id)
+    client.force_login(sysadmin)
+    form = {
+        "name": api_client.name,
+        "channel": api_client.channel,
+        "callback_url": "https://hotline.example/cb",
+        "rate_limit_per_minute": 300,
+    }  # "is_active" left out: the box unticked
+    response = client.post(f"/admin/complaints/apiclient/{api_client.id}/change/", form)
+    assert response.status_code == 302
+    stored = ApiClient.objects.get(id=api_client.id)
+    assert not stored.is_active and stored.revoked_at is not None
+    assert (stored.callback_url, stored.rate_limit_per_minute) == (form["callback_url"], 300)
+    assert (stored.previous_key_prefix, stored.previous_key_until) == ("", None)
+    assert (stored.previous_secret_salt, stored.previous_secret_until) == ("", None)
+    client.logout()
+    ApiClient.objects.filter(id=api_client.id).update(is_active=True)
+    assert (_status(client, old_key), _status(client, new_key)) == (401, 200)
 
 
 def test_either_key_is_found_in_one_query(hotline, django_assert_num_queries):

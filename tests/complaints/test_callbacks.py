@@ -26,7 +26,13 @@ from complaints.clients import (
     api_client_rotate_secret,
     signature,
 )
-from complaints.models import CallbackAttempt, CallbackEvent, PossibleDuplicate, WorkOrder
+from complaints.models import (
+    ApiClient,
+    CallbackAttempt,
+    CallbackEvent,
+    PossibleDuplicate,
+    WorkOrder,
+)
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
 from tests.helpers import start_worker, stop_worker, wait_for
@@ -221,6 +227,44 @@ def test_without_a_grace_period_a_new_secret_signs_alone(receiver, housing_staff
     headers, body = hook.received[0]["headers"], hook.received[0]["body"]
     assert until is None and "X-Wuqing-Signature-Previous" not in headers
     assert verify(new_secret, headers, body) and not verify(old_secret, headers, body)
+
+
+def test_revoking_ends_the_previous_secret_too_and_held_callbacks_go_out_signed_anew(
+    receiver, housing_staff
+):
+    hook = receiver()
+    client, _, old_secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="S-4", fields=FIELDS)
+    new_secret, until = api_client_rotate_secret(client_id=client.id)
+    assert until is not None  # the old secret would sign for a day
+    api_client_revoke(client_id=client.id)
+    client.refresh_from_db()
+    assert (client.previous_secret_salt, client.previous_secret_until) == ("", None)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    assert hook.received == []  # held while revoked
+    ApiClient.objects.filter(id=client.id).update(is_active=True)  # the admin's checkbox
+    deliver_order(order.id)
+    headers, body = hook.received[0]["headers"], hook.received[0]["body"]
+    assert "X-Wuqing-Signature-Previous" not in headers
+    assert verify(new_secret, headers, body) and not verify(old_secret, headers, body)
+
+
+def test_rotating_a_revoked_clients_secret_does_not_keep_the_revoked_one_signing(
+    receiver, housing_staff
+):
+    hook = receiver()
+    client, _, revoked_secret = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="S-5", fields=FIELDS)
+    api_client_revoke(client_id=client.id)
+    new_secret, until = api_client_rotate_secret(client_id=client.id)
+    assert until is None
+    ApiClient.objects.filter(id=client.id).update(is_active=True)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    headers, body = hook.received[0]["headers"], hook.received[0]["body"]
+    assert "X-Wuqing-Signature-Previous" not in headers
+    assert verify(new_secret, headers, body) and not verify(revoked_secret, headers, body)
 
 
 def test_a_callback_that_keeps_failing_is_marked_failed_after_a_day_and_can_be_replayed(
