@@ -34,9 +34,20 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+KEY_PREFIX_DRAWS = 8
+"""Draws of a free prefix before giving up: one clash in 2^32 is already rare."""
+
+
 def _new_key() -> tuple[str, str]:
-    prefix = secrets.token_hex(KEY_PREFIX_LENGTH // 2)
-    return prefix, f"wq_{prefix}_{secrets.token_urlsafe(32)}"
+    """A new key, whose prefix no client holds, as its key or as its previous key (an
+    expired one too): drawn again on a clash, so that the unique key prefix does not fail
+    the insert, and a prefix leads to one client."""
+    for _ in range(KEY_PREFIX_DRAWS):
+        prefix = secrets.token_hex(KEY_PREFIX_LENGTH // 2)
+        taken = ApiClient.objects.filter(Q(key_prefix=prefix) | Q(previous_key_prefix=prefix))
+        if not taken.exists():
+            return prefix, f"wq_{prefix}_{secrets.token_urlsafe(32)}"
+    raise RuntimeError(f"No free API key prefix in {KEY_PREFIX_DRAWS} draws.")
 
 
 def _derive_secret(client_id: int, salt: str) -> str:

@@ -1,6 +1,8 @@
 """The 12345 hotline API, version 1, through the test client."""
 
 import codecs
+import hashlib
+import io
 import json
 import re
 import unicodedata
@@ -1061,6 +1063,68 @@ def test_unticking_active_in_the_admin_revokes_as_the_action_does(client, sysadm
     client.logout()
     ApiClient.objects.filter(id=api_client.id).update(is_active=True)
     assert (_status(client, old_key), _status(client, new_key)) == (401, 200)
+
+
+def _prefix_draws(monkeypatch, *prefixes: str) -> None:
+    """The next key prefixes drawn are `prefixes`, in turn; other random values as usual."""
+    import secrets
+
+    token_hex, forced = secrets.token_hex, list(prefixes)
+
+    def drawn(nbytes=None):
+        return forced.pop(0) if nbytes == 4 and forced else token_hex(nbytes)
+
+    monkeypatch.setattr(secrets, "token_hex", drawn)
+
+
+def test_a_new_clients_key_prefix_is_drawn_again_when_another_client_holds_it(
+    client, hotline, monkeypatch
+):
+    first, first_key = hotline
+    _prefix_draws(monkeypatch, first.key_prefix, "0123abcd")
+    call_command("create_api_client", "12315", "--channel", "12315", stdout=io.StringIO())
+    second = ApiClient.objects.get(name="12315")
+    assert second.key_prefix == "0123abcd"
+    rotated_key, _ = api_client_rotate_key(client_id=first.id)  # first's old prefix: previous
+    _prefix_draws(monkeypatch, first.key_prefix, first_key.split("_")[1], "4567cdef")
+    third, third_key, _ = api_client_create(name="12345 测试")
+    assert third.key_prefix == "4567cdef"
+    assert client_for_key(first_key) == first and client_for_key(rotated_key) == first
+    assert client_for_key(third_key) == third
+
+
+def test_a_rotated_key_prefix_is_drawn_again_when_any_client_holds_it(hotline, monkeypatch):
+    first, first_key = hotline
+    second, second_key, _ = api_client_create(name="12315")
+    _prefix_draws(monkeypatch, second.key_prefix, first.key_prefix, "89abcdef")
+    new_key, _ = api_client_rotate_key(client_id=first.id)
+    assert new_key.startswith("wq_89abcdef_")
+    _prefix_draws(monkeypatch, first_key.split("_")[1], "fedcba98")  # first's previous key
+    newer_key, _ = api_client_rotate_key(client_id=second.id)
+    assert newer_key.startswith("wq_fedcba98_")
+    found = {key: client_for_key(key) for key in (first_key, new_key, second_key, newer_key)}
+    assert found == {first_key: first, new_key: first, second_key: second, newer_key: second}
+
+
+def test_a_prefix_shared_by_one_clients_key_and_anothers_previous_key_finds_each_by_its_key(
+    client, hotline
+):
+    """Drawn before prefixes were checked, a clash may be stored: the hash still tells."""
+    first, first_key = hotline
+    second, second_key, _ = api_client_create(name="12315")
+    api_client_rotate_key(client_id=second.id)  # its previous key now works for a day
+    clashing = f"wq_{first.key_prefix}_{second_key.split('_', 2)[2]}"
+    ApiClient.objects.filter(id=second.id).update(
+        previous_key_prefix=first.key_prefix,
+        previous_key_hash=hashlib.sha256(clashing.encode()).hexdigest(),
+    )
+    assert client_for_key(first_key) == first
+    assert client_for_key(clashing) == second
+    assert (_status(client, first_key), _status(client, clashing)) == (200, 200)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.previous_key_last_used_at is None
+    assert second.previous_key_last_used_at is not None
 
 
 def test_either_key_is_found_in_one_query(hotline, django_assert_num_queries):
