@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -179,6 +179,9 @@ class ApiClientAdmin(admin.ModelAdmin):
         "last_used_at",
     )
     actions = ("revoke", "rotate_key", "rotate_secret")
+    # An address typed without a scheme is taken as https (Django 6's default, set here so
+    # that Django 5 does not warn): callbacks carry citizens' cases.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False  # keys are made by `manage.py create_api_client`, shown once

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -688,6 +689,20 @@ class Attachment(StoredFile):
         verbose_name_plural = _("attachments")
 
 
+def validate_callback_scheme(url: str) -> None:
+    """Callbacks are HTTP POSTs: the URL field would take ftp:// too. A value with no
+    scheme at all is left to the URL field's own message."""
+    scheme, separator, _rest = url.partition("://")
+    if separator and scheme.lower() not in ("http", "https"):
+        raise ValidationError(
+            _(
+                "Enter an address that starts with http:// or https://: callbacks are "
+                "posted over HTTP."
+            ),
+            code="invalid_scheme",
+        )
+
+
 class ApiClient(models.Model):
     """A machine client of the API (the 12345 hotline, later the 12315 platform).
 
@@ -715,7 +730,9 @@ class ApiClient(models.Model):
     previous_secret_until = models.DateTimeField(
         _("previous secret also signs until"), null=True, blank=True
     )
-    callback_url = models.URLField(_("callback URL"), blank=True)
+    callback_url = models.URLField(
+        _("callback URL"), blank=True, validators=[validate_callback_scheme]
+    )
     channel = models.CharField(
         _("channel of its orders"), max_length=12, choices=Channel.choices, default="12345"
     )

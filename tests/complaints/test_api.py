@@ -6,13 +6,16 @@ import io
 import json
 import re
 import unicodedata
+import warnings
 from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.deprecation import RemovedInDjango60Warning
 
 from complaints import workflow
 from complaints.api.pagination import RegistrationOrderPagination
@@ -1040,6 +1043,52 @@ def test_rotating_a_revoked_clients_key_does_not_bring_the_revoked_key_back(clie
     assert until is None
     ApiClient.objects.filter(id=api_client.id).update(is_active=True)
     assert (_status(client, revoked_key), _status(client, new_key)) == (401, 200)
+
+
+def _client_form(sysadmin, rf, api_client):
+    request = rf.get("/admin/complaints/apiclient/")
+    request.user = sysadmin
+    return admin.site._registry[ApiClient].get_form(request, api_client)
+
+
+def test_the_admins_client_form_is_built_without_deprecation_warnings(sysadmin, rf, hotline):
+    api_client, _ = hotline
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango60Warning)
+        form_class = _client_form(sysadmin, rf, api_client)
+        form = form_class(instance=api_client)
+        str(form["callback_url"])
+
+
+def test_a_callback_url_without_a_scheme_is_taken_as_https(sysadmin, rf, hotline):
+    api_client, _ = hotline
+    data = {"name": api_client.name, "channel": "12345", "rate_limit_per_minute": 600}
+    form = _client_form(sysadmin, rf, api_client)(
+        {**data, "callback_url": "hotline.example/cb", "is_active": "on"}, instance=api_client
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["callback_url"] == "https://hotline.example/cb"
+
+
+@pytest.mark.parametrize("url", ["ftp://hotline.example/cb", "FTPS://hotline.example/cb"])
+def test_a_callback_url_that_is_not_http_is_refused_with_the_reason(client, sysadmin, hotline, url):
+    api_client, _ = hotline
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+    form = {
+        "name": api_client.name,
+        "channel": "12345",
+        "callback_url": url,
+        "rate_limit_per_minute": 600,
+        "is_active": "on",
+    }
+    response = client.post(f"/admin/complaints/apiclient/{api_client.id}/change/", form)
+    assert response.status_code == 200
+    assert "starts with http:// or https://" in response.content.decode()
+    assert ApiClient.objects.get(id=api_client.id).callback_url == ""
+    with pytest.raises(CommandError, match="starts with http:// or https://"):
+        call_command("create_api_client", "12315", "--callback-url", url)
+    assert not ApiClient.objects.filter(name="12315").exists()
 
 
 def test_unticking_active_in_the_admin_revokes_as_the_action_does(client, sysadmin, hotline):
