@@ -72,9 +72,37 @@ class PlusTolerantDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = PlusTolerantDateTimeField
 
 
+class StatusesField(django_filters.fields.MultipleChoiceField):
+    def validate(self, value):
+        for item in value:
+            if not self.valid_value(item):
+                raise DjangoValidationError(
+                    _(
+                        "“%(value)s” is not a status. Give one of: %(statuses)s; for "
+                        "several, repeat the parameter (status=assigned&status=in_progress)."
+                    )
+                    % {"value": item, "statuses": ", ".join(Status.values)},
+                    code="invalid_choice",
+                )
+        super().validate(value)
+
+
+class StatusesFilter(django_filters.MultipleChoiceFilter):
+    """Several statuses as the parameter repeated, as OpenAPI's form style with explode
+    describes it; one query with IN, not one OR per status."""
+
+    field_class = StatusesField
+
+    def filter(self, qs, value):
+        return qs.filter(status__in=value) if value else qs
+
+
 class HotlineOrderFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=Status.choices, help_text="按状态筛选 / only this status"
+    status = StatusesFilter(
+        choices=Status.choices,
+        help_text="按状态筛选；要几种状态就重复几次参数，如 status=assigned&status=in_progress "
+        "/ only these statuses; for several, repeat the parameter, as in "
+        "status=assigned&status=in_progress",
     )
     updated_since = PlusTolerantDateTimeFilter(
         field_name="updated_at",
@@ -260,10 +288,11 @@ class HotlineOrderViewSet(
         responses={200: HotlineOrderOut(many=True), **error_responses(400, 401, 403, 404, 429)},
     )
     def list(self, request, *args, **kwargs):
+        params = request.query_params
         empty = [
             name
             for name in ("status", "updated_since", "page", "cursor")
-            if name in request.query_params and not request.query_params[name].strip()
+            if any(not value.strip() for value in params.getlist(name))
         ]
         if empty:
             raise exceptions.ValidationError(

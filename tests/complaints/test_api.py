@@ -437,6 +437,66 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
         assert response.json()["error"]["code"] == "invalid"
 
 
+def test_the_list_filters_by_several_statuses_given_as_a_repeated_parameter(
+    api, housing_staff, monkeypatch
+):
+    monkeypatch.setattr(RegistrationOrderPagination, "page_size", 1)
+    for number in (1, 2, 3):
+        push(api, hotline_id=f"TJ-{number}", content=f"物业不修电梯，第{number}次反映")
+    signed = WorkOrder.objects.get(hotline_id="TJ-2")
+    workflow.workorder_sign(order_id=signed.id, acting_user=housing_staff)
+    WorkOrder.objects.filter(hotline_id="TJ-3").update(status="closed")
+    url = "/api/v1/hotline/work-orders/?status=in_progress&status=closed"
+    first = api("get", url).json()
+    assert first["count"] == 2
+    assert [o["hotline_id"] for o in first["results"]] == ["TJ-2"]
+    second = api("get", local(first["next"])).json()  # the next page keeps both statuses
+    assert [o["hotline_id"] for o in second["results"]] == ["TJ-3"]
+    assert second["count"] == 2 and second["next"] is None
+    one = api("get", "/api/v1/hotline/work-orders/?status=assigned").json()
+    assert [o["hotline_id"] for o in one["results"]] == ["TJ-1"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=in_progress&status=done",
+        "status=done&status=in_progress",
+        "status=in_progress,closed",
+        "status=ASSIGNED",
+    ],
+)
+def test_an_unknown_status_in_the_list_filter_is_a_400_that_lists_the_statuses(api, client, query):
+    client.cookies["django_language"] = "en"
+    response = api("get", f"/api/v1/hotline/work-orders/?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    (message,) = error["fields"]["status"]
+    assert "triage, assigned, in_progress, resolved, closed" in message
+    assert "status=assigned&status=in_progress" in message  # how to ask for several
+
+
+def test_an_empty_status_among_several_is_a_400(api):
+    response = api("get", "/api/v1/hotline/work-orders/?status=&status=assigned")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["status"]
+
+
+def test_the_schema_describes_status_as_a_repeatable_parameter(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    listing = document["paths"]["/api/v1/hotline/work-orders/"]["get"]
+    (status,) = [p for p in listing["parameters"] if p["name"] == "status"]
+    assert status["schema"]["type"] == "array" and status["explode"] is True
+    assert set(status["schema"]["items"]["enum"]) == {
+        "triage",
+        "assigned",
+        "in_progress",
+        "resolved",
+        "closed",
+    }
+
+
 def test_updated_since_with_its_plus_left_unencoded_is_understood(api, housing_staff):
     push(api)
     order = WorkOrder.objects.get()
