@@ -10,6 +10,7 @@ behind it. Elsewhere (SQLite on a laptop) the snapshot is loaded afresh on every
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -30,9 +31,17 @@ class Reference:
     members: Mapping[str, Unit]
     """Active member units by code (the coordination office is not one)."""
     towns: Mapping[str, Town]
+    town_codes: Mapping[str, str]
+    """Town codes by their case-folded spelling, where only one town has it: a client may
+    send a code in another case."""
     rules: tuple[Rule, ...]
     calendar: WorkdayCalendar
     deadline_rules: tuple[DeadlineRule, ...]
+
+    def town_code(self, code: str) -> str | None:
+        """`code` as a town has it, sent in that case or another; None when no town has it
+        (nor one alone in another case)."""
+        return code if code in self.towns else self.town_codes.get(code.casefold())
 
 
 class StaleReference(Exception):
@@ -75,11 +84,14 @@ def _version() -> tuple | None:
 def _load(version: int | None) -> Reference:
     from .selectors import deadline_rules, load_routing_rules, workday_calendar
 
+    towns = {t.code: t for t in Town.objects.all()}
+    folded = Counter(code.casefold() for code in towns)
     return Reference(
         version=version,
         verified=True,
         members={u.code: u for u in Unit.objects.filter(kind="member", is_active=True)},
-        towns={t.code: t for t in Town.objects.all()},
+        towns=towns,
+        town_codes={code.casefold(): code for code in towns if folded[code.casefold()] == 1},
         rules=load_routing_rules(),
         calendar=workday_calendar(),
         deadline_rules=deadline_rules(),

@@ -48,7 +48,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderUnit,
 )
-from .reference import StaleReference, reference
+from .reference import Reference, StaleReference, reference
 from .referrals import referrals_recount_ack_deadlines
 from .routing import RoutingDecision, route
 from .selectors import routing_rules
@@ -378,6 +378,7 @@ def workorder_intake(
     request_fingerprint: str = "",
     registered_for: tuple[User, str] | None = None,
     _verified: bool = False,
+    _reference: Reference | None = None,
 ) -> WorkOrder:
     """Register a new order and send it where the rules say, or where the office decides.
 
@@ -392,6 +393,7 @@ def workorder_intake(
     An order from the hotline API is prepared with the reference data this process has in
     memory and written only if that is still current (one statement); otherwise, or when
     the input looks invalid, it is prepared again with the data checked first.
+    `_reference` is that data as the caller already read it (`hotline_intake`).
     """
     arguments = dict(locals())
     if acting_user is not None and not access.is_office_handler(acting_user):
@@ -417,7 +419,7 @@ def workorder_intake(
     _validate(fields, errors)
     fields["amount"] = _amount(amount, errors)
     fields["received_at"] = _received_at(received_at, errors)
-    snapshot = reference(verify=_verified or source_client is None)
+    snapshot = _reference or reference(verify=_verified or source_client is None)
     town = None
     if town_code:
         town = snapshot.towns.get(town_code)
@@ -444,7 +446,7 @@ def workorder_intake(
         errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
         if not snapshot.verified:
-            return workorder_intake(**(arguments | {"_verified": True}))
+            return workorder_intake(**(arguments | {"_verified": True, "_reference": None}))
         raise ValidationError(errors)
     if fields["anonymous"]:
         fields["citizen_name"] = fields["citizen_phone"] = fields["citizen_id_number"] = ""
@@ -545,7 +547,7 @@ def workorder_intake(
                 ]
             )
     except StaleReference:
-        return workorder_intake(**(arguments | {"_verified": True}))
+        return workorder_intake(**(arguments | {"_verified": True, "_reference": None}))
     # The links as the response shows them, without asking the database again: a queryset
     # holding them, as prefetch_related leaves it, so any other query on it still works.
     shown = WorkOrderUnit.objects.filter(order=order)
@@ -782,6 +784,16 @@ def hotline_intake(*, client: ApiClient, hotline_id: str, fields: dict) -> tuple
     The unique constraint on (client, hotline_id) decides, not a check: of concurrent
     identical requests, one insert wins and the others find its row after it commits.
     """
+    # The snapshot intake would read first, read here (no query while it is in memory) to
+    # take a town code sent in another case as the town's own, in the order and in the
+    # fingerprint alike; asked again of the database only for a code not in it.
+    snapshot = reference(verify=False)
+    if fields.get("town_code"):
+        code = snapshot.town_code(fields["town_code"])
+        if code is None and not snapshot.verified:  # a town added since, or no such town
+            snapshot = reference()
+            code = snapshot.town_code(fields["town_code"])
+        fields = {**fields, "town_code": code or fields["town_code"]}
     fingerprint = _fingerprint({"hotline_id": hotline_id, **fields})
 
     def existing() -> tuple[WorkOrder, bool] | None:
@@ -801,6 +813,7 @@ def hotline_intake(*, client: ApiClient, hotline_id: str, fields: dict) -> tuple
             source_client=client,
             hotline_id=hotline_id,
             request_fingerprint=fingerprint,
+            _reference=snapshot,
             **fields,
         )
     except IntegrityError:

@@ -8,6 +8,7 @@ import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -43,6 +44,27 @@ class StrictCharField(serializers.CharField):
             # Measured before whitespace is trimmed, as the schema's maxLength is.
             self.fail("max_length", max_length=self.max_length)
         return canonical_text(super().to_internal_value(data))
+
+
+class AnyCaseChoiceField(serializers.ChoiceField):
+    """A choice sent in any case, with spaces around it or not, taken as the contract spells
+    it: a hotline's Java enum may well send "COMPLAINT". Anything else is refused with the
+    values there are."""
+
+    default_error_messages = {
+        "invalid_choice": gettext_lazy("“{input}” is not a valid choice; send one of: {choices}.")
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.folded_choices = {str(value).casefold(): value for value in self.choices}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            value = self.folded_choices.get(data.strip().casefold())
+            if value is not None:
+                return value
+        self.fail("invalid_choice", input=data, choices=", ".join(map(str, self.choices)))
 
 
 def optional_text(max_length: int, help_text: str) -> StrictCharField:
@@ -191,10 +213,10 @@ class HotlineOrderIn(InputSerializer):
         help_text="热线工单号，每个客户端内唯一；是工单地址的一部分，不能含“/” / the hotline's "
         "own number, unique; part of the order's address, so without “/”",
     )
-    kind = serializers.ChoiceField(
+    kind = AnyCaseChoiceField(
         choices=Kind.choices,
         default=Kind.COMPLAINT,
-        help_text="类型：投诉 complaint、举报 report、咨询 inquiry / kind",
+        help_text="类型：投诉 complaint、举报 report、咨询 inquiry，大小写不限 / kind, in any case",
     )
     content = StrictCharField(
         max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"
@@ -217,7 +239,7 @@ class HotlineOrderIn(InputSerializer):
     business = BusinessIn(required=False, allow_null=True, help_text="被投诉经营者 / the business")
     town = optional_text(
         40,
-        "镇街代码 / town code",
+        "镇街代码，大小写不限 / town code, in any case",
     )
     amount = AmountField(
         max_digits=14,

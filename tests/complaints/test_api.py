@@ -117,6 +117,29 @@ def test_the_same_order_again_answers_200_with_the_same_order(api):
     assert WorkOrder.objects.count() == 1
 
 
+def test_kind_and_town_are_taken_in_any_case_and_stored_as_the_contract_spells_them(api):
+    first = push(api, kind="Complaint", town="Yangcun-Street")
+    assert first.status_code == 201, first.json()
+    assert first.json()["kind"] == "complaint"
+    order = WorkOrder.objects.get()
+    assert (order.kind, order.town.code) == ("complaint", "yangcun-street")
+    for kind, town in (("complaint", "yangcun-street"), (" COMPLAINT ", "YANGCUN-STREET")):
+        again = push(api, kind=kind, town=town)  # a retry, spelt otherwise: the same body
+        assert again.status_code == 200, (kind, town, again.json())
+        assert again.json()["number"] == order.number
+    assert push(api, kind="Report", town="yangcun-street").status_code == 409  # not the same
+    assert WorkOrder.objects.count() == 1
+
+
+def test_an_unknown_kind_is_refused_with_the_kinds_there_are(api, client):
+    client.cookies["django_language"] = "en"
+    response = push(api, kind="grievance")
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["kind"]
+    assert "grievance" in message and "complaint, report, inquiry" in message
+    assert not WorkOrder.objects.exists()
+
+
 def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
     push(api)
     response = push(api, content="另一件事：超市卖过期牛奶")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -174,6 +175,40 @@ def test_a_town_added_since_the_snapshot_is_accepted_at_once(hotline):
     _add_town()
     order = push(hotline, "H-2", town_code="new-street")
     assert order.town.code == "new-street"
+
+
+@ON_POSTGRESQL
+def test_a_town_code_in_another_case_costs_no_query_more(hotline):
+    push(hotline, "H-0")  # the snapshot is in memory now
+    counts = []
+    for number, town_code in enumerate(("yangcun-street", "YangCun-Street"), start=1):
+        with CaptureQueriesContext(connection) as queries:
+            order = push(hotline, f"H-{number}", town_code=town_code)
+        assert order.town.code == "yangcun-street"
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
+@ON_POSTGRESQL
+def test_a_town_added_since_the_snapshot_is_found_in_any_case_and_a_retry_matches(hotline):
+    push(hotline, "H-1")
+    _add_town()
+    order = push(hotline, "H-2", town_code="New-Street")
+    assert order.town.code == "new-street"
+    again, created = hotline_intake(
+        client=hotline, hotline_id="H-2", fields={**FIELDS, "town_code": "new-street"}
+    )
+    assert (again.pk, created) == (order.pk, False)
+
+
+def test_town_codes_that_differ_only_in_case_are_each_found_by_their_own_spelling(hotline):
+    Town.objects.create(code="xq", name="新区", kind="street")
+    Town.objects.create(code="XQ", name="新区二", kind="street")
+    assert push(hotline, "H-1", town_code="xq").town.name == "新区"
+    assert push(hotline, "H-2", town_code="XQ").town.name == "新区二"
+    with pytest.raises(ValidationError) as refused:
+        push(hotline, "H-3", town_code="Xq")  # which one is meant cannot be told
+    assert list(refused.value.message_dict) == ["town"]
 
 
 # --- one statement ----------------------------------------------------------------------
