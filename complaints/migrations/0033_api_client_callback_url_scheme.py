@@ -7,7 +7,7 @@ import complaints.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0031_dispute_lead_rejected_action"),
+        ("complaints", "0032_holiday_schedule"),
     ]
 
     operations = [
