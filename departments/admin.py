@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -57,6 +58,7 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ("name", "full_name", "name_en", "code", "remit")
     ordering = ("sort_order",)
     inlines = [DutyContactInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         # Codes are identifiers other systems store; they never change once a unit exists.

@@ -1,5 +1,9 @@
 """The office manages people in the admin: in Chinese, filtered, and without escalation."""
 
+import warnings
+
+from django.utils.deprecation import RemovedInDjango60Warning
+
 from departments.choices import RoleCode
 from departments.models import Role, User
 from tests.factories import UserFactory, unit
@@ -92,3 +96,14 @@ def test_anonymous_visitors_of_the_admin_go_to_the_portal_login(client, db):
 def test_audit_entries_cannot_be_changed_in_the_admin(client, sysadmin):
     client.force_login(sysadmin)
     assert client.get("/admin/departments/auditentry/add/").status_code == 403
+
+
+def test_a_units_admin_page_is_built_without_deprecation_warnings(client, sysadmin):
+    """The robot webhook's URL field, like the API client's callback URL, names the scheme it
+    assumes; Django 6 changes the default."""
+    client.force_login(sysadmin)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango60Warning)
+        page = client.get(f"/admin/departments/unit/{unit('housing').id}/change/")
+    assert page.status_code == 200
+    assert 'name="robot_webhook_url"' in page.content.decode()
