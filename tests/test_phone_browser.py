@@ -8,6 +8,7 @@ layout viewport's width (`documentElement.clientWidth`, 390) as well."""
 
 from __future__ import annotations
 
+import itertools
 from io import StringIO
 
 import pytest
@@ -342,6 +343,49 @@ def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_se
     assert seen["actions"]["left"] >= seen["case"]["right"]
     assert seen["deadlines"]["bottom"] <= seen["actions"]["top"]
     desk.context.close()
+
+
+def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_readers(
+    browser, live_server, demo
+):
+    """The actions were moved up on a phone with CSS `order` alone: Tab and a screen reader
+    still went through the attachments, then every side card shown below the history, and
+    reached the sign-for button last. Now the page itself is in the order it is shown."""
+    cards = """() => [...document.querySelectorAll(".order-layout .card")]
+      .map((card) => card.getBoundingClientRect().top)"""
+    focused = """() => {
+      const el = document.activeElement;
+      if (!el || !el.closest(".order-layout")) return null;
+      const box = el.getBoundingClientRect();
+      return {
+        top: box.top + scrollY,
+        card: el.closest(".card").id || el.closest(".card").querySelector("h2").innerText,
+        actions: el.closest("#actions") !== null,
+      };
+    }"""
+    for username, number in [("mr_staff", demo["to_sign"]), ("housing_staff", demo["in_progress"])]:
+        page = phone(browser, live_server, username, "en")
+        page.goto(f"{live_server.url}/orders/{number}/")
+        tops = page.evaluate(cards)
+        assert tops == sorted(tops), f"{number}: the cards are not in the order shown"
+
+        walk = []
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            seen = page.evaluate(focused)
+            if seen:
+                walk.append(seen)
+            elif walk:
+                break
+        history = page.evaluate("document.querySelector('#timeline').getBoundingClientRect().top")
+        history += page.evaluate("scrollY")
+        first_action = next((i for i, seen in enumerate(walk) if seen["actions"]), None)
+        assert first_action is not None, f"{number}: Tab never reaches the actions: {walk}"
+        assert all(seen["top"] < history for seen in walk[:first_action]), walk
+        for before, after in itertools.pairwise(walk):
+            # (Two buttons on one line may differ in height by a few pixels.)
+            assert after["top"] >= before["top"] - 8, f"{number}: Tab goes up: {before}, {after}"
+        page.context.close()
 
 
 def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, demo):
