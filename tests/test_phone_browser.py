@@ -497,7 +497,8 @@ def records(demo):
     from complaints import interventions, mediation, workflow
     from complaints.models import WorkOrder
     from departments.models import Unit, User
-    from publicity.models import Release
+    from publicity import services as release_services
+    from publicity.models import Release, ViolatorEntry
     from reports import plan_services
     from reports import services as report_services
     from reports.models import Campaign, UnitReport
@@ -527,6 +528,25 @@ def records(demo):
     )
     unit = Unit.objects.get(code="market-regulation")
     year = timezone.localdate().year
+    today = timezone.localdate().isoformat()
+    published = ViolatorEntry.objects.order_by("id").first()
+    draft = release_services.release_create(
+        acting_user=mr_staff,
+        kind="violators",
+        title="预付卡经营失信主体名单",
+        body="以下经营主体因拒不退还预付款被处罚，现予公示。",
+        entries=[
+            {
+                "business_name": published.business_name,
+                "credit_code": published.credit_code,
+                "violation": "收取预付款后停业，拒不退还消费者余额。",
+                "penalty": "罚款人民币五万元，责令退还预付款。",
+                "decided_on": today,
+                "exposure_from": today,
+                "exposure_until": today,
+            }
+        ],
+    )
     plan = plan_services.plan_start(unit=unit, year=year, acting_user=mr_staff)
     summary = report_services.summary_start(unit=unit, year=year, acting_user=mr_staff)
     return {
@@ -538,6 +558,7 @@ def records(demo):
         "campaign": Campaign.objects.get().id,
         "release": Release.objects.filter(status="published", entries__isnull=False).first().id,
         "duty_contact": unit.duty_contacts.first().id,
+        "draft": draft.id,
     }
 
 
@@ -568,6 +589,10 @@ def more_pages(records):
         ("leader", f"/campaigns/{r['campaign']}/", ["#campaign-actions"]),
         ("office", "/releases/", ["#release-table a", "#release-filter button"]),
         ("office", f"/releases/{r['release']}/", ["#entries-table"]),
+        ("mr_staff", "/releases/new/", ["#id_kind", "#entry-0-decided_on", "#save-release"]),
+        ("mr_staff", f"/releases/{r['draft']}/", ["#entry-0-credit_code", "#save-release"]),
+        ("mr_liaison", f"/releases/{r['draft']}/", ["#entry-1-exposure_until", "#details-submit"]),
+        ("office", f"/releases/{r['release']}/correct/", ["#entry-0-violation", "main form .btn"]),
         (None, "/public/", ["#language-switch button", "main form button"]),
         (None, f"/public/releases/{r['release']}/", ["#violators-table"]),
         (None, "/public/violators/", ["#violators-table", "main form button"]),
