@@ -666,3 +666,62 @@ def test_a_plans_and_a_summarys_save_button_keeps_to_one_line_on_a_phone(
             height = page.locator(button).bounding_box()["height"]
             assert TAP <= height < 1.5 * TAP, f"{language} {address}: {button} is {height}px"
         page.context.close()
+
+
+# A table of figures as laid out now: whether it fits its box without scrolling sideways,
+# the share of the table's width the first row's name has, the figures whose column is not
+# named beside them, and how a row is shown.
+FIGURES = """(selector) => {
+  const table = document.querySelector(selector);
+  const rows = [...table.querySelectorAll("tbody tr, tfoot tr")];
+  const label = (cell) => getComputedStyle(cell, "::before").content;
+  const unnamed = rows.flatMap((row) => [...row.children].slice(1))
+    .filter((cell) => cell.getBoundingClientRect().width > 0)
+    .filter((cell) => ["none", "normal", '""'].includes(label(cell)));
+  return {
+    fits: table.scrollWidth <= table.parentElement.clientWidth,
+    name: rows[0].children[0].getBoundingClientRect().width / table.getBoundingClientRect().width,
+    unnamed: unnamed.length,
+    display: getComputedStyle(rows[0]).display,
+  };
+}"""
+
+
+def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
+    browser, live_server, records
+):
+    """A campaign's ten columns per unit, and the dashboard's per-unit and per-town tables,
+    scrolled sideways inside their cards at 390px (their headings broken a character a line):
+    on a phone each row is a block, the unit's name on a line of its own and every figure
+    with its column's name beside it."""
+    tables = [
+        ("office", f"/campaigns/{records['campaign']}/", "#campaign-sums"),
+        ("office", "/dashboard/", "#table-units"),
+        ("office", "/dashboard/", "#table-rates"),
+        ("office", "/dashboard/", "#table-routing"),
+        ("office", "/dashboard/", "#table-towns"),
+        ("mr_liaison", "/dashboard/", "#table-units"),
+    ]
+    for language in LANGUAGES:
+        contexts = {}
+        for username, address, selector in tables:
+            if username not in contexts:
+                contexts[username] = phone(browser, live_server, username, language)
+            page = contexts[username]
+            if not page.url.endswith(address):
+                page.goto(f"{live_server.url}{address}")
+            seen = page.evaluate(FIGURES, selector)
+            where = f"{language} {username} {address} {selector}"
+            assert seen["fits"], f"{where}: the table scrolls sideways"
+            assert seen["name"] >= 0.9, f"{where}: the name shares its line with figures"
+            assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
+        for page in contexts.values():
+            page.context.close()
+
+    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    for address, selector in [(f"/campaigns/{records['campaign']}/", "#campaign-sums")] + [
+        ("/dashboard/", s) for s in ("#table-units", "#table-rates", "#table-routing")
+    ]:
+        desk.goto(f"{live_server.url}{address}")
+        assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
+    desk.context.close()
