@@ -33,7 +33,7 @@ from departments.notifications import (
     unit_people,
 )
 from wuqing_consumer.dates import date_error
-from wuqing_consumer.language import district_language, in_district_language
+from wuqing_consumer.language import district_language, label, written
 
 from . import stats, workflow
 from .choices import (
@@ -67,7 +67,6 @@ def _url(dispute: Dispute) -> str:
     return reverse("dispute_detail", kwargs={"dispute_id": dispute.id})
 
 
-@in_district_language
 def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **data) -> None:
     DisputeEvent.write(
         by=user,
@@ -81,7 +80,7 @@ def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **d
             dispute.order,
             Action.DISPUTE,
             by=user,
-            note=f"{dispute.number} {DisputeAction(action).label}" + (f"：{note}" if note else ""),
+            note=workflow.step_note(dispute.number, label(DisputeAction, action), note),
             data={"dispute": dispute.id, "step": action, **data},
         )
 
@@ -235,15 +234,14 @@ def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
     order goes to the office as a dispute, unless one is open already."""
     if order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
         return None
-    with district_language():
-        return _create(
-            source=DisputeSource.SECOND_RETURN,
-            order=order,
-            referral=None,
-            unit_ids=set(order.unit_links.values_list("unit_id", flat=True)),
-            summary=_("Returned a second time: %(reason)s") % {"reason": reason},
-            by=by,
-        )
+    return _create(
+        source=DisputeSource.SECOND_RETURN,
+        order=order,
+        referral=None,
+        unit_ids=set(order.unit_links.values_list("unit_id", flat=True)),
+        summary=written("Returned a second time: %(reason)s", reason=reason),
+        by=by,
+    )
 
 
 def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) -> Dispute:
@@ -268,11 +266,10 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
         .order_by("id")
         .first()
     )
+    summary = written(
+        "Lead %(number)s rejected: %(reasons)s", number=referral.number, reasons=reasons
+    )
     with district_language():
-        summary = _("Lead %(number)s rejected: %(reasons)s") % {
-            "number": referral.number,
-            "reasons": reasons,
-        }
         if existing is None:
             return _create(
                 source=DisputeSource.REJECTED_REFERRAL,

@@ -20,7 +20,8 @@ from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import user_hold
-from wuqing_consumer.language import district_language
+from wuqing_consumer import language
+from wuqing_consumer.language import district_language, written
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
@@ -105,14 +106,16 @@ def intervention_request(
     )
     _event(item, InterventionAction.ASK, acting_user, note="、".join(u.name for u in units))
     if order is not None:
-        with district_language():
-            workflow.record_event(
-                order,
-                Action.INTERVENTION,
-                by=acting_user,
-                note=_("%(number)s: asked %(units)s to step in")
-                % {"number": item.number, "units": "、".join(u.name for u in units)},
-            )
+        workflow.record_event(
+            order,
+            Action.INTERVENTION,
+            by=acting_user,
+            note=written(
+                "%(number)s: asked %(units)s to step in",
+                number=item.number,
+                units=language.units(units),
+            ),
+        )
     with district_language():
         message = Message(
             key=f"intervention_asked:{item.id}",

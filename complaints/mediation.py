@@ -22,7 +22,7 @@ from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
-from wuqing_consumer.language import district_language, in_district_language
+from wuqing_consumer.language import district_language, label, written
 
 from . import workflow
 from .attachments import check_uploads, files_removed_on_rollback, save_file
@@ -45,7 +45,6 @@ def _url(agreement: MediationAgreement) -> str:
     return reverse("mediation_detail", kwargs={"agreement_id": agreement.id})
 
 
-@in_district_language
 def _event(agreement: MediationAgreement, action: str, user: User, note: str = "") -> None:
     MediationEvent.write(
         by=user,
@@ -53,7 +52,7 @@ def _event(agreement: MediationAgreement, action: str, user: User, note: str = "
         action=action,
         note=note,
     )
-    text = f"{agreement.number} {MediationAction(action).label}" + (f"：{note}" if note else "")
+    text = workflow.step_note(agreement.number, label(MediationAction, action), note)
     workflow.record_event(agreement.order, Action.MEDIATION, by=user, note=text)
 
 
@@ -336,11 +335,14 @@ def litigation_mark(
     litigation = Litigation.objects.create(
         order=order, court_case=court_case, note=(note or "").strip(), marked_by=acting_user
     )
-    with district_language():
-        workflow.record_event(
-            order,
-            Action.MEDIATION,
-            by=acting_user,
-            note=f"{MediationAction.LITIGATION.label}：{court_case}",
-        )
+    workflow.record_event(
+        order,
+        Action.MEDIATION,
+        by=acting_user,
+        note=written(
+            "%(step)s: %(note)s",
+            step=label(MediationAction, MediationAction.LITIGATION),
+            note=court_case,
+        ),
+    )
     return litigation

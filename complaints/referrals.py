@@ -21,7 +21,7 @@ from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import user_hold
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import district_language, unit, written
 
 from . import stats
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -151,18 +151,15 @@ def referral_send(
     if order is not None:
         from .workflow import record_event
 
-        with district_language():
-            record_event(
-                order,
-                Action.REFER,
-                by=acting_user,
-                unit=to_unit,
-                note=_("Lead %(number)s referred to %(unit)s")
-                % {
-                    "number": referral.number,
-                    "unit": to_unit.name,
-                },
-            )
+        record_event(
+            order,
+            Action.REFER,
+            by=acting_user,
+            unit=to_unit,
+            note=written(
+                "Lead %(number)s referred to %(unit)s", number=referral.number, unit=unit(to_unit)
+            ),
+        )
     with district_language():
         message = Message(
             key=f"referral_sent:{referral.id}",
@@ -252,11 +249,11 @@ def referral_accept(
     if open_order:
         from .services import workorder_intake
 
-        with district_language():
-            registration = _("Registered by %(unit)s on accepting lead %(number)s") % {
-                "unit": referral.to_unit.name,
-                "number": referral.number,
-            }
+        registration = written(
+            "Registered by %(unit)s on accepting lead %(number)s",
+            unit=unit(referral.to_unit),
+            number=referral.number,
+        )
         order = workorder_intake(
             acting_user=None,
             kind=Kind.REPORT,

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many
-from wuqing_consumer.language import in_district_language
+from wuqing_consumer import language
+from wuqing_consumer.language import in_district_language, with_note_message, written
 
 from .choices import Action
 from .deadlines import BEIJING, add_working_days, working_days_between
@@ -219,15 +220,22 @@ def supervise_overdue(now: datetime | None = None) -> int:
                 done = order.escalated_days if order.escalated_due_at == due else -1
                 url = _order_url(order.number)
                 label = _deadline_label(order.next_due_name)
+                deadline = language.label(DeadlinePolicy.Name, order.next_due_name)
                 if done < 0:
+                    note = written(
+                        "Automatic supervision: %(deadline)s was due %(time)s.",
+                        deadline=deadline,
+                        time=_local(due),
+                    )
                     events.append(
                         WorkOrderEvent(
                             order=order,
                             action=Action.SUPERVISE,
                             unit_id=order.primary_unit_id,
-                            note=_("Automatic supervision: %(deadline)s was due %(time)s.")
-                            % {"deadline": label, "time": _local(due)},
-                            data={"automatic": True, "deadline": order.next_due_name},
+                            note=note,
+                            data=with_note_message(
+                                {"automatic": True, "deadline": order.next_due_name}, note
+                            ),
                         )
                     )
                     order.supervision_count += 1

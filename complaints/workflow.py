@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import Unit, User
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import Written, district_language, with_note_message, written
 
 from . import stats
 from .choices import (
@@ -247,7 +247,10 @@ def new_event(
     note: str = "",
     data: dict | None = None,
 ) -> WorkOrderEvent:
-    """The history line, not yet saved: intake writes its lines with the order in one go."""
+    """The history line, not yet saved: intake writes its lines with the order in one go.
+
+    A note the system wrote from a message (`language.written`) keeps the message in
+    `data`, so the order's page shows it in the reader's language."""
     actor = by if isinstance(by, User) and by.is_authenticated else None
     return WorkOrderEvent(
         order=order,
@@ -258,8 +261,16 @@ def new_event(
         actor_unit_id=getattr(actor, "unit_id", None),
         unit=unit,
         note=note,
-        data=data or {},
+        data=with_note_message(data, note),
     )
+
+
+def step_note(number: str, step: object, note: str = "") -> Written:
+    """The line a step of a dispute or a mediation (`step`, its label) leaves on the order:
+    "ZY-2026-000001 Opened: why"."""
+    if note:
+        return written("%(number)s %(step)s: %(note)s", number=number, step=step, note=note)
+    return written("%(number)s %(step)s", number=number, step=step)
 
 
 _NEW_PRIMARY_UNIT = {Action.REDISPATCH}

@@ -23,6 +23,27 @@ def same_page(first: bytes, second: bytes) -> bool:
 ROOT = Path(__file__).resolve().parents[1]
 
 
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def timeline_notes(client, user, url: str, action: str, language: str) -> list[str]:
+    """The notes of a history's lines of `action` on the page at `url`, as `user` reading
+    in `language` sees them (each history marks its lines with data-action)."""
+    import html
+
+    from django.conf import settings
+
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(url).content.decode()
+    items = re.findall(rf'<li[^>]* data-action="{action}">(.*?)</li>', page, flags=re.S)
+    notes = [
+        re.search(r'<div class="(?:small|timeline-note|text-body-secondary)">(.*?)</div>', i, re.S)
+        for i in items
+    ]
+    return [html.unescape(n.group(1)).replace("<br>", "\n").strip() for n in notes if n]
+
+
 def start_worker(env: dict, queue: str, *extra: str) -> subprocess.Popen:
     """A real Celery worker process on its own queue, with the given environment."""
     return subprocess.Popen(

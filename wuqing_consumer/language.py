@@ -9,13 +9,15 @@ who caused them happens to use the portal in; messages answered to that person s
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -50,3 +52,229 @@ def for_reader(text: str, messages: tuple[str, ...]) -> str:
     text, such as what a person typed, as it is."""
     original = _as_written(messages).get(text)
     return text if original is None else gettext(original)
+
+
+# --- text written for others, shown in each reader's language -------------------------------
+#
+# A line the system writes with values in it ("Lead %(number)s referred to %(unit)s") is kept
+# as written, in the district's language: it is the record, and exports, PDFs and the API show
+# it so. Next to it is kept what it was written from, the message and its values (the
+# "message" below), so that a page shows it to an English reader in English. A value that is
+# itself translated (a unit's name, a choice's label, another such message) is kept as a code
+# and named in the reader's language when shown.
+
+Message = dict[str, Any]
+"""What a written text was made from, as kept in JSON: a value `Reader.render` reads."""
+
+NOTE_MESSAGE = "note_message"
+"""The key, in a history line's `data`, of what its note was written from."""
+
+
+class Written(str):
+    """Text in the district's language that remembers the message it was written from
+    (`message`), so that whatever keeps the text can keep that too."""
+
+    message: Message
+
+    def __new__(cls, text: str, message: Message) -> Written:
+        written = super().__new__(cls, text)
+        written.message = message
+        return written
+
+
+def message_of(text: object) -> Message | None:
+    """What `text` was written from, or None for text a person typed or an old line."""
+    return getattr(text, "message", None)
+
+
+def with_note_message(data: dict | None, note: object) -> dict:
+    """A history line's details with what its note was written from, if it was."""
+    data = dict(data or {})
+    if (message := message_of(note)) is not None:
+        data[NOTE_MESSAGE] = message
+    return data
+
+
+class _Value:
+    """A value that is named differently in each language: kept as a code."""
+
+    def stored(self) -> Message:
+        raise NotImplementedError
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+
+class _Unit(_Value):
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def stored(self) -> Message:
+        return {"unit": self.value.code}
+
+    def text(self) -> str:
+        return self.value.display_name
+
+
+class _Units(_Value):
+    def __init__(self, values) -> None:
+        self.values = list(values)
+
+    def stored(self) -> Message:
+        return {"units": [u.code for u in self.values]}
+
+    def text(self) -> str:
+        return _list_separator().join(u.display_name for u in self.values)
+
+
+class _Label(_Value):
+    def __init__(self, choices: type[models.Choices], value: str) -> None:
+        self.choices, self.value = choices, str(value)
+
+    def stored(self) -> Message:
+        where = f"{self.choices.__module__}:{self.choices.__qualname__}"
+        return {"label": where, "value": self.value}
+
+    def text(self) -> str:
+        return _label(self.choices, self.value)
+
+
+def unit(value) -> _Value:
+    """A unit, named in the reader's language (its code is kept)."""
+    return _Unit(value)
+
+
+def units(values) -> _Value:
+    """Units, named in the reader's language and listed with its separator."""
+    return _Units(values)
+
+
+def label(choices: type[models.Choices], value: str) -> _Value:
+    """A choice's label (a status, a step) for its code, in the reader's language."""
+    return _Label(choices, value)
+
+
+def _list_separator() -> str:
+    return pgettext("between names in a list", ", ")
+
+
+def _label(choices: type[models.Choices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _stored(value: object) -> object:
+    if isinstance(value, _Value):
+        return value.stored()
+    if (message := message_of(value)) is not None:
+        return message
+    return value if isinstance(value, int | float) else str(value)
+
+
+def _text(value: object) -> object:
+    return value.text() if isinstance(value, _Value) else value
+
+
+def _written(message: Message, template: Callable[[], str], params: dict[str, object]) -> Written:
+    with district_language():
+        text = template()
+        if params:
+            text = text % {name: _text(value) for name, value in params.items()}
+    return Written(text, message)
+
+
+def written(msgid: str, /, **params: object) -> Written:
+    """`msgid` with `params`, in the district's language, remembering both.
+
+    `makemessages` takes the first argument as a message (the project's command adds the
+    keyword). A value may be a person's text, a number, a `unit`, `units`, a `label`, or
+    another `Written`.
+    """
+    message: Message = {"id": msgid}
+    if params:
+        message["params"] = {name: _stored(value) for name, value in params.items()}
+    return _written(message, lambda: gettext(msgid), params)
+
+
+def written_plural(singular: str, plural: str, n: int, /, **params: object) -> Written:
+    """As `written`, for a message whose form depends on the number `n` (given as %(n)s)."""
+    params = {"n": n, **params}
+    message: Message = {
+        "id": singular,
+        "plural": plural,
+        "params": {name: _stored(value) for name, value in params.items()},
+    }
+    return _written(message, lambda: ngettext(singular, plural, n), params)
+
+
+def written_lines(*lines: object) -> Written:
+    """Lines, some written from messages and some not, one under the other."""
+    message: Message = {"lines": [_stored(line) for line in lines]}
+    with district_language():
+        text = "\n".join(str(_text(line)) for line in lines)
+    return Written(text, message)
+
+
+def _reads_district_language() -> bool:
+    return (translation.get_language() or "").lower() == settings.LANGUAGE_CODE.lower()
+
+
+def _choices(where: str) -> type[models.Choices]:
+    module, _sep, qualname = where.partition(":")
+    if module.split(".")[0] not in _APPS:
+        raise LookupError(where)
+    found: object = importlib.import_module(module)
+    for name in qualname.split("."):
+        found = getattr(found, name)
+    if not (isinstance(found, type) and issubclass(found, models.Choices)):
+        raise LookupError(where)
+    return found
+
+
+_APPS = ("complaints", "departments", "meetings", "publicity", "reports")
+"""Where a kept label's choices may be looked up: the project's own apps, nothing else."""
+
+
+class Reader:
+    """Shows kept text in the reader's (the active) language; a page uses one for all its
+    lines, so the units they name are read once."""
+
+    def __init__(self) -> None:
+        self._units: dict | None = None
+
+    def show(self, text: str, message: Message | None) -> str:
+        """`text` as written when there is nothing it was written from, when the reader
+        reads the district's language (the record, exactly), or when the message can no
+        longer be read (a unit since removed); otherwise the message in the reader's."""
+        if not message or _reads_district_language():
+            return text
+        try:
+            return str(self.render(message))
+        except (KeyError, LookupError, TypeError, ValueError, AttributeError, ImportError):
+            return text
+
+    def render(self, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        if "id" in value:
+            params = {name: self.render(v) for name, v in value.get("params", {}).items()}
+            if "plural" in value:
+                template = ngettext(value["id"], value["plural"], int(params["n"]))
+            else:
+                template = gettext(value["id"])
+            return template % params if params else template
+        if "unit" in value:
+            return self._unit(value["unit"])
+        if "units" in value:
+            return _list_separator().join(self._unit(code) for code in value["units"])
+        if "label" in value:
+            return _label(_choices(value["label"]), value["value"])
+        if "lines" in value:
+            return "\n".join(str(self.render(line)) for line in value["lines"])
+        raise ValueError(value)
+
+    def _unit(self, code: str) -> str:
+        if self._units is None:
+            from departments.models import Unit
+
+            self._units = {u.code: u for u in Unit.objects.only("code", "name", "name_en")}
+        return self._units[code].display_name

@@ -78,7 +78,8 @@ def satisfaction_label(value: str) -> str:
 
 @register.filter
 def history_note(note: str) -> str:
-    """A history line intake wrote in Chinese, in the reader's language; others as written."""
+    """A history line intake wrote in Chinese (it keeps no message, having no values), in
+    the reader's language; others as they come."""
     return for_reader(note, SYSTEM_NOTES)
 
 
