@@ -33,7 +33,7 @@ from departments.notifications import (
     unit_people,
 )
 from wuqing_consumer.dates import date_error
-from wuqing_consumer.language import district_language, label, written
+from wuqing_consumer.language import district_language, label, unit, with_note_message, written
 
 from . import stats, workflow
 from .choices import (
@@ -73,7 +73,7 @@ def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **d
         dispute=dispute,
         action=action,
         note=note,
-        data=data,
+        data=with_note_message(data, note),
     )
     if dispute.order_id:
         workflow.record_event(
@@ -494,7 +494,12 @@ def team_add_member(*, dispute_id: int, acting_user: User, person_id: int) -> Jo
     if team.members.filter(id=person.id).exists():  # a repeated post: nothing happened
         return team
     team.members.add(person)
-    _event(dispute, DisputeAction.ADD_MEMBER, acting_user, note=f"{person} ({person.unit})")
+    _event(
+        dispute,
+        DisputeAction.ADD_MEMBER,
+        acting_user,
+        note=written("%(person)s (%(unit)s)", person=person.display_name, unit=unit(person.unit)),
+    )
     return team
 
 

@@ -21,7 +21,12 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import user_hold
 from wuqing_consumer import language
-from wuqing_consumer.language import district_language, written
+from wuqing_consumer.language import (
+    district_language,
+    with_note_message,
+    written,
+    written_units,
+)
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
@@ -39,6 +44,7 @@ def _event(item: Intervention, action: str, user: User | None, note: str = "") -
         intervention=item,
         action=action,
         note=note,
+        data=with_note_message({}, note),
     )
 
 
@@ -104,7 +110,7 @@ def intervention_request(
     InterventionUnit.objects.bulk_create(
         [InterventionUnit(intervention=item, unit=unit) for unit in units]
     )
-    _event(item, InterventionAction.ASK, acting_user, note="、".join(u.name for u in units))
+    _event(item, InterventionAction.ASK, acting_user, note=written_units(units))
     if order is not None:
         workflow.record_event(
             order,

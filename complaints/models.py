@@ -1416,6 +1416,7 @@ class InterventionUnit(models.Model):
 class InterventionEvent(TimelineEntry):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=10, choices=InterventionAction.choices)
+    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("intervention event")

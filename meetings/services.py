@@ -23,7 +23,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import district_language, with_note_message, written_units
 
 from .models import (
     ActionItem,
@@ -62,7 +62,9 @@ def meeting_url(meeting: JointMeeting) -> str:
 
 
 def _event(meeting: JointMeeting, action: str, user: User | None, note: str = "", **data) -> None:
-    MeetingEvent.write(by=user, meeting=meeting, action=action, note=note, data=data)
+    MeetingEvent.write(
+        by=user, meeting=meeting, action=action, note=note, data=with_note_message(data, note)
+    )
 
 
 def _office_only(user: User) -> None:
@@ -123,7 +125,7 @@ def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
             meeting,
             MeetingAction.INVITE,
             user,
-            note="、".join(u.name for u in new),
+            note=written_units(new),
             units=[u.code for u in new],
         )
     if new:

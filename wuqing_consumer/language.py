@@ -206,6 +206,13 @@ def written_plural(singular: str, plural: str, n: int, /, **params: object) -> W
     return _written(message, lambda: ngettext(singular, plural, n), params)
 
 
+def written_units(values) -> Written:
+    """Units alone, listed in the district's language (a line naming whom it concerns)."""
+    value = _Units(values)
+    with district_language():
+        return Written(value.text(), value.stored())
+
+
 def written_lines(*lines: object) -> Written:
     """Lines, some written from messages and some not, one under the other."""
     message: Message = {"lines": [_stored(line) for line in lines]}

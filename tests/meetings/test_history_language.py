@@ -1,0 +1,44 @@
+"""A meeting's history names the units invited in the reader's language; the line is kept in
+Chinese, as written."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+
+from complaints.deadlines import BEIJING
+from meetings import services
+from meetings.models import MeetingAction, MeetingEvent
+from tests.factories import unit
+from tests.helpers import CHINESE, timeline_notes
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=BEIJING), tick=False):
+        yield
+
+
+def test_the_units_invited_are_named_in_the_readers_language(client, office_staff):
+    meeting = services.meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="2026 annual meeting",
+        planned_on=date(2026, 11, 20),
+        place="Room 3",
+        unit_codes=["market-regulation", "housing"],
+    )
+    url = f"/meetings/{meeting.id}/"
+    written = meeting.events.get(action=MeetingAction.INVITE).note
+    names = [unit(code) for code in ("market-regulation", "housing")]
+
+    assert set(written.split("、")) == {u.name for u in names}
+    (english,) = timeline_notes(client, office_staff, url, "invite", "en")
+    assert not CHINESE.search(english)
+    assert set(english.split(", ")) == {u.name_en for u in names}
+    assert timeline_notes(client, office_staff, url, "invite", "zh-hans") == [written]
+
+    MeetingEvent.objects.filter(meeting=meeting).update(data={})
+    assert timeline_notes(client, office_staff, url, "invite", "en") == [written]
