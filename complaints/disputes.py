@@ -32,8 +32,9 @@ from departments.notifications import (
     people_with_roles,
     unit_people,
 )
+from wuqing_consumer import language
 from wuqing_consumer.dates import date_error
-from wuqing_consumer.language import district_language, label, unit, with_note_message, written
+from wuqing_consumer.language import district_language, label, with_note_message, written
 
 from . import stats, workflow
 from .choices import (
@@ -199,14 +200,13 @@ def _create(
     )
     dispute.units.set(Unit.objects.filter(id__in=unit_ids, kind=UnitKind.MEMBER))
     _event(dispute, DisputeAction.OPEN, by, note=summary, source=source)
-    with district_language():
-        _tell(
-            f"dispute_opened:{dispute.id}",
-            _("Jurisdiction dispute %(number)s opened") % {"number": dispute.number},
-            office_people(),
-            dispute,
-            summary,
-        )
+    _tell(
+        f"dispute_opened:{dispute.id}",
+        written("Jurisdiction dispute %(number)s opened", number=dispute.number),
+        office_people(),
+        dispute,
+        summary,
+    )
     return dispute
 
 
@@ -269,38 +269,40 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
     summary = written(
         "Lead %(number)s rejected: %(reasons)s", number=referral.number, reasons=reasons
     )
-    with district_language():
-        if existing is None:
-            return _create(
-                source=DisputeSource.REJECTED_REFERRAL,
-                order=referral.order,
-                referral=referral,
-                unit_ids={referral.from_unit_id, referral.to_unit_id},
-                summary=summary,
-                by=by,
-            )
-        existing.units.add(
-            *Unit.objects.filter(
-                id__in={referral.from_unit_id, referral.to_unit_id}, kind=UnitKind.MEMBER
-            )
+    if existing is None:
+        return _create(
+            source=DisputeSource.REJECTED_REFERRAL,
+            order=referral.order,
+            referral=referral,
+            unit_ids={referral.from_unit_id, referral.to_unit_id},
+            summary=summary,
+            by=by,
         )
-        _save(existing, [])
-        _event(
-            existing,
-            DisputeAction.LEAD_REJECTED,
-            by,
-            note=summary,
-            referral=referral.id,
+    existing.units.add(
+        *Unit.objects.filter(
+            id__in={referral.from_unit_id, referral.to_unit_id}, kind=UnitKind.MEMBER
+        )
+    )
+    _save(existing, [])
+    _event(
+        existing,
+        DisputeAction.LEAD_REJECTED,
+        by,
+        note=summary,
+        referral=referral.id,
+        lead=referral.number,
+    )
+    _tell(
+        f"dispute_lead_rejected:{existing.id}:{referral.id}",
+        written(
+            "Lead %(lead)s rejected: added to the open dispute %(number)s",
             lead=referral.number,
-        )
-        _tell(
-            f"dispute_lead_rejected:{existing.id}:{referral.id}",
-            _("Lead %(lead)s rejected: added to the open dispute %(number)s")
-            % {"lead": referral.number, "number": existing.number},
-            office_people(),
-            existing,
-            summary,
-        )
+            number=existing.number,
+        ),
+        office_people(),
+        existing,
+        summary,
+    )
     return existing
 
 
@@ -328,14 +330,13 @@ def dispute_propose(
     dispute.status = DisputeStatus.PROPOSED
     _save(dispute, ["proposal", "proposed_unit", "proposed_at", "status"])
     _event(dispute, DisputeAction.PROPOSE, acting_user, note=proposal, unit=unit_code)
-    with district_language():
-        _tell(
-            f"dispute_proposed:{dispute.id}:{dispute.version}",
-            _("Dispute %(number)s waits for your decision") % {"number": dispute.number},
-            people_with_roles([RoleCode.GROUP_LEADER]),
-            dispute,
-            proposal,
-        )
+    _tell(
+        f"dispute_proposed:{dispute.id}:{dispute.version}",
+        written("Dispute %(number)s waits for your decision", number=dispute.number),
+        people_with_roles([RoleCode.GROUP_LEADER]),
+        dispute,
+        proposal,
+    )
     return dispute
 
 
@@ -392,15 +393,17 @@ def dispute_designate(
     _event(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
-    with district_language():
-        _tell(
-            f"dispute_decided:{dispute.id}",
-            _("Dispute %(number)s: %(unit)s is responsible")
-            % {"number": dispute.number, "unit": unit.name},
-            _parties(dispute),
-            dispute,
-            dispute.decision_note,
-        )
+    _tell(
+        f"dispute_decided:{dispute.id}",
+        written(
+            "Dispute %(number)s: %(unit)s is responsible",
+            number=dispute.number,
+            unit=language.unit(unit),
+        ),
+        _parties(dispute),
+        dispute,
+        dispute.decision_note,
+    )
     return dispute
 
 
@@ -452,15 +455,17 @@ def dispute_form_team(
         lead=lead.code,
         members=sorted(u.code for u in members.values()),
     )
-    with district_language():
-        _tell(
-            f"team_formed:{dispute.id}",
-            _("A joint investigation team led by %(unit)s was formed for %(number)s")
-            % {"unit": lead.name, "number": dispute.number},
-            _parties(dispute),
-            dispute,
-            dispute.decision_note,
-        )
+    _tell(
+        f"team_formed:{dispute.id}",
+        written(
+            "A joint investigation team led by %(unit)s was formed for %(number)s",
+            unit=language.unit(lead),
+            number=dispute.number,
+        ),
+        _parties(dispute),
+        dispute,
+        dispute.decision_note,
+    )
     return team
 
 
@@ -498,7 +503,9 @@ def team_add_member(*, dispute_id: int, acting_user: User, person_id: int) -> Jo
         dispute,
         DisputeAction.ADD_MEMBER,
         acting_user,
-        note=written("%(person)s (%(unit)s)", person=person.display_name, unit=unit(person.unit)),
+        note=written(
+            "%(person)s (%(unit)s)", person=person.display_name, unit=language.unit(person.unit)
+        ),
     )
     return team
 
@@ -610,15 +617,16 @@ def team_escalate_question(*, dispute_id: int, acting_user: User, question: str)
         question=question,
     )
     _event(dispute, DisputeAction.ESCALATE, acting_user, note=question)
-    with district_language():
-        _tell(
-            f"team_question:{dispute.id}:{dispute.events.count()}",
-            _("Joint team %(number)s puts a question to the next joint meeting")
-            % {"number": dispute.number},
-            office_people(),
-            dispute,
-            question,
-        )
+    _tell(
+        f"team_question:{dispute.id}:{dispute.events.count()}",
+        written(
+            "Joint team %(number)s puts a question to the next joint meeting",
+            number=dispute.number,
+        ),
+        office_people(),
+        dispute,
+        question,
+    )
     return team
 
 
@@ -640,15 +648,15 @@ def team_question_answered(
         note=f"{question}\n→ {answer}",
         meeting=meeting_title,
     )
-    with district_language():
-        _tell(
-            f"team_answer:{dispute.id}:{dispute.events.count()}",
-            _("The joint meeting answered joint team %(number)s's question")
-            % {"number": dispute.number},
-            unit_people(team.member_units.values_list("id", flat=True)),
-            dispute,
-            answer,
-        )
+    _tell(
+        f"team_answer:{dispute.id}:{dispute.events.count()}",
+        written(
+            "The joint meeting answered joint team %(number)s's question", number=dispute.number
+        ),
+        unit_people(team.member_units.values_list("id", flat=True)),
+        dispute,
+        answer,
+    )
 
 
 @transaction.atomic
@@ -700,14 +708,13 @@ def team_conclude(
         transfer_to=team.transfer_to,
         criminal_handover=team.criminal_handover,
     )
-    with district_language():
-        _tell(
-            f"team_concluded:{dispute.id}",
-            _("Joint team %(number)s concluded") % {"number": dispute.number},
-            _parties(dispute),
-            dispute,
-            team.violation_finding,
-        )
+    _tell(
+        f"team_concluded:{dispute.id}",
+        written("Joint team %(number)s concluded", number=dispute.number),
+        _parties(dispute),
+        dispute,
+        team.violation_finding,
+    )
     return team
 
 
@@ -727,14 +734,15 @@ def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
             created_by=user,
         )
     record_referral_event(referral, ReferralAction.SEND, user, data={"dispute": dispute.id})
-    with district_language():
-        _tell(
-            f"criminal_handover:{dispute.id}",
-            _("A joint team hands a case over to criminal proceedings: %(number)s")
-            % {"number": referral.number},
-            unit_people([police.id]),
-            dispute,
-        )
+    _tell(
+        f"criminal_handover:{dispute.id}",
+        written(
+            "A joint team hands a case over to criminal proceedings: %(number)s",
+            number=referral.number,
+        ),
+        unit_people([police.id]),
+        dispute,
+    )
     return referral
 
 
@@ -754,16 +762,16 @@ def remind_escalations(now=None, limit: int = 500) -> int:
     ]:
         if add_working_days(dispute.proposed_at, LEADER_PENDING_WORKING_DAYS, calendar) >= now:
             continue
-        with district_language():
-            message = Message(
-                key=f"dispute_pending:{dispute.id}:{dispute.version}",
-                category="dispute",
-                title=_(
-                    "Dispute %(number)s has waited for a decision for more than %(n)s working days"
-                )
-                % {"number": dispute.number, "n": LEADER_PENDING_WORKING_DAYS},
-                url=_url(dispute),
-            )
+        message = Message(
+            key=f"dispute_pending:{dispute.id}:{dispute.version}",
+            category="dispute",
+            title=written(
+                "Dispute %(number)s has waited for a decision for more than %(n)s working days",
+                number=dispute.number,
+                n=LEADER_PENDING_WORKING_DAYS,
+            ),
+            url=_url(dispute),
+        )
         items.append((message, directors, None))
     late = (
         TeamTask.objects.filter(done_at=None, due_on__lt=timezone.localdate(now))
@@ -775,13 +783,15 @@ def remind_escalations(now=None, limit: int = 500) -> int:
         people = unit_people([task.owner_unit_id]) + people_with_roles(
             [RoleCode.UNIT_HEAD], [task.team.lead_unit_id]
         )
-        with district_language():
-            message = Message(
-                key=f"team_task_overdue:{task.id}",
-                category="dispute",
-                title=_("Team task “%(title)s” of %(number)s is overdue")
-                % {"title": task.title, "number": dispute.number},
-                url=_url(dispute),
-            )
+        message = Message(
+            key=f"team_task_overdue:{task.id}",
+            category="dispute",
+            title=written(
+                "Team task “%(title)s” of %(number)s is overdue",
+                title=task.title,
+                number=dispute.number,
+            ),
+            url=_url(dispute),
+        )
         items.append((message, people, None))
     return notify_many(items) if items else 0

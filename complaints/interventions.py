@@ -21,12 +21,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import user_hold
 from wuqing_consumer import language
-from wuqing_consumer.language import (
-    district_language,
-    with_note_message,
-    written,
-    written_units,
-)
+from wuqing_consumer.language import with_note_message, written, written_units
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
@@ -122,16 +117,20 @@ def intervention_request(
                 units=language.units(units),
             ),
         )
-    with district_language():
-        message = Message(
-            key=f"intervention_asked:{item.id}",
-            category="intervention",
-            title=_("%(unit)s asks you to step in early: %(title)s")
-            % {"unit": acting_user.unit.name, "title": title},
-            body=_("Answer by %(due)s.")
-            % {"due": timezone.localtime(item.answer_due_at).strftime("%Y-%m-%d %H:%M")},
-            url=_url(item),
-        )
+    message = Message(
+        key=f"intervention_asked:{item.id}",
+        category="intervention",
+        title=written(
+            "%(unit)s asks you to step in early: %(title)s",
+            unit=language.unit(acting_user.unit),
+            title=title,
+        ),
+        body=written(
+            "Answer by %(due)s.",
+            due=timezone.localtime(item.answer_due_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+        url=_url(item),
+    )
     notify_many([(message, unit_people([u.id for u in units]), None)])
     return item
 
@@ -162,15 +161,18 @@ def intervention_answer(
         acting_user,
         note=reason,
     )
-    with district_language():
-        message = Message(
-            key=f"intervention_answered:{item.id}:{row.unit_id}",
-            category="intervention",
-            title=_("%(unit)s answered %(number)s: %(answer)s")
-            % {"unit": row.unit.name, "number": item.number, "answer": row.get_answer_display()},
-            body=reason,
-            url=_url(item),
-        )
+    message = Message(
+        key=f"intervention_answered:{item.id}:{row.unit_id}",
+        category="intervention",
+        title=written(
+            "%(unit)s answered %(number)s: %(answer)s",
+            unit=language.unit(row.unit),
+            number=item.number,
+            answer=language.label(InterventionAnswer, row.answer),
+        ),
+        body=reason,
+        url=_url(item),
+    )
     notify_many([(message, unit_people([item.requesting_unit_id]), None)])
     return row
 
@@ -232,13 +234,15 @@ def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
     office = office_people()
     items = []
     for row in rows:
-        with district_language():
-            message = Message(
-                key=f"intervention_late:{row.intervention_id}:{row.unit_id}",
-                category="intervention",
-                title=_("%(unit)s has not answered the request to step in %(number)s")
-                % {"unit": row.unit.name, "number": row.intervention.number},
-                url=_url(row.intervention),
-            )
+        message = Message(
+            key=f"intervention_late:{row.intervention_id}:{row.unit_id}",
+            category="intervention",
+            title=written(
+                "%(unit)s has not answered the request to step in %(number)s",
+                unit=language.unit(row.unit),
+                number=row.intervention.number,
+            ),
+            url=_url(row.intervention),
+        )
         items.append((message, heads.get(row.unit_id, []) + office, None))
     return notify_many(items)

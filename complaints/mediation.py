@@ -22,7 +22,7 @@ from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
-from wuqing_consumer.language import district_language, label, written
+from wuqing_consumer.language import label, written
 
 from . import workflow
 from .attachments import check_uploads, files_removed_on_rollback, save_file
@@ -191,14 +191,15 @@ def agreement_submit(
     _event(agreement, MediationAction.SUBMIT, acting_user)
     court_unit = Unit.objects.filter(code=access.COURT).first()
     if court_unit is not None:
-        with district_language():
-            _tell(
-                agreement,
-                f"mediation_submitted:{agreement.id}",
-                _("A mediation agreement waits for judicial confirmation: %(number)s")
-                % {"number": agreement.number},
-                court_unit.id,
-            )
+        _tell(
+            agreement,
+            f"mediation_submitted:{agreement.id}",
+            written(
+                "A mediation agreement waits for judicial confirmation: %(number)s",
+                number=agreement.number,
+            ),
+            court_unit.id,
+        )
     return agreement
 
 
@@ -224,14 +225,14 @@ def court_take(
     agreement.rule_by = timezone.localdate() + timedelta(days=_policy().court_rule_days)
     _save(agreement, ["status", "taken_at", "case_number", "rule_by"])
     _event(agreement, MediationAction.TAKE, acting_user, note=case_number)
-    with district_language():
-        _tell(
-            agreement,
-            f"mediation_taken:{agreement.id}",
-            _("The court took %(number)s (case %(case)s)")
-            % {"number": agreement.number, "case": case_number},
-            agreement.unit_id,
-        )
+    _tell(
+        agreement,
+        f"mediation_taken:{agreement.id}",
+        written(
+            "The court took %(number)s (case %(case)s)", number=agreement.number, case=case_number
+        ),
+        agreement.unit_id,
+    )
     return agreement
 
 
@@ -254,13 +255,12 @@ def court_not_take(
     agreement.decided_at = timezone.now()
     _save(agreement, ["court_note", "status", "decided_at"])
     _event(agreement, MediationAction.NOT_TAKE, acting_user, note=agreement.court_note)
-    with district_language():
-        _tell(
-            agreement,
-            f"mediation_not_taken:{agreement.id}",
-            _("The court did not take %(number)s") % {"number": agreement.number},
-            agreement.unit_id,
-        )
+    _tell(
+        agreement,
+        f"mediation_not_taken:{agreement.id}",
+        written("The court did not take %(number)s", number=agreement.number),
+        agreement.unit_id,
+    )
     return agreement
 
 
@@ -304,14 +304,16 @@ def court_rule(
         acting_user,
         note=agreement.court_note,
     )
-    with district_language():
-        _tell(
-            agreement,
-            f"mediation_ruled:{agreement.id}",
-            _("The court ruled on %(number)s: %(status)s")
-            % {"number": agreement.number, "status": agreement.get_status_display()},
-            agreement.unit_id,
-        )
+    _tell(
+        agreement,
+        f"mediation_ruled:{agreement.id}",
+        written(
+            "The court ruled on %(number)s: %(status)s",
+            number=agreement.number,
+            status=label(MediationStatus, agreement.status),
+        ),
+        agreement.unit_id,
+    )
     return agreement
 
 

@@ -21,7 +21,8 @@ from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import user_hold
-from wuqing_consumer.language import district_language, unit, written
+from wuqing_consumer import language
+from wuqing_consumer.language import written
 
 from . import stats
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -157,19 +158,25 @@ def referral_send(
             by=acting_user,
             unit=to_unit,
             note=written(
-                "Lead %(number)s referred to %(unit)s", number=referral.number, unit=unit(to_unit)
+                "Lead %(number)s referred to %(unit)s",
+                number=referral.number,
+                unit=language.unit(to_unit),
             ),
         )
-    with district_language():
-        message = Message(
-            key=f"referral_sent:{referral.id}",
-            category="referral",
-            title=_("%(unit)s referred a lead to you: %(title)s")
-            % {"unit": acting_user.unit.name, "title": title},
-            body=_("Acknowledge it by %(due)s.")
-            % {"due": timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M")},
-            url=_url(referral),
-        )
+    message = Message(
+        key=f"referral_sent:{referral.id}",
+        category="referral",
+        title=written(
+            "%(unit)s referred a lead to you: %(title)s",
+            unit=language.unit(acting_user.unit),
+            title=title,
+        ),
+        body=written(
+            "Acknowledge it by %(due)s.",
+            due=timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+        url=_url(referral),
+    )
     notify_many([(message, unit_people([to_unit.id]), to_unit)])
     return referral
 
@@ -210,13 +217,15 @@ def referral_acknowledge(
     referral.acknowledged_at = timezone.now()
     _save(referral, ["status", "acknowledged_at"])
     record_referral_event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
-    with district_language():
-        _tell_referrer(
-            referral,
-            f"referral_acknowledged:{referral.id}",
-            _("%(unit)s acknowledged lead %(number)s")
-            % {"unit": referral.to_unit.name, "number": referral.number},
-        )
+    _tell_referrer(
+        referral,
+        f"referral_acknowledged:{referral.id}",
+        written(
+            "%(unit)s acknowledged lead %(number)s",
+            unit=language.unit(referral.to_unit),
+            number=referral.number,
+        ),
+    )
     return referral
 
 
@@ -251,7 +260,7 @@ def referral_accept(
 
         registration = written(
             "Registered by %(unit)s on accepting lead %(number)s",
-            unit=unit(referral.to_unit),
+            unit=language.unit(referral.to_unit),
             number=referral.number,
         )
         order = workorder_intake(
@@ -275,14 +284,16 @@ def referral_accept(
         note=referral.decision_note,
         case_reference=referral.case_reference,
     )
-    with district_language():
-        _tell_referrer(
-            referral,
-            f"referral_accepted:{referral.id}",
-            _("%(unit)s accepted lead %(number)s")
-            % {"unit": referral.to_unit.name, "number": referral.number},
-            referral.case_reference,
-        )
+    _tell_referrer(
+        referral,
+        f"referral_accepted:{referral.id}",
+        written(
+            "%(unit)s accepted lead %(number)s",
+            unit=language.unit(referral.to_unit),
+            number=referral.number,
+        ),
+        referral.case_reference,
+    )
     return referral
 
 
@@ -301,11 +312,11 @@ def referral_reject(
     referral.decision_note = reasons
     _save(referral, ["status", "acknowledged_at", "decided_at", "decision_note"])
     record_referral_event(referral, ReferralAction.REJECT, acting_user, note=reasons)
-    with district_language():
-        title = _("%(unit)s rejected lead %(number)s") % {
-            "unit": referral.to_unit.name,
-            "number": referral.number,
-        }
+    title = written(
+        "%(unit)s rejected lead %(number)s",
+        unit=language.unit(referral.to_unit),
+        number=referral.number,
+    )
     message = Message(
         key=f"referral_rejected:{referral.id}",
         category="referral",
@@ -346,17 +357,18 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
     office = office_people()
     items = []
     for referral in overdue:
-        with district_language():
-            message = Message(
-                key=f"referral_ack_overdue:{referral.id}",
-                category="referral",
-                title=_("Lead %(number)s from %(from)s has not been acknowledged by %(to)s")
-                % {
+        message = Message(
+            key=f"referral_ack_overdue:{referral.id}",
+            category="referral",
+            title=written(
+                "Lead %(number)s from %(from)s has not been acknowledged by %(to)s",
+                **{
                     "number": referral.number,
-                    "from": referral.from_unit.name,
-                    "to": referral.to_unit.name,
+                    "from": language.unit(referral.from_unit),
+                    "to": language.unit(referral.to_unit),
                 },
-                url=_url(referral),
-            )
+            ),
+            url=_url(referral),
+        )
         items.append((message, heads.get(referral.to_unit_id, []) + office, None))
     return notify_many(items)

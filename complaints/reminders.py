@@ -18,13 +18,17 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many
-from wuqing_consumer import language
-from wuqing_consumer.language import in_district_language, with_note_message, written
+from wuqing_consumer.language import (
+    in_district_language,
+    label,
+    with_note_message,
+    written,
+    written_lines,
+)
 
 from .choices import Action
 from .deadlines import BEIJING, add_working_days, working_days_between
@@ -68,8 +72,9 @@ class People:
         return self.by_role.get(recipients, [])
 
 
-def _deadline_label(name: str) -> str:
-    return str(dict(DeadlinePolicy.Name.choices).get(name, name))
+def _deadline(name: str):
+    """The deadline's label in a message, named in its reader's language."""
+    return label(DeadlinePolicy.Name, name)
 
 
 def _local(value: datetime) -> str:
@@ -156,12 +161,12 @@ def remind_due_soon(now: datetime | None = None) -> int:
                 message = Message(
                     key=f"due_soon:{order.id}:{order.next_due_name}:{order.next_due_at:%Y%m%d%H%M}",
                     category="due_soon",
-                    title=_("Due soon: %(number)s, %(deadline)s by %(time)s")
-                    % {
-                        "number": order.number,
-                        "deadline": _deadline_label(order.next_due_name),
-                        "time": _local(order.next_due_at),
-                    },
+                    title=written(
+                        "Due soon: %(number)s, %(deadline)s by %(time)s",
+                        number=order.number,
+                        deadline=_deadline(order.next_due_name),
+                        time=_local(order.next_due_at),
+                    ),
                     body=order.title,
                     url=_order_url(order.number),
                 )
@@ -219,8 +224,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
                 overdue_days = working_days_between(timezone.localdate(due), today, calendar)
                 done = order.escalated_days if order.escalated_due_at == due else -1
                 url = _order_url(order.number)
-                label = _deadline_label(order.next_due_name)
-                deadline = language.label(DeadlinePolicy.Name, order.next_due_name)
+                deadline = _deadline(order.next_due_name)
                 if done < 0:
                     note = written(
                         "Automatic supervision: %(deadline)s was due %(time)s.",
@@ -247,8 +251,12 @@ def supervise_overdue(now: datetime | None = None) -> int:
                             key=f"overdue:{order.id}:{order.next_due_name}:{due:%Y%m%d%H%M}:"
                             f"{step.days_overdue}:{step.recipients}",
                             category="overdue",
-                            title=_("Overdue %(days)s working days: %(number)s, %(deadline)s")
-                            % {"days": overdue_days, "number": order.number, "deadline": label},
+                            title=written(
+                                "Overdue %(days)s working days: %(number)s, %(deadline)s",
+                                days=overdue_days,
+                                number=order.number,
+                                deadline=deadline,
+                            ),
                             body=order.title,
                             url=url,
                         )
@@ -292,15 +300,18 @@ def send_daily_digests(now: datetime | None = None) -> int:
         due = list(orders_in_tab(user, "due_soon", now, soon).order_by("next_due_at")[:10])
         if not overdue and not due:
             continue
-        lines = [_("Overdue:")] + [f"  {o.number} {o.title}" for o in overdue]
-        lines += [_("Due by the end of the next working day:")]
+        lines = [written("Overdue:")] + [f"  {o.number} {o.title}" for o in overdue]
+        lines += [written("Due by the end of the next working day:")]
         lines += [f"  {o.number} {o.title} ({_local(o.next_due_at)})" for o in due]
         message = Message(
             key=f"digest:{timezone.localdate(now):%Y%m%d}",
             category="digest",
-            title=_("Daily digest: %(overdue)s overdue, %(due)s due soon")
-            % {"overdue": len(overdue), "due": len(due)},
-            body="\n".join(lines),
+            title=written(
+                "Daily digest: %(overdue)s overdue, %(due)s due soon",
+                overdue=len(overdue),
+                due=len(due),
+            ),
+            body=written_lines(*lines),
             url=reverse("order_list"),
         )
         sent += notify_many([(message, [user], None)])

@@ -868,22 +868,23 @@ def _tell_unit_of_supervision(order: WorkOrder, event: WorkOrderEvent) -> None:
     people = User.objects.filter(
         unit=unit, is_active=True, roles__code__in=access.UNIT_HANDLER_ROLES
     ).distinct()
-    with district_language():
-        notify(
-            users=people,
-            message=Message(
-                key=f"supervise:{event.id}",
-                category="supervise",
-                title=_("Supervision of order %(number)s") % {"number": order.number},
-                body=_(
-                    "The coordination office supervises order %(number)s (%(title)s):\n\n"
-                    "%(note)s\n\nPlease handle it and reply in the portal."
-                )
-                % {"number": order.number, "title": order.title, "note": event.note},
-                url=reverse("order_detail", args=[order.number]),
+    notify(
+        users=people,
+        message=Message(
+            key=f"supervise:{event.id}",
+            category="supervise",
+            title=written("Supervision of order %(number)s", number=order.number),
+            body=written(
+                "The coordination office supervises order %(number)s (%(title)s):\n\n"
+                "%(note)s\n\nPlease handle it and reply in the portal.",
+                number=order.number,
+                title=order.title,
+                note=event.note,
             ),
-            robot_unit=unit,
-        )
+            url=reverse("order_detail", args=[order.number]),
+        ),
+        robot_unit=unit,
+    )
 
 
 @transaction.atomic

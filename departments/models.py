@@ -214,7 +214,10 @@ class Notification(models.Model):
     """One thing a person should know, shown under the bell and sent on their channels.
 
     `key` names the occasion (e.g. "due_soon:12:decision:2026-10-08"); it is unique per
-    person, so a scan that runs twice, or on two workers, tells nobody twice.
+    person, so a scan that runs twice, or on two workers, tells nobody twice. The title and
+    the text are kept as written, in the district's language; `messages` keeps what the
+    system wrote them from ({"title": …, "body": …}, see `language.written`), so the list
+    shows them in the reader's.
     """
 
     recipient = models.ForeignKey(
@@ -224,6 +227,7 @@ class Notification(models.Model):
     category = models.CharField(_("category"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
+    messages = models.JSONField(_("written from"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

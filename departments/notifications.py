@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from wuqing_consumer.language import message_of
+
 from .choices import RoleCode
 from .models import Delivery, Notification, Unit, User
 
@@ -67,6 +69,12 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
+def _messages(message: Message) -> dict:
+    """What the title and the body were written from, where the system wrote them."""
+    parts = (("title", message.title), ("body", message.body))
+    return {part: written for part, text in parts if (written := message_of(text)) is not None}
+
+
 def notify_many(
     items: Sequence[tuple[Message, Iterable[User], Unit | None]],
 ) -> int:
@@ -91,6 +99,7 @@ def notify_many(
                 category=m.category,
                 title=m.title[:200],
                 body=m.body,
+                messages=_messages(m),
                 url=m.url,
             )
             for m, user in new

@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from departments.notifications import Message, notify_many, office_people, unit_people
-from wuqing_consumer.language import in_district_language
+from wuqing_consumer.language import in_district_language, unit, written
 
 from .models import ActionItem, ActionStatus, Invitation, InvitationAnswer, MeetingStatus
 
@@ -42,8 +41,11 @@ def remind_action_items(now: datetime | None = None) -> int:
             message = Message(
                 key=f"meeting_action_due:{item.id}:{item.due_on.isoformat()}",
                 category="meeting",
-                title=_("An action item of the joint meeting “%(title)s” is due on %(due)s")
-                % {"title": meeting.title, "due": item.due_on.isoformat()},
+                title=written(
+                    "An action item of the joint meeting “%(title)s” is due on %(due)s",
+                    title=meeting.title,
+                    due=item.due_on.isoformat(),
+                ),
                 body=item.task[:500],
                 url=reverse("action_items"),
             )
@@ -53,8 +55,11 @@ def remind_action_items(now: datetime | None = None) -> int:
             message = Message(
                 key=f"meeting_action_late:{item.id}:{item.due_on.isoformat()}:{week}",
                 category="meeting",
-                title=_("%(unit)s: an action item of the joint meeting is overdue since %(due)s")
-                % {"unit": item.owner.name, "due": item.due_on.isoformat()},
+                title=written(
+                    "%(unit)s: an action item of the joint meeting is overdue since %(due)s",
+                    unit=unit(item.owner),
+                    due=item.due_on.isoformat(),
+                ),
                 body=item.task[:500],
                 url=reverse("action_items"),
             )
@@ -80,8 +85,11 @@ def remind_unanswered_invitations(now: datetime | None = None) -> int:
         message = Message(
             key=f"meeting_answer:{meeting.id}",
             category="meeting",
-            title=_("Please confirm who attends the joint meeting “%(title)s” on %(day)s")
-            % {"title": meeting.title, "day": meeting.planned_on.isoformat()},
+            title=written(
+                "Please confirm who attends the joint meeting “%(title)s” on %(day)s",
+                title=meeting.title,
+                day=meeting.planned_on.isoformat(),
+            ),
             url=reverse("meeting_detail", kwargs={"meeting_id": meeting.id}),
         )
         messages.append((message, unit_people([invitation.unit_id]), None))

@@ -21,9 +21,10 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer import language
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import district_language, with_note_message, written_units
+from wuqing_consumer.language import with_note_message, written, written_units
 
 from .models import (
     ActionItem,
@@ -132,15 +133,17 @@ def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
         when = meeting.planned_on.isoformat()
         if meeting.starts_at:
             when += f" {meeting.starts_at:%H:%M}"
-        with district_language():
-            message = Message(
-                key=f"meeting_invite:{meeting.id}",
-                category="meeting",
-                title=_("Invitation to the joint meeting “%(title)s” on %(when)s")
-                % {"title": meeting.title, "when": when},
-                body=_("Place: %(place)s. Please confirm who attends.") % {"place": meeting.place},
-                url=meeting_url(meeting),
-            )
+        message = Message(
+            key=f"meeting_invite:{meeting.id}",
+            category="meeting",
+            title=written(
+                "Invitation to the joint meeting “%(title)s” on %(when)s",
+                title=meeting.title,
+                when=when,
+            ),
+            body=written("Place: %(place)s. Please confirm who attends.", place=meeting.place),
+            url=meeting_url(meeting),
+        )
         notify_many([(message, unit_people([u.id for u in new]), None)])
     return new
 
@@ -260,14 +263,17 @@ def meeting_update(
         changes={k: [before[k], str(v or "")] for k, v in changed.items()},
     )
     if {"planned_on", "starts_at", "place"} & changed.keys():
-        with district_language():
-            message = Message(
-                key=f"meeting_changed:{meeting.id}:{meeting.version}",
-                category="meeting",
-                title=_("The joint meeting “%(title)s” moved to %(day)s, %(place)s")
-                % {"title": meeting.title, "day": meeting.planned_on, "place": meeting.place},
-                url=meeting_url(meeting),
-            )
+        message = Message(
+            key=f"meeting_changed:{meeting.id}:{meeting.version}",
+            category="meeting",
+            title=written(
+                "The joint meeting “%(title)s” moved to %(day)s, %(place)s",
+                title=meeting.title,
+                day=meeting.planned_on.isoformat(),
+                place=meeting.place,
+            ),
+            url=meeting_url(meeting),
+        )
         invited = meeting.invitations.values_list("unit_id", flat=True)
         notify_many([(message, unit_people(invited), None)])
     return meeting
@@ -392,15 +398,16 @@ def agenda_propose(*, acting_user: User, question: str) -> AgendaItem:
     item = AgendaItem.objects.create(
         kind=AgendaKind.PROPOSAL, proposed_by_id=unit_id, question=question[:MAX_TEXT]
     )
-    with district_language():
-        message = Message(
-            key=f"agenda_proposal:{item.id}",
-            category="meeting",
-            title=_("%(unit)s proposes a question for the joint meeting")
-            % {"unit": acting_user.unit.name},
-            body=item.question[:500],
-            url=reverse("meeting_list"),
-        )
+    message = Message(
+        key=f"agenda_proposal:{item.id}",
+        category="meeting",
+        title=written(
+            "%(unit)s proposes a question for the joint meeting",
+            unit=language.unit(acting_user.unit),
+        ),
+        body=item.question[:500],
+        url=reverse("meeting_list"),
+    )
     notify_many([(message, office_people(), None)])
     return item
 
@@ -510,14 +517,14 @@ def meeting_record(
         present=sorted(present),
     )
     if first_time:
-        with district_language():
-            message = Message(
-                key=f"meeting_minutes:{meeting.id}",
-                category="meeting",
-                title=_("The minutes of the joint meeting “%(title)s” are available")
-                % {"title": meeting.title},
-                url=meeting_url(meeting),
-            )
+        message = Message(
+            key=f"meeting_minutes:{meeting.id}",
+            category="meeting",
+            title=written(
+                "The minutes of the joint meeting “%(title)s” are available", title=meeting.title
+            ),
+            url=meeting_url(meeting),
+        )
         notify_many([(message, unit_people([i.unit_id for i in invitations]), None)])
     return meeting
 
@@ -624,24 +631,25 @@ def resolution_add(
                 acting_user=acting_user,
             )
     _bump(meeting, [])
-    with district_language():
-        notify_many(
-            [
-                (
-                    Message(
-                        key=f"meeting_action:{action.id}",
-                        category="meeting",
-                        title=_("An action item from the joint meeting for your unit, due %(due)s")
-                        % {"due": action.due_on.isoformat()},
-                        body=action.task[:500],
-                        url=reverse("action_items"),
+    notify_many(
+        [
+            (
+                Message(
+                    key=f"meeting_action:{action.id}",
+                    category="meeting",
+                    title=written(
+                        "An action item from the joint meeting for your unit, due %(due)s",
+                        due=action.due_on.isoformat(),
                     ),
-                    unit_people([action.owner_id]),
-                    None,
-                )
-                for action in created
-            ]
-        )
+                    body=action.task[:500],
+                    url=reverse("action_items"),
+                ),
+                unit_people([action.owner_id]),
+                None,
+            )
+            for action in created
+        ]
+    )
     return resolution
 
 
@@ -675,15 +683,17 @@ def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionIt
     meeting = action.resolution.meeting
     _event(meeting, MeetingAction.ACTION_DONE, acting_user, note=note, item=action.id)
     if not access.runs_meetings(acting_user):
-        with district_language():
-            message = Message(
-                key=f"meeting_action_done:{action.id}:{meeting.events.count()}",
-                category="meeting",
-                title=_("%(unit)s has done its action item from “%(title)s”")
-                % {"unit": action.owner.name, "title": meeting.title},
-                body=note[:500],
-                url=meeting_url(meeting),
-            )
+        message = Message(
+            key=f"meeting_action_done:{action.id}:{meeting.events.count()}",
+            category="meeting",
+            title=written(
+                "%(unit)s has done its action item from “%(title)s”",
+                unit=language.unit(action.owner),
+                title=meeting.title,
+            ),
+            body=note[:500],
+            url=meeting_url(meeting),
+        )
         notify_many([(message, office_people(), None)])
     return action
 
@@ -704,14 +714,13 @@ def action_reopen(*, action_id: int, acting_user: User, reason: str) -> ActionIt
     action.save(update_fields=["status", "done_at", "done_by"])
     meeting = action.resolution.meeting
     _event(meeting, MeetingAction.ACTION_REOPEN, acting_user, note=reason, item=action.id)
-    with district_language():
-        message = Message(
-            key=f"meeting_action_reopen:{action.id}:{meeting.events.count()}",
-            category="meeting",
-            title=_("The office reopened an action item of your unit"),
-            body=reason[:500],
-            url=reverse("action_items"),
-        )
+    message = Message(
+        key=f"meeting_action_reopen:{action.id}:{meeting.events.count()}",
+        category="meeting",
+        title=written("The office reopened an action item of your unit"),
+        body=reason[:500],
+        url=reverse("action_items"),
+    )
     notify_many([(message, unit_people([action.owner_id]), None)])
     return action
 
@@ -733,15 +742,17 @@ def meeting_cancel(*, meeting_id: int, acting_user: User, reason: str) -> JointM
         meeting=None, status=AgendaItemStatus.WAITING
     )
     _event(meeting, MeetingAction.CANCEL, acting_user, note=reason)
-    with district_language():
-        message = Message(
-            key=f"meeting_cancel:{meeting.id}",
-            category="meeting",
-            title=_("The joint meeting “%(title)s” on %(day)s is cancelled")
-            % {"title": meeting.title, "day": meeting.planned_on.isoformat()},
-            body=reason[:500],
-            url=meeting_url(meeting),
-        )
+    message = Message(
+        key=f"meeting_cancel:{meeting.id}",
+        category="meeting",
+        title=written(
+            "The joint meeting “%(title)s” on %(day)s is cancelled",
+            title=meeting.title,
+            day=meeting.planned_on.isoformat(),
+        ),
+        body=reason[:500],
+        url=meeting_url(meeting),
+    )
     invited = meeting.invitations.values_list("unit_id", flat=True)
     notify_many([(message, unit_people(invited), None)])
     return meeting

@@ -22,7 +22,7 @@ from departments.models import User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import unit, written
 
 from .choices import ReleaseAction, ReleaseKind, ReleaseStatus
 from .models import Release, ReleaseEvent, ViolatorEntry
@@ -296,14 +296,16 @@ def release_submit(
     release.submitted_at = timezone.now()
     _bump(release, ["status", "submitted_at"])
     _event(release, ReleaseAction.SUBMIT, acting_user)
-    with district_language():
-        message = Message(
-            key=f"release_submitted:{release.id}:{release.version}",
-            category="release",
-            title=_("%(unit)s submitted a release for publication: %(title)s")
-            % {"unit": release.unit.name, "title": release.title},
-            url=_url(release),
-        )
+    message = Message(
+        key=f"release_submitted:{release.id}:{release.version}",
+        category="release",
+        title=written(
+            "%(unit)s submitted a release for publication: %(title)s",
+            unit=unit(release.unit),
+            title=release.title,
+        ),
+        url=_url(release),
+    )
     notify_many([(message, office_people(), None)])
     return release
 
@@ -348,13 +350,12 @@ def release_return(
     release.reviewed_by = acting_user
     _bump(release, ["status", "review_comment", "opinion_note", "reviewed_at", "reviewed_by"])
     _event(release, ReleaseAction.RETURN, acting_user, note=comment)
-    with district_language():
-        _tell_unit(
-            release,
-            f"release_returned:{release.id}:{release.version}",
-            _("Your release was returned for changes: %(title)s") % {"title": release.title},
-            comment,
-        )
+    _tell_unit(
+        release,
+        f"release_returned:{release.id}:{release.version}",
+        written("Your release was returned for changes: %(title)s", title=release.title),
+        comment,
+    )
     return release
 
 
@@ -395,13 +396,12 @@ def _queue_pdf(release_id: int) -> None:
 
 def _announce(release: Release) -> None:
     transaction.on_commit(lambda: _queue_pdf(release.id))
-    with district_language():
-        message = Message(
-            key=f"release_published:{release.id}",
-            category="release",
-            title=_("Published: %(title)s") % {"title": release.title},
-            url=_url(release),
-        )
+    message = Message(
+        key=f"release_published:{release.id}",
+        category="release",
+        title=written("Published: %(title)s", title=release.title),
+        url=_url(release),
+    )
     notify_many([(message, unit_people([release.unit_id]), None)])
 
 

@@ -27,7 +27,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import written
 
 from .choices import CampaignEventKind, CampaignStatus, CampaignTopic, ProductCategory
 from .models import ACTION_COUNTS, Campaign, CampaignAction, CampaignEvent, EducationEvent
@@ -216,13 +216,12 @@ def campaign_start(
         units=[u.code for u in data.units],
         period=[data.starts_on.isoformat(), data.ends_on.isoformat()],
     )
-    with district_language():
-        _tell_units(
-            campaign,
-            f"campaign_started:{campaign.id}",
-            _("A joint campaign you take part in: %(title)s") % {"title": campaign.title},
-            [u.id for u in data.units],
-        )
+    _tell_units(
+        campaign,
+        f"campaign_started:{campaign.id}",
+        written("A joint campaign you take part in: %(title)s", title=campaign.title),
+        [u.id for u in data.units],
+    )
     return campaign
 
 
@@ -327,13 +326,12 @@ def campaign_update(
     _event(campaign, CampaignEventKind.UPDATE, acting_user, changed=changed)
     added = [u.id for u in data.units if u.code not in before_units]
     if added:
-        with district_language():
-            _tell_units(
-                campaign,
-                f"campaign_started:{campaign.id}",
-                _("A joint campaign you take part in: %(title)s") % {"title": campaign.title},
-                added,
-            )
+        _tell_units(
+            campaign,
+            f"campaign_started:{campaign.id}",
+            written("A joint campaign you take part in: %(title)s", title=campaign.title),
+            added,
+        )
     return campaign
 
 
@@ -446,13 +444,12 @@ def campaign_close(
     campaign.closed_by = acting_user
     _save(campaign, ["status", "summary", "closed_at", "closed_by"])
     _event(campaign, CampaignEventKind.CLOSE, acting_user, note=summary)
-    with district_language():
-        _tell_units(
-            campaign,
-            f"campaign_closed:{campaign.id}",
-            _("The joint campaign %(title)s was closed") % {"title": campaign.title},
-            list(campaign.units.values_list("id", flat=True)),
-        )
+    _tell_units(
+        campaign,
+        f"campaign_closed:{campaign.id}",
+        written("The joint campaign %(title)s was closed", title=campaign.title),
+        list(campaign.units.values_list("id", flat=True)),
+    )
     return campaign
 
 

@@ -20,8 +20,9 @@ from complaints.attachments import check_uploads, files_removed_on_rollback, sto
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
+from wuqing_consumer import language
 from wuqing_consumer.dates import FIRST_YEAR, date_error
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import written
 
 from .choices import EvaluationAction, EvaluationKind, PlanAction, PlanStatus
 from .models import (
@@ -193,16 +194,15 @@ def plan_file(
     plan.version += 1
     plan.save(update_fields=["status", "filed_at", "filed_by", "version", "updated_at"])
     _plan_event(plan, PlanAction.FILE, acting_user, files=files, refiled=refiled)
-    with district_language():
-        title = (
-            _("%(unit)s filed its implementation plan for %(year)s again")
-            if refiled
-            else _("%(unit)s filed its implementation plan for %(year)s")
-        )
+    values = {"unit": language.unit(plan.unit), "year": plan.year}
     message = Message(
         key=f"plan_filed:{plan.id}:{plan.version}",
         category="report",
-        title=title % {"unit": plan.unit.name, "year": plan.year},
+        title=(
+            written("%(unit)s filed its implementation plan for %(year)s again", **values)
+            if refiled
+            else written("%(unit)s filed its implementation plan for %(year)s", **values)
+        ),
         url=_plan_url(plan),
     )
     notify_many([(message, office_people(), None)])
@@ -260,13 +260,11 @@ def plan_acknowledge(
         ]
     )
     _plan_event(plan, PlanAction.ACKNOWLEDGE, acting_user, note=plan.office_comment)
-    with district_language():
-        _tell_unit(
-            plan,
-            _("The office acknowledged your implementation plan for %(year)s")
-            % {"year": plan.year},
-            plan.office_comment,
-        )
+    _tell_unit(
+        plan,
+        written("The office acknowledged your implementation plan for %(year)s", year=plan.year),
+        plan.office_comment,
+    )
     return plan
 
 
@@ -295,12 +293,11 @@ def plan_return(
         ]
     )
     _plan_event(plan, PlanAction.RETURN, acting_user, note=comment)
-    with district_language():
-        _tell_unit(
-            plan,
-            _("The office returned your implementation plan for %(year)s") % {"year": plan.year},
-            comment,
-        )
+    _tell_unit(
+        plan,
+        written("The office returned your implementation plan for %(year)s", year=plan.year),
+        comment,
+    )
     return plan
 
 

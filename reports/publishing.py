@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many
+from wuqing_consumer.language import written
 
 from .choices import FileState
 from .figures import Period, district_figures
@@ -130,15 +129,13 @@ def recipients() -> tuple[dict[Unit, list[User]], list[User]]:
 
 
 def _notify_units(report: DistrictReport) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        message = Message(
-            key=f"district_report:{report.year}Q{report.quarter}:v{report.version}",
-            category="report",
-            title=_("%(period)s district quarterly report published")
-            % {"period": report.period_label},
-            body=_("The PDF and Excel files can be downloaded from the report's page."),
-            url=district_report_url(report.period_label),
-        )
+    message = Message(
+        key=f"district_report:{report.year}Q{report.quarter}:v{report.version}",
+        category="report",
+        title=written("%(period)s district quarterly report published", period=report.period_label),
+        body=written("The PDF and Excel files can be downloaded from the report's page."),
+        url=district_report_url(report.period_label),
+    )
     by_unit, office = recipients()
     with transaction.atomic():
         notify_many(

@@ -19,8 +19,6 @@ from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from complaints.deadlines import WorkdayCalendar
 from complaints.models import ReminderPolicy
@@ -29,7 +27,7 @@ from departments.choices import RoleCode
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people
 from meetings.models import JointMeeting, MeetingKind, MeetingStatus
-from wuqing_consumer.language import in_district_language
+from wuqing_consumer.language import in_district_language, written, written_plural, written_units
 
 from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
 from .figures import Period, member_units
@@ -108,17 +106,22 @@ def _remind(period: Period, occasion: str, due: date) -> int:
         codes = {role.code for role in user.roles.all()}
         for code in codes & roles:
             people.setdefault(user.unit_id, {}).setdefault(code, []).append(user)
+    values = {"period": period.label, "due": due.isoformat()}
     if occasion == LATE:
-        title = _("The quarterly report for %(period)s was due on %(due)s and is not in yet")
+        title = written(
+            "The quarterly report for %(period)s was due on %(due)s and is not in yet", **values
+        )
     elif occasion == DUE:
-        title = _("The quarterly report for %(period)s is due today (%(due)s)")
+        title = written("The quarterly report for %(period)s is due today (%(due)s)", **values)
     else:
-        title = _("The quarterly report for %(period)s is due on %(due)s")
+        title = written("The quarterly report for %(period)s is due on %(due)s", **values)
     message = Message(
         key=f"report_due:{period.label}:{occasion}",
         category="report",
-        title=title % {"period": period.label, "due": due.isoformat()},
-        body=_("Fill it in and have the liaison or head submit it to the coordination office."),
+        title=title,
+        body=written(
+            "Fill it in and have the liaison or head submit it to the coordination office."
+        ),
         url=reverse("report_list"),
     )
     items = []
@@ -163,9 +166,12 @@ def remind_annual_summaries(now: datetime | None = None) -> int:
     message = Message(
         key=f"annual_summary:{today.year}:{today:%m%d}",
         category="report",
-        title=_("The annual work summary for %(year)s is due by %(due)s")
-        % {"year": today.year, "due": due.isoformat()},
-        body=_("Write it and have the liaison or head submit it to the coordination office."),
+        title=written(
+            "The annual work summary for %(year)s is due by %(due)s",
+            year=today.year,
+            due=due.isoformat(),
+        ),
+        body=written("Write it and have the liaison or head submit it to the coordination office."),
         url=reverse("annual_summaries"),
     )
     people = _liaisons_or_heads(waiting)
@@ -204,9 +210,10 @@ def remind_annual_meeting(now: datetime | None = None) -> int:
     message = Message(
         key=f"annual_meeting:{today.year}:week{(today - due).days // 7}",
         category="meeting",
-        title=_("The annual joint meeting of %(year)s has not been held yet")
-        % {"year": today.year},
-        body=_("The notice asks for one joint meeting of the member units every year."),
+        title=written(
+            "The annual joint meeting of %(year)s has not been held yet", year=today.year
+        ),
+        body=written("The notice asks for one joint meeting of the member units every year."),
         url=reverse("meeting_list"),
     )
     directors = list(
@@ -239,13 +246,14 @@ def remind_plans_not_filed(now: datetime | None = None) -> int:
         message = Message(
             key=f"plans_not_filed:{deadline.year}:{deadline.due_on.isoformat()}:week{week}",
             category="report",
-            title=ngettext(
+            title=written_plural(
                 "%(n)s unit has not filed its implementation plan for %(year)s (due %(due)s)",
                 "%(n)s units have not filed their implementation plan for %(year)s (due %(due)s)",
                 len(waiting),
-            )
-            % {"n": len(waiting), "year": deadline.year, "due": deadline.due_on.isoformat()},
-            body="、".join(unit.name for unit in waiting),
+                year=deadline.year,
+                due=deadline.due_on.isoformat(),
+            ),
+            body=written_units(waiting),
             url=f"{reverse('plan_list')}?year={deadline.year}",
         )
         sent += notify_many([(message, office_people(), None)])

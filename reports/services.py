@@ -22,10 +22,11 @@ from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import audit_record
+from wuqing_consumer import language
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import written
 
 from . import campaigns, figures
 from .choices import (
@@ -498,14 +499,16 @@ def report_submit(
     report.submitted_by = acting_user
     _bump(report, ["status", "submitted_at", "submitted_by", "portal_figures"])
     _event(report, ReportAction.SUBMIT, acting_user)
-    with district_language():
-        message = Message(
-            key=f"report_submitted:{report.id}:{report.version}",
-            category="report",
-            title=_("%(unit)s submitted its report for %(period)s")
-            % {"unit": report.unit.name, "period": report.period_label},
-            url=_report_url(report),
-        )
+    message = Message(
+        key=f"report_submitted:{report.id}:{report.version}",
+        category="report",
+        title=written(
+            "%(unit)s submitted its report for %(period)s",
+            unit=language.unit(report.unit),
+            period=report.period_label,
+        ),
+        url=_report_url(report),
+    )
     notify_many([(message, office_people(), None)])
     return report
 
@@ -539,14 +542,12 @@ def report_return(
     report.review_comment = comment
     _bump(report, ["status", "review_comment", "reviewed_at", "reviewed_by"])
     _event(report, ReportAction.RETURN, acting_user, note=comment)
-    with district_language():
-        _tell_unit(
-            report,
-            f"report_returned:{report.id}:{report.version}",
-            _("Your report for %(period)s was returned for changes")
-            % {"period": report.period_label},
-            comment,
-        )
+    _tell_unit(
+        report,
+        f"report_returned:{report.id}:{report.version}",
+        written("Your report for %(period)s was returned for changes", period=report.period_label),
+        comment,
+    )
     return report
 
 
@@ -559,12 +560,11 @@ def report_accept(
     report.review_comment = (comment or "").strip()
     _bump(report, ["status", "review_comment", "reviewed_at", "reviewed_by"])
     _event(report, ReportAction.ACCEPT, acting_user, note=report.review_comment)
-    with district_language():
-        _tell_unit(
-            report,
-            f"report_accepted:{report.id}",
-            _("Your report for %(period)s was accepted") % {"period": report.period_label},
-        )
+    _tell_unit(
+        report,
+        f"report_accepted:{report.id}",
+        written("Your report for %(period)s was accepted", period=report.period_label),
+    )
     return report
 
 
@@ -765,14 +765,16 @@ def summary_submit(
     summary.version += 1
     summary.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
     audit_record(actor=acting_user, action="summary.submit", obj=summary, unit_id=summary.unit_id)
-    with district_language():
-        message = Message(
-            key=f"summary_submitted:{summary.id}",
-            category="report",
-            title=_("%(unit)s submitted its work summary for %(year)s")
-            % {"unit": summary.unit.name, "year": summary.year},
-            url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
-        )
+    message = Message(
+        key=f"summary_submitted:{summary.id}",
+        category="report",
+        title=written(
+            "%(unit)s submitted its work summary for %(year)s",
+            unit=language.unit(summary.unit),
+            year=summary.year,
+        ),
+        url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
+    )
     notify_many([(message, office_people(), None)])
     return summary
 

@@ -188,3 +188,36 @@ def test_every_message_for_others_is_built_in_the_district_language():
                     offending.append(f"{path.relative_to(root)}:{node.lineno}")
 
     assert offending == []
+
+
+def test_every_message_with_values_for_others_keeps_what_it_was_written_from():
+    """The convention that keeps such lines readable in English: a notification or a history
+    line with values in it is built with `language.written` (which keeps the message and its
+    values, so the page shows it in the reader's language), not as gettext's text with the
+    values put in, which only Chinese readers could read."""
+    import ast
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR)
+    senders = {"Message", "_tell", "_tell_unit", "_tell_units", "_tell_referrer", "record_event"}
+    translators = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+
+    def name(node):
+        return getattr(node, "id", None) or getattr(node, "attr", None)
+
+    offending = []
+    for app in ("complaints", "reports", "meetings", "publicity", "departments"):
+        for path in sorted((root / app).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not (isinstance(node, ast.Call) and name(node.func) in senders):
+                    continue
+                offending += [
+                    f"{path.relative_to(root)}:{n.lineno}"
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.BinOp)
+                    and isinstance(n.op, ast.Mod)
+                    and isinstance(n.left, ast.Call)
+                    and name(n.left.func) in translators
+                ]
+
+    assert offending == []
