@@ -34,7 +34,13 @@ from departments.notifications import (
 )
 from wuqing_consumer import language
 from wuqing_consumer.dates import date_error
-from wuqing_consumer.language import district_language, label, with_note_message, written
+from wuqing_consumer.language import (
+    district_language,
+    label,
+    message_of,
+    with_note_message,
+    written,
+)
 
 from . import stats, workflow
 from .choices import (
@@ -191,6 +197,7 @@ def _create(
         order=order,
         referral=referral,
         summary=summary,
+        summary_message=message_of(summary) or {},
         opened_by=by,
         decision_due_at=add_working_days(
             now,

@@ -1197,6 +1197,9 @@ class Dispute(models.Model):
         "departments.Unit", verbose_name=_("units involved"), related_name="disputes"
     )
     summary = models.TextField(_("what is disputed"))
+    summary_message = models.JSONField(_("written from"), default=dict, blank=True)
+    """What the system wrote `summary` from (a second return, a rejected lead), to show it in
+    the reader's language; empty for a summary a person wrote."""
     status = models.CharField(
         _("status"), max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
     )

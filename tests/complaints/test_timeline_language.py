@@ -4,6 +4,8 @@ are kept in Chinese and shown in the reader's language."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from complaints import disputes, interventions, referrals
 from complaints.choices import DisputeAction, InterventionAction
 from complaints.models import DisputeEvent, InterventionEvent
@@ -118,3 +120,30 @@ def test_old_lines_without_their_message_are_shown_as_written(
     assert timeline_notes(client, office_staff, f"/interventions/{item.id}/", "ask", "en") == [
         unit("housing").name
     ]
+
+
+def test_what_is_disputed_is_shown_in_the_readers_language_where_the_system_wrote_it(
+    client, office_staff, housing_staff
+):
+    order = make_order(office_staff, unit_code="housing")
+    dispute = disputes.dispute_for_second_return(order, housing_staff, "not within our remit")
+    assert dispute.summary == "工单被第二次退回：not within our remit"  # the record
+    client.force_login(office_staff)
+
+    def shown(url: str, language: str) -> str:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client.get(url).content.decode()
+
+    english = "Returned a second time: not within our remit"
+    for url in (f"/disputes/{dispute.id}/", "/disputes/"):
+        assert english in shown(url, "en")
+        assert dispute.summary not in shown(url, "en")
+        assert dispute.summary in shown(url, "zh-hans")
+
+    typed = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="双方都认为不归自己管",
+        order_number=make_order(office_staff, unit_code="housing").number,
+    )
+    assert typed.summary_message == {}
+    assert typed.summary in shown(f"/disputes/{typed.id}/", "en")
