@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0032_intervention_event_data"),
+        ("complaints", "0034_intervention_event_data"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0031_dispute_lead_rejected_action"),
+        ("complaints", "0033_api_client_callback_url_scheme"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("departments", "0004_notification_key_index"),
+        ("departments", "0005_duty_contact_version"),
     ]
 
     operations = [
