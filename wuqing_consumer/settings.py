@@ -253,7 +253,7 @@ TRUSTED_PROXY_COUNT = max(env_int("PROXY_COUNT", 0), 0)
 # Requests a minute per client address from people not signed in (the public site, the login
 # page), and searches among them; 0 lifts one limit, ANON_RATE_LIMIT_ENABLED=0 both.
 ANON_RATE_LIMIT_ENABLED = env_bool("ANON_RATE_LIMIT_ENABLED", True)
-ANON_RATE_LIMIT_PER_MINUTE = env_int("ANON_RATE_LIMIT_PER_MINUTE", 120)
+ANON_RATE_LIMIT_PER_MINUTE = env_int("ANON_RATE_LIMIT_PER_MINUTE", 300)
 ANON_SEARCH_RATE_LIMIT_PER_MINUTE = env_int("ANON_SEARCH_RATE_LIMIT_PER_MINUTE", 30)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
