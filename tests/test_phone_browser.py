@@ -239,23 +239,34 @@ def problems(page, must_have: list[str]) -> list[str]:
     return found
 
 
+def phone_visits(browser, live_server, visits):
+    """Each visit (username, address, ...) opened at phone width in both languages, one
+    browser context per person and language; yields the language, the visit and its page."""
+    for language in LANGUAGES:
+        contexts = {}
+        try:
+            for visit in visits:
+                username, address = visit[0], visit[1]
+                if username not in contexts:
+                    contexts[username] = phone(browser, live_server, username, language)
+                page = contexts[username]
+                page.goto(f"{live_server.url}{address}")
+                yield language, visit, page
+        finally:
+            for page in contexts.values():
+                page.context.close()
+
+
 def assert_pages_fit(browser, live_server, visits) -> None:
     """Each (username, address, must_have) at phone width in both languages, one browser
     context per person; every problem found is reported at once."""
     report = {}
-    for language in LANGUAGES:
-        contexts = {}
-        for username, address, must_have in visits:
-            if username not in contexts:
-                contexts[username] = phone(browser, live_server, username, language)
-            page = contexts[username]
-            page.goto(f"{live_server.url}{address}")
-            page.wait_for_load_state("load")
-            found = problems(page, must_have)
-            if found:
-                report[f"{language} {username} {address}"] = found
-        for page in contexts.values():
-            page.context.close()
+    for language, (username, address, must_have), page in phone_visits(
+        browser, live_server, visits
+    ):
+        found = problems(page, must_have)
+        if found:
+            report[f"{language} {username} {address}"] = found
     assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
 
 
@@ -293,20 +304,12 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
         ("mr_staff", "/referrals/?tab=sent", "#referrals"),
         ("office", "/meetings/", "#meetings"),
     ]
-    for language in LANGUAGES:
-        contexts = {}
-        for username, address, selector in lists:
-            if username not in contexts:
-                contexts[username] = phone(browser, live_server, username, language)
-            page = contexts[username]
-            page.goto(f"{live_server.url}{address}")
-            seen = page.evaluate(ROW_SHAPE, selector)
-            where = f"{language} {address}"
-            assert seen["fits"], f"{where}: the table is wider than its box"
-            assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
-            assert seen["rowOpensRecord"], f"{where}: tapping the row does not open it"
-        for page in contexts.values():
-            page.context.close()
+    for language, (_user, address, selector), page in phone_visits(browser, live_server, lists):
+        seen = page.evaluate(ROW_SHAPE, selector)
+        where = f"{language} {address}"
+        assert seen["fits"], f"{where}: the table is wider than its box"
+        assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
+        assert seen["rowOpensRecord"], f"{where}: tapping the row does not open it"
 
     desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
     desk.goto(f"{live_server.url}/orders/?tab=all")
@@ -473,18 +476,11 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
         search: box("input[type=search]"), status: box("select"), button: box("button"),
       };
     }"""
-    for language in LANGUAGES:
-        contexts = {}
-        for username, address in [("mr_staff", "/referrals/?tab=sent"), ("office", "/meetings/")]:
-            if username not in contexts:
-                contexts[username] = phone(browser, live_server, username, language)
-            page = contexts[username]
-            page.goto(f"{live_server.url}{address}")
-            seen = page.evaluate(where)
-            assert seen["button"]["top"] == seen["status"]["top"], f"{language} {address}"
-            assert seen["search"]["width"] >= 0.9 * seen["form"]["width"], f"{language} {address}"
-        for page in contexts.values():
-            page.context.close()
+    visits = [("mr_staff", "/referrals/?tab=sent"), ("office", "/meetings/")]
+    for language, (_user, address), page in phone_visits(browser, live_server, visits):
+        seen = page.evaluate(where)
+        assert seen["button"]["top"] == seen["status"]["top"], f"{language} {address}"
+        assert seen["search"]["width"] >= 0.9 * seen["form"]["width"], f"{language} {address}"
 
 
 @pytest.fixture
@@ -630,20 +626,14 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         (None, f"/public/releases/{r['release']}/", "#violators-table", False),
         (None, "/public/violators/", "#violators-table", False),
     ]
-    for language in LANGUAGES:
-        contexts = {}
-        for username, address, selector, opens in lists:
-            if username not in contexts:
-                contexts[username] = phone(browser, live_server, username, language)
-            page = contexts[username]
-            page.goto(f"{live_server.url}{address}")
-            seen = page.evaluate(ROW_SHAPE, selector)
-            where = f"{language} {address} {selector}"
-            assert seen["fits"], f"{where}: the table is wider than its box"
-            assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
-            assert seen["rowOpensRecord"] or not opens, f"{where}: tapping the row does not open it"
-        for page in contexts.values():
-            page.context.close()
+    for language, (_user, address, selector, opens), page in phone_visits(
+        browser, live_server, lists
+    ):
+        seen = page.evaluate(ROW_SHAPE, selector)
+        where = f"{language} {address} {selector}"
+        assert seen["fits"], f"{where}: the table is wider than its box"
+        assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
+        assert seen["rowOpensRecord"] or not opens, f"{where}: tapping the row does not open it"
 
     desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
     for address, selector in [("/reports/", "#quarters"), ("/mediation/", "#mediations")]:
@@ -702,21 +692,12 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
         ("office", "/dashboard/", "#table-towns"),
         ("mr_liaison", "/dashboard/", "#table-units"),
     ]
-    for language in LANGUAGES:
-        contexts = {}
-        for username, address, selector in tables:
-            if username not in contexts:
-                contexts[username] = phone(browser, live_server, username, language)
-            page = contexts[username]
-            if not page.url.endswith(address):
-                page.goto(f"{live_server.url}{address}")
-            seen = page.evaluate(FIGURES, selector)
-            where = f"{language} {username} {address} {selector}"
-            assert seen["fits"], f"{where}: the table scrolls sideways"
-            assert seen["name"] >= 0.9, f"{where}: the name shares its line with figures"
-            assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
-        for page in contexts.values():
-            page.context.close()
+    for language, (username, address, selector), page in phone_visits(browser, live_server, tables):
+        seen = page.evaluate(FIGURES, selector)
+        where = f"{language} {username} {address} {selector}"
+        assert seen["fits"], f"{where}: the table scrolls sideways"
+        assert seen["name"] >= 0.9, f"{where}: the name shares its line with figures"
+        assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
 
     desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
     for address, selector in [(f"/campaigns/{records['campaign']}/", "#campaign-sums")] + [
