@@ -31,6 +31,17 @@ class DutyContactForm(forms.ModelForm):
         return -1 if version is None else version
 
 
+class DutyContactDeleteForm(forms.Form):
+    """The confirmation to delete carries the version the page showed; a post without a
+    valid one counts as stale, as for the edit form."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def expected_version(self) -> int:
+        version = self.cleaned_data.get("version") if self.is_valid() else None
+        return -1 if version is None else version
+
+
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = User

@@ -55,12 +55,14 @@ def duty_contact_create(*, unit_code: str, acting_user: User, **fields: Any) -> 
 
 
 class StaleDutyContact(Exception):
-    """Someone else changed the duty contact after the form was loaded; nothing was saved.
-    `contact` is the contact as it is now, for the form to show."""
+    """Someone else changed the duty contact after the form (or the confirmation to delete
+    it) was loaded; nothing was saved or deleted. `contact` is the contact as it is now,
+    for the page to show."""
 
-    def __init__(self, contact: DutyContact):
+    def __init__(self, contact: DutyContact, message: str | None = None):
         super().__init__(
-            _(
+            message
+            or _(
                 "This duty contact was changed by someone else after you opened the form. "
                 "Nothing was saved: the form now shows the current values. Make your change "
                 "again if it is still needed."
@@ -107,8 +109,23 @@ def duty_contact_update(
 
 
 @transaction.atomic
-def duty_contact_delete(*, contact_id: int, acting_user: User) -> None:
+def duty_contact_delete(
+    *, contact_id: int, acting_user: User, expected_version: int | None = None
+) -> None:
+    """Delete a duty contact under a row lock. With `expected_version` (the confirmation
+    page passes the version it showed) a contact changed since then is refused with
+    StaleDutyContact: the person confirmed deleting what they saw, not what a colleague
+    has just put there."""
     contact = access.duty_contact_for_edit(acting_user, contact_id, lock=True)
+    if expected_version is not None and contact.version != expected_version:
+        raise StaleDutyContact(
+            contact,
+            _(
+                "This duty contact was changed by someone else after you opened the page. "
+                "Nothing was deleted: the page now shows the current values. Delete it again "
+                "if it should still go."
+            ),
+        )
     snapshot = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)
     audit_record(
         actor=acting_user,

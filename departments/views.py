@@ -20,7 +20,7 @@ from complaints.selectors import years_missing_holidays
 from wuqing_consumer import form_once
 
 from . import access, duties, services
-from .forms import DutyContactForm, NotificationSettingsForm
+from .forms import DutyContactDeleteForm, DutyContactForm, NotificationSettingsForm
 from .models import DutyContact, Notification, Role, Unit
 from .notifications import notifications_mark_read
 
@@ -217,10 +217,20 @@ def duty_contact_update(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def duty_contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = access.duty_contact_for_edit(request.user, contact_id)
+    stale_message = ""
     if request.method == "POST":
-        services.duty_contact_delete(contact_id=contact.id, acting_user=request.user)
-        messages.success(request, _("Duty contact deleted."))
-        return redirect("unit_detail", code=contact.unit.code)
+        form = DutyContactDeleteForm(request.POST)
+        try:
+            services.duty_contact_delete(
+                contact_id=contact.id,
+                acting_user=request.user,
+                expected_version=form.expected_version(),
+            )
+        except services.StaleDutyContact as stale:
+            contact, stale_message = stale.contact, str(stale)
+        else:
+            messages.success(request, _("Duty contact deleted."))
+            return redirect("unit_detail", code=contact.unit.code)
     return render(
         request,
         "departments/duty_contact_confirm_delete.html",
@@ -228,7 +238,14 @@ def duty_contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
             "contact": contact,
             "unit": contact.unit,
             "cancel_url": reverse("unit_detail", args=[contact.unit.code]),
+            "stale_message": stale_message,
+            "current_values": [
+                (DutyContact._meta.get_field(name).verbose_name, getattr(contact, name))
+                for name in services.DUTY_CONTACT_FIELDS
+                if name != "sort_order"
+            ],
         },
+        status=409 if stale_message else 200,
     )
 
 

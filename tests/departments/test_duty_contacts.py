@@ -58,7 +58,8 @@ def test_delete_asks_for_confirmation_before_deleting(client, mr_head):
     assert confirm.status_code == 200
     assert DutyContact.objects.filter(id=contact.id).exists()
     assert "确定" in confirm.content.decode() or "删除" in confirm.content.decode()
-    client.post(f"/duty-contacts/{contact.id}/delete/")
+    version = re.search(r'name="version" value="(\d+)"', confirm.content.decode()).group(1)
+    client.post(f"/duty-contacts/{contact.id}/delete/", {"version": version})
     assert not DutyContact.objects.filter(id=contact.id).exists()
     entry = AuditEntry.objects.get(action="duty_contact.delete")
     assert entry.data["before"]["phone"] == contact.phone
@@ -281,3 +282,80 @@ def test_an_edit_in_the_units_admin_page_is_versioned_too(client, mr_head, offic
     assert response.status_code == 409
     contact.refresh_from_db()
     assert contact.person == "王五"
+
+
+def _loaded_delete_page(client, contact) -> dict:
+    """What the delete confirmation posts back, as the browser loaded it."""
+    page = client.get(f"/duty-contacts/{contact.id}/delete/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the confirmation carries the contact's version"
+    return {"version": version.group(1)}
+
+
+def test_a_delete_confirmed_on_a_page_loaded_before_a_change_is_refused(
+    client, mr_head, mr_liaison
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"), person="张三")
+    client.force_login(mr_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    confirm = _loaded_delete_page(client, contact)  # the head opens the confirmation
+    services.duty_contact_update(  # meanwhile the liaison puts someone else on duty
+        contact_id=contact.id,
+        acting_user=mr_liaison,
+        expected_version=contact.version,
+        person="李四",
+    )
+
+    response = client.post(f"/duty-contacts/{contact.id}/delete/", confirm)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    stale = page.split('id="stale-contact"')[1].split("</div>")[0]
+    assert "changed by someone else" in stale
+    assert "李四" in stale  # what the contact is now, for the head to decide again
+    assert DutyContact.objects.filter(id=contact.id, person="李四").exists()
+    assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
+    # The page now carries the current version: confirmed again, it deletes.
+    again = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = client.post(f"/duty-contacts/{contact.id}/delete/", {"version": again})
+    assert response.status_code == 302
+    assert not DutyContact.objects.filter(id=contact.id).exists()
+
+
+def test_a_delete_without_the_version_deletes_nothing(client, mr_head):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    client.force_login(mr_head)
+    response = client.post(f"/duty-contacts/{contact.id}/delete/", {"version": "x"})
+    assert response.status_code == 409
+    assert client.post(f"/duty-contacts/{contact.id}/delete/").status_code == 409
+    assert DutyContact.objects.filter(id=contact.id).exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_edit_from_a_form_loaded_before_a_delete_was_confirmed_goes_nowhere(
+    client, mr_head, mr_liaison
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    client.force_login(mr_head)
+    loaded = _loaded_form(client, contact)
+    services.duty_contact_delete(
+        contact_id=contact.id, acting_user=mr_liaison, expected_version=contact.version
+    )
+    response = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "李四"})
+    assert response.status_code == 404
+    assert not DutyContact.objects.filter(id=contact.id).exists()
+
+
+def test_the_service_refuses_a_stale_delete(mr_head, mr_liaison):
+    contact = DutyContactFactory(unit=unit("market-regulation"), phone="022-11112222")
+    seen = contact.version
+    services.duty_contact_update(
+        contact_id=contact.id, acting_user=mr_head, expected_version=seen, phone="022-33334444"
+    )
+    with pytest.raises(services.StaleDutyContact) as refused:
+        services.duty_contact_delete(
+            contact_id=contact.id, acting_user=mr_liaison, expected_version=seen
+        )
+    assert refused.value.contact.phone == "022-33334444"
+    assert DutyContact.objects.filter(id=contact.id).exists()
+    assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
