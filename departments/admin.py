@@ -2,20 +2,22 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.db import models
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import access, services
 from .choices import RoleCode
 from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
 from .roles import role_errors
+from .services import DUTY_CONTACT_FIELDS
 
 
 class DutyContactAdminForm(forms.ModelForm):
     """The admin's edits follow the same version as the portal's form: a change made from
-    a page loaded before someone else's change is refused, and every change moves the
-    version on, so a portal form loaded before it is refused in turn. The admin saves in
-    one transaction, so the row locked here stays locked until the save."""
+    a page loaded before someone else's change is refused here, with the form's error. The
+    admin saves in one transaction, so the row locked here stays locked until the save,
+    which goes through the portal's service (that moves the version on and audits)."""
 
     class Meta:
         model = DutyContact
@@ -39,9 +41,30 @@ class DutyContactAdminForm(forms.ModelForm):
                     ),
                     code="stale",
                 )
-            if current is not None:
-                cleaned["version"] = current + 1  # what the admin then saves
         return cleaned
+
+    def service_fields(self) -> dict:
+        return {k: self.cleaned_data[k] for k in DUTY_CONTACT_FIELDS if k in self.cleaned_data}
+
+
+def duty_contact_save(request: HttpRequest, form: DutyContactAdminForm, unit: Unit) -> DutyContact:
+    """Save the admin's form through the portal's services, in the admin's transaction, so
+    that an admin edit is audited as a portal edit is; the form's instance then reflects
+    the row (its id for the admin's history, its new version)."""
+    contact = form.instance
+    if contact.pk is None:
+        saved = services.duty_contact_create(
+            unit_code=unit.code, acting_user=request.user, **form.service_fields()
+        )
+    else:
+        saved = services.duty_contact_update(
+            contact_id=contact.pk,
+            acting_user=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.service_fields(),
+        )
+    contact.pk, contact.version, contact.updated_at = saved.pk, saved.version, saved.updated_at
+    return saved
 
 
 class DutyContactInline(admin.TabularInline):
@@ -67,6 +90,22 @@ class UnitAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_formset(self, request, form, formset, change):
+        """Duty contacts added, changed or deleted on the unit's page go through the portal's
+        services (audited, versioned) instead of the formset's own save."""
+        if formset.model is not DutyContact:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # lists the new, changed and deleted rows for the history
+        for contact_form in formset.forms:
+            if contact_form in formset.deleted_forms:
+                if contact_form.instance.pk is not None:
+                    services.duty_contact_delete(
+                        contact_id=contact_form.instance.pk, acting_user=request.user
+                    )
+            elif contact_form.has_changed():
+                duty_contact_save(request, contact_form, form.instance)
+        return None
+
 
 @admin.register(Town)
 class TownAdmin(admin.ModelAdmin):
@@ -78,11 +117,34 @@ class TownAdmin(admin.ModelAdmin):
 
 @admin.register(DutyContact)
 class DutyContactAdmin(admin.ModelAdmin):
+    """Every write goes through the portal's services, so the audit trail has the admin's
+    changes too. A contact stays with its unit (the services keep one unit's line apart
+    from another's); to move one, add it to the other unit and delete it here."""
+
     form = DutyContactAdminForm
     list_display = ("unit", "label", "person", "phone", "hours", "updated_at")
     list_filter = ("unit",)
     search_fields = ("unit__name", "label", "person", "phone")
     list_select_related = ("unit",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("unit",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = access.units_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        duty_contact_save(request, form, obj.unit)
+
+    def delete_model(self, request, obj):
+        services.duty_contact_delete(contact_id=obj.pk, acting_user=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for contact_id in queryset.order_by("id").values_list("id", flat=True):
+            services.duty_contact_delete(contact_id=contact_id, acting_user=request.user)
 
 
 class RoleChoiceMixin(forms.Form):

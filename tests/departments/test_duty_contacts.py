@@ -359,3 +359,105 @@ def test_the_service_refuses_a_stale_delete(mr_head, mr_liaison):
     assert refused.value.contact.phone == "022-33334444"
     assert DutyContact.objects.filter(id=contact.id).exists()
     assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
+
+
+def _admin_change_post(client, contact) -> dict:
+    """What the duty contact's admin page posts back unchanged, as it was loaded."""
+    return _admin_post_data(client.get(f"/admin/departments/dutycontact/{contact.id}/change/"))
+
+
+def test_a_duty_contact_added_in_the_admin_is_audited_as_from_the_portal(client, office_staff):
+    client.force_login(office_staff)
+    data = _admin_post_data(client.get("/admin/departments/dutycontact/add/"))
+    response = client.post(
+        "/admin/departments/dutycontact/add/",
+        {**data, **VALID, "unit": unit("housing").id, "sort_order": 5},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    contact = DutyContact.objects.get(unit__code="housing", phone=VALID["phone"])
+    entry = AuditEntry.objects.get(action="duty_contact.create")
+    assert (entry.actor, entry.unit, entry.object_id) == (
+        office_staff,
+        unit("housing"),
+        str(contact.id),
+    )
+    assert entry.data["after"]["person"] == VALID["person"]
+
+
+def test_a_duty_contact_changed_in_the_admin_is_audited_with_before_and_after(client, office_staff):
+    contact = DutyContactFactory(unit=unit("housing"), person="张三")
+    client.force_login(office_staff)
+    data = _admin_change_post(client, contact)
+    response = client.post(
+        f"/admin/departments/dutycontact/{contact.id}/change/", {**data, "person": "李四"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditEntry.objects.get(action="duty_contact.update")
+    assert entry.actor == office_staff
+    assert entry.unit == unit("housing")
+    assert entry.data == {"before": {"person": "张三"}, "after": {"person": "李四"}}
+    contact.refresh_from_db()
+    assert (contact.person, contact.version) == ("李四", int(data["version"]) + 1)
+
+
+def test_a_duty_contact_deleted_in_the_admin_is_audited(client, office_staff):
+    contact = DutyContactFactory(unit=unit("housing"), phone="022-11112222")
+    client.force_login(office_staff)
+    address = f"/admin/departments/dutycontact/{contact.id}/delete/"
+    version = re.search(r'name="version" value="(\d+)"', client.get(address).content.decode())
+    data = {"post": "yes", **({"version": version.group(1)} if version else {})}
+    response = client.post(address, data)
+    assert response.status_code == 302
+    assert not DutyContact.objects.filter(id=contact.id).exists()
+    entry = AuditEntry.objects.get(action="duty_contact.delete")
+    assert (entry.actor, entry.unit) == (office_staff, unit("housing"))
+    assert entry.data["before"]["phone"] == "022-11112222"
+
+
+def test_duty_contacts_added_changed_and_deleted_in_the_units_admin_page_are_audited(
+    client, office_director
+):
+    kept = DutyContactFactory(unit=unit("housing"), person="张三")
+    gone = DutyContactFactory(unit=unit("housing"), phone="022-11112222")
+    client.force_login(office_director)
+    address = f"/admin/departments/unit/{unit('housing').id}/change/"
+    data = _admin_post_data(client.get(address))
+    prefix = next(k for k, v in data.items() if k.endswith("-id") and v == kept.id)[: -len("id")]
+    data[prefix + "person"] = "李四"
+    prefix = next(k for k, v in data.items() if k.endswith("-id") and v == gone.id)[: -len("id")]
+    data[prefix + "DELETE"] = "on"
+    formset = prefix.rsplit("-", 2)[0]
+    new = f"{formset}-{data[formset + '-TOTAL_FORMS']}-"
+    data[formset + "-TOTAL_FORMS"] = int(data[formset + "-TOTAL_FORMS"]) + 1
+    data.update({new + k: v for k, v in {**VALID, "sort_order": 9, "version": 0}.items()})
+
+    response = client.post(address, data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = DutyContact.objects.get(unit__code="housing", phone=VALID["phone"])
+    entries = {e.action: e for e in AuditEntry.objects.filter(actor=office_director)}
+    assert set(entries) == {"duty_contact.create", "duty_contact.update", "duty_contact.delete"}
+    assert entries["duty_contact.create"].object_id == str(added.id)
+    assert entries["duty_contact.update"].data == {
+        "before": {"person": "张三"},
+        "after": {"person": "李四"},
+    }
+    assert entries["duty_contact.delete"].data["before"]["phone"] == "022-11112222"
+    assert not DutyContact.objects.filter(id=gone.id).exists()
+
+
+def test_an_admin_change_whose_audit_fails_is_not_saved(client, office_staff, monkeypatch):
+    contact = DutyContactFactory(unit=unit("housing"), person="张三")
+    client.force_login(office_staff)
+    data = _admin_change_post(client, contact)
+
+    def broken(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        client.post(
+            f"/admin/departments/dutycontact/{contact.id}/change/", {**data, "person": "李四"}
+        )
+    contact.refresh_from_db()
+    assert contact.person == "张三"
