@@ -1,13 +1,17 @@
+import copy
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.db import models, transaction
-from django.http import HttpRequest
+from django.db import models
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import access, services
 from .choices import RoleCode
+from .forms import DutyContactDeleteForm
 from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
 from .roles import role_errors
 from .services import DUTY_CONTACT_FIELDS
@@ -34,6 +38,10 @@ class DutyContactAdminForm(forms.ModelForm):
                 .first()
             )
             if current is not None and cleaned.get("version") != current:
+                # A row ticked for deletion is refused too: the unit's page skips the errors
+                # of rows it deletes, so the tick is taken off this one.
+                if DELETION_FIELD_NAME in cleaned:
+                    cleaned[DELETION_FIELD_NAME] = False
                 raise forms.ValidationError(
                     _(
                         "This duty contact was changed by someone else after you opened the "
@@ -99,8 +107,11 @@ class UnitAdmin(admin.ModelAdmin):
         for contact_form in formset.forms:
             if contact_form in formset.deleted_forms:
                 if contact_form.instance.pk is not None:
+                    version = contact_form.cleaned_data.get("version")
                     services.duty_contact_delete(
-                        contact_id=contact_form.instance.pk, acting_user=request.user
+                        contact_id=contact_form.instance.pk,
+                        acting_user=request.user,
+                        expected_version=-1 if version is None else version,
                     )
             elif contact_form.has_changed():
                 duty_contact_save(request, contact_form, form.instance)
@@ -138,13 +149,33 @@ class DutyContactAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         duty_contact_save(request, form, obj.unit)
 
-    def delete_model(self, request, obj):
-        services.duty_contact_delete(contact_id=obj.pk, acting_user=request.user)
+    def get_actions(self, request):
+        """No deleting of a selection: the list carries no versions, so it could delete a
+        contact changed a moment ago. One at a time, the confirmation page carries it."""
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for contact_id in queryset.order_by("id").values_list("id", flat=True):
-            services.duty_contact_delete(contact_id=contact_id, acting_user=request.user)
+    def delete_view(self, request, object_id, extra_context=None):
+        """A stale confirmation (StaleDutyContact from delete_model, which rolls back the
+        admin's transaction) gets the confirmation page again, for the contact as it is
+        now and with its current version, answered 409."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.StaleDutyContact as stale:
+            self.message_user(request, str(stale), messages.ERROR)
+        again = copy.copy(request)
+        again.method, again.POST = "GET", QueryDict()
+        response = super().delete_view(again, object_id, extra_context)
+        response.status_code = 409
+        return response
+
+    def delete_model(self, request, obj):
+        services.duty_contact_delete(
+            contact_id=obj.pk,
+            acting_user=request.user,
+            expected_version=DutyContactDeleteForm(request.POST).expected_version(),
+        )
 
 
 class RoleChoiceMixin(forms.Form):

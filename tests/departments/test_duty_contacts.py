@@ -461,3 +461,76 @@ def test_an_admin_change_whose_audit_fails_is_not_saved(client, office_staff, mo
         )
     contact.refresh_from_db()
     assert contact.person == "张三"
+
+
+def test_a_delete_confirmed_in_the_admin_after_a_portal_change_is_refused(
+    client, mr_head, office_staff
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"), person="张三")
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    address = f"/admin/departments/dutycontact/{contact.id}/delete/"
+    version = re.search(r'name="version" value="(\d+)"', client.get(address).content.decode())
+    assert version, "the admin's confirmation carries the contact's version"
+    services.duty_contact_update(
+        contact_id=contact.id,
+        acting_user=mr_head,
+        expected_version=int(version.group(1)),
+        person="李四",
+    )
+
+    response = client.post(address, {"post": "yes", "version": version.group(1)})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "changed by someone else" in page
+    assert DutyContact.objects.filter(id=contact.id, person="李四").exists()
+    assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
+    again = re.search(r'name="version" value="(\d+)"', page).group(1)
+    assert client.post(address, {"post": "yes", "version": again}).status_code == 302
+    assert not DutyContact.objects.filter(id=contact.id).exists()
+
+
+def test_an_admin_delete_without_the_version_deletes_nothing(client, office_staff):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    client.force_login(office_staff)
+    response = client.post(f"/admin/departments/dutycontact/{contact.id}/delete/", {"post": "yes"})
+    assert response.status_code == 409
+    assert DutyContact.objects.filter(id=contact.id).exists()
+
+
+def test_a_delete_ticked_on_the_units_admin_page_after_a_portal_change_is_refused(
+    client, mr_head, office_director
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"), person="张三")
+    client.force_login(office_director)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    address = f"/admin/departments/unit/{contact.unit_id}/change/"
+    data = _admin_post_data(client.get(address))
+    services.duty_contact_update(
+        contact_id=contact.id,
+        acting_user=mr_head,
+        expected_version=contact.version,
+        person="李四",
+    )
+    key = next(k for k, v in data.items() if k.endswith("-id") and v == contact.id)
+    data[key.replace("-id", "-DELETE")] = "on"
+
+    response = client.post(address, data)
+
+    assert response.status_code == 200
+    assert "changed by someone else" in response.content.decode()
+    assert DutyContact.objects.filter(id=contact.id, person="李四").exists()
+    assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
+
+
+def test_the_admins_list_offers_no_bulk_delete_of_duty_contacts(client, office_staff):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    client.force_login(office_staff)
+    page = client.get("/admin/departments/dutycontact/").content.decode()
+    assert 'value="delete_selected"' not in page
+    client.post(
+        "/admin/departments/dutycontact/",
+        {"action": "delete_selected", "_selected_action": [contact.id], "post": "yes"},
+    )
+    assert DutyContact.objects.filter(id=contact.id).exists()
