@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import User
 
-from .choices import OPEN_STATUSES, DuplicateStatus, ExtensionStatus, Status, UnitRelation
+from .choices import (
+    OPEN_DISPUTE_STATUSES,
+    OPEN_STATUSES,
+    DuplicateStatus,
+    ExtensionStatus,
+    ReferralStatus,
+    Status,
+    UnitRelation,
+)
 from .deadlines import BEIJING, DayUnit, DeadlineRule, WorkdayCalendar, add_working_days
 from .models import (
     DEADLINE_NAMES,
@@ -53,14 +61,27 @@ def workday_calendar(years: Iterable[int] | None = None) -> WorkdayCalendar:
 def years_missing_holidays(today: date) -> list[int]:
     """The years whose holidays nobody knows yet, of those that matter now: this year, next
     year from November (the State Council's notice comes late in the year), and every year
-    up to the last deadline an open order has (an extension may carry one further)."""
+    up to the last open working-day deadline: of an open order (an extension may carry one
+    further), of a lead awaiting acknowledgement, of a dispute awaiting the leader's decision
+    (those `deadlines_recount` moves). One aggregate per table, so the home page stays cheap.
+    """
     years = {today.year, today.year + 1} if today.month >= 11 else {today.year}
     fields = [f"due_{name}" for name in DEADLINE_NAMES]
-    bounds = WorkOrder.objects.filter(status__in=OPEN_STATUSES).aggregate(
-        **{f"first_{name}": Min(name) for name in fields},
-        **{f"last_{name}": Max(name) for name in fields},
-    )
-    due_years = [timezone.localtime(due, BEIJING).year for due in bounds.values() if due]
+    bounds = [
+        WorkOrder.objects.filter(status__in=OPEN_STATUSES).aggregate(
+            **{f"first_{name}": Min(name) for name in fields},
+            **{f"last_{name}": Max(name) for name in fields},
+        ),
+        Referral.objects.filter(status=ReferralStatus.SENT).aggregate(
+            first=Min("ack_due_at"), last=Max("ack_due_at")
+        ),
+        Dispute.objects.filter(status__in=OPEN_DISPUTE_STATUSES).aggregate(
+            first=Min("decision_due_at"), last=Max("decision_due_at")
+        ),
+    ]
+    due_years = [
+        timezone.localtime(due, BEIJING).year for row in bounds for due in row.values() if due
+    ]
     if due_years:
         years.update(range(min(due_years), max(due_years) + 1))
     return reference().calendar.unknown_years(years)

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
+from complaints import disputes, referrals
+from complaints.choices import DisputeStatus, ReferralStatus
 from complaints.deadlines import (
     BEIJING,
     DayUnit,
@@ -22,7 +24,7 @@ from complaints.deadlines import (
     time_left,
     working_days_between,
 )
-from complaints.models import CalendarDay, HolidaySchedule
+from complaints.models import CalendarDay, Dispute, HolidaySchedule, Referral
 from complaints.selectors import workday_calendar, years_missing_holidays
 
 
@@ -223,6 +225,41 @@ def test_the_office_is_warned_in_november_about_next_year(db, client, office_sta
     assert 'id="holiday-warning"' in office_page
     assert "2027" in office_page
     assert 'id="holiday-warning"' not in unit_page
+
+
+def test_a_lead_or_a_dispute_due_in_a_year_without_holidays_warns_the_office(
+    client, office_staff, mr_staff, django_assert_max_num_queries
+):
+    """Leads awaiting acknowledgement and disputes awaiting the leader's decision have
+    working-day deadlines too: one that falls in a year nobody has the holidays of was
+    counted Monday to Friday, and the office must be told as for an order's."""
+    today = date(2026, 6, 1)
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=BEIJING), tick=False):
+        lead = referrals.referral_send(
+            acting_user=mr_staff, to_unit_code="commerce", title="预付卡", facts="停业"
+        )
+        dispute = disputes.dispute_open(
+            acting_user=office_staff, summary="管辖不清", referral_id=lead.id
+        )
+    assert years_missing_holidays(today) == []
+    leads, disputes_ = Referral.objects.filter(id=lead.id), Dispute.objects.filter(id=dispute.id)
+    far = end_of(2100, 3, 1)
+
+    disputes_.update(status=DisputeStatus.DESIGNATED)
+    leads.update(ack_due_at=far)
+    with django_assert_max_num_queries(4):  # one aggregate per table, and the calendar
+        assert years_missing_holidays(today) == [2100]
+    client.force_login(office_staff)
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=BEIJING), tick=False):
+        page = client.get("/").content.decode()
+    assert "2100" in page.split('id="holiday-warning"')[1].split("</div>")[0]
+    leads.update(status=ReferralStatus.ACKNOWLEDGED)  # no deadline left to count
+    assert years_missing_holidays(today) == []
+
+    disputes_.update(status=DisputeStatus.PROPOSED, decision_due_at=far)
+    assert years_missing_holidays(today) == [2100]
+    disputes_.update(status=DisputeStatus.DESIGNATED)
+    assert years_missing_holidays(today) == []
 
 
 def test_every_database_has_the_default_policy_and_the_office_can_change_it(db):
