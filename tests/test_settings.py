@@ -136,6 +136,8 @@ def _manage_py(*args: str, **env: str) -> subprocess.CompletedProcess:
         ("DEBUG", "maybe", "expected 1, true, yes or on, or 0, false, no or off"),
         ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
         ("REDIS_URL", "redis//redis:6379/0", "redis://HOST:PORT/DB"),
+        ("LOGIN_FAILURE_LIMIT", "0", "of at least 1"),
+        ("LOGIN_LOCKOUT_MINUTES", "99999999999999", "from 1 to 525600"),
     ],
 )
 def test_a_bad_environment_value_stops_manage_py_with_one_line_naming_it(
@@ -219,3 +221,105 @@ def test_the_database_connection_carries_the_process_name_unless_the_url_gives_o
         show, SECRET_KEY_FILE=key, DATABASE_URL="postgres://u@h/x?application_name=reporting"
     )
     assert given.stdout.strip() == "reporting", given.stderr
+
+
+SETTINGS_FILE = ROOT / "wuqing_consumer" / "settings.py"
+
+
+def _settings_with(monkeypatch, tmp_path, **env: str) -> dict:
+    """settings.py run afresh in this process under `env` (quicker than a process each)."""
+    import runpy
+
+    for name in ("DATABASE_URL", "REDIS_URL", "DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY_FILE", str(tmp_path / "key"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DB_CONN_MAX_AGE", "-1", "of at least 0"),
+        ("LOGIN_FAILURE_LIMIT", "0", "of at least 1"),
+        ("LOGIN_LOCKOUT_MINUTES", "0", "from 1 to 525600"),
+        ("LOGIN_LOCKOUT_MINUTES", "99999999999999", "from 1 to 525600"),
+        ("ATTACHMENT_MAX_MB", "-20", "of at least 1"),
+        ("ATTACHMENT_MAX_MB", "0", "of at least 1"),
+        ("EMAIL_PORT", "0", "from 1 to 65535"),
+        ("EMAIL_PORT", "70000", "from 1 to 65535"),
+        ("SECURE_HSTS_SECONDS", "-1", "of at least 0"),
+        ("PROXY_COUNT", "-1", "of at least 0"),
+        ("ANON_RATE_LIMIT_PER_MINUTE", "-300", "of at least 0"),
+        ("ANON_SEARCH_RATE_LIMIT_PER_MINUTE", "-1", "of at least 0"),
+        ("SESSION_HOURS", "0", "from 1 to 8760"),
+        ("SESSION_HOURS", "1000000000000", "from 1 to 8760"),
+        ("CALLBACK_RETRY_BASE_SECONDS", "0", "from 1 to 3600"),
+        ("API_ROTATION_GRACE_HOURS", "-24", "from 0 to 8760"),
+        ("API_MAX_BODY_KB", "0", "of at least 1"),
+    ],
+)
+def test_a_number_outside_its_sensible_range_is_refused_naming_the_range(
+    monkeypatch, tmp_path, name, value, expected
+):
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(monkeypatch, tmp_path, **{name: value})
+    message = str(refused.value)
+    assert message.startswith(f"{name}={value!r} ")
+    assert f"expected a whole number {expected}" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CELERY_VISIBILITY_TIMEOUT", "0"),
+        ("CELERY_VISIBILITY_TIMEOUT", "-3600"),
+        ("CELERY_UNACKED_RESTORE_INTERVAL", "0"),
+        ("CELERY_UNACKED_RESTORE_THROTTLE", "-1"),
+    ],
+)
+def test_the_broker_timings_are_refused_out_of_range(monkeypatch, tmp_path, name, value):
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(monkeypatch, tmp_path, REDIS_URL="redis://127.0.0.1:6379/5", **{name: value})
+    assert str(refused.value).startswith(f"{name}={value!r} is ")
+
+
+def test_the_edges_of_each_range_are_accepted_and_zero_keeps_its_documented_meaning(
+    monkeypatch, tmp_path
+):
+    loaded = _settings_with(
+        monkeypatch,
+        tmp_path,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/x",
+        DB_CONN_MAX_AGE="0",
+        LOGIN_FAILURE_LIMIT="1",
+        LOGIN_LOCKOUT_MINUTES="525600",
+        ATTACHMENT_MAX_MB="1",
+        EMAIL_PORT="65535",
+        SECURE_HSTS_SECONDS="0",
+        PROXY_COUNT="0",
+        ANON_RATE_LIMIT_PER_MINUTE="0",
+        ANON_SEARCH_RATE_LIMIT_PER_MINUTE="0",
+        SESSION_HOURS="8760",
+        CALLBACK_RETRY_BASE_SECONDS="3600",
+        API_ROTATION_GRACE_HOURS="0",
+        API_MAX_BODY_KB="1",
+    )
+    assert loaded["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert loaded["AXES_FAILURE_LIMIT"] == 1
+    assert loaded["AXES_COOLOFF_TIME"].days == 365
+    assert loaded["ATTACHMENT_MAX_BYTES"] == 1024 * 1024
+    assert loaded["EMAIL_PORT"] == 65535
+    assert loaded["SECURE_HSTS_SECONDS"] == 0
+    assert loaded["TRUSTED_PROXY_COUNT"] == 0
+    assert loaded["ANON_RATE_LIMIT_PER_MINUTE"] == loaded["ANON_SEARCH_RATE_LIMIT_PER_MINUTE"] == 0
+    assert loaded["SESSION_COOKIE_AGE"] == 8760 * 3600
+    assert loaded["CALLBACK_RETRY_BASE_SECONDS"] == 3600
+    assert loaded["API_ROTATION_GRACE_HOURS"] == 0
+    assert loaded["API_MAX_BODY_BYTES"] == 1024

@@ -61,16 +61,38 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """A whole number, refused outside [minimum, maximum]: int() alone took a negative
+    rate limit, session length or port, and Django, axes or kombu then silently did
+    something else (a negative CONN_MAX_AGE acts as 0, a lockout of 0 minutes locks for
+    good, a failure limit of 0 locks everyone out, EMAIL_PORT=0 means 25) or failed on
+    the first request (a session of 10**12 hours overflows a date)."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
         raise _refuse(
             name, value, f"is not a whole number: expected digits, e.g. {default}."
         ) from None
+    too_small = minimum is not None and number < minimum
+    too_large = maximum is not None and number > maximum
+    if too_small or too_large:
+        if minimum is not None and maximum is not None:
+            problem, expected = "is out of range", f"from {minimum} to {maximum}"
+        elif too_small:
+            problem, expected = "is too small", f"of at least {minimum}"
+        else:
+            problem, expected = "is too large", f"of at most {maximum}"
+        raise _refuse(name, value, f"{problem}: expected a whole number {expected}.")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:

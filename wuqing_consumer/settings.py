@@ -119,7 +119,7 @@ DATABASES = {
     "default": env_database(
         "DATABASE_URL",
         f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -155,8 +155,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lockout: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is locked for the cool-off period; the login page says when it unlocks.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# (A cool-off of 0 would lock for good, as axes reads a zero timedelta as "no cool-off".)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=365 * 24 * 60)
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "departments.views.lockout"
@@ -183,7 +186,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Attachments are checked against this limit (and by type) before anything is stored.
-ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPLOAD = 10
 # ...and while they arrive: a file past the limit is not written on (see complaints.attachments),
 # and a body larger than 10 files at the limit plus the form is refused unread.
@@ -217,7 +220,7 @@ STORAGES = {
 
 # Email: console output on a laptop, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -241,7 +244,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^api/"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_HTTPS_PROXY", False):
@@ -249,14 +252,14 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 # How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
 # address (for the rate limit below and the sign-in lockout) is read from the header only
 # that far. 0: the header is ignored, since any client can write it.
-TRUSTED_PROXY_COUNT = max(env_int("PROXY_COUNT", 0), 0)
+TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 # Requests a minute per client address from people not signed in (the public site, the login
 # page), and searches among them; 0 lifts one limit, ANON_RATE_LIMIT_ENABLED=0 both.
 ANON_RATE_LIMIT_ENABLED = env_bool("ANON_RATE_LIMIT_ENABLED", True)
-ANON_RATE_LIMIT_PER_MINUTE = env_int("ANON_RATE_LIMIT_PER_MINUTE", 300)
-ANON_SEARCH_RATE_LIMIT_PER_MINUTE = env_int("ANON_SEARCH_RATE_LIMIT_PER_MINUTE", 30)
+ANON_RATE_LIMIT_PER_MINUTE = env_int("ANON_RATE_LIMIT_PER_MINUTE", 300, minimum=0)
+ANON_SEARCH_RATE_LIMIT_PER_MINUTE = env_int("ANON_SEARCH_RATE_LIMIT_PER_MINUTE", 30, minimum=0)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, minimum=1, maximum=365 * 24) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -270,10 +273,11 @@ if REDIS_URL:
     # Longer than the longest task (CELERY_TASK_TIME_LIMIT): a message not acknowledged by
     # then is given to another worker, which is how a killed worker's task is redone.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-        # How often a worker looks for such messages (kombu's defaults: every ~100 s).
-        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
-        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        # How often a worker looks for such messages (kombu's defaults: every ~100 s; kombu
+        # reads an interval of 0 or less as its default).
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -334,7 +338,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Dotted path of the SMS gateway client; the default writes messages to the log.
 SMS_BACKEND = env("SMS_BACKEND", "departments.notifications.LoggingSmsBackend")
-CALLBACK_RETRY_BASE_SECONDS = env_int("CALLBACK_RETRY_BASE_SECONDS", 10)
+# The delay doubles on each failure up to an hour (complaints.callbacks.MAX_BACKOFF).
+CALLBACK_RETRY_BASE_SECONDS = env_int("CALLBACK_RETRY_BASE_SECONDS", 10, minimum=1, maximum=3600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Derives each API client's callback signing secret (complaints/clients.py). Set it apart
@@ -342,7 +347,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 API_SIGNING_KEY = env("API_SIGNING_KEY") or SECRET_KEY
 # After a client's key or signing secret is rotated, the previous one keeps working (the
 # key authenticates, the secret signs each callback in a second header) this many hours.
-API_ROTATION_GRACE_HOURS = max(env_int("API_ROTATION_GRACE_HOURS", 24), 0)
+API_ROTATION_GRACE_HOURS = env_int("API_ROTATION_GRACE_HOURS", 24, minimum=0, maximum=365 * 24)
 
 CACHES = {
     "default": (
@@ -372,7 +377,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wuqing_consumer.api.exception_handler",
 }
-API_MAX_BODY_BYTES = env_int("API_MAX_BODY_KB", 1024) * 1024
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_KB", 1024, minimum=1) * 1024
 API_THROTTLE_ENABLED = env_bool("API_THROTTLE_ENABLED", True)
 
 SPECTACULAR_SETTINGS = {
