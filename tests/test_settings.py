@@ -323,3 +323,72 @@ def test_the_edges_of_each_range_are_accepted_and_zero_keeps_its_documented_mean
     assert loaded["CALLBACK_RETRY_BASE_SECONDS"] == 3600
     assert loaded["API_ROTATION_GRACE_HOURS"] == 0
     assert loaded["API_MAX_BODY_BYTES"] == 1024
+
+
+def test_a_variable_left_empty_counts_as_unset(monkeypatch, tmp_path):
+    # An env file or docker-compose's ${X:-} leaves a variable empty to mean "not set".
+    names = [
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "MEDIA_ROOT",
+        "STATIC_ROOT",
+        "BACKUP_DIR",
+        "BACKUP_SIGNING_KEY_FILE",
+        "CELERY_DATA_DIR",
+        "EMAIL_HOST",
+        "EMAIL_BACKEND",
+        "DEFAULT_FROM_EMAIL",
+        "SERVER_EMAIL",
+        "SMS_BACKEND",
+        "API_SIGNING_KEY",
+        "SECRET_KEY",
+        "LOG_LEVEL",
+        "DB_CONN_MAX_AGE",
+        "EMAIL_PORT",
+        "DEBUG",
+    ]
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+    unset = _settings_with(monkeypatch, tmp_path)
+    empty = _settings_with(
+        monkeypatch, tmp_path, **{name: "" for name in names[:-2]}, EMAIL_PORT=" ", DEBUG=""
+    )
+
+    for setting in [
+        "DATABASES",
+        "CELERY_BROKER_URL",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "MEDIA_ROOT",
+        "STATIC_ROOT",
+        "BACKUP_DIR",
+        "BACKUP_SIGNING_KEY_FILE",
+        "CELERY_DATA_DIR",
+        "EMAIL_BACKEND",
+        "DEFAULT_FROM_EMAIL",
+        "SERVER_EMAIL",
+        "SMS_BACKEND",
+        "SECRET_KEY",
+        "API_SIGNING_KEY",
+        "EMAIL_PORT",
+        "DEBUG",
+    ]:
+        assert empty[setting] == unset[setting], setting
+    assert empty["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert empty["MEDIA_ROOT"] == ROOT / "media"
+    assert empty["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+def test_an_empty_secret_key_file_setting_means_the_one_in_the_project_folder(
+    monkeypatch, tmp_path
+):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    loaded = _settings_with(monkeypatch, tmp_path, SECRET_KEY_FILE="")
+    assert loaded["SECRET_KEY"] == (ROOT / ".secret_key").read_text().strip()
+
+
+def test_an_empty_database_url_lets_manage_py_start_on_the_default(tmp_path):
+    result = _manage_py("check", SECRET_KEY_FILE=str(tmp_path / "key"), DATABASE_URL="")
+    assert result.returncode == 0, result.stderr

@@ -37,7 +37,15 @@ class EnvironmentValueError(ImproperlyConfigured):
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value, or `default` when it is unset or empty (or only spaces): an env
+    file or docker-compose's ``${X:-}`` leaves a variable empty to mean "not set", and an
+    empty DATABASE_URL was refused, an empty MEDIA_ROOT or BACKUP_DIR became the current
+    folder, and an empty SECRET_KEY_FILE, EMAIL_BACKEND or SMS_BACKEND failed. No variable
+    gives the empty value a meaning of its own (the other helpers read it the same way)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value
 
 
 def _refuse(name: str, shown: str, problem: str) -> EnvironmentValueError:
