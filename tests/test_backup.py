@@ -709,7 +709,7 @@ def test_a_signed_archive_is_verified_and_a_forgery_that_matches_every_checksum_
     with pytest.raises(BackupError, match="does not match its signature"):
         backup.backup_restore(archive=archive, database=target, media_root=tmp_path / "rm")
     assert not Path(target.name).exists()
-    assert list((tmp_path / "rm").iterdir()) == []
+    assert not (tmp_path / "rm").exists()  # refused before even the media folder was made
     # Without a key the checksums alone cannot tell: it passes, as before, with a warning.
     settings.BACKUP_SIGNING_KEY_FILE = ""
     call_command("backup", verify=str(archive))
@@ -750,3 +750,132 @@ def test_a_signing_key_too_short_or_inside_media_or_the_backups_is_refused(
             backup_create(database=source, media_root=media, output_dir=output)
         inside.unlink()
     assert list(output.iterdir()) == []
+
+
+# -- a restore refuses before it unpacks ------------------------------------------------------
+
+
+def staging_folders(media_root: Path) -> list[Path]:
+    if not media_root.is_dir():
+        return []
+    return [p for p in media_root.iterdir() if p.name.startswith(backup.STAGING_PREFIX)]
+
+
+def test_a_restore_over_data_without_force_is_refused_before_the_archive_is_unpacked(
+    tmp_path, output
+):
+    # The archive is also damaged: a restore that unpacked first would say so (its checksums
+    # are read while unpacking); one that refuses first never reads the members.
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/2026/11/WQ-2026-000001/receipt.pdf", RECEIPT)
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(database=source, media_root=source_media, output_dir=output)
+    tamper(archive, "media/attachments/2026/11/WQ-2026-000001/receipt.pdf")
+    target = laptop_database(tmp_path / "other.sqlite3", orders=("A", "B"))
+    restored_media = tmp_path / "restored-media"
+    store(restored_media, "attachments/kept.pdf", b"kept")
+
+    with pytest.raises(BackupError) as refused:
+        backup.backup_restore(archive=archive, database=target, media_root=restored_media)
+
+    message = str(refused.value)
+    assert "Refusing to restore over" in message and "--force" in message
+    assert "damaged" not in message
+    assert staging_folders(restored_media) == []
+    assert [p.relative_to(restored_media).as_posix() for p in restored_media.rglob("*")] == [
+        "attachments",
+        "attachments/kept.pdf",
+    ]
+    assert len(sqlite_rows(Path(target.name), "SELECT * FROM complaints_workorder")) == 2
+
+
+def test_a_restore_into_another_engine_is_refused_before_anything_is_unpacked(tmp_path, output):
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+    tamper(archive, "database.sqlite3")
+    restored_media = tmp_path / "restored-media"
+    target = Database(vendor="postgresql", name="wuqing_consumer", host="db.invalid")
+
+    with pytest.raises(BackupError, match="cannot be restored into the PostgreSQL database"):
+        backup.backup_restore(archive=archive, database=target, media_root=restored_media)
+    assert not restored_media.exists()
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+def test_a_restore_refused_for_connected_sessions_has_unpacked_nothing(
+    db, tmp_path, output, fresh_postgresql_database, monkeypatch
+):
+    source_media = tmp_path / "media"
+    store(source_media, "attachments/2026/11/receipt.pdf", RECEIPT)
+    archive, _manifest = backup_create(
+        database=Database.from_settings(connection.settings_dict),
+        media_root=source_media,
+        output_dir=output,
+    )
+    target = fresh_postgresql_database
+    restored_media = tmp_path / "restored-media"
+    unpacked_when_asked = []
+    asked = backup.other_connections
+
+    def other_connections(database):
+        # What the restore had written by the time it looked for other sessions.
+        unpacked_when_asked.append(
+            [p for folder in staging_folders(restored_media) for p in folder.rglob("*")]
+        )
+        return asked(database)
+
+    monkeypatch.setattr(backup, "other_connections", other_connections)
+    web = Database(
+        **{**target.__dict__, "options": {"application_name": "wuqing-consumer web"}}
+    ).connect()
+    try:
+        with pytest.raises(BackupError, match="wuqing-consumer web"):
+            backup.backup_restore(
+                archive=archive, database=target, media_root=restored_media, force=True
+            )
+    finally:
+        web.close()
+    assert unpacked_when_asked == [[]]
+    assert staging_folders(restored_media) == []
+    assert backup.table_counts(target, ["departments_unit"]) == {"departments_unit": None}
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+def test_a_portal_that_connects_while_the_archive_is_unpacked_still_stops_the_restore(
+    db, tmp_path, output, fresh_postgresql_database, monkeypatch
+):
+    archive, _manifest = backup_create(
+        database=Database.from_settings(connection.settings_dict),
+        media_root=tmp_path / "media",
+        output_dir=output,
+    )
+    target = fresh_postgresql_database
+    started = []
+    unpack = backup.archive_check
+
+    def unpacking_while_a_worker_starts(path, staging=None):
+        manifest = unpack(path, staging=staging)
+        if staging is not None:
+            started.append(
+                Database(
+                    **{**target.__dict__, "options": {"application_name": "wuqing-consumer worker"}}
+                ).connect()
+            )
+        return manifest
+
+    monkeypatch.setattr(backup, "archive_check", unpacking_while_a_worker_starts)
+    try:
+        with pytest.raises(BackupError, match="wuqing-consumer worker"):
+            backup.backup_restore(
+                archive=archive, database=target, media_root=tmp_path / "m", force=True
+            )
+    finally:
+        for worker in started:
+            worker.close()
+    assert len(started) == 1
+    assert backup.table_counts(target, ["departments_unit"]) == {"departments_unit": None}
+    assert staging_folders(tmp_path / "m") == []

@@ -783,6 +783,23 @@ def _open_archive(path: Path) -> Iterator[tarfile.TarFile]:
         ) from None
 
 
+def _checked_manifest(archive: tarfile.TarFile, path: Path) -> dict[str, Any]:
+    manifest = _read_manifest(archive)
+    _check_signature(archive, path)
+    if manifest["database"].get("member") not in (PG_DUMP_MEMBER, SQLITE_MEMBER):
+        raise BackupError(_("This is not a backup of this portal: its manifest is missing."))
+    return manifest
+
+
+def archive_manifest(path: Path) -> dict[str, Any]:
+    """The archive's manifest, its signature checked (archive_signature), without reading
+    any other member: enough for every refusal of a restore, made before it unpacks. A
+    tar's headers are skipped over, so this costs little whatever the archive's size; the
+    members themselves are checked against it by archive_check."""
+    with _open_archive(path) as archive:
+        return _checked_manifest(archive, path)
+
+
 def archive_check(path: Path, staging: Path | None = None) -> dict[str, Any]:
     """Check the manifest's signature (archive_signature), then every member of the archive
     against the manifest's sizes and checksums, and return the manifest; raise BackupError
@@ -790,11 +807,8 @@ def archive_check(path: Path, staging: Path | None = None) -> dict[str, Any]:
     `staging/<member>` and the files under `staging/media/`."""
     problems: list[str] = []
     with _open_archive(path) as archive:
-        manifest = _read_manifest(archive)
-        _check_signature(archive, path)
+        manifest = _checked_manifest(archive, path)
         database_entry = manifest["database"]
-        if database_entry.get("member") not in (PG_DUMP_MEMBER, SQLITE_MEMBER):
-            raise BackupError(_("This is not a backup of this portal: its manifest is missing."))
         expected: dict[str, tuple[Any, Any]] = {
             database_entry["member"]: (database_entry.get("size"), database_entry.get("sha256"))
         }
@@ -994,19 +1008,17 @@ def stale_client_secrets(database: Database) -> list[str]:
     return stale
 
 
-def unpacked_size(archive: Path) -> int:
+def unpacked_size(manifest: dict[str, Any]) -> int:
     """The disk space the archive's database copy and files take once unpacked, by its
-    manifest (read before the members are checked; a manifest that lies is refused by the
-    check)."""
-    with _open_archive(archive) as opened:
-        manifest = _read_manifest(opened)
+    manifest (whose signature is checked, where archives are signed, but whose members are
+    not yet: a manifest that lies about them is refused by the check while unpacking)."""
     entries = [manifest["database"], *manifest["files"]]
     sizes = [entry.get("size") if isinstance(entry, dict) else 0 for entry in entries]
     return sum(size + BLOCK for size in sizes if isinstance(size, int) and size >= 0)
 
 
-def _check_free_space(archive: Path, media_root: Path) -> None:
-    needed = unpacked_size(archive)
+def _check_free_space(manifest: dict[str, Any], media_root: Path) -> None:
+    needed = unpacked_size(manifest)
     free = shutil.disk_usage(media_root).free
     if free < needed:
         raise BackupError(
@@ -1023,6 +1035,71 @@ def _check_free_space(archive: Path, media_root: Path) -> None:
         )
 
 
+def _refuse_restore(
+    *,
+    manifest: dict[str, Any],
+    database: Database,
+    media_root: Path,
+    force: bool,
+    ignore_connections: bool,
+) -> tuple[Contents, list[str]]:
+    """Raise BackupError if the archive of `manifest` may not replace `database` and
+    `media_root`; else return what they hold now and this code's migrations the archive
+    lacks. Reads the manifest and asks the database, nothing more."""
+    engine = manifest["database"].get("engine")
+    if engine != database.vendor:
+        raise BackupError(
+            _(
+                "This backup is of a %(archived)s database and cannot be restored into "
+                "the %(database)s."
+            )
+            % {"archived": ENGINE_NAMES.get(engine, engine), "database": database.describe()}
+        )
+    newer, older = unknown_migrations(manifest)
+    if newer and not force:
+        raise BackupError(
+            _(
+                "This backup was made by a newer version of the portal (migrations this "
+                "version lacks: %(names)s). Install that version first, or add --force."
+            )
+            % {"names": ", ".join(newer)}
+        )
+    connected = other_connections(database)
+    if connected and not ignore_connections:
+        total = sum(count for _name, count in connected)
+        raise BackupError(
+            ngettext(
+                "%(count)s other connection to the %(database)s is open: %(sessions)s. "
+                "Stop the web server, worker and beat first (docker compose stop web "
+                "worker beat), or add --ignore-connections if it is not the portal.",
+                "%(count)s other connections to the %(database)s are open: %(sessions)s. "
+                "Stop the web server, worker and beat first (docker compose stop web "
+                "worker beat), or add --ignore-connections if none of them is the portal.",
+                total,
+            )
+            % {
+                "count": total,
+                "database": database.describe(),
+                "sessions": ", ".join(f"{name} ({count})" for name, count in connected),
+            }
+        )
+    found = contents(database, media_root)
+    if not found.empty and not force:
+        raise BackupError(
+            _(
+                "Refusing to restore over %(contents)s. Restoring replaces the whole database "
+                "with the backup of %(created)s and writes its %(files)s files; run again "
+                "with --force to overwrite it."
+            )
+            % {
+                "contents": found.describe(database, media_root),
+                "created": manifest.get("created_at", "?"),
+                "files": len(manifest["files"]),
+            }
+        )
+    return found, older
+
+
 def backup_restore(
     *,
     archive: Path,
@@ -1031,16 +1108,31 @@ def backup_restore(
     force: bool = False,
     ignore_connections: bool = False,
 ) -> RestoreResult:
-    """Check that MEDIA_ROOT has the space to unpack the archive, then the archive itself;
-    refuse a target that holds data unless `force` and one that other sessions are connected
-    to unless `ignore_connections`; then replace the database (in one transaction) and put
-    the files in place.
+    """Check the archive's manifest and signature; refuse an archive of another engine or a
+    newer version, a target that other sessions are connected to unless
+    `ignore_connections`, one that holds data unless `force`, and a MEDIA_ROOT without the
+    space to unpack; only then unpack the archive, checking every member; then replace the
+    database (in one transaction) and put the files in place.
+
+    Every refusal that needs only the manifest comes before the unpacking, which for a
+    large archive takes minutes and fills the disk with a copy of every citizen's data, so
+    a restore that will be refused does neither. They are made again, from the checked
+    manifest, after the unpacking: a portal process started meanwhile, or an archive
+    replaced meanwhile, is still refused.
 
     `force` does not cover the connections: the usual restore is forced (a migrated database
     holds data), and a web server, worker or beat still running would go on writing into the
     restored data, or hold locks the restore waits on."""
+    refusals = {
+        "database": database,
+        "media_root": media_root,
+        "force": force,
+        "ignore_connections": ignore_connections,
+    }
+    announced = archive_manifest(archive)
+    _refuse_restore(manifest=announced, **refusals)
     media_root.mkdir(parents=True, exist_ok=True)
-    _check_free_space(archive, media_root)
+    _check_free_space(announced, media_root)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
     try:
         try:
@@ -1052,57 +1144,7 @@ def backup_restore(
                     % {"path": media_root}
                 ) from None
             raise
-        engine = manifest["database"].get("engine")
-        if engine != database.vendor:
-            raise BackupError(
-                _(
-                    "This backup is of a %(archived)s database and cannot be restored into "
-                    "the %(database)s."
-                )
-                % {"archived": ENGINE_NAMES.get(engine, engine), "database": database.describe()}
-            )
-        newer, older = unknown_migrations(manifest)
-        if newer and not force:
-            raise BackupError(
-                _(
-                    "This backup was made by a newer version of the portal (migrations this "
-                    "version lacks: %(names)s). Install that version first, or add --force."
-                )
-                % {"names": ", ".join(newer)}
-            )
-        connected = other_connections(database)
-        if connected and not ignore_connections:
-            total = sum(count for _name, count in connected)
-            raise BackupError(
-                ngettext(
-                    "%(count)s other connection to the %(database)s is open: %(sessions)s. "
-                    "Stop the web server, worker and beat first (docker compose stop web "
-                    "worker beat), or add --ignore-connections if it is not the portal.",
-                    "%(count)s other connections to the %(database)s are open: %(sessions)s. "
-                    "Stop the web server, worker and beat first (docker compose stop web "
-                    "worker beat), or add --ignore-connections if none of them is the portal.",
-                    total,
-                )
-                % {
-                    "count": total,
-                    "database": database.describe(),
-                    "sessions": ", ".join(f"{name} ({count})" for name, count in connected),
-                }
-            )
-        found = contents(database, media_root)
-        if not found.empty and not force:
-            raise BackupError(
-                _(
-                    "Refusing to restore over %(contents)s. Restoring replaces the whole database "
-                    "with the backup of %(created)s and writes its %(files)s files; run again "
-                    "with --force to overwrite it."
-                )
-                % {
-                    "contents": found.describe(database, media_root),
-                    "created": manifest.get("created_at", "?"),
-                    "files": len(manifest["files"]),
-                }
-            )
+        found, older = _refuse_restore(manifest=manifest, **refusals)
         dump = staging / manifest["database"]["member"]
         if database.vendor == "postgresql":
             _restore_postgresql(database, dump)
