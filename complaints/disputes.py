@@ -366,7 +366,12 @@ def _sign(dispute: Dispute, user: User, note: str) -> None:
 
 
 def _parties(dispute: Dispute) -> list[User]:
+    """Whom a decision concerns: the disputing units, the unit designated (which may not
+    have been one of them: the leader may name any member unit), the joint team's units,
+    and the office. Each person once, whichever of these their unit is."""
     unit_ids = set(dispute.units.values_list("id", flat=True))
+    if dispute.designated_unit_id:
+        unit_ids.add(dispute.designated_unit_id)
     if hasattr(dispute, "team"):
         unit_ids |= set(dispute.team.member_units.values_list("id", flat=True))
     return unit_people(unit_ids) + office_people()

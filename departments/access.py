@@ -525,15 +525,18 @@ def receives_referral(user: User | AnonymousUser, referral: Referral) -> bool:
 
 
 def disputes_visible_to(user: User | AnonymousUser) -> QuerySet[Dispute]:
-    """The office and the leader see every dispute; a unit those it is party to or whose
-    joint team it sits on."""
+    """The office and the leader see every dispute; a unit those it is party to, those it
+    was designated responsible for (the leader may name a unit that was not a party), or
+    whose joint team it sits on."""
     disputes = Dispute.objects.select_related("order", "referral", "designated_unit")
     if sees_all_units(user):
         return disputes
     unit_id = getattr(user, "unit_id", None)
     if not getattr(user, "is_authenticated", False) or unit_id is None:
         return disputes.none()
-    involved = Dispute.objects.filter(Q(units__id=unit_id) | Q(team__member_units__id=unit_id))
+    involved = Dispute.objects.filter(
+        Q(units__id=unit_id) | Q(designated_unit_id=unit_id) | Q(team__member_units__id=unit_id)
+    )
     return disputes.filter(id__in=involved.values("id"))
 
 

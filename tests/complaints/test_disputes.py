@@ -19,7 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints import disputes, workflow
+from complaints import disputes, referrals, workflow
 from complaints.choices import (
     Action,
     DisputeAction,
@@ -584,3 +584,74 @@ def test_a_team_task_due_in_a_year_the_portal_does_not_take_is_refused(people):
         )
     assert "not a date the portal accepts" in error.value.message_dict["due_on"][0]
     assert not TeamTask.objects.exists()
+
+
+def designated_outside_the_parties(people, dispute: Dispute) -> Dispute:
+    """The office proposes a unit that is not a party; the leader designates it."""
+    disputes.dispute_propose(
+        dispute_id=dispute.id,
+        acting_user=people["office"],
+        proposal="建议由区住房建设委负责。",
+        unit_code="housing",
+    )
+    return disputes.dispute_designate(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        unit_code="housing",
+        note="物业相关，属住建部门。",
+    )
+
+
+def assert_told_once_and_shown(people, client, dispute: Dispute) -> None:
+    housing = people["housing"]
+    told = Notification.objects.filter(recipient=housing, key__startswith="dispute_decided:")
+    assert list(told.values_list("key", flat=True)) == [f"dispute_decided:{dispute.id}"]
+    client.force_login(housing)
+    assert dispute.number in client.get(reverse("notification_list")).content.decode()
+    assert client.get(reverse("dispute_detail", args=[dispute.id])).status_code == 200
+
+
+def test_a_unit_designated_outside_the_parties_of_an_orders_dispute_is_told_once(people, client):
+    dispute = designated_outside_the_parties(people, opened(people))
+
+    order = WorkOrder.objects.get(id=dispute.order_id)
+    assert order.primary_unit.code == "housing"
+    assert_told_once_and_shown(people, client, dispute)
+    assert client.get(reverse("order_detail", args=[order.number])).status_code == 200
+
+
+def test_a_unit_designated_outside_the_parties_of_a_rejected_leads_dispute_is_told(people, client):
+    referral = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收学费后停课。",
+    )
+    referrals.referral_reject(
+        referral_id=referral.id, acting_user=people["education"], reasons="不属教育部门。"
+    )
+    dispute = Dispute.objects.get(referral=referral)
+    assert dispute.order_id is None
+
+    designated_outside_the_parties(people, dispute)
+
+    assert_told_once_and_shown(people, client, dispute)
+
+
+def test_a_joint_teams_units_outside_the_parties_are_told_once_and_see_it(people, client):
+    dispute = proposed(people)
+    police = people["police"]
+
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="housing",
+        member_unit_codes=["public-security"],
+        note="物业纠纷涉嫌诈骗，联合调查。",
+    )
+
+    for person in (people["housing"], police):
+        told = Notification.objects.filter(recipient=person, key__startswith="team_formed:")
+        assert list(told.values_list("key", flat=True)) == [f"team_formed:{dispute.id}"]
+        client.force_login(person)
+        assert client.get(reverse("dispute_detail", args=[dispute.id])).status_code == 200
