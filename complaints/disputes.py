@@ -35,7 +35,6 @@ from departments.notifications import (
 from wuqing_consumer import language
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import (
-    district_language,
     label,
     message_of,
     with_note_message,
@@ -733,18 +732,19 @@ def team_conclude(
 def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
     police = Unit.objects.get(code=PUBLIC_SECURITY)
     now = timezone.now()
-    with district_language():
-        referral = Referral.objects.create(
-            from_unit=team.lead_unit,
-            to_unit=police,
-            order=dispute.order,
-            title=_("Hand-over to criminal proceedings: %(number)s") % {"number": dispute.number},
-            facts=team.violation_finding,
-            legal_basis=team.law_applied,
-            urgent=True,
-            ack_due_at=ack_deadline(now, urgent=True),
-            created_by=user,
-        )
+    title = written("Hand-over to criminal proceedings: %(number)s", number=dispute.number)
+    referral = Referral.objects.create(
+        from_unit=team.lead_unit,
+        to_unit=police,
+        order=dispute.order,
+        title=title,
+        title_message=message_of(title) or {},
+        facts=team.violation_finding,
+        legal_basis=team.law_applied,
+        urgent=True,
+        ack_due_at=ack_deadline(now, urgent=True),
+        created_by=user,
+    )
     record_referral_event(referral, ReferralAction.SEND, user, data={"dispute": dispute.id})
     _tell(
         f"criminal_handover:{dispute.id}",

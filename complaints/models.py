@@ -1097,6 +1097,10 @@ class Referral(models.Model):
         related_name="referrals",
     )
     title = models.CharField(_("title"), max_length=200)
+    title_message = models.JSONField(_("written from"), default=dict, blank=True)
+    """What the title was written from, when the system wrote it (a joint team's hand-over
+    to criminal proceedings), so pages show it in the reader's language; empty for a title
+    a person typed, shown as typed."""
     facts = models.TextField(_("what was found"))
     legal_basis = models.TextField(_("legal basis suggested"), blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)

@@ -147,3 +147,41 @@ def test_what_is_disputed_is_shown_in_the_readers_language_where_the_system_wrot
     )
     assert typed.summary_message == {}
     assert typed.summary in shown(f"/disputes/{typed.id}/", "en")
+
+
+def test_a_hand_over_to_criminal_proceedings_is_titled_in_the_readers_language(
+    client, office_staff, leader, housing_staff
+):
+    order = make_order(office_staff, unit_code="housing")
+    dispute = disputes.dispute_for_second_return(order, housing_staff, "not within our remit")
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="联合调查")
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="housing",
+        member_unit_codes=["market-regulation"],
+        note="联合调查",
+    )
+    team = disputes.team_conclude(
+        dispute_id=dispute.id,
+        acting_user=housing_staff,
+        violation_finding="挪用维修基金，涉嫌犯罪。",
+        law_applied="《物业管理条例》",
+        procedure="一般程序",
+        criminal_handover=True,
+    )
+    lead = team.handover_referral
+    assert lead.title == f"行刑衔接移送：{dispute.number}"  # the record, in Chinese
+    police = UserFactory(unit=unit("public-security"), roles=[RoleCode.UNIT_STAFF])
+
+    def shown(user, url: str, language: str) -> str:
+        client.force_login(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client.get(url).content.decode()
+
+    english = f"Hand-over to criminal proceedings: {dispute.number}"
+    for user in (office_staff, police):
+        for url in (f"/referrals/{lead.id}/", "/referrals/"):
+            assert english in shown(user, url, "en")
+            assert lead.title not in shown(user, url, "en")
+            assert lead.title in shown(user, url, "zh-hans")
