@@ -337,6 +337,10 @@ class WorkOrder(models.Model):
         _("excluded from satisfaction statistics"), default=False
     )
     exclusion_reason = models.CharField(_("reason for exclusion"), max_length=300, blank=True)
+    exclusion_message = models.JSONField(_("written from"), default=dict, blank=True)
+    """What the reason for exclusion was written from when the system wrote it (a merge),
+    so the order's page shows it in the reader's language; empty for a reason a person
+    typed, shown as typed."""
 
     dispatch_count = models.PositiveIntegerField(_("times dispatched"), default=0)
     return_count = models.PositiveIntegerField(_("times returned"), default=0)

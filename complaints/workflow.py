@@ -1150,7 +1150,8 @@ def workorder_merge(
     order.merged_into = target
     order.closed_at = timezone.now()
     order.excluded_from_stats = True
-    order.exclusion_reason = _("Merged into %(number)s") % {"number": target.number}
+    reason = written("Merged into %(number)s", number=target.number)
+    order.exclusion_reason, order.exclusion_message = reason, reason.message
     order.paused_at, order.pause_reason = None, ""
     _move(
         order,
@@ -1161,6 +1162,7 @@ def workorder_merge(
             "closed_at",
             "excluded_from_stats",
             "exclusion_reason",
+            "exclusion_message",
             "paused_at",
             "pause_reason",
         ],

@@ -165,6 +165,7 @@ INSERT INTO complaints_workorder (
     accepted_at, resolved_at, closed_at, due_sign_for, due_decision, due_resolution,
     due_answer, next_due_at, next_due_name, paused_at, pause_reason, paused_working_days,
     result, satisfaction, satisfaction_comment, excluded_from_stats, exclusion_reason,
+    exclusion_message,
     dispatch_count, return_count, reopen_count, supervision_count, forced_assignment,
     created_at, updated_at, version, created_by_id, merged_into_id, primary_unit_id, town_id,
     hotline_id, request_fingerprint, source_client_id, escalated_days, escalated_due_at,
@@ -204,7 +205,7 @@ SELECT
              WHEN t.r_sat < 0.62 THEN 'satisfied' WHEN t.r_sat < 0.76 THEN 'basically_satisfied'
              WHEN t.r_sat < 0.81 THEN 'dissatisfied' ELSE '' END
          ELSE '' END,
-    '', t.r_sat > 0.995, '',
+    '', t.r_sat > 0.995, '', '{}'::jsonb,
     CASE WHEN t.status = 'triage' THEN 0 WHEN t.r_route BETWEEN 0.06 AND 0.09 THEN 2 ELSE 1 END,
     0, 0, 0, false,
     t.received, COALESCE(t.resolved_at, t.received), 1, NULL, NULL,

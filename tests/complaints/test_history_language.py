@@ -5,6 +5,7 @@ labels for an English reader, exactly as written for a Chinese one."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -175,3 +176,32 @@ def test_what_a_person_wrote_is_shown_as_written(client, office_staff, mr_staff,
     workflow.workorder_pause(order_id=order.id, acting_user=mr_staff, reason="等待检测报告")
 
     assert history_notes(client, office_staff, order, "pause", language) == ["等待检测报告"]
+
+
+def test_a_merged_orders_reason_is_kept_in_chinese_and_shown_in_the_readers_language(
+    client, office_staff
+):
+    from django.conf import settings
+    from django.utils import translation
+
+    from complaints.models import PossibleDuplicate
+
+    earlier = make_order(office_staff, citizen_phone="13812345678")
+    later = make_order(office_staff, citizen_phone="13812345678", content="酸奶又过期了")
+    pair = PossibleDuplicate.objects.get(order=later)
+    with translation.override("en"):  # the office merges from the English portal
+        workflow.workorder_merge(order_id=later.id, acting_user=office_staff, duplicate_id=pair.id)
+
+    later.refresh_from_db()
+    assert later.exclusion_reason == f"已合并至 {earlier.number}"  # the record, in Chinese
+
+    def reason_shown(language: str) -> str:
+        client.force_login(office_staff)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(f"/orders/{later.number}/").content.decode()
+        return re.search(r'<span class="badge[^"]*" title="([^"]*)">', page).group(1)
+
+    assert reason_shown("en") == f"Merged into {earlier.number}"
+    assert reason_shown("zh-hans") == later.exclusion_reason
+    # Both histories name the other order by its number only: nothing there to translate.
+    assert [e.note for e in WorkOrderEvent.objects.filter(action=Action.MERGE)] == ["", ""]

@@ -1347,7 +1347,7 @@ def test_merging_closes_the_later_order_into_the_earlier_and_keeps_both_records(
     assert later.merged_into == earlier
     assert later.closed_at == at(2026, 7, 7)
     assert later.excluded_from_stats is True
-    assert later.exclusion_reason == f"Merged into {earlier.number}"
+    assert later.exclusion_reason == f"已合并至 {earlier.number}"  # the record, in Chinese
     assert later.citizen_phone == PHONE
     assert (later.next_due_at, later.next_due_name) == (None, "")
     assert (earlier.status, earlier.merged_into, earlier.excluded_from_stats) == (
