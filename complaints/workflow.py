@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import Unit, User
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import Written, district_language, with_note_message, written
+from wuqing_consumer.language import Written, with_note_message, written
 
 from . import stats
 from .choices import (
@@ -494,12 +494,28 @@ def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetim
 
 def _withdraw_pending_extension(order: WorkOrder, now: datetime) -> None:
     """A request made by a unit that no longer handles the order is not for the office to
-    approve any more; it is closed as refused, with the reason."""
-    with district_language():
-        order.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REFUSED,
-            decided_at=now,
-            decision_note=_("Withdrawn: the order left the unit that asked."),
+    approve any more; it is closed as refused, with the reason, and the order's history
+    says so as the system's line (no one decided it), next to the unit that asked, so the
+    request no longer simply disappears. Called before the order leaves that unit."""
+    note = written("Withdrawn: the order left the unit that asked.")
+    pending = order.extension_requests.select_for_update().filter(status=ExtensionStatus.PENDING)
+    for request in pending.order_by("id"):
+        request.status = ExtensionStatus.REFUSED
+        request.decided_at = now
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_at", "decision_note"])
+        record_event(
+            order,
+            Action.REFUSE_EXTENSION,
+            by=None,
+            unit=order.primary_unit,
+            note=note,
+            data={
+                "request": request.id,
+                "deadline": request.deadline,
+                "working_days": request.working_days,
+                "withdrawn": True,
+            },
         )
 
 

@@ -205,3 +205,33 @@ def test_a_merged_orders_reason_is_kept_in_chinese_and_shown_in_the_readers_lang
     assert reason_shown("zh-hans") == later.exclusion_reason
     # Both histories name the other order by its number only: nothing there to translate.
     assert [e.note for e in WorkOrderEvent.objects.filter(action=Action.MERGE)] == ["", ""]
+
+
+def test_an_extension_withdrawn_with_the_order_says_so_in_the_readers_language(
+    client, office_staff, mr_staff
+):
+    from django.utils import translation
+
+    from complaints.models import ExtensionRequest
+
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_request_extension(
+        order_id=order.id, acting_user=mr_staff, working_days=5, reason="等待检测结果"
+    )
+    with translation.override("en"):  # the office re-dispatches from the English portal
+        workflow.workorder_redispatch(
+            order_id=order.id, acting_user=office_staff, unit_code="housing", reason="属住建"
+        )
+
+    request = ExtensionRequest.objects.get(order=order)
+    assert (request.status, request.decision_note) == (
+        "refused",
+        "已撤回：工单已不在申请单位办理。",
+    )
+    assert english_line(client, office_staff, order, "refuse_extension") == (
+        "Withdrawn: the order left the unit that asked."
+    )
+    assert history_notes(client, office_staff, order, "refuse_extension", "zh-hans") == [
+        request.decision_note
+    ]
