@@ -169,7 +169,7 @@ INSERT INTO complaints_workorder (
     dispatch_count, return_count, reopen_count, supervision_count, forced_assignment,
     created_at, updated_at, version, created_by_id, merged_into_id, primary_unit_id, town_id,
     hotline_id, request_fingerprint, source_client_id, escalated_days, escalated_due_at,
-    next_escalation_at, reminded_due_at
+    next_escalation_at, reminded_due_at, duplicates_pending
 )
 SELECT
     'WQ-B-' || lpad(t.n::text, 8, '0'),
@@ -210,20 +210,15 @@ SELECT
     0, 0, 0, false,
     t.received, COALESCE(t.resolved_at, t.received), 1, NULL, NULL,
     CASE WHEN t.status <> 'triage' THEN t.unit_id END,
-    t.town_id, '', '', NULL, -1, NULL, NULL, NULL
+    t.town_id, '', '', NULL, -1, NULL, NULL, NULL, false
 FROM timed t
 """
 
 
-def seed(count: int, now: datetime) -> None:
-    from django.db import connection
+def seed_parameters(now: datetime) -> dict:
+    """SEED_SQL's parameters: the database's units and towns, the weights and pools."""
+    from departments.models import Town, Unit
 
-    from departments.choices import RoleCode
-    from departments.models import Role, Town, Unit, User
-
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        raise SystemExit(f"refusing to empty {name}: its name does not contain 'bench'")
     units = dict(Unit.objects.filter(kind="member").values_list("code", "id"))
     codes = list(UNITS)
     missing = set(units) ^ set(codes)
@@ -238,7 +233,7 @@ def seed(count: int, now: datetime) -> None:
         for i in range(BUSINESSES)
     ]
     today = now.astimezone(_zone()).date()
-    params = {
+    return {
         "today": today,
         "days": YEARS * 365,
         "now": now,
@@ -257,6 +252,18 @@ def seed(count: int, now: datetime) -> None:
         "unit_count": len(codes),
         "business_names": businesses,
     }
+
+
+def seed(count: int, now: datetime) -> None:
+    from django.db import connection
+
+    from departments.choices import RoleCode
+    from departments.models import Role, Unit, User
+
+    name = connection.settings_dict["NAME"]
+    if "bench" not in name:
+        raise SystemExit(f"refusing to empty {name}: its name does not contain 'bench'")
+    params = seed_parameters(now)
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE complaints_workorder, complaints_workorderevent, complaints_workorderunit, "

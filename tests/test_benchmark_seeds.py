@@ -1,0 +1,23 @@
+"""The benchmarks seed their databases with raw SQL naming every column, which the ORM does
+not check: a column added by a migration broke the dashboard's seed unnoticed. Run each
+seed on a few rows here, so the next one fails a test instead of a benchmark run."""
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from complaints.models import WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the seed is PostgreSQL SQL")
+def test_the_dashboard_benchmarks_seed_writes_orders_the_current_schema_accepts():
+    from scripts.benchmark_dashboard import SEED_SQL, seed_parameters
+
+    params = seed_parameters(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(SEED_SQL, {**params, "start": 1, "stop": 40})
+    orders = WorkOrder.objects.filter(number__startswith="WQ-B-")
+    assert orders.count() == 40
+    assert not orders.filter(primary_unit__isnull=True).exclude(status="triage").exists()
