@@ -21,7 +21,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,6 +47,30 @@ def _new_key() -> tuple[str, str]:
         taken = ApiClient.objects.filter(Q(key_prefix=prefix) | Q(previous_key_prefix=prefix))
         if not taken.exists():
             return prefix, f"wq_{prefix}_{secrets.token_urlsafe(32)}"
+    raise RuntimeError(f"No free API key prefix in {KEY_PREFIX_DRAWS} draws.")
+
+
+def _save_with_new_key(client: ApiClient, *, update_fields: list[str] | None = None) -> str:
+    """Draw the client a key and save it; returns the key.
+
+    `_new_key` cannot see a prefix that another client's creation or rotation drew at the
+    same moment and has not committed yet: the unique key prefix then fails this save (at
+    once, or when the other commits). The save is in a savepoint, so the caller's
+    transaction goes on, and the prefix is drawn again. Any other violation is raised: a
+    name taken meanwhile as the ValidationError `full_clean` would have given."""
+    for _ in range(KEY_PREFIX_DRAWS):
+        client.key_prefix, key = _new_key()
+        client.key_hash = _hash(key)
+        try:
+            with transaction.atomic():
+                client.save(update_fields=update_fields)
+        except IntegrityError:
+            others = ApiClient.objects.exclude(pk=client.pk) if client.pk else ApiClient.objects
+            if others.filter(key_prefix=client.key_prefix).exists():
+                continue
+            client.validate_unique(exclude=["key_prefix"])
+            raise
+        return key
     raise RuntimeError(f"No free API key prefix in {KEY_PREFIX_DRAWS} draws.")
 
 
@@ -88,17 +112,14 @@ def api_client_create(
     channel: str = "12345",
 ) -> tuple[ApiClient, str, str]:
     """The new client, its API key and its signing secret: shown once, never again."""
-    prefix, key = _new_key()
     client = ApiClient(
         name=name,
-        key_prefix=prefix,
-        key_hash=_hash(key),
         callback_url=callback_url,
         rate_limit_per_minute=rate_limit_per_minute,
         channel=channel,
     )
-    client.full_clean(exclude=["secret_salt", "secret_fingerprint"])
-    client.save()
+    client.full_clean(exclude=["key_prefix", "key_hash", "secret_salt", "secret_fingerprint"])
+    key = _save_with_new_key(client)
     secret = _set_secret(client)
     client.save(update_fields=["secret_salt", "secret_fingerprint"])
     return client, key, secret
@@ -117,9 +138,8 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
         client.previous_key_prefix, client.previous_key_hash = client.key_prefix, client.key_hash
     client.previous_key_until = until
     client.previous_key_last_used_at = None
-    client.key_prefix, key = _new_key()
-    client.key_hash = _hash(key)
-    client.save(
+    key = _save_with_new_key(
+        client,
         update_fields=[
             "key_prefix",
             "key_hash",
@@ -127,7 +147,7 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
             "previous_key_hash",
             "previous_key_until",
             "previous_key_last_used_at",
-        ]
+        ],
     )
     return key, until
 
