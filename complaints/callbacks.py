@@ -4,6 +4,14 @@ Delivery is at least once and in order per work order: one worker at a time hold
 on an order's oldest pending callback, posts it, and only then moves to the next; a failure
 stops that order's queue until the retry is due. If the broker is down when a change
 commits, nothing is lost: the periodic sweep finds every pending callback that is due.
+
+Only the callback's row is locked for update while it is posted, not its client's: that
+lock would hold, for up to the receiver's timeout, every order the client pushes and every
+change a unit makes to its orders (their foreign keys take a share lock on the client),
+and every other order's callbacks to it. The client is read again just before the post,
+under a key-share lock kept until the attempt is recorded, which a revoke or a rotation
+(`select_for_update` on the client) waits for: a post on the wire finishes before a revoke
+commits, and after the revoke commits nothing is posted.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from .clients import previous_signing_secret, signature, signing_secret
@@ -134,13 +142,24 @@ def _post(callback: CallbackEvent) -> tuple[int | None, str]:
         return None, str(getattr(error, "reason", error))[:300]
 
 
+def _client_as_it_is_now(client_id: int) -> ApiClient:
+    """The client as committed now, locked FOR KEY SHARE until the caller's transaction
+    ends: read after the callback's row is taken, so a revoke or a secret rotation that
+    committed meanwhile is seen, and one that comes later waits for the post. Key share, not
+    update: the client's intake, its last-used time and other deliveries go on.
+    (SQLite's immediate transactions already keep writers out.)"""
+    table = connection.ops.quote_name(ApiClient._meta.db_table)
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    return ApiClient.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [client_id])[0]
+
+
 def deliver_next(order_id: int, now: datetime | None = None) -> str:
     """Deliver the oldest pending callback of one order: 'delivered', 'failed' (will be
-    retried), 'waiting' (not due yet), 'busy' (another worker has it) or 'empty'."""
+    retried), 'waiting' (not due yet, or its client cannot receive), 'busy' (another worker
+    has it) or 'empty'."""
     with transaction.atomic():
         pending = (
-            CallbackEvent.objects.select_for_update(nowait=True)
-            .select_related("client")
+            CallbackEvent.objects.select_for_update(nowait=True, of=("self",))
             .filter(order_id=order_id, state=CallbackEvent.State.PENDING)
             .order_by("id")
         )
@@ -153,6 +172,7 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
         now = now or timezone.now()
         if callback.next_attempt_at > now:
             return "waiting"
+        callback.client = _client_as_it_is_now(callback.client_id)
         if not can_receive(callback.client):
             return "waiting"
         started = time.monotonic()

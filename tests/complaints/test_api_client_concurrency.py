@@ -8,15 +8,24 @@ PostgreSQL. They wait on conditions (barriers, events), never on the clock.
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
 
-from complaints import clients
-from complaints.clients import api_client_create, api_client_rotate_key, client_for_key
-from complaints.models import ApiClient
+from complaints import clients, services, workflow
+from complaints.callbacks import deliver_next
+from complaints.clients import (
+    api_client_create,
+    api_client_revoke,
+    api_client_rotate_key,
+    client_for_key,
+)
+from complaints.models import ApiClient, CallbackEvent
+from tests.helpers import wait_for
 
 pytestmark = [
     pytest.mark.skipif(
@@ -133,3 +142,197 @@ def test_a_name_taken_by_a_client_created_at_the_same_moment_is_refused_with_the
     assert type(refused[0]).__name__ == "ValidationError", outcomes
     assert "name" in refused[0].message_dict
     assert ApiClient.objects.count() == 1
+
+
+class HeldReceiver:
+    """A callback URL whose first POST is held until `release` is set (a slow hotline):
+    `arrived` is set when it comes in. Later POSTs are answered at once. Bodies are kept."""
+
+    def __init__(self):
+        self.arrived, self.release = threading.Event(), threading.Event()
+        self.bodies: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                first = not receiver.bodies
+                receiver.bodies.append(body)
+                if first:
+                    receiver.arrived.set()
+                    receiver.release.wait(timeout=30)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/callbacks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def held_receiver():
+    receiver = HeldReceiver()
+    yield receiver
+    receiver.close()
+
+
+FIELDS = {
+    "kind": "complaint",
+    "content": "小区物业不修电梯，老人上下楼困难",
+    "citizen_name": "王先生",
+    "citizen_phone": "13812345678",
+}
+
+
+def signed_order(client, hotline_id, staff):
+    """An order of the client's with one callback pending (its signing)."""
+    order, _ = services.hotline_intake(client=client, hotline_id=hotline_id, fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=staff)
+    return order
+
+
+def in_thread(call):
+    """Start `call` in a thread with its own connection; `.join()` returns its outcome."""
+    outcome: list[object] = []
+
+    def run():
+        try:
+            outcome.append(call())
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def join():
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+        return outcome[0]
+
+    thread.outcome = join
+    return thread
+
+
+@contextlib.contextmanager
+def lock_timeout(milliseconds: int):
+    """A lock this connection would wait for longer fails instead (LockNotAvailable)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+
+
+def test_the_hotline_pushes_and_units_act_while_one_of_its_callbacks_is_being_posted(
+    held_receiver, housing_staff
+):
+    """Posting a callback may take the receiver's whole timeout: the hotline's next order,
+    and a unit signing another of its orders, do not wait for it."""
+    hotline, _, _ = api_client_create(name="12345", callback_url=held_receiver.url)
+    first = signed_order(hotline, "H-1", housing_staff)
+    second, _ = services.hotline_intake(client=hotline, hotline_id="H-2", fields=FIELDS)
+    delivery = in_thread(lambda: deliver_next(first.id))
+    assert held_receiver.arrived.wait(timeout=30)
+    try:
+        with lock_timeout(2000):
+            third, created = services.hotline_intake(
+                client=hotline, hotline_id="H-3", fields=FIELDS
+            )
+            workflow.workorder_sign(order_id=second.id, acting_user=housing_staff)
+    finally:
+        held_receiver.release.set()
+        assert delivery.outcome() == "delivered"
+    assert created and third.source_client_id == hotline.id
+    assert CallbackEvent.objects.filter(order=second, state="pending").count() == 1
+
+
+def test_two_orders_callbacks_to_one_client_are_posted_side_by_side(held_receiver, housing_staff):
+    """One order's callbacks go out one at a time, in order; another order's need not
+    wait (nor be left to the sweep as 'busy')."""
+    hotline, _, _ = api_client_create(name="12345", callback_url=held_receiver.url)
+    first = signed_order(hotline, "H-1", housing_staff)
+    second = signed_order(hotline, "H-2", housing_staff)
+    delivery = in_thread(lambda: deliver_next(first.id))
+    assert held_receiver.arrived.wait(timeout=30)
+    try:
+        assert deliver_next(second.id) == "delivered"
+        assert deliver_next(first.id) == "busy"  # its own queue is still held
+    finally:
+        held_receiver.release.set()
+        assert delivery.outcome() == "delivered"
+    assert [body["hotline_id"] for body in held_receiver.bodies] == ["H-1", "H-2"]
+
+
+def test_a_revoke_committed_after_a_worker_took_a_callback_stops_it_being_sent(
+    held_receiver, housing_staff
+):
+    """The worker has read the callback and its client (active, with its secret); the
+    office's revoke commits before it posts: nothing goes out, and the callback is held
+    for the client as any other of a revoked client's, not counted as an attempt."""
+    held_receiver.release.set()  # answered at once, if it comes at all
+    hotline, _, _ = api_client_create(name="12345", callback_url=held_receiver.url)
+    order = signed_order(hotline, "H-1", housing_staff)
+    revoked: list[object] = []
+
+    def revoke_once_the_callback_is_taken(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not revoked and "FOR UPDATE" in sql and CallbackEvent._meta.db_table in sql:
+            revoke = in_thread(lambda: api_client_revoke(client_id=hotline.id))
+            revoke.join(timeout=10)  # bounded: a lock held by the worker would stop it
+            revoked.append(not revoke.is_alive())
+        return result
+
+    with connection.execute_wrapper(revoke_once_the_callback_is_taken):
+        outcome = deliver_next(order.id)
+
+    assert revoked == [True], "the revoke had to wait for the worker"
+    assert (outcome, held_receiver.bodies) == ("waiting", [])
+    callback = CallbackEvent.objects.get(order=order)
+    assert (callback.state, callback.attempts, callback.log.count()) == ("pending", 0, 0)
+    assert not ApiClient.objects.get(id=hotline.id).is_active
+
+
+def test_a_revoke_while_a_callback_is_being_posted_commits_after_it_and_nothing_follows(
+    held_receiver, housing_staff
+):
+    """A post already on the wire when the office revokes finishes first (the revoke
+    waits for it); from the revoke's commit on, the client gets nothing."""
+    hotline, _, _ = api_client_create(name="12345", callback_url=held_receiver.url)
+    order = signed_order(hotline, "H-1", housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    delivery = in_thread(lambda: deliver_next(order.id))
+    assert held_receiver.arrived.wait(timeout=30)
+    revoke = in_thread(lambda: api_client_revoke(client_id=hotline.id))
+    try:
+        assert wait_for(lambda: _waits_for_a_lock("complaints_apiclient"), timeout=30)
+        assert ApiClient.objects.get(id=hotline.id).is_active  # not committed yet
+    finally:
+        held_receiver.release.set()
+        assert delivery.outcome() == "delivered"
+        revoke.outcome()
+    assert not ApiClient.objects.get(id=hotline.id).is_active
+    assert deliver_next(order.id) == "waiting"
+    assert [body["status"] for body in held_receiver.bodies] == ["in_progress"]
+
+
+def _waits_for_a_lock(table: str) -> bool:
+    """Whether another connection is waiting for a lock, in a query on `table`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE %s",
+            [f"%{table}%"],
+        )
+        return cursor.fetchone()[0] > 0
