@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from wuqing_consumer.admin import CheckedDatesAdmin
 
 from .callbacks import callback_replay
-from .clients import api_client_revoke, api_client_rotate_key, api_client_rotate_secret
+from .clients import (
+    api_client_reactivate,
+    api_client_revoke,
+    api_client_rotate_key,
+    api_client_rotate_secret,
+)
 from .models import (
     ApiClient,
     CalendarDay,
@@ -192,15 +197,20 @@ class ApiClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Only what the form changed is written, so that a key or secret rotated meanwhile
         is not overwritten; unticking "active" revokes the client as the action does,
-        ending the previous key and secret too."""
+        ending the previous key and secret too, and ticking it again reactivates it (its
+        revoke time cleared, kept in the audit trail)."""
         if not change:
             return super().save_model(request, obj, form, change)
-        revoking = "is_active" in form.changed_data and not obj.is_active
-        fields = [name for name in form.changed_data if not (revoking and name == "is_active")]
+        fields = [name for name in form.changed_data if name != "is_active"]
         if fields:
             obj.save(update_fields=fields)
-        if revoking:
-            api_client_revoke(client_id=obj.id)
+        if "is_active" in form.changed_data:
+            if obj.is_active:
+                saved = api_client_reactivate(client_id=obj.id, acting_user=request.user)
+            else:
+                api_client_revoke(client_id=obj.id, acting_user=request.user)
+                saved = ApiClient.objects.get(id=obj.id)
+            obj.is_active, obj.revoked_at = saved.is_active, saved.revoked_at
         return None
 
     def _while_in_force(self, until):
@@ -229,7 +239,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Revoke the selected clients' keys"))
     def revoke(self, request, queryset):
         for client in queryset:
-            api_client_revoke(client_id=client.id)
+            api_client_revoke(client_id=client.id, acting_user=request.user)
         self.message_user(request, _("Revoked."), messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Issue a new API key (shown once)"))

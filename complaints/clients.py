@@ -19,13 +19,19 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from departments.services import audit_record
+
 from .models import ApiClient
+
+if TYPE_CHECKING:
+    from departments.models import User
 
 KEY_PREFIX_LENGTH = 8
 
@@ -174,16 +180,18 @@ def api_client_rotate_secret(*, client_id: int) -> tuple[str, datetime | None]:
 
 
 @transaction.atomic
-def api_client_revoke(*, client_id: int) -> None:
+def api_client_revoke(*, client_id: int, acting_user: User | None = None) -> None:
     """Ends every credential at once: the key, and the previous key and the previous
-    signing secret, within their grace period or not. Made active again (the admin's
-    checkbox), the client has its current key and secret only.
+    signing secret, within their grace period or not. Made active again
+    (`api_client_reactivate`), the client has its current key and secret only.
 
     Its callbacks are kept, pending: they are delivered, signed with the current secret,
     if it is made active again, and never while it is revoked (`callbacks.can_receive`).
+    The revoke is in the audit trail: `revoked_at` is cleared by a reactivation.
     """
     client = ApiClient.objects.select_for_update().get(id=client_id)
-    if client.is_active:
+    revoking = client.is_active
+    if revoking:
         client.is_active, client.revoked_at = False, timezone.now()
     client.previous_key_prefix, client.previous_key_hash = "", ""
     client.previous_key_until = client.previous_key_last_used_at = None
@@ -199,6 +207,37 @@ def api_client_revoke(*, client_id: int) -> None:
             "previous_secret_salt",
             "previous_secret_until",
         ]
+    )
+    if revoking:
+        _audit(client, "api_client.revoke", acting_user, client.revoked_at)
+
+
+@transaction.atomic
+def api_client_reactivate(*, client_id: int, acting_user: User | None = None) -> ApiClient:
+    """Makes a revoked client active again, with its current key and secret (the revoke
+    ended the previous ones for good), and its held callbacks go out with the next sweep.
+
+    `revoked_at` is cleared, so that the record says what is true now (an active client
+    shown with a revoke time reads as revoked); when it was revoked stays in the audit
+    trail, in the revoke's entry and in this one's."""
+    client = ApiClient.objects.select_for_update().get(id=client_id)
+    if client.is_active:
+        return client
+    revoked_at = client.revoked_at
+    client.is_active, client.revoked_at = True, None
+    client.save(update_fields=["is_active", "revoked_at"])
+    _audit(client, "api_client.reactivate", acting_user, revoked_at)
+    return client
+
+
+def _audit(client: ApiClient, action: str, actor: User | None, revoked_at: datetime | None) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=client,
+        unit_id=getattr(actor, "unit_id", None),
+        summary=client.name,
+        data={"revoked_at": revoked_at.isoformat() if revoked_at else None},
     )
 
 

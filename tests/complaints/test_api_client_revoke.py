@@ -1,0 +1,136 @@
+"""Revoking an API client and making it active again: the record says what is true now,
+and the audit trail keeps what happened."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from complaints import services, workflow
+from complaints.callbacks import deliver_order
+from complaints.clients import (
+    api_client_create,
+    api_client_reactivate,
+    api_client_revoke,
+    client_for_key,
+)
+from complaints.models import ApiClient
+from departments.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "kind": "complaint",
+    "content": "小区物业不修电梯，老人上下楼困难",
+    "citizen_name": "王先生",
+    "citizen_phone": "13812345678",
+}
+
+
+def _revoked_at_shown(client, api_client) -> str:
+    """What the admin's page of the client shows as its revoke time."""
+    page = client.get(f"/admin/complaints/apiclient/{api_client.id}/change/").content.decode()
+    return page.split("field-revoked_at", 1)[1].split("field-", 1)[0]
+
+
+def _form(api_client, **changes) -> dict:
+    form = {
+        "name": api_client.name,
+        "channel": api_client.channel,
+        "callback_url": api_client.callback_url,
+        "rate_limit_per_minute": api_client.rate_limit_per_minute,
+        "is_active": "on",
+    }
+    form.update(changes)
+    return {name: value for name, value in form.items() if value is not None}
+
+
+def test_ticking_active_again_in_the_admin_clears_the_revoke_and_the_audit_trail_keeps_it(
+    client, sysadmin
+):
+    api_client, key, _ = api_client_create(name="12345")
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+    never_revoked = _revoked_at_shown(client, api_client)
+    url = f"/admin/complaints/apiclient/{api_client.id}/change/"
+
+    assert client.post(url, _form(api_client, is_active=None)).status_code == 302
+    revoked_at = ApiClient.objects.get(id=api_client.id).revoked_at
+    assert revoked_at is not None and _revoked_at_shown(client, api_client) != never_revoked
+
+    assert client.post(url, _form(api_client)).status_code == 302
+    stored = ApiClient.objects.get(id=api_client.id)
+    assert (stored.is_active, stored.revoked_at) == (True, None)
+    assert _revoked_at_shown(client, api_client) == never_revoked
+    assert client_for_key(key) == stored
+    trail = AuditEntry.objects.filter(object_type="complaints.apiclient").order_by("id")
+    assert [(e.action, e.actor, e.object_id) for e in trail] == [
+        ("api_client.revoke", sysadmin, str(api_client.id)),
+        ("api_client.reactivate", sysadmin, str(api_client.id)),
+    ]
+    assert trail[0].data["revoked_at"] == trail[1].data["revoked_at"] == revoked_at.isoformat()
+
+
+def test_the_admins_revoke_action_is_in_the_audit_trail(client, sysadmin):
+    api_client, _, _ = api_client_create(name="12345")
+    client.force_login(sysadmin)
+    response = client.post(
+        "/admin/complaints/apiclient/",
+        {"action": "revoke", "_selected_action": [api_client.id]},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="api_client.revoke")
+    revoked_at = ApiClient.objects.get(id=api_client.id).revoked_at
+    assert (entry.actor, entry.data["revoked_at"]) == (sysadmin, revoked_at.isoformat())
+
+
+def test_revoking_or_reactivating_twice_changes_and_records_nothing_more():
+    api_client, _, _ = api_client_create(name="12345")
+    api_client_reactivate(client_id=api_client.id, acting_user=None)  # active already
+    api_client_revoke(client_id=api_client.id, acting_user=None)
+    first = ApiClient.objects.get(id=api_client.id).revoked_at
+    api_client_revoke(client_id=api_client.id, acting_user=None)
+    assert ApiClient.objects.get(id=api_client.id).revoked_at == first
+    api_client_reactivate(client_id=api_client.id, acting_user=None)
+    api_client_reactivate(client_id=api_client.id, acting_user=None)
+    actions = AuditEntry.objects.order_by("id").values_list("action", flat=True)
+    assert list(actions) == ["api_client.revoke", "api_client.reactivate"]
+
+
+def test_callbacks_held_while_revoked_go_out_once_it_is_reactivated(receiver, housing_staff):
+    hook = receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    api_client_revoke(client_id=api_client.id)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    assert hook.received == []
+    api_client_reactivate(client_id=api_client.id)
+    deliver_order(order.id)
+    assert [payload["status"] for payload in hook.json()] == ["in_progress"]
+
+
+def test_a_client_reactivated_before_the_fix_has_its_revoke_moved_to_the_audit_trail():
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "complaints.migrations.0036_api_client_reactivated_revoked_at"
+    )
+    reactivated, _, _ = api_client_create(name="12345")
+    revoked, _, _ = api_client_create(name="12315")
+    api_client_revoke(client_id=revoked.id)
+    api_client_revoke(client_id=reactivated.id)
+    ApiClient.objects.filter(id=reactivated.id).update(is_active=True)  # the old checkbox
+    revoked_at = ApiClient.objects.get(id=reactivated.id).revoked_at
+    still_revoked_at = ApiClient.objects.get(id=revoked.id).revoked_at
+
+    migration.clear_revoked_at_of_active_clients(apps, None)
+
+    assert ApiClient.objects.get(id=reactivated.id).revoked_at is None
+    assert ApiClient.objects.get(id=revoked.id).revoked_at == still_revoked_at
+    entry = AuditEntry.objects.get(action="api_client.reactivate")
+    assert (entry.object_id, entry.data["revoked_at"]) == (
+        str(reactivated.id),
+        revoked_at.isoformat(),
+    )
