@@ -21,7 +21,7 @@ def clear_revoked_at_of_active_clients(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0035_dispute_summary_message"),
+        ("complaints", "0037_workorder_exclusion_message"),
         ("departments", "0006_notification_messages"),
     ]
 
