@@ -1,6 +1,7 @@
 """Shared personas and the rule that CI skips nothing."""
 
 import os
+import uuid
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -18,6 +19,21 @@ def fast_passwords(settings):
     """Hashing every persona's password the production way would take most of the run;
     pytest-django restores the setting after each test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_keys_of_this_run():
+    """The cache (Redis in CI) outlives a run, and the test database's ids start again at 1
+    with each: an API client's rate-limit history, keyed by its id, would be a previous
+    run's client's if the suite ran twice within a minute. Keys of this run only, without
+    flushing a Redis database another process may use."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(autouse=True)
