@@ -14,8 +14,10 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.deprecation import RemovedInDjango60Warning
+from rest_framework import serializers
+from rest_framework.exceptions import MethodNotAllowed
 
 from complaints import workflow
 from complaints.api.pagination import RegistrationOrderPagination
@@ -223,6 +225,30 @@ def test_a_client_that_asks_for_english_gets_its_errors_in_english(api, client, 
     client.force_login(office_staff)
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="zh-hans"' in page  # a person's browser does not switch the portal
+
+
+@pytest.mark.parametrize(
+    ("cookie", "language"), [("fr", "zh-hans"), ("zh-hant", "zh-hans"), ("en-gb", "en")]
+)
+def test_a_language_cookie_names_one_of_the_portals_languages_or_is_not_followed(
+    api, client, office_staff, cookie, language
+):
+    """Django's language switch takes any language Django itself has (French, Traditional
+    Chinese); the portal has only two. DRF's and Django's messages came in the cookie's
+    language, the API's own in Chinese, in one answer; the page was lang="fr"."""
+    client.cookies["django_language"] = cookie
+    response = api("put", "/api/v1/hotline/work-orders/", {})
+    assert response.status_code == 405
+    assert response["Content-Language"] == language
+    with translation.override(language):
+        assert response.json()["error"]["message"] == str(MethodNotAllowed("PUT").detail)
+        required = str(serializers.Field.default_error_messages["required"])
+        invalid = translation.gettext("Some fields are not valid; see fields.")
+    error = api("post", "/api/v1/hotline/work-orders/", {}).json()["error"]
+    assert error["message"] == invalid
+    assert error["fields"]["content"] == [required]
+    client.force_login(office_staff)
+    assert f'<html lang="{language}"' in client.get("/").content.decode()
 
 
 def test_a_retry_spelled_differently_but_reading_the_same_finds_the_same_order(api):
