@@ -6,7 +6,8 @@ and show `message`; `fields` maps each invalid field (dotted for nested ones) to
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -43,6 +44,21 @@ UPSTREAM_MESSAGES = (
 )
 
 
+def refused_unread(exc: Exception) -> tuple[str, str, int] | None:
+    """The API's code, message and status for a request Django refuses to read on (more
+    fields or query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS, a body past
+    DATA_UPLOAD_MAX_MEMORY_SIZE), or None for any other error. Before, both were a 400
+    "malformed", and the body's one did not say it was too large."""
+    if isinstance(exc, RequestDataTooBig):
+        return "payload_too_large", _("The request body is too large."), 413
+    if isinstance(exc, TooManyFieldsSent):
+        message = _(
+            "The request has more than %(most)s fields or query parameters; nothing was done."
+        ) % {"most": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        return "too_many_fields", message, 400
+    return None
+
+
 def _text(item) -> str:
     if getattr(item, "code", None) == "null" and str(item) == "No data provided":
         return _("Send a JSON object with the fields, not null.")  # DRF's, untranslated
@@ -68,6 +84,9 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
+    if refused := refused_unread(exc):  # here too, so that it is JSON also with DEBUG on
+        code, message, status = refused
+        return Response({"error": {"code": code, "message": message}}, status=status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -3,18 +3,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
-from django.core.exceptions import TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from complaints.attachments import max_bytes, request_max_bytes
 
 from .api import is_api_request
-from .views import api_error
+from .views import api_error, page_sent_from
 
 
 class ApiGuardMiddleware:
@@ -81,7 +79,10 @@ class UploadSizeGuardMiddleware:
     keeping its input) goes back the same way: Django stops parsing it with
     TooManyFilesSent, which was its bare "Bad Request" page (with DEBUG, its debug page).
     The form is parsed here, so that nothing later meets that error; what it held is lost,
-    and the message says so and what a form takes.
+    and the message says so and what a form takes. A form with more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (TooManyFieldsSent) or more text than
+    DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig) goes back the same way: both were the
+    same bare page, in English, with no way back.
     """
 
     def __init__(self, get_response):
@@ -107,24 +108,35 @@ class UploadSizeGuardMiddleware:
                         "max": filesizeformat(max_bytes()),
                     },
                 )
-            if request.method == "POST" and request.content_type == "multipart/form-data":
+            if request.method == "POST":
                 try:
                     request.POST  # noqa: B018 (read here, where a refusal can go back)
-                except TooManyFilesSent:
+                except (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig) as refused:
                     _read_past(request)
-                    return _back_with(
-                        request,
-                        _(
-                            "You sent more than %(most)s files at once; a form takes at most "
-                            "%(n)s files at a time. Nothing was saved: fill in the form again "
-                            "and choose at most %(n)s files."
-                        )
-                        % {
-                            "most": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
-                            "n": settings.MAX_ATTACHMENTS_PER_UPLOAD,
-                        },
-                    )
+                    return _back_with(request, _refusal(refused))
         return self.get_response(request)
+
+
+def _refusal(refused: Exception) -> str:
+    """What a person is told when Django would not read the form they sent."""
+    if isinstance(refused, TooManyFilesSent):
+        return _(
+            "You sent more than %(most)s files at once; a form takes at most "
+            "%(n)s files at a time. Nothing was saved: fill in the form again "
+            "and choose at most %(n)s files."
+        ) % {
+            "most": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+            "n": settings.MAX_ATTACHMENTS_PER_UPLOAD,
+        }
+    if isinstance(refused, TooManyFieldsSent):
+        return _(
+            "The form sent more than %(most)s fields, more than any form of the portal has. "
+            "Nothing was saved: fill in the form again."
+        ) % {"most": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    return _(
+        "The text of the form is larger than %(max)s, more than any form of the portal takes "
+        "(files aside). Nothing was saved: fill in the form again with shorter text."
+    ) % {"max": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
 
 
 def _back_with(request, message: str) -> HttpResponseRedirect:
@@ -132,7 +144,7 @@ def _back_with(request, message: str) -> HttpResponseRedirect:
     run yet, so the message is kept here."""
     storage = default_storage(request)
     storage.add(messages.ERROR, message)
-    response = HttpResponseRedirect(_page_sent_from(request))
+    response = HttpResponseRedirect(page_sent_from(request))
     storage.update(response)
     return response
 
@@ -146,17 +158,6 @@ def _read_past(request) -> None:
             pass
     except OSError:
         pass
-
-
-def _page_sent_from(request) -> str:
-    """The page whose form was sent (the browser names it: the portal's Referrer-Policy is
-    same-origin), if it is one of ours; otherwise the home page."""
-    page = request.META.get("HTTP_REFERER", "")
-    if page and url_has_allowed_host_and_scheme(
-        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return page
-    return reverse("home")
 
 
 class NulFreeFormsMiddleware:

@@ -1,13 +1,21 @@
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.template import loader
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from .api import MESSAGES, is_api_request
+from .api import MESSAGES, is_api_request, refused_unread
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -83,11 +91,40 @@ def api_address_unknown(request: HttpRequest) -> JsonResponse:
     return api_error("not_found", message, 404)
 
 
+def page_sent_from(request: HttpRequest) -> str:
+    """The page a request came from (the browser names it: the portal's Referrer-Policy is
+    same-origin), if it is one of ours; otherwise the home page."""
+    page = request.META.get("HTTP_REFERER", "")
+    try:
+        ours = url_has_allowed_host_and_scheme(
+            page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    except DisallowedHost:
+        ours = False
+    return page if page and ours else reverse("home")
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """A request Django refuses before any view (a Host not served here, say)."""
+    """A request Django refuses before any view (a Host not served here, more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS, form text past DATA_UPLOAD_MAX_MEMORY_SIZE).
+
+    A person gets a page in their language that says why and links back to where they
+    came from, not Django's bare English "Bad Request (400)"; it stands alone, without the
+    portal's menus, as the request may have been refused before the user was known.
+    (A form sent with too much is sent back to its page by UploadSizeGuardMiddleware.)"""
     if is_api_request(request):
-        return api_error("bad_request", _("The request is malformed."), 400)
-    return defaults.bad_request(request, exception)
+        code, message, status = refused_unread(exception) or (
+            "bad_request",
+            _("The request is malformed."),
+            400,
+        )
+        return api_error(code, message, status)
+    if isinstance(exception, TooManyFieldsSent):  # an address with too many parameters
+        reason = refused_unread(exception)[1]
+    else:
+        reason = _("The request could not be read; nothing was done.")
+    page = loader.render_to_string("400.html", {"reason": reason, "back": page_sent_from(request)})
+    return HttpResponseBadRequest(page)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
