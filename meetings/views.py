@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .models import (
     AgendaKind,
     Invitation,
     InvitationAnswer,
+    JointMeeting,
     MeetingKind,
     MeetingStatus,
 )
@@ -201,8 +202,27 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.meeting_or_404(request.user, meeting_id=meeting_id)
+    return _detail_page(request, meeting)
+
+
+KEPT_FORMS = ("record", "resolve", "edit")
+"""The meeting page's forms that come back with what was typed when they are refused for
+what it holds: the record (minutes may be long), a resolution with its action items, the
+plan. The page's other forms hold a word or two, or a state that no longer allows them."""
+
+
+def _detail_page(
+    request: HttpRequest,
+    meeting: JointMeeting,
+    *,
+    sent_for: str = "",
+    sent: QueryDict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The meeting page; with `sent`, the form `sent_for` shows what was posted to it rather
+    than the meeting as stored, as a refused form must (its messages say why)."""
     user = request.user
-    meeting = access.meeting_or_404(user, meeting_id=meeting_id)
     office = access.runs_meetings(user)
     invitations = list(meeting.invitations.select_related("unit", "answered_by"))
     own = next((i for i in invitations if i.unit_id == getattr(user, "unit_id", None)), None)
@@ -244,10 +264,80 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 (k, label) for k, label in AgendaKind.choices if k != AgendaKind.TEAM_QUESTION
             ],
             "open_items": [i for i in agenda if i.status != AgendaItemStatus.SETTLED],
-            "action_rows": range(ACTION_ROWS),
+            "record": _record_form(meeting, invitations, sent if sent_for == "record" else None),
+            "resolution": _resolution_form(sent if sent_for == "resolve" else None),
+            "plan": _plan_form(meeting, sent if sent_for == "edit" else None),
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+def _record_form(meeting: JointMeeting, invitations: list, sent: QueryDict | None) -> dict:
+    """What the record form shows: the record as stored (before the first one, the planned
+    day and the units that said they attend), or what was sent."""
+    if sent is None:
+        held = meeting.status == MeetingStatus.HELD
+        return {
+            "held_on": (meeting.held_on or meeting.planned_on).isoformat(),
+            "minutes": meeting.minutes,
+            "rows": [
+                {
+                    "invitation": i,
+                    "present": i.attended if held else i.answer == InvitationAnswer.ATTENDING,
+                    "who": i.attended_by or i.attendees,
+                }
+                for i in invitations
+            ],
+        }
+    present = set(sent.getlist("attended"))
+    return {
+        "held_on": sent.get("held_on", ""),
+        "minutes": sent.get("minutes", ""),
+        "rows": [
+            {
+                "invitation": i,
+                "present": str(i.unit_id) in present,
+                "who": sent.get(f"attended_by-{i.unit_id}", ""),
+            }
+            for i in invitations
+        ],
+    }
+
+
+def _resolution_form(sent: QueryDict | None) -> dict:
+    sent = sent or QueryDict()
+    return {
+        "text": sent.get("text", ""),
+        "agenda_item": sent.get("agenda_item", ""),
+        "settles": sent.get("settles") == "on",
+        "actions": [
+            {
+                "i": i,
+                "owner": sent.get(f"action-{i}-owner", ""),
+                "task": sent.get(f"action-{i}-task", ""),
+                "due_on": sent.get(f"action-{i}-due_on", ""),
+            }
+            for i in range(ACTION_ROWS)
+        ],
+    }
+
+
+def _plan_form(meeting: JointMeeting, sent: QueryDict | None) -> dict:
+    """The plan as stored, or as sent (and then shown open)."""
+    if sent is not None:
+        fields = ("title", "planned_on", "starts_at", "place", "chair", "guests", "notes")
+        return {**{name: sent.get(name, "") for name in fields}, "open": True}
+    return {
+        "title": meeting.title,
+        "planned_on": meeting.planned_on.isoformat(),
+        "starts_at": meeting.starts_at.strftime("%H:%M") if meeting.starts_at else "",
+        "place": meeting.place,
+        "chair": meeting.chair,
+        "guests": meeting.guests,
+        "notes": meeting.notes,
+        "open": False,
+    }
 
 
 def _actions_from(post) -> list[services.PlannedAction]:
@@ -341,7 +431,11 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
         raise Http404
     try:
         calls[action]()
-    except (ValidationError, services.MeetingError) as error:
+    except ValidationError as error:
+        _show_errors(request, error)
+        if action in KEPT_FORMS:
+            return _detail_page(request, meeting, sent_for=action, sent=post, status=400)
+    except services.MeetingError as error:
         _show_errors(request, error)
     else:
         messages.success(request, _("The meeting was updated."))

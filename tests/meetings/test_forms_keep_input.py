@@ -1,0 +1,183 @@
+"""The meeting page's hand-written forms with a date (recording the meeting, a resolution with
+its action items, changing the plan) come back with what was typed when they are refused.
+Before, a refusal went back to the page, whose forms showed the meeting as stored: the
+minutes typed, the day chosen and the action items were gone."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from complaints.deadlines import BEIJING
+from meetings import services
+from meetings.models import ActionItem, JointMeeting, MeetingStatus
+from tests.factories import unit
+from tests.test_date_fields import date_fields
+
+
+def at(y, m, d, hh=10):
+    return datetime(y, m, d, hh, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(2026, 11, 2), tick=False) as traveller:
+        yield traveller
+
+
+def _plan(office_staff, planned_on: date, clock) -> JointMeeting:
+    """A meeting planned on 2 November; "now" is then the 21st."""
+    meeting = services.meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="2026年度成员单位联席会议",
+        planned_on=planned_on,
+        place="区政府第三会议室",
+        unit_codes=["market-regulation", "housing"],
+    )
+    clock.move_to(at(2026, 11, 21))
+    return meeting
+
+
+def _form(page: str, form_id: str) -> str:
+    found = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
+    assert found is not None, form_id
+    return found.group(0)
+
+
+def _value(form: str, name: str) -> str | None:
+    tag = re.search(rf'<input\b[^>]*\bname="{re.escape(name)}"[^>]*>', form)
+    assert tag is not None, name
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else None
+
+
+def _text(form: str, name: str) -> str:
+    found = re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', form, re.S)
+    assert found is not None, name
+    return html.unescape(found.group(1))
+
+
+def _checked(form: str, name: str) -> set[str]:
+    tags = re.findall(rf'<input\b[^>]*\bname="{name}"[^>]*>', form)
+    return {re.search(r'value="([^"]*)"', t).group(1) for t in tags if " checked" in t}
+
+
+def _selected(form: str, name: str) -> str | None:
+    select = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}".*?</select>', form, re.S)
+    assert select is not None, name
+    chosen = re.search(r'<option value="([^"]*)" selected>', select.group(0))
+    return chosen.group(1) if chosen else None
+
+
+def test_a_refused_record_keeps_the_day_the_minutes_and_who_was_there(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    housing = unit("housing")
+    client.force_login(office_staff)
+    sent = {
+        "version": str(meeting.version),
+        "held_on": "2026-11-23",  # not yet: refused
+        "minutes": "会议通报了全年投诉处理情况。\n讨论了预付卡问题。",
+        "attended": [str(housing.id)],
+        f"attended_by-{housing.id}": "李处长",
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "record"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A meeting can only be recorded once it has been held." in page
+    form = _form(page, "record-form")
+    assert date_fields(form)["held_on"] == {"type": "date", "value": "2026-11-23"}
+    assert _text(form, "minutes") == sent["minutes"]
+    assert _checked(form, "attended") == {str(housing.id)}
+    assert _value(form, f"attended_by-{housing.id}") == "李处长"
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.minutes, meeting.held_on) == (MeetingStatus.PLANNED, "", None)
+
+
+def test_a_refused_resolution_keeps_its_text_and_action_items(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    services.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=date(2026, 11, 20),
+        minutes="会议纪要",
+        attended_unit_ids=[unit("housing").id],
+    )
+    meeting.refresh_from_db()
+    client.force_login(office_staff)
+    sent = {
+        "version": str(meeting.version),
+        "text": "决议二：年底前回访",
+        "action-0-owner": "housing",
+        "action-0-task": "回访投诉人",
+        "action-0-due_on": "2026-12-10",
+        "action-1-owner": "market-regulation",
+        "action-1-task": "约谈企业",
+        "action-1-due_on": "2026-11-01",  # before the meeting: refused
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "resolve"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Action item 2 is due before the meeting was held." in page
+    form = _form(page, "resolution-form")
+    assert _text(form, "text") == sent["text"]
+    for row in (0, 1):
+        assert _selected(form, f"action-{row}-owner") == sent[f"action-{row}-owner"]
+        assert _value(form, f"action-{row}-task") == sent[f"action-{row}-task"]
+        day = sent[f"action-{row}-due_on"]
+        assert date_fields(form)[f"action-{row}-due_on"] == {"type": "date", "value": day}
+    assert date_fields(form)["action-2-due_on"] == {"type": "date", "value": ""}
+    assert not meeting.resolutions.exists()
+    assert not ActionItem.objects.exists()
+
+
+def test_a_refused_change_of_plan_keeps_what_was_typed_open(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 30), clock)
+    client.force_login(office_staff)
+    sent = {
+        "version": str(meeting.version),
+        "title": "2026年度联席会议（改期）",
+        "planned_on": "2026-11-02",  # in the past: refused
+        "starts_at": "14:30",
+        "place": "区市场监管局二楼会议室",
+        "chair": "张主任",
+        "guests": "分管副区长",
+        "notes": "请各单位带上全年数据。",
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "edit"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'<details id="edit-plan" open>', page)
+    form = _form(page, "plan-form")
+    assert date_fields(form)["planned_on"] == {"type": "date", "value": "2026-11-02"}
+    for name in ("title", "starts_at", "place", "chair", "guests"):
+        assert _value(form, name) == sent[name], name
+    assert _text(form, "notes") == sent["notes"]
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.planned_on) == ("2026年度成员单位联席会议", date(2026, 11, 30))
+
+
+def test_the_forms_show_the_meeting_as_stored_when_nothing_was_sent(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    client.force_login(office_staff)
+
+    page = client.get(reverse("meeting_detail", args=[meeting.id])).content.decode()
+
+    record = _form(page, "record-form")
+    assert date_fields(record)["held_on"]["value"] == "2026-11-20"
+    assert _text(record, "minutes") == ""
+    plan = _form(page, "plan-form")
+    assert date_fields(plan)["planned_on"]["value"] == "2026-11-20"
+    assert _value(plan, "title") == "2026年度成员单位联席会议"
+    assert '<details id="edit-plan">' in page
