@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from wuqing_consumer.views import posted_int, redirect_back
 from . import disputes
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
 from .forms import member_units
-from .models import TeamTask
+from .models import Dispute, TeamTask
 from .workflow import WorkflowError
 
 
@@ -53,6 +53,15 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     dispute = access.dispute_or_404(request.user, dispute_id=dispute_id)
+    return _detail_page(request, dispute)
+
+
+def _detail_page(
+    request: HttpRequest, dispute: Dispute, *, task: QueryDict | None = None, status: int = 200
+) -> HttpResponse:
+    """The dispute's page; with `task`, the task form shows what was posted to it, as a
+    refused one must: its due date, title and owners were lost when the page was redirected
+    to and the form came back empty."""
     team = getattr(dispute, "team", None)
     user = request.user
     member = (
@@ -89,7 +98,12 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
             "overdue": dispute.status in OPEN_DISPUTE_STATUSES
             and dispute.decision_due_at < timezone.now(),
             "today": timezone.localdate(),
+            "task_form": {
+                name: (task or {}).get(name, "")
+                for name in ("title", "owner_unit", "owner", "due_on")
+            },
         },
+        status=status,
     )
 
 
@@ -202,6 +216,8 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
+        if action == "add-task":
+            return _detail_page(request, dispute, task=post, status=400)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:

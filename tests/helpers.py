@@ -1,5 +1,6 @@
 """Small assertions shared by several test modules."""
 
+import html as _html
 import json
 import re
 import subprocess
@@ -147,3 +148,38 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# --- what a hand-written form shows ------------------------------------------------------
+
+
+def form_html(page: str, form_id: str) -> str:
+    """The form with id `form_id` in `page`, for the helpers below."""
+    found = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
+    assert found is not None, form_id
+    return found.group(0)
+
+
+def input_value(form: str, name: str) -> str | None:
+    tag = re.search(rf'<input\b[^>]*\bname="{re.escape(name)}"[^>]*>', form)
+    assert tag is not None, name
+    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
+    return _html.unescape(value.group(1)) if value else None
+
+
+def textarea_text(form: str, name: str) -> str:
+    found = re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', form, re.S)
+    assert found is not None, name
+    return _html.unescape(found.group(1))
+
+
+def checked_values(form: str, name: str) -> set[str]:
+    tags = re.findall(rf'<input\b[^>]*\bname="{name}"[^>]*>', form)
+    return {re.search(r'value="([^"]*)"', t).group(1) for t in tags if " checked" in t}
+
+
+def selected_value(form: str, name: str) -> str | None:
+    select = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}".*?</select>', form, re.S)
+    assert select is not None, name
+    chosen = re.search(r'<option value="([^"]*)" selected>', select.group(0))
+    return chosen.group(1) if chosen else None

@@ -655,3 +655,45 @@ def test_a_joint_teams_units_outside_the_parties_are_told_once_and_see_it(people
         assert list(told.values_list("key", flat=True)) == [f"team_formed:{dispute.id}"]
         client.force_login(person)
         assert client.get(reverse("dispute_detail", args=[dispute.id])).status_code == 200
+
+
+def test_a_refused_task_comes_back_with_what_was_typed(people, client):
+    """Before, the page was redirected to and the task form came back empty."""
+    from tests.helpers import form_html, input_value, selected_value
+    from tests.test_date_fields import date_fields
+
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    disputes.team_add_member(
+        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
+    )
+    client.force_login(people["education"])
+    client.cookies["django_language"] = "en"
+    sent = {
+        "title": "调取预付费合同",
+        "owner_unit": "commerce",
+        "owner": str(people["commerce"].id),
+        "due_on": "2026-09-01",  # past: refused
+    }
+
+    response = client.post(reverse("dispute_act", args=[dispute.id, "add-task"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The deadline cannot be in the past." in page
+    form = form_html(page, "task-form")
+    assert input_value(form, "title") == sent["title"]
+    assert selected_value(form, "owner_unit") == "commerce"
+    assert selected_value(form, "owner") == sent["owner"]
+    assert date_fields(form)["due_on"] == {"type": "date", "value": "2026-09-01"}
+    assert not TeamTask.objects.exists()
+    blank = form_html(
+        client.get(reverse("dispute_detail", args=[dispute.id])).content.decode(), "task-form"
+    )
+    assert (input_value(blank, "title"), date_fields(blank)["due_on"]["value"]) == ("", "")

@@ -5,7 +5,6 @@ minutes typed, the day chosen and the action items were gone."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, datetime
 
@@ -17,6 +16,13 @@ from complaints.deadlines import BEIJING
 from meetings import services
 from meetings.models import ActionItem, JointMeeting, MeetingStatus
 from tests.factories import unit
+from tests.helpers import (
+    checked_values,
+    form_html,
+    input_value,
+    selected_value,
+    textarea_text,
+)
 from tests.test_date_fields import date_fields
 
 
@@ -44,37 +50,6 @@ def _plan(office_staff, planned_on: date, clock) -> JointMeeting:
     return meeting
 
 
-def _form(page: str, form_id: str) -> str:
-    found = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S)
-    assert found is not None, form_id
-    return found.group(0)
-
-
-def _value(form: str, name: str) -> str | None:
-    tag = re.search(rf'<input\b[^>]*\bname="{re.escape(name)}"[^>]*>', form)
-    assert tag is not None, name
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else None
-
-
-def _text(form: str, name: str) -> str:
-    found = re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', form, re.S)
-    assert found is not None, name
-    return html.unescape(found.group(1))
-
-
-def _checked(form: str, name: str) -> set[str]:
-    tags = re.findall(rf'<input\b[^>]*\bname="{name}"[^>]*>', form)
-    return {re.search(r'value="([^"]*)"', t).group(1) for t in tags if " checked" in t}
-
-
-def _selected(form: str, name: str) -> str | None:
-    select = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}".*?</select>', form, re.S)
-    assert select is not None, name
-    chosen = re.search(r'<option value="([^"]*)" selected>', select.group(0))
-    return chosen.group(1) if chosen else None
-
-
 def test_a_refused_record_keeps_the_day_the_minutes_and_who_was_there(client, office_staff, clock):
     meeting = _plan(office_staff, date(2026, 11, 20), clock)
     housing = unit("housing")
@@ -92,11 +67,11 @@ def test_a_refused_record_keeps_the_day_the_minutes_and_who_was_there(client, of
     assert response.status_code == 400
     page = response.content.decode()
     assert "A meeting can only be recorded once it has been held." in page
-    form = _form(page, "record-form")
+    form = form_html(page, "record-form")
     assert date_fields(form)["held_on"] == {"type": "date", "value": "2026-11-23"}
-    assert _text(form, "minutes") == sent["minutes"]
-    assert _checked(form, "attended") == {str(housing.id)}
-    assert _value(form, f"attended_by-{housing.id}") == "李处长"
+    assert textarea_text(form, "minutes") == sent["minutes"]
+    assert checked_values(form, "attended") == {str(housing.id)}
+    assert input_value(form, f"attended_by-{housing.id}") == "李处长"
     meeting.refresh_from_db()
     assert (meeting.status, meeting.minutes, meeting.held_on) == (MeetingStatus.PLANNED, "", None)
 
@@ -128,11 +103,11 @@ def test_a_refused_resolution_keeps_its_text_and_action_items(client, office_sta
     assert response.status_code == 400
     page = response.content.decode()
     assert "Action item 2 is due before the meeting was held." in page
-    form = _form(page, "resolution-form")
-    assert _text(form, "text") == sent["text"]
+    form = form_html(page, "resolution-form")
+    assert textarea_text(form, "text") == sent["text"]
     for row in (0, 1):
-        assert _selected(form, f"action-{row}-owner") == sent[f"action-{row}-owner"]
-        assert _value(form, f"action-{row}-task") == sent[f"action-{row}-task"]
+        assert selected_value(form, f"action-{row}-owner") == sent[f"action-{row}-owner"]
+        assert input_value(form, f"action-{row}-task") == sent[f"action-{row}-task"]
         day = sent[f"action-{row}-due_on"]
         assert date_fields(form)[f"action-{row}-due_on"] == {"type": "date", "value": day}
     assert date_fields(form)["action-2-due_on"] == {"type": "date", "value": ""}
@@ -159,11 +134,11 @@ def test_a_refused_change_of_plan_keeps_what_was_typed_open(client, office_staff
     assert response.status_code == 400
     page = response.content.decode()
     assert re.search(r'<details id="edit-plan" open>', page)
-    form = _form(page, "plan-form")
+    form = form_html(page, "plan-form")
     assert date_fields(form)["planned_on"] == {"type": "date", "value": "2026-11-02"}
     for name in ("title", "starts_at", "place", "chair", "guests"):
-        assert _value(form, name) == sent[name], name
-    assert _text(form, "notes") == sent["notes"]
+        assert input_value(form, name) == sent[name], name
+    assert textarea_text(form, "notes") == sent["notes"]
     meeting.refresh_from_db()
     assert (meeting.title, meeting.planned_on) == ("2026年度成员单位联席会议", date(2026, 11, 30))
 
@@ -174,10 +149,10 @@ def test_the_forms_show_the_meeting_as_stored_when_nothing_was_sent(client, offi
 
     page = client.get(reverse("meeting_detail", args=[meeting.id])).content.decode()
 
-    record = _form(page, "record-form")
+    record = form_html(page, "record-form")
     assert date_fields(record)["held_on"]["value"] == "2026-11-20"
-    assert _text(record, "minutes") == ""
-    plan = _form(page, "plan-form")
+    assert textarea_text(record, "minutes") == ""
+    plan = form_html(page, "plan-form")
     assert date_fields(plan)["planned_on"]["value"] == "2026-11-20"
-    assert _value(plan, "title") == "2026年度成员单位联席会议"
+    assert input_value(plan, "title") == "2026年度成员单位联席会议"
     assert '<details id="edit-plan">' in page
