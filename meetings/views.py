@@ -187,15 +187,17 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         "meetings/meeting_new.html",
         {
             "errors": errors,
-            "data": post,
+            # A title is offered when the form is first shown, never put back into one sent
+            # without it: the message asking for a title stood under a field that had one.
+            "data": post
+            if request.method == "POST"
+            else {"title": _("%(year)s annual meeting of the member units") % {"year": today.year}},
             "kinds": MeetingKind.choices,
             "units": _members(),
             "chosen_units": set(post.getlist("units")) if post else None,
             "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
             .select_related("proposed_by", "team__dispute")
             .order_by("created_at"),
-            "default_title": _("%(year)s annual meeting of the member units")
-            % {"year": today.year},
         },
     )
 

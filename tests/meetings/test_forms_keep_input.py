@@ -156,3 +156,25 @@ def test_the_forms_show_the_meeting_as_stored_when_nothing_was_sent(client, offi
     assert date_fields(plan)["planned_on"]["value"] == "2026-11-20"
     assert input_value(plan, "title") == "2026年度成员单位联席会议"
     assert '<details id="edit-plan">' in page
+
+
+def test_a_title_cleared_on_the_new_meeting_form_stays_cleared_beside_its_message(
+    client, office_staff, clock
+):
+    """The form offered a title, and showed it again when the person had cleared it: the
+    message asking for a title stood under a field that had one."""
+    client.force_login(office_staff)
+    offered = input_value(
+        form_html(client.get(reverse("meeting_new")).content.decode(), "meeting-form"), "title"
+    )
+    assert offered  # a suggestion, as the form is first shown
+    sent = {"kind": "annual", "title": "", "planned_on": "2026-11-25", "place": "301"}
+
+    response = client.post(reverse("meeting_new"), sent)
+
+    page = response.content.decode()
+    assert "Give the meeting a title." in page
+    form = form_html(page, "meeting-form")
+    assert input_value(form, "title") == ""
+    assert date_fields(form)["planned_on"] == {"type": "date", "value": "2026-11-25"}
+    assert not JointMeeting.objects.exists()
