@@ -706,3 +706,53 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
         desk.goto(f"{live_server.url}{address}")
         assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
     desk.context.close()
+
+
+@pytest.fixture
+def quarter(records):
+    """The quarter the demo campaign's actions were logged in, and the market regulation
+    bureau's report for it (a draft: the demo's own report is for a quarter without any)."""
+    from departments.models import Unit, User
+    from reports import services as report_services
+    from reports.models import CampaignAction
+
+    day = CampaignAction.objects.order_by("day").last().day
+    year, number = day.year, (day.month - 1) // 3 + 1
+    report = report_services.report_start(
+        unit=Unit.objects.get(code="market-regulation"),
+        year=year,
+        quarter=number,
+        acting_user=User.objects.get(username="mr_staff"),
+    )
+    return {"period": f"{year}Q{number}", "report": report.id}
+
+
+def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(
+    browser, live_server, quarter
+):
+    """The district's quarterly report set its six columns of quarters and changes straight
+    in its card, and in English the whole page scrolled sideways (507px on a 390px screen);
+    its eight columns by unit, and a unit report's nine columns of campaign actions for the
+    quarter, scrolled sideways inside their cards. On a phone each row is a block with every
+    figure named beside it, as for a campaign's sums."""
+    district = f"/reports/district/{quarter['period']}/"
+    report = f"/reports/{quarter['report']}/"
+    tables = [
+        ("office", district, "#district-totals"),
+        ("office", district, "#district-by-unit"),
+        ("mr_staff", report, "#report-campaigns table"),
+    ]
+    for language, (username, address, selector), page in phone_visits(browser, live_server, tables):
+        where = f"{language} {username} {address} {selector}"
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1] == PHONE["viewport"]["width"], f"{where}: page is {width}"
+        seen = page.evaluate(FIGURES, selector)
+        assert seen["fits"], f"{where}: the table scrolls sideways"
+        assert seen["name"] >= 0.9, f"{where}: the name shares its line with figures"
+        assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
+
+    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{live_server.url}{district}")
+    for selector in ("#district-totals", "#district-by-unit"):
+        assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
+    desk.context.close()
