@@ -391,6 +391,58 @@ def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_rea
         page.context.close()
 
 
+def test_on_a_desktop_tab_reads_an_order_down_the_left_column_then_down_the_right(
+    browser, live_server, demo
+):
+    """From xl up the side cards stand in the right-hand column in the desktop's former
+    order (mediation, disputes, leads, deadlines, units, actions, duplicates) while the page
+    holds them in the phone's (actions first). Tab went from the case to the actions low in the
+    right-hand column, back up it to the mediation card, down again, and then back to the
+    attachments under the case on the left. Now it reads the left column top to bottom, then
+    the right one, and never goes up within a column; on a phone the order is unchanged."""
+    focused = """() => {
+      const el = document.activeElement;
+      if (!el || !el.closest(".order-layout")) return null;
+      const box = el.getBoundingClientRect();
+      const side = document.querySelector(".order-side").getBoundingClientRect().left;
+      return {
+        column: box.left >= side ? "right" : "left",
+        top: Math.round(box.top + scrollY),
+        card: el.closest(".card").id || el.closest(".card").querySelector("h2").innerText,
+        name: el.tagName + " " + (el.innerText || el.getAttribute("aria-label") || "").trim(),
+      };
+    }"""
+    orders = [
+        ("mr_staff", demo["to_sign"]),
+        ("housing_staff", demo["in_progress"]),
+        ("mr_staff", demo["co_handled"]),
+        ("office", demo["in_progress"]),
+    ]
+    for username, number in orders:
+        page = phone(browser, live_server, username, "en", **DESKTOP, is_mobile=False)
+        page.goto(f"{live_server.url}/orders/{number}/")
+        walk = []
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            seen = page.evaluate(focused)
+            if seen:
+                walk.append(seen)
+            elif walk:
+                break
+        where = f"{username} {number}: " + "; ".join(
+            f"{s['column']} {s['top']} {s['card']} {s['name'][:30]}" for s in walk
+        )
+        columns = [seen["column"] for seen in walk]
+        assert "right" in columns and "left" in columns, where
+        assert columns == sorted(columns), f"left and right by turns: {where}"
+        assert any(seen["card"] == "actions" for seen in walk), where
+        for before, after in itertools.pairwise(walk):
+            if before["column"] == after["column"]:
+                # (Two buttons on one line may differ in height by a few pixels.)
+                assert after["top"] >= before["top"] - 8, f"Tab goes up: {where}"
+        page.context.close()
+
+
 def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, demo):
     """The date kept a column of its own, leaving the title a third of the screen."""
     widths = """() => {
