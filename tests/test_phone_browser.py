@@ -658,8 +658,9 @@ def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
 
 def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server, records):
     """At 390px these tables squeezed a title or a unit to a character a line, or hid their
-    last columns (the duty phone, a report's Start button, a violator's penalty) off to the
-    right of the card. Where a row has a record to open, tapping the row opens it."""
+    last columns (the duty phone, a report's Start button, a violator's penalty, the office's
+    Review button for a unit's quarterly report) off to the right of the card. Where a row
+    has a record to open, tapping the row opens it."""
     r = records
     lists = [  # (persona, address, table, whether the row opens a record)
         ("mr_staff", "/mediation/", "#mediations", True),
@@ -667,6 +668,7 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         ("office", "/units/", "#unit-table", True),
         ("mr_liaison", "/units/market-regulation/people/", "#people-table", False),
         ("mr_staff", "/reports/", "#quarters", False),
+        ("office", "/reports/", "#unit-reports", False),
         ("mr_staff", f"/reports/{r['report']}/", "#publicity-table", False),
         ("mr_staff", "/reports/plans/", "#plans", False),
         ("mr_staff", "/reports/annual/", "#summaries", False),
