@@ -115,7 +115,7 @@ def test_a_client_reactivated_before_the_fix_has_its_revoke_moved_to_the_audit_t
     from django.apps import apps
 
     migration = importlib.import_module(
-        "complaints.migrations.0036_api_client_reactivated_revoked_at"
+        "complaints.migrations.0038_api_client_reactivated_revoked_at"
     )
     reactivated, _, _ = api_client_create(name="12345")
     revoked, _, _ = api_client_create(name="12315")

@@ -351,7 +351,7 @@ def _worker(queue: str):
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         API_SIGNING_KEY=settings.API_SIGNING_KEY,
-        CALLBACK_RETRY_BASE_SECONDS="0",
+        CALLBACK_RETRY_BASE_SECONDS="1",  # the least a deployment may set: retries 1 s, 2 s apart
     )
     return start_worker(env, queue)
 
