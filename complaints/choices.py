@@ -109,6 +109,7 @@ class ReferralAction(models.TextChoices):
     ACCEPT = "accept", _("Accepted")
     REJECT = "reject", _("Rejected")
     ATTACH = "attach", _("Evidence added")
+    DECISION = "decision", _("Leader's decision")
 
 
 class DisputeSource(models.TextChoices):
@@ -141,6 +142,7 @@ class DisputeAction(models.TextChoices):
     MEETING_ANSWER = "meeting_answer", _("Joint meeting's answer")
     CONCLUDE = "conclude", _("Team's conclusion")
     LEAD_REJECTED = "lead_rejected", _("Referred lead rejected")
+    LEAD_SENT = "lead_sent", _("Lead sent to the unit designated")
 
 
 class InterventionAnswer(models.TextChoices):

@@ -63,7 +63,7 @@ from .models import (
     WorkOrder,
 )
 from .reference import reference
-from .referrals import ack_deadline, record_referral_event
+from .referrals import ack_deadline, record_referral_event, referral_send_by_decision
 from .workflow import WorkflowError
 
 PUBLIC_SECURITY = "public-security"
@@ -385,7 +385,9 @@ def dispute_designate(
     note: str,
     expected_version: int | None = None,
 ) -> Dispute:
-    """The leader designates the unit responsible; the order goes to it, forced."""
+    """The leader designates the unit responsible; the order goes to it, forced. A rejected
+    lead without an order goes on to it as a lead it may not reject, since nothing else
+    would hand the case to anyone."""
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
     _sign(dispute, acting_user, note)
@@ -404,6 +406,24 @@ def dispute_designate(
     _event(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
+    if (
+        dispute.order_id is None
+        and dispute.referral_id is not None
+        and dispute.referral.status == ReferralStatus.REJECTED
+    ):
+        lead = referral_send_by_decision(dispute=dispute, unit=unit, deciding_user=acting_user)
+        _event(
+            dispute,
+            DisputeAction.LEAD_SENT,
+            acting_user,
+            note=written(
+                "Lead %(number)s referred to %(unit)s",
+                number=lead.number,
+                unit=language.unit(unit),
+            ),
+            referral=lead.id,
+            lead=lead.number,
+        )
     _tell(
         f"dispute_decided:{dispute.id}",
         written(

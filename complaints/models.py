@@ -1116,6 +1116,16 @@ class Referral(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reasons or result"), blank=True)
     case_reference = models.CharField(_("case or order opened"), max_length=60, blank=True)
+    by_decision = models.ForeignKey(
+        "Dispute",
+        verbose_name=_("sent by the leader's decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads_by_decision",
+    )
+    """The dispute whose designation sent this lead on to the unit designated: that unit
+    handles it and may not reject it (as an order assigned by decision cannot be returned)."""
     created_by = models.ForeignKey(
         "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
     )

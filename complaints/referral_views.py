@@ -21,7 +21,7 @@ from departments import access
 from . import attachments, referrals
 from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralStatus
 from .forms import MultipleFileField, member_units
-from .models import Dispute, ReferralAttachment
+from .models import Dispute, Referral, ReferralAttachment
 from .workflow import WorkflowError
 
 TABS = {
@@ -160,11 +160,25 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         .distinct()
         .order_by("opened_at", "id")
     )
+    visible_leads = access.referrals_visible_to(request.user)
+    # Where the leader's decision sent this lead on, and, for a lead sent on so, the lead
+    # it continues with its evidence: a number always, a link where the reader may open it.
+    sent_on = [
+        (lead, visible_leads.filter(pk=lead.pk).exists())
+        for lead in Referral.objects.filter(by_decision__referral=referral)
+        .select_related("to_unit", "by_decision")
+        .order_by("id")
+    ]
+    follows = referral.by_decision.referral if referral.by_decision_id else None
     return render(
         request,
         "complaints/referral_detail.html",
         {
             "referral": referral,
+            "sent_on": sent_on,
+            "follows": follows,
+            "follows_visible": follows is not None and visible_leads.filter(pk=follows.pk).exists(),
+            "follows_attachments": follows.attachments.all() if follows is not None else [],
             # The order the lead came from is the referring unit's: the receiver sees its
             # number, not a link to a page it may not open.
             "order_visible": referral.order_id is not None

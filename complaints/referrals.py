@@ -28,7 +28,7 @@ from . import stats
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
 from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
 from .deadlines import add_working_days
-from .models import EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
+from .models import Dispute, EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
 from .reference import reference
 from .workflow import WorkflowError
 
@@ -73,7 +73,7 @@ def record_referral_event(
         referral=referral,
         action=action,
         note=note,
-        data=data,
+        data=language.with_note_message(data, note),
     )
 
 
@@ -179,6 +179,76 @@ def referral_send(
     )
     notify_many([(message, unit_people([to_unit.id]), to_unit)])
     return referral
+
+
+def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: User) -> Referral:
+    """The group leader designated `unit` on the dispute about a rejected lead that has no
+    work order (called in the designation's transaction): without an order to move, nothing
+    else would hand the case to anyone, so the lead goes on to the unit designated as a new
+    lead, with the same facts, legal basis and urgency, and an acknowledgement deadline
+    counted as for any lead. It comes from the unit that referred it (from the office when
+    that is the unit designated), and, like an order assigned by decision, it cannot be
+    bounced again: `referral_reject` refuses it. The original keeps its history and its
+    evidence; a line on it says where the lead went, and the unit designated may open it."""
+    original = dispute.referral
+    from_unit = original.from_unit
+    if from_unit.id == unit.id:
+        from_unit = Unit.objects.filter(kind=UnitKind.OFFICE).order_by("id").first() or from_unit
+    now = timezone.now()
+    lead = Referral.objects.create(
+        from_unit=from_unit,
+        to_unit=unit,
+        title=original.title,
+        title_message=original.title_message,
+        facts=original.facts,
+        legal_basis=original.legal_basis,
+        urgent=original.urgent,
+        ack_due_at=ack_deadline(now, urgent=original.urgent),
+        created_by=deciding_user,
+        by_decision=dispute,
+    )
+    record_referral_event(
+        lead,
+        ReferralAction.SEND,
+        deciding_user,
+        note=written(
+            "Sent by the group leader's decision %(dispute)s on lead %(lead)s",
+            dispute=dispute.number,
+            lead=original.number,
+        ),
+        to=unit.code,
+        dispute=dispute.id,
+        follows=original.id,
+    )
+    record_referral_event(
+        original,
+        ReferralAction.DECISION,
+        deciding_user,
+        note=written(
+            "By the group leader's decision %(dispute)s the lead goes to %(unit)s as lead %(lead)s",
+            dispute=dispute.number,
+            unit=language.unit(unit),
+            lead=lead.number,
+        ),
+        dispute=dispute.id,
+        sent_on=lead.id,
+    )
+    message = Message(
+        key=f"referral_sent:{lead.id}",
+        category="referral",
+        title=written(
+            "By the group leader's decision %(dispute)s, lead %(number)s is yours to handle",
+            dispute=dispute.number,
+            number=lead.number,
+        ),
+        body=written(
+            "Acknowledge it by %(due)s.",
+            due=timezone.localtime(lead.ack_due_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+        url=_url(lead),
+    )
+    notify_many([(message, unit_people([unit.id]), unit)])
+    return lead
 
 
 def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:
@@ -303,10 +373,22 @@ def referral_reject(
 ) -> Referral:
     """Refuse the lead, with reasons: it goes to the office as a jurisdiction dispute, and
     the unit that referred it hears of it."""
+    referral = _load(acting_user, referral_id, expected_version)
+    if referral.by_decision_id is not None:
+        raise WorkflowError(
+            _(
+                "Lead %(number)s was sent to %(unit)s by the group leader's decision "
+                "%(dispute)s; it cannot be rejected."
+            )
+            % {
+                "number": referral.number,
+                "unit": referral.to_unit.display_name,
+                "dispute": referral.by_decision.number,
+            }
+        )
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for rejecting the lead.")})
-    referral = _load(acting_user, referral_id, expected_version)
     _decide(referral, acting_user)
     referral.status = ReferralStatus.REJECTED
     referral.decision_note = reasons

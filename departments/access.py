@@ -490,13 +490,21 @@ def manages_evaluations(user: User | AnonymousUser) -> bool:
 
 
 def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
-    """The office sees every referral; a unit those it sent or received."""
-    return scope_by_unit(
-        user,
-        Referral.objects.select_related("from_unit", "to_unit", "order"),
-        "from_unit",
-        "to_unit",
+    """The office sees every referral; a unit those it sent or received, and a rejected
+    lead the group leader's decision sent on to it (the lead it now handles continues that
+    one: its history and evidence)."""
+    referrals = Referral.objects.select_related("from_unit", "to_unit", "order")
+    if sees_all_units(user):
+        return referrals
+    unit_id = getattr(user, "unit_id", None)
+    if not getattr(user, "is_authenticated", False) or unit_id is None:
+        return referrals.none()
+    involved = Referral.objects.filter(
+        Q(from_unit_id=unit_id)
+        | Q(to_unit_id=unit_id)
+        | Q(disputes__leads_by_decision__to_unit_id=unit_id)
     )
+    return referrals.filter(id__in=involved.values("id"))
 
 
 def referral_or_404(
