@@ -490,9 +490,10 @@ def manages_evaluations(user: User | AnonymousUser) -> bool:
 
 
 def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
-    """The office sees every referral; a unit those it sent or received, and a rejected
-    lead the group leader's decision sent on to it (the lead it now handles continues that
-    one: its history and evidence)."""
+    """The office sees every referral; a unit those it sent or received, a rejected lead
+    the group leader's decision sent on to it (the lead it now handles continues that one:
+    its history and evidence), and a lead disputed before a joint team it sits on (the
+    team investigates what the lead found)."""
     referrals = Referral.objects.select_related("from_unit", "to_unit", "order")
     if sees_all_units(user):
         return referrals
@@ -503,6 +504,7 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
         Q(from_unit_id=unit_id)
         | Q(to_unit_id=unit_id)
         | Q(disputes__leads_by_decision__to_unit_id=unit_id)
+        | Q(disputes__team__member_units__id=unit_id)
     )
     return referrals.filter(id__in=involved.values("id"))
 

@@ -206,3 +206,31 @@ def test_the_referring_unit_designated_itself_receives_the_lead_from_the_office(
         referrals.referral_reject(
             referral_id=sent_on.id, acting_user=people["commerce"], reasons="不属商务。"
         )
+
+
+def test_a_joint_teams_units_read_the_rejected_lead_they_investigate(people, client):
+    lead = rejected(people)
+    dispute = Dispute.objects.get(referral=lead)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议成立联合调查组。"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="housing",
+        member_unit_codes=["public-security"],
+        note="联合调查。",
+    )
+    evidence = lead.attachments.get()
+    pages = (
+        reverse("referral_detail", args=[lead.id]),
+        reverse("referral_attachment", args=[lead.id, evidence.id]),
+    )
+
+    for person in (people["housing"], people["police"]):
+        client.force_login(person)
+        assert [client.get(url).status_code for url in pages] == [200, 200]
+    outsider = UserFactory(unit=unit("agriculture"), roles=[RoleCode.UNIT_STAFF])
+    client.force_login(outsider)
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert not Referral.objects.filter(by_decision=dispute).exists()
