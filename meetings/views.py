@@ -22,7 +22,7 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
 from wuqing_consumer import form_once
-from wuqing_consumer.views import redirect_back
+from wuqing_consumer.views import form_values, redirect_back
 
 from . import minutes, services
 from .models import (
@@ -208,10 +208,12 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _detail_page(request, meeting)
 
 
-KEPT_FORMS = ("record", "resolve", "edit")
+KEPT_FORMS = ("record", "resolve", "edit", "answer", "agenda", "cancel")
 """The meeting page's forms that come back with what was typed when they are refused for
 what it holds: the record (minutes may be long), a resolution with its action items, the
-plan. The page's other forms hold a word or two, or a state that no longer allows them."""
+plan, a unit's answer, an agenda item, a cancellation. The page's other forms are a button
+or a choice from a list; a refusal for the meeting's state or version (`MeetingError`)
+still goes back to the page as it now is."""
 
 
 def _detail_page(
@@ -239,6 +241,10 @@ def _detail_page(
         )
     )
     answered = sum(1 for i in invitations if i.answer != InvitationAnswer.WAITING)
+
+    def kept(form: str) -> QueryDict | None:
+        return sent if sent_for == form else None
+
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -266,9 +272,22 @@ def _detail_page(
                 (k, label) for k, label in AgendaKind.choices if k != AgendaKind.TEAM_QUESTION
             ],
             "open_items": [i for i in agenda if i.status != AgendaItemStatus.SETTLED],
-            "record": _record_form(meeting, invitations, sent if sent_for == "record" else None),
-            "resolution": _resolution_form(sent if sent_for == "resolve" else None),
-            "plan": _plan_form(meeting, sent if sent_for == "edit" else None),
+            "record": _record_form(meeting, invitations, kept("record")),
+            "resolution": _resolution_form(kept("resolve")),
+            "plan": _plan_form(meeting, kept("edit")),
+            "answer": form_values(
+                ("attending", "attendees", "note"),
+                kept("answer"),
+                {
+                    "attending": "no" if own.answer == InvitationAnswer.DECLINED else "yes",
+                    "attendees": own.attendees,
+                    "note": own.answer_note,
+                }
+                if own
+                else None,
+            ),
+            "agenda_form": form_values(("kind", "work_order", "question"), kept("agenda")),
+            "cancel": form_values(("reason",), kept("cancel")),
             "today": timezone.localdate(),
         },
         status=status,
@@ -327,10 +346,8 @@ def _resolution_form(sent: QueryDict | None) -> dict:
 
 def _plan_form(meeting: JointMeeting, sent: QueryDict | None) -> dict:
     """The plan as stored, or as sent (and then shown open)."""
-    if sent is not None:
-        fields = ("title", "planned_on", "starts_at", "place", "chair", "guests", "notes")
-        return {**{name: sent.get(name, "") for name in fields}, "open": True}
-    return {
+    fields = ("title", "planned_on", "starts_at", "place", "chair", "guests", "notes")
+    stored = {
         "title": meeting.title,
         "planned_on": meeting.planned_on.isoformat(),
         "starts_at": meeting.starts_at.strftime("%H:%M") if meeting.starts_at else "",
@@ -338,8 +355,8 @@ def _plan_form(meeting: JointMeeting, sent: QueryDict | None) -> dict:
         "chair": meeting.chair,
         "guests": meeting.guests,
         "notes": meeting.notes,
-        "open": False,
     }
+    return form_values(fields, sent, stored)
 
 
 def _actions_from(post) -> list[services.PlannedAction]:

@@ -1,3 +1,6 @@
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.db import connection
 from django.http import (
@@ -6,6 +9,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseRedirect,
     JsonResponse,
+    QueryDict,
 )
 from django.shortcuts import redirect
 from django.template import loader
@@ -48,6 +52,34 @@ def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         return HttpResponseRedirect(back)
     return redirect(default)
+
+
+def form_values(
+    names: Iterable[str],
+    sent: QueryDict | None,
+    stored: Mapping[str, Any] | None = None,
+    *,
+    lists: Iterable[str] = (),
+    checks: Iterable[str] = (),
+) -> dict[str, Any]:
+    """What a hand-written form on a record's page shows: the values stored (blank where
+    none) when the page is first shown, or what was posted to it when that post was refused
+    and the page is shown again with the messages (400), so that what was typed is not
+    lost. `lists` are multiple choices (the values chosen), `checks` checkboxes (ticked or
+    not); `refused` says the form comes back refused, for one that is folded away."""
+    lists, checks = set(lists), set(checks)
+
+    def value(name: str) -> Any:
+        if sent is None:
+            blank = [] if name in lists else False if name in checks else ""
+            return (stored or {}).get(name, blank)
+        if name in lists:
+            return sent.getlist(name)
+        if name in checks:
+            return sent.get(name) == "on"
+        return sent.get(name, "")
+
+    return {**{name: value(name) for name in names}, "refused": sent is not None}
 
 
 def api_error(code: str, message: str, status: int) -> JsonResponse:

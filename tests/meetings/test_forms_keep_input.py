@@ -1,7 +1,8 @@
-"""The meeting page's hand-written forms with a date (recording the meeting, a resolution with
-its action items, changing the plan) come back with what was typed when they are refused.
-Before, a refusal went back to the page, whose forms showed the meeting as stored: the
-minutes typed, the day chosen and the action items were gone."""
+"""The meeting page's hand-written forms (recording the meeting, a resolution with its action
+items, changing the plan, a unit's answer, an agenda item, a cancellation) come back with what
+was typed when they are refused. Before, a refusal went back to the page, whose forms showed
+the meeting as stored: the minutes typed, the day chosen, the action items, a note or an
+agenda question were gone."""
 
 from __future__ import annotations
 
@@ -178,3 +179,70 @@ def test_a_title_cleared_on_the_new_meeting_form_stays_cleared_beside_its_messag
     assert input_value(form, "title") == ""
     assert date_fields(form)["planned_on"] == {"type": "date", "value": "2026-11-25"}
     assert not JointMeeting.objects.exists()
+
+
+def test_a_refused_answer_keeps_the_choice_and_the_note(client, office_staff, housing_staff, clock):
+    """Before, the page was redirected to and the answer form showed the unit's stored
+    answer: the note typed was gone and the names came back as they were."""
+    meeting = _plan(office_staff, date(2026, 11, 30), clock)
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=housing_staff, attending=True, attendees="李处长"
+    )
+    client.force_login(housing_staff)
+    client.cookies["django_language"] = "en"
+    sent = {"attending": "yes", "attendees": " ", "note": "李处长出差，改派科长，名单明天报"}
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "answer"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Say who attends: names and posts." in page
+    form = form_html(page, "answer-form")
+    assert checked_values(form, "attending") == {"yes"}
+    assert input_value(form, "attendees") == " "  # as sent, not the stored 李处长
+    assert input_value(form, "note") == sent["note"]
+    invitation = meeting.invitations.get(unit__code="housing")
+    assert (invitation.attendees, invitation.answer_note) == ("李处长", "")
+
+
+def test_a_refused_agenda_item_keeps_its_kind_number_and_question(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 30), clock)
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    sent = {
+        "version": str(meeting.version),
+        "kind": "typical_case",
+        "work_order": "WQ-NO-SUCH",
+        "question": "某培训机构预付卡停课退费案，请各单位讨论处置办法",
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "agenda"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is no work order numbered WQ-NO-SUCH." in page
+    form = form_html(page, "agenda-form")
+    assert selected_value(form, "kind") == "typical_case"
+    assert input_value(form, "work_order") == "WQ-NO-SUCH"
+    assert input_value(form, "question") == sent["question"]
+    assert not meeting.agenda.exists()
+    blank = form_html(
+        client.get(reverse("meeting_detail", args=[meeting.id])).content.decode(), "agenda-form"
+    )
+    assert (input_value(blank, "work_order"), input_value(blank, "question")) == ("", "")
+
+
+def test_a_refused_cancellation_comes_back_open_with_what_was_typed(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 30), clock)
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "cancel"]), {"reason": "  "})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Say why the meeting is cancelled." in page
+    assert re.search(r'<details class="mt-2" id="cancel-meeting" open>', page)
+    assert input_value(form_html(page, "cancel-form"), "reason") == "  "
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
