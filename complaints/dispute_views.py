@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from departments import access
 from departments.models import User
 from wuqing_consumer import form_once
-from wuqing_consumer.views import posted_int, redirect_back
+from wuqing_consumer.views import form_values, posted_int, redirect_back
 
 from . import disputes
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
@@ -56,12 +56,28 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     return _detail_page(request, dispute)
 
 
+KEPT_FORMS = ("propose", "designate", "form-team", "add-task", "finding", "escalate", "conclude")
+"""The dispute page's forms that come back with what was typed when they are refused for
+what it holds: the team's conclusion above all (the longest text), a task with its owners
+and due date, a finding, a question, the leader's decision and its reasons, the office's
+proposal. Naming a member and marking a task done are a choice or a button; a refusal for
+the dispute's state or version (`WorkflowError`) still goes back to the page as it now is."""
+
+
 def _detail_page(
-    request: HttpRequest, dispute: Dispute, *, task: QueryDict | None = None, status: int = 200
+    request: HttpRequest,
+    dispute: Dispute,
+    *,
+    sent_for: str = "",
+    sent: QueryDict | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The dispute's page; with `task`, the task form shows what was posted to it, as a
-    refused one must: its due date, title and owners were lost when the page was redirected
-    to and the form came back empty."""
+    """The dispute's page; with `sent`, the form `sent_for` shows what was posted to it
+    rather than the dispute as stored, as a refused form must (its messages say why)."""
+
+    def kept(form: str) -> QueryDict | None:
+        return sent if sent_for == form else None
+
     team = getattr(dispute, "team", None)
     user = request.user
     member = (
@@ -104,10 +120,32 @@ def _detail_page(
             "overdue": dispute.status in OPEN_DISPUTE_STATUSES
             and dispute.decision_due_at < timezone.now(),
             "today": timezone.localdate(),
-            "task_form": {
-                name: (task or {}).get(name, "")
-                for name in ("title", "owner_unit", "owner", "due_on")
-            },
+            "task_form": form_values(("title", "owner_unit", "owner", "due_on"), kept("add-task")),
+            "propose_form": form_values(
+                ("proposal", "unit"), kept("propose"), {"proposal": dispute.proposal}
+            ),
+            "designate_form": form_values(
+                ("unit", "note"),
+                kept("designate"),
+                {"unit": dispute.proposed_unit.code if dispute.proposed_unit else ""},
+            ),
+            "team_form": form_values(
+                ("lead_unit", "member_units", "note"), kept("form-team"), lists=["member_units"]
+            ),
+            "finding_form": form_values(("text",), kept("finding")),
+            "escalate_form": form_values(("question",), kept("escalate")),
+            "conclude_form": form_values(
+                (
+                    "violation_finding",
+                    "law_applied",
+                    "procedure",
+                    "penalty",
+                    "transfer_to",
+                    "criminal_handover",
+                ),
+                kept("conclude"),
+                checks=["criminal_handover"],
+            ),
         },
         status=status,
     )
@@ -222,8 +260,8 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
-        if action == "add-task":
-            return _detail_page(request, dispute, task=post, status=400)
+        if action in KEPT_FORMS:
+            return _detail_page(request, dispute, sent_for=action, sent=post, status=400)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:

@@ -174,8 +174,11 @@ def textarea_text(form: str, name: str) -> str:
 
 
 def checked_values(form: str, name: str) -> set[str]:
+    """The values of the ticked boxes or the chosen radio named `name` ("on" for a box
+    without a value, as a browser posts it)."""
     tags = re.findall(rf'<input\b[^>]*\bname="{name}"[^>]*>', form)
-    return {re.search(r'value="([^"]*)"', t).group(1) for t in tags if " checked" in t}
+    values = (re.search(r'value="([^"]*)"', t) for t in tags if " checked" in t)
+    return {value.group(1) if value else "on" for value in values}
 
 
 def selected_value(form: str, name: str) -> str | None:
@@ -183,3 +186,10 @@ def selected_value(form: str, name: str) -> str | None:
     assert select is not None, name
     chosen = re.search(r'<option value="([^"]*)" selected>', select.group(0))
     return chosen.group(1) if chosen else None
+
+
+def selected_values(form: str, name: str) -> set[str]:
+    """The options chosen in a multiple choice."""
+    select = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}".*?</select>', form, re.S)
+    assert select is not None, name
+    return set(re.findall(r'<option value="([^"]*)" selected>', select.group(0)))

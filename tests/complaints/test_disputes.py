@@ -697,3 +697,151 @@ def test_a_refused_task_comes_back_with_what_was_typed(people, client):
         client.get(reverse("dispute_detail", args=[dispute.id])).content.decode(), "task-form"
     )
     assert (input_value(blank, "title"), date_fields(blank)["due_on"]["value"]) == ("", "")
+
+
+def with_team(people) -> Dispute:
+    """A team led by Education with Commerce, and one of Commerce's people on it."""
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    disputes.team_add_member(
+        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
+    )
+    return dispute
+
+
+def test_a_refused_conclusion_comes_back_open_with_every_part_typed(people, client):
+    """The longest text of the page: before, the page was redirected to and the conclusion
+    form came back empty and folded, because a task was still open."""
+    from tests.helpers import checked_values, form_html, input_value, textarea_text
+
+    dispute = with_team(people)
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        title="调取预付费合同",
+        owner_unit_code="commerce",
+        due_on=date(2026, 10, 9),
+    )
+    client.force_login(people["education"])
+    client.cookies["django_language"] = "en"
+    sent = {
+        "violation_finding": "该培训学校收取预付学费后停课，未按约定提供服务。\n涉及学员42人。",
+        "law_applied": "《消费者权益保护法》第五十三条",
+        "procedure": "一般程序",
+        "penalty": "责令退还预付款，罚款五万元",
+        "transfer_to": "",
+        "criminal_handover": "on",
+    }
+
+    response = client.post(reverse("dispute_act", args=[dispute.id, "conclude"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1 task(s) of the team are not done yet." in page
+    assert '<details id="details-conclude" open>' in page
+    form = form_html(page, "conclude-form")
+    assert textarea_text(form, "violation_finding") == sent["violation_finding"]
+    for name in ("law_applied", "procedure", "penalty", "transfer_to"):
+        assert input_value(form, name) == sent[name], name
+    assert checked_values(form, "criminal_handover") == {"on"}
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.TEAM and dispute.team.concluded_at is None
+    blank = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    assert '<details id="details-conclude">' in blank
+    assert textarea_text(form_html(blank, "conclude-form"), "violation_finding") == ""
+
+
+def test_a_refused_team_comes_back_with_its_units_and_reasons(people, client):
+    from tests.helpers import form_html, input_value, selected_value, selected_values
+
+    dispute = proposed(people, unit_code="education")
+    client.force_login(people["leader"])
+    client.cookies["django_language"] = "en"
+    sent = {
+        "version": str(dispute.version),
+        "lead_unit": "commerce",
+        "member_units": ["commerce"],  # the lead only: refused
+        "note": "预付卡经营为主，商务局牵头",
+    }
+
+    response = client.post(reverse("dispute_act", args=[dispute.id, "form-team"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A joint team needs at least one member unit besides the lead." in page
+    form = form_html(page, "team-form")
+    assert selected_value(form, "lead_unit") == "commerce"
+    assert selected_values(form, "member_units") == {"commerce"}
+    assert input_value(form, "note") == sent["note"]
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.PROPOSED and not hasattr(dispute, "team")
+
+
+@pytest.mark.parametrize(
+    "action,person,form_id,sent,message",
+    [
+        (
+            "propose",
+            "office",
+            "propose-form",
+            {"proposal": " ", "unit": "commerce"},
+            "Write the office's proposal.",
+        ),
+        (
+            "designate",
+            "leader",
+            "designate-form",
+            {"unit": "commerce", "note": " "},
+            "Give the reasons for the decision.",
+        ),
+        ("finding", "commerce", "finding-form", {"text": " "}, "Write the finding."),
+        (
+            "escalate",
+            "education",
+            "escalate-form",
+            {"question": " "},
+            "Write the question for the joint meeting.",
+        ),
+    ],
+)
+def test_the_other_refused_forms_come_back_with_what_was_sent(
+    people, client, action, person, form_id, sent, message
+):
+    """Before, each went back to the page by a redirect, its choice and text lost."""
+    from tests.helpers import form_html, input_value, selected_value, textarea_text
+
+    dispute = with_team(people) if action in ("finding", "escalate") else opened(people)
+    if action == "designate":
+        dispute = disputes.dispute_propose(
+            dispute_id=dispute.id,
+            acting_user=people["office"],
+            proposal="建议由区教育局负责",
+            unit_code="education",
+        )
+    before = list(dispute.events.values_list("id", flat=True))
+    client.force_login(people[person])
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        reverse("dispute_act", args=[dispute.id, action]),
+        {**sent, "version": str(dispute.version)},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message.replace("'", "&#x27;") in page
+    form = form_html(page, form_id)
+    for name, value in sent.items():
+        if f'<select name="{name}"' in form:
+            assert selected_value(form, name) == value, name
+        elif f'<textarea name="{name}"' in form:
+            assert textarea_text(form, name) == value, name
+        else:
+            assert input_value(form, name) == value, name
+    assert list(dispute.events.values_list("id", flat=True)) == before
