@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from django.utils.deprecation import RemovedInDjango60Warning
 from rest_framework import serializers
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, UnsupportedMediaType
 
 from complaints import workflow
 from complaints.api.pagination import RegistrationOrderPagination
@@ -227,6 +227,44 @@ def test_a_client_that_asks_for_english_gets_its_errors_in_english(api, client, 
     assert 'lang="zh-hans"' in page  # a person's browser does not switch the portal
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_method_or_media_type_not_taken_is_refused_in_the_apis_own_words(api, language):
+    """The API's own wording for 405 and 415 never went out: the handler took it only in
+    place of DRF's default text, which DRF never sends for these two, having put the method
+    or the media type into it; DRF's 'Method "PUT" not allowed.' went out instead."""
+    path, asks = "/api/v1/hotline/work-orders/", {"HTTP_ACCEPT_LANGUAGE": language}
+
+    wrong_method = api("put", path, {}, **asks)
+    wrong_type = api("post", path, "a=b", content_type="text/plain; charset=utf-8", **asks)
+    no_type = api("post", path, json.dumps(ORDER), content_type="", **asks)
+
+    assert (wrong_method.status_code, wrong_type.status_code, no_type.status_code) == (
+        405,
+        415,
+        415,
+    )
+    method_error = wrong_method.json()["error"]
+    type_error, no_type_error = wrong_type.json()["error"], no_type.json()["error"]
+    assert method_error["code"] == "method_not_allowed"
+    assert type_error["code"] == no_type_error["code"] == "unsupported_media_type"
+    assert {"GET", "POST"} <= {m.strip() for m in wrong_method["Allow"].split(",")}
+    with translation.override(language):
+        gettext = translation.gettext
+        assert method_error["message"] == gettext(
+            "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+        ) % {"method": "PUT", "allowed": wrong_method["Allow"]}
+        assert type_error["message"] == gettext(
+            "Send JSON (Content-Type: application/json), not %(media_type)s."
+        ) % {"media_type": "text/plain"}
+        assert no_type_error["message"] == gettext("Send JSON (Content-Type: application/json).")
+        drf = {str(MethodNotAllowed("PUT").detail), str(UnsupportedMediaType("text/plain").detail)}
+    assert not drf & {method_error["message"], type_error["message"]}
+    if language == "en":
+        assert method_error["message"].startswith("This method (PUT) is not allowed here")
+        assert type_error["message"].endswith(", not text/plain.")
+    assert not WorkOrder.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("cookie", "language"), [("fr", "zh-hans"), ("zh-hant", "zh-hans"), ("en-gb", "en")]
 )
@@ -241,7 +279,9 @@ def test_a_language_cookie_names_one_of_the_portals_languages_or_is_not_followed
     assert response.status_code == 405
     assert response["Content-Language"] == language
     with translation.override(language):
-        assert response.json()["error"]["message"] == str(MethodNotAllowed("PUT").detail)
+        assert response.json()["error"]["message"] == translation.gettext(
+            "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+        ) % {"method": "PUT", "allowed": response["Allow"]}
         required = str(serializers.Field.default_error_messages["required"])
         invalid = translation.gettext("Some fields are not valid; see fields.")
     error = api("post", "/api/v1/hotline/work-orders/", {}).json()["error"]
