@@ -124,7 +124,7 @@ def test_the_designated_unit_receives_the_lead_opens_and_accepts_it_and_cannot_r
         follow=True,
     )
     assert dispute.number in refused.content.decode()
-    assert "cannot be rejected" in refused.content.decode()
+    assert "不得拒收" in refused.content.decode()  # "…; it cannot be rejected.", in Chinese
     assert Referral.objects.get(id=sent_on.id).status == ReferralStatus.SENT
     assert Dispute.objects.filter(referral=sent_on).count() == 0
 
