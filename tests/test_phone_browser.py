@@ -537,9 +537,10 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
 
 @pytest.fixture
 def records(demo):
-    """What load_demo has none of for the mediation, early-intervention, plan and summary
-    pages: a mediation agreement, a request to step in, a plan and a summary. (The quarterly
-    report, the campaign, the releases and the exposed violator come with the demo.)"""
+    """What load_demo has none of for the mediation, early-intervention, plan, summary and
+    consumer-education pages: a mediation agreement, a request to step in, a plan, a summary
+    and an education event. (The quarterly report, the campaign, the releases and the exposed
+    violator come with the demo.)"""
     from django.utils import timezone
 
     from complaints import interventions, mediation, workflow
@@ -597,6 +598,15 @@ def records(demo):
     )
     plan = plan_services.plan_start(unit=unit, year=year, acting_user=mr_staff)
     summary = report_services.summary_start(unit=unit, year=year, acting_user=mr_staff)
+    report_services.education_log(
+        acting_user=mr_staff,
+        day=timezone.localdate(),
+        title="3·15 国际消费者权益日预付卡消费风险提示进社区宣传活动",
+        audience="community",
+        channel="on_site",
+        people_reached=320,
+        place="杨村街道泉州路社区服务中心",
+    )
     return {
         "agreement": agreement.id,
         "intervention": request.id,
@@ -659,8 +669,8 @@ def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
 def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server, records):
     """At 390px these tables squeezed a title or a unit to a character a line, or hid their
     last columns (the duty phone, a report's Start button, a violator's penalty, the office's
-    Review button for a unit's quarterly report) off to the right of the card. Where a row
-    has a record to open, tapping the row opens it."""
+    Review button for a unit's quarterly report, the people an education event reached) off
+    to the right of the card. Where a row has a record to open, tapping the row opens it."""
     r = records
     lists = [  # (persona, address, table, whether the row opens a record)
         ("mr_staff", "/mediation/", "#mediations", True),
@@ -672,6 +682,8 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         ("mr_staff", f"/reports/{r['report']}/", "#publicity-table", False),
         ("mr_staff", "/reports/plans/", "#plans", False),
         ("mr_staff", "/reports/annual/", "#summaries", False),
+        ("mr_staff", "/reports/education/", "#education-events", False),
+        ("office", "/reports/education/", "#education-events", False),
         ("office", "/campaigns/", "#campaigns", True),
         ("office", f"/campaigns/{r['campaign']}/", "#campaign-actions", False),
         ("office", f"/campaigns/{r['campaign']}/", "#linked-orders", True),
@@ -690,9 +702,13 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         assert seen["rowOpensRecord"] or not opens, f"{where}: tapping the row does not open it"
 
     desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
-    for address, selector in [("/reports/", "#quarters"), ("/mediation/", "#mediations")]:
+    for address, selector in [
+        ("/reports/", "#quarters"),
+        ("/mediation/", "#mediations"),
+        ("/reports/education/", "#education-events"),
+    ]:
         desk.goto(f"{live_server.url}{address}")
-        assert desk.evaluate(ROW_SHAPE, selector)["display"] == "table-row"
+        assert desk.evaluate(ROW_SHAPE, selector)["display"] == "table-row", selector
     desk.context.close()
 
 
