@@ -536,11 +536,12 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
 
 
 @pytest.fixture
-def records(demo):
-    """What load_demo has none of for the mediation, early-intervention, plan, summary and
-    consumer-education pages: a mediation agreement, a request to step in, a plan, a summary
-    and an education event. (The quarterly report, the campaign, the releases and the exposed
-    violator come with the demo.)"""
+def records(demo, settings, tmp_path):
+    """What load_demo has none of for the mediation, early-intervention, plan, summary,
+    consumer-education and evaluation pages: a mediation agreement, a request to step in, a
+    plan, a summary, an education event and an expert opinion with two documents. (The
+    quarterly report, the campaign, the releases and the exposed violator come with the demo.)"""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
     from complaints import interventions, mediation, workflow
@@ -552,6 +553,7 @@ def records(demo):
     from reports import services as report_services
     from reports.models import Campaign, UnitReport
 
+    settings.MEDIA_ROOT = tmp_path
     mr_staff = User.objects.get(username="mr_staff")
     order = (
         WorkOrder.objects.filter(status="assigned", unit_links__unit__code="market-regulation")
@@ -606,6 +608,20 @@ def records(demo):
         channel="on_site",
         people_reached=320,
         place="杨村街道泉州路社区服务中心",
+    )
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    plan_services.evaluation_add(
+        acting_user=User.objects.get(username="office"),
+        year=year,
+        kind="expert",
+        title="关于全区消费者权益保护部门协作机制运行情况的专家评估意见",
+        author="天津财经大学法学院消费者权益保护研究中心",
+        day=timezone.localdate(),
+        note="建议进一步压缩工单转办时限。",
+        uploads=[
+            SimpleUploadedFile("专家评估意见.pdf", pdf),
+            SimpleUploadedFile("附件：数据分析.pdf", pdf + b"2"),
+        ],
     )
     return {
         "agreement": agreement.id,
@@ -669,8 +685,9 @@ def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
 def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server, records):
     """At 390px these tables squeezed a title or a unit to a character a line, or hid their
     last columns (the duty phone, a report's Start button, a violator's penalty, the office's
-    Review button for a unit's quarterly report, the people an education event reached) off
-    to the right of the card. Where a row has a record to open, tapping the row opens it."""
+    Review button for a unit's quarterly report, the people an education event reached, an
+    evaluation's documents and its Remove button) off to the right of the card. Where a row
+    has a record to open, tapping the row opens it."""
     r = records
     lists = [  # (persona, address, table, whether the row opens a record)
         ("mr_staff", "/mediation/", "#mediations", True),
@@ -684,6 +701,8 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         ("mr_staff", "/reports/annual/", "#summaries", False),
         ("mr_staff", "/reports/education/", "#education-events", False),
         ("office", "/reports/education/", "#education-events", False),
+        ("office", "/reports/evaluations/", "#evaluations", False),
+        ("leader", "/reports/evaluations/", "#evaluations", False),
         ("office", "/campaigns/", "#campaigns", True),
         ("office", f"/campaigns/{r['campaign']}/", "#campaign-actions", False),
         ("office", f"/campaigns/{r['campaign']}/", "#linked-orders", True),
@@ -709,6 +728,10 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
     ]:
         desk.goto(f"{live_server.url}{address}")
         assert desk.evaluate(ROW_SHAPE, selector)["display"] == "table-row", selector
+    desk.context.close()
+    desk = phone(browser, live_server, "office", "en", **DESKTOP, is_mobile=False)
+    desk.goto(f"{live_server.url}/reports/evaluations/")
+    assert desk.evaluate(ROW_SHAPE, "#evaluations")["display"] == "table-row"
     desk.context.close()
 
 
