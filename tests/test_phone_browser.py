@@ -774,9 +774,9 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
     browser, live_server, records
 ):
     """A campaign's ten columns per unit, and the dashboard's per-unit and per-town tables,
-    scrolled sideways inside their cards at 390px (their headings broken a character a line):
-    on a phone each row is a block, the unit's name on a line of its own and every figure
-    with its column's name beside it."""
+    scrolled sideways inside their cards at 390px (their headings broken a character a line),
+    as did the overdue board's counts by unit in English: on a phone each row is a block, the
+    unit's name on a line of its own and every figure with its column's name beside it."""
     tables = [
         ("office", f"/campaigns/{records['campaign']}/", "#campaign-sums"),
         ("office", "/dashboard/", "#table-units"),
@@ -784,6 +784,7 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
         ("office", "/dashboard/", "#table-routing"),
         ("office", "/dashboard/", "#table-towns"),
         ("mr_liaison", "/dashboard/", "#table-units"),
+        ("office", "/orders/overdue/", "#overdue-board"),
     ]
     for language, (username, address, selector), page in phone_visits(browser, live_server, tables):
         seen = page.evaluate(FIGURES, selector)
@@ -793,9 +794,10 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
         assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
 
     desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
-    for address, selector in [(f"/campaigns/{records['campaign']}/", "#campaign-sums")] + [
-        ("/dashboard/", s) for s in ("#table-units", "#table-rates", "#table-routing")
-    ]:
+    for address, selector in [
+        (f"/campaigns/{records['campaign']}/", "#campaign-sums"),
+        ("/orders/overdue/", "#overdue-board"),
+    ] + [("/dashboard/", s) for s in ("#table-units", "#table-rates", "#table-routing")]:
         desk.goto(f"{live_server.url}{address}")
         assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
     desk.context.close()
