@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,22 +177,56 @@ def portal_figures(
 
 def _referrals(period: Period, unit: Unit | None) -> dict:
     """Leads referred in the quarter (measure 四（五）): sent and received by the unit, or the
-    district's, with what became of them."""
-    leads = Referral.objects.filter(
-        created_at__gte=stats.day_start(period.first),
-        created_at__lt=stats.day_start(period.last + timedelta(days=1)),
+    district's, with what became of them.
+
+    A case is counted once. A rejected lead goes to the office as a jurisdiction dispute;
+    when the group leader's decision sends it on to the unit designated (a new lead marked
+    `by_decision`), that lead continues the same case and is no new referral: the case counts
+    in the quarter it was first referred, and its outcome (accepted, open, rejected) is that
+    of its latest lead. `disputed` counts the cases rejected and put to the office (the
+    rejection stays visible even when the case then went on), `by_decision` those the
+    leader's decision sent on; total = accepted + rejected + open.
+
+    A unit's `received` counts the leads it was given to handle, in the quarter each reached
+    it, with its own outcome (a unit that rejected a lead the leader sent elsewhere keeps its
+    rejection); a lead sent on to the unit that had rejected it is the same case for that
+    unit, counted once, at the original, with the later lead's outcome."""
+    start = stats.day_start(period.first)
+    end = stats.day_start(period.last + timedelta(days=1))
+    in_quarter = Q(created_at__gte=start, created_at__lt=end)
+    sent_on = Referral.objects.filter(by_decision__referral=OuterRef("pk")).order_by("-id")
+
+    def outcome(by_decision: Q) -> dict:
+        return {
+            "total": Count("id"),
+            "accepted": Count("id", filter=Q(outcome=ReferralStatus.ACCEPTED)),
+            "rejected": Count("id", filter=Q(outcome=ReferralStatus.REJECTED)),
+            "open": Count("id", filter=Q(outcome__in=OPEN_REFERRAL_STATUSES)),
+            "disputed": Count("id", filter=Q(status=ReferralStatus.REJECTED)),
+            "by_decision": Count("id", filter=by_decision),
+        }
+
+    cases = Referral.objects.filter(in_quarter, by_decision=None).annotate(
+        outcome=Coalesce(Subquery(sent_on.values("status")[:1]), F("status")),
+        sent_on_id=Subquery(sent_on.values("id")[:1]),
     )
-    outcome = {
-        "total": Count("id"),
-        "accepted": Count("id", filter=Q(status=ReferralStatus.ACCEPTED)),
-        "rejected": Count("id", filter=Q(status=ReferralStatus.REJECTED)),
-        "open": Count("id", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
-    }
+    case_outcome = outcome(Q(sent_on_id__isnull=False))
     if unit is None:
-        return {"district": leads.aggregate(**outcome)}
+        return {"district": cases.aggregate(**case_outcome)}
+    back_to_unit = sent_on.filter(to_unit=unit)
+    received = (
+        Referral.objects.filter(in_quarter, to_unit=unit)
+        .exclude(by_decision__referral__to_unit=unit)
+        .annotate(
+            outcome=Coalesce(Subquery(back_to_unit.values("status")[:1]), F("status")),
+            sent_on_id=Subquery(back_to_unit.values("id")[:1]),
+        )
+    )
     return {
-        "sent": leads.filter(from_unit=unit).aggregate(**outcome),
-        "received": leads.filter(to_unit=unit).aggregate(**outcome),
+        "sent": cases.filter(from_unit=unit).aggregate(**case_outcome),
+        "received": received.aggregate(
+            **outcome(Q(by_decision__isnull=False) | Q(sent_on_id__isnull=False))
+        ),
     }
 
 

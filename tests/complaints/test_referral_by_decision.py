@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -234,3 +235,100 @@ def test_a_joint_teams_units_read_the_rejected_lead_they_investigate(people, cli
     client.force_login(outsider)
     assert [client.get(url).status_code for url in pages] == [404, 404]
     assert not Referral.objects.filter(by_decision=dispute).exists()
+
+
+def refer_and_reject(people, title: str, to: str = "education") -> Referral:
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code=to, title=title, facts=f"{title}：事实。"
+    )
+    receiver = people["education"] if to == "education" else people["housing"]
+    referrals.referral_reject(referral_id=lead.id, acting_user=receiver, reasons="不属本单位。")
+    return Referral.objects.get(id=lead.id)
+
+
+def test_the_quarters_figures_count_a_lead_sent_on_by_decision_as_one_case(people):
+    from reports import figures
+
+    # 1: commerce → education, rejected, designated housing, which accepts it.
+    first = refer_and_reject(people, "第一条")
+    sent_on = Referral.objects.get(by_decision=designate(people, first, "housing"))
+    referrals.referral_accept(referral_id=sent_on.id, acting_user=people["housing"])
+    # 2: commerce → housing, accepted at once.
+    second = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="housing", title="第二条", facts="事实。"
+    )
+    referrals.referral_accept(referral_id=second.id, acting_user=people["housing"])
+    # 3: commerce → education, rejected, the leader has not decided yet.
+    refer_and_reject(people, "第三条")
+    # 4: commerce → education, rejected, designated back to education, not yet acknowledged.
+    fourth = refer_and_reject(people, "第四条")
+    designate(people, fourth, "education")
+    assert Referral.objects.count() == 6
+
+    q3 = figures.Period(2026, 3)
+    keys = ("total", "accepted", "rejected", "open", "disputed", "by_decision")
+
+    def counted(block: dict) -> tuple:
+        return tuple(block[key] for key in keys)
+
+    # Four cases: 1 and 2 accepted, 3 still rejected, 4 open; 1, 3 and 4 went to the office,
+    # 1 and 4 were sent on by the leader's decision.
+    district = figures.district_figures(q3)["referrals"]
+    assert (district["total"], district["accepted"], district["rejected"]) == (4, 2, 1)
+    assert counted(district) == (4, 2, 1, 1, 3, 2)
+    commerce = figures.portal_figures(q3, unit=unit("commerce"))["referrals"]
+    assert counted(commerce["sent"]) == (4, 2, 1, 1, 3, 2)
+    assert counted(commerce["received"]) == (0, 0, 0, 0, 0, 0)
+    # Education received 1, 3 and 4 (4 twice, once by decision: one case, open).
+    education = figures.portal_figures(q3, unit=unit("education"))["referrals"]
+    assert counted(education["received"]) == (3, 0, 2, 1, 3, 1)
+    # Housing received 2, and 1 by the leader's decision; it accepted both.
+    housing = figures.portal_figures(q3, unit=unit("housing"))["referrals"]
+    assert counted(housing["received"]) == (2, 2, 0, 0, 0, 1)
+
+    # The unit's report page says how many went to the office and on by decision.
+    portal = figures.portal_figures(q3, unit=unit("education"))
+    page = render_to_string("reports/_portal_figures.html", {"portal": portal})
+    assert (
+        "Rejected and put to the office as jurisdiction disputes: 0 of the leads referred, "
+        "3 of those received. Sent on by the group leader's decision: 0 referred, 1 received"
+    ) in " ".join(page.split())
+
+
+def test_a_lead_sent_on_in_a_later_quarter_is_no_new_lead_of_that_quarter(people):
+    from reports import figures
+
+    lead = refer_and_reject(people, "九月的线索")
+    with time_machine.travel(datetime(2026, 10, 12, 10, tzinfo=BEIJING), tick=False):
+        sent_on = Referral.objects.get(by_decision=designate(people, lead, "housing"))
+        referrals.referral_accept(referral_id=sent_on.id, acting_user=people["housing"])
+
+    q3, q4 = figures.Period(2026, 3), figures.Period(2026, 4)
+    district_q3 = figures.district_figures(q3)["referrals"]
+    district_q4 = figures.district_figures(q4)["referrals"]
+    assert (district_q3["total"], district_q4["total"]) == (1, 0)
+    # The case was referred in September and in the end accepted, by housing.
+    assert (district_q3["total"], district_q3["accepted"], district_q3["disputed"]) == (1, 1, 1)
+    assert (district_q4["total"], district_q4["accepted"]) == (0, 0)
+    # Housing received it in October.
+    housing_q4 = figures.portal_figures(q4, unit=unit("housing"))["referrals"]["received"]
+    assert (housing_q4["total"], housing_q4["accepted"], housing_q4["by_decision"]) == (1, 1, 1)
+
+
+def test_a_lead_sent_back_to_the_unit_that_referred_it_is_its_one_case_and_its_workload(people):
+    from reports import figures
+
+    lead = refer_and_reject(people, "退回本单位")
+    sent_on = Referral.objects.get(by_decision=designate(people, lead, "commerce"))
+    assert sent_on.from_unit.code == "office"
+
+    q3 = figures.Period(2026, 3)
+    keys = ("total", "accepted", "rejected", "open", "disputed", "by_decision")
+    district = figures.district_figures(q3)["referrals"]
+    assert (district["total"], district["rejected"]) == (1, 0)
+    assert tuple(district[key] for key in keys) == (1, 0, 0, 1, 1, 1)
+    commerce = figures.portal_figures(q3, unit=unit("commerce"))["referrals"]
+    # Commerce referred one case, rejected and now back with it, not yet acknowledged; it
+    # received one lead, from the office, by the leader's decision.
+    assert tuple(commerce["sent"][key] for key in keys) == (1, 0, 0, 1, 1, 1)
+    assert tuple(commerce["received"][key] for key in keys) == (1, 0, 0, 1, 0, 1)
