@@ -61,6 +61,22 @@ class ReferralOut(serializers.Serializer):
         allow_blank=True, help_text="结果或理由 / result or reasons"
     )
     case_reference = serializers.CharField(allow_blank=True, help_text="立案编号 / case opened")
+    by_decision = serializers.CharField(
+        allow_null=True,
+        help_text="经组长决定移送时，该管辖争议的编号，否则为空 / for a lead sent on by the "
+        "group leader's decision, the number of that jurisdiction dispute; null otherwise",
+    )
+    continues = serializers.CharField(
+        allow_null=True,
+        help_text="经组长决定移送时，本线索接续的被拒收线索编号，否则为空 / for a lead sent on "
+        "by the group leader's decision, the number of the rejected lead it continues; null "
+        "otherwise",
+    )
+    sent_on = serializers.CharField(
+        allow_null=True,
+        help_text="被拒收后经组长决定另行移送的新线索编号，否则为空 / for a rejected lead the "
+        "group leader's decision sent on, the number of the new lead; null otherwise",
+    )
     events = ReferralEventOut(many=True, help_text="流转记录 / history")
 
     def to_representation(self, referral: Referral) -> dict:
@@ -69,6 +85,12 @@ class ReferralOut(serializers.Serializer):
 
         def unit(u):
             return {"code": u.code, "name": u.name}
+
+        decision = referral.by_decision
+        sent_on = sorted(
+            (lead for d in referral.disputes.all() for lead in d.leads_by_decision.all()),
+            key=lambda lead: lead.id,
+        )
 
         return {
             "id": referral.id,
@@ -87,6 +109,9 @@ class ReferralOut(serializers.Serializer):
             "decided_at": when(referral.decided_at),
             "decision_note": referral.decision_note,
             "case_reference": referral.case_reference,
+            "by_decision": decision.number if decision else None,
+            "continues": decision.referral.number if decision and decision.referral else None,
+            "sent_on": sent_on[-1].number if sent_on else None,
             "events": [
                 {
                     "time": when(event.created_at),
@@ -112,8 +137,11 @@ class ReferralFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="移送线索列表 / referred leads",
-        description="本单位移送或接收的线索（办公室可见全部） / leads your unit sent or "
-        "received (the office sees all)",
+        description="本单位移送或接收的线索；经组长决定移送给本单位的线索所接续的原被拒收线索；"
+        "本单位参加的联合调查组所调查的被拒收线索（办公室可见全部） / leads your unit sent or "
+        "received; the rejected lead that a lead sent to your unit by the group leader's "
+        "decision continues; rejected leads disputed before a joint team your unit sits on "
+        "(the office sees all)",
         responses={200: ReferralOut(many=True), **error_responses(400, 401, 403)},
         tags=["referrals"],
     ),
@@ -133,8 +161,8 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             access.referrals_visible_to(self.request.user)
-            .select_related("order")
-            .prefetch_related("events__actor_unit")
+            .select_related("order", "by_decision__referral")
+            .prefetch_related("events__actor_unit", "disputes__leads_by_decision")
             .order_by("-created_at", "-id")
         )
 

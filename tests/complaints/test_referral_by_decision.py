@@ -4,6 +4,7 @@ rejected lead's dispute has no work order, the designation sends the lead on to 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -332,3 +333,43 @@ def test_a_lead_sent_back_to_the_unit_that_referred_it_is_its_one_case_and_its_w
     # received one lead, from the office, by the leader's decision.
     assert tuple(commerce["sent"][key] for key in keys) == (1, 0, 0, 1, 1, 1)
     assert tuple(commerce["received"][key] for key in keys) == (1, 0, 0, 1, 0, 1)
+
+
+def test_the_api_shows_the_decision_and_the_lead_a_sent_on_lead_continues(
+    people, client, django_assert_max_num_queries
+):
+    lead = rejected(people)
+    dispute = designate(people, lead, "housing")
+    sent_on = Referral.objects.get(by_decision=dispute)
+    plain = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="housing", title="另一条", facts="事实。"
+    )
+
+    client.force_login(people["housing"])
+    with django_assert_max_num_queries(12):
+        listed = client.get(reverse("referral-list")).json()["results"]
+    rows = {row["number"]: row for row in listed}
+    # The unit designated sees the lead it received and the rejected one it continues.
+    assert set(rows) == {lead.number, sent_on.number, plain.number}
+    links = ("by_decision", "continues", "sent_on")
+    assert [rows[sent_on.number][key] for key in links] == [dispute.number, lead.number, None]
+    assert [rows[lead.number][key] for key in links] == [None, None, sent_on.number]
+    assert [rows[plain.number][key] for key in links] == [None, None, None]
+    detail = client.get(reverse("referral-detail", args=[sent_on.id])).json()
+    assert (detail["by_decision"], detail["continues"]) == (dispute.number, lead.number)
+
+    # The unit that rejected it sees where it went.
+    client.force_login(people["education"])
+    original = client.get(reverse("referral-detail", args=[lead.id])).json()
+    assert original["sent_on"] == sent_on.number
+
+
+def test_the_schema_describes_the_leads_sent_on_by_decision(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    fields = document["components"]["schemas"]["ReferralOut"]["properties"]
+    for name in ("by_decision", "continues", "sent_on"):
+        assert fields[name]["nullable"] is True, name
+        assert re.search(r"[\u4e00-\u9fff]", fields[name]["description"]), name
+        assert re.search(r"[A-Za-z]{2}", fields[name]["description"]), name
+    listing = document["paths"]["/api/v1/referrals/"]["get"]["description"]
+    assert "组长决定" in listing and "leader's decision" in listing
