@@ -120,6 +120,23 @@ def test_an_address_with_too_many_parameters_gets_the_portals_400_page_with_a_wa
     assert re.search(r'<a [^>]*href="http://testserver/orders/"', page)
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_visitors_address_with_too_many_parameters_gets_the_400_page_with_debug_on_too(
+    client, db, settings, debug
+):
+    """`make run` has DEBUG on, where Django's debug page for the refusal reads the query
+    again and fails in turn: a 500 for what is a 400 with DEBUG off."""
+    settings.DEBUG = debug
+    client.cookies["django_language"] = "en"
+    query = urlencode([("q", "x")] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = client.get(f"/public/?{query}")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert escape(_in("en", FIELDS_REFUSED, most=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)) in page
+
+
 @pytest.fixture
 def api_key(db) -> str:
     return api_client_create(name="12345 热线")[1]

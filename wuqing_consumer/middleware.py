@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from complaints.attachments import max_bytes, request_max_bytes
 
 from .api import is_api_request
-from .views import api_error, page_sent_from
+from .views import api_error, bad_request, page_sent_from
 
 
 class ApiGuardMiddleware:
@@ -108,6 +108,12 @@ class UploadSizeGuardMiddleware:
                         "max": filesizeformat(max_bytes()),
                     },
                 )
+            try:
+                request.GET  # noqa: B018 (read here, before Django's debug page would)
+            except TooManyFieldsSent as refused:
+                # An address, not a form: nothing to go back to. With DEBUG on, Django's page
+                # for the refusal reads the query again and fails in turn (a 500).
+                return bad_request(request, refused)
             if request.method == "POST":
                 try:
                     request.POST  # noqa: B018 (read here, where a refusal can go back)
