@@ -13,6 +13,7 @@ from .clients import (
     api_client_revoke,
     api_client_rotate_key,
     api_client_rotate_secret,
+    api_client_update,
 )
 from .models import (
     ApiClient,
@@ -201,9 +202,9 @@ class ApiClientAdmin(admin.ModelAdmin):
         revoke time cleared, kept in the audit trail)."""
         if not change:
             return super().save_model(request, obj, form, change)
-        fields = [name for name in form.changed_data if name != "is_active"]
-        if fields:
-            obj.save(update_fields=fields)
+        changes = {name: getattr(obj, name) for name in form.changed_data if name != "is_active"}
+        if changes:
+            api_client_update(client_id=obj.id, acting_user=request.user, **changes)
         if "is_active" in form.changed_data:
             if obj.is_active:
                 saved = api_client_reactivate(client_id=obj.id, acting_user=request.user)
@@ -245,7 +246,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Issue a new API key (shown once)"))
     def rotate_key(self, request, queryset):
         for client in queryset:
-            key, until = api_client_rotate_key(client_id=client.id)
+            key, until = api_client_rotate_key(client_id=client.id, acting_user=request.user)
             if until is None:
                 message = _("New API key of %(name)s (copy it now, it is not stored): %(key)s")
             else:
@@ -262,7 +263,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Issue a new callback signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
         for client in queryset:
-            secret, until = api_client_rotate_secret(client_id=client.id)
+            secret, until = api_client_rotate_secret(client_id=client.id, acting_user=request.user)
             if until is None:
                 message = _(
                     "New signing secret of %(name)s (copy it now, it is not stored): %(secret)s"

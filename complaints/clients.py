@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -109,6 +109,11 @@ def _set_secret(client: ApiClient) -> str:
     return secret
 
 
+EDITABLE_FIELDS = ("name", "channel", "callback_url", "rate_limit_per_minute")
+"""What the office may change on a client (the admin's form); the credentials are changed
+by the rotations, and `is_active` by a revoke or a reactivation."""
+
+
 @transaction.atomic
 def api_client_create(
     *,
@@ -116,8 +121,14 @@ def api_client_create(
     callback_url: str = "",
     rate_limit_per_minute: int = 600,
     channel: str = "12345",
+    acting_user: User | None = None,
+    command: str = "",
 ) -> tuple[ApiClient, str, str]:
-    """The new client, its API key and its signing secret: shown once, never again."""
+    """The new client, its API key and its signing secret: shown once, never again.
+
+    In the audit trail with who made it, or, made by a management command (`command`), with
+    no one and the command named: the key's prefix and the secret's fingerprint identify
+    them there, the key and the secret are not kept anywhere."""
     client = ApiClient(
         name=name,
         callback_url=callback_url,
@@ -128,15 +139,23 @@ def api_client_create(
     key = _save_with_new_key(client)
     secret = _set_secret(client)
     client.save(update_fields=["secret_salt", "secret_fingerprint"])
+    data = {field: getattr(client, field) for field in EDITABLE_FIELDS}
+    data.update(key_prefix=client.key_prefix, secret_fingerprint=client.secret_fingerprint)
+    _record(client, "api_client.create", acting_user, data, command=command)
     return client, key, secret
 
 
 @transaction.atomic
-def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
+def api_client_rotate_key(
+    *, client_id: int, acting_user: User | None = None
+) -> tuple[str, datetime | None]:
     """The new key (shown once) and until when the previous one still authenticates: None
     when it stops at once (no grace period, or a revoked client, whose revoked key must
-    not come back if it is made active again)."""
+    not come back if it is made active again).
+
+    In the audit trail by the prefixes of the new and the previous key, never the key."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
+    old_prefix = client.key_prefix
     until = _grace_end() if client.is_active else None
     if until is None:
         client.previous_key_prefix, client.previous_key_hash = "", ""
@@ -155,15 +174,26 @@ def api_client_rotate_key(*, client_id: int) -> tuple[str, datetime | None]:
             "previous_key_last_used_at",
         ],
     )
+    data = {
+        "key_prefix": client.key_prefix,
+        "previous_key_prefix": old_prefix,
+        "previous_key_until": until.isoformat() if until else None,
+    }
+    _record(client, "api_client.rotate_key", acting_user, data)
     return key, until
 
 
 @transaction.atomic
-def api_client_rotate_secret(*, client_id: int) -> tuple[str, datetime | None]:
+def api_client_rotate_secret(
+    *, client_id: int, acting_user: User | None = None
+) -> tuple[str, datetime | None]:
     """The new secret (shown once) and until when callbacks also carry the signature made
     with the previous one: None when they do not (no grace period, or a revoked client,
-    whose secret must not sign again if it is made active again)."""
+    whose secret must not sign again if it is made active again).
+
+    In the audit trail by the fingerprints of the new and the previous secret."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
+    old_fingerprint = client.secret_fingerprint
     until = _grace_end() if client.is_active else None
     client.previous_secret_salt = client.secret_salt if until else ""
     client.previous_secret_until = until
@@ -176,7 +206,35 @@ def api_client_rotate_secret(*, client_id: int) -> tuple[str, datetime | None]:
             "previous_secret_until",
         ]
     )
+    data = {
+        "secret_fingerprint": client.secret_fingerprint,
+        "previous_secret_fingerprint": old_fingerprint,
+        "previous_secret_until": until.isoformat() if until else None,
+    }
+    _record(client, "api_client.rotate_secret", acting_user, data)
     return secret, until
+
+
+@transaction.atomic
+def api_client_update(*, client_id: int, acting_user: User | None, **changes: Any) -> ApiClient:
+    """Writes the given fields only, on the client as it is now (locked), so that a key or
+    secret rotated after the form was read is kept; validated as the form is. What changed,
+    before and after, is in the audit trail; a save that changes nothing records nothing."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable on an API client: {', '.join(sorted(unknown))}")
+    client = ApiClient.objects.select_for_update().get(id=client_id)
+    before = {field: getattr(client, field) for field in changes}
+    for field, value in changes.items():
+        setattr(client, field, value)
+    changed = [field for field in changes if getattr(client, field) != before[field]]
+    if not changed:
+        return client
+    client.full_clean(exclude=[f.name for f in ApiClient._meta.fields if f.name not in changed])
+    client.save(update_fields=changed)
+    data = {"changes": {field: [before[field], getattr(client, field)] for field in changed}}
+    _record(client, "api_client.update", acting_user, data)
+    return client
 
 
 @transaction.atomic
@@ -231,13 +289,25 @@ def api_client_reactivate(*, client_id: int, acting_user: User | None = None) ->
 
 
 def _audit(client: ApiClient, action: str, actor: User | None, revoked_at: datetime | None) -> None:
+    _record(client, action, actor, {"revoked_at": revoked_at.isoformat() if revoked_at else None})
+
+
+def _record(
+    client: ApiClient, action: str, actor: User | None, data: dict, *, command: str = ""
+) -> None:
+    """The audit entry of a change to a client, in the change's transaction. Never the key,
+    the secret or their hashes and salts: a key's prefix and a secret's fingerprint (both
+    shown in the admin) say which one it was. A change with no one acting says why: the
+    management command that made it."""
+    if actor is None and command:
+        data = {**data, "by": f"manage.py {command}"}
     audit_record(
         actor=actor,
         action=action,
         obj=client,
         unit_id=getattr(actor, "unit_id", None),
         summary=client.name,
-        data={"revoked_at": revoked_at.isoformat() if revoked_at else None},
+        data=data,
     )
 
 

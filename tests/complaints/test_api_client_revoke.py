@@ -64,7 +64,11 @@ def test_ticking_active_again_in_the_admin_clears_the_revoke_and_the_audit_trail
     assert (stored.is_active, stored.revoked_at) == (True, None)
     assert _revoked_at_shown(client, api_client) == never_revoked
     assert client_for_key(key) == stored
-    trail = AuditEntry.objects.filter(object_type="complaints.apiclient").order_by("id")
+    trail = (
+        AuditEntry.objects.filter(object_type="complaints.apiclient")
+        .exclude(action="api_client.create")
+        .order_by("id")
+    )
     assert [(e.action, e.actor, e.object_id) for e in trail] == [
         ("api_client.revoke", sysadmin, str(api_client.id)),
         ("api_client.reactivate", sysadmin, str(api_client.id)),
@@ -94,7 +98,11 @@ def test_revoking_or_reactivating_twice_changes_and_records_nothing_more():
     assert ApiClient.objects.get(id=api_client.id).revoked_at == first
     api_client_reactivate(client_id=api_client.id, acting_user=None)
     api_client_reactivate(client_id=api_client.id, acting_user=None)
-    actions = AuditEntry.objects.order_by("id").values_list("action", flat=True)
+    actions = (
+        AuditEntry.objects.exclude(action="api_client.create")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert list(actions) == ["api_client.revoke", "api_client.reactivate"]
 
 

@@ -25,6 +25,7 @@ class Command(BaseCommand):
                 callback_url=options["callback_url"],
                 rate_limit_per_minute=options["rate_limit"],
                 channel=options["channel"],
+                command="create_api_client",
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
