@@ -233,21 +233,36 @@ def due_order_ids(limit: int = SWEEP_BATCH) -> list[int]:
     now = timezone.now()
     seen: dict[int, None] = {}
     for client in ApiClient.objects.filter(is_active=True).exclude(callback_url=""):
-        rows = (
-            CallbackEvent.objects.filter(
-                client=client, state=CallbackEvent.State.PENDING, next_attempt_at__lte=now
-            )
-            .order_by("next_attempt_at")
-            .values_list("order_id", flat=True)[: limit * 5]
-        )
-        found = 0
-        for order_id in rows:
-            if order_id not in seen:
-                seen[order_id] = None
-                found += 1
-            if found >= limit:
-                break
+        _add_due_orders(seen, client.id, now, limit)
     return list(seen)
+
+
+def _add_due_orders(seen: dict[int, None], client_id: int, now: datetime, limit: int) -> None:
+    rows = (
+        CallbackEvent.objects.filter(
+            client_id=client_id, state=CallbackEvent.State.PENDING, next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at")
+        .values_list("order_id", flat=True)[: limit * 5]
+    )
+    found = 0
+    for order_id in rows:
+        if order_id not in seen:
+            seen[order_id] = None
+            found += 1
+        if found >= limit:
+            break
+
+
+def kick_held(client_id: int) -> None:
+    """Ask workers to deliver now what a client was held from receiving (revoked): run after
+    the reactivation commits, so that its callbacks do not wait for the next sweep. Up to a
+    sweep's batch of orders; the sweep finds the rest, and all of them if the broker is
+    down."""
+    seen: dict[int, None] = {}
+    _add_due_orders(seen, client_id, timezone.now(), SWEEP_BATCH)
+    for order_id in seen:
+        kick(order_id)
 
 
 @transaction.atomic

@@ -273,11 +273,12 @@ def api_client_revoke(*, client_id: int, acting_user: User | None = None) -> Non
 @transaction.atomic
 def api_client_reactivate(*, client_id: int, acting_user: User | None = None) -> ApiClient:
     """Makes a revoked client active again, with its current key and secret (the revoke
-    ended the previous ones for good), and its held callbacks go out with the next sweep.
+        ended the previous ones for good). Its held callbacks are handed to a worker once this
+    commits, not left for the next sweep (which still finds them if the broker is down).
 
-    `revoked_at` is cleared, so that the record says what is true now (an active client
-    shown with a revoke time reads as revoked); when it was revoked stays in the audit
-    trail, in the revoke's entry and in this one's."""
+        `revoked_at` is cleared, so that the record says what is true now (an active client
+        shown with a revoke time reads as revoked); when it was revoked stays in the audit
+        trail, in the revoke's entry and in this one's."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
     if client.is_active:
         return client
@@ -285,7 +286,15 @@ def api_client_reactivate(*, client_id: int, acting_user: User | None = None) ->
     client.is_active, client.revoked_at = True, None
     client.save(update_fields=["is_active", "revoked_at"])
     _audit(client, "api_client.reactivate", acting_user, revoked_at)
+    if client.callback_url:
+        transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)
     return client
+
+
+def _kick_held(client_id: int) -> None:
+    from .callbacks import kick_held  # callbacks signs with this module's secrets
+
+    kick_held(client_id)
 
 
 def _audit(client: ApiClient, action: str, actor: User | None, revoked_at: datetime | None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from django.db import transaction
 
 from complaints import services, workflow
 from complaints.callbacks import deliver_order
@@ -142,3 +143,57 @@ def test_a_client_reactivated_before_the_fix_has_its_revoke_moved_to_the_audit_t
         str(reactivated.id),
         revoked_at.isoformat(),
     )
+
+
+def _queued(monkeypatch) -> list[tuple[str, tuple]]:
+    """The tasks queued through `nudge` (the broker itself is not used)."""
+    queued: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(
+        "wuqing_consumer.celery.nudge",
+        lambda task, *args, countdown=None: queued.append((task.name, args)),
+    )
+    return queued
+
+
+def test_reactivating_asks_a_worker_for_the_held_callbacks_once_it_commits(
+    receiver, housing_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    hook = receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    held, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    other, _ = services.hotline_intake(client=api_client, hotline_id="H-2", fields=FIELDS)
+    api_client_revoke(client_id=api_client.id)
+    workflow.workorder_sign(order_id=held.id, acting_user=housing_staff)
+    queued = _queued(monkeypatch)
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        api_client_reactivate(client_id=api_client.id)
+        assert queued == []  # not before the commit
+    for callback in after_commit:
+        callback()
+
+    task = "complaints.tasks.deliver_order_callbacks"
+    assert queued == [(task, (held.id,))]  # the order with a held callback, only
+    assert other.id not in {args[0] for _, args in queued}
+
+
+def test_a_reactivation_rolled_back_asks_no_worker(
+    receiver, housing_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    hook = receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    api_client_revoke(client_id=api_client.id)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    queued = _queued(monkeypatch)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        api_client_reactivate(client_id=api_client.id)
+        raise RuntimeError
+
+    assert queued == []
+    assert not ApiClient.objects.get(id=api_client.id).is_active

@@ -22,6 +22,7 @@ from complaints import services, workflow
 from complaints.callbacks import deliver_order, due_order_ids
 from complaints.clients import (
     api_client_create,
+    api_client_reactivate,
     api_client_revoke,
     api_client_rotate_secret,
     signature,
@@ -421,6 +422,36 @@ def test_changes_made_while_no_worker_runs_are_all_delivered_once_one_starts(rec
         by_order.setdefault(payload["hotline_id"], []).append(payload["status"])
     assert by_order == {f"S-{n}": ["in_progress", "resolved", "closed"] for n in range(3)}
     assert len({json.loads(r["body"])["event_id"] for r in hook.received}) == 9
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a real Redis")
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL shared with the worker process")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_held_callbacks_on_reactivation_without_a_sweep(
+    receiver, people, monkeypatch
+):
+    from wuqing_consumer.celery import app
+
+    office, housing = people
+    hook = receiver()
+    client, _, _ = api_client_create(name="12345-held", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=client, hotline_id="HELD-1", fields=FIELDS)
+    api_client_revoke(client_id=client.id)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing, result="已修好")
+    queue = f"test-held-{uuid.uuid4().hex[:8]}"
+    # The kick goes where kicks go by default: here, to this test's worker (no beat runs,
+    # so no sweep).
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    worker = _worker(queue)
+    try:
+        api_client_reactivate(client_id=client.id, acting_user=office)
+        arrived = wait_for(lambda: len(hook.received) == 2)
+    finally:
+        output = stop_worker(worker)
+    assert arrived, output
+    assert [payload["status"] for payload in hook.json()] == ["in_progress", "resolved"]
 
 
 def post_at_once(url: str, key: str, body: bytes, times: int) -> list[tuple[int, dict]]:
