@@ -179,12 +179,21 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
         status_code, error = _post(callback)
         duration = int((time.monotonic() - started) * 1000)
         ok = status_code is not None and 200 <= status_code < 300
-        CallbackAttempt.objects.create(
+        attempt = CallbackAttempt.objects.create(
             event=callback,
             status_code=status_code,
             error="" if ok else (error or f"HTTP {status_code}"),
             duration_ms=duration,
         )
+        if callback.retry_window_start is None:
+            # From the first attempt: a callback that waited for its client's URL gets its
+            # full day of retries once there is one. From the log for a delivered one
+            # replayed, tried before the column was filled (migration 0040).
+            callback.retry_window_start = (
+                attempt.at
+                if callback.attempts == 0
+                else callback.log.order_by("id").values_list("at", flat=True).first()
+            )
         callback.attempts += 1
         finished = timezone.now()
         if ok:
@@ -194,13 +203,17 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
         else:
             callback.last_error = error or f"HTTP {status_code}"
             callback.next_attempt_at = finished + backoff(callback.attempts)
-            # From the first attempt: a callback that waited for its client's URL gets its
-            # full day of retries once there is one.
-            first_attempt = callback.log.order_by("id").values_list("at", flat=True).first()
-            if finished - first_attempt > RETRY_WINDOW:
+            if finished - callback.retry_window_start > RETRY_WINDOW:
                 callback.state = CallbackEvent.State.FAILED
         callback.save(
-            update_fields=["state", "attempts", "delivered_at", "last_error", "next_attempt_at"]
+            update_fields=[
+                "state",
+                "attempts",
+                "delivered_at",
+                "last_error",
+                "next_attempt_at",
+                "retry_window_start",
+            ]
         )
     return "delivered" if ok else "failed"
 

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from departments.services import audit_record
 
-from .models import ApiClient
+from .models import ApiClient, CallbackEvent
 
 if TYPE_CHECKING:
     from departments.models import User
@@ -278,13 +278,22 @@ def api_client_reactivate(*, client_id: int, acting_user: User | None = None) ->
 
         `revoked_at` is cleared, so that the record says what is true now (an active client
         shown with a revoke time reads as revoked); when it was revoked stays in the audit
-        trail, in the revoke's entry and in this one's."""
+        trail, in the revoke's entry and in this one's. The time it was revoked is not counted
+    against its held callbacks' day of retries."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
     if client.is_active:
         return client
     revoked_at = client.revoked_at
     client.is_active, client.revoked_at = True, None
     client.save(update_fields=["is_active", "revoked_at"])
+    if revoked_at is not None:
+        # Its held callbacks were not tried while it was revoked: that time does not count
+        # against their day of retries (only those already tried have one started).
+        CallbackEvent.objects.filter(
+            client_id=client.id,
+            state=CallbackEvent.State.PENDING,
+            retry_window_start__isnull=False,
+        ).update(retry_window_start=F("retry_window_start") + (timezone.now() - revoked_at))
     _audit(client, "api_client.reactivate", acting_user, revoked_at)
     if client.callback_url:
         transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)

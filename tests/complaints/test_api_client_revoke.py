@@ -4,9 +4,12 @@ and the audit trail keeps what happened."""
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from complaints import services, workflow
 from complaints.callbacks import deliver_order
@@ -16,7 +19,7 @@ from complaints.clients import (
     api_client_revoke,
     client_for_key,
 )
-from complaints.models import ApiClient
+from complaints.models import ApiClient, CallbackEvent
 from departments.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +200,56 @@ def test_a_reactivation_rolled_back_asks_no_worker(
 
     assert queued == []
     assert not ApiClient.objects.get(id=api_client.id).is_active
+
+
+def test_the_time_held_while_revoked_does_not_count_against_the_retry_window(
+    receiver, housing_staff
+):
+    hook = receiver(fail_first=100)
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)  # fails: the retry window starts
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        api_client_revoke(client_id=api_client.id)
+    back = start + timedelta(hours=31)
+    with time_machine.travel(back, tick=False):
+        api_client_reactivate(client_id=api_client.id)
+        deliver_order(order.id)
+    callback = CallbackEvent.objects.get(order=order)
+    assert (callback.state, callback.attempts) == ("pending", 2)  # 1 h of the window used
+
+    with time_machine.travel(back + timedelta(hours=23), tick=False):
+        deliver_order(order.id)  # 24 h counted: still retried
+    assert CallbackEvent.objects.get(order=order).state == "pending"
+    with time_machine.travel(back + timedelta(hours=24, minutes=30), tick=False):
+        deliver_order(order.id)  # 25.5 h counted: the window is over
+    assert CallbackEvent.objects.get(order=order).state == "failed"
+
+
+def test_callbacks_tried_before_the_window_was_stored_count_it_from_their_first_attempt(
+    receiver, housing_staff
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("complaints.migrations.0040_callback_retry_window_start")
+    hook = receiver(fail_first=100)
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    untried, _ = services.hotline_intake(client=api_client, hotline_id="H-2", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=2), tick=False):
+        deliver_order(order.id)
+    workflow.workorder_sign(order_id=untried.id, acting_user=housing_staff)
+    CallbackEvent.objects.update(retry_window_start=None)  # as before the column
+
+    migration.start_from_the_first_attempt(apps, None)
+
+    first = CallbackEvent.objects.get(order=order).log.order_by("id").first().at
+    assert CallbackEvent.objects.get(order=order).retry_window_start == first
+    assert CallbackEvent.objects.get(order=untried).retry_window_start is None
