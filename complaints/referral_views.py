@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 
-from . import attachments, referrals
+from . import attachments, referrals, selectors
 from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralStatus
 from .forms import MultipleFileField, member_units
 from .models import Dispute, Referral, ReferralAttachment
@@ -89,6 +89,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(referrals_.order_by("-created_at", "-id"), 25).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    sent_on = selectors.leads_sent_on(user, page.object_list)
+    for referral in page.object_list:
+        referral.sent_on = sent_on.get(referral.id, [])
     return render(
         request,
         "complaints/referral_list.html",

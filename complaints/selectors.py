@@ -286,3 +286,31 @@ def order_detail(user: User, number: str) -> WorkOrder:
         ),
         number=number,
     )
+
+
+def leads_sent_on(
+    user: User, originals: Iterable[Referral]
+) -> dict[int, list[tuple[Referral, bool]]]:
+    """For each of `originals` (a page of the referral list), the leads the group leader's
+    decision sent it on as, oldest first, each with whether `user` may open it: a rejected
+    lead so settled reads as one nobody has settled otherwise. Two queries however many rows
+    the page has; none when no lead was sent on."""
+    ids = [referral.id for referral in originals]
+    if not ids:
+        return {}
+    leads = list(
+        Referral.objects.filter(by_decision__referral_id__in=ids)
+        .select_related("to_unit", "by_decision")
+        .order_by("id")
+    )
+    if not leads:
+        return {}
+    visible = set(
+        access.referrals_visible_to(user)
+        .filter(id__in=[lead.id for lead in leads])
+        .values_list("id", flat=True)
+    )
+    sent_on: dict[int, list[tuple[Referral, bool]]] = {}
+    for lead in leads:
+        sent_on.setdefault(lead.by_decision.referral_id, []).append((lead, lead.id in visible))
+    return sent_on

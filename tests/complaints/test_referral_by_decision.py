@@ -9,10 +9,12 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from complaints import disputes, referrals
 from complaints.choices import ReferralAction, ReferralStatus
@@ -373,3 +375,63 @@ def test_the_schema_describes_the_leads_sent_on_by_decision(client, db):
         assert re.search(r"[A-Za-z]{2}", fields[name]["description"]), name
     listing = document["paths"]["/api/v1/referrals/"]["get"]["description"]
     assert "组长决定" in listing and "leader's decision" in listing
+
+
+def list_rows(client, user, query: str) -> dict[int, str]:
+    """The referral list's rows at `?query`, as `user` reads them in Chinese, by lead id."""
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("referral_list") + query).content.decode()
+    return {
+        int(found[0]): found[1]
+        for found in re.findall(r'<tr data-referral="(\d+)">(.*?)</tr>', page, flags=re.S)
+    }
+
+
+def test_the_list_says_which_rejected_leads_the_leaders_decision_sent_on_and_as_what(
+    people, client
+):
+    lead = rejected(people)
+    dispute = designate(people, lead, "housing")
+    sent_on = Referral.objects.get(by_decision=dispute)
+    unsettled = refer_and_reject(people, "组长尚未决定")
+    with translation.override("zh-hans"):
+        label = gettext("sent on by the leader's decision")
+    link = f'href="{reverse("referral_detail", args=[sent_on.id])}"'
+
+    # The office's "Rejected" tab still lists the original (it was rejected, and stays so),
+    # but says where the case went, with a link to the lead sent on.
+    rows = list_rows(client, people["office"], "?tab=rejected")
+    assert set(rows) == {lead.id, unsettled.id}
+    assert label in rows[lead.id] and dispute.number in rows[lead.id]
+    assert link in rows[lead.id] and unit("housing").name in rows[lead.id]
+    assert label not in rows[unsettled.id] and dispute.number not in rows[unsettled.id]
+
+    # The referring unit may open the lead sent on; the unit that rejected it, not designated,
+    # reads its number, as on the lead's page, without a link it could not follow.
+    rows = list_rows(client, people["commerce"], "?tab=sent&status=rejected")
+    assert label in rows[lead.id] and link in rows[lead.id]
+    rows = list_rows(client, people["education"], "?tab=received")
+    assert label in rows[lead.id] and sent_on.number in rows[lead.id]
+    assert link not in rows[lead.id]
+    assert client.get(reverse("referral_detail", args=[sent_on.id])).status_code == 404
+
+
+def test_the_referral_list_reads_the_leads_sent_on_in_a_fixed_number_of_queries(people, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    designate(people, refer_and_reject(people, "第一条"), "housing")
+
+    def queries(user, query: str) -> int:
+        client.force_login(user)
+        client.get(reverse("referral_list") + query)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("referral_list") + query).status_code == 200
+        return len(captured)
+
+    readers = [(people["office"], "?tab=rejected"), (people["commerce"], "?tab=all")]
+    before = [queries(user, query) for user, query in readers]
+    for title in ("第二条", "第三条", "第四条"):
+        designate(people, refer_and_reject(people, title), "housing")
+    assert [queries(user, query) for user, query in readers] == before
