@@ -218,6 +218,12 @@ class DisputeOut(serializers.Serializer):
     status = serializers.ChoiceField(choices=DisputeStatus.choices, help_text="状态 / status")
     order = serializers.CharField(allow_null=True, help_text="工单编号 / work order")
     referral = serializers.CharField(allow_null=True, help_text="线索编号 / referred lead")
+    sent_on = serializers.CharField(
+        allow_null=True,
+        help_text="组长指定责任单位后，被拒收线索另行移送给该单位的新线索编号，否则为空 / "
+        "for a dispute about a rejected lead without a work order, the number of the new lead "
+        "the group leader's designation sent to the unit designated; null otherwise",
+    )
     units = serializers.ListField(child=serializers.CharField(), help_text="争议单位 / units")
     summary = serializers.CharField(help_text="争议内容 / what is disputed")
     decision_due_at = serializers.DateTimeField(help_text="组长决定期限 / decide by")
@@ -234,6 +240,7 @@ class DisputeOut(serializers.Serializer):
             return timezone.localtime(value).isoformat() if value else None
 
         team = getattr(dispute, "team", None)
+        sent_on = sorted(dispute.leads_by_decision.all(), key=lambda lead: lead.id)
         return {
             "id": dispute.id,
             "number": dispute.number,
@@ -241,6 +248,7 @@ class DisputeOut(serializers.Serializer):
             "status": dispute.status,
             "order": dispute.order.number if dispute.order else None,
             "referral": dispute.referral.number if dispute.referral else None,
+            "sent_on": sent_on[-1].number if sent_on else None,
             "units": sorted(u.code for u in dispute.units.all()),
             "summary": dispute.summary,
             "decision_due_at": when(dispute.decision_due_at),
@@ -326,6 +334,7 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("decided_by", "team__lead_unit", "team__handover_referral")
             .prefetch_related(
                 "units",
+                "leads_by_decision",
                 "events__actor_unit",
                 "team__member_units",
                 "team__members__unit",

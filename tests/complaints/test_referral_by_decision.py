@@ -5,6 +5,7 @@ rejected lead's dispute has no work order, the designation sends the lead on to 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -377,6 +378,22 @@ def test_the_schema_describes_the_leads_sent_on_by_decision(client, db):
     assert "组长决定" in listing and "leader's decision" in listing
 
 
+@contextmanager
+def counting_queries():
+    """The SQL run inside the block, as a list (Django's own capture reads a log that holds
+    only the last 9000 queries, which a long test's setup fills)."""
+    from django.db import connection
+
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield statements
+
+
 def list_rows(client, user, query: str) -> dict[int, str]:
     """The referral list's rows at `?query`, as `user` reads them in Chinese, by lead id."""
     client.force_login(user)
@@ -418,15 +435,12 @@ def test_the_list_says_which_rejected_leads_the_leaders_decision_sent_on_and_as_
 
 
 def test_the_referral_list_reads_the_leads_sent_on_in_a_fixed_number_of_queries(people, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     designate(people, refer_and_reject(people, "第一条"), "housing")
 
     def queries(user, query: str) -> int:
         client.force_login(user)
         client.get(reverse("referral_list") + query)
-        with CaptureQueriesContext(connection) as captured:
+        with counting_queries() as captured:
             assert client.get(reverse("referral_list") + query).status_code == 200
         return len(captured)
 
@@ -435,3 +449,40 @@ def test_the_referral_list_reads_the_leads_sent_on_in_a_fixed_number_of_queries(
     for title in ("第二条", "第三条", "第四条"):
         designate(people, refer_and_reject(people, title), "housing")
     assert [queries(user, query) for user, query in readers] == before
+
+
+def test_the_disputes_api_names_the_lead_a_designation_sent_on(
+    people, client, django_assert_max_num_queries
+):
+    first = designate(people, refer_and_reject(people, "第一条"), "housing")
+    sent_on = Referral.objects.get(by_decision=first)
+    undecided = Dispute.objects.get(referral=refer_and_reject(people, "第二条"))
+
+    client.force_login(people["office"])
+
+    def listed() -> dict[str, dict]:
+        return {row["number"]: row for row in client.get(reverse("dispute-list")).json()["results"]}
+
+    listed()
+    with counting_queries() as before:
+        rows = listed()
+    assert rows[first.number]["sent_on"] == sent_on.number
+    assert rows[undecided.number]["sent_on"] is None
+    detail = client.get(reverse("dispute-detail", args=[first.id])).json()
+    assert detail["sent_on"] == sent_on.number
+    assert "lead_sent" in [event["type"] for event in detail["events"]]
+
+    # More disputes, each with its lead sent on: the same number of queries.
+    for title in ("第三条", "第四条"):
+        designate(people, refer_and_reject(people, title), "education")
+    with django_assert_max_num_queries(len(before)):
+        rows = listed()
+    assert all(row["sent_on"] for row in rows.values() if row["number"] != undecided.number)
+
+
+def test_the_schema_describes_the_lead_a_designation_sent_on(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    field = document["components"]["schemas"]["DisputeOut"]["properties"]["sent_on"]
+    assert field["nullable"] is True
+    assert re.search(r"[\u4e00-\u9fff]", field["description"])
+    assert re.search(r"[A-Za-z]{2}", field["description"])
