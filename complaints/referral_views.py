@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 
 from . import attachments, referrals, selectors
-from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralStatus
+from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralAction, ReferralStatus
 from .forms import MultipleFileField, member_units
 from .models import Dispute, Referral, ReferralAttachment
 from .workflow import WorkflowError
@@ -86,9 +86,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         referrals_ = referrals_.filter(Q(title__contains=query) | Q(facts__contains=query))
-    page = Paginator(referrals_.order_by("-created_at", "-id"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        referrals_.select_related("by_decision").order_by("-created_at", "-id"), 25
+    ).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     sent_on = selectors.leads_sent_on(user, page.object_list)
     for referral in page.object_list:
@@ -174,6 +174,12 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         .order_by("id")
     ]
     follows = referral.by_decision.referral if referral.by_decision_id else None
+    events = list(referral.events.select_related("actor", "actor_unit"))
+    # Who sent it, for the unit they acted for then (the history's line, not the person's
+    # unit today); a lead sent on by decision says it was the leader's decision instead.
+    sending = next((e for e in events if e.action == ReferralAction.SEND), None)
+    sender = sending.actor if sending and sending.actor else referral.created_by
+    sender_unit = sending.actor_unit if sending and sending.actor else getattr(sender, "unit", None)
     return render(
         request,
         "complaints/referral_detail.html",
@@ -190,7 +196,10 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "case_order": visible.filter(number=referral.case_reference).first()
             if referral.case_reference
             else None,
-            "events": referral.events.select_related("actor", "actor_unit"),
+            "events": events,
+            "sender": sender,
+            "sender_elsewhere": sender_unit is not None and sender_unit.id != referral.from_unit_id,
+            "sender_unit": sender_unit,
             "attachments": referral.attachments.all(),
             "can_acknowledge": receiving and referral.status == ReferralStatus.SENT,
             "can_decide": receiving and referral.status in OPEN_REFERRAL_STATUSES,

@@ -4,6 +4,7 @@ rejected lead's dispute has no work order, the designation sends the lead on to 
 
 from __future__ import annotations
 
+import html
 import re
 from contextlib import contextmanager
 from datetime import datetime
@@ -486,3 +487,67 @@ def test_the_schema_describes_the_lead_a_designation_sent_on(client, db):
     assert field["nullable"] is True
     assert re.search(r"[\u4e00-\u9fff]", field["description"])
     assert re.search(r"[A-Za-z]{2}", field["description"])
+
+
+def referred_by(client, user, referral: Referral, language: str) -> str:
+    """The "referred by" line of `referral`'s page, as `user` reads it in `language`."""
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+    found = re.search(r'<dd class="col-sm-9" id="referred-by">(.*?)</dd>', page, flags=re.S)
+    assert found, page
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_lead_sent_by_decision_says_the_leader_sent_it_not_someone_of_the_referring_unit(
+    people, client, language
+):
+    lead = rejected(people)
+    dispute = designate(people, lead, "housing")
+    sent_on = Referral.objects.get(by_decision=dispute)
+    leader = people["leader"]
+    assert sent_on.created_by == leader and leader.unit_id != sent_on.from_unit_id
+
+    with translation.override(language):
+        commerce = str(unit("commerce"))
+        decision = gettext("(by the group leader's decision %(number)s, %(person)s)") % {
+            "number": dispute.number,
+            "person": leader.display_name,
+        }
+    line = referred_by(client, people["housing"], sent_on, language)
+    assert line.startswith(f"{commerce} {decision} · ")
+    assert f"{commerce} · {leader.display_name}" not in line
+
+    # The list names no person, but the referring unit's "Sent" tab lists a lead it did not
+    # send: its "referred by" says whose decision sent it.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(people["commerce"])
+    page = client.get(reverse("referral_list") + "?tab=sent").content.decode()
+    rows = dict(re.findall(r'<tr data-referral="(\d+)">(.*?)</tr>', page, flags=re.S))
+    with translation.override(language):
+        by_decision = gettext("sent by the leader's decision")
+    cell = re.search(
+        r'<td data-label="[^"]*" class="referred-by">(.*?)</td>', rows[str(sent_on.id)], re.S
+    )
+    assert cell and by_decision in cell.group(1) and dispute.number in cell.group(1)
+    assert by_decision not in rows[str(lead.id)]
+
+    # A lead a person of the referring unit sent reads as before: the unit, then the person.
+    assert referred_by(client, people["housing"], lead, language).startswith(
+        f"{commerce} · {people['commerce'].display_name} · "
+    )
+
+
+def test_who_referred_a_lead_is_read_as_it_was_sent_not_from_where_the_person_is_now(
+    people, client
+):
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="housing", title="预付卡", facts="事实。"
+    )
+    moved = people["commerce"]
+    moved.unit = unit("education")
+    moved.save(update_fields=["unit"])
+    line = referred_by(client, people["housing"], lead, "zh-hans")
+    assert line.startswith(f"{unit('commerce').name} · {moved.display_name} · ")
+    assert unit("education").name not in line
