@@ -511,12 +511,12 @@ def test_a_lead_sent_by_decision_says_the_leader_sent_it_not_someone_of_the_refe
 
     with translation.override(language):
         commerce = str(unit("commerce"))
-        decision = gettext("(by the group leader's decision %(number)s, %(person)s)") % {
+        decision = gettext(" (by the group leader's decision %(number)s, %(person)s)") % {
             "number": dispute.number,
             "person": leader.display_name,
         }
     line = referred_by(client, people["housing"], sent_on, language)
-    assert line.startswith(f"{commerce} {decision} · ")
+    assert line.startswith(f"{commerce}{decision} · ")
     assert f"{commerce} · {leader.display_name}" not in line
 
     # The list names no person, but the referring unit's "Sent" tab lists a lead it did not
