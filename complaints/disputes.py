@@ -765,7 +765,7 @@ def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
         ack_due_at=ack_deadline(now, urgent=True),
         created_by=user,
     )
-    record_referral_event(referral, ReferralAction.SEND, user, data={"dispute": dispute.id})
+    record_referral_event(referral, ReferralAction.SEND, user, dispute=dispute.id)
     _tell(
         f"criminal_handover:{dispute.id}",
         written(

@@ -25,6 +25,7 @@ from complaints.choices import (
     DisputeAction,
     DisputeSource,
     DisputeStatus,
+    ReferralAction,
     ReferralStatus,
     Status,
 )
@@ -167,6 +168,8 @@ def test_the_whole_dispute_from_two_returns_to_a_handover_to_public_security(peo
         "education",
         ReferralStatus.SENT,
     )
+    sent = handover.events.get(action=ReferralAction.SEND)
+    assert sent.data["dispute"] == dispute.id  # as a lead sent by decision names it
     assert Notification.objects.filter(recipient=people["police"]).exists()
     steps = [
         e.data.get("step")
