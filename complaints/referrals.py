@@ -163,22 +163,30 @@ def referral_send(
                 unit=language.unit(to_unit),
             ),
         )
-    message = Message(
-        key=f"referral_sent:{referral.id}",
-        category="referral",
-        title=written(
+    _tell_receiver(
+        referral,
+        written(
             "%(unit)s referred a lead to you: %(title)s",
             unit=language.unit(acting_user.unit),
             title=title,
         ),
+    )
+    return referral
+
+
+def _tell_receiver(referral: Referral, title: str) -> None:
+    """The receiving unit's people hear of a new lead, and by when to acknowledge it."""
+    message = Message(
+        key=f"referral_sent:{referral.id}",
+        category="referral",
+        title=title,
         body=written(
             "Acknowledge it by %(due)s.",
             due=timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M"),
         ),
         url=_url(referral),
     )
-    notify_many([(message, unit_people([to_unit.id]), to_unit)])
-    return referral
+    notify_many([(message, unit_people([referral.to_unit_id]), referral.to_unit)])
 
 
 def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: User) -> Referral:
@@ -233,21 +241,14 @@ def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: Us
         dispute=dispute.id,
         sent_on=lead.id,
     )
-    message = Message(
-        key=f"referral_sent:{lead.id}",
-        category="referral",
-        title=written(
+    _tell_receiver(
+        lead,
+        written(
             "By the group leader's decision %(dispute)s, lead %(number)s is yours to handle",
             dispute=dispute.number,
             number=lead.number,
         ),
-        body=written(
-            "Acknowledge it by %(due)s.",
-            due=timezone.localtime(lead.ack_due_at).strftime("%Y-%m-%d %H:%M"),
-        ),
-        url=_url(lead),
     )
-    notify_many([(message, unit_people([unit.id]), unit)])
     return lead
 
 
