@@ -95,6 +95,22 @@ def proposed(people, unit_code="") -> Dispute:
     )
 
 
+def with_team(people) -> Dispute:
+    """A team led by Education with Commerce, and one of Commerce's people on it."""
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    disputes.team_add_member(
+        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
+    )
+    return dispute
+
+
 def test_the_whole_dispute_from_two_returns_to_a_handover_to_public_security(people, clock):
     dispute = opened(people)
     assert dispute.source == DisputeSource.SECOND_RETURN
@@ -665,17 +681,7 @@ def test_a_refused_task_comes_back_with_what_was_typed(people, client):
     from tests.helpers import form_html, input_value, selected_value
     from tests.test_date_fields import date_fields
 
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
-    disputes.team_add_member(
-        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
-    )
+    dispute = with_team(people)
     client.force_login(people["education"])
     client.cookies["django_language"] = "en"
     sent = {
@@ -700,22 +706,6 @@ def test_a_refused_task_comes_back_with_what_was_typed(people, client):
         client.get(reverse("dispute_detail", args=[dispute.id])).content.decode(), "task-form"
     )
     assert (input_value(blank, "title"), date_fields(blank)["due_on"]["value"]) == ("", "")
-
-
-def with_team(people) -> Dispute:
-    """A team led by Education with Commerce, and one of Commerce's people on it."""
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
-    disputes.team_add_member(
-        dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
-    )
-    return dispute
 
 
 def test_a_refused_conclusion_comes_back_open_with_every_part_typed(people, client):
