@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.test_browser import CHROMIUM, LAUNCH_ARGS
+from tests.test_browser import CHROMIUM, LAUNCH_ARGS, close_loop_connections
 
 BROWSER_MARKS = [
     pytest.mark.browser,
@@ -39,6 +39,7 @@ def chromium() -> Iterator[object]:
             try:
                 yield browser
             finally:
+                close_loop_connections()
                 browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

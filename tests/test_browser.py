@@ -23,6 +23,17 @@ pytestmark = [
 ]
 
 
+def close_loop_connections() -> None:
+    """While Playwright's event loop runs in this thread, Django keeps this thread's database
+    connections apart from those it had before (asgiref's storage for async code), so what
+    the test or a fixture opened meanwhile is closed here, before the loop stops: once it
+    has, `connections.close_all()` no longer sees them, and the session they hold made the
+    test database's teardown fail ("being accessed by other users")."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture
 def page(transactional_db, live_server):
     from playwright.sync_api import sync_playwright
@@ -36,6 +47,7 @@ def page(transactional_db, live_server):
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page
+        close_loop_connections()
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
