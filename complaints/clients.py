@@ -219,7 +219,11 @@ def api_client_rotate_secret(
 def api_client_update(*, client_id: int, acting_user: User | None, **changes: Any) -> ApiClient:
     """Writes the given fields only, on the client as it is now (locked), so that a key or
     secret rotated after the form was read is kept; validated as the form is. What changed,
-    before and after, is in the audit trail; a save that changes nothing records nothing."""
+    before and after, is in the audit trail; a save that changes nothing records nothing.
+
+    An active client given a callback URL, or a new one, has its waiting callbacks handed
+    to a worker once this commits, as a reactivated client's are, not left for the next
+    sweep (which still finds them if the broker is down)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable on an API client: {', '.join(sorted(unknown))}")
@@ -234,6 +238,8 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     client.save(update_fields=changed)
     data = {"changes": {field: [before[field], getattr(client, field)] for field in changed}}
     _record(client, "api_client.update", acting_user, data)
+    if "callback_url" in changed and client.callback_url and client.is_active:
+        transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)
     return client
 
 

@@ -25,6 +25,7 @@ from complaints.clients import (
     api_client_reactivate,
     api_client_revoke,
     api_client_rotate_secret,
+    api_client_update,
     signature,
 )
 from complaints.models import (
@@ -447,6 +448,35 @@ def test_a_real_worker_delivers_held_callbacks_on_reactivation_without_a_sweep(
     worker = _worker(queue)
     try:
         api_client_reactivate(client_id=client.id, acting_user=office)
+        arrived = wait_for(lambda: len(hook.received) == 2)
+    finally:
+        output = stop_worker(worker)
+    assert arrived, output
+    assert [payload["status"] for payload in hook.json()] == ["in_progress", "resolved"]
+
+
+@pytest.mark.services
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: needs a real Redis")
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL shared with the worker process")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_waiting_callbacks_once_the_client_is_given_a_url_without_a_sweep(
+    receiver, people, monkeypatch
+):
+    from wuqing_consumer.celery import app
+
+    office, housing = people
+    hook = receiver()
+    client, _, _ = api_client_create(name="12345-url")  # its URL comes later
+    order, _ = services.hotline_intake(client=client, hotline_id="URL-1", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing, result="已修好")
+    queue = f"test-url-{uuid.uuid4().hex[:8]}"
+    # The kick goes where kicks go by default: here, to this test's worker (no beat runs,
+    # so no sweep).
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    worker = _worker(queue)
+    try:
+        api_client_update(client_id=client.id, acting_user=office, callback_url=hook.url)
         arrived = wait_for(lambda: len(hook.received) == 2)
     finally:
         output = stop_worker(worker)
