@@ -22,6 +22,7 @@ from complaints.clients import (
     api_client_create,
     api_client_revoke,
     api_client_rotate_key,
+    api_client_update,
     client_for_key,
 )
 from complaints.models import ApiClient, CallbackEvent
@@ -325,6 +326,74 @@ def test_a_revoke_while_a_callback_is_being_posted_commits_after_it_and_nothing_
     assert not ApiClient.objects.get(id=hotline.id).is_active
     assert deliver_next(order.id) == "waiting"
     assert [body["status"] for body in held_receiver.bodies] == ["in_progress"]
+
+
+def test_a_callback_url_changed_while_a_callback_is_being_posted_gets_everything_after_it(
+    held_receiver, housing_staff, monkeypatch
+):
+    """A post already on the wire to the old URL finishes first (the change waits for it);
+    from the change's commit on, nothing more goes to the old URL."""
+    monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda *args, **kwargs: None)
+    hotline, _, _ = api_client_create(name="12345", callback_url=held_receiver.url)
+    new = HeldReceiver()
+    new.release.set()  # answered at once
+    try:
+        order = signed_order(hotline, "H-1", housing_staff)
+        workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+        delivery = in_thread(lambda: deliver_next(order.id))
+        assert held_receiver.arrived.wait(timeout=30)
+        change = in_thread(
+            lambda: api_client_update(client_id=hotline.id, acting_user=None, callback_url=new.url)
+        )
+        try:
+            assert wait_for(lambda: _waits_for_a_lock("complaints_apiclient"), timeout=30)
+            assert ApiClient.objects.get(id=hotline.id).callback_url == held_receiver.url
+        finally:
+            held_receiver.release.set()
+            assert delivery.outcome() == "delivered"
+            change.outcome()
+        assert ApiClient.objects.get(id=hotline.id).callback_url == new.url
+        assert deliver_next(order.id) == "delivered"
+        assert [body["status"] for body in held_receiver.bodies] == ["in_progress"]
+        assert [body["status"] for body in new.bodies] == ["resolved"]
+    finally:
+        new.close()
+
+
+def test_a_callback_url_changed_after_a_worker_took_a_callback_is_where_it_is_sent(
+    held_receiver, housing_staff, monkeypatch
+):
+    """The worker has taken the callback; the office's new URL commits before it reads the
+    client: the callback goes to the new URL, not the old one."""
+    monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda *args, **kwargs: None)
+    old = HeldReceiver()
+    old.release.set()
+    held_receiver.release.set()
+    try:
+        hotline, _, _ = api_client_create(name="12345", callback_url=old.url)
+        order = signed_order(hotline, "H-1", housing_staff)
+        changed: list[object] = []
+
+        def change_once_the_callback_is_taken(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            if not changed and "FOR UPDATE" in sql and CallbackEvent._meta.db_table in sql:
+                change = in_thread(
+                    lambda: api_client_update(
+                        client_id=hotline.id, acting_user=None, callback_url=held_receiver.url
+                    )
+                )
+                change.join(timeout=10)  # bounded: a lock held by the worker would stop it
+                changed.append(not change.is_alive())
+            return result
+
+        with connection.execute_wrapper(change_once_the_callback_is_taken):
+            outcome = deliver_next(order.id)
+
+        assert changed == [True], "the change had to wait for the worker"
+        assert outcome == "delivered"
+        assert (old.bodies, [b["status"] for b in held_receiver.bodies]) == ([], ["in_progress"])
+    finally:
+        old.close()
 
 
 def _waits_for_a_lock(table: str) -> bool:
