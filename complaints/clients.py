@@ -223,7 +223,8 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
 
     An active client given a callback URL, or a new one, has its waiting callbacks handed
     to a worker once this commits, as a reactivated client's are, not left for the next
-    sweep (which still finds them if the broker is down)."""
+    sweep (which still finds them if the broker is down); those backing off from the old
+    URL are due at once."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable on an API client: {', '.join(sorted(unknown))}")
@@ -238,8 +239,15 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     client.save(update_fields=changed)
     data = {"changes": {field: [before[field], getattr(client, field)] for field in changed}}
     _record(client, "api_client.update", acting_user, data)
-    if "callback_url" in changed and client.callback_url and client.is_active:
-        transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)
+    if "callback_url" in changed and client.callback_url:
+        # Their backoff was the old URL's, which kept failing: the new one is tried at
+        # once. Their day of retries (retry_window_start) goes on.
+        now = timezone.now()
+        CallbackEvent.objects.filter(
+            client_id=client.id, state=CallbackEvent.State.PENDING, next_attempt_at__gt=now
+        ).update(next_attempt_at=now)
+        if client.is_active:
+            transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)
     return client
 
 

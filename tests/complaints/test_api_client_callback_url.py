@@ -4,12 +4,17 @@ reactivated client's are, not left for the next sweep."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from complaints import services, workflow
+from complaints.callbacks import deliver_order
 from complaints.clients import api_client_create, api_client_revoke, api_client_update
-from complaints.models import ApiClient
+from complaints.models import ApiClient, CallbackEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +70,40 @@ def test_a_new_callback_url_after_failed_deliveries_asks_a_worker_once_it_commit
         api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
 
     assert queued == [(TASK, (order.id,))]
+
+
+def test_callbacks_backing_off_from_the_old_url_are_tried_at_the_new_one_at_once(
+    receiver, housing_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Their wait was for the old URL, which kept failing: the new one is tried at once,
+    not after up to an hour of backoff. Their day of retries is not started again."""
+    old, new = receiver(fail_first=100), receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        for _ in range(8):
+            deliver_order(order.id)  # fails: retried later and later
+            CallbackEvent.objects.filter(order=order).update(next_attempt_at=start)
+        deliver_order(order.id)
+    backing_off = CallbackEvent.objects.get(order=order)
+    assert backing_off.next_attempt_at > start + timedelta(minutes=30)
+    queued = _queued(monkeypatch)
+
+    changed = start + timedelta(minutes=1)
+    with (
+        time_machine.travel(changed, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+
+    assert queued == [(TASK, (order.id,))]
+    with time_machine.travel(changed, tick=False):
+        deliver_order(order.id)
+    callback = CallbackEvent.objects.get(order=order)
+    assert (callback.state, [p["status"] for p in new.json()]) == ("delivered", ["in_progress"])
+    assert callback.retry_window_start == backing_off.retry_window_start
 
 
 def test_a_callback_url_change_rolled_back_asks_no_worker(
