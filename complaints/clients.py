@@ -287,12 +287,12 @@ def api_client_revoke(*, client_id: int, acting_user: User | None = None) -> Non
 @transaction.atomic
 def api_client_reactivate(*, client_id: int, acting_user: User | None = None) -> ApiClient:
     """Makes a revoked client active again, with its current key and secret (the revoke
-        ended the previous ones for good). Its held callbacks are handed to a worker once this
+    ended the previous ones for good). Its held callbacks are handed to a worker once this
     commits, not left for the next sweep (which still finds them if the broker is down).
 
-        `revoked_at` is cleared, so that the record says what is true now (an active client
-        shown with a revoke time reads as revoked); when it was revoked stays in the audit
-        trail, in the revoke's entry and in this one's. The time it was revoked is not counted
+    `revoked_at` is cleared, so that the record says what is true now (an active client
+    shown with a revoke time reads as revoked); when it was revoked stays in the audit
+    trail, in the revoke's entry and in this one's. The time it was revoked is not counted
     against its held callbacks' day of retries."""
     client = ApiClient.objects.select_for_update().get(id=client_id)
     if client.is_active:
