@@ -44,6 +44,7 @@ from wuqing_consumer.language import (
 from . import stats, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
+    OPEN_REFERRAL_STATUSES,
     Action,
     DisputeAction,
     DisputeSource,
@@ -63,7 +64,12 @@ from .models import (
     WorkOrder,
 )
 from .reference import reference
-from .referrals import ack_deadline, record_referral_event, referral_send_by_decision
+from .referrals import (
+    ack_deadline,
+    record_referral_event,
+    referral_send_by_decision,
+    referral_withdraw_by_decision,
+)
 from .workflow import WorkflowError
 
 PUBLIC_SECURITY = "public-security"
@@ -387,7 +393,9 @@ def dispute_designate(
 ) -> Dispute:
     """The leader designates the unit responsible; the order goes to it, forced. A rejected
     lead without an order goes on to it as a lead it may not reject, since nothing else
-    would hand the case to anyone."""
+    would hand the case to anyone. A lead without an order still open with another unit
+    (a unit disputed it instead of rejecting it) is first withdrawn from that unit, ruled
+    not responsible, and then goes on the same way."""
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
     _sign(dispute, acting_user, note)
@@ -406,6 +414,11 @@ def dispute_designate(
     _event(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
+    if dispute.order_id is None and dispute.referral_id is not None:
+        referral = Referral.objects.select_for_update().get(id=dispute.referral_id)
+        if referral.status in OPEN_REFERRAL_STATUSES and referral.to_unit_id != unit.id:
+            referral_withdraw_by_decision(referral=referral, dispute=dispute, unit=unit)
+        dispute.referral = referral
     if (
         dispute.order_id is None
         and dispute.referral_id is not None

@@ -252,6 +252,38 @@ def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: Us
     return lead
 
 
+def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit: Unit) -> None:
+    """The group leader designated `unit` on a dispute about `referral`, a lead still open
+    with another unit and without a work order (called in the designation's transaction,
+    with the lead locked): the unit holding it was ruled not responsible, so it loses the
+    lead, and is told. The lead closes as rejected, the status of a lead its unit did not
+    take on and that went to the office, with a note naming the decision instead of the
+    unit's reasons; `referral_send_by_decision` then sends it on as it does a rejected one.
+    No new status: the lists, the API and the quarter's figures (which count the case once,
+    at this lead, with the outcome of the lead sent on) already read it right."""
+    referral.status = ReferralStatus.REJECTED
+    referral.decided_at = timezone.now()
+    referral.decision_note = written(
+        "Withdrawn by the group leader's decision %(dispute)s: %(unit)s is responsible",
+        dispute=dispute.number,
+        unit=language.unit(unit),
+    )
+    _save(referral, ["status", "decided_at", "decision_note"])
+    message = Message(
+        key=f"referral_withdrawn:{referral.id}",
+        category="referral",
+        title=written(
+            "By the group leader's decision %(dispute)s, lead %(number)s goes to %(unit)s: "
+            "it is no longer yours to handle",
+            dispute=dispute.number,
+            number=referral.number,
+            unit=language.unit(unit),
+        ),
+        url=_url(referral),
+    )
+    notify_many([(message, unit_people([referral.to_unit_id]), None)])
+
+
 def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:
     referral = access.referral_or_404(user, referral_id=referral_id, lock=True)
     if expected_version is not None and referral.version != expected_version:

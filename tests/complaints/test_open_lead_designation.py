@@ -1,0 +1,127 @@
+"""A unit disputes a lead that is still open with another unit and has no work order: the
+leader's designation settles it. Another unit designated, the lead is withdrawn from the
+unit ruled not responsible (closed as rejected, with a note naming the decision) and sent
+on to the unit designated as a lead sent by decision; the unit that loses it is told and
+can no longer act on it. The receiving unit designated keeps the lead and may not reject
+it any more."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from complaints import disputes, referrals
+from complaints.choices import ReferralStatus
+from complaints.deadlines import BEIJING
+from complaints.models import Dispute, Referral
+from complaints.workflow import WorkflowError
+from departments.choices import RoleCode
+from departments.models import Notification
+from reports import figures
+from tests.factories import UserFactory, unit
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
+        yield
+
+
+@pytest.fixture
+def people(db, office_staff, leader, housing_staff):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+        "housing": housing_staff,
+    }
+
+
+def disputed_open_lead(people, *, acknowledge: bool) -> Referral:
+    """Commerce refers a lead to education, no order; education (having acknowledged it,
+    or not) disputes it instead of rejecting it."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+    )
+    if acknowledge:
+        referrals.referral_acknowledge(referral_id=lead.id, acting_user=people["education"])
+    disputes.dispute_open(
+        acting_user=people["education"], summary="属预付卡，非教育。", referral_id=lead.id
+    )
+    return Referral.objects.get(id=lead.id)
+
+
+def designate(people, lead: Referral, unit_code: str) -> Dispute:
+    dispute = Dispute.objects.get(referral=lead)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=unit_code
+    )
+    return disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code=unit_code, note="指定。"
+    )
+
+
+@pytest.mark.parametrize("acknowledge", [False, True])
+def test_designating_another_unit_moves_an_open_lead_and_the_old_receiver_cannot_act(
+    people, acknowledge, django_capture_on_commit_callbacks
+):
+    lead = disputed_open_lead(people, acknowledge=acknowledge)
+    dispute = designate(people, lead, "housing")
+
+    sent_on = Referral.objects.get(by_decision=dispute)
+    assert (sent_on.from_unit.code, sent_on.to_unit.code, sent_on.status) == (
+        "commerce",
+        "housing",
+        ReferralStatus.SENT,
+    )
+    withdrawn = Referral.objects.get(id=lead.id)
+    assert withdrawn.status == ReferralStatus.REJECTED
+    assert withdrawn.decided_at is not None
+    assert dispute.number in withdrawn.decision_note
+
+    told = Notification.objects.filter(
+        recipient=people["education"], key=f"referral_withdrawn:{lead.id}"
+    ).get()
+    assert dispute.number in told.title
+    assert Notification.objects.filter(
+        recipient=people["housing"], key=f"referral_sent:{sent_on.id}"
+    ).exists()
+
+    education = people["education"]
+    for act in (
+        lambda: referrals.referral_acknowledge(referral_id=lead.id, acting_user=education),
+        lambda: referrals.referral_accept(referral_id=lead.id, acting_user=education),
+        lambda: referrals.referral_reject(referral_id=lead.id, acting_user=education, reasons="x"),
+    ):
+        with pytest.raises(WorkflowError):
+            act()
+    assert Dispute.objects.count() == 1
+
+    counts = figures._referrals(_quarter(), None)["district"]
+    assert (counts["total"], counts["open"], counts["by_decision"]) == (1, 1, 1)
+    by_unit = {
+        code: figures._referrals(_quarter(), unit(code))
+        for code in ("commerce", "education", "housing")
+    }
+    assert (by_unit["commerce"]["sent"]["total"], by_unit["commerce"]["sent"]["open"]) == (1, 1)
+    education_received = by_unit["education"]["received"]
+    assert (education_received["total"], education_received["open"]) == (1, 0)
+    housing_received = by_unit["housing"]["received"]
+    assert (housing_received["total"], housing_received["open"]) == (1, 1)
+
+
+def _quarter():
+    return figures.Period(2026, 3)
