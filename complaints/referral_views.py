@@ -203,6 +203,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "attachments": referral.attachments.all(),
             "can_acknowledge": receiving and referral.status == ReferralStatus.SENT,
             "can_decide": receiving and referral.status in OPEN_REFERRAL_STATUSES,
+            "binding": referrals.binding_decision(referral)
+            if receiving and referral.status in OPEN_REFERRAL_STATUSES
+            else None,
             "can_dispute": access.is_office_handler(request.user)
             and referral.status == ReferralStatus.REJECTED
             and not disputes,

@@ -26,7 +26,7 @@ from wuqing_consumer.language import written
 
 from . import stats
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
-from .choices import Action, Channel, Kind, ReferralAction, ReferralStatus
+from .choices import Action, Channel, DisputeStatus, Kind, ReferralAction, ReferralStatus
 from .deadlines import add_working_days
 from .models import Dispute, EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
 from .reference import reference
@@ -284,6 +284,23 @@ def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit:
     notify_many([(message, unit_people([referral.to_unit_id]), None)])
 
 
+def binding_decision(referral: Referral) -> Dispute | None:
+    """The group leader's decision that settled who handles this lead, if one did: the one
+    that sent it (`by_decision`), or a designation, on a dispute about this very lead, of the
+    unit that holds it. Either way the lead cannot be bounced again. The kept lead is not
+    marked `by_decision` itself: that field names a lead sent on, and the figures and pages
+    read it as the continuation of another lead."""
+    if referral.by_decision_id is not None:
+        return referral.by_decision
+    return (
+        referral.disputes.filter(
+            status=DisputeStatus.DESIGNATED, designated_unit_id=referral.to_unit_id
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:
     referral = access.referral_or_404(user, referral_id=referral_id, lock=True)
     if expected_version is not None and referral.version != expected_version:
@@ -407,6 +424,19 @@ def referral_reject(
     """Refuse the lead, with reasons: it goes to the office as a jurisdiction dispute, and
     the unit that referred it hears of it."""
     referral = _load(acting_user, referral_id, expected_version)
+    decision = binding_decision(referral)
+    if decision is not None and referral.by_decision_id is None:
+        raise WorkflowError(
+            _(
+                "The group leader's decision %(dispute)s made %(unit)s responsible for lead "
+                "%(number)s; it cannot be rejected."
+            )
+            % {
+                "number": referral.number,
+                "unit": referral.to_unit.display_name,
+                "dispute": decision.number,
+            }
+        )
     if referral.by_decision_id is not None:
         raise WorkflowError(
             _(

@@ -123,5 +123,38 @@ def test_designating_another_unit_moves_an_open_lead_and_the_old_receiver_cannot
     assert (housing_received["total"], housing_received["open"]) == (1, 1)
 
 
+def test_designating_the_current_receiver_keeps_the_lead_which_can_no_longer_be_rejected(
+    people,
+):
+    lead = disputed_open_lead(people, acknowledge=True)
+    dispute = designate(people, lead, "education")
+
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    kept = Referral.objects.get(id=lead.id)
+    assert (kept.status, kept.to_unit.code) == (ReferralStatus.ACKNOWLEDGED, "education")
+    with pytest.raises(WorkflowError, match=dispute.number):
+        referrals.referral_reject(
+            referral_id=lead.id, acting_user=people["education"], reasons="仍不属教育。"
+        )
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.ACKNOWLEDGED
+    assert Dispute.objects.count() == 1
+    accepted = referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
+    assert accepted.status == ReferralStatus.ACCEPTED
+
+    counts = figures._referrals(_quarter(), None)["district"]
+    assert (counts["total"], counts["accepted"], counts["by_decision"]) == (1, 1, 0)
+
+
 def _quarter():
     return figures.Period(2026, 3)
+
+
+def test_the_receiver_designated_is_offered_no_reject_form_and_told_why(people, client):
+    lead = disputed_open_lead(people, acknowledge=True)
+    dispute = designate(people, lead, "education")
+
+    client.force_login(people["education"])
+    page = client.get(f"/referrals/{lead.id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="accept"' in page
+    assert 'id="reject"' not in page
+    assert dispute.number in page
