@@ -396,6 +396,15 @@ def dispute_designate(
     would hand the case to anyone. A lead without an order still open with another unit
     (a unit disputed it instead of rejecting it) is first withdrawn from that unit, ruled
     not responsible, and then goes on the same way."""
+    # A lead is locked before its dispute, as its rejection locks them (referral_reject,
+    # then dispute_for_rejected_referral): in the other order the two deadlocked.
+    lead_id = (
+        Dispute.objects.filter(id=dispute_id, order=None)
+        .values_list("referral_id", flat=True)
+        .first()
+    )
+    if lead_id is not None:
+        list(Referral.objects.select_for_update().filter(id=lead_id).values_list("id"))
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
     _sign(dispute, acting_user, note)

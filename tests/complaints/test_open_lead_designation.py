@@ -7,10 +7,13 @@ it any more."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.utils import translation
 
 from complaints import disputes, referrals
@@ -158,3 +161,60 @@ def test_the_receiver_designated_is_offered_no_reject_form_and_told_why(people, 
     assert 'id="accept"' in page
     assert 'id="reject"' not in page
     assert dispute.number in page
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: two connections locking the same rows.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_designation_and_a_rejection_of_the_lead_at_the_same_moment_do_not_deadlock(people):
+    """A rejection locks the lead, then its dispute (referral_reject, then
+    dispute_for_rejected_referral). A designation that locked the dispute first and then the
+    lead deadlocked with it: PostgreSQL aborted one of the two with an error."""
+    lead = disputed_open_lead(people, acknowledge=False)
+    dispute = Dispute.objects.get(referral=lead)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
+    )
+    lead_locked = threading.Event()
+    errors: list[Exception] = []
+
+    def lead_then_dispute() -> None:
+        try:
+            with transaction.atomic():
+                Referral.objects.select_for_update().get(id=lead.id)
+                lead_locked.set()
+                wait_until_another_session_waits_for_a_lock()
+                Dispute.objects.select_for_update().get(id=dispute.id)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=lead_then_dispute)
+    other.start()
+    assert lead_locked.wait(10)
+    try:
+        designated = disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+        )
+    finally:
+        other.join(30)
+    assert errors == []
+    assert designated.designated_unit.code == "housing"
+    assert Referral.objects.get(by_decision=dispute).to_unit.code == "housing"
+
+
+def wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the designation never waited for a lock")
