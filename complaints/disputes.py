@@ -148,9 +148,11 @@ def dispute_open(
     if referral_id is not None:
         referral = access.referral_or_404(acting_user, referral_id=referral_id, lock=True)
         units |= {referral.from_unit_id, referral.to_unit_id}
-        source = DisputeSource.REJECTED_REFERRAL
-        if referral.status != ReferralStatus.REJECTED and not office:
-            source = DisputeSource.UNIT_DISPUTE
+        source = (
+            DisputeSource.REJECTED_REFERRAL
+            if referral.status == ReferralStatus.REJECTED
+            else DisputeSource.UNIT_DISPUTE
+        )
         if referral.order_id is not None:
             order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
     elif order_number:

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from complaints import disputes, referrals
-from complaints.choices import ReferralStatus
+from complaints.choices import DisputeSource, ReferralStatus
 from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral
 from complaints.workflow import WorkflowError
@@ -218,3 +218,15 @@ def wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
                 return
             time.sleep(0.02)
     raise AssertionError("the designation never waited for a lock")
+
+
+@pytest.mark.parametrize("opener", ["education", "office"])
+def test_a_dispute_opened_about_a_lead_still_open_does_not_say_it_was_rejected(people, opener):
+    """The office's own dispute about an open lead was recorded as "Referred lead rejected"."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="预付卡", facts="某店关门。"
+    )
+    dispute = disputes.dispute_open(
+        acting_user=people[opener], summary="管辖不清。", referral_id=lead.id
+    )
+    assert dispute.source == DisputeSource.UNIT_DISPUTE
