@@ -95,8 +95,8 @@ def proposed(people, unit_code="") -> Dispute:
     )
 
 
-def with_team(people) -> Dispute:
-    """A team led by Education with Commerce, and one of Commerce's people on it."""
+def teamed(people) -> Dispute:
+    """A joint team led by Education with Commerce."""
     dispute = proposed(people)
     disputes.dispute_form_team(
         dispute_id=dispute.id,
@@ -105,6 +105,12 @@ def with_team(people) -> Dispute:
         member_unit_codes=["commerce"],
         note="联合调查",
     )
+    return dispute
+
+
+def with_team(people) -> Dispute:
+    """A team led by Education with Commerce, and one of Commerce's people on it."""
+    dispute = teamed(people)
     disputes.team_add_member(
         dispute_id=dispute.id, acting_user=people["education"], person_id=people["commerce"].id
     )
@@ -262,14 +268,7 @@ def test_a_team_needs_a_member_besides_its_lead(people):
 
 
 def test_a_unit_outside_the_dispute_sees_nothing_and_cannot_act(people, client):
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
+    dispute = teamed(people)
     with pytest.raises(Http404):
         disputes.team_add_finding(dispute_id=dispute.id, acting_user=people["housing"], text="x")
     with pytest.raises(WorkflowError, match="team's units"):
@@ -346,14 +345,7 @@ def test_a_pending_decision_and_an_overdue_task_are_put_to_the_right_people_once
 
 
 def test_the_read_only_api_gives_the_dispute_and_its_team_to_the_parties_only(people, client):
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
+    dispute = teamed(people)
     disputes.team_add_finding(dispute_id=dispute.id, acting_user=people["commerce"], text="查明")
     client.force_login(people["commerce"])
     data = client.get(reverse("dispute-detail", args=[dispute.id])).json()
@@ -458,14 +450,7 @@ def test_a_question_the_team_cannot_settle_waits_for_the_next_joint_meeting(peop
 def test_a_question_posted_twice_is_put_to_the_joint_meeting_once(people):
     from meetings.models import AgendaItem
 
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
+    dispute = teamed(people)
     question = "校外培训预付费监管的牵头部门如何确定？"
     disputes.team_escalate_question(
         dispute_id=dispute.id, acting_user=people["education"], question=question
@@ -493,14 +478,7 @@ def test_a_question_posted_twice_is_put_to_the_joint_meeting_once(people):
 def test_a_task_posted_twice_is_set_once(people, client):
     from complaints.models import TeamTask
 
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
+    dispute = teamed(people)
     client.force_login(people["education"])
     form = {"title": "调取预付费合同", "owner_unit": "commerce", "due_on": "2026-09-30"}
     url = reverse("dispute_act", args=[dispute.id, "add-task"])
@@ -557,14 +535,7 @@ def test_the_units_of_a_dispute_are_listed_as_each_language_writes_a_list(people
 def test_a_person_task_or_lead_that_is_not_a_number_is_refused_not_a_500(people, client, bad):
     from complaints.models import TeamTask
 
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
+    dispute = teamed(people)
     client.force_login(people["education"])
     members = dispute.team.members.count()
 
@@ -585,14 +556,7 @@ def test_a_person_task_or_lead_that_is_not_a_number_is_refused_not_a_500(people,
 
 
 def test_a_team_task_due_in_a_year_the_portal_does_not_take_is_refused(people):
-    dispute = proposed(people)
-    disputes.dispute_form_team(
-        dispute_id=dispute.id,
-        acting_user=people["leader"],
-        lead_unit_code="education",
-        member_unit_codes=["commerce"],
-        note="联合调查",
-    )
+    dispute = teamed(people)
     with pytest.raises(ValidationError) as error:
         disputes.team_add_task(
             dispute_id=dispute.id,
