@@ -405,8 +405,7 @@ def dispute_designate(
         .values_list("referral_id", flat=True)
         .first()
     )
-    if lead_id is not None:
-        list(Referral.objects.select_for_update().filter(id=lead_id).values_list("id"))
+    lead = Referral.objects.select_for_update().filter(id=lead_id).first() if lead_id else None
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
     _sign(dispute, acting_user, note)
@@ -425,29 +424,26 @@ def dispute_designate(
     _event(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
-    if dispute.order_id is None and dispute.referral_id is not None:
-        referral = Referral.objects.select_for_update().get(id=dispute.referral_id)
-        if referral.status in OPEN_REFERRAL_STATUSES and referral.to_unit_id != unit.id:
-            referral_withdraw_by_decision(referral=referral, dispute=dispute, unit=unit)
-        dispute.referral = referral
-    if (
-        dispute.order_id is None
-        and dispute.referral_id is not None
-        and dispute.referral.status == ReferralStatus.REJECTED
-    ):
-        lead = referral_send_by_decision(dispute=dispute, unit=unit, deciding_user=acting_user)
-        _event(
-            dispute,
-            DisputeAction.LEAD_SENT,
-            acting_user,
-            note=written(
-                "Lead %(number)s referred to %(unit)s",
-                number=lead.number,
-                unit=language.unit(unit),
-            ),
-            referral=lead.id,
-            lead=lead.number,
-        )
+    if lead is not None:
+        dispute.referral = lead
+        if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
+            referral_withdraw_by_decision(referral=lead, dispute=dispute, unit=unit)
+        if lead.status == ReferralStatus.REJECTED:
+            sent_on = referral_send_by_decision(
+                dispute=dispute, unit=unit, deciding_user=acting_user
+            )
+            _event(
+                dispute,
+                DisputeAction.LEAD_SENT,
+                acting_user,
+                note=written(
+                    "Lead %(number)s referred to %(unit)s",
+                    number=sent_on.number,
+                    unit=language.unit(unit),
+                ),
+                referral=sent_on.id,
+                lead=sent_on.number,
+            )
     _tell(
         f"dispute_decided:{dispute.id}",
         written(
