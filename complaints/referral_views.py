@@ -21,7 +21,7 @@ from departments import access
 from . import attachments, referrals, selectors
 from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralAction, ReferralStatus
 from .forms import MultipleFileField, member_units
-from .models import Dispute, Referral, ReferralAttachment
+from .models import Dispute, ReferralAttachment
 from .workflow import WorkflowError
 
 TABS = {
@@ -167,12 +167,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     visible_leads = access.referrals_visible_to(request.user)
     # Where the leader's decision sent this lead on, and, for a lead sent on so, the lead
     # it continues with its evidence: a number always, a link where the reader may open it.
-    sent_on = [
-        (lead, visible_leads.filter(pk=lead.pk).exists())
-        for lead in Referral.objects.filter(by_decision__referral=referral)
-        .select_related("to_unit", "by_decision")
-        .order_by("id")
-    ]
+    sent_on = selectors.leads_sent_on(request.user, [referral]).get(referral.id, [])
     follows = referral.by_decision.referral if referral.by_decision_id else None
     events = list(referral.events.select_related("actor", "actor_unit"))
     # Who sent it, for the unit they acted for then (the history's line, not the person's
