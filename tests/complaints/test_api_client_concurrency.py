@@ -26,6 +26,7 @@ from complaints.clients import (
     client_for_key,
 )
 from complaints.models import ApiClient, CallbackEvent
+from tests.complaints.test_concurrency import run_together
 from tests.helpers import wait_for
 
 pytestmark = [
@@ -37,30 +38,6 @@ pytestmark = [
 ]
 
 CLASHING_PREFIX = "0123abcd"
-
-
-def run_together(*calls):
-    """Each call in its own thread (its own connection), released together: the result of
-    each, or the exception it raised."""
-    outcomes: list[object] = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index, call):
-        try:
-            start.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def draw_at_once(monkeypatch, threads: int, same_prefix: bool = True) -> None:
