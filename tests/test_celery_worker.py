@@ -64,12 +64,7 @@ def test_a_real_worker_runs_a_project_task_through_the_folder_broker(tmp_path):
 def test_a_task_whose_worker_is_killed_is_redone_by_another_worker(tmp_path):
     from tests.celery_probe import probe
 
-    env = dict(
-        os.environ,
-        CELERY_VISIBILITY_TIMEOUT="3",
-        CELERY_UNACKED_RESTORE_INTERVAL="1",
-        CELERY_UNACKED_RESTORE_THROTTLE="1",
-    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.fast_redelivery_settings")
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
     first = start_worker(env, queue, "--include", "tests.celery_probe")
     try:

@@ -290,6 +290,70 @@ def test_the_broker_timings_are_refused_out_of_range(monkeypatch, tmp_path, name
     assert str(refused.value).startswith(f"{name}={value!r} is ")
 
 
+@pytest.mark.parametrize("value", ["1", "600", "900"])
+def test_a_visibility_timeout_a_task_could_outlast_is_refused_naming_the_time_limit(
+    monkeypatch, tmp_path, value
+):
+    """Redis gives a message not acknowledged within the timeout to a second worker: one
+    shorter than a task may hold its message (600 s of time limit, after a countdown of up
+    to 300 s) ran a long task, a PDF say, twice at once."""
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(
+            monkeypatch,
+            tmp_path,
+            REDIS_URL="redis://127.0.0.1:6379/5",
+            CELERY_VISIBILITY_TIMEOUT=value,
+        )
+    message = str(refused.value)
+    assert message.startswith(f"CELERY_VISIBILITY_TIMEOUT={value!r} is too short")
+    assert "CELERY_TASK_TIME_LIMIT" in message
+    assert "\n" not in message
+
+
+def test_the_visibility_timeout_outlasts_the_longest_a_task_holds_its_message(
+    monkeypatch, tmp_path
+):
+    from complaints.tasks import RESCHEDULE_WITHIN
+
+    held = settings.CELERY_TASK_TIME_LIMIT + RESCHEDULE_WITHIN
+    for value in ("", str(held + 60)):
+        loaded = _settings_with(
+            monkeypatch,
+            tmp_path,
+            REDIS_URL="redis://127.0.0.1:6379/5",
+            CELERY_VISIBILITY_TIMEOUT=value,
+        )
+        assert loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] >= held + 60
+
+
+def test_no_task_holds_its_message_longer_than_the_visibility_timeout_check_allows():
+    """The check counts the settings' time limit and longest countdown; a task with a longer
+    limit of its own, or a longer countdown, would slip past it."""
+    from complaints.tasks import RESCHEDULE_WITHIN
+    from wuqing_consumer.celery import app
+
+    app.loader.import_default_modules()
+    own_limits = [task.time_limit for task in app.tasks.values() if task.time_limit]
+    assert all(limit <= settings.CELERY_TASK_TIME_LIMIT for limit in own_limits)
+    assert RESCHEDULE_WITHIN <= settings.TASK_MAX_COUNTDOWN
+
+
+def test_a_visibility_timeout_shorter_than_a_task_stops_manage_py_with_one_line(tmp_path):
+    result = _manage_py(
+        "check",
+        SECRET_KEY_FILE=str(tmp_path / "key"),
+        REDIS_URL="redis://127.0.0.1:6379/5",
+        CELERY_VISIBILITY_TIMEOUT="600",
+    )
+
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("CELERY_VISIBILITY_TIMEOUT='600' ")
+    assert "CELERY_TASK_TIME_LIMIT" in line
+
+
 def test_the_edges_of_each_range_are_accepted_and_zero_keeps_its_documented_meaning(
     monkeypatch, tmp_path
 ):

@@ -267,13 +267,40 @@ SECURE_REFERRER_POLICY = "same-origin"
 # folder, so `make run` still has a real worker and beat (reminders fire) on a laptop.
 REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", str(BASE_DIR / ".celery")))
+CELERY_TASK_TIME_LIMIT = 600
+CELERY_TASK_SOFT_TIME_LIMIT = 540
+# The longest countdown a task is queued with (complaints.tasks.RESCHEDULE_WITHIN). Not a
+# CELERY_ name: Celery would read it as one of its own settings.
+TASK_MAX_COUNTDOWN = 300
+# Redis gives a message not acknowledged within the visibility timeout to another worker.
+VISIBILITY_TIMEOUT_MARGIN = 60
+
+
+def _visibility_timeout() -> int:
+    """Longer than a worker may hold a message: through its countdown, then the task's run up
+    to the hard time limit (late acks), with a margin for the acknowledgement and the clocks
+    of two workers. A shorter one had a second worker start a task still running, a PDF or
+    a long sweep, and run it twice at once."""
+    seconds = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    shortest = CELERY_TASK_TIME_LIMIT + TASK_MAX_COUNTDOWN + VISIBILITY_TIMEOUT_MARGIN
+    if seconds < shortest:
+        raise EnvironmentValueError(
+            f"CELERY_VISIBILITY_TIMEOUT={env('CELERY_VISIBILITY_TIMEOUT')!r} is too short: "
+            f"expected a whole number of at least {shortest} (seconds), longer than a task may "
+            f"run (CELERY_TASK_TIME_LIMIT, {CELERY_TASK_TIME_LIMIT} s) after its countdown "
+            f"(up to {TASK_MAX_COUNTDOWN} s), or Redis gives it to a second worker while the "
+            "first still runs it."
+        )
+    return seconds
+
+
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # Longer than the longest task (CELERY_TASK_TIME_LIMIT): a message not acknowledged by
-    # then is given to another worker, which is how a killed worker's task is redone.
+    # A message not acknowledged by then is given to another worker, which is how a killed
+    # worker's task is redone.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        "visibility_timeout": _visibility_timeout(),
         # How often a worker looks for such messages (kombu's defaults: every ~100 s; kombu
         # reads an interval of 0 or less as its default).
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
@@ -295,8 +322,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 600
-CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_RESULT_EXPIRES = 86400
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
