@@ -389,6 +389,41 @@ def test_the_edges_of_each_range_are_accepted_and_zero_keeps_its_documented_mean
     assert loaded["API_MAX_BODY_BYTES"] == 1024
 
 
+@pytest.mark.parametrize("value", ["forever", " Forever "])
+def test_database_connections_can_be_kept_forever_with_a_health_check(monkeypatch, tmp_path, value):
+    """Django's CONN_MAX_AGE=None: a connection lives until it fails the check at the start
+    of a request (or task), instead of being reopened every DB_CONN_MAX_AGE seconds."""
+    loaded = _settings_with(
+        monkeypatch,
+        tmp_path,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/x",
+        DB_CONN_MAX_AGE=value,
+    )
+    database = loaded["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] is None
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_sqlite_closes_its_connections_even_when_told_to_keep_them_forever(monkeypatch, tmp_path):
+    loaded = _settings_with(monkeypatch, tmp_path, DB_CONN_MAX_AGE="forever")
+    assert loaded["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize("value", ["always", "none", "unlimited", "-1"])
+def test_a_connection_age_neither_seconds_nor_forever_is_refused_saying_both(
+    monkeypatch, tmp_path, value
+):
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(monkeypatch, tmp_path, DB_CONN_MAX_AGE=value)
+    message = str(refused.value)
+    assert message.startswith(f"DB_CONN_MAX_AGE={value!r} ")
+    assert "whole number" in message
+    assert message.endswith("or forever.")
+    assert "\n" not in message
+
+
 def test_a_variable_left_empty_counts_as_unset(monkeypatch, tmp_path):
     # An env file or docker-compose's ${X:-} leaves a variable empty to mean "not set".
     names = [

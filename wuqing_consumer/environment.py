@@ -103,6 +103,28 @@ def env_int(
     return number
 
 
+FOREVER = "forever"
+
+
+def env_int_or_forever(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    """A whole number as env_int reads it, or None for the word ``forever`` (any case): for
+    a duration where Django reads None as "no limit", as CONN_MAX_AGE does. Any other word
+    is refused naming both spellings, rather than guessing what "none" or "0" meant."""
+    value = os.environ.get(name)
+    if value is not None and value.strip().lower() == FOREVER:
+        return None
+    try:
+        return env_int(name, default, minimum=minimum, maximum=maximum)
+    except EnvironmentValueError as error:
+        raise EnvironmentValueError(f"{str(error).removesuffix('.')}, or {FOREVER}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 

@@ -21,6 +21,7 @@ from wuqing_consumer.environment import (
     env_bool,
     env_database,
     env_int,
+    env_int_or_forever,
     env_list,
     env_log_level,
     env_redis_url,
@@ -119,7 +120,9 @@ DATABASES = {
     "default": env_database(
         "DATABASE_URL",
         f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+        # `forever` (None) is safe only with the health check: a connection the server or
+        # a restart dropped is found before the request uses it, and opened afresh.
+        conn_max_age=env_int_or_forever("DB_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
