@@ -8,6 +8,7 @@ import importlib
 import json
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,107 @@ def test_the_access_log_leaves_out_query_strings_which_carry_phone_numbers():
 
     assert '"GET /orders/export.xlsx HTTP/1.1" 200 2048' in line
     assert phone not in line
+
+
+def run_entrypoint(tmp_path: Path, *args: str, **env: str):
+    """docker/entrypoint.sh run by /bin/sh as the container runs it, with stand-ins for
+    python, gunicorn and celery on PATH that record how they were called: what the container
+    would start, without starting it. Returns the finished process and the calls, each a
+    list of the program and its arguments."""
+    stubs, calls = tmp_path / "bin", tmp_path / "calls"
+    stubs.mkdir(parents=True)
+    for program in ("python", "gunicorn", "celery"):
+        stub = stubs / program
+        stub.write_text(
+            "#!/bin/sh\n"
+            f'{{ echo {program}; for a in "$@"; do printf "%s\\n" "$a"; done; echo --; }}'
+            f' >> "{calls}"\n'
+        )
+        stub.chmod(0o755)
+    result = subprocess.run(
+        ["/bin/sh", str(ROOT / "docker" / "entrypoint.sh"), *args],
+        env={"PATH": f"{stubs}:/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    recorded = calls.read_text().split("--\n") if calls.exists() else []
+    return result, [call.splitlines() for call in recorded if call]
+
+
+def option(call: list[str], name: str) -> str | None:
+    return call[call.index(name) + 1] if name in call else None
+
+
+@pytest.mark.parametrize(("environment", "workers"), [({}, "3"), ({"WEB_CONCURRENCY": "5"}, "5")])
+def test_gunicorn_runs_three_workers_unless_web_concurrency_says_how_many(
+    tmp_path, environment, workers
+):
+    result, calls = run_entrypoint(tmp_path, "web", **environment)
+
+    assert result.returncode == 0, result.stderr
+    migrate, serve = calls
+    assert migrate[:3] == ["python", "manage.py", "migrate"]
+    assert serve[0] == "gunicorn"
+    assert option(serve, "--workers") == workers
+
+
+@pytest.mark.parametrize(
+    ("environment", "concurrency"), [({}, None), ({"CELERY_CONCURRENCY": "4"}, "4")]
+)
+def test_the_celery_worker_runs_celery_concurrency_processes_or_one_a_cpu(
+    tmp_path, environment, concurrency
+):
+    result, calls = run_entrypoint(tmp_path, "worker", **environment)
+
+    assert result.returncode == 0, result.stderr
+    (work,) = calls
+    assert work[:4] == ["celery", "-A", "wuqing_consumer", "worker"]
+    assert option(work, "--concurrency") == concurrency
+
+
+@pytest.mark.parametrize(
+    ("role", "name"), [("web", "WEB_CONCURRENCY"), ("worker", "CELERY_CONCURRENCY")]
+)
+def test_an_empty_or_space_padded_worker_count_is_read_as_the_settings_read_theirs(
+    tmp_path, role, name
+):
+    empty, empty_calls = run_entrypoint(tmp_path / "empty", role, **{name: ""})
+    padded, padded_calls = run_entrypoint(tmp_path / "padded", role, **{name: " 2 "})
+    _, default_calls = run_entrypoint(tmp_path / "default", role)
+
+    assert empty.returncode == padded.returncode == 0, empty.stderr + padded.stderr
+    assert empty_calls == default_calls
+    flag = "--workers" if role == "web" else "--concurrency"
+    assert option(padded_calls[-1], flag) == "2"
+
+
+@pytest.mark.parametrize("value", ["0", "00", "-2", "2.5", "three", "2 4", "4x"])
+@pytest.mark.parametrize(
+    ("role", "name"), [("web", "WEB_CONCURRENCY"), ("worker", "CELERY_CONCURRENCY")]
+)
+def test_a_worker_count_that_is_not_a_positive_whole_number_stops_the_container_naming_it(
+    tmp_path, role, name, value
+):
+    result, calls = run_entrypoint(tmp_path, role, **{name: value})
+
+    assert result.returncode != 0
+    assert calls == []  # not even the migrations
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"{name}={value!r} ")
+    assert "positive whole number" in line
+
+
+def test_the_variables_the_entrypoint_reads_are_passed_through_by_compose_and_documented():
+    read = set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", entrypoint_text()))
+    readme = (ROOT / "README.md").read_text()
+    assert {"WEB_CONCURRENCY", "CELERY_CONCURRENCY"} <= read
+    for name in APP_SERVICES:
+        environment = services()[name]["environment"]
+        for variable in read:
+            assert environment.get(variable) == f"${{{variable}:-}}", (name, variable)
+    for variable in read:
+        assert f"`{variable}`" in readme, variable
 
 
 def test_beat_branch_uses_the_database_scheduler():
