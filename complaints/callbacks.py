@@ -185,15 +185,19 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
             error="" if ok else (error or f"HTTP {status_code}"),
             duration_ms=duration,
         )
-        if callback.retry_window_start is None:
-            # From the first attempt: a callback that waited for its client's URL gets its
-            # full day of retries once there is one. From the log for a delivered one
-            # replayed, tried before the column was filled (migration 0040).
+        url = callback.client.callback_url
+        moved = callback.retry_window_url not in ("", url)
+        if callback.retry_window_start is None or moved:
+            # From the first attempt at this URL: a callback that waited for its client's
+            # URL, or kept failing at a wrong one the office has since replaced, gets its
+            # full day of retries at the receiver it is posted to. From the log for a
+            # delivered one replayed, tried before the column was filled (migration 0040).
             callback.retry_window_start = (
                 attempt.at
-                if callback.attempts == 0
+                if callback.attempts == 0 or moved
                 else callback.log.order_by("id").values_list("at", flat=True).first()
             )
+        callback.retry_window_url = url
         callback.attempts += 1
         finished = timezone.now()
         if ok:
@@ -213,6 +217,7 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
                 "last_error",
                 "next_attempt_at",
                 "retry_window_start",
+                "retry_window_url",
             ]
         )
     return "delivered" if ok else "failed"

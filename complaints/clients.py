@@ -224,7 +224,11 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     An active client given a callback URL, or a new one, has its waiting callbacks handed
     to a worker once this commits, as a reactivated client's are, not left for the next
     sweep (which still finds them if the broker is down); those backing off from the old
-    URL are due at once."""
+    URL are due at once, and their day of retries starts again at their first attempt at
+    the new one (`callbacks.deliver_next`), so that a day of failures at a wrong URL does
+    not use up the right one's. Started again there, by the worker that holds the
+    callback and reads the client as committed, not here: here it would mean locking
+    callbacks a worker may hold while it waits for this client's lock."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable on an API client: {', '.join(sorted(unknown))}")
@@ -241,7 +245,7 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     _record(client, "api_client.update", acting_user, data)
     if "callback_url" in changed and client.callback_url:
         # Their backoff was the old URL's, which kept failing: the new one is tried at
-        # once. Their day of retries (retry_window_start) goes on.
+        # once.
         now = timezone.now()
         CallbackEvent.objects.filter(
             client_id=client.id, state=CallbackEvent.State.PENDING, next_attempt_at__gt=now

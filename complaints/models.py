@@ -789,9 +789,12 @@ class CallbackEvent(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
-    # Where its day of retries (callbacks.RETRY_WINDOW) is counted from: its first attempt,
-    # moved on by the time its client was revoked (api_client_reactivate).
+    # Where its day of retries (callbacks.RETRY_WINDOW) is counted from: its first attempt
+    # at `retry_window_url`, moved on by the time its client was revoked
+    # (api_client_reactivate). An attempt at another URL (the office gave the client a new
+    # one) starts it again: the day is the receiver's it is posted to.
     retry_window_start = models.DateTimeField(_("retries counted from"), null=True, blank=True)
+    retry_window_url = models.URLField(_("retries counted at"), blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)

@@ -4,6 +4,7 @@ reactivated client's are, not left for the next sweep."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,12 @@ from django.utils import timezone
 
 from complaints import services, workflow
 from complaints.callbacks import deliver_order
-from complaints.clients import api_client_create, api_client_revoke, api_client_update
+from complaints.clients import (
+    api_client_create,
+    api_client_reactivate,
+    api_client_revoke,
+    api_client_update,
+)
 from complaints.models import ApiClient, CallbackEvent
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +82,7 @@ def test_callbacks_backing_off_from_the_old_url_are_tried_at_the_new_one_at_once
     receiver, housing_staff, monkeypatch, django_capture_on_commit_callbacks
 ):
     """Their wait was for the old URL, which kept failing: the new one is tried at once,
-    not after up to an hour of backoff. Their day of retries is not started again."""
+    not after up to an hour of backoff."""
     old, new = receiver(fail_first=100), receiver()
     api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
     order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
@@ -103,7 +109,81 @@ def test_callbacks_backing_off_from_the_old_url_are_tried_at_the_new_one_at_once
         deliver_order(order.id)
     callback = CallbackEvent.objects.get(order=order)
     assert (callback.state, [p["status"] for p in new.json()]) == ("delivered", ["in_progress"])
-    assert callback.retry_window_start == backing_off.retry_window_start
+
+
+def test_callbacks_failing_for_most_of_a_day_at_a_wrong_url_get_a_full_day_at_the_new_one(
+    receiver, housing_staff
+):
+    """The contract's day of retries is for the receiver they are posted to: 23 hours of
+    failures at a wrong URL do not leave one hour at the right one. The attempts at the old
+    URL stay in the log."""
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=23), tick=False):
+        deliver_order(order.id)
+    changed = start + timedelta(hours=23, minutes=5)
+    with time_machine.travel(changed, tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+        deliver_order(order.id)  # the new receiver is down too: the window starts again
+
+    with time_machine.travel(changed + timedelta(hours=24), tick=False):
+        deliver_order(order.id)  # 24 h at the new URL: still retried
+    callback = CallbackEvent.objects.get(order=order)
+    assert (callback.state, callback.attempts, new.calls) == ("pending", 4, 2)
+    assert [attempt.status_code for attempt in callback.log.all()] == [500] * 4
+
+    with time_machine.travel(changed + timedelta(hours=25, minutes=30), tick=False):
+        deliver_order(order.id)  # 25.5 h at the new URL: the window is over
+    assert CallbackEvent.objects.get(order=order).state == "failed"
+
+
+def test_a_url_changed_while_the_client_is_revoked_gets_a_full_day_once_it_is_reactivated(
+    receiver, housing_staff
+):
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=20), tick=False):
+        deliver_order(order.id)
+        api_client_revoke(client_id=api_client.id)
+    with time_machine.travel(start + timedelta(hours=22), tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+    back = start + timedelta(hours=30)
+    with time_machine.travel(back, tick=False):
+        api_client_reactivate(client_id=api_client.id)
+        deliver_order(order.id)
+
+    with time_machine.travel(back + timedelta(hours=24), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "pending"
+    with time_machine.travel(back + timedelta(hours=25, minutes=30), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "failed"
+
+
+def test_a_name_change_does_not_start_the_window_again(receiver, housing_staff):
+    hook = receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=23), tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, name="12345-new")
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=25, minutes=30), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "failed"
 
 
 def test_a_callback_url_change_rolled_back_asks_no_worker(
@@ -177,3 +257,31 @@ def test_a_url_given_in_the_admin_asks_a_worker_once_the_form_is_saved(
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ApiClient.objects.get(id=api_client.id).callback_url == hook.url
     assert queued == [(TASK, (order.id,))]
+
+
+def test_callbacks_tried_before_the_url_was_stored_start_again_at_a_new_url(
+    receiver, housing_staff
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("complaints.migrations.0041_callback_retry_window_url")
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    untried, _ = services.hotline_intake(client=api_client, hotline_id="H-2", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    workflow.workorder_sign(order_id=untried.id, acting_user=housing_staff)
+    CallbackEvent.objects.update(retry_window_url="")  # as before the column
+
+    migration.count_at_the_current_url(apps, None)
+
+    assert CallbackEvent.objects.get(order=order).retry_window_url == old.url
+    assert CallbackEvent.objects.get(order=untried).retry_window_url == ""
+    changed = start + timedelta(hours=23)
+    with time_machine.travel(changed, tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).retry_window_start == changed
