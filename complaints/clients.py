@@ -126,8 +126,9 @@ def api_client_create(
 ) -> tuple[ApiClient, str, str]:
     """The new client, its API key and its signing secret: shown once, never again.
 
-    In the audit trail with who made it, or, made by a management command (`command`), with
-    no one and the command named: the key's prefix and the secret's fingerprint identify
+    In the audit trail with who made it, or, made by a management command or a script, with
+    no one and what made it (`command`, as it is run: "manage.py create_api_client",
+    "scripts/benchmark_intake.py"): the key's prefix and the secret's fingerprint identify
     them there, the key and the secret are not kept anywhere."""
     client = ApiClient(
         name=name,
@@ -334,9 +335,9 @@ def _record(
     """The audit entry of a change to a client, in the change's transaction. Never the key,
     the secret or their hashes and salts: a key's prefix and a secret's fingerprint (both
     shown in the admin) say which one it was. A change with no one acting says why: the
-    management command that made it."""
+    management command or the script that made it."""
     if actor is None and command:
-        data = {**data, "by": f"manage.py {command}"}
+        data = {**data, "by": command}
     audit_record(
         actor=actor,
         action=action,

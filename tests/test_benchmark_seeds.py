@@ -21,3 +21,18 @@ def test_the_dashboard_benchmarks_seed_writes_orders_the_current_schema_accepts(
     orders = WorkOrder.objects.filter(number__startswith="WQ-B-")
     assert orders.count() == 40
     assert not orders.filter(primary_unit__isnull=True).exclude(status="triage").exists()
+
+
+def test_the_intake_benchmarks_client_is_in_the_audit_trail_as_made_by_the_script():
+    """As `manage.py create_api_client` says it made its clients: no actor, and by what."""
+    from complaints.clients import client_for_key
+    from departments.models import AuditEntry
+    from scripts.benchmark_intake import CLIENT_NAME, create_client
+
+    key = create_client()
+
+    client = client_for_key(key)
+    assert client is not None and client.name == CLIENT_NAME
+    entry = AuditEntry.objects.get(action="api_client.create", object_id=str(client.id))
+    assert entry.actor is None
+    assert entry.data["by"] == "scripts/benchmark_intake.py"

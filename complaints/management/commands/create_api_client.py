@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 callback_url=options["callback_url"],
                 rate_limit_per_minute=options["rate_limit"],
                 channel=options["channel"],
-                command="create_api_client",
+                command="manage.py create_api_client",
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
