@@ -38,7 +38,7 @@ from reports.models import (
 )
 
 from .choices import RoleCode
-from .models import DutyContact, Unit, User
+from .models import AuditEntry, DutyContact, Unit, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -232,6 +232,28 @@ def duty_contact_for_edit(
     if not can_edit_duty_contacts(user, contact.unit):
         raise Http404
     return contact
+
+
+def duty_contact_deletion_for_edit(
+    user: User | AnonymousUser, contact_id: int
+) -> AuditEntry | None:
+    """The audit entry of the deletion of a duty contact the user could have changed, so a
+    form loaded before the deletion can say what became of it; None (the caller answers
+    404) for an id never used, or for another unit's contact, as while it existed."""
+    entry = (
+        AuditEntry.objects.filter(
+            action="duty_contact.delete",
+            object_type=DutyContact._meta.label_lower,
+            object_id=str(contact_id),
+        )
+        .select_related("actor", "unit")
+        .first()
+    )
+    if entry is None or entry.unit is None:
+        return None
+    if not units_managed_by(user).filter(id=entry.unit_id).exists():
+        return None
+    return entry if can_edit_duty_contacts(user, entry.unit) else None
 
 
 def is_office_handler(user: User | AnonymousUser) -> bool:

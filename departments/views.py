@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -206,16 +206,50 @@ def duty_contact_create(request: HttpRequest, code: str) -> HttpResponse:
     return _contact_form_view(request, unit, None)
 
 
+def _deleted_contact(request: HttpRequest, contact_id: int, *, posted: bool) -> HttpResponse:
+    """A form loaded before a colleague deleted the contact: back to the unit's duty
+    contacts, saying who deleted it and when, rather than a bare 404. Anything else that
+    is not found (or not the user's) stays a 404."""
+    entry = access.duty_contact_deletion_for_edit(request.user, contact_id)
+    if entry is None:
+        raise Http404
+    values = {
+        "contact": entry.summary,
+        "time": timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    if entry.actor is not None:
+        message = _("The duty contact “%(contact)s” was deleted by %(person)s at %(time)s.") % {
+            **values,
+            "person": entry.actor.display_name,
+        }
+    else:
+        message = _("The duty contact “%(contact)s” was deleted at %(time)s.") % values
+    if posted:
+        message = f"{message} {_('Nothing was saved.')}"
+    messages.warning(request, message)
+    return redirect("unit_detail", code=entry.unit.code)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def duty_contact_update(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access.duty_contact_for_edit(request.user, contact_id)
-    return _contact_form_view(request, contact.unit, contact)
+    try:
+        contact = access.duty_contact_for_edit(request.user, contact_id)
+        return _contact_form_view(request, contact.unit, contact)
+    except Http404:
+        return _deleted_contact(request, contact_id, posted=request.method == "POST")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def duty_contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    try:
+        return _duty_contact_delete(request, contact_id)
+    except Http404:
+        return _deleted_contact(request, contact_id, posted=False)
+
+
+def _duty_contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = access.duty_contact_for_edit(request.user, contact_id)
     stale_message = ""
     if request.method == "POST":

@@ -1,10 +1,17 @@
 """Duty contacts: the unit's head or liaison keeps them current; every change is audited."""
 
 import re
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
+from complaints.deadlines import BEIJING
 from departments import services
 from departments.models import AuditEntry, DutyContact
 from tests.factories import DutyContactFactory, unit
@@ -332,18 +339,139 @@ def test_a_delete_without_the_version_deletes_nothing(client, mr_head):
     assert not AuditEntry.objects.exists()
 
 
-def test_an_edit_from_a_form_loaded_before_a_delete_was_confirmed_goes_nowhere(
-    client, mr_head, mr_liaison
+DELETED_AT = datetime(2026, 11, 27, 15, 40, tzinfo=BEIJING)
+
+
+def _deleted_by(contact, person) -> None:
+    with time_machine.travel(DELETED_AT, tick=False):
+        services.duty_contact_delete(
+            contact_id=contact.id, acting_user=person, expected_version=contact.version
+        )
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _deleted_message(contact, person, language: str, *, posted: bool) -> str:
+    with translation.override(language):
+        message = gettext(
+            "The duty contact “%(contact)s” was deleted by %(person)s at %(time)s."
+        ) % {"contact": str(contact), "person": person.display_name, "time": "2026-11-27 15:40"}
+        if posted:
+            message += " " + gettext("Nothing was saved.")
+    return message
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_edit_from_a_form_loaded_before_a_delete_was_confirmed_goes_back_to_the_list(
+    client, mr_head, mr_liaison, language
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"), person="张三")
+    client.force_login(mr_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    loaded = _loaded_form(client, contact)
+    _deleted_by(contact, mr_liaison)
+
+    response = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "李四"})
+
+    assert response.status_code == 302
+    assert response.url == "/units/market-regulation/"
+    assert _messages(response) == [_deleted_message(contact, mr_liaison, language, posted=True)]
+    assert not DutyContact.objects.filter(unit__code="market-regulation").exists()
+    assert not AuditEntry.objects.exclude(action="duty_contact.delete").exists()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_opening_the_edit_form_of_a_deleted_contact_says_who_deleted_it_and_when(
+    client, mr_head, office_staff, language
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"), label="应急值班")
+    _deleted_by(contact, office_staff)
+    client.force_login(mr_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    response = client.get(f"/duty-contacts/{contact.id}/edit/", follow=True)
+
+    assert response.redirect_chain == [("/units/market-regulation/", 302)]
+    page = response.content.decode()
+    with translation.override(language):
+        expected = gettext(
+            "The duty contact “%(contact)s” was deleted by %(person)s at %(time)s."
+        ) % {
+            "contact": str(contact),
+            "person": office_staff.display_name,
+            "time": "2026-11-27 15:40",
+        }
+    assert escape(expected) in page
+
+
+def test_a_contact_deleted_while_the_edit_was_being_sent_goes_back_to_the_list(
+    client, mr_head, mr_liaison, monkeypatch
 ):
     contact = DutyContactFactory(unit=unit("market-regulation"))
     client.force_login(mr_head)
     loaded = _loaded_form(client, contact)
-    services.duty_contact_delete(
-        contact_id=contact.id, acting_user=mr_liaison, expected_version=contact.version
-    )
+    update = services.duty_contact_update
+
+    def deleted_meanwhile(**kwargs):
+        _deleted_by(contact, mr_liaison)
+        return update(**kwargs)
+
+    monkeypatch.setattr(services, "duty_contact_update", deleted_meanwhile)
     response = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "李四"})
-    assert response.status_code == 404
+
+    assert response.status_code == 302
+    assert response.url == "/units/market-regulation/"
+    assert _messages(response) == [_deleted_message(contact, mr_liaison, "zh-hans", posted=True)]
     assert not DutyContact.objects.filter(id=contact.id).exists()
+
+
+def test_a_contact_deleted_without_a_known_person_says_when(client, mr_head, mr_liaison):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    _deleted_by(contact, mr_liaison)
+    AuditEntry.objects.filter(action="duty_contact.delete").update(actor=None)
+    client.force_login(mr_head)
+
+    response = client.get(f"/duty-contacts/{contact.id}/edit/")
+
+    assert response.status_code == 302
+    assert _messages(response) == [
+        gettext("The duty contact “%(contact)s” was deleted at %(time)s.")
+        % {"contact": str(contact), "time": "2026-11-27 15:40"}
+    ]
+
+
+def test_confirming_the_delete_of_a_contact_already_deleted_goes_back_to_the_list(
+    client, mr_head, mr_liaison
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    client.force_login(mr_head)
+    confirm = _loaded_delete_page(client, contact)
+    _deleted_by(contact, mr_liaison)
+
+    expected = escape(_deleted_message(contact, mr_liaison, "zh-hans", posted=False))
+    for response in (
+        client.get(f"/duty-contacts/{contact.id}/delete/", follow=True),
+        client.post(f"/duty-contacts/{contact.id}/delete/", confirm, follow=True),
+    ):
+        assert response.redirect_chain == [("/units/market-regulation/", 302)]
+        assert response.content.decode().count(expected) == 1
+    assert AuditEntry.objects.filter(action="duty_contact.delete").count() == 1
+
+
+def test_a_deleted_contact_of_a_unit_one_may_not_edit_still_answers_404(
+    client, housing_head, mr_staff, mr_liaison
+):
+    contact = DutyContactFactory(unit=unit("market-regulation"))
+    _deleted_by(contact, mr_liaison)
+    for person in (housing_head, mr_staff):
+        client.force_login(person)
+        assert client.get(f"/duty-contacts/{contact.id}/edit/").status_code == 404
+        assert client.post(f"/duty-contacts/{contact.id}/edit/", VALID).status_code == 404
+        assert client.get(f"/duty-contacts/{contact.id}/delete/").status_code == 404
+    client.force_login(mr_liaison)
+    assert client.get(f"/duty-contacts/{contact.id + 1000}/edit/").status_code == 404
 
 
 def test_the_service_refuses_a_stale_delete(mr_head, mr_liaison):
