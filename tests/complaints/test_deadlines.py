@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from complaints import disputes, referrals
-from complaints.choices import DisputeStatus, ReferralStatus
+from complaints.choices import DisputeStatus, ReferralStatus, Status
 from complaints.deadlines import (
     BEIJING,
     DayUnit,
@@ -24,8 +24,9 @@ from complaints.deadlines import (
     time_left,
     working_days_between,
 )
-from complaints.models import CalendarDay, Dispute, HolidaySchedule, Referral
+from complaints.models import CalendarDay, Dispute, HolidaySchedule, Referral, WorkOrder
 from complaints.selectors import workday_calendar, years_missing_holidays
+from tests.factories import make_order
 
 
 def at(y, m, d, hh=10, mm=0):
@@ -260,6 +261,52 @@ def test_a_lead_or_a_dispute_due_in_a_year_without_holidays_warns_the_office(
     assert years_missing_holidays(today) == [2100]
     disputes_.update(status=DisputeStatus.DESIGNATED)
     assert years_missing_holidays(today) == []
+
+
+def test_the_warning_names_only_the_years_an_open_deadline_falls_in(
+    client, office_staff, mr_staff, django_assert_max_num_queries
+):
+    """One stray far-off deadline must not make the office enter the holidays of every year
+    up to it: only the years that hold an open deadline are counted without holidays."""
+    today = date(2026, 6, 1)
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=BEIJING), tick=False):
+        order = make_order(office_staff)
+        other = make_order(office_staff)
+        lead = referrals.referral_send(
+            acting_user=mr_staff, to_unit_code="commerce", title="预付卡", facts="停业"
+        )
+        dispute = disputes.dispute_open(
+            acting_user=office_staff, summary="管辖不清", referral_id=lead.id
+        )
+    WorkOrder.objects.filter(id=order.id).update(
+        due_sign_for=end_of(2026, 6, 3), due_answer=end_of(2104, 1, 5)
+    )
+    WorkOrder.objects.filter(id=other.id).update(due_resolution=end_of(2110, 12, 31))
+    Referral.objects.filter(id=lead.id).update(ack_due_at=end_of(2100, 3, 1))
+    Dispute.objects.filter(id=dispute.id).update(
+        status=DisputeStatus.PROPOSED, decision_due_at=end_of(2107, 7, 7)
+    )
+
+    with django_assert_max_num_queries(2):  # the deadlines' years at once, and the calendar
+        assert years_missing_holidays(today) == [2100, 2104, 2107, 2110]
+
+    client.force_login(office_staff)
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=BEIJING), tick=False):
+        page = client.get("/").content.decode()
+    warning = page.split('id="holiday-warning"')[1].split("</div>")[0]
+    assert "2100、2104、2107、2110" in warning
+    assert "2101" not in warning
+
+    WorkOrder.objects.filter(id=other.id).update(status=Status.CLOSED)
+    assert years_missing_holidays(today) == [2100, 2104, 2107]
+
+
+def test_a_deadline_at_new_year_counts_in_beijing_time(db, office_staff):
+    """Stored in UTC, 1 January 2101 00:30 in Beijing is still 31 December 2100 in UTC."""
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=BEIJING), tick=False):
+        order = make_order(office_staff)
+    WorkOrder.objects.filter(id=order.id).update(due_answer=at(2101, 1, 1, 0, 30))
+    assert years_missing_holidays(date(2026, 6, 1)) == [2101]
 
 
 def test_every_database_has_the_default_policy_and_the_office_can_change_it(db):
