@@ -506,6 +506,14 @@ def removed_evaluations_visible_to(user: User | AnonymousUser) -> QuerySet[YearE
     return YearEvaluation.objects.filter(removed_at__isnull=False)
 
 
+def evaluation_files_or_404(user: User | AnonymousUser, *, evaluation_id: int) -> YearEvaluation:
+    """An evaluation whose files the user may open: one in place, for every reader; a
+    removed one only for those who list removed evaluations (the office), since removing
+    keeps its files on record, as `fetches_removed_files` does for reports and plans."""
+    evaluations = evaluations_visible_to(user) | removed_evaluations_visible_to(user)
+    return get_or_404(evaluations, id=evaluation_id)
+
+
 def manages_evaluations(user: User | AnonymousUser) -> bool:
     """Office staff and director add and remove evaluations and expert opinions."""
     return is_office_handler(user)

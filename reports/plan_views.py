@@ -375,7 +375,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     removed = (
         access.removed_evaluations_visible_to(user)
         .filter(year=year)
-        .prefetch_related("events__actor")
+        .prefetch_related("attachments", "events__actor")
     )
     return render(
         request,
@@ -396,7 +396,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evaluation_file(request: HttpRequest, evaluation_id: int, attachment_id: int):
-    evaluation = access.evaluation_or_404(request.user, evaluation_id=evaluation_id)
+    evaluation = access.evaluation_files_or_404(request.user, evaluation_id=evaluation_id)
     attachment = access.get_or_404(
         EvaluationAttachment.objects.filter(evaluation=evaluation), id=attachment_id
     )

@@ -124,9 +124,35 @@ def test_removing_hides_it_from_everyone_but_keeps_it_and_the_reason(
         not in client.get(reverse("evaluations") + "?year=2026").content.decode()
     )
     client.force_login(office_staff)
-    assert client.get(file_url).status_code == 404
     page = client.get(reverse("evaluations") + "?year=2026").content.decode()
     assert 'id="removed-evaluations"' in page and "上传错了年度" in page
+
+
+def test_the_office_still_opens_the_files_of_a_removed_evaluation(
+    office_staff, office_director, mr_head, housing_staff, leader, client
+):
+    """Removing keeps the files on record; the office, which lists removed evaluations with
+    their history, must be able to open what was removed. Units still cannot."""
+    evaluation = added(office_staff)
+    attachment = evaluation.attachments.get()
+    services.evaluation_remove(
+        evaluation_id=evaluation.id, acting_user=office_staff, reason="上传错了年度"
+    )
+    file_url = reverse("evaluation_file", args=[evaluation.id, attachment.id])
+    for person in (office_staff, office_director):
+        client.force_login(person)
+        response = client.get(file_url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PDF_BYTES
+        page = client.get(reverse("evaluations") + "?year=2026").content.decode()
+        removed = page.split('id="removed-evaluations"')[1].split("</ul>")[0]
+        assert f'href="{file_url}"' in removed
+    for person in (mr_head, housing_staff, leader):
+        client.force_login(person)
+        assert client.get(file_url).status_code == 404
+    other = added(office_staff).attachments.get()
+    client.force_login(office_staff)
+    assert client.get(reverse("evaluation_file", args=[evaluation.id, other.id])).status_code == 404
 
 
 def test_every_unit_reads_the_years_evaluations_beside_its_annual_summaries(
