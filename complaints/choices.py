@@ -98,6 +98,7 @@ class ReferralStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the leader's decision")
 
 
 OPEN_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)

@@ -428,7 +428,7 @@ def dispute_designate(
         dispute.referral = lead
         if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
             referral_withdraw_by_decision(referral=lead, dispute=dispute, unit=unit)
-        if lead.status == ReferralStatus.REJECTED:
+        if lead.status in (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN):
             sent_on = referral_send_by_decision(
                 dispute=dispute, unit=unit, deciding_user=acting_user
             )

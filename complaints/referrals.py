@@ -190,14 +190,15 @@ def _tell_receiver(referral: Referral, title: str) -> None:
 
 
 def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: User) -> Referral:
-    """The group leader designated `unit` on the dispute about a rejected lead that has no
-    work order (called in the designation's transaction): without an order to move, nothing
-    else would hand the case to anyone, so the lead goes on to the unit designated as a new
-    lead, with the same facts, legal basis and urgency, and an acknowledgement deadline
-    counted as for any lead. It comes from the unit that referred it (from the office when
-    that is the unit designated), and, like an order assigned by decision, it cannot be
-    bounced again: `referral_reject` refuses it. The original keeps its history and its
-    evidence; a line on it says where the lead went, and the unit designated may open it."""
+    """The group leader designated `unit` on the dispute about a rejected (or just
+    withdrawn) lead that has no work order (called in the designation's transaction):
+    without an order to move, nothing else would hand the case to anyone, so the lead goes
+    on to the unit designated as a new lead, with the same facts, legal basis and urgency,
+    and an acknowledgement deadline counted as for any lead. It comes from the unit that
+    referred it (from the office when that is the unit designated), and, like an order
+    assigned by decision, it cannot be bounced again: `referral_reject` refuses it. The
+    original keeps its history and its evidence; a line on it says where the lead went,
+    and the unit designated may open it."""
     original = dispute.referral
     from_unit = original.from_unit
     if from_unit.id == unit.id:
@@ -256,12 +257,13 @@ def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit:
     """The group leader designated `unit` on a dispute about `referral`, a lead still open
     with another unit and without a work order (called in the designation's transaction,
     with the lead locked): the unit holding it was ruled not responsible, so it loses the
-    lead, and is told. The lead closes as rejected, the status of a lead its unit did not
-    take on and that went to the office, with a note naming the decision instead of the
-    unit's reasons; `referral_send_by_decision` then sends it on as it does a rejected one.
-    No new status: the lists, the API and the quarter's figures (which count the case once,
-    at this lead, with the outcome of the lead sent on) already read it right."""
-    referral.status = ReferralStatus.REJECTED
+    lead, and is told. The lead closes as withdrawn, not as rejected: the unit did not
+    refuse it, it disputed it and the leader ruled, so its list and its quarter's figures
+    must not show a rejection it never made (the lead stays in its workload, received; the
+    district counts the case once, at this lead, with the outcome of the lead sent on). A
+    note names the decision; `referral_send_by_decision` then sends it on as it does a
+    rejected one."""
+    referral.status = ReferralStatus.WITHDRAWN
     referral.decided_at = timezone.now()
     referral.decision_note = written(
         "Withdrawn by the group leader's decision %(dispute)s: %(unit)s is responsible",

@@ -184,13 +184,17 @@ def _referrals(period: Period, unit: Unit | None) -> dict:
     `by_decision`), that lead continues the same case and is no new referral: the case counts
     in the quarter it was first referred, and its outcome (accepted, open, rejected) is that
     of its latest lead. `disputed` counts the cases rejected and put to the office (the
-    rejection stays visible even when the case then went on), `by_decision` those the
-    leader's decision sent on; total = accepted + rejected + open.
+    rejection stays visible even when the case then went on), `withdrawn` those a unit
+    disputed while the lead was open and the leader's decision withdrew from it (no
+    rejection: the unit refused nothing), `by_decision` those the leader's decision sent
+    on; total = accepted + rejected + open.
 
     A unit's `received` counts the leads it was given to handle, in the quarter each reached
     it, with its own outcome (a unit that rejected a lead the leader sent elsewhere keeps its
-    rejection); a lead sent on to the unit that had rejected it is the same case for that
-    unit, counted once, at the original, with the later lead's outcome."""
+    rejection; one the leader withdrew from it is its workload still, counted as withdrawn,
+    so there total = accepted + rejected + open + withdrawn); a lead sent on to the unit
+    that had rejected it is the same case for that unit, counted once, at the original, with
+    the later lead's outcome."""
     start = stats.day_start(period.first)
     end = stats.day_start(period.last + timedelta(days=1))
     in_quarter = Q(created_at__gte=start, created_at__lt=end)
@@ -203,6 +207,7 @@ def _referrals(period: Period, unit: Unit | None) -> dict:
             "rejected": Count("id", filter=Q(outcome=ReferralStatus.REJECTED)),
             "open": Count("id", filter=Q(outcome__in=OPEN_REFERRAL_STATUSES)),
             "disputed": Count("id", filter=Q(status=ReferralStatus.REJECTED)),
+            "withdrawn": Count("id", filter=Q(status=ReferralStatus.WITHDRAWN)),
             "by_decision": Count("id", filter=by_decision),
         }
 

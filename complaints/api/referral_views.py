@@ -44,7 +44,11 @@ class ReferralOut(serializers.Serializer):
     id = serializers.IntegerField(help_text="编号 / id")
     number = serializers.CharField(help_text="线索编号 / lead number, e.g. YS-2026-000012")
     title = serializers.CharField(help_text="标题 / title")
-    status = serializers.ChoiceField(choices=ReferralStatus.choices, help_text="状态 / status")
+    status = serializers.ChoiceField(
+        choices=ReferralStatus.choices,
+        help_text="状态；withdrawn 为接收单位提出管辖争议后经组长决定撤回 / status; withdrawn: "
+        "the receiving unit disputed it and the group leader's decision withdrew it",
+    )
     urgent = serializers.BooleanField(help_text="是否紧急 / urgent")
     from_unit = UnitOut(help_text="移送单位 / referred by")
     to_unit = UnitOut(help_text="接收单位 / referred to")
@@ -68,14 +72,15 @@ class ReferralOut(serializers.Serializer):
     )
     continues = serializers.CharField(
         allow_null=True,
-        help_text="经组长决定移送时，本线索接续的被拒收线索编号，否则为空 / for a lead sent on "
-        "by the group leader's decision, the number of the rejected lead it continues; null "
-        "otherwise",
+        help_text="经组长决定移送时，本线索接续的被拒收或被撤回线索编号，否则为空 / for a lead "
+        "sent on by the group leader's decision, the number of the rejected or withdrawn lead "
+        "it continues; null otherwise",
     )
     sent_on = serializers.CharField(
         allow_null=True,
-        help_text="被拒收后经组长决定另行移送的新线索编号，否则为空 / for a rejected lead the "
-        "group leader's decision sent on, the number of the new lead; null otherwise",
+        help_text="被拒收或被撤回后经组长决定另行移送的新线索编号，否则为空 / for a rejected "
+        "or withdrawn lead the group leader's decision sent on, the number of the new lead; "
+        "null otherwise",
     )
     events = ReferralEventOut(many=True, help_text="流转记录 / history")
 
@@ -137,11 +142,11 @@ class ReferralFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="移送线索列表 / referred leads",
-        description="本单位移送或接收的线索；经组长决定移送给本单位的线索所接续的原被拒收线索；"
+        description="本单位移送或接收的线索；经组长决定移送给本单位的线索所接续的原被拒收或被撤回线索；"
         "本单位参加的联合调查组所调查的被拒收线索（办公室可见全部） / leads your unit sent or "
-        "received; the rejected lead that a lead sent to your unit by the group leader's "
-        "decision continues; rejected leads disputed before a joint team your unit sits on "
-        "(the office sees all)",
+        "received; the rejected or withdrawn lead that a lead sent to your unit by the group "
+        "leader's decision continues; rejected leads disputed before a joint team your unit "
+        "sits on (the office sees all)",
         responses={200: ReferralOut(many=True), **error_responses(400, 401, 403)},
         tags=["referrals"],
     ),
@@ -220,9 +225,10 @@ class DisputeOut(serializers.Serializer):
     referral = serializers.CharField(allow_null=True, help_text="线索编号 / referred lead")
     sent_on = serializers.CharField(
         allow_null=True,
-        help_text="组长指定责任单位后，被拒收线索另行移送给该单位的新线索编号，否则为空 / "
-        "for a dispute about a rejected lead without a work order, the number of the new lead "
-        "the group leader's designation sent to the unit designated; null otherwise",
+        help_text="组长指定责任单位后，被拒收或被撤回的线索另行移送给该单位的新线索编号，否则为空 "
+        "/ for a dispute about a rejected lead without a work order, or an open one withdrawn "
+        "by the designation, the number of the new lead the group leader's designation sent "
+        "to the unit designated; null otherwise",
     )
     units = serializers.ListField(child=serializers.CharField(), help_text="争议单位 / units")
     summary = serializers.CharField(help_text="争议内容 / what is disputed")

@@ -1,12 +1,13 @@
 """A unit disputes a lead that is still open with another unit and has no work order: the
 leader's designation settles it. Another unit designated, the lead is withdrawn from the
-unit ruled not responsible (closed as rejected, with a note naming the decision) and sent
+unit ruled not responsible (closed as withdrawn, with a note naming the decision) and sent
 on to the unit designated as a lead sent by decision; the unit that loses it is told and
 can no longer act on it. The receiving unit designated keeps the lead and may not reject
 it any more."""
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from datetime import datetime
@@ -14,6 +15,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from complaints import disputes, referrals
@@ -91,7 +93,7 @@ def test_designating_another_unit_moves_an_open_lead_and_the_old_receiver_cannot
         ReferralStatus.SENT,
     )
     withdrawn = Referral.objects.get(id=lead.id)
-    assert withdrawn.status == ReferralStatus.REJECTED
+    assert withdrawn.status == ReferralStatus.WITHDRAWN
     assert withdrawn.decided_at is not None
     assert dispute.number in withdrawn.decision_note
 
@@ -122,6 +124,7 @@ def test_designating_another_unit_moves_an_open_lead_and_the_old_receiver_cannot
     assert (by_unit["commerce"]["sent"]["total"], by_unit["commerce"]["sent"]["open"]) == (1, 1)
     education_received = by_unit["education"]["received"]
     assert (education_received["total"], education_received["open"]) == (1, 0)
+    assert (education_received["rejected"], education_received["withdrawn"]) == (0, 1)
     housing_received = by_unit["housing"]["received"]
     assert (housing_received["total"], housing_received["open"]) == (1, 1)
 
@@ -230,3 +233,114 @@ def test_a_dispute_opened_about_a_lead_still_open_does_not_say_it_was_rejected(p
         acting_user=people[opener], summary="管辖不清。", referral_id=lead.id
     )
     assert dispute.source == DisputeSource.UNIT_DISPUTE
+
+
+def rejected_lead(people, title: str) -> Referral:
+    """Commerce refers a lead to education, which rejects it: a refusal, for comparison."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title=title, facts="事实。"
+    )
+    referrals.referral_reject(
+        referral_id=lead.id, acting_user=people["education"], reasons="不属教育部门。"
+    )
+    return Referral.objects.get(id=lead.id)
+
+
+def test_the_old_receivers_figures_count_a_withdrawn_lead_as_withdrawn_not_as_rejected(people):
+    """Education disputed one lead and the leader sent it to housing; it rejected another.
+    Both are its workload (received), but only the second is a rejection put to the office."""
+    lead = disputed_open_lead(people, acknowledge=True)
+    designate(people, lead, "housing")
+    rejected_lead(people, "拒收的线索")
+    q3 = _quarter()
+    keys = ("total", "accepted", "rejected", "open", "disputed", "by_decision", "withdrawn")
+
+    def counted(block: dict) -> tuple:
+        return tuple(block[key] for key in keys)
+
+    education = figures.portal_figures(q3, unit=unit("education"))["referrals"]
+    assert counted(education["received"]) == (2, 0, 1, 0, 1, 0, 1)
+    # Commerce referred two cases: one now open with housing (withdrawn from education and
+    # sent on by decision), one rejected and put to the office.
+    commerce = figures.portal_figures(q3, unit=unit("commerce"))["referrals"]
+    assert counted(commerce["sent"]) == (2, 0, 1, 1, 1, 1, 1)
+    housing = figures.portal_figures(q3, unit=unit("housing"))["referrals"]
+    assert counted(housing["received"]) == (1, 0, 0, 1, 0, 1, 0)
+    # The district counts each case once, as commerce does.
+    district = figures.district_figures(q3)["referrals"]
+    assert counted(district) == (2, 0, 1, 1, 1, 1, 1)
+
+    page = " ".join(
+        render_to_string(
+            "reports/_portal_figures.html",
+            {"portal": figures.portal_figures(q3, unit=unit("education"))},
+        ).split()
+    )
+    assert "(0 accepted, 1 rejected)" in page
+    assert (
+        "Rejected and put to the office as jurisdiction disputes: 0 of the leads referred, "
+        "1 of those received."
+    ) in page
+    assert (
+        "Withdrawn by the group leader's decision from the unit they were referred to, which "
+        "disputed them, and not counted as rejected: 0 of the leads referred, 1 of those "
+        "received."
+    ) in page
+
+
+def test_a_unit_whose_only_lead_went_on_by_decision_after_a_withdrawal_reads_it_on_its_report(
+    people,
+):
+    lead = disputed_open_lead(people, acknowledge=False)
+    designate(people, lead, "housing")
+
+    page = " ".join(
+        render_to_string(
+            "reports/_portal_figures.html",
+            {"portal": figures.portal_figures(_quarter(), unit=unit("commerce"))},
+        ).split()
+    )
+    assert (
+        "Rejected and put to the office as jurisdiction disputes: 0 of the leads referred, "
+        "0 of those received. Sent on by the group leader's decision: 1 referred, 0 received"
+    ) in page
+    assert (
+        "Withdrawn by the group leader's decision from the unit they were referred to, which "
+        "disputed them, and not counted as rejected: 1 of the leads referred, 0 of those "
+        "received."
+    ) in page
+
+
+def test_a_report_frozen_before_leads_were_counted_as_withdrawn_still_renders(people):
+    """A submitted report keeps the figures it was sent with, without the key."""
+    portal = figures.portal_figures(_quarter(), unit=unit("education"))
+    rejected_lead(people, "拒收的线索")
+    portal["referrals"] = figures.portal_figures(_quarter(), unit=unit("education"))["referrals"]
+    for block in portal["referrals"].values():
+        del block["withdrawn"]
+    page = render_to_string("reports/_portal_figures.html", {"portal": portal})
+    assert "Withdrawn by the group leader's decision" not in page
+    assert "Rejected and put to the office as jurisdiction disputes" in page
+
+
+def test_leads_withdrawn_before_the_status_existed_are_marked_withdrawn(people):
+    """Until 0041 a withdrawn lead was closed as rejected; one a unit rejected has the
+    rejection in its history, which the one withdrawn lacks."""
+    from django.apps import apps
+
+    migration = importlib.import_module("complaints.migrations.0041_referral_withdrawn")
+    withdrawn = disputed_open_lead(people, acknowledge=True)
+    designate(people, withdrawn, "housing")
+    refused_sent_on = rejected_lead(people, "拒收后指定")
+    designate(people, refused_sent_on, "housing")
+    refused = rejected_lead(people, "拒收未决")
+    Referral.objects.filter(id=withdrawn.id).update(status=ReferralStatus.REJECTED)
+
+    migration.mark_withdrawn_leads(apps, None)
+
+    statuses = dict(Referral.objects.filter(by_decision=None).values_list("id", "status"))
+    assert statuses == {
+        withdrawn.id: ReferralStatus.WITHDRAWN,
+        refused_sent_on.id: ReferralStatus.REJECTED,
+        refused.id: ReferralStatus.REJECTED,
+    }
