@@ -290,8 +290,8 @@ def leads_sent_on(
 ) -> dict[int, list[tuple[Referral, bool]]]:
     """For each of `originals` (a page of the referral list), the leads the group leader's
     decision sent it on as, oldest first, each with whether `user` may open it: a rejected
-    lead so settled reads as one nobody has settled otherwise. Two queries however many rows
-    the page has; none when no lead was sent on."""
+    or withdrawn lead so settled reads as one nobody has settled otherwise. Two queries
+    however many rows the page has; none when no lead was sent on."""
     ids = [referral.id for referral in originals]
     if not ids:
         return {}

@@ -7,16 +7,21 @@ it any more."""
 
 from __future__ import annotations
 
+import html
 import importlib
+import re
 import threading
 import time
 from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from complaints import disputes, referrals
 from complaints.choices import DisputeSource, ReferralStatus
@@ -321,6 +326,43 @@ def test_a_report_frozen_before_leads_were_counted_as_withdrawn_still_renders(pe
     page = render_to_string("reports/_portal_figures.html", {"portal": portal})
     assert "Withdrawn by the group leader's decision" not in page
     assert "Rejected and put to the office as jurisdiction disputes" in page
+
+
+def list_rows(client, user, query: str) -> dict[int, str]:
+    """The referral list's rows at `?query`, as `user` reads them in Chinese, by lead id."""
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("referral_list") + query).content.decode()
+    return {
+        int(found[0]): found[1]
+        for found in re.findall(r'<tr data-referral="(\d+)">(.*?)</tr>', page, flags=re.S)
+    }
+
+
+def test_the_old_receivers_list_says_the_lead_was_withdrawn_by_decision_not_rejected(
+    people, client
+):
+    lead = disputed_open_lead(people, acknowledge=True)
+    designate(people, lead, "housing")
+    refused = rejected_lead(people, "拒收的线索")
+    with translation.override("zh-hans"):
+        withdrawn_label = html.escape(gettext("Withdrawn by the leader's decision"))
+        rejected_label = html.escape(gettext("Rejected"))
+
+    rows = list_rows(client, people["education"], "?tab=received")
+    # Closed, not shown in the colour of a lead still waiting for the unit.
+    assert f'<span class="badge text-bg-secondary">{withdrawn_label}</span>' in rows[lead.id]
+    assert f">{rejected_label}</span>" not in rows[lead.id]
+    assert f">{rejected_label}</span>" in rows[refused.id]
+    status = "?tab=received&status="
+    assert set(list_rows(client, people["education"], status + "rejected")) == {refused.id}
+    assert set(list_rows(client, people["education"], status + "withdrawn")) == {lead.id}
+    # The office's "Rejected" tab lists the leads units refused, not the one withdrawn.
+    assert set(list_rows(client, people["office"], "?tab=rejected")) == {refused.id}
+
+    client.force_login(people["education"])
+    detail = client.get(reverse("referral-detail", args=[lead.id])).json()
+    assert detail["status"] == "withdrawn"
 
 
 def test_leads_withdrawn_before_the_status_existed_are_marked_withdrawn(people):
