@@ -370,7 +370,7 @@ def test_leads_withdrawn_before_the_status_existed_are_marked_withdrawn(people):
     rejection in its history, which the one withdrawn lacks."""
     from django.apps import apps
 
-    migration = importlib.import_module("complaints.migrations.0041_referral_withdrawn")
+    migration = importlib.import_module("complaints.migrations.0042_referral_withdrawn")
     withdrawn = disputed_open_lead(people, acknowledge=True)
     designate(people, withdrawn, "housing")
     refused_sent_on = rejected_lead(people, "拒收后指定")

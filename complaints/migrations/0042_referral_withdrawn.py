@@ -25,7 +25,7 @@ def mark_them_rejected_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0040_callback_retry_window_start"),
+        ("complaints", "0041_callback_retry_window_url"),
     ]
 
     operations = [
