@@ -144,6 +144,7 @@ class DisputeAction(models.TextChoices):
     CONCLUDE = "conclude", _("Team's conclusion")
     LEAD_REJECTED = "lead_rejected", _("Referred lead rejected")
     LEAD_SENT = "lead_sent", _("Lead sent to the unit designated")
+    LEAD_WITHDRAWN = "lead_withdrawn", _("Lead withdrawn from the unit ruled out")
 
 
 class InterventionAnswer(models.TextChoices):

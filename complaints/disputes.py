@@ -68,6 +68,7 @@ from .referrals import (
     ack_deadline,
     record_referral_event,
     referral_send_by_decision,
+    referral_settled_with_order,
     referral_withdraw_by_decision,
 )
 from .workflow import WorkflowError
@@ -384,6 +385,62 @@ def _parties(dispute: Dispute) -> list[User]:
     return unit_people(unit_ids) + office_people()
 
 
+def _lock_lead_and_order(dispute_id: int) -> Referral | None:
+    """Lock the dispute's lead, then its order, before the dispute, and return the lead: a
+    lead's rejection takes them in that order (referral_reject, then
+    dispute_for_rejected_referral), and in another order the two deadlocked."""
+    lead_id, order_id = Dispute.objects.filter(id=dispute_id).values_list(
+        "referral_id", "order_id"
+    ).first() or (None, None)
+    lead = Referral.objects.select_for_update().filter(id=lead_id).first() if lead_id else None
+    if order_id is not None:
+        list(WorkOrder.objects.select_for_update().filter(id=order_id).values("id"))
+    return lead
+
+
+def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> None:
+    """The leader's decision put the case with `unit`; the disputed lead goes with it. Open
+    with another unit, ruled not responsible, it is withdrawn from that unit. A rejected or
+    withdrawn lead about a work order stays where it is, with a line saying the case went
+    with the order (which the decision moved): no second item, no second order. Without an
+    order nothing else would hand the case to anyone, so the lead is sent on to `unit` as
+    a lead it may not reject."""
+    dispute.referral = lead
+    if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
+        holder = lead.to_unit
+        referral_withdraw_by_decision(referral=lead, dispute=dispute, unit=unit)
+        _event(
+            dispute,
+            DisputeAction.LEAD_WITHDRAWN,
+            user,
+            note=written(
+                "Lead %(number)s withdrawn from %(unit)s",
+                number=lead.number,
+                unit=language.unit(holder),
+            ),
+            referral=lead.id,
+            lead=lead.number,
+        )
+    if lead.status not in (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN):
+        return
+    if dispute.order_id is not None:
+        referral_settled_with_order(dispute=dispute, unit=unit, deciding_user=user)
+        return
+    sent_on = referral_send_by_decision(dispute=dispute, unit=unit, deciding_user=user)
+    _event(
+        dispute,
+        DisputeAction.LEAD_SENT,
+        user,
+        note=written(
+            "Lead %(number)s referred to %(unit)s",
+            number=sent_on.number,
+            unit=language.unit(unit),
+        ),
+        referral=sent_on.id,
+        lead=sent_on.number,
+    )
+
+
 @transaction.atomic
 def dispute_designate(
     *,
@@ -393,19 +450,9 @@ def dispute_designate(
     note: str,
     expected_version: int | None = None,
 ) -> Dispute:
-    """The leader designates the unit responsible; the order goes to it, forced. A rejected
-    lead without an order goes on to it as a lead it may not reject, since nothing else
-    would hand the case to anyone. A lead without an order still open with another unit
-    (a unit disputed it instead of rejecting it) is first withdrawn from that unit, ruled
-    not responsible, and then goes on the same way."""
-    # A lead is locked before its dispute, as its rejection locks them (referral_reject,
-    # then dispute_for_rejected_referral): in the other order the two deadlocked.
-    lead_id = (
-        Dispute.objects.filter(id=dispute_id, order=None)
-        .values_list("referral_id", flat=True)
-        .first()
-    )
-    lead = Referral.objects.select_for_update().filter(id=lead_id).first() if lead_id else None
+    """The leader designates the unit responsible; the order goes to it, forced, and the
+    disputed lead goes with the case (`_settle_lead`)."""
+    lead = _lock_lead_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
     _sign(dispute, acting_user, note)
@@ -425,25 +472,7 @@ def dispute_designate(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
     if lead is not None:
-        dispute.referral = lead
-        if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
-            referral_withdraw_by_decision(referral=lead, dispute=dispute, unit=unit)
-        if lead.status in (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN):
-            sent_on = referral_send_by_decision(
-                dispute=dispute, unit=unit, deciding_user=acting_user
-            )
-            _event(
-                dispute,
-                DisputeAction.LEAD_SENT,
-                acting_user,
-                note=written(
-                    "Lead %(number)s referred to %(unit)s",
-                    number=sent_on.number,
-                    unit=language.unit(unit),
-                ),
-                referral=sent_on.id,
-                lead=sent_on.number,
-            )
+        _settle_lead(dispute, lead, unit, acting_user)
     _tell(
         f"dispute_decided:{dispute.id}",
         written(

@@ -161,9 +161,17 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 events__data__referral=referral.id,
             )
         )
+        .select_related("order", "designated_unit")
         .distinct()
         .order_by("opened_at", "id")
     )
+    # The leader's decision on this lead's dispute moved the case with its work order: to
+    # which unit, with which order (a link where the reader may open it).
+    settled = [
+        (d, d.designated_unit, visible.filter(pk=d.order_id).exists())
+        for d in disputes
+        if d.referral_id == referral.id and d.order_id is not None and d.designated_unit_id
+    ]
     visible_leads = access.referrals_visible_to(request.user)
     # Where the leader's decision sent this lead on, and, for a lead sent on so, the lead
     # it continues with its evidence: a number always, a link where the reader may open it.
@@ -181,6 +189,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         {
             "referral": referral,
             "sent_on": sent_on,
+            "settled": settled,
             "follows": follows,
             "follows_visible": follows is not None and visible_leads.filter(pk=follows.pk).exists(),
             "follows_attachments": follows.attachments.all() if follows is not None else [],

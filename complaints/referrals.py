@@ -254,15 +254,15 @@ def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: Us
 
 
 def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit: Unit) -> None:
-    """The group leader designated `unit` on a dispute about `referral`, a lead still open
-    with another unit and without a work order (called in the designation's transaction,
-    with the lead locked): the unit holding it was ruled not responsible, so it loses the
-    lead, and is told. The lead closes as withdrawn, not as rejected: the unit did not
-    refuse it, it disputed it and the leader ruled, so its list and its quarter's figures
-    must not show a rejection it never made (the lead stays in its workload, received; the
-    district counts the case once, at this lead, with the outcome of the lead sent on). A
-    note names the decision; `referral_send_by_decision` then sends it on as it does a
-    rejected one."""
+    """The group leader's decision on a dispute about `referral`, a lead still open with
+    another unit, put the case with `unit` (called in the decision's transaction, with the
+    lead locked): the unit holding it was ruled not responsible, so it loses the lead, and
+    is told. The lead closes as withdrawn, not as rejected: the unit did not refuse it, it
+    disputed it and the leader ruled, so its list and its quarter's figures must not show a
+    rejection it never made (the lead stays in its workload, received; the district counts
+    the case once, at this lead). A note names the decision; without a work order
+    `referral_send_by_decision` then sends it on as it does a rejected one; with one,
+    `referral_settled_with_order` says the case went with the order."""
     referral.status = ReferralStatus.WITHDRAWN
     referral.decided_at = timezone.now()
     referral.decision_note = written(
@@ -284,6 +284,29 @@ def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit:
         url=_url(referral),
     )
     notify_many([(message, unit_people([referral.to_unit_id]), None)])
+
+
+def referral_settled_with_order(*, dispute: Dispute, unit: Unit, deciding_user: User) -> None:
+    """The group leader's decision on a dispute about a lead and its work order put the case
+    with `unit` (called in the decision's transaction): the order went there, by decision,
+    and carries the case; a lead sent on as well would be a second item for the same case,
+    and its acceptance could register a second order. So the lead, rejected or withdrawn,
+    stays as it is, with a line saying where the case went; the unit may open it (its facts
+    and evidence) through `departments.access`."""
+    record_referral_event(
+        dispute.referral,
+        ReferralAction.DECISION,
+        deciding_user,
+        note=written(
+            "By the group leader's decision %(dispute)s the case goes to %(unit)s with work "
+            "order %(order)s",
+            dispute=dispute.number,
+            unit=language.unit(unit),
+            order=dispute.order.number,
+        ),
+        dispute=dispute.id,
+        order=dispute.order.number,
+    )
 
 
 def binding_decision(referral: Referral) -> Dispute | None:

@@ -520,10 +520,11 @@ def manages_evaluations(user: User | AnonymousUser) -> bool:
 
 
 def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
-    """The office sees every referral; a unit those it sent or received, a rejected lead
-    the group leader's decision sent on to it (the lead it now handles continues that one:
-    its history and evidence), and a lead disputed before a joint team it sits on (the
-    team investigates what the lead found)."""
+    """The office sees every referral; a unit those it sent or received, a lead on whose
+    dispute the group leader designated it (the case it now handles, sent on as a new lead
+    or moved with its work order, continues that one: its history and evidence), a
+    rejected lead the leader's decision sent on to it, and a lead disputed before a joint
+    team it sits on (the team investigates what the lead found)."""
     referrals = Referral.objects.select_related("from_unit", "to_unit", "order")
     if sees_all_units(user):
         return referrals
@@ -533,6 +534,7 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
     involved = Referral.objects.filter(
         Q(from_unit_id=unit_id)
         | Q(to_unit_id=unit_id)
+        | Q(disputes__designated_unit_id=unit_id)
         | Q(disputes__leads_by_decision__to_unit_id=unit_id)
         | Q(disputes__team__member_units__id=unit_id)
     )

@@ -142,11 +142,13 @@ class ReferralFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="移送线索列表 / referred leads",
-        description="本单位移送或接收的线索；经组长决定移送给本单位的线索所接续的原被拒收或被撤回线索；"
+        description="本单位移送或接收的线索；组长就其管辖争议指定本单位负责的线索；"
+        "经组长决定移送给本单位的线索所接续的原被拒收或被撤回线索；"
         "本单位参加的联合调查组所调查的被拒收线索（办公室可见全部） / leads your unit sent or "
-        "received; the rejected or withdrawn lead that a lead sent to your unit by the group "
-        "leader's decision continues; rejected leads disputed before a joint team your unit "
-        "sits on (the office sees all)",
+        "received; leads on whose jurisdiction dispute the group leader designated your unit; "
+        "the rejected or withdrawn lead that a lead sent to your unit by the group leader's "
+        "decision continues; rejected leads disputed before a joint team your unit sits on "
+        "(the office sees all)",
         responses={200: ReferralOut(many=True), **error_responses(400, 401, 403)},
         tags=["referrals"],
     ),

@@ -1,0 +1,155 @@
+"""A disputed lead ends where the group leader's decision puts the case, in every state the
+lead can be in: a lead about a work order follows its order to the unit designated (withdrawn
+from the unit ruled not responsible, readable by the one designated, no second order); a lead
+cannot be accepted while its dispute waits for the leader; a joint team's lead unit receives a
+lead without an order as a designation would hand it over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import disputes, referrals
+from complaints.choices import DisputeAction, ReferralAction, ReferralStatus
+from complaints.deadlines import BEIJING
+from complaints.models import Dispute, Referral, WorkOrder
+from complaints.workflow import WorkflowError
+from departments.choices import RoleCode
+from departments.models import Notification
+from reports import figures
+from tests.factories import UserFactory, make_order, unit
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
+        yield
+
+
+@pytest.fixture
+def people(db, office_staff, leader, housing_staff):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+        "housing": housing_staff,
+    }
+
+
+def _quarter():
+    return figures.Period(2026, 3)
+
+
+def propose(people, dispute: Dispute, unit_code: str = "") -> Dispute:
+    return disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=unit_code
+    )
+
+
+def disputed_lead_with_order(people) -> Referral:
+    """Commerce, handling a work order, refers a lead found in it to education, which
+    disputes it instead of rejecting it: the dispute is about the order and the lead."""
+    order = make_order(people["office"], unit_code="commerce", content="培训机构预收学费后停课")
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+        order_number=order.number,
+    )
+    referrals.referral_acknowledge(referral_id=lead.id, acting_user=people["education"])
+    dispute = disputes.dispute_open(
+        acting_user=people["education"], summary="属预付卡，非教育。", referral_id=lead.id
+    )
+    assert (dispute.order_id, dispute.referral_id) == (order.id, lead.id)
+    return Referral.objects.get(id=lead.id)
+
+
+def test_a_lead_with_a_work_order_follows_the_order_to_the_unit_designated(
+    people, client, django_capture_on_commit_callbacks
+):
+    lead = disputed_lead_with_order(people)
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    orders = WorkOrder.objects.count()
+
+    dispute = disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+    )
+
+    order = WorkOrder.objects.get(id=lead.order_id)
+    assert order.primary_unit.code == "housing"
+    assert WorkOrder.objects.count() == orders  # the order moved, no second one
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    # Education, ruled not responsible, no longer holds the lead, and is told.
+    withdrawn = Referral.objects.get(id=lead.id)
+    assert withdrawn.status == ReferralStatus.REJECTED
+    assert withdrawn.decided_at is not None
+    assert dispute.number in withdrawn.decision_note
+    assert Notification.objects.filter(
+        recipient=people["education"], key=f"referral_withdrawn:{lead.id}"
+    ).exists()
+    education = people["education"]
+    for act in (
+        lambda: referrals.referral_accept(referral_id=lead.id, acting_user=education),
+        lambda: referrals.referral_reject(referral_id=lead.id, acting_user=education, reasons="x"),
+    ):
+        with pytest.raises(WorkflowError):
+            act()
+    assert Dispute.objects.count() == 1
+
+    # The lead's history and the dispute's say where the case went.
+    line = withdrawn.events.get(action=ReferralAction.DECISION)
+    assert dispute.number in line.note and order.number in line.note
+    assert unit("housing").name in line.note
+    assert dispute.events.filter(action=DisputeAction.LEAD_WITHDRAWN).count() == 1
+
+    # Housing, designated, reads the lead and its page names the decision and the order.
+    client.force_login(people["housing"])
+    page = client.get(reverse("referral_detail", args=[lead.id]))
+    assert page.status_code == 200
+    settled = page.content.decode().split('id="settled"', 1)[1].split("</dd>", 1)[0]
+    assert dispute.number in settled and order.number in settled
+    assert unit("housing").name in settled
+    api = client.get(reverse("referral-detail", args=[lead.id])).json()
+    assert (api["status"], api["order"]) == (ReferralStatus.REJECTED, order.number)
+    assert [api[key] for key in ("by_decision", "continues", "sent_on")] == [None, None, None]
+    dispute_page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    assert withdrawn.number in dispute_page and order.number in dispute_page
+
+    # One case, counted once.
+    assert figures._referrals(_quarter(), None)["district"]["total"] == 1
+
+
+def test_a_rejected_lead_with_a_work_order_is_readable_by_the_unit_its_order_went_to(
+    people, client
+):
+    order = make_order(people["office"], unit_code="commerce", content="培训机构预收学费后停课")
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="预付卡",
+        facts="某店关门。",
+        order_number=order.number,
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=people["education"], reasons="否。")
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+    )
+
+    line = Referral.objects.get(id=lead.id).events.get(action=ReferralAction.DECISION)
+    assert dispute.number in line.note and order.number in line.note
+    client.force_login(people["housing"])
+    assert client.get(reverse("referral_detail", args=[lead.id])).status_code == 200
+    assert figures._referrals(_quarter(), None)["district"]["total"] == 1
