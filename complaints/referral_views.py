@@ -207,6 +207,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "attachments": referral.attachments.all(),
             "can_acknowledge": receiving and referral.status == ReferralStatus.SENT,
             "can_decide": receiving and referral.status in OPEN_REFERRAL_STATUSES,
+            "awaiting": referrals.awaiting_decision(referral)
+            if receiving and referral.status in OPEN_REFERRAL_STATUSES
+            else None,
             "binding": referrals.binding_decision(referral)
             if receiving and referral.status in OPEN_REFERRAL_STATUSES
             else None,

@@ -26,7 +26,15 @@ from wuqing_consumer.language import written
 
 from . import stats
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
-from .choices import Action, Channel, DisputeStatus, Kind, ReferralAction, ReferralStatus
+from .choices import (
+    OPEN_DISPUTE_STATUSES,
+    Action,
+    Channel,
+    DisputeStatus,
+    Kind,
+    ReferralAction,
+    ReferralStatus,
+)
 from .deadlines import add_working_days
 from .models import Dispute, EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
 from .reference import reference
@@ -326,6 +334,11 @@ def binding_decision(referral: Referral) -> Dispute | None:
     )
 
 
+def awaiting_decision(referral: Referral) -> Dispute | None:
+    """The dispute about this lead still waiting for the group leader, if one is."""
+    return referral.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).order_by("id").first()
+
+
 def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:
     referral = access.referral_or_404(user, referral_id=referral_id, lock=True)
     if expected_version is not None and referral.version != expected_version:
@@ -395,8 +408,24 @@ def referral_accept(
     expected_version: int | None = None,
 ) -> Referral:
     """Take the lead on; `case_reference` names the case opened from it, or `open_order`
-    registers a work order for the receiving unit (a report, numbered as usual)."""
+    registers a work order for the receiving unit (a report, numbered as usual).
+
+    Not while a dispute about the lead waits for the group leader: who handles it is his to
+    settle, and a lead accepted meanwhile (a case or an order opened, the referring unit
+    told) would be left with a unit his decision may rule out. The unit may acknowledge it
+    and wait, or reject it, which goes on that dispute. The lead is locked before its
+    dispute is read, as the designation locks it before the dispute, so the two cannot
+    pass each other."""
     referral = _load(acting_user, referral_id, expected_version)
+    waiting = awaiting_decision(referral)
+    if waiting is not None:
+        raise WorkflowError(
+            _(
+                "Lead %(number)s is in jurisdiction dispute %(dispute)s, which waits for the "
+                "group leader's decision: it can be accepted once the leader has decided."
+            )
+            % {"number": referral.number, "dispute": waiting.number}
+        )
     _decide(referral, acting_user)
     referral.status = ReferralStatus.ACCEPTED
     referral.case_reference = (case_reference or "").strip()[:60]

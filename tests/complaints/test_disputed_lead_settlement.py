@@ -153,3 +153,72 @@ def test_a_rejected_lead_with_a_work_order_is_readable_by_the_unit_its_order_wen
     client.force_login(people["housing"])
     assert client.get(reverse("referral_detail", args=[lead.id])).status_code == 200
     assert figures._referrals(_quarter(), None)["district"]["total"] == 1
+
+
+def disputed_open_lead(people, opener: str = "education") -> Referral:
+    """Commerce refers a lead to education, no order; `opener` disputes it at once."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+    )
+    disputes.dispute_open(acting_user=people[opener], summary="管辖不清。", referral_id=lead.id)
+    return Referral.objects.get(id=lead.id)
+
+
+@pytest.mark.parametrize("opener", ["education", "office"])
+@pytest.mark.parametrize("proposed", [False, True])
+def test_a_lead_cannot_be_accepted_while_its_dispute_waits_for_the_leader(
+    people, client, opener, proposed
+):
+    lead = disputed_open_lead(people, opener)
+    dispute = Dispute.objects.get(referral=lead)
+    if proposed:
+        propose(people, dispute, "housing")
+    education = people["education"]
+
+    with pytest.raises(WorkflowError) as refused:
+        referrals.referral_accept(referral_id=lead.id, acting_user=education, open_order=True)
+    assert refused.value.message == translation.gettext(
+        "Lead %(number)s is in jurisdiction dispute %(dispute)s, which waits for the group "
+        "leader's decision: it can be accepted once the leader has decided."
+    ) % {"number": lead.number, "dispute": dispute.number}
+    kept = Referral.objects.get(id=lead.id)
+    assert (kept.status, kept.case_reference) == (ReferralStatus.SENT, "")
+    assert WorkOrder.objects.count() == 0
+    # Acknowledging receipt is no decision on who handles it.
+    referrals.referral_acknowledge(referral_id=lead.id, acting_user=education)
+
+    client.force_login(education)
+    page = client.get(reverse("referral_detail", args=[lead.id]), HTTP_ACCEPT_LANGUAGE="en")
+    page = page.content.decode()
+    assert 'id="accept"' not in page
+    waiting = page.split('id="no-accept"', 1)[1].split("</p>", 1)[0]
+    assert dispute.number in waiting
+    posted = client.post(
+        reverse("referral_act", args=[lead.id, "accept"]),
+        {"version": Referral.objects.get(id=lead.id).version},
+        follow=True,
+    )
+    assert dispute.number in posted.content.decode()
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.ACKNOWLEDGED
+
+    # The leader designates housing: the lead, never accepted, goes there.
+    if not proposed:
+        propose(people, dispute, "housing")
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+    )
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.REJECTED
+    assert Referral.objects.get(by_decision=dispute).to_unit.code == "housing"
+
+
+def test_the_unit_the_leader_keeps_the_lead_with_accepts_it_once_the_leader_decided(people):
+    lead = disputed_open_lead(people)
+    dispute = propose(people, Dispute.objects.get(referral=lead), "education")
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="education", note="指定。"
+    )
+    accepted = referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
+    assert accepted.status == ReferralStatus.ACCEPTED
