@@ -498,7 +498,10 @@ def dispute_form_team(
     expected_version: int | None = None,
 ) -> JointTeam:
     """The leader forms a joint investigation team; the order goes to the lead unit with
-    the members co-handling it."""
+    the members co-handling it, and the disputed lead goes to the lead unit as a
+    designation would hand it over (`_settle_lead`); the member units read it through the
+    team."""
+    disputed_lead = _lock_lead_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
     lead = _member(lead_unit_code, "lead_unit")
     members = {lead.id: lead}
@@ -535,6 +538,8 @@ def dispute_form_team(
         lead=lead.code,
         members=sorted(u.code for u in members.values()),
     )
+    if disputed_lead is not None:
+        _settle_lead(dispute, disputed_lead, lead, acting_user)
     _tell(
         f"team_formed:{dispute.id}",
         written(

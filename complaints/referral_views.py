@@ -161,17 +161,19 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 events__data__referral=referral.id,
             )
         )
-        .select_related("order", "designated_unit")
+        .select_related("order", "designated_unit", "team__lead_unit")
         .distinct()
         .order_by("opened_at", "id")
     )
     # The leader's decision on this lead's dispute moved the case with its work order: to
-    # which unit, with which order (a link where the reader may open it).
-    settled = [
-        (d, d.designated_unit, visible.filter(pk=d.order_id).exists())
-        for d in disputes
-        if d.referral_id == referral.id and d.order_id is not None and d.designated_unit_id
-    ]
+    # which unit (the one designated, or the joint team's lead unit), with which order (a
+    # link where the reader may open it).
+    settled = []
+    for d in disputes:
+        team = getattr(d, "team", None)
+        unit = d.designated_unit or (team.lead_unit if team is not None else None)
+        if d.referral_id == referral.id and d.order_id is not None and unit is not None:
+            settled.append((d, unit, visible.filter(pk=d.order_id).exists()))
     visible_leads = access.referrals_visible_to(request.user)
     # Where the leader's decision sent this lead on, and, for a lead sent on so, the lead
     # it continues with its evidence: a number always, a link where the reader may open it.

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -198,14 +199,14 @@ def _tell_receiver(referral: Referral, title: str) -> None:
 
 
 def referral_send_by_decision(*, dispute: Dispute, unit: Unit, deciding_user: User) -> Referral:
-    """The group leader designated `unit` on the dispute about a rejected (or just
-    withdrawn) lead that has no work order (called in the designation's transaction):
-    without an order to move, nothing else would hand the case to anyone, so the lead goes
-    on to the unit designated as a new lead, with the same facts, legal basis and urgency,
-    and an acknowledgement deadline counted as for any lead. It comes from the unit that
-    referred it (from the office when that is the unit designated), and, like an order
-    assigned by decision, it cannot be bounced again: `referral_reject` refuses it. The
-    original keeps its history and its evidence; a line on it says where the lead went,
+    """The group leader designated `unit` (or made it the lead unit of a joint team) on the
+    dispute about a rejected (or just withdrawn) lead that has no work order (called in the
+    decision's transaction): without an order to move, nothing else would hand the case to
+    anyone, so the lead goes on to that unit as a new lead, with the same facts, legal basis
+    and urgency, and an acknowledgement deadline counted as for any lead. It comes from the
+    unit that referred it (from the office when that is the unit designated), and, like an
+    order assigned by decision, it cannot be bounced again: `referral_reject` refuses it.
+    The original keeps its history and its evidence; a line on it says where the lead went,
     and the unit designated may open it."""
     original = dispute.referral
     from_unit = original.from_unit
@@ -319,15 +320,19 @@ def referral_settled_with_order(*, dispute: Dispute, unit: Unit, deciding_user: 
 
 def binding_decision(referral: Referral) -> Dispute | None:
     """The group leader's decision that settled who handles this lead, if one did: the one
-    that sent it (`by_decision`), or a designation, on a dispute about this very lead, of the
-    unit that holds it. Either way the lead cannot be bounced again. The kept lead is not
-    marked `by_decision` itself: that field names a lead sent on, and the figures and pages
-    read it as the continuation of another lead."""
+    that sent it (`by_decision`), or, on a dispute about this very lead, a designation of
+    the unit that holds it or a joint team that unit leads. Either way the lead cannot be
+    bounced again. The kept lead is not marked `by_decision` itself: that field names a lead
+    sent on, and the figures and pages read it as the continuation of another lead."""
     if referral.by_decision_id is not None:
         return referral.by_decision
     return (
         referral.disputes.filter(
-            status=DisputeStatus.DESIGNATED, designated_unit_id=referral.to_unit_id
+            Q(status=DisputeStatus.DESIGNATED, designated_unit_id=referral.to_unit_id)
+            | Q(
+                status__in=(DisputeStatus.TEAM, DisputeStatus.CONCLUDED),
+                team__lead_unit_id=referral.to_unit_id,
+            )
         )
         .order_by("-id")
         .first()

@@ -227,10 +227,11 @@ class DisputeOut(serializers.Serializer):
     referral = serializers.CharField(allow_null=True, help_text="线索编号 / referred lead")
     sent_on = serializers.CharField(
         allow_null=True,
-        help_text="组长指定责任单位后，被拒收或被撤回的线索另行移送给该单位的新线索编号，否则为空 "
-        "/ for a dispute about a rejected lead without a work order, or an open one withdrawn "
-        "by the designation, the number of the new lead the group leader's designation sent "
-        "to the unit designated; null otherwise",
+        help_text="组长指定责任单位或成立联合调查组后，无工单的被拒收或被撤回争议线索另行移送给该单位"
+        "（或调查组牵头单位）的新线索编号，否则为空 / for a dispute about a rejected lead "
+        "without a work order, or an open one withdrawn by the decision, the number of the new "
+        "lead the group leader's decision sent to the unit designated (or the joint team's "
+        "lead unit); null otherwise",
     )
     units = serializers.ListField(child=serializers.CharField(), help_text="争议单位 / units")
     summary = serializers.CharField(help_text="争议内容 / what is disputed")

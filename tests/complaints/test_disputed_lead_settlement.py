@@ -222,3 +222,106 @@ def test_the_unit_the_leader_keeps_the_lead_with_accepts_it_once_the_leader_deci
     )
     accepted = referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
     assert accepted.status == ReferralStatus.ACCEPTED
+
+
+def form_team(people, lead: Referral, lead_unit: str, members: list[str]) -> Dispute:
+    dispute = propose(people, Dispute.objects.get(referral=lead))
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code=lead_unit,
+        member_unit_codes=members,
+        note="联合调查。",
+    )
+    return Dispute.objects.get(id=dispute.id)
+
+
+def test_a_joint_teams_lead_unit_receives_a_rejected_lead_without_an_order(people, client):
+    police = UserFactory(unit=unit("public-security"), roles=[RoleCode.UNIT_STAFF])
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="预付卡", facts="某店关门。"
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=people["education"], reasons="否。")
+    dispute = form_team(people, lead, "housing", ["public-security"])
+
+    sent_on = Referral.objects.get(by_decision=dispute)
+    assert (sent_on.from_unit.code, sent_on.to_unit.code, sent_on.status) == (
+        "commerce",
+        "housing",
+        ReferralStatus.SENT,
+    )
+    assert Notification.objects.filter(
+        recipient=people["housing"], key=f"referral_sent:{sent_on.id}"
+    ).exists()
+    with pytest.raises(WorkflowError, match=dispute.number):
+        referrals.referral_reject(
+            referral_id=sent_on.id, acting_user=people["housing"], reasons="不属住建。"
+        )
+    assert Dispute.objects.count() == 1
+    assert dispute.events.filter(action=DisputeAction.LEAD_SENT).count() == 1
+    decision_line = lead.events.get(action=ReferralAction.DECISION)
+    assert sent_on.number in decision_line.note
+
+    # The team's member unit reads the lead it investigates; the API links the two leads.
+    client.force_login(police)
+    assert client.get(reverse("referral_detail", args=[lead.id])).status_code == 200
+    client.force_login(people["housing"])
+    api = client.get(reverse("referral-detail", args=[sent_on.id])).json()
+    assert (api["by_decision"], api["continues"]) == (dispute.number, lead.number)
+    original = client.get(reverse("referral-detail", args=[lead.id])).json()
+    assert original["sent_on"] == sent_on.number
+    assert client.get(reverse("dispute-detail", args=[dispute.id])).json()["sent_on"] == (
+        sent_on.number
+    )
+
+    counts = figures._referrals(_quarter(), None)["district"]
+    assert (counts["total"], counts["open"], counts["by_decision"]) == (1, 1, 1)
+
+
+def test_a_joint_team_withdraws_an_open_lead_from_a_unit_that_does_not_lead_it(people):
+    lead = disputed_open_lead(people)
+    dispute = form_team(people, lead, "housing", ["education"])
+
+    withdrawn = Referral.objects.get(id=lead.id)
+    assert withdrawn.status == ReferralStatus.REJECTED
+    assert dispute.number in withdrawn.decision_note
+    assert Notification.objects.filter(
+        recipient=people["education"], key=f"referral_withdrawn:{lead.id}"
+    ).exists()
+    assert dispute.events.filter(action=DisputeAction.LEAD_WITHDRAWN).count() == 1
+    sent_on = Referral.objects.get(by_decision=dispute)
+    assert (sent_on.to_unit.code, sent_on.status) == ("housing", ReferralStatus.SENT)
+    with pytest.raises(WorkflowError):
+        referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
+
+    counts = figures._referrals(_quarter(), None)["district"]
+    assert (counts["total"], counts["open"], counts["by_decision"]) == (1, 1, 1)
+
+
+def test_a_joint_teams_lead_unit_holding_the_lead_keeps_it_and_cannot_reject_it(people):
+    lead = disputed_open_lead(people)
+    dispute = form_team(people, lead, "education", ["housing"])
+
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    with pytest.raises(WorkflowError, match=dispute.number):
+        referrals.referral_reject(
+            referral_id=lead.id, acting_user=people["education"], reasons="仍不属教育。"
+        )
+    accepted = referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
+    assert accepted.status == ReferralStatus.ACCEPTED
+    assert Dispute.objects.count() == 1
+
+
+def test_a_joint_team_on_a_lead_with_a_work_order_moves_both_to_its_lead_unit(people, client):
+    lead = disputed_lead_with_order(people)
+    orders = WorkOrder.objects.count()
+    dispute = form_team(people, lead, "housing", ["commerce"])
+
+    assert WorkOrder.objects.get(id=lead.order_id).primary_unit.code == "housing"
+    assert WorkOrder.objects.count() == orders
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.REJECTED
+    client.force_login(people["housing"])
+    page = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
+    settled = page.split('id="settled"', 1)[1].split("</dd>", 1)[0]
+    assert dispute.number in settled and unit("housing").name in settled

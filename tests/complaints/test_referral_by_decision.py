@@ -239,7 +239,8 @@ def test_a_joint_teams_units_read_the_rejected_lead_they_investigate(people, cli
     outsider = UserFactory(unit=unit("agriculture"), roles=[RoleCode.UNIT_STAFF])
     client.force_login(outsider)
     assert [client.get(url).status_code for url in pages] == [404, 404]
-    assert not Referral.objects.filter(by_decision=dispute).exists()
+    # The team's lead unit received the lead, as a designation would have sent it.
+    assert Referral.objects.get(by_decision=dispute).to_unit.code == "housing"
 
 
 def refer_and_reject(people, title: str, to: str = "education") -> Referral:
