@@ -6,10 +6,12 @@ lead without an order as a designation would hand it over."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,6 +23,9 @@ from complaints.workflow import WorkflowError
 from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
+from tests.complaints.test_open_lead_designation import (
+    wait_until_another_session_waits_for_a_lock,
+)
 from tests.factories import UserFactory, make_order, unit
 
 
@@ -325,3 +330,56 @@ def test_a_joint_team_on_a_lead_with_a_work_order_moves_both_to_its_lead_unit(pe
     page = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
     settled = page.split('id="settled"', 1)[1].split("</dd>", 1)[0]
     assert dispute.number in settled and unit("housing").name in settled
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: two connections locking the same rows.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_a_decision_and_another_leads_rejection_on_the_same_order_do_not_deadlock(people, decision):
+    """Another lead of the same order, rejected, is recorded on the order's open dispute:
+    its rejection locks the order, then the dispute (dispute_for_rejected_referral). A
+    decision that locked the dispute first and then the order deadlocked with it."""
+    lead = disputed_lead_with_order(people)
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    order_locked = threading.Event()
+    errors: list[Exception] = []
+
+    def order_then_dispute() -> None:
+        try:
+            with transaction.atomic():
+                WorkOrder.objects.select_for_update().get(id=lead.order_id)
+                order_locked.set()
+                wait_until_another_session_waits_for_a_lock()
+                Dispute.objects.select_for_update().get(id=dispute.id)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=order_then_dispute)
+    other.start()
+    assert order_locked.wait(10)
+    try:
+        if decision == "designate":
+            disputes.dispute_designate(
+                dispute_id=dispute.id,
+                acting_user=people["leader"],
+                unit_code="housing",
+                note="指定。",
+            )
+        else:
+            disputes.dispute_form_team(
+                dispute_id=dispute.id,
+                acting_user=people["leader"],
+                lead_unit_code="housing",
+                member_unit_codes=["commerce"],
+                note="联合调查。",
+            )
+    finally:
+        other.join(30)
+    assert errors == []
+    assert WorkOrder.objects.get(id=lead.order_id).primary_unit.code == "housing"
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.REJECTED
