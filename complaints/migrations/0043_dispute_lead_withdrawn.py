@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0040_callback_retry_window_start"),
+        ("complaints", "0042_referral_withdrawn"),
     ]
 
     operations = [
