@@ -187,7 +187,9 @@ def _referrals(period: Period, unit: Unit | None) -> dict:
     rejection stays visible even when the case then went on), `withdrawn` those a unit
     disputed while the lead was open and the leader's decision withdrew from it (no
     rejection: the unit refused nothing), `by_decision` those the leader's decision sent
-    on; total = accepted + rejected + open.
+    on; total = accepted + rejected + open, plus the withdrawn leads about a work order,
+    whose case went on with the order and no lead was sent on (their outcome stays
+    withdrawn).
 
     A unit's `received` counts the leads it was given to handle, in the quarter each reached
     it, with its own outcome (a unit that rejected a lead the leader sent elsewhere keeps its

@@ -98,7 +98,7 @@ def test_a_lead_with_a_work_order_follows_the_order_to_the_unit_designated(
     assert not Referral.objects.filter(by_decision=dispute).exists()
     # Education, ruled not responsible, no longer holds the lead, and is told.
     withdrawn = Referral.objects.get(id=lead.id)
-    assert withdrawn.status == ReferralStatus.REJECTED
+    assert withdrawn.status == ReferralStatus.WITHDRAWN
     assert withdrawn.decided_at is not None
     assert dispute.number in withdrawn.decision_note
     assert Notification.objects.filter(
@@ -127,7 +127,7 @@ def test_a_lead_with_a_work_order_follows_the_order_to_the_unit_designated(
     assert dispute.number in settled and order.number in settled
     assert unit("housing").name in settled
     api = client.get(reverse("referral-detail", args=[lead.id])).json()
-    assert (api["status"], api["order"]) == (ReferralStatus.REJECTED, order.number)
+    assert (api["status"], api["order"]) == (ReferralStatus.WITHDRAWN, order.number)
     assert [api[key] for key in ("by_decision", "continues", "sent_on")] == [None, None, None]
     dispute_page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
     assert withdrawn.number in dispute_page and order.number in dispute_page
@@ -215,7 +215,7 @@ def test_a_lead_cannot_be_accepted_while_its_dispute_waits_for_the_leader(
     disputes.dispute_designate(
         dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
     )
-    assert Referral.objects.get(id=lead.id).status == ReferralStatus.REJECTED
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.WITHDRAWN
     assert Referral.objects.get(by_decision=dispute).to_unit.code == "housing"
 
 
@@ -288,7 +288,7 @@ def test_a_joint_team_withdraws_an_open_lead_from_a_unit_that_does_not_lead_it(p
     dispute = form_team(people, lead, "housing", ["education"])
 
     withdrawn = Referral.objects.get(id=lead.id)
-    assert withdrawn.status == ReferralStatus.REJECTED
+    assert withdrawn.status == ReferralStatus.WITHDRAWN
     assert dispute.number in withdrawn.decision_note
     assert Notification.objects.filter(
         recipient=people["education"], key=f"referral_withdrawn:{lead.id}"
@@ -325,7 +325,7 @@ def test_a_joint_team_on_a_lead_with_a_work_order_moves_both_to_its_lead_unit(pe
     assert WorkOrder.objects.get(id=lead.order_id).primary_unit.code == "housing"
     assert WorkOrder.objects.count() == orders
     assert not Referral.objects.filter(by_decision=dispute).exists()
-    assert Referral.objects.get(id=lead.id).status == ReferralStatus.REJECTED
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.WITHDRAWN
     client.force_login(people["housing"])
     page = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
     settled = page.split('id="settled"', 1)[1].split("</dd>", 1)[0]
@@ -382,4 +382,4 @@ def test_a_decision_and_another_leads_rejection_on_the_same_order_do_not_deadloc
         other.join(30)
     assert errors == []
     assert WorkOrder.objects.get(id=lead.order_id).primary_unit.code == "housing"
-    assert Referral.objects.get(id=lead.id).status == ReferralStatus.REJECTED
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.WITHDRAWN
