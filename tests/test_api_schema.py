@@ -1,12 +1,14 @@
 """Schemathesis drives every API endpoint with generated input, valid and not: no answer may
 be a 500, and every answer must match the published schema."""
 
+import json
 import os
 import re
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -109,3 +111,108 @@ def test_the_schema_names_what_a_client_must_handle(client, db):
     detail = document["paths"]["/api/v1/hotline/work-orders/{hotline_id}/"]["get"]
     (hotline_id,) = [p for p in detail["parameters"] if p["name"] == "hotline_id"]
     assert "hotline_id" in hotline_id["description"]
+
+
+SCHEMA = "/api/v1/schema/"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("method", "query", "accept", "status", "code"),
+    [
+        ("post", "", "*/*", 405, "method_not_allowed"),
+        ("delete", "", "*/*", 405, "method_not_allowed"),
+        ("get", "?format=xml", "*/*", 404, "not_found"),
+        ("post", "?format=json", "*/*", 405, "method_not_allowed"),
+        ("get", "", "text/html", 406, "not_acceptable"),
+        ("get", "?lang=fr", "*/*", 400, "invalid"),
+        ("get", "?lang=xx&format=json", "*/*", 400, "invalid"),
+    ],
+)
+def test_the_schema_view_refuses_in_the_apis_json_error_shape_and_the_users_language(
+    client, db, language, method, query, accept, status, code
+):
+    """The schema view renders with drf-spectacular's YAML renderer first, and DRF renders
+    an error with the renderer it negotiated (or the first): a client got `error:\\n  code:`
+    in YAML, served as application/vnd.oai.openapi. A `lang` the portal has no catalogue
+    for was not refused: `fr` gave a schema half in French (DRF's strings), half Chinese."""
+    response = getattr(client, method)(
+        SCHEMA + query, HTTP_ACCEPT=accept, HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    error = json.loads(response.content)["error"]
+    assert error["code"] == code
+    with translation.override(language):
+        gettext = translation.gettext
+        expected = {
+            "method_not_allowed": gettext(
+                "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+            )
+            % {"method": method.upper(), "allowed": response.get("Allow")},
+            "not_found": gettext("Not found."),
+            "not_acceptable": gettext(
+                "The schema comes as YAML (application/vnd.oai.openapi) or JSON "
+                "(application/json): accept one of them."
+            ),
+            "invalid": gettext("Some fields are not valid; see fields."),
+        }[code]
+        if code == "invalid":
+            lang = query.split("lang=")[1].split("&")[0]
+            assert error["fields"] == {
+                "lang": [
+                    gettext(
+                        "The schema is not available in “%(lang)s”; choose one of: %(languages)s."
+                    )
+                    % {"lang": lang, "languages": "zh-hans, en"}
+                ]
+            }
+    assert error["message"] == expected
+
+
+def test_too_many_query_parameters_are_refused_in_json_with_debug_on_too(client, db, settings):
+    """The view reads `lang` before DRF's own handling starts; reading the query string
+    raised there, and with DEBUG on (`make run`) the answer was Django's HTML page."""
+    settings.DEBUG = True
+    query = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.get(f"{SCHEMA}?lang=en&{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "too_many_fields"
+
+
+def test_lang_names_the_language_of_the_schema_and_of_its_errors(client, db):
+    refused = client.post(SCHEMA + "?lang=en-gb", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused["Content-Type"] == "application/json"
+    with translation.override("en"):
+        assert refused.json()["error"]["message"] == translation.gettext(
+            "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+        ) % {"method": "POST", "allowed": refused["Allow"]}
+    english = client.get(SCHEMA + "?lang=en-gb&format=json").content.decode()
+    chinese = client.get(SCHEMA + "?format=json").content.decode()
+    page = "A page number within the paginated result set."  # DRF's, translated by Django
+    with translation.override("zh-hans"):
+        assert translation.gettext(page) in chinese
+        assert translation.gettext(page) != page
+    assert json.dumps(page) in english
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "media_type"),
+    [
+        ("", "*/*", "application/vnd.oai.openapi; charset=utf-8"),
+        ("", "application/yaml", "application/yaml; charset=utf-8"),
+        ("?format=json", "*/*", "application/vnd.oai.openapi+json"),
+        ("", "application/json", "application/json"),
+        ("?lang=en", "*/*", "application/vnd.oai.openapi; charset=utf-8"),
+    ],
+)
+def test_the_schema_itself_is_yaml_unless_json_is_asked_for(client, db, query, accept, media_type):
+    response = client.get(SCHEMA + query, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == media_type
+    if "json" in media_type:
+        assert json.loads(response.content)["openapi"].startswith("3.0")
+    else:
+        assert response.content.startswith(b"openapi: 3.0")

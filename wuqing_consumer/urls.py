@@ -1,16 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from . import views
+from .schema import SchemaView
 
 # The API first: the hotline calls it at volume, and Django tries the patterns in order;
 # behind the pages' hundred or so, each call paid about half a millisecond to be resolved.
 urlpatterns = [
     path("api/v1/", include("departments.api.urls")),
     path("api/v1/", include("complaints.api.urls")),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/schema/", SchemaView.as_view(), name="api_schema"),
     path(
         "api/v1/docs/",
         SpectacularSwaggerView.as_view(url_name="api_schema"),

@@ -1,0 +1,72 @@
+"""The published API contract (OpenAPI), served by drf-spectacular with the API's manners."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
+from rest_framework import exceptions
+from rest_framework.settings import api_settings
+
+
+def schema_language(code: str) -> str | None:
+    """The portal's language that a `lang` parameter names (`en-gb` is `en`), or None."""
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema in YAML by default and in JSON when asked (`?format=json` or an Accept of
+    JSON), and its refusals in the API's one error shape.
+
+    drf-spectacular's renderers are YAML first, and DRF renders an error with the renderer
+    it negotiated, or the first: a client that posted, asked for `?format=xml` or for HTML
+    got `error:` in YAML, as application/vnd.oai.openapi. A `lang` the portal is not
+    translated into was taken as it came: `fr` gave a schema with DRF's strings in French
+    and the portal's in Chinese, `xx` a Chinese one, each with a 200.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            language = schema_language(request.GET.get("lang") or "")
+        except TooManyFieldsSent:  # refused by DRF's handler, in the API's shape, below
+            language = None
+        if language is None:
+            return super().dispatch(request, *args, **kwargs)
+        with translation.override(language):  # its errors too: `lang` asks for a language
+            response = super().dispatch(request, *args, **kwargs)
+        response["Content-Language"] = language
+        return response
+
+    @extend_schema(**SCHEMA_KWARGS)  # as drf-spectacular's own: left out of the schema
+    def get(self, request, *args, **kwargs):
+        asked = request.GET.get("lang")
+        if asked and schema_language(asked) is None:
+            languages = ", ".join(code for code, _name in settings.LANGUAGES)
+            message = _("The schema is not available in “%(lang)s”; choose one of: %(languages)s.")
+            raise exceptions.ValidationError(
+                {"lang": [message % {"lang": asked, "languages": languages}]}
+            )
+        return super().get(request, *args, **kwargs)
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except exceptions.NotAcceptable:
+            raise exceptions.NotAcceptable(
+                _(
+                    "The schema comes as YAML (application/vnd.oai.openapi) or JSON "
+                    "(application/json): accept one of them."
+                )
+            ) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
