@@ -185,6 +185,8 @@ def test_the_office_adds_through_the_page_and_sees_its_mistakes(office_staff, cl
     refused = client.post(url, {**form, "day": "not a date"})
     assert refused.status_code == 400
     assert "Give the date of the document." in refused.content.decode()
+    assert 'id="add-evaluation-details" open' in refused.content.decode()  # folded otherwise
+    assert 'id="add-evaluation-details" open' not in client.get(url).content.decode()
     assert not YearEvaluation.objects.exists()
     response = client.post(url, {**form, "attachments": [pdf()]})
     assert response.url == f"{url}?year=2025"
