@@ -131,6 +131,28 @@ def _labelled(rows: list[dict], labels: dict[str, str]) -> list[dict]:
     return rows
 
 
+def portal_for_reader(portal: dict) -> dict:
+    """Kept portal figures with their channels and kinds named in the reader's language.
+
+    The figures are kept as they were worked out, labels included, in the language of the
+    person whose visit or save refreshed them: a report started in Chinese showed an English
+    reader "12315平台" (broken after "12315平" in a narrow column), one refreshed in English
+    a Chinese reader "12345 hotline". Each row keeps its code, so the page names it again;
+    a code no longer among the choices keeps the label it was kept with."""
+    names = {
+        "by_channel": {c.value: str(c.label) for c in Channel},
+        "by_kind": {k.value: str(k.label) for k in Kind},
+    }
+    shown = dict(portal)
+    for key, labels in names.items():
+        if key in portal:
+            shown[key] = [
+                {**row, "label": labels.get(row.get("value"), row.get("label"))}
+                for row in portal[key]
+            ]
+    return shown
+
+
 def _dimension_rows(period: Period, dimension: str, unit_id: int | None) -> list[dict]:
     rows = stats.totals_by(
         "value", first=period.first, last=period.last, unit_id=unit_id, dimension=dimension

@@ -175,7 +175,7 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "publicity": report.publicity.all(),
             "attachments": report.attachments.filter(removed_at=None),
             "events": _with_changes(report.events.select_related("actor")),
-            "portal": report.portal_figures or {},
+            "portal": figures.portal_for_reader(report.portal_figures or {}),
         },
     )
 

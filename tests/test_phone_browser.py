@@ -785,6 +785,8 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
         ("office", "/dashboard/", "#table-towns"),
         ("mr_liaison", "/dashboard/", "#table-units"),
         ("office", "/orders/overdue/", "#overdue-board"),
+        ("mr_staff", f"/reports/{records['report']}/", "#portal-by-category"),
+        ("mr_staff", f"/reports/{records['report']}/", "#portal-by-channel"),
     ]
     for language, (username, address, selector), page in phone_visits(browser, live_server, tables):
         seen = page.evaluate(FIGURES, selector)

@@ -398,6 +398,22 @@ def test_the_draft_is_prefilled_with_the_units_work_orders_of_the_quarter(
     assert channels == {"12345": 4, "12315": 1}
 
 
+def test_the_kept_figures_name_each_channel_in_the_readers_language(
+    quarter_orders, mr_liaison, client
+):
+    """The figures keep the labels of the language they were worked out in; an English
+    reader of a report started in Chinese read "12315平台"."""
+    with translation.override("zh-hans"):
+        report = start(mr_liaison)
+        kept = translation.gettext("12315 platform")
+    assert {row["label"] for row in report.portal_figures["by_channel"]} >= {kept}
+    client.force_login(mr_liaison)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    row = '<tr data-channel="12315"><th scope="row" class="fw-normal text-nowrap">{}</th>'
+    assert row.format(translation.gettext("12315 platform")) in page
+
+
 def test_submission_takes_the_figures_as_they_stand_then(quarter_orders, mr_liaison, mr_staff):
     report = save(start(mr_liaison), mr_liaison)
     open_order = quarter_orders[0]
