@@ -1121,6 +1121,10 @@ class Referral(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reasons or result"), blank=True)
+    decision_message = models.JSONField(_("written from"), default=dict, blank=True)
+    """What the decision note was written from, when the system wrote it (a lead withdrawn by
+    the group leader's decision), so pages show it in the reader's language; empty for
+    reasons a person typed, shown as typed."""
     case_reference = models.CharField(_("case or order opened"), max_length=60, blank=True)
     by_decision = models.ForeignKey(
         "Dispute",

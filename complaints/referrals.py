@@ -279,7 +279,8 @@ def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit:
         dispute=dispute.number,
         unit=language.unit(unit),
     )
-    _save(referral, ["status", "decided_at", "decision_note"])
+    referral.decision_message = language.message_of(referral.decision_note) or {}
+    _save(referral, ["status", "decided_at", "decision_note", "decision_message"])
     message = Message(
         key=f"referral_withdrawn:{referral.id}",
         category="referral",
