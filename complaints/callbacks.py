@@ -197,8 +197,11 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
                 if callback.attempts == 0 or moved
                 else callback.log.order_by("id").values_list("at", flat=True).first()
             )
+        if moved:
+            callback.attempts_at_url = 0
         callback.retry_window_url = url
         callback.attempts += 1
+        callback.attempts_at_url += 1
         finished = timezone.now()
         if ok:
             callback.state = CallbackEvent.State.DELIVERED
@@ -206,13 +209,14 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
             callback.last_error = ""
         else:
             callback.last_error = error or f"HTTP {status_code}"
-            callback.next_attempt_at = finished + backoff(callback.attempts)
+            callback.next_attempt_at = finished + backoff(callback.attempts_at_url)
             if finished - callback.retry_window_start > RETRY_WINDOW:
                 callback.state = CallbackEvent.State.FAILED
         callback.save(
             update_fields=[
                 "state",
                 "attempts",
+                "attempts_at_url",
                 "delivered_at",
                 "last_error",
                 "next_attempt_at",

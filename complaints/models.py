@@ -795,6 +795,10 @@ class CallbackEvent(models.Model):
     # one) starts it again: the day is the receiver's it is posted to.
     retry_window_start = models.DateTimeField(_("retries counted from"), null=True, blank=True)
     retry_window_url = models.URLField(_("retries counted at"), blank=True)
+    # The attempts since the window started at `retry_window_url`: the backoff grows with
+    # these, so that a receiver the office has just configured gets the quick early retries
+    # rather than the hour the old URL's failures had grown it to. `attempts` counts all.
+    attempts_at_url = models.PositiveIntegerField(_("attempts at this URL"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)

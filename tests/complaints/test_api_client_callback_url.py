@@ -142,6 +142,38 @@ def test_callbacks_failing_for_most_of_a_day_at_a_wrong_url_get_a_full_day_at_th
     assert CallbackEvent.objects.get(order=order).state == "failed"
 
 
+def test_the_backoff_at_a_new_url_starts_again_from_the_quick_early_retries(
+    receiver, housing_staff, settings
+):
+    """The receiver just configured gets the contract's exponential backoff from its start
+    (base, twice the base, ...), not the hour the old URL's failures had grown it to. The
+    attempt count, for the office, still counts them all."""
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    moment = timezone.now()
+    with time_machine.travel(moment, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    for _ in range(12):
+        with time_machine.travel(moment, tick=False):
+            deliver_order(order.id)
+        moment = CallbackEvent.objects.get(order=order).next_attempt_at
+    callback = CallbackEvent.objects.get(order=order)
+    assert callback.next_attempt_at - callback.log.last().at == timedelta(hours=1)
+
+    base = timedelta(seconds=settings.CALLBACK_RETRY_BASE_SECONDS)
+    with time_machine.travel(moment, tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+        deliver_order(order.id)
+    callback = CallbackEvent.objects.get(order=order)
+    assert callback.next_attempt_at - moment == base
+    with time_machine.travel(moment + base, tick=False):
+        deliver_order(order.id)
+    callback = CallbackEvent.objects.get(order=order)
+    assert callback.next_attempt_at - (moment + base) == 2 * base
+    assert (callback.attempts, new.calls) == (14, 2)
+
+
 def test_a_url_changed_while_the_client_is_revoked_gets_a_full_day_once_it_is_reactivated(
     receiver, housing_staff
 ):
@@ -285,3 +317,32 @@ def test_callbacks_tried_before_the_url_was_stored_start_again_at_a_new_url(
         api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
         deliver_order(order.id)
     assert CallbackEvent.objects.get(order=order).retry_window_start == changed
+
+
+def test_callbacks_tried_before_the_count_at_the_url_was_stored_count_from_their_window(
+    receiver, housing_staff
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("complaints.migrations.0044_callback_attempts_at_url")
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    moved, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    stayed, _ = services.hotline_intake(client=api_client, hotline_id="H-2", fields=FIELDS)
+    start = timezone.now()
+    for hours in (0, 1, 2):
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            if hours == 0:
+                workflow.workorder_sign(order_id=moved.id, acting_user=housing_staff)
+                workflow.workorder_sign(order_id=stayed.id, acting_user=housing_staff)
+            deliver_order(moved.id)
+            deliver_order(stayed.id)
+    with time_machine.travel(start + timedelta(hours=3), tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+        deliver_order(moved.id)
+    CallbackEvent.objects.update(attempts_at_url=0)  # as before the column
+
+    migration.count_since_the_window_started(apps, None)
+
+    counts = {c.order_id: (c.attempts, c.attempts_at_url) for c in CallbackEvent.objects.all()}
+    assert counts == {moved.id: (4, 1), stayed.id: (3, 3)}
