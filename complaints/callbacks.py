@@ -185,13 +185,19 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
             error="" if ok else (error or f"HTTP {status_code}"),
             duration_ms=duration,
         )
-        url = callback.client.callback_url
-        moved = callback.retry_window_url not in ("", url)
+        url, version = callback.client.callback_url, callback.client.callback_url_version
+        moved = (
+            callback.retry_window_url not in ("", url)
+            or callback.retry_window_url_version != version
+        )
         if callback.retry_window_start is None or moved:
             # From the first attempt at this URL: a callback that waited for its client's
             # URL, or kept failing at a wrong one the office has since replaced, gets its
-            # full day of retries at the receiver it is posted to. From the log for a
-            # delivered one replayed, tried before the column was filled (migration 0040).
+            # full day of retries at the receiver it is posted to; so does one whose URL
+            # the office changed and changed back since it was last tried: the office
+            # acted on that receiver, and the day would otherwise hang on whether a worker
+            # tried the other URL in between. From the log for a delivered one replayed,
+            # tried before the column was filled (migration 0040).
             callback.retry_window_start = (
                 attempt.at
                 if callback.attempts == 0 or moved
@@ -199,7 +205,7 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
             )
         if moved:
             callback.attempts_at_url = 0
-        callback.retry_window_url = url
+        callback.retry_window_url, callback.retry_window_url_version = url, version
         callback.attempts += 1
         callback.attempts_at_url += 1
         finished = timezone.now()
@@ -222,6 +228,7 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
                 "next_attempt_at",
                 "retry_window_start",
                 "retry_window_url",
+                "retry_window_url_version",
             ]
         )
     return "delivered" if ok else "failed"

@@ -227,8 +227,9 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     sweep (which still finds them if the broker is down); those backing off from the old
     URL are due at once, and their day of retries starts again at their first attempt at
     the new one (`callbacks.deliver_next`), so that a day of failures at a wrong URL does
-    not use up the right one's. Started again there, by the worker that holds the
-    callback and reads the client as committed, not here: here it would mean locking
+    not use up the right one's; also when the URL was changed back to the one they were
+    last tried at (`callback_url_version`). Started again there, by the worker that holds
+    the callback and reads the client as committed, not here: here it would mean locking
     callbacks a worker may hold while it waits for this client's lock."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -241,7 +242,11 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     if not changed:
         return client
     client.full_clean(exclude=[f.name for f in ApiClient._meta.fields if f.name not in changed])
-    client.save(update_fields=changed)
+    saved = list(changed)
+    if "callback_url" in changed:
+        client.callback_url_version += 1
+        saved.append("callback_url_version")
+    client.save(update_fields=saved)
     data = {"changes": {field: [before[field], getattr(client, field)] for field in changed}}
     _record(client, "api_client.update", acting_user, data)
     if "callback_url" in changed and client.callback_url:

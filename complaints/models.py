@@ -737,6 +737,10 @@ class ApiClient(models.Model):
     callback_url = models.URLField(
         _("callback URL"), blank=True, validators=[validate_callback_scheme]
     )
+    # Goes up at each change of `callback_url` (`api_client_update`): a callback tried at
+    # the URL before the change starts its day of retries again at the next attempt, even
+    # when the URL was changed back to the one it was tried at.
+    callback_url_version = models.PositiveIntegerField(_("callback URL version"), default=0)
     channel = models.CharField(
         _("channel of its orders"), max_length=12, choices=Channel.choices, default="12345"
     )
@@ -792,9 +796,14 @@ class CallbackEvent(models.Model):
     # Where its day of retries (callbacks.RETRY_WINDOW) is counted from: its first attempt
     # at `retry_window_url`, moved on by the time its client was revoked
     # (api_client_reactivate). An attempt at another URL (the office gave the client a new
-    # one) starts it again: the day is the receiver's it is posted to.
+    # one), or at the same one after the office changed it and changed it back
+    # (`retry_window_url_version`, the client's `callback_url_version` at the last
+    # attempt), starts it again: the day is the receiver's it is posted to.
     retry_window_start = models.DateTimeField(_("retries counted from"), null=True, blank=True)
     retry_window_url = models.URLField(_("retries counted at"), blank=True)
+    retry_window_url_version = models.PositiveIntegerField(
+        _("retries counted at URL version"), default=0
+    )
     # The attempts since the window started at `retry_window_url`: the backoff grows with
     # these, so that a receiver the office has just configured gets the quick early retries
     # rather than the hour the old URL's failures had grown it to. `attempts` counts all.

@@ -174,6 +174,43 @@ def test_the_backoff_at_a_new_url_starts_again_from_the_quick_early_retries(
     assert (callback.attempts, new.calls) == (14, 2)
 
 
+def test_a_url_changed_and_changed_back_before_any_attempt_elsewhere_starts_the_day_again(
+    receiver, housing_staff, settings
+):
+    """The office moved the client off the failing URL and back onto it: taken as the
+    receiver there having been fixed, as when a worker tried the other URL in between
+    (which the change asks for at once), so that whether a worker got there first does
+    not decide how long the callbacks are retried."""
+    hook, other = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=23), tick=False):
+        deliver_order(order.id)
+    changed = start + timedelta(hours=23, minutes=5)
+    with time_machine.travel(changed, tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=other.url)
+    with time_machine.travel(changed + timedelta(minutes=1), tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=hook.url)
+    back = changed + timedelta(minutes=2)
+    with time_machine.travel(back, tick=False):
+        deliver_order(order.id)
+    callback = CallbackEvent.objects.get(order=order)
+    assert (callback.retry_window_start, other.calls, hook.calls) == (back, 0, 3)
+    base = timedelta(seconds=settings.CALLBACK_RETRY_BASE_SECONDS)
+    assert callback.next_attempt_at == back + base
+
+    with time_machine.travel(back + timedelta(hours=24), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "pending"
+    with time_machine.travel(back + timedelta(hours=25, minutes=30), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "failed"
+
+
 def test_a_url_changed_while_the_client_is_revoked_gets_a_full_day_once_it_is_reactivated(
     receiver, housing_staff
 ):
