@@ -141,7 +141,7 @@ def test_leads_withdrawn_before_the_message_was_kept_get_it_when_it_can_be_rebui
     otherwise (a unit renamed since) keeps showing as it is."""
     from django.apps import apps
 
-    migration = importlib.import_module("complaints.migrations.0045_referral_decision_message")
+    migration = importlib.import_module("complaints.migrations.0046_referral_decision_message")
     designated, by_designation = withdrawn_by_designation(people)
     teamed, by_team = withdrawn_by_team(people)
     renamed, _ = withdrawn_by_designation(people)

@@ -48,7 +48,7 @@ def keep_withdrawal_messages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0043_dispute_lead_withdrawn"),
+        ("complaints", "0045_callback_url_version"),
     ]
 
     operations = [
