@@ -21,6 +21,7 @@ from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit
 from wuqing_consumer.dates import year_accepted
+from wuqing_consumer.language import in_district_language
 
 from . import campaigns
 from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
@@ -131,25 +132,68 @@ def _labelled(rows: list[dict], labels: dict[str, str]) -> list[dict]:
     return rows
 
 
-def portal_for_reader(portal: dict) -> dict:
-    """Kept portal figures with their channels and kinds named in the reader's language.
-
-    The figures are kept as they were worked out, labels included, in the language of the
-    person whose visit or save refreshed them: a report started in Chinese showed an English
-    reader "12315平台" (broken after "12315平" in a narrow column), one refreshed in English
-    a Chinese reader "12345 hotline". Each row keeps its code, so the page names it again;
-    a code no longer among the choices keeps the label it was kept with."""
-    names = {
-        "by_channel": {c.value: str(c.label) for c in Channel},
-        "by_kind": {k.value: str(k.label) for k in Kind},
+def _labels() -> dict[str, dict[str, str] | None]:
+    """The labelled rows a kept figures dict may hold, with the names of their codes in the
+    active language; None for rows whose code is the text itself (a hotline category, a
+    business)."""
+    channels = {c.value: str(c.label) for c in Channel}
+    kinds = {k.value: str(k.label) for k in Kind}
+    return {
+        "by_channel": channels,
+        "by_kind": kinds,
+        "by_town": None,
+        "by_category": None,
+        "top_categories": None,
+        "top_businesses": None,
     }
-    shown = dict(portal)
-    for key, labels in names.items():
-        if key in portal:
-            shown[key] = [
-                {**row, "label": labels.get(row.get("value"), row.get("label"))}
-                for row in portal[key]
-            ]
+
+
+def _named(rows: list[dict], labels: dict[str, str] | None) -> list[dict]:
+    named = []
+    for row in rows:
+        value = row.get("value")
+        if not value:
+            label = _("(none)")
+        elif labels is None:
+            label = row.get("label") or value
+        else:
+            label = labels.get(value, row.get("label") or value)
+        named.append({**row, "label": label})
+    return named
+
+
+def for_reader(kept: dict) -> dict:
+    """Kept figures (a unit's portal figures, the district's) with their rows named in the
+    active language: the reader's on a page, the district's in its official files.
+
+    Figures are kept as they were worked out, labels included, in the language of whoever
+    refreshed or published them (before they were kept in the district's language, that was
+    the language of that person, command or task): a report started in Chinese showed an
+    English reader "12315平台", one published in English put "Yangcun Street" in the Chinese
+    PDF. Each row keeps its code, so it is named again here; a code no longer known (a
+    channel since removed, a town since deleted) keeps the label it was kept with."""
+    labels = _labels()
+    if kept.get("by_town"):
+        labels["by_town"] = _town_labels()
+    shown = dict(kept)
+    for key, names in labels.items():
+        if isinstance(kept.get(key), list):
+            shown[key] = _named(kept[key], names)
+    sums = kept.get("report_sums")
+    if isinstance(sums, dict) and isinstance(sums.get("sampling_by_category"), list):
+        products = {p.value: str(p.label) for p in ProductCategory}
+        shown["report_sums"] = {
+            **sums,
+            "sampling_by_category": _named(sums["sampling_by_category"], products),
+        }
+    submission = kept.get("submission")
+    if isinstance(submission, list) and "missing_units" in kept:
+        units = {u.code: u.display_name for u in Unit.objects.only("code", "name", "name_en")}
+        shown["missing_units"] = [
+            units.get(row.get("unit"), row.get("unit_name"))
+            for row in submission
+            if row.get("status") not in IN_HAND_STATUSES
+        ]
     return shown
 
 
@@ -166,11 +210,17 @@ def _town_labels() -> dict[str, str]:
     return {town.code: str(town) for town in Town.objects.all()}
 
 
+@in_district_language
 def portal_figures(
     period: Period, *, unit: Unit | None = None, now: datetime | None = None
 ) -> dict:
     """Block 3 as the portal knows it: orders received in the quarter (by the unit as primary
-    unit, or district-wide) and what became of them, by category, channel and kind."""
+    unit, or district-wide) and what became of them, by category, channel and kind.
+
+    Worked out in the district's language: the figures are kept, and whoever refreshed them
+    (a person in English, a command, a task) should not decide the language of the labels
+    that the admin, a backup or an old file reads. Pages and files name the rows again from
+    their codes (`for_reader`)."""
     now = now or timezone.now()
     stats.wait_until_current()
     unit_id = unit.id if unit else None
@@ -356,6 +406,7 @@ def _unit_report_rows(period: Period, units: list[Unit]) -> tuple[list[dict], di
     return rows, sums
 
 
+@in_district_language
 def district_figures(period: Period, *, now: datetime | None = None) -> dict:
     """Everything the district report shows, from whatever data exists now."""
     now = now or timezone.now()

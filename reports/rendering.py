@@ -3,9 +3,10 @@ both built from the plain dict of `reports.figures.district_figures` (or the sna
 published report keeps), so a file built later says exactly what was published.
 
 These are official Chinese documents: their fixed labels are written in Chinese here and in
-the template rather than through the translation catalogue, and codes stored in the figures
-(product categories, channels, kinds, report statuses) are shown through the Chinese tables
-below whatever language the figures were taken in.
+the template rather than through the translation catalogue. The figures' rows (channels,
+kinds, towns, product categories) are named again from their codes in the district's
+language (`figures.for_reader`), as the portal's pages name them, whatever language the
+figures were taken in; report statuses through the Chinese table below.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from wuqing_consumer import pdf
+from wuqing_consumer.language import district_language
 
 from . import charts
+from .figures import for_reader
 from .models import ACTION_COUNTS
 
 if TYPE_CHECKING:
@@ -32,25 +35,6 @@ TEMPLATE = "reports/pdf/district_report.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf"
 DASH = "—"
 
-PRODUCT_LABELS = {
-    "household_appliances": "家用电器",
-    "clothing_shoes": "服装鞋帽",
-    "childrens_products": "儿童用品",
-    "decoration_materials": "装饰装修材料",
-    "vehicles": "车辆",
-    "food": "食品",
-    "other": "其他商品",
-}
-CHANNEL_LABELS = {
-    "12345": "12345热线",
-    "12315": "12315平台",
-    "phone": "电话",
-    "walk_in": "来访",
-    "letter": "来信",
-    "web": "网站",
-    "other": "其他",
-}
-KIND_LABELS = {"complaint": "投诉", "report": "举报", "inquiry": "咨询"}
 STATUS_LABELS = {
     "": "未报送",
     "draft": "未报送（草稿）",
@@ -68,11 +52,9 @@ SHEETS = (
 )
 
 
-def _label(row: dict, labels: dict[str, str]) -> str:
-    value = row.get("value", "")
-    if not value:
-        return "（未填写）"
-    return labels.get(value, row.get("label") or value)
+def _label(row: dict) -> str:
+    """A row of figures that went through `figures.for_reader` in the district's language."""
+    return row.get("label") or row.get("value") or ""
 
 
 def _money(value: object) -> Decimal:
@@ -157,10 +139,10 @@ def _context(figures: dict) -> dict:
         ("超期（件）", measure("", str(totals.get("overdue", 0)))),
     ]
 
-    def rows_of(key: str, labels: dict[str, str] | None = None) -> list[dict]:
+    def rows_of(key: str) -> list[dict]:
         return [
             {
-                "label": _label(row, labels or {}),
+                "label": _label(row),
                 "received": row["received"],
                 "resolved": row["resolved"],
                 "resolution_rate": _pct(row.get("resolution_rate")),
@@ -186,7 +168,7 @@ def _context(figures: dict) -> dict:
         "sampling_rate": _pct(_failure_rate(sums["failed"], sums["sampled"])),
         "sampling_by_category": [
             {
-                "label": _label(row, PRODUCT_LABELS),
+                "label": _label(row),
                 "sampled": row["sampled"],
                 "failed": row["failed"],
                 "failed_handled": row["failed_handled"],
@@ -223,8 +205,8 @@ def _context(figures: dict) -> dict:
             }
             for row in by_unit
         ],
-        "by_kind": rows_of("by_kind", KIND_LABELS),
-        "by_channel": rows_of("by_channel", CHANNEL_LABELS),
+        "by_kind": rows_of("by_kind"),
+        "by_channel": rows_of("by_channel"),
         "by_town": rows_of("by_town"),
         "top_categories": rows_of("top_categories"),
         "top_businesses": rows_of("top_businesses"),
@@ -254,7 +236,7 @@ def _context(figures: dict) -> dict:
             max_value=100,
         ),
         "chart_categories": charts.horizontal_bars(
-            [(_label(row, {}), row["received"]) for row in top_categories],
+            [(_label(row), row["received"]) for row in top_categories],
             title="投诉举报咨询热点问题（件）",
             color=charts.PALETTE[1],
         ),
@@ -262,8 +244,8 @@ def _context(figures: dict) -> dict:
 
 
 def render_html(figures: dict) -> str:
-    with translation.override("zh-hans"):
-        return render_to_string(TEMPLATE, _context(figures))
+    with district_language():
+        return render_to_string(TEMPLATE, _context(for_reader(figures)))
 
 
 def build_pdf(figures: dict, *, progress: Callable[[int], None] | None = None) -> bytes:
@@ -278,6 +260,11 @@ def build_pdf(figures: dict, *, progress: Callable[[int], None] | None = None) -
 
 def build_xlsx(figures: dict) -> bytes:
     """The figures as a workbook, one sheet per block; numbers are stored as numbers."""
+    with district_language():
+        return _workbook(for_reader(figures))
+
+
+def _workbook(figures: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -401,7 +388,7 @@ def build_xlsx(figures: dict) -> bytes:
         ["商品类别", "抽检批次", "不合格批次", "不合格率", "不合格已处置批次"],
         [
             [
-                _label(c, PRODUCT_LABELS),
+                _label(c),
                 c["sampled"],
                 c["failed"],
                 ratio(c.get("failure_rate")),
@@ -487,19 +474,19 @@ def build_xlsx(figures: dict) -> bytes:
         rate_formats,
     )
     ws.freeze_panes = ws.cell(row=row + 1, column=2)
-    for heading, key, labels in (
-        ("按问题类别", "by_category", {}),
-        ("按镇街", "by_town", {}),
-        ("按受理渠道", "by_channel", CHANNEL_LABELS),
-        ("按诉求类型", "by_kind", KIND_LABELS),
-        ("被投诉较多的经营者", "top_businesses", {}),
+    for heading, key in (
+        ("按问题类别", "by_category"),
+        ("按镇街", "by_town"),
+        ("按受理渠道", "by_channel"),
+        ("按诉求类型", "by_kind"),
+        ("被投诉较多的经营者", "top_businesses"),
     ):
         row = title(ws, next_row, heading)
         next_row = table(
             ws,
             row,
             [heading.removeprefix("按") if key != "top_businesses" else "经营者", *rate_heads],
-            [rate_row(_label(r, labels), r) for r in figures.get(key, [])],
+            [rate_row(_label(r), r) for r in figures.get(key, [])],
             rate_formats,
         )
     row = title(ws, next_row, "各成员单位平台外受理情况")
@@ -580,7 +567,11 @@ def build_xlsx(figures: dict) -> bytes:
 
 CAMPAIGN_TEMPLATE = "reports/pdf/campaign_summary.html"
 TOPIC_LABELS = {
-    **{k: v for k, v in PRODUCT_LABELS.items() if k not in ("food", "other")},
+    "household_appliances": "家用电器",
+    "clothing_shoes": "服装鞋帽",
+    "childrens_products": "儿童用品",
+    "decoration_materials": "装饰装修材料",
+    "vehicles": "车辆",
     "real_estate": "房地产",
     "car_sales": "汽车销售",
     "prepaid_cards": "单用途商业预付卡",

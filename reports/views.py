@@ -175,7 +175,7 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "publicity": report.publicity.all(),
             "attachments": report.attachments.filter(removed_at=None),
             "events": _with_changes(report.events.select_related("actor")),
-            "portal": figures.portal_for_reader(report.portal_figures or {}),
+            "portal": figures.for_reader(report.portal_figures or {}),
         },
     )
 
@@ -391,7 +391,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             "report": report,
             "office": office,
             "published": published,
-            "figures": data,
+            "figures": figures.for_reader(data),
             "snapshot": report.figures if published else None,
             "form": form,
             "quarter_ended": quarter.has_ended,
