@@ -132,3 +132,32 @@ def test_the_offices_evaluations_table_has_room_for_its_columns_at_a_desk(
     page.wait_for_selector("#evaluation-form", state="visible")
     assert page.evaluate(TABLE_SHAPE)["rows"] == seen["rows"]
     page.context.close()
+
+
+HEAD_SHAPE = """() => {
+  const box = (selector) => {
+    const r = document.querySelector(selector).getBoundingClientRect();
+    return {top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left),
+            right: Math.round(r.right), height: Math.round(r.height)};
+  };
+  return {
+    year: box("#evaluation-year"),
+    summaries: box("#annual-summaries-link"),
+    plans: box("#plans-link"),
+    fits: document.scrollingElement.scrollWidth <= document.documentElement.clientWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_links_to_summaries_and_plans_stay_on_one_row_at_a_desk(browser, live_server, language):
+    """In Chinese at 1280px the year, its Show button and the summaries link fitted beside
+    the title and "Implementation plans" wrapped alone onto a row of its own under them. The
+    year and both links now go together: beside the title, or all on the row below it."""
+    page = desk_page(browser, live_server, language)
+    seen = page.evaluate(HEAD_SHAPE)
+    assert seen["fits"], f"{language}: {seen}"
+    assert seen["plans"]["top"] == seen["summaries"]["top"], f"{language}: {seen}"
+    assert seen["plans"]["left"] > seen["summaries"]["right"], f"{language}: {seen}"
+    assert seen["year"]["bottom"] == seen["plans"]["bottom"], f"{language}: {seen}"
+    page.context.close()
