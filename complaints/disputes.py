@@ -402,9 +402,11 @@ def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> No
     """The leader's decision put the case with `unit`; the disputed lead goes with it. Open
     with another unit, ruled not responsible, it is withdrawn from that unit. A rejected or
     withdrawn lead about a work order stays where it is, with a line saying the case went
-    with the order (which the decision moved): no second item, no second order. Without an
-    order nothing else would hand the case to anyone, so the lead is sent on to `unit` as
-    a lead it may not reject."""
+    with the order (which the decision moved): no second item, no second order. So does a
+    lead accepted before it was disputed: the unit did take it on, and its acceptance stays
+    true of what it did, but the case now goes on with the order. Without an order nothing
+    else would hand the case to anyone, so a rejected or withdrawn lead is sent on to
+    `unit` as a lead it may not reject."""
     dispute.referral = lead
     if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
         holder = lead.to_unit
@@ -421,6 +423,9 @@ def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> No
             referral=lead.id,
             lead=lead.number,
         )
+    if lead.status == ReferralStatus.ACCEPTED and dispute.order_id is not None:
+        referral_settled_with_order(dispute=dispute, unit=unit, deciding_user=user)
+        return
     if lead.status not in (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN):
         return
     if dispute.order_id is not None:

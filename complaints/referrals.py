@@ -301,8 +301,8 @@ def referral_settled_with_order(*, dispute: Dispute, unit: Unit, deciding_user: 
     with `unit` (called in the decision's transaction): the order went there, by decision,
     and carries the case; a lead sent on as well would be a second item for the same case,
     and its acceptance could register a second order. So the lead, rejected or withdrawn,
-    stays as it is, with a line saying where the case went; the unit may open it (its facts
-    and evidence) through `departments.access`."""
+    or accepted before it was disputed, stays as it is, with a line saying where the case
+    went; the unit may open it (its facts and evidence) through `departments.access`."""
     record_referral_event(
         dispute.referral,
         ReferralAction.DECISION,

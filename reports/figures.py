@@ -261,7 +261,9 @@ def _referrals(period: Period, unit: Unit | None) -> dict:
     rejection: the unit refused nothing), `by_decision` those the leader's decision sent
     on; total = accepted + rejected + open, plus the withdrawn leads about a work order,
     whose case went on with the order and no lead was sent on (their outcome stays
-    withdrawn).
+    withdrawn). A lead accepted and only then disputed, whose order the leader moved to
+    another unit, stays accepted: the case counts once, as accepted, and the unit that
+    accepted it keeps it in its `received` as accepted, the work it did take on.
 
     A unit's `received` counts the leads it was given to handle, in the quarter each reached
     it, with its own outcome (a unit that rejected a lead the leader sent elsewhere keeps its

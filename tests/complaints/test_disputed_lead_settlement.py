@@ -383,3 +383,49 @@ def test_a_decision_and_another_leads_rejection_on_the_same_order_do_not_deadloc
     assert errors == []
     assert WorkOrder.objects.get(id=lead.order_id).primary_unit.code == "housing"
     assert Referral.objects.get(id=lead.id).status == ReferralStatus.WITHDRAWN
+
+
+def test_a_lead_accepted_before_its_dispute_follows_the_order_to_the_unit_designated(
+    people, client
+):
+    """Education accepted the lead, then disputed it: the leader's designation moves the
+    order, and the lead, which education did accept, stays accepted with a line saying
+    where the case went; housing, designated, reads it. The case counts once."""
+    order = make_order(people["office"], unit_code="commerce", content="培训机构预收学费后停课")
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+        order_number=order.number,
+    )
+    referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
+    dispute = disputes.dispute_open(
+        acting_user=people["education"], summary="受理后发现属预付卡。", referral_id=lead.id
+    )
+    assert (dispute.order_id, dispute.referral_id) == (order.id, lead.id)
+    dispute = propose(people, dispute, "housing")
+
+    dispute = disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+    )
+
+    assert WorkOrder.objects.get(id=order.id).primary_unit.code == "housing"
+    kept = Referral.objects.get(id=lead.id)
+    assert kept.status == ReferralStatus.ACCEPTED
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    line = kept.events.get(action=ReferralAction.DECISION)
+    assert dispute.number in line.note and order.number in line.note
+    assert unit("housing").name in line.note
+
+    client.force_login(people["housing"])
+    page = client.get(reverse("referral_detail", args=[lead.id]))
+    assert page.status_code == 200
+    settled = page.content.decode().split('id="settled"', 1)[1].split("</dd>", 1)[0]
+    assert dispute.number in settled and order.number in settled
+    assert 'id="actions"' not in page.content.decode()
+
+    # One case, counted once; education keeps the lead it accepted in its workload.
+    assert figures._referrals(_quarter(), None)["district"]["total"] == 1
+    received = figures._referrals(_quarter(), unit("education"))["received"]
+    assert (received["total"], received["accepted"], received["withdrawn"]) == (1, 1, 0)
