@@ -199,6 +199,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             # number, not a link to a page it may not open.
             "order_visible": referral.order_id is not None
             and visible.filter(pk=referral.order_id).exists(),
+            # Who handles it now: a return or the leader's decision may have moved it from
+            # the unit that referred the lead.
+            "order_handler": referral.order.primary_unit if referral.order_id else None,
             "case_order": visible.filter(number=referral.case_reference).first()
             if referral.case_reference
             else None,

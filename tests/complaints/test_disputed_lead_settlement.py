@@ -11,11 +11,12 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from complaints import disputes, referrals
+from complaints import disputes, referrals, workflow
 from complaints.choices import DisputeAction, ReferralAction, ReferralStatus
 from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral, WorkOrder
@@ -429,3 +430,40 @@ def test_a_lead_accepted_before_its_dispute_follows_the_order_to_the_unit_design
     assert figures._referrals(_quarter(), None)["district"]["total"] == 1
     received = figures._referrals(_quarter(), unit("education"))["received"]
     assert (received["total"], received["accepted"], received["withdrawn"]) == (1, 1, 0)
+
+
+def _source_order_line(client, lead: Referral) -> str:
+    page = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
+    return page.split('id="source-order"', 1)[1].split("</dd>", 1)[0]
+
+
+def test_the_lead_page_names_the_unit_that_handles_its_order_now(people, client):
+    """Education, which may not open the order, reads who handles it: commerce, which
+    referred the lead, until the leader's decision moved the order to housing."""
+    lead = disputed_lead_with_order(people)
+    order = WorkOrder.objects.get(id=lead.order_id)
+    client.force_login(people["education"])
+    before = _source_order_line(client, lead)
+    assert order.number in before and unit("commerce").name in before
+
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+    )
+
+    after = _source_order_line(client, lead)
+    assert order.number in after and 'href="' not in after
+    assert unit("housing").name in after and unit("commerce").name not in after
+
+
+def test_the_lead_page_says_when_its_order_is_back_with_the_office(people, client):
+    lead = disputed_lead_with_order(people)
+    workflow.workorder_return(
+        order_id=lead.order_id, acting_user=people["commerce"], reason="非本局职责。"
+    )
+    client.force_login(people["education"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("referral_detail", args=[lead.id]))
+    line = page.content.decode().split('id="source-order"', 1)[1].split("</dd>", 1)[0]
+    assert translation.gettext("with the office, awaiting dispatch") in line
+    assert unit("commerce").display_name not in line
