@@ -385,17 +385,43 @@ def _parties(dispute: Dispute) -> list[User]:
     return unit_people(unit_ids) + office_people()
 
 
-def _lock_lead_and_order(dispute_id: int) -> Referral | None:
-    """Lock the dispute's lead, then its order, before the dispute, and return the lead: a
-    lead's rejection takes them in that order (referral_reject, then
-    dispute_for_rejected_referral), and in another order the two deadlocked."""
+def _lock_leads_and_order(dispute_id: int) -> dict[int, Referral]:
+    """Lock the leads the decision may settle, then the order, before the dispute: a lead's
+    rejection takes them in that order (referral_reject, then dispute_for_rejected_referral),
+    and in another order the two deadlocked. The leads are the dispute's own and every lead
+    of its order, not only those whose rejection the dispute has recorded so far: one being
+    rejected meanwhile holds its lead, then waits for the order, and is recorded before this
+    gets the order."""
     lead_id, order_id = Dispute.objects.filter(id=dispute_id).values_list(
         "referral_id", "order_id"
     ).first() or (None, None)
-    lead = Referral.objects.select_for_update().filter(id=lead_id).first() if lead_id else None
+    same = Q(id=lead_id) if lead_id is not None else Q(pk__in=[])
+    if order_id is not None:
+        same |= Q(order_id=order_id)
+    leads = {
+        lead.id: lead for lead in Referral.objects.select_for_update().filter(same).order_by("id")
+    }
     if order_id is not None:
         list(WorkOrder.objects.select_for_update().filter(id=order_id).values("id"))
-    return lead
+    return leads
+
+
+def _covered_leads(dispute: Dispute, locked: dict[int, Referral]) -> list[Referral]:
+    """The leads the decision settles, the dispute's own first: it covers those whose
+    rejection was recorded on it (`dispute_for_rejected_referral`) as well, since the
+    leader decides who handles the order once, for every lead about it. Read under the
+    dispute's lock, so no rejection is recorded meanwhile."""
+    recorded = dispute.events.filter(action=DisputeAction.LEAD_REJECTED).values_list(
+        "data__referral", flat=True
+    )
+    ids = {int(i) for i in recorded if i is not None} - {dispute.referral_id}
+    if missing := ids - locked.keys():  # a lead referred and rejected after the first lock
+        locked |= {
+            lead.id: lead
+            for lead in Referral.objects.select_for_update().filter(id__in=missing).order_by("id")
+        }
+    first = [locked[dispute.referral_id]] if dispute.referral_id in locked else []
+    return first + [locked[i] for i in sorted(ids) if i in locked]
 
 
 def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> None:
@@ -407,7 +433,8 @@ def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> No
     true of what it did, but the case now goes on with the order. Without an order nothing
     else would hand the case to anyone, so a rejected or withdrawn lead is sent on to
     `unit` as a lead it may not reject."""
-    dispute.referral = lead
+    if lead.id == dispute.referral_id:
+        dispute.referral = lead
     if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
         holder = lead.to_unit
         referral_withdraw_by_decision(referral=lead, dispute=dispute, unit=unit)
@@ -424,12 +451,14 @@ def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> No
             lead=lead.number,
         )
     if lead.status == ReferralStatus.ACCEPTED and dispute.order_id is not None:
-        referral_settled_with_order(dispute=dispute, unit=unit, deciding_user=user)
+        referral_settled_with_order(referral=lead, dispute=dispute, unit=unit, deciding_user=user)
         return
     if lead.status not in (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN):
         return
     if dispute.order_id is not None:
-        referral_settled_with_order(dispute=dispute, unit=unit, deciding_user=user)
+        referral_settled_with_order(referral=lead, dispute=dispute, unit=unit, deciding_user=user)
+        return
+    if lead.id != dispute.referral_id:
         return
     sent_on = referral_send_by_decision(dispute=dispute, unit=unit, deciding_user=user)
     _event(
@@ -456,8 +485,8 @@ def dispute_designate(
     expected_version: int | None = None,
 ) -> Dispute:
     """The leader designates the unit responsible; the order goes to it, forced, and the
-    disputed lead goes with the case (`_settle_lead`)."""
-    lead = _lock_lead_and_order(dispute_id)
+    disputed leads go with the case (`_settle_lead`)."""
+    locked = _lock_leads_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
     _sign(dispute, acting_user, note)
@@ -476,7 +505,7 @@ def dispute_designate(
     _event(
         dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
     )
-    if lead is not None:
+    for lead in _covered_leads(dispute, locked):
         _settle_lead(dispute, lead, unit, acting_user)
     _tell(
         f"dispute_decided:{dispute.id}",
@@ -506,7 +535,7 @@ def dispute_form_team(
     the members co-handling it, and the disputed lead goes to the lead unit as a
     designation would hand it over (`_settle_lead`); the member units read it through the
     team."""
-    disputed_lead = _lock_lead_and_order(dispute_id)
+    locked = _lock_leads_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
     lead = _member(lead_unit_code, "lead_unit")
     members = {lead.id: lead}
@@ -543,7 +572,7 @@ def dispute_form_team(
         lead=lead.code,
         members=sorted(u.code for u in members.values()),
     )
-    if disputed_lead is not None:
+    for disputed_lead in _covered_leads(dispute, locked):
         _settle_lead(dispute, disputed_lead, lead, acting_user)
     _tell(
         f"team_formed:{dispute.id}",

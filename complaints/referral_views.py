@@ -165,14 +165,15 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         .distinct()
         .order_by("opened_at", "id")
     )
-    # The leader's decision on this lead's dispute moved the case with its work order: to
-    # which unit (the one designated, or the joint team's lead unit), with which order (a
-    # link where the reader may open it).
+    # The leader's decision on this lead's dispute (or on its order's, which recorded the
+    # lead's rejection) moved the case with its work order: to which unit (the one
+    # designated, or the joint team's lead unit), with which order (a link where the
+    # reader may open it).
     settled = []
     for d in disputes:
         team = getattr(d, "team", None)
         unit = d.designated_unit or (team.lead_unit if team is not None else None)
-        if d.referral_id == referral.id and d.order_id is not None and unit is not None:
+        if d.order_id is not None and unit is not None:
             settled.append((d, unit, visible.filter(pk=d.order_id).exists()))
     visible_leads = access.referrals_visible_to(request.user)
     # Where the leader's decision sent this lead on, and, for a lead sent on so, the lead

@@ -296,15 +296,19 @@ def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit:
     notify_many([(message, unit_people([referral.to_unit_id]), None)])
 
 
-def referral_settled_with_order(*, dispute: Dispute, unit: Unit, deciding_user: User) -> None:
-    """The group leader's decision on a dispute about a lead and its work order put the case
-    with `unit` (called in the decision's transaction): the order went there, by decision,
-    and carries the case; a lead sent on as well would be a second item for the same case,
-    and its acceptance could register a second order. So the lead, rejected or withdrawn,
-    or accepted before it was disputed, stays as it is, with a line saying where the case
-    went; the unit may open it (its facts and evidence) through `departments.access`."""
+def referral_settled_with_order(
+    *, referral: Referral, dispute: Dispute, unit: Unit, deciding_user: User
+) -> None:
+    """The group leader's decision on a dispute about a work order and `referral` (the
+    dispute's own lead, or another lead of the order whose rejection was recorded on it)
+    put the case with `unit` (called in the decision's transaction): the order went there,
+    by decision, and carries the case; a lead sent on as well would be a second item for
+    the same case, and its acceptance could register a second order. So the lead, rejected
+    or withdrawn, or accepted before it was disputed, stays as it is, with a line saying
+    where the case went; the unit may open it (its facts and evidence) through
+    `departments.access`."""
     record_referral_event(
-        dispute.referral,
+        referral,
         ReferralAction.DECISION,
         deciding_user,
         note=written(

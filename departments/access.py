@@ -11,11 +11,15 @@ from datetime import date
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import Http404
 
+from complaints.choices import DisputeAction
 from complaints.models import (
     Dispute,
+    DisputeEvent,
     Intervention,
     MediationAgreement,
     Referral,
@@ -524,19 +528,30 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
     dispute the group leader designated it (the case it now handles, sent on as a new lead
     or moved with its work order, continues that one: its history and evidence), a
     rejected lead the leader's decision sent on to it, and a lead disputed before a joint
-    team it sits on (the team investigates what the lead found)."""
+    team it sits on (the team investigates what the lead found). Another lead of the
+    disputed order, whose rejection the dispute recorded, is settled by the same decision
+    and read as the dispute's own lead is."""
     referrals = Referral.objects.select_related("from_unit", "to_unit", "order")
     if sees_all_units(user):
         return referrals
     unit_id = getattr(user, "unit_id", None)
     if not getattr(user, "is_authenticated", False) or unit_id is None:
         return referrals.none()
+    recorded = (
+        DisputeEvent.objects.filter(
+            Q(dispute__designated_unit_id=unit_id) | Q(dispute__team__member_units__id=unit_id),
+            action=DisputeAction.LEAD_REJECTED,
+        )
+        .annotate(lead=Cast(KeyTextTransform("referral", "data"), IntegerField()))
+        .values("lead")
+    )
     involved = Referral.objects.filter(
         Q(from_unit_id=unit_id)
         | Q(to_unit_id=unit_id)
         | Q(disputes__designated_unit_id=unit_id)
         | Q(disputes__leads_by_decision__to_unit_id=unit_id)
         | Q(disputes__team__member_units__id=unit_id)
+        | Q(id__in=recorded)
     )
     return referrals.filter(id__in=involved.values("id"))
 

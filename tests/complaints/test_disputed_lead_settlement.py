@@ -21,6 +21,7 @@ from complaints.choices import DisputeAction, ReferralAction, ReferralStatus
 from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral, WorkOrder
 from complaints.workflow import WorkflowError
+from departments import access
 from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
@@ -467,3 +468,118 @@ def test_the_lead_page_says_when_its_order_is_back_with_the_office(people, clien
     line = page.content.decode().split('id="source-order"', 1)[1].split("</dd>", 1)[0]
     assert translation.gettext("with the office, awaiting dispatch") in line
     assert unit("commerce").display_name not in line
+
+
+def another_lead_rejected_onto_the_dispute(people, lead: Referral) -> Referral:
+    """Commerce refers a second lead of the same order to market regulation, which rejects
+    it: its rejection goes on the order's open dispute, not a second one."""
+    market = UserFactory(unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    other = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="market-regulation",
+        title="同一工单的另一线索",
+        facts="该机构另有虚假宣传。",
+        order_number=WorkOrder.objects.get(id=lead.order_id).number,
+    )
+    referrals.referral_reject(referral_id=other.id, acting_user=market, reasons="不属市场监管。")
+    dispute = Dispute.objects.get(referral=lead)
+    assert Dispute.objects.count() == 1
+    assert dispute.events.filter(
+        action=DisputeAction.LEAD_REJECTED, data__referral=other.id
+    ).exists()
+    return Referral.objects.get(id=other.id)
+
+
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_another_lead_rejected_onto_the_orders_dispute_is_settled_by_the_decision(
+    people, client, decision
+):
+    lead = disputed_lead_with_order(people)
+    other = another_lead_rejected_onto_the_dispute(people, lead)
+    order = WorkOrder.objects.get(id=lead.order_id)
+
+    if decision == "designate":
+        dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+        disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+        )
+    else:
+        dispute = form_team(people, lead, "housing", ["education"])
+
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    kept = Referral.objects.get(id=other.id)
+    assert kept.status == ReferralStatus.REJECTED
+    line = kept.events.get(action=ReferralAction.DECISION)
+    assert dispute.number in line.note and order.number in line.note
+    assert unit("housing").name in line.note
+    # Housing, which now handles the order, reads the lead and its page names the decision.
+    client.force_login(people["housing"])
+    page = client.get(reverse("referral_detail", args=[other.id]))
+    assert page.status_code == 200
+    settled = page.content.decode().split('id="settled"', 1)[1].split("</dd>", 1)[0]
+    assert dispute.number in settled and order.number in settled
+    assert other.id in {r.id for r in access.referrals_visible_to(people["housing"])}
+    # A lead of the order that the dispute does not cover stays out of housing's sight.
+    untouched = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="无关",
+        facts="另一件事。",
+        order_number=order.number,
+    )
+    assert client.get(reverse("referral_detail", args=[untouched.id])).status_code == 404
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: two connections locking the same rows.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_a_decision_settling_another_lead_of_the_order_takes_the_leads_first(people, decision):
+    """The decision settles another lead of the order too, so it locks that lead as well:
+    before the order and the dispute, as anything acting on a lead does (lead, order,
+    dispute). Locking it after the dispute deadlocked with a session that holds the lead
+    and then wants the order."""
+    lead = disputed_lead_with_order(people)
+    other = another_lead_rejected_onto_the_dispute(people, lead)
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    lead_locked = threading.Event()
+    errors: list[Exception] = []
+
+    def lead_then_order_then_dispute() -> None:
+        try:
+            with transaction.atomic():
+                Referral.objects.select_for_update().get(id=other.id)
+                lead_locked.set()
+                wait_until_another_session_waits_for_a_lock()
+                WorkOrder.objects.select_for_update().get(id=lead.order_id)
+                Dispute.objects.select_for_update().get(id=dispute.id)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    other_session = threading.Thread(target=lead_then_order_then_dispute)
+    other_session.start()
+    assert lead_locked.wait(10)
+    try:
+        if decision == "designate":
+            disputes.dispute_designate(
+                dispute_id=dispute.id,
+                acting_user=people["leader"],
+                unit_code="housing",
+                note="指定。",
+            )
+        else:
+            disputes.dispute_form_team(
+                dispute_id=dispute.id,
+                acting_user=people["leader"],
+                lead_unit_code="housing",
+                member_unit_codes=["commerce"],
+                note="联合调查。",
+            )
+    finally:
+        other_session.join(30)
+    assert errors == []
+    assert Referral.objects.get(id=other.id).events.filter(action=ReferralAction.DECISION).exists()
