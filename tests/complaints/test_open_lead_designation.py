@@ -386,3 +386,17 @@ def test_leads_withdrawn_before_the_status_existed_are_marked_withdrawn(people):
         refused_sent_on.id: ReferralStatus.REJECTED,
         refused.id: ReferralStatus.REJECTED,
     }
+
+
+def test_the_lead_page_shows_a_withdrawn_or_rejected_lead_in_the_lists_colours(people, client):
+    lead = disputed_open_lead(people, acknowledge=True)
+    designate(people, lead, "housing")
+    refused = rejected_lead(people, "拒收的线索")
+    client.force_login(people["office"])
+
+    def badge(referral: Referral) -> str:
+        page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+        return page.split('id="referral-status"', 1)[0].rsplit("<span", 1)[1]
+
+    assert "text-bg-secondary" in badge(lead)
+    assert "text-bg-warning" in badge(refused)
