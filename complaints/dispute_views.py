@@ -21,7 +21,7 @@ from departments.models import User
 from wuqing_consumer import form_once
 from wuqing_consumer.views import form_values, posted_int, redirect_back
 
-from . import disputes
+from . import disputes, selectors
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
 from .forms import member_units
 from .models import Dispute, TeamTask
@@ -30,12 +30,16 @@ from .workflow import WorkflowError
 
 @login_required
 def dispute_list(request: HttpRequest) -> HttpResponse:
-    items = access.disputes_visible_to(request.user).prefetch_related("units")
+    user = request.user
+    items = access.disputes_visible_to(user)
     status = request.GET.get("status", "")
     if status == "open":
         items = items.filter(status__in=OPEN_DISPUTE_STATUSES)
+    elif status == "tasks":
+        items = selectors.disputes_with_tasks_for(user)
     elif status in DisputeStatus.values:
         items = items.filter(status=status)
+    items = items.prefetch_related("units")
     page = Paginator(items.order_by("-opened_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -45,7 +49,8 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": DisputeStatus.choices,
             "now": timezone.now(),
-            "sees_all": access.sees_all_units(request.user),
+            "sees_all": access.sees_all_units(user),
+            "has_team_tasks": access.refers_for_unit(user),
         },
     )
 

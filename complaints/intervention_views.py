@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from wuqing_consumer import form_once
 
-from . import interventions
+from . import interventions, selectors
 from .choices import InterventionAnswer
 from .forms import member_units
 from .workflow import WorkflowError
@@ -27,7 +27,9 @@ from .workflow import WorkflowError
 def intervention_list(request: HttpRequest) -> HttpResponse:
     items = access.interventions_visible_to(request.user).prefetch_related("asked__unit")
     state = request.GET.get("state", "")
-    if state == "open":
+    if state == "to_answer":
+        items = selectors.interventions_to_answer(request.user).prefetch_related("asked__unit")
+    elif state == "open":
         items = items.filter(closed_at=None)
     elif state == "closed":
         items = items.filter(closed_at__isnull=False)
@@ -45,6 +47,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
             "q": query,
             "now": timezone.now(),
             "can_ask": access.refers_for_unit(user) and not user.unit.is_office,
+            "answers_for_unit": access.refers_for_unit(user) and not user.unit.is_office,
         },
     )
 

@@ -71,15 +71,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or ("all" if office else "received")
     if tab not in tabs:
         tab = next(iter(tabs))
-    referrals_ = access.referrals_visible_to(user)
-    if tab == "received":
-        referrals_ = referrals_.filter(to_unit_id=user.unit_id)
-    elif tab == "sent":
-        referrals_ = referrals_.filter(from_unit_id=user.unit_id)
-    elif tab == "overdue":
-        referrals_ = referrals_.filter(status=ReferralStatus.SENT, ack_due_at__lt=timezone.now())
-    elif tab == "rejected":
-        referrals_ = referrals_.filter(status=ReferralStatus.REJECTED)
+    now = timezone.now()
+    referrals_ = selectors.referrals_in_tab(user, tab, now)
     status = request.GET.get("status", "")
     if status in ReferralStatus.values:
         referrals_ = referrals_.filter(status=status)
@@ -103,7 +96,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": ReferralStatus.choices,
             "q": query,
-            "now": timezone.now(),
+            "now": now,
             "can_refer": access.refers_for_unit(user) and not user.unit.is_office,
         },
     )

@@ -20,6 +20,7 @@ from .choices import (
     OPEN_STATUSES,
     DuplicateStatus,
     ExtensionStatus,
+    InterventionAnswer,
     ReferralStatus,
     Status,
     UnitRelation,
@@ -33,9 +34,12 @@ from .models import (
     Dispute,
     ExtensionRequest,
     HolidaySchedule,
+    Intervention,
+    InterventionUnit,
     PossibleDuplicate,
     Referral,
     RoutingRule,
+    TeamTask,
     WorkOrder,
     WorkOrderEvent,
     WorkOrderUnit,
@@ -311,3 +315,46 @@ def leads_sent_on(
     for lead in leads:
         sent_on.setdefault(lead.by_decision.referral_id, []).append((lead, lead.id in visible))
     return sent_on
+
+
+# --- what waits for a unit or the office outside the order inbox -------------------------
+# The lists and the home page's "waiting for you" share these, so a line's count is the
+# number of rows its link shows.
+
+
+def referrals_in_tab(user: User, tab: str, now: datetime) -> QuerySet[Referral]:
+    """The leads of one tab of the lead list, scoped to what the user may see."""
+    leads = access.referrals_visible_to(user)
+    if tab == "received":
+        return leads.filter(to_unit_id=user.unit_id)
+    if tab == "sent":
+        return leads.filter(from_unit_id=user.unit_id)
+    if tab == "overdue":
+        return leads.filter(status=ReferralStatus.SENT, ack_due_at__lt=now)
+    if tab == "rejected":
+        return leads.filter(status=ReferralStatus.REJECTED)
+    return leads
+
+
+def interventions_to_answer(user: User) -> QuerySet[Intervention]:
+    """Open requests the user's unit was asked into and has not answered."""
+    asked = InterventionUnit.objects.filter(
+        intervention=OuterRef("pk"),
+        unit_id=getattr(user, "unit_id", None),
+        answer=InterventionAnswer.ASKED,
+    )
+    return access.interventions_visible_to(user).filter(Exists(asked), closed_at=None)
+
+
+def open_team_tasks_of(user: User) -> QuerySet[TeamTask]:
+    """Tasks of working joint teams set for the user's unit: only the owning unit marks a
+    task done (a person named to it belongs to that unit), and only while the team works."""
+    return TeamTask.objects.filter(
+        done_at=None, team__concluded_at=None, owner_unit_id=getattr(user, "unit_id", None)
+    )
+
+
+def disputes_with_tasks_for(user: User) -> QuerySet[Dispute]:
+    """Disputes whose joint team has a task open for the user's unit."""
+    tasks = open_team_tasks_of(user).filter(team__dispute=OuterRef("pk"))
+    return access.disputes_visible_to(user).filter(Exists(tasks))

@@ -6,13 +6,15 @@ the day asks of them, instead of visiting every screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import selectors
-from complaints.choices import DisputeStatus
+from complaints.choices import DisputeStatus, ReferralStatus
 from meetings.models import ActionStatus, InvitationAnswer, MeetingStatus
 from publicity.choices import ReleaseStatus
 from reports.choices import PlanStatus, ReportStatus
@@ -30,9 +32,29 @@ class Duty:
     urgent: bool = False
 
 
-def _unit_duties(user: User, now) -> list[tuple[str, str, int, str, bool]]:
+def _with_late(rows: QuerySet, late: Q) -> tuple[int, bool]:
+    """All the rows a list shows, and whether any of them is late: one query, so the line
+    counts what its link lists and still turns red when something in it is overdue."""
+    found = rows.aggregate(count=Count("pk"), late=Count("pk", filter=late))
+    return found["count"], found["late"] > 0
+
+
+def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     unit_id = user.unit_id
+    received = selectors.referrals_in_tab(user, "received", now)
+    leads_to_acknowledge, leads_late = _with_late(
+        received.filter(status=ReferralStatus.SENT), Q(ack_due_at__lt=now)
+    )
+    interventions, interventions_late = _with_late(
+        selectors.interventions_to_answer(user), Q(answer_due_at__lt=now)
+    )
+    late_tasks = selectors.open_team_tasks_of(user).filter(
+        team__dispute=OuterRef("pk"), due_on__lt=today
+    )
+    team_tasks, tasks_late = _with_late(
+        selectors.disputes_with_tasks_for(user), Q(Exists(late_tasks))
+    )
     actions = access.action_items_visible_to(user).filter(
         owner_id=unit_id, status=ActionStatus.OPEN
     )
@@ -51,6 +73,34 @@ def _unit_duties(user: User, now) -> list[tuple[str, str, int, str, bool]]:
             selectors.orders_in_tab(user, "overdue", now).count(),
             reverse("order_list") + "?tab=overdue",
             True,
+        ),
+        (
+            "leads_to_acknowledge",
+            _("Referred leads to acknowledge"),
+            leads_to_acknowledge,
+            reverse("referral_list") + "?tab=received&status=sent",
+            leads_late,
+        ),
+        (
+            "leads_to_decide",
+            _("Acknowledged leads to accept or reject"),
+            received.filter(status=ReferralStatus.ACKNOWLEDGED).count(),
+            reverse("referral_list") + "?tab=received&status=acknowledged",
+            False,
+        ),
+        (
+            "interventions_to_answer",
+            _("Early intervention requests waiting for your unit's answer"),
+            interventions,
+            reverse("intervention_list") + "?state=to_answer",
+            interventions_late,
+        ),
+        (
+            "team_tasks",
+            _("Joint investigation teams with tasks for your unit"),
+            team_tasks,
+            reverse("dispute_list") + "?status=tasks",
+            tasks_late,
         ),
         (
             "meeting_answers",
@@ -108,7 +158,7 @@ def _unit_duties(user: User, now) -> list[tuple[str, str, int, str, bool]]:
     ]
 
 
-def _office_duties(user: User, now) -> list[tuple[str, str, int, str, bool]]:
+def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     releases = access.releases_visible_to(user)
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,3 +128,118 @@ def test_the_office_sees_releases_to_review_apart_from_those_to_publish(
     duties = {d.key: (d.count, d.url) for d in waiting_for(office_staff)}
     assert duties["releases_to_review"] == (1, reverse("release_list") + "?status=submitted")
     assert duties["releases_to_publish"] == (1, reverse("release_list") + "?status=approved")
+
+
+# --- what the units and the office must do on leads, interventions, disputes and orders ---
+
+ROW = b'row-link" href="'
+
+
+def rows_behind(client, user, duty) -> int:
+    """How many rows the list the line links to shows the same person."""
+    client.force_login(user)
+    response = client.get(duty.url)
+    assert response.status_code == 200
+    return response.content.count(ROW)
+
+
+def assert_counts_match_lists(client, user, now=None) -> dict[str, tuple[int, bool]]:
+    duties = waiting_for(user, now)
+    for duty in duties:
+        assert rows_behind(client, user, duty) == duty.count, duty.key
+    return {d.key: (d.count, d.urgent) for d in duties}
+
+
+def refer(user, to="market-regulation", title="培训机构预付费卷款"):
+    from complaints import referrals
+
+    return referrals.referral_send(
+        acting_user=user, to_unit_code=to, title=title, facts="收取预付学费后停课。"
+    )
+
+
+def test_a_unit_sees_leads_to_acknowledge_and_leads_to_accept_or_reject(
+    client, mr_staff, housing_staff
+):
+    from complaints import referrals
+
+    first, _second = refer(housing_staff), refer(housing_staff, title="另一条线索")
+    assert assert_counts_match_lists(client, mr_staff) == {"leads_to_acknowledge": (2, False)}
+    assert counts(housing_staff) == {}  # it sent them: nothing for it to do
+    referrals.referral_acknowledge(referral_id=first.id, acting_user=mr_staff)
+    assert assert_counts_match_lists(client, mr_staff) == {
+        "leads_to_acknowledge": (1, False),
+        "leads_to_decide": (1, False),
+    }
+    with time_machine.travel(first.ack_due_at + timedelta(hours=1)):
+        duties = assert_counts_match_lists(client, mr_staff)
+        assert list(duties) == ["leads_to_acknowledge", "leads_to_decide"]
+        assert duties["leads_to_acknowledge"] == (1, True)
+
+
+def test_a_unit_sees_early_intervention_requests_it_must_answer(client, mr_staff, housing_staff):
+    from complaints import interventions
+
+    item = interventions.intervention_request(
+        acting_user=housing_staff,
+        unit_codes=["market-regulation", "education"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+    )
+    assert assert_counts_match_lists(client, mr_staff) == {"interventions_to_answer": (1, False)}
+    assert counts(housing_staff) == {}  # it asked
+    with time_machine.travel(item.answer_due_at + timedelta(minutes=1)):
+        assert assert_counts_match_lists(client, mr_staff) == {"interventions_to_answer": (1, True)}
+    interventions.intervention_answer(intervention_id=item.id, acting_user=mr_staff, join=True)
+    assert counts(mr_staff) == {}
+
+
+@pytest.fixture
+def team_dispute(office_staff, leader):
+    from complaints import disputes
+
+    order = make_order(office_staff, unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="归属不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="education",
+        member_unit_codes=["market-regulation"],
+        note="联合调查",
+    )
+    return dispute
+
+
+def test_a_unit_sees_the_joint_teams_with_tasks_it_owns(
+    client, office_staff, mr_staff, housing_staff, team_dispute
+):
+    from complaints import disputes
+
+    due = timezone.localdate() + timedelta(days=2)
+    task = disputes.team_add_task(
+        dispute_id=team_dispute.id,
+        acting_user=office_staff,
+        title="调取合同",
+        owner_unit_code="market-regulation",
+        due_on=due,
+    )
+    disputes.team_add_task(
+        dispute_id=team_dispute.id,
+        acting_user=office_staff,
+        title="询问学员",
+        owner_unit_code="education",
+        due_on=due,
+    )
+    duties = assert_counts_match_lists(client, mr_staff)
+    assert duties["team_tasks"] == (1, False)
+    assert "team_tasks" not in counts(housing_staff)
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        assert assert_counts_match_lists(client, mr_staff)["team_tasks"] == (1, True)
+    disputes.team_complete_task(dispute_id=team_dispute.id, task_id=task.id, acting_user=mr_staff)
+    assert "team_tasks" not in counts(mr_staff)
