@@ -33,7 +33,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     items = access.disputes_visible_to(user)
     status = request.GET.get("status", "")
-    if status == "open":
+    if status == "undecided":
         items = items.filter(status__in=OPEN_DISPUTE_STATUSES)
     elif status == "tasks":
         items = selectors.disputes_with_tasks_for(user)

@@ -161,6 +161,10 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
 def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     releases = access.releases_visible_to(user)
+    disputes_to_propose, disputes_late = _with_late(
+        access.disputes_visible_to(user).filter(status=DisputeStatus.OPEN),
+        Q(decision_due_at__lt=now),
+    )
     return [
         (
             "orders_triage",
@@ -175,6 +179,34 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
             selectors.orders_in_tab(user, "overdue", now).count(),
             reverse("order_list") + "?tab=overdue",
             True,
+        ),
+        (
+            "orders_extensions",
+            _("Extension requests to decide"),
+            selectors.orders_in_tab(user, "extensions", now).count(),
+            reverse("order_list") + "?tab=extensions",
+            False,
+        ),
+        (
+            "orders_to_close",
+            _("Resolved work orders to close after the call-back"),
+            selectors.orders_in_tab(user, "to_close", now).count(),
+            reverse("order_list") + "?tab=to_close",
+            False,
+        ),
+        (
+            "leads_late",
+            _("Referred leads not acknowledged in time"),
+            selectors.referrals_in_tab(user, "overdue", now).count(),
+            reverse("referral_list") + "?tab=overdue",
+            True,
+        ),
+        (
+            "disputes_to_propose",
+            _("Jurisdiction disputes waiting for your proposal"),
+            disputes_to_propose,
+            reverse("dispute_list") + "?status=open",
+            disputes_late,
         ),
         (
             "reports_to_review",

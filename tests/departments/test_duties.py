@@ -243,3 +243,75 @@ def test_a_unit_sees_the_joint_teams_with_tasks_it_owns(
         assert assert_counts_match_lists(client, mr_staff)["team_tasks"] == (1, True)
     disputes.team_complete_task(dispute_id=team_dispute.id, task_id=task.id, acting_user=mr_staff)
     assert "team_tasks" not in counts(mr_staff)
+
+
+def test_the_office_sees_disputes_waiting_for_its_proposal(client, office_staff, leader):
+    from complaints import disputes
+
+    order = make_order(office_staff, unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="归属不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    duties = assert_counts_match_lists(client, office_staff)
+    assert duties["disputes_to_propose"] == (1, False)
+    with time_machine.travel(dispute.decision_due_at + timedelta(minutes=1)):
+        duties = assert_counts_match_lists(client, office_staff)
+        assert duties["disputes_to_propose"] == (1, True)
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+    assert "disputes_to_propose" not in counts(office_staff)
+    assert counts(leader) == {"disputes_to_decide": 1}
+
+
+def test_the_office_sees_extension_requests_and_resolved_orders_to_close(
+    client, office_staff, mr_staff
+):
+    from complaints import workflow
+
+    asking, resolved = make_order(office_staff), make_order(office_staff)
+    for order in (asking, resolved):
+        workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_request_extension(
+        order_id=asking.id, acting_user=mr_staff, working_days=5, reason="需现场核查"
+    )
+    workflow.workorder_resolve(order_id=resolved.id, acting_user=mr_staff, result="已退款")
+    duties = assert_counts_match_lists(client, office_staff)
+    assert duties["orders_extensions"] == (1, False)
+    assert duties["orders_to_close"] == (1, False)
+    assert {d.key: d.url for d in waiting_for(office_staff)}["orders_to_close"] == (
+        reverse("order_list") + "?tab=to_close"
+    )
+    assert not {"orders_extensions", "orders_to_close"} & set(counts(mr_staff))
+
+
+def test_the_office_sees_leads_not_acknowledged_in_time(client, office_staff, housing_staff):
+    lead = refer(housing_staff)
+    assert "leads_late" not in counts(office_staff)
+    with time_machine.travel(lead.ack_due_at + timedelta(hours=1)):
+        duties = assert_counts_match_lists(client, office_staff)
+        assert duties["leads_late"] == (1, True)
+        assert "leads_late" not in counts(housing_staff)
+
+
+def test_the_dispute_list_tells_disputes_to_propose_from_those_with_the_leader(
+    client, office_staff
+):
+    from complaints import disputes
+
+    for summary in ("归属不清", "又一起"):
+        order = make_order(office_staff, unit_code="education", category="预付卡")
+        last = disputes.dispute_open(
+            acting_user=office_staff,
+            summary=summary,
+            order_number=order.number,
+            unit_codes=["market-regulation", "education"],
+        )
+    disputes.dispute_propose(dispute_id=last.id, acting_user=office_staff, proposal="建议")
+    client.force_login(office_staff)
+    url = reverse("dispute_list")
+    assert client.get(url + "?status=open").content.count(ROW) == 1
+    assert client.get(url + "?status=proposed").content.count(ROW) == 1
+    assert client.get(url + "?status=undecided").content.count(ROW) == 2
+    assert assert_counts_match_lists(client, office_staff)["disputes_to_propose"] == (1, False)
