@@ -59,6 +59,18 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         owner_id=unit_id, status=ActionStatus.OPEN
     )
     releases = access.releases_visible_to(user).filter(unit_id=unit_id)
+    if access.submits_release(user, unit_id):
+        sign_off = [
+            (
+                "releases_to_submit",
+                _("Draft public releases to submit to the office"),
+                releases.filter(status=ReleaseStatus.DRAFT).count(),
+                reverse("release_list") + "?status=draft",
+                False,
+            )
+        ]
+    else:
+        sign_off = []
     return [
         (
             "orders_to_sign",
@@ -146,6 +158,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
             reverse("release_list") + "?status=returned",
             True,
         ),
+        *sign_off,
         (
             "plans_returned",
             _("Implementation plans returned for changes"),

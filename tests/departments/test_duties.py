@@ -315,3 +315,91 @@ def test_the_dispute_list_tells_disputes_to_propose_from_those_with_the_leader(
     assert client.get(url + "?status=proposed").content.count(ROW) == 1
     assert client.get(url + "?status=undecided").content.count(ROW) == 2
     assert assert_counts_match_lists(client, office_staff)["disputes_to_propose"] == (1, False)
+
+
+def test_a_units_liaison_and_head_see_drafts_to_sign_off(
+    client, mr_staff, mr_liaison, mr_head, housing_head
+):
+    from publicity import services as releases
+
+    draft = releases.release_create(
+        acting_user=mr_staff, kind="warning", title="预付卡消费提示", body="提示"
+    )
+    for manager in (mr_liaison, mr_head):
+        assert assert_counts_match_lists(client, manager) == {"releases_to_submit": (1, False)}
+    assert counts(mr_staff) == {}  # staff draft; only the liaison or head submits
+    assert counts(housing_head) == {}
+    releases.release_submit(release_id=draft.id, acting_user=mr_liaison)
+    assert counts(mr_liaison) == {}
+
+
+@pytest.fixture
+def something_of_everything(office_staff, mr_staff, housing_staff, meeting, team_dispute):
+    from complaints import disputes, interventions, workflow
+    from publicity import services as releases
+
+    for _ in range(2):
+        make_order(office_staff, send_to_triage=True)
+        order = make_order(office_staff)
+        workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+        workflow.workorder_request_extension(
+            order_id=order.id, acting_user=mr_staff, working_days=5, reason="需现场核查"
+        )
+        refer(housing_staff)
+        interventions.intervention_request(
+            acting_user=housing_staff,
+            unit_codes=["market-regulation"],
+            title="燃气泄漏",
+            situation="仍在营业。",
+        )
+        releases.release_create(acting_user=mr_staff, kind="warning", title="提示", body="提示")
+    disputes.team_add_task(
+        dispute_id=team_dispute.id,
+        acting_user=office_staff,
+        title="调取合同",
+        owner_unit_code="market-regulation",
+        due_on=timezone.localdate(),
+    )
+    order = make_order(office_staff, unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="归属不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+
+
+# The page's own queries (session, user, unit, roles, the two people counts, unread
+# notifications, duty contacts), the holiday check of those who may use the admin site (2),
+# and one query per line of the person's role.
+PAGE_QUERIES = 8
+HOLIDAY_CHECK = 2
+
+
+@pytest.mark.parametrize(
+    ("persona", "lines", "admin_site"),
+    [
+        ("office_staff", 12, True),
+        ("office_director", 12, True),
+        ("leader", 1, False),
+        ("mr_staff", 12, False),
+        ("mr_liaison", 13, False),
+        ("mr_head", 13, False),
+    ],
+)
+def test_the_home_page_costs_one_query_per_line(
+    request,
+    client,
+    something_of_everything,
+    django_assert_max_num_queries,
+    persona,
+    lines,
+    admin_site,
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    client.get(reverse("home"))  # the reference data, cached per process
+    with django_assert_max_num_queries(PAGE_QUERIES + HOLIDAY_CHECK * admin_site + lines):
+        response = client.get(reverse("home"))
+    assert b"data-duty=" in response.content
