@@ -45,6 +45,7 @@ from . import stats, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     OPEN_REFERRAL_STATUSES,
+    OPEN_STATUSES,
     Action,
     DisputeAction,
     DisputeSource,
@@ -66,6 +67,7 @@ from .models import (
 from .reference import reference
 from .referrals import (
     ack_deadline,
+    order_opened_on_acceptance,
     record_referral_event,
     referral_send_by_decision,
     referral_settled_with_order,
@@ -137,7 +139,10 @@ def dispute_open(
     unit_codes: Iterable[str] = (),
 ) -> Dispute:
     """Open a dispute about an order or a lead. The office opens it from a second return or
-    a rejected referral; a unit party to the order or lead may dispute explicitly."""
+    a rejected referral; a unit party to the order or lead may dispute explicitly. A lead
+    brings its order: the one the receiving unit registered on accepting it, while that is
+    still open (the case the unit took on, which the decision moves, as `_settle_lead`
+    expects), else the one the lead came from."""
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say what is disputed.")})
@@ -154,7 +159,14 @@ def dispute_open(
             if referral.status == ReferralStatus.REJECTED
             else DisputeSource.UNIT_DISPUTE
         )
-        if referral.order_id is not None:
+        # A unit that accepted the lead and registered a work order for it disputes the case
+        # it took on: the leader's decision must move that order, or it would stay with the
+        # unit ruled not responsible while the unit designated got nothing to handle. Its
+        # status is read under its lock, so it cannot be resolved in between.
+        opened = order_opened_on_acceptance(referral, lock=True)
+        if opened is not None and opened.status in OPEN_STATUSES:
+            order = opened
+        elif referral.order_id is not None:
             order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
     elif order_number:
         order = access.workorder_or_404(acting_user, number=order_number.strip().upper(), lock=True)

@@ -37,7 +37,14 @@ from .choices import (
     ReferralStatus,
 )
 from .deadlines import add_working_days
-from .models import Dispute, EscalationPolicy, Referral, ReferralAttachment, ReferralEvent
+from .models import (
+    Dispute,
+    EscalationPolicy,
+    Referral,
+    ReferralAttachment,
+    ReferralEvent,
+    WorkOrder,
+)
 from .reference import reference
 from .workflow import WorkflowError
 
@@ -321,6 +328,16 @@ def referral_settled_with_order(
         dispute=dispute.id,
         order=dispute.order.number,
     )
+
+
+def order_opened_on_acceptance(referral: Referral, *, lock: bool = False) -> WorkOrder | None:
+    """The work order the receiving unit registered on accepting this lead (`open_order`),
+    if it did: the lead keeps only its number, as `case_reference`, and the order names the
+    lead as its external reference, so a case number typed by hand is not taken for it."""
+    if referral.status != ReferralStatus.ACCEPTED or not referral.case_reference:
+        return None
+    orders = WorkOrder.objects.select_for_update() if lock else WorkOrder.objects.all()
+    return orders.filter(number=referral.case_reference, external_ref=referral.number).first()
 
 
 def binding_decision(referral: Referral) -> Dispute | None:
