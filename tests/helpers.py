@@ -193,3 +193,14 @@ def selected_values(form: str, name: str) -> set[str]:
     select = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}".*?</select>', form, re.S)
     assert select is not None, name
     return set(re.findall(r'<option value="([^"]*)" selected>', select.group(0)))
+
+
+def migration_apps(app_label: str, migration_name: str):
+    """The models as `migration_name` sees them once applied, for calling its data function:
+    a migration gets these historical models, without the real models' properties and
+    methods (a data function using `dispute.number` passed with the real models and failed
+    on `migrate`)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state((app_label, migration_name)).apps

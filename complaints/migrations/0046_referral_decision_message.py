@@ -7,10 +7,15 @@ wording) keeps showing as it is."""
 
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 WITHDRAWN = "Withdrawn by the group leader's decision %(dispute)s: %(unit)s is responsible"
+
+
+def _number(dispute) -> str:
+    """Dispute.number, a property the migration's historical model does not have."""
+    return f"ZY-{timezone.localtime(dispute.opened_at):%Y}-{dispute.pk:06d}"
 
 
 def _name(unit) -> str:
@@ -34,12 +39,13 @@ def keep_withdrawal_messages(apps, schema_editor):
             unit = dispute.designated_unit or (team.lead_unit if team else None)
             if unit is None:
                 continue
-            text = template % {"dispute": dispute.number, "unit": _name(unit)}
+            number = _number(dispute)
+            text = template % {"dispute": number, "unit": _name(unit)}
             if text == lead.decision_note:
                 found.append(
                     {
                         "id": WITHDRAWN,
-                        "params": {"dispute": dispute.number, "unit": {"unit": unit.code}},
+                        "params": {"dispute": number, "unit": {"unit": unit.code}},
                     }
                 )
         if len(found) == 1:

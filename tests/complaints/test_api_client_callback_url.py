@@ -21,6 +21,7 @@ from complaints.clients import (
     api_client_update,
 )
 from complaints.models import ApiClient, CallbackEvent
+from tests.helpers import migration_apps
 
 pytestmark = pytest.mark.django_db
 
@@ -331,9 +332,8 @@ def test_a_url_given_in_the_admin_asks_a_worker_once_the_form_is_saved(
 def test_callbacks_tried_before_the_url_was_stored_start_again_at_a_new_url(
     receiver, housing_staff
 ):
-    from django.apps import apps
-
     migration = importlib.import_module("complaints.migrations.0041_callback_retry_window_url")
+    apps = migration_apps("complaints", "0041_callback_retry_window_url")
     old, new = receiver(fail_first=1000), receiver(fail_first=1000)
     api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
     order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
@@ -359,9 +359,8 @@ def test_callbacks_tried_before_the_url_was_stored_start_again_at_a_new_url(
 def test_callbacks_tried_before_the_count_at_the_url_was_stored_count_from_their_window(
     receiver, housing_staff
 ):
-    from django.apps import apps
-
     migration = importlib.import_module("complaints.migrations.0044_callback_attempts_at_url")
+    apps = migration_apps("complaints", "0044_callback_attempts_at_url")
     old, new = receiver(fail_first=1000), receiver(fail_first=1000)
     api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
     moved, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)

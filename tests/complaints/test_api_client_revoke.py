@@ -21,6 +21,7 @@ from complaints.clients import (
 )
 from complaints.models import ApiClient, CallbackEvent
 from departments.models import AuditEntry
+from tests.helpers import migration_apps
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +125,10 @@ def test_callbacks_held_while_revoked_go_out_once_it_is_reactivated(receiver, ho
 
 
 def test_a_client_reactivated_before_the_fix_has_its_revoke_moved_to_the_audit_trail():
-    from django.apps import apps
-
     migration = importlib.import_module(
         "complaints.migrations.0038_api_client_reactivated_revoked_at"
     )
+    apps = migration_apps("complaints", "0038_api_client_reactivated_revoked_at")
     reactivated, _, _ = api_client_create(name="12345")
     revoked, _, _ = api_client_create(name="12315")
     api_client_revoke(client_id=revoked.id)
@@ -232,9 +232,8 @@ def test_the_time_held_while_revoked_does_not_count_against_the_retry_window(
 def test_callbacks_tried_before_the_window_was_stored_count_it_from_their_first_attempt(
     receiver, housing_staff
 ):
-    from django.apps import apps
-
     migration = importlib.import_module("complaints.migrations.0040_callback_retry_window_start")
+    apps = migration_apps("complaints", "0040_callback_retry_window_start")
     hook = receiver(fail_first=100)
     api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
     order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)

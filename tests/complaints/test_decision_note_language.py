@@ -23,7 +23,7 @@ from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
-from tests.helpers import CHINESE
+from tests.helpers import CHINESE, migration_apps
 
 WITHDRAWN = "Withdrawn by the group leader's decision %(dispute)s: %(unit)s is responsible"
 
@@ -139,9 +139,8 @@ def test_leads_withdrawn_before_the_message_was_kept_get_it_when_it_can_be_rebui
     """The note names the dispute and the unit it made responsible, both on the dispute: the
     message is rebuilt from them where it reads exactly as the note kept; a note that reads
     otherwise (a unit renamed since) keeps showing as it is."""
-    from django.apps import apps
-
     migration = importlib.import_module("complaints.migrations.0046_referral_decision_message")
+    apps = migration_apps("complaints", "0046_referral_decision_message")
     designated, by_designation = withdrawn_by_designation(people)
     teamed, by_team = withdrawn_by_team(people)
     renamed, _ = withdrawn_by_designation(people)

@@ -32,6 +32,7 @@ from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
 from tests.factories import UserFactory, unit
+from tests.helpers import migration_apps
 
 
 @pytest.fixture(autouse=True)
@@ -368,9 +369,8 @@ def test_the_old_receivers_list_says_the_lead_was_withdrawn_by_decision_not_reje
 def test_leads_withdrawn_before_the_status_existed_are_marked_withdrawn(people):
     """Until 0041 a withdrawn lead was closed as rejected; one a unit rejected has the
     rejection in its history, which the one withdrawn lacks."""
-    from django.apps import apps
-
     migration = importlib.import_module("complaints.migrations.0042_referral_withdrawn")
+    apps = migration_apps("complaints", "0042_referral_withdrawn")
     withdrawn = disputed_open_lead(people, acknowledge=True)
     designate(people, withdrawn, "housing")
     refused_sent_on = rejected_lead(people, "拒收后指定")
