@@ -1,7 +1,9 @@
 """The year's register of implementation plans (实施方案备案登记表) as an A4 PDF: which unit
 filed what and when, what the office decided, and the year's evaluations and expert
 opinions. An official Chinese document, so its fixed labels are written in Chinese here and
-in the template (as in `rendering`), not through the translation catalogue.
+in the template (as in `rendering`), not through the translation catalogue; what names a
+choice (an evaluation's kind, a plan returned or acknowledged) is the choice's label in the
+district's language, so the register says what the portal says.
 
 A page or two of tables, built on request (about a second): unlike the district report it
 has no charts and nothing to keep, so it needs no queued job."""
@@ -11,23 +13,31 @@ from __future__ import annotations
 from datetime import date
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from wuqing_consumer.language import choice_label, district_language
 from wuqing_consumer.pdf import html_to_pdf
 
+from .choices import EvaluationKind, PlanStatus
 from .figures import member_units
 from .models import ImplementationPlan, YearEvaluation
 from .rendering import TEMPLATE_DIR
 
 TEMPLATE = "reports/pdf/plan_register.html"
-STATUS_LABELS = {
+# The register's own words for where a plan stands, as the district report's table of unit
+# reports says them (a draft is not yet filed; a filed plan waits for the office). Returned and
+# acknowledged plans are named by their choices' labels, like the kind of an evaluation.
+REGISTER_STATUS_WORDING = {
     "": "未报送",
-    "draft": "未报送（草稿）",
-    "filed": "已报送（待审核）",
-    "returned": "已退回修改",
-    "acknowledged": "已备案",
+    PlanStatus.DRAFT: "未报送（草稿）",
+    PlanStatus.FILED: "已报送（待审核）",
 }
-KIND_LABELS = {"third_party": "第三方评估", "expert": "专家意见"}
+
+
+def _status_label(status: str) -> str:
+    if status in REGISTER_STATUS_WORDING:
+        return REGISTER_STATUS_WORDING[status]
+    return choice_label(PlanStatus, status)
 
 
 def _cn_date(day: date | None) -> str:
@@ -48,7 +58,7 @@ def register_context(year: int) -> dict:
                 "n": index,
                 "unit": unit.name,
                 "title": plan.title if plan and plan.title else "—",
-                "status": STATUS_LABELS[plan.status if plan else ""],
+                "status": _status_label(plan.status if plan else ""),
                 "filed_at": _when(plan.filed_at if plan else None),
                 "reviewed_at": _when(plan.reviewed_at if plan else None),
                 "comment": plan.office_comment if plan else "",
@@ -57,7 +67,7 @@ def register_context(year: int) -> dict:
     statuses = [p.status for p in plans.values()]
     evaluations = [
         {
-            "kind": KIND_LABELS.get(e.kind, e.kind),
+            "kind": choice_label(EvaluationKind, e.kind),
             "title": e.title,
             "author": e.author,
             "day": _cn_date(e.day),
@@ -80,7 +90,7 @@ def register_context(year: int) -> dict:
 
 
 def render_register_html(year: int) -> str:
-    with translation.override("zh-hans"):
+    with district_language():
         return render_to_string(TEMPLATE, register_context(year))
 
 

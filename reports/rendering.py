@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from wuqing_consumer import pdf
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import choice_label, district_language
 
 from . import charts
+from .choices import CampaignStatus, CampaignTopic
 from .figures import for_reader
 from .models import ACTION_COUNTS
 
@@ -566,18 +566,6 @@ def _workbook(figures: dict) -> bytes:
 # --- a joint campaign's summary (measure 四（三）) -------------------------------------------
 
 CAMPAIGN_TEMPLATE = "reports/pdf/campaign_summary.html"
-TOPIC_LABELS = {
-    "household_appliances": "家用电器",
-    "clothing_shoes": "服装鞋帽",
-    "childrens_products": "儿童用品",
-    "decoration_materials": "装饰装修材料",
-    "vehicles": "车辆",
-    "real_estate": "房地产",
-    "car_sales": "汽车销售",
-    "prepaid_cards": "单用途商业预付卡",
-    "hot_issue": "其他热点问题",
-}
-CAMPAIGN_STATUS_LABELS = {"planned": "未开始", "running": "进行中", "closed": "已结束"}
 ACTION_LABELS = (
     ("actions", "记录次数"),
     ("inspections", "检查次数"),
@@ -593,19 +581,19 @@ ACTION_LABELS = (
 
 def render_campaign_html(campaign: Campaign, *, sums: dict, linked_orders: int) -> str:
     """The summary as HTML: fixed labels in Chinese, like the district report (an official
-    document, whatever language the person downloading it reads)."""
+    document, whatever language the person downloading it reads). Topic and status are named
+    by their choices in the district's language, so the document uses the portal's and the
+    district report's wording (家用电子电器, not a table of its own saying 家用电器)."""
     from django.utils import timezone
 
-    with translation.override("zh-hans"):
+    with district_language():
         return render_to_string(
             CAMPAIGN_TEMPLATE,
             {
                 "campaign": campaign,
                 "title": f"{campaign.title}工作总结",
-                "topic": TOPIC_LABELS.get(campaign.topic, campaign.topic),
-                "status": CAMPAIGN_STATUS_LABELS.get(
-                    campaign.status_on(timezone.localdate()), campaign.status
-                ),
+                "topic": choice_label(CampaignTopic, campaign.topic),
+                "status": choice_label(CampaignStatus, campaign.status_on(timezone.localdate())),
                 "span": f"{_cn_date(campaign.starts_on)}至{_cn_date(campaign.ends_on)}",
                 "units": [row["unit"].name for row in sums["by_unit"]],
                 "labels": ACTION_LABELS,

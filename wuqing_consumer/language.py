@@ -136,7 +136,7 @@ class _Label(_Value):
         return {"label": where, "value": self.value}
 
     def text(self) -> str:
-        return _label(self.choices, self.value)
+        return choice_label(self.choices, self.value)
 
 
 def unit(value) -> _Value:
@@ -158,7 +158,10 @@ def _list_separator() -> str:
     return pgettext("between names in a list", ", ")
 
 
-def _label(choices: type[models.Choices], value: str) -> str:
+def choice_label(choices: type[models.Choices], value: str) -> str:
+    """A stored code named by its choice in the active language (wrap it in
+    `district_language()` for an official document); a code no longer among the choices as
+    it was stored."""
     return str(choices(value).label) if value in choices.values else value
 
 
@@ -274,7 +277,7 @@ class Reader:
         if "units" in value:
             return _list_separator().join(self._unit(code) for code in value["units"])
         if "label" in value:
-            return _label(_choices(value["label"]), value["value"])
+            return choice_label(_choices(value["label"]), value["value"])
         if "lines" in value:
             return "\n".join(str(self.render(line)) for line in value["lines"])
         raise ValueError(value)

@@ -11,12 +11,15 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
 from reports import campaigns, rendering
+from reports.choices import CampaignStatus, CampaignTopic
 from reports.figures import Period, district_figures
 from tests.factories import UserFactory, make_order, unit
+from wuqing_consumer.language import district_language
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +144,28 @@ def test_the_district_report_pdf_counts_the_quarters_campaign_work(closed_campai
         "本季度各成员单位在1项联合整治行动中开展检查17次，检查经营主体37户，发现问题5个，"
         "立案2件，下架问题商品3批次、417件。"
     ) in text
+
+
+@pytest.mark.parametrize("topic", ["household_appliances", "decoration_materials", "vehicles"])
+def test_the_summary_names_topic_and_status_as_the_portal_does_in_the_districts_language(
+    office_staff, topic
+):
+    campaign = campaigns.campaign_start(
+        acting_user=office_staff,
+        title="专项整治",
+        topic=topic,
+        goal="排查",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 12, 31),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[],
+    )
+    with translation.override("en"):
+        html = rendering.render_campaign_html(
+            campaign, sums=campaigns.campaign_sums(campaign), linked_orders=0
+        )
+    with district_language():
+        topic_label = str(CampaignTopic(topic).label)
+        status_label = str(CampaignStatus.RUNNING.label)
+    assert f"<dd>{topic_label}</dd>" in html
+    assert f"（{status_label}）" in html
