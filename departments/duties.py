@@ -276,13 +276,17 @@ def waiting_for(user: User, now=None) -> list[Duty]:
     if access.is_office_handler(user):
         rows = _office_duties(user, now)
     elif access.decides_disputes(user):
+        disputes_to_decide, decisions_late = _with_late(
+            access.disputes_visible_to(user).filter(status=DisputeStatus.PROPOSED),
+            Q(decision_due_at__lt=now),
+        )
         rows = [
             (
                 "disputes_to_decide",
                 _("Jurisdiction disputes waiting for your decision"),
-                access.disputes_visible_to(user).filter(status=DisputeStatus.PROPOSED).count(),
+                disputes_to_decide,
                 reverse("dispute_list") + "?status=proposed",
-                True,
+                decisions_late,
             )
         ]
     elif getattr(user, "unit_id", None) is not None and access.has_role(

@@ -265,6 +265,24 @@ def test_the_office_sees_disputes_waiting_for_its_proposal(client, office_staff,
     assert counts(leader) == {"disputes_to_decide": 1}
 
 
+def test_the_leaders_line_is_red_only_when_a_dispute_in_it_is_past_its_decision_day(
+    client, office_staff, leader
+):
+    from complaints import disputes
+
+    order = make_order(office_staff, unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="归属不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+    assert assert_counts_match_lists(client, leader) == {"disputes_to_decide": (1, False)}
+    with time_machine.travel(dispute.decision_due_at + timedelta(minutes=1)):
+        assert assert_counts_match_lists(client, leader) == {"disputes_to_decide": (1, True)}
+
+
 def test_the_office_sees_extension_requests_and_resolved_orders_to_close(
     client, office_staff, mr_staff
 ):
