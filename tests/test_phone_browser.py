@@ -190,8 +190,10 @@ def pages(demo):
         ("mr_liaison", "/dashboard/", ["#preset-month"]),
         ("office", "/disputes/", ["#escalation-board-link", "main form button"]),
         ("office", f"/disputes/{demo['dispute']}/", ["#propose"]),
+        ("mr_staff", "/disputes/?status=tasks", ["main form select", "main form button"]),
         ("mr_staff", "/referrals/?tab=sent", ["#new-referral", "main form button"]),
         ("housing_staff", f"/referrals/{demo['lead']}/", ["#acknowledge", "#accept"]),
+        ("mr_staff", "/interventions/?state=to_answer", ["#new-intervention", "main form button"]),
         ("office", "/meetings/", ["#plan-meeting", "#action-items-link"]),
         ("mr_liaison", "/meetings/", ["#action-items-link", "#propose"]),
     ]
@@ -528,11 +530,55 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
         search: box("input[type=search]"), status: box("select"), button: box("button"),
       };
     }"""
-    visits = [("mr_staff", "/referrals/?tab=sent"), ("office", "/meetings/")]
+    visits = [
+        ("mr_staff", "/referrals/?tab=sent"),
+        ("office", "/meetings/"),
+        ("mr_staff", "/interventions/?state=to_answer"),
+    ]
     for language, (_user, address), page in phone_visits(browser, live_server, visits):
         seen = page.evaluate(where)
-        assert seen["button"]["top"] == seen["status"]["top"], f"{language} {address}"
+        beside = seen["button"]["top"] == seen["status"]["top"]
+        # A choice too long to share its row with the button takes the row (see below).
+        fills_row = seen["status"]["width"] >= seen["form"]["width"] - 1
+        assert beside or fills_row, f"{language} {address}"
         assert seen["search"]["width"] >= 0.9 * seen["form"]["width"], f"{language} {address}"
+
+
+def test_a_list_filters_choices_are_read_whole_on_a_phone(browser, live_server, demo):
+    """On a phone in English the dispute list showed "Joint teams with tasks for your unit"
+    as "Joint teams with tasks for your" beside its Show button (and cut three dispute
+    statuses and two of a lead's): a status choice whose longest option does not fit beside
+    the button takes the row and the button goes under it; one that fits keeps it beside."""
+    where = """() => {
+      const form = document.querySelector("form.list-filter");
+      const select = form.querySelector("select");
+      const style = getComputedStyle(select);
+      const room = select.clientWidth - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight);
+      const pen = document.createElement("canvas").getContext("2d");
+      pen.font = style.font;
+      const box = (el) => el.getBoundingClientRect().toJSON();
+      return {
+        cut: [...select.options].map((o) => o.text)
+          .filter((text) => pen.measureText(text).width > room),
+        status: box(select), button: box(form.querySelector("button")), form: box(form),
+      };
+    }"""
+    visits = [
+        ("mr_staff", "/interventions/?state=to_answer"),
+        ("mr_staff", "/disputes/?status=tasks"),
+        ("mr_staff", "/referrals/?tab=sent"),
+        ("office", "/meetings/"),
+    ]
+    for language, (_user, address), page in phone_visits(browser, live_server, visits):
+        seen = page.evaluate(where)
+        at = f"{language} {address}"
+        assert not seen["cut"], f"{at}: cut off: {seen['cut']}"
+        status, button = seen["status"], seen["button"]
+        beside = button["top"] == status["top"] and button["left"] >= status["right"]
+        below = button["top"] >= status["bottom"]
+        assert beside or below, f"{at}: the button overlaps the choice"
+        assert status["right"] <= seen["form"]["right"] and button["right"] <= seen["form"]["right"]
 
 
 @pytest.fixture
