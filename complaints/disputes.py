@@ -462,15 +462,14 @@ def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> No
             referral=lead.id,
             lead=lead.number,
         )
-    if lead.status == ReferralStatus.ACCEPTED and dispute.order_id is not None:
-        referral_settled_with_order(referral=lead, dispute=dispute, unit=unit, deciding_user=user)
-        return
-    if lead.status not in (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN):
-        return
+    closed = (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN)
     if dispute.order_id is not None:
-        referral_settled_with_order(referral=lead, dispute=dispute, unit=unit, deciding_user=user)
+        if lead.status in (ReferralStatus.ACCEPTED, *closed):
+            referral_settled_with_order(
+                referral=lead, dispute=dispute, unit=unit, deciding_user=user
+            )
         return
-    if lead.id != dispute.referral_id:
+    if lead.status not in closed or lead.id != dispute.referral_id:
         return
     sent_on = referral_send_by_decision(dispute=dispute, unit=unit, deciding_user=user)
     _event(
