@@ -6,9 +6,9 @@ the day asks of them, instead of visiting every screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +18,12 @@ from complaints.choices import DisputeStatus, ReferralStatus
 from meetings.models import ActionStatus, InvitationAnswer, MeetingStatus
 from publicity.choices import ReleaseStatus
 from reports.choices import PlanStatus, ReportStatus
+from reports.figures import Period
+from reports.models import ReportingPeriod
 
 from . import access
-from .models import User
+from .choices import UnitKind
+from .models import Unit, User
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,44 @@ def _with_late(rows: QuerySet, late: Q) -> tuple[int, bool]:
     counts what its link lists and still turns red when something in it is overdue."""
     found = rows.aggregate(count=Count("pk"), late=Count("pk", filter=late))
     return found["count"], found["late"] > 0
+
+
+def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
+    """The last quarter's report, from the day the quarter ends until the unit submits it,
+    for those who submit it: the reminders say when it is due, this line says it every day.
+    One query: the unit's report and the office's due date (if it moved one) together, and
+    nothing for a unit that does not report. A returned report has its own line."""
+    period = Period.containing(today).previous()
+    report = access.unit_reports_visible_to(user).filter(
+        unit_id=user.unit_id, year=period.year, quarter=period.quarter
+    )
+    found = (
+        Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
+        .annotate(
+            report_id=Subquery(report.values("id")[:1]),
+            report_status=Subquery(report.values("status")[:1]),
+            due_on=Subquery(
+                ReportingPeriod.objects.filter(year=period.year, quarter=period.quarter).values(
+                    "due_on"
+                )[:1]
+            ),
+        )
+        .values("report_id", "report_status", "due_on")
+        .first()
+    )
+    if found is None or found["report_status"] not in (None, ReportStatus.DRAFT):
+        return []
+    due = found["due_on"] or ReportingPeriod.default_due_on(period.year, period.quarter)
+    url = (
+        reverse("unit_report", args=[found["report_id"]])
+        if found["report_id"]
+        else reverse("report_list")
+    )
+    label = _("Quarterly report for %(period)s to submit by %(due)s") % {
+        "period": period.label,
+        "due": due.isoformat(),
+    }
+    return [("report_to_submit", label, 1, url, today > due)]
 
 
 def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
@@ -71,6 +112,8 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         ]
     else:
         sign_off = []
+    if access.submits_unit_report(user, unit_id):
+        sign_off += _report_to_submit(user, today)
     return [
         (
             "orders_to_sign",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from departments.duties import waiting_for
 from meetings import services as meetings
@@ -336,7 +337,7 @@ def test_the_dispute_list_tells_disputes_to_propose_from_those_with_the_leader(
 
 
 def test_a_units_liaison_and_head_see_drafts_to_sign_off(
-    client, mr_staff, mr_liaison, mr_head, housing_head
+    client, mr_staff, mr_liaison, mr_head, housing_head, quarter_reported
 ):
     from publicity import services as releases
 
@@ -346,9 +347,137 @@ def test_a_units_liaison_and_head_see_drafts_to_sign_off(
     for manager in (mr_liaison, mr_head):
         assert assert_counts_match_lists(client, manager) == {"releases_to_submit": (1, False)}
     assert counts(mr_staff) == {}  # staff draft; only the liaison or head submits
-    assert counts(housing_head) == {}
+    assert "releases_to_submit" not in counts(housing_head)
     releases.release_submit(release_id=draft.id, acting_user=mr_liaison)
     assert counts(mr_liaison) == {}
+
+
+# --- the quarter's report, due some days after the quarter ends ---
+
+REPORT = "report_to_submit"
+
+
+def in_beijing(y, m, d, hh=10):
+    from complaints.deadlines import BEIJING
+
+    return datetime(y, m, d, hh, tzinfo=BEIJING)
+
+
+def report_line(user, now=None):
+    return next((d for d in waiting_for(user, now) if d.key == REPORT), None)
+
+
+def written_line(period: str, due: str) -> str:
+    return gettext("Quarterly report for %(period)s to submit by %(due)s") % {
+        "period": period,
+        "due": due,
+    }
+
+
+def start_report(user, year, quarter):
+    from reports import services as reports
+
+    return reports.report_start(unit=user.unit, year=year, quarter=quarter, acting_user=user)
+
+
+def submit_report(user, year, quarter):
+    from reports import services as reports
+
+    report = start_report(user, year, quarter)
+    reports.report_save(
+        report_id=report.id,
+        acting_user=user,
+        values={"situation": "本季度投诉平稳。"},
+        sampling=[],
+        publicity=[],
+    )
+    return reports.report_submit(report_id=report.id, acting_user=user)
+
+
+@pytest.fixture
+def quarter_reported(mr_liaison):
+    """The last quarter's report is in, so a test about something else sees only that."""
+    today = timezone.localdate()
+    last = (today.replace(day=1, month=(today.month - 1) // 3 * 3 + 1)) - timedelta(days=1)
+    submit_report(mr_liaison, last.year, (last.month - 1) // 3 + 1)
+
+
+def test_the_liaison_and_head_see_the_quarters_report_to_submit_from_the_quarters_end(
+    mr_staff, mr_liaison, mr_head
+):
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
+        for manager in (mr_liaison, mr_head):
+            line = report_line(manager)
+            assert line is not None
+            assert (line.label, line.count, line.urgent) == (
+                written_line("2026Q4", "2027-01-10"),
+                1,
+                False,
+            )
+            assert line.url == reverse("report_list")  # not started: where it is started
+        assert report_line(mr_staff) is None  # staff fill it in; they do not submit it
+        draft = start_report(mr_staff, 2026, 4)
+        assert report_line(mr_liaison).url == reverse("unit_report", args=[draft.id])
+    with time_machine.travel(in_beijing(2027, 1, 10, 23), tick=False):
+        assert report_line(mr_liaison).urgent is False  # due today, not yet late
+    with time_machine.travel(in_beijing(2027, 1, 11, 0), tick=False):
+        assert report_line(mr_liaison).urgent is True
+        assert report_line(mr_staff) is None
+
+
+def test_the_report_line_goes_once_the_report_is_submitted(mr_liaison, mr_head):
+    with time_machine.travel(in_beijing(2027, 1, 12), tick=False):
+        assert report_line(mr_head).urgent is True
+        submit_report(mr_liaison, 2026, 4)
+        assert report_line(mr_head) is None
+        assert report_line(mr_liaison) is None
+
+
+def test_a_returned_report_is_on_its_own_line_not_twice(mr_liaison, office_staff):
+    from reports import services as reports
+
+    with time_machine.travel(in_beijing(2027, 1, 12), tick=False):
+        report = submit_report(mr_liaison, 2026, 4)
+        reports.report_return(report_id=report.id, acting_user=office_staff, comment="请补充")
+        duties = counts(mr_liaison)
+        assert duties.get("reports_returned") == 1
+        assert REPORT not in duties
+
+
+def test_the_due_date_the_office_moved_is_the_one_shown(mr_liaison):
+    from reports.models import ReportingPeriod
+
+    ReportingPeriod.objects.create(year=2026, quarter=4, due_on=date(2027, 1, 15))
+    with time_machine.travel(in_beijing(2027, 1, 12), tick=False), translation.override("en"):
+        line = report_line(mr_liaison)
+        assert (line.label, line.urgent) == (written_line("2026Q4", "2027-01-15"), False)
+
+
+def test_another_units_report_does_not_count_for_this_one(mr_liaison, housing_head):
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False):
+        submit_report(mr_liaison, 2026, 4)
+        assert report_line(mr_liaison) is None
+        assert report_line(housing_head) is not None
+
+
+def test_a_unit_that_no_longer_reports_is_not_asked_for_a_report(housing_head):
+    from departments.models import Unit
+
+    Unit.objects.filter(id=housing_head.unit_id).update(is_active=False)
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False):
+        assert report_line(housing_head) is None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_home_page_shows_the_report_line_in_the_persons_language(client, mr_liaison, language):
+    client.cookies["django_language"] = language
+    with time_machine.travel(in_beijing(2027, 1, 11), tick=False):
+        client.force_login(mr_liaison)
+        page = client.get(reverse("home")).content.decode()
+    with translation.override(language):
+        text = written_line("2026Q4", "2027-01-10")
+    assert f'href="{reverse("report_list")}" data-duty="{REPORT}"' in page
+    assert text in page
 
 
 @pytest.fixture
@@ -402,8 +531,8 @@ HOLIDAY_CHECK = 2
         ("office_director", 12, True),
         ("leader", 1, False),
         ("mr_staff", 12, False),
-        ("mr_liaison", 13, False),
-        ("mr_head", 13, False),
+        ("mr_liaison", 14, False),
+        ("mr_head", 14, False),
     ],
 )
 def test_the_home_page_costs_one_query_per_line(
