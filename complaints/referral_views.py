@@ -84,8 +84,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     sent_on = selectors.leads_sent_on(user, page.object_list)
+    waiting = selectors.leads_awaiting_decision(user, page.object_list)
     for referral in page.object_list:
         referral.sent_on = sent_on.get(referral.id, [])
+        referral.awaiting = waiting.get(referral.id)
     return render(
         request,
         "complaints/referral_list.html",

@@ -317,6 +317,27 @@ def leads_sent_on(
     return sent_on
 
 
+def leads_awaiting_decision(
+    user: User, leads: Iterable[Referral]
+) -> dict[int, tuple[Dispute, bool]]:
+    """For each of `leads` (a page of the referral list) whose dispute waits for the group
+    leader, that dispute and whether `user` may open it: the list shows "Acknowledged" for
+    a lead its unit cannot accept meanwhile (`referrals.awaiting_decision`), and should say
+    why. One query however many rows the page has."""
+    ids = [lead.id for lead in leads]
+    if not ids:
+        return {}
+    visible = access.disputes_visible_to(user).filter(pk=OuterRef("pk"))
+    waiting: dict[int, tuple[Dispute, bool]] = {}
+    for dispute in (
+        Dispute.objects.filter(referral_id__in=ids, status__in=OPEN_DISPUTE_STATUSES)
+        .annotate(visible=Exists(visible))
+        .order_by("-id")
+    ):
+        waiting[dispute.referral_id] = (dispute, dispute.visible)
+    return waiting
+
+
 # --- what waits for a unit or the office outside the order inbox -------------------------
 # The lists and the home page's "waiting for you" share these, so a line's count is the
 # number of rows its link shows.

@@ -138,6 +138,16 @@ def demo(transactional_db, settings):
         legal_basis="《物业管理条例》第四十条",
         urgent=True,
     )
+    # mr_staff's sent leads include one whose dispute waits for the group leader.
+    waiting = referrals.referral_send(
+        acting_user=people["mr_staff"],
+        to_unit_code="housing",
+        title="某健身房预收会员费后闭店线索",
+        facts="巡查发现某健身房预收会员费后闭店，涉及预付式消费。",
+    )
+    disputes.dispute_open(
+        acting_user=housing, summary="该线索涉及预付式消费，不属住建职责。", referral_id=waiting.id
+    )
     return {
         "to_sign": to_sign.number,
         "in_progress": in_progress.number,
@@ -294,6 +304,15 @@ def test_the_menus_open_and_fit_a_phone(browser, live_server, demo):
         page.context.close()
 
 
+LINK_ABOVE_ROW = """(selector) => {
+  const link = document.querySelector(selector);
+  link.scrollIntoView({block: "center"});
+  const box = link.getBoundingClientRect();
+  const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  return link.contains(top) && box.right <= document.documentElement.clientWidth;
+}"""
+
+
 def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
     browser, live_server, demo
 ):
@@ -312,6 +331,10 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
         assert seen["fits"], f"{where}: the table is wider than its box"
         assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
         assert seen["rowOpensRecord"], f"{where}: tapping the row does not open it"
+        if selector == "#referrals":
+            assert page.evaluate(LINK_ABOVE_ROW, ".awaiting-decision a"), (
+                f"{where}: the dispute's link is not tappable"
+            )
 
     desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
     desk.goto(f"{live_server.url}/orders/?tab=all")

@@ -552,3 +552,63 @@ def test_who_referred_a_lead_is_read_as_it_was_sent_not_from_where_the_person_is
     line = referred_by(client, people["housing"], lead, "zh-hans")
     assert line.startswith(f"{unit('commerce').name} · {moved.display_name} · ")
     assert unit("education").name not in line
+
+
+def test_the_list_says_which_leads_wait_for_the_leaders_decision_on_their_dispute(people, client):
+    waiting = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="待决定", facts="事实。"
+    )
+    referrals.referral_acknowledge(referral_id=waiting.id, acting_user=people["education"])
+    dispute = disputes.dispute_open(
+        acting_user=people["education"], summary="管辖不清。", referral_id=waiting.id
+    )
+    decided = refer_and_reject(people, "已决定")
+    designate(people, decided, "housing")
+    plain = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="无争议", facts="事实。"
+    )
+    with translation.override("zh-hans"):
+        label = gettext("jurisdiction dispute")
+        status = gettext(dispute.get_status_display())
+    link = f'href="{reverse("dispute_detail", args=[dispute.id])}"'
+
+    for reader in ("education", "commerce", "office"):
+        rows = list_rows(client, people[reader], "?tab=all")
+        assert label in rows[waiting.id] and link in rows[waiting.id], reader
+        assert status in rows[waiting.id], reader
+        assert label not in rows[decided.id] and label not in rows[plain.id], reader
+
+    # Once the leader has decided, the line goes.
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
+    )
+    assert label in list_rows(client, people["education"], "?tab=all")[waiting.id]
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="education", note="指定。"
+    )
+    assert label not in list_rows(client, people["education"], "?tab=all")[waiting.id]
+
+
+def test_the_referral_list_reads_the_leads_disputes_in_a_fixed_number_of_queries(people, client):
+    def dispute_one(title: str) -> None:
+        lead = referrals.referral_send(
+            acting_user=people["commerce"], to_unit_code="education", title=title, facts="事实。"
+        )
+        disputes.dispute_open(
+            acting_user=people["education"], summary="管辖不清。", referral_id=lead.id
+        )
+
+    dispute_one("第一条")
+
+    def queries(user, query: str) -> int:
+        client.force_login(user)
+        client.get(reverse("referral_list") + query)
+        with counting_queries() as captured:
+            assert client.get(reverse("referral_list") + query).status_code == 200
+        return len(captured)
+
+    readers = [(people["office"], "?tab=all"), (people["education"], "?tab=received")]
+    before = [queries(user, query) for user, query in readers]
+    for title in ("第二条", "第三条", "第四条"):
+        dispute_one(title)
+    assert [queries(user, query) for user, query in readers] == before
