@@ -67,6 +67,8 @@ from .models import (
 from .reference import reference
 from .referrals import (
     ack_deadline,
+    is_opened_as,
+    lead_opened_as,
     order_opened_on_acceptance,
     record_referral_event,
     referral_send_by_decision,
@@ -403,13 +405,19 @@ def _lock_leads_and_order(dispute_id: int) -> dict[int, Referral]:
     and in another order the two deadlocked. The leads are the dispute's own and every lead
     of its order, not only those whose rejection the dispute has recorded so far: one being
     rejected meanwhile holds its lead, then waits for the order, and is recorded before this
-    gets the order."""
-    lead_id, order_id = Dispute.objects.filter(id=dispute_id).values_list(
-        "referral_id", "order_id"
-    ).first() or (None, None)
+    gets the order. With them the lead whose acceptance registered the order, which a unit
+    disputing it locks before the order too (`dispute_open`)."""
+    row = (
+        Dispute.objects.filter(id=dispute_id)
+        .values("referral_id", "order_id", "order__number", "order__external_ref")
+        .first()
+    ) or {}
+    lead_id, order_id = row.get("referral_id"), row.get("order_id")
     same = Q(id=lead_id) if lead_id is not None else Q(pk__in=[])
     if order_id is not None:
-        same |= Q(order_id=order_id)
+        same |= Q(order_id=order_id) | lead_opened_as(
+            order_number=row["order__number"], external_ref=row["order__external_ref"]
+        )
     leads = {
         lead.id: lead for lead in Referral.objects.select_for_update().filter(same).order_by("id")
     }
@@ -421,12 +429,17 @@ def _lock_leads_and_order(dispute_id: int) -> dict[int, Referral]:
 def _covered_leads(dispute: Dispute, locked: dict[int, Referral]) -> list[Referral]:
     """The leads the decision settles, the dispute's own first: it covers those whose
     rejection was recorded on it (`dispute_for_rejected_referral`) as well, since the
-    leader decides who handles the order once, for every lead about it. Read under the
-    dispute's lock, so no rejection is recorded meanwhile."""
+    leader decides who handles the order once, for every lead about it. So does the lead
+    whose acceptance registered the order, when the office disputed the order by its number:
+    the case the unit took on moves with it. Read under the dispute's lock, so no rejection
+    is recorded meanwhile."""
     recorded = dispute.events.filter(action=DisputeAction.LEAD_REJECTED).values_list(
         "data__referral", flat=True
     )
-    ids = {int(i) for i in recorded if i is not None} - {dispute.referral_id}
+    ids = {int(i) for i in recorded if i is not None}
+    if dispute.order_id is not None:
+        ids |= {i for i, lead in locked.items() if is_opened_as(lead, dispute.order)}
+    ids -= {dispute.referral_id}
     if missing := ids - locked.keys():  # a lead referred and rejected after the first lock
         locked |= {
             lead.id: lead

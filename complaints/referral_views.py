@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import IntegerField, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -147,7 +149,13 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access.referral_or_404(request.user, referral_id=referral_id)
     receiving = access.receives_referral(request.user, referral)
     visible = access.workorders_visible_to(request.user)
-    # A rejection may have been recorded on the order's open dispute rather than opening one.
+    # A rejection may have been recorded on the order's open dispute rather than opening one;
+    # a decision on the order the lead's acceptance registered settled the lead as well.
+    decided = (
+        referral.events.filter(action=ReferralAction.DECISION)
+        .annotate(by=Cast(KeyTextTransform("dispute", "data"), IntegerField()))
+        .values("by")
+    )
     disputes = list(
         Dispute.objects.filter(
             Q(referral=referral)
@@ -155,6 +163,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 events__action=DisputeAction.LEAD_REJECTED,
                 events__data__referral=referral.id,
             )
+            | Q(id__in=decided)
         )
         .select_related("order", "designated_unit", "team__lead_unit")
         .distinct()

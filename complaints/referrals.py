@@ -5,6 +5,7 @@ action, each in one transaction with its history line and its notifications."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -307,8 +308,9 @@ def referral_settled_with_order(
     *, referral: Referral, dispute: Dispute, unit: Unit, deciding_user: User
 ) -> None:
     """The group leader's decision on a dispute about a work order and `referral` (the
-    dispute's own lead, or another lead of the order whose rejection was recorded on it)
-    put the case with `unit` (called in the decision's transaction): the order went there,
+    dispute's own lead, another lead of the order whose rejection was recorded on it, or
+    the lead whose acceptance registered the order) put the case with `unit` (called in
+    the decision's transaction): the order went there,
     by decision, and carries the case; a lead sent on as well would be a second item for
     the same case, and its acceptance could register a second order. So the lead, rejected
     or withdrawn, or accepted before it was disputed, stays as it is, with a line saying
@@ -338,6 +340,27 @@ def order_opened_on_acceptance(referral: Referral, *, lock: bool = False) -> Wor
         return None
     orders = WorkOrder.objects.select_for_update() if lock else WorkOrder.objects.all()
     return orders.filter(number=referral.case_reference, external_ref=referral.number).first()
+
+
+def lead_opened_as(*, order_number: str, external_ref: str) -> Q:
+    """The lead whose acceptance registered the order numbered `order_number` with
+    `external_ref` (`order_opened_on_acceptance` read from the order's side), as a filter
+    on leads: a dispute naming only the order still concerns the lead the unit took on.
+    The number's year is not in the filter; `is_opened_as` checks the whole number."""
+    found = re.fullmatch(r"YS-\d{4}-(\d{6,})", external_ref or "")
+    if found is None or not order_number:
+        return Q(pk__in=[])
+    return Q(id=int(found[1]), status=ReferralStatus.ACCEPTED, case_reference=order_number)
+
+
+def is_opened_as(referral: Referral, order: WorkOrder) -> bool:
+    """Whether `order` is the one the unit registered on accepting `referral`."""
+    return (
+        referral.status == ReferralStatus.ACCEPTED
+        and bool(referral.case_reference)
+        and referral.case_reference == order.number
+        and referral.number == order.external_ref
+    )
 
 
 def binding_decision(referral: Referral) -> Dispute | None:

@@ -16,13 +16,14 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from complaints.choices import DisputeAction
+from complaints.choices import DisputeAction, ReferralAction
 from complaints.models import (
     Dispute,
     DisputeEvent,
     Intervention,
     MediationAgreement,
     Referral,
+    ReferralEvent,
     WorkOrder,
     WorkOrderUnit,
 )
@@ -530,7 +531,8 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
     rejected lead the leader's decision sent on to it, and a lead disputed before a joint
     team it sits on (the team investigates what the lead found). Another lead of the
     disputed order, whose rejection the dispute recorded, is settled by the same decision
-    and read as the dispute's own lead is."""
+    and read as the dispute's own lead is; so is the lead whose acceptance registered the
+    disputed order (the decision writes on it where the case went)."""
     referrals = Referral.objects.select_related("from_unit", "to_unit", "order")
     if sees_all_units(user):
         return referrals
@@ -545,6 +547,16 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
         .annotate(lead=Cast(KeyTextTransform("referral", "data"), IntegerField()))
         .values("lead")
     )
+    settled = (
+        ReferralEvent.objects.filter(action=ReferralAction.DECISION)
+        .annotate(by=Cast(KeyTextTransform("dispute", "data"), IntegerField()))
+        .filter(
+            by__in=Dispute.objects.filter(
+                Q(designated_unit_id=unit_id) | Q(team__member_units__id=unit_id)
+            ).values("id")
+        )
+        .values("referral_id")
+    )
     involved = Referral.objects.filter(
         Q(from_unit_id=unit_id)
         | Q(to_unit_id=unit_id)
@@ -552,6 +564,7 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
         | Q(disputes__leads_by_decision__to_unit_id=unit_id)
         | Q(disputes__team__member_units__id=unit_id)
         | Q(id__in=recorded)
+        | Q(id__in=settled)
     )
     return referrals.filter(id__in=involved.values("id"))
 

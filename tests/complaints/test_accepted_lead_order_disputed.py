@@ -5,10 +5,12 @@ with a line saying where the case went."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,7 +18,11 @@ from complaints import disputes, referrals, workflow
 from complaints.choices import ReferralAction, ReferralStatus
 from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral, WorkOrder
+from departments import access
 from departments.choices import RoleCode
+from tests.complaints.test_open_lead_designation import (
+    wait_until_another_session_waits_for_a_lock,
+)
 from tests.factories import UserFactory, make_order, unit
 
 
@@ -172,3 +178,120 @@ def test_an_order_opened_on_acceptance_and_already_resolved_is_not_taken_by_the_
         acting_user=people["education"], summary="受理后发现属预付卡。", referral_id=lead.id
     )
     assert dispute.order_id == lead.order_id
+
+
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_a_dispute_the_office_opens_about_the_order_settles_the_lead_it_was_opened_for(
+    people, client, decision
+):
+    """The office disputes the order education registered on accepting the lead, naming the
+    order, not the lead: the decision moves the order, and the lead says where the case went
+    and may be read by the unit now handling it, as when education disputed the lead."""
+    lead, opened = accepted_with_new_order(people, about_order=True)
+    dispute = disputes.dispute_open(
+        acting_user=people["office"], summary="工单管辖不清。", order_number=opened.number
+    )
+    assert (dispute.order_id, dispute.referral_id) == (opened.id, None)
+
+    dispute = decide(people, dispute, decision)
+
+    assert WorkOrder.objects.get(id=opened.id).primary_unit.code == "housing"
+    assert not Referral.objects.filter(by_decision=dispute).exists()
+    kept = Referral.objects.get(id=lead.id)
+    assert (kept.status, kept.case_reference) == (ReferralStatus.ACCEPTED, opened.number)
+    line = kept.events.get(action=ReferralAction.DECISION)
+    assert dispute.number in line.note and opened.number in line.note
+    assert unit("housing").name in line.note
+    for reader in ("education", "housing"):
+        client.force_login(people[reader])
+        page = client.get(reverse("referral_detail", args=[lead.id]))
+        assert page.status_code == 200, reader
+        settled = page.content.decode().split('id="settled"', 1)[1].split("</dd>", 1)[0]
+        assert dispute.number in settled and opened.number in settled
+    # A unit neither party nor designated still reads nothing.
+    police = UserFactory(unit=unit("public-security"), roles=[RoleCode.UNIT_STAFF])
+    client.force_login(police)
+    assert client.get(reverse("referral_detail", args=[lead.id])).status_code == 404
+
+
+def test_a_lead_that_only_names_the_disputed_order_by_hand_is_not_settled_with_it(people):
+    """A unit that typed another order's number as its case reference did not register that
+    order for the lead: a decision on that order leaves the lead alone."""
+    other = make_order(people["office"], unit_code="education", content="某培训机构停课")
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课。",
+    )
+    referrals.referral_accept(
+        referral_id=lead.id, acting_user=people["education"], case_reference=other.number
+    )
+    dispute = disputes.dispute_open(
+        acting_user=people["office"], summary="工单管辖不清。", order_number=other.number
+    )
+    decide(people, dispute, "designate")
+
+    assert WorkOrder.objects.get(id=other.id).primary_unit.code == "housing"
+    assert (
+        not Referral.objects.get(id=lead.id).events.filter(action=ReferralAction.DECISION).exists()
+    )
+    assert not access.referrals_visible_to(people["housing"]).filter(id=lead.id).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: two connections locking the same rows.",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_a_decision_on_the_order_and_the_unit_disputing_its_lead_do_not_deadlock(people, decision):
+    """A unit disputing the lead locks it, then the order it registered (`dispute_open`);
+    the decision on the office's dispute about that order, which now settles the lead,
+    takes the lead first too, and waits instead of deadlocking."""
+    lead, opened = accepted_with_new_order(people, about_order=False)
+    dispute = disputes.dispute_open(
+        acting_user=people["office"], summary="工单管辖不清。", order_number=opened.number
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
+    )
+    lead_locked = threading.Event()
+    errors: list[Exception] = []
+
+    def lead_then_order() -> None:
+        try:
+            with transaction.atomic():
+                Referral.objects.select_for_update().get(id=lead.id)
+                lead_locked.set()
+                wait_until_another_session_waits_for_a_lock()
+                WorkOrder.objects.select_for_update().get(id=opened.id)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=lead_then_order)
+    other.start()
+    assert lead_locked.wait(10)
+    try:
+        if decision == "designate":
+            disputes.dispute_designate(
+                dispute_id=dispute.id,
+                acting_user=people["leader"],
+                unit_code="housing",
+                note="指定。",
+            )
+        else:
+            disputes.dispute_form_team(
+                dispute_id=dispute.id,
+                acting_user=people["leader"],
+                lead_unit_code="housing",
+                member_unit_codes=["education"],
+                note="联合调查。",
+            )
+    finally:
+        other.join(30)
+    assert errors == []
+    assert WorkOrder.objects.get(id=opened.id).primary_unit.code == "housing"
+    assert Referral.objects.get(id=lead.id).events.filter(action=ReferralAction.DECISION).exists()
