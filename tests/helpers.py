@@ -204,3 +204,52 @@ def migration_apps(app_label: str, migration_name: str):
     from django.db.migrations.loader import MigrationLoader
 
     return MigrationLoader(connection).project_state((app_label, migration_name)).apps
+
+
+def wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the action never waited for a lock")
+
+
+def while_another_session_locks(rows: list, act):
+    """Run `act` here while another session holds the first of `rows` (model instances)
+    and, once `act` waits for a lock, locks the others in turn: the lock order of some other
+    action, which must make `act` wait, not deadlock with it (PostgreSQL would abort one
+    of the two). Returns what `act` returned and the other session's errors."""
+    from django.db import connection, transaction
+
+    first_locked = threading.Event()
+    errors: list[Exception] = []
+
+    def other_session() -> None:
+        try:
+            with transaction.atomic():
+                for number, row in enumerate(rows):
+                    type(row).objects.select_for_update().get(pk=row.pk)
+                    if number == 0:
+                        first_locked.set()
+                        wait_until_another_session_waits_for_a_lock()
+        except Exception as error:  # noqa: BLE001 - returned to the test, which asserts on it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_session)
+    thread.start()
+    try:
+        assert first_locked.wait(10)
+        result = act()
+    finally:
+        thread.join(30)
+    return result, errors

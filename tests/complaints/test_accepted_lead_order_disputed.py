@@ -5,12 +5,11 @@ with a line saying where the case went."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,10 +19,9 @@ from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral, WorkOrder
 from departments import access
 from departments.choices import RoleCode
-from tests.complaints.test_open_lead_designation import (
-    wait_until_another_session_waits_for_a_lock,
-)
+from tests.complaints import test_disputed_lead_settlement as settlement
 from tests.factories import UserFactory, make_order, unit
+from tests.helpers import while_another_session_locks
 
 
 @pytest.fixture(autouse=True)
@@ -76,18 +74,7 @@ def decide(people, dispute: Dispute, decision: str) -> Dispute:
     disputes.dispute_propose(
         dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
     )
-    if decision == "designate":
-        disputes.dispute_designate(
-            dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
-        )
-    else:
-        disputes.dispute_form_team(
-            dispute_id=dispute.id,
-            acting_user=people["leader"],
-            lead_unit_code="housing",
-            member_unit_codes=["education"],
-            note="联合调查。",
-        )
+    settlement.decide(people, dispute, decision, member="education")
     return Dispute.objects.get(id=dispute.id)
 
 
@@ -256,42 +243,9 @@ def test_a_decision_on_the_order_and_the_unit_disputing_its_lead_do_not_deadlock
     disputes.dispute_propose(
         dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
     )
-    lead_locked = threading.Event()
-    errors: list[Exception] = []
-
-    def lead_then_order() -> None:
-        try:
-            with transaction.atomic():
-                Referral.objects.select_for_update().get(id=lead.id)
-                lead_locked.set()
-                wait_until_another_session_waits_for_a_lock()
-                WorkOrder.objects.select_for_update().get(id=opened.id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=lead_then_order)
-    other.start()
-    assert lead_locked.wait(10)
-    try:
-        if decision == "designate":
-            disputes.dispute_designate(
-                dispute_id=dispute.id,
-                acting_user=people["leader"],
-                unit_code="housing",
-                note="指定。",
-            )
-        else:
-            disputes.dispute_form_team(
-                dispute_id=dispute.id,
-                acting_user=people["leader"],
-                lead_unit_code="housing",
-                member_unit_codes=["education"],
-                note="联合调查。",
-            )
-    finally:
-        other.join(30)
+    _, errors = while_another_session_locks(
+        [lead, opened], lambda: settlement.decide(people, dispute, decision, member="education")
+    )
     assert errors == []
     assert WorkOrder.objects.get(id=opened.id).primary_unit.code == "housing"
     assert Referral.objects.get(id=lead.id).events.filter(action=ReferralAction.DECISION).exists()

@@ -6,13 +6,12 @@ lead without an order as a designation would hand it over."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,10 +24,8 @@ from departments import access
 from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
-from tests.complaints.test_open_lead_designation import (
-    wait_until_another_session_waits_for_a_lock,
-)
 from tests.factories import UserFactory, make_order, unit
+from tests.helpers import while_another_session_locks
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +49,21 @@ def people(db, office_staff, leader, housing_staff):
         "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
         "housing": housing_staff,
     }
+
+
+def decide(people, dispute: Dispute, decision: str, *, member: str):
+    """The leader designates housing, or forms a team led by housing with `member`."""
+    if decision == "designate":
+        return disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+        )
+    return disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="housing",
+        member_unit_codes=[member],
+        note="联合调查。",
+    )
 
 
 def _quarter():
@@ -346,42 +358,10 @@ def test_a_decision_and_another_leads_rejection_on_the_same_order_do_not_deadloc
     decision that locked the dispute first and then the order deadlocked with it."""
     lead = disputed_lead_with_order(people)
     dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
-    order_locked = threading.Event()
-    errors: list[Exception] = []
-
-    def order_then_dispute() -> None:
-        try:
-            with transaction.atomic():
-                WorkOrder.objects.select_for_update().get(id=lead.order_id)
-                order_locked.set()
-                wait_until_another_session_waits_for_a_lock()
-                Dispute.objects.select_for_update().get(id=dispute.id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=order_then_dispute)
-    other.start()
-    assert order_locked.wait(10)
-    try:
-        if decision == "designate":
-            disputes.dispute_designate(
-                dispute_id=dispute.id,
-                acting_user=people["leader"],
-                unit_code="housing",
-                note="指定。",
-            )
-        else:
-            disputes.dispute_form_team(
-                dispute_id=dispute.id,
-                acting_user=people["leader"],
-                lead_unit_code="housing",
-                member_unit_codes=["commerce"],
-                note="联合调查。",
-            )
-    finally:
-        other.join(30)
+    _, errors = while_another_session_locks(
+        [WorkOrder.objects.get(id=lead.order_id), dispute],
+        lambda: decide(people, dispute, decision, member="commerce"),
+    )
     assert errors == []
     assert WorkOrder.objects.get(id=lead.order_id).primary_unit.code == "housing"
     assert Referral.objects.get(id=lead.id).status == ReferralStatus.WITHDRAWN
@@ -544,42 +524,9 @@ def test_a_decision_settling_another_lead_of_the_order_takes_the_leads_first(peo
     lead = disputed_lead_with_order(people)
     other = another_lead_rejected_onto_the_dispute(people, lead)
     dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
-    lead_locked = threading.Event()
-    errors: list[Exception] = []
-
-    def lead_then_order_then_dispute() -> None:
-        try:
-            with transaction.atomic():
-                Referral.objects.select_for_update().get(id=other.id)
-                lead_locked.set()
-                wait_until_another_session_waits_for_a_lock()
-                WorkOrder.objects.select_for_update().get(id=lead.order_id)
-                Dispute.objects.select_for_update().get(id=dispute.id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    other_session = threading.Thread(target=lead_then_order_then_dispute)
-    other_session.start()
-    assert lead_locked.wait(10)
-    try:
-        if decision == "designate":
-            disputes.dispute_designate(
-                dispute_id=dispute.id,
-                acting_user=people["leader"],
-                unit_code="housing",
-                note="指定。",
-            )
-        else:
-            disputes.dispute_form_team(
-                dispute_id=dispute.id,
-                acting_user=people["leader"],
-                lead_unit_code="housing",
-                member_unit_codes=["commerce"],
-                note="联合调查。",
-            )
-    finally:
-        other_session.join(30)
+    _, errors = while_another_session_locks(
+        [other, WorkOrder.objects.get(id=lead.order_id), dispute],
+        lambda: decide(people, dispute, decision, member="commerce"),
+    )
     assert errors == []
     assert Referral.objects.get(id=other.id).events.filter(action=ReferralAction.DECISION).exists()

@@ -10,14 +10,12 @@ from __future__ import annotations
 import html
 import importlib
 import re
-import threading
-import time
 from datetime import datetime
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -32,7 +30,7 @@ from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
 from tests.factories import UserFactory, unit
-from tests.helpers import migration_apps
+from tests.helpers import migration_apps, while_another_session_locks
 
 
 @pytest.fixture(autouse=True)
@@ -186,47 +184,15 @@ def test_a_designation_and_a_rejection_of_the_lead_at_the_same_moment_do_not_dea
     disputes.dispute_propose(
         dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
     )
-    lead_locked = threading.Event()
-    errors: list[Exception] = []
-
-    def lead_then_dispute() -> None:
-        try:
-            with transaction.atomic():
-                Referral.objects.select_for_update().get(id=lead.id)
-                lead_locked.set()
-                wait_until_another_session_waits_for_a_lock()
-                Dispute.objects.select_for_update().get(id=dispute.id)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=lead_then_dispute)
-    other.start()
-    assert lead_locked.wait(10)
-    try:
-        designated = disputes.dispute_designate(
+    designated, errors = while_another_session_locks(
+        [lead, dispute],
+        lambda: disputes.dispute_designate(
             dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
-        )
-    finally:
-        other.join(30)
+        ),
+    )
     assert errors == []
     assert designated.designated_unit.code == "housing"
     assert Referral.objects.get(by_decision=dispute).to_unit.code == "housing"
-
-
-def wait_until_another_session_waits_for_a_lock(timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the designation never waited for a lock")
 
 
 @pytest.mark.parametrize("opener", ["education", "office"])
