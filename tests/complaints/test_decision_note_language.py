@@ -8,10 +8,8 @@ from __future__ import annotations
 import html
 import importlib
 import re
-from datetime import datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -19,30 +17,15 @@ from django.utils.translation import gettext
 
 from complaints import disputes, referrals
 from complaints.choices import ReferralStatus
-from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral
-from departments.choices import RoleCode
-from tests.factories import UserFactory, unit
+from tests.complaints import lead_kit
+from tests.factories import unit
 from tests.helpers import CHINESE, migration_apps
 
+# The shared fixtures of the lead tests (tests/complaints/lead_kit.py).
+clock, people = lead_kit.clock, lead_kit.people
+
 WITHDRAWN = "Withdrawn by the group leader's decision %(dispute)s: %(unit)s is responsible"
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
-        yield
-
-
-@pytest.fixture
-def people(db, office_staff, leader, housing_staff):
-    return {
-        "office": office_staff,
-        "leader": leader,
-        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
-        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
-        "housing": housing_staff,
-    }
 
 
 def disputed_open_lead(people) -> Referral:

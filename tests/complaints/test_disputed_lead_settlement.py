@@ -6,10 +6,7 @@ lead without an order as a designation would hand it over."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -17,38 +14,18 @@ from django.utils import translation
 
 from complaints import disputes, referrals, workflow
 from complaints.choices import DisputeAction, ReferralAction, ReferralStatus
-from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral, WorkOrder
 from complaints.workflow import WorkflowError
 from departments import access
 from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
+from tests.complaints import lead_kit
 from tests.factories import UserFactory, make_order, unit
 from tests.helpers import while_another_session_locks
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
-        yield
-
-
-@pytest.fixture
-def people(db, office_staff, leader, housing_staff):
-    return {
-        "office": office_staff,
-        "leader": leader,
-        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
-        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
-        "housing": housing_staff,
-    }
+# The shared fixtures of the lead tests (tests/complaints/lead_kit.py).
+clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
 def decide(people, dispute: Dispute, decision: str, *, member: str):

@@ -10,10 +10,8 @@ from __future__ import annotations
 import html
 import importlib
 import re
-from datetime import datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
@@ -23,37 +21,16 @@ from django.utils.translation import gettext
 
 from complaints import disputes, referrals
 from complaints.choices import DisputeSource, ReferralStatus
-from complaints.deadlines import BEIJING
 from complaints.models import Dispute, Referral
 from complaints.workflow import WorkflowError
-from departments.choices import RoleCode
 from departments.models import Notification
 from reports import figures
-from tests.factories import UserFactory, unit
+from tests.complaints import lead_kit
+from tests.factories import unit
 from tests.helpers import migration_apps, while_another_session_locks
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
-        yield
-
-
-@pytest.fixture
-def people(db, office_staff, leader, housing_staff):
-    return {
-        "office": office_staff,
-        "leader": leader,
-        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
-        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
-        "housing": housing_staff,
-    }
+# The shared fixtures of the lead tests (tests/complaints/lead_kit.py).
+clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
 def disputed_open_lead(people, *, acknowledge: bool) -> Referral:
