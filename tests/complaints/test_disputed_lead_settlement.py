@@ -53,9 +53,10 @@ def propose(people, dispute: Dispute, unit_code: str = "") -> Dispute:
     )
 
 
-def disputed_lead_with_order(people) -> Referral:
+def disputed_lead_with_order(people, *, accepted: bool = False) -> Referral:
     """Commerce, handling a work order, refers a lead found in it to education, which
-    disputes it instead of rejecting it: the dispute is about the order and the lead."""
+    disputes it instead of rejecting it (having acknowledged it, or `accepted` it): the
+    dispute is about the order and the lead."""
     order = make_order(people["office"], unit_code="commerce", content="培训机构预收学费后停课")
     lead = referrals.referral_send(
         acting_user=people["commerce"],
@@ -64,7 +65,10 @@ def disputed_lead_with_order(people) -> Referral:
         facts="某培训机构预收一年学费后停课，负责人失联。",
         order_number=order.number,
     )
-    referrals.referral_acknowledge(referral_id=lead.id, acting_user=people["education"])
+    if accepted:
+        referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
+    else:
+        referrals.referral_acknowledge(referral_id=lead.id, acting_user=people["education"])
     dispute = disputes.dispute_open(
         acting_user=people["education"], summary="属预付卡，非教育。", referral_id=lead.id
     )
@@ -350,20 +354,9 @@ def test_a_lead_accepted_before_its_dispute_follows_the_order_to_the_unit_design
     """Education accepted the lead, then disputed it: the leader's designation moves the
     order, and the lead, which education did accept, stays accepted with a line saying
     where the case went; housing, designated, reads it. The case counts once."""
-    order = make_order(people["office"], unit_code="commerce", content="培训机构预收学费后停课")
-    lead = referrals.referral_send(
-        acting_user=people["commerce"],
-        to_unit_code="education",
-        title="培训机构预收学费后停课",
-        facts="某培训机构预收一年学费后停课，负责人失联。",
-        order_number=order.number,
-    )
-    referrals.referral_accept(referral_id=lead.id, acting_user=people["education"])
-    dispute = disputes.dispute_open(
-        acting_user=people["education"], summary="受理后发现属预付卡。", referral_id=lead.id
-    )
-    assert (dispute.order_id, dispute.referral_id) == (order.id, lead.id)
-    dispute = propose(people, dispute, "housing")
+    lead = disputed_lead_with_order(people, accepted=True)
+    order = lead.order
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
 
     dispute = disputes.dispute_designate(
         dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
