@@ -22,6 +22,7 @@ from complaints.choices import Channel
 from complaints.models import DailyStat, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit
+from wuqing_consumer.language import choice_names
 
 from .choices import ReportStatus
 from .figures import Period, rate
@@ -249,7 +250,7 @@ def dashboard_data(*, unit: Unit | None, first: date, last: date, now: datetime)
         by_unit.append({**with_rates(row), "unit_id": None, "code": "", "name": _("Triage queue")})
 
     towns = {town.code: str(town) for town in Town.objects.all()}
-    channels = {c.value: str(c.label) for c in Channel}
+    channels = choice_names(Channel)
     return {
         "unit": unit,
         "first": first,

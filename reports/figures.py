@@ -21,7 +21,7 @@ from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit
 from wuqing_consumer.dates import year_accepted
-from wuqing_consumer.language import in_district_language
+from wuqing_consumer.language import choice_names, in_district_language
 
 from . import campaigns
 from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
@@ -126,21 +126,13 @@ def _open_overdue(period: Period, now: datetime, unit_id: int | None = None) -> 
     return dict(orders.values_list("primary_unit_id").annotate(n=Count("id")).order_by())
 
 
-def _labelled(rows: list[dict], labels: dict[str, str]) -> list[dict]:
-    for row in rows:
-        row["label"] = labels.get(row["value"], row["value"]) or _("(none)")
-    return rows
-
-
 def _labels() -> dict[str, dict[str, str] | None]:
     """The labelled rows a kept figures dict may hold, with the names of their codes in the
     active language; None for rows whose code is the text itself (a hotline category, a
     business)."""
-    channels = {c.value: str(c.label) for c in Channel}
-    kinds = {k.value: str(k.label) for k in Kind}
     return {
-        "by_channel": channels,
-        "by_kind": kinds,
+        "by_channel": choice_names(Channel),
+        "by_kind": choice_names(Kind),
         "by_town": None,
         "by_category": None,
         "top_categories": None,
@@ -149,6 +141,8 @@ def _labels() -> dict[str, dict[str, str] | None]:
 
 
 def _named(rows: list[dict], labels: dict[str, str] | None) -> list[dict]:
+    """Rows named from their codes by `labels` (None: the code is the text itself), keeping
+    a stored label for a code no longer known; "(none)" for an empty code."""
     named = []
     for row in rows:
         value = row.get("value")
@@ -181,10 +175,11 @@ def for_reader(kept: dict) -> dict:
             shown[key] = _named(kept[key], names)
     sums = kept.get("report_sums")
     if isinstance(sums, dict) and isinstance(sums.get("sampling_by_category"), list):
-        products = {p.value: str(p.label) for p in ProductCategory}
         shown["report_sums"] = {
             **sums,
-            "sampling_by_category": _named(sums["sampling_by_category"], products),
+            "sampling_by_category": _named(
+                sums["sampling_by_category"], choice_names(ProductCategory)
+            ),
         }
     submission = kept.get("submission")
     if isinstance(submission, list) and "missing_units" in kept:
@@ -232,15 +227,11 @@ def portal_figures(
         "period": period.label,
         "as_of": timezone.localtime(now).isoformat(timespec="minutes"),
         "totals": totals,
-        "by_category": _labelled(_dimension_rows(period, Dimension.CATEGORY, unit_id), {}),
-        "by_channel": _labelled(
-            _dimension_rows(period, Dimension.CHANNEL, unit_id),
-            {c.value: str(c.label) for c in Channel},
+        "by_category": _named(_dimension_rows(period, Dimension.CATEGORY, unit_id), None),
+        "by_channel": _named(
+            _dimension_rows(period, Dimension.CHANNEL, unit_id), choice_names(Channel)
         ),
-        "by_kind": _labelled(
-            _dimension_rows(period, Dimension.KIND, unit_id),
-            {k.value: str(k.label) for k in Kind},
-        ),
+        "by_kind": _named(_dimension_rows(period, Dimension.KIND, unit_id), choice_names(Kind)),
         "referrals": _referrals(period, unit),
         "education": _education(period, unit),
         "campaigns": campaigns.quarter_actions(period.first, period.last, unit),
@@ -451,8 +442,8 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         for unit in units
     ]
     missing = [row["unit_name"] for row in submission if row["status"] not in IN_HAND_STATUSES]
-    towns = _labelled(_dimension_rows(period, Dimension.TOWN, None), _town_labels())
-    businesses = _labelled(_dimension_rows(period, Dimension.BUSINESS, None)[:TOP], {})
+    towns = _named(_dimension_rows(period, Dimension.TOWN, None), _town_labels())
+    businesses = _named(_dimension_rows(period, Dimension.BUSINESS, None)[:TOP], None)
     district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
     totals = portal["totals"]
     return {

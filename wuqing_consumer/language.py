@@ -158,6 +158,11 @@ def _list_separator() -> str:
     return pgettext("between names in a list", ", ")
 
 
+def choice_names(choices: type[models.Choices]) -> dict[str, str]:
+    """Every code of `choices` with its label in the active language."""
+    return {choice.value: str(choice.label) for choice in choices}
+
+
 def choice_label(choices: type[models.Choices], value: str) -> str:
     """A stored code named by its choice in the active language (wrap it in
     `district_language()` for an official document); a code no longer among the choices as
