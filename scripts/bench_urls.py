@@ -4,9 +4,13 @@ The floor is what the framework costs without the application: the same middlewa
 request/response cycle and JSON parsing of the same body, and one INSERT in autocommit. It
 has no authentication, permission or throttle, so the intake endpoint can be compared with
 the least a DRF endpoint that writes a row can do on the same server, in the same run.
+
+`/bench/bound/` (`--bound`) is intake's writes without intake's Python: see BoundView.
 """
 
+import hashlib
 import json
+from unittest import mock
 
 from django.db import connection
 from django.urls import path
@@ -15,6 +19,10 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints import services
+from complaints.api.auth import ApiKeyAuthentication, IsApiClient
+from complaints.api.serializers import HotlineOrderIn, HotlineOrderOut
+from wuqing_consumer.db import execute_prepared
 from wuqing_consumer.urls import urlpatterns as project_urlpatterns
 
 FLOOR_TABLE = "bench_floor"
@@ -37,8 +45,66 @@ class FloorView(APIView):
         return Response({"id": row_id}, status=status.HTTP_201_CREATED)
 
 
+class BoundView(APIView):
+    """Intake's writes without intake's Python: what no endpoint that authenticates the
+    hotline and writes what intake writes can go below.
+
+    It authenticates as intake does (the same class, the same query), then runs the very
+    statement intake ran for this process's first order, with this request's hotline_id
+    and fingerprint, and answers with that first order as intake answered it, renumbered:
+    the same rows and indexes written, an answer of the same size, and none of the
+    validation, routing, deadlines or serializers. The first request of each process goes
+    through intake itself to learn the statement.
+    """
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [IsApiClient]
+    throttle_classes: list = []
+    parser_classes = [JSONParser]
+    learned: dict = {}
+
+    def post(self, request):
+        if not self.learned:
+            return self.learn(request)
+        hotline_id = request.data["hotline_id"]
+        params = list(self.learned["params"])
+        for index in self.learned["hotline_id_at"]:
+            params[index] = hotline_id
+        params[self.learned["fingerprint_at"]] = hashlib.sha256(request.body).hexdigest()
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, self.learned["sql"], params)
+            _id, number = cursor.fetchone()
+        answer = {**self.learned["answer"], "number": number, "hotline_id": hotline_id}
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+    def learn(self, request):
+        payload = HotlineOrderIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        statements = []
+
+        def recorded(cursor, sql, params):
+            statements.append((sql, list(params)))
+            execute_prepared(cursor, sql, params)
+
+        hotline_id = payload.validated_data["hotline_id"]
+        with mock.patch.object(services, "execute_prepared", recorded):
+            order, _created = services.hotline_intake(
+                client=request.auth, hotline_id=hotline_id, fields=payload.service_fields()
+            )
+        (sql, params), *_ = statements  # intake writes a new order in one statement
+        self.learned.update(
+            sql=sql,
+            params=params,
+            hotline_id_at=[i for i, value in enumerate(params) if value == hotline_id],
+            fingerprint_at=params.index(order.request_fingerprint),
+            answer=HotlineOrderOut(order).data,
+        )
+        return Response(self.learned["answer"], status=status.HTTP_201_CREATED)
+
+
 # First, as the API is: resolving a path costs what comes before it in the list.
 urlpatterns = [
     path("bench/floor/", FloorView.as_view(), name="bench-floor"),
+    path("bench/bound/", BoundView.as_view(), name="bench-bound"),
     *project_urlpatterns,
 ]

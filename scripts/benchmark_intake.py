@@ -29,7 +29,14 @@ Usage:
     .venv/bin/python scripts/benchmark_intake.py --worker-class gthread --workers 4 --threads 2
     .venv/bin/python scripts/benchmark_intake.py --orders 0       # start from no orders
     .venv/bin/python scripts/benchmark_intake.py --throttle       # with the Redis rate limit
+    .venv/bin/python scripts/benchmark_intake.py --bound          # and intake's writes alone
     .venv/bin/python scripts/benchmark_intake.py --database-url postgres://u:p@host:5432/db
+
+The bound (`--bound`): one more closed-loop phase, after intake's, against `/bench/bound/`,
+which authenticates as intake does, writes the very rows intake writes with the very
+statement, and answers as large, with none of intake's own Python (see
+scripts/bench_urls.py). Its share of the floor is the most that any endpoint making
+intake's writes can reach on this machine, whatever its code.
 
 Deferred work: the hotline's orders are checked for duplicates just after the answer, in
 the worker (no worker consumes the benchmark's queue). After the phases the script runs
@@ -106,6 +113,7 @@ DEFAULT_ORDERS = 100_000
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 INTAKE_PATH = "/api/v1/hotline/work-orders/"
 FLOOR_PATH = "/bench/floor/"
+BOUND_PATH = "/bench/bound/"
 FLOOR_TABLE = "bench_floor"
 CLIENT_NAME = "benchmark intake"
 TARGET_RATIO = 0.60
@@ -738,7 +746,13 @@ def per_answer_text(phase: Phase) -> str:
     )
 
 
-def report(phases: list[Phase], floors: tuple[Phase, Phase], peak: Phase, half: Phase) -> bool:
+def report(
+    phases: list[Phase],
+    floors: tuple[Phase, Phase],
+    peak: Phase,
+    half: Phase,
+    bound: Phase | None = None,
+) -> bool:
     print()
     print(
         f"{'phase':34} {'mode':11} {'clients':>7} {'requests':>9} {'req/s':>8} "
@@ -804,6 +818,13 @@ def report(phases: list[Phase], floors: tuple[Phase, Phase], peak: Phase, half: 
             f"the floor's machine CPU ({cpu_per_answer(peak, 'busy'):.2f} vs {floor_cost:.2f} "
             f"ms); while the CPU is what limits both, {100 * TARGET_RATIO:.0f}% allows "
             f"{1 / TARGET_RATIO:.2f}x"
+        )
+    if bound and floor_rate:
+        print(
+            f"      the bound, intake's writes with none of its Python, reaches "
+            f"{100 * bound.rate / floor_rate:.0f}% of the floor ({bound.rate:.1f} req/s): the "
+            f"most an endpoint making intake's writes can reach here; intake reaches "
+            f"{100 * peak.rate / bound.rate:.0f}% of the bound"
         )
     if floor_rate and abs(before - after) > FLOOR_SPREAD_NOTE * floor_rate:
         print(
@@ -871,6 +892,9 @@ def main() -> int:
     )
     parser.add_argument("--quick", action="store_true", help="3 s phases, 1 s warm-up")
     parser.add_argument("--throttle", action="store_true", help="keep the API rate limit on")
+    parser.add_argument(
+        "--bound", action="store_true", help="measure intake's writes alone as well"
+    )
     parser.add_argument(
         "--orders",
         type=int,
@@ -940,6 +964,12 @@ def main() -> int:
             print(f"  floor:  {floor.rate:.1f} req/s", flush=True)
             peak = run_phase(pool, label="intake, peak", tag="p", path=INTAKE_PATH, **common)
             print(f"  intake: {peak.rate:.1f} req/s", flush=True)
+            bound = None
+            if args.bound:
+                bound = run_phase(
+                    pool, label="bound (intake's writes alone)", tag="b", path=BOUND_PATH, **common
+                )
+                print(f"  bound:  {bound.rate:.1f} req/s", flush=True)
             floor_again = run_phase(
                 pool, label="floor again, after intake", tag="g", path=FLOOR_PATH, **common
             )
@@ -959,10 +989,11 @@ def main() -> int:
         pool.terminate()
         pool.join()
     orders, floor_rows = count_rows()
-    print(f"rows written: {orders:,} work orders by intake, {floor_rows:,} floor rows")
+    by = "intake and the bound" if bound else "intake"
+    print(f"rows written: {orders:,} work orders by {by}, {floor_rows:,} floor rows")
     deferred_work()
-    phases = [floor, peak, floor_again, half]
-    return 0 if report(phases, (floor, floor_again), peak, half) else 1
+    phases = [floor, peak, *([bound] if bound else []), floor_again, half]
+    return 0 if report(phases, (floor, floor_again), peak, half, bound) else 1
 
 
 if __name__ == "__main__":

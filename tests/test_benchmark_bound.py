@@ -1,0 +1,70 @@
+"""The intake benchmark's bound (`--bound`): it claims to make exactly intake's writes with
+none of intake's Python. If it wrote less, its rate would flatter what intake could reach;
+so the rows it writes are compared with those intake wrote for the order it learned from."""
+
+import pytest
+from django.db import connection
+
+from complaints.clients import api_client_create
+from complaints.models import WorkOrder
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the bound replays intake's one PostgreSQL statement; SQLite intake has none",
+    ),
+    pytest.mark.urls("scripts.bench_urls"),
+]
+
+ORDER = {
+    "kind": "complaint",
+    "title": "小区物业不修电梯",
+    "content": "杨村街道某小区电梯坏了一个月，物业一直不修，老人上下楼困难。",
+    "category": "物业管理",
+    "citizen": {"name": "王先生", "phone": "13812345678"},
+    "town": "yangcun-street",
+}
+
+
+@pytest.fixture
+def bound(client, monkeypatch):
+    from scripts.bench_urls import BoundView
+
+    monkeypatch.setattr(BoundView, "learned", {})  # each test learns afresh
+    _client, key, _secret = api_client_create(name="bound")
+
+    def push(hotline_id: str):
+        return client.post(
+            "/bench/bound/",
+            {**ORDER, "hotline_id": hotline_id},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    return push
+
+
+def rows(order: WorkOrder) -> dict:
+    return {
+        "links": sorted(order.unit_links.values_list("unit__code", "relation")),
+        "events": list(order.events.order_by("id").values_list("action", "to_status")),
+        "status": order.status,
+        "primary_unit": order.primary_unit.code if order.primary_unit else None,
+        "deadlines": [name for name, _due in order.deadline_items()],
+    }
+
+
+def test_the_bound_writes_what_intake_wrote_for_each_new_hotline_id(bound):
+    learned, replayed = bound("BOUND-1"), bound("BOUND-2")
+    assert (learned.status_code, replayed.status_code) == (201, 201)
+    learned, replayed = learned.json(), replayed.json()
+
+    first = WorkOrder.objects.get(hotline_id="BOUND-1")
+    second = WorkOrder.objects.get(hotline_id="BOUND-2")
+    assert first.number != second.number and second.number == replayed["number"]
+    assert second.external_ref == "BOUND-2"
+    assert second.request_fingerprint and second.request_fingerprint != first.request_fingerprint
+    assert rows(second) == rows(first)
+    assert rows(first)["links"] and len(rows(first)["events"]) == 2  # routed, so a real write
+    assert set(replayed) == set(learned)
