@@ -216,3 +216,102 @@ def test_the_schema_itself_is_yaml_unless_json_is_asked_for(client, db, query, a
         assert json.loads(response.content)["openapi"].startswith("3.0")
     else:
         assert response.content.startswith(b"openapi: 3.0")
+
+
+DOCS = "/api/v1/docs/"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("method", "query", "accept", "status", "code"),
+    [
+        ("post", "", "*/*", 405, "method_not_allowed"),
+        ("delete", "", "text/html", 405, "method_not_allowed"),
+        ("get", "?format=json", "*/*", 404, "not_found"),
+        ("get", "", "application/json", 406, "not_acceptable"),
+        ("get", "", "application/xml", 406, "not_acceptable"),
+    ],
+)
+def test_the_docs_page_refuses_in_the_apis_json_error_shape_and_the_users_language(
+    client, db, language, method, query, accept, status, code
+):
+    """The Swagger page rendered its refusals with its only renderer, or Django's: a POST
+    got `405 Method Not Allowed` as text/html, an Accept of JSON `406 Not Acceptable`, and
+    `?format=json` the portal's HTML 404 page, where every other /api/ address answers
+    `{"error": ...}` in the reader's language."""
+    response = getattr(client, method)(
+        DOCS + query, HTTP_ACCEPT=accept, HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    error = json.loads(response.content)["error"]
+    assert error["code"] == code
+    with translation.override(language):
+        gettext = translation.gettext
+        expected = {
+            "method_not_allowed": gettext(
+                "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+            )
+            % {"method": method.upper(), "allowed": response.get("Allow")},
+            "not_found": gettext("Not found."),
+            "not_acceptable": gettext(
+                "The documentation is a web page (text/html): accept it, or read the schema "
+                "at %(schema)s."
+            )
+            % {"schema": SCHEMA},
+        }[code]
+    assert error["message"] == expected
+
+
+def test_lang_names_the_language_of_the_docs_pages_refusals(client, db):
+    refused = client.post(DOCS + "?lang=en", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 405
+    with translation.override("en"):
+        assert refused.json()["error"]["message"] == translation.gettext(
+            "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+        ) % {"method": "POST", "allowed": refused["Allow"]}
+    assert refused["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("address", [SCHEMA, DOCS])
+@pytest.mark.parametrize("accept", ["*/*", "application/json"])
+def test_options_on_the_schema_and_the_docs_answers_in_json_as_the_rest_of_the_api(
+    client, db, address, accept
+):
+    """OPTIONS was answered with the view's first renderer: the schema's in YAML, and the
+    docs page's with a template it has none for, a 500."""
+    response = client.options(address, HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    described = response.json()
+    assert described["schema"] == f"http://testserver{SCHEMA}"
+    assert described["parses"] == ["application/json"]
+    served = client.get(address, HTTP_ACCEPT=described["renders"][0])
+    assert served.status_code == 200
+
+
+def test_options_with_an_accept_it_cannot_serve_is_refused_as_the_rest_of_the_api(client, db):
+    response = client.options(DOCS, HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    with translation.override("en"):
+        assert response.json()["error"] == {
+            "code": "not_acceptable",
+            "message": translation.gettext(
+                "The API answers in JSON only: accept application/json."
+            ),
+        }
+
+
+def test_the_docs_page_itself_is_html_from_the_portals_own_static_files(client, db):
+    response = client.get(DOCS, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert SCHEMA in page

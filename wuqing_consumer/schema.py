@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
@@ -20,16 +21,20 @@ def schema_language(code: str) -> str | None:
         return None
 
 
-class SchemaView(SpectacularAPIView):
-    """The schema in YAML by default and in JSON when asked (`?format=json` or an Accept of
-    JSON), and its refusals in the API's one error shape.
+class ApiManners:
+    """What every /api/ address does, for drf-spectacular's views, which are not built on
+    the API's settings: refusals in the API's one error shape (JSON, whatever the view
+    renders otherwise), in the language `lang` names, and OPTIONS answered in JSON as every
+    other endpoint answers it.
 
-    drf-spectacular's renderers are YAML first, and DRF renders an error with the renderer
-    it negotiated, or the first: a client that posted, asked for `?format=xml` or for HTML
-    got `error:` in YAML, as application/vnd.oai.openapi. A `lang` the portal is not
-    translated into was taken as it came: `fr` gave a schema with DRF's strings in French
-    and the portal's in Chinese, `xx` a Chinese one, each with a 200.
+    DRF renders an error and an OPTIONS answer with the renderer it negotiated, or the
+    view's first: the schema's refusals came as YAML, the Swagger page's (a POST, an Accept
+    of JSON) as `405 Method Not Allowed` in text/html, and its OPTIONS was a 500 for want
+    of a template. A view says what it serves in `not_acceptable_message`.
     """
+
+    def not_acceptable_message(self) -> str:
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -43,6 +48,41 @@ class SchemaView(SpectacularAPIView):
         response["Content-Language"] = language
         return response
 
+    def get_renderers(self):
+        if self.request.method == "OPTIONS":
+            return [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
+        return super().get_renderers()
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except exceptions.NotAcceptable:
+            if request.method == "OPTIONS":  # the API's own message: JSON only
+                raise
+            raise exceptions.NotAcceptable(self.not_acceptable_message()) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(response, "exception", False):
+            request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class SchemaView(ApiManners, SpectacularAPIView):
+    """The schema in YAML by default and in JSON when asked (`?format=json` or an Accept of
+    JSON), and its refusals in the API's one error shape.
+
+    A `lang` the portal is not translated into was taken as it came: `fr` gave a schema
+    with DRF's strings in French and the portal's in Chinese, `xx` a Chinese one, each with
+    a 200.
+    """
+
+    def not_acceptable_message(self) -> str:
+        return _(
+            "The schema comes as YAML (application/vnd.oai.openapi) or JSON "
+            "(application/json): accept one of them."
+        )
+
     @extend_schema(**SCHEMA_KWARGS)  # as drf-spectacular's own: left out of the schema
     def get(self, request, *args, **kwargs):
         asked = request.GET.get("lang")
@@ -54,19 +94,14 @@ class SchemaView(SpectacularAPIView):
             )
         return super().get(request, *args, **kwargs)
 
-    def perform_content_negotiation(self, request, force=False):
-        try:
-            return super().perform_content_negotiation(request, force)
-        except exceptions.NotAcceptable:
-            raise exceptions.NotAcceptable(
-                _(
-                    "The schema comes as YAML (application/vnd.oai.openapi) or JSON "
-                    "(application/json): accept one of them."
-                )
-            ) from None
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        if getattr(response, "exception", False):
-            request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
-            request.accepted_media_type = request.accepted_renderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
+class DocsView(ApiManners, SpectacularSwaggerView):
+    """The Swagger page (text/html, from the portal's own static files) on the schema."""
+
+    url_name = "api_schema"
+
+    def not_acceptable_message(self) -> str:
+        return _(
+            "The documentation is a web page (text/html): accept it, or read the schema "
+            "at %(schema)s."
+        ) % {"schema": reverse(self.url_name)}
