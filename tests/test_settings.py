@@ -224,13 +224,18 @@ def test_the_database_connection_carries_the_process_name_unless_the_url_gives_o
 
 
 SETTINGS_FILE = ROOT / "wuqing_consumer" / "settings.py"
+CELERY_TIMINGS = (
+    "CELERY_TASK_TIME_LIMIT",
+    "CELERY_TASK_SOFT_TIME_LIMIT",
+    "CELERY_VISIBILITY_TIMEOUT",
+)
 
 
 def _settings_with(monkeypatch, tmp_path, **env: str) -> dict:
     """settings.py run afresh in this process under `env` (quicker than a process each)."""
     import runpy
 
-    for name in ("DATABASE_URL", "REDIS_URL", "DEBUG"):
+    for name in ("DATABASE_URL", "REDIS_URL", "DEBUG", *CELERY_TIMINGS):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY_FILE", str(tmp_path / "key"))
     for name, value in env.items():
@@ -352,6 +357,101 @@ def test_a_visibility_timeout_shorter_than_a_task_stops_manage_py_with_one_line(
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("CELERY_VISIBILITY_TIMEOUT='600' ")
     assert "CELERY_TASK_TIME_LIMIT" in line
+
+
+def test_the_task_time_limits_come_from_the_environment(monkeypatch, tmp_path):
+    loaded = _settings_with(
+        monkeypatch,
+        tmp_path,
+        REDIS_URL="redis://127.0.0.1:6379/5",
+        CELERY_TASK_TIME_LIMIT=" 1800 ",
+        CELERY_TASK_SOFT_TIME_LIMIT="1700",
+    )
+    assert loaded["CELERY_TASK_TIME_LIMIT"] == 1800
+    assert loaded["CELERY_TASK_SOFT_TIME_LIMIT"] == 1700
+
+
+@pytest.mark.parametrize(("hard", "soft"), [("", 540), ("1200", 1080), ("20", 18), ("2", 1)])
+def test_an_unset_soft_time_limit_falls_a_tenth_short_of_the_hard_one(
+    monkeypatch, tmp_path, hard, soft
+):
+    """The soft limit lets a task clean up before it is killed, so it must come first; a
+    fixed default of 540 s would refuse every hard limit set to 540 s or less."""
+    loaded = _settings_with(monkeypatch, tmp_path, CELERY_TASK_TIME_LIMIT=hard)
+    assert loaded["CELERY_TASK_SOFT_TIME_LIMIT"] == soft
+    assert loaded["CELERY_TASK_TIME_LIMIT"] == int(hard or 600)
+
+
+@pytest.mark.parametrize(
+    ("env", "name", "expected"),
+    [
+        ({"CELERY_TASK_TIME_LIMIT": "0"}, "CELERY_TASK_TIME_LIMIT", "of at least 2"),
+        ({"CELERY_TASK_TIME_LIMIT": "-600"}, "CELERY_TASK_TIME_LIMIT", "of at least 2"),
+        ({"CELERY_TASK_TIME_LIMIT": "10m"}, "CELERY_TASK_TIME_LIMIT", "expected digits"),
+        ({"CELERY_TASK_SOFT_TIME_LIMIT": "0"}, "CELERY_TASK_SOFT_TIME_LIMIT", "of at least 1"),
+        ({"CELERY_TASK_SOFT_TIME_LIMIT": "600"}, "CELERY_TASK_SOFT_TIME_LIMIT", "less than 600"),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "300", "CELERY_TASK_SOFT_TIME_LIMIT": "540"},
+            "CELERY_TASK_SOFT_TIME_LIMIT",
+            "less than 300",
+        ),
+    ],
+)
+def test_a_task_time_limit_that_is_not_positive_or_a_soft_one_not_below_it_is_refused(
+    monkeypatch, tmp_path, env, name, expected
+):
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(monkeypatch, tmp_path, **env)
+    message = str(refused.value)
+    assert message.startswith(f"{name}={env[name]!r} ")
+    assert expected in message
+    if name == "CELERY_TASK_SOFT_TIME_LIMIT" and "less than" in expected:
+        assert "CELERY_TASK_TIME_LIMIT" in message.removeprefix(name)
+    assert "\n" not in message
+
+
+def test_the_visibility_timeout_check_counts_the_configured_time_limit(monkeypatch, tmp_path):
+    """1500 s outlasts the default limit (600 s, after a countdown of up to 300 s) but not
+    a limit of 1200 s; the check must count the limit the worker runs with."""
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    redis = {"REDIS_URL": "redis://127.0.0.1:6379/5", "CELERY_VISIBILITY_TIMEOUT": "1500"}
+    assert _settings_with(monkeypatch, tmp_path, **redis)["CELERY_TASK_TIME_LIMIT"] == 600
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(monkeypatch, tmp_path, **redis, CELERY_TASK_TIME_LIMIT="1200")
+    message = str(refused.value)
+    assert message.startswith("CELERY_VISIBILITY_TIMEOUT='1500' is too short")
+    assert "at least 1560" in message
+    assert "CELERY_TASK_TIME_LIMIT, 1200 s" in message
+
+    loaded = _settings_with(
+        monkeypatch,
+        tmp_path,
+        **{**redis, "CELERY_VISIBILITY_TIMEOUT": "1560"},
+        CELERY_TASK_TIME_LIMIT="1200",
+    )
+    assert loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] == 1560
+
+
+def test_a_time_limit_the_default_visibility_timeout_cannot_outlast_says_to_set_it(
+    monkeypatch, tmp_path
+):
+    from wuqing_consumer.environment import EnvironmentValueError
+
+    with pytest.raises(EnvironmentValueError) as refused:
+        _settings_with(
+            monkeypatch,
+            tmp_path,
+            REDIS_URL="redis://127.0.0.1:6379/5",
+            CELERY_TASK_TIME_LIMIT="3300",
+        )
+    message = str(refused.value)
+    assert message.startswith("CELERY_VISIBILITY_TIMEOUT (unset: 3600) is too short")
+    assert "at least 3660" in message
+    assert "CELERY_TASK_TIME_LIMIT, 3300 s" in message
+    assert "\n" not in message
 
 
 def test_the_edges_of_each_range_are_accepted_and_zero_keeps_its_documented_meaning(

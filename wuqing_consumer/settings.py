@@ -266,12 +266,27 @@ SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, minimum=1, maximum=365 * 24) *
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+
+def _soft_time_limit(hard: int) -> int:
+    """Below the hard limit, or the task is killed before it is told to stop."""
+    seconds = env_int("CELERY_TASK_SOFT_TIME_LIMIT", hard - max(1, hard // 10), minimum=1)
+    if seconds >= hard:
+        raise EnvironmentValueError(
+            f"CELERY_TASK_SOFT_TIME_LIMIT={env('CELERY_TASK_SOFT_TIME_LIMIT')!r} is too long: "
+            f"expected a whole number less than {hard} (seconds), the hard limit "
+            "(CELERY_TASK_TIME_LIMIT), so that a task is told to stop before it is killed."
+        )
+    return seconds
+
+
 # Celery. With REDIS_URL: Redis as broker and result store. Without it: a broker in a local
 # folder, so `make run` still has a real worker and beat (reminders fire) on a laptop.
 REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", str(BASE_DIR / ".celery")))
-CELERY_TASK_TIME_LIMIT = 600
-CELERY_TASK_SOFT_TIME_LIMIT = 540
+# A task still running after the soft limit gets SoftTimeLimitExceeded to clean up; at the
+# hard limit its process is killed. The soft limit defaults to a tenth short of the hard one.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=2)
+CELERY_TASK_SOFT_TIME_LIMIT = _soft_time_limit(CELERY_TASK_TIME_LIMIT)
 # The longest countdown a task is queued with (complaints.tasks.RESCHEDULE_WITHIN). Not a
 # CELERY_ name: Celery would read it as one of its own settings.
 TASK_MAX_COUNTDOWN = 300
@@ -284,11 +299,14 @@ def _visibility_timeout() -> int:
     to the hard time limit (late acks), with a margin for the acknowledgement and the clocks
     of two workers. A shorter one had a second worker start a task still running, a PDF or
     a long sweep, and run it twice at once."""
-    seconds = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    default = 3600
+    seconds = env_int("CELERY_VISIBILITY_TIMEOUT", default)
     shortest = CELERY_TASK_TIME_LIMIT + TASK_MAX_COUNTDOWN + VISIBILITY_TIMEOUT_MARGIN
     if seconds < shortest:
+        given = env("CELERY_VISIBILITY_TIMEOUT")
+        shown = f"={given!r}" if given else f" (unset: {default})"
         raise EnvironmentValueError(
-            f"CELERY_VISIBILITY_TIMEOUT={env('CELERY_VISIBILITY_TIMEOUT')!r} is too short: "
+            f"CELERY_VISIBILITY_TIMEOUT{shown} is too short: "
             f"expected a whole number of at least {shortest} (seconds), longer than a task may "
             f"run (CELERY_TASK_TIME_LIMIT, {CELERY_TASK_TIME_LIMIT} s) after its countdown "
             f"(up to {TASK_MAX_COUNTDOWN} s), or Redis gives it to a second worker while the "
