@@ -345,6 +345,42 @@ def test_no_task_holds_its_message_longer_than_the_visibility_timeout_check_allo
     assert RESCHEDULE_WITHIN <= settings.TASK_MAX_COUNTDOWN
 
 
+class _RecordingTask:
+    """Stands in for a Celery task: records what it was queued with, broker untouched."""
+
+    name = "tests.recording"
+
+    def __init__(self):
+        self.queued = []
+
+    def apply_async(self, args, **options):
+        self.queued.append((args, options))
+
+
+def test_nudge_refuses_a_countdown_longer_than_the_visibility_timeout_check_allows():
+    """The check on CELERY_VISIBILITY_TIMEOUT counts at most TASK_MAX_COUNTDOWN seconds of
+    countdown; nudge queued any, and Redis would give such a message to a second worker
+    while the first still held it. A caller's mistake, so an exception, not swallowed with
+    the broker's failures."""
+    from wuqing_consumer.celery import nudge
+
+    task = _RecordingTask()
+    with pytest.raises(ValueError, match=rf"at most {settings.TASK_MAX_COUNTDOWN} "):
+        nudge(task, 7, countdown=settings.TASK_MAX_COUNTDOWN + 0.5)
+    assert task.queued == []
+
+
+@pytest.mark.parametrize("countdown", [None, 0, 1.0, "longest"])
+def test_nudge_queues_a_countdown_up_to_the_longest_allowed(countdown):
+    from wuqing_consumer.celery import nudge
+
+    if countdown == "longest":
+        countdown = settings.TASK_MAX_COUNTDOWN
+    task = _RecordingTask()
+    nudge(task, 7, countdown=countdown)
+    assert task.queued == [((7,), {"retry": False, "countdown": countdown})]
+
+
 def test_a_visibility_timeout_shorter_than_a_task_stops_manage_py_with_one_line(tmp_path):
     result = _manage_py(
         "check",

@@ -2,6 +2,7 @@ import logging
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuqing_consumer.settings")
 
@@ -18,8 +19,19 @@ def ping(value: str = "pong") -> dict:
 
 def nudge(task, *args, countdown: float | None = None) -> None:
     """Queue `task` now (or in `countdown` seconds) if the broker answers; never fail the
-    caller. For work whose rows are already committed (an outbox) and which a periodic
-    sweep picks up anyway."""
+    caller for the broker. For work whose rows are already committed (an outbox) and which
+    a periodic sweep picks up anyway.
+
+    A countdown past settings.TASK_MAX_COUNTDOWN is a programming error, raised: the Redis
+    visibility timeout is checked against that longest countdown, and a message held longer
+    would be given to a second worker while the first still waits to run it."""
+    longest = settings.TASK_MAX_COUNTDOWN
+    if countdown is not None and countdown > longest:
+        raise ValueError(
+            f"nudge({task.name}) countdown={countdown!r} s: expected at most {longest} s "
+            "(settings.TASK_MAX_COUNTDOWN, which the visibility timeout is checked against); "
+            "leave later work to the periodic sweep."
+        )
     try:
         task.apply_async(args, retry=False, countdown=countdown)
     except Exception:  # noqa: BLE001 - any broker failure: the sweep will do the work
