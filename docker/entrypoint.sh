@@ -6,19 +6,33 @@
 # Anything else is run as given, e.g. `docker compose run --rm web python manage.py shell`.
 # Extra arguments after a role are passed on to that role's program.
 # How many processes serve: WEB_CONCURRENCY gunicorn workers (unset: 3), CELERY_CONCURRENCY
-# Celery worker processes (unset: one a CPU, Celery's own default).
+# Celery worker processes (unset: one a CPU, Celery's own default), each at most 64.
 set -e
 
-# The count in variable $1, whose value is $2: a positive whole number (spaces around it and
-# leading zeros dropped), or nothing when unset or empty (as the settings read an empty
-# variable). Anything else is refused with one line naming it, before any work starts; $3
-# says what unset means.
+# More processes than this is a typo (400 for 4), not a plan: each holds a database
+# connection, and PostgreSQL's default allows 100 in all.
+most_processes=64
+
+# The count in variable $1, whose value is $2: a whole number from 1 to $most_processes
+# (spaces around it and leading zeros dropped), or nothing when unset or empty (as the
+# settings read an empty variable). Anything else is refused with one line naming it, before
+# any work starts; $3 says what unset means.
 count() {
   value=$(printf '%s' "$2" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
   case "$value" in
     '') return 0 ;;
     *[!0-9]*) ;;
-    *[1-9]*) printf '%s\n' "$value" | sed 's/^0*//'; return 0 ;;
+    *[1-9]*)
+      number=$(printf '%s\n' "$value" | sed 's/^0*//')
+      # Compared as text first: a number too long for the shell's arithmetic is too many.
+      if [ "${#number}" -le "${#most_processes}" ] && [ "$number" -le "$most_processes" ]; then
+        printf '%s\n' "$number"
+        return 0
+      fi
+      printf "%s='%s' is too many: expected how many processes, from 1 to %s (unset: %s).\n" \
+        "$1" "$2" "$most_processes" "$3" >&2
+      return 1
+      ;;
   esac
   printf "%s='%s' is not a positive whole number: expected how many processes, at least 1 (unset: %s).\n" \
     "$1" "$2" "$3" >&2

@@ -302,6 +302,32 @@ def test_a_worker_count_that_is_not_a_positive_whole_number_stops_the_container_
     assert "positive whole number" in line
 
 
+@pytest.mark.parametrize("value", ["65", "400", "0100", "99999999999999999999999"])
+@pytest.mark.parametrize(
+    ("role", "name"), [("web", "WEB_CONCURRENCY"), ("worker", "CELERY_CONCURRENCY")]
+)
+def test_a_worker_count_above_64_stops_the_container_naming_it(tmp_path, role, name, value):
+    """A typo (400 for 4) started 400 gunicorn workers or Celery processes, each holding a
+    database connection, which PostgreSQL's 100 do not cover."""
+    result, calls = run_entrypoint(tmp_path, role, **{name: value})
+
+    assert result.returncode != 0
+    assert calls == []  # not even the migrations
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"{name}={value!r} ")
+    assert "from 1 to 64" in line
+
+
+@pytest.mark.parametrize(
+    ("role", "name"), [("web", "WEB_CONCURRENCY"), ("worker", "CELERY_CONCURRENCY")]
+)
+def test_a_worker_count_of_64_is_accepted(tmp_path, role, name):
+    result, calls = run_entrypoint(tmp_path, role, **{name: "064"})
+
+    assert result.returncode == 0, result.stderr
+    assert option(calls[-1], "--workers" if role == "web" else "--concurrency") == "64"
+
+
 def test_the_variables_the_entrypoint_reads_are_passed_through_by_compose_and_documented():
     read = set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", entrypoint_text()))
     readme = (ROOT / "README.md").read_text()
