@@ -131,6 +131,17 @@ def _save(dispute: Dispute, fields: list[str]) -> None:
     dispute.save(update_fields=[*fields, "version"])
 
 
+def lead_settled_by(referral: Referral) -> Dispute | None:
+    """The group leader's decision that already settled who handles this lead, if one did:
+    the one that sent it on (`by_decision`), or one on a dispute about the lead itself. The
+    notice makes his decision the end of a jurisdiction disagreement (四（五）), so such a lead
+    is not put to him again: otherwise the unit it was sent to could dispute it, have it
+    withdrawn and sent on once more, and two units bounce a case he had decided."""
+    if referral.by_decision_id is not None:
+        return referral.by_decision
+    return referral.disputes.exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
+
+
 @transaction.atomic
 def dispute_open(
     *,
@@ -144,7 +155,8 @@ def dispute_open(
     a rejected referral; a unit party to the order or lead may dispute explicitly. A lead
     brings its order: the one the receiving unit registered on accepting it, while that is
     still open (the case the unit took on, which the decision moves, as `_settle_lead`
-    expects), else the one the lead came from."""
+    expects), else the one the lead came from. Not a lead the leader has already settled
+    (`lead_settled_by`)."""
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say what is disputed.")})
@@ -184,6 +196,14 @@ def dispute_open(
         if acting_user.unit_id not in units:
             raise Http404
         source = source if source != DisputeSource.SECOND_RETURN else DisputeSource.UNIT_DISPUTE
+    if referral is not None and (decided := lead_settled_by(referral)) is not None:
+        raise WorkflowError(
+            _(
+                "The group leader's decision %(dispute)s settled who handles lead %(number)s; "
+                "no further jurisdiction dispute can be opened about it."
+            )
+            % {"number": referral.number, "dispute": decided.number}
+        )
     units |= {_member(code, "units").id for code in unit_codes if code}
     if order is not None and order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
         raise WorkflowError(

@@ -225,6 +225,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             else None,
             "can_dispute": access.is_office_handler(request.user)
             and referral.status == ReferralStatus.REJECTED
+            and referral.by_decision_id is None
             and not disputes,
             "disputes": disputes,
             "ack_overdue": referral.status == ReferralStatus.SENT
