@@ -92,17 +92,14 @@ def _detail_page(
         and access.has_role(user, *access.UNIT_HANDLER_ROLES)
     )
     leads = member and user.unit_id == team.lead_unit_id
-    visible_leads = access.referrals_visible_to(user)
-    sent_on = [
-        (lead, visible_leads.filter(pk=lead.pk).exists())
-        for lead in dispute.leads_by_decision.select_related("to_unit").order_by("id")
-    ]
+    sent_on = selectors.leads_sent_on_by(user, dispute)
     return render(
         request,
         "complaints/dispute_detail.html",
         {
             "dispute": dispute,
             "sent_on": sent_on,
+            "settled_leads": selectors.leads_settled_by(user, dispute, sent_on),
             "team": team,
             "events": dispute.events.select_related("actor", "actor_unit"),
             "units": member_units(),

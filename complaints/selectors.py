@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -18,9 +19,11 @@ from departments.models import User
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     OPEN_STATUSES,
+    DisputeAction,
     DuplicateStatus,
     ExtensionStatus,
     InterventionAnswer,
+    ReferralAction,
     ReferralStatus,
     Status,
     UnitRelation,
@@ -32,12 +35,14 @@ from .models import (
     CoHandlingOpinion,
     DeadlinePolicy,
     Dispute,
+    DisputeEvent,
     ExtensionRequest,
     HolidaySchedule,
     Intervention,
     InterventionUnit,
     PossibleDuplicate,
     Referral,
+    ReferralEvent,
     RoutingRule,
     TeamTask,
     WorkOrder,
@@ -315,6 +320,77 @@ def leads_sent_on(
     for lead in leads:
         sent_on.setdefault(lead.by_decision.referral_id, []).append((lead, lead.id in visible))
     return sent_on
+
+
+def leads_sent_on_by(user: User, dispute: Dispute) -> list[tuple[Referral, bool]]:
+    """The leads `dispute`'s decision sent on (`referral_send_by_decision`), oldest first,
+    each with whether `user` may open it. One query however many there are."""
+    visible = access.referrals_visible_to(user).filter(pk=OuterRef("pk"))
+    leads = (
+        dispute.leads_by_decision.select_related("to_unit")
+        .annotate(visible=Exists(visible))
+        .order_by("id")
+    )
+    return [(lead, lead.visible) for lead in leads]
+
+
+@dataclass(frozen=True)
+class SettledLead:
+    """A lead the group leader's decision settled, and what it did to it: withdrawn from the
+    unit holding it, a line saying the case goes on with the work order the decision moved,
+    sent on as the leads in `sent_on` (each with whether the reader may open it)."""
+
+    lead: Referral
+    visible: bool
+    withdrawn: bool
+    with_order: bool
+    sent_on: list[tuple[Referral, bool]]
+
+
+def leads_settled_by(
+    user: User, dispute: Dispute, sent_on: list[tuple[Referral, bool]]
+) -> list[SettledLead]:
+    """Every lead `dispute`'s decision settled (`disputes._settle_lead`), the dispute's own
+    first: besides its own lead, the other leads of its order whose rejections it recorded
+    and the lead whose acceptance registered the order. Read from what the decision wrote
+    (the lead's line naming the dispute, the dispute's line withdrawing it), so the list
+    says what happened, not what the leads look like now; each with whether `user` may open
+    it (`departments.access`). `sent_on` is `leads_sent_on_by(user, dispute)`: the leads the
+    dispute's own lead was sent on as. One query however many leads there are."""
+    if dispute.decided_at is None:
+        return []
+    lines = (
+        ReferralEvent.objects.filter(action=ReferralAction.DECISION)
+        .annotate(by=Cast(KeyTextTransform("dispute", "data"), IntegerField()))
+        .filter(by=dispute.id)
+    )
+    withdrawals = DisputeEvent.objects.filter(
+        dispute=dispute, action=DisputeAction.LEAD_WITHDRAWN
+    ).annotate(lead=Cast(KeyTextTransform("referral", "data"), IntegerField()))
+    visible = access.referrals_visible_to(user).filter(pk=OuterRef("pk"))
+    leads = (
+        Referral.objects.filter(
+            Q(id__in=lines.values("referral_id")) | Q(id__in=withdrawals.values("lead"))
+        )
+        .select_related("to_unit")
+        .annotate(
+            visible=Exists(visible),
+            withdrawn=Exists(withdrawals.filter(lead=OuterRef("pk"))),
+            with_order=Exists(lines.filter(referral=OuterRef("pk"), data__has_key="order")),
+        )
+        .order_by("id")
+    )
+    settled = [
+        SettledLead(
+            lead=lead,
+            visible=lead.visible,
+            withdrawn=lead.withdrawn,
+            with_order=lead.with_order,
+            sent_on=sent_on if lead.id == dispute.referral_id else [],
+        )
+        for lead in leads
+    ]
+    return sorted(settled, key=lambda row: row.lead.id != dispute.referral_id)
 
 
 def leads_awaiting_decision(

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -253,3 +254,19 @@ def while_another_session_locks(rows: list, act):
     finally:
         thread.join(30)
     return result, errors
+
+
+@contextmanager
+def counting_queries():
+    """The SQL run inside the block, as a list (Django's own capture reads a log that holds
+    only the last 9000 queries, which a long test's setup fills)."""
+    from django.db import connection
+
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield statements

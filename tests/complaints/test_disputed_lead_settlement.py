@@ -6,6 +6,8 @@ lead without an order as a designation would hand it over."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -22,7 +24,7 @@ from departments.models import Notification
 from reports import figures
 from tests.complaints import lead_kit
 from tests.factories import UserFactory, make_order, unit
-from tests.helpers import while_another_session_locks
+from tests.helpers import counting_queries, while_another_session_locks
 
 # The shared fixtures of the lead tests (tests/complaints/lead_kit.py).
 clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
@@ -500,3 +502,100 @@ def test_a_decision_settling_another_lead_of_the_order_takes_the_leads_first(peo
     )
     assert errors == []
     assert Referral.objects.get(id=other.id).events.filter(action=ReferralAction.DECISION).exists()
+
+
+def _rejected_onto(people, lead: Referral, count: int) -> list[Referral]:
+    """`count` more leads of `lead`'s order, each rejected by market regulation onto the
+    order's open dispute."""
+    market = UserFactory(unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    order = WorkOrder.objects.get(id=lead.order_id)
+    others = []
+    for n in range(count):
+        other = referrals.referral_send(
+            acting_user=people["commerce"],
+            to_unit_code="market-regulation",
+            title=f"同一工单的线索{n}",
+            facts="另有虚假宣传。",
+            order_number=order.number,
+        )
+        referrals.referral_reject(referral_id=other.id, acting_user=market, reasons="否。")
+        others.append(other)
+    return others
+
+
+def _settled_rows(client, user, dispute: Dispute) -> dict[int, str]:
+    """The dispute page's rows of leads the decision settled, as `user` reads it in English,
+    by lead id."""
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    if 'id="settled-leads"' not in page:
+        return {}
+    block = page.split('id="settled-leads"', 1)[1].split("</dd>", 1)[0]
+    row = r'<div class="settled-lead" data-referral="(\d+)">(.*?)</div>'
+    return {int(found[0]): found[1] for found in re.findall(row, block, flags=re.S)}
+
+
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_the_dispute_page_lists_every_lead_the_decision_settled(people, client, decision):
+    lead = disputed_lead_with_order(people)
+    other = another_lead_rejected_onto_the_dispute(people, lead)
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    # Before the decision nothing is settled.
+    assert _settled_rows(client, people["office"], dispute) == {}
+    decide(people, dispute, decision, member="commerce")
+
+    withdrawn = 'data-outcome="withdrawn"'
+    line = 'data-outcome="line"'
+    for reader in ("office", "leader"):
+        rows = _settled_rows(client, people[reader], dispute)
+        assert list(rows) == [lead.id, other.id], reader
+        # The dispute's own lead, open with education, was withdrawn from it; a line on it
+        # says the case went with the order.
+        own = rows[lead.id]
+        assert f'href="{reverse("referral_detail", args=[lead.id])}"' in own
+        assert lead.number in own and unit("education").display_name in own
+        assert withdrawn in own and line in own
+        # The other lead of the order, rejected by market regulation onto this dispute,
+        # only got the line.
+        theirs = rows[other.id]
+        assert f'href="{reverse("referral_detail", args=[other.id])}"' in theirs
+        assert other.number in theirs and unit("market-regulation").display_name in theirs
+        assert line in theirs and withdrawn not in theirs
+
+    # Education, a party, reads the other lead's number, without a link it could not follow.
+    rows = _settled_rows(client, people["education"], dispute)
+    assert other.number in rows[other.id]
+    assert f'href="{reverse("referral_detail", args=[other.id])}"' not in rows[other.id]
+    assert client.get(reverse("referral_detail", args=[other.id])).status_code == 404
+
+
+def test_the_dispute_page_says_as_what_a_lead_without_an_order_was_sent_on(people, client):
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="预付卡", facts="某店关门。"
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=people["education"], reasons="否。")
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    decide(people, dispute, "designate", member="")
+    sent_on = Referral.objects.get(by_decision=dispute)
+
+    rows = _settled_rows(client, people["leader"], dispute)
+    assert list(rows) == [lead.id]
+    assert 'data-outcome="sent-on"' in rows[lead.id]
+    assert f'href="{reverse("referral_detail", args=[sent_on.id])}"' in rows[lead.id]
+    assert unit("housing").display_name in rows[lead.id]
+
+
+def test_the_dispute_page_reads_the_settled_leads_in_a_fixed_number_of_queries(people, client):
+    def page_queries(extra: int) -> int:
+        lead = disputed_lead_with_order(people)
+        _rejected_onto(people, lead, extra)
+        dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+        decide(people, dispute, "designate", member="")
+        assert len(_settled_rows(client, people["office"], dispute)) == extra + 1
+        with counting_queries() as captured:
+            page = client.get(reverse("dispute_detail", args=[dispute.id]))
+        assert page.status_code == 200
+        return len(captured)
+
+    assert page_queries(1) == page_queries(4)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -25,7 +24,7 @@ from complaints.models import Dispute, Referral
 from complaints.workflow import WorkflowError
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
-from tests.helpers import timeline_notes
+from tests.helpers import counting_queries, timeline_notes
 
 
 @pytest.fixture(autouse=True)
@@ -378,22 +377,6 @@ def test_the_schema_describes_the_leads_sent_on_by_decision(client, db):
         assert re.search(r"[A-Za-z]{2}", fields[name]["description"]), name
     listing = document["paths"]["/api/v1/referrals/"]["get"]["description"]
     assert "组长决定" in listing and "leader's decision" in listing
-
-
-@contextmanager
-def counting_queries():
-    """The SQL run inside the block, as a list (Django's own capture reads a log that holds
-    only the last 9000 queries, which a long test's setup fills)."""
-    from django.db import connection
-
-    statements: list[str] = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        yield statements
 
 
 def list_rows(client, user, query: str) -> dict[int, str]:
