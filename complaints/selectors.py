@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
@@ -399,18 +399,28 @@ def leads_awaiting_decision(
     """For each of `leads` (a page of the referral list) whose dispute waits for the group
     leader, that dispute and whether `user` may open it: the list shows "Acknowledged" for
     a lead its unit cannot accept meanwhile (`referrals.awaiting_decision`), and should say
-    why. One query however many rows the page has."""
+    why. A lead's dispute is the one about it, or its order's open dispute on which its
+    rejection was recorded (`disputes.dispute_for_rejected_referral`), which the lead's
+    page lists too. One query however many rows the page has."""
     ids = [lead.id for lead in leads]
     if not ids:
         return {}
     visible = access.disputes_visible_to(user).filter(pk=OuterRef("pk"))
+    waiting_ = Dispute.objects.filter(status__in=OPEN_DISPUTE_STATUSES)
+    own = waiting_.filter(referral_id__in=ids).annotate(lead=F("referral_id"))
+    recorded = (
+        waiting_.filter(events__action=DisputeAction.LEAD_REJECTED)
+        .annotate(lead=Cast(KeyTextTransform("referral", "events__data"), IntegerField()))
+        .filter(lead__in=ids)
+    )
+    found = (
+        own.annotate(visible=Exists(visible))
+        .union(recorded.annotate(visible=Exists(visible)), all=True)
+        .order_by("id")
+    )
     waiting: dict[int, tuple[Dispute, bool]] = {}
-    for dispute in (
-        Dispute.objects.filter(referral_id__in=ids, status__in=OPEN_DISPUTE_STATUSES)
-        .annotate(visible=Exists(visible))
-        .order_by("-id")
-    ):
-        waiting[dispute.referral_id] = (dispute, dispute.visible)
+    for dispute in found:
+        waiting.setdefault(dispute.lead, (dispute, dispute.visible))
     return waiting
 
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext
 from complaints import disputes, referrals
 from complaints.choices import ReferralAction, ReferralStatus
 from complaints.deadlines import BEIJING
-from complaints.models import Dispute, Referral
+from complaints.models import Dispute, Referral, WorkOrder
 from complaints.workflow import WorkflowError
 from departments.choices import RoleCode
-from tests.factories import UserFactory, unit
+from tests.factories import UserFactory, make_order, unit
 from tests.helpers import counting_queries, timeline_notes
 
 
@@ -594,4 +594,82 @@ def test_the_referral_list_reads_the_leads_disputes_in_a_fixed_number_of_queries
     before = [queries(user, query) for user, query in readers]
     for title in ("第二条", "第三条", "第四条"):
         dispute_one(title)
+    assert [queries(user, query) for user, query in readers] == before
+
+
+def lead_of_order_rejected_onto_its_dispute(people, order_number: str, title: str) -> Referral:
+    """Commerce refers another lead of the order to market regulation, which rejects it:
+    the rejection is recorded on the order's open dispute rather than opening one."""
+    market = UserFactory(unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="market-regulation",
+        title=title,
+        facts="另有虚假宣传。",
+        order_number=order_number,
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=market, reasons="否。")
+    return lead
+
+
+def disputed_order(people) -> tuple[WorkOrder, Dispute]:
+    """A work order of commerce with a lead education disputed: the dispute is about both."""
+    order = make_order(people["office"], unit_code="commerce", content="培训机构预收学费后停课")
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构",
+        facts="事实。",
+        order_number=order.number,
+    )
+    dispute = disputes.dispute_open(
+        acting_user=people["education"], summary="管辖不清。", referral_id=lead.id
+    )
+    return order, dispute
+
+
+def test_the_list_says_a_lead_rejected_onto_its_orders_dispute_waits_for_the_leader(people, client):
+    order, dispute = disputed_order(people)
+    other = lead_of_order_rejected_onto_its_dispute(people, order.number, "同一工单另一线索")
+    assert Dispute.objects.count() == 1
+    market = UserFactory(unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    with translation.override("zh-hans"):
+        label = gettext("jurisdiction dispute")
+    link = f'href="{reverse("dispute_detail", args=[dispute.id])}"'
+
+    for reader, query in (
+        (people["office"], "?tab=rejected"),
+        (people["commerce"], "?tab=sent"),
+        (market, "?tab=received"),
+    ):
+        row = list_rows(client, reader, query)[other.id]
+        assert label in row and dispute.number in row and link in row, reader
+
+    # Once the leader has decided, the line goes.
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code="housing"
+    )
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="指定。"
+    )
+    assert label not in list_rows(client, people["office"], "?tab=rejected")[other.id]
+
+
+def test_the_list_reads_leads_rejected_onto_their_orders_disputes_in_fixed_queries(people, client):
+    order, _ = disputed_order(people)
+    lead_of_order_rejected_onto_its_dispute(people, order.number, "第一条")
+
+    def queries(user, query: str) -> int:
+        client.force_login(user)
+        client.get(reverse("referral_list") + query)
+        with counting_queries() as captured:
+            assert client.get(reverse("referral_list") + query).status_code == 200
+        return len(captured)
+
+    readers = [(people["office"], "?tab=all"), (people["commerce"], "?tab=sent")]
+    before = [queries(user, query) for user, query in readers]
+    for title in ("第二条", "第三条"):
+        lead_of_order_rejected_onto_its_dispute(people, order.number, title)
+    second, _ = disputed_order(people)
+    lead_of_order_rejected_onto_its_dispute(people, second.number, "第四条")
     assert [queries(user, query) for user, query in readers] == before
