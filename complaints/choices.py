@@ -147,6 +147,16 @@ class DisputeAction(models.TextChoices):
     LEAD_WITHDRAWN = "lead_withdrawn", _("Lead withdrawn from the unit ruled out")
 
 
+def dispute_step_label(action: str, *, by_team: bool) -> str:
+    """A dispute step's name in the active language. One code, `lead_sent` (as the API
+    gives it), is a lead the leader's decision sent on: to the unit designated, or, when
+    the leader formed a joint team instead, to the team's lead unit, so its name follows
+    the kind of decision (`by_team`). A code no longer among the choices, as stored."""
+    if action == DisputeAction.LEAD_SENT and by_team:
+        return str(_("Lead sent to the joint team's lead unit"))
+    return str(DisputeAction(action).label) if action in DisputeAction.values else action
+
+
 class InterventionAnswer(models.TextChoices):
     ASKED = "asked", _("Asked, no answer yet")
     JOINED = "joined", _("Steps in")

@@ -22,7 +22,7 @@ from wuqing_consumer import form_once
 from wuqing_consumer.views import form_values, posted_int, redirect_back
 
 from . import disputes, selectors
-from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus
+from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus, dispute_step_label
 from .forms import member_units
 from .models import Dispute, TeamTask
 from .workflow import WorkflowError
@@ -93,6 +93,9 @@ def _detail_page(
     )
     leads = member and user.unit_id == team.lead_unit_id
     sent_on = selectors.leads_sent_on_by(user, dispute)
+    events = list(dispute.events.select_related("actor", "actor_unit"))
+    for event in events:
+        event.step = dispute_step_label(event.action, by_team=team is not None)
     return render(
         request,
         "complaints/dispute_detail.html",
@@ -101,7 +104,7 @@ def _detail_page(
             "sent_on": sent_on,
             "settled_leads": selectors.leads_settled_by(user, dispute, sent_on),
             "team": team,
-            "events": dispute.events.select_related("actor", "actor_unit"),
+            "events": events,
             "units": member_units(),
             "team_units": team.member_units.all() if team else [],
             "tasks": team.tasks.select_related("owner_unit", "owner") if team else [],

@@ -6,6 +6,7 @@ lead without an order as a designation would hand it over."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -599,3 +600,27 @@ def test_the_dispute_page_reads_the_settled_leads_in_a_fixed_number_of_queries(p
         return len(captured)
 
     assert page_queries(1) == page_queries(4)
+
+
+@pytest.mark.parametrize(
+    ("decision", "step"),
+    [
+        ("designate", "Lead sent to the unit designated"),
+        ("form_team", "Lead sent to the joint team's lead unit"),
+    ],
+)
+def test_the_history_names_where_the_lead_was_sent_by_the_kind_of_decision(
+    people, client, decision, step
+):
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="预付卡", facts="某店关门。"
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=people["education"], reasons="否。")
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    decide(people, dispute, decision, member="commerce")
+
+    client.force_login(people["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    found = re.findall(r'data-action="lead_sent">.*?<strong>(.*?)</strong>', page, flags=re.S)
+    assert [html.unescape(label) for label in found] == [step]
