@@ -199,12 +199,27 @@ class ApiClientAdmin(admin.ModelAdmin):
         """Only what the form changed is written, so that a key or secret rotated meanwhile
         is not overwritten; unticking "active" revokes the client as the action does,
         ending the previous key and secret too, and ticking it again reactivates it (its
-        revoke time cleared, kept in the audit trail)."""
+        revoke time cleared, kept in the audit trail). A new callback URL makes the client's
+        failed callbacks pending again (`api_client_update`): the message says how many,
+        next to the admin's own that the client was changed."""
         if not change:
             return super().save_model(request, obj, form, change)
         changes = {name: getattr(obj, name) for name in form.changed_data if name != "is_active"}
         if changes:
-            api_client_update(client_id=obj.id, acting_user=request.user, **changes)
+            _, revived = api_client_update(client_id=obj.id, acting_user=request.user, **changes)
+            if revived:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)s failed callback of this client is pending again: it will "
+                        "be sent to the new callback URL.",
+                        "%(count)s failed callbacks of this client are pending again: they "
+                        "will be sent to the new callback URL.",
+                        revived,
+                    )
+                    % {"count": revived},
+                    messages.SUCCESS,
+                )
         if "is_active" in form.changed_data:
             if obj.is_active:
                 saved = api_client_reactivate(client_id=obj.id, acting_user=request.user)

@@ -32,7 +32,9 @@ from .models import ApiClient, CallbackAttempt, CallbackEvent, WorkOrder, WorkOr
 
 STATUS_CHANGED = "work_order.status_changed"
 RETRY_WINDOW = timedelta(hours=25)
-"""Retried for at least 24 hours (the contract), then marked failed for the office."""
+"""Retried for at least 24 hours (the contract), then marked failed for the office, which
+can deliver it again (`callback_replay`); a new callback URL for its client makes it
+pending again by itself (`clients.api_client_update`), with a new day at that URL."""
 MAX_BACKOFF = timedelta(hours=1)
 TIMEOUT_SECONDS = 10
 SWEEP_BATCH = 200
@@ -296,7 +298,9 @@ def kick_held(client_id: int) -> None:
 
 @transaction.atomic
 def callback_replay(*, callback_id: int) -> CallbackEvent:
-    """The office sends a failed (or delivered) callback again, as a new attempt now."""
+    """The office sends a failed (or delivered) callback again, as a new attempt now. (A
+    failed one is also sent again, without this, when its client is given a new callback
+    URL: `clients.api_client_update`.)"""
     callback = CallbackEvent.objects.select_for_update().get(id=callback_id)
     callback.state = CallbackEvent.State.PENDING
     callback.next_attempt_at = timezone.now()

@@ -217,10 +217,14 @@ def api_client_rotate_secret(
 
 
 @transaction.atomic
-def api_client_update(*, client_id: int, acting_user: User | None, **changes: Any) -> ApiClient:
-    """Writes the given fields only, on the client as it is now (locked), so that a key or
-    secret rotated after the form was read is kept; validated as the form is. What changed,
-    before and after, is in the audit trail; a save that changes nothing records nothing.
+def api_client_update(
+    *, client_id: int, acting_user: User | None, **changes: Any
+) -> tuple[ApiClient, int]:
+    """The client, and how many of its failed callbacks a new callback URL made pending
+    again. Writes the given fields only, on the client as it is now (locked), so that a key
+    or secret rotated after the form was read is kept; validated as the form is. What
+    changed, before and after, is in the audit trail (with the callbacks made pending again,
+    `callbacks_revived`, when a URL was given); a save that changes nothing records nothing.
 
     An active client given a callback URL, or a new one, has its waiting callbacks handed
     to a worker once this commits, as a reactivated client's are, not left for the next
@@ -230,7 +234,18 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
     not use up the right one's; also when the URL was changed back to the one they were
     last tried at (`callback_url_version`). Started again there, by the worker that holds
     the callback and reads the client as committed, not here: here it would mean locking
-    callbacks a worker may hold while it waits for this client's lock."""
+    callbacks a worker may hold while it waits for this client's lock.
+
+    Those marked failed (their day of retries over) at another URL, or at this one before
+    it was changed and changed back, are pending again and due at once, in this
+    transaction: most callbacks fail for a day because the URL was wrong, and the office
+    should not have to find and replay them by hand. Their day starts again at the new URL
+    as above; delivered ones are left alone. In order per work order with the others
+    (`deliver_next` takes an order's oldest pending callback), so one revived goes before
+    the newer ones of its order still pending, but after those already delivered. Failed
+    callbacks are locked by no worker, so this waits for none. A revoked client's revived
+    callbacks are held with its others until it is made active again; a URL taken away
+    revives nothing (nowhere to send them), the next URL given does."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable on an API client: {', '.join(sorted(unknown))}")
@@ -240,25 +255,37 @@ def api_client_update(*, client_id: int, acting_user: User | None, **changes: An
         setattr(client, field, value)
     changed = [field for field in changes if getattr(client, field) != before[field]]
     if not changed:
-        return client
+        return client, 0
     client.full_clean(exclude=[f.name for f in ApiClient._meta.fields if f.name not in changed])
     saved = list(changed)
     if "callback_url" in changed:
         client.callback_url_version += 1
         saved.append("callback_url_version")
     client.save(update_fields=saved)
-    data = {"changes": {field: [before[field], getattr(client, field)] for field in changed}}
-    _record(client, "api_client.update", acting_user, data)
+    data: dict[str, Any] = {
+        "changes": {field: [before[field], getattr(client, field)] for field in changed}
+    }
+    revived = 0
     if "callback_url" in changed and client.callback_url:
         # Their backoff was the old URL's, which kept failing: the new one is tried at
-        # once.
+        # once, and so are those the old one's failures made the office give up on.
         now = timezone.now()
+        revived = (
+            CallbackEvent.objects.filter(client_id=client.id, state=CallbackEvent.State.FAILED)
+            .exclude(
+                retry_window_url=client.callback_url,
+                retry_window_url_version=client.callback_url_version,
+            )
+            .update(state=CallbackEvent.State.PENDING, next_attempt_at=now)
+        )
+        data["callbacks_revived"] = revived
         CallbackEvent.objects.filter(
             client_id=client.id, state=CallbackEvent.State.PENDING, next_attempt_at__gt=now
         ).update(next_attempt_at=now)
         if client.is_active:
             transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)
-    return client
+    _record(client, "api_client.update", acting_user, data)
+    return client, revived
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """A client given a callback URL in the admin (or given a new one after deliveries to the
 old one failed) has its waiting callbacks handed to a worker once the change commits, as a
-reactivated client's are, not left for the next sweep."""
+reactivated client's are, not left for the next sweep; those it had given up on at the old
+URL are pending again."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from complaints.clients import (
     api_client_update,
 )
 from complaints.models import ApiClient, CallbackEvent
+from departments.models import AuditEntry
 from tests.helpers import migration_apps
 
 pytestmark = pytest.mark.django_db
@@ -382,3 +384,141 @@ def test_callbacks_tried_before_the_count_at_the_url_was_stored_count_from_their
 
     counts = {c.order_id: (c.attempts, c.attempts_at_url) for c in CallbackEvent.objects.all()}
     assert counts == {moved.id: (4, 1), stayed.id: (3, 3)}
+
+
+def _given_up(order, start) -> None:
+    """Its oldest pending callback tried at `start` and a day later: marked failed."""
+    with time_machine.travel(start, tick=False):
+        deliver_order(order.id)
+    with time_machine.travel(start + timedelta(hours=26), tick=False):
+        deliver_order(order.id)
+
+
+def test_callbacks_given_up_at_the_old_url_are_sent_to_a_new_one_oldest_first(
+    receiver, housing_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Failed after their day at a URL that was wrong: the office gives the right one and
+    they go out without a replay by hand, in order, each with a new day of retries there.
+    A delivered callback, and another client's failed one, are left as they are."""
+    old, new = receiver(), receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    other_client, _, _ = api_client_create(name="12315", callback_url=old.url)
+    delivered, _ = services.hotline_intake(client=api_client, hotline_id="H-0", fields=FIELDS)
+    workflow.workorder_sign(order_id=delivered.id, acting_user=housing_staff)
+    deliver_order(delivered.id)
+    old.fail_first = 1000  # the receiver at the old URL is gone from here on
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    others, _ = services.hotline_intake(client=other_client, hotline_id="O-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+        workflow.workorder_sign(order_id=others.id, acting_user=housing_staff)
+    _given_up(order, start)
+    _given_up(others, start)
+    with time_machine.travel(start + timedelta(hours=26), tick=False):
+        deliver_order(order.id)  # the next one in line fails too: pending, backing off
+    first, second = CallbackEvent.objects.filter(order=order).order_by("id")
+    assert (first.state, second.state) == ("failed", "pending")
+    queued = _queued(monkeypatch)
+
+    changed = start + timedelta(hours=26, minutes=5)
+    with (
+        time_machine.travel(changed, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+
+    first.refresh_from_db()
+    assert (first.state, first.next_attempt_at) == ("pending", changed)
+    assert queued == [(TASK, (order.id,))]
+    assert CallbackEvent.objects.get(order=delivered).state == "delivered"
+    assert CallbackEvent.objects.get(order=others).state == "failed"
+    entry = AuditEntry.objects.get(action="api_client.update", object_id=str(api_client.id))
+    assert entry.data["callbacks_revived"] == 1
+
+    with time_machine.travel(changed, tick=False):
+        deliver_order(order.id)
+    assert [p["status"] for p in new.json()] == ["in_progress", "resolved"]
+    first.refresh_from_db()
+    assert (first.state, first.retry_window_start, first.attempts) == ("delivered", changed, 3)
+
+
+def test_a_revived_callback_failing_at_the_new_url_too_gets_a_full_day_there(
+    receiver, housing_staff
+):
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    _given_up(order, start)
+    changed = start + timedelta(hours=30)
+    with time_machine.travel(changed, tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+        deliver_order(order.id)
+
+    with time_machine.travel(changed + timedelta(hours=24), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "pending"
+    with time_machine.travel(changed + timedelta(hours=25, minutes=30), tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "failed"
+    assert new.calls == 3
+
+
+def test_taking_the_url_away_leaves_failed_callbacks_failed_until_a_new_one_is_given(
+    receiver, housing_staff
+):
+    """Nowhere to send them: they stay failed (the admin shows them so), and come back
+    when the office gives a URL again."""
+    old, new = receiver(fail_first=1000), receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    _given_up(order, start)
+
+    api_client_update(client_id=api_client.id, acting_user=None, callback_url="")
+    assert CallbackEvent.objects.get(order=order).state == "failed"
+
+    api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+    deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "delivered"
+    assert [p["status"] for p in new.json()] == ["in_progress"]
+
+
+def test_the_admin_says_how_many_failed_callbacks_a_new_url_sends_again(
+    client, sysadmin, receiver, housing_staff
+):
+    old, new = receiver(fail_first=1000), receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    start = timezone.now()
+    for hotline_id in ("H-1", "H-2"):
+        order, _ = services.hotline_intake(client=api_client, hotline_id=hotline_id, fields=FIELDS)
+        with time_machine.travel(start, tick=False):
+            workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        _given_up(order, start)
+    assert CallbackEvent.objects.filter(state="failed").count() == 2
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+    form = {
+        "name": api_client.name,
+        "channel": api_client.channel,
+        "callback_url": new.url,
+        "rate_limit_per_minute": api_client.rate_limit_per_minute,
+        "is_active": "on",
+    }
+
+    response = client.post(
+        f"/admin/complaints/apiclient/{api_client.id}/change/", form, follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert (
+        "2 failed callbacks of this client are pending again: they will be sent to the new "
+        "callback URL." in shown
+    ), shown
+    assert CallbackEvent.objects.filter(state="pending").count() == 2
