@@ -287,7 +287,8 @@ def _add_due_orders(seen: dict[int, None], client_id: int, now: datetime, limit:
 
 def kick_held(client_id: int) -> None:
     """Ask workers to deliver now what a client was held from receiving (revoked): run after
-    the reactivation commits, so that its callbacks do not wait for the next sweep. Up to a
+    the reactivation commits (which made them all due, those backing off before the revoke
+    too), so that its callbacks do not wait for the next sweep. Up to a
     sweep's batch of orders; the sweep finds the rest, and all of them if the broker is
     down."""
     seen: dict[int, None] = {}

@@ -325,7 +325,11 @@ def api_client_revoke(*, client_id: int, acting_user: User | None = None) -> Non
 def api_client_reactivate(*, client_id: int, acting_user: User | None = None) -> ApiClient:
     """Makes a revoked client active again, with its current key and secret (the revoke
     ended the previous ones for good). Its held callbacks are handed to a worker once this
-    commits, not left for the next sweep (which still finds them if the broker is down).
+    commits, not left for the next sweep (which still finds them if the broker is down):
+    all of them, those that were backing off before the revoke too, which are due at once
+    (as a new callback URL makes them), not after what is left of a backoff that may have
+    grown to an hour. Their backoff is not reset: the receiver is the same one
+    (`attempts_at_url`), so a callback failing again waits as long as it would have.
 
     `revoked_at` is cleared, so that the record says what is true now (an active client
     shown with a revoke time reads as revoked); when it was revoked stays in the audit
@@ -337,6 +341,7 @@ def api_client_reactivate(*, client_id: int, acting_user: User | None = None) ->
     revoked_at = client.revoked_at
     client.is_active, client.revoked_at = True, None
     client.save(update_fields=["is_active", "revoked_at"])
+    now = timezone.now()
     if revoked_at is not None:
         # Its held callbacks were not tried while it was revoked: that time does not count
         # against their day of retries (only those already tried have one started).
@@ -344,7 +349,10 @@ def api_client_reactivate(*, client_id: int, acting_user: User | None = None) ->
             client_id=client.id,
             state=CallbackEvent.State.PENDING,
             retry_window_start__isnull=False,
-        ).update(retry_window_start=F("retry_window_start") + (timezone.now() - revoked_at))
+        ).update(retry_window_start=F("retry_window_start") + (now - revoked_at))
+    CallbackEvent.objects.filter(
+        client_id=client.id, state=CallbackEvent.State.PENDING, next_attempt_at__gt=now
+    ).update(next_attempt_at=now)
     _audit(client, "api_client.reactivate", acting_user, revoked_at)
     if client.callback_url:
         transaction.on_commit(functools.partial(_kick_held, client.id), robust=True)

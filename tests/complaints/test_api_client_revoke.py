@@ -252,3 +252,38 @@ def test_callbacks_tried_before_the_window_was_stored_count_it_from_their_first_
     first = CallbackEvent.objects.get(order=order).log.order_by("id").first().at
     assert CallbackEvent.objects.get(order=order).retry_window_start == first
     assert CallbackEvent.objects.get(order=untried).retry_window_start is None
+
+
+def test_callbacks_backing_off_before_the_revoke_are_due_at_once_on_reactivation(
+    receiver, housing_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A callback whose backoff had grown to most of an hour before the revoke does not
+    wait that out after the reactivation: it is handed to a worker when it commits."""
+    hook = receiver(fail_first=100)
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+        for _ in range(9):
+            CallbackEvent.objects.filter(order=order).update(next_attempt_at=start)
+            deliver_order(order.id)  # fails: retried later and later
+    assert CallbackEvent.objects.get(order=order).next_attempt_at > start + timedelta(minutes=30)
+    with time_machine.travel(start + timedelta(minutes=1), tick=False):
+        api_client_revoke(client_id=api_client.id)
+    hook.fail_first = 0  # the receiver was fixed meanwhile
+    queued = _queued(monkeypatch)
+
+    back = start + timedelta(minutes=5)
+    with (
+        time_machine.travel(back, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        api_client_reactivate(client_id=api_client.id)
+
+    assert queued == [("complaints.tasks.deliver_order_callbacks", (order.id,))]
+    assert CallbackEvent.objects.get(order=order).next_attempt_at == back
+    with time_machine.travel(back, tick=False):
+        deliver_order(order.id)
+    assert CallbackEvent.objects.get(order=order).state == "delivered"
+    assert [payload["status"] for payload in hook.json()] == ["in_progress"]
