@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import threading
 import uuid
 from datetime import timedelta
@@ -19,7 +20,14 @@ from django.db import connection
 from django.utils import timezone
 
 from complaints import services, workflow
-from complaints.callbacks import deliver_order, due_order_ids
+from complaints.callbacks import (
+    MAX_BACKOFF,
+    RETRY_WINDOW,
+    TIMEOUT_SECONDS,
+    backoff,
+    deliver_order,
+    due_order_ids,
+)
 from complaints.clients import (
     api_client_create,
     api_client_reactivate,
@@ -594,3 +602,53 @@ def test_the_readme_receiver_example_accepts_our_callbacks_and_refuses_forgeries
         headers, body = hook.received[-1]["headers"], hook.received[-1]["body"]
         assert verify_as_told(headers, body, new_secret)
         assert not verify_as_told(headers, body, secret)  # the overlap is over
+
+
+def _readme_callbacks() -> str:
+    """The README's section on callbacks, down to the next section."""
+    readme = (ROOT / "README.md").read_text()
+    return readme.split("### Callbacks\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_describes_callbacks_as_they_are_sent_and_retried(
+    receiver, housing_staff, office_staff
+):
+    """What the README promises the hotline, against what the code does: the body's keys,
+    the headers, the retries' times; and that it tells what a new callback URL and a
+    reactivation do (proved in test_api_client_callback_url and test_api_client_revoke)."""
+    section = _readme_callbacks()
+    text = " ".join(section.split())  # its sentences wrap anywhere
+    hook = receiver()
+    client, _, _ = api_client_create(name="12345")  # its URL comes later
+    order, _ = services.hotline_intake(client=client, hotline_id="R-1", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    api_client_rotate_secret(client_id=client.id)
+    api_client_update(client_id=client.id, acting_user=office_staff, callback_url=hook.url)
+    deliver_order(order.id)
+    [request] = hook.received
+
+    example = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    assert set(example) == set(json.loads(request["body"]))
+    # Every header it names is sent: the previous secret's signature too, within the grace
+    # period, on a callback that waited for its URL as on any other.
+    named = {name.lower() for name in re.findall(r"X-Wuqing-[A-Za-z-]+", section)}
+    sent = {name.lower() for name in request["headers"] if name.lower().startswith("x-wuqing-")}
+    assert named == sent
+
+    assert "retried with exponential backoff for at least 24 hours" in text
+    assert timedelta(hours=24) <= RETRY_WINDOW
+    base = timedelta(seconds=settings.CALLBACK_RETRY_BASE_SECONDS)
+    assert (backoff(1), backoff(2)) == (base, 2 * base)
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    row = r"first retry delay of a failed callback, from 1 to 3600 \(doubles, at most (\d+) hour\)"
+    [hours] = re.findall(row, readme)
+    assert backoff(20) == MAX_BACKOFF == timedelta(hours=int(hours))
+    [seconds] = re.findall(r"Answer within (\d+) seconds", text)
+    assert int(seconds) == TIMEOUT_SECONDS
+    [every] = re.findall(r"`sweep-callbacks` beat task \(every (\d+) s\)", text)
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-callbacks"]["schedule"] == int(every)
+
+    assert "a reactivated client's are due at once, also those that were backing off" in text
+    assert "those that had failed there (their day over) pending again and due at once" in text
+    assert "A URL taken away sends none of them again; the next one given does." in text
+    assert "(the office's replay, or a new callback URL) can come after newer ones" in text
