@@ -17,8 +17,8 @@ from complaints import selectors
 from complaints.choices import DisputeStatus, ReferralStatus
 from meetings.models import ActionStatus, InvitationAnswer, MeetingStatus
 from publicity.choices import ReleaseStatus
+from reports import figures
 from reports.choices import PlanStatus, ReportStatus
-from reports.figures import Period
 from reports.models import ReportingPeriod
 
 from . import access
@@ -43,41 +43,58 @@ def _with_late(rows: QuerySet, late: Q) -> tuple[int, bool]:
 
 
 def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
-    """The last quarter's report, from the day the quarter ends until the unit submits it,
-    for those who submit it: the reminders say when it is due, this line says it every day.
-    One query: the unit's report and the office's due date (if it moved one) together, and
-    nothing for a unit that does not report. A returned report has its own line."""
-    period = Period.containing(today).previous()
-    report = access.unit_reports_visible_to(user).filter(
-        unit_id=user.unit_id, year=period.year, quarter=period.quarter
-    )
+    """The quarters the unit's report list shows (`figures.recent_periods`) that have ended
+    without the unit's report in (`figures.awaits_submission`), from the day each ends, for
+    those who submit it: the reminders say when one is due, this line says it every day.
+
+    One quarter is one line that names it, red once past its due date, opening its draft
+    (or the list, to start it). Several are one line: how many, the oldest and its due
+    date, red if any is late, opening the report list showing just them. A unit behind by
+    several quarters would otherwise see a red line per quarter push its orders and leads
+    below a phone's first screen, and every other line of the page is one count of one
+    kind of thing, opening the list of exactly those.
+
+    One query: the unit's report of each quarter and the office's due date (if it moved
+    one) together, and nothing for a unit that does not report. A returned report has its
+    own line."""
+    ended = [p for p in reversed(figures.recent_periods(today)) if p.last < today]
+    reports = access.unit_reports_visible_to(user).filter(unit_id=user.unit_id)
+    columns = {}
+    for i, period in enumerate(ended):
+        report = reports.filter(year=period.year, quarter=period.quarter)
+        moved = ReportingPeriod.objects.filter(year=period.year, quarter=period.quarter)
+        columns[f"report_{i}"] = Subquery(report.values("id")[:1])
+        columns[f"status_{i}"] = Subquery(report.values("status")[:1])
+        columns[f"due_{i}"] = Subquery(moved.values("due_on")[:1])
     found = (
         Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
-        .annotate(
-            report_id=Subquery(report.values("id")[:1]),
-            report_status=Subquery(report.values("status")[:1]),
-            due_on=Subquery(
-                ReportingPeriod.objects.filter(year=period.year, quarter=period.quarter).values(
-                    "due_on"
-                )[:1]
-            ),
-        )
-        .values("report_id", "report_status", "due_on")
+        .annotate(**columns)
+        .values(*columns)
         .first()
     )
-    if found is None or found["report_status"] not in (None, ReportStatus.DRAFT):
+    if found is None:
         return []
-    due = found["due_on"] or ReportingPeriod.default_due_on(period.year, period.quarter)
-    url = (
-        reverse("unit_report", args=[found["report_id"]])
-        if found["report_id"]
-        else reverse("report_list")
-    )
-    label = _("Quarterly report for %(period)s to submit by %(due)s") % {
-        "period": period.label,
-        "due": due.isoformat(),
-    }
-    return [("report_to_submit", label, 1, url, today > due)]
+    waiting = [
+        (
+            period,
+            found[f"report_{i}"],
+            found[f"due_{i}"] or ReportingPeriod.default_due_on(period.year, period.quarter),
+        )
+        for i, period in enumerate(ended)
+        if figures.awaits_submission(period, found[f"status_{i}"], today)
+    ]
+    if not waiting:
+        return []
+    oldest, report_id, due = waiting[0]
+    values = {"period": oldest.label, "due": due.isoformat()}
+    if len(waiting) == 1:
+        label = _("Quarterly report for %(period)s to submit by %(due)s") % values
+        url = reverse("unit_report", args=[report_id]) if report_id else reverse("report_list")
+    else:
+        label = _("Quarterly reports to submit (oldest %(period)s, due %(due)s)") % values
+        url = reverse("report_list") + "?show=to_submit"
+    late = any(today > due_on for _period, _report, due_on in waiting)
+    return [("report_to_submit", label, len(waiting), url, late)]
 
 
 def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:

@@ -95,6 +95,27 @@ class Period:
         return row.due_on if row else ReportingPeriod.default_due_on(self.year, self.quarter)
 
 
+RECENT_QUARTERS = 8
+
+
+def recent_periods(today: date) -> list[Period]:
+    """The quarters a unit's report list shows, newest first: the running one and the seven
+    before it. These are the quarters a unit is asked to report on; the home page's line
+    counts the same ones, so it never names a quarter the list does not show."""
+    period = Period.containing(today)
+    periods = []
+    for _i in range(RECENT_QUARTERS):
+        periods.append(period)
+        period = period.previous()
+    return periods
+
+
+def awaits_submission(period: Period, status: str | None, today: date) -> bool:
+    """The quarter has ended and its report is not started or still a draft: the liaison or
+    head has it to submit. A returned report is not counted here; it has its own line."""
+    return period.last < today and status in (None, ReportStatus.DRAFT)
+
+
 def rate(part: int, whole: int) -> float | None:
     """A percentage with one decimal, or None when there is nothing to divide."""
     return round(100.0 * part / whole, 1) if whole else None

@@ -31,23 +31,12 @@ from .forms import (
 )
 from .models import DistrictReport, ReportAttachment, UnitReport
 
-RECENT_QUARTERS = 8
-
 
 def _period_or_404(text: str) -> figures.Period:
     try:
         return figures.Period.parse(text)
     except ValueError:
         raise Http404 from None
-
-
-def _recent_periods(today) -> list[figures.Period]:
-    period = figures.Period.containing(today)
-    periods = []
-    for _i in range(RECENT_QUARTERS):
-        periods.append(period)
-        period = period.previous()
-    return periods
 
 
 def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -59,7 +48,7 @@ def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
 def report_list(request: HttpRequest) -> HttpResponse:
     """A unit's quarters with their report status; for the office, one quarter's units."""
     today = timezone.localdate()
-    periods = _recent_periods(today)
+    periods = figures.recent_periods(today)
     if access.sees_all_units(request.user):
         default = figures.Period.containing(today).previous()
         try:
@@ -100,7 +89,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {"period": p, "report": reports.get((p.year, p.quarter)), "due_on": p.due_on()}
         for p in periods
     ]
-    published = access.district_reports_visible_to(request.user)[:RECENT_QUARTERS]
+    # The home page's line for several quarters links here, to just the quarters it counts.
+    to_submit = request.GET.get("show") == "to_submit"
+    if to_submit:
+        rows = [
+            row
+            for row in rows
+            if figures.awaits_submission(
+                row["period"], row["report"].status if row["report"] else None, today
+            )
+        ]
+    published = access.district_reports_visible_to(request.user)[: figures.RECENT_QUARTERS]
     return render(
         request,
         "reports/unit_reports.html",
@@ -108,6 +107,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "rows": rows,
             "can_start": access.works_on_unit_report(request.user, unit.id),
+            "to_submit": to_submit,
             "published": published,
             "today": today,
         },

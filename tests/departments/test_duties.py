@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -394,18 +395,37 @@ def submit_report(user, year, quarter):
     return reports.report_submit(report_id=report.id, acting_user=user)
 
 
+def ended_quarters() -> list[str]:
+    """The quarters a unit is asked to report on today: the report list shows the running
+    quarter and the seven before it, and those seven have ended."""
+    from reports.figures import Period
+
+    period = Period.containing(timezone.localdate())
+    ended = []
+    for _i in range(7):
+        period = period.previous()
+        ended.append(period.label)
+    return ended[::-1]
+
+
+def submit_ended_quarters(user, but=()):
+    """Every ended quarter's report in, except those named, so a test sees only them."""
+    for label in ended_quarters():
+        if label not in but:
+            submit_report(user, int(label[:4]), int(label[-1]))
+
+
 @pytest.fixture
 def quarter_reported(mr_liaison):
-    """The last quarter's report is in, so a test about something else sees only that."""
-    today = timezone.localdate()
-    last = (today.replace(day=1, month=(today.month - 1) // 3 * 3 + 1)) - timedelta(days=1)
-    submit_report(mr_liaison, last.year, (last.month - 1) // 3 + 1)
+    """Every ended quarter's report is in, so a test about something else sees only that."""
+    submit_ended_quarters(mr_liaison)
 
 
 def test_the_liaison_and_head_see_the_quarters_report_to_submit_from_the_quarters_end(
     mr_staff, mr_liaison, mr_head
 ):
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
+        submit_ended_quarters(mr_liaison, but=["2026Q4"])
         for manager in (mr_liaison, mr_head):
             line = report_line(manager)
             assert line is not None
@@ -427,6 +447,7 @@ def test_the_liaison_and_head_see_the_quarters_report_to_submit_from_the_quarter
 
 def test_the_report_line_goes_once_the_report_is_submitted(mr_liaison, mr_head):
     with time_machine.travel(in_beijing(2027, 1, 12), tick=False):
+        submit_ended_quarters(mr_liaison, but=["2026Q4"])
         assert report_line(mr_head).urgent is True
         submit_report(mr_liaison, 2026, 4)
         assert report_line(mr_head) is None
@@ -437,6 +458,7 @@ def test_a_returned_report_is_on_its_own_line_not_twice(mr_liaison, office_staff
     from reports import services as reports
 
     with time_machine.travel(in_beijing(2027, 1, 12), tick=False):
+        submit_ended_quarters(mr_liaison, but=["2026Q4"])
         report = submit_report(mr_liaison, 2026, 4)
         reports.report_return(report_id=report.id, acting_user=office_staff, comment="请补充")
         duties = counts(mr_liaison)
@@ -449,13 +471,14 @@ def test_the_due_date_the_office_moved_is_the_one_shown(mr_liaison):
 
     ReportingPeriod.objects.create(year=2026, quarter=4, due_on=date(2027, 1, 15))
     with time_machine.travel(in_beijing(2027, 1, 12), tick=False), translation.override("en"):
+        submit_ended_quarters(mr_liaison, but=["2026Q4"])
         line = report_line(mr_liaison)
         assert (line.label, line.urgent) == (written_line("2026Q4", "2027-01-15"), False)
 
 
 def test_another_units_report_does_not_count_for_this_one(mr_liaison, housing_head):
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False):
-        submit_report(mr_liaison, 2026, 4)
+        submit_ended_quarters(mr_liaison)
         assert report_line(mr_liaison) is None
         assert report_line(housing_head) is not None
 
@@ -468,10 +491,88 @@ def test_a_unit_that_no_longer_reports_is_not_asked_for_a_report(housing_head):
         assert report_line(housing_head) is None
 
 
+def test_an_older_quarter_not_submitted_stays_on_the_home_page_once_the_last_is_in(
+    client, mr_liaison, mr_staff
+):
+    """Only the last ended quarter was looked at: with 2026Q4 in, the 2026Q3 report nobody
+    submitted was "Overdue" on the report list and missing from the home page."""
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
+        submit_ended_quarters(mr_liaison, but=["2026Q3"])
+        line = report_line(mr_liaison)
+        assert line is not None
+        assert (line.label, line.count, line.urgent, line.url) == (
+            written_line("2026Q3", "2026-10-10"),
+            1,
+            True,
+            reverse("report_list"),
+        )
+        draft = start_report(mr_staff, 2026, 3)
+        assert report_line(mr_liaison).url == reverse("unit_report", args=[draft.id])
+        client.force_login(mr_liaison)
+        client.cookies["django_language"] = "en"
+        page = client.get(reverse("report_list")).content.decode()
+    # The list marks the same quarter, and only it, as overdue.
+    assert page.count('text-bg-danger">Overdue</span>') == 1
+    assert re.search(r'data-period="2026Q3">((?!</tr>).)*Overdue', page, re.S)
+
+
+def quarters_listed(page: str) -> list[str]:
+    return re.findall(r'<tr data-period="(\d{4}Q\d)"', page)
+
+
+def test_several_quarters_to_submit_are_one_line_from_the_oldest_linking_to_them(
+    client, mr_liaison, mr_staff
+):
+    """Seven red lines of one kind would push the orders and leads below a phone's first
+    screen; one line counts them, names the oldest and its due date, and opens the report
+    list showing just them."""
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
+        submit_ended_quarters(mr_liaison, but=["2026Q2", "2026Q3", "2026Q4"])
+        start_report(mr_staff, 2026, 3)
+        line = report_line(mr_liaison)
+        assert line is not None
+        assert (line.label, line.count, line.urgent) == (
+            "Quarterly reports to submit (oldest 2026Q2, due 2026-07-10)",
+            3,
+            True,
+        )
+        client.force_login(mr_liaison)
+        client.cookies["django_language"] = "en"
+        response = client.get(line.url)
+        assert response.status_code == 200
+        assert quarters_listed(response.content.decode()) == ["2026Q4", "2026Q3", "2026Q2"]
+        everything = client.get(reverse("report_list")).content.decode()
+        submit_report(mr_liaison, 2026, 2)
+        submit_report(mr_liaison, 2026, 3)
+        submit_report(mr_liaison, 2026, 4)
+        assert report_line(mr_liaison) is None
+        left = client.get(line.url).content.decode()
+    assert len(quarters_listed(everything)) == 8
+    assert quarters_listed(left) == [] and "Nothing here." in left
+
+
+def test_a_unit_that_never_reported_is_asked_for_every_quarter_its_report_list_shows(
+    client, housing_head
+):
+    """The quarters are those of the report list (the running one and the seven before
+    it); the ended ones with no report count, the late ones make the line red."""
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
+        line = report_line(housing_head)
+        assert (line.label, line.count, line.urgent) == (
+            "Quarterly reports to submit (oldest 2025Q2, due 2025-07-10)",
+            7,
+            True,
+        )
+        client.force_login(housing_head)
+        listed = quarters_listed(client.get(line.url).content.decode())
+    assert listed == ["2026Q4", "2026Q3", "2026Q2", "2026Q1", "2025Q4", "2025Q3", "2025Q2"]
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_home_page_shows_the_report_line_in_the_persons_language(client, mr_liaison, language):
     client.cookies["django_language"] = language
     with time_machine.travel(in_beijing(2027, 1, 11), tick=False):
+        submit_ended_quarters(mr_liaison, but=["2026Q4"])
         client.force_login(mr_liaison)
         page = client.get(reverse("home")).content.decode()
     with translation.override(language):
