@@ -567,26 +567,41 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
         assert seen["search"]["width"] >= 0.9 * seen["form"]["width"], f"{language} {address}"
 
 
+# A small list filter's status choice and Show button as laid out now: the options too long
+# to be read whole in the choice, and the boxes of the choice, the button and the form.
+FILTER_SHAPE = """() => {
+  const form = document.querySelector("form.list-filter");
+  const select = form.querySelector("select");
+  const style = getComputedStyle(select);
+  const room = select.clientWidth - parseFloat(style.paddingLeft)
+    - parseFloat(style.paddingRight);
+  const pen = document.createElement("canvas").getContext("2d");
+  pen.font = style.font;
+  const box = (el) => el.getBoundingClientRect().toJSON();
+  return {
+    cut: [...select.options].map((o) => o.text)
+      .filter((text) => pen.measureText(text).width > room),
+    status: box(select), button: box(form.querySelector("button")), form: box(form),
+    screen: document.documentElement.clientWidth,
+  };
+}"""
+
+
+def assert_filter_fits(seen: dict, at: str) -> None:
+    """The button beside the choice or under it, both inside the form, the form on screen."""
+    status, button = seen["status"], seen["button"]
+    beside = button["top"] == status["top"] and button["left"] >= status["right"]
+    below = button["top"] >= status["bottom"]
+    assert beside or below, f"{at}: the button overlaps the choice"
+    assert status["right"] <= seen["form"]["right"] and button["right"] <= seen["form"]["right"]
+    assert seen["form"]["right"] <= seen["screen"], f"{at}: the form runs off the screen"
+
+
 def test_a_list_filters_choices_are_read_whole_on_a_phone(browser, live_server, demo):
     """On a phone in English the dispute list showed "Joint teams with tasks for your unit"
     as "Joint teams with tasks for your" beside its Show button (and cut three dispute
     statuses and two of a lead's): a status choice whose longest option does not fit beside
     the button takes the row and the button goes under it; one that fits keeps it beside."""
-    where = """() => {
-      const form = document.querySelector("form.list-filter");
-      const select = form.querySelector("select");
-      const style = getComputedStyle(select);
-      const room = select.clientWidth - parseFloat(style.paddingLeft)
-        - parseFloat(style.paddingRight);
-      const pen = document.createElement("canvas").getContext("2d");
-      pen.font = style.font;
-      const box = (el) => el.getBoundingClientRect().toJSON();
-      return {
-        cut: [...select.options].map((o) => o.text)
-          .filter((text) => pen.measureText(text).width > room),
-        status: box(select), button: box(form.querySelector("button")), form: box(form),
-      };
-    }"""
     visits = [
         ("mr_staff", "/interventions/?state=to_answer"),
         ("mr_staff", "/disputes/?status=tasks"),
@@ -594,14 +609,33 @@ def test_a_list_filters_choices_are_read_whole_on_a_phone(browser, live_server, 
         ("office", "/meetings/"),
     ]
     for language, (_user, address), page in phone_visits(browser, live_server, visits):
-        seen = page.evaluate(where)
-        at = f"{language} {address}"
-        assert not seen["cut"], f"{at}: cut off: {seen['cut']}"
-        status, button = seen["status"], seen["button"]
-        beside = button["top"] == status["top"] and button["left"] >= status["right"]
-        below = button["top"] >= status["bottom"]
-        assert beside or below, f"{at}: the button overlaps the choice"
-        assert status["right"] <= seen["form"]["right"] and button["right"] <= seen["form"]["right"]
+        seen = page.evaluate(FILTER_SHAPE)
+        assert not seen["cut"], f"{language} {address}: cut off: {seen['cut']}"
+        assert_filter_fits(seen, f"{language} {address}")
+
+
+def test_the_mediation_filter_wraps_like_the_other_lists_on_a_narrow_phone(
+    browser, live_server, demo
+):
+    """The mediation list's filter was the one small list filter that did not wrap: at 375px
+    its status choice was squeezed beside the Show button and read "Sent to the court for
+    judicial c" in English. Now, as above the other lists, a choice whose longest option does
+    not fit beside the button takes the whole row and the button goes under it. (That status
+    is too long to be read whole even in the whole row of a 375px phone in English: it reads
+    "… judicial confirma"; the phone's own picker shows it whole.)"""
+    for language in LANGUAGES:
+        page = phone(
+            browser, live_server, "mr_staff", language, viewport={"width": 375, "height": 740}
+        )
+        page.goto(f"{live_server.url}/mediation/?status=submitted")
+        seen = page.evaluate(FILTER_SHAPE)
+        at = f"{language} 375px /mediation/"
+        if seen["cut"]:
+            assert seen["status"]["width"] >= seen["form"]["width"] - 1, (
+                f"{at}: squeezed beside the button, cut off: {seen['cut']}"
+            )
+        assert_filter_fits(seen, at)
+        page.context.close()
 
 
 @pytest.fixture
