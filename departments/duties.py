@@ -44,8 +44,9 @@ def _with_late(rows: QuerySet, late: Q) -> tuple[int, bool]:
 
 def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
     """The quarters the unit's report list shows (`figures.recent_periods`) that have ended
-    without the unit's report in (`figures.awaits_submission`), from the day each ends, for
-    those who submit it: the reminders say when one is due, this line says it every day.
+    without the unit's report in (`figures.awaits_submission`), from the day each ends and
+    from the first the unit reported on (`figures.first_asked`), for those who submit it:
+    the reminders say when one is due, this line says it every day.
 
     One quarter is one line that names it, red once past its due date, opening its draft
     (or the list, to start it). Several are one line: how many, the oldest and its due
@@ -59,7 +60,11 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     own line."""
     ended = [p for p in reversed(figures.recent_periods(today)) if p.last < today]
     reports = access.unit_reports_visible_to(user).filter(unit_id=user.unit_id)
-    columns = {}
+    first = reports.order_by("year", "quarter")
+    columns = {
+        "first_year": Subquery(first.values("year")[:1]),
+        "first_quarter": Subquery(first.values("quarter")[:1]),
+    }
     for i, period in enumerate(ended):
         report = reports.filter(year=period.year, quarter=period.quarter)
         moved = ReportingPeriod.objects.filter(year=period.year, quarter=period.quarter)
@@ -74,6 +79,8 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     )
     if found is None:
         return []
+    first_report = (found["first_year"], found["first_quarter"]) if found["first_year"] else None
+    since = figures.first_asked(first_report, today)
     waiting = [
         (
             period,
@@ -81,7 +88,7 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
             found[f"due_{i}"] or ReportingPeriod.default_due_on(period.year, period.quarter),
         )
         for i, period in enumerate(ended)
-        if figures.awaits_submission(period, found[f"status_{i}"], today)
+        if figures.awaits_submission(period, found[f"status_{i}"], today, since)
     ]
     if not waiting:
         return []

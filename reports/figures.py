@@ -40,7 +40,7 @@ TOP = 10
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Period:
     year: int
     quarter: int
@@ -110,10 +110,19 @@ def recent_periods(today: date) -> list[Period]:
     return periods
 
 
-def awaits_submission(period: Period, status: str | None, today: date) -> bool:
-    """The quarter has ended and its report is not started or still a draft: the liaison or
-    head has it to submit. A returned report is not counted here; it has its own line."""
-    return period.last < today and status in (None, ReportStatus.DRAFT)
+def first_asked(first_report: tuple[int, int] | None, today: date) -> Period:
+    """The first quarter a unit is asked to report on: the first it has a report for, since
+    its reporting began there; with none yet, the last ended quarter. A unit new to the
+    portal, or every unit when the district starts using it, is not asked for the quarters
+    before it came."""
+    return Period(*first_report) if first_report else Period.containing(today).previous()
+
+
+def awaits_submission(period: Period, status: str | None, today: date, since: Period) -> bool:
+    """The quarter, `since` or later, has ended and its report is not started or still a
+    draft: the liaison or head has it to submit. A returned report is not counted here; it
+    has its own line."""
+    return since <= period and period.last < today and status in (None, ReportStatus.DRAFT)
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -92,11 +92,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
     # The home page's line for several quarters links here, to just the quarters it counts.
     to_submit = request.GET.get("show") == "to_submit"
     if to_submit:
+        since = figures.first_asked(min(reports, default=None), today)
         rows = [
             row
             for row in rows
             if figures.awaits_submission(
-                row["period"], row["report"].status if row["report"] else None, today
+                row["period"], row["report"].status if row["report"] else None, today, since
             )
         ]
     published = access.district_reports_visible_to(request.user)[: figures.RECENT_QUARTERS]

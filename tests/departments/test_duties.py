@@ -551,21 +551,33 @@ def test_several_quarters_to_submit_are_one_line_from_the_oldest_linking_to_them
     assert quarters_listed(left) == [] and "Nothing here." in left
 
 
-def test_a_unit_that_never_reported_is_asked_for_every_quarter_its_report_list_shows(
-    client, housing_head
-):
-    """The quarters are those of the report list (the running one and the seven before
-    it); the ended ones with no report count, the late ones make the line red."""
+def test_a_unit_that_never_reported_is_asked_only_for_the_last_quarter(client, housing_head):
+    """Its reporting begins with its first report: a unit new to the portal, or every unit
+    when the district starts using it, is not asked for the seven quarters before."""
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
         line = report_line(housing_head)
         assert (line.label, line.count, line.urgent) == (
-            "Quarterly reports to submit (oldest 2025Q2, due 2025-07-10)",
-            7,
+            "Quarterly report for 2026Q4 to submit by 2027-01-10",
+            1,
+            False,
+        )
+
+
+def test_the_quarters_asked_for_begin_with_the_units_first_report(client, housing_head):
+    """The ended quarters from its first report on, with no report in, count; the late ones
+    make the line red, and its link lists the same quarters."""
+    with time_machine.travel(in_beijing(2026, 7, 2), tick=False):
+        submit_report(housing_head, 2026, 1)
+    with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
+        line = report_line(housing_head)
+        assert (line.label, line.count, line.urgent) == (
+            "Quarterly reports to submit (oldest 2026Q2, due 2026-07-10)",
+            3,
             True,
         )
         client.force_login(housing_head)
         listed = quarters_listed(client.get(line.url).content.decode())
-    assert listed == ["2026Q4", "2026Q3", "2026Q2", "2026Q1", "2025Q4", "2025Q3", "2025Q2"]
+    assert listed == ["2026Q4", "2026Q3", "2026Q2"]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
