@@ -207,7 +207,6 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
-            "page_query": _querystring(request, page=None),
             "export_query": _querystring(request, page=None, per_page=None),
             "sees_all": access.sees_all_units(request.user),
             "can_intake": access.is_office_handler(request.user),

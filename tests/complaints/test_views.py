@@ -1,11 +1,14 @@
 """The staff screens for work orders, through the test client."""
 
+import re
 from datetime import timedelta
+from html import unescape
 from io import BytesIO
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from openpyxl import load_workbook
 
 from complaints import services, workflow
@@ -532,3 +535,14 @@ def test_a_received_date_in_a_year_the_portal_does_not_take_is_refused_with_a_me
     page = response.content.decode()
     assert "0001-01-01 is not a date the portal accepts" in page
     assert "9999-12-31 is not a date the portal accepts" in page
+
+
+def test_the_page_size_links_replace_the_page_size_instead_of_adding_another(
+    client, office_staff, housing_order
+):
+    client.force_login(office_staff)
+    html = client.get("/orders/?tab=all&per_page=50&page=1").content.decode()
+    links = re.findall(r'class="ms-1 page-size[^"]*" href="([^"]*)"', html)
+    queries = [QueryDict(unescape(link).removeprefix("?")) for link in links]
+    assert [query.getlist("per_page") for query in queries] == [["25"], ["50"], ["100"]]
+    assert all(query.getlist("tab") == ["all"] and "page" not in query for query in queries)
