@@ -78,6 +78,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
                 ),
                 "district": district,
+                # Before the office starts it, the district report is the office's alone.
+                "opens_district": district is not None or access.reviews_unit_reports(request.user),
                 "today": today,
             },
         )

@@ -599,6 +599,26 @@ def test_the_office_sees_which_units_have_reported(client, office_staff, mr_liai
     assert "is not a quarter" in bad.content.decode()
 
 
+def test_the_quarter_page_links_the_district_report_only_to_those_who_may_open_it(
+    client, leader, sysadmin, office_staff, office_director
+):
+    """Before the office writes a quarter's district report, the leader and administrators
+    get a 404 there, so their quarter page does not link it; once a draft exists they do."""
+    district = reverse("district_report", args=["2026Q3"])
+    quarter = reverse("report_list") + "?period=2026Q3"
+    for person in (leader, sysadmin):
+        client.force_login(person)
+        assert client.get(district).status_code == 404
+        assert f'href="{district}"' not in client.get(quarter).content.decode()
+    client.force_login(office_staff)
+    assert f'href="{district}"' in client.get(quarter).content.decode()
+    services.district_report_save(period=Q3, acting_user=office_director, analysis="分析")
+    for person in (leader, sysadmin):
+        client.force_login(person)
+        assert f'href="{district}"' in client.get(quarter).content.decode()
+        assert client.get(district).status_code == 200
+
+
 # -- access matrix -----------------------------------------------------------------------------
 
 
