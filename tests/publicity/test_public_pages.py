@@ -104,6 +104,19 @@ def test_the_public_pages_are_chinese_by_default(client, lists):
     assert 'id="language-switch"' in page
 
 
+def test_the_public_pages_name_the_issuing_unit_in_the_readers_language(client, lists):
+    current = lists["current"]
+    urls = ("/public/", f"/public/releases/{current.id}/", "/public/violators/")
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        for url in urls:
+            page = text(client.get(url))
+            assert "Market Regulation Bureau" in page and "区市场监管局" not in page
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        for url in urls:
+            page = text(client.get(url))
+            assert "区市场监管局" in page and "Market Regulation Bureau" not in page
+
+
 def test_a_corrected_release_links_to_its_correction_and_the_list_shows_the_new_entries(
     client, lists, office_staff
 ):
