@@ -12,6 +12,7 @@ import polib
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.templatetags.static import static
 from django.urls import path, resolve
 
 from complaints.models import WorkOrder
@@ -128,6 +129,14 @@ def test_the_health_endpoint_checks_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_browsers_favicon_request_finds_the_emblem(client, db):
+    """Pages without an icon link (the admin, the API docs, the feeds) make the browser ask
+    for /favicon.ico; it answered 404, an error in every such page's console."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("img/emblem.svg")
 
 
 def test_load_demo_creates_one_account_per_role_and_is_idempotent(db, settings):

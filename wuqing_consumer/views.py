@@ -13,6 +13,7 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,6 +31,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on pages with no icon link (the admin, the API docs,
+    the feeds); the portal's pages link the emblem, so that is where this points. Resolved
+    per request, as the static file's hashed name is only known once collected."""
+    return HttpResponseRedirect(static("img/emblem.svg"))
 
 
 def posted_int(value: str | None) -> int | None:
