@@ -142,6 +142,37 @@ def lead_settled_by(referral: Referral) -> Dispute | None:
     return referral.disputes.exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
 
 
+def order_settled_by(order: WorkOrder) -> Dispute | None:
+    """The group leader's decision that already settled who handles this work order, if one
+    did: one on a dispute about the order itself (every decision on a dispute with an order
+    assigns it, `workorder_assign_by_decision`), or the one that settled the lead whose
+    acceptance registered the order (`lead_settled_by`): that order is the case the lead
+    was decided for. As for a lead, his decision ends the disagreement (四（五）), so such an
+    order is not put to him again, neither disputed by its number nor returned a second
+    time into a dispute; otherwise the unit could undo his decision by its work order."""
+    decided = order.disputes.exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
+    if decided is not None:
+        return decided
+    leads = Referral.objects.filter(
+        lead_opened_as(order_number=order.number, external_ref=order.external_ref)
+    )
+    for lead in leads:
+        if is_opened_as(lead, order) and (settled := lead_settled_by(lead)) is not None:
+            return settled
+    return None
+
+
+def _refuse_settled_order(order: WorkOrder) -> None:
+    if (decided := order_settled_by(order)) is not None:
+        raise WorkflowError(
+            _(
+                "The group leader's decision %(dispute)s settled who handles work order "
+                "%(number)s; no further jurisdiction dispute can be opened about it."
+            )
+            % {"number": order.number, "dispute": decided.number}
+        )
+
+
 @transaction.atomic
 def dispute_open(
     *,
@@ -156,12 +187,16 @@ def dispute_open(
     brings its order: the one the receiving unit registered on accepting it, while that is
     still open (the case the unit took on, which the decision moves, as `_settle_lead`
     expects), else the one the lead came from. Not a lead the leader has already settled
-    (`lead_settled_by`)."""
+    (`lead_settled_by`), nor an order he has (`order_settled_by`): one named by its number,
+    or the one registered on accepting the lead."""
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say what is disputed.")})
     office = access.is_office_handler(acting_user)
     order = referral = None
+    # The order that is itself the disputed case (named, or registered on accepting the
+    # lead), not the one a lead came from: a lead about an order is a matter of its own.
+    case_order: WorkOrder | None = None
     units: set[int] = set()
     # The lead and the order stay locked until the dispute is written, so that a form
     # posted twice, or a second return at the same moment, cannot open a second dispute.
@@ -179,11 +214,13 @@ def dispute_open(
         # status is read under its lock, so it cannot be resolved in between.
         opened = order_opened_on_acceptance(referral, lock=True)
         if opened is not None and opened.status in OPEN_STATUSES:
-            order = opened
+            order = case_order = opened
         elif referral.order_id is not None:
             order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
     elif order_number:
-        order = access.workorder_or_404(acting_user, number=order_number.strip().upper(), lock=True)
+        order = case_order = access.workorder_or_404(
+            acting_user, number=order_number.strip().upper(), lock=True
+        )
         units |= set(order.unit_links.values_list("unit_id", flat=True))
         source = (
             DisputeSource.SECOND_RETURN
@@ -204,6 +241,8 @@ def dispute_open(
             )
             % {"number": referral.number, "dispute": decided.number}
         )
+    if case_order is not None:
+        _refuse_settled_order(case_order)
     units |= {_member(code, "units").id for code in unit_codes if code}
     if order is not None and order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
         raise WorkflowError(
@@ -280,8 +319,12 @@ def disputes_recount_decision_deadlines(*, since: date) -> int:
 
 def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
     """Called by the order's second return (in its transaction): the units disagree, so the
-    order goes to the office as a dispute, unless one is open already."""
+    order goes to the office as a dispute, unless one is open already, or the group
+    leader's decision already settled who handles the order (`order_settled_by`): the return
+    stands, and the order waits in the office's triage, which may force its assignment."""
     if order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+        return None
+    if order_settled_by(order) is not None:
         return None
     return _create(
         source=DisputeSource.SECOND_RETURN,

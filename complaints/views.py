@@ -23,7 +23,7 @@ from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.views import posted_int
 
-from . import attachments, selectors, services, workflow
+from . import attachments, disputes, selectors, services, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     Action,
@@ -337,6 +337,16 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     pairs = _duplicates_shown(request.user, order)
     duplicates = [d for d in pairs if d.status == DuplicateStatus.SUSPECTED]
     deadlines = _deadlines(order, now)
+    may_dispute = (
+        order.is_open
+        and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
+        and (
+            access.is_office_handler(request.user)
+            or access.handles_order(request.user, order)
+            or access.co_handles_order(request.user, order)
+        )
+    )
+    settled_by = disputes.order_settled_by(order) if may_dispute else None
     return render(
         request,
         "complaints/order_detail.html",
@@ -368,13 +378,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "attach_form": AttachForm(),
             "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
             "can_mediate": access.handles_order(request.user, order),
-            "can_dispute": order.is_open
-            and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
-            and (
-                access.is_office_handler(request.user)
-                or access.handles_order(request.user, order)
-                or access.co_handles_order(request.user, order)
-            ),
+            "can_dispute": may_dispute and settled_by is None,
+            "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
             "paused_days": order.paused_working_days,
         },

@@ -1,0 +1,179 @@
+"""The group leader's decision ends a jurisdiction disagreement about a work order too
+(notice, 四（五）: "由协调小组组长决定"): an order his decision put with a unit, directly or as
+the order a unit registered on accepting a lead his decision settled, is not put to him
+again, neither as a dispute by its number nor by being returned a second time. A return
+itself stays what it is (the order goes back to the office's triage, which dispatches it
+within its powers); only the dispute it used to open by itself is not opened."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from complaints import disputes, referrals, workflow
+from complaints.choices import Status
+from complaints.models import Dispute, Referral, WorkOrder
+from complaints.workflow import WorkflowError
+from tests.complaints import lead_kit
+from tests.factories import make_order
+
+# The shared fixtures of the lead tests (tests/complaints/lead_kit.py).
+clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
+
+
+def designate(people, dispute: Dispute, unit_code: str) -> Dispute:
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=unit_code
+    )
+    return disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code=unit_code, note="指定。"
+    )
+
+
+def order_of_lead_sent_by_decision(people) -> tuple[Dispute, WorkOrder]:
+    """Commerce refers a lead to education, which rejects it; the leader designates housing,
+    the lead is sent on to housing by his decision, and housing accepts it registering a
+    work order (still with housing, not forced)."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+    )
+    referrals.referral_reject(
+        referral_id=lead.id, acting_user=people["education"], reasons="不属教育部门。"
+    )
+    decision = designate(people, Dispute.objects.get(referral=lead), "housing")
+    sent_on = Referral.objects.get(by_decision=decision)
+    accepted = referrals.referral_accept(
+        referral_id=sent_on.id, acting_user=people["housing"], open_order=True
+    )
+    order = WorkOrder.objects.get(number=accepted.case_reference)
+    assert (order.primary_unit.code, order.forced_assignment) == ("housing", False)
+    return decision, order
+
+
+def designated_order(people) -> tuple[Dispute, WorkOrder]:
+    """An order returned by commerce and education goes to the leader by itself; he
+    designates housing."""
+    office = people["office"]
+    order = make_order(office, unit_code="commerce", content="预付卡培训学校停课，要求退费")
+    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属教育")
+    workflow.workorder_dispatch(order_id=order.id, acting_user=office, unit_code="education")
+    workflow.workorder_return(order_id=order.id, acting_user=people["education"], reason="属商务")
+    decision = designate(people, Dispute.objects.get(order=order), "housing")
+    return decision, WorkOrder.objects.get(id=order.id)
+
+
+def return_twice(people, order: WorkOrder, unit_code: str, user) -> WorkOrder:
+    """`user` of `unit_code` returns the order twice, the office dispatching it back between."""
+    workflow.workorder_return(order_id=order.id, acting_user=user, reason="不属本单位。")
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code=unit_code
+    )
+    workflow.workorder_return(order_id=order.id, acting_user=user, reason="仍不属本单位。")
+    return WorkOrder.objects.get(id=order.id)
+
+
+def test_the_order_registered_on_a_lead_sent_by_decision_is_not_disputed_again(people):
+    decision, order = order_of_lead_sent_by_decision(people)
+
+    for person in (people["housing"], people["office"]):
+        with pytest.raises(WorkflowError, match=decision.number) as refused:
+            disputes.dispute_open(
+                acting_user=person, summary="属预付卡，非住建。", order_number=order.number
+            )
+        assert order.number in str(refused.value)
+    assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
+
+
+def test_returning_that_order_twice_does_not_open_a_dispute(people):
+    decision, order = order_of_lead_sent_by_decision(people)
+
+    returned = return_twice(people, order, "housing", people["housing"])
+
+    # The returns happened: the order is back in the office's triage, which may force it.
+    assert (returned.status, returned.primary_unit, returned.return_count) == (
+        Status.TRIAGE,
+        None,
+        2,
+    )
+    assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="housing", force=True
+    )
+    assert WorkOrder.objects.get(id=order.id).forced_assignment
+
+
+def test_an_order_the_leader_designated_is_not_disputed_or_returned_into_a_dispute(people):
+    decision, order = designated_order(people)
+    assert (order.primary_unit.code, order.forced_assignment) == ("housing", True)
+
+    for person in (people["housing"], people["office"]):
+        with pytest.raises(WorkflowError, match=decision.number):
+            disputes.dispute_open(acting_user=person, summary="再议。", order_number=order.number)
+
+    # The office re-dispatches it within its powers; the unit it went to may return it,
+    # and the return, its third, goes back to triage without going to the leader again.
+    workflow.workorder_redispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="commerce", reason="改派。"
+    )
+    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属教育")
+    returned = WorkOrder.objects.get(id=order.id)
+    assert (returned.status, returned.return_count) == (Status.TRIAGE, 3)
+    assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
+
+
+def test_the_lead_of_an_order_the_leader_designated_does_not_reopen_it(people):
+    """Education accepts a lead registering an order; the office disputes the order and the
+    leader designates housing. Disputing the lead would put the same order to him again."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="线索", facts="事实。"
+    )
+    referrals.referral_accept(referral_id=lead.id, acting_user=people["education"], open_order=True)
+    order = WorkOrder.objects.get(number=Referral.objects.get(id=lead.id).case_reference)
+    first = disputes.dispute_open(
+        acting_user=people["office"], summary="非教育。", order_number=order.number
+    )
+    decision = designate(people, first, "housing")
+
+    with pytest.raises(WorkflowError, match=decision.number):
+        disputes.dispute_open(
+            acting_user=people["education"], summary="再议。", referral_id=lead.id
+        )
+    assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
+
+
+def test_an_order_nobody_decided_is_still_disputed_and_returned_into_a_dispute(people):
+    order = make_order(people["office"], unit_code="commerce", content="预付卡纠纷")
+    returned = return_twice(people, order, "commerce", people["commerce"])
+    assert Dispute.objects.filter(order=returned).count() == 1
+
+
+def test_the_order_page_offers_no_dispute_about_a_decided_order(people, client):
+    decision, order = order_of_lead_sent_by_decision(people)
+    page = reverse("order_detail", args=[order.number])
+
+    client.force_login(people["office"])
+    shown = client.get(page).content.decode()
+    assert 'id="open-dispute"' not in shown
+    assert 'id="no-dispute"' in shown
+    assert decision.number in shown
+
+    refused = client.post(
+        reverse("dispute_open"),
+        {"order": order.number, "summary": "再议。", "back": page},
+        follow=True,
+    )
+    assert refused.status_code == 200
+    assert refused.redirect_chain[-1][0] == page
+    said = [str(m) for m in refused.context["messages"]]
+    assert len(said) == 1 and decision.number in said[0] and order.number in said[0]
+    assert 'id="open-dispute"' not in refused.content.decode()
+    assert Dispute.objects.count() == 1
+
+    # An order without a decision still offers the form.
+    other = make_order(people["office"], unit_code="commerce", content="另一件")
+    shown = client.get(reverse("order_detail", args=[other.number])).content.decode()
+    assert 'id="open-dispute"' in shown
+    assert 'id="no-dispute"' not in shown
