@@ -8,10 +8,19 @@ commits, nothing is lost: the periodic sweep finds every pending callback that i
 Only the callback's row is locked for update while it is posted, not its client's: that
 lock would hold, for up to the receiver's timeout, every order the client pushes and every
 change a unit makes to its orders (their foreign keys take a share lock on the client),
-and every other order's callbacks to it. The client is read again just before the post,
-under a key-share lock kept until the attempt is recorded, which a revoke or a rotation
-(`select_for_update` on the client) waits for: a post on the wire finishes before a revoke
-commits, and after the revoke commits nothing is posted.
+and every other order's callbacks to it. The client is read as committed at the start of
+the attempt, under a key-share lock kept until the attempt is recorded, which a revoke, a
+rotation, a new URL or a reactivation (`select_for_update` on the client) waits for: a post
+on the wire finishes before a revoke commits, and after the revoke commits nothing is
+posted.
+
+The client is locked before the callback's row, in the order every change to a client
+takes them (the client, then its callbacks: a new URL and a reactivation update them), and
+the callback's row is taken without waiting (NOWAIT): the worker's only wait is its first
+lock, while it holds nothing, so it cannot deadlock with them. It used to take the
+callback first and wait for the client with it; a reactivation holding the client and
+moving that callback's day of retries waited for the worker in turn, and PostgreSQL
+aborted one of the two.
 """
 
 from __future__ import annotations
@@ -144,15 +153,21 @@ def _post(callback: CallbackEvent) -> tuple[int | None, str]:
         return None, str(getattr(error, "reason", error))[:300]
 
 
-def _client_as_it_is_now(client_id: int) -> ApiClient:
-    """The client as committed now, locked FOR KEY SHARE until the caller's transaction
-    ends: read after the callback's row is taken, so a revoke or a secret rotation that
-    committed meanwhile is seen, and one that comes later waits for the post. Key share, not
-    update: the client's intake, its last-used time and other deliveries go on.
-    (SQLite's immediate transactions already keep writers out.)"""
+def _client_as_it_is_now(order_id: int) -> ApiClient | None:
+    """The client of the order's oldest pending callback (None: none is pending) as
+    committed now, locked FOR KEY SHARE until the caller's transaction ends: a revoke, a
+    rotation or a new URL that committed before is seen, and one that comes later waits for
+    the post. Key share, not update: the client's intake, its last-used time and other
+    deliveries go on. (SQLite's immediate transactions already keep writers out.)"""
     table = connection.ops.quote_name(ApiClient._meta.db_table)
+    callbacks = connection.ops.quote_name(CallbackEvent._meta.db_table)
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-    return ApiClient.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [client_id])[0]
+    found = ApiClient.objects.raw(
+        f"SELECT * FROM {table} WHERE id = (SELECT client_id FROM {callbacks}"
+        f" WHERE order_id = %s AND state = %s ORDER BY id LIMIT 1){lock}",
+        [order_id, CallbackEvent.State.PENDING.value],
+    )
+    return next(iter(found), None)
 
 
 def deliver_next(order_id: int, now: datetime | None = None) -> str:
@@ -160,6 +175,9 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
     retried), 'waiting' (not due yet, or its client cannot receive), 'busy' (another worker
     has it) or 'empty'."""
     with transaction.atomic():
+        client = _client_as_it_is_now(order_id)  # first: see the module's docstring
+        if client is None:
+            return "empty"
         pending = (
             CallbackEvent.objects.select_for_update(nowait=True, of=("self",))
             .filter(order_id=order_id, state=CallbackEvent.State.PENDING)
@@ -171,11 +189,16 @@ def deliver_next(order_id: int, now: datetime | None = None) -> str:
             return "busy"
         if callback is None:
             return "empty"
+        if callback.client_id != client.id:
+            # An older callback of another client made pending since the client was read:
+            # never so far (an order's callbacks all go to its source client); the next
+            # attempt reads its client.
+            return "busy"
         now = now or timezone.now()
         if callback.next_attempt_at > now:
             return "waiting"
-        callback.client = _client_as_it_is_now(callback.client_id)
-        if not can_receive(callback.client):
+        callback.client = client
+        if not can_receive(client):
             return "waiting"
         started = time.monotonic()
         status_code, error = _post(callback)

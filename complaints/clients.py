@@ -233,8 +233,8 @@ def api_client_update(
     the new one (`callbacks.deliver_next`), so that a day of failures at a wrong URL does
     not use up the right one's; also when the URL was changed back to the one they were
     last tried at (`callback_url_version`). Started again there, by the worker that holds
-    the callback and reads the client as committed, not here: here it would mean locking
-    callbacks a worker may hold while it waits for this client's lock.
+    the callback and reads the client as committed, not here. (A worker locks the client
+    before the callback, as this does: see `callbacks`' docstring.)
 
     Those marked failed (their day of retries over) at another URL, or at this one before
     it was changed and changed back, are pending again and due at once, in this

@@ -15,13 +15,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from complaints import clients, services, workflow
 from complaints.callbacks import deliver_next
 from complaints.clients import (
     api_client_create,
+    api_client_reactivate,
     api_client_revoke,
     api_client_rotate_key,
+    api_client_rotate_secret,
     api_client_update,
     client_for_key,
 )
@@ -253,26 +256,31 @@ def test_two_orders_callbacks_to_one_client_are_posted_side_by_side(held_receive
     assert [body["hotline_id"] for body in held_receiver.bodies] == ["H-1", "H-2"]
 
 
-def test_a_revoke_committed_after_a_worker_took_a_callback_stops_it_being_sent(
+def _reads_the_client(sql: str) -> bool:
+    """The worker's first statement: its client, locked, before the callback's row."""
+    return "FOR KEY SHARE" in sql and ApiClient._meta.db_table in sql
+
+
+def test_a_revoke_committed_after_a_worker_started_stops_it_being_sent(
     held_receiver, housing_staff
 ):
-    """The worker has read the callback and its client (active, with its secret); the
-    office's revoke commits before it posts: nothing goes out, and the callback is held
-    for the client as any other of a revoked client's, not counted as an attempt."""
+    """The worker has been handed the order; the office's revoke commits just before it
+    reads the client (once it has, the revoke waits for its post): nothing goes out, and
+    the callback is held for the client as any other of a revoked client's, not counted
+    as an attempt."""
     held_receiver.release.set()  # answered at once, if it comes at all
     hotline, _, _ = api_client_create(name="12345", callback_url=held_receiver.url)
     order = signed_order(hotline, "H-1", housing_staff)
     revoked: list[object] = []
 
-    def revoke_once_the_callback_is_taken(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if not revoked and "FOR UPDATE" in sql and CallbackEvent._meta.db_table in sql:
+    def revoke_before_the_client_is_read(execute, sql, params, many, context):
+        if not revoked and _reads_the_client(sql):
             revoke = in_thread(lambda: api_client_revoke(client_id=hotline.id))
             revoke.join(timeout=10)  # bounded: a lock held by the worker would stop it
             revoked.append(not revoke.is_alive())
-        return result
+        return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(revoke_once_the_callback_is_taken):
+    with connection.execute_wrapper(revoke_before_the_client_is_read):
         outcome = deliver_next(order.id)
 
     assert revoked == [True], "the revoke had to wait for the worker"
@@ -337,11 +345,11 @@ def test_a_callback_url_changed_while_a_callback_is_being_posted_gets_everything
         new.close()
 
 
-def test_a_callback_url_changed_after_a_worker_took_a_callback_is_where_it_is_sent(
+def test_a_callback_url_changed_after_a_worker_started_is_where_it_is_sent(
     held_receiver, housing_staff, monkeypatch
 ):
-    """The worker has taken the callback; the office's new URL commits before it reads the
-    client: the callback goes to the new URL, not the old one."""
+    """The worker has been handed the order; the office's new URL commits just before it
+    reads the client: the callback goes to the new URL, not the old one."""
     monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda *args, **kwargs: None)
     old = HeldReceiver()
     old.release.set()
@@ -351,9 +359,8 @@ def test_a_callback_url_changed_after_a_worker_took_a_callback_is_where_it_is_se
         order = signed_order(hotline, "H-1", housing_staff)
         changed: list[object] = []
 
-        def change_once_the_callback_is_taken(execute, sql, params, many, context):
-            result = execute(sql, params, many, context)
-            if not changed and "FOR UPDATE" in sql and CallbackEvent._meta.db_table in sql:
+        def change_before_the_client_is_read(execute, sql, params, many, context):
+            if not changed and _reads_the_client(sql):
                 change = in_thread(
                     lambda: api_client_update(
                         client_id=hotline.id, acting_user=None, callback_url=held_receiver.url
@@ -361,9 +368,9 @@ def test_a_callback_url_changed_after_a_worker_took_a_callback_is_where_it_is_se
                 )
                 change.join(timeout=10)  # bounded: a lock held by the worker would stop it
                 changed.append(not change.is_alive())
-            return result
+            return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(change_once_the_callback_is_taken):
+        with connection.execute_wrapper(change_before_the_client_is_read):
             outcome = deliver_next(order.id)
 
         assert changed == [True], "the change had to wait for the worker"
@@ -373,9 +380,113 @@ def test_a_callback_url_changed_after_a_worker_took_a_callback_is_where_it_is_se
         old.close()
 
 
+def deliver_while_the_office_acts(order_id: int, change, **kwargs):
+    """`deliver_next(order_id)` here; once it has taken the order's callback row, the
+    office's `change` starts in another connection, and the worker goes on once the change
+    waits for a lock (or has finished without one). Returns the worker's outcome and the
+    change's (its result, or the error it raised)."""
+    started: list[threading.Thread] = []
+
+    def change_once_the_callback_is_taken(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not started and "FOR UPDATE" in sql and CallbackEvent._meta.db_table in sql:
+            started.append(in_thread(change))
+            assert wait_for(lambda: not started[0].is_alive() or _waits_for_a_lock(""), 30)
+        return result
+
+    with connection.execute_wrapper(change_once_the_callback_is_taken):
+        outcome = deliver_next(order_id, **kwargs)
+    assert started, "the worker never took the callback"
+    return outcome, started[0].outcome()
+
+
+def test_a_reactivation_while_a_worker_holds_one_of_the_clients_callbacks_does_not_deadlock(
+    receiver, housing_staff, monkeypatch
+):
+    """A revoked client's callback is still taken by a worker (a retry queued before the
+    revoke, a sweep that listed it while the client was active): it locks the callback's
+    row, then reads the client. The office reactivates the client meanwhile, which moves
+    the day of retries of every held callback already tried. The worker used to take the
+    callback first and the client after, the reactivation the client first and the
+    callbacks after: each waited for the other and PostgreSQL aborted one, the office's
+    reactivation as a rule (a 500). Now the worker reads the client first: the
+    reactivation waits for it, then moves the callback's day as it moves the others'."""
+    monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda *args, **kwargs: None)
+    hook = receiver(fail_first=1)
+    hotline, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order = signed_order(hotline, "H-1", housing_staff)
+    assert deliver_next(order.id) == "failed"  # its day of retries starts
+    api_client_revoke(client_id=hotline.id)
+    CallbackEvent.objects.filter(order=order).update(next_attempt_at=timezone.now())
+    window = CallbackEvent.objects.get(order=order).retry_window_start
+    assert deliver_next(order.id) == "waiting"  # taken, and held: the client is revoked
+
+    outcome, reactivated = deliver_while_the_office_acts(
+        order.id, lambda: api_client_reactivate(client_id=hotline.id)
+    )
+
+    assert isinstance(reactivated, ApiClient), reactivated
+    assert outcome == "waiting"  # it read the client while still revoked, and let it go
+    assert ApiClient.objects.get(id=hotline.id).is_active
+    assert CallbackEvent.objects.get(order=order).retry_window_start > window
+    assert deliver_next(order.id) == "delivered"
+    assert [body["status"] for body in hook.json()] == ["in_progress"]
+
+
+def test_a_new_callback_url_while_a_worker_holds_a_callback_it_found_due_does_not_deadlock(
+    receiver, housing_staff, monkeypatch
+):
+    """A new URL makes the client's callbacks still backing off due at once. A worker
+    whose clock had reached one's retry a moment before the office's did (another machine's
+    clock, or the same one a few microseconds on) took its row and waited for the client,
+    while the change held the client and waited for that row: a deadlock. Now the change
+    waits for the worker's post to the old URL, and everything after goes to the new one."""
+    monkeypatch.setattr("wuqing_consumer.celery.nudge", lambda *args, **kwargs: None)
+    old, new = receiver(fail_first=1), receiver()
+    hotline, _, _ = api_client_create(name="12345", callback_url=old.url)
+    order = signed_order(hotline, "H-1", housing_staff)
+    assert deliver_next(order.id) == "failed"
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    retry = CallbackEvent.objects.filter(order=order).order_by("id").first().next_attempt_at
+
+    outcome, changed = deliver_while_the_office_acts(
+        order.id,
+        lambda: api_client_update(client_id=hotline.id, acting_user=None, callback_url=new.url),
+        now=retry,
+    )
+
+    assert isinstance(changed, tuple), changed
+    assert outcome == "delivered"
+    assert ApiClient.objects.get(id=hotline.id).callback_url == new.url
+    assert deliver_next(order.id) == "delivered"
+    assert [body["status"] for body in old.json()] == ["in_progress"]
+    assert [body["status"] for body in new.json()] == ["resolved"]
+
+
+@pytest.mark.parametrize(
+    "change", [api_client_revoke, api_client_rotate_key, api_client_rotate_secret]
+)
+def test_a_revoke_or_a_rotation_while_a_worker_holds_a_callback_does_not_deadlock(
+    receiver, housing_staff, change
+):
+    """These change the client's row only, no callback's: whichever of the two goes first,
+    neither waits for a row the other holds while holding one it wants."""
+    hook = receiver()
+    hotline, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order = signed_order(hotline, "H-1", housing_staff)
+
+    outcome, changed = deliver_while_the_office_acts(order.id, lambda: change(client_id=hotline.id))
+
+    assert not isinstance(changed, Exception), changed
+    assert outcome in ("delivered", "waiting")
+    assert len(hook.received) == (1 if outcome == "delivered" else 0)
+
+
 def _waits_for_a_lock(table: str) -> bool:
-    """Whether another connection is waiting for a lock, in a query on `table`."""
+    """Whether another connection is waiting for a lock, in a query on `table`. Asked
+    afresh each time: inside a transaction PostgreSQL would answer from the first look."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE %s",
