@@ -405,6 +405,13 @@ def leads_awaiting_decision(
     ids = [lead.id for lead in leads]
     if not ids:
         return {}
+    waiting: dict[int, tuple[Dispute, bool]] = {}
+    for dispute in _disputes_awaiting_decision(user, ids):
+        waiting.setdefault(dispute.lead, (dispute, dispute.visible))
+    return waiting
+
+
+def _disputes_awaiting_decision(user: User, ids: list[int]) -> QuerySet[Dispute]:
     visible = access.disputes_visible_to(user).filter(pk=OuterRef("pk"))
     waiting_ = Dispute.objects.filter(status__in=OPEN_DISPUTE_STATUSES)
     own = waiting_.filter(referral_id__in=ids).annotate(lead=F("referral_id"))
@@ -413,15 +420,14 @@ def leads_awaiting_decision(
         .annotate(lead=Cast(KeyTextTransform("referral", "events__data"), IntegerField()))
         .filter(lead__in=ids)
     )
-    found = (
+    # Each part unordered (Dispute's default ordering): SQLite refuses an ORDER BY inside
+    # a compound statement, and `make run` serves from SQLite.
+    return (
         own.annotate(visible=Exists(visible))
-        .union(recorded.annotate(visible=Exists(visible)), all=True)
+        .order_by()
+        .union(recorded.annotate(visible=Exists(visible)).order_by(), all=True)
         .order_by("id")
     )
-    waiting: dict[int, tuple[Dispute, bool]] = {}
-    for dispute in found:
-        waiting.setdefault(dispute.lead, (dispute, dispute.visible))
-    return waiting
 
 
 # --- what waits for a unit or the office outside the order inbox -------------------------

@@ -673,3 +673,21 @@ def test_the_list_reads_leads_rejected_onto_their_orders_disputes_in_fixed_queri
     second, _ = disputed_order(people)
     lead_of_order_rejected_onto_its_dispute(people, second.number, "第四条")
     assert [queries(user, query) for user, query in readers] == before
+
+
+def test_the_lists_waiting_dispute_query_compiles_for_sqlite(people):
+    """`make run` serves from SQLite, which CI's tests (PostgreSQL) never query: SQLite
+    refuses an ORDER BY inside a compound statement, and the lead list was a 500 there."""
+    from django.db.utils import ConnectionHandler
+
+    from complaints.selectors import _disputes_awaiting_decision
+
+    sqlite = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    )["default"]
+    try:
+        query = _disputes_awaiting_decision(people["office"], [1, 2]).query
+        sql, _params = query.get_compiler(connection=sqlite).as_sql()
+    finally:
+        sqlite.close()
+    assert "UNION ALL" in sql
