@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from complaints import disputes, referrals
 from complaints.deadlines import BEIJING
+from complaints.models import Dispute, Referral
 from departments.choices import RoleCode
 from tests.factories import UserFactory, unit
 
@@ -36,3 +38,27 @@ def people(db, office_staff, leader, housing_staff):
         "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
         "housing": housing_staff,
     }
+
+
+def rejected_lead(people) -> Referral:
+    """Commerce refers a lead without a work order to education, which rejects it."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+    )
+    referrals.referral_reject(
+        referral_id=lead.id, acting_user=people["education"], reasons="不属教育部门。"
+    )
+    return Referral.objects.get(id=lead.id)
+
+
+def designate(people, dispute: Dispute, unit_code: str) -> Dispute:
+    """The office proposes `unit_code` and the leader designates it."""
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=unit_code
+    )
+    return disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code=unit_code, note="指定。"
+    )

@@ -22,27 +22,7 @@ from tests.factories import unit
 clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
-def rejected_lead(people) -> Referral:
-    """Commerce refers a lead without a work order to education, which rejects it."""
-    lead = referrals.referral_send(
-        acting_user=people["commerce"],
-        to_unit_code="education",
-        title="培训机构预收学费后停课",
-        facts="某培训机构预收一年学费后停课，负责人失联。",
-    )
-    referrals.referral_reject(
-        referral_id=lead.id, acting_user=people["education"], reasons="不属教育部门。"
-    )
-    return Referral.objects.get(id=lead.id)
-
-
-def designate(people, dispute: Dispute, unit_code: str) -> Dispute:
-    disputes.dispute_propose(
-        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=unit_code
-    )
-    return disputes.dispute_designate(
-        dispute_id=dispute.id, acting_user=people["leader"], unit_code=unit_code, note="指定。"
-    )
+rejected_lead, designate = lead_kit.rejected_lead, lead_kit.designate
 
 
 def sent_to_housing(people) -> tuple[Referral, Dispute, Referral]:

@@ -21,28 +21,14 @@ from tests.factories import make_order
 clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
-def designate(people, dispute: Dispute, unit_code: str) -> Dispute:
-    disputes.dispute_propose(
-        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=unit_code
-    )
-    return disputes.dispute_designate(
-        dispute_id=dispute.id, acting_user=people["leader"], unit_code=unit_code, note="指定。"
-    )
+designate = lead_kit.designate
 
 
 def order_of_lead_sent_by_decision(people) -> tuple[Dispute, WorkOrder]:
     """Commerce refers a lead to education, which rejects it; the leader designates housing,
     the lead is sent on to housing by his decision, and housing accepts it registering a
     work order (still with housing, not forced)."""
-    lead = referrals.referral_send(
-        acting_user=people["commerce"],
-        to_unit_code="education",
-        title="培训机构预收学费后停课",
-        facts="某培训机构预收一年学费后停课，负责人失联。",
-    )
-    referrals.referral_reject(
-        referral_id=lead.id, acting_user=people["education"], reasons="不属教育部门。"
-    )
+    lead = lead_kit.rejected_lead(people)
     decision = designate(people, Dispute.objects.get(referral=lead), "housing")
     sent_on = Referral.objects.get(by_decision=decision)
     accepted = referrals.referral_accept(
