@@ -36,6 +36,22 @@ from .choices import (
 from .models import EscalationPolicy, Litigation, MediationAgreement, MediationEvent
 from .workflow import WorkflowError
 
+MEDIATOR_LIMIT = MediationAgreement._meta.get_field("mediator").max_length
+CASE_NUMBER_LIMIT = MediationAgreement._meta.get_field("case_number").max_length
+COURT_CASE_LIMIT = Litigation._meta.get_field("court_case").max_length
+
+
+def _too_long(text: str, limit: int, what: str) -> str | None:
+    """A text longer than its column is refused, not cut: a cut case number or name would
+    be stored as something nobody wrote."""
+    if len(text) <= limit:
+        return None
+    return _("Please shorten %(what)s to %(limit)s characters; it has %(length)s.") % {
+        "what": what,
+        "limit": limit,
+        "length": len(text),
+    }
+
 
 def _policy() -> EscalationPolicy:
     return EscalationPolicy.objects.first() or EscalationPolicy()
@@ -111,6 +127,9 @@ def agreement_record(
             # The column holds 14 digits: a larger figure would fail in the database.
             if value >= Decimal("1e12"):
                 errors["amount"] = _("The amount must be between 0 and 999,999,999,999.99 yuan.")
+    mediator = (mediator or "").strip()
+    if problem := _too_long(mediator, MEDIATOR_LIMIT, _("the mediator's name")):
+        errors["mediator"] = problem
     checked = []
     if scan is not None:
         try:
@@ -122,7 +141,7 @@ def agreement_record(
     agreed = {
         "unit_id": acting_user.unit_id,
         "body": body,
-        "mediator": (mediator or "").strip()[:120],
+        "mediator": mediator,
         "parties": parties.strip(),
         "terms": terms.strip(),
         "amount": value,
@@ -216,9 +235,11 @@ def court_take(
     agreement = _court(acting_user, agreement_id, expected_version)
     if agreement.status != MediationStatus.SUBMITTED:
         raise WorkflowError(_("Only an application waiting for the court can be taken."))
-    case_number = (case_number or "").strip()[:60]
+    case_number = (case_number or "").strip()
     if not case_number:
         raise ValidationError({"case_number": _("Register the court's case number.")})
+    if problem := _too_long(case_number, CASE_NUMBER_LIMIT, _("the court case number")):
+        raise ValidationError({"case_number": problem})
     agreement.status = MediationStatus.TAKEN
     agreement.taken_at = timezone.now()
     agreement.case_number = case_number
@@ -328,9 +349,11 @@ def litigation_mark(
     )
     if not (access.handles_order(acting_user, order) or access.is_office_handler(acting_user)):
         raise WorkflowError(_("Only the unit handling the order or the office marks this."))
-    court_case = (court_case or "").strip()[:60]
+    court_case = (court_case or "").strip()
     if not court_case:
         raise ValidationError({"court_case": _("Give the court case number.")})
+    if problem := _too_long(court_case, COURT_CASE_LIMIT, _("the court case number")):
+        raise ValidationError({"court_case": problem})
     marked = order.litigations.filter(court_case=court_case).first()
     if marked is not None:
         return marked

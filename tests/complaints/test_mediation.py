@@ -164,6 +164,7 @@ def test_the_court_may_decline_to_take_an_application(order, mr_staff, judge):
         ({"effective_on": date(2026, 7, 7)}, "effective_on"),
         ({"amount": "abc"}, "amount"),
         ({"amount": "-1"}, "amount"),
+        ({"mediator": "调" * 121}, "mediator"),
     ],
 )
 def test_a_bad_agreement_is_refused_and_nothing_is_written(order, mr_staff, kwargs, field):
@@ -234,6 +235,24 @@ def test_a_failed_mediation_is_marked_as_passed_to_litigation(order, mr_staff, h
         mediation.litigation_mark(
             order_number=order.number, acting_user=housing_staff, court_case="x"
         )
+
+
+def test_a_court_case_number_too_long_for_its_column_is_refused_not_cut(order, mr_staff, judge):
+    """Cut to fit, it would be stored as a case number nobody wrote, without a word."""
+    long_number = "(2026)津0114民初" + "8" * 60
+    with pytest.raises(ValidationError) as caught:
+        mediation.litigation_mark(
+            order_number=order.number, acting_user=mr_staff, court_case=long_number
+        )
+    assert "it has 73" in caught.value.message_dict["court_case"][0]
+    assert not order.litigations.exists()
+    agreement = record(mr_staff, order, consent="both")
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    with pytest.raises(ValidationError) as caught:
+        mediation.court_take(agreement_id=agreement.id, acting_user=judge, case_number=long_number)
+    assert "case_number" in caught.value.message_dict
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.case_number) == (MediationStatus.SUBMITTED, "")
 
 
 def test_the_list_filters_by_status(order, mr_staff, client):
