@@ -116,6 +116,21 @@ def test_the_schema_names_what_a_client_must_handle(client, db):
 SCHEMA = "/api/v1/schema/"
 
 
+def refusal_message(response, code: str, *, not_acceptable: str) -> str:
+    """The message a refusal of the schema or docs view should carry, in the active
+    language; only the 406 differs between the two views."""
+    gettext = translation.gettext
+    return {
+        "method_not_allowed": gettext(
+            "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
+        )
+        % {"method": response.request["REQUEST_METHOD"], "allowed": response.get("Allow")},
+        "not_found": gettext("Not found."),
+        "not_acceptable": not_acceptable,
+        "invalid": gettext("Some fields are not valid; see fields."),
+    }[code]
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize(
     ("method", "query", "accept", "status", "code"),
@@ -146,18 +161,14 @@ def test_the_schema_view_refuses_in_the_apis_json_error_shape_and_the_users_lang
     assert error["code"] == code
     with translation.override(language):
         gettext = translation.gettext
-        expected = {
-            "method_not_allowed": gettext(
-                "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
-            )
-            % {"method": method.upper(), "allowed": response.get("Allow")},
-            "not_found": gettext("Not found."),
-            "not_acceptable": gettext(
+        expected = refusal_message(
+            response,
+            code,
+            not_acceptable=gettext(
                 "The schema comes as YAML (application/vnd.oai.openapi) or JSON "
                 "(application/json): accept one of them."
             ),
-            "invalid": gettext("Some fields are not valid; see fields."),
-        }[code]
+        )
         if code == "invalid":
             lang = query.split("lang=")[1].split("&")[0]
             assert error["fields"] == {
@@ -248,19 +259,15 @@ def test_the_docs_page_refuses_in_the_apis_json_error_shape_and_the_users_langua
     error = json.loads(response.content)["error"]
     assert error["code"] == code
     with translation.override(language):
-        gettext = translation.gettext
-        expected = {
-            "method_not_allowed": gettext(
-                "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
-            )
-            % {"method": method.upper(), "allowed": response.get("Allow")},
-            "not_found": gettext("Not found."),
-            "not_acceptable": gettext(
+        expected = refusal_message(
+            response,
+            code,
+            not_acceptable=translation.gettext(
                 "The documentation is a web page (text/html): accept it, or read the schema "
                 "at %(schema)s."
             )
             % {"schema": SCHEMA},
-        }[code]
+        )
     assert error["message"] == expected
 
 
