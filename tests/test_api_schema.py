@@ -322,3 +322,53 @@ def test_the_docs_page_itself_is_html_from_the_portals_own_static_files(client, 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert SCHEMA in page
+
+
+def embedded_schema_url(page: str) -> str:
+    """The schema address the Swagger page's script asks for (escaped with `escapejs`)."""
+    (escaped,) = re.findall(r'^\s*url: "(.*)",$', page, flags=re.MULTILINE)
+    return json.loads(f'"{escaped}"')
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en", "en-gb"])
+def test_the_schema_the_docs_page_asks_for_is_served_in_the_language_it_names(client, db, lang):
+    page = client.get(f"{DOCS}?lang={lang}", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+
+    url = embedded_schema_url(page.content.decode())
+
+    assert url == f"{SCHEMA}?lang={lang}"
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("lang", ["fr", "xx"])
+def test_the_docs_page_refuses_a_language_it_has_no_schema_in_as_the_schema_does(
+    client, db, language, lang
+):
+    """The page forwarded any `lang` to the schema it embeds: `?lang=fr` served the page,
+    whose own request for the schema then got a 400, and the reader an empty page. It now
+    answers as the schema does: the API's JSON 400 naming the languages it has."""
+    response = client.get(
+        f"{DOCS}?lang={lang}", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    with translation.override(language):
+        gettext = translation.gettext
+        assert error == {
+            "code": "invalid",
+            "message": gettext("Some fields are not valid; see fields."),
+            "fields": {
+                "lang": [
+                    gettext(
+                        "The documentation is not available in “%(lang)s”; choose one of: "
+                        "%(languages)s."
+                    )
+                    % {"lang": lang, "languages": "zh-hans, en"}
+                ]
+            },
+        }
+    assert client.get(f"{SCHEMA}?lang={lang}").status_code == 400  # the same answer

@@ -36,6 +36,20 @@ class ApiManners:
     def not_acceptable_message(self) -> str:
         raise NotImplementedError
 
+    def unknown_language_message(self) -> str:
+        """The refusal of a `lang` the portal has no catalogue for, with `%(lang)s` and
+        `%(languages)s` in it."""
+        raise NotImplementedError
+
+    def refuse_unknown_language(self, request) -> None:
+        asked = request.GET.get("lang")
+        if asked and schema_language(asked) is None:
+            languages = ", ".join(code for code, _name in settings.LANGUAGES)
+            message = self.unknown_language_message()
+            raise exceptions.ValidationError(
+                {"lang": [message % {"lang": asked, "languages": languages}]}
+            )
+
     def dispatch(self, request, *args, **kwargs):
         try:
             language = schema_language(request.GET.get("lang") or "")
@@ -83,20 +97,22 @@ class SchemaView(ApiManners, SpectacularAPIView):
             "(application/json): accept one of them."
         )
 
+    def unknown_language_message(self) -> str:
+        return _("The schema is not available in “%(lang)s”; choose one of: %(languages)s.")
+
     @extend_schema(**SCHEMA_KWARGS)  # as drf-spectacular's own: left out of the schema
     def get(self, request, *args, **kwargs):
-        asked = request.GET.get("lang")
-        if asked and schema_language(asked) is None:
-            languages = ", ".join(code for code, _name in settings.LANGUAGES)
-            message = _("The schema is not available in “%(lang)s”; choose one of: %(languages)s.")
-            raise exceptions.ValidationError(
-                {"lang": [message % {"lang": asked, "languages": languages}]}
-            )
+        self.refuse_unknown_language(request)
         return super().get(request, *args, **kwargs)
 
 
 class DocsView(ApiManners, SpectacularSwaggerView):
-    """The Swagger page (text/html, from the portal's own static files) on the schema."""
+    """The Swagger page (text/html, from the portal's own static files) on the schema.
+
+    The page passes its `lang` on to the schema address it embeds; a `lang` the schema
+    refuses served the page, whose own request then got the 400 and showed nothing. The
+    page refuses it as the schema does.
+    """
 
     url_name = "api_schema"
 
@@ -105,3 +121,11 @@ class DocsView(ApiManners, SpectacularSwaggerView):
             "The documentation is a web page (text/html): accept it, or read the schema "
             "at %(schema)s."
         ) % {"schema": reverse(self.url_name)}
+
+    def unknown_language_message(self) -> str:
+        return _("The documentation is not available in “%(lang)s”; choose one of: %(languages)s.")
+
+    @extend_schema(exclude=True)  # as drf-spectacular's own: left out of the schema
+    def get(self, request, *args, **kwargs):
+        self.refuse_unknown_language(request)
+        return super().get(request, *args, **kwargs)
