@@ -370,6 +370,20 @@ def test_nudge_refuses_a_countdown_longer_than_the_visibility_timeout_check_allo
     assert task.queued == []
 
 
+@pytest.mark.parametrize("countdown", [-0.5, -60])
+def test_nudge_refuses_a_negative_countdown(countdown):
+    """Celery runs a message with a countdown below zero at once, so a negative one meant
+    "now" without saying so, and a caller's wrong sum of times went unnoticed; it is a
+    caller's mistake as a too-long one is (a computed wait is clamped to 0 by its caller,
+    as complaints.tasks does)."""
+    from wuqing_consumer.celery import nudge
+
+    task = _RecordingTask()
+    with pytest.raises(ValueError, match=r"expected at least 0 s"):
+        nudge(task, 7, countdown=countdown)
+    assert task.queued == []
+
+
 @pytest.mark.parametrize("countdown", [None, 0, 1.0, "longest"])
 def test_nudge_queues_a_countdown_up_to_the_longest_allowed(countdown):
     from wuqing_consumer.celery import nudge

@@ -24,7 +24,14 @@ def nudge(task, *args, countdown: float | None = None) -> None:
 
     A countdown past settings.TASK_MAX_COUNTDOWN is a programming error, raised: the Redis
     visibility timeout is checked against that longest countdown, and a message held longer
-    would be given to a second worker while the first still waits to run it."""
+    would be given to a second worker while the first still waits to run it. A negative
+    one is raised too: Celery runs it at once, so it says "now" by mistake (a caller that
+    computes a wait clamps it to 0 itself)."""
+    if countdown is not None and countdown < 0:
+        raise ValueError(
+            f"nudge({task.name}) countdown={countdown!r} s: expected at least 0 s; "
+            "clamp a computed wait to 0, or leave countdown out to queue it now."
+        )
     longest = settings.TASK_MAX_COUNTDOWN
     if countdown is not None and countdown > longest:
         raise ValueError(
