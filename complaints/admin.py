@@ -309,7 +309,15 @@ class CallbackAttemptInline(admin.TabularInline):
 
 class CallbackSituationFilter(admin.SimpleListFilter):
     """A callback that keeps failing stays pending for a day before it is marked failed;
-    the office needs to find those among the ones simply queued."""
+    the office needs to find those among the ones simply queued.
+
+    Failing: its last attempt failed (`last_error`), at the URL it is now sent to, as
+    `callbacks.deliver_next` tells it (`retry_window_url`, empty for one tried before that
+    column, and the client's `callback_url_version`). A new URL makes failed callbacks
+    pending again with their attempts at the old one (`api_client_update`): they, and those
+    backing off from the old URL, are not failing until they fail at the new one; nor is a
+    delivered one sent again by hand.
+    """
 
     title = gettext_lazy("situation")
     parameter_name = "situation"
@@ -323,7 +331,17 @@ class CallbackSituationFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         pending = queryset.filter(state=CallbackEvent.State.PENDING)
         if self.value() == "retrying":
-            return pending.filter(attempts__gt=0)
+            return (
+                pending.filter(
+                    attempts__gt=0,
+                    retry_window_url_version=models.F("client__callback_url_version"),
+                )
+                .filter(
+                    models.Q(retry_window_url="")
+                    | models.Q(retry_window_url=models.F("client__callback_url"))
+                )
+                .exclude(last_error="")
+            )
         if self.value() == "queued":
             return pending.filter(attempts=0)
         return queryset

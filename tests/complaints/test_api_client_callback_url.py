@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints import services, workflow
-from complaints.callbacks import deliver_order
+from complaints.callbacks import callback_replay, deliver_order
 from complaints.clients import (
     api_client_create,
     api_client_reactivate,
@@ -522,3 +522,59 @@ def test_the_admin_says_how_many_failed_callbacks_a_new_url_sends_again(
         "callback URL." in shown
     ), shown
     assert CallbackEvent.objects.filter(state="pending").count() == 2
+
+
+def test_the_admin_lists_a_revived_callback_as_failing_only_once_it_fails_at_the_new_url(
+    client, office_staff, receiver, housing_staff
+):
+    """ "Failing, being retried" listed every pending callback tried before: also those a
+    new URL revived (pending again, with their attempts at the old URL), and those backing
+    off from the old URL, none of which had failed at the URL they are now sent to."""
+    old, new = receiver(fail_first=1000), receiver(fail_first=1000)
+    api_client, _, _ = api_client_create(name="12345", callback_url=old.url)
+    revived, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    backing_off, _ = services.hotline_intake(client=api_client, hotline_id="H-2", fields=FIELDS)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        workflow.workorder_sign(order_id=revived.id, acting_user=housing_staff)
+    _given_up(revived, start)
+    with time_machine.travel(start + timedelta(hours=26), tick=False):
+        workflow.workorder_sign(order_id=backing_off.id, acting_user=housing_staff)
+        deliver_order(backing_off.id)
+    client.force_login(office_staff)
+
+    def failing() -> set[str]:
+        listing = client.get("/admin/complaints/callbackevent/?situation=retrying")
+        assert listing.status_code == 200
+        page = listing.content.decode()
+        return {o.number for o in (revived, backing_off) if o.number in page}
+
+    assert failing() == {backing_off.number}  # failing at the URL it is sent to
+    changed = start + timedelta(hours=27)
+    with time_machine.travel(changed, tick=False):
+        api_client_update(client_id=api_client.id, acting_user=None, callback_url=new.url)
+    assert CallbackEvent.objects.filter(state="pending").count() == 2
+
+    assert failing() == set()
+
+    with time_machine.travel(changed, tick=False):
+        deliver_order(revived.id)
+    assert failing() == {revived.number}
+    api_client_update(client_id=api_client.id, acting_user=None, callback_url=old.url)
+    assert failing() == set()  # the old URL again: not failed there since
+
+
+def test_the_admin_does_not_list_a_delivered_callback_sent_again_as_failing(
+    client, office_staff, receiver, housing_staff
+):
+    hook = receiver()
+    api_client, _, _ = api_client_create(name="12345", callback_url=hook.url)
+    order, _ = services.hotline_intake(client=api_client, hotline_id="H-1", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    deliver_order(order.id)
+    callback_replay(callback_id=CallbackEvent.objects.get(order=order).id)
+    client.force_login(office_staff)
+
+    listing = client.get("/admin/complaints/callbackevent/?situation=retrying")
+
+    assert order.number not in listing.content.decode()
