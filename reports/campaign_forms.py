@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.choices import UnitKind
 from departments.models import Unit
 
+from . import campaigns
 from .choices import CampaignStatus, CampaignTopic
 from .models import ACTION_COUNTS, Campaign, CampaignAction
 
@@ -86,6 +87,12 @@ class CampaignForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["lead_unit"].queryset = _member_units()
         self.fields["units"].queryset = _member_units()
+
+    def clean(self):
+        cleaned = super().clean()
+        if problem := campaigns.period_error(cleaned.get("starts_on"), cleaned.get("ends_on")):
+            self.add_error("ends_on", problem)
+        return cleaned
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -92,6 +92,16 @@ class CampaignInput:
     keywords: str
 
 
+def period_error(starts_on: date | None, ends_on: date | None) -> str:
+    """The message for a campaign that ends before it starts; "" for any other period, and
+    when a date is missing or its year is not accepted (each reported in its own words).
+    The form asks it too, so that the order is reported with its missing fields rather than
+    after they are filled in."""
+    if starts_on and ends_on and ends_on < starts_on and not date_error(ends_on):
+        return _("The campaign cannot end before it starts.")
+    return ""
+
+
 def _clean(
     *,
     title: str,
@@ -122,8 +132,8 @@ def _clean(
         errors["ends_on"] = [_("Give the last day of the campaign.")]
     elif problem := date_error(ends_on):
         errors["ends_on"] = [problem]
-    if starts_on and ends_on and ends_on < starts_on and "ends_on" not in errors:
-        errors["ends_on"] = [_("The campaign cannot end before it starts.")]
+    if problem := period_error(starts_on, ends_on):
+        errors["ends_on"] = [problem]
     members = {str(u.id): u for u in Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True)}
     lead = members.get(str(lead_unit_id))
     if lead is None:

@@ -17,6 +17,7 @@ from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
 from departments.models import Notification
 from reports import campaigns, figures, services
+from reports.campaign_forms import CampaignForm
 from reports.choices import CampaignStatus, PublicityKind
 from reports.models import (
     ACTION_COUNTS,
@@ -416,6 +417,61 @@ def test_the_office_starts_a_campaign_on_the_screen(office_staff, client):
         "market-regulation",
         "womens-federation",
     }
+
+
+def _form_data(**overrides) -> dict:
+    data = {
+        "title": "儿童用品专项整治",
+        "topic": "childrens_products",
+        "goal": "检查玩具和童装",
+        "starts_on": "2026-08-01",
+        "ends_on": "2026-10-31",
+        "lead_unit": unit("market-regulation").id,
+        "units": [unit("womens-federation").id],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_form_says_the_dates_are_the_wrong_way_round_with_the_missing_fields(db):
+    """The order of the dates was checked by the service only, which a form missing a
+    required field never reaches: the office filled in the title, sent it again, and only
+    then learnt that the campaign ended before it started."""
+    form = CampaignForm(_form_data(title="", goal="", ends_on="2026-07-01"))
+
+    assert not form.is_valid()
+    assert set(form.errors) == {"title", "goal", "ends_on"}
+    assert form.errors["ends_on"] == ["The campaign cannot end before it starts."]
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"ends_on": "2026-07-01", "starts_on": ""},
+        {"ends_on": "not a date"},
+        {"ends_on": "2026-10-31"},
+        {"ends_on": "2026-08-01"},  # one day long
+    ],
+)
+def test_the_form_says_nothing_of_the_order_without_two_valid_dates_the_wrong_way(db, dates):
+    form = CampaignForm(_form_data(title="", **dates))
+
+    assert not form.is_valid()
+    assert "The campaign cannot end before it starts." not in str(form.errors)
+
+
+def test_the_office_sees_the_wrong_order_of_dates_and_the_missing_title_at_once(
+    office_staff, client
+):
+    client.force_login(office_staff)
+
+    page = client.post(
+        reverse("campaign_new"), _form_data(title="", ends_on="2026-07-01")
+    ).content.decode()
+
+    assert "The campaign cannot end before it starts." in page
+    assert "This field is required." in page
+    assert not Campaign.objects.exists()
 
 
 def test_a_unit_logs_an_action_on_the_screen_and_sees_its_errors(campaign, mr_staff, client):
