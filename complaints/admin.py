@@ -325,25 +325,26 @@ class CallbackSituationFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("retrying", gettext_lazy("Failing, being retried")),
-            ("queued", gettext_lazy("Queued, not tried yet")),
+            ("queued", gettext_lazy("Queued, not failing at its current URL")),
         ]
 
     def queryset(self, request, queryset):
         pending = queryset.filter(state=CallbackEvent.State.PENDING)
-        if self.value() == "retrying":
-            return (
-                pending.filter(
-                    attempts__gt=0,
-                    retry_window_url_version=models.F("client__callback_url_version"),
-                )
-                .filter(
-                    models.Q(retry_window_url="")
-                    | models.Q(retry_window_url=models.F("client__callback_url"))
-                )
-                .exclude(last_error="")
+        failing = (
+            pending.filter(
+                attempts__gt=0,
+                retry_window_url_version=models.F("client__callback_url_version"),
             )
-        if self.value() == "queued":
-            return pending.filter(attempts=0)
+            .filter(
+                models.Q(retry_window_url="")
+                | models.Q(retry_window_url=models.F("client__callback_url"))
+            )
+            .exclude(last_error="")
+        )
+        if self.value() == "retrying":
+            return failing
+        if self.value() == "queued":  # the rest of the pending: revived ones too
+            return pending.exclude(pk__in=failing.values("pk"))
         return queryset
 
 
