@@ -85,12 +85,17 @@ class CampaignForm(forms.Form):
                 "keywords": campaign.keywords,
             }
         super().__init__(data, **kwargs)
+        self.is_new = campaign is None
         self.fields["lead_unit"].queryset = _member_units()
         self.fields["units"].queryset = _member_units()
 
     def clean(self):
         cleaned = super().clean()
-        if problem := campaigns.period_error(cleaned.get("starts_on"), cleaned.get("ends_on")):
+        ends_on = cleaned.get("ends_on")
+        problem = campaigns.period_error(cleaned.get("starts_on"), ends_on)
+        if not problem and self.is_new:
+            problem = campaigns.ended_error(ends_on)
+        if problem:
             self.add_error("ends_on", problem)
         return cleaned
 

@@ -102,6 +102,14 @@ def period_error(starts_on: date | None, ends_on: date | None) -> str:
     return ""
 
 
+def ended_error(ends_on: date | None) -> str:
+    """The message for a new campaign whose end is already past; "" otherwise. The form
+    asks it too, for the same reason as `period_error`."""
+    if ends_on and ends_on < timezone.localdate() and not date_error(ends_on):
+        return _("A new campaign cannot have ended already.")
+    return ""
+
+
 def _clean(
     *,
     title: str,
@@ -203,8 +211,8 @@ def campaign_start(
         targets=targets,
         keywords=keywords,
     )
-    if data.ends_on < timezone.localdate():
-        raise ValidationError({"ends_on": [_("A new campaign cannot have ended already.")]})
+    if problem := ended_error(data.ends_on):
+        raise ValidationError({"ends_on": [problem]})
     campaign = Campaign(
         title=data.title,
         topic=data.topic,

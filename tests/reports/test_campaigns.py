@@ -460,6 +460,20 @@ def test_the_form_says_nothing_of_the_order_without_two_valid_dates_the_wrong_wa
     assert "The campaign cannot end before it starts." not in str(form.errors)
 
 
+def test_the_new_campaign_form_says_it_has_ended_already_with_the_missing_fields(db):
+    form = CampaignForm(_form_data(title="", starts_on="2026-07-01", ends_on="2026-08-19"))
+
+    assert not form.is_valid()
+    assert set(form.errors) == {"title", "ends_on"}
+    assert form.errors["ends_on"] == ["A new campaign cannot have ended already."]
+
+
+def test_the_edit_form_lets_a_campaign_that_has_ended_keep_its_dates(campaign):
+    form = CampaignForm(_form_data(starts_on="2026-07-01", ends_on="2026-08-19"), campaign=campaign)
+
+    assert form.is_valid(), form.errors
+
+
 def test_the_office_sees_the_wrong_order_of_dates_and_the_missing_title_at_once(
     office_staff, client
 ):
