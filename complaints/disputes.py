@@ -39,6 +39,7 @@ from wuqing_consumer.language import (
     message_of,
     with_note_message,
     written,
+    written_lines,
 )
 
 from . import stats, workflow
@@ -52,6 +53,7 @@ from .choices import (
     DisputeStatus,
     ReferralAction,
     ReferralStatus,
+    Status,
 )
 from .deadlines import add_working_days
 from .models import (
@@ -144,12 +146,13 @@ def lead_settled_by(referral: Referral) -> Dispute | None:
 
 def order_settled_by(order: WorkOrder) -> Dispute | None:
     """The group leader's decision that already settled who handles this work order, if one
-    did: one on a dispute about the order itself (every decision on a dispute with an order
-    assigns it, `workorder_assign_by_decision`), or the one that settled the lead whose
-    acceptance registered the order (`lead_settled_by`): that order is the case the lead
-    was decided for. As for a lead, his decision ends the disagreement (四（五）), so such an
-    order is not put to him again, neither disputed by its number nor returned a second
-    time into a dispute; otherwise the unit could undo his decision by its work order."""
+    did: one on a dispute about the order itself (every decision on a dispute with an open
+    order assigns it, `workorder_assign_by_decision`; a finished one it leaves), or the one
+    that settled the lead whose acceptance registered the order (`lead_settled_by`): that
+    order is the case the lead was decided for. As for a lead, his decision ends the
+    disagreement (四（五）), so such an order is not put to him again, neither disputed by
+    its number nor returned a second time into a dispute; otherwise the unit could undo his
+    decision by its work order."""
     decided = order.disputes.exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
     if decided is not None:
         return decided
@@ -512,13 +515,67 @@ def _covered_leads(dispute: Dispute, locked: dict[int, Referral]) -> list[Referr
     return first + [locked[i] for i in sorted(ids) if i in locked]
 
 
-def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> None:
+def _assign_order(dispute: Dispute, user: User, unit: Unit, co_units: Iterable[Unit] = ()) -> str:
+    """The decision moves the dispute's work order to `unit` (`co_units` co-handling),
+    forced, while the order is open. One resolved or closed meanwhile (the unit that
+    referred a lead found in it kept handling it, or the office closed it) is left as it
+    is: the case it held is finished, and reopening it is not the leader's to do. His
+    decision stands all the same, as the notice makes it final (四（五）). Returns the
+    status of an order so left, "" otherwise. The order is locked already
+    (`_lock_leads_and_order`), so it cannot be finished in between."""
+    if not dispute.order_id:
+        return ""
+    order = WorkOrder.objects.get(id=dispute.order_id)
+    if order.status not in OPEN_STATUSES:
+        dispute.order = order
+        return order.status
+    workflow.workorder_assign_by_decision(
+        order_id=dispute.order_id,
+        deciding_user=user,
+        unit_code=unit.code,
+        co_unit_codes=[u.code for u in co_units],
+        reason=dispute.decision_note,
+        decision=dispute.number,
+    )
+    dispute.order.refresh_from_db()
+    return ""
+
+
+def _decision_note(dispute: Dispute, left: str) -> str:
+    """The decision's line: the leader's reasons, and, under them, why a finished work
+    order was not moved (in the district's language, as every history line)."""
+    if not left:
+        return dispute.decision_note
+    return written_lines(
+        dispute.decision_note,
+        written(
+            "Work order %(number)s was already %(status)s, so the decision did not move it.",
+            number=dispute.order.number,
+            status=label(Status, left),
+        ),
+    )
+
+
+def _order_left(left: str) -> dict[str, str]:
+    return {"order_left": left} if left else {}
+
+
+def _carries_case(dispute: Dispute, left: str) -> bool:
+    """Whether the dispute's work order carries the case to the unit decided: it does when
+    the decision moved it, not when it was finished and left."""
+    return dispute.order_id is not None and not left
+
+
+def _settle_lead(
+    dispute: Dispute, lead: Referral, unit: Unit, user: User, *, with_order: bool
+) -> None:
     """The leader's decision put the case with `unit`; the disputed lead goes with it. Open
     with another unit, ruled not responsible, it is withdrawn from that unit. A rejected or
-    withdrawn lead about a work order stays where it is, with a line saying the case went
-    with the order (which the decision moved): no second item, no second order. So does a
-    lead accepted before it was disputed: the unit did take it on, and its acceptance stays
-    true of what it did, but the case now goes on with the order. Without an order nothing
+    withdrawn lead about a work order the decision moved (`with_order`) stays where it is,
+    with a line saying the case went with the order: no second item, no second order. So
+    does a lead accepted before it was disputed: the unit did take it on, and its
+    acceptance stays true of what it did, but the case now goes on with the order. Without
+    an order, or with one finished before the decision and so left where it was, nothing
     else would hand the case to anyone, so a rejected or withdrawn lead is sent on to
     `unit` as a lead it may not reject."""
     if lead.id == dispute.referral_id:
@@ -539,7 +596,7 @@ def _settle_lead(dispute: Dispute, lead: Referral, unit: Unit, user: User) -> No
             lead=lead.number,
         )
     closed = (ReferralStatus.REJECTED, ReferralStatus.WITHDRAWN)
-    if dispute.order_id is not None:
+    if with_order:
         if lead.status in (ReferralStatus.ACCEPTED, *closed):
             referral_settled_with_order(
                 referral=lead, dispute=dispute, unit=unit, deciding_user=user
@@ -580,20 +637,17 @@ def dispute_designate(
     dispute.designated_unit = unit
     dispute.status = DisputeStatus.DESIGNATED
     _save(dispute, ["decided_by", "decided_at", "decision_note", "designated_unit", "status"])
-    if dispute.order_id:
-        workflow.workorder_assign_by_decision(
-            order_id=dispute.order_id,
-            deciding_user=acting_user,
-            unit_code=unit.code,
-            reason=dispute.decision_note,
-            decision=dispute.number,
-        )
-        dispute.order.refresh_from_db()
+    left = _assign_order(dispute, acting_user, unit)
     _event(
-        dispute, DisputeAction.DESIGNATE, acting_user, note=dispute.decision_note, unit=unit.code
+        dispute,
+        DisputeAction.DESIGNATE,
+        acting_user,
+        note=_decision_note(dispute, left),
+        unit=unit.code,
+        **_order_left(left),
     )
     for lead in _covered_leads(dispute, locked):
-        _settle_lead(dispute, lead, unit, acting_user)
+        _settle_lead(dispute, lead, unit, acting_user, with_order=_carries_case(dispute, left))
     _tell(
         f"dispute_decided:{dispute.id}",
         written(
@@ -641,26 +695,22 @@ def dispute_form_team(
     team.member_units.set(members.values())
     # The lead unit's people start as members; the lead unit names the other units' people.
     team.members.set(unit_people([lead.id]))
-    if dispute.order_id:
-        workflow.workorder_assign_by_decision(
-            order_id=dispute.order_id,
-            deciding_user=acting_user,
-            unit_code=lead.code,
-            co_unit_codes=[u.code for u in members.values() if u.id != lead.id],
-            reason=dispute.decision_note,
-            decision=dispute.number,
-        )
-        dispute.order.refresh_from_db()
+    left = _assign_order(
+        dispute, acting_user, lead, [u for u in members.values() if u.id != lead.id]
+    )
     _event(
         dispute,
         DisputeAction.FORM_TEAM,
         acting_user,
-        note=dispute.decision_note,
+        note=_decision_note(dispute, left),
         lead=lead.code,
         members=sorted(u.code for u in members.values()),
+        **_order_left(left),
     )
     for disputed_lead in _covered_leads(dispute, locked):
-        _settle_lead(dispute, disputed_lead, lead, acting_user)
+        _settle_lead(
+            dispute, disputed_lead, lead, acting_user, with_order=_carries_case(dispute, left)
+        )
     _tell(
         f"team_formed:{dispute.id}",
         written(
