@@ -165,6 +165,19 @@ def order_settled_by(order: WorkOrder) -> Dispute | None:
     return None
 
 
+def _order_of_lead(referral: Referral) -> WorkOrder | None:
+    """The work order a disputed lead came from, locked, which the dispute carries and its
+    decision moves; none when the leader's decision already settled who handles that order
+    (`order_settled_by`). His decision is final (四（五）): a unit it gave the order may
+    refer a lead found in it, and the receiver may reject or dispute that lead, but the
+    dispute is then about the lead alone, decided as one without an order; carrying the
+    order, its decision would move the order again."""
+    if referral.order_id is None:
+        return None
+    order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
+    return None if order_settled_by(order) is not None else order
+
+
 def _refuse_settled_order(order: WorkOrder) -> None:
     if (decided := order_settled_by(order)) is not None:
         raise WorkflowError(
@@ -189,7 +202,9 @@ def dispute_open(
     a rejected referral; a unit party to the order or lead may dispute explicitly. A lead
     brings its order: the one the receiving unit registered on accepting it, while that is
     still open (the case the unit took on, which the decision moves, as `_settle_lead`
-    expects), else the one the lead came from. Not a lead the leader has already settled
+    expects), else the one the lead came from, unless the leader already settled that one
+    (`_order_of_lead`): then the dispute is about the lead alone. Not a lead the leader
+    has already settled
     (`lead_settled_by`), nor an order he has (`order_settled_by`): one named by its number,
     or the one registered on accepting the lead."""
     summary = (summary or "").strip()
@@ -218,8 +233,8 @@ def dispute_open(
         opened = order_opened_on_acceptance(referral, lock=True)
         if opened is not None and opened.status in OPEN_STATUSES:
             order = case_order = opened
-        elif referral.order_id is not None:
-            order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
+        else:
+            order = _order_of_lead(referral)
     elif order_number:
         order = case_order = access.workorder_or_404(
             acting_user, number=order_number.strip().upper(), lock=True
@@ -347,14 +362,16 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
     each other. So if the lead's order (or the lead itself) already has an open dispute, the
     rejection is recorded on that one: a line on its timeline (and the order's) with the
     lead's number and the reasons, the referring and the rejecting units joined to its
-    units, and the office told; the leader's deadline does not move."""
-    if referral.order_id is not None:
-        # The order's row is what a second return and another lead's rejection hold too,
-        # so two of them at the same moment cannot both find no open dispute.
-        list(WorkOrder.objects.select_for_update().filter(id=referral.order_id).values("id"))
+    units, and the office told; the leader's deadline does not move. A lead about an order
+    the leader's decision already settled opens a dispute about the lead alone
+    (`_order_of_lead`)."""
+    # The order's row is what a second return and another lead's rejection hold too, so
+    # two of them at the same moment cannot both find no open dispute. An order the
+    # leader's decision settled is not carried (`_order_of_lead`).
+    order = _order_of_lead(referral)
     same = Q(referral=referral)
-    if referral.order_id is not None:
-        same |= Q(order_id=referral.order_id)
+    if order is not None:
+        same |= Q(order_id=order.id)
     existing = (
         Dispute.objects.select_for_update()
         .filter(same, status__in=OPEN_DISPUTE_STATUSES)
@@ -367,7 +384,7 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
     if existing is None:
         return _create(
             source=DisputeSource.REJECTED_REFERRAL,
-            order=referral.order,
+            order=order,
             referral=referral,
             unit_ids={referral.from_unit_id, referral.to_unit_id},
             summary=summary,

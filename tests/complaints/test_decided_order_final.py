@@ -163,3 +163,48 @@ def test_the_order_page_offers_no_dispute_about_a_decided_order(people, client):
     shown = client.get(reverse("order_detail", args=[other.number])).content.decode()
     assert 'id="open-dispute"' in shown
     assert 'id="no-dispute"' not in shown
+
+
+def lead_about_the_decided_order(people, order: WorkOrder) -> Referral:
+    """Housing, which the leader's decision gave the order, refers a lead found in it to
+    commerce."""
+    return referrals.referral_send(
+        acting_user=people["housing"],
+        to_unit_code="commerce",
+        title="该培训机构另涉预付卡",
+        facts="该机构以预付卡方式预收费用。",
+        order_number=order.number,
+    )
+
+
+@pytest.mark.parametrize("opened_by", ["rejection", "dispute"])
+def test_a_dispute_about_a_lead_of_a_decided_order_does_not_move_the_order_again(people, opened_by):
+    """The lead's receiver rejects it (the office gets a dispute) or disputes it: that
+    dispute is about the lead alone; his decision on it sends the lead on and leaves the
+    order where his first decision put it."""
+    decision, order = designated_order(people)
+    lead = lead_about_the_decided_order(people, order)
+    if opened_by == "rejection":
+        referrals.referral_reject(
+            referral_id=lead.id, acting_user=people["commerce"], reasons="不属商务。"
+        )
+    else:
+        disputes.dispute_open(
+            acting_user=people["commerce"], summary="非商务。", referral_id=lead.id
+        )
+    second = Dispute.objects.get(referral=lead)
+    assert second.id != decision.id
+    assert second.order_id is None
+
+    designate(people, second, "education")
+
+    kept = WorkOrder.objects.get(id=order.id)
+    assert (kept.primary_unit.code, kept.forced_assignment, kept.status) == (
+        "housing",
+        True,
+        order.status,
+    )
+    assert disputes.order_settled_by(kept) == decision
+    assert not kept.events.filter(data__dispute=second.id).exists()
+    sent_on = Referral.objects.get(by_decision=second)
+    assert (sent_on.to_unit.code, sent_on.status) == ("education", "sent")
