@@ -93,6 +93,10 @@ def _detail_page(
     )
     leads = member and user.unit_id == team.lead_unit_id
     sent_on = selectors.leads_sent_on_by(user, dispute)
+    settled_leads = selectors.leads_settled_by(user, dispute, sent_on)
+    # The settled leads' row says as what a lead was sent on; the older row of leads sent
+    # on by the decision keeps only those it does not name, so none is listed twice.
+    named = {lead.id for row in settled_leads for lead, _visible in row.sent_on}
     events = list(dispute.events.select_related("actor", "actor_unit"))
     for event in events:
         event.step = dispute_step_label(event.action, by_team=team is not None)
@@ -101,8 +105,8 @@ def _detail_page(
         "complaints/dispute_detail.html",
         {
             "dispute": dispute,
-            "sent_on": sent_on,
-            "settled_leads": selectors.leads_settled_by(user, dispute, sent_on),
+            "sent_on": [(lead, visible) for lead, visible in sent_on if lead.id not in named],
+            "settled_leads": settled_leads,
             "team": team,
             "events": events,
             "units": member_units(),

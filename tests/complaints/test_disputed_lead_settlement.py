@@ -624,3 +624,26 @@ def test_the_history_names_where_the_lead_was_sent_by_the_kind_of_decision(
     page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
     found = re.findall(r'data-action="lead_sent">.*?<strong>(.*?)</strong>', page, flags=re.S)
     assert [html.unescape(label) for label in found] == [step]
+
+
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_the_dispute_page_names_a_lead_sent_on_once(people, client, decision):
+    """The row of leads the decision settled says as what the dispute's lead was sent on;
+    the older row of leads sent on by the decision does not name it a second time."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="education", title="预付卡", facts="某店关门。"
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=people["education"], reasons="否。")
+    dispute = propose(people, Dispute.objects.get(referral=lead), "housing")
+    decide(people, dispute, decision, member="commerce")
+    sent_on = Referral.objects.get(by_decision=dispute)
+
+    for reader in ("office", "leader", "commerce", "housing"):
+        client.force_login(people[reader])
+        page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+        facts = page.split('<dl class="row mb-0">', 1)[1].split("</dl>", 1)[0]
+        assert facts.count(sent_on.number) == 1, reader
+        assert 'id="settled-leads"' in facts and 'id="sent-on"' not in facts
+        # It says how the lead sent on stands now, as the older row did.
+        row = _settled_rows(client, people[reader], dispute)[lead.id]
+        assert sent_on.number in row and f"· {sent_on.get_status_display()}</span>" in row
