@@ -73,6 +73,7 @@ from .referrals import (
     lead_opened_as,
     order_opened_on_acceptance,
     record_referral_event,
+    referral_kept_by_decision,
     referral_send_by_decision,
     referral_settled_with_order,
     referral_withdraw_by_decision,
@@ -594,9 +595,13 @@ def _settle_lead(
     acceptance stays true of what it did, but the case now goes on with the order. Without
     an order, or with one finished before the decision and so left where it was, nothing
     else would hand the case to anyone, so a rejected or withdrawn lead is sent on to
-    `unit` as a lead it may not reject."""
+    `unit` as a lead it may not reject. An open lead already with `unit` stays with it,
+    with a line saying the decision kept it there."""
     if lead.id == dispute.referral_id:
         dispute.referral = lead
+    if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id == unit.id:
+        referral_kept_by_decision(referral=lead, dispute=dispute, deciding_user=user)
+        return
     if lead.status in OPEN_REFERRAL_STATUSES and lead.to_unit_id != unit.id:
         holder = lead.to_unit
         referral_withdraw_by_decision(referral=lead, dispute=dispute, unit=unit)

@@ -304,6 +304,26 @@ def referral_withdraw_by_decision(*, referral: Referral, dispute: Dispute, unit:
     notify_many([(message, unit_people([referral.to_unit_id]), None)])
 
 
+def referral_kept_by_decision(*, referral: Referral, dispute: Dispute, deciding_user: User) -> None:
+    """The group leader's decision on a dispute about `referral`, a lead still open with
+    the unit he designated (or made the lead unit of a joint team), keeps it there (called
+    in the decision's transaction): nothing about the lead changes, but its history says
+    which decision kept it, as it does for a lead withdrawn or sent on, so that the lead's
+    page, the dispute's row of leads the decision settled and `binding_decision` agree."""
+    record_referral_event(
+        referral,
+        ReferralAction.DECISION,
+        deciding_user,
+        note=written(
+            "Kept with %(unit)s by the group leader's decision %(dispute)s",
+            unit=language.unit(referral.to_unit),
+            dispute=dispute.number,
+        ),
+        dispute=dispute.id,
+        kept=True,
+    )
+
+
 def referral_settled_with_order(
     *, referral: Referral, dispute: Dispute, unit: Unit, deciding_user: User
 ) -> None:

@@ -338,13 +338,15 @@ def leads_sent_on_by(user: User, dispute: Dispute) -> list[tuple[Referral, bool]
 class SettledLead:
     """A lead the group leader's decision settled, and what it did to it: withdrawn from the
     unit holding it, a line saying the case goes on with the work order the decision moved,
-    sent on as the leads in `sent_on` (each with whether the reader may open it)."""
+    sent on as the leads in `sent_on` (each with whether the reader may open it), or kept
+    with the unit holding it, which the decision named."""
 
     lead: Referral
     visible: bool
     withdrawn: bool
     with_order: bool
     sent_on: list[tuple[Referral, bool]]
+    kept: bool = False
 
 
 def leads_settled_by(
@@ -377,6 +379,7 @@ def leads_settled_by(
             visible=Exists(visible),
             withdrawn=Exists(withdrawals.filter(lead=OuterRef("pk"))),
             with_order=Exists(lines.filter(referral=OuterRef("pk"), data__has_key="order")),
+            kept=Exists(lines.filter(referral=OuterRef("pk"), data__kept=True)),
         )
         .order_by("id")
     )
@@ -387,6 +390,7 @@ def leads_settled_by(
             withdrawn=lead.withdrawn,
             with_order=lead.with_order,
             sent_on=sent_on if lead.id == dispute.referral_id else [],
+            kept=lead.kept,
         )
         for lead in leads
     ]

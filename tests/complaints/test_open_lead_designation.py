@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from complaints import disputes, referrals
-from complaints.choices import DisputeSource, ReferralStatus
+from complaints.choices import DisputeSource, ReferralAction, ReferralStatus
 from complaints.models import Dispute, Referral
 from complaints.workflow import WorkflowError
 from departments.models import Notification
@@ -343,3 +343,57 @@ def test_the_lead_page_shows_a_withdrawn_or_rejected_lead_in_the_lists_colours(p
 
     assert "text-bg-secondary" in badge(lead)
     assert "text-bg-warning" in badge(refused)
+
+
+@pytest.mark.parametrize("decision", ["designate", "form_team"])
+def test_the_lead_kept_with_its_receiver_says_so_and_the_dispute_page_lists_it(
+    people, client, decision
+):
+    """The leader designates the unit holding the dispute's open lead (or makes it the lead
+    unit of a joint team): the lead stays with it, a line on the lead says so, naming the
+    decision, and the dispute's row of leads the decision settled lists it as kept."""
+    lead = disputed_open_lead(people, acknowledge=True)
+    dispute = Dispute.objects.get(referral=lead)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议。", unit_code=""
+    )
+    if decision == "designate":
+        disputes.dispute_designate(
+            dispute_id=dispute.id,
+            acting_user=people["leader"],
+            unit_code="education",
+            note="指定。",
+        )
+    else:
+        disputes.dispute_form_team(
+            dispute_id=dispute.id,
+            acting_user=people["leader"],
+            lead_unit_code="education",
+            member_unit_codes=["commerce"],
+            note="联合调查。",
+        )
+
+    kept = Referral.objects.get(id=lead.id)
+    assert (kept.status, kept.to_unit.code) == (ReferralStatus.ACKNOWLEDGED, "education")
+    line = kept.events.get(action=ReferralAction.DECISION)
+    assert line.data["dispute"] == dispute.id and line.data["kept"] is True
+    assert line.data["note_message"]["params"]["dispute"] == dispute.number
+    with translation.override(settings.LANGUAGE_CODE):
+        assert line.note == gettext(
+            "Kept with %(unit)s by the group leader's decision %(dispute)s"
+        ) % {"unit": unit("education").name, "dispute": dispute.number}
+
+    client.force_login(people["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    block = page.split('id="settled-leads"', 1)[1].split("</dd>", 1)[0]
+    rows = re.findall(r'<div class="settled-lead" data-referral="(\d+)">(.*?)</div>', block, re.S)
+    assert [int(found) for found, _row in rows] == [lead.id]
+    assert 'data-outcome="kept"' in rows[0][1] and "kept with this unit" in rows[0][1]
+    assert 'data-outcome="withdrawn"' not in rows[0][1]
+    # The lead's page shows the line in the reader's language.
+    shown = html.unescape(client.get(reverse("referral_detail", args=[lead.id])).content.decode())
+    assert (
+        f"Kept with {unit('education').name_en} by the group leader's decision {dispute.number}"
+        in shown
+    )
