@@ -1,0 +1,187 @@
+"""Access audit: what the access matrices elsewhere did not cover.
+
+- A file is fetched only through the address of the record it belongs to: another record's
+  id in the address is a 404, even for the office, which may open both records.
+- An API client reaches only the orders it pushed, for writing as for reading, and a revoked
+  key is refused at every API address, not only the list.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints import referrals, services, workflow
+from complaints.clients import api_client_create, api_client_revoke
+from complaints.models import WorkOrder, WorkOrderEvent
+from reports import plan_services
+from reports import services as report_services
+from tests.factories import make_order
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf(name="证据.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# --- a file through another record's address ---------------------------------------------
+
+
+def _orders(office, mr_staff, housing_staff):
+    own, other = make_order(office), make_order(office, unit_code="housing")
+    [file] = services.workorder_attach(order_id=other.id, acting_user=office, uploads=[pdf()])
+    return "attachment_download", own.number, other.number, file.id
+
+
+def _this_quarter():
+    today = timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def _reports(office, mr_staff, housing_staff):
+    year, quarter = _this_quarter()
+    own, other = (
+        report_services.report_start(
+            unit=person.unit, year=year, quarter=quarter, acting_user=person
+        )
+        for person in (mr_staff, housing_staff)
+    )
+    [file] = report_services.report_attach(
+        report_id=other.id, acting_user=housing_staff, uploads=[pdf()]
+    )
+    return "report_attachment_download", own.id, other.id, file.id
+
+
+def _summaries(office, mr_staff, housing_staff):
+    year = timezone.localdate().year
+    own, other = (
+        report_services.summary_start(unit=person.unit, year=year, acting_user=person)
+        for person in (mr_staff, housing_staff)
+    )
+    [file] = report_services.summary_attach(
+        summary_id=other.id, acting_user=housing_staff, uploads=[pdf()]
+    )
+    return "annual_summary_attachment", own.id, other.id, file.id
+
+
+def _plans(office, mr_staff, housing_staff):
+    year = timezone.localdate().year
+    own, other = (
+        plan_services.plan_start(unit=person.unit, year=year, acting_user=person)
+        for person in (mr_staff, housing_staff)
+    )
+    [file] = plan_services.plan_attach(plan_id=other.id, acting_user=housing_staff, uploads=[pdf()])
+    return "plan_attachment", own.id, other.id, file.id
+
+
+def _leads(office, mr_staff, housing_staff):
+    def send(person, **kwargs):
+        return referrals.referral_send(
+            acting_user=person,
+            to_unit_code="commerce",
+            title="预付卡商户跑路",
+            facts="某健身房收取预付费后关门，涉嫌违规发卡。",
+            **kwargs,
+        )
+
+    own, other = send(mr_staff), send(housing_staff, uploads=[pdf()])
+    return "referral_attachment", own.id, other.id, other.attachments.get().id
+
+
+@pytest.mark.parametrize(
+    "records", [_orders, _reports, _summaries, _plans, _leads], ids=lambda f: f.__name__[1:]
+)
+def test_a_file_is_a_404_through_another_records_address_even_for_the_office(
+    client, media, office_staff, mr_staff, housing_staff, records
+):
+    name, own, other, file_id = records(office_staff, mr_staff, housing_staff)
+    client.force_login(office_staff)  # the office may open both records
+    assert client.get(reverse(name, args=[other, file_id])).status_code == 200
+    assert client.get(reverse(name, args=[own, file_id])).status_code == 404
+    # And a unit, through the address of its own record, reaches no other unit's file.
+    client.force_login(mr_staff)
+    assert client.get(reverse(name, args=[own, file_id])).status_code == 404
+    assert client.get(reverse(name, args=[other, file_id])).status_code == 404
+
+
+# --- the API: one client's orders, and a revoked key ----------------------------------------
+
+ORDER = {
+    "hotline_id": "TJ12345-20261130-0042",
+    "kind": "complaint",
+    "title": "小区物业不修电梯",
+    "content": "杨村街道某小区电梯坏了一个月，物业一直不修，老人上下楼困难。",
+    "category": "物业管理",
+    "citizen": {"name": "王先生", "phone": "13812345678"},
+    "town": "yangcun-street",
+}
+ORDERS = "/api/v1/hotline/work-orders/"
+
+
+def _call(client, key, method, path, body=None):
+    extra = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    if body is not None:
+        extra.update(content_type="application/json", data=json.dumps(body))
+    return getattr(client, method)(path, **extra)
+
+
+@pytest.fixture
+def two_clients(db):
+    _first, first_key, _ = api_client_create(name="12345 热线")
+    _other, other_key, _ = api_client_create(name="另一个客户端")
+    return first_key, other_key
+
+
+def test_another_client_cannot_call_back_on_an_order_nor_find_it_by_update_time(
+    client, two_clients, housing_staff
+):
+    first_key, other_key = two_clients
+    assert _call(client, first_key, "post", ORDERS, ORDER).status_code == 201
+    order = WorkOrder.objects.get()
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
+    events = WorkOrderEvent.objects.filter(order=order).count()
+
+    path = f"{ORDERS}{ORDER['hotline_id']}/satisfaction/"
+    refused = _call(client, other_key, "post", path, {"rating": "dissatisfied", "comment": "x"})
+    assert refused.status_code == 404
+    order.refresh_from_db()
+    assert order.status == "resolved" and order.satisfaction == ""
+    assert WorkOrderEvent.objects.filter(order=order).count() == events
+
+    since = "2000-01-01T00:00:00+08:00"
+    for query in (f"?updated_since={since}", "?status=resolved", ""):
+        listed = _call(client, other_key, "get", f"{ORDERS}{query}")
+        assert listed.status_code == 200 and listed.json()["count"] == 0, query
+        mine = _call(client, first_key, "get", f"{ORDERS}{query}")
+        assert mine.json()["count"] == 1, query
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", ORDERS, None),
+        ("get", f"{ORDERS}{ORDER['hotline_id']}/", None),
+        ("post", ORDERS, {**ORDER, "hotline_id": "TJ12345-20261130-0043"}),
+        ("post", f"{ORDERS}{ORDER['hotline_id']}/satisfaction/", {"rating": "satisfied"}),
+        ("get", "/api/v1/units/", None),
+        ("post", "/api/v1/routing/preview/", {"content": "小区电梯坏了物业不修"}),
+    ],
+)
+def test_a_revoked_key_is_refused_at_every_api_address(client, db, method, path, body):
+    api_client, key, _ = api_client_create(name="12345 热线")
+    assert _call(client, key, "post", ORDERS, ORDER).status_code == 201
+    api_client_revoke(client_id=api_client.id)
+    response = _call(client, key, method, path, body)
+    assert response.status_code == 401, response.content
+    assert WorkOrder.objects.count() == 1
