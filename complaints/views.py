@@ -325,6 +325,16 @@ def _duplicates_shown(user, order: WorkOrder) -> list:
     return [d for d in pairs if d.other_id in visible]
 
 
+def _openable(user, items: list, visible) -> list[tuple[object, bool]]:
+    """Each of an order's leads or disputes with whether the reader may open it: everyone
+    who sees the order sees that a lead went out or a dispute was opened (its history says
+    so), but a link only to the pages that do not answer them 404."""
+    if not items or access.sees_all_units(user):
+        return [(item, True) for item in items]
+    ids = set(visible.filter(id__in=[item.id for item in items]).values_list("id", flat=True))
+    return [(item, item.id in ids) for item in items]
+
+
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
@@ -364,6 +374,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "pending_extension": pending,
             "possible_duplicates": duplicates,
             "decided_duplicates": [d for d in pairs if d.status != DuplicateStatus.SUSPECTED],
+            "leads": _openable(
+                request.user, list(order.referrals.all()), access.referrals_visible_to(request.user)
+            ),
+            "order_disputes": _openable(
+                request.user, list(order.disputes.all()), access.disputes_visible_to(request.user)
+            ),
             "co_links": order.co_unit_links,
             "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
             "units": member_units(),

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import referrals, services, workflow
+from complaints import disputes, referrals, services, workflow
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import WorkOrder, WorkOrderEvent
 from reports import plan_services
@@ -185,3 +185,45 @@ def test_a_revoked_key_is_refused_at_every_api_address(client, db, method, path,
     response = _call(client, key, method, path, body)
     assert response.status_code == 401, response.content
     assert WorkOrder.objects.count() == 1
+
+
+# --- links on a page to what its reader may not open ----------------------------------------
+
+
+def test_an_orders_page_links_its_leads_and_disputes_only_for_those_who_may_open_them(
+    client, office_staff, mr_staff, housing_staff
+):
+    """Housing co-handles the order; the Market Regulation Bureau referred a lead from it to
+    the Commerce Bureau and disputed that lead. Housing sees that a lead went out (the
+    order's history says so), not a link to a page that answers 404, nor how the lead or
+    the dispute between two other units stands."""
+    order = make_order(office_staff, co_unit_codes=["housing"])
+    lead = referrals.referral_send(
+        acting_user=mr_staff,
+        to_unit_code="commerce",
+        title="预付卡商户跑路",
+        facts="某健身房收取预付费后关门，涉嫌违规发卡。",
+        order_number=order.number,
+    )
+    dispute = disputes.dispute_open(
+        acting_user=mr_staff, summary="该线索应由商务局办理", referral_id=lead.id
+    )
+    assert dispute.order_id == order.id
+    lead_url = reverse("referral_detail", args=[lead.id])
+    dispute_url = reverse("dispute_detail", args=[dispute.id])
+
+    client.force_login(mr_staff)
+    page = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    assert f'href="{lead_url}"' in page and f'href="{dispute_url}"' in page
+
+    client.force_login(housing_staff)
+    assert client.get(lead_url).status_code == 404
+    assert client.get(dispute_url).status_code == 404
+    response = client.get(reverse("order_detail", args=[order.number]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert lead_url not in page and dispute_url not in page
+    assert lead.number in page and dispute.number in page
+    referred = page[page.index('id="referrals"') :]
+    referred = referred[: referred.index("</ul>")]
+    assert lead.get_status_display() not in referred
