@@ -98,6 +98,10 @@ def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpRespo
         {
             "item": item,
             "asked": item.asked.select_related("unit", "answered_by"),
+            # The order is the requesting unit's: a unit asked to step in reads its number,
+            # not a link to a page it may not open.
+            "order_visible": item.order_id is not None
+            and access.workorders_visible_to(user).filter(pk=item.order_id).exists(),
             "events": item.events.select_related("actor", "actor_unit"),
             "can_answer": item.closed_at is None
             and mine is not None

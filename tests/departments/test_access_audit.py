@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import disputes, referrals, services, workflow
+from complaints import disputes, interventions, referrals, services, workflow
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import WorkOrder, WorkOrderEvent
 from reports import plan_services
@@ -227,3 +227,29 @@ def test_an_orders_page_links_its_leads_and_disputes_only_for_those_who_may_open
     referred = page[page.index('id="referrals"') :]
     referred = referred[: referred.index("</ul>")]
     assert lead.get_status_display() not in referred
+
+
+def test_an_intervention_names_its_order_but_links_it_only_for_those_who_may_open_it(
+    client, office_staff, mr_staff, housing_staff
+):
+    """The Market Regulation Bureau asks housing to step in early on one of its orders:
+    housing reads the order's number, not a link to a page that answers it 404."""
+    order = make_order(office_staff)
+    item = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+        order_number=order.number,
+    )
+    order_url = reverse("order_detail", args=[order.number])
+    page_url = reverse("intervention_detail", args=[item.id])
+    client.force_login(mr_staff)
+    assert f'href="{order_url}"' in client.get(page_url).content.decode()
+
+    client.force_login(housing_staff)
+    assert client.get(order_url).status_code == 404
+    response = client.get(page_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert order_url not in page and order.number in page
