@@ -216,6 +216,25 @@ or a choice from a list; a refusal for the meeting's state or version (`MeetingE
 still goes back to the page as it now is."""
 
 
+def _mark_openable(user, agenda: list[AgendaItem]) -> None:
+    """Whether the reader may open each item's work order and dispute: every unit that sees
+    the meeting reads their numbers on its agenda, but a link only where the page would not
+    answer it 404."""
+    everything = access.sees_all_units(user)
+    orders = {i.work_order_id for i in agenda if i.work_order_id}
+    disputes = {i.team.dispute_id for i in agenda if i.team_id}
+    if not everything:
+        orders = set(
+            access.workorders_visible_to(user).filter(id__in=orders).values_list("id", flat=True)
+        )
+        disputes = set(
+            access.disputes_visible_to(user).filter(id__in=disputes).values_list("id", flat=True)
+        )
+    for item in agenda:
+        item.order_openable = item.work_order_id in orders
+        item.dispute_openable = item.team_id is not None and item.team.dispute_id in disputes
+
+
 def _detail_page(
     request: HttpRequest,
     meeting: JointMeeting,
@@ -235,6 +254,7 @@ def _detail_page(
             "position", "id"
         )
     )
+    _mark_openable(user, agenda)
     resolutions = list(
         meeting.resolutions.select_related("agenda_item").prefetch_related(
             Prefetch("actions", queryset=ActionItem.objects.select_related("owner", "done_by"))

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,7 @@ from django.utils import timezone
 from complaints import disputes, interventions, referrals, services, workflow
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import WorkOrder, WorkOrderEvent
+from meetings import services as meeting_services
 from reports import plan_services
 from reports import services as report_services
 from tests.factories import make_order
@@ -244,6 +246,38 @@ def test_an_intervention_names_its_order_but_links_it_only_for_those_who_may_ope
     )
     order_url = reverse("order_detail", args=[order.number])
     page_url = reverse("intervention_detail", args=[item.id])
+    client.force_login(mr_staff)
+    assert f'href="{order_url}"' in client.get(page_url).content.decode()
+
+    client.force_login(housing_staff)
+    assert client.get(order_url).status_code == 404
+    response = client.get(page_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert order_url not in page and order.number in page
+
+
+def test_a_meetings_agenda_names_its_typical_case_but_links_it_only_for_those_who_may_open_it(
+    client, office_staff, mr_staff, housing_staff
+):
+    order = make_order(office_staff)
+    meeting = meeting_services.meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="年度成员单位联席会议",
+        planned_on=timezone.localdate() + timedelta(days=20),
+        place="区政府第三会议室",
+        unit_codes=["market-regulation", "housing"],
+    )
+    meeting_services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        kind="typical_case",
+        question="超市销售过期酸奶的处理",
+        work_order_number=order.number,
+    )
+    order_url = reverse("order_detail", args=[order.number])
+    page_url = reverse("meeting_detail", args=[meeting.id])
     client.force_login(mr_staff)
     assert f'href="{order_url}"' in client.get(page_url).content.decode()
 
