@@ -105,6 +105,11 @@ def _detail_page(
         "complaints/dispute_detail.html",
         {
             "dispute": dispute,
+            # A lead's dispute is about the order the lead came from, the referrer's: the
+            # receiving unit reads its number, as on the lead's page, not its title or a link
+            # to a page it may not open.
+            "order_visible": dispute.order_id is not None
+            and access.workorders_visible_to(user).filter(pk=dispute.order_id).exists(),
             "sent_on": [(lead, visible) for lead, visible in sent_on if lead.id not in named],
             "settled_leads": settled_leads,
             "team": team,

@@ -287,3 +287,34 @@ def test_a_meetings_agenda_names_its_typical_case_but_links_it_only_for_those_wh
     assert response.status_code == 200
     page = response.content.decode()
     assert order_url not in page and order.number in page
+
+
+def test_a_disputes_page_names_its_order_but_links_it_only_for_those_who_may_open_it(
+    client, office_staff, mr_staff, housing_staff
+):
+    """The Market Regulation Bureau referred a lead from its own order to housing and
+    disputed it: housing, party to the dispute, reads the order's number, as on the lead's
+    page, not a link to a page that answers it 404 nor the title of an order not its own."""
+    order = make_order(office_staff, title="超市销售过期酸奶")
+    lead = referrals.referral_send(
+        acting_user=mr_staff,
+        to_unit_code="housing",
+        title="物业公司私收停车费",
+        facts="某物业公司另立名目收取停车管理费。",
+        order_number=order.number,
+    )
+    dispute = disputes.dispute_open(
+        acting_user=mr_staff, summary="该线索应由住建委办理", referral_id=lead.id
+    )
+    order_url = reverse("order_detail", args=[order.number])
+    page_url = reverse("dispute_detail", args=[dispute.id])
+    client.force_login(mr_staff)
+    page = client.get(page_url).content.decode()
+    assert f'href="{order_url}"' in page and order.title in page
+
+    client.force_login(housing_staff)
+    assert client.get(order_url).status_code == 404
+    response = client.get(page_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert order_url not in page and order.number in page and order.title not in page
