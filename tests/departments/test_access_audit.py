@@ -318,3 +318,37 @@ def test_a_disputes_page_names_its_order_but_links_it_only_for_those_who_may_ope
     assert response.status_code == 200
     page = response.content.decode()
     assert order_url not in page and order.number in page and order.title not in page
+
+
+# --- addresses to go on to after signing in, out, or acting ----------------------------------
+
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "///evil.example/",
+    "https:evil.example",
+    " //evil.example/",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_no_address_to_go_on_to_leads_off_the_portal(client, office_staff, mr_staff, target):
+    signed_in = client.post(
+        "/accounts/login/",
+        {"username": mr_staff.username, "password": "correct horse battery", "next": target},
+    )
+    assert signed_in.status_code == 302 and signed_in.url == "/", target
+    # Already signed in, the sign-in page sends on too (redirect_authenticated_user).
+    again = client.get("/accounts/login/", {"next": target})
+    assert again.status_code == 302 and again.url == "/", target
+    language = client.post("/i18n/setlang/", {"language": "en", "next": target})
+    assert language.status_code == 302 and language.url == "/", target
+    # A refused form goes back to the page it came from, only if that page is the portal's.
+    order = make_order(office_staff)
+    refused = client.post(
+        reverse("dispute_open"), {"order": order.number, "summary": " ", "back": target}
+    )
+    assert refused.status_code == 302 and refused.url == reverse("dispute_list"), target
+    signed_out = client.post("/accounts/logout/", {"next": target})
+    assert signed_out.status_code == 302 and signed_out.url == reverse("login"), target
