@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from complaints import disputes, interventions, referrals, services, workflow
 from complaints.clients import api_client_create, api_client_revoke
@@ -352,3 +354,43 @@ def test_no_address_to_go_on_to_leads_off_the_portal(client, office_staff, mr_st
     assert refused.status_code == 302 and refused.url == reverse("dispute_list"), target
     signed_out = client.post("/accounts/logout/", {"next": target})
     assert signed_out.status_code == 302 and signed_out.url == reverse("login"), target
+
+
+# --- lists and exports: no parameter widens a unit's scope -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tab=all&unit=housing",
+        "tab=all&unit=",
+        "tab=triage",
+        "tab=to_close",
+        "tab=extensions",
+        "tab=returned",
+        "tab=all&q={other}",
+        "tab=all&q=13912345678",
+        "tab=all&sort=-number&per_page=100",
+    ],
+)
+def test_no_filter_of_the_order_list_or_its_export_shows_a_unit_another_units_order(
+    client, office_staff, mr_staff, query
+):
+    own = make_order(office_staff, citizen_phone="13912345678")
+    others = [
+        make_order(office_staff, unit_code="housing", citizen_phone="13912345678"),
+        make_order(office_staff, send_to_triage=True, citizen_phone="13912345678"),
+    ]
+    query = query.format(other=others[0].number)
+    client.force_login(mr_staff)
+    page = client.get(f"/orders/?{query}")
+    assert page.status_code == 200
+    export = client.get(f"/orders/export.xlsx?{query}")
+    assert export.status_code == 200
+    rows = load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True)
+    numbers = {row[0] for row in rows}
+    for other in others:
+        assert reverse("order_detail", args=[other.number]) not in page.content.decode(), query
+        assert other.number not in numbers, query
+    if query.startswith("tab=all") and others[0].number not in query:
+        assert own.number in numbers, query  # the list is not simply empty
