@@ -105,8 +105,11 @@ def _event(dispute: Dispute, action: str, user: User | None, note: str = "", **d
         )
 
 
-def _tell(key: str, title: str, people: list[User], dispute: Dispute, body: str = "") -> None:
-    message = Message(key=key, category="dispute", title=title, body=body, url=_url(dispute))
+def _tell(
+    key: str, title: str, people: list[User], dispute: Dispute, body: str = "", url: str = ""
+) -> None:
+    """`url` where the dispute's page is not the recipients' to open (it answers them 404)."""
+    message = Message(key=key, category="dispute", title=title, body=body, url=url or _url(dispute))
     notify_many([(message, people, None)])
 
 
@@ -1021,6 +1024,9 @@ def _hand_over(dispute: Dispute, team: JointTeam, user: User) -> Referral:
         ),
         unit_people([police.id]),
         dispute,
+        # Public security reads the lead sent to it; the dispute is the team's and the
+        # parties', not its own unless it sat on the team.
+        url=reverse("referral_detail", kwargs={"referral_id": referral.id}),
     )
     return referral
 

@@ -20,11 +20,13 @@ from openpyxl import load_workbook
 
 from complaints import disputes, interventions, referrals, services, workflow
 from complaints.clients import api_client_create, api_client_revoke
-from complaints.models import WorkOrder, WorkOrderEvent
+from complaints.models import Dispute, WorkOrder, WorkOrderEvent
+from departments.choices import RoleCode
+from departments.models import Notification
 from meetings import services as meeting_services
 from reports import plan_services
 from reports import services as report_services
-from tests.factories import make_order
+from tests.factories import UserFactory, make_order, unit
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -394,3 +396,48 @@ def test_no_filter_of_the_order_list_or_its_export_shows_a_unit_another_units_or
         assert other.number not in numbers, query
     if query.startswith("tab=all") and others[0].number not in query:
         assert own.number in numbers, query  # the list is not simply empty
+
+
+# --- notifications lead to pages their recipients may open -----------------------------------
+
+
+def test_the_police_told_of_a_criminal_hand_over_are_led_to_the_lead_they_may_open(
+    client, office_staff, leader
+):
+    """Public security is not on the joint team: the dispute's page is not theirs (404),
+    the hand-over lead sent to them is."""
+    staff = {
+        code: UserFactory(unit=unit(code), roles=[RoleCode.UNIT_STAFF])
+        for code in ("commerce", "education", "public-security")
+    }
+    order = make_order(office_staff, unit_code="commerce", content="培训学校预收学费后停课")
+    workflow.workorder_return(order_id=order.id, acting_user=staff["commerce"], reason="属教育")
+    workflow.workorder_dispatch(order_id=order.id, acting_user=office_staff, unit_code="education")
+    workflow.workorder_return(order_id=order.id, acting_user=staff["education"], reason="属商务")
+    dispute = Dispute.objects.get(order=order)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office_staff, proposal="建议成立联合调查组。"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    team = disputes.team_conclude(
+        dispute_id=dispute.id,
+        acting_user=staff["education"],
+        violation_finding="无证办学，预收学费后停课，涉嫌诈骗。",
+        law_applied="《民办教育促进法》第六十四条",
+        procedure="一般程序，联合调查",
+        criminal_handover=True,
+    )
+    police = staff["public-security"]
+    [told] = Notification.objects.filter(recipient=police)
+    client.force_login(police)
+    opened = client.get(reverse("notification_open", args=[told.id]), follow=True)
+    assert opened.status_code == 200
+    assert opened.redirect_chain[-1][0] == reverse(
+        "referral_detail", args=[team.handover_referral_id]
+    )
