@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints import disputes, interventions, referrals, services, workflow
+from complaints import disputes, interventions, mediation, referrals, services, workflow
 from complaints.clients import api_client_create, api_client_revoke
 from complaints.models import Dispute, WorkOrder, WorkOrderEvent
 from departments.choices import RoleCode
@@ -441,3 +441,54 @@ def test_the_police_told_of_a_criminal_hand_over_are_led_to_the_lead_they_may_op
     assert opened.redirect_chain[-1][0] == reverse(
         "referral_detail", args=[team.handover_referral_id]
     )
+
+
+# --- writes on another unit's record: a 404, and nothing written -----------------------------
+
+
+def test_a_unit_posting_to_another_units_order_lead_work_is_answered_404_and_nothing_changes(
+    client, office_staff, mr_staff, housing_staff
+):
+    """Every write address of an order and of what hangs on it (mediation, early
+    intervention, dispute), posted by a unit with no part in it."""
+    order = make_order(office_staff)
+    agreement = mediation.agreement_record(
+        order_number=order.number,
+        acting_user=mr_staff,
+        body="unit",
+        parties="张先生；某某超市",
+        terms="超市退还货款并赔偿500元",
+        effective_on=timezone.localdate(),
+        amount="500",
+    )
+    item = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["commerce"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+        order_number=order.number,
+    )
+    dispute = disputes.dispute_open(
+        acting_user=mr_staff, summary="本单位认为不属职责", order_number=order.number
+    )
+    order.refresh_from_db()
+    posts = [
+        *(
+            (reverse("order_act", args=[order.number, action]), {"version": order.version})
+            for action in ("sign", "return", "resolve", "opinion", "request_extension", "pause")
+        ),
+        (reverse("order_attach", args=[order.number]), {"attachments": [pdf()]}),
+        (reverse("litigation_mark", args=[order.number]), {"court_case": "(2026)津0114民初1号"}),
+        (reverse("mediation_act", args=[agreement.id, "submit"]), {"consent": "both"}),
+        (reverse("intervention_act", args=[item.id, "note"]), {"text": "已到场"}),
+        (reverse("intervention_act", args=[item.id, "close"]), {"note": "结束"}),
+        (reverse("dispute_act", args=[dispute.id, "finding"]), {"text": "经查属实"}),
+        (reverse("dispute_act", args=[dispute.id, "propose"]), {"proposal": "由住建委办理"}),
+    ]
+    events = WorkOrderEvent.objects.filter(order=order).count()
+    client.force_login(housing_staff)
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    assert WorkOrderEvent.objects.filter(order=order).count() == events
+    order.refresh_from_db()
+    assert order.status == "assigned" and not order.attachments.exists()
