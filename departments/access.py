@@ -42,7 +42,7 @@ from reports.models import (
     YearEvaluation,
 )
 
-from .choices import RoleCode
+from .choices import UNIT_ROLES, RoleCode
 from .models import AuditEntry, DutyContact, Unit, User
 
 if TYPE_CHECKING:
@@ -181,6 +181,45 @@ def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def grantable_roles(actor: User | AnonymousUser) -> frozenset[str]:
+    """The roles the actor may give or take away in the admin.
+
+    No one grants themselves or a friend more than they hold. Administrators grant every
+    role. The office director looks after the office's staff and the units' people, so
+    grants office staff and the unit roles, but neither office director nor group leader:
+    the leader decides jurisdiction disputes, a power the notice gives the deputy district
+    head, and directing the office is not the director's to hand on. Office staff look
+    after the units' people only, so grant the unit roles only.
+    """
+    if is_administrator(actor):
+        return frozenset(RoleCode)
+    if has_role(actor, RoleCode.OFFICE_DIRECTOR):
+        return UNIT_ROLES | {RoleCode.OFFICE_STAFF}
+    if has_role(actor, RoleCode.OFFICE_STAFF):
+        return UNIT_ROLES
+    return frozenset()
+
+
+def may_manage_user(actor: User | AnonymousUser, target: User) -> bool:
+    """Whether the actor may edit, reset the password of, deactivate or delete the target's
+    account in the admin (and so change its roles, unit and active flag).
+
+    Administrators manage everyone. Anyone else manages only accounts whose every role they
+    may grant (`grantable_roles`), never their own (no one raises or revives themselves),
+    and no office account unless they may grant office staff. The target's roles are read
+    as stored, whether or not it is active: a deactivated director is still a director's
+    account, and reactivating it would hand its powers back.
+    """
+    if is_administrator(actor):
+        return True
+    grantable = grantable_roles(actor)
+    if not grantable or target.pk == getattr(actor, "pk", None) or target.is_superuser:
+        return False
+    if target.unit is not None and target.unit.is_office and RoleCode.OFFICE_STAFF not in grantable:
+        return False
+    return {role.code for role in target.roles.all()} <= grantable
 
 
 def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:

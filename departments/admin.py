@@ -3,10 +3,11 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm, UserCreationForm
 from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, QueryDict
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import access, services
@@ -179,15 +180,35 @@ class DutyContactAdmin(admin.ModelAdmin):
 
 
 class RoleChoiceMixin(forms.Form):
-    """Checks the roles fit the unit, and stops anyone but administrators granting admin."""
+    """Checks the roles fit the unit, and that the person editing may grant every role
+    ticked (`access.grantable_roles`). Only those roles are offered; one posted anyway is
+    refused with a message naming it, never dropped quietly."""
 
     def __init__(self, *args, request_user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.grantable_roles = (
+            frozenset(RoleCode) if request_user is None else access.grantable_roles(request_user)
+        )
         if "roles" in self.fields:
-            self.fields["roles"].widget = forms.CheckboxSelectMultiple()
-            self.fields["roles"].queryset = Role.objects.all()
-            if request_user is not None and not access.is_administrator(request_user):
-                self.fields["roles"].queryset = Role.objects.exclude(code=RoleCode.SYSTEM_ADMIN)
+            field = self.fields["roles"]
+            field.widget = forms.CheckboxSelectMultiple()
+            field.queryset = Role.objects.all()
+            if self.grantable_roles != frozenset(RoleCode):
+                field.widget.choices = [
+                    (role.pk, str(role))
+                    for role in Role.objects.filter(code__in=self.grantable_roles)
+                ]
+
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        refused = [role for role in roles if role.code not in self.grantable_roles]
+        if refused:
+            raise forms.ValidationError(
+                _("You may not grant the role %(roles)s. Nothing was saved."),
+                code="not_grantable",
+                params={"roles": "、".join(str(role) for role in refused)},
+            )
+        return roles
 
     def clean(self):
         cleaned = super().clean()
@@ -196,6 +217,22 @@ class RoleChoiceMixin(forms.Form):
             for message in role_errors(cleaned.get("unit"), {r.code for r in roles}):
                 self.add_error("roles", message)
         return cleaned
+
+
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """The password's summary without the reset button, on the read-only page of an
+    account the viewer may not manage (the button would lead to a refusal)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        summary = self.get_context(name, value, attrs)["summary"]
+        return format_html(
+            "<div><p>{}</p></div>",
+            format_html_join(
+                " ",
+                "<strong>{}</strong>{}",
+                ((e["label"], f": {e['value']}" if e.get("value") else "") for e in summary),
+            ),
+        )
 
 
 class PortalUserCreationForm(RoleChoiceMixin, UserCreationForm):
@@ -265,25 +302,49 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
+        read_only = obj is not None and not self.has_change_permission(request, obj)
 
         class RequestBoundForm(form_class):
             def __init__(self, *args, **inner_kwargs):
                 super().__init__(*args, request_user=request.user, **inner_kwargs)
+                if read_only and "password" in self.fields:
+                    self.fields["password"].widget = PasswordSummaryWidget()
 
         return RequestBoundForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
 
-    def has_change_permission(self, request, obj=None):
-        # Only administrators may edit an administrator: no one grants themselves more.
+    def get_readonly_fields(self, request, obj=None):
+        """One's own page keeps the name, phone, email and job title (and password) open;
+        one's roles, unit and active flag are an administrator's to change."""
+        fields = super().get_readonly_fields(request, obj)
         if (
             obj is not None
-            and access.is_administrator(obj)
+            and obj.pk == request.user.pk
             and not access.is_administrator(request.user)
+        ):
+            return (*fields, "unit", "roles", "is_active")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """No one grants themselves more: an account is changed (its password too, and its
+        active flag) only by someone who may manage it (`access.may_manage_user`), or by
+        its owner for the fields `get_readonly_fields` leaves open. Others see it read-only."""
+        if (
+            obj is not None
+            and obj.pk != request.user.pk
+            and not access.may_manage_user(request.user, obj)
         ):
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting, one at a time or a ticked selection, follows the same rule as a change:
+        a selection with one account the user may not manage is refused whole."""
+        if obj is not None and not access.may_manage_user(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:

@@ -53,9 +53,9 @@ def test_office_staff_add_a_person_to_a_unit(client, office_staff):
     assert list(person.roles.values_list("code", flat=True)) == [RoleCode.UNIT_STAFF]
 
 
-def test_an_office_role_in_a_member_unit_is_refused_with_a_chinese_message(client, office_staff):
-    client.force_login(office_staff)
-    response = _add_user(client, roles=[RoleCode.OFFICE_DIRECTOR])
+def test_an_office_role_in_a_member_unit_is_refused_with_a_chinese_message(client, office_director):
+    client.force_login(office_director)
+    response = _add_user(client, roles=[RoleCode.OFFICE_STAFF])
     assert response.status_code == 200
     assert "只能由协调小组办公室" in response.content.decode()
     assert not User.objects.filter(username="new_person").exists()
@@ -107,3 +107,185 @@ def test_a_units_admin_page_is_built_without_deprecation_warnings(client, sysadm
         page = client.get(f"/admin/departments/unit/{unit('housing').id}/change/")
     assert page.status_code == 200
     assert 'name="robot_webhook_url"' in page.content.decode()
+
+
+def _change_user(client, person, **data):
+    """Post the admin's change page for the person as it is, with the given fields changed."""
+    payload = {
+        "username": person.username,
+        "name": person.name,
+        "job_title": person.job_title,
+        "phone": person.phone,
+        "email": person.email,
+        "unit": person.unit_id or "",
+        "roles": list(person.roles.values_list("code", flat=True)),
+        "is_active": "on" if person.is_active else "",
+        "_save": "1",
+    }
+    payload.update(data)
+    payload = {k: v for k, v in payload.items() if v not in ("", None)}
+    return client.post(f"/admin/departments/user/{person.id}/change/", payload)
+
+
+def _change_password(client, person, password="another-long-passphrase-9"):
+    return client.post(
+        f"/admin/departments/user/{person.id}/password/",
+        {"password1": password, "password2": password, "usable_password": "true"},
+    )
+
+
+def _roles(person) -> set[str]:
+    return set(User.objects.get(id=person.id).roles.values_list("code", flat=True))
+
+
+def _errors(response) -> str:
+    body = response.content.decode()
+    return " ".join(part.split("</ul>", 1)[0] for part in body.split('class="errorlist')[1:])
+
+
+def test_office_staff_cannot_grant_himself_an_office_leadership_role(client, office_staff):
+    client.force_login(office_staff)
+    for role in (RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR):
+        _change_user(client, office_staff, roles=[RoleCode.OFFICE_STAFF, role])
+        assert _roles(office_staff) == {RoleCode.OFFICE_STAFF}
+
+
+def test_office_staff_still_edit_their_own_name_but_not_their_active_flag(client, office_staff):
+    client.force_login(office_staff)
+    response = _change_user(client, office_staff, name="改过的名字", is_active="")
+    assert response.status_code == 302, _errors(response)
+    office_staff.refresh_from_db()
+    assert office_staff.name == "改过的名字"
+    assert office_staff.unit.code == "office"
+    assert office_staff.is_active
+
+
+def test_office_staff_cannot_create_a_director_or_a_group_leader(client, office_staff):
+    client.force_login(office_staff)
+    for role in (RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR, RoleCode.OFFICE_STAFF):
+        response = _add_user(client, roles=[role], unit=unit("office").id)
+        assert response.status_code == 200
+        assert str(RoleCode(role).label) in _errors(response)
+        assert not User.objects.filter(username="new_person").exists()
+
+
+def test_office_staff_cannot_change_the_directors_password(client, office_staff, office_director):
+    client.force_login(office_staff)
+    assert client.get(f"/admin/departments/user/{office_director.id}/password/").status_code == 403
+    assert _change_password(client, office_director).status_code == 403
+    office_director.refresh_from_db()
+    assert office_director.check_password("correct horse battery")
+
+
+def test_office_staff_cannot_deactivate_the_leader_or_edit_a_director(
+    client, office_staff, leader, office_director
+):
+    client.force_login(office_staff)
+    page = client.get(f"/admin/departments/user/{leader.id}/change/")
+    assert b'name="is_active"' not in page.content
+    assert b'href="../password/"' not in page.content
+    assert _change_user(client, leader, is_active="").status_code == 403
+    assert _change_user(client, office_director, name="x").status_code == 403
+    leader.refresh_from_db()
+    office_director.refresh_from_db()
+    assert leader.is_active
+    assert office_director.name != "x"
+
+
+def test_office_staff_cannot_bring_back_a_deactivated_director(client, office_staff):
+    former = UserFactory(
+        username="former_director",
+        unit=unit("office"),
+        roles=[RoleCode.OFFICE_DIRECTOR],
+        is_active=False,
+    )
+    client.force_login(office_staff)
+    assert _change_user(client, former, is_active="on").status_code == 403
+    assert _change_password(client, former).status_code == 403
+    former.refresh_from_db()
+    assert not former.is_active
+    assert former.check_password("correct horse battery")
+
+
+def test_office_staff_still_manage_unit_people(client, office_staff, housing_staff):
+    client.force_login(office_staff)
+    response = _change_user(client, housing_staff, roles=[RoleCode.UNIT_HEAD], is_active="")
+    assert response.status_code == 302, _errors(response)
+    assert _change_password(client, housing_staff).status_code == 302
+    housing_staff.refresh_from_db()
+    assert _roles(housing_staff) == {RoleCode.UNIT_HEAD}
+    assert not housing_staff.is_active
+    assert housing_staff.check_password("another-long-passphrase-9")
+
+
+def test_the_director_manages_office_staff_but_cannot_make_them_leader(
+    client, office_director, office_staff
+):
+    client.force_login(office_director)
+    refused = _change_user(
+        client, office_staff, roles=[RoleCode.OFFICE_STAFF, RoleCode.GROUP_LEADER]
+    )
+    assert refused.status_code == 200
+    assert str(RoleCode.GROUP_LEADER.label) in _errors(refused)
+    assert _roles(office_staff) == {RoleCode.OFFICE_STAFF}
+    response = _change_user(client, office_staff, job_title="科员", is_active="")
+    assert response.status_code == 302, _errors(response)
+    assert _change_password(client, office_staff).status_code == 302
+    office_staff.refresh_from_db()
+    assert office_staff.job_title == "科员"
+    assert not office_staff.is_active
+    assert office_staff.check_password("another-long-passphrase-9")
+    created = _add_user(
+        client, username="new_staff", roles=[RoleCode.OFFICE_STAFF], unit=unit("office").id
+    )
+    assert created.status_code == 302, _errors(created)
+
+
+def test_the_director_cannot_create_a_leader_or_another_director(client, office_director):
+    client.force_login(office_director)
+    for role in (RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR):
+        response = _add_user(client, roles=[role], unit=unit("office").id)
+        assert response.status_code == 200
+        assert str(RoleCode(role).label) in _errors(response)
+        assert not User.objects.filter(username="new_person").exists()
+
+
+def test_the_director_cannot_touch_the_leader_another_director_or_himself(
+    client, office_director, leader
+):
+    other = UserFactory(username="director2", unit=unit("office"), roles=[RoleCode.OFFICE_DIRECTOR])
+    client.force_login(office_director)
+    assert _change_user(client, leader, is_active="").status_code == 403
+    assert _change_password(client, leader).status_code == 403
+    assert _change_user(client, other, roles=[RoleCode.OFFICE_STAFF]).status_code == 403
+    assert (
+        client.post(f"/admin/departments/user/{leader.id}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    bulk = client.post(
+        "/admin/departments/user/",
+        {"action": "delete_selected", "_selected_action": [leader.id, other.id], "post": "yes"},
+    )
+    assert bulk.status_code == 403
+    _change_user(client, office_director, roles=[RoleCode.GROUP_LEADER], is_active="")
+    leader.refresh_from_db()
+    office_director.refresh_from_db()
+    assert leader.is_active and leader.check_password("correct horse battery")
+    assert _roles(other) == {RoleCode.OFFICE_DIRECTOR}
+    assert _roles(office_director) == {RoleCode.OFFICE_DIRECTOR}
+    assert office_director.is_active
+    assert User.objects.filter(id__in=[leader.id, other.id]).count() == 2
+
+
+def test_an_administrator_still_manages_every_account(
+    client, sysadmin, office_staff, office_director
+):
+    client.force_login(sysadmin)
+    response = _change_user(client, office_staff, roles=[RoleCode.GROUP_LEADER])
+    assert response.status_code == 302, _errors(response)
+    assert _roles(office_staff) == {RoleCode.GROUP_LEADER}
+    assert _change_password(client, office_director).status_code == 302
+    office_director.refresh_from_db()
+    assert office_director.check_password("another-long-passphrase-9")
+    created = _add_user(client, roles=[RoleCode.OFFICE_DIRECTOR], unit=unit("office").id)
+    assert created.status_code == 302, _errors(created)
