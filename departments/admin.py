@@ -2,13 +2,16 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm, UserCreationForm
-from django.db import models
+from django.db import models, router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, QueryDict
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from . import access, services
 from .choices import RoleCode
@@ -341,10 +344,55 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         """Deleting, one at a time or a ticked selection, follows the same rule as a change:
-        a selection with one account the user may not manage is refused whole."""
-        if obj is not None and not access.may_manage_user(request.user, obj):
+        a selection with one account the user may not manage is refused whole. No one
+        deletes their own account: the audit entry of a deletion names who deleted."""
+        if obj is not None and (
+            obj.pk == request.user.pk or not access.may_manage_user(request.user, obj)
+        ):
             return False
         return super().has_delete_permission(request, obj)
+
+    # Every change to an account leaves its entries in the audit trail, in the admin's
+    # transaction (`services.user_changes_audit` and the functions after it). The admin's own
+    # forms still save the account: they hash a new password and save the roles.
+
+    def save_model(self, request, obj, form, change):
+        """Reads the account as stored, locked, before the form's values are saved over it."""
+        form.account_before = services.user_account(obj.pk, lock=True) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.user_changes_audit(
+            acting_user=request.user, user=form.instance, before=form.account_before
+        )
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request, id, form_url=""):
+        """Django's view saves the password outside any transaction; here the password and
+        its audit entry are written in one, the row locked before the form is checked."""
+        if request.method != "POST":
+            return super().user_change_password(request, id, form_url)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            person = self.get_object(request, unquote(id))
+            held = services.user_password_held(person) if person is not None else ""
+            response = super().user_change_password(request, id, form_url)
+            if person is not None:
+                services.user_password_audit(acting_user=request.user, user=person, held=held)
+        return response
+
+    def response_action(self, request, queryset):
+        """Django runs an action (here: delete selected) outside a transaction: the
+        deletions, their audit entries and the admin's log are written in one."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
+    def delete_model(self, request, obj):
+        services.user_delete(acting_user=request.user, user_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for person_id in queryset.order_by("pk").values_list("pk", flat=True):
+            services.user_delete(acting_user=request.user, user_id=person_id)
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.hashers import is_password_usable
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from wuqing_consumer import language
+from wuqing_consumer.language import choice_label, district_language, written
 
 from . import access
+from .choices import RoleCode
 from .models import AuditEntry, DutyContact, Unit, User
 
 DUTY_CONTACT_FIELDS = ("label", "person", "phone", "hours", "note", "sort_order")
@@ -168,3 +175,176 @@ def user_update_notification_settings(
         data={"before": before, "after": model_to_dict(user, fields=NOTIFICATION_FIELDS)},
     )
     return user
+
+
+# --- people's accounts, changed in the admin -------------------------------------------------
+#
+# The admin's own forms save an account (they hash a new password and save the roles); these
+# functions lock and read it before, and write its audit entries after, in the admin's
+# transaction: one entry per kind of change, so the trail can be filtered by it (who granted
+# whom which role, who moved, deactivated, reset or deleted whom). Name, job title, phone and
+# email are not recorded; a password or its hash never is.
+
+ACCOUNT_PERMISSION_KEYS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+def user_account(user_id: int, *, lock: bool = False) -> dict[str, Any]:
+    """The account as stored, as the audit trail keeps it: username, unit (its code), roles
+    (codes), active flag and Django permissions. With `lock` the row stays locked until the
+    caller's transaction ends, so no other change comes between this reading and the save."""
+    users = User.objects.select_related("unit")
+    if lock:
+        users = users.select_for_update(no_key=True, of=("self",))
+    user = users.get(id=user_id)
+    permissions = user.user_permissions.values_list("content_type__app_label", "codename")
+    return {
+        "username": user.username,
+        "unit": user.unit.code if user.unit is not None else None,
+        "roles": sorted(user.roles.values_list("code", flat=True)),
+        "is_active": user.is_active,
+        "is_superuser": user.is_superuser,
+        "is_staff": user.is_staff,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(f"{app}.{codename}" for app, codename in permissions),
+    }
+
+
+def _unit_named(code: str | None) -> object:
+    unit = Unit.objects.filter(code=code).first() if code else None
+    return language.unit(unit) if unit is not None else "—"
+
+
+def _roles_named(codes: list[str]) -> str:
+    with district_language():
+        separator = pgettext("between names in a list", ", ")
+        return separator.join(choice_label(RoleCode, code) for code in codes) or "—"
+
+
+def _account_record(
+    acting_user: User, user: User, action: str, summary: str, data: dict
+) -> AuditEntry:
+    return audit_record(
+        actor=acting_user,
+        action=action,
+        obj=user,
+        unit_id=getattr(acting_user, "unit_id", None),
+        summary=summary,
+        data=data,
+    )
+
+
+def user_changes_audit(
+    *, acting_user: User, user: User, before: dict[str, Any] | None
+) -> list[AuditEntry]:
+    """The entries of an account created (`before` None) or changed in the admin, compared
+    with `before` (`user_account`, read locked before the save), in the caller's
+    transaction."""
+    after = user_account(user.id)
+    name = after["username"]
+    if before is None:
+        summary = written(
+            "Account %(username)s created (%(unit)s: %(roles)s)",
+            username=name,
+            unit=_unit_named(after["unit"]),
+            roles=_roles_named(after["roles"]),
+        )
+        return [_account_record(acting_user, user, "user.create", summary, {"after": after})]
+    entries = []
+    if after["roles"] != before["roles"]:
+        summary = written(
+            "Roles of %(username)s changed: %(before)s → %(after)s",
+            username=name,
+            before=_roles_named(before["roles"]),
+            after=_roles_named(after["roles"]),
+        )
+        data = {
+            "before": before["roles"],
+            "after": after["roles"],
+            "granted": sorted(set(after["roles"]) - set(before["roles"])),
+            "removed": sorted(set(before["roles"]) - set(after["roles"])),
+        }
+        entries.append(_account_record(acting_user, user, "user.roles", summary, data))
+    if after["unit"] != before["unit"]:
+        summary = written(
+            "Unit of %(username)s changed: %(before)s → %(after)s",
+            username=name,
+            before=_unit_named(before["unit"]),
+            after=_unit_named(after["unit"]),
+        )
+        data = {"before": before["unit"], "after": after["unit"]}
+        entries.append(_account_record(acting_user, user, "user.unit", summary, data))
+    if after["is_active"] != before["is_active"]:
+        if after["is_active"]:
+            action, summary = (
+                "user.activate",
+                written("Account %(username)s activated", username=name),
+            )
+        else:
+            action = "user.deactivate"
+            summary = written("Account %(username)s deactivated", username=name)
+        data = {"before": before["is_active"], "after": after["is_active"]}
+        entries.append(_account_record(acting_user, user, action, summary, data))
+    changed = [key for key in ACCOUNT_PERMISSION_KEYS if after[key] != before[key]]
+    if changed:
+        summary = written("Django permissions of %(username)s changed", username=name)
+        data = {
+            "before": {key: before[key] for key in changed},
+            "after": {key: after[key] for key in changed},
+        }
+        entries.append(_account_record(acting_user, user, "user.permissions", summary, data))
+    return entries
+
+
+def user_password_held(user: User) -> str:
+    """Lock the person's row until the caller's transaction ends and return the stored
+    password hash, only for `user_password_audit` to tell whether it was replaced: it is
+    never recorded."""
+    held = (
+        User.objects.select_for_update(no_key=True, of=("self",))
+        .filter(id=user.id)
+        .values_list("password", flat=True)
+        .first()
+    )
+    return held or ""
+
+
+def user_password_audit(*, acting_user: User, user: User, held: str) -> AuditEntry | None:
+    """The entry of a password set in the admin (`held`, from `user_password_held`, was
+    replaced): set for someone else, changed by its owner, or password sign-in disabled.
+    Whether the password is usable is all it keeps of it."""
+    stored = User.objects.filter(id=user.id).values_list("password", flat=True).first()
+    if stored is None or stored == held:
+        return None
+    usable = is_password_usable(stored)
+    if not usable:
+        action = "user.password_disable"
+        summary = written("Password sign-in of %(username)s disabled", username=user.username)
+    elif user.pk == acting_user.pk:
+        action = "user.password_change"
+        summary = written("%(username)s changed their own password", username=user.username)
+    else:
+        action = "user.password_set"
+        summary = written("New password set for %(username)s", username=user.username)
+    return _account_record(acting_user, user, action, summary, {"usable": usable})
+
+
+@transaction.atomic
+def user_delete(*, acting_user: User, user_id: int) -> None:
+    """Delete a person's account, keeping in the audit trail who it was (username, unit,
+    roles). Refused, before anything is written, for an account the acting user may not
+    manage (`access.may_manage_user`) and for one's own: the entry names the one who deleted,
+    and an account named by the trail is kept."""
+    user = access.get_or_404(
+        User.objects.select_for_update(of=("self",)).select_related("unit"), id=user_id
+    )
+    if user.pk == acting_user.pk or not access.may_manage_user(acting_user, user):
+        raise PermissionDenied
+    before = user_account(user.id)
+    summary = written(
+        "Account %(username)s deleted (%(unit)s: %(roles)s)",
+        username=user.username,
+        unit=_unit_named(before["unit"]),
+        roles=_roles_named(before["roles"]),
+    )
+    _account_record(acting_user, user, "user.delete", summary, {"before": before})
+    user.delete()
