@@ -410,7 +410,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "object_id",
         "summary",
     )
-    list_filter = ("action", "unit")
+    list_filter = ("action", "object_type", "unit")
     search_fields = ("summary", "object_id", "actor__username", "actor__name")
     list_select_related = ("actor", "unit")
     date_hierarchy = "created_at"

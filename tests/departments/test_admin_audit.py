@@ -249,6 +249,15 @@ def test_refused_account_changes_write_no_audit_entry(
     ]
 
 
+def test_the_office_filters_the_audit_trail_by_kind_of_record(client, office_staff):
+    client.force_login(office_staff)
+    _change_password(client, office_staff, PASSPHRASE)
+    page = client.get("/admin/departments/auditentry/")
+    assert page.status_code == 200
+    assert "?object_type=departments.user" in page.content.decode()
+    assert "?action=user.password_change" in page.content.decode()
+
+
 def test_an_administrator_cannot_delete_their_own_account(client, sysadmin, housing_staff):
     """The entry of a deletion names who deleted; that account is not deleted with it."""
     client.force_login(sysadmin)
