@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +36,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        """In the audit trail too, as a password set in the admin is: in one transaction,
+        so a password whose entry cannot be written is not changed."""
+        with transaction.atomic():
+            held = services.user_password_held(self.request.user)
+            response = super().form_valid(form)
+            services.user_password_audit(
+                acting_user=self.request.user, user=self.request.user, held=held
+            )
         messages.success(self.request, _("Your password has been changed."))
         return response
 

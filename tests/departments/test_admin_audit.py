@@ -9,6 +9,7 @@ import pytest
 from departments import services
 from departments.choices import RoleCode
 from departments.models import AuditEntry, User
+from tests.conftest import PASSWORD
 from tests.factories import unit
 
 from .test_admin import _add_user, _change_password, _change_user
@@ -134,6 +135,25 @@ def test_ones_own_password_changed_in_the_admin_is_audited(client, office_staff)
     _says(entry.summary, "office1")
     _keeps_no_secret(entry, office_staff)
     assert not _entries(office_staff.id, "user.password_set")
+
+
+def test_ones_own_password_changed_on_the_portals_page_is_audited(client, mr_staff):
+    client.force_login(mr_staff)
+    refused = client.post(
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": PASSPHRASE, "new_password2": PASSPHRASE},
+    )
+    assert refused.status_code == 200
+    assert not _entries(mr_staff.id)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": PASSPHRASE, "new_password2": PASSPHRASE},
+    )
+    assert response.status_code == 302
+    mr_staff.refresh_from_db()
+    entry = _entry(mr_staff.id, "user.password_change")
+    assert (entry.actor, entry.unit) == (mr_staff, unit("market-regulation"))
+    _keeps_no_secret(entry, mr_staff)
 
 
 def test_a_deleted_person_is_audited_with_the_username_and_roles_it_had(
