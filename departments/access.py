@@ -94,7 +94,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "meetings.*_agendaitem",
         "django_celery_beat.*",
         "axes.view_*",
-        "axes.delete_*",
+        "axes.delete_accessattempt",
     ),
     RoleCode.OFFICE_STAFF: (
         "departments.view_*",

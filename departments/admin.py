@@ -1,5 +1,7 @@
 import copy
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -447,3 +449,32 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- sign-in records (django-axes, 登录保护) ---------------------------------------------------
+# Registered here rather than by axes (AXES_ENABLE_ADMIN is off), on the portal's terms.
+
+
+admin.site.register(AccessAttempt, axes_admin.AccessAttemptAdmin)
+
+
+class SigninLogAdminMixin:
+    """A log of who signed in (or failed to) when, from where: evidence, read-only for
+    everyone. Only administrators delete from it, for retention: the office and its
+    director are among the people it records."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return access.is_administrator(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AccessLog)
+class SigninLogAdmin(SigninLogAdminMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class SigninFailureLogAdmin(SigninLogAdminMixin, axes_admin.AccessFailureLogAdmin):
+    pass

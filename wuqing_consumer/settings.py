@@ -171,6 +171,9 @@ AXES_LOCKOUT_CALLABLE = "departments.views.lockout"
 # installed, so it counted every sign-in behind a proxy as the proxy's.
 AXES_CLIENT_IP_CALLABLE = "wuqing_consumer.addresses.client_address"
 AXES_VERBOSE = False
+# The sign-in records are registered in the admin by departments/admin.py, on the portal's
+# terms: clearing a failed-attempt record (an unlock) is audited, the logs are kept.
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
