@@ -152,6 +152,13 @@ def can_use_admin(user: User | AnonymousUser) -> bool:
     )
 
 
+def may_unlock_signins(user: User | AnonymousUser) -> bool:
+    """Whether the user may clear failed sign-in records (django-axes' attempts), which
+    unlocks whom they lock: the office's task when a person locked out calls, and an
+    administrator's. The sign-in log and the failure log are not theirs to delete."""
+    return is_administrator(user) or has_role(user, *OFFICE_HANDLER_ROLES)
+
+
 def scope_by_unit(
     user: User | AnonymousUser, queryset: QuerySet[M], *unit_fields: str
 ) -> QuerySet[M]:

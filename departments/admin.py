@@ -13,6 +13,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import access, services
@@ -455,7 +456,56 @@ class DeliveryAdmin(admin.ModelAdmin):
 # Registered here rather than by axes (AXES_ENABLE_ADMIN is off), on the portal's terms.
 
 
-admin.site.register(AccessAttempt, axes_admin.AccessAttemptAdmin)
+@admin.register(AccessAttempt)
+class SigninAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """Failed sign-ins counted per username and address. Clearing one unlocks whom it locks:
+    the office does it when a person locked out calls, with the Unlock action or by deleting
+    the record, one at a time or a selection. Every way goes through
+    `services.signin_unlock`, which writes who unlocked whom in the audit trail, in the
+    deletion's transaction. Deleting is kept beside the action because an administrator's
+    deletion unlocks just the same and has to be audited anyway; once it is, refusing it to
+    the office would only hide the button they know."""
+
+    actions = ["signin_unlock", "cleanup_expired_attempts"]
+
+    def has_delete_permission(self, request, obj=None):
+        return access.may_unlock_signins(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+    @admin.action(
+        description=_("Unlock (clear the selected %(verbose_name_plural)s)"),
+        permissions=["delete"],
+    )
+    def signin_unlock(self, request, queryset):
+        entries = services.signin_unlock(
+            attempt_ids=queryset.values_list("pk", flat=True), acting_user=request.user
+        )
+        count = len(entries)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d sign-in record cleared: whoever it locked can sign in again now.",
+                "%(count)d sign-in records cleared: whoever they locked can sign in again now.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def response_action(self, request, queryset):
+        """Django runs an action outside a transaction: the unlocks, their audit entries
+        and the admin's log are written in one."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
+    def delete_model(self, request, obj):
+        services.signin_unlock(attempt_ids=[obj.pk], acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.signin_unlock(
+            attempt_ids=queryset.values_list("pk", flat=True), acting_user=request.user
+        )
 
 
 class SigninLogAdminMixin:

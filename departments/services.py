@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from wuqing_consumer import language
-from wuqing_consumer.language import choice_label, district_language, written
+from wuqing_consumer.language import choice_label, district_language, written, written_plural
 
 from . import access
 from .choices import RoleCode
@@ -31,14 +36,16 @@ def audit_record(
     unit_id: int | None = None,
     summary: str = "",
     data: dict | None = None,
+    object_id: str | None = None,
 ) -> AuditEntry:
-    """Write the audit row; callers do it inside their own transaction, never from a signal."""
+    """Write the audit row; callers do it inside their own transaction, never from a signal.
+    `object_id` names the object when its id would not (a record deleted with the entry)."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         unit_id=unit.id if unit is not None else unit_id,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk or ""),
+        object_id=(str(obj.pk or "") if object_id is None else object_id)[:40],
         summary=summary[:300],
         data=data or {},
     )
@@ -348,3 +355,62 @@ def user_delete(*, acting_user: User, user_id: int) -> None:
     )
     _account_record(acting_user, user, "user.delete", summary, {"before": before})
     user.delete()
+
+
+# --- sign-in lockouts (django-axes), cleared by the office ----------------------------------
+
+
+@transaction.atomic
+def signin_unlock(*, attempt_ids: Iterable[int], acting_user: User) -> list[AuditEntry]:
+    """Clear failed sign-in records (django-axes' attempts): the username and address each
+    one locks can sign in again at once. The office does it when a person locked out calls
+    (`access.may_unlock_signins`; refused before anything is written for anyone else).
+
+    Each record cleared leaves an entry, `signin.unlock`, named by the username: who
+    unlocked whom, from which address, after how many failures, and whether it was locking
+    at all (a count below the limit, or older than the cool-off, was not). Records already
+    gone (cleared by a colleague, or by the cool-off cleanup) are skipped. The records are
+    read locked, so a failure counted meanwhile is in the entry or waits for the deletion.
+    """
+    if not access.may_unlock_signins(acting_user):
+        raise PermissionDenied
+    attempts = list(
+        AccessAttempt.objects.select_for_update().filter(pk__in=list(attempt_ids)).order_by("pk")
+    )
+    cool_off = get_cool_off()
+    since = timezone.now() - cool_off if cool_off is not None else None
+    entries = []
+    for attempt in attempts:
+        username, ip = attempt.username or "", attempt.ip_address
+        failures = attempt.failures_since_start
+        locked = failures >= settings.AXES_FAILURE_LIMIT and (
+            since is None or attempt.attempt_time > since
+        )
+        params = {"username": username or "—", "ip": ip or "—"}
+        if locked:
+            summary = written_plural(
+                "Sign-in of %(username)s from %(ip)s unlocked after %(n)s failed attempt",
+                "Sign-in of %(username)s from %(ip)s unlocked after %(n)s failed attempts",
+                failures,
+                **params,
+            )
+        else:
+            summary = written_plural(
+                "%(n)s failed sign-in of %(username)s from %(ip)s cleared (not locked)",
+                "%(n)s failed sign-ins of %(username)s from %(ip)s cleared (not locked)",
+                failures,
+                **params,
+            )
+        entries.append(
+            audit_record(
+                actor=acting_user,
+                action="signin.unlock",
+                obj=attempt,
+                object_id=username,
+                unit_id=getattr(acting_user, "unit_id", None),
+                summary=summary,
+                data={"username": username, "ip": ip, "failures": failures, "locked": locked},
+            )
+        )
+    AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).delete()
+    return entries

@@ -1,16 +1,34 @@
-"""Sign-in records (django-axes, 登录保护 in the admin). The sign-in log and the failure
+"""Sign-in records (django-axes, 登录保护 in the admin). Clearing a failed-attempt record
+unlocks the person it locks: the office does it when someone locked out calls, and the audit
+trail says who unlocked whom, from which address, and when. The sign-in log and the failure
 log are evidence of who signed in when: no one but an administrator deletes them, and no one
 edits them."""
 
 import pytest
-from axes.models import AccessFailureLog, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from departments import services
+from departments.models import AuditEntry
 from tests.conftest import PASSWORD
+from tests.factories import unit
+
+ATTEMPTS = "/admin/axes/accessattempt/"
 
 
 def _login(client, username, password):
     return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def _locked_out(username) -> Client:
+    """A browser of `username` that typed the wrong password until the account locked."""
+    browser = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(browser, username, "wrong")
+    assert _login(browser, username, PASSWORD).status_code == 429
+    return browser
 
 
 def _failure_log(username) -> AccessFailureLog:
@@ -27,6 +45,106 @@ def _failure_log(username) -> AccessFailureLog:
 def _signed_in_log(person) -> AccessLog:
     assert _login(Client(), person.username, PASSWORD).status_code == 302
     return AccessLog.objects.get(username=person.username)
+
+
+def _unlock_entry(username) -> AuditEntry:
+    (entry,) = AuditEntry.objects.filter(action="signin.unlock", object_id=username)
+    return entry
+
+
+def test_office_staff_unlock_a_locked_person_who_can_sign_in_again_and_it_is_audited(
+    client, office_staff, mr_staff
+):
+    browser = _locked_out(mr_staff.username)
+    attempt = AccessAttempt.objects.get(username=mr_staff.username)
+    client.force_login(office_staff)
+
+    page = client.get(ATTEMPTS).content.decode()
+    assert 'value="signin_unlock"' in page
+    response = client.post(ATTEMPTS, {"action": "signin_unlock", "_selected_action": [attempt.pk]})
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username=mr_staff.username).exists()
+    entry = _unlock_entry(mr_staff.username)
+    assert (entry.actor, entry.unit) == (office_staff, unit("office"))
+    assert entry.object_type == "axes.accessattempt"
+    assert entry.data == {
+        "username": mr_staff.username,
+        "ip": "127.0.0.1",
+        "failures": settings.AXES_FAILURE_LIMIT + 1,
+        "locked": True,
+    }
+    assert mr_staff.username in entry.summary
+    assert "127.0.0.1" in entry.summary
+    assert str(settings.AXES_FAILURE_LIMIT + 1) in entry.summary
+    assert _login(browser, mr_staff.username, PASSWORD).status_code == 302
+
+
+def test_deleting_an_attempt_one_at_a_time_or_a_selection_is_an_audited_unlock(
+    client, office_director, office_staff, mr_staff, housing_staff
+):
+    _locked_out(mr_staff.username)
+    _locked_out(housing_staff.username)
+    mr_attempt = AccessAttempt.objects.get(username=mr_staff.username)
+    housing_attempt = AccessAttempt.objects.get(username=housing_staff.username)
+
+    client.force_login(office_director)
+    one = client.post(f"{ATTEMPTS}{mr_attempt.pk}/delete/", {"post": "yes"})
+    assert one.status_code == 302
+    assert _unlock_entry(mr_staff.username).actor == office_director
+
+    client.force_login(office_staff)
+    selection = client.post(
+        ATTEMPTS,
+        {"action": "delete_selected", "_selected_action": [housing_attempt.pk], "post": "yes"},
+    )
+    assert selection.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    entry = _unlock_entry(housing_staff.username)
+    assert entry.actor == office_staff
+    assert entry.data["failures"] == settings.AXES_FAILURE_LIMIT + 1
+    assert _login(Client(), housing_staff.username, PASSWORD).status_code == 302
+
+
+def test_an_unlock_whose_audit_entry_cannot_be_written_unlocks_nothing(
+    client, office_staff, mr_staff, monkeypatch
+):
+    _locked_out(mr_staff.username)
+    attempt = AccessAttempt.objects.get()
+
+    def broken(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    client.force_login(office_staff)
+    monkeypatch.setattr(services, "audit_record", broken)
+    for post in (
+        {"action": "signin_unlock", "_selected_action": [attempt.pk]},
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    ):
+        with pytest.raises(RuntimeError):
+            client.post(ATTEMPTS, post)
+        assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_only_the_office_and_administrators_unlock(leader, mr_head, mr_staff):
+    _locked_out(mr_staff.username)
+    attempt = AccessAttempt.objects.get()
+    for person in (leader, mr_head):
+        with pytest.raises(PermissionDenied):
+            services.signin_unlock(attempt_ids=[attempt.pk], acting_user=person)
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert not AuditEntry.objects.filter(action="signin.unlock").exists()
+
+
+def test_a_failure_count_below_the_limit_is_cleared_and_recorded_as_not_locked(
+    office_staff, mr_staff
+):
+    _login(Client(), mr_staff.username, "wrong")
+    attempt = AccessAttempt.objects.get()
+    (entry,) = services.signin_unlock(attempt_ids=[attempt.pk], acting_user=office_staff)
+    assert entry.data["locked"] is False
+    assert entry.data["failures"] == 1
+    assert not AccessAttempt.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["office_director", "office_staff"])
