@@ -326,6 +326,8 @@ def _amount(value: object, errors: dict[str, str]) -> Decimal | None:
         return None
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        if amount.is_nan():
+            raise InvalidOperation
     except (InvalidOperation, ValueError):
         errors["amount"] = _("Enter the amount as a number of yuan, e.g. 1280.50.")
         return None
