@@ -189,3 +189,28 @@ def _login_from(client, username, password, *, forwarded_for):
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (None, "密码长度太短。密码必须包含至少 8 个字符。"),
+        ("en", "This password is too short. It must contain at least 8 characters."),
+    ],
+)
+def test_a_too_short_new_password_is_refused_in_the_users_language(
+    client, mr_staff, language, expected
+):
+    """Django 5.2 respelt the length message and its Chinese catalogue lacks the new spelling,
+    so it came in English on a Chinese page."""
+    client.force_login(mr_staff)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "qx-z", "new_password2": "qx-z"},
+    )
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    mr_staff.refresh_from_db()
+    assert mr_staff.check_password(PASSWORD)
