@@ -168,6 +168,14 @@ class LimitedJSONParser(JSONParser):
             data = data[len(codecs.BOM_UTF8) :]  # RFC 8259 lets a parser ignore it
         try:
             return super().parse(io.BytesIO(data), media_type, parser_context)
+        except RecursionError:
+            # Python's reader gives up past about a thousand levels, well under the size limit.
+            raise exceptions.ParseError(
+                _(
+                    "The body is nested too deeply to be read: an order's JSON is an object "
+                    "with objects at most one level inside it."
+                )
+            ) from None
         except exceptions.ParseError as error:
             # DRF's message is English only; the hotline's developers read Chinese.
             cause = error.__context__

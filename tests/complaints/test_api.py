@@ -342,6 +342,28 @@ def test_an_optional_field_sent_as_null_is_taken_as_left_out(api, housing_staff)
     assert api("post", path, {"rating": "satisfied", "comment": None}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/hotline/work-orders/",
+        "/api/v1/routing/preview/",
+        "/api/v1/hotline/work-orders/TJ-1/satisfaction/",
+    ],
+)
+def test_a_body_nested_too_deeply_is_refused_not_a_500(api, path):
+    """Python's JSON reader gives up past about a thousand levels with a RecursionError,
+    which reached the client as a 500; 200 kB of brackets is well under the size limit."""
+    deep = "[" * 100_000 + "]" * 100_000
+    response = api("post", path, deep, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "parse_error",
+        "message": "The body is nested too deeply to be read: an order's JSON is an object "
+        "with objects at most one level inside it.",
+    }
+    assert WorkOrder.objects.count() == 0
+
+
 def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     response = api("post", "/api/v1/hotline/work-orders/", "{not json")
     assert response.status_code == 400
