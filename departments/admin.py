@@ -15,6 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
+from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
+from django_celery_beat.models import PeriodicTask
 
 from . import access, services
 from .choices import RoleCode
@@ -528,3 +530,24 @@ class SigninLogAdmin(SigninLogAdminMixin, axes_admin.AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class SigninFailureLogAdmin(SigninLogAdminMixin, axes_admin.AccessFailureLogAdmin):
     pass
+
+
+class ScheduledTaskForm(PeriodicTaskForm):
+    """django-celery-beat's form, without its 500: its check read the task name even when
+    the field had refused it (a name longer than 200 characters), a KeyError."""
+
+    def clean(self):
+        if "task" not in self.cleaned_data and not self.cleaned_data.get("regtask"):
+            return self.cleaned_data  # the field's own message says what is wrong
+        return super().clean()
+
+
+class ScheduledTaskAdmin(PeriodicTaskAdmin):
+    """The office director manages the schedules (`access`); registered here, after the
+    library's own admin, to replace its form."""
+
+    form = ScheduledTaskForm
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, ScheduledTaskAdmin)

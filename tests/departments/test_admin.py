@@ -289,3 +289,28 @@ def test_an_administrator_still_manages_every_account(
     assert office_director.check_password("another-long-passphrase-9")
     created = _add_user(client, roles=[RoleCode.OFFICE_DIRECTOR], unit=unit("office").id)
     assert created.status_code == 302, _errors(created)
+
+
+def test_a_scheduled_task_with_a_too_long_task_name_is_refused_not_a_500(client, office_director):
+    """django-celery-beat's form read the task name even when the field had refused it."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    before = PeriodicTask.objects.count()
+    client.force_login(office_director)
+    response = client.post(
+        "/admin/django_celery_beat/periodictask/add/",
+        {
+            "name": "一个任务",
+            "task": "t" * 201,
+            "interval": every.id,
+            "enabled": "on",
+            "args": "[]",
+            "kwargs": "{}",
+            "priority": "",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "确保该变量包含不超过 200 字符" in response.content.decode()
+    assert PeriodicTask.objects.count() == before
