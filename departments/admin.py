@@ -2,6 +2,7 @@ import copy
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from celery.schedules import ParseException
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -15,8 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
-from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.admin import CrontabScheduleAdmin, PeriodicTaskAdmin, PeriodicTaskForm
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from . import access, services
 from .choices import RoleCode
@@ -551,3 +552,23 @@ class ScheduledTaskAdmin(PeriodicTaskAdmin):
 
 admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, ScheduledTaskAdmin)
+
+
+class CrontabAdmin(CrontabScheduleAdmin):
+    """django-celery-beat's crontab page, without its 500: shown again after a refused
+    number (a negative minute, say), it described the schedule in words from that number,
+    and the description raised."""
+
+    fields = ("readable", *CrontabScheduleAdmin.fields[1:])
+    readonly_fields = ("readable",)
+
+    @admin.display(description=_("schedule"))
+    def readable(self, obj: CrontabSchedule) -> str:
+        try:
+            return obj.human_readable
+        except (ParseException, ValueError):
+            return ""
+
+
+admin.site.unregister(CrontabSchedule)
+admin.site.register(CrontabSchedule, CrontabAdmin)

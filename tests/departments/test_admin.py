@@ -2,6 +2,7 @@
 
 import warnings
 
+import pytest
 from django.utils.deprecation import RemovedInDjango60Warning
 
 from departments.choices import RoleCode
@@ -314,3 +315,28 @@ def test_a_scheduled_task_with_a_too_long_task_name_is_refused_not_a_500(client,
     assert response.status_code == 200
     assert "确保该变量包含不超过 200 字符" in response.content.decode()
     assert PeriodicTask.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "field", ["minute", "hour", "day_of_month", "month_of_year", "day_of_week"]
+)
+def test_a_crontab_with_a_negative_number_is_refused_not_a_500(client, office_director, field):
+    """The page shown again with the refusal described the schedule in words, and
+    django-celery-beat's description raised on the negative number."""
+    from django_celery_beat.models import CrontabSchedule
+
+    before = CrontabSchedule.objects.count()
+    client.force_login(office_director)
+    data = {
+        "minute": "0",
+        "hour": "4",
+        "day_of_month": "*",
+        "month_of_year": "*",
+        "day_of_week": "*",
+        "timezone": "Asia/Shanghai",
+        "_save": "1",
+    }
+    response = client.post("/admin/django_celery_beat/crontabschedule/add/", {**data, field: "-1"})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert CrontabSchedule.objects.count() == before
