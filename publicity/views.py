@@ -152,7 +152,9 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     errors: dict = {}
     entries = _entries_of(release)
     if request.method == "POST":
-        if not editable:
+        # Someone who may write the unit's releases hears from the service why one no longer
+        # takes changes (a save-and-submit sent twice, say), rather than a 404.
+        if not access.writes_release(user, release.unit_id):
             raise Http404
         entries = entries_from_post(request.POST)
         try:
@@ -250,7 +252,8 @@ def release_correct(request: HttpRequest, release_id: int) -> HttpResponse:
     if not access.reviews_releases(request.user):
         raise Http404
     original = access.release_or_404(request.user, release_id=release_id)
-    if not original.is_published or original.corrections.exists():
+    # A post is left to the service, which says why it refuses (a correction sent twice).
+    if request.method != "POST" and (not original.is_published or original.corrections.exists()):
         raise Http404
     errors: dict = {}
     if request.method == "POST":

@@ -129,3 +129,37 @@ def test_a_refused_submission_does_not_save_the_draft_either(client, mr_liaison)
     release.refresh_from_db()
     assert (release.title, release.status) == ("失信违法主体名单", ReleaseStatus.DRAFT)
     assert not release.events.filter(action="save").exists()
+
+
+def test_save_and_submit_sent_twice_is_refused_the_second_time_with_a_message(client, mr_liaison):
+    """A resend (refresh, a second tab) used to answer 404, as if the release were gone."""
+    client.force_login(mr_liaison)
+    with time_machine.travel(at(2026, 11, 27), tick=False):
+        client.post("/releases/new/", form(rows=[entry()]))
+        release = Release.objects.get()
+        data = {**form(rows=[entry()]), "version": release.version, "then": "submit"}
+        client.post(f"/releases/{release.id}/", data)
+        events = release.events.count()
+        again = client.post(f"/releases/{release.id}/", data, follow=True)
+    assert again.redirect_chain == [(f"/releases/{release.id}/", 302)]
+    assert "This release was changed by someone else" in again.content.decode()
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.SUBMITTED
+    assert release.events.count() == events
+
+
+def test_a_correction_sent_twice_is_refused_the_second_time_with_a_message(
+    client, mr_staff, mr_liaison, office_staff
+):
+    original = published(mr_staff, mr_liaison, office_staff)
+    client.force_login(office_staff)
+    data = {
+        "reason": "处罚金额有误。",
+        **form(title="更正：名单", body="更正后的名单。", rows=[entry()]),
+    }
+    with time_machine.travel(at(2026, 11, 27), tick=False):
+        client.post(f"/releases/{original.id}/correct/", data)
+        again = client.post(f"/releases/{original.id}/correct/", data, follow=True)
+    assert again.redirect_chain == [(f"/releases/{original.id}/", 302)]
+    assert "This release has already been corrected" in again.content.decode()
+    assert Release.objects.filter(corrects=original).count() == 1
