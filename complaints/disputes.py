@@ -56,6 +56,7 @@ from .choices import (
     Status,
 )
 from .deadlines import add_working_days
+from .mediation import _too_long as too_long
 from .models import (
     Dispute,
     DisputeEvent,
@@ -803,9 +804,11 @@ def team_add_task(
 ) -> TeamTask:
     """The lead unit (or the office) sets a task with an owner and a deadline."""
     dispute, team = _team_for(acting_user, dispute_id, lead_only=True)
-    title = (title or "").strip()[:200]
+    title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Name the task.")})
+    if problem := too_long(title, TeamTask._meta.get_field("title").max_length, _("task")):
+        raise ValidationError({"title": problem})
     owner = _member(owner_unit_code, "owner_unit")
     if not team.member_units.filter(id=owner.id).exists():
         raise ValidationError({"owner_unit": _("The owner must be one of the team's units.")})
@@ -963,6 +966,10 @@ def team_conclude(
     ):
         if not (value or "").strip():
             errors[field] = _("This part of the conclusion is required.")
+    transfer_to = (transfer_to or "").strip()
+    limit = JointTeam._meta.get_field("transfer_to").max_length
+    if problem := too_long(transfer_to, limit, _("transferred to another authority")):
+        errors["transfer_to"] = problem
     if open_tasks := team.tasks.filter(done_at=None).count():
         errors["tasks"] = _("%(n)s task(s) of the team are not done yet.") % {"n": open_tasks}
     if errors:
@@ -971,7 +978,7 @@ def team_conclude(
     team.law_applied = law_applied.strip()
     team.procedure = procedure.strip()
     team.penalty = (penalty or "").strip()
-    team.transfer_to = (transfer_to or "").strip()[:200]
+    team.transfer_to = transfer_to
     team.criminal_handover = bool(criminal_handover)
     team.concluded_at = timezone.now()
     team.concluded_by = acting_user

@@ -802,3 +802,31 @@ def test_the_other_refused_forms_come_back_with_what_was_sent(
         else:
             assert input_value(form, name) == value, name
     assert list(dispute.events.values_list("id", flat=True)) == before
+
+
+def test_a_team_task_or_transfer_longer_than_its_column_is_refused_not_cut(people):
+    """Neither input carried maxlength, and the service cut both to 200 characters without a
+    word: what was stored was not what the unit wrote."""
+    dispute = with_team(people)
+    with pytest.raises(ValidationError) as error:
+        disputes.team_add_task(
+            dispute_id=dispute.id,
+            acting_user=people["education"],
+            title="调" * 201,
+            owner_unit_code="commerce",
+            due_on=date(2026, 10, 9),
+        )
+    assert "201" in error.value.message_dict["title"][0]
+    assert not TeamTask.objects.exists()
+    with pytest.raises(ValidationError) as error:
+        disputes.team_conclude(
+            dispute_id=dispute.id,
+            acting_user=people["education"],
+            violation_finding="停课未退费。",
+            law_applied="《消费者权益保护法》第五十三条",
+            procedure="一般程序",
+            transfer_to="移" * 201,
+        )
+    assert "201" in error.value.message_dict["transfer_to"][0]
+    dispute.refresh_from_db()
+    assert dispute.team.concluded_at is None and dispute.team.transfer_to == ""
