@@ -99,7 +99,14 @@ def _member_units(codes: Iterable[str], field: str) -> list[Unit]:
 
 
 def _clean_plan(
-    *, kind: str, title: str, planned_on: date | None, place: str, today: date, is_new: bool
+    *,
+    kind: str,
+    title: str,
+    planned_on: date | None,
+    place: str,
+    today: date,
+    is_new: bool,
+    chair: str = "",
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in MeetingKind.values:
@@ -114,7 +121,24 @@ def _clean_plan(
         errors["planned_on"] = _("A meeting is planned for today or a later day.")
     if not place.strip():
         errors["place"] = _("Say where the meeting takes place.")
+    for field, value in (("title", title), ("place", place), ("chair", chair)):
+        if problem := _too_long(field, value):
+            errors.setdefault(field, problem)
     return errors
+
+
+def _too_long(field: str, value: str) -> str | None:
+    """A text longer than its column is refused, not cut: the plan's form on the meeting
+    page had no maxlength, and a cut title or place is something nobody wrote."""
+    model_field = JointMeeting._meta.get_field(field)
+    length, limit = len(value.strip()), model_field.max_length
+    if length <= limit:
+        return None
+    return _("Please shorten %(what)s to %(limit)s characters; it has %(length)s.") % {
+        "what": model_field.verbose_name,
+        "limit": limit,
+        "length": length,
+    }
 
 
 def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
@@ -183,7 +207,13 @@ def meeting_plan(
     _office_only(acting_user)
     today = timezone.localdate()
     errors = _clean_plan(
-        kind=kind, title=title, planned_on=planned_on, place=place, today=today, is_new=True
+        kind=kind,
+        title=title,
+        planned_on=planned_on,
+        place=place,
+        today=today,
+        is_new=True,
+        chair=chair,
     )
     units: list[Unit] = []
     try:
@@ -237,6 +267,7 @@ def meeting_update(
         place=place,
         today=timezone.localdate(),
         is_new=planned_on != meeting.planned_on,
+        chair=chair,
     )
     if errors:
         raise ValidationError(errors)

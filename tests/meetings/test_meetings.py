@@ -691,3 +691,30 @@ def test_the_minutes_of_a_long_question_lay_their_tables_out_fixed(people):
     meeting = JointMeeting.objects.get(id=meeting.id)
     assert re.search(r"table\s*\{[^}]*table-layout:\s*fixed", render_minutes_html(meeting))
     assert build_minutes_pdf(meeting).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", 200), ("place", 200), ("chair", 100)])
+def test_a_changed_plan_longer_than_its_column_is_refused_not_cut(people, field, limit):
+    """The plan's form on the meeting page had no maxlength on these, and the service cut
+    them without a word: what was stored was not what the office wrote."""
+    meeting = plan(people)
+    data = {
+        "title": meeting.title,
+        "planned_on": meeting.planned_on,
+        "place": meeting.place,
+        "starts_at": None,
+        "chair": "",
+        "notes": "",
+        field: "长" * (limit + 1),
+    }
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            expected_version=meeting.version,
+            **data,
+        )
+    assert str(limit + 1) in error.value.message_dict[field][0]
+    before = meeting.version
+    meeting.refresh_from_db()
+    assert meeting.version == before and getattr(meeting, field) != data[field]
