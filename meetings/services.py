@@ -469,9 +469,11 @@ def invitation_answer(
         raise ValidationError({"attendees": _("Say who attends: names and posts.")})
     if not attending and not note:
         raise ValidationError({"note": _("Say why the unit cannot attend.")})
-    invitation.answer = InvitationAnswer.ATTENDING if attending else InvitationAnswer.DECLINED
-    invitation.attendees = attendees[:300] if attending else ""
-    invitation.answer_note = note[:300]
+    answer = InvitationAnswer.ATTENDING if attending else InvitationAnswer.DECLINED
+    new = (answer, attendees[:300] if attending else "", note[:300])
+    if new == (invitation.answer, invitation.attendees, invitation.answer_note):
+        return invitation  # the same answer again (a resend): recorded once
+    invitation.answer, invitation.attendees, invitation.answer_note = new
     invitation.answered_by = acting_user
     invitation.answered_at = timezone.now()
     invitation.save(

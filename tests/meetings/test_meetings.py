@@ -718,3 +718,18 @@ def test_a_changed_plan_longer_than_its_column_is_refused_not_cut(people, field,
     before = meeting.version
     meeting.refresh_from_db()
     assert meeting.version == before and getattr(meeting, field) != data[field]
+
+
+def test_the_same_answer_sent_twice_is_recorded_once(people):
+    """A resend of the answer (a refresh, a second tab) wrote a second history line saying
+    the unit answered, and moved the time of its answer."""
+    meeting = plan(people)
+    for _ in range(2):
+        services.invitation_answer(
+            meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长"
+        )
+    assert meeting.events.filter(action=MeetingAction.ANSWER).count() == 1
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长、李科员"
+    )
+    assert meeting.events.filter(action=MeetingAction.ANSWER).count() == 2
