@@ -587,13 +587,22 @@ def district_report_save(
     acting_user: User,
     analysis: str,
     expected_version: int | None = None,
-) -> DistrictReport:
+) -> DistrictReport | None:
+    """The office's analysis, kept as it is typed (a draft until published). An empty one
+    for a quarter with no report yet is not stored (None): there is nothing to keep, and an
+    empty draft would make the quarter look begun to the leader and administrators."""
+    analysis = (analysis or "").strip()
+    if (
+        not analysis
+        and access.reviews_unit_reports(acting_user)
+        and not DistrictReport.objects.filter(year=period.year, quarter=period.quarter).exists()
+    ):
+        return None
     report = _district_for_update(period, acting_user)
     if expected_version is not None and report.version != expected_version:
         raise StaleReport(
             _("Someone else changed the district report meanwhile. Nothing was saved.")
         )
-    analysis = (analysis or "").strip()
     if analysis == report.analysis:
         return report
     before = report.analysis

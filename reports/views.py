@@ -361,28 +361,24 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
         if not office:
             raise Http404
         if form.is_valid():
-            version = posted_int(request.POST.get("version"))
             try:
-                report = services.district_report_save(
+                saved = services.district_report_save(
                     period=quarter,
                     acting_user=request.user,
                     analysis=form.cleaned_data["analysis"],
-                    expected_version=version,
+                    expected_version=posted_int(request.POST.get("version")),
                 )
-                if request.POST.get("then") == "publish":
-                    report = services.district_report_publish(
-                        period=quarter, acting_user=request.user, expected_version=report.version
-                    )
-                    messages.success(
-                        request,
-                        _("The district report was published; the files are being built."),
-                    )
-                else:
-                    messages.success(request, _("The analysis was saved."))
             except ValidationError as error:
                 _errors_to_messages(request, error)
             except services.ReportError as error:
                 messages.error(request, error.message)
+            else:
+                if request.POST.get("then") == "publish":
+                    _publish(request, quarter, saved)
+                elif saved is None:
+                    messages.info(request, _("Nothing was saved: the analysis is empty."))
+                else:
+                    messages.success(request, _("The analysis was saved."))
             return redirect("district_report", period=quarter.label)
     published = report is not None and report.status == DistrictStatus.PUBLISHED
     data = report.figures if published else figures.district_figures(quarter)
@@ -400,6 +396,39 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             "quarter_ended": quarter.has_ended,
         },
     )
+
+
+def _publish(request: HttpRequest, quarter: figures.Period, saved: DistrictReport | None) -> None:
+    """The second step of "save and publish". The save is kept when publishing is refused
+    (the office's text is not lost), so the message says both what was kept and why nothing
+    was published; with nothing saved (an empty analysis, no draft) only why."""
+    try:
+        services.district_report_publish(
+            period=quarter,
+            acting_user=request.user,
+            expected_version=saved.version if saved is not None else None,
+        )
+    except (ValidationError, services.ReportError) as error:
+        reason = " ".join(error.messages if isinstance(error, ValidationError) else [error.message])
+        if saved is None:
+            messages.error(request, reason)
+        elif saved.status == DistrictStatus.PUBLISHED:
+            messages.error(
+                request,
+                _(
+                    "The analysis was saved; units still read the version published before. "
+                    "Not published again: %(reason)s"
+                )
+                % {"reason": reason},
+            )
+        else:
+            messages.error(
+                request, _("Saved as a draft. Not published: %(reason)s") % {"reason": reason}
+            )
+    else:
+        messages.success(
+            request, _("The district report was published; the files are being built.")
+        )
 
 
 @login_required

@@ -550,6 +550,64 @@ def test_units_see_the_district_report_only_once_published(client, mr_staff, off
     assert DistrictReport.objects.get().analysis == "分析"
 
 
+def _posted(client, period, **data):
+    page = client.post(reverse("district_report", args=[period]), data, follow=True)
+    assert page.status_code == 200
+    return [str(m) for m in page.context["messages"]]
+
+
+def test_a_refused_publish_says_the_analysis_was_kept_as_a_draft(client, office_director):
+    """Saving and publishing are two steps: the save is kept when publishing is refused, so
+    the page must say so, or the office thinks the text lost or the report published."""
+    client.force_login(office_director)
+    said = _posted(client, "2026Q4", analysis="第四季度草稿", then="publish")
+    assert said == [
+        "Saved as a draft. Not published: A quarter can be published once it has ended."
+    ]
+    report = DistrictReport.objects.get()
+    assert (report.analysis, report.status) == ("第四季度草稿", DistrictStatus.DRAFT)
+
+
+def test_a_refused_publish_again_says_units_still_read_the_published_version(
+    client, office_director
+):
+    services.district_report_save(period=Q3, acting_user=office_director, analysis="分析")
+    published = services.district_report_publish(period=Q3, acting_user=office_director)
+    assert published.file_state == FileState.PENDING
+    client.force_login(office_director)
+    said = _posted(
+        client, "2026Q3", analysis="更正后的分析", version=published.version, then="publish"
+    )
+    assert said == [
+        "The analysis was saved; units still read the version published before. Not "
+        "published again: The files are being built; wait until they are ready."
+    ]
+    report = DistrictReport.objects.get()
+    assert report.analysis == "更正后的分析"
+    assert report.figures["analysis"] == "分析"
+
+
+def test_an_empty_analysis_leaves_no_empty_district_report_behind(client, office_director, leader):
+    """Nothing typed, nothing stored: an empty draft would make the quarter look begun (the
+    leader's quarter page links it) with nothing in it."""
+    client.force_login(office_director)
+    assert _posted(client, "2026Q3", analysis="  ", then="publish") == [
+        "Write the office's analysis before publishing."
+    ]
+    assert _posted(client, "2026Q3", analysis="") == ["Nothing was saved: the analysis is empty."]
+    assert not DistrictReport.objects.exists()
+    client.force_login(leader)
+    assert client.get(reverse("district_report", args=["2026Q3"])).status_code == 404
+
+
+def test_emptying_an_existing_analysis_is_saved(client, office_director):
+    report = services.district_report_save(period=Q3, acting_user=office_director, analysis="旧")
+    client.force_login(office_director)
+    said = _posted(client, "2026Q3", analysis="", version=report.version)
+    assert said == ["The analysis was saved."]
+    assert DistrictReport.objects.get().analysis == ""
+
+
 # -- screens ---------------------------------------------------------------------------------
 
 
