@@ -140,13 +140,25 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                 note=request.POST.get("note", ""),
                 expected_version=_version(request),
             )
-            if request.POST.get("then") == "file":
-                plan_services.plan_file(plan_id=plan.id, acting_user=user)
-                messages.success(request, _("The plan was filed with the office."))
-            else:
-                messages.success(request, _("The plan was saved."))
         except (ValidationError, ReportError) as error:
             _report_errors(request, error)
+            return redirect("plan_detail", plan_id=plan.id)
+        if request.POST.get("then") != "file":
+            messages.success(request, _("The plan was saved."))
+            return redirect("plan_detail", plan_id=plan.id)
+        try:
+            plan_services.plan_file(plan_id=plan.id, acting_user=user)
+        except (ValidationError, ReportError) as error:
+            # The save is kept (the unit's text is not lost): say so, and why it was not filed.
+            reason = " ".join(
+                error.messages if isinstance(error, ValidationError) else [error.message]
+            )
+            messages.error(
+                request,
+                _("The plan was saved. Not filed with the office: %(reason)s") % {"reason": reason},
+            )
+        else:
+            messages.success(request, _("The plan was filed with the office."))
         return redirect("plan_detail", plan_id=plan.id)
     own = access.works_on_unit_report(user, plan.unit_id)
     editable = own and plan.is_editable

@@ -324,6 +324,23 @@ def test_the_register_pdf_lists_every_unit_with_its_state_and_the_years_evaluati
 # --- screens ---------------------------------------------------------------------------------
 
 
+def test_a_refused_filing_says_the_plan_was_saved_but_not_filed(mr_liaison, client):
+    """Saving and filing are two steps: the save is kept when filing is refused, so the page
+    says both, or the unit thinks its text lost or the plan with the office."""
+    plan = services.plan_start(unit=unit("market-regulation"), year=2026, acting_user=mr_liaison)
+    client.force_login(mr_liaison)
+    page = client.post(
+        reverse("plan_detail", args=[plan.id]),
+        {"title": "实施方案", "note": "分工", "version": plan.version, "then": "file"},
+        follow=True,
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "The plan was saved. Not filed with the office: Attach the plan document before filing it."
+    ]
+    plan.refresh_from_db()
+    assert (plan.title, plan.note, plan.status) == ("实施方案", "分工", PlanStatus.DRAFT)
+
+
 def test_a_unit_files_and_the_office_returns_through_the_screens(mr_liaison, office_staff, client):
     client.force_login(mr_liaison)
     response = client.post(reverse("plan_start"), {"year": "2026"})
