@@ -25,8 +25,16 @@ from wuqing_consumer.language import with_note_message, written, written_units
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
+from .mediation import _too_long as too_long
 from .models import EscalationPolicy, Intervention, InterventionEvent, InterventionUnit
 from .workflow import WorkflowError
+
+
+def _title_too_long(title: str) -> str | None:
+    """A title longer than its column is refused, not cut: the input carries maxlength, but
+    a crafted post or a script would have stored a title nobody wrote."""
+    field = Intervention._meta.get_field("title")
+    return too_long(title, field.max_length, field.verbose_name)
 
 
 def _url(item: Intervention) -> str:
@@ -63,9 +71,11 @@ def intervention_request(
     )
     if not units or len(units) != len(codes):
         errors["units"] = _("Choose the other units to ask (not your own).")
-    title, situation = (title or "").strip()[:200], (situation or "").strip()
+    title, situation = (title or "").strip(), (situation or "").strip()
     if not title:
         errors["title"] = _("Give the request a title.")
+    elif problem := _title_too_long(title):
+        errors["title"] = problem
     if not situation:
         errors["situation"] = _("Describe the situation.")
     order = None

@@ -38,6 +38,7 @@ from .choices import (
     ReferralStatus,
 )
 from .deadlines import add_working_days
+from .mediation import _too_long as too_long
 from .models import (
     Dispute,
     EscalationPolicy,
@@ -94,6 +95,13 @@ def record_referral_event(
     )
 
 
+def _too_long_for(text: str, field: str) -> str | None:
+    """A text longer than its column is refused, not cut: the inputs carry maxlength, but a
+    crafted post or a script would have stored something nobody wrote."""
+    model_field = Referral._meta.get_field(field)
+    return too_long(text, model_field.max_length, model_field.verbose_name)
+
+
 def _url(referral: Referral) -> str:
     return reverse("referral_detail", kwargs={"referral_id": referral.id})
 
@@ -119,9 +127,11 @@ def referral_send(
         errors["to_unit"] = _("Choose the unit the lead belongs to.")
     elif to_unit.id == acting_user.unit_id:
         errors["to_unit"] = _("A lead is referred to another unit, not to your own.")
-    title, facts = (title or "").strip()[:200], (facts or "").strip()
+    title, facts = (title or "").strip(), (facts or "").strip()
     if not title:
         errors["title"] = _("Give the lead a title.")
+    elif problem := _too_long_for(title, "title"):
+        errors["title"] = problem
     if not facts:
         errors["facts"] = _("Describe what was found.")
     order = None
@@ -496,9 +506,12 @@ def referral_accept(
             )
             % {"number": referral.number, "dispute": waiting.number}
         )
+    case_reference = (case_reference or "").strip()
+    if problem := _too_long_for(case_reference, "case_reference"):
+        raise ValidationError({"case_reference": problem})
     _decide(referral, acting_user)
     referral.status = ReferralStatus.ACCEPTED
-    referral.case_reference = (case_reference or "").strip()[:60]
+    referral.case_reference = case_reference
     if open_order:
         from .services import workorder_intake
 

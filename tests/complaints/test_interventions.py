@@ -165,3 +165,14 @@ def test_the_list_filters_open_and_closed_requests_and_searches(mr_staff, client
     found = client.get(reverse("intervention_list") + "?q=电梯").content.decode()
     assert f'data-intervention="{second.id}"' in found
     assert f'data-intervention="{first.id}"' not in found
+
+
+def test_a_request_title_longer_than_its_column_is_refused_not_cut(mr_staff):
+    """The input carries maxlength, but a crafted post or a script went through the service,
+    which cut the title without a word: the request would carry a title nobody wrote."""
+    with pytest.raises(ValidationError) as error:
+        ask(mr_staff, title="长" * 201)
+    assert error.value.message_dict["title"] == [
+        "Please shorten title to 200 characters; it has 201."
+    ]
+    assert not Intervention.objects.exists()

@@ -387,3 +387,37 @@ def test_a_lead_already_disputed_by_its_referrer_is_not_disputed_twice_when_reje
     referrals.referral_reject(referral_id=referral.id, acting_user=commerce_staff, reasons="不属于")
     assert list(Dispute.objects.values_list("id", flat=True)) == [dispute.id]
     assert fresh(referral).status == ReferralStatus.REJECTED
+
+
+def test_a_lead_title_longer_than_its_column_is_refused_not_cut(mr_staff):
+    """The input carries maxlength, but a crafted post or a script went through the service,
+    which cut the title without a word: the lead would carry a title nobody wrote."""
+    with pytest.raises(ValidationError) as error:
+        refer(mr_staff, title="长" * 201)
+    assert error.value.message_dict["title"] == [
+        "Please shorten title to 200 characters; it has 201."
+    ]
+    assert not Referral.objects.exists()
+
+
+def test_a_case_reference_longer_than_its_column_is_refused_not_cut(
+    client, mr_staff, commerce_staff
+):
+    referral = refer(mr_staff)
+    client.force_login(commerce_staff)
+    page = client.post(
+        reverse("referral_act", args=[referral.id, "accept"]),
+        {"case_reference": "号" * 61, "version": referral.version},
+        follow=True,
+    )
+    # The page speaks the user's language (Chinese by default).
+    assert [str(m) for m in page.context["messages"]] == [
+        "立案或工单编号最多 60 个字，现有 61 个字，请删减。"
+    ]
+    unchanged = fresh(referral)
+    assert (unchanged.status, unchanged.case_reference, unchanged.version) == (
+        ReferralStatus.SENT,
+        "",
+        referral.version,
+    )
+    assert unchanged.events.count() == 1
