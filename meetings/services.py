@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
@@ -107,6 +107,7 @@ def _clean_plan(
     today: date,
     is_new: bool,
     chair: str = "",
+    guests: str = "",
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in MeetingKind.values:
@@ -121,16 +122,17 @@ def _clean_plan(
         errors["planned_on"] = _("A meeting is planned for today or a later day.")
     if not place.strip():
         errors["place"] = _("Say where the meeting takes place.")
-    for field, value in (("title", title), ("place", place), ("chair", chair)):
+    for field, value in (("title", title), ("place", place), ("chair", chair), ("guests", guests)):
         if problem := _too_long(field, value):
             errors.setdefault(field, problem)
     return errors
 
 
-def _too_long(field: str, value: str) -> str | None:
+def _too_long(field: str, value: str, model: type[models.Model] = JointMeeting) -> str | None:
     """A text longer than its column is refused, not cut: the plan's form on the meeting
-    page had no maxlength, and a cut title or place is something nobody wrote."""
-    model_field = JointMeeting._meta.get_field(field)
+    page had no maxlength, and a cut title or place is something nobody wrote (nor are cut
+    guests or a cut answer, sent by a crafted post or a script past the inputs' maxlength)."""
+    model_field = model._meta.get_field(field)
     length, limit = len(value.strip()), model_field.max_length
     if length <= limit:
         return None
@@ -214,6 +216,7 @@ def meeting_plan(
         today=today,
         is_new=True,
         chair=chair,
+        guests=guests,
     )
     units: list[Unit] = []
     try:
@@ -268,6 +271,7 @@ def meeting_update(
         today=timezone.localdate(),
         is_new=planned_on != meeting.planned_on,
         chair=chair,
+        guests=guests,
     )
     if errors:
         raise ValidationError(errors)
@@ -469,8 +473,18 @@ def invitation_answer(
         raise ValidationError({"attendees": _("Say who attends: names and posts.")})
     if not attending and not note:
         raise ValidationError({"note": _("Say why the unit cannot attend.")})
+    errors = {
+        key: problem
+        for key, field, value in (
+            ("attendees", "attendees", attendees if attending else ""),
+            ("note", "answer_note", note),
+        )
+        if (problem := _too_long(field, value, Invitation))
+    }
+    if errors:
+        raise ValidationError(errors)
     answer = InvitationAnswer.ATTENDING if attending else InvitationAnswer.DECLINED
-    new = (answer, attendees[:300] if attending else "", note[:300])
+    new = (answer, attendees if attending else "", note)
     if new == (invitation.answer, invitation.attendees, invitation.answer_note):
         return invitation  # the same answer again (a resend): recorded once
     invitation.answer, invitation.attendees, invitation.answer_note = new

@@ -693,7 +693,9 @@ def test_the_minutes_of_a_long_question_lay_their_tables_out_fixed(people):
     assert build_minutes_pdf(meeting).startswith(b"%PDF")
 
 
-@pytest.mark.parametrize(("field", "limit"), [("title", 200), ("place", 200), ("chair", 100)])
+@pytest.mark.parametrize(
+    ("field", "limit"), [("title", 200), ("place", 200), ("chair", 100), ("guests", 300)]
+)
 def test_a_changed_plan_longer_than_its_column_is_refused_not_cut(people, field, limit):
     """The plan's form on the meeting page had no maxlength on these, and the service cut
     them without a word: what was stored was not what the office wrote."""
@@ -733,3 +735,55 @@ def test_the_same_answer_sent_twice_is_recorded_once(people):
         meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长、李科员"
     )
     assert meeting.events.filter(action=MeetingAction.ANSWER).count() == 2
+
+
+def test_a_new_meetings_guests_longer_than_the_column_are_refused_on_the_form(
+    persona_client, people
+):
+    """The input carries maxlength, but a crafted post went through the service, which cut
+    the guests without a word; the form now says why and keeps what was typed."""
+    client = persona_client("office_staff")
+    response = client.post(
+        reverse("meeting_new"),
+        {
+            "kind": "annual",
+            "title": "2026年度成员单位联席会议",
+            "planned_on": "2026-11-20",
+            "place": "区政府第三会议室",
+            "guests": "专" * 301,
+            "units": ["market-regulation"],
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "Please shorten other people invited (leaders, experts) to 300 characters; it has 301."
+        in response.content.decode()
+    )
+    assert not JointMeeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("attending", "field", "values"),
+    [
+        (True, "attendees", {"attendees": "王" * 301}),
+        (True, "note", {"attendees": "王科长", "note": "备" * 301}),
+        (False, "note", {"note": "备" * 301}),
+    ],
+)
+def test_an_answer_longer_than_its_column_is_refused_not_cut(people, attending, field, values):
+    """The inputs carry maxlength, but a crafted post or a script went through the service,
+    which cut who attends or the note without a word."""
+    meeting = plan(people)
+    with pytest.raises(ValidationError) as error:
+        services.invitation_answer(
+            meeting_id=meeting.id, acting_user=people["mr"], attending=attending, **values
+        )
+    assert "300" in error.value.message_dict[field][0]
+    assert "301" in error.value.message_dict[field][0]
+    invitation = meeting.invitations.get(unit=unit("market-regulation"))
+    assert (invitation.answer, invitation.attendees, invitation.answer_note) == (
+        InvitationAnswer.WAITING,
+        "",
+        "",
+    )
+    assert not meeting.events.filter(action=MeetingAction.ANSWER).exists()
