@@ -538,16 +538,23 @@ def meeting_record(
         errors["attended"] = _("Only invited units can be recorded as present.")
     elif not present:
         errors["attended"] = _("Tick the units that were present.")
+    attended_by = attended_by or {}
+    who = {
+        i.unit_id: (attended_by.get(i.unit_id) or i.attendees).strip()
+        for i in invitations
+        if i.unit_id in present
+    }
+    if too_long := [
+        f"{i.unit} · {problem}"
+        for i in invitations
+        if i.unit_id in who and (problem := _too_long("attended_by", who[i.unit_id], Invitation))
+    ]:
+        errors["attended_by"] = " ".join(too_long)
     if errors:
         raise ValidationError(errors)
-    attended_by = attended_by or {}
     for invitation in invitations:
         invitation.attended = invitation.unit_id in present
-        invitation.attended_by = (
-            (attended_by.get(invitation.unit_id) or invitation.attendees).strip()[:300]
-            if invitation.attended
-            else ""
-        )
+        invitation.attended_by = who.get(invitation.unit_id, "")
     Invitation.objects.bulk_update(invitations, ["attended", "attended_by"])
     first_time = meeting.status == MeetingStatus.PLANNED
     meeting.status = MeetingStatus.HELD

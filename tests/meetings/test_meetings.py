@@ -231,6 +231,28 @@ def test_a_meeting_held_in_a_year_the_portal_does_not_accept_is_refused(people):
     assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
 
 
+def test_who_was_there_longer_than_its_column_is_refused_not_cut(people):
+    """The record form's "who was there" had no maxlength, and the service cut it to 300
+    without a word: the record named people as nobody wrote them."""
+    meeting = plan(people)
+    mr = unit("market-regulation")
+    with pytest.raises(ValidationError) as error:
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 2),
+            minutes="会议通报了全年投诉处理情况。",
+            attended_unit_ids=[mr.id],
+            attended_by={mr.id: "王" * 301},
+        )
+    assert error.value.message_dict["attended_by"] == [
+        f"{mr} · Please shorten who was there to 300 characters; it has 301."
+    ]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert meeting.invitations.get(unit=mr).attended_by == ""
+
+
 def test_the_held_meeting_keeps_who_was_there(people):
     meeting = held(people)
     assert (meeting.status, meeting.held_on) == (MeetingStatus.HELD, date(2026, 11, 20))
