@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
+from complaints.mediation import _too_long as too_long
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
@@ -64,6 +65,8 @@ MONEY_FIELDS = ("fines_imposed", "money_recovered")
 TEXT_FIELDS = ("situation", "problems", "suggestions")
 REPORT_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, *TEXT_FIELDS)
 MAX_MONEY = Decimal("999999999999.99")
+SUMMARY_TEXT_LIMIT = 50_000
+"""The summary's text is refused beyond this, not cut (its textarea says so too)."""
 MAX_COUNT = 10_000_000  # for the form's count fields too; the columns hold 2,147,483,647
 
 
@@ -720,6 +723,8 @@ def summary_save(
 ) -> AnnualSummary:
     summary = _lock_summary(acting_user, summary_id, expected_version)
     text = (text or "").strip()
+    if problem := too_long(text, SUMMARY_TEXT_LIMIT, _("the summary text")):
+        raise ValidationError({"text": problem})
     if text == summary.text:
         return summary
     before = summary.text

@@ -94,21 +94,35 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             summary = services.summary_save(
                 summary_id=summary.id,
                 acting_user=request.user,
-                text=request.POST.get("text", "")[:50000],
+                text=request.POST.get("text", ""),
                 expected_version=version,
             )
-            if request.POST.get("then") == "submit":
-                services.summary_submit(
-                    summary_id=summary.id, acting_user=request.user, expected_version=None
-                )
-                messages.success(request, _("The summary was submitted to the office."))
-            else:
-                messages.success(request, _("The summary was saved."))
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)
+            return redirect("annual_summary", summary_id=summary.id)
         except services.ReportError as error:
             messages.error(request, error.message)
+            return redirect("annual_summary", summary_id=summary.id)
+        if request.POST.get("then") != "submit":
+            messages.success(request, _("The summary was saved."))
+            return redirect("annual_summary", summary_id=summary.id)
+        try:
+            services.summary_submit(
+                summary_id=summary.id, acting_user=request.user, expected_version=None
+            )
+        except (ValidationError, services.ReportError) as error:
+            # The save is kept (the unit's text is not lost): say so, and why it was not sent.
+            reason = " ".join(
+                error.messages if isinstance(error, ValidationError) else [error.message]
+            )
+            messages.error(
+                request,
+                _("The summary was saved. Not submitted to the office: %(reason)s")
+                % {"reason": reason},
+            )
+        else:
+            messages.success(request, _("The summary was submitted to the office."))
         return redirect("annual_summary", summary_id=summary.id)
     editable = summary.status == SummaryStatus.DRAFT and access.works_on_unit_report(
         request.user, summary.unit_id

@@ -65,6 +65,38 @@ def test_an_empty_summary_cannot_be_submitted(mr_liaison):
     assert AnnualSummary.objects.get().status == SummaryStatus.DRAFT
 
 
+def test_a_refused_submission_says_the_summary_was_saved_but_not_submitted(mr_liaison, client):
+    """Saving and submitting are two steps: the save is kept when submitting is refused,
+    so the page says both, or the unit thinks its text lost or the summary with the office."""
+    summary = written(mr_liaison, text="初稿")
+    client.force_login(mr_liaison)
+    page = client.post(
+        reverse("annual_summary", args=[summary.id]),
+        {"text": " ", "version": summary.version, "then": "submit"},
+        follow=True,
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "The summary was saved. Not submitted to the office: Write the summary before "
+        "submitting it."
+    ]
+    summary.refresh_from_db()
+    assert (summary.text, summary.status) == ("", SummaryStatus.DRAFT)
+
+
+def test_a_summary_longer_than_its_limit_is_refused_not_cut(mr_liaison, client):
+    summary = written(mr_liaison, text="初稿")
+    client.force_login(mr_liaison)
+    page = client.post(
+        reverse("annual_summary", args=[summary.id]),
+        {"text": "总" * (services.SUMMARY_TEXT_LIMIT + 1), "version": summary.version},
+        follow=True,
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "Please shorten the summary text to 50000 characters; it has 50001."
+    ]
+    assert AnnualSummary.objects.get().text == "初稿"
+
+
 def test_another_unit_cannot_see_or_change_a_summary(mr_staff, housing_head, client):
     summary = written(mr_staff)
     with pytest.raises(Http404):
