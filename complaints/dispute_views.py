@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from departments import access
 from departments.models import User
 from wuqing_consumer import form_once
+from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_values, posted_int, redirect_back
 
 from . import disputes, selectors
@@ -199,10 +200,7 @@ def _day(value: str) -> date | None:
 def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpResponse:
     dispute = access.dispute_or_404(request.user, dispute_id=dispute_id)
     post, user = request.POST, request.user
-    try:
-        version = int(post.get("version", ""))
-    except ValueError:
-        version = None
+    version = posted_version(post)
     calls = {
         "propose": lambda: disputes.dispute_propose(
             dispute_id=dispute.id,

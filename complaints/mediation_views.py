@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer.versions import posted_version
 
 from . import attachments, mediation
 from .choices import MediationBody, MediationConsent, MediationStatus
@@ -151,10 +152,7 @@ def mediation_scan(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def mediation_act(request: HttpRequest, agreement_id: int, action: str) -> HttpResponse:
     agreement = access.mediation_or_404(request.user, agreement_id=agreement_id)
     post, user = request.POST, request.user
-    try:
-        version = int(post.get("version", ""))
-    except ValueError:
-        version = None
+    version = posted_version(post)
     calls = {
         "submit": lambda: mediation.agreement_submit(
             agreement_id=agreement.id,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer.versions import posted_version
 
 from . import attachments, referrals, selectors
 from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralAction, ReferralStatus
@@ -238,10 +239,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
     referral = access.referral_or_404(request.user, referral_id=referral_id)
-    try:
-        version = int(request.POST.get("version", "-1"))
-    except ValueError:
-        version = -1
+    version = posted_version(request.POST)
     calls = {
         "acknowledge": lambda: referrals.referral_acknowledge(
             referral_id=referral.id, acting_user=request.user, expected_version=version

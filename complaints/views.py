@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
 
 from . import attachments, disputes, selectors, services, workflow
@@ -500,9 +501,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     order = access.workorder_or_404(request.user, number=number)
     if handler is None:
         raise Http404
-    version = posted_int(request.POST.get("version"))
-    if version is None:
-        version = -1  # a form without the version it was made from cannot be trusted
+    version = posted_version(request.POST)
     try:
         handler(order, request.user, request.POST, version)
     except workflow.WorkflowError as error:

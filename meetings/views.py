@@ -22,6 +22,7 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
 from wuqing_consumer import form_once
+from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_values, redirect_back
 
 from . import minutes, services
@@ -395,10 +396,7 @@ def _actions_from(post) -> list[services.PlannedAction]:
 def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
     meeting = access.meeting_or_404(request.user, meeting_id=meeting_id)
     post, user = request.POST, request.user
-    try:
-        version = int(post.get("version", ""))
-    except ValueError:
-        version = None
+    version = posted_version(post)
 
     def number(name: str) -> int:
         return _number(post.get(name))

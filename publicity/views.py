@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.versions import posted_version
 
 from . import services
 from .choices import ReleaseKind, ReleaseStatus
@@ -61,13 +62,6 @@ def _entries_of(release: Release) -> list[dict]:
         }
         for e in release.entries.all()
     ]
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", "-1"))
-    except ValueError:
-        return -1
 
 
 @login_required
@@ -167,7 +161,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
                     title=request.POST.get("title", "")[:1000],
                     body=request.POST.get("body", "")[:50000],
                     entries=entries,
-                    expected_version=_version(request),
+                    expected_version=posted_version(request.POST),
                 )
                 if request.POST.get("then") == "submit":
                     services.release_submit(release_id=release.id, acting_user=user)
@@ -221,7 +215,7 @@ def release_act(request: HttpRequest, release_id: int, action: str) -> HttpRespo
                 acting_user=request.user,
                 comment=post.get("comment", "")[:5000],
                 opinion_note=post.get("opinion_note", "")[:5000],
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The release was returned to the unit."))
         elif action == "approve":
@@ -230,12 +224,14 @@ def release_act(request: HttpRequest, release_id: int, action: str) -> HttpRespo
                 acting_user=request.user,
                 opinion_note=post.get("opinion_note", "")[:5000],
                 comment=post.get("comment", "")[:5000],
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The release was approved."))
         else:
             services.release_publish(
-                release_id=release.id, acting_user=request.user, expected_version=_version(request)
+                release_id=release.id,
+                acting_user=request.user,
+                expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The release was published on the public pages."))
     except ValidationError as error:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.versions import posted_version
 
 from . import campaigns, rendering
 from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CloseForm
@@ -26,13 +27,6 @@ from .models import Campaign
 
 PAGE_SIZE = 25
 ORDERS_PAGE_SIZE = 20
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", "-1"))
-    except ValueError:
-        return -1
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -129,7 +123,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
             campaigns.campaign_update(
                 campaign_id=campaign.id,
                 acting_user=request.user,
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
                 **form.service_kwargs(),
             )
         except ValidationError as error:
@@ -230,7 +224,7 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 campaign_id=campaign.id,
                 acting_user=request.user,
                 summary=form.cleaned_data["summary"],
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
             )
         except ValidationError as error:
             _add_errors(form, error)

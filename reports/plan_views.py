@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.versions import posted_version
 
 from . import plan_services
 from .choices import EvaluationKind, PlanStatus
@@ -39,13 +40,6 @@ def _year(value: str | None, default: int, years: list[int]) -> int:
     except ValueError:
         return default
     return year if year in years else default
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", "-1"))
-    except ValueError:
-        return -1
 
 
 def _report_errors(request: HttpRequest, error: Exception) -> None:
@@ -138,7 +132,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                 acting_user=user,
                 title=request.POST.get("title", ""),
                 note=request.POST.get("note", ""),
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
             )
         except (ValidationError, ReportError) as error:
             _report_errors(request, error)
@@ -249,7 +243,7 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
                 plan_id=plan.id,
                 acting_user=request.user,
                 comment=comment,
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The plan was acknowledged."))
         elif decision == "return":
@@ -257,7 +251,7 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
                 plan_id=plan.id,
                 acting_user=request.user,
                 comment=comment,
-                expected_version=_version(request),
+                expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The plan was returned to the unit."))
         else:

@@ -22,6 +22,7 @@ from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.dates import FIRST_YEAR
+from wuqing_consumer.versions import posted_version
 
 from . import services
 from .choices import EducationAudience, EducationChannel, SummaryStatus
@@ -86,10 +87,7 @@ def summary_start(request: HttpRequest) -> HttpResponse:
 def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
     summary = access.summary_or_404(request.user, summary_id=summary_id)
     if request.method == "POST":
-        try:
-            version = int(request.POST.get("version", "-1"))
-        except ValueError:
-            version = -1
+        version = posted_version(request.POST)
         try:
             summary = services.summary_save(
                 summary_id=summary.id,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
-from wuqing_consumer.views import posted_int
+from wuqing_consumer.versions import posted_version, posted_version_or_new
 
 from . import figures, services
 from .choices import IN_HAND_STATUSES, DistrictStatus, FileState, ReportStatus
@@ -200,7 +200,7 @@ def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
                 values=form.cleaned_data,
                 sampling=sampling_from_post(request.POST),
                 publicity=publicity_from_formset(formset),
-                expected_version=posted_int(request.POST.get("version")) or -1,
+                expected_version=posted_version(request.POST),
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -227,9 +227,7 @@ def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def unit_report_act(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
     report = access.unit_report_or_404(request.user, report_id=report_id)
-    version = posted_int(request.POST.get("version"))
-    if version is None:
-        version = -1
+    version = posted_version(request.POST)
     comment = request.POST.get("comment", "")
     done = {
         "submit": (
@@ -366,7 +364,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
                     period=quarter,
                     acting_user=request.user,
                     analysis=form.cleaned_data["analysis"],
-                    expected_version=posted_int(request.POST.get("version")),
+                    expected_version=posted_version_or_new(request.POST),
                 )
             except ValidationError as error:
                 _errors_to_messages(request, error)

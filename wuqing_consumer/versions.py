@@ -1,0 +1,41 @@
+"""The `version` a form was made from, read the same way by every HTML view.
+
+A form that changes a record carries the record's `version` in a hidden field, and the
+service refuses the change with its own "changed by someone else ... Nothing was saved"
+message when the record has moved on. Services take `expected_version=None` as "no check"
+(scripts, the office's own tools); a view must never pass None for a post that lacks the
+field or carries something that is not a whole number ("abc", "1.5", "²", a tampered or
+hand-made post): that would write over whatever changed meanwhile. Such a post reads as
+`UNKNOWN`, a version no record has (they start at 0 or 1 and only grow), so the service
+refuses it with the same stale-page message before writing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+UNKNOWN = -1
+
+
+def _whole_number(value: str | None) -> int | None:
+    try:
+        number = int(value) if value and value.isascii() else None
+    except ValueError:
+        return None
+    return number if number is not None and number >= 0 else None
+
+
+def posted_version(post: Mapping[str, str]) -> int:
+    """The version of a form that always sends one; `UNKNOWN` when it is missing or not a
+    whole number, so the service refuses the post as made from a stale page."""
+    number = _whole_number(post.get("version"))
+    return UNKNOWN if number is None else number
+
+
+def posted_version_or_new(post: Mapping[str, str]) -> int | None:
+    """The version of a form that may be made before its record exists (the field is sent
+    empty then): None for that empty field, so the service creates the record, otherwise as
+    `posted_version` (a missing field or a non-number is `UNKNOWN`, refused as stale)."""
+    if post.get("version", None) == "":
+        return None
+    return posted_version(post)
