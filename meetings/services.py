@@ -229,12 +229,12 @@ def meeting_plan(
         raise ValidationError(errors)
     meeting = JointMeeting.objects.create(
         kind=kind,
-        title=title.strip()[:200],
+        title=title.strip(),
         planned_on=planned_on,
         starts_at=starts_at,
-        place=place.strip()[:200],
-        chair=chair.strip()[:100],
-        guests=guests.strip()[:300],
+        place=place.strip(),
+        chair=chair.strip(),
+        guests=guests.strip(),
         notes=notes.strip()[:MAX_TEXT],
         created_by=acting_user,
     )
@@ -276,12 +276,12 @@ def meeting_update(
     if errors:
         raise ValidationError(errors)
     new = {
-        "title": title.strip()[:200],
+        "title": title.strip(),
         "planned_on": planned_on,
-        "place": place.strip()[:200],
+        "place": place.strip(),
         "starts_at": starts_at,
-        "chair": chair.strip()[:100],
-        "guests": guests.strip()[:300],
+        "chair": chair.strip(),
+        "guests": guests.strip(),
         "notes": notes.strip()[:MAX_TEXT],
     }
     changed = {k: v for k, v in new.items() if getattr(meeting, k) != v}

@@ -809,3 +809,35 @@ def test_an_answer_longer_than_its_column_is_refused_not_cut(people, attending, 
         "",
     )
     assert not meeting.events.filter(action=MeetingAction.ANSWER).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("title", 200), ("place", 200), ("chair", 100), ("guests", 300)]
+)
+def test_a_plan_text_longer_than_its_column_is_refused_on_plan_and_change(people, field, limit):
+    """The service refuses, it does not cut: a meeting is planned or changed with the text
+    as typed or not at all."""
+    with pytest.raises(ValidationError) as error:
+        plan(people, **{field: "会" * (limit + 1)})
+    assert field in error.value.message_dict
+    assert not JointMeeting.objects.exists()
+    meeting = plan(people)
+    values = {
+        "title": meeting.title,
+        "planned_on": meeting.planned_on,
+        "place": meeting.place,
+        "starts_at": None,
+        "chair": "",
+        "notes": "",
+        "guests": "",
+        field: "会" * (limit + 1),
+    }
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            expected_version=meeting.version,
+            **values,
+        )
+    assert field in error.value.message_dict
+    assert JointMeeting.objects.get(pk=meeting.pk).version == meeting.version
