@@ -414,3 +414,23 @@ def signin_unlock(*, attempt_ids: Iterable[int], acting_user: User) -> list[Audi
         )
     AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).delete()
     return entries
+
+
+@transaction.atomic
+def signin_cleanup_expired(*, acting_user: User) -> list[AuditEntry]:
+    """django-axes' "clean up expired attempts": clear every failed sign-in record older
+    than the cool-off (it locks no one any more), through `signin_unlock`, so each leaves its
+    `signin.unlock` entry ("... cleared (not locked)") and only whoever may clear records one
+    at a time may do it. The records are read locked: one that a new failure makes current
+    again meanwhile waits, and is not cleared. No cool-off means no record ever expires."""
+    if not access.may_unlock_signins(acting_user):
+        raise PermissionDenied
+    cool_off = get_cool_off()
+    if cool_off is None:
+        return []
+    expired = list(
+        AccessAttempt.objects.select_for_update()
+        .filter(attempt_time__lte=timezone.now() - cool_off)
+        .values_list("pk", flat=True)
+    )
+    return signin_unlock(attempt_ids=expired, acting_user=acting_user)
