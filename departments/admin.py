@@ -1,4 +1,5 @@
 import copy
+import zoneinfo
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -573,11 +574,39 @@ admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, ScheduledTaskAdmin)
 
 
+class CrontabForm(forms.ModelForm):
+    """django-celery-beat's crontab form, without its 500: the time zone's default is a
+    callable, so Django sends the value the page was shown with in a hidden
+    `initial-timezone` and reads it back to see what changed, after the form was accepted.
+    A tampered one longer than a file name made the time-zone library raise (OSError). One
+    that is not a time zone is now refused under the field, before anything is saved."""
+
+    class Meta:
+        model = CrontabSchedule
+        fields = CrontabScheduleAdmin.fields[1:]
+
+    def clean(self):
+        cleaned = super().clean()
+        field = self.fields.get("timezone")
+        if field is not None and field.show_hidden_initial:
+            shown = self.data.get(self.add_initial_prefix("timezone"), "")
+            if shown and shown not in zoneinfo.available_timezones():
+                self.add_error(
+                    "timezone",
+                    _(
+                        "The page was sent with a time zone it never showed. Open the page "
+                        "again and save once more."
+                    ),
+                )
+        return cleaned
+
+
 class CrontabAdmin(CrontabScheduleAdmin):
     """django-celery-beat's crontab page, without its 500: shown again after a refused
     number (a negative minute, say), it described the schedule in words from that number,
     and the description raised."""
 
+    form = CrontabForm
     fields = ("readable", *CrontabScheduleAdmin.fields[1:])
     readonly_fields = ("readable",)
 

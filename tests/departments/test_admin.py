@@ -1,5 +1,6 @@
 """The office manages people in the admin: in Chinese, filtered, and without escalation."""
 
+import re
 import warnings
 
 import pytest
@@ -340,3 +341,55 @@ def test_a_crontab_with_a_negative_number_is_refused_not_a_500(client, office_di
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert CrontabSchedule.objects.count() == before
+
+
+@pytest.mark.parametrize("initial", ["Asia/" + "x" * 10_001, "x" * 300, "../../etc/passwd"])
+def test_a_crontab_with_a_tampered_initial_timezone_is_refused_not_a_500(
+    client, office_director, initial
+):
+    """Django's hidden `initial-timezone` (the field has a callable default) is read to see
+    whether the time zone changed; one longer than a file name made the time-zone library
+    raise (OSError) after the form had been accepted. It is refused under the field."""
+    from django_celery_beat.models import CrontabSchedule
+
+    before = CrontabSchedule.objects.count()
+    client.force_login(office_director)
+    data = {
+        "minute": "0",
+        "hour": "4",
+        "day_of_month": "*",
+        "month_of_year": "*",
+        "day_of_week": "*",
+        "timezone": "Asia/Shanghai",
+        "initial-timezone": initial,
+        "periodictask_set-TOTAL_FORMS": "0",
+        "periodictask_set-INITIAL_FORMS": "0",
+        "_save": "1",
+    }
+    response = client.post("/admin/django_celery_beat/crontabschedule/add/", data)
+    assert response.status_code == 200
+    assert "errors field-timezone" in response.content.decode()
+    assert CrontabSchedule.objects.count() == before
+
+
+def test_a_crontab_with_its_own_initial_timezone_is_saved(client, office_director):
+    from django_celery_beat.models import CrontabSchedule
+
+    client.force_login(office_director)
+    page = client.get("/admin/django_celery_beat/crontabschedule/add/").content.decode()
+    (initial,) = re.findall(r'name="initial-timezone" value="([^"]*)"', page)
+    data = {
+        "minute": "0",
+        "hour": "4",
+        "day_of_month": "*",
+        "month_of_year": "*",
+        "day_of_week": "*",
+        "timezone": "Asia/Shanghai",
+        "initial-timezone": initial,
+        "periodictask_set-TOTAL_FORMS": "0",
+        "periodictask_set-INITIAL_FORMS": "0",
+        "_save": "1",
+    }
+    response = client.post("/admin/django_celery_beat/crontabschedule/add/", data)
+    assert response.status_code == 302
+    assert CrontabSchedule.objects.filter(hour="4", minute="0").exists()
