@@ -426,9 +426,10 @@ def workorder_intake(
     if town_code:
         town = snapshot.towns.get(town_code)
         if town is None:
-            errors["town"] = _("There is no town or street with the code “%(code)s”.") % {
-                "code": town_code
-            }
+            # The hotline learns the codes from nothing else, so the refusal names them.
+            errors["town"] = _(
+                "There is no town or street with the code “%(code)s”; send one of: %(codes)s."
+            ) % {"code": town_code, "codes": ", ".join(snapshot.towns)}
     members = snapshot.members
     unit = co_units = None
     if unit_code:

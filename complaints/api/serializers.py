@@ -239,7 +239,8 @@ class HotlineOrderIn(InputSerializer):
     business = BusinessIn(required=False, allow_null=True, help_text="被投诉经营者 / the business")
     town = optional_text(
         40,
-        "镇街代码，大小写不限 / town code, in any case",
+        "镇街代码，大小写不限；代码不存在时返回 400，并列出全部代码 / town code, in any case; "
+        "an unknown one is a 400 that lists the codes there are",
     )
     amount = AmountField(
         max_digits=14,

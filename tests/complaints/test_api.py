@@ -38,7 +38,7 @@ from complaints.models import (
     WorkOrder,
 )
 from complaints.services import hotline_intake
-from departments.models import Unit
+from departments.models import Town, Unit
 
 ORDER = {
     "hotline_id": "TJ12345-20261129-0001",
@@ -139,6 +139,19 @@ def test_an_unknown_kind_is_refused_with_the_kinds_there_are(api, client):
     assert response.status_code == 400
     (message,) = response.json()["error"]["fields"]["kind"]
     assert "grievance" in message and "complaint, report, inquiry" in message
+    assert not WorkOrder.objects.exists()
+
+
+def test_an_unknown_town_is_refused_with_the_town_codes_there_are(api, client):
+    """The hotline learns the town codes from nowhere else: the schema gives one example."""
+    client.cookies["django_language"] = "en"
+    response = push(api, town="yangcun")
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["town"]
+    assert "“yangcun”" in message
+    codes = message.rsplit(":", 1)[1].strip().rstrip(".").split(", ")
+    assert codes == list(Town.objects.values_list("code", flat=True))
+    assert "yangcun-street" in codes and len(codes) > 20
     assert not WorkOrder.objects.exists()
 
 
