@@ -1008,6 +1008,19 @@ def test_create_api_client_prints_the_key_and_secret_once(db, capsys):
     assert client.callback_url == "https://hotline.example/cb"
 
 
+def test_create_api_client_says_how_the_key_and_the_secret_are_kept_as_the_readme_does(db):
+    """Only the key is hashed; the secret is derived from API_SIGNING_KEY, so a database
+    restored under another key signs with other secrets (README, Backups)."""
+    from complaints.management.commands.create_api_client import Command
+
+    described = " ".join(
+        Command().create_parser("manage.py", "create_api_client").description.split()
+    )
+    assert "only hashes are kept" not in described
+    assert "only a hash of the key is kept" in described
+    assert "derived from API_SIGNING_KEY" in described
+
+
 def test_the_schema_is_public_and_describes_the_hotline_endpoints(client, db):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200

@@ -7,7 +7,9 @@ from complaints.clients import api_client_create
 class Command(BaseCommand):
     help = (
         "Create an API client (the 12345 hotline, the 12315 platform) and print its API key "
-        "and its callback signing secret. They are shown once; only hashes are kept."
+        "and its callback signing secret. They are shown once: only a hash of the key is kept, "
+        "and the secret is derived from API_SIGNING_KEY and a salt kept for the client (a "
+        "database restored under another API_SIGNING_KEY signs with other secrets)."
     )
 
     def add_arguments(self, parser):
