@@ -113,6 +113,17 @@ def test_the_schema_names_what_a_client_must_handle(client, db):
     assert "hotline_id" in hotline_id["description"]
 
 
+def test_the_intakes_two_successes_say_which_is_a_new_order_and_which_a_retry(client, db):
+    """Both answer with the order; the response table is where a developer looks for the
+    difference, so it must not be two blank rows."""
+    document = client.get("/api/v1/schema/?format=json").json()
+    responses = document["paths"]["/api/v1/hotline/work-orders/"]["post"]["responses"]
+    created, retried = responses["201"]["description"], responses["200"]["description"]
+    for text in (created, retried):
+        assert re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[A-Za-z]{2}", text), text
+    assert "new" in created and "retry" in retried and "nothing new" in retried
+
+
 SCHEMA = "/api/v1/schema/"
 
 

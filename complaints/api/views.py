@@ -224,8 +224,16 @@ class HotlineOrderViewSet(
             )
         ],
         responses={
-            201: HotlineOrderOut,
-            200: HotlineOrderOut,
+            201: OpenApiResponse(
+                HotlineOrderOut, description="已登记的新工单 / a new order, registered"
+            ),
+            200: OpenApiResponse(
+                HotlineOrderOut,
+                description=(
+                    "相同内容的重发：返回已有工单，不新建 / a retry with the same body: the "
+                    "order already registered, nothing new"
+                ),
+            ),
             **error_responses(400, 401, 403, 409, 411, 413, 415, 429),
         },
     )
