@@ -346,6 +346,12 @@ class HotlineOrderOut(serializers.Serializer):
     created_at = serializers.DateTimeField(help_text="登记时间 / created at")
     updated_at = serializers.DateTimeField(help_text="最后更新 / last changed at")
     routing = RoutingOut(help_text="派单依据 / why it went where it went")
+    merged_into = serializers.CharField(
+        allow_null=True,
+        help_text="并入的工单号（合并后本单结案）；未合并为 null，同回调的 merged_into / number "
+        "of the order this one was merged into (it is then closed); null if not merged, as in "
+        "the callback",
+    )
 
     def to_representation(self, order: WorkOrder) -> dict:
         running = set(open_deadline_names(order))
@@ -368,8 +374,16 @@ class HotlineOrderOut(serializers.Serializer):
                 "rule": order.routing.get("rule"),
                 "matched": order.routing.get("matched", []),
             },
+            "merged_into": _merged_into(order),
         }
         return _isoformat(data)
+
+
+def _merged_into(order: WorkOrder) -> str | None:
+    """The number, from the list's annotation where there is one (no query per order)."""
+    if order.merged_into_id is None:
+        return None
+    return getattr(order, "merged_into_number", None) or order.merged_into.number
 
 
 def _isoformat(value):

@@ -8,7 +8,7 @@ from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -147,6 +147,7 @@ class HotlineOrderViewSet(
         orders = (
             WorkOrder.objects.filter(source_client=self.request.auth)
             .select_related("primary_unit")
+            .annotate(merged_into_number=F("merged_into__number"))
             .prefetch_related(
                 Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit"))
             )

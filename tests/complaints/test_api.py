@@ -893,6 +893,30 @@ def test_a_reopened_order_merged_away_shows_no_result_and_takes_no_call_back(
     assert refused.status_code == 409
 
 
+def test_a_client_that_polls_learns_which_order_a_merged_one_went_into_as_callbacks_tell(
+    api, housing_staff, office_staff
+):
+    """The README has the hotline follow changes by polling or by callbacks; a callback's
+    merged_into names the order, so the polled order names it too, not only "closed"."""
+    earlier = push(api).json()
+    assert earlier["merged_into"] is None
+    push(api, hotline_id="T-2")
+    order = WorkOrder.objects.get(hotline_id="T-2")
+    pair = PossibleDuplicate.objects.create(
+        order=order, other=WorkOrder.objects.get(number=earlier["number"]), reason="phone"
+    )
+    workflow.workorder_merge(order_id=order.id, acting_user=office_staff, duplicate_id=pair.id)
+    detail = api("get", "/api/v1/hotline/work-orders/T-2/").json()
+    assert (detail["status"], detail["merged_into"]) == ("closed", earlier["number"])
+    listed = api("get", "/api/v1/hotline/work-orders/").json()["results"]
+    assert {o["hotline_id"]: o["merged_into"] for o in listed} == {
+        ORDER["hotline_id"]: None,
+        "T-2": earlier["number"],
+    }
+    callback = CallbackEvent.objects.filter(order=order).latest("id")
+    assert callback.payload["merged_into"] == detail["merged_into"]
+
+
 def test_staff_find_an_order_by_the_longest_hotline_id_the_api_takes(api, client, office_staff):
     longest = "TJ12345-" + "9" * 56
     assert push(api, hotline_id=longest).status_code == 201
