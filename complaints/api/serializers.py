@@ -136,8 +136,13 @@ def _misspelt_keys(data: dict, fields: dict) -> dict[str, str]:
     """Keys that are a field in another spelling (`callbackId`, `Hotline_ID`), as Java and
     .NET serialisers write them. Other unknown keys are ignored, as the contract lets a
     client send more than it needs; these would be ignored too, silently dropping what the
-    client meant to send (a `callbackId` would turn off the very retry check it asks for)."""
+    client meant to send (a `callbackId` would turn off the very retry check it asks for).
+    A nested object's field sent flat (`citizen_phone`, `businessCreditCode`) is named by its
+    place, `citizen.phone`: ignored, a report would lose the citizen's contact unseen."""
     known = {_squashed(name): name for name in fields}
+    for parent, field in fields.items():  # a nested field sent flat: citizen_phone
+        for child in getattr(field, "fields", {}) if isinstance(field, InputSerializer) else {}:
+            known.setdefault(_squashed(parent + child), f"{parent}.{child}")
     return {
         key: known[_squashed(key)]
         for key in data

@@ -940,6 +940,19 @@ def test_a_field_in_another_spelling_is_refused_not_dropped(api, housing_staff):
     assert push(api, hotline_id="T-10", source_system="12345").status_code == 201  # not a field
 
 
+def test_a_nested_field_sent_flat_is_refused_not_dropped(api):
+    """A hotline exporting its own flat columns writes citizen_phone or businessCreditCode;
+    ignored, a report (which may be anonymous) would lose the citizen's contact unseen."""
+    flat = {k: v for k, v in ORDER.items() if k not in ("citizen", "business")}
+    sent = {**flat, "kind": "report", "citizen_phone": "13812345678", "businessCreditCode": "x"}
+    refused = api("post", "/api/v1/hotline/work-orders/", sent)
+    assert refused.status_code == 400, refused.json()
+    fields = refused.json()["error"]["fields"]
+    assert "citizen.phone" in fields["citizen_phone"][0]
+    assert "business.credit_code" in fields["businessCreditCode"][0]
+    assert not WorkOrder.objects.exists()
+
+
 def test_an_order_not_found_says_a_client_sees_only_its_own(api, client, db):
     push(api)
     _other, key, _ = api_client_create(name="12345-test")
