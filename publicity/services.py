@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.mediation import _too_long as too_long
 from departments import access
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people, unit_people
@@ -32,6 +33,10 @@ ENTRY_TEXT_FIELDS = ("business_name", "violation", "penalty")
 ENTRY_DATE_FIELDS = ("decided_on", "exposure_from", "exposure_until")
 ENTRY_FIELDS = ("business_name", "credit_code", "violation", "penalty", *ENTRY_DATE_FIELDS)
 BATCH = 200
+BODY_LIMIT = 50_000
+NOTE_LIMIT = 5_000
+"""A release's text, and the office's comments, assessment and a correction's reason, are
+refused beyond these, not cut (their inputs carry the same maxlength)."""
 
 
 class ReleaseError(ActionRefused):
@@ -80,6 +85,11 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
+
+
+def _too_long_for(field: str, text: str, limit: int) -> str | None:
+    """The 'please shorten' message naming the field as the page labels it, or None."""
+    return too_long(text, limit, str(Release._meta.get_field(field).verbose_name))
 
 
 def _personal_data_error(label: str) -> str:
@@ -185,6 +195,8 @@ def validate_release(
         errors["title"] = [_("Give the release a title.")]
     elif len(title) > 200:
         errors["title"] = [_("The title can be at most 200 characters.")]
+    if problem := _too_long_for("body", body, BODY_LIMIT):
+        errors["body"] = [problem]
     for field, text in (("title", title), ("body", body)):
         if looks_like_personal_data(text):
             label = Release._meta.get_field(field).verbose_name
@@ -330,6 +342,19 @@ def _tell_unit(release: Release, key: str, title: str, body: str = "") -> None:
     notify_many([(message, unit_people([release.unit_id]), None)])
 
 
+def _refuse_long_review(*, comment: str, opinion_note: str) -> None:
+    errors = {
+        key: [problem]
+        for key, field, text in (
+            ("comment", "review_comment", comment),
+            ("opinion_note", "opinion_note", opinion_note),
+        )
+        if (problem := _too_long_for(field, text, NOTE_LIMIT))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def release_return(
     *,
@@ -340,12 +365,14 @@ def release_return(
     expected_version: int | None = None,
 ) -> Release:
     comment = (comment or "").strip()
+    opinion_note = (opinion_note or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what the unit should change.")})
+    _refuse_long_review(comment=comment, opinion_note=opinion_note)
     release = _lock_for_office(acting_user, release_id, expected_version, ReleaseStatus.SUBMITTED)
     release.status = ReleaseStatus.RETURNED
     release.review_comment = comment
-    release.opinion_note = (opinion_note or "").strip() or release.opinion_note
+    release.opinion_note = opinion_note or release.opinion_note
     release.reviewed_at = timezone.now()
     release.reviewed_by = acting_user
     _bump(release, ["status", "review_comment", "opinion_note", "reviewed_at", "reviewed_by"])
@@ -371,14 +398,16 @@ def release_approve(
     """The office approves after assessing public opinion (舆情研判): the note is required,
     because that assessment is the office's part of the measure."""
     opinion_note = (opinion_note or "").strip()
+    comment = (comment or "").strip()
     if not opinion_note:
         raise ValidationError(
             {"opinion_note": _("Write the public-opinion assessment before approving.")}
         )
+    _refuse_long_review(comment=comment, opinion_note=opinion_note)
     release = _lock_for_office(acting_user, release_id, expected_version, ReleaseStatus.SUBMITTED)
     release.status = ReleaseStatus.APPROVED
     release.opinion_note = opinion_note
-    release.review_comment = (comment or "").strip()
+    release.review_comment = comment
     release.reviewed_at = timezone.now()
     release.reviewed_by = acting_user
     _bump(release, ["status", "review_comment", "opinion_note", "reviewed_at", "reviewed_by"])
@@ -446,6 +475,8 @@ def release_correct(
     errors: dict[str, list[str]] = {}
     if not reason:
         errors["reason"] = [_("Say what the correction puts right.")]
+    elif problem := _too_long_for("correction_reason", reason, NOTE_LIMIT):
+        errors["reason"] = [problem]
     elif looks_like_personal_data(reason):
         errors["reason"] = [_personal_data_error(_("reason for the correction"))]
     try:

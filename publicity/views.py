@@ -112,8 +112,8 @@ def release_new(request: HttpRequest) -> HttpResponse:
                 lambda: services.release_create(
                     acting_user=user,
                     kind=request.POST.get("kind", ""),
-                    title=request.POST.get("title", "")[:1000],
-                    body=request.POST.get("body", "")[:50000],
+                    title=request.POST.get("title", ""),
+                    body=request.POST.get("body", ""),
                     entries=entries,
                 ),
                 lambda release: reverse("release_detail", args=[release.id]),
@@ -158,8 +158,8 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
                 release = services.release_save(
                     release_id=release.id,
                     acting_user=user,
-                    title=request.POST.get("title", "")[:1000],
-                    body=request.POST.get("body", "")[:50000],
+                    title=request.POST.get("title", ""),
+                    body=request.POST.get("body", ""),
                     entries=entries,
                     expected_version=posted_version(request.POST),
                 )
@@ -213,8 +213,8 @@ def release_act(request: HttpRequest, release_id: int, action: str) -> HttpRespo
             services.release_return(
                 release_id=release.id,
                 acting_user=request.user,
-                comment=post.get("comment", "")[:5000],
-                opinion_note=post.get("opinion_note", "")[:5000],
+                comment=post.get("comment", ""),
+                opinion_note=post.get("opinion_note", ""),
                 expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The release was returned to the unit."))
@@ -222,8 +222,8 @@ def release_act(request: HttpRequest, release_id: int, action: str) -> HttpRespo
             services.release_approve(
                 release_id=release.id,
                 acting_user=request.user,
-                opinion_note=post.get("opinion_note", "")[:5000],
-                comment=post.get("comment", "")[:5000],
+                opinion_note=post.get("opinion_note", ""),
+                comment=post.get("comment", ""),
                 expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The release was approved."))
@@ -259,9 +259,9 @@ def release_correct(request: HttpRequest, release_id: int) -> HttpResponse:
             correction = services.release_correct(
                 release_id=original.id,
                 acting_user=request.user,
-                reason=request.POST.get("reason", "")[:5000],
-                title=request.POST.get("title", "")[:1000],
-                body=request.POST.get("body", "")[:50000],
+                reason=request.POST.get("reason", ""),
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
                 entries=entries,
             )
         except ValidationError as error:
