@@ -43,6 +43,10 @@ from .models import (
 )
 
 MAX_TEXT = 20000
+MINUTES_LIMIT = MAX_TEXT * 5
+"""A meeting's notes, a question, a resolution, a task, what was done and a cancellation's
+reason are refused beyond MAX_TEXT characters, the minutes beyond MINUTES_LIMIT, not cut
+(their inputs carry the same maxlength)."""
 
 
 class MeetingError(ActionRefused):
@@ -108,6 +112,7 @@ def _clean_plan(
     is_new: bool,
     chair: str = "",
     guests: str = "",
+    notes: str = "",
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in MeetingKind.values:
@@ -125,19 +130,30 @@ def _clean_plan(
     for field, value in (("title", title), ("place", place), ("chair", chair), ("guests", guests)):
         if problem := _too_long(field, value):
             errors.setdefault(field, problem)
+    if problem := _too_long("notes", notes, limit=MAX_TEXT):
+        errors["notes"] = problem
     return errors
 
 
-def _too_long(field: str, value: str, model: type[models.Model] = JointMeeting) -> str | None:
-    """A text longer than its column is refused, not cut: the plan's form on the meeting
-    page had no maxlength, and a cut title or place is something nobody wrote (nor are cut
-    guests or a cut answer, sent by a crafted post or a script past the inputs' maxlength)."""
+def _too_long(
+    field: str,
+    value: str,
+    model: type[models.Model] = JointMeeting,
+    *,
+    limit: int | None = None,
+    what: str | None = None,
+) -> str | None:
+    """A text longer than its column (or, for a text column, than `limit`) is refused, not
+    cut: the plan's form on the meeting page had no maxlength, and a cut title or place is
+    something nobody wrote (nor are cut guests or a cut answer, sent by a crafted post or a
+    script past the inputs' maxlength). `what` names the field where its verbose name is
+    ambiguous ("minutes" is also the unit of time in the catalogue)."""
     model_field = model._meta.get_field(field)
-    length, limit = len(value.strip()), model_field.max_length
+    length, limit = len(value.strip()), limit or model_field.max_length
     if length <= limit:
         return None
     return _("Please shorten %(what)s to %(limit)s characters; it has %(length)s.") % {
-        "what": model_field.verbose_name,
+        "what": what or model_field.verbose_name,
         "limit": limit,
         "length": length,
     }
@@ -217,6 +233,7 @@ def meeting_plan(
         is_new=True,
         chair=chair,
         guests=guests,
+        notes=notes,
     )
     units: list[Unit] = []
     try:
@@ -235,7 +252,7 @@ def meeting_plan(
         place=place.strip(),
         chair=chair.strip(),
         guests=guests.strip(),
-        notes=notes.strip()[:MAX_TEXT],
+        notes=notes.strip(),
         created_by=acting_user,
     )
     _event(meeting, MeetingAction.PLAN, acting_user, note=meeting.title)
@@ -272,6 +289,7 @@ def meeting_update(
         is_new=planned_on != meeting.planned_on,
         chair=chair,
         guests=guests,
+        notes=notes,
     )
     if errors:
         raise ValidationError(errors)
@@ -282,7 +300,7 @@ def meeting_update(
         "starts_at": starts_at,
         "chair": chair.strip(),
         "guests": guests.strip(),
-        "notes": notes.strip()[:MAX_TEXT],
+        "notes": notes.strip(),
     }
     changed = {k: v for k, v in new.items() if getattr(meeting, k) != v}
     if not changed:
@@ -363,6 +381,8 @@ def agenda_add(
     question = (question or "").strip()
     if not question:
         errors["question"] = _("Write the agenda item.")
+    elif problem := _too_long("question", question, AgendaItem, limit=MAX_TEXT):
+        errors["question"] = problem
     order = None
     try:
         order = _typical_case(acting_user, work_order_number)
@@ -379,7 +399,7 @@ def agenda_add(
         kind=kind,
         work_order=order,
         proposed_by=acting_user.unit,
-        question=question[:MAX_TEXT],
+        question=question,
         status=AgendaItemStatus.PLACED,
         position=_next_position(meeting),
     )
@@ -430,8 +450,10 @@ def agenda_propose(*, acting_user: User, question: str) -> AgendaItem:
     question = (question or "").strip()
     if not question:
         raise ValidationError({"question": _("Write the question for the joint meeting.")})
+    if problem := _too_long("question", question, AgendaItem, limit=MAX_TEXT):
+        raise ValidationError({"question": problem})
     item = AgendaItem.objects.create(
-        kind=AgendaKind.PROPOSAL, proposed_by_id=unit_id, question=question[:MAX_TEXT]
+        kind=AgendaKind.PROPOSAL, proposed_by_id=unit_id, question=question
     )
     message = Message(
         key=f"agenda_proposal:{item.id}",
@@ -531,6 +553,10 @@ def meeting_record(
     minutes = (minutes or "").strip()
     if not minutes:
         errors["minutes"] = _("Write the minutes of the meeting.")
+    elif problem := _too_long(
+        "minutes", minutes, limit=MINUTES_LIMIT, what=_("the minutes of the meeting")
+    ):
+        errors["minutes"] = problem
     invitations = list(meeting.invitations.select_for_update())
     present = set(attended_unit_ids)
     unknown = present - {i.unit_id for i in invitations}
@@ -559,7 +585,7 @@ def meeting_record(
     first_time = meeting.status == MeetingStatus.PLANNED
     meeting.status = MeetingStatus.HELD
     meeting.held_on = held_on
-    meeting.minutes = minutes[: MAX_TEXT * 5]
+    meeting.minutes = minutes
     meeting.minutes_recorded_at = timezone.now()
     _bump(meeting, ["status", "held_on", "minutes", "minutes_recorded_at"])
     _event(
@@ -605,6 +631,8 @@ def resolution_add(
     text = (text or "").strip()
     if not text:
         errors["text"] = _("Write the resolution.")
+    elif problem := _too_long("text", text, Resolution, limit=MAX_TEXT):
+        errors["text"] = problem
     item = None
     if agenda_item_id:
         item = (
@@ -627,7 +655,9 @@ def resolution_add(
                 "Action item %(n)s needs an owner unit, a task and a due date."
             ) % {"n": index}
             continue
-        if problem := date_error(action.due_on):
+        if (problem := _too_long("task", action.task, ActionItem, limit=MAX_TEXT)) or (
+            problem := date_error(action.due_on)
+        ):
             errors[f"action_{index}"] = _("Action item %(n)s: %(problem)s") % {
                 "n": index,
                 "problem": problem,
@@ -647,7 +677,7 @@ def resolution_add(
         meeting=meeting,
         agenda_item=item,
         number=number,
-        text=text[:MAX_TEXT],
+        text=text,
         settles_item=bool(item and settles_item),
         created_by=acting_user,
     )
@@ -656,7 +686,7 @@ def resolution_add(
             ActionItem(
                 resolution=resolution,
                 owner=owners[a.owner_code],
-                task=a.task.strip()[:MAX_TEXT],
+                task=a.task.strip(),
                 due_on=a.due_on,
             )
             for a in planned
@@ -729,8 +759,10 @@ def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionIt
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what was done.")})
+    if problem := _too_long("done_note", note, ActionItem, limit=MAX_TEXT):
+        raise ValidationError({"note": problem})
     action.status = ActionStatus.DONE
-    action.done_note = note[:MAX_TEXT]
+    action.done_note = note
     action.done_at = timezone.now()
     action.done_by = acting_user
     action.save(update_fields=["status", "done_note", "done_at", "done_by"])
@@ -789,8 +821,10 @@ def meeting_cancel(*, meeting_id: int, acting_user: User, reason: str) -> JointM
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    if problem := _too_long("cancel_reason", reason, limit=MAX_TEXT):
+        raise ValidationError({"reason": problem})
     meeting.status = MeetingStatus.CANCELLED
-    meeting.cancel_reason = reason[:MAX_TEXT]
+    meeting.cancel_reason = reason
     _bump(meeting, ["status", "cancel_reason"])
     meeting.agenda.filter(kind__in=[AgendaKind.TEAM_QUESTION, AgendaKind.PROPOSAL]).update(
         meeting=None, status=AgendaItemStatus.WAITING

@@ -31,6 +31,7 @@ from meetings.models import (
     InvitationAnswer,
     JointMeeting,
     MeetingAction,
+    MeetingEvent,
     MeetingStatus,
 )
 from meetings.reminders import remind_action_items, remind_unanswered_invitations
@@ -841,3 +842,156 @@ def test_a_plan_text_longer_than_its_column_is_refused_on_plan_and_change(people
         )
     assert field in error.value.message_dict
     assert JointMeeting.objects.get(pk=meeting.pk).version == meeting.version
+
+
+LONG = "议" * (services.MAX_TEXT + 1)
+"""One character more than the meetings keep of a note, a question, a resolution, a task."""
+
+
+def _too_long(what: str, limit: int = services.MAX_TEXT) -> str:
+    return f"Please shorten {what} to {limit} characters; it has {limit + 1}."
+
+
+def test_a_new_meetings_notes_too_long_are_refused_on_the_form(persona_client, people):
+    """The view kept all of it, the service cut it to 20,000 characters without a word."""
+    response = persona_client("office_staff").post(
+        reverse("meeting_new"),
+        {
+            "kind": "annual",
+            "title": "2026年度成员单位联席会议",
+            "planned_on": "2026-11-20",
+            "place": "区政府第三会议室",
+            "notes": LONG,
+            "units": ["market-regulation"],
+        },
+    )
+    assert response.status_code == 200
+    assert _too_long("notes for the invited units") in response.content.decode()
+    assert 'maxlength="20000"' in response.content.decode()
+    assert not JointMeeting.objects.exists()
+
+
+def test_a_resolution_too_long_is_refused_on_the_meeting_page(persona_client, meeting_setup):
+    meeting = JointMeeting.objects.get(pk=meeting_setup["held"].pk)
+    client = persona_client("office_staff")
+    response = client.post(
+        reverse("meeting_act", args=[meeting.id, "resolve"]),
+        {"version": meeting.version, "text": LONG},
+    )
+    assert response.status_code == 400
+    assert _too_long("resolution") in response.content.decode()
+    assert list(meeting.resolutions.values_list("text", flat=True)) == ["决议一"]
+
+
+def test_a_done_note_too_long_is_refused_on_the_action_items(persona_client, meeting_setup):
+    action = meeting_setup["action"]
+    client = persona_client("housing_staff")
+    response = client.post(
+        reverse("action_act", args=[action.id, "complete"]), {"note": LONG}, follow=True
+    )
+    assert _too_long("what was done") in response.content.decode()
+    assert ActionItem.objects.get(pk=action.pk).status == ActionStatus.OPEN
+
+
+def test_a_proposed_question_too_long_is_refused_on_the_list(persona_client, people):
+    response = persona_client("mr_staff").post(
+        reverse("agenda_propose"), {"question": LONG}, follow=True
+    )
+    assert _too_long("question") in response.content.decode()
+    assert not AgendaItem.objects.exists()
+
+
+def _update_notes(people, meeting):
+    services.meeting_update(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        title=meeting.title,
+        planned_on=meeting.planned_on,
+        place=meeting.place,
+        starts_at=None,
+        chair="",
+        notes=LONG,
+        expected_version=meeting.version,
+    )
+
+
+TOO_LONG_TEXTS = {
+    "plan": ("notes", lambda p, m: plan(p, notes=LONG)),
+    "update": ("notes", _update_notes),
+    "agenda": (
+        "question",
+        lambda p, m: services.agenda_add(
+            meeting_id=m.id, acting_user=p["office"], kind=AgendaKind.SITUATION, question=LONG
+        ),
+    ),
+    "propose": (
+        "question",
+        lambda p, m: services.agenda_propose(acting_user=p["mr"], question=LONG),
+    ),
+    "cancel": (
+        "reason",
+        lambda p, m: services.meeting_cancel(meeting_id=m.id, acting_user=p["office"], reason=LONG),
+    ),
+    "resolution": (
+        "text",
+        lambda p, m: services.resolution_add(meeting_id=m.id, acting_user=p["office"], text=LONG),
+    ),
+    "task": (
+        "action_1",
+        lambda p, m: services.resolution_add(
+            meeting_id=m.id,
+            acting_user=p["office"],
+            text="决议二",
+            actions=[PlannedAction("housing", LONG, date(2026, 12, 1))],
+        ),
+    ),
+    "done": (
+        "note",
+        lambda p, m: services.action_complete(
+            action_id=ActionItem.objects.get().id, acting_user=p["housing"], note=LONG
+        ),
+    ),
+    "minutes": (
+        "minutes",
+        lambda p, m: services.meeting_record(
+            meeting_id=m.id,
+            acting_user=p["office"],
+            held_on=date(2026, 11, 2),
+            minutes="纪" * (services.MINUTES_LIMIT + 1),
+            attended_unit_ids=[unit("market-regulation").id],
+        ),
+    ),
+}
+
+
+def _snapshot():
+    return (
+        list(JointMeeting.objects.values_list("id", "version", "status", "notes", "minutes")),
+        list(AgendaItem.objects.values_list("id", "question")),
+        list(ActionItem.objects.values_list("id", "status", "done_note", "task")),
+        MeetingEvent.objects.count(),
+        Notification.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("case", list(TOO_LONG_TEXTS))
+def test_a_meeting_text_too_long_is_refused_not_cut(meeting_setup, people, case):
+    """The services cut these to 20,000 characters (the minutes to 100,000) without a word;
+    they now refuse them with the 'please shorten' message and write nothing."""
+    field, call = TOO_LONG_TEXTS[case]
+    held_cases = {"resolution", "task", "done"}
+    meeting = meeting_setup["held" if case in held_cases else "planned"]
+    before = _snapshot()
+    with pytest.raises(ValidationError) as error:
+        call(people, meeting)
+    assert "characters; it has" in error.value.message_dict[field][0]
+    assert _snapshot() == before
+
+
+def test_too_long_minutes_are_named_as_the_minutes_of_the_meeting(meeting_setup, people):
+    """Not by the model's 'minutes', which the catalogue translates as the unit of time."""
+    with pytest.raises(ValidationError) as error:
+        TOO_LONG_TEXTS["minutes"][1](people, meeting_setup["planned"])
+    assert error.value.message_dict["minutes"] == [
+        _too_long("the minutes of the meeting", services.MINUTES_LIMIT)
+    ]
