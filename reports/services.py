@@ -28,6 +28,7 @@ from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import written
+from wuqing_consumer.versions import NEW
 
 from . import campaigns, figures
 from .choices import (
@@ -574,12 +575,20 @@ def report_accept(
 # --- the district report ----------------------------------------------------------------
 
 
-def _district_for_update(period: figures.Period, user: User) -> DistrictReport:
+def _district_for_update(
+    period: figures.Period, user: User, *, expect_new: bool = False
+) -> DistrictReport:
+    """The quarter's report, locked; created if there is none. With `expect_new` (a page
+    opened before the quarter had a report) one that already exists is refused as stale.
+    Two first saves at once cannot both create it: the quarter is unique, and get_or_create
+    turns the loser's IntegrityError into finding the winner's row, refused here too."""
     if not access.reviews_unit_reports(user):
         raise Http404
-    report, _created = DistrictReport.objects.get_or_create(
-        year=period.year, quarter=period.quarter
-    )
+    report, created = DistrictReport.objects.get_or_create(year=period.year, quarter=period.quarter)
+    if expect_new and not created:
+        raise StaleReport(
+            _("Someone else changed the district report meanwhile. Nothing was saved.")
+        )
     return DistrictReport.objects.select_for_update().get(id=report.id)
 
 
@@ -593,7 +602,9 @@ def district_report_save(
 ) -> DistrictReport | None:
     """The office's analysis, kept as it is typed (a draft until published). An empty one
     for a quarter with no report yet is not stored (None): there is nothing to keep, and an
-    empty draft would make the quarter look begun to the leader and administrators."""
+    empty draft would make the quarter look begun to the leader and administrators.
+    `expected_version=NEW` is a page opened before the quarter had a report: the save that
+    finds one created meanwhile is refused as stale, not written over it."""
     analysis = (analysis or "").strip()
     if (
         not analysis
@@ -601,8 +612,9 @@ def district_report_save(
         and not DistrictReport.objects.filter(year=period.year, quarter=period.quarter).exists()
     ):
         return None
-    report = _district_for_update(period, acting_user)
-    if expected_version is not None and report.version != expected_version:
+    expect_new = expected_version == NEW
+    report = _district_for_update(period, acting_user, expect_new=expect_new)
+    if not expect_new and expected_version is not None and report.version != expected_version:
         raise StaleReport(
             _("Someone else changed the district report meanwhile. Nothing was saved.")
         )

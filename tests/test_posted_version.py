@@ -22,7 +22,7 @@ from reports import figures
 from reports import services as report_services
 from reports.models import DistrictReport, UnitReport
 from tests.factories import make_order
-from wuqing_consumer.versions import UNKNOWN, posted_version, posted_version_or_new
+from wuqing_consumer.versions import NEW, UNKNOWN, posted_version, posted_version_or_new
 
 TAMPERED = [{}, {"version": ""}, {"version": "abc"}, {"version": "1.5"}, {"version": "²"}]
 
@@ -53,7 +53,7 @@ def test_the_shared_reader_never_reads_a_bad_version_as_none(post, expected):
 
 
 def test_only_an_empty_field_reads_as_a_record_not_made_yet():
-    assert posted_version_or_new({"version": ""}) is None
+    assert posted_version_or_new({"version": ""}) == NEW
     assert posted_version_or_new({}) == UNKNOWN
     assert posted_version_or_new({"version": "x"}) == UNKNOWN
     assert posted_version_or_new({"version": "4"}) == 4

@@ -15,6 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 UNKNOWN = -1
+NEW = -2
+"""The version of a form made before its record existed (its field sent empty): the service
+creates the record, and refuses the post as stale when someone created it meanwhile. A
+service that knows nothing of NEW refuses it as it refuses UNKNOWN (no record has it)."""
 
 
 def _whole_number(value: str | None) -> int | None:
@@ -32,10 +36,12 @@ def posted_version(post: Mapping[str, str]) -> int:
     return UNKNOWN if number is None else number
 
 
-def posted_version_or_new(post: Mapping[str, str]) -> int | None:
+def posted_version_or_new(post: Mapping[str, str]) -> int:
     """The version of a form that may be made before its record exists (the field is sent
-    empty then): None for that empty field, so the service creates the record, otherwise as
-    `posted_version` (a missing field or a non-number is `UNKNOWN`, refused as stale)."""
+    empty then): `NEW` for that empty field, so the service creates the record or, if one
+    was created since the page was opened, refuses the post as stale (None, "no check",
+    would write over it); otherwise as `posted_version` (a missing field or a non-number is
+    `UNKNOWN`, refused as stale)."""
     if post.get("version", None) == "":
-        return None
+        return NEW
     return posted_version(post)

@@ -22,11 +22,12 @@ from complaints import workflow
 from complaints.choices import Satisfaction, Status
 from complaints.deadlines import BEIJING
 from complaints.models import WorkOrder
-from departments.models import Notification
+from departments.models import AuditEntry, Notification
 from reports import figures, services
 from reports.choices import DistrictStatus, FileState, ReportAction, ReportStatus
 from reports.models import DistrictReport, ReportEvent, SamplingLine, UnitReport
 from tests.factories import make_order, unit
+from wuqing_consumer.versions import NEW
 
 Q3 = figures.Period(2026, 3)
 
@@ -607,6 +608,44 @@ def test_emptying_an_existing_analysis_is_saved(client, office_director):
     said = _posted(client, "2026Q3", analysis="", version=report.version)
     assert said == ["The analysis was saved."]
     assert DistrictReport.objects.get().analysis == ""
+
+
+def test_a_first_analysis_saved_twice_from_pages_opened_before_either_keeps_the_first(
+    client, office_director, office_staff
+):
+    """Two people open a quarter with no report; both forms send an empty version. The
+    second save used to find no version to check and wrote over the first's analysis."""
+    client.force_login(office_director)
+    assert _posted(client, "2026Q3", analysis="主任的分析", version="") == [
+        "The analysis was saved."
+    ]
+    client.force_login(office_staff)
+    for then in ("", "publish"):
+        assert _posted(client, "2026Q3", analysis="工作人员的分析", version="", then=then) == [
+            "Someone else changed the district report meanwhile. Nothing was saved."
+        ]
+    report = DistrictReport.objects.get()
+    assert (report.analysis, report.version, report.status) == ("主任的分析", 2, "draft")
+    # An empty analysis from such a page does not empty the report either.
+    assert _posted(client, "2026Q3", analysis="", version="") == [
+        "Someone else changed the district report meanwhile. Nothing was saved."
+    ]
+    assert DistrictReport.objects.get().analysis == "主任的分析"
+
+
+def test_a_save_expecting_no_report_is_refused_once_one_exists(office_director, office_staff):
+    first = services.district_report_save(
+        period=Q3, acting_user=office_director, analysis="主任的分析", expected_version=NEW
+    )
+    with pytest.raises(services.StaleReport):
+        services.district_report_save(
+            period=Q3, acting_user=office_staff, analysis="工作人员的分析", expected_version=NEW
+        )
+    assert DistrictReport.objects.get().analysis == "主任的分析"
+    assert AuditEntry.objects.filter(action="district_report.save").count() == 1
+    # A script (no version) still saves over it, as before.
+    services.district_report_save(period=Q3, acting_user=office_staff, analysis="脚本")
+    assert DistrictReport.objects.get().version == first.version + 1
 
 
 # -- screens ---------------------------------------------------------------------------------
