@@ -99,6 +99,16 @@ def _personal_data_error(label: str) -> str:
     ) % {"field": label}
 
 
+ENTRY_TEXT_LIMIT = 2_000
+"""A violation or a penalty is refused beyond this, not cut (its textarea says so too)."""
+
+
+def _entry_too_long(field: str, text: str) -> str | None:
+    model_field = ViolatorEntry._meta.get_field(field)
+    limit = model_field.max_length or ENTRY_TEXT_LIMIT
+    return too_long(text, limit, str(model_field.verbose_name))
+
+
 def validate_entries(raw_entries: Iterable[dict]) -> list[dict]:
     """Clean a list's violators; ValidationError naming every row that cannot be published."""
     errors: list[str] = []
@@ -108,13 +118,13 @@ def validate_entries(raw_entries: Iterable[dict]) -> list[dict]:
     for number, raw in enumerate(raw_entries, start=1):
         row_errors: list[str] = []
         entry: dict[str, Any] = {
-            "business_name": str(raw.get("business_name") or "").strip()[:200],
+            "business_name": str(raw.get("business_name") or "").strip(),
             # Full-width characters from a Chinese input method become their ASCII forms.
             "credit_code": unicodedata.normalize("NFKC", str(raw.get("credit_code") or ""))
             .strip()
-            .upper()[:18],
-            "violation": str(raw.get("violation") or "").strip()[:2000],
-            "penalty": str(raw.get("penalty") or "").strip()[:2000],
+            .upper(),
+            "violation": str(raw.get("violation") or "").strip(),
+            "penalty": str(raw.get("penalty") or "").strip(),
         }
         for field in ENTRY_DATE_FIELDS:
             entry[field] = _date(raw.get(field))
@@ -127,6 +137,10 @@ def validate_entries(raw_entries: Iterable[dict]) -> list[dict]:
                 % {"n": number}
             )
         for field in ENTRY_TEXT_FIELDS:
+            if problem := _entry_too_long(field, entry[field]):
+                row_errors.append(
+                    _("Violator %(n)s: %(problem)s") % {"n": number, "problem": problem}
+                )
             if looks_like_personal_data(entry[field]):
                 row_errors.append(
                     _(

@@ -11,7 +11,7 @@ from publicity import services
 from publicity.choices import ReleaseKind, ReleaseStatus
 from publicity.models import Release
 
-from .conftest import at, published
+from .conftest import CODE_A, at, entry, published
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,48 @@ def test_creating_or_saving_a_too_long_text_is_refused(mr_staff):
             release_id=release.id, acting_user=mr_staff, title="消费提示", body=BODY
         )
     assert Release.objects.get().body == "现予提示。"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (
+            {"name": "商" * 201},
+            "Violator 1: Please shorten business name to 200 characters; it has 201.",
+        ),
+        (
+            {"violation": "违" * 2001},
+            "Violator 1: Please shorten violation to 2000 characters; it has 2001.",
+        ),
+        (
+            {"penalty": "罚" * 2001},
+            "Violator 1: Please shorten penalty to 2000 characters; it has 2001.",
+        ),
+        (
+            {"code": CODE_A + "7"},
+            f"Violator 1: {CODE_A}7 is not a valid unified social credit code "
+            "(18 characters with the right check character).",
+        ),
+    ],
+)
+def test_a_violator_with_a_too_long_text_is_refused_not_cut(mr_staff, overrides, expected):
+    """The violator's name, violation and penalty were cut to their lengths, and a code
+    with one character too many was cut to 18 and could then pass as a valid code."""
+    with pytest.raises(ValidationError) as error:
+        services.release_create(
+            acting_user=mr_staff,
+            kind=ReleaseKind.VIOLATORS,
+            title="失信违法主体名单",
+            body="现予公示。",
+            entries=[entry(**overrides)],
+        )
+    assert error.value.message_dict["entries"] == [expected]
+    assert not Release.objects.exists()
+
+
+def test_the_violator_inputs_carry_the_lengths_the_service_keeps(client, mr_staff):
+    client.force_login(mr_staff)
+    page = client.get("/releases/new/").content.decode()
+    for name, limit in (("business_name", 200), ("credit_code", 18), ("violation", 2000)):
+        assert f'name="entry-0-{name}" id="entry-0-{name}" maxlength="{limit}"' in page
+    assert 'name="entry-0-penalty" id="entry-0-penalty" maxlength="2000"' in page
