@@ -42,7 +42,7 @@ class JointMeeting(models.Model):
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("a meeting's record", "minutes"), blank=True)
     minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(

@@ -995,3 +995,14 @@ def test_too_long_minutes_are_named_as_the_minutes_of_the_meeting(meeting_setup,
     assert error.value.message_dict["minutes"] == [
         _too_long("the minutes of the meeting", services.MINUTES_LIMIT)
     ]
+
+
+def test_a_meetings_minutes_are_called_minutes_of_a_meeting_not_minutes_of_time():
+    """The field's label shared its msgid with the deadline policy's unit of time, so the
+    admin and the refusals called a meeting's minutes 分钟."""
+    from django.utils import translation
+
+    from meetings.models import JointMeeting
+
+    with translation.override("zh-hans"):
+        assert str(JointMeeting._meta.get_field("minutes").verbose_name) == "会议纪要"
