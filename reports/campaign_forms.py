@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from departments.choices import UnitKind
 from departments.models import Unit
@@ -142,7 +143,7 @@ class ActionForm(forms.Form):
 
 class CloseForm(forms.Form):
     summary = forms.CharField(
-        label=_("summary"),
+        label=pgettext_lazy("a written account of work done", "summary"),
         max_length=20000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 8}),
     )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.models import HistoryLine, StoredFile
 
@@ -271,7 +272,7 @@ class AnnualSummary(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
     )
-    text = models.TextField(_("summary"), blank=True)
+    text = models.TextField(pgettext_lazy("a written account of work done", "summary"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -523,7 +524,9 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(
+        pgettext_lazy("a written account of work done", "summary"), blank=True
+    )
     created_by = models.ForeignKey(
         "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
     )

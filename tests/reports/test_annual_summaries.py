@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
@@ -241,3 +242,14 @@ def test_a_file_gone_from_storage_is_named_in_the_archive_instead_of_failing_it(
     assert "01-附件一.pdf" not in by_name
     note = archive.read(by_name["缺失文件.txt"]).decode()
     assert "附件一.pdf" in note and "附件二" not in note
+
+
+def test_a_written_summary_is_called_a_summary_not_an_abstract_in_chinese(mr_liaison, client):
+    """The label shared its msgid with the audit trail's one-line summary (摘要)."""
+    summary = written(mr_liaison)
+    client.force_login(mr_liaison)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+    assert '<label class="form-label" for="id_text">总结</label>' in page
+    with translation.override("zh-hans"):
+        assert str(AnnualSummary._meta.get_field("text").verbose_name) == "总结"
