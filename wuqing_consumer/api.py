@@ -149,6 +149,8 @@ def exception_handler(exc, context):
         if code == "throttled":
             message = default()
         body = {"code": code, "message": message}
+        if fields := getattr(exc, "fields", None):  # a 409 naming what differs, say
+            body["fields"] = fields
     headers = {
         name: response[name]
         for name in ("WWW-Authenticate", "Retry-After", "Allow")

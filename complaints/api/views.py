@@ -47,6 +47,10 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
 
+    def __init__(self, detail=None, code=None, fields: dict[str, list[str]] | None = None):
+        super().__init__(detail, code)
+        self.fields = fields or {}  # the error's `fields`, as for a 400
+
 
 UNENCODED_PLUS = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 """A time whose "+08:00" came as " 08:00": a "+" not written %2B is a space in a query."""
@@ -189,9 +193,10 @@ class HotlineOrderViewSet(
     @extend_schema(
         summary="推送工单 / push a work order",
         description=(
-            "幂等：同一 hotline_id 与相同内容重复推送返回 200 和同一工单；内容不同返回 409。\n\n"
+            "幂等：同一 hotline_id 与相同内容重复推送返回 200 和同一工单；内容不同返回 409，"
+            "error.fields 列出不同的字段。\n\n"
             "Idempotent: the same hotline_id with the same body answers 200 with the same "
-            "order; with a different body, 409."
+            "order; with a different body, 409, its error.fields naming the fields that differ."
         ),
         request=HotlineOrderIn,
         callbacks=[
@@ -253,10 +258,11 @@ class HotlineOrderViewSet(
                 "hotline_id for a new order; an identical retry is answered with the "
                 "existing order."
             ) % {"id": payload.validated_data["hotline_id"]}
-            if conflict.fields:
-                fields = ", ".join(SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields)
-                message += " " + _("Differs in: %(fields)s.") % {"fields": fields}
-            raise Conflict(message) from None
+            names = [SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields]
+            if names:
+                message += " " + _("Differs in: %(fields)s.") % {"fields": ", ".join(names)}
+            differs = _("Differs from the order first pushed with this hotline_id.")
+            raise Conflict(message, fields={name: [differs] for name in names}) from None
         except DjangoValidationError as error:
             raise exceptions.ValidationError(
                 {

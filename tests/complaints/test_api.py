@@ -163,9 +163,16 @@ def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
     assert error["code"] == "conflict"
     assert ORDER["hotline_id"] in error["message"]
     assert error["message"].endswith("不同之处：content。")
+    assert list(error["fields"]) == ["content"] and len(error["fields"]["content"]) == 1
     assert WorkOrder.objects.count() == 1
     moved = push(api, amount="12.00", citizen={"name": "王先生", "phone": "13900000000"})
     assert moved.json()["error"]["message"].endswith("不同之处：citizen.phone, amount。")
+    assert list(moved.json()["error"]["fields"]) == ["citizen.phone", "amount"]
+    other = {**ORDER, "content": "另一件事"}
+    english = api("post", "/api/v1/hotline/work-orders/", other, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["fields"] == {
+        "content": ["Differs from the order first pushed with this hotline_id."]
+    }
     same_but_cased = push(api, title="", received_at="2026-11-29T01:30:00Z", town=None)
     assert same_but_cased.json()["error"]["message"].endswith("不同之处：town。")
 
