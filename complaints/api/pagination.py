@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param
 
@@ -39,7 +40,6 @@ class RegistrationOrderPagination(CursorPagination):
     cursor_query_description = (
         "翻页位置，取自 next 或 previous / where to go on from, taken from next or previous"
     )
-    invalid_page_message = PageNumberPagination.invalid_page_message
 
     def paginate_queryset(self, queryset, request, view=None):
         self.count = queryset.count()
@@ -51,13 +51,25 @@ class RegistrationOrderPagination(CursorPagination):
             number = _whole_number(params[self.page_query_param])
             offset = (number - 1) * self.page_size if number else -1
             if offset < 0 or (offset and offset >= self.count):
-                raise NotFound(self.invalid_page_message)
+                raise self.bad_page()
             return Cursor(offset=offset, reverse=False, position=None)
-        cursor = super().decode_cursor(request)
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:  # DRF's: a 404 and "Invalid cursor", for what is a bad parameter
+            raise self.bad_cursor() from None
         position = None if cursor is None else cursor.position
         if position is not None and _whole_number(position) is None:  # hand-made
-            raise NotFound(self.invalid_cursor_message)
+            raise self.bad_cursor()
         return cursor
+
+    def bad_page(self) -> ValidationError:
+        last = max(1, -(-self.count // self.page_size))
+        message = _("Give a page number from 1 to %(last)s; or follow next instead.")
+        return ValidationError({self.page_query_param: [message % {"last": last}]})
+
+    def bad_cursor(self) -> ValidationError:
+        message = _("This cursor leads nowhere: use next or previous from an answer as is.")
+        return ValidationError({self.cursor_query_param: [message]})
 
     def encode_cursor(self, cursor):
         return remove_query_param(super().encode_cursor(cursor), self.page_query_param)

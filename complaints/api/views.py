@@ -300,7 +300,7 @@ class HotlineOrderViewSet(
             "order that changes while you page through may come twice, but is never skipped. "
             "next goes on after the last order of its page, with a status filter too."
         ),
-        responses={200: HotlineOrderOut(many=True), **error_responses(400, 401, 403, 404, 429)},
+        responses={200: HotlineOrderOut(many=True), **error_responses(400, 401, 403, 429)},
     )
     def list(self, request, *args, **kwargs):
         params = request.query_params

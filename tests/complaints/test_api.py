@@ -702,12 +702,21 @@ def test_a_page_number_still_says_where_to_start(api, monkeypatch):
         "cursor=cD0tMQ%3D%3D",
     ],
 )
-def test_a_page_or_cursor_that_leads_nowhere_is_a_404_in_json(api, query):
+def test_a_page_or_cursor_that_leads_nowhere_is_a_bad_parameter(api, query):
+    """A 400 naming the parameter, not a 404: the list is there, the parameter is wrong."""
     push(api)
+    name = query.split("=")[0]
     response = api("get", f"/api/v1/hotline/work-orders/?{query}", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
-    assert re.search(r"[\u4e00-\u9fff]", response.json()["error"]["message"])
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"]) == [name]
+    assert re.search(r"[\u4e00-\u9fff]", error["message"])
+    english = api("get", f"/api/v1/hotline/work-orders/?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    (message,) = english.json()["error"]["fields"][name]
+    if name == "page":
+        assert message == "Give a page number from 1 to 1; or follow next instead."
+    else:
+        assert message == "This cursor leads nowhere: use next or previous from an answer as is."
 
 
 def test_a_cursor_past_every_order_answers_an_empty_page(api):
@@ -1076,6 +1085,8 @@ def test_the_schema_is_public_and_describes_the_hotline_endpoints(client, db):
     assert {"cursor", "page", "status", "updated_since"} == {
         p["name"] for p in listing["parameters"]
     }
+    assert "400" in listing["responses"]  # a bad page or cursor
+    assert "404" not in listing["responses"]  # the list itself is always there
     pages = schema["components"]["schemas"]["PaginatedHotlineOrderOutList"]
     assert {"count", "next", "previous", "results"} == set(pages["properties"])
     assert "cursor=" in pages["properties"]["next"]["example"]
