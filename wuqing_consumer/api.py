@@ -44,6 +44,13 @@ UPSTREAM_MESSAGES = (
 )
 
 
+def body_too_large() -> str:
+    """The 413's message, with the limit: a client should not have to guess it."""
+    return _("The request body is too large: at most %(kb)s KB.") % {
+        "kb": settings.API_MAX_BODY_BYTES // 1024
+    }
+
+
 def refused_unread(exc: Exception) -> tuple[str, str, int] | None:
     """The API's code, message and status for a request Django refuses to read on (more
     fields or query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS, a body past

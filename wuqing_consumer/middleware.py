@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from complaints.attachments import max_bytes, request_max_bytes
 
-from .api import is_api_request
+from .api import body_too_large, is_api_request
 from .views import api_error, bad_request, page_sent_from
 
 
@@ -52,7 +52,7 @@ class ApiGuardMiddleware:
             except ValueError:
                 length = 0
             if length > settings.API_MAX_BODY_BYTES:
-                return api_error("payload_too_large", _("The request body is too large."), 413)
+                return api_error("payload_too_large", body_too_large(), 413)
             response = self.get_response(request)
             # Each client sees its own orders, in the form it accepts: no shared cache may
             # keep one client's answer for another.

@@ -150,6 +150,8 @@ class LimitedJSONParser(JSONParser):
     """JSON only, and not more than API_MAX_BODY_BYTES: an order is a few kilobytes."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        from wuqing_consumer.api import body_too_large  # it imports DRF's views, which import us
+
         request = (parser_context or {}).get("request")
         limit = settings.API_MAX_BODY_BYTES
         try:
@@ -157,10 +159,10 @@ class LimitedJSONParser(JSONParser):
         except ValueError:
             length = 0
         if length > limit:
-            raise PayloadTooLarge()
+            raise PayloadTooLarge(body_too_large())
         data = stream.read(limit + 1) if stream is not None else b""
         if len(data) > limit:
-            raise PayloadTooLarge()
+            raise PayloadTooLarge(body_too_large())
         charset = parse_header_parameters(media_type or "")[1].get("charset")
         if charset is not None and _codec(charset) not in CHINESE_TEXT_CODECS:
             raise UnsupportedCharset(charset)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 import warnings
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -20,6 +21,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import MethodNotAllowed, UnsupportedMediaType
 
 from complaints import workflow
+from complaints.api.auth import LimitedJSONParser, PayloadTooLarge
 from complaints.api.pagination import RegistrationOrderPagination
 from complaints.api.serializers import HotlineOrderIn
 from complaints.choices import Action
@@ -400,6 +402,30 @@ def test_a_body_that_is_not_json_or_too_large_is_refused(api):
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
     assert WorkOrder.objects.count() == 0
+
+
+def test_a_body_too_large_is_told_the_limit(api, settings):
+    """The integrator should not have to guess how much is too much."""
+    settings.API_MAX_BODY_BYTES = 2 * 1024  # API_MAX_BODY_KB=2
+    huge = json.dumps({**ORDER, "content": "很" * 2000})
+    path = "/api/v1/hotline/work-orders/"
+    response = api("post", path, huge, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "payload_too_large",
+        "message": "The request body is too large: at most 2 KB.",
+    }
+    assert WorkOrder.objects.count() == 0
+
+
+def test_the_parser_tells_the_limit_too(rf, settings):
+    """A body whose Content-Length says less than it is gets past the middleware."""
+    settings.API_MAX_BODY_BYTES = 1024
+    request = rf.post("/api/v1/hotline/work-orders/", "x" * 2000, content_type="application/json")
+    request.META["CONTENT_LENGTH"] = "10"
+    with pytest.raises(PayloadTooLarge) as refused, translation.override("en"):
+        LimitedJSONParser().parse(io.BytesIO(b"x" * 2000), parser_context={"request": request})
+    assert str(refused.value.detail) == "The request body is too large: at most 1 KB."
 
 
 def test_upstream_messages_the_hotline_meets_read_right_in_chinese(api):
@@ -1487,3 +1513,44 @@ def test_the_client_found_by_its_key_reads_as_the_orm_reads_it(api, hotline):
     assert timezone.is_aware(found.last_used_at)
     assert api("get", "/api/v1/hotline/work-orders/").status_code == 200
     assert ApiClient.objects.get(pk=client.pk).last_used_at > stored.last_used_at
+
+
+def _throttled_api_paths() -> set[str]:
+    """The API's addresses whose view counts requests against a client's rate limit."""
+    from django.urls import get_resolver
+
+    from complaints.api.auth import ClientRateThrottle
+
+    paths = set()
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).lstrip("^")  # a router's are regexes
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+                continue
+            view = getattr(pattern.callback, "cls", None)
+            if route.startswith("api/v1/") and ClientRateThrottle in getattr(
+                view, "throttle_classes", ()
+            ):
+                paths.add("/" + route.split("<")[0].split("(")[0].rstrip("$"))
+
+    walk(get_resolver().url_patterns, "")
+    return paths
+
+
+def test_the_readme_says_the_body_limit_the_page_size_and_what_the_rate_limit_counts():
+    """What an integrator reading only the README had to guess (issue 4's integrator
+    walkthrough): how large a body may be, how many orders a page holds, and which
+    requests count towards the limit."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## The 12345 hotline API")[1].split("### Callbacks")[0]
+    section = " ".join(section.split())
+    assert "at most `API_MAX_BODY_KB` KB (1024 unless set;" in section
+    assert f"{RegistrationOrderPagination.page_size} orders a page" in section
+    limit = section.split("**Rate limit**")[1].split("- **")[0]
+    throttled = _throttled_api_paths()
+    assert {"/api/v1/hotline/work-orders/", "/api/v1/routing/preview/"} <= throttled
+    for path in throttled:
+        assert f"{path}" in limit, path
+    assert "/api/v1/units/" not in throttled and "`GET /api/v1/units/` does not count" in limit
