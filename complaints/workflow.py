@@ -1015,8 +1015,8 @@ def workorder_client_satisfaction(
     if not order.has_standing_resolution:
         raise WorkflowError(
             _(
-                "Order %(number)s is %(status)s; a satisfaction call-back is accepted only "
-                "once it is resolved."
+                "Order %(number)s has the status “%(status)s”; a satisfaction call-back is "
+                "accepted only once it is resolved."
             )
             % {"number": order.number, "status": order.get_status_display()}
         )
