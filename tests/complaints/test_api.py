@@ -1559,3 +1559,26 @@ def test_the_readme_says_the_body_limit_the_page_size_and_what_the_rate_limit_co
     for path in throttled:
         assert f"{path}" in limit, path
     assert "/api/v1/units/" not in throttled and "`GET /api/v1/units/` does not count" in limit
+
+
+def test_create_api_client_takes_a_callback_url_without_a_scheme_as_the_admin_does(db):
+    """The admin takes "example.org/hook" as https://example.org/hook; the command refused it."""
+    call_command(
+        "create_api_client", "12315", "--callback-url", "example.org/hook", stdout=io.StringIO()
+    )
+    assert ApiClient.objects.get(name="12315").callback_url == "https://example.org/hook"
+
+
+def test_create_api_client_joins_its_refusals_as_sentences(db):
+    with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
+        call_command("create_api_client", "12315", "--callback-url", "gopher://a b")
+    message = str(refused.value)
+    assert "http:// 或 https://" in message and "URL" in message
+    assert "。; " not in message and "。 " not in message
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("create_api_client", "12315", "--callback-url", "gopher://a b")
+    assert str(refused.value) == (
+        "Enter a valid URL. Enter an address that starts with http:// or https://: callbacks "
+        "are posted over HTTP."
+    )
+    assert not ApiClient.objects.filter(name="12315").exists()

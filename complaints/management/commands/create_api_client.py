@@ -1,7 +1,21 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.clients import api_client_create
+
+CALLBACK_URL = forms.URLField(assume_scheme="https", required=False)
+"""The admin's field for the URL (`ApiClientAdmin.formfield_overrides`): typed without a
+scheme, an address is taken as https://, here as there."""
+
+
+def _sentences(messages: list[str]) -> str:
+    """Messages one after another as sentences: a Chinese one ends with "。" and needs no
+    separator, an English one a space (not "。; ")."""
+    text = ""
+    for message in messages:
+        text += message if not text or text.endswith(("。", "！", "？")) else " " + message
+    return text
 
 
 class Command(BaseCommand):
@@ -24,13 +38,13 @@ class Command(BaseCommand):
         try:
             client, key, secret = api_client_create(
                 name=options["name"],
-                callback_url=options["callback_url"],
+                callback_url=CALLBACK_URL.to_python(options["callback_url"]),
                 rate_limit_per_minute=options["rate_limit"],
                 channel=options["channel"],
                 command="manage.py create_api_client",
             )
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from None
+            raise CommandError(_sentences(error.messages)) from None
         self.stdout.write(f"API client: {client.name} (id {client.id})")
         self.stdout.write(f"API key:            {key}")
         self.stdout.write(f"Signing secret:     {secret}")
