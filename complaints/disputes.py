@@ -41,6 +41,7 @@ from wuqing_consumer.language import (
     written,
     written_lines,
 )
+from wuqing_consumer.texts import too_long
 
 from . import stats, workflow
 from .choices import (
@@ -56,7 +57,6 @@ from .choices import (
     Status,
 )
 from .deadlines import add_working_days
-from .mediation import _too_long as too_long
 from .models import (
     Dispute,
     DisputeEvent,

@@ -22,10 +22,10 @@ from departments.notifications import Message, notify_many, office_people, unit_
 from departments.services import user_hold
 from wuqing_consumer import language
 from wuqing_consumer.language import with_note_message, written, written_units
+from wuqing_consumer.texts import too_long
 
 from . import workflow
 from .choices import Action, InterventionAction, InterventionAnswer
-from .mediation import _too_long as too_long
 from .models import EscalationPolicy, Intervention, InterventionEvent, InterventionUnit
 from .workflow import WorkflowError
 

@@ -23,6 +23,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import label, written
+from wuqing_consumer.texts import too_long
 
 from . import workflow
 from .attachments import check_uploads, files_removed_on_rollback, save_file
@@ -39,18 +40,6 @@ from .workflow import WorkflowError
 MEDIATOR_LIMIT = MediationAgreement._meta.get_field("mediator").max_length
 CASE_NUMBER_LIMIT = MediationAgreement._meta.get_field("case_number").max_length
 COURT_CASE_LIMIT = Litigation._meta.get_field("court_case").max_length
-
-
-def _too_long(text: str, limit: int, what: str) -> str | None:
-    """A text longer than its column is refused, not cut: a cut case number or name would
-    be stored as something nobody wrote."""
-    if len(text) <= limit:
-        return None
-    return _("Please shorten %(what)s to %(limit)s characters; it has %(length)s.") % {
-        "what": what,
-        "limit": limit,
-        "length": len(text),
-    }
 
 
 def _policy() -> EscalationPolicy:
@@ -128,7 +117,7 @@ def agreement_record(
             if value >= Decimal("1e12"):
                 errors["amount"] = _("The amount must be between 0 and 999,999,999,999.99 yuan.")
     mediator = (mediator or "").strip()
-    if problem := _too_long(mediator, MEDIATOR_LIMIT, _("the mediator's name")):
+    if problem := too_long(mediator, MEDIATOR_LIMIT, _("the mediator's name")):
         errors["mediator"] = problem
     checked = []
     if scan is not None:
@@ -238,7 +227,7 @@ def court_take(
     case_number = (case_number or "").strip()
     if not case_number:
         raise ValidationError({"case_number": _("Register the court's case number.")})
-    if problem := _too_long(case_number, CASE_NUMBER_LIMIT, _("the court case number")):
+    if problem := too_long(case_number, CASE_NUMBER_LIMIT, _("the court case number")):
         raise ValidationError({"case_number": problem})
     agreement.status = MediationStatus.TAKEN
     agreement.taken_at = timezone.now()
@@ -352,7 +341,7 @@ def litigation_mark(
     court_case = (court_case or "").strip()
     if not court_case:
         raise ValidationError({"court_case": _("Give the court case number.")})
-    if problem := _too_long(court_case, COURT_CASE_LIMIT, _("the court case number")):
+    if problem := too_long(court_case, COURT_CASE_LIMIT, _("the court case number")):
         raise ValidationError({"court_case": problem})
     marked = order.litigations.filter(court_case=court_case).first()
     if marked is not None:

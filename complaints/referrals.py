@@ -25,6 +25,7 @@ from departments.notifications import Message, notify_many, office_people, unit_
 from departments.services import user_hold
 from wuqing_consumer import language
 from wuqing_consumer.language import written
+from wuqing_consumer.texts import too_long
 
 from . import stats
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -38,7 +39,6 @@ from .choices import (
     ReferralStatus,
 )
 from .deadlines import add_working_days
-from .mediation import _too_long as too_long
 from .models import (
     Dispute,
     EscalationPolicy,

@@ -25,6 +25,7 @@ from wuqing_consumer import language
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import with_note_message, written, written_units
+from wuqing_consumer.texts import too_long
 
 from .models import (
     ActionItem,
@@ -149,14 +150,9 @@ def _too_long(
     script past the inputs' maxlength). `what` names the field where its verbose name is
     ambiguous ("minutes" is also the unit of time in the catalogue)."""
     model_field = model._meta.get_field(field)
-    length, limit = len(value.strip()), limit or model_field.max_length
-    if length <= limit:
-        return None
-    return _("Please shorten %(what)s to %(limit)s characters; it has %(length)s.") % {
-        "what": what or model_field.verbose_name,
-        "limit": limit,
-        "length": length,
-    }
+    return too_long(
+        value.strip(), limit or model_field.max_length, what or model_field.verbose_name
+    )
 
 
 def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.mediation import _too_long as too_long
 from departments import access
 from departments.models import User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import unit, written
+from wuqing_consumer.texts import too_long
 
 from .choices import ReleaseAction, ReleaseKind, ReleaseStatus
 from .models import Release, ReleaseEvent, ViolatorEntry

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
-from complaints.mediation import _too_long as too_long
 from departments import access
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
@@ -28,6 +27,7 @@ from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import written
+from wuqing_consumer.texts import too_long
 from wuqing_consumer.versions import NEW
 
 from . import campaigns, figures
