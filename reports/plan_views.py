@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version
 
 from . import plan_services
@@ -144,9 +145,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             plan_services.plan_file(plan_id=plan.id, acting_user=user)
         except (ValidationError, ReportError) as error:
             # The save is kept (the unit's text is not lost): say so, and why it was not filed.
-            reason = " ".join(
-                error.messages if isinstance(error, ValidationError) else [error.message]
-            )
+            reason = refusal_text(error)
             messages.error(
                 request,
                 _("The plan was saved. Not filed with the office: %(reason)s") % {"reason": reason},

@@ -22,6 +22,7 @@ from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.dates import FIRST_YEAR
+from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version
 
 from . import services
@@ -111,9 +112,7 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             )
         except (ValidationError, services.ReportError) as error:
             # The save is kept (the unit's text is not lost): say so, and why it was not sent.
-            reason = " ".join(
-                error.messages if isinstance(error, ValidationError) else [error.message]
-            )
+            reason = refusal_text(error)
             messages.error(
                 request,
                 _("The summary was saved. Not submitted to the office: %(reason)s")

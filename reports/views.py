@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version, posted_version_or_new
 
 from . import figures, services
@@ -407,7 +408,7 @@ def _publish(request: HttpRequest, quarter: figures.Period, saved: DistrictRepor
             expected_version=saved.version if saved is not None else None,
         )
     except (ValidationError, services.ReportError) as error:
-        reason = " ".join(error.messages if isinstance(error, ValidationError) else [error.message])
+        reason = refusal_text(error)
         if saved is None:
             messages.error(request, reason)
         elif saved.status == DistrictStatus.PUBLISHED:

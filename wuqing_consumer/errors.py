@@ -9,3 +9,12 @@ class ActionRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def refusal_text(error: Exception) -> str:
+    """The words of a write function's refusal, one line: a ValidationError's messages, or
+    an ActionRefused's message. For a page that adds them to its own sentence ("Saved as a
+    draft. Not published: …") rather than showing each on its own."""
+    if isinstance(error, ActionRefused):
+        return error.message
+    return " ".join(getattr(error, "messages", [str(error)]))
