@@ -189,6 +189,16 @@ class DutyContactAdmin(admin.ModelAdmin):
         )
 
 
+class ActionsInOneTransaction:
+    """Django runs an admin action (delete selected, unlock) outside a transaction: here the
+    changes, their audit entries and the admin's log are written in one, so an entry that
+    cannot be written leaves nothing changed."""
+
+    def response_action(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
+
 class RoleChoiceMixin(forms.Form):
     """Checks the roles fit the unit, and that the person editing may grant every role
     ticked (`access.grantable_roles`). Only those roles are offered; one posted anyway is
@@ -258,7 +268,7 @@ class PortalUserChangeForm(RoleChoiceMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ActionsInOneTransaction, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     list_display = (
@@ -388,12 +398,6 @@ class UserAdmin(DjangoUserAdmin):
                 services.user_password_audit(acting_user=request.user, user=person, held=held)
         return response
 
-    def response_action(self, request, queryset):
-        """Django runs an action (here: delete selected) outside a transaction: the
-        deletions, their audit entries and the admin's log are written in one."""
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().response_action(request, queryset)
-
     def delete_model(self, request, obj):
         services.user_delete(acting_user=request.user, user_id=obj.pk)
 
@@ -461,7 +465,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessAttempt)
-class SigninAttemptAdmin(axes_admin.AccessAttemptAdmin):
+class SigninAttemptAdmin(ActionsInOneTransaction, axes_admin.AccessAttemptAdmin):
     """Failed sign-ins counted per username and address. Clearing one unlocks whom it locks:
     the office does it when a person locked out calls, with the Unlock action or by deleting
     the record, one at a time or a selection. Every way goes through
@@ -515,12 +519,6 @@ class SigninAttemptAdmin(axes_admin.AccessAttemptAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    def response_action(self, request, queryset):
-        """Django runs an action outside a transaction: the unlocks, their audit entries
-        and the admin's log are written in one."""
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().response_action(request, queryset)
 
     def delete_model(self, request, obj):
         services.signin_unlock(attempt_ids=[obj.pk], acting_user=request.user)
