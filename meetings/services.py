@@ -566,12 +566,12 @@ def meeting_record(
         for i in invitations
         if i.unit_id in present
     }
-    if too_long := [
+    if overlong := [
         f"{i.unit} · {problem}"
         for i in invitations
         if i.unit_id in who and (problem := _too_long("attended_by", who[i.unit_id], Invitation))
     ]:
-        errors["attended_by"] = " ".join(too_long)
+        errors["attended_by"] = " ".join(overlong)
     if errors:
         raise ValidationError(errors)
     for invitation in invitations:
