@@ -116,7 +116,7 @@ class AttachmentUploadHandler(TemporaryFileUploadHandler):
     file without a word, so the form would say "required" or nothing; StopUpload would lose
     the fields after it, or, with connection_reset, show the browser a reset connection
     instead of the message. How much is read at all is bounded by `request_max_bytes()`.
-    Installed for every page by FILE_UPLOAD_HANDLERS: `NulFreeFormsMiddleware` parses a
+    Installed for every page by FILE_UPLOAD_HANDLERS: `FormTextMiddleware` parses a
     page's form before any view could install it."""
 
     def new_file(self, *args, **kwargs):

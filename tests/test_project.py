@@ -219,3 +219,28 @@ def test_a_nul_in_a_page_query_or_form_is_taken_out_not_a_500(client, office_sta
     )
     assert response.status_code == 302
     assert JointMeeting.objects.get().title == "年度联席会议"
+
+
+def test_a_text_typed_up_to_its_maxlength_with_line_breaks_is_taken_as_typed(client, office_staff):
+    """A browser counts a line break as one character against a textarea's maxlength, and
+    sends it as two (CR LF): a note typed to the limit on several lines was refused."""
+    from meetings.models import JointMeeting
+    from meetings.services import MAX_TEXT
+
+    lines = 10
+    typed = "议" * (MAX_TEXT - 2 * lines) + "\n题" * lines
+    assert len(typed) == MAX_TEXT  # what the browser let the person type
+    client.force_login(office_staff)
+    response = client.post(
+        "/meetings/new/",
+        {
+            "kind": "annual",
+            "title": "年度联席会议",
+            "planned_on": "2027-01-20",
+            "place": "区政府 3 楼会议室",
+            "units": ["market-regulation"],
+            "notes": typed.replace("\n", "\r\n"),  # what it sends
+        },
+    )
+    assert response.status_code == 302
+    assert JointMeeting.objects.get().notes == typed

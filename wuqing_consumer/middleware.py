@@ -69,7 +69,7 @@ class UploadSizeGuardMiddleware:
     to disk whole and refused only then.
 
     Its body is never read, so the form cannot be shown again as it was filled in; the
-    message says so. It runs before `NulFreeFormsMiddleware`, which reads the form, and
+    message says so. It runs before `FormTextMiddleware`, which reads the form, and
     before MessageMiddleware, so it keeps the message itself. The reverse proxy should
     refuse such a body before it reaches the portal (README, Production): a server that
     answers before reading a body may have the connection reset under the browser.
@@ -166,12 +166,16 @@ def _read_past(request) -> None:
         pass
 
 
-class NulFreeFormsMiddleware:
-    """Takes NUL characters out of a page's query and form fields.
+class FormTextMiddleware:
+    """Reads a page's query and form fields as they were typed.
 
-    PostgreSQL cannot store or compare text holding one, so it reached a service as a 500
-    (SQLite kept it); nobody types it, and it means nothing in text. The API refuses it
-    field by field instead, since a client should hear that its body is wrong.
+    - NUL characters are taken out. PostgreSQL cannot store or compare text holding one, so
+      it reached a service as a 500 (SQLite kept it); nobody types it, and it means nothing
+      in text. The API refuses it field by field instead, since a client should hear that
+      its body is wrong.
+    - A line break sent as CR LF is read as LF. A browser counts a textarea's line break as
+      one character against its maxlength and sends it as two, so a text typed to the limit
+      on several lines was refused as too long; LF is also how the API keeps it.
     """
 
     def __init__(self, get_response):
@@ -180,21 +184,27 @@ class NulFreeFormsMiddleware:
     def __call__(self, request):
         if not is_api_request(request):
             if "%00" in request.META.get("QUERY_STRING", ""):
-                request.GET = _without_nul(request.GET)
-            if request.method == "POST" and _holds_nul(request.POST):
-                request.POST = _without_nul(request.POST)
+                request.GET = _as_typed(request.GET)
+            if request.method == "POST" and _needs_cleaning(request.POST):
+                request.POST = _as_typed(request.POST)
         return self.get_response(request)
 
 
-def _holds_nul(data: QueryDict) -> bool:
-    return any("\x00" in value for _key, values in data.lists() for value in values)
+def _needs_cleaning(data: QueryDict) -> bool:
+    return any(
+        "\x00" in value or "\r\n" in value for _key, values in data.lists() for value in values
+    )
 
 
-def _without_nul(data: QueryDict) -> QueryDict:
-    if not _holds_nul(data):
+def _typed(value: str) -> str:
+    return value.replace("\x00", "").replace("\r\n", "\n")
+
+
+def _as_typed(data: QueryDict) -> QueryDict:
+    if not _needs_cleaning(data):
         return data
     clean = QueryDict(mutable=True)
     for key, values in data.lists():
-        clean.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+        clean.setlist(key.replace("\x00", ""), [_typed(value) for value in values])
     clean._mutable = False
     return clean

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "departments.middleware.PortalLocaleMiddleware",
     "wuqing_consumer.middleware.ApiGuardMiddleware",
     "wuqing_consumer.middleware.UploadSizeGuardMiddleware",
-    "wuqing_consumer.middleware.NulFreeFormsMiddleware",
+    "wuqing_consumer.middleware.FormTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
