@@ -790,6 +790,8 @@ def action_reopen(*, action_id: int, acting_user: User, reason: str) -> ActionIt
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the action item is reopened.")})
+    if problem := too_long(reason, MAX_TEXT, _("reason")):
+        raise ValidationError({"reason": problem})
     action.status = ActionStatus.OPEN
     action.done_at = None
     action.done_by = None

@@ -318,6 +318,26 @@ def test_a_resolution_gives_action_items_that_are_reminded_and_closed(people, cl
     ]
 
 
+def test_a_reopen_reason_longer_than_a_note_may_be_is_refused_not_kept(people):
+    meeting = held(people)
+    services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        text="市场监管局牵头开展预付卡专项检查。",
+        actions=[PlannedAction("market-regulation", "制定检查方案", date(2026, 12, 10))],
+    )
+    action = ActionItem.objects.get()
+    services.action_complete(action_id=action.id, acting_user=people["mr"], note="方案已印发")
+    events = meeting.events.count()
+    with pytest.raises(ValidationError) as refused:
+        services.action_reopen(
+            action_id=action.id, acting_user=people["office"], reason="未" * (services.MAX_TEXT + 1)
+        )
+    assert "reason" in refused.value.message_dict
+    action.refresh_from_db()
+    assert (action.status, meeting.events.count()) == (ActionStatus.DONE, events)
+
+
 @pytest.mark.parametrize(
     "action, message",
     [
