@@ -400,18 +400,20 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
 def _publish(request: HttpRequest, quarter: figures.Period, saved: DistrictReport | None) -> None:
     """The second step of "save and publish". The save is kept when publishing is refused
     (the office's text is not lost), so the message says both what was kept and why nothing
-    was published; with nothing saved (an empty analysis, no draft) only why."""
+    was published; with nothing saved (an empty analysis, no draft) only why, and nothing
+    is published: a report a colleague saved since was never read by the sender."""
+    if saved is None:
+        messages.error(request, _("Write the office's analysis before publishing."))
+        return
     try:
         services.district_report_publish(
             period=quarter,
             acting_user=request.user,
-            expected_version=saved.version if saved is not None else None,
+            expected_version=saved.version,
         )
     except (ValidationError, services.ReportError) as error:
         reason = refusal_text(error)
-        if saved is None:
-            messages.error(request, reason)
-        elif saved.status == DistrictStatus.PUBLISHED:
+        if saved.status == DistrictStatus.PUBLISHED:
             messages.error(
                 request,
                 _(

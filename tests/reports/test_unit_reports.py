@@ -602,6 +602,29 @@ def test_an_empty_analysis_leaves_no_empty_district_report_behind(client, office
     assert client.get(reverse("district_report", args=["2026Q3"])).status_code == 404
 
 
+def test_save_and_publish_of_an_empty_analysis_does_not_publish_one_written_meanwhile(
+    client, office_director, office_staff, monkeypatch
+):
+    """An empty analysis on a quarter with no report saves nothing; publishing then must not
+    publish what a colleague saved in between, which its sender never read."""
+    from reports import views
+
+    saved_by_page = services.district_report_save
+
+    def and_a_colleague_saves_meanwhile(**kwargs):
+        result = saved_by_page(**kwargs)
+        saved_by_page(period=Q3, acting_user=office_staff, analysis="工作人员的分析")
+        return result
+
+    monkeypatch.setattr(views.services, "district_report_save", and_a_colleague_saves_meanwhile)
+    client.force_login(office_director)
+    assert _posted(client, "2026Q3", analysis="", version="", then="publish") == [
+        "Write the office's analysis before publishing."
+    ]
+    report = DistrictReport.objects.get()
+    assert (report.analysis, report.status) == ("工作人员的分析", DistrictStatus.DRAFT)
+
+
 def test_emptying_an_existing_analysis_is_saved(client, office_director):
     report = services.district_report_save(period=Q3, acting_user=office_director, analysis="旧")
     client.force_login(office_director)
