@@ -189,23 +189,25 @@ def user_update_notification_settings(
 # The admin's own forms save an account (they hash a new password and save the roles); these
 # functions lock and read it before, and write its audit entries after, in the admin's
 # transaction: one entry per kind of change, so the trail can be filtered by it (who granted
-# whom which role, who moved, deactivated, reset or deleted whom). Name, job title, phone and
-# email are not recorded; a password or its hash never is.
+# whom which role, who moved, deactivated, reset or deleted whom, who renamed whom or changed
+# their job title, phone or email); a password or its hash never is.
 
 ACCOUNT_PERMISSION_KEYS = ("is_superuser", "is_staff", "groups", "user_permissions")
+ACCOUNT_DETAIL_KEYS = ("username", "name", "job_title", "phone", "email")
 
 
 def user_account(user_id: int, *, lock: bool = False) -> dict[str, Any]:
-    """The account as stored, as the audit trail keeps it: username, unit (its code), roles
-    (codes), active flag and Django permissions. With `lock` the row stays locked until the
-    caller's transaction ends, so no other change comes between this reading and the save."""
+    """The account as stored, as the audit trail keeps it: username, name, job title, phone,
+    email, unit (its code), roles (codes), active flag and Django permissions. With `lock`
+    the row stays locked until the caller's transaction ends, so no other change comes
+    between this reading and the save."""
     users = User.objects.select_related("unit")
     if lock:
         users = users.select_for_update(no_key=True, of=("self",))
     user = users.get(id=user_id)
     permissions = user.user_permissions.values_list("content_type__app_label", "codename")
     return {
-        "username": user.username,
+        **{key: getattr(user, key) for key in ACCOUNT_DETAIL_KEYS},
         "unit": user.unit.code if user.unit is not None else None,
         "roles": sorted(user.roles.values_list("code", flat=True)),
         "is_active": user.is_active,
@@ -225,6 +227,13 @@ def _roles_named(codes: list[str]) -> str:
     with district_language():
         separator = pgettext("between names in a list", ", ")
         return separator.join(choice_label(RoleCode, code) for code in codes) or "—"
+
+
+def _fields_named(model: type, names: list[str]) -> str:
+    """The fields' names as the admin labels them, in the district's language."""
+    with district_language():
+        separator = pgettext("between names in a list", ", ")
+        return separator.join(str(model._meta.get_field(name).verbose_name) for name in names)
 
 
 def _account_record(
@@ -257,6 +266,26 @@ def user_changes_audit(
         )
         return [_account_record(acting_user, user, "user.create", summary, {"after": after})]
     entries = []
+    details = [key for key in ACCOUNT_DETAIL_KEYS if after[key] != before.get(key)]
+    if details:
+        if after["username"] != before["username"]:
+            summary = written(
+                "Details of %(username)s (until now %(before)s) changed: %(fields)s",
+                username=name,
+                before=before["username"],
+                fields=_fields_named(User, details),
+            )
+        else:
+            summary = written(
+                "Details of %(username)s changed: %(fields)s",
+                username=name,
+                fields=_fields_named(User, details),
+            )
+        data = {
+            "before": {key: before.get(key) for key in details},
+            "after": {key: after[key] for key in details},
+        }
+        entries.append(_account_record(acting_user, user, "user.details", summary, data))
     if after["roles"] != before["roles"]:
         summary = written(
             "Roles of %(username)s changed: %(before)s → %(after)s",

@@ -95,7 +95,52 @@ def test_moving_deactivating_and_reactivating_a_person_are_audited(
     assert not _entries(housing_staff.id, "user.roles")
     housing_staff.refresh_from_db()
     assert _change_user(client, housing_staff, job_title="科员").status_code == 302
-    assert len(_entries(housing_staff.id)) == 3
+    assert len(_entries(housing_staff.id)) == 4
+    assert len(_entries(housing_staff.id, "user.details")) == 1
+
+
+def test_a_persons_name_job_title_phone_email_and_username_changes_are_audited(
+    client, office_staff, housing_staff
+):
+    housing_staff.name, housing_staff.phone = "王芳", "022-29341234"
+    housing_staff.save(update_fields=["name", "phone"])
+    client.force_login(office_staff)
+    response = _change_user(
+        client,
+        housing_staff,
+        username="housing_wang",
+        name="王芳芳",
+        job_title="科长",
+        email="wang@example.gov.cn",
+    )
+    assert response.status_code == 302
+    entry = _entry(housing_staff.id, "user.details")
+    assert (entry.actor, entry.unit) == (office_staff, unit("office"))
+    assert entry.data == {
+        "before": {"username": "housing1", "name": "王芳", "job_title": "", "email": ""},
+        "after": {
+            "username": "housing_wang",
+            "name": "王芳芳",
+            "job_title": "科长",
+            "email": "wang@example.gov.cn",
+        },
+    }
+    _says(entry.summary, "housing_wang", "housing1")
+    _keeps_no_secret(entry, housing_staff)
+    assert [e.action for e in _entries(housing_staff.id)] == ["user.details"]
+
+
+def test_ones_own_phone_changed_in_the_admin_is_audited_and_a_save_without_change_is_not(
+    client, office_staff
+):
+    client.force_login(office_staff)
+    office_staff.refresh_from_db()
+    assert _change_user(client, office_staff).status_code == 302
+    assert not _entries(office_staff.id)
+    assert _change_user(client, office_staff, phone="13800138000").status_code == 302
+    entry = _entry(office_staff.id, "user.details")
+    assert entry.actor == office_staff
+    assert entry.data == {"before": {"phone": ""}, "after": {"phone": "13800138000"}}
 
 
 def test_a_password_set_by_someone_else_is_audited_without_the_password(
