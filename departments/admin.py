@@ -529,16 +529,28 @@ class SigninAttemptAdmin(ActionsInOneTransaction, axes_admin.AccessAttemptAdmin)
         )
 
 
-class SigninLogAdminMixin:
+class SigninLogAdminMixin(ActionsInOneTransaction):
     """A log of who signed in (or failed to) when, from where: evidence, read-only for
     everyone. Only administrators delete from it, for retention: the office and its
-    director are among the people it records."""
+    director are among the people it records. Every deletion, one record or a selection,
+    goes through `services.signin_log_delete`, which writes it in the audit trail in the
+    deletion's transaction."""
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return access.is_administrator(request.user) and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.signin_log_delete(model=self.model, record_ids=[obj.pk], acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.signin_log_delete(
+            model=self.model,
+            record_ids=queryset.values_list("pk", flat=True),
+            acting_user=request.user,
+        )
 
 
 @admin.register(AccessLog)

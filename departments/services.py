@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from axes.helpers import get_cool_off
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import PermissionDenied
@@ -443,6 +443,75 @@ def signin_unlock(*, attempt_ids: Iterable[int], acting_user: User) -> list[Audi
         )
     AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).delete()
     return entries
+
+
+SIGNIN_LOG_ACTIONS = {
+    AccessLog: "signin_log.delete",
+    AccessFailureLog: "signin_failure_log.delete",
+}
+
+
+@transaction.atomic
+def signin_log_delete(
+    *,
+    model: type[AccessLog] | type[AccessFailureLog],
+    record_ids: Iterable[int],
+    acting_user: User,
+) -> AuditEntry | None:
+    """Delete records of the sign-in log or of the failure log (django-axes), as an
+    administrator does for retention (`access.is_administrator`; refused before anything is
+    written for anyone else: the office is among the people they record).
+
+    One entry a deletion, `signin_log.delete` or `signin_failure_log.delete`: who deleted
+    how many records, the time of the first and the last, and their numbers. Not whom or
+    which address they record: the entry is kept for good, the records were deleted so as
+    not to be. The records are read locked; those already gone are skipped."""
+    if not access.is_administrator(acting_user):
+        raise PermissionDenied
+    records = list(
+        model.objects.select_for_update()
+        .filter(pk__in=list(record_ids))
+        .order_by("attempt_time", "pk")
+        .values_list("pk", "attempt_time")
+    )
+    if not records:
+        return None
+    ids = sorted(pk for pk, _time in records)
+    first, last = records[0][1], records[-1][1]
+    params = {
+        "first": timezone.localtime(first).strftime("%Y-%m-%d %H:%M"),
+        "last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M"),
+    }
+    if model is AccessLog:
+        summary = written_plural(
+            "%(n)s sign-in log record deleted (%(first)s to %(last)s)",
+            "%(n)s sign-in log records deleted (%(first)s to %(last)s)",
+            len(ids),
+            **params,
+        )
+    else:
+        summary = written_plural(
+            "%(n)s failed sign-in log record deleted (%(first)s to %(last)s)",
+            "%(n)s failed sign-in log records deleted (%(first)s to %(last)s)",
+            len(ids),
+            **params,
+        )
+    entry = audit_record(
+        actor=acting_user,
+        action=SIGNIN_LOG_ACTIONS[model],
+        obj=model(),
+        object_id=str(ids[0]) if len(ids) == 1 else "",
+        unit_id=getattr(acting_user, "unit_id", None),
+        summary=summary,
+        data={
+            "count": len(ids),
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "ids": ids,
+        },
+    )
+    model.objects.filter(pk__in=ids).delete()
+    return entry
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ trail says who unlocked whom, from which address, and when. The sign-in log and 
 log are evidence of who signed in when: no one but an administrator deletes them, and no one
 edits them."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -177,6 +178,72 @@ def test_an_administrator_deletes_sign_in_records_but_edits_none(client, sysadmi
         assert client.post(f"{url}{row.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not AccessLog.objects.filter(pk=signed_in.pk).exists()
     assert not AccessFailureLog.objects.filter(pk=failed.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "action"),
+    [("accesslog", "signin_log.delete"), ("accessfailurelog", "signin_failure_log.delete")],
+)
+def test_an_administrator_deleting_sign_in_log_records_is_audited(
+    client, sysadmin, mr_staff, housing_staff, model, action
+):
+    """Deleting for retention leaves one entry a deletion: who deleted how many records of
+    which log, from when to when, and which ones (their numbers, not whom they record)."""
+    if model == "accesslog":
+        rows = [_signed_in_log(mr_staff), _signed_in_log(housing_staff)]
+        other = _signed_in_log(sysadmin)
+    else:
+        rows = [_failure_log(mr_staff.username), _failure_log(housing_staff.username)]
+        other = _failure_log(sysadmin.username)
+    client.force_login(sysadmin)
+    url = f"/admin/axes/{model}/"
+    assert client.post(f"{url}{rows[0].pk}/delete/", {"post": "yes"}).status_code == 302
+    selection = client.post(
+        url, {"action": "delete_selected", "_selected_action": [rows[1].pk], "post": "yes"}
+    )
+    assert selection.status_code == 302
+    entries = list(AuditEntry.objects.filter(action=action).order_by("id"))
+    assert [entry.data["ids"] for entry in entries] == [[rows[0].pk], [rows[1].pk]]
+    for entry, row in zip(entries, rows, strict=True):
+        assert (entry.actor, entry.unit) == (sysadmin, None)
+        assert entry.object_type == f"axes.{model}"
+        assert entry.data["count"] == 1
+        assert entry.data["first"] == entry.data["last"] == row.attempt_time.isoformat()
+        assert "1" in entry.summary
+        assert row.username not in json.dumps(entry.data) + entry.summary
+    assert type(other).objects.filter(pk=other.pk).exists()
+
+
+def test_a_sign_in_log_deletion_whose_audit_entry_cannot_be_written_deletes_nothing(
+    client, sysadmin, mr_staff, monkeypatch
+):
+    row = _signed_in_log(mr_staff)
+
+    def broken(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    client.force_login(sysadmin)
+    monkeypatch.setattr(services, "audit_record", broken)
+    url = "/admin/axes/accesslog/"
+    with pytest.raises(RuntimeError):
+        client.post(url, {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    with pytest.raises(RuntimeError):
+        client.post(f"{url}{row.pk}/delete/", {"post": "yes"})
+    assert AccessLog.objects.filter(pk=row.pk).exists()
+
+
+def test_only_an_administrator_deletes_sign_in_log_records_through_the_service(
+    office_director, sysadmin, mr_staff
+):
+    row = _signed_in_log(mr_staff)
+    with pytest.raises(PermissionDenied):
+        services.signin_log_delete(
+            model=AccessLog, record_ids=[row.pk], acting_user=office_director
+        )
+    assert AccessLog.objects.filter(pk=row.pk).exists()
+    assert not AuditEntry.objects.exists()
+    assert services.signin_log_delete(model=AccessLog, record_ids=[], acting_user=sysadmin) is None
+    assert not AuditEntry.objects.exists()
 
 
 def _age(attempt: AccessAttempt) -> None:
