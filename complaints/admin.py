@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from departments.admin import AuditedAdmin
 from wuqing_consumer.admin import CheckedDatesAdmin
 
 from .callbacks import callback_replay
@@ -32,7 +33,7 @@ from .services import deadlines_recount, holiday_schedule_problem, holiday_sched
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CheckedDatesAdmin):
+class CalendarDayAdmin(AuditedAdmin, CheckedDatesAdmin):
     list_display = ("date", "name", "is_workday")
     list_filter = ("is_workday",)
     search_fields = ("name",)
@@ -126,13 +127,13 @@ class HolidayScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(admin.ModelAdmin):
+class DeadlinePolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "urgency", "amount", "unit", "starts_at")
     list_filter = ("name", "kind", "urgency", "unit")
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "primary_unit", "priority", "is_active", "updated_at")
     list_filter = ("primary_unit", "is_active")
     search_fields = ("name", "key", "categories", "any_of", "all_of", "none_of")
@@ -407,13 +408,13 @@ class CallbackEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationStep)
-class EscalationStepAdmin(admin.ModelAdmin):
+class EscalationStepAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("days_overdue", "recipients")
     list_filter = ("recipients",)
 
 
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(admin.ModelAdmin):
+class ReminderPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("lead_working_days", "report_lead_working_days")
 
     def has_add_permission(self, request):
@@ -424,7 +425,7 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
+class EscalationPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("referral_ack_working_days", "urgent_referral_ack_working_days")
 
     def has_add_permission(self, request):

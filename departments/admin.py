@@ -1,4 +1,5 @@
 import copy
+import functools
 import zoneinfo
 
 from axes import admin as axes_admin
@@ -7,8 +8,10 @@ from celery.schedules import ParseException
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 from django.db import models, router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, QueryDict
@@ -17,8 +20,21 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
-from django_celery_beat.admin import CrontabScheduleAdmin, PeriodicTaskAdmin, PeriodicTaskForm
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.admin import (
+    ClockedScheduleAdmin,
+    CrontabScheduleAdmin,
+    IntervalScheduleAdmin,
+    PeriodicTaskAdmin,
+    PeriodicTaskForm,
+    SolarScheduleAdmin,
+)
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 
 from . import access, services
 from .choices import RoleCode
@@ -26,6 +42,74 @@ from .forms import DutyContactDeleteForm
 from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
 from .roles import role_errors
 from .services import DUTY_CONTACT_FIELDS
+
+
+class ActionsInOneTransaction:
+    """Django runs an admin action (delete selected, unlock) outside a transaction: here the
+    changes, their audit entries and the admin's log are written in one, so an entry that
+    cannot be written leaves nothing changed."""
+
+    def response_action(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
+
+class AuditedAdmin(ActionsInOneTransaction):
+    """Every row created, changed (on its page, in the list's editable columns, or by an
+    admin action) or deleted (one at a time or a selection) leaves an entry in the audit
+    trail, `<model>.create`, `.update` or `.delete`, with the old and new values of the
+    fields that changed, in the admin's transaction (`services.config_changes_audit`). The
+    admin's own forms and actions still write the rows."""
+
+    def save_model(self, request, obj, form, change):
+        """Reads the row as stored, locked, before the form's values are saved over it."""
+        form.audit_before = (
+            services.config_snapshot(self.model, obj.pk, lock=True) if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.config_changes_audit(
+            acting_user=request.user, obj=form.instance, before=form.audit_before
+        )
+
+    def delete_model(self, request, obj):
+        services.config_delete_audit(acting_user=request.user, obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.order_by("pk"):
+            services.config_delete_audit(acting_user=request.user, obj=obj)
+        super().delete_queryset(request, queryset)
+
+    def get_actions(self, request):
+        """An action that changes the selected rows itself (enabling a scheduled task,
+        say) is compared before and after too; deleting a selection goes through
+        `delete_queryset`."""
+        actions = super().get_actions(request)
+        return {
+            key: (
+                (func, name, description)
+                if name == "delete_selected"
+                else (self._audited_action(func, name), name, description)
+            )
+            for key, (func, name, description) in actions.items()
+        }
+
+    def _audited_action(self, func, name):
+        @functools.wraps(func)
+        def audited(modeladmin, request, queryset):
+            ids = list(queryset.order_by().values_list("pk", flat=True))
+            before = {pk: services.config_snapshot(self.model, pk, lock=True) for pk in ids}
+            response = func(modeladmin, request, queryset)
+            for obj in self.model._default_manager.filter(pk__in=ids).order_by("pk"):
+                services.config_changes_audit(
+                    acting_user=request.user, obj=obj, before=before[obj.pk], admin_action=name
+                )
+            return response
+
+        return audited
 
 
 class DutyContactAdminForm(forms.ModelForm):
@@ -94,7 +178,7 @@ class DutyContactInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "name_en", "code", "kind", "handles_disputes", "is_active")
     list_filter = ("kind", "handles_disputes", "is_active")
     search_fields = ("name", "full_name", "name_en", "code", "remit")
@@ -130,7 +214,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Town)
-class TownAdmin(admin.ModelAdmin):
+class TownAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "name_en", "kind", "code", "sort_order", "is_active")
     list_filter = ("kind", "is_active")
     list_editable = ("sort_order", "is_active")
@@ -187,16 +271,6 @@ class DutyContactAdmin(admin.ModelAdmin):
             acting_user=request.user,
             expected_version=DutyContactDeleteForm(request.POST).expected_version(),
         )
-
-
-class ActionsInOneTransaction:
-    """Django runs an admin action (delete selected, unlock) outside a transaction: here the
-    changes, their audit entries and the admin's log are written in one, so an entry that
-    cannot be written leaves nothing changed."""
-
-    def response_action(self, request, queryset):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().response_action(request, queryset)
 
 
 class RoleChoiceMixin(forms.Form):
@@ -573,7 +647,7 @@ class ScheduledTaskForm(PeriodicTaskForm):
         return super().clean()
 
 
-class ScheduledTaskAdmin(PeriodicTaskAdmin):
+class ScheduledTaskAdmin(AuditedAdmin, PeriodicTaskAdmin):
     """The office director manages the schedules (`access`); registered here, after the
     library's own admin, to replace its form."""
 
@@ -611,7 +685,7 @@ class CrontabForm(forms.ModelForm):
         return cleaned
 
 
-class CrontabAdmin(CrontabScheduleAdmin):
+class CrontabAdmin(AuditedAdmin, CrontabScheduleAdmin):
     """django-celery-beat's crontab page, without its 500: shown again after a refused
     number (a negative minute, say), it described the schedule in words from that number,
     and the description raised."""
@@ -630,3 +704,31 @@ class CrontabAdmin(CrontabScheduleAdmin):
 
 admin.site.unregister(CrontabSchedule)
 admin.site.register(CrontabSchedule, CrontabAdmin)
+
+
+class IntervalAdmin(AuditedAdmin, IntervalScheduleAdmin):
+    pass
+
+
+class SolarAdmin(AuditedAdmin, SolarScheduleAdmin):
+    pass
+
+
+class ClockedAdmin(AuditedAdmin, ClockedScheduleAdmin):
+    pass
+
+
+class PermissionGroupAdmin(AuditedAdmin, GroupAdmin):
+    """Django's permission groups: what a group may do is given to everyone in it
+    (ModelBackend), so a change to one is in the audit trail as a change to a person's
+    permissions is."""
+
+
+for model, model_admin in (
+    (IntervalSchedule, IntervalAdmin),
+    (SolarSchedule, SolarAdmin),
+    (ClockedSchedule, ClockedAdmin),
+    (Group, PermissionGroupAdmin),
+):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

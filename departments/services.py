@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.hashers import is_password_usable
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -532,3 +536,171 @@ def signin_cleanup_expired(*, acting_user: User) -> list[AuditEntry]:
         .values_list("pk", flat=True)
     )
     return signin_unlock(attempt_ids=expired, acting_user=acting_user)
+
+
+# --- configuration changed in the admin ------------------------------------------------------
+#
+# Reference data and policy the office changes in the admin (routing rules, deadlines, the
+# holiday calendar, units, towns, reminder and escalation policies, reporting deadlines, the
+# scheduler's tasks and schedules, permission groups): the admin's own forms save the rows,
+# these functions read them locked before and write the audit entry after, in the admin's
+# transaction, with the old and new values of the fields that changed. Models with secrets or
+# their own services (people, duty contacts, API clients, the holiday schedules) are audited by
+# those services instead.
+
+
+def config_audit_name(model: type) -> str:
+    """The entries' action prefix: `RoutingRule` → `routing_rule`."""
+    name = model.__name__
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def _config_fields(model: type) -> list:
+    """The fields a person edits: not the id, not the times Django stamps, not a row's
+    version or a counter the system moves on (`editable=False`)."""
+    return [
+        field
+        for field in (*model._meta.concrete_fields, *model._meta.many_to_many)
+        if field.editable
+        and not field.primary_key
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+    ]
+
+
+def _config_related(obj: Any) -> Any:
+    """A related row as the trail names it: a unit by its code, a permission as
+    `app_label.codename`, anything else by its id."""
+    if hasattr(obj, "codename") and hasattr(obj, "content_type"):
+        return f"{obj.content_type.app_label}.{obj.codename}"
+    return getattr(obj, "code", None) or obj.pk
+
+
+class _ConfigEncoder(DjangoJSONEncoder):
+    """Dates, times and decimals as Django writes them; anything else (a time zone) as text."""
+
+    def default(self, o: Any) -> Any:
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
+def _config_url(value: str) -> str:
+    """A web address without what may be a credential: a group-chat robot's key or token
+    is in its query, a password may be before the host."""
+    if not value:
+        return value
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:  # not a web address after all: nothing of it is kept
+        return "…"
+    return urlunsplit((parts.scheme, host, parts.path, "…" if parts.query else "", ""))
+
+
+def _config_value(field: Any, obj: Any) -> Any:
+    if field.many_to_many:
+        return sorted(
+            (_config_related(related) for related in getattr(obj, field.name).all()), key=str
+        )
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        return None if related is None else _config_related(related)
+    return json.loads(json.dumps(field.value_from_object(obj), cls=_ConfigEncoder))
+
+
+def config_snapshot(model: type, pk: Any, *, lock: bool = False) -> dict[str, Any] | None:
+    """The row as stored, field by field, as the audit trail keeps it (None if it is gone).
+    With `lock` it stays locked until the caller's transaction ends, so no other change
+    comes between this reading and the save."""
+    rows = model._default_manager.all()
+    if lock:
+        rows = rows.select_for_update()
+    obj = rows.filter(pk=pk).first()
+    if obj is None:
+        return None
+    return {field.name: _config_value(field, obj) for field in _config_fields(model)}
+
+
+def _config_shown(model: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The values as the entry keeps them: a web address without its credentials."""
+    urls = {f.name for f in _config_fields(model) if isinstance(f, models.URLField)}
+    return {k: _config_url(v) if k in urls and v else v for k, v in values.items()}
+
+
+def _config_kind(model: type) -> str:
+    with district_language():
+        return str(model._meta.verbose_name)
+
+
+def _config_record(acting_user: User, obj: Any, verb: str, summary: str, data: dict) -> AuditEntry:
+    return audit_record(
+        actor=acting_user,
+        action=f"{config_audit_name(type(obj))}.{verb}",
+        obj=obj,
+        unit_id=getattr(acting_user, "unit_id", None),
+        summary=summary,
+        data=data,
+    )
+
+
+def config_changes_audit(
+    *, acting_user: User, obj: Any, before: dict[str, Any] | None, admin_action: str = ""
+) -> AuditEntry | None:
+    """The entry of a row created (`before` None) or changed in the admin, compared with
+    `before` (`config_snapshot`, read locked before the save), in the caller's transaction;
+    none if nothing changed. `admin_action` names the admin's action that changed it."""
+    model = type(obj)
+    after = config_snapshot(model, obj.pk)
+    if after is None:
+        return None
+    if before is None:
+        summary = written("%(kind)s created: %(object)s", kind=_config_kind(model), object=str(obj))
+        return _config_record(
+            acting_user, obj, "create", summary, {"after": _config_shown(model, after)}
+        )
+    changed = [name for name in after if after[name] != before.get(name)]
+    if not changed:
+        return None
+    summary = written(
+        "%(kind)s changed: %(object)s (%(fields)s)",
+        kind=_config_kind(model),
+        object=str(obj),
+        fields=_fields_named(model, changed),
+    )
+    data: dict[str, Any] = {
+        "before": _config_shown(model, {name: before.get(name) for name in changed}),
+        "after": _config_shown(model, {name: after[name] for name in changed}),
+    }
+    if admin_action:
+        data["admin_action"] = admin_action
+    return _config_record(acting_user, obj, "update", summary, data)
+
+
+def config_delete_audit(*, acting_user: User, obj: Any) -> AuditEntry | None:
+    """The entry of a row about to be deleted in the admin, read locked, in the caller's
+    transaction: what it was, and what goes with it (the scheduler's tasks of a deleted
+    schedule, say), by kind. None if it is already gone."""
+    model = type(obj)
+    before = config_snapshot(model, obj.pk, lock=True)
+    if before is None:
+        return None
+    collector = Collector(using=router.db_for_write(model))
+    collector.collect([obj])
+    deleted_with: dict[str, list[str]] = {}
+    for other_model, others in collector.data.items():
+        if other_model is model or other_model._meta.auto_created:
+            continue
+        deleted_with.setdefault(other_model._meta.label_lower, []).extend(map(str, others))
+    for rows in collector.fast_deletes:
+        if not rows.model._meta.auto_created:
+            deleted_with.setdefault(rows.model._meta.label_lower, []).extend(map(str, rows))
+    deleted_with = {label: sorted(names) for label, names in deleted_with.items()}
+    summary = written("%(kind)s deleted: %(object)s", kind=_config_kind(model), object=str(obj))
+    data: dict[str, Any] = {"before": _config_shown(model, before)}
+    if deleted_with:
+        data["deleted_with"] = deleted_with
+    return _config_record(acting_user, obj, "delete", summary, data)

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from departments.admin import AuditedAdmin
 from wuqing_consumer.admin import CheckedDatesAdmin
 
 from .models import PlanDeadline, ReportingPeriod
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(CheckedDatesAdmin):
+class ReportingPeriodAdmin(AuditedAdmin, CheckedDatesAdmin):
     """When a quarter's reports are due, where it is not the 10th day after the quarter."""
 
     list_display = ("__str__", "due_on", "note")
@@ -14,7 +15,7 @@ class ReportingPeriodAdmin(CheckedDatesAdmin):
 
 
 @admin.register(PlanDeadline)
-class PlanDeadlineAdmin(CheckedDatesAdmin):
+class PlanDeadlineAdmin(AuditedAdmin, CheckedDatesAdmin):
     """The date by which units file their implementation plans; the office is reminded of
     those that have not filed from that day on."""
 
