@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from departments.admin import AuditedAdmin
+from departments.admin import ActionsInOneTransaction, AuditedAdmin
 from wuqing_consumer.admin import CheckedDatesAdmin
 
 from .callbacks import callback_replay
@@ -350,7 +350,7 @@ class CallbackSituationFilter(admin.SimpleListFilter):
 
 
 @admin.register(CallbackEvent)
-class CallbackEventAdmin(admin.ModelAdmin):
+class CallbackEventAdmin(ActionsInOneTransaction, admin.ModelAdmin):
     list_display = (
         "created",
         "client",
@@ -403,7 +403,7 @@ class CallbackEventAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Deliver again now"))
     def replay(self, request, queryset):
         for callback in queryset:
-            callback_replay(callback_id=callback.id)
+            callback_replay(callback_id=callback.id, acting_user=request.user)
         self.message_user(request, _("Queued for delivery."), messages.SUCCESS)
 
 

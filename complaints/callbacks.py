@@ -36,6 +36,9 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from departments.models import User
+from departments.services import audit_record
+
 from .clients import previous_signing_secret, signature, signing_secret
 from .models import ApiClient, CallbackAttempt, CallbackEvent, WorkOrder, WorkOrderEvent
 
@@ -321,11 +324,30 @@ def kick_held(client_id: int) -> None:
 
 
 @transaction.atomic
-def callback_replay(*, callback_id: int) -> CallbackEvent:
+def callback_replay(*, callback_id: int, acting_user: User | None = None) -> CallbackEvent:
     """The office sends a failed (or delivered) callback again, as a new attempt now. (A
     failed one is also sent again, without this, when its client is given a new callback
-    URL: `clients.api_client_update`.)"""
-    callback = CallbackEvent.objects.select_for_update().get(id=callback_id)
+    URL: `clients.api_client_update`.) With `acting_user` (the admin's action) the audit
+    trail says who sent which callback of which order again, and in what state it was."""
+    callback = (
+        CallbackEvent.objects.select_for_update(of=("self",))
+        .select_related("order", "client")
+        .get(id=callback_id)
+    )
+    if acting_user is not None:
+        audit_record(
+            actor=acting_user,
+            action="callback.replay",
+            obj=callback,
+            unit_id=getattr(acting_user, "unit_id", None),
+            summary=f"{callback.order.number} → {callback.client.name}",
+            data={
+                "event_id": str(callback.event_id),
+                "order": callback.order.number,
+                "client": callback.client.name,
+                "state": callback.state,
+            },
+        )
     callback.state = CallbackEvent.State.PENDING
     callback.next_attempt_at = timezone.now()
     callback.save(update_fields=["state", "next_attempt_at"])

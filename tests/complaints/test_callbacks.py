@@ -44,6 +44,7 @@ from complaints.models import (
     WorkOrder,
 )
 from departments.choices import RoleCode
+from departments.models import AuditEntry
 from tests.factories import UserFactory, unit
 from tests.helpers import start_worker, stop_worker, wait_for
 
@@ -652,3 +653,36 @@ def test_the_readme_describes_callbacks_as_they_are_sent_and_retried(
     assert "those that had failed there (their day over) pending again and due at once" in text
     assert "A URL taken away sends none of them again; the next one given does." in text
     assert "(the office's replay, or a new callback URL) can come after newer ones" in text
+
+
+def test_the_office_sending_a_callback_again_from_the_admin_is_audited(
+    client, office_staff, housing_staff
+):
+    """Sending a citizen's case to the hotline again is the office's decision: the trail
+    says who did it, for which callback of which order, and what state it was in."""
+    api, _, _ = api_client_create(name="12345")
+    order, _ = services.hotline_intake(client=api, hotline_id="H-9", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    callback = CallbackEvent.objects.get(order=order)
+    CallbackEvent.objects.filter(id=callback.id).update(state=CallbackEvent.State.FAILED)
+    client.force_login(office_staff)
+    response = client.post(
+        "/admin/complaints/callbackevent/",
+        {"action": "replay", "_selected_action": [callback.id]},
+    )
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.state == CallbackEvent.State.PENDING
+    (entry,) = AuditEntry.objects.filter(action="callback.replay")
+    assert (entry.actor, entry.object_type, entry.object_id) == (
+        office_staff,
+        "complaints.callbackevent",
+        str(callback.id),
+    )
+    assert entry.data == {
+        "event_id": str(callback.event_id),
+        "order": order.number,
+        "client": "12345",
+        "state": "failed",
+    }
+    assert order.number in entry.summary

@@ -264,7 +264,7 @@ AUDITED_BY_THEIR_SERVICES = {
     "departments.dutycontact": "duty_contact_create / _update / _delete",
     "complaints.holidayschedule": "holiday_schedule_save",
     "complaints.apiclient": "api_client_update / _revoke / _reactivate / _rotate_*",
-    "complaints.callbackevent": "read-only; replaying a callback changes no configuration",
+    "complaints.callbackevent": "read-only but for callback_replay (callback.replay)",
     "axes.accessattempt": "signin_unlock",
     "axes.accesslog": "signin_log_delete",
     "axes.accessfailurelog": "signin_log_delete",
