@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -272,6 +273,13 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
         access.plans_visible_to(request.user)
         .filter(year=year, status__in=ARCHIVED_STATUSES)
         .order_by("unit__sort_order")
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=PlanAttachment.objects.filter(removed_at__isnull=True),
+                to_attr="kept_attachments",
+            )
+        )
     )
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     try:
@@ -288,9 +296,7 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
                     plan.note,
                 ]
                 archive.writestr(f"{folder}/实施方案.txt", "\n".join(lines).strip() + "\n")
-                attachments.add_to_archive(
-                    archive, folder, plan.attachments.filter(removed_at__isnull=True)
-                )
+                attachments.add_to_archive(archive, folder, plan.kept_attachments)
         spool.seek(0)
     except BaseException:
         spool.close()

@@ -1,0 +1,85 @@
+"""Pages, files and lists whose number of SQL queries must not grow with the rows they
+show: each test builds the data at two sizes and counts the queries of the same request.
+A page that grows by one query per row is fast with three units in a test and slow with
+seventeen units and a year of history."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from complaints.deadlines import BEIJING
+from departments.choices import RoleCode
+from reports import plan_services
+from tests.factories import UserFactory, unit
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+UNIT_CODES = ["market-regulation", "housing", "commerce", "education", "transport", "justice"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=BEIJING), tick=False):
+        yield
+
+
+def queries(client, url: str) -> tuple[int, bytes]:
+    """The number of queries one GET of `url` costs, and the body (streamed files read).
+    Asked twice, the second counted: in a test nothing commits, so the first request after a
+    file was stored also checks that file is still wanted (`complaints.attachments`)."""
+    _read(client.get(url))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        body = _read(response)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries), body
+
+
+def _read(response) -> bytes:
+    """The body; a file's request ends (and its end-of-request work runs) once it is read."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+# --- the implementation plans' archive ------------------------------------------------------
+
+
+def filed_plan(code: str):
+    liaison = UserFactory(unit=unit(code), roles=[RoleCode.UNIT_LIAISON])
+    plan = plan_services.plan_start(unit=unit(code), year=2026, acting_user=liaison)
+    plan_services.plan_save(plan_id=plan.id, acting_user=liaison, title="实施方案", note="要点")
+    plan_services.plan_attach(
+        plan_id=plan.id, acting_user=liaison, uploads=[pdf(f"{code}-1.pdf"), pdf(f"{code}-2.pdf")]
+    )
+    return plan_services.plan_file(plan_id=plan.id, acting_user=liaison)
+
+
+def test_the_plans_archive_costs_the_same_queries_for_two_units_or_six(client, office_staff):
+    """Each unit's documents were read with a query of their own."""
+    client.force_login(office_staff)
+    url = reverse("plans_archive", args=[2026])
+    for code in UNIT_CODES[:2]:
+        filed_plan(code)
+    few, _ = queries(client, url)
+    for code in UNIT_CODES[2:]:
+        filed_plan(code)
+    many, body = queries(client, url)
+    names = zipfile.ZipFile(BytesIO(body)).namelist()
+    assert len([name for name in names if name.endswith(".pdf")]) == 2 * len(UNIT_CODES)
+    assert many == few
