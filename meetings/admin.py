@@ -28,6 +28,8 @@ class JointMeetingAdmin(ReadOnlyAdmin):
 class AgendaItemAdmin(ReadOnlyAdmin):
     list_display = ("question", "kind", "proposed_by", "team", "meeting", "status")
     list_filter = ("status", "kind")
+    # The meeting and the team may be empty, which the admin's own join leaves out.
+    list_select_related = ("proposed_by", "team__dispute", "team__lead_unit", "meeting")
 
 
 @admin.register(Resolution)

@@ -6,7 +6,7 @@ seventeen units and a year of history."""
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -16,10 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from complaints import disputes
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
+from meetings import services as meeting_services
 from reports import plan_services
-from tests.factories import UserFactory, unit
+from tests.factories import UserFactory, make_order, unit
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 UNIT_CODES = ["market-regulation", "housing", "commerce", "education", "transport", "justice"]
@@ -82,4 +84,64 @@ def test_the_plans_archive_costs_the_same_queries_for_two_units_or_six(client, o
     many, body = queries(client, url)
     names = zipfile.ZipFile(BytesIO(body)).namelist()
     assert len([name for name in names if name.endswith(".pdf")]) == 2 * len(UNIT_CODES)
+    assert many == few
+
+
+# --- the admin's read-only lists of the joint meetings --------------------------------------
+
+
+def meeting_with_questions(office, leader, unit_person, n: int) -> None:
+    """A planned meeting with a question on its agenda, a question a unit proposes, and a
+    joint investigation team's question for the meeting: every row of the agenda list
+    names a meeting, a team or neither, and the unit that asked."""
+    meeting = meeting_services.meeting_plan(
+        acting_user=office,
+        kind="extra",
+        title=f"专题联席会议{n}",
+        planned_on=date(2026, 11, 30),
+        place="区政府第三会议室",
+        unit_codes=["market-regulation", "housing"],
+    )
+    meeting_services.agenda_add(
+        meeting_id=meeting.id, acting_user=office, kind="situation", question=f"通报情况{n}"
+    )
+    meeting_services.agenda_propose(acting_user=unit_person, question=f"建议议题{n}")
+    dispute = disputes.dispute_open(
+        acting_user=office,
+        summary=f"管辖争议{n}",
+        order_number=make_order(office).number,
+        unit_codes=["market-regulation", "housing"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office, proposal="建议联合调查。", unit_code="housing"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="market-regulation",
+        member_unit_codes=["housing"],
+        note="联合调查",
+    )
+    disputes.team_escalate_question(
+        dispute_id=dispute.id, acting_user=unit_person, question=f"法律适用问题{n}"
+    )
+
+
+@pytest.mark.parametrize("model", ["agendaitem"])
+def test_the_admin_lists_of_agenda_items_and_meeting_history_do_not_grow_per_row(
+    client, sysadmin, office_staff, leader, mr_staff, model
+):
+    """The agenda list read each row's meeting and team (and the team's dispute and unit),
+    the history list each row's actor, one query at a time: those may be empty, and the
+    admin only joins the relations that may not."""
+    client.force_login(sysadmin)
+    url = reverse(f"admin:meetings_{model}_changelist")
+    for n in range(2):
+        meeting_with_questions(office_staff, leader, mr_staff, n)
+    few, _ = queries(client, url)
+    for n in range(2, 8):
+        meeting_with_questions(office_staff, leader, mr_staff, n)
+    many, body = queries(client, url)
+    if model == "agendaitem":
+        assert "法律适用问题7" in body.decode() and "专题联席会议7" in body.decode()
     assert many == few
