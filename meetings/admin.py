@@ -46,3 +46,4 @@ class ActionItemAdmin(ReadOnlyAdmin):
 @admin.register(MeetingEvent)
 class MeetingEventAdmin(ReadOnlyAdmin):
     list_display = ("meeting", "action", "actor", "created_at")
+    list_select_related = ("meeting", "actor")

@@ -127,7 +127,7 @@ def meeting_with_questions(office, leader, unit_person, n: int) -> None:
     )
 
 
-@pytest.mark.parametrize("model", ["agendaitem"])
+@pytest.mark.parametrize("model", ["agendaitem", "meetingevent"])
 def test_the_admin_lists_of_agenda_items_and_meeting_history_do_not_grow_per_row(
     client, sysadmin, office_staff, leader, mr_staff, model
 ):
