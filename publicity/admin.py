@@ -33,6 +33,9 @@ class EventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["created_at", "action", "actor", "note", "data"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
     def has_add_permission(self, request, obj=None):
         return False
 

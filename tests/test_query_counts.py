@@ -145,3 +145,38 @@ def test_the_admin_lists_of_agenda_items_and_meeting_history_do_not_grow_per_row
     if model == "agendaitem":
         assert "法律适用问题7" in body.decode() and "专题联席会议7" in body.decode()
     assert many == few
+
+
+# --- the admin's page of a release -----------------------------------------------------------
+
+
+def test_the_admin_page_of_a_release_does_not_grow_with_its_history(
+    client, sysadmin, mr_liaison, office_staff
+):
+    """Each line of the release's history read its actor with a query of its own."""
+    from publicity import services as publicity_services
+    from tests.publicity.conftest import entry
+
+    release = publicity_services.release_create(
+        acting_user=mr_liaison,
+        kind="violators",
+        title="2026年第四季度失信违法主体名单",
+        body="根据有关规定，现将下列失信违法主体予以公示。",
+        entries=[entry()],
+    )
+
+    def returned_once_more(n: int) -> None:
+        publicity_services.release_submit(release_id=release.id, acting_user=mr_liaison)
+        publicity_services.release_return(
+            release_id=release.id, acting_user=office_staff, comment=f"请修改第{n}处。"
+        )
+
+    client.force_login(sysadmin)
+    url = reverse("admin:publicity_release_change", args=[release.id])
+    returned_once_more(1)
+    few, _ = queries(client, url)
+    for n in range(2, 8):
+        returned_once_more(n)
+    many, body = queries(client, url)
+    assert "请修改第7处。" in body.decode()
+    assert many == few
