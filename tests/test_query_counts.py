@@ -180,3 +180,140 @@ def test_the_admin_page_of_a_release_does_not_grow_with_its_history(
     many, body = queries(client, url)
     assert "请修改第7处。" in body.decode()
     assert many == few
+
+
+# --- the lists found constant, kept so -------------------------------------------------------
+
+
+def a_case_of_everything(people: dict, n: int) -> None:
+    """One of each thing the lists show, with several related rows each: an order with two
+    co-handling units, an opinion and a file; a lead with a file; a dispute with a joint team,
+    a task and a finding; a request to step in, answered; a meeting with questions; a
+    published release of two violators; a campaign with actions of two units."""
+    from complaints import interventions, referrals, services, workflow
+    from publicity import services as publicity_services
+    from reports import campaigns
+    from tests.publicity.conftest import CODE_A, CODE_B, entry
+
+    office, mr, housing = people["office"], people["mr"], people["housing"]
+    order = make_order(office, title=f"过期酸奶{n}", co_unit_codes=["housing", "commerce"])
+    workflow.workorder_sign(order_id=order.id, acting_user=mr)
+    workflow.workorder_add_opinion(order_id=order.id, acting_user=housing, text="同意处理。")
+    services.workorder_attach(order_id=order.id, acting_user=mr, uploads=[pdf(f"收据{n}.pdf")])
+    referrals.referral_send(
+        acting_user=mr,
+        to_unit_code="commerce",
+        title=f"预付卡线索{n}",
+        facts="商家停业。",
+        order_number=order.number,
+        uploads=[pdf(f"线索{n}.pdf")],
+    )
+    dispute = disputes.dispute_open(
+        acting_user=office,
+        summary=f"管辖不清{n}",
+        order_number=order.number,
+        unit_codes=["market-regulation", "housing"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office, proposal="建议。", unit_code="housing"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="market-regulation",
+        member_unit_codes=["housing", "commerce"],
+        note="联合调查",
+    )
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=mr,
+        title="调取合同",
+        owner_unit_code="housing",
+        due_on=date(2026, 12, 30),
+    )
+    disputes.team_add_finding(dispute_id=dispute.id, acting_user=mr, text="合同违规。")
+    request = interventions.intervention_request(
+        acting_user=mr,
+        unit_codes=["housing", "commerce"],
+        title=f"提前介入{n}",
+        situation="情况紧急。",
+        order_number=order.number,
+    )
+    interventions.intervention_answer(
+        intervention_id=request.id, acting_user=housing, join=True, reason=""
+    )
+    meeting_with_questions(office, people["leader"], mr, n)
+    release = publicity_services.release_create(
+        acting_user=people["liaison"],
+        kind="violators",
+        title=f"失信违法主体名单{n}",
+        body="现予公示。",
+        entries=[entry(name=f"商户{n}甲", code=CODE_A), entry(name=f"商户{n}乙", code=CODE_B)],
+    )
+    publicity_services.release_submit(release_id=release.id, acting_user=people["liaison"])
+    publicity_services.release_approve(release_id=release.id, acting_user=office, opinion_note="可")
+    publicity_services.release_publish(release_id=release.id, acting_user=office)
+    campaign = campaigns.campaign_start(
+        acting_user=office,
+        title=f"家电专项整治{n}",
+        topic="household_appliances",
+        goal="排查家电销售企业",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 12, 31),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("housing").id, unit("commerce").id],
+        targets="商圈",
+        keywords="国美",
+    )
+    for person in (mr, housing):
+        campaigns.action_log(
+            campaign_id=campaign.id,
+            acting_user=person,
+            day=date(2026, 11, 2),
+            counts={"inspections": 2},
+            note="检查",
+        )
+
+
+LISTS = [
+    "/",
+    "/notifications/",
+    "/orders/?tab=all",
+    "/orders/?tab=co_handling",
+    "/orders/export.xlsx?tab=all",
+    "/referrals/",
+    "/disputes/",
+    "/interventions/",
+    "/meetings/",
+    "/meetings/actions/",
+    "/releases/",
+    "/campaigns/",
+    "/api/v1/referrals/",
+    "/api/v1/disputes/",
+    "/public/",
+    "/public/violators/",
+    "/public/feed.atom",
+]
+OFFICE_LISTS = ["/disputes/board/", "/orders/overdue/", "/admin/meetings/agendaitem/"]
+
+
+@pytest.mark.parametrize("persona", ["office_staff", "mr_staff", "housing_staff"])
+def test_the_lists_cost_the_same_queries_for_two_cases_or_five(
+    request, client, persona, office_staff, leader, mr_staff, mr_liaison, housing_staff
+):
+    people = {
+        "office": office_staff,
+        "leader": leader,
+        "mr": mr_staff,
+        "liaison": mr_liaison,
+        "housing": housing_staff,
+    }
+    urls = LISTS + (OFFICE_LISTS if persona == "office_staff" else [])
+    client.force_login(request.getfixturevalue(persona))
+    for n in range(2):
+        a_case_of_everything(people, n)
+    few = {url: queries(client, url)[0] for url in urls}
+    for n in range(2, 5):
+        a_case_of_everything(people, n)
+    many = {url: queries(client, url)[0] for url in urls}
+    assert {url: many[url] for url in urls if many[url] > few[url]} == {}
