@@ -85,6 +85,8 @@ def _detail_page(
         return sent if sent_for == form else None
 
     team = getattr(dispute, "team", None)
+    if team is not None:
+        selectors.load_team_questions(team)
     user = request.user
     member = (
         team is not None

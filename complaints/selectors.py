@@ -7,7 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
@@ -40,6 +51,7 @@ from .models import (
     HolidaySchedule,
     Intervention,
     InterventionUnit,
+    JointTeam,
     PossibleDuplicate,
     Referral,
     ReferralEvent,
@@ -320,6 +332,23 @@ def leads_sent_on(
     for lead in leads:
         sent_on.setdefault(lead.by_decision.referral_id, []).append((lead, lead.id in visible))
     return sent_on
+
+
+def load_team_questions(team: JointTeam) -> None:
+    """Load the joint team's questions to the joint meeting with the resolutions answering
+    them and each resolution's meeting, which the dispute's page shows: two queries however
+    many questions the team asked."""
+    from meetings.models import AgendaItem, Resolution
+
+    prefetch_related_objects(
+        [team],
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.prefetch_related(
+                Prefetch("resolutions", queryset=Resolution.objects.select_related("meeting"))
+            ),
+        ),
+    )
 
 
 def leads_sent_on_by(user: User, dispute: Dispute) -> list[tuple[Referral, bool]]:

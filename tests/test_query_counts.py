@@ -317,3 +317,76 @@ def test_the_lists_cost_the_same_queries_for_two_cases_or_five(
         a_case_of_everything(people, n)
     many = {url: queries(client, url)[0] for url in urls}
     assert {url: many[url] for url in urls if many[url] > few[url]} == {}
+
+
+# --- a dispute's page and its joint team's questions to the joint meeting -------------------
+
+
+def dispute_with_answered_questions(people: dict, questions: int) -> int:
+    """A dispute whose joint team asked the joint meeting `questions` questions, each
+    placed on a meeting, held, and answered by a resolution that settles it."""
+    from meetings.models import AgendaItem
+
+    office, mr = people["office"], people["mr"]
+    dispute = disputes.dispute_open(
+        acting_user=office,
+        summary="管辖不清",
+        order_number=make_order(office).number,
+        unit_codes=["market-regulation", "housing"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office, proposal="建议。", unit_code="housing"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="market-regulation",
+        member_unit_codes=["housing"],
+        note="联合调查",
+    )
+    for n in range(questions):
+        disputes.team_escalate_question(
+            dispute_id=dispute.id, acting_user=mr, question=f"法律适用问题{n}"
+        )
+    items = list(AgendaItem.objects.filter(team__dispute=dispute).values_list("id", flat=True))
+    meeting = meeting_services.meeting_plan(
+        acting_user=office,
+        kind="extra",
+        title=f"专题联席会议（{questions}个问题）",
+        planned_on=date(2026, 11, 16),
+        place="区政府第三会议室",
+        unit_codes=["market-regulation", "housing"],
+        waiting_item_ids=items,
+    )
+    meeting_services.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office,
+        held_on=date(2026, 11, 16),
+        minutes="会议研究了联合调查组提请的问题。",
+        attended_unit_ids=[unit("market-regulation").id, unit("housing").id],
+    )
+    for n, item in enumerate(items):
+        meeting_services.resolution_add(
+            meeting_id=meeting.id,
+            acting_user=office,
+            text=f"答复{n}：适用消费者权益保护法。",
+            agenda_item_id=item,
+            settles_item=True,
+        )
+    return dispute.id
+
+
+@pytest.mark.parametrize("persona", ["office_staff", "mr_staff"])
+def test_a_disputes_page_does_not_grow_with_its_teams_questions_to_the_meeting(
+    request, client, persona, office_staff, leader, mr_staff
+):
+    """The meeting's answers to the team's questions read each question's resolutions, and
+    each answer's meeting, with a query of their own."""
+    people = {"office": office_staff, "leader": leader, "mr": mr_staff}
+    one = dispute_with_answered_questions(people, 1)
+    six = dispute_with_answered_questions(people, 6)
+    client.force_login(request.getfixturevalue(persona))
+    few, _ = queries(client, reverse("dispute_detail", args=[one]))
+    many, body = queries(client, reverse("dispute_detail", args=[six]))
+    assert body.decode().count('id="meeting-answer-') == 6
+    assert many == few
