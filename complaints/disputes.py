@@ -571,7 +571,8 @@ def _decision_note(dispute: Dispute, left: str) -> str:
     return written_lines(
         dispute.decision_note,
         written(
-            "Work order %(number)s was already %(status)s, so the decision did not move it.",
+            "Work order %(number)s already had the status “%(status)s”, so the decision did not "
+            "move it.",
             number=dispute.order.number,
             status=label(Status, left),
         ),

@@ -193,7 +193,7 @@ def _load(user: User, order_id: int, action: str, expected_version: int | None) 
     transition = TRANSITIONS[action]
     if order.status not in transition.sources:
         raise WorkflowError(
-            _("Order %(number)s is %(status)s; it cannot be %(verb)s now.")
+            _("Order %(number)s has the status “%(status)s”; it cannot be %(verb)s now.")
             % {
                 "number": order.number,
                 "status": order.get_status_display(),
@@ -571,7 +571,7 @@ def workorder_assign_by_decision(
     order = access.workorder_or_404(deciding_user, order_id=order_id, lock=True)
     if order.status not in OPEN_STATUSES:
         raise WorkflowError(
-            _("Order %(number)s is %(status)s; it can no longer be assigned.")
+            _("Order %(number)s has the status “%(status)s”; it can no longer be assigned.")
             % {"number": order.number, "status": order.get_status_display()}
         )
     reason = _required(reason, _("the reason for the decision"))

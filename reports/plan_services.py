@@ -221,7 +221,10 @@ def _lock_plan_for_review(
         )
     if plan.status != PlanStatus.FILED:
         raise ReportError(
-            _("Only a filed plan can be acknowledged or returned; this one is %(status)s.")
+            _(
+                "Only a filed plan can be acknowledged or returned; "
+                "this one has the status “%(status)s”."
+            )
             % {"status": plan.get_status_display()}
         )
     return plan

@@ -136,7 +136,10 @@ def test_the_leader_records_it_on_the_page_and_both_pages_say_the_order_was_left
     assert said == [f"Dispute {dispute.number} was updated."]
     page = html.unescape(answer.content.decode())
     assert 'id="decision"' in page
-    sentence = f"Work order {order.number} was already Resolved, so the decision did not move it."
+    sentence = (
+        f"Work order {order.number} already had the status “Resolved”, "
+        "so the decision did not move it."
+    )
     assert sentence in page
     assert Dispute.objects.get(id=dispute.id).status != DisputeStatus.PROPOSED
 

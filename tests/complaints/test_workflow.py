@@ -256,7 +256,7 @@ def test_it_refuses_to_dispatch_an_order_that_is_already_assigned(office_staff):
     refused(
         workflow.workorder_dispatch,
         order,
-        f"Order {order.number} is Assigned; it cannot be dispatched now.",
+        f"Order {order.number} has the status “Assigned”; it cannot be dispatched now.",
         acting_user=office_staff,
         unit_code="housing",
     )
@@ -495,7 +495,7 @@ def test_it_refuses_to_sign_a_closed_order(office_staff, mr_staff):
     refused(
         workflow.workorder_sign,
         order,
-        f"Order {order.number} is Closed; it cannot be signed for now.",
+        f"Order {order.number} has the status “Closed”; it cannot be signed for now.",
         acting_user=mr_staff,
     )
 
@@ -505,7 +505,7 @@ def test_it_refuses_to_sign_twice(office_staff, mr_staff, mr_liaison):
     refused(
         workflow.workorder_sign,
         order,
-        "is In progress; it cannot be signed for now",
+        "has the status “In progress”; it cannot be signed for now",
         acting_user=mr_liaison,
     )
 
@@ -555,7 +555,7 @@ def test_it_refuses_to_accept_before_signing(office_staff, mr_staff):
     refused(
         workflow.workorder_accept,
         order,
-        "is Assigned; it cannot be accepted for handling now",
+        "has the status “Assigned”; it cannot be accepted for handling now",
         acting_user=mr_staff,
     )
 
@@ -933,7 +933,7 @@ def test_it_refuses_to_pause_an_order_not_yet_signed_for(office_staff, mr_staff)
     refused(
         workflow.workorder_pause,
         order,
-        "is Assigned; it cannot be paused now",
+        "has the status “Assigned”; it cannot be paused now",
         acting_user=mr_staff,
         reason="等待",
     )
@@ -1044,7 +1044,7 @@ def test_a_unit_cannot_supervise_and_nobody_supervises_without_a_note_or_a_done_
     refused(
         workflow.workorder_supervise,
         done,
-        "is Resolved; it cannot be supervised now",
+        "has the status “Resolved”; it cannot be supervised now",
         acting_user=office_staff,
         note="请加快",
     )
@@ -1078,7 +1078,7 @@ def test_it_refuses_to_resolve_without_a_result_or_before_signing(office_staff, 
     refused(
         workflow.workorder_resolve,
         order,
-        "is Assigned; it cannot be resolved now",
+        "has the status “Assigned”; it cannot be resolved now",
         acting_user=mr_staff,
         result="已处理",
     )
@@ -1132,15 +1132,30 @@ def test_it_refuses_to_close_an_order_still_in_progress_or_already_closed(office
     refused(
         workflow.workorder_close,
         order,
-        "is In progress; it cannot be closed now",
+        "has the status “In progress”; it cannot be closed now",
         acting_user=office_staff,
     )
     done = closed(office_staff, mr_staff)
     refused(
         workflow.workorder_close,
         done,
-        "is Closed; it cannot be closed now",
+        "has the status “Closed”; it cannot be closed now",
         acting_user=office_staff,
+    )
+
+
+def test_a_decision_cannot_assign_a_resolved_order_and_says_so_in_plain_english(
+    office_staff, mr_staff, leader
+):
+    order = resolved(office_staff, mr_staff)
+    refused(
+        workflow.workorder_assign_by_decision,
+        order,
+        f"Order {order.number} has the status “Resolved”; it can no longer be assigned.",
+        deciding_user=leader,
+        unit_code="housing",
+        reason="指定住建委办理",
+        decision="DS-1",
     )
 
 
@@ -1227,7 +1242,7 @@ def test_it_refuses_an_unknown_rating_a_unit_recording_one_or_a_call_back_before
     refused(
         workflow.workorder_record_satisfaction,
         open_order,
-        "is In progress; it cannot be given a satisfaction call-back now",
+        "has the status “In progress”; it cannot be given a satisfaction call-back now",
         acting_user=office_staff,
         rating=Satisfaction.SATISFIED,
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 
 from complaints.deadlines import BEIJING
 from departments.models import Notification
@@ -156,8 +157,11 @@ def test_a_filed_plan_cannot_be_changed_by_the_unit(mr_liaison):
 
 def test_the_office_reviews_only_filed_plans_and_a_return_needs_a_comment(mr_liaison, office_staff):
     plan = drafted(mr_liaison)
-    with pytest.raises(ReportError, match="Only a filed plan"):
+    with translation.override("en"), pytest.raises(ReportError) as refused:
         services.plan_acknowledge(plan_id=plan.id, acting_user=office_staff)
+    assert str(refused.value) == (  # not "this one is Draft", a label capitalised mid-sentence
+        "Only a filed plan can be acknowledged or returned; this one has the status “Draft”."
+    )
     services.plan_file(plan_id=plan.id, acting_user=mr_liaison)
     with pytest.raises(ValidationError):
         services.plan_return(plan_id=plan.id, acting_user=office_staff, comment="  ")
