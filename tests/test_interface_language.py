@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 
+import pytest
+import time_machine
 from django.conf import settings
 
+from complaints.deadlines import BEIJING
 from tests.factories import make_order
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -18,6 +22,34 @@ def page(client, path: str, language: str, **extra) -> str:
     response = client.get(path, **extra)
     assert response.status_code == 200
     return html.unescape(response.content.decode())
+
+
+def routed_prepaid_card_order(office_staff):
+    """An order the rules send to the Commerce Bureau, with co-handling units and the words
+    that decided."""
+    return make_order(
+        office_staff,
+        unit_code="",
+        content="我在健身房办卡充值，现在门店关门，余额无法退还",
+        co_unit_codes=["market-regulation", "public-security"],
+    )
+
+
+def test_the_order_page_lists_units_and_words_with_the_readers_separator(client, office_staff):
+    order = routed_prepaid_card_order(office_staff)
+    client.force_login(office_staff)
+
+    english = page(client, f"/orders/{order.number}/", "en")
+    chinese = page(client, f"/orders/{order.number}/", "zh-hans")
+
+    co_handling = re.search(r"Co-handling: ([^<]*)</div>", english).group(1)
+    assert co_handling == "Market Regulation Bureau, Public Security Branch"
+    words = re.search(r'id="routing-rule">[^<]*\(([^()]*)\)', english).group(1)
+    assert words == "办卡, 充值, 余额, 关门"  # words the rule matched are data, not the commas
+    assert (
+        re.search(r'id="routing-rule">[^<]*\(([^()]*)\)', chinese).group(1)
+        == "办卡、充值、余额、关门"
+    )
 
 
 def test_the_supervise_button_is_english_in_english(client, office_staff):
@@ -32,3 +64,49 @@ def test_the_supervise_button_is_english_in_english(client, office_staff):
     # In Chinese "督办" once the catalogue has the new msgid (context "opens the supervision
     # form"); until then its English source.
     assert re.search(r'<summary class="btn btn-outline-warning[^"]*">([^<]*)<', chinese)
+
+
+def test_the_routing_suggestion_lists_its_words_with_the_readers_separator(client, office_staff):
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(
+        "/orders/route-preview/",
+        {"content": "商场电梯突然坠落，有人受伤，情况紧急，已经起火"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    shown = html.unescape(response.content.decode())
+    words = re.search(r'id="suggested-urgency"[^>]*>.*?\(([^)]*)\)', shown, re.S)
+    assert words is not None, shown
+    assert "、" not in words.group(1)
+
+
+def test_the_request_list_gives_each_units_answer_in_the_readers_punctuation(client, mr_staff):
+    from complaints import interventions
+
+    interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing"],
+        title="小区燃气泄漏",
+        situation="小区燃气泄漏，需要住建委协助。",
+    )
+    client.force_login(mr_staff)
+
+    english = page(client, "/interventions/", "en")
+    chinese = page(client, "/interventions/", "zh-hans")
+
+    assert "Housing and Construction Commission: " in english
+    assert "：" not in english
+    assert "区住房建设委" in chinese
+
+
+@pytest.mark.parametrize("language, separator", [("en", ", "), ("zh-hans", "、")])
+def test_the_home_page_lists_the_years_without_holidays_with_the_readers_separator(
+    client, office_director, language, separator
+):
+    with time_machine.travel(datetime(2100, 11, 20, 10, tzinfo=BEIJING), tick=False):
+        client.force_login(office_director)
+        shown = page(client, "/", language)
+
+    assert f"2100{separator}2101" in shown
