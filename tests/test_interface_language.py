@@ -110,3 +110,15 @@ def test_the_home_page_lists_the_years_without_holidays_with_the_readers_separat
         shown = page(client, "/", language)
 
     assert f"2100{separator}2101" in shown
+
+
+def test_a_pages_breadcrumbs_are_named_in_the_readers_language(client, office_staff):
+    """Screen readers announce the trail's name: it was the English word "breadcrumb" on
+    every Chinese page."""
+    order = make_order(office_staff)
+    client.force_login(office_staff)
+
+    shown = page(client, f"/orders/{order.number}/", "en")
+
+    assert 'aria-label="breadcrumb"' not in shown
+    assert '<nav aria-label="Breadcrumbs">' in shown
