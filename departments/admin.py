@@ -10,13 +10,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.contrib.auth.models import Group
 from django.db import models, router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, QueryDict
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -341,10 +348,24 @@ class PortalUserChangeForm(RoleChoiceMixin, UserChangeForm):
         fields = "__all__"
 
 
+class PortalPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form, whose help text under "Password-based authentication" is joined to
+    its warning when Django is imported, so in the language active then (Chinese on the
+    English admin, with the warning in English on the Chinese one); here it is put together
+    when it is shown, in the reader's language."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(ActionsInOneTransaction, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
+    change_password_form = PortalPasswordChangeForm
     list_display = (
         "username",
         "name",

@@ -12,7 +12,7 @@ import time_machine
 from django.conf import settings
 
 from complaints.deadlines import BEIJING
-from tests.factories import make_order
+from tests.factories import UserFactory, make_order, unit
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -122,3 +122,17 @@ def test_a_pages_breadcrumbs_are_named_in_the_readers_language(client, office_st
 
     assert 'aria-label="breadcrumb"' not in shown
     assert '<nav aria-label="Breadcrumbs">' in shown
+
+
+def test_the_admins_password_form_explains_itself_in_the_readers_language(client, sysadmin):
+    """Django joins that help text to its warning when it is imported (in Chinese, the
+    default language), so the English admin showed it in Chinese."""
+    person = UserFactory(username="someone", unit=unit("housing"))
+    client.force_login(sysadmin)
+
+    shown = page(client, f"/admin/departments/user/{person.id}/password/", "en")
+
+    help_text = re.search(r'<div class="help"[^>]*>(.*?)</div>', shown, re.S).group(1)
+    assert "Whether the user will be able to authenticate using a password" in help_text
+    assert "the current password for this user will be lost" in help_text
+    assert not CJK.search(help_text)
