@@ -46,11 +46,16 @@ class JointMeeting(models.Model):
     minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "departments.User",
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-planned_on", "-id"]

@@ -136,3 +136,25 @@ def test_the_admins_password_form_explains_itself_in_the_readers_language(client
     assert "Whether the user will be able to authenticate using a password" in help_text
     assert "the current password for this user will be lost" in help_text
     assert not CJK.search(help_text)
+
+
+def test_a_meetings_admin_page_names_every_field_in_chinese(client, sysadmin, office_staff):
+    """Two fields of a joint meeting had no name: Django showed "Created by" and "Version"."""
+    from datetime import date
+
+    from meetings.services import meeting_plan
+
+    meeting = meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="2026年度联席会议",
+        planned_on=date(2026, 12, 20),
+        place="区市场监管局会议室",
+        unit_codes=["housing"],
+    )
+    client.force_login(sysadmin)
+
+    shown = page(client, f"/admin/meetings/jointmeeting/{meeting.id}/change/", "zh-hans")
+
+    assert "Created by" not in shown and "Version" not in shown
+    assert "登记人" in shown and "版本" in shown
