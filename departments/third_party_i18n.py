@@ -1,4 +1,5 @@
-"""Strings of installed apps that ship no Chinese catalogue (django-axes), listed here so that
+"""Strings of installed apps that ship no Chinese catalogue (django-axes), or that Django's own
+Chinese catalogue lacks (strings newer than its last translation), listed here so that
 `make messages` extracts them and our catalogue translates them in the admin."""
 
 from django.utils.translation import gettext_noop as _
@@ -31,4 +32,14 @@ AXES_STRINGS = (
     _("User Agent"),
     _("Username"),
     _("Clean up expired attempts"),
+)
+
+# Django's admin (5.2) writes these in its templates; its zh_Hans catalogue does not have them,
+# so the Chinese admin showed them in English (screen readers read the first three).
+DJANGO_ADMIN_STRINGS = (
+    _("Model name"),
+    _("Add link"),
+    _("Change or view list link"),
+    _("Error:"),
+    _("After you’ve created a user, you’ll be able to edit more user options."),
 )
