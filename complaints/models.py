@@ -1039,10 +1039,18 @@ class TimelineEntry(models.Model):
     mediation): who, from which unit, when, and a note. Immutable once written."""
 
     actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+        "departments.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     actor_unit = models.ForeignKey(
-        "departments.Unit", on_delete=models.PROTECT, null=True, related_name="+"
+        "departments.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -186,7 +187,12 @@ class Resolution(models.Model):
     """What the meeting decided. A resolution on an agenda item may settle it; one that
     settles a team's question closes that question for the team."""
 
-    meeting = models.ForeignKey(JointMeeting, on_delete=models.PROTECT, related_name="resolutions")
+    meeting = models.ForeignKey(
+        JointMeeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        related_name="resolutions",
+    )
     agenda_item = models.ForeignKey(
         AgendaItem,
         verbose_name=_("agenda item"),
@@ -199,7 +205,11 @@ class Resolution(models.Model):
     text = models.TextField(_("resolution"))
     settles_item = models.BooleanField(_("settles the agenda item"), default=False)
     created_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+        "departments.User",
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -225,7 +235,9 @@ class ActionStatus(models.TextChoices):
 class ActionItem(models.Model):
     """One thing a resolution asks a unit to do by a date; reminded until done."""
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="actions")
+    resolution = models.ForeignKey(
+        Resolution, verbose_name=_("resolution"), on_delete=models.PROTECT, related_name="actions"
+    )
     owner = models.ForeignKey(
         "departments.Unit",
         verbose_name=_("owner unit"),
@@ -240,7 +252,12 @@ class ActionItem(models.Model):
     done_note = models.TextField(_("what was done"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "departments.User",
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -274,10 +291,15 @@ class MeetingAction(models.TextChoices):
 class MeetingEvent(TimelineEntry):
     """The meeting's history: planning, answers, the record, every resolution and action."""
 
-    meeting = models.ForeignKey(JointMeeting, on_delete=models.PROTECT, related_name="events")
+    meeting = models.ForeignKey(
+        JointMeeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=15, choices=MeetingAction.choices)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta(TimelineEntry.Meta):
         verbose_name = _("meeting history entry")
         verbose_name_plural = _("meeting history")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

@@ -45,22 +45,36 @@ class Release(models.Model):
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     created_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+        "departments.User",
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "departments.User",
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "departments.User",
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     pdf = models.FileField(_("PDF"), upload_to=release_pdf_path, blank=True, max_length=255)
     pdf_built_at = models.DateTimeField(_("PDF built at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-published_at", "-id"]
