@@ -310,7 +310,7 @@ def _validate(fields: dict, errors: dict[str, str]) -> None:
             "A unified social credit code has 18 letters and digits."
         )
     if fields["anonymous"] and fields["kind"] != Kind.REPORT:
-        errors["anonymous"] = _("Only reports (举报) may be anonymous.")
+        errors["anonymous"] = _("Only reports may be anonymous.")
     if (
         not fields["anonymous"]
         and fields["kind"] == Kind.COMPLAINT
