@@ -1023,7 +1023,11 @@ class HistoryLine(models.Model):
     note and details. Subclasses add the record and what was done; immutable once written."""
 
     actor = models.ForeignKey(
-        "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
+        "departments.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)

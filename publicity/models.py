@@ -116,7 +116,9 @@ class Release(models.Model):
 class ViolatorEntry(models.Model):
     """One dishonest violator on a list: a business, never a natural person's data."""
 
-    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="entries")
+    release = models.ForeignKey(
+        Release, verbose_name=_("public release"), on_delete=models.PROTECT, related_name="entries"
+    )
     business_name = models.CharField(_("business name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
     violation = models.TextField(_("violation"))
@@ -148,7 +150,9 @@ class ViolatorEntry(models.Model):
 class ReleaseEvent(HistoryLine):
     """The release's history: who did what and when (immutable)."""
 
-    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="events")
+    release = models.ForeignKey(
+        Release, verbose_name=_("public release"), on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=15, choices=ReleaseAction.choices)
 
     class Meta(HistoryLine.Meta):

@@ -221,6 +221,13 @@ def test_every_field_the_admin_shows_has_a_translated_name():
             and hasattr(field, "verbose_name")
             and not isinstance(field.verbose_name, Promise)
         ]
+        for inline in model_admin.inlines:
+            unnamed += [
+                f"{inline.model._meta.label}.{name}"
+                for name in inline.readonly_fields
+                if name != "id"
+                and not isinstance(inline.model._meta.get_field(name).verbose_name, Promise)
+            ]
         if model.__str__ is Model.__str__:
             unnamed.append(f"{model._meta.label}: no __str__")
 
