@@ -175,7 +175,7 @@ WHITE, PAGE, TABLE_WARNING, TABLE_DANGER = "#ffffff", "#f3f5f9", "#fff3cd", "#f8
         (".due-overdue", "color", [WHITE, TABLE_DANGER, "#fbe9eb"]),
         # "Unread only", "Request an extension", ... on the page background.
         (".btn-outline-secondary", "--bs-btn-color", [WHITE, PAGE]),
-        # "Supervise (督办)" on the order page.
+        # "Supervise" on the order page.
         (".btn-outline-warning", "--bs-btn-color", [WHITE]),
     ],
 )
