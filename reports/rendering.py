@@ -25,7 +25,7 @@ from wuqing_consumer.language import choice_label, district_language
 
 from . import charts
 from .choices import CampaignStatus, CampaignTopic
-from .figures import for_reader
+from .figures import for_reader, rate
 from .models import ACTION_COUNTS
 
 if TYPE_CHECKING:
@@ -104,6 +104,28 @@ def _sums(figures: dict) -> dict:
     out["fines_imposed"] = _money(sums.get("fines_imposed"))
     out["money_recovered"] = _money(sums.get("money_recovered"))
     return out
+
+
+OUTSIDE_UNITS = "待分拨或已退回协调办"
+_ROW_MEASURES = ("received", "resolved", "on_time", "rated", "satisfied", "basically_satisfied")
+
+
+def _outside_units(figures: dict) -> dict | None:
+    """The orders in the district's totals but in no unit's row (waiting for dispatch, or
+    returned to the office), as a row of their own: the totals less the units' rows, so a
+    table that ends with the district's total adds up, in a snapshot kept before this row
+    was shown too. None when every order is in a unit's row."""
+    totals, by_unit = figures["totals"], figures.get("by_unit", [])
+    row = {
+        key: totals.get(key, 0) - sum(r.get(key, 0) for r in by_unit)
+        for key in (*_ROW_MEASURES, "overdue")
+    }
+    if not any(row.values()):
+        return None
+    row["resolution_rate"] = rate(row["resolved"], row["received"])
+    row["on_time_rate"] = rate(row["on_time"], row["resolved"])
+    row["satisfaction_rate"] = rate(row["satisfied"] + row["basically_satisfied"], row["rated"])
+    return row
 
 
 def _failure_rate(failed: int, sampled: int) -> float | None:
@@ -470,6 +492,7 @@ def _workbook(figures: dict) -> bytes:
         row,
         ["单位", *rate_heads, "超期（件）"],
         [[*rate_row(r["unit_name"], r), r.get("overdue", 0)] for r in figures.get("by_unit", [])]
+        + [[*rate_row(OUTSIDE_UNITS, r), r["overdue"]] for r in [_outside_units(figures)] if r]
         + [[*rate_row("合计", totals), totals.get("overdue", 0)]],
         rate_formats,
     )

@@ -254,6 +254,26 @@ def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded, office
     assert all(statuses[name] == "未报送" for name in _not_submitted_names())
 
 
+def test_the_workbooks_unit_table_adds_up_to_its_total_with_the_orders_in_no_units_row(
+    seeded, office_staff
+):
+    """The district's total counts orders waiting for dispatch or returned to the office; the
+    PDF and the page say so under the units' table, and the workbook gives them a row of
+    their own, so the units' rows add up to the 合计 row under them."""
+    make_order(office_staff, send_to_triage=True)
+    make_order(office_staff, send_to_triage=True)
+    figures = district_figures(seeded)
+    assert figures["unassigned_received"] == 2
+    sheet = load_workbook(io.BytesIO(rendering.build_xlsx(figures)))["三、投诉举报咨询"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    body = rows[: [r[0] for r in rows].index("合计") + 1]
+    assert body[-2][:3] == ["待分拨或已退回协调办", 2, 0]
+    total = body[-1]
+    assert total[1] == MR_ORDERS + HOUSING_ORDERS + 2
+    for col in (1, 2, 6):  # received, resolved, overdue
+        assert sum(r[col] for r in body[:-1]) == total[col]
+
+
 def test_the_workbook_keeps_hotline_text_that_looks_like_a_formula_as_text(seeded, office_staff):
     business = '=HYPERLINK("http://evil.example/","点此")'
     category = "@SUM(1+1)*cmd|' /C calc'!A0"
