@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from departments.models import Unit
 from wuqing_consumer import form_once
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
@@ -133,7 +134,11 @@ def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
     filterset = WorkOrderFilter(request.GET or None, queryset=orders, request=request)
     bootstrap(filterset.form)
     if not access.sees_all_units(request.user):
-        filterset.form.fields.pop("unit", None)
+        # A unit's people may narrow their list to the orders their unit handles as primary
+        # unit, the orders its figures count (the dashboard links there); no other unit.
+        filterset.form.fields["unit"].queryset = Unit.objects.filter(
+            id=request.user.unit_id, kind="member", is_active=True
+        )
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else orders
     if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
         qs = qs.order_by(*_default_order(tab))

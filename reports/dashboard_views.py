@@ -106,17 +106,21 @@ def _dashboard_unit(request: HttpRequest) -> Unit | None:
 
 
 class Links:
-    """Addresses of the order list showing the orders behind a number."""
+    """Addresses of the order list showing the orders behind a number.
+
+    A unit's list holds the orders it co-handles and those it returned as well as its own;
+    its figures count the orders it handles as primary unit, so its links name the unit
+    too, as the office's do."""
 
     def __init__(self, first: date, last: date, unit: Unit | None, sees_all: bool):
         self.base = reverse("order_list")
         self.dates = {"received_from": first.isoformat(), "received_to": last.isoformat()}
-        self.unit_code = unit.code if unit and sees_all else ""
+        self.unit_code = unit.code if unit else ""
         self.sees_all = sees_all
 
     def orders(self, *, tab: str = "all", unit_code: str | None = None, **filters: str) -> str:
         code = self.unit_code if unit_code is None else unit_code
-        params = {"tab": tab, **({"unit": code} if code and self.sees_all else {})}
+        params = {"tab": tab, **({"unit": code} if code else {})}
         params.update(self.dates)
         params.update({k: v for k, v in filters.items() if v})
         return f"{self.base}?{urlencode(params)}"

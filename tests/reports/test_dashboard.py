@@ -326,7 +326,7 @@ def test_a_unit_dashboard_shows_only_the_units_own_orders(client, dataset):
     assert 'id="dash-unit"' not in page  # no unit picker
     row = next(r for r in Tables(page).tables["table-units"] if r["attrs"].get("data-unit"))
     due_soon, overdue = row["cells"][3:5]
-    assert "unit=" not in overdue["href"]
+    assert re.findall(r"unit=([\w-]+)", overdue["href"]) == ["housing"]  # its own only
     assert list_count(client, due_soon["href"]) == int(due_soon["text"]) == rows[0]["due_soon"]
     assert list_count(client, overdue["href"]) == int(overdue["text"]) == rows[0]["overdue"]
     assert rows[0]["overdue"] > 0
@@ -610,6 +610,34 @@ def test_the_page_tables_agree_with_the_order_lists_they_link_to(client, dataset
         link = row["cells"][0]["href"]
         if link:
             assert list_count(client, link) == int(row["cells"][1]["text"])
+
+
+def test_a_units_received_figure_links_to_the_orders_it_counts_not_those_it_co_handles(
+    client, office_staff, mr_staff
+):
+    """A unit's figures count the orders it handles as primary unit; its order list also
+    holds those it co-handles and those it returned. The dashboard's number must open the
+    list of the orders it counts, not all the unit may see."""
+    make_order(office_staff, unit_code="market-regulation")
+    make_order(
+        office_staff,
+        unit_code="housing",
+        co_unit_codes=["market-regulation"],
+        content="小区物业乱收费，电梯长期停运",
+    )
+    returned = make_order(office_staff, unit_code="market-regulation", content="商场促销欺诈")
+    workflow.workorder_sign(order_id=returned.id, acting_user=mr_staff)
+    workflow.workorder_return(order_id=returned.id, acting_user=mr_staff, reason="不属本单位")
+    client.force_login(mr_staff)
+
+    response = client.get(q3_url())
+    data = response.context["data"]
+    assert data["totals"]["received"] == 1
+    assert list_count(client, response.context["links"]["received"]) == 1
+    (row,) = data["by_unit"]
+    assert list_count(client, row["links"]["received"]) == row["received"] == 1
+    # The inbox itself still holds what the unit co-handles and returned.
+    assert list_count(client, reverse("order_list") + "?tab=all") == 3
 
 
 def test_the_charts_carry_the_numbers_of_their_tables(client, dataset):
