@@ -274,6 +274,14 @@ def test_the_workbooks_unit_table_adds_up_to_its_total_with_the_orders_in_no_uni
         assert sum(r[col] for r in body[:-1]) == total[col]
 
 
+def test_the_pdf_says_how_many_orders_are_in_no_units_row(seeded, office_staff):
+    """The page says so under the units' table; the PDF's template had the sentence too,
+    but was never given the number, so the PDF's units added up to less than its total."""
+    make_order(office_staff, send_to_triage=True)
+    figures = district_figures(seeded)
+    assert "受理总数中另有 1 件未列入上表：待分拨或已退回协调办。" in rendering.render_html(figures)
+
+
 def test_the_workbook_keeps_hotline_text_that_looks_like_a_formula_as_text(seeded, office_staff):
     business = '=HYPERLINK("http://evil.example/","点此")'
     category = "@SUM(1+1)*cmd|' /C calc'!A0"

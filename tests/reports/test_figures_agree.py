@@ -568,6 +568,8 @@ def test_the_published_district_report_and_its_workbook_keep_the_same_figures(
     assert [(r["received"], r["resolved"], r["overdue"]) for r in pdf["by_unit"]] == [
         (r["received"], r["resolved"], r["overdue"]) for r in live["by_unit"]
     ]
+    note = f"受理总数中另有 {live['unassigned_received']} 件未列入上表"
+    assert live["unassigned_received"] and note in rendering.render_html(kept)
     book = load_workbook(BytesIO(rendering.build_xlsx(kept)), read_only=True)
     overview = {r[0]: r[1] for r in book["概况"].iter_rows(values_only=True) if r and r[0]}
     assert overview["受理投诉举报咨询（件）"] == live["totals"]["received"]
