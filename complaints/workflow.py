@@ -492,12 +492,17 @@ def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetim
     return ["primary_unit", "dispatched_at", "signed_at", "accepted_at", "dispatch_count"]
 
 
-def _withdraw_pending_extension(order: WorkOrder, now: datetime) -> None:
+def _withdraw_pending_extension(
+    order: WorkOrder, now: datetime, note: Written | None = None
+) -> None:
     """A request made by a unit that no longer handles the order is not for the office to
     approve any more; it is closed as refused, with the reason, and the order's history
     says so as the system's line (no one decided it), next to the unit that asked, so the
-    request no longer simply disappears. Called before the order leaves that unit."""
-    note = written("Withdrawn: the order left the unit that asked.")
+    request no longer simply disappears. Called before the order leaves that unit, and
+    before it is resolved or merged: a finished order has no deadline left to extend, and
+    the office, which decides only on orders being handled, could never clear the request
+    from its list. `note` says why, when it is not that the order left the unit."""
+    note = note or written("Withdrawn: the order left the unit that asked.")
     pending = order.extension_requests.select_for_update().filter(status=ExtensionStatus.PENDING)
     for request in pending.order_by("id"):
         request.status = ExtensionStatus.REFUSED
@@ -913,6 +918,9 @@ def workorder_resolve(
     data = {}
     if order.paused_at is not None:
         data["paused_working_days"] = _end_pause(order, now)
+    _withdraw_pending_extension(
+        order, now, written("Withdrawn: the order was resolved before the office decided.")
+    )
     order.result = result
     order.resolved_at = now
     _move(
@@ -1163,6 +1171,11 @@ def workorder_merge(
     if target.merged_into_id is not None:
         raise WorkflowError(_("The other order has itself been merged; merge into that one."))
     _decide_duplicate(pair, DuplicateStatus.MERGED, acting_user)
+    _withdraw_pending_extension(
+        order,
+        timezone.now(),
+        written("Withdrawn: the order was merged into another before the office decided."),
+    )
     order.merged_into = target
     order.closed_at = timezone.now()
     order.excluded_from_stats = True

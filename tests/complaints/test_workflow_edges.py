@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import time_machine
+from django.utils import timezone
 
 from complaints import workflow
 from complaints.models import ExtensionRequest, PossibleDuplicate
+from complaints.selectors import orders_in_tab
 from tests.factories import make_order
 
 
@@ -70,3 +72,30 @@ def test_a_linked_duplicate_shows_on_both_orders(office_staff):
     assert back.status == "linked"
     first.refresh_from_db()
     assert first.version == version + 1
+
+
+def test_a_waiting_extension_is_withdrawn_when_the_unit_resolves_the_order(office_staff, mr_staff):
+    """Otherwise the request stayed waiting on a resolved (and later closed) order, in the
+    office's extensions tab for good, where no one could approve or refuse it any more."""
+    order = signed(office_staff, mr_staff)
+    workflow.workorder_request_extension(
+        order_id=order.id, acting_user=mr_staff, working_days=5, reason="等待检测"
+    )
+    workflow.workorder_resolve(order_id=order.id, acting_user=mr_staff, result="已调解")
+    request = ExtensionRequest.objects.get(order=order)
+    assert request.status == "refused" and request.decision_note
+    assert request.decided_by is None
+    assert not orders_in_tab(office_staff, "extensions", timezone.now()).exists()
+    actions = list(order.events.order_by("id").values_list("action", flat=True))
+    assert actions[-2:] == ["refuse_extension", "resolve"]
+
+
+def test_a_waiting_extension_is_withdrawn_when_the_office_merges_the_order(office_staff, mr_staff):
+    first = make_order(office_staff, citizen_phone="13812345678")
+    second = signed(office_staff, mr_staff, citizen_phone="13812345678")
+    workflow.workorder_request_extension(
+        order_id=second.id, acting_user=mr_staff, working_days=5, reason="等待检测"
+    )
+    pair = PossibleDuplicate.objects.get(order=second, other=first)
+    workflow.workorder_merge(order_id=second.id, acting_user=office_staff, duplicate_id=pair.id)
+    assert ExtensionRequest.objects.get(order=second).status == "refused"
