@@ -106,15 +106,16 @@ def _sums(figures: dict) -> dict:
     return out
 
 
-OUTSIDE_UNITS = "待分拨或已退回协调办"
+OUTSIDE_UNITS = "其他（待分拨、已退回协调办等）"
 _ROW_MEASURES = ("received", "resolved", "on_time", "rated", "satisfied", "basically_satisfied")
 
 
 def _outside_units(figures: dict) -> dict | None:
-    """The orders in the district's totals but in no unit's row (waiting for dispatch, or
-    returned to the office), as a row of their own: the totals less the units' rows, so a
-    table that ends with the district's total adds up, in a snapshot kept before this row
-    was shown too. None when every order is in a unit's row."""
+    """The orders in the district's totals but in no unit's row (waiting for dispatch,
+    returned to the office, or with a unit no longer in the table), as a row of their own:
+    the totals less the units' rows, so a table that ends with the district's total adds
+    up, in a snapshot kept before this row was shown too. None when every order is in a
+    unit's row."""
     totals, by_unit = figures["totals"], figures.get("by_unit", [])
     row = {
         key: totals.get(key, 0) - sum(r.get(key, 0) for r in by_unit)

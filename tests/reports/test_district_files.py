@@ -267,7 +267,7 @@ def test_the_workbooks_unit_table_adds_up_to_its_total_with_the_orders_in_no_uni
     sheet = load_workbook(io.BytesIO(rendering.build_xlsx(figures)))["三、投诉举报咨询"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     body = rows[: [r[0] for r in rows].index("合计") + 1]
-    assert body[-2][:3] == ["待分拨或已退回协调办", 2, 0]
+    assert body[-2][:3] == ["其他（待分拨、已退回协调办等）", 2, 0]
     total = body[-1]
     assert total[1] == MR_ORDERS + HOUSING_ORDERS + 2
     for col in (1, 2, 6):  # received, resolved, overdue
