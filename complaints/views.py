@@ -20,7 +20,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
-from departments.models import Unit
 from wuqing_consumer import form_once
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
@@ -136,9 +135,8 @@ def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
     if not access.sees_all_units(request.user):
         # A unit's people may narrow their list to the orders their unit handles as primary
         # unit, the orders its figures count (the dashboard links there); no other unit.
-        filterset.form.fields["unit"].queryset = Unit.objects.filter(
-            id=request.user.unit_id, kind="member", is_active=True
-        )
+        unit_field = filterset.form.fields["unit"]
+        unit_field.queryset = unit_field.queryset.filter(id=request.user.unit_id)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else orders
     if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
         qs = qs.order_by(*_default_order(tab))
