@@ -674,6 +674,13 @@ class ScheduledTaskAdmin(AuditedAdmin, PeriodicTaskAdmin):
 
     form = ScheduledTaskForm
 
+    @admin.action(description=PeriodicTaskAdmin.run_tasks.short_description)
+    def run_tasks(self, request, queryset):
+        """The library's action queues the tasks at once; here, once the action's
+        transaction (`ActionsInOneTransaction`) has committed, as every task is."""
+        tasks = list(queryset)
+        transaction.on_commit(lambda: super(ScheduledTaskAdmin, self).run_tasks(request, tasks))
+
 
 admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, ScheduledTaskAdmin)

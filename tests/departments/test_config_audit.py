@@ -245,6 +245,35 @@ def test_disabling_a_scheduled_task_and_deleting_its_schedule_are_audited(client
     assert gone.data["deleted_with"] == {"django_celery_beat.periodictask": [str(nightly)]}
 
 
+def test_running_a_scheduled_task_from_the_admin_queues_it_only_once_the_action_commits(
+    client, office_director, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The admin's actions run in one transaction with their audit entries: a task queued
+    inside it would be sent even if the transaction then rolled back."""
+    from celery.app.task import Task
+
+    sent = []
+    monkeypatch.setattr(Task, "apply_async", lambda task, *a, **kw: sent.append(task.name))
+    task = PeriodicTask.objects.create(
+        name="投递", task="departments.tasks.send_deliveries", interval=_every_ten_minutes()
+    )
+    client.force_login(office_director)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            "/admin/django_celery_beat/periodictask/",
+            {"action": "run_tasks", "_selected_action": [task.id]},
+        )
+        assert response.status_code == 302
+        assert sent == []
+    for callback in callbacks:
+        callback()
+    assert sent == ["departments.tasks.send_deliveries"]
+
+
+def _every_ten_minutes() -> IntervalSchedule:
+    return IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
+
+
 def test_a_permission_group_given_a_permission_is_audited(client, sysadmin):
     client.force_login(sysadmin)
     group = Group.objects.create(name="临时")
