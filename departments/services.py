@@ -17,6 +17,7 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.text import camel_case_to_spaces
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -551,8 +552,7 @@ def signin_cleanup_expired(*, acting_user: User) -> list[AuditEntry]:
 
 def config_audit_name(model: type) -> str:
     """The entries' action prefix: `RoutingRule` → `routing_rule`."""
-    name = model.__name__
-    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+    return camel_case_to_spaces(model.__name__).replace(" ", "_")
 
 
 def _config_fields(model: type) -> list:
