@@ -1171,13 +1171,14 @@ def workorder_merge(
     if target.merged_into_id is not None:
         raise WorkflowError(_("The other order has itself been merged; merge into that one."))
     _decide_duplicate(pair, DuplicateStatus.MERGED, acting_user)
+    now = timezone.now()
     _withdraw_pending_extension(
         order,
-        timezone.now(),
+        now,
         written("Withdrawn: the order was merged into another before the office decided."),
     )
     order.merged_into = target
-    order.closed_at = timezone.now()
+    order.closed_at = now
     order.excluded_from_stats = True
     reason = written("Merged into %(number)s", number=target.number)
     order.exclusion_reason, order.exclusion_message = reason, reason.message
