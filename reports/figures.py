@@ -186,6 +186,15 @@ def _named(rows: list[dict], labels: dict[str, str] | None) -> list[dict]:
     return named
 
 
+def outside_received(kept: dict) -> int:
+    """The orders in the district's total but in no unit's row: waiting for dispatch,
+    returned to the office, or with a unit no longer in the table. Worked out from the
+    totals less the rows, as the workbook's own row is, so figures kept before a unit left
+    the table are read the same way."""
+    rows = sum(row.get("received", 0) for row in kept["by_unit"] if isinstance(row, dict))
+    return kept["totals"].get("received", 0) - rows
+
+
 def for_reader(kept: dict) -> dict:
     """Kept figures (a unit's portal figures, the district's) with their rows named in the
     active language: the reader's on a page, the district's in its official files.
@@ -211,6 +220,8 @@ def for_reader(kept: dict) -> dict:
                 sums["sampling_by_category"], choice_names(ProductCategory)
             ),
         }
+    if isinstance(kept.get("totals"), dict) and isinstance(kept.get("by_unit"), list):
+        shown["outside_received"] = outside_received(kept)
     submission = kept.get("submission")
     if isinstance(submission, list) and "missing_units" in kept:
         units = {u.code: u.display_name for u in Unit.objects.only("code", "name", "name_en")}

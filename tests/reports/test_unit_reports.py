@@ -22,8 +22,8 @@ from complaints import workflow
 from complaints.choices import Satisfaction, Status
 from complaints.deadlines import BEIJING
 from complaints.models import WorkOrder
-from departments.models import AuditEntry, Notification
-from reports import figures, services
+from departments.models import AuditEntry, Notification, Unit
+from reports import figures, rendering, services
 from reports.choices import DistrictStatus, FileState, ReportAction, ReportStatus
 from reports.models import DistrictReport, ReportEvent, SamplingLine, UnitReport
 from tests.factories import make_order, unit
@@ -884,6 +884,21 @@ def test_the_district_report_says_what_of_its_total_is_in_no_units_row(
     client.force_login(office_staff)
     page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
     assert 'id="unassigned-note"' in page and " 1 order in no unit's row" in page
+
+
+def test_the_district_reports_note_counts_the_orders_of_a_unit_no_longer_in_the_table(
+    quarter_orders, office_staff, client
+):
+    make_order(office_staff, received_at=at(2026, 8, 7), send_to_triage=True)
+    Unit.objects.filter(code="housing").update(is_active=False)
+    data = figures.district_figures(Q3)
+    in_rows = sum(row["received"] for row in data["by_unit"])
+    assert "housing" not in {row["unit"] for row in data["by_unit"]}
+    assert data["totals"]["received"] == in_rows + 2  # the triage order and housing's
+    client.force_login(office_staff)
+    page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
+    assert " 2 orders in no unit's row" in page
+    assert "受理总数中另有 2 件未列入上表" in rendering.render_html(data)
 
 
 def test_the_district_reports_unit_rows_are_named_in_the_readers_language(client, office_staff):
