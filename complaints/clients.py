@@ -26,7 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from departments.services import audit_record
+from departments.services import audit_record, command_origin, command_summary
 
 from .models import ApiClient, CallbackEvent
 
@@ -375,15 +375,18 @@ def _record(
     """The audit entry of a change to a client, in the change's transaction. Never the key,
     the secret or their hashes and salts: a key's prefix and a secret's fingerprint (both
     shown in the admin) say which one it was. A change with no one acting says why: the
-    management command or the script that made it."""
+    management command or the script that made it, and the operating-system user who ran
+    it (`command_origin`)."""
+    summary: str = client.name
     if actor is None and command:
-        data = {**data, "by": command}
+        origin = command_origin(command)
+        data, summary = {**data, **origin}, command_summary(summary, origin)
     audit_record(
         actor=actor,
         action=action,
         obj=client,
         unit_id=getattr(actor, "unit_id", None),
-        summary=client.name,
+        summary=summary,
         data=data,
     )
 

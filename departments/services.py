@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
+from django.db.models.signals import pre_delete
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import camel_case_to_spaces
@@ -22,7 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from wuqing_consumer import language
-from wuqing_consumer.language import choice_label, district_language, written, written_plural
+from wuqing_consumer.language import (
+    Written,
+    choice_label,
+    district_language,
+    written,
+    written_plural,
+)
 
 from . import access
 from .choices import RoleCode
@@ -42,17 +51,46 @@ def audit_record(
     summary: str = "",
     data: dict | None = None,
     object_id: str | None = None,
+    object_type: str | None = None,
 ) -> AuditEntry:
     """Write the audit row; callers do it inside their own transaction, never from a signal.
-    `object_id` names the object when its id would not (a record deleted with the entry)."""
+    `object_id` names the object when its id would not (a record deleted with the entry),
+    `object_type` what was changed when it is no one model (the demo data)."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         unit_id=unit.id if unit is not None else unit_id,
         action=action,
-        object_type=obj._meta.label_lower,
+        object_type=object_type or obj._meta.label_lower,
         object_id=(str(obj.pk or "") if object_id is None else object_id)[:40],
         summary=summary[:300],
         data=data or {},
+    )
+
+
+def os_user() -> str:
+    """The operating-system account running the process: a management command is run by no
+    portal account, so this is who the audit trail can name."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment, no passwd entry
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
+
+
+def command_origin(command: str) -> dict[str, str]:
+    """What an entry written by a management command (or a script) keeps of who made the
+    change: the command as it was run (`by`, "manage.py axes_reset") and the
+    operating-system user (`os_user`)."""
+    return {"by": command, "os_user": os_user()}
+
+
+def command_summary(change: str, origin: dict[str, str]) -> Written:
+    """An entry's summary with the command and the operating-system user after it, for the
+    audit list, whose "by" column is empty for a command."""
+    return written(
+        "%(change)s (by %(command)s, operating-system user %(user)s)",
+        change=change,
+        command=origin["by"],
+        user=origin["os_user"],
     )
 
 
@@ -411,43 +449,50 @@ def signin_unlock(*, attempt_ids: Iterable[int], acting_user: User) -> list[Audi
     attempts = list(
         AccessAttempt.objects.select_for_update().filter(pk__in=list(attempt_ids)).order_by("pk")
     )
-    cool_off = get_cool_off()
-    since = timezone.now() - cool_off if cool_off is not None else None
-    entries = []
-    for attempt in attempts:
-        username, ip = attempt.username or "", attempt.ip_address
-        failures = attempt.failures_since_start
-        locked = failures >= settings.AXES_FAILURE_LIMIT and (
-            since is None or attempt.attempt_time > since
-        )
-        params = {"username": username or "—", "ip": ip or "—"}
-        if locked:
-            summary = written_plural(
-                "Sign-in of %(username)s from %(ip)s unlocked after %(n)s failed attempt",
-                "Sign-in of %(username)s from %(ip)s unlocked after %(n)s failed attempts",
-                failures,
-                **params,
-            )
-        else:
-            summary = written_plural(
-                "%(n)s failed sign-in of %(username)s from %(ip)s cleared (not locked)",
-                "%(n)s failed sign-ins of %(username)s from %(ip)s cleared (not locked)",
-                failures,
-                **params,
-            )
-        entries.append(
-            audit_record(
-                actor=acting_user,
-                action="signin.unlock",
-                obj=attempt,
-                object_id=username,
-                unit_id=getattr(acting_user, "unit_id", None),
-                summary=summary,
-                data={"username": username, "ip": ip, "failures": failures, "locked": locked},
-            )
-        )
+    entries = [_signin_unlock_record(attempt, acting_user) for attempt in attempts]
     AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts]).delete()
     return entries
+
+
+def _signin_unlock_record(
+    attempt: AccessAttempt, acting_user: User | None, origin: dict[str, str] | None = None
+) -> AuditEntry:
+    """The `signin.unlock` entry of a failed sign-in record cleared, by someone in the admin
+    or (`origin`, `command_origin`) by a command."""
+    cool_off = get_cool_off()
+    since = timezone.now() - cool_off if cool_off is not None else None
+    username, ip = attempt.username or "", attempt.ip_address
+    failures = attempt.failures_since_start
+    locked = failures >= settings.AXES_FAILURE_LIMIT and (
+        since is None or attempt.attempt_time > since
+    )
+    params = {"username": username or "—", "ip": ip or "—"}
+    if locked:
+        summary = written_plural(
+            "Sign-in of %(username)s from %(ip)s unlocked after %(n)s failed attempt",
+            "Sign-in of %(username)s from %(ip)s unlocked after %(n)s failed attempts",
+            failures,
+            **params,
+        )
+    else:
+        summary = written_plural(
+            "%(n)s failed sign-in of %(username)s from %(ip)s cleared (not locked)",
+            "%(n)s failed sign-ins of %(username)s from %(ip)s cleared (not locked)",
+            failures,
+            **params,
+        )
+    data: dict[str, Any] = {"username": username, "ip": ip, "failures": failures, "locked": locked}
+    if origin is not None:
+        summary, data = command_summary(summary, origin), {**data, **origin}
+    return audit_record(
+        actor=acting_user,
+        action="signin.unlock",
+        obj=attempt,
+        object_id=username,
+        unit_id=getattr(acting_user, "unit_id", None),
+        summary=summary,
+        data=data,
+    )
 
 
 SIGNIN_LOG_ACTIONS = {
@@ -481,6 +526,19 @@ def signin_log_delete(
     )
     if not records:
         return None
+    entry = _signin_log_record(model, records, acting_user)
+    model.objects.filter(pk__in=[pk for pk, _time in records]).delete()
+    return entry
+
+
+def _signin_log_record(
+    model: type[AccessLog] | type[AccessFailureLog],
+    records: list[tuple[int, Any]],
+    acting_user: User | None,
+    origin: dict[str, str] | None = None,
+) -> AuditEntry:
+    """The entry of log records (id, time; oldest first) deleted, by someone in the admin
+    or (`origin`, `command_origin`) by a command."""
     ids = sorted(pk for pk, _time in records)
     first, last = records[0][1], records[-1][1]
     params = {
@@ -501,22 +559,65 @@ def signin_log_delete(
             len(ids),
             **params,
         )
-    entry = audit_record(
+    data: dict[str, Any] = {
+        "count": len(ids),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "ids": ids,
+    }
+    if origin is not None:
+        summary, data = command_summary(summary, origin), {**data, **origin}
+    return audit_record(
         actor=acting_user,
         action=SIGNIN_LOG_ACTIONS[model],
         obj=model(),
         object_id=str(ids[0]) if len(ids) == 1 else "",
         unit_id=getattr(acting_user, "unit_id", None),
         summary=summary,
-        data={
-            "count": len(ids),
-            "first": first.isoformat(),
-            "last": last.isoformat(),
-            "ids": ids,
-        },
+        data=data,
     )
-    model.objects.filter(pk__in=ids).delete()
-    return entry
+
+
+def signin_reset_by_command(*, command: str, reset: Callable[[], object]) -> list[AuditEntry]:
+    """Run one of django-axes' reset commands (`reset`, its own code) in one transaction with
+    the entries of what it deleted: a `signin.unlock` entry per failed sign-in record
+    cleared, one `signin_log.delete` or `signin_failure_log.delete` entry per log, as the
+    admin writes them, with the command and the operating-system user (`command_origin`)
+    instead of an account. Nothing deleted, nothing written.
+
+    The records are taken from Django's pre_delete as axes deletes them, so the entries are
+    of exactly what it deleted; the failed sign-in records are read locked first, so none
+    is counted up meanwhile. If an entry cannot be written, nothing is deleted."""
+    deleted: dict[type, list[tuple[int, Any]]] = {
+        AccessAttempt: [],
+        AccessLog: [],
+        AccessFailureLog: [],
+    }
+
+    def seen(sender: type, instance: Any, **kwargs: Any) -> None:
+        deleted[sender].append((instance.pk, instance))  # the deletion then clears its pk
+
+    with transaction.atomic():
+        list(AccessAttempt.objects.select_for_update().values_list("pk", flat=True))
+        for model in deleted:
+            pre_delete.connect(seen, sender=model, weak=False, dispatch_uid="signin_reset")
+        try:
+            reset()
+        finally:
+            for model in deleted:
+                pre_delete.disconnect(sender=model, dispatch_uid="signin_reset")
+        origin = command_origin(command)
+        entries = [
+            _signin_unlock_record(attempt, None, origin)
+            for _pk, attempt in sorted(deleted[AccessAttempt], key=lambda seen: seen[0])
+        ]
+        for model in (AccessLog, AccessFailureLog):
+            records = sorted((r.attempt_time, pk) for pk, r in deleted[model])
+            if records:
+                entries.append(
+                    _signin_log_record(model, [(pk, time) for time, pk in records], None, origin)
+                )
+    return entries
 
 
 @transaction.atomic

@@ -879,3 +879,64 @@ def test_a_portal_that_connects_while_the_archive_is_unpacked_still_stops_the_re
     assert len(started) == 1
     assert backup.table_counts(target, ["departments_unit"]) == {"departments_unit": None}
     assert staging_folders(tmp_path / "m") == []
+
+
+@pytest.mark.services
+@ON_POSTGRESQL
+def test_a_restore_leaves_its_entry_in_the_restored_audit_trail_after_counting_the_rows(
+    db, tmp_path, output, fresh_postgresql_database
+):
+    import getpass
+
+    from departments.services import command_origin
+
+    archive, manifest = backup_create(
+        database=Database.from_settings(connection.settings_dict),
+        media_root=tmp_path / "media",
+        output_dir=output,
+    )
+    target = fresh_postgresql_database
+    result = backup.backup_restore(
+        archive=archive,
+        database=target,
+        media_root=tmp_path / "m",
+        origin=command_origin("manage.py restore --force"),
+    )
+
+    assert result.counts == manifest["row_counts"]  # counted before the entry
+    assert result.recorded
+    restored = target.connect()
+    try:
+        with restored.cursor() as cursor:
+            cursor.execute(
+                "SELECT actor_id, object_type, object_id, summary, data "
+                "FROM departments_auditentry WHERE action = 'backup.restore'"
+            )
+            [(actor, object_type, object_id, summary, data)] = cursor.fetchall()
+    finally:
+        restored.close()
+    assert actor is None and object_type == "backup" and object_id == archive.name[:40]
+    assert data["by"] == "manage.py restore --force"
+    assert data["os_user"] == getpass.getuser()
+    assert data["archive"] == archive.name
+    assert data["created_at"] == manifest["created_at"]
+    assert archive.name in summary and getpass.getuser() in summary
+
+
+def test_a_restore_into_a_database_without_an_audit_trail_says_it_recorded_nothing(
+    tmp_path, output
+):
+    from departments.services import command_origin
+
+    source = laptop_database(tmp_path / "db.sqlite3")
+    archive, _manifest = backup_create(
+        database=source, media_root=tmp_path / "media", output_dir=output
+    )
+    target = Database(vendor="sqlite", name=str(tmp_path / "restored.sqlite3"))
+    result = backup.backup_restore(
+        archive=archive,
+        database=target,
+        media_root=tmp_path / "m",
+        origin=command_origin("manage.py restore"),
+    )
+    assert not result.recorded

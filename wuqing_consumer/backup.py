@@ -238,6 +238,7 @@ class RestoreResult:
     files_restored: int
     stale_client_secrets: list[str]
     signature: str
+    recorded: bool = False
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -1107,6 +1108,7 @@ def backup_restore(
     media_root: Path,
     force: bool = False,
     ignore_connections: bool = False,
+    origin: dict[str, str] | None = None,
 ) -> RestoreResult:
     """Check the archive's manifest and signature; refuse an archive of another engine or a
     newer version, a target that other sessions are connected to unless
@@ -1122,7 +1124,11 @@ def backup_restore(
 
     `force` does not cover the connections: the usual restore is forced (a migrated database
     holds data), and a web server, worker or beat still running would go on writing into the
-    restored data, or hold locks the restore waits on."""
+    restored data, or hold locks the restore waits on.
+
+    With `origin` (`departments.services.command_origin`: the command and the
+    operating-system user) the restore is in the restored database's audit trail
+    (`restore_record`), once the rows are counted."""
     refusals = {
         "database": database,
         "media_root": media_root,
@@ -1160,6 +1166,14 @@ def backup_restore(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     counts = table_counts(database, list(manifest["row_counts"]))
+    signature = archive_signature(archive)
+    recorded = origin is not None and restore_record(
+        database=database,
+        archive=archive,
+        manifest=manifest,
+        details={"force": force, "files_restored": restored, "signature": signature},
+        origin=origin,
+    )
     return RestoreResult(
         manifest=manifest,
         counts=counts,
@@ -1167,5 +1181,90 @@ def backup_restore(
         pending_migrations=older,
         files_restored=restored,
         stale_client_secrets=stale_client_secrets(database),
-        signature=archive_signature(archive),
+        signature=signature,
+        recorded=recorded,
     )
+
+
+AUDIT_TABLE = "departments_auditentry"
+
+
+def restore_record(
+    *,
+    database: Database,
+    archive: Path,
+    manifest: dict[str, Any],
+    details: dict[str, Any],
+    origin: dict[str, str],
+) -> bool:
+    """Write the restore's audit entry (`backup.restore`) into the restored database, and say
+    whether it could be. It cannot be in the restore's transaction: that is psql playing
+    pg_restore's script (or SQLite's backup API), and the audit trail is the archive's until
+    it commits. So it is written just after, in its own, by plain SQL on the columns the
+    table has had since the first migration: the restored schema may be of an older version.
+    False, nothing written, for a database without the table or whose table refuses it."""
+    from departments.services import command_summary
+    from wuqing_consumer.language import written
+
+    summary = command_summary(
+        written(
+            "Database restored from the backup %(archive)s of %(created)s",
+            archive=archive.name,
+            created=_moment(manifest.get("created_at")),
+        ),
+        origin,
+    )
+    code = manifest.get("code") or {}
+    data = {
+        "archive": archive.name,
+        "created_at": manifest.get("created_at"),
+        "version": code.get("version"),
+        "commit": code.get("commit"),
+        **details,
+        **origin,
+    }
+    row = [
+        timezone.now(),
+        "backup.restore",
+        "backup",
+        archive.name[:40],
+        summary[:300],
+        json.dumps(data, ensure_ascii=False),
+    ]
+    connection = database.connect()
+    try:
+        cursor = connection.cursor()
+        if AUDIT_TABLE not in _tables(cursor, database.vendor):
+            return False
+        mark = "%s" if database.vendor == "postgresql" else "?"
+        if database.vendor == "sqlite":
+            row[0] = row[0].isoformat()
+        cursor.execute(
+            f"INSERT INTO {AUDIT_TABLE} (created_at, actor_id, unit_id, action, object_type, "
+            f"object_id, summary, data) VALUES ({mark}, NULL, NULL, {', '.join([mark] * 5)})",
+            row,
+        )
+        connection.commit()
+    except _database_errors():
+        connection.rollback()
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def _moment(value: Any) -> str:
+    """The manifest's time of the backup as a person reads it, in the portal's time zone."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "?")
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    import psycopg2
+
+    return (sqlite3.Error, psycopg2.Error)

@@ -69,8 +69,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "wuqing_consumer.apps.PortalAxesConfig",
+    # Before axes: its reset commands are replaced by audited ones (management/commands).
     "wuqing_consumer.apps.PortalConfig",
+    "wuqing_consumer.apps.PortalAxesConfig",
     "departments",
     "complaints",
     "reports",

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
+from departments.services import command_origin
 from wuqing_consumer.backup import MAIN_TABLES, BackupError, Database, backup_restore
 
 from .backup import describe_manifest, signature_lines
@@ -55,11 +56,22 @@ class Command(BaseCommand):
                 media_root=Path(settings.MEDIA_ROOT),
                 force=options["force"],
                 ignore_connections=options["ignore_connections"],
+                origin=command_origin(_command_line(options)),
             )
         except BackupError as error:
             raise CommandError(str(error)) from None
         for line in describe_manifest(result.manifest) + signature_lines(self, result.signature):
             self.stdout.write(line)
+        if not result.recorded:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The restore could not be written in the restored database's audit "
+                        "trail (no audit table, or one of another shape): note who restored "
+                        "what, and when, elsewhere."
+                    )
+                )
+            )
         if not result.overwritten.empty:
             self.stdout.write(
                 _("Overwritten: %(contents)s.")
@@ -118,3 +130,11 @@ class Command(BaseCommand):
                 % {"count": len(differing), "names": ", ".join(differing)}
             )
         self.stdout.write(self.style.SUCCESS(_("Restore complete.")))
+
+
+def _command_line(options: dict[str, Any]) -> str:
+    """The command as the audit entry names it: the archive is in the entry on its own."""
+    flags = [
+        f"--{name.replace('_', '-')}" for name in ("force", "ignore_connections") if options[name]
+    ]
+    return " ".join(["manage.py restore", *flags])

@@ -1,0 +1,140 @@
+"""Management commands that change configuration or security state leave an audit entry,
+in the change's transaction: which command, the operating-system user who ran it (no portal
+account signs in to run them), and what changed; never a key, secret or hash."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.core.management import call_command
+from django.utils import timezone
+
+from complaints.models import ApiClient
+from departments import services
+from departments.models import AuditEntry, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _attempt(username: str, ip: str = "10.0.0.7", failures: int = 5) -> AccessAttempt:
+    return AccessAttempt.objects.create(
+        username=username,
+        ip_address=ip,
+        user_agent="pytest",
+        failures_since_start=failures,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/login/",
+    )
+
+
+def _says_who(entry: AuditEntry, command: str) -> None:
+    assert entry.actor is None
+    assert entry.data["by"] == command
+    assert entry.data["os_user"] == getpass.getuser()
+    assert command in entry.summary and getpass.getuser() in entry.summary
+
+
+def test_create_api_client_names_the_command_and_the_operating_system_user():
+    out = StringIO()
+    call_command("create_api_client", "天津12345", stdout=out)
+    key = out.getvalue().split("API key:", 1)[1].split()[0]
+    secret = out.getvalue().split("Signing secret:", 1)[1].split()[0]
+    client = ApiClient.objects.get(name="天津12345")
+
+    [entry] = AuditEntry.objects.filter(action="api_client.create")
+    _says_who(entry, "manage.py create_api_client")
+    assert "天津12345" in entry.summary
+    text = json.dumps(entry.data) + entry.summary
+    for value in (key, secret, client.key_hash, client.secret_salt):
+        assert value not in text
+
+
+@pytest.mark.parametrize(
+    "command, args",
+    [
+        ("axes_reset", []),
+        ("axes_reset_username", ["zhang"]),
+        ("axes_reset_ip", ["10.0.0.7"]),
+        ("axes_reset_ip_username", ["10.0.0.7", "zhang"]),
+    ],
+)
+def test_an_axes_reset_command_records_each_lockout_it_clears(command, args):
+    _attempt("zhang")
+    kept = _attempt("li", ip="10.0.0.8") if command != "axes_reset" else None
+
+    call_command(command, *args, stdout=StringIO())
+
+    [entry] = AuditEntry.objects.filter(action="signin.unlock")
+    _says_who(entry, f"manage.py {command}")
+    assert entry.object_id == "zhang"
+    assert entry.data | {"by": None, "os_user": None} == {
+        "username": "zhang",
+        "ip": "10.0.0.7",
+        "failures": 5,
+        "locked": True,
+        "by": None,
+        "os_user": None,
+    }
+    assert list(AccessAttempt.objects.all()) == ([kept] if kept else [])
+
+
+def test_an_axes_reset_that_clears_nothing_records_nothing():
+    call_command("axes_reset_username", "nobody", stdout=StringIO())
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_axes_reset_whose_entry_cannot_be_written_clears_nothing(monkeypatch):
+    _attempt("zhang")
+
+    def fail(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        call_command("axes_reset", stdout=StringIO())
+    assert AccessAttempt.objects.filter(username="zhang").exists()
+
+
+@pytest.mark.parametrize(
+    "command, model, action",
+    [
+        ("axes_reset_logs", AccessLog, "signin_log.delete"),
+        ("axes_reset_failure_logs", AccessFailureLog, "signin_failure_log.delete"),
+    ],
+)
+def test_an_axes_log_reset_records_how_many_records_it_deleted(command, model, action):
+    fields = {"username": "zhang", "ip_address": "10.0.0.7", "user_agent": "pytest"}
+    old = model.objects.create(**fields)
+    recent = model.objects.create(**fields)
+    model.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - timedelta(days=40))
+
+    call_command(command, "--age", "30", stdout=StringIO())
+
+    [entry] = AuditEntry.objects.filter(action=action)
+    _says_who(entry, f"manage.py {command}")
+    assert entry.data["count"] == 1 and entry.data["ids"] == [old.pk]
+    assert "zhang" not in json.dumps(entry.data) + entry.summary
+    assert list(model.objects.all()) == [recent]
+
+
+def test_demo_accounts_loaded_into_a_production_database_are_recorded(settings):
+    settings.DEBUG = False
+    call_command("load_demo", "--allow-production", stdout=StringIO())
+
+    [entry] = AuditEntry.objects.filter(action="demo_data.load")
+    _says_who(entry, "manage.py load_demo --allow-production")
+    assert entry.data["accounts"] == User.objects.count() > 0
+    assert "password" not in json.dumps(entry.data)
+
+
+def test_demo_data_loaded_with_debug_on_is_not_recorded(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert not AuditEntry.objects.filter(action="demo_data.load").exists()
