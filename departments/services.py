@@ -13,6 +13,7 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.hashers import is_password_usable
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
@@ -704,9 +705,10 @@ def _config_url(value: str) -> str:
 
 def _config_value(field: Any, obj: Any) -> Any:
     if field.many_to_many:
-        return sorted(
-            (_config_related(related) for related in getattr(obj, field.name).all()), key=str
-        )
+        rows = getattr(obj, field.name).all()
+        if issubclass(rows.model, Permission):  # named by their app: one query, not one each
+            rows = rows.select_related("content_type")
+        return sorted((_config_related(related) for related in rows), key=str)
     if field.is_relation:
         related = getattr(obj, field.name)
         return None if related is None else _config_related(related)

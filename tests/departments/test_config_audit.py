@@ -9,7 +9,9 @@ import json
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.forms import CheckboxInput
+from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from complaints.models import CalendarDay, DeadlinePolicy, ReminderPolicy, RoutingRule
@@ -285,6 +287,27 @@ def test_a_permission_group_given_a_permission_is_audited(client, sysadmin):
         "before": {"permissions": []},
         "after": {"permissions": ["complaints.change_routingrule"]},
     }
+
+
+def test_a_permission_groups_entry_reads_its_permissions_in_a_fixed_number_of_queries(
+    client, sysadmin
+):
+    """Each permission's app was read with a query of its own, for the snapshot before the
+    save and the one after: a group of a hundred permissions, two hundred queries."""
+    client.force_login(sysadmin)
+    permissions = list(Permission.objects.order_by("id").values_list("id", flat=True)[:24])
+
+    def queries_to_save(size: int) -> int:
+        group = Group.objects.create(name=f"组{size}")
+        group.permissions.set(permissions[:2])
+        url = f"/admin/auth/group/{group.id}/change/"
+        form = {"name": group.name, "permissions": permissions[:size], "_save": "1"}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, form).status_code == 302
+        assert len(_entry(group, "group.update").data["after"]["permissions"]) == size
+        return len(queries)
+
+    assert queries_to_save(4) == queries_to_save(24)
 
 
 # Admins whose writes are audited by their own services, or that write nothing.
