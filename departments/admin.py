@@ -1,10 +1,17 @@
+import calendar
 import copy
 import functools
+import re
 import zoneinfo
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from celery.schedules import ParseException
+from cron_descriptor import ExpressionDescriptor
+from cron_descriptor import FormatException as CronFormatException
+from cron_descriptor import MissingFieldException as CronMissingFieldException
+from cron_descriptor import Options as CronOptions
+from cron_descriptor import WrongArgumentException as CronWrongArgumentException
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -21,6 +28,8 @@ from django.contrib.auth.models import Group
 from django.db import models, router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, QueryDict
+from django.utils import translation
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
@@ -33,6 +42,7 @@ from django_celery_beat.admin import (
     IntervalScheduleAdmin,
     PeriodicTaskAdmin,
     PeriodicTaskForm,
+    PeriodicTaskInline,
     SolarScheduleAdmin,
 )
 from django_celery_beat.models import (
@@ -41,7 +51,9 @@ from django_celery_beat.models import (
     IntervalSchedule,
     PeriodicTask,
     SolarSchedule,
+    cronexp,
 )
+from kombu.utils.json import loads as json_loads
 
 from . import access, services
 from .choices import RoleCode
@@ -668,18 +680,120 @@ class ScheduledTaskForm(PeriodicTaskForm):
         return super().clean()
 
 
+def crontab_in_words(crontab: CrontabSchedule) -> str:
+    """The crontab described in words, in the reader's language, with its time zone. The
+    library's description (`human_readable`) is cron_descriptor's in English, whatever the
+    page's language; cron_descriptor has a Chinese one too, which names weekdays and months
+    by the process's locale (English), so Django's names are put in their place. Empty for
+    an expression it cannot describe."""
+    chinese = (translation.get_language() or "").startswith("zh")
+    options = CronOptions()
+    options.locale_code = "zh_CN" if chinese else "en_US"
+    options.use_24hour_time_format = chinese
+    expression = " ".join(
+        cronexp(getattr(crontab, name))
+        for name in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+    )
+    try:
+        words = ExpressionDescriptor(expression, options).get_description()
+    except (
+        CronFormatException,
+        CronMissingFieldException,
+        CronWrongArgumentException,
+        ValueError,
+        IndexError,
+        KeyError,
+    ):
+        return ""
+    if chinese:
+        names = [
+            *zip(calendar.day_name, WEEKDAYS.values(), strict=True),
+            *zip(calendar.month_name[1:], MONTHS.values(), strict=True),
+        ]
+        for english, name in names:
+            words = re.sub(rf"\b{english}\b", str(name), words)
+    return f"{words} {crontab.timezone}"
+
+
+class TaskNameFilter(admin.AllValuesFieldListFilter):
+    """The library's filter by task, titled by the field's name, which the library gave in
+    English only ("Task Name")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("task name")
+
+
 class ScheduledTaskAdmin(AuditedAdmin, PeriodicTaskAdmin):
     """The office director manages the schedules (`access`); registered here, after the
-    library's own admin, to replace its form."""
+    library's own admin, to replace its form, and to name in Chinese what the library names
+    in English only: the schedule column, the crontab in words, the filter by task, and the
+    messages of running tasks."""
 
     form = ScheduledTaskForm
+    change_form_template = "admin/departments/scheduled_task_form.html"
+    list_display = tuple(
+        "schedule" if name == "scheduler" else name for name in PeriodicTaskAdmin.list_display
+    )
+    list_filter = [
+        ("task", TaskNameFilter) if name == "task" else name
+        for name in PeriodicTaskAdmin.list_filter
+    ]
+
+    @admin.display(description=_("schedule"))
+    def schedule(self, obj: PeriodicTask):
+        return obj.scheduler
+
+    @admin.display(description=_("crontab in words"))
+    def crontab_translation(self, obj: PeriodicTask) -> str:
+        return crontab_in_words(obj.crontab) if obj.crontab is not None else ""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The library's page, with its crontabs described in the reader's language (its
+        script shows the chosen one's description under the field)."""
+        extra_context = {
+            **(extra_context or {}),
+            "readable_crontabs": {
+                crontab.id: crontab_in_words(crontab) for crontab in CrontabSchedule.objects.all()
+            },
+        }
+        return admin.ModelAdmin.changeform_view(
+            self, request, object_id, form_url, extra_context=extra_context
+        )
 
     @admin.action(description=PeriodicTaskAdmin.run_tasks.short_description)
     def run_tasks(self, request, queryset):
-        """The library's action queues the tasks at once; here, once the action's
-        transaction (`ActionsInOneTransaction`) has committed, as every task is."""
-        tasks = list(queryset)
-        transaction.on_commit(lambda: super(ScheduledTaskAdmin, self).run_tasks(request, tasks))
+        """The library's action queued the tasks at once, inside the action's transaction
+        (`ActionsInOneTransaction`), and said so in English only; here they are queued once
+        it has committed, as every task is, and a task this worker does not know is named
+        before anything is queued."""
+        self.celery_app.loader.import_default_modules()
+        rows = list(queryset)
+        unknown = sorted({row.task for row in rows if row.task not in self.celery_app.tasks})
+        if unknown:
+            self.message_user(
+                request,
+                _("Unknown task %(names)s: no task was run.") % {"names": ", ".join(unknown)},
+                messages.ERROR,
+            )
+            return
+        transaction.on_commit(lambda: self._run(rows))
+        self.message_user(
+            request,
+            ngettext("%(count)d task queued to run.", "%(count)d tasks queued to run.", len(rows))
+            % {"count": len(rows)},
+            messages.SUCCESS,
+        )
+
+    def _run(self, rows: list[PeriodicTask]) -> None:
+        for row in rows:
+            options = {"queue": row.queue} if row.queue else {}
+            self.celery_app.tasks[row.task].apply_async(
+                args=json_loads(row.args),
+                kwargs=json_loads(row.kwargs),
+                headers={"periodic_task_name": row.name},
+                **options,
+            )
 
 
 admin.site.unregister(PeriodicTask)
@@ -713,6 +827,18 @@ class CrontabForm(forms.ModelForm):
         return cleaned
 
 
+class ScheduleTasksInline(PeriodicTaskInline):
+    """The tasks on a schedule's page, their task named as the filter names it (the library
+    shows the field's English-only name, "Task Name")."""
+
+    fields = ("name", "task_name", "args", "kwargs")
+    readonly_fields = fields
+
+    @admin.display(description=_("task name"))
+    def task_name(self, obj: PeriodicTask) -> str:
+        return obj.task
+
+
 class CrontabAdmin(AuditedAdmin, CrontabScheduleAdmin):
     """django-celery-beat's crontab page, without its 500: shown again after a refused
     number (a negative minute, say), it described the schedule in words from that number,
@@ -721,11 +847,13 @@ class CrontabAdmin(AuditedAdmin, CrontabScheduleAdmin):
     form = CrontabForm
     fields = ("readable", *CrontabScheduleAdmin.fields[1:])
     readonly_fields = ("readable",)
+    list_display = ("__str__", "readable")
+    inlines = [ScheduleTasksInline]
 
     @admin.display(description=_("schedule"))
     def readable(self, obj: CrontabSchedule) -> str:
         try:
-            return obj.human_readable
+            return crontab_in_words(obj)
         except (ParseException, ValueError):
             return ""
 
@@ -735,15 +863,15 @@ admin.site.register(CrontabSchedule, CrontabAdmin)
 
 
 class IntervalAdmin(AuditedAdmin, IntervalScheduleAdmin):
-    pass
+    inlines = [ScheduleTasksInline]
 
 
 class SolarAdmin(AuditedAdmin, SolarScheduleAdmin):
-    pass
+    inlines = [ScheduleTasksInline]
 
 
 class ClockedAdmin(AuditedAdmin, ClockedScheduleAdmin):
-    pass
+    inlines = [ScheduleTasksInline]
 
 
 class PermissionGroupAdmin(AuditedAdmin, GroupAdmin):

@@ -3,6 +3,7 @@ Chinese catalogue lacks (strings newer than its last translation), listed here s
 `make messages` extracts them and our catalogue translates them in the admin."""
 
 from django.utils.translation import gettext_noop as _
+from django.utils.translation import ngettext_lazy
 
 AXES_STRINGS = (
     _("access attempt"),
@@ -42,4 +43,34 @@ DJANGO_ADMIN_STRINGS = (
     _("Change or view list link"),
     _("Error:"),
     _("After you’ve created a user, you’ll be able to edit more user options."),
+)
+
+# django-celery-beat (2.9) ships a Chinese catalogue, and it applies (its zh_Hans folder is the
+# name Django looks for, the app is installed); these are what it lacks (never translated, or
+# left fuzzy, which the compiled catalogue leaves out), and the help texts whose Chinese names
+# code ("False", "None", "enabled", "all") where a person needs words.
+CELERY_BEAT_STRINGS = (
+    _("Schedule"),
+    _("Arguments"),
+    _("Execution Options"),
+    _("Periodic Tasks Using This Schedule"),
+    _('Cron Minutes to Run. Use "*" for "all". (Example: "0,30")'),
+    _('Cron Hours to Run. Use "*" for "all". (Example: "8,20")'),
+    _('Cron Days Of The Month to Run. Use "*" for "all". (Example: "1,15")'),
+    _('Cron Months (1-12) Of The Year to Run. Use "*" for "all". (Example: "1,12")'),
+    _(
+        'Cron Days Of The Week to Run. Use "*" for "all", Sunday is 0 or 7, Monday is 1. '
+        '(Example: "0,5")'
+    ),
+    _("Set to False to disable the schedule"),
+    _("If True, the schedule will only run the task a single time"),
+    _(
+        "Datetime that the schedule last triggered the task to run. Reset to None if enabled "
+        "is set to False."
+    ),
+)
+CELERY_BEAT_PLURALS = (
+    ngettext_lazy("{0} task was successfully enabled", "{0} tasks were successfully enabled", 1),
+    ngettext_lazy("{0} task was successfully disabled", "{0} tasks were successfully disabled", 1),
+    ngettext_lazy("{0} task was successfully toggled", "{0} tasks were successfully toggled", 1),
 )
