@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
@@ -82,24 +86,60 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
-        """Number, text, business or the citizen's phone: what staff have at hand. The phone
-        only on orders where the user is shown it unmasked."""
+        """Number, hotline id, text, business or the citizen's phone: what staff have at
+        hand, typed as people type what they hear (lower case, spaces, full-width digits
+        from a Chinese input method, +86). The phone only on orders where the user is shown
+        it unmasked."""
         value = value.strip()[:100]
         if not value:
             return queryset
+        # Full-width letters and digits become ASCII; the text searches keep what was typed.
+        folded = unicodedata.normalize("NFKC", value).strip().upper()
+        compact = re.sub(r"[\s\-]", "", folded)
         # Chinese has no case: a plain LIKE avoids UPPER() over every text and gives the
         # planner statistics it can use (see scripts/benchmark_inbox.py).
         lookup = "icontains" if value.lower() != value.upper() else "contains"
         condition = (
             Q(number=value.upper())
-            | Q(external_ref=value)
             | Q(**{f"title__{lookup}": value})
             | Q(**{f"content__{lookup}": value})
             | Q(**{f"business_name__{lookup}": value})
         )
-        digits = value.replace("-", "").replace(" ", "")
-        if digits.isdigit() and len(digits) >= 7:
-            condition |= (
-                Q(citizen_phone=digits) | Q(citizen_phone=value)
+        reference_lookup = "iexact" if lookup == "icontains" else "exact"
+        for reference in dict.fromkeys((value, folded)):
+            condition |= Q(**{f"external_ref__{reference_lookup}": reference})
+        if number := ORDER_NUMBER_RE.fullmatch(compact):
+            condition |= Q(number=f"WQ-{number['year']}-{number['serial']}")
+        phone = _phone_digits(folded)
+        if phone:
+            queryset = queryset.alias(phone_digits=_digits_of(F("citizen_phone")))
+            condition |= Q(
+                phone_digits__in=[phone, f"86{phone}", f"0086{phone}"]
             ) & access.citizen_details_condition(getattr(self.request, "user", None))
         return queryset.filter(condition)
+
+
+ORDER_NUMBER_RE = re.compile(r"(?:WQ)?(?P<year>[0-9]{4})(?P<serial>[0-9]{6})")
+PHONE_PUNCTUATION = (" ", "-", "(", ")", "+")
+
+
+def _phone_digits(folded: str) -> str:
+    """The digits of a typed phone without the country code (13812345678 for
+    '+86 138-1234-5678'), or '' when the words are no phone."""
+    digits = folded
+    for mark in PHONE_PUNCTUATION:
+        digits = digits.replace(mark, "")
+    if not re.fullmatch(r"[0-9]{7,}", digits):
+        return ""
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+def _digits_of(expression):
+    """A stored phone as `_phone_digits` writes one, country code aside: intake keeps the
+    phone as typed (+86 139-0000-1111)."""
+    for mark in PHONE_PUNCTUATION:
+        expression = Replace(expression, Value(mark), Value(""))
+    return expression

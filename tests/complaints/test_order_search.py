@@ -1,0 +1,93 @@
+"""The order list's search as officials use it: what a citizen reads out on the phone, typed
+the way people type it, finds the order, and only among the orders the official may see."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.factories import make_order
+
+PHONE = "13812345678"
+CREDIT_CODE = "91120222MA05ABCD1X"
+
+
+def numbers_found(client, **params) -> list[str]:
+    response = client.get("/orders/?" + urlencode({"tab": "all", **params}))
+    assert response.status_code == 200
+    return re.findall(r'row-link" href="/orders/([^/]+)/', response.content.decode())
+
+
+@pytest.fixture
+def orders(office_staff):
+    """An order of the Market Regulation Bureau, co-handled by the Housing Commission, and
+    another of the Housing Commission's own."""
+    ours = make_order(
+        office_staff,
+        citizen_phone=PHONE,
+        external_ref="TJ12345-2026-0001",
+        business_name="天津市武清区好又多超市有限公司",
+        business_credit_code=CREDIT_CODE,
+        co_unit_codes=["housing"],
+    )
+    other = make_order(
+        office_staff,
+        unit_code="housing",
+        title="电梯坏了",
+        content="小区电梯坏了一个月",
+        citizen_phone="+86 139-0000-1111",
+    )
+    return ours, other
+
+
+def test_the_number_is_found_however_it_is_typed(client, office_staff, orders):
+    ours, _other = orders
+    year, serial = ours.number.split("-")[1:]
+    client.force_login(office_staff)
+    for typed in (
+        ours.number.lower(),
+        f"WQ {year} {serial}",
+        f"wq{year}{serial}",
+        f"{year}-{serial}",
+        f"ＷＱ－{year}－{serial}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    ):
+        assert numbers_found(client, q=typed) == [ours.number], typed
+
+
+def test_the_hotline_id_is_found_in_lower_case_too(client, office_staff, orders):
+    ours, _other = orders
+    client.force_login(office_staff)
+    for typed in ("TJ12345-2026-0001", "tj12345-2026-0001", " ｔｊ12345-2026-0001 "):
+        assert numbers_found(client, q=typed) == [ours.number], typed
+
+
+def test_a_phone_is_found_with_spaces_dashes_the_country_code_or_full_width_digits(
+    client, office_staff, orders
+):
+    ours, other = orders
+    client.force_login(office_staff)
+    for typed in (
+        "138 1234 5678",
+        "138-1234-5678",
+        "+8613812345678",
+        "+86 138 1234 5678",
+        "0086 13812345678",
+        "１３８１２３４５６７８",
+        "(+86) 138-1234-5678",
+    ):
+        assert numbers_found(client, q=typed) == [ours.number], typed
+    for typed in ("13900001111", "139 0000 1111", "+86 139-0000-1111", "１３９００００１１１１"):
+        assert numbers_found(client, q=typed) == [other.number], typed
+
+
+def test_a_phone_however_typed_finds_only_orders_whose_phone_the_unit_is_shown(
+    client, housing_staff, orders
+):
+    """The Housing Commission co-handles `ours` and is shown its phone masked: no way of
+    typing the number may find it there, while its own order's phone is found."""
+    ours, other = orders
+    client.force_login(housing_staff)
+    for typed in ("+86 138 1234 5678", "１３８１２３４５６７８", "138-1234-5678"):
+        assert numbers_found(client, q=typed) == [], typed
+    assert numbers_found(client, q="139 0000 1111") == [other.number]
+    assert numbers_found(client, q="好又多") == [ours.number]  # what it may read it finds
