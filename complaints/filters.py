@@ -86,10 +86,10 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
-        """Number, hotline id, text, business or the citizen's phone: what staff have at
-        hand, typed as people type what they hear (lower case, spaces, full-width digits
-        from a Chinese input method, +86). The phone only on orders where the user is shown
-        it unmasked."""
+        """Number, hotline id, text, business (name or credit code) or the citizen's phone:
+        what staff have at hand, typed as people type what they hear (lower case, spaces,
+        full-width digits from a Chinese input method, +86). The phone only on orders where
+        the user is shown it unmasked."""
         value = value.strip()[:100]
         if not value:
             return queryset
@@ -110,6 +110,8 @@ class WorkOrderFilter(django_filters.FilterSet):
             condition |= Q(**{f"external_ref__{reference_lookup}": reference})
         if number := ORDER_NUMBER_RE.fullmatch(compact):
             condition |= Q(number=f"WQ-{number['year']}-{number['serial']}")
+        if CREDIT_CODE_PART_RE.fullmatch(compact):
+            condition |= Q(business_credit_code__contains=compact)
         phone = _phone_digits(folded)
         if phone:
             queryset = queryset.alias(phone_digits=_digits_of(F("citizen_phone")))
@@ -120,6 +122,7 @@ class WorkOrderFilter(django_filters.FilterSet):
 
 
 ORDER_NUMBER_RE = re.compile(r"(?:WQ)?(?P<year>[0-9]{4})(?P<serial>[0-9]{6})")
+CREDIT_CODE_PART_RE = re.compile(r"[0-9A-Z]{6,18}")
 PHONE_PUNCTUATION = (" ", "-", "(", ")", "+")
 
 

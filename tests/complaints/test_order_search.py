@@ -91,3 +91,15 @@ def test_a_phone_however_typed_finds_only_orders_whose_phone_the_unit_is_shown(
         assert numbers_found(client, q=typed) == [], typed
     assert numbers_found(client, q="139 0000 1111") == [other.number]
     assert numbers_found(client, q="好又多") == [ours.number]  # what it may read it finds
+
+
+def test_the_business_is_found_by_its_credit_code_whole_or_in_part(
+    client, office_staff, mr_staff, housing_staff, orders
+):
+    ours, _other = orders
+    for person in (office_staff, mr_staff, housing_staff):
+        client.force_login(person)
+        for typed in (CREDIT_CODE, CREDIT_CODE.lower(), "MA05ABCD", "ma05 abcd"):
+            assert numbers_found(client, q=typed) == [ours.number], (person.username, typed)
+    client.force_login(mr_staff)
+    assert numbers_found(client, q="电梯") == []  # the other unit's order stays out of sight
