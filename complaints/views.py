@@ -137,7 +137,13 @@ def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
         # unit, the orders its figures count (the dashboard links there); no other unit.
         unit_field = filterset.form.fields["unit"]
         unit_field.queryset = unit_field.queryset.filter(id=request.user.unit_id)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else orders
+    if not filterset.is_bound:
+        qs = orders
+    elif filterset.is_valid():
+        qs = filterset.qs
+    else:
+        # Listing every order under a search it did not apply would read as its result.
+        qs = orders.none()
     if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
         qs = qs.order_by(*_default_order(tab))
     return tabs, tab, filterset, qs
@@ -208,6 +214,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             ),
             "page": page,
             "count_capped": searching and paginator.count > SEARCH_COUNT_LIMIT,
+            "filters_invalid": filterset.is_bound and not filterset.is_valid(),
             "rows": rows,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,
@@ -235,7 +242,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     _tabs, tab, filterset, orders = _filtered_orders(request, now, selectors.due_soon_until(now))
     if filterset.is_bound and not filterset.is_valid():
-        # The list falls back to every order and shows the error; a file cannot show it.
+        # The list shows no order and the error; a file cannot show it.
         messages.error(request, _("Correct the filters and export again."))
         return redirect(f"{reverse('order_list')}?{_querystring(request)}")
     orders = list(orders.defer(None).select_related("primary_unit", "town")[: EXPORT_LIMIT + 1])

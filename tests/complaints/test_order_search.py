@@ -103,3 +103,18 @@ def test_the_business_is_found_by_its_credit_code_whole_or_in_part(
             assert numbers_found(client, q=typed) == [ours.number], (person.username, typed)
     client.force_login(mr_staff)
     assert numbers_found(client, q="电梯") == []  # the other unit's order stays out of sight
+
+
+def test_a_bad_filter_beside_a_search_shows_no_order_rather_than_every_order(
+    client, office_staff, orders
+):
+    """A filter the list cannot read used to drop every filter, the search included: the
+    page listed all orders under the words searched for."""
+    client.force_login(office_staff)
+    response = client.get("/orders/?" + urlencode({"tab": "all", "q": "电梯", "kind": "bogus"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not re.findall(r'row-link" href="/orders/', page)
+    assert "Correct the filters marked below" in page or "请更正下面标出的筛选条件" in page
+    export = client.get("/orders/export.xlsx?" + urlencode({"q": "电梯", "kind": "bogus"}))
+    assert export.status_code == 302
