@@ -95,10 +95,10 @@ class WorkOrderFilter(django_filters.FilterSet):
             return queryset
         # Full-width letters and digits become ASCII; the text searches keep what was typed.
         folded = unicodedata.normalize("NFKC", value).strip().upper()
-        compact = re.sub(r"[\s\-]", "", folded)
+        compact = _compact(value)
         # Chinese has no case: a plain LIKE avoids UPPER() over every text and gives the
         # planner statistics it can use (see scripts/benchmark_inbox.py).
-        lookup = "icontains" if value.lower() != value.upper() else "contains"
+        lookup = text_lookup(value)
         condition = (
             Q(number=value.upper())
             | Q(**{f"title__{lookup}": value})
@@ -108,8 +108,8 @@ class WorkOrderFilter(django_filters.FilterSet):
         reference_lookup = "iexact" if lookup == "icontains" else "exact"
         for reference in dict.fromkeys((value, folded)):
             condition |= Q(**{f"external_ref__{reference_lookup}": reference})
-        if number := ORDER_NUMBER_RE.fullmatch(compact):
-            condition |= Q(number=f"WQ-{number['year']}-{number['serial']}")
+        if number := order_number_in(value):
+            condition |= Q(number=number)
         if CREDIT_CODE_PART_RE.fullmatch(compact):
             condition |= Q(business_credit_code__contains=compact)
         phone = _phone_digits(folded)
@@ -121,7 +121,47 @@ class WorkOrderFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-ORDER_NUMBER_RE = re.compile(r"(?:WQ)?(?P<year>[0-9]{4})(?P<serial>[0-9]{6})")
+def _compact(value: str) -> str:
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value).upper())
+
+
+def order_number_in(value: str) -> str:
+    """The order number a search means (WQ-2026-000123 for 'wq 2026 000123', '2026000123'
+    or its full-width form), or ''."""
+    if found := re.fullmatch(r"(?:WQ)?([0-9]{4})([0-9]{6})", _compact(value)):
+        return f"WQ-{found[1]}-{found[2]}"
+    return ""
+
+
+def record_number_condition(value: str, prefix: str, date_field: str) -> Q | None:
+    """The row a search means by a number made of a prefix, the year and the id
+    (YS-2026-000012, as a lead's `number` writes it), typed as `order_number_in` reads one;
+    None when the words are no such number."""
+    found = re.fullmatch(rf"(?:{prefix})?([0-9]{{4}})([0-9]{{6}})", _compact(value))
+    if not found:
+        return None
+    return Q(pk=int(found[2]), **{f"{date_field}__year": int(found[1])})
+
+
+def text_lookup(value: str) -> str:
+    """`icontains` for words with case, `contains` for the rest (Chinese): see `search`."""
+    return "icontains" if value.lower() != value.upper() else "contains"
+
+
+def record_search(value: str, prefix: str, date_field: str, *text_fields: str) -> Q:
+    """A numbered record linked to a work order (a lead, an intervention request) found by
+    its own number, its order's number or words of its text: the list shows the numbers."""
+    lookup = text_lookup(value)
+    condition = Q()
+    for field in text_fields:
+        condition |= Q(**{f"{field}__{lookup}": value})
+    if own := record_number_condition(value, prefix, date_field):
+        condition |= own
+    if order := order_number_in(value):
+        condition |= Q(order__number=order)
+    return condition
+
+
 CREDIT_CODE_PART_RE = re.compile(r"[0-9A-Z]{6,18}")
 PHONE_PUNCTUATION = (" ", "-", "(", ")", "+")
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from wuqing_consumer import form_once
 
 from . import interventions, selectors
 from .choices import InterventionAnswer
+from .filters import record_search
 from .forms import member_units
 from .workflow import WorkflowError
 
@@ -35,7 +35,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(closed_at__isnull=False)
     query = request.GET.get("q", "").strip()[:100]
     if query:
-        items = items.filter(Q(title__contains=query) | Q(situation__contains=query))
+        items = items.filter(record_search(query, "JR", "created_at", "title", "situation"))
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     user = request.user
     return render(

@@ -23,6 +23,7 @@ from wuqing_consumer.versions import posted_version
 
 from . import attachments, referrals, selectors
 from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralAction, ReferralStatus
+from .filters import record_search
 from .forms import MultipleFileField, member_units
 from .models import Dispute, ReferralAttachment
 from .workflow import WorkflowError
@@ -81,7 +82,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         referrals_ = referrals_.filter(status=status)
     query = request.GET.get("q", "").strip()[:100]
     if query:
-        referrals_ = referrals_.filter(Q(title__contains=query) | Q(facts__contains=query))
+        referrals_ = referrals_.filter(record_search(query, "YS", "created_at", "title", "facts"))
     page = Paginator(
         referrals_.select_related("by_decision").order_by("-created_at", "-id"), 25
     ).get_page(request.GET.get("page"))
