@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,7 @@ from .choices import (
     Action,
     DuplicateStatus,
     Satisfaction,
+    Status,
     Urgency,
 )
 from .exports import orders_workbook
@@ -274,11 +276,15 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     if not access.sees_all_units(request.user):
         raise Http404
     now = timezone.now()
-    return render(
-        request,
-        "complaints/overdue_board.html",
-        {"rows": selectors.overdue_board(request.user, now), "now": now},
-    )
+    rows = selectors.overdue_board(request.user, now)
+    list_url = reverse("order_list")
+    for row in rows:
+        # The triage queue's row: the orders waiting for dispatch, not every order with no unit.
+        code = row["primary_unit__code"]
+        scope = {"unit": code} if code else {"status": Status.TRIAGE}
+        row["overdue_url"] = f"{list_url}?{urlencode({'tab': 'overdue', **scope})}"
+        row["due_soon_url"] = f"{list_url}?{urlencode({'tab': 'due_soon', **scope})}"
+    return render(request, "complaints/overdue_board.html", {"rows": rows, "now": now})
 
 
 def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:

@@ -448,6 +448,41 @@ def test_the_overdue_board_counts_late_orders_by_unit(
     assert "?tab=overdue&amp;unit=housing" in page
 
 
+def _board_links(page: str) -> list[tuple[str, str, str]]:
+    """(row, text, address) of every link in the overdue board's body."""
+    body = page.split('id="overdue-board"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    links = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        name = re.sub(r"<[^>]+>", "", row.split("</td>", 1)[0]).strip()
+        for href, text in re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', row, re.S):
+            links.append((name, re.sub(r"<[^>]+>", "", text).strip(), unescape(href)))
+    return links
+
+
+def test_every_link_of_the_overdue_board_opens_the_orders_it_counts(
+    client, office_staff, time_machine
+):
+    """A unit with orders due soon and none overdue opened an empty overdue list, and the
+    triage row opened the whole triage queue, also the orders with time left."""
+    late = intake(office_staff, send_to_triage=True)
+    time_machine.move_to(late.due_decision + timedelta(days=3))
+    intake(office_staff, send_to_triage=True)
+    soon = intake(office_staff)
+    assert soon.primary_unit.code == "housing"
+    time_machine.move_to(soon.due_sign_for - timedelta(hours=1))
+    client.force_login(office_staff)
+    page = client.get("/orders/overdue/").content.decode()
+    rows = {r["primary_unit__code"]: r for r in client.get("/orders/overdue/").context["rows"]}
+    assert (rows["housing"]["overdue"], rows["housing"]["due_soon"]) == (0, 1)
+    assert (rows[None]["overdue"], rows[None]["due_soon"]) == (1, 0)
+    links = _board_links(page)
+    for row, text, href in links:
+        listed = client.get(href).context["page"].paginator.count
+        assert listed == (int(text) if text.isdigit() else 1), (row, href)
+    # The unit's name and each number but the zeros.
+    assert len(links) == 4
+
+
 @pytest.mark.parametrize("persona", ["mr_staff", "housing_staff"])
 def test_units_cannot_open_the_overdue_board(persona_client, persona):
     assert persona_client(persona).get("/orders/overdue/").status_code == 404
