@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
+from complaints.choices import Kind
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
@@ -393,6 +394,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             "snapshot": report.figures if published else None,
             "form": form,
             "quarter_ended": quarter.has_ended,
+            "kinds": dict(Kind.choices),
         },
     )
 

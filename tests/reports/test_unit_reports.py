@@ -7,6 +7,7 @@ are late (due 10 October), and the fourth quarter is running.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -535,6 +536,27 @@ def test_a_running_quarter_cannot_be_published(office_director):
     with pytest.raises(services.ReportError, match="once it has ended"):
         services.district_report_publish(period=period, acting_user=office_director)
     assert DistrictReport.objects.get().status == DistrictStatus.DRAFT
+
+
+def test_the_district_page_says_which_figure_received_outside_the_portal_is_which(
+    client, mr_liaison, office_staff
+):
+    """Every other line of the sums names its parts; this one showed "8 / 2 / 1" under
+    "Received outside the portal", leaving the reader to guess which was which."""
+    report = start(mr_liaison)
+    save(
+        report,
+        mr_liaison,
+        values={"outside_complaints": 8, "outside_reports": 2, "outside_inquiries": 1},
+    )
+    services.report_submit(report_id=report.id, acting_user=mr_liaison)
+    services.report_accept(report_id=report.id, acting_user=office_staff)
+    client.force_login(office_staff)
+    page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
+    sums = page.split('id="report-sums"', 1)[1].split("</dl>", 1)[0]
+    line = re.search(r"<dt[^>]*>([^<]*outside the portal[^<]*)</dt><dd[^>]*>([^<]*)</dd>", sums)
+    assert line, sums
+    assert line.group(2).strip() == "Complaint 8 / Report 2 / Inquiry 1"
 
 
 def test_units_see_the_district_report_only_once_published(client, mr_staff, office_director):
