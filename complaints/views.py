@@ -38,7 +38,7 @@ from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
 from .models import Attachment, DeadlinePolicy, RoutingRule, WorkOrder
-from .routing import CATEGORY_PREFIX
+from .routing import CATEGORY_PREFIX, RoutingDecision
 from .urgency import suggest_urgency
 
 PAGE_SIZES = (25, 50, 100)
@@ -96,7 +96,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/intake.html",
-        {"form": form, "decision": decision, "units": _unit_names()},
+        {"form": form, "decision": decision, "rule": _rule_shown(decision), "units": _unit_names()},
         status=400 if form.is_bound else 200,
     )
 
@@ -118,6 +118,7 @@ def route_preview(request: HttpRequest) -> HttpResponse:
         "complaints/_routing_suggestion.html",
         {
             "decision": decision,
+            "rule": _rule_shown(decision),
             "units": _unit_names(),
             "urgency": Urgency(urgency),
             "urgency_words": urgency_words,
@@ -325,6 +326,14 @@ def _routing_shown(routing: dict) -> dict | None:
         "followed": routing.get("overridden_to", routing.get("primary_unit"))
         == routing.get("primary_unit"),
     }
+
+
+def _rule_shown(decision: RoutingDecision | None) -> dict | None:
+    """The suggestion's rule and words as the order page will show them: the rule by its
+    name, a category as “category …”, not the router's keys."""
+    if decision is None:
+        return None
+    return _routing_shown({"rule": decision.rule, "matched": decision.matched})
 
 
 def _duplicates_shown(user, order: WorkOrder) -> list:

@@ -155,6 +155,30 @@ def test_the_live_routing_suggestion_names_the_unit_and_the_words(client, office
     assert 'data-code=""' in response.content.decode()
 
 
+def test_the_live_routing_suggestion_names_the_rule_as_the_order_page_does(client, office_staff):
+    """The suggestion showed the rule's key (housing-property-management) and a category
+    as the router writes it (category:物业), words an official does not use; the order
+    page shows the rule's name and 分类“物业”."""
+    client.force_login(office_staff)
+    body = client.post(
+        "/orders/route-preview/", {"content": PROPERTY_TEXT, "category": "物业"}
+    ).content.decode()
+    assert 'data-code="housing"' in body
+    assert "housing-property-management" not in body
+    assert "category:" not in body
+    assert "物业服务" in body
+    assert "分类“物业”" in body
+    # The same on the form sent back with an error.
+    response = client.post(
+        "/orders/new/",
+        {"kind": "complaint", "channel": "phone", "content": PROPERTY_TEXT, "category": "物业"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "housing-property-management" not in body
+    assert "物业服务" in body
+
+
 @pytest.mark.parametrize("persona", ["mr_staff", "housing_staff", "leader"])
 def test_only_the_office_can_open_the_intake_form(persona_client, persona):
     client = persona_client(persona)
