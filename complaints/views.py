@@ -126,10 +126,10 @@ def route_preview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
+def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime, tab: str = ""):
     tabs = selectors.tabs_for(request.user)
     keys = [tab.key for tab in tabs]
-    tab = request.GET.get("tab") or keys[0]
+    tab = tab or request.GET.get("tab") or keys[0]
     if tab not in keys:
         tab = keys[0]
     orders = selectors.orders_in_tab(request.user, tab, now, soon)
@@ -150,6 +150,26 @@ def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime):
     if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
         qs = qs.order_by(*_default_order(tab))
     return tabs, tab, filterset, qs
+
+
+def _matches_elsewhere(
+    request: HttpRequest, now: datetime, soon: datetime, tab: str, filterset
+) -> dict | None:
+    """How many orders the same search finds among all orders, for a tab where it found
+    none: the office's list opens on the triage queue, where a citizen's phone number
+    typed straight away finds nothing, as if the citizen had no order."""
+    used = [name for name in filterset.form.fields if name != "sort" and request.GET.get(name)]
+    if tab == "all" or not used or not filterset.is_valid():
+        return None
+    orders = _filtered_orders(request, now, soon, tab="all")[3]
+    count = orders[: SEARCH_COUNT_LIMIT + 1].count()
+    if not count:
+        return None
+    return {
+        "count": min(count, SEARCH_COUNT_LIMIT),
+        "capped": count > SEARCH_COUNT_LIMIT,
+        "query": _querystring(request, tab="all", page=None),
+    }
 
 
 def _default_order(tab: str) -> tuple[str, ...]:
@@ -218,6 +238,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "count_capped": searching and paginator.count > SEARCH_COUNT_LIMIT,
             "filters_invalid": filterset.is_bound and not filterset.is_valid(),
+            "elsewhere": None if rows else _matches_elsewhere(request, now, soon, tab, filterset),
             "rows": rows,
             "per_page": per_page,
             "page_sizes": PAGE_SIZES,

@@ -512,6 +512,31 @@ def test_units_cannot_open_the_overdue_board(persona_client, persona):
     assert persona_client(persona).get("/orders/overdue/").status_code == 404
 
 
+def test_a_search_that_finds_nothing_in_its_tab_points_to_the_matches_in_all_orders(
+    client, office_staff, housing_order
+):
+    """The office's order list opens on the triage queue: a citizen's phone number typed
+    there found only orders waiting for dispatch and said "no order here", as if the
+    citizen had none, while the order was with a unit."""
+    client.force_login(office_staff)
+    page = client.get("/orders/", {"q": "138 1234 5678"})
+    assert page.context["tab"] == "triage"
+    assert page.context["page"].paginator.count == 0
+    body = unescape(page.content.decode())
+    link = re.search(r'<a[^>]*id="search-all-orders"[^>]*href="([^"]+)"', body) or re.search(
+        r'<a[^>]*href="([^"]+)"[^>]*id="search-all-orders"', body
+    )
+    assert link, body
+    shown = client.get("/orders/" + link.group(1))
+    assert shown.context["tab"] == "all"
+    assert [o.number for o in shown.context["page"]] == [housing_order.number]
+    hint = body.split('id="search-all-orders"', 1)[0].rsplit("<td", 1)[1]
+    assert "1" in hint
+    # Nothing anywhere: no link to an empty list.
+    page = client.get("/orders/", {"q": "没有这样的内容"})
+    assert 'id="search-all-orders"' not in page.content.decode()
+
+
 def test_a_search_with_many_matches_stops_counting_at_the_limit(client, office_staff, monkeypatch):
     from complaints import views
 
