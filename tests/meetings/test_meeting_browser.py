@@ -109,3 +109,49 @@ def journey(browser, live_server):
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
     assert JointMeeting.objects.get().status == MeetingStatus.HELD
+
+
+def test_taking_an_item_the_office_wrote_off_the_agenda_asks_first(browser, live_server, people):
+    """Such an item is deleted, not sent back to wait (as a unit's proposal is): one click
+    on the small "Take off the agenda" link next to it lost a situation report or a typical
+    case written up for the meeting, with no question asked."""
+    from django.db import connections
+
+    from meetings import services
+    from meetings.models import AgendaItem, AgendaKind
+
+    try:
+        meeting = services.meeting_plan(
+            acting_user=people["office"],
+            kind="annual",
+            title="年度联席会议",
+            planned_on=timezone.localdate() + timedelta(days=7),
+            place="区政府第三会议室",
+            unit_codes=["market-regulation"],
+        )
+        item = services.agenda_add(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            kind=AgendaKind.SITUATION,
+            question="2026年1-11月全区消费投诉举报情况通报（附各单位办理情况和典型问题分析）",
+        )
+        office = signed_in(browser, live_server, "office_meetings")
+        office.goto(f"{live_server.url}/meetings/{meeting.id}/")
+        asked = []
+
+        def answer(dialog, accept):
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        office.once("dialog", lambda dialog: answer(dialog, False))
+        office.click(f"#unplace-{item.id}")
+        office.wait_for_timeout(500)
+        assert asked, "no question was asked"
+        assert AgendaItem.objects.filter(id=item.id).exists()
+        office.once("dialog", lambda dialog: answer(dialog, True))
+        with office.expect_navigation():
+            office.click(f"#unplace-{item.id}")
+        assert not AgendaItem.objects.filter(id=item.id).exists()
+        assert len(asked) == 2
+    finally:
+        connections.close_all()
