@@ -404,6 +404,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         )
     )
     settled_by = disputes.order_settled_by(order) if may_dispute else None
+    units = list(member_units())
     return render(
         request,
         "complaints/order_detail.html",
@@ -429,7 +430,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "co_links": order.co_unit_links,
             "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
-            "units": member_units(),
+            "units": units,
+            "unit_names": {unit.code: unit for unit in units},
             "satisfaction_choices": Satisfaction.choices,
             "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
             "can_attach": order.is_open

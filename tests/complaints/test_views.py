@@ -568,6 +568,25 @@ def test_the_timeline_names_the_satisfaction_rating_in_chinese(
     assert "basically_satisfied" not in timeline
 
 
+def test_the_history_names_the_co_handling_units_a_dispatch_asked_for(client, office_staff, leader):
+    """The dispatch line read "已派单 → 区市场监管局" only: once the leader had made the
+    co-handling Public Security Branch the primary unit, nothing on the page said it had
+    been asked to co-handle, nor by whom and when."""
+    order = intake(office_staff, send_to_triage=True)
+    workflow.workorder_dispatch(
+        order_id=order.id,
+        acting_user=office_staff,
+        unit_code="market-regulation",
+        co_unit_codes=["public-security", "commerce"],
+    )
+    client.force_login(leader)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    timeline = page.split('id="timeline"', 1)[1].split("</ol>", 1)[0]
+    line = timeline.split('data-action="dispatch"', 1)[1].split("</li>", 1)[0]
+    assert "协办" in line
+    assert "公安武清分局" in line and "区商务局" in line
+
+
 def test_a_deadline_no_longer_counting_says_whether_it_was_met_or_is_paused(
     client, housing_staff, housing_order
 ):
