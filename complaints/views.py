@@ -330,22 +330,43 @@ def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
     return items
 
 
+def _words_shown(matched: list[str]) -> list[str]:
+    """The words a rule matched, each once, a category in the reader's language."""
+    words: dict[str, None] = {}
+    for word in matched:
+        if word.startswith(CATEGORY_PREFIX):
+            word = _("category “%(name)s”") % {"name": word.removeprefix(CATEGORY_PREFIX)}
+        words.setdefault(word, None)
+    return list(words)
+
+
 def _routing_shown(routing: dict) -> dict | None:
     """The rule that routed the order, by its name, with the words that decided, each once
     and in the reader's language; and whether someone sent it elsewhere than it said."""
     if not routing.get("rule"):
         return None
     name = RoutingRule.objects.filter(key=routing["rule"]).values_list("name", flat=True).first()
-    words: dict[str, None] = {}
-    for word in routing.get("matched", []):
-        if word.startswith(CATEGORY_PREFIX):
-            word = _("category “%(name)s”") % {"name": word.removeprefix(CATEGORY_PREFIX)}
-        words.setdefault(word, None)
     return {
         "rule": name or routing["rule"],
-        "words": list(words),
+        "words": _words_shown(routing.get("matched", [])),
         "followed": routing.get("overridden_to", routing.get("primary_unit"))
         == routing.get("primary_unit"),
+    }
+
+
+def _triage_shown(order: WorkOrder, unit_names: dict) -> dict | None:
+    """Why the rules left an order waiting for dispatch, and the units that came close with
+    the words that matched each: what the office weighs in triage (an order from the
+    hotline was never shown the intake form's suggestion)."""
+    routing = order.routing or {}
+    if order.status != Status.TRIAGE or routing.get("rule") or not routing.get("reason"):
+        return None
+    return {
+        "reason": routing["reason"],
+        "candidates": [
+            (unit_names.get(c.get("unit"), c.get("unit")), _words_shown(c.get("matched", [])))
+            for c in routing.get("candidates", [])
+        ],
     }
 
 
@@ -418,6 +439,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 [d["due"] for d in deadlines if d["running"]]
             ),
             "routing": _routing_shown(order.routing or {}),
+            "triage_routing": _triage_shown(order, {unit.code: unit for unit in units}),
             "actions": actions,
             "pending_extension": pending,
             "possible_duplicates": duplicates,

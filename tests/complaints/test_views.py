@@ -587,6 +587,27 @@ def test_the_history_names_the_co_handling_units_a_dispatch_asked_for(client, of
     assert "公安武清分局" in line and "区商务局" in line
 
 
+def test_an_order_in_triage_says_why_the_rules_left_it_there_and_which_units_came_close(
+    client, office_staff
+):
+    """A hotline order the rules could not place reached the triage queue with nothing on
+    its page to say why, while the dispatch form already had one of the close units chosen,
+    as if the system had suggested it."""
+    order = intake(office_staff, content="老人在养生馆被诱导购买保健品，疑似诈骗")
+    assert order.status == "triage"
+    assert [c["unit"] for c in order.routing["candidates"]] == [
+        "market-regulation",
+        "public-security",
+    ]
+    client.force_login(office_staff)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert 'id="routing-rule"' in page
+    line = page.split('id="routing-rule"', 1)[1].split("</div>", 1)[0]
+    assert "有两个单位匹配程度相同" in line
+    assert "区市场监管局" in line and "公安武清分局" in line
+    assert "保健品" in line and "诈骗" in line
+
+
 def test_a_deadline_no_longer_counting_says_whether_it_was_met_or_is_paused(
     client, housing_staff, housing_order
 ):
