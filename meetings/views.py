@@ -282,6 +282,7 @@ def _detail_page(
             "events": meeting.events.select_related("actor", "actor_unit"),
             "answered": answered,
             "attending": sum(1 for i in invitations if i.answer == InvitationAnswer.ATTENDING),
+            "present": sum(1 for i in invitations if i.attended),
             "units": _members(),
             "uninvited": [u for u in _members() if u.id not in {i.unit_id for i in invitations}],
             "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)

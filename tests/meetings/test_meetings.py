@@ -1026,3 +1026,26 @@ def test_a_meetings_minutes_are_called_minutes_of_a_meeting_not_minutes_of_time(
 
     with translation.override("zh-hans"):
         assert str(JointMeeting._meta.get_field("minutes").verbose_name) == "会议纪要"
+
+
+def test_a_held_meetings_unit_count_is_of_the_units_present_not_of_the_answers(client, people):
+    """Once held, the card listed the units present (two ticks here) under "1 of 2
+    answered · 1 attending", the count of the answers before the meeting: the housing
+    commission came without answering."""
+    meeting = plan(people)
+    services.invitation_answer(
+        meeting_id=meeting.id, acting_user=people["mr"], attending=True, attendees="王科长"
+    )
+    with time_machine.travel(at(2026, 11, 20, 16), tick=False):
+        services.meeting_record(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            held_on=date(2026, 11, 20),
+            minutes="会议通报了全年投诉处理情况。",
+            attended_unit_ids=[unit("market-regulation").id, unit("housing").id],
+        )
+    client.force_login(people["office"])
+    page = client.get(reverse("meeting_detail", args=[meeting.id])).content.decode()
+    card = page.split("Invited units", 1)[1].split('id="invitations"', 1)[0]
+    assert "attending" not in card
+    assert re.search(r'id="units-present">present 2 / 2<', card)
