@@ -37,6 +37,7 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +222,20 @@ def too_many_message() -> str:
     """What a person is told of more files than a form takes: by `check_uploads`, and by
     the page's script before they are sent."""
     return _("At most %(n)s files at a time.") % {"n": settings.MAX_ATTACHMENTS_PER_UPLOAD}
+
+
+def not_kept_message(uploads: Iterable[UploadedFile]) -> str:
+    """What a form refused for another field says under its file field: the page comes back
+    with what was typed, but a browser cannot be handed back the files chosen, so without a
+    word the form was easily sent again without them. Empty when no file was chosen."""
+    names = [f"“{upload.name}”" for upload in uploads if upload and upload.name]
+    if not names:
+        return ""
+    return ngettext(
+        "Not kept: %(names)s. Choose it again before sending.",
+        "Not kept: %(names)s. Choose them again before sending.",
+        len(names),
+    ) % {"names": ", ".join(names)}
 
 
 def validate_upload(upload: UploadedFile) -> str:

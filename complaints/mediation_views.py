@@ -84,6 +84,10 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(number)s was recorded.") % {"number": agreement.number})
             return redirect("mediation_detail", agreement_id=agreement.id)
+        if "attachments" not in errors and (
+            not_kept := attachments.not_kept_message(request.FILES.getlist("scan"))
+        ):
+            errors["attachments"] = [not_kept]
     return render(
         request,
         "complaints/mediation_new.html",

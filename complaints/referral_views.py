@@ -143,6 +143,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 % {"number": referral.number, "unit": referral.to_unit},
             )
             return redirect("referral_detail", referral_id=referral.id)
+    not_kept = attachments.not_kept_message(request.FILES.getlist("attachments"))
+    if form.errors and "attachments" not in form.errors and not_kept:
+        form.add_error("attachments", not_kept)
     return render(request, "complaints/referral_new.html", {"form": form})
 
 
