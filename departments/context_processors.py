@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from complaints.attachments import too_large_message, too_many_message
 
@@ -21,6 +22,11 @@ def portal(request):
         "portal_attachment_too_large": too_large_message("%(name)s", "%(size)s"),
         "portal_attachments_most": settings.MAX_ATTACHMENTS_PER_UPLOAD,
         "portal_attachments_too_many": too_many_message(),
+        # for static/js/portal.js, which asks before a post leaves another form unsaved
+        "portal_unsaved_elsewhere": _(
+            "What you typed or chose in another form on this page has not been saved and "
+            "will be lost. Continue?"
+        ),
         "portal_menu": menu_for(user, request.path),
         "portal_role_labels": [RoleCode(code).label for code in roles],
         "portal_unread": SimpleLazyObject(

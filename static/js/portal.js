@@ -63,6 +63,64 @@
   });
 })();
 
+// Sending one form leaves the page, and with it whatever was typed or chosen in another
+// form on it and not yet saved: the text of a report or an order's reply when a file is
+// added by the form beside it, a file chosen but not added when the report is saved. The
+// person is asked first; declined, nothing is sent.
+(function () {
+  "use strict";
+
+  function changed(field) {
+    if (field.disabled || !field.name) {
+      return false;
+    }
+    if (field.type === "file") {
+      return field.files && field.files.length > 0;
+    }
+    if (field.type === "checkbox" || field.type === "radio") {
+      return field.checked !== field.defaultChecked;
+    }
+    if (field.tagName === "SELECT") {
+      var options = Array.prototype.slice.call(field.options);
+      if (!field.multiple) { // with none marked selected, the first one shows
+        var shown = options.filter(function (option) { return option.defaultSelected; }).pop();
+        return field.selectedIndex !== (shown ? shown.index : 0) && options.length > 0;
+      }
+      return options.some(function (option) {
+        return option.selected !== option.defaultSelected;
+      });
+    }
+    if (field.tagName === "TEXTAREA" || field.tagName === "INPUT") {
+      if (["hidden", "submit", "button", "reset", "image"].indexOf(field.type) !== -1) {
+        return false;
+      }
+      return field.value !== field.defaultValue;
+    }
+    return false;
+  }
+
+  function unsaved(form) {
+    return form.method === "post" && Array.prototype.some.call(form.elements, changed);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = document.body.dataset.unsavedElsewhere;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented || !question) {
+      return;
+    }
+    if (form.matches("[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-get]")) {
+      return; // answered in place: the page stays
+    }
+    var others = Array.prototype.filter.call(document.forms, function (other) {
+      return other !== form && unsaved(other);
+    });
+    if (others.length && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+})();
+
 // A form that posts is sent once: a second click while the first post is on its way (a
 // double click) would register an order, a lead or a resolution twice. Forms htmx sends
 // are left to htmx; a page come back to through the browser's history takes a post again,
