@@ -469,6 +469,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
             "paused_days": order.paused_working_days,
+            "typed": _typed_back(request, order) or {},
         },
     )
 
@@ -563,6 +564,28 @@ ACTION_HANDLERS: dict[str, Handler] = {
 }
 
 
+# What the unit writes for an action, kept in the session when the action is refused (the
+# order changed meanwhile, most often) and put back in its form when the page is shown.
+TYPED_FIELDS: dict[str, tuple[str, ...]] = {
+    Action.RESOLVE: ("result",),
+    Action.RETURN: ("reason",),
+    Action.REQUEST_EXTENSION: ("working_days", "reason"),
+    Action.PAUSE: ("reason",),
+    Action.OPINION: ("text",),
+}
+TYPED_KEY = "order_typed"
+
+
+def _typed_back(request: HttpRequest, order: WorkOrder) -> dict[str, str] | None:
+    """What was typed in this order's refused action, once: the page that follows the
+    refusal shows it, a later visit shows the form as usual."""
+    typed = request.session.get(TYPED_KEY)
+    if not isinstance(typed, dict) or typed.get("number") != order.number:
+        return None
+    del request.session[TYPED_KEY]
+    return typed
+
+
 @login_required
 @require_POST
 def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -576,6 +599,9 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         handler(order, request.user, request.POST, version)
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
+        if action in TYPED_FIELDS:
+            typed = {name: request.POST.get(name, "") for name in TYPED_FIELDS[action]}
+            request.session[TYPED_KEY] = {"number": order.number, "action": action, **typed}
     else:
         messages.success(
             request,

@@ -1,0 +1,80 @@
+"""An action on the order page refused because the order changed meanwhile (the office
+supervised it while the unit wrote its reply) said "Nothing was saved; the page now shows
+its current state" and showed the page with the form empty: the result, the reason for a
+return or an extension, a pause or a co-handling opinion the unit had typed was gone. The
+page now shows the order as it is with what was typed back in its form, open, to read the
+change and send again; once shown, it is not shown again."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from complaints import workflow
+from complaints.models import WorkOrder
+from tests.factories import make_order
+
+pytestmark = pytest.mark.django_db
+
+RESULT = "经现场检查，超市已下架过期酸奶，责令退还货款并处罚款。"
+
+
+@pytest.fixture
+def order(office_staff, mr_staff):
+    o = make_order(office_staff)
+    workflow.workorder_sign(order_id=o.id, acting_user=mr_staff)
+    return WorkOrder.objects.get(id=o.id)
+
+
+def test_a_result_refused_as_stale_comes_back_in_its_form(order, mr_staff, office_staff, client):
+    seen = order.version
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快办结")
+    client.force_login(mr_staff)
+    url = reverse("order_act", args=[order.number, "resolve"])
+    page = client.post(url, {"version": seen, "result": RESULT}, follow=True)
+    html = page.content.decode()
+    assert WorkOrder.objects.get(id=order.id).status == "in_progress"
+    assert f'id="resolve-result">{RESULT}</textarea>' in html
+    assert '<details class="action-details mb-2" id="details-resolve" open>' in html
+    again = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    assert RESULT not in again
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "shown"),
+    [
+        ("return", {"reason": "电梯安全属特种设备监管"}, ">电梯安全属特种设备监管</textarea>"),
+        ("pause", {"reason": "样品送检"}, 'value="样品送检"'),
+        (
+            "request_extension",
+            {"working_days": "12", "reason": "等待检测报告"},
+            ">等待检测报告</textarea>",
+        ),
+    ],
+)
+def test_other_reasons_refused_as_stale_come_back_too(
+    order, mr_staff, office_staff, client, action, fields, shown
+):
+    seen = order.version
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快办结")
+    client.force_login(mr_staff)
+    url = reverse("order_act", args=[order.number, action])
+    html = client.post(url, {"version": seen, **fields}, follow=True).content.decode()
+    assert shown in html
+    if action == "request_extension":
+        assert 'value="12"' in html
+
+
+def test_what_was_typed_for_one_order_is_not_shown_on_another(
+    order, mr_staff, office_staff, client
+):
+    other = make_order(office_staff)
+    workflow.workorder_sign(order_id=other.id, acting_user=mr_staff)
+    seen = order.version
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快办结")
+    client.force_login(mr_staff)
+    client.post(
+        reverse("order_act", args=[order.number, "resolve"]), {"version": seen, "result": RESULT}
+    )
+    assert RESULT not in client.get(reverse("order_detail", args=[other.number])).content.decode()
+    assert RESULT in client.get(reverse("order_detail", args=[order.number])).content.decode()
