@@ -120,9 +120,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "waiting": waiting.order_by("created_at")[:50],
             "office": access.runs_meetings(user),
             "can_propose": own_unit is not None and access.answers_for_unit(user, own_unit),
-            "open_actions": access.action_items_visible_to(user)
-            .filter(status=ActionStatus.OPEN)
-            .count(),
+            "open_actions": _open_actions_listed(user),
         },
     )
 
@@ -478,6 +476,15 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
     else:
         messages.success(request, _("The meeting was updated."))
     return redirect("meeting_detail", meeting_id=meeting.id)
+
+
+def _open_actions_listed(user) -> int:
+    """The badge beside the link to the action items: what that list opens with, its open
+    items, and for a unit its own unit's only (`action_items`' default)."""
+    items = access.action_items_visible_to(user).filter(status=ActionStatus.OPEN)
+    if not access.sees_all_units(user) and getattr(user, "unit_id", None):
+        items = items.filter(owner_id=user.unit_id)
+    return items.count()
 
 
 @login_required

@@ -550,6 +550,21 @@ def test_a_unit_only_closes_its_own_action_items_through_the_screen(
     assert ActionItem.objects.get(id=action.id).status == ActionStatus.DONE
 
 
+@pytest.mark.parametrize(("persona", "count"), [("mr_staff", 0), ("housing_staff", 1)])
+def test_the_action_items_badge_counts_what_its_list_opens_with(
+    persona, count, persona_client, meeting_setup
+):
+    """A unit's list of action items opens on its own unit's; the badge on the meetings
+    page counted every open item the unit may read (another unit's too), so Market
+    Regulation saw 1 and the list it opened said there were none."""
+    client = persona_client(persona)
+    page = client.get(reverse("meeting_list")).content.decode()
+    badge = re.search(r'id="action-items-link">.*?<span class="badge[^"]*">(\d+)</span>', page)
+    assert badge and int(badge.group(1)) == count
+    listed = client.get(reverse("action_items")).content.decode()
+    assert ("整改" in listed) == bool(count)
+
+
 def test_the_plan_form_shows_errors_in_place(persona_client, people):
     client = persona_client("office_staff")
     response = client.post(reverse("meeting_new"), {"kind": "annual", "title": "", "units": []})
