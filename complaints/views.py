@@ -214,7 +214,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.tab_counts(request.user, now, soon)
     rows = [
-        {"order": order, "due_state": _due_state(order.next_due_at, now, soon)} for order in page
+        {
+            "order": order,
+            "due_state": _due_state(order.next_due_at, now, soon),
+            "due_label": _next_deadline_label(order),
+        }
+        for order in page
     ]
     return render(
         request,
@@ -307,6 +312,16 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
         row["overdue_url"] = f"{list_url}?{urlencode({'tab': 'overdue', **scope})}"
         row["due_soon_url"] = f"{list_url}?{urlencode({'tab': 'due_soon', **scope})}"
     return render(request, "complaints/overdue_board.html", {"rows": rows, "now": now})
+
+
+def _next_deadline_label(order: WorkOrder) -> str:
+    """Which deadline the list's "Next deadline" is: a date alone read as the unit's own
+    step (an order to sign shown overdue by its acceptance decision looked late to sign)."""
+    labels = dict(DeadlinePolicy.Name.choices)
+    for name in workflow.open_deadline_names(order):
+        if getattr(order, f"due_{name}") == order.next_due_at:
+            return labels.get(name, name)
+    return ""
 
 
 def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
