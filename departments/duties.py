@@ -192,7 +192,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
                 invitations__answer=InvitationAnswer.WAITING,
             )
             .count(),
-            reverse("meeting_list"),
+            reverse("meeting_list") + "?answer=waiting",
             False,
         ),
         (

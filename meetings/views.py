@@ -96,8 +96,20 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     if q:
         meetings = meetings.filter(Q(title__icontains=q) | Q(minutes__icontains=q))
-    page = Paginator(meetings.order_by("-planned_on", "-id"), 20).get_page(request.GET.get("page"))
     own_unit = getattr(user, "unit_id", None)
+    # The home page's "meetings waiting for your unit's answer" opens this list of them.
+    waiting_only = bool(
+        request.GET.get("answer") == "waiting" and own_unit and not access.sees_all_units(user)
+    )
+    if waiting_only:
+        meetings = meetings.filter(
+            status=MeetingStatus.PLANNED,
+            planned_on__gte=timezone.localdate(),
+            id__in=Invitation.objects.filter(
+                unit_id=own_unit, answer=InvitationAnswer.WAITING
+            ).values("meeting_id"),
+        )
+    page = Paginator(meetings.order_by("-planned_on", "-id"), 20).get_page(request.GET.get("page"))
     answers = {}
     if own_unit and not access.sees_all_units(user):
         answers = {
@@ -117,6 +129,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": MeetingStatus.choices,
+            "waiting_only": waiting_only,
             "waiting": waiting.order_by("created_at")[:50],
             "office": access.runs_meetings(user),
             "can_propose": own_unit is not None and access.answers_for_unit(user, own_unit),

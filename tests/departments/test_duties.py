@@ -85,9 +85,8 @@ def test_the_home_page_lists_them_with_links(client, mr_staff, office_staff, mee
     client.force_login(mr_staff)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert f'href="{reverse("meeting_list")}" data-duty="meeting_answers"'.encode() in (
-        response.content
-    )
+    listed = reverse("meeting_list") + "?answer=waiting"
+    assert f'href="{listed}" data-duty="meeting_answers"'.encode() in (response.content)
     client.force_login(office_staff)
     response = client.get(reverse("home"))
     assert b'data-duty="meetings_to_record"' in response.content

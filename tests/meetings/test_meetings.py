@@ -565,6 +565,25 @@ def test_the_action_items_badge_counts_what_its_list_opens_with(
     assert ("整改" in listed) == bool(count)
 
 
+def test_the_home_pages_meetings_to_answer_open_a_list_of_just_those(
+    persona_client, meeting_setup, people, clock
+):
+    """The home page's "Joint meetings waiting for your unit's answer: 1" opened the list of
+    every meeting the unit sees, here the held one as well, so the count and the list
+    disagreed; it now opens the list of the meetings waiting for the unit's answer."""
+    from departments.duties import waiting_for
+
+    [line] = [d for d in waiting_for(people["mr"]) if d.key == "meeting_answers"]
+    assert line.count == 1
+    client = persona_client("mr_staff")
+    page = client.get(line.url).content.decode()
+    rows = re.findall(r'<tr data-meeting="(\d+)"', page)
+    assert rows == [str(meeting_setup["planned"].id)]
+    assert "Only the meetings waiting for your unit's answer." in page
+    every = client.get(reverse("meeting_list")).content.decode()
+    assert len(re.findall(r'<tr data-meeting="', every)) == 2
+
+
 def test_the_plan_form_shows_errors_in_place(persona_client, people):
     client = persona_client("office_staff")
     response = client.post(reverse("meeting_new"), {"kind": "annual", "title": "", "units": []})
