@@ -22,7 +22,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import models
+from django.db import models, transaction
+from django.test import override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -105,6 +106,7 @@ SKIPPED = re.compile(
 # Forms that are not sent empty: signing out, the language switch, a search (GET).
 NOT_SENT = re.compile(r"^/(accounts/logout|admin/logout|i18n)/")
 PAGES_PER_PATTERN = 2
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 
 class PageText(HTMLParser):
@@ -393,10 +395,30 @@ PERSONAS = (
 )
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module (seconds, which each of the sweeps paid
+    again) in a transaction rolled back at the module's end. Each test runs in a savepoint
+    inside it (pytest-django's `db`), so what one sweep's empty forms change is undone
+    before the next, which starts from the demo data as loaded."""
+    with django_db_blocker.unblock():
+        loaded = transaction.atomic()
+        loaded.__enter__()
+        try:
+            # load_demo refuses to run in production; the tests' passwords hash the fast way.
+            with override_settings(DEBUG=True, PASSWORD_HASHERS=[MD5_HASHER]):
+                call_command("load_demo", quiet_accounts=True, stdout=io.StringIO())
+        except BaseException as error:
+            loaded.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        loaded.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True  # load_demo refuses to run in production
-    call_command("load_demo", quiet_accounts=True, stdout=io.StringIO())
+def demo(demo_data, db, settings):
     settings.DEBUG = False  # the portal's own error pages, not Django's debug pages
 
 
