@@ -71,6 +71,18 @@ def _cache_keys_of_this_run():
 
 
 @pytest.fixture(autouse=True)
+def _no_files_left_from_the_last_test():
+    """A file written in a test's transaction, which pytest-django rolls back, never sees its
+    commit: it stayed in the thread's list of files to look at, and the next test's request
+    looked it up at its end, in a database that test may not have. Each test starts with
+    none."""
+    from complaints import attachments
+
+    yield
+    attachments._written.files = []
+
+
+@pytest.fixture(autouse=True)
 def _no_page_rate_limit(settings):
     """Every test's client comes from 127.0.0.1, so the pages' rate limit would refuse
     requests depending on what ran before in the same minute; tests/test_rate_limit.py turns

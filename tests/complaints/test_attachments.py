@@ -428,3 +428,19 @@ def test_a_utf_16_text_file_passes_to_its_end():
     content = ("\ufeff" + COMPLAINT_TEXT * 2000).encode("utf-16-le")
     assert len(content) > 65536
     assert validate_upload(upload("陈述.txt", content)) == "text/plain"
+
+
+def test_a_file_written_in_a_test_that_never_commits(office_staff, media_root):
+    """The first of a pair: pytest-django rolls this test's transaction back, so the file's
+    commit never comes and the file stays in the thread's list of files to look at."""
+    order = make_order(office_staff)
+    services.workorder_attach(
+        order_id=order.id, acting_user=office_staff, uploads=[upload("收据.pdf", PDF_BYTES)]
+    )
+    assert Attachment.objects.filter(order=order).exists()
+
+
+def test_a_request_in_the_next_test_without_a_database_is_answered(client):
+    """The second: the end of this request looked at the first test's file in a database
+    this test may not touch ("Database access not allowed"), whichever test came next."""
+    assert client.get("/accounts/login/").status_code == 200
