@@ -54,6 +54,21 @@ def test_the_number_is_found_however_it_is_typed(client, office_staff, orders):
         assert numbers_found(client, q=typed) == [ours.number], typed
 
 
+def test_a_number_is_looked_up_by_itself_not_in_the_text_of_every_order(office_staff, orders):
+    """An order number is the commonest search and no order's text is searched for it: with
+    100,000 orders reading every title and content in upper case took 250 ms
+    (scripts/benchmark_inbox.py, "search number as typed"), the number alone a few."""
+    from complaints.filters import WorkOrderFilter
+    from complaints.models import WorkOrder
+
+    ours, _other = orders
+    year, serial = ours.number.split("-")[1:]
+    search = WorkOrderFilter({"q": f"wq {year} {serial}"}, queryset=WorkOrder.objects.all())
+    where = str(search.qs.query).split(" WHERE ", 1)[1]
+    assert list(search.qs) == [ours]
+    assert '"content"' not in where and '"title"' not in where and '"business_name"' not in where
+
+
 def test_the_hotline_id_is_found_in_lower_case_too(client, office_staff, orders):
     ours, _other = orders
     client.force_login(office_staff)
