@@ -115,3 +115,16 @@ def test_running_a_task_this_worker_does_not_know_names_it_and_runs_nothing(
     )
     [said] = [str(message) for message in response.context["messages"]]
     assert "gone.task" in said
+
+
+def test_a_tasks_name_is_not_called_a_persons_name(client, sysadmin, scheduled, mr_head):
+    """The task's "Name" read 姓名, the word for a person's name, which the portal's own
+    "Name" (a person's, in the unit's people list) had taken; the library's own catalogue
+    calls it 任务名."""
+    client.force_login(sysadmin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    tasks = client.get("/admin/django_celery_beat/periodictask/").content.decode()
+    assert ">任务名</a>" in tasks and ">姓名</a>" not in tasks
+    client.force_login(mr_head)
+    people = client.get("/units/market-regulation/people/").content.decode()
+    assert "<th>姓名</th>" in people
