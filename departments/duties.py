@@ -206,7 +206,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
             "actions_open",
             _("Open action items of the joint meetings"),
             actions.filter(due_on__gte=today).count(),
-            reverse("action_items"),
+            reverse("action_items") + "?show=upcoming",
             False,
         ),
         (

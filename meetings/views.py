@@ -513,6 +513,8 @@ def action_items(request: HttpRequest) -> HttpResponse:
         items = items.filter(status=ActionStatus.OPEN)
     elif show == "overdue":
         items = items.filter(status=ActionStatus.OPEN, due_on__lt=today)
+    elif show == "upcoming":  # the home page's open items, beside its line of the late ones
+        items = items.filter(status=ActionStatus.OPEN, due_on__gte=today)
     elif show == "done":
         items = items.filter(status=ActionStatus.DONE)
     mine = request.GET.get("mine", "1" if not access.sees_all_units(user) else "")

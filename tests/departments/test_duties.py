@@ -74,6 +74,37 @@ def test_late_action_items_come_first_and_are_urgent(office_staff, mr_staff, mee
     assert counts(office_staff, later) == {"actions_late": 1}
 
 
+def test_each_action_item_line_opens_the_items_it_counts(client, office_staff, mr_staff, meeting):
+    """ "Open action items 1" opened every open item, the late one too: the line counts
+    those not yet late, beside a line of the late ones."""
+    today = timezone.localdate()
+    meetings.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=today,
+        minutes="纪要",
+        attended_unit_ids=[mr_staff.unit_id],
+    )
+    meetings.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        text="决议",
+        actions=[
+            PlannedAction("market-regulation", "整改一", today + timedelta(days=1)),
+            PlannedAction("market-regulation", "整改二", today + timedelta(days=5)),
+        ],
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        client.force_login(mr_staff)
+        home = client.get(reverse("home")).content.decode()
+        for key in ("actions_late", "actions_open"):
+            url, count = re.search(
+                rf'href="([^"]+)" data-duty="{key}"><span class="badge[^"]*">(\d+)<', home
+            ).groups()
+            listed = client.get(url.replace("&amp;", "&")).content.decode()
+            assert listed.count("<tr data-action=") == int(count) == 1, key
+
+
 def test_the_office_sees_triage_and_meetings_whose_day_has_come(office_staff, meeting):
     make_order(office_staff, send_to_triage=True)
     assert counts(office_staff) == {"orders_triage": 1, "meetings_to_record": 1}
