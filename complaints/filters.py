@@ -103,15 +103,14 @@ class WorkOrderFilter(django_filters.FilterSet):
         references = Q()
         for reference in dict.fromkeys((value, folded)):
             references |= Q(**{f"external_ref__{reference_lookup}": reference})
-        if number := order_number_in(value):
+        number = order_number_in(value)
+        if number and compact.startswith("WQ"):
             # The commonest search, answered from the number's index: reading every
             # order's text in upper case for it took 250 ms over 100,000 orders. Digits
-            # alone may be a hotline's number too (a scan of that one column).
-            if compact.startswith("WQ"):
-                return queryset.filter(number=number)
-            return queryset.filter(Q(number=number) | references)
+            # alone may be a hotline's number or a phone too, and are looked for as both.
+            return queryset.filter(number=number)
         condition = (
-            Q(number=value.upper())
+            Q(number=number or value.upper())
             | Q(**{f"title__{lookup}": value})
             | Q(**{f"content__{lookup}": value})
             | Q(**{f"business_name__{lookup}": value})
