@@ -440,7 +440,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         )
     )
     settled_by = disputes.order_settled_by(order) if may_dispute else None
-    units = list(member_units())
+    unit_names = _unit_names()
     return render(
         request,
         "complaints/order_detail.html",
@@ -454,7 +454,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 [d["due"] for d in deadlines if d["running"]]
             ),
             "routing": _routing_shown(order.routing or {}),
-            "triage_routing": _triage_shown(order, {unit.code: unit for unit in units}),
+            "triage_routing": _triage_shown(order, unit_names),
             "actions": actions,
             "pending_extension": pending,
             "possible_duplicates": duplicates,
@@ -467,8 +467,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "co_links": order.co_unit_links,
             "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
-            "units": units,
-            "unit_names": {unit.code: unit for unit in units},
+            "units": list(unit_names.values()),
+            "unit_names": unit_names,
             "satisfaction_choices": Satisfaction.choices,
             "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
             "can_attach": order.is_open
