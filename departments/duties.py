@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from complaints import selectors
 from complaints.choices import DisputeStatus, ReferralStatus
-from meetings.models import ActionStatus, InvitationAnswer, MeetingStatus
+from meetings.models import ActionStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
 from reports.choices import PlanStatus, ReportStatus
@@ -184,14 +184,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         (
             "meeting_answers",
             _("Joint meetings waiting for your unit's answer"),
-            access.meetings_visible_to(user)
-            .filter(
-                status=MeetingStatus.PLANNED,
-                planned_on__gte=today,
-                invitations__unit_id=unit_id,
-                invitations__answer=InvitationAnswer.WAITING,
-            )
-            .count(),
+            awaiting_answer(access.meetings_visible_to(user), unit_id, today).count(),
             reverse("meeting_list") + "?answer=waiting",
             False,
         ),

@@ -114,6 +114,18 @@ class Invitation(models.Model):
         return f"{self.meeting} {self.unit}"
 
 
+def awaiting_answer(meetings: models.QuerySet, unit_id: int, today) -> models.QuerySet:
+    """The planned meetings, from today on, whose invitation of the unit is not answered
+    yet: the home page counts them and its line opens the meetings list showing them."""
+    return meetings.filter(
+        status=MeetingStatus.PLANNED,
+        planned_on__gte=today,
+        id__in=Invitation.objects.filter(unit_id=unit_id, answer=InvitationAnswer.WAITING).values(
+            "meeting_id"
+        ),
+    )
+
+
 class AgendaKind(models.TextChoices):
     SITUATION = "situation", _("Situation report")
     TYPICAL_CASE = "typical_case", _("Typical case")

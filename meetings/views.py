@@ -37,6 +37,7 @@ from .models import (
     JointMeeting,
     MeetingKind,
     MeetingStatus,
+    awaiting_answer,
 )
 
 ACTION_ROWS = 3
@@ -102,13 +103,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("answer") == "waiting" and own_unit and not access.sees_all_units(user)
     )
     if waiting_only:
-        meetings = meetings.filter(
-            status=MeetingStatus.PLANNED,
-            planned_on__gte=timezone.localdate(),
-            id__in=Invitation.objects.filter(
-                unit_id=own_unit, answer=InvitationAnswer.WAITING
-            ).values("meeting_id"),
-        )
+        meetings = awaiting_answer(meetings, own_unit, timezone.localdate())
     page = Paginator(meetings.order_by("-planned_on", "-id"), 20).get_page(request.GET.get("page"))
     answers = {}
     if own_unit and not access.sees_all_units(user):
