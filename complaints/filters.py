@@ -131,11 +131,18 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value).upper())
 
 
+def _year_and_serial(value: str, prefix: str) -> tuple[str, str] | None:
+    """The year and serial of a number made of a prefix, the year and six digits, typed
+    with or without the prefix, spaces or dashes, in full-width or lower case."""
+    found = re.fullmatch(rf"(?:{prefix})?([0-9]{{4}})([0-9]{{6}})", _compact(value))
+    return (found[1], found[2]) if found else None
+
+
 def order_number_in(value: str) -> str:
     """The order number a search means (WQ-2026-000123 for 'wq 2026 000123', '2026000123'
     or its full-width form), or ''."""
-    if found := re.fullmatch(r"(?:WQ)?([0-9]{4})([0-9]{6})", _compact(value)):
-        return f"WQ-{found[1]}-{found[2]}"
+    if parts := _year_and_serial(value, "WQ"):
+        return "WQ-{}-{}".format(*parts)
     return ""
 
 
@@ -143,10 +150,10 @@ def record_number_condition(value: str, prefix: str, date_field: str) -> Q | Non
     """The row a search means by a number made of a prefix, the year and the id
     (YS-2026-000012, as a lead's `number` writes it), typed as `order_number_in` reads one;
     None when the words are no such number."""
-    found = re.fullmatch(rf"(?:{prefix})?([0-9]{{4}})([0-9]{{6}})", _compact(value))
-    if not found:
+    if not (parts := _year_and_serial(value, prefix)):
         return None
-    return Q(pk=int(found[2]), **{f"{date_field}__year": int(found[1])})
+    year, serial = parts
+    return Q(pk=int(serial), **{f"{date_field}__year": int(year)})
 
 
 def text_lookup(value: str) -> str:
