@@ -315,13 +315,10 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
 
 
 def _next_deadline_label(order: WorkOrder) -> str:
-    """Which deadline the list's "Next deadline" is: a date alone read as the unit's own
-    step (an order to sign shown overdue by its acceptance decision looked late to sign)."""
-    labels = dict(DeadlinePolicy.Name.choices)
-    for name in workflow.open_deadline_names(order):
-        if getattr(order, f"due_{name}") == order.next_due_at:
-            return labels.get(name, name)
-    return ""
+    """Which deadline the list's "Next deadline" is (`next_due_name`, kept with it by the
+    recount): a date alone read as the unit's own step (an order to sign shown overdue by
+    its acceptance decision looked late to sign)."""
+    return dict(DeadlinePolicy.Name.choices).get(order.next_due_name, order.next_due_name)
 
 
 def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
