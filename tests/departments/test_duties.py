@@ -46,7 +46,8 @@ def test_a_unit_sees_its_orders_to_sign_and_its_unanswered_invitation(
     assert "meeting_answers" not in counts(mr_staff)
 
 
-def test_late_action_items_come_first_and_are_urgent(office_staff, mr_staff, meeting):
+def held_with_two_action_items(meeting, office_staff, mr_staff) -> None:
+    """The meeting held today, with two items for the bureau: due tomorrow and in 5 days."""
     today = timezone.localdate()
     meetings.meeting_record(
         meeting_id=meeting.id,
@@ -64,6 +65,10 @@ def test_late_action_items_come_first_and_are_urgent(office_staff, mr_staff, mee
             PlannedAction("market-regulation", "整改二", today + timedelta(days=5)),
         ],
     )
+
+
+def test_late_action_items_come_first_and_are_urgent(office_staff, mr_staff, meeting):
+    held_with_two_action_items(meeting, office_staff, mr_staff)
     assert counts(mr_staff) == {"actions_open": 2}
     later = timezone.now() + timedelta(days=3)
     duties = waiting_for(mr_staff, later)
@@ -77,23 +82,7 @@ def test_late_action_items_come_first_and_are_urgent(office_staff, mr_staff, mee
 def test_each_action_item_line_opens_the_items_it_counts(client, office_staff, mr_staff, meeting):
     """ "Open action items 1" opened every open item, the late one too: the line counts
     those not yet late, beside a line of the late ones."""
-    today = timezone.localdate()
-    meetings.meeting_record(
-        meeting_id=meeting.id,
-        acting_user=office_staff,
-        held_on=today,
-        minutes="纪要",
-        attended_unit_ids=[mr_staff.unit_id],
-    )
-    meetings.resolution_add(
-        meeting_id=meeting.id,
-        acting_user=office_staff,
-        text="决议",
-        actions=[
-            PlannedAction("market-regulation", "整改一", today + timedelta(days=1)),
-            PlannedAction("market-regulation", "整改二", today + timedelta(days=5)),
-        ],
-    )
+    held_with_two_action_items(meeting, office_staff, mr_staff)
     with time_machine.travel(timezone.now() + timedelta(days=3)):
         client.force_login(mr_staff)
         home = client.get(reverse("home")).content.decode()
