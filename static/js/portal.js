@@ -1,3 +1,17 @@
+// A form marked data-confirm asks its question before it is sent (taking an item off an
+// agenda, merging an order, removing a file); declined, nothing is sent and the page's other
+// checks stand aside. Captured first, so they see the answer.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm &&
+        !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  }, true);
+})();
+
 // A file over the attachment limit, or more files than a form takes, is refused before
 // anything is sent, under the field it was chosen in, with the server's own message: sent,
 // it would be read in full only to be refused, a body too large for any upload is refused
@@ -21,7 +35,7 @@
     var form = event.target;
     var limits = document.body.dataset;
     var max = Number(limits.attachmentMax);
-    if (!(form instanceof HTMLFormElement) || !max) {
+    if (!(form instanceof HTMLFormElement) || !max || event.defaultPrevented) {
       return;
     }
     var first = null;
