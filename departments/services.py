@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import camel_case_to_spaces
@@ -428,6 +429,85 @@ def user_delete(*, acting_user: User, user_id: int) -> None:
     )
     _account_record(acting_user, user, "user.delete", summary, {"before": before})
     user.delete()
+
+
+def account_changes_by_command(*, command: str, run: Callable[[], object]) -> object:
+    """Run Django's `createsuperuser` or `changepassword` (`run`, their own code) so that each
+    account it saves is in the audit trail, in the save's transaction, with the command and
+    the operating-system user (`command_origin`) instead of an account: `user.create` with
+    what `user_account` keeps of an account created, `user.password_set` (or
+    `user.password_disable`) for a password replaced, keeping only whether it is usable.
+    Returns what `run` returns.
+
+    The transaction opens at the command's first save of an account (Django's pre_save), not
+    before: both commands first ask for the password, and a transaction held while someone
+    types would, on SQLite (BEGIN IMMEDIATE), keep the portal from writing meanwhile. It ends
+    once the command has returned and the entries are written; an error, in the entries too,
+    rolls the save back."""
+    held: dict[int | None, str | None] = {}  # a password hash before the save; None: created
+    saved: list[int] = []
+    with ExitStack() as in_transaction:
+
+        def before_save(sender: type, instance: User, using: str, **kwargs: Any) -> None:
+            if not held and not saved:
+                in_transaction.enter_context(transaction.atomic(using=using))
+            if instance._state.adding:
+                held.setdefault(None, None)
+            elif instance.pk not in held:
+                held[instance.pk] = user_password_held(instance)
+
+        def after_save(sender: type, instance: User, created: bool, **kwargs: Any) -> None:
+            if created:
+                held[instance.pk] = None
+            if instance.pk not in saved:
+                saved.append(instance.pk)
+
+        pre_save.connect(before_save, sender=User, weak=False, dispatch_uid="account_command")
+        post_save.connect(after_save, sender=User, weak=False, dispatch_uid="account_command")
+        try:
+            result = run()
+        finally:
+            pre_save.disconnect(sender=User, dispatch_uid="account_command")
+            post_save.disconnect(sender=User, dispatch_uid="account_command")
+        origin = command_origin(command)
+        for user in User.objects.filter(pk__in=saved).order_by("pk"):
+            _account_command_record(user, held[user.pk], origin)
+    return result
+
+
+def _account_command_record(user: User, held: str | None, origin: dict[str, str]) -> None:
+    """The entry of an account a command created (`held` None) or whose password it replaced
+    (`held`, the hash before)."""
+    if held is None:
+        after = user_account(user.id)
+        if after["is_superuser"]:
+            change = written("Superuser account %(username)s created", username=user.username)
+        else:
+            change = written(
+                "Account %(username)s created (%(unit)s: %(roles)s)",
+                username=user.username,
+                unit=_unit_named(after["unit"]),
+                roles=_roles_named(after["roles"]),
+            )
+        action, data = "user.create", {"after": after}
+    elif user.password != held:
+        usable = is_password_usable(user.password)
+        if usable:
+            action = "user.password_set"
+            change = written("New password set for %(username)s", username=user.username)
+        else:
+            action = "user.password_disable"
+            change = written("Password sign-in of %(username)s disabled", username=user.username)
+        data = {"usable": usable}
+    else:
+        return
+    audit_record(
+        actor=None,
+        action=action,
+        obj=user,
+        summary=command_summary(change, origin),
+        data={**data, **origin},
+    )
 
 
 # --- sign-in lockouts (django-axes), cleared by the office ----------------------------------

@@ -58,6 +58,10 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "wuqing_consumer.apps.PortalAdminConfig",
+    # Before auth and axes: their commands that change accounts or sign-in protection
+    # (createsuperuser, changepassword, axes_reset*) are replaced by audited ones
+    # (management/commands). The app has no templates, static files or catalogue to shadow.
+    "wuqing_consumer.apps.PortalConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,8 +73,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    # Before axes: its reset commands are replaced by audited ones (management/commands).
-    "wuqing_consumer.apps.PortalConfig",
     "wuqing_consumer.apps.PortalAxesConfig",
     "departments",
     "complaints",

@@ -11,7 +11,7 @@ from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from complaints.models import ApiClient
@@ -138,3 +138,130 @@ def test_demo_data_loaded_with_debug_on_is_not_recorded(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO())
     assert not AuditEntry.objects.filter(action="demo_data.load").exists()
+
+
+PASSWORD = "Qv7!lantern-harbour"
+
+
+def _no_secret_in(entry: AuditEntry, user: User) -> None:
+    text = json.dumps(entry.data) + entry.summary
+    assert PASSWORD not in text and user.password not in text
+
+
+def test_createsuperuser_records_the_account_it_created(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "root",
+        "--email",
+        "r@example.cn",
+        stdout=StringIO(),
+    )
+    user = User.objects.get(username="root")
+    assert user.is_superuser and user.check_password(PASSWORD)
+
+    [entry] = AuditEntry.objects.filter(action="user.create")
+    _says_who(entry, "manage.py createsuperuser")
+    assert entry.object_id == str(user.pk) and "root" in entry.summary
+    assert entry.data["after"]["username"] == "root"
+    assert entry.data["after"]["is_superuser"] is True
+    _no_secret_in(entry, user)
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _prompted(monkeypatch, answers: list[str]) -> list[bool]:
+    """Answer the commands' password prompts, noting each time whether the command had a
+    transaction open meanwhile (beyond the test's own): it must not, as on SQLite it would
+    hold every write of the portal while someone types."""
+    from django.db import connection
+
+    in_transaction: list[bool] = []
+    test_blocks = len(connection.atomic_blocks)
+
+    def getpass(prompt: str = "Password: ") -> str:
+        in_transaction.append(len(connection.atomic_blocks) > test_blocks)
+        return answers.pop(0)
+
+    monkeypatch.setattr("getpass.getpass", getpass)
+    return in_transaction
+
+
+def test_createsuperuser_asked_for_a_password_records_it_holding_no_transaction_meanwhile(
+    monkeypatch,
+):
+    in_transaction = _prompted(monkeypatch, [PASSWORD, PASSWORD])
+    call_command(
+        "createsuperuser",
+        "--username",
+        "root",
+        "--email",
+        "r@example.cn",
+        stdin=_Terminal(),
+        stdout=StringIO(),
+    )
+    user = User.objects.get(username="root")
+    assert user.check_password(PASSWORD) and in_transaction == [False, False]
+    [entry] = AuditEntry.objects.filter(action="user.create")
+    _says_who(entry, "manage.py createsuperuser")
+    _no_secret_in(entry, user)
+
+
+def test_changepassword_records_the_new_password_but_not_the_password(monkeypatch):
+    user = User.objects.create_user(username="zhang", password="old-Passw0rd-kept")
+    in_transaction = _prompted(monkeypatch, [PASSWORD, PASSWORD])
+
+    call_command("changepassword", "zhang", stdout=StringIO())
+
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD) and in_transaction == [False, False]
+    [entry] = AuditEntry.objects.filter(action="user.password_set")
+    _says_who(entry, "manage.py changepassword")
+    assert entry.object_id == str(user.pk) and "zhang" in entry.summary
+    assert entry.data | {"by": None, "os_user": None} == {
+        "usable": True,
+        "by": None,
+        "os_user": None,
+    }
+    _no_secret_in(entry, user)
+
+
+def test_changepassword_whose_entry_cannot_be_written_changes_nothing(monkeypatch):
+    user = User.objects.create_user(username="zhang", password="old-Passw0rd-kept")
+    _prompted(monkeypatch, [PASSWORD, PASSWORD])
+
+    def fail(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        call_command("changepassword", "zhang", stdout=StringIO())
+    user.refresh_from_db()
+    assert user.check_password("old-Passw0rd-kept")
+
+
+def test_createsuperuser_whose_entry_cannot_be_written_creates_no_one(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+
+    def fail(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        call_command(
+            "createsuperuser", "--noinput", "--username", "root", "--email", "", stdout=StringIO()
+        )
+    assert not User.objects.filter(username="root").exists()
+
+
+def test_changepassword_given_up_records_nothing(monkeypatch):
+    User.objects.create_user(username="zhang", password="old-Passw0rd-kept")
+    _prompted(monkeypatch, ["a", "b"] * 3)
+    with pytest.raises(CommandError):
+        call_command("changepassword", "zhang", stdout=StringIO())
+    assert not AuditEntry.objects.exists()
