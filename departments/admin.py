@@ -25,6 +25,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
 )
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, QueryDict
@@ -34,7 +35,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django_celery_beat.admin import (
     ClockedScheduleAdmin,
@@ -672,12 +673,68 @@ class SigninFailureLogAdmin(SigninLogAdminMixin, axes_admin.AccessFailureLogAdmi
 
 class ScheduledTaskForm(PeriodicTaskForm):
     """django-celery-beat's form, without its 500: its check read the task name even when
-    the field had refused it (a name longer than 200 characters), a KeyError."""
+    the field had refused it (a name longer than 200 characters), a KeyError. And in the
+    reader's language where the library writes English only: its model's checks of the
+    schedule (none, more than one, a clocked one not one-off) are made here instead, and
+    arguments that are not JSON are refused without Python's English reason. The arguments
+    must be what Celery takes, a list and an object: anything else was accepted, and the
+    task failed each time it ran."""
+
+    SCHEDULES = ("interval", "crontab", "solar", "clocked")
 
     def clean(self):
+        self._check_schedule()
         if "task" not in self.cleaned_data and not self.cleaned_data.get("regtask"):
             return self.cleaned_data  # the field's own message says what is wrong
         return super().clean()
+
+    def _check_schedule(self) -> None:
+        if any(name in self.errors for name in self.SCHEDULES):
+            return  # a schedule refused by its field, which says why
+        chosen = [name for name in self.SCHEDULES if self.cleaned_data.get(name)]
+        if not chosen:
+            separator = pgettext("between names in a list", ", ")
+            names = separator.join(str(self.fields[name].label) for name in self.SCHEDULES)
+            self.add_error(
+                None, _("Choose the task’s schedule: one of %(schedules)s.") % {"schedules": names}
+            )
+        elif len(chosen) > 1:
+            for name in chosen:
+                self.add_error(name, _("Only one schedule may be chosen."))
+        elif chosen == ["clocked"] and not self.cleaned_data.get("one_off"):
+            self.add_error(
+                "one_off",
+                _("A task on a clocked schedule runs once: tick “%(one_off)s”.")
+                % {"one_off": self.fields["one_off"].label},
+            )
+
+    def validate_unique(self):
+        """Django's check of the unique fields (the task's name) alone: the library's model
+        adds to it its checks of the schedule, in English only, which `clean` makes."""
+        try:
+            models.Model.validate_unique(self.instance, exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+    def clean_args(self):
+        return self._json_of_kind(
+            "args", list, _("Enter the positional arguments as a JSON list: [] for none.")
+        )
+
+    def clean_kwargs(self):
+        return self._json_of_kind(
+            "kwargs", dict, _("Enter the keyword arguments as a JSON object: {} for none.")
+        )
+
+    def _json_of_kind(self, field: str, kind: type, message) -> str:
+        value = self.cleaned_data[field]
+        try:
+            parsed = json_loads(value)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, kind):
+            raise ValidationError(message)
+        return value
 
 
 def crontab_in_words(crontab: CrontabSchedule) -> str:

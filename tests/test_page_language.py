@@ -15,6 +15,7 @@ import io
 import json
 import re
 import urllib.parse
+import zoneinfo
 from html.parser import HTMLParser
 
 import openpyxl
@@ -60,6 +61,11 @@ WORDS_OF_BOTH = {
     "LDAP",
     # The name of a Django class in Django's own Chinese message about a tampered form.
     "ManagementForm",
+    # Protocols and products, in the scheduler's execution options (django-celery-beat).
+    "AMQP",
+    "RabbitMQ",
+    "Redis",
+    "UTC",
 }
 # Examples of data in a field's help, written as the data is (holiday names and document
 # numbers are the State Council's, in Chinese).
@@ -88,10 +94,26 @@ ADMIN_LEFT = (
     "export:",
     "detail:",
 )
-# Left, the system administrator's alone: django-celery-beat's own Chinese catalogue is
-# partial (and its time zones are names); Django names permissions (a group's page) in
+# Left as they are on django-celery-beat's pages (the scheduler's tasks and schedules),
+# besides ADMIN_LEFT: a time zone is a name (the crontab's field offers them all), a crontab
+# is shown as its expression with the library's legend of its five fields (minute/hour/day
+# of month/month of year/day of week), a notation like the expression itself, and the
+# arguments' help gives examples of JSON.
+CELERY_BEAT_LEFT = (
+    *sorted(
+        {name.replace("_", " ") for name in zoneinfo.available_timezones()},
+        key=len,
+        reverse=True,
+    ),
+    "localtime",
+    "(m/h/dM/MY/d)",
+    '["arg1", "arg2"]',
+    '{"argument": "value"}',
+)
+CELERY_BEAT_PAGES = re.compile(r" /admin/django_celery_beat/")
+# Left, the system administrator's alone: Django names permissions (a group's page) in
 # English when it creates them, rows rather than messages.
-SKIPPED_ADMIN = re.compile(r"^/admin/(django_celery_beat|auth/group)/")
+SKIPPED_ADMIN = re.compile(r"^/admin/auth/group/")
 HASH_FRAGMENTS = re.compile(r"\w*\*{4,}")
 
 PLACEHOLDERS = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
@@ -303,6 +325,7 @@ class Sweep:
             *(self.admin_data if admin else self.data),
             *DATA_EXAMPLES,
             *(ADMIN_LEFT if admin else ()),
+            *(CELERY_BEAT_LEFT if CELERY_BEAT_PAGES.search(where) else ()),
         ]
         wrong = wrong_language(texts, self.language, sorted(data, key=len, reverse=True))
         if wrong:

@@ -5,8 +5,6 @@ the Chinese admin: its own catalogue applies, and what that lacks is in ours
 
 from __future__ import annotations
 
-import zoneinfo
-
 import pytest
 from django.conf import settings
 from django_celery_beat.models import (
@@ -17,26 +15,20 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from tests.test_page_language import ADMIN_LEFT, PageText, data_strings, wrong_language
+from tests.test_page_language import (
+    ADMIN_LEFT,
+    CELERY_BEAT_LEFT,
+    PageText,
+    data_strings,
+    wrong_language,
+)
 
 pytestmark = pytest.mark.django_db
 
-# Left as they are, besides what the sweep leaves in every admin page (ADMIN_LEFT): a time
-# zone is a name (the crontab's field offers them all), a crontab is shown as its expression
-# with the library's legend of its five fields (minute/hour/day of month/month of year/day of
-# week), a notation like the expression itself, the arguments' help gives examples of JSON,
-# and the execution options name protocols and products (NAMES).
-LEFT = (
-    *sorted(
-        {name.replace("_", " ") for name in zoneinfo.available_timezones()},
-        key=len,
-        reverse=True,
-    ),
-    "localtime",
-    "(m/h/dM/MY/d)",
-    '["arg1", "arg2"]',
-    '{"argument": "value"}',
-)
+# Left as they are, as the sweep leaves them: what it leaves in every admin page
+# (ADMIN_LEFT) and on the scheduler's (CELERY_BEAT_LEFT: time zones, the crontab's legend,
+# examples of JSON); the execution options name protocols and products (NAMES).
+LEFT = CELERY_BEAT_LEFT
 NAMES = ("AMQP", "JSON", "RabbitMQ", "Redis", "UTC")
 
 
@@ -128,3 +120,95 @@ def test_a_tasks_name_is_not_called_a_persons_name(client, sysadmin, scheduled, 
     client.force_login(mr_head)
     people = client.get("/units/market-regulation/people/").content.decode()
     assert "<th>姓名</th>" in people
+
+
+# What django-celery-beat writes in English only when a task is refused: its model's checks of
+# the schedule, and Python's reason a text is not JSON (after its catalogue's "无法解析 JSON").
+LIBRARY_ENGLISH = (
+    "must be set",
+    "clocked must be one off",
+    "Expecting value",
+    "Unable to parse JSON",
+    "无法解析 JSON",
+)
+
+
+def _task_form(client, data: dict) -> tuple[str, dict]:
+    response = client.post("/admin/django_celery_beat/periodictask/add/", data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    return response.content.decode(), form.errors
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_empty_task_is_refused_in_the_portals_words(client, sysadmin, language):
+    """Asserted by message, not by its Chinese: the English page shows the portal's
+    messages, and neither page shows the library's English."""
+    client.force_login(sysadmin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page, errors = _task_form(client, {"_save": "1"})
+    for english in LIBRARY_ENGLISH:
+        assert english not in page
+    assert not PeriodicTask.objects.exists()
+    if language == "en":
+        assert (
+            "Choose the task’s schedule: one of Interval Schedule, Crontab Schedule, "
+            "Solar Schedule, Clocked Schedule."
+        ) in errors["__all__"]
+        assert errors["args"] == ["Enter the positional arguments as a JSON list: [] for none."]
+        assert errors["kwargs"] == ["Enter the keyword arguments as a JSON object: {} for none."]
+
+
+def _task(**fields) -> dict:
+    return {
+        "name": "投递",
+        "task": "departments.tasks.send_deliveries",
+        "args": "[]",
+        "kwargs": "{}",
+        "enabled": "on",
+        "_save": "1",
+        **fields,
+    }
+
+
+def test_a_task_given_two_schedules_is_refused_under_each(client, sysadmin):
+    every = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
+    crontab = CrontabSchedule.objects.create(minute="30", hour="2", timezone="Asia/Shanghai")
+    client.force_login(sysadmin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page, errors = _task_form(client, _task(interval=every.id, crontab=crontab.id))
+    assert errors["interval"] == errors["crontab"] == ["Only one schedule may be chosen."]
+    assert "must be set" not in page and not PeriodicTask.objects.exists()
+
+
+def test_a_task_on_a_clocked_schedule_must_run_once(client, sysadmin):
+    clocked = ClockedSchedule.objects.create(clocked_time="2026-12-01T02:00:00+08:00")
+    client.force_login(sysadmin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page, errors = _task_form(client, _task(clocked=clocked.id))
+    assert errors["one_off"] == ["A task on a clocked schedule runs once: tick “One-off Task”."]
+    assert "one off" not in page and not PeriodicTask.objects.exists()
+
+    response = client.post(
+        "/admin/django_celery_beat/periodictask/add/", _task(clocked=clocked.id, one_off="on")
+    )
+    assert response.status_code == 302
+    assert PeriodicTask.objects.get().clocked == clocked
+
+
+@pytest.mark.parametrize(
+    "field, value", [("args", '{"a": 1}'), ("args", "5"), ("kwargs", "[]"), ("kwargs", "{")]
+)
+def test_arguments_of_the_wrong_kind_are_refused(client, sysadmin, field, value):
+    """Celery takes a list and an object; anything else made the task fail when it ran."""
+    every = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
+    client.force_login(sysadmin)
+    _page, errors = _task_form(client, _task(interval=every.id, **{field: value}))
+    assert list(errors) == [field]
+    assert not PeriodicTask.objects.exists()
+
+
+def test_a_task_with_its_name_taken_is_still_refused(client, sysadmin, scheduled):
+    client.force_login(sysadmin)
+    _page, errors = _task_form(client, _task(name=scheduled.name, crontab=scheduled.crontab_id))
+    assert list(errors) == ["name"]
