@@ -1,18 +1,20 @@
-"""Request-level guards that must run before anything reads the body."""
+"""Request-level guards that must run before anything reads the body, and the portal's
+404 page with DEBUG on."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from complaints.attachments import max_bytes, request_max_bytes
 
 from .api import body_too_large, is_api_request
-from .views import api_error, bad_request, page_sent_from
+from .views import api_error, bad_request, page_not_found, page_sent_from
 
 
 class ApiGuardMiddleware:
@@ -208,3 +210,32 @@ def _as_typed(data: QueryDict) -> QueryDict:
         clean.setlist(key.replace("\x00", ""), [_typed(value) for value in values])
     clean._mutable = False
     return clean
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on (`make run`, the demo the district's officials are shown), an address
+    that does not exist, or a record that is not the reader's, gets the portal's own 404
+    page (`handler404`), as in production, not Django's technical page, which lists the
+    portal's address patterns and names the view that refused.
+
+    Django makes its technical page as soon as an address matches no pattern, before any
+    middleware could catch the error, so such an address is looked up here first; an Http404
+    from a view is caught on its way out. Last in MIDDLEWARE: the page knows the reader and
+    their language, and CommonMiddleware still sends an address missing its final "/" on to
+    the one with it. With DEBUG off it does nothing: Django calls `handler404` itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as missing:
+                return page_not_found(request, missing)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

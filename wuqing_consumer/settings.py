@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wuqing_consumer.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "wuqing_consumer.urls"
