@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from departments import access
 from departments.models import User
 from wuqing_consumer import form_once
+from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_values, posted_int, redirect_back
 
@@ -33,8 +34,16 @@ from .workflow import WorkflowError
 def dispute_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     items = access.disputes_visible_to(user)
-    status = request.GET.get("status", "")
-    if status == "undecided":
+    has_team_tasks = access.refers_for_unit(user)
+    filters = ListFilters(request.GET)
+    status = filters.choice(
+        "status",
+        ["undecided", *(["tasks"] if has_team_tasks else []), *DisputeStatus.values],
+        label=_("Status"),
+    )
+    if filters.invalid:
+        items = items.none()
+    elif status == "undecided":
         items = items.filter(status__in=OPEN_DISPUTE_STATUSES)
     elif status == "tasks":
         items = selectors.disputes_with_tasks_for(user)
@@ -48,10 +57,11 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "filters": filters,
             "statuses": DisputeStatus.choices,
             "now": timezone.now(),
             "sees_all": access.sees_all_units(user),
-            "has_team_tasks": access.refers_for_unit(user),
+            "has_team_tasks": has_team_tasks,
         },
     )
 

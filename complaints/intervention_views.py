@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.list_filters import ListFilters
 
 from . import interventions, selectors
 from .choices import InterventionAnswer
@@ -25,9 +26,18 @@ from .workflow import WorkflowError
 
 @login_required
 def intervention_list(request: HttpRequest) -> HttpResponse:
-    items = access.interventions_visible_to(request.user).prefetch_related("asked__unit")
-    state = request.GET.get("state", "")
-    if state == "to_answer":
+    user = request.user
+    items = access.interventions_visible_to(user).prefetch_related("asked__unit")
+    answers_for_unit = access.refers_for_unit(user) and not user.unit.is_office
+    filters = ListFilters(request.GET)
+    state = filters.choice(
+        "state",
+        [*(["to_answer"] if answers_for_unit else []), "open", "closed"],
+        label=_("Status"),
+    )
+    if filters.invalid:
+        items = items.none()
+    elif state == "to_answer":
         items = selectors.interventions_to_answer(request.user).prefetch_related("asked__unit")
     elif state == "open":
         items = items.filter(closed_at=None)
@@ -37,17 +47,17 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     if query:
         items = items.filter(record_search(query, "JR", "created_at", "title", "situation"))
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
-    user = request.user
     return render(
         request,
         "complaints/intervention_list.html",
         {
             "page": page,
             "state": state,
+            "filters": filters,
             "q": query,
             "now": timezone.now(),
-            "can_ask": access.refers_for_unit(user) and not user.unit.is_office,
-            "answers_for_unit": access.refers_for_unit(user) and not user.unit.is_office,
+            "can_ask": answers_for_unit,
+            "answers_for_unit": answers_for_unit,
         },
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
 
 from . import attachments, mediation
@@ -38,10 +39,15 @@ def _day(value: str) -> date | None:
 def mediation_list(request: HttpRequest) -> HttpResponse:
     items = access.mediations_visible_to(request.user)
     court = access.is_court_staff(request.user)
-    if court and request.GET.get("queue", "1") == "1":
+    # The court's two tabs; an unknown one is the first, as the order list's tabs are.
+    queue = "0" if court and request.GET.get("queue") == "0" else "1"
+    if court and queue == "1":
         items = items.filter(status__in=[MediationStatus.SUBMITTED, MediationStatus.TAKEN])
-    status = request.GET.get("status", "")
-    if status in MediationStatus.values:
+    filters = ListFilters(request.GET)
+    status = filters.choice("status", MediationStatus.values, label=_("Status"))
+    if filters.invalid:
+        items = items.none()
+    elif status:
         items = items.filter(status=status)
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
@@ -50,7 +56,9 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "court": court,
+            "queue": queue,
             "status": status,
+            "filters": filters,
             "statuses": MediationStatus.choices,
             "today": timezone.localdate(),
         },

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
 
 from . import attachments, referrals, selectors
@@ -77,8 +78,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         tab = next(iter(tabs))
     now = timezone.now()
     referrals_ = selectors.referrals_in_tab(user, tab, now)
-    status = request.GET.get("status", "")
-    if status in ReferralStatus.values:
+    filters = ListFilters(request.GET)
+    status = filters.choice("status", ReferralStatus.values, label=_("Status"))
+    if filters.invalid:
+        referrals_ = referrals_.none()
+    elif status:
         referrals_ = referrals_.filter(status=status)
     query = request.GET.get("q", "").strip()[:100]
     if query:
@@ -100,6 +104,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "page": page,
             "status": status,
+            "filters": filters,
             "statuses": ReferralStatus.choices,
             "q": query,
             "now": now,

@@ -22,6 +22,7 @@ from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
 from wuqing_consumer import form_once
+from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_values, redirect_back
 
@@ -91,17 +92,23 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             distinct=True,
         ),
     )
-    status = request.GET.get("status", "")
-    if status in MeetingStatus.values:
+    own_unit = getattr(user, "unit_id", None)
+    filters = ListFilters(request.GET)
+    status = filters.choice("status", MeetingStatus.values, label=_("Status"))
+    # The home page's "meetings waiting for your unit's answer" opens this list of them.
+    answer = filters.choice(
+        "answer",
+        ["waiting"] if own_unit and not access.sees_all_units(user) else [],
+        label=_("Joint meetings waiting for your unit's answer"),
+    )
+    waiting_only = answer == "waiting"
+    if filters.invalid:
+        meetings = meetings.none()
+    elif status:
         meetings = meetings.filter(status=status)
     q = request.GET.get("q", "").strip()[:100]
     if q:
         meetings = meetings.filter(Q(title__icontains=q) | Q(minutes__icontains=q))
-    own_unit = getattr(user, "unit_id", None)
-    # The home page's "meetings waiting for your unit's answer" opens this list of them.
-    waiting_only = bool(
-        request.GET.get("answer") == "waiting" and own_unit and not access.sees_all_units(user)
-    )
     if waiting_only:
         meetings = awaiting_answer(meetings, own_unit, timezone.localdate())
     page = Paginator(meetings.order_by("-planned_on", "-id"), 20).get_page(request.GET.get("page"))
@@ -122,6 +129,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "filters": filters,
             "q": q,
             "statuses": MeetingStatus.choices,
             "waiting_only": waiting_only,
@@ -503,8 +511,19 @@ def action_items(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     items = access.action_items_visible_to(user).select_related("done_by")
-    show = request.GET.get("show", "open")
-    if show == "open":
+    sees_all = access.sees_all_units(user)
+    units = _members() if sees_all else []
+    filters = ListFilters(request.GET)
+    show = filters.choice(
+        "show", ["open", "overdue", "upcoming", "done", "all"], label=_("Show"), default="open"
+    )
+    mine = filters.choice(
+        "mine", ["0", "1"], label=_("Only my unit's"), default="0" if sees_all else "1"
+    )
+    unit = filters.choice("unit", [u.code for u in units], label=_("Owner unit"))
+    if filters.invalid:
+        items = items.none()
+    elif show == "open":
         items = items.filter(status=ActionStatus.OPEN)
     elif show == "overdue":
         items = items.filter(status=ActionStatus.OPEN, due_on__lt=today)
@@ -512,11 +531,9 @@ def action_items(request: HttpRequest) -> HttpResponse:
         items = items.filter(status=ActionStatus.OPEN, due_on__gte=today)
     elif show == "done":
         items = items.filter(status=ActionStatus.DONE)
-    mine = request.GET.get("mine", "1" if not access.sees_all_units(user) else "")
     if mine == "1" and getattr(user, "unit_id", None):
         items = items.filter(owner_id=user.unit_id)
-    unit = request.GET.get("unit", "")
-    if unit and access.sees_all_units(user):
+    if unit:
         items = items.filter(owner__code=unit)
     page = Paginator(items.order_by("status", "due_on", "id"), 25).get_page(request.GET.get("page"))
     for item in page:
@@ -532,7 +549,8 @@ def action_items(request: HttpRequest) -> HttpResponse:
             "show": show,
             "mine": mine,
             "unit": unit,
-            "units": _members() if access.sees_all_units(user) else [],
+            "filters": filters,
+            "units": units,
             "office": access.runs_meetings(user),
             "today": today,
         },

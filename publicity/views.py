@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
 
 from . import services
@@ -70,12 +71,15 @@ def release_list(request: HttpRequest) -> HttpResponse:
     if not (access.sees_all_units(user) or getattr(user, "unit_id", None)):
         raise Http404
     releases = access.releases_visible_to(user)
-    status = request.GET.get("status", "")
-    kind = request.GET.get("kind", "")
+    filters = ListFilters(request.GET)
+    status = filters.choice("status", ReleaseStatus.values, label=_("status"))
+    kind = filters.choice("kind", ReleaseKind.values, label=_("kind"))
     q = request.GET.get("q", "").strip()[:100]
-    if status in ReleaseStatus.values:
+    if filters.invalid:
+        releases = releases.none()
+    if status:
         releases = releases.filter(status=status)
-    if kind in ReleaseKind.values:
+    if kind:
         releases = releases.filter(kind=kind)
     if q:
         releases = releases.filter(Q(title__icontains=q) | Q(body__icontains=q))
@@ -88,6 +92,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "status": status,
             "kind": kind,
+            "filters": filters,
             "statuses": ReleaseStatus.choices,
             "kinds": ReleaseKind.choices,
             "can_write": access.writes_release(user, getattr(user, "unit_id", None)),
