@@ -25,6 +25,7 @@ from wuqing_consumer.views import form_values, posted_int, redirect_back
 
 from . import disputes, selectors
 from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus, dispute_step_label
+from .filters import dispute_search
 from .forms import member_units
 from .models import Dispute, TeamTask
 from .workflow import WorkflowError
@@ -49,6 +50,9 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         items = selectors.disputes_with_tasks_for(user)
     elif status in DisputeStatus.values:
         items = items.filter(status=status)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        items = items.filter(dispute_search(query, user))
     items = items.prefetch_related("units")
     page = Paginator(items.order_by("-opened_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
@@ -57,6 +61,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
+            "q": query,
             "filters": filters,
             "statuses": DisputeStatus.choices,
             "now": timezone.now(),

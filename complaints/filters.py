@@ -16,7 +16,7 @@ from departments.models import Town, Unit
 from wuqing_consumer.dates import validate_date
 
 from .choices import Channel, Kind, Status
-from .models import WorkOrder
+from .models import Dispute, WorkOrder
 
 ALL = _("All")
 
@@ -146,14 +146,17 @@ def order_number_in(value: str) -> str:
     return ""
 
 
-def record_number_condition(value: str, prefix: str, date_field: str) -> Q | None:
+def record_number_condition(
+    value: str, prefix: str, date_field: str, pk_field: str = "pk"
+) -> Q | None:
     """The row a search means by a number made of a prefix, the year and the id
     (YS-2026-000012, as a lead's `number` writes it), typed as `order_number_in` reads one;
-    None when the words are no such number."""
+    None when the words are no such number. `pk_field` and `date_field` may follow a link
+    (`referral__pk`, `referral__created_at` for a dispute's lead)."""
     if not (parts := _year_and_serial(value, prefix)):
         return None
     year, serial = parts
-    return Q(pk=int(serial), **{f"{date_field}__year": int(year)})
+    return Q(**{pk_field: int(serial), f"{date_field}__year": int(year)})
 
 
 def text_lookup(value: str) -> str:
@@ -172,6 +175,26 @@ def record_search(value: str, prefix: str, date_field: str, *text_fields: str) -
         condition |= own
     if order := order_number_in(value):
         condition |= Q(order__number=order)
+    return condition
+
+
+def dispute_search(value: str, user) -> Q:
+    """A dispute found by its number (ZY-…), its order's or its lead's number, a unit
+    involved, the business of its order, or words of what is disputed, the office's
+    proposal or the leader's decision. The business only of an order the user may see:
+    a lead's dispute is about the referrer's order, which the receiving unit does not."""
+    condition = record_search(value, "ZY", "opened_at", "summary", "proposal", "decision_note")
+    if lead := record_number_condition(value, "YS", "referral__created_at", "referral__pk"):
+        condition |= lead
+    lookup = text_lookup(value)
+    condition |= Q(
+        id__in=Dispute.objects.filter(
+            Q(**{f"units__name__{lookup}": value}) | Q(**{f"units__full_name__{lookup}": value})
+        ).values("id")
+    )
+    condition |= Q(**{f"order__business_name__{lookup}": value}) & Q(
+        order__in=access.workorders_visible_to(user).values("id")
+    )
     return condition
 
 
