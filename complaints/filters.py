@@ -198,6 +198,22 @@ def dispute_search(value: str, user) -> Q:
     return condition
 
 
+def mediation_search(value: str) -> Q:
+    """An agreement found by its number (TJ-…), its order's number, the parties (the
+    citizen and the business), the mediator, the court's case number or words of the
+    terms and of the court's reasons."""
+    return record_search(
+        value,
+        "TJ",
+        "created_at",
+        "parties",
+        "mediator",
+        "terms",
+        "case_number",
+        "court_note",
+    )
+
+
 CREDIT_CODE_PART_RE = re.compile(r"[0-9A-Z]{6,18}")
 PHONE_PUNCTUATION = (" ", "-", "(", ")", "+")
 

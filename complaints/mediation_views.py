@@ -25,6 +25,7 @@ from wuqing_consumer.versions import posted_version
 
 from . import attachments, mediation
 from .choices import MediationBody, MediationConsent, MediationStatus
+from .filters import mediation_search
 from .workflow import WorkflowError
 
 
@@ -49,6 +50,9 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
         items = items.none()
     elif status:
         items = items.filter(status=status)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        items = items.filter(mediation_search(query))
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -58,6 +62,7 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
             "court": court,
             "queue": queue,
             "status": status,
+            "q": query,
             "filters": filters,
             "statuses": MediationStatus.choices,
             "today": timezone.localdate(),
