@@ -146,6 +146,33 @@ def order_number_in(value: str) -> str:
     return ""
 
 
+RECORD_PREFIXES = ("WQ", "YS", "ZY", "JR", "TJ")
+"""The numbers the portal writes: orders, leads, disputes, intervention requests, mediation."""
+
+
+def record_numbers_in(value: str) -> list[str]:
+    """The record numbers a search means, as the portal writes them ('YS-2026-000007' for
+    'ys 2026 000007'), typed as `order_number_in` reads an order's; without its prefix,
+    the number of each kind of record; [] when the words are no such number."""
+    found = re.fullmatch(
+        rf"({'|'.join(RECORD_PREFIXES)})?([0-9]{{4}})([0-9]{{6}})", _compact(value)
+    )
+    if not found:
+        return []
+    prefixes = [found[1]] if found[1] else RECORD_PREFIXES
+    return [f"{prefix}-{found[2]}-{found[3]}" for prefix in prefixes]
+
+
+def notification_search(value: str) -> Q:
+    """A notification found by the number of the record it is about or by its words: the
+    title and the text as written (in the district's language)."""
+    condition = Q()
+    for text in dict.fromkeys((value, *record_numbers_in(value))):
+        lookup = text_lookup(text)
+        condition |= Q(**{f"title__{lookup}": text}) | Q(**{f"body__{lookup}": text})
+    return condition
+
+
 def record_number_condition(
     value: str, prefix: str, date_field: str, pk_field: str = "pk"
 ) -> Q | None:

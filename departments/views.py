@@ -17,6 +17,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from complaints.filters import notification_search
 from complaints.selectors import years_missing_holidays
 from wuqing_consumer import form_once
 
@@ -296,11 +297,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(recipient=request.user)
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        notifications = notifications.filter(notification_search(query))
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "departments/notifications.html",
-        {"page": page, "unread_only": bool(request.GET.get("unread"))},
+        {"page": page, "q": query, "unread_only": bool(request.GET.get("unread"))},
     )
 
 
