@@ -7,7 +7,7 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +109,10 @@ class WorkOrderFilter(django_filters.FilterSet):
             # order's text in upper case for it took 250 ms over 100,000 orders. Digits
             # alone may be a hotline's number or a phone too, and are looked for as both.
             return queryset.filter(number=number)
+        serial_numbers = order_numbers_with_serial(value)
+        if serial_numbers and compact.startswith("WQ"):
+            # 'wq 123': the serial of some year's order, from the number's index too.
+            return queryset.filter(number__in=serial_numbers)
         condition = (
             Q(number=number or value.upper())
             | Q(**{f"title__{lookup}": value})
@@ -116,6 +120,9 @@ class WorkOrderFilter(django_filters.FilterSet):
             | Q(**{f"business_name__{lookup}": value})
             | references
         )
+        if serial_numbers:
+            # '123' may be words of a text as well: the text is read as for any words.
+            condition |= Q(number__in=serial_numbers)
         if CREDIT_CODE_PART_RE.fullmatch(compact):
             condition |= Q(business_credit_code__contains=compact)
         phone = _phone_digits(folded)
@@ -171,6 +178,22 @@ def notification_search(value: str) -> Q:
         lookup = text_lookup(text)
         condition |= Q(**{f"title__{lookup}": text}) | Q(**{f"body__{lookup}": text})
     return condition
+
+
+def order_numbers_with_serial(value: str) -> list[str]:
+    """The numbers of every year's order with the serial typed ('123', '000123', 'wq 123'
+    mean WQ-2025-000123 and WQ-2026-000123), for the years in which orders were numbered;
+    [] when the words are no serial. The years come from the lowest and highest number,
+    two reads of the number's index."""
+    found = re.fullmatch(r"(?:WQ)?([0-9]{1,6})", _compact(value))
+    if not found or not int(found[1]):
+        return []
+    bounds = WorkOrder.objects.aggregate(first=Min("number"), last=Max("number"))
+    years = [_year_and_serial(bounds[end] or "", "WQ") for end in ("first", "last")]
+    if not all(years):
+        return []
+    first, last = (int(parts[0]) for parts in years)
+    return [f"WQ-{year}-{int(found[1]):06d}" for year in range(first, last + 1)]
 
 
 def record_number_condition(
