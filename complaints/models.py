@@ -284,6 +284,12 @@ class WorkOrder(models.Model):
 
     citizen_name = models.CharField(_("citizen's name"), max_length=60, blank=True)
     citizen_phone = models.CharField(_("citizen's phone"), max_length=20, blank=True)
+    citizen_phone_digits = models.CharField(
+        _("citizen's phone, digits only"),
+        max_length=20,
+        blank=True,
+        editable=False,
+    )
     citizen_id_number = models.CharField(_("citizen's ID number"), max_length=18, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
 
@@ -408,7 +414,12 @@ class WorkOrder(models.Model):
                 condition=models.Q(next_escalation_at__isnull=False),
                 name="wo_next_escalation",
             ),
-            models.Index(fields=["citizen_phone"], name="wo_citizen_phone"),
+            # The same citizen's phone however it was typed: duplicate hints and searches.
+            models.Index(
+                fields=["citizen_phone_digits"],
+                condition=~models.Q(citizen_phone_digits=""),
+                name="wo_citizen_phone_digits",
+            ),
             models.Index(fields=["business_name"], name="wo_business"),
             models.Index(fields=["source_client", "updated_at"], name="wo_client_updated"),
             # A client's orders in the API's order: without it, a client with few of the

@@ -48,6 +48,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderUnit,
 )
+from .phones import phone_digits
 from .reference import Reference, StaleReference, reference
 from .referrals import referrals_recount_ack_deadlines
 from .routing import RoutingDecision, route
@@ -453,6 +454,7 @@ def workorder_intake(
         raise ValidationError(errors)
     if fields["anonymous"]:
         fields["citizen_name"] = fields["citizen_phone"] = fields["citizen_id_number"] = ""
+    fields["citizen_phone_digits"] = phone_digits(fields["citizen_phone"])
 
     decision = route(
         f"{fields['title']}\n{fields['content']}", fields["category"], rules=snapshot.rules

@@ -161,7 +161,8 @@ timed AS (
 INSERT INTO complaints_workorder (
     number, kind, channel, external_ref, received_at, urgency, title, content, category,
     business_name, business_address, business_credit_code, amount, citizen_name,
-    citizen_phone, citizen_id_number, anonymous, status, routing, dispatched_at, signed_at,
+    citizen_phone, citizen_phone_digits, citizen_id_number, anonymous, status, routing,
+    dispatched_at, signed_at,
     accepted_at, resolved_at, closed_at, due_sign_for, due_decision, due_resolution,
     due_answer, next_due_at, next_due_name, paused_at, pause_reason, paused_working_days,
     result, satisfaction, satisfaction_comment, excluded_from_stats, exclusion_reason,
@@ -177,7 +178,8 @@ SELECT
     t.category || '问题', '消费者反映' || t.category || '方面的问题，要求商家处理并赔偿。',
     t.category,
     COALESCE((%(business_names)s::text[])[t.biz + 1], ''), '', '', NULL,
-    '王先生', '138' || lpad((t.n %% 100000000)::text, 8, '0'), '', false,
+    '王先生', '138' || lpad((t.n %% 100000000)::text, 8, '0'),
+    '138' || lpad((t.n %% 100000000)::text, 8, '0'), '', false,
     t.status,
     CASE WHEN t.status = 'triage' OR t.r_route < 0.06 THEN '{"status": "triage"}'::jsonb
          ELSE '{"status": "assigned"}'::jsonb END,

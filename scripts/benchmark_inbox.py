@@ -484,7 +484,8 @@ def seed(count: int, rng: random.Random) -> None:
                     else None
                 ),
                 "citizen_name": "" if anonymous else f"{rng.choice(SURNAMES)}先生",
-                "citizen_phone": "" if anonymous else f"13{rng.randrange(10**9):09d}",
+                "citizen_phone": (phone := "" if anonymous else f"13{rng.randrange(10**9):09d}"),
+                "citizen_phone_digits": phone,  # typed as digits already
                 "citizen_id_number": (
                     f"120222{rng.randrange(10**12):012d}"
                     if not anonymous and rng.random() < 0.3
