@@ -603,8 +603,9 @@ def _similar(a: str, b: str) -> bool:
 
 
 def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
-    """Earlier orders from the same phone, or about the same business with similar text,
-    within 30 days: shown to the office, never merged without a person deciding."""
+    """Earlier orders from the same phone (however it was typed), or about the same business
+    with similar text, within 30 days: shown to the office, never merged without a person
+    deciding."""
     window = WorkOrder.objects.filter(
         received_at__gte=order.received_at - DUPLICATE_WINDOW,
         received_at__lte=order.received_at,
@@ -614,10 +615,10 @@ def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
         # Checked after it was written: only the orders registered before it.
         window = window.filter(id__lt=order.pk)
     found: dict[int, str] = {}
-    if order.citizen_phone:
-        for other_id in window.filter(citizen_phone=order.citizen_phone).values_list(
-            "id", flat=True
-        )[:MAX_DUPLICATES]:
+    if order.citizen_phone_digits:
+        # However each was typed (+86 138-1234-5678, 138 1234 5678): the indexed digits.
+        same_phone = window.filter(citizen_phone_digits=order.citizen_phone_digits)
+        for other_id in same_phone.values_list("id", flat=True)[:MAX_DUPLICATES]:
             found[other_id] = "same_phone"
     if order.business_name:
         same_business = (
@@ -645,7 +646,7 @@ def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
             orders = list(
                 WorkOrder.objects.select_for_update(skip_locked=True)
                 .filter(duplicates_pending=True)
-                .only("id", "received_at", "citizen_phone", "business_name", "content")
+                .only("id", "received_at", "citizen_phone_digits", "business_name", "content")
                 .order_by("id")[:batch]
             )
             if not orders:

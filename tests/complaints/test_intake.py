@@ -329,6 +329,19 @@ def test_an_order_from_the_same_phone_after_31_days_is_not_flagged(office_staff,
     assert not PossibleDuplicate.objects.exists()
 
 
+def test_the_same_phone_typed_another_way_is_flagged(office_staff, clock):
+    """The office types what it hears; the hotline sends what its operator typed."""
+    first = make_order(office_staff, citizen_phone="+86 138-1234-5678")
+    clock.move_to(at(2026, 7, 20))
+    second = make_order(office_staff, citizen_phone="138 1234 5678", content="还没处理")
+    third = make_order(office_staff, citizen_phone="008613812345678", content="第三次反映")
+    assert set(PossibleDuplicate.objects.values_list("order", "other", "reason")) == {
+        (second.id, first.id, "same_phone"),
+        (third.id, first.id, "same_phone"),
+        (third.id, second.id, "same_phone"),
+    }
+
+
 def test_a_different_phone_is_not_a_duplicate(office_staff, clock):
     make_order(office_staff, citizen_phone=PHONE)
     make_order(office_staff, citizen_phone="13900001111")

@@ -32,6 +32,7 @@ from complaints.reference import reference
 from complaints.services import find_pending_duplicates, hotline_intake, next_number
 from complaints.tasks import find_duplicates
 from departments.models import Town, Unit
+from tests.factories import make_order
 
 ON_POSTGRESQL = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
@@ -301,6 +302,23 @@ def test_the_hotlines_orders_are_checked_for_duplicates_just_after(hotline):
     # The hotline's `updated_since` must not see a change it did not make.
     assert WorkOrder.objects.get(pk=later.pk).updated_at == updated_at
     assert find_pending_duplicates() == 0
+
+
+def test_the_hotlines_order_is_a_duplicate_of_the_same_phone_typed_another_way(
+    hotline, office_staff, django_assert_max_num_queries
+):
+    """Checked a batch at a time: the digits come with the batch, not one query an order."""
+    earlier = make_order(office_staff, citizen_phone="138 1234 5678")
+    later = [
+        push(hotline, f"H-{n}", citizen_phone="+86 138-1234-5678", content=f"第{n}次反映")
+        for n in range(3)
+    ]
+    # Two an order (same phone, same business); the batch's claim, insert and update, the
+    # empty claim that ends it, and two savepoints each: no query an order for its digits.
+    with django_assert_max_num_queries(3 * 2 + 4 + 4):
+        assert find_pending_duplicates() == 3
+    pairs = set(PossibleDuplicate.objects.values_list("order_id", "other_id", "reason"))
+    assert {(order.id, earlier.id, "same_phone") for order in later} <= pairs
 
 
 def test_the_duplicate_check_runs_every_minute_as_well(db):
