@@ -7,8 +7,7 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db.models import F, Max, Min, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
@@ -17,6 +16,7 @@ from wuqing_consumer.dates import validate_date
 
 from .choices import Channel, Kind, Status
 from .models import Dispute, WorkOrder
+from .phones import phone_digits
 
 ALL = _("All")
 
@@ -89,7 +89,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         """Number, hotline id, text, business (name or credit code) or the citizen's phone:
         what staff have at hand, typed as people type what they hear (lower case, spaces,
         full-width digits from a Chinese input method, +86). The phone only on orders where
-        the user is shown it unmasked."""
+        the user is shown it unmasked, compared as the digits each order keeps indexed."""
         value = value.strip()[:100]
         if not value:
             return queryset
@@ -113,6 +113,15 @@ class WorkOrderFilter(django_filters.FilterSet):
         if serial_numbers and compact.startswith("WQ"):
             # 'wq 123': the serial of some year's order, from the number's index too.
             return queryset.filter(number__in=serial_numbers)
+        phone = _typed_phone(folded)
+        if phone:
+            phone_condition = Q(citizen_phone_digits=phone) & access.citizen_details_condition(
+                getattr(self.request, "user", None)
+            )
+            if folded.lstrip("( ").startswith("+"):
+                # +86 (or any +) is a phone and nothing else: the phone's index answers,
+                # as the number's does for WQ; bare digits are looked for in the text too.
+                return queryset.filter(phone_condition)
         condition = (
             Q(number=number or value.upper())
             | Q(**{f"title__{lookup}": value})
@@ -125,12 +134,8 @@ class WorkOrderFilter(django_filters.FilterSet):
             condition |= Q(number__in=serial_numbers)
         if CREDIT_CODE_PART_RE.fullmatch(compact):
             condition |= Q(business_credit_code__contains=compact)
-        phone = _phone_digits(folded)
         if phone:
-            queryset = queryset.alias(phone_digits=_digits_of(F("citizen_phone")))
-            condition |= Q(
-                phone_digits__in=[phone, f"86{phone}", f"0086{phone}"]
-            ) & access.citizen_details_condition(getattr(self.request, "user", None))
+            condition |= phone_condition
         return queryset.filter(condition)
 
 
@@ -268,23 +273,12 @@ CREDIT_CODE_PART_RE = re.compile(r"[0-9A-Z]{6,18}")
 PHONE_PUNCTUATION = (" ", "-", "(", ")", "+")
 
 
-def _phone_digits(folded: str) -> str:
-    """The digits of a typed phone without the country code (13812345678 for
-    '+86 138-1234-5678'), or '' when the words are no phone."""
+def _typed_phone(folded: str) -> str:
+    """The digits of a typed phone as orders keep them (`citizen_phone_digits`: 13812345678
+    for '+86 138-1234-5678'), or '' when the words are no phone."""
     digits = folded
     for mark in PHONE_PUNCTUATION:
         digits = digits.replace(mark, "")
     if not re.fullmatch(r"[0-9]{7,}", digits):
         return ""
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
-            return digits[len(prefix) :]
-    return digits
-
-
-def _digits_of(expression):
-    """A stored phone as `_phone_digits` writes one, country code aside: intake keeps the
-    phone as typed (+86 139-0000-1111)."""
-    for mark in PHONE_PUNCTUATION:
-        expression = Replace(expression, Value(mark), Value(""))
-    return expression
+    return phone_digits(folded)

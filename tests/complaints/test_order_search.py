@@ -2,6 +2,7 @@
 the way people type it, finds the order, and only among the orders the official may see."""
 
 import re
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
@@ -93,6 +94,50 @@ def test_a_phone_is_found_with_spaces_dashes_the_country_code_or_full_width_digi
         assert numbers_found(client, q=typed) == [ours.number], typed
     for typed in ("13900001111", "139 0000 1111", "+86 139-0000-1111", "１３９００００１１１１"):
         assert numbers_found(client, q=typed) == [other.number], typed
+
+
+def test_a_landline_written_from_abroad_is_found_as_dialled_at_home(client, office_staff, orders):
+    landline = make_order(office_staff, citizen_phone="+86 22 8200 1234")
+    client.force_login(office_staff)
+    for typed in ("022-8200-1234", "(022) 82001234", "+86 22 8200 1234", "0086 22 82001234"):
+        assert numbers_found(client, q=typed) == [landline.number], typed
+
+
+def searched(user, value: str) -> tuple[list, str]:
+    """The orders a search finds for `user`, and the WHERE clause it asked."""
+    from complaints.filters import WorkOrderFilter
+    from complaints.models import WorkOrder
+
+    request = SimpleNamespace(user=user)
+    search = WorkOrderFilter({"q": value}, queryset=WorkOrder.objects.all(), request=request)
+    return list(search.qs), str(search.qs.query).split(" WHERE ", 1)[1]
+
+
+def test_a_phone_is_compared_with_the_indexed_digits_not_read_from_every_orders_phone(
+    office_staff, orders
+):
+    """Taking each order's phone apart (five REPLACE a row) took 98 ms over 100,000 orders."""
+    ours, _other = orders
+    found, where = searched(office_staff, "138 1234 5678")
+    assert found == [ours]
+    assert "REPLACE" not in where.upper()
+    assert '"citizen_phone_digits" = 13812345678' in where
+
+
+def test_a_phone_typed_with_its_country_code_is_looked_up_by_the_phone_alone(
+    office_staff, housing_staff, orders
+):
+    """`+86` says it is a phone: no order's text is read for it, as for an order number
+    typed with its WQ; the phone's index answers."""
+    ours, other = orders
+    found, where = searched(office_staff, "+86 138-1234-5678")
+    assert found == [ours]
+    assert '"content"' not in where and '"title"' not in where and '"business_name"' not in where
+    # Still only where the phone is shown unmasked: the Housing Commission's own order.
+    assert searched(housing_staff, "+86 138 1234 5678")[0] == []
+    found, where = searched(housing_staff, "＋８６ １３９ ００００ １１１１")
+    assert found == [other]
+    assert '"primary_unit_id"' in where
 
 
 def test_a_phone_however_typed_finds_only_orders_whose_phone_the_unit_is_shown(
