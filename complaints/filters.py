@@ -86,10 +86,11 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
-        """Number, hotline id, text, business (name or credit code) or the citizen's phone:
-        what staff have at hand, typed as people type what they hear (lower case, spaces,
-        full-width digits from a Chinese input method, +86). The phone only on orders where
-        the user is shown it unmasked, compared as the digits each order keeps indexed."""
+        """Number, hotline id, text, business (name or credit code), the citizen's phone or
+        full name: what staff have at hand, typed as people type what they hear (lower case,
+        spaces, full-width digits from a Chinese input method, +86). The phone and the name
+        only on orders where the user is shown the phone unmasked; the phone compared as the
+        digits each order keeps indexed."""
         value = value.strip()[:100]
         if not value:
             return queryset
@@ -113,11 +114,12 @@ class WorkOrderFilter(django_filters.FilterSet):
         if serial_numbers and compact.startswith("WQ"):
             # 'wq 123': the serial of some year's order, from the number's index too.
             return queryset.filter(number__in=serial_numbers)
+        # The citizen's phone and name are personal data: matched only on the orders where
+        # the user is shown them unmasked, or a search would tell whose complaint it is.
+        unmasked = access.citizen_details_condition(getattr(self.request, "user", None))
         phone = _typed_phone(folded)
         if phone:
-            phone_condition = Q(citizen_phone_digits=phone) & access.citizen_details_condition(
-                getattr(self.request, "user", None)
-            )
+            phone_condition = Q(citizen_phone_digits=phone) & unmasked
             if folded.lstrip("( ").startswith("+"):
                 # +86 (or any +) is a phone and nothing else: the phone's index answers,
                 # as the number's does for WQ; bare digits are looked for in the text too.
@@ -128,6 +130,8 @@ class WorkOrderFilter(django_filters.FilterSet):
             | Q(**{f"content__{lookup}": value})
             | Q(**{f"business_name__{lookup}": value})
             | references
+            # The full name as intake keeps it (trimmed): a surname alone is no one.
+            | (Q(citizen_name=value) & unmasked)
         )
         if serial_numbers:
             # '123' may be words of a text as well: the text is read as for any words.

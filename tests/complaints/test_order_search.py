@@ -178,3 +178,24 @@ def test_a_bad_filter_beside_a_search_shows_no_order_rather_than_every_order(
     assert "Correct the filters marked below" in page or "请更正下面标出的筛选条件" in page
     export = client.get("/orders/export.xlsx?" + urlencode({"q": "电梯", "kind": "bogus"}))
     assert export.status_code == 302
+
+
+def test_the_citizens_full_name_finds_the_order_only_where_the_phone_would(
+    client, office_staff, office_director, mr_staff, mr_liaison, mr_head, housing_staff, leader
+):
+    """The name is personal data as the phone is: the office and the primary unit find the
+    order by it; the co-handling Housing Commission and the leader, shown the phone masked,
+    do not, as finding an order by a name tells whose complaint it is."""
+    order = make_order(office_staff, citizen_name="李秀英", co_unit_codes=["housing"])
+    make_order(office_staff, citizen_name="李秀英华")
+    for person in (office_staff, office_director, mr_staff, mr_liaison, mr_head):
+        client.force_login(person)
+        for typed in ("李秀英", "  李秀英 ", "　李秀英"):
+            assert numbers_found(client, q=typed) == [order.number], (person.username, typed)
+        for part in ("李", "秀英", "李秀"):  # the full name only
+            assert numbers_found(client, q=part) == [], (person.username, part)
+    for person in (housing_staff, leader):
+        client.force_login(person)
+        assert numbers_found(client, q="李秀英") == [], person.username
+        # What they may read they still find.
+        assert numbers_found(client, q="酸奶") != [], person.username
