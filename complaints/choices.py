@@ -77,6 +77,7 @@ class Action(models.TextChoices):
     PAUSE = "pause", _("Clock paused")
     RESUME = "resume", _("Clock resumed")
     OPINION = "opinion", _("Co-handling opinion")
+    NOTE = "note", _("Handling note")
     SUPERVISE = "supervise", _("Supervised")
     RESOLVE = "resolve", _("Resolved")
     CLOSE = "close", _("Closed")
@@ -91,6 +92,11 @@ class Action(models.TextChoices):
     DISPUTE = "dispute", _("Jurisdiction dispute")
     INTERVENTION = "intervention", _("Early intervention")
     MEDIATION = "mediation", _("Mediation and judicial confirmation")
+
+
+INTERNAL_ACTIONS = frozenset({Action.NOTE})
+"""History lines for the portal's people only: the hotline's view of an order (the API's
+history) leaves them out."""
 
 
 class ReferralStatus(models.TextChoices):

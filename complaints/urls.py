@@ -60,6 +60,7 @@ urlpatterns = [
     path("orders/overdue/", views.overdue_board, name="overdue_board"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("orders/<str:number>/act/<slug:action>/", views.order_act, name="order_act"),
+    path("orders/<str:number>/note/", views.order_note, name="order_note"),
     path("orders/<str:number>/attachments/", views.order_attach, name="order_attach"),
     path(
         "orders/<str:number>/attachments/<int:attachment_id>/",

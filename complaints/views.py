@@ -480,6 +480,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
+            "note_max_length": workflow.NOTE_MAX_LENGTH,
             "paused_days": order.paused_working_days,
             "typed": _typed_back(request, order) or {},
         },
@@ -584,6 +585,7 @@ TYPED_FIELDS: dict[str, tuple[str, ...]] = {
     Action.REQUEST_EXTENSION: ("working_days", "reason"),
     Action.PAUSE: ("reason",),
     Action.OPINION: ("text",),
+    Action.NOTE: ("text",),
 }
 TYPED_KEY = "order_typed"
 
@@ -612,8 +614,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         if action in TYPED_FIELDS:
-            typed = {name: request.POST.get(name, "") for name in TYPED_FIELDS[action]}
-            request.session[TYPED_KEY] = {"number": order.number, "action": action, **typed}
+            _keep_typed(request, order, action)
     else:
         messages.success(
             request,
@@ -621,6 +622,41 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             % {"number": order.number, "action": Action(action).label},
         )
     return redirect("order_detail", number=order.number)
+
+
+def _keep_typed(request: HttpRequest, order: WorkOrder, action: str) -> None:
+    typed = {name: request.POST.get(name, "") for name in TYPED_FIELDS[action]}
+    request.session[TYPED_KEY] = {"number": order.number, "action": action, **typed}
+
+
+@login_required
+@require_POST
+def order_note(request: HttpRequest, number: str) -> HttpResponse:
+    """A handling note, sent once however often its post arrives (`form_once`)."""
+    order = access.workorder_or_404(request.user, number=number)
+    shown = reverse("order_detail", args=[order.number]) + "#timeline"
+    try:
+        form_once.submit(
+            request,
+            lambda: workflow.workorder_add_note(
+                order_id=order.id,
+                acting_user=request.user,
+                text=request.POST.get("text", ""),
+                expected_version=posted_version(request.POST),
+            ),
+            lambda event: shown,
+        )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        _keep_typed(request, order, Action.NOTE)
+        return redirect("order_detail", number=order.number)
+    messages.success(
+        request,
+        _("Order %(number)s: %(action)s.") % {"number": order.number, "action": Action.NOTE.label},
+    )
+    return redirect(shown)
 
 
 @login_required

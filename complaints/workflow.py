@@ -53,9 +53,12 @@ from .reference import reference
 OFFICE = "office"
 PRIMARY = "primary"
 CO = "co"
+HANDLER = "handler"  # the primary unit or a co-handling unit, each for its own part
 SUPERVISOR = "supervisor"
 
 MAX_EXTENSION_DAYS = 45
+NOTE_MAX_LENGTH = 2000
+"""A handling note is a line of the history, not a report: longer findings go in a file."""
 RETURNS_BEFORE_FORCE = 2
 """After this many returns the office may force an assignment the unit cannot return."""
 
@@ -94,6 +97,7 @@ TRANSITIONS: dict[str, Transition] = {
     Action.PAUSE: _t([Status.IN_PROGRESS], None, PRIMARY),
     Action.RESUME: _t([Status.IN_PROGRESS], None, PRIMARY),
     Action.OPINION: _t(_HANDLING, None, CO),
+    Action.NOTE: _t([Status.IN_PROGRESS], None, HANDLER),
     Action.SUPERVISE: _t([Status.TRIAGE, *_HANDLING], None, SUPERVISOR),
     Action.RESOLVE: _t([Status.IN_PROGRESS], Status.RESOLVED, PRIMARY),
     Action.CLOSE: _t([Status.RESOLVED], Status.CLOSED, OFFICE),
@@ -116,6 +120,7 @@ _ACTION_VERBS = {
     Action.PAUSE: gettext_lazy("paused"),
     Action.RESUME: gettext_lazy("resumed"),
     Action.OPINION: gettext_lazy("given an opinion"),
+    Action.NOTE: gettext_lazy("given a handling note"),
     Action.SUPERVISE: gettext_lazy("supervised"),
     Action.RESOLVE: gettext_lazy("resolved"),
     Action.CLOSE: gettext_lazy("closed"),
@@ -134,6 +139,8 @@ def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
         return access.handles_order(user, order)
     if actor == CO:
         return access.co_handles_order(user, order)
+    if actor == HANDLER:
+        return access.handles_order(user, order) or access.co_handles_order(user, order)
     if actor == SUPERVISOR:
         return access.has_role(user, *access.SUPERVISOR_ROLES)
     return False
@@ -224,6 +231,7 @@ def _required(text: str, what: str, limit: int | None = None) -> str:
 _ACTIONS_OUTSIDE_FIGURES = frozenset(
     {
         Action.OPINION,
+        Action.NOTE,
         Action.ATTACH,
         Action.SUPERVISE,
         Action.LINK_DUPLICATE,
@@ -861,6 +869,24 @@ def workorder_add_opinion(
     order.save(update_fields=["version", "updated_at"])
     record_event(order, Action.OPINION, by=acting_user, unit=acting_user.unit, note=text)
     return opinion
+
+
+@transaction.atomic
+def workorder_add_note(
+    *, order_id: int, acting_user: User, text: str, expected_version: int | None = None
+) -> WorkOrderEvent:
+    """A handling note (办理记录): what the primary unit, or a co-handling unit for its own
+    part, did on the order (a call, a visit, a test sent off), as a line of the history
+    with no status change. Internal: the hotline's view of the history leaves it out
+    (`choices.INTERNAL_ACTIONS`), no callback is sent and `updated_at`, which the hotline
+    polls by, is left alone; the version moves, so a form from before the note is stale."""
+    order = _load(acting_user, order_id, Action.NOTE, expected_version)
+    text = _required(text, _("the handling note"), NOTE_MAX_LENGTH)
+    order.version += 1
+    order.save(update_fields=["version"])
+    return record_event(
+        order, Action.NOTE, by=acting_user, unit=acting_user.unit, note=text, notify_client=False
+    )
 
 
 @transaction.atomic

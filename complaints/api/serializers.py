@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from ..choices import Action, Kind, Satisfaction, Status
+from ..choices import INTERNAL_ACTIONS, Action, Kind, Satisfaction, Status
 from ..models import DEADLINE_NAMES, WorkOrder, WorkOrderEvent
 from ..workflow import open_deadline_names
 
 ROUTING_STATUSES = [("assigned", "已派单 / assigned"), ("triage", "待分拨 / triage")]
+HOTLINE_ACTIONS = [action for action in Action.values if action not in INTERNAL_ACTIONS]
 EVENT_TYPES = (
-    "事件类型，取值：" + "、".join(Action.values) + "；今后可能增加，不认识的请忽略。 / "
-    "what happened, one of: " + ", ".join(Action.values) + "; more may be added, so ignore "
+    "事件类型，取值：" + "、".join(HOTLINE_ACTIONS) + "；今后可能增加，不认识的请忽略。 / "
+    "what happened, one of: " + ", ".join(HOTLINE_ACTIONS) + "; more may be added, so ignore "
     "one you do not know."
 )
 
@@ -442,6 +443,7 @@ class HotlineOrderDetailOut(HotlineOrderOut):
                 ),
             }
             for event in events
+            if event.action not in INTERNAL_ACTIONS
         ]
         return data
 

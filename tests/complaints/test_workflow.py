@@ -175,6 +175,7 @@ def test_the_primary_unit_is_offered_the_handling_actions_once_signed(office_sta
         Action.RETURN,
         Action.REQUEST_EXTENSION,
         Action.PAUSE,
+        Action.NOTE,
         Action.RESOLVE,
     ]
 
@@ -191,12 +192,12 @@ def test_the_office_is_offered_office_actions_but_never_a_units(office_staff, mr
     ]
 
 
-def test_the_leader_may_only_supervise_a_co_unit_only_give_an_opinion_and_admins_nothing(
+def test_the_leader_may_only_supervise_a_co_unit_only_give_an_opinion_or_a_note_admins_nothing(
     office_staff, mr_staff, leader, housing_staff, sysadmin
 ):
     order = signed(office_staff, mr_staff, co_unit_codes=["housing"])
     assert workflow.allowed_actions(leader, order) == [Action.SUPERVISE]
-    assert workflow.allowed_actions(housing_staff, order) == [Action.OPINION]
+    assert workflow.allowed_actions(housing_staff, order) == [Action.OPINION, Action.NOTE]
     assert workflow.allowed_actions(sysadmin, order) == []
 
 

@@ -485,6 +485,7 @@ def test_a_unit_posting_to_another_units_order_lead_work_is_answered_404_and_not
             for action in ("sign", "return", "resolve", "opinion", "request_extension", "pause")
         ),
         (reverse("order_attach", args=[order.number]), {"attachments": [pdf()]}),
+        (reverse("order_note", args=[order.number]), {"version": order.version, "text": "已核查"}),
         (reverse("litigation_mark", args=[order.number]), {"court_case": "(2026)津0114民初1号"}),
         (reverse("mediation_act", args=[agreement.id, "submit"]), {"consent": "both"}),
         (reverse("intervention_act", args=[item.id, "note"]), {"text": "已到场"}),
