@@ -29,12 +29,13 @@ from . import workflow
 from .attachments import check_uploads, files_removed_on_rollback, save_file
 from .choices import (
     Action,
+    Kind,
     MediationAction,
     MediationBody,
     MediationConsent,
     MediationStatus,
 )
-from .models import EscalationPolicy, Litigation, MediationAgreement, MediationEvent
+from .models import EscalationPolicy, Litigation, MediationAgreement, MediationEvent, WorkOrder
 from .workflow import WorkflowError
 
 MEDIATOR_LIMIT = MediationAgreement._meta.get_field("mediator").max_length
@@ -66,6 +67,22 @@ def _tell(agreement: MediationAgreement, key: str, title: str, unit_id: int) -> 
     notify_many([(message, unit_people([unit_id]), None)])
 
 
+def mediation_refusal(order: WorkOrder) -> str:
+    """Why no mediation can be recorded on `order` now, or "" when it can: mediation
+    settles a consumer's dispute with a business, which a complaint is and a report (举报)
+    or an inquiry is not; and the unit mediates what it has signed for. The order page
+    offers the mediation forms only where this is "", and the services refuse the rest."""
+    if order.kind != Kind.COMPLAINT:
+        return _(
+            "Mediation is recorded on a complaint only: order %(number)s is of the kind “%(kind)s”."
+        ) % {"number": order.number, "kind": order.get_kind_display()}
+    if order.signed_at is None:
+        return _("Sign for order %(number)s before recording its mediation.") % {
+            "number": order.number
+        }
+    return ""
+
+
 @files_removed_on_rollback()
 @transaction.atomic
 def agreement_record(
@@ -89,6 +106,8 @@ def agreement_record(
     )
     if not access.handles_order(acting_user, order):
         raise WorkflowError(_("Only the unit handling the order records its mediation."))
+    if refusal := mediation_refusal(order):
+        raise WorkflowError(refusal)
     errors: dict[str, str] = {}
     if body not in MediationBody.values:
         errors["body"] = _("Say who mediated.")
@@ -338,6 +357,8 @@ def litigation_mark(
     )
     if not (access.handles_order(acting_user, order) or access.is_office_handler(acting_user)):
         raise WorkflowError(_("Only the unit handling the order or the office marks this."))
+    if refusal := mediation_refusal(order):
+        raise WorkflowError(refusal)
     court_case = (court_case or "").strip()
     if not court_case:
         raise ValidationError({"court_case": _("Give the court case number.")})

@@ -25,7 +25,7 @@ from wuqing_consumer import form_once
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
 
-from . import attachments, disputes, selectors, services, workflow
+from . import attachments, disputes, mediation, selectors, services, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     Action,
@@ -476,7 +476,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "attach_form": AttachForm(),
             "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
-            "can_mediate": access.handles_order(request.user, order),
+            "can_mediate": access.handles_order(request.user, order)
+            and not mediation.mediation_refusal(order),
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,

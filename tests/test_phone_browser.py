@@ -681,8 +681,7 @@ def records(demo, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from complaints import interventions, mediation, workflow
-    from complaints.models import WorkOrder
+    from complaints import interventions, mediation, services, workflow
     from departments.models import Unit, User
     from publicity import services as release_services
     from publicity.models import Release, ViolatorEntry
@@ -692,10 +691,15 @@ def records(demo, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     mr_staff = User.objects.get(username="mr_staff")
-    order = (
-        WorkOrder.objects.filter(status="assigned", unit_links__unit__code="market-regulation")
-        .order_by("-id")
-        .first()
+    # Mediation is recorded on a complaint the unit has signed for; the demo's bureau
+    # orders may be a report or an inquiry.
+    order = services.workorder_intake(
+        acting_user=User.objects.get(username="office"),
+        kind="complaint",
+        channel="12345",
+        content="在超市买到过期的酸奶，要求退货赔偿",
+        citizen_name="张先生",
+        unit_code="market-regulation",
     )
     workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
     agreement = mediation.agreement_record(

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from complaints import mediation
+from complaints import mediation, workflow
 from complaints.deadlines import BEIJING
 from complaints.models import WorkOrder
 from meetings import services as meeting_services
@@ -146,6 +146,7 @@ def test_a_mediation_submit_without_a_usable_version_is_refused(
     client, office_staff, mr_staff, sent
 ):
     order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
     agreement = mediation.agreement_record(
         order_number=order.number,
         acting_user=mr_staff,

@@ -307,3 +307,54 @@ def test_the_agreement_form_says_why_year_one_is_refused(order, mr_staff, client
     assert page.status_code == 200
     assert "0001-07-03 is not a date the portal accepts" in page.content.decode()
     assert not MediationAgreement.objects.exists()
+
+
+# -- only on a complaint the unit has signed for ---------------------------------------------
+
+
+def test_no_mediation_is_recorded_on_a_report_nor_offered_there(office_staff, mr_staff, client):
+    report = make_order(office_staff, kind="report")
+    workflow.workorder_sign(order_id=report.id, acting_user=mr_staff)
+    with pytest.raises(WorkflowError, match="complaint"):
+        record(mr_staff, report)
+    with pytest.raises(WorkflowError, match="complaint"):
+        mediation.litigation_mark(
+            order_number=report.number, acting_user=mr_staff, court_case="(2026)津0114民初9号"
+        )
+    assert not report.mediations.exists() and not report.litigations.exists()
+    client.force_login(mr_staff)
+    page = client.get(reverse("order_detail", args=[report.number])).content.decode()
+    assert 'id="mediation"' not in page
+
+
+def test_no_mediation_is_recorded_before_the_order_is_signed_for(office_staff, mr_staff, client):
+    unsigned = make_order(office_staff)
+    with pytest.raises(WorkflowError, match="Sign for"):
+        record(mr_staff, unsigned)
+    assert not unsigned.mediations.exists()
+    client.force_login(mr_staff)
+    page = client.get(reverse("order_detail", args=[unsigned.number])).content.decode()
+    assert 'id="record-mediation-link"' not in page
+    workflow.workorder_sign(order_id=unsigned.id, acting_user=mr_staff)
+    page = client.get(reverse("order_detail", args=[unsigned.number])).content.decode()
+    assert 'id="record-mediation-link"' in page
+    assert record(mr_staff, unsigned).order_id == unsigned.id
+
+
+def test_the_agreement_form_says_why_it_is_refused_on_a_report(office_staff, mr_staff, client):
+    report = make_order(office_staff, kind="report")
+    workflow.workorder_sign(order_id=report.id, acting_user=mr_staff)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"  # the message, whether translated yet or not
+    page = client.post(
+        reverse("mediation_new"),
+        {
+            "order": report.number,
+            "body": "unit",
+            "parties": "张先生；某某超市",
+            "terms": "退款",
+            "effective_on": "2026-07-03",
+        },
+    )
+    assert "complaint" in page.content.decode()
+    assert not report.mediations.exists()
