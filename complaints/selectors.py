@@ -252,6 +252,23 @@ def tab_counts(user: User, now: datetime, soon: datetime) -> dict[str, int]:
     }
 
 
+def orders_no_longer_theirs(user: User, orders: list[WorkOrder]) -> set[int]:
+    """Of `orders`, those whose deadlines are no longer the user's unit's to meet: it
+    neither handles them as primary unit nor co-handles them (it returned them to the
+    office, or they were re-dispatched away). The office and the others who see every unit
+    follow every deadline. One query, for the orders of another primary unit only."""
+    if access.sees_all_units(user):
+        return set()
+    unit_id = getattr(user, "unit_id", None)
+    others = {order.id for order in orders if order.primary_unit_id != unit_id}
+    if not others or unit_id is None:
+        return others
+    co_handled = WorkOrderUnit.objects.filter(
+        order_id__in=others, unit_id=unit_id, relation=UnitRelation.CO
+    ).values_list("order_id", flat=True)
+    return others - set(co_handled)
+
+
 def overdue_board(user: User, now: datetime) -> list[dict]:
     """Overdue and due-soon open orders per unit (the office sees every unit); one query."""
     soon = due_soon_until(now)

@@ -32,6 +32,7 @@ from .choices import (
     DuplicateStatus,
     Satisfaction,
     Status,
+    UnitRelation,
     Urgency,
 )
 from .exports import orders_workbook
@@ -213,11 +214,13 @@ def order_list(request: HttpRequest) -> HttpResponse:
     paginator = (SearchPaginator if searching else Paginator)(orders, per_page)
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.tab_counts(request.user, now, soon)
+    not_theirs = selectors.orders_no_longer_theirs(request.user, list(page))
     rows = [
         {
             "order": order,
-            "due_state": _due_state(order.next_due_at, now, soon),
+            "due_state": "" if order.id in not_theirs else _due_state(order.next_due_at, now, soon),
             "due_label": _next_deadline_label(order),
+            "not_theirs": order.id in not_theirs,
         }
         for order in page
     ]
@@ -321,9 +324,12 @@ def _next_deadline_label(order: WorkOrder) -> str:
     return dict(DeadlinePolicy.Name.choices).get(order.next_due_name, order.next_due_name)
 
 
-def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
+def _deadlines(order: WorkOrder, now: datetime, *, theirs: bool = True) -> list[dict]:
+    """The order's deadlines as its page shows them. Not `theirs` (the reader's unit
+    returned the order, or it went to another unit): none runs for the reader, whose unit
+    has no step left to take on time."""
     soon = selectors.due_soon_until(now)
-    running = set(workflow.open_deadline_names(order))
+    running = set(workflow.open_deadline_names(order)) if theirs else set()
     labels = dict(DeadlinePolicy.Name.choices)
     items = []
     for name, due in order.deadline_items():
@@ -336,7 +342,9 @@ def _deadlines(order: WorkOrder, now: datetime) -> list[dict]:
                 "running": is_running,
                 "state": _due_state(due, now, soon) if is_running else "done",
                 "left": due - now,
-                "stopped": "" if is_running else workflow.why_deadline_stopped(order, name, due),
+                "stopped": ""
+                if is_running
+                else (workflow.why_deadline_stopped(order, name, due) if theirs else "not_theirs"),
             }
         )
     return items
@@ -426,7 +434,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     pending = next((r for r in order.extension_requests.all() if r.status == "pending"), None)
     pairs = _duplicates_shown(request.user, order)
     duplicates = [d for d in pairs if d.status == DuplicateStatus.SUSPECTED]
-    deadlines = _deadlines(order, now)
+    # As `selectors.orders_no_longer_theirs` reads it, from the links the page loaded anyway.
+    theirs = access.sees_all_units(request.user) or any(
+        link.unit_id == request.user.unit_id and link.relation != UnitRelation.FORMER
+        for link in order.unit_links.all()
+    )
+    deadlines = _deadlines(order, now, theirs=theirs)
     may_dispute = (
         order.is_open
         and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())

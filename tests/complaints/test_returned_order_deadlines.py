@@ -1,0 +1,83 @@
+"""An order the unit returned to the coordination office (退回协调办) kept showing the unit its
+overdue acceptance decision (受理决定), on the order page and in its lists, red, as if the
+unit still had to decide: it is the office's now. To the unit that returned it (or had it
+re-dispatched away) its deadlines read as no longer its own; the office, and the unit that
+now handles it, still see them run. (English pages, so the assertions hold however the
+Chinese is worded.)"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from complaints import workflow
+from complaints.deadlines import BEIJING
+from departments.choices import RoleCode
+from tests.factories import UserFactory, make_order, unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def returned(office_staff, mr_staff):
+    """Received and signed on Monday 2 Nov 2026, returned after its decision fell due."""
+    with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=BEIJING), tick=False):
+        order = make_order(office_staff)
+        workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    with time_machine.travel(datetime(2026, 11, 20, 10, tzinfo=BEIJING), tick=False):
+        workflow.workorder_return(order_id=order.id, acting_user=mr_staff, reason="不属本单位职责")
+    order.refresh_from_db()
+    assert order.status == "triage" and order.next_due_name == "decision"
+    assert order.next_due_at < datetime(2026, 11, 20, tzinfo=BEIJING)
+    return order
+
+
+def get(client, user, url) -> str:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client.get(url).content.decode()
+
+
+def deadline(html: str, name: str) -> str:
+    """The deadline's line on the order page: its classes, its name, date and state."""
+    before, after = html.split(f' data-deadline="{name}">', 1)
+    return before[before.rindex("<div") :] + after.split("data-deadline=", 1)[0][:600]
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_unit_that_returned_it_no_longer_sees_its_deadline_run(returned, mr_staff, client):
+    html = get(client, mr_staff, reverse("order_detail", args=[returned.number]))
+    decision = deadline(html, "decision")
+    assert "deadline-overdue" not in decision and "overdue" not in decision
+    assert "no longer your unit" in decision
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_office_still_sees_it_overdue(returned, office_staff, client):
+    html = get(client, office_staff, reverse("order_detail", args=[returned.number]))
+    assert "deadline-overdue" in deadline(html, "decision")
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_units_lists_do_not_show_it_overdue(returned, mr_staff, client):
+    for tab in ("returned", "all"):
+        html = get(client, mr_staff, reverse("order_list") + f"?tab={tab}")
+        row = re.search(rf"<tr[^>]*>\s*<td[^>]*><a[^>]*>{returned.number}</a>.*?</tr>", html, re.S)
+        assert row, tab
+        assert "table-danger" not in row[0] and "due-overdue" not in row[0], tab
+    home = get(client, mr_staff, reverse("home"))
+    assert 'data-duty="orders_overdue"' not in home
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_unit_it_was_dispatched_to_sees_its_deadlines(returned, office_staff, client):
+    workflow.workorder_dispatch(order_id=returned.id, acting_user=office_staff, unit_code="housing")
+    housing = UserFactory(unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
+    html = get(client, housing, reverse("order_detail", args=[returned.number]))
+    assert "no longer your unit" not in html
+    sign_for = deadline(html, "sign_for")
+    assert "deadline-done" not in sign_for and "left" in sign_for
