@@ -179,12 +179,40 @@ class Tab:
 UNIT_TABS = (
     Tab("to_sign", gettext_lazy("To sign for")),
     Tab("in_progress", gettext_lazy("In progress")),
+    Tab("reopened", gettext_lazy("Reopened")),
     Tab("due_soon", gettext_lazy("Due soon")),
     Tab("overdue", gettext_lazy("Overdue")),
     Tab("returned", gettext_lazy("Returned")),
     Tab("co_handling", gettext_lazy("Co-handling")),
+    Tab("opinion_due", gettext_lazy("Opinion due")),
     Tab("all", gettext_lazy("All")),
 )
+
+_HANDLING = (Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+def awaiting_opinion(orders: QuerySet[WorkOrder], unit_id: int | None) -> QuerySet[WorkOrder]:
+    """The orders the unit co-handles, still being handled, on which it has given no
+    opinion yet (协办意见): the home page counts them and its line opens the list showing
+    them (the "Opinion due" tab). An opinion is asked while the order is assigned or in
+    progress, as the workflow takes one then."""
+    return orders.filter(
+        Exists(
+            WorkOrderUnit.objects.filter(
+                order=OuterRef("pk"), unit_id=unit_id, relation=UnitRelation.CO
+            )
+        ),
+        status__in=_HANDLING,
+    ).exclude(Exists(CoHandlingOpinion.objects.filter(order=OuterRef("pk"), unit_id=unit_id)))
+
+
+def reopened_to_handle(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """The orders being handled again after a dissatisfied call-back (回访不满意重办), until
+    resolved again: the home page counts the unit's and its line opens the list showing
+    them (the "Reopened" tab)."""
+    return orders.filter(status__in=_HANDLING, reopen_count__gt=0)
+
+
 OFFICE_TABS = (
     Tab("triage", gettext_lazy("Triage queue")),
     Tab("extensions", gettext_lazy("Extension requests")),
@@ -209,6 +237,8 @@ def orders_in_tab(
         orders = mine.filter(status=Status.ASSIGNED)
     elif tab == "in_progress":
         orders = mine.filter(status=Status.IN_PROGRESS)
+    elif tab == "reopened":
+        orders = reopened_to_handle(mine)
     elif tab == "due_soon":
         soon = soon or due_soon_until(now)
         orders = mine.filter(next_due_at__gte=now, next_due_at__lte=soon)
@@ -220,6 +250,8 @@ def orders_in_tab(
         orders = access.workorders_linked_to_own_unit(user, UnitRelation.CO).filter(
             status__in=OPEN_STATUSES
         )
+    elif tab == "opinion_due":
+        orders = awaiting_opinion(orders, getattr(user, "unit_id", None))
     elif tab == "triage":
         orders = orders.filter(status=Status.TRIAGE)
     elif tab == "extensions":

@@ -154,6 +154,20 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
             True,
         ),
         (
+            "orders_reopened",
+            _("Work orders reopened after a dissatisfied call-back"),
+            selectors.orders_in_tab(user, "reopened", now).count(),
+            reverse("order_list") + "?tab=reopened",
+            False,
+        ),
+        (
+            "orders_opinion_due",
+            _("Co-handled work orders waiting for your unit's opinion"),
+            selectors.orders_in_tab(user, "opinion_due", now).count(),
+            reverse("order_list") + "?tab=opinion_due",
+            False,
+        ),
+        (
             "leads_to_acknowledge",
             _("Referred leads to acknowledge"),
             leads_to_acknowledge,

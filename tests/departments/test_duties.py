@@ -662,9 +662,9 @@ HOLIDAY_CHECK = 2
         ("office_staff", 12, True),
         ("office_director", 12, True),
         ("leader", 1, False),
-        ("mr_staff", 12, False),
-        ("mr_liaison", 14, False),
-        ("mr_head", 14, False),
+        ("mr_staff", 14, False),
+        ("mr_liaison", 16, False),
+        ("mr_head", 16, False),
     ],
 )
 def test_the_home_page_costs_one_query_per_line(
@@ -682,3 +682,55 @@ def test_the_home_page_costs_one_query_per_line(
     with django_assert_max_num_queries(PAGE_QUERIES + HOLIDAY_CHECK * admin_site + lines):
         response = client.get(reverse("home"))
     assert b"data-duty=" in response.content
+
+
+# -- co-handling opinions due and reopened orders ----------------------------------------------
+
+
+def listed_by_line(client, user, key: str) -> tuple[int, int]:
+    """The line's count on the home page, and how many orders its link lists."""
+    client.force_login(user)
+    home = client.get(reverse("home")).content.decode()
+    url, count = re.search(
+        rf'href="([^"]+)" data-duty="{key}"><span class="badge[^"]*">(\d+)<', home
+    ).groups()
+    listed = client.get(url.replace("&amp;", "&")).content.decode()
+    return int(count), listed.count('class="fw-semibold font-monospace row-link"')
+
+
+def test_a_unit_sees_the_co_handled_orders_waiting_for_its_opinion(
+    client, office_staff, mr_staff, housing_staff
+):
+    from complaints import workflow
+
+    waiting = make_order(office_staff, co_unit_codes=["housing"])
+    answered = make_order(office_staff, co_unit_codes=["housing"])
+    make_order(office_staff, unit_code="housing")  # its own order, not a co-handled one
+    workflow.workorder_add_opinion(order_id=answered.id, acting_user=housing_staff, text="同意")
+    assert counts(housing_staff)["orders_opinion_due"] == 1
+    assert listed_by_line(client, housing_staff, "orders_opinion_due") == (1, 1)
+    assert "orders_opinion_due" not in counts(mr_staff)
+    workflow.workorder_add_opinion(order_id=waiting.id, acting_user=housing_staff, text="同意")
+    assert "orders_opinion_due" not in counts(housing_staff)
+
+
+def test_a_unit_sees_its_orders_reopened_after_a_dissatisfied_call_back(
+    client, office_staff, mr_staff, housing_staff
+):
+    from complaints import workflow
+
+    orders = [make_order(office_staff) for _ in range(2)]
+    for order in orders:
+        workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+        workflow.workorder_resolve(order_id=order.id, acting_user=mr_staff, result="已退款")
+    workflow.workorder_record_satisfaction(
+        order_id=orders[0].id, acting_user=office_staff, rating="dissatisfied", comment="未退款"
+    )
+    workflow.workorder_record_satisfaction(
+        order_id=orders[1].id, acting_user=office_staff, rating="satisfied"
+    )
+    assert counts(mr_staff)["orders_reopened"] == 1
+    assert listed_by_line(client, mr_staff, "orders_reopened") == (1, 1)
+    assert "orders_reopened" not in counts(housing_staff)
+    workflow.workorder_resolve(order_id=orders[0].id, acting_user=mr_staff, result="已再次退款")
+    assert "orders_reopened" not in counts(mr_staff)
