@@ -402,7 +402,7 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
         order.next_escalation_at = order.next_due_at
 
 
-_DEADLINE_FIELDS = [f"due_{name}" for name in DEADLINE_NAMES] + [
+DEADLINE_FIELDS = [f"due_{name}" for name in DEADLINE_NAMES] + [
     "next_due_at",
     "next_due_name",
     "next_escalation_at",
@@ -432,10 +432,10 @@ def workorders_recount_deadlines(*, since: date) -> int:
     )
     moved = 0
     for order in orders.iterator(chunk_size=500):
-        before = [getattr(order, name) for name in _DEADLINE_FIELDS]
+        before = [getattr(order, name) for name in DEADLINE_FIELDS]
         refresh_deadlines(order, calendar=snapshot.calendar, rules=snapshot.deadline_rules)
-        if [getattr(order, name) for name in _DEADLINE_FIELDS] != before:
-            order.save(update_fields=[*_DEADLINE_FIELDS, "updated_at"])
+        if [getattr(order, name) for name in DEADLINE_FIELDS] != before:
+            order.save(update_fields=[*DEADLINE_FIELDS, "updated_at"])
             moved += 1
     return moved
 
@@ -443,7 +443,7 @@ def workorders_recount_deadlines(*, since: date) -> int:
 def _save(order: WorkOrder, fields: Iterable[str]) -> None:
     refresh_deadlines(order)
     order.version += 1
-    order.save(update_fields=sorted({*fields, *_DEADLINE_FIELDS, "version", "updated_at"}))
+    order.save(update_fields=sorted({*fields, *DEADLINE_FIELDS, "version", "updated_at"}))
 
 
 def _move(
