@@ -193,11 +193,30 @@ def _querystring(request: HttpRequest, **changes: object) -> str:
 
 class SearchPaginator(Paginator):
     """A text search scans every row to count its matches; past a thousand, "1000+" is
-    all anyone needs, so counting stops there."""
+    all anyone needs, so counting stops there.
+
+    The scan is made once: the ids of the first thousand matches, in the list's order, give
+    both the count and the page, whose rows are then read by id. Counting and then paging
+    scanned every order twice (a rare word over 100,000 orders: two scans of ~70 ms). A
+    page beyond the thousandth match is read as any list's."""
+
+    @cached_property
+    def _first_ids(self) -> list[int]:
+        return list(self.object_list.values_list("pk", flat=True)[: SEARCH_COUNT_LIMIT + 1])
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: SEARCH_COUNT_LIMIT + 1].count()
+        return len(self._first_ids)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top > SEARCH_COUNT_LIMIT:
+            return super().page(number)
+        ids = self._first_ids[bottom:top]
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 @login_required
