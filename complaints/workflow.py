@@ -98,11 +98,11 @@ TRANSITIONS: dict[str, Transition] = {
     Action.RESUME: _t([Status.IN_PROGRESS], None, PRIMARY),
     Action.OPINION: _t(_HANDLING, None, CO),
     Action.NOTE: _t([Status.IN_PROGRESS], None, HANDLER),
-    Action.SUPERVISE: _t([Status.TRIAGE, *_HANDLING], None, SUPERVISOR),
+    Action.SUPERVISE: _t(_HANDLING, None, SUPERVISOR),
     Action.RESOLVE: _t([Status.IN_PROGRESS], Status.RESOLVED, PRIMARY),
     Action.CLOSE: _t([Status.RESOLVED], Status.CLOSED, OFFICE),
     Action.SATISFACTION: _t(_DONE, None, OFFICE),
-    Action.EXCLUDE: _t([*OPEN_STATUSES, *_DONE], None, OFFICE),
+    Action.EXCLUDE: _t([*_HANDLING, *_DONE], None, OFFICE),
     Action.LINK_DUPLICATE: _t([*OPEN_STATUSES, *_DONE], None, OFFICE),
     Action.DISMISS_DUPLICATE: _t([*OPEN_STATUSES, *_DONE], None, OFFICE),
     Action.MERGE: _t(OPEN_STATUSES, Status.CLOSED, OFFICE),
@@ -130,6 +130,20 @@ _ACTION_VERBS = {
     Action.DISMISS_DUPLICATE: gettext_lazy("marked as not a duplicate"),
     Action.MERGE: gettext_lazy("merged"),
 }
+
+
+_NOT_BEFORE_DISPATCH = {
+    Action.SUPERVISE: gettext_lazy(
+        "Order %(number)s has not been dispatched to a unit yet, so there is no unit to "
+        "supervise. Dispatch it first."
+    ),
+    Action.EXCLUDE: gettext_lazy(
+        "Order %(number)s has not been dispatched to a unit yet, so it counts in no unit's "
+        "satisfaction statistics and cannot be excluded from them."
+    ),
+}
+"""Office actions that need a unit: an order in the triage queue has none, so they are
+refused with a reason rather than the status alone."""
 
 
 def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
@@ -198,6 +212,8 @@ def _load(user: User, order_id: int, action: str, expected_version: int | None) 
             % {"number": order.number}
         )
     transition = TRANSITIONS[action]
+    if order.status == Status.TRIAGE and action in _NOT_BEFORE_DISPATCH:
+        raise WorkflowError(_NOT_BEFORE_DISPATCH[action] % {"number": order.number})
     if order.status not in transition.sources:
         raise WorkflowError(
             _("Order %(number)s has the status “%(status)s”; it cannot be %(verb)s now.")
