@@ -24,10 +24,16 @@ from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_values, posted_int, redirect_back
 
 from . import disputes, selectors
-from .choices import OPEN_DISPUTE_STATUSES, DisputeStatus, ReferralStatus, dispute_step_label
+from .choices import (
+    OPEN_DISPUTE_STATUSES,
+    DisputeStatus,
+    ReferralStatus,
+    UnitRelation,
+    dispute_step_label,
+)
 from .filters import dispute_search
 from .forms import member_units
-from .models import Dispute, TeamTask
+from .models import Dispute, TeamTask, WorkOrderUnit
 from .workflow import WorkflowError
 
 
@@ -157,10 +163,13 @@ def _detail_page(
                 ("proposal", "unit"), kept("propose"), {"proposal": dispute.proposal}
             ),
             "designate_form": form_values(
-                ("unit", "note"),
+                ("unit", "note", "co_units"),
                 kept("designate"),
                 {"unit": dispute.proposed_unit.code if dispute.proposed_unit else ""},
+                lists=["co_units"],
             ),
+            "co_now": _co_units_now(dispute),
+            "unit_names": {unit.code: unit for unit in member_units()},
             "team_form": form_values(
                 ("lead_unit", "member_units", "note"), kept("form-team"), lists=["member_units"]
             ),
@@ -181,6 +190,19 @@ def _detail_page(
         },
         status=status,
     )
+
+
+def _co_units_now(dispute: Dispute) -> list:
+    """The units co-handling the dispute's open work order now: a designation keeps them,
+    so the leader's form names them rather than offering them again."""
+    if dispute.order_id is None or dispute.status not in OPEN_DISPUTE_STATUSES:
+        return []
+    return [
+        link.unit
+        for link in WorkOrderUnit.objects.filter(
+            order_id=dispute.order_id, relation=UnitRelation.CO
+        ).select_related("unit")
+    ]
 
 
 @login_required
@@ -230,6 +252,7 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
             dispute_id=dispute.id,
             acting_user=user,
             unit_code=post.get("unit", ""),
+            co_unit_codes=post.getlist("co_units"),
             note=post.get("note", ""),
             expected_version=version,
         ),

@@ -646,6 +646,32 @@ def _settle_lead(
     )
 
 
+def _co_units(dispute: Dispute, unit: Unit, codes: Iterable[str]) -> list[Unit]:
+    """The co-handling units named with a designation, each once: they co-handle the
+    dispute's work order, so a dispute about a lead alone has none to take, and the unit
+    designated cannot also be one of them."""
+    codes = list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
+    if not codes:
+        return []
+    if dispute.order_id is None:
+        raise ValidationError(
+            {
+                "co_units": _(
+                    "Co-handling units help with a work order, and this dispute has none; "
+                    "designate the unit alone."
+                )
+            }
+        )
+    if unit.code in codes:
+        raise ValidationError(
+            {
+                "co_units": _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
+                % {"unit": unit}
+            }
+        )
+    return [_member(code, "co_units") for code in codes]
+
+
 @transaction.atomic
 def dispute_designate(
     *,
@@ -653,24 +679,28 @@ def dispute_designate(
     acting_user: User,
     unit_code: str,
     note: str,
+    co_unit_codes: Iterable[str] = (),
     expected_version: int | None = None,
 ) -> Dispute:
-    """The leader designates the unit responsible; the order goes to it, forced, and the
-    disputed leads go with the case (`_settle_lead`)."""
+    """The leader designates the unit responsible; the order goes to it, forced, with the
+    co-handling units he names (as the office's dispatch may), and the disputed leads go
+    with the case (`_settle_lead`)."""
     locked = _lock_leads_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
     unit = _member(unit_code, "unit")
+    co_units = _co_units(dispute, unit, co_unit_codes)
     _sign(dispute, acting_user, note)
     dispute.designated_unit = unit
     dispute.status = DisputeStatus.DESIGNATED
     _save(dispute, ["decided_by", "decided_at", "decision_note", "designated_unit", "status"])
-    left = _assign_order(dispute, acting_user, unit)
+    left = _assign_order(dispute, acting_user, unit, co_units)
     _event(
         dispute,
         DisputeAction.DESIGNATE,
         acting_user,
         note=_decision_note(dispute, left),
         unit=unit.code,
+        co_units=[] if left else [u.code for u in co_units],
         **_order_left(left),
     )
     for lead in _covered_leads(dispute, locked):

@@ -117,19 +117,47 @@ class IntakeForm(forms.Form):
         to_field_name="code",
         empty_label=_("Choose a unit"),
     )
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"),
+        queryset=member_units(),
+        required=False,
+        to_field_name="code",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("Optional. Units that help the primary unit; not the primary unit itself."),
+    )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = member_units()
+        self.fields["co_units"].queryset = member_units()
         bootstrap(self)
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0))
 
     def clean(self):
         data = super().clean()
-        if data.get("routing_choice") == ROUTE_UNIT and not data.get("unit"):
+        choice, unit, co_units = (
+            data.get("routing_choice"),
+            data.get("unit"),
+            data.get("co_units") or [],
+        )
+        if choice == ROUTE_UNIT and not unit:
             self.add_error("unit", _("Choose the unit to send the order to."))
+        if choice == ROUTE_UNIT and unit and unit in co_units:
+            self.add_error(
+                "co_units",
+                _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
+                % {"unit": unit},
+            )
+        if choice == ROUTE_TRIAGE and co_units:
+            self.add_error(
+                "co_units",
+                _(
+                    "An order kept in the triage queue has no units yet; choose the "
+                    "co-handling units when you dispatch it."
+                ),
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -154,6 +182,7 @@ class IntakeForm(forms.Form):
             "citizen_id_number": data["citizen_id_number"],
             "anonymous": data["anonymous"],
             "unit_code": data["unit"].code if choice == ROUTE_UNIT and data["unit"] else "",
+            "co_unit_codes": [u.code for u in data["co_units"]],
             "send_to_triage": choice == ROUTE_TRIAGE,
             "attachments": data["attachments"],
         }

@@ -500,6 +500,18 @@ def _member_unit(code: str) -> Unit:
     return unit
 
 
+def _co_units(unit: Unit, codes: Iterable[str]) -> list[Unit]:
+    """The co-handling units named, each once; the primary unit among them is refused, as
+    it would read as both handling the order and helping itself."""
+    codes = list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
+    if unit.code in codes:
+        raise WorkflowError(
+            _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
+            % {"unit": unit}
+        )
+    return [_member_unit(code) for code in codes]
+
+
 def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetime) -> list[str]:
     """Make `unit` the primary unit, keep the others as former or co-handling units."""
     if order.primary_unit_id and order.primary_unit_id != unit.id:
@@ -563,7 +575,7 @@ def workorder_dispatch(
     return a forced order again)."""
     order = _load(acting_user, order_id, Action.DISPATCH, expected_version)
     unit = _member_unit(unit_code)
-    co_units = [_member_unit(code) for code in co_unit_codes if code and code != unit_code]
+    co_units = _co_units(unit, co_unit_codes)
     if force and order.return_count < RETURNS_BEFORE_FORCE:
         raise WorkflowError(
             _("An assignment can be forced only after the order was returned twice.")
@@ -605,7 +617,7 @@ def workorder_assign_by_decision(
         )
     reason = _required(reason, _("the reason for the decision"))
     unit = _member_unit(unit_code)
-    co_units = [_member_unit(code) for code in co_unit_codes if code and code != unit_code]
+    co_units = _co_units(unit, co_unit_codes)
     now = timezone.now()
     if order.paused_at is not None:
         _end_pause(order, now)

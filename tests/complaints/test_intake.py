@@ -263,8 +263,10 @@ def test_co_handling_units_chosen_at_intake_are_kept_when_the_rules_pick_the_uni
 
 
 def test_the_primary_unit_is_not_also_a_co_handling_unit(office_staff):
-    order = make_order(office_staff, co_unit_codes=["market-regulation", "housing"])
-    assert links(order) == {"market-regulation": UnitRelation.PRIMARY, "housing": UnitRelation.CO}
+    with pytest.raises(ValidationError) as caught:
+        make_order(office_staff, co_unit_codes=["market-regulation", "housing"])
+    assert "co_units" in caught.value.message_dict
+    assert not WorkOrder.objects.exists()
 
 
 # -- numbering -----------------------------------------------------------------------------
