@@ -123,6 +123,7 @@ class DisputeSource(models.TextChoices):
     SECOND_RETURN = "second_return", _("Order returned a second time")
     REJECTED_REFERRAL = "rejected_referral", _("Referred lead rejected")
     UNIT_DISPUTE = "unit_dispute", _("A unit disputes jurisdiction")
+    OFFICE_QUESTION = "office_question", _("The office raises a jurisdiction question")
 
 
 class DisputeStatus(models.TextChoices):

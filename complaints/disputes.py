@@ -256,6 +256,9 @@ def dispute_open(
         if acting_user.unit_id not in units:
             raise Http404
         source = source if source != DisputeSource.SECOND_RETURN else DisputeSource.UNIT_DISPUTE
+    elif source == DisputeSource.UNIT_DISPUTE:
+        # The office's own question about who handles it, not a unit's objection.
+        source = DisputeSource.OFFICE_QUESTION
     if referral is not None and (decided := lead_settled_by(referral)) is not None:
         raise WorkflowError(
             _(

@@ -181,7 +181,9 @@ def test_a_dispute_opened_about_a_lead_still_open_does_not_say_it_was_rejected(p
     dispute = disputes.dispute_open(
         acting_user=people[opener], summary="管辖不清。", referral_id=lead.id
     )
-    assert dispute.source == DisputeSource.UNIT_DISPUTE
+    assert dispute.source == (
+        DisputeSource.OFFICE_QUESTION if opener == "office" else DisputeSource.UNIT_DISPUTE
+    )
 
 
 def rejected_lead(people, title: str) -> Referral:
