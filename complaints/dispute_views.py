@@ -306,7 +306,7 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
     if action not in calls:
         raise Http404
     try:
-        calls[action]()
+        result = calls[action]()
     except form_once.AlreadySent as sent:
         return sent.response(request)
     except ValidationError as error:
@@ -317,8 +317,32 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Dispute %(number)s was updated.") % {"number": dispute.number})
+        messages.success(request, _done(action, result, dispute.number))
     return redirect("dispute_detail", dispute_id=dispute.id)
+
+
+def _done(action: str, result, number: str) -> str:
+    """What the step just taken did, for the message after it: the leader reads whom his
+    decision gave the case, not that the dispute "was updated"."""
+    if action == "designate":
+        return _("Dispute %(number)s: decision made, %(unit)s handles it.") % {
+            "number": number,
+            "unit": result.designated_unit,
+        }
+    if action == "form-team":
+        return _(
+            "Dispute %(number)s: decision made, a joint investigation team led by %(unit)s."
+        ) % {"number": number, "unit": result.lead_unit}
+    done = {
+        "propose": _("Dispute %(number)s: the proposal was put to the group leader."),
+        "add-task": _("Dispute %(number)s: the task was set."),
+        "add-member": _("Dispute %(number)s: the team member was named."),
+        "complete-task": _("Dispute %(number)s: the task was marked done."),
+        "finding": _("Dispute %(number)s: the finding was added."),
+        "escalate": _("Dispute %(number)s: the question was put to the next joint meeting."),
+        "conclude": _("Dispute %(number)s: the team's conclusion was recorded."),
+    }
+    return done[action] % {"number": number}
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
@@ -482,7 +483,7 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
     if action not in calls:
         raise Http404
     try:
-        calls[action]()
+        result = calls[action]()
     except ValidationError as error:
         _show_errors(request, error)
         if action in KEPT_FORMS:
@@ -490,8 +491,31 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
     except services.MeetingError as error:
         _show_errors(request, error)
     else:
-        messages.success(request, _("The meeting was updated."))
+        messages.success(request, _done(action, result))
     return redirect("meeting_detail", meeting_id=meeting.id)
+
+
+def _done(action: str, result) -> str:
+    """What the step just taken did, for the message after it: "the meeting was updated"
+    after adding an agenda item or recording a resolution told the office nothing."""
+    if action == "agenda":
+        return _("Agenda item added: %(question)s") % {"question": result.question}
+    if action == "invite":
+        return (
+            ngettext("%(n)s more unit was invited.", "%(n)s more units were invited.", result)
+            % {"n": result}
+            if result
+            else _("Those units were already invited.")
+        )
+    return {
+        "edit": _("The meeting's details were saved."),
+        "place": _("The item was placed on the agenda."),
+        "unplace": _("The item was taken off the agenda."),
+        "answer": _("Your unit's answer was sent to the coordination office."),
+        "record": _("The meeting was recorded as held."),
+        "resolve": _("The resolution was recorded."),
+        "cancel": _("The meeting was cancelled."),
+    }[action]
 
 
 def _open_actions_listed(user) -> int:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
@@ -1083,3 +1084,56 @@ def test_a_held_meetings_unit_count_is_of_the_units_present_not_of_the_answers(c
     card = page.split("Invited units", 1)[1].split('id="invitations"', 1)[0]
     assert "attending" not in card
     assert re.search(r'id="units-present">present 2 / 2<', card)
+
+
+# --- what the office is told after each step -----------------------------------------------
+
+
+@pytest.fixture
+def office(client, people):
+    client.force_login(people["office"])
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def told(office, meeting, action, data) -> list[str]:
+    response = office.post(
+        reverse("meeting_act", kwargs={"meeting_id": meeting.id, "action": action}), data
+    )
+    assert response.status_code == 302
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_adding_an_agenda_item_says_so(office, people):
+    meeting = plan(people)
+    said = told(
+        office,
+        meeting,
+        "agenda",
+        {"kind": "situation", "question": "全年投诉情况通报", "version": meeting.version},
+    )
+    assert said == ["Agenda item added: 全年投诉情况通报"]
+
+
+def test_recording_the_meeting_says_so(office, people, clock):
+    meeting = plan(people)
+    clock.move_to(at(2026, 11, 20, 16))
+    office.force_login(people["office"])  # the session of 2 November has expired
+    said = told(
+        office,
+        meeting,
+        "record",
+        {
+            "held_on": "2026-11-20",
+            "minutes": "会议通报了全年投诉处理情况。",
+            "attended": [unit("market-regulation").id],
+            "version": JointMeeting.objects.get(id=meeting.id).version,
+        },
+    )
+    assert said == ["The meeting was recorded as held."]
+
+
+def test_recording_a_resolution_says_so(office, people):
+    meeting = held(people)
+    said = told(office, meeting, "resolve", {"text": "决议一", "version": meeting.version})
+    assert said == ["The resolution was recorded."]
