@@ -148,8 +148,9 @@ def _detail_page(
             if team
             else [],
             "findings": team.findings.select_related("unit", "author") if team else [],
-            "can_propose": access.is_office_handler(user)
-            and dispute.status in OPEN_DISPUTE_STATUSES,
+            "can_propose": access.is_office_handler(user) and dispute.status == DisputeStatus.OPEN,
+            "proposal_standing": access.sees_all_units(user)
+            and dispute.status == DisputeStatus.PROPOSED,
             "can_decide": access.decides_disputes(user)
             and dispute.status == DisputeStatus.PROPOSED,
             "is_member": member,

@@ -441,6 +441,14 @@ def dispute_propose(
     dispute = _lock(acting_user, dispute_id, expected_version)
     if dispute.status not in OPEN_DISPUTE_STATUSES:
         raise WorkflowError(_("This dispute has already been decided."))
+    if dispute.status == DisputeStatus.PROPOSED:
+        # One proposal stands before the leader; a second would change what he is reading.
+        raise WorkflowError(
+            _(
+                "The office has already put its proposal to the group leader; it waits for "
+                "his decision."
+            )
+        )
     proposal = (proposal or "").strip()
     if not proposal:
         raise ValidationError({"proposal": _("Write the office's proposal.")})
