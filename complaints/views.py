@@ -39,7 +39,7 @@ from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
 from .models import Attachment, DeadlinePolicy, RoutingRule, WorkOrder
-from .routing import CATEGORY_PREFIX, RoutingDecision
+from .routing import CATEGORY_PREFIX, MIN_SCORE, RoutingDecision
 from .urgency import suggest_urgency
 
 PAGE_SIZES = (25, 50, 100)
@@ -97,7 +97,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/intake.html",
-        {"form": form, "decision": decision, "rule": _rule_shown(decision), "units": _unit_names()},
+        {
+            "form": form,
+            "decision": decision,
+            "rule": _rule_shown(decision),
+            "units": _unit_names(),
+            "close": _close_shown(decision),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -121,6 +127,7 @@ def route_preview(request: HttpRequest) -> HttpResponse:
             "decision": decision,
             "rule": _rule_shown(decision),
             "units": _unit_names(),
+            "close": _close_shown(decision),
             "urgency": Urgency(urgency),
             "urgency_words": urgency_words,
         },
@@ -407,6 +414,28 @@ def _triage_shown(order: WorkOrder, unit_names: dict) -> dict | None:
             for c in routing.get("candidates", [])
         ],
     }
+
+
+def match_level(score: float) -> str:
+    """How well a unit's rule matched, in words: the router's score (about one per word
+    matched, two for the hotline's category) means nothing to the person reading it."""
+    if score >= 2 * MIN_SCORE:
+        return _("strong match")
+    if score >= MIN_SCORE:
+        return _("fair match")
+    return _("weak match")
+
+
+def _close_shown(decision: RoutingDecision | None) -> list[dict]:
+    """The other units that matched, each with how well and on which words, for the
+    suggestion's "Also close" line (the winner is shown above it)."""
+    if decision is None:
+        return []
+    return [
+        {"unit": c.unit, "level": match_level(c.score), "words": _words_shown(list(c.matched))}
+        for c in decision.candidates
+        if c.unit != decision.primary_unit
+    ]
 
 
 def _rule_shown(decision: RoutingDecision | None) -> dict | None:
