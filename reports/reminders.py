@@ -98,14 +98,17 @@ def _remind(period: Period, occasion: str, due: date) -> int:
     waiting = [unit for unit in member_units() if unit.id not in in_hand]
     if not waiting:
         return 0
-    roles = {RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD}
-    people: dict[int, dict[str, list[User]]] = {}
-    for user in User.objects.filter(
-        is_active=True, unit__in=waiting, roles__code__in=roles
-    ).prefetch_related("roles"):
-        codes = {role.code for role in user.roles.all()}
-        for code in codes & roles:
-            people.setdefault(user.unit_id, {}).setdefault(code, []).append(user)
+    message = report_message(period, occasion, due, key=f"report_due:{period.label}:{occasion}")
+    recipients = report_recipients(waiting, occasion)
+    return notify_many(
+        [(message, recipients[unit.id], None) for unit in waiting if recipients.get(unit.id)]
+    )
+
+
+@in_district_language
+def report_message(period: Period, occasion: str, due: date, *, key: str) -> Message:
+    """The notification of a quarterly report not in yet: the scheduled reminders' and the
+    office's chase (催报, `services.reports_chase`) are the same message."""
     values = {"period": period.label, "due": due.isoformat()}
     if occasion == LATE:
         title = written(
@@ -115,8 +118,8 @@ def _remind(period: Period, occasion: str, due: date) -> int:
         title = written("The quarterly report for %(period)s is due today (%(due)s)", **values)
     else:
         title = written("The quarterly report for %(period)s is due on %(due)s", **values)
-    message = Message(
-        key=f"report_due:{period.label}:{occasion}",
+    return Message(
+        key=key,
         category="report",
         title=title,
         body=written(
@@ -124,17 +127,29 @@ def _remind(period: Period, occasion: str, due: date) -> int:
         ),
         url=reverse("report_list"),
     )
-    items = []
-    for unit in waiting:
-        by_role = people.get(unit.id, {})
+
+
+def report_recipients(units, occasion: str) -> dict[int, list[User]]:
+    """Whom a unit's reminder goes to: its liaisons (its heads if it has none), and once
+    the report is late both."""
+    roles = {RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD}
+    people: dict[int, dict[str, list[User]]] = {}
+    for user in User.objects.filter(
+        is_active=True, unit__in=units, roles__code__in=roles
+    ).prefetch_related("roles"):
+        codes = {role.code for role in user.roles.all()}
+        for code in codes & roles:
+            people.setdefault(user.unit_id, {}).setdefault(code, []).append(user)
+    found = {}
+    for unit_id, by_role in people.items():
         liaisons = by_role.get(RoleCode.UNIT_LIAISON, [])
         heads = by_role.get(RoleCode.UNIT_HEAD, [])
         recipients = liaisons or heads
         if occasion == LATE:
             recipients = list({u.id: u for u in liaisons + heads}.values())
         if recipients:
-            items.append((message, recipients, None))
-    return notify_many(items)
+            found[unit_id] = recipients
+    return found
 
 
 # --- the annual duties of the notice's section 五 and measure 四（三） ---------------------------

@@ -4,8 +4,9 @@ after commit."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
 from departments import access
-from departments.models import Unit, User
+from departments.models import AuditEntry, Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import audit_record
 from wuqing_consumer import language
@@ -30,8 +31,9 @@ from wuqing_consumer.language import written
 from wuqing_consumer.texts import too_long
 from wuqing_consumer.versions import NEW
 
-from . import campaigns, figures
+from . import campaigns, figures, reminders
 from .choices import (
+    IN_HAND_STATUSES,
     DistrictStatus,
     EducationAudience,
     EducationChannel,
@@ -857,3 +859,113 @@ def education_log(
     )
     audit_record(actor=acting_user, action="education.log", obj=event, unit_id=unit_id)
     return event
+
+
+# --- 催报: the office chases the units whose quarterly report is late ---------------------------
+
+CHASE_INTERVAL = timedelta(days=1)
+"""A unit is chased for a quarter at most once in this time: a second reminder the same
+day, from the office's second click or a colleague's, would only be noise."""
+
+
+@dataclasses.dataclass
+class Chased:
+    """What a chase did: the units told, and those not told with the reason for each."""
+
+    told: list[Unit] = dataclasses.field(default_factory=list)
+    refused: list[tuple[Unit, str]] = dataclasses.field(default_factory=list)
+
+
+@transaction.atomic
+def reports_chase(
+    *, acting_user: User, period: figures.Period, unit_codes: Iterable[str] | None
+) -> Chased:
+    """Remind the liaisons and heads of units whose report for `period` is late (past its
+    due date and not submitted): the units named, or with `unit_codes=None` every late
+    unit. The notification is the scheduled late reminder's; each unit told is audited.
+    A unit named that has submitted, or a quarter not yet due, is refused outright; a unit
+    chased within `CHASE_INTERVAL`, or with nobody in the portal to tell, is left out and
+    said so in the result. The units' rows are locked, so two chases at once tell a unit
+    once."""
+    if not access.reviews_unit_reports(acting_user):
+        raise Http404
+    due = period.due_on()
+    if timezone.localdate() <= due:
+        raise ReportError(
+            _("The reports for %(period)s are due on %(due)s; they are not late yet.")
+            % {"period": period.label, "due": due.isoformat()}
+        )
+    members = figures.member_units()
+    if unit_codes is not None:
+        codes = set(c for c in unit_codes if c)
+        members = [unit for unit in members if unit.code in codes]
+        if not codes or len(members) != len(codes):
+            raise ValidationError({"unit": _("Choose a member unit to remind.")})
+    order = {unit.id: i for i, unit in enumerate(members)}
+    units = sorted(Unit.objects.select_for_update().filter(id__in=order), key=lambda u: order[u.id])
+    in_hand = set(
+        UnitReport.objects.filter(
+            year=period.year, quarter=period.quarter, status__in=IN_HAND_STATUSES, unit__in=units
+        ).values_list("unit_id", flat=True)
+    )
+    if unit_codes is not None and in_hand:
+        raise ReportError(
+            _("%(unit)s has already submitted its report for %(period)s.")
+            % {"unit": next(u for u in units if u.id in in_hand), "period": period.label}
+        )
+    late = [unit for unit in units if unit.id not in in_hand]
+    now = timezone.now()
+    recent = {
+        entry.unit_id: entry.created_at
+        for entry in AuditEntry.objects.filter(
+            action="report.chase",
+            object_id=period.label,
+            unit__in=late,
+            created_at__gt=now - CHASE_INTERVAL,
+        ).order_by("created_at")
+    }
+    recipients = reminders.report_recipients(late, reminders.LATE)
+    result = Chased()
+    items = []
+    for unit in late:
+        if unit.id in recent:
+            result.refused.append(
+                (
+                    unit,
+                    _(
+                        "%(unit)s was already reminded at %(time)s; a unit is reminded at "
+                        "most once a day for the same quarter."
+                    )
+                    % {
+                        "unit": unit,
+                        "time": timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M"),
+                    },
+                )
+            )
+            continue
+        people = recipients.get(unit.id)
+        if not people:
+            result.refused.append(
+                (
+                    unit,
+                    _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
+                )
+            )
+            continue
+        entry = audit_record(
+            actor=acting_user,
+            action="report.chase",
+            obj=unit,
+            unit=unit,
+            object_type="reports.unitreport",
+            object_id=period.label,
+            summary=f"{period.label} {unit.code}",
+            data={"period": period.label, "due": due.isoformat(), "told": [u.id for u in people]},
+        )
+        message = reminders.report_message(
+            period, reminders.LATE, due, key=f"report_chase:{period.label}:{unit.code}:{entry.id}"
+        )
+        items.append((message, people, None))
+        result.told.append(unit)
+    notify_many(items)
+    return result

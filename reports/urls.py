@@ -6,6 +6,7 @@ urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/start/", views.report_start, name="report_start"),
+    path("reports/<str:period>/chase/", views.reports_chase, name="reports_chase"),
     path("reports/<int:report_id>/", views.unit_report, name="unit_report"),
     path(
         "reports/<int:report_id>/act/<slug:action>/",

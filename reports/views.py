@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from complaints.choices import Kind
 from departments import access
+from departments.models import AuditEntry
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version, posted_version_or_new
@@ -66,7 +68,22 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 year=period.year, quarter=period.quarter
             )
         }
-        rows = [{"unit": unit, "report": reports.get(unit.id)} for unit in figures.member_units()]
+        chased = dict(
+            AuditEntry.objects.filter(action="report.chase", object_id=period.label)
+            .order_by("created_at")
+            .values_list("unit_id", "created_at")
+        )
+        due_on = period.due_on()
+        rows = [
+            {
+                "unit": unit,
+                "report": reports.get(unit.id),
+                "late": due_on < today
+                and not (reports.get(unit.id) and reports[unit.id].status in IN_HAND_STATUSES),
+                "chased_at": chased.get(unit.id),
+            }
+            for unit in figures.member_units()
+        ]
         district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
         return render(
             request,
@@ -75,7 +92,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "period": period,
                 "periods": periods,
                 "rows": rows,
-                "due_on": period.due_on(),
+                "due_on": due_on,
+                "can_chase": access.reviews_unit_reports(request.user)
+                and any(row["late"] for row in rows),
                 "in_hand": sum(
                     1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
                 ),
@@ -117,6 +136,37 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@login_required
+@require_POST
+def reports_chase(request: HttpRequest, period: str) -> HttpResponse:
+    """催报: the office reminds one late unit (`unit`) or every late unit (`all`)."""
+    if not access.reviews_unit_reports(request.user):
+        raise Http404
+    quarter = _period_or_404(period)
+    chase_all = request.POST.get("all") == "1"
+    try:
+        result = services.reports_chase(
+            acting_user=request.user,
+            period=quarter,
+            unit_codes=None if chase_all else [request.POST.get("unit", "")],
+        )
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    except services.ReportError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        if result.told:
+            names = pgettext("between names in a list", ", ").join(str(u) for u in result.told)
+            messages.success(request, _("Reminded: %(units)s.") % {"units": names})
+        for _unit, why in result.refused:
+            (messages.warning if chase_all else messages.error)(request, why)
+        if chase_all and not result.told and not result.refused:
+            messages.info(
+                request, _("No unit's report for %(period)s is late.") % {"period": quarter.label}
+            )
+    return redirect(f"{reverse('report_list')}?period={quarter.label}")
 
 
 @login_required
