@@ -213,7 +213,7 @@ def _load(user: User, order_id: int, action: str, expected_version: int | None) 
         )
     transition = TRANSITIONS[action]
     if order.status == Status.TRIAGE and action in _NOT_BEFORE_DISPATCH:
-        raise WorkflowError(_NOT_BEFORE_DISPATCH[action] % {"number": order.number})
+        raise WorkflowError(str(_NOT_BEFORE_DISPATCH[action]) % {"number": order.number})
     if order.status not in transition.sources:
         raise WorkflowError(
             _("Order %(number)s has the status “%(status)s”; it cannot be %(verb)s now.")
