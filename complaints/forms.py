@@ -122,7 +122,7 @@ class IntakeForm(forms.Form):
         queryset=member_units(),
         required=False,
         to_field_name="code",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 4, "data-excludes-choice-of": "#id_unit"}),
         help_text=_("Optional. Units that help the primary unit; not the primary unit itself."),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)

@@ -12,6 +12,35 @@
   }, true);
 })();
 
+// A co-handling units list (data-excludes-choice-of: the primary unit's select) leaves out
+// the unit chosen as primary, and drops it if it was chosen: a unit cannot help itself. The
+// server refuses it anyway; this keeps the office and the leader from choosing it.
+(function () {
+  "use strict";
+  function sync(list) {
+    var primary = document.querySelector(list.dataset.excludesChoiceOf);
+    if (!primary) {
+      return;
+    }
+    Array.prototype.forEach.call(list.options, function (option) {
+      var same = option.value !== "" && option.value === primary.value;
+      option.hidden = same;
+      option.disabled = same;
+      if (same) {
+        option.selected = false;
+      }
+    });
+  }
+  var lists = document.querySelectorAll("select[data-excludes-choice-of]");
+  Array.prototype.forEach.call(lists, function (list) {
+    sync(list);
+    var primary = document.querySelector(list.dataset.excludesChoiceOf);
+    if (primary) {
+      primary.addEventListener("change", function () { sync(list); });
+    }
+  });
+})();
+
 // A file over the attachment limit, or more files than a form takes, is refused before
 // anything is sent, under the field it was chosen in, with the server's own message: sent,
 // it would be read in full only to be refused, a body too large for any upload is refused

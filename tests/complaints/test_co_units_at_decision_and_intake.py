@@ -84,7 +84,7 @@ def test_the_decision_form_offers_co_units_and_the_history_names_them(client, pr
     form = page.split('id="designate-form"')[1].split("</form>")[0]
     assert 'name="co_units"' in form
     assert 'value="commerce"' in form.split('name="co_units"')[1]
-    assert 'value="education"' not in form.split('name="co_units"')[1]
+    assert 'value="education" hidden disabled' in form.split('name="co_units"')[1]
     client.post(
         reverse("dispute_act", args=[proposed.id, "designate"]),
         {
