@@ -1,7 +1,8 @@
 """The co-handling list leaves out the unit chosen as primary, in a real Chromium: on the
-office's new-order form when it picks a unit, and on the leader's designation when he
-changes the unit designated. The server refuses the primary as a co-unit anyway
-(test_co_units_at_decision_and_intake.py); the page keeps it from being chosen."""
+office's new-order form when it picks a unit, on an order's dispatch form, and on the
+leader's designation when he changes the unit designated. The server refuses the primary
+as a co-unit anyway (test_co_units_at_decision_and_intake.py); the page keeps it from being
+chosen."""
 
 import pytest
 
@@ -60,6 +61,12 @@ def test_the_primary_unit_is_not_offered_as_a_co_unit(browser, live_server, prop
         assert "commerce" not in offered(office, "#id_co_units")
         assert "housing" in offered(office, "#id_co_units")
         assert office.eval_on_selector("#id_co_units", "s => [...s.selectedOptions].length") == 0
+
+        waiting = make_order(None, send_to_triage=True)
+        office.goto(f"{live_server.url}/orders/{waiting.number}/")
+        office.select_option("#dispatch-unit", "housing")
+        assert "housing" not in offered(office, "#dispatch-co")
+        assert "commerce" in offered(office, "#dispatch-co")
 
         leader = signed_in(browser, live_server, "c_leader")
         leader.goto(f"{live_server.url}/disputes/{proposed.id}/")
