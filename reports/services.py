@@ -886,7 +886,7 @@ def reports_chase(
     A unit named that has submitted, or a quarter not yet due, is refused outright; a unit
     chased within `CHASE_INTERVAL`, or with nobody in the portal to tell, is left out and
     said so in the result. The units' rows are locked, so two chases at once tell a unit
-    once."""
+    once, without holding up what is written for those units meanwhile."""
     if not access.reviews_unit_reports(acting_user):
         raise Http404
     due = period.due_on()
@@ -902,7 +902,10 @@ def reports_chase(
         if not codes or len(members) != len(codes):
             raise ValidationError({"unit": _("Choose a member unit to remind.")})
     order = {unit.id: i for i, unit in enumerate(members)}
-    units = sorted(Unit.objects.select_for_update().filter(id__in=order), key=lambda u: order[u.id])
+    # FOR NO KEY UPDATE: a plain FOR UPDATE would also hold up every order, report or
+    # notification written for these units meanwhile (their foreign keys take KEY SHARE).
+    locked = Unit.objects.select_for_update(no_key=True).filter(id__in=order)
+    units = sorted(locked, key=lambda u: order[u.id])
     in_hand = set(
         UnitReport.objects.filter(
             year=period.year, quarter=period.quarter, status__in=IN_HAND_STATUSES, unit__in=units
