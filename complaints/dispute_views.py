@@ -161,7 +161,13 @@ def _detail_page(
             "today": timezone.localdate(),
             "task_form": form_values(("title", "owner_unit", "owner", "due_on"), kept("add-task")),
             "propose_form": form_values(
-                ("proposal", "unit"), kept("propose"), {"proposal": dispute.proposal}
+                ("proposal", "unit"),
+                kept("propose"),
+                # The office starts from the unit the opener suggested, if it named one.
+                {
+                    "proposal": dispute.proposal,
+                    "unit": dispute.suggested_unit.code if dispute.suggested_unit else "",
+                },
             ),
             "designate_form": form_values(
                 ("unit", "note", "co_units"),
@@ -216,6 +222,7 @@ def dispute_open(request: HttpRequest) -> HttpResponse:
             summary=request.POST.get("summary", ""),
             order_number=request.POST.get("order", ""),
             referral_id=posted_int(referral),
+            suggested_unit_code=request.POST.get("suggested_unit", ""),
         )
     except ValidationError as error:
         for text in error.messages:

@@ -202,6 +202,7 @@ def dispute_open(
     order_number: str = "",
     referral_id: int | None = None,
     unit_codes: Iterable[str] = (),
+    suggested_unit_code: str = "",
 ) -> Dispute:
     """Open a dispute about an order or a lead. The office opens it from a second return or
     a rejected referral; a unit party to the order or lead may dispute explicitly. A lead
@@ -211,10 +212,14 @@ def dispute_open(
     (`_order_of_lead`): then the dispute is about the lead alone. Not a lead the leader
     has already settled
     (`lead_settled_by`), nor an order he has (`order_settled_by`): one named by its number,
-    or the one registered on accepting the lead."""
+    or the one registered on accepting the lead.
+
+    The opener may name the unit it thinks should take the case (`suggested_unit_code`):
+    an active member unit other than its own, which the office's proposal starts from."""
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say what is disputed.")})
+    suggested = _suggested_unit(acting_user, suggested_unit_code)
     office = access.is_office_handler(acting_user)
     order = referral = None
     # The order that is itself the disputed case (named, or registered on accepting the
@@ -285,7 +290,27 @@ def dispute_open(
         unit_ids=units,
         summary=summary,
         by=acting_user,
+        suggested_unit=suggested,
     )
+
+
+def _suggested_unit(user: User, code: str) -> Unit | None:
+    """The unit the opener suggests should take the case, if it named one. Checked before
+    anything is locked or written, so a wrong choice opens nothing."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    unit = _member(code, "suggested_unit")
+    if unit.id == getattr(user, "unit_id", None):
+        raise ValidationError(
+            {
+                "suggested_unit": _(
+                    "You cannot suggest your own unit: choose the unit that should take it, "
+                    "or leave the choice empty."
+                )
+            }
+        )
+    return unit
 
 
 def _create(
@@ -296,6 +321,7 @@ def _create(
     unit_ids: set[int],
     summary: str,
     by: User,
+    suggested_unit: Unit | None = None,
 ) -> Dispute:
     now = timezone.now()
     policy = EscalationPolicy.objects.first() or EscalationPolicy()
@@ -305,6 +331,7 @@ def _create(
         referral=referral,
         summary=summary,
         summary_message=message_of(summary) or {},
+        suggested_unit=suggested_unit,
         opened_by=by,
         decision_due_at=add_working_days(
             now,
@@ -313,7 +340,8 @@ def _create(
         ),
     )
     dispute.units.set(Unit.objects.filter(id__in=unit_ids, kind=UnitKind.MEMBER))
-    _event(dispute, DisputeAction.OPEN, by, note=summary, source=source)
+    suggestion = {"suggested_unit": suggested_unit.code} if suggested_unit else {}
+    _event(dispute, DisputeAction.OPEN, by, note=summary, source=source, **suggestion)
     _tell(
         f"dispute_opened:{dispute.id}",
         written("Jurisdiction dispute %(number)s opened", number=dispute.number),

@@ -1264,6 +1264,16 @@ class Dispute(models.Model):
     summary_message = models.JSONField(_("written from"), default=dict, blank=True)
     """What the system wrote `summary` from (a second return, a rejected lead), to show it in
     the reader's language; empty for a summary a person wrote."""
+    suggested_unit = models.ForeignKey(
+        "departments.Unit",
+        verbose_name=_("unit suggested by the opener"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    """The member unit the one who opened the dispute thinks should take the case, if it
+    named one: a hint for the office's proposal, not a party to the dispute."""
     status = models.CharField(
         _("status"), max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
     )

@@ -235,6 +235,11 @@ class DisputeOut(serializers.Serializer):
     )
     units = serializers.ListField(child=serializers.CharField(), help_text="争议单位 / units")
     summary = serializers.CharField(help_text="争议内容 / what is disputed")
+    suggested_unit = serializers.CharField(
+        allow_null=True,
+        help_text="提出争议方建议的承办单位代码，未建议为 null / the member unit the opener "
+        "suggested should take the case; null if none",
+    )
     decision_due_at = serializers.DateTimeField(help_text="组长决定期限 / decide by")
     proposal = serializers.CharField(allow_blank=True, help_text="办公室意见 / proposal")
     decided_by = serializers.CharField(allow_null=True, help_text="决定人 / decided by")
@@ -260,6 +265,7 @@ class DisputeOut(serializers.Serializer):
             "sent_on": sent_on[-1].number if sent_on else None,
             "units": sorted(u.code for u in dispute.units.all()),
             "summary": dispute.summary,
+            "suggested_unit": dispute.suggested_unit.code if dispute.suggested_unit else None,
             "decision_due_at": when(dispute.decision_due_at),
             "proposal": dispute.proposal,
             "decided_by": dispute.decided_by.display_name if dispute.decided_by else None,
@@ -340,7 +346,9 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             access.disputes_visible_to(self.request.user)
-            .select_related("decided_by", "team__lead_unit", "team__handover_referral")
+            .select_related(
+                "decided_by", "suggested_unit", "team__lead_unit", "team__handover_referral"
+            )
             .prefetch_related(
                 "units",
                 "leads_by_decision",
