@@ -340,8 +340,10 @@ def _create(
         ),
     )
     dispute.units.set(Unit.objects.filter(id__in=unit_ids, kind=UnitKind.MEMBER))
-    suggestion = {"suggested_unit": suggested_unit.code} if suggested_unit else {}
-    _event(dispute, DisputeAction.OPEN, by, note=summary, source=source, **suggestion)
+    extra: dict[str, object] = {"suggested_unit": suggested_unit.code} if suggested_unit else {}
+    if order is not None and workflow.suspend_sign_for(order, now):
+        extra["sign_for_stopped"] = True
+    _event(dispute, DisputeAction.OPEN, by, note=summary, source=source, **extra)
     _tell(
         f"dispute_opened:{dispute.id}",
         written("Jurisdiction dispute %(number)s opened", number=dispute.number),

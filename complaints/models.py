@@ -332,6 +332,13 @@ class WorkOrder(models.Model):
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
     pause_reason = models.CharField(_("reason for the pause"), max_length=300, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
+    sign_for_suspended_at = models.DateTimeField(
+        _("sign-for clock stopped by a dispute since"), null=True, blank=True
+    )
+    """Set when a jurisdiction dispute about the order is opened while its unit's sign-for
+    time is still running: the unit may not be held late for an order whose handler the
+    group leader is yet to decide. Cleared by the next assignment (the leader's decision,
+    or the office's dispatch), which starts a fresh sign-for clock."""
 
     result = models.TextField(_("result"), blank=True)
     satisfaction = models.CharField(

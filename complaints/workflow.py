@@ -342,11 +342,12 @@ def record_event(
 
 
 def open_deadline_names(order: WorkOrder) -> list[str]:
-    """Deadlines still running: met ones and those of a paused clock are not."""
+    """Deadlines still running: met ones and those of a paused clock are not, nor the
+    sign-for time a jurisdiction dispute stopped (`suspend_sign_for`)."""
     if order.status not in OPEN_STATUSES:
         return []
     names = []
-    if order.status == Status.ASSIGNED:
+    if order.status == Status.ASSIGNED and order.sign_for_suspended_at is None:
         names.append("sign_for")
     if order.paused_at is None:
         if order.kind != Kind.INQUIRY and order.accepted_at is None:
@@ -366,11 +367,18 @@ _MET_BY = {
 
 
 def why_deadline_stopped(order: WorkOrder, name: str, due: datetime) -> str:
-    """Why a deadline no longer counts down: met (in time or late), paused, or neither
-    (the order went back to the office, or was merged)."""
+    """Why a deadline no longer counts down: met (in time or late), paused, stopped by a
+    jurisdiction dispute waiting for the leader (sign-for only), or none of these (the
+    order went back to the office, or was merged)."""
     met_at = getattr(order, _MET_BY.get(name, ""), None)
     if met_at is not None:
         return "on_time" if met_at <= due else "late"
+    if (
+        name == "sign_for"
+        and order.sign_for_suspended_at is not None
+        and order.status == Status.ASSIGNED
+    ):
+        return "disputed"
     if order.paused_at is not None and order.status in OPEN_STATUSES:
         return "paused"
     return "stopped"
@@ -456,6 +464,25 @@ def workorders_recount_deadlines(*, since: date) -> int:
     return moved
 
 
+def suspend_sign_for(order: WorkOrder, now: datetime) -> bool:
+    """A jurisdiction dispute about `order` was just opened (in its transaction, the order
+    locked): if the unit holding it is still within its sign-for time, that clock stops
+    until the group leader's decision, which assigns the order afresh (`_assign`) and so
+    starts a new one from the decision. The notice leaves who handles a disputed case to
+    the leader's decision (四（五）), so a unit that disputed in time is not shown, nor
+    counted, late for an order it is waiting to be told is its own. One whose sign-for
+    time had already passed was late before it disputed, and stays so. Whether it stopped
+    is returned, for the history line. Not a user's edit: the version stays."""
+    if order.status != Status.ASSIGNED or order.sign_for_suspended_at is not None:
+        return False
+    if order.due_sign_for is None or order.due_sign_for < now:
+        return False
+    order.sign_for_suspended_at = now
+    refresh_deadlines(order)
+    order.save(update_fields=["sign_for_suspended_at", *DEADLINE_FIELDS, "updated_at"])
+    return True
+
+
 def _save(order: WorkOrder, fields: Iterable[str]) -> None:
     refresh_deadlines(order)
     order.version += 1
@@ -524,8 +551,16 @@ def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetim
     order.dispatched_at = now
     order.signed_at = None
     order.accepted_at = None
+    order.sign_for_suspended_at = None  # a new assignment, a new sign-for clock
     order.dispatch_count += 1
-    return ["primary_unit", "dispatched_at", "signed_at", "accepted_at", "dispatch_count"]
+    return [
+        "primary_unit",
+        "dispatched_at",
+        "signed_at",
+        "accepted_at",
+        "sign_for_suspended_at",
+        "dispatch_count",
+    ]
 
 
 def _withdraw_pending_extension(
@@ -721,7 +756,7 @@ def workorder_return(
     _set_relation(order, unit, UnitRelation.FORMER)
     order.primary_unit = None
     order.return_count += 1
-    order.signed_at = order.accepted_at = None
+    order.signed_at = order.accepted_at = order.sign_for_suspended_at = None
     _move(
         order,
         Action.RETURN,
@@ -731,6 +766,7 @@ def workorder_return(
             "return_count",
             "signed_at",
             "accepted_at",
+            "sign_for_suspended_at",
             "paused_at",
             "pause_reason",
             "paused_working_days",
