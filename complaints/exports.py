@@ -7,7 +7,7 @@ formula in the office's spreadsheet; `as_text` keeps such values text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from io import BytesIO
 
@@ -43,7 +43,14 @@ def _local(value: datetime | None) -> datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-def orders_workbook(orders: Iterable[WorkOrder], unmasked_ids: set[int], now: datetime) -> bytes:
+def orders_workbook(
+    orders: Iterable[WorkOrder],
+    unmasked_ids: set[int],
+    now: datetime,
+    not_theirs: Collection[int] = frozenset(),
+) -> bytes:
+    """`not_theirs`: the orders whose deadlines are no longer the user's unit's to meet
+    (`selectors.orders_no_longer_theirs`); they read as on the list, neither due nor overdue."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Work orders"))
     headers = [
@@ -77,6 +84,7 @@ def orders_workbook(orders: Iterable[WorkOrder], unmasked_ids: set[int], now: da
     sheet.append(header_cells)
     for order in orders:
         unmasked = order.id in unmasked_ids
+        theirs = order.id not in not_theirs
         values = [
             order.number,
             order.get_kind_display(),
@@ -94,8 +102,8 @@ def orders_workbook(orders: Iterable[WorkOrder], unmasked_ids: set[int], now: da
             order.citizen_name,
             order.citizen_phone if unmasked else mask_phone(order.citizen_phone),
             order.citizen_id_number if unmasked else mask_id_number(order.citizen_id_number),
-            _local(order.next_due_at),
-            _("yes") if order.next_due_at and order.next_due_at < now else "",
+            _local(order.next_due_at) if theirs else _("no longer your unit's"),
+            _("yes") if theirs and order.next_due_at and order.next_due_at < now else "",
             order.result,
             order.get_satisfaction_display(),
         ]

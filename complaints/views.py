@@ -317,7 +317,8 @@ def order_export(request: HttpRequest) -> HttpResponse:
     unmasked = [o for o in orders if access.may_see_citizen_details(request.user, o)]
     if unmasked:
         services.record_unmasked_view(user=request.user, orders=unmasked, where="export")
-    content = orders_workbook(orders, {o.id for o in unmasked}, now)
+    not_theirs = selectors.orders_no_longer_theirs(request.user, orders)
+    content = orders_workbook(orders, {o.id for o in unmasked}, now, not_theirs)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

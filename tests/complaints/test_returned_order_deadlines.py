@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from io import BytesIO
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from complaints import workflow
 from complaints.deadlines import BEIJING
@@ -81,3 +85,55 @@ def test_the_unit_it_was_dispatched_to_sees_its_deadlines(returned, office_staff
     assert "no longer your unit" not in html
     sign_for = deadline(html, "sign_for")
     assert "deadline-done" not in sign_for and "left" in sign_for
+
+
+def export_rows(client, user) -> list[dict]:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("order_export") + "?tab=all")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_units_export_does_not_show_it_overdue(returned, mr_staff, office_staff, client):
+    """The Excel export kept the next deadline and "yes" under Overdue for the unit that had
+    returned the order; it reads as the list does. The office's export still shows it."""
+    (row,) = [r for r in export_rows(client, mr_staff) if r["Number"] == returned.number]
+    assert row["Next deadline"] == "no longer your unit's"
+    assert not row["Overdue"]
+    (row,) = [r for r in export_rows(client, office_staff) if r["Number"] == returned.number]
+    assert isinstance(row["Next deadline"], datetime) and row["Overdue"] == "yes"
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_export_of_the_units_own_and_co_handled_orders_keeps_their_deadlines(
+    returned, office_staff, mr_staff, client
+):
+    workflow.workorder_dispatch(
+        order_id=returned.id,
+        acting_user=office_staff,
+        unit_code="housing",
+        co_unit_codes=["market-regulation"],
+    )
+    own = make_order(office_staff)
+    rows = {r["Number"]: r for r in export_rows(client, mr_staff)}
+    assert isinstance(rows[returned.number]["Next deadline"], datetime)
+    assert isinstance(rows[own.number]["Next deadline"], datetime)
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_export_asks_once_whichever_the_number_of_returned_orders(
+    returned, office_staff, mr_staff, client
+):
+    client.force_login(mr_staff)
+    url = reverse("order_export") + "?tab=all"
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        order = make_order(office_staff)
+        workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+        workflow.workorder_return(order_id=order.id, acting_user=mr_staff, reason="不属本单位职责")
+    with CaptureQueriesContext(connection) as four:
+        client.get(url)
+    assert len(four) == len(one)
