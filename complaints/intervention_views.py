@@ -21,6 +21,7 @@ from . import interventions, selectors
 from .choices import InterventionAnswer
 from .filters import record_search
 from .forms import member_units
+from .models import Intervention
 from .workflow import WorkflowError
 
 
@@ -166,5 +167,17 @@ def intervention_act(request: HttpRequest, intervention_id: int, action: str) ->
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(number)s was updated.") % {"number": item.number})
+        messages.success(request, _done(action, item))
     return redirect("intervention_detail", intervention_id=item.id)
+
+
+def _done(action: str, item: Intervention) -> str:
+    """What the step just taken did, for the message after it: an answering unit reads that
+    the unit that asked was told, not that the request "was updated"."""
+    values = {"number": item.number, "unit": item.requesting_unit}
+    return {
+        "join": _("Early intervention %(number)s: your unit will step in; %(unit)s was told."),
+        "decline": _("Early intervention %(number)s: your unit declined; %(unit)s was told why."),
+        "note": _("Early intervention %(number)s: your note was added to the timeline."),
+        "close": _("Early intervention %(number)s was closed."),
+    }[action] % values

@@ -15,6 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +27,7 @@ from wuqing_consumer.versions import posted_version
 from . import attachments, mediation
 from .choices import MediationBody, MediationConsent, MediationStatus
 from .filters import mediation_search
+from .models import MediationAgreement
 from .workflow import WorkflowError
 
 
@@ -213,15 +215,39 @@ def mediation_act(request: HttpRequest, agreement_id: int, action: str) -> HttpR
     if action not in calls:
         raise Http404
     try:
-        calls[action]()
+        result = calls[action]()
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(number)s was updated.") % {"number": agreement.number})
+        messages.success(request, _done(action, result))
     return redirect("mediation_detail", agreement_id=agreement.id)
+
+
+def _done(action: str, agreement: MediationAgreement) -> str:
+    """What the step just taken did, for the message after it: the unit reads that its
+    application went to the court, the court what it decided, not that it "was updated"."""
+    number = agreement.number
+    if action == "take":
+        return _(
+            "Mediation agreement %(number)s: the court took the application, case %(case)s."
+        ) % {"number": number, "case": agreement.case_number}
+    if action == "extend":
+        return _("Mediation agreement %(number)s: the time to rule was extended to %(date)s.") % {
+            "number": number,
+            "date": date_format(agreement.rule_by),
+        }
+    done = {
+        "submit": _("Mediation agreement %(number)s: sent to the court for judicial confirmation."),
+        "not-take": _(
+            "Mediation agreement %(number)s: the court declined to take the application."
+        ),
+        "confirm": _("Mediation agreement %(number)s: the court confirmed it."),
+        "refuse": _("Mediation agreement %(number)s: the court refused to confirm it."),
+    }
+    return done[action] % {"number": number}
 
 
 @login_required
