@@ -283,6 +283,11 @@ def dispute_open(
         raise WorkflowError(
             _("Lead %(number)s already has an open dispute.") % {"number": referral.number}
         )
+    if order is not None:
+        # Its history and page now show the dispute: a form opened on it before is stale.
+        # (A second return's dispute is opened inside the return, which bumps it itself.)
+        order.version += 1
+        order.save(update_fields=["version", "updated_at"])
     return _create(
         source=source,
         order=order,

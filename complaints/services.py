@@ -592,6 +592,9 @@ def workorder_attach(
         store_upload(Attachment(order=order), upload, content_type, acting_user)
         for upload, content_type in checked
     ]
+    # The page lists the files: a form opened on it before is stale, as after any action.
+    order.version += 1
+    order.save(update_fields=["version", "updated_at"])
     workflow.record_event(
         order,
         Action.ATTACH,

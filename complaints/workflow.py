@@ -1288,5 +1288,9 @@ def workorder_merge(
         ],
         data={"into": target.number},
     )
+    # The earlier order's history and page now show the merge: a form opened on it before
+    # is stale too. `_duplicate` read it under the pair's lock (the join is locked as well).
+    target.version += 1
+    target.save(update_fields=["version", "updated_at"])
     record_event(target, Action.MERGE, by=acting_user, data={"merged": order.number})
     return order
