@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
@@ -66,6 +67,11 @@ SUMMARY_NUMBERS = 10
 """Order numbers named in an audit summary; more would not fit its 300 characters."""
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,18}[0-9]$")
+PHONE_CHARACTERS_RE = re.compile(r"[0-9+()\- ]+")
+"""What a phone may be typed with besides its digits, once full-width forms read as ASCII."""
+CHINESE_PHONE_RE = re.compile(r"1[3-9][0-9]{9}|0[1-9][0-9]{8,10}|[2-9][0-9]{6,7}")
+"""`phone_digits` of a plausible Chinese number: a mobile, a landline with its area code,
+or a local landline without it."""
 ID_NUMBER_RE = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
@@ -290,6 +296,19 @@ def _cleaned(name: str, value: object) -> str:
     return text.upper() if name in _UPPER_CASE else text
 
 
+def _phone_readable(phone: str) -> bool:
+    """Whether intake takes the phone (it keeps it as typed). Full-width digits and brackets
+    from a Chinese input method read as their ASCII forms; brackets, as in (022) 8200 1234,
+    are taken when `phone_digits` reads the whole as a Chinese number. Letters and other
+    signs never are."""
+    text = unicodedata.normalize("NFKC", phone).strip()
+    if PHONE_RE.match(text):
+        return True
+    return bool(PHONE_CHARACTERS_RE.fullmatch(text)) and bool(
+        CHINESE_PHONE_RE.fullmatch(phone_digits(phone))
+    )
+
+
 def _validate(fields: dict, errors: dict[str, str]) -> None:
     if not fields["content"]:
         errors["content"] = _("Please enter what the citizen says; the text may not be empty.")
@@ -300,8 +319,11 @@ def _validate(fields: dict, errors: dict[str, str]) -> None:
     if fields["urgency"] not in Urgency.values:
         errors["urgency"] = _("Choose an urgency.")
     phone = fields["citizen_phone"]
-    if phone and not PHONE_RE.match(phone):
-        errors["citizen_phone"] = _("This does not look like a phone number.")
+    if phone and not _phone_readable(phone):
+        errors["citizen_phone"] = _(
+            "This does not look like a phone number. Type its digits, with spaces, hyphens or "
+            "brackets between them if you like: 138 1234 5678, (022) 8200 1234."
+        )
     id_number = fields["citizen_id_number"]
     if id_number and not ID_NUMBER_RE.match(id_number):
         errors["citizen_id_number"] = _("An ID number has 15 or 18 characters.")
