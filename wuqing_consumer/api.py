@@ -180,8 +180,9 @@ class ErrorOut(serializers.Serializer):
     error = ErrorBody()
 
 
-def error_responses(*codes: int) -> dict:
-    """The error answers an endpoint documents, each in the one shape above."""
+def error_responses(*codes: int, signed_in: bool = False) -> dict:
+    """The error answers an endpoint documents, each in the one shape above. `signed_in`:
+    the endpoint is for people signed in to the portal, whose 403 is also "not signed in"."""
     described = {
         400: "输入有误 / invalid input",
         401: "未认证 / no or bad API key",
@@ -193,4 +194,6 @@ def error_responses(*codes: int) -> dict:
         415: "仅支持 JSON，编码须能表示中文 / JSON only, in an encoding that carries Chinese",
         429: "请求过于频繁 / rate limited (see Retry-After)",
     }
+    if signed_in:
+        described[403] = "未登录平台，或无权访问 / not signed in to the portal, or not allowed"
     return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}

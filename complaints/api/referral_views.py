@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
@@ -24,6 +25,28 @@ class IsPortalUser(BasePermission):
 
     def has_permission(self, request, view):
         return isinstance(request.user, User) and request.user.is_authenticated
+
+
+class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    # For people signed in to the portal (the session), not for API keys. (A comment, not a
+    # docstring: the schema would show a docstring as the description of each operation.)
+    # A caller not signed in was refused with the hotline endpoints' words, "send an API
+    # key: Authorization: Bearer <key>", also when it had sent one, which is not taken here.
+    # It is a 403, not a 401: the session has no challenge for a WWW-Authenticate header.
+
+    lookup_value_regex = r"[^/]+"  # any id reaches the view, which answers a JSON 404
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsPortalUser]
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(
+                _(
+                    "Sign in to the portal first: this address is for people signed in to "
+                    "it, and takes no API key."
+                )
+            )
+        super().permission_denied(request, message, code)
 
 
 class UnitOut(serializers.Serializer):
@@ -149,20 +172,17 @@ class ReferralFilter(django_filters.FilterSet):
         "the rejected or withdrawn lead that a lead sent to your unit by the group leader's "
         "decision continues; rejected leads disputed before a joint team your unit sits on "
         "(the office sees all)",
-        responses={200: ReferralOut(many=True), **error_responses(400, 401, 403)},
+        responses={200: ReferralOut(many=True), **error_responses(400, 403, signed_in=True)},
         tags=["referrals"],
     ),
     retrieve=extend_schema(
         summary="移送线索详情 / one referred lead",
-        responses={200: ReferralOut, **error_responses(401, 403, 404)},
+        responses={200: ReferralOut, **error_responses(403, 404, signed_in=True)},
         tags=["referrals"],
     ),
 )
-class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferralViewSet(PortalReadOnlyViewSet):
     serializer_class = ReferralOut
-    lookup_value_regex = r"[^/]+"  # any id reaches the view, which answers a JSON 404
-    authentication_classes = [SessionAuthentication]
-    permission_classes = [IsPortalUser]
     filterset_class = ReferralFilter
 
     def get_queryset(self):
@@ -327,20 +347,17 @@ class DisputeFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="管辖争议列表 / jurisdiction disputes, with their joint teams",
-        responses={200: DisputeOut(many=True), **error_responses(400, 401, 403)},
+        responses={200: DisputeOut(many=True), **error_responses(400, 403, signed_in=True)},
         tags=["disputes"],
     ),
     retrieve=extend_schema(
         summary="管辖争议详情 / one dispute",
-        responses={200: DisputeOut, **error_responses(401, 403, 404)},
+        responses={200: DisputeOut, **error_responses(403, 404, signed_in=True)},
         tags=["disputes"],
     ),
 )
-class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
+class DisputeViewSet(PortalReadOnlyViewSet):
     serializer_class = DisputeOut
-    lookup_value_regex = r"[^/]+"
-    authentication_classes = [SessionAuthentication]
-    permission_classes = [IsPortalUser]
     filterset_class = DisputeFilter
 
     def get_queryset(self):

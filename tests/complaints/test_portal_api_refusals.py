@@ -1,0 +1,46 @@
+"""The read-only JSON for leads and disputes (/api/v1/referrals/, /api/v1/disputes/) is for
+people signed in to the portal; its refusals say so, in the API's shape and status list."""
+
+import pytest
+
+from complaints.clients import api_client_create
+
+PORTAL_ONLY = ["/api/v1/referrals/", "/api/v1/disputes/", "/api/v1/referrals/1/"]
+
+
+@pytest.mark.parametrize("path", PORTAL_ONLY)
+@pytest.mark.parametrize("with_key", [False, True])
+def test_a_caller_not_signed_in_is_told_to_sign_in_not_to_send_the_key_it_sent(
+    client, db, path, with_key
+):
+    headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    if with_key:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {api_client_create(name='12345')[1]}"
+    response = client.get(path, **headers)
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "not_authenticated"
+    assert "API key" not in error["message"].replace("takes no API key", "")
+    assert "sign in" in error["message"].lower()
+
+
+def test_the_refusal_is_in_chinese_by_default(client, db):
+    response = client.get("/api/v1/disputes/")
+    assert response.status_code == 403
+    # The project's msgids are English and untranslated in a clone: assert on what is not
+    # the API key's message, whose Chinese is in the catalogue.
+    assert "Bearer" not in response.json()["error"]["message"]
+
+
+def test_the_schema_documents_the_status_these_endpoints_refuse_with(client, db):
+    document = client.get("/api/v1/schema/?format=json&lang=en").json()
+    for path in ("/api/v1/referrals/", "/api/v1/disputes/", "/api/v1/disputes/{id}/"):
+        responses = document["paths"][path]["get"]["responses"]
+        assert "401" not in responses  # never sent: the portal's session has no challenge
+        assert "sign" in responses["403"]["description"].lower()
+
+
+def test_the_schema_describes_the_portal_lists_without_the_codes_comments(client, db):
+    document = client.get("/api/v1/schema/?format=json&lang=en").json()
+    for path in ("/api/v1/disputes/", "/api/v1/disputes/{id}/", "/api/v1/referrals/{id}/"):
+        assert "WWW-Authenticate" not in document["paths"][path]["get"].get("description", "")
