@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -197,3 +198,41 @@ def error_responses(*codes: int, signed_in: bool = False) -> dict:
     if signed_in:
         described[403] = "未登录平台，或无权访问 / not signed in to the portal, or not allowed"
     return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}
+
+
+class PageNumbers(PageNumberPagination):
+    """The API's page numbers (the lists for people signed in; the hotline's list pages by
+    cursor): a page that is not there is a 400 naming `page` and the pages there are, as
+    on the hotline's list, not DRF's 404 "Invalid page.", which these operations do not
+    document and which reads as "no such address". `for_list` gives the link examples
+    the list's own address instead of DRF's `http://api.example.org/accounts/`."""
+
+    example_list = "https://wuqing.example/api/v1/"
+
+    @classmethod
+    def for_list(cls, path: str) -> type[PageNumbers]:
+        return type(cls.__name__, (cls,), {"example_list": f"https://wuqing.example{path}"})
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            last = max(1, -(-queryset.count() // self.get_page_size(request)))
+            message = _("Give a page number from 1 to %(last)s; or follow next instead.")
+            raise exceptions.ValidationError(
+                {self.page_query_param: [message % {"last": last}]}
+            ) from None
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        links = paginated["properties"]
+        for name, page in (("next", 4), ("previous", 2)):
+            links[name]["example"] = f"{self.example_list}?{self.page_query_param}={page}"
+        return paginated
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters

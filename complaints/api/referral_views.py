@@ -14,7 +14,7 @@ from rest_framework.permissions import BasePermission
 
 from departments import access
 from departments.models import User
-from wuqing_consumer.api import error_responses
+from wuqing_consumer.api import PageNumbers, error_responses
 
 from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
 from ..models import Dispute, Referral
@@ -183,6 +183,7 @@ class ReferralFilter(django_filters.FilterSet):
 )
 class ReferralViewSet(PortalReadOnlyViewSet):
     serializer_class = ReferralOut
+    pagination_class = PageNumbers.for_list("/api/v1/referrals/")
     filterset_class = ReferralFilter
 
     def get_queryset(self):
@@ -358,6 +359,7 @@ class DisputeFilter(django_filters.FilterSet):
 )
 class DisputeViewSet(PortalReadOnlyViewSet):
     serializer_class = DisputeOut
+    pagination_class = PageNumbers.for_list("/api/v1/disputes/")
     filterset_class = DisputeFilter
 
     def get_queryset(self):

@@ -44,3 +44,30 @@ def test_the_schema_describes_the_portal_lists_without_the_codes_comments(client
     document = client.get("/api/v1/schema/?format=json&lang=en").json()
     for path in ("/api/v1/disputes/", "/api/v1/disputes/{id}/", "/api/v1/referrals/{id}/"):
         assert "WWW-Authenticate" not in document["paths"][path]["get"].get("description", "")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/referrals/", "/api/v1/disputes/"])
+@pytest.mark.parametrize("page", ["2", "0", "abc", "-1"])
+def test_a_page_that_is_not_there_is_a_400_naming_page_as_on_the_hotline_list(
+    client, office_staff, path, page
+):
+    client.force_login(office_staff)
+    response = client.get(f"{path}?page={page}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400  # a 404 was not in these operations' list
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert "1" in error["fields"]["page"][0]  # says which pages there are
+
+
+def test_the_portal_lists_page_parameter_and_link_examples_are_their_own(client, db):
+    document = client.get("/api/v1/schema/?format=json&lang=en").json()
+    for path, name in (
+        ("/api/v1/referrals/", "PaginatedReferralOutList"),
+        ("/api/v1/disputes/", "PaginatedDisputeOutList"),
+    ):
+        (page,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "page"]
+        assert "400" in document["paths"][path]["get"]["responses"]
+        assert page["schema"].get("minimum") == 1
+        links = document["components"]["schemas"][name]["properties"]
+        for link in ("next", "previous"):
+            assert links[link]["example"].startswith("https://wuqing.example" + path), link
