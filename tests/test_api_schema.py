@@ -7,6 +7,7 @@ import re
 
 import pytest
 import schemathesis
+from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.utils import translation
 from hypothesis import HealthCheck, settings
@@ -383,3 +384,12 @@ def test_the_docs_page_refuses_a_language_it_has_no_schema_in_as_the_schema_does
             },
         }
     assert client.get(f"{SCHEMA}?lang={lang}").status_code == 400  # the same answer
+
+
+def test_the_schema_validates_with_no_warning_as_drf_spectacular_checks_it(db, tmp_path):
+    # What `manage.py spectacular --validate --fail-on-warn` runs: a warning (a field whose
+    # type it had to guess, two components with one name) fails it, as an error does.
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
+    assert (tmp_path / "schema.yaml").read_text(encoding="utf-8").startswith("openapi: 3.0")
