@@ -449,9 +449,10 @@ class HotlineOrderDetailOut(HotlineOrderOut):
 
 
 class SatisfactionIn(InputSerializer):
-    rating = serializers.ChoiceField(
+    rating = AnyCaseChoiceField(
         choices=Satisfaction.choices,
-        help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意 / rating",
+        help_text="satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意，大小写不限 / "
+        "rating, in any case",
     )
     comment = optional_text(
         2000,

@@ -1582,3 +1582,20 @@ def test_create_api_client_joins_its_refusals_as_sentences(db):
         "are posted over HTTP."
     )
     assert not ApiClient.objects.filter(name="12315").exists()
+
+
+def test_a_rating_is_taken_in_any_case_and_a_wrong_one_is_refused_with_the_ratings_there_are(
+    api, housing_staff
+):
+    push_and_resolve(api, housing_staff)
+    path = f"/api/v1/hotline/work-orders/{ORDER['hotline_id']}/satisfaction/"
+    refused = api("post", path, {"rating": "great"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400
+    (message,) = refused.json()["error"]["fields"]["rating"]
+    assert "satisfied, basically_satisfied, dissatisfied" in message
+    # As `kind` is: a Java enum sends SATISFIED.
+    taken = api("post", path, {"rating": " SATISFIED ", "callback_id": "HF-1"})
+    assert taken.status_code == 200
+    assert taken.json()["satisfaction"] == "satisfied"
+    again = api("post", path, {"rating": "satisfied", "callback_id": "HF-1"})
+    assert again.status_code == 200  # the same call-back, as the contract spells it
