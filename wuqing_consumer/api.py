@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -107,12 +108,18 @@ def _text(item) -> str:
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error dicts become {"citizen.phone": ["..."]}."""
+    """DRF's nested error dicts become {"citizen.phone": ["..."]}. A nested object's errors
+    of its own (a string sent for `citizen`) are under its name, `citizen`, not
+    "citizen.non_field_errors", which names no field a client sent."""
     if isinstance(detail, dict):
         fields: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            fields.update(_flatten(value, name))
+            if prefix and key == api_settings.NON_FIELD_ERRORS_KEY:
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in _flatten(value, name).items():
+                fields.setdefault(field, []).extend(messages)
         return fields
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):

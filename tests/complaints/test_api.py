@@ -1599,3 +1599,12 @@ def test_a_rating_is_taken_in_any_case_and_a_wrong_one_is_refused_with_the_ratin
     assert taken.json()["satisfaction"] == "satisfied"
     again = api("post", path, {"rating": "satisfied", "callback_id": "HF-1"})
     assert again.status_code == 200  # the same call-back, as the contract spells it
+
+
+@pytest.mark.parametrize("value", ["王先生", ["王先生"], 5])
+def test_a_nested_object_sent_as_something_else_is_refused_under_its_own_name(api, value):
+    body = {**ORDER, "citizen": value, "kind": "report"}
+    response = api("post", "/api/v1/hotline/work-orders/", body, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == ["citizen"]  # not "citizen.non_field_errors", a field not sent
