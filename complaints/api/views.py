@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuqing_consumer.api import error_responses
+from wuqing_consumer.texts import sentences
 
 from .. import services, workflow
 from ..choices import Status
@@ -260,7 +261,9 @@ class HotlineOrderViewSet(
             ) % {"id": payload.validated_data["hotline_id"]}
             names = [SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields]
             if names:
-                message += " " + _("Differs in: %(fields)s.") % {"fields": ", ".join(names)}
+                message = sentences(
+                    message, _("Differs in: %(fields)s.") % {"fields": ", ".join(names)}
+                )
             differs = _("Differs from the order first pushed with this hotline_id.")
             raise Conflict(message, fields={name: [differs] for name in names}) from None
         except DjangoValidationError as error:

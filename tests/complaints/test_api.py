@@ -164,7 +164,7 @@ def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
     error = response.json()["error"]
     assert error["code"] == "conflict"
     assert ORDER["hotline_id"] in error["message"]
-    assert error["message"].endswith("不同之处：content。")
+    assert error["message"].endswith("已有工单。不同之处：content。")
     assert list(error["fields"]) == ["content"] and len(error["fields"]["content"]) == 1
     assert WorkOrder.objects.count() == 1
     moved = push(api, amount="12.00", citizen={"name": "王先生", "phone": "13900000000"})

@@ -3,19 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.clients import api_client_create
+from wuqing_consumer.texts import sentences
 
 CALLBACK_URL = forms.URLField(assume_scheme="https", required=False)
 """The admin's field for the URL (`ApiClientAdmin.formfield_overrides`): typed without a
 scheme, an address is taken as https://, here as there."""
-
-
-def _sentences(messages: list[str]) -> str:
-    """Messages one after another as sentences: a Chinese one ends with "。" and needs no
-    separator, an English one a space (not "。; ")."""
-    text = ""
-    for message in messages:
-        text += message if not text or text.endswith(("。", "！", "？")) else " " + message
-    return text
 
 
 class Command(BaseCommand):
@@ -44,7 +36,7 @@ class Command(BaseCommand):
                 command="manage.py create_api_client",
             )
         except ValidationError as error:
-            raise CommandError(_sentences(error.messages)) from None
+            raise CommandError(sentences(*error.messages)) from None
         self.stdout.write(f"API client: {client.name} (id {client.id})")
         self.stdout.write(f"API key:            {key}")
         self.stdout.write(f"Signing secret:     {secret}")
