@@ -7,6 +7,7 @@ reach a visitor. They extend their own base template, with no staff menu or user
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,6 +27,12 @@ from .models import Release
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
+
+
+def _public_url(path: str) -> str:
+    """`path` at the portal's public address (SITE_URL), whatever address the request came
+    to: a feed's links and ids must not change with the name or scheme it was fetched by."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _query(request: HttpRequest) -> str:
@@ -87,6 +94,7 @@ class AtomFeed(Feed):
     """The latest published releases, for news readers and other government sites."""
 
     feed_type = Atom1Feed
+    url_name = "public_feed_atom"
     title = _("Wuqing District consumer protection: public releases")
     subtitle = _(
         "Consumer warnings, typical cases and lists of dishonest violators published by the "
@@ -94,7 +102,10 @@ class AtomFeed(Feed):
     )
 
     def link(self) -> str:
-        return reverse("public_index")
+        return _public_url(reverse("public_index"))
+
+    def feed_url(self) -> str:
+        return _public_url(reverse(self.url_name))
 
     def items(self) -> QuerySet[Release]:
         return access.releases_published().order_by("-published_at", "-id")[:FEED_SIZE]
@@ -107,7 +118,7 @@ class AtomFeed(Feed):
         return escape(Truncator(item.body).chars(500))
 
     def item_link(self, item: Release) -> str:
-        return reverse("public_release", kwargs={"release_id": item.id})
+        return _public_url(reverse("public_release", kwargs={"release_id": item.id}))
 
     def item_pubdate(self, item: Release):
         return item.published_at
@@ -124,4 +135,5 @@ class AtomFeed(Feed):
 
 class RssFeed(AtomFeed):
     feed_type = Rss201rev2Feed
+    url_name = "public_feed_rss"
     description = AtomFeed.subtitle

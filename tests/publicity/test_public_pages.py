@@ -164,7 +164,7 @@ def test_the_atom_feed_lists_published_releases(client, lists):
     assert "【Consumer warning】关于预付卡消费的风险提示" in titles
     assert not any("尚未发布" in t for t in titles)
     link = entries[0].find(f"{ATOM}link").get("href")
-    assert link.startswith("http://testserver/public/releases/")
+    assert link.startswith(f"{settings.SITE_URL}/public/releases/")
     assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "区市场监管局"
     assert "舆情" not in response.content.decode()
 
@@ -192,3 +192,29 @@ def test_the_feeds_carry_the_body_as_text_not_markup(client, mr_staff, mr_liaiso
     raw = client.get("/public/feed.rss").content.decode()
     description = ET.fromstring(raw).find("channel/item/description").text
     assert description == "谨慎消费&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+
+
+def test_the_feeds_link_to_the_public_address_whatever_address_they_were_fetched_from(
+    client, lists, settings
+):
+    """A reader that fetched the feed through another address the portal answers to (an
+    intranet name, plain HTTP behind the proxy) got links to that address, and ids that
+    changed with it, so readers showed each release twice. Links and ids use SITE_URL."""
+    settings.SITE_URL = "https://xf.wuqing.example.cn"
+    settings.ALLOWED_HOSTS = ["intranet.local", "testserver"]
+    current = lists["current"]
+    expected = f"https://xf.wuqing.example.cn/public/releases/{current.id}/"
+    atom = ET.fromstring(client.get("/public/feed.atom", HTTP_HOST="intranet.local").content)
+    assert atom.find(f"{ATOM}id").text == "https://xf.wuqing.example.cn/public/"
+    links = {link.get("rel"): link.get("href") for link in atom.findall(f"{ATOM}link")}
+    assert links == {
+        "alternate": "https://xf.wuqing.example.cn/public/",
+        "self": "https://xf.wuqing.example.cn/public/feed.atom",
+    }
+    entry_ids = [e.find(f"{ATOM}id").text for e in atom.findall(f"{ATOM}entry")]
+    assert expected in entry_ids
+    assert all(e.find(f"{ATOM}link").get("href") in entry_ids for e in atom.findall(f"{ATOM}entry"))
+    channel = ET.fromstring(client.get("/public/feed.rss").content).find("channel")
+    assert channel.find("link").text == "https://xf.wuqing.example.cn/public/"
+    assert expected in [item.find("guid").text for item in channel.findall("item")]
+    assert expected in [item.find("link").text for item in channel.findall("item")]
