@@ -8,7 +8,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from complaints.attachments import max_bytes, request_max_bytes
@@ -239,3 +239,26 @@ class NotFoundPageMiddleware:
         if settings.DEBUG and isinstance(exception, Http404):
             return page_not_found(request, exception)
         return None
+
+
+class PrivateNoStoreMiddleware:
+    """Every answer to a signed-in person says `Cache-Control: private, no-store`. Pages
+    carried no cache header at all: a browser could keep an order page (a citizen's name and
+    phone) and show it again with Back after signing out on a shared office computer, and
+    nothing told a proxy between offices not to keep it. The public pages shown to visitors
+    who are not signed in stay cacheable. Answers that already say no-store (the API) are
+    left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
+            add_never_cache_headers(response)
+        return response
