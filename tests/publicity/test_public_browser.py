@@ -23,7 +23,7 @@ def lists(transactional_db):
     office = UserFactory(
         username="office_public", unit=unit("office"), roles=[RoleCode.OFFICE_DIRECTOR]
     )
-    published(
+    release = published(
         head,
         head,
         office,
@@ -40,6 +40,7 @@ def lists(transactional_db):
         body="草稿",
         entries=[entry(name="武清区某某草稿公司", code="91350100M000100Y43")],
     )
+    return release
 
 
 @pytest.fixture
@@ -105,3 +106,38 @@ def journey(browser, live_server):
     assert shown(page) == [CODE_A]
     assert "Search" in page.inner_text("#search-button")
     context.close()
+
+
+# Links and controls that stand on their own (not a link inside a sentence of the text).
+STANDALONE = (
+    "header a, header button, nav a, main > a, main form button, main form input, "
+    "main form select, main .page-link"
+)
+
+
+def test_a_release_page_fits_a_phone_and_its_links_can_be_tapped(browser, live_server, lists):
+    """On a 375px phone the "All releases" link under a release was 19px tall, a line of
+    text to hit with a thumb; everything standing on its own is now at least 40px tall."""
+    from django.db import connections
+
+    try:
+        for language in ("zh-hans", "en"):
+            context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+            page = context.new_page()
+            page.goto(f"{live_server.url}/public/releases/{lists.id}/")
+            assert page.locator("main > a[href='/public/']").is_visible()
+            small = page.eval_on_selector_all(
+                STANDALONE,
+                """els => els.filter(e => e.getBoundingClientRect().width > 0
+                                         && e.getBoundingClientRect().height < 40)
+                            .map(e => e.innerText.trim() + " " + e.offsetHeight)""",
+            )
+            assert small == [], f"{language}: too small to tap: {small}"
+            width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+            assert width[0] <= width[1], f"{language}: the page is {width[0]}px wide"
+            context.close()
+    finally:
+        connections.close_all()
