@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
@@ -100,6 +101,12 @@ class AtomFeed(Feed):
         "Consumer warnings, typical cases and lists of dishonest violators published by the "
         "member units through the coordination office."
     )
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # The feed is in the language the cookie chose; a cache must not give it to others.
+        response = super().__call__(request, *args, **kwargs)
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
     def link(self) -> str:
         return _public_url(reverse("public_index"))

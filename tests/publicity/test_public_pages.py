@@ -218,3 +218,16 @@ def test_the_feeds_link_to_the_public_address_whatever_address_they_were_fetched
     assert channel.find("link").text == "https://xf.wuqing.example.cn/public/"
     assert expected in [item.find("guid").text for item in channel.findall("item")]
     assert expected in [item.find("link").text for item in channel.findall("item")]
+
+
+@pytest.mark.parametrize("url", ["/public/feed.atom", "/public/feed.rss"])
+def test_a_cache_does_not_give_one_readers_feed_language_to_another(client, lists, url):
+    """The feed follows the language cookie (its titles, kinds and xml:lang) and says when it
+    last changed, so a proxy may keep it; it did not say it varies by cookie, so a proxy could
+    hand the English feed that one person opened to every Chinese reader after."""
+    english = client.get(url)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(url)
+    assert english.content != chinese.content
+    for response in (english, chinese):
+        assert "cookie" in {v.strip().lower() for v in response["Vary"].split(",")}
