@@ -7,6 +7,8 @@ reach a visitor. They extend their own base template, with no staff menu or user
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
@@ -84,11 +86,17 @@ def violators(request: HttpRequest) -> HttpResponse:
     q = _query(request)
     entries = access.violators_exposed(timezone.localdate())
     if q:
-        entries = entries.filter(Q(business_name__icontains=q) | Q(credit_code__iexact=q))
+        entries = entries.filter(Q(business_name__icontains=q) | Q(credit_code=_as_credit_code(q)))
     page = Paginator(entries.order_by("-exposure_from", "business_name", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "publicity/public/violators.html", {"page": page, "q": q})
+
+
+def _as_credit_code(q: str) -> str:
+    """A credit code as a citizen may type it (full-width from a Chinese input method, lower
+    case, in groups of four) in the form it is stored, as staff entry reads it."""
+    return "".join(unicodedata.normalize("NFKC", q).split()).upper()
 
 
 class AtomFeed(Feed):

@@ -231,3 +231,16 @@ def test_a_cache_does_not_give_one_readers_feed_language_to_another(client, list
     assert english.content != chinese.content
     for response in (english, chinese):
         assert "cookie" in {v.strip().lower() for v in response["Vary"].split(",")}
+
+
+def test_a_credit_code_typed_full_width_or_in_groups_finds_the_violator(client, lists):
+    """A phone's Chinese input method in full-width mode types ９１１２…; people copy a code
+    printed in groups of four. Either found nothing, though staff enter codes the same ways
+    (full-width is converted there). The search reads the code as staff entry does."""
+    full_width = CODE_A.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    grouped = " ".join(CODE_A[i : i + 4] for i in range(0, 18, 4)).lower()
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        for q in (full_width, grouped, f" {CODE_A} "):
+            page = text(client.get("/public/violators/", {"q": q}))
+            assert f'data-code="{CODE_A}"' in page, q
+            assert f'data-code="{CODE_B}"' not in page
