@@ -141,3 +141,52 @@ def test_a_release_page_fits_a_phone_and_its_links_can_be_tapped(browser, live_s
             context.close()
     finally:
         connections.close_all()
+
+
+LONG_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 2
+LONG_URL = "https://scjg.tj.gov.cn/zwgk/" + "a" * 60 + "/index.html"
+
+
+def test_a_release_with_long_unbroken_words_fits_a_phone(browser, live_server, lists):
+    """A title with a long model number and a text citing a long address made the list and
+    the release 860-960px wide on a 375px phone, and a long word in a violation was cut off
+    at the edge of its card. Long words now break to fit."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    people = get_user_model().objects
+    head, office = people.get(username="mr_public"), people.get(username="office_public")
+    release = published(
+        head,
+        head,
+        office,
+        title=f"关于{LONG_WORD}的名单",
+        body=f"详见 {LONG_URL}",
+        entries=[
+            entry(
+                code="91120222MA0RRR002Q",
+                violation="W" * 60,
+                exposure_until="2099-12-31",
+            )
+        ],
+    )
+    try:
+        for language in ("zh-hans", "en"):
+            context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+            page = context.new_page()
+            for address in ("/public/", f"/public/releases/{release.id}/", "/public/violators/"):
+                page.goto(f"{live_server.url}{address}")
+                width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+                assert width[0] <= width[1], f"{language} {address}: {width[0]}px wide"
+                cut = page.eval_on_selector_all(
+                    "#violators-table td",
+                    "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1)"
+                    ".map(c => c.innerText.slice(0, 20))",
+                )
+                assert cut == [], f"{language} {address}: cut off: {cut}"
+            context.close()
+    finally:
+        connections.close_all()
