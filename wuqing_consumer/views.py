@@ -105,6 +105,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     DRF still gets the API's JSON."""
     if is_api_request(request):
         return api_error("not_found", MESSAGES["not_found"](), 404)
+    if request.path_info.startswith(reverse("public_index")):
+        # A citizen on the public site stays there: the staff page spoke of "your unit" and
+        # led to the staff sign-in.
+        return defaults.page_not_found(
+            request, exception, template_name="publicity/public/404.html"
+        )
     return defaults.page_not_found(request, exception)
 
 

@@ -244,3 +244,22 @@ def test_a_credit_code_typed_full_width_or_in_groups_finds_the_violator(client, 
             page = text(client.get("/public/violators/", {"q": q}))
             assert f'data-code="{CODE_A}"' in page, q
             assert f'data-code="{CODE_B}"' not in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("url", ["/public/releases/999999/", "/public/no-such-page/"])
+def test_a_citizen_who_follows_a_dead_public_link_stays_on_the_public_site(
+    client, db, settings, debug, url
+):
+    """A citizen following an old or mistyped link to a release got the staff site's 404:
+    "not one your unit may see", and "Back to the home page" led to the staff sign-in. The
+    public site's own 404 says the release is not (or no longer) published and leads back
+    to the public releases."""
+    settings.DEBUG = debug
+    response = client.get(url)
+    assert response.status_code == 404
+    page = text(response)
+    assert 'class="public-site"' in page and 'id="nav-violators"' in page
+    assert "your unit" not in page
+    assert 'href="/public/" id="public-not-found-back"' in page
+    assert '<div class="error-code">404</div>' in page
