@@ -263,3 +263,16 @@ def test_a_citizen_who_follows_a_dead_public_link_stays_on_the_public_site(
     assert "your unit" not in page
     assert 'href="/public/" id="public-not-found-back"' in page
     assert '<div class="error-code">404</div>' in page
+
+
+def test_the_public_menu_marks_the_page_the_citizen_is_on(client, lists):
+    """Neither the eye nor a screen reader was told which of the public pages was open."""
+    current = lists["current"]
+    for url, marked, other in (
+        ("/public/", "nav-releases", "nav-violators"),
+        (f"/public/releases/{current.id}/", "nav-releases", "nav-violators"),
+        ("/public/violators/", "nav-violators", "nav-releases"),
+    ):
+        page = text(client.get(url))
+        assert 'class="nav-link active" aria-current="page" href' in page.split(marked)[0][-80:]
+        assert "aria-current" not in page.split(other)[0][-80:]
