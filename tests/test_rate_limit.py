@@ -181,3 +181,15 @@ class UnreachableCache(BaseCache):
 def test_pages_are_served_when_the_cache_cannot_be_reached(client, settings):
     settings.CACHES = {"default": {"BACKEND": f"{__name__}.UnreachableCache"}}
     assert set(statuses(client, "/public/", LIMIT + 2)) == {200}
+
+
+def test_on_the_public_site_the_page_keeps_the_public_sites_frame(client):
+    """A citizen searching the violators list too often got the staff site's frame: its
+    name, a menu button, no way back to the public pages but the browser's."""
+    statuses(client, "/public/violators/", LIMIT)
+
+    page = client.get("/public/violators/").content.decode()
+
+    assert 'class="public-site"' in page and 'id="nav-violators"' in page
+    assert "navbar-toggler" not in page
+    assert 'id="rate-limited"' in page

@@ -106,8 +106,14 @@ def too_many_requests(request: HttpRequest, retry_after: int, *, search: bool) -
         ) % {"seconds": retry_after}
         response = HttpResponse(text + "\n", status=429, content_type="text/plain; charset=utf-8")
     else:
+        # On the public site the page keeps the public site's frame, not the staff site's.
+        public = request.path_info.startswith(reverse("public_index"))
+        frame = "publicity/public/base.html" if public else None
         response = render(
-            request, "429.html", {"retry_after": retry_after, "search": search}, status=429
+            request,
+            "429.html",
+            {"retry_after": retry_after, "search": search, "frame": frame},
+            status=429,
         )
     response["Retry-After"] = str(retry_after)
     # One visitor's refusal must not be kept by a cache and served to others.
