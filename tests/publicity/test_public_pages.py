@@ -276,3 +276,15 @@ def test_the_public_menu_marks_the_page_the_citizen_is_on(client, lists):
         page = text(client.get(url))
         assert 'class="nav-link active" aria-current="page" href' in page.split(marked)[0][-80:]
         assert "aria-current" not in page.split(other)[0][-80:]
+
+
+def test_a_keyboard_user_can_skip_the_public_sites_menu(client, lists):
+    """The staff site's first link skips to the content; the public site's had none, so a
+    keyboard or switch user went through the header and the menu on every page."""
+    for url in ("/public/", f"/public/releases/{lists['current'].id}/", "/public/violators/"):
+        page = text(client.get(url))
+        body = page.split("<body", 1)[1]
+        first_link = body.split("<a ", 1)[1]
+        assert first_link.startswith('class="visually-hidden-focusable portal-skip-link"')
+        assert 'href="#main"' in first_link.split(">", 1)[0]
+        assert '<main class="container py-4" id="main"' in page
