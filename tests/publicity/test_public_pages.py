@@ -1,6 +1,7 @@
 """The public pages: search, the violators list, feeds, corrections; and nothing that was
 not published (drafts, the office's assessment, comments, staff names) ever shows."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -288,3 +289,13 @@ def test_a_keyboard_user_can_skip_the_public_sites_menu(client, lists):
         assert first_link.startswith('class="visually-hidden-focusable portal-skip-link"')
         assert 'href="#main"' in first_link.split(">", 1)[0]
         assert '<main class="container py-4" id="main"' in page
+
+
+def test_on_a_phone_the_violators_labels_start_with_a_capital_in_english(client, lists):
+    """Stacked on a phone, each value of the violators list is labelled from its column's
+    name: in English "unified social credit code", "violation", ... in lower case, beside
+    "Period of exposure", while the desktop headings start with a capital."""
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        page = text(client.get("/public/violators/"))
+    labels = set(re.findall(r'data-label="([^"]+)"', page))
+    assert labels and all(label[0].isupper() for label in labels), labels
