@@ -138,34 +138,22 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         sign_off = []
     if access.submits_unit_report(user, unit_id):
         sign_off += _report_to_submit(user, today)
+    order_tabs = (
+        ("to_sign", _("Work orders to sign for"), False),
+        ("overdue", _("Overdue work orders"), True),
+        ("reopened", _("Work orders reopened after a dissatisfied call-back"), False),
+        ("opinion_due", _("Co-handled work orders waiting for your unit's opinion"), False),
+    )
     return [
-        (
-            "orders_to_sign",
-            _("Work orders to sign for"),
-            selectors.orders_in_tab(user, "to_sign", now).count(),
-            reverse("order_list") + "?tab=to_sign",
-            False,
-        ),
-        (
-            "orders_overdue",
-            _("Overdue work orders"),
-            selectors.orders_in_tab(user, "overdue", now).count(),
-            reverse("order_list") + "?tab=overdue",
-            True,
-        ),
-        (
-            "orders_reopened",
-            _("Work orders reopened after a dissatisfied call-back"),
-            selectors.orders_in_tab(user, "reopened", now).count(),
-            reverse("order_list") + "?tab=reopened",
-            False,
-        ),
-        (
-            "orders_opinion_due",
-            _("Co-handled work orders waiting for your unit's opinion"),
-            selectors.orders_in_tab(user, "opinion_due", now).count(),
-            reverse("order_list") + "?tab=opinion_due",
-            False,
+        *(
+            (
+                f"orders_{tab}",
+                label,
+                selectors.orders_in_tab(user, tab, now).count(),
+                reverse("order_list") + f"?tab={tab}",
+                late,
+            )
+            for tab, label, late in order_tabs
         ),
         (
             "leads_to_acknowledge",
