@@ -9,6 +9,7 @@ layout viewport's width (`documentElement.clientWidth`, 390) as well."""
 from __future__ import annotations
 
 import itertools
+import re
 from io import StringIO
 
 import pytest
@@ -995,3 +996,44 @@ def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(
     for selector in ("#district-totals", "#district-by-unit"):
         assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
     desk.context.close()
+
+
+# The column names shown before the cells of a list's rows on a phone (the cells' ::before,
+# drawn from data-label), as the reader sees them: only cells laid out and named.
+LABELS = """(selector) => [...document.querySelectorAll(selector + " td[data-label]")]
+  .filter((cell) => cell.getBoundingClientRect().width > 0)
+  .map((cell) => getComputedStyle(cell, "::before"))
+  .filter((before) => before.display !== "none" && before.content.startsWith('"'))
+  .map((before) => JSON.parse(before.content))"""
+
+
+def test_on_a_phone_a_lists_column_names_start_with_a_capital_in_english(
+    browser, live_server, records
+):
+    """Stacked on a phone, a row's values were named from model fields in lower case in
+    English ("referred by", "channel", "status"...), beside "Next deadline", while the desktop
+    headings start with a capital. In Chinese the names are the catalogue's, as before."""
+    lists = [
+        ("mr_staff", "/orders/?tab=all", "#order-table"),
+        ("mr_staff", "/referrals/?tab=sent", "#referrals"),
+        ("mr_staff", "/reports/", "#quarters"),
+        ("mr_staff", "/reports/education/", "#education-events"),
+        ("mr_staff", f"/reports/{records['report']}/", "#publicity-table"),
+        ("office", f"/campaigns/{records['campaign']}/", "#campaign-sums"),
+        ("office", f"/campaigns/{records['campaign']}/", "#linked-orders"),
+    ]
+    seen = {}
+    for language, (_user, address, selector), page in phone_visits(browser, live_server, lists):
+        labels = page.evaluate(LABELS, selector)
+        assert labels, f"{language} {address} {selector}: no named cells"
+        seen[language, address, selector] = labels
+    lower = {
+        f"{address} {selector}": sorted({x for x in labels if x[:1].islower()})
+        for (language, address, selector), labels in seen.items()
+        if language == "en" and any(x[:1].islower() for x in labels)
+    }
+    assert not lower, lower
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for (language, address, _selector), labels in seen.items():
+        if language == "zh-hans":  # Chinese, not English names with a capital
+            assert all(cjk.search(x) or not x[:1].isalpha() for x in labels), (address, labels)
