@@ -19,14 +19,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from departments.models import User
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
 
 from . import attachments, referrals, selectors
-from .choices import OPEN_REFERRAL_STATUSES, DisputeAction, ReferralAction, ReferralStatus
+from .choices import (
+    OPEN_DISPUTE_STATUSES,
+    OPEN_REFERRAL_STATUSES,
+    DisputeAction,
+    ReferralAction,
+    ReferralStatus,
+)
 from .filters import record_search
 from .forms import MultipleFileField, member_units
-from .models import Dispute, ReferralAttachment
+from .models import Dispute, Referral, ReferralAttachment
 from .workflow import WorkflowError
 
 TABS = {
@@ -233,14 +240,34 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "binding": referrals.binding_decision(referral)
             if receiving and referral.status in OPEN_REFERRAL_STATUSES
             else None,
-            "can_dispute": access.is_office_handler(request.user)
-            and referral.status == ReferralStatus.REJECTED
-            and referral.by_decision_id is None
-            and not disputes,
+            "can_dispute": _may_dispute(request.user, referral, receiving, disputes),
+            "units": member_units(),
             "disputes": disputes,
             "ack_overdue": referral.status == ReferralStatus.SENT
             and referral.ack_due_at < timezone.now(),
         },
+    )
+
+
+def _may_dispute(user: User, referral: Referral, receiving: bool, disputes: list[Dispute]) -> bool:
+    """Who the lead's page offers the dispute form: the office for a rejected lead, and the
+    receiving unit for a lead it has not decided on, as the order's page offers it to the
+    units handling the order. Never for a lead sent on by the leader's decision, one already
+    disputed (a dispute open or decided, or its rejection recorded on another), nor one
+    whose work order has a dispute open (`disputes.dispute_open` refuses those)."""
+    if referral.by_decision_id is not None or disputes:
+        return False
+    if access.is_office_handler(user):
+        return referral.status == ReferralStatus.REJECTED
+    return (
+        receiving
+        and referral.status in OPEN_REFERRAL_STATUSES
+        and not (
+            referral.order_id is not None
+            and Dispute.objects.filter(
+                order_id=referral.order_id, status__in=OPEN_DISPUTE_STATUSES
+            ).exists()
+        )
     )
 
 
