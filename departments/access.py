@@ -356,11 +356,14 @@ def workorder_or_404(
 ) -> WorkOrder:
     """An order the user may see, by number or id; 404 when missing or not theirs.
 
-    With lock=True the row stays locked until the caller's transaction ends.
+    With lock=True the row stays locked until the caller's transaction ends, FOR NO KEY
+    UPDATE: a second action on the order waits, but rows that only point at it (events,
+    callbacks, attachments, the duplicate worker's pairs) are written meanwhile. No action
+    deletes an order or changes its id.
     """
     orders = workorders_visible_to(user).select_related("primary_unit", "town")
     if lock:
-        orders = orders.select_for_update(of=("self",))
+        orders = orders.select_for_update(no_key=True, of=("self",))
     lookup = {"number": number} if number is not None else {"id": order_id}
     return get_or_404(orders, **lookup)
 
