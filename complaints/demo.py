@@ -106,7 +106,7 @@ def _date_history_from_receipt(order_id: int) -> None:
     its receipt instead, one `STEP` apart, with the times the order keeps of those steps
     and the deadlines that count from them. Only the demo rewrites a history: its orders
     are made up, and loaded into an empty table."""
-    order = WorkOrder.objects.select_for_update().get(id=order_id)
+    order = WorkOrder.objects.select_for_update(no_key=True).get(id=order_id)
     fields = ["created_at"]
     order.created_at = order.received_at
     for index, event in enumerate(order.events.order_by("id")):

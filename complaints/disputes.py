@@ -179,7 +179,7 @@ def _order_of_lead(referral: Referral) -> WorkOrder | None:
     order, its decision would move the order again."""
     if referral.order_id is None:
         return None
-    order = WorkOrder.objects.select_for_update().get(id=referral.order_id)
+    order = WorkOrder.objects.select_for_update(no_key=True).get(id=referral.order_id)
     return None if order_settled_by(order) is not None else order
 
 
@@ -366,7 +366,7 @@ def disputes_recount_decision_deadlines(*, since: date) -> int:
     days = (EscalationPolicy.objects.first() or EscalationPolicy()).dispute_decision_working_days
     calendar = reference().calendar
     moved = 0
-    waiting = Dispute.objects.select_for_update().filter(
+    waiting = Dispute.objects.select_for_update(no_key=True).filter(
         status__in=OPEN_DISPUTE_STATUSES, decision_due_at__gte=stats.day_start(since)
     )
     for dispute in waiting.order_by("id"):
@@ -416,7 +416,7 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
     if order is not None:
         same |= Q(order_id=order.id)
     existing = (
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(no_key=True)
         .filter(same, status__in=OPEN_DISPUTE_STATUSES)
         .order_by("id")
         .first()
@@ -556,7 +556,7 @@ def _lock_leads_and_order(dispute_id: int) -> dict[int, Referral]:
         lead.id: lead for lead in Referral.objects.select_for_update().filter(same).order_by("id")
     }
     if order_id is not None:
-        list(WorkOrder.objects.select_for_update().filter(id=order_id).values("id"))
+        list(WorkOrder.objects.select_for_update(no_key=True).filter(id=order_id).values("id"))
     return leads
 
 
@@ -997,7 +997,7 @@ def team_question_answered(
     """A joint meeting's resolution settled the team's question: the team's record says so,
     the question is no longer open, and the team's units are told. Called by the meetings
     app inside its own transaction."""
-    dispute = Dispute.objects.select_for_update().get(id=team.dispute_id)
+    dispute = Dispute.objects.select_for_update(no_key=True).get(id=team.dispute_id)
     team.refresh_from_db(fields=["open_question"])  # the team may have asked anew meanwhile
     if team.open_question.strip() == question.strip():
         team.open_question = ""

@@ -368,7 +368,7 @@ def order_opened_on_acceptance(referral: Referral, *, lock: bool = False) -> Wor
     lead as its external reference, so a case number typed by hand is not taken for it."""
     if referral.status != ReferralStatus.ACCEPTED or not referral.case_reference:
         return None
-    orders = WorkOrder.objects.select_for_update() if lock else WorkOrder.objects.all()
+    orders = WorkOrder.objects.select_for_update(no_key=True) if lock else WorkOrder.objects.all()
     return orders.filter(number=referral.case_reference, external_ref=referral.number).first()
 
 

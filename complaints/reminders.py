@@ -134,7 +134,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
     for _batch in range(MAX_BATCHES):
         with transaction.atomic():
             orders = list(
-                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                WorkOrder.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .filter(next_due_at__gt=now, next_due_at__lte=until)
                 .filter(Q(reminded_due_at__isnull=True) | ~Q(reminded_due_at=F("next_due_at")))
                 .only(
@@ -198,7 +198,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
     for _batch in range(MAX_BATCHES):
         with transaction.atomic():
             orders = list(
-                WorkOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                WorkOrder.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .filter(next_escalation_at__lte=now, next_due_at__lt=now)
                 .only(
                     "id",

@@ -678,7 +678,7 @@ def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
     while True:
         with transaction.atomic():
             orders = list(
-                WorkOrder.objects.select_for_update(skip_locked=True)
+                WorkOrder.objects.select_for_update(skip_locked=True, no_key=True)
                 .filter(duplicates_pending=True)
                 .only("id", "received_at", "citizen_phone_digits", "business_name", "content")
                 .order_by("id")[:batch]

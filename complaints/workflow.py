@@ -450,7 +450,7 @@ def workorders_recount_deadlines(*, since: date) -> int:
     for name in DEADLINE_NAMES:
         later |= Q(**{f"due_{name}__gte": start})
     orders = (
-        WorkOrder.objects.select_for_update(of=("self",))
+        WorkOrder.objects.select_for_update(no_key=True, of=("self",))
         .filter(later, status__in=OPEN_STATUSES)
         .order_by("id")
     )
@@ -1072,7 +1072,7 @@ def workorder_client_satisfaction(
     it stands and recorded once, even after a dissatisfied one reopened the order.
     """
     order = (
-        WorkOrder.objects.select_for_update(of=("self",))
+        WorkOrder.objects.select_for_update(no_key=True, of=("self",))
         .select_related("primary_unit")
         .filter(source_client=client, hotline_id=hotline_id)
         .first()

@@ -663,7 +663,7 @@ def dispute_or_404(user: User | AnonymousUser, *, dispute_id: int, lock: bool = 
     disputes = disputes_visible_to(user)
     if lock:
         disputes = Dispute.objects.filter(id__in=disputes.values("id")).select_for_update(
-            of=("self",)
+            no_key=True, of=("self",)
         )
     return get_or_404(disputes, id=dispute_id)
 
@@ -756,7 +756,7 @@ def meeting_or_404(
 ) -> JointMeeting:
     meeting = get_or_404(meetings_visible_to(user), id=meeting_id)
     if lock:
-        meeting = JointMeeting.objects.select_for_update().get(id=meeting.id)
+        meeting = JointMeeting.objects.select_for_update(no_key=True).get(id=meeting.id)
     return meeting
 
 

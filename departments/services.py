@@ -210,7 +210,7 @@ def user_update_notification_settings(
     *, acting_user: User, notify_by_email: bool, notify_by_sms: bool, daily_digest: bool
 ) -> User:
     """A person's own choice of channels; recorded like any other change."""
-    user = User.objects.select_for_update().get(id=acting_user.id)
+    user = User.objects.select_for_update(no_key=True).get(id=acting_user.id)
     before = model_to_dict(user, fields=NOTIFICATION_FIELDS)
     user.notify_by_email, user.notify_by_sms, user.daily_digest = (
         notify_by_email,
@@ -795,13 +795,17 @@ def _config_value(field: Any, obj: Any) -> Any:
     return json.loads(json.dumps(field.value_from_object(obj), cls=_ConfigEncoder))
 
 
-def config_snapshot(model: type, pk: Any, *, lock: bool = False) -> dict[str, Any] | None:
+def config_snapshot(
+    model: type, pk: Any, *, lock: bool = False, deleting: bool = False
+) -> dict[str, Any] | None:
     """The row as stored, field by field, as the audit trail keeps it (None if it is gone).
     With `lock` it stays locked until the caller's transaction ends, so no other change
-    comes between this reading and the save."""
+    comes between this reading and the save: without the key (FOR NO KEY UPDATE) unless
+    the row is `deleting`, so that an edited unit does not hold up the orders and people
+    registered for it meanwhile."""
     rows = model._default_manager.all()
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(no_key=not deleting)
     obj = rows.filter(pk=pk).first()
     if obj is None:
         return None
@@ -868,7 +872,7 @@ def config_delete_audit(*, acting_user: User, obj: Any) -> AuditEntry | None:
     transaction: what it was, and what goes with it (the scheduler's tasks of a deleted
     schedule, say), by kind. None if it is already gone."""
     model = type(obj)
-    before = config_snapshot(model, obj.pk, lock=True)
+    before = config_snapshot(model, obj.pk, lock=True, deleting=True)
     if before is None:
         return None
     collector = Collector(using=router.db_for_write(model))

@@ -9,7 +9,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from complaints import services, workflow
@@ -28,29 +28,30 @@ pytestmark = [
 ]
 
 
-def _while_signing(order: WorkOrder, acting_user, monkeypatch, write):
-    """Run `write` on this connection, with a 3 s lock timeout, while another connection
-    signs `order` and holds its row (in `_move`, after `_load` locked it)."""
+def _while_held(monkeypatch, module, name, action, write):
+    """Run `write` on this connection, with a 3 s lock timeout, while `action` runs in
+    another connection and waits in `module.name` (inside its transaction, its locks
+    taken); returns what `write` returned once `action` has finished."""
     locked, release = threading.Event(), threading.Event()
-    original = workflow._move
+    original = getattr(module, name)
 
     def holding(*args, **kwargs):
         locked.set()
         release.wait(timeout=20)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(workflow, "_move", holding)
+    monkeypatch.setattr(module, name, holding)
     outcome: dict[str, object] = {}
 
-    def sign():
+    def act():
         try:
-            outcome["signed"] = workflow.workorder_sign(order_id=order.id, acting_user=acting_user)
+            outcome["done"] = action()
         except Exception as error:  # noqa: BLE001 - checked below
-            outcome["signed"] = error
+            outcome["done"] = error
         finally:
             connection.close()
 
-    thread = threading.Thread(target=sign)
+    thread = threading.Thread(target=act)
     thread.start()
     try:
         assert locked.wait(timeout=20)
@@ -64,7 +65,29 @@ def _while_signing(order: WorkOrder, acting_user, monkeypatch, write):
     finally:
         release.set()
         thread.join(timeout=30)
-        assert isinstance(outcome.get("signed"), WorkOrder), outcome
+        assert not isinstance(outcome.get("done", AssertionError()), Exception), outcome
+
+
+def _while_signing(order: WorkOrder, acting_user, monkeypatch, write):
+    """`write` while another connection signs `order` and holds its row (in `_move`, after
+    `_load` locked it)."""
+
+    def sign():
+        return workflow.workorder_sign(order_id=order.id, acting_user=acting_user)
+
+    return _while_held(monkeypatch, workflow, "_move", sign, write)
+
+
+def _queue(client, order: WorkOrder) -> CallbackEvent:
+    """A callback row for the hotline, as a transition of another order's would write."""
+    return CallbackEvent.objects.create(
+        event_id=uuid.uuid4(),
+        client=client,
+        order=order,
+        type="status_changed",
+        payload={"number": order.number},
+        next_attempt_at=timezone.now(),
+    )
 
 
 def test_the_duplicate_worker_is_not_held_up_by_an_action_on_the_earlier_order(
@@ -88,17 +111,7 @@ def test_a_callback_for_the_hotline_is_queued_while_the_order_is_being_acted_on(
     order = make_order(office_staff)
     client, _, _ = api_client_create(name="12345", callback_url="https://hotline.example/cb")
 
-    def queue():
-        return CallbackEvent.objects.create(
-            event_id=uuid.uuid4(),
-            client=client,
-            order=order,
-            type="status_changed",
-            payload={"number": order.number},
-            next_attempt_at=timezone.now(),
-        )
-
-    callback = _while_signing(order, mr_staff, monkeypatch, queue)
+    callback = _while_signing(order, mr_staff, monkeypatch, lambda: _queue(client, order))
 
     assert callback.order_id == order.id
 
@@ -113,3 +126,23 @@ def test_two_actions_on_one_order_still_wait_for_each_other(mr_staff, office_sta
 
     assert sum(isinstance(o, WorkOrder) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, WorkflowError) for o in outcomes) == 1, outcomes
+
+
+def test_a_holiday_table_change_does_not_hold_up_the_open_orders_callbacks(
+    office_staff, monkeypatch
+):
+    """Saving the holiday table recounts the deadlines of every open order, each locked
+    until the table commits: the hotline's callbacks and the units' files for those
+    orders are still written meanwhile."""
+    order = make_order(office_staff)
+    client, _, _ = api_client_create(name="12345", callback_url="https://hotline.example/cb")
+
+    def recount():
+        with transaction.atomic():
+            return workflow.workorders_recount_deadlines(since=timezone.localdate())
+
+    callback = _while_held(
+        monkeypatch, workflow, "refresh_deadlines", recount, lambda: _queue(client, order)
+    )
+
+    assert callback.order_id == order.id
