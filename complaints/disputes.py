@@ -696,7 +696,7 @@ def _co_units(dispute: Dispute, unit: Unit, codes: Iterable[str]) -> list[Unit]:
     """The co-handling units named with a designation, each once: they co-handle the
     dispute's work order, so a dispute about a lead alone has none to take, and the unit
     designated cannot also be one of them."""
-    codes = list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
+    codes = workflow.named_co_unit_codes(codes)
     if not codes:
         return []
     if dispute.order_id is None:
@@ -708,13 +708,8 @@ def _co_units(dispute: Dispute, unit: Unit, codes: Iterable[str]) -> list[Unit]:
                 )
             }
         )
-    if unit.code in codes:
-        raise ValidationError(
-            {
-                "co_units": _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
-                % {"unit": unit}
-            }
-        )
+    if refusal := workflow.primary_among_co_units(unit, codes):
+        raise ValidationError({"co_units": refusal})
     return [_member(code, "co_units") for code in codes]
 
 

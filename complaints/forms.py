@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Town, Unit
 
+from . import workflow
 from .choices import Channel, Kind, Urgency
 
 
@@ -144,12 +145,9 @@ class IntakeForm(forms.Form):
         )
         if choice == ROUTE_UNIT and not unit:
             self.add_error("unit", _("Choose the unit to send the order to."))
-        if choice == ROUTE_UNIT and unit and unit in co_units:
-            self.add_error(
-                "co_units",
-                _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
-                % {"unit": unit},
-            )
+        refusal = workflow.primary_among_co_units(unit, [u.code for u in co_units])
+        if choice == ROUTE_UNIT and refusal:
+            self.add_error("co_units", refusal)
         if choice == ROUTE_TRIAGE and co_units:
             self.add_error(
                 "co_units",

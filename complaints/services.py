@@ -492,15 +492,9 @@ def workorder_intake(
     if send_to_triage:
         unit, co_units = None, []
         routing["overridden_to"] = None
-    if unit is not None and unit.code in codes:
-        # Chosen by the office, or the unit the rules picked: either way the order would
-        # read as handled by a unit that also helps itself.
-        raise ValidationError(
-            {
-                "co_units": _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
-                % {"unit": unit}
-            }
-        )
+    # The unit chosen by the office or picked by the rules, named as a co-unit as well.
+    if refusal := workflow.primary_among_co_units(unit, codes):
+        raise ValidationError({"co_units": refusal})
 
     now = timezone.now()
     order = WorkOrder(

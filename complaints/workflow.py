@@ -527,15 +527,26 @@ def _member_unit(code: str) -> Unit:
     return unit
 
 
+def named_co_unit_codes(codes: Iterable[str]) -> list[str]:
+    """The co-handling units' codes as named, each once, blanks left out."""
+    return list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
+
+
+def primary_among_co_units(unit: Unit | None, codes: Iterable[str]) -> str | None:
+    """The refusal when the primary unit is named among the co-handling units (it would
+    read as both handling the order and helping itself), None otherwise. One rule for the
+    office's form, intake, dispatch and the leader's designation, each refusing in its own
+    way (a form's field, a service's ValidationError, a workflow error)."""
+    if unit is None or unit.code not in codes:
+        return None
+    return _("%(unit)s is the primary unit; it cannot also be a co-handling unit.") % {"unit": unit}
+
+
 def _co_units(unit: Unit, codes: Iterable[str]) -> list[Unit]:
-    """The co-handling units named, each once; the primary unit among them is refused, as
-    it would read as both handling the order and helping itself."""
-    codes = list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
-    if unit.code in codes:
-        raise WorkflowError(
-            _("%(unit)s is the primary unit; it cannot also be a co-handling unit.")
-            % {"unit": unit}
-        )
+    """The co-handling units named, each once; the primary unit among them is refused."""
+    codes = named_co_unit_codes(codes)
+    if refusal := primary_among_co_units(unit, codes):
+        raise WorkflowError(refusal)
     return [_member_unit(code) for code in codes]
 
 
