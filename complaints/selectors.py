@@ -284,6 +284,15 @@ def tab_counts(user: User, now: datetime, soon: datetime) -> dict[str, int]:
     }
 
 
+def still_theirs(user: User, order: WorkOrder) -> bool:
+    """`orders_no_longer_theirs` for one order whose unit links are loaded (the order
+    page's): the reader's unit handles or co-handles it, or the reader sees every unit."""
+    return access.sees_all_units(user) or any(
+        link.unit_id == user.unit_id and link.relation != UnitRelation.FORMER
+        for link in order.unit_links.all()
+    )
+
+
 def orders_no_longer_theirs(user: User, orders: list[WorkOrder]) -> set[int]:
     """Of `orders`, those whose deadlines are no longer the user's unit's to meet: it
     neither handles them as primary unit nor co-handles them (it returned them to the

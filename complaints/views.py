@@ -32,7 +32,6 @@ from .choices import (
     DuplicateStatus,
     Satisfaction,
     Status,
-    UnitRelation,
     Urgency,
 )
 from .exports import orders_workbook
@@ -483,12 +482,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     pending = next((r for r in order.extension_requests.all() if r.status == "pending"), None)
     pairs = _duplicates_shown(request.user, order)
     duplicates = [d for d in pairs if d.status == DuplicateStatus.SUSPECTED]
-    # As `selectors.orders_no_longer_theirs` reads it, from the links the page loaded anyway.
-    theirs = access.sees_all_units(request.user) or any(
-        link.unit_id == request.user.unit_id and link.relation != UnitRelation.FORMER
-        for link in order.unit_links.all()
-    )
-    deadlines = _deadlines(order, now, theirs=theirs)
+    deadlines = _deadlines(order, now, theirs=selectors.still_theirs(request.user, order))
     may_dispute = (
         order.is_open
         and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
