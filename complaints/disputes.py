@@ -219,7 +219,7 @@ def dispute_open(
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Say what is disputed.")})
-    suggested = _suggested_unit(acting_user, suggested_unit_code)
+    suggested = suggested_unit_of(acting_user, suggested_unit_code)
     office = access.is_office_handler(acting_user)
     order = referral = None
     # The order that is itself the disputed case (named, or registered on accepting the
@@ -299,7 +299,7 @@ def dispute_open(
     )
 
 
-def _suggested_unit(user: User, code: str) -> Unit | None:
+def suggested_unit_of(user: User, code: str) -> Unit | None:
     """The unit the opener suggests should take the case, if it named one. Checked before
     anything is locked or written, so a wrong choice opens nothing."""
     code = (code or "").strip()
@@ -397,15 +397,19 @@ def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
     )
 
 
-def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) -> Dispute:
-    """Called by the rejection of a lead (in its transaction): it goes to the office.
+def dispute_for_rejected_referral(
+    referral: Referral, by: User, reasons: str, suggested: Unit | None = None
+) -> Dispute:
+    """Called by the rejection of a lead (in its transaction): it goes to the office, with
+    the unit the rejecting unit suggests should take it, if it named one.
 
     An order, and a lead, has one open dispute at a time, as `dispute_open` insists: the
     leader settles who handles the order once, not in two decisions that may contradict
     each other. So if the lead's order (or the lead itself) already has an open dispute, the
     rejection is recorded on that one: a line on its timeline (and the order's) with the
-    lead's number and the reasons, the referring and the rejecting units joined to its
-    units, and the office told; the leader's deadline does not move. A lead about an order
+    lead's number, the reasons and any suggestion, the referring and the rejecting units
+    joined to its units, and the office told; the leader's deadline does not move, and the
+    dispute keeps the suggestion it has (it takes this one if it had none). A lead about an order
     the leader's decision already settled opens a dispute about the lead alone
     (`_order_of_lead`)."""
     # The order's row is what a second return and another lead's rejection hold too, so
@@ -432,13 +436,25 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
             unit_ids={referral.from_unit_id, referral.to_unit_id},
             summary=summary,
             by=by,
+            suggested_unit=suggested,
         )
     existing.units.add(
         *Unit.objects.filter(
             id__in={referral.from_unit_id, referral.to_unit_id}, kind=UnitKind.MEMBER
         )
     )
-    _save(existing, [])
+    changed = []
+    if suggested is not None and existing.suggested_unit_id is None:
+        existing.suggested_unit = suggested
+        changed.append("suggested_unit")
+    _save(existing, changed)
+    if suggested is not None:
+        summary = written(
+            "Lead %(number)s rejected, suggesting %(unit)s: %(reasons)s",
+            number=referral.number,
+            unit=language.unit(suggested),
+            reasons=reasons,
+        )
     _event(
         existing,
         DisputeAction.LEAD_REJECTED,
@@ -446,6 +462,7 @@ def dispute_for_rejected_referral(referral: Referral, by: User, reasons: str) ->
         note=summary,
         referral=referral.id,
         lead=referral.number,
+        **({"suggested_unit": suggested.code} if suggested else {}),
     )
     _tell(
         f"dispute_lead_rejected:{existing.id}:{referral.id}",

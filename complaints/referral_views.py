@@ -292,6 +292,7 @@ def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpRes
             referral_id=referral.id,
             acting_user=request.user,
             reasons=request.POST.get("reasons", ""),
+            suggested_unit_code=request.POST.get("suggested_unit", ""),
             expected_version=version,
         ),
     }

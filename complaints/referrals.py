@@ -556,10 +556,19 @@ def referral_accept(
 
 @transaction.atomic
 def referral_reject(
-    *, referral_id: int, acting_user: User, reasons: str, expected_version: int | None = None
+    *,
+    referral_id: int,
+    acting_user: User,
+    reasons: str,
+    suggested_unit_code: str = "",
+    expected_version: int | None = None,
 ) -> Referral:
     """Refuse the lead, with reasons: it goes to the office as a jurisdiction dispute, and
-    the unit that referred it hears of it."""
+    the unit that referred it hears of it. The rejecting unit may name the unit it thinks
+    should take it, as when it disputes the lead (`disputes.suggested_unit_of`)."""
+    from .disputes import dispute_for_rejected_referral, suggested_unit_of  # builds on this
+
+    suggested = suggested_unit_of(acting_user, suggested_unit_code)
     referral = _load(acting_user, referral_id, expected_version)
     decision = binding_decision(referral)
     if decision is not None and referral.by_decision_id is None:
@@ -612,9 +621,7 @@ def referral_reject(
             (message, unit_people([referral.from_unit_id]), None),
         ]
     )
-    from .disputes import dispute_for_rejected_referral  # disputes builds on this module
-
-    dispute_for_rejected_referral(referral, acting_user, reasons)
+    dispute_for_rejected_referral(referral, acting_user, reasons, suggested)
     return referral
 
 
