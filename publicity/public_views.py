@@ -142,7 +142,7 @@ class AtomFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item: Release) -> str:
-        return item.unit.name
+        return item.unit.display_name
 
     def item_categories(self, item: Release) -> list[str]:
         return [str(item.get_kind_display())]

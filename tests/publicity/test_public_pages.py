@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from departments.models import Unit
 from publicity import services
 from publicity.choices import ReleaseKind
 
@@ -166,8 +167,17 @@ def test_the_atom_feed_lists_published_releases(client, lists):
     assert not any("尚未发布" in t for t in titles)
     link = entries[0].find(f"{ATOM}link").get("href")
     assert link.startswith(f"{settings.SITE_URL}/public/releases/")
-    assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "区市场监管局"
+    market = Unit.objects.get(code="market-regulation")
+    assert entries[0].find(f"{ATOM}author/{ATOM}name").text == market.name_en
     assert "舆情" not in response.content.decode()
+
+
+def test_the_feed_names_the_issuing_unit_in_the_readers_language(client, lists):
+    """The English feed named the issuing unit in Chinese among English titles and kinds."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    root = ET.fromstring(client.get("/public/feed.atom").content)
+    author = root.find(f"{ATOM}entry").find(f"{ATOM}author/{ATOM}name").text
+    assert author == Unit.objects.get(code="market-regulation").name
 
 
 def test_the_rss_feed_lists_published_releases(client, lists):
