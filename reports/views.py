@@ -108,14 +108,25 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise Http404
     reports = {(r.year, r.quarter): r for r in access.unit_reports_visible_to(request.user)}
-    rows = [
-        {"period": p, "report": reports.get((p.year, p.quarter)), "due_on": p.due_on()}
-        for p in periods
-    ]
+    # Only the quarters the unit is asked for are overdue, as on the home page: not those
+    # before its first report (or, with none, before the last ended quarter).
+    since = figures.first_asked(min(reports, default=None), today)
+    rows = []
+    for p in periods:
+        report = reports.get((p.year, p.quarter))
+        rows.append(
+            {
+                "period": p,
+                "report": report,
+                "due_on": p.due_on(),
+                "overdue": since <= p
+                and p.due_on() < today
+                and (report is None or report.is_editable),
+            }
+        )
     # The home page's line for several quarters links here, to just the quarters it counts.
     to_submit = request.GET.get("show") == "to_submit"
     if to_submit:
-        since = figures.first_asked(min(reports, default=None), today)
         rows = [
             row
             for row in rows

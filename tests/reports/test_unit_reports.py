@@ -731,6 +731,27 @@ def test_the_unit_page_lists_the_quarters_and_starts_a_report(client, mr_liaison
     assert client.get(response["Location"]).status_code == 200
 
 
+def overdue_quarters(page: str) -> set[str]:
+    """The quarters of the unit's list whose due date carries the Overdue badge."""
+    rows = re.findall(r'<tr data-period="(\w+)">(.*?)</tr>', page, re.S)
+    return {period for period, row in rows if ">Overdue<" in row}
+
+
+def test_the_list_marks_overdue_only_the_quarters_the_unit_is_asked_for(client, mr_liaison):
+    """The home page asks a unit for the quarters from its first report on (the last ended
+    one when it has none); the list's red Overdue badges follow the same rule instead of
+    marking the seven quarters before it came to the portal."""
+    client.force_login(mr_liaison)
+    page = client.get(reverse("report_list")).content.decode()
+    assert overdue_quarters(page) == {"2026Q3"}
+    submitted(mr_liaison)
+    page = client.get(reverse("report_list")).content.decode()
+    assert overdue_quarters(page) == set()
+    start(mr_liaison, figures.Period(2026, 1))
+    page = client.get(reverse("report_list")).content.decode()
+    assert overdue_quarters(page) == {"2026Q1", "2026Q2"}
+
+
 def test_the_office_sees_which_units_have_reported(client, office_staff, mr_liaison):
     submitted(mr_liaison)
     client.force_login(office_staff)
