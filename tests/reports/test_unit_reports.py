@@ -982,3 +982,15 @@ def test_a_file_removed_from_a_report_answers_404_to_the_unit_and_only_the_offic
         client.force_login(person)
         download = client.get(url)
         assert b"".join(download.streaming_content) == PDF_BYTES, person
+
+
+def test_a_submitted_reports_analysis_headings_begin_with_a_capital_in_english(client, mr_liaison):
+    """The read-only page headed the analysis "situation", "problems", "suggestions" in
+    lower case, under "Analysis" and beside "Cases opened"."""
+    report = submitted(mr_liaison)
+    client.force_login(mr_liaison)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    headings = re.findall(r'<h3 class="h6">([^<]*)</h3>', page)
+    assert {"Situation", "Problems", "Suggestions"} <= set(headings)
+    assert not {"situation", "problems", "suggestions"} & set(headings)
