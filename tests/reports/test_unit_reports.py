@@ -994,3 +994,13 @@ def test_a_submitted_reports_analysis_headings_begin_with_a_capital_in_english(c
     headings = re.findall(r'<h3 class="h6">([^<]*)</h3>', page)
     assert {"Situation", "Problems", "Suggestions"} <= set(headings)
     assert not {"situation", "problems", "suggestions"} & set(headings)
+
+
+def test_the_history_counts_one_change_in_the_singular(client, mr_staff):
+    """A save that changed one thing (the situation text) read "(1 changes)" in the history."""
+    report = save(start(mr_staff), mr_staff)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    assert "(1 change)" in page
+    assert "1 changes" not in page
