@@ -282,8 +282,25 @@ def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
             return redirect("unit_report", report_id=report.id)
     else:
         messages.error(request, _("Some numbers are not valid; see the marked fields."))
+        _line_errors_to_messages(request, report, formset)
     report.refresh_from_db()
     return _report_page(request, report, form=form, formset=formset, rows=rows)
+
+
+def _line_errors_to_messages(request: HttpRequest, report: UnitReport, formset) -> None:
+    """With a marked field, the service that checks the sampling lines and publicity items
+    did not run: what is wrong with them is said now too, not after the next save."""
+    try:
+        services.validate_report(
+            {},
+            sampling_from_post(request.POST),
+            publicity_from_formset(formset) if formset.is_valid() else [],
+            figures.Period(report.year, report.quarter),
+        )
+    except ValidationError as error:
+        for field in ("sampling", "publicity"):
+            for text in error.message_dict.get(field, []):
+                messages.error(request, text)
 
 
 @login_required

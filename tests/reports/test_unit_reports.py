@@ -720,6 +720,35 @@ def test_a_form_with_an_impossible_number_shows_the_message_and_keeps_what_was_t
     assert fresh(report).cases_opened == 0
 
 
+def test_a_form_with_an_invalid_field_also_names_the_impossible_sampling_line_at_once(
+    client, mr_staff
+):
+    """An invalid field kept the sampling lines and publicity items from being checked: the
+    page said only "see the marked fields", and the impossible sampling line came up on the
+    next save, after the marked field was put right."""
+    report = start(mr_staff)
+    client.force_login(mr_staff)
+    response = client.post(
+        reverse("unit_report", args=[report.id]),
+        {
+            "version": report.version,
+            "cases_opened": "-1",
+            "sampling-food-sampled": "2",
+            "sampling-food-failed": "3",
+            "situation": "平稳",
+            "publicity-TOTAL_FORMS": "1",
+            "publicity-INITIAL_FORMS": "0",
+            "publicity-0-title": "宣传",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Some numbers are not valid; see the marked fields." in body
+    assert "Food: 3 batches failed, but only 2 were sampled." in body
+    assert "Publicity item 1 needs a kind, a date and a title." in body
+    assert fresh(report).sampling.count() == 0
+
+
 def test_the_unit_page_lists_the_quarters_and_starts_a_report(client, mr_liaison):
     client.force_login(mr_liaison)
     page = client.get(reverse("report_list"))
