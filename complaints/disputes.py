@@ -745,6 +745,9 @@ def dispute_designate(
     with the case (`_settle_lead`)."""
     locked = _lock_leads_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
+    if not unit_code:
+        # The form's list starts from no unit when the office proposed none.
+        raise ValidationError({"unit": _("Choose the unit designated.")})
     unit = _member(unit_code, "unit")
     co_units = _co_units(dispute, unit, co_unit_codes)
     _sign(dispute, acting_user, note)
@@ -793,6 +796,8 @@ def dispute_form_team(
     team."""
     locked = _lock_leads_and_order(dispute_id)
     dispute = _decidable(acting_user, dispute_id, expected_version)
+    if not lead_unit_code:
+        raise ValidationError({"lead_unit": _("Choose the team's lead unit.")})
     lead = _member(lead_unit_code, "lead_unit")
     members = {lead.id: lead}
     for code in member_unit_codes:

@@ -1,0 +1,120 @@
+"""The group leader's decision forms on a dispute's page, read as he reads them: what the
+forms offer before he chooses, and what the page tells him about the case. Pages read in
+English (the django_language cookie)."""
+
+from __future__ import annotations
+
+import html as markup
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import disputes, workflow
+from complaints.models import Dispute, WorkOrder
+from departments.choices import RoleCode
+from tests.factories import UserFactory, make_order, unit
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def people(db, office_staff, leader):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+    }
+
+
+def returned_twice(people) -> WorkOrder:
+    order = make_order(
+        people["office"], unit_code="commerce", content="培训学校收了预付学费后停课，要求退费"
+    )
+    workflow.workorder_return(
+        order_id=order.id, acting_user=people["commerce"], reason="培训机构归教育局监管"
+    )
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="education"
+    )
+    workflow.workorder_return(
+        order_id=order.id, acting_user=people["education"], reason="预付卡归商务局管理"
+    )
+    return WorkOrder.objects.get(id=order.id)
+
+
+def proposed(people, unit_code: str = "") -> Dispute:
+    dispute = Dispute.objects.get(order=returned_twice(people))
+    return disputes.dispute_propose(
+        dispute_id=dispute.id,
+        acting_user=people["office"],
+        proposal="建议成立联合调查组。",
+        unit_code=unit_code,
+    )
+
+
+def page(client, user, dispute) -> str:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("dispute_detail", args=[dispute.id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def select(html: str, select_id: str) -> str:
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+    assert found, select_id
+    return found.group(0)
+
+
+def selected_values(select_html: str) -> list[str]:
+    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select_html)
+
+
+def test_no_unit_is_chosen_for_the_leader_when_the_office_proposed_none(client, people):
+    """The office proposed a team, not a unit: the designation and the team's lead unit
+    start from no unit, which the browser will not send, rather than from the first unit
+    of the list, which one click on the button would have made responsible."""
+    html = page(client, people["leader"], proposed(people))
+    for select_id in ("designate-unit", "lead-unit"):
+        options = select(html, select_id)
+        assert " required" in options
+        assert re.search(r'<option value=""[^>]*>', options)
+        assert selected_values(options) == []
+
+
+def test_the_unit_the_office_proposed_is_still_chosen_for_the_leader(client, people):
+    html = page(client, people["leader"], proposed(people, unit_code="education"))
+    assert selected_values(select(html, "designate-unit")) == ["education"]
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "says"),
+    [
+        ("designate", {"unit": "", "note": "理由"}, "Choose the unit designated."),
+        (
+            "form-team",
+            {"lead_unit": "", "member_units": ["commerce"], "note": "理由"},
+            "Choose the team's lead unit.",
+        ),
+    ],
+)
+def test_a_decision_without_a_unit_is_refused_in_plain_words(client, people, action, data, says):
+    dispute = proposed(people)
+    client.force_login(people["leader"])
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("dispute_act", args=[dispute.id, action]), {**data, "version": dispute.version}
+    )
+    assert response.status_code == 400
+    text = markup.unescape(response.content.decode())
+    assert says in text
+    assert "no member unit with the code" not in text
+    dispute.refresh_from_db()
+    assert dispute.status == "proposed"
