@@ -83,9 +83,13 @@ def walk(browser, live_server, number):
     leader.select_option("#lead-unit", "education")
     leader.select_option("#member-units", ["commerce"])
     leader.fill("#team-note", "涉及教育培训与预付卡经营，两部门联合调查")
+    # The decision cannot be undone: the page asks first, and sends it once he agrees.
+    asked = []
+    leader.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     leader.click("#form-team")
     leader.wait_for_selector("#dispute-status[data-status='team']")
     assert "两部门联合调查" in leader.inner_text("#decision")
+    assert len(asked) == 1
 
     education.goto(dispute_url)
     education.fill("#finding-text", "该校未取得办学许可。")

@@ -118,3 +118,22 @@ def test_a_decision_without_a_unit_is_refused_in_plain_words(client, people, act
     assert "no member unit with the code" not in text
     dispute.refresh_from_db()
     assert dispute.status == "proposed"
+
+
+def form_tag(html: str, form_id: str) -> str:
+    found = re.search(rf'<form[^>]*id="{form_id}"[^>]*>', html)
+    assert found, form_id
+    return markup.unescape(found.group(0))
+
+
+def test_the_leader_is_asked_before_his_decision_is_sent(client, people):
+    """The decision cannot be undone (the order is forced on the unit, the dispute is
+    closed to a second decision): both forms ask first, as the portal's other final
+    steps do (data-confirm, static/js/portal.js)."""
+    html = page(client, people["leader"], proposed(people))
+    designate = form_tag(html, "designate-form")
+    team = form_tag(html, "team-form")
+    assert "data-confirm=" in designate
+    assert "cannot be undone" in designate
+    assert "data-confirm=" in team
+    assert "cannot be undone" in team
