@@ -26,6 +26,7 @@ from wuqing_consumer.views import form_values, posted_int, redirect_back
 from . import disputes, selectors
 from .choices import (
     OPEN_DISPUTE_STATUSES,
+    DisputeAction,
     DisputeStatus,
     ReferralStatus,
     UnitRelation,
@@ -124,6 +125,16 @@ def _detail_page(
     events = list(dispute.events.select_related("actor", "actor_unit"))
     for event in events:
         event.step = dispute_step_label(event.action, by_team=team is not None)
+    # The units the leader named to co-handle the order with the one he designated: his
+    # decision reads whole where it is summed up, not only in the history below it.
+    decided_co_units = next(
+        (
+            event.data.get("co_units") or []
+            for event in reversed(events)
+            if event.action == DisputeAction.DESIGNATE
+        ),
+        [],
+    )
     return render(
         request,
         "complaints/dispute_detail.html",
@@ -138,6 +149,7 @@ def _detail_page(
             "settled_leads": settled_leads,
             "team": team,
             "events": events,
+            "decided_co_units": decided_co_units,
             "units": member_units(),
             "team_units": team.member_units.all() if team else [],
             "tasks": team.tasks.select_related("owner_unit", "owner") if team else [],

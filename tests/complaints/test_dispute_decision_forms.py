@@ -137,3 +137,22 @@ def test_the_leader_is_asked_before_his_decision_is_sent(client, people):
     assert "cannot be undone" in designate
     assert "data-confirm=" in team
     assert "cannot be undone" in team
+
+
+def test_the_decision_names_the_co_handling_units_the_leader_gave(client, people):
+    dispute = proposed(people, unit_code="education")
+    disputes.dispute_designate(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        unit_code="education",
+        co_unit_codes=["commerce", "market-regulation"],
+        note="教育局主办",
+    )
+    html = page(client, people["office"], dispute)
+    decision = re.search(r'<dd[^>]*id="decision"[^>]*>(.*?)</dd>', html, re.S)
+    assert decision
+    text = markup.unescape(decision.group(1))
+    assert "Education Bureau" in text
+    assert "Co-handling" in text
+    assert "Commerce Bureau" in text
+    assert "Market Regulation Bureau" in text
