@@ -26,6 +26,7 @@ from wuqing_consumer.views import form_values, posted_int, redirect_back
 from . import disputes, selectors
 from .choices import (
     OPEN_DISPUTE_STATUSES,
+    Action,
     DisputeAction,
     DisputeStatus,
     ReferralStatus,
@@ -125,6 +126,22 @@ def _detail_page(
     events = list(dispute.events.select_related("actor", "actor_unit"))
     for event in events:
         event.step = dispute_step_label(event.action, by_team=team is not None)
+    # A lead's dispute is about the order the lead came from, the referrer's: the receiving
+    # unit reads its number, as on the lead's page, not its title or a link to a page it
+    # may not open, nor the reasons its units gave for returning it.
+    order_visible = (
+        dispute.order_id is not None
+        and access.workorders_visible_to(user).filter(pk=dispute.order_id).exists()
+    )
+    # Each unit's reasons for returning the order, oldest first: a second return opens the
+    # dispute with the second unit's reasons alone, and the leader decides between both.
+    order_returns = (
+        dispute.order.events.filter(action=Action.RETURN)
+        .select_related("unit", "actor")
+        .order_by("created_at", "id")
+        if order_visible
+        else []
+    )
     # The units the leader named to co-handle the order with the one he designated: his
     # decision reads whole where it is summed up, not only in the history below it.
     decided_co_units = next(
@@ -140,11 +157,8 @@ def _detail_page(
         "complaints/dispute_detail.html",
         {
             "dispute": dispute,
-            # A lead's dispute is about the order the lead came from, the referrer's: the
-            # receiving unit reads its number, as on the lead's page, not its title or a link
-            # to a page it may not open.
-            "order_visible": dispute.order_id is not None
-            and access.workorders_visible_to(user).filter(pk=dispute.order_id).exists(),
+            "order_visible": order_visible,
+            "order_returns": order_returns,
             "sent_on": [(lead, visible) for lead, visible in sent_on if lead.id not in named],
             "settled_leads": settled_leads,
             "team": team,

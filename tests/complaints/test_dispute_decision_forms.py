@@ -156,3 +156,27 @@ def test_the_decision_names_the_co_handling_units_the_leader_gave(client, people
     assert "Co-handling" in text
     assert "Commerce Bureau" in text
     assert "Market Regulation Bureau" in text
+
+
+def test_the_dispute_page_gives_each_units_reasons_for_returning_the_order(client, people):
+    """A second return opens the dispute with the second unit's reasons only; the leader
+    decides between two units, so the page lists each return with its unit and reasons,
+    the first unit's too, without his opening the order."""
+    html = markup.unescape(page(client, people["leader"], proposed(people)))
+    returns = re.search(r'<ol[^>]*id="order-returns"[^>]*>(.*?)</ol>', html, re.S)
+    assert returns
+    text = returns.group(1)
+    assert "Commerce Bureau" in text
+    assert "培训机构归教育局监管" in text
+    assert "Education Bureau" in text
+    assert "预付卡归商务局管理" in text
+    assert text.index("培训机构归教育局监管") < text.index("预付卡归商务局管理")
+
+
+def test_a_unit_that_may_not_open_the_order_reads_no_returns(client, people):
+    """The list comes from the order's history: shown only to whom the order is shown."""
+    dispute = proposed(people)
+    outsider = UserFactory(unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
+    dispute.units.add(unit("housing"))
+    html = page(client, outsider, dispute)
+    assert 'id="order-returns"' not in html
