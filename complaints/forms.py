@@ -123,7 +123,8 @@ class IntakeForm(forms.Form):
         queryset=member_units(),
         required=False,
         to_field_name="code",
-        widget=forms.SelectMultiple(attrs={"size": 4, "data-excludes-choice-of": "#id_unit"}),
+        # Drawn by templates/includes/unit_checks.html, every unit in sight.
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Optional. Units that help the primary unit; not the primary unit itself."),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)

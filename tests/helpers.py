@@ -189,13 +189,6 @@ def selected_value(form: str, name: str) -> str | None:
     return chosen.group(1) if chosen else None
 
 
-def selected_values(form: str, name: str) -> set[str]:
-    """The options chosen in a multiple choice."""
-    select = re.search(rf'<select\b[^>]*\bname="{re.escape(name)}".*?</select>', form, re.S)
-    assert select is not None, name
-    return set(re.findall(r'<option value="([^"]*)" selected>', select.group(0)))
-
-
 def migration_apps(app_label: str, migration_name: str):
     """The models as `migration_name` sees them once applied, for calling its data function:
     a migration gets these historical models, without the real models' properties and

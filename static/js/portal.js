@@ -12,31 +12,35 @@
   }, true);
 })();
 
-// A co-handling units list (data-excludes-choice-of: the primary unit's select) leaves out
-// the unit chosen as primary, and drops it if it was chosen: a unit cannot help itself. The
-// server refuses it anyway; this keeps the office and the leader from choosing it.
+// A co-handling units group (data-excludes-choice-of: the primary unit's select) cannot have
+// the unit chosen as primary ticked: its box is disabled and unticked, with "(the primary
+// unit)" shown beside its name, and comes back when another unit is chosen. A unit cannot
+// help itself; the server refuses it anyway, this keeps the office and the leader from
+// choosing it.
 (function () {
   "use strict";
-  function sync(list) {
-    var primary = document.querySelector(list.dataset.excludesChoiceOf);
+  function sync(group) {
+    var primary = document.querySelector(group.dataset.excludesChoiceOf);
     if (!primary) {
       return;
     }
-    Array.prototype.forEach.call(list.options, function (option) {
-      var same = option.value !== "" && option.value === primary.value;
-      option.hidden = same;
-      option.disabled = same;
+    group.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      var same = box.value !== "" && box.value === primary.value;
+      box.disabled = same;
       if (same) {
-        option.selected = false;
+        box.checked = false;
+      }
+      var why = box.parentNode.querySelector(".unit-check-why");
+      if (why) {
+        why.hidden = !same;
       }
     });
   }
-  var lists = document.querySelectorAll("select[data-excludes-choice-of]");
-  Array.prototype.forEach.call(lists, function (list) {
-    sync(list);
-    var primary = document.querySelector(list.dataset.excludesChoiceOf);
+  document.querySelectorAll("[data-excludes-choice-of]").forEach(function (group) {
+    sync(group);
+    var primary = document.querySelector(group.dataset.excludesChoiceOf);
     if (primary) {
-      primary.addEventListener("change", function () { sync(list); });
+      primary.addEventListener("change", function () { sync(group); });
     }
   });
 })();

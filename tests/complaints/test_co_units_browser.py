@@ -1,8 +1,9 @@
-"""The co-handling list leaves out the unit chosen as primary, in a real Chromium: on the
-office's new-order form when it picks a unit, on an order's dispatch form, and on the
-leader's designation when he changes the unit designated. The server refuses the primary
-as a co-unit anyway (test_co_units_at_decision_and_intake.py); the page keeps it from being
-chosen."""
+"""The co-handling units' checkboxes cannot tick the unit chosen as primary, in a real
+Chromium: on the office's new-order form when it picks a unit, on an order's dispatch form,
+and on the leader's designation when he changes the unit designated, the primary unit's box
+is disabled and unticked (if it was ticked), with "(the primary unit)" beside its name. The
+server refuses the primary as a co-unit anyway (test_co_units_at_decision_and_intake.py);
+the page keeps it from being chosen."""
 
 import pytest
 
@@ -38,16 +39,26 @@ def browser(proposed, live_server):
         yield browser
 
 
-def offered(page, selector: str) -> set[str]:
+def offered(page, group: str) -> set[str]:
+    """The units that can be ticked in the checkbox group `group`."""
     return set(
         page.eval_on_selector_all(
-            f"{selector} option",
-            "options => options.filter(o => !o.hidden && !o.disabled).map(o => o.value)",
+            f"{group} input[type=checkbox]",
+            "boxes => boxes.filter(b => !b.disabled).map(b => b.value)",
         )
     )
 
 
-def test_the_primary_unit_is_not_offered_as_a_co_unit(browser, live_server, proposed):
+def ticked(page, group: str) -> set[str]:
+    return set(
+        page.eval_on_selector_all(
+            f"{group} input[type=checkbox]",
+            "boxes => boxes.filter(b => b.checked).map(b => b.value)",
+        )
+    )
+
+
+def test_the_primary_unit_cannot_be_ticked_as_a_co_unit(browser, live_server, proposed):
     from django.db import connections
 
     try:
@@ -56,23 +67,31 @@ def test_the_primary_unit_is_not_offered_as_a_co_unit(browser, live_server, prop
         office.check("input[name=routing_choice][value=unit]")
         office.select_option("#id_unit", "housing")
         assert "housing" not in offered(office, "#id_co_units")
-        office.select_option("#id_co_units", ["commerce"])
+        assert office.is_visible("label[for=id_co_units-housing] .unit-check-why")
+        office.check("#id_co_units-commerce")
+        office.check("#id_co_units-education")
         office.select_option("#id_unit", "commerce")
         assert "commerce" not in offered(office, "#id_co_units")
         assert "housing" in offered(office, "#id_co_units")
-        assert office.eval_on_selector("#id_co_units", "s => [...s.selectedOptions].length") == 0
+        assert ticked(office, "#id_co_units") == {"education"}
+        assert office.is_visible("label[for=id_co_units-commerce] .unit-check-why")
+        assert not office.is_visible("label[for=id_co_units-housing] .unit-check-why")
 
         waiting = make_order(None, send_to_triage=True)
         office.goto(f"{live_server.url}/orders/{waiting.number}/")
+        office.check("#dispatch-co-housing")
         office.select_option("#dispatch-unit", "housing")
         assert "housing" not in offered(office, "#dispatch-co")
         assert "commerce" in offered(office, "#dispatch-co")
+        assert ticked(office, "#dispatch-co") == set()
 
         leader = signed_in(browser, live_server, "c_leader")
         leader.goto(f"{live_server.url}/disputes/{proposed.id}/")
         assert "education" not in offered(leader, "#designate-co")
+        leader.check("#designate-co-market-regulation")
         leader.select_option("#designate-unit", "market-regulation")
         assert "market-regulation" not in offered(leader, "#designate-co")
         assert "education" in offered(leader, "#designate-co")
+        assert ticked(leader, "#designate-co") == set()
     finally:
         connections.close_all()

@@ -81,7 +81,7 @@ def walk(browser, live_server, number):
     leader = signed_in(browser, live_server, "d_leader")
     leader.goto(dispute_url)
     leader.select_option("#lead-unit", "education")
-    leader.select_option("#member-units", ["commerce"])
+    leader.check("#member-units-commerce")
     leader.fill("#team-note", "涉及教育培训与预付卡经营，两部门联合调查")
     # The decision cannot be undone: the page asks first, and sends it once he agrees.
     asked = []

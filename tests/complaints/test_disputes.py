@@ -715,7 +715,7 @@ def test_a_refused_conclusion_comes_back_open_with_every_part_typed(people, clie
 
 
 def test_a_refused_team_comes_back_with_its_units_and_reasons(people, client):
-    from tests.helpers import form_html, input_value, selected_value, selected_values
+    from tests.helpers import checked_values, form_html, input_value, selected_value
 
     dispute = proposed(people, unit_code="education")
     client.force_login(people["leader"])
@@ -734,7 +734,7 @@ def test_a_refused_team_comes_back_with_its_units_and_reasons(people, client):
     assert "A joint team needs at least one member unit besides the lead." in page
     form = form_html(page, "team-form")
     assert selected_value(form, "lead_unit") == "commerce"
-    assert selected_values(form, "member_units") == {"commerce"}
+    assert checked_values(form, "member_units") == {"commerce"}
     assert input_value(form, "note") == sent["note"]
     dispute.refresh_from_db()
     assert dispute.status == DisputeStatus.PROPOSED and not hasattr(dispute, "team")
