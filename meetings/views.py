@@ -198,6 +198,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The meeting was planned and the units invited."))
             return redirect("meeting_detail", meeting_id=meeting.id)
     today = timezone.localdate()
+    units = _members()
     return render(
         request,
         "meetings/meeting_new.html",
@@ -209,8 +210,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             if request.method == "POST"
             else {"title": _("%(year)s annual meeting of the member units") % {"year": today.year}},
             "kinds": MeetingKind.choices,
-            "units": _members(),
-            "chosen_units": set(post.getlist("units")) if post else None,
+            "units": units,
+            # Every unit is invited unless the person unticked some.
+            "chosen_units": set(post.getlist("units")) if post else {u.code for u in units},
             "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
             .select_related("proposed_by", "team__dispute")
             .order_by("created_at"),

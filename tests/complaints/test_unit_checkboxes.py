@@ -204,3 +204,31 @@ def test_the_early_intervention_request_ticks_units_and_asks_two(client, mr_staf
     assert response.status_code == 302
     asked = Intervention.objects.get()
     assert set(asked.asked.values_list("unit__code", flat=True)) == {"housing", "commerce"}
+
+
+def test_a_new_meetings_invited_units_are_a_named_group_and_two_are_invited(client, office_staff):
+    """The boxes were there, under a heading no screen reader tied to them: a fieldset's
+    legend names the group now. Every unit is ticked when the form is first shown."""
+    from meetings.models import JointMeeting
+
+    english(client, office_staff)
+    url = reverse("meeting_new")
+    form = form_html(client.get(url).content.decode(), "meeting-form")
+    every = {u.code for u in member_units()}
+    found = assert_unit_checkboxes(form, "units", every, "Invited units")
+    assert all(" checked" in tag for tag in found.values())
+
+    response = client.post(
+        url,
+        {
+            "kind": "annual",
+            "title": "2026年度成员单位联席会议",
+            "planned_on": "2026-12-20",
+            "place": "区政府第三会议室",
+            "units": ["housing", "commerce"],
+        },
+    )
+    assert response.status_code == 302
+    meeting = JointMeeting.objects.get()
+    invited = set(meeting.invitations.values_list("unit__code", flat=True))
+    assert invited == {"housing", "commerce"}
