@@ -114,6 +114,12 @@ def test_a_refused_new_order_keeps_its_ticks_and_the_primary_cannot_be_ticked(cl
     found = boxes(form_html(response.content.decode(), "intake-form"), "co_units")
     assert " checked" in found["commerce"]
     assert " disabled" in found["education"] and " checked" not in found["education"]
+    # The refusal is read with the group, not only somewhere below it.
+    form = form_html(response.content.decode(), "intake-form")
+    group = re.search(r'<fieldset\b[^>]*id="id_co_units"[^>]*>', form).group(0)
+    described = re.search(r'aria-describedby="([^"]+)"', group).group(1).split()
+    texts = [re.search(rf'id="{i}"[^>]*>(.*?)</div>', form, re.S).group(1) for i in described]
+    assert any("co-handling" in text for text in texts), texts
 
 
 def test_the_dispatch_form_ticks_co_units_and_sends_two(client, office_staff):
