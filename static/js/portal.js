@@ -36,6 +36,14 @@
       }
     });
   }
+  // A list that scrolls in its frame opens at its first ticked unit (a form sent back),
+  // not at the top as if nothing had been ticked.
+  document.querySelectorAll(".unit-checks-list").forEach(function (list) {
+    var first = list.querySelector("input:checked");
+    if (first && list.scrollHeight > list.clientHeight) {
+      list.scrollTop += first.getBoundingClientRect().top - list.getBoundingClientRect().top - 4;
+    }
+  });
   document.querySelectorAll("[data-excludes-choice-of]").forEach(function (group) {
     sync(group);
     var primary = document.querySelector(group.dataset.excludesChoiceOf);

@@ -95,3 +95,31 @@ def test_the_primary_unit_cannot_be_ticked_as_a_co_unit(browser, live_server, pr
         assert ticked(leader, "#designate-co") == set()
     finally:
         connections.close_all()
+
+
+def test_a_refused_form_shows_its_ticked_units_in_the_list(browser, live_server, proposed):
+    """The list scrolls inside its frame: a form sent back with a unit ticked far down the
+    list showed its first names only, as if nothing had been ticked."""
+    from django.db import connections
+
+    try:
+        office = signed_in(browser, live_server, "c_office")
+        # In English the names take a column of their own, and the list scrolls.
+        cookie = {"name": "django_language", "value": "en", "url": live_server.url}
+        office.context.add_cookies([cookie])
+        office.goto(f"{live_server.url}/orders/new/")
+        office.fill("#id_content", "某培训学校停课")
+        office.check("input[name=routing_choice][value=triage]")
+        office.check("#id_co_units-culture-tourism")
+        office.click("#intake-submit")
+        office.wait_for_selector("#id_co_units-error")
+        assert office.is_checked("#id_co_units-culture-tourism")
+        inside = office.eval_on_selector(
+            "#id_co_units-culture-tourism",
+            """box => { const list = box.closest('.unit-checks-list').getBoundingClientRect();
+                        const at = box.getBoundingClientRect();
+                        return at.top >= list.top && at.bottom <= list.bottom; }""",
+        )
+        assert inside
+    finally:
+        connections.close_all()
