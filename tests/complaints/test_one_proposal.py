@@ -67,3 +67,26 @@ def test_a_second_proposal_is_refused_and_changes_nothing(office_staff, proposed
     assert Dispute.objects.filter(id=dispute.id).values().get() == before
     assert dispute.events.filter(action="propose").count() == 1
     assert Dispute.objects.get(id=dispute.id).status == DisputeStatus.PROPOSED
+
+
+def _without_history(page: str) -> str:
+    before, rest = page.split('id="dispute-history"', 1)
+    return before + rest.split("</ol>", 1)[1]
+
+
+def test_the_leader_reads_the_standing_proposal_once_by_his_decision(client, leader, proposed):
+    """The proposal stands in the card above his decision; the details list does not repeat
+    it (the history keeps its own line)."""
+    client.force_login(leader)
+    page = client.get(reverse("dispute_detail", args=[proposed.id])).content.decode()
+    assert 'id="decide"' in page
+    assert _without_history(page).count("建议由教育局办理") == 1
+    assert "建议由教育局办理" in page.split('id="proposal-standing"')[1].split('id="decide"')[0]
+
+
+def test_a_disputing_unit_still_reads_the_proposal_in_the_details(client, proposed):
+    commerce = UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
+    client.force_login(commerce)
+    page = client.get(reverse("dispute_detail", args=[proposed.id])).content.decode()
+    assert 'id="proposal-standing"' not in page
+    assert _without_history(page).count("建议由教育局办理") == 1
