@@ -766,18 +766,34 @@ def dispute_designate(
     )
     for lead in _covered_leads(dispute, locked):
         _settle_lead(dispute, lead, unit, acting_user, with_order=_carries_case(dispute, left))
-    _tell(
-        f"dispute_decided:{dispute.id}",
-        written(
-            "Dispute %(number)s: %(unit)s is responsible",
-            number=dispute.number,
-            unit=language.unit(unit),
-        ),
-        _parties(dispute),
-        dispute,
-        dispute.decision_note,
-    )
+    _tell_designation(dispute, unit, [] if left else co_units)
     return dispute
+
+
+def _tell_designation(dispute: Dispute, unit: Unit, co_units: list[Unit]) -> None:
+    """The designation, to those it concerns, with the co-handling units the leader named
+    under his reasons: the unit designated works with them, and they are told too. A
+    co-handling unit that is not party to the dispute cannot open its page, so it is sent to
+    the work order it now co-handles."""
+    key = f"dispute_decided:{dispute.id}"
+    title = written(
+        "Dispute %(number)s: %(unit)s is responsible",
+        number=dispute.number,
+        unit=language.unit(unit),
+    )
+    if not co_units:
+        _tell(key, title, _parties(dispute), dispute, dispute.decision_note)
+        return
+    body = written_lines(
+        dispute.decision_note,
+        written("Co-handling units: %(units)s", units=language.units(co_units)),
+    )
+    parties = _parties(dispute)
+    _tell(key, title, parties, dispute, body)
+    told = {person.id for person in parties}
+    helpers = [p for p in unit_people([u.id for u in co_units]) if p.id not in told]
+    order_url = reverse("order_detail", kwargs={"number": dispute.order.number})
+    _tell(key, title, helpers, dispute, body, url=order_url)
 
 
 @transaction.atomic
