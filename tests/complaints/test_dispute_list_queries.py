@@ -1,0 +1,49 @@
+"""The disputes list reads a page of disputes in a fixed number of queries, however many
+rows it shows: each row's work order and units come with the page, not one query per
+row."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from complaints import disputes
+from departments.choices import RoleCode
+from tests.factories import UserFactory, make_order, unit
+
+
+@pytest.fixture
+def commerce(db):
+    return UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
+
+
+def open_disputes(office_staff, commerce, n: int) -> None:
+    for i in range(n):
+        order = make_order(office_staff, unit_code="commerce", content=f"预付费纠纷{i}")
+        disputes.dispute_open(
+            acting_user=commerce, order_number=order.number, summary=f"不属于商务部门{i}"
+        )
+
+
+def queries_for_list(client, user) -> int:
+    client.force_login(user)
+    client.get(reverse("dispute_list"))  # the session and the first reads, out of the count
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dispute_list"))
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["office", "commerce"])
+def test_the_list_reads_many_disputes_in_as_many_queries_as_one(
+    client, office_staff, commerce, who, django_assert_max_num_queries
+):
+    user = office_staff if who == "office" else commerce
+    open_disputes(office_staff, commerce, 1)
+    one = queries_for_list(client, user)
+    open_disputes(office_staff, commerce, 14)
+    with django_assert_max_num_queries(one):
+        page = client.get(reverse("dispute_list")).content.decode()
+    assert page.count("data-dispute=") == 15
