@@ -9,7 +9,7 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from complaints.models import TimelineEntry
 
@@ -315,3 +315,14 @@ class MeetingEvent(TimelineEntry):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def step(self) -> str:
+        """The line's heading in the history: the units invited at once are counted, since
+        one line names them all; any other step (or a line without its units) by its label."""
+        units = self.data.get("units") if isinstance(self.data, dict) else None
+        if self.action == MeetingAction.INVITE and units:
+            return ngettext("%(n)s unit invited", "%(n)s units invited", len(units)) % {
+                "n": len(units)
+            }
+        return self.get_action_display()

@@ -3,6 +3,7 @@ Chinese, as written."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -42,3 +43,28 @@ def test_the_units_invited_are_named_in_the_readers_language(client, office_staf
 
     MeetingEvent.objects.filter(meeting=meeting).update(data={})
     assert timeline_notes(client, office_staff, url, "invite", "en") == [written]
+
+
+def invite_headings(client, user, url: str) -> list[str]:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    items = re.findall(r'<li[^>]* data-action="invite">(.*?)</li>', page, flags=re.S)
+    return [re.search(r"<strong>(.*?)</strong>", i, re.S).group(1).strip() for i in items]
+
+
+def test_the_invitation_line_is_headed_for_as_many_units_as_it_names(client, office_staff):
+    """One line names every unit invited at once: its heading counts them."""
+    meeting = services.meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="2026 annual meeting",
+        planned_on=date(2026, 11, 20),
+        place="Room 3",
+        unit_codes=["market-regulation", "housing", "education"],
+    )
+    url = f"/meetings/{meeting.id}/"
+    assert invite_headings(client, office_staff, url) == ["3 units invited"]
+
+    MeetingEvent.objects.filter(meeting=meeting).update(data={"units": ["housing"]})
+    assert invite_headings(client, office_staff, url) == ["1 unit invited"]
