@@ -297,6 +297,16 @@ def step_note(number: str, step: object, note: str = "") -> Written:
     return written("%(number)s %(step)s", number=number, step=step)
 
 
+_LINES_OF_OTHER_FLOWS = frozenset(
+    {Action.REFER, Action.DISPUTE, Action.INTERVENTION, Action.MEDIATION}
+)
+"""Lines that a lead, a dispute, an early intervention or a mediation writes on the order
+from its own service, which does not otherwise save the order. The hotline reads them in
+the order's history, so `record_event` moves the order's `updated_at` (what a client polls
+by with `updated_since`). The version stays: they change none of what the order's forms
+act on (status, units, deadlines); the steps that do (a dispute opened, the leader's
+decision) move it themselves."""
+
 _NEW_PRIMARY_UNIT = {Action.REDISPATCH}
 """Changes a client is told of although the status may stay the same: its callback carries
 the primary unit, which would otherwise go stale until the next status change."""
@@ -331,6 +341,9 @@ def record_event(
         data=data,
     )
     event.save()
+    if action in _LINES_OF_OTHER_FLOWS:
+        WorkOrder.objects.filter(id=order.id).update(updated_at=event.created_at)
+        order.updated_at = event.created_at
     if action not in _ACTIONS_OUTSIDE_FIGURES:
         stats.mark_changed(order)
     changed = (from_status and to_status != from_status) or action in _NEW_PRIMARY_UNIT
@@ -1241,7 +1254,10 @@ def workorder_link_duplicate(
             "decided_at": pair.decided_at,
         },
     )
-    WorkOrder.objects.filter(id=pair.other_id).update(version=F("version") + 1)
+    # Its history shows the link too, the hotline's view of it included.
+    WorkOrder.objects.filter(id=pair.other_id).update(
+        version=F("version") + 1, updated_at=order.updated_at
+    )
     record_event(order, Action.LINK_DUPLICATE, by=acting_user, data={"other": pair.other.number})
     record_event(pair.other, Action.LINK_DUPLICATE, by=acting_user, data={"other": order.number})
     return order
