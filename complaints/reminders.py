@@ -213,6 +213,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
                     "next_escalation_at",
                     "supervision_count",
                     "version",
+                    "updated_at",
                 )
                 .order_by("next_escalation_at", "id")[:BATCH]
             )
@@ -244,6 +245,8 @@ def supervise_overdue(now: datetime | None = None) -> int:
                     )
                     order.supervision_count += 1
                     order.version += 1
+                    # The hotline reads the line in the order's history, as the office's.
+                    order.updated_at = timezone.now()
                 for step in steps:
                     if done < step.days_overdue <= overdue_days:
                         users = people.for_step(step.recipients, order)
@@ -279,6 +282,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
                     "next_escalation_at",
                     "supervision_count",
                     "version",
+                    "updated_at",
                 ],
             )
             touched += len(orders)

@@ -13,8 +13,9 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.utils import timezone
 
-from complaints import disputes, interventions, mediation, referrals, workflow
+from complaints import disputes, interventions, mediation, referrals, reminders, workflow
 from complaints.clients import api_client_create
 from complaints.deadlines import BEIJING
 from complaints.models import PossibleDuplicate, WorkOrder
@@ -170,3 +171,20 @@ def workflow_intake_like(office_user) -> WorkOrder:
         content="杨村街道某小区电梯坏了一个月，物业还是不修。",
         unit_code="housing",
     )
+
+
+def test_the_automatic_supervision_of_an_overdue_order_comes_in_the_next_poll(
+    api, clock, housing_staff
+):
+    """The sweep's 督办 line is in the hotline's history, as the office's own is (whose
+    action moves `updated_at`)."""
+    order = pushed(api, "TJ-LATE-1")
+    assert order.due_sign_for < START + timedelta(days=3)
+    clock.move_to(order.due_sign_for + timedelta(hours=1))
+    poll_started = timezone.now()
+
+    assert reminders.supervise_overdue() == 1
+
+    events = api("get", "/api/v1/hotline/work-orders/TJ-LATE-1/").json()["events"]
+    assert events[-1]["type"] == "supervise"
+    assert polled(api, poll_started) == ["TJ-LATE-1"]
