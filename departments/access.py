@@ -804,9 +804,12 @@ def releases_visible_to(user: User | AnonymousUser) -> QuerySet[Release]:
 
 
 def release_or_404(user: User | AnonymousUser, *, release_id: int, lock: bool = False) -> Release:
+    """With lock=True the row stays locked until the caller's transaction ends, FOR NO KEY
+    UPDATE: no action deletes a release or changes its id, and a plain FOR UPDATE would
+    also hold up the rows that point at it (the daily task's end-of-exposure line)."""
     releases = releases_visible_to(user)
     if lock:
-        releases = releases.select_for_update(of=("self",))
+        releases = releases.select_for_update(no_key=True, of=("self",))
     return get_or_404(releases, id=release_id)
 
 
