@@ -570,7 +570,8 @@ def _lock_leads_and_order(dispute_id: int) -> dict[int, Referral]:
             order_number=row["order__number"], external_ref=row["order__external_ref"]
         )
     leads = {
-        lead.id: lead for lead in Referral.objects.select_for_update().filter(same).order_by("id")
+        lead.id: lead
+        for lead in Referral.objects.select_for_update(no_key=True).filter(same).order_by("id")
     }
     if order_id is not None:
         list(WorkOrder.objects.select_for_update(no_key=True).filter(id=order_id).values("id"))
@@ -594,7 +595,9 @@ def _covered_leads(dispute: Dispute, locked: dict[int, Referral]) -> list[Referr
     if missing := ids - locked.keys():  # a lead referred and rejected after the first lock
         locked |= {
             lead.id: lead
-            for lead in Referral.objects.select_for_update().filter(id__in=missing).order_by("id")
+            for lead in Referral.objects.select_for_update(no_key=True)
+            .filter(id__in=missing)
+            .order_by("id")
         }
     first = [locked[dispute.referral_id]] if dispute.referral_id in locked else []
     return first + [locked[i] for i in sorted(ids) if i in locked]

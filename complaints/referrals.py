@@ -71,7 +71,7 @@ def referrals_recount_ack_deadlines(*, since: date) -> int:
     as `workflow.workorders_recount_deadlines` does for orders); returns how many moved."""
     policy = EscalationPolicy.objects.first() or EscalationPolicy()
     moved = 0
-    waiting = Referral.objects.select_for_update().filter(
+    waiting = Referral.objects.select_for_update(no_key=True).filter(
         status=ReferralStatus.SENT, ack_due_at__gte=stats.day_start(since)
     )
     for referral in waiting.order_by("id"):

@@ -625,7 +625,7 @@ def referral_or_404(
     if lock:
         referrals = (
             Referral.objects.filter(id__in=referrals.values("id"))
-            .select_for_update(of=("self",))
+            .select_for_update(no_key=True, of=("self",))
             .select_related("from_unit", "to_unit", "order")
         )
     return get_or_404(referrals, id=referral_id)
@@ -688,7 +688,7 @@ def intervention_or_404(
     items = interventions_visible_to(user)
     if lock:
         items = Intervention.objects.filter(id__in=items.values("id")).select_for_update(
-            of=("self",)
+            no_key=True, of=("self",)
         )
     return get_or_404(items, id=intervention_id)
 
@@ -721,7 +721,7 @@ def mediation_or_404(
     items = mediations_visible_to(user)
     if lock:
         items = MediationAgreement.objects.filter(id__in=items.values("id")).select_for_update(
-            of=("self",)
+            no_key=True, of=("self",)
         )
     return get_or_404(items, id=agreement_id)
 
