@@ -413,7 +413,7 @@ def unit_report_or_404(
 ) -> UnitReport:
     reports = unit_reports_visible_to(user)
     if lock:
-        reports = reports.select_for_update(of=("self",))
+        reports = reports.select_for_update(no_key=True, of=("self",))
     return get_or_404(reports, id=report_id)
 
 
@@ -466,7 +466,7 @@ def campaign_or_404(
 ) -> Campaign:
     campaigns = campaigns_visible_to(user)
     if lock:
-        campaigns = campaigns.select_for_update(of=("self",))
+        campaigns = campaigns.select_for_update(no_key=True, of=("self",))
     return get_or_404(campaigns, id=campaign_id)
 
 
@@ -509,7 +509,7 @@ def summary_or_404(
 ) -> AnnualSummary:
     summaries = summaries_visible_to(user)
     if lock:
-        summaries = summaries.select_for_update(of=("self",))
+        summaries = summaries.select_for_update(no_key=True, of=("self",))
     return get_or_404(summaries, id=summary_id)
 
 
@@ -530,7 +530,7 @@ def plan_or_404(
 ) -> ImplementationPlan:
     plans = plans_visible_to(user)
     if lock:
-        plans = plans.select_for_update(of=("self",))
+        plans = plans.select_for_update(no_key=True, of=("self",))
     return get_or_404(plans, id=plan_id)
 
 
@@ -549,7 +549,7 @@ def evaluation_or_404(
 ) -> YearEvaluation:
     evaluations = evaluations_visible_to(user)
     if lock:
-        evaluations = evaluations.select_for_update()
+        evaluations = evaluations.select_for_update(no_key=True)
     return get_or_404(evaluations, id=evaluation_id)
 
 
