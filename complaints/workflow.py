@@ -342,8 +342,7 @@ def record_event(
     )
     event.save()
     if action in _LINES_OF_OTHER_FLOWS:
-        WorkOrder.objects.filter(id=order.id).update(updated_at=event.created_at)
-        order.updated_at = event.created_at
+        _mark_changed_for_the_hotline(order, event.created_at)
     if action not in _ACTIONS_OUTSIDE_FIGURES:
         stats.mark_changed(order)
     changed = (from_status and to_status != from_status) or action in _NEW_PRIMARY_UNIT
@@ -352,6 +351,22 @@ def record_event(
 
         enqueue_status_change(order, event)
     return event
+
+
+def _mark_changed_for_the_hotline(order: WorkOrder, moment: datetime) -> None:
+    """Move `updated_at` for a line another flow wrote, without waiting for the order's row.
+    Those flows lock their own row first (a dispute, an agreement), while the leader's
+    decision and a lead's rejection lock the order before the dispute: waiting here for an
+    order another transaction holds could deadlock with them. A row held elsewhere (not by
+    this transaction, whose own locks do not count) is moved just after commit instead."""
+    free = WorkOrder.objects.select_for_update(skip_locked=True, no_key=True).filter(id=order.id)
+    if list(free.values_list("id", flat=True)):
+        WorkOrder.objects.filter(id=order.id).update(updated_at=moment)
+        order.updated_at = moment
+        return
+    transaction.on_commit(
+        lambda: WorkOrder.objects.filter(id=order.id).update(updated_at=timezone.now())
+    )
 
 
 def open_deadline_names(order: WorkOrder) -> list[str]:
