@@ -1,8 +1,9 @@
-"""Text the system wrote for others, shown in the reader's language."""
+"""Text the system wrote for others, shown in the reader's language, and the colon that ends
+a label in that language."""
 
 from django import template
 
-from wuqing_consumer.language import Reader
+from wuqing_consumer.language import Reader, label_colon
 
 register = template.Library()
 
@@ -16,3 +17,10 @@ def for_reader(context, text: str, message=None) -> str:
     if reader is None:
         reader = context.render_context[Reader] = Reader()
     return reader.show(text, message or None)
+
+
+@register.simple_tag
+def colon() -> str:
+    """`{% translate "Co-handling" %}{% colon %}{{ units }}`: "协办：区市场监管局" in Chinese,
+    "Co-handling: …" in English. Write no space after it."""
+    return label_colon()
