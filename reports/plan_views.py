@@ -24,6 +24,7 @@ from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
+from wuqing_consumer.language import label_colon
 from wuqing_consumer.versions import posted_version
 
 from . import plan_services
@@ -288,8 +289,9 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
                 folder = f"{plan.unit.sort_order:02d}-{plan.unit.name}"
                 lines = [
                     plan.title,
-                    f"{_('Status')}: {plan.get_status_display()}",
-                    f"{_('Filed at')}: {timezone.localtime(plan.filed_at):%Y-%m-%d %H:%M}"
+                    f"{_('Status')}{label_colon()}{plan.get_status_display()}",
+                    f"{_('Filed at')}{label_colon()}"
+                    f"{timezone.localtime(plan.filed_at):%Y-%m-%d %H:%M}"
                     if plan.filed_at
                     else "",
                     "",

@@ -27,7 +27,7 @@ from wuqing_consumer import language
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import written
+from wuqing_consumer.language import label_colon, written
 from wuqing_consumer.texts import too_long
 from wuqing_consumer.versions import NEW
 
@@ -282,13 +282,15 @@ def validate_report(
         line = {
             "product_category": category,
             "sampled": _clean_count(
-                raw.get("sampled"), f"{label}: {_('batches sampled')}", line_errors
+                raw.get("sampled"), f"{label}{label_colon()}{_('batches sampled')}", line_errors
             ),
             "failed": _clean_count(
-                raw.get("failed"), f"{label}: {_('batches failed')}", line_errors
+                raw.get("failed"), f"{label}{label_colon()}{_('batches failed')}", line_errors
             ),
             "failed_handled": _clean_count(
-                raw.get("failed_handled"), f"{label}: {_('failed batches dealt with')}", line_errors
+                raw.get("failed_handled"),
+                f"{label}{label_colon()}{_('failed batches dealt with')}",
+                line_errors,
             ),
         }
         if len(line_errors) > before:

@@ -120,3 +120,64 @@ def test_an_orders_units_read_with_the_readers_colon(client, office_staff):
     english = _page(client, office_staff, url, "en")
     assert "Primary unit: Market Regulation Bureau" in english
     assert "Co-handling: Commerce Bureau" in english
+
+
+# -- text built in Python ----------------------------------------------------------------------
+
+
+def test_a_sampling_lines_wrong_number_is_named_with_the_readers_colon(mr_staff):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from reports import services
+    from tests.factories import unit
+
+    with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        report = services.report_start(
+            unit=unit("market-regulation"), year=2026, quarter=3, acting_user=mr_staff
+        )
+        for language, expected in [
+            ("zh-hans", "食品：抽检批次不能为负数。"),
+            ("en", "Food: batches sampled cannot be negative."),
+        ]:
+            with translation.override(language), pytest.raises(ValidationError) as caught:
+                services.report_save(
+                    report_id=report.id,
+                    acting_user=mr_staff,
+                    values={},
+                    sampling=[{"product_category": "food", "sampled": -1}],
+                    publicity=[],
+                )
+            assert expected in caught.value.message_dict["sampling"]
+
+
+def test_the_plans_archive_labels_its_lines_with_the_readers_colon(
+    client, settings, tmp_path, mr_liaison, office_staff
+):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports import plan_services
+    from tests.factories import unit
+
+    settings.MEDIA_ROOT = tmp_path
+    document = SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    with time_machine.travel(datetime(2026, 3, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        plan = plan_services.plan_start(
+            unit=unit("market-regulation"), year=2026, acting_user=mr_liaison
+        )
+        plan_services.plan_save(plan_id=plan.id, acting_user=mr_liaison, title="方案", note="要点")
+        plan_services.plan_attach(plan_id=plan.id, acting_user=mr_liaison, uploads=[document])
+        plan_services.plan_file(plan_id=plan.id, acting_user=mr_liaison)
+    client.force_login(office_staff)
+    texts = {}
+    for language in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get(reverse("plans_archive", args=[2026]))
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+        (name,) = [n for n in archive.namelist() if n.endswith(".txt")]
+        texts[language] = archive.read(name).decode()
+    assert "状态：已报送备案\n报送时间：2026-03-10 09:00" in texts["zh-hans"]
+    assert "Status: Filed\nFiled at: 2026-03-10 09:00" in texts["en"]
