@@ -106,9 +106,13 @@ def _remind(period: Period, occasion: str, due: date) -> int:
 
 
 @in_district_language
-def report_message(period: Period, occasion: str, due: date, *, key: str) -> Message:
+def report_message(
+    period: Period, occasion: str, due: date, *, key: str, url: str | None = None
+) -> Message:
     """The notification of a quarterly report not in yet: the scheduled reminders' and the
-    office's chase (催报, `services.reports_chase`) are the same message."""
+    office's chase (催报, `services.reports_chase`) are the same message. It opens `url`
+    (the chase's: that unit's report of the quarter), by default the unit's list showing
+    just that quarter, to start or continue it."""
     values = {"period": period.label, "due": due.isoformat()}
     if occasion == LATE:
         title = written(
@@ -125,7 +129,7 @@ def report_message(period: Period, occasion: str, due: date, *, key: str) -> Mes
         body=written(
             "Fill it in and have the liaison or head submit it to the coordination office."
         ),
-        url=reverse("report_list"),
+        url=url or f"{reverse('report_list')}?period={period.label}",
     )
 
 

@@ -930,6 +930,12 @@ def reports_chase(
         ).order_by("created_at")
     }
     recipients = reminders.report_recipients(late, reminders.LATE)
+    # A late unit's report of the quarter is a draft or a returned one: the chase opens it.
+    open_reports = dict(
+        UnitReport.objects.filter(
+            year=period.year, quarter=period.quarter, unit__in=late
+        ).values_list("unit_id", "id")
+    )
     result = Chased()
     items = []
     for unit in late:
@@ -968,7 +974,13 @@ def reports_chase(
             data={"period": period.label, "due": due.isoformat(), "told": [u.id for u in people]},
         )
         message = reminders.report_message(
-            period, reminders.LATE, due, key=f"report_chase:{period.label}:{unit.code}:{entry.id}"
+            period,
+            reminders.LATE,
+            due,
+            key=f"report_chase:{period.label}:{unit.code}:{entry.id}",
+            url=reverse("unit_report", args=[open_reports[unit.id]])
+            if unit.id in open_reports
+            else None,
         )
         items.append((message, people, None))
         result.told.append(unit)

@@ -124,8 +124,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 and (report is None or report.is_editable),
             }
         )
-    # The home page's line for several quarters links here, to just the quarters it counts.
+    # The home page's line for several quarters links here, to just the quarters it counts;
+    # a reminder or the office's chase (催报), to just the quarter it is about.
     to_submit = request.GET.get("show") == "to_submit"
+    only = None
+    if "period" in request.GET:
+        try:
+            only = figures.Period.parse(request.GET["period"])
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            rows = [row for row in rows if row["period"] == only]
     if to_submit:
         rows = [
             row
@@ -143,6 +152,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "can_start": access.works_on_unit_report(request.user, unit.id),
             "to_submit": to_submit,
+            "only": only,
             "published": published,
             "today": today,
         },

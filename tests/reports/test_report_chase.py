@@ -60,7 +60,7 @@ def test_the_office_chases_one_late_unit_and_its_liaison_and_head_hear(units, of
     assert [u.code for u in result.told] == ["market-regulation"]
     assert chased() == {"market-regulation": {"mr_liaison1", "mr_head1"}}
     note = Notification.objects.filter(key__startswith="report_chase:").first()
-    assert note.category == "report" and note.url == reverse("report_list")
+    assert note.category == "report" and note.url == reverse("report_list") + "?period=2026Q3"
     entry = AuditEntry.objects.get(action="report.chase")
     assert (entry.actor, entry.unit.code, entry.object_id) == (
         office_staff,
