@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,6 +116,24 @@ def first_asked(first_report: tuple[int, int] | None, today: date) -> Period:
     portal, or every unit when the district starts using it, is not asked for the quarters
     before it came."""
     return Period(*first_report) if first_report else Period.containing(today).previous()
+
+
+def units_asked(period: Period, units: list[Unit], today: date) -> set[int]:
+    """The ids of the `units` asked to report on `period` (`first_asked`), from each unit's
+    first report, in one query: the office's list and its 催报 count a unit late only for
+    the quarters its own list and home page ask it for."""
+    first = dict(
+        UnitReport.objects.filter(unit__in=units)
+        .values("unit_id")
+        .annotate(first=Min(F("year") * 10 + F("quarter")))
+        .order_by()
+        .values_list("unit_id", "first")
+    )
+    return {
+        unit.id
+        for unit in units
+        if first_asked(divmod(first[unit.id], 10) if unit.id in first else None, today) <= period
+    }
 
 
 def awaits_submission(period: Period, status: str | None, today: date, since: Period) -> bool:

@@ -885,7 +885,8 @@ def reports_chase(
     """Remind the liaisons and heads of units whose report for `period` is late (past its
     due date and not submitted): the units named, or with `unit_codes=None` every late
     unit. The notification is the scheduled late reminder's; each unit told is audited.
-    A unit named that has submitted, or a quarter not yet due, is refused outright; a unit
+    A unit named that has submitted or is not asked for the quarter (`figures.first_asked`:
+    it began reporting later), or a quarter not yet due, is refused outright; a unit
     chased within `CHASE_INTERVAL`, or with nobody in the portal to tell, is left out and
     said so in the result. The units' rows are locked, so two chases at once tell a unit
     once, without holding up what is written for those units meanwhile."""
@@ -918,7 +919,14 @@ def reports_chase(
             _("%(unit)s has already submitted its report for %(period)s.")
             % {"unit": next(u for u in units if u.id in in_hand), "period": period.label}
         )
-    late = [unit for unit in units if unit.id not in in_hand]
+    # A quarter before a unit began reporting is not asked of it (`figures.first_asked`).
+    asked = figures.units_asked(period, units, timezone.localdate())
+    if unit_codes is not None and len(asked) != len(units):
+        raise ReportError(
+            _("%(unit)s is not asked for a report for %(period)s: it began reporting later.")
+            % {"unit": next(u for u in units if u.id not in asked), "period": period.label}
+        )
+    late = [unit for unit in units if unit.id not in in_hand and unit.id in asked]
     now = timezone.now()
     recent = {
         entry.unit_id: entry.created_at

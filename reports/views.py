@@ -74,15 +74,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
             .values_list("unit_id", "created_at")
         )
         due_on = period.due_on()
+        units = figures.member_units()
+        # As on the unit's own list: not late for a quarter before it began reporting.
+        asked = figures.units_asked(period, units, today)
         rows = [
             {
                 "unit": unit,
                 "report": reports.get(unit.id),
-                "late": due_on < today
+                "asked": unit.id in asked,
+                "late": unit.id in asked
+                and due_on < today
                 and not (reports.get(unit.id) and reports[unit.id].status in IN_HAND_STATUSES),
                 "chased_at": chased.get(unit.id),
             }
-            for unit in figures.member_units()
+            for unit in units
         ]
         district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
         return render(
@@ -95,6 +100,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "due_on": due_on,
                 "can_chase": access.reviews_unit_reports(request.user)
                 and any(row["late"] for row in rows),
+                "asked": sum(1 for r in rows if r["asked"]),
                 "in_hand": sum(
                     1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
                 ),
