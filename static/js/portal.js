@@ -174,6 +174,40 @@
       event.preventDefault();
     }
   });
+
+  // A form marked data-warn-unsaved has the browser warn before the page is left by a link,
+  // Back or closing it with what was typed in the form not saved; "always" when the page
+  // shows a refused save, whose fields hold what was typed and nothing of it is saved.
+  // Sending a form is not leaving it: after every other check (a declined question keeps
+  // the page), a post that goes is let through, for a while in case its answer was a
+  // download that left the page where it was.
+  var SENDING_FOR_MS = 10000;
+  var sending = false;
+  var sendingTimer = null;
+  window.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented ||
+        form.matches("[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-get]")) {
+      return;
+    }
+    sending = true;
+    window.clearTimeout(sendingTimer);
+    sendingTimer = window.setTimeout(function () { sending = false; }, SENDING_FOR_MS);
+  });
+  window.addEventListener("pageshow", function () { sending = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (sending) {
+      return;
+    }
+    var guarded = document.querySelectorAll("form[data-warn-unsaved]");
+    var dirty = Array.prototype.some.call(guarded, function (form) {
+      return form.dataset.warnUnsaved === "always" || unsaved(form);
+    });
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask only with a return value
+    }
+  });
 })();
 
 // A form that posts is sent once: a second click while the first post is on its way (a
