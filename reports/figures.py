@@ -112,10 +112,12 @@ def recent_periods(today: date) -> list[Period]:
 
 def first_asked(first_report: tuple[int, int] | None, today: date) -> Period:
     """The first quarter a unit is asked to report on: the first it has a report for, since
-    its reporting began there; with none yet, the last ended quarter. A unit new to the
-    portal, or every unit when the district starts using it, is not asked for the quarters
-    before it came."""
-    return Period(*first_report) if first_report else Period.containing(today).previous()
+    its reporting began there, or the last ended quarter if that is earlier. A unit new to
+    the portal, or every unit when the district starts using it, is not asked for the
+    quarters before it came; but a draft started early for the quarter under way does not
+    excuse the one that has ended."""
+    last_ended = Period.containing(today).previous()
+    return min(Period(*first_report), last_ended) if first_report else last_ended
 
 
 def units_asked(period: Period, units: list[Unit], today: date) -> set[int]:

@@ -70,3 +70,25 @@ def test_no_chase_for_a_quarter_before_a_unit_began(units, office_staff):
     refused = {u.code for u, _why in result.refused}
     assert not refused & {"market-regulation", "housing"}
     assert not Notification.objects.filter(recipient__unit__code="housing").exists()
+
+
+def test_a_draft_for_the_current_quarter_does_not_excuse_the_last_ended_one(
+    client, units, office_staff, housing_head
+):
+    """A unit with no report yet is asked for the last ended quarter; starting the current
+    quarter's draft early made that draft its first report, and the quarter before was no
+    longer asked of it: no Overdue, no 催报, no line on its home page."""
+    UnitReport.objects.create(unit=unit("housing"), year=2026, quarter=4)
+    client.force_login(office_staff)
+    found = rows(client.get(reverse("report_list") + "?period=2026Q3").content.decode())
+    assert ">Overdue<" in found["housing"]
+    result = services.reports_chase(
+        acting_user=office_staff, period=Period(2026, 3), unit_codes=["housing"]
+    )
+    assert [u.code for u in result.told] == ["housing"]
+    client.force_login(housing_head)
+    listed = client.get(reverse("report_list")).content.decode()
+    q3_row = listed.split('<tr data-period="2026Q3">', 1)[1].split("</tr>", 1)[0]
+    assert ">Overdue<" in q3_row
+    home = client.get(reverse("home")).content.decode()
+    assert "2026Q3" in home
