@@ -96,7 +96,11 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     values = {"period": oldest.label, "due": due.isoformat()}
     if len(waiting) == 1:
         label = _("Quarterly report for %(period)s to submit by %(due)s") % values
-        url = reverse("unit_report", args=[report_id]) if report_id else reverse("report_list")
+        url = (
+            reverse("unit_report", args=[report_id])
+            if report_id
+            else f"{reverse('report_list')}?period={oldest.label}"
+        )
     else:
         label = _("Quarterly reports to submit (oldest %(period)s, due %(due)s)") % values
         url = reverse("report_list") + "?show=to_submit"

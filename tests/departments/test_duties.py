@@ -453,7 +453,9 @@ def test_the_liaison_and_head_see_the_quarters_report_to_submit_from_the_quarter
                 1,
                 False,
             )
-            assert line.url == reverse("report_list")  # not started: where it is started
+            # Not started: the list showing that quarter alone, with its Start button, as
+            # the office's 催报 opens it (a line for one quarter opened all eight).
+            assert line.url == reverse("report_list") + "?period=2026Q4"
         assert report_line(mr_staff) is None  # staff fill it in; they do not submit it
         draft = start_report(mr_staff, 2026, 4)
         assert report_line(mr_liaison).url == reverse("unit_report", args=[draft.id])
@@ -523,7 +525,7 @@ def test_an_older_quarter_not_submitted_stays_on_the_home_page_once_the_last_is_
             written_line("2026Q3", "2026-10-10"),
             1,
             True,
-            reverse("report_list"),
+            reverse("report_list") + "?period=2026Q3",
         )
         draft = start_report(mr_staff, 2026, 3)
         assert report_line(mr_liaison).url == reverse("unit_report", args=[draft.id])
@@ -608,7 +610,7 @@ def test_the_home_page_shows_the_report_line_in_the_persons_language(client, mr_
         page = client.get(reverse("home")).content.decode()
     with translation.override(language):
         text = written_line("2026Q4", "2027-01-10")
-    assert f'href="{reverse("report_list")}" data-duty="{REPORT}"' in page
+    assert f'href="{reverse("report_list")}?period=2026Q4" data-duty="{REPORT}"' in page
     assert text in page
 
 
