@@ -156,10 +156,9 @@ def label(choices: type[models.Choices], value: str) -> _Value:
 
 def label_colon() -> str:
     """What ends a label before its value: "：" in Chinese (full width, no space after it, as
-    Chinese is set), ": " in English. Django's own catalogue leaves ":" as ":" for zh_Hans, so
-    `{% translate ":" %}` would not do; templates write `{% colon %}`."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    return "\uff1a" if language.lower().startswith("zh") else ": "
+    Chinese is set), ": " in English, from our catalogue (Django's own leaves ":" as ":" for
+    zh_Hans, so `{% translate ":" %}` would not do); templates write `{% colon %}`."""
+    return pgettext("ends a label before its value", ": ")
 
 
 def _list_separator() -> str:
