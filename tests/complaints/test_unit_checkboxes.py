@@ -175,7 +175,7 @@ def test_the_joint_team_ticks_its_member_units_and_forms_with_two(client, propos
     url = reverse("dispute_detail", args=[proposed.id])
     form = form_html(client.get(url).content.decode(), "team-form")
     every = {u.code for u in member_units()}
-    assert_unit_checkboxes(form, "member_units", every, "member units")
+    assert_unit_checkboxes(form, "member_units", every, "Member units")
 
     client.post(
         reverse("dispute_act", args=[proposed.id, "form-team"]),

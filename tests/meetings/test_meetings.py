@@ -1083,7 +1083,7 @@ def test_a_held_meetings_unit_count_is_of_the_units_present_not_of_the_answers(c
     page = client.get(reverse("meeting_detail", args=[meeting.id])).content.decode()
     card = page.split("Invited units", 1)[1].split('id="invitations"', 1)[0]
     assert "attending" not in card
-    assert re.search(r'id="units-present">present 2 / 2<', card)
+    assert re.search(r'id="units-present">Present 2 / 2<', card)
 
 
 # --- what the office is told after each step -----------------------------------------------
