@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -72,8 +73,8 @@ def release_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     releases = access.releases_visible_to(user)
     filters = ListFilters(request.GET)
-    status = filters.choice("status", ReleaseStatus.values, label=_("status"))
-    kind = filters.choice("kind", ReleaseKind.values, label=_("kind"))
+    status = filters.choice("status", ReleaseStatus.values, label=capfirst(_("status")))
+    kind = filters.choice("kind", ReleaseKind.values, label=capfirst(_("kind")))
     q = request.GET.get("q", "").strip()[:100]
     if filters.invalid:
         releases = releases.none()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,39 +23,41 @@ def _member_units():
 
 class CampaignForm(forms.Form):
     title = forms.CharField(
-        label=_("title"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=capfirst(_("title")),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     topic = forms.ChoiceField(
-        label=_("topic"),
+        label=capfirst(_("topic")),
         choices=[("", "—"), *CampaignTopic.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     goal = forms.CharField(
-        label=_("goal"),
+        label=capfirst(_("goal")),
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
     starts_on = forms.DateField(
-        label=_("starts on"),
+        label=capfirst(_("starts on")),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     ends_on = forms.DateField(
-        label=_("ends on"),
+        label=capfirst(_("ends on")),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     lead_unit = forms.ModelChoiceField(
-        label=_("lead unit"),
+        label=capfirst(_("lead unit")),
         queryset=Unit.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     units = forms.ModelMultipleChoiceField(
-        label=_("participating units"),
+        label=capfirst(_("participating units")),
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     targets = forms.CharField(
-        label=_("target businesses or areas"),
+        label=capfirst(_("target businesses or areas")),
         help_text=_("One per line."),
         required=False,
         max_length=5000,
@@ -63,7 +66,7 @@ class CampaignForm(forms.Form):
         ),
     )
     keywords = forms.CharField(
-        label=_("business-name keywords"),
+        label=capfirst(_("business-name keywords")),
         help_text=KEYWORDS_HELP,
         required=False,
         max_length=5000,
@@ -117,11 +120,11 @@ class CampaignForm(forms.Form):
 
 class ActionForm(forms.Form):
     day = forms.DateField(
-        label=_("date"),
+        label=capfirst(_("date")),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     note = forms.CharField(
-        label=_("note"),
+        label=capfirst(_("note")),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
@@ -131,7 +134,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in ACTION_COUNTS:
             self.fields[field] = forms.IntegerField(
-                label=CampaignAction._meta.get_field(field).verbose_name,
+                label=capfirst(CampaignAction._meta.get_field(field).verbose_name),
                 required=False,
                 min_value=0,
                 widget=forms.NumberInput(attrs={"class": "form-control", "min": 0}),
@@ -143,7 +146,7 @@ class ActionForm(forms.Form):
 
 class CloseForm(forms.Form):
     summary = forms.CharField(
-        label=pgettext_lazy("a written account of work done", "summary"),
+        label=capfirst(pgettext_lazy("a written account of work done", "summary")),
         max_length=20000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 8}),
     )
@@ -151,13 +154,13 @@ class CloseForm(forms.Form):
 
 class CampaignFilter(forms.Form):
     status = forms.ChoiceField(
-        label=_("status"),
+        label=capfirst(_("status")),
         required=False,
         choices=[("", _("All statuses")), *CampaignStatus.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     topic = forms.ChoiceField(
-        label=_("topic"),
+        label=capfirst(_("topic")),
         required=False,
         choices=[("", _("All topics")), *CampaignTopic.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),

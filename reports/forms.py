@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import MultipleFileField
@@ -25,7 +26,7 @@ class UnitReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in COUNT_FIELDS:
             self.fields[field] = forms.IntegerField(
-                label=UnitReport._meta.get_field(field).verbose_name,
+                label=capfirst(UnitReport._meta.get_field(field).verbose_name),
                 min_value=0,
                 max_value=MAX_COUNT,
                 required=False,
@@ -34,7 +35,7 @@ class UnitReportForm(forms.Form):
             )
         for field in MONEY_FIELDS:
             self.fields[field] = forms.DecimalField(
-                label=UnitReport._meta.get_field(field).verbose_name,
+                label=capfirst(UnitReport._meta.get_field(field).verbose_name),
                 min_value=0,
                 max_digits=14,
                 decimal_places=2,
@@ -44,7 +45,7 @@ class UnitReportForm(forms.Form):
             )
         for field in TEXT_FIELDS:
             self.fields[field] = forms.CharField(
-                label=UnitReport._meta.get_field(field).verbose_name,
+                label=capfirst(UnitReport._meta.get_field(field).verbose_name),
                 required=False,
                 max_length=20000,
                 initial=getattr(report, field),

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -227,7 +228,7 @@ def _with_changes(events) -> list:
                 event.changes.append((labels[field], None, None))
                 continue
             try:
-                label = UnitReport._meta.get_field(field).verbose_name
+                label = capfirst(UnitReport._meta.get_field(field).verbose_name)
             except FieldDoesNotExist:
                 label = field
             event.changes.append((label, values[0], values[1]))
