@@ -107,5 +107,6 @@ def test_a_rejection_joining_an_open_dispute_keeps_its_suggestion(people, lead):
     assert dispute.suggested_unit == unit("commerce")
     line = dispute.events.order_by("-id").first()
     assert line.data["suggested_unit"] == "housing"
-    # The office reads the other suggestion on the dispute's timeline.
-    assert "suggesting" in line.note and unit("housing").name in line.note
+    # The office reads the other suggestion on the dispute's timeline (a history line is
+    # written in the district's language).
+    assert f"建议由{unit('housing').name}办理" in line.note

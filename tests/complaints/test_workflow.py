@@ -1328,6 +1328,10 @@ def test_linking_a_duplicate_keeps_both_orders_and_notes_it_on_each(office_staff
     assert later.version == 2
     earlier_after = state(earlier)["order"]
     assert earlier_after.pop("version") == earlier_before.pop("version") + 1
+    # Its history shows the link, the hotline's view of it too (512df61): a client polling
+    # with updated_since fetches it again.
+    assert earlier_after.pop("updated_at") == at(2026, 7, 7)
+    earlier_before.pop("updated_at")
     assert earlier_after == earlier_before
     assert_event(last_event(later), action=Action.LINK_DUPLICATE, actor=office_staff)
     assert last_event(later).data == {"other": earlier.number}
