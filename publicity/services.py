@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from departments import access
@@ -93,10 +94,13 @@ def _too_long_for(field: str, text: str, limit: int) -> str | None:
 
 
 def _personal_data_error(label: str) -> str:
-    return _(
-        "%(field)s contains what looks like a citizen's ID card or mobile phone number. "
-        "Personal data of citizens is never published; remove it."
-    ) % {"field": label}
+    return capfirst(
+        _(
+            "%(field)s contains what looks like a citizen's ID card or mobile phone number. "
+            "Personal data of citizens is never published; remove it."
+        )
+        % {"field": label}
+    )
 
 
 ENTRY_TEXT_LIMIT = 2_000

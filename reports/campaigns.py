@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from complaints import stats
@@ -357,12 +358,12 @@ def _count(value: Any, label: str, errors: dict[str, list[str]], field: str) -> 
     try:
         number = int(str(value).strip() or 0) if value is not None else 0
     except ValueError:
-        errors[field] = [_("%(field)s must be a whole number.") % {"field": label}]
+        errors[field] = [capfirst(_("%(field)s must be a whole number.") % {"field": label})]
         return 0
     if number < 0:
-        errors[field] = [_("%(field)s cannot be negative.") % {"field": label}]
+        errors[field] = [capfirst(_("%(field)s cannot be negative.") % {"field": label})]
     elif number > MAX_COUNT:
-        errors[field] = [_("%(field)s is too large.") % {"field": label}]
+        errors[field] = [capfirst(_("%(field)s is too large.") % {"field": label})]
     return number
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -208,12 +209,12 @@ def _clean_count(value: Any, label: str, errors: list[str]) -> int:
     try:
         number = int(value or 0)
     except (TypeError, ValueError):
-        errors.append(_("%(field)s must be a whole number.") % {"field": label})
+        errors.append(capfirst(_("%(field)s must be a whole number.") % {"field": label}))
         return 0
     if number < 0:
-        errors.append(_("%(field)s cannot be negative.") % {"field": label})
+        errors.append(capfirst(_("%(field)s cannot be negative.") % {"field": label}))
     elif number > MAX_COUNT:
-        errors.append(_("%(field)s is too large.") % {"field": label})
+        errors.append(capfirst(_("%(field)s is too large.") % {"field": label}))
     return number
 
 
@@ -221,12 +222,12 @@ def _clean_money(value: Any, label: str, errors: list[str]) -> Decimal:
     try:
         amount = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
     except ArithmeticError:
-        errors.append(_("%(field)s must be an amount in yuan.") % {"field": label})
+        errors.append(capfirst(_("%(field)s must be an amount in yuan.") % {"field": label}))
         return Decimal("0.00")
     if amount < 0:
-        errors.append(_("%(field)s cannot be negative.") % {"field": label})
+        errors.append(capfirst(_("%(field)s cannot be negative.") % {"field": label}))
     elif amount > MAX_MONEY:
-        errors.append(_("%(field)s is too large.") % {"field": label})
+        errors.append(capfirst(_("%(field)s is too large.") % {"field": label}))
     return amount
 
 

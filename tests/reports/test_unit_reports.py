@@ -254,7 +254,7 @@ def test_a_stale_form_saves_nothing(mr_staff, mr_liaison):
             "sampling",
             "Vehicles: 3 failed batches dealt with, but only 2 failed.",
         ),
-        ([], {"cases_opened": -1}, "cases_opened", "cases opened cannot be negative."),
+        ([], {"cases_opened": -1}, "cases_opened", "Cases opened cannot be negative."),
         ([], {"fines_imposed": "-5"}, "fines_imposed", "cannot be negative"),
         ([], {"money_recovered": "abc"}, "money_recovered", "must be an amount in yuan"),
         (
