@@ -12,6 +12,7 @@ from datetime import datetime
 from io import BytesIO
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -102,8 +103,8 @@ def orders_workbook(
             order.citizen_name,
             order.citizen_phone if unmasked else mask_phone(order.citizen_phone),
             order.citizen_id_number if unmasked else mask_id_number(order.citizen_id_number),
-            _local(order.next_due_at) if theirs else _("no longer your unit's"),
-            _("yes") if theirs and order.next_due_at and order.next_due_at < now else "",
+            _local(order.next_due_at) if theirs else capfirst(_("no longer your unit's")),
+            capfirst(_("yes")) if theirs and order.next_due_at and order.next_due_at < now else "",
             order.result,
             order.get_satisfaction_display(),
         ]

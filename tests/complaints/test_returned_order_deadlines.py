@@ -7,6 +7,7 @@ Chinese is worded.)"""
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from datetime import datetime
 from io import BytesIO
@@ -16,6 +17,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from complaints import workflow
@@ -97,13 +100,32 @@ def export_rows(client, user) -> list[dict]:
 
 @time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
 def test_the_units_export_does_not_show_it_overdue(returned, mr_staff, office_staff, client):
-    """The Excel export kept the next deadline and "yes" under Overdue for the unit that had
-    returned the order; it reads as the list does. The office's export still shows it."""
+    """The Excel export kept the next deadline and "Yes" under Overdue for the unit that had
+    returned the order; it reads as the list does. The office's export still shows it. A
+    cell's words begin with a capital, as the headers do (they read "yes" and "no longer
+    your unit's")."""
     (row,) = [r for r in export_rows(client, mr_staff) if r["Number"] == returned.number]
-    assert row["Next deadline"] == "no longer your unit's"
+    assert row["Next deadline"] == "No longer your unit's"
     assert not row["Overdue"]
     (row,) = [r for r in export_rows(client, office_staff) if r["Number"] == returned.number]
-    assert isinstance(row["Next deadline"], datetime) and row["Overdue"] == "yes"
+    assert isinstance(row["Next deadline"], datetime) and row["Overdue"] == "Yes"
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_chinese_export_says_the_same_as_before(returned, mr_staff, office_staff, client):
+    with translation.override("zh-hans"):
+        cells = (
+            (mr_staff, gettext("Next deadline"), gettext("no longer your unit's")),
+            (office_staff, gettext("Overdue"), gettext("yes")),
+        )
+    assert cells[0][2] == "已不由本单位办理" and cells[1][2] == "是"
+    for person, column, expected in cells:
+        client.force_login(person)
+        client.cookies["django_language"] = "zh-hans"
+        response = client.get(reverse("order_export") + "?tab=all")
+        rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        (row,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == returned.number]
+        assert row[column] == expected
 
 
 @time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
@@ -137,3 +159,25 @@ def test_the_export_asks_once_whichever_the_number_of_returned_orders(
     with CaptureQueriesContext(connection) as four:
         client.get(url)
     assert len(four) == len(one)
+
+
+@time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=BEIJING), tick=False)
+def test_the_lists_next_deadline_cell_begins_with_a_capital(
+    returned, office_staff, mr_staff, client
+):
+    """As in the export: the cell read "no longer your unit's" or "paused" in English."""
+    paused = make_order(office_staff)
+    workflow.workorder_sign(order_id=paused.id, acting_user=mr_staff)
+    workflow.workorder_accept(order_id=paused.id, acting_user=mr_staff)
+    workflow.workorder_pause(order_id=paused.id, acting_user=mr_staff, reason="等待检测报告")
+    html = get(client, mr_staff, reverse("order_list") + "?tab=all")
+    cells = {
+        number: html_text.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        for number, cell in re.findall(
+            r'href="/orders/([\w-]+)/">.*?data-label="Next deadline">(.*?)</td>',
+            html,
+            re.S,
+        )
+    }
+    assert cells[returned.number] == "No longer your unit's"
+    assert cells[paused.number] == "Paused"
