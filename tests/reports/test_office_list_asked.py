@@ -92,3 +92,16 @@ def test_a_draft_for_the_current_quarter_does_not_excuse_the_last_ended_one(
     assert ">Overdue<" in q3_row
     home = client.get(reverse("home")).content.decode()
     assert "2026Q3" in home
+
+
+def test_a_quarter_no_unit_was_asked_for_says_so_in_a_sentence_of_its_own(
+    client, units, office_staff
+):
+    """Before any unit began reporting the line read "0 of 0 units have submitted"."""
+    client.force_login(office_staff)
+    page = client.get(reverse("report_list") + "?period=2025Q4").content.decode()
+    assert not [row for row in rows(page).values() if "Not asked for this quarter" not in row]
+    assert "Due on 2026-01-10 · No unit is asked for a report for this quarter." in page
+    assert "0 of 0" not in page
+    q2 = client.get(reverse("report_list") + "?period=2026Q2").content.decode()
+    assert "0 of 1 units have submitted" in q2
