@@ -20,7 +20,7 @@ LABEL_END = (
     r"|{{[^}]*(?:_display|label|\|capfirst)\s*}}"
     r"|{{\s*item\.proposed_by\s*}})"
 )
-BARE_COLON = re.compile(LABEL_END + r"(?:\s*</?\w+[^>]*>|\s*{%\s*if\b[^%]*%})*\s*:(?![:/\d])")
+BARE_COLON = re.compile(LABEL_END + r"(?:\s*</?[A-Za-z][^>]*>|\s*{%\s*if\b[^%]*%})*\s*:(?![:/\d])")
 # Text inside a translated sentence is the catalogue's; scripts and styles are not read.
 SKIPPED = re.compile(
     r"({%\s*blocktrans(?:late)?\b[^%]*%}).*?({%\s*endblocktrans(?:late)?\s*%})"
