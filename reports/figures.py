@@ -138,6 +138,12 @@ def units_asked(period: Period, units: list[Unit], today: date) -> set[int]:
     }
 
 
+def is_late(due_on: date, status: str | None, today: date) -> bool:
+    """Past its due date and not in the office's hands (not started, a draft or returned):
+    what the unit's list and the office's mark Overdue, for a quarter the unit is asked for."""
+    return due_on < today and status not in IN_HAND_STATUSES
+
+
 def awaits_submission(period: Period, status: str | None, today: date, since: Period) -> bool:
     """The quarter, `since` or later, has ended and its report is not started or still a
     draft: the liaison or head has it to submit. A returned report is not counted here; it

@@ -84,8 +84,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "report": reports.get(unit.id),
                 "asked": unit.id in asked,
                 "late": unit.id in asked
-                and due_on < today
-                and not (reports.get(unit.id) and reports[unit.id].status in IN_HAND_STATUSES),
+                and figures.is_late(due_on, getattr(reports.get(unit.id), "status", None), today),
                 "chased_at": chased.get(unit.id),
             }
             for unit in units
@@ -127,8 +126,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "report": report,
                 "due_on": p.due_on(),
                 "overdue": since <= p
-                and p.due_on() < today
-                and (report is None or report.is_editable),
+                and figures.is_late(p.due_on(), getattr(report, "status", None), today),
             }
         )
     # The home page's line for several quarters links here, to just the quarters it counts;
