@@ -39,3 +39,20 @@ def test_the_intake_benchmarks_client_is_in_the_audit_trail_as_made_by_the_scrip
     entry = AuditEntry.objects.get(action="api_client.create", object_id=str(client.id))
     assert entry.actor is None
     assert entry.data["by"] == "scripts/benchmark_intake.py"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the seed is PostgreSQL SQL")
+def test_the_inbox_benchmarks_seed_writes_orders_the_current_schema_accepts():
+    """Its stand-in order goes through the workflow's deadline code, which reads fields a
+    later migration may add: a field the stand-in lacked stopped every benchmark's seed."""
+    import random
+
+    from scripts.benchmark_inbox import seed
+
+    seed(60, random.Random(20260101))
+
+    assert WorkOrder.objects.count() == 60
+    # The workflow's deadline code ran on each: an order waiting to be signed for has its time.
+    assert WorkOrder.objects.filter(status="assigned").exists()
+    assert not WorkOrder.objects.filter(status="assigned", due_sign_for__isnull=True).exists()
+    assert WorkOrder.objects.filter(next_due_at__isnull=False).exists()
