@@ -45,7 +45,8 @@ def _with_late(rows: QuerySet, late: Q) -> tuple[int, bool]:
 def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
     """The quarters the unit's report list shows (`figures.recent_periods`) that have ended
     without the unit's report in (`figures.awaits_submission`), from the day each ends and
-    from the first the unit reported on (`figures.first_asked`), for those who submit it:
+    from the first the unit is asked for (`figures.first_asked`: its reporting began then,
+    or it reported on it), for those who submit it:
     the reminders say when one is due, this line says it every day.
 
     One quarter is one line that names it, red once past its due date, opening its draft
@@ -74,13 +75,13 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     found = (
         Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
         .annotate(**columns)
-        .values(*columns)
+        .values("reports_since", *columns)
         .first()
     )
     if found is None:
         return []
     first_report = (found["first_year"], found["first_quarter"]) if found["first_year"] else None
-    since = figures.first_asked(first_report, today)
+    since = figures.first_asked(first_report, found["reports_since"])
     waiting = [
         (
             period,

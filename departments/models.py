@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -15,6 +17,13 @@ phone_validator = RegexValidator(
 
 def _is_english() -> bool:
     return (get_language() or "").startswith("en")
+
+
+def this_quarter_start() -> date:
+    """The first day of the quarter under way in Beijing: a unit added now is asked for its
+    quarterly reports from this quarter on (`Unit.reports_since`)."""
+    today = timezone.localdate()
+    return date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
 
 
 class Unit(models.Model):
@@ -41,6 +50,15 @@ class Unit(models.Model):
         _("group-chat robot webhook"),
         blank=True,
         help_text=_("WeCom or DingTalk robot address; reminders for the unit are posted there."),
+    )
+    reports_since = models.DateField(
+        _("quarterly reports from"),
+        default=this_quarter_start,
+        help_text=_(
+            "The unit is asked for a quarterly report for the quarter containing this day and "
+            "every quarter after it, and for any earlier quarter it has reported on. A unit "
+            "added to the portal starts with the quarter it is added in."
+        ),
     )
 
     class Meta:

@@ -13,7 +13,7 @@ from complaints import services as order_services
 from complaints import workflow
 from complaints.choices import Satisfaction
 from departments.demo import demo_users
-from departments.models import Town
+from departments.models import Town, Unit
 
 from . import services
 from .figures import Period
@@ -32,7 +32,8 @@ CASES = (
 
 @transaction.atomic
 def load_demo_reports() -> int:
-    """Only when there are no reports yet; returns the number of orders added."""
+    """Only when there are no reports yet; returns the number of orders added. The units
+    begin reporting (`Unit.reports_since`) with last quarter at the latest."""
     if UnitReport.objects.exists():
         return 0
     people = demo_users("office", "mr_liaison", "mr_staff")
@@ -41,6 +42,9 @@ def load_demo_reports() -> int:
     office, liaison, staff = people
     rng = random.Random(2026)
     period = Period.containing(timezone.localdate()).previous()
+    # The demo's district began with last quarter, its orders and reports: every unit is
+    # asked for it (on a fresh database the units began with the quarter of the migration).
+    Unit.objects.filter(reports_since__gt=period.first).update(reports_since=period.first)
     towns = list(Town.objects.values_list("code", flat=True)[:8])
     days = (period.last - period.first).days + 1
     added = 0
@@ -112,8 +116,6 @@ def load_demo_reports() -> int:
 @transaction.atomic
 def load_demo_campaigns() -> int:
     """A running prepaid-card campaign with a few logged actions; only when there is none."""
-    from departments.models import Unit
-
     from . import campaigns
     from .models import Campaign
 

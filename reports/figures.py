@@ -110,20 +110,24 @@ def recent_periods(today: date) -> list[Period]:
     return periods
 
 
-def first_asked(first_report: tuple[int, int] | None, today: date) -> Period:
-    """The first quarter a unit is asked to report on: the first it has a report for, since
-    its reporting began there, or the last ended quarter if that is earlier. A unit new to
-    the portal, or every unit when the district starts using it, is not asked for the
-    quarters before it came; but a draft started early for the quarter under way does not
-    excuse the one that has ended."""
-    last_ended = Period.containing(today).previous()
-    return min(Period(*first_report), last_ended) if first_report else last_ended
+def first_asked(first_report: tuple[int, int] | None, reports_since: date) -> Period:
+    """The first quarter a unit is asked to report on: the one its reporting begins in
+    (`Unit.reports_since`: the quarter it was added to the portal, or the one the office
+    set), or the first it has a report for if that is earlier.
+
+    A unit that never reports stays asked for every quarter from its beginning on, each
+    late once due; it was once asked only for the last ended quarter, so each quarter it
+    let pass stopped being asked of it. A draft started early for the quarter under way
+    does not excuse an ended one: the earlier of the two counts."""
+    since = Period.containing(reports_since)
+    return min(Period(*first_report), since) if first_report else since
 
 
-def units_asked(period: Period, units: list[Unit], today: date) -> set[int]:
+def units_asked(period: Period, units: list[Unit]) -> set[int]:
     """The ids of the `units` asked to report on `period` (`first_asked`), from each unit's
-    first report, in one query: the office's list and its 催报 count a unit late only for
-    the quarters its own list and home page ask it for."""
+    beginning and first report, in one query: the office's list, its 催报 and the scheduled
+    reminders count a unit late only for the quarters its own list and home page ask it
+    for."""
     first = dict(
         UnitReport.objects.filter(unit__in=units)
         .values("unit_id")
@@ -134,7 +138,8 @@ def units_asked(period: Period, units: list[Unit], today: date) -> set[int]:
     return {
         unit.id
         for unit in units
-        if first_asked(divmod(first[unit.id], 10) if unit.id in first else None, today) <= period
+        if first_asked(divmod(first[unit.id], 10) if unit.id in first else None, unit.reports_since)
+        <= period
     }
 
 

@@ -30,7 +30,7 @@ from meetings.models import JointMeeting, MeetingKind, MeetingStatus
 from wuqing_consumer.language import in_district_language, written, written_plural, written_units
 
 from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
-from .figures import Period, member_units
+from .figures import Period, member_units, units_asked
 from .models import AnnualSummary, ImplementationPlan, PlanDeadline, UnitReport
 
 BEFORE, DUE, LATE = "before", "due", "late"
@@ -96,6 +96,9 @@ def _remind(period: Period, occasion: str, due: date) -> int:
         ).values_list("unit_id", flat=True)
     )
     waiting = [unit for unit in member_units() if unit.id not in in_hand]
+    # Not a unit whose reporting began after the quarter (`figures.first_asked`).
+    asked = units_asked(period, waiting)
+    waiting = [unit for unit in waiting if unit.id in asked]
     if not waiting:
         return 0
     message = report_message(period, occasion, due, key=f"report_due:{period.label}:{occasion}")

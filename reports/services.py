@@ -921,7 +921,7 @@ def reports_chase(
             % {"unit": next(u for u in units if u.id in in_hand), "period": period.label}
         )
     # A quarter before a unit began reporting is not asked of it (`figures.first_asked`).
-    asked = figures.units_asked(period, units, timezone.localdate())
+    asked = figures.units_asked(period, units)
     if unit_codes is not None and len(asked) != len(units):
         raise ReportError(
             _("%(unit)s is not asked for a report for %(period)s: it began reporting later.")

@@ -77,7 +77,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         due_on = period.due_on()
         units = figures.member_units()
         # As on the unit's own list: not late for a quarter before it began reporting.
-        asked = figures.units_asked(period, units, today)
+        asked = figures.units_asked(period, units)
         rows = [
             {
                 "unit": unit,
@@ -115,8 +115,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     reports = {(r.year, r.quarter): r for r in access.unit_reports_visible_to(request.user)}
     # Only the quarters the unit is asked for are overdue, as on the home page: not those
-    # before its first report (or, with none, before the last ended quarter).
-    since = figures.first_asked(min(reports, default=None), today)
+    # before its reporting began (or its first report, if earlier).
+    since = figures.first_asked(min(reports, default=None), unit.reports_since)
     rows = []
     for p in periods:
         report = reports.get((p.year, p.quarter))

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import date
 
 import pytest
 from django.core.signals import request_finished, request_started
@@ -53,6 +54,26 @@ def _flush_by_deleting():
     DatabaseOperations.sql_flush = sql_flush
     yield
     DatabaseOperations.sql_flush = truncate
+
+
+UNITS_REPORT_SINCE = date(2026, 7, 1)
+"""When the test database's units began reporting (`Unit.reports_since`): the migration gives
+them the quarter it ran in, which is the real date, and tests travel in time. From 2026Q3 on,
+as the last ended quarter was in most tests before units had a beginning of their own."""
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The units of the data migration begin reporting on `UNITS_REPORT_SINCE`, also in the
+    copy a committing test (serialized_rollback) puts back."""
+    from django.db import connection
+
+    from departments.models import Unit
+
+    with django_db_blocker.unblock():
+        Unit.objects.update(reports_since=UNITS_REPORT_SINCE)
+        if hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from departments.duties import waiting_for
+from departments.models import Unit
 from meetings import services as meetings
 from meetings.services import PlannedAction
 from tests.factories import make_order
@@ -505,8 +506,6 @@ def test_another_units_report_does_not_count_for_this_one(mr_liaison, housing_he
 
 
 def test_a_unit_that_no_longer_reports_is_not_asked_for_a_report(housing_head):
-    from departments.models import Unit
-
     Unit.objects.filter(id=housing_head.unit_id).update(is_active=False)
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False):
         assert report_line(housing_head) is None
@@ -572,9 +571,14 @@ def test_several_quarters_to_submit_are_one_line_from_the_oldest_linking_to_them
     assert quarters_listed(left) == [] and "Nothing here." in left
 
 
-def test_a_unit_that_never_reported_is_asked_only_for_the_last_quarter(client, housing_head):
-    """Its reporting begins with its first report: a unit new to the portal, or every unit
-    when the district starts using it, is not asked for the seven quarters before."""
+def test_a_unit_that_never_reported_is_asked_from_the_quarter_its_reporting_began(
+    client, housing_head
+):
+    """Its reporting begins with the quarter it joined the portal in (`Unit.reports_since`):
+    a unit new to the portal, or every unit when the district starts using it, is not asked
+    for the quarters before. (It was once asked for the last ended quarter alone, whenever
+    it joined: each quarter it let pass stopped being asked of it.)"""
+    Unit.objects.filter(code="housing").update(reports_since=date(2026, 10, 1))
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
         line = report_line(housing_head)
         assert (line.label, line.count, line.urgent) == (

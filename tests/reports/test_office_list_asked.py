@@ -1,8 +1,9 @@
 """The office's quarterly list follows the rule of the unit's own list and home page
-(`figures.first_asked`): a unit is asked for the quarters from its first report on (with
-none, from the last ended quarter), so an earlier quarter is not late for it: no Overdue
-badge, not in the count of units asked, and no 催报. "Now" is 20 October 2026 (Q3 due on
-10 October). Pages read in English (tests/reports/conftest.py)."""
+(`figures.first_asked`): a unit is asked for the quarters from its reporting's beginning
+(`Unit.reports_since`; 2026Q3 for the test database's units, tests/conftest.py) or its first
+report if earlier, so an earlier quarter is not late for it: no Overdue badge, not in the
+count of units asked, and no 催报. "Now" is 20 October 2026 (Q3 due on 10 October). Pages
+read in English (tests/reports/conftest.py)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def clock():
 
 @pytest.fixture
 def units(db, mr_liaison, housing_head):
-    """Market regulation began with a Q3 draft; housing has no report (asked from Q3, the
-    last ended quarter); education began in Q1 and has no Q2 report: only it is late for Q2."""
+    """Market regulation began with a Q3 draft; housing has no report (asked from Q3, when
+    its reporting began); education reported from Q1 and has no Q2 report: only it is late
+    for Q2."""
     UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_LIAISON])
     UnitReport.objects.create(unit=unit("market-regulation"), year=2026, quarter=3)
     UnitReport.objects.create(
@@ -75,9 +77,10 @@ def test_no_chase_for_a_quarter_before_a_unit_began(units, office_staff):
 def test_a_draft_for_the_current_quarter_does_not_excuse_the_last_ended_one(
     client, units, office_staff, housing_head
 ):
-    """A unit with no report yet is asked for the last ended quarter; starting the current
-    quarter's draft early made that draft its first report, and the quarter before was no
-    longer asked of it: no Overdue, no 催报, no line on its home page."""
+    """A unit with no report yet is asked for the ended quarter its reporting began in;
+    starting the current quarter's draft early once made that draft its first report, and
+    the quarter before was no longer asked of it: no Overdue, no 催报, no line on its home
+    page."""
     UnitReport.objects.create(unit=unit("housing"), year=2026, quarter=4)
     client.force_login(office_staff)
     found = rows(client.get(reverse("report_list") + "?period=2026Q3").content.decode())
