@@ -2,9 +2,9 @@
 
 Until now a unit was asked for the quarters from its first report on, or, with none, for the
 last ended quarter only: a unit that never reported was never late for more than one quarter.
-A unit already here begins at the earlier of its first report's quarter and the quarter this
-migration runs in, so every quarter asked of it before stays asked, and no quarter before the
-portal is asked of it that was not asked already."""
+A unit already here begins at the earlier of its first report's quarter and the last quarter
+ended when this migration runs, which is what was asked of it until now: every quarter asked
+of it before stays asked, and no quarter is asked of it that was not asked already."""
 
 from datetime import date
 
@@ -18,6 +18,8 @@ def begin_reporting(apps, schema_editor):
     Unit = apps.get_model("departments", "Unit")
     UnitReport = apps.get_model("reports", "UnitReport")
     this_quarter = departments.models.this_quarter_start()
+    months = this_quarter.year * 12 + this_quarter.month - 1 - 3
+    last_ended = date(months // 12, months % 12 + 1, 1)
     first = dict(
         UnitReport.objects.values("unit_id")
         .annotate(first=Min(F("year") * 10 + F("quarter")))
@@ -25,7 +27,7 @@ def begin_reporting(apps, schema_editor):
         .values_list("unit_id", "first")
     )
     for unit in Unit.objects.only("id"):
-        since = this_quarter
+        since = last_ended
         if unit.id in first:
             year, quarter = divmod(first[unit.id], 10)
             since = min(since, date(year, 3 * quarter - 2, 1))

@@ -143,20 +143,24 @@ def test_the_scheduled_late_notice_skips_a_unit_that_joined_after_the_quarter(db
     assert joined.code not in told
 
 
-def test_the_migration_begins_each_unit_at_its_first_report_or_the_quarter_it_runs_in(db):
+def test_the_migration_begins_each_unit_at_its_first_report_or_the_last_ended_quarter(db):
     """Every quarter asked before stays asked: a unit that reported from 2025Q2 keeps it; one
-    with no report, or a first report later than now, begins with the quarter under way
-    (the last ended quarter is asked of it by `first_asked` as before only if it began
-    earlier: it is not asked retroactively for quarters before the portal)."""
+    with no report, or a first report later than now, begins with the last ended quarter,
+    which was asked of every unit before (and no earlier one: it is not asked retroactively
+    for quarters before the portal)."""
     migration = importlib.import_module("departments.migrations.0007_unit_reports_since")
     UnitReport.objects.create(unit=unit("housing"), year=2025, quarter=2)
     UnitReport.objects.create(unit=unit("housing"), year=2026, quarter=3)
     UnitReport.objects.create(unit=unit("finance"), year=2027, quarter=1)
-    migration.begin_reporting(apps, None)
+    with time_machine.travel(NOW, tick=False):
+        migration.begin_reporting(apps, None)
     since = dict(Unit.objects.values_list("code", "reports_since"))
     assert since["housing"] == date(2025, 4, 1)
-    assert since["finance"] == date(2026, 10, 1)
-    assert since["court"] == date(2026, 10, 1)
+    assert since["finance"] == date(2026, 7, 1)
+    assert since["court"] == date(2026, 7, 1)
+    with time_machine.travel(datetime(2027, 1, 5, 9, tzinfo=BEIJING), tick=False):
+        migration.begin_reporting(apps, None)
+    assert Unit.objects.get(code="court").reports_since == date(2026, 10, 1)
 
 
 def test_the_office_sets_when_a_units_reporting_begins_in_the_admin(client, office_director):
