@@ -259,7 +259,7 @@ def for_reader(kept: dict) -> dict:
         shown["missing_units"] = [
             units.get(row.get("unit"), row.get("unit_name"))
             for row in submission
-            if row.get("status") not in IN_HAND_STATUSES
+            if row.get("asked", True) and row.get("status") not in IN_HAND_STATUSES
         ]
     return shown
 
@@ -500,10 +500,12 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
     reports = {
         r.unit_id: r for r in UnitReport.objects.filter(year=period.year, quarter=period.quarter)
     }
+    asked = units_asked(period, units)
     submission = [
         {
             "unit": unit.code,
             "unit_name": unit.name,
+            "asked": unit.id in asked,
             "status": reports[unit.id].status if unit.id in reports else "",
             "submitted_at": (
                 timezone.localtime(reports[unit.id].submitted_at).isoformat(timespec="minutes")
@@ -513,7 +515,11 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         }
         for unit in units
     ]
-    missing = [row["unit_name"] for row in submission if row["status"] not in IN_HAND_STATUSES]
+    missing = [
+        row["unit_name"]
+        for row in submission
+        if row["asked"] and row["status"] not in IN_HAND_STATUSES
+    ]
     towns = _named(_dimension_rows(period, Dimension.TOWN, None), _town_labels())
     businesses = _named(_dimension_rows(period, Dimension.BUSINESS, None)[:TOP], None)
     district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()

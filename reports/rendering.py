@@ -42,6 +42,7 @@ STATUS_LABELS = {
     "submitted": "已报送（待审核）",
     "accepted": "已审核通过",
 }
+NOT_ASKED = "本季度无需报送"
 SHEETS = (
     "概况",
     "一、商品质量抽检",
@@ -55,6 +56,18 @@ SHEETS = (
 def _label(row: dict) -> str:
     """A row of figures that went through `figures.for_reader` in the district's language."""
     return row.get("label") or row.get("value") or ""
+
+
+def _asked_count(submission: list[dict]) -> int:
+    """Units asked for the quarter's report; a report frozen before units had a beginning
+    (`Unit.reports_since`) asked every unit it lists."""
+    return sum(1 for row in submission if row.get("asked", True))
+
+
+def _submission_status(row: dict) -> str:
+    if not row.get("asked", True) and not row["status"]:
+        return NOT_ASKED
+    return STATUS_LABELS.get(row["status"], row["status"])
 
 
 def _money(value: object) -> Decimal:
@@ -236,12 +249,13 @@ def _context(figures: dict) -> dict:
         "submission": [
             {
                 "unit_name": row["unit_name"],
-                "status": STATUS_LABELS.get(row["status"], row["status"]),
+                "status": _submission_status(row),
                 "submitted_at": (row.get("submitted_at") or "").replace("T", " ")[:16] or DASH,
             }
             for row in submission
         ],
-        "submitted_count": len(submission) - len(figures.get("missing_units", [])),
+        "asked_count": _asked_count(submission),
+        "submitted_count": _asked_count(submission) - len(figures.get("missing_units", [])),
         "missing_units": figures.get("missing_units", []),
         "analysis": figures.get("analysis", ""),
         "chart_received": charts.horizontal_bars(
@@ -361,7 +375,7 @@ def _workbook(figures: dict) -> bytes:
         ["宣传活动（场）", sums["events"], None, None],
         ["网络宣传（条）", sums["online"], None, None],
         ["覆盖人数（人次）", sums["people_reached"], None, None],
-        ["应报送单位（家）", len(figures.get("submission", [])), None, None],
+        ["应报送单位（家）", _asked_count(figures.get("submission", [])), None, None],
         ["未报送单位（家）", len(figures.get("missing_units", [])), None, None],
     ]
     for line, key in ((0, "received"), (1, "resolved"), (3, "on_time_rate")):
@@ -573,7 +587,7 @@ def _workbook(figures: dict) -> bytes:
         [
             [
                 r["unit_name"],
-                STATUS_LABELS.get(r["status"], r["status"]),
+                _submission_status(r),
                 (r.get("submitted_at") or "").replace("T", " ")[:16] or None,
             ]
             for r in figures.get("submission", [])

@@ -210,3 +210,26 @@ def test_the_demo_units_began_reporting_with_the_demos_reports(client, settings,
     assert ">Overdue<" in found["housing"]
     assert ">Overdue<" not in found["market-regulation"]
     assert "Not asked for this quarter" in office_rows(client, "2026Q2")["housing"]
+
+
+def test_the_district_report_counts_missing_only_the_units_asked_for_the_quarter(
+    client, office_staff, since_q1, since_q3
+):
+    """The office's list says a unit added in Q3 is not asked for Q2; the district report
+    for Q2 said it had not submitted, and counted it among the units that should have."""
+    from reports import figures, rendering
+
+    # The other units began with 2026Q3 (tests/conftest.py): only the Q1 newcomer is asked.
+    q2 = figures.district_figures(Period(2026, 2))
+    assert q2["missing_units"] == [since_q1.name]
+    assert [row["unit"] for row in q2["submission"] if row["asked"]] == [since_q1.code]
+    context = rendering._context(q2)
+    assert (context["asked_count"], context["submitted_count"]) == (1, 0)
+    statuses = {row["unit_name"]: row["status"] for row in context["submission"]}
+    assert statuses[since_q1.name] == "未报送"
+    assert statuses[since_q3.name] == "本季度无需报送"
+    client.force_login(office_staff)
+    page = client.get(reverse("district_report", args=["2026Q2"])).content.decode()
+    missing = re.search(r'<ul class="small mb-0" id="missing-units">(.*?)</ul>', page, re.S)
+    assert since_q1.name_en in missing.group(1) or since_q1.name in missing.group(1)
+    assert since_q3.name not in missing.group(1) and since_q3.name_en not in missing.group(1)
