@@ -499,6 +499,12 @@ def district_reports_visible_to(user: User | AnonymousUser) -> QuerySet[District
     return DistrictReport.objects.filter(status=DistrictStatus.PUBLISHED)
 
 
+def reads_district_drafts(user: User | AnonymousUser) -> bool:
+    """The office drafts the district report; the group leader (组长), to whom the office
+    answers (section 二 of the notice), reads it while it is drafted, before the units do."""
+    return is_office_handler(user) or has_role(user, RoleCode.GROUP_LEADER)
+
+
 def summaries_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualSummary]:
     """The office sees every unit's annual summaries; a unit only its own."""
     return scope_by_unit(user, AnnualSummary.objects.select_related("unit"), "unit")

@@ -105,8 +105,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
                 ),
                 "district": district,
-                # Before the office starts it, the district report is the office's alone.
-                "opens_district": district is not None or access.reviews_unit_reports(request.user),
+                # Before the office starts it, the district report is the office's and the
+                # group leader's alone.
+                "opens_district": district is not None
+                or access.reads_district_drafts(request.user),
                 "today": today,
             },
         )
@@ -430,13 +432,14 @@ def report_attachment_download(
 
 
 def _district_or_404(request: HttpRequest, period: figures.Period) -> DistrictReport | None:
-    """The office gets the report (or None before anyone wrote it); units only once published."""
+    """The office and the group leader get the report (or None before anyone wrote it: the
+    live figures); units only once published."""
     report = (
         access.district_reports_visible_to(request.user)
         .filter(year=period.year, quarter=period.quarter)
         .first()
     )
-    if report is None and not access.reviews_unit_reports(request.user):
+    if report is None and not access.reads_district_drafts(request.user):
         raise Http404
     return report
 

@@ -612,8 +612,8 @@ def test_a_refused_publish_again_says_units_still_read_the_published_version(
 
 
 def test_an_empty_analysis_leaves_no_empty_district_report_behind(client, office_director, leader):
-    """Nothing typed, nothing stored: an empty draft would make the quarter look begun (the
-    leader's quarter page links it) with nothing in it."""
+    """Nothing typed, nothing stored: an empty draft would make the quarter look begun with
+    nothing in it. The leader still reads the live figures, as a draft with no analysis."""
     client.force_login(office_director)
     assert _posted(client, "2026Q3", analysis="  ", then="publish") == [
         "Write the office's analysis before publishing."
@@ -621,7 +621,9 @@ def test_an_empty_analysis_leaves_no_empty_district_report_behind(client, office
     assert _posted(client, "2026Q3", analysis="") == ["Nothing was saved: the analysis is empty."]
     assert not DistrictReport.objects.exists()
     client.force_login(leader)
-    assert client.get(reverse("district_report", args=["2026Q3"])).status_code == 404
+    page = client.get(reverse("district_report", args=["2026Q3"]))
+    assert page.status_code == 200
+    assert 'data-status="draft"' in page.content.decode()
 
 
 def test_save_and_publish_of_an_empty_analysis_does_not_publish_one_written_meanwhile(
@@ -795,16 +797,18 @@ def test_the_office_sees_which_units_have_reported(client, office_staff, mr_liai
 def test_the_quarter_page_links_the_district_report_only_to_those_who_may_open_it(
     client, leader, sysadmin, office_staff, office_director
 ):
-    """Before the office writes a quarter's district report, the leader and administrators
-    get a 404 there, so their quarter page does not link it; once a draft exists they do."""
+    """Before the office writes a quarter's district report, administrators get a 404
+    there, so their quarter page does not link it; once a draft exists they do. The office
+    and the group leader (who reads the draft as it is written) always have the link."""
     district = reverse("district_report", args=["2026Q3"])
     quarter = reverse("report_list") + "?period=2026Q3"
-    for person in (leader, sysadmin):
+    client.force_login(sysadmin)
+    assert client.get(district).status_code == 404
+    assert f'href="{district}"' not in client.get(quarter).content.decode()
+    for person in (office_staff, leader):
         client.force_login(person)
-        assert client.get(district).status_code == 404
-        assert f'href="{district}"' not in client.get(quarter).content.decode()
-    client.force_login(office_staff)
-    assert f'href="{district}"' in client.get(quarter).content.decode()
+        assert client.get(district).status_code == 200
+        assert f'href="{district}"' in client.get(quarter).content.decode()
     services.district_report_save(period=Q3, acting_user=office_director, analysis="分析")
     for person in (leader, sysadmin):
         client.force_login(person)
@@ -837,7 +841,11 @@ def mr_report(mr_liaison):
         ("anonymous", "get", "district_report", 302),
         ("mr_staff", "get", "district_report", 404),  # not published
         ("office_staff", "get", "district_report", 200),
+        ("leader", "get", "district_report", 200),  # the draft, read-only
+        ("leader", "post", "district_report", 404),
+        ("leader", "post", "district_report_rebuild", 404),
         ("mr_staff", "get", "district_report_status", 404),
+        ("leader", "get", "district_report_status", 200),
         ("office_staff", "get", "district_report_file", 404),  # no files yet
         ("mr_staff", "post", "district_report_rebuild", 404),
     ],
