@@ -505,6 +505,12 @@ def reads_district_drafts(user: User | AnonymousUser) -> bool:
     return is_office_handler(user) or has_role(user, RoleCode.GROUP_LEADER)
 
 
+def comments_on_district_report(user: User | AnonymousUser) -> bool:
+    """The group leader sends the office comments on the district report; the office
+    answers them by what it writes, and the units never read them."""
+    return has_role(user, RoleCode.GROUP_LEADER)
+
+
 def summaries_visible_to(user: User | AnonymousUser) -> QuerySet[AnnualSummary]:
     """The office sees every unit's annual summaries; a unit only its own."""
     return scope_by_unit(user, AnnualSummary.objects.select_related("unit"), "unit")

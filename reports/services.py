@@ -677,6 +677,55 @@ def district_report_publish(
     return report
 
 
+DISTRICT_COMMENT_LIMIT = 5000
+
+
+def district_report_comments(period: figures.Period) -> list[AuditEntry]:
+    """The group leader's comments on a quarter's district report, oldest first. They are
+    kept in the audit trail only: a comment changes nothing in the report."""
+    return list(
+        AuditEntry.objects.filter(action="district_report.comment", object_id=period.label)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+@transaction.atomic
+def district_report_comment(
+    *, period: figures.Period, acting_user: User, comment: str
+) -> AuditEntry:
+    """The group leader's comment on the district report, drafted or published, for the
+    office (staff and director), who are told. It may come before the office has saved
+    anything: it is kept under the quarter, not a report row."""
+    if not access.comments_on_district_report(acting_user):
+        raise Http404
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Write your comment for the office.")})
+    if problem := too_long(comment, DISTRICT_COMMENT_LIMIT, _("the comment")):
+        raise ValidationError({"comment": problem})
+    entry = audit_record(
+        actor=acting_user,
+        action="district_report.comment",
+        obj=None,
+        object_type=DistrictReport._meta.label_lower,
+        object_id=period.label,
+        summary=period.label,
+        data={"comment": comment},
+    )
+    message = Message(
+        key=f"district_report_comment:{entry.id}",
+        category="report",
+        title=written(
+            "The group leader commented on the district report %(period)s", period=period.label
+        ),
+        body=comment[:500],
+        url=reverse("district_report", args=[period.label]),
+    )
+    notify_many([(message, office_people(), None)])
+    return entry
+
+
 def _queue_files(report_id: int) -> None:
     from .tasks import build_district_report_files
 

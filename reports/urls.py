@@ -86,6 +86,11 @@ urlpatterns = [
         name="district_report_status",
     ),
     path(
+        "reports/district/<str:period>/comment/",
+        views.district_report_comment,
+        name="district_report_comment",
+    ),
+    path(
         "reports/district/<str:period>/rebuild/",
         views.district_report_rebuild,
         name="district_report_rebuild",

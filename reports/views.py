@@ -491,8 +491,37 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             "form": form,
             "quarter_ended": quarter.has_ended,
             "kinds": dict(Kind.choices),
+            "comments": services.district_report_comments(quarter)
+            if access.reads_district_drafts(request.user)
+            else [],
+            "can_comment": access.comments_on_district_report(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def district_report_comment(request: HttpRequest, period: str) -> HttpResponse:
+    """The group leader's comment on the district report, for the office."""
+    quarter = _period_or_404(period)
+    _district_or_404(request, quarter)
+    if not access.comments_on_district_report(request.user):
+        raise Http404
+    try:
+        form_once.submit(
+            request,
+            lambda: services.district_report_comment(
+                period=quarter, acting_user=request.user, comment=request.POST.get("comment", "")
+            ),
+            lambda entry: reverse("district_report", args=[quarter.label]),
+        )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        messages.success(request, _("Your comment was sent to the office."))
+    return redirect("district_report", period=quarter.label)
 
 
 def _publish(request: HttpRequest, quarter: figures.Period, saved: DistrictReport | None) -> None:
