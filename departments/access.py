@@ -748,6 +748,12 @@ def runs_meetings(user: User | AnonymousUser) -> bool:
     return is_office_handler(user)
 
 
+def proposes_agenda_items(user: User | AnonymousUser) -> bool:
+    """The group leader (组长) proposes items for a planned joint meeting; the office, which
+    convenes it (measure 四（四）), puts them on the agenda or declines them."""
+    return has_role(user, RoleCode.GROUP_LEADER)
+
+
 def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[JointMeeting]:
     """The office sees every meeting; a unit the meetings it is invited to, and every held
     meeting (its minutes and resolutions are the member units' common record)."""
@@ -788,7 +794,9 @@ def action_items_visible_to(user: User | AnonymousUser) -> QuerySet[ActionItem]:
 def agenda_proposals_visible_to(user: User | AnonymousUser) -> QuerySet[AgendaItem]:
     """Questions for the joint meeting: the office sees all; a unit those it proposed and
     those on the agenda of a meeting it sees."""
-    items = AgendaItem.objects.select_related("proposed_by", "meeting", "team__dispute")
+    items = AgendaItem.objects.select_related(
+        "proposed_by", "proposer", "proposed_for", "meeting", "team__dispute"
+    )
     if sees_all_units(user):
         return items
     unit_id = getattr(user, "unit_id", None)

@@ -35,9 +35,9 @@ def minutes_context(meeting: JointMeeting) -> dict:
         "present": [i for i in invitations if i.attended],
         "absent": [i for i in invitations if not i.attended],
         "agenda": list(
-            meeting.agenda.select_related("proposed_by", "work_order", "team__dispute").order_by(
-                "position", "id"
-            )
+            meeting.agenda.select_related(
+                "proposed_by", "proposer", "work_order", "team__dispute"
+            ).order_by("position", "id")
         ),
         "resolutions": resolutions,
         "printed_on": _cn_date(timezone.localdate()),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from complaints.models import TimelineEntry
+from departments.choices import RoleCode
 
 
 class MeetingKind(models.TextChoices):
@@ -137,6 +138,7 @@ class AgendaItemStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for a meeting")
     PLACED = "placed", _("On a meeting's agenda")
     SETTLED = "settled", _("Settled by a resolution")
+    DECLINED = "declined", _("Declined by the office")
 
 
 class AgendaItem(models.Model):
@@ -176,6 +178,22 @@ class AgendaItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    proposer = models.ForeignKey(
+        "departments.User",
+        verbose_name=_("proposed by (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_for = models.ForeignKey(
+        JointMeeting,
+        verbose_name=_("proposed for the meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
     question = models.TextField(_("question"))
     position = models.PositiveIntegerField(_("position"), default=0)
     status = models.CharField(
@@ -193,6 +211,20 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.question[:60]
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as listed: the group leader's proposal is not a unit's."""
+        if self.proposer_id is not None:
+            return str(_("The group leader's proposal"))
+        return self.get_kind_display()
+
+    @property
+    def proposed_by_label(self) -> str:
+        """Who proposed the item: the group leader by name and post, else the unit."""
+        if self.proposer_id is not None:
+            return f"{self.proposer} ({RoleCode.GROUP_LEADER.label})"
+        return str(self.proposed_by)
 
 
 class Resolution(models.Model):
@@ -291,6 +323,9 @@ class MeetingAction(models.TextChoices):
     INVITE = "invite", _("Unit invited")
     AGENDA = "agenda", _("Agenda item added")
     UNPLACE = "unplace", _("Agenda item taken off")
+    PROPOSE = "propose", _("Agenda item proposed")
+    DECLINE = "decline", _("Proposal declined")
+    EDIT_ITEM = "edit_item", _("Agenda item reworded")
     ANSWER = "answer", _("Invitation answered")
     HOLD = "hold", _("Meeting recorded as held")
     MINUTES = "minutes", _("Minutes recorded")

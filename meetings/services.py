@@ -437,6 +437,122 @@ def agenda_unplace(*, meeting_id: int, item_id: int, acting_user: User) -> Agend
     return item
 
 
+def _agenda_text(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": _("Write the agenda item.")})
+    if problem := _too_long("question", question, AgendaItem, limit=MAX_TEXT):
+        raise ValidationError({"question": problem})
+    return question
+
+
+def _planned(meeting: JointMeeting) -> None:
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("The agenda of a meeting can only change before it is held."))
+
+
+@transaction.atomic
+def agenda_leader_propose(*, meeting_id: int, acting_user: User, question: str) -> AgendaItem:
+    """The group leader proposes an item for a planned meeting. It waits for the office,
+    which owns the agenda, like a unit's proposal, but names the meeting and the leader;
+    the meeting's history records it and the office is told."""
+    if not access.proposes_agenda_items(acting_user):
+        raise Http404
+    meeting = _lock(acting_user, meeting_id)
+    _planned(meeting)
+    question = _agenda_text(question)
+    if acting_user.unit_id is None:
+        raise MeetingError(_("Your account belongs to no unit; ask an administrator."))
+    item = AgendaItem.objects.create(
+        kind=AgendaKind.PROPOSAL,
+        proposed_by_id=acting_user.unit_id,
+        proposer=acting_user,
+        proposed_for=meeting,
+        question=question,
+    )
+    _event(meeting, MeetingAction.PROPOSE, acting_user, note=item.question, item=item.id)
+    message = Message(
+        key=f"agenda_proposal:{item.id}",
+        category="meeting",
+        title=written(
+            "The group leader proposes an agenda item for %(meeting)s", meeting=meeting.title
+        ),
+        body=item.question[:500],
+        url=meeting_url(meeting),
+    )
+    notify_many([(message, office_people(), None)])
+    return item
+
+
+@transaction.atomic
+def agenda_decline(*, meeting_id: int, item_id: int, acting_user: User, reason: str) -> AgendaItem:
+    """The office declines a proposal waiting for a meeting, saying why, from a planned
+    meeting's page: it is kept, marked declined, never placed; the leader who proposed it,
+    or the proposing unit's people, are told."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    _planned(meeting)
+    item = access.get_or_404(
+        AgendaItem.objects.select_for_update().filter(kind=AgendaKind.PROPOSAL), id=item_id
+    )
+    if item.status != AgendaItemStatus.WAITING:
+        raise MeetingError(_("That question is no longer waiting for a meeting."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the proposal is declined.")})
+    if problem := too_long(reason, MAX_TEXT, _("reason")):
+        raise ValidationError({"reason": problem})
+    item.status = AgendaItemStatus.DECLINED
+    item.save(update_fields=["status"])
+    _event(meeting, MeetingAction.DECLINE, acting_user, note=reason, item=item.id)
+    message = Message(
+        key=f"agenda_declined:{item.id}",
+        category="meeting",
+        title=written(
+            "The office declined a proposal for the joint meeting: %(question)s",
+            question=item.question[:80],
+        ),
+        body=reason[:500],
+        url=meeting_url(meeting),
+    )
+    told = [item.proposer] if item.proposer_id else unit_people([item.proposed_by_id])
+    notify_many([(message, told, None)])
+    return item
+
+
+@transaction.atomic
+def agenda_item_edit(
+    *, meeting_id: int, item_id: int, acting_user: User, question: str
+) -> AgendaItem:
+    """The office words an item on a planned meeting's agenda differently (the agenda is
+    the office's); the history keeps what it said before. A joint investigation team's
+    question is not reworded: the meeting's answer goes back to the team on its words."""
+    _office_only(acting_user)
+    meeting = _lock(acting_user, meeting_id)
+    _planned(meeting)
+    item = access.get_or_404(
+        AgendaItem.objects.select_for_update().filter(meeting=meeting), id=item_id
+    )
+    if item.kind == AgendaKind.TEAM_QUESTION:
+        raise MeetingError(_("A joint investigation team's question is kept as the team put it."))
+    question = _agenda_text(question)
+    if question == item.question:
+        return item
+    before = item.question
+    item.question = question
+    item.save(update_fields=["question"])
+    _event(
+        meeting,
+        MeetingAction.EDIT_ITEM,
+        acting_user,
+        note=question,
+        item=item.id,
+        question=[before, question],
+    )
+    _bump(meeting, [])
+    return item
+
+
 @transaction.atomic
 def agenda_propose(*, acting_user: User, question: str) -> AgendaItem:
     """A member unit puts a question to the next joint meeting; the office places it."""

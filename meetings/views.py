@@ -214,7 +214,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             # Every unit is invited unless the person unticked some.
             "chosen_units": set(post.getlist("units")) if post else {u.code for u in units},
             "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
-            .select_related("proposed_by", "team__dispute")
+            .select_related("proposed_by", "proposer", "team__dispute")
             .order_by("created_at"),
         },
     )
@@ -226,7 +226,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _detail_page(request, meeting)
 
 
-KEPT_FORMS = ("record", "resolve", "edit", "answer", "agenda", "cancel")
+KEPT_FORMS = ("record", "resolve", "edit", "answer", "agenda", "cancel", "propose")
 """The meeting page's forms that come back with what was typed when they are refused for
 what it holds: the record (minutes may be long), a resolution with its action items, the
 plan, a unit's answer, an agenda item, a cancellation. The page's other forms are a button
@@ -268,9 +268,9 @@ def _detail_page(
     invitations = list(meeting.invitations.select_related("unit", "answered_by"))
     own = next((i for i in invitations if i.unit_id == getattr(user, "unit_id", None)), None)
     agenda = list(
-        meeting.agenda.select_related("proposed_by", "team__dispute", "work_order").order_by(
-            "position", "id"
-        )
+        meeting.agenda.select_related(
+            "proposed_by", "proposer", "team__dispute", "work_order"
+        ).order_by("position", "id")
     )
     _mark_openable(user, agenda)
     resolutions = list(
@@ -303,10 +303,19 @@ def _detail_page(
             "units": _members(),
             "uninvited": [u for u in _members() if u.id not in {i.unit_id for i in invitations}],
             "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
-            .select_related("proposed_by")
+            .select_related("proposed_by", "proposer", "proposed_for")
             .order_by("created_at")
             if office and meeting.status == MeetingStatus.PLANNED
             else [],
+            # The leader's proposals for this meeting, while they wait for the office.
+            "proposals": meeting.proposals.filter(status=AgendaItemStatus.WAITING)
+            .select_related("proposer")
+            .order_by("created_at")
+            if access.proposes_agenda_items(user)
+            else [],
+            "can_propose_item": access.proposes_agenda_items(user)
+            and meeting.status == MeetingStatus.PLANNED,
+            "propose_form": form_values(("question",), kept("propose")),
             "agenda_kinds": [
                 (k, label) for k, label in AgendaKind.choices if k != AgendaKind.TEAM_QUESTION
             ],
@@ -449,6 +458,25 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
         "unplace": lambda: services.agenda_unplace(
             meeting_id=meeting.id, item_id=number("item"), acting_user=user
         ),
+        "propose": lambda: form_once.submit(
+            request,
+            lambda: services.agenda_leader_propose(
+                meeting_id=meeting.id, acting_user=user, question=post.get("question", "")
+            ),
+            lambda item: reverse("meeting_detail", args=[meeting.id]),
+        ),
+        "decline": lambda: services.agenda_decline(
+            meeting_id=meeting.id,
+            item_id=number("item"),
+            acting_user=user,
+            reason=post.get("reason", ""),
+        ),
+        "edit_item": lambda: services.agenda_item_edit(
+            meeting_id=meeting.id,
+            item_id=number("item"),
+            acting_user=user,
+            question=post.get("question", ""),
+        ),
         "answer": lambda: services.invitation_answer(
             meeting_id=meeting.id,
             acting_user=user,
@@ -486,6 +514,8 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
         raise Http404
     try:
         result = calls[action]()
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
     except ValidationError as error:
         _show_errors(request, error)
         if action in KEPT_FORMS:
@@ -513,6 +543,9 @@ def _done(action: str, result) -> str:
         "edit": _("The meeting's details were saved."),
         "place": _("The item was placed on the agenda."),
         "unplace": _("The item was taken off the agenda."),
+        "propose": _("Your proposal was sent to the office, which puts it on the agenda."),
+        "decline": _("The proposal was declined; whoever proposed it is told."),
+        "edit_item": _("The agenda item was reworded."),
         "answer": _("Your unit's answer was sent to the coordination office."),
         "record": _("The meeting was recorded as held."),
         "resolve": _("The resolution was recorded."),
