@@ -1,6 +1,7 @@
 import calendar
 import copy
 import functools
+import json
 import re
 import zoneinfo
 
@@ -55,6 +56,8 @@ from django_celery_beat.models import (
     cronexp,
 )
 from kombu.utils.json import loads as json_loads
+
+from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
 
 from . import access, services
 from .choices import RoleCode
@@ -520,6 +523,9 @@ class UserAdmin(ActionsInOneTransaction, DjangoUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
+    """The trail, read-only. A summary is shown in the reader's language where it was
+    written from a message (`AuditEntry.summary_for_reader`), else as stored."""
+
     list_display = (
         "created_at",
         "actor",
@@ -529,10 +535,45 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "object_id",
         "summary",
     )
+    fields = (
+        "created_at",
+        "actor",
+        "unit",
+        "action",
+        "object_type",
+        "object_id",
+        "summary_shown",
+        "details",
+    )
+    readonly_fields = fields
     list_filter = ("action", "object_type", "unit")
     search_fields = ("summary", "object_id", "actor__username", "actor__name")
     list_select_related = ("actor", "unit")
     date_hierarchy = "created_at"
+
+    def get_list_display(self, request):
+        """The summary column through one reader for the page's entries."""
+        reader = Reader()
+
+        def summary(entry: AuditEntry) -> str:
+            return entry.summary_for_reader(reader)
+
+        summary.short_description = AuditEntry._meta.get_field("summary").verbose_name
+        summary.admin_order_field = "summary"
+        return tuple(summary if name == "summary" else name for name in self.list_display)
+
+    @admin.display(description=_("summary"))
+    def summary_shown(self, entry: AuditEntry) -> str:
+        return entry.summary_for_reader()
+
+    @admin.display(description=_("data"))
+    def details(self, entry: AuditEntry) -> str:
+        """The entry's data as kept, without what its summary was written from (shown
+        above, as the summary)."""
+        data = entry.data
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != SUMMARY_MESSAGE}
+        return json.dumps(data, ensure_ascii=False)
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
+
 from .choices import RoleCode, TownKind, UnitKind
 
 phone_validator = RegexValidator(
@@ -226,6 +228,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def summary_for_reader(self, reader: Reader | None = None) -> str:
+        """The summary in the reader's language where it was written from a message (kept
+        in `data`, see `services.audit_record`), else as stored: an entry written before
+        that was kept, or a summary a person typed. A page passes one `Reader` for all its
+        entries, so the units they name are read once."""
+        data = self.data if isinstance(self.data, dict) else {}
+        return (reader or Reader()).show(self.summary, data.get(SUMMARY_MESSAGE))
 
 
 class Notification(models.Model):

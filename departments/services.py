@@ -24,13 +24,10 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import camel_case_to_spaces
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from wuqing_consumer import language
 from wuqing_consumer.language import (
     Written,
-    choice_label,
-    district_language,
     written,
     written_plural,
 )
@@ -57,7 +54,10 @@ def audit_record(
 ) -> AuditEntry:
     """Write the audit row; callers do it inside their own transaction, never from a signal.
     `object_id` names the object when its id would not (a record deleted with the entry),
-    `object_type` what was changed when it is no one model (the demo data)."""
+    `object_type` what was changed when it is no one model (the demo data). A summary
+    written from a message (`language.written`) is kept as written, in the district's
+    language (the record), and what it was written from in `data` (`SUMMARY_MESSAGE`), so
+    that the trail shows it in the reader's language (`audit_summary`)."""
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         unit_id=unit.id if unit is not None else unit_id,
@@ -65,7 +65,7 @@ def audit_record(
         object_type=object_type or obj._meta.label_lower,
         object_id=(str(obj.pk or "") if object_id is None else object_id)[:40],
         summary=summary[:300],
-        data=data or {},
+        data=language.with_summary_message(data, summary),
     )
 
 
@@ -268,17 +268,13 @@ def _unit_named(code: str | None) -> object:
     return language.unit(unit) if unit is not None else "—"
 
 
-def _roles_named(codes: list[str]) -> str:
-    with district_language():
-        separator = pgettext("between names in a list", ", ")
-        return separator.join(choice_label(RoleCode, code) for code in codes) or "—"
+def _roles_named(codes: list[str]) -> object:
+    return language.labels(RoleCode, codes)
 
 
-def _fields_named(model: type, names: list[str]) -> str:
-    """The fields' names as the admin labels them, in the district's language."""
-    with district_language():
-        separator = pgettext("between names in a list", ", ")
-        return separator.join(str(model._meta.get_field(name).verbose_name) for name in names)
+def _fields_named(model: type, names: list[str]) -> object:
+    """The fields' names as the admin labels them, in the reader's language."""
+    return language.fields(model, names)
 
 
 def _account_record(
@@ -818,9 +814,9 @@ def _config_shown(model: type, values: dict[str, Any]) -> dict[str, Any]:
     return {k: _config_url(v) if k in urls and v else v for k, v in values.items()}
 
 
-def _config_kind(model: type) -> str:
-    with district_language():
-        return str(model._meta.verbose_name)
+def _config_kind(model: type) -> object:
+    """What the rows are called; it begins the entry's summary."""
+    return language.kind(model, capfirst=True)
 
 
 def _config_record(acting_user: User, obj: Any, verb: str, summary: str, data: dict) -> AuditEntry:

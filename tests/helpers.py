@@ -28,6 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
+def audit_data(entry) -> dict:
+    """An audit entry's data without what its summary was written from (`summary_message`,
+    kept so that the trail shows the summary in the reader's language)."""
+    return {key: value for key, value in entry.data.items() if key != "summary_message"}
+
+
 def timeline_notes(client, user, url: str, action: str, language: str) -> list[str]:
     """The notes of a history's lines of `action` on the page at `url`, as `user` reading
     in `language` sees them (each history marks its lines with data-action)."""

@@ -1204,7 +1204,7 @@ def restore_record(
     table has had since the first migration: the restored schema may be of an older version.
     False, nothing written, for a database without the table or whose table refuses it."""
     from departments.services import command_summary
-    from wuqing_consumer.language import written
+    from wuqing_consumer.language import with_summary_message, written
 
     summary = command_summary(
         written(
@@ -1215,14 +1215,17 @@ def restore_record(
         origin,
     )
     code = manifest.get("code") or {}
-    data = {
-        "archive": archive.name,
-        "created_at": manifest.get("created_at"),
-        "version": code.get("version"),
-        "commit": code.get("commit"),
-        **details,
-        **origin,
-    }
+    data = with_summary_message(
+        {
+            "archive": archive.name,
+            "created_at": manifest.get("created_at"),
+            "version": code.get("version"),
+            "commit": code.get("commit"),
+            **details,
+            **origin,
+        },
+        summary,
+    )
     row = [
         timezone.now(),
         "backup.restore",

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext
@@ -69,6 +70,9 @@ Message = dict[str, Any]
 NOTE_MESSAGE = "note_message"
 """The key, in a history line's `data`, of what its note was written from."""
 
+SUMMARY_MESSAGE = "summary_message"
+"""The key, in an audit entry's `data`, of what its summary was written from."""
+
 
 class Written(str):
     """Text in the district's language that remembers the message it was written from
@@ -92,6 +96,14 @@ def with_note_message(data: dict | None, note: object) -> dict:
     data = dict(data or {})
     if (message := message_of(note)) is not None:
         data[NOTE_MESSAGE] = message
+    return data
+
+
+def with_summary_message(data: dict | None, summary: object) -> dict:
+    """An audit entry's details with what its summary was written from, if it was."""
+    data = dict(data or {})
+    if (message := message_of(summary)) is not None:
+        data[SUMMARY_MESSAGE] = message
     return data
 
 
@@ -137,6 +149,88 @@ class _Label(_Value):
 
     def text(self) -> str:
         return choice_label(self.choices, self.value)
+
+
+class _Labels(_Value):
+    def __init__(self, choices: type[models.Choices], values) -> None:
+        self.choices, self.values = choices, [str(v) for v in values]
+
+    def stored(self) -> Message:
+        where = f"{self.choices.__module__}:{self.choices.__qualname__}"
+        return {"labels": where, "values": self.values}
+
+    def text(self) -> str:
+        return _labels_text(self.choices, self.values)
+
+
+def _labels_text(choices: type[models.Choices], values: list[str]) -> str:
+    return _list_separator().join(choice_label(choices, v) for v in values) or "—"
+
+
+class _Kind(_Value):
+    def __init__(self, model: type[models.Model], capfirst: bool) -> None:
+        self.model, self.capfirst = model, capfirst
+
+    def stored(self) -> Message:
+        stored: Message = {"model": self.model._meta.label_lower}
+        if self.capfirst:
+            stored["capfirst"] = True
+        return stored
+
+    def text(self) -> str:
+        return _kind_text(self.model, self.capfirst)
+
+
+def _kind_text(model: type[models.Model], capfirst: bool) -> str:
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:] if capfirst else name
+
+
+class _Fields(_Value):
+    def __init__(self, model: type[models.Model], names) -> None:
+        self.model, self.names = model, list(names)
+
+    def stored(self) -> Message:
+        return {"fields": self.model._meta.label_lower, "names": self.names}
+
+    def text(self) -> str:
+        return _fields_text(self.model, self.names)
+
+
+def _fields_text(model: type[models.Model], names: list[str]) -> str:
+    return _list_separator().join(_field_name(model, name) for name in names)
+
+
+def _field_name(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since removed: its name as it was
+        return name
+
+
+def _model(label: str) -> type[models.Model]:
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    if model is None:  # pragma: no cover - get_model raises LookupError itself
+        raise LookupError(label)
+    return model
+
+
+def labels(choices: type[models.Choices], values) -> _Value:
+    """Choices' labels (roles, say), listed in the reader's language; "—" for none."""
+    return _Labels(choices, values)
+
+
+def kind(model: type[models.Model], *, capfirst: bool = False) -> _Value:
+    """What a model's rows are called (its verbose name), in the reader's language; with
+    `capfirst` beginning with a capital, for a line that begins with it."""
+    return _Kind(model, capfirst)
+
+
+def fields(model: type[models.Model], names) -> _Value:
+    """A model's fields, by the names its forms give them, listed in the reader's language."""
+    return _Fields(model, names)
 
 
 def unit(value) -> _Value:
@@ -290,6 +384,12 @@ class Reader:
             return _list_separator().join(self._unit(code) for code in value["units"])
         if "label" in value:
             return choice_label(_choices(value["label"]), value["value"])
+        if "labels" in value:
+            return _labels_text(_choices(value["labels"]), list(value["values"]))
+        if "model" in value:
+            return _kind_text(_model(value["model"]), bool(value.get("capfirst")))
+        if "fields" in value:
+            return _fields_text(_model(value["fields"]), list(value["names"]))
         if "lines" in value:
             return "\n".join(str(self.render(line)) for line in value["lines"])
         raise ValueError(value)
