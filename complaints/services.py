@@ -30,7 +30,7 @@ from departments.services import audit_record
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import FIRST_YEAR
 from wuqing_consumer.db import execute_prepared
-from wuqing_consumer.language import district_language
+from wuqing_consumer.language import district_language, written
 
 from . import stats, workflow
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -98,18 +98,29 @@ def mask_id_number(number: str) -> str:
 
 
 def record_unmasked_view(*, user: User, orders: Iterable[WorkOrder], where: str) -> None:
-    """Every time a person is shown a citizen's unmasked phone or ID number, say so."""
+    """Every time a person is shown a citizen's unmasked phone or ID number, say so: where
+    (`where`, "detail" or "export", kept as a code in the data) in words in the summary."""
     orders = [o for o in orders if o.citizen_phone or o.citizen_id_number]
     if not orders:
         return
     first = orders[0]
+    numbers = ", ".join(o.number for o in orders[:SUMMARY_NUMBERS]) + (
+        f" (+{len(orders) - SUMMARY_NUMBERS})" if len(orders) > SUMMARY_NUMBERS else ""
+    )
+    if where == "export":
+        summary = written("Citizen's personal data exported: %(orders)s", orders=numbers)
+    elif where == "detail":
+        summary = written(
+            "Citizen's personal data shown on its order's page: %(orders)s", orders=numbers
+        )
+    else:
+        summary = written("Citizen's personal data shown: %(orders)s", orders=numbers)
     audit_record(
         actor=user,
         action="workorder.view_personal_data",
         obj=first,
         unit_id=getattr(user, "unit_id", None),
-        summary=f"{where}: {', '.join(o.number for o in orders[:SUMMARY_NUMBERS])}"
-        + (f" (+{len(orders) - SUMMARY_NUMBERS})" if len(orders) > SUMMARY_NUMBERS else ""),
+        summary=summary,
         data={"where": where, "orders": [o.number for o in orders]},
     )
 

@@ -12,11 +12,12 @@ import pytest
 from django.conf import settings
 
 from complaints import clients
+from complaints import services as complaint_services
 from complaints.models import RoutingRule
 from departments import services
 from departments.choices import RoleCode
 from departments.models import AuditEntry, User
-from tests.factories import unit
+from tests.factories import make_order, unit
 from tests.helpers import CHINESE
 
 LIST = "/admin/departments/auditentry/"
@@ -126,3 +127,24 @@ def test_an_entrys_own_page_shows_its_summary_in_the_readers_language(client, of
     assert "Routing rule created: Prepaid cards" in english
     assert "已新建派单规则" not in english
     assert "已新建派单规则：Prepaid cards" in detail(client, office_staff, "zh-hans", entry)
+
+
+def test_personal_data_shown_or_exported_is_said_in_words_not_codes(client, office_staff):
+    first = make_order(office_staff, citizen_phone="13812345678")
+    second = make_order(office_staff, citizen_phone="13912345678")
+    complaint_services.record_unmasked_view(user=office_staff, orders=[first], where="detail")
+    complaint_services.record_unmasked_view(
+        user=office_staff, orders=[first, second], where="export"
+    )
+    detail, export = AuditEntry.objects.filter(action="workorder.view_personal_data").order_by("id")
+
+    english = shown(client, office_staff, "en")
+    assert (
+        english[detail.id] == f"Citizen's personal data shown on its order's page: {first.number}"
+    )
+    assert english[export.id] == (
+        f"Citizen's personal data exported: {first.number}, {second.number}"
+    )
+    assert not detail.summary.startswith("detail")
+    assert not export.summary.startswith("export")
+    assert shown(client, office_staff, "zh-hans")[detail.id] == detail.summary
