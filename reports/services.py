@@ -28,7 +28,7 @@ from wuqing_consumer import language
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import label_colon, written
+from wuqing_consumer.language import label_colon, written, written_plural
 from wuqing_consumer.texts import too_long
 from wuqing_consumer.versions import NEW
 
@@ -633,7 +633,10 @@ def district_report_save(
         actor=acting_user,
         action="district_report.save",
         obj=report,
-        summary=report.period_label,
+        summary=written(
+            "Office's analysis in the district report for %(period)s saved",
+            period=report.period_label,
+        ),
         data={"analysis": [before, analysis]},
     )
     return report
@@ -670,7 +673,7 @@ def district_report_publish(
         actor=acting_user,
         action="district_report.publish",
         obj=report,
-        summary=report.period_label,
+        summary=written("District report %(period)s published", period=report.period_label),
         data={"missing_units": report.figures["missing_units"], "version": report.version},
     )
     transaction.on_commit(lambda: _queue_files(report.id))
@@ -779,7 +782,17 @@ def summary_start(*, unit: Unit, year: int, acting_user: User) -> AnnualSummary:
     except IntegrityError:
         return AnnualSummary.objects.get(unit=unit, year=year)
     if created:
-        audit_record(actor=acting_user, action="summary.create", obj=summary, unit=unit)
+        audit_record(
+            actor=acting_user,
+            action="summary.create",
+            obj=summary,
+            unit=unit,
+            summary=written(
+                "%(unit)s started its work summary for %(year)s",
+                year=summary.year,
+                unit=language.unit(unit),
+            ),
+        )
     return summary
 
 
@@ -802,6 +815,11 @@ def summary_save(
         action="summary.save",
         obj=summary,
         unit_id=summary.unit_id,
+        summary=written(
+            "%(unit)s saved its work summary for %(year)s",
+            year=summary.year,
+            unit=language.unit(summary.unit),
+        ),
         data={"text": [before, text]},
     )
     return summary
@@ -825,6 +843,13 @@ def summary_attach(
         action="summary.attach",
         obj=summary,
         unit_id=summary.unit_id,
+        summary=written_plural(
+            "%(unit)s attached %(n)s file to its work summary for %(year)s",
+            "%(unit)s attached %(n)s files to its work summary for %(year)s",
+            len(stored),
+            year=summary.year,
+            unit=language.unit(summary.unit),
+        ),
         data={"files": [a.original_name for a in stored]},
     )
     return stored
@@ -844,7 +869,17 @@ def summary_submit(
     summary.submitted_by = acting_user
     summary.version += 1
     summary.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
-    audit_record(actor=acting_user, action="summary.submit", obj=summary, unit_id=summary.unit_id)
+    audit_record(
+        actor=acting_user,
+        action="summary.submit",
+        obj=summary,
+        unit_id=summary.unit_id,
+        summary=written(
+            "%(unit)s submitted its work summary for %(year)s",
+            year=summary.year,
+            unit=language.unit(summary.unit),
+        ),
+    )
     message = Message(
         key=f"summary_submitted:{summary.id}",
         category="report",
@@ -909,7 +944,13 @@ def education_log(
         materials=(materials or "").strip(),
         created_by=acting_user,
     )
-    audit_record(actor=acting_user, action="education.log", obj=event, unit_id=unit_id)
+    audit_record(
+        actor=acting_user,
+        action="education.log",
+        obj=event,
+        unit_id=unit_id,
+        summary=written("Education event logged: %(title)s", title=title),
+    )
     return event
 
 
@@ -1028,7 +1069,11 @@ def reports_chase(
             unit=unit,
             object_type="reports.unitreport",
             object_id=period.label,
-            summary=f"{period.label} {unit.code}",
+            summary=written(
+                "%(unit)s reminded of its report for %(period)s",
+                unit=language.unit(unit),
+                period=period.label,
+            ),
             data={"period": period.label, "due": due.isoformat(), "told": [u.id for u in people]},
         )
         message = reminders.report_message(
