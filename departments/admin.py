@@ -14,6 +14,7 @@ from cron_descriptor import MissingFieldException as CronMissingFieldException
 from cron_descriptor import Options as CronOptions
 from cron_descriptor import WrongArgumentException as CronWrongArgumentException
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin
@@ -34,7 +35,7 @@ from django.utils import translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -521,6 +522,30 @@ class UserAdmin(ActionsInOneTransaction, DjangoUserAdmin):
         return "、".join(str(role) for role in obj.roles.all())
 
 
+def audit_object_kind(object_type: str) -> str:
+    """What an audit entry is about, by its model's name in the reader's language; a type
+    that is no model (the backup, the demo data) or no longer one, as recorded."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return capfirst(str(model._meta.verbose_name))
+
+
+class AuditObjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of record the trail has entries about, named as the column names them."""
+
+    title = AuditEntry._meta.get_field("object_type").verbose_name
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+        return sorted(((t, audit_object_kind(t)) for t in types), key=lambda c: (c[1], c[0]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The trail, read-only. A summary is shown in the reader's language where it was
@@ -540,27 +565,38 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "actor",
         "unit",
         "action",
-        "object_type",
+        "object_kind",
         "object_id",
         "summary_shown",
         "details",
     )
     readonly_fields = fields
-    list_filter = ("action", "object_type", "unit")
+    list_filter = ("action", AuditObjectTypeFilter, "unit")
     search_fields = ("summary", "object_id", "actor__username", "actor__name")
     list_select_related = ("actor", "unit")
     date_hierarchy = "created_at"
 
     def get_list_display(self, request):
-        """The summary column through one reader for the page's entries."""
+        """The summary column through one reader for the page's entries; the kind of
+        record by its name."""
         reader = Reader()
 
         def summary(entry: AuditEntry) -> str:
             return entry.summary_for_reader(reader)
 
-        summary.short_description = AuditEntry._meta.get_field("summary").verbose_name
-        summary.admin_order_field = "summary"
-        return tuple(summary if name == "summary" else name for name in self.list_display)
+        def object_type(entry: AuditEntry) -> str:
+            return audit_object_kind(entry.object_type)
+
+        for column in (summary, object_type):
+            column.short_description = AuditEntry._meta.get_field(column.__name__).verbose_name
+            column.admin_order_field = column.__name__
+        columns = {"summary": summary, "object_type": object_type}
+        return tuple(columns.get(name, name) for name in self.list_display)
+
+    @admin.display(description=_("object type"))
+    def object_kind(self, entry: AuditEntry) -> str:
+        kind = audit_object_kind(entry.object_type)
+        return kind if kind == entry.object_type else f"{kind} ({entry.object_type})"
 
     @admin.display(description=_("summary"))
     def summary_shown(self, entry: AuditEntry) -> str:

@@ -40,3 +40,42 @@ def test_the_list_counts_its_entries_in_words_that_read(client, office_staff):
     assert paginator(page(client, office_staff, "en", f"{LIST}?q=nothing-like-it")) == (
         "0 audit entries"
     )
+
+
+def cells(text: str, field: str) -> list[str]:
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(rf'<td class="field-{field}">(.*?)</td>', text, flags=re.S)
+    ]
+
+
+def filter_choices(text: str, parameter: str) -> dict[str, str]:
+    return {
+        value: " ".join(name.split())
+        for value, name in re.findall(
+            rf'<a href="\?{parameter}=([^"&]+)"[^>]*>(.*?)</a>', text, flags=re.S
+        )
+    }
+
+
+def test_what_an_entry_is_about_is_named_in_the_readers_language(client, office_staff):
+    entry(object_id="1", summary="已新建派单规则：甲")
+    entry(action="user.create", object_type="departments.user", object_id="2", summary="创建")
+    entry(action="backup.restore", object_type="backup", object_id="x.tar", summary="恢复")
+
+    english = page(client, office_staff, "en")
+    assert sorted(cells(english, "object_type")) == ["Person", "Routing rule", "backup"]
+    assert filter_choices(english, "object_type") == {
+        "backup": "backup",
+        "complaints.routingrule": "Routing rule",
+        "departments.user": "Person",
+    }
+    chinese = page(client, office_staff, "zh-hans")
+    assert sorted(cells(chinese, "object_type")) == sorted(["人员", "派单规则", "backup"])
+    assert filter_choices(chinese, "object_type")["complaints.routingrule"] == "派单规则"
+
+
+def test_an_entrys_own_page_names_what_it_is_about(client, office_staff):
+    rule = entry(object_id="1", summary="已新建派单规则：甲")
+    text = page(client, office_staff, "en", f"{LIST}{rule.id}/change/")
+    assert "Routing rule (complaints.routingrule)" in text
