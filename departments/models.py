@@ -227,7 +227,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit trail")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+        """In the portal's time, as the trail's list shows the entry (not UTC, as stored)."""
+        created = timezone.localtime(self.created_at) if self.created_at else None
+        when = f"{created:%Y-%m-%d %H:%M} " if created else ""
+        return f"{when}{self.action} {self.object_type}#{self.object_id}"
 
     def summary_for_reader(self, reader: Reader | None = None) -> str:
         """The summary in the reader's language where it was written from a message (kept

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 
+import time_machine
 from django.conf import settings
 
 from departments.models import AuditEntry
@@ -79,3 +81,11 @@ def test_an_entrys_own_page_names_what_it_is_about(client, office_staff):
     rule = entry(object_id="1", summary="已新建派单规则：甲")
     text = page(client, office_staff, "en", f"{LIST}{rule.id}/change/")
     assert "Routing rule (complaints.routingrule)" in text
+
+
+def test_an_entry_is_titled_with_the_time_the_list_shows(client, office_staff):
+    with time_machine.travel(datetime(2026, 3, 2, 1, 30, tzinfo=UTC), tick=False):
+        rule = entry(object_id="1", summary="已新建派单规则：甲")
+    assert str(rule).startswith("2026-03-02 09:30 ")  # Beijing time, as on the list
+    text = page(client, office_staff, "zh-hans", f"{LIST}{rule.id}/change/")
+    assert "2026-03-02 09:30 routing_rule.create" in text
