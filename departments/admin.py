@@ -572,7 +572,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     list_filter = ("action", AuditObjectTypeFilter, "unit")
-    search_fields = ("summary", "object_id", "actor__username", "actor__name")
+    search_fields = ("summary", "action", "object_id", "actor__username", "actor__name")
+    search_help_text = _(
+        "Searches the summary as recorded (in Chinese), the action code, the object id and "
+        "who did it (username or name)."
+    )
     list_select_related = ("actor", "unit")
     date_hierarchy = "created_at"
 

@@ -89,3 +89,16 @@ def test_an_entry_is_titled_with_the_time_the_list_shows(client, office_staff):
     assert str(rule).startswith("2026-03-02 09:30 ")  # Beijing time, as on the list
     text = page(client, office_staff, "zh-hans", f"{LIST}{rule.id}/change/")
     assert "2026-03-02 09:30 routing_rule.create" in text
+
+
+def test_the_search_finds_an_action_and_says_what_it_looks_in(client, office_staff):
+    entry(object_id="1", summary="已新建派单规则：甲")
+    entry(action="user.create", object_type="departments.user", object_id="2", summary="创建")
+
+    found = page(client, office_staff, "en", f"{LIST}?q=user.create")
+    assert paginator(found) == "1 audit entry"
+    assert cells(found, "action") == ["user.create"]
+    assert (
+        "Searches the summary as recorded (in Chinese), the action code, the object id and "
+        "who did it (username or name)."
+    ) in found
