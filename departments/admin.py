@@ -549,16 +549,17 @@ class AuditObjectTypeFilter(admin.SimpleListFilter):
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The trail, read-only. A summary is shown in the reader's language where it was
-    written from a message (`AuditEntry.summary_for_reader`), else as stored."""
+    written from a message (`AuditEntry.summary_for_reader`), else as stored; it comes
+    before the codes (action, kind, id), so that it is not past the page's right edge."""
 
     list_display = (
         "created_at",
         "actor",
         "unit",
+        "summary",
         "action",
         "object_type",
         "object_id",
-        "summary",
     )
     fields = (
         "created_at",

@@ -102,3 +102,13 @@ def test_the_search_finds_an_action_and_says_what_it_looks_in(client, office_sta
         "Searches the summary as recorded (in Chinese), the action code, the object id and "
         "who did it (username or name)."
     ) in found
+
+
+def test_the_summary_is_read_before_the_codes(client, office_staff):
+    """The summary is what a person reads; after the action, kind and id codes it was the
+    last column, past the page's right edge on a laptop's screen."""
+    entry(object_id="1", summary="已新建派单规则：甲")
+    text = page(client, office_staff, "en")
+    columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', text)
+    assert columns.index("summary") < columns.index("action")
+    assert columns.index("summary") < columns.index("object_type")
