@@ -9,6 +9,7 @@ import html
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 
 from complaints import clients
@@ -148,3 +149,22 @@ def test_personal_data_shown_or_exported_is_said_in_words_not_codes(client, offi
     assert not detail.summary.startswith("detail")
     assert not export.summary.startswith("export")
     assert shown(client, office_staff, "zh-hans")[detail.id] == detail.summary
+
+
+def test_a_sign_in_cleared_is_shown_in_the_readers_language_with_its_count(client, office_staff):
+    attempt = AccessAttempt.objects.create(
+        username="zhang",
+        ip_address="10.0.0.7",
+        user_agent="pytest",
+        failures_since_start=2,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/login/",
+    )
+    [entry] = services.signin_unlock(attempt_ids=[attempt.id], acting_user=office_staff)
+
+    assert shown(client, office_staff, "en")[entry.id] == (
+        "2 failed sign-ins of zhang from 10.0.0.7 cleared (not locked)"
+    )
+    assert shown(client, office_staff, "zh-hans")[entry.id] == entry.summary
