@@ -26,11 +26,7 @@ from django.utils.text import camel_case_to_spaces
 from django.utils.translation import gettext as _
 
 from wuqing_consumer import language
-from wuqing_consumer.language import (
-    Written,
-    written,
-    written_plural,
-)
+from wuqing_consumer.language import Written, district_language, written, written_plural
 
 from . import access
 from .choices import RoleCode
@@ -819,6 +815,16 @@ def _config_kind(model: type) -> object:
     return language.kind(model, capfirst=True)
 
 
+def _config_object(obj: Any) -> object:
+    """The row as the summary names it: a unit by its name in the reader's language (its
+    code kept), anything else as its name reads in the district's language, whatever the
+    language of the person who changed it (a town's name is in both)."""
+    if isinstance(obj, Unit):
+        return language.unit(obj)
+    with district_language():
+        return str(obj)
+
+
 def _config_record(acting_user: User, obj: Any, verb: str, summary: str, data: dict) -> AuditEntry:
     return audit_record(
         actor=acting_user,
@@ -841,7 +847,9 @@ def config_changes_audit(
     if after is None:
         return None
     if before is None:
-        summary = written("%(kind)s created: %(object)s", kind=_config_kind(model), object=str(obj))
+        summary = written(
+            "%(kind)s created: %(object)s", kind=_config_kind(model), object=_config_object(obj)
+        )
         return _config_record(
             acting_user, obj, "create", summary, {"after": _config_shown(model, after)}
         )
@@ -851,7 +859,7 @@ def config_changes_audit(
     summary = written(
         "%(kind)s changed: %(object)s (%(fields)s)",
         kind=_config_kind(model),
-        object=str(obj),
+        object=_config_object(obj),
         fields=_fields_named(model, changed),
     )
     data: dict[str, Any] = {
@@ -882,7 +890,9 @@ def config_delete_audit(*, acting_user: User, obj: Any) -> AuditEntry | None:
         if not rows.model._meta.auto_created:
             deleted_with.setdefault(rows.model._meta.label_lower, []).extend(map(str, rows))
     deleted_with = {label: sorted(names) for label, names in deleted_with.items()}
-    summary = written("%(kind)s deleted: %(object)s", kind=_config_kind(model), object=str(obj))
+    summary = written(
+        "%(kind)s deleted: %(object)s", kind=_config_kind(model), object=_config_object(obj)
+    )
     data: dict[str, Any] = {"before": _config_shown(model, before)}
     if deleted_with:
         data["deleted_with"] = deleted_with

@@ -11,13 +11,14 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.utils import translation
 
 from complaints import clients
 from complaints import services as complaint_services
 from complaints.models import RoutingRule
 from departments import services
 from departments.choices import RoleCode
-from departments.models import AuditEntry, User
+from departments.models import AuditEntry, Unit, User
 from tests.factories import make_order, unit
 from tests.helpers import CHINESE
 
@@ -166,5 +167,24 @@ def test_a_sign_in_cleared_is_shown_in_the_readers_language_with_its_count(clien
 
     assert shown(client, office_staff, "en")[entry.id] == (
         "2 failed sign-ins of zhang from 10.0.0.7 cleared (not locked)"
+    )
+    assert shown(client, office_staff, "zh-hans")[entry.id] == entry.summary
+
+
+def test_a_unit_changed_by_someone_reading_english_is_recorded_in_chinese(
+    client, office_director, office_staff
+):
+    housing = unit("housing")
+    before = services.config_snapshot(type(housing), housing.pk)
+    Unit.objects.filter(pk=housing.pk).update(sort_order=housing.sort_order + 1)
+    housing.refresh_from_db()
+    with translation.override("en"):
+        entry = services.config_changes_audit(
+            acting_user=office_director, obj=housing, before=before
+        )
+
+    assert "区住房建设委" in entry.summary and "Housing" not in entry.summary
+    assert shown(client, office_staff, "en")[entry.id] == (
+        "Unit changed: Housing and Construction Commission (order)"
     )
     assert shown(client, office_staff, "zh-hans")[entry.id] == entry.summary
