@@ -949,7 +949,7 @@ def education_log(
         action="education.log",
         obj=event,
         unit_id=unit_id,
-        summary=written("Education event logged: %(title)s", title=title),
+        summary=written("Consumer education event logged: %(title)s", title=title),
     )
     return event
 

@@ -4,7 +4,7 @@ published, a late unit chased, an annual summary started, saved and submitted.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -63,3 +63,20 @@ def test_an_annual_summary_is_shown_in_the_readers_language(client, office_staff
     submitted = entries["summary.submit"]
     assert submitted.summary == "区市场监管局已报送 2026 年度工作总结"
     assert shown(client, office_staff, "zh-hans")[submitted.id] == submitted.summary
+
+
+def test_an_education_event_logged_is_shown_in_the_readers_language(
+    client, office_staff, mr_liaison
+):
+    services.education_log(
+        acting_user=mr_liaison,
+        day=date(2026, 10, 15),
+        title="3·15 消费维权进校园",
+        audience="school",
+        channel="on_site",
+        people_reached=120,
+    )
+    logged = AuditEntry.objects.get(action="education.log")
+    assert shown(client, office_staff, "en")[logged.id] == (
+        "Consumer education event logged: 3·15 消费维权进校园"
+    )
