@@ -713,15 +713,18 @@ def district_report_comment(
         obj=None,
         object_type=DistrictReport._meta.label_lower,
         object_id=period.label,
-        summary=period.label,
+        summary=(
+            said := written(
+                "The group leader commented on the district report %(period)s",
+                period=period.label,
+            )
+        ),
         data={"comment": comment},
     )
     message = Message(
         key=f"district_report_comment:{entry.id}",
         category="report",
-        title=written(
-            "The group leader commented on the district report %(period)s", period=period.label
-        ),
+        title=said,
         body=comment[:500],
         url=reverse("district_report", args=[period.label]),
     )

@@ -80,3 +80,13 @@ def test_an_education_event_logged_is_shown_in_the_readers_language(
     assert shown(client, office_staff, "en")[logged.id] == (
         "Consumer education event logged: 3·15 消费维权进校园"
     )
+
+
+def test_the_leaders_comment_is_shown_in_the_readers_language(client, office_staff, leader):
+    services.district_report_comment(
+        period=Period(2026, 3), acting_user=leader, comment="请补充预付卡纠纷的典型案例。"
+    )
+    entry = AuditEntry.objects.get(action="district_report.comment")
+
+    english = shown(client, office_staff, "en")
+    assert english[entry.id] == "The group leader commented on the district report 2026Q3"
