@@ -18,8 +18,9 @@ from complaints.choices import DisputeStatus, ReferralStatus
 from meetings.models import ActionStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
-from reports.choices import PlanStatus, ReportStatus
-from reports.models import ReportingPeriod
+from reports.choices import PlanStatus, ReportStatus, SummaryStatus
+from reports.models import AnnualSummary, ReportingPeriod
+from reports.reminders import SUMMARY_REMINDERS_FROM
 
 from . import access
 from .choices import UnitKind
@@ -109,6 +110,41 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     return [("report_to_submit", label, len(waiting), url, late)]
 
 
+def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
+    """This year's annual work summary (section 五, before 1 December) not yet submitted, from
+    the day its reminders start to the end of the year, for those who submit it: it names
+    the last day, says so on that day and says it is late after it, both in red, and opens
+    the unit's summary (or the list, to start it)."""
+    if today < date(today.year, *SUMMARY_REMINDERS_FROM):
+        return []
+    summary = access.summaries_visible_to(user).filter(unit_id=OuterRef("pk"), year=today.year)
+    found = (
+        Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
+        .annotate(
+            summary_id=Subquery(summary.values("id")[:1]),
+            status=Subquery(summary.values("status")[:1]),
+        )
+        .values("summary_id", "status")
+        .first()
+    )
+    if found is None or found["status"] == SummaryStatus.SUBMITTED:
+        return []
+    due = AnnualSummary.due_on(today.year)
+    values = {"year": today.year, "due": due.isoformat()}
+    if today < due:
+        label = _("Annual work summary for %(year)s to submit by %(due)s") % values
+    elif today == due:
+        label = _("Annual work summary for %(year)s: today, %(due)s, is the last day") % values
+    else:
+        label = _("Annual work summary for %(year)s is late: it was due by %(due)s") % values
+    url = (
+        reverse("annual_summary", args=[found["summary_id"]])
+        if found["summary_id"]
+        else f"{reverse('annual_summaries')}?year={today.year}"
+    )
+    return [("summary_to_submit", label, 1, url, today >= due)]
+
+
 def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     unit_id = user.unit_id
@@ -143,6 +179,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         sign_off = []
     if access.submits_unit_report(user, unit_id):
         sign_off += _report_to_submit(user, today)
+        sign_off += _summary_to_submit(user, today)
     order_tabs = (
         ("to_sign", _("Work orders to sign for"), False),
         ("overdue", _("Overdue work orders"), True),

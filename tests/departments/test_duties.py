@@ -11,11 +11,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from departments.duties import waiting_for
+from departments import duties
 from departments.models import Unit
 from meetings import services as meetings
 from meetings.services import PlannedAction
 from tests.factories import make_order
+
+SEASONAL = {"summary_to_submit"}
+
+
+def waiting_for(user, now=None):
+    """The lines, less the annual summary's: it shows from 15 November to the end of the
+    year whatever else is waiting, so these tests would change with the day they run on.
+    It has its own tests (tests/reports/test_annual_summary_deadline.py)."""
+    return [d for d in duties.waiting_for(user, now) if d.key not in SEASONAL]
 
 
 def counts(user, now=None) -> dict[str, int]:
@@ -669,8 +678,8 @@ HOLIDAY_CHECK = 2
         ("office_director", 12, True),
         ("leader", 1, False),
         ("mr_staff", 14, False),
-        ("mr_liaison", 16, False),
-        ("mr_head", 16, False),
+        ("mr_liaison", 17, False),
+        ("mr_head", 17, False),
     ],
 )
 def test_the_home_page_costs_one_query_per_line(

@@ -1,0 +1,53 @@
+"""The annual work summary around its due date (section 五: before 1 December), as the
+liaison, the office and the leader meet it on 30 November and the days after."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import time_machine
+from django.urls import reverse
+
+from complaints.deadlines import BEIJING
+from departments.duties import waiting_for
+from reports import services
+from tests.factories import unit
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+def summary_line(person, when):
+    return {d.key: d for d in waiting_for(person, when)}.get("summary_to_submit")
+
+
+def test_the_home_page_says_the_summary_is_due_with_a_link_until_it_is_submitted(
+    client, mr_liaison, mr_staff
+):
+    assert summary_line(mr_liaison, at(2026, 11, 1)) is None
+    line = summary_line(mr_liaison, at(2026, 11, 20))
+    assert line.label == "Annual work summary for 2026 to submit by 2026-11-30"
+    assert (line.url, line.urgent) == (reverse("annual_summaries") + "?year=2026", False)
+    line = summary_line(mr_liaison, at(2026, 11, 30))
+    assert line.label == "Annual work summary for 2026: today, 2026-11-30, is the last day"
+    assert line.urgent
+    with time_machine.travel(at(2026, 11, 30), tick=False):
+        summary = services.summary_start(
+            unit=unit("market-regulation"), year=2026, acting_user=mr_staff
+        )
+        client.force_login(mr_liaison)
+        home = client.get(reverse("home")).content.decode()
+    link = re.search(r'href="([^"]+)" data-duty="summary_to_submit"', home)
+    assert link and link.group(1) == reverse("annual_summary", args=[summary.id])
+    assert "today, 2026-11-30, is the last day" in home
+    line = summary_line(mr_liaison, at(2026, 12, 2))
+    assert line.label == "Annual work summary for 2026 is late: it was due by 2026-11-30"
+    assert line.urgent
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        services.summary_save(summary_id=summary.id, acting_user=mr_liaison, text="总结")
+        services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    assert summary_line(mr_liaison, at(2026, 12, 2, 11)) is None
+    # Staff write the summary but do not submit it: the line is for those who do.
+    assert summary_line(mr_staff, at(2026, 11, 30)) is None
