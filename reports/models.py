@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -296,6 +297,15 @@ class AnnualSummary(models.Model):
     def due_on(year: int) -> date:
         """Before 1 December: the last day to submit is 30 November."""
         return date(year, 11, 30)
+
+    @property
+    def late_on(self) -> date | None:
+        """The day (Beijing) a summary was submitted after its due date, or None: a late
+        summary is still taken, and marked so the office sees which came in late."""
+        if self.submitted_at is None:
+            return None
+        day = timezone.localdate(self.submitted_at)
+        return day if day > self.due_on(self.year) else None
 
 
 def summary_attachment_path(instance: SummaryAttachment, filename: str) -> str:

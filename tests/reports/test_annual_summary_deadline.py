@@ -51,3 +51,34 @@ def test_the_home_page_says_the_summary_is_due_with_a_link_until_it_is_submitted
     assert summary_line(mr_liaison, at(2026, 12, 2, 11)) is None
     # Staff write the summary but do not submit it: the line is for those who do.
     assert summary_line(mr_staff, at(2026, 11, 30)) is None
+
+
+def submitted_on(person, when, code="market-regulation"):
+    with time_machine.travel(when, tick=False):
+        summary = services.summary_start(unit=unit(code), year=2026, acting_user=person)
+        services.summary_save(summary_id=summary.id, acting_user=person, text="全年工作总结。")
+        return services.summary_submit(summary_id=summary.id, acting_user=person)
+
+
+def test_a_summary_submitted_after_the_due_date_is_accepted_and_marked_late(
+    client, mr_liaison, office_staff
+):
+    summary = submitted_on(mr_liaison, at(2026, 12, 2))
+    assert summary.status == "submitted"
+    with time_machine.travel(at(2026, 12, 2, 11), tick=False):
+        for person in (mr_liaison, office_staff):
+            client.force_login(person)
+            listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+            row = re.search(r'<tr data-unit="market-regulation">.*?</tr>', listed, re.S).group()
+            assert 'data-late="2026-12-02"' in row and "Submitted late" in row
+            page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+            assert "Submitted late" in page
+
+
+def test_a_summary_submitted_on_the_last_day_is_not_late(client, mr_liaison, office_staff):
+    summary = submitted_on(mr_liaison, at(2026, 11, 30, 23, 50))
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+    assert "data-late=" not in listed and "Submitted late" not in listed + page
