@@ -1092,3 +1092,107 @@ def reports_chase(
         result.told.append(unit)
     notify_many(items)
     return result
+
+
+@transaction.atomic
+def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] | None) -> Chased:
+    """催报 for the annual work summaries: once the due date (30 November) has passed, the
+    office reminds the liaisons and heads of the member units whose summary of `year` is not
+    submitted: the units named, or with `unit_codes=None` every such unit. As with the
+    quarterly reports' chase, a unit named that has submitted, or a year not yet due, is
+    refused outright; a unit reminded within `CHASE_INTERVAL`, or with nobody to tell, is
+    left out and said so; each unit told is audited (`summary.chase`, object id the year),
+    and the units' rows are locked so two chases at once tell a unit once."""
+    if not access.reviews_unit_reports(acting_user):
+        raise Http404
+    due = AnnualSummary.due_on(year)
+    if timezone.localdate() <= due:
+        raise ReportError(
+            _("The annual summaries for %(year)s are due by %(due)s; they are not late yet.")
+            % {"year": year, "due": due.isoformat()}
+        )
+    members = figures.member_units()
+    if unit_codes is not None:
+        codes = set(c for c in unit_codes if c)
+        members = [unit for unit in members if unit.code in codes]
+        if not codes or len(members) != len(codes):
+            raise ValidationError({"unit": _("Choose a member unit to remind.")})
+    order = {unit.id: i for i, unit in enumerate(members)}
+    locked = Unit.objects.select_for_update(no_key=True).filter(id__in=order)
+    units = sorted(locked, key=lambda u: order[u.id])
+    submitted = set(
+        AnnualSummary.objects.filter(
+            year=year, status=SummaryStatus.SUBMITTED, unit__in=units
+        ).values_list("unit_id", flat=True)
+    )
+    if unit_codes is not None and submitted:
+        raise ReportError(
+            _("%(unit)s has already submitted its summary for %(year)s.")
+            % {"unit": next(u for u in units if u.id in submitted), "year": year}
+        )
+    late = [unit for unit in units if unit.id not in submitted]
+    now = timezone.now()
+    recent = {
+        entry.unit_id: entry.created_at
+        for entry in AuditEntry.objects.filter(
+            action="summary.chase",
+            object_id=str(year),
+            unit__in=late,
+            created_at__gt=now - CHASE_INTERVAL,
+        ).order_by("created_at")
+    }
+    recipients = reminders.report_recipients(late, reminders.LATE)
+    result = Chased()
+    items = []
+    for unit in late:
+        if unit.id in recent:
+            result.refused.append(
+                (
+                    unit,
+                    _(
+                        "%(unit)s was already reminded at %(time)s; a unit is reminded at "
+                        "most once a day for the same summary."
+                    )
+                    % {
+                        "unit": unit,
+                        "time": timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M"),
+                    },
+                )
+            )
+            continue
+        people = recipients.get(unit.id)
+        if not people:
+            result.refused.append(
+                (
+                    unit,
+                    _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
+                )
+            )
+            continue
+        entry = audit_record(
+            actor=acting_user,
+            action="summary.chase",
+            obj=unit,
+            unit=unit,
+            object_type="reports.annualsummary",
+            object_id=str(year),
+            summary=f"{year} {unit.code}",
+            data={"year": year, "due": due.isoformat(), "told": [u.id for u in people]},
+        )
+        message = Message(
+            key=f"summary_chase:{year}:{unit.code}:{entry.id}",
+            category="report",
+            title=written(
+                "The annual work summary for %(year)s was due by %(due)s and is not yet submitted",
+                year=year,
+                due=due.isoformat(),
+            ),
+            body=written(
+                "Write it and have the liaison or head submit it to the coordination office."
+            ),
+            url=f"{reverse('annual_summaries')}?year={year}",
+        )
+        items.append((message, people, None))
+        result.told.append(unit)
+    notify_many(items)
+    return result

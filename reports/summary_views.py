@@ -16,10 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from departments import access
+from departments.models import AuditEntry
 from wuqing_consumer import form_once
 from wuqing_consumer.dates import FIRST_YEAR
 from wuqing_consumer.errors import refusal_text
@@ -53,16 +55,32 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
         if unit is None:
             raise Http404
         rows = [{"unit": unit, "summary": summaries.get(unit.id)}]
+    office = access.sees_all_units(request.user)
+    due_on = AnnualSummary.due_on(year)
+    for row in rows:
+        row["late"] = today > due_on and (
+            row["summary"] is None or row["summary"].status != SummaryStatus.SUBMITTED
+        )
+    can_chase = access.reviews_unit_reports(request.user) and any(r["late"] for r in rows)
+    if can_chase:
+        chased = dict(
+            AuditEntry.objects.filter(action="summary.chase", object_id=str(year))
+            .order_by("created_at")
+            .values_list("unit_id", "created_at")
+        )
+        for row in rows:
+            row["chased_at"] = chased.get(row["unit"].id)
     return render(
         request,
         "reports/annual_summaries.html",
         {
+            "can_chase": can_chase,
             "year": year,
             "years": years,
             "rows": rows,
-            "due_on": AnnualSummary.due_on(year),
+            "due_on": due_on,
             "today": today,
-            "office": access.sees_all_units(request.user),
+            "office": office,
             "submitted": sum(
                 1 for r in rows if r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED
             ),
@@ -70,6 +88,34 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
             and access.works_on_unit_report(request.user, request.user.unit_id),
         },
     )
+
+
+@login_required
+@require_POST
+def summaries_chase(request: HttpRequest, year: int) -> HttpResponse:
+    """催报: the office reminds one unit whose summary is not in (`unit`) or all of them (`all`)."""
+    if not access.reviews_unit_reports(request.user):
+        raise Http404
+    chase_all = request.POST.get("all") == "1"
+    try:
+        result = services.summaries_chase(
+            acting_user=request.user,
+            year=year,
+            unit_codes=None if chase_all else [request.POST.get("unit", "")],
+        )
+    except (ValidationError, services.ReportError) as error:
+        messages.error(request, refusal_text(error))
+    else:
+        if result.told:
+            names = pgettext("between names in a list", ", ").join(str(u) for u in result.told)
+            messages.success(request, _("Reminded: %(units)s.") % {"units": names})
+        for _unit, why in result.refused:
+            (messages.warning if chase_all else messages.error)(request, why)
+        if chase_all and not result.told and not result.refused:
+            messages.info(
+                request, _("Every unit has submitted its summary for %(year)s.") % {"year": year}
+            )
+    return redirect(f"{reverse('annual_summaries')}?year={year}")
 
 
 @login_required

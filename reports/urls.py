@@ -47,6 +47,11 @@ urlpatterns = [
         summary_views.summaries_archive,
         name="annual_summaries_archive",
     ),
+    path(
+        "reports/annual/<int:year>/chase/",
+        summary_views.summaries_chase,
+        name="annual_summaries_chase",
+    ),
     path("reports/plans/", plan_views.plan_list, name="plan_list"),
     path("reports/plans/start/", plan_views.plan_start, name="plan_start"),
     path("reports/plans/<int:plan_id>/", plan_views.plan_detail, name="plan_detail"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -82,3 +83,62 @@ def test_a_summary_submitted_on_the_last_day_is_not_late(client, mr_liaison, off
         listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
         page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
     assert "data-late=" not in listed and "Submitted late" not in listed + page
+
+
+# --- 催报: the office reminds the units whose summary is not in ---
+
+
+def test_the_office_reminds_the_units_whose_summary_is_not_in_once_a_day(
+    client, mr_liaison, mr_head, housing_head, office_staff
+):
+    from departments.models import Notification
+
+    submitted_on(housing_head, at(2026, 11, 20), code="housing")
+    with (
+        time_machine.travel(at(2026, 11, 30), tick=False),
+        pytest.raises(services.ReportError, match="not late yet"),
+    ):
+        services.summaries_chase(acting_user=office_staff, year=2026, unit_codes=None)
+    with time_machine.travel(at(2026, 12, 1, 9), tick=False):
+        client.force_login(office_staff)
+        listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        assert 'id="chase-all"' in listed
+        assert 'id="chase-market-regulation"' in listed and 'id="chase-housing"' not in listed
+        page = client.post(
+            reverse("annual_summaries_chase", args=[2026]), {"unit": "market-regulation"}
+        )
+        assert page.status_code == 302
+        told = Notification.objects.filter(key__startswith="summary_chase:2026:")
+        assert {n.recipient for n in told} == {mr_liaison, mr_head}
+        assert told.first().url == reverse("annual_summaries") + "?year=2026"
+        with pytest.raises(services.ReportError, match="already submitted"):
+            services.summaries_chase(acting_user=office_staff, year=2026, unit_codes=["housing"])
+        again = services.summaries_chase(acting_user=office_staff, year=2026, unit_codes=None)
+        assert "market-regulation" not in {u.code for u in again.told}
+        assert "housing" not in {u.code for u in again.told}
+        reasons = {u.code: why for u, why in again.refused}
+        assert "already reminded at 2026-12-01 09:00" in reasons["market-regulation"]
+        assert "housing" not in reasons  # it has submitted: not late, not refused
+        assert told.filter(recipient=mr_liaison).count() == 1
+        listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        assert "Reminded 12-01 09:00" in listed
+    with time_machine.travel(at(2026, 12, 2, 9, 30), tick=False):
+        services.summaries_chase(
+            acting_user=office_staff, year=2026, unit_codes=["market-regulation"]
+        )
+    assert (
+        Notification.objects.filter(
+            key__startswith="summary_chase:2026:", recipient=mr_liaison
+        ).count()
+        == 2
+    )
+
+
+@pytest.mark.parametrize("persona", ["mr_liaison", "leader"])
+def test_only_the_office_reminds(client, persona, request):
+    with time_machine.travel(at(2026, 12, 1), tick=False):
+        client.force_login(request.getfixturevalue(persona))
+        page = client.post(reverse("annual_summaries_chase", args=[2026]), {"all": "1"})
+        assert page.status_code == 404
+        listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        assert "chase-" not in listed
