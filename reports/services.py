@@ -897,6 +897,54 @@ def summary_submit(
     return summary
 
 
+@transaction.atomic
+def summary_return(
+    *, summary_id: int, acting_user: User, comment: str, expected_version: int | None = None
+) -> AnnualSummary:
+    """The office sends a submitted summary back to its unit with comments: it is a draft
+    again (the unit changes it and submits it again, which dates the submission, late or
+    not, anew); the comment is kept in the audit row (`summary.return`), which the summary's
+    page shows while it is a draft, and the unit's people are told."""
+    if not access.reviews_unit_reports(acting_user):
+        raise Http404
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the unit should change.")})
+    if problem := too_long(comment, SUMMARY_TEXT_LIMIT, _("the comments")):
+        raise ValidationError({"comment": problem})
+    summary = access.summary_or_404(acting_user, summary_id=summary_id, lock=True)
+    if expected_version is not None and summary.version != expected_version:
+        raise StaleReport(
+            _(
+                "This summary was changed by someone else while you were editing it. Nothing "
+                "was saved; the page now shows the current version."
+            )
+        )
+    if summary.status != SummaryStatus.SUBMITTED:
+        raise ReportError(_("Only a submitted summary can be returned."))
+    summary.status = SummaryStatus.DRAFT
+    summary.submitted_at = None
+    summary.submitted_by = None
+    summary.version += 1
+    summary.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="summary.return",
+        obj=summary,
+        unit_id=summary.unit_id,
+        data={"comment": comment},
+    )
+    message = Message(
+        key=f"summary_returned:{summary.id}:{summary.version}",
+        category="report",
+        title=written("Your work summary for %(year)s was returned for changes", year=summary.year),
+        body=comment,
+        url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
+    )
+    notify_many([(message, unit_people([summary.unit_id]), None)])
+    return summary
+
+
 # --- consumer education (section 五) ----------------------------------------------------------
 
 

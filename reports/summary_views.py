@@ -61,6 +61,19 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
         row["late"] = today > due_on and (
             row["summary"] is None or row["summary"].status != SummaryStatus.SUBMITTED
         )
+    returned = set(
+        AuditEntry.objects.filter(
+            action="summary.return",
+            object_type=AnnualSummary._meta.label_lower,
+            object_id__in=[
+                str(r["summary"].id)
+                for r in rows
+                if r["summary"] and r["summary"].status == SummaryStatus.DRAFT
+            ],
+        ).values_list("object_id", flat=True)
+    )
+    for row in rows:
+        row["returned"] = row["summary"] is not None and str(row["summary"].id) in returned
     can_chase = access.reviews_unit_reports(request.user) and any(r["late"] for r in rows)
     if can_chase:
         chased = dict(
@@ -170,10 +183,24 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
     editable = summary.status == SummaryStatus.DRAFT and access.works_on_unit_report(
         request.user, summary.unit_id
     )
+    returned = None
+    if summary.status == SummaryStatus.DRAFT:
+        returned = (
+            AuditEntry.objects.filter(
+                action="summary.return",
+                object_type=AnnualSummary._meta.label_lower,
+                object_id=str(summary.id),
+            )
+            .order_by("-created_at")
+            .first()
+        )
     return render(
         request,
         "reports/annual_summary.html",
         {
+            "returned": returned,
+            "can_return": summary.status == SummaryStatus.SUBMITTED
+            and access.reviews_unit_reports(request.user),
             "summary": summary,
             "editable": editable,
             "can_submit": editable and access.submits_unit_report(request.user, summary.unit_id),
@@ -181,6 +208,29 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             "due_on": AnnualSummary.due_on(summary.year),
         },
     )
+
+
+@login_required
+@require_POST
+def summary_return(request: HttpRequest, summary_id: int) -> HttpResponse:
+    """The office returns a submitted summary to its unit with comments."""
+    if not access.reviews_unit_reports(request.user):
+        raise Http404
+    summary = access.summary_or_404(request.user, summary_id=summary_id)
+    try:
+        services.summary_return(
+            summary_id=summary.id,
+            acting_user=request.user,
+            comment=request.POST.get("comment", ""),
+            expected_version=posted_version(request.POST),
+        )
+    except (ValidationError, services.ReportError) as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(
+            request, _("The summary was returned to %(unit)s.") % {"unit": summary.unit}
+        )
+    return redirect("annual_summary", summary_id=summary.id)
 
 
 @login_required

@@ -33,6 +33,11 @@ urlpatterns = [
     path("reports/annual/start/", summary_views.summary_start, name="annual_summary_start"),
     path("reports/annual/<int:summary_id>/", summary_views.annual_summary, name="annual_summary"),
     path(
+        "reports/annual/<int:summary_id>/return/",
+        summary_views.summary_return,
+        name="annual_summary_return",
+    ),
+    path(
         "reports/annual/<int:summary_id>/attachments/",
         summary_views.summary_attach,
         name="annual_summary_attach",

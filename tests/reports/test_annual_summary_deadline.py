@@ -142,3 +142,56 @@ def test_only_the_office_reminds(client, persona, request):
         assert page.status_code == 404
         listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
         assert "chase-" not in listed
+
+
+# --- the office returns a summary with comments ---
+
+
+def test_the_office_returns_a_summary_with_comments_and_the_unit_submits_it_again(
+    client, mr_liaison, office_staff
+):
+    from django.core.exceptions import ValidationError
+
+    from departments.models import Notification
+
+    summary = submitted_on(mr_liaison, at(2026, 11, 28))
+    with time_machine.travel(at(2026, 12, 1, 9), tick=False):
+        with pytest.raises(ValidationError):
+            services.summary_return(summary_id=summary.id, acting_user=office_staff, comment=" ")
+        client.force_login(office_staff)
+        page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+        assert 'id="return-summary"' in page
+        response = client.post(
+            reverse("annual_summary_return", args=[summary.id]),
+            {"comment": "请补充联合执法的数据。", "version": summary.version + 0},
+        )
+        assert response.status_code == 302
+    summary.refresh_from_db()
+    assert (summary.status, summary.submitted_at) == ("draft", None)
+    told = Notification.objects.get(recipient=mr_liaison, key__startswith="summary_returned:")
+    assert told.body == "请补充联合执法的数据。"
+    assert told.url == reverse("annual_summary", args=[summary.id])
+    with time_machine.travel(at(2026, 12, 1, 10), tick=False):
+        client.force_login(mr_liaison)
+        page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+        assert 'id="return-comment"' in page and "请补充联合执法的数据。" in page
+        assert 'id="summary-form"' in page  # editable again
+        listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        assert "Returned for changes" in listed
+        with pytest.raises(services.ReportError, match="Only a submitted summary"):
+            services.summary_return(summary_id=summary.id, acting_user=office_staff, comment="再改")
+        services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    summary.refresh_from_db()
+    assert summary.status == "submitted" and summary.late_on.isoformat() == "2026-12-01"
+
+
+@pytest.mark.parametrize("persona", ["mr_liaison", "leader"])
+def test_only_the_office_returns_a_summary(client, persona, request, mr_liaison):
+    summary = submitted_on(mr_liaison, at(2026, 11, 28))
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+    assert 'id="return-summary"' not in page
+    response = client.post(reverse("annual_summary_return", args=[summary.id]), {"comment": "改"})
+    assert response.status_code == 404
+    summary.refresh_from_db()
+    assert summary.status == "submitted"
