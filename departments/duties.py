@@ -275,6 +275,34 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
     ]
 
 
+def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
+    """From the day after this year's annual summaries were due to the end of the year: how
+    many member units' summaries are not submitted, in red, opening the year's list with
+    its reminders (催报). One query."""
+    due = AnnualSummary.due_on(today.year)
+    if today <= due:
+        return []
+    submitted = access.summaries_visible_to(user).filter(
+        unit_id=OuterRef("pk"), year=today.year, status=SummaryStatus.SUBMITTED
+    )
+    waiting = (
+        Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True).filter(~Exists(submitted)).count()
+    )
+    label = _("Annual work summaries for %(year)s not in (due by %(due)s)") % {
+        "year": today.year,
+        "due": due.isoformat(),
+    }
+    return [
+        (
+            "summaries_not_in",
+            label,
+            waiting,
+            f"{reverse('annual_summaries')}?year={today.year}",
+            True,
+        )
+    ]
+
+
 def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     releases = access.releases_visible_to(user)
@@ -346,6 +374,7 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
             reverse("release_list") + "?status=approved",
             False,
         ),
+        *_summaries_not_in(user, today),
         (
             "plans_to_acknowledge",
             _("Implementation plans to acknowledge"),

@@ -17,12 +17,13 @@ from meetings import services as meetings
 from meetings.services import PlannedAction
 from tests.factories import make_order
 
-SEASONAL = {"summary_to_submit"}
+SEASONAL = {"summary_to_submit", "summaries_not_in"}
 
 
 def waiting_for(user, now=None):
-    """The lines, less the annual summary's: it shows from 15 November to the end of the
-    year whatever else is waiting, so these tests would change with the day they run on.
+    """The lines, less the annual summary's: they show from 15 November (the office's from
+    1 December) to the end of the year whatever else is waiting, so these tests would
+    change with the day they run on.
     It has its own tests (tests/reports/test_annual_summary_deadline.py)."""
     return [d for d in duties.waiting_for(user, now) if d.key not in SEASONAL]
 
@@ -674,8 +675,8 @@ HOLIDAY_CHECK = 2
 @pytest.mark.parametrize(
     ("persona", "lines", "admin_site"),
     [
-        ("office_staff", 12, True),
-        ("office_director", 12, True),
+        ("office_staff", 13, True),
+        ("office_director", 13, True),
         ("leader", 1, False),
         ("mr_staff", 14, False),
         ("mr_liaison", 17, False),

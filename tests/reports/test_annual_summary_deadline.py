@@ -195,3 +195,21 @@ def test_only_the_office_returns_a_summary(client, persona, request, mr_liaison)
     assert response.status_code == 404
     summary.refresh_from_db()
     assert summary.status == "submitted"
+
+
+def test_the_office_home_page_counts_the_summaries_not_in_once_they_are_late(
+    mr_liaison, housing_head, office_staff, leader
+):
+    from reports.figures import member_units
+
+    submitted_on(housing_head, at(2026, 11, 20), code="housing")
+
+    def line(person, when):
+        return {d.key: d for d in waiting_for(person, when)}.get("summaries_not_in")
+
+    assert line(office_staff, at(2026, 11, 30)) is None  # not late yet
+    late = line(office_staff, at(2026, 12, 1))
+    assert late.count == len(member_units()) - 1
+    assert late.label == "Annual work summaries for 2026 not in (due by 2026-11-30)"
+    assert (late.url, late.urgent) == (reverse("annual_summaries") + "?year=2026", True)
+    assert line(leader, at(2026, 12, 1)) is None
