@@ -112,3 +112,27 @@ def orders_workbook(
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def register_workbook(title: str, headers: list, rows: Iterable[list]) -> bytes:
+    """A one-sheet workbook: a bold header row, then the rows; date-times shown in Beijing
+    time, and text that a spreadsheet would read as a formula kept as text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append(
+            [
+                _local(value) if isinstance(value, datetime) else _text_safe(sheet, value)
+                for value in row
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -3,6 +3,7 @@ office sees who has filed and downloads them all as one archive."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 import zipfile
 from datetime import date
@@ -11,15 +12,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
+from complaints.exports import register_workbook
 from departments import access
 from departments.models import AuditEntry
 from wuqing_consumer import form_once
@@ -298,6 +302,63 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
         spool.close()
         raise
     return FileResponse(spool, as_attachment=True, filename=f"wuqing-annual-summaries-{year}.zip")
+
+
+@login_required
+def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's register as a workbook, for the office and the leader: each member unit,
+    its summary's status, when it was submitted, whether it is late (submitted after the
+    due date, or not submitted once it has passed) and when it was last reminded (催报)."""
+    if not access.sees_all_units(request.user):
+        raise Http404
+    today = timezone.localdate()
+    due_on = AnnualSummary.due_on(year)
+    summaries = {
+        s.unit_id: s
+        for s in access.summaries_visible_to(request.user)
+        .filter(year=year)
+        .select_related("submitted_by")
+        .annotate(files=Count("attachments"))
+    }
+    chased = dict(
+        AuditEntry.objects.filter(action="summary.chase", object_id=str(year))
+        .order_by("created_at")
+        .values_list("unit_id", "created_at")
+    )
+    rows = []
+    for unit in member_units():
+        summary = summaries.get(unit.id)
+        submitted = summary is not None and summary.status == SummaryStatus.SUBMITTED
+        late = (summary is not None and summary.late_on is not None) or (
+            not submitted and today > due_on
+        )
+        rows.append(
+            [
+                str(unit),
+                summary.get_status_display() if summary else _("Not started"),
+                summary.submitted_at if submitted else None,
+                capfirst(_("yes")) if late else "",
+                chased.get(unit.id),
+                str(summary.submitted_by) if submitted and summary.submitted_by else "",
+                summary.files if summary else 0,
+            ]
+        )
+    data = register_workbook(
+        _("Annual work summaries %(year)s") % {"year": year},
+        [
+            _("Unit"),
+            _("Status"),
+            _("Submitted at"),
+            _("Late"),
+            _("Last reminded"),
+            _("Submitted by"),
+            _("Attachments"),
+        ],
+        rows,
+    )
+    return FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=f"wuqing-annual-summaries-{year}.xlsx"
+    )
 
 
 @login_required

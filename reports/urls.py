@@ -53,6 +53,11 @@ urlpatterns = [
         name="annual_summaries_archive",
     ),
     path(
+        "reports/annual/<int:year>/register.xlsx",
+        summary_views.summaries_register,
+        name="annual_summaries_register",
+    ),
+    path(
         "reports/annual/<int:year>/chase/",
         summary_views.summaries_chase,
         name="annual_summaries_chase",

@@ -213,3 +213,43 @@ def test_the_office_home_page_counts_the_summaries_not_in_once_they_are_late(
     assert late.label == "Annual work summaries for 2026 not in (due by 2026-11-30)"
     assert (late.url, late.urgent) == (reverse("annual_summaries") + "?year=2026", True)
     assert line(leader, at(2026, 12, 1)) is None
+
+
+# --- the office's register of the year, as a workbook ---
+
+
+def test_the_office_and_the_leader_download_the_years_register_as_a_workbook(
+    client, mr_liaison, housing_head, office_staff, leader
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.figures import member_units
+
+    submitted_on(housing_head, at(2026, 11, 20), code="housing")
+    submitted_on(mr_liaison, at(2026, 12, 2))
+    with time_machine.travel(at(2026, 12, 2, 11), tick=False):
+        services.summaries_chase(acting_user=office_staff, year=2026, unit_codes=None)
+        for person in (office_staff, leader):
+            client.force_login(person)
+            listed = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+            assert reverse("annual_summaries_register", args=[2026]) in listed
+            response = client.get(reverse("annual_summaries_register", args=[2026]))
+            assert response.status_code == 200
+            assert "wuqing-annual-summaries-2026.xlsx" in response["Content-Disposition"]
+            sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+            rows = list(sheet.iter_rows(values_only=True))
+            assert rows[0][:5] == ("Unit", "Status", "Submitted at", "Late", "Last reminded")
+            by_unit = {row[0]: row for row in rows[1:]}
+            assert len(by_unit) == len(member_units())
+            assert by_unit["Market Regulation Bureau"][1:4] == (
+                "Submitted",
+                datetime(2026, 12, 2, 10, 0),
+                "Yes",
+            )
+            assert by_unit["Housing and Construction Commission"][3] in (None, "")
+            assert by_unit["Education Bureau"][1] == "Not started"
+            assert by_unit["Education Bureau"][3] == "Yes"
+        client.force_login(mr_liaison)
+        assert client.get(reverse("annual_summaries_register", args=[2026])).status_code == 404
