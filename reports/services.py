@@ -757,6 +757,14 @@ def district_report_rebuild(*, period: figures.Period, acting_user: User) -> Dis
 
 def _lock_summary(user: User, summary_id: int, expected_version: int | None) -> AnnualSummary:
     summary = access.summary_or_404(user, summary_id=summary_id, lock=True)
+    if not access.works_on_unit_report(user, summary.unit_id):
+        raise ReportError(
+            _("Only people of %(unit)s can write its summary.") % {"unit": summary.unit}
+        )
+    # Submitted first: the submission itself bumps the version, and "changed by someone
+    # else" would hide that the summary is with the office.
+    if summary.status != SummaryStatus.DRAFT:
+        raise ReportError(_("This summary has been submitted and can no longer be changed."))
     if expected_version is not None and summary.version != expected_version:
         raise StaleReport(
             _(
@@ -764,12 +772,6 @@ def _lock_summary(user: User, summary_id: int, expected_version: int | None) -> 
                 "was saved; the page now shows the current version."
             )
         )
-    if not access.works_on_unit_report(user, summary.unit_id):
-        raise ReportError(
-            _("Only people of %(unit)s can write its summary.") % {"unit": summary.unit}
-        )
-    if summary.status != SummaryStatus.DRAFT:
-        raise ReportError(_("This summary has been submitted and can no longer be changed."))
     return summary
 
 

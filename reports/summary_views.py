@@ -152,6 +152,14 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
     summary = access.summary_or_404(request.user, summary_id=summary_id)
     if request.method == "POST":
         version = posted_version(request.POST)
+        if (
+            request.POST.get("then") == "submit"
+            and summary.status == SummaryStatus.SUBMITTED
+            and (request.POST.get("text") or "").strip() == summary.text
+        ):
+            # A second click on "submit" (or the form sent again) after it went through.
+            messages.info(request, _("The summary was already submitted to the office."))
+            return redirect("annual_summary", summary_id=summary.id)
         try:
             summary = services.summary_save(
                 summary_id=summary.id,

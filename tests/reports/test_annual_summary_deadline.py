@@ -253,3 +253,31 @@ def test_the_office_and_the_leader_download_the_years_register_as_a_workbook(
             assert by_unit["Education Bureau"][3] == "Yes"
         client.force_login(mr_liaison)
         assert client.get(reverse("annual_summaries_register", args=[2026])).status_code == 404
+
+
+def test_a_second_click_on_submit_says_the_summary_is_already_in_not_changed_by_someone(
+    client, mr_liaison
+):
+    with time_machine.travel(at(2026, 11, 30), tick=False):
+        summary = services.summary_start(
+            unit=unit("market-regulation"), year=2026, acting_user=mr_liaison
+        )
+        client.force_login(mr_liaison)
+        form = {"text": "全年工作总结。", "version": summary.version, "then": "submit"}
+        url = reverse("annual_summary", args=[summary.id])
+        first = client.post(url, form, follow=True)
+        assert [str(m) for m in first.context["messages"]] == [
+            "The summary was submitted to the office."
+        ]
+        second = client.post(url, form, follow=True)
+    assert [(m.level_tag, str(m)) for m in second.context["messages"]] == [
+        ("info", "The summary was already submitted to the office.")
+    ]
+
+
+def test_saving_a_submitted_summary_from_an_old_page_says_it_was_submitted(mr_liaison):
+    summary = submitted_on(mr_liaison, at(2026, 11, 30))
+    with pytest.raises(services.ReportError, match="has been submitted"):
+        services.summary_save(
+            summary_id=summary.id, acting_user=mr_liaison, text="改", expected_version=1
+        )
