@@ -861,6 +861,29 @@ def summary_attach(
 
 
 @transaction.atomic
+def summary_detach(*, summary_id: int, attachment_id: int, acting_user: User) -> None:
+    """Take a file off a draft summary: a file attached by mistake. Unlike a quarterly
+    report's, a summary's files have no 'removed' mark to keep (that would need a
+    migration) and a draft is the unit's own, never yet with the office: the row goes, the
+    audit row names the file, and the stored file is deleted once the change commits."""
+    summary = _lock_summary(acting_user, summary_id, None)
+    attachment = summary.attachments.filter(id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    name, stored = attachment.original_name, attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    audit_record(
+        actor=acting_user,
+        action="summary.detach",
+        obj=summary,
+        unit_id=summary.unit_id,
+        data={"files": [name]},
+    )
+    transaction.on_commit(lambda: storage.delete(stored), robust=True)
+
+
+@transaction.atomic
 def summary_submit(
     *, summary_id: int, acting_user: User, expected_version: int | None = None
 ) -> AnnualSummary:

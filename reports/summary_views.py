@@ -276,6 +276,21 @@ def summary_attach(request: HttpRequest, summary_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def summary_detach(request: HttpRequest, summary_id: int, attachment_id: int) -> HttpResponse:
+    summary = access.summary_or_404(request.user, summary_id=summary_id)
+    try:
+        services.summary_detach(
+            summary_id=summary.id, attachment_id=attachment_id, acting_user=request.user
+        )
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file was removed from the summary."))
+    return redirect(reverse("annual_summary", args=[summary.id]) + "#attachments")
+
+
+@login_required
 def summary_attachment_download(
     request: HttpRequest, summary_id: int, attachment_id: int
 ) -> HttpResponse:

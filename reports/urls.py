@@ -43,6 +43,11 @@ urlpatterns = [
         name="annual_summary_attach",
     ),
     path(
+        "reports/annual/<int:summary_id>/attachments/<int:attachment_id>/remove/",
+        summary_views.summary_detach,
+        name="annual_summary_detach",
+    ),
+    path(
         "reports/annual/<int:summary_id>/attachments/<int:attachment_id>/",
         summary_views.summary_attachment_download,
         name="annual_summary_attachment",

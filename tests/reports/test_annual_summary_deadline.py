@@ -281,3 +281,49 @@ def test_saving_a_submitted_summary_from_an_old_page_says_it_was_submitted(mr_li
         services.summary_save(
             summary_id=summary.id, acting_user=mr_liaison, text="改", expected_version=1
         )
+
+
+# --- a file attached by mistake ---
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_file_attached_by_mistake_is_taken_off_the_draft_but_not_once_submitted(
+    client, mr_liaison, housing_head, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with time_machine.travel(at(2026, 11, 30), tick=False):
+        summary = services.summary_start(
+            unit=unit("market-regulation"), year=2026, acting_user=mr_liaison
+        )
+        wrong, right = services.summary_attach(
+            summary_id=summary.id,
+            acting_user=mr_liaison,
+            uploads=[
+                SimpleUploadedFile("错的.pdf", PDF_BYTES),
+                SimpleUploadedFile("总结盖章版.pdf", PDF_BYTES),
+            ],
+        )
+        client.force_login(mr_liaison)
+        page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+        detach = reverse("annual_summary_detach", args=[summary.id, wrong.id])
+        assert detach in page
+        client.force_login(housing_head)
+        assert client.post(detach).status_code == 404
+        client.force_login(mr_liaison)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(detach, follow=True)
+        assert [str(m) for m in response.context["messages"]] == [
+            "The file was removed from the summary."
+        ]
+        assert [a.original_name for a in summary.attachments.all()] == ["总结盖章版.pdf"]
+        assert not default_storage.exists(wrong.file.name)
+        services.summary_save(summary_id=summary.id, acting_user=mr_liaison, text="总结")
+        services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+        with pytest.raises(services.ReportError, match="submitted"):
+            services.summary_detach(
+                summary_id=summary.id, attachment_id=right.id, acting_user=mr_liaison
+            )
+    assert summary.attachments.count() == 1
