@@ -909,7 +909,7 @@ def summary_submit(
         ),
     )
     message = Message(
-        key=f"summary_submitted:{summary.id}",
+        key=f"summary_submitted:{summary.id}:{summary.version}",
         category="report",
         title=written(
             "%(unit)s submitted its work summary for %(year)s",

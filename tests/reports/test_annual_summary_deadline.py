@@ -327,3 +327,18 @@ def test_a_file_attached_by_mistake_is_taken_off_the_draft_but_not_once_submitte
                 summary_id=summary.id, attachment_id=right.id, acting_user=mr_liaison
             )
     assert summary.attachments.count() == 1
+
+
+def test_the_office_hears_of_a_summary_submitted_again_after_it_was_returned(
+    mr_liaison, office_staff
+):
+    from departments.models import Notification
+
+    summary = submitted_on(mr_liaison, at(2026, 11, 28))
+    with time_machine.travel(at(2026, 12, 1), tick=False):
+        services.summary_return(summary_id=summary.id, acting_user=office_staff, comment="补充")
+        services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    heard = Notification.objects.filter(
+        recipient=office_staff, key__startswith=f"summary_submitted:{summary.id}"
+    )
+    assert heard.count() == 2
