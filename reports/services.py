@@ -912,6 +912,13 @@ def summary_submit(
         key=f"summary_submitted:{summary.id}:{summary.version}",
         category="report",
         title=written(
+            "%(unit)s submitted its work summary for %(year)s late, after its due date %(due)s",
+            unit=language.unit(summary.unit),
+            year=summary.year,
+            due=summary.due_on(summary.year).isoformat(),
+        )
+        if summary.late_on
+        else written(
             "%(unit)s submitted its work summary for %(year)s",
             unit=language.unit(summary.unit),
             year=summary.year,

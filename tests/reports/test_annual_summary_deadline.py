@@ -342,3 +342,21 @@ def test_the_office_hears_of_a_summary_submitted_again_after_it_was_returned(
         recipient=office_staff, key__startswith=f"summary_submitted:{summary.id}"
     )
     assert heard.count() == 2
+
+
+def test_the_office_is_told_when_a_summary_comes_in_late(mr_liaison, housing_head, office_staff):
+    from departments.models import Notification
+
+    on_time = submitted_on(housing_head, at(2026, 11, 30), code="housing")
+    late = submitted_on(mr_liaison, at(2026, 12, 2))
+
+    def told(summary):
+        return Notification.objects.get(
+            recipient=office_staff, key__startswith=f"summary_submitted:{summary.id}:"
+        ).messages["title"]
+
+    assert told(on_time)["id"] == "%(unit)s submitted its work summary for %(year)s"
+    assert told(late)["id"] == (
+        "%(unit)s submitted its work summary for %(year)s late, after its due date %(due)s"
+    )
+    assert told(late)["params"]["due"] == "2026-11-30"
