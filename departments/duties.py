@@ -19,7 +19,7 @@ from meetings.models import ActionStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
 from reports.choices import PlanStatus, ReportStatus, SummaryStatus
-from reports.models import AnnualSummary, ReportingPeriod
+from reports.models import AnnualSummary, PlanDeadline, ReportingPeriod
 from reports.reminders import SUMMARY_REMINDERS_FROM
 
 from . import access
@@ -145,6 +145,38 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
     return [("summary_to_submit", label, 1, url, today >= due)]
 
 
+def _plan_to_file(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
+    """This year's implementation plan (section 五（二）) once the office has set a date for
+    it (`PlanDeadline`), while the unit has not filed it, for those who file it: the date,
+    red once it has passed, opening the unit's plan (or the list, to start it). A returned
+    plan has its own line. One query; without a date set there is nothing to say."""
+    plan = access.plans_visible_to(user).filter(unit_id=OuterRef("pk"), year=today.year)
+    found = (
+        Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
+        .annotate(
+            due=Subquery(PlanDeadline.objects.filter(year=today.year).values("due_on")[:1]),
+            plan_id=Subquery(plan.values("id")[:1]),
+            status=Subquery(plan.values("status")[:1]),
+        )
+        .values("due", "plan_id", "status")
+        .first()
+    )
+    if found is None or found["due"] is None or found["status"] not in (None, PlanStatus.DRAFT):
+        return []
+    due = found["due"]
+    values = {"year": today.year, "due": due.isoformat()}
+    if today <= due:
+        label = _("Implementation plan for %(year)s to file by %(due)s") % values
+    else:
+        label = _("Implementation plan for %(year)s is late: it was due by %(due)s") % values
+    url = (
+        reverse("plan_detail", args=[found["plan_id"]])
+        if found["plan_id"]
+        else f"{reverse('plan_list')}?year={today.year}"
+    )
+    return [("plan_to_file", label, 1, url, today > due)]
+
+
 def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     unit_id = user.unit_id
@@ -180,6 +212,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
     if access.submits_unit_report(user, unit_id):
         sign_off += _report_to_submit(user, today)
         sign_off += _summary_to_submit(user, today)
+        sign_off += _plan_to_file(user, today)
     order_tabs = (
         ("to_sign", _("Work orders to sign for"), False),
         ("overdue", _("Overdue work orders"), True),

@@ -679,8 +679,8 @@ HOLIDAY_CHECK = 2
         ("office_director", 13, True),
         ("leader", 1, False),
         ("mr_staff", 14, False),
-        ("mr_liaison", 17, False),
-        ("mr_head", 17, False),
+        ("mr_liaison", 18, False),
+        ("mr_head", 18, False),
     ],
 )
 def test_the_home_page_costs_one_query_per_line(

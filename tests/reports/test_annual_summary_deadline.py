@@ -360,3 +360,35 @@ def test_the_office_is_told_when_a_summary_comes_in_late(mr_liaison, housing_hea
         "%(unit)s submitted its work summary for %(year)s late, after its due date %(due)s"
     )
     assert told(late)["params"]["due"] == "2026-11-30"
+
+
+# --- the implementation plan (section 五（二）), once the office has set a date ---
+
+
+def test_the_home_page_says_when_the_plan_is_to_be_filed_once_the_office_set_a_date(
+    mr_liaison, mr_staff
+):
+    from datetime import date
+
+    from reports import plan_services
+    from reports.models import ImplementationPlan, PlanDeadline
+
+    def plan_line(person, when):
+        return {d.key: d for d in waiting_for(person, when)}.get("plan_to_file")
+
+    assert plan_line(mr_liaison, at(2026, 3, 1)) is None  # no date set: nothing to say
+    PlanDeadline.objects.create(year=2026, due_on=date(2026, 3, 31))
+    line = plan_line(mr_liaison, at(2026, 3, 1))
+    assert line.label == "Implementation plan for 2026 to file by 2026-03-31"
+    assert (line.url, line.urgent) == (reverse("plan_list") + "?year=2026", False)
+    assert plan_line(mr_staff, at(2026, 3, 1)) is None  # the liaison or head files it
+    late = plan_line(mr_liaison, at(2026, 4, 1))
+    assert late.label == "Implementation plan for 2026 is late: it was due by 2026-03-31"
+    assert late.urgent
+    with time_machine.travel(at(2026, 4, 1), tick=False):
+        plan = plan_services.plan_start(
+            unit=unit("market-regulation"), year=2026, acting_user=mr_liaison
+        )
+    assert plan_line(mr_liaison, at(2026, 4, 1)).url == reverse("plan_detail", args=[plan.id])
+    ImplementationPlan.objects.filter(id=plan.id).update(status="filed")
+    assert plan_line(mr_liaison, at(2026, 4, 1)) is None
