@@ -27,7 +27,7 @@ from complaints.exports import register_workbook
 from departments import access
 from departments.models import AuditEntry
 from wuqing_consumer import form_once
-from wuqing_consumer.dates import FIRST_YEAR
+from wuqing_consumer.dates import FIRST_YEAR, year_accepted
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version
 
@@ -111,7 +111,7 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
 @require_POST
 def summaries_chase(request: HttpRequest, year: int) -> HttpResponse:
     """催报: the office reminds one unit whose summary is not in (`unit`) or all of them (`all`)."""
-    if not access.reviews_unit_reports(request.user):
+    if not access.reviews_unit_reports(request.user) or not year_accepted(year):
         raise Http404
     chase_all = request.POST.get("all") == "1"
     try:
@@ -332,7 +332,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     """The year's register as a workbook, for the office and the leader: each member unit,
     its summary's status, when it was submitted, whether it is late (submitted after the
     due date, or not submitted once it has passed) and when it was last reminded (催报)."""
-    if not access.sees_all_units(request.user):
+    if not access.sees_all_units(request.user) or not year_accepted(year):
         raise Http404
     today = timezone.localdate()
     due_on = AnnualSummary.due_on(year)

@@ -392,3 +392,15 @@ def test_the_home_page_says_when_the_plan_is_to_be_filed_once_the_office_set_a_d
     assert plan_line(mr_liaison, at(2026, 4, 1)).url == reverse("plan_detail", args=[plan.id])
     ImplementationPlan.objects.filter(id=plan.id).update(status="filed")
     assert plan_line(mr_liaison, at(2026, 4, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("post", "annual_summaries_chase"), ("get", "annual_summaries_register")],
+)
+def test_a_year_out_of_range_in_the_address_is_not_found_not_a_server_error(
+    client, office_staff, method, name
+):
+    client.force_login(office_staff)
+    response = getattr(client, method)(reverse(name, args=[99999]), {"all": "1"})
+    assert response.status_code == 404
