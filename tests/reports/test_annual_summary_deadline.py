@@ -404,3 +404,17 @@ def test_a_year_out_of_range_in_the_address_is_not_found_not_a_server_error(
     client.force_login(office_staff)
     response = getattr(client, method)(reverse(name, args=[99999]), {"all": "1"})
     assert response.status_code == 404
+
+
+def test_a_unit_reading_its_own_summary_list_is_not_told_how_many_units_submitted(
+    client, mr_liaison, office_staff
+):
+    from reports.figures import member_units
+
+    with time_machine.travel(at(2026, 11, 30), tick=False):
+        client.force_login(mr_liaison)
+        own = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        client.force_login(office_staff)
+        office = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+    assert "Due by 2026-11-30" in own and "submitted." not in own
+    assert f"Due by 2026-11-30 · 0 of {len(member_units())} submitted." in office
