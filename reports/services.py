@@ -878,6 +878,11 @@ def summary_detach(*, summary_id: int, attachment_id: int, acting_user: User) ->
         action="summary.detach",
         obj=summary,
         unit_id=summary.unit_id,
+        summary=written(
+            "%(unit)s removed a file from its work summary for %(year)s",
+            year=summary.year,
+            unit=language.unit(summary.unit),
+        ),
         data={"files": [name]},
     )
     transaction.on_commit(lambda: storage.delete(stored), robust=True)
@@ -964,6 +969,11 @@ def summary_return(
         action="summary.return",
         obj=summary,
         unit_id=summary.unit_id,
+        summary=written(
+            "%(unit)s's work summary for %(year)s returned for changes",
+            year=summary.year,
+            unit=language.unit(summary.unit),
+        ),
         data={"comment": comment},
     )
     message = Message(
@@ -1256,7 +1266,11 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
             unit=unit,
             object_type="reports.annualsummary",
             object_id=str(year),
-            summary=f"{year} {unit.code}",
+            summary=written(
+                "%(unit)s reminded of its work summary for %(year)s",
+                unit=language.unit(unit),
+                year=year,
+            ),
             data={"year": year, "due": due.isoformat(), "told": [u.id for u in people]},
         )
         message = Message(

@@ -90,3 +90,39 @@ def test_the_leaders_comment_is_shown_in_the_readers_language(client, office_sta
 
     english = shown(client, office_staff, "en")
     assert english[entry.id] == "The group leader commented on the district report 2026Q3"
+
+
+def test_a_summary_returned_chased_or_with_a_file_taken_off_is_said_in_words(
+    client, office_staff, mr_liaison, housing_head, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    summary = services.summary_start(
+        unit=unit("market-regulation"), year=2026, acting_user=mr_liaison
+    )
+    services.summary_save(summary_id=summary.id, acting_user=mr_liaison, text="全年工作总结。")
+    [attached] = services.summary_attach(
+        summary_id=summary.id,
+        acting_user=mr_liaison,
+        uploads=[SimpleUploadedFile("总结.pdf", b"%PDF-1.4 x", content_type="application/pdf")],
+    )
+    services.summary_detach(
+        summary_id=summary.id, attachment_id=attached.id, acting_user=mr_liaison
+    )
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    services.summary_return(summary_id=summary.id, acting_user=office_staff, comment="请补充数据。")
+    with time_machine.travel(datetime(2026, 12, 3, 10, tzinfo=BEIJING), tick=False):
+        services.summaries_chase(acting_user=office_staff, year=2026, unit_codes=["housing"])
+    entries = {e.action: e for e in AuditEntry.objects.filter(action__startswith="summary.")}
+
+    english = shown(client, office_staff, "en")
+    assert english[entries["summary.detach"].id] == (
+        "Market Regulation Bureau removed a file from its work summary for 2026"
+    )
+    assert english[entries["summary.return"].id] == (
+        "Market Regulation Bureau's work summary for 2026 returned for changes"
+    )
+    assert english[entries["summary.chase"].id] == (
+        "Housing and Construction Commission reminded of its work summary for 2026"
+    )
