@@ -668,7 +668,19 @@ def district_report_publish(
     report.progress = 0
     report.file_error = ""
     report.version += 1
-    report.save()
+    report.save(
+        update_fields=[
+            "figures",
+            "status",
+            "published_at",
+            "published_by",
+            "file_state",
+            "progress",
+            "file_error",
+            "version",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=acting_user,
         action="district_report.publish",

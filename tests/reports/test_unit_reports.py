@@ -530,6 +530,32 @@ def test_publishing_freezes_the_figures_and_queues_the_files(
     )
 
 
+def test_publishing_writes_only_the_columns_it_changes(quarter_orders, office_director):
+    """A publish that wrote back every column would put its own copy of the analysis and
+    the file fields over whatever another writer stored after the row was read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.district_report_save(period=Q3, acting_user=office_director, analysis="平稳。")
+    with CaptureQueriesContext(connection) as queries:
+        services.district_report_publish(period=Q3, acting_user=office_director)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "reports_districtreport"')]
+    assert len(updates) == 1
+    assignments = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    written = set(re.findall(r'(?:^|, )"(\w+)" = ', assignments))
+    assert written == {
+        "status",
+        "figures",
+        "published_at",
+        "published_by_id",
+        "file_state",
+        "progress",
+        "file_error",
+        "version",
+        "updated_at",
+    }
+
+
 def test_a_running_quarter_cannot_be_published(office_director):
     period = figures.Period(2026, 4)
     services.district_report_save(period=period, acting_user=office_director, analysis="草稿")
