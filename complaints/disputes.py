@@ -21,6 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from departments import access
 from departments.choices import RoleCode, UnitKind
@@ -1084,7 +1085,11 @@ def team_conclude(
     if problem := too_long(transfer_to, limit, _("transferred to another authority")):
         errors["transfer_to"] = problem
     if open_tasks := team.tasks.filter(done_at=None).count():
-        errors["tasks"] = _("%(n)s task(s) of the team are not done yet.") % {"n": open_tasks}
+        errors["tasks"] = ngettext(
+            "%(n)s task of the team is not done yet.",
+            "%(n)s tasks of the team are not done yet.",
+            open_tasks,
+        ) % {"n": open_tasks}
     if errors:
         raise ValidationError(errors)
     team.violation_finding = violation_finding.strip()

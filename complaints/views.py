@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -743,7 +744,11 @@ def order_attach(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(n)s file(s) added to order %(number)s.")
+            ngettext(
+                "%(n)s file added to order %(number)s.",
+                "%(n)s files added to order %(number)s.",
+                len(stored),
+            )
             % {"n": len(stored), "number": order.number},
         )
     return redirect(reverse("order_detail", args=[order.number]) + "#attachments")

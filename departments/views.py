@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from complaints.filters import notification_search
@@ -322,7 +323,11 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_http_methods(["POST"])
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = notifications_mark_read(user=request.user)
-    messages.success(request, _("%(n)s notification(s) marked as read.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)s notification marked as read.", "%(n)s notifications marked as read.", count)
+        % {"n": count},
+    )
     return redirect("notification_list")
 
 

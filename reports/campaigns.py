@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from complaints import stats
 from complaints.models import WorkOrder
@@ -408,7 +409,11 @@ def action_log(
             errors["__all__"] = [_("Enter at least one number above zero.")]
         elif clean["batches_failed"] > clean["batches_sampled"]:
             errors["batches_failed"] = [
-                _("%(failed)s batches failed, but only %(sampled)s were sampled.")
+                ngettext(
+                    "%(failed)s batch failed, but only %(sampled)s were sampled.",
+                    "%(failed)s batches failed, but only %(sampled)s were sampled.",
+                    clean["batches_failed"],
+                )
                 % {"failed": clean["batches_failed"], "sampled": clean["batches_sampled"]}
             ]
         elif clean["cases_opened"] > clean["problems_found"]:

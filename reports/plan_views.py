@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
@@ -198,7 +199,11 @@ def plan_attach(request: HttpRequest, plan_id: int) -> HttpResponse:
         except (ValidationError, ReportError) as error:
             _report_errors(request, error)
         else:
-            messages.success(request, _("%(n)s file(s) added.") % {"n": len(stored)})
+            messages.success(
+                request,
+                ngettext("%(n)s file added.", "%(n)s files added.", len(stored))
+                % {"n": len(stored)},
+            )
     return redirect("plan_detail", plan_id=plan.id)
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
 from departments import access
@@ -298,7 +299,11 @@ def validate_report(
             continue
         if line["failed"] > line["sampled"]:
             line_errors.append(
-                _("%(category)s: %(failed)s batches failed, but only %(sampled)s were sampled.")
+                ngettext(
+                    "%(category)s: %(failed)s batch failed, but only %(sampled)s were sampled.",
+                    "%(category)s: %(failed)s batches failed, but only %(sampled)s were sampled.",
+                    line["failed"],
+                )
                 % {"category": label, "failed": line["failed"], "sampled": line["sampled"]}
             )
         if line["failed_handled"] > line["failed"]:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
@@ -271,7 +271,11 @@ def summary_attach(request: HttpRequest, summary_id: int) -> HttpResponse:
         except services.ReportError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("%(n)s file(s) added.") % {"n": len(stored)})
+            messages.success(
+                request,
+                ngettext("%(n)s file added.", "%(n)s files added.", len(stored))
+                % {"n": len(stored)},
+            )
     return redirect("annual_summary", summary_id=summary.id)
 
 

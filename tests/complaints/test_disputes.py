@@ -700,7 +700,7 @@ def test_a_refused_conclusion_comes_back_open_with_every_part_typed(people, clie
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "1 task(s) of the team are not done yet." in page
+    assert "1 task of the team is not done yet." in page
     assert '<details id="details-conclude" open>' in page
     form = form_html(page, "conclude-form")
     assert textarea_text(form, "violation_finding") == sent["violation_finding"]

@@ -111,6 +111,15 @@ def test_the_whole_way_to_a_confirmed_agreement_with_its_clocks(order, mr_staff,
     ).exists()
 
 
+def test_the_clock_counts_one_day_in_the_singular(order, mr_staff, client, clock):
+    agreement = record(mr_staff, order)
+    clock.move_to(at(2026, 8, 1))
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
+    assert "Apply for judicial confirmation by 2026-08-02 (1 day left)." in page
+
+
 def test_the_application_is_refused_after_thirty_days(order, mr_staff, clock):
     agreement = record(mr_staff, order, consent="consumer")
     clock.move_to(at(2026, 8, 3))

@@ -77,7 +77,9 @@ def test_the_bell_counts_unread_and_reading_clears_it(client, mr_staff, mr_head)
     assert response.status_code == 302 and response["Location"] == "/orders/"
     assert 'id="unread-count">1<' in client.get("/").content.decode()
     assert client.get(f"/notifications/{other.id}/").status_code == 404
-    client.post("/notifications/read-all/")
+    client.cookies["django_language"] = "en"
+    after = client.post("/notifications/read-all/", follow=True).content.decode()
+    assert "1 notification marked as read." in after
     assert 'id="unread-count"' not in client.get("/").content.decode()
     other.refresh_from_db()
     assert other.read_at is None

@@ -494,6 +494,8 @@ def test_a_unit_logs_an_action_on_the_screen_and_sees_its_errors(campaign, mr_st
     assert client.get(url).status_code == 200
     page = client.post(url, {"day": "2026-08-10", "batches_sampled": "1", "batches_failed": "4"})
     assert "4 batches failed, but only 1 were sampled." in page.content.decode()
+    page = client.post(url, {"day": "2026-08-10", "batches_failed": "1"})
+    assert "1 batch failed, but only 0 were sampled." in page.content.decode()
     page = client.post(url, {"day": "2026-08-10"}).content.decode()
     assert "Enter at least one number above zero." in page
     assert not CampaignAction.objects.exists()

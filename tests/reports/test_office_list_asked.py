@@ -59,7 +59,7 @@ def test_the_office_list_marks_late_only_the_units_asked_for_the_quarter(
     assert "Not asked for this quarter" in found["market-regulation"]
     assert "Not asked for this quarter" in found["housing"]
     assert 'id="chase-market-regulation"' not in page and 'id="chase-education"' in page
-    assert "0 of 1 units have submitted" in page
+    assert "0 of 1 unit has submitted" in page
     q3 = client.get(reverse("report_list") + "?period=2026Q3").content.decode()
     assert f"0 of {len(member_units())} units have submitted" in q3
 
@@ -107,4 +107,4 @@ def test_a_quarter_no_unit_was_asked_for_says_so_in_a_sentence_of_its_own(
     assert "Due on 2026-01-10 · No unit is asked for a report for this quarter." in page
     assert "0 of 0" not in page
     q2 = client.get(reverse("report_list") + "?period=2026Q2").content.decode()
-    assert "0 of 1 units have submitted" in q2
+    assert "0 of 1 unit has submitted" in q2
