@@ -5,6 +5,7 @@ and education events."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -503,6 +504,24 @@ def test_a_unit_logs_an_action_on_the_screen_and_sees_its_errors(campaign, mr_st
     assert response.status_code == 302
     action = CampaignAction.objects.get()
     assert (action.inspections, action.note, action.unit.code) == (2, "夜查", "market-regulation")
+
+
+def test_every_cell_of_the_actions_table_is_named_for_a_phone(
+    campaign, mr_staff, office_staff, client
+):
+    """On a phone the actions table is a block a row: each cell needs its column's name
+    (data-label), and the figures are read whole, not as "3/1"."""
+    log(mr_staff, campaign, inspections=2, batches_sampled=3, batches_failed=1, note="夜查")
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("campaign_detail", args=[campaign.id])).content.decode()
+    table = page.split('id="campaign-actions"', 1)[1].split("</table>", 1)[0]
+    row = table.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td\b[^>]*>", row)
+    assert len(cells) == 5
+    assert all("data-label=" in cell for cell in cells), cells
+    figures_cell = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row))
+    assert "batches sampled 3 · batches failed 1 ·" in figures_cell
 
 
 def test_the_office_closes_a_campaign_after_confirming(campaign, office_staff, client):
