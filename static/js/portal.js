@@ -34,6 +34,14 @@
       if (why) {
         why.hidden = !same;
       }
+      var label = box.parentNode.querySelector("label[data-why]");
+      if (label) {
+        if (same) {
+          label.title = label.dataset.why;
+        } else {
+          label.removeAttribute("title");
+        }
+      }
     });
   }
   // A list that scrolls in its frame opens at its first ticked unit (a form sent back),

@@ -123,3 +123,43 @@ def test_a_refused_form_shows_its_ticked_units_in_the_list(browser, live_server,
         assert inside
     finally:
         connections.close_all()
+
+
+LOOK = """box => {
+  const label = document.querySelector(`label[for="${box.id}"]`);
+  const style = getComputedStyle(label);
+  return {
+    cursor: style.cursor,
+    rowCursor: getComputedStyle(box.closest('.form-check')).cursor,
+    color: style.color,
+    title: label.getAttribute('title') || '',
+  };
+}"""
+
+
+def test_a_unit_that_cannot_be_ticked_looks_it_and_says_why(browser, live_server, proposed):
+    """The primary unit's box in the co-handling group was disabled, but its name read like
+    any other, with the hand cursor of a label: it is greyed now, the cursor says no, and the
+    label's title gives the reason, moving with the primary unit."""
+    from django.db import connections
+
+    try:
+        leader = signed_in(browser, live_server, "c_leader")
+        cookie = {"name": "django_language", "value": "en", "url": live_server.url}
+        leader.context.add_cookies([cookie])
+        leader.goto(f"{live_server.url}/disputes/{proposed.id}/")
+        leader.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+        shut = leader.eval_on_selector("#designate-co-education", LOOK)
+        open_ = leader.eval_on_selector("#designate-co-commerce", LOOK)
+        assert shut["cursor"] == "not-allowed" and shut["rowCursor"] == "not-allowed"
+        assert shut["color"] != open_["color"]
+        assert "Education Bureau is the primary unit" in shut["title"]
+        assert open_["title"] == "" and open_["cursor"] != "not-allowed"
+        leader.select_option("#designate-unit", "commerce")
+        assert (
+            "Commerce Bureau is the primary unit"
+            in leader.eval_on_selector("#designate-co-commerce", LOOK)["title"]
+        )
+        assert leader.eval_on_selector("#designate-co-education", LOOK)["title"] == ""
+    finally:
+        connections.close_all()
