@@ -82,3 +82,14 @@ def test_a_long_sidebar_entry_wraps_after_its_icon(browser, live_server, people)
     page.click("button.navbar-toggler")
     page.wait_for_selector("#portal-sidebar.show")
     assert not wrapped_back(page.evaluate(LINES, [".portal-sidebar .nav-link", True]))
+
+
+def test_a_stacked_lists_value_wraps_beside_its_label_on_a_375px_phone(
+    browser, live_server, people
+):
+    page = signed_in(browser, live_server, "l_staff")
+    english(page, live_server, "/mediation/", 375)
+    found = page.evaluate(LINES, ["#mediations tbody td[data-label]", False])
+    recorded_by = [f for f in found if "Market Regulation Bureau" in f["text"]]
+    assert recorded_by and recorded_by[0]["lines"] > 1, found
+    assert not wrapped_back(found)
