@@ -522,6 +522,8 @@ def test_every_cell_of_the_actions_table_is_named_for_a_phone(
     assert all("data-label=" in cell for cell in cells), cells
     figures_cell = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row))
     assert "batches sampled 3 · batches failed 1 ·" in figures_cell
+    # Each figure is an element of its own, kept whole with its name on a phone.
+    assert "<span>batches failed 1</span>" in row
 
 
 def test_the_office_closes_a_campaign_after_confirming(campaign, office_staff, client):
