@@ -120,6 +120,23 @@ def test_the_clock_counts_one_day_in_the_singular(order, mr_staff, client, clock
     assert "Apply for judicial confirmation by 2026-08-02 (1 day left)." in page
 
 
+def test_the_clock_says_today_and_passed_rather_than_zero_or_minus_days(
+    order, mr_staff, client, clock
+):
+    agreement = record(mr_staff, order)
+    client.cookies["django_language"] = "en"
+    url = reverse("mediation_detail", args=[agreement.id])
+    clock.move_to(at(2026, 8, 2))
+    client.force_login(mr_staff)
+    page = client.get(url).content.decode()
+    assert "Apply for judicial confirmation by 2026-08-02 (today)." in page
+    clock.move_to(at(2026, 8, 5))
+    client.force_login(mr_staff)
+    page = client.get(url).content.decode()
+    assert "Apply for judicial confirmation by 2026-08-02; that day has passed." in page
+    assert "-3 days" not in page
+
+
 def test_the_application_is_refused_after_thirty_days(order, mr_staff, clock):
     agreement = record(mr_staff, order, consent="consumer")
     clock.move_to(at(2026, 8, 3))
