@@ -6,6 +6,7 @@ passed to litigation."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from urllib.parse import unquote
 
@@ -135,6 +136,15 @@ def test_the_clock_says_today_and_passed_rather_than_zero_or_minus_days(
     page = client.get(url).content.decode()
     assert "Apply for judicial confirmation by 2026-08-02; that day has passed." in page
     assert "-3 days" not in page
+
+
+def test_the_amount_has_a_line_of_its_own_not_a_tail_on_the_terms(order, mr_staff, client):
+    agreement = record(mr_staff, order)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
+    assert "· 500.00 yuan" not in page
+    assert re.search(r"<dt[^>]*>Amount \(yuan\)</dt><dd[^>]*>500.00</dd>", page)
 
 
 def test_the_application_is_refused_after_thirty_days(order, mr_staff, clock):
