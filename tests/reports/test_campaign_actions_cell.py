@@ -51,9 +51,9 @@ def logged(office_staff, mr_staff):
 def numbers_cell(page: str, action_id: int) -> str:
     row = re.search(rf'<tr data-action="{action_id}">(.*?)</tr>', page, re.S)
     assert row
-    cell = re.search(r'<td class="small">([^<]*)</td>', row[1])
+    cell = re.search(r'<td class="small label-above"[^>]*>(.*?)</td>', row[1], re.S)
     assert cell
-    return cell[1].strip()
+    return re.sub(r"<[^>]+>", "", cell[1]).strip()
 
 
 def test_an_actions_numbers_begin_with_a_capital(client, logged, office_staff):
