@@ -110,16 +110,22 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     return [("report_to_submit", label, len(waiting), url, late)]
 
 
+def _asked_for_summary(year: int) -> Q:
+    """Member units asked for `year`'s annual summary: those whose reporting began by the end
+    of it (`Unit.reports_since`); a unit added later, or the year before the portal, is not."""
+    return Q(kind=UnitKind.MEMBER, is_active=True, reports_since__lte=date(year, 12, 31))
+
+
 def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
-    """This year's annual work summary (section 五, before 1 December) not yet submitted, from
-    the day its reminders start to the end of the year, for those who submit it: it names
-    the last day, says so on that day and says it is late after it, both in red, and opens
-    the unit's summary (or the list, to start it)."""
-    if today < date(today.year, *SUMMARY_REMINDERS_FROM):
-        return []
-    summary = access.summaries_visible_to(user).filter(unit_id=OuterRef("pk"), year=today.year)
+    """The annual work summary (section 五, before 1 December) not yet submitted, for those
+    who submit it: this year's from the day its reminders start, last year's before then
+    (late until it comes in, not forgotten at New Year). It names the last day, says so on
+    that day and says it is late after it, both in red, and opens the unit's summary (or the
+    list, to start it)."""
+    year = today.year if today >= date(today.year, *SUMMARY_REMINDERS_FROM) else today.year - 1
+    summary = access.summaries_visible_to(user).filter(unit_id=OuterRef("pk"), year=year)
     found = (
-        Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
+        Unit.objects.filter(_asked_for_summary(year), id=user.unit_id)
         .annotate(
             summary_id=Subquery(summary.values("id")[:1]),
             status=Subquery(summary.values("status")[:1]),
@@ -129,8 +135,8 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
     )
     if found is None or found["status"] == SummaryStatus.SUBMITTED:
         return []
-    due = AnnualSummary.due_on(today.year)
-    values = {"year": today.year, "due": due.isoformat()}
+    due = AnnualSummary.due_on(year)
+    values = {"year": year, "due": due.isoformat()}
     if today < due:
         label = _("Annual work summary for %(year)s to submit by %(due)s") % values
     elif today == due:
@@ -140,7 +146,7 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
     url = (
         reverse("annual_summary", args=[found["summary_id"]])
         if found["summary_id"]
-        else f"{reverse('annual_summaries')}?year={today.year}"
+        else f"{reverse('annual_summaries')}?year={year}"
     )
     return [("summary_to_submit", label, 1, url, today >= due)]
 
@@ -309,20 +315,17 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
 
 
 def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
-    """From the day after this year's annual summaries were due to the end of the year: how
+    """From the day after a year's annual summaries were due until the next year's are: how
     many member units' summaries are not submitted, in red, opening the year's list with
     its reminders (催报). One query."""
-    due = AnnualSummary.due_on(today.year)
-    if today <= due:
-        return []
+    year = today.year if today > AnnualSummary.due_on(today.year) else today.year - 1
+    due = AnnualSummary.due_on(year)
     submitted = access.summaries_visible_to(user).filter(
-        unit_id=OuterRef("pk"), year=today.year, status=SummaryStatus.SUBMITTED
+        unit_id=OuterRef("pk"), year=year, status=SummaryStatus.SUBMITTED
     )
-    waiting = (
-        Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True).filter(~Exists(submitted)).count()
-    )
+    waiting = Unit.objects.filter(_asked_for_summary(year)).filter(~Exists(submitted)).count()
     label = _("Annual work summaries for %(year)s not in (due by %(due)s)") % {
-        "year": today.year,
+        "year": year,
         "due": due.isoformat(),
     }
     return [
@@ -330,7 +333,7 @@ def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str,
             "summaries_not_in",
             label,
             waiting,
-            f"{reverse('annual_summaries')}?year={today.year}",
+            f"{reverse('annual_summaries')}?year={year}",
             True,
         )
     ]

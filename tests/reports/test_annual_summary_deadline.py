@@ -418,3 +418,28 @@ def test_a_unit_reading_its_own_summary_list_is_not_told_how_many_units_submitte
         office = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
     assert "Due by 2026-11-30" in own and "submitted." not in own
     assert f"Due by 2026-11-30 · 0 of {len(member_units())} submitted." in office
+
+
+def test_a_summary_still_not_in_after_new_year_stays_on_the_home_pages(
+    mr_liaison, office_staff, housing_head
+):
+    """The line ran to the end of the year, so from 1 January a unit that never sent its
+    summary, and the office, were no longer told: the late summary dropped out of sight."""
+    from departments.models import Unit
+    from reports.figures import member_units
+
+    submitted_on(housing_head, at(2026, 11, 20), code="housing")
+    january = at(2027, 1, 12)
+    line = summary_line(mr_liaison, january)
+    assert line.label == "Annual work summary for 2026 is late: it was due by 2026-11-30"
+    assert (line.url, line.urgent) == (reverse("annual_summaries") + "?year=2026", True)
+    office = {d.key: d for d in waiting_for(office_staff, january)}["summaries_not_in"]
+    assert office.label == "Annual work summaries for 2026 not in (due by 2026-11-30)"
+    assert office.count == len(member_units()) - 1
+    # A unit that began after that year is not asked for its summary.
+    Unit.objects.filter(code="market-regulation").update(reports_since=at(2027, 1, 1).date())
+    assert summary_line(mr_liaison, january) is None
+    office = {d.key: d for d in waiting_for(office_staff, january)}["summaries_not_in"]
+    assert office.count == len(member_units()) - 2
+    # From the next year's reminders on, the line is about that year.
+    assert "for 2027" in summary_line(mr_liaison, at(2027, 11, 16)).label
