@@ -794,15 +794,20 @@ class HotlineIdConflict(Exception):
 
 
 def _differing_fields(order: WorkOrder, fields: dict) -> list[str]:
-    """The fields of a new request that differ from the order as intake stored it."""
+    """The fields of a new request that differ from the order as intake stored it.
+
+    A title or time received left out is one intake makes (from the content, from the
+    clock): it differs when the stored order's was sent, not made."""
 
     def differs(name: str, value) -> bool:
+        if name == "title" and not _cleaned(name, value):
+            return order.title != order.content.replace("\n", " ")[:40]
         if name in _TEXT_LIMITS:
-            cleaned = _cleaned(name, value)
-            made_by_intake = name == "title" and not cleaned
-            return not made_by_intake and cleaned != getattr(order, name)
+            return _cleaned(name, value) != getattr(order, name)
         if name == "received_at":
-            return value is not None and value != order.received_at
+            if value is None:
+                return abs(order.received_at - order.created_at) > timedelta(seconds=1)
+            return value != order.received_at
         if name == "town_code":
             return (value or "") != (order.town.code if order.town_id else "")
         if name == "amount":

@@ -175,8 +175,29 @@ def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
     assert english.json()["error"]["fields"] == {
         "content": ["Differs from the order first pushed with this hotline_id."]
     }
-    same_but_cased = push(api, title="", received_at="2026-11-29T01:30:00Z", town=None)
+    same_but_cased = push(api, received_at="2026-11-29T01:30:00Z", town=None)
     assert same_but_cased.json()["error"]["message"].endswith("不同之处：town。")
+
+
+def test_a_conflict_names_a_title_or_time_received_the_retry_left_out(api):
+    """Left out, intake would make a title from the content and take now as the time
+    received: not the stored order's, so the 409 must say where the bodies differ."""
+    push(api)
+    no_title = push(api, title=None)
+    assert no_title.status_code == 409
+    assert list(no_title.json()["error"]["fields"]) == ["title"]
+    no_time = push(api, received_at=None)
+    assert no_time.status_code == 409
+    assert list(no_time.json()["error"]["fields"]) == ["received_at"]
+    assert no_time.json()["error"]["message"].endswith("不同之处：received_at。")
+
+
+def test_a_title_and_time_intake_made_are_not_named_in_a_conflict(api):
+    first = {k: v for k, v in ORDER.items() if k not in ("title", "received_at")}
+    assert api("post", "/api/v1/hotline/work-orders/", first).status_code == 201
+    other = api("post", "/api/v1/hotline/work-orders/", {**first, "amount": "5.00"})
+    assert other.status_code == 409
+    assert list(other.json()["error"]["fields"]) == ["amount"]
 
 
 def test_two_clients_may_use_the_same_hotline_id(api, client):
