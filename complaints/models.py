@@ -783,6 +783,19 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # Checked here, not by a validator on the field (a migration for no change in the
+        # database): 0 would answer every request 429, telling the client to wait in vain.
+        if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
+            raise ValidationError(
+                {
+                    "rate_limit_per_minute": _(
+                        "Allow at least 1 request a minute: with 0 every request of the "
+                        "client is refused."
+                    )
+                }
+            )
+
     @property
     def is_authenticated(self) -> bool:
         return True

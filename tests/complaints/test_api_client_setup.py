@@ -1,0 +1,42 @@
+"""Setting up a hotline client: what `create_api_client` and the admin accept and say."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from complaints.clients import api_client_create
+from complaints.models import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_client_allowed_no_request_a_minute_is_refused_by_the_command():
+    """0 would answer every request 429 and tell the hotline to wait, which never helps."""
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("create_api_client", "12345", "--rate-limit", "0", stdout=io.StringIO())
+    assert "at least 1" in str(refused.value)
+    assert not ApiClient.objects.exists()
+
+
+def test_a_client_allowed_no_request_a_minute_is_refused_in_the_admin(client, sysadmin):
+    api_client, _, _ = api_client_create(name="12345")
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        f"/admin/complaints/apiclient/{api_client.id}/change/",
+        {
+            "name": api_client.name,
+            "channel": api_client.channel,
+            "callback_url": "",
+            "rate_limit_per_minute": "0",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "at least 1" in response.content.decode()
+    api_client.refresh_from_db()
+    assert api_client.rate_limit_per_minute == 600
