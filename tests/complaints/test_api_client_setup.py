@@ -40,3 +40,19 @@ def test_a_client_allowed_no_request_a_minute_is_refused_in_the_admin(client, sy
     assert "at least 1" in response.content.decode()
     api_client.refresh_from_db()
     assert api_client.rate_limit_per_minute == 600
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("127.0.0.1:8316/cb", "Callback URL:       https://127.0.0.1:8316/cb"),
+        ("http://127.0.0.1:8316/cb", "Callback URL:       http://127.0.0.1:8316/cb"),
+        ("", "Callback URL:       none yet"),
+    ],
+)
+def test_the_command_prints_the_callback_url_it_stored(typed, shown):
+    """Typed without a scheme it is taken as https://: a receiver on plain HTTP would see
+    nothing and the integrator would not know why, unless the command says so."""
+    out = io.StringIO()
+    call_command("create_api_client", "12345", "--callback-url", typed, stdout=out)
+    assert shown in out.getvalue()

@@ -40,6 +40,10 @@ class Command(BaseCommand):
         self.stdout.write(f"API client: {client.name} (id {client.id})")
         self.stdout.write(f"API key:            {key}")
         self.stdout.write(f"Signing secret:     {secret}")
+        # As stored: one typed without a scheme is https://, which a plain-HTTP receiver
+        # would never hear from.
+        url = client.callback_url or "none yet (set it in the admin, 对接系统)"
+        self.stdout.write(f"Callback URL:       {url}")
         self.stdout.write(
             "Keep both now: they cannot be shown again (rotate them in the admin if lost)."
         )
