@@ -88,7 +88,12 @@ def optional_text(max_length: int, help_text: str) -> StrictCharField:
     }
 )
 class AmountField(serializers.DecimalField):
-    pass
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Send the amount in yuan as a decimal such as “1280.50”: digits and a point, "
+            "without thousands separators, a currency sign or a unit."
+        )
+    }
 
 
 class InputSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiCallback,
     OpenApiParameter,
@@ -67,6 +68,13 @@ HOTLINE_ID = OpenApiParameter(
 
 
 class PlusTolerantDateTimeField(django_filters.fields.IsoDateTimeField):
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Give a date and time in ISO 8601, such as 2026-11-29T15:04:05+08:00 (without an "
+            "offset it is Beijing time)."
+        )
+    }
+
     def to_python(self, value):
         if isinstance(value, str):
             value = UNENCODED_PLUS.sub(r"\1+\2", value.strip())

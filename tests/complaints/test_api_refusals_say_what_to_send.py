@@ -1,0 +1,48 @@
+"""A hotline developer meets these refusals on the first day: each says what to send."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from complaints.clients import api_client_create
+
+pytestmark = pytest.mark.django_db
+
+ORDER = {
+    "hotline_id": "TJ12345-20261201-0001",
+    "kind": "complaint",
+    "content": "超市卖过期牛奶，要求退货",
+    "citizen": {"name": "王先生", "phone": "13812345678"},
+}
+
+
+@pytest.fixture
+def key():
+    return api_client_create(name="12345")[1]
+
+
+def _english(client, key, method, path, body=None):
+    extra = {"HTTP_AUTHORIZATION": f"Bearer {key}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    if body is not None:
+        extra.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method)(path, **extra)
+
+
+@pytest.mark.parametrize("amount", ["1,280.50", "¥12", "12元", "NaN", "twelve"])
+def test_an_amount_that_is_not_a_decimal_says_how_to_write_one(client, key, amount):
+    response = _english(
+        client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "amount": amount}
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["amount"]
+    assert "1280.50" in message, message
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2026/11/29 15:04", "1764400000"])
+def test_an_updated_since_that_is_not_a_time_says_how_to_write_one(client, key, since):
+    response = _english(client, key, "get", f"/api/v1/hotline/work-orders/?updated_since={since}")
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["updated_since"]
+    assert "ISO 8601" in message and "2026-11-29T15:04:05+08:00" in message, message
