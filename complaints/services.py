@@ -337,11 +337,14 @@ def _validate(fields: dict, errors: dict[str, str]) -> None:
         )
     id_number = fields["citizen_id_number"]
     if id_number and not ID_NUMBER_RE.match(id_number):
-        errors["citizen_id_number"] = _("An ID number has 15 or 18 characters.")
+        errors["citizen_id_number"] = _(
+            "An ID number has 15 digits, or 17 digits and a last digit or X."
+        )
     code = fields["business_credit_code"]
     if code and not CREDIT_CODE_RE.match(code.upper()):
         errors["business_credit_code"] = _(
-            "A unified social credit code has 18 letters and digits."
+            "A unified social credit code has 18 characters: digits and letters other "
+            "than I, O, S, V and Z, with digits in places 3 to 8."
         )
     if fields["anonymous"] and fields["kind"] != Kind.REPORT:
         errors["anonymous"] = _("Only reports may be anonymous.")

@@ -46,3 +46,21 @@ def test_an_updated_since_that_is_not_a_time_says_how_to_write_one(client, key, 
     assert response.status_code == 400
     (message,) = response.json()["error"]["fields"]["updated_since"]
     assert "ISO 8601" in message and "2026-11-29T15:04:05+08:00" in message, message
+
+
+def test_an_id_number_of_the_right_length_refused_says_what_is_wrong(client, key):
+    citizen = {"name": "王先生", "id_number": "12345678901234567A"}  # 18, ends in A
+    response = _english(
+        client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "citizen": citizen}
+    )
+    (message,) = response.json()["error"]["fields"]["citizen.id_number"]
+    assert "X" in message and "digits" in message, message
+
+
+def test_a_credit_code_of_the_right_length_refused_says_what_is_wrong(client, key):
+    business = {"name": "某超市", "credit_code": "91120222MA05IIII1I"}  # 18, with I
+    response = _english(
+        client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "business": business}
+    )
+    (message,) = response.json()["error"]["fields"]["business.credit_code"]
+    assert "I, O, S, V" in message, message
