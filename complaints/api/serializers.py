@@ -169,11 +169,14 @@ class CitizenIn(InputSerializer):
     )
     phone = optional_text(
         20,
-        "诉求人电话 / phone",
+        "诉求人电话：数字，可用空格、连字符或括号分隔，如 138 1234 5678、(022) 8200 1234 / "
+        "phone: its digits, with spaces, hyphens or brackets between them if you like, as in "
+        "138 1234 5678 or (022) 8200 1234",
     )
     id_number = optional_text(
         18,
-        "身份证号 / ID number",
+        "身份证号：15 位数字，或 17 位数字加末位数字或 X / ID number: 15 digits, or 17 digits "
+        "and a last digit or X",
     )
 
 
@@ -190,7 +193,9 @@ class BusinessIn(InputSerializer):
     )
     credit_code = optional_text(
         18,
-        "统一社会信用代码（可选）/ unified social credit code (optional)",
+        "统一社会信用代码（可选）：18 位，数字及除 I、O、S、V、Z 以外的字母，第 3 至 8 位为数字 / "
+        "unified social credit code (optional): 18 characters, digits and letters other than "
+        "I, O, S, V and Z, with digits in places 3 to 8",
     )
 
 
@@ -222,7 +227,7 @@ class HotlineOrderIn(InputSerializer):
     hotline_id = StrictCharField(
         max_length=64,
         help_text="热线工单号，每个客户端内唯一；是工单地址的一部分，不能含“/” / the hotline's "
-        "own number, unique; part of the order's address, so without “/”",
+        "own number, unique for your client; part of the order's address, so without “/”",
     )
     kind = AnyCaseChoiceField(
         choices=Kind.choices,
@@ -240,7 +245,10 @@ class HotlineOrderIn(InputSerializer):
     received_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
-        help_text="接收时间，ISO 8601 / when the hotline received it",
+        help_text="接收时间，ISO 8601，如 2026-11-29T09:30:00+08:00；不带时区时按北京时间；不能晚于"
+        "现在；省略时取登记时间 / when the hotline received it, ISO 8601 such as "
+        "2026-11-29T09:30:00+08:00; without an offset it is Beijing time; not in the future; "
+        "left out, the time it is registered",
     )
     citizen = CitizenIn(
         required=False,
@@ -259,7 +267,10 @@ class HotlineOrderIn(InputSerializer):
         required=False,
         allow_null=True,
         min_value=0,
-        help_text="涉及金额（元），十进制字符串 / amount involved in yuan, decimal string",
+        help_text='涉及金额（元），十进制字符串，如 "1280.50"（也接受数字）；不小于 0，'
+        "最多两位小数，不带千分位、货币符号或单位 / amount involved in yuan, a decimal "
+        'string such as "1280.50" (a number is accepted too); not negative, at most two '
+        "decimal places, without thousands separators, a currency sign or a unit",
     )
 
     def validate_hotline_id(self, value: str) -> str:

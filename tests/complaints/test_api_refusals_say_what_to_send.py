@@ -64,3 +64,19 @@ def test_a_credit_code_of_the_right_length_refused_says_what_is_wrong(client, ke
     )
     (message,) = response.json()["error"]["fields"]["business.credit_code"]
     assert "I, O, S, V" in message, message
+
+
+def test_the_schema_describes_the_forms_intake_checks_before_a_client_meets_the_400(client):
+    schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+
+    def described(schema: str, field: str) -> str:
+        return schemas[schema]["properties"][field]["description"]
+
+    assert "Beijing time" in described("HotlineOrderInRequest", "received_at")
+    assert "future" in described("HotlineOrderInRequest", "received_at")
+    assert "number is accepted" in described("HotlineOrderInRequest", "amount")
+    assert "two decimal places" in described("HotlineOrderInRequest", "amount")
+    assert "for your client" in described("HotlineOrderInRequest", "hotline_id")
+    assert "(022) 8200 1234" in described("CitizenInRequest", "phone")
+    assert "X" in described("CitizenInRequest", "id_number")
+    assert "I, O, S, V" in described("BusinessInRequest", "credit_code")
