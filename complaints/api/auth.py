@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -44,7 +45,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
         client = client_for_key(key)
         if client is None:
-            raise exceptions.AuthenticationFailed(_("This API key is not valid or was revoked."))
+            raise exceptions.AuthenticationFailed(unknown_key_message())
         now = timezone.now()
         used = {"last_used_at": client.last_used_at}
         if client.key_prefix != key.split("_")[1]:
@@ -60,6 +61,21 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+def unknown_key_message() -> str:
+    """Why a key may have stopped working, and whom to ask: the hotline's developers see
+    this on the day a rotated key's grace period ends, and cannot look at the admin."""
+    hours = settings.API_ROTATION_GRACE_HOURS
+    return ngettext(
+        "This API key is not valid: it is mistyped, was revoked, or was replaced by a new "
+        "key (a replaced key stops working %(hours)s hour after the rotation). Ask the "
+        "coordination office for the current key.",
+        "This API key is not valid: it is mistyped, was revoked, or was replaced by a new "
+        "key (a replaced key stops working %(hours)s hours after the rotation). Ask the "
+        "coordination office for the current key.",
+        hours,
+    ) % {"hours": hours}
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

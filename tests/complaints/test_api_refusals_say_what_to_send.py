@@ -80,3 +80,24 @@ def test_the_schema_describes_the_forms_intake_checks_before_a_client_meets_the_
     assert "(022) 8200 1234" in described("CitizenInRequest", "phone")
     assert "X" in described("CitizenInRequest", "id_number")
     assert "I, O, S, V" in described("BusinessInRequest", "credit_code")
+
+
+def test_a_key_replaced_and_past_its_grace_is_told_what_happened_and_whom_to_ask(client, settings):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from complaints.clients import api_client_rotate_key
+
+    settings.API_ROTATION_GRACE_HOURS = 24
+    api_client, old_key, _ = api_client_create(name="12345 rotated")
+    rotated = timezone.now()
+    with time_machine.travel(rotated, tick=False):
+        api_client_rotate_key(client_id=api_client.id)
+    with time_machine.travel(rotated + timedelta(hours=25), tick=False):
+        response = _english(client, old_key, "get", "/api/v1/hotline/work-orders/")
+    assert response.status_code == 401
+    message = response.json()["error"]["message"]
+    assert "replaced by a new key" in message and "24 hours" in message, message
+    assert "coordination office" in message, message
