@@ -509,7 +509,8 @@ class RoutingPreviewOut(serializers.Serializer):
     )
     status = serializers.ChoiceField(
         choices=ROUTING_STATUSES,
-        help_text="assigned 可直接派单 / triage 需办公室分拨",
+        help_text="assigned 可直接派单；triage 需办公室分拨 / assigned: the rules would "
+        "dispatch it to primary_unit; triage: the coordination office would sort it",
     )
     rule = serializers.CharField(allow_null=True, help_text="命中的规则 / rule")
     matched = serializers.ListField(
@@ -520,7 +521,12 @@ class RoutingPreviewOut(serializers.Serializer):
         help_text="适用的各单位，最接近的在前（有主办单位时即它）/ every unit that applied, "
         "closest first (the primary unit, when there is one)",
     )
-    reason = serializers.CharField(help_text="判断依据代码 / reason code")
+    reason = serializers.CharField(
+        help_text="判断依据：confident 有把握；empty_text 没有内容；no_rule_matched 没有规则命中；"
+        "tie 两个单位得分接近；low_score 得分太低 / why: confident, the rules are sure; "
+        "empty_text, nothing to route; no_rule_matched, no rule applied; tie, two units "
+        "scored too close; low_score, the best score was too low"
+    )
 
 
 class CallbackUnitOut(serializers.Serializer):

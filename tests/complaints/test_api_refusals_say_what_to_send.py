@@ -101,3 +101,19 @@ def test_a_key_replaced_and_past_its_grace_is_told_what_happened_and_whom_to_ask
     message = response.json()["error"]["message"]
     assert "replaced by a new key" in message and "24 hours" in message, message
     assert "coordination office" in message, message
+
+
+def test_an_unknown_unit_code_is_named_with_where_the_codes_are(client, key):
+    response = _english(client, key, "get", "/api/v1/units/nope/")
+    assert response.status_code == 404
+    message = response.json()["error"]["message"]
+    assert "nope" in message and "/api/v1/units/" in message, message
+
+
+def test_the_schema_says_what_each_routing_preview_reason_and_status_means(client):
+    schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    out = schemas["RoutingPreviewOut"]["properties"]
+    for reason in ("confident", "empty_text", "no_rule_matched", "tie", "low_score"):
+        assert reason in out["reason"]["description"], reason
+    english = out["status"]["description"].split(" / ", 1)[1]
+    assert "assigned" in english and "triage" in english and "office" in english, english
