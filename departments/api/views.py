@@ -1,5 +1,8 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 
 from wuqing_consumer.api import error_responses
 
@@ -33,3 +36,13 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.units_visible_to(self.request.user)
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            # DRF's "Not found." would not say which code, nor where the codes are.
+            raise NotFound(
+                _("There is no unit with the code “%(code)s”; GET /api/v1/units/ lists them.")
+                % {"code": self.kwargs.get(self.lookup_field, "")}
+            ) from None
