@@ -295,7 +295,12 @@ class HotlineOrderViewSet(
         summary="查询工单 / one work order with its history",
         description=("只能查询本客户端推送的工单 / a client sees only the orders it submitted"),
         parameters=[HOTLINE_ID],
-        responses={200: HotlineOrderDetailOut, **error_responses(401, 403, 404, 429)},
+        responses={
+            200: OpenApiResponse(
+                HotlineOrderDetailOut, description="工单及其流转记录 / the order with its history"
+            ),
+            **error_responses(401, 403, 404, 429),
+        },
     )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
@@ -311,7 +316,13 @@ class HotlineOrderViewSet(
             "order that changes while you page through may come twice, but is never skipped. "
             "next goes on after the last order of its page, with a status filter too."
         ),
-        responses={200: HotlineOrderOut(many=True), **error_responses(400, 401, 403, 429)},
+        responses={
+            200: OpenApiResponse(
+                HotlineOrderOut(many=True),
+                description="一页工单，最多 50 张 / a page of orders, at most 50",
+            ),
+            **error_responses(400, 401, 403, 429),
+        },
     )
     def list(self, request, *args, **kwargs):
         params = request.query_params
@@ -343,7 +354,11 @@ class HotlineOrderViewSet(
         request=SatisfactionIn,
         parameters=[HOTLINE_ID],
         responses={
-            200: HotlineOrderOut,
+            200: OpenApiResponse(
+                HotlineOrderOut,
+                description="回访已记录，或是同一回访的重发：工单现状 / the call-back recorded, "
+                "or a retry of one: the order as it stands",
+            ),
             **error_responses(400, 401, 403, 404, 409, 411, 413, 415, 429),
         },
     )
@@ -376,7 +391,12 @@ class RoutingPreviewView(APIView):
         summary="派单预判 / routing preview",
         description="工单会派往哪里，不创建任何内容 / where an order would go, creating nothing",
         request=RoutingPreviewIn,
-        responses={200: RoutingPreviewOut, **error_responses(400, 401, 403, 411, 413, 415, 429)},
+        responses={
+            200: OpenApiResponse(
+                RoutingPreviewOut, description="派单规则的判断 / what the routing rules decide"
+            ),
+            **error_responses(400, 401, 403, 411, 413, 415, 429),
+        },
     )
     def post(self, request):
         payload = RoutingPreviewIn(data=request.data)

@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
@@ -19,12 +19,20 @@ UNITS = (
     list=extend_schema(
         summary="单位列表 / the units",
         description=UNITS,
-        responses={200: UnitSerializer(many=True), **error_responses(401, 403)},
+        responses={
+            200: OpenApiResponse(
+                UnitSerializer(many=True), description="全部单位 / every unit, not paginated"
+            ),
+            **error_responses(401, 403),
+        },
     ),
     retrieve=extend_schema(
         summary="单位 / one unit",
         description=UNITS,
-        responses={200: UnitSerializer, **error_responses(401, 403, 404)},
+        responses={
+            200: OpenApiResponse(UnitSerializer, description="该单位 / the unit"),
+            **error_responses(401, 403, 404),
+        },
     ),
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):

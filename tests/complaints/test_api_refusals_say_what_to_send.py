@@ -117,3 +117,16 @@ def test_the_schema_says_what_each_routing_preview_reason_and_status_means(clien
         assert reason in out["reason"]["description"], reason
     english = out["status"]["description"].split(" / ", 1)[1]
     assert "assigned" in english and "triage" in english and "office" in english, english
+
+
+def test_every_answer_a_hotline_client_gets_is_described(client):
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    blank = [
+        (path, method, code)
+        for path, operations in paths.items()
+        if not path.startswith(("/api/v1/referrals/", "/api/v1/disputes/"))  # portal users'
+        for method, operation in operations.items()
+        for code, response in operation["responses"].items()
+        if not response.get("description", "").strip()
+    ]
+    assert blank == []
