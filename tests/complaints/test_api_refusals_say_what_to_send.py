@@ -130,3 +130,14 @@ def test_every_answer_a_hotline_client_gets_is_described(client):
         if not response.get("description", "").strip()
     ]
     assert blank == []
+
+
+def test_the_schemas_callback_says_what_is_signed_and_how_to_deduplicate(client):
+    """A developer with only the schema must be able to verify a callback."""
+    intake = client.get("/api/v1/schema/?format=json").json()["paths"][
+        "/api/v1/hotline/work-orders/"
+    ]["post"]
+    (callback,) = intake["callbacks"]["status_changed"].values()
+    english = callback["post"]["description"].split("\n\n", 1)[1]
+    assert "sha256=" in english and "timestamp.body" in english, english
+    assert "event_id" in english and "300 s" in english, english
