@@ -352,7 +352,10 @@ class HotlineOrderOut(serializers.Serializer):
     primary_unit = UnitRef(allow_null=True, help_text="主办单位 / primary unit, null in triage")
     co_units = UnitRef(many=True, help_text="协办单位 / co-handling units")
     deadline = serializers.DateTimeField(
-        allow_null=True, help_text="最近的未到期时限（+08:00）/ the nearest running deadline"
+        allow_null=True,
+        help_text="尚未完成的时限中最近的一个（+08:00），已过即逾期；没有进行中的时限时为 null / "
+        "the nearest deadline not yet met (+08:00): past, the order is overdue; null when "
+        "none is running",
     )
     deadlines = DeadlinesOut(help_text="全部时限 / every deadline of the order")
     result = serializers.CharField(

@@ -141,3 +141,21 @@ def test_the_schemas_callback_says_what_is_signed_and_how_to_deduplicate(client)
     english = callback["post"]["description"].split("\n\n", 1)[1]
     assert "sha256=" in english and "timestamp.body" in english, english
     assert "event_id" in english and "300 s" in english, english
+
+
+def test_an_overdue_orders_deadline_is_shown_past_as_the_schema_says(client, key):
+    import time_machine
+
+    with time_machine.travel("2026-12-01T10:00:00+08:00", tick=False):
+        pushed = _english(
+            client,
+            key,
+            "post",
+            "/api/v1/hotline/work-orders/",
+            {**ORDER, "received_at": "2026-10-01T09:00:00+08:00"},
+        ).json()
+    assert pushed["deadline"] == pushed["deadlines"]["decision"] < "2026-11"  # overdue
+    schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    description = schemas["HotlineOrderOut"]["properties"]["deadline"]["description"]
+    assert "未到期" not in description, description  # "not yet expired": it may have
+    assert "overdue" in description and "逾期" in description, description
