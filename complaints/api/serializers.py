@@ -347,7 +347,9 @@ class HotlineOrderOut(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=Status.choices,
         help_text="状态：triage 待分拨、assigned 待签收、in_progress 办理中、resolved 已办结、"
-        "closed 已结案 / status",
+        "closed 已结案 / status: triage, the office is sorting it; assigned, dispatched, "
+        "waiting for the unit to sign for it; in_progress, being handled; resolved, the unit "
+        "replied with its result; closed",
     )
     primary_unit = UnitRef(allow_null=True, help_text="主办单位 / primary unit, null in triage")
     co_units = UnitRef(many=True, help_text="协办单位 / co-handling units")
