@@ -167,3 +167,18 @@ def test_the_orders_status_is_explained_in_english_as_in_chinese(client):
     english = description.split("\n\n", 1)[0].split(" / ", 1)[1]
     for status in ("triage", "assigned", "in_progress", "resolved", "closed"):
         assert status in english, english
+
+
+def test_the_readme_names_every_address_the_hotline_may_call(client):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## The 12345 hotline API", 1)[1].split("\n## ", 1)[0]
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    unnamed = [
+        path
+        for path in paths
+        if not path.startswith(("/api/v1/referrals/", "/api/v1/disputes/"))  # portal users'
+        and path not in section
+    ]
+    assert unnamed == []
