@@ -56,3 +56,13 @@ def test_the_command_prints_the_callback_url_it_stored(typed, shown):
     out = io.StringIO()
     call_command("create_api_client", "12345", "--callback-url", typed, stdout=out)
     assert shown in out.getvalue()
+
+
+def test_a_name_already_taken_is_refused_saying_what_to_do_instead():
+    """The usual reason to run the command twice is a lost key: that is the admin's job."""
+    call_command("create_api_client", "天津12345", stdout=io.StringIO())
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("create_api_client", "天津12345", stdout=io.StringIO())
+    message = str(refused.value)
+    assert "“天津12345” already exists" in message and "admin" in message, message
+    assert ApiClient.objects.count() == 1

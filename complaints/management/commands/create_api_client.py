@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from complaints.clients import api_client_create
 from wuqing_consumer.texts import sentences
@@ -36,6 +37,17 @@ class Command(BaseCommand):
                 command="manage.py create_api_client",
             )
         except ValidationError as error:
+            name_errors = getattr(error, "error_dict", {}).get("name", [])
+            if any(e.code == "unique" for e in name_errors):
+                # Run twice, most often because the key was lost: that is a rotation.
+                raise CommandError(
+                    _(
+                        "An API client named “%(name)s” already exists. Give another name; "
+                        "or, if its key or signing secret was lost, issue a new one in the "
+                        "admin (API clients, 对接系统)."
+                    )
+                    % {"name": options["name"]}
+                ) from None
             raise CommandError(sentences(*error.messages)) from None
         self.stdout.write(f"API client: {client.name} (id {client.id})")
         self.stdout.write(f"API key:            {key}")
