@@ -275,6 +275,7 @@ class ApiClientAdmin(admin.ModelAdmin):
                 message % {"name": client.name, "key": key, "until": _until(until)},
                 messages.WARNING,
             )
+            self._still_revoked(request, client)
 
     @admin.action(description=gettext_lazy("Issue a new callback signing secret (shown once)"))
     def rotate_secret(self, request, queryset):
@@ -293,6 +294,21 @@ class ApiClientAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 message % {"name": client.name, "secret": secret, "until": _until(until)},
+                messages.WARNING,
+            )
+            self._still_revoked(request, client)
+
+    def _still_revoked(self, request, client: ApiClient) -> None:
+        """A rotation does not reactivate (README: revoke, rotate, then make it active):
+        said at once, or the office hands over a key that is still refused."""
+        if not client.is_active:
+            self.message_user(
+                request,
+                _(
+                    "%(name)s is still revoked: its new key is refused and its callbacks "
+                    "wait until you tick “active” on its page and save."
+                )
+                % {"name": client.name},
                 messages.WARNING,
             )
 

@@ -66,3 +66,22 @@ def test_a_name_already_taken_is_refused_saying_what_to_do_instead():
     message = str(refused.value)
     assert "“天津12345” already exists" in message and "admin" in message, message
     assert ApiClient.objects.count() == 1
+
+
+@pytest.mark.parametrize("action", ["rotate_key", "rotate_secret"])
+def test_rotating_a_revoked_clients_key_says_it_is_still_revoked(client, sysadmin, action):
+    """README: for a key that leaked, revoke, rotate, then make the client active again.
+    The office must not hand the hotline a new key that is refused with 401."""
+    from complaints.clients import api_client_revoke
+
+    api_client, _, _ = api_client_create(name="12345")
+    api_client_revoke(client_id=api_client.id)
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/admin/complaints/apiclient/",
+        {"action": action, "_selected_action": [api_client.id]},
+        follow=True,
+    )
+    message = response.content.decode().split('class="messagelist"', 1)[1].split("</ul>", 1)[0]
+    assert "still revoked" in message and "active" in message, message
