@@ -220,9 +220,10 @@ class BusinessIn(InputSerializer):
     ]
 )
 class HotlineOrderIn(InputSerializer):
-    """推送的工单。投诉须有诉求人姓名或电话，仅举报（report）可匿名；可选字段可省略，也可为
-    null。 / A work order pushed by the hotline. A complaint needs the citizen's name or
-    phone; only a report may be anonymous. An optional field may be left out or be null."""
+    """推送的工单。投诉须有诉求人姓名或电话，仅举报（report）可匿名；可选字段可省略，
+    除 kind 外也可为 null。 / A work order pushed by the hotline. A complaint needs the
+    citizen's name or phone; only a report may be anonymous. An optional field may be left
+    out, or be null except kind."""
 
     hotline_id = StrictCharField(
         max_length=64,
@@ -232,7 +233,8 @@ class HotlineOrderIn(InputSerializer):
     kind = AnyCaseChoiceField(
         choices=Kind.choices,
         default=Kind.COMPLAINT,
-        help_text="类型：投诉 complaint、举报 report、咨询 inquiry，大小写不限 / kind, in any case",
+        help_text="类型：投诉 complaint、举报 report、咨询 inquiry，大小写不限；省略时为 "
+        "complaint，不能为 null / kind, in any case; left out, complaint; not null",
     )
     content = StrictCharField(
         max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"

@@ -182,3 +182,14 @@ def test_the_readme_names_every_address_the_hotline_may_call(client):
         and path not in section
     ]
     assert unnamed == []
+
+
+def test_the_schema_does_not_promise_a_null_kind_that_intake_refuses(client, key):
+    refused = _english(client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "kind": None})
+    assert refused.status_code == 400 and "kind" in refused.json()["error"]["fields"]
+    schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    order = schemas["HotlineOrderInRequest"]
+    assert not order["properties"]["kind"].get("nullable")
+    english = " ".join(order["description"].split(" / ", 1)[1].split())
+    assert "null except kind" in english, english
+    assert "not null" in order["properties"]["kind"]["description"]
