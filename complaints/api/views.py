@@ -216,7 +216,8 @@ class HotlineOrderViewSet(
                     summary="状态变化回调 / status change callback",
                     description=(
                         "每次状态变化（及主办单位变更）POST 到客户端的回调地址；头部 "
-                        "X-Wuqing-Timestamp（Unix 秒）、X-Wuqing-Signature、X-Wuqing-Event-Id。"
+                        "X-Wuqing-Timestamp（Unix 秒）、X-Wuqing-Signature（HMAC-SHA256）、"
+                        "X-Wuqing-Event-Id。"
                         "签名为 sha256=<用签名密钥对“timestamp.body”（时间戳、英文句点、原始"
                         "请求体字节）计算的 HMAC-SHA256 十六进制值>；时间戳与当前相差超过 300 "
                         "秒的应拒收。同一 event_id 在每次重试和重发时不变：已处理过的回 2xx "
