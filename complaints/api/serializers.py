@@ -25,6 +25,13 @@ EVENT_TYPES = (
 )
 
 
+RESULT = (
+    "办理结果：仅在已办结（resolved）或已结案（closed）时有；退回重新办理后为 null，直到再次办结 / "
+    "the result, only while the order is resolved or closed: null after a reopening until "
+    "the unit resolves it again"
+)
+
+
 def canonical_text(text: str) -> str:
     """One spelling for text that reads the same: composed Unicode (NFC) and "\n" line
     ends. A retry from another stack may decompose “É” or end lines with "\r\n"; it must
@@ -362,9 +369,7 @@ class HotlineOrderOut(serializers.Serializer):
         "none is running",
     )
     deadlines = DeadlinesOut(help_text="全部时限 / every deadline of the order")
-    result = serializers.CharField(
-        allow_null=True, help_text="办理结果（办结后）/ result text, once resolved"
-    )
+    result = serializers.CharField(allow_null=True, help_text=RESULT)
     satisfaction = serializers.ChoiceField(
         choices=Satisfaction.choices,
         allow_null=True,
@@ -559,9 +564,7 @@ class CallbackOut(serializers.Serializer):
     occurred_at = serializers.DateTimeField(
         help_text="发生时间（+08:00），按它排序 / when it happened (+08:00); order by it"
     )
-    result = serializers.CharField(
-        allow_null=True, help_text="办理结果，办结前为 null / result, null until resolved"
-    )
+    result = serializers.CharField(allow_null=True, help_text=RESULT)
     event = serializers.CharField(
         help_text="发生了什么，同工单历史的 type；回调只在状态或主办单位变化时发出 / what "
         "happened, as the history's type names it; a callback comes only when the status or "

@@ -193,3 +193,12 @@ def test_the_schema_does_not_promise_a_null_kind_that_intake_refuses(client, key
     english = " ".join(order["description"].split(" / ", 1)[1].split())
     assert "null except kind" in english, english
     assert "not null" in order["properties"]["kind"]["description"]
+
+
+def test_the_schema_says_a_reopened_order_has_no_result_as_it_is_sent(client):
+    """README: result is null unless resolved or closed, after a reopening too."""
+    schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    for schema in ("HotlineOrderOut", "CallbackOut"):
+        description = schemas[schema]["properties"]["result"]["description"]
+        assert "重新办理" in description and "reopen" in description, (schema, description)
+        assert "closed" in description, (schema, description)
