@@ -86,6 +86,12 @@ class PlusTolerantDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class StatusesField(django_filters.fields.MultipleChoiceField):
+    FOLDED = {status.casefold(): status for status in Status.values}
+
+    def to_python(self, value):
+        """In any case, with spaces around or not, as `kind` and `rating` are taken."""
+        return [self.FOLDED.get(item.strip().casefold(), item) for item in super().to_python(value)]
+
     def validate(self, value):
         for item in value:
             if not self.valid_value(item):
@@ -113,9 +119,9 @@ class StatusesFilter(django_filters.MultipleChoiceFilter):
 class HotlineOrderFilter(django_filters.FilterSet):
     status = StatusesFilter(
         choices=Status.choices,
-        help_text="按状态筛选；要几种状态就重复几次参数，如 status=assigned&status=in_progress "
-        "/ only these statuses; for several, repeat the parameter, as in "
-        "status=assigned&status=in_progress",
+        help_text="按状态筛选，大小写不限；要几种状态就重复几次参数，如 "
+        "status=assigned&status=in_progress / only these statuses, in any case; for several, "
+        "repeat the parameter, as in status=assigned&status=in_progress",
     )
     updated_since = PlusTolerantDateTimeFilter(
         field_name="updated_at",

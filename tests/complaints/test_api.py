@@ -641,7 +641,7 @@ def test_the_list_filters_by_several_statuses_given_as_a_repeated_parameter(
         "status=in_progress&status=done",
         "status=done&status=in_progress",
         "status=in_progress,closed",
-        "status=ASSIGNED",
+        "status=ASSIGN",
     ],
 )
 def test_an_unknown_status_in_the_list_filter_is_a_400_that_lists_the_statuses(api, client, query):

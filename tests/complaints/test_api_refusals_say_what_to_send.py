@@ -202,3 +202,15 @@ def test_the_schema_says_a_reopened_order_has_no_result_as_it_is_sent(client):
         description = schemas[schema]["properties"]["result"]["description"]
         assert "重新办理" in description and "reopen" in description, (schema, description)
         assert "closed" in description, (schema, description)
+
+
+def test_a_status_filter_is_taken_in_any_case_as_kind_and_rating_are(client, key):
+    """A Java enum sends ASSIGNED for the filter as it does COMPLAINT for the kind."""
+    pushed = _english(client, key, "post", "/api/v1/hotline/work-orders/", ORDER).json()
+    assert pushed["status"] == "assigned"
+    for query in ("status=ASSIGNED", "status=Assigned&status=%20in_progress%20"):
+        response = _english(client, key, "get", f"/api/v1/hotline/work-orders/?{query}")
+        assert response.status_code == 200, response.json()
+        assert [o["hotline_id"] for o in response.json()["results"]] == [ORDER["hotline_id"]]
+    none = _english(client, key, "get", "/api/v1/hotline/work-orders/?status=RESOLVED")
+    assert none.json()["results"] == []
