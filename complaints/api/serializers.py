@@ -227,10 +227,9 @@ class BusinessIn(InputSerializer):
     ]
 )
 class HotlineOrderIn(InputSerializer):
-    """推送的工单。投诉须有诉求人姓名或电话，仅举报（report）可匿名；可选字段可省略，
-    除 kind 外也可为 null。 / A work order pushed by the hotline. A complaint needs the
-    citizen's name or phone; only a report may be anonymous. An optional field may be left
-    out, or be null except kind."""
+    """推送的工单。投诉须有诉求人姓名或电话，仅举报（report）可匿名；可选字段可省略，也可为
+    null。 / A work order pushed by the hotline. A complaint needs the citizen's name or
+    phone; only a report may be anonymous. An optional field may be left out or be null."""
 
     hotline_id = StrictCharField(
         max_length=64,
@@ -240,8 +239,9 @@ class HotlineOrderIn(InputSerializer):
     kind = AnyCaseChoiceField(
         choices=Kind.choices,
         default=Kind.COMPLAINT,
-        help_text="类型：投诉 complaint、举报 report、咨询 inquiry，大小写不限；省略时为 "
-        "complaint，不能为 null / kind, in any case; left out, complaint; not null",
+        allow_null=True,
+        help_text="类型：投诉 complaint、举报 report、咨询 inquiry，大小写不限；省略或为 null "
+        "时为 complaint / kind, in any case; left out or null, complaint",
     )
     content = StrictCharField(
         max_length=20000, help_text="诉求内容（必填）/ what the citizen says (required)"
@@ -281,6 +281,10 @@ class HotlineOrderIn(InputSerializer):
         'string such as "1280.50" (a number is accepted too); not negative, at most two '
         "decimal places, without thousands separators, a currency sign or a unit",
     )
+
+    def validate_kind(self, value: str | None) -> str:
+        """Null is what Jackson or Json.NET send for an enum left unset: as if left out."""
+        return Kind.COMPLAINT if value is None else value
 
     def validate_hotline_id(self, value: str) -> str:
         # Refused here, or the order could never be read back or called back on.

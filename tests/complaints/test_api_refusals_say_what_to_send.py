@@ -184,15 +184,22 @@ def test_the_readme_names_every_address_the_hotline_may_call(client):
     assert unnamed == []
 
 
-def test_the_schema_does_not_promise_a_null_kind_that_intake_refuses(client, key):
-    refused = _english(client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "kind": None})
-    assert refused.status_code == 400 and "kind" in refused.json()["error"]["fields"]
+def test_a_null_kind_is_a_complaint_as_a_kind_left_out_is(client, key):
+    """Jackson and Json.NET write null for an enum left unset: it means what leaving the
+    field out means, a complaint, and a retry either way is the same order."""
+    sent = {**ORDER, "kind": None}
+    first = _english(client, key, "post", "/api/v1/hotline/work-orders/", sent)
+    assert first.status_code == 201, first.json()
+    assert first.json()["kind"] == "complaint"
+    left_out = {name: value for name, value in ORDER.items() if name != "kind"}
+    again = _english(client, key, "post", "/api/v1/hotline/work-orders/", left_out)
+    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
     schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
     order = schemas["HotlineOrderInRequest"]
-    assert not order["properties"]["kind"].get("nullable")
+    assert order["properties"]["kind"].get("nullable") is True
     english = " ".join(order["description"].split(" / ", 1)[1].split())
-    assert "null except kind" in english, english
-    assert "not null" in order["properties"]["kind"]["description"]
+    assert "null except kind" not in english, english
+    assert "left out or null, complaint" in order["properties"]["kind"]["description"]
 
 
 def test_the_schema_says_a_reopened_order_has_no_result_as_it_is_sent(client):
