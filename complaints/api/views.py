@@ -193,8 +193,9 @@ class HotlineOrderViewSet(
         """A test key against production (or the other way round) is the usual cause."""
         return exceptions.NotFound(
             _(
-                "No order with hotline_id “%(id)s” was pushed with this API key: a client "
-                "sees only the orders it pushed itself."
+                "No order with hotline_id “%(id)s” was pushed by the client this API key "
+                "belongs to: a client sees only the orders it pushed itself, with this key or "
+                "an earlier one."
             )
             % {"id": self.kwargs["hotline_id"]}
         )

@@ -221,3 +221,13 @@ def test_a_status_filter_is_taken_in_any_case_as_kind_and_rating_are(client, key
         assert [o["hotline_id"] for o in response.json()["results"]] == [ORDER["hotline_id"]]
     none = _english(client, key, "get", "/api/v1/hotline/work-orders/?status=RESOLVED")
     assert none.json()["results"] == []
+
+
+def test_an_order_not_found_is_said_of_the_client_not_of_the_key(client, key):
+    """After a rotation the new key sees the orders pushed with the old one: the 404 names
+    the client, not the key the order was pushed with."""
+    missing = _english(client, key, "get", "/api/v1/hotline/work-orders/TJ-NONE/")
+    assert missing.status_code == 404
+    message = missing.json()["error"]["message"]
+    assert "pushed by the client this API key belongs to" in message, message
+    assert "with this key or an earlier one" in message, message
