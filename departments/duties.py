@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from complaints import selectors
 from complaints.choices import DisputeStatus, ReferralStatus
-from meetings.models import ActionStatus, MeetingStatus, awaiting_answer
+from meetings.models import ActionStatus, AgendaItemStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
 from reports.choices import PlanStatus, ReportStatus, SummaryStatus
@@ -416,6 +416,15 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
             _("Implementation plans to acknowledge"),
             access.plans_visible_to(user).filter(status=PlanStatus.FILED).count(),
             reverse("plan_list"),
+            False,
+        ),
+        (
+            "questions_waiting",
+            _("Questions waiting for a meeting"),
+            access.agenda_proposals_visible_to(user)
+            .filter(status=AgendaItemStatus.WAITING)
+            .count(),
+            reverse("meeting_list") + "#waiting-questions",
             False,
         ),
         (

@@ -22,8 +22,8 @@ SEASONAL = {"summary_to_submit", "summaries_not_in"}
 
 def waiting_for(user, now=None):
     """The lines, less the annual summary's: they show from 15 November (the office's from
-    1 December) to the end of the year whatever else is waiting, so these tests would
-    change with the day they run on.
+    1 December), and last year's until then while one is not in, whatever else is waiting,
+    so these tests would change with the day they run on.
     It has its own tests (tests/reports/test_annual_summary_deadline.py)."""
     return [d for d in duties.waiting_for(user, now) if d.key not in SEASONAL]
 
@@ -675,8 +675,8 @@ HOLIDAY_CHECK = 2
 @pytest.mark.parametrize(
     ("persona", "lines", "admin_site"),
     [
-        ("office_staff", 13, True),
-        ("office_director", 13, True),
+        ("office_staff", 14, True),
+        ("office_director", 14, True),
         ("leader", 1, False),
         ("mr_staff", 14, False),
         ("mr_liaison", 18, False),
@@ -750,3 +750,13 @@ def test_a_unit_sees_its_orders_reopened_after_a_dissatisfied_call_back(
     assert "orders_reopened" not in counts(housing_staff)
     workflow.workorder_resolve(order_id=orders[0].id, acting_user=mr_staff, result="已再次退款")
     assert "orders_reopened" not in counts(mr_staff)
+
+
+def test_the_office_sees_questions_waiting_for_a_meeting(office_staff, mr_liaison, leader):
+    """A unit's question for the joint meeting waited on the meetings page only: the office's
+    home page, where everything else waiting for it is counted, said nothing of it."""
+    assert "questions_waiting" not in counts(office_staff)
+    meetings.agenda_propose(acting_user=mr_liaison, question="预付卡跑路问题如何分工？")
+    line = {d.key: d for d in waiting_for(office_staff)}["questions_waiting"]
+    assert (line.count, line.url) == (1, reverse("meeting_list") + "#waiting-questions")
+    assert "questions_waiting" not in counts(leader)
