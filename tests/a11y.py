@@ -33,6 +33,7 @@ class _Page(HTMLParser):
         self.label_for: set[str] = set()
         self.controls: list[tuple[str, dict, bool]] = []  # tag, attributes, inside a <label>
         self.actions: list[tuple[str, dict, str]] = []  # tag, attributes, text
+        self.spoken_icons: list[dict] = []
         self._label_depth = 0
         self._open_actions: list[tuple[str, dict, list[str]]] = []
 
@@ -51,6 +52,8 @@ class _Page(HTMLParser):
             self._open_actions.append((tag, attributes, []))
         elif tag == "img" and self._open_actions and attributes.get("alt"):
             self._open_actions[-1][2].append(attributes["alt"])
+        if "bi" in attributes.get("class", "").split() and attributes.get("aria-hidden") != "true":
+            self.spoken_icons.append(attributes)
 
     def handle_endtag(self, tag):
         if tag == "label":
@@ -154,6 +157,15 @@ def unnamed_actions(html: str | bytes) -> list[str]:
     ]
 
 
+def spoken_icons(html: str | bytes) -> list[str]:
+    """Bootstrap Icons not hidden from screen readers. Chromium puts an icon's glyph (a
+    private-use character drawn by the icon font's ::before) into the accessible name of the
+    button or link around it, ahead of its words, and in place of its title when the icon is
+    all there is: a "Clear filters" link was announced as an unreadable character."""
+    icons = _parse(html).spoken_icons
+    return [f'<i class="{attributes.get("class", "")}">' for attributes in icons]
+
+
 def duplicate_ids(html: str | bytes) -> list[str]:
     return sorted(i for i, n in Counter(_parse(html).ids).items() if n > 1)
 
@@ -164,6 +176,7 @@ def problems(html: str | bytes) -> dict[str, list[str]]:
         "unnamed controls": unnamed_controls(html),
         "unnamed buttons and links": unnamed_actions(html),
         "duplicate ids": duplicate_ids(html),
+        "icons read aloud": spoken_icons(html),
         "lists and tab lists": list_problems(html),
     }
 

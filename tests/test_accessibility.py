@@ -14,6 +14,7 @@ NOTHING = {
     "unnamed controls": [],
     "unnamed buttons and links": [],
     "duplicate ids": [],
+    "icons read aloud": [],
     "lists and tab lists": [],
 }
 
@@ -356,3 +357,15 @@ def test_a_refused_intake_points_each_field_at_its_error(client, office_staff):
         assert error is not None, name
         assert message in error.group(1), name
     assert duplicate_ids(response.content) == []
+
+
+def test_no_template_has_an_icon_a_screen_reader_would_read():
+    """The page tests above see the pages they load; an icon is as easily added to any
+    other template. Each Bootstrap icon is hidden from screen readers; what it means is
+    said in words beside it (or by the aria-label or title of an icon-only control)."""
+    found = []
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        for tag in re.findall(r'<i\b[^>]*\bclass="bi\b[^>]*>', template.read_text()):
+            if 'aria-hidden="true"' not in tag:
+                found.append(f"{template.relative_to(settings.BASE_DIR)}: {tag}")
+    assert found == []
