@@ -672,7 +672,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         if action in TYPED_FIELDS:
-            _keep_typed(request, order, action)
+            _keep_typed(request, order, action, error)
     else:
         messages.success(
             request,
@@ -682,9 +682,19 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("order_detail", number=order.number)
 
 
-def _keep_typed(request: HttpRequest, order: WorkOrder, action: str) -> None:
+def _keep_typed(
+    request: HttpRequest, order: WorkOrder, action: str, error: workflow.WorkflowError
+) -> None:
+    """Also the refusal, shown again beside the form's field and read with it, and whether
+    it is about what was typed (not when the order changed meanwhile)."""
     typed = {name: request.POST.get(name, "") for name in TYPED_FIELDS[action]}
-    request.session[TYPED_KEY] = {"number": order.number, "action": action, **typed}
+    request.session[TYPED_KEY] = {
+        "number": order.number,
+        "action": action,
+        **typed,
+        "refused": str(error.message),
+        "invalid": not isinstance(error, workflow.StaleOrder),
+    }
 
 
 @login_required
@@ -708,7 +718,7 @@ def order_note(request: HttpRequest, number: str) -> HttpResponse:
         return sent.response(request)
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
-        _keep_typed(request, order, Action.NOTE)
+        _keep_typed(request, order, Action.NOTE, error)
         return redirect("order_detail", number=order.number)
     messages.success(
         request,

@@ -369,3 +369,33 @@ def test_no_template_has_an_icon_a_screen_reader_would_read():
             if 'aria-hidden="true"' not in tag:
                 found.append(f"{template.relative_to(settings.BASE_DIR)}: {tag}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("resolve", {"result": "   "}, "resolve-result"),
+        ("return", {"reason": " "}, "return-reason"),
+        ("note", {"text": " "}, "note-text"),
+    ],
+)
+def test_a_refused_action_on_an_order_leads_to_its_field_and_says_why_there(
+    client, office_staff, mr_staff, action, data, field
+):
+    """The page came back with the form open and the refusal at the top of the page only:
+    the field was not marked invalid nor tied to the reason, and the focus was at the top,
+    so a keyboard user tabbed through the whole menu to find the form again."""
+    order = make_order(office_staff)
+    order = workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    url = f"/orders/{order.number}/" + ("note/" if action == "note" else f"act/{action}/")
+
+    page = client.post(url, {"version": order.version, **data}, follow=True).content.decode()
+
+    tag = re.search(rf'<(?:textarea|input)[^>]*\bid="{field}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in tag
+    assert " autofocus" in tag
+    described = re.search(r'aria-describedby="([^"]+)"', tag).group(1)
+    alert = re.search(r'role="alert">(.*?)<button', page, re.S).group(1)
+    assert accessible_name(page, described) == " ".join(alert.split())
