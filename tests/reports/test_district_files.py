@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -456,3 +457,22 @@ def test_charts_are_plain_svg_with_their_labels_escaped():
     texts = [t.text for t in ElementTree.fromstring(str(bars)).iter() if t.text]
     assert '<script>"&' in texts and "—" in texts
     assert len(ElementTree.fromstring(str(grouped)).findall(".//{*}rect")) == 2 + 2  # legend
+
+
+def test_the_files_being_ready_is_read_out_where_they_are_built(client, published, office_staff):
+    """htmx polls and swaps the files' whole element (outerHTML) until they are built; with
+    no live region around it, a screen-reader user waiting on the page never heard that the
+    PDF and Excel files were ready, or that the build failed. The live region is now the
+    element around the swapped one (a region that arrives with its content is not read)."""
+    client.force_login(office_staff)
+    label = published.period_label
+    page = client.get(f"/reports/district/{label}/").content.decode()
+
+    swapped = re.search(r'<div id="district-files"[^>]*hx-swap="(\w+)"', page)
+    assert swapped and swapped.group(1) == "outerHTML"
+    live = r'<div aria-live="polite" id="district-files-live">\s*<div id="district-files"'
+    assert re.search(live, page)
+    status = client.get(reverse("district_report_status", args=[label]))
+    assert status.status_code == 200
+    assert b'id="district-files"' in status.content
+    assert b"aria-live" not in status.content
