@@ -46,7 +46,9 @@ def timeline_notes(client, user, url: str, action: str, language: str) -> list[s
     page = client.get(url).content.decode()
     items = re.findall(rf'<li[^>]* data-action="{action}">(.*?)</li>', page, flags=re.S)
     notes = [
-        re.search(r'<div class="(?:small|timeline-note|text-body-secondary)">(.*?)</div>', i, re.S)
+        re.search(
+            r'<div class="(?:small|timeline-note|text-body-secondary)"[^>]*>(.*?)</div>', i, re.S
+        )
         for i in items
     ]
     return [html.unescape(n.group(1)).replace("<br>", "\n").strip() for n in notes if n]

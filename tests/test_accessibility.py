@@ -399,3 +399,38 @@ def test_a_refused_action_on_an_order_leads_to_its_field_and_says_why_there(
     described = re.search(r'aria-describedby="([^"]+)"', tag).group(1)
     alert = re.search(r'role="alert">(.*?)<button', page, re.S).group(1)
     assert accessible_name(page, described) == " ".join(alert.split())
+
+
+def _opening_tag(html: str, pattern: str) -> str:
+    found = re.search(rf"<[a-z0-9]+ [^>]*{pattern}[^>]*>", html)
+    assert found, pattern
+    return found.group(0)
+
+
+def test_chinese_written_by_people_is_marked_chinese_on_an_english_page(
+    client, office_staff, mr_staff
+):
+    """The district writes its orders, names and notes in Chinese; on a page in English they
+    were inside lang="en", so a screen reader read them with an English voice, which spells
+    out or skips Chinese characters (WCAG 3.1.2, language of parts)."""
+    order = make_order(office_staff, title="过期酸奶", business_name="某某超市")
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_add_note(order_id=order.id, acting_user=mr_staff, text="已电话联系商家")
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    listed = client.get("/orders/?tab=all").content.decode()
+
+    for tag in (
+        _opening_tag(page, 'id="order-title"'),
+        _opening_tag(page, 'id="order-content"'),
+        _opening_tag(page, 'id="order-business"'),
+        _opening_tag(page, 'id="citizen-name"'),
+        _opening_tag(page, 'class="timeline-note"'),
+        _opening_tag(listed, 'class="order-title"'),
+    ):
+        assert 'lang="zh-Hans"' in tag, tag
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(f"/orders/{order.number}/").content.decode()
+    assert 'lang="zh-Hans"' not in _opening_tag(chinese, 'id="order-content"')
