@@ -34,6 +34,9 @@ class _Page(HTMLParser):
         self.controls: list[tuple[str, dict, bool]] = []  # tag, attributes, inside a <label>
         self.actions: list[tuple[str, dict, str]] = []  # tag, attributes, text
         self.spoken_icons: list[dict] = []
+        self.empty_headers: list[dict] = []
+        self._header: tuple[dict, list[str]] | None = None
+        self._hidden_depth = 0  # open aria-hidden elements inside the header
         self._label_depth = 0
         self._open_actions: list[tuple[str, dict, list[str]]] = []
 
@@ -54,8 +57,24 @@ class _Page(HTMLParser):
             self._open_actions[-1][2].append(attributes["alt"])
         if "bi" in attributes.get("class", "").split() and attributes.get("aria-hidden") != "true":
             self.spoken_icons.append(attributes)
+        if tag == "th":
+            self._header = (attributes, [])
+        elif (
+            self._header is not None
+            and tag not in _VOID
+            and (self._hidden_depth or attributes.get("aria-hidden") == "true")
+        ):
+            self._hidden_depth += 1
 
     def handle_endtag(self, tag):
+        if tag == "th" and self._header is not None:
+            attributes, text = self._header
+            if not "".join(text).strip() and not attributes.get("aria-label", "").strip():
+                self.empty_headers.append(attributes)
+            self._header = None
+            self._hidden_depth = 0
+        elif self._header is not None and self._hidden_depth and tag not in _VOID:
+            self._hidden_depth -= 1
         if tag == "label":
             self._label_depth = max(0, self._label_depth - 1)
         elif tag in ("button", "a") and self._open_actions and self._open_actions[-1][0] == tag:
@@ -67,6 +86,8 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self._open_actions:
             self._open_actions[-1][2].append(data)
+        if self._header is not None and not self._hidden_depth:
+            self._header[1].append(data)
 
 
 class _Structure(HTMLParser):
@@ -166,6 +187,12 @@ def spoken_icons(html: str | bytes) -> list[str]:
     return [f'<i class="{attributes.get("class", "")}">' for attributes in icons]
 
 
+def empty_headers(html: str | bytes) -> list[str]:
+    """Table headers with nothing to announce: a screen reader reads a cell of that column
+    with no name for it ("Remind", of what?), and lists the column as blank."""
+    return [_describe("th", attributes) for attributes in _parse(html).empty_headers]
+
+
 def duplicate_ids(html: str | bytes) -> list[str]:
     return sorted(i for i, n in Counter(_parse(html).ids).items() if n > 1)
 
@@ -177,6 +204,7 @@ def problems(html: str | bytes) -> dict[str, list[str]]:
         "unnamed buttons and links": unnamed_actions(html),
         "duplicate ids": duplicate_ids(html),
         "icons read aloud": spoken_icons(html),
+        "empty table headers": empty_headers(html),
         "lists and tab lists": list_problems(html),
     }
 
