@@ -437,3 +437,27 @@ def test_chinese_written_by_people_is_marked_chinese_on_an_english_page(
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(f"/orders/{order.number}/").content.decode()
     assert 'lang="zh-Hans"' not in _opening_tag(chinese, 'id="order-content"')
+
+
+def test_a_refused_password_change_points_each_field_at_its_error(client, mr_staff):
+    """The password page's fields showed their errors below them, unconnected: a screen
+    reader heard the field and nothing wrong with it, and the rules for a new password in
+    the help text were not read with the field either."""
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+
+    page = client.post(
+        "/accounts/password/",
+        {"old_password": "not-mine", "new_password1": "x", "new_password2": "y"},
+    ).content.decode()
+
+    old = _opening_tag(page, 'id="id_old_password"')
+    assert 'aria-invalid="true"' in old
+    assert 'autocomplete="current-password"' in old  # not a new one to invent
+    described = re.search(r'aria-describedby="([^"]+)"', old).group(1).split()
+    assert "incorrectly" in " ".join(accessible_name(page, i) for i in described)
+    new = _opening_tag(page, 'id="id_new_password1"')
+    assert 'aria-invalid="true"' not in new
+    assert re.search(r'aria-describedby="[^"]*id_new_password1_helptext', new)
+    assert accessible_name(page, "id_new_password1_helptext")
+    assert duplicate_ids(page) == []
