@@ -461,3 +461,31 @@ def test_a_refused_password_change_points_each_field_at_its_error(client, mr_sta
     assert re.search(r'aria-describedby="[^"]*id_new_password1_helptext', new)
     assert accessible_name(page, "id_new_password1_helptext")
     assert duplicate_ids(page) == []
+
+
+def test_an_unread_notification_says_so_in_words(client, mr_staff):
+    """Unread notifications differed only by a pale blue background and a blue edge: a
+    screen reader, and a reader who does not see the colours, could not tell which were
+    new (WCAG 1.4.1, colour alone)."""
+    from django.utils import timezone
+
+    from departments.models import Notification
+
+    for key, title in (("a", "新的工单"), ("b", "旧的工单")):
+        notify(
+            users=[mr_staff],
+            message=Message(key=key, category="assigned", title=title, body="", url="/"),
+        )
+    Notification.objects.filter(title="旧的工单").update(read_at=timezone.now())
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/notifications/").content.decode()
+
+    items = dict(
+        (re.search(r"(新的工单|旧的工单)", item).group(1), re.sub(r"<[^>]+>", " ", item))
+        for item in re.findall(r"<li [^>]*>(.*?)</li>", page, re.S)
+        if "的工单" in item
+    )
+    assert "Unread" in items["新的工单"].split()
+    assert "Unread" not in items["旧的工单"].split()
