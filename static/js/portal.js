@@ -93,6 +93,12 @@
         input.portalRefusedNote.remove();
         input.portalRefusedNote = null;
         input.classList.remove("is-invalid");
+        input.removeAttribute("aria-invalid");
+        if (input.portalDescribedBy) {
+          input.setAttribute("aria-describedby", input.portalDescribedBy);
+        } else {
+          input.removeAttribute("aria-describedby");
+        }
       }
       var files = input.files || [];
       var refused = Array.prototype.filter.call(files, function (file) {
@@ -111,6 +117,11 @@
         note.setAttribute("role", "alert");
         note.textContent = refused.join(" ");
         input.classList.add("is-invalid");
+        // Read with the field, where the focus goes, and not only once as an alert.
+        note.id = (input.id || input.name) + "-refused";
+        input.portalDescribedBy = input.getAttribute("aria-describedby") || "";
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", (note.id + " " + input.portalDescribedBy).trim());
         // Under the field; under its row where it sits beside its button.
         var row = input.parentNode;
         var inRow = getComputedStyle(row).display.indexOf("flex") !== -1;

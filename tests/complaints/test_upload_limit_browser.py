@@ -100,4 +100,9 @@ def test_more_files_than_a_form_takes_are_refused_before_they_are_sent(office, l
             "At most 10 files at a time."
         )
         assert page.locator("#id_content").input_value() == CONTENT
+        # Read with the field when the focus lands on it, not only once as an alert.
+        field = page.locator("#id_attachments")
+        note = page.locator("#id_attachments ~ [role=alert]").get_attribute("id")
+        assert field.get_attribute("aria-invalid") == "true"
+        assert note and note in (field.get_attribute("aria-describedby") or "").split()
     assert not WorkOrder.objects.exists()
