@@ -65,6 +65,7 @@ STAFF_PAGES = [
     "/reports/",
     "/meetings/",
     "/meetings/actions/",
+    "/campaigns/",
     "/notifications/",
     "/units/",
     "/units/market-regulation/",
