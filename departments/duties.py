@@ -110,12 +110,6 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     return [("report_to_submit", label, len(waiting), url, late)]
 
 
-def _asked_for_summary(year: int) -> Q:
-    """Member units asked for `year`'s annual summary: those whose reporting began by the end
-    of it (`Unit.reports_since`); a unit added later, or the year before the portal, is not."""
-    return Q(kind=UnitKind.MEMBER, is_active=True, reports_since__lte=date(year, 12, 31))
-
-
 def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
     """The annual work summary (section 五, before 1 December) not yet submitted, for those
     who submit it: this year's from the day its reminders start, last year's before then
@@ -125,7 +119,7 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
     year = today.year if today >= date(today.year, *SUMMARY_REMINDERS_FROM) else today.year - 1
     summary = access.summaries_visible_to(user).filter(unit_id=OuterRef("pk"), year=year)
     found = (
-        Unit.objects.filter(_asked_for_summary(year), id=user.unit_id)
+        Unit.objects.filter(figures.asked_for_summary(year), id=user.unit_id)
         .annotate(
             summary_id=Subquery(summary.values("id")[:1]),
             status=Subquery(summary.values("status")[:1]),
@@ -323,7 +317,8 @@ def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str,
     submitted = access.summaries_visible_to(user).filter(
         unit_id=OuterRef("pk"), year=year, status=SummaryStatus.SUBMITTED
     )
-    waiting = Unit.objects.filter(_asked_for_summary(year)).filter(~Exists(submitted)).count()
+    asked = Unit.objects.filter(figures.asked_for_summary(year))
+    waiting = asked.filter(~Exists(submitted)).count()
     label = _("Annual work summaries for %(year)s not in (due by %(due)s)") % {
         "year": year,
         "due": due.isoformat(),

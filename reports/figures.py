@@ -143,6 +143,19 @@ def units_asked(period: Period, units: list[Unit]) -> set[int]:
     }
 
 
+def asked_for_summary(year: int) -> Q:
+    """Units asked for `year`'s annual work summary (section 五): the active member units
+    whose reporting began by the end of that year (`Unit.reports_since`); a unit added
+    later, or a year before the portal, is not. The one rule for the home page's lines, the
+    office's list and count, the register, the 催报 and the scheduled reminders."""
+    return Q(kind=UnitKind.MEMBER, is_active=True, reports_since__lte=date(year, 12, 31))
+
+
+def units_asked_for_summary(year: int) -> set[int]:
+    """The ids of the units asked for `year`'s annual summary (`asked_for_summary`)."""
+    return set(Unit.objects.filter(asked_for_summary(year)).values_list("id", flat=True))
+
+
 def is_late(due_on: date, status: str | None, today: date) -> bool:
     """Past its due date and not in the office's hands (not started, a draft or returned):
     what the unit's list and the office's mark Overdue, for a quarter the unit is asked for."""

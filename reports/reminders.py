@@ -30,7 +30,7 @@ from meetings.models import JointMeeting, MeetingKind, MeetingStatus
 from wuqing_consumer.language import in_district_language, written, written_plural, written_units
 
 from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
-from .figures import Period, member_units, units_asked
+from .figures import Period, member_units, units_asked, units_asked_for_summary
 from .models import AnnualSummary, ImplementationPlan, PlanDeadline, UnitReport
 
 BEFORE, DUE, LATE = "before", "due", "late"
@@ -168,7 +168,8 @@ MEETING_DUE_BY = (11, 1)
 @in_district_language
 def remind_annual_summaries(now: datetime | None = None) -> int:
     """From 15 November (whatever day it is), then every working day until the summary is in
-    or 30 November has passed: the liaisons (or heads) of units that have not submitted."""
+    or 30 November has passed: the liaisons (or heads) of units asked for the year's summary
+    (`figures.asked_for_summary`) that have not submitted."""
     today = timezone.localdate(now or timezone.now())
     start = date(today.year, *SUMMARY_REMINDERS_FROM)
     due = AnnualSummary.due_on(today.year)
@@ -182,7 +183,8 @@ def remind_annual_summaries(now: datetime | None = None) -> int:
             "unit_id", flat=True
         )
     )
-    waiting = [unit for unit in member_units() if unit.id not in submitted]
+    asked = units_asked_for_summary(today.year)
+    waiting = [unit for unit in member_units() if unit.id not in submitted and unit.id in asked]
     if not waiting:
         return 0
     message = Message(

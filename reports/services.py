@@ -1207,9 +1207,11 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
     office reminds the liaisons and heads of the member units whose summary of `year` is not
     submitted: the units named, or with `unit_codes=None` every such unit. As with the
     quarterly reports' chase, a unit named that has submitted, or a year not yet due, is
-    refused outright; a unit reminded within `CHASE_INTERVAL`, or with nobody to tell, is
-    left out and said so; each unit told is audited (`summary.chase`, object id the year),
-    and the units' rows are locked so two chases at once tell a unit once."""
+    refused outright, and so is one not asked for the year (`figures.asked_for_summary`: it
+    began reporting later), which "all" leaves out; a unit reminded within
+    `CHASE_INTERVAL`, or with nobody to tell, is left out and said so; each unit told is
+    audited (`summary.chase`, object id the year), and the units' rows are locked so two
+    chases at once tell a unit once."""
     if not access.reviews_unit_reports(acting_user):
         raise Http404
     due = AnnualSummary.due_on(year)
@@ -1237,7 +1239,13 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
             _("%(unit)s has already submitted its summary for %(year)s.")
             % {"unit": next(u for u in units if u.id in submitted), "year": year}
         )
-    late = [unit for unit in units if unit.id not in submitted]
+    asked = figures.units_asked_for_summary(year)
+    if unit_codes is not None and any(unit.id not in asked for unit in units):
+        raise ReportError(
+            _("%(unit)s is not asked for a summary for %(year)s: it began reporting later.")
+            % {"unit": next(u for u in units if u.id not in asked), "year": year}
+        )
+    late = [unit for unit in units if unit.id not in submitted and unit.id in asked]
     now = timezone.now()
     recent = {
         entry.unit_id: entry.created_at

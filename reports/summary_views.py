@@ -33,7 +33,7 @@ from wuqing_consumer.versions import posted_version
 
 from . import services
 from .choices import EducationAudience, EducationChannel, SummaryStatus
-from .figures import member_units
+from .figures import member_units, units_asked_for_summary
 from .forms import AttachForm
 from .models import AnnualSummary, SummaryAttachment
 
@@ -61,9 +61,13 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
         rows = [{"unit": unit, "summary": summaries.get(unit.id)}]
     office = access.sees_all_units(request.user)
     due_on = AnnualSummary.due_on(year)
+    asked = units_asked_for_summary(year)
     for row in rows:
-        row["late"] = today > due_on and (
-            row["summary"] is None or row["summary"].status != SummaryStatus.SUBMITTED
+        row["asked"] = row["unit"].id in asked
+        row["late"] = (
+            row["asked"]
+            and today > due_on
+            and (row["summary"] is None or row["summary"].status != SummaryStatus.SUBMITTED)
         )
     returned = set(
         AuditEntry.objects.filter(
@@ -98,8 +102,15 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
             "due_on": due_on,
             "today": today,
             "office": office,
+            "asked": sum(1 for r in rows if r["asked"]),
+            # The archive holds every submitted summary, asked for or not: none is left out.
+            "archived": any(
+                r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED for r in rows
+            ),
             "submitted": sum(
-                1 for r in rows if r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED
+                1
+                for r in rows
+                if r["asked"] and r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED
             ),
             "can_start": getattr(request.user, "unit_id", None) is not None
             and access.works_on_unit_report(request.user, request.user.unit_id),
@@ -352,17 +363,22 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
         .order_by("created_at")
         .values_list("unit_id", "created_at")
     )
+    asked = units_asked_for_summary(year)
     rows = []
     for unit in member_units():
         summary = summaries.get(unit.id)
         submitted = summary is not None and summary.status == SummaryStatus.SUBMITTED
         late = (summary is not None and summary.late_on is not None) or (
-            not submitted and today > due_on
+            unit.id in asked and not submitted and today > due_on
         )
+        if summary:
+            status = summary.get_status_display()
+        else:
+            status = _("Not started") if unit.id in asked else _("Not asked for this year")
         rows.append(
             [
                 str(unit),
-                summary.get_status_display() if summary else _("Not started"),
+                status,
                 summary.submitted_at if submitted else None,
                 capfirst(_("yes")) if late else "",
                 chased.get(unit.id),

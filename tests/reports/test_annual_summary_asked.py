@@ -1,0 +1,106 @@
+"""Who is asked for a year's annual work summary: a unit whose reporting began after that
+year (`Unit.reports_since`) is not, on the home page, in the office's list and count, in
+the register, in the 催报 and in the scheduled reminders alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from complaints.deadlines import BEIJING
+from departments.models import Notification, Unit
+from reports import reminders, services
+from reports.figures import member_units
+from tests.factories import unit
+
+
+def at(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def joined_2027(db):
+    """Market regulation began reporting in 2027: not asked for 2026's summary."""
+    Unit.objects.filter(code="market-regulation").update(reports_since=date(2027, 1, 1))
+    return unit("market-regulation")
+
+
+def rows(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr data-unit="([\w-]+)">(.*?)</tr>', page, re.S))
+
+
+def test_the_office_list_does_not_mark_or_count_a_unit_not_asked_for_the_year(
+    client, joined_2027, office_staff
+):
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        page = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+    row = rows(page)["market-regulation"]
+    assert "Not asked for this year" in row and "Overdue" not in row
+    assert 'id="chase-market-regulation"' not in row
+    assert "Overdue" in rows(page)["housing"]
+    assert f"0 of {len(member_units()) - 1} submitted." in page
+
+
+def test_a_unit_not_asked_for_the_year_reads_so_in_its_own_list(client, joined_2027, mr_liaison):
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(mr_liaison)
+        page = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        row = rows(page)["market-regulation"]
+        assert "Not asked for this year" in row and "Overdue" not in row
+        assert 'id="start-summary"' not in row
+    with time_machine.travel(at(2027, 12, 2), tick=False):
+        client.force_login(mr_liaison)
+        page = client.get(reverse("annual_summaries") + "?year=2027").content.decode()
+    assert "Not asked for this year" not in rows(page)["market-regulation"]
+
+
+def test_the_chase_leaves_out_and_refuses_a_unit_not_asked_for_the_year(
+    joined_2027, office_staff, mr_liaison, housing_head
+):
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        with pytest.raises(services.ReportError, match="not asked"):
+            services.summaries_chase(
+                acting_user=office_staff, year=2026, unit_codes=["market-regulation"]
+            )
+        result = services.summaries_chase(acting_user=office_staff, year=2026, unit_codes=None)
+    assert "market-regulation" not in {u.code for u in result.told}
+    assert "market-regulation" not in {u.code for u, _why in result.refused}
+    assert "housing" in {u.code for u in result.told}
+    assert not Notification.objects.filter(recipient=mr_liaison).exists()
+
+
+def test_the_register_says_a_unit_was_not_asked_and_not_late(client, joined_2027, office_staff):
+    from openpyxl import load_workbook
+
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        response = client.get(reverse("annual_summaries_register", args=[2026]))
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    by_unit = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    assert by_unit["Market Regulation Bureau"][1] == "Not asked for this year"
+    assert by_unit["Market Regulation Bureau"][3] in (None, "")
+    assert by_unit["Education Bureau"][1:4:2] == ("Not started", "Yes")
+
+
+def test_the_scheduled_reminder_does_not_tell_a_unit_not_asked_for_the_year(
+    joined_2027, mr_liaison, housing_head
+):
+    with time_machine.travel(at(2026, 11, 16, 8, 30), tick=False):
+        reminders.remind_annual_summaries()
+    assert not Notification.objects.filter(recipient=mr_liaison).exists()
+    assert Notification.objects.filter(recipient=housing_head).exists()
+
+
+def test_there_is_one_rule_for_who_is_asked():
+    """The home page and the summaries' screens ask the same function."""
+    from departments import duties
+    from reports import figures
+
+    assert not hasattr(duties, "_asked_for_summary")
+    assert duties.figures.asked_for_summary is figures.asked_for_summary
