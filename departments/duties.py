@@ -115,7 +115,7 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
     who submit it: this year's from the day its reminders start, last year's before then
     (late until it comes in, not forgotten at New Year). It names the last day, says so on
     that day and says it is late after it, both in red, and opens the unit's summary (or the
-    list, to start it)."""
+    list, to start it). A returned summary has its own line."""
     year = today.year if today >= date(today.year, *SUMMARY_REMINDERS_FROM) else today.year - 1
     summary = access.summaries_visible_to(user).filter(unit_id=OuterRef("pk"), year=year)
     found = (
@@ -127,7 +127,7 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
         .values("summary_id", "status")
         .first()
     )
-    if found is None or found["status"] == SummaryStatus.SUBMITTED:
+    if found is None or found["status"] in (SummaryStatus.SUBMITTED, SummaryStatus.RETURNED):
         return []
     due = AnnualSummary.due_on(year)
     values = {"year": year, "due": due.isoformat()}
@@ -143,6 +143,29 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
         else f"{reverse('annual_summaries')}?year={year}"
     )
     return [("summary_to_submit", label, 1, url, today >= due)]
+
+
+def _summaries_returned(user: User) -> list[tuple[str, str, int, str, bool]]:
+    """The unit's annual summaries the office returned for changes, for everyone who writes
+    them (staff change it, the liaison or head submits it again), in red, opening it: a
+    line a summary (one a year, seldom more than one at a time), as a report's or a plan's
+    return has its own line. One query."""
+    returned = (
+        access.summaries_visible_to(user)
+        .filter(unit_id=user.unit_id, status=SummaryStatus.RETURNED)
+        .order_by("-year")
+        .values_list("id", "year")
+    )
+    return [
+        (
+            "summary_returned",
+            _("Your work summary for %(year)s was returned for changes") % {"year": year},
+            1,
+            reverse("annual_summary", args=[summary_id]),
+            True,
+        )
+        for summary_id, year in returned
+    ]
 
 
 def _plan_to_file(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
@@ -296,6 +319,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
             True,
         ),
         *sign_off,
+        *_summaries_returned(user),
         (
             "plans_returned",
             _("Implementation plans returned for changes"),

@@ -58,8 +58,15 @@ class FileState(models.TextChoices):
 
 
 class SummaryStatus(models.TextChoices):
+    """An annual work summary: written, submitted to the office, and returned by it with
+    comments to be changed and submitted again."""
+
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+
+
+SUMMARY_EDITABLE_STATUSES = (SummaryStatus.DRAFT, SummaryStatus.RETURNED)
 
 
 class EducationAudience(models.TextChoices):

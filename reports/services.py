@@ -36,6 +36,7 @@ from wuqing_consumer.versions import NEW
 from . import campaigns, figures, reminders
 from .choices import (
     IN_HAND_STATUSES,
+    SUMMARY_EDITABLE_STATUSES,
     DistrictStatus,
     EducationAudience,
     EducationChannel,
@@ -780,7 +781,7 @@ def _lock_summary(user: User, summary_id: int, expected_version: int | None) -> 
         )
     # Submitted first: the submission itself bumps the version, and "changed by someone
     # else" would hide that the summary is with the office.
-    if summary.status != SummaryStatus.DRAFT:
+    if summary.status not in SUMMARY_EDITABLE_STATUSES:
         raise ReportError(_("This summary has been submitted and can no longer be changed."))
     if expected_version is not None and summary.version != expected_version:
         raise StaleReport(
@@ -955,10 +956,10 @@ def summary_submit(
 def summary_return(
     *, summary_id: int, acting_user: User, comment: str, expected_version: int | None = None
 ) -> AnnualSummary:
-    """The office sends a submitted summary back to its unit with comments: it is a draft
-    again (the unit changes it and submits it again, which dates the submission, late or
-    not, anew); the comment is kept in the audit row (`summary.return`), which the summary's
-    page shows while it is a draft, and the unit's people are told."""
+    """The office sends a submitted summary back to its unit with comments: it is returned
+    for changes (the unit changes it and submits it again, which dates the submission, late
+    or not, anew); the comment is kept in the audit row (`summary.return`), which the
+    summary's page shows while it is returned, and the unit's people are told."""
     if not access.reviews_unit_reports(acting_user):
         raise Http404
     comment = (comment or "").strip()
@@ -976,7 +977,7 @@ def summary_return(
         )
     if summary.status != SummaryStatus.SUBMITTED:
         raise ReportError(_("Only a submitted summary can be returned."))
-    summary.status = SummaryStatus.DRAFT
+    summary.status = SummaryStatus.RETURNED
     summary.submitted_at = None
     summary.submitted_by = None
     summary.version += 1

@@ -32,7 +32,12 @@ from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version
 
 from . import services
-from .choices import EducationAudience, EducationChannel, SummaryStatus
+from .choices import (
+    SUMMARY_EDITABLE_STATUSES,
+    EducationAudience,
+    EducationChannel,
+    SummaryStatus,
+)
 from .figures import member_units, units_asked_for_summary
 from .forms import AttachForm
 from .models import AnnualSummary, SummaryAttachment
@@ -69,19 +74,6 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
             and today > due_on
             and (row["summary"] is None or row["summary"].status != SummaryStatus.SUBMITTED)
         )
-    returned = set(
-        AuditEntry.objects.filter(
-            action="summary.return",
-            object_type=AnnualSummary._meta.label_lower,
-            object_id__in=[
-                str(r["summary"].id)
-                for r in rows
-                if r["summary"] and r["summary"].status == SummaryStatus.DRAFT
-            ],
-        ).values_list("object_id", flat=True)
-    )
-    for row in rows:
-        row["returned"] = row["summary"] is not None and str(row["summary"].id) in returned
     can_chase = access.reviews_unit_reports(request.user) and any(r["late"] for r in rows)
     if can_chase:
         chased = dict(
@@ -203,11 +195,11 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The summary was submitted to the office."))
         return redirect("annual_summary", summary_id=summary.id)
-    editable = summary.status == SummaryStatus.DRAFT and access.works_on_unit_report(
+    editable = summary.status in SUMMARY_EDITABLE_STATUSES and access.works_on_unit_report(
         request.user, summary.unit_id
     )
     returned = None
-    if summary.status == SummaryStatus.DRAFT:
+    if summary.status == SummaryStatus.RETURNED:
         returned = (
             AuditEntry.objects.filter(
                 action="summary.return",

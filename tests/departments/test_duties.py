@@ -678,9 +678,9 @@ HOLIDAY_CHECK = 2
         ("office_staff", 14, True),
         ("office_director", 14, True),
         ("leader", 1, False),
-        ("mr_staff", 14, False),
-        ("mr_liaison", 18, False),
-        ("mr_head", 18, False),
+        ("mr_staff", 15, False),
+        ("mr_liaison", 19, False),
+        ("mr_head", 19, False),
     ],
 )
 def test_the_home_page_costs_one_query_per_line(

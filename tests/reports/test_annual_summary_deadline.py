@@ -167,7 +167,7 @@ def test_the_office_returns_a_summary_with_comments_and_the_unit_submits_it_agai
         )
         assert response.status_code == 302
     summary.refresh_from_db()
-    assert (summary.status, summary.submitted_at) == ("draft", None)
+    assert (summary.status, summary.submitted_at) == ("returned", None)
     told = Notification.objects.get(recipient=mr_liaison, key__startswith="summary_returned:")
     assert told.body == "请补充联合执法的数据。"
     assert told.url == reverse("annual_summary", args=[summary.id])
