@@ -316,6 +316,7 @@ def summary_attachment_path(instance: SummaryAttachment, filename: str) -> str:
 class SummaryAttachment(StoredFile):
     summary = models.ForeignKey(AnnualSummary, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=summary_attachment_path, max_length=255)
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(StoredFile.Meta):
         verbose_name = _("summary attachment")

@@ -880,17 +880,16 @@ def summary_attach(
 
 @transaction.atomic
 def summary_detach(*, summary_id: int, attachment_id: int, acting_user: User) -> None:
-    """Take a file off a draft summary: a file attached by mistake. Unlike a quarterly
-    report's, a summary's files have no 'removed' mark to keep (that would need a
-    migration) and a draft is the unit's own, never yet with the office: the row goes, the
-    audit row names the file, and the stored file is deleted once the change commits."""
+    """Take a file off a summary being written (a draft, or one returned for changes): as a
+    quarterly report's or a plan's, the row and the stored file stay, marked removed, so a
+    file once submitted is never lost; the office still sees it listed as removed, the
+    unit no longer; the audit row (`summary.detach`) names it."""
     summary = _lock_summary(acting_user, summary_id, None)
-    attachment = summary.attachments.filter(id=attachment_id).first()
+    attachment = summary.attachments.filter(id=attachment_id, removed_at=None).first()
     if attachment is None:
         raise Http404
-    name, stored = attachment.original_name, attachment.file.name
-    storage = attachment.file.storage
-    attachment.delete()
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
     audit_record(
         actor=acting_user,
         action="summary.detach",
@@ -901,9 +900,8 @@ def summary_detach(*, summary_id: int, attachment_id: int, acting_user: User) ->
             year=summary.year,
             unit=language.unit(summary.unit),
         ),
-        data={"files": [name]},
+        data={"files": [attachment.original_name]},
     )
-    transaction.on_commit(lambda: storage.delete(stored), robust=True)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -219,7 +219,10 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             "summary": summary,
             "editable": editable,
             "can_submit": editable and access.submits_unit_report(request.user, summary.unit_id),
-            "attachments": summary.attachments.all(),
+            "attachments": summary.attachments.filter(removed_at=None),
+            "removed_attachments": summary.attachments.exclude(removed_at=None)
+            if access.fetches_removed_files(request.user)
+            else [],
             "due_on": AnnualSummary.due_on(summary.year),
         },
     )
@@ -303,7 +306,8 @@ def summary_attachment_download(
 ) -> HttpResponse:
     summary = access.summary_or_404(request.user, summary_id=summary_id)
     attachment = access.get_or_404(
-        SummaryAttachment.objects.filter(summary=summary), id=attachment_id
+        access.files_fetchable_by(request.user, SummaryAttachment.objects.filter(summary=summary)),
+        id=attachment_id,
     )
     return attachments.download(attachment)
 
@@ -318,7 +322,11 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
     summaries = (
         access.summaries_visible_to(request.user)
         .filter(year=year, status=SummaryStatus.SUBMITTED)
-        .prefetch_related("attachments")
+        .prefetch_related(
+            Prefetch(
+                "attachments", queryset=SummaryAttachment.objects.filter(removed_at__isnull=True)
+            )
+        )
     )
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     try:
@@ -348,7 +356,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
         for s in access.summaries_visible_to(request.user)
         .filter(year=year)
         .select_related("submitted_by")
-        .annotate(files=Count("attachments"))
+        .annotate(files=Count("attachments", filter=Q(attachments__removed_at=None)))
     }
     chased = dict(
         AuditEntry.objects.filter(action="summary.chase", object_id=str(year))

@@ -318,15 +318,16 @@ def test_a_file_attached_by_mistake_is_taken_off_the_draft_but_not_once_submitte
         assert [str(m) for m in response.context["messages"]] == [
             "The file was removed from the summary."
         ]
-        assert [a.original_name for a in summary.attachments.all()] == ["总结盖章版.pdf"]
-        assert not default_storage.exists(wrong.file.name)
+        kept = summary.attachments.filter(removed_at=None)
+        assert [a.original_name for a in kept] == ["总结盖章版.pdf"]
+        assert default_storage.exists(wrong.file.name)  # kept, marked removed
         services.summary_save(summary_id=summary.id, acting_user=mr_liaison, text="总结")
         services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
         with pytest.raises(services.ReportError, match="submitted"):
             services.summary_detach(
                 summary_id=summary.id, attachment_id=right.id, acting_user=mr_liaison
             )
-    assert summary.attachments.count() == 1
+    assert summary.attachments.filter(removed_at=None).count() == 1
 
 
 def test_the_office_hears_of_a_summary_submitted_again_after_it_was_returned(
