@@ -54,8 +54,18 @@ def _year(value: str | None, default: int) -> int:
 @login_required
 def annual_summaries(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    year = _year(request.GET.get("year"), today.year)
+    asked_year = (request.GET.get("year") or "").strip()
+    year = _year(asked_year, today.year)
+    if asked_year and not (asked_year.isdigit() and int(asked_year) == year):
+        # The future, before the portal's years or not a year: said, not shown as another.
+        messages.warning(
+            request,
+            _("There are no annual summaries for “%(value)s”; showing %(year)s.")
+            % {"value": asked_year[:20], "year": year},
+        )
     years = list(range(today.year, today.year - 5, -1))
+    if year not in years:
+        years.append(year)  # an earlier year asked for in the address: the drop-down says so
     summaries = {s.unit_id: s for s in access.summaries_visible_to(request.user).filter(year=year)}
     if access.sees_all_units(request.user):
         rows = [{"unit": unit, "summary": summaries.get(unit.id)} for unit in member_units()]
