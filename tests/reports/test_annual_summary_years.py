@@ -52,3 +52,14 @@ def test_a_year_with_no_summaries_is_refused_with_a_message(client, mr_liaison, 
     assert [str(m) for m in response.context["messages"]] == [
         f"There are no annual summaries for “{asked}”; showing 2026."
     ]
+
+
+def test_a_year_no_unit_was_asked_for_says_so_not_0_of_0(client, office_staff):
+    from departments.models import Unit
+
+    Unit.objects.update(reports_since=datetime(2026, 1, 1).date())
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        page = client.get(reverse("annual_summaries") + "?year=2019").content.decode()
+    assert "0 of 0" not in page
+    assert "Due by 2019-11-30 · No unit is asked for a summary for this year." in page
