@@ -135,7 +135,7 @@ def test_the_office_reminds_the_units_whose_summary_is_not_in_once_a_day(
 
 
 @pytest.mark.parametrize("persona", ["mr_liaison", "leader"])
-def test_only_the_office_reminds(client, persona, request):
+def test_only_the_office_reminds(db, client, persona, request):
     with time_machine.travel(at(2026, 12, 1), tick=False):
         client.force_login(request.getfixturevalue(persona))
         page = client.post(reverse("annual_summaries_chase", args=[2026]), {"all": "1"})
