@@ -5,7 +5,7 @@ after commit."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -1078,6 +1078,66 @@ class Chased:
     refused: list[tuple[Unit, str]] = dataclasses.field(default_factory=list)
 
 
+def _units_chased(unit_codes: Iterable[str] | None) -> list[Unit]:
+    """The member units a chase (催报) is for, the ones named or every one, in the portal's
+    order and locked: two chases at once tell a unit once. FOR NO KEY UPDATE: a plain FOR
+    UPDATE would also hold up every order, report or notification written for these units
+    meanwhile (their foreign keys take KEY SHARE)."""
+    members = figures.member_units()
+    if unit_codes is not None:
+        codes = set(c for c in unit_codes if c)
+        members = [unit for unit in members if unit.code in codes]
+        if not codes or len(members) != len(codes):
+            raise ValidationError({"unit": _("Choose a member unit to remind.")})
+    order = {unit.id: i for i, unit in enumerate(members)}
+    locked = Unit.objects.select_for_update(no_key=True).filter(id__in=order)
+    return sorted(locked, key=lambda u: order[u.id])
+
+
+def _tell_late(
+    late: list[Unit],
+    *,
+    action: str,
+    object_id: str,
+    already_told: str,
+    record: Callable[[Unit, list[User]], Message],
+) -> Chased:
+    """Tell the liaisons and heads of the `late` units, leaving out, and saying so, a unit
+    already chased for the same thing (`action`, `object_id`) within `CHASE_INTERVAL`
+    (`already_told`, with %(unit)s and %(time)s) and one with nobody in the portal to tell.
+    `record` audits one unit told and gives its notification."""
+    recent = {
+        entry.unit_id: entry.created_at
+        for entry in AuditEntry.objects.filter(
+            action=action,
+            object_id=object_id,
+            unit__in=late,
+            created_at__gt=timezone.now() - CHASE_INTERVAL,
+        ).order_by("created_at")
+    }
+    recipients = reminders.report_recipients(late, reminders.LATE)
+    result = Chased()
+    items = []
+    for unit in late:
+        if unit.id in recent:
+            time = timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M")
+            result.refused.append((unit, already_told % {"unit": unit, "time": time}))
+            continue
+        people = recipients.get(unit.id)
+        if not people:
+            result.refused.append(
+                (
+                    unit,
+                    _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
+                )
+            )
+            continue
+        items.append((record(unit, people), people, None))
+        result.told.append(unit)
+    notify_many(items)
+    return result
+
+
 @transaction.atomic
 def reports_chase(
     *, acting_user: User, period: figures.Period, unit_codes: Iterable[str] | None
@@ -1098,17 +1158,7 @@ def reports_chase(
             _("The reports for %(period)s are due on %(due)s; they are not late yet.")
             % {"period": period.label, "due": due.isoformat()}
         )
-    members = figures.member_units()
-    if unit_codes is not None:
-        codes = set(c for c in unit_codes if c)
-        members = [unit for unit in members if unit.code in codes]
-        if not codes or len(members) != len(codes):
-            raise ValidationError({"unit": _("Choose a member unit to remind.")})
-    order = {unit.id: i for i, unit in enumerate(members)}
-    # FOR NO KEY UPDATE: a plain FOR UPDATE would also hold up every order, report or
-    # notification written for these units meanwhile (their foreign keys take KEY SHARE).
-    locked = Unit.objects.select_for_update(no_key=True).filter(id__in=order)
-    units = sorted(locked, key=lambda u: order[u.id])
+    units = _units_chased(unit_codes)
     in_hand = set(
         UnitReport.objects.filter(
             year=period.year, quarter=period.quarter, status__in=IN_HAND_STATUSES, unit__in=units
@@ -1127,50 +1177,14 @@ def reports_chase(
             % {"unit": next(u for u in units if u.id not in asked), "period": period.label}
         )
     late = [unit for unit in units if unit.id not in in_hand and unit.id in asked]
-    now = timezone.now()
-    recent = {
-        entry.unit_id: entry.created_at
-        for entry in AuditEntry.objects.filter(
-            action="report.chase",
-            object_id=period.label,
-            unit__in=late,
-            created_at__gt=now - CHASE_INTERVAL,
-        ).order_by("created_at")
-    }
-    recipients = reminders.report_recipients(late, reminders.LATE)
     # A late unit's report of the quarter is a draft or a returned one: the chase opens it.
     open_reports = dict(
         UnitReport.objects.filter(
             year=period.year, quarter=period.quarter, unit__in=late
         ).values_list("unit_id", "id")
     )
-    result = Chased()
-    items = []
-    for unit in late:
-        if unit.id in recent:
-            result.refused.append(
-                (
-                    unit,
-                    _(
-                        "%(unit)s was already reminded at %(time)s; a unit is reminded at "
-                        "most once a day for the same quarter."
-                    )
-                    % {
-                        "unit": unit,
-                        "time": timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M"),
-                    },
-                )
-            )
-            continue
-        people = recipients.get(unit.id)
-        if not people:
-            result.refused.append(
-                (
-                    unit,
-                    _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
-                )
-            )
-            continue
+
+    def record(unit: Unit, people: list[User]) -> Message:
         entry = audit_record(
             actor=acting_user,
             action="report.chase",
@@ -1185,7 +1199,7 @@ def reports_chase(
             ),
             data={"period": period.label, "due": due.isoformat(), "told": [u.id for u in people]},
         )
-        message = reminders.report_message(
+        return reminders.report_message(
             period,
             reminders.LATE,
             due,
@@ -1194,10 +1208,17 @@ def reports_chase(
             if unit.id in open_reports
             else None,
         )
-        items.append((message, people, None))
-        result.told.append(unit)
-    notify_many(items)
-    return result
+
+    return _tell_late(
+        late,
+        action="report.chase",
+        object_id=period.label,
+        already_told=_(
+            "%(unit)s was already reminded at %(time)s; a unit is reminded at most once a "
+            "day for the same quarter."
+        ),
+        record=record,
+    )
 
 
 @transaction.atomic
@@ -1219,15 +1240,7 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
             _("The annual summaries for %(year)s are due by %(due)s; they are not late yet.")
             % {"year": year, "due": due.isoformat()}
         )
-    members = figures.member_units()
-    if unit_codes is not None:
-        codes = set(c for c in unit_codes if c)
-        members = [unit for unit in members if unit.code in codes]
-        if not codes or len(members) != len(codes):
-            raise ValidationError({"unit": _("Choose a member unit to remind.")})
-    order = {unit.id: i for i, unit in enumerate(members)}
-    locked = Unit.objects.select_for_update(no_key=True).filter(id__in=order)
-    units = sorted(locked, key=lambda u: order[u.id])
+    units = _units_chased(unit_codes)
     submitted = set(
         AnnualSummary.objects.filter(
             year=year, status=SummaryStatus.SUBMITTED, unit__in=units
@@ -1245,44 +1258,8 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
             % {"unit": next(u for u in units if u.id not in asked), "year": year}
         )
     late = [unit for unit in units if unit.id not in submitted and unit.id in asked]
-    now = timezone.now()
-    recent = {
-        entry.unit_id: entry.created_at
-        for entry in AuditEntry.objects.filter(
-            action="summary.chase",
-            object_id=str(year),
-            unit__in=late,
-            created_at__gt=now - CHASE_INTERVAL,
-        ).order_by("created_at")
-    }
-    recipients = reminders.report_recipients(late, reminders.LATE)
-    result = Chased()
-    items = []
-    for unit in late:
-        if unit.id in recent:
-            result.refused.append(
-                (
-                    unit,
-                    _(
-                        "%(unit)s was already reminded at %(time)s; a unit is reminded at "
-                        "most once a day for the same summary."
-                    )
-                    % {
-                        "unit": unit,
-                        "time": timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M"),
-                    },
-                )
-            )
-            continue
-        people = recipients.get(unit.id)
-        if not people:
-            result.refused.append(
-                (
-                    unit,
-                    _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
-                )
-            )
-            continue
+
+    def record(unit: Unit, people: list[User]) -> Message:
         entry = audit_record(
             actor=acting_user,
             action="summary.chase",
@@ -1297,7 +1274,7 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
             ),
             data={"year": year, "due": due.isoformat(), "told": [u.id for u in people]},
         )
-        message = Message(
+        return Message(
             key=f"summary_chase:{year}:{unit.code}:{entry.id}",
             category="report",
             title=written(
@@ -1310,7 +1287,14 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
             ),
             url=f"{reverse('annual_summaries')}?year={year}",
         )
-        items.append((message, people, None))
-        result.told.append(unit)
-    notify_many(items)
-    return result
+
+    return _tell_late(
+        late,
+        action="summary.chase",
+        object_id=str(year),
+        already_told=_(
+            "%(unit)s was already reminded at %(time)s; a unit is reminded at most once a "
+            "day for the same summary."
+        ),
+        record=record,
+    )
