@@ -247,9 +247,16 @@ def supervise_overdue(now: datetime | None = None) -> int:
                     order.version += 1
                     # The hotline reads the line in the order's history, as the office's.
                     order.updated_at = timezone.now()
-                for step in steps:
-                    if done < step.days_overdue <= overdue_days:
-                        users = people.for_step(step.recipients, order)
+                firing = [s for s in steps if done < s.days_overdue <= overdue_days]
+                told: set[int] = set()
+                for step in reversed(firing):
+                    users = [
+                        user
+                        for user in people.for_step(step.recipients, order)
+                        if user.id not in told
+                    ]
+                    told.update(user.id for user in users)
+                    if users:
                         message = Message(
                             key=f"overdue:{order.id}:{order.next_due_name}:{due:%Y%m%d%H%M}:"
                             f"{step.days_overdue}:{step.recipients}",

@@ -79,7 +79,7 @@ def test_an_unsigned_order_is_supervised_the_day_after_and_escalates_by_working_
     assert event.data["automatic"] is True
     order.refresh_from_db()
     assert order.supervision_count == 1
-    assert keys_for(housing_head) == ["overdue", "overdue"]  # day 0 and day 1 steps
+    assert keys_for(housing_head) == ["overdue"]  # day 0 and day 1 steps, told once
     assert keys_for(office_staff) == ["overdue"]
     assert keys_for(office_director) == []
 
@@ -188,5 +188,21 @@ def test_two_workers_scanning_at_once_tell_everyone_exactly_once():
     assert errors == []
     assert WorkOrderEvent.objects.filter(action="supervise").count() == 30
     per_person = Notification.objects.filter(recipient__username="scan_housing").count()
-    assert per_person == 60  # steps 0 and 1 for each of the 30 orders, once each
+    assert per_person == 30  # steps 0 and 1 fire together: once for each of the 30 orders
     assert WorkOrder.objects.filter(supervision_count=1).count() == 30
+
+
+def test_the_head_is_told_once_when_two_of_the_head_steps_fall_due_in_one_scan(
+    office_staff, housing_head, order_before_the_holiday
+):
+    """The default steps tell the head on the day an order is overdue and again on day 1;
+    a scan that finds it already 1 working day overdue (the first one after a deadline at
+    the end of a day always does) fires both at once. The head gets one notification, not
+    two with the same title in the bell."""
+    with time_machine.travel(at(10, 9, 0, 30), tick=False):
+        assert reminders.supervise_overdue() == 1
+    titles = list(
+        Notification.objects.filter(recipient=housing_head).values_list("title", flat=True)
+    )
+    assert len(titles) == 1
+    assert order_before_the_holiday.number in titles[0]
