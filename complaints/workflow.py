@@ -905,7 +905,57 @@ def workorder_decide_extension(
             "after": after.isoformat() if after else None,
         },
     )
+    _tell_of_extension_decision(order, request, after)
     return order
+
+
+def _tell_of_extension_decision(
+    order: WorkOrder, request: ExtensionRequest, due: datetime | None
+) -> None:
+    """The person who asked and the unit's head learn the office's decision, the deadline
+    as it now stands and the office's note; otherwise a refusal is noticed only when the
+    order falls overdue. Written in this transaction, sent after commit."""
+    from departments.choices import RoleCode
+    from departments.notifications import Message, notify
+    from wuqing_consumer.language import label
+
+    from .models import DeadlinePolicy
+
+    approved = request.status == ExtensionStatus.APPROVED
+    params = {
+        "number": order.number,
+        "deadline": label(DeadlinePolicy.Name, request.deadline),
+        "time": timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "—",
+    }
+    if approved:
+        title = written("Extension approved: %(number)s, %(deadline)s now due %(time)s", **params)
+    else:
+        title = written("Extension refused: %(number)s, %(deadline)s still due %(time)s", **params)
+    if request.decision_note:
+        body = written(
+            "%(title)s\n\nThe office's note: %(note)s",
+            title=order.title,
+            note=request.decision_note,
+        )
+    else:
+        body = order.title
+    heads = User.objects.filter(
+        unit_id=order.primary_unit_id, is_active=True, roles__code=RoleCode.UNIT_HEAD
+    )
+    people = {user.id: user for user in heads}
+    asked = request.requested_by
+    if asked.unit_id == order.primary_unit_id:
+        people.setdefault(asked.id, asked)
+    notify(
+        users=people.values(),
+        message=Message(
+            key=f"extension:{request.id}",
+            category="extension",
+            title=title,
+            body=body,
+            url=reverse("order_detail", args=[order.number]),
+        ),
+    )
 
 
 @transaction.atomic
