@@ -28,6 +28,7 @@ from wuqing_consumer.language import (
     with_note_message,
     written,
     written_lines,
+    written_plural,
 )
 
 from .choices import Action
@@ -298,6 +299,19 @@ def supervise_overdue(now: datetime | None = None) -> int:
     return touched
 
 
+DIGEST_LINES = 10
+
+
+def _digest_count(shown: list[WorkOrder], orders) -> int:
+    """How many there are in all: the digest lists the first `DIGEST_LINES`, its title
+    counts every one (a count query only when the list was cut short)."""
+    return len(shown) if len(shown) < DIGEST_LINES else orders.count()
+
+
+def _digest_more(rest: int) -> list:
+    return [written_plural("… and %(n)s more", "… and %(n)s more", rest)] if rest > 0 else []
+
+
 @in_district_language
 def send_daily_digests(now: datetime | None = None) -> int:
     """For each person who asked for it: what of theirs is due today and what is overdue."""
@@ -307,23 +321,30 @@ def send_daily_digests(now: datetime | None = None) -> int:
     soon = due_soon_until(now)
     sent = 0
     for user in User.objects.filter(is_active=True, daily_digest=True).prefetch_related("roles"):
-        overdue = list(orders_in_tab(user, "overdue", now, soon).order_by("next_due_at")[:10])
-        due = list(orders_in_tab(user, "due_soon", now, soon).order_by("next_due_at")[:10])
+        overdue_orders = orders_in_tab(user, "overdue", now, soon)
+        due_orders = orders_in_tab(user, "due_soon", now, soon)
+        overdue = list(overdue_orders.order_by("next_due_at")[:DIGEST_LINES])
+        due = list(due_orders.order_by("next_due_at")[:DIGEST_LINES])
         if not overdue and not due:
             continue
+        overdue_count = _digest_count(overdue, overdue_orders)
+        due_count = _digest_count(due, due_orders)
         lines = [written("Overdue:")] + [f"  {o.number} {o.title}" for o in overdue]
+        lines += _digest_more(overdue_count - len(overdue))
         lines += [written("Due by the end of the next working day:")]
         lines += [f"  {o.number} {o.title} ({_local(o.next_due_at)})" for o in due]
+        lines += _digest_more(due_count - len(due))
         message = Message(
             key=f"digest:{timezone.localdate(now):%Y%m%d}",
             category="digest",
             title=written(
                 "Daily digest: %(overdue)s overdue, %(due)s due soon",
-                overdue=len(overdue),
-                due=len(due),
+                overdue=overdue_count,
+                due=due_count,
             ),
             body=written_lines(*lines),
-            url=reverse("order_list"),
+            # The inbox's first tab (to sign for) lists neither: open the tab it is about.
+            url=reverse("order_list") + ("?tab=overdue" if overdue else "?tab=due_soon"),
         )
         sent += notify_many([(message, [user], None)])
     return sent
