@@ -262,9 +262,10 @@ def supervise_overdue(now: datetime | None = None) -> int:
                             key=f"overdue:{order.id}:{order.next_due_name}:{due:%Y%m%d%H%M}:"
                             f"{step.days_overdue}:{step.recipients}",
                             category="overdue",
-                            title=written(
-                                "Overdue %(days)s working days: %(number)s, %(deadline)s",
-                                days=overdue_days,
+                            title=written_plural(
+                                "Overdue %(n)s working day: %(number)s, %(deadline)s",
+                                "Overdue %(n)s working days: %(number)s, %(deadline)s",
+                                overdue_days,
                                 number=order.number,
                                 deadline=deadline,
                             ),
