@@ -60,3 +60,22 @@ def test_a_request_the_office_refused_still_reads_refused(order, mr_staff, offic
     line = history_line(page(client, mr_staff, order), "refuse_extension")
     assert "Extension refused" in line and "withdrawn" not in line
     assert 'id="pending-extension"' not in page(client, mr_staff, order)
+
+
+def test_an_extension_of_one_working_day_is_said_in_the_singular(office_staff, mr_staff, client):
+    """'Extension of 1 working days' on the banner, the office's decision form and the
+    history line; one day is 'working day' wherever the request's days are named."""
+    o = make_order(office_staff)
+    workflow.workorder_sign(order_id=o.id, acting_user=mr_staff)
+    workflow.workorder_request_extension(
+        order_id=o.id, acting_user=mr_staff, working_days=1, reason="等待检测报告"
+    )
+    order = WorkOrder.objects.get(id=o.id)
+    html = page(client, mr_staff, order)
+    banner = re.search(r'id="pending-extension">(.*?)</div>', html, re.S)[1]
+    assert "Extension of 1 working day requested by" in banner
+    assert "+1 working day<" in history_line(html, "request_extension")
+    office_page = page(client, office_staff, order)
+    form = re.search(r'id="form-extension-decision">(.*?)</form>', office_page, re.S)[1]
+    assert "Extension of 1 working day" in form
+    assert "1 working days" not in html + form
