@@ -327,13 +327,22 @@ def overdue_board(user: User, now: datetime) -> list[dict]:
     return list(rows)
 
 
+def unit_links_in_order() -> QuerySet[WorkOrderUnit]:
+    """An order's unit links with their units, in the portal's order of units: read with no
+    order they come as the database's join gives them, which an update of the units' rows
+    changes."""
+    return WorkOrderUnit.objects.select_related("unit").order_by(
+        "unit__sort_order", "unit__code", "id"
+    )
+
+
 def order_detail(user: User, number: str) -> WorkOrder:
     """The order with what the detail page shows, in a fixed number of queries."""
     return access.get_or_404(
         access.workorders_visible_to(user)
         .select_related("primary_unit", "town", "merged_into", "created_by")
         .prefetch_related(
-            Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit")),
+            Prefetch("unit_links", queryset=unit_links_in_order()),
             Prefetch(
                 "events",
                 queryset=WorkOrderEvent.objects.select_related("actor", "actor_unit", "unit"),

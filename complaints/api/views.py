@@ -27,9 +27,9 @@ from rest_framework.views import APIView
 from wuqing_consumer.api import error_responses
 from wuqing_consumer.texts import sentences
 
-from .. import services, workflow
+from .. import selectors, services, workflow
 from ..choices import Status
-from ..models import WorkOrder, WorkOrderEvent, WorkOrderUnit
+from ..models import WorkOrder, WorkOrderEvent
 from .auth import ApiKeyAuthentication, ClientRateThrottle, IsApiClient
 from .pagination import RegistrationOrderPagination
 from .serializers import (
@@ -167,9 +167,7 @@ class HotlineOrderViewSet(
             WorkOrder.objects.filter(source_client=self.request.auth)
             .select_related("primary_unit")
             .annotate(merged_into_number=F("merged_into__number"))
-            .prefetch_related(
-                Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit"))
-            )
+            .prefetch_related(Prefetch("unit_links", queryset=selectors.unit_links_in_order()))
         )
         if self.action == "retrieve":
             orders = orders.prefetch_related(
@@ -300,7 +298,7 @@ class HotlineOrderViewSet(
         if not created:  # a new order comes back with the links it was written with
             prefetch_related_objects(
                 [order],
-                Prefetch("unit_links", queryset=WorkOrderUnit.objects.select_related("unit")),
+                Prefetch("unit_links", queryset=selectors.unit_links_in_order()),
             )
         return Response(
             HotlineOrderOut(order).data,
