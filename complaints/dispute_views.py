@@ -99,13 +99,18 @@ def _detail_page(
     *,
     sent_for: str = "",
     sent: QueryDict | None = None,
+    error: ValidationError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The dispute's page; with `sent`, the form `sent_for` shows what was posted to it
-    rather than the dispute as stored, as a refused form must (its messages say why)."""
+    rather than the dispute as stored, as a refused form must (its messages say why, and
+    `error` says it again under the fields refused)."""
 
     def kept(form: str) -> QueryDict | None:
         return sent if sent_for == form else None
+
+    def refused(form: str) -> ValidationError | None:
+        return error if sent_for == form else None
 
     team = getattr(dispute, "team", None)
     if team is not None:
@@ -185,7 +190,11 @@ def _detail_page(
             "overdue": dispute.status in OPEN_DISPUTE_STATUSES
             and dispute.decision_due_at < timezone.now(),
             "today": timezone.localdate(),
-            "task_form": form_values(("title", "owner_unit", "owner", "due_on"), kept("add-task")),
+            "task_form": form_values(
+                ("title", "owner_unit", "owner", "due_on"),
+                kept("add-task"),
+                error=refused("add-task"),
+            ),
             "propose_form": form_values(
                 ("proposal", "unit"),
                 kept("propose"),
@@ -194,20 +203,27 @@ def _detail_page(
                     "proposal": dispute.proposal,
                     "unit": dispute.suggested_unit.code if dispute.suggested_unit else "",
                 },
+                error=refused("propose"),
             ),
             "designate_form": form_values(
-                ("unit", "note", "co_units"),
+                ("unit", "co_units", "note"),
                 kept("designate"),
                 {"unit": dispute.proposed_unit.code if dispute.proposed_unit else ""},
+                error=refused("designate"),
                 lists=["co_units"],
             ),
             "co_now": _co_units_now(dispute),
             "unit_names": {unit.code: unit for unit in member_units()},
             "team_form": form_values(
-                ("lead_unit", "member_units", "note"), kept("form-team"), lists=["member_units"]
+                ("lead_unit", "member_units", "note"),
+                kept("form-team"),
+                lists=["member_units"],
+                error=refused("form-team"),
             ),
-            "finding_form": form_values(("text",), kept("finding")),
-            "escalate_form": form_values(("question",), kept("escalate")),
+            "finding_form": form_values(("text",), kept("finding"), error=refused("finding")),
+            "escalate_form": form_values(
+                ("question",), kept("escalate"), error=refused("escalate")
+            ),
             "conclude_form": form_values(
                 (
                     "violation_finding",
@@ -219,6 +235,7 @@ def _detail_page(
                 ),
                 kept("conclude"),
                 checks=["criminal_handover"],
+                error=refused("conclude"),
             ),
         },
         status=status,
@@ -347,7 +364,9 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
         for text in error.messages:
             messages.error(request, text)
         if action in KEPT_FORMS:
-            return _detail_page(request, dispute, sent_for=action, sent=post, status=400)
+            return _detail_page(
+                request, dispute, sent_for=action, sent=post, error=error, status=400
+            )
     except WorkflowError as error:
         messages.error(request, error.message)
     else:

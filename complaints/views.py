@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
 
@@ -484,6 +485,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     pairs = _duplicates_shown(request.user, order)
     duplicates = [d for d in pairs if d.status == DuplicateStatus.SUSPECTED]
     deadlines = _deadlines(order, now, theirs=selectors.still_theirs(request.user, order))
+    typed = _typed_back(request, order) or {}
     may_dispute = (
         order.is_open
         and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
@@ -540,7 +542,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "max_extension": workflow.MAX_EXTENSION_DAYS,
             "note_max_length": workflow.NOTE_MAX_LENGTH,
             "paused_days": order.paused_working_days,
-            "typed": _typed_back(request, order) or {},
+            "typed": typed,
+            "refusals": _refusals(typed),
         },
     )
 
@@ -646,6 +649,20 @@ TYPED_FIELDS: dict[str, tuple[str, ...]] = {
     Action.NOTE: ("text",),
 }
 TYPED_KEY = "order_typed"
+
+
+def _refusals(typed: dict) -> dict[str, Refusal]:
+    """The refused action's reason, by action, read with what was written in its form (for
+    an extension, its reasons rather than its days): the field is marked invalid unless the
+    order changed meanwhile."""
+    if not typed.get("refused"):
+        return {}
+    field = TYPED_FIELDS[typed["action"]][-1]
+    return {
+        typed["action"]: Refusal.of(
+            {field: [typed["refused"]]}, [field], invalid=bool(typed.get("invalid"))
+        )
+    }
 
 
 def _typed_back(request: HttpRequest, order: WorkOrder) -> dict[str, str] | None:

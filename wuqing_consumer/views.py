@@ -1,7 +1,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import DisallowedHost, TooManyFieldsSent
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent, ValidationError
 from django.db import connection
 from django.http import (
     HttpRequest,
@@ -21,6 +21,7 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from .api import MESSAGES, is_api_request, refused_unread
+from .refusals import Refusal
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -69,12 +70,16 @@ def form_values(
     *,
     lists: Iterable[str] = (),
     checks: Iterable[str] = (),
+    error: ValidationError | None = None,
 ) -> dict[str, Any]:
     """What a hand-written form on a record's page shows: the values stored (blank where
     none) when the page is first shown, or what was posted to it when that post was refused
     and the page is shown again with the messages (400), so that what was typed is not
     lost. `lists` are multiple choices (the values chosen), `checks` checkboxes (ticked or
-    not); `refused` says the form comes back refused, for one that is folded away."""
+    not); `refused` says the form comes back refused, for one that is folded away, and
+    `refusal` why, by field (`error`, read under its fields: wuqing_consumer.refusals), with
+    `names` in the page's order so that the first refused field is the one focused."""
+    names = list(names)
     lists, checks = set(lists), set(checks)
 
     def value(name: str) -> Any:
@@ -87,7 +92,12 @@ def form_values(
             return sent.get(name) == "on"
         return sent.get(name, "")
 
-    return {**{name: value(name) for name in names}, "refused": sent is not None}
+    refusal = Refusal.of_error(error, names) if sent is not None and error is not None else None
+    return {
+        **{name: value(name) for name in names},
+        "refused": sent is not None,
+        "refusal": refusal,
+    }
 
 
 def api_error(code: str, message: str, status: int) -> JsonResponse:

@@ -830,3 +830,120 @@ def test_a_team_task_or_transfer_longer_than_its_column_is_refused_not_cut(peopl
     assert "201" in error.value.message_dict["transfer_to"][0]
     dispute.refresh_from_db()
     assert dispute.team.concluded_at is None and dispute.team.transfer_to == ""
+
+
+def _refused_field(page: str, dom_id: str) -> str:
+    """The opening tag of the element with `dom_id` in a refused form's page."""
+    import re
+
+    found = re.search(rf'<(?:textarea|input|select)\b[^>]*\bid="{dom_id}"[^>]*>', page)
+    assert found, dom_id
+    return found.group(0)
+
+
+def _described_by(page: str, tag: str) -> str:
+    import re
+
+    from tests.a11y import accessible_name
+
+    described = re.search(r'aria-describedby="([^"]+)"', tag)
+    assert described, tag
+    return " ".join(accessible_name(page, part) or "" for part in described.group(1).split())
+
+
+@pytest.mark.parametrize(
+    "action,person,sent,field,message",
+    [
+        ("propose", "office", {"proposal": " "}, "proposal", "Write the office's proposal."),
+        (
+            "designate",
+            "leader",
+            {"unit": "commerce", "note": " "},
+            "designate-note",
+            "Give the reasons for the decision.",
+        ),
+        (
+            "form-team",
+            "leader",
+            {"lead_unit": "", "member_units": ["commerce"], "note": "理由"},
+            "lead-unit",
+            "Choose the team's lead unit.",
+        ),
+        ("finding", "commerce", {"text": " "}, "finding-text", "Write the finding."),
+        (
+            "add-task",
+            "education",
+            {"title": " ", "owner_unit": "commerce", "due_on": "2026-10-09"},
+            "task-title",
+            "Name the task.",
+        ),
+        (
+            "escalate",
+            "education",
+            {"question": " "},
+            "escalate-question",
+            "Write the question for the joint meeting.",
+        ),
+        (
+            "conclude",
+            "education",
+            {"violation_finding": "未按约定提供服务", "law_applied": " ", "procedure": "一般程序"},
+            "c-law",
+            "This part of the conclusion is required.",
+        ),
+    ],
+)
+def test_a_refused_dispute_form_leads_to_its_field_and_says_why_there(
+    people, client, action, person, sent, field, message
+):
+    """The form came back with what was typed but the reason at the top of the page only:
+    the field was neither marked invalid nor tied to the reason, and the focus started at
+    the top, so a keyboard user tabbed through the whole menu to find the form again (as
+    on the order page, d055201)."""
+    if action in ("finding", "add-task", "escalate", "conclude"):
+        dispute = with_team(people)
+    elif action == "propose":
+        dispute = opened(people)
+    else:
+        dispute = proposed(people, unit_code="education")
+    client.force_login(people[person])
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        reverse("dispute_act", args=[dispute.id, action]),
+        {**sent, "version": str(dispute.version)},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    tag = _refused_field(page, field)
+    assert 'aria-invalid="true"' in tag
+    assert " autofocus" in tag
+    assert _described_by(page, tag) == message
+    assert page.count(" autofocus") == 1
+    assert page.count('aria-invalid="true"') == 1
+
+
+def test_a_conclusion_refused_for_an_open_task_says_so_at_its_first_field(people, client):
+    """Nothing typed was wrong: the reason is read with the form's first field, where the
+    focus goes, which is not marked invalid."""
+    dispute = with_team(people)
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["education"],
+        title="调取预付费合同",
+        owner_unit_code="commerce",
+        due_on=date(2026, 10, 9),
+    )
+    client.force_login(people["education"])
+    client.cookies["django_language"] = "en"
+    sent = {"violation_finding": "停课", "law_applied": "第五十三条", "procedure": "一般程序"}
+
+    response = client.post(reverse("dispute_act", args=[dispute.id, "conclude"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    tag = _refused_field(page, "c-finding")
+    assert " autofocus" in tag
+    assert "aria-invalid" not in page
+    assert _described_by(page, tag) == "1 task of the team is not done yet."
