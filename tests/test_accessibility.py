@@ -411,33 +411,172 @@ def _opening_tag(html: str, pattern: str) -> str:
     return found.group(0)
 
 
-def test_chinese_written_by_people_is_marked_chinese_on_an_english_page(
-    client, office_staff, mr_staff
-):
-    """The district writes its orders, names and notes in Chinese; on a page in English they
-    were inside lang="en", so a screen reader read them with an English voice, which spells
-    out or skips Chinese characters (WCAG 3.1.2, language of parts)."""
+def _people_wrote_on_an_order(request) -> list[tuple[object, str, list[str]]]:
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
     order = make_order(office_staff, title="过期酸奶", business_name="某某超市")
     workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
     workflow.workorder_add_note(order_id=order.id, acting_user=mr_staff, text="已电话联系商家")
-    client.force_login(mr_staff)
-    client.cookies["django_language"] = "en"
+    page = f"/orders/{order.number}/"
+    return [
+        (
+            mr_staff,
+            page,
+            [
+                'id="order-title"',
+                'id="order-content"',
+                'id="order-business"',
+                'id="citizen-name"',
+                'class="timeline-note"',
+            ],
+        ),
+        (mr_staff, "/orders/?tab=all", ['class="order-title"']),
+    ]
 
-    page = client.get(f"/orders/{order.number}/").content.decode()
-    listed = client.get("/orders/?tab=all").content.decode()
 
-    for tag in (
-        _opening_tag(page, 'id="order-title"'),
-        _opening_tag(page, 'id="order-content"'),
-        _opening_tag(page, 'id="order-business"'),
-        _opening_tag(page, 'id="citizen-name"'),
-        _opening_tag(page, 'class="timeline-note"'),
-        _opening_tag(listed, 'class="order-title"'),
-    ):
-        assert 'lang="zh-Hans"' in tag, tag
+def _people_wrote_in_a_dispute(request) -> list[tuple[object, str, list[str]]]:
+    from complaints import disputes
+
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    dispute = disputes.dispute_open(
+        acting_user=mr_staff, order_number=order.number, summary="不属于本局"
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office_staff, proposal="建议由区商务局负责"
+    )
+    return [
+        (mr_staff, "/disputes/", ['class="dispute-summary"']),
+        (
+            office_staff,
+            f"/disputes/{dispute.id}/",
+            ['id="dispute-summary"', 'id="proposal-text"'],
+        ),
+    ]
+
+
+def _people_wrote_in_a_lead(request) -> list[tuple[object, str, list[str]]]:
+    from complaints import referrals
+
+    mr_staff = request.getfixturevalue("mr_staff")
+    lead = referrals.referral_send(
+        acting_user=mr_staff, to_unit_code="commerce", title="预付卡卷款", facts="停业"
+    )
+    return [
+        (mr_staff, "/referrals/?tab=sent", ['class="referral-title"']),
+        (mr_staff, f"/referrals/{lead.id}/", ['id="referral-title"', 'id="referral-facts"']),
+    ]
+
+
+def _people_wrote_in_a_notification(request) -> list[tuple[object, str, list[str]]]:
+    mr_staff = request.getfixturevalue("mr_staff")
+    notify(
+        users=[mr_staff],
+        message=Message(key="a", category="assigned", title="新的工单", body="请尽快签收", url="/"),
+    )
+    return [
+        (
+            mr_staff,
+            "/notifications/",
+            [r'class="fw-semibold" href="/notifications/\d+', "notification-body"],
+        )
+    ]
+
+
+def _people_wrote_on_the_home_page(request) -> list[tuple[object, str, list[str]]]:
+    from tests.factories import DutyContactFactory
+
+    mr_staff = request.getfixturevalue("mr_staff")
+    DutyContactFactory(unit=mr_staff.unit, label="值班电话", person="王明")
+    return [(mr_staff, "/", ['class="duty-contact"', 'class="duty-person"'])]
+
+
+def _people_wrote_for_a_meeting(request) -> list[tuple[object, str, list[str]]]:
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import services as meetings
+
+    office_staff = request.getfixturevalue("office_staff")
+    today = timezone.localdate()
+    meeting = meetings.meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="年度联席会议",
+        planned_on=today + datetime.timedelta(days=7),
+        place="区政府第三会议室",
+        unit_codes=["market-regulation"],
+    )
+    meetings.agenda_add(
+        meeting_id=meeting.id, acting_user=office_staff, kind="situation", question="预付卡投诉"
+    )
+    planned = f"/meetings/{meeting.id}/"
+    meetings.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=today,
+        minutes="会议通报了全年投诉处理情况。",
+        attended_unit_ids=[request.getfixturevalue("mr_staff").unit_id],
+    )
+    return [(office_staff, planned, ['class="agenda-question"', 'id="minutes"'])]
+
+
+def _people_wrote_in_a_release(request) -> list[tuple[object, str, list[str]]]:
+    from publicity import services as publicity
+    from publicity.choices import ReleaseKind
+
+    mr_liaison = request.getfixturevalue("mr_liaison")
+    release = publicity.release_create(
+        acting_user=mr_liaison, kind=ReleaseKind.WARNING, title="预付卡消费提示", body="谨慎充值"
+    )
+    publicity.release_submit(release_id=release.id, acting_user=mr_liaison)
+    return [
+        (mr_liaison, "/releases/", [r'class="row-link" href="/releases/\d+/"']),
+        (mr_liaison, f"/releases/{release.id}/", ['id="release-title"', 'id="release-body"']),
+    ]
+
+
+@pytest.mark.parametrize(
+    "people_wrote",
+    [
+        _people_wrote_on_an_order,
+        _people_wrote_in_a_dispute,
+        _people_wrote_in_a_lead,
+        _people_wrote_in_a_notification,
+        _people_wrote_on_the_home_page,
+        _people_wrote_for_a_meeting,
+        _people_wrote_in_a_release,
+    ],
+    ids=["orders", "disputes", "leads", "notifications", "home", "meetings", "releases"],
+)
+def test_chinese_written_by_people_is_marked_chinese_on_an_english_page(
+    db, request, client, people_wrote
+):
+    """The district writes its orders, names and notes in Chinese; on a page in English they
+    were inside lang="en", so a screen reader read them with an English voice, which spells
+    out or skips Chinese characters (WCAG 3.1.2, language of parts). One page or two per
+    area where people's text is shown."""
+    pages = people_wrote(request)
+
+    for person, url, marks in pages:
+        client.force_login(person)
+        client.cookies["django_language"] = "en"
+        page = client.get(url).content.decode()
+        for mark in marks:
+            tag = _opening_tag(page, mark)
+            assert 'lang="zh-Hans"' in tag, (url, tag)
+    person, url, marks = pages[-1]
+    client.force_login(person)
     client.cookies["django_language"] = "zh-hans"
-    chinese = client.get(f"/orders/{order.number}/").content.decode()
-    assert 'lang="zh-Hans"' not in _opening_tag(chinese, 'id="order-content"')
+    chinese = client.get(url).content.decode()
+    assert 'lang="zh-Hans"' not in _opening_tag(chinese, marks[0])
 
 
 def test_a_refused_password_change_points_each_field_at_its_error(client, mr_staff):

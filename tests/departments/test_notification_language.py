@@ -36,7 +36,7 @@ def listed(client, user, language: str) -> dict[str, str]:
     for item in items:
         title = re.search(r'<a class="fw-semibold"[^>]*>(.*?)</a>', item, flags=re.S)
         body = re.search(
-            r'class="small text-body-secondary notification-body">(.*?)</div>', item, re.S
+            r'class="small text-body-secondary notification-body"[^>]*>(.*?)</div>', item, re.S
         )
         text = html.unescape(body.group(1)).replace("<br>", "\n").strip() if body else ""
         shown[html.unescape(title.group(1)).strip()] = text
