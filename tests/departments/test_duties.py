@@ -15,7 +15,7 @@ from departments import duties
 from departments.models import Unit
 from meetings import services as meetings
 from meetings.services import PlannedAction
-from tests.factories import make_order
+from tests.factories import make_order, unit
 
 SEASONAL = {"summary_to_submit", "summaries_not_in"}
 
@@ -760,3 +760,17 @@ def test_the_office_sees_questions_waiting_for_a_meeting(office_staff, mr_liaiso
     line = {d.key: d for d in waiting_for(office_staff)}["questions_waiting"]
     assert (line.count, line.url) == (1, reverse("meeting_list") + "#waiting-questions")
     assert "questions_waiting" not in counts(leader)
+
+
+def test_the_office_is_led_to_the_oldest_quarter_with_a_report_to_review(office_staff):
+    """The line counted the reports waiting in every quarter but opened the office's list,
+    which shows one quarter (the last ended): a report of an earlier quarter was counted
+    and not shown."""
+    from reports.models import UnitReport
+
+    UnitReport.objects.create(unit=unit("housing"), year=2026, quarter=2, status="submitted")
+    UnitReport.objects.create(
+        unit=unit("market-regulation"), year=2026, quarter=3, status="submitted"
+    )
+    line = {d.key: d for d in waiting_for(office_staff)}["reports_to_review"]
+    assert (line.count, line.url) == (2, reverse("report_list") + "?period=2026Q2")
