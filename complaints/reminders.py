@@ -330,11 +330,14 @@ def send_daily_digests(now: datetime | None = None) -> int:
             continue
         overdue_count = _digest_count(overdue, overdue_orders)
         due_count = _digest_count(due, due_orders)
-        lines = [written("Overdue:")] + [f"  {o.number} {o.title}" for o in overdue]
-        lines += _digest_more(overdue_count - len(overdue))
-        lines += [written("Due by the end of the next working day:")]
-        lines += [f"  {o.number} {o.title} ({_local(o.next_due_at)})" for o in due]
-        lines += _digest_more(due_count - len(due))
+        lines = []
+        if overdue:  # a heading with nothing under it is left out
+            lines += [written("Overdue:")] + [f"  {o.number} {o.title}" for o in overdue]
+            lines += _digest_more(overdue_count - len(overdue))
+        if due:
+            lines += [written("Due by the end of the next working day:")]
+            lines += [f"  {o.number} {o.title} ({_local(o.next_due_at)})" for o in due]
+            lines += _digest_more(due_count - len(due))
         message = Message(
             key=f"digest:{timezone.localdate(now):%Y%m%d}",
             category="digest",
