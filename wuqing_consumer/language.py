@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import translation
+from django.utils.text import capfirst as capitalised
 from django.utils.translation import gettext, ngettext, pgettext
 
 P = ParamSpec("P")
@@ -183,7 +184,7 @@ class _Kind(_Value):
 
 def _kind_text(model: type[models.Model], capfirst: bool) -> str:
     name = str(model._meta.verbose_name)
-    return name[:1].upper() + name[1:] if capfirst else name
+    return capitalised(name) if capfirst else name
 
 
 class _Fields(_Value):
@@ -211,10 +212,7 @@ def _field_name(model: type[models.Model], name: str) -> str:
 def _model(label: str) -> type[models.Model]:
     from django.apps import apps
 
-    model = apps.get_model(label)
-    if model is None:  # pragma: no cover - get_model raises LookupError itself
-        raise LookupError(label)
-    return model
+    return apps.get_model(label)
 
 
 def labels(choices: type[models.Choices], values) -> _Value:
