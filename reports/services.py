@@ -783,6 +783,11 @@ def _lock_summary(user: User, summary_id: int, expected_version: int | None) -> 
     # else" would hide that the summary is with the office.
     if summary.status not in SUMMARY_EDITABLE_STATUSES:
         raise ReportError(_("This summary has been submitted and can no longer be changed."))
+    _check_summary_version(summary, expected_version)
+    return summary
+
+
+def _check_summary_version(summary: AnnualSummary, expected_version: int | None) -> None:
     if expected_version is not None and summary.version != expected_version:
         raise StaleReport(
             _(
@@ -790,7 +795,6 @@ def _lock_summary(user: User, summary_id: int, expected_version: int | None) -> 
                 "was saved; the page now shows the current version."
             )
         )
-    return summary
 
 
 @transaction.atomic
@@ -966,13 +970,7 @@ def summary_return(
     if problem := too_long(comment, SUMMARY_TEXT_LIMIT, _("the comments")):
         raise ValidationError({"comment": problem})
     summary = access.summary_or_404(acting_user, summary_id=summary_id, lock=True)
-    if expected_version is not None and summary.version != expected_version:
-        raise StaleReport(
-            _(
-                "This summary was changed by someone else while you were editing it. Nothing "
-                "was saved; the page now shows the current version."
-            )
-        )
+    _check_summary_version(summary, expected_version)
     if summary.status != SummaryStatus.SUBMITTED:
         raise ReportError(_("Only a submitted summary can be returned."))
     summary.status = SummaryStatus.RETURNED
