@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -1134,6 +1134,16 @@ def _tell_late(
         result.told.append(unit)
     notify_many(items)
     return result
+
+
+def last_chased(action: str, object_id: str) -> dict[int, datetime]:
+    """When each unit was last chased (催报) for one thing (`report.chase` of a quarter,
+    `summary.chase` of a year), from the audit trail, which is the chases' record."""
+    return dict(
+        AuditEntry.objects.filter(action=action, object_id=object_id)
+        .order_by("created_at")
+        .values_list("unit_id", "created_at")
+    )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
@@ -41,6 +41,7 @@ from .choices import (
 from .figures import member_units, units_asked_for_summary
 from .forms import AttachForm
 from .models import AnnualSummary, SummaryAttachment
+from .views import chase_said
 
 
 def _year(value: str | None, default: int) -> int:
@@ -86,11 +87,7 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
         )
     can_chase = access.reviews_unit_reports(request.user) and any(r["late"] for r in rows)
     if can_chase:
-        chased = dict(
-            AuditEntry.objects.filter(action="summary.chase", object_id=str(year))
-            .order_by("created_at")
-            .values_list("unit_id", "created_at")
-        )
+        chased = services.last_chased("summary.chase", str(year))
         for row in rows:
             row["chased_at"] = chased.get(row["unit"].id)
     return render(
@@ -136,15 +133,12 @@ def summaries_chase(request: HttpRequest, year: int) -> HttpResponse:
     except (ValidationError, services.ReportError) as error:
         messages.error(request, refusal_text(error))
     else:
-        if result.told:
-            names = pgettext("between names in a list", ", ").join(str(u) for u in result.told)
-            messages.success(request, _("Reminded: %(units)s.") % {"units": names})
-        for _unit, why in result.refused:
-            (messages.warning if chase_all else messages.error)(request, why)
-        if chase_all and not result.told and not result.refused:
-            messages.info(
-                request, _("Every unit has submitted its summary for %(year)s.") % {"year": year}
-            )
+        chase_said(
+            request,
+            result,
+            chase_all,
+            nobody_late=_("Every unit has submitted its summary for %(year)s.") % {"year": year},
+        )
     return redirect(f"{reverse('annual_summaries')}?year={year}")
 
 
@@ -368,11 +362,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
         .select_related("submitted_by")
         .annotate(files=Count("attachments", filter=Q(attachments__removed_at=None)))
     }
-    chased = dict(
-        AuditEntry.objects.filter(action="summary.chase", object_id=str(year))
-        .order_by("created_at")
-        .values_list("unit_id", "created_at")
-    )
+    chased = services.last_chased("summary.chase", str(year))
     asked = units_asked_for_summary(year)
     rows = []
     for unit in member_units():

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from complaints.choices import Kind
 from departments import access
-from departments.models import AuditEntry
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version, posted_version_or_new
@@ -69,11 +68,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 year=period.year, quarter=period.quarter
             )
         }
-        chased = dict(
-            AuditEntry.objects.filter(action="report.chase", object_id=period.label)
-            .order_by("created_at")
-            .values_list("unit_id", "created_at")
-        )
+        chased = services.last_chased("report.chase", period.label)
         due_on = period.due_on()
         units = figures.member_units()
         # As on the unit's own list: not late for a quarter before it began reporting.
@@ -185,16 +180,28 @@ def reports_chase(request: HttpRequest, period: str) -> HttpResponse:
     except services.ReportError as error:
         messages.error(request, refusal_text(error))
     else:
-        if result.told:
-            names = pgettext("between names in a list", ", ").join(str(u) for u in result.told)
-            messages.success(request, _("Reminded: %(units)s.") % {"units": names})
-        for _unit, why in result.refused:
-            (messages.warning if chase_all else messages.error)(request, why)
-        if chase_all and not result.told and not result.refused:
-            messages.info(
-                request, _("No unit's report for %(period)s is late.") % {"period": quarter.label}
-            )
+        chase_said(
+            request,
+            result,
+            chase_all,
+            nobody_late=_("No unit's report for %(period)s is late.") % {"period": quarter.label},
+        )
     return redirect(f"{reverse('report_list')}?period={quarter.label}")
+
+
+def chase_said(
+    request: HttpRequest, result: services.Chased, chase_all: bool, *, nobody_late: str
+) -> None:
+    """What a chase (催报) did, as messages: the units reminded, and why each other was not
+    (a warning when all were chased, an error for the one named); `nobody_late` when all
+    were chased and there was no one to remind."""
+    if result.told:
+        names = pgettext("between names in a list", ", ").join(str(u) for u in result.told)
+        messages.success(request, _("Reminded: %(units)s.") % {"units": names})
+    for _unit, why in result.refused:
+        (messages.warning if chase_all else messages.error)(request, why)
+    if chase_all and not result.told and not result.refused:
+        messages.info(request, nobody_late)
 
 
 @login_required
