@@ -916,7 +916,7 @@ def _tell_of_extension_decision(
     as it now stands and the office's note; otherwise a refusal is noticed only when the
     order falls overdue. Written in this transaction, sent after commit."""
     from departments.choices import RoleCode
-    from departments.notifications import Message, notify
+    from departments.notifications import Message, notify, people_with_roles
     from wuqing_consumer.language import label
 
     from .models import DeadlinePolicy
@@ -939,9 +939,7 @@ def _tell_of_extension_decision(
         )
     else:
         body = order.title
-    heads = User.objects.filter(
-        unit_id=order.primary_unit_id, is_active=True, roles__code=RoleCode.UNIT_HEAD
-    )
+    heads = people_with_roles([RoleCode.UNIT_HEAD], [order.primary_unit_id])
     people = {user.id: user for user in heads}
     asked = request.requested_by
     if asked.unit_id == order.primary_unit_id:
