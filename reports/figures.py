@@ -24,8 +24,9 @@ from wuqing_consumer.dates import year_accepted
 from wuqing_consumer.language import choice_names, in_district_language
 
 from . import campaigns
-from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus
+from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus, SummaryStatus
 from .models import (
+    AnnualSummary,
     DistrictReport,
     EducationEvent,
     PublicityItem,
@@ -154,6 +155,15 @@ def asked_for_summary(year: int) -> Q:
 def units_asked_for_summary(year: int) -> set[int]:
     """The ids of the units asked for `year`'s annual summary (`asked_for_summary`)."""
     return set(Unit.objects.filter(asked_for_summary(year)).values_list("id", flat=True))
+
+
+def summary_overdue(year: int, summary: AnnualSummary | None, today: date) -> bool:
+    """The year's annual summary is past its due date and not submitted (not started, a
+    draft or returned): what the office's list marks Overdue and chases, and its register
+    counts late, for a unit asked for it (`asked_for_summary`)."""
+    return today > AnnualSummary.due_on(year) and (
+        summary is None or summary.status != SummaryStatus.SUBMITTED
+    )
 
 
 def is_late(due_on: date, status: str | None, today: date) -> bool:

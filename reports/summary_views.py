@@ -38,7 +38,7 @@ from .choices import (
     EducationChannel,
     SummaryStatus,
 )
-from .figures import member_units, units_asked_for_summary
+from .figures import member_units, summary_overdue, units_asked_for_summary
 from .forms import AttachForm
 from .models import AnnualSummary, SummaryAttachment
 from .views import chase_said
@@ -80,11 +80,7 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
     asked = units_asked_for_summary(year)
     for row in rows:
         row["asked"] = row["unit"].id in asked
-        row["late"] = (
-            row["asked"]
-            and today > due_on
-            and (row["summary"] is None or row["summary"].status != SummaryStatus.SUBMITTED)
-        )
+        row["late"] = row["asked"] and summary_overdue(year, row["summary"], today)
     can_chase = access.reviews_unit_reports(request.user) and any(r["late"] for r in rows)
     if can_chase:
         chased = services.last_chased("summary.chase", str(year))
@@ -354,7 +350,6 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     if not access.sees_all_units(request.user) or not year_accepted(year):
         raise Http404
     today = timezone.localdate()
-    due_on = AnnualSummary.due_on(year)
     summaries = {
         s.unit_id: s
         for s in access.summaries_visible_to(request.user)
@@ -369,7 +364,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
         summary = summaries.get(unit.id)
         submitted = summary is not None and summary.status == SummaryStatus.SUBMITTED
         late = (summary is not None and summary.late_on is not None) or (
-            unit.id in asked and not submitted and today > due_on
+            unit.id in asked and summary_overdue(year, summary, today)
         )
         if summary:
             status = summary.get_status_display()
