@@ -35,7 +35,7 @@ from django.utils import translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -58,6 +58,7 @@ from django_celery_beat.models import (
 )
 from kombu.utils.json import loads as json_loads
 
+from wuqing_consumer import language
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
 
 from . import access, services
@@ -529,7 +530,7 @@ def audit_object_kind(object_type: str) -> str:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return object_type
-    return capfirst(str(model._meta.verbose_name))
+    return language.kind(model, capfirst=True).text()
 
 
 class AuditObjectTypeFilter(admin.SimpleListFilter):
