@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from departments.choices import RoleCode
-from departments.models import User
+from departments.models import Unit, User
 from departments.notifications import Message, notify_many
+from wuqing_consumer import language
 from wuqing_consumer.language import (
+    Written,
     in_district_language,
     label,
     with_note_message,
@@ -49,7 +51,9 @@ class People:
 
     by_unit: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
     heads: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
+    liaisons: dict[int, list[User]] = field(default_factory=lambda: defaultdict(list))
     by_role: dict[str, list[User]] = field(default_factory=lambda: defaultdict(list))
+    units: dict[int, Unit] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> People:
@@ -61,8 +65,11 @@ class People:
                 people.by_unit[user.unit_id].append(user)
             if user.unit_id and RoleCode.UNIT_HEAD in codes:
                 people.heads[user.unit_id].append(user)
+            if user.unit_id and RoleCode.UNIT_LIAISON in codes:
+                people.liaisons[user.unit_id].append(user)
             for code in codes:
                 people.by_role[code].append(user)
+        people.units = {u.id: u for u in Unit.objects.only("id", "code", "name", "name_en")}
         return people
 
     def for_step(self, recipients: str, order: WorkOrder) -> list[User]:
@@ -71,6 +78,26 @@ class People:
         if recipients == EscalationStep.Recipients.OFFICE:
             return self.by_role.get(RoleCode.OFFICE_STAFF, [])
         return self.by_role.get(recipients, [])
+
+    def instead_of_head(self, order: WorkOrder) -> tuple[list[User], Written | None]:
+        """Whom a step meant for the head of an order's unit tells when the unit has none
+        active, and the line saying why: its liaisons; with neither, the office's staff,
+        so that an overdue order is never told to nobody. No one, and no line, when the
+        unit has a head or the order has no unit (the office's own, in triage)."""
+        unit_id = order.primary_unit_id
+        if not unit_id or self.heads.get(unit_id):
+            return [], None
+        unit = language.unit(self.units[unit_id])
+        if liaisons := self.liaisons.get(unit_id):
+            return liaisons, written(
+                "You are told as a liaison of %(unit)s: the unit has no head set in the portal.",
+                unit=unit,
+            )
+        return self.by_role.get(RoleCode.OFFICE_STAFF, []), written(
+            "%(unit)s has neither a head nor a liaison in the portal, so no one there was told "
+            "this order is overdue: tell the unit, and set its head or liaison.",
+            unit=unit,
+        )
 
 
 def _deadline(name: str):
@@ -181,6 +208,12 @@ def remind_due_soon(now: datetime | None = None) -> int:
     return reminded
 
 
+def _head_steps_first(step: EscalationStep) -> tuple[bool, int]:
+    """The steps meant for the unit's head, then the others, each the latest first (so a
+    person is told once, with the latest step that names them)."""
+    return step.recipients != EscalationStep.Recipients.UNIT_HEAD, -step.days_overdue
+
+
 def _start_of_day(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BEIJING)
 
@@ -250,12 +283,14 @@ def supervise_overdue(now: datetime | None = None) -> int:
                     order.updated_at = timezone.now()
                 firing = [s for s in steps if done < s.days_overdue <= overdue_days]
                 told: set[int] = set()
-                for step in reversed(firing):
-                    users = [
-                        user
-                        for user in people.for_step(step.recipients, order)
-                        if user.id not in told
-                    ]
+                # The head's steps first: where one falls back on the office, the office's
+                # one notice of the scan is the one that says why.
+                for step in sorted(firing, key=_head_steps_first):
+                    users = people.for_step(step.recipients, order)
+                    why = None
+                    if step.recipients == EscalationStep.Recipients.UNIT_HEAD and not users:
+                        users, why = people.instead_of_head(order)
+                    users = [user for user in users if user.id not in told]
                     told.update(user.id for user in users)
                     if users:
                         message = Message(
@@ -269,7 +304,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
                                 number=order.number,
                                 deadline=deadline,
                             ),
-                            body=order.title,
+                            body=written_lines(order.title, why) if why else order.title,
                             url=url,
                         )
                         items.append((message, users, None))
