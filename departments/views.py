@@ -23,9 +23,10 @@ from complaints.selectors import years_missing_holidays
 from wuqing_consumer import form_once
 
 from . import access, duties, services
+from .choices import UnitKind
 from .forms import DutyContactDeleteForm, DutyContactForm, NotificationSettingsForm
 from .models import DutyContact, Notification, Role, Unit
-from .notifications import notifications_mark_read
+from .notifications import notifications_mark_read, with_head_and_liaison
 
 
 class LoginView(auth_views.LoginView):
@@ -71,15 +72,25 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    sees_all = access.sees_all_units(user)
     context = {
         "unit": user.unit,
-        "sees_all": access.sees_all_units(user),
+        "sees_all": sees_all,
         "can_edit_contacts": user.unit is not None
         and access.can_edit_duty_contacts(user, user.unit),
         "unit_count": access.units_visible_to(user).filter(kind="member").count(),
         "people_count": access.people_visible_to(user).count(),
         "duties": duties.waiting_for(user),
     }
+    if sees_all:
+        members = access.units_visible_to(user).filter(kind=UnitKind.MEMBER)
+        liaison = list(
+            with_head_and_liaison(members)
+            .filter(has_head=False)
+            .values_list("has_liaison", flat=True)
+        )
+        context["units_liaison_only"] = liaison.count(True)
+        context["units_without_anyone"] = liaison.count(False)
     if access.can_use_admin(user):
         context["years_missing_holidays"] = years_missing_holidays(timezone.localdate())
     if user.unit is not None:
@@ -93,6 +104,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     units = access.units_visible_to(request.user).prefetch_related(
         Prefetch("duty_contacts", queryset=DutyContact.objects.order_by("sort_order", "id"))
     )
+    # The office sees which member units have no head (or liaison either), and may list
+    # just those (the home page's warning links there).
+    sees_all = access.sees_all_units(request.user)
+    missing_head = sees_all and request.GET.get("missing") == "head"
+    if sees_all:
+        units = with_head_and_liaison(units)
+    if missing_head:
+        units = units.filter(kind=UnitKind.MEMBER, has_head=False)
     if query:
         units = units.filter(
             Q(name__icontains=query)
@@ -102,17 +121,25 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             | Q(remit_en__icontains=query)
             | Q(code__icontains=query)
         )
-    return render(request, "departments/unit_list.html", {"units": units, "q": query})
+    return render(
+        request,
+        "departments/unit_list.html",
+        {"units": units, "q": query, "sees_all": sees_all, "missing_head": missing_head},
+    )
 
 
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access.get_or_404(access.units_visible_to(request.user), code=code)
+    sees_all = access.sees_all_units(request.user)
+    units = access.units_visible_to(request.user)
+    unit = access.get_or_404(with_head_and_liaison(units) if sees_all else units, code=code)
     return render(
         request,
         "departments/unit_detail.html",
         {
             "unit": unit,
+            "warn_no_head": sees_all and unit.kind == UnitKind.MEMBER and not unit.has_head,
+            "can_use_admin": access.can_use_admin(request.user),
             "duty_contacts": access.duty_contacts_visible_to(request.user).filter(unit=unit),
             "can_edit_contacts": access.can_edit_duty_contacts(request.user, unit),
             "can_see_people": access.units_managed_by(request.user).filter(id=unit.id).exists(),
