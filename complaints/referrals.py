@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many, office_people, unit_people
+from departments.notifications import (
+    Message,
+    notify_many,
+    office_people,
+    people_with_roles,
+    unit_people,
+)
 from departments.services import user_hold
 from wuqing_consumer import language
 from wuqing_consumer.language import written
@@ -637,11 +643,7 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
     if not overdue:
         return 0
     heads: dict[int, list[User]] = {}
-    for user in User.objects.filter(
-        is_active=True,
-        unit_id__in={r.to_unit_id for r in overdue},
-        roles__code=RoleCode.UNIT_HEAD,
-    ).distinct():
+    for user in people_with_roles([RoleCode.UNIT_HEAD], {r.to_unit_id for r in overdue}):
         heads.setdefault(user.unit_id, []).append(user)
     office = office_people()
     items = []
