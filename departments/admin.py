@@ -35,7 +35,7 @@ from django.utils import translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
+from django.utils.text import format_lazy, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -61,7 +61,7 @@ from kombu.utils.json import loads as json_loads
 from wuqing_consumer import language
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
 
-from . import access, services
+from . import access, audit_actions, services
 from .choices import RoleCode
 from .forms import DutyContactDeleteForm
 from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
@@ -547,11 +547,27 @@ class AuditObjectTypeFilter(admin.SimpleListFilter):
         return queryset.filter(object_type=self.value()) if self.value() else queryset
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """What was done, by the actions' names in the reader's language (`audit_actions`)."""
+
+    title = AuditEntry._meta.get_field("action").verbose_name
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((c, audit_actions.name(c)) for c in codes), key=lambda c: (c[1], c[0]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The trail, read-only. A summary is shown in the reader's language where it was
     written from a message (`AuditEntry.summary_for_reader`), else as stored; it comes
-    before the codes (action, kind, id), so that it is not past the page's right edge."""
+    before the codes (action, kind, id), so that it is not past the page's right edge.
+    What was done is named in the reader's language too (`audit_actions`), its code in the
+    cell's title, and found by its name or its code."""
 
     list_display = (
         "created_at",
@@ -566,38 +582,70 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "created_at",
         "actor",
         "unit",
-        "action",
+        "action_shown",
         "object_kind",
         "object_id",
         "summary_shown",
         "details",
     )
     readonly_fields = fields
-    list_filter = ("action", AuditObjectTypeFilter, "unit")
+    list_filter = (AuditActionFilter, AuditObjectTypeFilter, "unit")
     search_fields = ("summary", "action", "object_id", "actor__username", "actor__name")
     search_help_text = _(
-        "Searches the summary as recorded (in Chinese), the action code, the object id and "
-        "who did it (username or name)."
+        "Searches the summary as recorded (in Chinese), what was done (in words or by its "
+        "code), the object id and who did it (username or name)."
     )
     list_select_related = ("actor", "unit")
     date_hierarchy = "created_at"
 
     def get_list_display(self, request):
-        """The summary column through one reader for the page's entries; the kind of
-        record by its name."""
+        """The summary column through one reader for the page's entries; the action and
+        the kind of record by their names."""
         reader = Reader()
 
         def summary(entry: AuditEntry) -> str:
             return entry.summary_for_reader(reader)
 
+        def action(entry: AuditEntry) -> str:
+            return format_html('<span title="{}">{}</span>', entry.action, entry.action_name)
+
         def object_type(entry: AuditEntry) -> str:
             return audit_object_kind(entry.object_type)
 
-        for column in (summary, object_type):
+        for column in (summary, action, object_type):
             column.short_description = AuditEntry._meta.get_field(column.__name__).verbose_name
             column.admin_order_field = column.__name__
-        columns = {"summary": summary, "object_type": object_type}
+        columns = {"summary": summary, "action": action, "object_type": object_type}
         return tuple(columns.get(name, name) for name in self.list_display)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word of the search is looked for in the fields, as the admin does, and in
+        the actions' names, in Chinese and in English whatever the reader's language: an
+        entry whose action is called so is found too."""
+        if not search_term:
+            return queryset, False
+        fields = self.get_search_fields(request)
+        codes = list(AuditEntry.objects.order_by().values_list("action", flat=True).distinct())
+        names = {}
+        for language_code in ("zh-hans", "en"):
+            with translation.override(language_code):
+                for code in codes:
+                    names.setdefault(code, []).append(audit_actions.name(code).casefold())
+        for bit in smart_split(search_term):
+            if bit[:1] in ('"', "'") and bit[-1:] == bit[:1]:
+                bit = unescape_string_literal(bit)
+            words = bit.casefold()
+            named = [code for code in codes if any(words in name for name in names[code])]
+            found = models.Q(action__in=named)
+            for field in fields:
+                found |= models.Q(**{f"{field}__icontains": bit})
+            queryset = queryset.filter(found)
+        return queryset, False
+
+    @admin.display(description=_("action"))
+    def action_shown(self, entry: AuditEntry) -> str:
+        name = entry.action_name
+        return name if name == entry.action else f"{name} ({entry.action})"
 
     @admin.display(description=_("object type"))
     def object_kind(self, entry: AuditEntry) -> str:

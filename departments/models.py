@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
 
+from . import audit_actions
 from .choices import RoleCode, TownKind, UnitKind
 
 phone_validator = RegexValidator(
@@ -227,10 +228,17 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit trail")
 
     def __str__(self) -> str:
-        """In the portal's time, as the trail's list shows the entry (not UTC, as stored)."""
+        """In the portal's time, as the trail's list shows the entry (not UTC, as stored),
+        and what was done in the reader's language."""
         created = timezone.localtime(self.created_at) if self.created_at else None
         when = f"{created:%Y-%m-%d %H:%M} " if created else ""
-        return f"{when}{self.action} {self.object_type}#{self.object_id}"
+        what = f" #{self.object_id}" if self.object_id else ""
+        return f"{when}{self.action_name}{what}"
+
+    @property
+    def action_name(self) -> str:
+        """The action in the reader's language (`audit_actions`), its code if it has none."""
+        return audit_actions.name(self.action)
 
     def summary_for_reader(self, reader: Reader | None = None) -> str:
         """The summary in the reader's language where it was written from a message (kept

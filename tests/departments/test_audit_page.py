@@ -6,10 +6,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import time_machine
 from django.conf import settings
+from django.utils import translation
 
+from departments import audit_actions
 from departments.models import AuditEntry
 
 LIST = "/admin/departments/auditentry/"
@@ -51,6 +54,11 @@ def cells(text: str, field: str) -> list[str]:
     ]
 
 
+def titles(text: str) -> list[str]:
+    """The action codes of the listed entries, kept in their cells' titles."""
+    return re.findall(r'<td class="field-action"><span title="([^"]+)">', text)
+
+
 def filter_choices(text: str, parameter: str) -> dict[str, str]:
     return {
         value: " ".join(name.split())
@@ -87,21 +95,72 @@ def test_an_entry_is_titled_with_the_time_the_list_shows(client, office_staff):
     with time_machine.travel(datetime(2026, 3, 2, 1, 30, tzinfo=UTC), tick=False):
         rule = entry(object_id="1", summary="已新建派单规则：甲")
     assert str(rule).startswith("2026-03-02 09:30 ")  # Beijing time, as on the list
-    text = page(client, office_staff, "zh-hans", f"{LIST}{rule.id}/change/")
-    assert "2026-03-02 09:30 routing_rule.create" in text
+    text = page(client, office_staff, "en", f"{LIST}{rule.id}/change/")
+    assert "<title>2026-03-02 09:30 Routing rule created #1 |" in text
 
 
-def test_the_search_finds_an_action_and_says_what_it_looks_in(client, office_staff):
+def test_the_search_finds_an_action_by_its_code_and_says_what_it_looks_in(client, office_staff):
     entry(object_id="1", summary="已新建派单规则：甲")
     entry(action="user.create", object_type="departments.user", object_id="2", summary="创建")
 
     found = page(client, office_staff, "en", f"{LIST}?q=user.create")
     assert paginator(found) == "1 audit entry"
-    assert cells(found, "action") == ["user.create"]
+    assert cells(found, "action") == ["Account created"]
     assert (
-        "Searches the summary as recorded (in Chinese), the action code, the object id and "
-        "who did it (username or name)."
+        "Searches the summary as recorded (in Chinese), what was done (in words or by its "
+        "code), the object id and who did it (username or name)."
     ) in found
+
+
+def test_the_actions_are_named_in_the_readers_language_with_their_codes_at_hand(
+    client, office_staff
+):
+    """The action column and its filter said `user.create`; a code stays in the cell's
+    title for an administrator who looks for it."""
+    entry(object_id="1", summary="已新建派单规则：甲")
+    entry(action="user.create", object_type="departments.user", object_id="2", summary="创建")
+    entry(action="summary.submit", object_type="reports.annualsummary", object_id="3")
+
+    english = page(client, office_staff, "en")
+    assert sorted(cells(english, "action")) == [
+        "Account created",
+        "Routing rule created",
+        "Work summary submitted",
+    ]
+    assert 'title="user.create"' in english
+    assert filter_choices(english, "action") == {
+        "routing_rule.create": "Routing rule created",
+        "user.create": "Account created",
+        "summary.submit": "Work summary submitted",
+    }
+    with translation.override("zh-hans"):
+        account_created = audit_actions.name("user.create")
+    chinese = page(client, office_staff, "zh-hans")
+    assert account_created in cells(chinese, "action")
+    assert filter_choices(chinese, "action")["user.create"] == account_created
+    person = AuditEntry.objects.get(object_id="2")
+    text = page(client, office_staff, "zh-hans", f"{LIST}{person.id}/change/")
+    assert f"{account_created} (user.create)" in text
+
+
+def test_an_action_is_found_by_its_name_in_either_language(client, office_staff):
+    entry(object_id="1", summary="甲")
+    entry(action="user.create", object_type="departments.user", object_id="2", summary="乙")
+    entry(action="user.delete", object_type="departments.user", object_id="3", summary="丙")
+
+    with translation.override("zh-hans"):
+        chinese = audit_actions.name("user.create")
+    for language, words, found in [
+        ("zh-hans", chinese, ["user.create"]),
+        ("zh-hans", "Account created", ["user.create"]),
+        ("en", chinese, ["user.create"]),
+        ("en", "account", ["user.create", "user.delete"]),
+        ("en", "rule created", ["routing_rule.create"]),
+        ("en", "USER.create", ["user.create"]),
+        ("en", "account 乙", ["user.create"]),
+    ]:
+        text = page(client, office_staff, language, f"{LIST}?q={quote(words)}")
+        assert sorted(titles(text)) == found, (language, words)
 
 
 def test_the_summary_is_read_before_the_codes(client, office_staff):
