@@ -62,18 +62,100 @@ them the quarter it ran in, which is the real date, and tests travel in time. Fr
 as the last ended quarter was in most tests before units had a beginning of their own."""
 
 
+def reference_data_lost(settings_dict: dict) -> bool:
+    """Whether the database of `settings_dict`, a test database kept from an earlier run
+    (`--reuse-db`), has lost the reference rows the data migrations wrote (the units first
+    among them): a committing test ends by emptying every table. A database not made yet,
+    or not migrated, has lost nothing: it is made as usual."""
+    from django.db import DatabaseError
+    from django.db.utils import load_backend
+
+    probe = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
+        dict(settings_dict), alias="reference_data_probe"
+    )
+    try:
+        with probe.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM departments_unit)")
+            return not cursor.fetchone()[0]
+    except DatabaseError:
+        return False
+    finally:
+        probe.close()
+
+
+def put_back_reference_data(connection) -> None:
+    """After a committing test emptied the tables, what the run found in them at its start
+    (the copy Django keeps for serialized_rollback), as that test's successor would have
+    had it. The tables are emptied first without Django's post_migrate handlers, as
+    Django does before putting the copy back: those write content types of their own."""
+    from django.core.management import call_command
+
+    from departments.models import Unit
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None or Unit.objects.exists():
+        return
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        database=connection.alias,
+        inhibit_post_migrate=True,
+    )
+    connection.creation.deserialize_db_from_string(contents)
+
+
+def _commits(item) -> bool:
+    """Whether a test commits, and so ends by emptying every table."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and validate_django_db(marker)[0]:
+        return True
+    committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    return bool(committing & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_createdb(request, django_db_keepdb, django_db_modify_db_settings, django_db_blocker):
+    """With `--reuse-db`, a kept test database that has lost its reference data (a run
+    stopped during a committing test, before `django_db_setup` put it back) is made again,
+    as `--create-db` would: its tests would fail for want of units, each in its own way."""
+    if request.config.getvalue("create_db") or not django_db_keepdb:
+        return request.config.getvalue("create_db")
+    from django.db import connection
+
+    name = connection.creation._get_test_db_name()
+    with django_db_blocker.unblock():
+        lost = reference_data_lost({**connection.settings_dict, "NAME": name})
+    if lost:
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+        with capture.global_and_fixture_disabled():
+            request.config.get_terminal_writer().line(
+                f"The test database {name} has lost its reference data: making it again."
+            )
+    return lost
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb, request):
     """The units of the data migration begin reporting on `UNITS_REPORT_SINCE`, also in the
-    copy a committing test (serialized_rollback) puts back."""
+    copy a committing test (serialized_rollback) puts back. A database kept for the next
+    run (`--reuse-db`) gets its reference data back at the end if a committing test emptied
+    it; the copy is taken for that if no test asked for one."""
     from django.db import connection
 
     from departments.models import Unit
 
+    keeps = django_db_keepdb and any(_commits(item) for item in request.session.items)
     with django_db_blocker.unblock():
         Unit.objects.update(reports_since=UNITS_REPORT_SINCE)
-        if hasattr(connection, "_test_serialized_contents"):
+        if hasattr(connection, "_test_serialized_contents") or keeps:
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    if keeps:
+        with django_db_blocker.unblock():
+            put_back_reference_data(connection)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,44 @@
+"""The test database a run keeps (`--reuse-db`) keeps the reference data the data migrations
+wrote: the units, towns, roles, routing rules and deadline policies. A committing test
+(transaction=True: the browser's, the real worker's) ends by emptying every table; the last
+one of a run left the next run with no units, and its tests failing for no reason of
+their own. The run now puts them back at its end (`put_back_reference_data`), and a run
+that finds them gone all the same (one stopped halfway) makes the database again
+(`reference_data_lost`, in `django_db_createdb`)."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+
+from complaints.models import DeadlinePolicy, RoutingRule
+from departments.models import Town, Unit
+from tests.conftest import put_back_reference_data, reference_data_lost
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_flushed_test_database_gets_its_reference_data_back():
+    units = Unit.objects.count()
+    assert units == 18  # the office and the 17 member units
+    assert not reference_data_lost(connection.settings_dict)
+
+    call_command("flush", verbosity=0, interactive=False)  # as a committing test ends
+    assert not Unit.objects.exists()
+    assert reference_data_lost(connection.settings_dict)
+
+    put_back_reference_data(connection)
+    assert Unit.objects.count() == units
+    assert Town.objects.exists()
+    assert RoutingRule.objects.exists()
+    assert DeadlinePolicy.objects.exists()
+    assert ContentType.objects.filter(app_label="departments", model="unit").exists()
+    assert not reference_data_lost(connection.settings_dict)
+
+
+def test_a_test_database_not_made_yet_has_lost_nothing(django_db_blocker):
+    """It is made, with its reference data, as usual."""
+    missing = {**connection.settings_dict, "NAME": "wq_no_such_test_database"}
+    if connection.vendor == "sqlite":
+        missing["NAME"] = "/nonexistent/wq_no_such_test_database.sqlite3"
+    with django_db_blocker.unblock():
+        assert not reference_data_lost(missing)
