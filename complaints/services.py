@@ -320,7 +320,7 @@ def _phone_readable(phone: str) -> bool:
     )
 
 
-def _validate(fields: dict, errors: dict[str, str]) -> None:
+def _validate(fields: dict, errors: dict[str, str | ValidationError]) -> None:
     if not fields["content"]:
         errors["content"] = _("Please enter what the citizen says; the text may not be empty.")
     if fields["kind"] not in Kind.values:
@@ -331,9 +331,13 @@ def _validate(fields: dict, errors: dict[str, str]) -> None:
         errors["urgency"] = _("Choose an urgency.")
     phone = fields["citizen_phone"]
     if phone and not _phone_readable(phone):
-        errors["citizen_phone"] = _(
-            "This does not look like a phone number. Type its digits, with spaces, hyphens or "
-            "brackets between them if you like: 138 1234 5678, (022) 8200 1234."
+        errors["citizen_phone"] = ValidationError(
+            _(
+                "This does not look like a phone number. Type its digits, with spaces, "
+                "hyphens or brackets between them if you like: 138 1234 5678, "
+                "(022) 8200 1234."
+            ),
+            code="phone",  # the API words it for a system (api.serializers.API_WORDING)
         )
     id_number = fields["citizen_id_number"]
     if id_number and not ID_NUMBER_RE.match(id_number):
@@ -353,12 +357,13 @@ def _validate(fields: dict, errors: dict[str, str]) -> None:
         and fields["kind"] == Kind.COMPLAINT
         and not (fields["citizen_name"] or phone)
     ):
-        errors["citizen_phone"] = _(
-            "A complaint needs the citizen's name or phone; only reports may be anonymous."
+        errors["citizen_phone"] = ValidationError(
+            _("A complaint needs the citizen's name or phone; only reports may be anonymous."),
+            code="no_contact",
         )
 
 
-def _amount(value: object, errors: dict[str, str]) -> Decimal | None:
+def _amount(value: object, errors: dict[str, str | ValidationError]) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -374,7 +379,7 @@ def _amount(value: object, errors: dict[str, str]) -> Decimal | None:
     return amount
 
 
-def _received_at(value: datetime | None, errors: dict[str, str]) -> datetime:
+def _received_at(value: datetime | None, errors: dict[str, str | ValidationError]) -> datetime:
     now = timezone.now()
     if value is None:
         return now
@@ -454,7 +459,7 @@ def workorder_intake(
         "citizen_id_number": _cleaned("citizen_id_number", citizen_id_number),
         "anonymous": bool(anonymous),
     }
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     _validate(fields, errors)
     fields["amount"] = _amount(amount, errors)
     fields["received_at"] = _received_at(received_at, errors)

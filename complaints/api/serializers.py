@@ -176,9 +176,11 @@ class CitizenIn(InputSerializer):
     )
     phone = optional_text(
         20,
-        "诉求人电话：数字，可用空格、连字符或括号分隔，如 138 1234 5678、(022) 8200 1234 / "
-        "phone: its digits, with spaces, hyphens or brackets between them if you like, as in "
-        "138 1234 5678 or (022) 8200 1234",
+        "诉求人电话，不超过 20 个字符：数字，数字之间可有空格或连字符，前面可加“+”和国家代码；"
+        "国内号码还可带括号，如 138 1234 5678、+86 138-1234-5678、(022) 8200 1234 / the "
+        "citizen's phone, at most 20 characters: digits, with spaces or hyphens between them "
+        "and optionally “+” and a country code first; a Chinese number may also have "
+        "brackets, as in 138 1234 5678, +86 138-1234-5678 or (022) 8200 1234",
     )
     id_number = optional_text(
         18,
@@ -330,6 +332,33 @@ SERVICE_TO_API_FIELD = {
     "business_credit_code": "business.credit_code",
     "town": "town",
 }
+
+# Intake's refusals that the office's form words for the person typing, worded here for
+# the system that sent the field (by the refusal's code); the others read well to both.
+API_WORDING = {
+    "phone": gettext_lazy(
+        "Expected a phone number of at most 20 characters: digits, with spaces or hyphens "
+        "between them and optionally “+” and a country code first, as in 13812345678 or "
+        "+86 138-1234-5678; a Chinese number may also have brackets, as in (022) 8200 1234. "
+        "Letters and other signs are not accepted."
+    ),
+    "no_contact": gettext_lazy(
+        "A complaint needs citizen.name or citizen.phone; only a report (kind “report”) "
+        "may come without both."
+    ),
+}
+
+
+def api_field_errors(error) -> dict[str, list[str]]:
+    """Intake's refusal (a Django ValidationError keyed by service field) as the API's
+    field errors: named as the contract names the fields, in the API's wording."""
+    return {
+        SERVICE_TO_API_FIELD.get(field, field): [
+            str(API_WORDING[item.code]) if item.code in API_WORDING else " ".join(item)
+            for item in items
+        ]
+        for field, items in error.error_dict.items()
+    }
 
 
 class UnitRef(serializers.Serializer):

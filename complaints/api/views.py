@@ -41,6 +41,7 @@ from .serializers import (
     RoutingPreviewIn,
     RoutingPreviewOut,
     SatisfactionIn,
+    api_field_errors,
     canonical_text,
 )
 
@@ -289,12 +290,7 @@ class HotlineOrderViewSet(
             differs = _("Differs from the order first pushed with this hotline_id.")
             raise Conflict(message, fields={name: [differs] for name in names}) from None
         except DjangoValidationError as error:
-            raise exceptions.ValidationError(
-                {
-                    SERVICE_TO_API_FIELD.get(field, field): messages
-                    for field, messages in error.message_dict.items()
-                }
-            ) from None
+            raise exceptions.ValidationError(api_field_errors(error)) from None
         if not created:  # a new order comes back with the links it was written with
             prefetch_related_objects(
                 [order],

@@ -231,3 +231,50 @@ def test_an_order_not_found_is_said_of_the_client_not_of_the_key(client, key):
     message = missing.json()["error"]["message"]
     assert "pushed by the client this API key belongs to" in message, message
     assert "with this key or an earlier one" in message, message
+
+
+@pytest.mark.parametrize("phone", ["abc", "138 1234 5678?", "+1 (212) 555-0100"])
+def test_a_phone_refused_says_what_the_contract_accepts_not_how_to_type_it(client, key, phone):
+    """The hotline's system, not a person at a form, reads this: it is told what the field
+    accepts, not to type anything; the office's form keeps its words for people."""
+    citizen = {"name": "王先生", "phone": phone}
+    response = _english(
+        client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "citizen": citizen}
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["citizen.phone"]
+    assert "Type" not in message and "if you like" not in message, message
+    assert "20 characters" in message and "country code" in message, message
+    assert "(022) 8200 1234" in message, message
+
+
+def test_a_complaint_without_a_contact_names_the_contracts_fields(client, key):
+    response = _english(
+        client, key, "post", "/api/v1/hotline/work-orders/", {**ORDER, "citizen": None}
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["citizen.phone"]
+    assert "citizen.name" in message and "citizen.phone" in message, message
+    assert "report" in message, message
+
+
+def test_the_office_form_keeps_its_words_for_the_person_typing(client, office_staff):
+    from django.utils import translation
+
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        response = client.post(
+            "/orders/new/",
+            {
+                "kind": "complaint",
+                "channel": "phone",
+                "urgency": "normal",
+                "content": "超市卖过期牛奶",
+                "citizen_name": "王先生",
+                "citizen_phone": "abc",
+                "routing_choice": "auto",
+            },
+        )
+    assert response.status_code == 400  # the form again, with what to correct
+    assert "Type its digits" in response.content.decode()
