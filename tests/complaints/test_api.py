@@ -1104,7 +1104,10 @@ def test_a_status_change_writes_its_callback_in_the_same_transaction(db, client,
 
 
 def test_create_api_client_prints_the_key_and_secret_once(db, capsys):
-    call_command("create_api_client", "天津12345", "--callback-url", "https://hotline.example/cb")
+    with translation.override("en"):
+        call_command(
+            "create_api_client", "天津12345", "--callback-url", "https://hotline.example/cb"
+        )
     out = capsys.readouterr().out
     client = ApiClient.objects.get(name="天津12345")
     key = next(line.split()[-1] for line in out.splitlines() if line.startswith("API key"))
@@ -1118,9 +1121,9 @@ def test_create_api_client_says_how_the_key_and_the_secret_are_kept_as_the_readm
     restored under another key signs with other secrets (README, Backups)."""
     from complaints.management.commands.create_api_client import Command
 
-    described = " ".join(
-        Command().create_parser("manage.py", "create_api_client").description.split()
-    )
+    with translation.override("en"):
+        parser = Command().create_parser("manage.py", "create_api_client")
+    described = " ".join(parser.description.split())
     assert "only hashes are kept" not in described
     assert "only a hash of the key is kept" in described
     assert "derived from API_SIGNING_KEY" in described

@@ -45,16 +45,17 @@ def test_a_client_allowed_no_request_a_minute_is_refused_in_the_admin(client, sy
 @pytest.mark.parametrize(
     ("typed", "shown"),
     [
-        ("127.0.0.1:8316/cb", "Callback URL:       https://127.0.0.1:8316/cb"),
-        ("http://127.0.0.1:8316/cb", "Callback URL:       http://127.0.0.1:8316/cb"),
-        ("", "Callback URL:       none yet"),
+        ("127.0.0.1:8316/cb", "Callback URL: https://127.0.0.1:8316/cb"),
+        ("http://127.0.0.1:8316/cb", "Callback URL: http://127.0.0.1:8316/cb"),
+        ("", "Callback URL: none yet"),
     ],
 )
 def test_the_command_prints_the_callback_url_it_stored(typed, shown):
     """Typed without a scheme it is taken as https://: a receiver on plain HTTP would see
     nothing and the integrator would not know why, unless the command says so."""
     out = io.StringIO()
-    call_command("create_api_client", "12345", "--callback-url", typed, stdout=out)
+    with translation.override("en"):
+        call_command("create_api_client", "12345", "--callback-url", typed, stdout=out)
     assert shown in out.getvalue()
 
 
@@ -85,3 +86,59 @@ def test_rotating_a_revoked_clients_key_says_it_is_still_revoked(client, sysadmi
     )
     message = response.content.decode().split('class="messagelist"', 1)[1].split("</ul>", 1)[0]
     assert "still revoked" in message and "active" in message, message
+
+
+def _pseudo_locale(monkeypatch) -> None:
+    """A language in which every translated text is marked «…»: a line without the marks
+    was written past the translations."""
+    real = translation._trans.gettext
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: f"«{real(message)}»")
+
+
+def test_every_line_the_command_prints_goes_through_the_translations(monkeypatch):
+    """An operator whose server speaks Chinese read English labels above a Chinese
+    refusal: labels, the advice and the refusals all follow the command's language."""
+    _pseudo_locale(monkeypatch)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_client", "天津12345", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 5, lines
+    assert [line for line in lines if not (line.startswith("«") and "»" in line)] == []
+    assert err.getvalue() == ""
+    with pytest.raises(CommandError) as refused:
+        call_command("create_api_client", "天津12345", stdout=out, stderr=err)
+    assert str(refused.value).startswith("«"), str(refused.value)
+
+
+def test_the_commands_help_is_in_its_language(monkeypatch):
+    from complaints.management.commands.create_api_client import Command
+
+    _pseudo_locale(monkeypatch)
+    parser = Command().create_parser("manage.py", "create_api_client")
+    assert parser.description.startswith("«"), parser.description
+    ours = [a for a in parser._actions if a.dest in ("callback_url", "channel", "rate_limit")]
+    assert [a.help for a in ours if not a.help.startswith("«")] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "refusal"),
+    [("en", "API key: wq_", "already exists"), ("zh-hans", "wq_", "已存在")],
+)
+def test_the_command_speaks_one_language_labels_and_refusals_alike(language, label, refusal):
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override(language):
+        call_command("create_api_client", "天津12345", stdout=out, stderr=err)
+        expected = [
+            translation.gettext("API client: %(name)s (id %(id)s)")
+            % {"name": "天津12345", "id": ApiClient.objects.get().id},
+            translation.gettext(
+                "Keep both now: they cannot be shown again (rotate them in the admin if lost)."
+            ),
+        ]
+        with pytest.raises(CommandError) as refused:
+            call_command("create_api_client", "天津12345", stdout=io.StringIO())
+    printed = out.getvalue().splitlines()
+    assert printed[0] == expected[0] and printed[-1] == expected[1], printed
+    assert label in out.getvalue()
+    assert refusal in str(refused.value)
+    assert err.getvalue() == ""

@@ -12,20 +12,34 @@ scheme, an address is taken as https://, here as there."""
 
 
 class Command(BaseCommand):
-    help = (
-        "Create an API client (the 12345 hotline, the 12315 platform) and print its API key "
-        "and its callback signing secret. They are shown once: only a hash of the key is kept, "
-        "and the secret is derived from API_SIGNING_KEY and a salt kept for the client (a "
-        "database restored under another API_SIGNING_KEY signs with other secrets)."
-    )
+    """Everything it writes, its help, labels and refusals alike, is in the command's
+    language: Django's default for a management command, settings.LANGUAGE_CODE (or the
+    language active around `call_command`)."""
+
+    @property
+    def help(self) -> str:
+        # Read when the parser is made, in the command's language (argparse takes no lazy
+        # text).
+        return _(
+            "Create an API client (the 12345 hotline, the 12315 platform) and print its API "
+            "key and its callback signing secret. They are shown once: only a hash of the key "
+            "is kept, and the secret is derived from API_SIGNING_KEY and a salt kept for the "
+            "client (a database restored under another API_SIGNING_KEY signs with other "
+            "secrets)."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("name")
-        parser.add_argument("--callback-url", default="", help="Where status changes are POSTed.")
         parser.add_argument(
-            "--channel", default="12345", choices=["12345", "12315"], help="Channel of its orders."
+            "--callback-url", default="", help=_("Where status changes are POSTed.")
         )
-        parser.add_argument("--rate-limit", type=int, default=600, help="Requests per minute.")
+        parser.add_argument(
+            "--channel",
+            default="12345",
+            choices=["12345", "12315"],
+            help=_("Channel of its orders."),
+        )
+        parser.add_argument("--rate-limit", type=int, default=600, help=_("Requests per minute."))
 
     def handle(self, *args, **options):
         try:
@@ -49,13 +63,19 @@ class Command(BaseCommand):
                     % {"name": options["name"]}
                 ) from None
             raise CommandError(sentences(*error.messages)) from None
-        self.stdout.write(f"API client: {client.name} (id {client.id})")
-        self.stdout.write(f"API key:            {key}")
-        self.stdout.write(f"Signing secret:     {secret}")
+        self.stdout.write(
+            _("API client: %(name)s (id %(id)s)") % {"name": client.name, "id": client.id}
+        )
+        self.stdout.write(_("API key: %(key)s") % {"key": key})
+        self.stdout.write(_("Signing secret: %(secret)s") % {"secret": secret})
         # As stored: one typed without a scheme is https://, which a plain-HTTP receiver
         # would never hear from.
-        url = client.callback_url or "none yet (set it in the admin, 对接系统)"
-        self.stdout.write(f"Callback URL:       {url}")
+        if client.callback_url:
+            self.stdout.write(_("Callback URL: %(url)s") % {"url": client.callback_url})
+        else:
+            self.stdout.write(
+                _("Callback URL: none yet (set it in the admin, API clients, 对接系统)")
+            )
         self.stdout.write(
-            "Keep both now: they cannot be shown again (rotate them in the admin if lost)."
+            _("Keep both now: they cannot be shown again (rotate them in the admin if lost).")
         )
