@@ -90,7 +90,7 @@ class RegistrationOrderPagination(CursorPagination):
         for name, position in (("next", "cD0xMjM0"), ("previous", "cj0xJnA9MTE4NQ==")):
             links[name]["description"] = LINK_DESCRIPTIONS[name]
             links[name]["example"] = f"{EXAMPLE_LIST}?status=assigned&cursor={position}"
-        paginated["required"] = ["count", "results"]
+        paginated["required"] = ["count", "next", "previous", "results"]  # null, not absent
         paginated["properties"] = {
             "count": {
                 "type": "integer",

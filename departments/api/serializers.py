@@ -7,6 +7,9 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["code", "name", "name_en", "kind", "full_name", "handles_disputes"]
+        # An answer only (the units are read, never written, through the API): read-only,
+        # the schema requires each, as every answer has each, a blank full name included.
+        read_only_fields = fields
         extra_kwargs = {
             "code": {"help_text": "单位代码（稳定，不随名称变化）/ stable unit code"},
             "name": {"help_text": "单位简称 / short name (Chinese)"},
