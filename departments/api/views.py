@@ -1,6 +1,11 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
@@ -29,6 +34,15 @@ UNITS = (
     retrieve=extend_schema(
         summary="单位 / one unit",
         description=UNITS,
+        parameters=[
+            OpenApiParameter(
+                "code",
+                str,
+                OpenApiParameter.PATH,
+                description="单位代码，即单位列表中的 code，如 market-regulation / the unit's "
+                "code, as the list of units gives it, such as market-regulation",
+            )
+        ],
         responses={
             200: OpenApiResponse(UnitSerializer, description="该单位 / the unit"),
             **error_responses(401, 403, 404),
