@@ -86,8 +86,11 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "API key from `manage.py create_api_client` / "
-            "由 create_api_client 命令生成的 API 密钥",
+            # A placeholder in `code`: Swagger UI reads Markdown and drops "<key>" as a tag.
+            "description": "由协调小组办公室签发的 API 密钥（平台上用 create_api_client "
+            "命令生成），以 `Authorization: Bearer <密钥>` 发送 / the API key the coordination "
+            "office issues to your system (made on the portal with its create_api_client "
+            "command), sent as `Authorization: Bearer <key>`",
         }
 
 

@@ -116,3 +116,38 @@ def test_every_parameter_of_the_hotlines_endpoints_is_described_in_both_language
         or not re.search(r"[A-Za-z]{3}", HAN.sub("", parameter.get("description", "")))
     ]
     assert undescribed == []
+
+
+def test_the_key_is_said_to_come_from_the_coordination_office_not_from_a_command(schema):
+    """The hotline's developers cannot run the portal's manage.py: Swagger UI's Authorize
+    dialog must tell them whom to ask for a key and how to send it."""
+    description = schema["components"]["securitySchemes"]["apiKey"]["description"]
+    english = description.split(" / ", 1)[1]
+    assert "coordination office" in english and "Authorization: Bearer" in english, english
+    assert "协调小组办公室" in description, description
+
+
+def test_no_description_holds_a_placeholder_swagger_ui_would_take_for_a_tag(schema):
+    """/api/v1/docs/ renders descriptions as Markdown and drops what reads as an HTML tag:
+    "Bearer <key>" showed as "Bearer". A placeholder is written in `code`."""
+    # An open tag as CommonMark reads one: a name, then attributes, each name[=value].
+    tag = re.compile(
+        r"<[A-Za-z][A-Za-z0-9-]*"
+        r"(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+    )
+
+    def texts(node):
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if name == "description" and isinstance(value, str):
+                    yield value
+                else:
+                    yield from texts(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from texts(value)
+
+    dropped = [
+        match[0] for text in texts(schema) for match in tag.finditer(re.sub(r"`[^`]*`", "", text))
+    ]
+    assert dropped == []
