@@ -797,12 +797,32 @@ def _check_summary_version(summary: AnnualSummary, expected_version: int | None)
         )
 
 
+def _check_asked_for_summary(unit_id: int, year: int) -> None:
+    """Refuse a summary for `year` from a unit not asked for it (`figures.asked_for_summary`,
+    the rule the list, the register, the 催报 and the reminders follow): it would otherwise
+    reach the office as if the unit had been asked."""
+    unit = Unit.objects.get(id=unit_id)
+    if Unit.objects.filter(figures.asked_for_summary(year), id=unit_id).exists():
+        return
+    if unit.reports_since > date(year, 12, 31):
+        raise ReportError(
+            _("%(unit)s is not asked for a summary for %(year)s: it began reporting later.")
+            % {"unit": unit, "year": year}
+        )
+    raise ReportError(
+        _("%(unit)s is not asked for a summary for %(year)s.") % {"unit": unit, "year": year}
+    )
+
+
 @transaction.atomic
 def summary_start(*, unit: Unit, year: int, acting_user: User) -> AnnualSummary:
+    """The unit's summary for `year`, started as a draft the first time anyone of the unit
+    opens it. Refused for a year not yet begun, and for a year the unit is not asked for."""
     if not access.works_on_unit_report(acting_user, unit.id):
         raise Http404
     if year > timezone.localdate().year:
         raise ReportError(_("A summary can only be written for this year or an earlier one."))
+    _check_asked_for_summary(unit.id, year)
     try:
         with transaction.atomic():
             summary, created = AnnualSummary.objects.get_or_create(unit=unit, year=year)
@@ -915,6 +935,7 @@ def summary_submit(
     summary = _lock_summary(acting_user, summary_id, expected_version)
     if not access.submits_unit_report(acting_user, summary.unit_id):
         raise ReportError(_("Only the unit's liaison or head can submit its summary."))
+    _check_asked_for_summary(summary.unit_id, summary.year)
     if not summary.text.strip():
         raise ValidationError({"text": _("Write the summary before submitting it.")})
     summary.status = SummaryStatus.SUBMITTED

@@ -145,7 +145,11 @@ def summary_start(request: HttpRequest) -> HttpResponse:
     if unit is None or unit.is_office:
         raise Http404
     year = _year(request.POST.get("year"), timezone.localdate().year)
-    summary = services.summary_start(unit=unit, year=year, acting_user=request.user)
+    try:
+        summary = services.summary_start(unit=unit, year=year, acting_user=request.user)
+    except services.ReportError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('annual_summaries')}?year={year}")
     return redirect("annual_summary", summary_id=summary.id)
 
 

@@ -104,3 +104,36 @@ def test_there_is_one_rule_for_who_is_asked():
 
     assert not hasattr(duties, "_asked_for_summary")
     assert duties.figures.asked_for_summary is figures.asked_for_summary
+
+
+def test_a_unit_not_asked_for_the_year_cannot_start_a_summary_for_it(
+    client, joined_2027, mr_liaison
+):
+    from reports.models import AnnualSummary
+
+    with time_machine.travel(at(2026, 11, 20), tick=False):
+        with pytest.raises(services.ReportError, match="not asked for a summary for 2026"):
+            services.summary_start(unit=joined_2027, year=2026, acting_user=mr_liaison)
+        client.force_login(mr_liaison)
+        response = client.post(reverse("annual_summary_start"), {"year": "2026"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("annual_summaries") + "?year=2026"
+    assert "is not asked for a summary for 2026" in response.content.decode()
+    assert not AnnualSummary.objects.exists()
+    with time_machine.travel(at(2027, 11, 20), tick=False):
+        assert services.summary_start(unit=joined_2027, year=2027, acting_user=mr_liaison)
+
+
+def test_a_draft_of_a_unit_not_asked_for_the_year_is_not_submitted(joined_2027, mr_liaison):
+    """A draft written before the rule was kept (or before the unit's beginning was moved)
+    stays a draft: it is not sent to the office as if the unit had been asked."""
+    from reports.choices import SummaryStatus
+    from reports.models import AnnualSummary
+
+    draft = AnnualSummary.objects.create(unit=joined_2027, year=2026, text="写于规则之前。")
+    with (
+        time_machine.travel(at(2026, 11, 20), tick=False),
+        pytest.raises(services.ReportError, match="not asked for a summary for 2026"),
+    ):
+        services.summary_submit(summary_id=draft.id, acting_user=mr_liaison)
+    draft.refresh_from_db()
+    assert (draft.status, draft.submitted_at) == (SummaryStatus.DRAFT, None)
