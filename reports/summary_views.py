@@ -319,13 +319,20 @@ def summary_attachment_download(
 @login_required
 def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
     """Every submitted summary of the year in one zip: a folder per unit with its text and
-    its files. Written to a temporary file on disk and copied in chunks, like the plans
-    archive: seventeen units' scanned documents would otherwise sit in a worker's memory."""
+    its files. A summary from a unit not asked for the year (`figures.asked_for_summary`;
+    one submitted before such a unit was refused) is kept, not left out, but in a folder of
+    its own named as the list names such a unit (本年度无需报送), as the district report says
+    本季度无需报送: it does not pass for an asked unit's. Written to a temporary file on disk
+    and copied in chunks, like the plans archive: seventeen units' scanned documents would
+    otherwise sit in a worker's memory."""
     if not access.sees_all_units(request.user):
         raise Http404
+    asked = units_asked_for_summary(year)
+    not_asked = _("Not asked for this year")
     summaries = (
         access.summaries_visible_to(request.user)
         .filter(year=year, status=SummaryStatus.SUBMITTED)
+        .select_related("unit")
         .prefetch_related(
             Prefetch(
                 "attachments", queryset=SummaryAttachment.objects.filter(removed_at__isnull=True)
@@ -337,6 +344,8 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
             for summary in summaries:
                 folder = f"{summary.unit.sort_order:02d}-{summary.unit.name}"
+                if summary.unit_id not in asked:
+                    folder = f"{not_asked}/{folder}"
                 archive.writestr(f"{folder}/工作总结.txt", summary.text)
                 attachments.add_to_archive(archive, folder, summary.attachments.all())
         spool.seek(0)

@@ -137,3 +137,39 @@ def test_a_draft_of_a_unit_not_asked_for_the_year_is_not_submitted(joined_2027, 
         services.summary_submit(summary_id=draft.id, acting_user=mr_liaison)
     draft.refresh_from_db()
     assert (draft.status, draft.submitted_at) == (SummaryStatus.DRAFT, None)
+
+
+def test_the_archive_keeps_apart_a_summary_from_a_unit_not_asked_for_the_year(
+    client, settings, joined_2027, office_staff
+):
+    """A summary submitted before a unit not asked could no longer start one is kept, but in
+    a folder of its own that says the unit was not asked, as the district report says
+    本季度无需报送 of a unit not asked for the quarter: it does not pass for an asked one."""
+    import io
+    import zipfile
+
+    from reports.choices import SummaryStatus
+    from reports.models import AnnualSummary
+
+    for code in ("market-regulation", "housing"):
+        AnnualSummary.objects.create(
+            unit=unit(code),
+            year=2026,
+            text=f"{code} 全年工作总结。",
+            status=SummaryStatus.SUBMITTED,
+            submitted_at=at(2026, 11, 20),
+        )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        response = client.get(reverse("annual_summaries_archive", args=[2026]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    texts = {name: archive.read(name).decode() for name in archive.namelist()}
+    market = unit("market-regulation")
+    housing = unit("housing")
+    assert texts == {
+        f"本年度无需报送/{market.sort_order:02d}-{market.name}/工作总结.txt": (
+            "market-regulation 全年工作总结。"
+        ),
+        f"{housing.sort_order:02d}-{housing.name}/工作总结.txt": "housing 全年工作总结。",
+    }
