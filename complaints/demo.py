@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +12,7 @@ from departments.models import User
 from . import services, stats, workflow
 from .choices import Action
 from .models import WorkOrder, WorkOrderEvent
+from .reference import reference
 
 SAMPLES = (
     {
@@ -73,44 +74,73 @@ def load_demo_orders() -> int:
     housing = User.objects.filter(username="housing_staff").first()
     if office is None:
         return 0
-    now = timezone.now()
     orders = []
-    for index, sample in enumerate(SAMPLES):
+    for sample, received_at in zip(SAMPLES, _received_times(), strict=True):
         data = dict(sample)
         town_code = data.pop("town_code", "")
         orders.append(
             services.workorder_intake(
-                acting_user=office,
-                received_at=now - timedelta(days=len(SAMPLES) - index, hours=3),
-                town_code=town_code,
-                **data,
+                acting_user=office, received_at=received_at, town_code=town_code, **data
             )
         )
     if housing is not None and orders[0].primary_unit_id == housing.unit_id:
         workflow.workorder_sign(order_id=orders[0].id, acting_user=housing)
     for order in orders:
-        _date_history_from_receipt(order.id)
+        date_history_from_receipt(order.id)
     return len(orders)
+
+
+WORKING_DAYS_AGO = (3, 3, 1, 1, 1)
+"""When each sample was received, in working days before the day the demo is loaded (the
+office's holiday table and the Chinese calendar decide which days work), at its own hour.
+The second is meant to be late: dispatched three working days ago, its unit has let its
+one-working-day sign-for time pass. The others are within every time, on any day: one
+received on the last working day has until the end of the next one to be signed for. In
+calendar days, as before, which of them was late depended on the weekday of loading."""
+
+
+def _received_times() -> list[datetime]:
+    calendar = reference().calendar
+    today = timezone.localdate()
+    times = []
+    for index, ago in enumerate(WORKING_DAYS_AGO):
+        day = today
+        for _step in range(ago):
+            day -= timedelta(days=1)
+            while not calendar.is_workday(day):
+                day -= timedelta(days=1)
+        times.append(timezone.make_aware(datetime.combine(day, time(8, 5 + 10 * index))))
+    return times
 
 
 STEP = timedelta(minutes=20)
 """Between two steps of a sample order's history: registered when received, dispatched and
-signed for in the hour that follows."""
+signed for in the hour that follows, and so on."""
 
-_STEP_TIMES = {Action.DISPATCH: "dispatched_at", Action.SIGN: "signed_at"}
+_STEP_TIMES = {
+    Action.DISPATCH: "dispatched_at",
+    Action.SIGN: "signed_at",
+    Action.ACCEPT: "accepted_at",
+    Action.RESOLVE: "resolved_at",
+    Action.CLOSE: "closed_at",
+    Action.SATISFACTION: "satisfaction_at",
+}
 
 
-def _date_history_from_receipt(order_id: int) -> None:
+def date_history_from_receipt(order_id: int, step: timedelta = STEP) -> None:
     """Intake and the workflow date what they write now; a sample received days ago would
-    read "received 5 days ago, registered and dispatched today". Its history is dated from
-    its receipt instead, one `STEP` apart, with the times the order keeps of those steps
-    and the deadlines that count from them. Only the demo rewrites a history: its orders
-    are made up, and loaded into an empty table."""
+    read "received 5 days ago, registered and dispatched today", and its deadlines would
+    count from today for the steps taken today (sign-for) but from its receipt for the
+    others (the acceptance decision): "decision overdue" while its sign-for time still
+    runs, or resolved months late. Its history is dated from its receipt instead, one
+    `step` apart, with the times the order keeps of those steps and the deadlines that
+    count from them. Only the demos rewrite a history: their orders are made up, and
+    loaded into an empty table."""
     order = WorkOrder.objects.select_for_update(no_key=True).get(id=order_id)
     fields = ["created_at"]
     order.created_at = order.received_at
     for index, event in enumerate(order.events.order_by("id")):
-        moment = order.received_at + index * STEP
+        moment = order.received_at + index * step
         WorkOrderEvent.objects.filter(id=event.id).update(created_at=moment)
         if field := _STEP_TIMES.get(event.action):
             setattr(order, field, moment)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from complaints import services as order_services
 from complaints import workflow
 from complaints.choices import Satisfaction
+from complaints.demo import date_history_from_receipt
 from departments.demo import demo_users
 from departments.models import Town, Unit
 
@@ -48,6 +49,7 @@ def load_demo_reports() -> int:
     towns = list(Town.objects.values_list("code", flat=True)[:8])
     days = (period.last - period.first).days + 1
     added = 0
+    orders = []
     for index in range(36):
         category, content, business = CASES[index % len(CASES)]
         day = period.first + timedelta(days=rng.randrange(days))
@@ -65,9 +67,11 @@ def load_demo_reports() -> int:
             unit_code="market-regulation" if index % 3 else "",
         )
         added += 1
+        orders.append(order.id)
         if order.primary_unit_id != staff.unit_id or index % 5 == 0:
-            continue
+            continue  # left waiting for sign-for: late on it and on the decision
         workflow.workorder_sign(order_id=order.id, acting_user=staff)
+        workflow.workorder_accept(order_id=order.id, acting_user=staff)
         workflow.workorder_resolve(order_id=order.id, acting_user=staff, result="已协调商家处理。")
         workflow.workorder_close(order_id=order.id, acting_user=office)
         workflow.workorder_record_satisfaction(
@@ -77,6 +81,10 @@ def load_demo_reports() -> int:
                 (Satisfaction.SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
             ),
         )
+    for order_id in orders:
+        # Taken (or not) in the hours after it was received, not today: its deadlines then
+        # count from then, sign-for before the decision before the resolution.
+        date_history_from_receipt(order_id)
     report = services.report_start(
         unit=liaison.unit, year=period.year, quarter=period.quarter, acting_user=liaison
     )
