@@ -376,11 +376,18 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     for unit in member_units():
         summary = summaries.get(unit.id)
         submitted = summary is not None and summary.status == SummaryStatus.SUBMITTED
-        late = (summary is not None and summary.late_on is not None) or (
-            unit.id in asked and summary_overdue(year, summary, today)
+        # Late only for a unit asked for the year; a summary from one not asked (sent before
+        # such a unit was refused) is listed as such, as in the archive.
+        late = unit.id in asked and (
+            (summary is not None and summary.late_on is not None)
+            or summary_overdue(year, summary, today)
         )
-        if summary:
+        if summary and unit.id in asked:
             status = summary.get_status_display()
+        elif summary:
+            status = _("%(status)s (not asked for this year)") % {
+                "status": summary.get_status_display()
+            }
         else:
             status = _("Not started") if unit.id in asked else _("Not asked for this year")
         rows.append(

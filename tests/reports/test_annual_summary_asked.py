@@ -173,3 +173,34 @@ def test_the_archive_keeps_apart_a_summary_from_a_unit_not_asked_for_the_year(
         ),
         f"{housing.sort_order:02d}-{housing.name}/工作总结.txt": "housing 全年工作总结。",
     }
+
+
+def test_a_summary_from_a_unit_not_asked_reads_so_and_not_late_in_the_list_and_register(
+    client, joined_2027, office_staff
+):
+    """As in the archive: a summary submitted (after the due date) by a unit not asked for
+    the year is shown, but as not asked, not as a late filing of an asked unit."""
+    from openpyxl import load_workbook
+
+    from reports.choices import SummaryStatus
+    from reports.models import AnnualSummary
+
+    AnnualSummary.objects.create(
+        unit=joined_2027,
+        year=2026,
+        text="写于规则之前。",
+        status=SummaryStatus.SUBMITTED,
+        submitted_at=at(2026, 12, 1),
+    )
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        page = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        response = client.get(reverse("annual_summaries_register", args=[2026]))
+    row = rows(page)["market-regulation"]
+    assert "Submitted" in row and "Not asked for this year" in row
+    assert "Submitted late" not in row and "Overdue" not in row
+    assert f"0 of {len(member_units()) - 1} submitted." in page
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    by_unit = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    assert by_unit["Market Regulation Bureau"][1] == "Submitted (not asked for this year)"
+    assert by_unit["Market Regulation Bureau"][3] in (None, "")
