@@ -797,21 +797,25 @@ def _check_summary_version(summary: AnnualSummary, expected_version: int | None)
         )
 
 
-def _check_asked_for_summary(unit_id: int, year: int) -> None:
-    """Refuse a summary for `year` from a unit not asked for it (`figures.asked_for_summary`,
-    the rule the list, the register, the 催报 and the reminders follow): it would otherwise
-    reach the office as if the unit had been asked."""
-    unit = Unit.objects.get(id=unit_id)
+def summary_not_asked(unit_id: int, year: int) -> str:
+    """Why the unit is not asked for `year`'s summary (`figures.asked_for_summary`, the rule
+    the list, the register, the 催报 and the reminders follow), or "" when it is."""
     if Unit.objects.filter(figures.asked_for_summary(year), id=unit_id).exists():
-        return
+        return ""
+    unit = Unit.objects.get(id=unit_id)
     if unit.reports_since > date(year, 12, 31):
-        raise ReportError(
-            _("%(unit)s is not asked for a summary for %(year)s: it began reporting later.")
-            % {"unit": unit, "year": year}
-        )
-    raise ReportError(
-        _("%(unit)s is not asked for a summary for %(year)s.") % {"unit": unit, "year": year}
-    )
+        return _("%(unit)s is not asked for a summary for %(year)s: it began reporting later.") % {
+            "unit": unit,
+            "year": year,
+        }
+    return _("%(unit)s is not asked for a summary for %(year)s.") % {"unit": unit, "year": year}
+
+
+def _check_asked_for_summary(unit_id: int, year: int) -> None:
+    """Refuse a summary for `year` from a unit not asked for it: it would otherwise reach
+    the office as if the unit had been asked."""
+    if reason := summary_not_asked(unit_id, year):
+        raise ReportError(reason)
 
 
 @transaction.atomic

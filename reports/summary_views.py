@@ -202,6 +202,9 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
     editable = summary.status in SUMMARY_EDITABLE_STATUSES and access.works_on_unit_report(
         request.user, summary.unit_id
     )
+    # A unit not asked for the year (a summary from before such a unit was refused): it is
+    # not offered to submit it, and the page says why; nor is it marked late.
+    not_asked = services.summary_not_asked(summary.unit_id, summary.year)
     returned = None
     if summary.status == SummaryStatus.RETURNED:
         returned = (
@@ -222,7 +225,10 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             and access.reviews_unit_reports(request.user),
             "summary": summary,
             "editable": editable,
-            "can_submit": editable and access.submits_unit_report(request.user, summary.unit_id),
+            "can_submit": editable
+            and not not_asked
+            and access.submits_unit_report(request.user, summary.unit_id),
+            "not_asked": not_asked,
             "attachments": summary.attachments.filter(removed_at=None),
             "removed_attachments": summary.attachments.exclude(removed_at=None)
             if access.fetches_removed_files(request.user)

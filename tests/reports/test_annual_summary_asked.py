@@ -204,3 +204,25 @@ def test_a_summary_from_a_unit_not_asked_reads_so_and_not_late_in_the_list_and_r
     by_unit = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
     assert by_unit["Market Regulation Bureau"][1] == "Submitted (not asked for this year)"
     assert by_unit["Market Regulation Bureau"][3] in (None, "")
+
+
+def test_the_summary_page_of_a_unit_not_asked_offers_no_submit_and_shows_no_late_badge(
+    client, joined_2027, mr_liaison, office_staff
+):
+    from reports.choices import SummaryStatus
+    from reports.models import AnnualSummary
+
+    draft = AnnualSummary.objects.create(unit=joined_2027, year=2026, text="草稿。")
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(mr_liaison)
+        page = client.get(reverse("annual_summary", args=[draft.id])).content.decode()
+    assert 'id="confirm-submit-summary"' not in page
+    assert "is not asked for a summary for 2026: it began reporting later." in page
+    assert 'id="summary-not-asked"' in page
+    AnnualSummary.objects.filter(id=draft.id).update(
+        status=SummaryStatus.SUBMITTED, submitted_at=at(2026, 12, 1)
+    )
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(office_staff)
+        page = client.get(reverse("annual_summary", args=[draft.id])).content.decode()
+    assert 'id="summary-not-asked"' in page and 'id="summary-late"' not in page
