@@ -257,3 +257,60 @@ def accessible_name(html: str | bytes, element_id: str) -> str | None:
         return None
     name = parser.aria_label if parser.aria_label is not None else "".join(parser.parts)
     return " ".join(name.split())
+
+
+class _Languages(HTMLParser):
+    """Where each of `words` is read on the page, and in which language: a text, or the
+    value of a field (an <input>'s value, a <textarea>'s text), under the nearest lang."""
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words = words
+        self.found: list[tuple[str, str, str]] = []  # word, lang, where
+        self._stack: list[tuple[str, str]] = []  # tag, lang in force
+        self._skip = 0  # inside <head>, <script>, <style>, <template>
+
+    def _lang(self) -> str:
+        return self._stack[-1][1] if self._stack else ""
+
+    def _seen(self, text: str, lang: str, where: str) -> None:
+        self.found.extend((word, lang, where) for word in self.words if word in text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        lang = attributes.get("lang", self._lang())
+        if tag == "input" and not self._skip:
+            self._seen(attributes.get("value", ""), lang, _describe(tag, attributes))
+        if tag in _VOID:
+            return
+        if tag in ("head", "script", "style", "template") or self._skip:
+            self._skip += 1
+        self._stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        while self._stack:
+            opened, _ = self._stack.pop()
+            if self._skip:
+                self._skip -= 1
+            if opened == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._skip:
+            where = self._stack[-1][0] if self._stack else ""
+            self._seen(data, self._lang(), f"<{where}> {data.strip()[:40]}")
+
+
+def read_in_another_language(html: str | bytes, words: list[str]) -> list[str]:
+    """Each place one of `words` (names or text people wrote in Chinese) is read out, on the
+    page or in a field, other than as Chinese (under no lang="zh…" nearer than <html>'s)."""
+    parser = _Languages(words)
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    parser.close()
+    return [
+        f"{word} in {where} (lang={lang!r})"
+        for word, lang, where in parser.found
+        if not lang.lower().startswith("zh")
+    ]

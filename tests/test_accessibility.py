@@ -7,7 +7,13 @@ from django.conf import settings
 
 from complaints import workflow
 from departments.notifications import Message, notify
-from tests.a11y import accessible_name, duplicate_ids, problems, unnamed_controls
+from tests.a11y import (
+    accessible_name,
+    duplicate_ids,
+    problems,
+    read_in_another_language,
+    unnamed_controls,
+)
 from tests.factories import make_order
 
 NOTHING = {
@@ -577,6 +583,107 @@ def test_chinese_written_by_people_is_marked_chinese_on_an_english_page(
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(url).content.decode()
     assert 'lang="zh-Hans"' not in _opening_tag(chinese, marks[0])
+
+
+def _names_on_an_order(request) -> list[tuple[object, str, list[str]]]:
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    order = make_order(office_staff, citizen_name="张先生")
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_add_note(order_id=order.id, acting_user=mr_staff, text="已联系")
+    names = ["张先生", office_staff.name, mr_staff.name]
+    return [(mr_staff, f"/orders/{order.number}/", names)]
+
+
+def _names_on_the_contact_lists(request) -> list[tuple[object, str, list[str]]]:
+    from tests.factories import DutyContactFactory
+
+    mr_staff, mr_head, mr_liaison = (
+        request.getfixturevalue(name) for name in ("mr_staff", "mr_head", "mr_liaison")
+    )
+    DutyContactFactory(unit=mr_staff.unit, label="局长热线", person="王明")
+    return [
+        (mr_staff, "/units/market-regulation/", ["局长热线", "王明"]),
+        (mr_staff, "/units/", ["局长热线"]),
+        (mr_staff, "/units/market-regulation/people/", [mr_head.name, mr_liaison.name]),
+    ]
+
+
+def _names_on_the_home_page(request) -> list[tuple[object, str, list[str]]]:
+    from tests.factories import DutyContactFactory
+
+    mr_staff = request.getfixturevalue("mr_staff")
+    DutyContactFactory(unit=mr_staff.unit, label="值班电话", person="王明")
+    return [(mr_staff, "/", [mr_staff.name, "王明"])]
+
+
+def _names_and_fields_of_a_meeting(request) -> list[tuple[object, str, list[str]]]:
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import services as meetings
+
+    office_staff, mr_liaison = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_liaison"),
+    )
+    meeting = meetings.meeting_plan(
+        acting_user=office_staff,
+        kind="annual",
+        title="年度联席会议",
+        planned_on=timezone.localdate() + datetime.timedelta(days=7),
+        place="区政府第三会议室",
+        chair="赵组长",
+        guests="钱专家",
+        notes="请带材料",
+        unit_codes=["market-regulation"],
+    )
+    meetings.invitation_answer(
+        meeting_id=meeting.id, acting_user=mr_liaison, attending=True, attendees="孙科长"
+    )
+    page = f"/meetings/{meeting.id}/"
+    # The office reads the units' answers and the plan in its form; the unit its answer.
+    words = ["年度联席会议", "区政府第三会议室", "赵组长", "钱专家", "请带材料", "孙科长"]
+    return [
+        (office_staff, page, [*words, office_staff.name, mr_liaison.name]),
+        (mr_liaison, page, ["孙科长", mr_liaison.name]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        _names_on_an_order,
+        _names_on_the_contact_lists,
+        _names_on_the_home_page,
+        _names_and_fields_of_a_meeting,
+    ],
+    ids=["order", "contacts", "home", "meeting"],
+)
+def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
+    db, request, client, named
+):
+    """People's names (the signed-in person's, a citizen's, a unit's head and liaison, who
+    did what in a history) and the Chinese in a form's fields (a meeting's title and place
+    in the form that changes them) were inside lang="en": a screen reader read them with an
+    English voice, which spells out or skips Chinese characters (WCAG 3.1.2). Each is read
+    under lang="zh-Hans" wherever it stands on the page, in the page or in a field."""
+    pages = named(request)
+
+    for person, url, words in pages:
+        client.force_login(person)
+        client.cookies["django_language"] = "en"
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert read_in_another_language(page.content, words) == [], url
+    person, url, words = pages[0]
+    client.force_login(person)
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(url).content.decode()
+    assert 'lang="zh-Hans"' not in chinese
 
 
 def test_a_refused_password_change_points_each_field_at_its_error(client, mr_staff):

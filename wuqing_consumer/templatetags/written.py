@@ -4,6 +4,7 @@ a label in that language."""
 import re
 
 from django import template
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -41,3 +42,15 @@ def lang_of(text) -> str:
     if (get_language() or "").lower().startswith("zh") or not _HAN.search(str(text or "")):
         return ""
     return mark_safe(' lang="zh-Hans"')
+
+
+@register.filter
+def in_own_lang(text) -> str:
+    """`{{ e.actor|in_own_lang }}`: a name or phrase people wrote, escaped, inside
+    `<span lang="zh-Hans">` where `lang_of` would mark it; as it is otherwise. For text that
+    sits inside a sentence of the page's own language (a history line's "… · 王明 · …", the
+    greeting), where no element of its own is there to carry `lang_of`."""
+    mark = lang_of(text)
+    if not mark:
+        return conditional_escape(text)
+    return format_html("<span{}>{}</span>", mark, text)
