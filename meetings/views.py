@@ -8,7 +8,7 @@ from datetime import date, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -24,6 +24,7 @@ from departments.choices import UnitKind
 from departments.models import Unit
 from wuqing_consumer import form_once
 from wuqing_consumer.list_filters import ListFilters
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_values, redirect_back
 
@@ -43,6 +44,19 @@ from .models import (
 )
 
 ACTION_ROWS = 3
+
+NEW_MEETING_FIELDS = (
+    "kind",
+    "title",
+    "planned_on",
+    "starts_at",
+    "place",
+    "chair",
+    "guests",
+    "notes",
+    "units",
+)
+"""The new meeting's form, in the page's order: the first one refused is focused."""
 
 
 def _day(value: str | None) -> date | None:
@@ -82,6 +96,18 @@ def _show_errors(request: HttpRequest, error: Exception) -> None:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(
+    request: HttpRequest,
+    *,
+    sent: QueryDict | None = None,
+    error: ValidationError | None = None,
+    http_status: int = 200,
+) -> HttpResponse:
+    """The list; with `sent`, a unit's refused question comes back as typed, its reason read
+    with the field, which the page starts on."""
     user = request.user
     if not (access.sees_all_units(user) or getattr(user, "unit_id", None)):
         raise Http404
@@ -138,7 +164,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "office": access.runs_meetings(user),
             "can_propose": own_unit is not None and access.answers_for_unit(user, own_unit),
             "open_actions": _open_actions_listed(user),
+            "question_form": form_values(("question",), sent, error=error),
         },
+        status=http_status,
     )
 
 
@@ -157,6 +185,7 @@ def agenda_propose(request: HttpRequest) -> HttpResponse:
         return sent.response(request)
     except ValidationError as error:
         _show_errors(request, error)
+        return _list_page(request, sent=request.POST, error=error, http_status=400)
     else:
         messages.success(request, _("Your question was sent to the coordination office."))
     return redirect("meeting_list")
@@ -167,7 +196,7 @@ def agenda_propose(request: HttpRequest) -> HttpResponse:
 def meeting_new(request: HttpRequest) -> HttpResponse:
     if not access.runs_meetings(request.user):
         raise Http404
-    errors: dict = {}
+    refusal: Refusal | None = None
     post = request.POST
     if request.method == "POST":
         try:
@@ -191,7 +220,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except form_once.AlreadySent as sent:
             return sent.response(request)
         except ValidationError as error:
-            errors = error.message_dict
+            refusal = Refusal.of_error(error, NEW_MEETING_FIELDS)
         except services.MeetingError as error:
             messages.error(request, error.message)
         else:
@@ -203,7 +232,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/meeting_new.html",
         {
-            "errors": errors,
+            "refusal": refusal,
             # A title is offered when the form is first shown, never put back into one sent
             # without it: the message asking for a title stood under a field that had one.
             "data": post
@@ -226,11 +255,22 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _detail_page(request, meeting)
 
 
-KEPT_FORMS = ("record", "resolve", "edit", "answer", "agenda", "cancel", "propose")
+KEPT_FORMS = (
+    "record",
+    "resolve",
+    "edit",
+    "answer",
+    "agenda",
+    "cancel",
+    "propose",
+    "decline",
+    "edit_item",
+)
 """The meeting page's forms that come back with what was typed when they are refused for
 what it holds: the record (minutes may be long), a resolution with its action items, the
-plan, a unit's answer, an agenda item, a cancellation. The page's other forms are a button
-or a choice from a list; a refusal for the meeting's state or version (`MeetingError`)
+plan, a unit's answer, an agenda item, a cancellation, a proposal declined or an item
+reworded (open, under the item they were about). The page's other forms are a button or a
+choice from a list; a refusal for the meeting's state or version (`MeetingError`)
 still goes back to the page as it now is."""
 
 
@@ -259,10 +299,12 @@ def _detail_page(
     *,
     sent_for: str = "",
     sent: QueryDict | None = None,
+    error: ValidationError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The meeting page; with `sent`, the form `sent_for` shows what was posted to it rather
-    than the meeting as stored, as a refused form must (its messages say why)."""
+    than the meeting as stored, as a refused form must (its messages say why, and `error`
+    says it again under the fields refused, the first of them focused)."""
     user = request.user
     office = access.runs_meetings(user)
     invitations = list(meeting.invitations.select_related("unit", "answered_by"))
@@ -283,6 +325,30 @@ def _detail_page(
     def kept(form: str) -> QueryDict | None:
         return sent if sent_for == form else None
 
+    def refused(form: str) -> ValidationError | None:
+        return error if sent_for == form else None
+
+    reword = form_values(("question", "item"), kept("edit_item"), error=refused("edit_item"))
+    for item in agenda:
+        kept_here = reword["refused"] and reword["item"] == str(item.id)
+        item.reword = reword if kept_here else None
+        item.reword_text = reword["question"] if kept_here else item.question
+        item.reword_id = f"edit-item-{item.id}-question"
+    office_plans = office and meeting.status == MeetingStatus.PLANNED
+    waiting = (
+        list(
+            AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
+            .select_related("proposed_by", "proposer", "proposed_for")
+            .order_by("created_at")
+        )
+        if office_plans
+        else []
+    )
+    decline = form_values(("reason", "item"), kept("decline"), error=refused("decline"))
+    for item in waiting:
+        item.decline = decline if decline["refused"] and decline["item"] == str(item.id) else None
+        item.decline_id = f"decline-{item.id}-reason"
+
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -302,11 +368,7 @@ def _detail_page(
             "present": sum(1 for i in invitations if i.attended),
             "units": _members(),
             "uninvited": [u for u in _members() if u.id not in {i.unit_id for i in invitations}],
-            "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
-            .select_related("proposed_by", "proposer", "proposed_for")
-            .order_by("created_at")
-            if office and meeting.status == MeetingStatus.PLANNED
-            else [],
+            "waiting": waiting,
             # The leader's proposals for this meeting, while they wait for the office.
             "proposals": meeting.proposals.filter(status=AgendaItemStatus.WAITING)
             .select_related("proposer")
@@ -315,14 +377,14 @@ def _detail_page(
             else [],
             "can_propose_item": access.proposes_agenda_items(user)
             and meeting.status == MeetingStatus.PLANNED,
-            "propose_form": form_values(("question",), kept("propose")),
+            "propose_form": form_values(("question",), kept("propose"), error=refused("propose")),
             "agenda_kinds": [
                 (k, label) for k, label in AgendaKind.choices if k != AgendaKind.TEAM_QUESTION
             ],
             "open_items": [i for i in agenda if i.status != AgendaItemStatus.SETTLED],
-            "record": _record_form(meeting, invitations, kept("record")),
-            "resolution": _resolution_form(kept("resolve")),
-            "plan": _plan_form(meeting, kept("edit")),
+            "record": _record_form(meeting, invitations, kept("record"), refused("record")),
+            "resolution": _resolution_form(kept("resolve"), refused("resolve")),
+            "plan": _plan_form(meeting, kept("edit"), refused("edit")),
             "answer": form_values(
                 ("attending", "attendees", "note"),
                 kept("answer"),
@@ -333,18 +395,31 @@ def _detail_page(
                 }
                 if own
                 else None,
+                error=refused("answer"),
             ),
-            "agenda_form": form_values(("kind", "work_order", "question"), kept("agenda")),
-            "cancel": form_values(("reason",), kept("cancel")),
+            "agenda_form": form_values(
+                ("kind", "work_order", "question"), kept("agenda"), error=refused("agenda")
+            ),
+            "cancel": form_values(("reason",), kept("cancel"), error=refused("cancel")),
             "today": timezone.localdate(),
         },
         status=status,
     )
 
 
-def _record_form(meeting: JointMeeting, invitations: list, sent: QueryDict | None) -> dict:
+RECORD_FIELDS = ("held_on", "attended", "attended_by", "minutes")
+
+
+def _record_form(
+    meeting: JointMeeting,
+    invitations: list,
+    sent: QueryDict | None,
+    error: ValidationError | None = None,
+) -> dict:
     """What the record form shows: the record as stored (before the first one, the planned
-    day and the units that said they attend), or what was sent."""
+    day and the units that said they attend), or what was sent, and why it was refused.
+    Who was present is a group of boxes with a name beside each: its reasons are read with
+    the group, and the focus goes to its first box (or first name)."""
     if sent is None:
         held = meeting.status == MeetingStatus.HELD
         return {
@@ -361,6 +436,7 @@ def _record_form(meeting: JointMeeting, invitations: list, sent: QueryDict | Non
         }
     present = set(sent.getlist("attended"))
     return {
+        "refusal": Refusal.of_error(error, RECORD_FIELDS) if error is not None else None,
         "held_on": sent.get("held_on", ""),
         "minutes": sent.get("minutes", ""),
         "rows": [
@@ -374,9 +450,14 @@ def _record_form(meeting: JointMeeting, invitations: list, sent: QueryDict | Non
     }
 
 
-def _resolution_form(sent: QueryDict | None) -> dict:
+ACTION_PARTS = ("owner", "task", "due_on")
+
+
+def _resolution_form(sent: QueryDict | None, error: ValidationError | None = None) -> dict:
+    refusal = _resolution_refusal(sent, error) if sent is not None and error else None
     sent = sent or QueryDict()
     return {
+        "refusal": refusal,
         "text": sent.get("text", ""),
         "agenda_item": sent.get("agenda_item", ""),
         "settles": sent.get("settles") == "on",
@@ -386,13 +467,46 @@ def _resolution_form(sent: QueryDict | None) -> dict:
                 "owner": sent.get(f"action-{i}-owner", ""),
                 "task": sent.get(f"action-{i}-task", ""),
                 "due_on": sent.get(f"action-{i}-due_on", ""),
+                **{f"{part}_id": f"action-{i}-{part}" for part in ACTION_PARTS},
             }
             for i in range(ACTION_ROWS)
         ],
     }
 
 
-def _plan_form(meeting: JointMeeting, sent: QueryDict | None) -> dict:
+def _resolution_refusal(sent: QueryDict, error: ValidationError) -> Refusal:
+    """The service numbers the action items among those filled in (`action_1` the first
+    row with anything in it), the page by their rows: a row's reason goes to its first
+    empty field, or else to its due date (what is refused of a row filled in whole: a day
+    before the meeting, or too far ahead)."""
+    actions = _actions_from(sent)
+    filled = [i for i, a in enumerate(actions) if a.owner_code or a.task.strip() or a.due_on]
+    by_field = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    reasons: dict[str, list[str]] = {}
+    for key, texts in by_field.items():
+        number = key.removeprefix("action_")
+        if number != key and number.isdigit() and 0 < int(number) <= len(filled):
+            i = filled[int(number) - 1]
+            given = {
+                "owner": actions[i].owner_code,
+                "task": actions[i].task.strip(),
+                "due_on": actions[i].due_on,
+            }
+            key = f"action-{i}-{next((p for p in ACTION_PARTS if not given[p]), 'due_on')}"
+        reasons.setdefault(key, []).extend(texts)
+    fields = [
+        "text",
+        "agenda_item",
+        *(f"action-{i}-{part}" for i in range(ACTION_ROWS) for part in ACTION_PARTS),
+    ]
+    return Refusal.of(reasons, fields)
+
+
+def _plan_form(
+    meeting: JointMeeting, sent: QueryDict | None, error: ValidationError | None = None
+) -> dict:
     """The plan as stored, or as sent (and then shown open)."""
     fields = ("title", "planned_on", "starts_at", "place", "chair", "guests", "notes")
     stored = {
@@ -404,7 +518,7 @@ def _plan_form(meeting: JointMeeting, sent: QueryDict | None) -> dict:
         "guests": meeting.guests,
         "notes": meeting.notes,
     }
-    return form_values(fields, sent, stored)
+    return form_values(fields, sent, stored, error=error)
 
 
 def _actions_from(post) -> list[services.PlannedAction]:
@@ -519,7 +633,9 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
     except ValidationError as error:
         _show_errors(request, error)
         if action in KEPT_FORMS:
-            return _detail_page(request, meeting, sent_for=action, sent=post, status=400)
+            return _detail_page(
+                request, meeting, sent_for=action, sent=post, error=error, status=400
+            )
     except services.MeetingError as error:
         _show_errors(request, error)
     else:
