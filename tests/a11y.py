@@ -314,3 +314,79 @@ def read_in_another_language(html: str | bytes, words: list[str]) -> list[str]:
         for word, lang, where in parser.found
         if not lang.lower().startswith("zh")
     ]
+
+
+class _Destinations(HTMLParser):
+    """Each button's and link's accessible name and what it acts on: a link its address, a
+    button its form's address and hidden fields (the row's unit, item or id) and its own
+    name and value; a <summary> the same as the button of the form it opens."""
+
+    _IGNORED = {"csrfmiddlewaretoken", "form_once"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []  # name, destination, description
+        self._forms: list[tuple[str, list[str]]] = []
+        self._open: list[tuple[str, dict, list[str]]] = []
+        self._details: list[list] = []  # [summary (name, description) or None, form dest]
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._forms.append((attributes.get("action", ""), []))
+        elif tag == "input" and attributes.get("type") == "hidden" and self._forms:
+            if attributes.get("name") not in self._IGNORED:
+                self._forms[-1][1].append(f"{attributes.get('name')}={attributes.get('value')}")
+        elif tag == "details":
+            self._details.append([None, None])
+        elif tag in ("button", "summary") or (tag == "a" and "href" in attributes):
+            self._open.append((tag, attributes, []))
+
+    def _form(self) -> str:
+        if not self._forms:
+            return ""
+        action, hidden = self._forms[-1]
+        return " ".join([action, *sorted(hidden)])
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._forms:
+            if self._details and self._details[-1][1] is None:
+                self._details[-1][1] = self._form()
+            self._forms.pop()
+        elif tag == "details" and self._details:
+            summary, destination = self._details.pop()
+            if summary is not None and destination:
+                self.found.append((*summary[:1], destination, summary[1]))
+        elif self._open and self._open[-1][0] == tag:
+            opened, attributes, text = self._open.pop()
+            name = attributes.get("aria-label") or " ".join("".join(text).split())
+            name = name or attributes.get("title", "")
+            description = _describe(opened, attributes)
+            if opened == "summary":
+                if self._details:
+                    self._details[-1][0] = (name, description)
+            elif opened == "a":
+                self.found.append((name, attributes["href"], description))
+            else:
+                own = f"{attributes.get('name', '')}={attributes.get('value', '')}"
+                self.found.append((name, f"{self._form()} {own}", description))
+            if self._open:
+                self._open[-1][2].extend(text)
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[-1][2].append(data)
+
+
+def same_name_different_action(html: str | bytes) -> dict[str, list[str]]:
+    """Buttons and links that a screen reader announces with the same name but that act on
+    different things: a row's "Remind" beside another row's, told apart only by the row they
+    stand in, which a list of the page's buttons (or a voice-control user) does not see
+    (WCAG 2.4.6, 2.4.9). Keyed by the shared name."""
+    parser = _Destinations()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    parser.close()
+    by_name: dict[str, dict[str, str]] = {}
+    for name, destination, description in parser.found:
+        by_name.setdefault(name, {}).setdefault(destination, description)
+    return {name: list(d.values()) for name, d in by_name.items() if len(d) > 1}
