@@ -261,7 +261,8 @@ def accessible_name(html: str | bytes, element_id: str) -> str | None:
 
 class _Languages(HTMLParser):
     """Where each of `words` is read on the page, and in which language: a text, or the
-    value of a field (an <input>'s value, a <textarea>'s text), under the nearest lang."""
+    value of a field (an <input>'s value, a <textarea>'s text), under the nearest lang.
+    Not in a select's options."""
 
     def __init__(self, words: list[str]) -> None:
         super().__init__(convert_charrefs=True)
@@ -298,8 +299,10 @@ class _Languages(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self._skip:
-            where = self._stack[-1][0] if self._stack else ""
+        # An <option> holds text only: a person's name with its unit in the page's language
+        # ("王明 (Market Regulation Bureau)") cannot mark the name alone.
+        where = self._stack[-1][0] if self._stack else ""
+        if not self._skip and where != "option":
             self._seen(data, self._lang(), f"<{where}> {data.strip()[:40]}")
 
 

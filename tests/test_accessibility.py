@@ -653,6 +653,42 @@ def _names_and_fields_of_a_meeting(request) -> list[tuple[object, str, list[str]
     ]
 
 
+def _names_and_fields_of_a_dispute(request) -> list[tuple[object, str, list[str]]]:
+    import datetime
+
+    from django.utils import timezone
+
+    from complaints import disputes
+
+    office_staff, mr_staff, leader = (
+        request.getfixturevalue(name) for name in ("office_staff", "mr_staff", "leader")
+    )
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    dispute = disputes.dispute_open(
+        acting_user=mr_staff, order_number=order.number, summary="不属于本局"
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="联合调查")
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="market-regulation",
+        member_unit_codes=["housing"],
+        note="成立联合调查组",
+    )
+    disputes.team_add_member(dispute_id=dispute.id, acting_user=office_staff, person_id=mr_staff.id)
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=office_staff,
+        title="现场核查",
+        owner_unit_code="market-regulation",
+        owner_id=mr_staff.id,
+        due_on=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    names = [mr_staff.name, office_staff.name, leader.name]
+    return [(office_staff, f"/disputes/{dispute.id}/", names)]
+
+
 @pytest.mark.parametrize(
     "named",
     [
@@ -660,8 +696,9 @@ def _names_and_fields_of_a_meeting(request) -> list[tuple[object, str, list[str]
         _names_on_the_contact_lists,
         _names_on_the_home_page,
         _names_and_fields_of_a_meeting,
+        _names_and_fields_of_a_dispute,
     ],
-    ids=["order", "contacts", "home", "meeting"],
+    ids=["order", "contacts", "home", "meeting", "dispute"],
 )
 def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
     db, request, client, named
