@@ -5,6 +5,7 @@ action items across meetings, and the minutes as a PDF."""
 from __future__ import annotations
 
 from datetime import date, time
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -321,6 +322,9 @@ def _detail_page(
         )
     )
     answered = sum(1 for i in invitations if i.answer != InvitationAnswer.WAITING)
+    for resolution in resolutions:
+        for item in resolution.actions.all():
+            _action_forms(item, sent_for, sent, error, prefix="")
 
     def kept(form: str) -> QueryDict | None:
         return sent if sent_for == form else None
@@ -643,6 +647,29 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
     return redirect("meeting_detail", meeting_id=meeting.id)
 
 
+ACTION_FORMS = {"complete": "note", "reopen": "reason"}
+
+
+def _action_forms(
+    item: ActionItem,
+    sent_for: str,
+    sent: QueryDict | None,
+    error: ValidationError | None,
+    *,
+    prefix: str,
+) -> None:
+    """An action item's forms ("Report done", "Reopen"), folded away on its row: the one
+    refused (`sent_for` is "complete:<id>" or "reopen:<id>") comes back open, with what was
+    typed and why, its field focused; the others as they are."""
+    item.kept_verb = ""
+    item.kept = None
+    for verb, field in ACTION_FORMS.items():
+        setattr(item, f"{verb}_field", f"{prefix}{verb}-{item.id}-{field}")
+        if sent_for == f"{verb}:{item.id}":
+            item.kept_verb = verb
+            item.kept = form_values((field,), sent, error=error)
+
+
 def _done(action: str, result) -> str:
     """What the step just taken did, for the message after it: "the meeting was updated"
     after adding an agenda item or recording a resolution told the office nothing."""
@@ -680,7 +707,20 @@ def _open_actions_listed(user) -> int:
 
 @login_required
 def action_items(request: HttpRequest) -> HttpResponse:
-    """Every action item the user sees, the overdue first; a unit's own are the default."""
+    return _action_items_page(request, request.GET)
+
+
+def _action_items_page(
+    request: HttpRequest,
+    params: QueryDict,
+    *,
+    sent_for: str = "",
+    sent: QueryDict | None = None,
+    error: ValidationError | None = None,
+    http_status: int = 200,
+) -> HttpResponse:
+    """Every action item the user sees, the overdue first; a unit's own are the default.
+    `params` the list's filters and page (the address a refused form came from)."""
     user = request.user
     if not (access.sees_all_units(user) or getattr(user, "unit_id", None)):
         raise Http404
@@ -688,7 +728,7 @@ def action_items(request: HttpRequest) -> HttpResponse:
     items = access.action_items_visible_to(user).select_related("done_by")
     sees_all = access.sees_all_units(user)
     units = _members() if sees_all else []
-    filters = ListFilters(request.GET)
+    filters = ListFilters(params)
     show = filters.choice(
         "show", ["open", "overdue", "upcoming", "done", "all"], label=_("Show"), default="open"
     )
@@ -710,12 +750,13 @@ def action_items(request: HttpRequest) -> HttpResponse:
         items = items.filter(owner_id=user.unit_id)
     if unit:
         items = items.filter(owner__code=unit)
-    page = Paginator(items.order_by("status", "due_on", "id"), 25).get_page(request.GET.get("page"))
+    page = Paginator(items.order_by("status", "due_on", "id"), 25).get_page(params.get("page"))
     for item in page:
         item.overdue = item.is_overdue(today)
         item.can_complete = item.status == ActionStatus.OPEN and (
             access.answers_for_unit(user, item.owner_id) or access.runs_meetings(user)
         )
+        _action_forms(item, sent_for, sent, error, prefix="list-")
     return render(
         request,
         "meetings/action_items.html",
@@ -729,6 +770,7 @@ def action_items(request: HttpRequest) -> HttpResponse:
             "office": access.runs_meetings(user),
             "today": today,
         },
+        status=http_status,
     )
 
 
@@ -747,7 +789,10 @@ def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
         raise Http404
     try:
         item = calls[verb]()
-    except (ValidationError, services.MeetingError) as error:
+    except ValidationError as error:
+        _show_errors(request, error)
+        return _action_refused(request, action_id, verb, error)
+    except services.MeetingError as error:
         _show_errors(request, error)
     else:
         messages.success(
@@ -759,6 +804,28 @@ def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
         if request.POST.get("next") == "meeting":
             return redirect("meeting_detail", meeting_id=item.resolution.meeting_id)
     return redirect_back(request, "action_items")
+
+
+def _action_refused(
+    request: HttpRequest, action_id: int, verb: str, error: ValidationError
+) -> HttpResponse:
+    """The page the form was on again (the meeting's, or the list as it was filtered), the
+    form open with what was typed and why."""
+    kept = {"sent_for": f"{verb}:{action_id}", "sent": request.POST, "error": error}
+    if request.POST.get("next") == "meeting":
+        item = (
+            access.action_items_visible_to(request.user)
+            .select_related("resolution")
+            .filter(id=action_id)
+            .first()
+        )
+        if item is None:
+            raise Http404
+        meeting = access.meeting_or_404(request.user, meeting_id=item.resolution.meeting_id)
+        return _detail_page(request, meeting, **kept, status=400)
+    back = urlsplit(request.POST.get("back", ""))
+    params = QueryDict(back.query if back.path == reverse("action_items") else "")
+    return _action_items_page(request, params, **kept, http_status=400)
 
 
 @login_required

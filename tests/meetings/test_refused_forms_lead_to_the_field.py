@@ -255,3 +255,65 @@ def test_a_units_refused_question_on_the_list_leads_to_its_field(client, mr_staf
     _leads_to(
         response.content.decode(), "propose-question", "Write the question for the joint meeting."
     )
+
+
+def _action_items(office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    _record_held(meeting, office_staff)
+    services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        text="决议",
+        actions=[
+            services.PlannedAction("housing", "回访投诉人", date(2026, 12, 1)),
+            services.PlannedAction("housing", "约谈企业", date(2026, 12, 2)),
+        ],
+    )
+    return meeting, list(meeting.resolutions.get().actions.order_by("id"))
+
+
+def test_a_refused_report_of_an_action_item_done_leads_to_its_note_on_the_meeting_page(
+    client, office_staff, clock
+):
+    _meeting, (first, second) = _action_items(office_staff, clock)
+    services.action_complete(action_id=first.id, acting_user=office_staff, note="已回访")
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+
+    done = client.post(
+        reverse("action_act", args=[second.id, "complete"]), {"next": "meeting", "note": "  "}
+    )
+    reopened = client.post(
+        reverse("action_act", args=[first.id, "reopen"]), {"next": "meeting", "reason": " "}
+    )
+
+    assert done.status_code == reopened.status_code == 400
+    page = done.content.decode()
+    _leads_to(page, f"complete-{second.id}-note", "Say what was done.")
+    assert re.search(rf'<details open><summary [^>]*id="complete-{second.id}-open"', page)
+    assert 'id="meeting-status"' in page  # the meeting's page, not the list
+    _leads_to(
+        reopened.content.decode(),
+        f"reopen-{first.id}-reason",
+        "Say why the action item is reopened.",
+    )
+
+
+def test_a_refused_report_of_an_action_item_done_leads_to_its_note_on_the_list(
+    client, office_staff, housing_staff, clock
+):
+    _meeting, (first, second) = _action_items(office_staff, clock)
+    client.force_login(housing_staff)
+    client.cookies["django_language"] = "en"
+    back = reverse("action_items") + "?show=all"
+
+    response = client.post(
+        reverse("action_act", args=[second.id, "complete"]), {"back": back, "note": "  "}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    _leads_to(page, f"list-complete-{second.id}-note", "Say what was done.")
+    assert re.search(rf'<details open><summary [^>]*id="list-complete-{second.id}-open"', page)
+    assert re.search(r'<option value="all" selected', page)  # the list as it was filtered
+    assert "aria-invalid" not in _field(page, f"list-complete-{first.id}-note")
