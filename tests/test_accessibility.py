@@ -653,6 +653,45 @@ def _names_and_fields_of_a_meeting(request) -> list[tuple[object, str, list[str]
     ]
 
 
+def _names_on_the_action_items(request) -> list[tuple[object, str, list[str]]]:
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import services as meetings
+
+    office_staff, housing_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("housing_staff"),
+    )
+    today = timezone.localdate()
+    meeting = meetings.meeting_plan(
+        acting_user=office_staff,
+        kind="extra",
+        title="专题联席会议",
+        planned_on=today,
+        place="301",
+        unit_codes=["housing"],
+    )
+    meetings.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=today,
+        minutes="纪要",
+        attended_unit_ids=[housing_staff.unit_id],
+    )
+    resolution = meetings.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        text="决议",
+        actions=[meetings.PlannedAction("housing", "回访", today + datetime.timedelta(days=9))],
+    )
+    meetings.action_complete(
+        action_id=resolution.actions.get().id, acting_user=housing_staff, note="已回访"
+    )
+    return [(office_staff, "/meetings/actions/?show=all", ["专题联席会议", housing_staff.name])]
+
+
 def _names_and_fields_of_a_dispute(request) -> list[tuple[object, str, list[str]]]:
     import datetime
 
@@ -697,8 +736,9 @@ def _names_and_fields_of_a_dispute(request) -> list[tuple[object, str, list[str]
         _names_on_the_home_page,
         _names_and_fields_of_a_meeting,
         _names_and_fields_of_a_dispute,
+        _names_on_the_action_items,
     ],
-    ids=["order", "contacts", "home", "meeting", "dispute"],
+    ids=["order", "contacts", "home", "meeting", "dispute", "action-items"],
 )
 def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
     db, request, client, named
