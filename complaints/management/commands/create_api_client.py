@@ -73,9 +73,7 @@ class Command(BaseCommand):
         if client.callback_url:
             self.stdout.write(_("Callback URL: %(url)s") % {"url": client.callback_url})
         else:
-            self.stdout.write(
-                _("Callback URL: none yet (set it in the admin, under API clients)")
-            )
+            self.stdout.write(_("Callback URL: none yet (set it in the admin, under API clients)"))
         self.stdout.write(
             _("Keep both now: they cannot be shown again (rotate them in the admin if lost).")
         )
