@@ -171,7 +171,10 @@ def _extra_condition(user: User, order: WorkOrder, action: str) -> bool:
     if action == Action.RESUME:
         return order.paused_at is not None
     if action == Action.REQUEST_EXTENSION:
-        return not any(r.status == ExtensionStatus.PENDING for r in _requests(order))
+        # An accepted report (no resolution deadline) or a paused clock has none to extend.
+        return bool(extendable_deadline(order)) and not any(
+            r.status == ExtensionStatus.PENDING for r in _requests(order)
+        )
     if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
         return any(r.status == ExtensionStatus.PENDING for r in _requests(order))
     if action == Action.EXCLUDE:
@@ -384,6 +387,13 @@ def open_deadline_names(order: WorkOrder) -> list[str]:
             names.append("resolution")
         names.append("answer")
     return [name for name in names if getattr(order, f"due_{name}") is not None]
+
+
+def extendable_deadline(order: WorkOrder) -> str:
+    """The running deadline an extension request moves by default, or "" when none runs
+    that may be extended (the sign-for time never is)."""
+    open_names = open_deadline_names(order)
+    return next((n for n in ("resolution", "answer", "decision") if n in open_names), "")
 
 
 _MET_BY = {
@@ -838,11 +848,8 @@ def workorder_request_extension(
             _("An extension must be between 1 and %(max)s working days.")
             % {"max": MAX_EXTENSION_DAYS}
         )
-    open_names = open_deadline_names(order)
-    deadline = deadline or next(
-        (n for n in ("resolution", "answer", "decision") if n in open_names), ""
-    )
-    if deadline not in open_names or deadline == "sign_for":
+    deadline = deadline or extendable_deadline(order)
+    if deadline not in open_deadline_names(order) or deadline == "sign_for":
         raise WorkflowError(_("This order has no running deadline that can be extended."))
     if not _extra_condition(acting_user, order, Action.REQUEST_EXTENSION):
         raise WorkflowError(_("An extension request for this order is already waiting."))
