@@ -1,0 +1,91 @@
+"""How much time is left, read on a 375px phone: in the inbox's stacked rows, the Chinese
+"已超期53天10小时" broke inside its words ("已超" at the end of one line, "期53天10小时" on the
+next); on the order page, the English "Acceptance decision" ran into "overdue 77 d 10 h"
+beside it with no space between them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, make_order, unit
+
+pytestmark = BROWSER_MARKS
+
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+# The lines the element's text is laid out on (one rectangle a line for an inline box).
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+
+# The room between a deadline's name and the time left beside it.
+GAP = """(row) => {
+  const [name, left] = row.children;
+  const text = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return [...range.getClientRects()];
+  };
+  const nameRight = Math.max(...text(name).map((r) => r.right));
+  const leftLeft = Math.min(...text(left).map((r) => r.left));
+  return leftLeft - nameRight;
+}"""
+
+
+@pytest.fixture
+def overdue(transactional_db):
+    """An order received two months ago: its acceptance decision is weeks overdue. Made
+    before the browser starts (see tests/test_browser.py)."""
+    office = UserFactory(username="office_due", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    UserFactory(username="mr_due", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    return make_order(
+        office,
+        title="超市销售过期酸奶",
+        received_at=timezone.now() - timedelta(days=60),
+    )
+
+
+def phone(browser, live_server, language: str):
+    context = browser.new_context(**PHONE)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "mr_due")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return page
+
+
+def test_the_time_left_is_never_broken_inside_its_words_or_run_into_its_deadline(
+    overdue, live_server
+):
+    with chromium() as browser:
+        for language in ("zh-hans", "en"):
+            page = phone(browser, live_server, language)
+            page.goto(f"{live_server.url}/orders/?tab=all")
+            due = page.locator("#order-table tbody tr .due-overdue").first
+            assert due.count(), language
+            assert page.evaluate(LINES, due.element_handle()) == 1, (
+                f"{language}: {due.inner_text()!r} is broken over lines"
+            )
+
+            page.goto(f"{live_server.url}/orders/{overdue.number}/")
+            for row in page.locator("#deadlines [data-deadline]").all():
+                gap = page.evaluate(GAP, row.element_handle())
+                assert gap >= 8, f"{language}: {row.inner_text()!r} has {gap:.0f}px between"
+            page.context.close()
