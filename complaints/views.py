@@ -739,7 +739,7 @@ def order_note(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("order_detail", number=order.number)
     messages.success(
         request,
-        _("Order %(number)s: %(action)s.") % {"number": order.number, "action": Action.NOTE.label},
+        _("Handling note added to the history of order %(number)s.") % {"number": order.number},
     )
     return redirect(shown)
 

@@ -151,3 +151,14 @@ def test_the_hotline_does_not_see_internal_notes(client, housing_staff):
     assert NOTE not in json.dumps(body, ensure_ascii=False)
     # Nothing the hotline sees changed, so a poll by `updated_since` is not sent it again.
     assert WorkOrder.objects.get(id=order.id).updated_at == updated
+
+
+def test_the_message_after_a_note_says_it_was_added_to_the_history(order, mr_staff, client):
+    """It read "工单 WQ-…：办理记录。" ("Order WQ-…: Handling note."), a heading rather than
+    a sentence that says what happened. (In English: the catalogue's Chinese comes later.)"""
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    url = reverse("order_note", args=[order.number])
+    response = client.post(url, {"version": order.version, "text": NOTE}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [f"Handling note added to the history of order {order.number}."]
