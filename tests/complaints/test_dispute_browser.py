@@ -51,6 +51,7 @@ def give_back(page, live_server, number, reason):
     page.goto(f"{live_server.url}/orders/{number}/")
     page.click("#summary-return")
     page.fill("#summary-return + form textarea[name=reason]", reason)
+    page.once("dialog", lambda dialog: dialog.accept())  # a return cannot be taken back
     page.click("#action-return")
     page.wait_for_selector("#order-status[data-status='triage']")
 

@@ -72,8 +72,11 @@ def test_an_order_goes_from_intake_to_closed_through_housing(browser, live_serve
     housing.reload()
     housing.click("#details-resolve summary")
     housing.fill("#resolve-result", "已督促物业公司更换电梯主板，电梯恢复运行，诉求人认可")
+    asked = []
+    housing.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     housing.click("#action-resolve")
     housing.wait_for_selector("#order-status[data-status='resolved']")
+    assert asked and number in asked[0]  # the result is final: asked first
     assert "电梯恢复运行" in housing.inner_text("#order-result")
 
     office.reload()
