@@ -1,0 +1,99 @@
+"""A submitted quarterly report read on a 375px phone in English: its sampling table (block
+1) kept four columns side by side, so "Failed batches dealt with" and its figures stood past
+the card's right edge, cut off at the screen's. Each line is now a block of its own on a
+phone, its product category first and each figure on a line under its column's name, as the
+publicity items already are; a desktop keeps the table."""
+
+from __future__ import annotations
+
+import pytest
+
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, unit
+
+pytestmark = BROWSER_MARKS
+
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+SHAPE = """() => {
+  const table = document.querySelector("#sampling-table");
+  const card = table.closest(".card-body").getBoundingClientRect();
+  const out = [...table.querySelectorAll("tbody th, tbody td")]
+    .filter((c) => c.getBoundingClientRect().width > 0)
+    .filter((c) => c.getBoundingClientRect().right > card.right + 1)
+    .map((c) => c.innerText.trim());
+  const labels = [...table.querySelectorAll("tbody td")].map((c) => c.dataset.label || "");
+  return { out, labels, display: getComputedStyle(table.querySelector("tbody tr")).display };
+}"""
+
+
+@pytest.fixture
+def report(transactional_db):
+    """A report its liaison submitted. Made before the browser starts (see
+    tests/test_browser.py)."""
+    from reports import services
+
+    liaison = UserFactory(
+        username="mr_reader", unit=unit("market-regulation"), roles=[RoleCode.UNIT_LIAISON]
+    )
+    report = services.report_start(
+        unit=unit("market-regulation"), year=2026, quarter=3, acting_user=liaison
+    )
+    services.report_save(
+        report_id=report.id,
+        acting_user=liaison,
+        values={"situation": "本季度投诉平稳。"},
+        sampling=[
+            {"product_category": "food", "sampled": 40, "failed": 3, "failed_handled": 3},
+            {
+                "product_category": "household_appliances",
+                "sampled": 12,
+                "failed": 1,
+                "failed_handled": 0,
+            },
+        ],
+        publicity=[],
+    )
+    return services.report_submit(report_id=report.id, acting_user=liaison)
+
+
+def open_report(browser, live_server, report, **context):
+    context = browser.new_context(**context)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "mr_reader")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    page.goto(f"{live_server.url}/reports/{report.id}/")
+    return page
+
+
+def test_the_sampling_table_fits_a_phone_each_figure_named(report, live_server):
+    with chromium() as browser:
+        page = open_report(browser, live_server, report, **PHONE)
+        seen = page.evaluate(SHAPE)
+        assert seen["out"] == [], f"past the card's edge: {seen['out']}"
+        assert (
+            seen["labels"]
+            == [
+                "Batches sampled",
+                "Batches failed",
+                "Failed batches dealt with",
+            ]
+            * 2
+        )
+        page.context.close()
+
+        desk = open_report(browser, live_server, report, viewport={"width": 1280, "height": 800})
+        assert desk.evaluate(SHAPE)["display"] == "table-row"
+        desk.context.close()
