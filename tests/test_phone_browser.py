@@ -345,7 +345,9 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
 
 def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_server, demo):
     """Opened from a link, the page showed the whole history and every side card before
-    the sign-for and return buttons; on a desktop they stay in the right-hand column."""
+    the sign-for and return buttons; on a desktop they stay in the right-hand column, at its
+    top: under the dispute, lead, deadline and unit cards they were below the first screen
+    of a 1280×800 laptop, whose right-hand column began with "Open a jurisdiction dispute"."""
     where = """() => {
       const box = (s) =>
         document.querySelector(s).closest(".card").getBoundingClientRect().toJSON();
@@ -367,12 +369,16 @@ def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_se
         assert page.locator("#action-sign").bounding_box()["y"] < 2 * PHONE["viewport"]["height"]
         page.context.close()
 
-    desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
-    desk.goto(address)
-    seen = desk.evaluate(where)
-    assert seen["actions"]["left"] >= seen["case"]["right"]
-    assert seen["deadlines"]["bottom"] <= seen["actions"]["top"]
-    desk.context.close()
+    laptop = {"width": 1280, "height": 800}
+    for language in LANGUAGES:
+        desk = phone(browser, live_server, "mr_staff", language, viewport=laptop, is_mobile=False)
+        desk.goto(address)
+        seen = desk.evaluate(where)
+        assert seen["actions"]["left"] >= seen["case"]["right"]
+        assert seen["actions"]["bottom"] <= seen["deadlines"]["top"]
+        sign = desk.locator("#action-sign").bounding_box()
+        assert sign["y"] + sign["height"] <= laptop["height"], f"{language}: sign-for off screen"
+        desk.context.close()
 
 
 def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_readers(
@@ -421,8 +427,8 @@ def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_rea
 def test_on_a_desktop_tab_reads_an_order_down_the_left_column_then_down_the_right(
     browser, live_server, demo
 ):
-    """From xl up the side cards stand in the right-hand column in the desktop's former
-    order (mediation, disputes, leads, deadlines, units, actions, duplicates) while the page
+    """From xl up the side cards stand in the right-hand column in an order of their own
+    (then: mediation, disputes, leads, deadlines, units, actions, duplicates) while the page
     holds them in the phone's (actions first). Tab went from the case to the actions low in the
     right-hand column, back up it to the mediation card, down again, and then back to the
     attachments under the case on the left. Now it reads the left column top to bottom, then
