@@ -34,15 +34,29 @@ SHAPE = """() => {
 }"""
 
 
+def reader():
+    return UserFactory.create(
+        username="mr_reader", unit=unit("market-regulation"), roles=[RoleCode.UNIT_LIAISON]
+    )
+
+
+@pytest.fixture
+def draft(transactional_db):
+    """A report being written, its sampling lines a form. Made before the browser starts."""
+    from reports import services
+
+    return services.report_start(
+        unit=unit("market-regulation"), year=2026, quarter=3, acting_user=reader()
+    )
+
+
 @pytest.fixture
 def report(transactional_db):
     """A report its liaison submitted. Made before the browser starts (see
     tests/test_browser.py)."""
     from reports import services
 
-    liaison = UserFactory(
-        username="mr_reader", unit=unit("market-regulation"), roles=[RoleCode.UNIT_LIAISON]
-    )
+    liaison = reader()
     report = services.report_start(
         unit=unit("market-regulation"), year=2026, quarter=3, acting_user=liaison
     )
@@ -97,3 +111,30 @@ def test_the_sampling_table_fits_a_phone_each_figure_named(report, live_server):
         desk = open_report(browser, live_server, report, viewport={"width": 1280, "height": 800})
         assert desk.evaluate(SHAPE)["display"] == "table-row"
         desk.context.close()
+
+
+# Each field of the form's sampling table: whether it lies within the card, and its label.
+FIELDS = """() => {
+  const table = document.querySelector("#sampling-table");
+  const card = table.closest(".card-body").getBoundingClientRect();
+  return [...table.querySelectorAll("tbody input")].slice(0, 3).map((input) => {
+    const box = input.getBoundingClientRect();
+    return {
+      inside: box.left >= card.left - 1 && box.right <= card.right + 1,
+      label: input.closest("td").dataset.label || "",
+    };
+  });
+}"""
+
+
+def test_the_sampling_form_of_a_report_being_written_fits_a_phone(draft, live_server):
+    """Being written, the same table held an input a cell: its fourth column, "Failed
+    batches dealt with", was cut off at the card's edge, heading and inputs half shown."""
+    with chromium() as browser:
+        page = open_report(browser, live_server, draft, **PHONE)
+        assert page.evaluate(FIELDS) == [
+            {"inside": True, "label": "Batches sampled"},
+            {"inside": True, "label": "Batches failed"},
+            {"inside": True, "label": "Failed batches dealt with"},
+        ]
+        page.context.close()
