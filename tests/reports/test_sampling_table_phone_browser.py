@@ -138,3 +138,28 @@ def test_the_sampling_form_of_a_report_being_written_fits_a_phone(draft, live_se
             {"inside": True, "label": "Failed batches dealt with"},
         ]
         page.context.close()
+
+
+# How far below the top of its stacked cell each field starts: 0 when it stands beside its
+# column's name, the name's height when the name takes a line of its own above it.
+DROPS = """(selector) => [...document.querySelectorAll(selector + " tbody td[data-label]")]
+  .filter((td) => td.querySelector("input:not([type=checkbox]), select"))
+  .slice(0, 6)
+  .map((td) => {
+    const field = td.querySelector("input:not([type=checkbox]), select");
+    const top = td.getBoundingClientRect().top + parseFloat(getComputedStyle(td).paddingTop);
+    return [td.dataset.label, Math.round(field.getBoundingClientRect().top - top)];
+  })"""
+
+
+def test_a_fields_name_stands_beside_it_not_a_line_above(draft, live_server):
+    """Stacked on a phone, a field's column name took a line of its own and the field the
+    next, to the right: "Batches failed" stood halfway between two boxes, as near the one
+    above (another measure) as its own below. It now stands beside its field."""
+    with chromium() as browser:
+        page = open_report(browser, live_server, draft, **PHONE)
+        for table in ("#sampling-table", "#publicity-table"):
+            drops = page.evaluate(DROPS, table)
+            assert drops, table
+            assert all(drop <= 4 for _label, drop in drops), f"{table}: {drops}"
+        page.context.close()
