@@ -1,0 +1,61 @@
+"""The inbox on a 1280×800 laptop in English: the columns of English words beside it (the
+kind and channel under the number, "Market Regulation Bureau", the next deadline kept on one
+line) left the title about 70px, so a Chinese title of eight characters stood four to a line,
+three lines a row. The title now keeps room for a readable line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, make_order, unit
+
+pytestmark = BROWSER_MARKS
+
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+}"""
+
+
+@pytest.fixture
+def orders(transactional_db):
+    """Made before the browser starts (see tests/test_browser.py)."""
+    office = UserFactory(username="office_wide", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    UserFactory(username="mr_wide", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    for title in ("超市销售过期酸奶", "网购衣服七天无理由退货被拒"):
+        make_order(
+            office,
+            title=title,
+            business_name="某某便民超市",
+            received_at=timezone.now() - timedelta(days=60),
+        )
+
+
+def test_a_title_is_not_squeezed_to_a_few_characters_a_line_on_a_laptop(orders, live_server):
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "mr_wide")
+        page.fill("#id_password", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_selector("#my-unit-name")
+        page.goto(f"{live_server.url}/orders/?tab=all")
+        for title in page.locator("#order-table .order-title").all():
+            lines = page.evaluate(LINES, title.element_handle())
+            assert lines <= 2, f"{title.inner_text()!r} stands on {lines} lines"
+            if len(title.inner_text()) <= 8:
+                assert lines == 1, f"{title.inner_text()!r} stands on {lines} lines"
+        # ...and the columns still fit the table's box: none is hidden off to the right.
+        fits = "(t) => t.scrollWidth <= t.parentElement.clientWidth"
+        assert page.eval_on_selector("#order-table", fits), "the table scrolls sideways"
+        context.close()
