@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -19,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments import access
-from departments.choices import RoleCode, UnitKind
+from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import (
     Message,
+    heads_or_liaisons,
     notify_many,
     office_people,
-    people_with_roles,
     unit_people,
 )
 from departments.services import user_hold
@@ -633,7 +634,9 @@ def referral_reject(
 
 def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
     """Leads past their acknowledgement deadline: the receiving unit's head and the office,
-    once per lead (bounded per run; the indexed deadline of sent leads)."""
+    once per lead (bounded per run; the indexed deadline of sent leads). A unit with no
+    active head: its liaisons, saying why; with neither, the office hears that no one there
+    was told (`heads_or_liaisons`)."""
     now = now or timezone.now()
     overdue = list(
         Referral.objects.filter(status=ReferralStatus.SENT, ack_due_at__lt=now)
@@ -642,9 +645,7 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
     )
     if not overdue:
         return 0
-    heads: dict[int, list[User]] = {}
-    for user in people_with_roles([RoleCode.UNIT_HEAD], {r.to_unit_id for r in overdue}):
-        heads.setdefault(user.unit_id, []).append(user)
+    heads = heads_or_liaisons({r.to_unit_id: r.to_unit for r in overdue}.values())
     office = office_people()
     items = []
     for referral in overdue:
@@ -661,5 +662,10 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
             ),
             url=_url(referral),
         )
-        items.append((message, heads.get(referral.to_unit_id, []) + office, None))
+        people, why = heads[referral.to_unit_id]
+        if people:
+            items.append((replace(message, body=why) if why else message, people, None))
+            items.append((message, office, None))
+        else:
+            items.append((replace(message, body=why), office, None))
     return notify_many(items)

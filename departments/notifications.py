@@ -20,11 +20,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from wuqing_consumer.language import message_of
+from wuqing_consumer import language
+from wuqing_consumer.language import Written, message_of, written
 
 from .choices import RoleCode
 from .models import Delivery, Notification, Unit, User
@@ -68,6 +69,51 @@ def with_head_and_liaison(units: QuerySet[Unit]) -> QuerySet[Unit]:
     return units.annotate(
         has_head=holding(RoleCode.UNIT_HEAD), has_liaison=holding(RoleCode.UNIT_LIAISON)
     )
+
+
+def told_as_liaison(unit: Unit) -> Written:
+    """The line under a notice meant for a unit's head that tells its liaison instead."""
+    return written(
+        "You are told as a liaison of %(unit)s: the unit has no head set in the portal.",
+        unit=language.unit(unit),
+    )
+
+
+def no_one_told(unit: Unit) -> Written:
+    """The line under a notice meant for a unit's head, for the office, when the unit has
+    neither head nor liaison."""
+    return written(
+        "%(unit)s has neither a head nor a liaison in the portal, so no one there was told: "
+        "tell the unit, and set its head or liaison.",
+        unit=language.unit(unit),
+    )
+
+
+def heads_or_liaisons(units: Iterable[Unit]) -> dict[int, tuple[list[User], Written | None]]:
+    """Whom a reminder meant for each unit's head tells, by unit id, and the line saying why:
+    its active heads, and no line; with none, its active liaisons (`told_as_liaison`); with
+    neither, no one, and the line for the office, which the caller tells (`no_one_told`).
+    One query however many units (each named from the unit given, not read again)."""
+    units = {unit.id: unit for unit in units}
+    heads: dict[int, list[User]] = {}
+    liaisons: dict[int, list[User]] = {}
+    wanted = (RoleCode.UNIT_HEAD, RoleCode.UNIT_LIAISON)
+    for user in (
+        User.objects.filter(is_active=True, unit_id__in=list(units), roles__code__in=wanted)
+        .annotate(role_code=F("roles__code"))
+        .order_by("id")
+    ):
+        held = heads if user.role_code == RoleCode.UNIT_HEAD else liaisons
+        held.setdefault(user.unit_id, []).append(user)
+    found: dict[int, tuple[list[User], Written | None]] = {}
+    for unit_id, unit in units.items():
+        if unit_id in heads:
+            found[unit_id] = heads[unit_id], None
+        elif unit_id in liaisons:
+            found[unit_id] = liaisons[unit_id], told_as_liaison(unit)
+        else:
+            found[unit_id] = [], no_one_told(unit)
+    return found
 
 
 def unit_people(unit_ids: Iterable[int]) -> list[User]:

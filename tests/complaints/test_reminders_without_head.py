@@ -1,0 +1,141 @@
+"""The reminders meant for a unit's head, other than the overdue scan's
+(test_overdue_without_head): a lead not acknowledged in time and a late answer to a request
+to step in. A unit with no active head has its liaisons told instead, with a line saying
+why; a unit with neither: the office, told of these anyway, is told that no one in the unit
+was. Nobody in a unit may miss its reminder because a role is unfilled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from complaints import referrals
+from complaints.deadlines import BEIJING
+from departments.choices import RoleCode
+from departments.models import Notification
+from tests.departments.test_notification_language import english
+from tests.factories import UserFactory, unit
+
+LIAISON_INSTEAD = "You are told as a liaison of %(unit)s: the unit has no head set in the portal."
+NOBODY_THERE = (
+    "%(unit)s has neither a head nor a liaison in the portal, so no one there was told: "
+    "tell the unit, and set its head or liaison."
+)
+
+# Sent on Monday 2 March 2026, a lead is due for acknowledgement within three working days;
+# on Monday 9 March it is late.
+MONDAY = datetime(2026, 3, 2, 10, tzinfo=BEIJING)
+NEXT_MONDAY = datetime(2026, 3, 9, 10, tzinfo=BEIJING)
+
+
+def said_why(notice) -> str:
+    """The message the notice's body was written from ("" for none)."""
+    return (notice.messages.get("body") or {}).get("id", "")
+
+
+def liaison(unit_code: str):
+    return UserFactory(unit=unit(unit_code), roles=[RoleCode.UNIT_LIAISON])
+
+
+def staff(unit_code: str):
+    return UserFactory(unit=unit(unit_code), roles=[RoleCode.UNIT_STAFF])
+
+
+def head(unit_code: str):
+    return UserFactory(unit=unit(unit_code), roles=[RoleCode.UNIT_HEAD])
+
+
+# --- a lead not acknowledged in time ----------------------------------------------------------
+
+
+def lead(mr_staff, to: str, title: str = "Prepaid school fees taken"):
+    with time_machine.travel(MONDAY, tick=False):
+        return referrals.referral_send(
+            acting_user=mr_staff, to_unit_code=to, title=title, facts="收取预付学费后停课。"
+        )
+
+
+def remind_leads() -> int:
+    with time_machine.travel(NEXT_MONDAY, tick=False):
+        return referrals.remind_unacknowledged()
+
+
+def lead_notices(user):
+    return Notification.objects.filter(recipient=user, key__startswith="referral_ack_overdue:")
+
+
+def test_a_lead_to_a_unit_without_a_head_is_put_to_its_liaisons_saying_why(
+    client, mr_staff, office_staff, housing_staff
+):
+    housing_liaison = liaison("housing")
+    referral = lead(mr_staff, "housing")
+    assert remind_leads() == 2
+    notice = lead_notices(housing_liaison).get()
+    assert said_why(notice) == LIAISON_INSTEAD
+    assert "区住房建设委" in notice.body
+    assert english(client, housing_liaison)[
+        f"Lead {referral.number} from Market Regulation Bureau has not been acknowledged by "
+        "Housing and Construction Commission"
+    ] == (
+        "You are told as a liaison of Housing and Construction Commission: the unit has no "
+        "head set in the portal."
+    )
+    # The office as it always was; the unit's staff not.
+    assert said_why(lead_notices(office_staff).get()) == ""
+    assert not lead_notices(housing_staff).exists()
+    assert remind_leads() == 0
+
+
+def test_a_lead_to_a_unit_with_a_head_is_put_to_the_head_alone(mr_staff, office_staff):
+    commerce_head, commerce_liaison = head("commerce"), liaison("commerce")
+    lead(mr_staff, "commerce")
+    assert remind_leads() == 2
+    assert said_why(lead_notices(commerce_head).get()) == ""
+    assert not lead_notices(commerce_liaison).exists()
+
+
+def test_an_inactive_head_counts_as_none_for_a_lead(mr_staff, office_staff):
+    commerce_head, commerce_liaison = head("commerce"), liaison("commerce")
+    commerce_head.is_active = False
+    commerce_head.save(update_fields=["is_active"])
+    lead(mr_staff, "commerce")
+    remind_leads()
+    assert said_why(lead_notices(commerce_liaison).get()) == LIAISON_INSTEAD
+
+
+def test_a_lead_to_a_unit_with_neither_tells_the_office_once_that_no_one_there_was_told(
+    client, mr_staff, office_staff, office_director, housing_staff
+):
+    referral = lead(mr_staff, "housing")
+    assert remind_leads() == 2  # the office's staff and director, once each
+    for person in (office_staff, office_director):
+        assert said_why(lead_notices(person).get()) == NOBODY_THERE
+    assert english(client, office_staff)[
+        f"Lead {referral.number} from Market Regulation Bureau has not been acknowledged by "
+        "Housing and Construction Commission"
+    ] == (
+        "Housing and Construction Commission has neither a head nor a liaison in the portal, "
+        "so no one there was told: tell the unit, and set its head or liaison."
+    )
+    assert not lead_notices(housing_staff).exists()
+    assert remind_leads() == 0
+
+
+def test_the_lead_reminders_cost_the_same_queries_however_many_units_lack_a_head(
+    mr_staff, office_staff
+):
+    liaison("commerce")
+    head("education")
+    lead(mr_staff, "housing")
+    with CaptureQueriesContext(connection) as one:
+        assert remind_leads() == 1
+    for n, code in enumerate(("housing", "commerce", "education", "commerce", "housing")):
+        lead(mr_staff, code, title=f"Lead {n}")
+    with CaptureQueriesContext(connection) as five:
+        assert remind_leads() == 8  # the office five times, commerce's liaison twice, the head
+    assert len(five.captured_queries) == len(one.captured_queries)
+    why = sorted(said_why(n) for n in lead_notices(office_staff))
+    assert why == ["", "", ""] + [NOBODY_THERE] * 3
