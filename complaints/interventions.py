@@ -6,6 +6,7 @@ shared timeline."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments import access
-from departments.choices import RoleCode, UnitKind
+from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import (
     Message,
+    heads_or_liaisons,
     notify_many,
     office_people,
-    people_with_roles,
     unit_people,
 )
 from departments.services import user_hold
@@ -229,7 +230,9 @@ def intervention_close(*, intervention_id: int, acting_user: User, note: str = "
 
 
 def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
-    """Asked units that have not answered in time: their heads and the office, once each."""
+    """Asked units that have not answered in time: their heads and the office, once each. A
+    unit with no active head: its liaisons, saying why; with neither, the office hears that
+    no one there was told (`heads_or_liaisons`)."""
     now = now or timezone.now()
     rows = list(
         InterventionUnit.objects.filter(
@@ -242,9 +245,7 @@ def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
     )
     if not rows:
         return 0
-    heads: dict[int, list[User]] = {}
-    for user in people_with_roles([RoleCode.UNIT_HEAD], {r.unit_id for r in rows}):
-        heads.setdefault(user.unit_id, []).append(user)
+    heads = heads_or_liaisons({r.unit_id: r.unit for r in rows}.values())
     office = office_people()
     items = []
     for row in rows:
@@ -258,5 +259,10 @@ def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
             ),
             url=_url(row.intervention),
         )
-        items.append((message, heads.get(row.unit_id, []) + office, None))
+        people, why = heads[row.unit_id]
+        if people:
+            items.append((replace(message, body=why) if why else message, people, None))
+            items.append((message, office, None))
+        else:
+            items.append((replace(message, body=why), office, None))
     return notify_many(items)

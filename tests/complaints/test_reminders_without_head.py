@@ -12,7 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from complaints import referrals
+from complaints import interventions, referrals
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
 from departments.models import Notification
@@ -138,4 +138,85 @@ def test_the_lead_reminders_cost_the_same_queries_however_many_units_lack_a_head
         assert remind_leads() == 8  # the office five times, commerce's liaison twice, the head
     assert len(five.captured_queries) == len(one.captured_queries)
     why = sorted(said_why(n) for n in lead_notices(office_staff))
+    assert why == ["", "", ""] + [NOBODY_THERE] * 3
+
+
+# --- a late answer to a request to step in -----------------------------------------------------
+
+
+def ask(mr_staff, units=("housing",), title: str = "Gas leak, shops still open"):
+    with time_machine.travel(MONDAY, tick=False):
+        return interventions.intervention_request(
+            acting_user=mr_staff, unit_codes=units, title=title, situation="燃气泄漏，仍在营业。"
+        )
+
+
+def remind_answers() -> int:
+    with time_machine.travel(NEXT_MONDAY, tick=False):
+        return interventions.remind_unanswered()
+
+
+def late_notices(user):
+    return Notification.objects.filter(recipient=user, key__startswith="intervention_late:")
+
+
+def test_a_late_answer_of_a_unit_without_a_head_is_put_to_its_liaisons_saying_why(
+    client, mr_staff, office_staff, housing_staff
+):
+    housing_liaison = liaison("housing")
+    item = ask(mr_staff)
+    assert remind_answers() == 2
+    notice = late_notices(housing_liaison).get()
+    assert said_why(notice) == LIAISON_INSTEAD
+    assert "区住房建设委" in notice.body
+    assert english(client, housing_liaison)[
+        f"Housing and Construction Commission has not answered the request to step in {item.number}"
+    ] == (
+        "You are told as a liaison of Housing and Construction Commission: the unit has no "
+        "head set in the portal."
+    )
+    assert said_why(late_notices(office_staff).get()) == ""
+    assert not late_notices(housing_staff).exists()
+    assert remind_answers() == 0
+
+
+def test_a_late_answer_of_a_unit_with_a_head_is_put_to_the_head_alone(mr_staff, office_staff):
+    commerce_head, commerce_liaison = head("commerce"), liaison("commerce")
+    ask(mr_staff, units=("commerce",))
+    assert remind_answers() == 2
+    assert said_why(late_notices(commerce_head).get()) == ""
+    assert not late_notices(commerce_liaison).exists()
+
+
+def test_a_late_answer_of_a_unit_with_neither_tells_the_office_once_that_no_one_was_told(
+    client, mr_staff, office_staff, office_director
+):
+    item = ask(mr_staff)
+    assert remind_answers() == 2  # the office's staff and director, once each
+    for person in (office_staff, office_director):
+        assert said_why(late_notices(person).get()) == NOBODY_THERE
+    assert english(client, office_staff)[
+        f"Housing and Construction Commission has not answered the request to step in {item.number}"
+    ] == (
+        "Housing and Construction Commission has neither a head nor a liaison in the portal, "
+        "so no one there was told: tell the unit, and set its head or liaison."
+    )
+    assert remind_answers() == 0
+
+
+def test_the_answer_reminders_cost_the_same_queries_however_many_units_lack_a_head(
+    mr_staff, office_staff
+):
+    liaison("commerce")
+    head("education")
+    ask(mr_staff, units=("housing",))
+    with CaptureQueriesContext(connection) as one:
+        assert remind_answers() == 1
+    ask(mr_staff, units=("housing", "commerce", "education"), title="Request 1")
+    ask(mr_staff, units=("commerce", "housing"), title="Request 2")
+    with CaptureQueriesContext(connection) as five:
+        # Five late answers: the office five times, commerce's liaison twice, the head.
+        assert remind_answers() == 8
+    assert len(five.captured_queries) == len(one.captured_queries)
+    why = sorted(said_why(n) for n in late_notices(office_staff))
     assert why == ["", "", ""] + [NOBODY_THERE] * 3
