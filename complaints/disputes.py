@@ -1183,15 +1183,29 @@ def remind_escalations(now=None, limit: int = 500) -> int:
             url=_url(dispute),
         )
         items.append((message, directors, None))
-    late = (
+    late = list(
         TeamTask.objects.filter(done_at=None, due_on__lt=timezone.localdate(now))
         .select_related("team__dispute", "team__lead_unit", "owner_unit")
         .order_by("due_on")[:limit]
     )
+    # The people of the run's units, read once for all its tasks.
+    owners: dict[int, list[User]] = {}
+    heads: dict[int, list[User]] = {}
+    if late:
+        for user in unit_people({task.owner_unit_id for task in late}):
+            owners.setdefault(user.unit_id, []).append(user)
+        lead_units = {task.team.lead_unit_id for task in late}
+        for user in people_with_roles([RoleCode.UNIT_HEAD], lead_units):
+            heads.setdefault(user.unit_id, []).append(user)
     for task in late:
         dispute = task.team.dispute
-        people = unit_people([task.owner_unit_id]) + people_with_roles(
-            [RoleCode.UNIT_HEAD], [task.team.lead_unit_id]
+        # Once each, the lead unit's head who is also of the owner unit too.
+        people = list(
+            {
+                user.id: user
+                for user in owners.get(task.owner_unit_id, [])
+                + heads.get(task.team.lead_unit_id, [])
+            }.values()
         )
         message = Message(
             key=f"team_task_overdue:{task.id}",

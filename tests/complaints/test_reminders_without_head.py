@@ -6,16 +6,18 @@ was. Nobody in a unit may miss its reminder because a role is unfilled."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from complaints import interventions, referrals
+from complaints import disputes, interventions, referrals
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
 from departments.models import Notification
+from tests.complaints.test_disputes import teamed
 from tests.departments.test_notification_language import english
 from tests.factories import UserFactory, unit
 
@@ -220,3 +222,64 @@ def test_the_answer_reminders_cost_the_same_queries_however_many_units_lack_a_he
     assert len(five.captured_queries) == len(one.captured_queries)
     why = sorted(said_why(n) for n in late_notices(office_staff))
     assert why == ["", "", ""] + [NOBODY_THERE] * 3
+
+
+# --- a joint team's task past its deadline -------------------------------------------------------
+
+# A team led by Education with Commerce (tests.complaints.test_disputes.teamed) is formed on
+# Monday 21 September 2026; its tasks are due on the 29th and late on the 30th.
+FORMED = datetime(2026, 9, 21, 10, tzinfo=BEIJING)
+TASKS_LATE = datetime(2026, 9, 30, 9, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def people(db, office_staff, leader, housing_staff):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": staff("commerce"),
+        "education": staff("education"),
+        "housing": housing_staff,
+    }
+
+
+def team(people):
+    with time_machine.travel(FORMED, tick=False):
+        return teamed(people)
+
+
+def task(people, dispute, title="Obtain the contract", owner="commerce"):
+    with time_machine.travel(FORMED, tick=False):
+        return disputes.team_add_task(
+            dispute_id=dispute.id,
+            acting_user=people["education"],
+            title=title,
+            owner_unit_code=owner,
+            due_on=date(2026, 9, 29),
+        )
+
+
+def remind_tasks() -> int:
+    with time_machine.travel(TASKS_LATE, tick=False):
+        return disputes.remind_escalations()
+
+
+def task_notices(user):
+    return Notification.objects.filter(recipient=user, key__startswith="team_task_overdue:")
+
+
+def test_the_task_reminders_cost_the_same_queries_however_many_tasks_are_late(people):
+    """The people to tell are read once per run, not once per late task; a person is told
+    once per task even when both the owner unit's and the lead unit's head."""
+    education_head = head("education")
+    dispute = team(people)
+    task(people, dispute)
+    with CaptureQueriesContext(connection) as one:
+        assert remind_tasks() == 2  # commerce's person and education's head
+    for n, owner in enumerate(("commerce", "education", "commerce", "education")):
+        task(people, dispute, title=f"Task {n}", owner=owner)
+    with CaptureQueriesContext(connection) as five:
+        assert remind_tasks() == 8  # two each: the owner unit's person and the head
+    assert len(five.captured_queries) == len(one.captured_queries)
+    assert task_notices(education_head).count() == 5
+    assert task_notices(people["education"]).count() == 2
