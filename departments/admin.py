@@ -204,7 +204,16 @@ class DutyContactInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ("name", "name_en", "code", "kind", "handles_disputes", "is_active")
+    list_display = (
+        "name",
+        "name_en",
+        "code",
+        "kind",
+        "handles_disputes",
+        "is_active",
+        "reports_since",
+        "reports_until",
+    )
     list_filter = ("kind", "handles_disputes", "is_active")
     search_fields = ("name", "full_name", "name_en", "code", "remit")
     ordering = ("sort_order",)

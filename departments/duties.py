@@ -76,7 +76,7 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     found = (
         Unit.objects.filter(id=user.unit_id, kind=UnitKind.MEMBER, is_active=True)
         .annotate(**columns)
-        .values("reports_since", *columns)
+        .values("reports_since", "reports_until", *columns)
         .first()
     )
     if found is None:
@@ -91,6 +91,8 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
         )
         for i, period in enumerate(ended)
         if figures.awaits_submission(period, found[f"status_{i}"], today, since)
+        # Not a quarter after its last day of reporting (`Unit.reports_until`).
+        and (found["reports_until"] is None or period.last <= found["reports_until"])
     ]
     if not waiting:
         return []

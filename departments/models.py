@@ -29,6 +29,16 @@ def this_quarter_start() -> date:
     return date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
 
 
+def reporting_on(day: date, prefix: str = "") -> models.Q:
+    """Units still reporting on `day`: active with no last day (`Unit.reports_until`), or
+    whose last day is `day` or later. A unit inactive without a last day (deactivated before
+    the day was kept, with no trace of it) is asked for nothing. `prefix` reaches the unit
+    through a relation ("unit__")."""
+    return models.Q(**{f"{prefix}is_active": True, f"{prefix}reports_until__isnull": True}) | (
+        models.Q(**{f"{prefix}reports_until__gte": day})
+    )
+
+
 class Unit(models.Model):
     """The coordination office or one of the 17 member units of the 2022 notice.
 
@@ -63,6 +73,17 @@ class Unit(models.Model):
             "added to the portal starts with the quarter it is added in."
         ),
     )
+    reports_until = models.DateField(
+        _("reports until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day the unit is asked to report: it is asked for the quarters that end "
+            "by this day and for the annual summaries due by it. Set to the day the unit is "
+            "deactivated, if empty; cleared when it is made active again. Empty: it still "
+            "reports."
+        ),
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -71,6 +92,38 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        """Deactivating a unit (`is_active` set False, by the admin or any service) stamps the
+        day in Beijing as the last it reports on (`reports_until`), unless one is set; making
+        it active again clears it. Only the change counts: editing a unit already inactive
+        leaves its day, or its lack of one, as it was, so no past period changes."""
+        was_active = getattr(self, "_was_active", None)
+        changed = None
+        if was_active is True and not self.is_active and self.reports_until is None:
+            self.reports_until = timezone.localdate()
+            changed = "reports_until"
+        elif was_active is False and self.is_active and self.reports_until is not None:
+            self.reports_until = None
+            changed = "reports_until"
+        fields = kwargs.get("update_fields")
+        if changed and fields is not None and "is_active" in fields:
+            kwargs["update_fields"] = {*fields, changed}
+        super().save(*args, **kwargs)
+        self._was_active = self.is_active
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        unit = super().from_db(db, field_names, values)
+        unit._was_active = unit.__dict__.get("is_active")
+        return unit
+
+    def reports_on(self, day: date) -> bool:
+        """Whether the unit is asked to report on `day` (`reporting_on`), at its end; its
+        beginning (`reports_since`) is for the caller."""
+        if self.reports_until is not None:
+            return self.reports_until >= day
+        return self.is_active
 
     @property
     def display_name(self) -> str:

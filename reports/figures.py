@@ -19,7 +19,7 @@ from complaints import stats
 from complaints.choices import OPEN_REFERRAL_STATUSES, Channel, Kind, ReferralStatus
 from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
-from departments.models import Town, Unit
+from departments.models import Town, Unit, reporting_on
 from wuqing_consumer.dates import year_accepted
 from wuqing_consumer.language import choice_names, in_district_language
 
@@ -125,10 +125,14 @@ def first_asked(first_report: tuple[int, int] | None, reports_since: date) -> Pe
 
 
 def units_asked(period: Period, units: list[Unit]) -> set[int]:
-    """The ids of the `units` asked to report on `period` (`first_asked`), from each unit's
-    beginning and first report, in one query: the office's list, its 催报 and the scheduled
-    reminders count a unit late only for the quarters its own list and home page ask it
-    for."""
+    """The ids of the `units` asked to report on `period`: reporting on the quarter's last
+    day, from its beginning (`first_asked`: each unit's beginning and first report) to its
+    end (`Unit.reports_on`: active with no `reports_until`, or a `reports_until` on or
+    after that day), in one query. A unit deactivated later is still asked for the quarters
+    that ended while it reported, so its report stays in their district reports; it is not
+    asked for the quarter it stopped in, nor after. The office's list, its 催报, the
+    scheduled reminders and the district report count a unit late only for the quarters
+    its own list and home page ask it for."""
     first = dict(
         UnitReport.objects.filter(unit__in=units)
         .values("unit_id")
@@ -136,20 +140,26 @@ def units_asked(period: Period, units: list[Unit]) -> set[int]:
         .order_by()
         .values_list("unit_id", "first")
     )
-    return {
-        unit.id
-        for unit in units
-        if first_asked(divmod(first[unit.id], 10) if unit.id in first else None, unit.reports_since)
-        <= period
-    }
+    asked = set()
+    for unit in units:
+        first_report = divmod(first[unit.id], 10) if unit.id in first else None
+        if unit.reports_on(period.last) and first_asked(first_report, unit.reports_since) <= period:
+            asked.add(unit.id)
+    return asked
 
 
 def asked_for_summary(year: int) -> Q:
-    """Units asked for `year`'s annual work summary (section 五): the active member units
-    whose reporting began by the end of that year (`Unit.reports_since`); a unit added
-    later, or a year before the portal, is not. The one rule for the home page's lines, the
-    office's list and count, the register, the 催报 and the scheduled reminders."""
-    return Q(kind=UnitKind.MEMBER, is_active=True, reports_since__lte=date(year, 12, 31))
+    """Units asked for `year`'s annual work summary (section 五): the member units whose
+    reporting began by the end of that year (`Unit.reports_since`) and still went on on its
+    due date (`AnnualSummary.due_on`, 30 November: `reporting_on`, active with no
+    `reports_until` or one on or after that day). A unit added later, a year before the
+    portal, or a year whose due date came after the unit was deactivated is not; a unit
+    deactivated later stays asked for the years before. The one rule for the home page's
+    lines, the office's list and count, the register, the archive, the 催报 and the
+    scheduled reminders."""
+    return Q(kind=UnitKind.MEMBER, reports_since__lte=date(year, 12, 31)) & reporting_on(
+        AnnualSummary.due_on(year)
+    )
 
 
 def units_asked_for_summary(year: int) -> set[int]:
@@ -406,8 +416,14 @@ def _education(period: Period, unit: Unit | None) -> dict:
     return {"events": totals["events"], "people_reached": totals["people_reached"] or 0}
 
 
-def member_units() -> list[Unit]:
-    return list(Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True))
+def member_units(since: date | None = None) -> list[Unit]:
+    """The member units a list shows. Without `since`, the active ones (those offered new
+    work: the chases, the reminders, the plans). With the first day of a period (a quarter,
+    a year), those that reported on any day from it on (`reporting_on`): a unit deactivated
+    later stays in the lists of the periods it reported in, asked or not (`units_asked`,
+    `asked_for_summary`), so deactivating it does not change them."""
+    units = Unit.objects.filter(kind=UnitKind.MEMBER)
+    return list(units.filter(reporting_on(since) if since else Q(is_active=True)))
 
 
 def _unit_report_rows(period: Period, units: list[Unit]) -> tuple[list[dict], dict]:
@@ -503,7 +519,7 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
     year_before = _with_rates(
         stats.totals(first=period.year_before().first, last=period.year_before().last)
     )
-    units = member_units()
+    units = member_units(period.first)
     by_unit_stats = {
         row["unit_id"]: _with_rates(row)
         for row in stats.totals_by("unit_id", first=period.first, last=period.last)

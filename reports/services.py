@@ -193,6 +193,7 @@ def report_start(*, unit: Unit, year: int, quarter: int, acting_user: User) -> U
     existing = UnitReport.objects.filter(unit=unit, year=year, quarter=quarter).first()
     if existing:
         return existing
+    _check_reporting(unit, period)
     report = UnitReport(unit=unit, year=year, quarter=quarter)
     _refresh_portal_figures(report)
     try:
@@ -205,6 +206,23 @@ def report_start(*, unit: Unit, year: int, quarter: int, acting_user: User) -> U
     report.save(update_fields=["prefilled"])
     _event(report, ReportAction.CREATE, acting_user, prefilled=added)
     return report
+
+
+def _check_reporting(unit: Unit, period: figures.Period) -> None:
+    """Refuse a report for a quarter the unit no longer reported at the end of
+    (`Unit.reports_on`): a unit deactivated is not offered new work, but may still send a
+    quarter that ended while it reported."""
+    if unit.reports_on(period.last):
+        return
+    values = {"unit": unit, "period": period.label}
+    if unit.reports_until is not None:
+        raise ReportError(
+            _("%(unit)s stopped reporting on %(day)s; it is not asked for a report for %(period)s.")
+            % {**values, "day": unit.reports_until.isoformat()}
+        )
+    raise ReportError(
+        _("%(unit)s no longer reports; it is not asked for a report for %(period)s.") % values
+    )
 
 
 def _clean_count(value: Any, label: str, errors: list[str]) -> int:
@@ -499,6 +517,7 @@ def report_submit(
     if not report.is_editable:
         raise ReportError(_("This report has already been submitted."))
     period = figures.Period(report.year, report.quarter)
+    _check_reporting(report.unit, period)
     if not period.has_ended:  # its figures would be frozen a part of it short
         raise ReportError(
             _("The quarter runs until %(day)s; its report can be submitted once it has ended.")
@@ -803,6 +822,10 @@ def summary_not_asked(unit_id: int, year: int) -> str:
     if Unit.objects.filter(figures.asked_for_summary(year), id=unit_id).exists():
         return ""
     unit = Unit.objects.get(id=unit_id)
+    if unit.reports_until is not None and unit.reports_until < AnnualSummary.due_on(year):
+        return _(
+            "%(unit)s is not asked for a summary for %(year)s: it stopped reporting on %(day)s."
+        ) % {"unit": unit, "year": year, "day": unit.reports_until.isoformat()}
     if unit.reports_since > date(year, 12, 31):
         return _("%(unit)s is not asked for a summary for %(year)s: it began reporting later.") % {
             "unit": unit,

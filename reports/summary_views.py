@@ -69,7 +69,10 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
         years.append(year)  # an earlier year asked for in the address: the drop-down says so
     summaries = {s.unit_id: s for s in access.summaries_visible_to(request.user).filter(year=year)}
     if access.sees_all_units(request.user):
-        rows = [{"unit": unit, "summary": summaries.get(unit.id)} for unit in member_units()]
+        rows = [
+            {"unit": unit, "summary": summaries.get(unit.id)}
+            for unit in member_units(date(year, 1, 1))
+        ]
     else:
         unit = getattr(request.user, "unit", None)
         if unit is None:
@@ -379,7 +382,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     chased = services.last_chased("summary.chase", str(year))
     asked = units_asked_for_summary(year)
     rows = []
-    for unit in member_units():
+    for unit in member_units(date(year, 1, 1)):
         summary = summaries.get(unit.id)
         submitted = summary is not None and summary.status == SummaryStatus.SUBMITTED
         # Late only for a unit asked for the year; a summary from one not asked (sent before

@@ -70,7 +70,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         }
         chased = services.last_chased("report.chase", period.label)
         due_on = period.due_on()
-        units = figures.member_units()
+        units = figures.member_units(period.first)
         # As on the unit's own list: not late for a quarter before it began reporting.
         asked = figures.units_asked(period, units)
         rows = [
@@ -123,6 +123,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "report": report,
                 "due_on": p.due_on(),
                 "overdue": since <= p
+                and unit.reports_on(p.last)
                 and figures.is_late(p.due_on(), getattr(report, "status", None), today),
             }
         )
