@@ -221,3 +221,36 @@ def test_the_office_sees_and_sets_the_day_in_the_admin_and_reactivating_clears_i
     assert response.status_code == 302
     housing.refresh_from_db()
     assert (housing.is_active, housing.reports_until) == (True, None)
+
+
+def test_the_migration_stamps_an_inactive_unit_with_the_day_the_trail_kept(db):
+    """A unit deactivated in the admin before the field has the day of its last
+    deactivation in the audit trail; one the trail knows nothing of keeps an empty day."""
+    import importlib
+
+    from django.apps import apps
+
+    from departments.models import AuditEntry
+
+    migration = importlib.import_module("departments.migrations.0008_unit_reports_until")
+    mr, housing, finance = unit("market-regulation"), unit("housing"), unit("finance")
+    Unit.objects.filter(id__in=[mr.id, housing.id, finance.id]).update(is_active=False)
+    for when, after in ((at(2026, 3, 1), False), (at(2026, 4, 1), True), (at(2026, 8, 10), False)):
+        entry = AuditEntry.objects.create(
+            action="unit.update",
+            object_type="departments.unit",
+            object_id=str(mr.id),
+            data={"before": {"is_active": not after}, "after": {"is_active": after}},
+        )
+        AuditEntry.objects.filter(id=entry.id).update(created_at=when)
+    entry = AuditEntry.objects.create(
+        action="unit.update",
+        object_type="departments.unit",
+        object_id=str(finance.id),
+        data={"before": {"name": "甲"}, "after": {"name": "乙"}},
+    )
+    migration.stamp_deactivated(apps, None)
+    until = dict(Unit.objects.values_list("code", "reports_until"))
+    assert until["market-regulation"] == date(2026, 8, 10)
+    assert until["housing"] is None and until["finance"] is None
+    assert until["court"] is None  # still active
