@@ -185,7 +185,10 @@ class ErrorBody(serializers.Serializer):
 
 
 class ErrorOut(serializers.Serializer):
-    error = ErrorBody()
+    error = ErrorBody(
+        help_text="出了什么错：错误代码、说明，输入有误或冲突时还有各字段的错误 / what went "
+        "wrong: its code and message, and for invalid input or a conflict the fields"
+    )
 
 
 def error_responses(*codes: int, signed_in: bool = False) -> dict:
@@ -205,6 +208,14 @@ def error_responses(*codes: int, signed_in: bool = False) -> dict:
     if signed_in:
         described[403] = "未登录平台，或无权访问 / not signed in to the portal, or not allowed"
     return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}
+
+
+PAGE_DESCRIPTIONS = {
+    "count": "符合筛选条件的总条数 / items matching the filters, on all pages",
+    "next": "下一页；没有则为 null / the next page; null on the last page",
+    "previous": "上一页；没有则为 null / the page before; null on the first page",
+    "results": "本页各条，最新的在前 / this page's items, newest first",
+}
 
 
 class PageNumbers(PageNumberPagination):
@@ -232,9 +243,11 @@ class PageNumbers(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
-        links = paginated["properties"]
+        fields = paginated["properties"]
         for name, page in (("next", 4), ("previous", 2)):
-            links[name]["example"] = f"{self.example_list}?{self.page_query_param}={page}"
+            fields[name]["example"] = f"{self.example_list}?{self.page_query_param}={page}"
+        for name, description in PAGE_DESCRIPTIONS.items():
+            fields[name]["description"] = description
         return paginated
 
     def get_schema_operation_parameters(self, view):

@@ -98,6 +98,11 @@ class RegistrationOrderPagination(CursorPagination):
                 "example": 123,
             },
             **links,
+            "results": {
+                **paginated["properties"]["results"],
+                "description": "本页的工单，按登记先后排列 / this page's orders, in the order "
+                "they were registered",
+            },
         }
         return paginated
 
