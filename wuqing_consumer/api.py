@@ -248,6 +248,7 @@ class PageNumbers(PageNumberPagination):
             fields[name]["example"] = f"{self.example_list}?{self.page_query_param}={page}"
         for name, description in PAGE_DESCRIPTIONS.items():
             fields[name]["description"] = description
+        paginated["required"] = list(PAGE_DESCRIPTIONS)  # all four on every page (links null)
         return paginated
 
     def get_schema_operation_parameters(self, view):

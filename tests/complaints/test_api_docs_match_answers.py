@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 
-from complaints import workflow
+from complaints import disputes, referrals, workflow
 from complaints.clients import api_client_create
 from complaints.models import WorkOrder
+from tests.factories import make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +66,7 @@ def _answer_schema(schema: dict, path: str, method: str, status: int) -> dict:
 
 
 def test_each_endpoints_answer_has_the_fields_the_schema_declares_and_requires(
-    client, schema, housing_staff
+    client, schema, housing_staff, office_staff, mr_staff, leader
 ):
     _, key, _ = api_client_create(name="天津12345")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
@@ -100,8 +102,56 @@ def test_each_endpoints_answer_has_the_fields_the_schema_declares_and_requires(
     assert response.status_code == 200, response.json()
     node = _answer_schema(schema, satisfaction, "post", 200)
     found += _mismatches(schema, node, response.json(), f"POST {satisfaction}")
+    # The portal's lists, for people signed in: a page of leads, of disputes (one with its
+    # joint team, its task and its finding), and one of each.
+    lead = referrals.referral_send(
+        acting_user=mr_staff, to_unit_code="commerce", title="预付卡线索", facts="商家停业。"
+    )
+    dispute = _dispute_with_a_team(office_staff, leader, mr_staff)
+    client.force_login(office_staff)
+    auth.clear()
+    for documented, path in (
+        ("/api/v1/referrals/", "/api/v1/referrals/"),
+        ("/api/v1/referrals/{id}/", f"/api/v1/referrals/{lead.id}/"),
+        ("/api/v1/disputes/", "/api/v1/disputes/"),
+        ("/api/v1/disputes/{id}/", f"/api/v1/disputes/{dispute.id}/"),
+    ):
+        response = call("get", path)
+        assert response.status_code == 200, (path, response.json())
+        assert response.json().get("results") != [], path  # its items are read too
+        node = _answer_schema(schema, documented, "get", 200)
+        found += _mismatches(schema, node, response.json(), f"GET {documented}")
     found = list(dict.fromkeys(found))  # a list's items repeat theirs
     assert found == [], "\n".join(found)
+
+
+def _dispute_with_a_team(office_staff, leader, mr_staff):
+    order = make_order(office_staff)
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="管辖不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "housing"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office_staff, proposal="建议。", unit_code="housing"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="market-regulation",
+        member_unit_codes=["housing"],
+        note="联合调查",
+    )
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=mr_staff,
+        title="调取合同",
+        owner_unit_code="housing",
+        due_on=date(2026, 12, 30),
+    )
+    disputes.team_add_finding(dispute_id=dispute.id, acting_user=mr_staff, text="合同违规。")
+    return dispute
 
 
 def test_every_parameter_of_the_hotlines_endpoints_is_described_in_both_languages(schema):
