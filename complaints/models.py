@@ -789,9 +789,12 @@ class ApiClient(models.Model):
         if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
             raise ValidationError(
                 {
-                    "rate_limit_per_minute": _(
-                        "Allow at least 1 request a minute: with 0 every request of the "
-                        "client is refused."
+                    "rate_limit_per_minute": ValidationError(
+                        _(
+                            "Allow at least 1 request a minute: with 0 every request of the "
+                            "client is refused."
+                        ),
+                        code="rate_limit_below_one",
                     )
                 }
             )

@@ -1602,8 +1602,8 @@ def test_create_api_client_joins_its_refusals_as_sentences(db):
     with translation.override("en"), pytest.raises(CommandError) as refused:
         call_command("create_api_client", "12315", "--callback-url", "gopher://a b")
     assert str(refused.value) == (
-        "Enter a valid URL. Enter an address that starts with http:// or https://: callbacks "
-        "are posted over HTTP."
+        "--callback-url: Enter a valid URL. Enter an address that starts with http:// or "
+        "https://: callbacks are posted over HTTP."
     )
     assert not ApiClient.objects.filter(name="12315").exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -142,3 +143,73 @@ def test_the_command_speaks_one_language_labels_and_refusals_alike(language, lab
     assert label in out.getvalue()
     assert refusal in str(refused.value)
     assert err.getvalue() == ""
+
+
+def _django_max_length(limit: int, length: int) -> str:
+    return translation.ngettext(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        limit,
+    ) % {"limit_value": limit, "show_value": length}
+
+
+SCHEME = "Enter an address that starts with http:// or https://: callbacks are posted over HTTP."
+AT_LEAST_ONE = "Allow at least 1 request a minute: with 0 every request of the client is refused."
+REFUSED_ARGUMENTS = [
+    (["天" * 101], [("NAME", lambda: _django_max_length(100, 101))]),
+    (["12345", "--callback-url", "http://[bad"], [("--callback-url", "Enter a valid URL.")]),
+    (["12345", "--callback-url", "gopher://x.example/cb"], [("--callback-url", SCHEME)]),
+    (["12345", "--rate-limit", "-1"], [("--rate-limit", AT_LEAST_ONE)]),
+    (
+        ["天" * 101, "--callback-url", "http://[bad"],
+        [("NAME", lambda: _django_max_length(100, 101)), ("--callback-url", "Enter a valid URL.")],
+    ),
+    (
+        ["天" * 101, "--callback-url", "gopher://x.example/cb", "--rate-limit", "0"],
+        [
+            ("NAME", lambda: _django_max_length(100, 101)),
+            ("--callback-url", SCHEME),
+            ("--rate-limit", AT_LEAST_ONE),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(("arguments", "refusals"), REFUSED_ARGUMENTS)
+def test_each_refusal_names_its_argument_once_in_the_commands_language(
+    language, arguments, refusals
+):
+    """A name too long read only "Ensure this value has at most 100 characters", and a bad
+    --callback-url "Enter a valid URL." followed by the scheme's sentence, neither saying
+    which argument it was about: one line per argument, named once, one reason each."""
+    with translation.override(language):
+        with pytest.raises(CommandError) as refused:
+            call_command("create_api_client", *arguments, stdout=io.StringIO())
+        expected = [
+            translation.gettext("%(argument)s: %(reason)s")
+            % {
+                "argument": argument,
+                "reason": reason() if callable(reason) else translation.gettext(reason),
+            }
+            for argument, reason in refusals
+        ]
+    message = str(refused.value)
+    assert message.splitlines() == expected
+    for argument, _reason in refusals:
+        assert message.count(argument) == 1, message
+    if language == "zh-hans":
+        assert not re.search(r"Enter|Ensure|Allow", message), message
+    assert not ApiClient.objects.exists()
+
+
+def test_a_name_already_taken_is_refused_with_the_other_arguments_refusals():
+    """The advice on a taken name was the whole refusal: a bad --rate-limit given with it
+    was only heard of at the next attempt."""
+    call_command("create_api_client", "天津12345", stdout=io.StringIO())
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("create_api_client", "天津12345", "--rate-limit", "0", stdout=io.StringIO())
+    lines = str(refused.value).splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == ["NAME", "--rate-limit"], lines
+    assert "“天津12345” already exists" in lines[0] and "at least 1" in lines[1], lines
+    assert ApiClient.objects.count() == 1

@@ -1,6 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from complaints.clients import api_client_create
@@ -9,6 +10,25 @@ from wuqing_consumer.texts import sentences
 CALLBACK_URL = forms.URLField(assume_scheme="https", required=False)
 """The admin's field for the URL (`ApiClientAdmin.formfield_overrides`): typed without a
 scheme, an address is taken as https://, here as there."""
+
+ARGUMENTS = {
+    "name": "NAME",
+    "callback_url": "--callback-url",
+    "channel": "--channel",
+    "rate_limit_per_minute": "--rate-limit",
+}
+"""The client's fields as the arguments that give them, in the order of the usage line."""
+
+
+def _only_its_scheme_is_wrong(url: str) -> bool:
+    """Whether the address would be taken with http(s)://: the URL validator refuses an
+    ftp:// one as "not a valid URL" too, which says no more than the scheme's refusal."""
+    _scheme, _separator, rest = url.partition("://")
+    try:
+        URLValidator()(f"https://{rest}")
+    except ValidationError:
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -29,7 +49,7 @@ class Command(BaseCommand):
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("name")
+        parser.add_argument("name", metavar="NAME")
         parser.add_argument(
             "--callback-url", default="", help=_("Where status changes are POSTed.")
         )
@@ -43,26 +63,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            callback_url = CALLBACK_URL.to_python(options["callback_url"])
+        except ValidationError:
+            # Not one the URL validator of the client's field accepts either: refused by
+            # the service below, and with the other arguments' refusals.
+            callback_url = options["callback_url"]
+        try:
             client, key, secret = api_client_create(
                 name=options["name"],
-                callback_url=CALLBACK_URL.to_python(options["callback_url"]),
+                callback_url=callback_url,
                 rate_limit_per_minute=options["rate_limit"],
                 channel=options["channel"],
                 command="manage.py create_api_client",
             )
         except ValidationError as error:
-            name_errors = getattr(error, "error_dict", {}).get("name", [])
-            if any(e.code == "unique" for e in name_errors):
-                # Run twice, most often because the key was lost: that is a rotation.
-                raise CommandError(
-                    _(
-                        "An API client named “%(name)s” already exists. Give another name; "
-                        "or, if its key or signing secret was lost, issue a new one in the "
-                        "admin (API clients, 对接系统)."
-                    )
-                    % {"name": options["name"]}
-                ) from None
-            raise CommandError(sentences(*error.messages)) from None
+            raise CommandError(
+                _refusal(error, name=options["name"], callback_url=callback_url)
+            ) from None
         self.stdout.write(
             _("API client: %(name)s (id %(id)s)") % {"name": client.name, "id": client.id}
         )
@@ -77,3 +94,45 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Keep both now: they cannot be shown again (rotate them in the admin if lost).")
         )
+
+
+def _refusal(error: ValidationError, *, name: str, callback_url: str) -> str:
+    """One line per argument refused, "ARGUMENT: reasons", in the command's language. A
+    reason that says what is wrong hides the generic one given for the same value."""
+    if hasattr(error, "error_dict"):
+        errors = error.error_dict
+    else:
+        errors = {NON_FIELD_ERRORS: error.error_list}
+    lines = []
+    for field in [*ARGUMENTS, *(f for f in errors if f not in ARGUMENTS)]:
+        field_errors = errors.get(field, [])
+        codes = {e.code for e in field_errors}
+        hidden = set()
+        if "rate_limit_below_one" in codes:
+            hidden.add("min_value")  # -1 is also "not 0 or more", but 0 is refused too
+        if "invalid_scheme" in codes and _only_its_scheme_is_wrong(callback_url):
+            hidden.add("invalid")
+        reasons = []
+        for e in field_errors:
+            if field == "name" and e.code == "unique":
+                # Run twice, most often because the key was lost: that is a rotation.
+                reasons.append(
+                    _(
+                        "An API client named “%(name)s” already exists. Give another name; "
+                        "or, if its key or signing secret was lost, issue a new one in the "
+                        "admin (API clients, 对接系统)."
+                    )
+                    % {"name": name}
+                )
+            elif e.code not in hidden:
+                reasons.extend(e.messages)
+        if not reasons:
+            continue
+        reason = sentences(*reasons)
+        if field in ARGUMENTS:
+            reason = _("%(argument)s: %(reason)s") % {
+                "argument": ARGUMENTS[field],
+                "reason": reason,
+            }
+        lines.append(reason)
+    return "\n".join(lines)
