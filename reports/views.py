@@ -117,13 +117,18 @@ def report_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for p in periods:
         report = reports.get((p.year, p.quarter))
+        reporting = unit.reports_on(p.last)
         rows.append(
             {
                 "period": p,
                 "report": report,
                 "due_on": p.due_on(),
+                "asked": since <= p and reporting,
+                # Before its reporting began it may still write one (which makes the
+                # quarter asked); after it stopped, report_start refuses.
+                "can_start": reporting,
                 "overdue": since <= p
-                and unit.reports_on(p.last)
+                and reporting
                 and figures.is_late(p.due_on(), getattr(report, "status", None), today),
             }
         )
