@@ -728,6 +728,92 @@ def _names_and_fields_of_a_dispute(request) -> list[tuple[object, str, list[str]
     return [(office_staff, f"/disputes/{dispute.id}/", names)]
 
 
+def _values_in_a_duty_contacts_form(request) -> list[tuple[object, str, list[str]]]:
+    from tests.factories import DutyContactFactory
+
+    mr_liaison = request.getfixturevalue("mr_liaison")
+    contact = DutyContactFactory(unit=mr_liaison.unit, label="局长热线", person="王明")
+    return [(mr_liaison, f"/duty-contacts/{contact.id}/edit/", ["局长热线", "王明"])]
+
+
+def _values_in_a_release_form(request) -> list[tuple[object, str, list[str]]]:
+    from publicity import services as publicity
+    from publicity.choices import ReleaseKind
+
+    mr_staff = request.getfixturevalue("mr_staff")
+    release = publicity.release_create(
+        acting_user=mr_staff,
+        kind=ReleaseKind.VIOLATORS,
+        title="失信违法主体名单",
+        body="现将下列主体予以公示。",
+        entries=[
+            {
+                "business_name": "武清区某某商贸有限公司",
+                "credit_code": "91120222MA05K1234X",
+                "violation": "销售过期食品",
+                "penalty": "罚款人民币五万元",
+                "decided_on": "2026-10-20",
+                "exposure_from": "2026-11-01",
+                "exposure_until": "2027-04-30",
+            }
+        ],
+    )
+    words = ["失信违法主体名单", "现将下列主体予以公示", "某某商贸", "销售过期食品", "罚款人民币"]
+    return [(mr_staff, f"/releases/{release.id}/", words)]
+
+
+def _values_in_a_campaign_form(request) -> list[tuple[object, str, list[str]]]:
+    import datetime
+
+    from django.utils import timezone
+
+    from reports import campaigns
+    from tests.factories import unit
+
+    office_staff = request.getfixturevalue("office_staff")
+    today = timezone.localdate()
+    campaign = campaigns.campaign_start(
+        acting_user=office_staff,
+        title="家用电器质量专项整治",
+        topic="household_appliances",
+        goal="排查家电销售企业",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=60),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("commerce").id],
+        targets="苏宁易购武清店",
+        keywords="国美",
+    )
+    words = ["家用电器质量专项整治", "排查家电销售企业", "苏宁易购武清店", "国美"]
+    return [(office_staff, f"/campaigns/{campaign.id}/edit/", words)]
+
+
+def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[str]]]:
+    from django.utils import timezone
+
+    from reports import figures
+    from reports import services as reports
+    from tests.factories import unit
+
+    mr_staff = request.getfixturevalue("mr_staff")
+    period = figures.Period.containing(timezone.localdate()).previous()
+    report = reports.report_start(
+        unit=unit("market-regulation"),
+        year=period.year,
+        quarter=period.quarter,
+        acting_user=mr_staff,
+    )
+    reports.report_save(
+        report_id=report.id,
+        acting_user=mr_staff,
+        values={"situation": "本季度投诉平稳", "problems": "预付卡纠纷多"},
+        sampling=[],
+        publicity=[{"kind": "event", "day": period.first, "title": "进社区宣传"}],
+    )
+    words = ["本季度投诉平稳", "预付卡纠纷多", "进社区宣传"]
+    return [(mr_staff, f"/reports/{report.id}/", words)]
+
+
 @pytest.mark.parametrize(
     "named",
     [
@@ -737,8 +823,23 @@ def _names_and_fields_of_a_dispute(request) -> list[tuple[object, str, list[str]
         _names_and_fields_of_a_meeting,
         _names_and_fields_of_a_dispute,
         _names_on_the_action_items,
+        _values_in_a_duty_contacts_form,
+        _values_in_a_release_form,
+        _values_in_a_campaign_form,
+        _values_in_a_quarterly_report_form,
     ],
-    ids=["order", "contacts", "home", "meeting", "dispute", "action-items"],
+    ids=[
+        "order",
+        "contacts",
+        "home",
+        "meeting",
+        "dispute",
+        "action-items",
+        "duty-contact-form",
+        "release-form",
+        "campaign-form",
+        "quarterly-report-form",
+    ],
 )
 def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
     db, request, client, named
@@ -760,6 +861,65 @@ def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_p
     client.force_login(person)
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(url).content.decode()
+    assert 'lang="zh-Hans"' not in chinese
+
+
+REFUSED_WITH_CHINESE = {
+    # A Django form: its fields drawn by their widgets (complaints/_field.html), and the
+    # text of the complaint and its category written out in the template for htmx.
+    "intake": (
+        "office_staff",
+        "/orders/new/",
+        {
+            "kind": "complaint",
+            "channel": "phone",
+            "title": "电动车电池起火",
+            "content": "充电时电池起火",
+            "category": "杂项来电",
+            "business_name": "武清区某某车行",
+            "business_address": "杨村街道泉州路",
+            "citizen_name": "李四",
+            "citizen_phone": "13900001111",
+            "amount": "很多",  # refused: not an amount
+            "urgency": "normal",
+            "routing_choice": "auto",
+        },
+        ["电动车电池起火", "充电时电池起火", "杂项来电", "某某车行", "泉州路", "李四"],
+    ),
+    "evaluation": (
+        "office_staff",
+        "/reports/evaluations/",
+        {"year": "", "kind": "", "title": "第三方评估报告", "author": "某评估中心", "note": "全年"},
+        ["第三方评估报告", "某评估中心", "全年"],
+    ),
+    "education-event": (
+        "mr_staff",
+        "/reports/education/",
+        {"title": "进校园宣传", "place": "第一中学", "materials": "宣传册", "people_reached": "9"},
+        ["进校园宣传", "第一中学", "宣传册"],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(REFUSED_WITH_CHINESE))
+def test_chinese_typed_into_a_refused_form_is_read_as_chinese_on_an_english_page(
+    db, request, client, form
+):
+    """A refused form comes back with what was typed; typed in Chinese on an English page,
+    its fields (inputs drawn by Django's widgets among them) were read with an English
+    voice, which spells out or skips the characters (WCAG 3.1.2). Each is read under
+    lang="zh-Hans"; on a Chinese page nothing is marked."""
+    persona, url, typed, words = REFUSED_WITH_CHINESE[form]
+    client.force_login(request.getfixturevalue(persona))
+
+    client.cookies["django_language"] = "en"
+    page = client.post(url, typed)
+
+    assert b'class="invalid-feedback' in page.content  # refused, and shown again
+    assert read_in_another_language(page.content, words) == []
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.post(url, typed).content.decode()
+    assert words[0] in chinese
     assert 'lang="zh-Hans"' not in chinese
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
@@ -398,3 +399,16 @@ class Reader:
 
             self._units = {u.code: u for u in Unit.objects.only("code", "name", "name_en")}
         return self._units[code].display_name
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def own_language(text: object) -> str:
+    """The lang to mark on what people wrote: "zh-Hans" when it holds Chinese and the page
+    is in another language, so that a screen reader reads it with a Chinese voice (an English
+    one spells out or skips the characters); "" otherwise (nothing to mark on a Chinese
+    page). One rule for the templates' `lang_of` and the forms' widgets (`forms.py`)."""
+    if (translation.get_language() or "").lower().startswith("zh"):
+        return ""
+    return "zh-Hans" if _HAN.search(str(text or "")) else ""

@@ -119,6 +119,9 @@ TEMPLATES = [
     },
 ]
 
+# Django forms' text fields holding Chinese are marked lang="zh-Hans" on an English page.
+FORM_RENDERER = "wuqing_consumer.forms.FormRenderer"
+
 WSGI_APPLICATION = "wuqing_consumer.wsgi.application"
 
 DATABASES = {

@@ -1,14 +1,10 @@
 """Text the system wrote for others, shown in the reader's language, and the colon that ends
 a label in that language."""
 
-import re
-
 from django import template
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
-from wuqing_consumer.language import Reader, label_colon
+from wuqing_consumer.language import Reader, label_colon, own_language
 
 register = template.Library()
 
@@ -31,17 +27,13 @@ def colon() -> str:
     return label_colon()
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 @register.filter
 def lang_of(text) -> str:
     """`<p{{ order.content|lang_of }}>`: ` lang="zh-Hans"` when what people wrote is in
     Chinese and the page is not, so that a screen reader reads it with a Chinese voice (an
     English one spells out or skips the characters); nothing otherwise."""
-    if (get_language() or "").lower().startswith("zh") or not _HAN.search(str(text or "")):
-        return ""
-    return mark_safe(' lang="zh-Hans"')
+    language = own_language(text)
+    return format_html(' lang="{}"', language) if language else ""
 
 
 @register.filter
