@@ -26,6 +26,7 @@ from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.language import label_colon
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 
 from . import plan_services
@@ -338,6 +339,10 @@ def _evaluation_years() -> list[int]:
     return list(range(this_year + 1, this_year - 5, -1))
 
 
+EVALUATION_FIELDS = ("year", "kind", "day", "title", "author", "note", "attachments")
+"""The form adding an evaluation, in the page's order: the first one refused is focused."""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluations(request: HttpRequest) -> HttpResponse:
@@ -348,10 +353,9 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         raise Http404
     years = _evaluation_years()
     year = _year(request.GET.get("year"), timezone.localdate().year, years)
-    manages = access.manages_evaluations(user)
-    errors: dict = {}
+    refusal: Refusal | None = None
     if request.method == "POST":
-        if not manages:
+        if not access.manages_evaluations(user):
             raise Http404
         post = request.POST
         try:
@@ -380,10 +384,25 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         except form_once.AlreadySent as sent:
             return sent.response(request)
         except ValidationError as error:
-            errors = error.message_dict
+            refusal = Refusal.of_error(error, EVALUATION_FIELDS)
         else:
             messages.success(request, _("The document was added."))
             return redirect(f"{reverse('evaluations')}?year={evaluation.year}")
+    return _evaluations_page(request, year, years, refusal=refusal)
+
+
+def _evaluations_page(
+    request: HttpRequest,
+    year: int,
+    years: list[int],
+    *,
+    refusal: Refusal | None = None,
+    removing: int | None = None,
+) -> HttpResponse:
+    """The year's page; with `refusal`, the add form (or, with `removing`, that
+    evaluation's removal) comes back open with what was posted, its reasons read with the
+    fields refused, the first of them focused (400)."""
+    user = request.user
     items = (
         access.evaluations_visible_to(user)
         .filter(year=year)
@@ -395,6 +414,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         .filter(year=year)
         .prefetch_related("attachments", "events__actor")
     )
+    refused = refusal is not None
     return render(
         request,
         "reports/evaluations.html",
@@ -403,12 +423,16 @@ def evaluations(request: HttpRequest) -> HttpResponse:
             "years": years,
             "items": items,
             "removed": removed,
-            "manages": manages,
+            "manages": access.manages_evaluations(user),
             "kinds": EvaluationKind.choices,
-            "errors": errors,
-            "data": request.POST,
+            "refusal": refusal if refused and removing is None else None,
+            "removing": removing,
+            "removal": refusal if removing is not None else None,
+            "removal_id": f"remove-{removing}-reason",
+            "data": request.POST if refused and removing is None else {},
+            "reason": request.POST.get("reason", "") if removing is not None else "",
         },
-        status=400 if errors else 200,
+        status=400 if refused else 200,
     )
 
 
@@ -435,6 +459,13 @@ def evaluation_remove(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         _report_errors(request, error)
-    else:
-        messages.success(request, _("The document was removed."))
+        years = _evaluation_years()
+        return _evaluations_page(
+            request,
+            _year(str(evaluation.year), timezone.localdate().year, years),
+            years,
+            refusal=Refusal.of_error(error, ("reason",)),
+            removing=evaluation.id,
+        )
+    messages.success(request, _("The document was removed."))
     return redirect(f"{reverse('evaluations')}?year={evaluation.year}")

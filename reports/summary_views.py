@@ -29,6 +29,7 @@ from departments.models import AuditEntry
 from wuqing_consumer import form_once
 from wuqing_consumer.dates import FIRST_YEAR, year_accepted
 from wuqing_consumer.errors import refusal_text
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 
 from . import services
@@ -428,6 +429,19 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+EDUCATION_FIELDS = (
+    "day",
+    "title",
+    "place",
+    "audience",
+    "channel",
+    "people_reached",
+    "materials",
+)
+"""The form logging an education event, in the page's order: the first one refused is
+focused."""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def education_events(request: HttpRequest) -> HttpResponse:
@@ -436,7 +450,7 @@ def education_events(request: HttpRequest) -> HttpResponse:
     can_log = getattr(user, "unit_id", None) is not None and access.works_on_unit_report(
         user, user.unit_id
     )
-    errors: dict = {}
+    refusal: Refusal | None = None
     if request.method == "POST":
         if not can_log:
             raise Http404
@@ -463,7 +477,7 @@ def education_events(request: HttpRequest) -> HttpResponse:
         except form_once.AlreadySent as sent:
             return sent.response(request)
         except ValidationError as error:
-            errors = error.message_dict
+            refusal = Refusal.of_error(error, EDUCATION_FIELDS)
         else:
             messages.success(request, _("The event was logged."))
             return redirect("education_events")
@@ -475,9 +489,10 @@ def education_events(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "can_log": can_log,
-            "errors": errors,
+            "refusal": refusal,
             "data": request.POST,
             "audiences": EducationAudience.choices,
             "channels": EducationChannel.choices,
         },
+        status=400 if refusal else 200,
     )
