@@ -35,6 +35,7 @@ from django.utils import translation
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import format_lazy, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
@@ -211,14 +212,24 @@ class UnitAdmin(AuditedAdmin, admin.ModelAdmin):
         "kind",
         "handles_disputes",
         "is_active",
-        "reports_since",
-        "reports_until",
+        "reporting",
     )
     list_filter = ("kind", "handles_disputes", "is_active")
     search_fields = ("name", "full_name", "name_en", "code", "remit")
     ordering = ("sort_order",)
     inlines = [DutyContactInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("reports"), ordering="reports_since")
+    def reporting(self, unit: Unit) -> SafeString:
+        """The first and last day it reports, in one short column: two columns of long
+        dates pushed the list past a laptop's width and squeezed the names."""
+        until = unit.reports_until.isoformat() if unit.reports_until else ""
+        return format_html(
+            '<span class="nowrap">{} –</span> <span class="nowrap">{}</span>',
+            unit.reports_since.isoformat(),
+            until,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Codes are identifiers other systems store; they never change once a unit exists.
