@@ -79,6 +79,23 @@ class People:
             return self.by_role.get(RoleCode.OFFICE_STAFF, [])
         return self.by_role.get(recipients, [])
 
+    def of_unit(self, order: WorkOrder) -> tuple[list[User], Written | None]:
+        """Whom a reminder meant for an order's handling unit tells, and the line saying why:
+        the unit's people, and no line (the office's staff for an order in triage); with no
+        one active in the unit, the office's staff, told that no one there was, so that a
+        reminder is never marked sent having told nobody."""
+        office = self.by_role.get(RoleCode.OFFICE_STAFF, [])
+        unit_id = order.primary_unit_id
+        if not unit_id:
+            return office, None
+        if users := self.by_unit.get(unit_id):
+            return users, None
+        return office, written(
+            "%(unit)s has no one in the portal, so no one there was told: tell the unit, and "
+            "add its people.",
+            unit=language.unit(self.units[unit_id]),
+        )
+
     def instead_of_head(self, order: WorkOrder) -> tuple[list[User], Written | None]:
         """Whom a step meant for the head of an order's unit tells when the unit has none
         active, and the line saying why: its liaisons; with neither, the office's staff,
@@ -152,7 +169,8 @@ def _save_orders(orders: list[WorkOrder], fields: list[str]) -> None:
 @in_district_language
 def remind_due_soon(now: datetime | None = None) -> int:
     """Tell the handling unit (the office for an order in triage) once per deadline that it
-    falls within the lead time. Returns how many orders were reminded."""
+    falls within the lead time; a unit with no one active: the office, saying so
+    (`People.of_unit`). Returns how many orders were reminded."""
     now = now or timezone.now()
     calendar = reference().calendar
     lead = ReminderPolicy.objects.values_list("lead_working_days", flat=True).first() or 1
@@ -181,11 +199,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
                 break
             items = []
             for order in orders:
-                users = (
-                    people.by_unit.get(order.primary_unit_id, [])
-                    if order.primary_unit_id
-                    else people.by_role.get(RoleCode.OFFICE_STAFF, [])
-                )
+                users, why = people.of_unit(order)
                 message = Message(
                     key=f"due_soon:{order.id}:{order.next_due_name}:{order.next_due_at:%Y%m%d%H%M}",
                     category="due_soon",
@@ -195,7 +209,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
                         deadline=_deadline(order.next_due_name),
                         time=_local(order.next_due_at),
                     ),
-                    body=order.title,
+                    body=written_lines(order.title, why) if why else order.title,
                     url=_order_url(order.number),
                 )
                 items.append((message, users, None))
