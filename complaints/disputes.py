@@ -12,6 +12,7 @@ an order, on the order's timeline.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from departments.choices import RoleCode, UnitKind
 from departments.models import Unit, User
 from departments.notifications import (
     Message,
+    heads_or_liaisons,
     notify_many,
     office_people,
     people_with_roles,
@@ -1162,7 +1164,8 @@ LEADER_PENDING_WORKING_DAYS = 3
 def remind_escalations(now=None, limit: int = 500) -> int:
     """Disputes waiting for the leader more than 3 working days since the proposal (the
     leader and the office director), and team tasks past their deadline (the owner unit's
-    people and the lead unit's head); once per dispute or task."""
+    people and the lead unit's head, or its liaisons when it has none: `heads_or_liaisons`);
+    once per dispute or task."""
     now = now or timezone.now()
     calendar = reference().calendar
     items = []
@@ -1190,23 +1193,13 @@ def remind_escalations(now=None, limit: int = 500) -> int:
     )
     # The people of the run's units, read once for all its tasks.
     owners: dict[int, list[User]] = {}
-    heads: dict[int, list[User]] = {}
     if late:
         for user in unit_people({task.owner_unit_id for task in late}):
             owners.setdefault(user.unit_id, []).append(user)
-        lead_units = {task.team.lead_unit_id for task in late}
-        for user in people_with_roles([RoleCode.UNIT_HEAD], lead_units):
-            heads.setdefault(user.unit_id, []).append(user)
+    lead_units = {task.team.lead_unit_id: task.team.lead_unit for task in late}
+    leads = heads_or_liaisons(lead_units.values())
     for task in late:
         dispute = task.team.dispute
-        # Once each, the lead unit's head who is also of the owner unit too.
-        people = list(
-            {
-                user.id: user
-                for user in owners.get(task.owner_unit_id, [])
-                + heads.get(task.team.lead_unit_id, [])
-            }.values()
-        )
         message = Message(
             key=f"team_task_overdue:{task.id}",
             category="dispute",
@@ -1217,5 +1210,12 @@ def remind_escalations(now=None, limit: int = 500) -> int:
             ),
             url=_url(dispute),
         )
-        items.append((message, people, None))
+        owned = owners.get(task.owner_unit_id, [])
+        items.append((message, owned, None))
+        # The lead unit's heads; with none, its liaisons, saying why. Once each: a person
+        # also of the task's unit is told as of that unit.
+        lead_side, why = leads[task.team.lead_unit_id]
+        told = {user.id for user in owned}
+        if lead_side := [user for user in lead_side if user.id not in told]:
+            items.append((replace(message, body=why) if why else message, lead_side, None))
     return notify_many(items) if items else 0

@@ -1,8 +1,9 @@
 """The reminders meant for a unit's head, other than the overdue scan's
-(test_overdue_without_head): a lead not acknowledged in time and a late answer to a request
-to step in. A unit with no active head has its liaisons told instead, with a line saying
-why; a unit with neither: the office, told of these anyway, is told that no one in the unit
-was. Nobody in a unit may miss its reminder because a role is unfilled."""
+(test_overdue_without_head): a lead not acknowledged in time, a late answer to a request
+to step in, and a joint team's late task (told to its lead unit's head). A unit with no
+active head has its liaisons told instead, with a line saying why; for a lead or an answer,
+a unit with neither: the office, told of these anyway, is told that no one in the unit was.
+Nobody in a unit may miss its reminder because a role is unfilled."""
 
 from __future__ import annotations
 
@@ -283,3 +284,50 @@ def test_the_task_reminders_cost_the_same_queries_however_many_tasks_are_late(pe
     assert len(five.captured_queries) == len(one.captured_queries)
     assert task_notices(education_head).count() == 5
     assert task_notices(people["education"]).count() == 2
+
+
+def test_a_late_task_of_a_team_whose_lead_unit_has_no_head_is_put_to_its_liaisons_saying_why(
+    client, people
+):
+    education_liaison = liaison("education")
+    dispute = team(people)
+    task(people, dispute)
+    assert remind_tasks() == 2  # commerce's person and education's liaison
+    notice = task_notices(education_liaison).get()
+    assert said_why(notice) == LIAISON_INSTEAD
+    assert "区教育局" in notice.body
+    assert (
+        english(client, education_liaison)[
+            f"Team task “Obtain the contract” of {dispute.number} is overdue"
+        ]
+        == "You are told as a liaison of Education Bureau: the unit has no head set in the portal."
+    )
+    # The owner unit's people as they always were; the lead unit's staff not.
+    assert said_why(task_notices(people["commerce"]).get()) == ""
+    assert not task_notices(people["education"]).exists()
+    assert remind_tasks() == 0
+
+
+def test_a_late_task_of_a_team_whose_lead_unit_has_a_head_is_put_to_the_head_alone(people):
+    education_head, education_liaison = head("education"), liaison("education")
+    task(people, team(people))
+    assert remind_tasks() == 2
+    assert said_why(task_notices(education_head).get()) == ""
+    assert not task_notices(education_liaison).exists()
+
+
+def test_the_task_reminders_cost_the_same_queries_however_many_fall_back_on_liaisons(people):
+    """A liaison who is also of the task's unit is told once, as of that unit."""
+    education_liaison = liaison("education")
+    dispute = team(people)
+    task(people, dispute)
+    with CaptureQueriesContext(connection) as one:
+        assert remind_tasks() == 2
+    for n, owner in enumerate(("commerce", "education", "commerce", "education")):
+        task(people, dispute, title=f"Task {n}", owner=owner)
+    with CaptureQueriesContext(connection) as five:
+        # Commerce's tasks: its person and the liaison; education's: its two people, once each.
+        assert remind_tasks() == 8
+    assert len(five.captured_queries) == len(one.captured_queries)
+    why = sorted(said_why(n) for n in task_notices(education_liaison))
+    assert why == ["", ""] + [LIAISON_INSTEAD] * 3
