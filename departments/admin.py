@@ -14,7 +14,6 @@ from cron_descriptor import MissingFieldException as CronMissingFieldException
 from cron_descriptor import Options as CronOptions
 from cron_descriptor import WrongArgumentException as CronWrongArgumentException
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin
@@ -59,7 +58,6 @@ from django_celery_beat.models import (
 )
 from kombu.utils.json import loads as json_loads
 
-from wuqing_consumer import language
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
 
 from . import access, audit_actions, services
@@ -543,16 +541,6 @@ class UserAdmin(ActionsInOneTransaction, DjangoUserAdmin):
         return "、".join(str(role) for role in obj.roles.all())
 
 
-def audit_object_kind(object_type: str) -> str:
-    """What an audit entry is about, by its model's name in the reader's language; a type
-    that is no model (the backup, the demo data) or no longer one, as recorded."""
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return object_type
-    return language.kind(model, capfirst=True).text()
-
-
 class AuditObjectTypeFilter(admin.SimpleListFilter):
     """The kinds of record the trail has entries about, named as the column names them."""
 
@@ -561,7 +549,9 @@ class AuditObjectTypeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
-        return sorted(((t, audit_object_kind(t)) for t in types), key=lambda c: (c[1], c[0]))
+        return sorted(
+            ((t, audit_actions.object_type_name(t)) for t in types), key=lambda c: (c[1], c[0])
+        )
 
     def queryset(self, request, queryset):
         return queryset.filter(object_type=self.value()) if self.value() else queryset
@@ -630,7 +620,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return format_html('<span title="{}">{}</span>', entry.action, entry.action_name)
 
         def object_type(entry: AuditEntry) -> str:
-            return audit_object_kind(entry.object_type)
+            return audit_actions.object_type_name(entry.object_type)
 
         for column in (summary, action, object_type):
             column.short_description = AuditEntry._meta.get_field(column.__name__).verbose_name
@@ -669,7 +659,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("object type"))
     def object_kind(self, entry: AuditEntry) -> str:
-        kind = audit_object_kind(entry.object_type)
+        kind = audit_actions.object_type_name(entry.object_type)
         return kind if kind == entry.object_type else f"{kind} ({entry.object_type})"
 
     @admin.display(description=_("summary"))

@@ -5,7 +5,11 @@ finds them, and keeps the code beside them for whoever looks for it.
 Every code the portal writes is named here; configuration changed in the admin
 (`<model>.create`, `.update`, `.delete`, see `services.config_changes_audit`) by the model's
 name. `audit_record` warns of a code without a name (`UnnamedAuditAction`), which the tests
-turn into an error; an entry of a code no longer written shows its code."""
+turn into an error; an entry of a code no longer written shows its code.
+
+What an entry is about (its object type) is named the same way: a model's label
+(`complaints.routingrule`) by the model's name, any other type written (`demo_data`) in
+`OBJECT_TYPES`, a type without a name a warning too (`UnnamedAuditObjectType`)."""
 
 from __future__ import annotations
 
@@ -70,6 +74,12 @@ NAMES = {
     "backup.restore": _("Backup restored"),
 }
 
+OBJECT_TYPES = {
+    "backup": _("Backup"),
+    "demo_data": _("Demo data"),
+}
+"""What an entry is about when it is no one model (`audit_record`'s `object_type`)."""
+
 CONFIG_VERBS = {
     "create": _("%(kind)s created"),
     "update": _("%(kind)s changed"),
@@ -81,6 +91,11 @@ CONFIG_VERBS = {
 class UnnamedAuditAction(UserWarning):
     """An audit entry was written with an action code that has no name here (its message
     begins as the tests' filter of warnings in pyproject.toml expects)."""
+
+
+class UnnamedAuditObjectType(UserWarning):
+    """An audit entry was written about an object type that is no model and has no name in
+    `OBJECT_TYPES` (its message begins as the tests' filter of warnings expects)."""
 
 
 def config_prefix(model: type) -> str:
@@ -113,12 +128,41 @@ def name(code: str) -> str:
     return str(CONFIG_VERBS[verb]) % {"kind": language.kind(model, capfirst=True).text()}
 
 
-def check(code: str) -> None:
-    """Warn of a code written without a name (an error in the tests), so that no entry
-    shows a bare code to its readers."""
+def _object_model(object_type: str) -> type | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def is_named_object_type(object_type: str) -> bool:
+    return object_type in OBJECT_TYPES or _object_model(object_type) is not None
+
+
+def object_type_name(object_type: str) -> str:
+    """What an entry is about in the active language: a model by its name, a type that is
+    none (the backup, the demo data) by its name here; one no longer written as it is."""
+    if object_type in OBJECT_TYPES:
+        return str(OBJECT_TYPES[object_type])
+    model = _object_model(object_type)
+    if model is None:
+        return object_type
+    return language.kind(model, capfirst=True).text()
+
+
+def check(code: str, object_type: str | None = None) -> None:
+    """Warn of a code, or an object type, written without a name (an error in the tests),
+    so that no entry shows a bare code to its readers."""
     if not is_named(code):
         warnings.warn(
             f"Audit action {code!r} has no name in departments.audit_actions.NAMES",
             UnnamedAuditAction,
+            stacklevel=3,
+        )
+    if object_type is not None and not is_named_object_type(object_type):
+        warnings.warn(
+            f"Audit object type {object_type!r} has no name in "
+            "departments.audit_actions.OBJECT_TYPES",
+            UnnamedAuditObjectType,
             stacklevel=3,
         )

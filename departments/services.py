@@ -53,13 +53,15 @@ def audit_record(
     written from a message (`language.written`) is kept as written, in the district's
     language (the record), and what it was written from in `data` (`SUMMARY_MESSAGE`), so
     that the trail shows it in the reader's language (`audit_summary`). The action has a
-    name in `audit_actions` (a warning otherwise, an error in the tests)."""
-    audit_actions.check(action)
+    name in `audit_actions`, and so does the object type (a warning otherwise, an error in
+    the tests)."""
+    object_type = object_type or obj._meta.label_lower
+    audit_actions.check(action, object_type)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         unit_id=unit.id if unit is not None else unit_id,
         action=action,
-        object_type=object_type or obj._meta.label_lower,
+        object_type=object_type,
         object_id=(str(obj.pk or "") if object_id is None else object_id)[:40],
         summary=summary[:300],
         data=language.with_summary_message(data, summary),

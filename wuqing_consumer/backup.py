@@ -1203,9 +1203,11 @@ def restore_record(
     it commits. So it is written just after, in its own, by plain SQL on the columns the
     table has had since the first migration: the restored schema may be of an older version.
     False, nothing written, for a database without the table or whose table refuses it."""
+    from departments import audit_actions
     from departments.services import command_summary
     from wuqing_consumer.language import with_summary_message, written
 
+    audit_actions.check("backup.restore", "backup")  # as `audit_record` does
     summary = command_summary(
         written(
             "Database restored from the backup %(archive)s of %(created)s",

@@ -63,6 +63,46 @@ def test_every_code_written_in_the_source_has_a_name():
     assert not unnamed
 
 
+def _object_types_in_the_source() -> dict[str, str]:
+    """Each object type given as text to `audit_record` (`object_type="demo_data"`), or in
+    a migration's entry, with where it is."""
+    found = {}
+    for package in SOURCES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.keyword)
+                    and node.arg == "object_type"
+                    and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)
+                ):
+                    found.setdefault(node.value.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_object_type_written_has_a_name():
+    """`demo_data` and `backup` were shown as stored, where a model's entries show its name."""
+    types = {**_object_types_in_the_source(), "backup": "wuqing_consumer/backup.py"}
+    assert {"demo_data", "complaints.apiclient"} <= set(types)
+    unnamed = {t: where for t, where in types.items() if not audit_actions.is_named_object_type(t)}
+    assert not unnamed
+    assert set(audit_actions.OBJECT_TYPES) <= set(types)
+    with translation.override("en"):
+        names = {t: audit_actions.object_type_name(t) for t in audit_actions.OBJECT_TYPES}
+    assert all(name != t and name[0].isupper() for t, name in names.items()), names
+
+
+def test_writing_an_unnamed_object_type_is_an_error_in_the_tests(db):
+    with pytest.raises(audit_actions.UnnamedAuditObjectType):
+        services.audit_record(actor=None, action="user.create", obj=None, object_type="widget")
+    assert not AuditEntry.objects.filter(object_type="widget").exists()
+
+
+def test_an_object_type_no_longer_written_is_shown_as_it_is():
+    assert audit_actions.object_type_name("widget") == "widget"
+    assert audit_actions.object_type_name("gone.model") == "gone.model"
+
+
 def test_every_name_is_a_code_still_written_or_kept_in_the_trail():
     """A name left behind by a code no longer written would hide that the search for it in
     the source above found nothing."""

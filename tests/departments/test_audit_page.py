@@ -73,16 +73,32 @@ def test_what_an_entry_is_about_is_named_in_the_readers_language(client, office_
     entry(action="user.create", object_type="departments.user", object_id="2", summary="创建")
     entry(action="backup.restore", object_type="backup", object_id="x.tar", summary="恢复")
 
+    entry(action="demo_data.load", object_type="demo_data", summary="已载入演示数据")
+
     english = page(client, office_staff, "en")
-    assert sorted(cells(english, "object_type")) == ["Person", "Routing rule", "backup"]
+    assert sorted(cells(english, "object_type")) == sorted(
+        ["Person", "Routing rule", "Backup", "Demo data"]
+    )
     assert filter_choices(english, "object_type") == {
-        "backup": "backup",
+        "backup": "Backup",
         "complaints.routingrule": "Routing rule",
+        "demo_data": "Demo data",
         "departments.user": "Person",
     }
     chinese = page(client, office_staff, "zh-hans")
-    assert sorted(cells(chinese, "object_type")) == sorted(["人员", "派单规则", "backup"])
+    with translation.override("zh-hans"):
+        backup, demo_data = translation.gettext("Backup"), translation.gettext("Demo data")
+    assert sorted(cells(chinese, "object_type")) == sorted(["人员", "派单规则", backup, demo_data])
     assert filter_choices(chinese, "object_type")["complaints.routingrule"] == "派单规则"
+    assert filter_choices(chinese, "object_type")["demo_data"] == demo_data
+
+
+def test_an_entrys_own_page_names_what_it_is_about_when_it_is_no_model(client, office_staff):
+    """The backup's and the demo data's entries said `backup` and `demo_data` as stored."""
+    restore = entry(action="backup.restore", object_type="backup", object_id="x.tar")
+    load = entry(action="demo_data.load", object_type="demo_data")
+    assert "Backup (backup)" in page(client, office_staff, "en", f"{LIST}{restore.id}/change/")
+    assert "Demo data (demo_data)" in page(client, office_staff, "en", f"{LIST}{load.id}/change/")
 
 
 def test_an_entrys_own_page_names_what_it_is_about(client, office_staff):
