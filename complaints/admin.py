@@ -27,7 +27,10 @@ from .models import (
     HolidaySchedule,
     ReminderPolicy,
     RoutingRule,
+    api_client_refusals,
     to_the_second,
+    validate_callback_scheme,
+    validate_rate_limit,
 )
 from .services import deadlines_recount, holiday_schedule_problem, holiday_schedule_save
 
@@ -145,6 +148,34 @@ def _until(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+class ApiClientForm(forms.ModelForm):
+    """A field its form field refuses is not validated by the model: -1 requests a minute
+    read only "greater than or equal to 0" (and 0 was refused next), a gopher:// URL only
+    "Enter a valid URL.". The model's checks run on the form's fields too, and the refusals
+    shown are chosen as `create_api_client` chooses them (`api_client_refusals`)."""
+
+    CHECKS = {
+        "rate_limit_per_minute": validate_rate_limit,
+        "callback_url": validate_callback_scheme,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, check in self.CHECKS.items():
+            if name in self.fields:
+                self.fields[name].validators.append(check)
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        callback_url = self["callback_url"].data if "callback_url" in self.fields else ""
+        for name in self.CHECKS:
+            if name in self._errors:
+                errors = self._errors[name]
+                errors.data = api_client_refusals(errors.data, callback_url=callback_url or "")
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = (
@@ -186,6 +217,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "last_used_at",
     )
     actions = ("revoke", "rotate_key", "rotate_secret")
+    form = ApiClientForm
     # An address typed without a scheme is taken as https (Django 6's default, set here so
     # that Django 5 does not warn): callbacks carry citizens' cases.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

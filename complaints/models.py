@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -725,6 +725,42 @@ def validate_callback_scheme(url: str) -> None:
         )
 
 
+def validate_rate_limit(value: int | None) -> None:
+    """0 would answer every request 429, telling the client to wait in vain."""
+    if value is not None and value < 1:
+        raise ValidationError(
+            _("Allow at least 1 request a minute: with 0 every request of the client is refused."),
+            code="rate_limit_below_one",
+        )
+
+
+def _only_its_scheme_is_wrong(url: str) -> bool:
+    """Whether the address would be taken with http(s)://: the URL validator refuses a
+    gopher:// one as "not a valid URL" too, which says no more than the scheme's refusal."""
+    _scheme, _separator, rest = url.partition("://")
+    try:
+        URLValidator()(f"https://{rest}")
+    except ValidationError:
+        return False
+    return True
+
+
+def api_client_refusals(
+    errors: list[ValidationError], *, callback_url: str
+) -> list[ValidationError]:
+    """Which of the refusals of one of a client's fields to show, for `create_api_client`
+    and the admin's form alike: a reason that says what is wrong hides the generic one
+    given for the same value. -1 requests a minute is also "not 0 or more", but 0 is
+    refused too; a URL whose only fault is its scheme is also "not a valid URL"."""
+    codes = {error.code for error in errors}
+    hidden = set()
+    if "rate_limit_below_one" in codes:
+        hidden.add("min_value")
+    if "invalid_scheme" in codes and _only_its_scheme_is_wrong(callback_url):
+        hidden.add("invalid")
+    return [error for error in errors if error.code not in hidden]
+
+
 class ApiClient(models.Model):
     """A machine client of the API (the 12345 hotline, later the 12315 platform).
 
@@ -785,19 +821,11 @@ class ApiClient(models.Model):
 
     def clean(self) -> None:
         # Checked here, not by a validator on the field (a migration for no change in the
-        # database): 0 would answer every request 429, telling the client to wait in vain.
-        if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
-            raise ValidationError(
-                {
-                    "rate_limit_per_minute": ValidationError(
-                        _(
-                            "Allow at least 1 request a minute: with 0 every request of the "
-                            "client is refused."
-                        ),
-                        code="rate_limit_below_one",
-                    )
-                }
-            )
+        # database); the admin's form checks it on its field too (`ApiClientForm`).
+        try:
+            validate_rate_limit(self.rate_limit_per_minute)
+        except ValidationError as error:
+            raise ValidationError({"rate_limit_per_minute": error}) from None
 
     @property
     def is_authenticated(self) -> bool:

@@ -175,6 +175,46 @@ REFUSED_ARGUMENTS = [
 ]
 
 
+ADMIN_REFUSALS = [
+    ("rate_limit_per_minute", "-1", [AT_LEAST_ONE]),
+    ("rate_limit_per_minute", "0", [AT_LEAST_ONE]),
+    ("callback_url", "gopher://x.example/cb", [SCHEME]),
+    ("callback_url", "ftp://x.example/cb", [SCHEME]),
+    ("callback_url", "http://[bad", ["Enter a valid URL."]),
+    ("callback_url", "gopher://[bad", ["Enter a valid URL.", SCHEME]),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(("field", "typed", "refusals"), ADMIN_REFUSALS)
+def test_the_admin_gives_the_reason_that_says_what_is_wrong_as_the_command_does(
+    client, sysadmin, language, field, typed, refusals
+):
+    """-1 requests a minute read only "greater than or equal to 0" (0 was then refused
+    too), a gopher:// callback URL only "Enter a valid URL.", where the command says what
+    is wrong; a URL wrong in more than its scheme is refused for both."""
+    api_client, _, _ = api_client_create(name="12345")
+    client.force_login(sysadmin)
+    client.cookies["django_language"] = language
+    values = {
+        "name": api_client.name,
+        "channel": api_client.channel,
+        "callback_url": "",
+        "rate_limit_per_minute": "600",
+        "is_active": "on",
+    }
+    response = client.post(
+        f"/admin/complaints/apiclient/{api_client.id}/change/", {**values, field: typed}
+    )
+    assert response.status_code == 200  # the form again, with the refusal
+    form = response.context["adminform"].form
+    with translation.override(language):
+        expected = [translation.gettext(reason) for reason in refusals]
+    assert form.errors == {field: expected}
+    api_client.refresh_from_db()
+    assert (api_client.callback_url, api_client.rate_limit_per_minute) == ("", 600)
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize(("arguments", "refusals"), REFUSED_ARGUMENTS)
 def test_each_refusal_names_its_argument_once_in_the_commands_language(

@@ -1,10 +1,10 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from complaints.clients import api_client_create
+from complaints.models import api_client_refusals
 from wuqing_consumer.texts import sentences
 
 CALLBACK_URL = forms.URLField(assume_scheme="https", required=False)
@@ -18,17 +18,6 @@ ARGUMENTS = {
     "rate_limit_per_minute": "--rate-limit",
 }
 """The client's fields as the arguments that give them, in the order of the usage line."""
-
-
-def _only_its_scheme_is_wrong(url: str) -> bool:
-    """Whether the address would be taken with http(s)://: the URL validator refuses an
-    ftp:// one as "not a valid URL" too, which says no more than the scheme's refusal."""
-    _scheme, _separator, rest = url.partition("://")
-    try:
-        URLValidator()(f"https://{rest}")
-    except ValidationError:
-        return False
-    return True
 
 
 class Command(BaseCommand):
@@ -98,20 +87,15 @@ class Command(BaseCommand):
 
 def _refusal(error: ValidationError, *, name: str, callback_url: str) -> str:
     """One line per argument refused, "ARGUMENT: reasons", in the command's language. A
-    reason that says what is wrong hides the generic one given for the same value."""
+    reason that says what is wrong hides the generic one given for the same value
+    (`api_client_refusals`)."""
     if hasattr(error, "error_dict"):
         errors = error.error_dict
     else:
         errors = {NON_FIELD_ERRORS: error.error_list}
     lines = []
     for field in [*ARGUMENTS, *(f for f in errors if f not in ARGUMENTS)]:
-        field_errors = errors.get(field, [])
-        codes = {e.code for e in field_errors}
-        hidden = set()
-        if "rate_limit_below_one" in codes:
-            hidden.add("min_value")  # -1 is also "not 0 or more", but 0 is refused too
-        if "invalid_scheme" in codes and _only_its_scheme_is_wrong(callback_url):
-            hidden.add("invalid")
+        field_errors = api_client_refusals(errors.get(field, []), callback_url=callback_url)
         reasons = []
         for e in field_errors:
             if field == "name" and e.code == "unique":
@@ -124,7 +108,7 @@ def _refusal(error: ValidationError, *, name: str, callback_url: str) -> str:
                     )
                     % {"name": name}
                 )
-            elif e.code not in hidden:
+            else:
                 reasons.extend(e.messages)
         if not reasons:
             continue
