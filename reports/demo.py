@@ -17,8 +17,9 @@ from departments.demo import demo_users
 from departments.models import Town, Unit
 
 from . import services
+from .choices import ReportAction
 from .figures import Period
-from .models import UnitReport
+from .models import ReportEvent, UnitReport
 
 CASES = (
     ("预付卡", "健身房办卡后关门，要求退还余额", "某某健身会所"),
@@ -118,7 +119,33 @@ def load_demo_reports() -> int:
     )
     services.report_submit(report_id=report.id, acting_user=liaison)
     services.report_accept(report_id=report.id, acting_user=office, comment="数据完整，予以采纳。")
+    date_report_before_due(report.id, period)
     return added
+
+
+def date_report_before_due(report_id: int, period: Period) -> None:
+    """The services date what they write now: loaded weeks after the quarter's report was
+    due, the sample read as written, submitted and accepted that day, long after its due
+    day. Its history is spread over the days from the quarter's end to its due day instead
+    (or to now, when loaded before then), as a unit that reported on time would have it.
+    Only the demo rewrites a history: its report is made up."""
+    now = timezone.now()
+    zone = timezone.get_current_timezone()
+    quarter_ended = datetime.combine(period.last + timedelta(days=1), time(), zone)
+    first = max(quarter_ended, min(quarter_ended + timedelta(hours=9), now - timedelta(hours=1)))
+    last = min(datetime.combine(period.due_on(), time(17), zone), now)
+    events = list(ReportEvent.objects.filter(report_id=report_id).order_by("id"))
+    moments = {}
+    for index, event in enumerate(events):
+        moment = first + (last - first) * index / max(len(events) - 1, 1)
+        ReportEvent.objects.filter(id=event.id).update(created_at=moment)
+        moments[event.action] = moment
+    UnitReport.objects.filter(id=report_id).update(
+        created_at=first,
+        updated_at=last,
+        submitted_at=moments[ReportAction.SUBMIT],
+        reviewed_at=moments[ReportAction.ACCEPT],
+    )
 
 
 @transaction.atomic
