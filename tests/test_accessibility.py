@@ -814,6 +814,37 @@ def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[
     return [(mr_staff, f"/reports/{report.id}/", words)]
 
 
+SEARCHED = "电池起火"
+
+
+def _typed_into_the_search_boxes(request) -> list[tuple[object, str, list[str]]]:
+    """What was searched for, shown again in each list's search box (the audit trail's in
+    the admin, the public pages' too)."""
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    office = [
+        "/orders/",
+        "/disputes/",
+        "/referrals/",
+        "/mediation/",
+        "/interventions/",
+        "/meetings/",
+        "/notifications/",
+        "/units/",
+        "/units/market-regulation/people/",
+        "/releases/",
+        "/admin/departments/auditentry/",
+        "/public/",
+        "/public/violators/",
+    ]
+    return [
+        *[(office_staff, f"{url}?q={SEARCHED}", [SEARCHED]) for url in office],
+        (mr_staff, f"/orders/?tab=all&q={SEARCHED}", [SEARCHED]),
+    ]
+
+
 @pytest.mark.parametrize(
     "named",
     [
@@ -827,6 +858,7 @@ def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[
         _values_in_a_release_form,
         _values_in_a_campaign_form,
         _values_in_a_quarterly_report_form,
+        _typed_into_the_search_boxes,
     ],
     ids=[
         "order",
@@ -839,6 +871,7 @@ def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[
         "release-form",
         "campaign-form",
         "quarterly-report-form",
+        "search-boxes",
     ],
 )
 def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
@@ -856,6 +889,7 @@ def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_p
         client.cookies["django_language"] = "en"
         page = client.get(url)
         assert page.status_code == 200, url
+        assert [w for w in words if w not in page.content.decode()] == [], url  # shown
         assert read_in_another_language(page.content, words) == [], url
     person, url, words = pages[0]
     client.force_login(person)
