@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.refusals import Refusal
+from wuqing_consumer.templatetags.written import in_own_lang
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
 
@@ -378,13 +381,18 @@ def _deadlines(order: WorkOrder, now: datetime, *, theirs: bool = True) -> list[
     return items
 
 
-def _words_shown(matched: list[str]) -> list[str]:
-    """The words a rule matched, each once, a category in the reader's language."""
-    words: dict[str, None] = {}
+def _words_shown(matched: list[str]) -> list[SafeString]:
+    """The words a rule matched, each once, a category in the reader's language; each
+    word, Chinese inside a sentence of an English page, in its own `in_own_lang` span
+    («category “<span lang="zh-Hans">物业</span>”»), not the whole sentence marked."""
+    words: dict[SafeString, None] = {}
     for word in matched:
         if word.startswith(CATEGORY_PREFIX):
-            word = _("category “%(name)s”") % {"name": word.removeprefix(CATEGORY_PREFIX)}
-        words.setdefault(word, None)
+            name = in_own_lang(word.removeprefix(CATEGORY_PREFIX))
+            shown = mark_safe(conditional_escape(_("category “%(name)s”")) % {"name": name})
+        else:
+            shown = in_own_lang(word)
+        words.setdefault(shown, None)
     return list(words)
 
 

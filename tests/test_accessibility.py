@@ -814,6 +814,58 @@ def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[
     return [(mr_staff, f"/reports/{report.id}/", words)]
 
 
+def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
+    """An evaluation's title, author, note and file in the year's table, one removed with
+    who removed it and why in the "Removed" list, and an education event's title and place
+    in the events' table."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from reports import plan_services
+    from reports import services as reports
+    from reports.choices import EducationAudience, EducationChannel, EvaluationKind
+
+    request.getfixturevalue("settings").MEDIA_ROOT = request.getfixturevalue("tmp_path")
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    today = timezone.localdate()
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    for title, author, note, file_name in (
+        ("第三方评估报告", "某评估中心", "全年工作评估", "评估报告.pdf"),
+        ("专家意见书", "钱专家", "", "意见书.pdf"),
+    ):
+        evaluation = plan_services.evaluation_add(
+            acting_user=office_staff,
+            year=today.year,
+            kind=EvaluationKind.THIRD_PARTY,
+            title=title,
+            author=author,
+            day=today,
+            note=note,
+            uploads=[SimpleUploadedFile(file_name, pdf, content_type="application/pdf")],
+        )
+    plan_services.evaluation_remove(
+        evaluation_id=evaluation.id, acting_user=office_staff, reason="重复上传"
+    )
+    reports.education_log(
+        acting_user=mr_staff,
+        day=today,
+        title="进校园宣传",
+        audience=EducationAudience.values[0],
+        channel=EducationChannel.values[0],
+        people_reached=30,
+        place="第一中学",
+    )
+    kept = ["第三方评估报告", "某评估中心", "全年工作评估", "评估报告.pdf"]
+    removed = ["专家意见书", "钱专家", "意见书.pdf", "重复上传", office_staff.name]
+    return [
+        (office_staff, "/reports/evaluations/", [*kept, *removed]),
+        (mr_staff, "/reports/education/", ["进校园宣传", "第一中学"]),
+    ]
+
+
 SEARCHED = "电池起火"
 
 
@@ -859,6 +911,7 @@ def _typed_into_the_search_boxes(request) -> list[tuple[object, str, list[str]]]
         _values_in_a_campaign_form,
         _values_in_a_quarterly_report_form,
         _typed_into_the_search_boxes,
+        _written_in_evaluations_and_education_events,
     ],
     ids=[
         "order",
@@ -872,6 +925,7 @@ def _typed_into_the_search_boxes(request) -> list[tuple[object, str, list[str]]]
         "campaign-form",
         "quarterly-report-form",
         "search-boxes",
+        "evaluations-and-education-events",
     ],
 )
 def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
@@ -955,6 +1009,39 @@ def test_chinese_typed_into_a_refused_form_is_read_as_chinese_on_an_english_page
     chinese = client.post(url, typed).content.decode()
     assert words[0] in chinese
     assert 'lang="zh-Hans"' not in chinese
+
+
+ROUTED = "小区物业不作为，电梯坏了一个月没人修，业主多次反映无果"
+
+
+def test_the_matched_routing_words_are_read_as_chinese_inside_the_english_sentence(
+    client, office_staff
+):
+    """The routing suggestion on the intake form and the order page say which rule and
+    words sent an order where it went ("Rule: 物业服务 · Matched: category “物业” 电梯"): on
+    an English page the rule's name and the words, all Chinese, were read with an English
+    voice (WCAG 3.1.2). Each is read under lang="zh-Hans", in a span of its own, and the
+    sentence around it stays English; on a Chinese page nothing is marked."""
+    from complaints.models import RoutingRule
+
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    order = make_order(office_staff, content=ROUTED, category="物业", unit_code="housing")
+    rule = RoutingRule.objects.get(key=order.routing["rule"])
+    words = [rule.name, "物业", "电梯"]
+
+    suggestion = client.post("/orders/route-preview/", {"content": ROUTED, "category": "物业"})
+    page = client.get(f"/orders/{order.number}/").content.decode()
+
+    for shown in (suggestion.content.decode(), page):
+        assert [w for w in words if w not in shown] == []
+        assert read_in_another_language(shown, words) == []
+        assert 'category “<span lang="zh-Hans">物业</span>”' in shown
+    assert "lang=" not in _opening_tag(page, 'id="routing-rule"')
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.post("/orders/route-preview/", {"content": ROUTED, "category": "物业"})
+    assert "物业" in chinese.content.decode()
+    assert 'lang="zh-Hans"' not in chinese.content.decode()
 
 
 def test_a_refused_password_change_points_each_field_at_its_error(client, mr_staff):
