@@ -319,6 +319,46 @@ def read_in_another_language(html: str | bytes, words: list[str]) -> list[str]:
     ]
 
 
+class _LabelLanguages(HTMLParser):
+    """Elements with a data-label, the column name a stacked table (.table-stack) draws
+    inside the cell on a phone, under a lang other than the page's: a screen reader reads
+    that name ("Job title") in the cell's language, with a Chinese voice."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_lang = ""
+        self.found: list[str] = []
+        self._stack: list[tuple[str, str]] = []  # tag, lang in force
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        lang = attributes.get("lang", self._stack[-1][1] if self._stack else "")
+        if tag == "html":
+            self.page_lang = lang
+        if "data-label" in attributes and lang.lower() != self.page_lang.lower():
+            self.found.append(f"{_describe(tag, attributes)} (lang={lang!r})")
+        if tag not in _VOID:
+            self._stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        while self._stack:
+            opened, _ = self._stack.pop()
+            if opened == tag:
+                break
+
+
+def labels_in_another_language(html: str | bytes) -> list[str]:
+    """Each element carrying a data-label under a lang other than <html>'s, its own or an
+    ancestor's: the lang of what people wrote belongs on an element inside the cell
+    (`in_own_lang`), not on the cell that also draws the page's column name."""
+    parser = _LabelLanguages()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    parser.close()
+    return parser.found
+
+
 class _Destinations(HTMLParser):
     """Each button's and link's accessible name and what it acts on: a link its address, a
     button its form's address and hidden fields (the row's unit, item or id) and its own

@@ -10,6 +10,7 @@ from departments.notifications import Message, notify
 from tests.a11y import (
     accessible_name,
     duplicate_ids,
+    labels_in_another_language,
     problems,
     read_in_another_language,
     unnamed_controls,
@@ -549,19 +550,18 @@ def _people_wrote_in_a_release(request) -> list[tuple[object, str, list[str]]]:
     ]
 
 
-@pytest.mark.parametrize(
-    "people_wrote",
-    [
-        _people_wrote_on_an_order,
-        _people_wrote_in_a_dispute,
-        _people_wrote_in_a_lead,
-        _people_wrote_in_a_notification,
-        _people_wrote_on_the_home_page,
-        _people_wrote_for_a_meeting,
-        _people_wrote_in_a_release,
-    ],
-    ids=["orders", "disputes", "leads", "notifications", "home", "meetings", "releases"],
-)
+PEOPLE_WROTE = {
+    "orders": _people_wrote_on_an_order,
+    "disputes": _people_wrote_in_a_dispute,
+    "leads": _people_wrote_in_a_lead,
+    "notifications": _people_wrote_in_a_notification,
+    "home": _people_wrote_on_the_home_page,
+    "meetings": _people_wrote_for_a_meeting,
+    "releases": _people_wrote_in_a_release,
+}
+
+
+@pytest.mark.parametrize("people_wrote", list(PEOPLE_WROTE.values()), ids=list(PEOPLE_WROTE))
 def test_chinese_written_by_people_is_marked_chinese_on_an_english_page(
     db, request, client, people_wrote
 ):
@@ -604,10 +604,13 @@ def _names_on_the_contact_lists(request) -> list[tuple[object, str, list[str]]]:
         request.getfixturevalue(name) for name in ("mr_staff", "mr_head", "mr_liaison")
     )
     DutyContactFactory(unit=mr_staff.unit, label="局长热线", person="王明")
+    mr_head.job_title = "副局长"
+    mr_head.save(update_fields=["job_title"])
+    people = [mr_head.name, mr_liaison.name, "副局长"]
     return [
         (mr_staff, "/units/market-regulation/", ["局长热线", "王明"]),
         (mr_staff, "/units/", ["局长热线"]),
-        (mr_staff, "/units/market-regulation/people/", [mr_head.name, mr_liaison.name]),
+        (mr_staff, "/units/market-regulation/people/", people),
     ]
 
 
@@ -762,6 +765,34 @@ def _values_in_a_release_form(request) -> list[tuple[object, str, list[str]]]:
     return [(mr_staff, f"/releases/{release.id}/", words)]
 
 
+def _entries_of_a_submitted_violators_list(request) -> list[tuple[object, str, list[str]]]:
+    """A violators' list no longer being edited shows its entries as a table."""
+    from publicity import services as publicity
+    from publicity.choices import ReleaseKind
+
+    mr_liaison = request.getfixturevalue("mr_liaison")
+    release = publicity.release_create(
+        acting_user=mr_liaison,
+        kind=ReleaseKind.VIOLATORS,
+        title="失信违法主体名单",
+        body="现将下列主体予以公示。",
+        entries=[
+            {
+                "business_name": "武清区某某商贸有限公司",
+                "credit_code": "91120222MA05K1234X",
+                "violation": "销售过期食品",
+                "penalty": "罚款人民币五万元",
+                "decided_on": "2026-10-20",
+                "exposure_from": "2026-11-01",
+                "exposure_until": "2027-04-30",
+            }
+        ],
+    )
+    publicity.release_submit(release_id=release.id, acting_user=mr_liaison)
+    words = ["某某商贸", "销售过期食品", "罚款人民币"]
+    return [(mr_liaison, f"/releases/{release.id}/", words)]
+
+
 def _values_in_a_campaign_form(request) -> list[tuple[object, str, list[str]]]:
     import datetime
 
@@ -897,37 +928,24 @@ def _typed_into_the_search_boxes(request) -> list[tuple[object, str, list[str]]]
     ]
 
 
-@pytest.mark.parametrize(
-    "named",
-    [
-        _names_on_an_order,
-        _names_on_the_contact_lists,
-        _names_on_the_home_page,
-        _names_and_fields_of_a_meeting,
-        _names_and_fields_of_a_dispute,
-        _names_on_the_action_items,
-        _values_in_a_duty_contacts_form,
-        _values_in_a_release_form,
-        _values_in_a_campaign_form,
-        _values_in_a_quarterly_report_form,
-        _typed_into_the_search_boxes,
-        _written_in_evaluations_and_education_events,
-    ],
-    ids=[
-        "order",
-        "contacts",
-        "home",
-        "meeting",
-        "dispute",
-        "action-items",
-        "duty-contact-form",
-        "release-form",
-        "campaign-form",
-        "quarterly-report-form",
-        "search-boxes",
-        "evaluations-and-education-events",
-    ],
-)
+NAMED = {
+    "order": _names_on_an_order,
+    "contacts": _names_on_the_contact_lists,
+    "home": _names_on_the_home_page,
+    "meeting": _names_and_fields_of_a_meeting,
+    "dispute": _names_and_fields_of_a_dispute,
+    "action-items": _names_on_the_action_items,
+    "duty-contact-form": _values_in_a_duty_contacts_form,
+    "release-form": _values_in_a_release_form,
+    "violators-list": _entries_of_a_submitted_violators_list,
+    "campaign-form": _values_in_a_campaign_form,
+    "quarterly-report-form": _values_in_a_quarterly_report_form,
+    "search-boxes": _typed_into_the_search_boxes,
+    "evaluations-and-education-events": _written_in_evaluations_and_education_events,
+}
+
+
+@pytest.mark.parametrize("named", list(NAMED.values()), ids=list(NAMED))
 def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_page(
     db, request, client, named
 ):
@@ -950,6 +968,56 @@ def test_peoples_names_and_chinese_in_fields_are_read_as_chinese_on_an_english_p
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(url).content.decode()
     assert 'lang="zh-Hans"' not in chinese
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [*PEOPLE_WROTE.values(), *NAMED.values()],
+    ids=[*(f"written-{name}" for name in PEOPLE_WROTE), *(f"named-{name}" for name in NAMED)],
+)
+def test_a_stacked_tables_column_names_are_read_in_the_pages_language(db, request, client, shown):
+    """On a phone a stacked table (.table-stack) draws each cell's column name from its
+    data-label inside the cell. A cell marked lang="zh-Hans" for what people wrote in it
+    had its English name ("Job title", "Violation") read with a Chinese voice (WCAG 3.1.2).
+    The lang stands on an element inside the cell; no data-label is under another lang."""
+    for person, url, _words in shown(request):
+        client.force_login(person)
+        client.cookies["django_language"] = "en"
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert labels_in_another_language(page.content) == [], url
+
+
+def test_the_stale_duty_contacts_comparison_reads_its_column_names_in_english(
+    client, mr_liaison, mr_head
+):
+    """The table beside a refused edit of a duty contact (the current value, what was
+    entered) stacks on a phone like the others."""
+    from departments import services
+    from tests.factories import DutyContactFactory
+
+    contact = DutyContactFactory(unit=mr_liaison.unit, person="王五")
+    loaded = contact.version
+    services.duty_contact_update(contact_id=contact.id, acting_user=mr_head, person="张三")
+    client.force_login(mr_liaison)
+    client.cookies["django_language"] = "en"
+    posted = {
+        "label": contact.label,
+        "person": "李四",
+        "phone": contact.phone,
+        "hours": contact.hours,
+        "note": "",
+        "sort_order": contact.sort_order,
+        "version": loaded,
+    }
+
+    page = client.post(f"/duty-contacts/{contact.id}/edit/", posted)
+
+    assert page.status_code == 409
+    stale = page.content.decode().split('id="stale-contact"')[1].split("</table>")[0]
+    assert "张三" in stale and "李四" in stale
+    assert read_in_another_language(stale, ["张三", "李四"]) == []
+    assert labels_in_another_language(page.content) == []
 
 
 REFUSED_WITH_CHINESE = {
