@@ -819,6 +819,35 @@ def _values_in_a_campaign_form(request) -> list[tuple[object, str, list[str]]]:
     return [(office_staff, f"/campaigns/{campaign.id}/edit/", words)]
 
 
+def _orders_linked_to_a_campaign(request) -> list[tuple[object, str, list[str]]]:
+    """The campaign's page lists the orders whose business matches its keywords."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports import campaigns
+    from tests.factories import unit
+
+    office_staff = request.getfixturevalue("office_staff")
+    today = timezone.localdate()
+    campaign = campaigns.campaign_start(
+        acting_user=office_staff,
+        title="家用电器质量专项整治",
+        topic="household_appliances",
+        goal="排查家电销售企业",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=60),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("commerce").id],
+        keywords="国美",
+    )
+    make_order(
+        office_staff, title="冰箱不制冷", category="家电维修", business_name="国美电器武清店"
+    )
+    words = ["冰箱不制冷", "家电维修", "国美电器武清店"]
+    return [(office_staff, f"/campaigns/{campaign.id}/", words)]
+
+
 def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[str]]]:
     from django.utils import timezone
 
@@ -939,6 +968,7 @@ NAMED = {
     "release-form": _values_in_a_release_form,
     "violators-list": _entries_of_a_submitted_violators_list,
     "campaign-form": _values_in_a_campaign_form,
+    "campaign-orders": _orders_linked_to_a_campaign,
     "quarterly-report-form": _values_in_a_quarterly_report_form,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
