@@ -1164,8 +1164,8 @@ LEADER_PENDING_WORKING_DAYS = 3
 def remind_escalations(now=None, limit: int = 500) -> int:
     """Disputes waiting for the leader more than 3 working days since the proposal (the
     leader and the office director), and team tasks past their deadline (the owner unit's
-    people and the lead unit's head, or its liaisons when it has none: `heads_or_liaisons`);
-    once per dispute or task."""
+    people and the lead unit's head, or its liaisons when it has none; with neither, the
+    office, told that no one there was: `heads_or_liaisons`); once per dispute or task."""
     now = now or timezone.now()
     calendar = reference().calendar
     items = []
@@ -1198,6 +1198,8 @@ def remind_escalations(now=None, limit: int = 500) -> int:
             owners.setdefault(user.unit_id, []).append(user)
     lead_units = {task.team.lead_unit_id: task.team.lead_unit for task in late}
     leads = heads_or_liaisons(lead_units.values())
+    # Read only when a lead unit has no one to tell; once for the run however many tasks.
+    office = office_people() if any(not side for side, _why in leads.values()) else []
     for task in late:
         dispute = task.team.dispute
         message = Message(
@@ -1212,9 +1214,13 @@ def remind_escalations(now=None, limit: int = 500) -> int:
         )
         owned = owners.get(task.owner_unit_id, [])
         items.append((message, owned, None))
-        # The lead unit's heads; with none, its liaisons, saying why. Once each: a person
-        # also of the task's unit is told as of that unit.
-        lead_side, why = leads[task.team.lead_unit_id]
+        # The lead unit's heads; with none, its liaisons, saying why; with neither, the
+        # office, saying that no one there was told (unless its people were, as the task's
+        # own). Once each: a person also of the task's unit is told as of that unit.
+        lead_unit_id = task.team.lead_unit_id
+        lead_side, why = leads[lead_unit_id]
+        if not lead_side and not (owned and task.owner_unit_id == lead_unit_id):
+            lead_side = office
         told = {user.id for user in owned}
         if lead_side := [user for user in lead_side if user.id not in told]:
             items.append((replace(message, body=why) if why else message, lead_side, None))

@@ -1,8 +1,8 @@
 """The reminders meant for a unit's head, other than the overdue scan's
 (test_overdue_without_head): a lead not acknowledged in time, a late answer to a request
 to step in, and a joint team's late task (told to its lead unit's head). A unit with no
-active head has its liaisons told instead, with a line saying why; for a lead or an answer,
-a unit with neither: the office, told of these anyway, is told that no one in the unit was.
+active head has its liaisons told instead, with a line saying why; with neither, the office
+is told that no one in the unit was (once: for a lead or an answer, told of these anyway).
 Nobody in a unit may miss its reminder because a role is unfilled."""
 
 from __future__ import annotations
@@ -331,3 +331,40 @@ def test_the_task_reminders_cost_the_same_queries_however_many_fall_back_on_liai
     assert len(five.captured_queries) == len(one.captured_queries)
     why = sorted(said_why(n) for n in task_notices(education_liaison))
     assert why == ["", ""] + [LIAISON_INSTEAD] * 3
+
+
+def test_a_late_task_of_a_team_whose_lead_unit_has_neither_tells_the_office_once_saying_why(
+    client, people, office_director
+):
+    dispute = team(people)
+    task(people, dispute)
+    # Commerce's person, and the office's staff and director, once each.
+    assert remind_tasks() == 3
+    for person in (people["office"], office_director):
+        assert said_why(task_notices(person).get()) == NOBODY_THERE
+    assert english(client, people["office"])[
+        f"Team task “Obtain the contract” of {dispute.number} is overdue"
+    ] == (
+        "Education Bureau has neither a head nor a liaison in the portal, so no one there was "
+        "told: tell the unit, and set its head or liaison."
+    )
+    assert said_why(task_notices(people["commerce"]).get()) == ""
+    assert not task_notices(people["education"]).exists()
+    assert not task_notices(people["leader"]).exists()
+    assert remind_tasks() == 0
+
+
+def test_the_task_reminders_cost_the_same_queries_however_many_tell_the_office(people):
+    dispute = team(people)
+    task(people, dispute)
+    with CaptureQueriesContext(connection) as one:
+        assert remind_tasks() == 2  # commerce's person and the office's staff
+    for n, owner in enumerate(("commerce", "education", "commerce", "education")):
+        task(people, dispute, title=f"Task {n}", owner=owner)
+    with CaptureQueriesContext(connection) as five:
+        # Commerce's tasks: its person and the office; education's: its person alone, as
+        # someone there was told.
+        assert remind_tasks() == 6
+    assert len(five.captured_queries) == len(one.captured_queries)
+    assert [said_why(n) for n in task_notices(people["office"])] == [NOBODY_THERE] * 3
+    assert task_notices(people["education"]).count() == 2
