@@ -1223,5 +1223,5 @@ def remind_escalations(now=None, limit: int = 500) -> int:
             lead_side = office
         told = {user.id for user in owned}
         if lead_side := [user for user in lead_side if user.id not in told]:
-            items.append((replace(message, body=why) if why else message, lead_side, None))
+            items.append((replace(message, why=why) if why else message, lead_side, None))
     return notify_many(items) if items else 0

@@ -664,8 +664,8 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
         )
         people, why = heads[referral.to_unit_id]
         if people:
-            items.append((replace(message, body=why) if why else message, people, None))
+            items.append((replace(message, why=why) if why else message, people, None))
             items.append((message, office, None))
         else:
-            items.append((replace(message, body=why), office, None))
+            items.append((replace(message, why=why), office, None))
     return notify_many(items)

@@ -209,7 +209,8 @@ def remind_due_soon(now: datetime | None = None) -> int:
                         deadline=_deadline(order.next_due_name),
                         time=_local(order.next_due_at),
                     ),
-                    body=written_lines(order.title, why) if why else order.title,
+                    body=order.title,
+                    why=why or "",
                     url=_order_url(order.number),
                 )
                 items.append((message, users, None))
@@ -318,7 +319,8 @@ def supervise_overdue(now: datetime | None = None) -> int:
                                 number=order.number,
                                 deadline=deadline,
                             ),
-                            body=written_lines(order.title, why) if why else order.title,
+                            body=order.title,
+                            why=why or "",
                             url=url,
                         )
                         items.append((message, users, None))

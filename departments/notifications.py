@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from wuqing_consumer import language
-from wuqing_consumer.language import Written, message_of, written
+from wuqing_consumer.language import Written, message_of, written, written_lines
 
 from .choices import RoleCode
 from .models import Delivery, Notification, Unit, User
@@ -43,6 +43,10 @@ class Message:
     title: str
     body: str = ""
     url: str = ""
+    why: str = ""
+    """The line saying why the recipients are told, when it is not plain (a liaison told
+    instead of the unit's head, the office told that no one in a unit was): under the body
+    in the bell and by email, and under the title by SMS, which carries no body."""
 
 
 UNIT_ROLES = (RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD)
@@ -130,10 +134,23 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
-def _messages(message: Message) -> dict:
+def _messages(title: str, body: str) -> dict:
     """What the title and the body were written from, where the system wrote them."""
-    parts = (("title", message.title), ("body", message.body))
+    parts = (("title", title), ("body", body))
     return {part: written for part, text in parts if (written := message_of(text)) is not None}
+
+
+def _body(message: Message) -> str:
+    """The body as the bell and email show it: with the line saying why under it."""
+    if not message.why:
+        return message.body
+    return written_lines(message.body, message.why) if message.body else message.why
+
+
+def _sms(message: Message) -> str:
+    """The title, and the line saying why: never the body, which may quote an order (the
+    citizen's words, a name or a phone in them), as a phone's screen is read by others."""
+    return f"{message.title}\n{message.why}" if message.why else message.title
 
 
 def notify_many(
@@ -152,6 +169,7 @@ def notify_many(
     keys = {message.key for message, _ in wanted}
     existing = set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
     new = [(m, u) for m, u in wanted if (u.id, m.key) not in existing]
+    bodies = {id(m): _body(m) for m, _user in new}
     Notification.objects.bulk_create(
         [
             Notification(
@@ -159,8 +177,8 @@ def notify_many(
                 key=m.key,
                 category=m.category,
                 title=m.title[:200],
-                body=m.body,
-                messages=_messages(m),
+                body=bodies[id(m)],
+                messages=_messages(m.title, bodies[id(m)]),
                 url=m.url,
             )
             for m, user in new
@@ -169,7 +187,8 @@ def notify_many(
     )
     deliveries = []
     for m, user in new:
-        text = f"{m.body}\n{_absolute(m.url)}".strip() if m.url else m.body
+        body = bodies[id(m)]
+        text = f"{body}\n{_absolute(m.url)}".strip() if m.url else body
         if user.notify_by_email and user.email:
             deliveries.append(
                 Delivery(
@@ -187,7 +206,7 @@ def notify_many(
                     channel=Delivery.Channel.SMS,
                     address=user.phone,
                     subject=m.title[:200],
-                    body=m.title,
+                    body=_sms(m),
                 )
             )
     for m, unit in robots:

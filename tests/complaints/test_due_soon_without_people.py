@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints import reminders
 from complaints.deadlines import BEIJING
-from departments.models import Notification
+from departments.models import Delivery, Notification
 from tests.departments.test_notification_language import english
 from tests.factories import make_order
 
@@ -94,3 +94,21 @@ def test_the_reminders_cost_the_same_queries_however_many_units_have_no_one(offi
     why = sorted(said_why(notice) for notice in due_soon(office_staff))
     assert why == [NO_ONE_THERE] * 4
     assert remind() == 0
+
+
+def test_the_office_told_by_sms_that_no_one_was_learns_why_and_not_the_orders_title(
+    office_staff,
+):
+    office_staff.email, office_staff.phone = "office1@example.cn", "13812345678"
+    office_staff.notify_by_email = office_staff.notify_by_sms = True
+    office_staff.save(update_fields=["email", "phone", "notify_by_email", "notify_by_sms"])
+    order = order_of(office_staff, title="王先生反映物业费重复收取")
+    remind()
+    notice = due_soon(office_staff).get()
+    why = notice.body.split("\n")[1]
+    assert "区住房建设委" in why
+    sms = Delivery.objects.get(channel="sms")
+    assert sms.body == f"{notice.title}\n{why}"
+    assert order.title not in sms.body
+    email = Delivery.objects.get(channel="email")
+    assert email.body.startswith(f"{order.title}\n{why}\n")

@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from complaints import disputes, interventions, referrals
 from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
-from departments.models import Notification
+from departments.models import Delivery, Notification
+from departments.notifications import no_one_told, told_as_liaison
 from tests.complaints.test_disputes import teamed
 from tests.departments.test_notification_language import english
 from tests.factories import UserFactory, unit
@@ -368,3 +369,39 @@ def test_the_task_reminders_cost_the_same_queries_however_many_tell_the_office(p
     assert len(five.captured_queries) == len(one.captured_queries)
     assert [said_why(n) for n in task_notices(people["office"])] == [NOBODY_THERE] * 3
     assert task_notices(people["education"]).count() == 2
+
+
+# --- on the outside channels ---------------------------------------------------------------------
+
+
+def by_sms_and_email(user):
+    user.email = f"{user.username}@example.cn"
+    user.phone = "13812345678"
+    user.notify_by_email = user.notify_by_sms = True
+    user.save(update_fields=["email", "phone", "notify_by_email", "notify_by_sms"])
+    return user
+
+
+def sent(notice, channel: str) -> Delivery:
+    return Delivery.objects.get(key=f"{channel}:{notice.recipient_id}:{notice.key}")
+
+
+def test_a_liaison_told_instead_of_the_head_by_sms_and_email_is_told_why(mr_staff, office_staff):
+    housing_liaison = by_sms_and_email(liaison("housing"))
+    lead(mr_staff, "housing")
+    remind_leads()
+    notice = lead_notices(housing_liaison).get()
+    why = told_as_liaison(unit("housing"))
+    assert sent(notice, "sms").body == f"{notice.title}\n{why}"
+    assert why in sent(notice, "email").body
+
+
+def test_the_office_told_by_sms_and_email_that_no_one_was_is_told_why(people):
+    office = by_sms_and_email(people["office"])
+    dispute = team(people)
+    task(people, dispute)
+    remind_tasks()
+    notice = task_notices(office).get()
+    why = no_one_told(unit("education"))
+    assert sent(notice, "sms").body == f"{notice.title}\n{why}"
+    assert why in sent(notice, "email").body

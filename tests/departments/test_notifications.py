@@ -1,12 +1,13 @@
 """The notification service: the bell, the channels, and sending each thing once."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
 
 from departments.models import AuditEntry, Delivery, Notification
-from departments.notifications import Message, notify, send_due_deliveries
+from departments.notifications import Message, notify, send_due_deliveries, told_as_liaison
 
 
 def message(key="test:1", title="工单 WQ-2026-000001 即将到期"):
@@ -97,3 +98,31 @@ def test_people_change_their_notification_settings_and_it_is_recorded(client, mr
     )
     entry = AuditEntry.objects.get(action="user.notification_settings")
     assert entry.data["after"]["daily_digest"] is True
+
+
+def test_the_line_saying_why_reaches_sms_and_email_and_the_body_not_sms(mr_staff):
+    """A liaison told instead of the head, or the office told that no one in a unit was,
+    learns why on every channel; an SMS, which others may read, carries no body."""
+    mr_staff.email = "staff@example.cn"
+    mr_staff.phone = "13812345678"
+    mr_staff.notify_by_sms = True
+    mr_staff.save()
+    why = told_as_liaison(mr_staff.unit)
+    notify(users=[mr_staff], message=replace(message(), why=why))
+    sms = Delivery.objects.get(channel="sms")
+    assert sms.body == f"工单 WQ-2026-000001 即将到期\n{why}"
+    assert "小区电梯" not in sms.body
+    email = Delivery.objects.get(channel="email")
+    assert email.body.startswith(f"小区电梯\n{why}\n") and "/orders/" in email.body
+    bell = Notification.objects.get(recipient=mr_staff)
+    assert bell.body == f"小区电梯\n{why}"
+    assert bell.messages["body"]["lines"][1]["id"] == why.message["id"]
+
+
+def test_without_a_line_saying_why_an_sms_is_the_title_alone(mr_staff):
+    mr_staff.phone = "13812345678"
+    mr_staff.notify_by_sms = True
+    mr_staff.save()
+    notify(users=[mr_staff], message=message())
+    assert Delivery.objects.get(channel="sms").body == "工单 WQ-2026-000001 即将到期"
+    assert Notification.objects.get(recipient=mr_staff).body == "小区电梯"
