@@ -848,6 +848,114 @@ def _orders_linked_to_a_campaign(request) -> list[tuple[object, str, list[str]]]
     return [(office_staff, f"/campaigns/{campaign.id}/", words)]
 
 
+def _written_for_a_campaign(request) -> list[tuple[object, str, list[str]]]:
+    """A closed campaign's page: its title (heading and breadcrumb), goal, targets,
+    keywords and summary, an action's note and who logged it, the summary in the history;
+    and the list of campaigns with its title."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports import campaigns
+    from tests.factories import unit
+
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    today = timezone.localdate()
+    campaign = campaigns.campaign_start(
+        acting_user=office_staff,
+        title="儿童用品质量专项整治",
+        topic="childrens_products",
+        goal="排查玩具销售企业",
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=60),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("commerce").id],
+        targets="杨村街道商场\n下朱庄街道市场",
+        keywords="玩具城\n童装",
+    )
+    campaigns.action_log(
+        campaign_id=campaign.id,
+        acting_user=mr_staff,
+        day=today,
+        counts={"inspections": 3, "businesses_checked": 3},
+        note="检查玩具店三家",
+    )
+    campaigns.campaign_close(
+        campaign_id=campaign.id, acting_user=office_staff, summary="共检查商户十二家"
+    )
+    words = [
+        "儿童用品质量专项整治",
+        "排查玩具销售企业",
+        "杨村街道商场",
+        "下朱庄街道市场",
+        "玩具城",
+        "检查玩具店三家",
+        mr_staff.name,
+        "共检查商户十二家",
+    ]
+    return [
+        (office_staff, f"/campaigns/{campaign.id}/", words),
+        (office_staff, "/campaigns/", ["儿童用品质量专项整治"]),
+    ]
+
+
+def _business_on_the_order_list(request) -> list[tuple[object, str, list[str]]]:
+    """The order list's business column, shown on wide screens."""
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    make_order(office_staff, business_name="国美电器武清店")
+    return [(mr_staff, "/orders/?tab=all", ["国美电器武清店"])]
+
+
+def _violators_on_the_public_pages(request) -> list[tuple[object, str, list[str]]]:
+    """The public site has a language switch: a visitor may read it in English. A published
+    violators' list shows its entries on the release's page and on the list of violators."""
+    import datetime
+
+    from django.utils import timezone
+
+    from publicity import services as publicity
+    from publicity.choices import ReleaseKind
+
+    office_staff, mr_liaison = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_liaison"),
+    )
+    today = timezone.localdate()
+    release = publicity.release_create(
+        acting_user=mr_liaison,
+        kind=ReleaseKind.VIOLATORS,
+        title="失信违法主体名单",
+        body="现将下列主体予以公示。",
+        entries=[
+            {
+                "business_name": "武清区某某商贸有限公司",
+                "credit_code": "91120222MA05K1234X",
+                "violation": "销售过期食品",
+                "penalty": "罚款人民币五万元",
+                "decided_on": (today - datetime.timedelta(days=30)).isoformat(),
+                "exposure_from": (today - datetime.timedelta(days=10)).isoformat(),
+                "exposure_until": (today + datetime.timedelta(days=150)).isoformat(),
+            }
+        ],
+    )
+    publicity.release_submit(release_id=release.id, acting_user=mr_liaison)
+    publicity.release_approve(
+        release_id=release.id, acting_user=office_staff, opinion_note="舆情风险低，可以发布。"
+    )
+    publicity.release_publish(release_id=release.id, acting_user=office_staff)
+    words = ["某某商贸", "销售过期食品", "罚款人民币"]
+    return [
+        (office_staff, "/public/violators/", words),
+        (office_staff, f"/public/releases/{release.id}/", words),
+    ]
+
+
 def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[str]]]:
     from django.utils import timezone
 
@@ -969,6 +1077,9 @@ NAMED = {
     "violators-list": _entries_of_a_submitted_violators_list,
     "campaign-form": _values_in_a_campaign_form,
     "campaign-orders": _orders_linked_to_a_campaign,
+    "campaign": _written_for_a_campaign,
+    "order-list-business": _business_on_the_order_list,
+    "public-violators": _violators_on_the_public_pages,
     "quarterly-report-form": _values_in_a_quarterly_report_form,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
