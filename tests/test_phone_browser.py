@@ -548,6 +548,49 @@ def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, live_serve
     desk.context.close()
 
 
+# What the inbox's search box says it searches: its placeholder, if any, measured against
+# the room inside the box, and the visible hints it is described by.
+SEARCH_HINT = """() => {
+  const box = document.querySelector("#id_q");
+  const style = getComputedStyle(box);
+  const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const pen = document.createElement("canvas").getContext("2d");
+  pen.font = style.font;
+  const hints = (box.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean)
+    .map((id) => document.getElementById(id))
+    .filter((el) => el && el.getBoundingClientRect().width > 0)
+    .filter((el) => el.scrollWidth <= el.clientWidth
+      && el.getBoundingClientRect().right <= document.documentElement.clientWidth);
+  return {
+    placeholder: box.placeholder,
+    placeholderFits: pen.measureText(box.placeholder).width <= room,
+    hints: hints.map((el) => el.innerText.replace(/\\s+/g, " ").trim()),
+  };
+}"""
+
+
+def test_the_inboxs_search_hint_is_read_whole_on_a_laptop_and_a_phone(browser, live_server, demo):
+    """In English the search box's placeholder "Number, text, business, phone or name" was
+    cut off after "phone or" on a 1280×800 laptop and on a 375px phone. What the search
+    looks in is now read whole in both languages, and is the box's description."""
+    from django.utils import translation
+
+    laptop = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False}
+    narrow = {"viewport": {"width": 375, "height": 740}}
+    for language in LANGUAGES:
+        with translation.override(language):
+            hint = translation.gettext("Number, text, business, phone or name")
+        for screen, size in (("laptop", laptop), ("375px", narrow)):
+            page = phone(browser, live_server, "mr_staff", language, **size)
+            page.goto(f"{live_server.url}/orders/")
+            seen = page.evaluate(SEARCH_HINT)
+            at = f"{language} {screen}"
+            assert seen["placeholderFits"], f"{at}: {seen['placeholder']!r} is cut off"
+            read = seen["hints"] + ([seen["placeholder"]] if seen["placeholder"] else [])
+            assert hint in read, f"{at}: {hint!r} is not read whole: {seen}"
+            page.context.close()
+
+
 def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
     browser, live_server, demo
 ):
