@@ -591,6 +591,51 @@ def test_the_inboxs_search_hint_is_read_whole_on_a_laptop_and_a_phone(browser, l
             page.context.close()
 
 
+# The inbox's tabs as laid out now: the rows they stand on, the tallest and the shortest
+# tab, the current tab's edges, the screen's width and the page's.
+TAB_ROW = """() => {
+  const tabs = [...document.querySelectorAll(".order-tabs .nav-link")]
+    .map((tab) => tab.getBoundingClientRect());
+  const active = document.querySelector(".order-tabs .nav-link.active").getBoundingClientRect();
+  return {
+    rows: new Set(tabs.map((box) => Math.round(box.top))).size,
+    tallest: Math.max(...tabs.map((box) => box.height)),
+    shortest: Math.min(...tabs.map((box) => box.height)),
+    active: { left: active.left, right: active.right },
+    screen: document.documentElement.clientWidth,
+    page: document.scrollingElement.scrollWidth,
+  };
+}"""
+
+
+def test_the_inbox_tabs_are_one_row_on_a_phone_with_the_current_tab_in_sight(
+    browser, live_server, demo
+):
+    """On a 375px phone the inbox's nine tabs (six for the office) wrapped over four or five
+    rows, two to a row and "All" alone on the last, taking a third of the screen. They are
+    now one row that scrolls sideways, no tab's label broken, and the current tab, even the
+    last one, is in sight when the page opens."""
+    visits = [
+        ("mr_staff", "/orders/"),
+        ("mr_staff", "/orders/?tab=all"),
+        ("office", "/orders/?tab=all"),
+    ]
+    for language in LANGUAGES:
+        for username, address in visits:
+            page = phone(
+                browser, live_server, username, language, viewport={"width": 375, "height": 740}
+            )
+            page.goto(f"{live_server.url}{address}")
+            seen = page.evaluate(TAB_ROW)
+            at = f"{language} {username} {address}: {seen}"
+            assert seen["rows"] == 1, f"{at}: the tabs stand on {seen['rows']} rows"
+            assert seen["tallest"] < 1.5 * seen["shortest"], f"{at}: a label is broken"
+            assert seen["active"]["left"] >= 0, at
+            assert seen["active"]["right"] <= seen["screen"], f"{at}: the current tab is hidden"
+            assert seen["page"] <= seen["screen"], f"{at}: the page scrolls sideways"
+            page.context.close()
+
+
 def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
     browser, live_server, demo
 ):

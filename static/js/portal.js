@@ -264,3 +264,20 @@
     });
   });
 })();
+
+// A row of tabs that scrolls sideways on a phone (.tabs-scroll) opens with the current tab
+// in sight, in the middle of the row where it can be, not hidden off to the right.
+(function () {
+  "use strict";
+  document.querySelectorAll(".tabs-scroll").forEach(function (row) {
+    var current = row.querySelector(".active");
+    if (!current || row.scrollWidth <= row.clientWidth) {
+      return;
+    }
+    var tab = current.getBoundingClientRect();
+    var frame = row.getBoundingClientRect();
+    if (tab.left < frame.left || tab.right > frame.right) {
+      row.scrollLeft += tab.left - frame.left - (frame.width - tab.width) / 2;
+    }
+  });
+})();
