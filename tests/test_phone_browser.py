@@ -636,6 +636,48 @@ def test_the_inbox_tabs_are_one_row_on_a_phone_with_the_current_tab_in_sight(
             page.context.close()
 
 
+# Each entry of the home page's "Waiting for you" as laid out now: the lines of its label,
+# whether its count stands on the label's first line, and whether the label keeps beside
+# the count (not under it).
+DUTY_LINES = """() => [...document.querySelectorAll("[data-duty]")].map((entry) => {
+  const count = entry.querySelector(".badge");
+  const badge = count.getBoundingClientRect();
+  const label = document.createRange();
+  label.setStartAfter(count);
+  label.setEnd(entry, entry.childNodes.length);
+  const lines = [...label.getClientRects()].filter((box) => box.width > 0);
+  const first = lines.reduce((a, b) => (a.top <= b.top ? a : b));
+  const middle = badge.top + badge.height / 2;
+  return {
+    duty: entry.dataset.duty,
+    lines: new Set(lines.map((box) => Math.round(box.top))).size,
+    level: first.top <= middle && middle <= first.bottom,
+    beside: lines.every((box) => box.left >= badge.right),
+  };
+})"""
+
+
+def test_each_count_waiting_for_you_stands_beside_its_labels_first_line(browser, live_server, demo):
+    """On a phone the longer labels of "Waiting for you" ("Joint meetings waiting for your
+    unit's answer") broke over two or three centred lines with the count halfway down beside
+    them. The count now stands on the label's first line, the label wrapping beside it; on a
+    1280×800 laptop each label keeps to one line."""
+    laptop = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False}
+    narrow = {"viewport": {"width": 375, "height": 740}}
+    for language in LANGUAGES:
+        for screen, size in (("laptop", laptop), ("375px", narrow)):
+            page = phone(browser, live_server, "mr_staff", language, **size)
+            seen = page.evaluate(DUTY_LINES)
+            at = f"{language} {screen}: {seen}"
+            assert seen, at
+            assert all(duty["level"] and duty["beside"] for duty in seen), at
+            if screen == "laptop":
+                assert all(duty["lines"] == 1 for duty in seen), at
+            elif language == "en":  # (the case this is about)
+                assert any(duty["lines"] > 1 for duty in seen), at
+            page.context.close()
+
+
 def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
     browser, live_server, demo
 ):
