@@ -956,6 +956,50 @@ def _violators_on_the_public_pages(request) -> list[tuple[object, str, list[str]
     ]
 
 
+def _a_corrected_release_on_the_public_pages(request) -> list[tuple[object, str, list[str]]]:
+    """A published warning and its correction, as a visitor reads them in English: each
+    one's title and body, the title of the other it links to, the reason for the correction;
+    and both titles on the list of releases."""
+    from publicity import services as publicity
+    from publicity.choices import ReleaseKind
+
+    office_staff, mr_liaison = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_liaison"),
+    )
+    original = publicity.release_create(
+        acting_user=mr_liaison,
+        kind=ReleaseKind.WARNING,
+        title="预付卡消费风险提示",
+        body="谨慎办理预付卡。\n\n保留消费凭证。",
+    )
+    publicity.release_submit(release_id=original.id, acting_user=mr_liaison)
+    publicity.release_approve(
+        release_id=original.id, acting_user=office_staff, opinion_note="可以发布。"
+    )
+    publicity.release_publish(release_id=original.id, acting_user=office_staff)
+    correction = publicity.release_correct(
+        release_id=original.id,
+        acting_user=office_staff,
+        reason="原文充值金额有误，予以更正。",
+        title="更正：健身卡充值提醒",
+        body="单次充值不宜超过五千元。",
+    )
+    return [
+        (
+            office_staff,
+            f"/public/releases/{original.id}/",
+            ["预付卡消费风险提示", "谨慎办理预付卡", "保留消费凭证", "健身卡充值提醒"],
+        ),
+        (
+            office_staff,
+            f"/public/releases/{correction.id}/",
+            ["健身卡充值提醒", "单次充值不宜", "预付卡消费风险提示", "充值金额有误"],
+        ),
+        (office_staff, "/public/", ["预付卡消费风险提示", "健身卡充值提醒"]),
+    ]
+
+
 def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[str]]]:
     from django.utils import timezone
 
@@ -1080,6 +1124,7 @@ NAMED = {
     "campaign": _written_for_a_campaign,
     "order-list-business": _business_on_the_order_list,
     "public-violators": _violators_on_the_public_pages,
+    "public-release": _a_corrected_release_on_the_public_pages,
     "quarterly-report-form": _values_in_a_quarterly_report_form,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
