@@ -6,7 +6,6 @@ shared timeline."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import (
     Message,
+    head_and_office_items,
     heads_or_liaisons,
     notify_many,
     office_people,
@@ -259,10 +259,5 @@ def remind_unanswered(now: datetime | None = None, limit: int = 500) -> int:
             ),
             url=_url(row.intervention),
         )
-        people, why = heads[row.unit_id]
-        if people:
-            items.append((replace(message, why=why) if why else message, people, None))
-            items.append((message, office, None))
-        else:
-            items.append((replace(message, why=why), office, None))
+        items.extend(head_and_office_items(message, heads[row.unit_id], office))
     return notify_many(items)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import (
     Message,
+    head_and_office_items,
     heads_or_liaisons,
     notify_many,
     office_people,
@@ -662,10 +662,5 @@ def remind_unacknowledged(now: datetime | None = None, limit: int = 500) -> int:
             ),
             url=_url(referral),
         )
-        people, why = heads[referral.to_unit_id]
-        if people:
-            items.append((replace(message, why=why) if why else message, people, None))
-            items.append((message, office, None))
-        else:
-            items.append((replace(message, why=why), office, None))
+        items.extend(head_and_office_items(message, heads[referral.to_unit_id], office))
     return notify_many(items)

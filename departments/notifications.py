@@ -14,7 +14,7 @@ import logging
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -118,6 +118,21 @@ def heads_or_liaisons(units: Iterable[Unit]) -> dict[int, tuple[list[User], Writ
         else:
             found[unit_id] = [], no_one_told(unit)
     return found
+
+
+def head_and_office_items(
+    message: Message, told: tuple[list[User], Written | None], office: list[User]
+) -> list[tuple[Message, list[User], None]]:
+    """The `notify_many` items of a reminder meant for a unit's head and the office, from
+    the unit's entry of `heads_or_liaisons`: its heads (or liaisons, told why) and the
+    office; with no one in the unit, the office alone, told that no one there was."""
+    people, why = told
+    if people:
+        return [
+            (replace(message, why=why) if why else message, people, None),
+            (message, office, None),
+        ]
+    return [(replace(message, why=why), office, None)]
 
 
 def unit_people(unit_ids: Iterable[int]) -> list[User]:
