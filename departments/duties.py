@@ -147,27 +147,51 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
     return [("summary_to_submit", label, 1, url, today >= due)]
 
 
+# What says whether a unit is asked for a period (`Unit.reports_on`, `asks_for_summary`).
+_UNIT_REPORTING = ("unit__kind", "unit__is_active", "unit__reports_since", "unit__reports_until")
+
+
 def _summaries_returned(user: User) -> list[tuple[str, str, int, str, bool]]:
     """The unit's annual summaries the office returned for changes, for everyone who writes
     them (staff change it, the liaison or head submits it again), in red, opening it: a
     line a summary (one a year, seldom more than one at a time), as a report's or a plan's
-    return has its own line. One query."""
+    return has its own line. Only the years the unit is still asked for
+    (`figures.asked_for_summary`): it could not submit the others again. One query."""
     returned = (
         access.summaries_visible_to(user)
         .filter(unit_id=user.unit_id, status=SummaryStatus.RETURNED)
+        .select_related("unit")
+        .only("year", *_UNIT_REPORTING)
         .order_by("-year")
-        .values_list("id", "year")
     )
     return [
         (
             "summary_returned",
-            _("Your work summary for %(year)s was returned for changes") % {"year": year},
+            _("Your work summary for %(year)s was returned for changes") % {"year": summary.year},
             1,
-            reverse("annual_summary", args=[summary_id]),
+            reverse("annual_summary", args=[summary.id]),
             True,
         )
-        for summary_id, year in returned
+        for summary in returned
+        # Not a year the unit is no longer asked for: it could not submit it again.
+        if figures.asks_for_summary(summary.unit, summary.year)
     ]
+
+
+def _reports_returned(user: User) -> int:
+    """The unit's quarterly reports the office returned for changes, of the quarters the
+    unit still reported at the end of (`Unit.reports_on`): it could not submit the others
+    again (`report_submit`), and a line that can never go away tells nothing. One query."""
+    returned = (
+        access.unit_reports_visible_to(user)
+        .filter(unit_id=user.unit_id, status=ReportStatus.RETURNED)
+        .select_related("unit")
+        .only("year", "quarter", *_UNIT_REPORTING)
+    )
+    return sum(
+        report.unit.reports_on(figures.Period(report.year, report.quarter).last)
+        for report in returned
+    )
 
 
 def _plan_to_file(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
@@ -307,9 +331,7 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         (
             "reports_returned",
             _("Quarterly reports returned for changes"),
-            access.unit_reports_visible_to(user)
-            .filter(unit_id=unit_id, status=ReportStatus.RETURNED)
-            .count(),
+            _reports_returned(user),
             reverse("report_list"),
             True,
         ),

@@ -162,6 +162,16 @@ def asked_for_summary(year: int) -> Q:
     )
 
 
+def asks_for_summary(unit: Unit, year: int) -> bool:
+    """`asked_for_summary` for one unit in hand, without a query: for the summaries already
+    loaded with their unit (the home page's returned lines)."""
+    return (
+        unit.kind == UnitKind.MEMBER
+        and unit.reports_since <= date(year, 12, 31)
+        and unit.reports_on(AnnualSummary.due_on(year))
+    )
+
+
 def units_asked_for_summary(year: int) -> set[int]:
     """The ids of the units asked for `year`'s annual summary (`asked_for_summary`)."""
     return set(Unit.objects.filter(asked_for_summary(year)).values_list("id", flat=True))

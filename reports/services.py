@@ -208,21 +208,24 @@ def report_start(*, unit: Unit, year: int, quarter: int, acting_user: User) -> U
     return report
 
 
-def _check_reporting(unit: Unit, period: figures.Period) -> None:
-    """Refuse a report for a quarter the unit no longer reported at the end of
-    (`Unit.reports_on`): a unit deactivated is not offered new work, but may still send a
-    quarter that ended while it reported."""
+def report_not_asked(unit: Unit, period: figures.Period) -> str:
+    """Why the unit is not asked for `period`'s report, having stopped reporting before its
+    end (`Unit.reports_on`), or "" when it is: a unit deactivated is not offered new work,
+    but may still send a quarter that ended while it reported."""
     if unit.reports_on(period.last):
-        return
+        return ""
     values = {"unit": unit, "period": period.label}
     if unit.reports_until is not None:
-        raise ReportError(
-            _("%(unit)s stopped reporting on %(day)s; it is not asked for a report for %(period)s.")
-            % {**values, "day": unit.reports_until.isoformat()}
-        )
-    raise ReportError(
-        _("%(unit)s no longer reports; it is not asked for a report for %(period)s.") % values
-    )
+        return _(
+            "%(unit)s stopped reporting on %(day)s; it is not asked for a report for %(period)s."
+        ) % {**values, "day": unit.reports_until.isoformat()}
+    return _("%(unit)s no longer reports; it is not asked for a report for %(period)s.") % values
+
+
+def _check_reporting(unit: Unit, period: figures.Period) -> None:
+    """Refuse a report for a quarter the unit no longer reported at the end of."""
+    if reason := report_not_asked(unit, period):
+        raise ReportError(reason)
 
 
 def _clean_count(value: Any, label: str, errors: list[str]) -> int:

@@ -252,6 +252,9 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
     user = request.user
     editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
     period = figures.Period(report.year, report.quarter)
+    # A quarter the unit stopped reporting before the end of (a report from before the office
+    # set its last day): it is not offered to submit it, and the page says why.
+    not_asked = services.report_not_asked(report.unit, period)
     return render(
         request,
         "reports/unit_report.html",
@@ -260,7 +263,10 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "period": period,
             "due_on": period.due_on(),
             "editable": editable,
-            "can_submit": report.is_editable and access.submits_unit_report(user, report.unit_id),
+            "can_submit": report.is_editable
+            and not not_asked
+            and access.submits_unit_report(user, report.unit_id),
+            "not_asked": not_asked,
             "quarter_running": not period.has_ended,
             "can_review": report.status == ReportStatus.SUBMITTED
             and access.reviews_unit_reports(user),
