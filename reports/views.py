@@ -132,8 +132,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 and figures.is_late(p.due_on(), getattr(report, "status", None), today),
             }
         )
+    # A quarter it is not asked for is not listed as its work, unless it has a report: those
+    # before its reporting began it may still write, from one control under the list.
+    earlier = [
+        row["period"] for row in rows if not row["report"] and row["can_start"] and not row["asked"]
+    ]
     # The home page's line for several quarters links here, to just the quarters it counts;
-    # a reminder or the office's chase (催报), to just the quarter it is about.
+    # a reminder or the office's chase (催报), to just the quarter it is about (shown even
+    # when not asked, as it was asked for by name).
     to_submit = request.GET.get("show") == "to_submit"
     only = None
     if "period" in request.GET:
@@ -141,8 +147,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
             only = figures.Period.parse(request.GET["period"])
         except ValueError as error:
             messages.error(request, str(error))
-        else:
-            rows = [row for row in rows if row["period"] == only]
+    if only is not None:
+        rows = [row for row in rows if row["period"] == only]
+    else:
+        rows = [row for row in rows if row["asked"] or row["report"]]
     if to_submit:
         rows = [
             row
@@ -159,6 +167,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "rows": rows,
             "can_start": access.works_on_unit_report(request.user, unit.id),
+            "earlier": [] if only or to_submit else earlier,
             "to_submit": to_submit,
             "only": only,
             "published": published,
