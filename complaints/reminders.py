@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from departments.choices import RoleCode
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many
+from departments.notifications import Message, notify_many, told_as_liaison
 from wuqing_consumer import language
 from wuqing_consumer.language import (
     Written,
@@ -104,16 +104,12 @@ class People:
         unit_id = order.primary_unit_id
         if not unit_id or self.heads.get(unit_id):
             return [], None
-        unit = language.unit(self.units[unit_id])
         if liaisons := self.liaisons.get(unit_id):
-            return liaisons, written(
-                "You are told as a liaison of %(unit)s: the unit has no head set in the portal.",
-                unit=unit,
-            )
+            return liaisons, told_as_liaison(self.units[unit_id])
         return self.by_role.get(RoleCode.OFFICE_STAFF, []), written(
             "%(unit)s has neither a head nor a liaison in the portal, so no one there was told "
             "this order is overdue: tell the unit, and set its head or liaison.",
-            unit=unit,
+            unit=language.unit(self.units[unit_id]),
         )
 
 
