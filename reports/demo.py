@@ -7,6 +7,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from complaints import services as order_services
@@ -14,7 +15,7 @@ from complaints import workflow
 from complaints.choices import Satisfaction
 from complaints.demo import date_history_from_receipt
 from departments.demo import demo_users
-from departments.models import Town, Unit
+from departments.models import Notification, Town, Unit
 
 from . import services
 from .choices import ReportAction
@@ -140,6 +141,12 @@ def date_report_before_due(report_id: int, period: Period) -> None:
         moment = first + (last - first) * index / max(len(events) - 1, 1)
         ReportEvent.objects.filter(id=event.id).update(created_at=moment)
         moments[event.action] = moment
+    # What people were told is dated as what it told them of (keys: services._tell_unit).
+    for occasion, action in (("submitted", ReportAction.SUBMIT), ("accepted", ReportAction.ACCEPT)):
+        key = f"report_{occasion}:{report_id}"
+        Notification.objects.filter(Q(key=key) | Q(key__startswith=f"{key}:")).update(
+            created_at=moments[action]
+        )
     UnitReport.objects.filter(id=report_id).update(
         created_at=first,
         updated_at=last,

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from complaints.deadlines import BEIJING
 from departments.demo import load_demo
+from departments.models import Notification
+from reports.choices import ReportAction
 from reports.demo import load_demo_reports
 from reports.models import UnitReport
 
@@ -44,3 +46,18 @@ def test_the_demo_report_was_handled_after_its_quarter_and_by_its_due_day(loaded
     assert events == sorted(events)
     assert events[0] >= quarter_ended and events[-1] <= min(now, due_end)
     assert events[-1] == report.reviewed_at
+
+
+def test_the_demo_reports_notifications_are_dated_as_its_history():
+    """The bell said 'Your report for 2026Q3 was accepted' at the time the demo was loaded,
+    weeks after the history said it was accepted."""
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=BEIJING), tick=False):
+        load_demo()
+        assert load_demo_reports()
+    report = UnitReport.objects.get()
+    told = Notification.objects.filter(key__startswith="report_")
+    assert told.filter(key=f"report_accepted:{report.id}").exists()
+    by_action = dict(report.events.values_list("action", "created_at"))
+    occasion = {"report_submitted": ReportAction.SUBMIT, "report_accepted": ReportAction.ACCEPT}
+    for note in told:
+        assert note.created_at == by_action[occasion[note.key.split(":")[0]]], note.key
