@@ -343,6 +343,48 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
     desk.context.close()
 
 
+# The action items of a meeting's resolutions, as laid out now: whether each table fits its
+# box, the narrowest cell of its first row, and the width of a "report done" note field
+# once its form is open.
+ACTION_ITEMS_SHAPE = """(selector) => {
+  const tables = [...document.querySelectorAll(selector)];
+  document.querySelectorAll("main details").forEach((d) => { d.open = true; });
+  return tables.map((table) => {
+    const box = table.closest(".table-responsive, .card-body");
+    const cells = [...table.querySelector("tbody tr").children]
+      .filter((c) => c.getBoundingClientRect().width > 0);
+    const note = table.querySelector("input[name=note], input[name=reason]");
+    return {
+      fits: table.scrollWidth <= box.clientWidth + 1,
+      width: table.getBoundingClientRect().width,
+      narrowest: Math.min(...cells.map((c) => c.getBoundingClientRect().width)),
+      note: note ? note.getBoundingClientRect().width : null,
+    };
+  });
+}"""
+
+
+def test_action_items_turn_into_stacked_rows_on_a_phone(browser, live_server, demo):
+    """The joint meetings' action items were a six-column table squeezed into 390px: the
+    task and the owner unit one character a line, and the "what was done" field a unit
+    fills in to report an item done 18px wide."""
+    from meetings.models import JointMeeting
+
+    held = JointMeeting.objects.filter(resolutions__actions__isnull=False).first()
+    lists = [
+        ("mr_liaison", "/meetings/actions/", "#action-items"),
+        ("office", f"/meetings/{held.id}/", "#resolutions table"),
+    ]
+    for language, (_user, address, selector), page in phone_visits(browser, live_server, lists):
+        where = f"{language} {address}"
+        shapes = page.evaluate(ACTION_ITEMS_SHAPE, selector)
+        assert shapes, f"{where}: no action items shown"
+        for seen in shapes:
+            assert seen["fits"], f"{where}: the table is wider than its box"
+            assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
+            assert seen["note"] is None or seen["note"] >= 200, f"{where}: note field {seen}"
+
+
 def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_server, demo):
     """Opened from a link, the page showed the whole history and every side card before
     the sign-for and return buttons; on a desktop they stay in the right-hand column, at its
