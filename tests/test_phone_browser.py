@@ -207,6 +207,7 @@ def pages(demo):
         ("mr_staff", "/interventions/?state=to_answer", ["#new-intervention", "main form button"]),
         ("office", "/meetings/", ["#plan-meeting", "#action-items-link"]),
         ("mr_liaison", "/meetings/", ["#action-items-link", "#propose"]),
+        ("office", "/units/office/people/", ["main form[role=search] button"]),
     ]
 
 
@@ -383,6 +384,56 @@ def test_action_items_turn_into_stacked_rows_on_a_phone(browser, live_server, de
             assert seen["fits"], f"{where}: the table is wider than its box"
             assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
             assert seen["note"] is None or seen["note"] >= 200, f"{where}: note field {seen}"
+
+
+# Every visible field whose hint (placeholder) is wider than the room inside it: the hint
+# is all a reader has to go on until they type, and a cut one says half of it.
+CUT_HINTS = """() => {
+  document.querySelectorAll("main details").forEach((d) => { d.open = true; });
+  const measure = document.createElement("canvas").getContext("2d");
+  const cut = [];
+  for (const field of document.querySelectorAll("main input[placeholder]")) {
+    if (!field.getClientRects().length) continue;
+    const style = getComputedStyle(field);
+    const hint = getComputedStyle(field, "::placeholder");
+    measure.font = `${hint.fontStyle} ${hint.fontWeight} ${hint.fontSize} ${hint.fontFamily}`;
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const needed = measure.measureText(field.placeholder).width;
+    if (needed > room + 1) {
+      cut.push(`${field.name}: "${field.placeholder}" ${needed | 0}px in ${room | 0}px`);
+    }
+  }
+  return cut;
+}"""
+
+
+def test_the_hints_in_fields_are_read_whole_on_a_phone_and_a_desktop(browser, live_server, demo):
+    """The search boxes of the disputes, the mediation cases and a unit's people cut their
+    hint on a desktop ("Number, work order, busine"), as did the work order field of a
+    meeting's agenda; on a phone, the public list of violators' search box and a unit's
+    answer to a meeting invitation ("Note (required if the unit cannot atte")."""
+    from meetings.models import JointMeeting
+
+    planned = JointMeeting.objects.filter(status="planned").order_by("id").first()
+    visits = [
+        ("office", "/disputes/"),
+        ("office", "/mediation/"),
+        ("office", "/units/office/people/"),
+        ("office", f"/meetings/{planned.id}/"),
+        ("mr_liaison", f"/meetings/{planned.id}/"),
+        (None, "/public/violators/"),
+    ]
+    report = {}
+    for screen in ({}, {**DESKTOP, "is_mobile": False}):
+        for language in LANGUAGES:
+            for username, address in visits:
+                page = phone(browser, live_server, username, language, **screen)
+                page.goto(f"{live_server.url}{address}")
+                if cut := page.evaluate(CUT_HINTS):
+                    width = (screen or PHONE)["viewport"]["width"]
+                    report[f"{width}px {language} {username} {address}"] = cut
+                page.context.close()
+    assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())
 
 
 def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_server, demo):
