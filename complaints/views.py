@@ -655,6 +655,7 @@ TYPED_FIELDS: dict[str, tuple[str, ...]] = {
     Action.PAUSE: ("reason",),
     Action.OPINION: ("text",),
     Action.NOTE: ("text",),
+    Action.SUPERVISE: ("note",),
 }
 TYPED_KEY = "order_typed"
 

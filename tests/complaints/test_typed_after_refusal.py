@@ -80,3 +80,33 @@ def test_what_was_typed_for_one_order_is_not_shown_on_another(
     )
     assert RESULT not in client.get(reverse("order_detail", args=[other.number])).content.decode()
     assert RESULT in client.get(reverse("order_detail", args=[order.number])).content.decode()
+
+
+SUPERVISION = "请于本周五前联系消费者并反馈处理进度。"
+
+
+def test_a_supervision_refused_as_stale_comes_back_in_its_form(
+    order, mr_staff, office_staff, client
+):
+    """The office writes what the unit is asked to do while the unit records a handling
+    note: the supervision is refused as the order changed, and the office's words were lost
+    with the form closed; now they come back in it, open, with the refusal read beside it."""
+    seen = order.version
+    workflow.workorder_add_note(order_id=order.id, acting_user=mr_staff, text="已电话联系商家")
+    client.force_login(office_staff)
+    url = reverse("order_act", args=[order.number, "supervise"])
+    html = client.post(url, {"version": seen, "note": SUPERVISION}, follow=True).content.decode()
+    assert WorkOrder.objects.get(id=order.id).supervision_count == 0
+    assert re.search(f'id="supervise-note"[^>]*>{SUPERVISION}</textarea>', html)
+    assert re.search(r'<details class="action-details mb-2" id="details-supervise" open>', html)
+    again = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    assert SUPERVISION not in again
+
+
+def test_a_blank_supervision_is_refused_beside_its_field(order, office_staff, client):
+    client.force_login(office_staff)
+    url = reverse("order_act", args=[order.number, "supervise"])
+    html = client.post(url, {"version": order.version, "note": "   "}, follow=True)
+    html = html.content.decode()
+    assert re.search(r'id="supervise-note"[^>]*aria-invalid="true"', html)
+    assert re.search(r'<details class="action-details mb-2" id="details-supervise" open>', html)
