@@ -947,3 +947,20 @@ def test_a_conclusion_refused_for_an_open_task_says_so_at_its_first_field(people
     assert " autofocus" in tag
     assert "aria-invalid" not in page
     assert _described_by(page, tag) == "1 task of the team is not done yet."
+
+
+def test_the_escalation_board_says_what_each_date_is_and_keeps_it_whole(people, client, clock):
+    """A bare "· 2026-10-08" after the dispute's status, broken after "2026-10-" at the end of
+    the card's line: the group's director could not tell it was the leader's deadline, nor
+    the late lead's date its deadline to acknowledge."""
+    dispute = proposed(people)
+    lead = referrals.referral_send(
+        acting_user=people["commerce"], to_unit_code="housing", title="预付卡", facts="停业"
+    )
+    clock.move_to(at(2026, 10, 12))
+    client.force_login(people["office"])
+    page = client.get(reverse("escalation_board")).content.decode()
+    decision = timezone.localtime(dispute.decision_due_at).date().isoformat()
+    ack = timezone.localtime(lead.ack_due_at).date().isoformat()
+    assert f'<span class="text-nowrap">截止日期 {decision}</span>' in page
+    assert f'<span class="text-nowrap">截止日期 {ack}</span>' in page
