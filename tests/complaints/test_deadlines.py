@@ -228,6 +228,18 @@ def test_the_office_is_warned_in_november_about_next_year(db, client, office_sta
     assert 'id="holiday-warning"' not in unit_page
 
 
+def test_the_warning_about_one_year_speaks_of_that_year(db, client, office_staff):
+    """With only next year's holidays missing, the office read "deadlines in those years"
+    (这些年份) about the one year it names."""
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(datetime(2026, 11, 29, 9, tzinfo=BEIJING), tick=False):
+        assert years_missing_holidays(date(2026, 11, 29)) == [2027]
+        page = client.get("/").content.decode()
+    assert "The holidays of 2027 are not known yet: deadlines in that year count" in page
+    assert "those years" not in page
+
+
 def test_a_lead_or_a_dispute_due_in_a_year_without_holidays_warns_the_office(
     client, office_staff, mr_staff, django_assert_max_num_queries
 ):
