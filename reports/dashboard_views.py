@@ -7,7 +7,7 @@ The office, the leader and administrators see the district and may pick a unit
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,7 +29,6 @@ from wuqing_consumer.dates import FIRST_YEAR
 from . import dashboards
 from .dashboards import PRESETS, DateRange
 
-MAX_DAYS = dashboards.MAX_DAYS
 PRESET_LABELS = {
     "week": gettext_lazy("This week"),
     "month": gettext_lazy("This month"),
@@ -79,8 +78,8 @@ def date_range(request: HttpRequest, today: date) -> DateRange:
             request, _("The start date is after the end date; showing the current quarter.")
         )
         return default
-    if (last - first).days + 1 > MAX_DAYS:
-        first = last - timedelta(days=MAX_DAYS - 1)
+    if first < dashboards.earliest_first(last):
+        first = dashboards.earliest_first(last)
         messages.info(
             request,
             _("A dashboard covers at most three years: showing %(first)s to %(last)s.")

@@ -30,10 +30,21 @@ from .models import UnitReport
 
 Dimension = DailyStat.Dimension
 TOP = 10
-MAX_DAYS = 3 * 366
+MAX_YEARS = 3
 # Up to this many days the trend has a point per day, then per week, then per month.
 DAILY_UP_TO = 62
 WEEKLY_UP_TO = 366
+
+
+def earliest_first(last: date) -> date:
+    """The first day a dashboard ending on `last` may show: the day after the same date
+    `MAX_YEARS` back (after 28 February for a 29 February), so a range cut to three years
+    runs from 1 January when it ends on 31 December, as the office would count them."""
+    try:
+        back = last.replace(year=last.year - MAX_YEARS)
+    except ValueError:
+        back = last.replace(year=last.year - MAX_YEARS, day=28)
+    return back + timedelta(days=1)
 
 
 @dataclass(frozen=True)

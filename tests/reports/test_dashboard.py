@@ -387,10 +387,37 @@ def test_a_range_longer_than_three_years_is_cut_to_three(client, office_staff):
 
     response = client.get(f"{reverse('dashboard')}?from=2015-01-01&to=2026-07-15")
 
-    first, last = _range(response)
-    assert last == date(2026, 7, 15)
-    assert (last - first).days + 1 == dashboards.MAX_DAYS
+    assert _range(response) == (date(2023, 7, 16), date(2026, 7, 15))
     assert any("at most three years" in text for text in _messages(response))
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        # Asked for a decade to the end of 2026, the office was shown 2023-12-30 to 2026-12-31
+        # under "at most three years": two days more, from a puzzling date.
+        (("2016-01-01", "2026-12-31"), (date(2024, 1, 1), date(2026, 12, 31))),
+        (("2020-01-01", "2027-02-28"), (date(2024, 2, 29), date(2027, 2, 28))),
+    ],
+)
+def test_a_range_cut_to_three_years_starts_the_day_after_the_same_date_three_years_back(
+    client, office_staff, asked, shown
+):
+    client.force_login(office_staff)
+    response = client.get(f"{reverse('dashboard')}?from={asked[0]}&to={asked[1]}")
+    assert _range(response) == shown
+    assert any("at most three years" in text for text in _messages(response))
+
+
+def test_three_years_to_a_29_february_start_on_1_march():
+    assert dashboards.earliest_first(date(2028, 2, 29)) == date(2025, 3, 1)
+
+
+def test_three_whole_years_are_shown_as_asked(client, office_staff):
+    client.force_login(office_staff)
+    response = client.get(f"{reverse('dashboard')}?from=2024-01-01&to=2026-12-31")
+    assert _range(response) == (date(2024, 1, 1), date(2026, 12, 31))
+    assert not any("at most three years" in text for text in _messages(response))
 
 
 def test_a_start_alone_runs_to_today_and_presets_cover_week_to_year(client, office_staff):
