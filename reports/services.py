@@ -1121,10 +1121,14 @@ day, from the office's second click or a colleague's, would only be noise."""
 
 @dataclasses.dataclass
 class Chased:
-    """What a chase did: the units told, and those not told with the reason for each."""
+    """What a chase did: the units told, and those not told with the reason for each; the
+    latter also by reason (`nobody` to tell, `told_lately`), for a chase of every late unit
+    to name them together."""
 
     told: list[Unit] = dataclasses.field(default_factory=list)
     refused: list[tuple[Unit, str]] = dataclasses.field(default_factory=list)
+    nobody: list[Unit] = dataclasses.field(default_factory=list)
+    told_lately: list[Unit] = dataclasses.field(default_factory=list)
 
 
 def _units_chased(unit_codes: Iterable[str] | None) -> list[Unit]:
@@ -1171,6 +1175,7 @@ def _tell_late(
         if unit.id in recent:
             time = timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M")
             result.refused.append((unit, already_told % {"unit": unit, "time": time}))
+            result.told_lately.append(unit)
             continue
         people = recipients.get(unit.id)
         if not people:
@@ -1180,6 +1185,7 @@ def _tell_late(
                     _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
                 )
             )
+            result.nobody.append(unit)
             continue
         items.append((record(unit, people), people, None))
         result.told.append(unit)

@@ -208,13 +208,30 @@ def chase_said(
     request: HttpRequest, result: services.Chased, chase_all: bool, *, nobody_late: str
 ) -> None:
     """What a chase (催报) did, as messages: the units reminded, and why each other was not
-    (a warning when all were chased, an error for the one named); `nobody_late` when all
-    were chased and there was no one to remind."""
+    (an error for the one named; when all were chased, one warning per reason naming the
+    units together, not a banner per unit above the list); `nobody_late` when all were
+    chased and there was no one to remind."""
+
+    def names(units: list) -> str:
+        return pgettext("between names in a list", ", ").join(str(u) for u in units)
+
     if result.told:
-        names = pgettext("between names in a list", ", ").join(str(u) for u in result.told)
-        messages.success(request, _("Reminded: %(units)s.") % {"units": names})
-    for _unit, why in result.refused:
-        (messages.warning if chase_all else messages.error)(request, why)
+        messages.success(request, _("Reminded: %(units)s.") % {"units": names(result.told)})
+    if not chase_all:
+        for _unit, why in result.refused:
+            messages.error(request, why)
+    if chase_all and result.told_lately:
+        messages.warning(
+            request,
+            _("Not reminded again, as already reminded in the last day: %(units)s.")
+            % {"units": names(result.told_lately)},
+        )
+    if chase_all and result.nobody:
+        messages.warning(
+            request,
+            _("No liaison or head in the portal to remind: %(units)s.")
+            % {"units": names(result.nobody)},
+        )
     if chase_all and not result.told and not result.refused:
         messages.info(request, nobody_late)
 

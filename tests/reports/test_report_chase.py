@@ -145,3 +145,31 @@ def test_a_unit_page_cannot_chase(client, units, mr_head):
     client.force_login(mr_head)
     response = client.post(reverse("reports_chase", args=["2026Q3"]), {"unit": "housing"})
     assert response.status_code == 404
+
+
+def test_chasing_all_says_in_one_line_each_who_had_nobody_and_who_was_reminded_already(
+    client, units, office_staff
+):
+    """With most units not yet in the portal, "Remind all late units" put one banner per
+    unit at the top of the list (fifteen in the demo, "… has no liaison or head in the
+    portal to remind."), pushing the list itself below a laptop's screen. Now the units
+    left out for the same reason are named together, in one message."""
+    client.force_login(office_staff)
+    url = reverse("reports_chase", args=["2026Q3"])
+    said = [str(m) for m in client.post(url, {"all": "1"}, follow=True).context["messages"]]
+    nobody = [
+        str(u)
+        for u in member_units()
+        if u.code not in {"market-regulation", "housing", "education"}
+    ]
+    assert len(nobody) > 2
+    assert said[0] == f"Reminded: {unit('market-regulation')}, {unit('housing')}."
+    assert len(said) == 2
+    assert all(name in said[1] for name in nobody)
+    assert said[1].startswith("No liaison or head in the portal to remind")
+
+    said = [str(m) for m in client.post(url, {"all": "1"}, follow=True).context["messages"]]
+    assert len(said) == 2
+    assert str(unit("market-regulation")) in said[0] and str(unit("housing")) in said[0]
+    assert "already reminded in the last day" in said[0]
+    assert all(name in said[1] for name in nobody)
