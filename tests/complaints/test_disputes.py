@@ -964,3 +964,14 @@ def test_the_escalation_board_says_what_each_date_is_and_keeps_it_whole(people, 
     ack = timezone.localtime(lead.ack_due_at).date().isoformat()
     assert f'<span class="text-nowrap">截止日期 {decision}</span>' in page
     assert f'<span class="text-nowrap">截止日期 {ack}</span>' in page
+
+
+def test_a_proposal_put_to_the_leader_does_not_assume_the_leaders_sex(people, client):
+    """ "Put to the group leader at …; it waits for his decision." The deputy district head
+    leading the group may be a woman; the line now says what it waits for without a pronoun."""
+    dispute = proposed(people)
+    client.force_login(people["office"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    assert "; awaiting the decision." in page
+    assert "his decision" not in page
