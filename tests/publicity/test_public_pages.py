@@ -309,3 +309,18 @@ def test_on_a_phone_the_violators_labels_start_with_a_capital_in_english(client,
         page = text(client.get("/public/violators/"))
     labels = set(re.findall(r'data-label="([^"]+)"', page))
     assert labels and all(label[0].isupper() for label in labels), labels
+
+
+def test_an_exposure_period_breaks_only_between_its_two_dates(client, lists, office_staff):
+    """In its narrow column the exposure period was broken inside a date
+    ("2026-11-01 – 2027-04-" / "30"), on the public pages and on the office's release page;
+    each date is now kept whole."""
+    whole = (
+        '<span class="text-nowrap">2026-11-01</span> – <span class="text-nowrap">2027-04-30</span>'
+    )
+    release = lists["current"]
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        assert whole in text(client.get(f"/public/releases/{release.id}/"))
+        assert whole in text(client.get("/public/violators/"))
+        client.force_login(office_staff)
+        assert whole in text(client.get(f"/releases/{release.id}/"))
