@@ -208,6 +208,7 @@ def pages(demo):
         ("office", "/meetings/", ["#plan-meeting", "#action-items-link"]),
         ("mr_liaison", "/meetings/", ["#action-items-link", "#propose"]),
         ("office", "/units/office/people/", ["main form[role=search] button"]),
+        ("office", "/meetings/actions/", ["main form button"]),
     ]
 
 
