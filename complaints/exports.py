@@ -2,11 +2,14 @@
 
 Text in these workbooks comes from citizens and staff. openpyxl stores any string starting
 with ``=`` as a formula, so a hotline order titled ``=HYPERLINK(...)`` would become a live
-formula in the office's spreadsheet; `as_text` keeps such values text.
+formula in the office's spreadsheet; `as_text` keeps such values text. Control characters
+other than tab and line breaks, which XML 1.0 (and so a workbook) cannot hold, are left out
+(`cell_text`): the API refuses only NUL, and openpyxl refused the whole workbook for one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from io import BytesIO
@@ -22,6 +25,17 @@ from .models import WorkOrder
 from .services import mask_id_number, mask_phone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""What openpyxl refuses in a cell (its ILLEGAL_CHARACTERS_RE): C0 controls but tab, LF, CR."""
+
+
+def cell_text(value: object) -> object:
+    """A string without the control characters a workbook cannot hold; anything else as is.
+    They are invisible and mean nothing in a citizen's or a unit's text, so leaving them
+    out changes nothing a reader sees."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        return CONTROL_CHARACTERS.sub("", value)
+    return value
 
 
 def as_text(cell: Cell) -> Cell:
@@ -35,6 +49,7 @@ def as_text(cell: Cell) -> Cell:
 
 
 def _text_safe(sheet, value: object) -> object:
+    value = cell_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return as_text(WriteOnlyCell(sheet, value=value))
     return value
