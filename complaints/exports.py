@@ -9,7 +9,6 @@ other than tab and line breaks, which XML 1.0 (and so a workbook) cannot hold, a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from io import BytesIO
@@ -21,21 +20,17 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 
+from wuqing_consumer.texts import without_control_characters
+
 from .models import WorkOrder
 from .services import mask_id_number, mask_phone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""What openpyxl refuses in a cell (its ILLEGAL_CHARACTERS_RE): C0 controls but tab, LF, CR."""
 
 
 def cell_text(value: object) -> object:
-    """A string without the control characters a workbook cannot hold; anything else as is.
-    They are invisible and mean nothing in a citizen's or a unit's text, so leaving them
-    out changes nothing a reader sees."""
-    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-        return CONTROL_CHARACTERS.sub("", value)
-    return value
+    """A string without the control characters a workbook cannot hold; anything else as is."""
+    return without_control_characters(value) if isinstance(value, str) else value
 
 
 def as_text(cell: Cell) -> Cell:

@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
+from wuqing_consumer.texts import without_control_characters
 
 from .choices import ReleaseKind
 from .models import Release
@@ -126,11 +127,11 @@ class AtomFeed(Feed):
         return access.releases_published().order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item: Release) -> str:
-        return f"【{item.get_kind_display()}】{item.title}"
+        return without_control_characters(f"【{item.get_kind_display()}】{item.title}")
 
     def item_description(self, item: Release) -> str:
         # Readers render a description as HTML: the body is plain text, so escape it.
-        return escape(Truncator(item.body).chars(500))
+        return escape(Truncator(without_control_characters(item.body)).chars(500))
 
     def item_link(self, item: Release) -> str:
         return _public_url(reverse("public_release", kwargs={"release_id": item.id}))
@@ -142,7 +143,7 @@ class AtomFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item: Release) -> str:
-        return item.unit.display_name
+        return without_control_characters(item.unit.display_name)
 
     def item_categories(self, item: Release) -> list[str]:
         return [str(item.get_kind_display())]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 
@@ -26,3 +28,15 @@ def sentences(*messages: str) -> str:
     for message in messages:
         text += message if not text or text.endswith(("。", "！", "？")) else " " + message
     return text
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The C0 control characters but tab, LF and CR: XML 1.0 cannot hold them, so neither can a
+workbook (openpyxl's ILLEGAL_CHARACTERS_RE) nor a feed (Django's feed writer)."""
+
+
+def without_control_characters(text: str) -> str:
+    """`text` without the control characters XML cannot hold, for a file or feed made of
+    it: one of them made openpyxl or the feed writer refuse the whole file (a 500). They are
+    invisible and mean nothing in a citizen's or a unit's text, so a reader sees no change."""
+    return CONTROL_CHARACTERS.sub("", text) if CONTROL_CHARACTERS.search(text) else text

@@ -205,6 +205,31 @@ def test_the_feeds_carry_the_body_as_text_not_markup(client, mr_staff, mr_liaiso
     assert description == "谨慎消费&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
 
 
+@pytest.mark.parametrize("url", ["/public/feed.atom", "/public/feed.rss"])
+def test_a_control_character_in_a_release_does_not_take_the_feeds_down(
+    client, mr_staff, mr_liaison, office_staff, url
+):
+    """A release whose title or text held a control character (typed or pasted into the
+    form; nothing refused it) made both feeds a 500 for every reader once published: XML
+    1.0 cannot carry it, and Django's feed writer refuses it. It is left out; the rest of
+    the text is kept."""
+    published(
+        mr_staff,
+        mr_liaison,
+        office_staff,
+        kind=ReleaseKind.WARNING,
+        entries=[],
+        title="预付卡\x01提示",
+        body="谨慎\x1b办理\x0b预付卡。",
+    )
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    raw = response.content.decode()
+    assert "预付卡提示" in raw and "谨慎办理预付卡。" in raw
+
+
 def test_the_feeds_link_to_the_public_address_whatever_address_they_were_fetched_from(
     client, lists, settings
 ):
