@@ -221,6 +221,30 @@ def test_a_nul_in_a_page_query_or_form_is_taken_out_not_a_500(client, office_sta
     assert JointMeeting.objects.get().title == "年度联席会议"
 
 
+def test_other_control_characters_in_a_form_are_taken_out_as_a_nul_is(client, mr_staff):
+    """A control character pasted into a form (from a word processor or a terminal) was
+    stored: a release's title with one, once published, made the public feeds a 500, and
+    an order's made the Excel export one. Like a NUL, it means nothing in text and nobody
+    types it; tab and line breaks are kept."""
+    from publicity.models import Release
+
+    client.force_login(mr_staff)
+    response = client.post(
+        "/releases/new/",
+        {
+            "kind": "warning",
+            "title": "预付卡\x01消费\x1b提示",
+            "body": "谨慎办理\x0b预付卡。\r\n第二行\t有制表符",
+            "entries-count": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    release = Release.objects.get()
+    assert release.title == "预付卡消费提示"
+    assert release.body == "谨慎办理预付卡。\n第二行\t有制表符"
+
+
 def test_a_text_typed_up_to_its_maxlength_with_line_breaks_is_taken_as_typed(client, office_staff):
     """A browser counts a line break as one character against a textarea's maxlength, and
     sends it as two (CR LF): a note typed to the limit on several lines was refused."""

@@ -1,6 +1,8 @@
 """Request-level guards that must run before anything reads the body, and the portal's
 404 page with DEBUG on."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from complaints.attachments import max_bytes, request_max_bytes
 
 from .api import body_too_large, is_api_request
+from .texts import CONTROL_CHARACTERS, without_control_characters
 from .views import api_error, bad_request, page_not_found, page_sent_from
 
 
@@ -174,7 +177,9 @@ class FormTextMiddleware:
     - NUL characters are taken out. PostgreSQL cannot store or compare text holding one, so
       it reached a service as a 500 (SQLite kept it); nobody types it, and it means nothing
       in text. The API refuses it field by field instead, since a client should hear that
-      its body is wrong.
+      its body is wrong. The other control characters XML cannot hold (all of C0 but tab
+      and line breaks) are taken out too: pasted from a word processor or a terminal, they
+      were stored, and made the public feeds or the Excel export of what held them a 500.
     - A line break sent as CR LF is read as LF. A browser counts a textarea's line break as
       one character against its maxlength and sends it as two, so a text typed to the limit
       on several lines was refused as too long; LF is also how the API keeps it.
@@ -185,21 +190,27 @@ class FormTextMiddleware:
 
     def __call__(self, request):
         if not is_api_request(request):
-            if "%00" in request.META.get("QUERY_STRING", ""):
+            if CONTROL_IN_QUERY.search(request.META.get("QUERY_STRING", "")):
                 request.GET = _as_typed(request.GET)
             if request.method == "POST" and _needs_cleaning(request.POST):
                 request.POST = _as_typed(request.POST)
         return self.get_response(request)
 
 
+CONTROL_IN_QUERY = re.compile(r"%(?:0[0-8bcefBCEF]|1[0-9a-fA-F])")
+"""A control character of `CONTROL_CHARACTERS` as it is written in a query string."""
+
+
 def _needs_cleaning(data: QueryDict) -> bool:
     return any(
-        "\x00" in value or "\r\n" in value for _key, values in data.lists() for value in values
+        "\r\n" in value or CONTROL_CHARACTERS.search(value)
+        for _key, values in data.lists()
+        for value in values
     )
 
 
 def _typed(value: str) -> str:
-    return value.replace("\x00", "").replace("\r\n", "\n")
+    return without_control_characters(value).replace("\r\n", "\n")
 
 
 def _as_typed(data: QueryDict) -> QueryDict:
@@ -207,7 +218,7 @@ def _as_typed(data: QueryDict) -> QueryDict:
         return data
     clean = QueryDict(mutable=True)
     for key, values in data.lists():
-        clean.setlist(key.replace("\x00", ""), [_typed(value) for value in values])
+        clean.setlist(without_control_characters(key), [_typed(value) for value in values])
     clean._mutable = False
     return clean
 
