@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from complaints.filters import notification_search
 from complaints.selectors import years_missing_holidays
 from wuqing_consumer import form_once
+from wuqing_consumer.texts import sentences
 
 from . import access, duties, services
 from .choices import UnitKind
@@ -262,7 +263,9 @@ def _deleted_contact(request: HttpRequest, contact_id: int, *, posted: bool) -> 
     else:
         message = _("The duty contact “%(contact)s” was deleted at %(time)s.") % values
     if posted:
-        message = f"{message} {_('Nothing was saved.')}"
+        # Not inside an f-string: makemessages does not look there, and the catalogue
+        # missed it (a Chinese page ended in English).
+        message = sentences(message, _("Nothing was saved."))
     messages.warning(request, message)
     return redirect("unit_detail", code=entry.unit.code)
 

@@ -15,6 +15,7 @@ from complaints.deadlines import BEIJING
 from departments import services
 from departments.models import AuditEntry, DutyContact
 from tests.factories import DutyContactFactory, unit
+from wuqing_consumer.texts import sentences
 
 VALID = {"label": "应急值班", "person": "张三", "phone": "022-29341234", "hours": "24小时"}
 
@@ -359,7 +360,7 @@ def _deleted_message(contact, person, language: str, *, posted: bool) -> str:
             "The duty contact “%(contact)s” was deleted by %(person)s at %(time)s."
         ) % {"contact": str(contact), "person": person.display_name, "time": "2026-11-27 15:40"}
         if posted:
-            message += " " + gettext("Nothing was saved.")
+            message = sentences(message, gettext("Nothing was saved."))
     return message
 
 
@@ -380,6 +381,24 @@ def test_an_edit_from_a_form_loaded_before_a_delete_was_confirmed_goes_back_to_t
     assert _messages(response) == [_deleted_message(contact, mr_liaison, language, posted=True)]
     assert not DutyContact.objects.filter(unit__code="market-regulation").exists()
     assert not AuditEntry.objects.exclude(action="duty_contact.delete").exists()
+
+
+def test_the_edit_of_a_deleted_contact_says_nothing_was_saved_in_chinese_on_a_chinese_page(
+    client, mr_head, mr_liaison
+):
+    """“Nothing was saved.” was written inside an f-string, where makemessages does not look:
+    it never reached the catalogue, and a Chinese page ended its message in English."""
+    contact = DutyContactFactory(unit=unit("market-regulation"), person="张三")
+    client.force_login(mr_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    loaded = _loaded_form(client, contact)
+    _deleted_by(contact, mr_liaison)
+
+    response = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "李四"})
+
+    (message,) = _messages(response)
+    assert not re.search(r"[A-Za-z]{3}", message.replace(mr_liaison.display_name, "")), message
+    assert message.endswith("。")
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
