@@ -334,8 +334,9 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
     its own named as the list names such a unit (本年度无需报送), as the district report says
     本季度无需报送: it does not pass for an asked unit's. Written to a temporary file on disk
     and copied in chunks, like the plans archive: seventeen units' scanned documents would
-    otherwise sit in a worker's memory."""
-    if not access.sees_all_units(request.user):
+    otherwise sit in a worker's memory. A year outside the portal's (an address edited by
+    hand) is not found, as for the register: no date can be made of year 0 or 99999."""
+    if not access.sees_all_units(request.user) or not year_accepted(year):
         raise Http404
     asked = units_asked_for_summary(year)
     not_asked = _("Not asked for this year")

@@ -253,3 +253,17 @@ def test_a_written_summary_is_called_a_summary_not_an_abstract_in_chinese(mr_lia
     assert '<label class="form-label" for="id_text">总结</label>' in page
     with translation.override("zh-hans"):
         assert str(AnnualSummary._meta.get_field("text").verbose_name) == "总结"
+
+
+@pytest.mark.parametrize("year", [0, 99999, 2147483648, 99999999999999999999])
+def test_the_archive_of_a_year_the_portal_does_not_know_is_not_found_not_a_500(
+    client, office_staff, year
+):
+    """An address edited by hand (/reports/annual/0/archive.zip) made a date of a year
+    Python has no dates for: ValueError or OverflowError, a 500. It is not found, as the
+    year's register already answered."""
+    client.force_login(office_staff)
+
+    response = client.get(f"/reports/annual/{year}/archive.zip")
+
+    assert response.status_code == 404
