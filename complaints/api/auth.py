@@ -188,7 +188,7 @@ class LimitedJSONParser(JSONParser):
         if data.startswith(codecs.BOM_UTF8) and _codec(charset or "utf-8") == "utf-8":
             data = data[len(codecs.BOM_UTF8) :]  # RFC 8259 lets a parser ignore it
         try:
-            return super().parse(io.BytesIO(data), media_type, parser_context)
+            parsed = super().parse(io.BytesIO(data), media_type, parser_context)
         except RecursionError:
             # Python's reader gives up past about a thousand levels, well under the size limit.
             raise exceptions.ParseError(
@@ -214,3 +214,28 @@ class LimitedJSONParser(JSONParser):
                     % {"encoding": (charset or "UTF-8").upper(), "byte": cause.start + 1}
                 ) from None
             raise exceptions.ParseError() from None  # the API's own message for it
+        _refuse_a_key_sent_twice(data.decode(charset or "utf-8"))
+        return parsed
+
+
+def _refuse_a_key_sent_twice(text: str) -> None:
+    """JSON allows a key twice in one object and Python keeps the last value: a body with
+    two `hotline_id`s registered the second, silently. Which was meant cannot be known, so
+    the body is refused, naming the key. Read again only for this: an order is a few
+    kilobytes, and the first reading has found it valid."""
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        seen: set[str] = set()
+        for name, _value in items:
+            if name in seen:
+                raise exceptions.ParseError(
+                    _(
+                        "The field “%(name)s” is sent twice in one object: send each field "
+                        "once. Nothing was done."
+                    )
+                    % {"name": name}
+                )
+            seen.add(name)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)

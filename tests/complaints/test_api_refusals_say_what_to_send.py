@@ -278,3 +278,37 @@ def test_the_office_form_keeps_its_words_for_the_person_typing(client, office_st
         )
     assert response.status_code == 400  # the form again, with what to correct
     assert "Type its digits" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "key_named"),
+    [
+        ('{"hotline_id": "TJ-A", "hotline_id": "TJ-B", "content": "过期牛奶"}', "hotline_id"),
+        (
+            '{"hotline_id": "TJ-A", "content": "过期牛奶", '
+            '"citizen": {"name": "王", "name": "李"}}',
+            "name",
+        ),
+    ],
+)
+def test_a_field_sent_twice_in_one_object_is_refused_not_taken_at_its_last_value(
+    client, key, body, key_named
+):
+    """JSON lets a key appear twice and Python keeps the last: {"hotline_id": "A",
+    "hotline_id": "B"} registered order B, and a retry of A later made a second order. Which
+    one was meant cannot be known, so the body is refused, naming the key; nothing is made."""
+    from complaints.models import WorkOrder
+
+    response = client.post(
+        "/api/v1/hotline/work-orders/",
+        data=body.encode(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "parse_error"
+    assert f"“{key_named}”" in error["message"] and "twice" in error["message"], error
+    assert not WorkOrder.objects.exists()
