@@ -225,6 +225,9 @@ def _refuse_a_key_sent_twice(text: str) -> None:
     kilobytes, and the first reading has found it valid."""
 
     def pairs(items: list[tuple[str, object]]) -> dict:
+        found = dict(items)
+        if len(found) == len(items):  # the usual case, without a loop in Python
+            return found
         seen: set[str] = set()
         for name, _value in items:
             if name in seen:
@@ -236,6 +239,6 @@ def _refuse_a_key_sent_twice(text: str) -> None:
                     % {"name": name}
                 )
             seen.add(name)
-        return dict(items)
+        return found
 
     json.loads(text, object_pairs_hook=pairs)
