@@ -25,7 +25,14 @@ from complaints.deadlines import BEIJING
 from complaints.models import WorkOrder
 from departments.models import AuditEntry, Notification, Unit
 from reports import figures, rendering, services
-from reports.choices import DistrictStatus, FileState, ReportAction, ReportStatus
+from reports.choices import (
+    DistrictStatus,
+    EducationAudience,
+    EducationChannel,
+    FileState,
+    ReportAction,
+    ReportStatus,
+)
 from reports.models import DistrictReport, ReportEvent, SamplingLine, UnitReport
 from tests.factories import make_order, unit
 from wuqing_consumer.versions import NEW
@@ -1067,3 +1074,25 @@ def test_the_history_counts_one_change_in_the_singular(client, mr_staff):
     page = client.get(reverse("unit_report", args=[report.id])).content.decode()
     assert "(1 change)" in page
     assert "1 changes" not in page
+
+
+def test_the_draft_counts_one_person_reached_in_the_singular(client, mr_staff):
+    """The draft's line of education events said 'reaching 1 people'; the submitted
+    report's read-only page already said 'reaching 1 person'."""
+    from reports.models import EducationEvent
+
+    EducationEvent.objects.create(
+        unit=unit("market-regulation"),
+        day=Q3.first,
+        title="进社区宣传",
+        audience=EducationAudience.values[0],
+        channel=EducationChannel.values[0],
+        people_reached=1,
+        created_by=mr_staff,
+    )
+    report = start(mr_staff)
+    client.force_login(mr_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("unit_report", args=[report.id])).content.decode()
+    totals = re.search(r'id="education-totals">(.*?)<a', page, re.S).group(1)
+    assert "reaching 1 person." in totals, totals
