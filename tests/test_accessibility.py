@@ -1026,6 +1026,58 @@ def _values_in_a_quarterly_report_form(request) -> list[tuple[object, str, list[
     return [(mr_staff, f"/reports/{report.id}/", words)]
 
 
+def _written_in_a_submitted_report_and_summary(request) -> list[tuple[object, str, list[str]]]:
+    """A quarterly report once submitted and accepted with the office's comments, and an
+    annual summary once submitted, as the unit reads them: no longer fields, but the
+    analysis, the publicity lines, the office's comments and who submitted them."""
+    from django.utils import timezone
+
+    from reports import figures
+    from reports import services as reports
+    from tests.factories import unit
+
+    mr_liaison, office_staff = (
+        request.getfixturevalue("mr_liaison"),
+        request.getfixturevalue("office_staff"),
+    )
+    mr_liaison.name = "周静"
+    mr_liaison.save(update_fields=["name"])
+    period = figures.Period.containing(timezone.localdate()).previous()
+    report = reports.report_start(
+        unit=unit("market-regulation"),
+        year=period.year,
+        quarter=period.quarter,
+        acting_user=mr_liaison,
+    )
+    reports.report_save(
+        report_id=report.id,
+        acting_user=mr_liaison,
+        values={
+            "situation": "本季度投诉平稳",
+            "problems": "预付卡纠纷多",
+            "suggestions": "加强宣传",
+        },
+        sampling=[],
+        publicity=[
+            {"kind": "event", "day": period.first, "title": "进社区宣传", "outlet": "杨村街道"}
+        ],
+    )
+    reports.report_submit(report_id=report.id, acting_user=mr_liaison)
+    reports.report_accept(
+        report_id=report.id, acting_user=office_staff, comment="数据完整，予以采纳"
+    )
+    summary = reports.summary_start(
+        unit=unit("market-regulation"), year=period.year, acting_user=mr_liaison
+    )
+    reports.summary_save(summary_id=summary.id, acting_user=mr_liaison, text="全年受理投诉平稳有序")
+    reports.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    written = ["本季度投诉平稳", "预付卡纠纷多", "加强宣传", "进社区宣传", "杨村街道"]
+    return [
+        (mr_liaison, f"/reports/{report.id}/", [*written, "数据完整，予以采纳", "周静"]),
+        (mr_liaison, f"/reports/annual/{summary.id}/", ["全年受理投诉平稳有序", "周静"]),
+    ]
+
+
 def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
     """An evaluation's title, author, note and file in the year's table, one removed with
     who removed it and why in the "Removed" list, and an education event's title and place
@@ -1126,6 +1178,7 @@ NAMED = {
     "public-violators": _violators_on_the_public_pages,
     "public-release": _a_corrected_release_on_the_public_pages,
     "quarterly-report-form": _values_in_a_quarterly_report_form,
+    "submitted-report-and-summary": _written_in_a_submitted_report_and_summary,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
 }
