@@ -1078,6 +1078,29 @@ def _written_in_a_submitted_report_and_summary(request) -> list[tuple[object, st
     ]
 
 
+def _names_and_titles_shown_beside_a_record(request) -> list[tuple[object, str, list[str]]]:
+    """Names and titles shown beside the record a page is about: who sent a lead (to the
+    unit it was sent to), a unit's full Chinese name on its page, a possible duplicate's
+    title on an order."""
+    from complaints import referrals
+    from complaints.services import find_pending_duplicates
+
+    office_staff, mr_staff, housing_staff = (
+        request.getfixturevalue(name) for name in ("office_staff", "mr_staff", "housing_staff")
+    )
+    lead = referrals.referral_send(
+        acting_user=mr_staff, to_unit_code="housing", title="物业收费线索", facts="违规收取停车费"
+    )
+    first = make_order(office_staff, title="过期酸奶投诉", citizen_phone="13800001111")
+    second = make_order(office_staff, title="再次投诉过期酸奶", citizen_phone="13800001111")
+    find_pending_duplicates()
+    return [
+        (mr_staff, f"/orders/{second.number}/", [first.title]),
+        (mr_staff, "/units/market-regulation/", [mr_staff.unit.full_name]),
+        (housing_staff, f"/referrals/{lead.id}/", [mr_staff.name]),
+    ]
+
+
 def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
     """An evaluation's title, author, note and file in the year's table, one removed with
     who removed it and why in the "Removed" list, and an education event's title and place
@@ -1179,6 +1202,7 @@ NAMED = {
     "public-release": _a_corrected_release_on_the_public_pages,
     "quarterly-report-form": _values_in_a_quarterly_report_form,
     "submitted-report-and-summary": _written_in_a_submitted_report_and_summary,
+    "beside-a-record": _names_and_titles_shown_beside_a_record,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
 }
