@@ -1101,6 +1101,33 @@ def _names_and_titles_shown_beside_a_record(request) -> list[tuple[object, str, 
     ]
 
 
+def _businesses_and_categories_in_the_figures(request) -> list[tuple[object, str, list[str]]]:
+    """The businesses and hotline categories as the orders name them, counted on the
+    dashboard and among a quarterly report's portal figures."""
+    from django.utils import timezone
+
+    from reports import figures
+    from reports import services as reports
+    from tests.factories import unit
+
+    office_staff, mr_liaison = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_liaison"),
+    )
+    make_order(office_staff, business_name="某某便民超市", category="食品安全")
+    period = figures.Period.containing(timezone.localdate())
+    report = reports.report_start(
+        unit=unit("market-regulation"),
+        year=period.year,
+        quarter=period.quarter,
+        acting_user=mr_liaison,
+    )
+    return [
+        (mr_liaison, "/dashboard/", ["某某便民超市", "食品安全"]),
+        (mr_liaison, f"/reports/{report.id}/", ["食品安全"]),
+    ]
+
+
 def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
     """An evaluation's title, author, note and file in the year's table, one removed with
     who removed it and why in the "Removed" list, and an education event's title and place
@@ -1203,6 +1230,7 @@ NAMED = {
     "quarterly-report-form": _values_in_a_quarterly_report_form,
     "submitted-report-and-summary": _written_in_a_submitted_report_and_summary,
     "beside-a-record": _names_and_titles_shown_beside_a_record,
+    "businesses-and-categories": _businesses_and_categories_in_the_figures,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
 }
