@@ -1128,6 +1128,33 @@ def _businesses_and_categories_in_the_figures(request) -> list[tuple[object, str
     ]
 
 
+def _written_in_a_mediation_agreement(request) -> list[tuple[object, str, list[str]]]:
+    """A mediation agreement as the unit recorded it: the mediator, the parties, the terms,
+    and the terms again in its history."""
+    import datetime
+
+    from complaints import mediation
+
+    office_staff, mr_staff = (
+        request.getfixturevalue("office_staff"),
+        request.getfixturevalue("mr_staff"),
+    )
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    agreement = mediation.agreement_record(
+        order_number=order.number,
+        acting_user=mr_staff,
+        body="unit",
+        mediator="李调解员",
+        parties="张先生；某某超市",
+        terms="超市退还货款并赔偿500元",
+        effective_on=datetime.date(2026, 11, 16),
+    )
+    return [
+        (mr_staff, f"/mediation/{agreement.id}/", ["李调解员", "张先生；某某超市", "超市退还货款"])
+    ]
+
+
 def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
     """An evaluation's title, author, note and file in the year's table, one removed with
     who removed it and why in the "Removed" list, and an education event's title and place
@@ -1231,6 +1258,7 @@ NAMED = {
     "submitted-report-and-summary": _written_in_a_submitted_report_and_summary,
     "beside-a-record": _names_and_titles_shown_beside_a_record,
     "businesses-and-categories": _businesses_and_categories_in_the_figures,
+    "mediation-agreement": _written_in_a_mediation_agreement,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
 }
