@@ -1155,6 +1155,43 @@ def _written_in_a_mediation_agreement(request) -> list[tuple[object, str, list[s
     ]
 
 
+def _a_campaign_among_a_reports_figures(request) -> list[tuple[object, str, list[str]]]:
+    """A joint campaign's title in the quarterly report's table of the campaigns' actions."""
+    from django.utils import timezone
+
+    from reports import campaigns, figures
+    from reports import services as reports
+    from tests.factories import unit
+
+    office_staff, mr_staff, mr_liaison = (
+        request.getfixturevalue(name) for name in ("office_staff", "mr_staff", "mr_liaison")
+    )
+    today = timezone.localdate()
+    period = figures.Period.containing(today)
+    campaign = campaigns.campaign_start(
+        acting_user=office_staff,
+        title="家用电器质量专项整治",
+        topic="household_appliances",
+        goal="排查家电销售企业",
+        starts_on=period.first,
+        ends_on=period.last,
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("commerce").id],
+        targets="",
+        keywords="",
+    )
+    campaigns.action_log(
+        campaign_id=campaign.id, acting_user=mr_staff, day=today, counts={"inspections": 3}
+    )
+    report = reports.report_start(
+        unit=unit("market-regulation"),
+        year=period.year,
+        quarter=period.quarter,
+        acting_user=mr_liaison,
+    )
+    return [(mr_liaison, f"/reports/{report.id}/", ["家用电器质量专项整治"])]
+
+
 def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
     """An evaluation's title, author, note and file in the year's table, one removed with
     who removed it and why in the "Removed" list, and an education event's title and place
@@ -1259,6 +1296,7 @@ NAMED = {
     "beside-a-record": _names_and_titles_shown_beside_a_record,
     "businesses-and-categories": _businesses_and_categories_in_the_figures,
     "mediation-agreement": _written_in_a_mediation_agreement,
+    "campaign-in-a-report": _a_campaign_among_a_reports_figures,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
 }
