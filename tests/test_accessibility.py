@@ -1192,6 +1192,30 @@ def _a_campaign_among_a_reports_figures(request) -> list[tuple[object, str, list
     return [(mr_liaison, f"/reports/{report.id}/", ["家用电器质量专项整治"])]
 
 
+def _written_in_an_early_intervention(request) -> list[tuple[object, str, list[str]]]:
+    """An early intervention as the asking unit reads it: its title and situation, another
+    unit's reason for not joining, and a note in its history."""
+    from complaints import interventions
+
+    mr_staff, housing_staff = (
+        request.getfixturevalue(name) for name in ("mr_staff", "housing_staff")
+    )
+    item = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing"],
+        title="预付卡纠纷提前介入",
+        situation="某健身房可能闭店",
+    )
+    interventions.intervention_answer(
+        intervention_id=item.id, acting_user=housing_staff, join=False, reason="不属于本委职责"
+    )
+    interventions.intervention_note(
+        intervention_id=item.id, acting_user=mr_staff, text="已电话沟通"
+    )
+    words = ["预付卡纠纷提前介入", "某健身房可能闭店", "不属于本委职责", "已电话沟通"]
+    return [(mr_staff, f"/interventions/{item.id}/", words)]
+
+
 def _written_in_evaluations_and_education_events(request) -> list[tuple[object, str, list[str]]]:
     """An evaluation's title, author, note and file in the year's table, one removed with
     who removed it and why in the "Removed" list, and an education event's title and place
@@ -1297,6 +1321,7 @@ NAMED = {
     "businesses-and-categories": _businesses_and_categories_in_the_figures,
     "mediation-agreement": _written_in_a_mediation_agreement,
     "campaign-in-a-report": _a_campaign_among_a_reports_figures,
+    "early-intervention": _written_in_an_early_intervention,
     "search-boxes": _typed_into_the_search_boxes,
     "evaluations-and-education-events": _written_in_evaluations_and_education_events,
 }
