@@ -52,7 +52,7 @@ TIMEOUT_SECONDS = 10
 SWEEP_BATCH = 200
 
 
-def _local_iso(value: datetime | None) -> str | None:
+def local_iso(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
@@ -78,7 +78,7 @@ def enqueue_status_change(order: WorkOrder, event: WorkOrderEvent) -> CallbackEv
             "number": order.number,
             "status": order.status,
             "primary_unit": {"code": unit.code, "name": unit.name} if unit else None,
-            "occurred_at": _local_iso(event.created_at),
+            "occurred_at": local_iso(event.created_at),
             "result": order.current_result or None,
             # Added to version 1 (a receiver ignores keys it does not know): what happened,
             # as the order's history names it, so that a reopening is not read as a

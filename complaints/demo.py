@@ -9,16 +9,15 @@ from django.utils import timezone
 
 from departments.models import User
 
-from . import services, stats, workflow
+from . import callbacks, clients, services, stats, workflow
 from .choices import Action
-from .models import WorkOrder, WorkOrderEvent
+from .models import ApiClient, CallbackEvent, WorkOrder, WorkOrderEvent
 from .reference import reference
 
 SAMPLES = (
     {
         "kind": "complaint",
-        "channel": "12345",
-        "external_ref": "TJ12345-2026-0001",
+        "hotline_id": "TJ12345-2026-0001",  # pushed by the demo's hotline client
         "title": "小区物业电梯长期故障",
         "content": "我住在杨村街道某小区，物业公司对电梯故障一个多月不维修，老人上下楼困难，"
         "多次找物业无果，请求主管部门督促物业尽快维修。",
@@ -74,10 +73,18 @@ def load_demo_orders() -> int:
     housing = User.objects.filter(username="housing_staff").first()
     if office is None:
         return 0
+    hotline = demo_hotline_client()
     orders = []
     for sample, received_at in zip(SAMPLES, _received_times(), strict=True):
         data = dict(sample)
         town_code = data.pop("town_code", "")
+        if hotline_id := data.pop("hotline_id", ""):
+            fields = {**data, "received_at": received_at, "town_code": town_code}
+            order, _created = services.hotline_intake(
+                client=hotline, hotline_id=hotline_id, fields=fields
+            )
+            orders.append(order)
+            continue
         orders.append(
             services.workorder_intake(
                 acting_user=office, received_at=received_at, town_code=town_code, **data
@@ -88,6 +95,30 @@ def load_demo_orders() -> int:
     for order in orders:
         date_history_from_receipt(order.id)
     return len(orders)
+
+
+DEMO_HOTLINE_CLIENT = "天津12345（演示）"
+DEMO_API_KEY = "wq_demo2026_try-the-hotline-api-on-the-demo-only"
+"""Known, as the demo accounts' password is: the hotline's developers try the API on a
+`make run` with it. `load_demo` refuses to run with DEBUG off unless told to."""
+DEMO_CALLBACK_URL = "http://127.0.0.1:9/wuqing-callback"
+"""Nobody listens there: the demo's callbacks fail and are retried, so the admin's Callbacks
+page shows the office what a failing delivery looks like, and a replay can be tried. Set a
+receiver's URL on the client in the admin to receive them."""
+
+
+def demo_hotline_client() -> ApiClient:
+    """The demo's hotline client, made once: its key is the known DEMO_API_KEY."""
+    found = ApiClient.objects.filter(name=DEMO_HOTLINE_CLIENT).first()
+    if found is not None:
+        return found
+    client, _key, _secret = clients.api_client_create(
+        name=DEMO_HOTLINE_CLIENT, callback_url=DEMO_CALLBACK_URL, command="manage.py load_demo"
+    )
+    client.key_prefix = DEMO_API_KEY.split("_")[1]
+    client.key_hash = clients._hash(DEMO_API_KEY)
+    client.save(update_fields=["key_prefix", "key_hash"])
+    return client
 
 
 WORKING_DAYS_AGO = (3, 3, 1, 1, 1)
@@ -147,4 +178,19 @@ def date_history_from_receipt(order_id: int, step: timedelta = STEP) -> None:
             fields.append(field)
     workflow.refresh_deadlines(order)
     order.save(update_fields=[*fields, *workflow.DEADLINE_FIELDS])
+    _date_callbacks(order)
     stats.mark_changed(order)  # its figures (signed in time...) are counted again
+
+
+def _date_callbacks(order: WorkOrder) -> None:
+    """A callback says when its change happened: as its event is dated, so is it."""
+    events = list(order.events.order_by("id"))
+    for callback in CallbackEvent.objects.filter(order=order).order_by("id"):
+        event = next((e for e in events if e.action == callback.payload.get("event")), None)
+        if event is None:
+            continue
+        events = events[events.index(event) + 1 :]
+        callback.payload["occurred_at"] = callbacks.local_iso(event.created_at)
+        CallbackEvent.objects.filter(id=callback.id).update(
+            payload=callback.payload, created_at=event.created_at, next_attempt_at=event.created_at
+        )

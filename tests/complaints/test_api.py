@@ -1163,7 +1163,12 @@ def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     order, _ = hotline_intake(
         client=hooked,
         hotline_id="A-1",
-        fields={"kind": "complaint", "content": "物业不修电梯", "citizen_phone": "13812345678"},
+        fields={
+            "kind": "complaint",
+            "title": "电梯坏了一个月",
+            "content": "物业不修电梯",
+            "citizen_phone": "13812345678",
+        },
     )
     workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
     callback = CallbackEvent.objects.get()
@@ -1172,6 +1177,8 @@ def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     page = client.get("/admin/complaints/callbackevent/?state__exact=failed")
     assert page.status_code == 200
     assert "HTTP 500" in page.content.decode()
+    row = page.content.decode().split('class="field-order_number"', 1)[1].split("</td>", 1)[0]
+    assert order.number in row and order.title not in row  # the last error stays in view
     form = client.get(f"/admin/complaints/callbackevent/{callback.id}/change/").content.decode()
     assert "next_attempt_at" not in form and "delivered_at" not in form  # shown, not inputs
     delivered = form.split("field-delivered", 1)[1].split("</div>", 2)[1]

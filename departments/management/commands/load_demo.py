@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from complaints.demo import load_demo_orders
+from complaints.clients import signing_secret
+from complaints.demo import DEMO_API_KEY, DEMO_HOTLINE_CLIENT, load_demo_orders
+from complaints.models import ApiClient
 from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from departments.services import audit_record, command_origin, command_summary
 from meetings.demo import load_demo_meetings
@@ -47,6 +49,15 @@ class Command(BaseCommand):
             roles = ", ".join(str(r) for r in account.roles)
             unit = account.unit_code or "-"
             self.stdout.write(f"  {account.username:<14} {unit:<18} {roles:<16} {account.name}")
+        hotline = ApiClient.objects.filter(name=DEMO_HOTLINE_CLIENT).first()
+        if hotline is not None:
+            self.stdout.write(
+                f"Demo hotline API client {hotline.name}: "
+                f"Authorization: Bearer {DEMO_API_KEY}\n"
+                f"  its callbacks go to {hotline.callback_url}, where nobody listens: they fail "
+                f"and are retried (admin, Callbacks). To receive them, set your receiver's URL "
+                f"on the client in the admin; they are signed with {signing_secret(hotline)}"
+            )
 
 
 def _record(users: int, contacts: int, orders: int) -> None:
