@@ -34,7 +34,7 @@ from wuqing_consumer import language
 from wuqing_consumer.language import written
 from wuqing_consumer.texts import too_long
 
-from . import stats
+from . import stats, workflow
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
 from .choices import (
     OPEN_DISPUTE_STATUSES,
@@ -495,7 +495,11 @@ def referral_accept(
     expected_version: int | None = None,
 ) -> Referral:
     """Take the lead on; `case_reference` names the case opened from it, or `open_order`
-    registers a work order for the receiving unit (a report, numbered as usual).
+    registers a work order for the receiving unit (a report, numbered as usual), signed for
+    by the person accepting: accepting the lead is the unit taking the order on, so it is
+    not left waiting in the unit's own inbox to be signed for.
+    The sign-for is the workflow's own (`workorder_sign`: its history line, deadlines and
+    any callback as for an order signed by hand), in this transaction with the rest.
 
     Not while a dispute about the lead waits for the group leader: who handles it is his to
     settle, and a lead accepted meanwhile (a case or an order opened, the referring unit
@@ -538,6 +542,7 @@ def referral_accept(
             unit_code=referral.to_unit.code,
             registered_for=(acting_user, registration),
         )
+        order = workflow.workorder_sign(order_id=order.id, acting_user=acting_user)
         referral.case_reference = order.number
     referral.decision_note = (note or "").strip()
     _save(referral, ["status", "acknowledged_at", "decided_at", "case_reference", "decision_note"])

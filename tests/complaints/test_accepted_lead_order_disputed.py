@@ -133,7 +133,7 @@ def test_an_order_opened_on_acceptance_and_already_resolved_is_not_taken_by_the_
     """Once the unit has resolved the order it opened, no decision can move it any more: a
     dispute about the lead is about the order the lead came from, as before."""
     lead, opened = accepted_with_new_order(people, about_order=True)
-    workflow.workorder_sign(order_id=opened.id, acting_user=people["education"])
+    # Signed for on acceptance: the unit resolves it straight away.
     workflow.workorder_resolve(
         order_id=opened.id, acting_user=people["education"], result="已责令退费。"
     )

@@ -290,24 +290,85 @@ def test_the_read_only_api_shows_a_unit_its_referrals_and_nothing_else(
     assert "error" in as_client.json()
 
 
-def test_accepting_can_open_a_work_order_in_the_receiving_units_inbox(mr_staff, commerce_staff):
+def test_accepting_with_a_work_order_takes_it_on_signed_for_by_the_accepting_person(
+    mr_staff, commerce_staff
+):
+    """Accepting the lead is the unit taking the order on: it arrives signed for, in
+    progress, not waiting in the unit's own inbox to be signed for."""
+    from complaints import selectors, workflow
+    from complaints.choices import Status
     from complaints.models import WorkOrder
+    from departments import duties
 
     referral = refer(mr_staff)
     referrals.referral_accept(referral_id=referral.id, acting_user=commerce_staff, open_order=True)
     referral = fresh(referral)
     order = WorkOrder.objects.get(external_ref=referral.number)
     assert referral.case_reference == order.number
-    assert (order.primary_unit.code, order.kind, order.status) == ("commerce", "report", "assigned")
+    assert (order.primary_unit.code, order.kind, order.status) == (
+        "commerce",
+        "report",
+        Status.IN_PROGRESS,
+    )
     assert order.content == referral.facts
-    # Its history names who registered it and why, not the office or the rules.
+    # Its history names who registered it and why, not the office or the rules, and who
+    # signed for it: the person who accepted the lead.
     history = list(order.events.order_by("id").values_list("action", "actor", "note"))
     assert [(action, actor) for action, actor, _ in history] == [
         ("create", commerce_staff.id),
         ("dispatch", commerce_staff.id),
+        ("sign", commerce_staff.id),
     ]
     assert referral.number in history[1][2]
+    signed = order.events.get(action=Action.SIGN)
+    assert (signed.from_status, signed.to_status, signed.unit.code) == (
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        "commerce",
+    )
     assert order.created_by == commerce_staff
+    # Signed for as any signed order is: in time, its sign-for clock no longer running.
+    assert order.signed_at is not None and order.due_sign_for is not None
+    assert workflow.why_deadline_stopped(order, "sign_for", order.due_sign_for) == "on_time"
+    assert "sign_for" not in workflow.open_deadline_names(order)
+    assert order.next_due_name != "sign_for"
+    assert order.version == 2  # written, then signed: as an order signed by hand
+    actions = workflow.allowed_actions(commerce_staff, order)
+    assert Action.SIGN not in actions and Action.ACCEPT in actions
+    now = at(2026, 9, 30)
+    assert not selectors.orders_in_tab(commerce_staff, "to_sign", now).exists()
+    assert list(selectors.orders_in_tab(commerce_staff, "in_progress", now)) == [order]
+    assert "orders_to_sign" not in {d.key for d in duties.waiting_for(commerce_staff, now)}
+
+
+def test_a_failure_signing_for_the_new_order_leaves_no_order_and_the_lead_not_accepted(
+    monkeypatch, mr_staff, commerce_staff
+):
+    from complaints import workflow
+    from complaints.models import WorkOrder
+
+    real_sign = workflow.workorder_sign
+
+    def failing_sign(**kwargs):
+        real_sign(**kwargs)  # its writes are made, then the step fails
+        raise WorkflowError("the sign-for failed")
+
+    monkeypatch.setattr(workflow, "workorder_sign", failing_sign)
+    referral = refer(mr_staff)
+    orders, events = WorkOrder.objects.count(), WorkOrderEvent.objects.count()
+    with pytest.raises(WorkflowError, match="the sign-for failed"):
+        referrals.referral_accept(
+            referral_id=referral.id, acting_user=commerce_staff, open_order=True
+        )
+    assert (WorkOrder.objects.count(), WorkOrderEvent.objects.count()) == (orders, events)
+    kept = fresh(referral)
+    assert (kept.status, kept.case_reference, kept.version) == (
+        ReferralStatus.SENT,
+        "",
+        referral.version,
+    )
+    assert not kept.events.filter(action=ReferralAction.ACCEPT).exists()
+    assert not Notification.objects.filter(key=f"referral_accepted:{referral.id}").exists()
 
 
 def test_the_receiver_sees_the_source_orders_number_and_a_link_to_the_order_it_opened(
