@@ -482,3 +482,14 @@ def test_a_case_reference_longer_than_its_column_is_refused_not_cut(
         referral.version,
     )
     assert unchanged.events.count() == 1
+
+
+def test_the_acceptance_form_says_the_order_it_opens_is_signed_for_by_the_person_accepting(
+    client, mr_staff, commerce_staff
+):
+    referral = refer(mr_staff)
+    client.force_login(commerce_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
+    label = page.split('for="open-order">', 1)[1].split("</label>", 1)[0]
+    assert label == "Open a work order for it, signed for by you (in progress)"
