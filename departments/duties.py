@@ -396,6 +396,63 @@ def _reports_to_review(user: User) -> tuple[str, str, int, str, bool]:
     return ("reports_to_review", _("Quarterly reports to review"), waiting["count"], url, False)
 
 
+def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
+    """The member units' quarterly reports that are late: past the quarter's due date (the
+    office's, if it moved one) and not in its hands (not started, a draft or returned:
+    `figures.is_late`), of the quarters its list offers (`figures.recent_periods`) and each
+    unit is asked for (`figures.first_asked`, `Unit.reports_on`), as the list marks them
+    Overdue and chases them (催报). Red, opening the list at the quarter named: the only one,
+    or the oldest of several, as the list shows one quarter at a time.
+
+    One query: the units with their first report and each quarter's status and moved due
+    date as subqueries, whatever the number of units."""
+    periods = list(reversed(figures.recent_periods(today)))
+    reports = access.unit_reports_visible_to(user).filter(unit_id=OuterRef("pk"))
+    first = reports.order_by("year", "quarter")
+    columns = {
+        "first_year": Subquery(first.values("year")[:1]),
+        "first_quarter": Subquery(first.values("quarter")[:1]),
+    }
+    for i, period in enumerate(periods):
+        moved = ReportingPeriod.objects.filter(year=period.year, quarter=period.quarter)
+        report = reports.filter(year=period.year, quarter=period.quarter)
+        columns[f"status_{i}"] = Subquery(report.values("status")[:1])
+        columns[f"due_{i}"] = Subquery(moved.values("due_on")[:1])
+    # Every member unit, as the list: one deactivated later is still asked for the quarters
+    # it reported in.
+    units = (
+        Unit.objects.filter(kind=UnitKind.MEMBER)
+        .annotate(**columns)
+        .only("kind", "is_active", "reports_since", "reports_until")
+    )
+    late: dict[figures.Period, int] = {}
+    due: dict[figures.Period, date] = {}
+    for unit in units:
+        first_report = (unit.first_year, unit.first_quarter) if unit.first_year else None
+        since = figures.first_asked(first_report, unit.reports_since)
+        for i, period in enumerate(periods):
+            due_on = getattr(unit, f"due_{i}") or ReportingPeriod.default_due_on(
+                period.year, period.quarter
+            )
+            if (
+                since <= period
+                and unit.reports_on(period.last)
+                and figures.is_late(due_on, getattr(unit, f"status_{i}"), today)
+            ):
+                late[period] = late.get(period, 0) + 1
+                due[period] = due_on
+    if not late:
+        return []
+    oldest = min(late)
+    values = {"period": oldest.label, "due": due[oldest].isoformat()}
+    if len(late) == 1:
+        label = _("Late quarterly reports for %(period)s (due %(due)s)") % values
+    else:
+        label = _("Late quarterly reports (oldest %(period)s, due %(due)s)") % values
+    url = f"{reverse('report_list')}?period={oldest.label}"
+    return [("reports_late", label, sum(late.values()), url, True)]
+
+
 def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
     today = timezone.localdate(now)
     releases = access.releases_visible_to(user)
@@ -447,6 +504,7 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
             disputes_late,
         ),
         _reports_to_review(user),
+        *_reports_late(user, today),
         (
             "releases_to_review",
             _("Public releases to review"),

@@ -17,14 +17,16 @@ from meetings import services as meetings
 from meetings.services import PlannedAction
 from tests.factories import make_order, unit
 
-SEASONAL = {"summary_to_submit", "summaries_not_in"}
+SEASONAL = {"summary_to_submit", "summaries_not_in", "reports_late"}
 
 
 def waiting_for(user, now=None):
-    """The lines, less the annual summary's: they show from 15 November (the office's from
-    1 December), and last year's until then while one is not in, whatever else is waiting,
-    so these tests would change with the day they run on.
-    It has its own tests (tests/reports/test_annual_summary_deadline.py)."""
+    """The lines, less the annual summary's and the office's line of late quarterly reports:
+    the summary's show from 15 November (the office's from 1 December), and last year's
+    until then while one is not in; the late reports' from a quarter's due date on, for
+    every unit of the test database that has not reported. Whatever else is waiting, these
+    tests would change with the day they run on. They have their own tests
+    (tests/reports/test_annual_summary_deadline.py, test_office_late_reports_line.py)."""
     return [d for d in duties.waiting_for(user, now) if d.key not in SEASONAL]
 
 
@@ -677,8 +679,8 @@ HEADLESS_UNITS = 1
 @pytest.mark.parametrize(
     ("persona", "lines", "admin_site"),
     [
-        ("office_staff", 14, True),
-        ("office_director", 14, True),
+        ("office_staff", 15, True),
+        ("office_director", 15, True),
         ("leader", 1, False),
         ("mr_staff", 15, False),
         ("mr_liaison", 19, False),

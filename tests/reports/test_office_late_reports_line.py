@@ -1,0 +1,120 @@
+"""The office's "Waiting for you" counts the member units' quarterly reports that are late
+(past their due date, not submitted or accepted), red, opening its list of the quarter,
+where it chases them (催报). The third quarter of 2026 is due on 10 October 2026, the
+fourth on 10 January 2027; the test database's units report from 2026Q3 on. Pages read
+in English (tests/reports/conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from complaints.deadlines import BEIJING
+from departments import duties
+from departments.models import Unit
+from reports.choices import ReportStatus
+from reports.figures import member_units
+from reports.models import ReportingPeriod, UnitReport
+from tests.factories import unit
+
+LATE = "reports_late"
+
+
+def at(y, m, d, hh=10):
+    return datetime(y, m, d, hh, tzinfo=BEIJING)
+
+
+def late_line(user, now):
+    return next((d for d in duties.waiting_for(user, now) if d.key == LATE), None)
+
+
+@pytest.fixture
+def q3(db):
+    """2026Q3: market regulation submitted, commerce's was accepted; housing has a draft,
+    education's was returned: those two are late with every unit that has not started."""
+    for code, status in (
+        ("market-regulation", ReportStatus.SUBMITTED),
+        ("commerce", ReportStatus.ACCEPTED),
+        ("housing", ReportStatus.DRAFT),
+        ("education", ReportStatus.RETURNED),
+    ):
+        UnitReport.objects.create(unit=unit(code), year=2026, quarter=3, status=status)
+    return len(member_units()) - 2
+
+
+def test_the_office_sees_the_late_reports_of_a_quarter_once_it_is_past_due(office_staff, q3):
+    assert late_line(office_staff, at(2026, 10, 10, 23)) is None  # due today, not late yet
+    line = late_line(office_staff, at(2026, 10, 11, 9))
+    assert line is not None
+    assert (line.label, line.count, line.urgent, line.url) == (
+        "Late quarterly reports for 2026Q3 (due 2026-10-10)",
+        q3,
+        True,
+        reverse("report_list") + "?period=2026Q3",
+    )
+
+
+def test_the_line_opens_the_list_where_the_same_reports_are_marked_late_and_chased(
+    client, office_staff, q3
+):
+    with time_machine.travel(at(2026, 10, 20), tick=False):
+        client.force_login(office_staff)
+        home = client.get(reverse("home")).content.decode()
+        url, count = re.search(
+            rf'href="([^"]+)" data-duty="{LATE}"><span class="badge[^"]*">(\d+)<', home
+        ).groups()
+        listed = client.get(url.replace("&amp;", "&")).content.decode()
+    assert int(count) == q3
+    assert listed.count('text-bg-danger">Overdue</span>') == q3
+    assert 'id="chase-all"' in listed
+
+
+def test_several_quarters_are_one_line_opening_the_oldest(office_staff, q3):
+    """2026Q4 is late too once 10 January 2027 has passed: one line counts both quarters'
+    late reports and opens the oldest quarter's list, as the line of reports to review."""
+    UnitReport.objects.create(
+        unit=unit("housing"), year=2026, quarter=4, status=ReportStatus.SUBMITTED
+    )
+    line = late_line(office_staff, at(2027, 1, 12))
+    assert (line.label, line.count, line.url) == (
+        "Late quarterly reports (oldest 2026Q3, due 2026-10-10)",
+        q3 + len(member_units()) - 1,
+        reverse("report_list") + "?period=2026Q3",
+    )
+
+
+def test_only_the_quarters_a_unit_is_asked_for_and_the_due_date_the_office_set(office_staff, q3):
+    """A unit whose reporting began after the quarter, or that stopped reporting before
+    its end, is not late for it; one deactivated after the quarter still is, as on the
+    list; a due date the office moved counts."""
+    Unit.objects.filter(code="transport").update(reports_since=date(2026, 10, 1))
+    Unit.objects.filter(code="justice").update(is_active=False)
+    Unit.objects.filter(code="agriculture").update(
+        is_active=False, reports_until=date(2026, 11, 30)
+    )
+    ReportingPeriod.objects.create(year=2026, quarter=3, due_on=date(2026, 10, 16))
+    assert late_line(office_staff, at(2026, 10, 15)) is None
+    line = late_line(office_staff, at(2026, 10, 20))
+    assert line.label == "Late quarterly reports for 2026Q3 (due 2026-10-16)"
+    assert line.count == q3 - 2
+
+
+def test_every_report_in_leaves_no_line(office_staff):
+    for u in member_units():
+        UnitReport.objects.create(unit=u, year=2026, quarter=3, status=ReportStatus.SUBMITTED)
+    assert late_line(office_staff, at(2026, 10, 20)) is None
+
+
+def test_units_and_the_leader_do_not_see_it(mr_liaison, mr_head, leader, q3):
+    for person in (mr_liaison, mr_head, leader):
+        assert late_line(person, at(2026, 10, 20)) is None
+
+
+def test_the_line_costs_one_query_however_many_units(office_staff, q3, django_assert_num_queries):
+    duties._reports_late(office_staff, date(2027, 1, 12))  # the person's roles, kept
+    with django_assert_num_queries(1):
+        duties._reports_late(office_staff, date(2027, 1, 12))
