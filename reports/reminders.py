@@ -3,7 +3,8 @@
 Quarterly reports (measure 四（二）): the liaisons of units that have not submitted hear a
 set number of working days before the due date, on the due date itself (the last working
 day before it if it falls on a holiday), and, with their head, on the first working day
-after it. Annual work summaries: from 15 November, then every working day until submitted.
+after it; a unit with neither liaison nor head has its staff told (`report_recipients`).
+Annual work summaries: from 15 November, then every working day until submitted.
 The annual joint meeting: the office director, weekly from 1 November until it is held.
 Implementation plans: once the office has set a date for a year's plans, the office hears
 weekly from the day after it which units have not filed, for twelve weeks at most.
@@ -15,8 +16,10 @@ does not send stale reminders in a burst.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,10 +27,17 @@ from complaints.deadlines import WorkdayCalendar
 from complaints.models import ReminderPolicy
 from complaints.reference import reference
 from departments.choices import RoleCode
-from departments.models import User
+from departments.models import Unit, User
 from departments.notifications import Message, notify_many, office_people
 from meetings.models import JointMeeting, MeetingKind, MeetingStatus
-from wuqing_consumer.language import in_district_language, written, written_plural, written_units
+from wuqing_consumer import language
+from wuqing_consumer.language import (
+    Written,
+    in_district_language,
+    written,
+    written_plural,
+    written_units,
+)
 
 from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
 from .figures import Period, member_units, units_asked, units_asked_for_summary
@@ -102,10 +112,7 @@ def _remind(period: Period, occasion: str, due: date) -> int:
     if not waiting:
         return 0
     message = report_message(period, occasion, due, key=f"report_due:{period.label}:{occasion}")
-    recipients = report_recipients(waiting, occasion)
-    return notify_many(
-        [(message, recipients[unit.id], None) for unit in waiting if recipients.get(unit.id)]
-    )
+    return notify_many(recipients_items(message, waiting, report_recipients(waiting, occasion)))
 
 
 @in_district_language
@@ -136,18 +143,24 @@ def report_message(
     )
 
 
-def report_recipients(units, occasion: str) -> dict[int, list[User]]:
-    """Whom a unit's reminder goes to: its liaisons (its heads if it has none), and once
-    the report is late both."""
-    roles = {RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD}
+def report_recipients(units, occasion: str) -> dict[int, tuple[list[User], Written | None]]:
+    """Whom a unit's reminder of a report not in goes to, by unit id, and the line saying
+    why when it is not plain: its active liaisons (its heads if it has none), and once the
+    report is late both; a unit with neither, its active staff, told why (`told_as_staff`),
+    so the reminder reaches someone there who can get it submitted. A unit left out has
+    nobody in the portal to tell: the office's list offers no 催报 for it. The scheduled
+    reminders, the office's chases and the annual summary's reminders follow this one rule.
+    One query however many units."""
+    roles = (RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD, RoleCode.UNIT_STAFF)
+    by_unit = {unit.id: unit for unit in units}
     people: dict[int, dict[str, list[User]]] = {}
-    for user in User.objects.filter(
-        is_active=True, unit__in=units, roles__code__in=roles
-    ).prefetch_related("roles"):
-        codes = {role.code for role in user.roles.all()}
-        for code in codes & roles:
-            people.setdefault(user.unit_id, {}).setdefault(code, []).append(user)
-    found = {}
+    for user in (
+        User.objects.filter(is_active=True, unit_id__in=list(by_unit), roles__code__in=roles)
+        .annotate(role_code=F("roles__code"))
+        .order_by("id")
+    ):
+        people.setdefault(user.unit_id, {}).setdefault(user.role_code, []).append(user)
+    found: dict[int, tuple[list[User], Written | None]] = {}
     for unit_id, by_role in people.items():
         liaisons = by_role.get(RoleCode.UNIT_LIAISON, [])
         heads = by_role.get(RoleCode.UNIT_HEAD, [])
@@ -155,8 +168,33 @@ def report_recipients(units, occasion: str) -> dict[int, list[User]]:
         if occasion == LATE:
             recipients = list({u.id: u for u in liaisons + heads}.values())
         if recipients:
-            found[unit_id] = recipients
+            found[unit_id] = recipients, None
+        elif staff := by_role.get(RoleCode.UNIT_STAFF):
+            found[unit_id] = staff, told_as_staff(by_unit[unit_id])
     return found
+
+
+def told_as_staff(unit: Unit) -> Written:
+    """The line under a reminder of a report not in that tells a unit's staff, as it has
+    no liaison or head to tell."""
+    return written(
+        "You are told as staff of %(unit)s: the unit has no liaison or head in the portal "
+        "to submit it. Ask the coordination office to set one.",
+        unit=language.unit(unit),
+    )
+
+
+def recipients_items(
+    message: Message, units, recipients: dict[int, tuple[list[User], Written | None]]
+) -> list[tuple[Message, list[User], None]]:
+    """The `notify_many` items of one message to each of `units` that has someone to tell
+    (`report_recipients`), with the line saying why where there is one."""
+    items = []
+    for unit in units:
+        if unit.id in recipients:
+            people, why = recipients[unit.id]
+            items.append((replace(message, why=why) if why else message, people, None))
+    return items
 
 
 # --- the annual duties of the notice's section 五 and measure 四（三） ---------------------------
@@ -168,8 +206,9 @@ MEETING_DUE_BY = (11, 1)
 @in_district_language
 def remind_annual_summaries(now: datetime | None = None) -> int:
     """From 15 November (whatever day it is), then every working day until the summary is in
-    or 30 November has passed: the liaisons (or heads) of units asked for the year's summary
-    (`figures.asked_for_summary`) that have not submitted."""
+    or 30 November has passed: the liaisons (or heads, or staff: `report_recipients`) of
+    units asked for the year's summary (`figures.asked_for_summary`) that have not
+    submitted."""
     today = timezone.localdate(now or timezone.now())
     start = date(today.year, *SUMMARY_REMINDERS_FROM)
     due = AnnualSummary.due_on(today.year)
@@ -198,24 +237,8 @@ def remind_annual_summaries(now: datetime | None = None) -> int:
         body=written("Write it and have the liaison or head submit it to the coordination office."),
         url=reverse("annual_summaries"),
     )
-    people = _liaisons_or_heads(waiting)
-    return notify_many([(message, people[unit.id], None) for unit in waiting if unit.id in people])
-
-
-def _liaisons_or_heads(units) -> dict[int, list[User]]:
-    found: dict[int, dict[str, list[User]]] = {}
-    roles = {RoleCode.UNIT_LIAISON, RoleCode.UNIT_HEAD}
-    for user in (
-        User.objects.filter(is_active=True, unit__in=units, roles__code__in=roles)
-        .distinct()
-        .prefetch_related("roles")
-    ):
-        for code in {role.code for role in user.roles.all()} & roles:
-            found.setdefault(user.unit_id, {}).setdefault(code, []).append(user)
-    return {
-        unit_id: by_role.get(RoleCode.UNIT_LIAISON) or by_role.get(RoleCode.UNIT_HEAD, [])
-        for unit_id, by_role in found.items()
-    }
+    # Its liaisons (or heads, or staff), as a quarterly report's reminders before it is due.
+    return notify_many(recipients_items(message, waiting, report_recipients(waiting, BEFORE)))
 
 
 @in_district_language

@@ -1155,10 +1155,11 @@ def _tell_late(
     already_told: str,
     record: Callable[[Unit, list[User]], Message],
 ) -> Chased:
-    """Tell the liaisons and heads of the `late` units, leaving out, and saying so, a unit
-    already chased for the same thing (`action`, `object_id`) within `CHASE_INTERVAL`
-    (`already_told`, with %(unit)s and %(time)s) and one with nobody in the portal to tell.
-    `record` audits one unit told and gives its notification."""
+    """Tell the `late` units' people (`reminders.report_recipients`: the liaisons and heads,
+    or the staff of a unit with neither), leaving out, and saying so, a unit already chased
+    for the same thing (`action`, `object_id`) within `CHASE_INTERVAL` (`already_told`, with
+    %(unit)s and %(time)s) and one with nobody in the portal to tell. `record` audits one
+    unit told and gives its notification."""
     recent = {
         entry.unit_id: entry.created_at
         for entry in AuditEntry.objects.filter(
@@ -1177,17 +1178,21 @@ def _tell_late(
             result.refused.append((unit, already_told % {"unit": unit, "time": time}))
             result.told_lately.append(unit)
             continue
-        people = recipients.get(unit.id)
-        if not people:
+        if unit.id not in recipients:
             result.refused.append(
                 (
                     unit,
-                    _("%(unit)s has no liaison or head in the portal to remind.") % {"unit": unit},
+                    _(
+                        "%(unit)s has nobody in the portal to remind: no active liaison, head "
+                        "or staff account."
+                    )
+                    % {"unit": unit},
                 )
             )
             result.nobody.append(unit)
             continue
-        items.append((record(unit, people), people, None))
+        people, _why = recipients[unit.id]
+        items += reminders.recipients_items(record(unit, people), [unit], recipients)
         result.told.append(unit)
     notify_many(items)
     return result

@@ -229,7 +229,10 @@ def chase_said(
     if chase_all and result.nobody:
         messages.warning(
             request,
-            _("No liaison or head in the portal to remind: %(units)s.")
+            _(
+                "Nobody in the portal to remind (no active liaison, head or staff account): "
+                "%(units)s."
+            )
             % {"units": names(result.nobody)},
         )
     if chase_all and not result.told and not result.refused:
