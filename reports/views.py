@@ -22,7 +22,7 @@ from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version, posted_version_or_new
 
-from . import figures, services
+from . import figures, reminders, services
 from .choices import IN_HAND_STATUSES, DistrictStatus, FileState, ReportStatus
 from .forms import (
     AttachForm,
@@ -84,6 +84,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
             }
             for unit in units
         ]
+        can_chase = access.reviews_unit_reports(request.user)
+        # Whom a 催报 would tell, by the chase's own rule: a late unit with nobody gets the
+        # reason instead of a button that could only fail.
+        told = (
+            reminders.report_recipients([r["unit"] for r in rows if r["late"]], reminders.LATE)
+            if can_chase
+            else {}
+        )
+        for row in rows:
+            row["told"] = told.get(row["unit"].id)
         district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
         return render(
             request,
@@ -93,8 +103,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "periods": periods,
                 "rows": rows,
                 "due_on": due_on,
-                "can_chase": access.reviews_unit_reports(request.user)
-                and any(row["late"] for row in rows),
+                "can_chase": can_chase,
+                "can_chase_all": any(row["late"] and row["told"] for row in rows),
+                "can_use_admin": access.can_use_admin(request.user),
                 "asked": sum(1 for r in rows if r["asked"]),
                 "in_hand": sum(
                     1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
