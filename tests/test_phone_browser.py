@@ -1228,6 +1228,42 @@ def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(
     desk.context.close()
 
 
+LAPTOP = {"viewport": {"width": 1366, "height": 768}, "is_mobile": False, "has_touch": False}
+
+# Each row's unit name: how many lines it stands on.
+NAME_LINES = """(selector) => [...document.querySelectorAll(selector + " tbody th")].map((th) => {
+  const range = document.createRange();
+  range.selectNodeContents(th);
+  return [th.innerText, new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size];
+})"""
+
+
+def test_a_quarters_figures_by_unit_fit_a_1366px_laptop(browser, live_server, demo):
+    """In English at 1366px the district report's table by unit, beside the column of the
+    units' reports and the office's analysis, scrolled sideways inside its card by about
+    40px ("Batches sampled" off to the right) with the units' names wrapped to three or four
+    lines: it now has the page's width, in both languages."""
+    from reports.models import UnitReport
+
+    report = UnitReport.objects.order_by("year", "quarter").first()
+    district = f"/reports/district/{report.year}Q{report.quarter}/"
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "office", language, **LAPTOP, device_scale_factor=1)
+        page.goto(f"{live_server.url}{district}")
+        seen = page.evaluate(FIGURES, "#district-by-unit")
+        box = page.evaluate(
+            "(t) => [t.scrollWidth, t.parentElement.clientWidth]",
+            page.query_selector("#district-by-unit"),
+        )
+        assert seen["fits"], f"{language}: the table is {box[0]}px wide in a {box[1]}px box"
+        assert seen["display"] == "table-row", language
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{language}: the page is {width}"
+        lines = page.evaluate(NAME_LINES, "#district-by-unit")
+        assert len(lines) >= 17 and all(n <= 2 for _name, n in lines), f"{language}: {lines}"
+        page.context.close()
+
+
 # The column names shown before the cells of a list's rows on a phone (the cells' ::before,
 # drawn from data-label), as the reader sees them: only cells laid out and named.
 LABELS = """(selector) => [...document.querySelectorAll(selector + " td[data-label]")]
