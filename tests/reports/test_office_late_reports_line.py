@@ -59,7 +59,7 @@ def test_the_office_sees_the_late_reports_of_a_quarter_once_it_is_past_due(offic
 
 
 def test_the_line_opens_the_list_where_the_same_reports_are_marked_late_and_chased(
-    client, office_staff, q3
+    client, office_staff, housing_head, q3
 ):
     with time_machine.travel(at(2026, 10, 20), tick=False):
         client.force_login(office_staff)
@@ -70,7 +70,7 @@ def test_the_line_opens_the_list_where_the_same_reports_are_marked_late_and_chas
         listed = client.get(url.replace("&amp;", "&")).content.decode()
     assert int(count) == q3
     assert listed.count('text-bg-danger">Overdue</span>') == q3
-    assert 'id="chase-all"' in listed
+    assert 'id="chase-all"' in listed and 'id="chase-housing"' in listed
 
 
 def test_several_quarters_are_one_line_opening_the_oldest(office_staff, q3):
