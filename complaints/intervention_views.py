@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.list_filters import ListFilters
+from wuqing_consumer.views import form_page
 
 from . import interventions, selectors
 from .choices import InterventionAnswer
@@ -84,7 +85,7 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(number)s was sent.") % {"number": item.number})
             return redirect("intervention_detail", intervention_id=item.id)
-    return render(
+    return form_page(
         request,
         "complaints/intervention_new.html",
         {
@@ -95,6 +96,7 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
             else {"order": request.GET.get("order", "")},
             "chosen": request.POST.getlist("units"),
         },
+        refused=request.method == "POST",
     )
 
 

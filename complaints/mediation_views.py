@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
+from wuqing_consumer.views import form_page
 
 from . import attachments, mediation
 from .choices import MediationBody, MediationConsent, MediationStatus
@@ -103,7 +104,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
             not_kept := attachments.not_kept_message(request.FILES.getlist("scan"))
         ):
             errors["attachments"] = [not_kept]
-    return render(
+    return form_page(
         request,
         "complaints/mediation_new.html",
         {
@@ -112,6 +113,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
             "bodies": MediationBody.choices,
             "consents": MediationConsent.choices,
         },
+        refused=request.method == "POST",
     )
 
 

@@ -22,6 +22,7 @@ from departments import access
 from departments.models import User
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
+from wuqing_consumer.views import form_page
 
 from . import attachments, referrals, selectors
 from .choices import (
@@ -158,7 +159,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     not_kept = attachments.not_kept_message(request.FILES.getlist("attachments"))
     if form.errors and "attachments" not in form.errors and not_kept:
         form.add_error("attachments", not_kept)
-    return render(request, "complaints/referral_new.html", {"form": form})
+    return form_page(
+        request, "complaints/referral_new.html", {"form": form}, refused=request.method == "POST"
+    )
 
 
 @login_required

@@ -22,6 +22,7 @@ from complaints.filters import notification_search
 from complaints.selectors import years_missing_holidays
 from wuqing_consumer import form_once
 from wuqing_consumer.texts import sentences
+from wuqing_consumer.views import RefusedFormIs400
 
 from . import access, duties, services
 from .choices import UnitKind
@@ -35,7 +36,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
 

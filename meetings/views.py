@@ -27,7 +27,7 @@ from wuqing_consumer import form_once
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
-from wuqing_consumer.views import form_values, redirect_back
+from wuqing_consumer.views import form_page, form_values, redirect_back
 
 from . import minutes, services
 from .models import (
@@ -229,7 +229,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             return redirect("meeting_detail", meeting_id=meeting.id)
     today = timezone.localdate()
     units = _members()
-    return render(
+    return form_page(
         request,
         "meetings/meeting_new.html",
         {
@@ -247,6 +247,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             .select_related("proposed_by", "proposer", "team__dispute")
             .order_by("created_at"),
         },
+        refused=request.method == "POST",
     )
 
 

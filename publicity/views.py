@@ -20,6 +20,7 @@ from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
+from wuqing_consumer.views import form_page
 
 from . import services
 from .choices import ReleaseKind, ReleaseStatus
@@ -131,7 +132,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("release_detail", release_id=release.id)
-    return render(
+    return form_page(
         request,
         "publicity/release_new.html",
         {
@@ -140,6 +141,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
             "rows": _rows(entries, blank=3),
             "kinds": ReleaseKind.choices,
         },
+        refused=request.method == "POST",
     )
 
 
@@ -183,7 +185,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             messages.error(request, error.message)
             return redirect("release_detail", release_id=release.id)
     office = access.reviews_releases(user)
-    return render(
+    return form_page(
         request,
         "publicity/release_detail.html",
         {
@@ -201,6 +203,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             "events": release.events.select_related("actor"),
             "correction": release.corrections.first(),
         },
+        refused=request.method == "POST",
     )
 
 
@@ -282,10 +285,11 @@ def release_correct(request: HttpRequest, release_id: int) -> HttpResponse:
         entries = _entries_of(original)
         data = {"title": _("Correction: %(title)s") % {"title": original.title}}
         data["body"] = original.body
-    return render(
+    return form_page(
         request,
         "publicity/release_correct.html",
         {"original": original, "errors": errors, "data": data, "rows": _rows(entries, 1)},
+        refused=request.method == "POST",
     )
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.versions import posted_version
+from wuqing_consumer.views import form_page
 
 from . import campaigns, rendering
 from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CloseForm
@@ -108,7 +109,12 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The campaign was started."))
             return redirect("campaign_detail", campaign_id=campaign.id)
-    return render(request, "reports/campaign_form.html", {"form": form, "campaign": None})
+    return form_page(
+        request,
+        "reports/campaign_form.html",
+        {"form": form, "campaign": None},
+        refused=request.method == "POST",
+    )
 
 
 @login_required
@@ -134,7 +140,12 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The campaign was saved."))
             return redirect("campaign_detail", campaign_id=campaign.id)
-    return render(request, "reports/campaign_form.html", {"form": form, "campaign": campaign})
+    return form_page(
+        request,
+        "reports/campaign_form.html",
+        {"form": form, "campaign": campaign},
+        refused=request.method == "POST",
+    )
 
 
 @login_required
@@ -208,7 +219,12 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The action was logged."))
             return redirect("campaign_detail", campaign_id=campaign.id)
-    return render(request, "reports/campaign_log.html", {"form": form, "campaign": campaign})
+    return form_page(
+        request,
+        "reports/campaign_log.html",
+        {"form": form, "campaign": campaign},
+        refused=request.method == "POST",
+    )
 
 
 @login_required
@@ -234,10 +250,11 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The campaign was closed."))
             return redirect("campaign_detail", campaign_id=campaign.id)
-    return render(
+    return form_page(
         request,
         "reports/campaign_close.html",
         {"form": form, "campaign": campaign, "sums": campaigns.campaign_sums(campaign)},
+        refused=request.method == "POST",
     )
 
 

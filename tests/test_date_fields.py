@@ -66,12 +66,12 @@ def test_a_posted_iso_date_is_taken_and_shown_again_when_the_form_has_errors(
 
     # Another field is missing: the date comes back as it was sent, for the picker to show.
     response = client.post("/meetings/new/", {**meeting, "place": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert date_fields(response.content.decode())["planned_on"] == {"type": "date", "value": day}
 
     # Not a date at all (the picker never sends one, a hand-made request may): said plainly.
     response = client.post("/meetings/new/", {**meeting, "planned_on": "2026-02-30"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Give the date of the meeting." in response.content.decode()
     assert not JointMeeting.objects.exists()
 

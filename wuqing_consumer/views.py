@@ -11,7 +11,7 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
@@ -61,6 +61,27 @@ def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         return HttpResponseRedirect(back)
     return redirect(default)
+
+
+def form_page(
+    request: HttpRequest, template_name: str, context: Mapping[str, Any], *, refused: bool
+) -> HttpResponse:
+    """A form's page: 200 when it is first shown, 400 when its post was refused and it
+    comes back with what was typed and why. A post that went through redirects, so a 200
+    after a post read as "done" to a script, a test or a monitor though nothing was saved;
+    every form of the portal answers a refusal so (the class-based ones through
+    `RefusedFormIs400`)."""
+    return render(request, template_name, context, status=400 if refused else 200)
+
+
+class RefusedFormIs400:
+    """For a Django FormView (the password change): its refused form answers 400, as
+    `form_page` makes the portal's other forms do."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
 
 
 def form_values(

@@ -40,7 +40,7 @@ def test_a_refused_agreement_says_its_scan_was_not_kept(order, mr_staff, client,
         "scan": scan,
     }
     page = client.post(reverse("mediation_new"), form)
-    assert page.status_code == 200 and not MediationAgreement.objects.exists()
+    assert page.status_code == 400 and not MediationAgreement.objects.exists()
     assert "Not kept: “协议扫描件.pdf”. Choose it again before sending." in page.content.decode()
 
 
@@ -62,7 +62,7 @@ def test_a_refused_lead_says_its_evidence_was_not_kept(mr_staff, client, setting
     ]
     form = {"to_unit": "commerce", "title": "", "facts": "收费后停课", "attachments": files}
     page = client.post(reverse("referral_new"), form)
-    assert page.status_code == 200 and not Referral.objects.exists()
+    assert page.status_code == 400 and not Referral.objects.exists()
     assert (
         "Not kept: “现场照片.pdf”, “检测报告.pdf”. Choose them again before sending."
         in page.content.decode()

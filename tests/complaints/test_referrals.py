@@ -242,7 +242,7 @@ def test_the_screens_send_list_and_decide(client, mr_staff, commerce_staff, offi
     form = client.get(reverse("referral_new") + f"?order={order.number}")
     assert order.number in form.content.decode()
     bad = client.post(reverse("referral_new"), {"to_unit": "", "title": "", "facts": ""})
-    assert bad.status_code == 200 and not Referral.objects.exists()
+    assert bad.status_code == 400 and not Referral.objects.exists()
     response = client.post(
         reverse("referral_new"),
         {"to_unit": "commerce", "title": "预付卡", "facts": "收费后停课", "order": order.number},

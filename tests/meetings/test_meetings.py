@@ -588,7 +588,7 @@ def test_the_home_pages_meetings_to_answer_open_a_list_of_just_those(
 def test_the_plan_form_shows_errors_in_place(persona_client, people):
     client = persona_client("office_staff")
     response = client.post(reverse("meeting_new"), {"kind": "annual", "title": "", "units": []})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Give the meeting a title." in response.content
     assert b"Invite at least one member unit." in response.content
     assert not JointMeeting.objects.exists()
@@ -832,7 +832,7 @@ def test_a_new_meetings_guests_longer_than_the_column_are_refused_on_the_form(
             "units": ["market-regulation"],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "Please shorten other people invited (leaders, experts) to 300 characters; it has 301."
         in response.content.decode()
@@ -920,7 +920,7 @@ def test_a_new_meetings_notes_too_long_are_refused_on_the_form(persona_client, p
             "units": ["market-regulation"],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert _too_long("notes for the invited units") in response.content.decode()
     assert 'maxlength="20000"' in response.content.decode()
     assert not JointMeeting.objects.exists()

@@ -44,7 +44,7 @@ def submitted(mr_staff, mr_liaison) -> Release:
 def test_a_new_release_with_a_too_long_text_is_refused_on_the_form(client, mr_staff):
     client.force_login(mr_staff)
     response = client.post("/releases/new/", form(body=BODY))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert BODY_MESSAGE in response.content.decode()
     assert not Release.objects.exists()
 
@@ -56,7 +56,7 @@ def test_a_saved_draft_with_a_too_long_text_is_refused_and_kept_as_it_was(client
     response = client.post(
         f"/releases/{release.id}/", {**form(body=BODY), "version": release.version}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert BODY_MESSAGE in response.content.decode()
     after = Release.objects.get()
     assert (after.body, after.version) == ("现予提示。", release.version)
@@ -90,7 +90,7 @@ def test_a_correction_with_a_too_long_reason_is_refused_on_the_form(
         f"/releases/{original.id}/correct/",
         {"reason": NOTE, **form(title="更正：消费提示", body="更正后的提示。")},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "Please shorten reason for the correction to 5000 characters; it has 5001."
         in response.content.decode()

@@ -25,7 +25,7 @@ def test_a_unit_drafts_a_list_through_the_form_and_mistakes_are_shown(client, mr
         bad = client.post(
             "/releases/new/", form(rows=[entry(credit_code="91120222MA05K1234Y", code=None)])
         )
-        assert bad.status_code == 200
+        assert bad.status_code == 400
         assert "is not a valid unified social credit code" in bad.content.decode()
         assert 'value="91120222MA05K1234Y"' in bad.content.decode()  # what was typed stays
         personal = client.post("/releases/new/", form(rows=[entry(violation="手机13812345678")]))
@@ -125,7 +125,7 @@ def test_a_refused_submission_does_not_save_the_draft_either(client, mr_liaison)
                 "then": "submit",
             },
         )
-    assert response.status_code == 200
+    assert response.status_code == 400
     release.refresh_from_db()
     assert (release.title, release.status) == ("失信违法主体名单", ReleaseStatus.DRAFT)
     assert not release.events.filter(action="save").exists()
