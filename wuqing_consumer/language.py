@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import capfirst as capitalised
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -401,7 +403,21 @@ class Reader:
         return self._units[code].display_name
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{_HAN_CHARS}]")
+_CJK_MARKS = "\u3001-\u303f\uff01-\uff60"  # 、。《》「」… and full-width （），：
+_CHINESE_RUN = re.compile(
+    f"[0-9A-Za-z]*[{_HAN_CHARS}]"
+    f"(?:[{_HAN_CHARS}{_CJK_MARKS}0-9A-Za-z·.-]*[{_HAN_CHARS}{_CJK_MARKS}])?"
+)
+"""A stretch of Chinese inside a sentence of another language: from a Han character (with
+the digits or letters written onto it, as in 2026年) to the last Han character or Chinese
+punctuation mark before a space or other Western text. Never `&` nor `;`, so in escaped text
+it can neither start nor end inside an entity."""
+
+
+def _page_in_chinese() -> bool:
+    return (translation.get_language() or "").lower().startswith("zh")
 
 
 def own_language(text: object) -> str:
@@ -409,6 +425,29 @@ def own_language(text: object) -> str:
     is in another language, so that a screen reader reads it with a Chinese voice (an English
     one spells out or skips the characters); "" otherwise (nothing to mark on a Chinese
     page). One rule for the templates' `lang_of` and the forms' widgets (`forms.py`)."""
-    if (translation.get_language() or "").lower().startswith("zh"):
+    if _page_in_chinese():
         return ""
     return "zh-Hans" if _HAN.search(str(text or "")) else ""
+
+
+def chinese_marked(text: object) -> SafeString:
+    """`text`, a sentence in the page's language, escaped, with each stretch of Chinese in
+    it (a unit's or a person's name, a business, what someone typed) in its own
+    `<span lang="zh-Hans">` on a page in another language, as `own_language` would mark it;
+    only escaped on a Chinese page.
+
+    For the messages above a page (base.html): they are sentences built with `%` from a
+    translated text and names kept in Chinese, in views and in the services' refusals
+    alike, so which part is a name is no longer known when they are shown; the script is.
+    Text already safe (built with `format_html`, which marks its own names) is left as it
+    is. The spans are added to the escaped text, and a stretch holds no `<`, `&` or `;`,
+    so nothing typed can become markup."""
+    if isinstance(text, SafeData):
+        return text  # type: ignore[return-value]
+    escaped = escape(text)
+    if _page_in_chinese():
+        return escaped
+    # Escaped above; only the fixed span is added around text holding no markup.
+    return mark_safe(
+        _CHINESE_RUN.sub(lambda run: f'<span lang="zh-Hans">{run.group(0)}</span>', escaped)
+    )

@@ -4,7 +4,7 @@ a label in that language."""
 from django import template
 from django.utils.html import conditional_escape, format_html
 
-from wuqing_consumer.language import Reader, label_colon, own_language
+from wuqing_consumer.language import Reader, chinese_marked, label_colon, own_language
 
 register = template.Library()
 
@@ -46,3 +46,11 @@ def in_own_lang(text) -> str:
     if not mark:
         return conditional_escape(text)
     return format_html("<span{}>{}</span>", mark, text)
+
+
+@register.filter(name="chinese_marked")
+def chinese_marked_filter(message) -> str:
+    """`{{ message|chinese_marked }}`: a django message (or any sentence) escaped, with the
+    Chinese in it marked lang="zh-Hans" on a page in another language
+    (`language.chinese_marked`); a message built with `format_html` keeps its markup."""
+    return chinese_marked(getattr(message, "message", message))
