@@ -30,6 +30,7 @@ Usage:
     .venv/bin/python scripts/benchmark_intake.py --orders 0       # start from no orders
     .venv/bin/python scripts/benchmark_intake.py --throttle       # with the Redis rate limit
     .venv/bin/python scripts/benchmark_intake.py --bound          # and intake's writes alone
+    .venv/bin/python scripts/benchmark_intake.py --unchecked      # and intake unvalidated
     .venv/bin/python scripts/benchmark_intake.py --database-url postgres://u:p@host:5432/db
 
 The bound (`--bound`): one more closed-loop phase, after intake's, against `/bench/bound/`,
@@ -37,6 +38,10 @@ which authenticates as intake does, writes the very rows intake writes with the 
 statement, and answers as large, with none of intake's own Python (see
 scripts/bench_urls.py). Its share of the floor is the most that any endpoint making
 intake's writes can reach on this machine, whatever its code.
+
+Unchecked (`--unchecked`): one more closed-loop phase against `/bench/unchecked/`, intake
+with neither its serializer nor its authentication query (scripts/bench_urls.py), the most
+that rewriting those two could bring intake to.
 
 Deferred work: the hotline's orders are checked for duplicates just after the answer, in
 the worker (no worker consumes the benchmark's queue). After the phases the script runs
@@ -114,6 +119,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 INTAKE_PATH = "/api/v1/hotline/work-orders/"
 FLOOR_PATH = "/bench/floor/"
 BOUND_PATH = "/bench/bound/"
+UNCHECKED_PATH = "/bench/unchecked/"
 FLOOR_TABLE = "bench_floor"
 CLIENT_NAME = "benchmark intake"
 TARGET_RATIO = 0.60
@@ -752,6 +758,7 @@ def report(
     peak: Phase,
     half: Phase,
     bound: Phase | None = None,
+    unchecked: Phase | None = None,
 ) -> bool:
     print()
     print(
@@ -826,6 +833,13 @@ def report(
             f"most an endpoint making intake's writes can reach here; intake reaches "
             f"{100 * peak.rate / bound.rate:.0f}% of the bound"
         )
+    if unchecked and floor_rate:
+        print(
+            f"      intake without its serializer or authentication query reaches "
+            f"{100 * unchecked.rate / floor_rate:.0f}% of the floor ({unchecked.rate:.1f} "
+            f"req/s; {100 * peak.rate / unchecked.rate:.0f}% of it is intake): the most a "
+            f"rewrite of those two could bring"
+        )
     if floor_rate and abs(before - after) > FLOOR_SPREAD_NOTE * floor_rate:
         print(
             "note: the floor's two phases differ by more than "
@@ -894,6 +908,11 @@ def main() -> int:
     parser.add_argument("--throttle", action="store_true", help="keep the API rate limit on")
     parser.add_argument(
         "--bound", action="store_true", help="measure intake's writes alone as well"
+    )
+    parser.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="measure intake without its serializer or authentication query as well",
     )
     parser.add_argument(
         "--orders",
@@ -970,6 +989,16 @@ def main() -> int:
                     pool, label="bound (intake's writes alone)", tag="b", path=BOUND_PATH, **common
                 )
                 print(f"  bound:  {bound.rate:.1f} req/s", flush=True)
+            unchecked = None
+            if args.unchecked:
+                unchecked = run_phase(
+                    pool,
+                    label="intake unchecked (no serializer)",
+                    tag="u",
+                    path=UNCHECKED_PATH,
+                    **common,
+                )
+                print(f"  unchecked: {unchecked.rate:.1f} req/s", flush=True)
             floor_again = run_phase(
                 pool, label="floor again, after intake", tag="g", path=FLOOR_PATH, **common
             )
@@ -989,11 +1018,12 @@ def main() -> int:
         pool.terminate()
         pool.join()
     orders, floor_rows = count_rows()
-    by = "intake and the bound" if bound else "intake"
+    extra = [phase for phase in (bound, unchecked) if phase]
+    by = " and ".join(["intake", *(phase.label.split(" (")[0] for phase in extra)])
     print(f"rows written: {orders:,} work orders by {by}, {floor_rows:,} floor rows")
     deferred_work()
-    phases = [floor, peak, *([bound] if bound else []), floor_again, half]
-    return 0 if report(phases, (floor, floor_again), peak, half, bound) else 1
+    phases = [floor, peak, *extra, floor_again, half]
+    return 0 if report(phases, (floor, floor_again), peak, half, bound, unchecked) else 1
 
 
 if __name__ == "__main__":

@@ -68,3 +68,35 @@ def test_the_bound_writes_what_intake_wrote_for_each_new_hotline_id(bound):
     assert rows(second) == rows(first)
     assert rows(first)["links"] and len(rows(first)["events"]) == 2  # routed, so a real write
     assert set(replayed) == set(learned)
+
+
+def test_the_unchecked_phase_writes_the_order_intake_would_for_the_same_body(client, monkeypatch):
+    """`--unchecked` skips intake's serializer; the order it writes must be the one intake
+    writes for the same body, or its rate says nothing about intake: intake, sent the same
+    body after it, finds that order as an identical retry."""
+    from scripts.bench_urls import UncheckedView
+
+    monkeypatch.setattr(UncheckedView, "clients", {})
+    monkeypatch.setattr(UncheckedView, "compared", 0)
+    _client, key, _secret = api_client_create(name="unchecked")
+    body = {
+        **ORDER,
+        "hotline_id": "UNCHECKED-1",
+        "amount": "1280.50",
+        "business": {"name": "某物业"},
+    }
+
+    def push(path, sent):
+        return client.post(
+            path, sent, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
+
+    unchecked = push("/bench/unchecked/", body)
+    assert unchecked.status_code == 201
+    retried = push("/api/v1/hotline/work-orders/", body)
+    assert retried.status_code == 200  # the same fingerprint: nothing new
+    assert retried.json()["number"] == unchecked.json()["number"]
+    assert WorkOrder.objects.filter(hotline_id="UNCHECKED-1").count() == 1
+
+    with pytest.raises(RuntimeError, match="unchecked"):  # read otherwise by intake: refused
+        push("/bench/unchecked/", {**body, "hotline_id": "UNCHECKED-2", "kind": "COMPLAINT"})
