@@ -32,7 +32,7 @@ from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 
-from . import services
+from . import reminders, services
 from .choices import (
     SUMMARY_EDITABLE_STATUSES,
     EducationAudience,
@@ -88,13 +88,20 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
     can_chase = access.reviews_unit_reports(request.user) and any(r["late"] for r in rows)
     if can_chase:
         chased = services.last_chased("summary.chase", str(year))
+        # Whom a 催报 would tell, by the chase's own rule (as on the list of a quarter's
+        # reports): a late unit with nobody gets the reason instead of a button that could
+        # only fail.
+        told = reminders.report_recipients([r["unit"] for r in rows if r["late"]], reminders.LATE)
         for row in rows:
             row["chased_at"] = chased.get(row["unit"].id)
+            row["told"] = told.get(row["unit"].id)
     return render(
         request,
         "reports/annual_summaries.html",
         {
             "can_chase": can_chase,
+            "can_chase_all": can_chase and any(r["late"] and r.get("told") for r in rows),
+            "can_use_admin": access.can_use_admin(request.user),
             "year": year,
             "years": years,
             "rows": rows,
