@@ -21,6 +21,7 @@ from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.versions import posted_version, posted_version_or_new
+from wuqing_consumer.views import form_page
 
 from . import figures, reminders, services
 from .choices import IN_HAND_STATUSES, DistrictStatus, FileState, ReportStatus
@@ -289,13 +290,14 @@ def _with_changes(events) -> list:
 
 
 def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=None, rows=None):
+    """The report's page; with `form`, the save refused and shown again (400)."""
     user = request.user
     editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
     period = figures.Period(report.year, report.quarter)
     # A quarter the unit stopped reporting before the end of (a report from before the office
     # set its last day): it is not offered to submit it, and the page says why.
     not_asked = services.report_not_asked(report.unit, period)
-    return render(
+    return form_page(
         request,
         "reports/unit_report.html",
         {
@@ -319,6 +321,7 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "events": _with_changes(report.events.select_related("actor")),
             "portal": figures.for_reader(report.portal_figures or {}),
         },
+        refused=form is not None,
     )
 
 
@@ -541,7 +544,8 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             return redirect("district_report", period=quarter.label)
     published = report is not None and report.status == DistrictStatus.PUBLISHED
     data = report.figures if published else figures.district_figures(quarter)
-    return render(
+    # A post that reaches here is an analysis refused (too long), shown again with why.
+    return form_page(
         request,
         "reports/district_report.html",
         {
@@ -559,6 +563,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             else [],
             "can_comment": access.comments_on_district_report(request.user),
         },
+        refused=request.method == "POST",
     )
 
 

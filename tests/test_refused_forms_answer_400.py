@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from complaints import workflow
 from publicity import services as publicity
-from reports import campaigns
+from reports import campaigns, figures
+from reports import services as reports
+from reports.models import UnitReport
 from tests.conftest import PASSWORD
 from tests.factories import make_order, unit
 
@@ -51,6 +53,30 @@ def _signed_order(office_staff, mr_staff):
     order = make_order(office_staff)
     workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
     return order
+
+
+def _last_quarter():
+    return figures.Period.containing(date.today()).previous()
+
+
+def _report(mr_staff):
+    quarter = _last_quarter()
+    return reports.report_start(
+        unit=unit("market-regulation"),
+        year=quarter.year,
+        quarter=quarter.quarter,
+        acting_user=mr_staff,
+    )
+
+
+def _report_posted(**values):
+    return {
+        "version": str(UnitReport.objects.get().version),
+        "situation": "本季度投诉平稳。",
+        "publicity-TOTAL_FORMS": "0",
+        "publicity-INITIAL_FORMS": "0",
+        **values,
+    }
 
 
 # (form, who posts, the address (from the people), what is posted, the page shown again)
@@ -139,6 +165,27 @@ REFUSED_FORMS = [
             "terms": "",
         },
         "complaints/mediation_new.html",
+    ),
+    (
+        "quarterly report, a number not valid",
+        "mr_staff",
+        lambda p: reverse("unit_report", args=[_report(p["mr_staff"]).id]),
+        lambda p: _report_posted(cases_opened="-1"),
+        "reports/unit_report.html",
+    ),
+    (
+        "quarterly report, an impossible sampling line",
+        "mr_staff",
+        lambda p: reverse("unit_report", args=[_report(p["mr_staff"]).id]),
+        lambda p: _report_posted(**{"sampling-food-sampled": "2", "sampling-food-failed": "3"}),
+        "reports/unit_report.html",
+    ),
+    (
+        "district report's analysis",
+        "office_staff",
+        lambda p: reverse("district_report", args=[_last_quarter().label]),
+        lambda p: {"analysis": "分" * 50001},
+        "reports/district_report.html",
     ),
     (
         "password change",

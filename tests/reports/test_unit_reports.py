@@ -127,7 +127,7 @@ def test_a_sampling_count_too_large_for_the_database_is_refused_not_a_500(
         "sampling-food-sampled": sampled,
     }
     page = client.post(reverse("unit_report", args=[report.id]), form)
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "is too large" in page.content.decode()
     assert not SamplingLine.objects.exists()
     assert fresh(report).version == report.version
@@ -748,7 +748,7 @@ def test_a_form_with_an_impossible_number_shows_the_message_and_keeps_what_was_t
             "publicity-INITIAL_FORMS": "0",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Food: 3 batches failed, but only 2 were sampled." in body
     assert 'value="3"' in body
@@ -776,7 +776,7 @@ def test_a_form_with_an_invalid_field_also_names_the_impossible_sampling_line_at
             "publicity-0-title": "宣传",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Some numbers are not valid; see the marked fields." in body
     assert "Food: 3 batches failed, but only 2 were sampled." in body
