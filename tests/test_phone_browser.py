@@ -1238,29 +1238,40 @@ NAME_LINES = """(selector) => [...document.querySelectorAll(selector + " tbody t
 })"""
 
 
+# Screen widths, and how many lines a unit's name may take there: a 1366px laptop, a
+# 1024px one (or a tablet held sideways), the narrowest with the menu beside the page, and
+# a tablet held upright.
+SCREENS = {1366: 2, 1024: 4, 992: 5, 768: 4}
+
+
 def test_a_quarters_figures_by_unit_fit_a_1366px_laptop(browser, live_server, demo):
     """In English at 1366px the district report's table by unit, beside the column of the
     units' reports and the office's analysis, scrolled sideways inside its card by about
     40px ("Batches sampled" off to the right) with the units' names wrapped to three or four
-    lines: it now has the page's width, in both languages."""
+    lines: it now has the page's width, in both languages. At 1024px (and from 768px, the
+    width below which it is read a row at a time, to about 1040px) it still overflowed its
+    box by about 18px in English: its columns' words, at the page's size, were wider than
+    the box; it fits there too."""
     from reports.models import UnitReport
 
     report = UnitReport.objects.order_by("year", "quarter").first()
     district = f"/reports/district/{report.year}Q{report.quarter}/"
-    for language in LANGUAGES:
-        page = phone(browser, live_server, "office", language, **LAPTOP, device_scale_factor=1)
+    for language, (width, most_lines) in itertools.product(LANGUAGES, SCREENS.items()):
+        screen = {**LAPTOP, "viewport": {"width": width, "height": 768}}
+        page = phone(browser, live_server, "office", language, **screen, device_scale_factor=1)
         page.goto(f"{live_server.url}{district}")
         seen = page.evaluate(FIGURES, "#district-by-unit")
         box = page.evaluate(
             "(t) => [t.scrollWidth, t.parentElement.clientWidth]",
             page.query_selector("#district-by-unit"),
         )
-        assert seen["fits"], f"{language}: the table is {box[0]}px wide in a {box[1]}px box"
-        assert seen["display"] == "table-row", language
-        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert width[0] <= width[1], f"{language}: the page is {width}"
+        at = f"{language} at {width}px"
+        assert seen["fits"], f"{at}: the table is {box[0]}px wide in a {box[1]}px box"
+        assert seen["display"] == "table-row", at
+        page_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert page_width[0] <= page_width[1], f"{at}: the page is {page_width}"
         lines = page.evaluate(NAME_LINES, "#district-by-unit")
-        assert len(lines) >= 17 and all(n <= 2 for _name, n in lines), f"{language}: {lines}"
+        assert len(lines) >= 17 and all(n <= most_lines for _name, n in lines), f"{at}: {lines}"
         page.context.close()
 
 
