@@ -208,12 +208,17 @@ class BusinessIn(InputSerializer):
     )
 
 
+EXAMPLE_HOTLINE_ID = "TJ12345-20261129-000123"
+"""The order of the intake's example, which the examples of reading it and of its call-back
+name too: on /api/v1/docs/ a developer tries them in turn."""
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
             "投诉 / complaint",
             value={
-                "hotline_id": "TJ12345-20261129-000123",
+                "hotline_id": EXAMPLE_HOTLINE_ID,
                 "kind": "complaint",
                 "title": "小区物业不修电梯",
                 "content": "杨村街道某小区电梯坏了一个月，物业一直不修。",
@@ -509,6 +514,19 @@ class HotlineOrderDetailOut(HotlineOrderOut):
         return data
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "不满意 / dissatisfied",
+            value={
+                "rating": "dissatisfied",
+                "comment": "电梯修好后又坏了，物业没有再来。",
+                "callback_id": "HF-20261203-000045",
+            },
+            request_only=True,
+        )
+    ]
+)
 class SatisfactionIn(InputSerializer):
     rating = AnyCaseChoiceField(
         choices=Satisfaction.choices,
@@ -528,6 +546,18 @@ class SatisfactionIn(InputSerializer):
     )
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "物业 / property management",
+            value={
+                "content": "杨村街道某小区电梯坏了一个月，物业一直不修。",
+                "category": "物业管理",
+            },
+            request_only=True,
+        )
+    ]
+)
 class RoutingPreviewIn(InputSerializer):
     content = StrictCharField(max_length=20000, help_text="诉求内容 / text to route")
     category = optional_text(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiCallback,
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -33,6 +34,7 @@ from ..models import WorkOrder, WorkOrderEvent
 from .auth import ApiKeyAuthentication, ClientRateThrottle, IsApiClient
 from .pagination import RegistrationOrderPagination
 from .serializers import (
+    EXAMPLE_HOTLINE_ID,
     SERVICE_TO_API_FIELD,
     CallbackOut,
     HotlineOrderDetailOut,
@@ -65,6 +67,9 @@ HOTLINE_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="推送时的 hotline_id，按推送时的写法（“/”以外的字符照常 URL 编码）/ the "
     "hotline_id the order was pushed with (URL-encode characters as usual; it has no “/”)",
+    examples=[
+        OpenApiExample("推送示例中的工单 / the order of the push example", EXAMPLE_HOTLINE_ID)
+    ],
 )
 
 
