@@ -36,6 +36,14 @@ class ApiKeyAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword:
             return None
+        if len(header) == 3 and header[1].lower() == self.keyword:
+            # /api/v1/docs/'s Authorize adds "Bearer " to what is typed there.
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "“Bearer” came twice: send Authorization: Bearer <key>. On /api/v1/docs/, "
+                    "type the key alone under Authorize."
+                )
+            )
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Send the key as: Authorization: Bearer <key>.")
@@ -89,9 +97,11 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             # A placeholder in `code`: Swagger UI reads Markdown and drops "<key>" as a tag.
             "description": "由协调小组办公室签发的 API 密钥（平台上用 create_api_client "
-            "命令生成），以 `Authorization: Bearer <密钥>` 发送 / the API key the coordination "
-            "office issues to your system (made on the portal with its create_api_client "
-            "command), sent as `Authorization: Bearer <key>`",
+            "命令生成），以 `Authorization: Bearer <密钥>` 发送；在本页 Authorize 中只填密钥"
+            "本身，Bearer 由页面加上 / the API key the coordination office issues to your "
+            "system (made on the portal with its create_api_client command), sent as "
+            "`Authorization: Bearer <key>`; under Authorize on this page, type the key alone "
+            "(the page adds Bearer)",
         }
 
 

@@ -312,3 +312,26 @@ def test_a_field_sent_twice_in_one_object_is_refused_not_taken_at_its_last_value
     assert error["code"] == "parse_error"
     assert f"“{key_named}”" in error["message"] and "twice" in error["message"], error
     assert not WorkOrder.objects.exists()
+
+
+def test_a_key_sent_with_bearer_twice_is_told_to_drop_the_second(client, key):
+    """On /api/v1/docs/, Authorize adds "Bearer " itself: a developer who pastes the header's
+    value there sends "Bearer Bearer <key>", and was told to send what they believed they
+    had sent."""
+    response = client.get(
+        "/api/v1/hotline/work-orders/",
+        HTTP_AUTHORIZATION=f"Bearer Bearer {key}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert error["code"] == "authentication_failed"
+    assert "twice" in error["message"] and "key alone" in error["message"], error
+
+
+def test_the_docs_pages_authorize_dialog_says_to_type_the_key_alone(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    description = schema["components"]["securitySchemes"]["apiKey"]["description"]
+    english = description.split(" / ", 1)[1]
+    assert "Authorize" in english and "key alone" in english, english
+    assert "只填密钥" in description, description
