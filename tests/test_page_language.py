@@ -203,7 +203,8 @@ NOT_DATA = {
 
 
 def data_strings(*, admin: bool = False) -> list[str]:
-    """Every text a person typed (or the hotline sent) into the test data, longest first."""
+    """Every text a person typed (or the hotline sent) into the test data, longest first,
+    and the identifiers shown as stored (a callback's event id)."""
     found: set[str] = set()
     for model in apps.get_models():
         if model._meta.app_label not in (
@@ -220,7 +221,8 @@ def data_strings(*, admin: bool = False) -> list[str]:
         fields = [
             f.name
             for f in model._meta.get_fields()
-            if isinstance(f, models.CharField | models.TextField) and f.name not in skipped
+            if isinstance(f, models.CharField | models.TextField | models.UUIDField)
+            and f.name not in skipped
         ]
         json_fields = [f.name for f in model._meta.get_fields() if isinstance(f, models.JSONField)]
         for row in model.objects.all():

@@ -422,7 +422,8 @@ def test_opening_the_edit_form_of_a_deleted_contact_says_who_deleted_it_and_when
             "person": office_staff.display_name,
             "time": "2026-11-27 15:40",
         }
-    assert escape(expected) in page
+    read = re.sub(r'<span lang="zh-Hans">|</span>', "", page)  # Chinese marked on English pages
+    assert escape(expected) in read
 
 
 def test_a_contact_deleted_while_the_edit_was_being_sent_goes_back_to_the_list(

@@ -60,7 +60,7 @@ def test_a_unit_with_only_staff_has_its_staff_reminded(housing, when, occasion):
         assert reminders.remind_reports_due() == 1
     notes = told(f"report_due:2026Q3:{occasion}")
     assert list(notes) == ["housing_only"]
-    assert "no liaison or head" in notes["housing_only"].body
+    assert "您作为区住房建设委的工作人员收到此提醒" in notes["housing_only"].body  # and why
 
 
 def test_staff_are_not_told_when_the_unit_has_a_liaison_or_a_head(db):
@@ -71,7 +71,7 @@ def test_staff_are_not_told_when_the_unit_has_a_liaison_or_a_head(db):
     notes = told("report_due:2026Q3:late")
     assert set(notes) == {head.username}
     assert staff.username not in notes
-    assert "no liaison or head" not in notes[head.username].body
+    assert "工作人员收到此提醒" not in notes[head.username].body
 
 
 def test_the_office_chase_reaches_a_unit_with_only_staff(housing, office_staff):
