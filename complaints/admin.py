@@ -434,6 +434,12 @@ class CallbackEventAdmin(ActionsInOneTransaction, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        """A callback is read, and replayed from the list, never edited: its page offered
+        Save on fields that are all shown, not inputs (a post answered with Django's
+        'ManagementForm data is missing' for its attempts)."""
+        return obj is None and super().has_change_permission(request)
+
     @admin.display(description=gettext_lazy("created at"), ordering="created_at")
     def created(self, callback: CallbackEvent) -> str:
         return to_the_second(callback.created_at) or self.get_empty_value_display()

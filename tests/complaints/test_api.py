@@ -1181,6 +1181,9 @@ def test_the_office_sees_failing_callbacks_in_the_admin_and_can_replay_one(
     assert order.number in row and order.title not in row  # the last error stays in view
     form = client.get(f"/admin/complaints/callbackevent/{callback.id}/change/").content.decode()
     assert "next_attempt_at" not in form and "delivered_at" not in form  # shown, not inputs
+    assert 'name="_save"' not in form  # read, never edited
+    posted = client.post(f"/admin/complaints/callbackevent/{callback.id}/change/", {})
+    assert posted.status_code == 403
     delivered = form.split("field-delivered", 1)[1].split("</div>", 2)[1]
     assert "None" not in delivered
     with django_capture_on_commit_callbacks() as kicks:
