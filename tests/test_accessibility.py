@@ -593,8 +593,14 @@ def _names_on_an_order(request) -> list[tuple[object, str, list[str]]]:
     order = make_order(office_staff, citizen_name="张先生")
     workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
     workflow.workorder_add_note(order_id=order.id, acting_user=mr_staff, text="已联系")
-    names = ["张先生", office_staff.name, mr_staff.name]
-    return [(mr_staff, f"/orders/{order.number}/", names)]
+    # The extension waiting for the office names who asked and why, on the unit's page and
+    # in the office's decision form.
+    workflow.workorder_request_extension(
+        order_id=order.id, acting_user=mr_staff, working_days=5, reason="等待检测报告"
+    )
+    names = ["张先生", office_staff.name, mr_staff.name, "等待检测报告"]
+    page = f"/orders/{order.number}/"
+    return [(mr_staff, page, names), (office_staff, page, ["等待检测报告"])]
 
 
 def _names_on_the_contact_lists(request) -> list[tuple[object, str, list[str]]]:
