@@ -570,6 +570,43 @@ def test_on_a_desktop_tab_reads_an_order_down_the_left_column_then_down_the_righ
         page.context.close()
 
 
+def test_a_leads_actions_come_right_after_the_lead_on_a_phone(browser, live_server, demo):
+    """The unit a lead is sent to opens it from the bell to sign for it and accept or reject
+    it; on a phone its Actions card came after the evidence and the whole history, as the
+    order's page once did. Now it follows the lead at once, the dispute card after it; from
+    xl up it stays at the top of the right-hand column, beside the lead."""
+    where = """() => {
+      const box = (s) => document.querySelector(s).closest(".card").getBoundingClientRect();
+      return {
+        lead: box("#referral-facts").toJSON(), actions: box("#actions").toJSON(),
+        disputes: box("#disputes").toJSON(), history: box("#referral-history").toJSON(),
+      };
+    }"""
+    address = f"{live_server.url}/referrals/{demo['lead']}/"
+    for language in LANGUAGES:
+        page = phone(browser, live_server, "housing_staff", language)
+        page.goto(address)
+        seen = page.evaluate(where)
+        assert seen["lead"]["bottom"] <= seen["actions"]["top"], f"{language}: {seen}"
+        assert seen["actions"]["bottom"] <= seen["disputes"]["top"], f"{language}: {seen}"
+        assert seen["disputes"]["bottom"] <= seen["history"]["top"], f"{language}: {seen}"
+        page.context.close()
+
+    laptop = {"width": 1366, "height": 768}
+    for language in LANGUAGES:
+        desk = phone(
+            browser, live_server, "housing_staff", language, viewport=laptop, is_mobile=False
+        )
+        desk.goto(address)
+        seen = desk.evaluate(where)
+        assert seen["actions"]["left"] >= seen["lead"]["right"], f"{language}: {seen}"
+        assert seen["actions"]["top"] == seen["lead"]["top"], f"{language}: {seen}"
+        assert seen["history"]["right"] <= seen["actions"]["left"], f"{language}: {seen}"
+        accept = desk.locator("#accept").bounding_box()
+        assert accept["y"] + accept["height"] <= laptop["height"], f"{language}: off screen"
+        desk.context.close()
+
+
 def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, demo):
     """The date kept a column of its own, leaving the title a third of the screen."""
     widths = """() => {
