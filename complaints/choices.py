@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -102,7 +103,8 @@ history) leaves them out."""
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent, awaiting acknowledgement")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    ACCEPTED = "accepted", _("Accepted")
+    # A lead taken on (接收, as its button says), not a report accepted (采纳): see the context.
+    ACCEPTED = "accepted", pgettext_lazy("lead", "Accepted")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn by the leader's decision")
 
@@ -113,7 +115,7 @@ OPEN_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
 class ReferralAction(models.TextChoices):
     SEND = "send", _("Referred")
     ACKNOWLEDGE = "acknowledge", _("Acknowledged")
-    ACCEPT = "accept", _("Accepted")
+    ACCEPT = "accept", pgettext_lazy("lead", "Accepted")
     REJECT = "reject", _("Rejected")
     ATTACH = "attach", _("Evidence added")
     DECISION = "decision", _("Leader's decision")
