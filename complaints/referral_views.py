@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from departments.models import User
 from wuqing_consumer.list_filters import ListFilters
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_page
 
@@ -35,6 +36,7 @@ from .choices import (
 from .filters import record_search
 from .forms import MultipleFileField, member_units
 from .models import Dispute, Referral, ReferralAttachment
+from .referrals import StaleReferral
 from .workflow import WorkflowError
 
 TABS = {
@@ -210,11 +212,14 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     sending = next((e for e in events if e.action == ReferralAction.SEND), None)
     sender = sending.actor if sending and sending.actor else referral.created_by
     sender_unit = sending.actor_unit if sending and sending.actor else getattr(sender, "unit", None)
+    typed = _typed_back(request, referral) or {}
     return render(
         request,
         "complaints/referral_detail.html",
         {
             "referral": referral,
+            "typed": typed,
+            "refusals": _refusals(typed),
             "sent_on": sent_on,
             "settled": settled,
             "follows": follows,
@@ -306,8 +311,10 @@ def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpRes
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
+        _keep_typed(request, referral, action, error)
     except WorkflowError as error:
         messages.error(request, error.message)
+        _keep_typed(request, referral, action, error)
     else:
         messages.success(
             request,
@@ -315,6 +322,56 @@ def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpRes
             % {"number": done.number, "status": done.get_status_display()},
         )
     return redirect("referral_detail", referral_id=referral.id)
+
+
+# What the unit writes to accept or reject a lead, in the form's order, kept in the session
+# when the action is refused and put back in its form, with the reason beside its field,
+# when the page is shown (as an order's actions are: complaints.views.TYPED_FIELDS).
+TYPED_FIELDS: dict[str, tuple[str, ...]] = {
+    "accept": ("case_reference", "note"),
+    "reject": ("reasons", "suggested_unit"),
+}
+TYPED_KEY = "referral_typed"
+
+
+def _keep_typed(request: HttpRequest, referral: Referral, action: str, error: Exception) -> None:
+    """The refused form's fields and the reasons by field; whether what was typed is at
+    fault (not when the lead changed meanwhile)."""
+    if action not in TYPED_FIELDS:
+        return
+    if isinstance(error, ValidationError):
+        reasons = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    else:
+        reasons = {"": [str(error.message)]}
+    request.session[TYPED_KEY] = {
+        "referral": referral.id,
+        "action": action,
+        **{name: request.POST.get(name, "") for name in TYPED_FIELDS[action]},
+        "open_order": request.POST.get("open_order") == "on",
+        "refused": {field: [str(text) for text in texts] for field, texts in reasons.items()},
+        "invalid": not isinstance(error, StaleReferral),
+    }
+
+
+def _typed_back(request: HttpRequest, referral: Referral) -> dict | None:
+    """What was typed in this lead's refused form, once: the page that follows the refusal
+    shows it, a later visit shows the forms as usual."""
+    typed = request.session.get(TYPED_KEY)
+    if not isinstance(typed, dict) or typed.get("referral") != referral.id:
+        return None
+    del request.session[TYPED_KEY]
+    return typed
+
+
+def _refusals(typed: dict) -> dict[str, Refusal]:
+    if not typed:
+        return {}
+    action = typed["action"]
+    return {
+        action: Refusal.of(
+            typed["refused"], TYPED_FIELDS[action], invalid=bool(typed.get("invalid"))
+        )
+    }
 
 
 @login_required
