@@ -28,6 +28,7 @@ from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.language import label_colon
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
+from wuqing_consumer.views import form_page
 
 from . import plan_services
 from .choices import EvaluationKind, PlanStatus
@@ -122,10 +123,16 @@ def plan_start(request: HttpRequest) -> HttpResponse:
     return redirect("plan_detail", plan_id=plan.id)
 
 
+PLAN_FIELDS = ("title", "note", "attachments")
+"""The plan's form, in the page's order (the document is filed from the files beside it)."""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan: the unit edits and files it; the office reads it and its history."""
+    """The plan: the unit edits and files it; the office reads it and its history. A save
+    refused comes back with what was typed and why, nothing saved (400); a filing refused
+    too, its save kept (and said so)."""
     user = request.user
     plan = access.plan_or_404(user, plan_id=plan_id)
     if request.method == "POST":
@@ -141,26 +148,49 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
         except (ValidationError, ReportError) as error:
             _report_errors(request, error)
-            return redirect("plan_detail", plan_id=plan.id)
+            return _plan_page(
+                request,
+                access.plan_or_404(user, plan_id=plan.id),
+                refusal=Refusal.of_exception(error, PLAN_FIELDS),
+            )
         if request.POST.get("then") != "file":
             messages.success(request, _("The plan was saved."))
             return redirect("plan_detail", plan_id=plan.id)
         try:
             plan_services.plan_file(plan_id=plan.id, acting_user=user)
         except (ValidationError, ReportError) as error:
-            # The save is kept (the unit's text is not lost): say so, and why it was not filed.
-            reason = refusal_text(error)
+            # The save is kept: the document is attached by a form of its own, which would
+            # lose a title typed but not saved. The page says so, and why it was not filed.
             messages.error(
                 request,
-                _("The plan was saved. Not filed with the office: %(reason)s") % {"reason": reason},
+                _("The plan was saved. Not filed with the office: %(reason)s")
+                % {"reason": refusal_text(error)},
             )
-        else:
-            messages.success(request, _("The plan was filed with the office."))
+            return _plan_page(
+                request,
+                access.plan_or_404(user, plan_id=plan.id),
+                refusal=Refusal.of_exception(error, PLAN_FIELDS),
+            )
+        messages.success(request, _("The plan was filed with the office."))
         return redirect("plan_detail", plan_id=plan.id)
+    return _plan_page(request, plan)
+
+
+def _plan_page(
+    request: HttpRequest,
+    plan,
+    *,
+    refusal: Refusal | None = None,
+    reviewing: bool = False,
+) -> HttpResponse:
+    """The plan's page; with `refusal`, the plan's form (or, `reviewing`, the office's
+    review) shown again with what was posted and the reasons beside the fields (400)."""
+    user = request.user
     own = access.works_on_unit_report(user, plan.unit_id)
     editable = own and plan.is_editable
     office = access.sees_all_units(user)
-    return render(
+    refused_plan = refusal is not None and not reviewing
+    return form_page(
         request,
         "reports/plan.html",
         {
@@ -171,7 +201,13 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "attachments": plan.attachments.filter(removed_at__isnull=True),
             # Other units read the published plan, not how it came about.
             "events": plan.events.select_related("actor") if own or office else None,
+            "refusal": refusal if refused_plan else None,
+            "review_refusal": refusal if reviewing else None,
+            "title": request.POST.get("title", "") if refused_plan else plan.title,
+            "note": request.POST.get("note", "") if refused_plan else plan.note,
+            "comment": request.POST.get("comment", "") if reviewing else "",
         },
+        refused=refusal is not None,
     )
 
 
@@ -262,9 +298,15 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
             messages.success(request, _("The plan was returned to the unit."))
         else:
-            messages.error(request, _("Choose whether to acknowledge or return the plan."))
+            raise ValidationError(_("Choose whether to acknowledge or return the plan."))
     except (ValidationError, ReportError) as error:
         _report_errors(request, error)
+        return _plan_page(
+            request,
+            access.plan_or_404(request.user, plan_id=plan.id),
+            refusal=Refusal.of_exception(error, ("comment",)),
+            reviewing=True,
+        )
     return redirect("plan_detail", plan_id=plan.id)
 
 

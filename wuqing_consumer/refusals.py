@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .errors import refusal_text
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -44,3 +46,12 @@ class Refusal:
             else {NON_FIELD_ERRORS: error.messages}
         )
         return cls.of(by_field, fields)
+
+    @classmethod
+    def of_exception(cls, error: Exception, fields: Sequence[str]) -> Refusal:
+        """A write function's refusal of either kind: a ValidationError read by field, or an
+        ActionRefused (the record changed meanwhile, a state that no longer allows it), whose
+        message is about no field and is read with the first one, not marked invalid."""
+        if isinstance(error, ValidationError):
+            return cls.of_error(error, fields)
+        return cls.of({NON_FIELD_ERRORS: [refusal_text(error)]}, fields)

@@ -329,15 +329,17 @@ def test_the_register_pdf_lists_every_unit_with_its_state_and_the_years_evaluati
 
 
 def test_a_refused_filing_says_the_plan_was_saved_but_not_filed(mr_liaison, client):
-    """Saving and filing are two steps: the save is kept when filing is refused, so the page
-    says both, or the unit thinks its text lost or the plan with the office."""
+    """Saving and filing are two steps: the save is kept when filing is refused (the document
+    is attached by a form of its own, which would lose a title typed but not saved), so the
+    page, shown again with 400, says both, or the unit thinks its text lost or the plan with
+    the office."""
     plan = services.plan_start(unit=unit("market-regulation"), year=2026, acting_user=mr_liaison)
     client.force_login(mr_liaison)
     page = client.post(
         reverse("plan_detail", args=[plan.id]),
         {"title": "实施方案", "note": "分工", "version": plan.version, "then": "file"},
-        follow=True,
     )
+    assert page.status_code == 400
     assert [str(m) for m in page.context["messages"]] == [
         "The plan was saved. Not filed with the office: Attach the plan document before filing it."
     ]
@@ -410,16 +412,17 @@ def _urls(plan) -> dict[str, tuple[str, str]]:
 
 
 # A filed plan of the Market Regulation Bureau, not yet acknowledged. 302 for a signed-in
-# person is the redirect back to the page after the action (with a message).
+# person is the redirect back to the page after the action (with a message); 400 the plan's
+# page shown again with why its empty save or review was refused.
 MATRIX = {
     "list": {OWNER: 200, OTHER_UNIT: 200, OFFICE: 200},
     "start": {OWNER: 302, OTHER_UNIT: 302, OFFICE: 404},
     "detail": {OWNER: 200, OTHER_UNIT: 404, OFFICE: 200},
-    "save": {OWNER: 302, OTHER_UNIT: 404, OFFICE: 404},
+    "save": {OWNER: 400, OTHER_UNIT: 404, OFFICE: 404},
     "attach": {OWNER: 302, OTHER_UNIT: 404, OFFICE: 404},
     "file": {OWNER: 200, OTHER_UNIT: 404, OFFICE: 200},
     "detach": {OWNER: 302, OTHER_UNIT: 404, OFFICE: 404},
-    "review": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 302},
+    "review": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 400},
     "archive": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 200},
     "register": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 200},
 }
