@@ -31,6 +31,7 @@ from wuqing_consumer.dates import FIRST_YEAR, year_accepted
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
+from wuqing_consumer.views import form_page
 
 from . import reminders, services
 from .choices import (
@@ -185,13 +186,13 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
                 text=request.POST.get("text", ""),
                 expected_version=version,
             )
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-            return redirect("annual_summary", summary_id=summary.id)
-        except services.ReportError as error:
-            messages.error(request, error.message)
-            return redirect("annual_summary", summary_id=summary.id)
+        except (ValidationError, services.ReportError) as error:
+            messages.error(request, refusal_text(error))
+            return _summary_page(
+                request,
+                access.summary_or_404(request.user, summary_id=summary.id),
+                refusal=Refusal.of_exception(error, ("text",)),
+            )
         if request.POST.get("then") != "submit":
             messages.success(request, _("The summary was saved."))
             return redirect("annual_summary", summary_id=summary.id)
@@ -200,16 +201,33 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
                 summary_id=summary.id, acting_user=request.user, expected_version=None
             )
         except (ValidationError, services.ReportError) as error:
-            # The save is kept (the unit's text is not lost): say so, and why it was not sent.
+            # The save is kept (the unit's text is not lost, whatever it does next on the
+            # page, such as attaching a file): say so, and why it was not sent.
             reason = refusal_text(error)
             messages.error(
                 request,
                 _("The summary was saved. Not submitted to the office: %(reason)s")
                 % {"reason": reason},
             )
-        else:
-            messages.success(request, _("The summary was submitted to the office."))
+            return _summary_page(
+                request,
+                access.summary_or_404(request.user, summary_id=summary.id),
+                refusal=Refusal.of_exception(error, ("text",)),
+            )
+        messages.success(request, _("The summary was submitted to the office."))
         return redirect("annual_summary", summary_id=summary.id)
+    return _summary_page(request, summary)
+
+
+def _summary_page(
+    request: HttpRequest,
+    summary: AnnualSummary,
+    *,
+    refusal: Refusal | None = None,
+    returning: bool = False,
+) -> HttpResponse:
+    """The summary's page; with `refusal`, its form (or, `returning`, the office's return)
+    shown again with what was posted and the reasons beside the field (400)."""
     editable = summary.status in SUMMARY_EDITABLE_STATUSES and access.works_on_unit_report(
         request.user, summary.unit_id
     )
@@ -227,7 +245,8 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             .order_by("-created_at")
             .first()
         )
-    return render(
+    refused_text = refusal is not None and not returning
+    return form_page(
         request,
         "reports/annual_summary.html",
         {
@@ -245,7 +264,12 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
             if access.fetches_removed_files(request.user)
             else [],
             "due_on": AnnualSummary.due_on(summary.year),
+            "refusal": refusal if refused_text else None,
+            "return_refusal": refusal if returning else None,
+            "text": request.POST.get("text", "") if refused_text else summary.text,
+            "comment": request.POST.get("comment", "") if returning else "",
         },
+        refused=refusal is not None,
     )
 
 
@@ -265,10 +289,13 @@ def summary_return(request: HttpRequest, summary_id: int) -> HttpResponse:
         )
     except (ValidationError, services.ReportError) as error:
         messages.error(request, refusal_text(error))
-    else:
-        messages.success(
-            request, _("The summary was returned to %(unit)s.") % {"unit": summary.unit}
+        return _summary_page(
+            request,
+            access.summary_or_404(request.user, summary_id=summary.id),
+            refusal=Refusal.of_exception(error, ("comment",)),
+            returning=True,
         )
+    messages.success(request, _("The summary was returned to %(unit)s.") % {"unit": summary.unit})
     return redirect("annual_summary", summary_id=summary.id)
 
 
