@@ -20,6 +20,7 @@ from complaints.choices import Kind
 from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version, posted_version_or_new
 from wuqing_consumer.views import form_page
 
@@ -289,8 +290,19 @@ def _with_changes(events) -> list:
     return events
 
 
-def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=None, rows=None):
-    """The report's page; with `form`, the save refused and shown again (400)."""
+def _report_page(
+    request: HttpRequest,
+    report: UnitReport,
+    form=None,
+    formset=None,
+    rows=None,
+    *,
+    refusal: Refusal | None = None,
+    refused_action: str = "",
+):
+    """The report's page; with `form`, the save refused and shown again (400); with
+    `refusal`, the submission or the office's review (`refused_action`) refused, shown again
+    with the comment typed and why beside its field (400)."""
     user = request.user
     editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
     period = figures.Period(report.year, report.quarter)
@@ -320,9 +332,15 @@ def _report_page(request: HttpRequest, report: UnitReport, form=None, formset=No
             "attachments": report.attachments.filter(removed_at=None),
             "events": _with_changes(report.events.select_related("actor")),
             "portal": figures.for_reader(report.portal_figures or {}),
+            "submit_refusal": refusal if refused_action == "submit" else None,
+            "review_refusal": refusal if refused_action in REVIEW_ACTIONS else None,
+            "comment": request.POST.get("comment", "") if refused_action in REVIEW_ACTIONS else "",
         },
-        refused=form is not None,
+        refused=form is not None or refusal is not None,
     )
+
+
+REVIEW_ACTIONS = ("accept", "return")
 
 
 @login_required
@@ -352,8 +370,10 @@ def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
                     for text in errors:
                         messages.error(request, text)
         except services.ReportError as error:
+            # Changed by someone else meanwhile: what was typed comes back, with the current
+            # version, so that sending it again is a choice made knowing it.
+            form.add_error(None, error.message)
             messages.error(request, error.message)
-            return redirect("unit_report", report_id=report.id)
         else:
             messages.success(request, _("The report was saved."))
             if request.POST.get("then") == "submit":
@@ -425,12 +445,17 @@ def unit_report_act(request: HttpRequest, report_id: int, action: str) -> HttpRe
     call, success = done[action]
     try:
         call()
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    except services.ReportError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    except (ValidationError, services.ReportError) as error:
+        messages.error(request, refusal_text(error))
+        if action == "refresh":
+            return redirect("unit_report", report_id=report.id)
+        return _report_page(
+            request,
+            access.unit_report_or_404(request.user, report_id=report.id),
+            refusal=Refusal.of_exception(error, ("comment",) if action != "submit" else (action,)),
+            refused_action=action,
+        )
+    messages.success(request, success)
     return redirect("unit_report", report_id=report.id)
 
 
