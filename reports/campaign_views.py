@@ -135,8 +135,9 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         except campaigns.CampaignError as error:
-            messages.error(request, error.message)
-            return redirect("campaign_detail", campaign_id=campaign.id)
+            # Changed meanwhile: what was typed comes back, with the current version.
+            form.add_error(None, error.message)
+            campaign = access.campaign_or_404(request.user, campaign_id=campaign.id)
         else:
             messages.success(request, _("The campaign was saved."))
             return redirect("campaign_detail", campaign_id=campaign.id)
@@ -245,8 +246,9 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         except campaigns.CampaignError as error:
-            messages.error(request, error.message)
-            return redirect("campaign_detail", campaign_id=campaign.id)
+            # Changed meanwhile, or not started yet: the summary typed comes back.
+            form.add_error(None, error.message)
+            campaign = access.campaign_or_404(request.user, campaign_id=campaign.id)
         else:
             messages.success(request, _("The campaign was closed."))
             return redirect("campaign_detail", campaign_id=campaign.id)
