@@ -272,8 +272,9 @@ KEPT_FORMS = (
 what it holds: the record (minutes may be long), a resolution with its action items, the
 plan, a unit's answer, an agenda item, a cancellation, a proposal declined or an item
 reworded (open, under the item they were about). The page's other forms are a button or a
-choice from a list; a refusal for the meeting's state or version (`MeetingError`)
-still goes back to the page as it now is."""
+choice from a list. A refusal for the meeting's state or version (`MeetingError`) shows
+the page as it now is (the forms carry its current version) with the form as it was sent,
+its reason read with the form's first field."""
 
 
 def _mark_openable(user, agenda: list[AgendaItem]) -> None:
@@ -643,6 +644,16 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             )
     except services.MeetingError as error:
         _show_errors(request, error)
+        if action in KEPT_FORMS:
+            # The page as it now is (its current version), the form with what was typed.
+            return _detail_page(
+                request,
+                access.meeting_or_404(user, meeting_id=meeting.id),
+                sent_for=action,
+                sent=post,
+                error=ValidationError(error.message),
+                status=400,
+            )
     else:
         messages.success(request, _done(action, result))
     return redirect("meeting_detail", meeting_id=meeting.id)
@@ -795,6 +806,7 @@ def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
         return _action_refused(request, action_id, verb, error)
     except services.MeetingError as error:
         _show_errors(request, error)
+        return _action_refused(request, action_id, verb, ValidationError(error.message))
     else:
         messages.success(
             request,

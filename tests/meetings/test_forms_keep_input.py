@@ -246,3 +246,112 @@ def test_a_refused_cancellation_comes_back_open_with_what_was_typed(client, offi
     assert input_value(form_html(page, "cancel-form"), "reason") == "  "
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
+
+
+def _held(office_staff, clock) -> JointMeeting:
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    return services.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=date(2026, 11, 20),
+        minutes="会议纪要",
+        attended_unit_ids=[unit("housing").id],
+    )
+
+
+def test_a_change_of_plan_on_a_stale_page_keeps_what_was_typed(client, office_staff, clock):
+    """A refusal for the meeting's version (MeetingError) redirected to the page as stored:
+    the plan typed was gone. It comes back open, with the current version."""
+    meeting = _plan(office_staff, date(2026, 11, 30), clock)
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    sent = {
+        "version": str(meeting.version - 1),
+        "title": "2026年度联席会议（改期）",
+        "planned_on": "2026-12-02",
+        "place": "区市场监管局二楼会议室",
+        "notes": "请各单位带上全年数据。",
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "edit"]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'<details id="edit-plan" open>', page)
+    form = form_html(page, "plan-form")
+    assert input_value(form, "title") == sent["title"]
+    assert textarea_text(form, "notes") == sent["notes"]
+    assert input_value(form, "version") == str(meeting.version)
+    assert "changed" in page.split('id="plan-title-refused">', 1)[1].split("</div>", 1)[0]
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.planned_on) == ("2026年度成员单位联席会议", date(2026, 11, 30))
+
+
+def test_minutes_recorded_on_a_stale_page_are_kept(client, office_staff, clock):
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    client.force_login(office_staff)
+    sent = {
+        "version": str(meeting.version - 1),
+        "held_on": "2026-11-20",
+        "minutes": "会议通报了全年投诉处理情况。",
+        "attended": [str(unit("housing").id)],
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "record"]), sent)
+
+    assert response.status_code == 400
+    form = form_html(response.content.decode(), "record-form")
+    assert textarea_text(form, "minutes") == sent["minutes"]
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.minutes) == (MeetingStatus.PLANNED, "")
+
+
+def test_a_resolution_on_a_stale_page_keeps_its_text_and_action_items(client, office_staff, clock):
+    meeting = _held(office_staff, clock)
+    client.force_login(office_staff)
+    sent = {
+        "version": str(meeting.version - 1),
+        "text": "决议二：年底前回访",
+        "action-0-owner": "housing",
+        "action-0-task": "回访投诉人",
+        "action-0-due_on": "2026-12-10",
+    }
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "resolve"]), sent)
+
+    assert response.status_code == 400
+    form = form_html(response.content.decode(), "resolution-form")
+    assert textarea_text(form, "text") == sent["text"]
+    assert input_value(form, "action-0-task") == "回访投诉人"
+    assert not meeting.resolutions.exists()
+    assert not ActionItem.objects.exists()
+
+
+def test_an_action_item_reported_done_twice_is_refused_with_400_on_the_page_as_it_is(
+    client, office_staff, clock
+):
+    """Someone reported it done meanwhile: the page comes back as it now is (the item done,
+    its form to report it gone, so the note typed is not shown again) with the reason, 400
+    rather than a redirect that read as done; the first note stays."""
+    meeting = _held(office_staff, clock)
+    services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        text="决议一",
+        actions=[services.PlannedAction("housing", "回访投诉人", date(2026, 12, 10))],
+        expected_version=meeting.version,
+    )
+    item = ActionItem.objects.get()
+    services.action_complete(action_id=item.id, acting_user=office_staff, note="已回访")
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        reverse("action_act", args=[item.id, "complete"]),
+        {"note": "回访了12位投诉人", "next": "meeting"},
+    )
+
+    assert response.status_code == 400
+    assert "This action item is already done." in response.content.decode()
+    item.refresh_from_db()
+    assert item.done_note == "已回访"
