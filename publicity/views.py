@@ -152,6 +152,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     release = access.release_or_404(user, release_id=release_id)
     editable = release.is_editable and access.writes_release(user, release.unit_id)
     errors: dict = {}
+    refused = ""
     entries = _entries_of(release)
     if request.method == "POST":
         # Someone who may write the unit's releases hears from the service why one no longer
@@ -182,8 +183,12 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             errors = error.message_dict
             messages.error(request, _("Nothing was saved: correct what is marked below."))
         except services.ReleaseError as error:
+            # Changed meanwhile (or no longer a draft): the page as it now is, with the
+            # current version, and, while it is still a draft, the form as it was sent.
             messages.error(request, error.message)
-            return redirect("release_detail", release_id=release.id)
+            refused = error.message
+            release = access.release_or_404(user, release_id=release.id)
+            editable = release.is_editable and access.writes_release(user, release.unit_id)
     office = access.reviews_releases(user)
     return form_page(
         request,
@@ -197,6 +202,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             "can_correct": office and release.is_published and not release.corrections.exists(),
             "show_review": office or release.unit_id == getattr(user, "unit_id", None),
             "errors": errors,
+            "refused": refused,
             "data": request.POST if request.method == "POST" else {},
             "rows": _rows(entries) if editable else [],
             "entries": release.entries.all(),

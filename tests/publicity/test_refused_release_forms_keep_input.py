@@ -1,0 +1,72 @@
+"""A release's draft refused (saved or submitted from a page someone else changed
+meanwhile, a title too long) comes back with 400, what was typed and the reason at the
+form, nothing saved. A stale save redirected to the release's page (200) with the draft as
+stored: the title and text typed were gone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from publicity import services
+from publicity.choices import ReleaseStatus
+from publicity.models import Release
+from tests.helpers import form_html, input_value, textarea_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(person) -> Release:
+    return services.release_create(
+        acting_user=person, kind="warning", title="消费警示", body="谨慎预付。", entries=[]
+    )
+
+
+def _stored(release: Release) -> tuple:
+    stored = Release.objects.get(id=release.id)
+    return (stored.title, stored.body, stored.status, stored.version)
+
+
+def _post(client, person, url, data):
+    client.force_login(person)
+    client.cookies["django_language"] = "en"
+    return client.post(url, data)
+
+
+def test_a_new_release_refused_keeps_what_was_typed(client, mr_staff):
+    sent = {"kind": "warning", "title": "题" * 201, "body": "预付式消费须谨慎。"}
+
+    response = _post(client, mr_staff, reverse("release_new"), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert input_value(page, "title") == sent["title"]
+    assert textarea_text(page, "body") == sent["body"]
+    assert not Release.objects.exists()
+
+
+@pytest.mark.parametrize("then", ["", "submit"], ids=["save", "save and submit"])
+def test_a_draft_changed_meanwhile_keeps_what_was_typed(client, mr_staff, mr_liaison, then):
+    seen = _draft(mr_staff)
+    release = services.release_save(
+        release_id=seen.id, acting_user=mr_liaison, title="联络员改的", body="谨慎预付。"
+    )
+    before = _stored(release)
+    sent = {
+        "version": str(seen.version),
+        "title": "预付卡消费警示",
+        "body": "近期多家健身房闭店，请谨慎办卡。",
+        "then": then,
+    }
+
+    response = _post(client, mr_liaison, reverse("release_detail", args=[release.id]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    form = form_html(page, "release-form")
+    assert input_value(form, "title") == sent["title"]
+    assert textarea_text(form, "body") == sent["body"]
+    assert input_value(form, "version") == str(release.version)  # sent again, it saves
+    assert "This release was changed by someone else" in form
+    assert _stored(release) == before
+    assert before[2] == ReleaseStatus.DRAFT
