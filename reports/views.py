@@ -544,10 +544,13 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
     form = DistrictAnalysisForm(
         request.POST or None, initial={"analysis": report.analysis if report else ""}
     )
+    refusal: Refusal | None = None
     if request.method == "POST":
         if not office:
             raise Http404
-        if form.is_valid():
+        if not form.is_valid():
+            refusal = Refusal.of(form.errors, DISTRICT_FIELDS)
+        else:
             try:
                 saved = services.district_report_save(
                     period=quarter,
@@ -555,21 +558,26 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
                     analysis=form.cleaned_data["analysis"],
                     expected_version=posted_version_or_new(request.POST),
                 )
-            except ValidationError as error:
-                _errors_to_messages(request, error)
-            except services.ReportError as error:
-                messages.error(request, error.message)
+            except (ValidationError, services.ReportError) as error:
+                messages.error(request, refusal_text(error))
+                refusal = Refusal.of_exception(error, DISTRICT_FIELDS)
             else:
                 if request.POST.get("then") == "publish":
-                    _publish(request, quarter, saved)
+                    refused = _publish(request, quarter, saved)
+                    if refused is not None:
+                        refusal = Refusal.of_exception(refused, DISTRICT_FIELDS)
                 elif saved is None:
                     messages.info(request, _("Nothing was saved: the analysis is empty."))
                 else:
                     messages.success(request, _("The analysis was saved."))
-            return redirect("district_report", period=quarter.label)
+            if refusal is None:
+                return redirect("district_report", period=quarter.label)
+            # The page as it now is (the form carries the current version), the analysis as
+            # it was typed.
+            report = _district_or_404(request, quarter)
     published = report is not None and report.status == DistrictStatus.PUBLISHED
     data = report.figures if published else figures.district_figures(quarter)
-    # A post that reaches here is an analysis refused (too long), shown again with why.
+    # A post that reaches here was refused, shown again with what was typed and why.
     return form_page(
         request,
         "reports/district_report.html",
@@ -587,9 +595,13 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             if access.reads_district_drafts(request.user)
             else [],
             "can_comment": access.comments_on_district_report(request.user),
+            "refusal": refusal,
         },
-        refused=request.method == "POST",
+        refused=refusal is not None,
     )
+
+
+DISTRICT_FIELDS = ("analysis",)
 
 
 @login_required
@@ -617,14 +629,18 @@ def district_report_comment(request: HttpRequest, period: str) -> HttpResponse:
     return redirect("district_report", period=quarter.label)
 
 
-def _publish(request: HttpRequest, quarter: figures.Period, saved: DistrictReport | None) -> None:
-    """The second step of "save and publish". The save is kept when publishing is refused
-    (the office's text is not lost), so the message says both what was kept and why nothing
-    was published; with nothing saved (an empty analysis, no draft) only why, and nothing
-    is published: a report a colleague saved since was never read by the sender."""
+def _publish(
+    request: HttpRequest, quarter: figures.Period, saved: DistrictReport | None
+) -> Exception | None:
+    """The second step of "save and publish"; its refusal, or None once published. The save
+    is kept when publishing is refused (the office's text is not lost), so the message says
+    both what was kept and why nothing was published; with nothing saved (an empty analysis,
+    no draft) only why, and nothing is published: a report a colleague saved since was
+    never read by the sender."""
     if saved is None:
-        messages.error(request, _("Write the office's analysis before publishing."))
-        return
+        text = _("Write the office's analysis before publishing.")
+        messages.error(request, text)
+        return ValidationError({"analysis": text})
     try:
         services.district_report_publish(
             period=quarter,
@@ -646,10 +662,9 @@ def _publish(request: HttpRequest, quarter: figures.Period, saved: DistrictRepor
             messages.error(
                 request, _("Saved as a draft. Not published: %(reason)s") % {"reason": reason}
             )
-    else:
-        messages.success(
-            request, _("The district report was published; the files are being built.")
-        )
+        return error
+    messages.success(request, _("The district report was published; the files are being built."))
+    return None
 
 
 @login_required

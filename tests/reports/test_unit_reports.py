@@ -606,9 +606,11 @@ def test_units_see_the_district_report_only_once_published(client, mr_staff, off
     assert DistrictReport.objects.get().analysis == "分析"
 
 
-def _posted(client, period, **data):
+def _posted(client, period, status=200, **data):
+    """The messages after posting the analysis: 200 once saved (after the redirect), 400
+    when refused (the page shown again with what was typed)."""
     page = client.post(reverse("district_report", args=[period]), data, follow=True)
-    assert page.status_code == 200
+    assert page.status_code == status
     return [str(m) for m in page.context["messages"]]
 
 
@@ -617,7 +619,7 @@ def test_a_refused_publish_says_the_analysis_was_kept_as_a_draft(client, office_
     the page must say so, or the office thinks the text lost or the report published."""
     client.force_login(office_director)
     # a quarter with no report yet: the form sends an empty version
-    said = _posted(client, "2026Q4", analysis="第四季度草稿", version="", then="publish")
+    said = _posted(client, "2026Q4", 400, analysis="第四季度草稿", version="", then="publish")
     assert said == [
         "Saved as a draft. Not published: A quarter can be published once it has ended."
     ]
@@ -633,7 +635,7 @@ def test_a_refused_publish_again_says_units_still_read_the_published_version(
     assert published.file_state == FileState.PENDING
     client.force_login(office_director)
     said = _posted(
-        client, "2026Q3", analysis="更正后的分析", version=published.version, then="publish"
+        client, "2026Q3", 400, analysis="更正后的分析", version=published.version, then="publish"
     )
     assert said == [
         "The analysis was saved; units still read the version published before. Not "
@@ -648,7 +650,7 @@ def test_an_empty_analysis_leaves_no_empty_district_report_behind(client, office
     """Nothing typed, nothing stored: an empty draft would make the quarter look begun with
     nothing in it. The leader still reads the live figures, as a draft with no analysis."""
     client.force_login(office_director)
-    assert _posted(client, "2026Q3", analysis="  ", then="publish") == [
+    assert _posted(client, "2026Q3", 400, analysis="  ", then="publish") == [
         "Write the office's analysis before publishing."
     ]
     assert _posted(client, "2026Q3", analysis="") == ["Nothing was saved: the analysis is empty."]
@@ -675,7 +677,7 @@ def test_save_and_publish_of_an_empty_analysis_does_not_publish_one_written_mean
 
     monkeypatch.setattr(views.services, "district_report_save", and_a_colleague_saves_meanwhile)
     client.force_login(office_director)
-    assert _posted(client, "2026Q3", analysis="", version="", then="publish") == [
+    assert _posted(client, "2026Q3", 400, analysis="", version="", then="publish") == [
         "Write the office's analysis before publishing."
     ]
     report = DistrictReport.objects.get()
@@ -701,13 +703,13 @@ def test_a_first_analysis_saved_twice_from_pages_opened_before_either_keeps_the_
     ]
     client.force_login(office_staff)
     for then in ("", "publish"):
-        assert _posted(client, "2026Q3", analysis="工作人员的分析", version="", then=then) == [
+        assert _posted(client, "2026Q3", 400, analysis="工作人员的分析", version="", then=then) == [
             "Someone else changed the district report meanwhile. Nothing was saved."
         ]
     report = DistrictReport.objects.get()
     assert (report.analysis, report.version, report.status) == ("主任的分析", 2, "draft")
     # An empty analysis from such a page does not empty the report either.
-    assert _posted(client, "2026Q3", analysis="", version="") == [
+    assert _posted(client, "2026Q3", 400, analysis="", version="") == [
         "Someone else changed the district report meanwhile. Nothing was saved."
     ]
     assert DistrictReport.objects.get().analysis == "主任的分析"
