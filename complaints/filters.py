@@ -19,6 +19,7 @@ from .models import Dispute, WorkOrder
 from .phones import phone_digits
 
 ALL = _("All")
+DATE_EXPECTED = _("Enter a date like 2026-07-06.")
 
 ORDERING_FIELDS = (
     ("received_at", "received_at"),
@@ -56,6 +57,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         field_name="received_at",
         lookup_expr="date__gte",
         validators=[validate_date],
+        error_messages={"invalid": DATE_EXPECTED},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     received_to = django_filters.DateFilter(
@@ -63,6 +65,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         field_name="received_at",
         lookup_expr="date__lte",
         validators=[validate_date],
+        error_messages={"invalid": DATE_EXPECTED},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sort = django_filters.OrderingFilter(

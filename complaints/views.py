@@ -284,6 +284,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "sees_all": access.sees_all_units(request.user),
             "can_intake": access.is_office_handler(request.user),
         },
+        # A filter refused (a date that is not one, a choice not offered): the page says
+        # which and lists nothing, as a refused form.
+        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
     )
 
 

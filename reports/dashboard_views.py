@@ -24,7 +24,7 @@ from complaints.choices import Status
 from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
-from wuqing_consumer.dates import FIRST_YEAR
+from wuqing_consumer.address_values import MalformedValue, day_in
 
 from . import dashboards
 from .dashboards import PRESETS, DateRange
@@ -38,39 +38,25 @@ PRESET_LABELS = {
 BLUE, AMBER, RED, GREEN, GREY = "#0b3d91", "#e0a800", "#c8102e", "#2f8a4a", "#6c7a92"
 
 
-def _parse_day(text: str, today: date) -> date:
-    """An ISO date (2026-07-06) within reason; ValueError otherwise."""
-    if len(text) != 10:
-        raise ValueError(text)
-    day = date.fromisoformat(text)
-    if not FIRST_YEAR <= day.year <= today.year + 1:
-        raise ValueError(text)
-    return day
+def _within_reason(day: date, today: date) -> bool:
+    return day.year <= today.year + 1
 
 
 def date_range(request: HttpRequest, today: date) -> DateRange:
-    """The range asked for, or the current quarter with a message saying why not."""
+    """The range asked for, or the current quarter with a message saying why not;
+    MalformedValue for a `from` or `to` that is not a date."""
     default = dashboards.quarter_of(today)
-    raw_first = request.GET.get("from", "").strip()[:20]
-    raw_last = request.GET.get("to", "").strip()[:20]
-    if not raw_first and not raw_last:
+    asked_first = day_in(request.GET, "from")
+    asked_last = day_in(request.GET, "to")
+    if asked_first is None and asked_last is None:
         return default
-    try:
-        last = _parse_day(raw_last, today) if raw_last else today
-    except ValueError:
+    last = asked_last or today
+    first = asked_first or dashboards.quarter_of(last).first
+    if not (_within_reason(first, today) and _within_reason(last, today)):
         messages.warning(
             request,
-            _("“%(value)s” is not a date like 2026-07-06; showing the current quarter.")
-            % {"value": raw_last},
-        )
-        return default
-    try:
-        first = _parse_day(raw_first, today) if raw_first else dashboards.quarter_of(last).first
-    except ValueError:
-        messages.warning(
-            request,
-            _("“%(value)s” is not a date like 2026-07-06; showing the current quarter.")
-            % {"value": raw_first},
+            _("The dashboard has no figures after %(year)s; showing the current quarter.")
+            % {"year": today.year + 1},
         )
         return default
     if first > last:
@@ -254,7 +240,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sees_all = access.sees_all_units(request.user)
     now = timezone.now()
     today = stats.local_day(now)
-    span = date_range(request, today)
+    status = 200
+    try:
+        span = date_range(request, today)
+    except MalformedValue as error:
+        messages.error(request, error.message)
+        span, status = dashboards.quarter_of(today), 400
     data = dashboards.dashboard_data(unit=unit, first=span.first, last=span.last, now=now)
     links = Links(span.first, span.last, unit, sees_all)
     data["by_unit"] = _unit_rows(data, links)
@@ -288,4 +279,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "reports": reverse("report_list"),
             },
         },
+        status=status,
     )

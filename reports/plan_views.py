@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.address_values import MalformedValue, year_in
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.language import label_colon
 from wuqing_consumer.refusals import Refusal
@@ -48,6 +49,28 @@ def _year(value: str | None, default: int, years: list[int]) -> int:
     return year if year in years else default
 
 
+def _asked_year(request: HttpRequest, years: list[int]) -> tuple[int, int]:
+    """The year in the address, among the list's `years`, and the answer's status: a
+    malformed year is refused (400) and one outside the years said, each with a message
+    and the current year shown."""
+    default = timezone.localdate().year
+    try:
+        asked = year_in(request.GET)
+    except MalformedValue as error:
+        messages.error(request, error.message)
+        return default, 400
+    if asked is None:
+        return default, 200
+    if asked not in years:
+        messages.warning(
+            request,
+            _("This list covers %(first)s to %(last)s, not %(value)s; showing %(year)s.")
+            % {"first": min(years), "last": max(years), "value": asked, "year": default},
+        )
+        return default, 200
+    return asked, 200
+
+
 def _report_errors(request: HttpRequest, error: Exception) -> None:
     if isinstance(error, ValidationError):
         for text in error.messages:
@@ -66,7 +89,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if not office and unit_id is None:
         raise Http404
     years = plan_services.plan_years()
-    year = _year(request.GET.get("year"), timezone.localdate().year, years)
+    year, status = _asked_year(request, years)
     plans = {p.unit_id: p for p in access.plans_visible_to(user).filter(year=year)}
     if office:
         rows = [{"unit": unit, "plan": plans.get(unit.id)} for unit in member_units()]
@@ -102,6 +125,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             and access.works_on_unit_report(user, unit_id)
             and plans.get(unit_id) is None,
         },
+        status=status,
     )
 
 
@@ -394,7 +418,10 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     if not access.sees_all_units(user) and getattr(user, "unit_id", None) is None:
         raise Http404
     years = _evaluation_years()
-    year = _year(request.GET.get("year"), timezone.localdate().year, years)
+    if request.method == "POST":
+        year, status = _year(request.GET.get("year"), timezone.localdate().year, years), 200
+    else:
+        year, status = _asked_year(request, years)
     refusal: Refusal | None = None
     if request.method == "POST":
         if not access.manages_evaluations(user):
@@ -430,7 +457,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The document was added."))
             return redirect(f"{reverse('evaluations')}?year={evaluation.year}")
-    return _evaluations_page(request, year, years, refusal=refusal)
+    return _evaluations_page(request, year, years, refusal=refusal, status=status)
 
 
 def _evaluations_page(
@@ -440,6 +467,7 @@ def _evaluations_page(
     *,
     refusal: Refusal | None = None,
     removing: int | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The year's page; with `refusal`, the add form (or, with `removing`, that
     evaluation's removal) comes back open with what was posted, its reasons read with the
@@ -474,7 +502,7 @@ def _evaluations_page(
             "data": request.POST if refused and removing is None else {},
             "reason": request.POST.get("reason", "") if removing is not None else "",
         },
-        status=400 if refused else 200,
+        status=400 if refused else status,
     )
 
 

@@ -27,6 +27,7 @@ from complaints.exports import register_workbook
 from departments import access
 from departments.models import AuditEntry
 from wuqing_consumer import form_once
+from wuqing_consumer.address_values import MalformedValue, year_in
 from wuqing_consumer.dates import FIRST_YEAR, year_accepted
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.refusals import Refusal
@@ -57,14 +58,19 @@ def _year(value: str | None, default: int) -> int:
 @login_required
 def annual_summaries(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    asked_year = (request.GET.get("year") or "").strip()
-    year = _year(asked_year, today.year)
-    if asked_year and not (asked_year.isdigit() and int(asked_year) == year):
-        # The future, before the portal's years or not a year: said, not shown as another.
+    status = 200
+    try:
+        asked_year = year_in(request.GET)
+    except MalformedValue as error:
+        messages.error(request, error.message)
+        asked_year, status = None, 400
+    year = asked_year if asked_year and asked_year <= today.year else today.year
+    if asked_year and asked_year != year:
+        # A year to come: said, not shown as another.
         messages.warning(
             request,
             _("There are no annual summaries for “%(value)s”; showing %(year)s.")
-            % {"value": asked_year[:20], "year": year},
+            % {"value": asked_year, "year": year},
         )
     years = list(range(today.year, today.year - 5, -1))
     if year not in years:
@@ -122,6 +128,7 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
             "can_start": getattr(request.user, "unit_id", None) is not None
             and access.works_on_unit_report(request.user, request.user.unit_id),
         },
+        status=status,
     )
 
 

@@ -19,6 +19,7 @@ from complaints import attachments
 from complaints.choices import Kind
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.address_values import MalformedValue
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version, posted_version_or_new
@@ -50,20 +51,30 @@ def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, text)
 
 
+def _period_asked(request: HttpRequest) -> figures.Period | None:
+    """The quarter in the address (`?period=2026Q3`), None when there is none."""
+    text = (request.GET.get("period") or "").strip()
+    if not text:
+        return None
+    try:
+        return figures.Period.parse(text)
+    except ValueError:
+        raise MalformedValue("period", text, "2026Q3") from None
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """A unit's quarters with their report status; for the office, one quarter's units."""
     today = timezone.localdate()
     periods = figures.recent_periods(today)
+    status = 200
     if access.sees_all_units(request.user):
         default = figures.Period.containing(today).previous()
         try:
-            period = (
-                figures.Period.parse(request.GET["period"]) if "period" in request.GET else default
-            )
-        except ValueError as error:
-            messages.error(request, str(error))
-            period = default
+            period = _period_asked(request) or default
+        except MalformedValue as error:
+            messages.error(request, error.message)
+            period, status = default, 400
         reports = {
             r.unit_id: r
             for r in access.unit_reports_visible_to(request.user).filter(
@@ -119,6 +130,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 or access.reads_district_drafts(request.user),
                 "today": today,
             },
+            status=status,
         )
     unit = getattr(request.user, "unit", None)
     if unit is None:
@@ -154,12 +166,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     # a reminder or the office's chase (催报), to just the quarter it is about (shown even
     # when not asked, as it was asked for by name).
     to_submit = request.GET.get("show") == "to_submit"
-    only = None
-    if "period" in request.GET:
-        try:
-            only = figures.Period.parse(request.GET["period"])
-        except ValueError as error:
-            messages.error(request, str(error))
+    try:
+        only = _period_asked(request)
+    except MalformedValue as error:
+        messages.error(request, error.message)
+        only, status = None, 400
     if only is not None:
         rows = [row for row in rows if row["period"] == only]
     else:
@@ -186,6 +197,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "published": published,
             "today": today,
         },
+        status=status,
     )
 
 

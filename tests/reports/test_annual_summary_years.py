@@ -1,6 +1,7 @@
 """The year drop-down of the annual summaries shows the year the list shows: a year asked
 for in the address before the last five is added to it; one the portal has no summaries for
-(the future, not a year) is refused with a message, not shown silently as another."""
+(the future) is said with a message, not shown silently as another; what is not a year
+the portal accepts is refused (400), naming the parameter and its form."""
 
 from __future__ import annotations
 
@@ -41,16 +42,28 @@ def test_a_year_before_the_last_five_is_shown_and_selected(client, office_staff)
     assert "Annual work summaries 2019" in page
 
 
-@pytest.mark.parametrize("asked", ["2031", "abc", "1999"])
-def test_a_year_with_no_summaries_is_refused_with_a_message(client, mr_liaison, asked):
+def test_a_year_with_no_summaries_is_said_with_a_message(client, mr_liaison):
     with time_machine.travel(at(2026, 12, 2), tick=False):
         client.force_login(mr_liaison)
-        response = client.get(reverse("annual_summaries") + f"?year={asked}")
+        response = client.get(reverse("annual_summaries") + "?year=2031")
     page = response.content.decode()
     assert response.status_code == 200
     assert selected(page) == ["2026"] and "Annual work summaries 2026" in page
     assert [str(m) for m in response.context["messages"]] == [
-        f"There are no annual summaries for “{asked}”; showing 2026."
+        "There are no annual summaries for “2031”; showing 2026."
+    ]
+
+
+@pytest.mark.parametrize("asked", ["abc", "1999", "99999999999"])
+def test_what_is_not_a_year_is_refused_naming_the_parameter(client, mr_liaison, asked):
+    with time_machine.travel(at(2026, 12, 2), tick=False):
+        client.force_login(mr_liaison)
+        response = client.get(reverse("annual_summaries") + f"?year={asked}")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert selected(page) == ["2026"] and "Annual work summaries 2026" in page
+    assert [str(m) for m in response.context["messages"]] == [
+        f"In the address, year=“{asked}” is not well formed: write it like year=2026."
     ]
 
 

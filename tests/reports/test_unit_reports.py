@@ -105,8 +105,8 @@ def test_a_quarter_the_calendar_cannot_hold_is_refused_not_a_500(
 ):
     client.force_login(office_staff)
     page = client.get(reverse("report_list"), {"period": period}, follow=True)
-    assert page.status_code == 200
-    assert "is not a quarter" in page.content.decode()
+    assert page.status_code == 400
+    assert f"period=“{period}” is not well formed" in page.content.decode()
     assert client.get(reverse("district_report", args=[period])).status_code == 404
     client.force_login(mr_liaison)
     assert client.post(reverse("report_start"), {"period": period}).status_code == 404
@@ -825,8 +825,10 @@ def test_the_office_sees_which_units_have_reported(client, office_staff, mr_liai
     assert 'data-unit="market-regulation"' in page
     assert "1 of" in page
     bad = client.get(reverse("report_list") + "?period=2026Q9")
-    assert bad.status_code == 200
-    assert "is not a quarter" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "period=“2026Q9” is not well formed: write it like period=2026Q3" in (
+        bad.content.decode()
+    )
 
 
 def test_the_quarter_page_links_the_district_report_only_to_those_who_may_open_it(
