@@ -117,12 +117,21 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _closed(request: HttpRequest, campaign, message: str) -> HttpResponse:
+    """A closed campaign's form (a bookmark, a tab left open): its page, saying so, rather
+    than a 404 that reads as "no such campaign" or a form that could only fail."""
+    messages.warning(request, message)
+    return redirect("campaign_detail", campaign_id=campaign.id)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
-    if not access.manages_campaigns(request.user) or campaign.status == CampaignStatus.CLOSED:
+    if not access.manages_campaigns(request.user):
         raise Http404
+    if campaign.status == CampaignStatus.CLOSED:
+        return _closed(request, campaign, _("A closed campaign can no longer be changed."))
     form = CampaignForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,6 +205,10 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
     if not access.logs_campaign_action(request.user, campaign):
         raise Http404
+    if campaign.status == CampaignStatus.CLOSED:
+        return _closed(
+            request, campaign, _("This campaign is closed; no more actions can be logged.")
+        )
     form = ActionForm(request.POST or None, initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,8 +245,10 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
-    if not access.manages_campaigns(request.user) or campaign.status == CampaignStatus.CLOSED:
+    if not access.manages_campaigns(request.user):
         raise Http404
+    if campaign.status == CampaignStatus.CLOSED:
+        return _closed(request, campaign, _("This campaign is already closed."))
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -536,7 +536,9 @@ def test_the_office_closes_a_campaign_after_confirming(campaign, office_staff, c
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.CLOSED and campaign.summary == "共检查商户30家。"
-    assert client.get(url).status_code == 404
+    again = client.get(url)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("campaign_detail", args=[campaign.id])
 
 
 def test_the_list_filters_by_status_and_topic(office_staff, mr_staff, client, clock):
