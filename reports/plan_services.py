@@ -23,6 +23,7 @@ from departments.notifications import Message, notify_many, office_people, unit_
 from wuqing_consumer import language
 from wuqing_consumer.dates import FIRST_YEAR, date_error
 from wuqing_consumer.language import written
+from wuqing_consumer.texts import too_long
 
 from .choices import EvaluationAction, EvaluationKind, PlanAction, PlanStatus
 from .models import (
@@ -241,14 +242,23 @@ def _tell_unit(plan: ImplementationPlan, title: str, body: str = "") -> None:
     notify_many([(message, unit_people([plan.unit_id]), None)])
 
 
+def _review_comment(comment: str) -> str:
+    """The office's comment as typed, refused past `MAX_NOTE` rather than cut to it."""
+    comment = (comment or "").strip()
+    if problem := too_long(comment, MAX_NOTE, _("the comment")):
+        raise ValidationError({"comment": problem})
+    return comment
+
+
 @transaction.atomic
 def plan_acknowledge(
     *, plan_id: int, acting_user: User, comment: str = "", expected_version: int | None = None
 ) -> ImplementationPlan:
     """The office takes the plan on record; from then on every unit can read it."""
+    comment = _review_comment(comment)
     plan = _lock_plan_for_review(acting_user, plan_id, expected_version)
     plan.status = PlanStatus.ACKNOWLEDGED
-    plan.office_comment = (comment or "").strip()[:MAX_NOTE]
+    plan.office_comment = comment
     plan.reviewed_at = timezone.now()
     plan.reviewed_by = acting_user
     plan.version += 1
@@ -276,7 +286,7 @@ def plan_return(
     *, plan_id: int, acting_user: User, comment: str, expected_version: int | None = None
 ) -> ImplementationPlan:
     """The office sends the plan back with what to change; the unit edits and files again."""
-    comment = (comment or "").strip()[:MAX_NOTE]
+    comment = _review_comment(comment)
     if not comment:
         raise ValidationError({"comment": _("Say what the unit should change.")})
     plan = _lock_plan_for_review(acting_user, plan_id, expected_version)
@@ -386,9 +396,11 @@ def evaluation_remove(*, evaluation_id: int, acting_user: User, reason: str) -> 
     """Hide an evaluation from everyone; the row, its files and the reason stay on record."""
     if not access.manages_evaluations(acting_user):
         raise Http404
-    reason = (reason or "").strip()[:MAX_NOTE]
+    reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the document is removed.")})
+    if problem := too_long(reason, MAX_NOTE, _("reason")):
+        raise ValidationError({"reason": problem})
     evaluation = access.evaluation_or_404(acting_user, evaluation_id=evaluation_id, lock=True)
     evaluation.removed_at = timezone.now()
     evaluation.removed_by = acting_user

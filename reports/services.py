@@ -567,11 +567,24 @@ def _tell_unit(report: UnitReport, key: str, title: str, body: str = "") -> None
     notify_many([(message, people, None)])
 
 
+REVIEW_COMMENT_LIMIT = 20000
+"""The office's comments on a report: as long as a plan's (a page of remarks is ~2,000)."""
+
+
+def _review_comment(comment: str) -> str:
+    """The office's comments as typed, refused past the limit rather than kept whole at
+    any length (the column has none) or cut."""
+    comment = (comment or "").strip()
+    if problem := too_long(comment, REVIEW_COMMENT_LIMIT, _("the comments")):
+        raise ValidationError({"comment": problem})
+    return comment
+
+
 @transaction.atomic
 def report_return(
     *, report_id: int, acting_user: User, comment: str, expected_version: int | None = None
 ) -> UnitReport:
-    comment = (comment or "").strip()
+    comment = _review_comment(comment)
     if not comment:
         raise ValidationError({"comment": _("Say what the unit should change.")})
     report = _review(report_id, acting_user, expected_version)
@@ -592,9 +605,10 @@ def report_return(
 def report_accept(
     *, report_id: int, acting_user: User, comment: str = "", expected_version: int | None = None
 ) -> UnitReport:
+    comment = _review_comment(comment)
     report = _review(report_id, acting_user, expected_version)
     report.status = ReportStatus.ACCEPTED
-    report.review_comment = (comment or "").strip()
+    report.review_comment = comment
     _bump(report, ["status", "review_comment", "reviewed_at", "reviewed_by"])
     _event(report, ReportAction.ACCEPT, acting_user, note=report.review_comment)
     _tell_unit(
