@@ -587,16 +587,30 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             # The page as it now is (the form carries the current version), the analysis as
             # it was typed.
             report = _district_or_404(request, quarter)
+    # A post that reaches here was refused, shown again with what was typed and why.
+    return _district_page(request, quarter, report, form, refusal=refusal)
+
+
+def _district_page(
+    request: HttpRequest,
+    quarter: figures.Period,
+    report: DistrictReport | None,
+    form: DistrictAnalysisForm,
+    *,
+    refusal: Refusal | None = None,
+    comment: Refusal | None = None,
+) -> HttpResponse:
+    """The quarter's district report; with `refusal` the office's analysis refused, with
+    `comment` the group leader's comment refused: back in its field with why (400)."""
     published = report is not None and report.status == DistrictStatus.PUBLISHED
     data = report.figures if published else figures.district_figures(quarter)
-    # A post that reaches here was refused, shown again with what was typed and why.
     return form_page(
         request,
         "reports/district_report.html",
         {
             "period": quarter,
             "report": report,
-            "office": office,
+            "office": access.reviews_unit_reports(request.user),
             "published": published,
             "figures": figures.for_reader(data),
             "snapshot": report.figures if published else None,
@@ -608,8 +622,10 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
             else [],
             "can_comment": access.comments_on_district_report(request.user),
             "refusal": refusal,
+            "comment_refusal": comment,
+            "comment_text": request.POST.get("comment", "") if comment else "",
         },
-        refused=refusal is not None,
+        refused=refusal is not None or comment is not None,
     )
 
 
@@ -621,7 +637,7 @@ DISTRICT_FIELDS = ("analysis",)
 def district_report_comment(request: HttpRequest, period: str) -> HttpResponse:
     """The group leader's comment on the district report, for the office."""
     quarter = _period_or_404(period)
-    _district_or_404(request, quarter)
+    report = _district_or_404(request, quarter)
     if not access.comments_on_district_report(request.user):
         raise Http404
     try:
@@ -635,7 +651,9 @@ def district_report_comment(request: HttpRequest, period: str) -> HttpResponse:
     except form_once.AlreadySent as sent:
         return sent.response(request)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        form = DistrictAnalysisForm(initial={"analysis": report.analysis if report else ""})
+        comment = Refusal.of_error(error, ("comment",))
+        return _district_page(request, quarter, report, form, comment=comment)
     else:
         messages.success(request, _("Your comment was sent to the office."))
     return redirect("district_report", period=quarter.label)

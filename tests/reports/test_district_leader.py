@@ -135,15 +135,18 @@ def test_the_leader_may_comment_before_the_office_has_started_the_report(client,
 
 def test_an_empty_comment_is_refused_with_a_message(client, leader):
     client.force_login(leader)
-    answer = client.post(COMMENT_URL, {"comment": "   "}, follow=True)
+    answer = client.post(COMMENT_URL, {"comment": "   "})
+    assert answer.status_code == 400
     assert "Write your comment for the office." in answer.content.decode()
     assert not comments().exists()
 
 
 def test_a_comment_too_long_is_refused_not_cut(client, leader):
     client.force_login(leader)
-    answer = client.post(COMMENT_URL, {"comment": "长" * 5001}, follow=True)
+    answer = client.post(COMMENT_URL, {"comment": "长" * 5001})
+    assert answer.status_code == 400
     assert "Please shorten" in answer.content.decode()
+    assert "长" * 5001 + "</textarea>" in answer.content.decode()
     assert not comments().exists()
 
 

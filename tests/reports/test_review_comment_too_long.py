@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from complaints.deadlines import BEIJING
 from reports import figures, plan_services, services
-from reports.choices import PlanStatus, ReportStatus
+from reports.choices import PlanStatus, ReportStatus, SummaryStatus
 from reports.models import ImplementationPlan, UnitReport
 from tests.factories import unit
 
@@ -137,3 +137,43 @@ def test_a_report_comment_past_the_limit_is_refused_and_kept(
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.review_comment == ""
     assert figures.Period(report.year, report.quarter).label == "2026Q3"
+
+
+def submitted_summary(liaison):
+    with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=BEIJING), tick=False):
+        summary = services.summary_start(
+            unit=unit("market-regulation"), year=2026, acting_user=liaison
+        )
+        services.summary_save(summary_id=summary.id, acting_user=liaison, text="全年工作总结。")
+        return services.summary_submit(summary_id=summary.id, acting_user=liaison)
+
+
+def test_a_summary_return_comment_past_the_limit_comes_back_in_its_field(
+    english, mr_liaison, office_staff
+):
+    summary = submitted_summary(mr_liaison)
+    english.force_login(office_staff)
+    too_long = "改" * 50001
+    response = english.post(
+        reverse("annual_summary_return", args=[summary.id]),
+        {"comment": too_long, "version": summary.version},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert kept_in_field(page, "return-comment-input") == too_long
+    assert "Please shorten the comments to 50000 characters; it has 50001." in unescape(page)
+    summary.refresh_from_db()
+    assert summary.status == SummaryStatus.SUBMITTED
+
+
+def test_the_leaders_comment_past_the_limit_comes_back_in_its_field(english, leader):
+    english.force_login(leader)
+    too_long = "长" * 5001
+    with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=BEIJING), tick=False):
+        response = english.post(
+            reverse("district_report_comment", args=["2026Q3"]), {"comment": too_long}
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert kept_in_field(page, "id_comment") == too_long
+    assert "Please shorten the comment to 5000 characters; it has 5001." in unescape(page)
