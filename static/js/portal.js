@@ -12,6 +12,36 @@
   }, true);
 })();
 
+// A required field holding only spaces passes the browser's own check, so a form that
+// asks first (data-confirm) asked its question, and the server then refused the post for
+// want of the field. Such a field is emptied when the form's button is clicked, before the
+// browser checks the form: the browser then says the field is to be filled in, at the
+// field, and asks nothing. What has any other character is left as typed.
+(function () {
+  "use strict";
+  var TYPED = /^(text|search|email|tel|url)$/;
+
+  function emptyIfBlank(field) {
+    var typed = field instanceof HTMLTextAreaElement ||
+      (field instanceof HTMLInputElement && TYPED.test(field.type));
+    if (typed && field.required && field.value !== "" && field.value.trim() === "") {
+      field.value = "";
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ?
+      event.target.closest("button, input[type=submit], input[type=image]") : null;
+    if (!button || (button.type !== "submit" && button.type !== "image")) {
+      return;
+    }
+    var form = button.form;
+    if (form && form.dataset.confirm && !form.noValidate && !button.formNoValidate) {
+      Array.prototype.forEach.call(form.elements, emptyIfBlank);
+    }
+  }, true);
+})();
+
 // A co-handling units group (data-excludes-choice-of: the primary unit's select) cannot have
 // the unit chosen as primary ticked: its box is disabled and unticked, with "(the primary
 // unit)" shown beside its name, and comes back when another unit is chosen. A unit cannot
