@@ -140,16 +140,21 @@ def test_the_intakes_two_successes_say_which_is_a_new_order_and_which_a_retry(cl
 SCHEMA = "/api/v1/schema/"
 
 
-def refusal_message(response, code: str, *, not_acceptable: str) -> str:
+def refusal_message(response, code: str, *, not_acceptable: str, formats: str) -> str:
     """The message a refusal of the schema or docs view should carry, in the active
-    language; only the 406 differs between the two views."""
+    language; the 406 and the formats an unknown `?format=` is told of differ between the
+    two views."""
     gettext = translation.gettext
+    asked = response.request["QUERY_STRING"].partition("format=")[2].partition("&")[0]
+    unknown_format = gettext(
+        "There is no “%(format)s” format here; the formats available are: %(formats)s."
+    ) % {"format": asked, "formats": formats}
     return {
         "method_not_allowed": gettext(
             "This method (%(method)s) is not allowed here; allowed: %(allowed)s."
         )
         % {"method": response.request["REQUEST_METHOD"], "allowed": response.get("Allow")},
-        "not_found": gettext("Not found."),
+        "not_found": unknown_format,
         "not_acceptable": not_acceptable,
         "invalid": gettext("Some fields are not valid; see fields."),
     }[code]
@@ -192,6 +197,7 @@ def test_the_schema_view_refuses_in_the_apis_json_error_shape_and_the_users_lang
                 "The schema comes as YAML (application/vnd.oai.openapi) or JSON "
                 "(application/json): accept one of them."
             ),
+            formats="yaml, json",
         )
         if code == "invalid":
             lang = query.split("lang=")[1].split("&")[0]
@@ -291,6 +297,7 @@ def test_the_docs_page_refuses_in_the_apis_json_error_shape_and_the_users_langua
                 "at %(schema)s."
             )
             % {"schema": SCHEMA},
+            formats="html",
         )
     assert error["message"] == expected
 

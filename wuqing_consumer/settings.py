@@ -427,6 +427,8 @@ REST_FRAMEWORK = {
     # (Java's default) got a 500 page after its order had been saved.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_METADATA_CLASS": "wuqing_consumer.metadata.ContractMetadata",
+    # An unknown ?format= names the formats there are, in the API's error shape.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "wuqing_consumer.negotiation.ContentNegotiation",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "wuqing_consumer.api.PageNumbers",
