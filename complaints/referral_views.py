@@ -13,6 +13,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from departments.models import User
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
@@ -169,6 +171,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access.referral_or_404(request.user, referral_id=referral_id)
+    notifications_mark_read_at(
+        user=request.user, url=reverse("referral_detail", kwargs={"referral_id": referral.id})
+    )
     receiving = access.receives_referral(request.user, referral)
     visible = access.workorders_visible_to(request.user)
     # A rejection may have been recorded on the order's open dispute rather than opening one;

@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.templatetags.written import in_own_lang
@@ -487,6 +488,7 @@ def _openable(user, items: list, visible) -> list[tuple[object, bool]]:
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
+    notifications_mark_read_at(user=request.user, url=reverse("order_detail", args=[order.number]))
     now = timezone.now()
     show_personal = access.may_see_citizen_details(request.user, order)
     if show_personal:

@@ -4,10 +4,15 @@ from dataclasses import replace
 from datetime import timedelta
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from complaints import referrals
 from departments.models import AuditEntry, Delivery, Notification
 from departments.notifications import Message, notify, send_due_deliveries, told_as_liaison
+from tests.factories import make_order
 
 
 def message(key="test:1", title="工单 WQ-2026-000001 即将到期"):
@@ -126,3 +131,58 @@ def test_without_a_line_saying_why_an_sms_is_the_title_alone(mr_staff):
     notify(users=[mr_staff], message=message())
     assert Delivery.objects.get(channel="sms").body == "工单 WQ-2026-000001 即将到期"
     assert Notification.objects.get(recipient=mr_staff).body == "小区电梯"
+
+
+def notice(user, key: str, url: str) -> Notification:
+    return Notification.objects.create(recipient=user, key=key, category="x", title=key, url=url)
+
+
+def unread(*notifications: Notification) -> list[bool]:
+    return [Notification.objects.get(pk=n.pk).read_at is None for n in notifications]
+
+
+def test_opening_an_orders_page_marks_read_what_told_its_reader_of_it_in_one_update(
+    client, office_staff, mr_staff, mr_head
+):
+    """The bell stops counting what its reader has seen: the notices linking to the page
+    they open, theirs alone, in one statement however many there are."""
+    order = make_order(office_staff)
+    other = make_order(office_staff, content="另一件投诉：商场电梯")
+    page = reverse("order_detail", args=[order.number])
+    mine = [notice(mr_staff, f"order:{n}", page) for n in range(3)]
+    elsewhere = notice(mr_staff, "other", reverse("order_detail", args=[other.number]))
+    listing = notice(mr_staff, "list", f"{reverse('order_list')}?tab=overdue")
+    theirs = notice(mr_head, "head", page)
+
+    client.force_login(mr_staff)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(page).status_code == 200
+    updates = [
+        q["sql"] for q in captured if q["sql"].startswith("UPDATE") and "notification" in q["sql"]
+    ]
+    assert len(updates) == 1
+    assert unread(*mine) == [False, False, False]
+    assert unread(elsewhere, listing, theirs) == [True, True, True]
+    assert 'id="unread-count">2<' in client.get(page).content.decode()
+
+
+def test_opening_a_leads_page_marks_read_what_told_its_reader_of_it(client, mr_staff, mr_head):
+    lead = referrals.referral_send(
+        acting_user=mr_staff, to_unit_code="commerce", title="预付卡卷款", facts="停业"
+    )
+    page = reverse("referral_detail", args=[lead.id])
+    mine, elsewhere = notice(mr_staff, "lead", page), notice(mr_staff, "list", "/referrals/")
+    theirs = notice(mr_head, "head", page)
+
+    client.force_login(mr_staff)
+    assert client.get(page).status_code == 200
+    assert unread(mine, elsewhere, theirs) == [False, True, True]
+
+
+def test_a_page_one_may_not_open_marks_nothing_read(client, office_staff, housing_staff):
+    order = make_order(office_staff)
+    page = reverse("order_detail", args=[order.number])
+    told = notice(housing_staff, "order", page)
+    client.force_login(housing_staff)
+    assert client.get(page).status_code == 404
+    assert unread(told) == [True]
