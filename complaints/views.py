@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
+from wuqing_consumer.language import list_separator
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.templatetags.written import in_own_lang
 from wuqing_consumer.versions import posted_version
@@ -400,15 +401,28 @@ def _words_shown(matched: list[str]) -> list[SafeString]:
     return list(words)
 
 
+def _routed_by(rule: str, words: list[SafeString]) -> SafeString:
+    """The line naming the rule that routed an order and the words it matched, as one
+    sentence a translation may reorder, the words listed with the reader's separator; the
+    rule's name and each word marked in their own language (`in_own_lang`), not the line."""
+    values = {"rule": in_own_lang(rule)}
+    if not words:
+        return mark_safe(conditional_escape(_("Routed by rule %(rule)s")) % values)
+    values["words"] = conditional_escape(list_separator()).join(words)
+    return mark_safe(conditional_escape(_("Routed by rule %(rule)s (matched: %(words)s)")) % values)
+
+
 def _routing_shown(routing: dict) -> dict | None:
     """The rule that routed the order, by its name, with the words that decided, each once
     and in the reader's language; and whether someone sent it elsewhere than it said."""
     if not routing.get("rule"):
         return None
     name = RoutingRule.objects.filter(key=routing["rule"]).values_list("name", flat=True).first()
+    words = _words_shown(routing.get("matched", []))
     return {
         "rule": name or routing["rule"],
-        "words": _words_shown(routing.get("matched", [])),
+        "words": words,
+        "line": _routed_by(name or routing["rule"], words),
         "followed": routing.get("overridden_to", routing.get("primary_unit"))
         == routing.get("primary_unit"),
     }

@@ -49,9 +49,33 @@ def test_the_order_page_lists_units_and_words_with_the_readers_separator(client,
     assert routing_words(chinese) == "办卡、充值、余额、关门"
 
 
-def routing_words(page: str) -> str:
+def routing_line(page: str) -> str:
     line = page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
-    return re.search(r"\(([^()]*)\)", re.sub(r"<[^>]+>", "", line)).group(1)
+    return re.sub(r"<[^>]+>", "", line)
+
+
+def routing_words(page: str) -> str:
+    """The words in the line's last brackets, after "matched" (in either language; a
+    rule's name may have brackets of its own)."""
+    matched = re.findall(r"[(（]([^()（）]*)[)）]", routing_line(page))[-1]
+    return re.split(r"[:：]\s*", matched, maxsplit=1)[-1]
+
+
+def test_the_order_page_says_which_rule_routed_it_in_one_sentence(client, office_staff):
+    """The line was put together from a label, the rule's name and the words in brackets,
+    which no translation could reorder; it is one sentence now, the words in it listed
+    with the reader's separator."""
+    from complaints.models import RoutingRule
+
+    order = routed_prepaid_card_order(office_staff)
+    rule = RoutingRule.objects.get(key=order.routing["rule"])
+    client.force_login(office_staff)
+
+    english = routing_line(page(client, f"/orders/{order.number}/", "en"))
+    chinese = routing_line(page(client, f"/orders/{order.number}/", "zh-hans"))
+
+    assert english == f"Routed by rule {rule.name} (matched: 办卡, 充值, 余额, 关门)"
+    assert "办卡、充值、余额、关门" in chinese and rule.name in chinese
 
 
 def test_the_supervise_button_is_english_in_english(client, office_staff):

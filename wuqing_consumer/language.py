@@ -140,7 +140,7 @@ class _Units(_Value):
         return {"units": [u.code for u in self.values]}
 
     def text(self) -> str:
-        return _list_separator().join(u.display_name for u in self.values)
+        return list_separator().join(u.display_name for u in self.values)
 
 
 class _Label(_Value):
@@ -168,7 +168,7 @@ class _Labels(_Value):
 
 
 def _labels_text(choices: type[models.Choices], values: list[str]) -> str:
-    return _list_separator().join(choice_label(choices, v) for v in values) or "—"
+    return list_separator().join(choice_label(choices, v) for v in values) or "—"
 
 
 class _Kind(_Value):
@@ -202,7 +202,7 @@ class _Fields(_Value):
 
 
 def _fields_text(model: type[models.Model], names: list[str]) -> str:
-    return _list_separator().join(_field_name(model, name) for name in names)
+    return list_separator().join(_field_name(model, name) for name in names)
 
 
 def _field_name(model: type[models.Model], name: str) -> str:
@@ -256,7 +256,8 @@ def label_colon() -> str:
     return pgettext("ends a label before its value", ": ")
 
 
-def _list_separator() -> str:
+def list_separator() -> str:
+    """What goes between the items of a list in the reader's language: "、" or ", "."""
     return pgettext("between names in a list", ", ")
 
 
@@ -382,7 +383,7 @@ class Reader:
         if "unit" in value:
             return self._unit(value["unit"])
         if "units" in value:
-            return _list_separator().join(self._unit(code) for code in value["units"])
+            return list_separator().join(self._unit(code) for code in value["units"])
         if "label" in value:
             return choice_label(_choices(value["label"]), value["value"])
         if "labels" in value:

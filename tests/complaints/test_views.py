@@ -672,7 +672,9 @@ def test_the_routing_rule_is_named_for_people_with_each_word_once(
     assert "分类“物业”" in line
     rule = RoutingRule.objects.get(key=order.routing["rule"])
     assert rule.name in line and rule.key not in line
-    words = line.split("(", 1)[1].split(")", 1)[0].split("、")
+    matched = re.findall(r"[(（]([^()（）]*)[)）]", line)[-1]
+    words = re.split(r"[:：]\s*", matched, maxsplit=1)[-1].split("、")
+    assert "物业" in words[0]
     assert len(words) == len(set(words)) and not any("category:" in w for w in words)
     assert "未按规则派单" not in line  # the rule was followed
     chosen_alike = intake(office_staff, category="物业", unit_code="housing")
