@@ -1421,3 +1421,26 @@ def test_dates_times_and_rates_in_lists_and_chinese_headings_are_not_broken(
                     report[f"{language} {width}px {address}"] = sorted(set(broken))
             page.context.close()
     assert report == {}
+
+
+ALIGNED_TIME_LEFT = """() => [...document.querySelectorAll("#order-table tbody tr")].map((row) => {
+  const cell = row.querySelector("td[data-label] > :is(.due-overdue, .due-soon, .due-ok)");
+  if (!cell) return null;
+  const start = cell.parentElement.firstElementChild.getBoundingClientRect();
+  const due = cell.parentElement.querySelector(".text-nowrap").getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(cell.firstChild);
+  const time = [...range.getClientRects()].find((r) => r.width > 1);
+  return {left: Math.round(time.left - start.left), below: time.top >= due.bottom - 1};
+}).filter(Boolean)"""
+
+
+def test_the_inboxs_time_left_stands_under_its_deadline_on_a_phone(browser, live_server, demo):
+    """In a phone's stacked row the time left ("剩余15小时43分钟") ran on after the deadline
+    as an inline block with a small margin: wrapped under it, it stood 6px to the right of
+    the deadline's start; where both fitted, beside it. It is a line of its own now, under
+    the deadline and aligned with it, in every row."""
+    for language, _visit, page in phone_visits(browser, live_server, [("mr_head", "/orders/")]):
+        rows = page.evaluate(ALIGNED_TIME_LEFT)
+        assert rows, language
+        assert rows == [{"left": 0, "below": True}] * len(rows), f"{language}: {rows}"
