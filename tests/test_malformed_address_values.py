@@ -17,6 +17,10 @@ from django.urls import reverse
 
 from complaints.deadlines import BEIJING
 
+# Personas are asked for by name (getfixturevalue), which pytest-django does not see when
+# it puts database tests before those that empty the tables: the mark says so.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def clock():

@@ -172,7 +172,7 @@ def test_a_bad_filter_beside_a_search_shows_no_order_rather_than_every_order(
     page listed all orders under the words searched for."""
     client.force_login(office_staff)
     response = client.get("/orders/?" + urlencode({"tab": "all", "q": "电梯", "kind": "bogus"}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert not re.findall(r'row-link" href="/orders/', page)
     assert "Correct the filters marked below" in page or "请更正下面标出的筛选条件" in page

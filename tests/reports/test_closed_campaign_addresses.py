@@ -19,6 +19,10 @@ from reports import campaigns
 from reports.choices import CampaignStatus
 from tests.factories import unit
 
+# Personas are asked for by name (getfixturevalue), which pytest-django does not see when
+# it puts database tests before those that empty the tables: the mark says so.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def clock():
