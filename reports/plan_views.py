@@ -35,7 +35,7 @@ from . import plan_services
 from .choices import EvaluationKind, PlanStatus
 from .figures import member_units
 from .forms import AttachForm
-from .models import EvaluationAttachment, PlanAttachment, PlanDeadline
+from .models import EvaluationAttachment, ImplementationPlan, PlanAttachment, PlanDeadline
 from .services import ReportError
 
 ARCHIVED_STATUSES = (PlanStatus.FILED, PlanStatus.ACKNOWLEDGED)
@@ -202,7 +202,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _plan_page(
     request: HttpRequest,
-    plan,
+    plan: ImplementationPlan,
     *,
     refusal: Refusal | None = None,
     reviewing: bool = False,
