@@ -4,6 +4,7 @@ schema is read by another organisation's developers."""
 from __future__ import annotations
 
 import copy
+import re
 import unicodedata
 
 from django.utils import timezone
@@ -32,6 +33,10 @@ RESULT = (
 )
 
 
+PRINTED_AS_NOTHING = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+"""The control characters forms leave out (`texts.CONTROL_CHARACTERS`) but NUL, refused."""
+
+
 def canonical_text(text: str) -> str:
     """One spelling for text that reads the same: composed Unicode (NFC) and "\n" line
     ends. A retry from another stack may decompose “É” or end lines with "\r\n"; it must
@@ -43,7 +48,16 @@ def canonical_text(text: str) -> str:
 
 class StrictCharField(serializers.CharField):
     """Text must arrive as a JSON string: a number where the contract says text is a
-    client bug worth reporting, not something to coerce silently."""
+    client bug worth reporting, not something to coerce silently.
+
+    Control characters other than tab and line breaks are left out, as the portal's forms
+    leave them out: pasted from a terminal or a word processor they are invisible and mean
+    nothing in a citizen's text, and stored they broke every file made of it. NUL is still
+    refused (DRF's validator), and a hotline number keeps them, to be refused by name."""
+
+    def __init__(self, *, keep_controls: bool = False, **kwargs):
+        self.keep_controls = keep_controls
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -51,7 +65,15 @@ class StrictCharField(serializers.CharField):
         if self.max_length is not None and len(data) > self.max_length:
             # Measured before whitespace is trimmed, as the schema's maxLength is.
             self.fail("max_length", max_length=self.max_length)
-        return canonical_text(super().to_internal_value(data))
+        text = canonical_text(super().to_internal_value(data))
+        if self.keep_controls or not PRINTED_AS_NOTHING.search(text):
+            return text
+        text = PRINTED_AS_NOTHING.sub("", text)
+        if self.trim_whitespace:
+            text = text.strip()
+        if not text and not self.allow_blank:
+            self.fail("blank")
+        return text
 
 
 class AnyCaseChoiceField(serializers.ChoiceField):
@@ -239,6 +261,7 @@ class HotlineOrderIn(InputSerializer):
     phone; only a report may be anonymous. An optional field may be left out or be null."""
 
     hotline_id = StrictCharField(
+        keep_controls=True,
         max_length=64,
         help_text="热线工单号，每个客户端内唯一；是工单地址的一部分，不能含“/” / the hotline's "
         "own number, unique for your client; part of the order's address, so without “/”",

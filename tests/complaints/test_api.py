@@ -457,6 +457,45 @@ def test_upstream_messages_the_hotline_meets_read_right_in_chinese(api):
     assert fields == {"content": ["不允许包含空字符（\\u0000）。"]}  # Django's says "empty"
 
 
+def test_control_characters_in_an_orders_text_are_left_out_as_forms_leave_them_out(api):
+    """Pasted from a terminal or a word processor, they were stored as sent (only NUL was
+    refused): invisible on every page, they broke each file made of the order until the
+    exports learnt to drop them. Tab and line breaks are text and stay."""
+    response = push(
+        api,
+        title="电梯\x01坏了",
+        content="一个月\x1b没人修\t仍未修\n请处理\x7f",
+        citizen={"name": "王\x08先生", "phone": "13812345678"},
+        business={"name": "\x0c天津某物业服务有限公司"},
+    )
+    assert response.status_code == 201, response.content
+    order = WorkOrder.objects.get()
+    assert order.title == "电梯坏了"
+    assert order.content == "一个月没人修\t仍未修\n请处理\x7f"
+    assert order.citizen_name == "王先生"
+    assert order.business_name == "天津某物业服务有限公司"
+    # The same order sent again without them is the same order, not a conflict.
+    again = push(
+        api,
+        title="电梯坏了",
+        content="一个月没人修\t仍未修\n请处理\x7f",
+        citizen={"name": "王先生", "phone": "13812345678"},
+        business={"name": "天津某物业服务有限公司"},
+    )
+    assert again.status_code == 200, again.content
+    assert WorkOrder.objects.count() == 1
+
+
+def test_a_text_of_control_characters_alone_is_as_empty_and_a_hotline_number_refuses_them(api):
+    response = push(api, content="\x01\x02 ")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["content"]
+    response = push(api, hotline_id="TJ\x01001")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["hotline_id"]
+    assert not WorkOrder.objects.exists()
+
+
 def test_a_body_in_gbk_is_taken_when_named_and_refused_clearly_when_not(api):
     path = "/api/v1/hotline/work-orders/"
     unnamed = json.dumps(ORDER, ensure_ascii=False).encode("gbk")

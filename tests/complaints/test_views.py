@@ -710,8 +710,8 @@ def test_the_page_size_links_replace_the_page_size_instead_of_adding_another(
 
 
 def test_the_export_leaves_out_control_characters_a_workbook_cannot_hold(client, office_staff):
-    """An order pushed through the API with a control character in its text (the API
-    refuses only NUL) made every export of a list holding it a 500: openpyxl refuses the
+    """An order with a control character in its text (one stored before the API and the
+    forms left them out) made every export of a list holding it a 500: openpyxl refuses the
     characters XML 1.0 cannot carry. Nobody reads them; the rest of the text is kept."""
     intake(office_staff, title="电梯\x01坏了", content="一个月\x1b没人修\t仍未修")
     client.force_login(office_staff)
