@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from base64 import b64decode
+from urllib import parse
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
@@ -18,6 +21,25 @@ LINK_DESCRIPTIONS = {
 
 def _whole_number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+CURSOR_TOKENS = {"o", "r", "p"}
+
+
+def _well_formed_cursor(encoded: str) -> bool:
+    """Whether a cursor is one DRF could have written. DRF's own reading skips what is not
+    base64 and ignores names it does not know, so "*" or any stray text read as the first
+    page, and a client with a mangled link was shown page one again as if all were well."""
+    try:
+        text = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+        tokens = parse.parse_qs(text, keep_blank_values=True, strict_parsing=True)
+    except ValueError:  # binascii.Error and UnicodeError are ValueErrors
+        return False
+    return (
+        bool(tokens)
+        and set(tokens) <= CURSOR_TOKENS
+        and all(len(values) == 1 for values in tokens.values())
+    )
 
 
 class RegistrationOrderPagination(CursorPagination):
@@ -47,12 +69,18 @@ class RegistrationOrderPagination(CursorPagination):
 
     def decode_cursor(self, request):
         params = request.query_params
-        if self.cursor_query_param not in params and self.page_query_param in params:
+        if self.page_query_param in params:
             number = _whole_number(params[self.page_query_param])
-            offset = (number - 1) * self.page_size if number else -1
-            if offset < 0 or (offset and offset >= self.count):
+            if not number:  # 0, -1 or "x" beside a cursor too: never a page
                 raise self.bad_page()
-            return Cursor(offset=offset, reverse=False, position=None)
+            if self.cursor_query_param not in params:
+                offset = (number - 1) * self.page_size
+                if offset and offset >= self.count:
+                    raise self.bad_page()
+                return Cursor(offset=offset, reverse=False, position=None)
+        encoded = params.get(self.cursor_query_param)
+        if encoded is not None and not _well_formed_cursor(encoded):
+            raise self.bad_cursor()
         try:
             cursor = super().decode_cursor(request)
         except NotFound:  # DRF's: a 404 and "Invalid cursor", for what is a bad parameter
