@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.address_values import NotOffered, choice_in
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_page
 
@@ -48,14 +49,33 @@ def _visible(request: HttpRequest):
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    """Every campaign of the district, newest first, by status and topic."""
+    """Every campaign of the district, newest first, by status and topic. A status or topic
+    in the address the list does not offer is refused (400): the list shows none, marks the
+    filter and names the values offered, rather than every campaign as if they answered
+    it, as the order list and the portal's other lists do."""
     queryset = _visible(request)
     today = timezone.localdate()
-    filters = CampaignFilter(request.GET or None)
-    status = topic = ""
-    if filters.is_valid():
-        status = filters.cleaned_data["status"]
-        topic = filters.cleaned_data["topic"]
+    chosen: dict[str, str] = {}
+    refused: list[NotOffered] = []
+    for name, field in CampaignFilter.base_fields.items():
+        offered = [(code, label) for code, label in field.choices if code]
+        try:
+            chosen[name] = choice_in(request.GET, name, offered)
+        except NotOffered as error:
+            chosen[name] = ""
+            refused.append(error)
+    filters = CampaignFilter(initial=chosen)
+    for error in refused:
+        field = filters.fields[error.name]
+        field.widget.attrs = {
+            **field.widget.attrs,
+            "class": f"{field.widget.attrs.get('class', '')} is-invalid".strip(),
+            "aria-invalid": "true",
+            "aria-describedby": "filters-invalid",
+        }
+    status, topic = chosen["status"], chosen["topic"]
+    if refused:
+        queryset = queryset.none()
     queryset = campaigns.campaigns_with_status(queryset, status, today)
     if topic:
         queryset = queryset.filter(topic=topic)
@@ -82,10 +102,18 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
+            "refusal": {
+                "invalid": bool(refused),
+                "problems": [
+                    {"name": e.name, "label": filters.fields[e.name].label, "message": e.message}
+                    for e in refused
+                ],
+            },
             "query": query,
             "mine": mine,
             "can_start": access.manages_campaigns(request.user),
         },
+        status=400 if refused else 200,
     )
 
 

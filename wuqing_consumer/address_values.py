@@ -10,10 +10,11 @@ parameter and the form it takes); a well-formed year the list has nothing for is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .dates import year_accepted
 
@@ -39,6 +40,43 @@ class MalformedValue(ValueError):
             "In the address, %(name)s=“%(value)s” is not well formed: write it like "
             "%(name)s=%(example)s."
         ) % {"name": self.name, "value": value, "example": self.example}
+
+
+class NotOffered(MalformedValue):
+    """`name`=`value` in the address is not one of the values the list offers (`offered`:
+    each value with its label, in the list's order). A list of a few choices (a status, a
+    topic) names them all, as they are what the person may write instead."""
+
+    def __init__(self, name: str, value: str, offered: Iterable[tuple[str, str]]) -> None:
+        self.offered = [(str(code), str(label)) for code, label in offered]
+        super().__init__(name, value, self.offered[0][0] if self.offered else "")
+
+    @property
+    def message(self) -> str:
+        value = self.value
+        if len(value) > SHOWN_LENGTH:
+            value = value[:SHOWN_LENGTH] + "…"
+        between = pgettext("between names in a list", ", ")
+        return _(
+            "In the address, %(name)s=“%(value)s” is not one this list offers: %(offered)s."
+        ) % {
+            "name": self.name,
+            "value": value,
+            "offered": between.join(
+                _("%(code)s (%(label)s)") % {"code": code, "label": label}
+                for code, label in self.offered
+            ),
+        }
+
+
+def choice_in(query: Mapping[str, str], name: str, offered: Iterable[tuple[str, str]]) -> str:
+    """The value of `name` the list offers, '' when there is none (the list's "all");
+    NotOffered for any other."""
+    value = raw(query, name)
+    offered = list(offered)
+    if value and value not in {code for code, _label in offered}:
+        raise NotOffered(name, value, offered)
+    return value
 
 
 def raw(query: Mapping[str, str], name: str) -> str:
