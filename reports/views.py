@@ -235,7 +235,8 @@ def chase_said(
     """What a chase (催报) did, as messages: the units reminded, and why each other was not
     (an error for the one named; when all were chased, one warning per reason naming the
     units together, not a banner per unit above the list); `nobody_late` when all were
-    chased and there was no one to remind."""
+    chased and there was no one to remind. Those with nobody to tell are counted as well as
+    named: the office sees at once how many it must reach some other way."""
 
     def names(units: list) -> str:
         return pgettext("between names in a list", ", ").join(str(u) for u in units)
@@ -254,11 +255,14 @@ def chase_said(
     if chase_all and result.nobody:
         messages.warning(
             request,
-            _(
-                "Nobody in the portal to remind (no active liaison, head or staff account): "
-                "%(units)s."
+            ngettext(
+                "%(n)s late unit could not be reached, as it has nobody in the portal to "
+                "remind (no active liaison, head or staff account): %(units)s.",
+                "%(n)s late units could not be reached, as they have nobody in the portal to "
+                "remind (no active liaison, head or staff account): %(units)s.",
+                len(result.nobody),
             )
-            % {"units": names(result.nobody)},
+            % {"n": len(result.nobody), "units": names(result.nobody)},
         )
     if chase_all and not result.told and not result.refused:
         messages.info(request, nobody_late)

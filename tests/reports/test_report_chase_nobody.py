@@ -78,3 +78,42 @@ def test_remind_all_is_not_offered_when_no_late_unit_has_anyone_to_tell(client, 
     page = client.get(reverse("report_list") + "?period=2026Q3").content.decode()
     assert 'id="chase-all"' not in page
     assert page.count(NOBODY) == len(rows(page))
+
+
+def test_remind_all_says_how_many_could_not_be_reached_and_which(
+    client, office_staff, mr_liaison, housing_staff
+):
+    """After "Remind all late units", the office reads how many late units were left
+    without a reminder for having nobody to tell, and their names, beside those told."""
+    from reports.figures import member_units
+
+    nobody = [u for u in member_units() if u.code not in {"market-regulation", "housing"}]
+    client.force_login(office_staff)
+    response = client.post(reverse("reports_chase", args=["2026Q3"]), {"all": "1"}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said[0] == f"Reminded: {unit('market-regulation')}, {unit('housing')}."
+    assert said[1] == (
+        f"{len(nobody)} late units could not be reached, as they have nobody in the portal "
+        "to remind (no active liaison, head or staff account): "
+        + ", ".join(str(u) for u in nobody)
+        + "."
+    )
+
+
+def test_one_unit_not_reached_is_said_in_the_singular(client, office_staff, mr_liaison):
+    from departments.models import Unit
+    from reports.choices import ReportStatus
+    from reports.figures import member_units
+    from reports.models import UnitReport
+
+    for u in member_units():
+        if u.code not in {"market-regulation", "transport"}:
+            UnitReport.objects.create(unit=u, year=2026, quarter=3, status=ReportStatus.SUBMITTED)
+    client.force_login(office_staff)
+    response = client.post(reverse("reports_chase", args=["2026Q3"]), {"all": "1"}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    transport = Unit.objects.get(code="transport")
+    assert said[1] == (
+        "1 late unit could not be reached, as it has nobody in the portal to remind "
+        f"(no active liaison, head or staff account): {transport}."
+    )
