@@ -401,8 +401,9 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
     office's, if it moved one) and not in its hands (not started, a draft or returned:
     `figures.is_late`), of the quarters its list offers (`figures.recent_periods`) and each
     unit is asked for (`figures.first_asked`, `Unit.reports_on`), as the list marks them
-    Overdue and chases them (催报). Red, opening the list at the quarter named: the only one,
-    or the oldest of several, as the list shows one quarter at a time.
+    Overdue and chases them (催报). Red, opening the list at the quarter named, showing its
+    late units alone (`show=late`): the only one, or the oldest of several, as the list
+    shows one quarter at a time.
 
     One query: the units with their first report and each quarter's status and moved due
     date as subqueries, whatever the number of units."""
@@ -449,7 +450,7 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
         label = _("Late quarterly reports for %(period)s (due %(due)s)") % values
     else:
         label = _("Late quarterly reports (oldest %(period)s, due %(due)s)") % values
-    url = f"{reverse('report_list')}?period={oldest.label}"
+    url = f"{reverse('report_list')}?period={oldest.label}&show=late"
     return [("reports_late", label, sum(late.values()), url, True)]
 
 

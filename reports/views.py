@@ -19,7 +19,7 @@ from complaints import attachments
 from complaints.choices import Kind
 from departments import access
 from wuqing_consumer import form_once
-from wuqing_consumer.address_values import MalformedValue
+from wuqing_consumer.address_values import MalformedValue, NotOffered, choice_in
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version, posted_version_or_new
@@ -75,6 +75,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
         except MalformedValue as error:
             messages.error(request, error.message)
             period, status = default, 400
+        # The home page's line of late reports opens the quarter's late units alone.
+        try:
+            show = choice_in(request.GET, "show", [("late", _("Late only"))])
+        except NotOffered as error:
+            messages.error(request, error.message)
+            show, status = "", 400
         reports = {
             r.unit_id: r
             for r in access.unit_reports_visible_to(request.user).filter(
@@ -107,6 +113,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
         )
         for row in rows:
             row["told"] = told.get(row["unit"].id)
+        can_chase_all = any(row["late"] and row["told"] for row in rows)
+        asked_count = sum(1 for r in rows if r["asked"])
+        in_hand = sum(1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES)
+        if show == "late":
+            rows = [row for row in rows if row["late"]]
         district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
         return render(
             request,
@@ -117,12 +128,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "rows": rows,
                 "due_on": due_on,
                 "can_chase": can_chase,
-                "can_chase_all": any(row["late"] and row["told"] for row in rows),
+                "can_chase_all": can_chase_all,
+                "late_only": show == "late",
                 "can_use_admin": access.can_use_admin(request.user),
-                "asked": sum(1 for r in rows if r["asked"]),
-                "in_hand": sum(
-                    1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES
-                ),
+                "asked": asked_count,
+                "in_hand": in_hand,
                 "district": district,
                 # Before the office starts it, the district report is the office's and the
                 # group leader's alone.
@@ -226,7 +236,9 @@ def reports_chase(request: HttpRequest, period: str) -> HttpResponse:
             chase_all,
             nobody_late=_("No unit's report for %(period)s is late.") % {"period": quarter.label},
         )
-    return redirect(f"{reverse('report_list')}?period={quarter.label}")
+    # Back to the list it was posted from: the late units alone, or every unit.
+    late_only = "&show=late" if request.POST.get("show") == "late" else ""
+    return redirect(f"{reverse('report_list')}?period={quarter.label}{late_only}")
 
 
 def chase_said(

@@ -54,7 +54,7 @@ def test_the_office_sees_the_late_reports_of_a_quarter_once_it_is_past_due(offic
         "Late quarterly reports for 2026Q3 (due 2026-10-10)",
         q3,
         True,
-        reverse("report_list") + "?period=2026Q3",
+        reverse("report_list") + "?period=2026Q3&show=late",
     )
 
 
@@ -83,7 +83,7 @@ def test_several_quarters_are_one_line_opening_the_oldest(office_staff, q3):
     assert (line.label, line.count, line.url) == (
         "Late quarterly reports (oldest 2026Q3, due 2026-10-10)",
         q3 + len(member_units()) - 1,
-        reverse("report_list") + "?period=2026Q3",
+        reverse("report_list") + "?period=2026Q3&show=late",
     )
 
 
@@ -118,3 +118,55 @@ def test_the_line_costs_one_query_however_many_units(office_staff, q3, django_as
     duties._reports_late(office_staff, date(2027, 1, 12))  # the person's roles, kept
     with django_assert_num_queries(1):
         duties._reports_late(office_staff, date(2027, 1, 12))
+
+
+def test_the_line_opens_a_list_of_exactly_the_late_units(client, office_staff, q3):
+    """The line counts the late reports; its list shows just those units, not the quarter's
+    submitted or accepted ones among them, and says how to see every unit."""
+    with time_machine.travel(at(2026, 10, 20), tick=False):
+        client.force_login(office_staff)
+        url = late_line(office_staff, at(2026, 10, 20)).url
+        page = client.get(url).content.decode()
+        everyone = client.get(reverse("report_list") + "?period=2026Q3").content.decode()
+    listed = set(re.findall(r'<tr data-unit="([^"]+)"', page))
+    assert len(listed) == q3
+    assert not listed & {"market-regulation", "commerce"}
+    assert {"housing", "education"} <= listed
+    assert "Showing only the units whose report for 2026Q3 is late." in page
+    assert f'href="{reverse("report_list")}?period=2026Q3"' in page
+    assert len(re.findall(r'<tr data-unit="', everyone)) == len(member_units())
+    assert "Showing only the units" not in everyone
+
+
+def test_the_late_list_of_a_quarter_with_none_late_says_so(client, office_staff):
+    for u in member_units():
+        UnitReport.objects.create(unit=u, year=2026, quarter=3, status=ReportStatus.SUBMITTED)
+    with time_machine.travel(at(2026, 10, 20), tick=False):
+        client.force_login(office_staff)
+        response = client.get(reverse("report_list") + "?period=2026Q3&show=late")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not re.findall(r'<tr data-unit="', page)
+    assert "No unit's report for 2026Q3 is late." in page.replace("&#x27;", "'")
+
+
+def test_a_show_value_the_office_list_does_not_offer_is_refused(client, office_staff, q3):
+    with time_machine.travel(at(2026, 10, 20), tick=False):
+        client.force_login(office_staff)
+        response = client.get(reverse("report_list") + "?period=2026Q3&show=overdue")
+    assert response.status_code == 400
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["In the address, show=“overdue” is not one this list offers: late (Late only)."]
+    assert len(re.findall(r'<tr data-unit="', response.content.decode())) == len(member_units())
+
+
+def test_a_chase_from_the_late_list_comes_back_to_it(client, office_staff, housing_head, q3):
+    with time_machine.travel(at(2026, 10, 20), tick=False):
+        client.force_login(office_staff)
+        page = client.get(reverse("report_list") + "?period=2026Q3&show=late").content.decode()
+        assert 'id="chase-housing"' in page and 'id="chase-all"' in page
+        url = reverse("reports_chase", args=["2026Q3"])
+        back = client.post(url, {"unit": "housing", "show": "late"})
+        everyone = client.post(url, {"all": "1"})
+    assert back["Location"] == reverse("report_list") + "?period=2026Q3&show=late"
+    assert everyone["Location"] == reverse("report_list") + "?period=2026Q3"
