@@ -1,0 +1,121 @@
+"""Lists on a laptop (1024 to 1366px), in Chinese and in English.
+
+A unit's name in a list's first column broke wherever the column ran out of room: "区市场监
+管局" stood as "区市场监 / 管局", "区文化和旅游局" as "区文化和旅游 / 局" even at 1366px."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory, make_order, unit
+
+pytestmark = BROWSER_MARKS
+
+LANGUAGES = ("zh-hans", "en")
+
+# The texts under `selector` that a line break splits anywhere but between words: a Chinese
+# name has no spaces, so it must stand whole (a break after punctuation, as in "（演示）", is
+# between its parts). Each character's box tells its line.
+SPLIT_INSIDE_WORDS = """(selector) => {
+  const split = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.getClientRects().length) continue;
+    const chars = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = [...range.getClientRects()].find((r) => r.width > 0);
+        chars.push({c: node.data[i], top: box ? Math.round(box.top) : null});
+      }
+    }
+    const shown = chars.filter((x) => x.top !== null && x.c.trim());
+    for (let i = 1; i < shown.length; i++) {
+      if (shown[i].top === shown[i - 1].top) continue;
+      // Broken between these two: fine only at a space or after punctuation.
+      const from = chars.indexOf(shown[i - 1]), to = chars.indexOf(shown[i]);
+      const between = chars.slice(from + 1, to).map((x) => x.c).join("");
+      if (!/\\s/.test(between) && !/[\\p{P}·]/u.test(shown[i - 1].c)) {
+        split.push(el.innerText.replace(/\\n/g, " / ") + " (after " + JSON.stringify(
+          shown.slice(0, i).map((x) => x.c).join("")) + ")");
+        break;
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.fixture
+def orders(transactional_db):
+    """Made before the browser starts (see tests/test_browser.py): late orders of several
+    kinds and channels with the two units of the longest names, one waiting for dispatch."""
+    office = UserFactory(username="office_lap", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    UserFactory(username="mr_lap", unit=unit("market-regulation"), roles=[RoleCode.UNIT_HEAD])
+    long_ago = timezone.now() - timedelta(days=60)
+    for title, kind, channel, unit_code in (
+        ("超市销售过期酸奶", "complaint", "12345", "market-regulation"),
+        ("网购衣服七天无理由退货被拒", "complaint", "phone", "market-regulation"),
+        ("超市销售过期食品", "report", "12315", "market-regulation"),
+        ("物业收取不合理费用", "complaint", "12345", "housing"),
+        ("咨询退换货规定", "inquiry", "walk_in", "culture-tourism"),
+    ):
+        make_order(
+            office,
+            title=title,
+            kind=kind,
+            channel=channel,
+            unit_code=unit_code,
+            business_name="某某便民超市连锁有限公司",
+            received_at=long_ago,
+        )
+    make_order(office, title="装修公司拖延工期", send_to_triage=True, received_at=long_ago)
+
+
+def sign_in(browser, live_server, username: str, language: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return page
+
+
+# A unit's name in the first column of the lists by unit.
+UNIT_LISTS = {
+    "/reports/": "#unit-reports tbody th",
+    "/reports/plans/": "#plans tbody th",
+    "/reports/annual/": "#summaries tbody th",
+    "/dashboard/": "#table-units tbody th, #table-rates tbody th, #table-routing tbody th",
+    "/orders/overdue/": "#overdue-board tbody tr > :first-child",
+}
+
+
+def test_a_units_name_is_broken_only_between_words_on_a_laptop(orders, live_server):
+    """In Chinese a unit's name stands whole; in English it wraps between its words."""
+    seen = {}
+    with chromium() as browser:
+        for language in LANGUAGES:
+            page = sign_in(browser, live_server, "office_lap", language, 1024)
+            for width in (1024, 1366):
+                page.set_viewport_size({"width": width, "height": 900})
+                for address, selector in UNIT_LISTS.items():
+                    page.goto(f"{live_server.url}{address}")
+                    assert page.locator(selector).count() >= 3, (address, selector)
+                    split = page.evaluate(SPLIT_INSIDE_WORDS, selector)
+                    if split:
+                        seen[f"{language} {width}px {address}"] = split
+            page.context.close()
+    assert seen == {}
