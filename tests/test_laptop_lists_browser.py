@@ -1,7 +1,10 @@
 """Lists on a laptop (1024 to 1366px), in Chinese and in English.
 
 A unit's name in a list's first column broke wherever the column ran out of room: "区市场监
-管局" stood as "区市场监 / 管局", "区文化和旅游局" as "区文化和旅游 / 局" even at 1366px."""
+管局" stood as "区市场监 / 管局", "区文化和旅游局" as "区文化和旅游 / 局" even at 1366px.
+And the inbox at 1024px in English was 930 to 980px wide in a 738px box: the next deadline
+and its time left off to the right, behind a sideways scroll; in Chinese it fitted only by
+squeezing the business and the unit to a character a line."""
 
 from __future__ import annotations
 
@@ -53,6 +56,22 @@ SPLIT_INSIDE_WORDS = """(selector) => {
   return split;
 }"""
 
+# The inbox as laid out: the page's and the table's widths, and each time left that is not
+# inside the table's visible box.
+INBOX = """() => {
+  const table = document.querySelector("#order-table");
+  const box = table.parentElement.getBoundingClientRect();
+  const hidden = [...table.querySelectorAll(".due-overdue, .due-soon, .due-ok")]
+    .filter((el) => { const r = el.getBoundingClientRect(); return r.right > box.right + 1; })
+    .map((el) => el.innerText);
+  return {
+    page: [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth],
+    table: [table.scrollWidth, table.parentElement.clientWidth],
+    timesLeft: table.querySelectorAll(".due-overdue, .due-soon, .due-ok").length,
+    hidden: hidden,
+  };
+}"""
+
 
 @pytest.fixture
 def orders(transactional_db):
@@ -91,6 +110,39 @@ def sign_in(browser, live_server, username: str, language: str, width: int):
     page.click("#login-submit")
     page.wait_for_selector("#my-unit-name")
     return page
+
+
+def test_the_inbox_fits_a_1024px_laptop_with_its_time_left_in_sight(orders, live_server):
+    """From 768 to 1199px (1024 the common case), as the unit and as the office, in both
+    languages: no sideways scroll, every time left in sight, no heading or unit's name
+    broken inside a word."""
+    seen = {}
+    with chromium() as browser:
+        for language in LANGUAGES:
+            for username in ("mr_lap", "office_lap"):
+                page = sign_in(browser, live_server, username, language, 1024)
+                for width in (1024, 768, 1199):
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.goto(f"{live_server.url}/orders/?tab=all")
+                    inbox = page.evaluate(INBOX)
+                    assert inbox["timesLeft"] >= 3, (language, username)
+                    # Its headings and the units' names are each read whole, too.
+                    split = page.evaluate(
+                        SPLIT_INSIDE_WORDS, "#order-table thead th, #order-table .unit-name"
+                    )
+                    wrong = []
+                    if inbox["page"][0] > inbox["page"][1]:
+                        wrong.append(f"the page is {inbox['page']}")
+                    if inbox["table"][0] > inbox["table"][1]:
+                        wrong.append(f"the table is {inbox['table'][0]}px in {inbox['table'][1]}")
+                    if inbox["hidden"]:
+                        wrong.append(f"out of sight: {inbox['hidden']}")
+                    if split:
+                        wrong.append(f"broken inside a word: {split}")
+                    if wrong:
+                        seen[f"{language} {username} {width}px"] = wrong
+                page.context.close()
+    assert seen == {}
 
 
 # A unit's name in the first column of the lists by unit.
