@@ -103,6 +103,20 @@ def add_working_days(start: datetime, days: int, calendar: WorkdayCalendar) -> d
     return datetime.combine(day, END_OF_DAY, tzinfo=BEIJING)
 
 
+def received_by_unit(received: datetime, designated: datetime | None) -> datetime:
+    """When the unit with jurisdiction received the case: the clock of every deadline the
+    policy counts "when received" (the acceptance decision, an inquiry's answer). That is
+    the citizen's receipt, or, when the group leader's decision on a jurisdiction dispute
+    designated the unit after it, that decision: the SAMR measures count the time to decide
+    on a complaint or report from when the unit with jurisdiction receives it, and a unit
+    designated months after the citizen called has had the case only since then. The
+    sign-for clock starts at each dispatch anyway; the resolution clock at the acceptance,
+    which a designation asks of the unit afresh, as a re-dispatch does."""
+    if designated is not None and designated > received:
+        return designated
+    return received
+
+
 def working_days_between(start: date, end: date, calendar: WorkdayCalendar) -> int:
     """Working days after `start` up to and including `end`; 0 when end <= start."""
     count = 0
@@ -123,7 +137,9 @@ class DeadlineRule:
     urgency: str  # normal, safety, utilities, or "*"
     amount: int
     unit: DayUnit
-    starts_at: str  # the order's clock that starts it: dispatched, received, accepted
+    # The order's clock that starts it: dispatched, received (by the unit with jurisdiction:
+    # `received_by_unit`), accepted.
+    starts_at: str
 
 
 DEFAULT_DEADLINE_RULES: tuple[DeadlineRule, ...] = (

@@ -339,6 +339,16 @@ class WorkOrder(models.Model):
     time is still running: the unit may not be held late for an order whose handler the
     group leader is yet to decide. Cleared by the next assignment (the leader's decision,
     or the office's dispatch), which starts a fresh sign-for clock."""
+    designated_at = models.DateTimeField(
+        _("unit with jurisdiction designated at"), null=True, blank=True
+    )
+    """When the group leader's decision on a jurisdiction dispute gave the order to the unit
+    designated (or to a joint team's lead unit). The SAMR measures count the time to decide
+    whether to accept a complaint or a report from when the unit with jurisdiction receives
+    it, so the deadlines the policy counts from receipt (the acceptance decision, an
+    inquiry's answer) count from this instead (`deadlines.received_by_unit`): the unit is
+    not handed a case already months overdue. Kept by later steps, so that recounting the
+    deadlines (a holiday table changed) keeps counting from it."""
 
     result = models.TextField(_("result"), blank=True)
     satisfaction = models.CharField(

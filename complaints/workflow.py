@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import Unit, User
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import Written, with_note_message, written
+from wuqing_consumer.language import Written, label, with_note_message, written, written_lines
 
 from . import stats
 from .choices import (
@@ -37,11 +37,12 @@ from .choices import (
     Status,
     UnitRelation,
 )
-from .deadlines import order_deadlines, working_days_between
+from .deadlines import order_deadlines, received_by_unit, working_days_between
 from .models import (
     DEADLINE_NAMES,
     ApiClient,
     CoHandlingOpinion,
+    DeadlinePolicy,
     ExtensionRequest,
     PossibleDuplicate,
     WorkOrder,
@@ -442,7 +443,7 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
         kind=order.kind,
         urgency=order.urgency,
         clocks={
-            "received": order.received_at,
+            "received": received_by_unit(order.received_at, order.designated_at),
             "dispatched": order.dispatched_at,
             "accepted": order.accepted_at,
         },
@@ -710,21 +711,64 @@ def workorder_assign_by_decision(
     previous = order.primary_unit
     fields = _assign(order, unit, co_units, now)
     order.forced_assignment = True
+    # The unit designated receives the case now: what it has to do counts from here.
+    order.designated_at = now
+    refresh_deadlines(order)
+    afresh = _deadlines_afresh(order)
     _move(
         order,
         action,
         by=deciding_user,
-        fields=[*fields, "forced_assignment", "paused_at", "pause_reason", "paused_working_days"],
+        fields=[
+            *fields,
+            "forced_assignment",
+            "designated_at",
+            "paused_at",
+            "pause_reason",
+            "paused_working_days",
+        ],
         unit=unit,
-        note=reason,
+        note=_with_deadlines_afresh(reason, afresh),
         data={
             "decision": decision,
             "forced": True,
             "from_unit": previous.code if previous else None,
             "co_units": [c.code for c in co_units],
+            "deadlines_afresh": {name: due.isoformat() for name, due in afresh},
         },
     )
     return order
+
+
+def _deadlines_afresh(order: WorkOrder) -> list[tuple[str, datetime]]:
+    """The deadlines the unit designated now has to meet, each counted from the decision
+    (`designated_at`): to sign for it, and to decide whether to accept it (or to answer an
+    inquiry), in the order they fall. Read before the order's status moves to assigned, so
+    not from `open_deadline_names`: a new assignment has no acceptance and no pause yet."""
+    names = ["sign_for", *(["decision"] if order.kind != Kind.INQUIRY else []), "answer"]
+    due = [(name, getattr(order, f"due_{name}")) for name in names]
+    return sorted(((name, at) for name, at in due if at is not None), key=lambda item: item[1])
+
+
+def _with_deadlines_afresh(reason: str, afresh: list[tuple[str, datetime]]) -> str:
+    """The decision's line on the order: the leader's reasons, and under them that the
+    deadlines count afresh from the decision, with when each now falls, so the unit
+    designated, the office and the hotline read why they are not those of the citizen's
+    call (in the district's language, as every history line)."""
+    if not afresh:
+        return reason
+    return written_lines(
+        reason,
+        written("Counted afresh from this decision, when the unit designated receives the case:"),
+        *(
+            written(
+                "%(deadline)s by %(due)s",
+                deadline=label(DeadlinePolicy.Name, name),
+                due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+            )
+            for name, due in afresh
+        ),
+    )
 
 
 @transaction.atomic
