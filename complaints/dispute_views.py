@@ -149,6 +149,7 @@ def _detail_page(
     )
     # The units the leader named to co-handle the order with the one he designated: his
     # decision reads whole where it is summed up, not only in the history below it.
+    proposed_co_units = list(dispute.proposed_co_units.order_by("sort_order"))
     decided_co_units = next(
         (
             event.data.get("co_units") or []
@@ -196,7 +197,7 @@ def _detail_page(
                 error=refused("add-task"),
             ),
             "propose_form": form_values(
-                ("proposal", "unit"),
+                ("proposal", "unit", "co_units"),
                 kept("propose"),
                 # The office starts from the unit the opener suggested, if it named one.
                 {
@@ -204,14 +205,20 @@ def _detail_page(
                     "unit": dispute.suggested_unit.code if dispute.suggested_unit else "",
                 },
                 error=refused("propose"),
+                lists=["co_units"],
             ),
+            # The leader starts from what the office proposed: he confirms it, or changes it.
             "designate_form": form_values(
                 ("unit", "co_units", "note"),
                 kept("designate"),
-                {"unit": dispute.proposed_unit.code if dispute.proposed_unit else ""},
+                {
+                    "unit": dispute.proposed_unit.code if dispute.proposed_unit else "",
+                    "co_units": [unit.code for unit in proposed_co_units],
+                },
                 error=refused("designate"),
                 lists=["co_units"],
             ),
+            "proposed_co_units": proposed_co_units,
             "co_now": _co_units_now(dispute),
             "unit_names": {unit.code: unit for unit in member_units()},
             "team_form": form_values(
@@ -297,6 +304,7 @@ def dispute_act(request: HttpRequest, dispute_id: int, action: str) -> HttpRespo
             acting_user=user,
             proposal=post.get("proposal", ""),
             unit_code=post.get("unit", ""),
+            co_unit_codes=post.getlist("co_units"),
             expected_version=version,
         ),
         "designate": lambda: disputes.dispute_designate(

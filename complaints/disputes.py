@@ -488,9 +488,13 @@ def dispute_propose(
     acting_user: User,
     proposal: str,
     unit_code: str = "",
+    co_unit_codes: Iterable[str] = (),
     expected_version: int | None = None,
 ) -> Dispute:
-    """The office's proposal to the leader: a unit to designate, or a joint team."""
+    """The office's proposal to the leader: a unit to designate, with any units to co-handle
+    the work order with it (as his designation may name them), or a joint team. The leader's
+    form starts from what the office proposed, so he confirms it rather than typing it
+    again, and may still change it."""
     if not access.is_office_handler(acting_user):
         raise Http404
     dispute = _lock(acting_user, dispute_id, expected_version)
@@ -507,12 +511,33 @@ def dispute_propose(
     proposal = (proposal or "").strip()
     if not proposal:
         raise ValidationError({"proposal": _("Write the office's proposal.")})
+    unit = _member(unit_code, "unit") if unit_code else None
+    co_units: list[Unit] = []
+    if workflow.named_co_unit_codes(co_unit_codes):
+        if unit is None:
+            raise ValidationError(
+                {
+                    "co_units": _(
+                        "Co-handling units work with the unit proposed: choose that unit too, "
+                        "or leave them out for a joint team."
+                    )
+                }
+            )
+        co_units = _co_units(dispute, unit, co_unit_codes)
     dispute.proposal = proposal
-    dispute.proposed_unit = _member(unit_code, "unit") if unit_code else None
+    dispute.proposed_unit = unit
     dispute.proposed_at = timezone.now()
     dispute.status = DisputeStatus.PROPOSED
     _save(dispute, ["proposal", "proposed_unit", "proposed_at", "status"])
-    _event(dispute, DisputeAction.PROPOSE, acting_user, note=proposal, unit=unit_code)
+    dispute.proposed_co_units.set(co_units)
+    _event(
+        dispute,
+        DisputeAction.PROPOSE,
+        acting_user,
+        note=proposal,
+        unit=unit_code,
+        **({"co_units": [u.code for u in co_units]} if co_units else {}),
+    )
     _tell(
         f"dispute_proposed:{dispute.id}:{dispute.version}",
         written("Dispute %(number)s waits for your decision", number=dispute.number),

@@ -1352,6 +1352,14 @@ class Dispute(models.Model):
         blank=True,
         related_name="+",
     )
+    proposed_co_units = models.ManyToManyField(
+        "departments.Unit",
+        verbose_name=_("co-handling units proposed"),
+        blank=True,
+        related_name="+",
+    )
+    """The units the office proposes should co-handle the work order with the unit it
+    proposes: the leader's designation form starts from them, as from that unit."""
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         "departments.User",
