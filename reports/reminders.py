@@ -3,8 +3,10 @@
 Quarterly reports (measure 四（二）): the liaisons of units that have not submitted hear a
 set number of working days before the due date, on the due date itself (the last working
 day before it if it falls on a holiday), and, with their head, on the first working day
-after it; a unit with neither liaison nor head has its staff told (`report_recipients`).
-Annual work summaries: from 15 November, then every working day until submitted.
+after it; a unit with neither liaison nor head has its staff told (`report_recipients`),
+and one with nobody at all in the portal has the office's staff told once it is late.
+Annual work summaries: from 15 November, then every working day until submitted (the
+office's staff told once a year of a unit with nobody to remind).
 The annual joint meeting: the office director, weekly from 1 November until it is held.
 Implementation plans: once the office has set a date for a year's plans, the office hears
 weekly from the day after it which units have not filed, for twelve weeks at most.
@@ -16,6 +18,7 @@ does not send stale reminders in a burst.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -28,7 +31,7 @@ from complaints.models import ReminderPolicy
 from complaints.reference import reference
 from departments.choices import RoleCode
 from departments.models import Unit, User
-from departments.notifications import Message, notify_many, office_people
+from departments.notifications import Message, notify_many, office_people, people_with_roles
 from meetings.models import JointMeeting, MeetingKind, MeetingStatus
 from wuqing_consumer import language
 from wuqing_consumer.language import (
@@ -112,7 +115,22 @@ def _remind(period: Period, occasion: str, due: date) -> int:
     if not waiting:
         return 0
     message = report_message(period, occasion, due, key=f"report_due:{period.label}:{occasion}")
-    return notify_many(recipients_items(message, waiting, report_recipients(waiting, occasion)))
+    recipients = report_recipients(waiting, occasion)
+    items = recipients_items(message, waiting, recipients)
+    if occasion == LATE:
+        # A late unit with nobody in the portal heard nothing: the office hears it instead.
+        items += nobody_items(
+            [unit for unit in waiting if unit.id not in recipients],
+            key=f"report_nobody:{period.label}:{occasion}",
+            title=lambda unit: written(
+                "%(unit)s could not be reminded of its late quarterly report for %(period)s",
+                unit=language.unit(unit),
+                period=period.label,
+            ),
+            body=written("It was due on %(due)s.", due=due.isoformat()),
+            url=f"{reverse('report_list')}?period={period.label}&show=late",
+        )
+    return notify_many(items)
 
 
 @in_district_language
@@ -184,6 +202,36 @@ def told_as_staff(unit: Unit) -> Written:
     )
 
 
+def nobody_items(
+    units, *, key: str, title: Callable[[Unit], Written], body: Written, url: str
+) -> list[tuple[Message, list[User], None]]:
+    """The `notify_many` items telling the office's staff of each of `units`, which has
+    nobody in the portal to remind (`report_recipients` left it out), as an order's reminder
+    for a unit with no one tells them (`complaints.reminders.People.of_unit`): one
+    notification per unit and occasion (`key` ends with the unit's code), its `title`
+    naming the unit, and the line saying why, so that a reminder is never sent
+    having told nobody."""
+    if not units:
+        return []
+    office = people_with_roles([RoleCode.OFFICE_STAFF])
+    items = []
+    for unit in units:
+        message = Message(
+            key=f"{key}:{unit.code}",
+            category="report",
+            title=title(unit),
+            body=body,
+            why=written(
+                "%(unit)s has no one in the portal, so no one there was told: tell the unit, "
+                "and add its people.",
+                unit=language.unit(unit),
+            ),
+            url=url,
+        )
+        items.append((message, office, None))
+    return items
+
+
 def recipients_items(
     message: Message, units, recipients: dict[int, tuple[list[User], Written | None]]
 ) -> list[tuple[Message, list[User], None]]:
@@ -238,7 +286,21 @@ def remind_annual_summaries(now: datetime | None = None) -> int:
         url=reverse("annual_summaries"),
     )
     # Its liaisons (or heads, or staff), as a quarterly report's reminders before it is due.
-    return notify_many(recipients_items(message, waiting, report_recipients(waiting, BEFORE)))
+    recipients = report_recipients(waiting, BEFORE)
+    items = recipients_items(message, waiting, recipients)
+    # A unit with nobody to remind: the office's staff hear it once a year, not every day.
+    items += nobody_items(
+        [unit for unit in waiting if unit.id not in recipients],
+        key=f"summary_nobody:{today.year}",
+        title=lambda unit: written(
+            "%(unit)s could not be reminded of its annual work summary for %(year)s",
+            unit=language.unit(unit),
+            year=today.year,
+        ),
+        body=written("It is due by %(due)s.", due=due.isoformat()),
+        url=f"{reverse('annual_summaries')}?year={today.year}",
+    )
+    return notify_many(items)
 
 
 @in_district_language
