@@ -157,11 +157,11 @@ class CampaignFilter(forms.Form):
         label=capfirst(_("status")),
         required=False,
         choices=[("", _("All statuses")), *CampaignStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
     )
     topic = forms.ChoiceField(
         label=capfirst(_("topic")),
         required=False,
         choices=[("", _("All topics")), *CampaignTopic.choices],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
     )
