@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from complaints import stats
 from complaints.models import WorkOrder
@@ -316,11 +316,17 @@ def campaign_update(
             data = replace(data, units=[*data.units, *gone])
             dropped -= {u.id for u in gone}
         if dropped:
-            names = ", ".join(u.name for u in Unit.objects.filter(id__in=dropped))
+            # Named in the reader's language, as the form's boxes are.
+            staying = list(Unit.objects.filter(id__in=dropped).order_by("sort_order", "code"))
+            names = pgettext("between names in a list", ", ").join(str(u) for u in staying)
             raise ValidationError(
                 {
                     "units": [
-                        _("%(units)s have logged actions and must stay in the campaign.")
+                        ngettext(
+                            "%(units)s has logged actions and must stay in the campaign.",
+                            "%(units)s have logged actions and must stay in the campaign.",
+                            len(staying),
+                        )
                         % {"units": names}
                     ]
                 }
