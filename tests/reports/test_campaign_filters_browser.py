@@ -1,7 +1,8 @@
-"""The campaign list's filters at a desk and on a phone: at 1366 px the status and topic
-choices are as wide as their options and sit on one line with their button, as the other
-lists' filters do (they stretched the page's whole width, one under the other); at 390 px
-they stay inside the screen."""
+"""The campaign pages at a desk and on a phone. The list's filters: at 1366 px the status
+and topic choices are as wide as their options and sit on one line with their button, as the
+other lists' filters do (they stretched the page's whole width, one under the other); at
+390 px they stay inside the screen. A campaign's page: a participating unit with a long
+name stays inside its card on a phone."""
 
 import pytest
 
@@ -38,20 +39,23 @@ def browser(transactional_db, live_server):
     connections.close_all()  # Playwright's greenlet had its own connection
 
 
+def signed_in(browser, live_server, language, viewport):
+    context = browser.new_context(viewport=viewport)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "office_filters")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#my-unit-name")
+    return context, page
+
+
 def test_the_filters_are_as_wide_as_their_options(browser, live_server):
     for language in ("zh-hans", "en"):
         for size, viewport in SIZES.items():
-            context = browser.new_context(viewport=viewport)
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
-            )
-            page = context.new_page()
-            page.set_default_timeout(15000)
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", "office_filters")
-            page.fill("#id_password", PASSWORD)
-            page.click("#login-submit")
-            page.wait_for_selector("#my-unit-name")
+            context, page = signed_in(browser, live_server, language, viewport)
             page.goto(f"{live_server.url}/campaigns/")
             seen = page.evaluate(FILTERS)
             where = f"{language} {size}: {seen}"
@@ -59,4 +63,46 @@ def test_the_filters_are_as_wide_as_their_options(browser, live_server):
             if size == "desk":
                 assert seen["rows"] == 1, where
                 assert all(width < 320 for width in seen["widths"]), where
+            context.close()
+
+
+UNITS = """() => {
+  const units = document.querySelector("#campaign-units");
+  const card = units.closest(".card").getBoundingClientRect();
+  return {
+    inCard: [...units.querySelectorAll(".badge")].every(
+      (b) => b.getBoundingClientRect().right <= card.right
+    ),
+    pageFits: document.scrollingElement.scrollWidth <= document.documentElement.clientWidth,
+  };
+}"""
+
+
+def test_a_long_unit_name_stays_inside_the_campaigns_card(browser, live_server):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from departments.models import User
+    from reports import campaigns
+
+    today = timezone.localdate()
+    campaign = campaigns.campaign_start(
+        acting_user=User.objects.get(username="office_filters"),
+        title="家用电器质量专项整治",
+        topic="household_appliances",
+        goal="排查家电销售企业",
+        starts_on=today - timedelta(days=3),
+        ends_on=today + timedelta(days=30),
+        lead_unit_id=unit("market-regulation").id,
+        unit_ids=[unit("publicity").id],
+        targets="",
+        keywords="",
+    )
+    for language in ("zh-hans", "en"):
+        for size, viewport in SIZES.items():
+            context, page = signed_in(browser, live_server, language, viewport)
+            page.goto(f"{live_server.url}/campaigns/{campaign.id}/")
+            seen = page.evaluate(UNITS)
+            assert seen == {"inCard": True, "pageFits": True}, f"{language} {size}"
             context.close()
