@@ -206,6 +206,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "units": list(campaign.units.all().order_by("sort_order", "code")),
             "sums": campaigns.campaign_sums(campaign),
             "actions": actions[:200],
+            # A unit sees its own actions listed, and every unit's in the sums.
+            "own_actions": not access.sees_all_units(request.user),
             "orders_page": orders_page,
             "events": _history_for(request.user, campaign),
             "can_manage": access.manages_campaigns(request.user)
