@@ -48,6 +48,7 @@ class CampaignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
         label=capfirst(_("lead unit")),
         queryset=Unit.objects.none(),
+        empty_label="—",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     units = forms.ModelMultipleChoiceField(
