@@ -149,6 +149,8 @@ class CloseForm(forms.Form):
     summary = forms.CharField(
         label=capfirst(pgettext_lazy("a written account of work done", "summary")),
         max_length=20000,
+        # What is missing, as the service says it (`campaigns.campaign_close`).
+        error_messages={"required": _("Write the campaign's summary before closing it.")},
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 8}),
     )
 
