@@ -122,6 +122,7 @@ class CampaignForm(forms.Form):
 class ActionForm(forms.Form):
     day = forms.DateField(
         label=capfirst(_("date")),
+        error_messages={"required": _("Give the date of the action.")},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}),
     )
     note = forms.CharField(
@@ -131,8 +132,9 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
         for field in ACTION_COUNTS:
             self.fields[field] = forms.IntegerField(
                 label=capfirst(CampaignAction._meta.get_field(field).verbose_name),
@@ -140,6 +142,16 @@ class ActionForm(forms.Form):
                 min_value=0,
                 widget=forms.NumberInput(attrs={"class": "form-control", "min": 0}),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A day left empty or not a date is reported by its field; a wrong one here, with
+        # the numbers' errors, in the service's words (`campaigns.action_day_error`).
+        if "day" in cleaned and (
+            problem := campaigns.action_day_error(self.campaign, cleaned["day"])
+        ):
+            self.add_error("day", problem)
+        return cleaned
 
     def counts(self) -> dict:
         return {field: self.cleaned_data.get(field) or 0 for field in ACTION_COUNTS}

@@ -239,7 +239,9 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return _closed(
             request, campaign, _("This campaign is closed; no more actions can be logged.")
         )
-    form = ActionForm(request.POST or None, initial={"day": timezone.localdate()})
+    form = ActionForm(
+        request.POST or None, campaign=campaign, initial={"day": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             form_once.submit(

@@ -112,6 +112,22 @@ def ended_error(ends_on: date | None) -> str:
     return ""
 
 
+def action_day_error(campaign: Campaign, day: date | None) -> str:
+    """The message for a day an action cannot be logged on (none, to come, or outside the
+    campaign); "" for a good one. The form asks it too, so that a wrong day is reported
+    with the wrong numbers rather than after they are corrected."""
+    if day is None:
+        return _("Give the date of the action.")
+    if day > timezone.localdate():
+        return _("Log actions that have taken place.")
+    if not campaign.starts_on <= day <= campaign.ends_on:
+        return _("The date must fall within the campaign, %(first)s to %(last)s.") % {
+            "first": campaign.starts_on.isoformat(),
+            "last": campaign.ends_on.isoformat(),
+        }
+    return ""
+
+
 def _clean(
     *,
     title: str,
@@ -392,15 +408,8 @@ def action_log(
         raise CampaignError(_("This campaign is closed; no more actions can be logged."))
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
-    if day is None:
-        errors["day"] = [_("Give the date of the action.")]
-    elif day > today:
-        errors["day"] = [_("Log actions that have taken place.")]
-    elif not campaign.starts_on <= day <= campaign.ends_on:
-        errors["day"] = [
-            _("The date must fall within the campaign, %(first)s to %(last)s.")
-            % {"first": campaign.starts_on.isoformat(), "last": campaign.ends_on.isoformat()}
-        ]
+    if problem := action_day_error(campaign, day):
+        errors["day"] = [problem]
     clean = {
         field: _count(
             counts.get(field),
