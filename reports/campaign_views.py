@@ -135,7 +135,14 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The campaign was started."))
+            if campaign.starts_on > timezone.localdate():
+                messages.success(
+                    request,
+                    _("The campaign was set up; it starts on %(day)s.")
+                    % {"day": campaign.starts_on.isoformat()},
+                )
+            else:
+                messages.success(request, _("The campaign was started."))
             return redirect("campaign_detail", campaign_id=campaign.id)
     return form_page(
         request,
@@ -146,8 +153,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 def _closed(request: HttpRequest, campaign, message: str) -> HttpResponse:
-    """A closed campaign's form (a bookmark, a tab left open): its page, saying so, rather
-    than a 404 that reads as "no such campaign" or a form that could only fail."""
+    """A closed campaign's form (a bookmark, a tab left open), or one not started yet that
+    could only fail: its page, saying so, rather than a 404 that reads as "no such
+    campaign" or a form that could only fail."""
     messages.warning(request, message)
     return redirect("campaign_detail", campaign_id=campaign.id)
 
@@ -212,6 +220,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "events": _history_for(request.user, campaign),
             "can_manage": access.manages_campaigns(request.user)
             and campaign.status != CampaignStatus.CLOSED,
+            # Closing is for a campaign under way (`campaigns.campaign_close`).
+            "can_close": campaign.starts_on <= today,
             "can_log": campaign.status != CampaignStatus.CLOSED
             and campaign.starts_on <= today
             and access.logs_campaign_action(request.user, campaign),
@@ -238,6 +248,13 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if campaign.status == CampaignStatus.CLOSED:
         return _closed(
             request, campaign, _("This campaign is closed; no more actions can be logged.")
+        )
+    if request.method == "GET" and campaign.starts_on > timezone.localdate():
+        return _closed(
+            request,
+            campaign,
+            _("This campaign starts on %(day)s; actions can be logged from then.")
+            % {"day": campaign.starts_on.isoformat()},
         )
     form = ActionForm(
         request.POST or None, campaign=campaign, initial={"day": timezone.localdate()}
@@ -281,6 +298,9 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404
     if campaign.status == CampaignStatus.CLOSED:
         return _closed(request, campaign, _("This campaign is already closed."))
+    if request.method == "GET" and campaign.starts_on > timezone.localdate():
+        # A form posted meanwhile keeps its summary and says so, from the service.
+        return _closed(request, campaign, _("A campaign that has not started cannot be closed."))
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
