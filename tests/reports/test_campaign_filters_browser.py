@@ -2,7 +2,8 @@
 and topic choices are as wide as their options and sit on one line with their button, as the
 other lists' filters do (they stretched the page's whole width, one under the other); at
 390 px they stay inside the screen. A campaign's page: a participating unit with a long
-name stays inside its card on a phone."""
+name stays inside its card on a phone, and at a desk its sums show every column without
+scrolling sideways."""
 
 import pytest
 
@@ -77,8 +78,13 @@ UNITS = """() => {
   };
 }"""
 
+SUMS = """() => {
+  const table = document.querySelector("#campaign-sums");
+  return table.scrollWidth <= table.closest(".table-responsive").clientWidth;
+}"""
 
-def test_a_long_unit_name_stays_inside_the_campaigns_card(browser, live_server):
+
+def test_long_unit_names_stay_inside_the_campaigns_cards(browser, live_server):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -95,7 +101,7 @@ def test_a_long_unit_name_stays_inside_the_campaigns_card(browser, live_server):
         starts_on=today - timedelta(days=3),
         ends_on=today + timedelta(days=30),
         lead_unit_id=unit("market-regulation").id,
-        unit_ids=[unit("publicity").id],
+        unit_ids=[unit("publicity").id, unit("housing").id],
         targets="",
         keywords="",
     )
@@ -105,4 +111,7 @@ def test_a_long_unit_name_stays_inside_the_campaigns_card(browser, live_server):
             page.goto(f"{live_server.url}/campaigns/{campaign.id}/")
             seen = page.evaluate(UNITS)
             assert seen == {"inCard": True, "pageFits": True}, f"{language} {size}"
+            if size == "desk":
+                # Every column of the sums is seen at once, none behind a sideways scroll.
+                assert page.evaluate(SUMS), f"{language} {size}"
             context.close()
