@@ -14,6 +14,8 @@ import pytest
 from django.utils import timezone
 
 from departments.choices import RoleCode
+from reports.choices import ReportStatus
+from reports.models import UnitReport
 from tests.browser_kit import BROWSER_MARKS, chromium
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory, make_order, unit
@@ -169,5 +171,75 @@ def test_a_units_name_is_broken_only_between_words_on_a_laptop(orders, live_serv
                     split = page.evaluate(SPLIT_INSIDE_WORDS, selector)
                     if split:
                         seen[f"{language} {width}px {address}"] = split
+            page.context.close()
+    assert seen == {}
+
+
+# The lines a link's own text stands on (its hidden unit's name, absolutely placed, aside).
+LINK_LINES = """(selector) => [...document.querySelectorAll(selector)].filter(
+  (a) => a.getClientRects().length).map((a) => {
+  const tops = new Set();
+  let text = "";
+  const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest(".visually-hidden")) continue;
+    for (let i = 0; i < node.length; i++) {
+      if (!node.data[i].trim()) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = [...range.getClientRects()].find((r) => r.width > 0);
+      if (box) tops.add(Math.round(box.top));
+    }
+    text += node.data;
+  }
+  return [text, tops.size];
+})"""
+
+
+def test_the_link_to_add_a_units_people_is_read_whole(orders, live_server):
+    """Beside "Nobody to remind" the link to the admin broke as "在系统管理中添加其 / 人员"
+    at 1366px: it stands on one line at a desk, a laptop, a tablet and a phone, and the page
+    does not scroll sideways for it. In English at 1024 and 768px, where its column is
+    narrower than it and the table has no more room, it wraps between its words.
+    As in the demo: one unit's report in, with its dates."""
+    UnitReport.objects.create(
+        unit=unit("market-regulation"),
+        year=2026,
+        quarter=3,
+        status=ReportStatus.ACCEPTED,
+        submitted_at=timezone.now() - timedelta(days=3),
+        reviewed_at=timezone.now(),
+    )
+    seen = {}
+    with chromium() as browser:
+        for language in LANGUAGES:
+            page = sign_in(browser, live_server, "office_lap", language, 1366)
+            for width in (1366, 1280, 1024, 768, 390):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(f"{live_server.url}/reports/?period=2026Q3")
+                links = page.evaluate(LINK_LINES, "[id^=nobody-] a")
+                assert len(links) >= 3, (language, width)
+                broken = sorted({text for text, lines in links if lines != 1})
+                if language == "en" and width in (1024, 768):
+                    # The column is narrower than the link: it may wrap between its words.
+                    broken = page.evaluate(SPLIT_INSIDE_WORDS, "[id^=nobody-] a")
+                scroll = page.evaluate(
+                    "() => [document.scrollingElement.scrollWidth,"
+                    " document.scrollingElement.clientWidth]"
+                )
+                table = page.evaluate(
+                    "() => { const t = document.querySelector('#unit-reports');"
+                    " return [t.scrollWidth, t.parentElement.clientWidth]; }"
+                )
+                wrong = []
+                if broken:
+                    wrong.append(f"broken: {broken}")
+                if scroll[0] > scroll[1]:
+                    wrong.append(f"the page is {scroll}")
+                if table[0] > table[1]:
+                    wrong.append(f"the table is {table[0]}px in {table[1]}")
+                if wrong:
+                    seen[f"{language} {width}px"] = wrong
             page.context.close()
     assert seen == {}
