@@ -243,3 +243,98 @@ def test_the_link_to_add_a_units_people_is_read_whole(orders, live_server):
                     seen[f"{language} {width}px"] = wrong
             page.context.close()
     assert seen == {}
+
+
+# The Chinese names under `selector` (lang="zh-Hans" on an English page) that stand on lines
+# broken inside a word, as the browser's own Chinese dictionary splits them into words, or
+# that leave one or two characters on a line of their own.
+CHINESE_NAMES_BROKEN = """(selector) => {
+  const words = new Intl.Segmenter("zh-Hans", {granularity: "word"});
+  const wrong = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.getClientRects().length) continue;
+    const text = el.textContent;
+    const ends = new Set([...words.segment(text)].map((s) => s.index + s.segment.length));
+    const lines = [];
+    let at = -1, line = "";
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let offset = 0, broken = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = [...range.getClientRects()].find((r) => r.width > 0);
+        if (box && node.data[i].trim()) {
+          const top = Math.round(box.top);
+          if (line && top !== at) {
+            lines.push(line);
+            line = "";
+            if (!ends.has(offset + i) && !broken) broken = offset + i;
+          }
+          at = top;
+        }
+        line += node.data[i];
+      }
+      offset += node.length;
+    }
+    lines.push(line);
+    const shown = lines.map((l) => l.trim()).join(" / ");
+    if (broken !== null) wrong.push(shown + " (inside a word)");
+    else if (lines.length > 1 && lines.some((l) => [...l.trim()].length <= 2)) wrong.push(shown);
+  }
+  return wrong;
+}"""
+
+BUSINESSES = (
+    "天津某物业服务有限公司",
+    "某某便民超市",
+    "某某健身会所",
+    "某某便民超市连锁有限公司",
+    "天津市武清区某某餐饮管理有限公司",
+)
+
+
+@pytest.fixture
+def businesses(transactional_db):
+    """Orders received this week, each naming one of the businesses."""
+    office = UserFactory(username="office_biz", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    for name in BUSINESSES:
+        make_order(office, title="超市销售过期食品", business_name=name)
+
+
+def test_chinese_names_on_an_english_phone_break_between_their_words(businesses, live_server):
+    """The dashboard's businesses on a phone in English broke as "某某便民超 / 市", "天津某物业服务
+    有限公 / 司": a Chinese name stands whole where it fits, and otherwise breaks between its
+    words, never leaving one or two characters on a line; the page does not scroll sideways.
+    At 360px, where the English headings leave no room for a six-character name, it breaks
+    between any two words rather than push the table out of its card."""
+    seen = {}
+    with chromium() as browser:
+        page = sign_in(browser, live_server, "office_biz", "en", 390)
+        for width in (390, 1024, 1366, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/dashboard/")
+            names = page.locator("#table-businesses tbody th[lang]")
+            assert names.count() == len(BUSINESSES), width
+            wrong = page.evaluate(CHINESE_NAMES_BROKEN, "#table-businesses tbody th[lang]")
+            if width == 360:
+                wrong = [w for w in wrong if "inside a word" in w]
+            out = page.evaluate(
+                """() => {
+                  const se = document.scrollingElement;
+                  const table = document.querySelector("#table-businesses");
+                  const card = table.closest(".card");
+                  return [se.scrollWidth - se.clientWidth,
+                          table.getBoundingClientRect().right - card.getBoundingClientRect().right
+                          + parseFloat(getComputedStyle(card).borderRightWidth)];
+                }"""
+            )
+            if out[0] > 0:
+                wrong.append(f"the page scrolls {out[0]}px sideways")
+            if out[1] > 0:
+                wrong.append(f"the table stands {out[1]:.0f}px out of its card")
+            if wrong:
+                seen[f"{width}px"] = wrong
+        page.context.close()
+    assert seen == {}

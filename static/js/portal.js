@@ -311,3 +311,130 @@
     }
   });
 })();
+
+// A Chinese name on a page in another language (lang="zh-Hans", from `lang_of`) broke
+// wherever its column ran out, "某某便民超 / 市" in a dashboard's table on a phone: there the
+// English headings take the room the Chinese ones leave. A short text so marked (a name, a
+// title: 30 characters at most; longer text is prose and breaks as Chinese prose does) is
+// split into words by the browser's Chinese dictionary (Intl.Segmenter); a word of one or two
+// characters is joined to a neighbour, while the piece stays 6 characters at most, so that
+// no line holds one or two characters alone ("某某便民超市" is one piece; "天津某物业服务有限公司"
+// is 天津某 / 物业服务 / 有限公司). The text then breaks between pieces only (.zh-words,
+// keep-all, a <wbr> between pieces): it stands whole where it fits. Where a table holding such
+// names is wider than its box even so (a 360px phone), it may break between any two words
+// (.zh-loose shows the <wbr> between the words of a piece), never inside one.
+(function () {
+  "use strict";
+  var page = (document.documentElement.lang || "").toLowerCase();
+  if (page.indexOf("zh") === 0 || !window.Intl || !Intl.Segmenter) {
+    return;
+  }
+  var NAME_AT_MOST = 30;
+  var PIECE_AT_MOST = 6;
+  var CHINESE = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+  var OPENING = /^[\p{Ps}\p{Pi}]+$/u;
+  var PUNCTUATION = /^[\p{P}\s]+$/u;
+  var segmenter = new Intl.Segmenter("zh-Hans", {granularity: "word"});
+  var tables = new Set();
+
+  function size(words) { // a Chinese character's width is 1, a Latin one's about half
+    var n = 0;
+    words.forEach(function (word) {
+      for (var ch of word) { n += CHINESE.test(ch) ? 1 : 0.5; }
+    });
+    return n;
+  }
+
+  // The text's pieces, each a list of words; punctuation stays with the word it belongs to.
+  function pieces(text) {
+    var parts = [];
+    var opening = "";
+    for (var s of segmenter.segment(text)) {
+      var word = s.segment;
+      if (OPENING.test(word)) { opening += word; continue; }
+      if (PUNCTUATION.test(word) && parts.length && !opening) {
+        parts[parts.length - 1][0] += word;
+        continue;
+      }
+      parts.push([opening + word]);
+      opening = "";
+    }
+    if (opening) { parts.push([opening]); }
+    for (;;) { // join the shortest piece of one or two characters to its shorter neighbour
+      var best = -1;
+      var side = 0;
+      for (var i = 0; i < parts.length; i++) {
+        var own = size(parts[i]);
+        if (own > 2 || (best >= 0 && own >= size(parts[best]))) { continue; }
+        var before = i > 0 ? size(parts[i - 1]) : Infinity;
+        var after = i < parts.length - 1 ? size(parts[i + 1]) : Infinity;
+        if (own + Math.min(before, after) <= PIECE_AT_MOST) {
+          best = i;
+          side = before <= after ? -1 : 1;
+        }
+      }
+      if (best < 0) { return parts; }
+      var at = Math.min(best, best + side);
+      parts.splice(at, 2, parts[at].concat(parts[at + 1]));
+    }
+  }
+
+  function breakAt(loose) {
+    var wbr = document.createElement("wbr");
+    if (loose) { wbr.className = "zh-inner"; }
+    return wbr;
+  }
+
+  function mark(root) {
+    var marked = root.querySelectorAll ? root.querySelectorAll('[lang|="zh"]') : [];
+    Array.prototype.forEach.call(marked, function (el) {
+      var text = el.textContent.trim();
+      if (el.classList.contains("zh-words") || el.closest(".zh-words") || !text ||
+          text.length > NAME_AT_MOST || !CHINESE.test(text) ||
+          el.closest("textarea, input, select, option, pre, script")) {
+        return;
+      }
+      var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) { nodes.push(node); }
+      nodes.forEach(function (node) {
+        var parts = pieces(node.data);
+        if (parts.length < 2 && parts[0] && parts[0].length < 2) { return; }
+        var fragment = document.createDocumentFragment();
+        parts.forEach(function (words, i) {
+          if (i) { fragment.appendChild(breakAt(false)); }
+          words.forEach(function (word, j) {
+            if (j) { fragment.appendChild(breakAt(true)); }
+            fragment.appendChild(document.createTextNode(word));
+          });
+        });
+        node.parentNode.replaceChild(fragment, node);
+      });
+      el.classList.add("zh-words");
+      var table = el.closest("table");
+      if (table) { tables.add(table); }
+    });
+    fit();
+  }
+
+  // A table wider than its box with its names in pieces may break them between any words.
+  function fit() {
+    tables.forEach(function (table) {
+      if (!table.isConnected) { tables.delete(table); return; }
+      table.classList.remove("zh-loose");
+      var box = table.parentElement;
+      var style = window.getComputedStyle(box);
+      var room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      if (table.getBoundingClientRect().width > room + 0.5) { table.classList.add("zh-loose"); }
+    });
+  }
+
+  mark(document);
+  document.addEventListener("htmx:load", function (event) { mark(event.target); });
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fit(); });
+  });
+})();
