@@ -1,0 +1,77 @@
+"""The lead unit names the team's members from the other member units' people. With nobody
+left to name, the page showed an empty drop-down with no label beside "Name a team member";
+with people to name, the first was chosen for the user, named on a click. Pages read in
+English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import disputes
+from complaints.models import Dispute
+from departments.choices import RoleCode
+from tests.complaints.test_dispute_decision_forms import proposed
+from tests.factories import UserFactory, unit
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def people(db, office_staff, leader):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_HEAD]),
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+    }
+
+
+def team_of(people) -> Dispute:
+    dispute = proposed(people)
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="commerce",
+        member_unit_codes=["education"],
+        note="涉及预付卡和培训机构",
+    )
+    return Dispute.objects.get(id=dispute.id)
+
+
+def page(client, user, dispute) -> str:
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("dispute_detail", args=[dispute.id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_lead_unit_chooses_whom_to_name_from_a_labelled_list(client, people):
+    html = page(client, people["commerce"], team_of(people))
+    chooser = re.search(r'<select[^>]*id="member-person"[^>]*>.*?</select>', html, re.S).group(0)
+    assert " required" in chooser
+    # Nobody is chosen for the user: the first option asks for a choice.
+    assert re.search(r'<option value="">Choose a person</option>', chooser)
+    assert people["education"].display_name in chooser
+    assert re.search(r'<label[^>]*for="member-person"', html)
+
+
+def test_with_nobody_left_to_name_the_page_says_so_instead_of_an_empty_list(client, people):
+    dispute = team_of(people)
+    disputes.team_add_member(
+        dispute_id=dispute.id, acting_user=people["commerce"], person_id=people["education"].id
+    )
+    html = page(client, people["commerce"], dispute)
+    assert 'id="member-person"' not in html
+    assert 'id="add-member"' not in html
+    assert (
+        "Everyone of the team's units who has an account in the portal is a member already." in html
+    )
