@@ -1,15 +1,18 @@
-"""The lead unit names the team's members from the other member units' people. With nobody
-left to name, the page showed an empty drop-down with no label beside "Name a team member";
-with people to name, the first was chosen for the user, named on a click. Pages read in
+"""A joint investigation team on its dispute's page. The lead unit names the team's members
+from the other member units' people: with nobody left to name, the page showed an empty
+drop-down with no label beside "Name a team member"; with people to name, the first was
+chosen for the user, named on a click. A task's title, unit and deadline stood in columns
+of their own, the title squeezed to a few characters a line on a phone. Pages read in
 English."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from complaints import disputes
 from complaints.models import Dispute
@@ -75,3 +78,25 @@ def test_with_nobody_left_to_name_the_page_says_so_instead_of_an_empty_list(clie
     assert (
         "Everyone of the team's units who has an account in the portal is a member already." in html
     )
+
+
+def test_a_tasks_title_unit_and_deadline_read_as_one_line_of_text(client, people):
+    """The task's row is a flex row (its mark, its text, its "Done" button): the text is one
+    item of it, wrapping as a sentence, not three columns side by side."""
+    dispute = team_of(people)
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["commerce"],
+        title="调取健身房会员合同和收费记录",
+        owner_unit_code="education",
+        due_on=timezone.localdate() + timedelta(days=10),
+    )
+    html = page(client, people["commerce"], dispute)
+    row = re.search(r'<ul[^>]*id="tasks"[^>]*>\s*<li[^>]*>(.*?)</li>', html, re.S).group(1)
+    # Its children, markup aside: nothing but whitespace between them.
+    text = re.search(r'<span class="task-text[^"]*">(.*?)</span>\s*(<form|$)', row, re.S)
+    assert text, row
+    assert "调取健身房会员合同和收费记录" in text.group(1)
+    assert "Education Bureau" in text.group(1)
+    outside = re.sub(r'<span class="task-text.*', "", row, flags=re.S)
+    assert re.sub(r"<[^>]+>", "", outside).strip() == "", outside
