@@ -108,6 +108,7 @@ def walk(browser, live_server, number):
     education.fill("#c-procedure", "一般程序，联合调查")
     education.fill("#c-penalty", "责令停止办学，罚款十万元")
     education.check("#c-criminal")
+    education.once("dialog", lambda dialog: dialog.accept())  # the conclusion is final
     education.click("#conclude")
     education.wait_for_selector("#dispute-status[data-status='concluded']")
     assert "罚款十万元" in education.inner_text("#conclusion")
@@ -158,6 +159,7 @@ def test_a_refused_conclusion_puts_the_keyboard_back_on_the_field_refused(
         page.click("#details-conclude summary")
         page.fill("#c-finding", "停课未退费")
         page.fill("#c-procedure", "一般程序")
+        page.once("dialog", lambda dialog: dialog.accept())  # the conclusion is final
         with page.expect_navigation():
             page.click("#conclude")
 

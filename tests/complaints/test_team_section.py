@@ -7,6 +7,7 @@ English."""
 
 from __future__ import annotations
 
+import html as markup
 import re
 from datetime import timedelta
 
@@ -100,3 +101,27 @@ def test_a_tasks_title_unit_and_deadline_read_as_one_line_of_text(client, people
     assert "Education Bureau" in text.group(1)
     outside = re.sub(r'<span class="task-text.*', "", row, flags=re.S)
     assert re.sub(r"<[^>]+>", "", outside).strip() == "", outside
+
+
+def test_the_teams_final_steps_ask_first(client, people):
+    """A task marked done cannot be reopened, and the team's conclusion concludes the
+    dispute: both forms ask before they are sent (data-confirm, static/js/portal.js), as the
+    leader's decision forming the team does."""
+    dispute = team_of(people)
+    task = disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=people["commerce"],
+        title="调取会员合同",
+        owner_unit_code="commerce",
+        due_on=timezone.localdate() + timedelta(days=10),
+    )
+    html = page(client, people["commerce"], dispute)
+    done = re.search(
+        rf'<form[^>]*>(?:(?!</form>).)*id="complete-task-{task.id}"', html, re.S
+    ).group(0)
+    done_form = markup.unescape(re.match(r"<form[^>]*>", done).group(0))
+    assert "data-confirm=" in done_form
+    assert "cannot be reopened" in done_form
+    conclude = markup.unescape(re.search(r'<form[^>]*id="conclude-form"[^>]*>', html).group(0))
+    assert "data-confirm=" in conclude
+    assert "cannot be changed" in conclude
