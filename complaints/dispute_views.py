@@ -129,8 +129,21 @@ def _detail_page(
     # on by the decision keeps only those it does not name, so none is listed twice.
     named = {lead.id for row in settled_leads for lead, _visible in row.sent_on}
     events = list(dispute.events.select_related("actor", "actor_unit"))
+    units_by_code = {unit.code: unit for unit in member_units()}
     for event in events:
         event.step = dispute_step_label(event.action, by_team=team is not None)
+        # The decision's line names whom it gave the case, beside the leader's reasons.
+        event.decided_unit = event.team_units = None
+        if event.action == DisputeAction.DESIGNATE and event.data.get("unit"):
+            event.decided_unit = units_by_code.get(event.data["unit"], event.data["unit"])
+        elif event.action == DisputeAction.FORM_TEAM and event.data.get("lead"):
+            lead = event.data["lead"]
+            event.decided_unit = units_by_code.get(lead, lead)
+            event.team_units = [
+                units_by_code.get(code, code)
+                for code in event.data.get("members", [])
+                if code != lead
+            ]
     # A lead's dispute is about the order the lead came from, the referrer's: the receiving
     # unit reads its number, as on the lead's page, not its title or a link to a page it
     # may not open, nor the reasons its units gave for returning it.

@@ -125,3 +125,29 @@ def test_the_teams_final_steps_ask_first(client, people):
     conclude = markup.unescape(re.search(r'<form[^>]*id="conclude-form"[^>]*>', html).group(0))
     assert "data-confirm=" in conclude
     assert "cannot be changed" in conclude
+
+
+def history_entry(html: str, action: str) -> str:
+    found = re.search(rf'<li class="timeline-item" data-action="{action}">(.*?)</li>', html, re.S)
+    assert found, action
+    return re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", " ", found.group(1))))
+
+
+def test_the_history_names_whom_the_leaders_decision_gave_the_case(client, people):
+    """The history's line of the decision read the leader's reasons only: which unit leads
+    the team, or which was designated, was to be found elsewhere on the page."""
+    html = page(client, people["office"], team_of(people))
+    formed = history_entry(html, "form_team")
+    assert "Lead unit: Commerce Bureau" in formed, formed
+    assert "Education Bureau" in formed, formed
+
+    other = proposed(people)
+    disputes.dispute_designate(
+        dispute_id=other.id,
+        acting_user=people["leader"],
+        unit_code="education",
+        co_unit_codes=[],
+        note="培训机构归教育局",
+    )
+    designated = history_entry(page(client, people["office"], other), "designate")
+    assert "Responsible unit: Education Bureau" in designated, designated
