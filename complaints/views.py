@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,7 +32,7 @@ from wuqing_consumer.templatetags.written import in_own_lang
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
 
-from . import attachments, disputes, mediation, selectors, services, workflow
+from . import attachments, disputes, mediation, referrals, selectors, services, workflow
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     Action,
@@ -44,7 +44,7 @@ from .choices import (
 from .exports import orders_workbook
 from .filters import WorkOrderFilter
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
-from .models import Attachment, DeadlinePolicy, RoutingRule, WorkOrder
+from .models import Attachment, DeadlinePolicy, Referral, RoutingRule, WorkOrder
 from .routing import CATEGORY_PREFIX, MIN_SCORE, RoutingDecision
 from .urgency import suggest_urgency
 
@@ -412,20 +412,92 @@ def _routed_by(rule: str, words: list[SafeString]) -> SafeString:
     return mark_safe(conditional_escape(_("Routed by rule %(rule)s (matched: %(words)s)")) % values)
 
 
-def _routing_shown(routing: dict) -> dict | None:
+def _sent_by_hand(rule: SafeString, suggested: str, sent_to: str | None) -> SafeString:
+    """The line of an order the office sent elsewhere than the rules said (`sent_to`, or
+    None: kept in the triage queue to dispatch later), one sentence naming the unit the
+    rules suggested, by which rule, and where the office sent it. It read "Routed by rule X
+    · not followed: the order was sent by hand", a label after a sentence that was not so."""
+    values = {"suggested": conditional_escape(suggested), "rule": rule}
+    if sent_to is None:
+        return mark_safe(
+            conditional_escape(
+                _(
+                    "The rules suggested %(suggested)s (%(rule)s); the office kept it in the "
+                    "triage queue."
+                )
+            )
+            % values
+        )
+    values["unit"] = conditional_escape(sent_to)
+    return mark_safe(
+        conditional_escape(
+            _("The rules suggested %(suggested)s (%(rule)s); the office sent it to %(unit)s.")
+        )
+        % values
+    )
+
+
+def _rule_named(rule: str, words: list[SafeString]) -> SafeString:
+    """The rule and the words it matched, for the bracket of `_sent_by_hand`."""
+    values = {"rule": in_own_lang(rule)}
+    if not words:
+        return mark_safe(conditional_escape(_("rule %(rule)s")) % values)
+    values["words"] = conditional_escape(list_separator()).join(words)
+    return mark_safe(conditional_escape(_("rule %(rule)s, matched: %(words)s")) % values)
+
+
+def _routing_shown(routing: dict, unit_names: dict | None = None) -> dict | None:
     """The rule that routed the order, by its name, with the words that decided, each once
-    and in the reader's language; and whether someone sent it elsewhere than it said."""
+    and in the reader's language; or, when the office sent it elsewhere (`overridden_to`,
+    None for kept in triage), the unit the rules suggested and the one it went to."""
     if not routing.get("rule"):
         return None
     name = RoutingRule.objects.filter(key=routing["rule"]).values_list("name", flat=True).first()
+    name = name or routing["rule"]
     words = _words_shown(routing.get("matched", []))
-    return {
-        "rule": name or routing["rule"],
-        "words": words,
-        "line": _routed_by(name or routing["rule"], words),
-        "followed": routing.get("overridden_to", routing.get("primary_unit"))
-        == routing.get("primary_unit"),
-    }
+    suggested = routing.get("primary_unit")
+    followed = routing.get("overridden_to", suggested) == suggested
+    if followed or unit_names is None:
+        line = _routed_by(name, words)
+    else:
+        sent_to = routing["overridden_to"]
+        line = _sent_by_hand(
+            _rule_named(name, words),
+            str(unit_names.get(suggested, suggested)),
+            None if sent_to is None else str(unit_names.get(sent_to, sent_to)),
+        )
+    return {"rule": name, "words": words, "line": line, "followed": followed}
+
+
+def _registered_from_lead(user, order: WorkOrder) -> dict | None:
+    """The lead whose acceptance registered the order (`referral_accept` with an order: the
+    lead's number is the order's external reference, the order's number the lead's case),
+    for the routing line: no rule sent that order, the unit took the lead on. The lead's
+    number links to it for a reader who may open it."""
+    if not order.external_ref:
+        return None
+    lead = (
+        Referral.objects.filter(
+            referrals.lead_opened_as(order_number=order.number, external_ref=order.external_ref)
+        )
+        .select_related("to_unit")
+        .first()
+    )
+    if lead is None or not referrals.is_opened_as(lead, order):
+        return None
+    [(lead, openable)] = _openable(user, [lead], access.referrals_visible_to(user))
+    number = conditional_escape(lead.number)
+    if openable:
+        number = format_html(
+            '<a class="font-monospace" href="{}">{}</a>',
+            reverse("referral_detail", args=[lead.id]),
+            lead.number,
+        )
+    line = mark_safe(
+        conditional_escape(_("Registered from lead %(number)s, accepted by %(unit)s."))
+        % {"number": number, "unit": conditional_escape(lead.to_unit.display_name)}
+    )
+    return {"line": line, "followed": True, "lead": lead}
 
 
 def _triage_shown(order: WorkOrder, unit_names: dict) -> dict | None:
@@ -536,7 +608,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "provisional_years": selectors.years_counted_without_holidays(
                 [d["due"] for d in deadlines if d["running"]]
             ),
-            "routing": _routing_shown(order.routing or {}),
+            "routing": _registered_from_lead(request.user, order)
+            or _routing_shown(order.routing or {}, unit_names),
             "triage_routing": _triage_shown(order, unit_names),
             "actions": actions,
             "pending_extension": pending,

@@ -676,14 +676,17 @@ def test_the_routing_rule_is_named_for_people_with_each_word_once(
     words = re.split(r"[:：]\s*", matched, maxsplit=1)[-1].split("、")
     assert "物业" in words[0]
     assert len(words) == len(set(words)) and not any("category:" in w for w in words)
-    assert "未按规则派单" not in line  # the rule was followed
+    # the rule was followed: the line names it, not the unit it went to instead
+    client.cookies["django_language"] = "en"
     chosen_alike = intake(office_staff, category="物业", unit_code="housing")
     page = client.get(f"/orders/{chosen_alike.number}/").content.decode()
-    assert "未按规则派单" not in page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
+    line = page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
+    assert line.startswith("Routed by rule") and "the office sent it" not in line
     by_hand = intake(office_staff, unit_code="market-regulation")
     client.force_login(office_staff)
     page = client.get(f"/orders/{by_hand.number}/").content.decode()
-    assert "未按规则派单" in page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
+    line = page.split('id="routing-rule">', 1)[1].split("</div>", 1)[0]
+    assert "the office sent it to Market Regulation Bureau" in line
 
 
 def test_a_received_date_in_a_year_the_portal_does_not_take_is_refused_with_a_message(
