@@ -7,7 +7,7 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -239,6 +239,18 @@ class DisputeEventOut(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, help_text="说明 / note")
 
 
+@extend_schema_field({"type": "string", "nullable": True, "example": "education"})
+class ProposedUnitField(serializers.CharField):
+    """A unit's code, with an example in the schema (a plain field has none)."""
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string"}, "example": ["commerce", "market-regulation"]}
+)
+class ProposedCoUnitsField(serializers.ListField):
+    """Units' codes, with an example in the schema (a plain field has none)."""
+
+
 class DisputeOut(serializers.Serializer):
     id = serializers.IntegerField(help_text="编号 / id")
     number = serializers.CharField(help_text="争议编号 / number, e.g. ZY-2026-000003")
@@ -263,6 +275,18 @@ class DisputeOut(serializers.Serializer):
     )
     decision_due_at = serializers.DateTimeField(help_text="组长决定期限 / decide by")
     proposal = serializers.CharField(allow_blank=True, help_text="办公室意见 / proposal")
+    proposed_unit = ProposedUnitField(
+        allow_null=True,
+        help_text="办公室建议组长指定的承办单位代码，未建议或建议成立联合调查组时为 null / the "
+        "code of the unit the office proposes the group leader designate; null if it has "
+        "proposed none, or a joint team",
+    )
+    proposed_co_units = ProposedCoUnitsField(
+        child=serializers.CharField(),
+        help_text="办公室建议与该单位协办工单的单位代码（组长的指定表单以此为初始值），未建议为空"
+        "列表 / the codes of the units the office proposes should co-handle the work order "
+        "with that unit (the leader's designation form starts from them); empty if none",
+    )
     decided_by = serializers.CharField(allow_null=True, help_text="决定人 / decided by")
     decided_at = serializers.DateTimeField(allow_null=True, help_text="决定时间 / decided at")
     designated_unit = serializers.CharField(allow_null=True, help_text="指定单位 / designated")
@@ -289,6 +313,8 @@ class DisputeOut(serializers.Serializer):
             "suggested_unit": dispute.suggested_unit.code if dispute.suggested_unit else None,
             "decision_due_at": when(dispute.decision_due_at),
             "proposal": dispute.proposal,
+            "proposed_unit": dispute.proposed_unit.code if dispute.proposed_unit else None,
+            "proposed_co_units": sorted(u.code for u in dispute.proposed_co_units.all()),
             "decided_by": dispute.decided_by.display_name if dispute.decided_by else None,
             "decided_at": when(dispute.decided_at),
             "designated_unit": dispute.designated_unit.code if dispute.designated_unit else None,
@@ -366,10 +392,15 @@ class DisputeViewSet(PortalReadOnlyViewSet):
         return (
             access.disputes_visible_to(self.request.user)
             .select_related(
-                "decided_by", "suggested_unit", "team__lead_unit", "team__handover_referral"
+                "decided_by",
+                "suggested_unit",
+                "proposed_unit",
+                "team__lead_unit",
+                "team__handover_referral",
             )
             .prefetch_related(
                 "units",
+                "proposed_co_units",
                 "leads_by_decision",
                 "events__actor_unit",
                 "team__member_units",
