@@ -101,9 +101,22 @@ def agreement_record(
     """The unit handling the order records the agreement reached by mediation."""
     # The order stays locked until the agreement is written: the same form posted twice
     # (a double click) records one agreement.
-    order = access.workorder_or_404(
-        acting_user, number=(order_number or "").strip().upper(), lock=True
-    )
+    # A number mistyped or left out is the form's to say (at its field, what was typed
+    # kept), not a 404 page: the leads' and requests' forms say it so too.
+    number = (order_number or "").strip().upper()
+    if not number:
+        raise ValidationError(
+            {"order": _("Give the number of the work order the agreement settles.")}
+        )
+    try:
+        order = access.workorder_or_404(acting_user, number=number, lock=True)
+    except Http404:
+        raise ValidationError(
+            {
+                "order": _("There is no work order %(number)s that you may see.")
+                % {"number": order_number.strip()}
+            }
+        ) from None
     if not access.handles_order(acting_user, order):
         raise WorkflowError(_("Only the unit handling the order records its mediation."))
     if refusal := mediation_refusal(order):

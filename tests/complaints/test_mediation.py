@@ -213,7 +213,8 @@ def test_a_bad_agreement_is_refused_and_nothing_is_written(order, mr_staff, kwar
 def test_only_the_handling_unit_records_and_the_court_sees_only_what_was_sent(
     order, mr_staff, housing_staff, judge, client
 ):
-    with pytest.raises(Http404):
+    # Another unit's order is one it cannot see: said at the form's field, not a 404 page.
+    with pytest.raises(ValidationError, match="There is no work order"):
         record(housing_staff, order)
     agreement = record(mr_staff, order, consent="both")
     client.force_login(judge)
