@@ -5,7 +5,8 @@ A request's number stood as "JR-2026- / 000001" in the list at 1366px in English
 its hyphen beside a title squeezed to five characters; a lead's receiving unit broke inside
 its name ("区住房建设 / 委") while the referring unit beside it stood whole; on a phone the
 pages of a lead and a request broke their date with its time ("2026- / 12-02 12:18") after
-the referring unit and person."""
+the referring unit and person, and a request's answers stood in four columns, each unit's
+answer squeezed to two characters a line ("已请求， / 尚未 / 答复", "不属 / 我委 / 职责。")."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def records(transactional_db):
         unit=unit("market-regulation"),
         roles=[RoleCode.UNIT_STAFF, RoleCode.UNIT_LIAISON],
     )
-    UserFactory(username="housing_rec", unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
+    housing = UserFactory(username="housing_rec", unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
     lead = referrals.referral_send(
         acting_user=mr,
         to_unit_code="housing",
@@ -72,6 +73,9 @@ def records(transactional_db):
         unit_codes=["housing", "public-security"],
         title="商场电梯事故",
         situation="某商场自动扶梯伤人，涉及特种设备与物业管理，请提前介入。",
+    )
+    interventions.intervention_answer(
+        intervention_id=item.id, acting_user=housing, join=False, reason="不属我委职责。"
     )
     order = make_order(office)
     workflow.workorder_sign(order_id=order.id, acting_user=mr)
@@ -137,7 +141,9 @@ def test_numbers_unit_names_and_times_stand_whole(records, live_server):
                         if username == "housing_rec" and "mediation" in address:
                             continue  # not its unit's agreement
                         page.goto(f"{live_server.url}{address}")
-                        if broken := page.evaluate(BROKEN, "h1"):
+                        # A unit's answer to a request, and its reason's first words, whole.
+                        answers = "#answers td:first-of-type" if width == 390 else "h1"
+                        if broken := page.evaluate(BROKEN, answers):
                             seen[f"{language} {username} {width}px {address}"] = broken
                 page.context.close()
     assert not seen, "\n".join(f"{where}: {what}" for where, what in sorted(seen.items()))
