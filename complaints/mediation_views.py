@@ -128,6 +128,11 @@ def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         "complaints/mediation_detail.html",
         {
             "a": agreement,
+            # Linked for whoever may open the order (the office and the leader see every
+            # order), not for the court, which sees the agreement only.
+            "order_openable": access.workorders_visible_to(user)
+            .filter(id=agreement.order_id)
+            .exists(),
             "events": agreement.events.select_related("actor", "actor_unit"),
             "consents": MediationConsent.choices,
             "can_submit": agreement.status == MediationStatus.RECORDED
