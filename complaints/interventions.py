@@ -206,6 +206,8 @@ def _involved(user: User, item: Intervention) -> bool:
 def intervention_note(*, intervention_id: int, acting_user: User, text: str) -> None:
     """A line on the shared timeline, by any unit involved or the office."""
     item = access.intervention_or_404(acting_user, intervention_id=intervention_id, lock=True)
+    if item.closed_at is not None:  # closing ends the shared timeline, as its question says
+        raise WorkflowError(_("This request is closed."))
     if not _involved(acting_user, item):
         raise WorkflowError(_("Only the units involved write here."))
     text = (text or "").strip()

@@ -152,6 +152,10 @@ def test_the_asking_unit_closes_it_and_then_nothing_more_is_written(mr_staff, po
     interventions.intervention_close(intervention_id=item.id, acting_user=mr_staff)
     with pytest.raises(WorkflowError, match="closed"):
         interventions.intervention_answer(intervention_id=item.id, acting_user=police, join=True)
+    # Nor a note on its timeline (the page hid the box; a post still wrote the note).
+    with pytest.raises(WorkflowError, match="closed"):
+        interventions.intervention_note(intervention_id=item.id, acting_user=mr_staff, text="补充")
+    assert not item.events.filter(action=InterventionAction.NOTE).exists()
 
 
 def test_the_list_filters_open_and_closed_requests_and_searches(mr_staff, client):
