@@ -92,3 +92,13 @@ def test_sending_an_agreement_to_the_court_asks_first(client, office_staff, mr_s
 
     asked = question(form_of(html, reverse("mediation_act", args=[agreement.id, "submit"])))
     assert agreement.number in asked and "court" in asked and "?" in asked
+
+
+def test_the_shared_timelines_box_says_what_it_is_for(client, request_to_step_in, mr_liaison):
+    """A blank box beside "Add" said nothing of what to write or who reads it; sent empty it
+    came back with "Write something first." after the round trip."""
+    item = request_to_step_in
+    html = page(client, mr_liaison, reverse("intervention_detail", args=[item.id]))
+    box = re.search(r'<input[^>]*id="note-text"[^>]*>', html).group(0)
+    assert 'placeholder="Write to the units involved"' in box
+    assert re.search(r"\brequired\b", box)
