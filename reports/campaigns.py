@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from complaints import stats
 from complaints.models import WorkOrder
@@ -29,7 +29,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import written
+from wuqing_consumer.language import list_separator, written
 
 from .choices import CampaignEventKind, CampaignStatus, CampaignTopic, ProductCategory
 from .models import ACTION_COUNTS, Campaign, CampaignAction, CampaignEvent, EducationEvent
@@ -334,7 +334,7 @@ def campaign_update(
         if dropped:
             # Named in the reader's language, as the form's boxes are.
             staying = list(Unit.objects.filter(id__in=dropped).order_by("sort_order", "code"))
-            names = pgettext("between names in a list", ", ").join(str(u) for u in staying)
+            names = list_separator().join(str(u) for u in staying)
             raise ValidationError(
                 {
                     "units": [

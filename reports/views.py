@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
@@ -21,6 +21,7 @@ from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.address_values import MalformedValue, NotOffered, choice_in
 from wuqing_consumer.errors import refusal_text
+from wuqing_consumer.language import list_separator
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version, posted_version_or_new
 from wuqing_consumer.views import form_page
@@ -251,7 +252,7 @@ def chase_said(
     named: the office sees at once how many it must reach some other way."""
 
     def names(units: list) -> str:
-        return pgettext("between names in a list", ", ").join(str(u) for u in units)
+        return list_separator().join(str(u) for u in units)
 
     if result.told:
         messages.success(request, _("Reminded: %(units)s.") % {"units": names(result.told)})

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from .dates import year_accepted
+from .language import list_separator
 
 SHOWN_LENGTH = 20
 
@@ -56,7 +56,7 @@ class NotOffered(MalformedValue):
         value = self.value
         if len(value) > SHOWN_LENGTH:
             value = value[:SHOWN_LENGTH] + "…"
-        between = pgettext("between names in a list", ", ")
+        between = list_separator()
         return _(
             "In the address, %(name)s=“%(value)s” is not one this list offers: %(offered)s."
         ) % {
