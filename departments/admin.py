@@ -37,7 +37,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import format_lazy, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django_celery_beat.admin import (
     ClockedScheduleAdmin,
@@ -58,7 +58,7 @@ from django_celery_beat.models import (
 )
 from kombu.utils.json import loads as json_loads
 
-from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
+from wuqing_consumer.language import SUMMARY_MESSAGE, Reader, list_separator
 
 from . import access, audit_actions, services
 from .choices import RoleCode
@@ -834,8 +834,7 @@ class ScheduledTaskForm(PeriodicTaskForm):
             return  # a schedule refused by its field, which says why
         chosen = [name for name in self.SCHEDULES if self.cleaned_data.get(name)]
         if not chosen:
-            separator = pgettext("between names in a list", ", ")
-            names = separator.join(str(self.fields[name].label) for name in self.SCHEDULES)
+            names = list_separator().join(str(self.fields[name].label) for name in self.SCHEDULES)
             self.add_error(
                 None, _("Choose the task’s schedule: one of %(schedules)s.") % {"schedules": names}
             )
