@@ -137,7 +137,9 @@ class InputSerializer(serializers.Serializer):
     # these serializers never change their fields on the fly.
 
     def to_internal_value(self, data):
-        misspelt = _misspelt_keys(data, self.fields) if isinstance(data, dict) else {}
+        misspelt = (
+            _misspelt_keys(data, self.fields, self._spellings()) if isinstance(data, dict) else {}
+        )
         if misspelt:
             raise serializers.ValidationError(
                 {
@@ -153,6 +155,14 @@ class InputSerializer(serializers.Serializer):
             )
         return super().to_internal_value(data)
 
+    @classmethod
+    def _spellings(cls) -> dict[str, str]:
+        """The fields' names squashed, for `_misspelt_keys`: the same for every request."""
+        spellings = cls.__dict__.get("_spellings_of_fields")
+        if spellings is None:
+            spellings = cls._spellings_of_fields = _spellings(cls().fields)
+        return spellings
+
     def get_fields(self):
         prototypes = type(self).__dict__.get("_prototype_fields")
         if prototypes is None:
@@ -167,17 +177,21 @@ def _squashed(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
-def _misspelt_keys(data: dict, fields: dict) -> dict[str, str]:
+def _spellings(fields: dict) -> dict[str, str]:
+    known = {_squashed(name): name for name in fields}
+    for parent, field in fields.items():  # a nested field sent flat: citizen_phone
+        for child in getattr(field, "fields", {}) if isinstance(field, InputSerializer) else {}:
+            known.setdefault(_squashed(parent + child), f"{parent}.{child}")
+    return known
+
+
+def _misspelt_keys(data: dict, fields: dict, known: dict[str, str]) -> dict[str, str]:
     """Keys that are a field in another spelling (`callbackId`, `Hotline_ID`), as Java and
     .NET serialisers write them. Other unknown keys are ignored, as the contract lets a
     client send more than it needs; these would be ignored too, silently dropping what the
     client meant to send (a `callbackId` would turn off the very retry check it asks for).
     A nested object's field sent flat (`citizen_phone`, `businessCreditCode`) is named by its
     place, `citizen.phone`: ignored, a report would lose the citizen's contact unseen."""
-    known = {_squashed(name): name for name in fields}
-    for parent, field in fields.items():  # a nested field sent flat: citizen_phone
-        for child in getattr(field, "fields", {}) if isinstance(field, InputSerializer) else {}:
-            known.setdefault(_squashed(parent + child), f"{parent}.{child}")
     return {
         key: known[_squashed(key)]
         for key in data
