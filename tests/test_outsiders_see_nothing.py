@@ -10,17 +10,19 @@ numbers, and the numbers of the orders."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from complaints import disputes, interventions, mediation, referrals, workflow
@@ -321,3 +323,69 @@ def test_an_outsider_opens_no_record_of_another_unit(outsider, client):
         sorted(unproven)
     )
     assert shown == [], "\n".join(shown)
+
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+ACTION = re.compile(r'\baction="(/[^"]*)"')
+HIDDEN = re.compile(
+    r'<input\b(?=[^>]*type="hidden")(?=[^>]*name="([^"]+)")(?=[^>]*value="([^"]*)")'
+)
+
+
+def _steps_offered(records: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Every form on the record pages the office, the group leader and the market-regulation
+    bureau's head open, by where it posts, with its hidden fields (the version shown...)."""
+    steps: dict[str, dict[str, str]] = {}
+    for username in ("office", "leader", "mr_head"):
+        person = Client()
+        person.force_login(User.objects.get(username=username))
+        for route in _patterns():
+            if not PARAMETER.search(route) or re.search(
+                r"<\w+:(action|verb|attachment_id|kind)>", route
+            ):
+                continue
+            for path, _record in _paths(route, records):
+                response = person.get(path)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                for attributes, inside in FORM.findall(response.content.decode()):
+                    if 'method="post"' not in attributes.lower() or not (
+                        found := ACTION.search(attributes)
+                    ):
+                        continue
+                    where = html.unescape(found.group(1))
+                    if _takes_a_record(where):
+                        steps[where] = {
+                            name: html.unescape(value) for name, value in HIDDEN.findall(inside)
+                        }
+    return steps
+
+
+def _takes_a_record(path: str) -> bool:
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return any(name not in {"action", "verb"} for name in match.kwargs)
+
+
+def _rows() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_an_outsider_takes_no_step_on_another_units_record(outsider, client):
+    """Every step offered on another unit's record (each form of its page that posts to an
+    address naming the record), sent by the outsider with the form's hidden fields, is
+    refused and writes nothing."""
+    steps = _steps_offered(_records())
+    assert len(steps) > 30, sorted(steps)
+    client.force_login(outsider)
+    before = _rows()
+    taken = []
+    for where, hidden in sorted(steps.items()):
+        response = client.post(where, hidden)
+        if response.status_code not in REFUSED:
+            taken.append(f"{response.status_code} {where}")
+    assert taken == [], "\n".join(taken)
+    changed = {label: (n, _rows()[label]) for label, n in before.items() if _rows()[label] != n}
+    assert changed == {}, changed
