@@ -64,14 +64,19 @@ def _url(release: Release) -> str:
 
 def _lock(user: User, release_id: int, expected_version: int | None) -> Release:
     release = access.release_or_404(user, release_id=release_id, lock=True)
+    _check_version(release, expected_version)
+    return release
+
+
+def _check_version(release: Release, expected_version: int | None) -> None:
     if expected_version is not None and release.version != expected_version:
         raise StaleRelease(
             _(
-                "This release was changed by someone else while you were working on it. "
-                "Nothing was saved; the page now shows the current version."
+                "Someone else changed this release while you had it open, so nothing was "
+                "saved. The rest of the page shows the release as it is now; the form you sent "
+                "keeps what you typed: check it and send it again."
             )
         )
-    return release
 
 
 def _bump(release: Release, fields: Iterable[str]) -> None:
@@ -264,7 +269,9 @@ def release_create(
 
 
 def _lock_for_unit(user: User, release_id: int, expected_version: int | None) -> Release:
-    release = _lock(user, release_id, expected_version)
+    """Whether the release may still be changed is said before that it changed meanwhile:
+    that refusal says the form sent keeps what was typed, true only of a draft's page."""
+    release = _lock(user, release_id, None)
     if not access.writes_release(user, release.unit_id):
         raise ReleaseError(
             _("Only people of %(unit)s can change its releases.") % {"unit": release.unit}
@@ -275,6 +282,7 @@ def _lock_for_unit(user: User, release_id: int, expected_version: int | None) ->
             if not release.is_published
             else _("A published release is never changed; publish a correction instead.")
         )
+    _check_version(release, expected_version)
     return release
 
 
@@ -345,13 +353,14 @@ def _lock_for_office(
 ) -> Release:
     if not access.reviews_releases(user):
         raise Http404
-    release = _lock(user, release_id, expected_version)
+    release = _lock(user, release_id, None)
     if release.status != status:
         raise ReleaseError(
             _("Only a submitted release can be approved or returned.")
             if status == ReleaseStatus.SUBMITTED
             else _("Only an approved release can be published.")
         )
+    _check_version(release, expected_version)
     return release
 
 

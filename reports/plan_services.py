@@ -69,17 +69,18 @@ def _lock_plan_for_unit(
     if not access.works_on_unit_report(user, plan.unit_id):
         # Another unit reading a published plan, or the office: neither may change it.
         raise ReportError(_("Only people of %(unit)s can change its plan.") % {"unit": plan.unit})
-    if expected_version is not None and plan.version != expected_version:
-        raise StaleReport(
-            _(
-                "This plan was changed by someone else while you were editing it. Nothing "
-                "was saved; the page now shows the current version."
-            )
-        )
     if not plan.is_editable:
         raise ReportError(
             _("This plan is with the office (%(status)s) and cannot be changed now.")
             % {"status": plan.get_status_display()}
+        )
+    if expected_version is not None and plan.version != expected_version:
+        raise StaleReport(
+            _(
+                "Someone else changed this plan while you had it open, so nothing was "
+                "saved. The rest of the page shows the plan as it is now; the form you sent "
+                "keeps what you typed: check it and send it again."
+            )
         )
     return plan
 

@@ -100,14 +100,21 @@ def _report_url(report: UnitReport) -> str:
 
 def _lock(user: User, report_id: int, expected_version: int | None) -> UnitReport:
     report = access.unit_report_or_404(user, report_id=report_id, lock=True)
+    _check_version(report, expected_version)
+    return report
+
+
+def _check_version(report: UnitReport, expected_version: int | None) -> None:
+    """Checked after whether the report may still be changed (or reviewed) at all: the
+    refusal says the form sent keeps what was typed, true only while the page shows it."""
     if expected_version is not None and report.version != expected_version:
         raise StaleReport(
             _(
-                "This report was changed by someone else while you were editing it. Nothing "
-                "was saved; the page now shows the current version."
+                "Someone else changed this report while you had it open, so nothing was "
+                "saved. The rest of the page shows the report as it is now; the form you sent "
+                "keeps what you typed: check it and send it again."
             )
         )
-    return report
 
 
 def _bump(report: UnitReport, fields: Iterable[str]) -> None:
@@ -406,13 +413,14 @@ def report_save(
     expected_version: int | None = None,
 ) -> UnitReport:
     """Save a draft (or a returned report being corrected); the history keeps what changed."""
-    report = _lock(acting_user, report_id, expected_version)
+    report = _lock(acting_user, report_id, None)
     if not access.works_on_unit_report(acting_user, report.unit_id):
         raise ReportError(
             _("Only people of %(unit)s can fill in its report.") % {"unit": report.unit}
         )
     if not report.is_editable:
         raise ReportError(_("This report has been submitted and can no longer be changed."))
+    _check_version(report, expected_version)
     clean, lines, items = validate_report(
         values, sampling, publicity, figures.Period(report.year, report.quarter)
     )
@@ -514,11 +522,12 @@ def report_submit(
     *, report_id: int, acting_user: User, expected_version: int | None = None
 ) -> UnitReport:
     """Send the report to the office, with the portal's figures as they stand now."""
-    report = _lock(acting_user, report_id, expected_version)
+    report = _lock(acting_user, report_id, None)
     if not access.submits_unit_report(acting_user, report.unit_id):
         raise ReportError(_("Only the unit's liaison or head can submit its report."))
     if not report.is_editable:
         raise ReportError(_("This report has already been submitted."))
+    _check_version(report, expected_version)
     period = figures.Period(report.year, report.quarter)
     _check_reporting(report.unit, period)
     if not period.has_ended:  # its figures would be frozen a part of it short
@@ -551,11 +560,12 @@ def report_submit(
 
 
 def _review(report_id: int, acting_user: User, expected_version: int | None) -> UnitReport:
-    report = _lock(acting_user, report_id, expected_version)
+    report = _lock(acting_user, report_id, None)
     if not access.reviews_unit_reports(acting_user):
         raise Http404
     if report.status != ReportStatus.SUBMITTED:
         raise ReportError(_("Only a submitted report can be accepted or returned."))
+    _check_version(report, expected_version)
     report.reviewed_at = timezone.now()
     report.reviewed_by = acting_user
     return report
@@ -827,8 +837,9 @@ def _check_summary_version(summary: AnnualSummary, expected_version: int | None)
     if expected_version is not None and summary.version != expected_version:
         raise StaleReport(
             _(
-                "This summary was changed by someone else while you were editing it. Nothing "
-                "was saved; the page now shows the current version."
+                "Someone else changed this summary while you had it open, so nothing was "
+                "saved. The rest of the page shows the summary as it is now; the form you sent "
+                "keeps what you typed: check it and send it again."
             )
         )
 
@@ -1035,9 +1046,9 @@ def summary_return(
     if problem := too_long(comment, SUMMARY_TEXT_LIMIT, _("the comments")):
         raise ValidationError({"comment": problem})
     summary = access.summary_or_404(acting_user, summary_id=summary_id, lock=True)
-    _check_summary_version(summary, expected_version)
     if summary.status != SummaryStatus.SUBMITTED:
         raise ReportError(_("Only a submitted summary can be returned."))
+    _check_summary_version(summary, expected_version)
     summary.status = SummaryStatus.RETURNED
     summary.submitted_at = None
     summary.submitted_by = None

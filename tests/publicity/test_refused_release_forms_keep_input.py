@@ -15,6 +15,14 @@ from tests.helpers import form_html, input_value, textarea_text
 
 pytestmark = pytest.mark.django_db
 
+STALE = (
+    "Someone else changed this release while you had it open, so nothing was saved. The rest "
+    "of the page shows the release as it is now; the form you sent keeps what you typed: "
+    "check it and send it again."
+)
+"""What a page opened before someone else's change says: the release's status and history
+are as they are now, its form holds what was typed (not the current text)."""
+
 
 def _draft(person) -> Release:
     return services.release_create(
@@ -67,6 +75,6 @@ def test_a_draft_changed_meanwhile_keeps_what_was_typed(client, mr_staff, mr_lia
     assert input_value(form, "title") == sent["title"]
     assert textarea_text(form, "body") == sent["body"]
     assert input_value(form, "version") == str(release.version)  # sent again, it saves
-    assert "This release was changed by someone else" in form
+    assert STALE in form
     assert _stored(release) == before
     assert before[2] == ReleaseStatus.DRAFT

@@ -142,7 +142,10 @@ def test_save_and_submit_sent_twice_is_refused_the_second_time_with_a_message(cl
         events = release.events.count()
         again = client.post(f"/releases/{release.id}/", data)
     assert again.status_code == 400  # refused: the page as it now is, with why
-    assert "This release was changed by someone else" in again.content.decode()
+    # Not "someone else changed it" (it was this person) nor that the form keeps the text.
+    assert "This release has been submitted and can no longer be changed here." in (
+        again.content.decode()
+    )
     release.refresh_from_db()
     assert release.status == ReleaseStatus.SUBMITTED
     assert release.events.count() == events

@@ -24,6 +24,14 @@ from tests.helpers import form_html, input_value, textarea_text
 
 pytestmark = pytest.mark.django_db
 
+STALE = (
+    "Someone else changed this plan while you had it open, so nothing was saved. The rest "
+    "of the page shows the plan as it is now; the form you sent keeps what you typed: "
+    "check it and send it again."
+)
+"""What a page opened before someone else's change says: the plan's status and history
+are as they are now, its form holds what was typed (not the current text)."""
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -108,7 +116,26 @@ def test_a_plan_changed_meanwhile_keeps_what_was_typed_and_the_current_version(
     form = form_html(page, "plan-form")
     assert (input_value(form, "title"), textarea_text(form, "note")) == ("我改的标题", "我写的要点")
     assert input_value(form, "version") == str(plan.version)  # sent again, it saves
-    assert "changed by someone else" in _reason(page, "id_title")
+    assert _reason(page, "id_title") == STALE
+    _unchanged(plan)
+
+
+def test_a_plan_filed_meanwhile_says_so_rather_than_that_the_form_keeps_it(
+    client, mr_staff, mr_liaison
+):
+    """A filed plan's page has no form to keep what was typed."""
+    seen = _drafted(mr_staff)
+    services.plan_attach(plan_id=seen.id, acting_user=mr_liaison, uploads=[pdf()])
+    plan = services.plan_file(plan_id=seen.id, acting_user=mr_liaison)
+    sent = {"version": seen.version, "title": "我改的标题", "note": "我写的要点"}
+
+    response = _post(client, mr_staff, reverse("plan_detail", args=[plan.id]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This plan is with the office (" in page
+    assert STALE not in page
+    assert 'id="plan-form"' not in page
     _unchanged(plan)
 
 

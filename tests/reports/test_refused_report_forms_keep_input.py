@@ -21,6 +21,14 @@ from tests.helpers import form_html, input_value, textarea_text
 
 pytestmark = pytest.mark.django_db
 
+STALE = (
+    "Someone else changed this report while you had it open, so nothing was saved. The rest "
+    "of the page shows the report as it is now; the form you sent keeps what you typed: "
+    "check it and send it again."
+)
+"""What a page opened before someone else's change says: the report's status and history
+are as they are now, its form holds what was typed (not the current text)."""
+
 
 def _report(person) -> UnitReport:
     quarter = figures.Period.containing(date.today()).previous()
@@ -100,7 +108,7 @@ def test_a_report_changed_meanwhile_keeps_the_quarter_typed(client, mr_staff, mr
     assert textarea_text(form, "problems").strip() == sent["problems"]
     assert input_value(form, "cases_opened") == "12"
     assert input_value(form, "version") == str(report.version)  # sent again, it saves
-    assert "changed by someone else" in form.split('class="alert alert-danger"', 1)[1]
+    assert STALE in form.split('class="alert alert-danger"', 1)[1]
     _unchanged(report)
 
 
@@ -108,7 +116,7 @@ def test_a_report_changed_meanwhile_keeps_the_quarter_typed(client, mr_staff, mr
     ("situation", "stale", "why"),
     [
         ("", False, "Describe the situation of the quarter before submitting."),
-        ("本季度投诉平稳。", True, "changed by someone else"),
+        ("本季度投诉平稳。", True, STALE),
     ],
     ids=["no situation", "stale"],
 )
@@ -135,8 +143,8 @@ def test_a_refused_submission_comes_back_with_why_beside_its_button(
     ("action", "comment", "stale", "why"),
     [
         ("return", "  ", False, "Say what the unit should change."),
-        ("return", "请补充抽检不合格批次的处置情况", True, "changed by someone else"),
-        ("accept", "数据齐全，予以采纳", True, "changed by someone else"),
+        ("return", "请补充抽检不合格批次的处置情况", True, STALE),
+        ("accept", "数据齐全，予以采纳", True, STALE),
     ],
     ids=["return without a comment", "return stale", "accept stale"],
 )
@@ -158,3 +166,41 @@ def test_a_refused_review_keeps_the_comment_beside_its_reason(
     assert why in _reason(page, "review-comment-input")
     _unchanged(report)
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_report_submitted_meanwhile_says_so_rather_than_that_the_form_keeps_it(
+    client, mr_staff, mr_liaison
+):
+    """A submitted report's page has no form to keep what was typed: the refusal says
+    why it cannot be changed, not that the form sent keeps it."""
+    seen = _saved(mr_liaison)
+    report = services.report_submit(report_id=seen.id, acting_user=mr_liaison)
+
+    response = _post(
+        client, mr_staff, reverse("unit_report", args=[report.id]), _posted(report, seen.version)
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This report has been submitted and can no longer be changed." in page
+    assert STALE not in page
+    assert 'id="report-form"' not in page
+    _unchanged(report)
+
+
+def test_a_review_of_a_report_accepted_meanwhile_says_so(client, mr_liaison, office_staff):
+    seen = _submitted(mr_liaison)
+    report = services.report_accept(report_id=seen.id, acting_user=office_staff)
+
+    response = _post(
+        client,
+        office_staff,
+        reverse("unit_report_act", args=[report.id, "return"]),
+        {"comment": "请补充", "version": seen.version},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Only a submitted report can be accepted or returned." in page
+    assert STALE not in page
+    _unchanged(report)

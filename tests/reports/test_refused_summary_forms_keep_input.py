@@ -23,6 +23,14 @@ from tests.helpers import form_html, input_value, textarea_text
 
 pytestmark = pytest.mark.django_db
 
+STALE = (
+    "Someone else changed this summary while you had it open, so nothing was saved. The rest "
+    "of the page shows the summary as it is now; the form you sent keeps what you typed: "
+    "check it and send it again."
+)
+"""What a page opened before someone else's change says: the summary's status and history
+are as they are now, its form holds what was typed (not the current text)."""
+
 
 @pytest.fixture(autouse=True)
 def in_november_2026():
@@ -91,7 +99,7 @@ def test_a_summary_changed_meanwhile_keeps_what_was_typed_and_the_current_versio
     form = form_html(page, "summary-form")
     assert textarea_text(form, "text") == "我写的全年总结"
     assert input_value(form, "version") == str(summary.version)  # sent again, it saves
-    assert "changed by someone else" in _reason(page, "id_text")
+    assert _reason(page, "id_text") == STALE
     _unchanged(summary)
 
 
@@ -151,5 +159,24 @@ def test_a_return_of_a_summary_changed_meanwhile_keeps_the_comment(
     assert response.status_code == 400
     page = response.content.decode()
     assert re.search(rf'id="return-comment-input"[^>]*>{comment}</textarea>', page)
-    assert "changed" in _reason(page, "return-comment-input")
+    assert _reason(page, "return-comment-input") == STALE
     _unchanged(summary)
+
+
+def test_a_return_of_a_summary_returned_meanwhile_says_so(client, mr_liaison, office_staff):
+    """Not that its form keeps the comment: a returned summary's page has no such form."""
+    summary = _submitted(mr_liaison)
+    services.summary_return(summary_id=summary.id, acting_user=office_staff, comment="补充数据")
+
+    response = _post(
+        client,
+        office_staff,
+        reverse("annual_summary_return", args=[summary.id]),
+        {"comment": "请补充典型案例", "version": summary.version},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Only a submitted summary can be returned." in page
+    assert STALE not in page
+    assert 'id="return-comment-input"' not in page
