@@ -206,14 +206,17 @@ def _plan_page(
     *,
     refusal: Refusal | None = None,
     reviewing: bool = False,
+    attaching: bool = False,
 ) -> HttpResponse:
     """The plan's page; with `refusal`, the plan's form (or, `reviewing`, the office's
-    review) shown again with what was posted and the reasons beside the fields (400)."""
+    review) shown again with what was posted and the reasons beside the fields (400); or,
+    `attaching`, a file refused, why beside the file field and the plan's form as stored
+    (it was not sent)."""
     user = request.user
     own = access.works_on_unit_report(user, plan.unit_id)
     editable = own and plan.is_editable
     office = access.sees_all_units(user)
-    refused_plan = refusal is not None and not reviewing
+    refused_plan = refusal is not None and not reviewing and not attaching
     return form_page(
         request,
         "reports/plan.html",
@@ -225,7 +228,7 @@ def _plan_page(
             "attachments": plan.attachments.filter(removed_at__isnull=True),
             # Other units read the published plan, not how it came about.
             "events": plan.events.select_related("actor") if own or office else None,
-            "refusal": refusal if refused_plan else None,
+            "refusal": refusal if refused_plan or attaching else None,
             "review_refusal": refusal if reviewing else None,
             "title": request.POST.get("title", "") if refused_plan else plan.title,
             "note": request.POST.get("note", "") if refused_plan else plan.note,
@@ -238,33 +241,39 @@ def _plan_page(
 @login_required
 @require_POST
 def plan_attach(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's document and other files. One refused (not an accepted kind, too large)
+    comes back with the page (400), why said once beside the file field, nothing stored."""
     plan = access.plan_or_404(request.user, plan_id=plan_id)
     if not access.works_on_unit_report(request.user, plan.unit_id):
         raise Http404
     form = AttachForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            stored = form_once.submit(
-                request,
-                lambda: plan_services.plan_attach(
-                    plan_id=plan.id,
-                    acting_user=request.user,
-                    uploads=form.cleaned_data["attachments"],
-                ),
-                lambda stored: reverse("plan_detail", args=[plan.id]),
-            )
-        except form_once.AlreadySent as sent:
-            return sent.response(request)
-        except (ValidationError, ReportError) as error:
-            _report_errors(request, error)
-        else:
-            messages.success(
-                request,
-                ngettext("%(n)s file added.", "%(n)s files added.", len(stored))
-                % {"n": len(stored)},
-            )
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        stored = form_once.submit(
+            request,
+            lambda: plan_services.plan_attach(
+                plan_id=plan.id,
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
+            ),
+            lambda stored: reverse("plan_detail", args=[plan.id]),
+        )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
+    except (ValidationError, ReportError) as error:
+        if not isinstance(error, ValidationError):  # about the plan: no file field to say it
+            messages.error(request, refusal_text(error))
+        return _plan_page(
+            request,
+            access.plan_or_404(request.user, plan_id=plan.id),
+            refusal=Refusal.of_exception(error, ("attachments",)),
+            attaching=True,
+        )
+    messages.success(
+        request,
+        ngettext("%(n)s file added.", "%(n)s files added.", len(stored)) % {"n": len(stored)},
+    )
     return redirect("plan_detail", plan_id=plan.id)
 
 

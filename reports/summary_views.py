@@ -232,9 +232,12 @@ def _summary_page(
     *,
     refusal: Refusal | None = None,
     returning: bool = False,
+    attaching: bool = False,
 ) -> HttpResponse:
     """The summary's page; with `refusal`, its form (or, `returning`, the office's return)
-    shown again with what was posted and the reasons beside the field (400)."""
+    shown again with what was posted and the reasons beside the field (400); or,
+    `attaching`, a file refused, why beside the file field and the text as stored (it was
+    not sent)."""
     editable = summary.status in SUMMARY_EDITABLE_STATUSES and access.works_on_unit_report(
         request.user, summary.unit_id
     )
@@ -252,7 +255,7 @@ def _summary_page(
             .order_by("-created_at")
             .first()
         )
-    refused_text = refusal is not None and not returning
+    refused_text = refusal is not None and not returning and not attaching
     return form_page(
         request,
         "reports/annual_summary.html",
@@ -273,6 +276,7 @@ def _summary_page(
             "due_on": AnnualSummary.due_on(summary.year),
             "refusal": refusal if refused_text else None,
             "return_refusal": refusal if returning else None,
+            "attach_refusal": refusal if attaching else None,
             "text": request.POST.get("text", "") if refused_text else summary.text,
             "comment": request.POST.get("comment", "") if returning else "",
         },
@@ -309,34 +313,37 @@ def summary_return(request: HttpRequest, summary_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def summary_attach(request: HttpRequest, summary_id: int) -> HttpResponse:
+    """Files added to the summary. One refused (not an accepted kind, too large) comes back
+    with the page (400), why said once beside the file field, nothing stored."""
     summary = access.summary_or_404(request.user, summary_id=summary_id)
     form = AttachForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            stored = form_once.submit(
-                request,
-                lambda: services.summary_attach(
-                    summary_id=summary.id,
-                    acting_user=request.user,
-                    uploads=form.cleaned_data["attachments"],
-                ),
-                lambda stored: reverse("annual_summary", args=[summary.id]),
-            )
-        except form_once.AlreadySent as sent:
-            return sent.response(request)
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        except services.ReportError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext("%(n)s file added.", "%(n)s files added.", len(stored))
-                % {"n": len(stored)},
-            )
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        stored = form_once.submit(
+            request,
+            lambda: services.summary_attach(
+                summary_id=summary.id,
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
+            ),
+            lambda stored: reverse("annual_summary", args=[summary.id]),
+        )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
+    except (ValidationError, services.ReportError) as error:
+        if not isinstance(error, ValidationError):  # about the summary: no file field then
+            messages.error(request, refusal_text(error))
+        return _summary_page(
+            request,
+            access.summary_or_404(request.user, summary_id=summary.id),
+            refusal=Refusal.of_exception(error, ("attachments",)),
+            attaching=True,
+        )
+    messages.success(
+        request,
+        ngettext("%(n)s file added.", "%(n)s files added.", len(stored)) % {"n": len(stored)},
+    )
     return redirect("annual_summary", summary_id=summary.id)
 
 

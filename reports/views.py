@@ -330,8 +330,8 @@ def _report_page(
     refused_action: str = "",
 ):
     """The report's page; with `form`, the save refused and shown again (400); with
-    `refusal`, the submission or the office's review (`refused_action`) refused, shown again
-    with the comment typed and why beside its field (400)."""
+    `refusal`, the submission, the office's review or a file (`refused_action`) refused,
+    shown again with the comment typed and why beside its field (400)."""
     user = request.user
     editable = report.is_editable and access.works_on_unit_report(user, report.unit_id)
     period = figures.Period(report.year, report.quarter)
@@ -363,6 +363,7 @@ def _report_page(
             "portal": figures.for_reader(report.portal_figures or {}),
             "submit_refusal": refusal if refused_action == "submit" else None,
             "review_refusal": refusal if refused_action in REVIEW_ACTIONS else None,
+            "attach_refusal": refusal if refused_action == "attach" else None,
             "comment": request.POST.get("comment", "") if refused_action in REVIEW_ACTIONS else "",
         },
         refused=form is not None or refusal is not None,
@@ -491,34 +492,47 @@ def unit_report_act(request: HttpRequest, report_id: int, action: str) -> HttpRe
 @login_required
 @require_POST
 def unit_report_attach(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Files added to a draft. One refused (not an accepted kind, too large) comes back with
+    the page (400), why said once beside the file field, nothing stored."""
     report = access.unit_report_or_404(request.user, report_id=report_id)
     form = AttachForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            stored = form_once.submit(
-                request,
-                lambda: services.report_attach(
-                    report_id=report.id,
-                    acting_user=request.user,
-                    uploads=form.cleaned_data["attachments"],
-                ),
-                lambda stored: reverse("unit_report", args=[report.id]) + "#attachments",
-            )
-        except form_once.AlreadySent as sent:
-            return sent.response(request)
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-        except services.ReportError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext("%(n)s file added.", "%(n)s files added.", len(stored))
-                % {"n": len(stored)},
-            )
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        stored = form_once.submit(
+            request,
+            lambda: services.report_attach(
+                report_id=report.id,
+                acting_user=request.user,
+                uploads=form.cleaned_data["attachments"],
+            ),
+            lambda stored: reverse("unit_report", args=[report.id]) + "#attachments",
+        )
+    except form_once.AlreadySent as sent:
+        return sent.response(request)
+    except (ValidationError, services.ReportError) as error:
+        return _attach_refused(request, report.id, error)
+    messages.success(
+        request,
+        ngettext("%(n)s file added.", "%(n)s files added.", len(stored)) % {"n": len(stored)},
+    )
     return redirect(reverse("unit_report", args=[report.id]) + "#attachments")
+
+
+def _attach_refused(request: HttpRequest, report_id: int, error: Exception) -> HttpResponse:
+    """Why beside the file field; a refusal about the report, not the file (no longer a
+    draft, so no file field), as a message."""
+    if not isinstance(error, ValidationError):
+        messages.error(request, refusal_text(error))
+    return _report_page(
+        request,
+        access.unit_report_or_404(request.user, report_id=report_id),
+        refusal=Refusal.of_exception(error, ATTACH_FIELDS),
+        refused_action="attach",
+    )
+
+
+ATTACH_FIELDS = ("attachments",)
 
 
 @login_required

@@ -413,13 +413,13 @@ def _urls(plan) -> dict[str, tuple[str, str]]:
 
 # A filed plan of the Market Regulation Bureau, not yet acknowledged. 302 for a signed-in
 # person is the redirect back to the page after the action (with a message); 400 the plan's
-# page shown again with why its empty save or review was refused.
+# page shown again with why its empty save, review or file (none chosen) was refused.
 MATRIX = {
     "list": {OWNER: 200, OTHER_UNIT: 200, OFFICE: 200},
     "start": {OWNER: 302, OTHER_UNIT: 302, OFFICE: 404},
     "detail": {OWNER: 200, OTHER_UNIT: 404, OFFICE: 200},
     "save": {OWNER: 400, OTHER_UNIT: 404, OFFICE: 404},
-    "attach": {OWNER: 302, OTHER_UNIT: 404, OFFICE: 404},
+    "attach": {OWNER: 400, OTHER_UNIT: 404, OFFICE: 404},
     "file": {OWNER: 200, OTHER_UNIT: 404, OFFICE: 200},
     "detach": {OWNER: 302, OTHER_UNIT: 404, OFFICE: 404},
     "review": {OWNER: 404, OTHER_UNIT: 404, OFFICE: 400},
