@@ -185,6 +185,12 @@ def _detail_page(
             "decided_co_units": decided_co_units,
             "units": member_units(),
             "team_units": team.member_units.all() if team else [],
+            "units_involved": selectors.units_involved(dispute, team),
+            "team_units_led": [
+                (unit, unit.id == team.lead_unit_id) for unit in selectors.team_units(team)
+            ]
+            if team
+            else [],
             "tasks": team.tasks.select_related("owner_unit", "owner") if team else [],
             "members": team.members.select_related("unit") if team else [],
             "candidates": User.objects.filter(is_active=True, unit__in=team.member_units.all())

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from departments import access
-from departments.models import User
+from departments.models import Unit, User
 
 from .choices import (
     OPEN_DISPUTE_STATUSES,
@@ -416,6 +416,30 @@ def load_team_questions(team: JointTeam) -> None:
             ),
         ),
     )
+
+
+def units_involved(dispute: Dispute, team: JointTeam | None) -> list[tuple[Unit, bool]]:
+    """The units a dispute involves, each once, with whether it leads the joint team: the
+    disputing units and, once the leader forms a team, the team's units too (the team is
+    formed of any member units he names, not only those that disagreed). The lead unit,
+    one of the team's units as well, comes first."""
+    units = {unit.id: unit for unit in dispute.units.all()}
+    lead_id = None
+    if team is not None:
+        lead_id = team.lead_unit_id
+        units.update((unit.id, unit) for unit in team_units(team))
+    return [
+        (unit, unit.id == lead_id)
+        for unit in sorted(units.values(), key=lambda u: (u.id != lead_id, u.sort_order, u.code))
+    ]
+
+
+def team_units(team: JointTeam) -> list[Unit]:
+    """The joint team's units, its lead unit first (it is one of them as well)."""
+    units = list(team.member_units.all())
+    if all(unit.id != team.lead_unit_id for unit in units):
+        units.append(team.lead_unit)
+    return sorted(units, key=lambda u: (u.id != team.lead_unit_id, u.sort_order, u.code))
 
 
 def leads_sent_on_by(user: User, dispute: Dispute) -> list[tuple[Referral, bool]]:
