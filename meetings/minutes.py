@@ -22,6 +22,15 @@ def _cn_date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"
 
 
+def unit_present(unit_name: str, people: str) -> str:
+    """A unit present at the meeting, with who was there for it if the office recorded
+    it: "区市场监管局：周静（消保科）". Who was there is typed freely, often a name with its
+    section or post in brackets; set in brackets after the unit, it read
+    "区市场监管局（周静（消保科））"."""
+    people = (people or "").strip()
+    return f"{unit_name}：{people}" if people else unit_name
+
+
 def minutes_context(meeting: JointMeeting) -> dict:
     invitations = list(meeting.invitations.select_related("unit"))
     resolutions = list(
@@ -32,7 +41,9 @@ def minutes_context(meeting: JointMeeting) -> dict:
     return {
         "meeting": meeting,
         "held_on": _cn_date(meeting.held_on),
-        "present": [i for i in invitations if i.attended],
+        "present_lines": [
+            unit_present(i.unit.name, i.attended_by) for i in invitations if i.attended
+        ],
         "absent": [i for i in invitations if not i.attended],
         "agenda": list(
             meeting.agenda.select_related(
