@@ -217,7 +217,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             # A unit sees its own actions listed, and every unit's in the sums.
             "own_actions": not access.sees_all_units(request.user),
             "orders_page": orders_page,
-            "events": _history_for(request.user, campaign),
+            "events": campaigns.with_changes(_history_for(request.user, campaign)),
             "can_manage": access.manages_campaigns(request.user)
             and campaign.status != CampaignStatus.CLOSED,
             # Closing is for a campaign under way (`campaigns.campaign_close`).

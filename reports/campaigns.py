@@ -29,7 +29,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import list_separator, written
+from wuqing_consumer.language import choice_label, list_separator, written
 
 from .choices import CampaignEventKind, CampaignStatus, CampaignTopic, ProductCategory
 from .models import ACTION_COUNTS, Campaign, CampaignAction, CampaignEvent, EducationEvent
@@ -375,6 +375,86 @@ def campaign_update(
             added,
         )
     return campaign
+
+
+CHANGE_ORDER = (
+    "title",
+    "topic",
+    "goal",
+    "starts_on",
+    "ends_on",
+    "lead_unit",
+    "units",
+    "targets",
+    "keywords",
+)
+SHORT_VALUE = 40
+"""A value this long at most reads in the history as it was and as it became; a longer
+one (the goal, the targets) by its field's name alone."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field a change to a campaign altered, for its history in the reader's language:
+    the field's name and, for a short value, what it was and what it became; for the units
+    taking part, those added and those removed."""
+
+    field: str
+    label: str
+    old: str = ""
+    new: str = ""
+    added: str = ""
+    removed: str = ""
+
+
+def with_changes(events) -> list[CampaignEvent]:
+    """The campaign's history lines, each change with the fields it changed (`changes`,
+    a list of `FieldChange`), the units it names read in one query for all of them."""
+    events = list(events)
+    codes: set[str] = set()
+    for event in events:
+        changed = _changed(event)
+        codes.update(changed.get("lead_unit") or [])
+        for side in changed.get("units") or []:
+            codes.update(side)
+    names = {u.code: str(u) for u in Unit.objects.filter(code__in=codes)} if codes else {}
+    for event in events:
+        changed = _changed(event)
+        event.changes = [
+            _field_change(field, changed[field], names)
+            for field in CHANGE_ORDER
+            if field in changed
+        ]
+    return events
+
+
+def _changed(event: CampaignEvent) -> dict[str, list[Any]]:
+    if event.kind != CampaignEventKind.UPDATE:
+        return {}
+    return event.data.get("changed") or {}
+
+
+def _field_change(field: str, values: list[Any], names: dict[str, str]) -> FieldChange:
+    label = str(Campaign._meta.get_field(field).verbose_name)
+    old, new = values
+    if field == "units":
+
+        def listed(codes) -> str:
+            return list_separator().join(names.get(code, code) for code in codes)
+
+        return FieldChange(
+            field,
+            label,
+            added=listed(code for code in new if code not in old),
+            removed=listed(code for code in old if code not in new),
+        )
+    if field == "lead_unit":
+        old, new = names.get(old, old), names.get(new, new)
+    elif field == "topic":
+        old, new = choice_label(CampaignTopic, old), choice_label(CampaignTopic, new)
+    if field in ("goal", "targets", "keywords") or max(len(old), len(new)) > SHORT_VALUE:
+        return FieldChange(field, label)
+    return FieldChange(field, label, old=old, new=new)
 
 
 def _count(value: Any, label: str, errors: dict[str, list[str]], field: str) -> int:
