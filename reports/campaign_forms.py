@@ -167,6 +167,16 @@ class CloseForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=capfirst(_("reason for cancelling")),
+        max_length=20000,
+        # What is missing, as the service says it (`campaigns.campaign_cancel`).
+        error_messages={"required": _("Say why the campaign is cancelled.")},
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+    )
+
+
 class CampaignFilter(forms.Form):
     status = forms.ChoiceField(
         label=capfirst(_("status")),

@@ -12,6 +12,11 @@ urlpatterns = [
         "campaigns/<int:campaign_id>/close/", campaign_views.campaign_close, name="campaign_close"
     ),
     path(
+        "campaigns/<int:campaign_id>/cancel/",
+        campaign_views.campaign_cancel,
+        name="campaign_cancel",
+    ),
+    path(
         "campaigns/<int:campaign_id>/summary.pdf",
         campaign_views.campaign_pdf,
         name="campaign_pdf",

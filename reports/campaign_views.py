@@ -23,8 +23,8 @@ from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_page
 
 from . import campaigns, rendering
-from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CloseForm
-from .choices import CampaignEventKind, CampaignStatus
+from .campaign_forms import ActionForm, CampaignFilter, CampaignForm, CancelForm, CloseForm
+from .choices import FINISHED_CAMPAIGN_STATUSES, CampaignEventKind, CampaignStatus
 from .models import Campaign
 
 PAGE_SIZE = 25
@@ -166,8 +166,8 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
     if not access.manages_campaigns(request.user):
         raise Http404
-    if campaign.status == CampaignStatus.CLOSED:
-        return _closed(request, campaign, _("A closed campaign can no longer be changed."))
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        return _closed(request, campaign, campaigns.finished_message(campaign, "change"))
     form = CampaignForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,10 +219,12 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "orders_page": orders_page,
             "events": campaigns.with_changes(_history_for(request.user, campaign)),
             "can_manage": access.manages_campaigns(request.user)
-            and campaign.status != CampaignStatus.CLOSED,
-            # Closing is for a campaign under way (`campaigns.campaign_close`).
+            and campaign.status not in FINISHED_CAMPAIGN_STATUSES,
+            # Closing is for a campaign under way (`campaigns.campaign_close`), cancelling
+            # for one not started (`campaigns.campaign_cancel`).
             "can_close": campaign.starts_on <= today,
-            "can_log": campaign.status != CampaignStatus.CLOSED
+            "can_cancel": campaign.starts_on > today,
+            "can_log": campaign.status not in FINISHED_CAMPAIGN_STATUSES
             and campaign.starts_on <= today
             and access.logs_campaign_action(request.user, campaign),
         },
@@ -245,10 +247,8 @@ def campaign_log(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
     if not access.logs_campaign_action(request.user, campaign):
         raise Http404
-    if campaign.status == CampaignStatus.CLOSED:
-        return _closed(
-            request, campaign, _("This campaign is closed; no more actions can be logged.")
-        )
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        return _closed(request, campaign, campaigns.finished_message(campaign, "log"))
     if request.method == "GET" and campaign.starts_on > timezone.localdate():
         return _closed(
             request,
@@ -296,8 +296,8 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
     if not access.manages_campaigns(request.user):
         raise Http404
-    if campaign.status == CampaignStatus.CLOSED:
-        return _closed(request, campaign, _("This campaign is already closed."))
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        return _closed(request, campaign, campaigns.finished_message(campaign, "close"))
     if request.method == "GET" and campaign.starts_on > timezone.localdate():
         # A form posted meanwhile keeps its summary and says so, from the service.
         return _closed(request, campaign, _("A campaign that has not started cannot be closed."))
@@ -323,6 +323,47 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
         request,
         "reports/campaign_close.html",
         {"form": form, "campaign": campaign, "sums": campaigns.campaign_sums(campaign)},
+        refused=request.method == "POST",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The office cancels a campaign not started yet: this page asks first, with the
+    reason, as the close page does for one under way."""
+    campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    if not access.manages_campaigns(request.user):
+        raise Http404
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        return _closed(request, campaign, campaigns.finished_message(campaign, "cancel"))
+    if request.method == "GET" and campaign.starts_on <= timezone.localdate():
+        return _closed(
+            request,
+            campaign,
+            _("This campaign has started: it can be closed with its summary, not cancelled."),
+        )
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaigns.campaign_cancel(
+                campaign_id=campaign.id,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=posted_version(request.POST),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except campaigns.CampaignError as error:
+            form.add_error(None, error.message)
+            campaign = access.campaign_or_404(request.user, campaign_id=campaign.id)
+        else:
+            messages.success(request, _("The campaign was cancelled."))
+            return redirect("campaign_detail", campaign_id=campaign.id)
+    return form_page(
+        request,
+        "reports/campaign_cancel.html",
+        {"form": form, "campaign": campaign},
         refused=request.method == "POST",
     )
 

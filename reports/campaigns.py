@@ -31,7 +31,13 @@ from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import choice_label, list_separator, written
 
-from .choices import CampaignEventKind, CampaignStatus, CampaignTopic, ProductCategory
+from .choices import (
+    FINISHED_CAMPAIGN_STATUSES,
+    CampaignEventKind,
+    CampaignStatus,
+    CampaignTopic,
+    ProductCategory,
+)
 from .models import ACTION_COUNTS, Campaign, CampaignAction, CampaignEvent, EducationEvent
 
 MAX_LINES = 50
@@ -296,8 +302,8 @@ def campaign_update(
     if not access.manages_campaigns(acting_user):
         raise Http404
     campaign = _lock(acting_user, campaign_id, expected_version)
-    if campaign.status == CampaignStatus.CLOSED:
-        raise CampaignError(_("A closed campaign can no longer be changed."))
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        raise CampaignError(finished_message(campaign, "change"))
     data = _clean(
         title=title,
         topic=topic,
@@ -484,8 +490,8 @@ def action_log(
     campaign = _lock(acting_user, campaign_id, None)
     if not access.logs_campaign_action(acting_user, campaign):
         raise CampaignError(_("Only the units taking part in this campaign can log actions."))
-    if campaign.status == CampaignStatus.CLOSED:
-        raise CampaignError(_("This campaign is closed; no more actions can be logged."))
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        raise CampaignError(finished_message(campaign, "log"))
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     if problem := action_day_error(campaign, day):
@@ -550,8 +556,8 @@ def campaign_close(
     if not access.manages_campaigns(acting_user):
         raise Http404
     campaign = _lock(acting_user, campaign_id, expected_version)
-    if campaign.status == CampaignStatus.CLOSED:
-        raise CampaignError(_("This campaign is already closed."))
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        raise CampaignError(finished_message(campaign, "close"))
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": [_("Write the campaign's summary before closing it.")]})
@@ -570,6 +576,53 @@ def campaign_close(
         list(campaign.units.values_list("id", flat=True)),
     )
     return campaign
+
+
+@transaction.atomic
+def campaign_cancel(
+    *, campaign_id: int, acting_user: User, reason: str, expected_version: int | None = None
+) -> Campaign:
+    """The office cancels a campaign that has not started (planned by mistake, called
+    off), with its reason; the units taking part are told as they were told of it. Nothing
+    else of it changes. One under way is closed with its summary instead (`campaign_close`)."""
+    if not access.manages_campaigns(acting_user):
+        raise Http404
+    campaign = _lock(acting_user, campaign_id, expected_version)
+    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+        raise CampaignError(finished_message(campaign, "cancel"))
+    if campaign.starts_on <= timezone.localdate():
+        raise CampaignError(
+            _("This campaign has started: it can be closed with its summary, not cancelled.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the campaign is cancelled.")]})
+    campaign.status = CampaignStatus.CANCELLED
+    campaign.cancel_reason = reason
+    _save(campaign, ["status", "cancel_reason"])
+    _event(campaign, CampaignEventKind.CANCEL, acting_user, note=reason)
+    _tell_units(
+        campaign,
+        f"campaign_cancelled:{campaign.id}",
+        written("The joint campaign %(title)s was cancelled", title=campaign.title),
+        list(campaign.units.values_list("id", flat=True)),
+    )
+    return campaign
+
+
+def finished_message(campaign: Campaign, doing: str) -> str:
+    """Why a closed or cancelled campaign refuses what was asked of it (`doing`: change,
+    log, close or cancel), in the user's language."""
+    if campaign.status == CampaignStatus.CANCELLED:
+        if doing == "log":
+            return _("This campaign was cancelled; no actions can be logged.")
+        return _("This campaign was cancelled; it can no longer be changed.")
+    return {
+        "change": _("A closed campaign can no longer be changed."),
+        "log": _("This campaign is closed; no more actions can be logged."),
+        "close": _("This campaign is already closed."),
+        "cancel": _("This campaign is closed; it can no longer be cancelled."),
+    }[doing]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -624,12 +677,13 @@ def linked_orders(campaign: Campaign, user: User) -> QuerySet[WorkOrder]:
 
 def campaigns_with_status(queryset: QuerySet[Campaign], status: str, today: date) -> QuerySet:
     """Filter on the status as of today (planned and running follow the dates)."""
-    if status == CampaignStatus.CLOSED:
-        return queryset.filter(status=CampaignStatus.CLOSED)
+    if status in FINISHED_CAMPAIGN_STATUSES:
+        return queryset.filter(status=status)
+    going = queryset.exclude(status__in=FINISHED_CAMPAIGN_STATUSES)
     if status == CampaignStatus.RUNNING:
-        return queryset.exclude(status=CampaignStatus.CLOSED).filter(starts_on__lte=today)
+        return going.filter(starts_on__lte=today)
     if status == CampaignStatus.PLANNED:
-        return queryset.exclude(status=CampaignStatus.CLOSED).filter(starts_on__gt=today)
+        return going.filter(starts_on__gt=today)
     return queryset
 
 

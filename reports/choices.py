@@ -141,6 +141,12 @@ class CampaignStatus(models.TextChoices):
     PLANNED = "planned", _("Not started")
     RUNNING = "running", _("Running")
     CLOSED = "closed", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINISHED_CAMPAIGN_STATUSES = (CampaignStatus.CLOSED, CampaignStatus.CANCELLED)
+"""A campaign closed after its work, or cancelled before it started: it no longer changes,
+and no unit logs an action on it."""
 
 
 class CampaignEventKind(models.TextChoices):
@@ -148,3 +154,4 @@ class CampaignEventKind(models.TextChoices):
     UPDATE = "update", _("Changed")
     ACTION = "action", _("Action logged")
     CLOSE = "close", _("Closed")
+    CANCEL = "cancel", _("Cancelled")

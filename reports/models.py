@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from complaints.models import HistoryLine, StoredFile
 
 from .choices import (
+    FINISHED_CAMPAIGN_STATUSES,
     CampaignEventKind,
     CampaignStatus,
     CampaignTopic,
@@ -538,6 +539,7 @@ class Campaign(models.Model):
     summary = models.TextField(
         pgettext_lazy("a written account of work done", "summary"), blank=True
     )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
         "departments.User", on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -575,9 +577,9 @@ class Campaign(models.Model):
         return [line.strip() for line in self.keywords.splitlines() if line.strip()]
 
     def status_on(self, day: date) -> str:
-        """Planned and running are a matter of the date; only closing is an act."""
-        if self.status == CampaignStatus.CLOSED:
-            return CampaignStatus.CLOSED
+        """Planned and running are a matter of the date; closing and cancelling are acts."""
+        if self.status in FINISHED_CAMPAIGN_STATUSES:
+            return self.status
         return CampaignStatus.RUNNING if self.starts_on <= day else CampaignStatus.PLANNED
 
 
