@@ -47,6 +47,11 @@ def _policy() -> EscalationPolicy:
     return EscalationPolicy.objects.first() or EscalationPolicy()
 
 
+def court_extension_days() -> int:
+    """The days one extension of the time to rule adds (the office's policy)."""
+    return _policy().court_extension_days
+
+
 def _url(agreement: MediationAgreement) -> str:
     return reverse("mediation_detail", kwargs={"agreement_id": agreement.id})
 
@@ -317,7 +322,7 @@ def court_extend(
         raise WorkflowError(_("The time to rule can be extended only once."))
     note = _reasons(reasons)
     agreement.extended = True
-    agreement.rule_by = agreement.rule_by + timedelta(days=_policy().court_extension_days)
+    agreement.rule_by = agreement.rule_by + timedelta(days=court_extension_days())
     _save(agreement, ["extended", "rule_by"])
     _event(agreement, MediationAction.EXTEND, acting_user, note=note)
     return agreement

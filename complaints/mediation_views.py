@@ -4,7 +4,7 @@ confirmation, the court's queue with its clocks, and marking a dispute passed to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -123,6 +123,9 @@ def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     user = request.user
     court = access.is_court_staff(user)
     today = timezone.localdate()
+    court_ruling = court and agreement.status == MediationStatus.TAKEN
+    # The extension's question names the day the court would then rule by.
+    extension_days = mediation.court_extension_days() if court_ruling else 0
     return render(
         request,
         "complaints/mediation_detail.html",
@@ -138,7 +141,11 @@ def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "can_submit": agreement.status == MediationStatus.RECORDED
             and user.unit_id == agreement.unit_id,
             "court_waiting": court and agreement.status == MediationStatus.SUBMITTED,
-            "court_ruling": court and agreement.status == MediationStatus.TAKEN,
+            "court_ruling": court_ruling,
+            "extension_days": extension_days,
+            "extended_to": agreement.rule_by + timedelta(days=extension_days)
+            if court_ruling and agreement.rule_by
+            else None,
             "days_to_apply": (agreement.apply_by - today).days,
             "days_to_take": (agreement.take_by - today).days if agreement.take_by else None,
             "days_to_rule": (agreement.rule_by - today).days if agreement.rule_by else None,

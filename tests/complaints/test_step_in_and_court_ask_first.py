@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import interventions, mediation, workflow
-from tests.factories import make_order
+from departments.choices import RoleCode
+from tests.factories import UserFactory, make_order, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,99 @@ def test_the_shared_timelines_box_says_what_it_is_for(client, request_to_step_in
     box = re.search(r'<input[^>]*id="note-text"[^>]*>', html).group(0)
     assert 'placeholder="Write to the units involved"' in box
     assert re.search(r"\brequired\b", box)
+
+
+@pytest.fixture
+def judge(db):
+    return UserFactory(unit=unit("court"), roles=[RoleCode.UNIT_STAFF])
+
+
+def _sent_to_court(office_staff, mr_staff):
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    agreement = mediation.agreement_record(
+        order_number=order.number,
+        acting_user=mr_staff,
+        body="unit",
+        parties="张先生；某某超市",
+        terms="超市退还货款并赔偿500元",
+        effective_on=timezone.localdate() - timedelta(days=1),
+        consent="both",
+    )
+    return mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+
+
+@pytest.fixture
+def waiting_for_the_court(office_staff, mr_staff):
+    return _sent_to_court(office_staff, mr_staff)
+
+
+@pytest.fixture
+def taken_by_the_court(waiting_for_the_court, judge):
+    return mediation.court_take(
+        agreement_id=waiting_for_the_court.id, acting_user=judge, case_number="(2026)津0114民特1号"
+    )
+
+
+def test_each_ruling_of_the_court_is_its_own_form_that_asks_first(
+    client, taken_by_the_court, judge
+):
+    """Confirm, Refuse and Extend shared one form and were sent at the first click: each now
+    asks what it will do, and refusing and extending need their reasons (the court's
+    reasons are what the unit reads)."""
+    agreement = taken_by_the_court
+    html = page(client, judge, reverse("mediation_detail", args=[agreement.id]))
+
+    def form(action):
+        return form_of(html, reverse("mediation_act", args=[agreement.id, action]))
+
+    confirm, refuse, extend = form("confirm"), form("refuse"), form("extend")
+    assert "formaction" not in html
+    assert re.search(r"\bid=\"confirm\"", confirm) and "Confirm" in question(confirm)
+    asked = question(confirm)
+    assert agreement.number in asked and "?" in asked and "cannot be changed" in asked
+    asked = question(refuse)
+    assert agreement.number in asked and "Refuse" in asked and "cannot be changed" in asked
+    assert re.search(r"<textarea[^>]*name=\"reasons\"[^>]*\brequired\b", refuse)
+    new_date = (agreement.rule_by + timedelta(days=10)).isoformat()
+    asked = question(extend)
+    assert agreement.number in asked and new_date in asked and "only once" in asked
+    assert re.search(r"<textarea[^>]*name=\"reasons\"[^>]*\brequired\b", extend)
+    # Confirming may give reasons, but need not.
+    assert not re.search(r"<textarea[^>]*name=\"reasons\"[^>]*\brequired\b", confirm)
+
+
+def test_declining_to_take_an_application_asks_first(client, waiting_for_the_court, judge):
+    agreement = waiting_for_the_court
+    html = page(client, judge, reverse("mediation_detail", args=[agreement.id]))
+
+    not_take = form_of(html, reverse("mediation_act", args=[agreement.id, "not-take"]))
+    asked = question(not_take)
+    assert agreement.number in asked and "?" in asked and "cannot be changed" in asked
+    assert re.search(r"name=\"reasons\"[^>]*\brequired\b", not_take)
+    # Taking it is what was asked for: it asks nothing.
+    take = form_of(html, reverse("mediation_act", args=[agreement.id, "take"]))
+    assert "data-confirm" not in take.split(">", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("action", "posted", "status"),
+    [
+        ("confirm", {}, "confirmed"),
+        ("refuse", {"reasons": "协议内容违反法律规定"}, "refused"),
+        ("extend", {"reasons": "需补充材料"}, "taken"),
+    ],
+)
+def test_each_ruling_form_still_does_what_it_says(
+    client, taken_by_the_court, judge, action, posted, status
+):
+    agreement = taken_by_the_court
+    client.force_login(judge)
+    response = client.post(
+        reverse("mediation_act", args=[agreement.id, action]),
+        {**posted, "version": str(agreement.version)},
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == status
+    assert agreement.extended is (action == "extend")
