@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.list_filters import ListFilters
-from wuqing_consumer.views import form_page
+from wuqing_consumer.refusals import Refusal
+from wuqing_consumer.views import form_page, form_values
 
 from . import interventions, selectors
 from .choices import InterventionAnswer
@@ -103,8 +105,50 @@ def intervention_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpResponse:
     item = access.intervention_or_404(request.user, intervention_id=intervention_id)
+    return _detail_page(request, item)
+
+
+FORM_FIELDS = {"join": (), "decline": ("reason",), "note": ("text",), "close": ()}
+"""The fields of each form on the request's page, in the page's order. A form of a button
+alone (joining, closing) is read with its button: a refusal is said there."""
+
+
+def _detail_page(
+    request: HttpRequest,
+    item: Intervention,
+    *,
+    sent_for: str = "",
+    sent: QueryDict | None = None,
+    error: Exception | None = None,
+) -> HttpResponse:
+    """The request's page; with `error`, the step `sent_for` was refused (400). Its reason
+    is said once: under the form's field, with what was typed, when the page still offers
+    that form; as the page's message when it does not (the request closed meanwhile, the
+    unit's answer given, a step this person does not take)."""
     user = request.user
     mine = item.asked.filter(unit_id=getattr(user, "unit_id", None)).first()
+    can_answer = (
+        item.closed_at is None
+        and mine is not None
+        and mine.answer == InterventionAnswer.ASKED
+        and access.has_role(user, *access.UNIT_HANDLER_ROLES)
+    )
+    can_write = item.closed_at is None and interventions._involved(user, item)
+    can_close = item.closed_at is None and (
+        access.is_office_handler(user) or user.unit_id == item.requesting_unit_id
+    )
+    offered = {"join": can_answer, "decline": can_answer, "note": can_write, "close": can_close}
+    forms = {action: form_values(fields, None) for action, fields in FORM_FIELDS.items()}
+    if error is not None:
+        if offered.get(sent_for):
+            fields = FORM_FIELDS[sent_for] or ("button",)
+            forms[sent_for] = {
+                **form_values(FORM_FIELDS[sent_for], sent),
+                "refusal": Refusal.of_exception(error, fields),
+            }
+        else:
+            for text in _reasons(error):
+                messages.error(request, text)
     return render(
         request,
         "complaints/intervention_detail.html",
@@ -116,16 +160,23 @@ def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpRespo
             "order_visible": item.order_id is not None
             and access.workorders_visible_to(user).filter(pk=item.order_id).exists(),
             "events": item.events.select_related("actor", "actor_unit"),
-            "can_answer": item.closed_at is None
-            and mine is not None
-            and mine.answer == InterventionAnswer.ASKED
-            and access.has_role(user, *access.UNIT_HANDLER_ROLES),
-            "can_write": item.closed_at is None and interventions._involved(user, item),
-            "can_close": item.closed_at is None
-            and (access.is_office_handler(user) or user.unit_id == item.requesting_unit_id),
+            "can_answer": can_answer,
+            "can_write": can_write,
+            "can_close": can_close,
             "late": item.answer_due_at < timezone.now(),
+            "join_form": forms["join"],
+            "decline_form": forms["decline"],
+            "note_form": forms["note"],
+            "close_form": forms["close"],
         },
+        status=400 if error is not None else 200,
     )
+
+
+def _reasons(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [refusal_text(error)]
 
 
 @login_required
@@ -163,13 +214,11 @@ def intervention_act(request: HttpRequest, intervention_id: int, action: str) ->
         calls[action]()
     except form_once.AlreadySent as sent:
         return sent.response(request)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _done(action, item))
+    except (ValidationError, WorkflowError) as error:
+        # The page as it now is (another unit may have closed it meanwhile), refused.
+        item = access.intervention_or_404(request.user, intervention_id=item.id)
+        return _detail_page(request, item, sent_for=action, sent=post, error=error)
+    messages.success(request, _done(action, item))
     return redirect("intervention_detail", intervention_id=item.id)
 
 
