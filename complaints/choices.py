@@ -173,9 +173,12 @@ class InterventionAnswer(models.TextChoices):
 
 
 class InterventionAction(models.TextChoices):
+    """A step on a request's shared timeline, named as a step taken, as other histories
+    name theirs (the answer's own label, "Steps in", is what a unit's answer is)."""
+
     ASK = "ask", _("Asked to step in")
-    JOIN = "join", _("Steps in")
-    DECLINE = "decline", _("Declines")
+    JOIN = "join", _("Agreed to step in")
+    DECLINE = "decline", _("Declined to step in")
     NOTE = "note", _("Note")
     CLOSE = "close", _("Closed")
 
