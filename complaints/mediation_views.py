@@ -57,11 +57,20 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
     if query:
         items = items.filter(mediation_search(query))
     page = Paginator(items.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    # Each order is linked for whoever may open it (the office, the leader, the units on
+    # it), as on the agreement's page; the court, which sees the agreements only, reads the
+    # number alone. One query for the page.
+    openable = set(
+        access.workorders_visible_to(request.user)
+        .filter(id__in={agreement.order_id for agreement in page})
+        .values_list("id", flat=True)
+    )
     return render(
         request,
         "complaints/mediation_list.html",
         {
             "page": page,
+            "openable": openable,
             "court": court,
             "queue": queue,
             "status": status,

@@ -49,3 +49,29 @@ def test_the_court_reads_the_number_alone(client, agreement, mr_staff):
     mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
     judge = UserFactory(unit=unit("court"), roles=[RoleCode.UNIT_STAFF])
     assert "<a " not in order_cell(client, judge, agreement)
+
+
+def list_order_cell(client, person, agreement) -> str:
+    client.force_login(person)
+    page = client.get(reverse("mediation_list") + "?queue=0").content.decode()
+    row = page.split(f'data-agreement="{agreement.id}"', 1)[1].split("</tr>", 1)[0]
+    cells = row.split("<td")
+    return next(
+        cell for cell in cells if agreement.order.number in cell and "mediation/" not in cell
+    )
+
+
+@pytest.mark.parametrize("persona", ["office_staff", "leader", "mr_staff"])
+def test_the_list_links_the_order_for_whoever_may_open_it(request, client, agreement, persona):
+    """The list gave the order's number as plain text to everyone, the office included,
+    who then searched for it to read the complaint the agreement settles."""
+    cell = list_order_cell(client, request.getfixturevalue(persona), agreement)
+    link = f'href="{reverse("order_detail", args=[agreement.order.number])}"'
+    assert link in cell and f">{agreement.order.number}</a>" in cell
+
+
+def test_the_court_reads_the_orders_number_alone_in_the_list(client, agreement, mr_staff):
+    mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    judge = UserFactory(unit=unit("court"), roles=[RoleCode.UNIT_STAFF])
+    cell = list_order_cell(client, judge, agreement)
+    assert "<a " not in cell and agreement.order.number in cell
