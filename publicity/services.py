@@ -356,7 +356,11 @@ def _lock_for_office(
     release = _lock(user, release_id, None)
     if release.status != status:
         raise ReleaseError(
-            _("Only a submitted release can be approved or returned.")
+            _(
+                "This release is no longer waiting for review (it is now %(status)s), so "
+                "nothing was saved."
+            )
+            % {"status": release.get_status_display().lower()}
             if status == ReleaseStatus.SUBMITTED
             else _("Only an approved release can be published.")
         )

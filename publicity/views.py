@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from wuqing_consumer import form_once
+from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.list_filters import ListFilters
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_page
 
@@ -189,6 +191,32 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             refused = error.message
             release = access.release_or_404(user, release_id=release.id)
             editable = release.is_editable and access.writes_release(user, release.unit_id)
+    return _release_page(
+        request,
+        release,
+        editable=editable,
+        errors=errors,
+        refused=refused,
+        data=request.POST if request.method == "POST" else {},
+        rows=_rows(entries) if editable else [],
+    )
+
+
+def _release_page(
+    request: HttpRequest,
+    release: Release,
+    *,
+    editable: bool,
+    errors: dict | None = None,
+    refused: str = "",
+    data=None,
+    rows: list | None = None,
+    review_action: str = "",
+    review_refusal: Refusal | None = None,
+) -> HttpResponse:
+    """The release's page; 400 after a post that was refused: the unit's form (`data`) or
+    the office's review (`review_action`, with what was typed in it) shown again."""
+    user = request.user
     office = access.reviews_releases(user)
     return form_page(
         request,
@@ -201,13 +229,16 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             "can_publish": office and release.status == ReleaseStatus.APPROVED,
             "can_correct": office and release.is_published and not release.corrections.exists(),
             "show_review": office or release.unit_id == getattr(user, "unit_id", None),
-            "errors": errors,
+            "errors": errors or {},
             "refused": refused,
-            "data": request.POST if request.method == "POST" else {},
-            "rows": _rows(entries) if editable else [],
+            "data": data or {},
+            "rows": rows or [],
             "entries": release.entries.all(),
             "events": release.events.select_related("actor"),
             "correction": release.corrections.first(),
+            "review_action": review_action,
+            "review_refusal": review_refusal,
+            "review_data": request.POST if review_action else {},
         },
         refused=request.method == "POST",
     )
@@ -249,12 +280,39 @@ def release_act(request: HttpRequest, release_id: int, action: str) -> HttpRespo
                 expected_version=posted_version(request.POST),
             )
             messages.success(request, _("The release was published on the public pages."))
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    except services.ReleaseError as error:
-        messages.error(request, error.message)
+    except (ValidationError, services.ReleaseError) as error:
+        return _review_refused(request, release.id, action, error)
     return redirect("release_detail", release_id=release.id)
+
+
+# The fields of each of the office's forms, in the page's order.
+REVIEW_FIELDS = {"approve": ("opinion_note", "comment"), "return": ("comment",), "publish": ()}
+
+
+def _review_refused(
+    request: HttpRequest, release_id: int, action: str, error: Exception
+) -> HttpResponse:
+    """The page again (400) with nothing changed: why beside the field of the form it is
+    about, or at the top (the release changed or was reviewed meanwhile, a field the form
+    does not have); the form, while the page still offers it, keeps what was typed."""
+    fields = REVIEW_FIELDS[action]
+    reasons = error.message_dict if hasattr(error, "error_dict") else {}
+    own = {name: reasons[name] for name in fields if reasons.get(name)}
+    others = [text for key, texts in reasons.items() if key not in own for text in texts]
+    if not hasattr(error, "error_dict"):
+        others = [refusal_text(error)]
+    for text in others:
+        messages.error(request, text)
+    release = access.release_or_404(request.user, release_id=release_id)
+    editable = release.is_editable and access.writes_release(request.user, release.unit_id)
+    return _release_page(
+        request,
+        release,
+        editable=editable,
+        rows=_rows(_entries_of(release)) if editable else [],
+        review_action=action,
+        review_refusal=Refusal.of(own, fields) if own else None,
+    )
 
 
 @login_required
