@@ -788,9 +788,10 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     try:
         handler(order, request.user, request.POST, version)
     except workflow.WorkflowError as error:
-        messages.error(request, error.message)
+        said = _refusal_said(request, order, action, error)
+        messages.error(request, said)
         if action in TYPED_FIELDS:
-            _keep_typed(request, order, action, error)
+            _keep_typed(request, order, action, error, said)
     else:
         messages.success(
             request,
@@ -800,17 +801,44 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("order_detail", number=order.number)
 
 
-def _keep_typed(
+def _refusal_said(
     request: HttpRequest, order: WorkOrder, action: str, error: workflow.WorkflowError
+) -> str:
+    """The refusal as the page that follows reads it: an order changed meanwhile says
+    whether the form keeps what was typed, which it does only for an action whose text is
+    kept (`TYPED_FIELDS`) and that the page still offers on the order as it is now."""
+    if not isinstance(error, workflow.StaleOrder):
+        return str(error.message)
+    current = access.workorder_or_404(request.user, number=order.number)
+    if action in TYPED_FIELDS and workflow.can(request.user, current, action):
+        text = _(
+            "Someone else changed order %(number)s while you had it open, so nothing was "
+            "saved. The page shows the order as it is now; the form keeps what you typed: "
+            "check it and send it again."
+        )
+    else:
+        text = _(
+            "Someone else changed order %(number)s while you had it open, so nothing was "
+            "saved. The page shows the order as it is now."
+        )
+    return text % {"number": order.number}
+
+
+def _keep_typed(
+    request: HttpRequest,
+    order: WorkOrder,
+    action: str,
+    error: workflow.WorkflowError,
+    said: str,
 ) -> None:
-    """Also the refusal, shown again beside the form's field and read with it, and whether
-    it is about what was typed (not when the order changed meanwhile)."""
+    """Also the refusal (`said`), shown again beside the form's field and read with it, and
+    whether it is about what was typed (not when the order changed meanwhile)."""
     typed = {name: request.POST.get(name, "") for name in TYPED_FIELDS[action]}
     request.session[TYPED_KEY] = {
         "number": order.number,
         "action": action,
         **typed,
-        "refused": str(error.message),
+        "refused": said,
         "invalid": not isinstance(error, workflow.StaleOrder),
     }
 
@@ -835,8 +863,9 @@ def order_note(request: HttpRequest, number: str) -> HttpResponse:
     except form_once.AlreadySent as sent:
         return sent.response(request)
     except workflow.WorkflowError as error:
-        messages.error(request, error.message)
-        _keep_typed(request, order, Action.NOTE, error)
+        said = _refusal_said(request, order, Action.NOTE, error)
+        messages.error(request, said)
+        _keep_typed(request, order, Action.NOTE, error, said)
         return redirect("order_detail", number=order.number)
     messages.success(
         request,

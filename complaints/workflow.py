@@ -209,10 +209,7 @@ def _load(user: User, order_id: int, action: str, expected_version: int | None) 
     order = access.workorder_or_404(user, order_id=order_id, lock=True)
     if expected_version is not None and order.version != expected_version:
         raise StaleOrder(
-            _(
-                "Order %(number)s was changed by someone else while you were looking at it. "
-                "Nothing was saved; the page now shows its current state."
-            )
+            _("Someone else changed order %(number)s while you had it open, so nothing was saved.")
             % {"number": order.number}
         )
     transition = TRANSITIONS[action]

@@ -110,3 +110,75 @@ def test_a_blank_supervision_is_refused_beside_its_field(order, office_staff, cl
     html = html.content.decode()
     assert re.search(r'id="supervise-note"[^>]*aria-invalid="true"', html)
     assert re.search(r'<details class="action-details mb-2" id="details-supervise" open>', html)
+
+
+KEPT = (
+    "Someone else changed order {number} while you had it open, so nothing was saved. The "
+    "page shows the order as it is now; the form keeps what you typed: check it and send it "
+    "again."
+)
+NOT_KEPT = (
+    "Someone else changed order {number} while you had it open, so nothing was saved. The "
+    "page shows the order as it is now."
+)
+
+
+def _in_english(client, person):
+    client.force_login(person)
+    client.cookies["django_language"] = "en"
+
+
+def test_the_refusal_says_the_form_keeps_what_was_typed_and_it_does(
+    order, mr_staff, office_staff, client
+):
+    seen = order.version
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快办结")
+    _in_english(client, mr_staff)
+    url = reverse("order_act", args=[order.number, "resolve"])
+    html = client.post(url, {"version": seen, "result": RESULT}, follow=True).content.decode()
+    said = KEPT.format(number=order.number)
+    assert said in html
+    assert "was changed by someone else while you were looking at it" not in html
+    form = re.search(r'<form[^>]*action="[^"]*/resolve/"[^>]*>.*?</form>', html, re.S).group(0)
+    assert re.search(f'id="resolve-result"[^>]*>{RESULT}</textarea>', form)
+    assert said in form, "read beside the field that keeps the text"
+
+
+def test_a_note_refused_as_stale_says_the_same(order, mr_staff, office_staff, client):
+    seen = order.version
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请尽快办结")
+    _in_english(client, mr_staff)
+    url = reverse("order_note", args=[order.number])
+    html = client.post(url, {"version": seen, "text": "已电话联系商家"}, follow=True)
+    html = html.content.decode()
+    assert KEPT.format(number=order.number) in html
+    assert re.search(r'id="note-text"[^>]*>已电话联系商家</textarea>', html)
+
+
+def test_the_refusal_does_not_promise_a_form_the_page_no_longer_offers(
+    order, mr_staff, mr_liaison, client
+):
+    """Someone else of the unit replied meanwhile: the order is resolved, the page has no
+    form for a result, so the one typed is not on it and the refusal does not say it is."""
+    seen = order.version
+    workflow.workorder_resolve(order_id=order.id, acting_user=mr_liaison, result="已办结。")
+    _in_english(client, mr_staff)
+    url = reverse("order_act", args=[order.number, "resolve"])
+    html = client.post(url, {"version": seen, "result": RESULT}, follow=True).content.decode()
+    assert NOT_KEPT.format(number=order.number) in html
+    assert "the form keeps what you typed" not in html
+    assert RESULT not in html
+
+
+def test_an_action_whose_form_keeps_nothing_does_not_promise_it(
+    order, mr_staff, office_staff, client
+):
+    """Excluding from the statistics: its reason is not kept after a refusal."""
+    seen = order.version
+    workflow.workorder_add_note(order_id=order.id, acting_user=mr_staff, text="已电话联系商家")
+    _in_english(client, office_staff)
+    url = reverse("order_act", args=[order.number, "exclude"])
+    html = client.post(url, {"version": seen, "reason": "重复来电"}, follow=True)
+    html = html.content.decode()
+    assert NOT_KEPT.format(number=order.number) in html
+    assert "the form keeps what you typed" not in html

@@ -1451,13 +1451,13 @@ def test_it_refuses_a_form_loaded_before_someone_else_changed_the_order(office_s
     error = refused(
         workflow.workorder_supervise,
         order,
-        f"Order {order.number} was changed by someone else while you were looking at it.",
+        f"Someone else changed order {order.number} while you had it open, so nothing was saved.",
         error=StaleOrder,
         acting_user=office_staff,
         note="请加快",
         expected_version=seen,
     )
-    assert "Nothing was saved" in error.message
+    assert error.message.endswith("so nothing was saved.")
 
 
 def test_two_people_acting_on_the_same_version_one_wins_the_other_is_told_it_changed(
@@ -1470,7 +1470,7 @@ def test_two_people_acting_on_the_same_version_one_wins_the_other_is_told_it_cha
     refused(
         workflow.workorder_sign,
         order,
-        "was changed by someone else while you were looking at it",
+        "while you had it open, so nothing was saved",
         error=StaleOrder,
         acting_user=mr_liaison,
         expected_version=seen,
@@ -1561,7 +1561,7 @@ def test_two_people_signing_at_the_same_moment_one_wins_and_the_other_is_told(
             winners = [name for name, result in outcomes.items() if result == "signed"]
             losers = [result for result in outcomes.values() if result != "signed"]
             assert len(winners) == 1, outcomes
-            assert "was changed by someone else while you were looking at it" in losers[0]
+            assert "while you had it open, so nothing was saved" in losers[0]
             current = fresh(order)
             assert (current.status, current.version) == (Status.IN_PROGRESS, seen + 1)
             winner = winners[0]
