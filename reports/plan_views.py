@@ -176,6 +176,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                 request,
                 access.plan_or_404(user, plan_id=plan.id),
                 refusal=Refusal.of_exception(error, PLAN_FIELDS),
+                unsaved=True,
             )
         if request.POST.get("then") != "file":
             messages.success(request, _("The plan was saved."))
@@ -207,11 +208,13 @@ def _plan_page(
     refusal: Refusal | None = None,
     reviewing: bool = False,
     attaching: bool = False,
+    unsaved: bool = False,
 ) -> HttpResponse:
     """The plan's page; with `refusal`, the plan's form (or, `reviewing`, the office's
     review) shown again with what was posted and the reasons beside the fields (400); or,
     `attaching`, a file refused, why beside the file field and the plan's form as stored
-    (it was not sent)."""
+    (it was not sent). `unsaved`: the save itself was refused, so the form's text is not
+    stored and the page asks before it is left or another of its forms is sent."""
     user = request.user
     own = access.works_on_unit_report(user, plan.unit_id)
     editable = own and plan.is_editable
@@ -233,6 +236,7 @@ def _plan_page(
             "title": request.POST.get("title", "") if refused_plan else plan.title,
             "note": request.POST.get("note", "") if refused_plan else plan.note,
             "comment": request.POST.get("comment", "") if reviewing else "",
+            "unsaved": unsaved,
         },
         refused=refusal is not None,
     )

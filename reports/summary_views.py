@@ -199,6 +199,7 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
                 request,
                 access.summary_or_404(request.user, summary_id=summary.id),
                 refusal=Refusal.of_exception(error, ("text",)),
+                unsaved=True,
             )
         if request.POST.get("then") != "submit":
             messages.success(request, _("The summary was saved."))
@@ -233,11 +234,13 @@ def _summary_page(
     refusal: Refusal | None = None,
     returning: bool = False,
     attaching: bool = False,
+    unsaved: bool = False,
 ) -> HttpResponse:
     """The summary's page; with `refusal`, its form (or, `returning`, the office's return)
     shown again with what was posted and the reasons beside the field (400); or,
     `attaching`, a file refused, why beside the file field and the text as stored (it was
-    not sent)."""
+    not sent). `unsaved`: the save itself was refused, so the text shown is not stored and
+    the page asks before it is left or another of its forms is sent."""
     editable = summary.status in SUMMARY_EDITABLE_STATUSES and access.works_on_unit_report(
         request.user, summary.unit_id
     )
@@ -279,6 +282,7 @@ def _summary_page(
             "attach_refusal": refusal if attaching else None,
             "text": request.POST.get("text", "") if refused_text else summary.text,
             "comment": request.POST.get("comment", "") if returning else "",
+            "unsaved": unsaved,
         },
         refused=refusal is not None,
     )

@@ -203,8 +203,11 @@
     return false;
   }
 
+  // A form marked data-warn-unsaved="always" shows a refused save: its fields hold what was
+  // typed as the page's own text, none of it saved, so it counts as unsaved untouched.
   function unsaved(form) {
-    return form.method === "post" && Array.prototype.some.call(form.elements, changed);
+    return form.method === "post" && (form.dataset.warnUnsaved === "always" ||
+      Array.prototype.some.call(form.elements, changed));
   }
 
   document.addEventListener("submit", function (event) {
@@ -249,9 +252,7 @@
       return;
     }
     var guarded = document.querySelectorAll("form[data-warn-unsaved]");
-    var dirty = Array.prototype.some.call(guarded, function (form) {
-      return form.dataset.warnUnsaved === "always" || unsaved(form);
-    });
+    var dirty = Array.prototype.some.call(guarded, unsaved);
     if (dirty) {
       event.preventDefault();
       event.returnValue = ""; // older browsers ask only with a return value
