@@ -64,7 +64,7 @@ def test_an_order_action_without_a_usable_version_is_refused(client, office_staf
     order = make_order(office_staff)
     client.force_login(mr_staff)
     response = client.post(reverse("order_act", args=[order.number, "sign"]), sent, follow=True)
-    assert any("其他人修改" in m for m in _messages(response))
+    assert any("他人修改" in m for m in _messages(response))
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert (fresh.status, fresh.version) == (order.status, order.version)
 
