@@ -809,8 +809,11 @@ def _refusal_said(
     kept (`TYPED_FIELDS`) and that the page still offers on the order as it is now."""
     if not isinstance(error, workflow.StaleOrder):
         return str(error.message)
-    current = access.workorder_or_404(request.user, number=order.number)
-    if action in TYPED_FIELDS and workflow.can(request.user, current, action):
+    try:
+        current = access.workorder_or_404(request.user, number=order.number)
+    except Http404:  # no longer theirs to see: the page that follows is not the order's
+        current = None
+    if action in TYPED_FIELDS and current and workflow.can(request.user, current, action):
         text = _(
             "Someone else changed order %(number)s while you had it open, so nothing was "
             "saved. The page shows the order as it is now; the form keeps what you typed: "
