@@ -61,8 +61,12 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         items = items.filter(dispute_search(query, user))
-    items = items.prefetch_related("units")
+    # A row names the units its dispute involves as the dispute's page does: its joint
+    # team's units too once the leader forms one, which come with the page, not per row.
+    items = items.select_related("team__lead_unit").prefetch_related("units", "team__member_units")
     page = Paginator(items.order_by("-opened_at", "-id"), 25).get_page(request.GET.get("page"))
+    for dispute in page:
+        dispute.units_led = selectors.units_involved(dispute, getattr(dispute, "team", None))
     return render(
         request,
         "complaints/dispute_list.html",

@@ -47,3 +47,33 @@ def test_the_list_reads_many_disputes_in_as_many_queries_as_one(
     with django_assert_max_num_queries(one):
         page = client.get(reverse("dispute_list")).content.decode()
     assert page.count("data-dispute=") == 15
+
+
+def test_units_of_joint_teams_come_with_the_page_too(
+    client, office_staff, leader, commerce, django_assert_max_num_queries
+):
+    """The column "units involved" names a joint team's units once the team forms: those
+    come with the page as well, not with each row."""
+    from complaints.models import Dispute
+
+    def with_teams(n: int) -> None:
+        open_disputes(office_staff, commerce, n)
+        for dispute in Dispute.objects.filter(team__isnull=True):
+            disputes.dispute_propose(
+                dispute_id=dispute.id, acting_user=office_staff, proposal="建议联合调查。"
+            )
+            disputes.dispute_form_team(
+                dispute_id=dispute.id,
+                acting_user=leader,
+                lead_unit_code="education",
+                member_unit_codes=["commerce", "housing"],
+                note="联合调查",
+            )
+
+    with_teams(1)
+    one = queries_for_list(client, office_staff)
+    with_teams(14)
+    with django_assert_max_num_queries(one):
+        page = client.get(reverse("dispute_list")).content.decode()
+    assert page.count("data-dispute=") == 15
+    assert page.count("Education Bureau") + page.count("区教育局") >= 15

@@ -110,3 +110,44 @@ def test_the_teams_card_names_the_lead_unit_once_among_its_units(client, people)
     assert sorted(names) == sorted([EDUCATION, COMMERCE, HOUSING])
     assert names[0] == EDUCATION  # the lead first
     assert leads == [EDUCATION]
+
+
+def list_row(client, user, dispute, language="en") -> str:
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("dispute_list"))
+    assert response.status_code == 200
+    row = re.search(rf'<tr data-dispute="{dispute.id}">(.*?)</tr>', response.content.decode(), re.S)
+    assert row, dispute.number
+    return row.group(1)
+
+
+def listed_in_row(row: str) -> tuple[list[str], list[str]]:
+    """The units in the list's "units involved" cell (the row's third), as `listed`."""
+    cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2]
+    text = markup.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+    names = text.split(", ")
+    leads = [name.removesuffix(" (lead)") for name in names if name.endswith(" (lead)")]
+    return [name.removesuffix(" (lead)") for name in names], leads
+
+
+def test_the_list_names_the_units_involved_as_the_dispute_page_does(client, people):
+    """The list's column kept naming the disputing units only, after the team formed."""
+    before = disputed_by_commerce(people)
+    assert listed_in_row(list_row(client, people["office"], before)) == ([COMMERCE], [])
+    dispute = with_team(people)
+    for viewer in ("office", "education", "commerce"):
+        names, leads = listed_in_row(list_row(client, people[viewer], dispute))
+        assert names == listed(page(client, people[viewer], dispute), "units-involved")[0]
+        assert sorted(names) == sorted([EDUCATION, COMMERCE, HOUSING]), (viewer, names)
+        assert names[0] == EDUCATION and leads == [EDUCATION]
+
+
+def test_the_list_marks_the_lead_in_chinese_as_the_dispute_page_does(client, people):
+    dispute = with_team(people)
+    row = list_row(client, people["office"], dispute, language="zh-hans")
+    detail = page(client, people["office"], dispute, language="zh-hans")
+    cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2]
+    found = re.search(r'<dd[^>]*id="units-involved"[^>]*>(.*?)</dd>', detail, re.S)
+    assert re.sub(r"<[^>]+>", "", cell).strip() == re.sub(r"<[^>]+>", "", found.group(1)).strip()
+    assert re.sub(r"<[^>]+>", "", cell).strip().startswith("区教育局")
