@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,9 +21,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.list_filters import ListFilters
+from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
-from wuqing_consumer.views import form_page
+from wuqing_consumer.views import form_page, form_values
 
 from . import attachments, mediation
 from .choices import MediationBody, MediationConsent, MediationStatus
@@ -129,10 +131,59 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = access.mediation_or_404(request.user, agreement_id=agreement_id)
+    return _detail_page(request, agreement)
+
+
+FORM_FIELDS = {
+    "submit": ("consent",),
+    "take": ("case_number",),
+    "not-take": ("reasons",),
+    "confirm": ("reasons",),
+    "refuse": ("reasons",),
+    "extend": ("reasons",),
+}
+"""The field of each form on the agreement's page. A reason about none (the agreement
+changed meanwhile, the time to apply over) is said at it too, without marking it."""
+
+
+def _detail_page(
+    request: HttpRequest,
+    agreement: MediationAgreement,
+    *,
+    sent_for: str = "",
+    sent: QueryDict | None = None,
+    error: Exception | None = None,
+) -> HttpResponse:
+    """The agreement's page; with `error`, the step `sent_for` was refused (400). Its reason
+    is said once: under the form's field, with what was typed or chosen, when the page still
+    offers that form; as the page's message when it does not (the application taken or
+    ruled on meanwhile, the time to rule extended already, a step this person does not
+    take)."""
     user = request.user
     court = access.is_court_staff(user)
     today = timezone.localdate()
+    can_submit = agreement.status == MediationStatus.RECORDED and user.unit_id == agreement.unit_id
+    court_waiting = court and agreement.status == MediationStatus.SUBMITTED
     court_ruling = court and agreement.status == MediationStatus.TAKEN
+    offered = {
+        "submit": can_submit,
+        "take": court_waiting,
+        "not-take": court_waiting,
+        "confirm": court_ruling,
+        "refuse": court_ruling,
+        "extend": court_ruling and not agreement.extended,
+    }
+    forms = {action: form_values(fields, None) for action, fields in FORM_FIELDS.items()}
+    forms["submit"]["consent"] = agreement.consent
+    if error is not None:
+        if offered.get(sent_for):
+            forms[sent_for] = {
+                **form_values(FORM_FIELDS[sent_for], sent),
+                "refusal": Refusal.of_exception(error, FORM_FIELDS[sent_for]),
+            }
+        else:
+            for text in _reasons(error):
+                messages.error(request, text)
     # The extension's question names the day the court would then rule by.
     extension_days = mediation.court_extension_days() if court_ruling else 0
     return render(
@@ -147,9 +198,8 @@ def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             .exists(),
             "events": agreement.events.select_related("actor", "actor_unit"),
             "consents": MediationConsent.choices,
-            "can_submit": agreement.status == MediationStatus.RECORDED
-            and user.unit_id == agreement.unit_id,
-            "court_waiting": court and agreement.status == MediationStatus.SUBMITTED,
+            "can_submit": can_submit,
+            "court_waiting": court_waiting,
             "court_ruling": court_ruling,
             "extension_days": extension_days,
             "extended_to": agreement.rule_by + timedelta(days=extension_days)
@@ -158,8 +208,21 @@ def mediation_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "days_to_apply": (agreement.apply_by - today).days,
             "days_to_take": (agreement.take_by - today).days if agreement.take_by else None,
             "days_to_rule": (agreement.rule_by - today).days if agreement.rule_by else None,
+            "submit_form": forms["submit"],
+            "take_form": forms["take"],
+            "not_take_form": forms["not-take"],
+            "confirm_form": forms["confirm"],
+            "refuse_form": forms["refuse"],
+            "extend_form": forms["extend"],
         },
+        status=400 if error is not None else 200,
     )
+
+
+def _reasons(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [refusal_text(error)]
 
 
 @dataclass(frozen=True)
@@ -239,13 +302,11 @@ def mediation_act(request: HttpRequest, agreement_id: int, action: str) -> HttpR
         raise Http404
     try:
         result = calls[action]()
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _done(action, result))
+    except (ValidationError, WorkflowError) as error:
+        # The page as it now is (the court may have ruled meanwhile), refused.
+        agreement = access.mediation_or_404(user, agreement_id=agreement.id)
+        return _detail_page(request, agreement, sent_for=action, sent=post, error=error)
+    messages.success(request, _done(action, result))
     return redirect("mediation_detail", agreement_id=agreement.id)
 
 
