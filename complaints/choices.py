@@ -168,8 +168,8 @@ def dispute_step_label(action: str, *, by_team: bool) -> str:
 
 class InterventionAnswer(models.TextChoices):
     ASKED = "asked", _("Asked, no answer yet")
-    JOINED = "joined", _("Steps in")
-    DECLINED = "declined", _("Declines")
+    JOINED = "joined", pgettext_lazy("answer to a request to step in", "Will step in")
+    DECLINED = "declined", pgettext_lazy("answer to a request to step in", "Declined")
 
 
 class InterventionAction(models.TextChoices):

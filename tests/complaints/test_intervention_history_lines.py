@@ -45,3 +45,30 @@ def test_the_answers_read_as_steps_taken(client, mr_staff, housing_staff):
         "join": "Agreed to step in",
     }
     assert InterventionAction.DECLINE == "decline" and InterventionAction.JOIN == "join"
+
+
+def test_the_answers_read_as_answers_in_the_list_and_the_notification(client, mr_staff):
+    """The answers' own labels read "Steps in" / "Declines" in the Answers column and in
+    the "answered" notification ("… answered …: Declines"): they now read "Will step in"
+    and "Declined", as the timeline's "Agreed to step in" / "Declined to step in"."""
+    housing_staff = UserFactory(unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
+    police = UserFactory(unit=unit("public-security"), roles=[RoleCode.UNIT_STAFF])
+    item = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing", "public-security"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+    )
+    interventions.intervention_answer(
+        intervention_id=item.id, acting_user=housing_staff, join=False, reason="非物业问题"
+    )
+    interventions.intervention_answer(intervention_id=item.id, acting_user=police, join=True)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+
+    page = unescape(client.get(reverse("intervention_list")).content.decode())
+    answers = dict(re.findall(r'data-answer="(\w+)">[^<:]*: ([^<]*)</span>', page))
+    assert answers == {"declined": "Declined", "joined": "Will step in"}
+    shown = unescape(client.get("/notifications/").content.decode())
+    assert f"answered {item.number}: Will step in" in shown
+    assert f"answered {item.number}: Declined<" in shown

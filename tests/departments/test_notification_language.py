@@ -132,7 +132,7 @@ def test_a_disputes_decision_names_the_unit_and_a_request_its_answer_in_the_read
 
     told = english(client, housing_staff)
     assert told[f"Dispute {dispute.number}: Market Regulation Bureau is responsible"] == "定责"
-    assert f"Market Regulation Bureau answered {item.number}: Steps in" in told
+    assert f"Market Regulation Bureau answered {item.number}: Will step in" in told
     for person in (mr_staff, housing_staff, office_staff):
         assert listed(client, person, "zh-hans") == as_written(person)
 
