@@ -180,7 +180,7 @@ class InterventionAction(models.TextChoices):
     JOIN = "join", _("Agreed to step in")
     DECLINE = "decline", _("Declined to step in")
     NOTE = "note", _("Note")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("a request to step in", "Request closed")
 
 
 class MediationBody(models.TextChoices):

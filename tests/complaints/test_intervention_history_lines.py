@@ -72,3 +72,23 @@ def test_the_answers_read_as_answers_in_the_list_and_the_notification(client, mr
     shown = unescape(client.get("/notifications/").content.decode())
     assert f"answered {item.number}: Will step in" in shown
     assert f"answered {item.number}: Declined<" in shown
+
+
+def test_closing_a_request_reads_as_the_request_closed_not_a_case(client, mr_staff):
+    """ "Closed" on a request's timeline shared the orders' msgid, 已结案 ("case closed"):
+    the request's closing now has its own words, the orders' left as they were."""
+    item = interventions.intervention_request(
+        acting_user=mr_staff,
+        unit_codes=["housing"],
+        title="商场燃气泄漏后商户拒不停业",
+        situation="消费者反映商场内餐饮商户燃气泄漏，仍在营业。",
+    )
+    interventions.intervention_close(intervention_id=item.id, acting_user=mr_staff)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+
+    page = unescape(client.get(reverse("intervention_detail", args=[item.id])).content.decode())
+
+    closed = re.search(r'data-action="close">.*?<strong>(.*?)</strong>', page, re.S)
+    assert closed.group(1) == "Request closed"
+    assert str(InterventionAction.CLOSE.label) != "Closed"
