@@ -401,9 +401,14 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
     office's, if it moved one) and not in its hands (not started, a draft or returned:
     `figures.is_late`), of the quarters its list offers (`figures.recent_periods`) and each
     unit is asked for (`figures.first_asked`, `Unit.reports_on`), as the list marks them
-    Overdue and chases them (催报). Red, opening the list at the quarter named, showing its
-    late units alone (`show=late`): the only one, or the oldest of several, as the list
-    shows one quarter at a time.
+    Overdue and chases them (催报). One red line per late quarter, newest first, opening the
+    list at that quarter showing its late units alone (`show=late`), so that each line
+    counts exactly the rows its link lists. The office's list shows one quarter and chases
+    one quarter at a time ("Remind all late units"): a single line for several quarters
+    counted them all and opened the oldest alone, where the officer found fewer rows than
+    the line said and no way to the others but the quarter picker. Unlike a unit's own
+    reports to submit (one line for several, `_report_to_submit`), the office has no list
+    of several quarters' units to open.
 
     One query: the units with their first report and each quarter's status and moved due
     date as subqueries, whatever the number of units."""
@@ -442,16 +447,17 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
             ):
                 late[period] = late.get(period, 0) + 1
                 due[period] = due_on
-    if not late:
-        return []
-    oldest = min(late)
-    values = {"period": oldest.label, "due": due[oldest].isoformat()}
-    if len(late) == 1:
-        label = _("Late quarterly reports for %(period)s (due %(due)s)") % values
-    else:
-        label = _("Late quarterly reports (oldest %(period)s, due %(due)s)") % values
-    url = f"{reverse('report_list')}?period={oldest.label}&show=late"
-    return [("reports_late", label, sum(late.values()), url, True)]
+    return [
+        (
+            "reports_late",
+            _("Late quarterly reports for %(period)s (due %(due)s)")
+            % {"period": period.label, "due": due[period].isoformat()},
+            late[period],
+            f"{reverse('report_list')}?period={period.label}&show=late",
+            True,
+        )
+        for period in sorted(late, reverse=True)
+    ]
 
 
 def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:

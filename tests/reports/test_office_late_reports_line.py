@@ -1,8 +1,8 @@
 """The office's "Waiting for you" counts the member units' quarterly reports that are late
-(past their due date, not submitted or accepted), red, opening its list of the quarter,
-where it chases them (催报). The third quarter of 2026 is due on 10 October 2026, the
-fourth on 10 January 2027; the test database's units report from 2026Q3 on. Pages read
-in English (tests/reports/conftest.py)."""
+(past their due date, not submitted or accepted), red, a line per quarter opening its list
+of the quarter, where it chases them (催报). The third quarter of 2026 is due on
+10 October 2026, the fourth on 10 January 2027; the test database's units report from
+2026Q3 on. Pages read in English (tests/reports/conftest.py)."""
 
 from __future__ import annotations
 
@@ -73,18 +73,45 @@ def test_the_line_opens_the_list_where_the_same_reports_are_marked_late_and_chas
     assert 'id="chase-all"' in listed and 'id="chase-housing"' in listed
 
 
-def test_several_quarters_are_one_line_opening_the_oldest(office_staff, q3):
-    """2026Q4 is late too once 10 January 2027 has passed: one line counts both quarters'
-    late reports and opens the oldest quarter's list, as the line of reports to review."""
+def late_lines(user, now):
+    return [d for d in duties.waiting_for(user, now) if d.key == LATE]
+
+
+def test_several_late_quarters_are_a_line_each_listing_what_it_counts(client, office_staff, q3):
+    """2026Q4 is late too once 10 January 2027 has passed. One line for both counted both
+    quarters' late reports and opened the oldest quarter's list alone: the officer clicking
+    "31" found 15 rows. Now each quarter has its line, newest first, and each line's count
+    is the number of rows its link lists."""
     UnitReport.objects.create(
         unit=unit("housing"), year=2026, quarter=4, status=ReportStatus.SUBMITTED
     )
-    line = late_line(office_staff, at(2027, 1, 12))
-    assert (line.label, line.count, line.url) == (
-        "Late quarterly reports (oldest 2026Q3, due 2026-10-10)",
-        q3 + len(member_units()) - 1,
-        reverse("report_list") + "?period=2026Q3&show=late",
-    )
+    now = at(2027, 1, 12)
+    lines = late_lines(office_staff, now)
+    assert [(d.label, d.count, d.urgent, d.url) for d in lines] == [
+        (
+            "Late quarterly reports for 2026Q4 (due 2027-01-10)",
+            len(member_units()) - 1,
+            True,
+            reverse("report_list") + "?period=2026Q4&show=late",
+        ),
+        (
+            "Late quarterly reports for 2026Q3 (due 2026-10-10)",
+            q3,
+            True,
+            reverse("report_list") + "?period=2026Q3&show=late",
+        ),
+    ]
+    with time_machine.travel(now, tick=False):
+        client.force_login(office_staff)
+        home = client.get(reverse("home")).content.decode()
+        shown = re.findall(
+            rf'href="([^"]+)" data-duty="{LATE}"><span class="badge[^"]*">(\d+)<', home
+        )
+        assert len(shown) == 2
+        for url, count in shown:
+            listed = client.get(url.replace("&amp;", "&")).content.decode()
+            assert len(re.findall(r'<tr data-unit="', listed)) == int(count), url
+            assert listed.count('text-bg-danger">Overdue</span>') == int(count), url
 
 
 def test_only_the_quarters_a_unit_is_asked_for_and_the_due_date_the_office_set(office_staff, q3):
