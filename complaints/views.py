@@ -753,17 +753,13 @@ TYPED_KEY = "order_typed"
 
 
 def _refusals(typed: dict) -> dict[str, Refusal]:
-    """The refused action's reason, by action, read with what was written in its form (for
-    an extension, its reasons rather than its days): the field is marked invalid unless the
-    order changed meanwhile."""
+    """The refused action's reason about what was typed, by action, read with what was
+    written in its form (for an extension, its reasons rather than its days), the field
+    marked invalid."""
     if not typed.get("refused"):
         return {}
     field = TYPED_FIELDS[typed["action"]][-1]
-    return {
-        typed["action"]: Refusal.of(
-            {field: [typed["refused"]]}, [field], invalid=bool(typed.get("invalid"))
-        )
-    }
+    return {typed["action"]: Refusal.of({field: [typed["refused"]]}, [field])}
 
 
 def _typed_back(request: HttpRequest, order: WorkOrder) -> dict[str, str] | None:
@@ -834,15 +830,17 @@ def _keep_typed(
     error: workflow.WorkflowError,
     said: str,
 ) -> None:
-    """Also the refusal (`said`), shown again beside the form's field and read with it, and
-    whether it is about what was typed (not when the order changed meanwhile)."""
+    """Also the refusal (`said`) when it is about what was typed, to be read beside the
+    form's field as well as at the top. One about the order as a whole (changed meanwhile,
+    no longer possible) is read once, at the top of the page, the form below it open with
+    what was typed."""
     typed = {name: request.POST.get(name, "") for name in TYPED_FIELDS[action]}
+    about_order = isinstance(error, (workflow.StaleOrder, workflow.NotPossibleNow))
     request.session[TYPED_KEY] = {
         "number": order.number,
         "action": action,
         **typed,
-        "refused": said,
-        "invalid": not isinstance(error, workflow.StaleOrder),
+        "refused": "" if about_order else said,
     }
 
 

@@ -1,9 +1,10 @@
 """The handling life of a work order: one transition table and one function per action.
 
-Every action loads the order through the access module with a row lock, refuses a stale form
-(the `version` the user saw is not the current one), checks the status and who is acting,
-changes the order, recomputes its deadlines and writes one immutable event, all in one
-transaction. Views and the API call these functions and nothing else writes an order.
+Every action loads the order through the access module with a row lock, checks that it is
+possible on the order as it is now (status, who is acting, conditions), then refuses a stale
+form (the `version` the user saw is not the current one), changes the order, recomputes its
+deadlines and writes one immutable event, all in one transaction. Views and the API call
+these functions and nothing else writes an order.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ class WorkflowError(ActionRefused):
 
 class StaleOrder(WorkflowError):
     """Someone else changed the order after the user loaded the page."""
+
+
+class NotPossibleNow(WorkflowError):
+    """The action cannot be done on the order as it is now (its status, who acts, a
+    condition such as a paused clock): about the order, not about what the user typed."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,23 @@ _NOT_BEFORE_DISPATCH = {
 """Office actions that need a unit: an order in the triage queue has none, so they are
 refused with a reason rather than the status alone."""
 
+_NOT_NOW = {
+    Action.ACCEPT: gettext_lazy("This order has already been accepted, or needs no decision."),
+    Action.RETURN: gettext_lazy(
+        "The office assigned this order to your unit by a forced assignment; it cannot "
+        "be returned. Raise a jurisdiction question with the office instead."
+    ),
+    Action.REQUEST_EXTENSION: gettext_lazy(
+        "An extension request for this order is already waiting."
+    ),
+    Action.APPROVE_EXTENSION: gettext_lazy("No extension request is waiting for this order."),
+    Action.REFUSE_EXTENSION: gettext_lazy("No extension request is waiting for this order."),
+    Action.PAUSE: gettext_lazy("The clock of this order is already paused."),
+    Action.RESUME: gettext_lazy("The clock of this order is not paused."),
+    Action.EXCLUDE: gettext_lazy("This order is already excluded from satisfaction statistics."),
+}
+"""Why an action whose status allows it cannot be done now (`_extra_condition` false)."""
+
 
 def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
     if actor == OFFICE:
@@ -206,30 +229,44 @@ def allowed_actions(user: User, order: WorkOrder) -> list[str]:
 
 
 def _load(user: User, order_id: int, action: str, expected_version: int | None) -> WorkOrder:
+    """The order, locked, once the action is possible on it as it is now, and only then
+    checked against the version the user's page showed: someone who opened the order before
+    another closed or moved it reads why the action cannot be done now (its status, whose
+    it is), not merely that it changed, which would send them back to a page without the
+    action to try again (as reports and releases check their status first)."""
     order = access.workorder_or_404(user, order_id=order_id, lock=True)
+    if refusal := _refusal_now(user, order, action):
+        raise NotPossibleNow(refusal)
     if expected_version is not None and order.version != expected_version:
         raise StaleOrder(
             _("Someone else changed order %(number)s while you had it open, so nothing was saved.")
             % {"number": order.number}
         )
+    return order
+
+
+def _refusal_now(user: User, order: WorkOrder, action: str) -> str:
+    """Why the action cannot be done on the order as it is now, or "" when it can: the
+    reasons `can` stands for, in words."""
     transition = TRANSITIONS[action]
     if order.status == Status.TRIAGE and action in _NOT_BEFORE_DISPATCH:
-        raise WorkflowError(str(_NOT_BEFORE_DISPATCH[action]) % {"number": order.number})
+        return str(_NOT_BEFORE_DISPATCH[action]) % {"number": order.number}
     if order.status not in transition.sources:
-        raise WorkflowError(
-            _("Order %(number)s has the status “%(status)s”; it cannot be %(verb)s now.")
-            % {
-                "number": order.number,
-                "status": order.get_status_display(),
-                "verb": _ACTION_VERBS[action],
-            }
-        )
+        return _("Order %(number)s has the status “%(status)s”; it cannot be %(verb)s now.") % {
+            "number": order.number,
+            "status": order.get_status_display(),
+            "verb": _ACTION_VERBS[action],
+        }
     if not _actor_allowed(user, order, transition.actor):
-        raise WorkflowError(
-            _("You may not do this: order %(number)s cannot be %(verb)s by you.")
-            % {"number": order.number, "verb": _ACTION_VERBS[action]}
-        )
-    return order
+        return _("You may not do this: order %(number)s cannot be %(verb)s by you.") % {
+            "number": order.number,
+            "verb": _ACTION_VERBS[action],
+        }
+    if _extra_condition(user, order, action):
+        return ""
+    if action == Action.REQUEST_EXTENSION and not extendable_deadline(order):
+        return _("This order has no running deadline that can be extended.")
+    return str(_NOT_NOW[action])
 
 
 def _required(text: str, what: str, limit: int | None = None) -> str:
@@ -817,8 +854,6 @@ def workorder_accept(
 ) -> WorkOrder:
     """The acceptance decision (受理) of a complaint or report; starts the resolution clock."""
     order = _load(acting_user, order_id, Action.ACCEPT, expected_version)
-    if not _extra_condition(acting_user, order, Action.ACCEPT):
-        raise WorkflowError(_("This order has already been accepted, or needs no decision."))
     order.accepted_at = timezone.now()
     _save(order, ["accepted_at"])
     record_event(order, Action.ACCEPT, by=acting_user, unit=order.primary_unit, note=note.strip())
@@ -832,13 +867,6 @@ def workorder_return(
     """The unit says the order is outside its remit: back to the office's triage queue."""
     order = _load(acting_user, order_id, Action.RETURN, expected_version)
     reason = _required(reason, _("the reason for returning the order"))
-    if order.forced_assignment:
-        raise WorkflowError(
-            _(
-                "The office assigned this order to your unit by a forced assignment; it cannot "
-                "be returned. Raise a jurisdiction question with the office instead."
-            )
-        )
     unit = order.primary_unit
     if order.paused_at is not None:
         _end_pause(order, timezone.now())
@@ -892,8 +920,6 @@ def workorder_request_extension(
     deadline = deadline or extendable_deadline(order)
     if deadline not in open_deadline_names(order) or deadline == "sign_for":
         raise WorkflowError(_("This order has no running deadline that can be extended."))
-    if not _extra_condition(acting_user, order, Action.REQUEST_EXTENSION):
-        raise WorkflowError(_("An extension request for this order is already waiting."))
     request = ExtensionRequest.objects.create(
         order=order,
         deadline=deadline,
@@ -1016,8 +1042,6 @@ def workorder_pause(
         _("the reason for pausing the clock"),
         WorkOrder._meta.get_field("pause_reason").max_length,
     )
-    if order.paused_at is not None:
-        raise WorkflowError(_("The clock of this order is already paused."))
     order.paused_at = timezone.now()
     order.pause_reason = reason
     _save(order, ["paused_at", "pause_reason"])
@@ -1040,8 +1064,6 @@ def workorder_resume(
     *, order_id: int, acting_user: User, note: str = "", expected_version: int | None = None
 ) -> WorkOrder:
     order = _load(acting_user, order_id, Action.RESUME, expected_version)
-    if order.paused_at is None:
-        raise WorkflowError(_("The clock of this order is not paused."))
     days = _end_pause(order, timezone.now())
     _save(order, ["paused_at", "pause_reason", "paused_working_days"])
     record_event(
@@ -1315,8 +1337,6 @@ def workorder_exclude_from_stats(
         _("the reason for excluding the order"),
         WorkOrder._meta.get_field("exclusion_reason").max_length,
     )
-    if order.excluded_from_stats:
-        raise WorkflowError(_("This order is already excluded from satisfaction statistics."))
     order.excluded_from_stats = True
     order.exclusion_reason = reason
     _save(order, ["excluded_from_stats", "exclusion_reason"])

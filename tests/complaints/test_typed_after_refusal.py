@@ -141,7 +141,36 @@ def test_the_refusal_says_the_form_keeps_what_was_typed_and_it_does(
     assert "was changed by someone else while you were looking at it" not in html
     form = re.search(r'<form[^>]*action="[^"]*/resolve/"[^>]*>.*?</form>', html, re.S).group(0)
     assert re.search(f'id="resolve-result"[^>]*>{RESULT}</textarea>', form)
-    assert said in form, "read beside the field that keeps the text"
+    assert html.count(said) == 1, "read once, at the top: it is about the order, not the text"
+    assert said not in form
+    assert 'aria-invalid="true"' not in form
+
+
+@pytest.mark.parametrize(
+    ("action", "fields"),
+    [
+        ("supervise", {"note": SUPERVISION}),
+        ("return", {"reason": "电梯安全属特种设备监管"}),
+        ("note", {"text": "已电话联系商家"}),
+    ],
+)
+def test_a_stale_refusal_is_read_once_on_the_order_page(
+    order, mr_staff, mr_liaison, office_staff, client, action, fields
+):
+    """It was shown at the top and again beside the field that keeps the text."""
+    seen = order.version
+    workflow.workorder_pause(order_id=order.id, acting_user=mr_liaison, reason="样品送检")
+    workflow.workorder_resume(order_id=order.id, acting_user=mr_liaison)
+    person = office_staff if action == "supervise" else mr_staff
+    _in_english(client, person)
+    if action == "note":
+        url = reverse("order_note", args=[order.number])
+    else:
+        url = reverse("order_act", args=[order.number, action])
+    html = client.post(url, {"version": seen, **fields}, follow=True).content.decode()
+    said = KEPT.format(number=order.number)
+    assert html.count(said) == 1
+    assert next(iter(fields.values())) in html
 
 
 def test_a_note_refused_as_stale_says_the_same(order, mr_staff, office_staff, client):
@@ -155,17 +184,21 @@ def test_a_note_refused_as_stale_says_the_same(order, mr_staff, office_staff, cl
     assert re.search(r'id="note-text"[^>]*>已电话联系商家</textarea>', html)
 
 
-def test_the_refusal_does_not_promise_a_form_the_page_no_longer_offers(
+def test_an_order_resolved_meanwhile_says_why_it_cannot_be_resolved_now(
     order, mr_staff, mr_liaison, client
 ):
     """Someone else of the unit replied meanwhile: the order is resolved, the page has no
-    form for a result, so the one typed is not on it and the refusal does not say it is."""
+    form for a result. The refusal said only that the order had changed, sending the user
+    back to a page without the action; now it says why the action cannot be done, once,
+    and promises no form that keeps the text."""
     seen = order.version
     workflow.workorder_resolve(order_id=order.id, acting_user=mr_liaison, result="已办结。")
     _in_english(client, mr_staff)
     url = reverse("order_act", args=[order.number, "resolve"])
     html = client.post(url, {"version": seen, "result": RESULT}, follow=True).content.decode()
-    assert NOT_KEPT.format(number=order.number) in html
+    said = f"Order {order.number} has the status “Resolved”; it cannot be resolved now."
+    assert html.count(said) == 1
+    assert "Someone else changed order" not in html
     assert "the form keeps what you typed" not in html
     assert RESULT not in html
 

@@ -1460,7 +1460,74 @@ def test_it_refuses_a_form_loaded_before_someone_else_changed_the_order(office_s
     assert error.message.endswith("so nothing was saved.")
 
 
-def test_two_people_acting_on_the_same_version_one_wins_the_other_is_told_it_changed(
+def test_a_form_from_before_the_order_was_closed_is_told_why_not_only_that_it_changed(
+    office_staff, mr_staff
+):
+    """The status is checked before the version: the office opened the resolved order,
+    someone else closed it, and the office's close is refused for the status, not merely
+    as a stale form that would send it back to a page without the action."""
+    order = resolved(office_staff, mr_staff)
+    seen = order.version
+    workflow.workorder_close(order_id=order.id, acting_user=office_staff)
+
+    error = refused(
+        workflow.workorder_close,
+        order,
+        f"Order {order.number} has the status “Closed”; it cannot be closed now.",
+        acting_user=office_staff,
+        expected_version=seen,
+    )
+    assert not isinstance(error, StaleOrder)
+    assert isinstance(error, workflow.NotPossibleNow)
+
+
+@pytest.mark.parametrize(
+    ("action", "kwargs", "said"),
+    [
+        ("workorder_pause", {"reason": "送检"}, "The clock of this order is already paused."),
+        ("workorder_resume", {}, "The clock of this order is not paused."),
+    ],
+)
+def test_a_condition_no_longer_met_is_told_before_the_stale_form(
+    office_staff, mr_staff, mr_liaison, action, kwargs, said
+):
+    order = signed(office_staff, mr_staff)
+    if action == "workorder_resume":
+        workflow.workorder_pause(order_id=order.id, acting_user=mr_staff, reason="送检")
+        seen = fresh(order).version
+        workflow.workorder_resume(order_id=order.id, acting_user=mr_liaison)
+    else:
+        seen = order.version
+        workflow.workorder_pause(order_id=order.id, acting_user=mr_liaison, reason="送检")
+
+    refused(
+        getattr(workflow, action),
+        order,
+        said,
+        error=workflow.NotPossibleNow,
+        acting_user=mr_staff,
+        expected_version=seen,
+        **kwargs,
+    )
+
+
+def test_a_change_that_still_allows_the_action_is_refused_as_stale(office_staff, mr_staff):
+    order = signed(office_staff, mr_staff)
+    seen = order.version
+    workflow.workorder_supervise(order_id=order.id, acting_user=office_staff, note="请加快")
+
+    refused(
+        workflow.workorder_resolve,
+        order,
+        f"Someone else changed order {order.number} while you had it open",
+        error=StaleOrder,
+        acting_user=mr_staff,
+        result="已退货",
+        expected_version=seen,
+    )
+
+
+def test_two_people_acting_on_the_same_version_one_wins_the_other_is_told_why_not(
     office_staff, mr_staff, mr_liaison
 ):
     order = make_order(office_staff)
@@ -1470,8 +1537,8 @@ def test_two_people_acting_on_the_same_version_one_wins_the_other_is_told_it_cha
     refused(
         workflow.workorder_sign,
         order,
-        "while you had it open, so nothing was saved",
-        error=StaleOrder,
+        f"Order {order.number} has the status “In progress”; it cannot be signed for now.",
+        error=workflow.NotPossibleNow,
         acting_user=mr_liaison,
         expected_version=seen,
     )
@@ -1543,7 +1610,7 @@ def test_two_people_signing_at_the_same_moment_one_wins_and_the_other_is_told(
                             order_id=order.id, acting_user=user, expected_version=seen
                         )
                         outcomes[user.username] = "signed"
-                except StaleOrder as error:
+                except WorkflowError as error:
                     outcomes[user.username] = error.message
                 except Exception as error:  # noqa: BLE001 - shown by the assertion below
                     outcomes[user.username] = f"unexpected {error!r}"
@@ -1561,7 +1628,7 @@ def test_two_people_signing_at_the_same_moment_one_wins_and_the_other_is_told(
             winners = [name for name, result in outcomes.items() if result == "signed"]
             losers = [result for result in outcomes.values() if result != "signed"]
             assert len(winners) == 1, outcomes
-            assert "while you had it open, so nothing was saved" in losers[0]
+            assert "cannot be signed for now" in losers[0]  # signed meanwhile
             current = fresh(order)
             assert (current.status, current.version) == (Status.IN_PROGRESS, seen + 1)
             winner = winners[0]
