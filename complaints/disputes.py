@@ -11,7 +11,7 @@ an order, on the order's timeline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -126,11 +126,25 @@ def _member(code: str, field: str) -> Unit:
     return unit
 
 
-def _lock(user: User, dispute_id: int, expected_version: int | None) -> Dispute:
+def _lock(
+    user: User,
+    dispute_id: int,
+    expected_version: int | None,
+    refusal_now: Callable[[Dispute], str | None] = lambda dispute: None,
+) -> Dispute:
+    """The dispute, locked, once the step is possible on it as it is now (`refusal_now`
+    says why not), and only then checked against the version the user's page showed: the
+    office whose dispute was decided meanwhile reads that, not merely that it changed. The
+    page that follows a refusal is the dispute as it now is, without what was typed."""
     dispute = access.dispute_or_404(user, dispute_id=dispute_id, lock=True)
+    if refusal := refusal_now(dispute):
+        raise WorkflowError(refusal)
     if expected_version is not None and dispute.version != expected_version:
         raise WorkflowError(
-            _("Dispute %(number)s was changed by someone else meanwhile. Nothing was saved.")
+            _(
+                "Someone else changed dispute %(number)s while you had it open, so nothing was "
+                "saved. The page shows the dispute as it is now."
+            )
             % {"number": dispute.number}
         )
     return dispute
@@ -497,17 +511,7 @@ def dispute_propose(
     again, and may still change it."""
     if not access.is_office_handler(acting_user):
         raise Http404
-    dispute = _lock(acting_user, dispute_id, expected_version)
-    if dispute.status not in OPEN_DISPUTE_STATUSES:
-        raise WorkflowError(_("This dispute has already been decided."))
-    if dispute.status == DisputeStatus.PROPOSED:
-        # One proposal stands before the leader; a second would change what he is reading.
-        raise WorkflowError(
-            _(
-                "The office has already put its proposal to the group leader; it waits for "
-                "his decision."
-            )
-        )
+    dispute = _lock(acting_user, dispute_id, expected_version, _propose_refusal)
     proposal = (proposal or "").strip()
     if not proposal:
         raise ValidationError({"proposal": _("Write the office's proposal.")})
@@ -548,13 +552,30 @@ def dispute_propose(
     return dispute
 
 
+def _propose_refusal(dispute: Dispute) -> str | None:
+    if dispute.status not in OPEN_DISPUTE_STATUSES:
+        return _("This dispute has already been decided.")
+    if dispute.status == DisputeStatus.PROPOSED:
+        # One proposal stands before the leader; a second would change what he is reading.
+        return _(
+            "The office has already put its proposal to the group leader; it waits for "
+            "his decision."
+        )
+    return None
+
+
+def _decide_refusal(dispute: Dispute) -> str | None:
+    if dispute.status not in OPEN_DISPUTE_STATUSES:
+        return _("This dispute has already been decided.")
+    if dispute.status != DisputeStatus.PROPOSED:
+        return _("Only a dispute with the office's proposal can be decided.")
+    return None
+
+
 def _decidable(user: User, dispute_id: int, expected_version: int | None) -> Dispute:
     if not access.decides_disputes(user):
         raise Http404
-    dispute = _lock(user, dispute_id, expected_version)
-    if dispute.status != DisputeStatus.PROPOSED:
-        raise WorkflowError(_("Only a dispute with the office's proposal can be decided."))
-    return dispute
+    return _lock(user, dispute_id, expected_version, _decide_refusal)
 
 
 def _sign(dispute: Dispute, user: User, note: str) -> None:

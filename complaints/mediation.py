@@ -7,6 +7,7 @@ can be marked as passed to litigation. Every step is on the order's timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -192,14 +193,34 @@ def agreement_record(
     return agreement
 
 
-def _load(user: User, agreement_id: int, expected_version: int | None) -> MediationAgreement:
+def _load(
+    user: User,
+    agreement_id: int,
+    expected_version: int | None,
+    refusal_now: Callable[[MediationAgreement], str | None],
+) -> MediationAgreement:
+    """The agreement, locked, once the step is possible on it as it is now (`refusal_now`
+    says why not: the court took or ruled on it meanwhile, say), and only then checked
+    against the version the user's page showed. A step refused as stale is therefore one
+    the page still offers, whose form comes back with what was typed
+    (`mediation_views._detail_page`), as the refusal says."""
     agreement = access.mediation_or_404(user, agreement_id=agreement_id, lock=True)
+    if refusal := refusal_now(agreement):
+        raise WorkflowError(refusal)
     if expected_version is not None and agreement.version != expected_version:
         raise WorkflowError(
-            _("%(number)s was changed by someone else meanwhile. Nothing was saved.")
+            _(
+                "Someone else changed mediation agreement %(number)s while you had it open, "
+                "so nothing was saved. The page shows the agreement as it is now; the form "
+                "keeps what you typed: check it and send it again."
+            )
             % {"number": agreement.number}
         )
     return agreement
+
+
+def _status_refusal(status: str, refusal: str) -> Callable[[MediationAgreement], str | None]:
+    return lambda agreement: refusal if agreement.status != status else None
 
 
 def _save(agreement: MediationAgreement, fields: list[str]) -> None:
@@ -212,22 +233,13 @@ def agreement_submit(
     *, agreement_id: int, acting_user: User, consent: str = "", expected_version: int | None = None
 ) -> MediationAgreement:
     """Send the agreement to the court: a party must consent, within the 30 days."""
-    agreement = _load(acting_user, agreement_id, expected_version)
-    if acting_user.unit_id != agreement.unit_id:
-        raise WorkflowError(_("Only the unit that recorded the agreement sends it to the court."))
-    if agreement.status != MediationStatus.RECORDED:
-        raise WorkflowError(_("This agreement has already been sent to the court."))
+    agreement = _load(acting_user, agreement_id, expected_version, _submit_refusal(acting_user))
     consent = consent or agreement.consent
     if consent not in MediationConsent.values:
         raise ValidationError(
             {"consent": _("Judicial confirmation needs the consent of at least one party.")}
         )
     today = timezone.localdate()
-    if today > agreement.apply_by:
-        raise WorkflowError(
-            _("The time to apply ended on %(date)s (30 days after the agreement took effect).")
-            % {"date": agreement.apply_by.isoformat()}
-        )
     agreement.consent = consent
     agreement.status = MediationStatus.SUBMITTED
     agreement.submitted_at = timezone.now()
@@ -248,19 +260,52 @@ def agreement_submit(
     return agreement
 
 
-def _court(user: User, agreement_id: int, expected_version: int | None) -> MediationAgreement:
+def _submit_refusal(user: User) -> Callable[[MediationAgreement], str | None]:
+    def refusal(agreement: MediationAgreement) -> str | None:
+        if user.unit_id != agreement.unit_id:
+            return _("Only the unit that recorded the agreement sends it to the court.")
+        if agreement.status != MediationStatus.RECORDED:
+            return _("This agreement has already been sent to the court.")
+        if timezone.localdate() > agreement.apply_by:
+            return _(
+                "The time to apply ended on %(date)s (30 days after the agreement took effect)."
+            ) % {"date": agreement.apply_by.isoformat()}
+        return None
+
+    return refusal
+
+
+def _extend_refusal(agreement: MediationAgreement) -> str | None:
+    if agreement.status != MediationStatus.TAKEN:
+        return _("Only an application the court has taken can be extended.")
+    if agreement.extended:
+        return _("The time to rule can be extended only once.")
+    return None
+
+
+def _court(
+    user: User,
+    agreement_id: int,
+    expected_version: int | None,
+    refusal_now: Callable[[MediationAgreement], str | None],
+) -> MediationAgreement:
     if not access.is_court_staff(user):
         raise Http404
-    return _load(user, agreement_id, expected_version)
+    return _load(user, agreement_id, expected_version, refusal_now)
 
 
 @transaction.atomic
 def court_take(
     *, agreement_id: int, acting_user: User, case_number: str, expected_version: int | None = None
 ) -> MediationAgreement:
-    agreement = _court(acting_user, agreement_id, expected_version)
-    if agreement.status != MediationStatus.SUBMITTED:
-        raise WorkflowError(_("Only an application waiting for the court can be taken."))
+    agreement = _court(
+        acting_user,
+        agreement_id,
+        expected_version,
+        _status_refusal(
+            MediationStatus.SUBMITTED, _("Only an application waiting for the court can be taken.")
+        ),
+    )
     case_number = (case_number or "").strip()
     if not case_number:
         raise ValidationError({"case_number": _("Register the court's case number.")})
@@ -294,9 +339,15 @@ def _reasons(text: str) -> str:
 def court_not_take(
     *, agreement_id: int, acting_user: User, reasons: str, expected_version: int | None = None
 ) -> MediationAgreement:
-    agreement = _court(acting_user, agreement_id, expected_version)
-    if agreement.status != MediationStatus.SUBMITTED:
-        raise WorkflowError(_("Only an application waiting for the court can be declined."))
+    agreement = _court(
+        acting_user,
+        agreement_id,
+        expected_version,
+        _status_refusal(
+            MediationStatus.SUBMITTED,
+            _("Only an application waiting for the court can be declined."),
+        ),
+    )
     agreement.court_note = _reasons(reasons)
     agreement.status = MediationStatus.NOT_TAKEN
     agreement.decided_at = timezone.now()
@@ -315,11 +366,7 @@ def court_not_take(
 def court_extend(
     *, agreement_id: int, acting_user: User, reasons: str, expected_version: int | None = None
 ) -> MediationAgreement:
-    agreement = _court(acting_user, agreement_id, expected_version)
-    if agreement.status != MediationStatus.TAKEN:
-        raise WorkflowError(_("Only an application the court has taken can be extended."))
-    if agreement.extended:
-        raise WorkflowError(_("The time to rule can be extended only once."))
+    agreement = _court(acting_user, agreement_id, expected_version, _extend_refusal)
     note = _reasons(reasons)
     agreement.extended = True
     agreement.rule_by = agreement.rule_by + timedelta(days=court_extension_days())
@@ -338,9 +385,14 @@ def court_rule(
     expected_version: int | None = None,
 ) -> MediationAgreement:
     """Confirm the agreement, or refuse with reasons; the outcome returns to the order."""
-    agreement = _court(acting_user, agreement_id, expected_version)
-    if agreement.status != MediationStatus.TAKEN:
-        raise WorkflowError(_("The court rules only on an application it has taken."))
+    agreement = _court(
+        acting_user,
+        agreement_id,
+        expected_version,
+        _status_refusal(
+            MediationStatus.TAKEN, _("The court rules only on an application it has taken.")
+        ),
+    )
     agreement.court_note = (reasons or "").strip() if confirm else _reasons(reasons)
     agreement.status = MediationStatus.CONFIRMED if confirm else MediationStatus.REFUSED
     agreement.decided_at = timezone.now()

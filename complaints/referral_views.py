@@ -318,7 +318,7 @@ def referral_act(request: HttpRequest, referral_id: int, action: str) -> HttpRes
             messages.error(request, text)
         _keep_typed(request, referral, action, error)
     except WorkflowError as error:
-        messages.error(request, error.message)
+        messages.error(request, _refusal_said(action, referral, error))
         _keep_typed(request, referral, action, error)
     else:
         messages.success(
@@ -339,22 +339,44 @@ TYPED_FIELDS: dict[str, tuple[str, ...]] = {
 TYPED_KEY = "referral_typed"
 
 
+def _refusal_said(action: str, referral: Referral, error: WorkflowError) -> str:
+    """The refusal as the page that follows reads it: a lead changed meanwhile says whether
+    the form keeps what was typed. The service checks first whether the action is possible
+    on the lead as it is now, so a stale accept or reject still finds its form on the page,
+    with what was typed (`_keep_typed`); an acknowledgement has nothing typed."""
+    if not isinstance(error, StaleReferral):
+        return str(error.message)
+    if action in TYPED_FIELDS:
+        text = _(
+            "Someone else changed lead %(number)s while you had it open, so nothing was "
+            "saved. The page shows the lead as it is now; the form keeps what you typed: "
+            "check it and send it again."
+        )
+    else:
+        text = _(
+            "Someone else changed lead %(number)s while you had it open, so nothing was "
+            "saved. The page shows the lead as it is now."
+        )
+    return text % {"number": referral.number}
+
+
 def _keep_typed(request: HttpRequest, referral: Referral, action: str, error: Exception) -> None:
-    """The refused form's fields and the reasons by field; whether what was typed is at
-    fault (not when the lead changed meanwhile)."""
+    """The refused form's fields and, when what was typed is at fault, the reasons by field
+    to be read beside them as well as at the top. A refusal about the lead as a whole
+    (changed meanwhile, no longer possible) is read once, at the top of the page, the form
+    below it open with what was typed."""
     if action not in TYPED_FIELDS:
         return
     if isinstance(error, ValidationError):
         reasons = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
     else:
-        reasons = {"": [str(error.message)]}
+        reasons = {}
     request.session[TYPED_KEY] = {
         "referral": referral.id,
         "action": action,
         **{name: request.POST.get(name, "") for name in TYPED_FIELDS[action]},
         "open_order": request.POST.get("open_order") == "on",
         "refused": {field: [str(text) for text in texts] for field, texts in reasons.items()},
-        "invalid": not isinstance(error, StaleReferral),
     }
 
 
@@ -369,14 +391,10 @@ def _typed_back(request: HttpRequest, referral: Referral) -> dict | None:
 
 
 def _refusals(typed: dict) -> dict[str, Refusal]:
-    if not typed:
+    if not typed or not typed.get("refused"):
         return {}
     action = typed["action"]
-    return {
-        action: Refusal.of(
-            typed["refused"], TYPED_FIELDS[action], invalid=bool(typed.get("invalid"))
-        )
-    }
+    return {action: Refusal.of(typed["refused"], TYPED_FIELDS[action])}
 
 
 @login_required

@@ -6,7 +6,7 @@ action, each in one transaction with its history line and its notifications."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -426,18 +426,25 @@ def awaiting_decision(referral: Referral) -> Dispute | None:
     return referral.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).order_by("id").first()
 
 
-def _load(user: User, referral_id: int, expected_version: int | None) -> Referral:
+def _load(
+    user: User,
+    referral_id: int,
+    expected_version: int | None,
+    refusal_now: Callable[[Referral], str | None] = lambda referral: None,
+) -> Referral:
+    """The lead, locked, once the action is possible on it as it is now (`refusal_now` says
+    why not), and only then checked against the version the user's page showed: someone
+    whose lead was decided meanwhile reads why, not merely that it changed (as orders do)."""
     referral = access.referral_or_404(user, referral_id=referral_id, lock=True)
-    if expected_version is not None and referral.version != expected_version:
-        raise StaleReferral(
-            _(
-                "Lead %(number)s was changed by someone else while you were looking at it. "
-                "Nothing was saved; the page now shows its current state."
-            )
-            % {"number": referral.number}
-        )
     if not access.receives_referral(user, referral):
         raise WorkflowError(_("Only %(unit)s acts on this lead.") % {"unit": referral.to_unit.name})
+    if refusal := refusal_now(referral):
+        raise WorkflowError(refusal)
+    if expected_version is not None and referral.version != expected_version:
+        raise StaleReferral(
+            _("Someone else changed lead %(number)s while you had it open, so nothing was saved.")
+            % {"number": referral.number}
+        )
     return referral
 
 
@@ -455,9 +462,7 @@ def _tell_referrer(referral: Referral, key: str, title: str, body: str = "") -> 
 def referral_acknowledge(
     *, referral_id: int, acting_user: User, expected_version: int | None = None
 ) -> Referral:
-    referral = _load(acting_user, referral_id, expected_version)
-    if referral.status != ReferralStatus.SENT:
-        raise WorkflowError(_("This lead has already been acknowledged."))
+    referral = _load(acting_user, referral_id, expected_version, _acknowledge_refusal)
     referral.status = ReferralStatus.ACKNOWLEDGED
     referral.acknowledged_at = timezone.now()
     _save(referral, ["status", "acknowledged_at"])
@@ -474,13 +479,59 @@ def referral_acknowledge(
     return referral
 
 
+def _acknowledge_refusal(referral: Referral) -> str | None:
+    if referral.status != ReferralStatus.SENT:
+        return _("This lead has already been acknowledged.")
+    return None
+
+
+def _decided_refusal(referral: Referral) -> str | None:
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED):
+        return _("This lead has already been decided.")
+    return None
+
+
+def _accept_refusal(referral: Referral) -> str | None:
+    """Not while a dispute about the lead waits for the group leader (`referral_accept`)."""
+    waiting = awaiting_decision(referral)
+    if waiting is not None:
+        return _(
+            "Lead %(number)s is in jurisdiction dispute %(dispute)s, which waits for the "
+            "group leader's decision: it can be accepted once the leader has decided."
+        ) % {"number": referral.number, "dispute": waiting.number}
+    return _decided_refusal(referral)
+
+
+def _reject_refusal(referral: Referral) -> str | None:
+    """A lead the group leader's decision settled cannot be rejected (`referral_reject`)."""
+    decision = binding_decision(referral)
+    if decision is not None and referral.by_decision_id is None:
+        return _(
+            "The group leader's decision %(dispute)s made %(unit)s responsible for lead "
+            "%(number)s; it cannot be rejected."
+        ) % {
+            "number": referral.number,
+            "unit": referral.to_unit.display_name,
+            "dispute": decision.number,
+        }
+    if referral.by_decision_id is not None:
+        return _(
+            "Lead %(number)s was sent to %(unit)s by the group leader's decision "
+            "%(dispute)s; it cannot be rejected."
+        ) % {
+            "number": referral.number,
+            "unit": referral.to_unit.display_name,
+            "dispute": referral.by_decision.number,
+        }
+    return _decided_refusal(referral)
+
+
 def _decide(referral: Referral, acting_user: User) -> None:
+    """Called once `_decided_refusal` let the decision through."""
     if referral.status == ReferralStatus.SENT:
         # Deciding at once also acknowledges it.
         referral.acknowledged_at = timezone.now()
         record_referral_event(referral, ReferralAction.ACKNOWLEDGE, acting_user)
-    elif referral.status != ReferralStatus.ACKNOWLEDGED:
-        raise WorkflowError(_("This lead has already been decided."))
     referral.decided_at = timezone.now()
 
 
@@ -507,16 +558,7 @@ def referral_accept(
     and wait, or reject it, which goes on that dispute. The lead is locked before its
     dispute is read, as the designation locks it before the dispute, so the two cannot
     pass each other."""
-    referral = _load(acting_user, referral_id, expected_version)
-    waiting = awaiting_decision(referral)
-    if waiting is not None:
-        raise WorkflowError(
-            _(
-                "Lead %(number)s is in jurisdiction dispute %(dispute)s, which waits for the "
-                "group leader's decision: it can be accepted once the leader has decided."
-            )
-            % {"number": referral.number, "dispute": waiting.number}
-        )
+    referral = _load(acting_user, referral_id, expected_version, _accept_refusal)
     case_reference = (case_reference or "").strip()
     if problem := _too_long_for(case_reference, "case_reference"):
         raise ValidationError({"case_reference": problem})
@@ -581,32 +623,7 @@ def referral_reject(
     from .disputes import dispute_for_rejected_referral, suggested_unit_of  # builds on this
 
     suggested = suggested_unit_of(acting_user, suggested_unit_code)
-    referral = _load(acting_user, referral_id, expected_version)
-    decision = binding_decision(referral)
-    if decision is not None and referral.by_decision_id is None:
-        raise WorkflowError(
-            _(
-                "The group leader's decision %(dispute)s made %(unit)s responsible for lead "
-                "%(number)s; it cannot be rejected."
-            )
-            % {
-                "number": referral.number,
-                "unit": referral.to_unit.display_name,
-                "dispute": decision.number,
-            }
-        )
-    if referral.by_decision_id is not None:
-        raise WorkflowError(
-            _(
-                "Lead %(number)s was sent to %(unit)s by the group leader's decision "
-                "%(dispute)s; it cannot be rejected."
-            )
-            % {
-                "number": referral.number,
-                "unit": referral.to_unit.display_name,
-                "dispute": referral.by_decision.number,
-            }
-        )
+    referral = _load(acting_user, referral_id, expected_version, _reject_refusal)
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for rejecting the lead.")})

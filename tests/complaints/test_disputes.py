@@ -975,3 +975,52 @@ def test_a_proposal_put_to_the_leader_does_not_assume_the_leaders_sex(people, cl
     page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
     assert "; awaiting the decision." in page
     assert "his decision" not in page
+
+
+def test_a_proposal_from_a_page_opened_before_another_says_one_already_waits(people, client):
+    """The status is checked before the version: the office's second proposal, sent from a
+    page opened before the first, reads that one already waits for the leader, once, and
+    not merely that the dispute changed."""
+    dispute = opened(people)
+    seen = dispute.version
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=people["office"], proposal="组")
+    client.force_login(people["office"])
+    client.cookies["django_language"] = "en"
+    html = client.post(
+        reverse("dispute_act", args=[dispute.id, "propose"]),
+        {"version": seen, "proposal": "建议由区教育局办理。"},
+        follow=True,
+    ).content.decode()
+    said = "The office has already put its proposal to the group leader; it waits for his decision."
+    assert html.count(said) == 1
+    assert "Someone else changed" not in html
+    assert Dispute.objects.get(id=dispute.id).proposal == "组"
+
+
+def test_a_decision_from_a_page_opened_before_the_decision_says_it_was_decided(people):
+    dispute = proposed(people)
+    seen = Dispute.objects.get(id=dispute.id).version
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=people["leader"], unit_code="education", note="归教育"
+    )
+    with pytest.raises(WorkflowError, match="This dispute has already been decided"):
+        disputes.dispute_form_team(
+            dispute_id=dispute.id,
+            acting_user=people["leader"],
+            lead_unit_code="education",
+            member_unit_codes=["commerce"],
+            note="联合调查",
+            expected_version=seen,
+        )
+
+
+def test_a_stale_page_is_told_so_while_the_step_is_still_possible(people):
+    dispute = proposed(people)
+    with pytest.raises(WorkflowError, match=r"Someone else changed dispute .* while you had it"):
+        disputes.dispute_designate(
+            dispute_id=dispute.id,
+            acting_user=people["leader"],
+            unit_code="education",
+            note="归教育",
+            expected_version=dispute.version - 1,
+        )

@@ -2,8 +2,9 @@
 unit wrote its reasons, or the reasons were left blank) came back as a message at the top
 of the page, with the rejection form closed at the foot of the page and what was typed
 gone. As on an order's page, the page now shows the lead as it is with what was typed back
-in its form, open, the reason under the field it is about (marked invalid when what was
-typed is at fault); once shown, it is not shown again. Pages read in English."""
+in its form, open, and the reason under the field it is about when what was typed is at
+fault (marked invalid); a refusal about the lead as a whole (changed meanwhile) is read
+once, at the top. Once shown, what was typed is not shown again. Pages read in English."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from complaints.models import Referral
 pytestmark = pytest.mark.django_db
 
 REASONS = "该线索涉及虚假宣传，属市场监管职责，不属住建部门。"
+KEPT = (
+    "Someone else changed lead {number} while you had it open, so nothing was saved. The "
+    "page shows the lead as it is now; the form keeps what you typed: check it and send it "
+    "again."
+)
 
 
 @pytest.fixture
@@ -59,12 +65,12 @@ def test_a_rejection_refused_as_stale_comes_back_in_its_open_form(client, lead, 
     assert '<details id="details-reject" open>' in html
     assert re.search(rf'id="reasons"[^>]*>{REASONS}</textarea>', html)
     assert re.search(r'<option value="market-regulation" selected>', html)
-    # The lead changed meanwhile: the reason is read with the box, which is not at fault.
+    # The lead changed meanwhile: read once, at the top; the box is not at fault.
+    assert html.count(KEPT.format(number=lead.number)) == 1
     reasons = tag(html, "reasons")
-    assert 'aria-describedby="reasons-refused"' in reasons and "aria-invalid" not in reasons
+    assert "aria-describedby" not in reasons and "aria-invalid" not in reasons
+    assert 'id="reasons-refused"' not in html
     assert 'lang="zh-Hans"' in reasons  # what was typed, read as Chinese on an English page
-    refused = html.split('id="reasons-refused">', 1)[1].split("</div>", 1)[0]
-    assert "changed by someone else" in refused
 
     again = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
     assert REASONS not in again and '<details id="details-reject" open>' not in again
@@ -96,5 +102,28 @@ def test_an_acceptance_refused_as_stale_comes_back_in_its_form(client, lead, hou
     assert 'value="住建罚立〔2026〕12号"' in tag(html, "case-reference")
     assert 'value="转物业科核查"' in tag(html, "accept-note")
     assert 'lang="zh-Hans"' in tag(html, "accept-note")
-    assert 'aria-describedby="case-reference-refused"' in tag(html, "case-reference")
-    assert "changed by someone else" in html.split('id="case-reference-refused">', 1)[1]
+    assert html.count(KEPT.format(number=lead.number)) == 1
+    assert 'id="case-reference-refused"' not in html
+
+
+def test_a_lead_decided_meanwhile_says_so_rather_than_that_it_changed(
+    client, lead, housing_staff, housing_head
+):
+    """The status is checked before the version: a colleague accepted the lead while the
+    unit wrote its rejection, and the refusal says it is decided, with no form promised."""
+    seen = lead.version
+    referrals.referral_accept(referral_id=lead.id, acting_user=housing_head)
+    html = post(client, housing_staff, lead, "reject", {"version": seen, "reasons": REASONS})
+
+    assert Referral.objects.get(id=lead.id).status == ReferralStatus.ACCEPTED
+    assert html.count("This lead has already been decided.") == 1
+    assert "Someone else changed" not in html
+
+
+def test_an_acknowledgement_from_a_stale_page_promises_no_form(client, lead, housing_staff):
+    seen = lead.version
+    referrals.referral_acknowledge(referral_id=lead.id, acting_user=housing_staff)
+    html = post(client, housing_staff, lead, "acknowledge", {"version": seen})
+    # Acknowledged meanwhile: that is why, not that the lead changed.
+    assert "This lead has already been acknowledged." in html
+    assert "the form keeps what you typed" not in html

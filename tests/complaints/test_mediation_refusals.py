@@ -169,7 +169,11 @@ def test_a_ruling_on_an_agreement_changed_meanwhile_keeps_the_reasons_typed(clie
 
     assert response.status_code == 400
     page = unescape(response.content.decode())
-    reason = f"{taken.number} was changed by someone else meanwhile. Nothing was saved."
+    reason = (
+        f"Someone else changed mediation agreement {taken.number} while you had it open, so "
+        "nothing was saved. The page shows the agreement as it is now; the form keeps what you "
+        "typed: check it and send it again."
+    )
     assert said_at(page, "refuse-reasons") == reason
     assert page.count(reason) == 1
     # What was typed is not at fault: kept, focused, not marked invalid.
@@ -178,6 +182,25 @@ def test_a_ruling_on_an_agreement_changed_meanwhile_keeps_the_reasons_typed(clie
     assert textarea(page, "refuse-reasons") == "协议内容违法"
     # The form now carries the agreement as it is, so it can be sent again.
     assert re.search(r'name="version" value="' + str(before[1]) + '"', page)
+    assert state(taken) == before
+
+
+def test_a_ruling_from_a_page_opened_before_another_ruling_says_why_not_stale(client, taken, judge):
+    """The status is checked before the version: the court confirmed the agreement while
+    another judge wrote reasons to refuse it; the refusal says it is no longer taken, the
+    page's message once, rather than promising a form the page no longer has."""
+    stale = taken.version
+    mediation.court_rule(agreement_id=taken.id, acting_user=judge, confirm=True)
+    before = state(taken)
+
+    response = post(client, judge, taken, "refuse", {"reasons": "协议内容违法"}, version=stale)
+
+    assert response.status_code == 400
+    page = unescape(response.content.decode())
+    reason = "The court rules only on an application it has taken."
+    assert page.count(reason) == 1
+    assert "Someone else changed" not in page
+    assert 'id="refuse-reasons"' not in page
     assert state(taken) == before
 
 
