@@ -154,7 +154,6 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     release = access.release_or_404(user, release_id=release_id)
     editable = release.is_editable and access.writes_release(user, release.unit_id)
     errors: dict = {}
-    refused = ""
     entries = _entries_of(release)
     if request.method == "POST":
         # Someone who may write the unit's releases hears from the service why one no longer
@@ -186,9 +185,9 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             messages.error(request, _("Nothing was saved: correct what is marked below."))
         except services.ReleaseError as error:
             # Changed meanwhile (or no longer a draft): the page as it now is, with the
-            # current version, and, while it is still a draft, the form as it was sent.
+            # current version, and, while it is still a draft, the form as it was sent. Said
+            # once, at the top: it is about the release, not about a field of the form.
             messages.error(request, error.message)
-            refused = error.message
             release = access.release_or_404(user, release_id=release.id)
             editable = release.is_editable and access.writes_release(user, release.unit_id)
     return _release_page(
@@ -196,7 +195,6 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
         release,
         editable=editable,
         errors=errors,
-        refused=refused,
         data=request.POST if request.method == "POST" else {},
         rows=_rows(entries) if editable else [],
     )
@@ -208,7 +206,6 @@ def _release_page(
     *,
     editable: bool,
     errors: dict | None = None,
-    refused: str = "",
     data=None,
     rows: list | None = None,
     review_action: str = "",
@@ -230,7 +227,6 @@ def _release_page(
             "can_correct": office and release.is_published and not release.corrections.exists(),
             "show_review": office or release.unit_id == getattr(user, "unit_id", None),
             "errors": errors or {},
-            "refused": refused,
             "data": data or {},
             "rows": rows or [],
             "entries": release.entries.all(),
