@@ -4,7 +4,7 @@ its history line in it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -78,13 +78,34 @@ def _office_only(user: User) -> None:
         raise Http404
 
 
-def _lock(user: User, meeting_id: int, expected_version: int | None = None) -> JointMeeting:
+def _lock(
+    user: User,
+    meeting_id: int,
+    expected_version: int | None = None,
+    refusal_now: Callable[[JointMeeting], str | None] = lambda meeting: None,
+) -> JointMeeting:
+    """The meeting, locked, once the change is possible on it as it is now (`refusal_now`
+    says why not: held or cancelled meanwhile), and only then checked against the version
+    the user's page showed. A form refused so comes back on the page as it now is with
+    what was typed (`meetings.views.KEPT_FORMS`), as the refusal says."""
     meeting = access.meeting_or_404(user, meeting_id=meeting_id, lock=True)
+    if refusal := refusal_now(meeting):
+        raise MeetingError(refusal)
     if expected_version is not None and meeting.version != expected_version:
         raise MeetingError(
-            _("Someone else changed this meeting after you opened it. Reload the page.")
+            _(
+                "Someone else changed this meeting while you had it open, so nothing was "
+                "saved. The rest of the page shows the meeting as it is now; the form you sent "
+                "keeps what you typed: check it and send it again."
+            )
         )
     return meeting
+
+
+def _unless(
+    refused: Callable[[JointMeeting], bool], refusal: str
+) -> Callable[[JointMeeting], str | None]:
+    return lambda meeting: refusal if refused(meeting) else None
 
 
 def _bump(meeting: JointMeeting, fields: Iterable[str]) -> None:
@@ -273,9 +294,15 @@ def meeting_update(
     guests: str = "",
 ) -> JointMeeting:
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id, expected_version)
-    if meeting.status != MeetingStatus.PLANNED:
-        raise MeetingError(_("Only a planned meeting can be changed."))
+    meeting = _lock(
+        acting_user,
+        meeting_id,
+        expected_version,
+        _unless(
+            lambda m: m.status != MeetingStatus.PLANNED,
+            _("Only a planned meeting can be changed."),
+        ),
+    )
     errors = _clean_plan(
         kind=meeting.kind,
         title=title,
@@ -368,9 +395,15 @@ def agenda_add(
     """The office writes an agenda item straight onto a planned meeting. With the version
     the page showed, the same form posted twice adds the item once."""
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id, expected_version)
-    if meeting.status != MeetingStatus.PLANNED:
-        raise MeetingError(_("The agenda of a meeting can only change before it is held."))
+    meeting = _lock(
+        acting_user,
+        meeting_id,
+        expected_version,
+        _unless(
+            lambda m: m.status != MeetingStatus.PLANNED,
+            _("The agenda of a meeting can only change before it is held."),
+        ),
+    )
     errors: dict[str, str] = {}
     if kind not in (AgendaKind.SITUATION, AgendaKind.TYPICAL_CASE, AgendaKind.PROPOSAL):
         errors["kind"] = _("Choose the kind of agenda item.")
@@ -651,9 +684,15 @@ def meeting_record(
     """After the meeting: the day it was held, which invited units were there (and who),
     and the minutes. Recording again corrects the record; the history keeps both."""
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id, expected_version)
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise MeetingError(_("A cancelled meeting cannot be recorded as held."))
+    meeting = _lock(
+        acting_user,
+        meeting_id,
+        expected_version,
+        _unless(
+            lambda m: m.status == MeetingStatus.CANCELLED,
+            _("A cancelled meeting cannot be recorded as held."),
+        ),
+    )
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if held_on is None:
@@ -736,9 +775,15 @@ def resolution_add(
     that settles a joint investigation team's question answers the team. With the version
     the page showed, the same form posted twice records the resolution once."""
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id, expected_version)
-    if meeting.status != MeetingStatus.HELD:
-        raise MeetingError(_("Resolutions are recorded once the meeting is recorded as held."))
+    meeting = _lock(
+        acting_user,
+        meeting_id,
+        expected_version,
+        _unless(
+            lambda m: m.status != MeetingStatus.HELD,
+            _("Resolutions are recorded once the meeting is recorded as held."),
+        ),
+    )
     errors: dict[str, str] = {}
     text = (text or "").strip()
     if not text:

@@ -7,6 +7,7 @@ quarterly report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -267,13 +268,42 @@ def campaign_start(
     return campaign
 
 
-def _lock(user: User, campaign_id: int, expected_version: int | None) -> Campaign:
+def _lock(
+    user: User,
+    campaign_id: int,
+    expected_version: int | None,
+    refusal_now: Callable[[Campaign], str | None] = lambda campaign: None,
+) -> Campaign:
+    """The campaign, locked, once the change is possible on it as it is now
+    (`refusal_now` says why not: closed or cancelled meanwhile, started), and only then
+    checked against the version the user's form showed. The forms that send a version
+    (change, close, cancel) come back with what was typed (`campaign_views`), but show the
+    campaign as it is now only on its own page, so the refusal points there."""
     campaign = access.campaign_or_404(user, campaign_id=campaign_id, lock=True)
+    if refusal := refusal_now(campaign):
+        raise CampaignError(refusal)
     if expected_version is not None and campaign.version != expected_version:
         raise CampaignError(
-            _("Someone else changed this campaign meanwhile. Nothing was saved; look again.")
+            _(
+                "Someone else changed this campaign while you had it open, so nothing was "
+                "saved. The form keeps what you typed; the campaign's page shows it as it is "
+                "now: check it and send the form again."
+            )
         )
     return campaign
+
+
+def _finished_refusal(doing: str) -> Callable[[Campaign], str | None]:
+    def refusal(campaign: Campaign) -> str | None:
+        if campaign.status in FINISHED_CAMPAIGN_STATUSES:
+            return finished_message(campaign, doing)
+        if doing == "close" and campaign.starts_on > timezone.localdate():
+            return _("A campaign that has not started cannot be closed.")
+        if doing == "cancel" and campaign.starts_on <= timezone.localdate():
+            return _("This campaign has started: it can be closed with its summary, not cancelled.")
+        return None
+
+    return refusal
 
 
 def _save(campaign: Campaign, fields: list[str]) -> None:
@@ -301,9 +331,7 @@ def campaign_update(
     meaning: the period must still hold them, and a unit that has logged stays in."""
     if not access.manages_campaigns(acting_user):
         raise Http404
-    campaign = _lock(acting_user, campaign_id, expected_version)
-    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
-        raise CampaignError(finished_message(campaign, "change"))
+    campaign = _lock(acting_user, campaign_id, expected_version, _finished_refusal("change"))
     data = _clean(
         title=title,
         topic=topic,
@@ -555,14 +583,10 @@ def campaign_close(
     """The office closes a campaign with its summary; the units taking part are told."""
     if not access.manages_campaigns(acting_user):
         raise Http404
-    campaign = _lock(acting_user, campaign_id, expected_version)
-    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
-        raise CampaignError(finished_message(campaign, "close"))
+    campaign = _lock(acting_user, campaign_id, expected_version, _finished_refusal("close"))
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": [_("Write the campaign's summary before closing it.")]})
-    if campaign.starts_on > timezone.localdate():
-        raise CampaignError(_("A campaign that has not started cannot be closed."))
     campaign.status = CampaignStatus.CLOSED
     campaign.summary = summary
     campaign.closed_at = timezone.now()
@@ -587,13 +611,7 @@ def campaign_cancel(
     else of it changes. One under way is closed with its summary instead (`campaign_close`)."""
     if not access.manages_campaigns(acting_user):
         raise Http404
-    campaign = _lock(acting_user, campaign_id, expected_version)
-    if campaign.status in FINISHED_CAMPAIGN_STATUSES:
-        raise CampaignError(finished_message(campaign, "cancel"))
-    if campaign.starts_on <= timezone.localdate():
-        raise CampaignError(
-            _("This campaign has started: it can be closed with its summary, not cancelled.")
-        )
+    campaign = _lock(acting_user, campaign_id, expected_version, _finished_refusal("cancel"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the campaign is cancelled.")]})

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from complaints.attachments import check_uploads, files_removed_on_rollback, store_upload
 from departments import access
@@ -632,6 +632,15 @@ def report_accept(
 # --- the district report ----------------------------------------------------------------
 
 
+_DISTRICT_STALE = gettext_lazy(
+    "Someone else changed the district report while you had it open, so nothing was saved. "
+    "The rest of the page shows the report as it is now; the form you sent keeps what you "
+    "typed: check it and send it again."
+)
+"""The office's analysis refused as stale: `reports.views.district_report` shows the page
+again (400) with the report as it now is and the analysis as it was typed."""
+
+
 def _district_for_update(
     period: figures.Period, user: User, *, expect_new: bool = False
 ) -> DistrictReport:
@@ -643,9 +652,7 @@ def _district_for_update(
         raise Http404
     report, created = DistrictReport.objects.get_or_create(year=period.year, quarter=period.quarter)
     if expect_new and not created:
-        raise StaleReport(
-            _("Someone else changed the district report meanwhile. Nothing was saved.")
-        )
+        raise StaleReport(str(_DISTRICT_STALE))
     return DistrictReport.objects.select_for_update().get(id=report.id)
 
 
@@ -672,9 +679,7 @@ def district_report_save(
     expect_new = expected_version == NEW
     report = _district_for_update(period, acting_user, expect_new=expect_new)
     if not expect_new and expected_version is not None and report.version != expected_version:
-        raise StaleReport(
-            _("Someone else changed the district report meanwhile. Nothing was saved.")
-        )
+        raise StaleReport(str(_DISTRICT_STALE))
     if analysis == report.analysis:
         return report
     before = report.analysis
@@ -704,7 +709,10 @@ def district_report_publish(
     report = _district_for_update(period, acting_user)
     if expected_version is not None and report.version != expected_version:
         raise StaleReport(
-            _("Someone else changed the district report meanwhile. Nothing was published.")
+            _(
+                "Someone else changed the district report just after it was saved, so it was "
+                "not published. The page shows the report as it is now."
+            )
         )
     if not period.has_ended:
         raise ReportError(_("A quarter can be published once it has ended."))

@@ -282,7 +282,12 @@ def test_a_change_of_plan_on_a_stale_page_keeps_what_was_typed(client, office_st
     assert input_value(form, "title") == sent["title"]
     assert textarea_text(form, "notes") == sent["notes"]
     assert input_value(form, "version") == str(meeting.version)
-    assert "changed" in page.split('id="plan-title-refused">', 1)[1].split("</div>", 1)[0]
+    stale = (
+        "Someone else changed this meeting while you had it open, so nothing was saved. The "
+        "rest of the page shows the meeting as it is now; the form you sent keeps what you "
+        "typed: check it and send it again."
+    )
+    assert stale in page.split('id="plan-title-refused">', 1)[1].split("</div>", 1)[0]
     meeting.refresh_from_db()
     assert (meeting.title, meeting.planned_on) == ("2026年度成员单位联席会议", date(2026, 11, 30))
 
@@ -355,3 +360,28 @@ def test_an_action_item_reported_done_twice_is_refused_with_400_on_the_page_as_i
     assert "This action item is already done." in response.content.decode()
     item.refresh_from_db()
     assert item.done_note == "已回访"
+
+
+def test_a_change_of_plan_from_before_the_meeting_was_held_says_why_not_stale(
+    client, office_staff, clock
+):
+    """The status is checked before the version: recorded as held meanwhile, the plan's
+    change says that a held meeting is no longer changed, not merely that it changed."""
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    seen = meeting.version
+    services.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=date(2026, 11, 20),
+        minutes="会议纪要",
+        attended_unit_ids=[unit("housing").id],
+    )
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    sent = {"version": str(seen), "title": "改期", "planned_on": "2026-12-02", "place": "二楼"}
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "edit"]), sent)
+
+    page = response.content.decode()
+    assert "Only a planned meeting can be changed." in page
+    assert "Someone else changed" not in page

@@ -720,7 +720,7 @@ def test_a_resolution_form_posted_twice_records_one_resolution(persona_client, m
         (2, "决议二：年底前回访"),
     ]
     assert ActionItem.objects.filter(task="回访投诉人").count() == 1
-    assert b"Someone else changed this meeting after you opened it" in second.content
+    assert b"Someone else changed this meeting while you had it open" in second.content
 
 
 def test_an_agenda_item_posted_twice_is_added_once(persona_client, meeting_setup):

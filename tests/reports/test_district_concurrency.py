@@ -20,6 +20,12 @@ from reports import figures, services
 from reports.models import DistrictReport
 from wuqing_consumer.versions import NEW
 
+DISTRICT_STALE = (
+    "Someone else changed the district report while you had it open, so nothing was saved. "
+    "The rest of the page shows the report as it is now; the form you sent keeps what you "
+    "typed: check it and send it again."
+)
+
 pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -74,8 +80,6 @@ def test_two_first_analyses_saved_at_once_keep_one_and_refuse_the_other(
     saved = [text for text, outcome in outcomes.items() if outcome == "saved"]
     refused = [o for o in outcomes.values() if isinstance(o, services.StaleReport)]
     assert len(saved) == 1 and len(refused) == 1, outcomes
-    assert str(refused[0].message) == (
-        "Someone else changed the district report meanwhile. Nothing was saved."
-    )
+    assert str(refused[0].message) == (DISTRICT_STALE)
     report = DistrictReport.objects.get()
     assert (report.analysis, report.version) == (saved[0], 2)

@@ -18,6 +18,14 @@ from tests.helpers import form_html, input_value, textarea_text
 
 pytestmark = pytest.mark.django_db
 
+STALE = (
+    "Someone else changed this campaign while you had it open, so nothing was saved. The form "
+    "keeps what you typed; the campaign&#x27;s page shows it as it is now: check it and send "
+    "the form again."
+)
+"""Said once, in the form that keeps what was typed; the form does not show the campaign
+as it now is, its own page (linked above) does."""
+
 
 def _campaign(office_staff, starts_on=date(2026, 1, 1)) -> Campaign:
     return campaigns.campaign_start(
@@ -89,14 +97,14 @@ def test_a_change_made_on_a_stale_page_keeps_what_was_typed(client, office_staff
     assert input_value(page, "title") == "家电质量专项整治（调整）"
     assert textarea_text(page, "goal").strip() == "排查全区家电销售企业"
     assert input_value(page, "version") == str(campaign.version)  # sent again, it saves
-    assert "Someone else changed this campaign meanwhile." in page
+    assert page.count(STALE) == 1
     assert _stored(campaign) == before
 
 
 @pytest.mark.parametrize(
     ("starts_on", "stale", "why"),
     [
-        (date(2026, 1, 1), True, "Someone else changed this campaign meanwhile."),
+        (date(2026, 1, 1), True, "Someone else changed this campaign while you had it open"),
         (date(2036, 1, 1), False, "A campaign that has not started cannot be closed."),
     ],
     ids=["stale", "not started"],
@@ -120,3 +128,25 @@ def test_a_refused_close_keeps_the_summary(client, office_staff, starts_on, stal
     assert why in form
     assert _stored(campaign) == before
     assert before[2] != CampaignStatus.CLOSED
+
+
+def test_a_change_from_a_page_opened_before_it_was_cancelled_says_so(client, office_staff):
+    """The status is checked before the version: cancelled meanwhile, the change says that
+    rather than that the campaign changed."""
+    campaign = _campaign(office_staff, starts_on=date(2036, 1, 1))
+    seen = campaign.version
+    campaigns.campaign_cancel(campaign_id=campaign.id, acting_user=office_staff, reason="取消")
+    with pytest.raises(campaigns.CampaignError) as refused:
+        campaigns.campaign_update(
+            campaign_id=campaign.id,
+            acting_user=office_staff,
+            title="家电质量专项整治（调整）",
+            topic="household_appliances",
+            goal="排查全区家电销售企业",
+            starts_on=date(2036, 1, 1),
+            ends_on=date(2036, 12, 31),
+            lead_unit_id=unit("market-regulation").id,
+            unit_ids=[unit("commerce").id],
+            expected_version=seen,
+        )
+    assert refused.value.message == "This campaign was cancelled; it can no longer be changed."

@@ -69,7 +69,7 @@ def test_an_analysis_saved_on_a_stale_page_is_kept_with_the_current_version(
     form = form_html(page, "analysis-form")
     assert textarea_text(form, "analysis") == sent["analysis"]
     assert input_value(form, "version") == str(report.version)
-    assert "Someone else changed the district report meanwhile." in _reason(page)
+    assert "Someone else changed the district report while you had it open" in _reason(page)
     assert DistrictReport.objects.get().analysis == "同事改的"
 
 

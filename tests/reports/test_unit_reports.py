@@ -39,6 +39,12 @@ from wuqing_consumer.versions import NEW
 
 Q3 = figures.Period(2026, 3)
 
+DISTRICT_STALE = (
+    "Someone else changed the district report while you had it open, so nothing was saved. "
+    "The rest of the page shows the report as it is now; the form you sent keeps what you "
+    "typed: check it and send it again."
+)
+
 
 def at(y, m, d, hh=10, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
@@ -704,14 +710,12 @@ def test_a_first_analysis_saved_twice_from_pages_opened_before_either_keeps_the_
     client.force_login(office_staff)
     for then in ("", "publish"):
         assert _posted(client, "2026Q3", 400, analysis="工作人员的分析", version="", then=then) == [
-            "Someone else changed the district report meanwhile. Nothing was saved."
+            DISTRICT_STALE
         ]
     report = DistrictReport.objects.get()
     assert (report.analysis, report.version, report.status) == ("主任的分析", 2, "draft")
     # An empty analysis from such a page does not empty the report either.
-    assert _posted(client, "2026Q3", 400, analysis="", version="") == [
-        "Someone else changed the district report meanwhile. Nothing was saved."
-    ]
+    assert _posted(client, "2026Q3", 400, analysis="", version="") == [DISTRICT_STALE]
     assert DistrictReport.objects.get().analysis == "主任的分析"
 
 
