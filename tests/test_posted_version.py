@@ -163,6 +163,6 @@ def test_a_mediation_submit_without_a_usable_version_is_refused(
     )
     # Refused with the agreement's page, the reason at the form that was sent.
     assert response.status_code == 400
-    assert "已被他人处理" in response.content.decode()
+    assert "已被他人修改" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.status == "recorded"
