@@ -1,13 +1,16 @@
 """The `version` a form was made from, read the same way by every HTML view.
 
 A form that changes a record carries the record's `version` in a hidden field, and the
-service refuses the change with its own "changed by someone else ... Nothing was saved"
-message when the record has moved on. Services take `expected_version=None` as "no check"
-(scripts, the office's own tools); a view must never pass None for a post that lacks the
-field or carries something that is not a whole number ("abc", "1.5", "²", a tampered or
-hand-made post): that would write over whatever changed meanwhile. Such a post reads as
-`UNKNOWN`, a version no record has (they start at 0 or 1 and only grow), so the service
-refuses it with the same stale-page message before writing anything.
+service refuses the change with its own "Someone else changed ... while you had it open, so
+nothing was saved" message when the record has moved on; it checks this after whether the
+change is possible on the record as it is now at all (its status, who acts), so that a user
+whose record was decided meanwhile reads why, not merely that it changed. Services take
+`expected_version=None` as "no check" (scripts, the office's own tools); a view must never
+pass None for a post that lacks the field or carries something that is not a whole number
+("abc", "1.5", "²", a tampered or hand-made post): that would write over whatever changed
+meanwhile. Such a post reads as `UNKNOWN`, a version no record has (they start at 0 or 1
+and only grow), so the service refuses it with the same stale-page message before writing
+anything.
 """
 
 from __future__ import annotations
