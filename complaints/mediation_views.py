@@ -143,7 +143,7 @@ FORM_FIELDS = {
     "extend": ("reasons",),
 }
 """The field of each form on the agreement's page. A reason about none (the agreement
-changed meanwhile, the time to apply over) is said at it too, without marking it."""
+changed meanwhile) is said at it too, without marking it."""
 
 
 def _detail_page(
@@ -157,12 +157,18 @@ def _detail_page(
     """The agreement's page; with `error`, the step `sent_for` was refused (400). Its reason
     is said once: under the form's field, with what was typed or chosen, when the page still
     offers that form; as the page's message when it does not (the application taken or
-    ruled on meanwhile, the time to rule extended already, a step this person does not
-    take)."""
+    ruled on meanwhile, the time to rule extended already, the time to apply over, a step
+    this person does not take)."""
     user = request.user
     court = access.is_court_staff(user)
     today = timezone.localdate()
-    can_submit = agreement.status == MediationStatus.RECORDED and user.unit_id == agreement.unit_id
+    own_recorded = (
+        agreement.status == MediationStatus.RECORDED and user.unit_id == agreement.unit_id
+    )
+    # After the last day to apply the form is not offered (the service refuses it anyway):
+    # the unit reads the day it ended where the form was.
+    apply_ended = own_recorded and today > agreement.apply_by
+    can_submit = own_recorded and not apply_ended
     court_waiting = court and agreement.status == MediationStatus.SUBMITTED
     court_ruling = court and agreement.status == MediationStatus.TAKEN
     offered = {
@@ -199,6 +205,7 @@ def _detail_page(
             "events": agreement.events.select_related("actor", "actor_unit"),
             "consents": MediationConsent.choices,
             "can_submit": can_submit,
+            "apply_ended": apply_ended,
             "court_waiting": court_waiting,
             "court_ruling": court_ruling,
             "extension_days": extension_days,

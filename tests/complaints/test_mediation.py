@@ -138,6 +138,38 @@ def test_the_clock_says_today_and_passed_rather_than_zero_or_minus_days(
     assert "-3 days" not in page
 
 
+def test_the_form_to_send_it_is_offered_until_the_last_day_to_apply(order, mr_staff, client, clock):
+    agreement = record(mr_staff, order)
+    client.cookies["django_language"] = "en"
+    url = reverse("mediation_detail", args=[agreement.id])
+    clock.move_to(at(2026, 8, 2))
+    client.force_login(mr_staff)
+    page = client.get(url).content.decode()
+    assert 'id="submit-to-court"' in page and 'id="submit-consent"' in page
+    assert 'id="apply-ended"' not in page
+
+
+def test_after_the_last_day_to_apply_the_page_says_when_it_ended_instead_of_the_form(
+    order, mr_staff, client, clock
+):
+    agreement = record(mr_staff, order)
+    url = reverse("mediation_detail", args=[agreement.id])
+    clock.move_to(at(2026, 8, 3))
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert 'id="submit-to-court"' not in page and 'id="submit-consent"' not in page
+    assert re.search(
+        r'id="apply-ended">The time to apply for judicial confirmation ended on 2026-08-02\.<',
+        page,
+    )
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(url).content.decode()
+    assert 'id="submit-to-court"' not in page
+    assert re.search(r'id="apply-ended">[^<]*2026-08-02[^<]*<', page)
+    assert "The time to apply for judicial confirmation" not in page
+
+
 def test_the_amount_has_a_line_of_its_own_not_a_tail_on_the_terms(order, mr_staff, client):
     agreement = record(mr_staff, order)
     client.force_login(mr_staff)

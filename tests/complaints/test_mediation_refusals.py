@@ -273,7 +273,10 @@ def test_sending_without_consent_comes_back_at_the_choice(client, recorded, mr_s
     assert state(recorded) == before
 
 
-def test_sending_after_the_time_to_apply_keeps_the_consent_chosen(client, office_staff, mr_staff):
+def test_sending_after_the_time_to_apply_is_the_pages_message(client, office_staff, mr_staff):
+    """A page opened before the last day and sent after it: the form is no longer offered,
+    so the service's refusal is the page's message, and the form's place says when the time
+    ended."""
     agreement = _recorded(
         office_staff, mr_staff, effective_on=timezone.localdate() - timedelta(days=40)
     )
@@ -283,12 +286,25 @@ def test_sending_after_the_time_to_apply_keeps_the_consent_chosen(client, office
 
     assert response.status_code == 400
     page = unescape(response.content.decode())
-    assert said_at(page, "submit-consent").startswith("The time to apply ended on ")
     assert page.count("The time to apply ended on ") == 1
-    assert "aria-invalid" not in tag(page, "submit-consent")
-    assert re.search(r'<option value="business" selected>', page)
-    assert len(re.findall(r"<option[^>]* selected>", page)) == 1
+    assert 'id="submit-consent"' not in page
+    assert 'id="apply-ended"' in page
     assert state(agreement) == before
+
+
+def test_after_the_time_to_apply_the_refusal_is_the_time_not_the_consent(
+    client, office_staff, mr_staff
+):
+    agreement = _recorded(
+        office_staff, mr_staff, effective_on=timezone.localdate() - timedelta(days=40)
+    )
+
+    response = post(client, mr_staff, agreement, "submit", {"consent": ""})
+
+    assert response.status_code == 400
+    page = unescape(response.content.decode())
+    assert page.count("The time to apply ended on ") == 1
+    assert "needs the consent" not in page
 
 
 def test_sending_by_someone_who_does_not_send_it_is_the_pages_message(
