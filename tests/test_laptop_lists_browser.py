@@ -414,3 +414,82 @@ def test_a_request_to_step_in_keeps_room_for_its_title_on_a_laptop(
                     seen[f"{language} {width}px"] = wrong
             page.context.close()
     assert seen == {}
+
+
+# The leads as laid out: each row's title cell width, the table's width in its box.
+LEADS_LIST = """() => {
+  const table = document.querySelector("#referrals");
+  const titles = [...table.querySelectorAll("tbody td.lead-title")]
+    .map((td) => Math.round(td.getBoundingClientRect().width));
+  return {
+    titles: titles,
+    table: [table.scrollWidth, table.parentElement.clientWidth],
+    page: [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth],
+  };
+}"""
+
+
+@pytest.fixture
+def leads(transactional_db):
+    """Leads between the units of the longest names, in English and in Chinese: one waiting
+    to be acknowledged (overdue), one acknowledged late, one rejected."""
+    from complaints import referrals
+
+    UserFactory(username="office_lap", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    commerce = UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
+    housing = UserFactory(unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
+    culture = UserFactory(unit=unit("culture-tourism"), roles=[RoleCode.UNIT_STAFF])
+    sent = []
+    for by, to, title in (
+        (
+            commerce,
+            "housing",
+            "Property-management company cutting off water to owners who refuse the new "
+            "parking fee",
+        ),
+        (housing, "culture-tourism", "旅行社以低价团诱导游客进入指定购物店强制消费，拒绝退款"),
+        (
+            culture,
+            "commerce",
+            "Prepaid cards of a closed fitness club still sold through a partner travel agency",
+        ),
+    ):
+        sent.append(
+            referrals.referral_send(
+                acting_user=by, to_unit_code=to, title=title, facts="详见附件。", urgent=True
+            )
+        )
+    Referral = type(sent[0])
+    Referral.objects.filter(id__in=[r.id for r in sent]).update(
+        ack_due_at=timezone.now() - timedelta(days=2)
+    )
+    referrals.referral_acknowledge(referral_id=sent[1].id, acting_user=culture)
+    referrals.referral_reject(referral_id=sent[2].id, acting_user=commerce, reasons="不属本单位。")
+
+
+def test_a_lead_keeps_room_for_its_title_on_a_laptop(leads, live_server):
+    """At 1366px in English the title had about 180px beside the two units, the status and
+    the acknowledgement, three or four words a line (about 140px at 1280). It keeps 300px at
+    least at 1366 and 200 at 1280, in both languages, with no sideways scroll down to 1200
+    and the units' names whole."""
+    seen = {}
+    with chromium() as browser:
+        for language in LANGUAGES:
+            page = sign_in(browser, live_server, "office_lap", language, 1366)
+            for width, room in ((1366, 300), (1280, 200), (1200, 0)):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(f"{live_server.url}/referrals/")
+                laid = page.evaluate(LEADS_LIST)
+                wrong = []
+                if len(laid["titles"]) != 3 or min(laid["titles"]) < room:
+                    wrong.append(f"titles {laid['titles']}px wide")
+                if laid["table"][0] > laid["table"][1] or laid["page"][0] > laid["page"][1]:
+                    wrong.append(f"scrolls sideways: {laid}")
+                if language == "zh-hans" and (
+                    split := page.evaluate(SPLIT_INSIDE_WORDS, "#referrals .unit-name")
+                ):
+                    wrong.append(f"broken inside a word: {split}")
+                if wrong:
+                    seen[f"{language} {width}px"] = wrong
+            page.context.close()
+    assert seen == {}
