@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
@@ -210,9 +211,11 @@ def _release_page(
     rows: list | None = None,
     review_action: str = "",
     review_refusal: Refusal | None = None,
+    review_typed: list[tuple[str, str, str]] | None = None,
 ) -> HttpResponse:
     """The release's page; 400 after a post that was refused: the unit's form (`data`) or
-    the office's review (`review_action`, with what was typed in it) shown again."""
+    the office's review (`review_action`, with what was typed in it) shown again, or, when
+    the review is no longer offered, what was typed in it read-only (`review_typed`)."""
     user = request.user
     office = access.reviews_releases(user)
     return form_page(
@@ -235,6 +238,7 @@ def _release_page(
             "review_action": review_action,
             "review_refusal": review_refusal,
             "review_data": request.POST if review_action else {},
+            "review_typed": review_typed or [],
         },
         refused=request.method == "POST",
     )
@@ -308,7 +312,27 @@ def _review_refused(
         rows=_rows(_entries_of(release)) if editable else [],
         review_action=action,
         review_refusal=Refusal.of(own, fields) if own else None,
+        review_typed=_typed(request.POST, fields)
+        if release.status != ReleaseStatus.SUBMITTED
+        else None,
     )
+
+
+# How the page names each field of the review when it shows what was typed in it.
+REVIEW_LABELS = {
+    "opinion_note": gettext_lazy("public-opinion assessment"),
+    "comment": gettext_lazy("comment"),
+}
+
+
+def _typed(post, fields: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """What was typed in a review the page no longer offers (someone else reviewed the
+    release meanwhile): without its form it would be gone, so the page shows it, to copy."""
+    return [
+        (name, capfirst(REVIEW_LABELS[name]), post.get(name, ""))
+        for name in fields
+        if post.get(name, "").strip()
+    ]
 
 
 @login_required

@@ -7,6 +7,7 @@ and the comment and the assessment typed were gone."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -209,3 +210,81 @@ def test_a_publication_refused_comes_back_with_the_page(
     assert response.status_code == 400
     assert response.content.decode().count("Only an approved release can be published.") == 1
     assert _stored(release) == before
+
+
+def _typed_block(page: str) -> str:
+    found = re.search(r'<section\b[^>]*\bid="review-typed".*?</section>', page, re.S)
+    assert found, "what was typed is shown"
+    return found.group(0)
+
+
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_a_review_refused_without_its_form_shows_what_was_typed(
+    client, mr_staff, mr_liaison, office_staff, office_director, action
+):
+    """Someone else reviewed the release meanwhile: the review's form is no longer on the
+    page, and with it went the comment (and the assessment) typed. They are shown read-only
+    with the refusal, to copy."""
+    seen = _submitted(mr_staff, mr_liaison)
+    if action == "approve":
+        services.release_return(release_id=seen.id, acting_user=office_director, comment="退回。")
+    else:
+        services.release_approve(
+            release_id=seen.id, acting_user=office_director, opinion_note="可以发布。"
+        )
+    release = Release.objects.get(id=seen.id)
+    before = _stored(release)
+    sent = {
+        "version": seen.version,
+        "opinion_note": "舆情平稳，\n未见负面报道。",
+        "comment": "标题请改为“预付式消费警示”。",
+    }
+
+    response = _post(client, office_staff, release, action, sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="review"' not in page
+    typed = _typed_block(page)
+    assert "What you typed" in typed
+    assert "<dt>Comment</dt>" in typed
+    assert "标题请改为“预付式消费警示”。" in unescape(typed)
+    if action == "approve":
+        assert "<dt>Public-opinion assessment</dt>" in typed
+        assert "舆情平稳，<br>未见负面报道。" in typed
+    else:
+        # The return's form has no assessment: it was not sent from the page.
+        assert "舆情平稳" not in typed
+    # The refusal is at the top, above what was typed.
+    assert page.index("so nothing was saved") < page.index('id="review-typed"')
+    assert _stored(release) == before
+
+
+def test_nothing_typed_is_not_shown_as_typed(
+    client, mr_staff, mr_liaison, office_staff, office_director
+):
+    seen = _submitted(mr_staff, mr_liaison)
+    release = services.release_approve(
+        release_id=seen.id, acting_user=office_director, opinion_note="可以发布。"
+    )
+
+    response = _post(
+        client, office_staff, release, "return", {"version": seen.version, "comment": "  "}
+    )
+
+    assert response.status_code == 400
+    assert 'id="review-typed"' not in response.content.decode()
+
+
+def test_what_was_typed_is_in_its_form_while_the_form_is_offered(
+    client, mr_staff, mr_liaison, office_staff
+):
+    release = _submitted(mr_staff, mr_liaison)
+    sent = {"version": release.version, "opinion_note": " ", "comment": "标题可再短些。"}
+
+    response = _post(client, office_staff, release, "approve", sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="review-typed"' not in page
+    assert textarea_text(form_html(page, "approve-form"), "comment") == sent["comment"]
