@@ -273,8 +273,8 @@ what it holds: the record (minutes may be long), a resolution with its action it
 plan, a unit's answer, an agenda item, a cancellation, a proposal declined or an item
 reworded (open, under the item they were about). The page's other forms are a button or a
 choice from a list. A refusal for the meeting's state or version (`MeetingError`) shows
-the page as it now is (the forms carry its current version) with the form as it was sent,
-its reason read with the form's first field."""
+the page as it now is (the forms carry its current version) with the form as it was sent;
+its reason, about the meeting rather than a field, is read once, at the top of the page."""
 
 
 def _mark_openable(user, agenda: list[AgendaItem]) -> None:
@@ -306,8 +306,9 @@ def _detail_page(
     status: int = 200,
 ) -> HttpResponse:
     """The meeting page; with `sent`, the form `sent_for` shows what was posted to it rather
-    than the meeting as stored, as a refused form must (its messages say why, and `error`
-    says it again under the fields refused, the first of them focused)."""
+    than the meeting as stored, as a refused form must (its messages say why, and `error`,
+    when the refusal is about what was typed, says it again under the fields refused, the
+    first of them focused)."""
     user = request.user
     office = access.runs_meetings(user)
     invitations = list(meeting.invitations.select_related("unit", "answered_by"))
@@ -646,12 +647,12 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
         _show_errors(request, error)
         if action in KEPT_FORMS:
             # The page as it now is (its current version), the form with what was typed.
+            # The refusal is about the meeting, not a field: said once, at the top.
             return _detail_page(
                 request,
                 access.meeting_or_404(user, meeting_id=meeting.id),
                 sent_for=action,
                 sent=post,
-                error=ValidationError(error.message),
                 status=400,
             )
     else:
@@ -805,8 +806,8 @@ def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
         _show_errors(request, error)
         return _action_refused(request, action_id, verb, error)
     except services.MeetingError as error:
-        _show_errors(request, error)
-        return _action_refused(request, action_id, verb, ValidationError(error.message))
+        _show_errors(request, error)  # about the item, not the text: said once, at the top
+        return _action_refused(request, action_id, verb, None)
     else:
         messages.success(
             request,
@@ -820,10 +821,10 @@ def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
 
 
 def _action_refused(
-    request: HttpRequest, action_id: int, verb: str, error: ValidationError
+    request: HttpRequest, action_id: int, verb: str, error: ValidationError | None
 ) -> HttpResponse:
     """The page the form was on again (the meeting's, or the list as it was filtered), the
-    form open with what was typed and why."""
+    form open with what was typed and, when it is about what was typed (`error`), why."""
     kept = {"sent_for": f"{verb}:{action_id}", "sent": request.POST, "error": error}
     if request.POST.get("next") == "meeting":
         item = (

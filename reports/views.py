@@ -588,6 +588,7 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
         request.POST or None, initial={"analysis": report.analysis if report else ""}
     )
     refusal: Refusal | None = None
+    refused: Exception | None = None
     if request.method == "POST":
         if not office:
             raise Http404
@@ -603,23 +604,28 @@ def district_report(request: HttpRequest, period: str) -> HttpResponse:
                 )
             except (ValidationError, services.ReportError) as error:
                 messages.error(request, refusal_text(error))
-                refusal = Refusal.of_exception(error, DISTRICT_FIELDS)
+                refused = error
             else:
                 if request.POST.get("then") == "publish":
                     refused = _publish(request, quarter, saved)
-                    if refused is not None:
-                        refusal = Refusal.of_exception(refused, DISTRICT_FIELDS)
                 elif saved is None:
                     messages.info(request, _("Nothing was saved: the analysis is empty."))
                 else:
                     messages.success(request, _("The analysis was saved."))
-            if refusal is None:
+            if refused is None:
                 return redirect("district_report", period=quarter.label)
+            # A refusal about the analysis is read beside it as well as at the top; one about
+            # the report (changed meanwhile, a quarter not ended, files being built) once, at
+            # the top.
+            if isinstance(refused, ValidationError):
+                refusal = Refusal.of_error(refused, DISTRICT_FIELDS)
             # The page as it now is (the form carries the current version), the analysis as
             # it was typed.
             report = _district_or_404(request, quarter)
     # A post that reaches here was refused, shown again with what was typed and why.
-    return _district_page(request, quarter, report, form, refusal=refusal)
+    return _district_page(
+        request, quarter, report, form, refusal=refusal, refused=refused is not None
+    )
 
 
 def _district_page(
@@ -630,9 +636,12 @@ def _district_page(
     *,
     refusal: Refusal | None = None,
     comment: Refusal | None = None,
+    refused: bool = False,
 ) -> HttpResponse:
     """The quarter's district report; with `refusal` the office's analysis refused, with
-    `comment` the group leader's comment refused: back in its field with why (400)."""
+    `comment` the group leader's comment refused: back in its field with why (400).
+    `refused` an analysis refused for the report rather than for what was typed: back as
+    typed (400), why said only at the top."""
     published = report is not None and report.status == DistrictStatus.PUBLISHED
     data = report.figures if published else figures.district_figures(quarter)
     return form_page(
@@ -656,7 +665,7 @@ def _district_page(
             "comment_refusal": comment,
             "comment_text": request.POST.get("comment", "") if comment else "",
         },
-        refused=refusal is not None or comment is not None,
+        refused=refused or refusal is not None or comment is not None,
     )
 
 

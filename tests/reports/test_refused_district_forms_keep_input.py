@@ -1,8 +1,9 @@
 """The office's analysis in the district report refused (too long, saved over a version
-someone else changed meanwhile, published when publishing is refused) comes back with 400,
-what was typed and the reason beside the analysis. Before, a stale save or a refused publish
-redirected to the page (200): the analysis typed on a stale page was gone; a text too long
-came back with 400 but with no reason anywhere on the page."""
+someone else changed meanwhile, published when publishing is refused) comes back with 400
+and what was typed; a reason about the text is read beside the analysis, one about the
+report (changed meanwhile, a quarter not ended) once, at the top. Before, a stale save or a
+refused publish redirected to the page (200): the analysis typed on a stale page was gone; a
+text too long came back with 400 but with no reason anywhere on the page."""
 
 from __future__ import annotations
 
@@ -69,11 +70,20 @@ def test_an_analysis_saved_on_a_stale_page_is_kept_with_the_current_version(
     form = form_html(page, "analysis-form")
     assert textarea_text(form, "analysis") == sent["analysis"]
     assert input_value(form, "version") == str(report.version)
-    assert "Someone else changed the district report while you had it open" in _reason(page)
+    stale = (
+        "Someone else changed the district report while you had it open, so nothing was "
+        "saved. The rest of the page shows the report as it is now; the form you sent keeps "
+        "what you typed: check it and send it again."
+    )
+    # Said once, at the top: it is about the report, not the analysis (it was also read
+    # again beside the analysis, focused as if at fault).
+    assert page.count(stale) == 1
+    assert stale not in form
+    assert 'id="id_analysis-refused"' not in page
     assert DistrictReport.objects.get().analysis == "同事改的"
 
 
-def test_a_refused_publish_keeps_the_save_and_says_why_beside_the_analysis(client, office_director):
+def test_a_refused_publish_keeps_the_save_and_says_why_once(client, office_director):
     sent = {"analysis": "第四季度草稿", "version": "", "then": "publish"}
 
     response = _post(client, office_director, "2026Q4", sent)
@@ -81,6 +91,10 @@ def test_a_refused_publish_keeps_the_save_and_says_why_beside_the_analysis(clien
     assert response.status_code == 400
     page = response.content.decode()
     assert textarea_text(form_html(page, "analysis-form"), "analysis") == "第四季度草稿"
-    assert _reason(page) == "A quarter can be published once it has ended."
+    assert page.count("A quarter can be published once it has ended.") == 1
+    assert "Saved as a draft. Not published: A quarter can be published once it has ended." in (
+        page
+    )
+    assert 'id="id_analysis-refused"' not in page
     report = DistrictReport.objects.get()
     assert (report.analysis, report.status) == ("第四季度草稿", DistrictStatus.DRAFT)
