@@ -162,9 +162,13 @@ class DutyContactAdminForm(forms.ModelForm):
                 if DELETION_FIELD_NAME in cleaned:
                     cleaned[DELETION_FIELD_NAME] = False
                 raise forms.ValidationError(
+                    # The admin shows the form as it was sent (less a deletion tick), not
+                    # the contact as it is now, and with the version it was loaded at.
                     _(
-                        "This duty contact was changed by someone else after you opened the "
-                        "page. Nothing was saved: open it again to see the current values."
+                        "Someone else changed this duty contact while you had the page open, "
+                        "so nothing was saved. The form below does not show the contact as it "
+                        "is now: open the contact again to see it, then make your change again "
+                        "if it is still needed."
                     ),
                     code="stale",
                 )

@@ -121,9 +121,10 @@ class StaleDutyContact(Exception):
         super().__init__(
             message
             or _(
-                "This duty contact was changed by someone else after you opened the form. "
-                "Nothing was saved: the form now shows the current values. Make your change "
-                "again if it is still needed."
+                "Someone else changed this duty contact while you had it open, so nothing was "
+                "saved. The form shows the contact as it is now, and what you entered is listed "
+                "beside the current values where they differ: make your change again if it is "
+                "still needed."
             )
         )
         self.contact = contact
@@ -179,9 +180,9 @@ def duty_contact_delete(
         raise StaleDutyContact(
             contact,
             _(
-                "This duty contact was changed by someone else after you opened the page. "
-                "Nothing was deleted: the page now shows the current values. Delete it again "
-                "if it should still go."
+                "Someone else changed this duty contact while you had it open, so it was not "
+                "deleted. The page shows the contact as it is now: delete it again if it "
+                "should still go."
             ),
         )
     snapshot = model_to_dict(contact, fields=DUTY_CONTACT_FIELDS)

@@ -129,8 +129,24 @@ def _loaded_form(client, contact) -> dict:
     }
 
 
+STALE_FORM = (
+    "Someone else changed this duty contact while you had it open, so nothing was saved. The "
+    "form shows the contact as it is now, and what you entered is listed beside the current "
+    "values where they differ: make your change again if it is still needed."
+)
+STALE_DELETE = (
+    "Someone else changed this duty contact while you had it open, so it was not deleted. The "
+    "page shows the contact as it is now: delete it again if it should still go."
+)
+STALE_ADMIN = (
+    "Someone else changed this duty contact while you had the page open, so nothing was saved. "
+    "The form below does not show the contact as it is now: open the contact again to see it, "
+    "then make your change again if it is still needed."
+)
+
+
 def test_a_second_post_from_the_same_loaded_form_is_refused_and_shows_the_current_values(
-    client, mr_head
+    client, mr_head, mr_liaison
 ):
     contact = DutyContactFactory(
         unit=unit("market-regulation"), person="张三", phone="022-11112222"
@@ -139,13 +155,15 @@ def test_a_second_post_from_the_same_loaded_form_is_refused_and_shows_the_curren
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     loaded = _loaded_form(client, contact)  # the head and the liaison open the same form
 
+    client.force_login(mr_liaison)
     first = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "person": "李四"})
     assert first.status_code == 302
+    client.force_login(mr_head)
     second = client.post(f"/duty-contacts/{contact.id}/edit/", {**loaded, "phone": "022-99990000"})
 
     assert second.status_code == 409
     page = second.content.decode()
-    assert "changed by someone else" in page
+    assert STALE_FORM in page
     stale = page.split('id="stale-contact"')[1].split("</div>")[0]
     assert "李四" in stale  # the current person on duty, which the second post would undo
     assert "022-99990000" in stale  # and what the second person typed, not lost
@@ -319,7 +337,7 @@ def test_a_delete_confirmed_on_a_page_loaded_before_a_change_is_refused(
     assert response.status_code == 409
     page = response.content.decode()
     stale = page.split('id="stale-contact"')[1].split("</div>")[0]
-    assert "changed by someone else" in stale
+    assert STALE_DELETE in stale
     assert "李四" in stale  # what the contact is now, for the head to decide again
     assert DutyContact.objects.filter(id=contact.id, person="李四").exists()
     assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
@@ -631,7 +649,7 @@ def test_a_delete_confirmed_in_the_admin_after_a_portal_change_is_refused(
 
     assert response.status_code == 409
     page = response.content.decode()
-    assert "changed by someone else" in page
+    assert STALE_DELETE in page
     assert DutyContact.objects.filter(id=contact.id, person="李四").exists()
     assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
     again = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -667,7 +685,7 @@ def test_a_delete_ticked_on_the_units_admin_page_after_a_portal_change_is_refuse
     response = client.post(address, data)
 
     assert response.status_code == 200
-    assert "changed by someone else" in response.content.decode()
+    assert STALE_ADMIN in response.content.decode()
     assert DutyContact.objects.filter(id=contact.id, person="李四").exists()
     assert not AuditEntry.objects.filter(action="duty_contact.delete").exists()
 
