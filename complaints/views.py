@@ -781,8 +781,13 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if handler is None:
         raise Http404
     version = posted_version(request.POST)
+    shown = reverse("order_detail", args=[order.number])
     try:
-        handler(order, request.user, request.POST, version)
+        form_once.submit(
+            request, lambda: handler(order, request.user, request.POST, version), lambda _: shown
+        )
+    except form_once.AlreadySent:
+        return _sent_twice(request, order)
     except workflow.WorkflowError as error:
         said = _refusal_said(request, order, action, error)
         messages.error(request, said)
@@ -794,6 +799,21 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             _("Order %(number)s: %(action)s.")
             % {"number": order.number, "action": Action(action).label},
         )
+    return redirect("order_detail", number=order.number)
+
+
+def _sent_twice(request: HttpRequest, order: WorkOrder) -> HttpResponse:
+    """The same form posted again (a double click past the page's guard, a retried post):
+    the first was saved. Its version is no longer the order's, which read as "someone else
+    changed the order" though no one else had (`form_once` tells the repeat apart)."""
+    messages.info(
+        request,
+        _(
+            "You had already sent this for order %(number)s, and it was saved then; nothing "
+            "was saved a second time. The page shows the order as it is now."
+        )
+        % {"number": order.number},
+    )
     return redirect("order_detail", number=order.number)
 
 
