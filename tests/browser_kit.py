@@ -56,3 +56,67 @@ def signed_in(browser, live_server, username: str):
     page.click("#login-submit")
     page.wait_for_selector("#my-unit-name")
     return page
+
+
+class SharedSite:
+    """A live server over data committed once for a module, for journeys that only look:
+    loading the demo for each of them, and emptying every table after each, took most of
+    their time. `url` as the live server's; `data` what the module loaded."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.url = server.url
+        self.data: dict = {}
+
+    def session_cookie(self, username: str) -> dict:
+        """A new session of `username`, as signing in would start, for a browser context:
+        the sign-in page itself is tested elsewhere, and going through it cost each context
+        two page loads."""
+        from django.conf import settings
+        from django.test import Client
+
+        from departments.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        name = settings.SESSION_COOKIE_NAME
+        return {"name": name, "value": client.cookies[name].value, "url": self.url}
+
+
+@contextmanager
+def shared_site(blocker, **settings_overrides) -> Iterator[SharedSite]:
+    """A live server for a module whose tests read committed data and change none: the
+    caller loads it, the database open to it and its tests for the module's length (no
+    transaction per test: nothing a test wrote would be undone). At the end
+    every table is emptied and the migrations' reference data put back, as after a
+    committing test, so the tests that follow on this worker start from the same state."""
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.conftest import drop_order_number_sequences, put_back_reference_data
+
+    with blocker.unblock():
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    overrides = override_settings(**settings_overrides)
+    overrides.enable()
+    # The server's threads outlive a request (keep-alive): no connection may outlive it.
+    conn_max_age = connections.settings["default"].get("CONN_MAX_AGE")
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    try:
+        # The server's threads reach the database whenever a page asks, test or not.
+        with blocker.unblock():
+            yield SharedSite(server)
+    finally:
+        server._live_server_modified_settings.disable()
+        server.stop()
+        connections.settings["default"]["CONN_MAX_AGE"] = conn_max_age
+        with blocker.unblock():
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            put_back_reference_data(connection)
+            drop_order_number_sequences(connection)
+        overrides.disable()

@@ -105,6 +105,21 @@ def put_back_reference_data(connection) -> None:
     connection.creation.deserialize_db_from_string(contents)
 
 
+def drop_order_number_sequences(connection) -> None:
+    """Order numbers come from PostgreSQL sequences, created on first use; one that a
+    committed order made outlives the flush, and "the first order of the year is 000001"
+    would no longer hold for the tests that follow."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sequence_name FROM information_schema.sequences "
+            "WHERE sequence_name LIKE 'complaints_order_number_%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {name}")
+
+
 def _commits(item) -> bool:
     """Whether a test commits, and so ends by emptying every table."""
     from pytest_django.fixtures import validate_django_db
@@ -196,9 +211,7 @@ def _no_page_rate_limit(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_order_number_sequences(request, django_db_blocker):
-    """Order numbers come from PostgreSQL sequences, created on first use. A test that
-    commits (transaction=True) leaves its sequence behind after the flush; dropping it keeps
-    "the first order of the year is 000001" true for the tests that follow."""
+    """A test that commits (transaction=True) leaves its orders' number sequences behind."""
     yield
     marker = request.node.get_closest_marker("django_db")
     committed = "transactional_db" in request.fixturenames or (
@@ -208,15 +221,8 @@ def _fresh_order_number_sequences(request, django_db_blocker):
         return
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sequence_name FROM information_schema.sequences "
-            "WHERE sequence_name LIKE 'complaints_order_number_%'"
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f"DROP SEQUENCE IF EXISTS {name}")
+    with django_db_blocker.unblock():
+        drop_order_number_sequences(connection)
 
 
 @pytest.fixture

@@ -15,9 +15,16 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.browser_kit import chromium, shared_site
+from tests.test_browser import CHROMIUM
 
-pytestmark = BROWSER_MARKS
+# The pages only look at one set of data, committed once for the module (see `site`).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
+]
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -92,16 +99,62 @@ ROW_SHAPE = """(selector) => {
 }"""
 
 
-@pytest.fixture
-def demo(transactional_db, settings):
+@pytest.fixture(scope="module")
+def db(django_db_setup):
+    """pytest-django makes the test database for the tests that ask for `db`. Here the
+    tests share the module's committed data (`site`) instead of a transaction each."""
+
+
+@pytest.fixture(scope="module")
+def site(db, django_db_blocker, tmp_path_factory):
+    """The live server over the data of every test here, loaded once: the demo and what
+    these pages need beyond it. The tests only look, so they share it; made before the
+    browser starts (see tests/test_browser.py)."""
+    from meetings.models import JointMeeting
+    from reports.models import UnitReport
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # load_demo refuses to run without DEBUG; the pages were always served with it here.
+    with shared_site(
+        django_db_blocker,
+        DEBUG=True,
+        PASSWORD_HASHERS=hashers,
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+    ) as site:
+        demo = load_demo()
+        first = UnitReport.objects.order_by("year", "quarter").first()
+        demo["first_report_period"] = f"{first.year}Q{first.quarter}"
+        held = JointMeeting.objects.filter(resolutions__actions__isnull=False).first()
+        demo["held_meeting"] = held.id
+        planned = JointMeeting.objects.filter(status="planned").order_by("id").first()
+        demo["planned_meeting"] = planned.id
+        records = load_records()
+        site.data = {"demo": demo, "records": records, "quarter": load_quarter()}
+        yield site
+
+
+@pytest.fixture(scope="module")
+def demo(site):
+    return site.data["demo"]
+
+
+@pytest.fixture(scope="module")
+def records(site):
+    return site.data["records"]
+
+
+@pytest.fixture(scope="module")
+def quarter(site):
+    return site.data["quarter"]
+
+
+def load_demo() -> dict:
     """The demo data (load_demo), and what it lacks for these pages: an order with a
-    co-handling unit, a jurisdiction dispute and a referred lead. Made before the browser
-    starts (see tests/test_browser.py)."""
+    co-handling unit, a jurisdiction dispute and a referred lead."""
     from complaints import disputes, referrals, workflow
     from complaints.models import WorkOrder
     from departments.models import User
 
-    settings.DEBUG = True  # load_demo refuses to run without it
     call_command("load_demo", "--quiet-accounts", stdout=StringIO())
     people = {u.username: u for u in User.objects.all()}
     office, housing = people["office"], people["housing_staff"]
@@ -158,14 +211,18 @@ def demo(transactional_db, settings):
     }
 
 
-@pytest.fixture
-def browser(demo, live_server):
-    from django.db import connections
-
+@pytest.fixture(scope="module")
+def module_browser(site):
     with chromium() as browser:
         yield browser
-    # Playwright's sync API runs the test in a greenlet with its own connection.
-    connections.close_all()
+
+
+@pytest.fixture
+def browser(module_browser):
+    """The module's Chromium; what a test left open is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def pages(demo):
@@ -212,19 +269,16 @@ def pages(demo):
     ]
 
 
-def phone(browser, live_server, username: str | None, language: str, **context):
+def phone(browser, site, username: str | None, language: str, **context):
+    """A new browser context, a phone unless `context` says otherwise, reading `language`
+    and signed in as `username`; its page is blank until the test opens one."""
     context = browser.new_context(**{**PHONE, **context})
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    cookies = [{"name": "django_language", "value": language, "url": site.url}]
+    if username:
+        cookies.append(site.session_cookie(username))
+    context.add_cookies(cookies)
     page = context.new_page()
     page.set_default_timeout(15000)
-    if username:
-        from departments.demo import DEMO_PASSWORD
-
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("#login-submit")
-        page.wait_for_selector("#my-unit-name")
     return page
 
 
@@ -254,7 +308,7 @@ def problems(page, must_have: list[str]) -> list[str]:
     return found
 
 
-def phone_visits(browser, live_server, visits):
+def phone_visits(browser, site, visits):
     """Each visit (username, address, ...) opened at phone width in both languages, one
     browser context per person and language; yields the language, the visit and its page."""
     for language in LANGUAGES:
@@ -263,35 +317,34 @@ def phone_visits(browser, live_server, visits):
             for visit in visits:
                 username, address = visit[0], visit[1]
                 if username not in contexts:
-                    contexts[username] = phone(browser, live_server, username, language)
+                    contexts[username] = phone(browser, site, username, language)
                 page = contexts[username]
-                page.goto(f"{live_server.url}{address}")
+                page.goto(f"{site.url}{address}")
                 yield language, visit, page
         finally:
             for page in contexts.values():
                 page.context.close()
 
 
-def assert_pages_fit(browser, live_server, visits) -> None:
+def assert_pages_fit(browser, site, visits) -> None:
     """Each (username, address, must_have) at phone width in both languages, one browser
     context per person; every problem found is reported at once."""
     report = {}
-    for language, (username, address, must_have), page in phone_visits(
-        browser, live_server, visits
-    ):
+    for language, (username, address, must_have), page in phone_visits(browser, site, visits):
         found = problems(page, must_have)
         if found:
             report[f"{language} {username} {address}"] = found
     assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
 
 
-def test_the_daily_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, live_server, demo):
-    assert_pages_fit(browser, live_server, pages(demo))
+def test_the_daily_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, site, demo):
+    assert_pages_fit(browser, site, pages(demo))
 
 
-def test_the_menus_open_and_fit_a_phone(browser, live_server, demo):
+def test_the_menus_open_and_fit_a_phone(browser, site, demo):
     for language in LANGUAGES:
-        page = phone(browser, live_server, "mr_staff", language)
+        page = phone(browser, site, "mr_staff", language)
+        page.goto(f"{site.url}/")
         page.click(".portal-topbar .navbar-toggler")
         page.wait_for_selector("#portal-sidebar.show")
         page.wait_for_function(
@@ -316,9 +369,7 @@ LINK_ABOVE_ROW = """(selector) => {
 }"""
 
 
-def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
-    browser, live_server, demo
-):
+def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(browser, site, demo):
     """A table squeezed into 390px wraps a title one character a line (or hides columns
     off to the right); on a phone each row is a block, each cell a full-width line, and the
     whole row opens the record."""
@@ -328,7 +379,7 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
         ("mr_staff", "/referrals/?tab=sent", "#referrals"),
         ("office", "/meetings/", "#meetings"),
     ]
-    for language, (_user, address, selector), page in phone_visits(browser, live_server, lists):
+    for language, (_user, address, selector), page in phone_visits(browser, site, lists):
         seen = page.evaluate(ROW_SHAPE, selector)
         where = f"{language} {address}"
         assert seen["fits"], f"{where}: the table is wider than its box"
@@ -339,8 +390,8 @@ def test_lists_turn_into_stacked_rows_on_a_phone_and_stay_tables_on_a_desktop(
                 f"{where}: the dispute's link is not tappable"
             )
 
-    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
-    desk.goto(f"{live_server.url}/orders/?tab=all")
+    desk = phone(browser, site, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{site.url}/orders/?tab=all")
     assert desk.evaluate(ROW_SHAPE, "#order-table")["display"] == "table-row"
     desk.context.close()
 
@@ -366,18 +417,15 @@ ACTION_ITEMS_SHAPE = """(selector) => {
 }"""
 
 
-def test_action_items_turn_into_stacked_rows_on_a_phone(browser, live_server, demo):
+def test_action_items_turn_into_stacked_rows_on_a_phone(browser, site, demo):
     """The joint meetings' action items were a six-column table squeezed into 390px: the
     task and the owner unit one character a line, and the "what was done" field a unit
     fills in to report an item done 18px wide."""
-    from meetings.models import JointMeeting
-
-    held = JointMeeting.objects.filter(resolutions__actions__isnull=False).first()
     lists = [
         ("mr_liaison", "/meetings/actions/", "#action-items"),
-        ("office", f"/meetings/{held.id}/", "#resolutions table"),
+        ("office", f"/meetings/{demo['held_meeting']}/", "#resolutions table"),
     ]
-    for language, (_user, address, selector), page in phone_visits(browser, live_server, lists):
+    for language, (_user, address, selector), page in phone_visits(browser, site, lists):
         where = f"{language} {address}"
         shapes = page.evaluate(ACTION_ITEMS_SHAPE, selector)
         assert shapes, f"{where}: no action items shown"
@@ -408,28 +456,26 @@ CUT_HINTS = """() => {
 }"""
 
 
-def test_the_hints_in_fields_are_read_whole_on_a_phone_and_a_desktop(browser, live_server, demo):
+def test_the_hints_in_fields_are_read_whole_on_a_phone_and_a_desktop(browser, site, demo):
     """The search boxes of the disputes, the mediation cases and a unit's people cut their
     hint on a desktop ("Number, work order, busine"), as did the work order field of a
     meeting's agenda; on a phone, the public list of violators' search box and a unit's
     answer to a meeting invitation ("Note (required if the unit cannot atte")."""
-    from meetings.models import JointMeeting
-
-    planned = JointMeeting.objects.filter(status="planned").order_by("id").first()
+    planned = demo["planned_meeting"]
     visits = [
         ("office", "/disputes/"),
         ("office", "/mediation/"),
         ("office", "/units/office/people/"),
-        ("office", f"/meetings/{planned.id}/"),
-        ("mr_liaison", f"/meetings/{planned.id}/"),
+        ("office", f"/meetings/{planned}/"),
+        ("mr_liaison", f"/meetings/{planned}/"),
         (None, "/public/violators/"),
     ]
     report = {}
     for screen in ({}, {**DESKTOP, "is_mobile": False}):
         for language in LANGUAGES:
             for username, address in visits:
-                page = phone(browser, live_server, username, language, **screen)
-                page.goto(f"{live_server.url}{address}")
+                page = phone(browser, site, username, language, **screen)
+                page.goto(f"{site.url}{address}")
                 if cut := page.evaluate(CUT_HINTS):
                     width = (screen or PHONE)["viewport"]["width"]
                     report[f"{width}px {language} {username} {address}"] = cut
@@ -437,7 +483,7 @@ def test_the_hints_in_fields_are_read_whole_on_a_phone_and_a_desktop(browser, li
     assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())
 
 
-def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_server, demo):
+def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, site, demo):
     """Opened from a link, the page showed the whole history and every side card before
     the sign-for and return buttons; on a desktop they stay in the right-hand column, at its
     top: under the dispute, lead, deadline and unit cards they were below the first screen
@@ -450,9 +496,9 @@ def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_se
         deadlines: box("#deadlines"),
       };
     }"""
-    address = f"{live_server.url}/orders/{demo['to_sign']}/"
+    address = f"{site.url}/orders/{demo['to_sign']}/"
     for language in LANGUAGES:
-        page = phone(browser, live_server, "mr_staff", language)
+        page = phone(browser, site, "mr_staff", language)
         page.goto(address)
         seen = page.evaluate(where)
         assert seen["case"]["bottom"] <= seen["actions"]["top"]
@@ -465,7 +511,7 @@ def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_se
 
     laptop = {"width": 1280, "height": 800}
     for language in LANGUAGES:
-        desk = phone(browser, live_server, "mr_staff", language, viewport=laptop, is_mobile=False)
+        desk = phone(browser, site, "mr_staff", language, viewport=laptop, is_mobile=False)
         desk.goto(address)
         seen = desk.evaluate(where)
         assert seen["actions"]["left"] >= seen["case"]["right"]
@@ -476,7 +522,7 @@ def test_an_orders_actions_come_right_after_the_case_on_a_phone(browser, live_se
 
 
 def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_readers(
-    browser, live_server, demo
+    browser, site, demo
 ):
     """The actions were moved up on a phone with CSS `order` alone: Tab and a screen reader
     still went through the attachments, then every side card shown below the history, and
@@ -494,8 +540,8 @@ def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_rea
       };
     }"""
     for username, number in [("mr_staff", demo["to_sign"]), ("housing_staff", demo["in_progress"])]:
-        page = phone(browser, live_server, username, "en")
-        page.goto(f"{live_server.url}/orders/{number}/")
+        page = phone(browser, site, username, "en")
+        page.goto(f"{site.url}/orders/{number}/")
         tops = page.evaluate(cards)
         assert tops == sorted(tops), f"{number}: the cards are not in the order shown"
 
@@ -519,7 +565,7 @@ def test_an_orders_cards_come_in_the_order_they_are_shown_for_tab_and_screen_rea
 
 
 def test_on_a_desktop_tab_reads_an_order_down_the_left_column_then_down_the_right(
-    browser, live_server, demo
+    browser, site, demo
 ):
     """From xl up the side cards stand in the right-hand column in an order of their own
     (then: mediation, disputes, leads, deadlines, units, actions, duplicates) while the page
@@ -546,8 +592,8 @@ def test_on_a_desktop_tab_reads_an_order_down_the_left_column_then_down_the_righ
         ("office", demo["in_progress"]),
     ]
     for username, number in orders:
-        page = phone(browser, live_server, username, "en", **DESKTOP, is_mobile=False)
-        page.goto(f"{live_server.url}/orders/{number}/")
+        page = phone(browser, site, username, "en", **DESKTOP, is_mobile=False)
+        page.goto(f"{site.url}/orders/{number}/")
         walk = []
         for _ in range(80):
             page.keyboard.press("Tab")
@@ -570,7 +616,7 @@ def test_on_a_desktop_tab_reads_an_order_down_the_left_column_then_down_the_righ
         page.context.close()
 
 
-def test_a_leads_actions_come_right_after_the_lead_on_a_phone(browser, live_server, demo):
+def test_a_leads_actions_come_right_after_the_lead_on_a_phone(browser, site, demo):
     """The unit a lead is sent to opens it from the bell to sign for it and accept or reject
     it; on a phone its Actions card came after the evidence and the whole history, as the
     order's page once did. Now it follows the lead at once, the dispute card after it; from
@@ -582,9 +628,9 @@ def test_a_leads_actions_come_right_after_the_lead_on_a_phone(browser, live_serv
         disputes: box("#disputes").toJSON(), history: box("#referral-history").toJSON(),
       };
     }"""
-    address = f"{live_server.url}/referrals/{demo['lead']}/"
+    address = f"{site.url}/referrals/{demo['lead']}/"
     for language in LANGUAGES:
-        page = phone(browser, live_server, "housing_staff", language)
+        page = phone(browser, site, "housing_staff", language)
         page.goto(address)
         seen = page.evaluate(where)
         assert seen["lead"]["bottom"] <= seen["actions"]["top"], f"{language}: {seen}"
@@ -594,9 +640,7 @@ def test_a_leads_actions_come_right_after_the_lead_on_a_phone(browser, live_serv
 
     laptop = {"width": 1366, "height": 768}
     for language in LANGUAGES:
-        desk = phone(
-            browser, live_server, "housing_staff", language, viewport=laptop, is_mobile=False
-        )
+        desk = phone(browser, site, "housing_staff", language, viewport=laptop, is_mobile=False)
         desk.goto(address)
         seen = desk.evaluate(where)
         assert seen["actions"]["left"] >= seen["lead"]["right"], f"{language}: {seen}"
@@ -607,7 +651,7 @@ def test_a_leads_actions_come_right_after_the_lead_on_a_phone(browser, live_serv
         desk.context.close()
 
 
-def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, demo):
+def test_a_notification_title_takes_the_width_of_a_phone(browser, site, demo):
     """The date kept a column of its own, leaving the title a third of the screen."""
     widths = """() => {
       const list = document.querySelector("#notification-list").getBoundingClientRect();
@@ -615,13 +659,13 @@ def test_a_notification_title_takes_the_width_of_a_phone(browser, live_server, d
       return title.getBoundingClientRect().width / list.width;
     }"""
     for language in LANGUAGES:
-        page = phone(browser, live_server, "mr_staff", language)
-        page.goto(f"{live_server.url}/notifications/")
+        page = phone(browser, site, "mr_staff", language)
+        page.goto(f"{site.url}/notifications/")
         assert page.evaluate(widths) > 0.7
         page.context.close()
 
 
-def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, live_server, demo):
+def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, site, demo):
     """Seventeen units' names under vertical bars overlapped and were cut off at 390px."""
     axes = """() => {
       const element = document.querySelector("[data-chart='chart-units']");
@@ -632,8 +676,8 @@ def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, live_s
       };
     }"""
     for language in LANGUAGES:
-        page = phone(browser, live_server, "office", language)
-        page.goto(f"{live_server.url}/dashboard/")
+        page = phone(browser, site, "office", language)
+        page.goto(f"{site.url}/dashboard/")
         seen = page.evaluate(axes)
         assert seen["units"] == "rows"
         assert seen["height"] >= 17 * 20
@@ -643,23 +687,23 @@ def test_the_dashboards_unit_charts_lie_on_their_side_on_a_phone(browser, live_s
     for width in (DESKTOP["viewport"]["width"], 1500):
         desk = phone(
             browser,
-            live_server,
+            site,
             "office",
             "zh-hans",
             viewport={"width": width, "height": 900},
             is_mobile=False,
         )
-        desk.goto(f"{live_server.url}/dashboard/")
+        desk.goto(f"{site.url}/dashboard/")
         assert desk.evaluate(axes)["units"] == "columns"
         assert desk.evaluate(axes.replace("chart-units", "chart-rates"))["units"] == "columns"
         desk.context.close()
 
 
-def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, live_server, demo):
+def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, site, demo):
     """Eight filter fields pushed the first order below the first screen of a phone."""
     for language in LANGUAGES:
-        page = phone(browser, live_server, "mr_staff", language)
-        page.goto(f"{live_server.url}/orders/")
+        page = phone(browser, site, "mr_staff", language)
+        page.goto(f"{site.url}/orders/")
         assert page.is_visible("#id_q")
         assert not page.is_visible("#id_kind")
         assert page.locator("#order-table tbody tr").first.bounding_box()["y"] < 844
@@ -672,8 +716,8 @@ def test_the_inbox_filters_beyond_the_search_fold_on_a_phone(browser, live_serve
         assert page.is_visible("#id_kind")
         page.context.close()
 
-    desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
-    desk.goto(f"{live_server.url}/orders/")
+    desk = phone(browser, site, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{site.url}/orders/")
     assert desk.is_visible("#id_kind")
     assert not desk.is_visible("#more-filters-toggle")
     desk.context.close()
@@ -700,7 +744,7 @@ SEARCH_HINT = """() => {
 }"""
 
 
-def test_the_inboxs_search_hint_is_read_whole_on_a_laptop_and_a_phone(browser, live_server, demo):
+def test_the_inboxs_search_hint_is_read_whole_on_a_laptop_and_a_phone(browser, site, demo):
     """In English the search box's placeholder "Number, text, business, phone or name" was
     cut off after "phone or" on a 1280×800 laptop and on a 375px phone. What the search
     looks in is now read whole in both languages, and is the box's description."""
@@ -712,8 +756,8 @@ def test_the_inboxs_search_hint_is_read_whole_on_a_laptop_and_a_phone(browser, l
         with translation.override(language):
             hint = translation.gettext("Number, text, business, phone or name")
         for screen, size in (("laptop", laptop), ("375px", narrow)):
-            page = phone(browser, live_server, "mr_staff", language, **size)
-            page.goto(f"{live_server.url}/orders/")
+            page = phone(browser, site, "mr_staff", language, **size)
+            page.goto(f"{site.url}/orders/")
             seen = page.evaluate(SEARCH_HINT)
             at = f"{language} {screen}"
             assert seen["placeholderFits"], f"{at}: {seen['placeholder']!r} is cut off"
@@ -739,9 +783,7 @@ TAB_ROW = """() => {
 }"""
 
 
-def test_the_inbox_tabs_are_one_row_on_a_phone_with_the_current_tab_in_sight(
-    browser, live_server, demo
-):
+def test_the_inbox_tabs_are_one_row_on_a_phone_with_the_current_tab_in_sight(browser, site, demo):
     """On a 375px phone the inbox's nine tabs (six for the office) wrapped over four or five
     rows, two to a row and "All" alone on the last, taking a third of the screen. They are
     now one row that scrolls sideways, no tab's label broken, and the current tab, even the
@@ -753,10 +795,8 @@ def test_the_inbox_tabs_are_one_row_on_a_phone_with_the_current_tab_in_sight(
     ]
     for language in LANGUAGES:
         for username, address in visits:
-            page = phone(
-                browser, live_server, username, language, viewport={"width": 375, "height": 740}
-            )
-            page.goto(f"{live_server.url}{address}")
+            page = phone(browser, site, username, language, viewport={"width": 375, "height": 740})
+            page.goto(f"{site.url}{address}")
             seen = page.evaluate(TAB_ROW)
             at = f"{language} {username} {address}: {seen}"
             assert seen["rows"] == 1, f"{at}: the tabs stand on {seen['rows']} rows"
@@ -788,7 +828,7 @@ DUTY_LINES = """() => [...document.querySelectorAll("[data-duty]")].map((entry) 
 })"""
 
 
-def test_each_count_waiting_for_you_stands_beside_its_labels_first_line(browser, live_server, demo):
+def test_each_count_waiting_for_you_stands_beside_its_labels_first_line(browser, site, demo):
     """On a phone the longer labels of "Waiting for you" ("Joint meetings waiting for your
     unit's answer") broke over two or three centred lines with the count halfway down beside
     them. The count now stands on the label's first line, the label wrapping beside it; on a
@@ -797,7 +837,8 @@ def test_each_count_waiting_for_you_stands_beside_its_labels_first_line(browser,
     narrow = {"viewport": {"width": 375, "height": 740}}
     for language in LANGUAGES:
         for screen, size in (("laptop", laptop), ("375px", narrow)):
-            page = phone(browser, live_server, "mr_staff", language, **size)
+            page = phone(browser, site, "mr_staff", language, **size)
+            page.goto(f"{site.url}/")
             seen = page.evaluate(DUTY_LINES)
             at = f"{language} {screen}: {seen}"
             assert seen, at
@@ -810,7 +851,7 @@ def test_each_count_waiting_for_you_stands_beside_its_labels_first_line(browser,
 
 
 def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
-    browser, live_server, demo
+    browser, site, demo
 ):
     """Above the leads and meetings lists the Show button wrapped onto a row of its own
     and the search box stayed half the screen wide."""
@@ -827,7 +868,7 @@ def test_the_small_list_searches_keep_their_button_beside_the_status_on_a_phone(
         ("office", "/meetings/"),
         ("mr_staff", "/interventions/?state=to_answer"),
     ]
-    for language, (_user, address), page in phone_visits(browser, live_server, visits):
+    for language, (_user, address), page in phone_visits(browser, site, visits):
         seen = page.evaluate(where)
         beside = seen["button"]["top"] == seen["status"]["top"]
         # A choice too long to share its row with the button takes the row (see below).
@@ -866,7 +907,7 @@ def assert_filter_fits(seen: dict, at: str) -> None:
     assert seen["form"]["right"] <= seen["screen"], f"{at}: the form runs off the screen"
 
 
-def test_a_list_filters_choices_are_read_whole_on_a_phone(browser, live_server, demo):
+def test_a_list_filters_choices_are_read_whole_on_a_phone(browser, site, demo):
     """On a phone in English the dispute list showed "Joint teams with tasks for your unit"
     as "Joint teams with tasks for your" beside its Show button (and cut three dispute
     statuses and two of a lead's): a status choice whose longest option does not fit beside
@@ -877,15 +918,13 @@ def test_a_list_filters_choices_are_read_whole_on_a_phone(browser, live_server, 
         ("mr_staff", "/referrals/?tab=sent"),
         ("office", "/meetings/"),
     ]
-    for language, (_user, address), page in phone_visits(browser, live_server, visits):
+    for language, (_user, address), page in phone_visits(browser, site, visits):
         seen = page.evaluate(FILTER_SHAPE)
         assert not seen["cut"], f"{language} {address}: cut off: {seen['cut']}"
         assert_filter_fits(seen, f"{language} {address}")
 
 
-def test_the_mediation_filter_wraps_like_the_other_lists_on_a_narrow_phone(
-    browser, live_server, demo
-):
+def test_the_mediation_filter_wraps_like_the_other_lists_on_a_narrow_phone(browser, site, demo):
     """The mediation list's filter was the one small list filter that did not wrap: at 375px
     its status choice was squeezed beside the Show button and read "Sent to the court for
     judicial c" in English. Now, as above the other lists, a choice whose longest option does
@@ -893,10 +932,8 @@ def test_the_mediation_filter_wraps_like_the_other_lists_on_a_narrow_phone(
     is too long to be read whole even in the whole row of a 375px phone in English: it reads
     "… judicial confirma"; the phone's own picker shows it whole.)"""
     for language in LANGUAGES:
-        page = phone(
-            browser, live_server, "mr_staff", language, viewport={"width": 375, "height": 740}
-        )
-        page.goto(f"{live_server.url}/mediation/?status=submitted")
+        page = phone(browser, site, "mr_staff", language, viewport={"width": 375, "height": 740})
+        page.goto(f"{site.url}/mediation/?status=submitted")
         seen = page.evaluate(FILTER_SHAPE)
         at = f"{language} 375px /mediation/"
         if seen["cut"]:
@@ -918,13 +955,13 @@ SELECTS_OUT = """() => {
 }"""
 
 
-def test_the_mediation_pages_choices_fit_a_375px_phone_in_english(browser, live_server, records):
+def test_the_mediation_pages_choices_fit_a_375px_phone_in_english(browser, site, records):
     """In English the status "Sent to the court for judicial confirmation" made the mediation
     list's status <select> 393px wide on a 375px phone, until 025f9d3 let a list filter's
     choice shrink. Every choice on the mediation pages, the list's, the new agreement's and
     an agreement's, keeps within the screen, the wording unchanged (the phone's own picker
     shows an option whole)."""
-    page = phone(browser, live_server, "mr_staff", "en", viewport={"width": 375, "height": 740})
+    page = phone(browser, site, "mr_staff", "en", viewport={"width": 375, "height": 740})
     report = {}
     for address in (
         "/mediation/",
@@ -932,7 +969,7 @@ def test_the_mediation_pages_choices_fit_a_375px_phone_in_english(browser, live_
         "/mediation/new/",
         f"/mediation/{records['agreement']}/",
     ):
-        page.goto(f"{live_server.url}{address}")
+        page.goto(f"{site.url}{address}")
         assert page.locator("main select").count(), address
         found = page.evaluate(SELECTS_OUT) + problems(page, [])
         if found:
@@ -941,8 +978,7 @@ def test_the_mediation_pages_choices_fit_a_375px_phone_in_english(browser, live_
     assert not report, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in report.items())
 
 
-@pytest.fixture
-def records(demo, settings, tmp_path):
+def load_records() -> dict:
     """What load_demo has none of for the mediation, early-intervention, plan, summary,
     consumer-education and evaluation pages: a mediation agreement, a request to step in, a
     plan, a summary, an education event and an expert opinion with two documents. (The
@@ -958,7 +994,6 @@ def records(demo, settings, tmp_path):
     from reports import services as report_services
     from reports.models import Campaign, UnitReport
 
-    settings.MEDIA_ROOT = tmp_path
     mr_staff = User.objects.get(username="mr_staff")
     # Mediation is recorded on a complaint the unit has signed for; the demo's bureau
     # orders may be a report or an inquiry.
@@ -1083,16 +1118,14 @@ def more_pages(records):
     ]
 
 
-def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(
-    browser, live_server, records
-):
+def test_the_other_pages_fit_a_phone_and_their_controls_can_be_tapped(browser, site, records):
     """The mediation list's status choice and Show button ran off the screen in English,
     the public site's name stood one letter a line beside the language switch, and the
     "What changed" line in a report's history was 21px tall."""
-    assert_pages_fit(browser, live_server, more_pages(records))
+    assert_pages_fit(browser, site, more_pages(records))
 
 
-def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server, records):
+def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, site, records):
     """At 390px these tables squeezed a title or a unit to a character a line, or hid their
     last columns (the duty phone, a report's Start button, a violator's penalty, the office's
     Review button for a unit's quarterly report, the people an education event reached, an
@@ -1121,41 +1154,37 @@ def test_the_other_lists_turn_into_stacked_rows_on_a_phone(browser, live_server,
         (None, f"/public/releases/{r['release']}/", "#violators-table", False),
         (None, "/public/violators/", "#violators-table", False),
     ]
-    for language, (_user, address, selector, opens), page in phone_visits(
-        browser, live_server, lists
-    ):
+    for language, (_user, address, selector, opens), page in phone_visits(browser, site, lists):
         seen = page.evaluate(ROW_SHAPE, selector)
         where = f"{language} {address} {selector}"
         assert seen["fits"], f"{where}: the table is wider than its box"
         assert seen["narrowest"] >= seen["width"] * 0.9, f"{where}: cells side by side"
         assert seen["rowOpensRecord"] or not opens, f"{where}: tapping the row does not open it"
 
-    desk = phone(browser, live_server, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
+    desk = phone(browser, site, "mr_staff", "zh-hans", **DESKTOP, is_mobile=False)
     for address, selector in [
         ("/reports/", "#quarters"),
         ("/mediation/", "#mediations"),
         ("/reports/education/", "#education-events"),
     ]:
-        desk.goto(f"{live_server.url}{address}")
+        desk.goto(f"{site.url}{address}")
         assert desk.evaluate(ROW_SHAPE, selector)["display"] == "table-row", selector
     desk.context.close()
-    desk = phone(browser, live_server, "office", "en", **DESKTOP, is_mobile=False)
-    desk.goto(f"{live_server.url}/reports/evaluations/")
+    desk = phone(browser, site, "office", "en", **DESKTOP, is_mobile=False)
+    desk.goto(f"{site.url}/reports/evaluations/")
     assert desk.evaluate(ROW_SHAPE, "#evaluations")["display"] == "table-row"
     desk.context.close()
 
 
-def test_a_plans_and_a_summarys_save_button_keeps_to_one_line_on_a_phone(
-    browser, live_server, records
-):
+def test_a_plans_and_a_summarys_save_button_keeps_to_one_line_on_a_phone(browser, site, records):
     """Beside its note the English Save button shrank and put its icon above the word."""
     for language in LANGUAGES:
-        page = phone(browser, live_server, "mr_staff", language)
+        page = phone(browser, site, "mr_staff", language)
         for address, button in [
             (f"/reports/plans/{records['plan']}/", "#save-plan"),
             (f"/reports/annual/{records['summary']}/", "#save-summary"),
         ]:
-            page.goto(f"{live_server.url}{address}")
+            page.goto(f"{site.url}{address}")
             height = page.locator(button).bounding_box()["height"]
             assert TAP <= height < 1.5 * TAP, f"{language} {address}: {button} is {height}px"
         page.context.close()
@@ -1180,9 +1209,7 @@ FIGURES = """(selector) => {
 }"""
 
 
-def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
-    browser, live_server, records
-):
+def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(browser, site, records):
     """A campaign's ten columns per unit, and the dashboard's per-unit and per-town tables,
     scrolled sideways inside their cards at 390px (their headings broken a character a line),
     as did the overdue board's counts by unit in English: on a phone each row is a block, the
@@ -1198,25 +1225,24 @@ def test_tables_of_figures_are_read_without_scrolling_sideways_on_a_phone(
         ("mr_staff", f"/reports/{records['report']}/", "#portal-by-category"),
         ("mr_staff", f"/reports/{records['report']}/", "#portal-by-channel"),
     ]
-    for language, (username, address, selector), page in phone_visits(browser, live_server, tables):
+    for language, (username, address, selector), page in phone_visits(browser, site, tables):
         seen = page.evaluate(FIGURES, selector)
         where = f"{language} {username} {address} {selector}"
         assert seen["fits"], f"{where}: the table scrolls sideways"
         assert seen["name"] >= 0.9, f"{where}: the name shares its line with figures"
         assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
 
-    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    desk = phone(browser, site, "office", "zh-hans", **DESKTOP, is_mobile=False)
     for address, selector in [
         (f"/campaigns/{records['campaign']}/", "#campaign-sums"),
         ("/orders/overdue/", "#overdue-board"),
     ] + [("/dashboard/", s) for s in ("#table-units", "#table-rates", "#table-routing")]:
-        desk.goto(f"{live_server.url}{address}")
+        desk.goto(f"{site.url}{address}")
         assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
     desk.context.close()
 
 
-@pytest.fixture
-def quarter(records):
+def load_quarter() -> dict:
     """The quarter the demo campaign's actions were logged in, and the market regulation
     bureau's report for it (a draft: the demo's own report is for a quarter without any)."""
     from departments.models import Unit, User
@@ -1234,9 +1260,7 @@ def quarter(records):
     return {"period": f"{year}Q{number}", "report": report.id}
 
 
-def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(
-    browser, live_server, quarter
-):
+def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(browser, site, quarter):
     """The district's quarterly report set its six columns of quarters and changes straight
     in its card, and in English the whole page scrolled sideways (507px on a 390px screen);
     its eight columns by unit, and a unit report's nine columns of campaign actions for the
@@ -1249,7 +1273,7 @@ def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(
         ("office", district, "#district-by-unit"),
         ("mr_staff", report, "#report-campaigns table"),
     ]
-    for language, (username, address, selector), page in phone_visits(browser, live_server, tables):
+    for language, (username, address, selector), page in phone_visits(browser, site, tables):
         where = f"{language} {username} {address} {selector}"
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1] == PHONE["viewport"]["width"], f"{where}: page is {width}"
@@ -1258,8 +1282,8 @@ def test_a_quarters_figures_are_read_without_scrolling_sideways_on_a_phone(
         assert seen["name"] >= 0.9, f"{where}: the name shares its line with figures"
         assert seen["unnamed"] == 0, f"{where}: {seen['unnamed']} figures without a name"
 
-    desk = phone(browser, live_server, "office", "zh-hans", **DESKTOP, is_mobile=False)
-    desk.goto(f"{live_server.url}{district}")
+    desk = phone(browser, site, "office", "zh-hans", **DESKTOP, is_mobile=False)
+    desk.goto(f"{site.url}{district}")
     for selector in ("#district-totals", "#district-by-unit"):
         assert desk.evaluate(FIGURES, selector)["display"] == "table-row", selector
     desk.context.close()
@@ -1281,7 +1305,7 @@ NAME_LINES = """(selector) => [...document.querySelectorAll(selector + " tbody t
 SCREENS = {1366: 2, 1024: 4, 992: 5, 768: 4}
 
 
-def test_a_quarters_figures_by_unit_fit_a_1366px_laptop(browser, live_server, demo):
+def test_a_quarters_figures_by_unit_fit_a_1366px_laptop(browser, site, demo):
     """In English at 1366px the district report's table by unit, beside the column of the
     units' reports and the office's analysis, scrolled sideways inside its card by about
     40px ("Batches sampled" off to the right) with the units' names wrapped to three or four
@@ -1289,14 +1313,11 @@ def test_a_quarters_figures_by_unit_fit_a_1366px_laptop(browser, live_server, de
     width below which it is read a row at a time, to about 1040px) it still overflowed its
     box by about 18px in English: its columns' words, at the page's size, were wider than
     the box; it fits there too."""
-    from reports.models import UnitReport
-
-    report = UnitReport.objects.order_by("year", "quarter").first()
-    district = f"/reports/district/{report.year}Q{report.quarter}/"
+    district = f"/reports/district/{demo['first_report_period']}/"
     for language, (width, most_lines) in itertools.product(LANGUAGES, SCREENS.items()):
         screen = {**LAPTOP, "viewport": {"width": width, "height": 768}}
-        page = phone(browser, live_server, "office", language, **screen, device_scale_factor=1)
-        page.goto(f"{live_server.url}{district}")
+        page = phone(browser, site, "office", language, **screen, device_scale_factor=1)
+        page.goto(f"{site.url}{district}")
         seen = page.evaluate(FIGURES, "#district-by-unit")
         box = page.evaluate(
             "(t) => [t.scrollWidth, t.parentElement.clientWidth]",
@@ -1321,9 +1342,7 @@ LABELS = """(selector) => [...document.querySelectorAll(selector + " td[data-lab
   .map((before) => JSON.parse(before.content))"""
 
 
-def test_on_a_phone_a_lists_column_names_start_with_a_capital_in_english(
-    browser, live_server, records
-):
+def test_on_a_phone_a_lists_column_names_start_with_a_capital_in_english(browser, site, records):
     """Stacked on a phone, a row's values were named from model fields in lower case in
     English ("referred by", "channel", "status"...), beside "Next deadline", while the desktop
     headings start with a capital. In Chinese the names are the catalogue's, as before."""
@@ -1337,7 +1356,7 @@ def test_on_a_phone_a_lists_column_names_start_with_a_capital_in_english(
         ("office", f"/campaigns/{records['campaign']}/", "#linked-orders"),
     ]
     seen = {}
-    for language, (_user, address, selector), page in phone_visits(browser, live_server, lists):
+    for language, (_user, address, selector), page in phone_visits(browser, site, lists):
         labels = page.evaluate(LABELS, selector)
         assert labels, f"{language} {address} {selector}: no named cells"
         seen[language, address, selector] = labels
@@ -1385,9 +1404,7 @@ BROKEN_IN_LISTS = r"""() => {
 }"""
 
 
-def test_dates_times_and_rates_in_lists_and_chinese_headings_are_not_broken(
-    browser, live_server, records
-):
+def test_dates_times_and_rates_in_lists_and_chinese_headings_are_not_broken(browser, site, records):
     """A quarterly report's "submitted at" stood as "2026-10-07 / 14:20" on two lines beside
     a long "nobody to remind" note, on a 1366px laptop, as a release's "published at" did from
     768px; the meetings list broke its headings "未完成落实事项" and "议题数" at 1366px. A
@@ -1409,9 +1426,9 @@ def test_dates_times_and_rates_in_lists_and_chinese_headings_are_not_broken(
     for language in LANGUAGES:
         for width in (390, 1024, 1366):
             size = {"viewport": {"width": width, "height": 900}}
-            page = phone(browser, live_server, "office", language, **size, is_mobile=width < 768)
+            page = phone(browser, site, "office", language, **size, is_mobile=width < 768)
             for address in lists:
-                page.goto(f"{live_server.url}{address}")
+                page.goto(f"{site.url}{address}")
                 broken = page.evaluate(BROKEN_IN_LISTS)
                 if broken:
                     report[f"{language} {width}px {address}"] = sorted(set(broken))
@@ -1431,12 +1448,12 @@ ALIGNED_TIME_LEFT = """() => [...document.querySelectorAll("#order-table tbody t
 }).filter(Boolean)"""
 
 
-def test_the_inboxs_time_left_stands_under_its_deadline_on_a_phone(browser, live_server, demo):
+def test_the_inboxs_time_left_stands_under_its_deadline_on_a_phone(browser, site, demo):
     """In a phone's stacked row the time left ("剩余15小时43分钟") ran on after the deadline
     as an inline block with a small margin: wrapped under it, it stood 6px to the right of
     the deadline's start; where both fitted, beside it. It is a line of its own now, under
     the deadline and aligned with it, in every row."""
-    for language, _visit, page in phone_visits(browser, live_server, [("mr_head", "/orders/")]):
+    for language, _visit, page in phone_visits(browser, site, [("mr_head", "/orders/")]):
         rows = page.evaluate(ALIGNED_TIME_LEFT)
         assert rows, language
         assert rows == [{"left": 0, "below": True}] * len(rows), f"{language}: {rows}"
