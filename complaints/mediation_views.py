@@ -166,8 +166,11 @@ def _detail_page(
         agreement.status == MediationStatus.RECORDED and user.unit_id == agreement.unit_id
     )
     # After the last day to apply the form is not offered (the service refuses it anyway):
-    # the unit reads the day it ended where the form was.
+    # the clocks say the day it ended, and that is the one place the page says it. A send
+    # refused for it (a page opened before) says it as the page's message, with the days the
+    # policy gave, so the clocks then say no more than that none runs.
     apply_ended = own_recorded and today > agreement.apply_by
+    apply_end_refused = apply_ended and error is not None and sent_for == "submit"
     can_submit = own_recorded and not apply_ended
     court_waiting = court and agreement.status == MediationStatus.SUBMITTED
     court_ruling = court and agreement.status == MediationStatus.TAKEN
@@ -205,7 +208,7 @@ def _detail_page(
             "events": agreement.events.select_related("actor", "actor_unit"),
             "consents": MediationConsent.choices,
             "can_submit": can_submit,
-            "apply_ended": apply_ended,
+            "apply_end_refused": apply_end_refused,
             "court_waiting": court_waiting,
             "court_ruling": court_ruling,
             "extension_days": extension_days,

@@ -275,8 +275,8 @@ def test_sending_without_consent_comes_back_at_the_choice(client, recorded, mr_s
 
 def test_sending_after_the_time_to_apply_is_the_pages_message(client, office_staff, mr_staff):
     """A page opened before the last day and sent after it: the form is no longer offered,
-    so the service's refusal is the page's message, and the form's place says when the time
-    ended."""
+    so the service's refusal is the page's message, and it is the one place that says the
+    time ended: the clocks, which say it on the page as read, say only that none runs."""
     agreement = _recorded(
         office_staff, mr_staff, effective_on=timezone.localdate() - timedelta(days=40)
     )
@@ -286,9 +286,18 @@ def test_sending_after_the_time_to_apply_is_the_pages_message(client, office_sta
 
     assert response.status_code == 400
     page = unescape(response.content.decode())
-    assert page.count("The time to apply ended on ") == 1
+    apply_by = agreement.apply_by.isoformat()
+    assert (
+        page.count(
+            f"The time to apply ended on {apply_by} (30 days after the agreement took effect)."
+        )
+        == 1
+    )
+    assert page.count(apply_by) == 1
     assert 'id="submit-consent"' not in page
-    assert 'id="apply-ended"' in page
+    assert 'id="apply-ended"' not in page
+    clocks = page.split('id="clocks"', 1)[1].split("</div></div>", 1)[0]
+    assert "No clock running." in clocks
     assert state(agreement) == before
 
 
