@@ -18,6 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from departments import access
 from departments.models import Unit, User
@@ -232,7 +233,8 @@ def _save(agreement: MediationAgreement, fields: list[str]) -> None:
 def agreement_submit(
     *, agreement_id: int, acting_user: User, consent: str = "", expected_version: int | None = None
 ) -> MediationAgreement:
-    """Send the agreement to the court: a party must consent, within the 30 days."""
+    """Send the agreement to the court: a party must consent, by the agreement's last day to
+    apply (`apply_by`, from the office's policy when it was recorded)."""
     agreement = _load(acting_user, agreement_id, expected_version, _submit_refusal(acting_user))
     consent = consent or agreement.consent
     if consent not in MediationConsent.values:
@@ -267,9 +269,16 @@ def _submit_refusal(user: User) -> Callable[[MediationAgreement], str | None]:
         if agreement.status != MediationStatus.RECORDED:
             return _("This agreement has already been sent to the court.")
         if timezone.localdate() > agreement.apply_by:
-            return _(
-                "The time to apply ended on %(date)s (30 days after the agreement took effect)."
-            ) % {"date": agreement.apply_by.isoformat()}
+            # The days the office's policy gave when the agreement was recorded: the policy
+            # may have changed since, the agreement's last day has not.
+            days = (agreement.apply_by - agreement.effective_on).days
+            return ngettext(
+                "The time to apply ended on %(date)s (%(days)d day after the agreement took "
+                "effect).",
+                "The time to apply ended on %(date)s (%(days)d days after the agreement took "
+                "effect).",
+                days,
+            ) % {"date": agreement.apply_by.isoformat(), "days": days}
         return None
 
     return refusal

@@ -21,7 +21,7 @@ from django.utils import translation
 from complaints import mediation, workflow
 from complaints.choices import Action, MediationAction, MediationStatus
 from complaints.deadlines import BEIJING
-from complaints.models import MediationAgreement, WorkOrderEvent
+from complaints.models import EscalationPolicy, MediationAgreement, WorkOrderEvent
 from complaints.workflow import WorkflowError
 from departments.choices import RoleCode
 from departments.models import Notification
@@ -191,6 +191,41 @@ def test_the_application_is_refused_after_thirty_days(order, mr_staff, clock):
         mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
     agreement.refresh_from_db()
     assert agreement.status == MediationStatus.RECORDED
+
+
+def test_the_refusal_after_the_time_to_apply_says_the_days_the_policy_gave(order, mr_staff, clock):
+    """The office set 45 days when the agreement was recorded and 10 since: the agreement
+    kept its last day, and the refusal counts the days that gave it, not the default 30."""
+    EscalationPolicy.objects.create(confirmation_apply_days=45)
+    agreement = record(mr_staff, order, consent="consumer")
+    assert agreement.apply_by == date(2026, 8, 17)
+    EscalationPolicy.objects.update(confirmation_apply_days=10)
+    clock.move_to(at(2026, 8, 18))
+    with pytest.raises(WorkflowError) as refused:
+        mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    assert refused.value.message == (
+        "The time to apply ended on 2026-08-17 (45 days after the agreement took effect)."
+    )
+
+
+def test_the_days_the_policy_gave_are_said_in_chinese(order, mr_staff, clock):
+    """Passes once tr_h2's entry for the refusal is in the catalogue."""
+    EscalationPolicy.objects.create(confirmation_apply_days=45)
+    agreement = record(mr_staff, order, consent="consumer")
+    clock.move_to(at(2026, 8, 18))
+    with translation.override("zh-hans"), pytest.raises(WorkflowError) as refused:
+        mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    assert refused.value.message == "申请期限已于 2026-08-17 届满（协议生效后 45 日）。"
+
+
+def test_a_single_day_to_apply_is_said_in_the_singular(order, mr_staff, clock):
+    EscalationPolicy.objects.create(confirmation_apply_days=1)
+    agreement = record(mr_staff, order, consent="consumer")
+    with pytest.raises(WorkflowError) as refused:
+        mediation.agreement_submit(agreement_id=agreement.id, acting_user=mr_staff)
+    assert refused.value.message == (
+        "The time to apply ended on 2026-07-04 (1 day after the agreement took effect)."
+    )
 
 
 def test_only_the_court_takes_and_rules_and_it_gives_reasons_for_a_refusal(
