@@ -156,6 +156,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     editable = release.is_editable and access.writes_release(user, release.unit_id)
     errors: dict = {}
     entries = _entries_of(release)
+    draft_typed: list[tuple[str, str, str]] = []
     if request.method == "POST":
         # Someone who may write the unit's releases hears from the service why one no longer
         # takes changes (a save-and-submit sent twice, say), rather than a 404.
@@ -186,11 +187,14 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             messages.error(request, _("Nothing was saved: correct what is marked below."))
         except services.ReleaseError as error:
             # Changed meanwhile (or no longer a draft): the page as it now is, with the
-            # current version, and, while it is still a draft, the form as it was sent. Said
-            # once, at the top: it is about the release, not about a field of the form.
+            # current version, and, while it is still a draft, the form as it was sent (once
+            # it is not, what was typed read-only). Said once, at the top: it is about the
+            # release, not about a field of the form.
             messages.error(request, error.message)
             release = access.release_or_404(user, release_id=release.id)
             editable = release.is_editable and access.writes_release(user, release.unit_id)
+            if not editable:
+                draft_typed = _typed(request.POST, DRAFT_LABELS)
     return _release_page(
         request,
         release,
@@ -198,6 +202,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
         errors=errors,
         data=request.POST if request.method == "POST" else {},
         rows=_rows(entries) if editable else [],
+        draft_typed=draft_typed,
     )
 
 
@@ -212,10 +217,12 @@ def _release_page(
     review_action: str = "",
     review_refusal: Refusal | None = None,
     review_typed: list[tuple[str, str, str]] | None = None,
+    draft_typed: list[tuple[str, str, str]] | None = None,
 ) -> HttpResponse:
     """The release's page; 400 after a post that was refused: the unit's form (`data`) or
     the office's review (`review_action`, with what was typed in it) shown again, or, when
-    the review is no longer offered, what was typed in it read-only (`review_typed`)."""
+    the form is no longer offered, what was typed in it read-only (`draft_typed`,
+    `review_typed`)."""
     user = request.user
     office = access.reviews_releases(user)
     return form_page(
@@ -239,6 +246,7 @@ def _release_page(
             "review_refusal": review_refusal,
             "review_data": request.POST if review_action else {},
             "review_typed": review_typed or [],
+            "draft_typed": draft_typed or [],
         },
         refused=request.method == "POST",
     )
@@ -312,25 +320,28 @@ def _review_refused(
         rows=_rows(_entries_of(release)) if editable else [],
         review_action=action,
         review_refusal=Refusal.of(own, fields) if own else None,
-        review_typed=_typed(request.POST, fields)
+        review_typed=_typed(request.POST, {name: REVIEW_LABELS[name] for name in fields})
         if release.status != ReleaseStatus.SUBMITTED
         else None,
     )
 
 
-# How the page names each field of the review when it shows what was typed in it.
+# How the page names each field of a form when it shows what was typed in it, as the form
+# names it.
 REVIEW_LABELS = {
     "opinion_note": gettext_lazy("public-opinion assessment"),
     "comment": gettext_lazy("comment"),
 }
+DRAFT_LABELS = {"title": gettext_lazy("title"), "body": gettext_lazy("text")}
 
 
-def _typed(post, fields: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """What was typed in a review the page no longer offers (someone else reviewed the
-    release meanwhile): without its form it would be gone, so the page shows it, to copy."""
+def _typed(post, labels: dict) -> list[tuple[str, str, str]]:
+    """What was typed in a form the page no longer offers (someone else reviewed the
+    release meanwhile, or submitted the unit's draft): without its form it would be gone, so
+    the page shows it, to copy. A field left blank is not shown."""
     return [
-        (name, capfirst(REVIEW_LABELS[name]), post.get(name, ""))
-        for name in fields
+        (name, capfirst(label), post.get(name, ""))
+        for name, label in labels.items()
         if post.get(name, "").strip()
     ]
 

@@ -5,6 +5,8 @@ stored: the title and text typed were gone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -80,3 +82,54 @@ def test_a_draft_changed_meanwhile_keeps_what_was_typed(client, mr_staff, mr_lia
     assert STALE not in form
     assert _stored(release) == before
     assert before[2] == ReleaseStatus.DRAFT
+
+
+@pytest.mark.parametrize("then", ["", "submit"], ids=["save", "save and submit"])
+def test_a_draft_submitted_meanwhile_shows_what_was_typed(client, mr_staff, mr_liaison, then):
+    """The unit's staff had the draft open; the liaison submitted it meanwhile. The page no
+    longer offers the draft's form, and with the form went the title and text typed: they are
+    shown read-only, below the refusal at the top, to copy."""
+    seen = _draft(mr_staff)
+    release = services.release_submit(release_id=seen.id, acting_user=mr_liaison)
+    before = _stored(release)
+    sent = {
+        "version": str(seen.version),
+        "title": "预付卡消费警示",
+        "body": "近期多家健身房闭店，\n请谨慎办卡。",
+        "then": then,
+    }
+
+    response = _post(client, mr_staff, reverse("release_detail", args=[release.id]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="release-form"' not in page
+    found = re.search(r'<section\b[^>]*\bid="draft-typed".*?</section>', page, re.S)
+    assert found, "what was typed is shown"
+    typed = found.group(0)
+    assert "What you typed" in typed
+    assert re.search(r'<dt>Title</dt><dd[^>]*data-field="title"[^>]*>预付卡消费警示</dd>', typed)
+    assert re.search(
+        r'<dt>Text</dt><dd[^>]*data-field="body"[^>]*>近期多家健身房闭店，<br>请谨慎办卡。</dd>',
+        typed,
+    )
+    why = "This release has been submitted and can no longer be changed here."
+    assert page.count(why) == 1
+    assert page.index(why) < page.index('id="draft-typed"')
+    assert 'id="review-typed"' not in page
+    assert _stored(release) == before
+
+
+def test_a_draft_still_offered_keeps_what_was_typed_in_its_form_only(client, mr_staff, mr_liaison):
+    seen = _draft(mr_staff)
+    services.release_save(
+        release_id=seen.id, acting_user=mr_liaison, title="联络员改的", body="谨慎预付。"
+    )
+    sent = {"version": str(seen.version), "title": "预付卡消费警示", "body": "请谨慎办卡。"}
+
+    response = _post(client, mr_staff, reverse("release_detail", args=[seen.id]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="draft-typed"' not in page
+    assert input_value(form_html(page, "release-form"), "title") == sent["title"]
