@@ -471,12 +471,15 @@ def test_a_lead_keeps_room_for_its_title_on_a_laptop(leads, live_server):
     """At 1366px in English the title had about 180px beside the two units, the status and
     the acknowledgement, three or four words a line (about 140px at 1280). It keeps 300px at
     least at 1366 and 200 at 1280, in both languages, with no sideways scroll down to 1200
-    and the units' names whole."""
+    and the units' names whole. At 1024 it had about 110px and the acknowledgement stood
+    behind a sideways scroll: there the referring unit stands under the title and the
+    acknowledgement under the number, as the requests to step in do, and the title keeps
+    280px."""
     seen = {}
     with chromium() as browser:
         for language in LANGUAGES:
             page = sign_in(browser, live_server, "office_lap", language, 1366)
-            for width, room in ((1366, 300), (1280, 200), (1200, 0)):
+            for width, room in ((1366, 300), (1280, 200), (1200, 0), (1024, 280)):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(f"{live_server.url}/referrals/")
                 laid = page.evaluate(LEADS_LIST)
@@ -489,6 +492,12 @@ def test_a_lead_keeps_room_for_its_title_on_a_laptop(leads, live_server):
                     split := page.evaluate(SPLIT_INSIDE_WORDS, "#referrals .unit-name")
                 ):
                     wrong.append(f"broken inside a word: {split}")
+                moved = [
+                    page.locator(f"#referrals {line}").first.is_visible()
+                    for line in (".referred-by-line", ".lead-ack-line")
+                ]
+                if moved != [width == 1024] * 2:
+                    wrong.append(f"referring unit, acknowledgement in lines: {moved}")
                 if wrong:
                     seen[f"{language} {width}px"] = wrong
             page.context.close()
