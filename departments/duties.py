@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -382,18 +382,37 @@ def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str,
     ]
 
 
-def _reports_to_review(user: User) -> tuple[str, str, int, str, bool]:
-    """The units' reports submitted and not yet reviewed, of every quarter, opening the
-    office's list at the oldest quarter among them (the list shows one quarter). One query."""
-    waiting = (
+def _reports_to_review(user: User) -> list[tuple[str, str, int, str, bool]]:
+    """The units' reports submitted and not yet reviewed: a line per quarter with some,
+    newest first, opening the office's list at that quarter showing those units alone
+    (`show=to_review`), so that each line counts exactly the rows its link lists. The list
+    shows one quarter: a single line for every quarter counted them all and opened the
+    oldest quarter's whole list, where the officer found fewer reports to review than the
+    line said and no way to the others but the quarter picker.
+
+    The list's units of a quarter are the member units reporting on any day from its
+    first (`figures.member_units`, `Unit.reports_on`); a report of a unit that stopped
+    before it is not among them, so not counted either. One query."""
+    submitted = (
         access.unit_reports_visible_to(user)
-        .filter(status=ReportStatus.SUBMITTED)
-        .aggregate(count=Count("id"), oldest=Min(F("year") * 10 + F("quarter")))
+        .filter(status=ReportStatus.SUBMITTED, unit__kind=UnitKind.MEMBER)
+        .only("year", "quarter", "unit__is_active", "unit__reports_until")
     )
-    url = reverse("report_list")
-    if waiting["oldest"]:
-        url += f"?period={figures.Period(*divmod(waiting['oldest'], 10)).label}"
-    return ("reports_to_review", _("Quarterly reports to review"), waiting["count"], url, False)
+    waiting: dict[figures.Period, int] = {}
+    for report in submitted:
+        period = figures.Period(report.year, report.quarter)
+        if report.unit.reports_on(period.first):
+            waiting[period] = waiting.get(period, 0) + 1
+    return [
+        (
+            "reports_to_review",
+            _("Quarterly reports to review for %(period)s") % {"period": period.label},
+            waiting[period],
+            f"{reverse('report_list')}?period={period.label}&show=to_review",
+            False,
+        )
+        for period in sorted(waiting, reverse=True)
+    ]
 
 
 def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
@@ -510,7 +529,7 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
             reverse("dispute_list") + "?status=open",
             disputes_late,
         ),
-        _reports_to_review(user),
+        *_reports_to_review(user),
         *_reports_late(user, today),
         (
             "releases_to_review",

@@ -76,9 +76,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         except MalformedValue as error:
             messages.error(request, error.message)
             period, status = default, 400
-        # The home page's line of late reports opens the quarter's late units alone.
+        # The home page's lines open the quarter's late units alone, or those whose report
+        # waits for the office's review.
         try:
-            show = choice_in(request.GET, "show", [("late", _("Late only"))])
+            show = choice_in(
+                request.GET,
+                "show",
+                [("late", _("Late only")), ("to_review", _("Waiting for review only"))],
+            )
         except NotOffered as error:
             messages.error(request, error.message)
             show, status = "", 400
@@ -119,6 +124,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
         in_hand = sum(1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES)
         if show == "late":
             rows = [row for row in rows if row["late"]]
+        elif show == "to_review":
+            rows = [
+                row
+                for row in rows
+                if row["report"] and row["report"].status == ReportStatus.SUBMITTED
+            ]
         district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
         return render(
             request,
@@ -131,6 +142,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "can_chase": can_chase,
                 "can_chase_all": can_chase_all,
                 "late_only": show == "late",
+                "to_review_only": show == "to_review",
                 "can_use_admin": access.can_use_admin(request.user),
                 "asked": asked_count,
                 "in_hand": in_hand,

@@ -768,15 +768,18 @@ def test_the_office_sees_questions_waiting_for_a_meeting(office_staff, mr_liaiso
     assert "questions_waiting" not in counts(leader)
 
 
-def test_the_office_is_led_to_the_oldest_quarter_with_a_report_to_review(office_staff):
+def test_the_office_is_led_to_each_quarter_with_a_report_to_review(office_staff):
     """The line counted the reports waiting in every quarter but opened the office's list,
-    which shows one quarter (the last ended): a report of an earlier quarter was counted
-    and not shown."""
+    which shows one quarter: a report of another quarter was counted and not shown. Each
+    quarter now has its line (tests/reports/test_office_reports_to_review_line.py)."""
     from reports.models import UnitReport
 
     UnitReport.objects.create(unit=unit("housing"), year=2026, quarter=2, status="submitted")
     UnitReport.objects.create(
         unit=unit("market-regulation"), year=2026, quarter=3, status="submitted"
     )
-    line = {d.key: d for d in waiting_for(office_staff)}["reports_to_review"]
-    assert (line.count, line.url) == (2, reverse("report_list") + "?period=2026Q2")
+    lines = [d for d in waiting_for(office_staff) if d.key == "reports_to_review"]
+    assert [(d.count, d.url) for d in lines] == [
+        (1, reverse("report_list") + "?period=2026Q3&show=to_review"),
+        (1, reverse("report_list") + "?period=2026Q2&show=to_review"),
+    ]

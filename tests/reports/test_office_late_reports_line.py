@@ -183,7 +183,10 @@ def test_a_show_value_the_office_list_does_not_offer_is_refused(client, office_s
         response = client.get(reverse("report_list") + "?period=2026Q3&show=overdue")
     assert response.status_code == 400
     said = [str(m) for m in response.context["messages"]]
-    assert said == ["In the address, show=“overdue” is not one this list offers: late (Late only)."]
+    assert said == [
+        "In the address, show=“overdue” is not one this list offers: late (Late only), "
+        "to_review (Waiting for review only)."
+    ]
     assert len(re.findall(r'<tr data-unit="', response.content.decode())) == len(member_units())
 
 
