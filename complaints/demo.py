@@ -7,11 +7,12 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from departments.demo import demo_users
 from departments.models import User
 
-from . import callbacks, clients, services, stats, workflow
+from . import callbacks, clients, disputes, services, stats, workflow
 from .choices import Action
-from .models import ApiClient, CallbackEvent, WorkOrder, WorkOrderEvent
+from .models import ApiClient, CallbackEvent, Dispute, WorkOrder, WorkOrderEvent
 from .reference import reference
 
 SAMPLES = (
@@ -194,3 +195,64 @@ def _date_callbacks(order: WorkOrder) -> None:
         CallbackEvent.objects.filter(id=callback.id).update(
             payload=callback.payload, created_at=event.created_at, next_attempt_at=event.created_at
         )
+
+
+TEAM_ORDER = {
+    "kind": "complaint",
+    "channel": "phone",
+    "title": "小区电梯多次困人，物业与维保单位互相推诿",
+    "content": "我住的小区3号楼电梯一个月内困人三次，物业说是维保公司的事，"
+    "维保公司说物业不付维修费，至今没人彻底检修，请政府部门管一管。",
+    "category": "物业管理",
+    "business_name": "天津某物业服务有限公司",
+    "citizen_name": "孙女士",
+    "citizen_phone": "13622224444",
+}
+
+
+@transaction.atomic
+def load_demo_team() -> int:
+    """A joint investigation team at work, so a fresh `make run` shows one with its people:
+    a complaint of a lift that keeps trapping residents, both the property's management
+    (housing) and lift safety (market regulation), which the office puts to the group
+    leader; he forms a team led by market regulation with housing. Its lead unit's people
+    are members from the start, and the lead unit names housing's person to it and sets
+    housing a task, as on the dispute's page (`team_add_member`, `team_add_task`). Only
+    when there are no disputes yet: the demo never touches real ones. Returns the number
+    of orders added."""
+    if Dispute.objects.exists():
+        return 0
+    people = demo_users("office", "leader", "mr_liaison", "housing_staff")
+    if people is None:
+        return 0
+    office, leader, lead_liaison, housing = people
+    order = services.workorder_intake(acting_user=office, unit_code="housing", **TEAM_ORDER)
+    dispute = disputes.dispute_open(
+        acting_user=office,
+        order_number=order.number,
+        summary="电梯反复困人，既涉及物业管理，也涉及电梯安全监管，区住建委与区市场监管局"
+        "对由谁牵头处理意见不一。",
+        unit_codes=["housing", "market-regulation"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id,
+        acting_user=office,
+        proposal="建议成立联合调查组，由区市场监管局牵头检查电梯安全状况，区住建委督促物业履行维修责任。",
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        lead_unit_code="market-regulation",
+        member_unit_codes=["housing"],
+        note="同意办公室意见，成立联合调查组。",
+    )
+    disputes.team_add_member(dispute_id=dispute.id, acting_user=lead_liaison, person_id=housing.id)
+    disputes.team_add_task(
+        dispute_id=dispute.id,
+        acting_user=lead_liaison,
+        title="约谈物业公司，督促落实电梯维修资金",
+        owner_unit_code="housing",
+        owner_id=housing.id,
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    return 1

@@ -28,6 +28,8 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from complaints.filters import RECORD_PREFIXES
+
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 
@@ -117,6 +119,10 @@ SKIPPED_ADMIN = re.compile(r"^/admin/auth/group/")
 HASH_FRAGMENTS = re.compile(r"\w*\*{4,}")
 
 PLACEHOLDERS = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+# A record's number (ZY-2026-000001 a dispute's, YS-… a lead's) reads the same in both
+# languages, as an order's stored number does (data); the others are made from the record's
+# id, not stored, so the demo's dispute would read as English words without this.
+RECORD_NUMBERS = re.compile(rf"\b(?:{'|'.join(RECORD_PREFIXES)})-\d{{4}}-\d{{6}}\b")
 CODES = re.compile(r"\b\w*[_.#]\w*(?:[._#-]\w+)*\b")
 
 ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-label", "hx-confirm"}
@@ -265,6 +271,7 @@ def wrong_language(texts: list[str], language: str, data: list[str]) -> list[str
         if text.startswith(("{", "[")) and _is_json(text):
             continue  # a record's data, shown as stored
         rest = PLACEHOLDERS.sub(" ", without_data(HASH_FRAGMENTS.sub(" ", text), data))
+        rest = RECORD_NUMBERS.sub(" ", rest)
         if language == "en":
             for word in BOTH_LANGUAGES:
                 rest = rest.replace(word, " ")

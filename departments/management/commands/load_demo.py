@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from complaints.clients import signing_secret
-from complaints.demo import DEMO_API_KEY, DEMO_HOTLINE_CLIENT, load_demo_orders
+from complaints.demo import DEMO_API_KEY, DEMO_HOTLINE_CLIENT, load_demo_orders, load_demo_team
 from complaints.models import ApiClient
 from departments.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from departments.services import audit_record, command_origin, command_summary
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             users, contacts = load_demo()
             orders = load_demo_orders()
             orders += load_demo_reports()
+            orders += load_demo_team()
             load_demo_meetings()
             load_demo_campaigns()
             load_demo_releases()
