@@ -29,15 +29,17 @@ from . import services
 from .choices import ReleaseKind, ReleaseStatus
 from .models import Release
 
-ENTRY_INPUTS = (
-    "business_name",
-    "credit_code",
-    "violation",
-    "penalty",
-    "decided_on",
-    "exposure_from",
-    "exposure_until",
-)
+# The inputs of a violator row, in the form's order, named as the form names them.
+ENTRY_LABELS = {
+    "business_name": gettext_lazy("business name"),
+    "credit_code": gettext_lazy("unified social credit code"),
+    "violation": gettext_lazy("violation"),
+    "penalty": gettext_lazy("penalty"),
+    "decided_on": gettext_lazy("decision date"),
+    "exposure_from": gettext_lazy("exposed from"),
+    "exposure_until": gettext_lazy("exposed until"),
+}
+ENTRY_INPUTS = tuple(ENTRY_LABELS)
 MAX_ROWS = 200
 
 
@@ -157,6 +159,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     errors: dict = {}
     entries = _entries_of(release)
     draft_typed: list[tuple[str, str, str]] = []
+    draft_typed_rows: list[list[tuple[str, str, str]]] = []
     if request.method == "POST":
         # Someone who may write the unit's releases hears from the service why one no longer
         # takes changes (a save-and-submit sent twice, say), rather than a 404.
@@ -195,6 +198,8 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
             editable = release.is_editable and access.writes_release(user, release.unit_id)
             if not editable:
                 draft_typed = _typed(request.POST, DRAFT_LABELS)
+                if release.lists_violators:
+                    draft_typed_rows = [_typed(row, ENTRY_LABELS) for row in entries]
     return _release_page(
         request,
         release,
@@ -203,6 +208,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
         data=request.POST if request.method == "POST" else {},
         rows=_rows(entries) if editable else [],
         draft_typed=draft_typed,
+        draft_typed_rows=draft_typed_rows,
     )
 
 
@@ -218,11 +224,12 @@ def _release_page(
     review_refusal: Refusal | None = None,
     review_typed: list[tuple[str, str, str]] | None = None,
     draft_typed: list[tuple[str, str, str]] | None = None,
+    draft_typed_rows: list[list[tuple[str, str, str]]] | None = None,
 ) -> HttpResponse:
     """The release's page; 400 after a post that was refused: the unit's form (`data`) or
     the office's review (`review_action`, with what was typed in it) shown again, or, when
-    the form is no longer offered, what was typed in it read-only (`draft_typed`,
-    `review_typed`)."""
+    the form is no longer offered, what was typed in it read-only (`draft_typed` with its
+    violator rows `draft_typed_rows`, `review_typed`)."""
     user = request.user
     office = access.reviews_releases(user)
     return form_page(
@@ -247,6 +254,7 @@ def _release_page(
             "review_data": request.POST if review_action else {},
             "review_typed": review_typed or [],
             "draft_typed": draft_typed or [],
+            "draft_typed_rows": draft_typed_rows or [],
         },
         refused=request.method == "POST",
     )

@@ -15,6 +15,8 @@ from publicity.choices import ReleaseStatus
 from publicity.models import Release
 from tests.helpers import form_html, input_value, textarea_text
 
+from .conftest import CODE_B, entry
+
 pytestmark = pytest.mark.django_db
 
 STALE = (
@@ -133,3 +135,48 @@ def test_a_draft_still_offered_keeps_what_was_typed_in_its_form_only(client, mr_
     page = response.content.decode()
     assert 'id="draft-typed"' not in page
     assert input_value(form_html(page, "release-form"), "title") == sent["title"]
+
+
+def test_a_list_submitted_meanwhile_shows_the_violator_rows_typed(client, mr_staff, mr_liaison):
+    """The rows typed in a list of dishonest violators went with the form too: each row with
+    something in it is shown, as the form names its inputs; blank rows and inputs are not."""
+    seen = services.release_create(
+        acting_user=mr_staff,
+        kind="violators",
+        title="失信名单",
+        body="予以公示。",
+        entries=[entry()],
+    )
+    release = services.release_submit(release_id=seen.id, acting_user=mr_liaison)
+    before = (_stored(release), list(release.entries.values_list("business_name", flat=True)))
+    typed = entry(name="武清区某某健身有限公司", code=CODE_B, penalty="")
+    sent = {
+        "version": str(seen.version),
+        "title": "失信名单",
+        "body": "予以公示。",
+        "entries-count": "3",
+        **{f"entry-0-{field}": "" for field in typed},
+        **{f"entry-1-{field}": value for field, value in typed.items()},
+        **{f"entry-2-{field}": "  " for field in typed},
+    }
+
+    response = _post(client, mr_staff, reverse("release_detail", args=[release.id]), sent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    found = re.search(r'<section\b[^>]*\bid="draft-typed".*?</section>', page, re.S)
+    assert found, "what was typed is shown"
+    rows = re.findall(r"<li\b[^>]*data-typed-row=.*?</li>", found.group(0), re.S)
+    assert len(rows) == 1
+    shown = dict(re.findall(r"<dt\b[^>]*>([^<]*)</dt><dd[^>]*>([^<]*)</dd>", rows[0]))
+    assert shown == {
+        "Business name": "武清区某某健身有限公司",
+        "Unified social credit code": CODE_B,
+        "Violation": typed["violation"],
+        "Decision date": typed["decided_on"],
+        "Exposed from": typed["exposure_from"],
+        "Exposed until": typed["exposure_until"],
+    }
+    assert "Dishonest violators" in found.group(0)
+    after = (_stored(release), list(release.entries.values_list("business_name", flat=True)))
+    assert after == before
