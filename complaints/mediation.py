@@ -1,9 +1,12 @@
 """The mediation–litigation link (调诉对接, measure 四（七）): a complaint resolved by
 mediation gets its agreement recorded; with a party's consent the unit sends it to the
-court for judicial confirmation within 30 days of the agreement taking effect; the court
-decides within 3 days whether to take it and rules within 15 (extendable once by 10). All
-periods are calendar days from the office's policy. A dispute that mediation did not settle
-can be marked as passed to litigation. Every step is on the order's timeline."""
+court for judicial confirmation within the days the office's policy gives after the
+agreement takes effect; the court decides within the policy's days whether to take it and
+rules within the policy's days, extendable once by the policy's days (by default 30, 3, 15
+and 10, as the measure says). All periods are calendar days; the time to apply is fixed when
+the agreement is recorded (`apply_by`), the court's as each of its steps begins (`take_by`,
+`rule_by`). A dispute that mediation did not settle can be marked as passed to litigation.
+Every step is on the order's timeline."""
 
 from __future__ import annotations
 

@@ -1579,7 +1579,8 @@ def mediation_scan_path(instance: "MediationAgreement", filename: str) -> str:
 class MediationAgreement(models.Model):
     """A complaint resolved by mediation, and its way to judicial confirmation (调诉对接,
     measure 四（七）): the agreement, the parties' consent, the application to the court
-    within 30 days of the agreement taking effect, and the court's clocks and ruling."""
+    within the days the office's policy gave when it was recorded (`apply_by`, counted from
+    the agreement taking effect), and the court's clocks and ruling."""
 
     order = models.ForeignKey(
         WorkOrder, verbose_name=_("work order"), on_delete=models.PROTECT, related_name="mediations"

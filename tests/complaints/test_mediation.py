@@ -1,8 +1,8 @@
 """The mediation–litigation link (调诉对接): the handling unit records a mediation agreement;
-with a party's consent it is sent to the court within 30 days of taking effect; the court
-decides within 3 days whether to take it, registers a case number and rules within 15 days,
-extendable once by 10; the outcome returns to the order. A failed mediation can be marked as
-passed to litigation."""
+with a party's consent it is sent to the court within the policy's days of taking effect
+(here its defaults: 30); the court decides within 3 days whether to take it, registers a case
+number and rules within 15 days, extendable once by 10; the outcome returns to the order. A
+failed mediation can be marked as passed to litigation."""
 
 from __future__ import annotations
 
