@@ -539,6 +539,17 @@ def _actions_from(post) -> list[services.PlannedAction]:
     ]
 
 
+SENT_ONCE = ("edit", "agenda", "record", "resolve", "cancel")
+"""The meeting page's forms that change the meeting itself: each carries a one-time token
+(`{% form_once %}`) and is run through `form_once.submit`, so the same post again saves
+nothing and says it was saved the first time. All but the cancellation also carry the
+meeting's version, which is what a repeat ran into; a form sent after someone else's
+change is still refused as changed meanwhile. The leader's proposal has its own token (it
+creates a record). The other forms post no version: a unit's answer sent again is
+recorded once by the service; the rest (placing, declining, rewording an item, inviting)
+are left as they were."""
+
+
 @login_required
 @require_POST
 def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpResponse:
@@ -633,9 +644,15 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
     }
     if action not in calls:
         raise Http404
+    shown = reverse("meeting_detail", args=[meeting.id])
     try:
-        result = calls[action]()
+        if action in SENT_ONCE:
+            result = form_once.submit(request, calls[action], lambda _: shown)
+        else:
+            result = calls[action]()
     except form_once.AlreadySent as sent:
+        if action in SENT_ONCE:
+            return _sent_twice(request, meeting)
         return sent.response(request)
     except ValidationError as error:
         _show_errors(request, error)
@@ -657,6 +674,22 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             )
     else:
         messages.success(request, _done(action, result))
+    return redirect("meeting_detail", meeting_id=meeting.id)
+
+
+def _sent_twice(request: HttpRequest, meeting: JointMeeting) -> HttpResponse:
+    """The same form posted again (a double click past the page's guard, a retried post):
+    the first was saved. Its version was no longer the meeting's, which read as "someone
+    else changed this meeting" though no one else had (`form_once` tells the repeat
+    apart); a cancellation's read as if the meeting could not be cancelled."""
+    messages.info(
+        request,
+        _(
+            "You had already sent this for the meeting “%(title)s”, and it was saved then; "
+            "nothing was saved a second time. The page shows the meeting as it is now."
+        )
+        % {"title": meeting.title},
+    )
     return redirect("meeting_detail", meeting_id=meeting.id)
 
 

@@ -6,6 +6,7 @@ closed; a team's question settled by a resolution goes back to the team.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from datetime import date, datetime
@@ -699,12 +700,33 @@ def _form_version(page: bytes, form_id: str) -> str:
     return found.group(1)
 
 
+def _loaded_form(page: bytes, form_id: str) -> dict:
+    """What the form posts as the browser loaded it: its hidden fields (the meeting's
+    version and the form's one-time token)."""
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page.decode(), re.S)
+    assert form is not None, form_id
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(0))
+    fields = {name: html.unescape(value) for name, value in hidden}
+    assert "version" in fields and "form_once" in fields, fields
+    return fields
+
+
+SENT_TWICE = (
+    "You had already sent this for the meeting “{title}”, and it was saved then; nothing was "
+    "saved a second time. The page shows the meeting as it is now."
+)
+STALE = "Someone else changed this meeting while you had it open, so nothing was saved."
+
+
 def test_a_resolution_form_posted_twice_records_one_resolution(persona_client, meeting_setup):
+    """A retried post (or a double click past the page's guard) saved the first; the second
+    read "Someone else changed this meeting", though no one had. It now says it was sent
+    and saved then, and saves nothing."""
     meeting = meeting_setup["held"]
     client = persona_client("office_staff")
     page = client.get(reverse("meeting_detail", args=[meeting.id])).content
     form = {
-        "version": _form_version(page, "resolution-form"),
+        **_loaded_form(page, "resolution-form"),
         "text": "决议二：年底前回访",
         "action-0-owner": "housing",
         "action-0-task": "回访投诉人",
@@ -712,15 +734,44 @@ def test_a_resolution_form_posted_twice_records_one_resolution(persona_client, m
     }
     url = reverse("meeting_act", args=[meeting.id, "resolve"])
 
-    first, second = client.post(url, form), client.post(url, form, follow=True)
+    first = client.post(url, form)
+    client.get(first.url)  # the page after it, which says the resolution was recorded
+    second = client.post(url, form)
+    shown = re.sub(r"<[^>]+>", "", client.get(second.url).content.decode())
 
-    assert first.status_code == 302
+    assert first.status_code == second.status_code == 302
+    assert second.url == reverse("meeting_detail", args=[meeting.id])
     assert list(meeting.resolutions.order_by("number").values_list("number", "text")) == [
         (1, "决议一"),
         (2, "决议二：年底前回访"),
     ]
     assert ActionItem.objects.filter(task="回访投诉人").count() == 1
-    assert b"Someone else changed this meeting while you had it open" in second.content
+    said = [str(m) for m in get_messages(second.wsgi_request)]
+    assert said == [SENT_TWICE.format(title=meeting.title)], said
+    assert SENT_TWICE.format(title=meeting.title) in html.unescape(shown)
+    assert "Someone else changed" not in shown
+
+
+def test_a_resolution_form_sent_after_someone_elses_change_is_refused_as_stale(
+    persona_client, meeting_setup, office_director
+):
+    meeting = meeting_setup["held"]
+    client = persona_client("office_staff")
+    page = client.get(reverse("meeting_detail", args=[meeting.id])).content
+    form = {**_loaded_form(page, "resolution-form"), "text": "决议二：年底前回访"}
+    services.resolution_add(
+        meeting_id=meeting.id, acting_user=office_director, text="决议二：约谈商家"
+    )
+
+    response = client.post(reverse("meeting_act", args=[meeting.id, "resolve"]), form)
+
+    assert response.status_code == 400
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(said) == 1 and said[0].startswith(STALE), said
+    assert list(meeting.resolutions.values_list("text", flat=True).order_by("number")) == [
+        "决议一",
+        "决议二：约谈商家",
+    ]
 
 
 def test_an_agenda_item_posted_twice_is_added_once(persona_client, meeting_setup):
