@@ -119,7 +119,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         )
         for row in rows:
             row["told"] = told.get(row["unit"].id)
-        can_chase_all = any(row["late"] and row["told"] for row in rows)
+        # Not on the list of reports to review: it would remind units that list leaves out.
+        can_chase_all = show != "to_review" and any(row["late"] and row["told"] for row in rows)
         asked_count = sum(1 for r in rows if r["asked"])
         in_hand = sum(1 for r in rows if r["report"] and r["report"].status in IN_HAND_STATUSES)
         if show == "late":

@@ -173,3 +173,18 @@ def test_chasing_all_says_in_one_line_each_who_had_nobody_and_who_was_reminded_a
     assert str(unit("market-regulation")) in said[0] and str(unit("housing")) in said[0]
     assert "already reminded in the last day" in said[0]
     assert all(name in said[1] for name in nobody)
+
+
+def test_the_list_of_reports_to_review_offers_no_reminder_of_late_units(
+    client, units, office_staff
+):
+    """Filtered to the reports waiting for review (education's, here), the list offered
+    "Remind all late units", which reminds units the list does not show and comes back to
+    the whole list. The late units' own list and the whole list still offer it."""
+    client.force_login(office_staff)
+    url = reverse("report_list") + "?period=2026Q3&show="
+    to_review = client.get(url + "to_review").content.decode()
+    assert 'data-unit="education"' in to_review
+    assert 'id="chase-all"' not in to_review
+    for show in ("late", ""):
+        assert 'id="chase-all"' in client.get(url + show).content.decode(), show
