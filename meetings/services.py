@@ -372,6 +372,13 @@ def meeting_invite(*, meeting_id: int, acting_user: User, unit_codes: Iterable[s
 
 def _place(meeting: JointMeeting, item_id: int, user: User) -> AgendaItem:
     item = AgendaItem.objects.select_for_update().filter(id=item_id).first()
+    if (
+        item is not None
+        and item.status == AgendaItemStatus.PLACED
+        and item.meeting_id == meeting.id
+    ):
+        # Placed by this same click sent twice, or by a colleague: either way it is there.
+        raise MeetingError(_("That question is already on this meeting's agenda."))
     if item is None or item.status != AgendaItemStatus.WAITING:
         raise MeetingError(_("That question is no longer waiting for a meeting."))
     item.meeting = meeting
@@ -528,6 +535,8 @@ def agenda_decline(*, meeting_id: int, item_id: int, acting_user: User, reason: 
     item = access.get_or_404(
         AgendaItem.objects.select_for_update().filter(kind=AgendaKind.PROPOSAL), id=item_id
     )
+    if item.status == AgendaItemStatus.DECLINED:
+        raise MeetingError(_("That proposal has already been declined."))
     if item.status != AgendaItemStatus.WAITING:
         raise MeetingError(_("That question is no longer waiting for a meeting."))
     reason = (reason or "").strip()

@@ -280,3 +280,27 @@ def test_a_joint_investigation_teams_question_is_not_reworded(client, office_sta
     assert "kept as the team put it" in answer.content.decode()
     item.refresh_from_db()
     assert item.question == "管辖如何划分？"
+
+
+def test_a_proposal_placed_or_declined_twice_is_said_to_be_so_already(
+    client, leader, office_staff, meeting
+):
+    """ "Put on the agenda" sent twice (a double click past the page's guard, a retry) read
+    "That question is no longer waiting for a meeting", as if it had gone elsewhere; so did
+    a second "Decline". Each now says it is done already, and nothing changes again."""
+    client.force_login(office_staff)
+    placed = proposed(leader, meeting)
+    for _ in range(2):
+        answer = client.post(act(meeting, "place"), {"item": placed.id}, follow=True)
+    text = answer.content.decode()
+    assert "already on this meeting" in text and "no longer waiting" not in text
+    placed.refresh_from_db()
+    assert (placed.status, placed.meeting_id) == (AgendaItemStatus.PLACED, meeting.id)
+    declined = proposed(leader, meeting)
+    for _ in range(2):
+        answer = client.post(
+            act(meeting, "decline"), {"item": declined.id, "reason": "重复"}, follow=True
+        )
+    text = answer.content.decode()
+    assert "already been declined" in text and "no longer waiting" not in text
+    assert MeetingEvent.objects.filter(meeting=meeting, action=MeetingAction.DECLINE).count() == 1
