@@ -29,6 +29,7 @@ from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import label, written
 from wuqing_consumer.texts import too_long
+from wuqing_consumer.versions import refused_unless
 
 from . import workflow
 from .attachments import check_uploads, files_removed_on_rollback, save_file
@@ -223,10 +224,6 @@ def _load(
     return agreement
 
 
-def _status_refusal(status: str, refusal: str) -> Callable[[MediationAgreement], str | None]:
-    return lambda agreement: refusal if agreement.status != status else None
-
-
 def _save(agreement: MediationAgreement, fields: list[str]) -> None:
     agreement.version += 1
     agreement.save(update_fields=[*fields, "version"])
@@ -314,8 +311,9 @@ def court_take(
         acting_user,
         agreement_id,
         expected_version,
-        _status_refusal(
-            MediationStatus.SUBMITTED, _("Only an application waiting for the court can be taken.")
+        refused_unless(
+            lambda a: a.status == MediationStatus.SUBMITTED,
+            _("Only an application waiting for the court can be taken."),
         ),
     )
     case_number = (case_number or "").strip()
@@ -355,8 +353,8 @@ def court_not_take(
         acting_user,
         agreement_id,
         expected_version,
-        _status_refusal(
-            MediationStatus.SUBMITTED,
+        refused_unless(
+            lambda a: a.status == MediationStatus.SUBMITTED,
             _("Only an application waiting for the court can be declined."),
         ),
     )
@@ -401,8 +399,9 @@ def court_rule(
         acting_user,
         agreement_id,
         expected_version,
-        _status_refusal(
-            MediationStatus.TAKEN, _("The court rules only on an application it has taken.")
+        refused_unless(
+            lambda a: a.status == MediationStatus.TAKEN,
+            _("The court rules only on an application it has taken."),
         ),
     )
     agreement.court_note = (reasons or "").strip() if confirm else _reasons(reasons)

@@ -26,6 +26,7 @@ from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import with_note_message, written, written_units
 from wuqing_consumer.texts import too_long
+from wuqing_consumer.versions import refused_unless
 
 from .models import (
     ActionItem,
@@ -100,12 +101,6 @@ def _lock(
             )
         )
     return meeting
-
-
-def _unless(
-    refused: Callable[[JointMeeting], bool], refusal: str
-) -> Callable[[JointMeeting], str | None]:
-    return lambda meeting: refusal if refused(meeting) else None
 
 
 def _bump(meeting: JointMeeting, fields: Iterable[str]) -> None:
@@ -298,8 +293,8 @@ def meeting_update(
         acting_user,
         meeting_id,
         expected_version,
-        _unless(
-            lambda m: m.status != MeetingStatus.PLANNED,
+        refused_unless(
+            lambda m: m.status == MeetingStatus.PLANNED,
             _("Only a planned meeting can be changed."),
         ),
     )
@@ -406,8 +401,8 @@ def agenda_add(
         acting_user,
         meeting_id,
         expected_version,
-        _unless(
-            lambda m: m.status != MeetingStatus.PLANNED,
+        refused_unless(
+            lambda m: m.status == MeetingStatus.PLANNED,
             _("The agenda of a meeting can only change before it is held."),
         ),
     )
@@ -697,8 +692,8 @@ def meeting_record(
         acting_user,
         meeting_id,
         expected_version,
-        _unless(
-            lambda m: m.status == MeetingStatus.CANCELLED,
+        refused_unless(
+            lambda m: m.status != MeetingStatus.CANCELLED,
             _("A cancelled meeting cannot be recorded as held."),
         ),
     )
@@ -788,8 +783,8 @@ def resolution_add(
         acting_user,
         meeting_id,
         expected_version,
-        _unless(
-            lambda m: m.status != MeetingStatus.HELD,
+        refused_unless(
+            lambda m: m.status == MeetingStatus.HELD,
             _("Resolutions are recorded once the meeting is recorded as held."),
         ),
     )

@@ -15,7 +15,10 @@ anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+Record = TypeVar("Record")
 
 UNKNOWN = -1
 NEW = -2
@@ -48,3 +51,11 @@ def posted_version_or_new(post: Mapping[str, str]) -> int:
     if post.get("version", None) == "":
         return NEW
     return posted_version(post)
+
+
+def refused_unless(
+    allowed: Callable[[Record], bool], refusal: str
+) -> Callable[[Record], str | None]:
+    """The first check of a service's load, before the version: `refusal` when the record as
+    it now is does not allow the change (`allowed` false), None when it does."""
+    return lambda record: None if allowed(record) else refusal
