@@ -63,9 +63,8 @@ class SharedSite:
     loading the demo for each of them, and emptying every table after each, took most of
     their time. `url` as the live server's; `data` what the module loaded."""
 
-    def __init__(self, server) -> None:
-        self.server = server
-        self.url = server.url
+    def __init__(self, url: str) -> None:
+        self.url = url
         self.data: dict = {}
 
     def session_cookie(self, username: str) -> dict:
@@ -110,7 +109,7 @@ def shared_site(blocker, **settings_overrides) -> Iterator[SharedSite]:
     try:
         # The server's threads reach the database whenever a page asks, test or not.
         with blocker.unblock():
-            yield SharedSite(server)
+            yield SharedSite(server.url)
     finally:
         server._live_server_modified_settings.disable()
         server.stop()
