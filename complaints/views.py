@@ -789,7 +789,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except form_once.AlreadySent:
         return _sent_twice(request, order)
     except workflow.WorkflowError as error:
-        said = _refusal_said(request, order, action, error)
+        said = _refusal_said(order, action, error)
         messages.error(request, said)
         if action in TYPED_FIELDS:
             _keep_typed(request, order, action, error, said)
@@ -817,19 +817,14 @@ def _sent_twice(request: HttpRequest, order: WorkOrder) -> HttpResponse:
     return redirect("order_detail", number=order.number)
 
 
-def _refusal_said(
-    request: HttpRequest, order: WorkOrder, action: str, error: workflow.WorkflowError
-) -> str:
+def _refusal_said(order: WorkOrder, action: str, error: workflow.WorkflowError) -> str:
     """The refusal as the page that follows reads it: an order changed meanwhile says
-    whether the form keeps what was typed, which it does only for an action whose text is
-    kept (`TYPED_FIELDS`) and that the page still offers on the order as it is now."""
+    whether the form keeps what was typed, which it does for an action whose text is kept
+    (`TYPED_FIELDS`). The service refuses as stale only an action still possible on the
+    order as it is now (`workflow._load`), so the page that follows still offers its form."""
     if not isinstance(error, workflow.StaleOrder):
         return str(error.message)
-    try:
-        current = access.workorder_or_404(request.user, number=order.number)
-    except Http404:  # no longer theirs to see: the page that follows is not the order's
-        current = None
-    if action in TYPED_FIELDS and current and workflow.can(request.user, current, action):
+    if action in TYPED_FIELDS:
         text = _(
             "Someone else changed order %(number)s while you had it open, so nothing was "
             "saved. The page shows the order as it is now; the form keeps what you typed: "
@@ -884,7 +879,7 @@ def order_note(request: HttpRequest, number: str) -> HttpResponse:
     except form_once.AlreadySent as sent:
         return sent.response(request)
     except workflow.WorkflowError as error:
-        said = _refusal_said(request, order, Action.NOTE, error)
+        said = _refusal_said(order, Action.NOTE, error)
         messages.error(request, said)
         _keep_typed(request, order, Action.NOTE, error, said)
         return redirect("order_detail", number=order.number)
