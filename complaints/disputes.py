@@ -947,9 +947,7 @@ def team_add_member(*, dispute_id: int, acting_user: User, person_id: int) -> Jo
         dispute,
         DisputeAction.ADD_MEMBER,
         acting_user,
-        note=written(
-            "%(person)s (%(unit)s)", person=person.display_name, unit=language.unit(person.unit)
-        ),
+        note=language.written_bracketed(person.display_name, language.unit(person.unit)),
     )
     return team
 

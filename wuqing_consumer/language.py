@@ -212,6 +212,17 @@ def _field_name(model: type[models.Model], name: str) -> str:
         return name
 
 
+class _Bracketed(_Value):
+    def __init__(self, name: object, detail: object) -> None:
+        self.name, self.detail = name, detail
+
+    def stored(self) -> Message:
+        return {"bracketed": [_stored(self.name), _stored(self.detail)]}
+
+    def text(self) -> str:
+        return bracketed(_text(self.name), _text(self.detail))
+
+
 def _model(label: str) -> type[models.Model]:
     from django.apps import apps
 
@@ -249,6 +260,12 @@ def label(choices: type[models.Choices], value: str) -> _Value:
     return _Label(choices, value)
 
 
+def bracketed_value(name: object, detail: object) -> _Value:
+    """`bracketed(name, detail)` as a value of a written text, set in the reader's language;
+    either part may itself be a `unit`, a `label`... or a `Written`."""
+    return _Bracketed(name, detail)
+
+
 def label_colon() -> str:
     """What ends a label before its value: "：" in Chinese (full width, no space after it, as
     Chinese is set), ": " in English, from our catalogue (Django's own leaves ":" as ":" for
@@ -259,6 +276,25 @@ def label_colon() -> str:
 def list_separator() -> str:
     """What goes between the items of a list in the reader's language: "、" or ", "."""
     return pgettext("between names in a list", ", ")
+
+
+def bracketed(name: object, detail: object) -> str:
+    """`name` with `detail` after it in brackets, as the reader's language sets them: a person
+    and their unit, a business and its credit code, a count's words. "孙局长（区市场监管局）"
+    in Chinese, full-width brackets with no space before them, as Chinese is set (as the
+    official PDFs write them); "Director Sun (Market Regulation Bureau)" in English. `name`
+    alone when there is no `detail`; with an empty `name`, what to write after a value
+    already on the page (" (draft)", "（草稿）"). Templates write `{{ name|bracketed:detail }}`
+    or `{% brackets %}…{% endbrackets %}` (`{% load written %}`); text kept for others,
+    `written_bracketed` or the `bracketed_value` param."""
+    if detail is None or detail == "":
+        return str(name)
+    return bracket_pattern() % {"name": name, "detail": detail}
+
+
+def bracket_pattern() -> str:
+    """`bracketed`'s pattern in the active language, with %(name)s and %(detail)s."""
+    return pgettext("a name and, in brackets, what goes with it", "%(name)s (%(detail)s)")
 
 
 def choice_names(choices: type[models.Choices]) -> dict[str, str]:
@@ -320,6 +356,14 @@ def written_plural(singular: str, plural: str, n: int, /, **params: object) -> W
 def written_units(values) -> Written:
     """Units alone, listed in the district's language (a line naming whom it concerns)."""
     value = _Units(values)
+    with district_language():
+        return Written(value.text(), value.stored())
+
+
+def written_bracketed(name: object, detail: object) -> Written:
+    """`bracketed(name, detail)` in the district's language, kept so that a page shows it
+    in each reader's: "王明（区市场监管局）", "Wang Ming (Market Regulation Bureau)"."""
+    value = _Bracketed(name, detail)
     with district_language():
         return Written(value.text(), value.stored())
 
@@ -392,6 +436,9 @@ class Reader:
             return _kind_text(_model(value["model"]), bool(value.get("capfirst")))
         if "fields" in value:
             return _fields_text(_model(value["fields"]), list(value["names"]))
+        if "bracketed" in value:
+            name, detail = value["bracketed"]
+            return bracketed(self.render(name), self.render(detail))
         if "lines" in value:
             return "\n".join(str(self.render(line)) for line in value["lines"])
         raise ValueError(value)

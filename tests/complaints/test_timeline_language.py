@@ -77,7 +77,7 @@ def test_a_team_member_is_named_with_the_unit_in_the_readers_language(
     )
 
     written = dispute.events.get(action=DisputeAction.ADD_MEMBER).note
-    assert written == "Wang Li (区市场监管局)"
+    assert written == "Wang Li（区市场监管局）"
     (english,) = dispute_notes(client, office_staff, dispute, "add_member", "en")
     assert english == "Wang Li (Market Regulation Bureau)"
     assert dispute_notes(client, office_staff, dispute, "add_member", "zh-hans") == [written]

@@ -1,10 +1,18 @@
 """Text the system wrote for others, shown in the reader's language, and the colon that ends
-a label in that language."""
+a label and the brackets after a name in that language."""
 
 from django import template
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
-from wuqing_consumer.language import Reader, chinese_marked, label_colon, own_language
+from wuqing_consumer.language import (
+    Reader,
+    bracket_pattern,
+    bracketed,
+    chinese_marked,
+    label_colon,
+    own_language,
+)
 
 register = template.Library()
 
@@ -25,6 +33,50 @@ def colon() -> str:
     """`{% translate "Co-handling" %}{% colon %}{{ units }}`: "协办：区市场监管局" in Chinese,
     "Co-handling: …" in English. Write no space after it."""
     return label_colon()
+
+
+def _bracketed_html(name, detail, autoescape: bool = True) -> str:
+    """`language.bracketed` on escaped parts (markup already safe, such as `in_own_lang`'s
+    span, kept); plain text where the template does not escape."""
+    if not autoescape:
+        return bracketed(name, detail)
+    if detail is None or detail == "":
+        return conditional_escape(name)
+    # Every part escaped, or already safe: the pattern's only markup-free brackets and spaces.
+    return mark_safe(
+        conditional_escape(bracket_pattern())
+        % {"name": conditional_escape(name), "detail": conditional_escape(detail)}
+    )
+
+
+@register.filter(name="bracketed", needs_autoescape=True)
+def bracketed_filter(name, detail, autoescape=True) -> str:
+    """`{{ m|in_own_lang|bracketed:m.unit }}`: a name with what goes with it in brackets,
+    "孙局长（区市场监管局）" in Chinese and "Director Sun (Market Regulation Bureau)" in
+    English (`language.bracketed`); the name alone when there is nothing to bracket. A
+    template writes no " (" around a value: Chinese sets its brackets full width, unspaced."""
+    return _bracketed_html(name, detail, autoescape)
+
+
+class BracketsNode(template.Node):
+    def __init__(self, nodelist) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        inside = self.nodelist.render(context).strip()  # escaped as it was rendered
+        return _bracketed_html("", mark_safe(inside), context.autoescape)
+
+
+@register.tag
+def brackets(parser, token):
+    """`{{ number }}{% brackets %}<a …>…</a>{% endbrackets %}`: what it holds, which may
+    be markup (a link, a translated phrase), in brackets after what is already written:
+    " (…)" in English, "（…）" in Chinese (`language.bracketed` with an empty name)."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% brackets %} takes no arguments.")
+    nodelist = parser.parse(("endbrackets",))
+    parser.delete_first_token()
+    return BracketsNode(nodelist)
 
 
 @register.filter
