@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wuqing_consumer.dates import FIRST_YEAR, LAST_YEAR
+from wuqing_consumer.language import bracketed
 
 from .choices import (
     OPEN_STATUSES,
@@ -899,11 +900,8 @@ class CallbackEvent(models.Model):
 
     def __str__(self) -> str:
         # What the office looks for: which order, which change, and how delivery stands.
-        return _("%(number)s → %(status)s (%(state)s)") % {
-            "number": self.payload.get("number", ""),
-            "status": self.payload.get("status", ""),
-            "state": self.get_state_display(),
-        }
+        change = f"{self.payload.get('number', '')} → {self.payload.get('status', '')}"
+        return bracketed(change, self.get_state_display())
 
 
 class CallbackAttempt(models.Model):

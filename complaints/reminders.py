@@ -383,7 +383,10 @@ def send_daily_digests(now: datetime | None = None) -> int:
             lines += _digest_more(overdue_count - len(overdue))
         if due:
             lines += [written("Due by the end of the next working day:")]
-            lines += [f"  {o.number} {o.title} ({_local(o.next_due_at)})" for o in due]
+            lines += [
+                language.written_bracketed(f"  {o.number} {o.title}", _local(o.next_due_at))
+                for o in due
+            ]
             lines += _digest_more(due_count - len(due))
         message = Message(
             key=f"digest:{timezone.localdate(now):%Y%m%d}",

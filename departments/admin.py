@@ -58,7 +58,7 @@ from django_celery_beat.models import (
 )
 from kombu.utils.json import loads as json_loads
 
-from wuqing_consumer.language import SUMMARY_MESSAGE, Reader, list_separator
+from wuqing_consumer.language import SUMMARY_MESSAGE, Reader, bracketed, list_separator
 
 from . import access, audit_actions, services
 from .choices import RoleCode
@@ -659,12 +659,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("action"))
     def action_shown(self, entry: AuditEntry) -> str:
         name = entry.action_name
-        return name if name == entry.action else f"{name} ({entry.action})"
+        return name if name == entry.action else bracketed(name, entry.action)
 
     @admin.display(description=_("object type"))
     def object_kind(self, entry: AuditEntry) -> str:
         kind = audit_actions.object_type_name(entry.object_type)
-        return kind if kind == entry.object_type else f"{kind} ({entry.object_type})"
+        return kind if kind == entry.object_type else bracketed(kind, entry.object_type)
 
     @admin.display(description=_("summary"))
     def summary_shown(self, entry: AuditEntry) -> str:

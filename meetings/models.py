@@ -13,6 +13,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from complaints.models import TimelineEntry
 from departments.choices import RoleCode
+from wuqing_consumer.language import bracketed
 
 
 class MeetingKind(models.TextChoices):
@@ -223,7 +224,7 @@ class AgendaItem(models.Model):
     def proposed_by_label(self) -> str:
         """Who proposed the item: the group leader by name and post, else the unit."""
         if self.proposer_id is not None:
-            return f"{self.proposer} ({RoleCode.GROUP_LEADER.label})"
+            return bracketed(self.proposer, RoleCode.GROUP_LEADER.label)
         return str(self.proposed_by)
 
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import HistoryLine
+from wuqing_consumer.language import bracketed
 
 from .choices import EDITABLE_STATUSES, ReleaseAction, ReleaseKind, ReleaseStatus
 
@@ -144,7 +145,7 @@ class ViolatorEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.business_name} ({self.credit_code})"
+        return bracketed(self.business_name, self.credit_code)
 
 
 class ReleaseEvent(HistoryLine):

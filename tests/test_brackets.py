@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Template
@@ -22,6 +23,45 @@ from departments.choices import RoleCode
 from tests.factories import UserFactory, make_order, unit
 from wuqing_consumer import language
 from wuqing_consumer.language import Reader, bracketed, written_bracketed
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# What a template writes as text: not its tags, nor a translated sentence (the catalogue
+# sets its brackets), nor a comment, a script or a style, nor markup.
+_NOT_TEXT = re.compile(
+    r"{#.*?#}|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|<script\b.*?</script>|<style\b.*?</style>"
+    r"|{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}|{%.*?%}|<[^>]*>",
+    re.S,
+)
+
+
+def literal_brackets(text: str) -> list[str]:
+    """The brackets a template writes itself, each with what is around it."""
+    text = re.sub(r"{{.*?}}", "…", text, flags=re.S)
+    text = _NOT_TEXT.sub(" ", text)
+    return [text[max(0, m.start() - 20) : m.end() + 20] for m in re.finditer(r"[()]", text)]
+
+
+def test_no_template_writes_its_own_brackets_around_a_value():
+    found = []
+    for path in sorted([*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]):
+        found += [
+            f"{path.relative_to(TEMPLATES)}: {hit!r}" for hit in literal_brackets(path.read_text())
+        ]
+    assert not found, "\n".join(found)
+
+
+def test_the_scan_sees_brackets_around_a_value_and_lets_the_others_be():
+    assert literal_brackets("{{ m }} ({{ m.unit }})")
+    assert literal_brackets("{% if e.actor_unit %} ({{ e.actor_unit }}){% endif %}")
+    assert literal_brackets('<span>({% translate "draft" %})</span>')
+    assert not literal_brackets("{{ m|bracketed:m.unit }}")
+    assert not literal_brackets("{% brackets %}{{ note }}{% endbrackets %}")
+    assert not literal_brackets(
+        "{% blocktranslate %}by {{ d }} ({{ n }} days left){% endblocktranslate %}"
+    )
+    assert not literal_brackets('{% translate "Call (022) 1234" %}<a href="#" onclick="f()">')
+    assert not literal_brackets('<script>f("x")</script>{# (a comment) #}')
 
 
 def test_brackets_are_set_as_each_language_sets_them():
@@ -136,3 +176,87 @@ def test_an_orders_history_names_who_did_each_step_with_the_readers_brackets(
     english = _text(client, mr_staff, url, "en")
     assert f"{mr_staff.display_name} (Market Regulation Bureau)" in english
     assert f"{office_staff.display_name} ({office.name_en})" in english
+
+
+# -- the other values shown with brackets -------------------------------------------------------
+
+
+def test_values_named_with_what_goes_with_them_take_the_readers_brackets(leader):
+    from complaints.models import CallbackEvent
+    from departments.admin import AuditEntryAdmin
+    from departments.models import AuditEntry
+    from meetings.models import AgendaItem
+    from publicity.models import ViolatorEntry
+    from wuqing_consumer.address_values import NotOffered
+
+    leader.name = "王组长"
+    shown = {
+        "leader": lambda: AgendaItem(proposer=leader).proposed_by_label,
+        "violator": lambda: str(ViolatorEntry(business_name="某商贸公司", credit_code="X1")),
+        "callback": lambda: str(
+            CallbackEvent(payload={"number": "WQ-1", "status": "closed"}, state="failed")
+        ),
+        "audit": lambda: AuditEntryAdmin(AuditEntry, None).object_kind(
+            AuditEntry(object_type="departments.user")
+        ),
+        "offered": lambda: NotOffered("status", "x", [("open", "在办")]).message,
+    }
+    with translation.override("zh-hans"):
+        chinese = {name: text() for name, text in shown.items()}
+    with translation.override("en"):
+        english = {name: text() for name, text in shown.items()}
+
+    assert chinese["leader"] == "王组长（协调小组组长）"
+    assert english["leader"] == "王组长 (Group leader)"
+    assert chinese["violator"] == "某商贸公司（X1）"
+    assert english["violator"] == "某商贸公司 (X1)"
+    assert chinese["callback"].endswith("WQ-1 → closed（失败）")
+    assert english["callback"] == "WQ-1 → closed (Failed)"
+    assert chinese["audit"].endswith("（departments.user）")
+    assert english["audit"].endswith(" (departments.user)")
+    assert "open（在办）" in chinese["offered"]
+    assert "open (在办)" in english["offered"]
+
+
+def test_the_daily_digest_gives_each_orders_due_time_in_the_readers_brackets(
+    client, office_staff, housing_head
+):
+    from datetime import datetime
+
+    import time_machine
+
+    from complaints import reminders
+    from complaints.deadlines import BEIJING
+    from departments.models import Notification
+    from tests.departments.test_notification_language import english
+
+    housing_head.daily_digest = True
+    housing_head.save(update_fields=["daily_digest"])
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=BEIJING), tick=False):
+        order = make_order(office_staff, unit_code="housing")
+    with time_machine.travel(datetime(2026, 3, 2, 18, tzinfo=BEIJING), tick=False):
+        assert reminders.send_daily_digests() == 1
+
+    digest = Notification.objects.get(recipient=housing_head, category="digest")
+    line = f"  {order.number} {order.title}（2026-03-03 23:59）"
+    assert line in digest.body.splitlines(), digest.body
+    ((_title, body),) = english(client, housing_head).items()
+    assert f"  {order.number} {order.title} (2026-03-03 23:59)" in body.splitlines(), body
+
+
+def test_the_urgent_words_sit_in_the_readers_brackets_and_the_sentence_ends_as_it_reads(
+    client, office_staff
+):
+    client.force_login(office_staff)
+    shown = {}
+    for reading in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = reading
+        response = client.post(
+            reverse("order_route_preview"),
+            {"content": "商场电梯突然坠落，有人受伤，情况紧急"},
+            HTTP_HX_REQUEST="true",
+        )
+        page = html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
+        shown[reading] = re.sub(r"\s+", " ", page)
+    assert re.search(r"疑似紧急诉求：[^ ]+（[^（）]+）。可在", shown["zh-hans"]), shown["zh-hans"]
+    assert re.search(r"Looks urgent: .+ \([^()]+\)\. Choose it", shown["en"]), shown["en"]

@@ -16,7 +16,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from .dates import year_accepted
-from .language import list_separator
+from .language import bracketed, list_separator
 
 SHOWN_LENGTH = 20
 
@@ -62,10 +62,7 @@ class NotOffered(MalformedValue):
         ) % {
             "name": self.name,
             "value": value,
-            "offered": between.join(
-                _("%(code)s (%(label)s)") % {"code": code, "label": label}
-                for code, label in self.offered
-            ),
+            "offered": between.join(bracketed(code, label) for code, label in self.offered),
         }
 
 
