@@ -571,6 +571,16 @@ def _openable(user, items: list, visible) -> list[tuple[object, bool]]:
     return [(item, item.id in ids) for item in items]
 
 
+def _extension_deadline(order: WorkOrder) -> dict | None:
+    """The deadline an extension request would move, for the form to name with its present
+    due time: before acceptance it is the acceptance decision, after it the resolution (or
+    an inquiry's answer), which the form's days alone left a unit to guess."""
+    name = workflow.extendable_deadline(order)
+    if not name:
+        return None
+    return {"label": DeadlinePolicy.Name(name).label, "due": getattr(order, f"due_{name}")}
+
+
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
@@ -640,6 +650,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
+            "extension_deadline": _extension_deadline(order)
+            if "request_extension" in actions
+            else None,
             "note_max_length": workflow.NOTE_MAX_LENGTH,
             "paused_days": order.paused_working_days,
             "typed": typed,
