@@ -571,11 +571,11 @@ def _openable(user, items: list, visible) -> list[tuple[object, bool]]:
     return [(item, item.id in ids) for item in items]
 
 
-def _extension_deadline(order: WorkOrder) -> dict | None:
-    """The deadline an extension request would move, for the form to name with its present
-    due time: before acceptance it is the acceptance decision, after it the resolution (or
-    an inquiry's answer), which the form's days alone left a unit to guess."""
-    name = workflow.extendable_deadline(order)
+def _extension_deadline(order: WorkOrder, name: str) -> dict | None:
+    """The deadline an extension request would move, for the unit's form and the office's
+    decision to name with its present due time: before acceptance it is the acceptance
+    decision, after it the resolution (or an inquiry's answer), which the days alone left
+    the reader to guess."""
     if not name:
         return None
     return {"label": DeadlinePolicy.Name(name).label, "due": getattr(order, f"due_{name}")}
@@ -650,9 +650,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
-            "extension_deadline": _extension_deadline(order)
+            "extension_deadline": _extension_deadline(order, workflow.extendable_deadline(order))
             if "request_extension" in actions
             else None,
+            "pending_deadline": _extension_deadline(order, pending.deadline) if pending else None,
             "note_max_length": workflow.NOTE_MAX_LENGTH,
             "paused_days": order.paused_working_days,
             "typed": typed,

@@ -52,3 +52,20 @@ def test_once_accepted_the_form_says_it_moves_the_resolution(client, office_staf
     form = extension_form(client, mr_staff, order)
     assert "Resolution" in form and "Acceptance decision" not in form
     assert local(order.due_resolution) in form
+
+
+def test_the_offices_decision_form_names_the_deadline_the_request_would_move(
+    client, office_staff, mr_staff
+):
+    order = make_order(office_staff)
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_request_extension(
+        order_id=order.id, acting_user=mr_staff, working_days=5, reason="等待检测报告"
+    )
+    order = WorkOrder.objects.get(id=order.id)
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    form = re.search(r'id="form-extension-decision">(.*?)</form>', page, re.S)[1]
+    assert "Acceptance decision" in form
+    assert local(order.due_decision) in form
