@@ -427,6 +427,15 @@ def submits_unit_report(user: User | AnonymousUser, unit_id: int) -> bool:
     return getattr(user, "unit_id", None) == unit_id and has_role(user, *UNIT_MANAGER_ROLES)
 
 
+def unit_has_submitter(unit_id: int) -> bool:
+    """Whether the unit has an active liaison or head to submit what its staff write (its
+    report, summary, releases): without one a draft waits for nobody, and the page tells
+    its people to ask the office to name one."""
+    return User.objects.filter(
+        unit_id=unit_id, is_active=True, roles__code__in=UNIT_MANAGER_ROLES
+    ).exists()
+
+
 def reviews_unit_reports(user: User | AnonymousUser) -> bool:
     """Office staff and director accept or return reports and publish the district's."""
     return is_office_handler(user)

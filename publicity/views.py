@@ -239,6 +239,9 @@ def _release_page(
             "release": release,
             "editable": editable,
             "can_submit": editable and access.submits_release(user, release.unit_id),
+            "no_submitter": editable
+            and release.unit_id is not None
+            and not access.unit_has_submitter(release.unit_id),
             "can_review": office and release.status == ReleaseStatus.SUBMITTED,
             "can_publish": office and release.status == ReleaseStatus.APPROVED,
             "can_correct": office and release.is_published and not release.corrections.exists(),

@@ -272,6 +272,7 @@ def _summary_page(
             and not not_asked
             and access.submits_unit_report(request.user, summary.unit_id),
             "not_asked": not_asked,
+            "no_submitter": editable and not access.unit_has_submitter(summary.unit_id),
             "attachments": summary.attachments.filter(removed_at=None),
             "removed_attachments": summary.attachments.exclude(removed_at=None)
             if access.fetches_removed_files(request.user)

@@ -363,6 +363,7 @@ def _report_page(
             and not not_asked
             and access.submits_unit_report(user, report.unit_id),
             "not_asked": not_asked,
+            "no_submitter": editable and not access.unit_has_submitter(report.unit_id),
             "quarter_running": not period.has_ended,
             "can_review": report.status == ReportStatus.SUBMITTED
             and access.reviews_unit_reports(user),
