@@ -573,11 +573,15 @@ def workorder_intake(
         )
     # One statement is atomic on its own; inside a caller's transaction it still needs a
     # savepoint, so a duplicate hotline_id leaves that transaction usable.
+    # A unit is told of an order the office registered for it in the order's transaction;
+    # of the hotline's, by the worker just after (`find_pending_duplicates`).
+    tell_unit = unit is not None and source_client is None and not registered_for
     one_statement = (
         connection.vendor == "postgresql"
         and not connection.in_atomic_block
         and not checked
         and not duplicates
+        and not tell_unit
     )
     try:
         with files_removed_on_rollback(), nullcontext() if one_statement else transaction.atomic():
@@ -595,6 +599,8 @@ def workorder_intake(
                     for i, r in duplicates.items()
                 ]
             )
+            if tell_unit:
+                workflow.tell_units_of_new_orders([order])
     except StaleReference:
         return workorder_intake(**(arguments | {"_verified": True, "_reference": None}))
     # The links as the response shows them, without asking the database again: a queryset
@@ -681,6 +687,17 @@ def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
     return dict(list(found.items())[:MAX_DUPLICATES])
 
 
+NEW_ORDER_NOTICE_FIELDS = (
+    "number",
+    "title",
+    "status",
+    "dispatch_count",
+    "due_sign_for",
+    "primary_unit",
+)
+"""What `workflow.tell_units_of_new_orders` reads of the hotline's new orders."""
+
+
 def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
     """Compare the hotline's new orders with earlier ones; returns how many were checked.
 
@@ -691,9 +708,17 @@ def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
     while True:
         with transaction.atomic():
             orders = list(
-                WorkOrder.objects.select_for_update(skip_locked=True, no_key=True)
+                WorkOrder.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .filter(duplicates_pending=True)
-                .only("id", "received_at", "citizen_phone_digits", "business_name", "content")
+                .select_related("primary_unit")
+                .only(
+                    "id",
+                    "received_at",
+                    "citizen_phone_digits",
+                    "business_name",
+                    "content",
+                    *NEW_ORDER_NOTICE_FIELDS,
+                )
                 .order_by("id")[:batch]
             )
             if not orders:
@@ -704,6 +729,7 @@ def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
                 for other_id, reason in _duplicate_candidates(order).items()
             )
             WorkOrder.objects.filter(id__in=[o.id for o in orders]).update(duplicates_pending=False)
+            workflow.tell_units_of_new_orders(orders)
         checked += len(orders)
 
 

@@ -234,6 +234,14 @@ def no_persistent_connections(monkeypatch):
 
 
 @pytest.fixture
+def orders_arrive_untold(monkeypatch):
+    """For tests about other notices: the orders they set up are not announced to their
+    units (tests/complaints/test_new_order_notice.py checks that they are), so those tests
+    count only the notices they are about."""
+    monkeypatch.setattr("complaints.workflow.tell_units_of_new_orders", lambda orders: None)
+
+
+@pytest.fixture
 def receiver():
     """Makes real HTTP receivers (see tests.helpers.Receiver) and stops them afterwards."""
     from .helpers import Receiver

@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
@@ -218,6 +219,7 @@ def test_values_named_with_what_goes_with_them_take_the_readers_brackets(leader)
     assert "open (在办)" in english["offered"]
 
 
+@pytest.mark.usefixtures("orders_arrive_untold")
 def test_the_daily_digest_gives_each_orders_due_time_in_the_readers_brackets(
     client, office_staff, housing_head
 ):

@@ -18,6 +18,9 @@ from departments.models import Notification
 from departments.notifications import send_due_deliveries
 from tests.factories import make_order
 
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
+
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{4,}")
 
 

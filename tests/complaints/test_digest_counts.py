@@ -4,6 +4,7 @@ the inbox's first tab (to sign for), which does not list them."""
 
 from datetime import datetime
 
+import pytest
 import time_machine
 
 from complaints import reminders
@@ -11,6 +12,9 @@ from complaints.deadlines import BEIJING
 from departments.models import Notification
 from tests.departments.test_notification_language import english
 from tests.factories import make_order
+
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
 
 
 def test_the_digest_counts_all_overdue_orders_and_opens_the_overdue_tab(

@@ -3,12 +3,16 @@ and the unit's head (who answers for the unit's deadlines), with the deadline as
 stands and the office's note, opening the order. Before, the decision was only a line in
 the order's history, so a refused request went unnoticed until the order was overdue."""
 
+import pytest
 from django.utils import timezone
 
 from complaints import workflow
 from departments.models import Notification
 from tests.complaints.test_workflow import accepted, request_extension
 from tests.departments.test_notification_language import english
+
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
 
 
 def test_a_refused_extension_tells_the_requester_and_the_head_why(

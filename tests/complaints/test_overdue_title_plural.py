@@ -3,12 +3,16 @@
 
 from datetime import datetime
 
+import pytest
 import time_machine
 
 from complaints import reminders
 from complaints.deadlines import BEIJING
 from tests.departments.test_notification_language import english
 from tests.factories import make_order
+
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
 
 
 def test_one_working_day_overdue_is_said_in_the_singular(

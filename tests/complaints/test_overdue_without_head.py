@@ -17,6 +17,9 @@ from departments.models import Notification
 from tests.departments.test_notification_language import as_written, english
 from tests.factories import UserFactory, make_order, unit
 
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
+
 # Signing for a Monday's order is due by the end of Tuesday 3 March 2026; on Wednesday it is
 # 1 working day late, on Friday 3.
 MONDAY = datetime(2026, 3, 2, 9, tzinfo=BEIJING)

@@ -18,6 +18,9 @@ from complaints.models import WorkOrder, WorkOrderEvent
 from departments.models import Notification
 from tests.factories import make_order
 
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
+
 
 def at(month, day, hour, minute=0):
     return datetime(2026, month, day, hour, minute, tzinfo=BEIJING)

@@ -23,6 +23,9 @@ from tests.complaints.test_disputes import teamed
 from tests.departments.test_notification_language import english
 from tests.factories import UserFactory, unit
 
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
+
 LIAISON_INSTEAD = "You are told as a liaison of %(unit)s: the unit has no head set in the portal."
 NOBODY_THERE = (
     "%(unit)s has neither a head nor a liaison in the portal, so no one there was told: "

@@ -1,9 +1,13 @@
+import pytest
 from django.core import mail
 
 from complaints import workflow
 from departments.models import Notification
 from departments.notifications import send_due_deliveries
 from tests.factories import make_order
+
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
 
 
 def test_supervising_tells_the_unit_under_the_bell_and_by_mail_after_commit(

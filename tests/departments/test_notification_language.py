@@ -25,6 +25,9 @@ from reports.models import PlanDeadline
 from tests.factories import UserFactory, make_order, unit
 from tests.helpers import CHINESE
 
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
+
 
 def listed(client, user, language: str) -> dict[str, str]:
     """Each notification on the person's list, title → text, as the page shows them."""

@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +14,9 @@ from complaints import referrals
 from departments.models import AuditEntry, Delivery, Notification
 from departments.notifications import Message, notify, send_due_deliveries, told_as_liaison
 from tests.factories import make_order
+
+# The orders set up here arrive untold: these tests count the notices they are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
 
 
 def message(key="test:1", title="工单 WQ-2026-000001 即将到期"):

@@ -1,0 +1,158 @@
+"""A unit hears at once that an order came to it, and by when to sign for it; a co-handling
+unit that it is asked to help. Before, a unit learnt of a new order only from its home page,
+the daily digest it may not have asked for, or the due-soon reminder, while a lead referred
+to it was announced at once (measure 4(1), rapid response)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from complaints import referrals, services, workflow
+from complaints.clients import api_client_create
+from complaints.models import WorkOrder
+from departments.choices import RoleCode
+from departments.models import Delivery, Notification
+from tests.factories import UserFactory, make_order, unit
+from wuqing_consumer.language import Reader
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {
+    "kind": "complaint",
+    "content": "小区物业不修电梯，老人上下楼困难",
+    "citizen_name": "王先生",
+    "citizen_phone": "13812345678",
+}
+
+
+def told(user, category: str = "dispatch") -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, category=category).order_by("id"))
+
+
+def read(notification: Notification, language: str) -> tuple[str, str]:
+    """Title and text as the bell shows them to a reader of `language`."""
+    with translation.override(language):
+        reader = Reader()
+        messages = notification.messages
+        return (
+            reader.show(notification.title, messages.get("title")),
+            reader.show(notification.body, messages.get("body")),
+        )
+
+
+@pytest.fixture
+def education_staff(db):
+    return UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF])
+
+
+def test_the_unit_is_told_of_an_order_the_office_registers_for_it(
+    office_staff, housing_staff, mr_staff
+):
+    order = make_order(office_staff, unit_code="housing", content="小区电梯停运三天无人维修")
+    (notice,) = told(housing_staff)
+    assert notice.url == reverse("order_detail", args=[order.number])
+    due = f"{timezone.localtime(order.due_sign_for):%Y-%m-%d %H:%M}"
+    title, body = read(notice, "en")
+    assert title == f"New order {order.number} for your unit: {order.title}"
+    assert body == f"Sign for it by {due}."
+    title, body = read(notice, "zh-hans")
+    assert order.number in title and "本单位" in title
+    assert due in body and "签收" in body
+    assert not told(mr_staff) and not told(office_staff)
+
+
+def test_co_handling_units_are_told_they_are_asked_to_help(
+    office_staff, housing_staff, education_staff
+):
+    order = make_order(office_staff, unit_code="housing", co_unit_codes=["education"])
+    (notice,) = told(education_staff)
+    assert read(notice, "en")[0] == (
+        f"Order {order.number}: your unit is asked to co-handle it: {order.title}"
+    )
+    assert len(told(housing_staff)) == 1
+
+
+def test_an_order_dispatched_from_triage_or_sent_on_tells_the_unit_it_goes_to(
+    office_staff, housing_staff, mr_staff
+):
+    order = make_order(office_staff, send_to_triage=True)
+    assert not Notification.objects.filter(category="dispatch").exists()
+    workflow.workorder_dispatch(order_id=order.id, acting_user=office_staff, unit_code="housing")
+    assert len(told(housing_staff)) == 1
+    workflow.workorder_redispatch(
+        order_id=order.id, acting_user=office_staff, unit_code="market-regulation", reason="属市场"
+    )
+    assert len(told(mr_staff)) == 1
+    assert len(told(housing_staff)) == 1  # the unit it left is not told it again
+
+
+def test_the_group_chat_robot_gets_the_title_and_link(office_staff):
+    housing = unit("housing")
+    housing.robot_webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"
+    housing.save(update_fields=["robot_webhook_url"])
+    order = make_order(office_staff, unit_code="housing")
+    robot = Delivery.objects.get(channel=Delivery.Channel.ROBOT, address=housing.robot_webhook_url)
+    assert order.number in robot.subject
+    assert reverse("order_detail", args=[order.number]) in robot.body
+
+
+def test_an_order_opened_on_accepting_a_lead_is_not_announced_to_the_unit_accepting(
+    housing_staff, mr_staff
+):
+    lead = referrals.referral_send(
+        acting_user=mr_staff,
+        to_unit_code="housing",
+        title="预售房屋延期交付",
+        facts="开发商逾期交房",
+    )
+    referrals.referral_accept(referral_id=lead.id, acting_user=housing_staff, open_order=True)
+    assert WorkOrder.objects.filter(primary_unit=unit("housing")).exists()
+    assert not told(housing_staff)
+
+
+def test_the_hotlines_orders_are_announced_by_the_worker_just_after_once(housing_staff):
+    client, _, _ = api_client_create(name="12345")
+    order, _ = services.hotline_intake(client=client, hotline_id="H-1", fields=FIELDS)
+    assert order.primary_unit.code == "housing"
+    assert not told(housing_staff)  # not in the hotline's request
+    services.find_pending_duplicates()
+    (notice,) = told(housing_staff)
+    assert order.number in read(notice, "en")[0]
+    services.hotline_intake(client=client, hotline_id="H-1", fields=FIELDS)  # a retry
+    services.find_pending_duplicates()
+    assert len(told(housing_staff)) == 1
+
+
+def test_an_order_signed_for_before_the_worker_came_is_not_announced(housing_staff):
+    client, _, _ = api_client_create(name="12345")
+    order, _ = services.hotline_intake(client=client, hotline_id="H-2", fields=FIELDS)
+    workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
+    services.find_pending_duplicates()
+    assert not told(housing_staff)
+
+
+def test_the_workers_batch_tells_in_a_fixed_number_of_queries(housing_staff, office_staff):
+    client, _, _ = api_client_create(name="12345")
+
+    def queries_to_tell(n: int, prefix: str) -> int:
+        for i in range(n):
+            services.hotline_intake(
+                client=client,
+                hotline_id=f"{prefix}-{i}",
+                fields={**FIELDS, "content": f"{FIELDS['content']} {i}"},
+            )
+        orders = list(
+            WorkOrder.objects.filter(hotline_id__startswith=prefix)
+            .select_related("primary_unit")
+            .only("id", *services.NEW_ORDER_NOTICE_FIELDS)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            workflow.tell_units_of_new_orders(orders)
+        assert Notification.objects.filter(key__startswith="dispatched:").count() >= n
+        return len(queries)
+
+    assert queries_to_tell(2, "A") == queries_to_tell(5, "B")
