@@ -1238,6 +1238,11 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
+    sent_before = False
+    """Not stored: True on the lead `referral_send` answers with when the sender's same lead
+    was already waiting for acknowledgement, so nothing was sent this time and the page says
+    so rather than that the lead was referred."""
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("referred lead")

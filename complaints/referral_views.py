@@ -154,11 +154,26 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(
-                request,
-                _("Lead %(number)s was referred to %(unit)s.")
-                % {"number": referral.number, "unit": referral.to_unit},
-            )
+            if referral.sent_before:
+                messages.info(
+                    request,
+                    _(
+                        "Lead %(number)s, with the same title and text, had already been "
+                        "referred to %(unit)s on %(day)s and is still awaiting "
+                        "acknowledgement; nothing new was sent."
+                    )
+                    % {
+                        "number": referral.number,
+                        "unit": referral.to_unit,
+                        "day": timezone.localtime(referral.created_at).strftime("%Y-%m-%d"),
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Lead %(number)s was referred to %(unit)s.")
+                    % {"number": referral.number, "unit": referral.to_unit},
+                )
             return redirect("referral_detail", referral_id=referral.id)
     not_kept = attachments.not_kept_message(request.FILES.getlist("attachments"))
     if form.errors and "attachments" not in form.errors and not_kept:

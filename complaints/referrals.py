@@ -158,7 +158,8 @@ def referral_send(
         raise ValidationError(errors)
     legal_basis = (legal_basis or "").strip()
     # The same form posted twice refers one lead: the sender's identical lead still waiting
-    # to be acknowledged is the answer.
+    # to be acknowledged is the answer, marked `sent_before` for the page to say so. Once
+    # that lead is acknowledged, accepted or rejected, the same lead is referred anew.
     user_hold(acting_user)
     lead = {
         "created_by": acting_user,
@@ -172,6 +173,7 @@ def referral_send(
     }
     already = Referral.objects.filter(**lead, status=ReferralStatus.SENT).order_by("-id").first()
     if already is not None:
+        already.sent_before = True
         return already
     now = timezone.now()
     referral = Referral.objects.create(**lead, ack_due_at=ack_deadline(now, urgent=bool(urgent)))
