@@ -571,14 +571,31 @@ def _openable(user, items: list, visible) -> list[tuple[object, bool]]:
     return [(item, item.id in ids) for item in items]
 
 
-def _extension_deadline(order: WorkOrder, name: str) -> dict | None:
+def _extension_deadline(
+    order: WorkOrder, name: str, now: datetime, working_days: int | None = None
+) -> dict | None:
     """The deadline an extension request would move, for the unit's form and the office's
     decision to name with its present due time: before acceptance it is the acceptance
     decision, after it the resolution (or an inquiry's answer), which the days alone left
-    the reader to guess."""
+    the reader to guess.
+
+    An extension adds its working days to the deadline, not to today, so one asked for or
+    approved on a deadline long past may leave it past: the unit's form says how many days
+    bring it back ahead (`late`), and with the days of a waiting request (`working_days`)
+    the office's form names the new deadline (`after`) and whether it has already passed."""
     if not name:
         return None
-    return {"label": DeadlinePolicy.Name(name).label, "due": getattr(order, f"due_{name}")}
+    due = getattr(order, f"due_{name}")
+    shown: dict = {"label": DeadlinePolicy.Name(name).label, "due": due}
+    if working_days is not None:
+        after = workflow.deadline_if_extended(order, name, working_days)
+        shown["after"] = after
+        shown["after_passed"] = after is not None and after < now
+    elif due is not None and due < now:
+        late = workflow.late_extension(order, name, now)
+        if late.fewest_days != 1:
+            shown["late"] = late
+    return shown
 
 
 @login_required
@@ -650,10 +667,16 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,
-            "extension_deadline": _extension_deadline(order, workflow.extendable_deadline(order))
+            "extension_deadline": _extension_deadline(
+                order, workflow.extendable_deadline(order), now
+            )
             if "request_extension" in actions
             else None,
-            "pending_deadline": _extension_deadline(order, pending.deadline) if pending else None,
+            "pending_deadline": _extension_deadline(
+                order, pending.deadline, now, pending.working_days
+            )
+            if pending
+            else None,
             "note_max_length": workflow.NOTE_MAX_LENGTH,
             "paused_days": order.paused_working_days,
             "typed": typed,

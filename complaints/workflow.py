@@ -457,12 +457,8 @@ def why_deadline_stopped(order: WorkOrder, name: str, due: datetime) -> str:
     return "stopped"
 
 
-def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
-    """Recompute every deadline from policy, approved extensions and paused working days."""
-    if calendar is None or rules is None:
-        snapshot = reference()
-        calendar = calendar if calendar is not None else snapshot.calendar
-        rules = rules if rules is not None else snapshot.deadline_rules
+def _approved_extensions(order: WorkOrder) -> dict[str, int]:
+    """The working days of the order's approved extensions, by the deadline they moved."""
     extensions: dict[str, int] = defaultdict(int)
     if order.pk:
         approved = (
@@ -472,8 +468,20 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
         )
         for row in approved:
             extensions[row["deadline"]] += row["days"]
+    return extensions
+
+
+def _computed_deadlines(
+    order: WorkOrder, extensions: dict[str, int], *, calendar=None, rules=None
+) -> dict[str, datetime]:
+    """Every deadline of the order from policy, `extensions` (working days by deadline
+    name) and paused working days."""
+    if calendar is None or rules is None:
+        snapshot = reference()
+        calendar = calendar if calendar is not None else snapshot.calendar
+        rules = rules if rules is not None else snapshot.deadline_rules
     paused = {name: order.paused_working_days for name in ("decision", "resolution", "answer")}
-    due = order_deadlines(
+    return order_deadlines(
         kind=order.kind,
         urgency=order.urgency,
         clocks={
@@ -486,6 +494,54 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
         extensions=extensions,
         paused_working_days=paused,
     )
+
+
+def deadline_if_extended(
+    order: WorkOrder, name: str, working_days: int, *, approved: dict[str, int] | None = None
+) -> datetime | None:
+    """The deadline `name` would have once `working_days` more were approved (on top of
+    those `approved` already, read from the order when not given). An extension adds
+    working days to the deadline, not to today: so the rule has always counted, and
+    neither the notice (silent on extensions) nor the domain reference ("extendable by
+    15") says otherwise. On a deadline long past the new one may have passed too, so the
+    forms say so before anyone asks for or approves it."""
+    extensions = dict(_approved_extensions(order) if approved is None else approved)
+    extensions[name] = extensions.get(name, 0) + working_days
+    return _computed_deadlines(order, extensions).get(name)
+
+
+@dataclass(frozen=True)
+class LateExtension:
+    """What an extension of an overdue deadline can do: the fewest working days whose new
+    deadline is still ahead (None when even the longest extension is not enough), and the
+    deadline the longest extension would give."""
+
+    fewest_days: int | None
+    longest_due: datetime | None
+
+
+def late_extension(order: WorkOrder, name: str, now: datetime) -> LateExtension:
+    """For a deadline already past at `now`: how many working days an extension needs to
+    bring it back ahead. The deadline grows with the days, so the fewest is searched by
+    halves, a handful of recounts rather than one per day."""
+    approved = _approved_extensions(order)
+    longest = deadline_if_extended(order, name, MAX_EXTENSION_DAYS, approved=approved)
+    if longest is None or longest < now:
+        return LateExtension(fewest_days=None, longest_due=longest)
+    low, high = 1, MAX_EXTENSION_DAYS
+    while low < high:
+        middle = (low + high) // 2
+        due = deadline_if_extended(order, name, middle, approved=approved)
+        if due is not None and due >= now:
+            high = middle
+        else:
+            low = middle + 1
+    return LateExtension(fewest_days=low, longest_due=longest)
+
+
+def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
+    """Recompute every deadline from policy, approved extensions and paused working days."""
+    due = _computed_deadlines(order, _approved_extensions(order), calendar=calendar, rules=rules)
     for name in DEADLINE_NAMES:
         setattr(order, f"due_{name}", due.get(name))
     previous = order.next_due_at
