@@ -223,6 +223,70 @@ class _Bracketed(_Value):
         return bracketed(_text(self.name), _text(self.detail))
 
 
+class _Quarter(_Value):
+    def __init__(self, value: object) -> None:
+        self.year, self.quarter = _year_and_quarter(value)
+
+    def stored(self) -> Message:
+        return {"quarter": quarter_key(self.year, self.quarter)}
+
+    def text(self) -> str:
+        return _quarter_text(self.year, self.quarter)
+
+
+_QUARTER_KEY = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def quarter_key(year: int, quarter: int) -> str:
+    """The quarter as a key, "2026Q3": in addresses, files, caches, the API, kept values."""
+    return f"{year}Q{quarter}"
+
+
+def _year_and_quarter(value: object) -> tuple[int, int]:
+    if isinstance(value, str):
+        match = _QUARTER_KEY.match(value)
+        if match is None:
+            raise ValueError(value)
+        return int(match.group(1)), int(match.group(2))
+    if isinstance(value, tuple):
+        year, quarter = (int(part) for part in value)
+    else:
+        year, quarter = int(value.year), int(value.quarter)  # type: ignore[attr-defined]
+    if not 1 <= quarter <= 4:
+        raise ValueError(quarter)
+    return year, quarter
+
+
+def _quarter_text(year: int, quarter: int) -> str:
+    # One message per quarter: Chinese names it in words (第三季度), not with a digit.
+    if quarter == 1:
+        pattern = pgettext("a quarter of a year, named for a reader", "Q1 %(year)s")
+    elif quarter == 2:
+        pattern = pgettext("a quarter of a year, named for a reader", "Q2 %(year)s")
+    elif quarter == 3:
+        pattern = pgettext("a quarter of a year, named for a reader", "Q3 %(year)s")
+    else:
+        pattern = pgettext("a quarter of a year, named for a reader", "Q4 %(year)s")
+    return pattern % {"year": year}
+
+
+def quarter_name(value: object) -> str:
+    """A quarter as a person reads it, in the active language: "2026年第三季度" in Chinese,
+    "Q3 2026" in English, never the key "2026Q3" (`quarter_key`), which stays in addresses,
+    file names, cache keys, the API and the field where a quarter is typed. `value` is
+    anything with `year` and `quarter` (a `reports.figures.Period`, a report, a reporting
+    period), a (year, quarter) pair or a key. The one way a quarter is named: templates
+    write `{{ period|quarter }}` (`{% load written %}`), text kept for others the `quarter`
+    param. A Chinese message around it says no 季度 of its own: the name has it."""
+    return _quarter_text(*_year_and_quarter(value))
+
+
+def quarter(value: object) -> _Value:
+    """A quarter as a value of a written text (`quarter_name`), kept as its key, so that a
+    line written in Chinese ("2026年第三季度") reads "Q3 2026" to an English reader."""
+    return _Quarter(value)
+
+
 def _model(label: str) -> type[models.Model]:
     from django.apps import apps
 
@@ -436,6 +500,8 @@ class Reader:
             return _kind_text(_model(value["model"]), bool(value.get("capfirst")))
         if "fields" in value:
             return _fields_text(_model(value["fields"]), list(value["names"]))
+        if "quarter" in value:
+            return quarter_name(value["quarter"])
         if "bracketed" in value:
             name, detail = value["bracketed"]
             return bracketed(self.render(name), self.render(detail))

@@ -12,6 +12,7 @@ from wuqing_consumer.language import (
     chinese_marked,
     label_colon,
     own_language,
+    quarter_name,
 )
 
 register = template.Library()
@@ -26,6 +27,18 @@ def for_reader(context, text: str, message=None) -> str:
     if reader is None:
         reader = context.render_context[Reader] = Reader()
     return reader.show(text, message or None)
+
+
+@register.filter(name="quarter")
+def quarter_filter(value) -> str:
+    """`{{ period|quarter }}`, `{{ report|quarter }}`, `{{ f.period|quarter }}` (a key kept
+    in figures): the quarter as the reader reads it, "2026年第三季度" or "Q3 2026"
+    (`language.quarter_name`); what is not a quarter, as it is. Addresses and inputs keep
+    the key (`period.label`)."""
+    try:
+        return quarter_name(value)
+    except (AttributeError, TypeError, ValueError):
+        return "" if value is None else str(value)
 
 
 @register.simple_tag
