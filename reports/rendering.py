@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from django.template.loader import render_to_string
 
 from wuqing_consumer import pdf
-from wuqing_consumer.language import choice_label, district_language
+from wuqing_consumer.language import choice_label, district_language, quarter_name
 
 from . import charts
 from .choices import CampaignStatus, CampaignTopic
@@ -191,7 +191,7 @@ def _context(figures: dict) -> dict:
     top_categories = figures.get("top_categories", [])
     return {
         "f": figures,
-        "title": f"武清区消费维权协调机制{year}年第{quarter}季度消费维权信息分析报告",
+        "title": f"武清区消费维权协调机制{quarter_name((year, quarter))}消费维权信息分析报告",
         "year": year,
         "quarter": quarter,
         "issuer": "武清区消费维权协调小组办公室",
@@ -347,7 +347,7 @@ def _workbook(figures: dict) -> bytes:
     changes = figures.get("changes", {})
 
     ws = sheets["概况"]
-    row = title(ws, 1, f"武清区消费维权协调机制{year}年第{quarter}季度消费维权信息分析报告")
+    row = title(ws, 1, f"武清区消费维权协调机制{quarter_name((year, quarter))}消费维权信息分析报告")
     ws.cell(row=row, column=1, value=f"统计期间：{figures['first']} 至 {figures['last']}")
     ws.cell(row=row + 1, column=1, value=f"数据截至：{figures.get('as_of', '')}")
 

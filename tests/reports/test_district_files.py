@@ -33,6 +33,7 @@ from reports.models import (
     UnitReport,
 )
 from reports.tasks import sweep_district_report_files
+from wuqing_consumer.language import quarter_name
 
 from ..factories import UserFactory, make_order, unit
 
@@ -138,7 +139,12 @@ def test_the_pdf_holds_the_unit_names_as_text_and_its_contents_page_is_right(see
     assert pdf.startswith(b"%PDF")
     assert steps == sorted(steps) and steps and steps[-1] < 100
     text = _pdf_text(path)
-    assert f"武清区消费维权协调机制{seeded.year}年第{seeded.quarter}季度" in text
+    # The quarter as the district writes it, in words, here and in the note under the
+    # overview (环比对比…), never its key "2026Q3".
+    named = f"{seeded.year}年第{'一二三四'[seeded.quarter - 1]}季度"
+    assert f"武清区消费维权协调机制{named}消费" in text
+    assert f"环比对比{seeded.previous().year}年第" in text.replace("\n", "")
+    assert not re.search(r"\d{4}Q\d", text)
     assert "武清区消费维权协调小组办公室" in text
     for name in (unit("market-regulation").name, unit("housing").name, *_not_submitted_names()):
         assert name in text
@@ -247,6 +253,10 @@ def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded, office
     titles = [r[0] for r in sheet.iter_rows(values_only=True)]
     assert titles.index("联合整治行动（本季度登记的工作）") > titles.index("按商品类别")
     overview = book["概况"]
+    assert overview["A1"].value == (
+        f"武清区消费维权协调机制{seeded.year}年第{'一二三四'[seeded.quarter - 1]}季度"
+        "消费维权信息分析报告"
+    )
     assert _row(overview, "受理投诉举报咨询（件）")[1] == MR_ORDERS + HOUSING_ORDERS
     assert _row(overview, "未报送单位（家）")[1] == len(_not_submitted_names())
 
@@ -309,7 +319,7 @@ def test_the_command_writes_both_files_and_names_the_units_that_have_not_submitt
     assert load_workbook(xlsx).sheetnames[0] == "概况"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf", "out.xlsx"]
     printed = out.getvalue()
-    assert seeded.label in printed
+    assert quarter_name(seeded) in printed
     assert str(MR_ORDERS + HOUSING_ORDERS) in printed
     for name in _not_submitted_names():
         assert name in printed

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from reports.figures import Period, district_figures
 from reports.rendering import build_pdf, build_xlsx
+from wuqing_consumer.language import quarter_name
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("District report %(period)s (%(first)s to %(last)s), figures as of %(as_of)s")
             % {
-                "period": period.label,
+                "period": quarter_name(period),
                 "first": figures["first"],
                 "last": figures["last"],
                 "as_of": figures["as_of"],
