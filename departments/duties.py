@@ -21,6 +21,7 @@ from reports import figures
 from reports.choices import PlanStatus, ReportStatus, SummaryStatus
 from reports.models import AnnualSummary, PlanDeadline, ReportingPeriod
 from reports.reminders import SUMMARY_REMINDERS_FROM
+from wuqing_consumer.language import quarter_name
 
 from . import access
 from .choices import UnitKind
@@ -97,7 +98,7 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     if not waiting:
         return []
     oldest, report_id, due = waiting[0]
-    values = {"period": oldest.label, "due": due.isoformat()}
+    values = {"period": quarter_name(oldest), "due": due.isoformat()}
     if len(waiting) == 1:
         label = _("Quarterly report for %(period)s to submit by %(due)s") % values
         url = (
@@ -406,7 +407,7 @@ def _reports_to_review(user: User) -> list[tuple[str, str, int, str, bool]]:
     return [
         (
             "reports_to_review",
-            _("Quarterly reports to review for %(period)s") % {"period": period.label},
+            _("Quarterly reports to review for %(period)s") % {"period": quarter_name(period)},
             waiting[period],
             f"{reverse('report_list')}?period={period.label}&show=to_review",
             False,
@@ -470,7 +471,7 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
         (
             "reports_late",
             _("Late quarterly reports for %(period)s (due %(due)s)")
-            % {"period": period.label, "due": due[period].isoformat()},
+            % {"period": quarter_name(period), "due": due[period].isoformat()},
             late[period],
             f"{reverse('report_list')}?period={period.label}&show=late",
             True,

@@ -821,10 +821,15 @@ def _config_kind(model: type) -> object:
 
 def _config_object(obj: Any) -> object:
     """The row as the summary names it: a unit by its name in the reader's language (its
-    code kept), anything else as its name reads in the district's language, whatever the
-    language of the person who changed it (a town's name is in both)."""
+    code kept), a reporting period by its quarter's, likewise (`language.quarter`),
+    anything else as its name reads in the district's language, whatever the language of
+    the person who changed it (a town's name is in both)."""
+    from reports.models import ReportingPeriod
+
     if isinstance(obj, Unit):
         return language.unit(obj)
+    if isinstance(obj, ReportingPeriod):
+        return language.quarter(obj)
     with district_language():
         return str(obj)
 

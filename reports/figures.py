@@ -21,7 +21,7 @@ from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit, reporting_on
 from wuqing_consumer.dates import year_accepted
-from wuqing_consumer.language import choice_names, in_district_language
+from wuqing_consumer.language import choice_names, in_district_language, quarter_key
 
 from . import campaigns
 from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus, SummaryStatus
@@ -63,7 +63,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year}Q{self.quarter}"
+        """The key, "2026Q3": for addresses, inputs, files, caches and the API, never for a
+        reader, who is shown `language.quarter_name` (`{{ period|quarter }}`)."""
+        return quarter_key(self.year, self.quarter)
 
     @property
     def first(self) -> date:

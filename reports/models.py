@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.models import HistoryLine, StoredFile
+from wuqing_consumer.language import quarter_key, quarter_name
 
 from .choices import (
     FINISHED_CAMPAIGN_STATUSES,
@@ -60,7 +61,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}Q{self.quarter}"
+        return quarter_name(self)
 
     @staticmethod
     def default_due_on(year: int, quarter: int) -> date:
@@ -130,11 +131,13 @@ class UnitReport(models.Model):
         indexes = [models.Index(fields=["year", "quarter", "status"], name="report_quarter")]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.period_label}"
+        return f"{self.unit} {quarter_name(self)}"
 
     @property
     def period_label(self) -> str:
-        return f"{self.year}Q{self.quarter}"
+        """The quarter's key, "2026Q3", for addresses and files; a reader is shown
+        `{{ report|quarter }}` (`language.quarter_name`)."""
+        return quarter_key(self.year, self.quarter)
 
     @property
     def is_editable(self) -> bool:
@@ -187,7 +190,7 @@ class PublicityItem(models.Model):
 
 def report_attachment_path(instance: ReportAttachment, filename: str) -> str:
     report = instance.report
-    return f"reports/{report.year}Q{report.quarter}/{report.unit.code}/{filename}"
+    return f"reports/{quarter_key(report.year, report.quarter)}/{report.unit.code}/{filename}"
 
 
 class ReportAttachment(StoredFile):
@@ -215,7 +218,7 @@ class ReportEvent(HistoryLine):
 
 
 def district_file_path(instance: DistrictReport, filename: str) -> str:
-    return f"district-reports/{instance.year}Q{instance.quarter}/{filename}"
+    return f"district-reports/{quarter_key(instance.year, instance.quarter)}/{filename}"
 
 
 class DistrictReport(models.Model):
@@ -254,11 +257,13 @@ class DistrictReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.period_label
+        return quarter_name(self)
 
     @property
     def period_label(self) -> str:
-        return f"{self.year}Q{self.quarter}"
+        """The quarter's key, "2026Q3", for addresses and files; a reader is shown
+        `{{ report|quarter }}` (`language.quarter_name`)."""
+        return quarter_key(self.year, self.quarter)
 
 
 class AnnualSummary(models.Model):

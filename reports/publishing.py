@@ -20,7 +20,7 @@ from django.utils import timezone
 from departments.choices import UnitKind
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many
-from wuqing_consumer.language import written
+from wuqing_consumer.language import quarter, written
 
 from .choices import FileState
 from .figures import Period, district_figures
@@ -130,9 +130,9 @@ def recipients() -> tuple[dict[Unit, list[User]], list[User]]:
 
 def _notify_units(report: DistrictReport) -> None:
     message = Message(
-        key=f"district_report:{report.year}Q{report.quarter}:v{report.version}",
+        key=f"district_report:{report.period_label}:v{report.version}",
         category="report",
-        title=written("%(period)s district quarterly report published", period=report.period_label),
+        title=written("%(period)s district quarterly report published", period=quarter(report)),
         body=written("The PDF and Excel files can be downloaded from the report's page."),
         url=district_report_url(report.period_label),
     )

@@ -125,7 +125,7 @@ def _remind(period: Period, occasion: str, due: date) -> int:
             title=lambda unit: written(
                 "%(unit)s could not be reminded of its late quarterly report for %(period)s",
                 unit=language.unit(unit),
-                period=period.label,
+                period=language.quarter(period),
             ),
             body=written("It was due on %(due)s.", due=due.isoformat()),
             url=f"{reverse('report_list')}?period={period.label}&show=late",
@@ -141,7 +141,7 @@ def report_message(
     office's chase (催报, `services.reports_chase`) are the same message. It opens `url`
     (the chase's: that unit's report of the quarter), by default the unit's list showing
     just that quarter, to start or continue it."""
-    values = {"period": period.label, "due": due.isoformat()}
+    values = {"period": language.quarter(period), "due": due.isoformat()}
     if occasion == LATE:
         title = written(
             "The quarterly report for %(period)s was due on %(due)s and is not in yet", **values

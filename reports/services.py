@@ -221,7 +221,7 @@ def report_not_asked(unit: Unit, period: figures.Period) -> str:
     but may still send a quarter that ended while it reported."""
     if unit.reports_on(period.last):
         return ""
-    values = {"unit": unit, "period": period.label}
+    values = {"unit": unit, "period": language.quarter_name(period)}
     if unit.reports_until is not None:
         return _(
             "%(unit)s stopped reporting on %(day)s; it is not asked for a report for %(period)s."
@@ -372,7 +372,7 @@ def validate_report(
                 % {
                     "n": number,
                     "day": day.isoformat(),
-                    "period": period.label,
+                    "period": language.quarter_name(period),
                     "first": period.first.isoformat(),
                     "last": period.last.isoformat(),
                 }
@@ -551,7 +551,7 @@ def report_submit(
         title=written(
             "%(unit)s submitted its report for %(period)s",
             unit=language.unit(report.unit),
-            period=report.period_label,
+            period=language.quarter(report),
         ),
         url=_report_url(report),
     )
@@ -605,7 +605,9 @@ def report_return(
     _tell_unit(
         report,
         f"report_returned:{report.id}:{report.version}",
-        written("Your report for %(period)s was returned for changes", period=report.period_label),
+        written(
+            "Your report for %(period)s was returned for changes", period=language.quarter(report)
+        ),
         comment,
     )
     return report
@@ -624,7 +626,7 @@ def report_accept(
     _tell_unit(
         report,
         f"report_accepted:{report.id}",
-        written("Your report for %(period)s was accepted", period=report.period_label),
+        written("Your report for %(period)s was accepted", period=language.quarter(report)),
     )
     return report
 
@@ -692,7 +694,7 @@ def district_report_save(
         obj=report,
         summary=written(
             "Office's analysis in the district report for %(period)s saved",
-            period=report.period_label,
+            period=language.quarter(report),
         ),
         data={"analysis": [before, analysis]},
     )
@@ -745,7 +747,7 @@ def district_report_publish(
         actor=acting_user,
         action="district_report.publish",
         obj=report,
-        summary=written("District report %(period)s published", period=report.period_label),
+        summary=written("District report %(period)s published", period=language.quarter(report)),
         data={"missing_units": report.figures["missing_units"], "version": report.version},
     )
     transaction.on_commit(lambda: _queue_files(report.id))
@@ -788,7 +790,7 @@ def district_report_comment(
         summary=(
             said := written(
                 "The group leader commented on the district report %(period)s",
-                period=period.label,
+                period=language.quarter(period),
             )
         ),
         data={"comment": comment},
@@ -1259,7 +1261,7 @@ def reports_chase(
     if timezone.localdate() <= due:
         raise ReportError(
             _("The reports for %(period)s are due on %(due)s; they are not late yet.")
-            % {"period": period.label, "due": due.isoformat()}
+            % {"period": language.quarter_name(period), "due": due.isoformat()}
         )
     units = _units_chased(unit_codes)
     in_hand = set(
@@ -1270,14 +1272,20 @@ def reports_chase(
     if unit_codes is not None and in_hand:
         raise ReportError(
             _("%(unit)s has already submitted its report for %(period)s.")
-            % {"unit": next(u for u in units if u.id in in_hand), "period": period.label}
+            % {
+                "unit": next(u for u in units if u.id in in_hand),
+                "period": language.quarter_name(period),
+            }
         )
     # A quarter before a unit began reporting is not asked of it (`figures.first_asked`).
     asked = figures.units_asked(period, units)
     if unit_codes is not None and len(asked) != len(units):
         raise ReportError(
             _("%(unit)s is not asked for a report for %(period)s: it began reporting later.")
-            % {"unit": next(u for u in units if u.id not in asked), "period": period.label}
+            % {
+                "unit": next(u for u in units if u.id not in asked),
+                "period": language.quarter_name(period),
+            }
         )
     late = [unit for unit in units if unit.id not in in_hand and unit.id in asked]
     # A late unit's report of the quarter is a draft or a returned one: the chase opens it.
@@ -1298,7 +1306,7 @@ def reports_chase(
             summary=written(
                 "%(unit)s reminded of its report for %(period)s",
                 unit=language.unit(unit),
-                period=period.label,
+                period=language.quarter(period),
             ),
             data={"period": period.label, "due": due.isoformat(), "told": [u.id for u in people]},
         )

@@ -21,7 +21,7 @@ from departments import access
 from wuqing_consumer import form_once
 from wuqing_consumer.address_values import MalformedValue, NotOffered, choice_in
 from wuqing_consumer.errors import refusal_text
-from wuqing_consumer.language import list_separator
+from wuqing_consumer.language import list_separator, quarter_name
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version, posted_version_or_new
 from wuqing_consumer.views import form_page
@@ -248,7 +248,8 @@ def reports_chase(request: HttpRequest, period: str) -> HttpResponse:
             request,
             result,
             chase_all,
-            nobody_late=_("No unit's report for %(period)s is late.") % {"period": quarter.label},
+            nobody_late=_("No unit's report for %(period)s is late.")
+            % {"period": quarter_name(quarter)},
         )
     # Back to the list it was posted from: the late units alone, or every unit.
     late_only = "&show=late" if request.POST.get("show") == "late" else ""

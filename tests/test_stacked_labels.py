@@ -7,8 +7,8 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LABEL = re.compile(r'data-label="((?:{%.*?%}|{{.*?}}|[^"{])*)"')
-# A quarter's name ("2026Q3") starts with its year.
-PERIOD = re.compile(r"^{{ f\.(\w+\.)?period }}$")
+# A quarter's name starts with its year or a capital: "2026年第三季度", "Q3 2026".
+PERIOD = re.compile(r"^{{ f\.(\w+\.)?period\|quarter }}$")
 
 
 def test_every_stacked_lists_column_name_goes_through_capfirst():

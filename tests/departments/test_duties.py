@@ -16,6 +16,7 @@ from departments.models import Unit
 from meetings import services as meetings
 from meetings.services import PlannedAction
 from tests.factories import make_order, unit
+from wuqing_consumer.language import quarter_name
 
 SEASONAL = {"summary_to_submit", "summaries_not_in", "reports_late"}
 
@@ -401,8 +402,10 @@ def report_line(user, now=None):
 
 
 def written_line(period: str, due: str) -> str:
+    """The home page's line for one quarter's report (`period` its key, "2026Q4"), in the
+    active language, with the quarter named as its reader reads it."""
     return gettext("Quarterly report for %(period)s to submit by %(due)s") % {
-        "period": period,
+        "period": quarter_name(period),
         "due": due,
     }
 
@@ -564,7 +567,7 @@ def test_several_quarters_to_submit_are_one_line_from_the_oldest_linking_to_them
         line = report_line(mr_liaison)
         assert line is not None
         assert (line.label, line.count, line.urgent) == (
-            "Quarterly reports to submit (oldest 2026Q2, due 2026-07-10)",
+            "Quarterly reports to submit (oldest Q2 2026, due 2026-07-10)",
             3,
             True,
         )
@@ -594,7 +597,7 @@ def test_a_unit_that_never_reported_is_asked_from_the_quarter_its_reporting_bega
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
         line = report_line(housing_head)
         assert (line.label, line.count, line.urgent) == (
-            "Quarterly report for 2026Q4 to submit by 2027-01-10",
+            "Quarterly report for Q4 2026 to submit by 2027-01-10",
             1,
             False,
         )
@@ -608,7 +611,7 @@ def test_the_quarters_asked_for_begin_with_the_units_first_report(client, housin
     with time_machine.travel(in_beijing(2027, 1, 4), tick=False), translation.override("en"):
         line = report_line(housing_head)
         assert (line.label, line.count, line.urgent) == (
-            "Quarterly reports to submit (oldest 2026Q2, due 2026-07-10)",
+            "Quarterly reports to submit (oldest Q2 2026, due 2026-07-10)",
             3,
             True,
         )
@@ -628,6 +631,8 @@ def test_the_home_page_shows_the_report_line_in_the_persons_language(client, mr_
         text = written_line("2026Q4", "2027-01-10")
     assert f'href="{reverse("report_list")}?period=2026Q4" data-duty="{REPORT}"' in page
     assert text in page
+    # The quarter as its reader names it, not its key (the Chinese once the catalogue has it).
+    assert {"zh-hans": "2026年第四季度信息报告待报送", "en": "for Q4 2026 to"}[language] in page
 
 
 @pytest.fixture

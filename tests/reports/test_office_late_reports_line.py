@@ -51,7 +51,7 @@ def test_the_office_sees_the_late_reports_of_a_quarter_once_it_is_past_due(offic
     line = late_line(office_staff, at(2026, 10, 11, 9))
     assert line is not None
     assert (line.label, line.count, line.urgent, line.url) == (
-        "Late quarterly reports for 2026Q3 (due 2026-10-10)",
+        "Late quarterly reports for Q3 2026 (due 2026-10-10)",
         q3,
         True,
         reverse("report_list") + "?period=2026Q3&show=late",
@@ -89,13 +89,13 @@ def test_several_late_quarters_are_a_line_each_listing_what_it_counts(client, of
     lines = late_lines(office_staff, now)
     assert [(d.label, d.count, d.urgent, d.url) for d in lines] == [
         (
-            "Late quarterly reports for 2026Q4 (due 2027-01-10)",
+            "Late quarterly reports for Q4 2026 (due 2027-01-10)",
             len(member_units()) - 1,
             True,
             reverse("report_list") + "?period=2026Q4&show=late",
         ),
         (
-            "Late quarterly reports for 2026Q3 (due 2026-10-10)",
+            "Late quarterly reports for Q3 2026 (due 2026-10-10)",
             q3,
             True,
             reverse("report_list") + "?period=2026Q3&show=late",
@@ -126,7 +126,7 @@ def test_only_the_quarters_a_unit_is_asked_for_and_the_due_date_the_office_set(o
     ReportingPeriod.objects.create(year=2026, quarter=3, due_on=date(2026, 10, 16))
     assert late_line(office_staff, at(2026, 10, 15)) is None
     line = late_line(office_staff, at(2026, 10, 20))
-    assert line.label == "Late quarterly reports for 2026Q3 (due 2026-10-16)"
+    assert line.label == "Late quarterly reports for Q3 2026 (due 2026-10-16)"
     assert line.count == q3 - 2
 
 
@@ -159,7 +159,7 @@ def test_the_line_opens_a_list_of_exactly_the_late_units(client, office_staff, q
     assert len(listed) == q3
     assert not listed & {"market-regulation", "commerce"}
     assert {"housing", "education"} <= listed
-    assert "Showing only the units whose report for 2026Q3 is late." in page
+    assert "Showing only the units whose report for Q3 2026 is late." in page
     assert f'href="{reverse("report_list")}?period=2026Q3"' in page
     assert len(re.findall(r'<tr data-unit="', everyone)) == len(member_units())
     assert "Showing only the units" not in everyone
@@ -174,7 +174,7 @@ def test_the_late_list_of_a_quarter_with_none_late_says_so(client, office_staff)
     assert response.status_code == 200
     page = response.content.decode()
     assert not re.findall(r'<tr data-unit="', page)
-    assert "No unit's report for 2026Q3 is late." in page.replace("&#x27;", "'")
+    assert "No unit's report for Q3 2026 is late." in page.replace("&#x27;", "'")
 
 
 def test_a_show_value_the_office_list_does_not_offer_is_refused(client, office_staff, q3):

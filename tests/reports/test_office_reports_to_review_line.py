@@ -57,13 +57,13 @@ def test_each_quarter_with_reports_to_review_is_a_line_listing_what_it_counts(
     each with its Review button."""
     assert [(d.label, d.count, d.urgent, d.url) for d in review_lines(office_staff)] == [
         (
-            "Quarterly reports to review for 2026Q3",
+            "Quarterly reports to review for Q3 2026",
             2,
             False,
             reverse("report_list") + "?period=2026Q3&show=to_review",
         ),
         (
-            "Quarterly reports to review for 2026Q2",
+            "Quarterly reports to review for Q2 2026",
             1,
             False,
             reverse("report_list") + "?period=2026Q2&show=to_review",
@@ -92,12 +92,12 @@ def test_the_list_of_reports_to_review_says_so_and_leads_to_every_unit(
         page = client.get(reverse("report_list") + "?period=2026Q3&show=to_review")
         empty = client.get(reverse("report_list") + "?period=2026Q1&show=to_review")
     text = page.content.decode()
-    assert "Showing only the units whose report for 2026Q3 is waiting for review." in text
+    assert "Showing only the units whose report for Q3 2026 is waiting for review." in text
     assert f'href="{reverse("report_list")}?period=2026Q3" id="show-every-unit"' in text
     assert '<input type="hidden" name="show" value="to_review">' in text
     assert empty.status_code == 200
     assert not re.findall(r'<tr data-unit="', empty.content.decode())
-    assert "No unit's report for 2026Q1 is waiting for review." in empty.content.decode().replace(
+    assert "No unit's report for Q1 2026 is waiting for review." in empty.content.decode().replace(
         "&#x27;", "'"
     )
 

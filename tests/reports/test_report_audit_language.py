@@ -36,8 +36,8 @@ def test_a_chase_and_the_district_report_are_shown_in_the_readers_language(
     saved = AuditEntry.objects.get(action="district_report.save")
 
     english = shown(client, office_staff, "en")
-    assert english[chase.id] == "Market Regulation Bureau reminded of its report for 2026Q3"
-    assert english[saved.id] == "Office's analysis in the district report for 2026Q3 saved"
+    assert english[chase.id] == "Market Regulation Bureau reminded of its report for Q3 2026"
+    assert english[saved.id] == "Office's analysis in the district report for Q3 2026 saved"
     chinese = shown(client, office_staff, "zh-hans")
     assert chinese[chase.id] == chase.summary and unit("market-regulation").name in chase.summary
 
@@ -89,7 +89,7 @@ def test_the_leaders_comment_is_shown_in_the_readers_language(client, office_sta
     entry = AuditEntry.objects.get(action="district_report.comment")
 
     english = shown(client, office_staff, "en")
-    assert english[entry.id] == "The group leader commented on the district report 2026Q3"
+    assert english[entry.id] == "The group leader commented on the district report Q3 2026"
 
 
 def test_a_summary_returned_chased_or_with_a_file_taken_off_is_said_in_words(

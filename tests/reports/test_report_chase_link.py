@@ -60,6 +60,6 @@ def test_a_chased_unit_without_a_report_gets_that_quarter_to_start(
     page = client.get(url).content.decode()
     assert 'data-period="2026Q3"' in page and 'id="start-2026Q3"' in page
     assert 'data-period="2026Q2"' not in page
-    assert "Only the quarter 2026Q3." in page
+    assert "Only the quarter Q3 2026." in page
     # Without ?period=, every quarter it is asked for: from its first report (Q2) on.
     assert client.get(reverse("report_list")).content.decode().count("data-period=") == 3

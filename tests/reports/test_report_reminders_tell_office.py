@@ -65,7 +65,7 @@ def test_a_late_unit_with_nobody_has_the_office_told_once(
     assert said_why(notice) == NO_ONE_THERE
     assert english(client, office_staff) == {
         "Housing and Construction Commission could not be reminded of its late quarterly "
-        "report for 2026Q3": "It was due on 2026-10-10.\nHousing and Construction Commission "
+        "report for Q3 2026": "It was due on 2026-10-10.\nHousing and Construction Commission "
         "has no one in the portal, so no one there was told: tell the unit, and add its people."
     }
     # The office's staff, as for an order's reminder; not its director.

@@ -83,12 +83,12 @@ def test_a_unit_that_never_reports_is_overdue_for_every_quarter_since_it_joined(
 def test_the_home_page_line_counts_every_quarter_since_it_joined(since_q1, since_q3):
     (line,) = [d for d in waiting_for(since_q1.people.get()) if d.key == "report_to_submit"]
     assert (line.label, line.count, line.urgent) == (
-        "Quarterly reports to submit (oldest 2026Q1, due 2026-04-10)",
+        "Quarterly reports to submit (oldest Q1 2026, due 2026-04-10)",
         3,
         True,
     )
     (line,) = [d for d in waiting_for(since_q3.people.get()) if d.key == "report_to_submit"]
-    assert (line.label, line.count) == ("Quarterly report for 2026Q3 to submit by 2026-10-10", 1)
+    assert (line.label, line.count) == ("Quarterly report for Q3 2026 to submit by 2026-10-10", 1)
 
 
 def test_the_office_list_marks_it_late_for_each_quarter_since_it_joined(

@@ -79,7 +79,7 @@ def test_a_returned_report_of_a_quarter_not_asked_says_so_and_offers_no_submit(
     client.force_login(mr_liaison)
     page = client.get(reverse("unit_report", args=[reports[3].id])).content.decode()
     assert 'id="report-not-asked"' in page and "Not asked for this quarter" in page
-    assert "stopped reporting on 2026-08-10; it is not asked for a report for 2026Q3" in page
+    assert "stopped reporting on 2026-08-10; it is not asked for a report for Q3 2026" in page
     assert CANNOT in page
     assert 'id="confirm-submit"' not in page and 'id="save-then-submit"' not in page
     assert 'id="save-report"' in page  # its text may still be kept

@@ -990,7 +990,7 @@ def test_publicity_dated_outside_the_quarter_is_refused_and_nothing_is_saved(mr_
             values={"cases_opened": 3},
             publicity=[{"kind": "event", "day": "2025-01-01", "title": "去年的活动"}],
         )
-    assert "2026Q3 (2026-07-01 to 2026-09-30)" in str(refused.value.message_dict["publicity"])
+    assert "Q3 2026 (2026-07-01 to 2026-09-30)" in str(refused.value.message_dict["publicity"])
     assert fresh(report).cases_opened == 0 and not fresh(report).publicity.exists()
 
 
