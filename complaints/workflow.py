@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from departments import access
 from departments.models import Unit, User
+from wuqing_consumer import language
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import Written, label, with_note_message, written, written_lines
 
@@ -1221,7 +1222,13 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     the day the order arrives, not from the due-soon reminder. Only orders still waiting to
     be signed for by that unit: one moved on meanwhile was told by what moved it. A fixed
     number of queries for any number of orders (the hotline's come in batches, told by the
-    worker just after intake answers); once per order and assignment (the key)."""
+    worker just after intake answers); once per order and assignment (the key).
+
+    The title names the order by its number and says what to do (by when to sign for it,
+    whom to help), and the order's own title is in the text: the title is what a text
+    message and the unit's group chat (which may include people outside the unit) carry,
+    and an order's title is often the citizen's first words, a name or a phone in them, as
+    the due-soon and overdue reminders keep it out of theirs."""
     from departments.notifications import Message, notify_many, unit_people
 
     waiting = [o for o in orders if o.primary_unit_id and o.status == Status.ASSIGNED]
@@ -1240,47 +1247,47 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     items = []
     for order in waiting:
         url = reverse("order_detail", args=[order.number])
-        due = order.due_sign_for
         items.append(
-            (
-                Message(
-                    key=f"dispatched:{order.id}:{order.dispatch_count}",
-                    category="dispatch",
-                    title=written(
-                        "New order %(number)s for your unit: %(title)s",
-                        number=order.number,
-                        title=order.title,
-                    ),
-                    body=written(
-                        "Sign for it by %(due)s.",
-                        due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
-                    )
-                    if due
-                    else "",
-                    url=url,
-                ),
-                people[order.primary_unit_id],
-                order.primary_unit,
-            )
+            (_new_order_message(order, url), people[order.primary_unit_id], order.primary_unit)
         )
         for unit in co_units[order.id]:
-            items.append(
-                (
-                    Message(
-                        key=f"co_handling:{order.id}:{unit.id}",
-                        category="dispatch",
-                        title=written(
-                            "Order %(number)s: your unit is asked to co-handle it: %(title)s",
-                            number=order.number,
-                            title=order.title,
-                        ),
-                        url=url,
-                    ),
-                    people[unit.id],
-                    unit,
-                )
+            message = Message(
+                key=f"co_handling:{order.id}:{unit.id}",
+                category="dispatch",
+                title=written(
+                    "Order %(number)s, handled by %(unit)s: your unit is asked to co-handle it",
+                    number=order.number,
+                    unit=language.unit(order.primary_unit),
+                ),
+                body=written_lines(
+                    order.title, written("Give your unit's opinion on the order's page.")
+                ),
+                url=url,
             )
+            items.append((message, people[unit.id], unit))
     notify_many(items)
+
+
+def _new_order_message(order: WorkOrder, url: str):
+    """The notice to the unit an order came to (`tell_units_of_new_orders`)."""
+    from departments.notifications import Message
+
+    due = order.due_sign_for
+    if due is None:
+        title = written("New order %(number)s for your unit", number=order.number)
+    else:
+        title = written(
+            "New order %(number)s for your unit: sign for it by %(due)s",
+            number=order.number,
+            due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+        )
+    return Message(
+        key=f"dispatched:{order.id}:{order.dispatch_count}",
+        category="dispatch",
+        title=title,
+        body=order.title,
+        url=url,
+    )
 
 
 @transaction.atomic

@@ -57,12 +57,43 @@ def test_the_unit_is_told_of_an_order_the_office_registers_for_it(
     assert notice.url == reverse("order_detail", args=[order.number])
     due = f"{timezone.localtime(order.due_sign_for):%Y-%m-%d %H:%M}"
     title, body = read(notice, "en")
-    assert title == f"New order {order.number} for your unit: {order.title}"
-    assert body == f"Sign for it by {due}."
+    assert title == f"New order {order.number} for your unit: sign for it by {due}"
+    assert body == order.title
     title, body = read(notice, "zh-hans")
-    assert order.number in title and "本单位" in title
-    assert due in body and "签收" in body
+    assert title == f"新工单 {order.number} 已派至本单位，请于 {due} 前签收"
+    assert body == order.title
     assert not told(mr_staff) and not told(office_staff)
+
+
+def test_a_text_message_and_the_group_chat_say_by_when_but_not_the_citizens_words(
+    office_staff, housing_staff
+):
+    """An order's title is often the citizen's first words (intake takes forty characters
+    of what they said when the office types none), with a name or a phone in them: like
+    the due-soon and overdue reminders, the title of the notice names the order by its
+    number and says by when to sign for it, which is what a text message and the unit's
+    group chat (which may include people outside the unit) carry; the order's title is
+    in the text, read in the portal and by email. Before, both carried the citizen's words
+    and a text message did not say by when."""
+    housing_staff.phone, housing_staff.notify_by_sms = "13900001111", True
+    housing_staff.email = "housing1@wuqing.example"
+    housing_staff.save(update_fields=["phone", "notify_by_sms", "email"])
+    housing = unit("housing")
+    housing.robot_webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"
+    housing.save(update_fields=["robot_webhook_url"])
+    order = make_order(
+        office_staff, unit_code="housing", content="我叫李四，电话13812345678，小区电梯停运三天"
+    )
+    assert "13812345678" in order.title
+    due = f"{timezone.localtime(order.due_sign_for):%Y-%m-%d %H:%M}"
+    sms = Delivery.objects.get(channel=Delivery.Channel.SMS, address="13900001111")
+    robot = Delivery.objects.get(channel=Delivery.Channel.ROBOT)
+    email = Delivery.objects.get(channel=Delivery.Channel.EMAIL, address=housing_staff.email)
+    for text in (sms.subject, sms.body, robot.subject, robot.body, email.subject):
+        assert "13812345678" not in text and "李四" not in text
+        assert order.number in text
+    assert due in sms.body and "签收" in sms.body
+    assert order.title in email.body
 
 
 def test_co_handling_units_are_told_they_are_asked_to_help(
@@ -70,8 +101,14 @@ def test_co_handling_units_are_told_they_are_asked_to_help(
 ):
     order = make_order(office_staff, unit_code="housing", co_unit_codes=["education"])
     (notice,) = told(education_staff)
-    assert read(notice, "en")[0] == (
-        f"Order {order.number}: your unit is asked to co-handle it: {order.title}"
+    assert read(notice, "en") == (
+        f"Order {order.number}, handled by Housing and Construction Commission: "
+        "your unit is asked to co-handle it",
+        f"{order.title}\nGive your unit's opinion on the order's page.",
+    )
+    assert read(notice, "zh-hans") == (
+        f"工单 {order.number} 由区住房建设委主办，请本单位协办",
+        f"{order.title}\n请在工单页面提出本单位意见。",
     )
     assert len(told(housing_staff)) == 1
 
