@@ -1245,10 +1245,15 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     for person in unit_people(unit_ids):
         people[person.unit_id].append(person)
     items = []
+    now = timezone.now()
     for order in waiting:
         url = reverse("order_detail", args=[order.number])
         items.append(
-            (_new_order_message(order, url), people[order.primary_unit_id], order.primary_unit)
+            (
+                _new_order_message(order, url, now),
+                people[order.primary_unit_id],
+                order.primary_unit,
+            )
         )
         for unit in co_units[order.id]:
             message = Message(
@@ -1268,13 +1273,22 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     notify_many(items)
 
 
-def _new_order_message(order: WorkOrder, url: str):
-    """The notice to the unit an order came to (`tell_units_of_new_orders`)."""
+def _new_order_message(order: WorkOrder, url: str, now: datetime):
+    """The notice to the unit an order came to (`tell_units_of_new_orders`). One told when
+    its time to sign has already passed (the hotline's, told by a worker that came late)
+    says so rather than "sign for it by" a time gone."""
     from departments.notifications import Message
 
     due = order.due_sign_for
     if due is None:
         title = written("New order %(number)s for your unit", number=order.number)
+    elif due < now:
+        title = written(
+            "New order %(number)s for your unit: the time to sign for it, %(due)s, has "
+            "passed; sign for it now",
+            number=order.number,
+            due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+        )
     else:
         title = written(
             "New order %(number)s for your unit: sign for it by %(due)s",

@@ -5,7 +5,10 @@ to it was announced at once (measure 4(1), rapid response)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -193,3 +196,22 @@ def test_the_workers_batch_tells_in_a_fixed_number_of_queries(housing_staff, off
         return len(queries)
 
     assert queries_to_tell(2, "A") == queries_to_tell(5, "B")
+
+
+def test_a_notice_told_after_the_time_to_sign_has_passed_says_so(housing_staff):
+    """The hotline's orders are told by the worker just after intake answers; one that came
+    late (the worker stopped a while, the periodic sweep caught up) would say "sign for it
+    by" a time already gone, on an urgent order fifteen minutes after its call."""
+    client, _, _ = api_client_create(name="12345")
+    order, _ = services.hotline_intake(client=client, hotline_id="H-3", fields=FIELDS)
+    due = f"{timezone.localtime(order.due_sign_for):%Y-%m-%d %H:%M}"
+    with time_machine.travel(order.due_sign_for + timedelta(minutes=5), tick=False):
+        services.find_pending_duplicates()
+    (notice,) = told(housing_staff)
+    assert read(notice, "en")[0] == (
+        f"New order {order.number} for your unit: the time to sign for it, {due}, "
+        "has passed; sign for it now"
+    )
+    assert read(notice, "zh-hans")[0] == (
+        f"新工单 {order.number} 已派至本单位，签收时限 {due} 已过，请立即签收"
+    )
