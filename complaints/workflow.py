@@ -26,7 +26,14 @@ from departments import access
 from departments.models import Unit, User
 from wuqing_consumer import language
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import Written, label, with_note_message, written, written_lines
+from wuqing_consumer.language import (
+    Written,
+    label,
+    with_note_message,
+    written,
+    written_lines,
+    written_plural,
+)
 
 from . import stats
 from .choices import (
@@ -1043,12 +1050,36 @@ def workorder_decide_extension(
     return order
 
 
+def _extension_still_late(order: WorkOrder, name: str, now: datetime) -> Written:
+    """The line under an approval whose new deadline has already passed: how many more
+    working days would bring it ahead, or that even the longest would not (as the unit's
+    extension form says, `late_extension`)."""
+    late = late_extension(order, name, now)
+    if late.fewest_days is None:
+        return written(
+            "An extension adds working days to the deadline, not to today: even the longest "
+            "further extension, %(days)s working days, would leave it past.",
+            days=MAX_EXTENSION_DAYS,
+        )
+    return written_plural(
+        "An extension adds working days to the deadline, not to today: a further extension "
+        "would need at least %(n)s working day to bring it ahead.",
+        "An extension adds working days to the deadline, not to today: a further extension "
+        "would need at least %(n)s working days to bring it ahead.",
+        late.fewest_days,
+    )
+
+
 def _tell_of_extension_decision(
     order: WorkOrder, request: ExtensionRequest, due: datetime | None
 ) -> None:
     """The person who asked and the unit's head learn the office's decision, the deadline
     as it now stands and the office's note; otherwise a refusal is noticed only when the
-    order falls overdue. Written in this transaction, sent after commit."""
+    order falls overdue. Written in this transaction, sent after commit.
+
+    An extension adds working days to the deadline, not to today, so the deadline as it
+    now stands may have passed already: the title (all a text message carries) says the
+    order is, or stays, overdue, rather than "now due" or "still due" a time gone."""
     from departments.choices import RoleCode
     from departments.notifications import Message, notify, people_with_roles
     from wuqing_consumer.language import label
@@ -1061,8 +1092,20 @@ def _tell_of_extension_decision(
         "deadline": label(DeadlinePolicy.Name, request.deadline),
         "time": timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "—",
     }
-    if approved:
+    passed = due is not None and request.decided_at is not None and due < request.decided_at
+    if approved and passed:
+        title = written(
+            "Extension approved: %(number)s, %(deadline)s now due %(time)s, which has "
+            "already passed: the order stays overdue",
+            **params,
+        )
+    elif approved:
         title = written("Extension approved: %(number)s, %(deadline)s now due %(time)s", **params)
+    elif passed:
+        title = written(
+            "Extension refused: %(number)s, %(deadline)s was due %(time)s: the order is overdue",
+            **params,
+        )
     else:
         title = written("Extension refused: %(number)s, %(deadline)s still due %(time)s", **params)
     if request.decision_note:
@@ -1073,6 +1116,10 @@ def _tell_of_extension_decision(
         )
     else:
         body = order.title
+    if approved and passed:
+        body = written_lines(
+            body, _extension_still_late(order, request.deadline, request.decided_at)
+        )
     heads = people_with_roles([RoleCode.UNIT_HEAD], [order.primary_unit_id])
     people = {user.id: user for user in heads}
     asked = request.requested_by

@@ -3,7 +3,10 @@ and the unit's head (who answers for the unit's deadlines), with the deadline as
 stands and the office's note, opening the order. Before, the decision was only a line in
 the order's history, so a refused request went unnoticed until the order was overdue."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from complaints import workflow
@@ -51,3 +54,64 @@ def test_an_approved_extension_without_a_note_tells_the_new_deadline(
     expected = {f"Extension approved: {order.number}, Resolution now due {due}": order.title}
     assert english(client, mr_staff) == expected
     assert english(client, mr_head) == expected
+
+
+def local(due) -> str:
+    return timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+
+
+def test_an_approval_whose_new_deadline_has_passed_says_the_order_stays_overdue(
+    client, office_staff, mr_staff
+):
+    """An extension adds working days to the deadline, not to today: approved on a deadline
+    long past, the new one may have passed too. The notice said "now due" that time, as if
+    the order were back in time; now its title (all a text message carries) says it stays
+    overdue, and its text how many more working days would bring it ahead, as the unit's
+    form does (`workflow.late_extension`)."""
+    order = accepted(office_staff, mr_staff)
+    with time_machine.travel(order.due_resolution + timedelta(days=10), tick=False):
+        request_extension(order, mr_staff, days=1)
+        order = workflow.workorder_decide_extension(
+            order_id=order.id, acting_user=office_staff, approve=True
+        )
+        late = workflow.late_extension(order, "resolution", timezone.now())
+    assert late.fewest_days and late.fewest_days > 1
+    assert english(client, mr_staff) == {
+        f"Extension approved: {order.number}, Resolution now due "
+        f"{local(order.due_resolution)}, which has already passed: the order stays overdue": (
+            f"{order.title}\n"
+            "An extension adds working days to the deadline, not to today: a further "
+            f"extension would need at least {late.fewest_days} working days to bring it ahead."
+        )
+    }
+
+
+def test_an_approval_that_even_the_longest_extension_cannot_bring_back_says_so(
+    client, office_staff, mr_staff
+):
+    order = accepted(office_staff, mr_staff)
+    with time_machine.travel(order.due_resolution + timedelta(days=74), tick=False):
+        request_extension(order, mr_staff)
+        order = workflow.workorder_decide_extension(
+            order_id=order.id, acting_user=office_staff, approve=True, note="同意"
+        )
+    ((title, body),) = english(client, mr_staff).items()
+    assert title.endswith("which has already passed: the order stays overdue")
+    assert body == (
+        f"{order.title}\n\nThe office's note: 同意\n"
+        "An extension adds working days to the deadline, not to today: even the longest "
+        f"further extension, {workflow.MAX_EXTENSION_DAYS} working days, would leave it past."
+    )
+
+
+def test_a_refusal_on_a_passed_deadline_says_the_order_is_overdue(client, office_staff, mr_staff):
+    order = accepted(office_staff, mr_staff)
+    with time_machine.travel(order.due_resolution + timedelta(days=3), tick=False):
+        request_extension(order, mr_staff)
+        order = workflow.workorder_decide_extension(
+            order_id=order.id, acting_user=office_staff, approve=False, note="理由不充分"
+        )
+    assert english(client, mr_staff) == {
+        f"Extension refused: {order.number}, Resolution was due {local(order.due_resolution)}: "
+        "the order is overdue": f"{order.title}\n\nThe office's note: 理由不充分"
+    }
