@@ -5,6 +5,7 @@ to it was announced at once (measure 4(1), rapid response)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -215,3 +216,13 @@ def test_a_notice_told_after_the_time_to_sign_has_passed_says_so(housing_staff):
     assert read(notice, "zh-hans")[0] == (
         f"新工单 {order.number} 已派至本单位，签收时限 {due} 已过，请立即签收"
     )
+
+
+def test_the_list_shows_a_new_order_with_the_work_orders_icon(client, office_staff, housing_staff):
+    """Every notice but the reminders had the bell, so a new order to sign for looked like
+    a meeting's minutes; it has the icon of the work orders in the menu."""
+    make_order(office_staff, unit_code="housing")
+    client.force_login(housing_staff)
+    html = client.get(reverse("notification_list")).content.decode()
+    (item,) = re.findall(r'<li class="list-group-item.*?</li>', html, re.S)
+    assert 'class="bi bi-inboxes' in item
