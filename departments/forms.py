@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import DutyContact, User
 from .services import DUTY_CONTACT_FIELDS
@@ -43,6 +44,20 @@ class DutyContactDeleteForm(forms.Form):
 
 
 class NotificationSettingsForm(forms.ModelForm):
+    """Each channel says what it carries, so a person chooses it knowing what a text
+    message would say (the title alone: `notifications._sms`)."""
+
     class Meta:
         model = User
         fields = ["notify_by_email", "notify_by_sms", "daily_digest"]
+        help_texts = {
+            "notify_by_email": _("The notice's title and text, with a link to the page."),
+            "notify_by_sms": _(
+                "The notice's title alone, such as a new order's number and by when to sign "
+                "for it; not its text, which may quote a citizen."
+            ),
+            "daily_digest": _(
+                "Once a day, when there are any: the orders you handle that are overdue or "
+                "due by the end of the next working day."
+            ),
+        }

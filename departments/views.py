@@ -370,4 +370,13 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         services.user_update_notification_settings(acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notification_settings")
-    return render(request, "departments/notification_settings.html", {"form": form})
+    return render(
+        request,
+        "departments/notification_settings.html",
+        {
+            "form": form,
+            "unit_person": request.user.unit_id is not None
+            and access.has_role(request.user, *access.UNIT_HANDLER_ROLES),
+            "office_person": access.is_office_handler(request.user),
+        },
+    )
