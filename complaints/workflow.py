@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -1291,13 +1291,14 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     people: dict[int, list[User]] = defaultdict(list)
     for person in unit_people(unit_ids):
         people[person.unit_id].append(person)
+    again = _back_with_a_unit_that_had_them(waiting)
     items = []
     now = timezone.now()
     for order in waiting:
         url = reverse("order_detail", args=[order.number])
         items.append(
             (
-                _new_order_message(order, url, now),
+                _new_order_message(order, url, now, again=order.id in again),
                 people[order.primary_unit_id],
                 order.primary_unit,
             )
@@ -1320,27 +1321,69 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     notify_many(items)
 
 
-def _new_order_message(order: WorkOrder, url: str, now: datetime):
+def _back_with_a_unit_that_had_them(orders: list[WorkOrder]) -> set[int]:
+    """The ids of `orders` dispatched to their unit before this assignment too (it returned
+    the order and has it again, or the leader designated the unit that held it): its notice
+    does not call the order new. A query only when one was dispatched more than once, so
+    the hotline's new orders cost none."""
+    again = [o for o in orders if o.dispatch_count > 1]
+    if not again:
+        return set()
+    units = {o.id: o.primary_unit_id for o in again}
+    dispatches = (
+        WorkOrderEvent.objects.filter(
+            order_id__in=list(units), action__in=[Action.DISPATCH, Action.REDISPATCH]
+        )
+        .values_list("order_id", "unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {order_id for order_id, unit_id, n in dispatches if units[order_id] == unit_id and n > 1}
+
+
+def _new_order_message(order: WorkOrder, url: str, now: datetime, *, again: bool):
     """The notice to the unit an order came to (`tell_units_of_new_orders`). One told when
     its time to sign has already passed (the hotline's, told by a worker that came late)
-    says so rather than "sign for it by" a time gone."""
+    says so rather than "sign for it by" a time gone; one back with a unit that had it is
+    not called new."""
     from departments.notifications import Message
 
     due = order.due_sign_for
+    at = f"{timezone.localtime(due):%Y-%m-%d %H:%M}" if due else ""
     if due is None:
-        title = written("New order %(number)s for your unit", number=order.number)
+        title = (
+            written("Order %(number)s is with your unit again", number=order.number)
+            if again
+            else written("New order %(number)s for your unit", number=order.number)
+        )
     elif due < now:
-        title = written(
-            "New order %(number)s for your unit: the time to sign for it, %(due)s, has "
-            "passed; sign for it now",
-            number=order.number,
-            due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+        title = (
+            written(
+                "Order %(number)s is with your unit again: the time to sign for it, %(due)s, "
+                "has passed; sign for it now",
+                number=order.number,
+                due=at,
+            )
+            if again
+            else written(
+                "New order %(number)s for your unit: the time to sign for it, %(due)s, has "
+                "passed; sign for it now",
+                number=order.number,
+                due=at,
+            )
         )
     else:
-        title = written(
-            "New order %(number)s for your unit: sign for it by %(due)s",
-            number=order.number,
-            due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+        title = (
+            written(
+                "Order %(number)s is with your unit again: sign for it by %(due)s",
+                number=order.number,
+                due=at,
+            )
+            if again
+            else written(
+                "New order %(number)s for your unit: sign for it by %(due)s",
+                number=order.number,
+                due=at,
+            )
         )
     return Message(
         key=f"dispatched:{order.id}:{order.dispatch_count}",

@@ -226,3 +226,27 @@ def test_the_list_shows_a_new_order_with_the_work_orders_icon(client, office_sta
     html = client.get(reverse("notification_list")).content.decode()
     (item,) = re.findall(r'<li class="list-group-item.*?</li>', html, re.S)
     assert 'class="bi bi-inboxes' in item
+
+
+def test_an_order_back_with_a_unit_that_had_it_is_not_called_new(
+    office_staff, housing_staff, mr_staff
+):
+    """A unit that returned an order, and has it dispatched to it again (or designated by
+    the leader after the second return), must sign for it afresh: its notice says so, but
+    not that the order is new to it, which it is not."""
+    order = make_order(office_staff, unit_code="housing")
+    workflow.workorder_return(order_id=order.id, acting_user=housing_staff, reason="不属本单位")
+    workflow.workorder_dispatch(order_id=order.id, acting_user=office_staff, unit_code="housing")
+    order.refresh_from_db()
+    due = f"{timezone.localtime(order.due_sign_for):%Y-%m-%d %H:%M}"
+    first, again = told(housing_staff)
+    assert read(first, "en")[0].startswith(f"New order {order.number} for your unit")
+    assert read(again, "en")[0] == (
+        f"Order {order.number} is with your unit again: sign for it by {due}"
+    )
+    assert read(again, "zh-hans")[0] == f"工单 {order.number} 再次派至本单位，请于 {due} 前签收"
+    workflow.workorder_redispatch(
+        order_id=order.id, acting_user=office_staff, unit_code="market-regulation", reason="属市场"
+    )
+    (notice,) = told(mr_staff)
+    assert read(notice, "en")[0].startswith(f"New order {order.number} for your unit")
