@@ -1275,18 +1275,23 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     whom to help), and the order's own title is in the text: the title is what a text
     message and the unit's group chat (which may include people outside the unit) carry,
     and an order's title is often the citizen's first words, a name or a phone in them, as
-    the due-soon and overdue reminders keep it out of theirs."""
+    the due-soon and overdue reminders keep it out of theirs.
+
+    Of an order the group leader's decision assigned (`_assigned_by_decision`) only the
+    unit designated is told here: the decision tells the co-handling units he names itself,
+    with his reasons (`disputes._tell_designation`), and they heard it twice."""
     from departments.notifications import Message, notify_many, unit_people
 
     waiting = [o for o in orders if o.primary_unit_id and o.status == Status.ASSIGNED]
     if not waiting:
         return
-    co_units: dict[int, list[Unit]] = defaultdict(list)
-    links = WorkOrderUnit.objects.filter(order__in=waiting, relation=UnitRelation.CO)
-    for link in links.select_related("unit"):
-        co_units[link.order_id].append(link.unit)
+    helping: dict[int, list[Unit]] = defaultdict(list)
+    if asked := [o for o in waiting if not _assigned_by_decision(o)]:
+        links = WorkOrderUnit.objects.filter(order__in=asked, relation=UnitRelation.CO)
+        for link in links.select_related("unit"):
+            helping[link.order_id].append(link.unit)
     unit_ids = {o.primary_unit_id for o in waiting} | {
-        u.id for units in co_units.values() for u in units
+        u.id for units in helping.values() for u in units
     }
     people: dict[int, list[User]] = defaultdict(list)
     for person in unit_people(unit_ids):
@@ -1303,7 +1308,7 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
                 order.primary_unit,
             )
         )
-        for unit in co_units[order.id]:
+        for unit in helping[order.id]:
             message = Message(
                 key=f"co_handling:{order.id}:{unit.id}",
                 category="dispatch",
@@ -1319,6 +1324,15 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
             )
             items.append((message, people[unit.id], unit))
     notify_many(items)
+
+
+def _assigned_by_decision(order: WorkOrder) -> bool:
+    """Whether the order's present assignment is the group leader's decision, which sets
+    its `designated_at` to the moment of the assignment (`workorder_assign_by_decision`).
+    The hotline's new orders, read without these fields, never are."""
+    if {"designated_at", "dispatched_at"} & order.get_deferred_fields():
+        return False
+    return order.designated_at is not None and order.designated_at == order.dispatched_at
 
 
 def _back_with_a_unit_that_had_them(orders: list[WorkOrder]) -> set[int]:

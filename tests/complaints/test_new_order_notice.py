@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints import referrals, services, workflow
+from complaints import disputes, referrals, services, workflow
 from complaints.clients import api_client_create
-from complaints.models import WorkOrder
+from complaints.models import Dispute, WorkOrder
 from departments.choices import RoleCode
 from departments.models import Delivery, Notification
 from tests.factories import UserFactory, make_order, unit
@@ -250,3 +250,36 @@ def test_an_order_back_with_a_unit_that_had_it_is_not_called_new(
     )
     (notice,) = told(mr_staff)
     assert read(notice, "en")[0].startswith(f"New order {order.number} for your unit")
+
+
+def test_the_leaders_designation_tells_a_co_handling_unit_once(office_staff, leader):
+    """The leader's designation tells the co-handling units he names itself (with his
+    reasons: `disputes._tell_designation`, a unit not party to the dispute at the order's
+    page); the order's move does not tell them a second time. The unit designated hears
+    both: the decision, and by when to sign for the order."""
+    staff = {
+        code: UserFactory(unit=unit(code), roles=[RoleCode.UNIT_STAFF])
+        for code in ("commerce", "education", "market-regulation")
+    }
+    order = make_order(office_staff, unit_code="commerce", content="培训学校预付学费停课，要求退费")
+    workflow.workorder_return(order_id=order.id, acting_user=staff["commerce"], reason="属教育")
+    workflow.workorder_dispatch(order_id=order.id, acting_user=office_staff, unit_code="education")
+    workflow.workorder_return(order_id=order.id, acting_user=staff["education"], reason="属商务")
+    dispute = disputes.dispute_propose(
+        dispute_id=Dispute.objects.get(order=order).id,
+        acting_user=office_staff,
+        proposal="建议由教育局办理",
+    )
+    before = set(Notification.objects.values_list("id", flat=True))
+    disputes.dispute_designate(
+        dispute_id=dispute.id,
+        acting_user=leader,
+        unit_code="education",
+        co_unit_codes=["market-regulation"],
+        note="教育局主办",
+    )
+    new = Notification.objects.exclude(id__in=before)
+    helper = list(new.filter(recipient=staff["market-regulation"]))
+    assert [n.category for n in helper] == ["dispute"]
+    designated = sorted(new.filter(recipient=staff["education"]).values_list("category", flat=True))
+    assert designated == ["dispatch", "dispute"]
