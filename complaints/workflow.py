@@ -836,7 +836,7 @@ def workorder_assign_by_decision(
             "deadlines_afresh": {name: due.isoformat() for name, due in afresh},
         },
     )
-    tell_units_of_new_orders([order])
+    tell_units_of_new_orders([order], co_units_told=True)
     return order
 
 
@@ -1262,7 +1262,7 @@ def _tell_unit_of_supervision(order: WorkOrder, event: WorkOrderEvent) -> None:
     )
 
 
-def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
+def tell_units_of_new_orders(orders: Iterable[WorkOrder], *, co_units_told: bool = False) -> None:
     """Each order's unit hears at once that the order came to it, and by when to sign for
     it; each co-handling unit that it is asked to help (the bell, the channels its people
     chose, and its group-chat robot). Rapid response (measure 4(1)) needs the unit to know
@@ -1277,16 +1277,16 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
     and an order's title is often the citizen's first words, a name or a phone in them, as
     the due-soon and overdue reminders keep it out of theirs.
 
-    Of an order the group leader's decision assigned (`_assigned_by_decision`) only the
-    unit designated is told here: the decision tells the co-handling units he names itself,
-    with his reasons (`disputes._tell_designation`), and they heard it twice."""
+    `co_units_told`: the co-handling units heard of the orders otherwise, as from the group
+    leader's decision, which tells those he names itself, with his reasons
+    (`disputes._tell_designation`): only the unit designated is told here."""
     from departments.notifications import Message, notify_many, unit_people
 
     waiting = [o for o in orders if o.primary_unit_id and o.status == Status.ASSIGNED]
     if not waiting:
         return
     helping: dict[int, list[Unit]] = defaultdict(list)
-    if asked := [o for o in waiting if not _assigned_by_decision(o)]:
+    if asked := ([] if co_units_told else waiting):
         links = WorkOrderUnit.objects.filter(order__in=asked, relation=UnitRelation.CO)
         for link in links.select_related("unit"):
             helping[link.order_id].append(link.unit)
@@ -1324,15 +1324,6 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder]) -> None:
             )
             items.append((message, people[unit.id], unit))
     notify_many(items)
-
-
-def _assigned_by_decision(order: WorkOrder) -> bool:
-    """Whether the order's present assignment is the group leader's decision, which sets
-    its `designated_at` to the moment of the assignment (`workorder_assign_by_decision`).
-    The hotline's new orders, read without these fields, never are."""
-    if {"designated_at", "dispatched_at"} & order.get_deferred_fields():
-        return False
-    return order.designated_at is not None and order.designated_at == order.dispatched_at
 
 
 def _back_with_a_unit_that_had_them(orders: list[WorkOrder]) -> set[int]:

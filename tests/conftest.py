@@ -238,7 +238,7 @@ def orders_arrive_untold(monkeypatch):
     """For tests about other notices: the orders they set up are not announced to their
     units (tests/complaints/test_new_order_notice.py checks that they are), so those tests
     count only the notices they are about."""
-    monkeypatch.setattr("complaints.workflow.tell_units_of_new_orders", lambda orders: None)
+    monkeypatch.setattr("complaints.workflow.tell_units_of_new_orders", lambda orders, **how: None)
 
 
 @pytest.fixture
