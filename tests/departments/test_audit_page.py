@@ -156,7 +156,7 @@ def test_the_actions_are_named_in_the_readers_language_with_their_codes_at_hand(
     assert filter_choices(chinese, "action")["user.create"] == account_created
     person = AuditEntry.objects.get(object_id="2")
     text = page(client, office_staff, "zh-hans", f"{LIST}{person.id}/change/")
-    assert f"{account_created} (user.create)" in text
+    assert f"{account_created}（user.create）" in text  # full-width brackets in Chinese
 
 
 def test_an_action_is_found_by_its_name_in_either_language(client, office_staff):
