@@ -12,7 +12,6 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.test_browser import CHROMIUM, LAUNCH_ARGS, close_loop_connections
 
 BROWSER_MARKS = [
@@ -45,16 +44,37 @@ def chromium() -> Iterator[object]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def signed_in(browser, live_server, username: str):
-    """A new browser context (its own cookies) signed in as `username`."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page = context.new_page()
+def session_cookie(url: str, username: str) -> dict:
+    """A new session of `username`, as signing in would start it, for a browser context on
+    the server at `url`: the sign-in form is a journey of its own (tests/test_browser.py),
+    and going through it cost each context two page loads."""
+    from django.conf import settings
+    from django.test import Client
+
+    from departments.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    name = settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": url}
+
+
+def signed_in(browser, live_server, username: str, *, at: str = "", language: str = "", **context):
+    """A new browser context (its own cookies) signed in as `username`, reading `language`
+    if given, on the home page, or at the address `at` (one page load fewer for a test that
+    starts there). `context` as Playwright's `new_context` takes it: a desk 1366×900
+    unless it says otherwise. `live_server` is pytest-django's or a `SharedSite`."""
+    options = {"viewport": {"width": 1366, "height": 900}, "accept_downloads": True, **context}
+    browser_context = browser.new_context(**options)
+    cookies = [session_cookie(live_server.url, username)]
+    if language:
+        cookies.append({"name": "django_language", "value": language, "url": live_server.url})
+    browser_context.add_cookies(cookies)
+    page = browser_context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
+    page.goto(f"{live_server.url}{at or '/'}")
+    # Not signed in, the page would be the sign-in form, without either.
+    page.wait_for_selector("#user-menu" if at else "#my-unit-name")
     return page
 
 
@@ -68,18 +88,8 @@ class SharedSite:
         self.data: dict = {}
 
     def session_cookie(self, username: str) -> dict:
-        """A new session of `username`, as signing in would start, for a browser context:
-        the sign-in page itself is tested elsewhere, and going through it cost each context
-        two page loads."""
-        from django.conf import settings
-        from django.test import Client
-
-        from departments.models import User
-
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        name = settings.SESSION_COOKIE_NAME
-        return {"name": name, "value": client.cookies[name].value, "url": self.url}
+        """A new session of `username` for a browser context (see `session_cookie`)."""
+        return session_cookie(self.url, username)
 
 
 @contextmanager

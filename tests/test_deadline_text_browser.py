@@ -11,8 +11,7 @@ import pytest
 from django.utils import timezone
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -58,26 +57,14 @@ def overdue(transactional_db):
     )
 
 
-def phone(browser, live_server, language: str):
-    context = browser.new_context(**PHONE)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "mr_due")
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return page
-
-
 def test_the_time_left_is_never_broken_inside_its_words_or_run_into_its_deadline(
     overdue, live_server
 ):
     with chromium() as browser:
         for language in ("zh-hans", "en"):
-            page = phone(browser, live_server, language)
-            page.goto(f"{live_server.url}/orders/?tab=all")
+            page = signed_in(
+                browser, live_server, "mr_due", at="/orders/?tab=all", language=language, **PHONE
+            )
             due = page.locator("#order-table tbody tr .due-overdue").first
             assert due.count(), language
             assert page.evaluate(LINES, due.element_handle()) == 1, (

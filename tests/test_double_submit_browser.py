@@ -29,8 +29,7 @@ def office(transactional_db):
 @pytest.fixture
 def page(office, live_server):
     with chromium() as browser:
-        page = signed_in(browser, live_server, "office_twice")
-        page.goto(f"{live_server.url}/orders/new/")
+        page = signed_in(browser, live_server, "office_twice", at="/orders/new/")
         page.fill("#id_content", "我家小区物业公司不作为，电梯坏了一个多月没人修")
         page.evaluate(RECORD_SUBMITS)
         yield page

@@ -11,8 +11,7 @@ import pytest
 from django.utils import timezone
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -40,16 +39,14 @@ def orders(transactional_db):
 
 def test_a_title_is_not_squeezed_to_a_few_characters_a_line_on_a_laptop(orders, live_server):
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", "mr_wide")
-        page.fill("#id_password", PASSWORD)
-        page.click("#login-submit")
-        page.wait_for_selector("#my-unit-name")
-        page.goto(f"{live_server.url}/orders/?tab=all")
+        page = signed_in(
+            browser,
+            live_server,
+            "mr_wide",
+            at="/orders/?tab=all",
+            language="en",
+            viewport={"width": 1280, "height": 800},
+        )
         for title in page.locator("#order-table .order-title").all():
             lines = page.evaluate(LINES, title.element_handle())
             assert lines <= 2, f"{title.inner_text()!r} stands on {lines} lines"
@@ -58,4 +55,4 @@ def test_a_title_is_not_squeezed_to_a_few_characters_a_line_on_a_laptop(orders, 
         # ...and the columns still fit the table's box: none is hidden off to the right.
         fits = "(t) => t.scrollWidth <= t.parentElement.clientWidth"
         assert page.eval_on_selector("#order-table", fits), "the table scrolls sideways"
-        context.close()
+        page.context.close()

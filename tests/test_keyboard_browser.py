@@ -46,9 +46,9 @@ def browser(transactional_db, live_server, office_staff, mr_staff):
 def test_the_focus_is_seen_on_every_control_of_a_list_page(browser, live_server, mr_staff):
     """Bootstrap marks the focus with a pale blue glow (13, 110, 253 at a quarter): 1.4:1 on
     white around a menu entry, a field or a tab, which a keyboard user could not find."""
-    page = signed_in(browser, live_server, mr_staff.username)
-    page.emulate_media(reduced_motion="reduce")
-    page.goto(f"{live_server.url}/orders/")
+    page = signed_in(
+        browser, live_server, mr_staff.username, at="/orders/", reduced_motion="reduce"
+    )
 
     faint = []
     for _ in range(40):

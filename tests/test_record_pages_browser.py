@@ -15,8 +15,7 @@ from datetime import date
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -92,16 +91,8 @@ def records(transactional_db):
 
 
 def sign_in(browser, live_server, username: str, language: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return page
+    viewport = {"width": width, "height": 900}
+    return signed_in(browser, live_server, username, language=language, viewport=viewport)
 
 
 def test_numbers_unit_names_and_times_stand_whole(records, live_server):

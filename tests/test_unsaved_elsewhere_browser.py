@@ -47,11 +47,9 @@ def test_adding_a_file_asks_before_losing_the_text_typed_in_the_report(report, l
 
     try:
         with chromium() as browser:
-            page = signed_in(browser, live_server, "mr_unsaved")
-            page.context.add_cookies(
-                [{"name": "django_language", "value": "en", "url": live_server.url}]
+            page = signed_in(
+                browser, live_server, "mr_unsaved", at=f"/reports/{report.id}/", language="en"
             )
-            page.goto(f"{live_server.url}/reports/{report.id}/")
             attach = page.locator("form[action$='/attachments/']")
             asked = []
 

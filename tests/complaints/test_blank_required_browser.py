@@ -25,8 +25,7 @@ def order(transactional_db):
 def test_a_reason_of_spaces_is_stopped_by_the_browser_before_the_question(live_server, order):
     try:
         with chromium() as browser:
-            page = signed_in(browser, live_server, "b_commerce")
-            page.goto(f"{live_server.url}/orders/{order.number}/")
+            page = signed_in(browser, live_server, "b_commerce", at=f"/orders/{order.number}/")
             asked = []
 
             def decline(dialog):

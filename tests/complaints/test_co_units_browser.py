@@ -62,8 +62,7 @@ def test_the_primary_unit_cannot_be_ticked_as_a_co_unit(browser, live_server, pr
     from django.db import connections
 
     try:
-        office = signed_in(browser, live_server, "c_office")
-        office.goto(f"{live_server.url}/orders/new/")
+        office = signed_in(browser, live_server, "c_office", at="/orders/new/")
         office.check("input[name=routing_choice][value=unit]")
         office.select_option("#id_unit", "housing")
         assert "housing" not in offered(office, "#id_co_units")
@@ -85,8 +84,7 @@ def test_the_primary_unit_cannot_be_ticked_as_a_co_unit(browser, live_server, pr
         assert "commerce" in offered(office, "#dispatch-co")
         assert ticked(office, "#dispatch-co") == set()
 
-        leader = signed_in(browser, live_server, "c_leader")
-        leader.goto(f"{live_server.url}/disputes/{proposed.id}/")
+        leader = signed_in(browser, live_server, "c_leader", at=f"/disputes/{proposed.id}/")
         assert "education" not in offered(leader, "#designate-co")
         leader.check("#designate-co-market-regulation")
         leader.select_option("#designate-unit", "market-regulation")
@@ -103,11 +101,8 @@ def test_a_refused_form_shows_its_ticked_units_in_the_list(browser, live_server,
     from django.db import connections
 
     try:
-        office = signed_in(browser, live_server, "c_office")
         # In English the names take a column of their own, and the list scrolls.
-        cookie = {"name": "django_language", "value": "en", "url": live_server.url}
-        office.context.add_cookies([cookie])
-        office.goto(f"{live_server.url}/orders/new/")
+        office = signed_in(browser, live_server, "c_office", at="/orders/new/", language="en")
         office.fill("#id_content", "某培训学校停课")
         office.check("input[name=routing_choice][value=triage]")
         office.check("#id_co_units-culture-tourism")
@@ -144,10 +139,9 @@ def test_a_unit_that_cannot_be_ticked_looks_it_and_says_why(browser, live_server
     from django.db import connections
 
     try:
-        leader = signed_in(browser, live_server, "c_leader")
-        cookie = {"name": "django_language", "value": "en", "url": live_server.url}
-        leader.context.add_cookies([cookie])
-        leader.goto(f"{live_server.url}/disputes/{proposed.id}/")
+        leader = signed_in(
+            browser, live_server, "c_leader", at=f"/disputes/{proposed.id}/", language="en"
+        )
         leader.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
         shut = leader.eval_on_selector("#designate-co-education", LOOK)
         open_ = leader.eval_on_selector("#designate-co-commerce", LOOK)

@@ -34,8 +34,7 @@ def deadline_text(page, name):
 
 
 def test_an_order_goes_from_intake_to_closed_through_housing(browser, live_server, people):
-    office = signed_in(browser, live_server, "office_browser")
-    office.goto(f"{live_server.url}/orders/new/")
+    office = signed_in(browser, live_server, "office_browser", at="/orders/new/")
     office.fill("#id_content", "我家小区物业公司不作为，电梯坏了一个多月没人修，老人上下楼很困难")
     office.wait_for_selector("#suggested-unit[data-code='housing']")
     assert "物业" in office.inner_text("#routing-suggestion")
@@ -48,8 +47,7 @@ def test_an_order_goes_from_intake_to_closed_through_housing(browser, live_serve
     assert office.inner_text("#primary-unit") == "区住房建设委"
     assert office.get_attribute("#order-status", "data-status") == "assigned"
 
-    housing = signed_in(browser, live_server, "housing_browser")
-    housing.goto(f"{live_server.url}/orders/?tab=to_sign")
+    housing = signed_in(browser, live_server, "housing_browser", at="/orders/?tab=to_sign")
     housing.click(f"text={number}")
     assert housing.inner_text("#citizen-phone") == "13812345678"
     housing.click("#action-sign")

@@ -28,8 +28,7 @@ def test_merging_asks_first_and_declined_sends_nothing(live_server, duplicate_pa
     office, earlier, later = duplicate_pair
     try:
         with chromium() as browser:
-            page = signed_in(browser, live_server, office.username)
-            page.goto(f"{live_server.url}/orders/{later.number}/")
+            page = signed_in(browser, live_server, office.username, at=f"/orders/{later.number}/")
             asked = []
             answer = {"accept": False}
 

@@ -49,11 +49,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent_and_a_smaller_one_go
     office, live_server, language, message
 ):
     with chromium() as browser:
-        page = signed_in(browser, live_server, "office_files")
-        page.context.add_cookies(
-            [{"name": "django_language", "value": language, "url": live_server.url}]
-        )
-        page.goto(f"{live_server.url}/orders/new/")
+        page = signed_in(browser, live_server, "office_files", at="/orders/new/", language=language)
         page.fill("#id_content", CONTENT)
         page.fill("#id_citizen_phone", "13900001111")
         page.evaluate(RECORD_SUBMITS)
@@ -84,11 +80,7 @@ def test_more_files_than_a_form_takes_are_refused_before_they_are_sent(office, l
     """Sent, more files than the server reads at all (100) come back without the form's
     input; the script says so first, whatever the number above the form's 10."""
     with chromium() as browser:
-        page = signed_in(browser, live_server, "office_files")
-        page.context.add_cookies(
-            [{"name": "django_language", "value": "en", "url": live_server.url}]
-        )
-        page.goto(f"{live_server.url}/orders/new/")
+        page = signed_in(browser, live_server, "office_files", at="/orders/new/", language="en")
         page.fill("#id_content", CONTENT)
         page.evaluate(RECORD_SUBMITS)
         page.set_input_files("#id_attachments", [pdf(f"照片{n}.pdf", 64) for n in range(11)])

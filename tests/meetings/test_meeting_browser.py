@@ -48,8 +48,7 @@ def test_the_office_plans_a_meeting_records_a_resolution_and_the_action_item_is_
 
 def journey(browser, live_server):
     today = timezone.localdate()
-    office = signed_in(browser, live_server, "office_meetings")
-    office.goto(f"{live_server.url}/meetings/")
+    office = signed_in(browser, live_server, "office_meetings", at="/meetings/")
     office.click("#plan-meeting")
     office.wait_for_selector("#meeting-form")
     # Forgetting the place: the form says so and keeps what was typed.
@@ -67,8 +66,7 @@ def journey(browser, live_server):
     office.click("#add-agenda")
     office.wait_for_selector("#agenda li[data-status='placed']")
 
-    liaison = signed_in(browser, live_server, "mr_meetings")
-    liaison.goto(f"{live_server.url}/meetings/")
+    liaison = signed_in(browser, live_server, "mr_meetings", at="/meetings/")
     liaison.click(f"tr[data-meeting='{meeting.id}'] a")
     liaison.wait_for_selector("#answer")
     liaison.fill("#attendees", "王科长（消保科）")
@@ -135,8 +133,7 @@ def test_taking_an_item_the_office_wrote_off_the_agenda_asks_first(browser, live
             kind=AgendaKind.SITUATION,
             question="2026年1-11月全区消费投诉举报情况通报（附各单位办理情况和典型问题分析）",
         )
-        office = signed_in(browser, live_server, "office_meetings")
-        office.goto(f"{live_server.url}/meetings/{meeting.id}/")
+        office = signed_in(browser, live_server, "office_meetings", at=f"/meetings/{meeting.id}/")
         asked = []
 
         def answer(dialog, accept):

@@ -48,8 +48,7 @@ def test_the_office_starts_a_campaign_a_unit_logs_and_the_office_closes_it(
 
 def journey(browser, live_server, tmp_path):
     today = timezone.localdate()
-    office = signed_in(browser, live_server, "office_campaigns")
-    office.goto(f"{live_server.url}/campaigns/")
+    office = signed_in(browser, live_server, "office_campaigns", at="/campaigns/")
     office.click("#new-campaign")
     office.wait_for_selector("#campaign-form")
     office.fill("#id_title", "家用电器质量专项整治")
@@ -65,8 +64,7 @@ def journey(browser, live_server, tmp_path):
     campaign = Campaign.objects.get()
     assert "区商务局" in office.inner_text("#campaign-units")
 
-    staff = signed_in(browser, live_server, "mr_campaigns")
-    staff.goto(f"{live_server.url}/campaigns/")
+    staff = signed_in(browser, live_server, "mr_campaigns", at="/campaigns/")
     staff.click(f"tr[data-campaign='{campaign.id}'] a")
     staff.click("#log-action-link")
     staff.wait_for_selector("#action-form")

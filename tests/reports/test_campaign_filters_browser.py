@@ -8,8 +8,7 @@ scrolling sideways."""
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -40,31 +39,24 @@ def browser(transactional_db, live_server):
     connections.close_all()  # Playwright's greenlet had its own connection
 
 
-def signed_in(browser, live_server, language, viewport):
-    context = browser.new_context(viewport=viewport)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "office_filters")
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    return context, page
-
-
 def test_the_filters_are_as_wide_as_their_options(browser, live_server):
     for language in ("zh-hans", "en"):
         for size, viewport in SIZES.items():
-            context, page = signed_in(browser, live_server, language, viewport)
-            page.goto(f"{live_server.url}/campaigns/")
+            page = signed_in(
+                browser,
+                live_server,
+                "office_filters",
+                at="/campaigns/",
+                language=language,
+                viewport=viewport,
+            )
             seen = page.evaluate(FILTERS)
             where = f"{language} {size}: {seen}"
             assert seen["inScreen"] and seen["pageFits"], where
             if size == "desk":
                 assert seen["rows"] == 1, where
                 assert all(width < 320 for width in seen["widths"]), where
-            context.close()
+            page.context.close()
 
 
 UNITS = """() => {
@@ -107,11 +99,17 @@ def test_long_unit_names_stay_inside_the_campaigns_cards(browser, live_server):
     )
     for language in ("zh-hans", "en"):
         for size, viewport in SIZES.items():
-            context, page = signed_in(browser, live_server, language, viewport)
-            page.goto(f"{live_server.url}/campaigns/{campaign.id}/")
+            page = signed_in(
+                browser,
+                live_server,
+                "office_filters",
+                at=f"/campaigns/{campaign.id}/",
+                language=language,
+                viewport=viewport,
+            )
             seen = page.evaluate(UNITS)
             assert seen == {"inCard": True, "pageFits": True}, f"{language} {size}"
             if size == "desk":
                 # Every column of the sums is seen at once, none behind a sideways scroll.
                 assert page.evaluate(SUMS), f"{language} {size}"
-            context.close()
+            page.context.close()

@@ -52,9 +52,9 @@ def test_the_count_beside_the_heading_reads_as_written(browser, live_server):
         targets="",
         keywords="",
     )
-    page = signed_in(browser, live_server, "office_badge")
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto(f"{live_server.url}/campaigns/{campaign.id}/")
+    page = signed_in(
+        browser, live_server, "office_badge", at=f"/campaigns/{campaign.id}/", language="en"
+    )
     page.wait_for_selector("#linked-orders-heading")
     seen = page.evaluate(SEEN)
     assert seen == {"heading": "uppercase", "badge": "0 orders", "written": "0 orders"}

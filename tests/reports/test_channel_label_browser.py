@@ -4,8 +4,7 @@ language and each on one line, at a desk and on a phone."""
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -73,18 +72,14 @@ def test_the_12315_platform_is_named_in_the_readers_language_on_one_line(
 
     for language in ("zh-hans", "en"):
         for size, viewport in SIZES.items():
-            context = browser.new_context(viewport=viewport)
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
+            page = signed_in(
+                browser,
+                live_server,
+                "mr_channels",
+                at=f"/reports/{report.id}/",
+                language=language,
+                viewport=viewport,
             )
-            page = context.new_page()
-            page.set_default_timeout(15000)
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", "mr_channels")
-            page.fill("#id_password", PASSWORD)
-            page.click("#login-submit")
-            page.wait_for_selector("#my-unit-name")
-            page.goto(f"{live_server.url}/reports/{report.id}/")
             with translation.override(language):
                 expected = {
                     "12315": translation.gettext("12315 platform"),
@@ -95,4 +90,4 @@ def test_the_12315_platform_is_named_in_the_readers_language_on_one_line(
                 assert seen == {"text": name, "lines": 1, "inCard": True, "pageFits": True}, (
                     f"{language} {size} {channel}"
                 )
-            context.close()
+            page.context.close()

@@ -4,8 +4,7 @@ that adds one, in Chinese and in English."""
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -96,17 +95,14 @@ def browser(office, live_server):
 
 
 def desk_page(browser, live_server, language: str):
-    context = browser.new_context(viewport=DESK)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "office_evaluations")
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    page.goto(f"{live_server.url}/reports/evaluations/")
-    return page
+    return signed_in(
+        browser,
+        live_server,
+        "office_evaluations",
+        at="/reports/evaluations/",
+        language=language,
+        viewport=DESK,
+    )
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

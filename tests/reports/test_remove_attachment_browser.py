@@ -59,11 +59,13 @@ def test_removing_a_file_asks_first(drafts, live_server, which, address, model, 
 
     try:
         with chromium() as browser:
-            page = signed_in(browser, live_server, "mr_removes")
-            page.context.add_cookies(
-                [{"name": "django_language", "value": "en", "url": live_server.url}]
+            page = signed_in(
+                browser,
+                live_server,
+                "mr_removes",
+                at=address.format(drafts[which]),
+                language="en",
             )
-            page.goto(live_server.url + address.format(drafts[which]))
             asked = []
             answer = {"accept": False}
 

@@ -48,8 +48,7 @@ def test_a_liaison_submits_the_office_accepts_and_publishes_the_district_report(
 def journey(browser, live_server, tmp_path):
     from reports.publishing import build_district_files
 
-    liaison = signed_in(browser, live_server, "mr_reports")
-    liaison.goto(f"{live_server.url}/reports/")
+    liaison = signed_in(browser, live_server, "mr_reports", at="/reports/")
     liaison.click("#start-2026Q3")
     liaison.wait_for_selector("#report-form")
     assert liaison.get_attribute("#report-status", "data-status") == "draft"
@@ -74,8 +73,7 @@ def journey(browser, live_server, tmp_path):
     liaison.wait_for_selector("#report-status[data-status='submitted']")
     assert liaison.query_selector("#report-form") is None
 
-    office = signed_in(browser, live_server, "office_reports")
-    office.goto(f"{live_server.url}/reports/?period=2026Q3")
+    office = signed_in(browser, live_server, "office_reports", at="/reports/?period=2026Q3")
     office.click("tr[data-unit='market-regulation'] a")
     office.wait_for_selector("#review")
     assert "食品安全进社区" in office.inner_text("#publicity-table")

@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 
 from departments.choices import RoleCode
 from reports import services
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -48,22 +47,19 @@ def test_the_publicity_items_can_be_typed_in_on_a_phone(report, live_server, lan
 
     try:
         with chromium() as browser:
-            context = browser.new_context(**PHONE)
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
+            page = signed_in(
+                browser,
+                live_server,
+                "mr_phone_report",
+                at=f"/reports/{report.id}/",
+                language=language,
+                **PHONE,
             )
-            page = context.new_page()
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("#id_username", "mr_phone_report")
-            page.fill("#id_password", PASSWORD)
-            page.click("#login-submit")
-            page.wait_for_selector("#my-unit-name")
-            page.goto(f"{live_server.url}/reports/{report.id}/")
             seen = page.evaluate(WIDTHS)
             assert seen["fits"], seen
             assert seen["narrowest"] >= seen["box"] * 0.5, seen
             desk = browser.new_context(viewport={"width": 1280, "height": 900})
-            desk.add_cookies(context.cookies())
+            desk.add_cookies(page.context.cookies())
             wide = desk.new_page()
             wide.goto(f"{live_server.url}/reports/{report.id}/")
             row = "getComputedStyle(document.querySelector('#publicity-table tbody tr')).display"

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium
-from tests.conftest import PASSWORD
+from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -79,17 +78,8 @@ def report(transactional_db):
 
 
 def open_report(browser, live_server, report, **context):
-    context = browser.new_context(**context)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "mr_reader")
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#my-unit-name")
-    page.goto(f"{live_server.url}/reports/{report.id}/")
-    return page
+    address = f"/reports/{report.id}/"
+    return signed_in(browser, live_server, "mr_reader", at=address, language="en", **context)
 
 
 def test_the_sampling_table_fits_a_phone_each_figure_named(report, live_server):

@@ -72,10 +72,7 @@ def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
     url = f"{live_server.url}{path.format(id=record.id)}"
     try:
         with chromium() as browser:
-            page = signed_in(browser, live_server, "mr_attach")
-            page.context.add_cookies(
-                [{"name": "django_language", "value": "en", "url": live_server.url}]
-            )
+            page = signed_in(browser, live_server, "mr_attach", language="en")
             asked = []
             page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
             attach = page.locator("form[enctype='multipart/form-data']")
