@@ -125,7 +125,13 @@ def shared_site(blocker, **settings_overrides) -> Iterator[SharedSite]:
         server.stop()
         connections.settings["default"]["CONN_MAX_AGE"] = conn_max_age
         with blocker.unblock():
-            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,  # see put_back_reference_data
+            )
             put_back_reference_data(connection)
             drop_order_number_sequences(connection)
         overrides.disable()

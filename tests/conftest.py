@@ -101,6 +101,7 @@ def put_back_reference_data(connection) -> None:
         interactive=False,
         database=connection.alias,
         inhibit_post_migrate=True,
+        reset_sequences=False,  # the rows come back with their ids: new ones go on after them
     )
     connection.creation.deserialize_db_from_string(contents)
 

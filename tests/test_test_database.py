@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from complaints.models import DeadlinePolicy, RoutingRule
+from departments.choices import UnitKind
 from departments.models import Town, Unit
+from tests.browser_kit import shared_site
 from tests.conftest import put_back_reference_data, reference_data_lost
 
 
@@ -22,7 +24,8 @@ def test_a_flushed_test_database_gets_its_reference_data_back():
     assert units == 18  # the office and the 17 member units
     assert not reference_data_lost(connection.settings_dict)
 
-    call_command("flush", verbosity=0, interactive=False)  # as a committing test ends
+    # As a committing test ends (TransactionTestCase): the id sequences go on.
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
     assert not Unit.objects.exists()
     assert reference_data_lost(connection.settings_dict)
 
@@ -42,3 +45,34 @@ def test_a_test_database_not_made_yet_has_lost_nothing(django_db_blocker):
         missing["NAME"] = "/nonexistent/wq_no_such_test_database.sqlite3"
     with django_db_blocker.unblock():
         assert not reference_data_lost(missing)
+
+
+def _a_new_unit() -> Unit:
+    return Unit.objects.create(
+        code="new-bureau", name="区新局", name_en="New Bureau", kind=UnitKind.MEMBER
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_unit_made_after_the_reference_data_came_back_has_an_id_of_its_own():
+    """The reference rows come back with the ids they had. Emptying the tables with Django's
+    flush command as it is by default also started every id sequence again at 1: the next
+    unit a test made took the office's id, and failed (tests/test_outsiders_see_nothing.py
+    after a run's browser tests, on the same test process)."""
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+    put_back_reference_data(connection)
+
+    assert _a_new_unit().id > max(
+        Unit.objects.exclude(code="new-bureau").values_list("id", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_unit_made_after_a_shared_site_has_an_id_of_its_own(django_db_blocker):
+    """A module's shared site empties every table at its end and puts the reference data
+    back, for the tests that follow on the same test process."""
+    with shared_site(django_db_blocker):
+        pass
+
+    assert Unit.objects.filter(code="market-regulation").exists()
+    _a_new_unit()
