@@ -28,12 +28,23 @@ BROWSER_MARKS = [
 @contextmanager
 def chromium() -> Iterator[object]:
     """Debian's Chromium through Playwright. The ORM is called from the test while
-    Playwright's event loop runs, which Django would otherwise refuse."""
+    Playwright's event loop runs, which Django would otherwise refuse.
+
+    While that loop runs in this thread, Django looks the thread's database connections up
+    apart from those it had before (asgiref's storage for async code): the test would have
+    had a second connection, which pytest-django's teardown does not see, and fixtures made
+    after the browser started (a module's one Chromium) would have written through it. The
+    loop is handed the thread's own connections, so there is one of each, whenever the
+    browser started."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    held = {alias: connections[alias] for alias in connections}
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            for alias, connection in held.items():
+                connections[alias] = connection
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             try:
                 yield browser
