@@ -22,17 +22,23 @@ RECORD_SUBMITS = """() => {
 
 @pytest.fixture
 def office(transactional_db):
-    # Made before the browser starts (see tests/test_browser.py).
     return UserFactory(username="office_twice", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
 
 
-@pytest.fixture
-def page(office, live_server):
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
-        page = signed_in(browser, live_server, "office_twice", at="/orders/new/")
-        page.fill("#id_content", "我家小区物业公司不作为，电梯坏了一个多月没人修")
-        page.evaluate(RECORD_SUBMITS)
-        yield page
+        yield browser
+
+
+@pytest.fixture
+def page(module_browser, office, live_server):
+    """The new-order form filled in, in the module's one Chromium; closed after the test."""
+    page = signed_in(module_browser, live_server, "office_twice", at="/orders/new/")
+    page.fill("#id_content", "我家小区物业公司不作为，电梯坏了一个多月没人修")
+    page.evaluate(RECORD_SUBMITS)
+    yield page
+    page.context.close()
 
 
 def test_the_second_click_of_a_double_click_sends_nothing(page):

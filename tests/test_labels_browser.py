@@ -52,13 +52,18 @@ def people(transactional_db):
     return {"office": office, "staff": staff}
 
 
-@pytest.fixture
-def browser(people, live_server):
-    from django.db import connections
-
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
-    connections.close_all()
+
+
+@pytest.fixture
+def browser(module_browser, people, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def english(page, live_server, address, width):

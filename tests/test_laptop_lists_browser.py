@@ -21,6 +21,22 @@ from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
 
+
+@pytest.fixture(scope="module")
+def module_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it, before its
+    data goes."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 LANGUAGES = ("zh-hans", "en")
 
 # The texts under `selector` that a line break splits anywhere but between words: a Chinese
@@ -105,36 +121,35 @@ def sign_in(browser, live_server, username: str, language: str, width: int):
     return signed_in(browser, live_server, username, language=language, viewport=viewport)
 
 
-def test_the_inbox_fits_a_1024px_laptop_with_its_time_left_in_sight(orders, live_server):
+def test_the_inbox_fits_a_1024px_laptop_with_its_time_left_in_sight(browser, orders, live_server):
     """From 768 to 1199px (1024 the common case), as the unit and as the office, in both
     languages: no sideways scroll, every time left in sight, no heading or unit's name
     broken inside a word."""
     seen = {}
-    with chromium() as browser:
-        for language in LANGUAGES:
-            for username in ("mr_lap", "office_lap"):
-                page = sign_in(browser, live_server, username, language, 1024)
-                for width in (1024, 768, 1199):
-                    page.set_viewport_size({"width": width, "height": 900})
-                    page.goto(f"{live_server.url}/orders/?tab=all")
-                    inbox = page.evaluate(INBOX)
-                    assert inbox["timesLeft"] >= 3, (language, username)
-                    # Its headings and the units' names are each read whole, too.
-                    split = page.evaluate(
-                        SPLIT_INSIDE_WORDS, "#order-table thead th, #order-table .unit-name"
-                    )
-                    wrong = []
-                    if inbox["page"][0] > inbox["page"][1]:
-                        wrong.append(f"the page is {inbox['page']}")
-                    if inbox["table"][0] > inbox["table"][1]:
-                        wrong.append(f"the table is {inbox['table'][0]}px in {inbox['table'][1]}")
-                    if inbox["hidden"]:
-                        wrong.append(f"out of sight: {inbox['hidden']}")
-                    if split:
-                        wrong.append(f"broken inside a word: {split}")
-                    if wrong:
-                        seen[f"{language} {username} {width}px"] = wrong
-                page.context.close()
+    for language in LANGUAGES:
+        for username in ("mr_lap", "office_lap"):
+            page = sign_in(browser, live_server, username, language, 1024)
+            for width in (1024, 768, 1199):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(f"{live_server.url}/orders/?tab=all")
+                inbox = page.evaluate(INBOX)
+                assert inbox["timesLeft"] >= 3, (language, username)
+                # Its headings and the units' names are each read whole, too.
+                split = page.evaluate(
+                    SPLIT_INSIDE_WORDS, "#order-table thead th, #order-table .unit-name"
+                )
+                wrong = []
+                if inbox["page"][0] > inbox["page"][1]:
+                    wrong.append(f"the page is {inbox['page']}")
+                if inbox["table"][0] > inbox["table"][1]:
+                    wrong.append(f"the table is {inbox['table'][0]}px in {inbox['table'][1]}")
+                if inbox["hidden"]:
+                    wrong.append(f"out of sight: {inbox['hidden']}")
+                if split:
+                    wrong.append(f"broken inside a word: {split}")
+                if wrong:
+                    seen[f"{language} {username} {width}px"] = wrong
+            page.context.close()
     assert seen == {}
 
 
@@ -148,21 +163,20 @@ UNIT_LISTS = {
 }
 
 
-def test_a_units_name_is_broken_only_between_words_on_a_laptop(orders, live_server):
+def test_a_units_name_is_broken_only_between_words_on_a_laptop(browser, orders, live_server):
     """In Chinese a unit's name stands whole; in English it wraps between its words."""
     seen = {}
-    with chromium() as browser:
-        for language in LANGUAGES:
-            page = sign_in(browser, live_server, "office_lap", language, 1024)
-            for width in (1024, 1366):
-                page.set_viewport_size({"width": width, "height": 900})
-                for address, selector in UNIT_LISTS.items():
-                    page.goto(f"{live_server.url}{address}")
-                    assert page.locator(selector).count() >= 3, (address, selector)
-                    split = page.evaluate(SPLIT_INSIDE_WORDS, selector)
-                    if split:
-                        seen[f"{language} {width}px {address}"] = split
-            page.context.close()
+    for language in LANGUAGES:
+        page = sign_in(browser, live_server, "office_lap", language, 1024)
+        for width in (1024, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            for address, selector in UNIT_LISTS.items():
+                page.goto(f"{live_server.url}{address}")
+                assert page.locator(selector).count() >= 3, (address, selector)
+                split = page.evaluate(SPLIT_INSIDE_WORDS, selector)
+                if split:
+                    seen[f"{language} {width}px {address}"] = split
+        page.context.close()
     assert seen == {}
 
 
@@ -188,7 +202,7 @@ LINK_LINES = """(selector) => [...document.querySelectorAll(selector)].filter(
 })"""
 
 
-def test_the_link_to_add_a_units_people_is_read_whole(orders, live_server):
+def test_the_link_to_add_a_units_people_is_read_whole(browser, orders, live_server):
     """Beside "Nobody to remind" the link to the admin broke as "在系统管理中添加其 / 人员"
     at 1366px: it stands on one line at a desk, a laptop, a tablet and a phone, and the page
     does not scroll sideways for it. In English at 1024 and 768px, where its column is
@@ -203,36 +217,35 @@ def test_the_link_to_add_a_units_people_is_read_whole(orders, live_server):
         reviewed_at=timezone.now(),
     )
     seen = {}
-    with chromium() as browser:
-        for language in LANGUAGES:
-            page = sign_in(browser, live_server, "office_lap", language, 1366)
-            for width in (1366, 1280, 1024, 768, 390):
-                page.set_viewport_size({"width": width, "height": 900})
-                page.goto(f"{live_server.url}/reports/?period=2026Q3")
-                links = page.evaluate(LINK_LINES, "[id^=nobody-] a")
-                assert len(links) >= 3, (language, width)
-                broken = sorted({text for text, lines in links if lines != 1})
-                if language == "en" and width in (1024, 768):
-                    # The column is narrower than the link: it may wrap between its words.
-                    broken = page.evaluate(SPLIT_INSIDE_WORDS, "[id^=nobody-] a")
-                scroll = page.evaluate(
-                    "() => [document.scrollingElement.scrollWidth,"
-                    " document.scrollingElement.clientWidth]"
-                )
-                table = page.evaluate(
-                    "() => { const t = document.querySelector('#unit-reports');"
-                    " return [t.scrollWidth, t.parentElement.clientWidth]; }"
-                )
-                wrong = []
-                if broken:
-                    wrong.append(f"broken: {broken}")
-                if scroll[0] > scroll[1]:
-                    wrong.append(f"the page is {scroll}")
-                if table[0] > table[1]:
-                    wrong.append(f"the table is {table[0]}px in {table[1]}")
-                if wrong:
-                    seen[f"{language} {width}px"] = wrong
-            page.context.close()
+    for language in LANGUAGES:
+        page = sign_in(browser, live_server, "office_lap", language, 1366)
+        for width in (1366, 1280, 1024, 768, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/reports/?period=2026Q3")
+            links = page.evaluate(LINK_LINES, "[id^=nobody-] a")
+            assert len(links) >= 3, (language, width)
+            broken = sorted({text for text, lines in links if lines != 1})
+            if language == "en" and width in (1024, 768):
+                # The column is narrower than the link: it may wrap between its words.
+                broken = page.evaluate(SPLIT_INSIDE_WORDS, "[id^=nobody-] a")
+            scroll = page.evaluate(
+                "() => [document.scrollingElement.scrollWidth,"
+                " document.scrollingElement.clientWidth]"
+            )
+            table = page.evaluate(
+                "() => { const t = document.querySelector('#unit-reports');"
+                " return [t.scrollWidth, t.parentElement.clientWidth]; }"
+            )
+            wrong = []
+            if broken:
+                wrong.append(f"broken: {broken}")
+            if scroll[0] > scroll[1]:
+                wrong.append(f"the page is {scroll}")
+            if table[0] > table[1]:
+                wrong.append(f"the table is {table[0]}px in {table[1]}")
+            if wrong:
+                seen[f"{language} {width}px"] = wrong
+        page.context.close()
     assert seen == {}
 
 
@@ -294,40 +307,41 @@ def businesses(transactional_db):
         make_order(office, title="超市销售过期食品", business_name=name)
 
 
-def test_chinese_names_on_an_english_phone_break_between_their_words(businesses, live_server):
+def test_chinese_names_on_an_english_phone_break_between_their_words(
+    browser, businesses, live_server
+):
     """The dashboard's businesses on a phone in English broke as "某某便民超 / 市", "天津某物业服务
     有限公 / 司": a Chinese name stands whole where it fits, and otherwise breaks between its
     words, never leaving one or two characters on a line; the page does not scroll sideways.
     At 360px, where the English headings leave no room for a six-character name, it breaks
     between any two words rather than push the table out of its card."""
     seen = {}
-    with chromium() as browser:
-        page = sign_in(browser, live_server, "office_biz", "en", 390)
-        for width in (390, 1024, 1366, 360):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.goto(f"{live_server.url}/dashboard/")
-            names = page.locator("#table-businesses tbody th[lang]")
-            assert names.count() == len(BUSINESSES), width
-            wrong = page.evaluate(CHINESE_NAMES_BROKEN, "#table-businesses tbody th[lang]")
-            if width == 360:
-                wrong = [w for w in wrong if "inside a word" in w]
-            out = page.evaluate(
-                """() => {
-                  const se = document.scrollingElement;
-                  const table = document.querySelector("#table-businesses");
-                  const card = table.closest(".card");
-                  return [se.scrollWidth - se.clientWidth,
-                          table.getBoundingClientRect().right - card.getBoundingClientRect().right
-                          + parseFloat(getComputedStyle(card).borderRightWidth)];
-                }"""
-            )
-            if out[0] > 0:
-                wrong.append(f"the page scrolls {out[0]}px sideways")
-            if out[1] > 0:
-                wrong.append(f"the table stands {out[1]:.0f}px out of its card")
-            if wrong:
-                seen[f"{width}px"] = wrong
-        page.context.close()
+    page = sign_in(browser, live_server, "office_biz", "en", 390)
+    for width in (390, 1024, 1366, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/dashboard/")
+        names = page.locator("#table-businesses tbody th[lang]")
+        assert names.count() == len(BUSINESSES), width
+        wrong = page.evaluate(CHINESE_NAMES_BROKEN, "#table-businesses tbody th[lang]")
+        if width == 360:
+            wrong = [w for w in wrong if "inside a word" in w]
+        out = page.evaluate(
+            """() => {
+              const se = document.scrollingElement;
+              const table = document.querySelector("#table-businesses");
+              const card = table.closest(".card");
+              return [se.scrollWidth - se.clientWidth,
+                      table.getBoundingClientRect().right - card.getBoundingClientRect().right
+                      + parseFloat(getComputedStyle(card).borderRightWidth)];
+            }"""
+        )
+        if out[0] > 0:
+            wrong.append(f"the page scrolls {out[0]}px sideways")
+        if out[1] > 0:
+            wrong.append(f"the table stands {out[1]:.0f}px out of its card")
+        if wrong:
+            seen[f"{width}px"] = wrong
+    page.context.close()
     assert seen == {}
 
 
@@ -374,7 +388,7 @@ def requests_to_step_in(transactional_db):
 
 
 def test_a_request_to_step_in_keeps_room_for_its_title_on_a_laptop(
-    requests_to_step_in, live_server
+    browser, requests_to_step_in, live_server
 ):
     """At 1366px in English the title had about 350px beside the asking unit and the
     answers ("Housing and Construction Commission: Asked, no answer yet"), at 1024px 160px,
@@ -382,28 +396,27 @@ def test_a_request_to_step_in_keeps_room_for_its_title_on_a_laptop(
     the units' names whole; at 1024 the asking unit and the time to answer by stand under the
     title and the number."""
     seen = {}
-    with chromium() as browser:
-        for language in LANGUAGES:
-            page = sign_in(browser, live_server, "office_lap", language, 1366)
-            for width in (1366, 1024):
-                page.set_viewport_size({"width": width, "height": 900})
-                page.goto(f"{live_server.url}/interventions/")
-                laid = page.evaluate(STEP_IN_LIST)
-                wrong = []
-                if len(laid["titles"]) != 3 or min(laid["titles"]) < 300:
-                    wrong.append(f"titles {laid['titles']}px wide")
-                if laid["table"][0] > laid["table"][1] or laid["page"][0] > laid["page"][1]:
-                    wrong.append(f"scrolls sideways: {laid}")
-                if language == "zh-hans" and (
-                    split := page.evaluate(SPLIT_INSIDE_WORDS, "#interventions .unit-name")
-                ):
-                    wrong.append(f"broken inside a word: {split}")
-                shown = page.locator("#interventions .asked-by-line").first.is_visible()
-                if shown != (width == 1024):
-                    wrong.append(f"asking unit under the title: {shown}")
-                if wrong:
-                    seen[f"{language} {width}px"] = wrong
-            page.context.close()
+    for language in LANGUAGES:
+        page = sign_in(browser, live_server, "office_lap", language, 1366)
+        for width in (1366, 1024):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/interventions/")
+            laid = page.evaluate(STEP_IN_LIST)
+            wrong = []
+            if len(laid["titles"]) != 3 or min(laid["titles"]) < 300:
+                wrong.append(f"titles {laid['titles']}px wide")
+            if laid["table"][0] > laid["table"][1] or laid["page"][0] > laid["page"][1]:
+                wrong.append(f"scrolls sideways: {laid}")
+            if language == "zh-hans" and (
+                split := page.evaluate(SPLIT_INSIDE_WORDS, "#interventions .unit-name")
+            ):
+                wrong.append(f"broken inside a word: {split}")
+            shown = page.locator("#interventions .asked-by-line").first.is_visible()
+            if shown != (width == 1024):
+                wrong.append(f"asking unit under the title: {shown}")
+            if wrong:
+                seen[f"{language} {width}px"] = wrong
+        page.context.close()
     assert seen == {}
 
 
@@ -458,7 +471,7 @@ def leads(transactional_db):
     referrals.referral_reject(referral_id=sent[2].id, acting_user=commerce, reasons="不属本单位。")
 
 
-def test_a_lead_keeps_room_for_its_title_on_a_laptop(leads, live_server):
+def test_a_lead_keeps_room_for_its_title_on_a_laptop(browser, leads, live_server):
     """At 1366px in English the title had about 180px beside the two units, the status and
     the acknowledgement, three or four words a line (about 140px at 1280). It keeps 300px at
     least at 1366 and 200 at 1280, in both languages, with no sideways scroll down to 1200
@@ -467,29 +480,28 @@ def test_a_lead_keeps_room_for_its_title_on_a_laptop(leads, live_server):
     acknowledgement under the number, as the requests to step in do, and the title keeps
     280px."""
     seen = {}
-    with chromium() as browser:
-        for language in LANGUAGES:
-            page = sign_in(browser, live_server, "office_lap", language, 1366)
-            for width, room in ((1366, 300), (1280, 200), (1200, 0), (1024, 280)):
-                page.set_viewport_size({"width": width, "height": 900})
-                page.goto(f"{live_server.url}/referrals/")
-                laid = page.evaluate(LEADS_LIST)
-                wrong = []
-                if len(laid["titles"]) != 3 or min(laid["titles"]) < room:
-                    wrong.append(f"titles {laid['titles']}px wide")
-                if laid["table"][0] > laid["table"][1] or laid["page"][0] > laid["page"][1]:
-                    wrong.append(f"scrolls sideways: {laid}")
-                if language == "zh-hans" and (
-                    split := page.evaluate(SPLIT_INSIDE_WORDS, "#referrals .unit-name")
-                ):
-                    wrong.append(f"broken inside a word: {split}")
-                moved = [
-                    page.locator(f"#referrals {line}").first.is_visible()
-                    for line in (".referred-by-line", ".lead-ack-line")
-                ]
-                if moved != [width == 1024] * 2:
-                    wrong.append(f"referring unit, acknowledgement in lines: {moved}")
-                if wrong:
-                    seen[f"{language} {width}px"] = wrong
-            page.context.close()
+    for language in LANGUAGES:
+        page = sign_in(browser, live_server, "office_lap", language, 1366)
+        for width, room in ((1366, 300), (1280, 200), (1200, 0), (1024, 280)):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/referrals/")
+            laid = page.evaluate(LEADS_LIST)
+            wrong = []
+            if len(laid["titles"]) != 3 or min(laid["titles"]) < room:
+                wrong.append(f"titles {laid['titles']}px wide")
+            if laid["table"][0] > laid["table"][1] or laid["page"][0] > laid["page"][1]:
+                wrong.append(f"scrolls sideways: {laid}")
+            if language == "zh-hans" and (
+                split := page.evaluate(SPLIT_INSIDE_WORDS, "#referrals .unit-name")
+            ):
+                wrong.append(f"broken inside a word: {split}")
+            moved = [
+                page.locator(f"#referrals {line}").first.is_visible()
+                for line in (".referred-by-line", ".lead-ack-line")
+            ]
+            if moved != [width == 1024] * 2:
+                wrong.append(f"referring unit, acknowledgement in lines: {moved}")
+            if wrong:
+                seen[f"{language} {width}px"] = wrong
+        page.context.close()
     assert seen == {}

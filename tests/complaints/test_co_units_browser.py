@@ -33,10 +33,18 @@ def proposed(transactional_db):
     return dispute
 
 
-@pytest.fixture
-def browser(proposed, live_server):
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def browser(module_browser, proposed, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def offered(page, group: str) -> set[str]:

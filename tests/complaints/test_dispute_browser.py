@@ -28,10 +28,18 @@ def order(transactional_db):
     )
 
 
-@pytest.fixture
-def browser(order, live_server):
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def browser(module_browser, order, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def test_a_dispute_goes_from_two_returns_to_a_joint_team_and_a_handover(

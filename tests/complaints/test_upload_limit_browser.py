@@ -12,6 +12,22 @@ from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
 
+
+@pytest.fixture(scope="module")
+def module_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it, before its
+    data goes."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 LIMIT = 100 * 1024
 CONTENT = "我家小区物业公司不作为，电梯坏了一个多月没人修"
 RECORD_SUBMITS = """() => {
@@ -46,28 +62,27 @@ def office(transactional_db, settings, tmp_path):
     ],
 )
 def test_a_file_over_the_limit_is_refused_before_it_is_sent_and_a_smaller_one_goes(
-    office, live_server, language, message
+    browser, office, live_server, language, message
 ):
-    with chromium() as browser:
-        page = signed_in(browser, live_server, "office_files", at="/orders/new/", language=language)
-        page.fill("#id_content", CONTENT)
-        page.fill("#id_citizen_phone", "13900001111")
-        page.evaluate(RECORD_SUBMITS)
-        page.set_input_files("#id_attachments", [pdf("现场录像.pdf", 3 * 1000 * 1000)])
+    page = signed_in(browser, live_server, "office_files", at="/orders/new/", language=language)
+    page.fill("#id_content", CONTENT)
+    page.fill("#id_citizen_phone", "13900001111")
+    page.evaluate(RECORD_SUBMITS)
+    page.set_input_files("#id_attachments", [pdf("现场录像.pdf", 3 * 1000 * 1000)])
 
+    page.click("#intake-submit")
+
+    assert page.evaluate("window.submits") == ["stopped"]
+    assert page.url == f"{live_server.url}/orders/new/"
+    assert page.locator("#id_attachments ~ [role=alert]").inner_text() == message
+    assert page.locator("#id_content").input_value() == CONTENT
+    assert page.evaluate("document.activeElement.id") == "id_attachments"
+
+    page.set_input_files("#id_attachments", [pdf("现场照片.pdf", LIMIT)])
+    with page.expect_navigation():
         page.click("#intake-submit")
-
-        assert page.evaluate("window.submits") == ["stopped"]
-        assert page.url == f"{live_server.url}/orders/new/"
-        assert page.locator("#id_attachments ~ [role=alert]").inner_text() == message
-        assert page.locator("#id_content").input_value() == CONTENT
-        assert page.evaluate("document.activeElement.id") == "id_attachments"
-
-        page.set_input_files("#id_attachments", [pdf("现场照片.pdf", LIMIT)])
-        with page.expect_navigation():
-            page.click("#intake-submit")
-        page.wait_for_selector("#order-number")
-        number = page.inner_text("#order-number").strip()
+    page.wait_for_selector("#order-number")
+    number = page.inner_text("#order-number").strip()
 
     order = WorkOrder.objects.get()  # the one sent with the smaller file, and only it
     assert order.number == number
@@ -76,25 +91,26 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent_and_a_smaller_one_go
     ]
 
 
-def test_more_files_than_a_form_takes_are_refused_before_they_are_sent(office, live_server):
+def test_more_files_than_a_form_takes_are_refused_before_they_are_sent(
+    browser, office, live_server
+):
     """Sent, more files than the server reads at all (100) come back without the form's
     input; the script says so first, whatever the number above the form's 10."""
-    with chromium() as browser:
-        page = signed_in(browser, live_server, "office_files", at="/orders/new/", language="en")
-        page.fill("#id_content", CONTENT)
-        page.evaluate(RECORD_SUBMITS)
-        page.set_input_files("#id_attachments", [pdf(f"照片{n}.pdf", 64) for n in range(11)])
+    page = signed_in(browser, live_server, "office_files", at="/orders/new/", language="en")
+    page.fill("#id_content", CONTENT)
+    page.evaluate(RECORD_SUBMITS)
+    page.set_input_files("#id_attachments", [pdf(f"照片{n}.pdf", 64) for n in range(11)])
 
-        page.click("#intake-submit")
+    page.click("#intake-submit")
 
-        assert page.evaluate("window.submits") == ["stopped"]
-        assert page.locator("#id_attachments ~ [role=alert]").inner_text() == (
-            "At most 10 files at a time."
-        )
-        assert page.locator("#id_content").input_value() == CONTENT
-        # Read with the field when the focus lands on it, not only once as an alert.
-        field = page.locator("#id_attachments")
-        note = page.locator("#id_attachments ~ [role=alert]").get_attribute("id")
-        assert field.get_attribute("aria-invalid") == "true"
-        assert note and note in (field.get_attribute("aria-describedby") or "").split()
+    assert page.evaluate("window.submits") == ["stopped"]
+    assert page.locator("#id_attachments ~ [role=alert]").inner_text() == (
+        "At most 10 files at a time."
+    )
+    assert page.locator("#id_content").input_value() == CONTENT
+    # Read with the field when the focus lands on it, not only once as an alert.
+    field = page.locator("#id_attachments")
+    note = page.locator("#id_attachments ~ [role=alert]").get_attribute("id")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert note and note in (field.get_attribute("aria-describedby") or "").split()
     assert not WorkOrder.objects.exists()

@@ -27,10 +27,18 @@ def people(transactional_db):
     }
 
 
-@pytest.fixture
-def browser(people, live_server):
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def browser(module_browser, people, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def test_the_office_plans_a_meeting_records_a_resolution_and_the_action_item_is_closed(

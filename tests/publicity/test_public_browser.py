@@ -43,10 +43,18 @@ def lists(transactional_db):
     return release
 
 
-@pytest.fixture
-def browser(lists, live_server):
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def browser(module_browser, lists, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def test_an_anonymous_visitor_searches_the_violators_list(browser, live_server):

@@ -29,14 +29,19 @@ FILTERS = """() => {
 }"""
 
 
-@pytest.fixture
-def browser(transactional_db, live_server):
-    from django.db import connections
-
-    UserFactory(username="office_filters", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
-    connections.close_all()  # Playwright's greenlet had its own connection
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    UserFactory(username="office_filters", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def test_the_filters_are_as_wide_as_their_options(browser, live_server):

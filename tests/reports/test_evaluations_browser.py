@@ -85,13 +85,18 @@ def office(transactional_db, settings, tmp_path):
     return user
 
 
-@pytest.fixture
-def browser(office, live_server):
-    from django.db import connections
-
+@pytest.fixture(scope="module")
+def module_browser():
     with chromium() as browser:
         yield browser
-    connections.close_all()  # Playwright's greenlet had its own connection
+
+
+@pytest.fixture
+def browser(module_browser, office, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def desk_page(browser, live_server, language: str):

@@ -16,6 +16,22 @@ from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
 
+
+@pytest.fixture(scope="module")
+def module_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it, before its
+    data goes."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -54,35 +70,34 @@ def drafts(transactional_db, settings, tmp_path):
         ("plan", "/reports/plans/{}/", PlanAttachment, "Remove “方案.pdf” from the plan?"),
     ],
 )
-def test_removing_a_file_asks_first(drafts, live_server, which, address, model, question):
+def test_removing_a_file_asks_first(browser, drafts, live_server, which, address, model, question):
     from django.db import connections
 
     try:
-        with chromium() as browser:
-            page = signed_in(
-                browser,
-                live_server,
-                "mr_removes",
-                at=address.format(drafts[which]),
-                language="en",
-            )
-            asked = []
-            answer = {"accept": False}
+        page = signed_in(
+            browser,
+            live_server,
+            "mr_removes",
+            at=address.format(drafts[which]),
+            language="en",
+        )
+        asked = []
+        answer = {"accept": False}
 
-            def reply(dialog):
-                asked.append(dialog.message)
-                dialog.accept() if answer["accept"] else dialog.dismiss()
+        def reply(dialog):
+            asked.append(dialog.message)
+            dialog.accept() if answer["accept"] else dialog.dismiss()
 
-            page.on("dialog", reply)
-            remove = page.locator("form[action*='/attachments/'][action$='/remove/'] button")
+        page.on("dialog", reply)
+        remove = page.locator("form[action*='/attachments/'][action$='/remove/'] button")
+        remove.click()
+        page.wait_for_timeout(500)
+        assert asked == [question]
+        assert model.objects.filter(removed_at__isnull=True).count() == 1
+        answer["accept"] = True
+        with page.expect_navigation():
             remove.click()
-            page.wait_for_timeout(500)
-            assert asked == [question]
-            assert model.objects.filter(removed_at__isnull=True).count() == 1
-            answer["accept"] = True
-            with page.expect_navigation():
-                remove.click()
-            assert asked == [question, question]
-            assert model.objects.filter(removed_at__isnull=True).count() == 0
+        assert asked == [question, question]
+        assert model.objects.filter(removed_at__isnull=True).count() == 0
     finally:
         connections.close_all()

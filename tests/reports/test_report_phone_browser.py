@@ -14,6 +14,22 @@ from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
 
+
+@pytest.fixture(scope="module")
+def module_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it, before its
+    data goes."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 
 WIDTHS = """() => {
@@ -42,27 +58,26 @@ def report(transactional_db):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_publicity_items_can_be_typed_in_on_a_phone(report, live_server, language):
+def test_the_publicity_items_can_be_typed_in_on_a_phone(browser, report, live_server, language):
     from django.db import connections
 
     try:
-        with chromium() as browser:
-            page = signed_in(
-                browser,
-                live_server,
-                "mr_phone_report",
-                at=f"/reports/{report.id}/",
-                language=language,
-                **PHONE,
-            )
-            seen = page.evaluate(WIDTHS)
-            assert seen["fits"], seen
-            assert seen["narrowest"] >= seen["box"] * 0.5, seen
-            desk = browser.new_context(viewport={"width": 1280, "height": 900})
-            desk.add_cookies(page.context.cookies())
-            wide = desk.new_page()
-            wide.goto(f"{live_server.url}/reports/{report.id}/")
-            row = "getComputedStyle(document.querySelector('#publicity-table tbody tr')).display"
-            assert wide.evaluate(row) == "table-row"
+        page = signed_in(
+            browser,
+            live_server,
+            "mr_phone_report",
+            at=f"/reports/{report.id}/",
+            language=language,
+            **PHONE,
+        )
+        seen = page.evaluate(WIDTHS)
+        assert seen["fits"], seen
+        assert seen["narrowest"] >= seen["box"] * 0.5, seen
+        desk = browser.new_context(viewport={"width": 1280, "height": 900})
+        desk.add_cookies(page.context.cookies())
+        wide = desk.new_page()
+        wide.goto(f"{live_server.url}/reports/{report.id}/")
+        row = "getComputedStyle(document.querySelector('#publicity-table tbody tr')).display"
+        assert wide.evaluate(row) == "table-row"
     finally:
         connections.close_all()

@@ -14,6 +14,22 @@ from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
 
+
+@pytest.fixture(scope="module")
+def module_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it, before its
+    data goes."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 PHONE = {
     "viewport": {"width": 375, "height": 812},
     "device_scale_factor": 2,
@@ -82,25 +98,24 @@ def open_report(browser, live_server, report, **context):
     return signed_in(browser, live_server, "mr_reader", at=address, language="en", **context)
 
 
-def test_the_sampling_table_fits_a_phone_each_figure_named(report, live_server):
-    with chromium() as browser:
-        page = open_report(browser, live_server, report, **PHONE)
-        seen = page.evaluate(SHAPE)
-        assert seen["out"] == [], f"past the card's edge: {seen['out']}"
-        assert (
-            seen["labels"]
-            == [
-                "Batches sampled",
-                "Batches failed",
-                "Failed batches dealt with",
-            ]
-            * 2
-        )
-        page.context.close()
+def test_the_sampling_table_fits_a_phone_each_figure_named(browser, report, live_server):
+    page = open_report(browser, live_server, report, **PHONE)
+    seen = page.evaluate(SHAPE)
+    assert seen["out"] == [], f"past the card's edge: {seen['out']}"
+    assert (
+        seen["labels"]
+        == [
+            "Batches sampled",
+            "Batches failed",
+            "Failed batches dealt with",
+        ]
+        * 2
+    )
+    page.context.close()
 
-        desk = open_report(browser, live_server, report, viewport={"width": 1280, "height": 800})
-        assert desk.evaluate(SHAPE)["display"] == "table-row"
-        desk.context.close()
+    desk = open_report(browser, live_server, report, viewport={"width": 1280, "height": 800})
+    assert desk.evaluate(SHAPE)["display"] == "table-row"
+    desk.context.close()
 
 
 # Each field of the form's sampling table: whether it lies within the card, and its label.
@@ -117,17 +132,16 @@ FIELDS = """() => {
 }"""
 
 
-def test_the_sampling_form_of_a_report_being_written_fits_a_phone(draft, live_server):
+def test_the_sampling_form_of_a_report_being_written_fits_a_phone(browser, draft, live_server):
     """Being written, the same table held an input a cell: its fourth column, "Failed
     batches dealt with", was cut off at the card's edge, heading and inputs half shown."""
-    with chromium() as browser:
-        page = open_report(browser, live_server, draft, **PHONE)
-        assert page.evaluate(FIELDS) == [
-            {"inside": True, "label": "Batches sampled"},
-            {"inside": True, "label": "Batches failed"},
-            {"inside": True, "label": "Failed batches dealt with"},
-        ]
-        page.context.close()
+    page = open_report(browser, live_server, draft, **PHONE)
+    assert page.evaluate(FIELDS) == [
+        {"inside": True, "label": "Batches sampled"},
+        {"inside": True, "label": "Batches failed"},
+        {"inside": True, "label": "Failed batches dealt with"},
+    ]
+    page.context.close()
 
 
 # How far below the top of its stacked cell each field starts: 0 when it stands beside its
@@ -142,14 +156,13 @@ DROPS = """(selector) => [...document.querySelectorAll(selector + " tbody td[dat
   })"""
 
 
-def test_a_fields_name_stands_beside_it_not_a_line_above(draft, live_server):
+def test_a_fields_name_stands_beside_it_not_a_line_above(browser, draft, live_server):
     """Stacked on a phone, a field's column name took a line of its own and the field the
     next, to the right: "Batches failed" stood halfway between two boxes, as near the one
     above (another measure) as its own below. It now stands beside its field."""
-    with chromium() as browser:
-        page = open_report(browser, live_server, draft, **PHONE)
-        for table in ("#sampling-table", "#publicity-table"):
-            drops = page.evaluate(DROPS, table)
-            assert drops, table
-            assert all(drop <= 4 for _label, drop in drops), f"{table}: {drops}"
-        page.context.close()
+    page = open_report(browser, live_server, draft, **PHONE)
+    for table in ("#sampling-table", "#publicity-table"):
+        drops = page.evaluate(DROPS, table)
+        assert drops, table
+        assert all(drop <= 4 for _label, drop in drops), f"{table}: {drops}"
+    page.context.close()

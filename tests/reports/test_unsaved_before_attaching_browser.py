@@ -15,6 +15,22 @@ from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
 
+
+@pytest.fixture(scope="module")
+def module_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium; what a test opened in it is closed after it, before its
+    data goes."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 TYPED = "抽检覆盖面不够，农村集市尚未覆盖"
 QUESTION = (
     "What you typed or chose in another form on this page has not been saved and will be "
@@ -58,7 +74,7 @@ def pdf(name: str) -> dict:
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
-    kind, live_server, settings, tmp_path
+    browser, kind, live_server, settings, tmp_path
 ):
     from django.db import connections
 
@@ -71,33 +87,32 @@ def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
         record = make(liaison)
     url = f"{live_server.url}{path.format(id=record.id)}"
     try:
-        with chromium() as browser:
-            page = signed_in(browser, live_server, "mr_attach", language="en")
-            asked = []
-            page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-            attach = page.locator("form[enctype='multipart/form-data']")
+        page = signed_in(browser, live_server, "mr_attach", language="en")
+        asked = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        attach = page.locator("form[enctype='multipart/form-data']")
 
-            # Typed and not saved: asked; declined, the page stays with the text.
-            page.goto(url)
-            page.fill(field, TYPED)
-            attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
-            attach.locator("button").click()
-            page.wait_for_timeout(500)
-            assert asked == [QUESTION]
-            assert page.url == url and page.input_value(field) == TYPED
+        # Typed and not saved: asked; declined, the page stays with the text.
+        page.goto(url)
+        page.fill(field, TYPED)
+        attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
+        attach.locator("button").click()
+        page.wait_for_timeout(500)
+        assert asked == [QUESTION]
+        assert page.url == url and page.input_value(field) == TYPED
 
-            # A save refused (the record changed meanwhile): the form holds what was typed,
-            # nothing of it saved; adding a file asks too.
-            page.evaluate(f"document.querySelector('{form} [name=version]').value = '999'")
-            attach.locator("input[type=file]").set_input_files([])
-            with page.expect_navigation():
-                page.click(save)
-            assert page.input_value(field) == TYPED
-            attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
-            attach.locator("button").click()
-            page.wait_for_timeout(500)
-            assert asked == [QUESTION, QUESTION]
-            assert page.input_value(field) == TYPED
+        # A save refused (the record changed meanwhile): the form holds what was typed,
+        # nothing of it saved; adding a file asks too.
+        page.evaluate(f"document.querySelector('{form} [name=version]').value = '999'")
+        attach.locator("input[type=file]").set_input_files([])
+        with page.expect_navigation():
+            page.click(save)
+        assert page.input_value(field) == TYPED
+        attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
+        attach.locator("button").click()
+        page.wait_for_timeout(500)
+        assert asked == [QUESTION, QUESTION]
+        assert page.input_value(field) == TYPED
         assert record.attachments.count() == 0
     finally:
         connections.close_all()
