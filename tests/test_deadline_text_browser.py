@@ -46,8 +46,7 @@ GAP = """(row) => {
 
 @pytest.fixture
 def overdue(transactional_db):
-    """An order received two months ago: its acceptance decision is weeks overdue. Made
-    before the browser starts (see tests/test_browser.py)."""
+    """An order received two months ago: its acceptance decision is weeks overdue."""
     office = UserFactory(username="office_due", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
     UserFactory(username="mr_due", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
     return make_order(

@@ -25,7 +25,6 @@ LINES = """(el) => {
 
 @pytest.fixture
 def orders(transactional_db):
-    """Made before the browser starts (see tests/test_browser.py)."""
     office = UserFactory(username="office_wide", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
     UserFactory(username="mr_wide", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
     for title in ("超市销售过期酸奶", "网购衣服七天无理由退货被拒"):

@@ -92,8 +92,8 @@ INBOX = """() => {
 
 @pytest.fixture
 def orders(transactional_db):
-    """Made before the browser starts (see tests/test_browser.py): late orders of several
-    kinds and channels with the two units of the longest names, one waiting for dispatch."""
+    """Late orders of several kinds and channels with the two units of the longest names,
+    one waiting for dispatch."""
     office = UserFactory(username="office_lap", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
     UserFactory(username="mr_lap", unit=unit("market-regulation"), roles=[RoleCode.UNIT_HEAD])
     long_ago = timezone.now() - timedelta(days=60)

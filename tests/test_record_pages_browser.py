@@ -50,7 +50,7 @@ BROKEN = r"""(selector) => {
 
 @pytest.fixture
 def records(transactional_db):
-    """Made before the browser starts: a lead the Market Regulation Bureau referred to the
+    """A lead the Market Regulation Bureau referred to the
     Housing and Construction Commission, a request to step in, a mediation agreement."""
     from complaints import interventions, mediation, referrals, workflow
 

@@ -43,39 +43,34 @@ def pdf(name: str) -> dict:
 
 
 def test_adding_a_file_asks_before_losing_the_text_typed_in_the_report(report, live_server):
-    from django.db import connections
+    with chromium() as browser:
+        page = signed_in(
+            browser, live_server, "mr_unsaved", at=f"/reports/{report.id}/", language="en"
+        )
+        attach = page.locator("form[action$='/attachments/']")
+        asked = []
 
-    try:
-        with chromium() as browser:
-            page = signed_in(
-                browser, live_server, "mr_unsaved", at=f"/reports/{report.id}/", language="en"
-            )
-            attach = page.locator("form[action$='/attachments/']")
-            asked = []
-
-            # Nothing typed: the file goes at once, no question.
-            page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-            attach.locator("input[type=file]").set_input_files([pdf("抽检报告.pdf")])
-            with page.expect_navigation():
-                attach.locator("button").click()
-            assert asked == []
-
-            # Typed and not saved: asked; declined, the page stays with the text.
-            page.fill("#id_problems", PROBLEMS)
-            attach = page.locator("form[action$='/attachments/']")
-            attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
+        # Nothing typed: the file goes at once, no question.
+        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        attach.locator("input[type=file]").set_input_files([pdf("抽检报告.pdf")])
+        with page.expect_navigation():
             attach.locator("button").click()
-            page.wait_for_timeout(500)
-            assert asked == [QUESTION]
-            assert page.input_value("#id_problems") == PROBLEMS
-            assert page.evaluate("document.querySelectorAll('form[data-posting]').length") == 0
+        assert asked == []
 
-            # A file chosen and not added: saving the report asks too.
-            page.fill("#id_problems", "")
-            page.click("#save-report")
-            page.wait_for_timeout(500)
-            assert asked == [QUESTION, QUESTION]
-        names = list(ReportAttachment.objects.values_list("original_name", flat=True))
-        assert names == ["抽检报告.pdf"]
-    finally:
-        connections.close_all()
+        # Typed and not saved: asked; declined, the page stays with the text.
+        page.fill("#id_problems", PROBLEMS)
+        attach = page.locator("form[action$='/attachments/']")
+        attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
+        attach.locator("button").click()
+        page.wait_for_timeout(500)
+        assert asked == [QUESTION]
+        assert page.input_value("#id_problems") == PROBLEMS
+        assert page.evaluate("document.querySelectorAll('form[data-posting]').length") == 0
+
+        # A file chosen and not added: saving the report asks too.
+        page.fill("#id_problems", "")
+        page.click("#save-report")
+        page.wait_for_timeout(500)
+        assert asked == [QUESTION, QUESTION]
+    names = list(ReportAttachment.objects.values_list("original_name", flat=True))
+    assert names == ["抽检报告.pdf"]

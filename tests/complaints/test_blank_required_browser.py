@@ -4,7 +4,6 @@ one, instead of asking the question and sending a post the server can only refus
 field with anything else in it is left as typed."""
 
 import pytest
-from django.db import connections
 
 from complaints.choices import Status
 from complaints.models import WorkOrder
@@ -23,29 +22,26 @@ def order(transactional_db):
 
 
 def test_a_reason_of_spaces_is_stopped_by_the_browser_before_the_question(live_server, order):
-    try:
-        with chromium() as browser:
-            page = signed_in(browser, live_server, "b_commerce", at=f"/orders/{order.number}/")
-            asked = []
+    with chromium() as browser:
+        page = signed_in(browser, live_server, "b_commerce", at=f"/orders/{order.number}/")
+        asked = []
 
-            def decline(dialog):
-                asked.append(dialog.message)
-                dialog.dismiss()
+        def decline(dialog):
+            asked.append(dialog.message)
+            dialog.dismiss()
 
-            page.on("dialog", decline)
-            page.click("#summary-return")
-            reason = page.locator("#return-reason")
-            reason.fill(" \u3000 \n ")
-            page.click("#action-return")
-            assert reason.input_value() == ""
-            assert reason.evaluate("field => field.validity.valueMissing")
-            assert reason.evaluate("field => field.validationMessage")
-            assert asked == []
+        page.on("dialog", decline)
+        page.click("#summary-return")
+        reason = page.locator("#return-reason")
+        reason.fill(" \u3000 \n ")
+        page.click("#action-return")
+        assert reason.input_value() == ""
+        assert reason.evaluate("field => field.validity.valueMissing")
+        assert reason.evaluate("field => field.validationMessage")
+        assert asked == []
 
-            reason.fill("  不属本局  ")
-            page.click("#action-return")
-            assert len(asked) == 1  # asked, and declined: nothing sent
-            assert reason.input_value() == "  不属本局  "
-            assert WorkOrder.objects.get(id=order.id).status == Status.ASSIGNED
-    finally:
-        connections.close_all()
+        reason.fill("  不属本局  ")
+        page.click("#action-return")
+        assert len(asked) == 1  # asked, and declined: nothing sent
+        assert reason.input_value() == "  不属本局  "
+        assert WorkOrder.objects.get(id=order.id).status == Status.ASSIGNED

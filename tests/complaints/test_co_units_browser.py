@@ -67,65 +67,55 @@ def ticked(page, group: str) -> set[str]:
 
 
 def test_the_primary_unit_cannot_be_ticked_as_a_co_unit(browser, live_server, proposed):
-    from django.db import connections
+    office = signed_in(browser, live_server, "c_office", at="/orders/new/")
+    office.check("input[name=routing_choice][value=unit]")
+    office.select_option("#id_unit", "housing")
+    assert "housing" not in offered(office, "#id_co_units")
+    assert office.is_visible("label[for=id_co_units-housing] .unit-check-why")
+    office.check("#id_co_units-commerce")
+    office.check("#id_co_units-education")
+    office.select_option("#id_unit", "commerce")
+    assert "commerce" not in offered(office, "#id_co_units")
+    assert "housing" in offered(office, "#id_co_units")
+    assert ticked(office, "#id_co_units") == {"education"}
+    assert office.is_visible("label[for=id_co_units-commerce] .unit-check-why")
+    assert not office.is_visible("label[for=id_co_units-housing] .unit-check-why")
 
-    try:
-        office = signed_in(browser, live_server, "c_office", at="/orders/new/")
-        office.check("input[name=routing_choice][value=unit]")
-        office.select_option("#id_unit", "housing")
-        assert "housing" not in offered(office, "#id_co_units")
-        assert office.is_visible("label[for=id_co_units-housing] .unit-check-why")
-        office.check("#id_co_units-commerce")
-        office.check("#id_co_units-education")
-        office.select_option("#id_unit", "commerce")
-        assert "commerce" not in offered(office, "#id_co_units")
-        assert "housing" in offered(office, "#id_co_units")
-        assert ticked(office, "#id_co_units") == {"education"}
-        assert office.is_visible("label[for=id_co_units-commerce] .unit-check-why")
-        assert not office.is_visible("label[for=id_co_units-housing] .unit-check-why")
+    waiting = make_order(None, send_to_triage=True)
+    office.goto(f"{live_server.url}/orders/{waiting.number}/")
+    office.check("#dispatch-co-housing")
+    office.select_option("#dispatch-unit", "housing")
+    assert "housing" not in offered(office, "#dispatch-co")
+    assert "commerce" in offered(office, "#dispatch-co")
+    assert ticked(office, "#dispatch-co") == set()
 
-        waiting = make_order(None, send_to_triage=True)
-        office.goto(f"{live_server.url}/orders/{waiting.number}/")
-        office.check("#dispatch-co-housing")
-        office.select_option("#dispatch-unit", "housing")
-        assert "housing" not in offered(office, "#dispatch-co")
-        assert "commerce" in offered(office, "#dispatch-co")
-        assert ticked(office, "#dispatch-co") == set()
-
-        leader = signed_in(browser, live_server, "c_leader", at=f"/disputes/{proposed.id}/")
-        assert "education" not in offered(leader, "#designate-co")
-        leader.check("#designate-co-market-regulation")
-        leader.select_option("#designate-unit", "market-regulation")
-        assert "market-regulation" not in offered(leader, "#designate-co")
-        assert "education" in offered(leader, "#designate-co")
-        assert ticked(leader, "#designate-co") == set()
-    finally:
-        connections.close_all()
+    leader = signed_in(browser, live_server, "c_leader", at=f"/disputes/{proposed.id}/")
+    assert "education" not in offered(leader, "#designate-co")
+    leader.check("#designate-co-market-regulation")
+    leader.select_option("#designate-unit", "market-regulation")
+    assert "market-regulation" not in offered(leader, "#designate-co")
+    assert "education" in offered(leader, "#designate-co")
+    assert ticked(leader, "#designate-co") == set()
 
 
 def test_a_refused_form_shows_its_ticked_units_in_the_list(browser, live_server, proposed):
     """The list scrolls inside its frame: a form sent back with a unit ticked far down the
     list showed its first names only, as if nothing had been ticked."""
-    from django.db import connections
-
-    try:
-        # In English the names take a column of their own, and the list scrolls.
-        office = signed_in(browser, live_server, "c_office", at="/orders/new/", language="en")
-        office.fill("#id_content", "某培训学校停课")
-        office.check("input[name=routing_choice][value=triage]")
-        office.check("#id_co_units-culture-tourism")
-        office.click("#intake-submit")
-        office.wait_for_selector("#id_co_units-error")
-        assert office.is_checked("#id_co_units-culture-tourism")
-        inside = office.eval_on_selector(
-            "#id_co_units-culture-tourism",
-            """box => { const list = box.closest('.unit-checks-list').getBoundingClientRect();
-                        const at = box.getBoundingClientRect();
-                        return at.top >= list.top && at.bottom <= list.bottom; }""",
-        )
-        assert inside
-    finally:
-        connections.close_all()
+    # In English the names take a column of their own, and the list scrolls.
+    office = signed_in(browser, live_server, "c_office", at="/orders/new/", language="en")
+    office.fill("#id_content", "某培训学校停课")
+    office.check("input[name=routing_choice][value=triage]")
+    office.check("#id_co_units-culture-tourism")
+    office.click("#intake-submit")
+    office.wait_for_selector("#id_co_units-error")
+    assert office.is_checked("#id_co_units-culture-tourism")
+    inside = office.eval_on_selector(
+        "#id_co_units-culture-tourism",
+        """box => { const list = box.closest('.unit-checks-list').getBoundingClientRect();
+                    const at = box.getBoundingClientRect();
+                    return at.top >= list.top && at.bottom <= list.bottom; }""",
+    )
+    assert inside
 
 
 LOOK = """box => {
@@ -144,24 +134,19 @@ def test_a_unit_that_cannot_be_ticked_looks_it_and_says_why(browser, live_server
     """The primary unit's box in the co-handling group was disabled, but its name read like
     any other, with the hand cursor of a label: it is greyed now, the cursor says no, and the
     label's title gives the reason, moving with the primary unit."""
-    from django.db import connections
-
-    try:
-        leader = signed_in(
-            browser, live_server, "c_leader", at=f"/disputes/{proposed.id}/", language="en"
-        )
-        leader.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
-        shut = leader.eval_on_selector("#designate-co-education", LOOK)
-        open_ = leader.eval_on_selector("#designate-co-commerce", LOOK)
-        assert shut["cursor"] == "not-allowed" and shut["rowCursor"] == "not-allowed"
-        assert shut["color"] != open_["color"]
-        assert "Education Bureau is the primary unit" in shut["title"]
-        assert open_["title"] == "" and open_["cursor"] != "not-allowed"
-        leader.select_option("#designate-unit", "commerce")
-        assert (
-            "Commerce Bureau is the primary unit"
-            in leader.eval_on_selector("#designate-co-commerce", LOOK)["title"]
-        )
-        assert leader.eval_on_selector("#designate-co-education", LOOK)["title"] == ""
-    finally:
-        connections.close_all()
+    leader = signed_in(
+        browser, live_server, "c_leader", at=f"/disputes/{proposed.id}/", language="en"
+    )
+    leader.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+    shut = leader.eval_on_selector("#designate-co-education", LOOK)
+    open_ = leader.eval_on_selector("#designate-co-commerce", LOOK)
+    assert shut["cursor"] == "not-allowed" and shut["rowCursor"] == "not-allowed"
+    assert shut["color"] != open_["color"]
+    assert "Education Bureau is the primary unit" in shut["title"]
+    assert open_["title"] == "" and open_["cursor"] != "not-allowed"
+    leader.select_option("#designate-unit", "commerce")
+    assert (
+        "Commerce Bureau is the primary unit"
+        in leader.eval_on_selector("#designate-co-commerce", LOOK)["title"]
+    )
+    assert leader.eval_on_selector("#designate-co-education", LOOK)["title"] == ""

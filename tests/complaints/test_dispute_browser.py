@@ -45,14 +45,7 @@ def browser(module_browser, order, live_server):
 def test_a_dispute_goes_from_two_returns_to_a_joint_team_and_a_handover(
     browser, live_server, order
 ):
-    from django.db import connections
-
-    try:
-        walk(browser, live_server, order.number)
-    finally:
-        # Playwright's sync API runs this test in a greenlet with its own context, so the
-        # ORM queries here had a connection of their own, which teardown does not see.
-        connections.close_all()
+    walk(browser, live_server, order.number)
 
 
 def give_back(page, live_server, number, reason):
@@ -136,45 +129,36 @@ def test_a_refused_conclusion_puts_the_keyboard_back_on_the_field_refused(
 ):
     """The page came back with the focus at its top, the reason only there: a keyboard user
     tabbed through the whole menu to find the folded form again."""
-    from django.db import connections
-
     from complaints import disputes, workflow
 
     people = {u: UserFactory._meta.model.objects.get(username=f"d_{u}") for u in PEOPLE}
-    try:
-        workflow.workorder_return(
-            order_id=order.id, acting_user=people["commerce"], reason="属教育"
-        )
-        workflow.workorder_dispatch(
-            order_id=order.id, acting_user=people["office"], unit_code="education"
-        )
-        workflow.workorder_return(
-            order_id=order.id, acting_user=people["education"], reason="属商务"
-        )
-        dispute = Dispute.objects.get(order=order)
-        disputes.dispute_propose(
-            dispute_id=dispute.id, acting_user=people["office"], proposal="联合调查"
-        )
-        disputes.dispute_form_team(
-            dispute_id=dispute.id,
-            acting_user=people["leader"],
-            lead_unit_code="education",
-            member_unit_codes=["commerce"],
-            note="联合调查",
-        )
-        page = signed_in(browser, live_server, "d_education")
-        page.goto(f"{live_server.url}/disputes/{dispute.id}/")
-        page.click("#details-conclude summary")
-        page.fill("#c-finding", "停课未退费")
-        page.fill("#c-procedure", "一般程序")
-        page.once("dialog", lambda dialog: dialog.accept())  # the conclusion is final
-        with page.expect_navigation():
-            page.click("#conclude")
+    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属教育")
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="education"
+    )
+    workflow.workorder_return(order_id=order.id, acting_user=people["education"], reason="属商务")
+    dispute = Dispute.objects.get(order=order)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="联合调查"
+    )
+    disputes.dispute_form_team(
+        dispute_id=dispute.id,
+        acting_user=people["leader"],
+        lead_unit_code="education",
+        member_unit_codes=["commerce"],
+        note="联合调查",
+    )
+    page = signed_in(browser, live_server, "d_education")
+    page.goto(f"{live_server.url}/disputes/{dispute.id}/")
+    page.click("#details-conclude summary")
+    page.fill("#c-finding", "停课未退费")
+    page.fill("#c-procedure", "一般程序")
+    page.once("dialog", lambda dialog: dialog.accept())  # the conclusion is final
+    with page.expect_navigation():
+        page.click("#conclude")
 
-        assert page.evaluate("document.activeElement.id") == "c-law"
-        assert page.is_visible("#c-law-refused")
-    finally:
-        connections.close_all()
+    assert page.evaluate("document.activeElement.id") == "c-law"
+    assert page.is_visible("#c-law-refused")
 
 
 PEOPLE = ("office", "leader", "commerce", "education")

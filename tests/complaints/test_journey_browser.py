@@ -12,7 +12,6 @@ pytestmark = BROWSER_MARKS
 
 @pytest.fixture
 def people(transactional_db):
-    # Made before the browser starts (see tests/test_browser.py).
     return {
         "office": UserFactory(
             username="office_browser", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF]

@@ -3,7 +3,6 @@ button asks first; declined, nothing is sent. The question is the form's `data-c
 by the page's script as every confirmation there is, which the page-language sweep reads."""
 
 import pytest
-from django.db import connections
 
 from complaints.models import PossibleDuplicate, WorkOrder
 from departments.choices import RoleCode
@@ -26,26 +25,23 @@ def duplicate_pair(transactional_db):
 
 def test_merging_asks_first_and_declined_sends_nothing(live_server, duplicate_pair):
     office, earlier, later = duplicate_pair
-    try:
-        with chromium() as browser:
-            page = signed_in(browser, live_server, office.username, at=f"/orders/{later.number}/")
-            asked = []
-            answer = {"accept": False}
+    with chromium() as browser:
+        page = signed_in(browser, live_server, office.username, at=f"/orders/{later.number}/")
+        asked = []
+        answer = {"accept": False}
 
-            def reply(dialog):
-                asked.append(dialog.message)
-                dialog.accept() if answer["accept"] else dialog.dismiss()
+        def reply(dialog):
+            asked.append(dialog.message)
+            dialog.accept() if answer["accept"] else dialog.dismiss()
 
-            page.on("dialog", reply)
-            merge = page.locator("form[action$='/act/merge/'] button")
+        page.on("dialog", reply)
+        merge = page.locator("form[action$='/act/merge/'] button")
+        merge.click()
+        page.wait_for_timeout(500)
+        assert len(asked) == 1 and asked[0]
+        assert WorkOrder.objects.get(id=later.id).merged_into_id is None
+        answer["accept"] = True
+        with page.expect_navigation():
             merge.click()
-            page.wait_for_timeout(500)
-            assert len(asked) == 1 and asked[0]
-            assert WorkOrder.objects.get(id=later.id).merged_into_id is None
-            answer["accept"] = True
-            with page.expect_navigation():
-                merge.click()
-            assert len(asked) == 2
-            assert WorkOrder.objects.get(id=later.id).merged_into_id == earlier.id
-    finally:
-        connections.close_all()
+        assert len(asked) == 2
+        assert WorkOrder.objects.get(id=later.id).merged_into_id == earlier.id

@@ -50,7 +50,6 @@ def pdf(name: str, size: int) -> dict:
 def office(transactional_db, settings, tmp_path):
     settings.ATTACHMENT_MAX_BYTES = LIMIT
     settings.MEDIA_ROOT = tmp_path
-    # Made before the browser starts (see tests/test_browser.py).
     return UserFactory(username="office_files", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
 
 

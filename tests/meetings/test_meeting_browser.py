@@ -44,14 +44,7 @@ def browser(module_browser, people, live_server):
 def test_the_office_plans_a_meeting_records_a_resolution_and_the_action_item_is_closed(
     browser, live_server, people
 ):
-    from django.db import connections
-
-    try:
-        journey(browser, live_server)
-    finally:
-        # Playwright's sync API runs this test in a greenlet with its own context, so the
-        # ORM queries here had a connection of their own, which teardown does not see.
-        connections.close_all()
+    journey(browser, live_server)
 
 
 def journey(browser, live_server):
@@ -121,42 +114,37 @@ def test_taking_an_item_the_office_wrote_off_the_agenda_asks_first(browser, live
     """Such an item is deleted, not sent back to wait (as a unit's proposal is): one click
     on the small "Take off the agenda" link next to it lost a situation report or a typical
     case written up for the meeting, with no question asked."""
-    from django.db import connections
-
     from meetings import services
     from meetings.models import AgendaItem, AgendaKind
 
-    try:
-        meeting = services.meeting_plan(
-            acting_user=people["office"],
-            kind="annual",
-            title="年度联席会议",
-            planned_on=timezone.localdate() + timedelta(days=7),
-            place="区政府第三会议室",
-            unit_codes=["market-regulation"],
-        )
-        item = services.agenda_add(
-            meeting_id=meeting.id,
-            acting_user=people["office"],
-            kind=AgendaKind.SITUATION,
-            question="2026年1-11月全区消费投诉举报情况通报（附各单位办理情况和典型问题分析）",
-        )
-        office = signed_in(browser, live_server, "office_meetings", at=f"/meetings/{meeting.id}/")
-        asked = []
+    meeting = services.meeting_plan(
+        acting_user=people["office"],
+        kind="annual",
+        title="年度联席会议",
+        planned_on=timezone.localdate() + timedelta(days=7),
+        place="区政府第三会议室",
+        unit_codes=["market-regulation"],
+    )
+    item = services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        kind=AgendaKind.SITUATION,
+        question="2026年1-11月全区消费投诉举报情况通报（附各单位办理情况和典型问题分析）",
+    )
+    office = signed_in(browser, live_server, "office_meetings", at=f"/meetings/{meeting.id}/")
+    asked = []
 
-        def answer(dialog, accept):
-            asked.append(dialog.message)
-            dialog.accept() if accept else dialog.dismiss()
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
 
-        office.once("dialog", lambda dialog: answer(dialog, False))
+    office.once("dialog", lambda dialog: answer(dialog, False))
+    office.click(f"#unplace-{item.id}")
+    office.wait_for_timeout(500)
+    assert asked, "no question was asked"
+    assert AgendaItem.objects.filter(id=item.id).exists()
+    office.once("dialog", lambda dialog: answer(dialog, True))
+    with office.expect_navigation():
         office.click(f"#unplace-{item.id}")
-        office.wait_for_timeout(500)
-        assert asked, "no question was asked"
-        assert AgendaItem.objects.filter(id=item.id).exists()
-        office.once("dialog", lambda dialog: answer(dialog, True))
-        with office.expect_navigation():
-            office.click(f"#unplace-{item.id}")
-        assert not AgendaItem.objects.filter(id=item.id).exists()
-        assert len(asked) == 2
-    finally:
-        connections.close_all()
+    assert not AgendaItem.objects.filter(id=item.id).exists()
+    assert len(asked) == 2

@@ -58,14 +58,7 @@ def browser(module_browser, lists, live_server):
 
 
 def test_an_anonymous_visitor_searches_the_violators_list(browser, live_server):
-    from django.db import connections
-
-    try:
-        journey(browser, live_server)
-    finally:
-        # Playwright's sync API runs this test in a greenlet with its own context, so the
-        # ORM queries here had a connection of their own, which teardown does not see.
-        connections.close_all()
+    journey(browser, live_server)
 
 
 def shown(page) -> list[str]:
@@ -126,29 +119,24 @@ STANDALONE = (
 def test_a_release_page_fits_a_phone_and_its_links_can_be_tapped(browser, live_server, lists):
     """On a 375px phone the "All releases" link under a release was 19px tall, a line of
     text to hit with a thumb; everything standing on its own is now at least 40px tall."""
-    from django.db import connections
-
-    try:
-        for language in ("zh-hans", "en"):
-            context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
-            )
-            page = context.new_page()
-            page.goto(f"{live_server.url}/public/releases/{lists.id}/")
-            assert page.locator("main > a[href='/public/']").is_visible()
-            small = page.eval_on_selector_all(
-                STANDALONE,
-                """els => els.filter(e => e.getBoundingClientRect().width > 0
-                                         && e.getBoundingClientRect().height < 40)
-                            .map(e => e.innerText.trim() + " " + e.offsetHeight)""",
-            )
-            assert small == [], f"{language}: too small to tap: {small}"
-            width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
-            assert width[0] <= width[1], f"{language}: the page is {width[0]}px wide"
-            context.close()
-    finally:
-        connections.close_all()
+    for language in ("zh-hans", "en"):
+        context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/public/releases/{lists.id}/")
+        assert page.locator("main > a[href='/public/']").is_visible()
+        small = page.eval_on_selector_all(
+            STANDALONE,
+            """els => els.filter(e => e.getBoundingClientRect().width > 0
+                                     && e.getBoundingClientRect().height < 40)
+                        .map(e => e.innerText.trim() + " " + e.offsetHeight)""",
+        )
+        assert small == [], f"{language}: too small to tap: {small}"
+        width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], f"{language}: the page is {width[0]}px wide"
+        context.close()
 
 
 LONG_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 2
@@ -160,7 +148,6 @@ def test_a_release_with_long_unbroken_words_fits_a_phone(browser, live_server, l
     the release 860-960px wide on a 375px phone, and a long word in a violation was cut off
     at the edge of its card. Long words now break to fit."""
     from django.contrib.auth import get_user_model
-    from django.db import connections
 
     people = get_user_model().objects
     head, office = people.get(username="mr_public"), people.get(username="office_public")
@@ -178,23 +165,20 @@ def test_a_release_with_long_unbroken_words_fits_a_phone(browser, live_server, l
             )
         ],
     )
-    try:
-        for language in ("zh-hans", "en"):
-            context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
+    for language in ("zh-hans", "en"):
+        context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        for address in ("/public/", f"/public/releases/{release.id}/", "/public/violators/"):
+            page.goto(f"{live_server.url}{address}")
+            width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+            assert width[0] <= width[1], f"{language} {address}: {width[0]}px wide"
+            cut = page.eval_on_selector_all(
+                "#violators-table td",
+                "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1)"
+                ".map(c => c.innerText.slice(0, 20))",
             )
-            page = context.new_page()
-            for address in ("/public/", f"/public/releases/{release.id}/", "/public/violators/"):
-                page.goto(f"{live_server.url}{address}")
-                width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
-                assert width[0] <= width[1], f"{language} {address}: {width[0]}px wide"
-                cut = page.eval_on_selector_all(
-                    "#violators-table td",
-                    "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1)"
-                    ".map(c => c.innerText.slice(0, 20))",
-                )
-                assert cut == [], f"{language} {address}: cut off: {cut}"
-            context.close()
-    finally:
-        connections.close_all()
+            assert cut == [], f"{language} {address}: cut off: {cut}"
+        context.close()

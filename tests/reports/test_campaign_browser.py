@@ -36,14 +36,7 @@ def browser(people, live_server):
 def test_the_office_starts_a_campaign_a_unit_logs_and_the_office_closes_it(
     browser, live_server, people, tmp_path
 ):
-    from django.db import connections
-
-    try:
-        journey(browser, live_server, tmp_path)
-    finally:
-        # Playwright's sync API runs this test in a greenlet with its own context, so the
-        # ORM queries here had a connection of their own, which teardown does not see.
-        connections.close_all()
+    journey(browser, live_server, tmp_path)
 
 
 def journey(browser, live_server, tmp_path):

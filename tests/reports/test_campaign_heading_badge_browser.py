@@ -23,12 +23,9 @@ SEEN = """() => {
 
 @pytest.fixture
 def browser(transactional_db, live_server):
-    from django.db import connections
-
     UserFactory(username="office_badge", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
     with chromium() as browser:
         yield browser
-    connections.close_all()  # Playwright's greenlet had its own connection
 
 
 def test_the_count_beside_the_heading_reads_as_written(browser, live_server):

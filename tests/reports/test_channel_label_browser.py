@@ -55,11 +55,8 @@ def report(transactional_db):
 
 @pytest.fixture
 def browser(report, live_server):
-    from django.db import connections
-
     with chromium() as browser:
         yield browser
-    connections.close_all()  # Playwright's greenlet had its own connection
 
 
 def test_the_12315_platform_is_named_in_the_readers_language_on_one_line(

@@ -40,15 +40,8 @@ def browser(people, live_server):
 def test_a_liaison_files_a_plan_the_office_returns_then_acknowledges_it(
     browser, live_server, people, tmp_path, settings
 ):
-    from django.db import connections
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    try:
-        journey(browser, live_server, tmp_path)
-    finally:
-        # Playwright's sync API runs this test in a greenlet with its own context, so the
-        # ORM queries here had a connection of their own, which teardown does not see.
-        connections.close_all()
+    journey(browser, live_server, tmp_path)
 
 
 def journey(browser, live_server, tmp_path):

@@ -71,33 +71,28 @@ def drafts(transactional_db, settings, tmp_path):
     ],
 )
 def test_removing_a_file_asks_first(browser, drafts, live_server, which, address, model, question):
-    from django.db import connections
+    page = signed_in(
+        browser,
+        live_server,
+        "mr_removes",
+        at=address.format(drafts[which]),
+        language="en",
+    )
+    asked = []
+    answer = {"accept": False}
 
-    try:
-        page = signed_in(
-            browser,
-            live_server,
-            "mr_removes",
-            at=address.format(drafts[which]),
-            language="en",
-        )
-        asked = []
-        answer = {"accept": False}
+    def reply(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if answer["accept"] else dialog.dismiss()
 
-        def reply(dialog):
-            asked.append(dialog.message)
-            dialog.accept() if answer["accept"] else dialog.dismiss()
-
-        page.on("dialog", reply)
-        remove = page.locator("form[action*='/attachments/'][action$='/remove/'] button")
+    page.on("dialog", reply)
+    remove = page.locator("form[action*='/attachments/'][action$='/remove/'] button")
+    remove.click()
+    page.wait_for_timeout(500)
+    assert asked == [question]
+    assert model.objects.filter(removed_at__isnull=True).count() == 1
+    answer["accept"] = True
+    with page.expect_navigation():
         remove.click()
-        page.wait_for_timeout(500)
-        assert asked == [question]
-        assert model.objects.filter(removed_at__isnull=True).count() == 1
-        answer["accept"] = True
-        with page.expect_navigation():
-            remove.click()
-        assert asked == [question, question]
-        assert model.objects.filter(removed_at__isnull=True).count() == 0
-    finally:
-        connections.close_all()
+    assert asked == [question, question]
+    assert model.objects.filter(removed_at__isnull=True).count() == 0

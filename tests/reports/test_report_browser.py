@@ -35,14 +35,7 @@ def browser(people, live_server):
 def test_a_liaison_submits_the_office_accepts_and_publishes_the_district_report(
     browser, live_server, people, tmp_path
 ):
-    from django.db import connections
-
-    try:
-        journey(browser, live_server, tmp_path)
-    finally:
-        # Playwright's sync API runs this test in a greenlet with its own context, so the
-        # ORM queries here had a connection of their own, which teardown does not see.
-        connections.close_all()
+    journey(browser, live_server, tmp_path)
 
 
 def journey(browser, live_server, tmp_path):

@@ -33,45 +33,40 @@ def report(transactional_db):
 
 
 def test_leaving_a_report_with_unsaved_changes_asks_first(report, live_server):
-    from django.db import connections
+    with chromium() as browser:
+        page = signed_in(browser, live_server, "mr_leave")
+        url = f"{live_server.url}/reports/{report.id}/"
+        asked = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
 
-    try:
-        with chromium() as browser:
-            page = signed_in(browser, live_server, "mr_leave")
-            url = f"{live_server.url}/reports/{report.id}/"
-            asked = []
-            page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+        # Clean: the breadcrumb leaves at once.
+        page.goto(url)
+        with page.expect_navigation():
+            page.click(".breadcrumb a")
+        assert asked == [] and page.url != url
 
-            # Clean: the breadcrumb leaves at once.
-            page.goto(url)
-            with page.expect_navigation():
-                page.click(".breadcrumb a")
-            assert asked == [] and page.url != url
+        # Typed and not saved: asked; declined, the page stays with the text.
+        page.goto(url)
+        page.fill("#id_problems", PROBLEMS)
+        with page.expect_event("dialog"):
+            page.click(".breadcrumb a", no_wait_after=True)
+        assert asked == ["beforeunload"]
+        assert page.url == url and page.input_value("#id_problems") == PROBLEMS
 
-            # Typed and not saved: asked; declined, the page stays with the text.
-            page.goto(url)
-            page.fill("#id_problems", PROBLEMS)
-            with page.expect_event("dialog"):
-                page.click(".breadcrumb a", no_wait_after=True)
-            assert asked == ["beforeunload"]
-            assert page.url == url and page.input_value("#id_problems") == PROBLEMS
+        # Saving it is not leaving it: no question, and it is saved.
+        with page.expect_navigation():
+            page.click("#save-report")
+        page.wait_for_selector(".alert-success")
+        assert asked == ["beforeunload"]
+        assert UnitReport.objects.get(id=report.id).problems == PROBLEMS
 
-            # Saving it is not leaving it: no question, and it is saved.
-            with page.expect_navigation():
-                page.click("#save-report")
-            page.wait_for_selector(".alert-success")
-            assert asked == ["beforeunload"]
-            assert UnitReport.objects.get(id=report.id).problems == PROBLEMS
-
-            # A refused save shows what was typed, none of it saved: leaving asks.
-            page.fill("#sampling-food-sampled", "1")
-            page.fill("#sampling-food-failed", "2")
-            with page.expect_navigation():
-                page.click("#save-report")
-            page.wait_for_selector(".alert-danger")
-            with page.expect_event("dialog"):
-                page.click(".breadcrumb a", no_wait_after=True)
-            assert asked == ["beforeunload", "beforeunload"]
-            assert page.input_value("#sampling-food-failed") == "2"
-    finally:
-        connections.close_all()
+        # A refused save shows what was typed, none of it saved: leaving asks.
+        page.fill("#sampling-food-sampled", "1")
+        page.fill("#sampling-food-failed", "2")
+        with page.expect_navigation():
+            page.click("#save-report")
+        page.wait_for_selector(".alert-danger")
+        with page.expect_event("dialog"):
+            page.click(".breadcrumb a", no_wait_after=True)
+        assert asked == ["beforeunload", "beforeunload"]
+        assert page.input_value("#sampling-food-failed") == "2"

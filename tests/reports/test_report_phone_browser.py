@@ -59,25 +59,20 @@ def report(transactional_db):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_publicity_items_can_be_typed_in_on_a_phone(browser, report, live_server, language):
-    from django.db import connections
-
-    try:
-        page = signed_in(
-            browser,
-            live_server,
-            "mr_phone_report",
-            at=f"/reports/{report.id}/",
-            language=language,
-            **PHONE,
-        )
-        seen = page.evaluate(WIDTHS)
-        assert seen["fits"], seen
-        assert seen["narrowest"] >= seen["box"] * 0.5, seen
-        desk = browser.new_context(viewport={"width": 1280, "height": 900})
-        desk.add_cookies(page.context.cookies())
-        wide = desk.new_page()
-        wide.goto(f"{live_server.url}/reports/{report.id}/")
-        row = "getComputedStyle(document.querySelector('#publicity-table tbody tr')).display"
-        assert wide.evaluate(row) == "table-row"
-    finally:
-        connections.close_all()
+    page = signed_in(
+        browser,
+        live_server,
+        "mr_phone_report",
+        at=f"/reports/{report.id}/",
+        language=language,
+        **PHONE,
+    )
+    seen = page.evaluate(WIDTHS)
+    assert seen["fits"], seen
+    assert seen["narrowest"] >= seen["box"] * 0.5, seen
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk.add_cookies(page.context.cookies())
+    wide = desk.new_page()
+    wide.goto(f"{live_server.url}/reports/{report.id}/")
+    row = "getComputedStyle(document.querySelector('#publicity-table tbody tr')).display"
+    assert wide.evaluate(row) == "table-row"

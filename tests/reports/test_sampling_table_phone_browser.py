@@ -57,7 +57,7 @@ def reader():
 
 @pytest.fixture
 def draft(transactional_db):
-    """A report being written, its sampling lines a form. Made before the browser starts."""
+    """A report being written, its sampling lines a form."""
     from reports import services
 
     return services.report_start(
@@ -67,8 +67,7 @@ def draft(transactional_db):
 
 @pytest.fixture
 def report(transactional_db):
-    """A report its liaison submitted. Made before the browser starts (see
-    tests/test_browser.py)."""
+    """A report its liaison submitted."""
     from reports import services
 
     liaison = reader()

@@ -76,8 +76,6 @@ def pdf(name: str) -> dict:
 def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
     browser, kind, live_server, settings, tmp_path
 ):
-    from django.db import connections
-
     settings.MEDIA_ROOT = tmp_path
     make, path, form, field, save = PAGES[kind]
     liaison = UserFactory(
@@ -86,33 +84,30 @@ def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
     with translation.override("zh-hans"):
         record = make(liaison)
     url = f"{live_server.url}{path.format(id=record.id)}"
-    try:
-        page = signed_in(browser, live_server, "mr_attach", language="en")
-        asked = []
-        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-        attach = page.locator("form[enctype='multipart/form-data']")
+    page = signed_in(browser, live_server, "mr_attach", language="en")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    attach = page.locator("form[enctype='multipart/form-data']")
 
-        # Typed and not saved: asked; declined, the page stays with the text.
-        page.goto(url)
-        page.fill(field, TYPED)
-        attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
-        attach.locator("button").click()
-        page.wait_for_timeout(500)
-        assert asked == [QUESTION]
-        assert page.url == url and page.input_value(field) == TYPED
+    # Typed and not saved: asked; declined, the page stays with the text.
+    page.goto(url)
+    page.fill(field, TYPED)
+    attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
+    attach.locator("button").click()
+    page.wait_for_timeout(500)
+    assert asked == [QUESTION]
+    assert page.url == url and page.input_value(field) == TYPED
 
-        # A save refused (the record changed meanwhile): the form holds what was typed,
-        # nothing of it saved; adding a file asks too.
-        page.evaluate(f"document.querySelector('{form} [name=version]').value = '999'")
-        attach.locator("input[type=file]").set_input_files([])
-        with page.expect_navigation():
-            page.click(save)
-        assert page.input_value(field) == TYPED
-        attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
-        attach.locator("button").click()
-        page.wait_for_timeout(500)
-        assert asked == [QUESTION, QUESTION]
-        assert page.input_value(field) == TYPED
-        assert record.attachments.count() == 0
-    finally:
-        connections.close_all()
+    # A save refused (the record changed meanwhile): the form holds what was typed,
+    # nothing of it saved; adding a file asks too.
+    page.evaluate(f"document.querySelector('{form} [name=version]').value = '999'")
+    attach.locator("input[type=file]").set_input_files([])
+    with page.expect_navigation():
+        page.click(save)
+    assert page.input_value(field) == TYPED
+    attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
+    attach.locator("button").click()
+    page.wait_for_timeout(500)
+    assert asked == [QUESTION, QUESTION]
+    assert page.input_value(field) == TYPED
+    assert record.attachments.count() == 0
