@@ -248,6 +248,26 @@ def no_persistent_connections(monkeypatch):
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
 
 
+@pytest.fixture(scope="module")
+def module_browser():
+    """One Chromium for a module's browser tests (tests/browser_kit.py): starting one for
+    each test cost it about a second."""
+    from .browser_kit import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(module_browser, transactional_db, live_server):
+    """The module's one Chromium, for a test whose data its live server reads; what the test
+    opened in it is closed after it, before its data goes. A module that needs more before
+    its browser (its people, its data) defines its own `browser` on `module_browser`."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
+
+
 @pytest.fixture
 def orders_arrive_untold(monkeypatch):
     """For tests about other notices: the orders they set up are not announced to their

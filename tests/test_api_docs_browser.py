@@ -8,24 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.browser_kit import BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def browser(module_browser, transactional_db, live_server):
-    """The module's one Chromium; what a test opened in it is closed after it, before its
-    data goes."""
-    yield module_browser
-    for context in module_browser.contexts:
-        context.close()
 
 
 @pytest.mark.parametrize("query", ["", "?lang=en"])

@@ -6,7 +6,7 @@ submit went ahead and then stops it, so the page stays put and every click is se
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -23,12 +23,6 @@ RECORD_SUBMITS = """() => {
 @pytest.fixture
 def office(transactional_db):
     return UserFactory(username="office_twice", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

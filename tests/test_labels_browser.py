@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from complaints import mediation, workflow
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -50,12 +50,6 @@ def people(transactional_db):
         amount="500",
     )
     return {"office": office, "staff": staff}
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from complaints import disputes, workflow
 from complaints.models import Dispute
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -31,12 +31,6 @@ def proposed(transactional_db):
         dispute_id=dispute.id, acting_user=office, proposal="建议", unit_code="education"
     )
     return dispute
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

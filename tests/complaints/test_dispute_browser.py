@@ -8,7 +8,7 @@ import pytest
 
 from complaints.models import Dispute, Referral
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -26,12 +26,6 @@ def order(transactional_db):
         content="某培训学校收了一年预付学费后停课，老板失联，要求退费",
         category="预付卡",
     )
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

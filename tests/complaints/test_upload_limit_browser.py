@@ -7,25 +7,10 @@ import pytest
 
 from complaints.models import Attachment, WorkOrder
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def browser(module_browser, transactional_db, live_server):
-    """The module's one Chromium; what a test opened in it is closed after it, before its
-    data goes."""
-    yield module_browser
-    for context in module_browser.contexts:
-        context.close()
 
 
 LIMIT = 100 * 1024

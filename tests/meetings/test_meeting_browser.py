@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from departments.choices import RoleCode
 from meetings.models import ActionItem, ActionStatus, JointMeeting, MeetingStatus
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -25,12 +25,6 @@ def people(transactional_db):
             username="mr_meetings", unit=unit("market-regulation"), roles=[RoleCode.UNIT_LIAISON]
         ),
     }
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from departments.choices import RoleCode
 from publicity import services
 from publicity.choices import ReleaseKind
-from tests.browser_kit import BROWSER_MARKS, chromium
+from tests.browser_kit import BROWSER_MARKS
 from tests.factories import UserFactory, unit
 
 from .conftest import CODE_A, CODE_B, CODE_C, entry, published
@@ -41,12 +41,6 @@ def lists(transactional_db):
         entries=[entry(name="武清区某某草稿公司", code="91350100M000100Y43")],
     )
     return release
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ scrolling sideways."""
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -27,12 +27,6 @@ FILTERS = """() => {
     pageFits: document.scrollingElement.scrollWidth <= document.documentElement.clientWidth,
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

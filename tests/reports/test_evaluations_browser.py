@@ -4,7 +4,7 @@ that adds one, in Chinese and in English."""
 import pytest
 
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -83,12 +83,6 @@ def office(transactional_db, settings, tmp_path):
             uploads=[SimpleUploadedFile(name, PDF_BYTES) for name in names],
         )
     return user
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -9,25 +9,10 @@ from django.utils import timezone, translation
 
 from departments.choices import RoleCode
 from reports import services
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def browser(module_browser, transactional_db, live_server):
-    """The module's one Chromium; what a test opened in it is closed after it, before its
-    data goes."""
-    yield module_browser
-    for context in module_browser.contexts:
-        context.close()
 
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
