@@ -53,6 +53,7 @@ from reports.models import (
     YearEvaluation,
 )
 from tests.factories import UserFactory, make_order
+from wuqing_consumer.language import quarter_key
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 PDF = "application/pdf"
@@ -206,7 +207,7 @@ def _records() -> dict[str, list[str]]:
         "contact_id": ids(DutyContact),
         "notification_id": ids(Notification),
         "code": list(Unit.objects.exclude(code="outsider-bureau").values_list("code", flat=True)),
-        "period": [str(period) for period in ReportingPeriod.objects.all()],
+        "period": [quarter_key(p.year, p.quarter) for p in ReportingPeriod.objects.all()],
         "year": [str(timezone.localdate().year)],
     }
 
