@@ -1286,8 +1286,8 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder], *, co_units_told: bool
     if not waiting:
         return
     helping: dict[int, list[Unit]] = defaultdict(list)
-    if asked := ([] if co_units_told else waiting):
-        links = WorkOrderUnit.objects.filter(order__in=asked, relation=UnitRelation.CO)
+    if not co_units_told:
+        links = WorkOrderUnit.objects.filter(order__in=waiting, relation=UnitRelation.CO)
         for link in links.select_related("unit"):
             helping[link.order_id].append(link.unit)
     unit_ids = {o.primary_unit_id for o in waiting} | {
