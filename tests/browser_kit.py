@@ -81,12 +81,32 @@ def signed_in(browser, live_server, username: str, *, at: str = "", language: st
     if language:
         cookies.append({"name": "django_language", "value": language, "url": live_server.url})
     browser_context.add_cookies(cookies)
+    browser_context.add_init_script(RECORD_SUBMITS)
     page = browser_context.new_page()
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}{at or '/'}")
     # Not signed in, the page would be the sign-in form, without either.
     page.wait_for_selector("#user-menu" if at else "#my-unit-name")
     return page
+
+
+# Registered before the page's own scripts, on the window, so it hears each form's submit
+# after every handler of the page's document has had its say.
+RECORD_SUBMITS = """
+window.__submits = [];
+window.addEventListener("submit", function (event) {
+  window.__submits.push(!event.defaultPrevented);
+});
+"""
+
+
+def forms_sent(page) -> list[bool]:
+    """For each form submitted on the page since it loaded, whether the page let it go (a
+    question declined holds it back; a form let go most often leaves the page, whose list
+    then starts anew). Final once an action returns: the click, the question and the
+    page's handlers ran in one task of the page, before this reading began, so a test need
+    not wait a while to see that nothing was sent."""
+    return page.evaluate("window.__submits")
 
 
 class SharedSite:

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from departments.choices import RoleCode
 from reports import services
 from reports.models import ReportAttachment
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, chromium, forms_sent, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -62,15 +62,15 @@ def test_adding_a_file_asks_before_losing_the_text_typed_in_the_report(report, l
         attach = page.locator("form[action$='/attachments/']")
         attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
         attach.locator("button").click()
-        page.wait_for_timeout(500)
         assert asked == [QUESTION]
+        assert forms_sent(page) == [False]
         assert page.input_value("#id_problems") == PROBLEMS
         assert page.evaluate("document.querySelectorAll('form[data-posting]').length") == 0
 
         # A file chosen and not added: saving the report asks too.
         page.fill("#id_problems", "")
         page.click("#save-report")
-        page.wait_for_timeout(500)
         assert asked == [QUESTION, QUESTION]
+        assert forms_sent(page) == [False, False]
     names = list(ReportAttachment.objects.values_list("original_name", flat=True))
     assert names == ["抽检报告.pdf"]

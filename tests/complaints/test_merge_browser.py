@@ -6,7 +6,7 @@ import pytest
 
 from complaints.models import PossibleDuplicate, WorkOrder
 from departments.choices import RoleCode
-from tests.browser_kit import BROWSER_MARKS, chromium, signed_in
+from tests.browser_kit import BROWSER_MARKS, chromium, forms_sent, signed_in
 from tests.factories import UserFactory, make_order, unit
 
 pytestmark = BROWSER_MARKS
@@ -37,8 +37,8 @@ def test_merging_asks_first_and_declined_sends_nothing(live_server, duplicate_pa
         page.on("dialog", reply)
         merge = page.locator("form[action$='/act/merge/'] button")
         merge.click()
-        page.wait_for_timeout(500)
         assert len(asked) == 1 and asked[0]
+        assert forms_sent(page) == [False]
         assert WorkOrder.objects.get(id=later.id).merged_into_id is None
         answer["accept"] = True
         with page.expect_navigation():

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from departments.choices import RoleCode
 from reports import plan_services, services
 from reports.models import PlanAttachment, ReportAttachment
-from tests.browser_kit import BROWSER_MARKS, signed_in
+from tests.browser_kit import BROWSER_MARKS, forms_sent, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -73,8 +73,8 @@ def test_removing_a_file_asks_first(browser, drafts, live_server, which, address
     page.on("dialog", reply)
     remove = page.locator("form[action*='/attachments/'][action$='/remove/'] button")
     remove.click()
-    page.wait_for_timeout(500)
     assert asked == [question]
+    assert forms_sent(page) == [False]
     assert model.objects.filter(removed_at__isnull=True).count() == 1
     answer["accept"] = True
     with page.expect_navigation():

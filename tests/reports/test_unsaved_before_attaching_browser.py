@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from departments.choices import RoleCode
 from reports import plan_services, services
-from tests.browser_kit import BROWSER_MARKS, signed_in
+from tests.browser_kit import BROWSER_MARKS, forms_sent, signed_in
 from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
@@ -79,8 +79,8 @@ def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
     page.fill(field, TYPED)
     attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
     attach.locator("button").click()
-    page.wait_for_timeout(500)
     assert asked == [QUESTION]
+    assert forms_sent(page) == [False]
     assert page.url == url and page.input_value(field) == TYPED
 
     # A save refused (the record changed meanwhile): the form holds what was typed,
@@ -92,7 +92,7 @@ def test_adding_a_file_asks_before_losing_the_text_typed_or_refused(
     assert page.input_value(field) == TYPED
     attach.locator("input[type=file]").set_input_files([pdf("现场照片.pdf")])
     attach.locator("button").click()
-    page.wait_for_timeout(500)
     assert asked == [QUESTION, QUESTION]
+    assert forms_sent(page) == [False]
     assert page.input_value(field) == TYPED
     assert record.attachments.count() == 0
