@@ -439,7 +439,7 @@ class HotlineOrderOut(serializers.Serializer):
     co_units = UnitRef(many=True, help_text="协办单位 / co-handling units")
     deadline = serializers.DateTimeField(
         allow_null=True,
-        help_text="尚未完成的时限中最近的一个（+08:00），已过即逾期；没有进行中的时限时为 null / "
+        help_text="尚未完成的时限中最近的一个（+08:00），已过即超期；没有进行中的时限时为 null / "
         "the nearest deadline not yet met (+08:00): past, the order is overdue; null when "
         "none is running",
     )

@@ -158,7 +158,7 @@ def test_an_overdue_orders_deadline_is_shown_past_as_the_schema_says(client, key
     schemas = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
     description = schemas["HotlineOrderOut"]["properties"]["deadline"]["description"]
     assert "未到期" not in description, description  # "not yet expired": it may have
-    assert "overdue" in description and "逾期" in description, description
+    assert "overdue" in description and "超期" in description, description
 
 
 def test_the_orders_status_is_explained_in_english_as_in_chinese(client):

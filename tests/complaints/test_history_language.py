@@ -145,7 +145,7 @@ def test_automatic_supervision_names_the_deadline_in_the_readers_language(
         due = timezone.localtime(order.due_sign_for).strftime("%Y-%m-%d %H:%M")
 
     event = order.events.get(action=Action.SUPERVISE)
-    assert event.note == f"系统自动督办：签收时限为 {due}，已逾期。"
+    assert event.note == f"系统自动督办：签收时限为 {due}，已超期。"
     assert english_line(client, office_staff, order, "supervise") == (
         f"Automatic supervision: Sign for was due {due}."
     )

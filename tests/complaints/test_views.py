@@ -656,7 +656,7 @@ def test_a_deadline_no_longer_counting_says_whether_it_was_met_or_is_paused(
     WorkOrder.objects.filter(id=order.id).update(signed_at=order.due_sign_for + timedelta(hours=1))
     workflow.workorder_pause(order_id=order.id, acting_user=housing_staff, reason="等待检测")
     client.force_login(housing_staff)
-    assert "逾期完成" in shown("sign_for")
+    assert "超期完成" in shown("sign_for")
     assert "按期完成" in shown("decision")
     assert "计时暂停" in shown("resolution")
 
