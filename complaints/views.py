@@ -29,6 +29,7 @@ from wuqing_consumer import form_once
 from wuqing_consumer.language import list_separator
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.templatetags.written import in_own_lang
+from wuqing_consumer.texts import sentences
 from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import posted_int
 
@@ -862,17 +863,13 @@ def _refusal_said(order: WorkOrder, action: str, error: workflow.WorkflowError) 
     if not isinstance(error, workflow.StaleOrder):
         return str(error.message)
     if action in TYPED_FIELDS:
-        text = _(
-            "Someone else changed order %(number)s while you had it open, so nothing was "
-            "saved. The page shows the order as it is now; the form keeps what you typed: "
-            "check it and send it again."
+        then = _(
+            "The page shows the order as it is now; the form keeps what you typed: check it "
+            "and send it again."
         )
     else:
-        text = _(
-            "Someone else changed order %(number)s while you had it open, so nothing was "
-            "saved. The page shows the order as it is now."
-        )
-    return text % {"number": order.number}
+        then = _("The page shows the order as it is now.")
+    return sentences(str(error.message), then)
 
 
 def _keep_typed(

@@ -34,6 +34,7 @@ from wuqing_consumer.language import (
     written_lines,
     written_plural,
 )
+from wuqing_consumer.versions import UNKNOWN
 
 from . import stats
 from .choices import (
@@ -246,11 +247,50 @@ def _load(user: User, order_id: int, action: str, expected_version: int | None) 
     if refusal := _refusal_now(user, order, action):
         raise NotPossibleNow(refusal)
     if expected_version is not None and order.version != expected_version:
-        raise StaleOrder(
-            _("Someone else changed order %(number)s while you had it open, so nothing was saved.")
-            % {"number": order.number}
-        )
+        raise StaleOrder(_changed_meanwhile(user, order, expected_version))
     return order
+
+
+def _changed_meanwhile(user: User, order: WorkOrder, seen: int) -> str:
+    """Why nothing was saved, naming the change the page had not shown: who made it, when,
+    and which step. "Someone else" was said to a person who had changed the order
+    themselves in another tab, and a colleague could not tell what to look for. A form that
+    sent no version of its own (`UNKNOWN`) missed nothing in particular."""
+    last = None
+    if seen != UNKNOWN:
+        events = order.events.select_related("actor", "actor_unit")
+        last = events.order_by("-created_at", "-id").first()
+    if last is None:
+        return _(
+            "Someone else changed order %(number)s while you had it open, so nothing was saved."
+        ) % {"number": order.number}
+    values = {
+        "number": order.number,
+        "time": f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M}",
+        "step": Action(last.action).label,
+    }
+    if last.actor_id == user.id:
+        return (
+            _(
+                "You changed order %(number)s at %(time)s (%(step)s) in another tab or window "
+                "after opening this page, so nothing was saved here."
+            )
+            % values
+        )
+    if last.actor is None:
+        return (
+            _(
+                "Order %(number)s changed at %(time)s (%(step)s) while you had it open, so "
+                "nothing was saved."
+            )
+            % values
+        )
+    unit = last.actor_unit.display_name if last.actor_unit else ""
+    person = language.bracketed(last.actor.display_name, unit)
+    return _(
+        "%(person)s changed order %(number)s at %(time)s (%(step)s) while you had it open, "
+        "so nothing was saved."
+    ) % {**values, "person": person}
 
 
 def _refusal_now(user: User, order: WorkOrder, action: str) -> str:

@@ -112,15 +112,12 @@ def test_a_blank_supervision_is_refused_beside_its_field(order, office_staff, cl
     assert re.search(r'<details class="action-details mb-2" id="details-supervise" open>', html)
 
 
+# After who changed the order, when and how (tests/complaints/test_changed_meanwhile.py).
 KEPT = (
-    "Someone else changed order {number} while you had it open, so nothing was saved. The "
-    "page shows the order as it is now; the form keeps what you typed: check it and send it "
-    "again."
+    "while you had it open, so nothing was saved. The page shows the order as it is now; the "
+    "form keeps what you typed: check it and send it again."
 )
-NOT_KEPT = (
-    "Someone else changed order {number} while you had it open, so nothing was saved. The "
-    "page shows the order as it is now."
-)
+NOT_KEPT = "while you had it open, so nothing was saved. The page shows the order as it is now."
 
 
 def _in_english(client, person):
@@ -136,7 +133,7 @@ def test_the_refusal_says_the_form_keeps_what_was_typed_and_it_does(
     _in_english(client, mr_staff)
     url = reverse("order_act", args=[order.number, "resolve"])
     html = client.post(url, {"version": seen, "result": RESULT}, follow=True).content.decode()
-    said = KEPT.format(number=order.number)
+    said = KEPT
     assert said in html
     assert "was changed by someone else while you were looking at it" not in html
     form = re.search(r'<form[^>]*action="[^"]*/resolve/"[^>]*>.*?</form>', html, re.S).group(0)
@@ -168,7 +165,7 @@ def test_a_stale_refusal_is_read_once_on_the_order_page(
     else:
         url = reverse("order_act", args=[order.number, action])
     html = client.post(url, {"version": seen, **fields}, follow=True).content.decode()
-    said = KEPT.format(number=order.number)
+    said = KEPT
     assert html.count(said) == 1
     assert next(iter(fields.values())) in html
 
@@ -180,7 +177,7 @@ def test_a_note_refused_as_stale_says_the_same(order, mr_staff, office_staff, cl
     url = reverse("order_note", args=[order.number])
     html = client.post(url, {"version": seen, "text": "已电话联系商家"}, follow=True)
     html = html.content.decode()
-    assert KEPT.format(number=order.number) in html
+    assert KEPT in html
     assert re.search(r'id="note-text"[^>]*>已电话联系商家</textarea>', html)
 
 
@@ -198,7 +195,7 @@ def test_an_order_resolved_meanwhile_says_why_it_cannot_be_resolved_now(
     html = client.post(url, {"version": seen, "result": RESULT}, follow=True).content.decode()
     said = f"Order {order.number} has the status “Resolved”; it cannot be resolved now."
     assert html.count(said) == 1
-    assert "Someone else changed order" not in html
+    assert "while you had it open" not in html
     assert "the form keeps what you typed" not in html
     assert RESULT not in html
 
@@ -213,5 +210,5 @@ def test_an_action_whose_form_keeps_nothing_does_not_promise_it(
     url = reverse("order_act", args=[order.number, "exclude"])
     html = client.post(url, {"version": seen, "reason": "重复来电"}, follow=True)
     html = html.content.decode()
-    assert NOT_KEPT.format(number=order.number) in html
+    assert NOT_KEPT in html
     assert "the form keeps what you typed" not in html
