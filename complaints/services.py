@@ -693,6 +693,7 @@ NEW_ORDER_NOTICE_FIELDS = (
     "status",
     "dispatch_count",
     "due_sign_for",
+    "urgency",
     "primary_unit",
 )
 """What `workflow.tell_units_of_new_orders` reads of the hotline's new orders."""

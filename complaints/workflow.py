@@ -46,6 +46,7 @@ from .choices import (
     Satisfaction,
     Status,
     UnitRelation,
+    Urgency,
 )
 from .deadlines import order_deadlines, received_by_unit, working_days_between
 from .models import (
@@ -1429,6 +1430,11 @@ def _new_order_message(order: WorkOrder, url: str, now: datetime, *, again: bool
                 number=order.number,
                 due=at,
             )
+        )
+    if order.urgency != Urgency.NORMAL:
+        # An urgent order's shorter time to sign is read first, in the bell and on a phone.
+        title = written(
+            "[%(urgency)s] %(notice)s", urgency=label(Urgency, order.urgency), notice=title
         )
     return Message(
         key=f"dispatched:{order.id}:{order.dispatch_count}",

@@ -283,3 +283,20 @@ def test_the_leaders_designation_tells_a_co_handling_unit_once(office_staff, lea
     assert [n.category for n in helper] == ["dispute"]
     designated = sorted(new.filter(recipient=staff["education"]).values_list("category", flat=True))
     assert designated == ["dispatch", "dispute"]
+
+
+def test_an_urgent_orders_notice_says_so_first(office_staff, housing_staff):
+    """A unit has less time to sign for an order about life, property, water or heating:
+    its notice's title, which a text message and the group chat carry, says so first."""
+    order = make_order(
+        office_staff, unit_code="housing", urgency="utilities", content="小区停暖三天，老人受冻"
+    )
+    (notice,) = told(housing_staff)
+    due = f"{timezone.localtime(order.due_sign_for):%Y-%m-%d %H:%M}"
+    assert read(notice, "zh-hans")[0] == (
+        f"【涉及水电气热】新工单 {order.number} 已派至本单位，请于 {due} 前签收"
+    )
+    assert read(notice, "en")[0] == (
+        f"[Water, power, gas or heating] New order {order.number} for your unit: sign for it "
+        f"by {due}"
+    )
