@@ -225,7 +225,8 @@ def test_a_stale_form_is_refused_with_a_changed_meanwhile_message(
     )
     housing_order.refresh_from_db()
     assert housing_order.status == "assigned"
-    assert "期间，" in response.content.decode() and "修改了该工单（已督办）" in response.content.decode()
+    page = response.content.decode()
+    assert "期间，" in page and "修改了该工单（已督办）" in page
 
 
 def test_a_transition_from_the_wrong_status_is_refused_with_a_message(
