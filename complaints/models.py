@@ -1240,8 +1240,8 @@ class Referral(models.Model):
 
     sent_before = False
     """Not stored: True on the lead `referral_send` answers with when the sender's same lead
-    was already waiting for acknowledgement, so nothing was sent this time and the page says
-    so rather than that the lead was referred."""
+    was already open (awaiting acknowledgement, or acknowledged and not yet decided), so
+    nothing was sent this time and the page says so rather than that the lead was referred."""
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -155,19 +155,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if referral.sent_before:
-                messages.info(
-                    request,
-                    _(
-                        "Lead %(number)s, with the same title and text, had already been "
-                        "referred to %(unit)s on %(day)s and is still awaiting "
-                        "acknowledgement; nothing new was sent."
-                    )
-                    % {
-                        "number": referral.number,
-                        "unit": referral.to_unit,
-                        "day": timezone.localtime(referral.created_at).strftime("%Y-%m-%d"),
-                    },
-                )
+                _say_sent_before(request, referral)
             else:
                 messages.success(
                     request,
@@ -181,6 +169,30 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return form_page(
         request, "complaints/referral_new.html", {"form": form}, refused=request.method == "POST"
     )
+
+
+def _day(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d")
+
+
+def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
+    """The lead posted again was the sender's same lead, still open: the page it leads to
+    says so, whether it waits for acknowledgement or was acknowledged and waits for a
+    decision."""
+    facts = {"number": referral.number, "unit": referral.to_unit, "day": _day(referral.created_at)}
+    if referral.status == ReferralStatus.SENT:
+        text = _(
+            "Lead %(number)s, with the same title and text, had already been referred to "
+            "%(unit)s on %(day)s and is still awaiting acknowledgement; nothing new was sent."
+        )
+    else:
+        text = _(
+            "Lead %(number)s, with the same title and text, had already been referred to "
+            "%(unit)s on %(day)s, which acknowledged it on %(acknowledged)s and has not yet "
+            "accepted or rejected it; nothing new was sent."
+        )
+        facts["acknowledged"] = _day(referral.acknowledged_at)
+    messages.info(request, text % facts)
 
 
 @login_required

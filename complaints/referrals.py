@@ -38,6 +38,7 @@ from . import stats, workflow
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
 from .choices import (
     OPEN_DISPUTE_STATUSES,
+    OPEN_REFERRAL_STATUSES,
     Action,
     Channel,
     DisputeStatus,
@@ -157,9 +158,10 @@ def referral_send(
     if errors:
         raise ValidationError(errors)
     legal_basis = (legal_basis or "").strip()
-    # The same form posted twice refers one lead: the sender's identical lead still waiting
-    # to be acknowledged is the answer, marked `sent_before` for the page to say so. Once
-    # that lead is acknowledged, accepted or rejected, the same lead is referred anew.
+    # The same form posted again refers one lead: the sender's identical lead still open
+    # (awaiting acknowledgement, or acknowledged and not yet decided) is the answer, marked
+    # `sent_before` for the page to say so. Once that lead is accepted, rejected or
+    # withdrawn, the same lead is referred anew.
     user_hold(acting_user)
     lead = {
         "created_by": acting_user,
@@ -171,7 +173,14 @@ def referral_send(
         "legal_basis": legal_basis,
         "urgent": bool(urgent),
     }
-    already = Referral.objects.filter(**lead, status=ReferralStatus.SENT).order_by("-id").first()
+    # Locked, so that a decision on it being saved now is waited for (and the lead, no
+    # longer open then, is not the answer).
+    already = (
+        Referral.objects.select_for_update(no_key=True, of=("self",))
+        .filter(**lead, status__in=OPEN_REFERRAL_STATUSES)
+        .order_by("-id")
+        .first()
+    )
     if already is not None:
         already.sent_before = True
         return already
