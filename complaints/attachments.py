@@ -308,6 +308,29 @@ def _kept_name(name: str) -> str:
     return stem[: NAME_LENGTH - len(dot + extension)] + dot + extension
 
 
+def same_file(stored, upload: UploadedFile) -> bool:
+    """Whether `upload` is the file a `StoredFile` keeps: the same name as kept, the same
+    size and the same bytes (a name alone would take a corrected scan for the one it
+    corrects). A stored file missing from storage is not the same."""
+    if stored.original_name != _kept_name(upload.name or "") or stored.size != upload.size:
+        return False
+    try:
+        source = stored.file.open("rb")
+    except (OSError, ValueError):
+        return False
+    upload.seek(0)
+    try:
+        with source:
+            while True:
+                ours, theirs = source.read(1 << 16), upload.read(1 << 16)
+                if ours != theirs:
+                    return False
+                if not ours:
+                    return True
+    finally:
+        upload.seek(0)
+
+
 # -- a file written in a transaction that rolls back is removed ------------------------------
 #
 # A file is written to disk before its row, inside the write's transaction; when that rolls

@@ -1242,6 +1242,12 @@ class Referral(models.Model):
     """Not stored: True on the lead `referral_send` answers with when the sender's same lead
     was already open (awaiting acknowledgement, or acknowledged and not yet decided), so
     nothing was sent this time and the page says so rather than that the lead was referred."""
+    files_on_it: tuple[str, ...] = ()
+    """Not stored: with `sent_before`, the names of the files posted again that are among
+    the lead's evidence already (the same name and content)."""
+    files_not_added: tuple[str, ...] = ()
+    """Not stored: with `sent_before`, the names of the other files posted again, which were
+    not added to the lead (`referrals._files_posted_again` says why) and the page names."""
 
     class Meta:
         ordering = ["-created_at", "-id"]

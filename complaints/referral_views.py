@@ -16,12 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
 from departments.models import User
 from departments.notifications import notifications_mark_read_at
+from wuqing_consumer import language
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
@@ -178,7 +179,7 @@ def _day(moment) -> str:
 def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
     """The lead posted again was the sender's same lead, still open: the page it leads to
     says so, whether it waits for acknowledgement or was acknowledged and waits for a
-    decision."""
+    decision, and names the files posted with it, none of which was added to it."""
     facts = {"number": referral.number, "unit": referral.to_unit, "day": _day(referral.created_at)}
     if referral.status == ReferralStatus.SENT:
         text = _(
@@ -193,6 +194,38 @@ def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
         )
         facts["acknowledged"] = _day(referral.acknowledged_at)
     messages.info(request, text % facts)
+    if referral.files_on_it:
+        messages.info(
+            request,
+            ngettext(
+                "%(names)s is already among the evidence of lead %(number)s.",
+                "%(names)s are already among the evidence of lead %(number)s.",
+                len(referral.files_on_it),
+            )
+            % {"names": _file_names(referral.files_on_it), "number": referral.number},
+        )
+    if referral.files_not_added:
+        messages.warning(
+            request,
+            ngettext(
+                "%(names)s was not added to lead %(number)s: evidence goes with a lead when "
+                "it is referred and cannot be added afterwards. If it is new evidence, send "
+                "it to %(unit)s by other means.",
+                "%(names)s were not added to lead %(number)s: evidence goes with a lead when "
+                "it is referred and cannot be added afterwards. If they are new evidence, "
+                "send them to %(unit)s by other means.",
+                len(referral.files_not_added),
+            )
+            % {
+                "names": _file_names(referral.files_not_added),
+                "number": referral.number,
+                "unit": referral.to_unit,
+            },
+        )
+
+
+def _file_names(names) -> str:
+    return language.list_separator().join(f"“{name}”" for name in names)
 
 
 @login_required

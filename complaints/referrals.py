@@ -35,7 +35,7 @@ from wuqing_consumer.language import written
 from wuqing_consumer.texts import too_long
 
 from . import stats, workflow
-from .attachments import check_uploads, files_removed_on_rollback, store_upload
+from .attachments import check_uploads, files_removed_on_rollback, same_file, store_upload
 from .choices import (
     OPEN_DISPUTE_STATUSES,
     OPEN_REFERRAL_STATUSES,
@@ -160,8 +160,9 @@ def referral_send(
     legal_basis = (legal_basis or "").strip()
     # The same form posted again refers one lead: the sender's identical lead still open
     # (awaiting acknowledgement, or acknowledged and not yet decided) is the answer, marked
-    # `sent_before` for the page to say so. Once that lead is accepted, rejected or
-    # withdrawn, the same lead is referred anew.
+    # `sent_before` for the page to say so, with the files posted again sorted into those
+    # already among its evidence and those not added. Once that lead is accepted, rejected
+    # or withdrawn, the same lead is referred anew.
     user_hold(acting_user)
     lead = {
         "created_by": acting_user,
@@ -183,6 +184,7 @@ def referral_send(
     )
     if already is not None:
         already.sent_before = True
+        already.files_on_it, already.files_not_added = _files_posted_again(already, checked)
         return already
     now = timezone.now()
     referral = Referral.objects.create(**lead, ack_due_at=ack_deadline(now, urgent=bool(urgent)))
@@ -217,6 +219,24 @@ def referral_send(
         ),
     )
     return referral
+
+
+def _files_posted_again(
+    referral: Referral, checked: list[tuple[UploadedFile, str]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of the files posted with a lead already referred: those among its evidence
+    already (the same name and content: a refresh or a second tab posts them again), and
+    the others. Neither is stored: a lead's evidence is what was referred with it, what the
+    receiving unit was told of and may have acknowledged; nothing adds to it afterwards
+    (no history line, no notice), so a file slipped in here would be unseen evidence."""
+    evidence = list(referral.attachments.all())
+    on_it, not_added = [], []
+    for upload, _content_type in checked:
+        if any(same_file(stored, upload) for stored in evidence):
+            on_it.append(upload.name)
+        else:
+            not_added.append(upload.name)
+    return tuple(on_it), tuple(not_added)
 
 
 def _tell_receiver(referral: Referral, title: str) -> None:

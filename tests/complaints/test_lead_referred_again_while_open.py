@@ -4,7 +4,13 @@ still open is not referred a second time: not only while the first awaits acknow
 yet accepted or rejected it. It was sent again as a second lead, which the receiving unit
 would have had to acknowledge, decide and count as another case. The sender now reads that
 the lead had been referred, when it was acknowledged, and that nothing new was sent, on
-that lead's own page; the portal's JSON lists the one lead, as the lists do."""
+that lead's own page; the portal's JSON lists the one lead, as the lists do.
+
+Files chosen in such a repeated post were dropped without a word. They are not added to
+the lead already referred (its evidence is what was sent with it, and what the receiving
+unit acknowledged), and the page says so, by name: files already among its evidence (the
+same name and content: a refresh or a second tab sends them again) are said to be there,
+others are said not to have been added, and why."""
 
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from django.urls import reverse
 from complaints import referrals, workflow
 from complaints.choices import ReferralStatus
 from complaints.deadlines import BEIJING
-from complaints.models import Referral
+from complaints.models import Referral, ReferralAttachment
 from tests.factories import make_order
 
 MONDAY = datetime(2026, 9, 21, 10, tzinfo=BEIJING)
@@ -142,3 +148,65 @@ def test_the_same_lead_is_referred_anew_once_the_earlier_one_was_accepted(
     new = Referral.objects.exclude(id=lead.id).get()
     assert new.status == ReferralStatus.SENT
     assert again["Location"] == reverse("referral_detail", args=[new.id])
+
+
+def test_files_posted_with_a_lead_already_referred_are_named_as_not_added(
+    client, order, housing_staff, mr_staff, media
+):
+    lead = acknowledged(client, order, housing_staff, mr_staff, files=[pdf("现场照片.pdf")])
+    files_before = stored_files(media)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        again = post(
+            client, housing_staff, order, files=[pdf("押金收据.pdf", OTHER_PDF), pdf("合同.pdf")]
+        )
+    assert list(ReferralAttachment.objects.values_list("referral", "original_name")) == [
+        (lead.id, "现场照片.pdf")
+    ]
+    assert stored_files(media) == files_before
+    assert said(again)[1:] == [
+        f"“押金收据.pdf”, “合同.pdf” were not added to lead {lead.number}: evidence goes with "
+        "a lead when it is referred and cannot be added afterwards. If they are new evidence, "
+        "send them to Market Regulation Bureau by other means."
+    ]
+
+
+def test_a_file_already_among_the_evidence_is_said_to_be_there(
+    client, order, housing_staff, mr_staff
+):
+    """A refresh or a second tab posts the same files again: they are on the lead."""
+    with time_machine.travel(MONDAY, tick=False):
+        post(client, housing_staff, order, files=[pdf("现场照片.pdf")])
+        again = post(
+            client, housing_staff, order, files=[pdf("现场照片.pdf"), pdf("照片2.pdf", OTHER_PDF)]
+        )
+    lead = Referral.objects.get()
+    assert lead.attachments.count() == 1
+    assert said(again)[1:] == [
+        f"“现场照片.pdf” is already among the evidence of lead {lead.number}.",
+        f"“照片2.pdf” was not added to lead {lead.number}: evidence goes with a lead when it "
+        "is referred and cannot be added afterwards. If it is new evidence, send it to "
+        "Market Regulation Bureau by other means.",
+    ]
+
+
+def test_a_file_of_the_same_name_but_other_content_is_not_taken_for_it(
+    client, order, housing_staff
+):
+    with time_machine.travel(MONDAY, tick=False):
+        post(client, housing_staff, order, files=[pdf("现场照片.pdf")])
+        again = post(client, housing_staff, order, files=[pdf("现场照片.pdf", OTHER_PDF)])
+    lead = Referral.objects.get()
+    assert said(again)[1].startswith(f"“现场照片.pdf” was not added to lead {lead.number}:")
+
+
+def test_the_chinese_page_names_the_files_not_added(client, order, housing_staff):
+    with time_machine.travel(MONDAY, tick=False):
+        post(client, housing_staff, order, "zh-hans", files=[pdf("现场照片.pdf")])
+        again = post(
+            client, housing_staff, order, "zh-hans", files=[pdf("收据.pdf"), pdf("合同.pdf")]
+        )
+    lead = Referral.objects.get()
+    assert said(again)[1] == (
+        f"“收据.pdf”、“合同.pdf”未添加到线索 {lead.number}：证据材料随线索一并移送，移送后不能"
+        "补充。如为新的证据材料，请通过其他途径送交区市场监管局。"
+    )
