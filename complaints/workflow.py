@@ -953,6 +953,11 @@ def workorder_sign(
     order = _load(acting_user, order_id, Action.SIGN, expected_version)
     order.signed_at = timezone.now()
     _move(order, Action.SIGN, by=acting_user, fields=["signed_at"], unit=order.primary_unit)
+    # What each of the unit's people was asked to do is done: signed for by one of them.
+    _done(
+        [_dispatched_key(order.id, n) for n in range(1, order.dispatch_count + 1)],
+        unit_id=order.primary_unit_id,
+    )
     return order
 
 
@@ -1176,6 +1181,17 @@ def _tell_of_extension_decision(
             url=reverse("order_detail", args=[order.number]),
         ),
     )
+
+
+def _dispatched_key(order_id: int, dispatch_count: int) -> str:
+    """The occasion of a unit's new-order notice: the order's assignment by its count."""
+    return f"dispatched:{order_id}:{dispatch_count}"
+
+
+def _done(keys: list[str], unit_id: int | None = None) -> None:
+    from departments.notifications import notifications_mark_done
+
+    notifications_mark_done(keys=keys, unit_id=unit_id)
 
 
 @transaction.atomic
@@ -1437,7 +1453,7 @@ def _new_order_message(order: WorkOrder, url: str, now: datetime, *, again: bool
             "[%(urgency)s] %(notice)s", urgency=label(Urgency, order.urgency), notice=title
         )
     return Message(
-        key=f"dispatched:{order.id}:{order.dispatch_count}",
+        key=_dispatched_key(order.id, order.dispatch_count),
         category="dispatch",
         title=title,
         body=order.title,

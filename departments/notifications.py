@@ -343,3 +343,16 @@ def notifications_mark_read_at(*, user: User, url: str) -> int:
     partial index of unread ones), whatever the number, so a page costs one statement."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True, url=url)
     return unread.update(read_at=timezone.now())
+
+
+def notifications_mark_done(*, keys: Iterable[str], unit_id: int | None = None) -> int:
+    """Mark read, for everyone told, the unread notifications of occasions that one of them
+    has dealt with (a unit's person signed for the new order, the office dispatched the
+    order returned to it or decided the request): what asked them to act is done, so their
+    bells no longer count it, as opening the page marks read the reader's own
+    (`notifications_mark_read_at`). `unit_id`: only that unit's people. One UPDATE (on the
+    key's index), however many were told."""
+    done = Notification.objects.filter(key__in=list(keys), read_at__isnull=True)
+    if unit_id is not None:
+        done = done.filter(recipient__unit_id=unit_id)
+    return done.update(read_at=timezone.now())
