@@ -344,6 +344,7 @@ def _create(
     summary: str,
     by: User,
     suggested_unit: Unit | None = None,
+    tell_office: bool = True,
 ) -> Dispute:
     now = timezone.now()
     policy = EscalationPolicy.objects.first() or EscalationPolicy()
@@ -366,13 +367,14 @@ def _create(
     if order is not None and workflow.suspend_sign_for(order, now):
         extra["sign_for_stopped"] = True
     _event(dispute, DisputeAction.OPEN, by, note=summary, source=source, **extra)
-    _tell(
-        f"dispute_opened:{dispute.id}",
-        written("Jurisdiction dispute %(number)s opened", number=dispute.number),
-        office_people(),
-        dispute,
-        summary,
-    )
+    if tell_office:
+        _tell(
+            f"dispute_opened:{dispute.id}",
+            written("Jurisdiction dispute %(number)s opened", number=dispute.number),
+            office_people(),
+            dispute,
+            summary,
+        )
     return dispute
 
 
@@ -395,11 +397,17 @@ def disputes_recount_decision_deadlines(*, since: date) -> int:
     return moved
 
 
-def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
+def dispute_for_second_return(
+    order, by: User, reason: str, *, tell_office: bool = True
+) -> Dispute | None:
     """Called by the order's second return (in its transaction): the units disagree, so the
     order goes to the office as a dispute, unless one is open already, or the group
     leader's decision already settled who handles the order (`order_settled_by`): the return
-    stands, and the order waits in the office's triage, which may force its assignment."""
+    stands, and the order waits in the office's triage, which may force its assignment.
+
+    `tell_office=False`: the caller tells the office of the dispute itself, in the one
+    notice of the return that opened it (`workflow.tell_office_of_return`), so the office
+    does not hear of one return twice."""
     if order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
         return None
     if order_settled_by(order) is not None:
@@ -411,6 +419,7 @@ def dispute_for_second_return(order, by: User, reason: str) -> Dispute | None:
         unit_ids=set(order.unit_links.values_list("unit_id", flat=True)),
         summary=written("Returned a second time: %(reason)s", reason=reason),
         by=by,
+        tell_office=tell_office,
     )
 
 

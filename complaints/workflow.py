@@ -54,6 +54,7 @@ from .models import (
     ApiClient,
     CoHandlingOpinion,
     DeadlinePolicy,
+    Dispute,
     ExtensionRequest,
     PossibleDuplicate,
     WorkOrder,
@@ -73,6 +74,8 @@ NOTE_MAX_LENGTH = 2000
 """A handling note is a line of the history, not a report: longer findings go in a file."""
 RETURNS_BEFORE_FORCE = 2
 """After this many returns the office may force an assignment the unit cannot return."""
+QUOTE_LIMIT = 200
+"""How much of a unit's reason a notice quotes (`_quoted`); the order's page has it whole."""
 
 
 class WorkflowError(ActionRefused):
@@ -764,7 +767,9 @@ def _withdraw_pending_extension(
     from its list. `note` says why, when it is not that the order left the unit."""
     note = note or written("Withdrawn: the order left the unit that asked.")
     pending = order.extension_requests.select_for_update().filter(status=ExtensionStatus.PENDING)
+    withdrawn = []
     for request in pending.order_by("id"):
+        withdrawn.append(request.id)
         request.status = ExtensionStatus.REFUSED
         request.decided_at = now
         request.decision_note = note
@@ -782,6 +787,8 @@ def _withdraw_pending_extension(
                 "withdrawn": True,
             },
         )
+    if withdrawn:
+        _done([_extension_requested_key(request_id) for request_id in withdrawn])
 
 
 @transaction.atomic
@@ -816,6 +823,7 @@ def workorder_dispatch(
         note=reason.strip(),
         data={"forced": force, "co_units": [c.code for c in co_units]},
     )
+    _returns_dealt_with(order)
     tell_units_of_new_orders([order])
     return order
 
@@ -877,6 +885,7 @@ def workorder_assign_by_decision(
             "deadlines_afresh": {name: due.isoformat() for name, due in afresh},
         },
     )
+    _returns_dealt_with(order)
     tell_units_of_new_orders([order], co_units_told=True)
     return order
 
@@ -1006,10 +1015,12 @@ def workorder_return(
         note=reason,
         data={"return_count": order.return_count},
     )
+    dispute = None
     if order.return_count >= RETURNS_BEFORE_FORCE:
         from .disputes import dispute_for_second_return  # disputes builds on this module
 
-        dispute_for_second_return(order, acting_user, reason)
+        dispute = dispute_for_second_return(order, acting_user, reason, tell_office=False)
+    tell_office_of_return(order, unit, reason, dispute)
     return order
 
 
@@ -1050,6 +1061,7 @@ def workorder_request_extension(
         note=reason,
         data={"deadline": deadline, "working_days": int(working_days), "request": request.id},
     )
+    tell_office_of_extension_request(order, request)
     return request
 
 
@@ -1092,6 +1104,7 @@ def workorder_decide_extension(
             "after": after.isoformat() if after else None,
         },
     )
+    _done([_extension_requested_key(request.id)])
     _tell_of_extension_decision(order, request, after)
     return order
 
@@ -1188,10 +1201,141 @@ def _dispatched_key(order_id: int, dispatch_count: int) -> str:
     return f"dispatched:{order_id}:{dispatch_count}"
 
 
+def _returned_key(order_id: int, return_count: int) -> str:
+    return f"returned:{order_id}:{return_count}"
+
+
+def _extension_requested_key(request_id: int) -> str:
+    return f"extension_requested:{request_id}"
+
+
 def _done(keys: list[str], unit_id: int | None = None) -> None:
     from departments.notifications import notifications_mark_done
 
     notifications_mark_done(keys=keys, unit_id=unit_id)
+
+
+def _returns_dealt_with(order: WorkOrder) -> None:
+    """The order returned to the office is dispatched (or designated by the group leader):
+    the office's notices asking to dispatch it again are done. No query for an order never
+    returned, as the hotline's."""
+    if order.return_count:
+        _done([_returned_key(order.id, n) for n in range(1, order.return_count + 1)])
+
+
+def _quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A unit's words in a notice: whole when short, else their start and an ellipsis, so
+    the bell and the email stay a notice; the order's page has them whole."""
+    text = text.strip()
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
+def tell_office_of_return(
+    order: WorkOrder, unit: Unit, reason: str, dispute: Dispute | None = None
+) -> None:
+    """The people who dispatch the order again (the office's staff and director: the
+    transition table's OFFICE, `access.is_office_handler`) hear at once that a unit returned
+    it to the triage queue, which unit, why and how many times it has come back, rather than
+    from their home page's list. Written in the return's transaction, once per return (the
+    key), sent after commit; one set of queries however many are in the office.
+
+    The title names the order by its number, the unit and the count: it is all a text
+    message carries, and the reason, which may quote the citizen, is in the text with the
+    order's title, cut when long (`_quoted`). A return that opened a jurisdiction dispute
+    (`disputes.dispute_for_second_return`, which then tells no one itself) says so in the
+    same notice, linking to the dispute's page, where the office writes its proposal to the
+    group leader: one return, told once."""
+    from departments.notifications import Message, notify, office_people
+
+    n, number, unit_name = order.return_count, order.number, language.unit(unit)
+    lines: list[object] = [
+        order.title,
+        written("Reason for returning: %(reason)s", reason=_quoted(reason)),
+    ]
+    if dispute is None:
+        title = written_plural(
+            "Order %(number)s returned by %(unit)s (%(n)s return so far): dispatch it again",
+            "Order %(number)s returned by %(unit)s (%(n)s returns so far): dispatch it again",
+            n,
+            number=number,
+            unit=unit_name,
+        )
+        url = reverse("order_detail", args=[number])
+    else:
+        title = written_plural(
+            "Order %(number)s returned by %(unit)s (%(n)s return so far): jurisdiction "
+            "dispute %(dispute)s opened",
+            "Order %(number)s returned by %(unit)s (%(n)s returns so far): jurisdiction "
+            "dispute %(dispute)s opened",
+            n,
+            number=number,
+            unit=unit_name,
+            dispute=dispute.number,
+        )
+        lines.append(
+            written(
+                "Write the office's proposal on the dispute's page; the group leader's "
+                "decision is due by %(due)s.",
+                due=f"{timezone.localtime(dispute.decision_due_at):%Y-%m-%d %H:%M}",
+            )
+        )
+        url = reverse("dispute_detail", args=[dispute.id])
+    notify(
+        users=office_people(),
+        message=Message(
+            key=_returned_key(order.id, n),
+            category="return",
+            title=title,
+            body=written_lines(*lines),
+            url=url,
+        ),
+    )
+
+
+def tell_office_of_extension_request(order: WorkOrder, request: ExtensionRequest) -> None:
+    """The people who decide extensions (the office's staff and director: the transition
+    table's OFFICE for approving and refusing) hear at once that a unit asks for one: which
+    order and unit, which deadline, how many working days, when it falls now and would fall
+    if approved, and why. Written in the request's transaction, once per request, sent
+    after commit; one set of queries however many are in the office. The title carries no
+    words of the unit's or the citizen's, as a text message carries the title alone."""
+    from departments.notifications import Message, notify, office_people
+
+    deadline = label(DeadlinePolicy.Name, request.deadline)
+    before = getattr(order, f"due_{request.deadline}")
+    after = deadline_if_extended(order, request.deadline, request.working_days)
+
+    def at(due: datetime | None) -> str:
+        return f"{timezone.localtime(due):%Y-%m-%d %H:%M}" if due else "—"
+
+    notify(
+        users=office_people(),
+        message=Message(
+            key=_extension_requested_key(request.id),
+            category="extension",
+            title=written_plural(
+                "Extension requested: %(number)s, %(unit)s asks %(n)s more working day "
+                "on %(deadline)s",
+                "Extension requested: %(number)s, %(unit)s asks %(n)s more working days "
+                "on %(deadline)s",
+                request.working_days,
+                number=order.number,
+                unit=language.unit(order.primary_unit),
+                deadline=deadline,
+            ),
+            body=written_lines(
+                order.title,
+                written(
+                    "%(deadline)s due %(before)s; if approved, %(after)s.",
+                    deadline=deadline,
+                    before=at(before),
+                    after=at(after),
+                ),
+                written("Reason for the extension: %(reason)s", reason=_quoted(request.reason)),
+            ),
+            url=reverse("order_detail", args=[order.number]),
+        ),
+    )
 
 
 @transaction.atomic

@@ -14,8 +14,19 @@ from departments.models import Notification
 from tests.complaints.test_workflow import accepted, request_extension
 from tests.departments.test_notification_language import english
 
-# The orders set up here arrive untold: these tests count the notices they are about.
-pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
+
+@pytest.fixture
+def requests_reach_the_office_untold(monkeypatch):
+    """The requests set up here are not announced to the office (tests/complaints/
+    test_office_told_of_returns_and_extensions.py checks that they are)."""
+    monkeypatch.setattr(
+        "complaints.workflow.tell_office_of_extension_request", lambda order, request: None
+    )
+
+
+# The orders and requests set up here arrive untold: these tests count the notices they
+# are about.
+pytestmark = pytest.mark.usefixtures("orders_arrive_untold", "requests_reach_the_office_untold")
 
 
 def test_a_refused_extension_tells_the_requester_and_the_head_why(
