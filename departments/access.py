@@ -251,8 +251,16 @@ def duty_contacts_visible_to(user: User | AnonymousUser) -> QuerySet[DutyContact
     return DutyContact.objects.select_related("unit")
 
 
+def looks_after_units(user: User | AnonymousUser) -> bool:
+    """The office (staff, director) and administrators keep the units set up: they name
+    each unit's head and liaison in the admin and keep any unit's duty contacts, so they are
+    warned of a unit without a head. The group leader sees every unit but configures none:
+    he decides and oversees (`decides_disputes`)."""
+    return is_office_handler(user) or is_administrator(user)
+
+
 def can_edit_duty_contacts(user: User | AnonymousUser, unit: Unit) -> bool:
-    if sees_all_units(user):
+    if looks_after_units(user):
         return True
     return getattr(user, "unit_id", None) == unit.id and has_role(user, *UNIT_MANAGER_ROLES)
 
@@ -750,6 +758,13 @@ def mediation_or_404(
 def decides_disputes(user: User | AnonymousUser) -> bool:
     """The group leader (组长) decides jurisdiction disputes."""
     return has_role(user, RoleCode.GROUP_LEADER)
+
+
+def oversees_district(user: User | AnonymousUser) -> bool:
+    """The group leader (组长) and the office director, who answer for the mechanism, read
+    the quarter's figures and follow what is stuck on their home page; office staff work
+    their queues, and a unit its own."""
+    return has_role(user, RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR)
 
 
 def runs_meetings(user: User | AnonymousUser) -> bool:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import selectors
-from complaints.choices import DisputeStatus, ReferralStatus
+from complaints.choices import DisputeStatus, InterventionAnswer, ReferralStatus
+from complaints.models import InterventionUnit, TeamTask
 from meetings.models import ActionStatus, AgendaItemStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
@@ -24,7 +25,7 @@ from reports.reminders import SUMMARY_REMINDERS_FROM
 from wuqing_consumer.language import quarter_name
 
 from . import access
-from .choices import UnitKind
+from .choices import RoleCode, UnitKind
 from .models import Unit, User
 
 
@@ -611,3 +612,87 @@ def waiting_for(user: User, now=None) -> list[Duty]:
         return []
     duties = [Duty(*row) for row in rows if row[2]]
     return sorted(duties, key=lambda d: not d.urgent)
+
+
+def _leader_follows(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
+    """What the group leader oversees and others act on: the district's overdue orders (the
+    escalation steps tell him of them), disputes still with the office, overdue tasks of
+    the joint teams he formed, early intervention requests still open, and the units'
+    late quarterly reports. Each line counts what its link lists; one query a line."""
+    today = timezone.localdate(now)
+    with_office, office_late = _with_late(
+        access.disputes_visible_to(user).filter(status=DisputeStatus.OPEN),
+        Q(decision_due_at__lt=now),
+    )
+    unanswered = InterventionUnit.objects.filter(
+        intervention=OuterRef("pk"), answer=InterventionAnswer.ASKED
+    )
+    interventions, interventions_late = _with_late(
+        access.interventions_visible_to(user).filter(closed_at=None),
+        Q(answer_due_at__lt=now) & Q(Exists(unanswered)),
+    )
+    return [
+        (
+            "orders_overdue",
+            _("Overdue work orders"),
+            selectors.orders_in_tab(user, "overdue", now).count(),
+            reverse("order_list") + "?tab=overdue",
+            True,
+        ),
+        (
+            "disputes_with_office",
+            _("Jurisdiction disputes waiting for the office's proposal"),
+            with_office,
+            reverse("dispute_list") + "?status=open",
+            office_late,
+        ),
+        (
+            "team_tasks_late",
+            _("Overdue tasks of joint investigation teams"),
+            TeamTask.objects.filter(done_at=None, due_on__lt=today).count(),
+            reverse("escalation_board"),
+            True,
+        ),
+        (
+            "interventions_open",
+            _("Early intervention requests still open"),
+            interventions,
+            reverse("intervention_list") + "?state=open",
+            interventions_late,
+        ),
+        *_reports_late(user, today),
+    ]
+
+
+def _director_follows(user: User, now: datetime) -> list[tuple[str, str, int, str, bool]]:
+    """The disputes the office has put to the group leader: the director is told when one
+    waits more than three working days (`disputes.remind_escalations`), and sees them here
+    all along, red once one is past its decision day."""
+    with_leader, leader_late = _with_late(
+        access.disputes_visible_to(user).filter(status=DisputeStatus.PROPOSED),
+        Q(decision_due_at__lt=now),
+    )
+    return [
+        (
+            "disputes_with_leader",
+            _("Jurisdiction disputes waiting for the group leader's decision"),
+            with_leader,
+            reverse("dispute_list") + "?status=proposed",
+            leader_late,
+        )
+    ]
+
+
+def to_follow(user: User, now=None) -> list[Duty]:
+    """What the person's role oversees while others act on it (`access.oversees_district`),
+    for the home page beside what waits for them: the lines with something in them, urgent
+    ones first."""
+    now = now or timezone.now()
+    if access.decides_disputes(user):
+        rows = _leader_follows(user, now)
+    elif access.has_role(user, RoleCode.OFFICE_DIRECTOR):
+        rows = _director_follows(user, now)
+    else:
+        return []
+    lines = [Duty(*row) for row in rows if row[2]]
+    return sorted(lines, key=lambda d: not d.urgent)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.filters import notification_search
 from complaints.selectors import years_missing_holidays
+from reports import dashboards
 from wuqing_consumer import form_once
 from wuqing_consumer.texts import sentences
 from wuqing_consumer.views import RefusedFormIs400
@@ -73,18 +74,32 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What the person's role is for: what waits for them; for those who answer for the
+    mechanism (the group leader, the office director), what they follow while others act
+    and the quarter's figures; the office's set-up warnings for those who keep the units
+    set up (`access.looks_after_units`), not for the leader, who sees every unit but
+    configures none."""
     user = request.user
     sees_all = access.sees_all_units(user)
+    looks_after = access.looks_after_units(user)
+    now = timezone.now()
     context = {
         "unit": user.unit,
         "sees_all": sees_all,
+        # The network's size is the office's to keep (accounts, units); the leader reads
+        # the district's figures instead.
+        "shows_network": looks_after or not sees_all,
         "can_edit_contacts": user.unit is not None
         and access.can_edit_duty_contacts(user, user.unit),
-        "unit_count": access.units_visible_to(user).filter(kind="member").count(),
-        "people_count": access.people_visible_to(user).count(),
-        "duties": duties.waiting_for(user),
+        "duties": duties.waiting_for(user, now),
+        "to_follow": duties.to_follow(user, now),
     }
-    if sees_all:
+    if context["shows_network"]:
+        context["unit_count"] = access.units_visible_to(user).filter(kind="member").count()
+        context["people_count"] = access.people_visible_to(user).count()
+    if access.oversees_district(user):
+        context["figures"] = dashboards.quarter_so_far(now)
+    if looks_after:
         members = access.units_visible_to(user).filter(kind=UnitKind.MEMBER)
         liaison = list(
             with_head_and_liaison(members)
@@ -107,10 +122,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         Prefetch("duty_contacts", queryset=DutyContact.objects.order_by("sort_order", "id"))
     )
     # The office sees which member units have no head (or liaison either), and may list
-    # just those (the home page's warning links there).
-    sees_all = access.sees_all_units(request.user)
-    missing_head = sees_all and request.GET.get("missing") == "head"
-    if sees_all:
+    # just those (the home page's warning links there); the leader, who names no heads, not.
+    looks_after = access.looks_after_units(request.user)
+    missing_head = looks_after and request.GET.get("missing") == "head"
+    if looks_after:
         units = with_head_and_liaison(units)
     if missing_head:
         units = units.filter(kind=UnitKind.MEMBER, has_head=False)
@@ -126,21 +141,21 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "departments/unit_list.html",
-        {"units": units, "q": query, "sees_all": sees_all, "missing_head": missing_head},
+        {"units": units, "q": query, "looks_after": looks_after, "missing_head": missing_head},
     )
 
 
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    sees_all = access.sees_all_units(request.user)
+    looks_after = access.looks_after_units(request.user)
     units = access.units_visible_to(request.user)
-    unit = access.get_or_404(with_head_and_liaison(units) if sees_all else units, code=code)
+    unit = access.get_or_404(with_head_and_liaison(units) if looks_after else units, code=code)
     return render(
         request,
         "departments/unit_detail.html",
         {
             "unit": unit,
-            "warn_no_head": sees_all and unit.kind == UnitKind.MEMBER and not unit.has_head,
+            "warn_no_head": looks_after and unit.kind == UnitKind.MEMBER and not unit.has_head,
             "can_use_admin": access.can_use_admin(request.user),
             "duty_contacts": access.duty_contacts_visible_to(request.user).filter(unit=unit),
             "can_edit_contacts": access.can_edit_duty_contacts(request.user, unit),
