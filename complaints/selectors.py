@@ -223,8 +223,20 @@ OFFICE_TABS = (
 )
 
 
+FOLLOWER_TABS = (
+    Tab("overdue", gettext_lazy("Overdue")),
+    Tab("due_soon", gettext_lazy("Due soon")),
+    Tab("all", gettext_lazy("All orders")),
+)
+"""For those who see every order but handle none (the group leader, a system
+administrator): they triage, decide extensions and close nothing, so the list opens on
+what they follow, the overdue orders, which the leader may supervise (督办)."""
+
+
 def tabs_for(user: User) -> tuple[Tab, ...]:
-    return OFFICE_TABS if access.sees_all_units(user) else UNIT_TABS
+    if access.is_office_handler(user):
+        return OFFICE_TABS
+    return FOLLOWER_TABS if access.sees_all_units(user) else UNIT_TABS
 
 
 def orders_in_tab(
