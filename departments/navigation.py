@@ -137,7 +137,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("API documentation"),
         "api_docs",
         "bi-code-square",
-        visible=access.sees_all_units,
+        # For those who connect the hotline and other systems (the office sets up API
+        # clients, administrators run them), not for the leader.
+        visible=access.looks_after_units,
         section=DIRECTORY,
     ),
 )

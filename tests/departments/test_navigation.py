@@ -43,3 +43,18 @@ def test_the_menu_groups_its_entries_under_headings(client, office_staff):
     assert positions == sorted(positions)
     meetings = page.index('href="/meetings/"')
     assert positions[2] < meetings < positions[3]
+
+
+def test_the_api_documentation_is_in_the_menu_of_those_who_connect_the_hotline(
+    office_director, leader, sysadmin
+):
+    """The office and administrators set up the hotline's API clients; the group leader
+    has no use for the API's documentation in his menu."""
+    from django.urls import reverse
+
+    def urls(user):
+        return [i["url"] for i in menu_for(user, "/")]
+
+    assert reverse("api_docs") in urls(office_director)
+    assert reverse("api_docs") in urls(sysadmin)
+    assert reverse("api_docs") not in urls(leader)
