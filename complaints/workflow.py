@@ -1444,19 +1444,33 @@ def _tell_unit_of_supervision(order: WorkOrder, event: WorkOrderEvent) -> None:
     people = User.objects.filter(
         unit=unit, is_active=True, roles__code__in=access.UNIT_HANDLER_ROLES
     ).distinct()
+    # The group leader (组长) may supervise too: the unit is told it was he, not the office.
+    by_leader = access.decides_disputes(event.actor) and not access.is_office_handler(event.actor)
+    if by_leader:
+        title = written("The group leader supervises order %(number)s", number=order.number)
+        body = written(
+            "The group leader supervises order %(number)s (%(title)s):\n\n"
+            "%(note)s\n\nPlease handle it and reply in the portal.",
+            number=order.number,
+            title=order.title,
+            note=event.note,
+        )
+    else:
+        title = written("Supervision of order %(number)s", number=order.number)
+        body = written(
+            "The coordination office supervises order %(number)s (%(title)s):\n\n"
+            "%(note)s\n\nPlease handle it and reply in the portal.",
+            number=order.number,
+            title=order.title,
+            note=event.note,
+        )
     notify(
         users=people,
         message=Message(
             key=f"supervise:{event.id}",
             category="supervise",
-            title=written("Supervision of order %(number)s", number=order.number),
-            body=written(
-                "The coordination office supervises order %(number)s (%(title)s):\n\n"
-                "%(note)s\n\nPlease handle it and reply in the portal.",
-                number=order.number,
-                title=order.title,
-                note=event.note,
-            ),
+            title=title,
+            body=body,
             url=reverse("order_detail", args=[order.number]),
         ),
         robot_unit=unit,
