@@ -29,6 +29,7 @@ TIME_LIMITS = [
     lambda: pgettext("a lead acknowledged after its time limit", "Late"),
     lambda: gettext("Team task “%(title)s” of %(number)s is overdue"),
     lambda: gettext("Overdue team tasks"),
+    lambda: gettext("Overdue tasks of joint investigation teams"),
     lambda: gettext("%(unit)s: an action item of the joint meeting is overdue since %(due)s"),
     lambda: gettext("%(unit)s has not answered the request to step in %(number)s"),
     lambda: gettext("No head set: overdue notices meant for its head go to its liaisons."),
