@@ -388,5 +388,6 @@ def test_an_outsider_takes_no_step_on_another_units_record(outsider, client):
         if response.status_code not in REFUSED:
             taken.append(f"{response.status_code} {where}")
     assert taken == [], "\n".join(taken)
-    changed = {label: (n, _rows()[label]) for label, n in before.items() if _rows()[label] != n}
+    after = _rows()
+    changed = {label: (n, after[label]) for label, n in before.items() if after[label] != n}
     assert changed == {}, changed
