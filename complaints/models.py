@@ -1239,9 +1239,10 @@ class Referral(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     sent_before = False
-    """Not stored: True on the lead `referral_send` answers with when the sender's same lead
-    was already open (awaiting acknowledgement, or acknowledged and not yet decided), so
-    nothing was sent this time and the page says so rather than that the lead was referred."""
+    """Not stored: True on the lead `referral_send` answers with when the same lead, referred
+    by the sender or a colleague of the sending unit, was already open (awaiting
+    acknowledgement, or acknowledged and not yet decided), so nothing was sent this time and
+    the page says so, and by whom, rather than that the lead was referred."""
     files_on_it: tuple[str, ...] = ()
     """Not stored: with `sent_before`, the names of the files posted again that are among
     the lead's evidence already (the same name and content)."""

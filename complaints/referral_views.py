@@ -177,14 +177,30 @@ def _day(moment) -> str:
 
 
 def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
-    """The lead posted again was the sender's same lead, still open: the page it leads to
-    says so, whether it waits for acknowledgement or was acknowledged and waits for a
-    decision, and names the files posted with it, none of which was added to it."""
+    """The lead posted again was the same lead, referred by the sender or a colleague and
+    still open: the page it leads to says so, by whom when it was a colleague, whether it
+    waits for acknowledgement or was acknowledged and waits for a decision, and names the
+    files posted with it, none of which was added to it."""
     facts = {"number": referral.number, "unit": referral.to_unit, "day": _day(referral.created_at)}
-    if referral.status == ReferralStatus.SENT:
+    by_colleague = referral.created_by_id != request.user.id
+    if by_colleague:
+        facts["person"] = referral.created_by.display_name
+    if referral.status == ReferralStatus.SENT and by_colleague:
+        text = _(
+            "Lead %(number)s, with the same title and text, had already been referred to "
+            "%(unit)s by %(person)s of your unit on %(day)s and is still awaiting "
+            "acknowledgement; nothing new was sent."
+        )
+    elif referral.status == ReferralStatus.SENT:
         text = _(
             "Lead %(number)s, with the same title and text, had already been referred to "
             "%(unit)s on %(day)s and is still awaiting acknowledgement; nothing new was sent."
+        )
+    elif by_colleague:
+        text = _(
+            "Lead %(number)s, with the same title and text, had already been referred to "
+            "%(unit)s by %(person)s of your unit on %(day)s, which acknowledged it on "
+            "%(acknowledged)s and has not yet accepted or rejected it; nothing new was sent."
         )
     else:
         text = _(
@@ -192,6 +208,7 @@ def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
             "%(unit)s on %(day)s, which acknowledged it on %(acknowledged)s and has not yet "
             "accepted or rejected it; nothing new was sent."
         )
+    if referral.status != ReferralStatus.SENT:
         facts["acknowledged"] = _day(referral.acknowledged_at)
     messages.info(request, text % facts)
     if referral.files_on_it:

@@ -29,7 +29,7 @@ from departments.notifications import (
     office_people,
     unit_people,
 )
-from departments.services import user_hold
+from departments.services import unit_hold
 from wuqing_consumer import language
 from wuqing_consumer.language import written
 from wuqing_consumer.texts import too_long
@@ -158,14 +158,16 @@ def referral_send(
     if errors:
         raise ValidationError(errors)
     legal_basis = (legal_basis or "").strip()
-    # The same form posted again refers one lead: the sender's identical lead still open
-    # (awaiting acknowledgement, or acknowledged and not yet decided) is the answer, marked
-    # `sent_before` for the page to say so, with the files posted again sorted into those
-    # already among its evidence and those not added. Once that lead is accepted, rejected
-    # or withdrawn, the same lead is referred anew.
-    user_hold(acting_user)
+    # The same form posted again refers one lead: the identical lead still open (awaiting
+    # acknowledgement, or acknowledged and not yet decided) that a person of the sending unit
+    # referred, the sender or a colleague, is the answer, marked `sent_before` for the page
+    # to say so (and who referred it), with the files posted again sorted into those already
+    # among its evidence and those not added. Once that lead is accepted, rejected or
+    # withdrawn, the same lead is referred anew. A lead sent on from the unit by the group
+    # leader's decision was not referred by one of its people and is not taken for it. The
+    # unit's row is held, so that two of its people posting at once are handled in turn.
+    unit_hold(acting_user.unit_id)
     lead = {
-        "created_by": acting_user,
         "from_unit_id": acting_user.unit_id,
         "to_unit": to_unit,
         "order": order,
@@ -178,7 +180,8 @@ def referral_send(
     # longer open then, is not the answer).
     already = (
         Referral.objects.select_for_update(no_key=True, of=("self",))
-        .filter(**lead, status__in=OPEN_REFERRAL_STATUSES)
+        .filter(**lead, created_by__unit_id=acting_user.unit_id, status__in=OPEN_REFERRAL_STATUSES)
+        .select_related("created_by")
         .order_by("-id")
         .first()
     )
@@ -187,7 +190,9 @@ def referral_send(
         already.files_on_it, already.files_not_added = _files_posted_again(already, checked)
         return already
     now = timezone.now()
-    referral = Referral.objects.create(**lead, ack_due_at=ack_deadline(now, urgent=bool(urgent)))
+    referral = Referral.objects.create(
+        **lead, created_by=acting_user, ack_due_at=ack_deadline(now, urgent=bool(urgent))
+    )
     for upload, content_type in checked:
         store_upload(ReferralAttachment(referral=referral), upload, content_type, acting_user)
     record_referral_event(

@@ -205,6 +205,14 @@ def user_hold(user: User) -> None:
     User.objects.select_for_update(no_key=True, of=("self",)).filter(id=user.id).first()
 
 
+def unit_hold(unit_id: int) -> None:
+    """Lock the unit's row until the caller's transaction ends, as `user_hold` does for a
+    person, where what is checked before writing is the unit's (a lead the unit already
+    referred): two of its people posting the same form at once are handled one after the
+    other. Without the key, so rows that point at the unit are not held up."""
+    Unit.objects.select_for_update(no_key=True, of=("self",)).filter(id=unit_id).first()
+
+
 @transaction.atomic
 def user_update_notification_settings(
     *, acting_user: User, notify_by_email: bool, notify_by_sms: bool, daily_digest: bool

@@ -151,6 +151,33 @@ def test_a_lead_sent_twice_at_once_is_referred_once(mr_staff, monkeypatch):
     assert Referral.objects.count() == 2 and other.id != outcomes[0].id
 
 
+def test_the_same_lead_sent_by_two_colleagues_at_once_is_referred_once(
+    mr_staff, mr_liaison, monkeypatch
+):
+    """The repeat is the sending unit's: two people of one unit sending the same lead at the
+    same moment are handled one after the other, and the second gets the first's lead."""
+
+    def send(person):
+        return lambda: referrals.referral_send(
+            acting_user=person,
+            to_unit_code="commerce",
+            title="培训机构预付费卷款",
+            facts="某培训学校收取预付学费后停课，涉嫌违规经营。",
+        )
+
+    outcomes = run_together(
+        send(mr_staff),
+        send(mr_liaison),
+        hold_at=(referrals, "ack_deadline"),
+        monkeypatch=monkeypatch,
+    )
+
+    assert all(isinstance(o, Referral) for o in outcomes), outcomes
+    assert outcomes[0].id == outcomes[1].id
+    assert Referral.objects.count() == 1
+    assert ReferralEvent.objects.filter(action=ReferralAction.SEND).count() == 1
+
+
 def test_a_request_to_step_in_sent_twice_at_once_asks_once(mr_staff, monkeypatch):
     def ask(units=("housing", "public-security")):
         return interventions.intervention_request(
