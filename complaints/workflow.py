@@ -1397,7 +1397,34 @@ def workorder_add_opinion(
     order.version += 1
     order.save(update_fields=["version", "updated_at"])
     record_event(order, Action.OPINION, by=acting_user, unit=acting_user.unit, note=text)
+    _tell_primary_unit_of_opinion(order, opinion)
     return opinion
+
+
+def _tell_primary_unit_of_opinion(order: WorkOrder, opinion: CoHandlingOpinion) -> None:
+    """The primary unit's people hear that a co-handling unit gave its opinion, which it is
+    to take into account before replying: on the order's page alone it was read only if
+    someone opened the order again in time. The title names the order by its number and the
+    unit (what a text message carries); the order's title and the opinion are in the text.
+    Not to the group chat, which hears only of new orders, supervision and leads."""
+    from departments.notifications import Message, notify, unit_people
+
+    if order.primary_unit_id is None:
+        return
+    notify(
+        users=unit_people([order.primary_unit_id]),
+        message=Message(
+            key=f"opinion:{opinion.id}",
+            category="opinion",
+            title=written(
+                "%(unit)s gave its opinion on order %(number)s, which your unit handles",
+                unit=language.unit(opinion.unit),
+                number=order.number,
+            ),
+            body=written_lines(order.title, opinion.text),
+            url=reverse("order_detail", args=[order.number]) + "#opinions",
+        ),
+    )
 
 
 @transaction.atomic
@@ -1634,7 +1661,7 @@ def workorder_resolve(
     )
     order.result = result
     order.resolved_at = now
-    _move(
+    event = _move(
         order,
         Action.RESOLVE,
         by=acting_user,
@@ -1643,7 +1670,47 @@ def workorder_resolve(
         note=result,
         data=data,
     )
+    _tell_co_units_of_result(order, event)
     return order
+
+
+def _tell_co_units_of_result(order: WorkOrder, event: WorkOrderEvent) -> None:
+    """Each co-handling unit hears that the primary unit replied with the result (once per
+    resolution: a reopened order resolved again is told again): the order leaves its
+    "Co-handling" tab then, and the result was found only by looking for it. The title
+    names the order by its number and the primary unit; the result itself is read on the
+    order's page, in the portal, rather than carried by email."""
+    from departments.notifications import Message, notify_many, unit_people
+
+    co_unit_ids = [link.unit_id for link in order.co_unit_links]
+    if not co_unit_ids:
+        return
+    people: dict[int, list[User]] = defaultdict(list)
+    for person in unit_people(co_unit_ids):
+        people[person.unit_id].append(person)
+    url = reverse("order_detail", args=[order.number])
+    title = written(
+        "Order %(number)s, which your unit co-handles, was resolved by %(unit)s",
+        number=order.number,
+        unit=language.unit(order.primary_unit),
+    )
+    body = written_lines(order.title, written("The result is on the order's page."))
+    notify_many(
+        [
+            (
+                Message(
+                    key=f"co_resolved:{event.id}:{unit_id}",
+                    category="resolved",
+                    title=title,
+                    body=body,
+                    url=url,
+                ),
+                people[unit_id],
+                None,
+            )
+            for unit_id in co_unit_ids
+        ]
+    )
 
 
 @transaction.atomic

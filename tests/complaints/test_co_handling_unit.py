@@ -1,0 +1,152 @@
+"""A co-handling unit (协办单位) on an order another unit handles, walked through: it is asked
+to help, reads the order, gives its opinion and sees the result.
+
+- The primary unit was not told that a co-handling unit gave its opinion: the opinion sat on
+  the order's page, read only if someone opened it again before replying. Its people are now
+  told (the bell, the channels they chose), by the order's number and the unit; the text is
+  in the body, which a text message does not carry.
+- The co-handling unit was not told that the order was resolved: the order left its
+  "Co-handling" tab and the result was found only by looking for it. It is now told, once
+  per resolution, and its page has the result."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from complaints import workflow
+from complaints.models import WorkOrder
+from departments.models import Notification
+from tests.factories import make_order
+from wuqing_consumer.language import Reader
+
+pytestmark = pytest.mark.django_db
+
+
+def told(user, key_start: str) -> list[Notification]:
+    return list(
+        Notification.objects.filter(recipient=user, key__startswith=key_start).order_by("id")
+    )
+
+
+def read(notification: Notification, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        reader = Reader()
+        messages = notification.messages
+        return (
+            reader.show(notification.title, messages.get("title")),
+            reader.show(notification.body, messages.get("body")),
+        )
+
+
+@pytest.fixture
+def order(office_staff) -> WorkOrder:
+    """Market Regulation handles it, Housing co-handles it."""
+    return make_order(
+        office_staff,
+        unit_code="market-regulation",
+        co_unit_codes=["housing"],
+        title="物业费中强制搭售停车管理费",
+        content="物业公司收取物业费时强制收取停车管理费，收费标准未公示。",
+    )
+
+
+def page(client, person, order, language="en") -> str:
+    client.force_login(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("order_detail", args=[order.number]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def text_of(page_html: str, element_id: str) -> str:
+    match = re.search(rf'<(\w+)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', page_html, re.S)
+    assert match, f"no #{element_id}"
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", match.group(2)).split()))
+
+
+# The primary unit hears of an opinion.
+
+
+def test_the_primary_unit_is_told_of_a_co_handling_opinion(order, housing_staff, mr_staff, mr_head):
+    workflow.workorder_add_opinion(
+        order_id=order.id, acting_user=housing_staff, text="物业收费问题由我委督促整改。"
+    )
+    (notice,) = told(mr_staff, "opinion:")
+    assert [n.key for n in told(mr_head, "opinion:")] == [notice.key]
+    assert notice.url == reverse("order_detail", args=[order.number]) + "#opinions"
+    title, body = read(notice, "en")
+    assert title == (
+        f"Housing and Construction Commission gave its opinion on order {order.number}, "
+        "which your unit handles"
+    )
+    assert body == "物业费中强制搭售停车管理费\n物业收费问题由我委督促整改。"
+    title, _ = read(notice, "zh-hans")
+    assert title == f"区住房建设委对本单位主办的工单 {order.number} 提出了协办意见"
+    assert not told(housing_staff, "opinion:")
+
+
+def test_each_opinion_is_told(order, housing_staff, mr_staff):
+    for text in ("第一条意见。", "补充意见。"):
+        workflow.workorder_add_opinion(order_id=order.id, acting_user=housing_staff, text=text)
+    assert len(told(mr_staff, "opinion:")) == 2
+
+
+# The co-handling unit hears of the result.
+
+
+def resolve(order, person, result="已责令物业公司停止强制收费。"):
+    workflow.workorder_resolve(order_id=order.id, acting_user=person, result=result)
+
+
+def test_the_co_handling_unit_is_told_when_the_order_is_resolved(order, housing_staff, mr_staff):
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    resolve(order, mr_staff)
+    (notice,) = told(housing_staff, "co_resolved:")
+    assert notice.url == reverse("order_detail", args=[order.number])
+    title, body = read(notice, "en")
+    assert title == (
+        f"Order {order.number}, which your unit co-handles, was resolved by "
+        "Market Regulation Bureau"
+    )
+    assert body == "物业费中强制搭售停车管理费\nThe result is on the order's page."
+    title, body = read(notice, "zh-hans")
+    assert title == f"本单位协办的工单 {order.number} 已由区市场监管局办结"
+    assert body == "物业费中强制搭售停车管理费\n办理结果见工单页面。"
+    assert not told(mr_staff, "co_resolved:")
+
+
+def test_a_second_resolution_is_told_again(order, housing_staff, mr_staff, office_staff):
+    """A dissatisfied call-back reopens the order; its next result is told too."""
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    resolve(order, mr_staff)
+    workflow.workorder_record_satisfaction(
+        order_id=order.id, acting_user=office_staff, rating="dissatisfied", comment="仍在收费"
+    )
+    order.refresh_from_db()
+    if order.status == "assigned":
+        workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    resolve(order, mr_staff, "已退还停车管理费。")
+    assert len(told(housing_staff, "co_resolved:")) == 2
+
+
+def test_an_order_without_co_handling_units_tells_no_one_more(office_staff, mr_staff):
+    plain = make_order(office_staff, unit_code="market-regulation")
+    workflow.workorder_sign(order_id=plain.id, acting_user=mr_staff)
+    before = Notification.objects.count()
+    resolve(plain, mr_staff)
+    assert Notification.objects.count() == before
+
+
+def test_the_notification_settings_list_both(client, housing_staff):
+    client.force_login(housing_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("notification_settings")).content.decode()
+    told_of = re.search(r'id="told-of">(.*?)</ul>', html, re.S)[1]
+    assert "An opinion a co-handling unit gives on your unit's order" in told_of
+    assert "The result of an order your unit co-handles" in told_of
