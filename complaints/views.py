@@ -599,6 +599,40 @@ def _extension_deadline(
     return shown
 
 
+def _co_handling_ask(user, order: WorkOrder, deadlines: list[dict]) -> dict:
+    """What the order's page says to a co-handling unit while its opinion is taken: the
+    primary unit handles the order and replies with the result, the opinion is wanted before
+    it does (none is taken once the order is resolved), by when it is to reply once that
+    deadline runs, and when the unit gave its opinion, if it has. The page showed the
+    order's deadlines (sign for it, decide on acceptance) beside an opinion form, as if
+    they were the co-handling unit's own to meet."""
+    given = [op.created_at for op in order.opinions.all() if op.unit_id == user.unit_id]
+    facts = {"unit": order.primary_unit}
+    if given:
+        facts["given"] = _minute(min(given))
+        ask = _(
+            "Your unit gave its opinion on %(given)s. %(unit)s, the primary unit, handles the "
+            "order and replies with the result; you may add to your opinion until it does."
+        )
+    else:
+        ask = _(
+            "Your unit co-handles this order. %(unit)s, the primary unit, handles it and "
+            "replies with the result: give your unit's opinion before it does, as none can be "
+            "added once the order is resolved."
+        )
+    said = [ask % facts]
+    reply = next(
+        (d for d in deadlines if d["running"] and d["name"] in ("resolution", "answer")), None
+    )
+    if reply:
+        said.append(_("It is to reply by %(due)s.") % {"due": _minute(reply["due"])})
+    return {"text": sentences(*said), "given": bool(given)}
+
+
+def _minute(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
@@ -624,6 +658,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
     settled_by = disputes.order_settled_by(order) if may_dispute else None
     unit_names = _unit_names()
+    co_handling = access.co_handles_order(request.user, order)
     return render(
         request,
         "complaints/order_detail.html",
@@ -650,6 +685,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 request.user, list(order.disputes.all()), access.disputes_visible_to(request.user)
             ),
             "co_links": order.co_unit_links,
+            "co_handling": co_handling,
+            "co_handling_ask": _co_handling_ask(request.user, order, deadlines)
+            if co_handling and Action.OPINION in actions
+            else None,
             "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
             "units": list(unit_names.values()),
             "unit_names": unit_names,

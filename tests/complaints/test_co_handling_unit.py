@@ -7,7 +7,14 @@ to help, reads the order, gives its opinion and sees the result.
   in the body, which a text message does not carry.
 - The co-handling unit was not told that the order was resolved: the order left its
   "Co-handling" tab and the result was found only by looking for it. It is now told, once
-  per resolution, and its page has the result."""
+  per resolution, and its page has the result.
+- The order's page did not say what is asked of the co-handling unit, or by when: it showed
+  the order's deadlines (sign for it, decide on acceptance) as if they were its own to meet,
+  beside a form to give an opinion. It now says that the primary unit handles the order and
+  replies with the result, that the opinion is wanted before it does (and by when it is to,
+  once that deadline runs), and names the deadlines as the primary unit's. Once the unit has
+  given an opinion, the form is one to add to it, closed, and the page says when it was
+  given."""
 
 from __future__ import annotations
 
@@ -17,7 +24,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from complaints import workflow
 from complaints.models import WorkOrder
@@ -150,3 +157,62 @@ def test_the_notification_settings_list_both(client, housing_staff):
     told_of = re.search(r'id="told-of">(.*?)</ul>', html, re.S)[1]
     assert "An opinion a co-handling unit gives on your unit's order" in told_of
     assert "The result of an order your unit co-handles" in told_of
+
+
+# The co-handling unit's page says what is asked of it and by when.
+
+
+def test_the_co_handling_units_page_says_what_is_asked_of_it(client, order, housing_staff):
+    html = page(client, housing_staff, order)
+    assert text_of(html, "co-handling-ask") == (
+        "Your unit co-handles this order. Market Regulation Bureau, the primary unit, "
+        "handles it and replies with the result: give your unit's opinion before it does, "
+        "as none can be added once the order is resolved."
+    )
+    assert text_of(html, "deadlines-kicker") == "Deadlines of the primary unit"
+
+
+def test_it_says_by_when_the_primary_unit_is_to_reply(client, order, housing_staff, mr_staff):
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    workflow.workorder_accept(order_id=order.id, acting_user=mr_staff)
+    order.refresh_from_db()
+    due = f"{timezone.localtime(order.due_resolution):%Y-%m-%d %H:%M}"
+    html = page(client, housing_staff, order)
+    assert text_of(html, "co-handling-ask").endswith(
+        f"as none can be added once the order is resolved. It is to reply by {due}."
+    )
+    html = page(client, housing_staff, order, "zh-hans")
+    assert text_of(html, "co-handling-ask").endswith(f"办结后不能再提出。主办单位应于{due}前答复。")
+
+
+def test_the_chinese_page_says_so_too(client, order, housing_staff):
+    html = page(client, housing_staff, order, "zh-hans")
+    assert text_of(html, "co-handling-ask") == (
+        "本单位为该工单的协办单位。主办单位区市场监管局负责办理并答复办理结果，"
+        "请在其办结前提出本单位意见，办结后不能再提出。"
+    )
+    assert text_of(html, "deadlines-kicker") == "主办单位办理时限"
+
+
+def test_once_it_gave_its_opinion_the_form_is_to_add_to_it(client, order, housing_staff):
+    workflow.workorder_add_opinion(order_id=order.id, acting_user=housing_staff, text="同意。")
+    opinion = order.opinions.get()
+    html = page(client, housing_staff, order)
+    given = f"{timezone.localtime(opinion.created_at):%Y-%m-%d %H:%M}"
+    assert text_of(html, "co-handling-ask").startswith(
+        f"Your unit gave its opinion on {given}. Market Regulation Bureau, the primary unit, "
+        "handles the order and replies with the result; you may add to your opinion until "
+        "it does."
+    )
+    summary = re.search(r'<details[^>]*id="details-opinion"[^>]*>\s*<summary[^>]*>(.*?)<', html)
+    assert summary and summary.group(1) == "Add to your unit's opinion"
+    assert ' id="details-opinion" open' not in html
+
+
+def test_the_primary_unit_and_the_office_read_the_deadlines_as_before(
+    client, order, mr_staff, office_staff
+):
+    for person in (mr_staff, office_staff):
+        html = page(client, person, order)
+        assert text_of(html, "deadlines-kicker") == "Deadlines"
+        assert 'id="co-handling-ask"' not in html
