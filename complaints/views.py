@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
-from wuqing_consumer.language import list_separator
+from wuqing_consumer.language import bracketed, list_separator
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.templatetags.written import in_own_lang
 from wuqing_consumer.texts import sentences
@@ -248,11 +248,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.tab_counts(request.user, now, soon)
     not_theirs = selectors.orders_no_longer_theirs(request.user, list(page))
+    co_handled = _co_handled(request.user, page, not_theirs)
     rows = [
         {
             "order": order,
             "due_state": "" if order.id in not_theirs else _due_state(order.next_due_at, now, soon),
-            "due_label": _next_deadline_label(order),
+            "due_label": _next_deadline_label(order, of_primary_unit=order.id in co_handled),
             "not_theirs": order.id in not_theirs,
         }
         for order in page
@@ -354,11 +355,23 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/overdue_board.html", {"rows": rows, "now": now})
 
 
-def _next_deadline_label(order: WorkOrder) -> str:
+def _next_deadline_label(order: WorkOrder, *, of_primary_unit: bool = False) -> str:
     """Which deadline the list's "Next deadline" is (`next_due_name`, kept with it by the
     recount): a date alone read as the unit's own step (an order to sign shown overdue by
-    its acceptance decision looked late to sign)."""
-    return dict(DeadlinePolicy.Name.choices).get(order.next_due_name, order.next_due_name)
+    its acceptance decision looked late to sign). On an order the reader's unit co-handles
+    it is said to be the primary unit's ("签收（主办单位）"): "Sign for" read as the
+    co-handling unit's own step, which it cannot take."""
+    name = dict(DeadlinePolicy.Name.choices).get(order.next_due_name, order.next_due_name)
+    return bracketed(name, _("primary unit")) if name and of_primary_unit else name
+
+
+def _co_handled(user, orders, not_theirs: set[int]) -> set[int]:
+    """Of the listed `orders`, those the reader's unit co-handles: another unit's, and still
+    the reader's to follow (`orders_no_longer_theirs` leaves out those it co-handles)."""
+    if access.sees_all_units(user):
+        return set()
+    unit_id = getattr(user, "unit_id", None)
+    return {o.id for o in orders if o.primary_unit_id != unit_id and o.id not in not_theirs}
 
 
 def _deadlines(order: WorkOrder, now: datetime, *, theirs: bool = True) -> list[dict]:

@@ -216,3 +216,32 @@ def test_the_primary_unit_and_the_office_read_the_deadlines_as_before(
         html = page(client, person, order)
         assert text_of(html, "deadlines-kicker") == "Deadlines"
         assert 'id="co-handling-ask"' not in html
+
+
+# The lists name the primary unit's deadline as such on a co-handled order.
+
+
+def due_names(client, person, tab, language="en") -> list[str]:
+    client.force_login(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    listed = client.get(reverse("order_list"), {"tab": tab}).content.decode()
+    return [
+        html.unescape(name) for name in re.findall(r'<span class="due-name">(.*?)</span>', listed)
+    ]
+
+
+def test_the_co_handling_units_lists_name_the_deadline_as_the_primary_units(
+    client, order, housing_staff
+):
+    """The "Opinion due" and "Co-handling" tabs showed "Sign for 12-04 23:59, 1 d left" in
+    the due-soon colour, as if the order were the unit's own to sign for."""
+    assert due_names(client, housing_staff, "opinion_due") == ["Sign for (primary unit)"]
+    assert due_names(client, housing_staff, "co_handling") == ["Sign for (primary unit)"]
+    assert due_names(client, housing_staff, "co_handling", "zh-hans") == ["签收（主办单位）"]
+
+
+def test_the_primary_unit_and_the_office_read_the_lists_as_before(
+    client, order, mr_staff, office_staff
+):
+    assert due_names(client, mr_staff, "to_sign") == ["Sign for"]
+    assert due_names(client, office_staff, "all") == ["Sign for"]
