@@ -39,7 +39,10 @@ def test_the_chinese_catalogue_is_complete_and_compiled():
     with open(ZH_PO.with_suffix(".mo"), "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in po.translated_entries():
-        if entry.msgid_plural:
+        if entry.msgid_plural and entry.msgctxt:
+            said = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+            assert said == entry.msgstr_plural[0]
+        elif entry.msgid_plural:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
         elif entry.msgctxt:
             assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
