@@ -274,3 +274,18 @@ def counting_queries():
 
     with connection.execute_wrapper(record):
         yield statements
+
+
+def notice_as_read(notification, language: str) -> tuple[str, str]:
+    """A notification's title and text as the bell shows them to a reader of `language`."""
+    from django.utils import translation
+
+    from wuqing_consumer.language import Reader
+
+    with translation.override(language):
+        reader = Reader()
+        messages = notification.messages
+        return (
+            reader.show(notification.title, messages.get("title")),
+            reader.show(notification.body, messages.get("body")),
+        )

@@ -43,24 +43,28 @@ def opened(office_staff, wu_qiang):
     return order, seen
 
 
-def supervise(order, seen, person):
+def refusal(order, seen, person) -> str:
+    """What `person` is told on sending a step from the page loaded at version `seen`: a
+    supervision from the office, a handling note from the unit."""
+    if person.unit.code == "office":
+        step, text = workflow.workorder_supervise, {"note": "请加快"}
+    else:
+        step, text = workflow.workorder_add_note, {"text": "已电话联系商家"}
     with pytest.raises(StaleOrder) as refused:
-        workflow.workorder_supervise(
-            order_id=order.id, acting_user=person, note="请加快", expected_version=seen
-        )
+        step(order_id=order.id, acting_user=person, expected_version=seen, **text)
     return str(refused.value.message)
 
 
 def test_a_colleagues_change_is_named_with_their_unit_time_and_step(opened, office_staff):
     order, seen = opened
     with translation.override("zh-hans"):
-        said = supervise(order, seen, office_staff)
+        said = refusal(order, seen, office_staff)
     assert said == (
         f"您打开工单 {order.number} 期间，吴强（区市场监管局）于 2026-11-30 09:41 修改了该工单"
         "（已签收），因此本次没有保存任何内容。"
     )
     with translation.override("en"):
-        said = supervise(order, seen, office_staff)
+        said = refusal(order, seen, office_staff)
     assert said == (
         f"吴强 (Market Regulation Bureau) changed order {order.number} at 2026-11-30 09:41 "
         "(Signed for) while you had it open, so nothing was saved."
@@ -70,20 +74,12 @@ def test_a_colleagues_change_is_named_with_their_unit_time_and_step(opened, offi
 def test_ones_own_change_in_another_tab_is_not_someone_elses(opened, wu_qiang):
     order, seen = opened
     with translation.override("en"):
-        said = supervise_note(order, seen, wu_qiang)
+        said = refusal(order, seen, wu_qiang)
     assert said == (
         f"You changed order {order.number} at 2026-11-30 09:41 (Signed for) in another tab or "
         "window after opening this page, so nothing was saved here."
     )
     assert "Someone else" not in said
-
-
-def supervise_note(order, seen, person):
-    with pytest.raises(StaleOrder) as refused:
-        workflow.workorder_add_note(
-            order_id=order.id, acting_user=person, text="已电话联系商家", expected_version=seen
-        )
-    return str(refused.value.message)
 
 
 def test_a_change_nobody_made_by_hand_names_no_one(opened, office_staff):
@@ -92,7 +88,7 @@ def test_a_change_nobody_made_by_hand_names_no_one(opened, office_staff):
     event.actor = None
     event.save(update_fields=["actor"])
     with translation.override("en"):
-        said = supervise(order, seen, office_staff)
+        said = refusal(order, seen, office_staff)
     assert said == (
         f"Order {order.number} changed at 2026-11-30 09:41 (Signed for) while you had it open, "
         "so nothing was saved."
@@ -117,7 +113,7 @@ def test_a_form_that_sent_no_version_names_no_change(opened, office_staff):
     """Its page missed no change in particular: it sent none (an old or altered form)."""
     order, _ = opened
     with translation.override("en"):
-        said = supervise(order, UNKNOWN, office_staff)
+        said = refusal(order, UNKNOWN, office_staff)
     assert said == (
         f"Someone else changed order {order.number} while you had it open, so nothing was saved."
     )

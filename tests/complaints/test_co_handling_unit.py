@@ -24,13 +24,13 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from complaints import workflow
 from complaints.models import WorkOrder
 from departments.models import Notification
 from tests.factories import make_order
-from wuqing_consumer.language import Reader
+from tests.helpers import notice_as_read as read
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,6 @@ def told(user, key_start: str) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient=user, key__startswith=key_start).order_by("id")
     )
-
-
-def read(notification: Notification, language: str) -> tuple[str, str]:
-    with translation.override(language):
-        reader = Reader()
-        messages = notification.messages
-        return (
-            reader.show(notification.title, messages.get("title")),
-            reader.show(notification.body, messages.get("body")),
-        )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from complaints import disputes, referrals, services, workflow
 from complaints.clients import api_client_create
@@ -21,7 +21,7 @@ from complaints.models import Dispute, WorkOrder
 from departments.choices import RoleCode
 from departments.models import Delivery, Notification
 from tests.factories import UserFactory, make_order, unit
-from wuqing_consumer.language import Reader
+from tests.helpers import notice_as_read as read
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,6 @@ FIELDS = {
 
 def told(user, category: str = "dispatch") -> list[Notification]:
     return list(Notification.objects.filter(recipient=user, category=category).order_by("id"))
-
-
-def read(notification: Notification, language: str) -> tuple[str, str]:
-    """Title and text as the bell shows them to a reader of `language`."""
-    with translation.override(language):
-        reader = Reader()
-        messages = notification.messages
-        return (
-            reader.show(notification.title, messages.get("title")),
-            reader.show(notification.body, messages.get("body")),
-        )
 
 
 @pytest.fixture
