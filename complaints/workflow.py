@@ -1216,9 +1216,9 @@ def _done(keys: list[str], unit_id: int | None = None) -> None:
 
 
 def _returns_dealt_with(order: WorkOrder) -> None:
-    """The order returned to the office is dispatched (or designated by the group leader):
-    the office's notices asking to dispatch it again are done. No query for an order never
-    returned, as the hotline's."""
+    """The order returned to the office is dispatched, designated by the group leader or
+    merged into an earlier one: the office's notices asking to dispatch it again are done.
+    No query for an order never returned, as the hotline's."""
     if order.return_count:
         _done([_returned_key(order.id, n) for n in range(1, order.return_count + 1)])
 
@@ -1982,4 +1982,6 @@ def workorder_merge(
     target.version += 1
     target.save(update_fields=["version", "updated_at"])
     record_event(target, Action.MERGE, by=acting_user, data={"merged": order.number})
+    # A returned order merged from the triage queue is not to be dispatched again either.
+    _returns_dealt_with(order)
     return order

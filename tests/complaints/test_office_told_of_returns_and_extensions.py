@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from complaints import disputes, workflow
 from complaints.choices import Action
-from complaints.models import Dispute, WorkOrder, WorkOrderEvent
+from complaints.models import Dispute, PossibleDuplicate, WorkOrder, WorkOrderEvent
 from departments.choices import RoleCode
 from departments.models import Delivery, Notification, User
 from tests.complaints.test_new_order_notice import read
@@ -270,6 +270,19 @@ def test_dispatching_the_returned_order_marks_its_return_read_for_the_whole_offi
     workflow.workorder_dispatch(
         order_id=order.id, acting_user=office_director, unit_code="market-regulation"
     )
+    assert not unread(office_staff, "return") and not unread(office_director, "return")
+
+
+def test_merging_the_returned_order_marks_its_return_read_for_the_whole_office(
+    office_staff, office_director, housing_staff
+):
+    """A returned order found, in the triage queue, to repeat an earlier one is merged
+    rather than dispatched: the return asks nothing more of the office either."""
+    first = make_order(office_staff, citizen_phone="13812345678")
+    order = returned(office_staff, housing_staff, citizen_phone="13812345678")
+    assert order.status == "triage" and unread(office_director, "return")
+    pair = PossibleDuplicate.objects.get(order=order, other=first)
+    workflow.workorder_merge(order_id=order.id, acting_user=office_staff, duplicate_id=pair.id)
     assert not unread(office_staff, "return") and not unread(office_director, "return")
 
 
