@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import access
+from .choices import RoleCode
 from .models import DutyContact, User
 from .services import DUTY_CONTACT_FIELDS
 
@@ -45,7 +47,34 @@ class DutyContactDeleteForm(forms.Form):
 
 class NotificationSettingsForm(forms.ModelForm):
     """Each channel says what it carries, so a person chooses it knowing what a text
-    message would say (the title alone: `notifications._sms`)."""
+    message would say (the title alone: `notifications._sms`), by an example of a notice
+    the person would receive: a unit's people are told of new orders, the office of orders
+    returned to it, the group leader of disputes for him to decide (`SMS_EXAMPLES`)."""
+
+    SMS_EXAMPLES = (
+        (
+            access.UNIT_HANDLER_ROLES,
+            _(
+                "The notice's title alone, such as a new order's number and by when to sign "
+                "for it; not its text, which may quote a citizen."
+            ),
+        ),
+        (
+            access.OFFICE_HANDLER_ROLES,
+            _(
+                "The notice's title alone, such as an order a unit returned: its number, the "
+                "unit and how many times it came back; not its text, which may quote a "
+                "citizen."
+            ),
+        ),
+        (
+            {RoleCode.GROUP_LEADER},
+            _(
+                "The notice's title alone, such as a jurisdiction dispute that waits for your "
+                "decision, by its number; not its text, which may quote a citizen."
+            ),
+        ),
+    )
 
     class Meta:
         model = User
@@ -53,11 +82,17 @@ class NotificationSettingsForm(forms.ModelForm):
         help_texts = {
             "notify_by_email": _("The notice's title and text, with a link to the page."),
             "notify_by_sms": _(
-                "The notice's title alone, such as a new order's number and by when to sign "
-                "for it; not its text, which may quote a citizen."
+                "The notice's title alone; not its text, which may quote a citizen."
             ),
             "daily_digest": _(
                 "Once a day, when there are any: the orders you handle that are overdue or "
                 "due by the end of the next working day."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for roles, example in self.SMS_EXAMPLES:
+            if access.has_role(self.instance, *roles):
+                self.fields["notify_by_sms"].help_text = example
+                break

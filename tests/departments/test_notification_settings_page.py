@@ -43,3 +43,31 @@ def test_each_channel_says_what_it_carries(client, housing_staff):
     assert "title alone" in described and "by when to sign for it" in described
     assert "with a link to the page" in html
     assert "group chat" in html
+
+
+def sms_description(html: str) -> str:
+    sms = re.search(r'<input[^>]*name="notify_by_sms"[^>]*aria-describedby="([^"]+)"', html)
+    return re.search(rf'id="{sms[1]}"[^>]*>(.*?)</div>', html, re.S)[1]
+
+
+@pytest.mark.parametrize("persona", ["office_staff", "office_director"])
+def test_the_office_reads_a_text_message_it_would_receive(request, client, persona):
+    """The office is told of returned orders, never of a new order to sign for: the example
+    was one it never receives."""
+    described = sms_description(settings_page(client, request.getfixturevalue(persona)))
+    assert "title alone" in described
+    assert "an order a unit returned" in described
+    assert "sign for" not in described
+
+
+def test_the_group_leader_reads_a_text_message_he_would_receive(client, leader):
+    described = sms_description(settings_page(client, leader))
+    assert "title alone" in described
+    assert "dispute that waits for your decision" in described
+    assert "sign for" not in described and "returned" not in described
+
+
+def test_a_person_of_no_unit_reads_no_example_of_a_units_notice(client, sysadmin):
+    described = sms_description(settings_page(client, sysadmin))
+    assert "title alone" in described and "may quote a citizen" in described
+    assert "sign for" not in described and "returned" not in described
