@@ -646,6 +646,20 @@ def _minute(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
+def _dispatch_shown(order: WorkOrder) -> tuple[list, str]:
+    """For the dispatch form of an order in the triage queue: the returns that brought it
+    back (each unit, when and its reason, first to last), read by the form as the office
+    decides where to send it, and the unit the form chooses: the routing rules' pick,
+    unless that unit has returned the order, which would send it straight back."""
+    if order.status != Status.TRIAGE:
+        return [], ""
+    returns = [e for e in order.events.all() if e.action == Action.RETURN]
+    returned_by = {e.unit.code for e in returns if e.unit is not None}
+    candidates = (order.routing or {}).get("candidates") or [{}]
+    suggested = candidates[0].get("unit") or ""
+    return returns, "" if suggested in returned_by else suggested
+
+
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
@@ -672,6 +686,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     settled_by = disputes.order_settled_by(order) if may_dispute else None
     unit_names = _unit_names()
     co_handling = access.co_handles_order(request.user, order)
+    dispatch_returns, dispatch_to = _dispatch_shown(order)
     return render(
         request,
         "complaints/order_detail.html",
@@ -705,6 +720,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "former_links": [link for link in order.unit_links.all() if link.relation == "former"],
             "units": list(unit_names.values()),
             "unit_names": unit_names,
+            "dispatch_returns": dispatch_returns,
+            "dispatch_to": dispatch_to,
             "satisfaction_choices": Satisfaction.choices,
             "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
             "can_attach": order.is_open
