@@ -370,7 +370,9 @@ def order_detail(user: User, number: str) -> WorkOrder:
             "attachments",
             Prefetch(
                 "duplicates",
-                queryset=PossibleDuplicate.objects.select_related("other", "other__primary_unit"),
+                queryset=PossibleDuplicate.objects.select_related(
+                    "other", "other__primary_unit", "other__merged_into"
+                ),
             ),
             "merged_orders",
             Prefetch(
