@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from departments.models import User
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.language import bracketed, list_separator
@@ -660,6 +661,22 @@ def _dispatch_shown(order: WorkOrder) -> tuple[list, str]:
     return returns, "" if suggested in returned_by else suggested
 
 
+def _supervision_unheard(order: WorkOrder, actions: list[str]) -> dict | None:
+    """For the supervision form, when the order's unit would hear of it from no one: it has
+    no active person who handles its orders and no group-chat robot (those a supervision
+    tells, `workflow._tell_unit_of_supervision`). The unit and its duty lines, to reach it
+    by instead. One query or two, only on a page that offers to supervise."""
+    unit = order.primary_unit
+    if Action.SUPERVISE not in actions or unit is None or unit.robot_webhook_url:
+        return None
+    handlers = User.objects.filter(
+        unit=unit, is_active=True, roles__code__in=access.UNIT_HANDLER_ROLES
+    )
+    if handlers.exists():
+        return None
+    return {"unit": unit, "duty_contacts": list(unit.duty_contacts.all())}
+
+
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = selectors.order_detail(request.user, number)
@@ -721,6 +738,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "units": list(unit_names.values()),
             "unit_names": unit_names,
             "dispatch_returns": dispatch_returns,
+            "supervision_unheard": _supervision_unheard(order, actions),
             "dispatch_to": dispatch_to,
             "satisfaction_choices": Satisfaction.choices,
             "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
