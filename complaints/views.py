@@ -661,6 +661,27 @@ def _dispatch_shown(order: WorkOrder) -> tuple[list, str]:
     return returns, "" if suggested in returned_by else suggested
 
 
+def _units_unheard(unit_names: dict, actions: list[str]) -> set[str]:
+    """For the dispatch and re-dispatch lists: the codes of the units that would hear of
+    the order from no one, having no active person who handles orders and no group-chat
+    robot (whom `workflow.tell_units_of_new_orders` tells). One query, only on a page that
+    offers to dispatch."""
+    if Action.DISPATCH not in actions and Action.REDISPATCH not in actions:
+        return set()
+    reached = set(
+        User.objects.filter(
+            is_active=True,
+            unit__code__in=list(unit_names),
+            roles__code__in=access.UNIT_HANDLER_ROLES,
+        ).values_list("unit__code", flat=True)
+    )
+    return {
+        code
+        for code, unit in unit_names.items()
+        if code not in reached and not unit.robot_webhook_url
+    }
+
+
 def _supervision_unheard(order: WorkOrder, actions: list[str]) -> dict | None:
     """For the supervision form, when the order's unit would hear of it from no one: it has
     no active person who handles its orders and no group-chat robot (those a supervision
@@ -739,6 +760,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "unit_names": unit_names,
             "dispatch_returns": dispatch_returns,
             "supervision_unheard": _supervision_unheard(order, actions),
+            "units_unheard": _units_unheard(unit_names, actions),
             "dispatch_to": dispatch_to,
             "satisfaction_choices": Satisfaction.choices,
             "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
