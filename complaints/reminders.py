@@ -162,6 +162,24 @@ def _save_orders(orders: list[WorkOrder], fields: list[str]) -> None:
         )
 
 
+def _due_soon_key(order: WorkOrder) -> str:
+    """The occasion of a due-soon reminder: the order's deadline and its time, in the
+    order's current assignment (`dispatch_count`). Unique per person, so a deadline the unit
+    was reminded of before the order left it (which marked the reminder done,
+    `workflow._assignment_ended`) is reminded afresh when the order is back with it."""
+    return (
+        f"due_soon:{order.id}:{order.next_due_name}:{order.next_due_at:%Y%m%d%H%M}"
+        f":{order.dispatch_count}"
+    )
+
+
+def order_reminder_key_prefixes(order_id: int) -> list[str]:
+    """How the keys of an order's due-soon and overdue reminders start (the rest names the
+    deadline, its time, and the assignment or the escalation step): to mark done those a
+    unit had of an order that left it."""
+    return [f"due_soon:{order_id}:", f"overdue:{order_id}:"]
+
+
 @in_district_language
 def remind_due_soon(now: datetime | None = None) -> int:
     """Tell the handling unit (the office for an order in triage) once per deadline that it
@@ -188,6 +206,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
                     "next_due_at",
                     "next_due_name",
                     "reminded_due_at",
+                    "dispatch_count",
                 )
                 .order_by("next_due_at", "id")[:BATCH]
             )
@@ -197,7 +216,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
             for order in orders:
                 users, why = people.of_unit(order)
                 message = Message(
-                    key=f"due_soon:{order.id}:{order.next_due_name}:{order.next_due_at:%Y%m%d%H%M}",
+                    key=_due_soon_key(order),
                     category="due_soon",
                     title=written(
                         "Due soon: %(number)s, %(deadline)s by %(time)s",

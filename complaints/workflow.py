@@ -732,7 +732,9 @@ def _co_units(unit: Unit, codes: Iterable[str]) -> list[Unit]:
 
 
 def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetime) -> list[str]:
-    """Make `unit` the primary unit, keep the others as former or co-handling units."""
+    """Make `unit` the primary unit, keep the others as former or co-handling units. The
+    assignment before it, if any, has ended (`_assignment_ended`)."""
+    _assignment_ended(order)
     if order.primary_unit_id and order.primary_unit_id != unit.id:
         _set_relation(order, order.primary_unit, UnitRelation.FORMER)
     order.primary_unit = unit
@@ -752,7 +754,34 @@ def _assign(order: WorkOrder, unit: Unit, co_units: Iterable[Unit], now: datetim
         "accepted_at",
         "sign_for_suspended_at",
         "dispatch_count",
+        "reminded_due_at",
     ]
+
+
+def _assignment_ended(order: WorkOrder) -> None:
+    """The order leaves its primary unit (returned, re-dispatched, designated to another
+    unit, which may keep it as co-handling, or merged), or the leader's decision gives it
+    to the unit afresh: what the unit's people were asked to do about it is no longer
+    theirs, so their unread new-order notices of it ("sign for it by …", of every
+    assignment) and its due-soon and overdue reminders are done, as signing marks the
+    former done. One UPDATE over the unit's people's unread notices, however many were
+    told; none for an order no unit had. Others' notices stay: a co-handling unit's request
+    for its opinion, and the office's and the leader's overdue notices, which are about
+    the order wherever it is. Deliveries already queued by email or SMS are left to go.
+
+    Whoever has the order next is reminded of its deadlines, even one the unit was reminded
+    of (the decision and answer deadlines count from the call, not the assignment): the
+    due-soon scan starts again (`reminded_due_at`), under the new assignment's key."""
+    from .reminders import order_reminder_key_prefixes
+
+    order.reminded_due_at = None
+    if order.primary_unit_id is None:
+        return
+    _done(
+        [_dispatched_key(order.id, n) for n in range(1, order.dispatch_count + 1)],
+        unit_id=order.primary_unit_id,
+        key_prefixes=order_reminder_key_prefixes(order.id),
+    )
 
 
 def _withdraw_pending_extension(
@@ -993,6 +1022,7 @@ def workorder_return(
     if order.paused_at is not None:
         _end_pause(order, timezone.now())
     _withdraw_pending_extension(order, timezone.now())
+    _assignment_ended(order)
     _set_relation(order, unit, UnitRelation.FORMER)
     order.primary_unit = None
     order.return_count += 1
@@ -1007,6 +1037,7 @@ def workorder_return(
             "signed_at",
             "accepted_at",
             "sign_for_suspended_at",
+            "reminded_due_at",
             "paused_at",
             "pause_reason",
             "paused_working_days",
@@ -1209,10 +1240,10 @@ def _extension_requested_key(request_id: int) -> str:
     return f"extension_requested:{request_id}"
 
 
-def _done(keys: list[str], unit_id: int | None = None) -> None:
+def _done(keys: list[str], unit_id: int | None = None, key_prefixes: Iterable[str] = ()) -> None:
     from departments.notifications import notifications_mark_done
 
-    notifications_mark_done(keys=keys, unit_id=unit_id)
+    notifications_mark_done(keys=keys, unit_id=unit_id, key_prefixes=key_prefixes)
 
 
 def _returns_dealt_with(order: WorkOrder) -> None:
@@ -1956,6 +1987,7 @@ def workorder_merge(
         now,
         written("Withdrawn: the order was merged into another before the office decided."),
     )
+    _assignment_ended(order)
     order.merged_into = target
     order.closed_at = now
     order.excluded_from_stats = True
@@ -1974,6 +2006,7 @@ def workorder_merge(
             "exclusion_message",
             "paused_at",
             "pause_reason",
+            "reminded_due_at",
         ],
         data={"into": target.number},
     )

@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -345,14 +345,26 @@ def notifications_mark_read_at(*, user: User, url: str) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def notifications_mark_done(*, keys: Iterable[str], unit_id: int | None = None) -> int:
+def notifications_mark_done(
+    *, keys: Iterable[str], unit_id: int | None = None, key_prefixes: Iterable[str] = ()
+) -> int:
     """Mark read, for everyone told, the unread notifications of occasions that one of them
     has dealt with (a unit's person signed for the new order, the office dispatched the
-    order returned to it or decided the request): what asked them to act is done, so their
-    bells no longer count it, as opening the page marks read the reader's own
-    (`notifications_mark_read_at`). `unit_id`: only that unit's people. One UPDATE (on the
-    key's index), however many were told."""
-    done = Notification.objects.filter(key__in=list(keys), read_at__isnull=True)
+    order returned to it or decided the request), or that are no longer theirs to deal
+    with (the order left the unit): what asked them to act is done, so their bells no
+    longer count it, as opening the page marks read the reader's own
+    (`notifications_mark_read_at`). `unit_id`: only that unit's people. `key_prefixes`:
+    occasions named by how their keys start, where the rest of the key is not known (a
+    reminder's deadline, time and step); only with `unit_id`, so that a prefix reads no
+    more than the unit's people's unread notifications (their partial index). One UPDATE,
+    however many were told."""
+    wanted = Q(key__in=list(keys))
+    prefixes = list(key_prefixes)
+    if prefixes and unit_id is None:
+        raise ValueError("key_prefixes needs unit_id")
+    for prefix in prefixes:
+        wanted |= Q(key__startswith=prefix)
+    done = Notification.objects.filter(wanted, read_at__isnull=True)
     if unit_id is not None:
         done = done.filter(recipient__unit_id=unit_id)
     return done.update(read_at=timezone.now())

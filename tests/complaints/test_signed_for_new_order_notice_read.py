@@ -49,8 +49,10 @@ def test_signing_for_an_order_marks_its_new_order_notice_read_for_the_unit(
 def test_an_order_back_with_the_unit_marks_its_earlier_notice_read_too(
     office_staff, housing_staff, mr_staff
 ):
-    """Returned unsigned and dispatched to the unit again: signing for it now does what both
-    notices asked. The unit it went to in between keeps its own notice (not its to sign)."""
+    """Returned unsigned and dispatched to the unit again: signing for it does what the
+    notice of the new assignment asks; the first one was done when the order left the unit,
+    as the notice of the unit it went to in between when it left that one
+    (tests/complaints/test_order_left_unit_notices_done.py)."""
     order = make_order(office_staff, unit_code="housing")
     workflow.workorder_return(order_id=order.id, acting_user=housing_staff, reason="不属本单位")
     workflow.workorder_dispatch(
@@ -60,10 +62,10 @@ def test_an_order_back_with_the_unit_marks_its_earlier_notice_read_too(
         order_id=order.id, acting_user=office_staff, unit_code="housing", reason="仍属住建"
     )
     other = colleague()
-    assert len(unread(housing_staff)) == 2
+    assert unread(housing_staff) == [f"dispatched:{order.id}:3"]
+    assert unread(mr_staff) == []
     workflow.workorder_sign(order_id=order.id, acting_user=other)
     assert unread(housing_staff) == []
-    assert unread(mr_staff) == [f"dispatched:{order.id}:2"]
 
 
 def test_signing_marks_them_read_in_one_statement_however_many_were_told(office_staff):
