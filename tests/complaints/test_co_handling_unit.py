@@ -149,6 +149,31 @@ def test_the_notification_settings_list_both(client, housing_staff):
     assert "The result of an order your unit co-handles" in told_of
 
 
+def icons(client, person) -> dict[str, str]:
+    """The icon of each notice in the person's list, by the start of its key."""
+    client.force_login(person)
+    html = client.get(reverse("notification_list")).content.decode()
+    items = re.findall(r'<li class="list-group-item.*?</li>', html, re.S)
+    found = {}
+    for item in items:
+        key = Notification.objects.get(id=re.search(r"/notifications/(\d+)/", item)[1]).key
+        found[key.split(":")[0]] = re.search(r'<i class="bi (bi-[\w-]+)', item)[1]
+    return found
+
+
+def test_both_notices_have_the_work_orders_icon_as_the_other_order_notices(
+    client, order, housing_staff, mr_staff
+):
+    """They had the bell, which the list gives to what is not about an order (a meeting,
+    a report); an order's notices have the icon of the work orders in the menu."""
+    workflow.workorder_add_opinion(order_id=order.id, acting_user=housing_staff, text="同意。")
+    workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
+    resolve(order, mr_staff)
+    # The new-order notice's (tests/complaints/test_new_order_notice.py), and the menu's.
+    assert icons(client, mr_staff) == {"opinion": "bi-inboxes"}
+    assert icons(client, housing_staff) == {"co_resolved": "bi-inboxes"}
+
+
 # The co-handling unit's page says what is asked of it and by when.
 
 
