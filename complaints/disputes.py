@@ -58,6 +58,7 @@ from .choices import (
     ReferralAction,
     ReferralStatus,
     Status,
+    UnitRelation,
 )
 from .deadlines import add_working_days
 from .models import (
@@ -211,6 +212,54 @@ def _refuse_settled_order(order: WorkOrder) -> None:
         )
 
 
+def may_open_order_dispute(user: User, order: WorkOrder) -> bool:
+    """Whether `user` may open a jurisdiction dispute about `order` (by its number): the
+    office, and the people of the units handling it now, primary or co-handling, while it is
+    open. The notice has the units that cannot agree put the case to the office (四（五）):
+    the unit that has the order and thinks it another's, or the office. A unit that once
+    had it (it returned it, or the order was re-dispatched away from it) has said its piece
+    and is a party to a dispute the others open (`dispute_open` counts every unit linked to
+    the order), but does not open one. The order's page offers the form by this, and
+    `dispute_open` refuses the others (`_refuse_order_dispute`), so no one is refused after
+    being offered it, nor opens one by a post the page did not offer. (Whether a dispute is
+    open already, or the leader's decision settled the order, each checks on its own.)"""
+    return order.is_open and (
+        access.is_office_handler(user)
+        or access.handles_order(user, order)
+        or access.co_handles_order(user, order)
+    )
+
+
+def _refuse_order_dispute(user: User, order: WorkOrder) -> None:
+    """`may_open_order_dispute` in the service, with the reason: a finished order, or a unit
+    that no longer has the order (a page left open from before, or a post the page did not
+    offer); anyone else with no part in the order does not learn more than that there is
+    nothing for them (Http404, as before)."""
+    if not order.is_open:
+        raise WorkflowError(
+            _(
+                "Order %(number)s has the status “%(status)s”; a jurisdiction dispute can be "
+                "opened only about an order still open."
+            )
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    if may_open_order_dispute(user, order):
+        return
+    unit_id = getattr(user, "unit_id", None)
+    if (
+        unit_id is not None
+        and order.unit_links.filter(unit_id=unit_id, relation=UnitRelation.FORMER).exists()
+    ):
+        raise WorkflowError(
+            _(
+                "Order %(number)s is no longer with your unit, so your unit cannot open a "
+                "jurisdiction dispute about it: the unit handling it or the office can."
+            )
+            % {"number": order.number}
+        )
+    raise Http404
+
+
 @transaction.atomic
 def dispute_open(
     *,
@@ -222,7 +271,8 @@ def dispute_open(
     suggested_unit_code: str = "",
 ) -> Dispute:
     """Open a dispute about an order or a lead. The office opens it from a second return or
-    a rejected referral; a unit party to the order or lead may dispute explicitly. A lead
+    a rejected referral; a unit party to the lead, or handling the order now
+    (`may_open_order_dispute`), may dispute explicitly. A lead
     brings its order: the one the receiving unit registered on accepting it, while that is
     still open (the case the unit took on, which the decision moves, as `_settle_lead`
     expects), else the one the lead came from, unless the leader already settled that one
@@ -266,6 +316,7 @@ def dispute_open(
         order = case_order = access.workorder_or_404(
             acting_user, number=order_number.strip().upper(), lock=True
         )
+        _refuse_order_dispute(acting_user, order)
         units |= set(order.unit_links.values_list("unit_id", flat=True))
         source = (
             DisputeSource.SECOND_RETURN

@@ -712,14 +712,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     duplicates = [d for d in pairs if d.status == DuplicateStatus.SUSPECTED]
     deadlines = _deadlines(order, now, theirs=selectors.still_theirs(request.user, order))
     typed = _typed_back(request, order) or {}
-    may_dispute = (
-        order.is_open
-        and not any(d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all())
-        and (
-            access.is_office_handler(request.user)
-            or access.handles_order(request.user, order)
-            or access.co_handles_order(request.user, order)
-        )
+    may_dispute = disputes.may_open_order_dispute(request.user, order) and not any(
+        d.status in OPEN_DISPUTE_STATUSES for d in order.disputes.all()
     )
     settled_by = disputes.order_settled_by(order) if may_dispute else None
     unit_names = _unit_names()
