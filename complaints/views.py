@@ -885,6 +885,8 @@ TYPED_FIELDS: dict[str, tuple[str, ...]] = {
     Action.RESOLVE: ("result",),
     Action.RETURN: ("reason",),
     Action.REQUEST_EXTENSION: ("working_days", "reason"),
+    Action.APPROVE_EXTENSION: ("note",),
+    Action.REFUSE_EXTENSION: ("note",),
     Action.PAUSE: ("reason",),
     Action.OPINION: ("text",),
     Action.NOTE: ("text",),

@@ -21,12 +21,15 @@ def too_long(text: str, limit: int, what: str) -> str | None:
     }
 
 
+CHINESE_SENTENCE_ENDS = ("。", "！", "？")
+
+
 def sentences(*messages: str) -> str:
     """Messages one after another as sentences: a Chinese one ends with "。" and needs no
     separator ("…已有工单。 不同之处" reads as a slip), an English one a space."""
     text = ""
     for message in messages:
-        text += message if not text or text.endswith(("。", "！", "？")) else " " + message
+        text += message if not text or text.endswith(CHINESE_SENTENCE_ENDS) else " " + message
     return text
 
 

@@ -2,7 +2,7 @@
 a label and the brackets after a name in that language."""
 
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from wuqing_consumer.language import (
@@ -14,6 +14,7 @@ from wuqing_consumer.language import (
     own_language,
     quarter_name,
 )
+from wuqing_consumer.texts import CHINESE_SENTENCE_ENDS
 
 register = template.Library()
 
@@ -119,3 +120,35 @@ def chinese_marked_filter(message) -> str:
     Chinese in it marked lang="zh-Hans" on a page in another language
     (`language.chinese_marked`); a message built with `format_html` keeps its markup."""
     return chinese_marked(getattr(message, "message", message))
+
+
+class SentencesNode(template.Node):
+    def __init__(self, parts) -> None:
+        self.parts = parts
+
+    def render(self, context) -> str:
+        text = ""
+        for part in self.parts:
+            sentence = part.render(context).strip()  # escaped as it was rendered
+            if not sentence:
+                continue
+            ended = strip_tags(text).rstrip().endswith(CHINESE_SENTENCE_ENDS)
+            text += sentence if not text or ended else " " + sentence
+        return mark_safe(text)
+
+
+@register.tag
+def sentences(parser, token):
+    """`{% sentences %}{% blocktranslate %}…{% endblocktranslate %}{% sentence %}{% if x %}
+    {% translate "…" %}{% endif %}{% endsentences %}`: `texts.sentences` for templates. The
+    parts, which may be markup, one after another: with a space after an English sentence and
+    none after a Chinese one ("…23:59。 如予批准" reads as a slip); a part that renders empty
+    (a condition not met) is left out with its separator."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% sentences %} takes no arguments.")
+    parts = []
+    while True:
+        parts.append(parser.parse(("sentence", "endsentences")))
+        if parser.next_token().contents == "endsentences":
+            break
+    return SentencesNode(parts)
