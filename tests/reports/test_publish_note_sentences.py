@@ -35,3 +35,26 @@ def test_the_publish_note_in_chinese_has_no_space_between_its_sentences(client, 
 
 def test_the_publish_note_in_english_keeps_its_space(client, office_staff):
     assert ". <strong>" in publish_note(client, office_staff, "en")
+
+
+SENTENCE_THEN_A_SPACE = re.compile(r"。(?:</[a-z]+>)* ")
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("office_staff", reverse("unit_list") + "?missing=head"),
+        ("mr_liaison", reverse("meeting_list") + "?answer=waiting"),
+        ("office_staff", reverse("report_list") + "?period=2026Q3&show=late"),
+        ("office_staff", reverse("report_list") + "?period=2026Q3&show=to_review"),
+        ("office_staff", reverse("district_report", args=["2026Q3"])),
+    ],
+)
+def test_a_filtered_page_in_chinese_runs_no_space_after_a_sentence(client, request, persona, url):
+    """A note ("仅显示…的单位。") and its link ("显示全部单位") were joined by a space."""
+    client.force_login(request.getfixturevalue(persona))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    with time_machine.travel(datetime(2026, 10, 20, 10, tzinfo=BEIJING), tick=False):
+        html = client.get(url).content.decode()
+    body = re.sub(r"<(script|style|textarea)\b.*?</\1>", "", html, flags=re.S)
+    assert SENTENCE_THEN_A_SPACE.findall(body) == []
