@@ -31,6 +31,7 @@ from .models import Release
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
+SUMMARY_LENGTH = 120
 
 
 def _public_url(path: str) -> str:
@@ -75,12 +76,20 @@ def release(request: HttpRequest, release_id: int) -> HttpResponse:
         "publicity/public/release.html",
         {
             "release": item,
+            "summary": _summary(item),
             "entries": exposed,
             "hidden": hidden,
             "correction": access.releases_published().filter(corrects=item).first(),
             "corrected": item.corrects if item.corrects_id and item.corrects.is_published else None,
         },
     )
+
+
+def _summary(item: Release) -> str:
+    """The opening of a release's text on one line, for the card a chat app makes of a shared
+    link (and a search engine's snippet): the title alone said nothing of the warning."""
+    text = " ".join(without_control_characters(item.body).split())
+    return Truncator(text).chars(SUMMARY_LENGTH) if text else ""
 
 
 def violators(request: HttpRequest) -> HttpResponse:
