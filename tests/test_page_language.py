@@ -124,6 +124,8 @@ PLACEHOLDERS = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 # id, not stored, so the demo's dispute would read as English words without this.
 RECORD_NUMBERS = re.compile(rf"\b(?:{'|'.join(RECORD_PREFIXES)})-\d{{4}}-\d{{6}}\b")
 CODES = re.compile(r"\b\w*[_.#]\w*(?:[._#-]\w+)*\b")
+# A web address (the public pages print their own) reads the same in both languages.
+ADDRESSES = re.compile(r"\bhttps?://\S+")
 
 ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-label", "hx-confirm"}
 TEXT_DATA_ATTRIBUTES = re.compile(r"^data-(attachment|confirm|message|text)")
@@ -275,7 +277,7 @@ def wrong_language(texts: list[str], language: str, data: list[str]) -> list[str
         if not (CJK if language == "en" else WORDS).search(text):
             continue
         rest = PLACEHOLDERS.sub(" ", without_data(HASH_FRAGMENTS.sub(" ", text), data))
-        rest = RECORD_NUMBERS.sub(" ", rest)
+        rest = ADDRESSES.sub(" ", RECORD_NUMBERS.sub(" ", rest))
         if language == "en":
             for word in BOTH_LANGUAGES:
                 rest = rest.replace(word, " ")

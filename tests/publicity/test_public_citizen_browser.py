@@ -82,3 +82,24 @@ def test_a_printed_release_says_where_it_came_from_without_the_sites_controls(
     page.emulate_media(media="print")
     assert not page.locator("#violator-search").is_visible()
     assert page.locator(".portal-footer").is_visible()
+
+
+def test_a_printed_list_of_violators_is_not_cut_off_at_the_edge_of_the_sheet(
+    browser, live_server, release
+):
+    """Printed on A4 (which Chromium lays out about 940px wide) the violators table was cut
+    off after its sixth column: it kept the screen's 720px container and its scrolling
+    frame, and paper does not scroll."""
+    for address in (f"/public/releases/{release.id}/", "/public/violators/"):
+        page = page_in(browser, live_server, "en", 940)
+        page.emulate_media(media="print")
+        page.goto(f"{live_server.url}{address}")
+        frame = page.eval_on_selector(
+            "#violators-table",
+            """t => { const f = t.parentElement;
+                      return [t.getBoundingClientRect().right, f.getBoundingClientRect().right,
+                              f.scrollWidth, f.clientWidth]; }""",
+        )
+        table_right, frame_right, scroll, shown = frame
+        assert scroll <= shown and table_right <= frame_right + 1, f"{address}: {frame}"
+        page.context.close()
