@@ -142,3 +142,22 @@ def test_every_public_page_says_who_publishes_it(client, warning):
         assert "published by the Wuqing District Consumer Protection Coordination" in footer
         # The feeds, no longer in the menu, are still offered.
         assert 'href="/public/feed.atom"' in footer and 'href="/public/feed.rss"' in footer
+
+
+def test_each_exposed_business_links_to_the_release_that_listed_it(
+    client, mr_staff, mr_liaison, office_staff
+):
+    """On the violators list a citizen saw a business, its violation and penalty, but no way
+    to the release that exposed it: its full text, its corrections, who published it."""
+    listing = published(
+        mr_staff,
+        mr_liaison,
+        office_staff,
+        title="2026年第四季度失信违法主体名单",
+        entries=[entry(code=CODE_A, exposure_until="2099-12-31")],
+    )
+    with time_machine.travel(at(2026, 11, 29), tick=False):
+        page = client.get("/public/violators/").content.decode()
+    row = page.split(f'data-code="{CODE_A}"', 1)[1].split("</tr>", 1)[0]
+    assert f'href="/public/releases/{listing.id}/"' in row
+    assert "2026年第四季度失信违法主体名单" in row
