@@ -23,6 +23,7 @@ from departments import access
 from departments.models import User
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import language
+from wuqing_consumer.dates import day
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.versions import posted_version
@@ -172,16 +173,12 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _day(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d")
-
-
 def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
     """The lead posted again was the same lead, referred by the sender or a colleague and
     still open: the page it leads to says so, by whom when it was a colleague, whether it
     waits for acknowledgement or was acknowledged and waits for a decision, and names the
     files posted with it, none of which was added to it."""
-    facts = {"number": referral.number, "unit": referral.to_unit, "day": _day(referral.created_at)}
+    facts = {"number": referral.number, "unit": referral.to_unit, "day": day(referral.created_at)}
     by_colleague = referral.created_by_id != request.user.id
     if by_colleague:
         facts["person"] = referral.created_by.display_name
@@ -209,7 +206,7 @@ def _say_sent_before(request: HttpRequest, referral: Referral) -> None:
             "accepted or rejected it; nothing new was sent."
         )
     if referral.status != ReferralStatus.SENT:
-        facts["acknowledged"] = _day(referral.acknowledged_at)
+        facts["acknowledged"] = day(referral.acknowledged_at)
     messages.info(request, text % facts)
     if referral.files_on_it:
         messages.info(

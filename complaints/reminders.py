@@ -23,6 +23,7 @@ from departments.choices import RoleCode
 from departments.models import Unit, User
 from departments.notifications import Message, notify_many, told_as_liaison
 from wuqing_consumer import language
+from wuqing_consumer.dates import minute
 from wuqing_consumer.language import (
     Written,
     in_district_language,
@@ -116,10 +117,6 @@ class People:
 def _deadline(name: str):
     """The deadline's label in a message, named in its reader's language."""
     return label(DeadlinePolicy.Name, name)
-
-
-def _local(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _order_url(number: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a cache
@@ -222,7 +219,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
                         "Due soon: %(number)s, %(deadline)s by %(time)s",
                         number=order.number,
                         deadline=_deadline(order.next_due_name),
-                        time=_local(order.next_due_at),
+                        time=minute(order.next_due_at),
                     ),
                     body=order.title,
                     why=why or "",
@@ -294,7 +291,7 @@ def supervise_overdue(now: datetime | None = None) -> int:
                     note = written(
                         "Automatic supervision: %(deadline)s was due %(time)s.",
                         deadline=deadline,
-                        time=_local(due),
+                        time=minute(due),
                     )
                     events.append(
                         WorkOrderEvent(
@@ -403,7 +400,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
         if due:
             lines += [written("Due by the end of the next working day:")]
             lines += [
-                language.written_bracketed(f"  {o.number} {o.title}", _local(o.next_due_at))
+                language.written_bracketed(f"  {o.number} {o.title}", minute(o.next_due_at))
                 for o in due
             ]
             lines += _digest_more(due_count - len(due))

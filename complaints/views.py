@@ -27,6 +27,7 @@ from departments import access
 from departments.models import User
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
+from wuqing_consumer.dates import minute
 from wuqing_consumer.language import bracketed, list_separator
 from wuqing_consumer.refusals import Refusal
 from wuqing_consumer.templatetags.written import in_own_lang
@@ -623,7 +624,7 @@ def _co_handling_ask(user, order: WorkOrder, deadlines: list[dict]) -> dict:
     given = [op.created_at for op in order.opinions.all() if op.unit_id == user.unit_id]
     facts = {"unit": order.primary_unit}
     if given:
-        facts["given"] = _minute(min(given))
+        facts["given"] = minute(min(given))
         ask = _(
             "Your unit gave its opinion on %(given)s. %(unit)s, the primary unit, handles the "
             "order and replies with the result; you may add to your opinion until it does."
@@ -639,12 +640,8 @@ def _co_handling_ask(user, order: WorkOrder, deadlines: list[dict]) -> dict:
         (d for d in deadlines if d["running"] and d["name"] in ("resolution", "answer")), None
     )
     if reply:
-        said.append(_("It is to reply by %(due)s.") % {"due": _minute(reply["due"])})
+        said.append(_("It is to reply by %(due)s.") % {"due": minute(reply["due"])})
     return {"text": sentences(*said), "given": bool(given)}
-
-
-def _minute(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def _dispatch_shown(order: WorkOrder) -> tuple[list, str]:
@@ -668,17 +665,21 @@ def _units_unheard(unit_names: dict, actions: list[str]) -> set[str]:
     offers to dispatch."""
     if Action.DISPATCH not in actions and Action.REDISPATCH not in actions:
         return set()
+    return _unheard(unit_names)
+
+
+def _unheard(units: dict) -> set[str]:
+    """Of `units` (by code), the codes of those with no active person who handles orders
+    and no group-chat robot: nobody there hears of an order. One query."""
     reached = set(
         User.objects.filter(
             is_active=True,
-            unit__code__in=list(unit_names),
+            unit__code__in=list(units),
             roles__code__in=access.UNIT_HANDLER_ROLES,
         ).values_list("unit__code", flat=True)
     )
     return {
-        code
-        for code, unit in unit_names.items()
-        if code not in reached and not unit.robot_webhook_url
+        code for code, unit in units.items() if code not in reached and not unit.robot_webhook_url
     }
 
 
@@ -690,10 +691,7 @@ def _supervision_unheard(order: WorkOrder, actions: list[str]) -> dict | None:
     unit = order.primary_unit
     if Action.SUPERVISE not in actions or unit is None or unit.robot_webhook_url:
         return None
-    handlers = User.objects.filter(
-        unit=unit, is_active=True, roles__code__in=access.UNIT_HANDLER_ROLES
-    )
-    if handlers.exists():
+    if not _unheard({unit.code: unit}):
         return None
     return {"unit": unit, "duty_contacts": list(unit.duty_contacts.all())}
 

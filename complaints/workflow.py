@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from departments import access
 from departments.models import Unit, User
 from wuqing_consumer import language
+from wuqing_consumer.dates import minute
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import (
     Written,
@@ -270,7 +271,7 @@ def _changed_meanwhile(user: User, order: WorkOrder, seen: int) -> str:
         ) % {"number": order.number}
     values = {
         "number": order.number,
-        "time": f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M}",
+        "time": minute(last.created_at),
         "step": Action(last.action).label,
     }
     if last.actor_id == user.id:
@@ -778,7 +779,7 @@ def _assignment_ended(order: WorkOrder) -> None:
     if order.primary_unit_id is None:
         return
     _done(
-        [_dispatched_key(order.id, n) for n in range(1, order.dispatch_count + 1)],
+        _dispatched_keys(order),
         unit_id=order.primary_unit_id,
         key_prefixes=order_reminder_key_prefixes(order.id),
     )
@@ -943,7 +944,7 @@ def _with_deadlines_afresh(reason: str, afresh: list[tuple[str, datetime]]) -> s
             written(
                 "%(deadline)s by %(due)s",
                 deadline=label(DeadlinePolicy.Name, name),
-                due=f"{timezone.localtime(due):%Y-%m-%d %H:%M}",
+                due=minute(due),
             )
             for name, due in afresh
         ),
@@ -993,7 +994,7 @@ def workorder_sign(
     _move(order, Action.SIGN, by=acting_user, fields=["signed_at"], unit=order.primary_unit)
     # What each of the unit's people was asked to do is done: signed for by one of them.
     _done(
-        [_dispatched_key(order.id, n) for n in range(1, order.dispatch_count + 1)],
+        _dispatched_keys(order),
         unit_id=order.primary_unit_id,
     )
     return order
@@ -1180,7 +1181,7 @@ def _tell_of_extension_decision(
     params = {
         "number": order.number,
         "deadline": label(DeadlinePolicy.Name, request.deadline),
-        "time": timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "—",
+        "time": minute(due, "—"),
     }
     passed = due is not None and request.decided_at is not None and due < request.decided_at
     if approved and passed:
@@ -1230,6 +1231,11 @@ def _tell_of_extension_decision(
 def _dispatched_key(order_id: int, dispatch_count: int) -> str:
     """The occasion of a unit's new-order notice: the order's assignment by its count."""
     return f"dispatched:{order_id}:{dispatch_count}"
+
+
+def _dispatched_keys(order: WorkOrder) -> list[str]:
+    """The occasions of every new-order notice the order has had, one an assignment."""
+    return [_dispatched_key(order.id, n) for n in range(1, order.dispatch_count + 1)]
 
 
 def _returned_key(order_id: int, return_count: int) -> str:
@@ -1307,7 +1313,7 @@ def tell_office_of_return(
             written(
                 "Write the office's proposal on the dispute's page; the group leader's "
                 "decision is due by %(due)s.",
-                due=f"{timezone.localtime(dispute.decision_due_at):%Y-%m-%d %H:%M}",
+                due=minute(dispute.decision_due_at),
             )
         )
         url = reverse("dispute_detail", args=[dispute.id])
@@ -1336,9 +1342,6 @@ def tell_office_of_extension_request(order: WorkOrder, request: ExtensionRequest
     before = getattr(order, f"due_{request.deadline}")
     after = deadline_if_extended(order, request.deadline, request.working_days)
 
-    def at(due: datetime | None) -> str:
-        return f"{timezone.localtime(due):%Y-%m-%d %H:%M}" if due else "—"
-
     notify(
         users=office_people(),
         message=Message(
@@ -1359,8 +1362,8 @@ def tell_office_of_extension_request(order: WorkOrder, request: ExtensionRequest
                 written(
                     "%(deadline)s due %(before)s; if approved, %(after)s.",
                     deadline=deadline,
-                    before=at(before),
-                    after=at(after),
+                    before=minute(before, "—"),
+                    after=minute(after, "—"),
                 ),
                 written("Reason for the extension: %(reason)s", reason=_quoted(request.reason)),
             ),
@@ -1626,7 +1629,7 @@ def _new_order_message(order: WorkOrder, url: str, now: datetime, *, again: bool
     from departments.notifications import Message
 
     due = order.due_sign_for
-    at = f"{timezone.localtime(due):%Y-%m-%d %H:%M}" if due else ""
+    at = minute(due)
     if due is None:
         title = (
             written("Order %(number)s is with your unit again", number=order.number)

@@ -7,9 +7,10 @@ the holiday table and every report. The portal keeps nothing from before 2000.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FIRST_YEAR, LAST_YEAR = 2000, 2999
@@ -40,3 +41,14 @@ def validate_date(value: date | None) -> None:
     message = date_error(value)
     if message:
         raise ValidationError(message, code="year")
+
+
+def minute(moment: datetime | None, empty: str = "") -> str:
+    """A moment as pages and notices write it in a sentence: the site's time (Beijing), to
+    the minute ("2026-12-03 14:30"); `empty` for no moment."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else empty
+
+
+def day(moment: datetime) -> str:
+    """The day of a moment in the site's time ("2026-12-03")."""
+    return f"{timezone.localtime(moment):%Y-%m-%d}"
