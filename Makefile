@@ -18,6 +18,8 @@ $(VENV)/.deps-test: requirements.txt requirements-dev.txt $(VENV)/.deps-run
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+# Links in the notices the demo sends (mail printed by the worker) point at this server.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.deps-run
 	@scripts/check_pdf_libs.sh
 	$(BIN)/python manage.py migrate --noinput -v 0
