@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from departments.admin import ActionsInOneTransaction, AuditedAdmin
+from wuqing_consumer import dates
 from wuqing_consumer.admin import CheckedDatesAdmin
 
 from .callbacks import callback_replay
@@ -145,7 +146,7 @@ class RoutingRuleAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 def _until(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return dates.minute(moment)
 
 
 class ApiClientForm(forms.ModelForm):

@@ -27,7 +27,7 @@ from departments.notifications import (
     unit_people,
 )
 from departments.services import user_hold
-from wuqing_consumer import language
+from wuqing_consumer import dates, language
 from wuqing_consumer.language import with_note_message, written, written_units
 from wuqing_consumer.texts import too_long
 
@@ -144,7 +144,7 @@ def intervention_request(
         ),
         body=written(
             "Answer by %(due)s.",
-            due=timezone.localtime(item.answer_due_at).strftime("%Y-%m-%d %H:%M"),
+            due=dates.minute(item.answer_due_at),
         ),
         url=_url(item),
     )

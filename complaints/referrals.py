@@ -30,7 +30,7 @@ from departments.notifications import (
     unit_people,
 )
 from departments.services import unit_hold
-from wuqing_consumer import language
+from wuqing_consumer import dates, language
 from wuqing_consumer.language import written
 from wuqing_consumer.texts import too_long
 
@@ -252,7 +252,7 @@ def _tell_receiver(referral: Referral, title: str) -> None:
         title=title,
         body=written(
             "Acknowledge it by %(due)s.",
-            due=timezone.localtime(referral.ack_due_at).strftime("%Y-%m-%d %H:%M"),
+            due=dates.minute(referral.ack_due_at),
         ),
         url=_url(referral),
     )

@@ -24,7 +24,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuqing_consumer import language
+from wuqing_consumer import dates, language
 from wuqing_consumer.language import Written, district_language, written, written_plural
 
 from . import access, audit_actions
@@ -627,8 +627,8 @@ def _signin_log_record(
     ids = sorted(pk for pk, _time in records)
     first, last = records[0][1], records[-1][1]
     params = {
-        "first": timezone.localtime(first).strftime("%Y-%m-%d %H:%M"),
-        "last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M"),
+        "first": dates.minute(first),
+        "last": dates.minute(last),
     }
     if model is AccessLog:
         summary = written_plural(

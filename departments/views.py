@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from complaints.filters import notification_search
 from complaints.selectors import years_missing_holidays
 from reports import dashboards
-from wuqing_consumer import form_once
+from wuqing_consumer import dates, form_once
 from wuqing_consumer.texts import sentences
 from wuqing_consumer.views import RefusedFormIs400
 
@@ -269,7 +269,7 @@ def _deleted_contact(request: HttpRequest, contact_id: int, *, posted: bool) -> 
         raise Http404
     values = {
         "contact": entry.summary,
-        "time": timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+        "time": dates.minute(entry.created_at),
     }
     if entry.actor is not None:
         message = _("The duty contact “%(contact)s” was deleted by %(person)s at %(time)s.") % {

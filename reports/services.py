@@ -25,7 +25,7 @@ from departments import access
 from departments.models import AuditEntry, Unit, User
 from departments.notifications import Message, notify_many, office_people, unit_people
 from departments.services import audit_record
-from wuqing_consumer import language
+from wuqing_consumer import dates, language
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
@@ -1209,7 +1209,7 @@ def _tell_late(
     items = []
     for unit in late:
         if unit.id in recent:
-            time = timezone.localtime(recent[unit.id]).strftime("%Y-%m-%d %H:%M")
+            time = dates.minute(recent[unit.id])
             result.refused.append((unit, already_told % {"unit": unit, "time": time}))
             result.told_lately.append(unit)
             continue
