@@ -10,7 +10,7 @@ from django.utils import timezone
 from departments.demo import demo_users
 from departments.models import User
 
-from . import callbacks, clients, disputes, services, stats, workflow
+from . import callbacks, clients, disputes, referrals, services, stats, workflow
 from .choices import Action
 from .models import ApiClient, CallbackEvent, Dispute, WorkOrder, WorkOrderEvent
 from .reference import reference
@@ -217,9 +217,9 @@ def load_demo_team() -> int:
     (housing) and lift safety (market regulation), which the office puts to the group
     leader; he forms a team led by market regulation with housing. Its lead unit's people
     are members from the start, and the lead unit names housing's person to it and sets
-    housing a task, as on the dispute's page (`team_add_member`, `team_add_task`). Only
-    when there are no disputes yet: the demo never touches real ones. Returns the number
-    of orders added."""
+    housing a task, as on the dispute's page (`team_add_member`, `team_add_task`). Then
+    what is still waiting (`_load_demo_waiting`). Only when there are no disputes yet: the
+    demo never touches real ones. Returns the number of orders added."""
     if Dispute.objects.exists():
         return 0
     people = demo_users("office", "leader", "mr_liaison", "housing_staff")
@@ -254,5 +254,51 @@ def load_demo_team() -> int:
         owner_unit_code="housing",
         owner_id=housing.id,
         due_on=timezone.localdate() + timedelta(days=7),
+    )
+    return 1 + _load_demo_waiting(office, lead_liaison)
+
+
+WAITING_ORDER = {
+    "kind": "complaint",
+    "channel": "12345",
+    "title": "美发店预付卡余额不退，店铺转让后新老板不认账",
+    "content": "我在某美发店办了储值卡，还剩1800元，店铺转让给别人后新老板说以前的卡不认，"
+    "老板也联系不上，要求退还卡内余额。",
+    "category": "预付卡",
+    "business_name": "某某美发店",
+    "amount": "1800",
+    "citizen_name": "周女士",
+    "citizen_phone": "13820006666",
+}
+
+
+def _load_demo_waiting(office: User, referring: User) -> int:
+    """Something for the group leader to decide and a lead for housing to acknowledge, so
+    the leader's home, the dispute list and the housing account each show their work: a
+    prepaid-card complaint that commerce (single-purpose prepaid cards) and market
+    regulation each see as the other's, on which the office has proposed commerce; and a
+    lead that market regulation found while handling its orders and referred to housing."""
+    order = services.workorder_intake(acting_user=office, unit_code="commerce", **WAITING_ORDER)
+    dispute = disputes.dispute_open(
+        acting_user=office,
+        order_number=order.number,
+        summary="美发店转让后拒退预付卡余额：区商务局认为属合同纠纷应由区市场监管局处理，"
+        "区市场监管局认为属单用途预付卡监管，双方意见不一。",
+        unit_codes=["commerce", "market-regulation"],
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id,
+        acting_user=office,
+        proposal="建议指定区商务局主办，区市场监管局协办，依据《单用途商业预付卡管理办法》督促经营者退款。",
+        unit_code="commerce",
+        co_unit_codes=["market-regulation"],
+    )
+    referrals.referral_send(
+        acting_user=referring,
+        to_unit_code="housing",
+        title="某小区物业公司擅自提高物业费并停止电梯维保",
+        facts="办理电梯困人投诉时发现，该物业公司未经业主大会同意将物业费上调30%，"
+        "并以业主欠费为由停止电梯维保合同，涉嫌违反物业服务合同约定。",
+        legal_basis="《物业管理条例》第四十条",
     )
     return 1
