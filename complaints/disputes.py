@@ -17,7 +17,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import IntegerField, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -156,15 +158,32 @@ def _save(dispute: Dispute, fields: list[str]) -> None:
     dispute.save(update_fields=[*fields, "version"])
 
 
+def lead_disputes(referral: Referral) -> QuerySet[Dispute]:
+    """The disputes about this lead: its own, the one its rejection was recorded on
+    (`dispute_for_rejected_referral`), and any whose decision settled it with the case
+    (a line on the lead's history names it: `_settle_lead`)."""
+    decided = (
+        referral.events.filter(action=ReferralAction.DECISION)
+        .annotate(by=Cast(KeyTextTransform("dispute", "data"), IntegerField()))
+        .values("by")
+    )
+    return Dispute.objects.filter(
+        Q(referral=referral)
+        | Q(events__action=DisputeAction.LEAD_REJECTED, events__data__referral=referral.id)
+        | Q(id__in=decided)
+    ).distinct()
+
+
 def lead_settled_by(referral: Referral) -> Dispute | None:
     """The group leader's decision that already settled who handles this lead, if one did:
-    the one that sent it on (`by_decision`), or one on a dispute about the lead itself. The
-    notice makes his decision the end of a jurisdiction disagreement (四（五）), so such a lead
-    is not put to him again: otherwise the unit it was sent to could dispute it, have it
-    withdrawn and sent on once more, and two units bounce a case he had decided."""
+    the one that sent it on (`by_decision`), or one on a dispute about the lead
+    (`lead_disputes`: its own, or the one its rejection was recorded on). The notice makes
+    his decision the end of a jurisdiction disagreement (四（五）), so such a lead is not put
+    to him again: otherwise the unit it was sent to could dispute it, have it withdrawn and
+    sent on once more, and two units bounce a case he had decided."""
     if referral.by_decision_id is not None:
         return referral.by_decision
-    return referral.disputes.exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
+    return lead_disputes(referral).exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
 
 
 def order_settled_by(order: WorkOrder) -> Dispute | None:
@@ -188,7 +207,7 @@ def order_settled_by(order: WorkOrder) -> Dispute | None:
     return None
 
 
-def _order_of_lead(referral: Referral) -> WorkOrder | None:
+def _order_of_lead(referral: Referral, *, lock: bool = True) -> WorkOrder | None:
     """The work order a disputed lead came from, locked, which the dispute carries and its
     decision moves; none when the leader's decision already settled who handles that order
     (`order_settled_by`). His decision is final (四（五）): a unit it gave the order may
@@ -197,8 +216,87 @@ def _order_of_lead(referral: Referral) -> WorkOrder | None:
     order, its decision would move the order again."""
     if referral.order_id is None:
         return None
-    order = WorkOrder.objects.select_for_update(no_key=True).get(id=referral.order_id)
+    orders = WorkOrder.objects.select_for_update(no_key=True) if lock else WorkOrder.objects
+    order = orders.get(id=referral.order_id)
     return None if order_settled_by(order) is not None else order
+
+
+def _case_of_lead(
+    referral: Referral, *, lock: bool = True
+) -> tuple[WorkOrder | None, WorkOrder | None]:
+    """The work order a dispute about this lead carries, and whether that order is itself
+    the disputed case, as (order, case order or None). A unit that accepted the lead and
+    registered a work order for it disputes the case it took on: the leader's decision must
+    move that order, or it would stay with the unit ruled not responsible while the unit
+    designated got nothing to handle. Its status is read under its lock, so it cannot be
+    resolved in between. Otherwise the order the lead came from (`_order_of_lead`)."""
+    opened = order_opened_on_acceptance(referral, lock=lock)
+    if opened is not None and opened.status in OPEN_STATUSES:
+        return opened, opened
+    return _order_of_lead(referral, lock=lock), None
+
+
+def may_open_lead_dispute(user: User, referral: Referral) -> bool:
+    """Whether `user` may open a jurisdiction dispute about the lead `referral`. The notice
+    has either side put a case the two units cannot agree on to the office (四（五）,
+    双方达不成一致的): the receiving unit, and the referring unit until the receiving one
+    accepted the lead (then the two agree); and the office, at any time, as its own
+    question. Not about a lead the leader's decision already settled (`lead_settled_by`),
+    nor one whose dispute, or whose work order's, waits for him. The lead's page offers the
+    form by this, and `dispute_open` refuses the rest by the same checks
+    (`_refuse_lead_dispute`), so no one is refused after being offered it, nor opens one by
+    a post the page did not offer."""
+    order, case_order = _case_of_lead(referral, lock=False)
+    try:
+        _refuse_lead_dispute(user, referral, order, case_order)
+    except (WorkflowError, Http404):
+        return False
+    return True
+
+
+def _refuse_lead_dispute(
+    user: User, referral: Referral, order: WorkOrder | None, case_order: WorkOrder | None
+) -> None:
+    """`may_open_lead_dispute` in the service, with the reason. Someone with no part in
+    the lead (a unit that may read it as the one designated, or the leader) learns no more
+    than that there is nothing for them (Http404, as before); `order` and `case_order` are
+    the lead's (`_case_of_lead`), locked by the service."""
+    if not (
+        access.is_office_handler(user)
+        or access.receives_referral(user, referral)
+        or access.sends_referral(user, referral)
+    ):
+        raise Http404
+    if (decided := lead_settled_by(referral)) is not None:
+        raise WorkflowError(
+            _(
+                "The group leader's decision %(dispute)s settled who handles lead %(number)s; "
+                "no further jurisdiction dispute can be opened about it."
+            )
+            % {"number": referral.number, "dispute": decided.number}
+        )
+    if (
+        referral.status == ReferralStatus.ACCEPTED
+        and not access.is_office_handler(user)
+        and not access.receives_referral(user, referral)
+    ):
+        raise WorkflowError(
+            _(
+                "%(unit)s accepted lead %(number)s, so your unit cannot open a jurisdiction "
+                "dispute about it: %(unit)s or the office can."
+            )
+            % {"number": referral.number, "unit": referral.to_unit}
+        )
+    if case_order is not None:
+        _refuse_settled_order(case_order)
+    if order is not None and order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+        raise WorkflowError(
+            _("Order %(number)s already has an open dispute.") % {"number": order.number}
+        )
+    if lead_disputes(referral).filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+        raise WorkflowError(
+            _("Lead %(number)s already has an open dispute.") % {"number": referral.number}
+        )
 
 
 def _refuse_settled_order(order: WorkOrder) -> None:
@@ -271,13 +369,12 @@ def dispute_open(
     suggested_unit_code: str = "",
 ) -> Dispute:
     """Open a dispute about an order or a lead. The office opens it from a second return or
-    a rejected referral; a unit party to the lead, or handling the order now
-    (`may_open_order_dispute`), may dispute explicitly. A lead
-    brings its order: the one the receiving unit registered on accepting it, while that is
-    still open (the case the unit took on, which the decision moves, as `_settle_lead`
-    expects), else the one the lead came from, unless the leader already settled that one
-    (`_order_of_lead`): then the dispute is about the lead alone. Not a lead the leader
-    has already settled
+    a rejected referral; a unit party to the lead (`may_open_lead_dispute`), or handling the
+    order now (`may_open_order_dispute`), may dispute explicitly. A lead brings its order:
+    the one the receiving unit registered on accepting it, while that is still open (the
+    case the unit took on, which the decision moves, as `_settle_lead` expects), else the
+    one the lead came from, unless the leader already settled that one (`_order_of_lead`):
+    then the dispute is about the lead alone. Not a lead the leader has already settled
     (`lead_settled_by`), nor an order he has (`order_settled_by`): one named by its number,
     or the one registered on accepting the lead.
 
@@ -288,35 +385,29 @@ def dispute_open(
         raise ValidationError({"summary": _("Say what is disputed.")})
     suggested = suggested_unit_of(acting_user, suggested_unit_code)
     office = access.is_office_handler(acting_user)
-    order = referral = None
-    # The order that is itself the disputed case (named, or registered on accepting the
-    # lead), not the one a lead came from: a lead about an order is a matter of its own.
-    case_order: WorkOrder | None = None
+    order: WorkOrder | None = None
+    referral: Referral | None = None
     units: set[int] = set()
     # The lead and the order stay locked until the dispute is written, so that a form
     # posted twice, or a second return at the same moment, cannot open a second dispute.
     if referral_id is not None:
         referral = access.referral_or_404(acting_user, referral_id=referral_id, lock=True)
+        order, case_order = _case_of_lead(referral)
+        _refuse_lead_dispute(acting_user, referral, order, case_order)
         units |= {referral.from_unit_id, referral.to_unit_id}
         source = (
             DisputeSource.REJECTED_REFERRAL
             if referral.status == ReferralStatus.REJECTED
             else DisputeSource.UNIT_DISPUTE
         )
-        # A unit that accepted the lead and registered a work order for it disputes the case
-        # it took on: the leader's decision must move that order, or it would stay with the
-        # unit ruled not responsible while the unit designated got nothing to handle. Its
-        # status is read under its lock, so it cannot be resolved in between.
-        opened = order_opened_on_acceptance(referral, lock=True)
-        if opened is not None and opened.status in OPEN_STATUSES:
-            order = case_order = opened
-        else:
-            order = _order_of_lead(referral)
     elif order_number:
-        order = case_order = access.workorder_or_404(
-            acting_user, number=order_number.strip().upper(), lock=True
-        )
+        order = access.workorder_or_404(acting_user, number=order_number.strip().upper(), lock=True)
         _refuse_order_dispute(acting_user, order)
+        _refuse_settled_order(order)
+        if order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
+            raise WorkflowError(
+                _("Order %(number)s already has an open dispute.") % {"number": order.number}
+            )
         units |= set(order.unit_links.values_list("unit_id", flat=True))
         source = (
             DisputeSource.SECOND_RETURN
@@ -332,25 +423,7 @@ def dispute_open(
     elif source == DisputeSource.UNIT_DISPUTE:
         # The office's own question about who handles it, not a unit's objection.
         source = DisputeSource.OFFICE_QUESTION
-    if referral is not None and (decided := lead_settled_by(referral)) is not None:
-        raise WorkflowError(
-            _(
-                "The group leader's decision %(dispute)s settled who handles lead %(number)s; "
-                "no further jurisdiction dispute can be opened about it."
-            )
-            % {"number": referral.number, "dispute": decided.number}
-        )
-    if case_order is not None:
-        _refuse_settled_order(case_order)
     units |= {_member(code, "units").id for code in unit_codes if code}
-    if order is not None and order.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
-        raise WorkflowError(
-            _("Order %(number)s already has an open dispute.") % {"number": order.number}
-        )
-    if referral is not None and referral.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists():
-        raise WorkflowError(
-            _("Lead %(number)s already has an open dispute.") % {"number": referral.number}
-        )
     if order is not None:
         # Its history and page now show the dispute: a form opened on it before is stale.
         # (A second return's dispute is opened inside the return, which bumps it itself.)

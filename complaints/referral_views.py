@@ -8,9 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, Q
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +17,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
-from departments.models import User
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import language
 from wuqing_consumer.dates import day
@@ -30,16 +26,11 @@ from wuqing_consumer.versions import posted_version
 from wuqing_consumer.views import form_page
 
 from . import attachments, referrals, selectors
-from .choices import (
-    OPEN_DISPUTE_STATUSES,
-    OPEN_REFERRAL_STATUSES,
-    DisputeAction,
-    ReferralAction,
-    ReferralStatus,
-)
+from .choices import OPEN_REFERRAL_STATUSES, ReferralAction, ReferralStatus
+from .disputes import lead_disputes, may_open_lead_dispute
 from .filters import record_search
 from .forms import MultipleFileField, member_units
-from .models import Dispute, Referral, ReferralAttachment
+from .models import Referral, ReferralAttachment
 from .referrals import StaleReferral
 from .workflow import WorkflowError
 
@@ -252,22 +243,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     visible = access.workorders_visible_to(request.user)
     # A rejection may have been recorded on the order's open dispute rather than opening one;
     # a decision on the order the lead's acceptance registered settled the lead as well.
-    decided = (
-        referral.events.filter(action=ReferralAction.DECISION)
-        .annotate(by=Cast(KeyTextTransform("dispute", "data"), IntegerField()))
-        .values("by")
-    )
     disputes = list(
-        Dispute.objects.filter(
-            Q(referral=referral)
-            | Q(
-                events__action=DisputeAction.LEAD_REJECTED,
-                events__data__referral=referral.id,
-            )
-            | Q(id__in=decided)
-        )
+        lead_disputes(referral)
         .select_related("order", "designated_unit", "team__lead_unit")
-        .distinct()
         .order_by("opened_at", "id")
     )
     # The leader's decision on this lead's dispute (or on its order's, which recorded the
@@ -327,34 +305,12 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "binding": referrals.binding_decision(referral)
             if receiving and referral.status in OPEN_REFERRAL_STATUSES
             else None,
-            "can_dispute": _may_dispute(request.user, referral, receiving, disputes),
+            "can_dispute": may_open_lead_dispute(request.user, referral),
             "units": member_units(),
             "disputes": disputes,
             "ack_overdue": referral.status == ReferralStatus.SENT
             and referral.ack_due_at < timezone.now(),
         },
-    )
-
-
-def _may_dispute(user: User, referral: Referral, receiving: bool, disputes: list[Dispute]) -> bool:
-    """Who the lead's page offers the dispute form: the office for a rejected lead, and the
-    receiving unit for a lead it has not decided on, as the order's page offers it to the
-    units handling the order. Never for a lead sent on by the leader's decision, one already
-    disputed (a dispute open or decided, or its rejection recorded on another), nor one
-    whose work order has a dispute open (`disputes.dispute_open` refuses those)."""
-    if referral.by_decision_id is not None or disputes:
-        return False
-    if access.is_office_handler(user):
-        return referral.status == ReferralStatus.REJECTED
-    return (
-        receiving
-        and referral.status in OPEN_REFERRAL_STATUSES
-        and not (
-            referral.order_id is not None
-            and Dispute.objects.filter(
-                order_id=referral.order_id, status__in=OPEN_DISPUTE_STATUSES
-            ).exists()
-        )
     )
 
 

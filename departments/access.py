@@ -672,6 +672,13 @@ def receives_referral(user: User | AnonymousUser, referral: Referral) -> bool:
     )
 
 
+def sends_referral(user: User | AnonymousUser, referral: Referral) -> bool:
+    """People of the referring unit, with a unit role: the other party to the lead."""
+    return getattr(user, "unit_id", None) == referral.from_unit_id and has_role(
+        user, *UNIT_HANDLER_ROLES
+    )
+
+
 def disputes_visible_to(user: User | AnonymousUser) -> QuerySet[Dispute]:
     """The office and the leader see every dispute; a unit those it is party to, those it
     was designated responsible for (the leader may name a unit that was not a party), or

@@ -130,8 +130,18 @@ def test_the_office_disputing_a_rejected_lead_may_suggest_any_active_member_unit
         assert f'value="{code}"' in form
 
 
-def test_the_referring_unit_and_others_are_not_offered_the_form(client, people, lead):
-    for person in (people["commerce"], people["office"]):
+def test_the_referring_unit_and_the_office_are_offered_the_same_choice(client, people, lead):
+    """Either side may put the lead to the office, and the office may ask itself
+    (`disputes.may_open_lead_dispute`; who else is not: test_lead_dispute_who_may_open)."""
+    for person, own in ((people["commerce"], "commerce"), (people["office"], None)):
         read_in_english(client, person)
         page = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
-        assert 'id="open-dispute"' not in page
+        form = dispute_form(page)
+        assert 'id="open-dispute"' in form
+        for code in {"education", "commerce", "housing"} - {own}:
+            assert f'value="{code}"' in form
+        if own:
+            assert f'value="{own}"' not in form
+    read_in_english(client, people["leader"])
+    page = client.get(reverse("referral_detail", args=[lead.id])).content.decode()
+    assert 'id="open-dispute"' not in page
