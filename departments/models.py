@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader
 
 from . import audit_actions
-from .choices import RoleCode, TownKind, UnitKind
+from .choices import (
+    NOTIFICATION_ICON_DEFAULT,
+    NOTIFICATION_ICONS,
+    RoleCode,
+    TownKind,
+    UnitKind,
+)
 
 phone_validator = RegexValidator(
     r"^[0-9][0-9 ()+-]{2,29}$",
@@ -343,6 +349,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def icon(self) -> str:
+        """The icon's classes in the list of notifications (`NOTIFICATION_ICONS`)."""
+        return NOTIFICATION_ICONS.get(self.category, NOTIFICATION_ICON_DEFAULT)
 
 
 class Delivery(models.Model):
