@@ -56,13 +56,21 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     if kind in ReleaseKind.values:
         releases = releases.filter(kind=kind)
+    else:
+        kind = ""
     page = Paginator(releases.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "publicity/public/index.html",
-        {"page": page, "q": q, "kind": kind, "kinds": ReleaseKind.choices},
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kind_label": ReleaseKind(kind).label if kind else "",
+            "kinds": ReleaseKind.choices,
+        },
     )
 
 

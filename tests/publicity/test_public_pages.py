@@ -70,7 +70,9 @@ def test_the_violators_list_shows_published_unexpired_entries_and_searches(clien
         assert "武清区好味道餐饮店" in by_name and "武清区某某商贸有限公司" not in by_name
         by_code = text(client.get("/public/violators/", {"q": CODE_A.lower()}))
         assert "武清区某某商贸有限公司" in by_code and "好味道" not in by_code
-        assert "No violator is exposed" in text(client.get("/public/violators/", {"q": CODE_C}))
+        assert f"No exposed violator matches “{CODE_C}”." in text(
+            client.get("/public/violators/", {"q": CODE_C})
+        )
     with time_machine.travel(at(2026, 11, 10), tick=False):
         assert "过期公示商行" in text(client.get("/public/violators/"))
 
