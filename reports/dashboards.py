@@ -80,14 +80,16 @@ def year_of(today: date) -> DateRange:
 PRESETS = {"week": week_of, "month": month_of, "quarter": quarter_of, "year": year_of}
 
 
-def quarter_so_far(now: datetime) -> dict:
-    """The district's figures of the quarter under way, from its first day to today, for
-    the home page of those who answer for the mechanism (`access.oversees_district`): what
-    the dashboard's district view shows for "This quarter", in a handful of queries."""
+def quarter_so_far(now: datetime, *, unit_id: int | None = None) -> dict:
+    """The figures of the quarter under way, from its first day to today: the district's
+    for the home page of those who answer for the mechanism (`access.oversees_district`),
+    or with `unit_id` one unit's (the orders it handles as primary unit) for that unit's
+    people. What the dashboard shows for "This quarter", in a handful of queries; callers
+    have checked that the user may see the unit (`departments.access`)."""
     stats.wait_until_current()
     today = stats.local_day(now)
     period = Period.containing(today)
-    totals = with_rates(stats.totals(first=period.first, last=today))
+    totals = with_rates(stats.totals(first=period.first, last=today, unit_id=unit_id))
     return {"period": period, "first": period.first, "today": today, **totals}
 
 
