@@ -296,6 +296,20 @@ def tab_counts(user: User, now: datetime, soon: datetime) -> dict[str, int]:
     }
 
 
+def nearest_deadlines(user: User, limit: int) -> list[WorkOrder]:
+    """The `limit` orders of the user's unit whose next deadline comes first, those past it
+    first (the most overdue at the top): the orders of the inbox's due-soon and overdue
+    tabs and the ones after them, as the unit handles them as primary unit, whose deadlines
+    are its own to meet (`orders_no_longer_theirs`). One query on the (unit, status,
+    next_due_at) index; only what a line of the home page shows is read."""
+    return list(
+        access.workorders_of_own_unit(user)
+        .filter(next_due_at__isnull=False)
+        .order_by("next_due_at", "id")
+        .only("number", "title", "urgency", "next_due_at", "next_due_name")[:limit]
+    )
+
+
 def still_theirs(user: User, order: WorkOrder) -> bool:
     """`orders_no_longer_theirs` for one order whose unit links are loaded (the order
     page's): the reader's unit handles or co-handles it, or the reader sees every unit."""

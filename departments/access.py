@@ -774,6 +774,17 @@ def oversees_district(user: User | AnonymousUser) -> bool:
     return has_role(user, RoleCode.GROUP_LEADER, RoleCode.OFFICE_DIRECTOR)
 
 
+def handles_unit_orders(user: User | AnonymousUser) -> bool:
+    """A unit's staff, liaison or head: their unit's orders are theirs to handle, so their
+    home page leads with the unit's nearest deadlines and its quarter's figures, where the
+    office keeps the network's size and the leader reads the district's."""
+    return (
+        getattr(user, "unit_id", None) is not None
+        and not sees_all_units(user)
+        and has_role(user, *UNIT_HANDLER_ROLES)
+    )
+
+
 def runs_meetings(user: User | AnonymousUser) -> bool:
     """The office plans joint meetings, records them and follows their resolutions up."""
     return is_office_handler(user)

@@ -6,7 +6,7 @@ the day asks of them, instead of visiting every screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import selectors
-from complaints.choices import DisputeStatus, InterventionAnswer, ReferralStatus
-from complaints.models import InterventionUnit, TeamTask
+from complaints.choices import DisputeStatus, InterventionAnswer, ReferralStatus, Urgency
+from complaints.models import DeadlinePolicy, InterventionUnit, TeamTask
 from meetings.models import ActionStatus, AgendaItemStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
 from reports.choices import PlanStatus, ReportStatus, SummaryStatus
 from reports.models import AnnualSummary, PlanDeadline, ReportingPeriod
 from reports.reminders import SUMMARY_REMINDERS_FROM
+from wuqing_consumer import dates
 from wuqing_consumer.language import quarter_name
 
 from . import access
@@ -36,6 +37,70 @@ class Duty:
     count: int
     url: str
     urgent: bool = False
+
+
+NEAREST_DEADLINES = 5
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One line of the home page's nearest deadlines: an order (its urgency named unless
+    ordinary, as the inbox badges it), which of its deadlines comes next, when
+    (`dates.minute`), the time left or past, and whether it is overdue ("overdue"), due
+    soon ("soon", by the end of the next working day) or later ("ok")."""
+
+    number: str
+    title: str
+    urgency: str
+    name: str
+    due_at: str
+    left: timedelta
+    state: str
+
+
+@dataclass(frozen=True)
+class NearestDeadlines:
+    """The unit's orders whose next deadline comes first, and the inbox tabs that list the
+    overdue and due-soon ones, with as many as each lists."""
+
+    rows: list[Deadline]
+    overdue: int
+    due_soon: int
+    overdue_url: str
+    due_soon_url: str
+
+
+def nearest_deadlines(user: User, now: datetime | None = None) -> NearestDeadlines:
+    """For a unit's people (`access.handles_unit_orders`): the first deadlines their unit
+    has to meet, what is late and what comes next, in the order they fall due; the counts
+    of "waiting for you" say how many are overdue, but not which orders, nor what falls
+    due tomorrow. The tabs are counted as the inbox counts them (`orders_in_tab`), so each
+    link's number is what it lists. Three queries, however many orders the unit has."""
+    now = now or timezone.now()
+    soon = selectors.due_soon_until(now)
+    names = dict(DeadlinePolicy.Name.choices)
+    rows = []
+    for order in selectors.nearest_deadlines(user, NEAREST_DEADLINES):
+        due = order.next_due_at
+        rows.append(
+            Deadline(
+                number=order.number,
+                title=order.title,
+                urgency="" if order.urgency == Urgency.NORMAL else order.get_urgency_display(),
+                name=names.get(order.next_due_name, order.next_due_name),
+                due_at=dates.minute(due),
+                left=due - now,
+                state="overdue" if due < now else "soon" if due <= soon else "ok",
+            )
+        )
+    orders = reverse("order_list")
+    return NearestDeadlines(
+        rows=rows,
+        overdue=selectors.orders_in_tab(user, "overdue", now, soon).count(),
+        due_soon=selectors.orders_in_tab(user, "due_soon", now, soon).count(),
+        overdue_url=f"{orders}?tab=overdue",
+        due_soon_url=f"{orders}?tab=due_soon",
+    )
 
 
 def _with_late(rows: QuerySet, late: Q) -> tuple[int, bool]:

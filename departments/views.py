@@ -74,21 +74,23 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """What the person's role is for: what waits for them; for those who answer for the
+    """What the person's role is for: what waits for them; for a unit's people, their
+    unit's nearest deadlines and its quarter's figures; for those who answer for the
     mechanism (the group leader, the office director), what they follow while others act
-    and the quarter's figures; the office's set-up warnings for those who keep the units
-    set up (`access.looks_after_units`), not for the leader, who sees every unit but
-    configures none."""
+    and the district's quarter's figures; the office's set-up warnings for those who keep
+    the units set up (`access.looks_after_units`), not for the leader, who sees every unit
+    but configures none."""
     user = request.user
     sees_all = access.sees_all_units(user)
     looks_after = access.looks_after_units(user)
+    handles_orders = access.handles_unit_orders(user)
     now = timezone.now()
     context = {
         "unit": user.unit,
         "sees_all": sees_all,
         # The network's size is the office's to keep (accounts, units); the leader reads
-        # the district's figures instead.
-        "shows_network": looks_after or not sees_all,
+        # the district's figures instead, and a unit's people their unit's.
+        "shows_network": looks_after or not (sees_all or handles_orders),
         "can_edit_contacts": user.unit is not None
         and access.can_edit_duty_contacts(user, user.unit),
         "duties": duties.waiting_for(user, now),
@@ -99,6 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["people_count"] = access.people_visible_to(user).count()
     if access.oversees_district(user):
         context["figures"] = dashboards.quarter_so_far(now)
+    if handles_orders:
+        context["nearest"] = duties.nearest_deadlines(user, now)
+        context["unit_figures"] = dashboards.quarter_so_far(now, unit_id=user.unit_id)
     if looks_after:
         members = access.units_visible_to(user).filter(kind=UnitKind.MEMBER)
         liaison = list(

@@ -675,14 +675,17 @@ def something_of_everything(office_staff, mr_staff, housing_staff, meeting, team
 # The page's own queries (session, user, unit, roles, unread notifications, duty contacts),
 # the two people counts of the network card (not on the leader's page), the holiday check of
 # those who may use the admin site (2), the units without a head, for those who keep the
-# units set up (1), the quarter's figures of the leader and the director (the summary
-# brought up to date, with its transaction, and summed: 7), and one query per line of the
-# person's role, those it follows included.
+# units set up (1), the quarter's figures of the leader and the director, and of a unit's
+# people for their unit (the summary brought up to date, with its transaction, and summed:
+# 7), a unit's nearest deadlines (the calendar's version for "due soon", the orders and the
+# two tabs' counts: 4), and one query per line of the person's role, those it follows
+# included.
 PAGE_QUERIES = 6
 NETWORK = 2
 HOLIDAY_CHECK = 2
 HEADLESS_UNITS = 1
 FIGURES = 7
+DEADLINES = 4
 
 
 @pytest.mark.parametrize(
@@ -709,13 +712,15 @@ def test_the_home_page_costs_one_query_per_line(
     client.force_login(user)
     client.get(reverse("home"))  # the reference data, cached per process
     looks_after = access.looks_after_units(user)
-    network = looks_after or not access.sees_all_units(user)
+    unit_work = access.handles_unit_orders(user)
+    network = looks_after or not (access.sees_all_units(user) or unit_work)
     budget = (
         PAGE_QUERIES
         + NETWORK * network
         + HOLIDAY_CHECK * admin_site
         + HEADLESS_UNITS * looks_after
-        + FIGURES * access.oversees_district(user)
+        + FIGURES * (access.oversees_district(user) or unit_work)
+        + DEADLINES * unit_work
         + lines
     )
     with django_assert_max_num_queries(budget):
