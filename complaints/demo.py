@@ -282,8 +282,7 @@ def _load_demo_waiting(office: User, referring: User) -> int:
     dispute = disputes.dispute_open(
         acting_user=office,
         order_number=order.number,
-        summary="美发店转让后拒退预付卡余额：区商务局认为属合同纠纷应由区市场监管局处理，"
-        "区市场监管局认为属单用途预付卡监管，双方意见不一。",
+        summary="美发店转让后拒退预付卡余额，区商务局与区市场监管局对由谁处理意见不一。",
         unit_codes=["commerce", "market-regulation"],
     )
     disputes.dispute_propose(

@@ -276,8 +276,9 @@ def wrong_language(texts: list[str], language: str, data: list[str]) -> list[str
         # has nothing left to find (and most texts are such; the data are thousands).
         if not (CJK if language == "en" else WORDS).search(text):
             continue
-        rest = PLACEHOLDERS.sub(" ", without_data(HASH_FRAGMENTS.sub(" ", text), data))
-        rest = ADDRESSES.sub(" ", RECORD_NUMBERS.sub(" ", rest))
+        # Addresses first: a datum ("1", an audit entry's object id) inside one would cut it.
+        rest = ADDRESSES.sub(" ", HASH_FRAGMENTS.sub(" ", text))
+        rest = RECORD_NUMBERS.sub(" ", PLACEHOLDERS.sub(" ", without_data(rest, data)))
         if language == "en":
             for word in BOTH_LANGUAGES:
                 rest = rest.replace(word, " ")
