@@ -347,7 +347,7 @@ class WorkOrderSequences(RuleBasedStateMachine):
     def dispatch(self, key, who, code, co, force):
         key, who = self.choose(Action.DISPATCH, key, who)
         order = self.fresh(key)
-        valid = code in UNIT_PEOPLE and not (force and order.return_count < 2)
+        valid = code in UNIT_PEOPLE and code not in co and not (force and order.return_count < 2)
         done = self.workflow_step(
             Action.DISPATCH,
             key,
