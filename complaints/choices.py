@@ -134,9 +134,14 @@ class DisputeStatus(models.TextChoices):
     DESIGNATED = "designated", _("Responsible unit designated")
     TEAM = "team", _("Joint investigation team formed")
     CONCLUDED = "concluded", _("Concluded by the joint team")
+    DISPATCHED = "dispatched", _("Settled by the office's dispatch")
 
 
 OPEN_DISPUTE_STATUSES = (DisputeStatus.OPEN, DisputeStatus.PROPOSED)
+DECIDED_DISPUTE_STATUSES = (DisputeStatus.DESIGNATED, DisputeStatus.TEAM, DisputeStatus.CONCLUDED)
+"""Settled by the group leader's decision, which ends the disagreement (四（五）): not a
+dispute the office's dispatch settled before it went to him (`DISPATCHED`), which leaves
+the order open to a dispute again."""
 
 
 class DisputeAction(models.TextChoices):
@@ -154,6 +159,7 @@ class DisputeAction(models.TextChoices):
     LEAD_REJECTED = "lead_rejected", _("Referred lead rejected")
     LEAD_SENT = "lead_sent", _("Lead sent to the unit designated")
     LEAD_WITHDRAWN = "lead_withdrawn", _("Lead withdrawn from the unit ruled out")
+    DISPATCH = "dispatch", _("Settled by the office's dispatch")
 
 
 def dispute_step_label(action: str, *, by_team: bool) -> str:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from .choices import (
 )
 from .filters import dispute_search
 from .forms import member_units
-from .models import Dispute, TeamTask, WorkOrderUnit
+from .models import Dispute, DisputeEvent, TeamTask, WorkOrderUnit
 from .workflow import WorkflowError
 
 
@@ -64,6 +65,15 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     # A row names the units its dispute involves as the dispute's page does: its joint
     # team's units too once the leader forms one, which come with the page, not per row.
     items = items.select_related("team__lead_unit").prefetch_related("units", "team__member_units")
+    # A dispute the office's dispatch settled has no decision of the leader's to show: the
+    # column says when the dispatch settled it instead.
+    items = items.annotate(
+        dispatched_at=Subquery(
+            DisputeEvent.objects.filter(
+                dispute=OuterRef("pk"), action=DisputeAction.DISPATCH
+            ).values("created_at")[:1]
+        )
+    )
     page = Paginator(items.order_by("-opened_at", "-id"), 25).get_page(request.GET.get("page"))
     for dispute in page:
         dispute.units_led = selectors.units_involved(dispute, getattr(dispute, "team", None))
@@ -167,6 +177,9 @@ def _detail_page(
     # The units the leader named to co-handle the order with the one he designated: his
     # decision reads whole where it is summed up, not only in the history below it.
     proposed_co_units = list(dispute.proposed_co_units.order_by("sort_order"))
+    # The office's dispatch that settled the dispute before it went to the leader, if one
+    # did: whom it gave the order, by whom and when, where a decision would be summed up.
+    dispatched = next((e for e in events if e.action == DisputeAction.DISPATCH), None)
     decided_co_units = next(
         (
             event.data.get("co_units") or []
@@ -187,6 +200,10 @@ def _detail_page(
             "team": team,
             "events": events,
             "decided_co_units": decided_co_units,
+            "dispatched": dispatched,
+            "dispatched_unit": units_by_code.get(dispatched.data.get("unit"), "")
+            if dispatched
+            else None,
             "units": member_units(),
             "team_units": team.member_units.all() if team else [],
             "units_involved": selectors.units_involved(dispute, team),

@@ -32,6 +32,7 @@ from departments.models import Unit, User
 from departments.notifications import (
     Message,
     heads_or_liaisons,
+    notifications_mark_done,
     notify_many,
     office_people,
     people_with_roles,
@@ -50,6 +51,7 @@ from wuqing_consumer.texts import too_long
 
 from . import stats, workflow
 from .choices import (
+    DECIDED_DISPUTE_STATUSES,
     OPEN_DISPUTE_STATUSES,
     OPEN_REFERRAL_STATUSES,
     OPEN_STATUSES,
@@ -180,10 +182,14 @@ def lead_settled_by(referral: Referral) -> Dispute | None:
     (`lead_disputes`: its own, or the one its rejection was recorded on). The notice makes
     his decision the end of a jurisdiction disagreement (四（五）), so such a lead is not put
     to him again: otherwise the unit it was sent to could dispute it, have it withdrawn and
-    sent on once more, and two units bounce a case he had decided."""
+    sent on once more, and two units bounce a case he had decided. (A dispute the office's
+    dispatch settled is not his decision, `DECIDED_DISPUTE_STATUSES`; it never covers a
+    lead, `workflow.dispatch_refusal_by_dispute`.)"""
     if referral.by_decision_id is not None:
         return referral.by_decision
-    return lead_disputes(referral).exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
+    return (
+        lead_disputes(referral).filter(status__in=DECIDED_DISPUTE_STATUSES).order_by("-id").first()
+    )
 
 
 def order_settled_by(order: WorkOrder) -> Dispute | None:
@@ -194,8 +200,10 @@ def order_settled_by(order: WorkOrder) -> Dispute | None:
     order is the case the lead was decided for. As for a lead, his decision ends the
     disagreement (四（五）), so such an order is not put to him again, neither disputed by
     its number nor returned a second time into a dispute; otherwise the unit could undo his
-    decision by its work order."""
-    decided = order.disputes.exclude(status__in=OPEN_DISPUTE_STATUSES).order_by("-id").first()
+    decision by its work order. A dispute the office settled by dispatching the order
+    before it went to him (`DisputeStatus.DISPATCHED`) is no decision of his: the unit the
+    office chose may still return the order, or dispute it, and that goes to him."""
+    decided = order.disputes.filter(status__in=DECIDED_DISPUTE_STATUSES).order_by("-id").first()
     if decided is not None:
         return decided
     leads = Referral.objects.filter(
@@ -685,7 +693,16 @@ def dispute_propose(
     return dispute
 
 
+def _settled_by_dispatch(dispute: Dispute) -> str:
+    return _(
+        "The office dispatched work order %(number)s, which settled this dispute; there is "
+        "nothing left to propose or decide."
+    ) % {"number": dispute.order.number if dispute.order_id else ""}
+
+
 def _propose_refusal(dispute: Dispute) -> str | None:
+    if dispute.status == DisputeStatus.DISPATCHED:
+        return _settled_by_dispatch(dispute)
     if dispute.status not in OPEN_DISPUTE_STATUSES:
         return _("This dispute has already been decided.")
     if dispute.status == DisputeStatus.PROPOSED:
@@ -698,6 +715,8 @@ def _propose_refusal(dispute: Dispute) -> str | None:
 
 
 def _decide_refusal(dispute: Dispute) -> str | None:
+    if dispute.status == DisputeStatus.DISPATCHED:
+        return _settled_by_dispatch(dispute)
     if dispute.status not in OPEN_DISPUTE_STATUSES:
         return _("This dispute has already been decided.")
     if dispute.status != DisputeStatus.PROPOSED:
@@ -951,34 +970,131 @@ def dispute_designate(
     )
     for lead in _covered_leads(dispute, locked):
         _settle_lead(dispute, lead, unit, acting_user, with_order=_carries_case(dispute, left))
-    _tell_designation(dispute, unit, [] if left else co_units)
+    _tell_outcome(
+        dispute,
+        key=f"dispute_decided:{dispute.id}",
+        title=written(
+            "Dispute %(number)s: %(unit)s is responsible",
+            number=dispute.number,
+            unit=language.unit(unit),
+        ),
+        note=dispute.decision_note,
+        people=_parties(dispute),
+        co_units=[] if left else co_units,
+    )
     return dispute
 
 
-def _tell_designation(dispute: Dispute, unit: Unit, co_units: list[Unit]) -> None:
-    """The designation, to those it concerns, with the co-handling units the leader named
-    under his reasons: the unit designated works with them, and they are told too. A
-    co-handling unit that is not party to the dispute cannot open its page, so it is sent to
-    the work order it now co-handles."""
-    key = f"dispute_decided:{dispute.id}"
-    title = written(
-        "Dispute %(number)s: %(unit)s is responsible",
-        number=dispute.number,
-        unit=language.unit(unit),
-    )
+def _tell_outcome(
+    dispute: Dispute,
+    *,
+    key: str,
+    title: str,
+    note: str,
+    people: list[User],
+    co_units: list[Unit],
+    co_units_told: bool = False,
+) -> None:
+    """How the dispute ended, to those it concerns (`people`), with its reasons (`note`)
+    and, under them, the co-handling units the work order now has: the unit responsible
+    works with them. Those units are told too (unless they heard of the order otherwise,
+    `co_units_told`, as from the dispatch's own notice): one that is not party to the
+    dispute cannot open its page, so it is sent to the work order it now co-handles."""
     if not co_units:
-        _tell(key, title, _parties(dispute), dispute, dispute.decision_note)
+        _tell(key, title, people, dispute, note)
         return
     body = written_lines(
-        dispute.decision_note,
-        written("Co-handling units: %(units)s", units=language.units(co_units)),
+        note, written("Co-handling units: %(units)s", units=language.units(co_units))
     )
-    parties = _parties(dispute)
-    _tell(key, title, parties, dispute, body)
-    told = {person.id for person in parties}
+    _tell(key, title, people, dispute, body)
+    if co_units_told:
+        return
+    told = {person.id for person in people}
     helpers = [p for p in unit_people([u.id for u in co_units]) if p.id not in told]
     order_url = reverse("order_detail", kwargs={"number": dispute.order.number})
     _tell(key, title, helpers, dispute, body, url=order_url)
+
+
+def dispute_lead_numbers(dispute: Dispute) -> list[str]:
+    """The numbers of the leads `dispute` covers besides its work order: the lead it is
+    about, and those whose rejection was recorded on it (`dispute_for_rejected_referral`).
+    The leader's decision settles them with the order (`_covered_leads`); the office's
+    dispatch moves the order alone, so it does not settle such a dispute
+    (`workflow.dispatch_refusal_by_dispute`). Unlocked; at most two queries."""
+    ids = {dispute.referral_id} if dispute.referral_id is not None else set()
+    recorded = dispute.events.filter(action=DisputeAction.LEAD_REJECTED).values_list(
+        "data__referral", flat=True
+    )
+    ids |= {int(i) for i in recorded if i is not None}
+    if not ids:
+        return []
+    leads = Referral.objects.filter(id__in=ids).order_by("id").only("id", "created_at")
+    return [lead.number for lead in leads]
+
+
+def dispute_settle_by_dispatch(
+    *,
+    order: WorkOrder,
+    unit: Unit,
+    co_units: list[Unit],
+    reason: str,
+    acting_user: User,
+) -> Dispute | None:
+    """The office dispatched `order` from its triage queue (`workflow.workorder_dispatch`,
+    in its transaction, the order locked and its new unit set): the open dispute about it,
+    still waiting for the office's proposal, is settled by that dispatch, as the office
+    chose the unit before putting the question to the group leader. It is closed
+    (`DisputeStatus.DISPATCHED`) with its line on the dispute's and the order's timelines,
+    the office's notice asking for a proposal is done, and the units in the dispute are told
+    the outcome. None when no dispute is open. A dispute the leader's decision is pending
+    on (proposed to him, or covering a lead) is refused
+    (`workflow.dispatch_refusal_by_dispute`): checked again here under the dispute's lock,
+    as the office's proposal may have been put meanwhile. It is no decision of his: the
+    order stays open to a dispute (`order_settled_by`)."""
+    dispute = (
+        Dispute.objects.select_for_update(no_key=True)
+        .filter(order_id=order.id, status__in=OPEN_DISPUTE_STATUSES)
+        .order_by("id")
+        .first()
+    )
+    if dispute is None:
+        return None
+    if refusal := workflow.dispatch_refusal_by_dispute(order):
+        raise workflow.NotPossibleNow(refusal)
+    dispute.order = order
+    dispute.status = DisputeStatus.DISPATCHED
+    _save(dispute, ["status"])
+    line = written(
+        "Work order %(number)s dispatched to %(unit)s",
+        number=order.number,
+        unit=language.unit(unit),
+    )
+    note = written_lines(line, reason) if reason else line
+    _event(
+        dispute,
+        DisputeAction.DISPATCH,
+        acting_user,
+        note=note,
+        unit=unit.code,
+        co_units=[u.code for u in co_units],
+    )
+    # The office's notice asking for its proposal is done (`_create`).
+    notifications_mark_done(keys=[f"dispute_opened:{dispute.id}"])
+    _tell_outcome(
+        dispute,
+        key=f"dispute_dispatched:{dispute.id}",
+        title=written(
+            "Dispute %(number)s settled: the office dispatched order %(order)s to %(unit)s",
+            number=dispute.number,
+            order=order.number,
+            unit=language.unit(unit),
+        ),
+        note=note,
+        people=unit_people(dispute.units.values_list("id", flat=True)),
+        co_units=co_units,
+        co_units_told=True,
+    )
+    return dispute
 
 
 @transaction.atomic

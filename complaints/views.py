@@ -658,6 +658,23 @@ def _dispatch_shown(order: WorkOrder) -> tuple[list, str]:
     return returns, "" if suggested in returned_by else suggested
 
 
+def _dispatch_and_dispute(user, order: WorkOrder, actions: list[str]) -> dict:
+    """For the office on an order in the triage queue with a jurisdiction dispute open:
+    the dispute, and either why the order cannot be dispatched while the group leader's
+    decision on it is pending (`workflow.dispatch_refusal_by_dispute`, which the service
+    refuses with too: the page says it instead of offering the form), or, where the form
+    is offered, that dispatching settles the dispute. Nothing otherwise."""
+    if order.status != Status.TRIAGE or not access.is_office_handler(user):
+        return {}
+    dispute = next((d for d in order.disputes.all() if d.status in OPEN_DISPUTE_STATUSES), None)
+    if dispute is None:
+        return {}
+    if Action.DISPATCH in actions:
+        return {"dispatch_settles": dispute}
+    refusal = workflow.dispatch_refusal_by_dispute(order)
+    return {"dispatch_refused": refusal, "dispatch_dispute": dispute} if refusal else {}
+
+
 def _units_unheard(unit_names: dict, actions: list[str]) -> set[str]:
     """For the dispatch and re-dispatch lists: the codes of the units that would hear of
     the order from no one, having no active person who handles orders and no group-chat
@@ -783,6 +800,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "paused_days": order.paused_working_days,
             "typed": typed,
             "refusals": _refusals(typed),
+            **_dispatch_and_dispute(request.user, order, actions),
         },
     )
 

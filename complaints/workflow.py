@@ -20,7 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from departments import access
 from departments.models import Unit, User
@@ -39,8 +39,10 @@ from wuqing_consumer.versions import UNKNOWN
 
 from . import stats
 from .choices import (
+    OPEN_DISPUTE_STATUSES,
     OPEN_STATUSES,
     Action,
+    DisputeStatus,
     DuplicateStatus,
     ExtensionStatus,
     Kind,
@@ -184,6 +186,48 @@ _NOT_NOW = {
 """Why an action whose status allows it cannot be done now (`_extra_condition` false)."""
 
 
+def dispatch_refusal_by_dispute(order: WorkOrder) -> str | None:
+    """Why the office may not dispatch `order` from its triage queue while a jurisdiction
+    dispute about it is open, or None when it may. The group leader's decision settles who
+    handles a disputed case (四（五）), and the office's dispatch may not get ahead of it
+    once he is to decide: a dispute with the office's proposal before him, or one covering
+    a lead besides the order (the lead it is about, or a rejection recorded on it), whose
+    decision settles the leads with the order, as a dispatch, moving the order alone, would
+    not. A dispute still waiting for the office's proposal about the order alone is settled
+    by the dispatch instead (`disputes.dispute_settle_by_dispatch`): the office chooses the
+    unit before putting the question to him. One rule for the order's page, which then
+    says this rather than offering the form, and for `workorder_dispatch`, which refuses.
+    Reads the order's disputes as prefetched (the order's page); a query or two more only
+    while one is open."""
+    from .disputes import dispute_lead_numbers  # disputes builds on this module
+
+    dispute = next((d for d in order.disputes.all() if d.status in OPEN_DISPUTE_STATUSES), None)
+    if dispute is None:
+        return None
+    if dispute.status == DisputeStatus.PROPOSED:
+        return _(
+            "Order %(number)s cannot be dispatched now: the office's proposal on jurisdiction "
+            "dispute %(dispute)s waits for the group leader's decision, which will assign the "
+            "order."
+        ) % {"number": order.number, "dispute": dispute.number}
+    leads = dispute_lead_numbers(dispute)
+    if not leads:
+        return None
+    return ngettext(
+        "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about it "
+        "also covers lead %(leads)s, which only the group leader's decision settles with the "
+        "order. Put the office's proposal to him on the dispute's page.",
+        "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about it "
+        "also covers leads %(leads)s, which only the group leader's decision settles with the "
+        "order. Put the office's proposal to him on the dispute's page.",
+        len(leads),
+    ) % {
+        "number": order.number,
+        "dispute": dispute.number,
+        "leads": language.list_separator().join(leads),
+    }
+
+
 def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
     if actor == OFFICE:
         return access.is_office_handler(user)
@@ -200,6 +244,8 @@ def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
 
 def _extra_condition(user: User, order: WorkOrder, action: str) -> bool:
     """Conditions beyond status and actor, so the page offers only what would succeed."""
+    if action == Action.DISPATCH:
+        return dispatch_refusal_by_dispute(order) is None
     if action == Action.RETURN:
         return not order.forced_assignment
     if action == Action.ACCEPT:
@@ -317,6 +363,8 @@ def _refusal_now(user: User, order: WorkOrder, action: str) -> str:
         }
     if _extra_condition(user, order, action):
         return ""
+    if action == Action.DISPATCH:
+        return dispatch_refusal_by_dispute(order) or ""
     if action == Action.REQUEST_EXTENSION and not extendable_deadline(order):
         return _("This order has no running deadline that can be extended.")
     return str(_NOT_NOW[action])
@@ -833,7 +881,12 @@ def workorder_dispatch(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Triage → assigned. After two returns the office may force it (the unit cannot
-    return a forced order again)."""
+    return a forced order again). Not while the group leader's decision on a dispute about
+    the order is pending (`dispatch_refusal_by_dispute`); an open dispute about the order
+    alone, still waiting for the office's proposal, is settled by the dispatch
+    (`disputes.dispute_settle_by_dispatch`)."""
+    from .disputes import dispute_settle_by_dispatch  # disputes builds on this module
+
     order = _load(acting_user, order_id, Action.DISPATCH, expected_version)
     unit = _member_unit(unit_code)
     co_units = _co_units(unit, co_unit_codes)
@@ -852,6 +905,9 @@ def workorder_dispatch(
         unit=unit,
         note=reason.strip(),
         data={"forced": force, "co_units": [c.code for c in co_units]},
+    )
+    dispute_settle_by_dispatch(
+        order=order, unit=unit, co_units=co_units, reason=reason.strip(), acting_user=acting_user
     )
     _returns_dealt_with(order)
     tell_units_of_new_orders([order])
@@ -1555,7 +1611,7 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder], *, co_units_told: bool
 
     `co_units_told`: the co-handling units heard of the orders otherwise, as from the group
     leader's decision, which tells those he names itself, with his reasons
-    (`disputes._tell_designation`): only the unit designated is told here."""
+    (`disputes._tell_outcome`): only the unit designated is told here."""
     from departments.notifications import Message, notify_many, unit_people
 
     waiting = [o for o in orders if o.primary_unit_id and o.status == Status.ASSIGNED]

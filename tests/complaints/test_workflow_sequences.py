@@ -91,7 +91,7 @@ short_or_long = st.sampled_from(["等待检测结果", "等待检测结果", "",
 # The history lines one accepted action writes on its order, in order.
 WITHDRAWN = r"(refuse_extension )*"
 EXPECTED_EVENTS = {
-    Action.DISPATCH: "dispatch",
+    Action.DISPATCH: "dispatch( dispute)?",
     Action.REDISPATCH: f"{WITHDRAWN}redispatch",
     Action.SIGN: "sign",
     Action.ACCEPT: "accept",
@@ -360,6 +360,9 @@ class WorkOrderSequences(RuleBasedStateMachine):
         if done:
             now = done[3]
             assert (now.primary_unit.code, now.forced_assignment) == (code, force)
+            # A dispute waiting for the office's proposal is settled by the dispatch; one
+            # the leader's decision is pending on refuses it (`workflow.can`).
+            assert not now.disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists()
 
     @rule(key=orders, who=personas, code=unit_codes, reason=texts)
     def redispatch(self, key, who, code, reason):
