@@ -833,6 +833,26 @@ def _assignment_ended(order: WorkOrder) -> None:
     )
 
 
+def _left_triage(order: WorkOrder, *, overdue: bool = False) -> None:
+    """The order leaves the office's triage queue, dispatched (by the office, or by the
+    group leader's decision) or merged: the office's unread due-soon reminders of it, sent
+    while it waited there (`reminders.People.of_unit`), are done, as a unit's are when the
+    order leaves it (`_assignment_ended`); whoever has it next is reminded afresh. With
+    `overdue` (a merge, which closes the order, from the queue or from a unit) its overdue
+    notices to the office's people are done too: there is nothing left to chase. Not on a
+    dispatch, as those are about the order wherever it is. Called before the assignment
+    resets `reminded_due_at`: an order the office was not reminded of since it came back
+    (nor, with `overdue`, told overdue) costs no query."""
+    from .reminders import order_reminder_key_prefixes
+
+    due_soon, overdue_prefix = order_reminder_key_prefixes(order.id)
+    prefixes = [due_soon] if order.reminded_due_at is not None else []
+    if overdue and order.escalated_due_at is not None:
+        prefixes.append(overdue_prefix)
+    if prefixes:
+        _done([], key_prefixes=prefixes, office=True)
+
+
 def _withdraw_pending_extension(
     order: WorkOrder, now: datetime, note: Written | None = None
 ) -> None:
@@ -895,6 +915,7 @@ def workorder_dispatch(
             _("An assignment can be forced only after the order was returned twice.")
         )
     now = timezone.now()
+    _left_triage(order)
     fields = _assign(order, unit, co_units, now)
     order.forced_assignment = force
     _move(
@@ -942,6 +963,8 @@ def workorder_assign_by_decision(
         _end_pause(order, now)
     _withdraw_pending_extension(order, now)
     action = Action.DISPATCH if order.status == Status.TRIAGE else Action.REDISPATCH
+    if order.status == Status.TRIAGE:
+        _left_triage(order)
     previous = order.primary_unit
     fields = _assign(order, unit, co_units, now)
     order.forced_assignment = True
@@ -1302,10 +1325,16 @@ def _extension_requested_key(request_id: int) -> str:
     return f"extension_requested:{request_id}"
 
 
-def _done(keys: list[str], unit_id: int | None = None, key_prefixes: Iterable[str] = ()) -> None:
+def _done(
+    keys: list[str],
+    unit_id: int | None = None,
+    key_prefixes: Iterable[str] = (),
+    *,
+    office: bool = False,
+) -> None:
     from departments.notifications import notifications_mark_done
 
-    notifications_mark_done(keys=keys, unit_id=unit_id, key_prefixes=key_prefixes)
+    notifications_mark_done(keys=keys, unit_id=unit_id, key_prefixes=key_prefixes, office=office)
 
 
 def _returns_dealt_with(order: WorkOrder) -> None:
@@ -2046,6 +2075,7 @@ def workorder_merge(
         now,
         written("Withdrawn: the order was merged into another before the office decided."),
     )
+    _left_triage(order, overdue=True)
     _assignment_ended(order)
     order.merged_into = target
     order.closed_at = now

@@ -27,7 +27,7 @@ from django.utils.module_loading import import_string
 from wuqing_consumer import language
 from wuqing_consumer.language import Written, message_of, written, written_lines
 
-from .choices import RoleCode
+from .choices import RoleCode, UnitKind
 from .models import Delivery, Notification, Unit, User
 
 logger = logging.getLogger(__name__)
@@ -346,25 +346,32 @@ def notifications_mark_read_at(*, user: User, url: str) -> int:
 
 
 def notifications_mark_done(
-    *, keys: Iterable[str], unit_id: int | None = None, key_prefixes: Iterable[str] = ()
+    *,
+    keys: Iterable[str],
+    unit_id: int | None = None,
+    key_prefixes: Iterable[str] = (),
+    office: bool = False,
 ) -> int:
     """Mark read, for everyone told, the unread notifications of occasions that one of them
     has dealt with (a unit's person signed for the new order, the office dispatched the
     order returned to it or decided the request), or that are no longer theirs to deal
     with (the order left the unit): what asked them to act is done, so their bells no
     longer count it, as opening the page marks read the reader's own
-    (`notifications_mark_read_at`). `unit_id`: only that unit's people. `key_prefixes`:
+    (`notifications_mark_read_at`). `unit_id`: only that unit's people; `office`: only the
+    coordination office's (an order in its triage queue is reminded to them). `key_prefixes`:
     occasions named by how their keys start, where the rest of the key is not known (a
-    reminder's deadline, time and step); only with `unit_id`, so that a prefix reads no
-    more than the unit's people's unread notifications (their partial index). One UPDATE,
-    however many were told."""
+    reminder's deadline, time and step); only with `unit_id` or `office`, so that a prefix
+    reads no more than those people's unread notifications (their partial index). One
+    UPDATE, however many were told."""
     wanted = Q(key__in=list(keys))
     prefixes = list(key_prefixes)
-    if prefixes and unit_id is None:
-        raise ValueError("key_prefixes needs unit_id")
+    if prefixes and unit_id is None and not office:
+        raise ValueError("key_prefixes needs unit_id or office")
     for prefix in prefixes:
         wanted |= Q(key__startswith=prefix)
     done = Notification.objects.filter(wanted, read_at__isnull=True)
     if unit_id is not None:
         done = done.filter(recipient__unit_id=unit_id)
+    if office:
+        done = done.filter(recipient__unit__kind=UnitKind.OFFICE)
     return done.update(read_at=timezone.now())
