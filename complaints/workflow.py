@@ -931,7 +931,7 @@ def workorder_dispatch(
         order=order, unit=unit, co_units=co_units, reason=reason.strip(), acting_user=acting_user
     )
     _returns_dealt_with(order)
-    tell_units_of_new_orders([order])
+    tell_units_of_new_orders([order], overdue_said=True)
     return order
 
 
@@ -1060,7 +1060,7 @@ def workorder_redispatch(
         note=reason,
         data={"from_unit": previous.code if previous else None},
     )
-    tell_units_of_new_orders([order])
+    tell_units_of_new_orders([order], overdue_said=True)
     return order
 
 
@@ -1623,7 +1623,9 @@ def _tell_unit_of_supervision(order: WorkOrder, event: WorkOrderEvent) -> None:
     )
 
 
-def tell_units_of_new_orders(orders: Iterable[WorkOrder], *, co_units_told: bool = False) -> None:
+def tell_units_of_new_orders(
+    orders: Iterable[WorkOrder], *, co_units_told: bool = False, overdue_said: bool = False
+) -> None:
     """Each order's unit hears at once that the order came to it, and by when to sign for
     it; each co-handling unit that it is asked to help (the bell, the channels its people
     chose, and its group-chat robot). Rapid response (measure 4(1)) needs the unit to know
@@ -1640,7 +1642,12 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder], *, co_units_told: bool
 
     `co_units_told`: the co-handling units heard of the orders otherwise, as from the group
     leader's decision, which tells those he names itself, with his reasons
-    (`disputes._tell_outcome`): only the unit designated is told here."""
+    (`disputes._tell_outcome`): only the unit designated is told here.
+
+    `overdue_said`: the office dispatched or re-dispatched the orders, and a deadline that
+    has already passed (the acceptance decision or the answer, counted from the citizen's
+    call, not from the dispatch) is said in the text under the order's title, with when it
+    fell (`_overdue_lines`), so the unit does not learn it from the overdue notices alone."""
     from departments.notifications import Message, notify_many, unit_people
 
     waiting = [o for o in orders if o.primary_unit_id and o.status == Status.ASSIGNED]
@@ -1664,7 +1671,9 @@ def tell_units_of_new_orders(orders: Iterable[WorkOrder], *, co_units_told: bool
         url = reverse("order_detail", args=[order.number])
         items.append(
             (
-                _new_order_message(order, url, now, again=order.id in again),
+                _new_order_message(
+                    order, url, now, again=order.id in again, overdue_said=overdue_said
+                ),
                 people[order.primary_unit_id],
                 order.primary_unit,
             )
@@ -1706,11 +1715,33 @@ def _back_with_a_unit_that_had_them(orders: list[WorkOrder]) -> set[int]:
     return {order_id for order_id, unit_id, n in dispatches if units[order_id] == unit_id and n > 1}
 
 
-def _new_order_message(order: WorkOrder, url: str, now: datetime, *, again: bool):
+def _overdue_lines(order: WorkOrder, now: datetime) -> list[Written]:
+    """A line for each running deadline of the order that has already passed at `now`, in
+    the order they fell: what a unit given an overdue order reads in its notice. Not the
+    time to sign for it, which the title speaks of."""
+    late = [
+        (getattr(order, f"due_{name}"), name)
+        for name in open_deadline_names(order)
+        if name != "sign_for" and getattr(order, f"due_{name}") < now
+    ]
+    return [
+        written(
+            "Already overdue: %(what)s was due %(when)s.",
+            what=label(DeadlinePolicy.Name, name),
+            when=minute(due),
+        )
+        for due, name in sorted(late)
+    ]
+
+
+def _new_order_message(
+    order: WorkOrder, url: str, now: datetime, *, again: bool, overdue_said: bool = False
+):
     """The notice to the unit an order came to (`tell_units_of_new_orders`). One told when
     its time to sign has already passed (the hotline's, told by a worker that came late)
     says so rather than "sign for it by" a time gone; one back with a unit that had it is
-    not called new."""
+    not called new. With `overdue_said`, the deadlines already passed are said under the
+    order's title (`_overdue_lines`)."""
     from departments.notifications import Message
 
     due = order.due_sign_for
@@ -1756,11 +1787,12 @@ def _new_order_message(order: WorkOrder, url: str, now: datetime, *, again: bool
         title = written(
             "[%(urgency)s] %(notice)s", urgency=label(Urgency, order.urgency), notice=title
         )
+    late = _overdue_lines(order, now) if overdue_said else []
     return Message(
         key=_dispatched_key(order.id, order.dispatch_count),
         category="dispatch",
         title=title,
-        body=order.title,
+        body=written_lines(order.title, *late) if late else order.title,
         url=url,
     )
 
