@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from departments import access
 from departments.models import User
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.versions import posted_version
@@ -96,6 +97,9 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     dispute = access.dispute_or_404(request.user, dispute_id=dispute_id)
+    notifications_mark_read_at(
+        user=request.user, url=reverse("dispute_detail", kwargs={"dispute_id": dispute.id})
+    )
     return _detail_page(request, dispute)
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.list_filters import ListFilters
 from wuqing_consumer.refusals import Refusal
@@ -254,6 +255,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_or_404(request.user, meeting_id=meeting_id)
+    notifications_mark_read_at(
+        user=request.user, url=reverse("meeting_detail", kwargs={"meeting_id": meeting.id})
+    )
     return _detail_page(request, meeting)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from departments import access
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.errors import refusal_text
 from wuqing_consumer.list_filters import ListFilters
@@ -155,6 +156,9 @@ def release_new(request: HttpRequest) -> HttpResponse:
 def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     user = request.user
     release = access.release_or_404(user, release_id=release_id)
+    notifications_mark_read_at(
+        user=user, url=reverse("release_detail", kwargs={"release_id": release.id})
+    )
     editable = release.is_editable and access.writes_release(user, release.unit_id)
     errors: dict = {}
     entries = _entries_of(release)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from departments import access
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.address_values import NotOffered, choice_in
 from wuqing_consumer.versions import posted_version
@@ -199,6 +200,9 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Goal, units, targets, the sums per unit and in total, the actions the user may see,
     the linked work orders the user may see, and the history."""
     campaign = access.campaign_or_404(request.user, campaign_id=campaign_id)
+    notifications_mark_read_at(
+        user=request.user, url=reverse("campaign_detail", kwargs={"campaign_id": campaign.id})
+    )
     today = timezone.localdate()
     orders = campaigns.linked_orders(campaign, request.user)
     orders_page = Paginator(orders, ORDERS_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints import attachments
 from complaints.choices import Kind
 from departments import access
+from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
 from wuqing_consumer.address_values import MalformedValue, NotOffered, choice_in
 from wuqing_consumer.errors import refusal_text
@@ -393,6 +394,9 @@ REVIEW_ACTIONS = ("accept", "return")
 def unit_report(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access.unit_report_or_404(request.user, report_id=report_id)
     if request.method == "GET":
+        notifications_mark_read_at(
+            user=request.user, url=reverse("unit_report", kwargs={"report_id": report.id})
+        )
         return _report_page(request, report)
     form = UnitReportForm(request.POST, report=report)
     formset = publicity_formset(report, request.POST)
