@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from departments.demo import demo_users
-from departments.models import User
+from departments.models import Notification, User
+from wuqing_consumer.language import message_of
 
 from . import callbacks, clients, disputes, referrals, services, stats, workflow
 from .choices import Action
@@ -179,8 +181,27 @@ def date_history_from_receipt(order_id: int, step: timedelta = STEP) -> None:
             fields.append(field)
     workflow.refresh_deadlines(order)
     order.save(update_fields=[*fields, *workflow.DEADLINE_FIELDS])
+    _date_new_order_notice(order)
     _date_callbacks(order)
     stats.mark_changed(order)  # its figures (signed in time...) are counted again
+
+
+def _date_new_order_notice(order: WorkOrder) -> None:
+    """The unit was told of the order as it was dispatched, and by when to sign for it
+    (`workflow.tell_units_of_new_orders`): told at loading, the notice was dated then and
+    counted its sign-for time from then, a day after loading, where the order's page,
+    dated from its receipt, reads one weeks gone. It is dated and worded as told at the
+    dated dispatch instead. The samples are dispatched once."""
+    if order.dispatched_at is None or order.dispatch_count != 1:
+        return
+    url = reverse("order_detail", args=[order.number])
+    message = workflow._new_order_message(order, url, order.dispatched_at, again=False)
+    title = message.title[:200]
+    for notice in Notification.objects.filter(key=message.key):
+        messages = {**notice.messages, "title": message_of(message.title)}
+        Notification.objects.filter(id=notice.id).update(
+            created_at=order.dispatched_at, title=title, messages=messages
+        )
 
 
 def _date_callbacks(order: WorkOrder) -> None:
