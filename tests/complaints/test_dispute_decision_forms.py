@@ -89,6 +89,17 @@ def test_no_unit_is_chosen_for_the_leader_when_the_office_proposed_none(client, 
         assert selected_values(options) == []
 
 
+def test_both_decisions_name_their_unit_above_its_list(client, people):
+    """The team's lead unit had a label above its list, the unit designated none: beside
+    "Lead unit", the designation's list read as a bare unit (the office's proposal,
+    "Commerce Bureau", chosen) under the card's title, "Decision"."""
+    html = page(client, people["leader"], proposed(people, unit_code="education"))
+    for select_id, label in (("designate-unit", "Unit designated"), ("lead-unit", "Lead unit")):
+        found = re.search(rf'<label[^>]*for="{select_id}"[^>]*>([^<]*)</label>', html)
+        assert found, select_id
+        assert found.group(1).strip() == label
+
+
 def test_the_unit_the_office_proposed_is_still_chosen_for_the_leader(client, people):
     html = page(client, people["leader"], proposed(people, unit_code="education"))
     assert selected_values(select(html, "designate-unit")) == ["education"]
