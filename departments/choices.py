@@ -38,7 +38,7 @@ OFFICE_ROLES = frozenset({RoleCode.OFFICE_STAFF, RoleCode.OFFICE_DIRECTOR, RoleC
 # as one.
 NOTIFICATION_ICONS: dict[str, str] = {
     # Work orders
-    "dispatch": "bi-inbox text-primary",  # a new order for the unit
+    "dispatch": "bi-inboxes text-primary",  # a new order for the unit
     "opinion": "bi-chat-left-text text-primary",  # another unit's opinion on it
     "resolved": "bi-check2-circle text-success",  # a unit replied with the result
     "return": "bi-arrow-return-left text-warning-emphasis",  # returned as not its own
