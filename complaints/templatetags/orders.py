@@ -61,6 +61,20 @@ def status_badge(status: str) -> str:
 
 
 @register.filter
+def short_moment(moment) -> str:
+    """A deadline in a narrow column: "07-14 23:59" in the current year, the year written
+    out otherwise, so an order left from last December reads as such in January."""
+    from django.utils import timezone
+
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    if local.year == timezone.localdate().year:
+        return f"{local:%m-%d %H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+@register.filter
 def timeuntil_delta(due):
     """Time left until `due` (negative when overdue), as `time_left` words."""
     from django.utils import timezone
