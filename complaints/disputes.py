@@ -1039,15 +1039,19 @@ def dispute_settle_by_dispatch(
     co_units: list[Unit],
     reason: str,
     acting_user: User,
+    action: str = Action.DISPATCH,
+    from_unit: Unit | None = None,
 ) -> Dispute | None:
-    """The office dispatched `order` from its triage queue (`workflow.workorder_dispatch`,
-    in its transaction, the order locked and its new unit set): the open dispute about it,
-    still waiting for the office's proposal, is settled by that dispatch, as the office
-    chose the unit before putting the question to the group leader. It is closed
-    (`DisputeStatus.DISPATCHED`) with its line on the dispute's and the order's timelines,
-    the office's notice asking for a proposal is done, and the units in the dispute are told
-    the outcome. None when no dispute is open. A dispute the leader's decision is pending
-    on (proposed to him, or covering a lead) is refused
+    """The office dispatched `order` from its triage queue (`workflow.workorder_dispatch`),
+    or re-dispatched it from `from_unit` to another (`action` `Action.REDISPATCH`,
+    `workflow.workorder_redispatch`), in that transaction, the order locked and its new
+    unit set: the open dispute about it, still waiting for the office's proposal, is
+    settled by that dispatch, as the office chose the unit before putting the question to
+    the group leader. It is closed (`DisputeStatus.DISPATCHED`) with its line on the
+    dispute's and the order's timelines, the office's notice asking for a proposal is done,
+    and the units in the dispute are told the outcome, and so is the unit a re-dispatch
+    took the order from, were it not among them. None when no dispute is open. A dispute
+    the leader's decision is pending on (proposed to him, or covering a lead) is refused
     (`workflow.dispatch_refusal_by_dispute`): checked again here under the dispute's lock,
     as the office's proposal may have been put meanwhile. It is no decision of his: the
     order stays open to a dispute (`order_settled_by`)."""
@@ -1059,16 +1063,37 @@ def dispute_settle_by_dispatch(
     )
     if dispute is None:
         return None
-    if refusal := workflow.dispatch_refusal_by_dispute(order):
+    if refusal := workflow.dispatch_refusal_by_dispute(order, action):
         raise workflow.NotPossibleNow(refusal)
     dispute.order = order
     dispute.status = DisputeStatus.DISPATCHED
     _save(dispute, ["status"])
-    line = written(
-        "Work order %(number)s dispatched to %(unit)s",
-        number=order.number,
-        unit=language.unit(unit),
-    )
+    left_unit = from_unit if action == Action.REDISPATCH else None
+    if left_unit is not None:
+        line = written(
+            "Work order %(number)s re-dispatched from %(from_unit)s to %(unit)s",
+            number=order.number,
+            from_unit=language.unit(left_unit),
+            unit=language.unit(unit),
+        )
+        title = written(
+            "Dispute %(number)s settled: the office re-dispatched order %(order)s to %(unit)s",
+            number=dispute.number,
+            order=order.number,
+            unit=language.unit(unit),
+        )
+    else:
+        line = written(
+            "Work order %(number)s dispatched to %(unit)s",
+            number=order.number,
+            unit=language.unit(unit),
+        )
+        title = written(
+            "Dispute %(number)s settled: the office dispatched order %(order)s to %(unit)s",
+            number=dispute.number,
+            order=order.number,
+            unit=language.unit(unit),
+        )
     note = written_lines(line, reason) if reason else line
     _event(
         dispute,
@@ -1077,20 +1102,20 @@ def dispute_settle_by_dispatch(
         note=note,
         unit=unit.code,
         co_units=[u.code for u in co_units],
+        # A re-dispatch names the unit the order left, as its own line on the order does.
+        **({"from_unit": left_unit.code} if left_unit is not None else {}),
     )
     # The office's notice asking for its proposal is done (`_create`).
     notifications_mark_done(keys=[f"dispute_opened:{dispute.id}"])
+    told = set(dispute.units.values_list("id", flat=True))
+    if left_unit is not None:
+        told.add(left_unit.id)
     _tell_outcome(
         dispute,
         key=f"dispute_dispatched:{dispute.id}",
-        title=written(
-            "Dispute %(number)s settled: the office dispatched order %(order)s to %(unit)s",
-            number=dispute.number,
-            order=order.number,
-            unit=language.unit(unit),
-        ),
+        title=title,
         note=note,
-        people=unit_people(dispute.units.values_list("id", flat=True)),
+        people=unit_people(told),
         co_units=co_units,
         co_units_told=True,
     )

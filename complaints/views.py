@@ -659,20 +659,24 @@ def _dispatch_shown(order: WorkOrder) -> tuple[list, str]:
 
 
 def _dispatch_and_dispute(user, order: WorkOrder, actions: list[str]) -> dict:
-    """For the office on an order in the triage queue with a jurisdiction dispute open:
-    the dispute, and either why the order cannot be dispatched while the group leader's
-    decision on it is pending (`workflow.dispatch_refusal_by_dispute`, which the service
-    refuses with too: the page says it instead of offering the form), or, where the form
-    is offered, that dispatching settles the dispute. Nothing otherwise."""
-    if order.status != Status.TRIAGE or not access.is_office_handler(user):
+    """For the office on an open order with a jurisdiction dispute open: the dispute, and
+    either why the order cannot be dispatched from the triage queue (or, with a unit,
+    re-dispatched to another) while the group leader's decision on it is pending
+    (`workflow.dispatch_refusal_by_dispute`, which the service refuses with too: the page
+    says it instead of offering the form), or, where the form is offered, that dispatching
+    (re-dispatching) settles the dispute. Keys `dispatch_…` or `redispatch_…`, by the form
+    the order would have. Nothing otherwise."""
+    if not order.is_open or not access.is_office_handler(user):
         return {}
     dispute = next((d for d in order.disputes.all() if d.status in OPEN_DISPUTE_STATUSES), None)
     if dispute is None:
         return {}
-    if Action.DISPATCH in actions:
-        return {"dispatch_settles": dispute}
-    refusal = workflow.dispatch_refusal_by_dispute(order)
-    return {"dispatch_refused": refusal, "dispatch_dispute": dispute} if refusal else {}
+    action = Action.DISPATCH if order.status == Status.TRIAGE else Action.REDISPATCH
+    form = "dispatch" if action == Action.DISPATCH else "redispatch"
+    if action in actions:
+        return {f"{form}_settles": dispute}
+    refusal = workflow.dispatch_refusal_by_dispute(order, action)
+    return {f"{form}_refused": refusal, f"{form}_dispute": dispute} if refusal else {}
 
 
 def _units_unheard(unit_names: dict, actions: list[str]) -> set[str]:

@@ -186,42 +186,66 @@ _NOT_NOW = {
 """Why an action whose status allows it cannot be done now (`_extra_condition` false)."""
 
 
-def dispatch_refusal_by_dispute(order: WorkOrder) -> str | None:
-    """Why the office may not dispatch `order` from its triage queue while a jurisdiction
+def dispatch_refusal_by_dispute(order: WorkOrder, action: str = Action.DISPATCH) -> str | None:
+    """Why the office may not dispatch `order` from its triage queue, or re-dispatch it from the
+    unit handling it to another (`action` `Action.REDISPATCH`), while a jurisdiction
     dispute about it is open, or None when it may. The group leader's decision settles who
-    handles a disputed case (四（五）), and the office's dispatch may not get ahead of it
-    once he is to decide: a dispute with the office's proposal before him, or one covering
-    a lead besides the order (the lead it is about, or a rejection recorded on it), whose
-    decision settles the leads with the order, as a dispatch, moving the order alone, would
-    not. A dispute still waiting for the office's proposal about the order alone is settled
-    by the dispatch instead (`disputes.dispute_settle_by_dispatch`): the office chooses the
-    unit before putting the question to him. One rule for the order's page, which then
-    says this rather than offering the form, and for `workorder_dispatch`, which refuses.
-    Reads the order's disputes as prefetched (the order's page); a query or two more only
-    while one is open."""
+    handles a disputed case (四（五）), and the office's dispatch may not get ahead of it once
+    he is to decide: a dispute with the office's proposal before him, or one covering a
+    lead besides the order (the lead it is about, or a rejection recorded on it,
+    `disputes.dispute_lead_numbers`), whose decision settles the leads with the order, as a
+    dispatch, moving the order alone, would not. A dispute still waiting for the office's
+    proposal about the order alone is settled by the dispatch or re-dispatch instead
+    (`disputes.dispute_settle_by_dispatch`): the office chooses the unit before putting the
+    question to him. Refused, the order stays where it is, and a sign-for time the dispute
+    stopped stays stopped (`suspend_sign_for`): a re-dispatch would start the new unit's.
+    One rule for the order's page, which then says this rather than offering the form, and
+    for `workorder_dispatch` and `workorder_redispatch`, which refuse. Reads the order's
+    disputes as prefetched (the order's page); a query or two more only while one is open."""
     from .disputes import dispute_lead_numbers  # disputes builds on this module
 
     dispute = next((d for d in order.disputes.all() if d.status in OPEN_DISPUTE_STATUSES), None)
     if dispute is None:
         return None
+    redispatch = action == Action.REDISPATCH
     if dispute.status == DisputeStatus.PROPOSED:
-        return _(
-            "Order %(number)s cannot be dispatched now: the office's proposal on jurisdiction "
-            "dispute %(dispute)s waits for the group leader's decision, which will assign the "
-            "order."
-        ) % {"number": order.number, "dispute": dispute.number}
+        if redispatch:
+            refusal = _(
+                "Order %(number)s cannot be re-dispatched now: the office's proposal on "
+                "jurisdiction dispute %(dispute)s waits for the group leader's decision, which "
+                "will assign the order."
+            )
+        else:
+            refusal = _(
+                "Order %(number)s cannot be dispatched now: the office's proposal on "
+                "jurisdiction dispute %(dispute)s waits for the group leader's decision, which "
+                "will assign the order."
+            )
+        return refusal % {"number": order.number, "dispute": dispute.number}
     leads = dispute_lead_numbers(dispute)
     if not leads:
         return None
-    return ngettext(
-        "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about it "
-        "also covers lead %(leads)s, which only the group leader's decision settles with the "
-        "order. Put the office's proposal to him on the dispute's page.",
-        "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about it "
-        "also covers leads %(leads)s, which only the group leader's decision settles with the "
-        "order. Put the office's proposal to him on the dispute's page.",
-        len(leads),
-    ) % {
+    if redispatch:
+        refusal = ngettext(
+            "Order %(number)s cannot be re-dispatched now: jurisdiction dispute %(dispute)s "
+            "about it also covers lead %(leads)s, which only the group leader's decision "
+            "settles with the order. Put the office's proposal to him on the dispute's page.",
+            "Order %(number)s cannot be re-dispatched now: jurisdiction dispute %(dispute)s "
+            "about it also covers leads %(leads)s, which only the group leader's decision "
+            "settles with the order. Put the office's proposal to him on the dispute's page.",
+            len(leads),
+        )
+    else:
+        refusal = ngettext(
+            "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about "
+            "it also covers lead %(leads)s, which only the group leader's decision settles "
+            "with the order. Put the office's proposal to him on the dispute's page.",
+            "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about "
+            "it also covers leads %(leads)s, which only the group leader's decision settles "
+            "with the order. Put the office's proposal to him on the dispute's page.",
+            len(leads),
+        )
+    return refusal % {
         "number": order.number,
         "dispute": dispute.number,
         "leads": language.list_separator().join(leads),
@@ -244,8 +268,8 @@ def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
 
 def _extra_condition(user: User, order: WorkOrder, action: str) -> bool:
     """Conditions beyond status and actor, so the page offers only what would succeed."""
-    if action == Action.DISPATCH:
-        return dispatch_refusal_by_dispute(order) is None
+    if action in (Action.DISPATCH, Action.REDISPATCH):
+        return dispatch_refusal_by_dispute(order, action) is None
     if action == Action.RETURN:
         return not order.forced_assignment
     if action == Action.ACCEPT:
@@ -363,8 +387,8 @@ def _refusal_now(user: User, order: WorkOrder, action: str) -> str:
         }
     if _extra_condition(user, order, action):
         return ""
-    if action == Action.DISPATCH:
-        return dispatch_refusal_by_dispute(order) or ""
+    if action in (Action.DISPATCH, Action.REDISPATCH):
+        return dispatch_refusal_by_dispute(order, action) or ""
     if action == Action.REQUEST_EXTENSION and not extendable_deadline(order):
         return _("This order has no running deadline that can be extended.")
     return str(_NOT_NOW[action])
@@ -1039,6 +1063,15 @@ def workorder_redispatch(
     reason: str,
     expected_version: int | None = None,
 ) -> WorkOrder:
+    """Assigned or in progress → assigned to another unit, which starts its own sign-for
+    time; the co-handling units stay. As for a dispatch from the triage queue: not while
+    the group leader's decision on a dispute about the order is pending
+    (`dispatch_refusal_by_dispute`), and an open dispute about the order alone, still
+    waiting for the office's proposal, is settled by the re-dispatch
+    (`disputes.dispute_settle_by_dispatch`), the unit the order leaves told with the
+    dispute's units."""
+    from .disputes import dispute_settle_by_dispatch  # disputes builds on this module
+
     order = _load(acting_user, order_id, Action.REDISPATCH, expected_version)
     reason = _required(reason, _("the reason for re-dispatching"))
     unit = _member_unit(unit_code)
@@ -1059,6 +1092,16 @@ def workorder_redispatch(
         unit=unit,
         note=reason,
         data={"from_unit": previous.code if previous else None},
+    )
+    co_links = order.unit_links.filter(relation=UnitRelation.CO).select_related("unit")
+    dispute_settle_by_dispatch(
+        order=order,
+        unit=unit,
+        co_units=[link.unit for link in co_links.order_by("unit__sort_order", "unit__code")],
+        reason=reason,
+        acting_user=acting_user,
+        action=Action.REDISPATCH,
+        from_unit=previous,
     )
     tell_units_of_new_orders([order], overdue_said=True)
     return order

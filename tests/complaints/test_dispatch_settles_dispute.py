@@ -300,12 +300,12 @@ def test_the_proposal_put_meanwhile_is_seen_under_the_disputes_lock(people, monk
     original = workflow.dispatch_refusal_by_dispute
     looks = []
 
-    def proposed_after_the_first_look(order):
+    def proposed_after_the_first_look(order, action=Action.DISPATCH):
         looks.append(order)
         if len(looks) == 1:
             Dispute.objects.filter(id=dispute.id).update(status=DisputeStatus.PROPOSED)
             return None
-        return original(order)
+        return original(order, action)
 
     monkeypatch.setattr(workflow, "dispatch_refusal_by_dispute", proposed_after_the_first_look)
 

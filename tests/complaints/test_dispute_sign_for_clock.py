@@ -166,6 +166,8 @@ def test_the_office_dispatching_elsewhere_meanwhile_starts_that_units_clock(
         order_id=order.id, acting_user=office_staff, unit_code="education", reason="属教育"
     )
     order.refresh_from_db()
-    assert Dispute.objects.get(order=order).status == "open"
+    # The dispute, still waiting for the office's proposal, is settled by the re-dispatch
+    # (tests/complaints/test_redispatch_settles_dispute.py): it no longer waits for anyone.
+    assert Dispute.objects.get(order=order).status == "dispatched"
     assert order.due_sign_for == datetime(2026, 9, 23, 23, 59, 59, tzinfo=BEIJING)
     assert order.next_due_name == "sign_for"

@@ -92,7 +92,7 @@ short_or_long = st.sampled_from(["等待检测结果", "等待检测结果", "",
 WITHDRAWN = r"(refuse_extension )*"
 EXPECTED_EVENTS = {
     Action.DISPATCH: "dispatch( dispute)?",
-    Action.REDISPATCH: f"{WITHDRAWN}redispatch",
+    Action.REDISPATCH: f"{WITHDRAWN}redispatch( dispute)?",
     Action.SIGN: "sign",
     Action.ACCEPT: "accept",
     Action.RETURN: f"{WITHDRAWN}return( dispute)?",
@@ -384,6 +384,9 @@ class WorkOrderSequences(RuleBasedStateMachine):
         )
         if done:
             assert done[3].primary_unit.code == code and not done[3].forced_assignment
+            # As for a dispatch: a dispute waiting for the office's proposal is settled by
+            # the re-dispatch; one the leader's decision is pending on refuses it.
+            assert not done[3].disputes.filter(status__in=OPEN_DISPUTE_STATUSES).exists()
 
     @rule(key=orders, who=personas)
     def sign(self, key, who):
