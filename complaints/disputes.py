@@ -1017,19 +1017,33 @@ def _tell_outcome(
 
 def dispute_lead_numbers(dispute: Dispute) -> list[str]:
     """The numbers of the leads `dispute` covers besides its work order: the lead it is
-    about, and those whose rejection was recorded on it (`dispute_for_rejected_referral`).
-    The leader's decision settles them with the order (`_covered_leads`); the office's
-    dispatch moves the order alone, so it does not settle such a dispute
-    (`workflow.dispatch_refusal_by_dispute`). Unlocked; at most two queries."""
+    about, those whose rejection was recorded on it (`dispute_for_rejected_referral`), and
+    the lead whose acceptance registered its work order (`lead_opened_as`), even when the
+    dispute names the order alone (disputed by its number, or returned a second time): the
+    order is the case the unit took on from that lead, referred to it by another unit. The
+    leader's decision settles them with the order (`_covered_leads`); the office's dispatch
+    moves the order alone, so it does not settle such a dispute
+    (`workflow.dispatch_refusal_by_dispute`). Unlocked; at most two queries (the order is
+    the one the dispute was read from)."""
     ids = {dispute.referral_id} if dispute.referral_id is not None else set()
     recorded = dispute.events.filter(action=DisputeAction.LEAD_REJECTED).values_list(
         "data__referral", flat=True
     )
     ids |= {int(i) for i in recorded if i is not None}
-    if not ids:
-        return []
-    leads = Referral.objects.filter(id__in=ids).order_by("id").only("id", "created_at")
-    return [lead.number for lead in leads]
+    same = Q(id__in=ids)
+    order = dispute.order if dispute.order_id is not None else None
+    if order is not None:
+        same |= lead_opened_as(order_number=order.number, external_ref=order.external_ref)
+    leads = (
+        Referral.objects.filter(same)
+        .order_by("id")
+        .only("id", "created_at", "status", "case_reference")
+    )
+    return [
+        lead.number
+        for lead in leads
+        if lead.id in ids or (order is not None and is_opened_as(lead, order))
+    ]
 
 
 def dispute_settle_by_dispatch(

@@ -192,16 +192,17 @@ def dispatch_refusal_by_dispute(order: WorkOrder, action: str = Action.DISPATCH)
     dispute about it is open, or None when it may. The group leader's decision settles who
     handles a disputed case (四（五）), and the office's dispatch may not get ahead of it once
     he is to decide: a dispute with the office's proposal before him, or one covering a
-    lead besides the order (the lead it is about, or a rejection recorded on it,
-    `disputes.dispute_lead_numbers`), whose decision settles the leads with the order, as a
-    dispatch, moving the order alone, would not. A dispute still waiting for the office's
-    proposal about the order alone is settled by the dispatch or re-dispatch instead
-    (`disputes.dispute_settle_by_dispatch`): the office chooses the unit before putting the
-    question to him. Refused, the order stays where it is, and a sign-for time the dispute
-    stopped stays stopped (`suspend_sign_for`): a re-dispatch would start the new unit's.
-    One rule for the order's page, which then says this rather than offering the form, and
-    for `workorder_dispatch` and `workorder_redispatch`, which refuse. Reads the order's
-    disputes as prefetched (the order's page); a query or two more only while one is open."""
+    lead besides the order (the lead it is about, a rejection recorded on it, or the lead
+    whose acceptance registered the order, `disputes.dispute_lead_numbers`), whose decision
+    settles the leads with the order, as a dispatch, moving the order alone, would not. A
+    dispute still waiting for the office's proposal about the order alone is settled by the
+    dispatch or re-dispatch instead (`disputes.dispute_settle_by_dispatch`): the office
+    chooses the unit before putting the question to him. Refused, the order stays where it
+    is, and a sign-for time the dispute stopped stays stopped (`suspend_sign_for`): a
+    re-dispatch would start the new unit's. One rule for the order's page, which then says
+    this rather than offering the form, and for `workorder_dispatch` and
+    `workorder_redispatch`, which refuse. Reads the order's disputes as prefetched (the
+    order's page); a query or two more only while one is open."""
     from .disputes import dispute_lead_numbers  # disputes builds on this module
 
     dispute = next((d for d in order.disputes.all() if d.status in OPEN_DISPUTE_STATUSES), None)

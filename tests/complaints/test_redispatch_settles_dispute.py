@@ -3,11 +3,11 @@ order: the same rule as for a dispatch from the triage queue
 (tests/complaints/test_dispatch_settles_dispute.py). A dispute still waiting for the
 office's proposal, about the order alone, is settled by the re-dispatch, its units and the
 unit the order leaves told. A dispute the group leader's decision is pending on (the
-office's proposal before him, or one covering a lead: its own, or a rejection recorded on
-it) refuses the re-dispatch, saying why, and the order's page says so instead of offering
-the form; the order stays where it is, its sign-for time still stopped. Before, the
-re-dispatch left the dispute open, restarted the new unit's sign-for clock, and the
-leader's later decision moved the order again."""
+office's proposal before him, or one covering a lead: its own, a rejection recorded on it,
+or the lead whose acceptance registered the order) refuses the re-dispatch, saying why,
+and the order's page says so instead of offering the form; the order stays where it is,
+its sign-for time still stopped. Before, the re-dispatch left the dispute open, restarted
+the new unit's sign-for clock, and the leader's later decision moved the order again."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 from complaints import disputes, referrals, workflow
 from complaints.choices import Action, DisputeAction, DisputeStatus, Status
 from complaints.deadlines import BEIJING
-from complaints.models import Dispute, DisputeEvent, WorkOrder, WorkOrderEvent
+from complaints.models import Dispute, DisputeEvent, Referral, WorkOrder, WorkOrderEvent
 from departments.choices import RoleCode
 from departments.models import Notification
 from tests.factories import UserFactory, make_order, unit
@@ -40,6 +40,14 @@ LEAD_REFUSAL = (
     "also covers lead %(leads)s, which only the group leader's decision settles with the "
     "order. Put the office's proposal to him on the dispute's page.",
     "Order %(number)s cannot be re-dispatched now: jurisdiction dispute %(dispute)s about it "
+    "also covers leads %(leads)s, which only the group leader's decision settles with the "
+    "order. Put the office's proposal to him on the dispute's page.",
+)
+DISPATCH_LEAD_REFUSAL = (
+    "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about it "
+    "also covers lead %(leads)s, which only the group leader's decision settles with the "
+    "order. Put the office's proposal to him on the dispute's page.",
+    "Order %(number)s cannot be dispatched now: jurisdiction dispute %(dispute)s about it "
     "also covers leads %(leads)s, which only the group leader's decision settles with the "
     "order. Put the office's proposal to him on the dispute's page.",
 )
@@ -97,6 +105,23 @@ def proposed(people, dispute: Dispute) -> Dispute:
     return disputes.dispute_propose(
         dispute_id=dispute.id, acting_user=people["office"], proposal="建议住建委。"
     )
+
+
+def lead_accepted_with_an_order(people) -> tuple[Referral, WorkOrder]:
+    """Commerce refers a lead to Education, which accepts it and registers a work order of
+    its own for it (signed for on acceptance)."""
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="education",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课，负责人失联。",
+    )
+    lead = referrals.referral_accept(
+        referral_id=lead.id, acting_user=people["education"], open_order=True
+    )
+    order = WorkOrder.objects.get(number=lead.case_reference)
+    assert (order.status, order.primary_unit.code) == (Status.IN_PROGRESS, "education")
+    return Referral.objects.get(id=lead.id), order
 
 
 def redispatch(people, order, unit_code="housing", reason="经研究由住建委办理") -> WorkOrder:
@@ -207,6 +232,26 @@ def test_the_dispute_page_sums_up_the_redispatch(client, people):
     assert 'id="propose-form"' not in page
 
 
+def test_a_lead_only_named_by_hand_does_not_make_the_dispute_cover_it(people):
+    """A unit that typed the order's number as its case reference did not register that
+    order for the lead: the dispute is about the order alone, which the re-dispatch settles."""
+    order, dispute = disputed_by_its_unit(people)
+    lead = referrals.referral_send(
+        acting_user=people["housing"],
+        to_unit_code="commerce",
+        title="培训机构预收学费后停课",
+        facts="某培训机构预收一年学费后停课。",
+    )
+    referrals.referral_accept(
+        referral_id=lead.id, acting_user=people["commerce"], case_reference=order.number
+    )
+    order.refresh_from_db()
+
+    assert disputes.dispute_lead_numbers(dispute) == []
+    redispatch(people, order)
+    assert Dispute.objects.get(id=dispute.id).status == DisputeStatus.DISPATCHED
+
+
 # -- the leader's decision is pending: the re-dispatch is refused --------------------------
 
 
@@ -291,6 +336,40 @@ def test_the_proposal_put_meanwhile_is_seen_under_the_disputes_lock(people, monk
     assert looks == [Action.REDISPATCH, Action.REDISPATCH]
     order.refresh_from_db()
     assert order.primary_unit.code == "commerce" and order.sign_for_suspended_at is not None
+
+
+# -- the order registered on accepting a lead: the dispute covers that lead ----------------
+
+
+def test_a_dispute_naming_the_order_registered_for_a_lead_covers_the_lead(people):
+    """The office disputes, by its number, the order Education registered on accepting
+    Commerce's lead: the case one unit referred to another, which the leader's decision
+    settles with the lead (`disputes._covered_leads`). Neither a re-dispatch nor, once the
+    order is back in the triage queue, a dispatch settles it without the lead."""
+    lead, order = lead_accepted_with_an_order(people)
+    dispute = disputes.dispute_open(
+        acting_user=people["office"], summary="工单管辖不清。", order_number=order.number
+    )
+    assert (dispute.order_id, dispute.referral_id) == (order.id, None)
+    order.refresh_from_db()
+    values = {"number": order.number, "dispute": dispute.number, "leads": lead.number}
+
+    assert disputes.dispute_lead_numbers(dispute) == [lead.number]
+    with pytest.raises(workflow.NotPossibleNow) as refused:
+        redispatch(people, order)
+    assert refused.value.message == ngettext(*LEAD_REFUSAL, 1) % values
+
+    workflow.workorder_return(order_id=order.id, acting_user=people["education"], reason="属商务")
+    order.refresh_from_db()
+    assert order.status == Status.TRIAGE
+    assert Action.DISPATCH not in workflow.allowed_actions(people["office"], order)
+    with pytest.raises(workflow.NotPossibleNow) as refused:
+        workflow.workorder_dispatch(
+            order_id=order.id, acting_user=people["office"], unit_code="housing"
+        )
+    assert refused.value.message == ngettext(*DISPATCH_LEAD_REFUSAL, 1) % values
+    assert Dispute.objects.get(id=dispute.id).status == DisputeStatus.OPEN
+    assert Referral.objects.get(id=lead.id).status == "accepted"
 
 
 # -- the order's page ---------------------------------------------------------------------
