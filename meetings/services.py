@@ -171,6 +171,14 @@ def _too_long(
     )
 
 
+def _when(meeting: JointMeeting) -> str:
+    """The meeting's day, and its time when it has one, as the units' notices write it."""
+    when = meeting.planned_on.isoformat()
+    if meeting.starts_at:
+        when += f" {meeting.starts_at:%H:%M}"
+    return when
+
+
 def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
     already = set(meeting.invitations.values_list("unit_id", flat=True))
     new = [u for u in units if u.id not in already]
@@ -184,16 +192,13 @@ def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
             units=[u.code for u in new],
         )
     if new:
-        when = meeting.planned_on.isoformat()
-        if meeting.starts_at:
-            when += f" {meeting.starts_at:%H:%M}"
         message = Message(
             key=f"meeting_invite:{meeting.id}",
             category="meeting",
             title=written(
                 "Invitation to the joint meeting “%(title)s” on %(when)s",
                 title=meeting.title,
-                when=when,
+                when=_when(meeting),
             ),
             body=written("Place: %(place)s. Please confirm who attends.", place=meeting.place),
             url=meeting_url(meeting),
@@ -340,7 +345,9 @@ def meeting_update(
             title=written(
                 "The joint meeting “%(title)s” moved to %(day)s, %(place)s",
                 title=meeting.title,
-                day=meeting.planned_on.isoformat(),
+                # The time too: a meeting moved to another hour of the same day would
+                # otherwise be announced as unchanged.
+                day=_when(meeting),
                 place=meeting.place,
             ),
             url=meeting_url(meeting),
