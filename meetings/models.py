@@ -8,8 +8,8 @@ from datetime import date
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from complaints.models import TimelineEntry
 from departments.choices import RoleCode
@@ -355,10 +355,16 @@ class MeetingEvent(TimelineEntry):
     @property
     def step(self) -> str:
         """The line's heading in the history: the units invited at once are counted, since
-        one line names them all; any other step (or a line without its units) by its label."""
+        one line names them all; an answer says whether the unit attends; any other step
+        (or a line without its units or answer) by its label."""
         units = self.data.get("units") if isinstance(self.data, dict) else None
         if self.action == MeetingAction.INVITE and units:
             return ngettext("%(n)s unit invited", "%(n)s units invited", len(units)) % {
                 "n": len(units)
             }
+        # An answer says which: under a bare "answered", a unit's reason for staying away
+        # read as the names of those who would come.
+        answer = self.data.get("answer") if isinstance(self.data, dict) else None
+        if self.action == MeetingAction.ANSWER and answer in InvitationAnswer.values:
+            return gettext("Answered: %(answer)s") % {"answer": InvitationAnswer(answer).label}
         return self.get_action_display()
