@@ -78,3 +78,14 @@ def test_the_sign_off_never_stands_alone_on_a_page(meeting, tmp_path):
     assert SIGN_OFF in last and SIGN_OFF not in first
     # More than the sign-off and the page number: the end of the record came with it.
     assert "制定物业服务收费公示规范并印发" in last
+
+
+def test_the_sign_off_names_the_office_as_the_other_documents_do(meeting, tmp_path):
+    """The office is 武清区消费者权益保护工作协调小组办公室 (its name in the directory, and
+    the issuer of the releases, plans register and campaign summaries); the minutes were
+    signed by a "协调机制办公室" that does not exist."""
+    (page,) = pages(meeting, 1, tmp_path)
+    sign_off = page.split("三、议定事项")[1]
+    assert "武清区消费者权益保护工作协调小组办公室" in sign_off
+    assert "协调机制办公室" not in page
+    assert unit("office").full_name == "武清区消费者权益保护工作协调小组办公室"
