@@ -540,19 +540,24 @@ def report_submit(
             {"situation": _("Describe the situation of the quarter before submitting.")}
         )
     _refresh_portal_figures(report)
+    # The office is told a returned report came back changed: under the same line as its
+    # first submission, the two read as one report sent twice.
+    resubmitted = report.status == ReportStatus.RETURNED
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = acting_user
     _bump(report, ["status", "submitted_at", "submitted_by", "portal_figures"])
     _event(report, ReportAction.SUBMIT, acting_user)
+    about = {"unit": language.unit(report.unit), "period": language.quarter(report)}
     message = Message(
         key=f"report_submitted:{report.id}:{report.version}",
         category="report",
         title=written(
-            "%(unit)s submitted its report for %(period)s",
-            unit=language.unit(report.unit),
-            period=language.quarter(report),
-        ),
+            "%(unit)s submitted its report for %(period)s again, changed after its return",
+            **about,
+        )
+        if resubmitted
+        else written("%(unit)s submitted its report for %(period)s", **about),
         url=_report_url(report),
     )
     notify_many([(message, office_people(), None)])
