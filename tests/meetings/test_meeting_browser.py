@@ -73,6 +73,7 @@ def journey(browser, live_server):
     assert office.is_checked("#attended-market-regulation")
     office.fill("#held_on", today.isoformat())
     office.fill("#minutes-text", "会议听取了全年投诉处理情况通报，研究了预付卡治理问题。")
+    office.once("dialog", lambda dialog: dialog.accept())  # the units are told: it asks
     office.click("#record-meeting")
     office.wait_for_selector("#meeting-status[data-status='held']")
     office.fill("#resolution-text", "由区市场监管局牵头开展预付卡专项整治。")
@@ -141,4 +142,51 @@ def test_taking_an_item_the_office_wrote_off_the_agenda_asks_first(browser, live
     with office.expect_navigation():
         office.click(f"#unplace-{item.id}")
     assert not AgendaItem.objects.filter(id=item.id).exists()
+    assert len(asked) == 2
+
+
+def test_recording_a_meeting_as_held_asks_first_and_a_correction_does_not(
+    browser, live_server, people
+):
+    """Recording the meeting as held tells every invited unit that its minutes are
+    available, and the meeting can no longer be changed or cancelled: one click on the
+    record's button did so with no question asked, before the office had looked the minutes
+    over. Correcting the record afterwards tells nobody and asks nothing."""
+    from meetings import services
+
+    meeting = services.meeting_plan(
+        acting_user=people["office"],
+        kind="extra",
+        title="物业服务消费纠纷专题联席会议",
+        planned_on=timezone.localdate(),
+        place="区市场监管局三楼会议室",
+        unit_codes=["market-regulation"],
+    )
+    office = signed_in(browser, live_server, "office_meetings", at=f"/meetings/{meeting.id}/")
+    office.check("#attended-market-regulation")
+    office.fill("#minutes-text", "会议通报了物业服务类投诉情况。")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    office.once("dialog", lambda dialog: answer(dialog, False))
+    office.click("#record-meeting")
+    assert asked, "no question was asked"
+    assert forms_sent(office) == [False]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    office.once("dialog", lambda dialog: answer(dialog, True))
+    with office.expect_navigation():
+        office.click("#record-meeting")
+    office.wait_for_selector("#meeting-status[data-status='held']")
+    assert len(asked) == 2
+
+    office.fill("#minutes-text", "会议通报了物业服务类投诉情况，研究了收费公示问题。")
+    with office.expect_navigation():
+        office.click("#record-meeting")  # a question here would be dismissed: nothing sent
+    office.wait_for_selector(".alert-success")
+    meeting.refresh_from_db()
+    assert "收费公示" in meeting.minutes
     assert len(asked) == 2
