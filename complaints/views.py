@@ -665,9 +665,20 @@ def _dispatch_and_dispute(user, order: WorkOrder, actions: list[str]) -> dict:
     (`workflow.dispatch_refusal_by_dispute`, which the service refuses with too: the page
     says it instead of offering the form), or, where the form is offered, that dispatching
     (re-dispatching) settles the dispute. Keys `dispatch_…` or `redispatch_…`, by the form
-    the order would have. Nothing otherwise."""
+    the order would have. For an order the group leader's decision assigned, why it is not
+    re-dispatched (`workflow.redispatch_refusal_by_decision`), with that dispute. Nothing
+    otherwise."""
     if not order.is_open or not access.is_office_handler(user):
         return {}
+    if order.status != Status.TRIAGE and Action.REDISPATCH not in actions:
+        refusal = workflow.redispatch_refusal_by_decision(order)
+        if refusal:
+            decided = workflow.assignment_decided_by(order)
+            return {
+                "redispatch_refused": refusal,
+                "redispatch_dispute": decided,
+                "redispatch_decided": True,
+            }
     dispute = next((d for d in order.disputes.all() if d.status in OPEN_DISPUTE_STATUSES), None)
     if dispute is None:
         return {}

@@ -39,6 +39,7 @@ from wuqing_consumer.versions import UNKNOWN
 
 from . import stats
 from .choices import (
+    DECIDED_DISPUTE_STATUSES,
     OPEN_DISPUTE_STATUSES,
     OPEN_STATUSES,
     Action,
@@ -253,6 +254,39 @@ def dispatch_refusal_by_dispute(order: WorkOrder, action: str = Action.DISPATCH)
     }
 
 
+def assignment_decided_by(order: WorkOrder) -> Dispute | None:
+    """The group leader's decision on a jurisdiction dispute that gave `order` to the unit
+    holding it, if its assignment comes from one: forced (`workorder_assign_by_decision`,
+    a designation or a joint team's lead unit) with a decision of his on a dispute about
+    the order. The office forces an assignment otherwise only when dispatching from the
+    triage queue, which an order he assigned does not reach again: its unit cannot return
+    it (`Action.RETURN`), and the office cannot re-dispatch it
+    (`redispatch_refusal_by_decision`). Reads the order's disputes as prefetched (the
+    order's page); one query otherwise, and none for an order not forced."""
+    if not order.forced_assignment:
+        return None
+    decided = [d for d in order.disputes.all() if d.status in DECIDED_DISPUTE_STATUSES]
+    return max(decided, key=lambda d: d.id, default=None)
+
+
+def redispatch_refusal_by_decision(order: WorkOrder) -> str | None:
+    """Why the office may not re-dispatch `order` to another unit, or None when it may:
+    the group leader's decision gave it to the unit holding it (`assignment_decided_by`),
+    and his decision ends the disagreement over who handles it (四（五）). A re-dispatch
+    would move the order and clear its forced assignment, quietly undoing the decision.
+    Actions that leave the order with its unit (supervising it, deciding an extension,
+    closing it) are not concerned. One rule for the order's page, which says this (naming
+    the dispute) rather than offering the form, and for `workorder_redispatch`, which
+    refuses."""
+    dispute = assignment_decided_by(order)
+    if dispute is None:
+        return None
+    return _(
+        "Order %(number)s cannot be re-dispatched: the group leader's decision on "
+        "jurisdiction dispute %(dispute)s assigned it to %(unit)s, and his decision is final."
+    ) % {"number": order.number, "dispute": dispute.number, "unit": order.primary_unit}
+
+
 def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
     if actor == OFFICE:
         return access.is_office_handler(user)
@@ -269,6 +303,8 @@ def _actor_allowed(user: User, order: WorkOrder, actor: str) -> bool:
 
 def _extra_condition(user: User, order: WorkOrder, action: str) -> bool:
     """Conditions beyond status and actor, so the page offers only what would succeed."""
+    if action == Action.REDISPATCH and redispatch_refusal_by_decision(order) is not None:
+        return False
     if action in (Action.DISPATCH, Action.REDISPATCH):
         return dispatch_refusal_by_dispute(order, action) is None
     if action == Action.RETURN:
@@ -388,6 +424,8 @@ def _refusal_now(user: User, order: WorkOrder, action: str) -> str:
         }
     if _extra_condition(user, order, action):
         return ""
+    if action == Action.REDISPATCH and (refusal := redispatch_refusal_by_decision(order)):
+        return refusal
     if action in (Action.DISPATCH, Action.REDISPATCH):
         return dispatch_refusal_by_dispute(order, action) or ""
     if action == Action.REQUEST_EXTENSION and not extendable_deadline(order):
@@ -1065,7 +1103,8 @@ def workorder_redispatch(
     expected_version: int | None = None,
 ) -> WorkOrder:
     """Assigned or in progress → assigned to another unit, which starts its own sign-for
-    time; the co-handling units stay. As for a dispatch from the triage queue: not while
+    time; the co-handling units stay. Not an order the group leader's decision assigned
+    (`redispatch_refusal_by_decision`). As for a dispatch from the triage queue: not while
     the group leader's decision on a dispute about the order is pending
     (`dispatch_refusal_by_dispute`), and an open dispute about the order alone, still
     waiting for the office's proposal, is settled by the re-dispatch

@@ -99,14 +99,20 @@ def test_an_order_the_leader_designated_is_not_disputed_or_returned_into_a_dispu
         with pytest.raises(WorkflowError, match=decision.number):
             disputes.dispute_open(acting_user=person, summary="再议。", order_number=order.number)
 
-    # The office re-dispatches it within its powers; the unit it went to may return it,
-    # and the return, its third, goes back to triage without going to the leader again.
-    workflow.workorder_redispatch(
-        order_id=order.id, acting_user=people["office"], unit_code="commerce", reason="改派。"
+    # Nor does it leave housing: housing cannot return it (forced), and the office cannot
+    # re-dispatch it, which would undo the decision (test_redispatch_after_decision.py).
+    with pytest.raises(workflow.NotPossibleNow, match=decision.number):
+        workflow.workorder_redispatch(
+            order_id=order.id, acting_user=people["office"], unit_code="commerce", reason="改派。"
+        )
+    with pytest.raises(workflow.NotPossibleNow):
+        workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="属教育")
+    kept = WorkOrder.objects.get(id=order.id)
+    assert (kept.status, kept.primary_unit.code, kept.return_count) == (
+        order.status,
+        "housing",
+        2,
     )
-    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属教育")
-    returned = WorkOrder.objects.get(id=order.id)
-    assert (returned.status, returned.return_count) == (Status.TRIAGE, 3)
     assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
 
 

@@ -1,0 +1,212 @@
+"""An order the group leader's decision on a jurisdiction dispute assigned (a designation,
+or a joint team's lead unit) is not re-dispatched by the office: his decision ends the
+disagreement (四（五）). Before, the re-dispatch moved the order and cleared its forced
+assignment, quietly undoing the decision. The service refuses, leaving the order as it is,
+and the order's page says why, naming the dispute, instead of offering the form. The
+office's other actions on the order, which leave it with its unit, still work, and an order
+the office itself forced (after two returns) may still be re-dispatched."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from complaints import disputes, workflow
+from complaints.choices import Action, DisputeStatus, Status
+from complaints.deadlines import BEIJING
+from complaints.models import Dispute, WorkOrder, WorkOrderEvent
+from departments.choices import RoleCode
+from departments.models import Notification
+from tests.factories import UserFactory, make_order, unit
+
+REFUSAL = (
+    "Order %(number)s cannot be re-dispatched: the group leader's decision on jurisdiction "
+    "dispute %(dispute)s assigned it to %(unit)s, and his decision is final."
+)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
+        yield
+
+
+@pytest.fixture
+def people(db, office_staff, leader, housing_staff):
+    return {
+        "office": office_staff,
+        "leader": leader,
+        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
+        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
+        "housing": housing_staff,
+    }
+
+
+def decided(people, how: str = "designate") -> tuple[WorkOrder, Dispute]:
+    """Dispatched to Commerce, which disputes it; on the office's proposal the leader gives
+    it to Housing: designated, or as the lead unit of a joint team with Education."""
+    order = make_order(people["office"], unit_code="commerce", content="物业公司预收物业费后撤场")
+    dispute = disputes.dispute_open(
+        acting_user=people["commerce"], summary="不属商务。", order_number=order.number
+    )
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=people["office"], proposal="建议住建委。"
+    )
+    if how == "designate":
+        disputes.dispute_designate(
+            dispute_id=dispute.id, acting_user=people["leader"], unit_code="housing", note="属物业"
+        )
+    else:
+        disputes.dispute_form_team(
+            dispute_id=dispute.id,
+            acting_user=people["leader"],
+            lead_unit_code="housing",
+            member_unit_codes=["education"],
+            note="成立联合调查组",
+        )
+    order = WorkOrder.objects.get(id=order.id)
+    dispute = Dispute.objects.get(id=dispute.id)
+    assert (order.status, order.primary_unit.code) == (Status.ASSIGNED, "housing")
+    assert order.forced_assignment
+    assert dispute.status in (DisputeStatus.DESIGNATED, DisputeStatus.TEAM)
+    return order, dispute
+
+
+def redispatch(people, order, unit_code="commerce") -> WorkOrder:
+    return workflow.workorder_redispatch(
+        order_id=order.id, acting_user=people["office"], unit_code=unit_code, reason="改派商务"
+    )
+
+
+def rows(order) -> tuple:
+    return (
+        WorkOrder.objects.filter(id=order.id).values().get(),
+        sorted(order.unit_links.values_list("unit__code", "relation")),
+        WorkOrderEvent.objects.filter(order=order).count(),
+        Notification.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("how", ["designate", "team"])
+def test_the_service_refuses_to_redispatch_an_order_the_leader_assigned(people, how):
+    order, dispute = decided(people, how)
+    before = rows(order)
+    said = REFUSAL % {
+        "number": order.number,
+        "dispute": dispute.number,
+        "unit": "Housing and Construction Commission",
+    }
+
+    assert workflow.assignment_decided_by(order) == dispute
+    assert workflow.redispatch_refusal_by_decision(order) == said
+    assert Action.REDISPATCH not in workflow.allowed_actions(people["office"], order)
+    with pytest.raises(workflow.NotPossibleNow) as refused:
+        redispatch(people, order)
+    assert refused.value.message == said
+
+    # Untouched: still with Housing, still forced, nothing recorded or told.
+    assert rows(order) == before
+
+
+def test_the_offices_other_actions_still_work_on_an_order_the_leader_assigned(people):
+    order, _ = decided(people, "team")
+    offered = workflow.allowed_actions(people["office"], order)
+    assert {Action.SUPERVISE, Action.EXCLUDE, Action.MERGE} <= set(offered)
+
+    workflow.workorder_supervise(order_id=order.id, acting_user=people["office"], note="请尽快办理")
+    workflow.workorder_sign(order_id=order.id, acting_user=people["housing"])
+
+    order.refresh_from_db()
+    assert (order.status, order.primary_unit.code) == (Status.IN_PROGRESS, "housing")
+    assert order.forced_assignment and order.supervision_count == 1
+    # Education still co-handles it, and the re-dispatch is still refused once signed for.
+    assert order.unit_links.filter(unit__code="education", relation="co").exists()
+    assert Action.REDISPATCH not in workflow.allowed_actions(people["office"], order)
+    with pytest.raises(workflow.NotPossibleNow, match="cannot be re-dispatched: the group"):
+        redispatch(people, order)
+
+
+def test_an_assignment_the_office_forced_may_still_be_redispatched(people):
+    """After two returns the office forces the dispatch: its own decision, not the
+    leader's, so it may re-dispatch (which, as before, clears the forced assignment)."""
+    order = make_order(people["office"], unit_code="commerce", content="物业公司预收物业费后撤场")
+    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属住建")
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="housing"
+    )
+    workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="属商务")
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="commerce", force=True
+    )
+    order = WorkOrder.objects.get(id=order.id)
+    assert order.forced_assignment
+
+    assert workflow.assignment_decided_by(order) is None
+    assert Action.REDISPATCH in workflow.allowed_actions(people["office"], order)
+    redispatch(people, order, unit_code="housing")
+    order.refresh_from_db()
+    assert (order.primary_unit.code, order.forced_assignment) == ("housing", False)
+
+
+# -- the order's page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_order_page_says_why_instead_of_offering_the_form(client, people, language):
+    order, dispute = decided(people)
+    client.force_login(people["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("order_detail", args=[order.number])
+    with translation.override(language):
+        said = gettext(REFUSAL) % {
+            "number": order.number,
+            "dispute": dispute.number,
+            "unit": str(unit("housing")),
+        }
+        link = gettext("Dispute %(number)s") % {"number": dispute.number}
+
+    page = client.get(url).content.decode()
+
+    assert 'id="form-redispatch"' not in page
+    shown = re.search(r'id="redispatch-refused" data-decided>(.*?)</div>', page, re.S).group(1)
+    assert said.replace("'", "&#x27;") in shown
+    assert reverse("dispute_detail", args=[dispute.id]) in shown and link in shown
+    # The office's other forms are still there.
+    assert reverse("order_act", args=[order.number, "supervise"]) in page
+
+    # A form posted from a page opened before the decision: refused, with the same words.
+    answer = client.post(
+        reverse("order_act", args=[order.number, "redispatch"]),
+        {"unit": "commerce", "reason": "属商务"},
+        follow=True,
+    )
+    assert said in [str(m) for m in answer.context["messages"]]
+    assert WorkOrder.objects.get(id=order.id).primary_unit.code == "housing"
+
+    # The unit holding the order is offered no re-dispatch, and is told nothing of one.
+    client.force_login(people["housing"])
+    page = client.get(url).content.decode()
+    assert 'id="redispatch-refused"' not in page and 'id="form-redispatch"' not in page
+
+
+def test_the_form_is_offered_for_an_order_the_leader_did_not_assign(client, people):
+    order = make_order(people["office"], unit_code="commerce", content="物业公司预收物业费后撤场")
+    client.force_login(people["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("order_detail", args=[order.number])).content.decode()
+
+    assert 'id="form-redispatch"' in page and 'id="redispatch-refused"' not in page
