@@ -430,6 +430,11 @@ def _refusal_now(user: User, order: WorkOrder, action: str) -> str:
         return dispatch_refusal_by_dispute(order, action) or ""
     if action == Action.REQUEST_EXTENSION and not extendable_deadline(order):
         return _("This order has no running deadline that can be extended.")
+    if action == Action.RETURN and (dispute := assignment_decided_by(order)):
+        return _(
+            "The group leader's decision on jurisdiction dispute %(dispute)s assigned this "
+            "order to your unit; it cannot be returned."
+        ) % {"dispute": dispute.number}
     return str(_NOT_NOW[action])
 
 

@@ -210,3 +210,17 @@ def test_the_form_is_offered_for_an_order_the_leader_did_not_assign(client, peop
     page = client.get(reverse("order_detail", args=[order.number])).content.decode()
 
     assert 'id="form-redispatch"' in page and 'id="redispatch-refused"' not in page
+
+
+@pytest.mark.parametrize("how", ["designate", "team"])
+def test_a_unit_refused_a_return_is_told_the_leader_decided_not_the_office(people, how):
+    """The refusal said "The office assigned this order to your unit by a forced
+    assignment" for an order the group leader's decision gave the unit."""
+    order, dispute = decided(people, how)
+    with pytest.raises(workflow.NotPossibleNow) as refused:
+        workflow.workorder_return(
+            order_id=order.id, acting_user=people["housing"], reason="不归我们"
+        )
+    assert dispute.number in refused.value.message
+    assert "group leader's decision" in refused.value.message
+    assert "The office assigned" not in refused.value.message
