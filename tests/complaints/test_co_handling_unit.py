@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from complaints import workflow
 from complaints.models import WorkOrder
+from departments.choices import NOTIFICATION_ICONS
 from departments.models import Notification
 from tests.factories import make_order
 from tests.helpers import notice_as_read as read
@@ -161,17 +162,17 @@ def icons(client, person) -> dict[str, str]:
     return found
 
 
-def test_both_notices_have_the_work_orders_icon_as_the_other_order_notices(
-    client, order, housing_staff, mr_staff
-):
+def test_both_notices_have_their_kinds_icon_not_the_bell(client, order, housing_staff, mr_staff):
     """They had the bell, which the list gives to what is not about an order (a meeting,
     a report); an order's notices have the icon of the work orders in the menu."""
     workflow.workorder_add_opinion(order_id=order.id, acting_user=housing_staff, text="同意。")
     workflow.workorder_sign(order_id=order.id, acting_user=mr_staff)
     resolve(order, mr_staff)
-    # The new-order notice's (tests/complaints/test_new_order_notice.py), and the menu's.
-    assert icons(client, mr_staff) == {"opinion": "bi-inboxes"}
-    assert icons(client, housing_staff) == {"co_resolved": "bi-inboxes"}
+    # Each its kind's icon (departments.choices.NOTIFICATION_ICONS), not the bell.
+    assert icons(client, mr_staff) == {"opinion": NOTIFICATION_ICONS["opinion"].split()[0]}
+    assert icons(client, housing_staff) == {
+        "co_resolved": NOTIFICATION_ICONS["resolved"].split()[0]
+    }
 
 
 # The co-handling unit's page says what is asked of it and by when.

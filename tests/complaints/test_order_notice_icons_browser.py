@@ -1,6 +1,7 @@
 """The notifications list in a browser: every notice about an order the reader's unit
 handles or co-handles (a new order, a request to co-handle, a co-handling unit's opinion, a
-co-handled order's result) has the menu's work-orders icon, drawn, not the bell
+co-handled order's result) has its kind's icon, drawn, not the bell (a new order's is the
+menu's work-orders icon)
 (tests/complaints/test_co_handling_unit.py checks the markup). With WQ_SHOTS=<folder> the
 list is saved at a desk's and a phone's width."""
 
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from complaints import workflow
-from departments.choices import RoleCode
+from departments.choices import NOTIFICATION_ICON_DEFAULT, NOTIFICATION_ICONS, RoleCode
+from departments.models import Notification
 from tests.browser_kit import BROWSER_MARKS, signed_in
 from tests.factories import UserFactory, make_order, unit
 
@@ -58,12 +60,17 @@ def reader(transactional_db):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_order_notices_have_the_work_orders_icon(browser, live_server, reader, language):
+def test_the_order_notices_have_their_kinds_icon(browser, live_server, reader, language):
     page = signed_in(browser, live_server, reader.username, at="/notifications/", language=language)
     items = page.locator("#notification-list > li")
     assert items.count() == 4
     icons = page.locator("#notification-list > li > i.bi")
-    assert [icon.get_attribute("class").split()[1] for icon in icons.all()] == ["bi-inboxes"] * 4
+    shown = sorted(icon.get_attribute("class").split()[1] for icon in icons.all())
+    # Each its kind's icon (a new order's is the menu's work-orders icon), none the bell.
+    kinds = Notification.objects.filter(recipient=reader).values_list("category", flat=True)
+    assert shown == sorted(NOTIFICATION_ICONS[kind].split()[0] for kind in kinds)
+    assert "bi-inboxes" in shown
+    assert NOTIFICATION_ICON_DEFAULT not in shown
     # The icon font drew it: a glyph with a width, as the menu's.
     assert all(icon.bounding_box()["width"] > 0 for icon in icons.all())
     if folder := os.environ.get("WQ_SHOTS"):
