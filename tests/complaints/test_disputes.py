@@ -222,7 +222,7 @@ def test_the_leader_designates_the_unit_responsible_and_it_cannot_return_the_ord
     assert (dispute.status, dispute.designated_unit.code) == (DisputeStatus.DESIGNATED, "education")
     order = WorkOrder.objects.get(id=dispute.order_id)
     assert order.primary_unit.code == "education"
-    with pytest.raises(WorkflowError, match="forced assignment"):
+    with pytest.raises(WorkflowError, match=f"decision on jurisdiction dispute {dispute.number}"):
         workflow.workorder_return(order_id=order.id, acting_user=people["education"], reason="不归")
     told = set(
         Notification.objects.filter(key=f"dispute_decided:{dispute.id}").values_list(
