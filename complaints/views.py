@@ -749,6 +749,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     unit_names = _unit_names()
     co_handling = access.co_handles_order(request.user, order)
     dispatch_returns, dispatch_to = _dispatch_shown(order)
+    order_disputes = _openable(
+        request.user, list(order.disputes.all()), access.disputes_visible_to(request.user)
+    )
     return render(
         request,
         "complaints/order_detail.html",
@@ -771,9 +774,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "leads": _openable(
                 request.user, list(order.referrals.all()), access.referrals_visible_to(request.user)
             ),
-            "order_disputes": _openable(
-                request.user, list(order.disputes.all()), access.disputes_visible_to(request.user)
-            ),
+            "order_disputes": order_disputes,
+            "decided_by": workflow.assignment_decided_by(order),
+            "decision_links": {d.number: d.id for d, openable in order_disputes if openable},
             "co_links": order.co_unit_links,
             "co_handling": co_handling,
             "co_handling_ask": _co_handling_ask(request.user, order, deadlines)

@@ -224,3 +224,65 @@ def test_a_unit_refused_a_return_is_told_the_leader_decided_not_the_office(peopl
     assert dispute.number in refused.value.message
     assert "group leader's decision" in refused.value.message
     assert "The office assigned" not in refused.value.message
+
+
+# -- what the order's page calls the assignment ----------------------------------------------
+
+
+def _history_item(page: str, action: str) -> str:
+    items = re.findall(rf'<li class="timeline-item" data-action="{action}">(.*?)</li>', page, re.S)
+    assert len(items) == 1, items
+    return items[0]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("how", ["designate", "team"])
+def test_the_page_names_the_leaders_decision_not_a_forced_redispatch(client, people, language, how):
+    """The header said "Forced assignment" and the history "Re-dispatched → Housing" with a
+    "forced" badge, as if the office had moved the order on its own: it was the group
+    leader's decision on the dispute, which both now name, the history with a link to it."""
+    order, dispute = decided(people, how)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with translation.override(language):
+        decided_words = gettext("Assigned by the group leader's decision")
+        forced_words = gettext("Forced assignment")
+        redispatched = gettext("Re-dispatched")
+    link = reverse("dispute_detail", args=[dispute.id])
+    for reader in ("office", "housing", "commerce"):
+        client.force_login(people[reader])
+        page = client.get(reverse("order_detail", args=[order.number])).content.decode()
+
+        badge = re.search(r'<span class="badge[^"]*" id="decided-badge"[^>]*>(.*?)</span>', page)
+        assert badge and badge.group(1) == decided_words, reader
+        assert dispute.number in re.search(r'id="decided-badge" title="([^"]*)"', page).group(1)
+        assert forced_words not in page and 'id="forced-badge"' not in page
+
+        item = _history_item(page, "redispatch")
+        assert f"<strong>{decided_words}</strong>" in item
+        assert redispatched not in item and "text-bg-dark" not in item
+        assert f'data-decision="{dispute.number}"' in item
+        assert f'href="{link}"' in item, reader
+
+
+def test_an_order_the_office_forced_is_still_called_a_forced_assignment(client, people):
+    order = make_order(people["office"], unit_code="commerce", content="物业公司预收物业费后撤场")
+    workflow.workorder_return(order_id=order.id, acting_user=people["commerce"], reason="属住建")
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="housing"
+    )
+    workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="属商务")
+    workflow.workorder_dispatch(
+        order_id=order.id, acting_user=people["office"], unit_code="commerce", force=True
+    )
+    client.force_login(people["office"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("order_detail", args=[order.number])).content.decode()
+
+    assert re.search(r'id="forced-badge">Forced assignment</span>', page)
+    assert 'id="decided-badge"' not in page
+    dispatches = re.findall(
+        r'<li class="timeline-item" data-action="dispatch">(.*?)</li>', page, re.S
+    )
+    assert "<strong>Dispatched</strong>" in dispatches[-1] and ">forced</span>" in dispatches[-1]
+    assert "data-decision" not in page and "group leader&#x27;s decision" not in page
