@@ -1,12 +1,17 @@
 // A form marked data-confirm asks its question before it is sent (taking an item off an
 // agenda, merging an order, removing a file); declined, nothing is sent and the page's other
-// checks stand aside. Captured first, so they see the answer.
+// checks stand aside. Captured first, so they see the answer. A button marked data-confirm
+// asks its own question for its own decision (accepting a report, not returning it).
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.dataset.confirm &&
-        !window.confirm(form.dataset.confirm)) {
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    var button = event.submitter;
+    var question = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) {
       event.preventDefault();
     }
   }, true);
@@ -36,7 +41,8 @@
       return;
     }
     var form = button.form;
-    if (form && form.dataset.confirm && !form.noValidate && !button.formNoValidate) {
+    var asks = form && (form.dataset.confirm || button.dataset.confirm);
+    if (asks && !form.noValidate && !button.formNoValidate) {
       Array.prototype.forEach.call(form.elements, emptyIfBlank);
     }
   }, true);

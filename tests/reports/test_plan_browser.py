@@ -85,8 +85,18 @@ def journey(browser, live_server, tmp_path):
     liaison.wait_for_selector("#plan-status[data-status='filed']")
 
     office.reload()
+    # Acknowledging opens the plan to every unit: it asks first, and declined sends nothing.
+    asked = []
+    office.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    office.click("#acknowledge-plan")
+    assert asked and "区市场监管局" in asked[0] and str(year) in asked[0], asked
+    assert office.get_attribute("#plan-status", "data-status") == "filed"
+    office.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     office.click("#acknowledge-plan")
     office.wait_for_selector("#plan-status[data-status='acknowledged']")
+    assert len(asked) == 2
+    # The return above asked nothing (a question would have been declined, and the plan not
+    # returned): the question is the acknowledging button's own.
     history = office.inner_text("#plan-history")
     assert "请补充各科室分工。" in history
 

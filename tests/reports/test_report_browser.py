@@ -71,8 +71,19 @@ def journey(browser, live_server, tmp_path):
     office.wait_for_selector("#review")
     assert "食品安全进社区" in office.inner_text("#publicity-table")
     office.fill("#review-comment-input", "数据完整。")
+    # Accepting is final for the quarter: it asks first, and declined nothing is sent.
+    asked = []
+    office.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    office.click("#accept-report")
+    assert asked and "区市场监管局" in asked[0] and "2026年第三季度" in asked[0], asked
+    assert UnitReport.objects.get(unit__code="market-regulation", year=2026, quarter=3).status == (
+        "submitted"
+    )
+    assert office.get_attribute("#report-status", "data-status") == "submitted"
+    office.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     office.click("#accept-report")
     office.wait_for_selector("#report-status[data-status='accepted']")
+    assert len(asked) == 2
 
     office.goto(f"{live_server.url}/reports/district/2026Q3/")
     assert "区市场监管局" not in office.inner_text("#missing-units")
