@@ -64,6 +64,7 @@ NAMES = {
     "summary.detach": _("File removed from a work summary"),
     "summary.submit": _("Work summary submitted"),
     "summary.return": _("Work summary returned for changes"),
+    "summary.acknowledge": _("Work summary acknowledged"),
     "summary.chase": _("Late work summary chased"),
     "district_report.save": _("District report's analysis saved"),
     "district_report.publish": _("District report published"),

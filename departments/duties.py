@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from complaints.models import DeadlinePolicy, InterventionUnit, TeamTask
 from meetings.models import ActionStatus, AgendaItemStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
-from reports.choices import PlanStatus, ReportStatus, SummaryStatus
+from reports.choices import SUMMARY_IN_STATUSES, PlanStatus, ReportStatus, SummaryStatus
 from reports.models import AnnualSummary, PlanDeadline, ReportingPeriod
 from reports.reminders import SUMMARY_REMINDERS_FROM
 from wuqing_consumer import dates
@@ -196,7 +196,7 @@ def _summary_to_submit(user: User, today: date) -> list[tuple[str, str, int, str
         .values("summary_id", "status")
         .first()
     )
-    if found is None or found["status"] in (SummaryStatus.SUBMITTED, SummaryStatus.RETURNED):
+    if found is None or found["status"] in (*SUMMARY_IN_STATUSES, SummaryStatus.RETURNED):
         return []
     due = AnnualSummary.due_on(year)
     values = {"year": year, "due": due.isoformat()}
@@ -423,6 +423,26 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
     ]
 
 
+def _summaries_to_acknowledge(user: User) -> tuple[str, str, int, str, bool]:
+    """The annual summaries submitted and waiting for the office's acknowledgement (or its
+    return), opening the list of the oldest year among them. One query."""
+    waiting = (
+        access.summaries_visible_to(user)
+        .filter(status=SummaryStatus.SUBMITTED)
+        .aggregate(n=Count("id"), year=Min("year"))
+    )
+    url = reverse("annual_summaries")
+    if waiting["year"]:
+        url += f"?year={waiting['year']}"
+    return (
+        "summaries_to_acknowledge",
+        _("Annual work summaries to acknowledge"),
+        waiting["n"],
+        url,
+        False,
+    )
+
+
 def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str, bool]]:
     """From the day after a year's annual summaries were due until the next year's are: how
     many member units' summaries are not submitted, in red, opening the year's list with
@@ -430,7 +450,7 @@ def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str,
     year = today.year if today > AnnualSummary.due_on(today.year) else today.year - 1
     due = AnnualSummary.due_on(year)
     submitted = access.summaries_visible_to(user).filter(
-        unit_id=OuterRef("pk"), year=year, status=SummaryStatus.SUBMITTED
+        unit_id=OuterRef("pk"), year=year, status__in=SUMMARY_IN_STATUSES
     )
     asked = Unit.objects.filter(figures.asked_for_summary(year))
     waiting = asked.filter(~Exists(submitted)).count()
@@ -613,6 +633,7 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
             False,
         ),
         *_summaries_not_in(user, today),
+        _summaries_to_acknowledge(user),
         (
             "plans_to_acknowledge",
             _("Implementation plans to acknowledge"),

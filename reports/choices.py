@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportStatus(models.TextChoices):
@@ -58,15 +59,20 @@ class FileState(models.TextChoices):
 
 
 class SummaryStatus(models.TextChoices):
-    """An annual work summary: written, submitted to the office, and returned by it with
-    comments to be changed and submitted again."""
+    """An annual work summary: written, submitted to the office, and either returned by it
+    with comments to be changed and submitted again, or acknowledged (taken as the unit's
+    account of its year, which ends its part)."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for changes")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("an annual work summary", "Acknowledged")
 
 
 SUMMARY_EDITABLE_STATUSES = (SummaryStatus.DRAFT, SummaryStatus.RETURNED)
+SUMMARY_IN_STATUSES = (SummaryStatus.SUBMITTED, SummaryStatus.ACKNOWLEDGED)
+"""In the office's hands: submitted, whether or not acknowledged yet. Neither late nor
+chased, archived and counted as submitted."""
 
 
 class EducationAudience(models.TextChoices):

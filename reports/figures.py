@@ -24,7 +24,13 @@ from wuqing_consumer.dates import year_accepted
 from wuqing_consumer.language import choice_names, in_district_language, quarter_key
 
 from . import campaigns
-from .choices import IN_HAND_STATUSES, ProductCategory, PublicityKind, ReportStatus, SummaryStatus
+from .choices import (
+    IN_HAND_STATUSES,
+    SUMMARY_IN_STATUSES,
+    ProductCategory,
+    PublicityKind,
+    ReportStatus,
+)
 from .models import (
     AnnualSummary,
     DistrictReport,
@@ -184,7 +190,7 @@ def summary_overdue(year: int, summary: AnnualSummary | None, today: date) -> bo
     draft or returned): what the office's list marks Overdue and chases, and its register
     counts late, for a unit asked for it (`asked_for_summary`)."""
     return today > AnnualSummary.due_on(year) and (
-        summary is None or summary.status != SummaryStatus.SUBMITTED
+        summary is None or summary.status not in SUMMARY_IN_STATUSES
     )
 
 

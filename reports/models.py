@@ -277,7 +277,7 @@ class AnnualSummary(models.Model):
     )
     year = models.PositiveIntegerField(_("year"))
     status = models.CharField(
-        _("status"), max_length=10, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
+        _("status"), max_length=12, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
     )
     text = models.TextField(pgettext_lazy("a written account of work done", "summary"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -42,7 +42,7 @@ from wuqing_consumer.language import (
     written_units,
 )
 
-from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SummaryStatus
+from .choices import IN_HAND_STATUSES, PLAN_IN_HAND_STATUSES, SUMMARY_IN_STATUSES
 from .figures import Period, member_units, units_asked, units_asked_for_summary
 from .models import AnnualSummary, ImplementationPlan, PlanDeadline, UnitReport
 
@@ -266,7 +266,7 @@ def remind_annual_summaries(now: datetime | None = None) -> int:
     if today != start and not calendar.is_workday(today):
         return 0
     submitted = set(
-        AnnualSummary.objects.filter(year=today.year, status=SummaryStatus.SUBMITTED).values_list(
+        AnnualSummary.objects.filter(year=today.year, status__in=SUMMARY_IN_STATUSES).values_list(
             "unit_id", flat=True
         )
     )

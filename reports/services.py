@@ -37,6 +37,7 @@ from . import campaigns, figures, reminders
 from .choices import (
     IN_HAND_STATUSES,
     SUMMARY_EDITABLE_STATUSES,
+    SUMMARY_IN_STATUSES,
     DistrictStatus,
     EducationAudience,
     EducationChannel,
@@ -1058,12 +1059,7 @@ def summary_return(
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what the unit should change.")})
-    if problem := too_long(comment, SUMMARY_TEXT_LIMIT, _("the comments")):
-        raise ValidationError({"comment": problem})
-    summary = access.summary_or_404(acting_user, summary_id=summary_id, lock=True)
-    if summary.status != SummaryStatus.SUBMITTED:
-        raise ReportError(_("Only a submitted summary can be returned."))
-    _check_summary_version(summary, expected_version)
+    summary = _summary_for_review(acting_user, summary_id, comment, expected_version)
     summary.status = SummaryStatus.RETURNED
     summary.submitted_at = None
     summary.submitted_by = None
@@ -1085,6 +1081,65 @@ def summary_return(
         key=f"summary_returned:{summary.id}:{summary.version}",
         category="report",
         title=written("Your work summary for %(year)s was returned for changes", year=summary.year),
+        body=comment,
+        url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
+    )
+    notify_many([(message, unit_people([summary.unit_id]), None)])
+    return summary
+
+
+def _summary_for_review(
+    user: User, summary_id: int, comment: str, expected_version: int | None
+) -> AnnualSummary:
+    """The summary the office acknowledges or returns, locked: only one submitted (the
+    other decision may have come first, from another page), as the page showed it."""
+    if problem := too_long(comment, SUMMARY_TEXT_LIMIT, _("the comments")):
+        raise ValidationError({"comment": problem})
+    summary = access.summary_or_404(user, summary_id=summary_id, lock=True)
+    if summary.status != SummaryStatus.SUBMITTED:
+        raise ReportError(
+            _(
+                "Only a submitted summary can be acknowledged or returned; this one has the "
+                "status “%(status)s”."
+            )
+            % {"status": summary.get_status_display()}
+        )
+    _check_summary_version(summary, expected_version)
+    return summary
+
+
+@transaction.atomic
+def summary_acknowledge(
+    *, summary_id: int, acting_user: User, comment: str = "", expected_version: int | None = None
+) -> AnnualSummary:
+    """The office takes a submitted summary as the unit's account of its year: the unit's
+    part ends there (it is no longer asked to change it), where before a summary stayed
+    "submitted" for good and the unit never learnt that the office had read it. The
+    comment, if any, is kept in the audit row (`summary.acknowledge`), which the page
+    shows, and the unit's people are told."""
+    if not access.reviews_unit_reports(acting_user):
+        raise Http404
+    comment = (comment or "").strip()
+    summary = _summary_for_review(acting_user, summary_id, comment, expected_version)
+    summary.status = SummaryStatus.ACKNOWLEDGED
+    summary.version += 1
+    summary.save(update_fields=["status", "version", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="summary.acknowledge",
+        obj=summary,
+        unit_id=summary.unit_id,
+        summary=written(
+            "%(unit)s's work summary for %(year)s acknowledged",
+            year=summary.year,
+            unit=language.unit(summary.unit),
+        ),
+        data={"comment": comment},
+    )
+    message = Message(
+        key=f"summary_acknowledged:{summary.id}:{summary.version}",
+        category="report",
+        title=written("The office acknowledged your work summary for %(year)s", year=summary.year),
         body=comment,
         url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
     )
@@ -1359,7 +1414,7 @@ def summaries_chase(*, acting_user: User, year: int, unit_codes: Iterable[str] |
     units = _units_chased(unit_codes)
     submitted = set(
         AnnualSummary.objects.filter(
-            year=year, status=SummaryStatus.SUBMITTED, unit__in=units
+            year=year, status__in=SUMMARY_IN_STATUSES, unit__in=units
         ).values_list("unit_id", flat=True)
     )
     if unit_codes is not None and submitted:

@@ -37,6 +37,7 @@ from wuqing_consumer.views import form_page
 from . import reminders, services
 from .choices import (
     SUMMARY_EDITABLE_STATUSES,
+    SUMMARY_IN_STATUSES,
     EducationAudience,
     EducationChannel,
     SummaryStatus,
@@ -118,12 +119,12 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
             "asked": sum(1 for r in rows if r["asked"]),
             # The archive holds every submitted summary, asked for or not: none is left out.
             "archived": any(
-                r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED for r in rows
+                r["summary"] and r["summary"].status in SUMMARY_IN_STATUSES for r in rows
             ),
             "submitted": sum(
                 1
                 for r in rows
-                if r["asked"] and r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED
+                if r["asked"] and r["summary"] and r["summary"].status in SUMMARY_IN_STATUSES
             ),
             "can_start": getattr(request.user, "unit_id", None) is not None
             and access.works_on_unit_report(request.user, request.user.unit_id),
@@ -180,7 +181,7 @@ def annual_summary(request: HttpRequest, summary_id: int) -> HttpResponse:
         version = posted_version(request.POST)
         if (
             request.POST.get("then") == "submit"
-            and summary.status == SummaryStatus.SUBMITTED
+            and summary.status in SUMMARY_IN_STATUSES
             and (request.POST.get("text") or "").strip() == summary.text
         ):
             # A second click on "submit" (or the form sent again) after it went through.
@@ -247,23 +248,33 @@ def _summary_page(
     # A unit not asked for the year (a summary from before such a unit was refused): it is
     # not offered to submit it, and the page says why; nor is it marked late.
     not_asked = services.summary_not_asked(summary.unit_id, summary.year)
-    returned = None
-    if summary.status == SummaryStatus.RETURNED:
-        returned = (
+    returned = acknowledged = None
+    decided = {
+        SummaryStatus.RETURNED: "summary.return",
+        SummaryStatus.ACKNOWLEDGED: "summary.acknowledge",
+    }
+    if summary.status in decided:
+        decision = (
             AuditEntry.objects.filter(
-                action="summary.return",
+                action=decided[summary.status],
                 object_type=AnnualSummary._meta.label_lower,
                 object_id=str(summary.id),
             )
+            .select_related("actor")
             .order_by("-created_at")
             .first()
         )
+        if summary.status == SummaryStatus.RETURNED:
+            returned = decision
+        else:
+            acknowledged = decision
     refused_text = refusal is not None and not returning and not attaching
     return form_page(
         request,
         "reports/annual_summary.html",
         {
             "returned": returned,
+            "acknowledged": acknowledged,
             "can_return": summary.status == SummaryStatus.SUBMITTED
             and access.reviews_unit_reports(request.user),
             "summary": summary,
@@ -293,11 +304,34 @@ def _summary_page(
 @require_POST
 def summary_return(request: HttpRequest, summary_id: int) -> HttpResponse:
     """The office returns a submitted summary to its unit with comments."""
+    return _review(
+        request,
+        summary_id,
+        services.summary_return,
+        _("The summary was returned to %(unit)s."),
+    )
+
+
+@login_required
+@require_POST
+def summary_acknowledge(request: HttpRequest, summary_id: int) -> HttpResponse:
+    """The office acknowledges a submitted summary, with a comment if it has one."""
+    return _review(
+        request,
+        summary_id,
+        services.summary_acknowledge,
+        _("The work summary of %(unit)s was acknowledged; the unit is told."),
+    )
+
+
+def _review(request: HttpRequest, summary_id: int, decide, done: str) -> HttpResponse:
+    """The office's decision on a submitted summary (`decide`, a service taking the
+    comment); refused, the page again (400) with the comment as typed and why beside it."""
     if not access.reviews_unit_reports(request.user):
         raise Http404
     summary = access.summary_or_404(request.user, summary_id=summary_id)
     try:
-        services.summary_return(
+        decide(
             summary_id=summary.id,
             acting_user=request.user,
             comment=request.POST.get("comment", ""),
@@ -311,7 +345,7 @@ def summary_return(request: HttpRequest, summary_id: int) -> HttpResponse:
             refusal=Refusal.of_exception(error, ("comment",)),
             returning=True,
         )
-    messages.success(request, _("The summary was returned to %(unit)s.") % {"unit": summary.unit})
+    messages.success(request, done % {"unit": summary.unit})
     return redirect("annual_summary", summary_id=summary.id)
 
 
@@ -395,7 +429,7 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
     not_asked = _("Not asked for this year")
     summaries = (
         access.summaries_visible_to(request.user)
-        .filter(year=year, status=SummaryStatus.SUBMITTED)
+        .filter(year=year, status__in=SUMMARY_IN_STATUSES)
         .select_related("unit")
         .prefetch_related(
             Prefetch(
@@ -439,7 +473,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     rows = []
     for unit in member_units(date(year, 1, 1)):
         summary = summaries.get(unit.id)
-        submitted = summary is not None and summary.status == SummaryStatus.SUBMITTED
+        submitted = summary is not None and summary.status in SUMMARY_IN_STATUSES
         # Late only for a unit asked for the year; a summary from one not asked (sent before
         # such a unit was refused) is listed as such, as in the archive.
         late = unit.id in asked and (

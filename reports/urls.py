@@ -38,6 +38,11 @@ urlpatterns = [
         name="annual_summary_return",
     ),
     path(
+        "reports/annual/<int:summary_id>/acknowledge/",
+        summary_views.summary_acknowledge,
+        name="annual_summary_acknowledge",
+    ),
+    path(
         "reports/annual/<int:summary_id>/attachments/",
         summary_views.summary_attach,
         name="annual_summary_attach",

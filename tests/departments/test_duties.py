@@ -691,8 +691,8 @@ DEADLINES = 4
 @pytest.mark.parametrize(
     ("persona", "lines", "admin_site"),
     [
-        ("office_staff", 15, True),
-        ("office_director", 16, True),
+        ("office_staff", 16, True),
+        ("office_director", 17, True),
         ("leader", 6, False),
         ("mr_staff", 15, False),
         ("mr_liaison", 19, False),

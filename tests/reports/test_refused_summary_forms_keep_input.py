@@ -177,6 +177,6 @@ def test_a_return_of_a_summary_returned_meanwhile_says_so(client, mr_liaison, of
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Only a submitted summary can be returned." in page
+    assert "Only a submitted summary can be acknowledged or returned" in page
     assert STALE not in page
     assert 'id="return-comment-input"' not in page
