@@ -1009,6 +1009,8 @@ def summary_submit(
     _check_asked_for_summary(summary.unit_id, summary.year)
     if not summary.text.strip():
         raise ValidationError({"text": _("Write the summary before submitting it.")})
+    # As for a quarterly report: the office is told a returned summary came back changed.
+    resubmitted = summary.status == SummaryStatus.RETURNED
     summary.status = SummaryStatus.SUBMITTED
     summary.submitted_at = timezone.now()
     summary.submitted_by = acting_user
@@ -1025,21 +1027,32 @@ def summary_submit(
             unit=language.unit(summary.unit),
         ),
     )
+    about = {"unit": language.unit(summary.unit), "year": summary.year}
+    due = summary.due_on(summary.year).isoformat()
+    if resubmitted and summary.late_on:
+        title = written(
+            "%(unit)s submitted its work summary for %(year)s again, changed after its "
+            "return, after its due date %(due)s",
+            due=due,
+            **about,
+        )
+    elif resubmitted:
+        title = written(
+            "%(unit)s submitted its work summary for %(year)s again, changed after its return",
+            **about,
+        )
+    elif summary.late_on:
+        title = written(
+            "%(unit)s submitted its work summary for %(year)s late, after its due date %(due)s",
+            due=due,
+            **about,
+        )
+    else:
+        title = written("%(unit)s submitted its work summary for %(year)s", **about)
     message = Message(
         key=f"summary_submitted:{summary.id}:{summary.version}",
         category="report",
-        title=written(
-            "%(unit)s submitted its work summary for %(year)s late, after its due date %(due)s",
-            unit=language.unit(summary.unit),
-            year=summary.year,
-            due=summary.due_on(summary.year).isoformat(),
-        )
-        if summary.late_on
-        else written(
-            "%(unit)s submitted its work summary for %(year)s",
-            unit=language.unit(summary.unit),
-            year=summary.year,
-        ),
+        title=title,
         url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
     )
     notify_many([(message, office_people(), None)])

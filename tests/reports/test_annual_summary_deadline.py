@@ -341,8 +341,36 @@ def test_the_office_hears_of_a_summary_submitted_again_after_it_was_returned(
         services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
     heard = Notification.objects.filter(
         recipient=office_staff, key__startswith=f"summary_submitted:{summary.id}"
-    )
+    ).order_by("id")
     assert heard.count() == 2
+    # The second reads as the summary sent back changed, not as a first (late) submission.
+    first, again = (n.messages["title"] for n in heard)
+    assert first["id"] == "%(unit)s submitted its work summary for %(year)s"
+    assert again["id"] == (
+        "%(unit)s submitted its work summary for %(year)s again, changed after its return, "
+        "after its due date %(due)s"
+    )
+    assert again["params"]["due"] == "2026-11-30"
+
+
+def test_a_summary_sent_back_changed_before_its_due_date_says_so_too(mr_liaison, office_staff):
+    from departments.models import Notification
+
+    summary = submitted_on(mr_liaison, at(2026, 11, 20))
+    with time_machine.travel(at(2026, 11, 24), tick=False):
+        services.summary_return(summary_id=summary.id, acting_user=office_staff, comment="补充")
+        services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    again = (
+        Notification.objects.filter(
+            recipient=office_staff, key__startswith=f"summary_submitted:{summary.id}"
+        )
+        .latest("id")
+        .messages["title"]
+    )
+    assert again["id"] == (
+        "%(unit)s submitted its work summary for %(year)s again, changed after its return"
+    )
+    assert "due" not in again["params"]
 
 
 def test_the_office_is_told_when_a_summary_comes_in_late(mr_liaison, housing_head, office_staff):
