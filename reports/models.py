@@ -574,6 +574,16 @@ class Campaign(models.Model):
         return f"{self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}"
 
     @property
+    def closed_early_on(self) -> date | None:
+        """The day (Beijing) the office closed the campaign before its planned end, or None:
+        its pages then say so beside the planned period, which alone read as if it had run
+        to the end."""
+        if self.status != CampaignStatus.CLOSED or self.closed_at is None:
+            return None
+        day = timezone.localdate(self.closed_at)
+        return day if day < self.ends_on else None
+
+    @property
     def target_lines(self) -> list[str]:
         return [line.strip() for line in self.targets.splitlines() if line.strip()]
 

@@ -625,13 +625,16 @@ def render_campaign_html(campaign: Campaign, *, sums: dict, linked_orders: int) 
     from django.utils import timezone
 
     with district_language():
+        status = choice_label(CampaignStatus, campaign.status_on(timezone.localdate()))
+        if campaign.closed_early_on:
+            status = f"{status}，{_cn_date(campaign.closed_early_on)}提前结束"
         return render_to_string(
             CAMPAIGN_TEMPLATE,
             {
                 "campaign": campaign,
                 "title": f"{campaign.title}工作总结",
                 "topic": choice_label(CampaignTopic, campaign.topic),
-                "status": choice_label(CampaignStatus, campaign.status_on(timezone.localdate())),
+                "status": status,
                 "span": f"{_cn_date(campaign.starts_on)}至{_cn_date(campaign.ends_on)}",
                 "units": [row["unit"].name for row in sums["by_unit"]],
                 "labels": ACTION_LABELS,
