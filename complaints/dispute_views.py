@@ -208,6 +208,10 @@ def _detail_page(
             "dispatched_unit": units_by_code.get(dispatched.data.get("unit"), "")
             if dispatched
             else None,
+            # A re-dispatch names the unit the order left, as the dispute's history does.
+            "dispatched_from": units_by_code.get(dispatched.data.get("from_unit"))
+            if dispatched
+            else None,
             "units": member_units(),
             "team_units": team.member_units.all() if team else [],
             "units_involved": selectors.units_involved(dispute, team),

@@ -241,6 +241,8 @@ def test_the_dispute_page_and_list_say_who_settled_it(client, people):
     assert 'data-status="dispatched"' in page
     settled = re.search(r'id="settled-by-dispatch">(.*?)</dd>', page, re.S).group(1)
     assert order.number in settled and "Housing and Construction Commission" in settled
+    assert 'id="settled-from"' not in settled  # from the triage queue, no unit to name
+    assert "Settled by the office&#x27;s re-dispatch" not in page
     assert "leader to decide by".capitalize() not in page
     assert 'id="propose-form"' not in page
 

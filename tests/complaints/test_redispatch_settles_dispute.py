@@ -229,6 +229,10 @@ def test_the_dispute_page_sums_up_the_redispatch(client, people):
     assert 'data-status="dispatched"' in page
     settled = re.search(r'id="settled-by-dispatch">(.*?)</dd>', page, re.S).group(1)
     assert order.number in settled and HOUSING in settled
+    # Called a re-dispatch, naming the unit the order left; it read "the office's dispatch".
+    label = re.search(r"<dt[^>]*>([^<]*)</dt><dd[^>]*id=\"settled-by-dispatch\"", page).group(1)
+    assert label == "Settled by the office's re-dispatch"
+    assert f'id="settled-from">from {COMMERCE}</span>' in settled, settled
     assert 'id="propose-form"' not in page
 
 
