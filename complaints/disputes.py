@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from departments import access
 from departments.choices import RoleCode, UnitKind
-from departments.models import Unit, User
+from departments.models import Notification, Unit, User
 from departments.notifications import (
     Message,
     heads_or_liaisons,
@@ -674,6 +674,7 @@ def dispute_propose(
     dispute.proposed_at = timezone.now()
     dispute.status = DisputeStatus.PROPOSED
     _save(dispute, ["proposal", "proposed_unit", "proposed_at", "status"])
+    _asks_done(dispute, decided=False)
     dispute.proposed_co_units.set(co_units)
     _event(
         dispute,
@@ -737,6 +738,27 @@ def _sign(dispute: Dispute, user: User, note: str) -> None:
     dispute.decided_by = user
     dispute.decided_at = timezone.now()
     dispute.decision_note = note
+    _asks_done(dispute, decided=True)
+
+
+def _asks_done(dispute: Dispute, *, decided: bool) -> None:
+    """The notices that asked for a step of the dispute now taken are read, for everyone
+    told: the office's 'dispute opened' (asking for its proposal) once it proposes, and with
+    the group leader's decision his 'waits for your decision' too. They stayed unread in the
+    bells of those who had not opened the dispute, 已立项 beside the decision's notice.
+    With the decision, the reminders that it was waiting (`remind_escalations`) too."""
+    keys = [f"dispute_opened:{dispute.id}"]
+    if decided:
+        keys += (
+            Notification.objects.filter(
+                Q(key__startswith=f"dispute_proposed:{dispute.id}:")
+                | Q(key__startswith=f"dispute_pending:{dispute.id}:"),
+                read_at__isnull=True,
+            )
+            .values_list("key", flat=True)
+            .distinct()
+        )
+    notifications_mark_done(keys=keys)
 
 
 def _parties(dispute: Dispute) -> list[User]:
