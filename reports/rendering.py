@@ -120,6 +120,10 @@ def _sums(figures: dict) -> dict:
 
 
 OUTSIDE_UNITS = "其他（待分拨、已退回协调办等）"
+OFFICE_NAME = "武清区消费者权益保护工作协调小组办公室"
+"""The issuer of the district report and the campaign summaries: the office's name in the
+directory, as the minutes and the public releases sign (the district report signed with a
+shorter "消费维权协调小组办公室", a body the notice does not set up)."""
 _ROW_MEASURES = ("received", "resolved", "on_time", "rated", "satisfied", "basically_satisfied")
 
 
@@ -194,7 +198,7 @@ def _context(figures: dict) -> dict:
         "title": f"武清区消费维权协调机制{quarter_name((year, quarter))}消费维权信息分析报告",
         "year": year,
         "quarter": quarter,
-        "issuer": "武清区消费维权协调小组办公室",
+        "issuer": OFFICE_NAME,
         "issued_on": _cn_date(as_of.date() if as_of else last),
         "span": f"{_cn_date(first)}至{_cn_date(last)}",
         "as_of": as_of.strftime("%Y-%m-%d %H:%M") if as_of else "",
@@ -647,7 +651,7 @@ def render_campaign_html(campaign: Campaign, *, sums: dict, linked_orders: int) 
                 ],
                 "linked_orders": linked_orders,
                 "issued_on": _cn_date(timezone.localdate()),
-                "issuer": "武清区消费者权益保护工作协调小组办公室",
+                "issuer": OFFICE_NAME,
             },
         )
 
