@@ -477,7 +477,7 @@ def test_the_office_hears_weekly_after_its_date_which_units_have_not_filed(
         key__startswith="plans_not_filed:2026:", key__endswith=":week0"
     )
     # Written in the district's language, whatever language the scan ran in.
-    assert note.title.startswith("16个单位尚未报送 2026 年度实施方案")
+    assert note.title.startswith("16个单位尚未报送2026年度实施方案")
     assert unit("market-regulation").name not in note.body
     assert unit("housing").name in note.body
     assert run(2026, 4, 3) == 0  # the same week

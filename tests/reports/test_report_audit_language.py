@@ -61,7 +61,7 @@ def test_an_annual_summary_is_shown_in_the_readers_language(client, office_staff
         "Market Regulation Bureau submitted its work summary for 2026"
     )
     submitted = entries["summary.submit"]
-    assert submitted.summary == "区市场监管局已报送 2026 年度工作总结"
+    assert submitted.summary == "区市场监管局已报送2026年度工作总结"
     assert shown(client, office_staff, "zh-hans")[submitted.id] == submitted.summary
 
 
