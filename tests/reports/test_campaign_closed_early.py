@@ -1,6 +1,7 @@
 """A campaign the office closes before its planned end says so beside its period, on its
 page, in the list and in its PDF summary: the planned period alone read as if it had run to
-its end. One closed on or after its planned end, or still running, says nothing more."""
+its end. One closed on or after its planned end, or still running, says nothing more. And
+the campaign's keywords read as a list in the reader's language."""
 
 from __future__ import annotations
 
@@ -86,3 +87,27 @@ def test_the_pdf_summary_says_it_was_closed_early(office_staff, tmp_path):
         status = str(CampaignStatus.CLOSED.label)
     assert f"（{status}，2026年10月12日提前结束）" in html
     assert "2026年9月1日至2026年10月31日" in html
+
+
+@pytest.mark.parametrize(("language", "between"), [("zh-hans", "、"), ("en", ", ")])
+def test_the_keywords_are_listed_with_the_readers_separator(
+    client, office_staff, language, between
+):
+    """They were joined with an ASCII comma and space in Chinese too: 健身, 美容."""
+    with time_machine.travel(datetime(2026, 9, 1, 8, tzinfo=BEIJING), tick=False):
+        campaign = campaigns.campaign_start(
+            acting_user=office_staff,
+            title="预付卡消费专项整治",
+            topic="prepaid_cards",
+            goal="排查预付卡经营主体",
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 10, 31),
+            lead_unit_id=unit("market-regulation").id,
+            unit_ids=[],
+            keywords="健身\n美容\n培训",
+        )
+    client.cookies["django_language"] = language
+    client.force_login(office_staff)
+    page = client.get(reverse("campaign_detail", args=[campaign.id])).content.decode()
+    shown = re.search(r'<p id="campaign-keywords"[^>]*>(.*?)</p>', page).group(1)
+    assert shown == between.join(["健身", "美容", "培训"])
