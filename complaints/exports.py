@@ -54,6 +54,21 @@ def _local(value: datetime | None) -> datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+"""A moment as the portal writes it, to the minute: the spreadsheet's default showed the
+seconds (2026-12-03 18:33:07), which no page shows."""
+
+
+def _cell(sheet, value):
+    """A value of a row: a moment in Beijing time, to the minute (`TIME_FORMAT`), still a
+    date-time the spreadsheet sorts and filters; text kept as text (`_text_safe`)."""
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=_local(value))
+        cell.number_format = TIME_FORMAT
+        return cell
+    return _text_safe(sheet, value)
+
+
 def orders_workbook(
     orders: Iterable[WorkOrder],
     unmasked_ids: set[int],
@@ -101,7 +116,7 @@ def orders_workbook(
             order.get_kind_display(),
             order.get_channel_display(),
             order.external_ref,
-            _local(order.received_at),
+            order.received_at,
             order.get_status_display(),
             str(order.primary_unit) if order.primary_unit else "",
             order.title,
@@ -113,12 +128,12 @@ def orders_workbook(
             order.citizen_name,
             order.citizen_phone if unmasked else mask_phone(order.citizen_phone),
             order.citizen_id_number if unmasked else mask_id_number(order.citizen_id_number),
-            _local(order.next_due_at) if theirs else capfirst(_("no longer your unit's")),
+            order.next_due_at if theirs else capfirst(_("no longer your unit's")),
             capfirst(_("yes")) if theirs and order.next_due_at and order.next_due_at < now else "",
             order.result,
             order.get_satisfaction_display(),
         ]
-        sheet.append([_text_safe(sheet, value) for value in values])
+        sheet.append([_cell(sheet, value) for value in values])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -137,12 +152,7 @@ def register_workbook(title: str, headers: list, rows: Iterable[list]) -> bytes:
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append(
-            [
-                _local(value) if isinstance(value, datetime) else _text_safe(sheet, value)
-                for value in row
-            ]
-        )
+        sheet.append([_cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -249,6 +249,9 @@ def test_the_office_and_the_leader_download_the_years_register_as_a_workbook(
                 "Yes",
             )
             assert by_unit["Housing and Construction Commission"][3] in (None, "")
+            # Shown to the minute, as the pages write a moment; seconds showed by default.
+            mr_row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value.startswith("Market"))
+            assert mr_row[2].number_format == "yyyy-mm-dd hh:mm"
             assert by_unit["Education Bureau"][1] == "Not started"
             assert by_unit["Education Bureau"][3] == "Yes"
         client.force_login(mr_liaison)
