@@ -391,3 +391,28 @@ def test_a_change_of_plan_from_before_the_meeting_was_held_says_why_not_stale(
     page = response.content.decode()
     assert page.count("Only a planned meeting can be changed.") == 1
     assert "Someone else changed" not in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_field_of_the_plan_form_has_a_label_in_sight(client, office_staff, clock, language):
+    """The form changing the meeting's plan (调整会议安排) showed its fields filled in with no
+    label: a date, a time and text, the chair's and the guests' empty fields with a grey
+    placeholder gone as soon as one typed, the notes with nothing at all."""
+    meeting = _plan(office_staff, date(2026, 12, 10), clock)
+    client.cookies["django_language"] = language
+    client.force_login(office_staff)
+    page = client.get(reverse("meeting_detail", args=[meeting.id])).content.decode()
+    form = form_html(page, "plan-form")
+    fields = re.findall(r'<(?:input|textarea)[^>]*\bid="(plan-[a-z_]+)"', form)
+    assert set(fields) == {
+        "plan-title",
+        "plan-planned_on",
+        "plan-starts_at",
+        "plan-place",
+        "plan-chair",
+        "plan-guests",
+        "plan-notes",
+    }
+    for field in fields:
+        label = re.search(rf'<label[^>]*for="{field}"[^>]*>([^<]+)</label>', form)
+        assert label and label.group(1).strip(), field
