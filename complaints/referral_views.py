@@ -106,6 +106,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "complaints/referral_list.html",
         {
             "tabs": tabs,
+            "counts": selectors.referral_tab_counts(user, tabs, now),
             "tab": tab,
             "page": page,
             "status": status,

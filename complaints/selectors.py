@@ -587,18 +587,31 @@ def _disputes_awaiting_decision(user: User, ids: list[int]) -> QuerySet[Dispute]
 # number of rows its link shows.
 
 
+def _referral_tab_condition(user: User, tab: str, now: datetime) -> Q:
+    if tab == "received":
+        return Q(to_unit_id=user.unit_id)
+    if tab == "sent":
+        return Q(from_unit_id=user.unit_id)
+    if tab == "overdue":
+        return Q(status=ReferralStatus.SENT, ack_due_at__lt=now)
+    if tab == "rejected":
+        return Q(status=ReferralStatus.REJECTED)
+    return Q()
+
+
 def referrals_in_tab(user: User, tab: str, now: datetime) -> QuerySet[Referral]:
     """The leads of one tab of the lead list, scoped to what the user may see."""
-    leads = access.referrals_visible_to(user)
-    if tab == "received":
-        return leads.filter(to_unit_id=user.unit_id)
-    if tab == "sent":
-        return leads.filter(from_unit_id=user.unit_id)
-    if tab == "overdue":
-        return leads.filter(status=ReferralStatus.SENT, ack_due_at__lt=now)
-    if tab == "rejected":
-        return leads.filter(status=ReferralStatus.REJECTED)
-    return leads
+    return access.referrals_visible_to(user).filter(_referral_tab_condition(user, tab, now))
+
+
+def referral_tab_counts(user: User, tabs: Iterable[str], now: datetime) -> dict[str, int]:
+    """How many leads each tab of the lead list holds, by the tab's own condition
+    (`referrals_in_tab`), so the count and the list agree. One query."""
+    counted = {
+        tab: Count("id", filter=_referral_tab_condition(user, tab, now) or Q(id__isnull=False))
+        for tab in tabs
+    }
+    return access.referrals_visible_to(user).aggregate(**counted)
 
 
 def interventions_to_answer(user: User) -> QuerySet[Intervention]:
