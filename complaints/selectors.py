@@ -174,17 +174,47 @@ def due_soon_until(now: datetime) -> datetime:
 class Tab:
     key: str
     label: str
+    empty: str = gettext_lazy("No order here.")
+    """What the list says when the tab holds no order and nothing narrows it: what the tab
+    is for, so an empty tab reads as nothing waiting rather than as a list that failed."""
 
+
+_NOTHING_DUE_SOON = gettext_lazy("No deadline falls before the end of the next working day.")
+_NOTHING_OVERDUE = gettext_lazy("No order is past a deadline.")
 
 UNIT_TABS = (
-    Tab("to_sign", gettext_lazy("To sign for")),
-    Tab("in_progress", gettext_lazy("In progress")),
-    Tab("reopened", gettext_lazy("Reopened")),
-    Tab("due_soon", gettext_lazy("Due soon")),
-    Tab("overdue", gettext_lazy("Overdue")),
-    Tab("returned", gettext_lazy("Returned")),
-    Tab("co_handling", gettext_lazy("Co-handling")),
-    Tab("opinion_due", gettext_lazy("Opinion due")),
+    Tab(
+        "to_sign",
+        gettext_lazy("To sign for"),
+        gettext_lazy("No order waits for your unit to sign for it."),
+    ),
+    Tab(
+        "in_progress",
+        gettext_lazy("In progress"),
+        gettext_lazy("Your unit has no order in progress."),
+    ),
+    Tab(
+        "reopened",
+        gettext_lazy("Reopened"),
+        gettext_lazy("No order of your unit was reopened after a dissatisfied call-back."),
+    ),
+    Tab("due_soon", gettext_lazy("Due soon"), _NOTHING_DUE_SOON),
+    Tab("overdue", gettext_lazy("Overdue"), _NOTHING_OVERDUE),
+    Tab(
+        "returned",
+        gettext_lazy("Returned"),
+        gettext_lazy("Your unit has returned no order."),
+    ),
+    Tab(
+        "co_handling",
+        gettext_lazy("Co-handling"),
+        gettext_lazy("Your unit co-handles no order."),
+    ),
+    Tab(
+        "opinion_due",
+        gettext_lazy("Opinion due"),
+        gettext_lazy("No co-handled order waits for your unit's opinion."),
+    ),
     Tab("all", gettext_lazy("All")),
 )
 
@@ -214,18 +244,30 @@ def reopened_to_handle(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
 
 
 OFFICE_TABS = (
-    Tab("triage", gettext_lazy("Triage queue")),
-    Tab("extensions", gettext_lazy("Extension requests")),
-    Tab("to_close", gettext_lazy("Resolved, to close")),
-    Tab("due_soon", gettext_lazy("Due soon")),
-    Tab("overdue", gettext_lazy("Overdue")),
+    Tab(
+        "triage",
+        gettext_lazy("Triage queue"),
+        gettext_lazy("The triage queue is empty: every order has a unit."),
+    ),
+    Tab(
+        "extensions",
+        gettext_lazy("Extension requests"),
+        gettext_lazy("No extension request waits for a decision."),
+    ),
+    Tab(
+        "to_close",
+        gettext_lazy("Resolved, to close"),
+        gettext_lazy("No resolved order waits to be closed."),
+    ),
+    Tab("due_soon", gettext_lazy("Due soon"), _NOTHING_DUE_SOON),
+    Tab("overdue", gettext_lazy("Overdue"), _NOTHING_OVERDUE),
     Tab("all", gettext_lazy("All orders")),
 )
 
 
 FOLLOWER_TABS = (
-    Tab("overdue", gettext_lazy("Overdue")),
-    Tab("due_soon", gettext_lazy("Due soon")),
+    Tab("overdue", gettext_lazy("Overdue"), _NOTHING_OVERDUE),
+    Tab("due_soon", gettext_lazy("Due soon"), _NOTHING_DUE_SOON),
     Tab("all", gettext_lazy("All orders")),
 )
 """For those who see every order but handle none (the group leader, a system

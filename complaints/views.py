@@ -274,6 +274,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
                 for t in tabs
             ],
             "tab": tab,
+            # Said when the tab holds nothing and no search or filter narrows it.
+            "tab_empty": next((t.empty for t in tabs if t.key == tab), "")
+            if not any(request.GET.get(name) for name in filterset.form.fields)
+            else "",
             "filter": filterset,
             # On a phone the filters beyond the search start folded, unless one is in use.
             "more_filters_used": any(
