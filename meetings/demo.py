@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from departments.choices import UnitKind
 from departments.demo import demo_users
+from departments.models import Unit
 
 from . import services
 from .models import AgendaKind, JointMeeting
@@ -68,13 +70,9 @@ def load_demo_meetings() -> int:
         title=f"{today.year}年度成员单位联席会议",
         planned_on=today + timedelta(days=21),
         place="区政府第一会议室",
-        unit_codes=[
-            "market-regulation",
-            "housing",
-            "commerce",
-            "education",
-            "public-security",
-            "transport",
-        ],
+        # The annual meeting of the member units (section 四（一）): every one is invited.
+        unit_codes=list(
+            Unit.objects.filter(kind=UnitKind.MEMBER, is_active=True).values_list("code", flat=True)
+        ),
     )
     return 2
