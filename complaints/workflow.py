@@ -266,7 +266,27 @@ def assignment_decided_by(order: WorkOrder) -> Dispute | None:
     if not order.forced_assignment:
         return None
     decided = [d for d in order.disputes.all() if d.status in DECIDED_DISPUTE_STATUSES]
-    return max(decided, key=lambda d: d.id, default=None)
+    if decided:
+        return max(decided, key=lambda d: d.id)
+    if order.external_ref:
+        # Registered on accepting a lead his decision settled (`workorder_hold_by_decision`).
+        from .disputes import order_settled_by  # disputes builds on this module
+
+        return order_settled_by(order)
+    return None
+
+
+def workorder_hold_by_decision(*, order_id: int) -> None:
+    """The order a unit registered on accepting a lead the group leader's decision
+    settled (`referrals.referral_accept`) is that case, and his decision is
+    final (四（五）): the order is held with the unit as an order he assigned is, so the
+    unit cannot return it to the office's triage, nor the office re-dispatch it
+    (`assignment_decided_by`, which names his decision). Before, the unit could accept the
+    lead and return the order, and the case he had decided went back to the triage queue.
+    In the caller's transaction; the order's history already says how it was registered."""
+    WorkOrder.objects.filter(id=order_id).update(
+        forced_assignment=True, version=F("version") + 1, updated_at=timezone.now()
+    )
 
 
 def redispatch_refusal_by_decision(order: WorkOrder) -> str | None:

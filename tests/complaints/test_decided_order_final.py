@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from complaints import disputes, referrals, workflow
-from complaints.choices import Status
+from complaints.choices import Action, Status
 from complaints.models import Dispute, Referral, WorkOrder
 from complaints.workflow import WorkflowError
 from tests.complaints import lead_kit
@@ -27,7 +27,7 @@ designate = lead_kit.designate
 def order_of_lead_sent_by_decision(people) -> tuple[Dispute, WorkOrder]:
     """Commerce refers a lead to education, which rejects it; the leader designates housing,
     the lead is sent on to housing by his decision, and housing accepts it registering a
-    work order (still with housing, not forced)."""
+    work order, held with housing as an order he assigned is."""
     lead = lead_kit.rejected_lead(people)
     decision = designate(people, Dispute.objects.get(referral=lead), "housing")
     sent_on = Referral.objects.get(by_decision=decision)
@@ -35,7 +35,7 @@ def order_of_lead_sent_by_decision(people) -> tuple[Dispute, WorkOrder]:
         referral_id=sent_on.id, acting_user=people["housing"], open_order=True
     )
     order = WorkOrder.objects.get(number=accepted.case_reference)
-    assert (order.primary_unit.code, order.forced_assignment) == ("housing", False)
+    assert (order.primary_unit.code, order.forced_assignment) == ("housing", True)
     return decision, order
 
 
@@ -73,22 +73,40 @@ def test_the_order_registered_on_a_lead_sent_by_decision_is_not_disputed_again(p
     assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
 
 
-def test_returning_that_order_twice_does_not_open_a_dispute(people):
+def test_that_order_is_neither_returned_nor_redispatched(people):
+    """It is the case the leader decided: the unit that accepted the lead cannot return it
+    to the office's triage (it could, and the case went back to the queue, though the lead
+    itself could no longer be rejected), nor can the office re-dispatch it; both are told
+    his decision, by its number."""
     decision, order = order_of_lead_sent_by_decision(people)
+    before = WorkOrder.objects.filter(id=order.id).values().get()
 
-    returned = return_twice(people, order, "housing", people["housing"])
-
-    # The returns happened: the order is back in the office's triage, which may force it.
-    assert (returned.status, returned.primary_unit, returned.return_count) == (
-        Status.TRIAGE,
-        None,
-        2,
-    )
+    assert workflow.assignment_decided_by(order) == decision
+    assert Action.RETURN not in workflow.allowed_actions(people["housing"], order)
+    with pytest.raises(WorkflowError, match=f"decision on jurisdiction dispute {decision.number}"):
+        workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="不属")
+    with pytest.raises(WorkflowError, match=decision.number):
+        workflow.workorder_redispatch(
+            order_id=order.id, acting_user=people["office"], unit_code="commerce", reason="改派"
+        )
+    assert WorkOrder.objects.filter(id=order.id).values().get() == before
     assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
-    workflow.workorder_dispatch(
-        order_id=order.id, acting_user=people["office"], unit_code="housing", force=True
+
+
+def test_an_order_registered_on_a_lead_nobody_decided_may_still_be_returned(people):
+    lead = referrals.referral_send(
+        acting_user=people["commerce"],
+        to_unit_code="housing",
+        title="物业公司预收物业费后撤场",
+        facts="某小区物业公司预收一年物业费后撤场。",
     )
-    assert WorkOrder.objects.get(id=order.id).forced_assignment
+    accepted = referrals.referral_accept(
+        referral_id=lead.id, acting_user=people["housing"], open_order=True
+    )
+    order = WorkOrder.objects.get(number=accepted.case_reference)
+    assert not order.forced_assignment
+    workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="不属")
+    assert WorkOrder.objects.get(id=order.id).status == Status.TRIAGE
 
 
 def test_an_order_the_leader_designated_is_not_disputed_or_returned_into_a_dispute(people):
