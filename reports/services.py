@@ -29,7 +29,7 @@ from wuqing_consumer import dates, language
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.errors import ActionRefused
-from wuqing_consumer.language import label_colon, written, written_plural
+from wuqing_consumer.language import Written, label_colon, written, written_plural
 from wuqing_consumer.texts import too_long
 from wuqing_consumer.versions import NEW
 
@@ -1078,27 +1078,50 @@ def summary_return(
     summary.submitted_by = None
     summary.version += 1
     summary.save(update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
-    audit_record(
-        actor=acting_user,
+    _summary_decided(
+        summary,
+        acting_user,
+        comment,
         action="summary.return",
-        obj=summary,
-        unit_id=summary.unit_id,
-        summary=written(
+        done=written(
             "%(unit)s's work summary for %(year)s returned for changes",
             year=summary.year,
             unit=language.unit(summary.unit),
         ),
+        key="summary_returned",
+        told=written("Your work summary for %(year)s was returned for changes", year=summary.year),
+    )
+    return summary
+
+
+def _summary_decided(
+    summary: AnnualSummary,
+    user: User,
+    comment: str,
+    *,
+    action: str,
+    done: Written,
+    key: str,
+    told: Written,
+) -> None:
+    """The office's decision on a summary in the audit trail, its comment with it (which
+    the summary's page shows), and the unit's people told, the comment as the body."""
+    audit_record(
+        actor=user,
+        action=action,
+        obj=summary,
+        unit_id=summary.unit_id,
+        summary=done,
         data={"comment": comment},
     )
     message = Message(
-        key=f"summary_returned:{summary.id}:{summary.version}",
+        key=f"{key}:{summary.id}:{summary.version}",
         category="report",
-        title=written("Your work summary for %(year)s was returned for changes", year=summary.year),
+        title=told,
         body=comment,
         url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
     )
     notify_many([(message, unit_people([summary.unit_id]), None)])
-    return summary
 
 
 def _summary_for_review(
@@ -1137,26 +1160,19 @@ def summary_acknowledge(
     summary.status = SummaryStatus.ACKNOWLEDGED
     summary.version += 1
     summary.save(update_fields=["status", "version", "updated_at"])
-    audit_record(
-        actor=acting_user,
+    _summary_decided(
+        summary,
+        acting_user,
+        comment,
         action="summary.acknowledge",
-        obj=summary,
-        unit_id=summary.unit_id,
-        summary=written(
+        done=written(
             "%(unit)s's work summary for %(year)s acknowledged",
             year=summary.year,
             unit=language.unit(summary.unit),
         ),
-        data={"comment": comment},
+        key="summary_acknowledged",
+        told=written("The office acknowledged your work summary for %(year)s", year=summary.year),
     )
-    message = Message(
-        key=f"summary_acknowledged:{summary.id}:{summary.version}",
-        category="report",
-        title=written("The office acknowledged your work summary for %(year)s", year=summary.year),
-        body=comment,
-        url=reverse("annual_summary", kwargs={"summary_id": summary.id}),
-    )
-    notify_many([(message, unit_people([summary.unit_id]), None)])
     return summary
 
 
