@@ -24,7 +24,8 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from complaints import workflow
 from complaints.models import WorkOrder
@@ -261,3 +262,22 @@ def test_the_primary_unit_and_the_office_read_the_lists_as_before(
 ):
     assert due_names(client, mr_staff, "to_sign") == ["Sign for"]
     assert due_names(client, office_staff, "all") == ["Sign for"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_before_its_opinion_the_form_stands_open_with_a_label(
+    client, order, housing_staff, language
+):
+    """It opened with a button-like summary 'Give your unit's opinion' above the box and a
+    button 'Send the opinion' below it: two buttons of nearly the same words, the first of
+    which only folded the form away. The box now has a label, and nothing folds it."""
+    html = page(client, housing_staff, order, language)
+    with translation.override(language):
+        label = gettext("Your unit's opinion")
+    assert 'id="details-opinion"' not in html
+    found = re.search(
+        r'<label class="form-label small mb-1" for="opinion-text">([^<]*)</label>', html
+    )
+    assert found and found.group(1) == label
+    form = re.search(r'<form[^>]*id="opinion-form"[^>]*>(.*?)</form>', html, re.S).group(1)
+    assert form.count("<button") == 1
