@@ -1188,3 +1188,14 @@ def test_recording_a_resolution_says_so(office, people):
     meeting = held(people)
     said = told(office, meeting, "resolve", {"text": "决议一", "version": meeting.version})
     assert said == ["The resolution was recorded."]
+
+
+def test_the_units_invited_are_kept_whole_in_the_history(people, client):
+    """The history line naming the units invited broke inside a name at the end of a line
+    (区文化和旅游 / 局): it is written with the class that keeps a unit's name whole."""
+    meeting = plan(people, unit_codes=["market-regulation", "housing", "culture-tourism"])
+    client.force_login(people["office"])
+    page = client.get(f"/meetings/{meeting.id}/").content.decode()
+    item = re.search(r'<li class="timeline-item" data-action="invite">(.*?)</li>', page, re.S)
+    note = re.search(r'<div class="small unit-name"[^>]*>([^<]*)</div>', item.group(1))
+    assert note and str(unit("culture-tourism")) in note.group(1)
