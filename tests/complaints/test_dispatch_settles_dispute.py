@@ -10,10 +10,8 @@ open, and the leader's later decision moved the order again."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -21,11 +19,10 @@ from django.utils.translation import gettext, ngettext
 
 from complaints import disputes, referrals, workflow
 from complaints.choices import Action, DisputeAction, DisputeStatus, Status
-from complaints.deadlines import BEIJING
 from complaints.models import Dispute, DisputeEvent, WorkOrder, WorkOrderEvent
-from departments.choices import RoleCode
 from departments.models import Notification
-from tests.factories import UserFactory, make_order, unit
+from tests.complaints import lead_kit
+from tests.factories import make_order
 from tests.helpers import notice_as_read as read
 
 PROPOSED_REFUSAL = (
@@ -42,27 +39,8 @@ LEAD_REFUSAL = (
 )
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
-        yield
-
-
-@pytest.fixture
-def people(db, office_staff, leader, housing_staff):
-    return {
-        "office": office_staff,
-        "leader": leader,
-        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
-        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
-        "housing": housing_staff,
-    }
+# The shared fixtures of the dispute and lead tests (tests/complaints/lead_kit.py).
+clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
 def returned_twice(people) -> tuple[WorkOrder, Dispute]:

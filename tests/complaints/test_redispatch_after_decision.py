@@ -9,10 +9,8 @@ the office itself forced (after two returns) may still be re-dispatched."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -20,11 +18,10 @@ from django.utils.translation import gettext
 
 from complaints import disputes, workflow
 from complaints.choices import Action, DisputeStatus, Status
-from complaints.deadlines import BEIJING
 from complaints.models import Dispute, WorkOrder, WorkOrderEvent
-from departments.choices import RoleCode
 from departments.models import Notification
-from tests.factories import UserFactory, make_order, unit
+from tests.complaints import lead_kit
+from tests.factories import make_order, unit
 
 REFUSAL = (
     "Order %(number)s cannot be re-dispatched: the group leader's decision on jurisdiction "
@@ -32,27 +29,8 @@ REFUSAL = (
 )
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
-        yield
-
-
-@pytest.fixture
-def people(db, office_staff, leader, housing_staff):
-    return {
-        "office": office_staff,
-        "leader": leader,
-        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
-        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
-        "housing": housing_staff,
-    }
+# The shared fixtures of the dispute and lead tests (tests/complaints/lead_kit.py).
+clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
 def decided(people, how: str = "designate") -> tuple[WorkOrder, Dispute]:

@@ -12,10 +12,8 @@ the new unit's sign-for clock, and the leader's later decision moved the order a
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -23,11 +21,10 @@ from django.utils.translation import gettext, ngettext
 
 from complaints import disputes, referrals, workflow
 from complaints.choices import Action, DisputeAction, DisputeStatus, Status
-from complaints.deadlines import BEIJING
 from complaints.models import Dispute, DisputeEvent, Referral, WorkOrder, WorkOrderEvent
-from departments.choices import RoleCode
 from departments.models import Notification
-from tests.factories import UserFactory, make_order, unit
+from tests.complaints import lead_kit
+from tests.factories import make_order, unit
 from tests.helpers import notice_as_read as read
 from wuqing_consumer.language import Reader
 
@@ -58,27 +55,8 @@ COMMERCE, EDUCATION, HOUSING = (
 )
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 9, 21, 10, tzinfo=BEIJING), tick=False):
-        yield
-
-
-@pytest.fixture
-def people(db, office_staff, leader, housing_staff):
-    return {
-        "office": office_staff,
-        "leader": leader,
-        "commerce": UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF]),
-        "education": UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF]),
-        "housing": housing_staff,
-    }
+# The shared fixtures of the dispute and lead tests (tests/complaints/lead_kit.py).
+clock, english, people = lead_kit.clock, lead_kit.english, lead_kit.people
 
 
 def disputed_by_its_unit(people) -> tuple[WorkOrder, Dispute]:
