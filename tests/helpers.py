@@ -34,6 +34,11 @@ def audit_data(entry) -> dict:
     return {key: value for key, value in entry.data.items() if key != "summary_message"}
 
 
+NOTE_CLASSES = "small|small unit-name|timeline-note|text-body-secondary"
+"""The classes of a history line's note (not of its time and author line, `small
+text-body-secondary`); `unit-name` on a note of unit names kept whole."""
+
+
 def timeline_notes(client, user, url: str, action: str, language: str) -> list[str]:
     """The notes of a history's lines of `action` on the page at `url`, as `user` reading
     in `language` sees them (each history marks its lines with data-action)."""
@@ -46,10 +51,7 @@ def timeline_notes(client, user, url: str, action: str, language: str) -> list[s
     page = client.get(url).content.decode()
     items = re.findall(rf'<li[^>]* data-action="{action}">(.*?)</li>', page, flags=re.S)
     notes = [
-        re.search(
-            r'<div class="(?:small|timeline-note|text-body-secondary)"[^>]*>(.*?)</div>', i, re.S
-        )
-        for i in items
+        re.search(rf'<div class="(?:{NOTE_CLASSES})"[^>]*>(.*?)</div>', i, re.S) for i in items
     ]
     return [html.unescape(n.group(1)).replace("<br>", "\n").strip() for n in notes if n]
 
