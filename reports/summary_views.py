@@ -126,6 +126,12 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
                 for r in rows
                 if r["asked"] and r["summary"] and r["summary"].status in SUMMARY_IN_STATUSES
             ),
+            # Of those, the ones the office has not acknowledged (or returned) yet.
+            "to_acknowledge": sum(
+                1
+                for r in rows
+                if r["asked"] and r["summary"] and r["summary"].status == SummaryStatus.SUBMITTED
+            ),
             "can_start": getattr(request.user, "unit_id", None) is not None
             and access.works_on_unit_report(request.user, request.user.unit_id),
         },

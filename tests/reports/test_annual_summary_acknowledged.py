@@ -250,3 +250,25 @@ def test_a_unit_cannot_post_an_acknowledgement(client, mr_liaison):
     answer = client.post(reverse("annual_summary_acknowledge", args=[summary.id]), {})
     assert answer.status_code == 404
     assert stored(summary)[0] == SummaryStatus.SUBMITTED
+
+
+def test_the_offices_list_says_how_many_wait_for_its_acknowledgement(
+    client, mr_liaison, office_staff
+):
+    from departments.choices import RoleCode
+    from tests.factories import UserFactory
+
+    housing_liaison = UserFactory(unit=unit("housing"), roles=[RoleCode.UNIT_LIAISON])
+    submitted(mr_liaison)
+    other = submitted(housing_liaison, code="housing")
+    client.cookies["django_language"] = "en"
+    client.force_login(office_staff)
+
+    def said() -> str:
+        with time_machine.travel(at(2026, 11, 26), tick=False):
+            page = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        return re.search(r'<span id="summaries-to-acknowledge">([^<]*)</span>', page).group(1)
+
+    assert said() == "2 wait for the office's acknowledgement."
+    services.summary_acknowledge(summary_id=other.id, acting_user=office_staff)
+    assert said() == "1 waits for the office's acknowledgement."
