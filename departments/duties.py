@@ -704,7 +704,8 @@ def _leader_follows(user: User, now: datetime) -> list[tuple[str, str, int, str,
     """What the group leader oversees and others act on: the district's overdue orders (the
     escalation steps tell him of them), disputes still with the office, overdue tasks of
     the joint teams he formed, early intervention requests still open, and the units'
-    late quarterly reports. Each line counts what its link lists; one query a line."""
+    late quarterly reports and annual summaries. Each line counts what its link lists; one
+    query a line."""
     today = timezone.localdate(now)
     with_office, office_late = _with_late(
         access.disputes_visible_to(user).filter(status=DisputeStatus.OPEN),
@@ -747,6 +748,7 @@ def _leader_follows(user: User, now: datetime) -> list[tuple[str, str, int, str,
             interventions_late,
         ),
         *_reports_late(user, today),
+        *_summaries_not_in(user, today),
     ]
 
 

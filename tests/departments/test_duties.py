@@ -693,7 +693,7 @@ DEADLINES = 4
     [
         ("office_staff", 16, True),
         ("office_director", 17, True),
-        ("leader", 6, False),
+        ("leader", 7, False),
         ("mr_staff", 15, False),
         ("mr_liaison", 19, False),
         ("mr_head", 19, False),

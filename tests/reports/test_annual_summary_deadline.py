@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from complaints.deadlines import BEIJING
-from departments.duties import waiting_for
+from departments.duties import to_follow, waiting_for
 from reports import services
 from tests.factories import unit
 
@@ -213,6 +213,10 @@ def test_the_office_home_page_counts_the_summaries_not_in_once_they_are_late(
     assert late.label == "Annual work summaries for 2026 not in (due by 2026-11-30)"
     assert (late.url, late.urgent) == (reverse("annual_summaries") + "?year=2026", True)
     assert line(leader, at(2026, 12, 1)) is None
+    # The group leader follows it, as he follows the late quarterly reports: the same line.
+    followed = {d.key: d for d in to_follow(leader, at(2026, 12, 1))}.get("summaries_not_in")
+    assert followed == late
+    assert "summaries_not_in" not in {d.key for d in to_follow(leader, at(2026, 11, 30))}
 
 
 # --- the office's register of the year, as a workbook ---
