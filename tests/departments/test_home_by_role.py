@@ -56,8 +56,10 @@ def test_the_leader_may_not_change_duty_contacts(client, leader):
 
 ROW = 'row-link" href="'
 # The units' late quarterly reports: from a quarter's due date on, every unit of the test
-# database is late, whatever else is (tests/reports/test_office_late_reports_line.py).
-SEASONAL = {"reports_late"}
+# database is late, whatever else is (tests/reports/test_office_late_reports_line.py); and
+# from 1 December to the year's end, their annual summaries not in
+# (tests/reports/test_annual_summary_deadline.py).
+SEASONAL = {"reports_late", "summaries_not_in"}
 
 
 def oversight(page: str) -> dict[str, tuple[int, str, bool]]:
