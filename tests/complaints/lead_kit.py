@@ -62,3 +62,18 @@ def designate(people, dispute: Dispute, unit_code: str) -> Dispute:
     return disputes.dispute_designate(
         dispute_id=dispute.id, acting_user=people["leader"], unit_code=unit_code, note="指定。"
     )
+
+
+def dispute_rows(order, dispute) -> tuple:
+    """What a refused dispatch or re-dispatch must leave as it was: the order's and the
+    dispute's rows, their histories' lengths, and the notifications sent."""
+    from complaints.models import DisputeEvent, WorkOrder, WorkOrderEvent
+    from departments.models import Notification
+
+    return (
+        WorkOrder.objects.filter(id=order.id).values().get(),
+        Dispute.objects.filter(id=dispute.id).values().get(),
+        WorkOrderEvent.objects.filter(order=order).count(),
+        DisputeEvent.objects.filter(dispute=dispute).count(),
+        Notification.objects.count(),
+    )

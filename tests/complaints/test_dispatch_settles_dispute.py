@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 
 from complaints import disputes, referrals, workflow
 from complaints.choices import Action, DisputeAction, DisputeStatus, Status
-from complaints.models import Dispute, DisputeEvent, WorkOrder, WorkOrderEvent
+from complaints.models import Dispute, WorkOrder
 from departments.models import Notification
 from tests.complaints import lead_kit
 from tests.factories import make_order
@@ -92,14 +92,7 @@ def dispatch(people, order, unit_code="housing", **kwargs) -> WorkOrder:
     )
 
 
-def rows(order, dispute) -> tuple:
-    return (
-        WorkOrder.objects.filter(id=order.id).values().get(),
-        Dispute.objects.filter(id=dispute.id).values().get(),
-        WorkOrderEvent.objects.filter(order=order).count(),
-        DisputeEvent.objects.filter(dispute=dispute).count(),
-        Notification.objects.count(),
-    )
+rows = lead_kit.dispute_rows
 
 
 # -- an open dispute about the order alone: settled by the dispatch ------------------------

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 
 from complaints import disputes, referrals, workflow
 from complaints.choices import Action, DisputeAction, DisputeStatus, Status
-from complaints.models import Dispute, DisputeEvent, Referral, WorkOrder, WorkOrderEvent
+from complaints.models import Dispute, Referral, WorkOrder
 from departments.models import Notification
 from tests.complaints import lead_kit
 from tests.factories import make_order, unit
@@ -108,14 +108,7 @@ def redispatch(people, order, unit_code="housing", reason="经研究由住建委
     )
 
 
-def rows(order, dispute) -> tuple:
-    return (
-        WorkOrder.objects.filter(id=order.id).values().get(),
-        Dispute.objects.filter(id=dispute.id).values().get(),
-        WorkOrderEvent.objects.filter(order=order).count(),
-        DisputeEvent.objects.filter(dispute=dispute).count(),
-        Notification.objects.count(),
-    )
+rows = lead_kit.dispute_rows
 
 
 # -- an open dispute about the order alone: settled by the re-dispatch ---------------------
