@@ -270,9 +270,13 @@ def assignment_decided_by(order: WorkOrder) -> Dispute | None:
         return max(decided, key=lambda d: d.id)
     if order.external_ref:
         # Registered on accepting a lead his decision settled (`workorder_hold_by_decision`).
-        from .disputes import order_settled_by  # disputes builds on this module
+        # Its queries run once per loaded order: the order's page asks this several times
+        # (its actions, the re-dispatch form's refusal, the header).
+        if not hasattr(order, "_settled_by_lead"):
+            from .disputes import order_settled_by  # disputes builds on this module
 
-        return order_settled_by(order)
+            order._settled_by_lead = order_settled_by(order)
+        return order._settled_by_lead
     return None
 
 

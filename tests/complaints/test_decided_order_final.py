@@ -8,6 +8,8 @@ within its powers); only the dispute it used to open by itself is not opened."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints import disputes, referrals, workflow
@@ -81,7 +83,13 @@ def test_that_order_is_neither_returned_nor_redispatched(people):
     decision, order = order_of_lead_sent_by_decision(people)
     before = WorkOrder.objects.filter(id=order.id).values().get()
 
-    assert workflow.assignment_decided_by(order) == decision
+    with CaptureQueriesContext(connection) as asked:
+        assert workflow.assignment_decided_by(order) == decision
+    # The lead's decision is read once per loaded order; asked again, only the order's own
+    # disputes are read (which its page prefetches).
+    with CaptureQueriesContext(connection) as asked_again:
+        assert workflow.assignment_decided_by(order) == decision
+    assert len(asked_again) <= 1 < len(asked)
     assert Action.RETURN not in workflow.allowed_actions(people["housing"], order)
     with pytest.raises(WorkflowError, match=f"decision on jurisdiction dispute {decision.number}"):
         workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="不属")
