@@ -623,8 +623,10 @@ def referral_accept(
         order = workflow.workorder_sign(order_id=order.id, acting_user=acting_user)
         from .disputes import lead_settled_by  # disputes builds on this module
 
-        if lead_settled_by(referral) is not None:
-            workflow.workorder_hold_by_decision(order_id=order.id)
+        if (decision := lead_settled_by(referral)) is not None:
+            workflow.workorder_hold_by_decision(
+                order, decision=decision, lead_number=referral.number, acting_user=acting_user
+            )
         referral.case_reference = order.number
     referral.decision_note = (note or "").strip()
     _save(referral, ["status", "acknowledged_at", "decided_at", "case_reference", "decision_note"])

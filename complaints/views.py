@@ -756,6 +756,15 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order_disputes = _openable(
         request.user, list(order.disputes.all()), access.disputes_visible_to(request.user)
     )
+    decided_by = workflow.assignment_decided_by(order)
+    decision_links = {d.number: d.id for d, openable in order_disputes if openable}
+    if decided_by is not None and decided_by.number not in decision_links:
+        # A held lead order's decision is on the lead's dispute, not on the order.
+        [(_decision, openable)] = _openable(
+            request.user, [decided_by], access.disputes_visible_to(request.user)
+        )
+        if openable:
+            decision_links[decided_by.number] = decided_by.id
     return render(
         request,
         "complaints/order_detail.html",
@@ -779,8 +788,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 request.user, list(order.referrals.all()), access.referrals_visible_to(request.user)
             ),
             "order_disputes": order_disputes,
-            "decided_by": workflow.assignment_decided_by(order),
-            "decision_links": {d.number: d.id for d, openable in order_disputes if openable},
+            "decided_by": decided_by,
+            "decision_links": decision_links,
             "co_links": order.co_unit_links,
             "co_handling": co_handling,
             "co_handling_ask": _co_handling_ask(request.user, order, deadlines)

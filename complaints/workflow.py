@@ -280,16 +280,34 @@ def assignment_decided_by(order: WorkOrder) -> Dispute | None:
     return None
 
 
-def workorder_hold_by_decision(*, order_id: int) -> None:
+def workorder_hold_by_decision(
+    order: WorkOrder, *, decision: Dispute, lead_number: str, acting_user: User
+) -> None:
     """The order a unit registered on accepting a lead the group leader's decision
     settled (`referrals.referral_accept`) is that case, and his decision is
     final (四（五）): the order is held with the unit as an order he assigned is, so the
     unit cannot return it to the office's triage, nor the office re-dispatch it
     (`assignment_decided_by`, which names his decision). Before, the unit could accept the
     lead and return the order, and the case he had decided went back to the triage queue.
-    In the caller's transaction; the order's history already says how it was registered."""
-    WorkOrder.objects.filter(id=order_id).update(
+    Its history says so in a line of its own, linking his decision, as the line of an order
+    he assigned does (`data.decision`): the registration line names only the lead.
+    In the caller's transaction."""
+    WorkOrder.objects.filter(id=order.id).update(
         forced_assignment=True, version=F("version") + 1, updated_at=timezone.now()
+    )
+    record_event(
+        order,
+        Action.DISPUTE,
+        by=acting_user,
+        unit=order.primary_unit,
+        note=written(
+            "Lead %(lead)s was settled by the group leader's decision: this order stays with "
+            "%(unit)s, which may not return it to the office, nor may the office re-dispatch "
+            "it.",
+            lead=lead_number,
+            unit=language.unit(order.primary_unit),
+        ),
+        data={"decision": decision.number, "dispute": decision.id, "held": True},
     )
 
 

@@ -101,6 +101,32 @@ def test_that_order_is_neither_returned_nor_redispatched(people):
     assert list(Dispute.objects.values_list("id", flat=True)) == [decision.id]
 
 
+def test_that_orders_history_says_it_is_held_by_the_decision(people, client):
+    """Its header said so, but its history only that the unit registered it on accepting
+    the lead: a reader of the history could not tell why it can no longer be returned."""
+    decision, order = order_of_lead_sent_by_decision(people)
+    [line] = order.events.filter(action=Action.DISPUTE)
+    assert (line.data["decision"], line.unit.code, line.actor) == (
+        decision.number,
+        "housing",
+        people["housing"],
+    )
+    sent_on = Referral.objects.get(by_decision=decision)
+
+    client.force_login(people["housing"])
+    client.cookies["django_language"] = "en"
+    shown = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    held = shown[shown.index(f'data-decision="{decision.number}"') :]
+    held = held[: held.index("</li>")]
+    assert reverse("dispute_detail", args=[decision.id]) in held
+    assert sent_on.number in held and "may not return it to the office" in held
+
+    client.cookies["django_language"] = "zh-hans"
+    shown = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    held = shown[shown.index(f'data-decision="{decision.number}"') :]
+    assert "已由组长决定：本工单由区住房建设委办理" in held[: held.index("</li>")]
+
+
 def test_an_order_registered_on_a_lead_nobody_decided_may_still_be_returned(people):
     lead = referrals.referral_send(
         acting_user=people["commerce"],
@@ -113,6 +139,7 @@ def test_an_order_registered_on_a_lead_nobody_decided_may_still_be_returned(peop
     )
     order = WorkOrder.objects.get(number=accepted.case_reference)
     assert not order.forced_assignment
+    assert not order.events.filter(action=Action.DISPUTE).exists()
     workflow.workorder_return(order_id=order.id, acting_user=people["housing"], reason="不属")
     assert WorkOrder.objects.get(id=order.id).status == Status.TRIAGE
 
