@@ -1342,6 +1342,21 @@ LABELS = """(selector) => [...document.querySelectorAll(selector + " td[data-lab
   .map((before) => JSON.parse(before.content))"""
 
 
+def test_a_reports_campaign_title_keeps_room_beside_its_figures_on_a_laptop(browser, site, quarter):
+    """At 1366px a unit report's campaign actions stood the campaign's title on three lines
+    (预付式消/费专项整/治行动) beside eight columns of figures; it now takes two at most, and
+    in Chinese the table still fits the report's column."""
+    page = phone(browser, site, "mr_staff", "zh-hans", **LAPTOP, device_scale_factor=1)
+    page.goto(f"{site.url}/reports/{quarter['report']}/")
+    titles = page.evaluate(NAME_LINES, "#report-campaigns table")
+    assert titles and all(lines <= 2 for _title, lines in titles), titles
+    box = page.evaluate(
+        "(t) => [t.scrollWidth, t.clientWidth]",
+        page.query_selector("#report-campaigns .table-responsive"),
+    )
+    assert box[0] <= box[1], f"the table is {box[0]}px wide in a {box[1]}px box"
+
+
 def test_on_a_phone_a_lists_column_names_start_with_a_capital_in_english(browser, site, records):
     """Stacked on a phone, a row's values were named from model fields in lower case in
     English ("referred by", "channel", "status"...), beside "Next deadline", while the desktop
