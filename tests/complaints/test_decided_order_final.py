@@ -124,7 +124,7 @@ def test_that_orders_history_says_it_is_held_by_the_decision(people, client):
     client.cookies["django_language"] = "zh-hans"
     shown = client.get(reverse("order_detail", args=[order.number])).content.decode()
     held = shown[shown.index(f'data-decision="{decision.number}"') :]
-    assert "已由组长决定：本工单由区住房建设委办理" in held[: held.index("</li>")]
+    assert "已由协调小组组长决定：本工单由区住房建设委办理" in held[: held.index("</li>")]
 
 
 def test_an_order_registered_on_a_lead_nobody_decided_may_still_be_returned(people):

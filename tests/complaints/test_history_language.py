@@ -65,7 +65,7 @@ def test_an_order_registered_on_accepting_a_lead_says_so_in_the_readers_language
         f"Registered by {housing_staff.unit.name_en} on accepting lead {referral.number}"
     )
     assert history_notes(client, office_staff, order, "dispatch", "zh-hans") == [
-        f"{housing_staff.unit.name}采纳线索 {referral.number} 时登记"
+        f"{housing_staff.unit.name}接收线索 {referral.number} 时登记"
     ]
 
 
