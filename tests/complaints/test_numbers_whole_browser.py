@@ -1,0 +1,72 @@
+"""A record's number is read whole. In the disputes list at 1366px the number column broke
+each number at its hyphen ("ZY-2026-" on one line, "000003" on the next), and in the leads
+list the decision and the lead sent on by it ("依组长决定转送 ZY-/2026-000003 → YS-/2026-
+000002"): a number is what an official reads out on the phone or types into the search."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaints import disputes, referrals
+from complaints.models import Dispute
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, signed_in
+from tests.factories import UserFactory, make_order, unit
+
+pytestmark = BROWSER_MARKS
+
+# Each element holding nothing but a number, with how many lines it stands on.
+NUMBERS = """() => [...document.querySelectorAll("main a, main span")]
+  .filter((el) => !el.children.length && /^[A-Z]{2}-\\d{4}-\\d{6}$/.test(el.innerText.trim()))
+  .map((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    return [el.innerText.trim(), tops.size];
+  })"""
+
+
+@pytest.fixture
+def records(transactional_db):
+    """A dispute about an order, and a lead rejected, put to the group leader, and sent on
+    by his decision (the leads list then names the decision and the lead sent on)."""
+    office = UserFactory(username="office_nr", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    leader = UserFactory(username="leader_nr", unit=unit("office"), roles=[RoleCode.GROUP_LEADER])
+    commerce = UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
+    education = UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF])
+    order = make_order(office, unit_code="commerce", content="美发店转让后拒退预付卡余额")
+    disputes.dispute_open(
+        acting_user=office,
+        summary="美发店转让后拒退预付卡余额，区商务局与区市场监管局对由谁处理意见不一。",
+        order_number=order.number,
+        unit_codes=["market-regulation"],
+    )
+    lead = referrals.referral_send(
+        acting_user=commerce,
+        to_unit_code="education",
+        title="某小区物业公司擅自提高物业费并停止电梯维保",
+        facts="办理电梯困人投诉时发现，该物业公司涉嫌违反物业服务合同约定。",
+    )
+    referrals.referral_reject(referral_id=lead.id, acting_user=education, reasons="不属教育。")
+    dispute = Dispute.objects.get(referral=lead)
+    disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office, proposal="物业收费属住建。", unit_code="housing"
+    )
+    disputes.dispute_designate(
+        dispute_id=dispute.id, acting_user=leader, unit_code="housing", note="由住建委处理。"
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_numbers_in_the_lists_stand_on_one_line(browser, records, live_server, language):
+    broken = {}
+    page = signed_in(browser, live_server, "office_nr", language=language)
+    for width in (1366, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        for address in ("/disputes/", "/referrals/"):
+            page.goto(f"{live_server.url}{address}")
+            numbers = page.evaluate(NUMBERS)
+            assert len(numbers) >= 3, (address, numbers)
+            if split := [number for number, lines in numbers if lines > 1]:
+                broken[f"{address} at {width}px"] = split
+    assert broken == {}
