@@ -62,18 +62,14 @@ class CampaignForm(forms.Form):
         help_text=_("One per line."),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(
-            attrs={"class": "form-control", "rows": 3, "placeholder": _("One per line.")}
-        ),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
     keywords = forms.CharField(
         label=capfirst(_("business-name keywords")),
         help_text=KEYWORDS_HELP,
         required=False,
         max_length=5000,
-        widget=forms.Textarea(
-            attrs={"class": "form-control", "rows": 3, "placeholder": KEYWORDS_HELP}
-        ),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
 
     def __init__(self, data=None, *, campaign: Campaign | None = None, **kwargs):
