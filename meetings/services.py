@@ -902,7 +902,31 @@ def resolution_add(
             for action in created
         ]
     )
+    _announce_resolution(meeting, resolution, told={action.owner_id for action in created})
     return resolution
+
+
+def _announce_resolution(meeting: JointMeeting, resolution: Resolution, *, told: set[int]) -> None:
+    """The invited units were told of the minutes when the meeting was recorded as held,
+    before any resolution could be (a resolution needs a held meeting): a unit that opened
+    them then saw none, and nothing told it when they came. Each resolution is now told to
+    the invited units, but for those given an action item by it, whose own notice names
+    their task."""
+    others = [i.unit_id for i in meeting.invitations.all() if i.unit_id not in told]
+    if not others:
+        return
+    message = Message(
+        key=f"meeting_resolution:{resolution.id}",
+        category="meeting",
+        title=written(
+            "Resolution %(number)s of the joint meeting “%(title)s” is recorded",
+            number=resolution.number,
+            title=meeting.title,
+        ),
+        body=resolution.text[:500],
+        url=meeting_url(meeting),
+    )
+    notify_many([(message, unit_people(others), None)])
 
 
 def _lock_action(user: User, action_id: int) -> ActionItem:

@@ -267,6 +267,44 @@ def test_the_held_meeting_keeps_who_was_there(people):
         )
 
 
+def test_each_resolution_is_told_to_the_invited_units(people, clock):
+    """The minutes are announced when the meeting is recorded as held, before any
+    resolution can be: a unit that opened them saw none, and was not told when they came
+    unless a resolution gave it an action item."""
+    meeting = held(people)
+    clock.move_to(at(2026, 11, 21))
+    with_task = services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        text="市场监管局牵头开展预付卡专项检查。",
+        actions=[PlannedAction("market-regulation", "制定检查方案", date(2026, 12, 10))],
+    )
+    without = services.resolution_add(
+        meeting_id=meeting.id, acting_user=people["office"], text="各成员单位加强信息共享。"
+    )
+
+    def told(resolution) -> dict[str, str]:
+        return {
+            n.recipient.unit.code: n.title
+            for n in Notification.objects.filter(key=f"meeting_resolution:{resolution.id}")
+        }
+
+    # The unit given a task by the first is told by its task's notice, not twice.
+    assert told(with_task) == {"housing": "联席会议“2026年度成员单位联席会议”第1项议定事项已登记"}
+    assert told(without).keys() == {"market-regulation", "housing"}
+    notice = Notification.objects.get(
+        recipient=people["housing"], key=f"meeting_resolution:{without.id}"
+    )
+    assert (notice.body, notice.url) == (
+        "各成员单位加强信息共享。",
+        reverse("meeting_detail", args=[meeting.id]),
+    )
+    # Education was not invited.
+    assert not Notification.objects.filter(
+        recipient=people["education"], key__startswith="meeting_resolution:"
+    ).exists()
+
+
 def test_a_resolution_gives_action_items_that_are_reminded_and_closed(people, clock):
     meeting = held(people)
     clock.move_to(at(2026, 11, 21))
