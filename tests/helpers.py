@@ -53,7 +53,15 @@ def timeline_notes(client, user, url: str, action: str, language: str) -> list[s
     notes = [
         re.search(rf'<div class="(?:{NOTE_CLASSES})"[^>]*>(.*?)</div>', i, re.S) for i in items
     ]
-    return [html.unescape(n.group(1)).replace("<br>", "\n").strip() for n in notes if n]
+    return [
+        html.unescape(NUMBER_KEPT_WHOLE.sub(r"\1", n.group(1))).replace("<br>", "\n").strip()
+        for n in notes
+        if n
+    ]
+
+
+NUMBER_KEPT_WHOLE = re.compile(r'<span class="text-nowrap">([A-Z]{2}-\d{4}-\d{6})</span>')
+"""A record number in a note as `numbers_whole` keeps it on one line: read as its text."""
 
 
 def start_worker(env: dict, queue: str, *extra: str) -> subprocess.Popen:

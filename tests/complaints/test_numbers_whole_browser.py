@@ -34,6 +34,7 @@ def records(transactional_db):
     leader = UserFactory(username="leader_nr", unit=unit("office"), roles=[RoleCode.GROUP_LEADER])
     commerce = UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
     education = UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF])
+    UserFactory(username="housing_nr", unit=unit("housing"), roles=[RoleCode.UNIT_STAFF])
     order = make_order(office, unit_code="commerce", content="美发店转让后拒退预付卡余额")
     disputes.dispute_open(
         acting_user=office,
@@ -70,3 +71,46 @@ def test_numbers_in_the_lists_stand_on_one_line(browser, records, live_server, l
             if split := [number for number, lines in numbers if lines > 1]:
                 broken[f"{address} at {width}px"] = split
     assert broken == {}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_numbers_in_notices_and_history_stand_on_one_line_on_a_phone(
+    browser, records, live_server, language
+):
+    """A notice's title is a sentence: on a phone "…lead YS-2026-" stood on one line and
+    "000002" on the next. Housing is told the lead the leader's decision sent it, naming the
+    decision and the lead; accepting it registers an order whose history names them too."""
+    from complaints.models import Referral, WorkOrder
+    from departments.models import User
+
+    lead = Referral.objects.get(by_decision__isnull=False)
+    accepted = referrals.referral_accept(
+        referral_id=lead.id,
+        acting_user=User.objects.get(username="housing_nr"),
+        open_order=True,
+    )
+    order = WorkOrder.objects.get(number=accepted.case_reference)
+    page = signed_in(
+        browser,
+        live_server,
+        "housing_nr",
+        language=language,
+        viewport={"width": 390, "height": 800},
+    )
+    broken = {}
+    for address in ("/notifications/", f"/orders/{order.number}/"):
+        page.goto(f"{live_server.url}{address}")
+        numbers = page.evaluate(NUMBERS)
+        assert {lead.number} <= {number for number, _lines in numbers}, (address, numbers)
+        if split := [number for number, lines in numbers if lines > 1]:
+            broken[address] = split
+    assert broken == {}
+
+
+def test_a_number_is_kept_whole_and_the_rest_escaped():
+    from wuqing_consumer.templatetags.written import numbers_whole
+
+    assert numbers_whole("<b>线索 YS-2026-000002 由WQ-2026-000001登记</b> AB-26-1") == (
+        '&lt;b&gt;线索 <span class="text-nowrap">YS-2026-000002</span> 由'
+        '<span class="text-nowrap">WQ-2026-000001</span>登记&lt;/b&gt; AB-26-1'
+    )

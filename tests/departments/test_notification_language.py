@@ -23,7 +23,7 @@ from publicity.choices import ReleaseKind
 from reports import reminders as report_reminders
 from reports.models import PlanDeadline
 from tests.factories import UserFactory, make_order, unit
-from tests.helpers import CHINESE
+from tests.helpers import CHINESE, NUMBER_KEPT_WHOLE
 
 # The orders set up here arrive untold: these tests count the notices they are about.
 pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
@@ -33,7 +33,7 @@ def listed(client, user, language: str) -> dict[str, str]:
     """Each notification on the person's list, title → text, as the page shows them."""
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    page = client.get("/notifications/").content.decode()
+    page = NUMBER_KEPT_WHOLE.sub(r"\1", client.get("/notifications/").content.decode())
     items = re.findall(r'<li class="list-group-item d-flex.*?</li>', page, flags=re.S)
     shown = {}
     for item in items:

@@ -1,6 +1,8 @@
 """Text the system wrote for others, shown in the reader's language, and the colon that ends
 a label and the brackets after a name in that language."""
 
+import re
+
 from django import template
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -17,6 +19,21 @@ from wuqing_consumer.language import (
 from wuqing_consumer.texts import CHINESE_SENTENCE_ENDS
 
 register = template.Library()
+
+NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2}-\d{4}-\d{6}(?![0-9])")
+"""A record's number in a sentence (WQ-, ZY-, YS-, TJ-, JR-2026-000003), also against Chinese
+(\\b finds no edge between 由 and W: both are word characters)."""
+
+
+@register.filter(needs_autoescape=True)
+def numbers_whole(text, autoescape=True):
+    """The text with each record number in it kept on one line: a browser may break a line
+    after a hyphen, and on a phone a notice read "lead YS-2026-" on one line and "000002" on
+    the next. The number is still text (copied and searched as typed)."""
+    escaped = conditional_escape(text) if autoescape else str(text)
+    return mark_safe(
+        NUMBER_IN_TEXT.sub(lambda m: f'<span class="text-nowrap">{m.group(0)}</span>', escaped)
+    )
 
 
 @register.simple_tag(takes_context=True)
