@@ -291,11 +291,10 @@ def workorder_hold_by_decision(
     lead and return the order, and the case he had decided went back to the triage queue.
     Its history says so in a line of its own, linking his decision, as the line of an order
     he assigned does (`data.decision`): the registration line names only the lead.
-    In the caller's transaction."""
-    WorkOrder.objects.filter(id=order.id).update(
-        forced_assignment=True, version=F("version") + 1, updated_at=timezone.now()
-    )
-    record_event(
+    In the caller's transaction, which registered the order and holds its row: the line is
+    saved as it is (not through `record_event`, whose moving of `updated_at` for another
+    flow's line this one update already does)."""
+    line = new_event(
         order,
         Action.DISPUTE,
         by=acting_user,
@@ -308,6 +307,10 @@ def workorder_hold_by_decision(
             unit=language.unit(order.primary_unit),
         ),
         data={"decision": decision.number, "dispute": decision.id, "held": True},
+    )
+    line.save()
+    WorkOrder.objects.filter(id=order.id).update(
+        forced_assignment=True, version=F("version") + 1, updated_at=line.created_at
     )
 
 
