@@ -127,7 +127,7 @@ CODES = re.compile(r"\b\w*[_.#]\w*(?:[._#-]\w+)*\b")
 # A web address (the public pages print their own) reads the same in both languages.
 ADDRESSES = re.compile(r"\bhttps?://\S+")
 
-ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-label", "hx-confirm"}
+ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-label", "data-hx-confirm"}
 TEXT_DATA_ATTRIBUTES = re.compile(r"^data-(attachment|confirm|message|text)")
 SKIPPED = re.compile(
     r"^/(static|media|jsi18n|i18n|accounts/logout|admin/logout|api)/|"
@@ -173,9 +173,9 @@ class PageText(HTMLParser):
                     "action": values.get("action", ""),
                 }
             )
-        for name in ("hx-get", "hx-post"):
+        for name in ("data-hx-get", "data-hx-post"):
             if values.get(name):
-                self.partials.append((name[3:], values[name]))
+                self.partials.append((name[8:], values[name]))
 
     def handle_endtag(self, tag):
         if self._skip and tag == self._skip[-1]:

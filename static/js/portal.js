@@ -1,3 +1,9 @@
+// A form htmx sends in place: the portal writes htmx's attributes as data-hx-* (valid HTML),
+// which htmx reads as it reads hx-*.
+var HTMX_SENDS = ["post", "put", "patch", "delete", "get"].map(function (verb) {
+  return "[hx-" + verb + "],[data-hx-" + verb + "]";
+}).join(",");
+
 // A form marked data-confirm asks its question before it is sent (taking an item off an
 // agenda, merging an order, removing a file); declined, nothing is sent and the page's other
 // checks stand aside. Captured first, so they see the answer. A button marked data-confirm
@@ -222,7 +228,7 @@
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented || !question) {
       return;
     }
-    if (form.matches("[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-get]")) {
+    if (form.matches(HTMX_SENDS)) {
       return; // answered in place: the page stays
     }
     var others = Array.prototype.filter.call(document.forms, function (other) {
@@ -245,7 +251,7 @@
   window.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented ||
-        form.matches("[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-get]")) {
+        form.matches(HTMX_SENDS)) {
       return;
     }
     sending = true;
@@ -275,8 +281,8 @@
   var AGAIN_AFTER_MS = 10000;
 
   function sentByHtmx(form) {
-    return form.matches("[hx-post],[hx-put],[hx-patch],[hx-delete],[hx-get]") ||
-      form.closest("[hx-boost]") !== null;
+    return form.matches(HTMX_SENDS) ||
+      form.closest("[hx-boost],[data-hx-boost]") !== null;
   }
 
   document.addEventListener("submit", function (event) {

@@ -480,7 +480,7 @@ def test_the_files_being_ready_is_read_out_where_they_are_built(client, publishe
     label = published.period_label
     page = client.get(f"/reports/district/{label}/").content.decode()
 
-    swapped = re.search(r'<div id="district-files"[^>]*hx-swap="(\w+)"', page)
+    swapped = re.search(r'<div id="district-files"[^>]*data-hx-swap="(\w+)"', page)
     assert swapped and swapped.group(1) == "outerHTML"
     live = r'<div aria-live="polite" id="district-files-live">\s*<div id="district-files"'
     assert re.search(live, page)
