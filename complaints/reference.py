@@ -32,15 +32,15 @@ class Reference:
     """Active member units by code (the coordination office is not one)."""
     towns: Mapping[str, Town]
     town_codes: Mapping[str, str]
-    """Town codes by their case-folded spelling, where only one town has it: a client may
-    send a code in another case."""
+    """Town codes by their case-folded spelling, where only one town has it, and by the
+    town's name: a client may send a code in another case, or the name its records hold."""
     rules: tuple[Rule, ...]
     calendar: WorkdayCalendar
     deadline_rules: tuple[DeadlineRule, ...]
 
     def town_code(self, code: str) -> str | None:
-        """`code` as a town has it, sent in that case or another; None when no town has it
-        (nor one alone in another case)."""
+        """`code` as a town has it, sent in that case or another, or the town's name; None
+        when no town has it (nor one alone in another case) nor is so named."""
         return code if code in self.towns else self.town_codes.get(code.casefold())
 
 
@@ -91,7 +91,10 @@ def _load(version: int | None) -> Reference:
         verified=True,
         members={u.code: u for u in Unit.objects.filter(kind="member", is_active=True)},
         towns=towns,
-        town_codes={code.casefold(): code for code in towns if folded[code.casefold()] == 1},
+        town_codes={
+            **{code.casefold(): code for code in towns if folded[code.casefold()] == 1},
+            **{town.name.casefold(): code for code, town in towns.items()},
+        },
         rules=load_routing_rules(),
         calendar=workday_calendar(),
         deadline_rules=deadline_rules(),

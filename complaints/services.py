@@ -468,10 +468,16 @@ def workorder_intake(
     if town_code:
         town = snapshot.towns.get(town_code)
         if town is None:
-            # The hotline learns the codes from nothing else, so the refusal names them.
+            # The refusal names the codes and their towns, for a client that did not read
+            # GET /api/v1/towns/.
             errors["town"] = _(
                 "There is no town or street with the code “%(code)s”; send one of: %(codes)s."
-            ) % {"code": town_code, "codes": ", ".join(snapshot.towns)}
+            ) % {
+                "code": town_code,
+                "codes": ", ".join(
+                    f"{code} ({town.name})" for code, town in snapshot.towns.items()
+                ),
+            }
     members = snapshot.members
     unit = co_units = None
     if unit_code:

@@ -311,8 +311,9 @@ class HotlineOrderIn(InputSerializer):
     business = BusinessIn(required=False, allow_null=True, help_text="被投诉经营者 / the business")
     town = optional_text(
         40,
-        "镇街代码，大小写不限；代码不存在时返回 400，并列出全部代码 / town code, in any case; "
-        "an unknown one is a 400 that lists the codes there are",
+        "镇街代码（大小写不限）或镇街名称，见 GET /api/v1/towns/；不存在时返回 400，"
+        "并列出全部代码 / town code, in any case, or the town's name, as GET /api/v1/towns/ "
+        "lists them; an unknown one is a 400 that lists the codes there are",
     )
     amount = AmountField(
         max_digits=14,

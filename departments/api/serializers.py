@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Unit
+from ..models import Town, Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -19,4 +19,22 @@ class UnitSerializer(serializers.ModelSerializer):
             "handles_disputes": {
                 "help_text": "是否受理消费纠纷 / whether it handles consumer disputes"
             },
+        }
+
+
+class TownSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Town
+        fields = ["code", "name", "name_en", "kind"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "code": {
+                "help_text": "镇街代码，推送工单的 town 字段取此值 / the code an order's town is"
+            },
+            "name": {
+                "help_text": "镇街名称；推送工单时 town 也可以填名称 / the town's name, which an "
+                "order's town may be too"
+            },
+            "name_en": {"help_text": "英文名称 / English name"},
+            "kind": {"help_text": "town 镇 / street 街道"},
         }

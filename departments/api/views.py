@@ -6,13 +6,14 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 
 from wuqing_consumer.api import error_responses
 
 from .. import access
-from .serializers import UnitSerializer
+from ..models import Town
+from .serializers import TownSerializer, UnitSerializer
 
 UNITS = (
     "协调小组办公室与各成员单位，以不变的代码标识 / the office and the member units, by "
@@ -68,3 +69,26 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
                 _("There is no unit with the code “%(code)s”; GET /api/v1/units/ lists them.")
                 % {"code": self.kwargs.get(self.lookup_field, "")}
             ) from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="镇街列表 / the towns and streets",
+        description=(
+            "推送工单时 town 字段可填的镇街：代码或名称 / the towns and street offices an "
+            "order's town may name, by code or by name"
+        ),
+        responses={
+            200: OpenApiResponse(
+                TownSerializer(many=True), description="全部镇街 / every town, not paginated"
+            ),
+            **error_responses(401, 403),
+        },
+    ),
+)
+class TownViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Without this list a hotline learnt the town codes only from a refused order."""
+
+    serializer_class = TownSerializer
+    pagination_class = None
+    queryset = Town.objects.filter(is_active=True)

@@ -151,10 +151,36 @@ def test_an_unknown_town_is_refused_with_the_town_codes_there_are(api, client):
     assert response.status_code == 400
     (message,) = response.json()["error"]["fields"]["town"]
     assert "“yangcun”" in message
-    codes = message.rsplit(":", 1)[1].strip().rstrip(".").split(", ")
-    assert codes == list(Town.objects.values_list("code", flat=True))
-    assert "yangcun-street" in codes and len(codes) > 20
+    named = message.rsplit(": ", 1)[1].strip().rstrip(".").split(", ")
+    assert named == [f"{t.code} ({t.name})" for t in Town.objects.all()]
+    assert "yangcun-street (杨村街道)" in named and len(named) > 20
     assert not WorkOrder.objects.exists()
+
+
+def test_the_towns_are_listed_and_an_order_may_name_its_town(api):
+    """The hotline's records hold a town's name, and the codes were to be learnt from a
+    refused order only: the towns are listed, and a name is taken as its code, in the
+    order and in what a retry is compared with."""
+    towns = api("get", "/api/v1/towns/")
+    assert towns.status_code == 200
+    listed = {town["code"]: town for town in towns.json()}
+    assert listed.keys() == set(Town.objects.filter(is_active=True).values_list("code", flat=True))
+    assert listed["yangcun-street"] == {
+        "code": "yangcun-street",
+        "name": "杨村街道",
+        "name_en": Town.objects.get(code="yangcun-street").name_en,
+        "kind": "street",
+    }
+    first = push(api, town="杨村街道")
+    assert first.status_code == 201, first.json()
+    assert WorkOrder.objects.get().town.code == "yangcun-street"
+    assert push(api, town="yangcun-street").status_code == 200  # the same order
+    assert push(api, town="下朱庄街道").status_code == 409
+    assert WorkOrder.objects.count() == 1
+
+
+def test_the_towns_need_a_key(client, db):
+    assert client.get("/api/v1/towns/").status_code == 401
 
 
 def test_the_same_hotline_id_with_another_body_is_a_conflict(api):
