@@ -181,11 +181,16 @@ def order_reminder_key_prefixes(order_id: int) -> list[str]:
 def remind_due_soon(now: datetime | None = None) -> int:
     """Tell the handling unit (the office for an order in triage) once per deadline that it
     falls within the lead time; a unit with no one active: the office, saying so
-    (`People.of_unit`). Returns how many orders were reminded."""
+    (`People.of_unit`). Returns how many orders were reminded.
+
+    Signing for an order is reminded a working day later than other deadlines (on its last
+    day, by default): the new-order notice named its deadline, and signing is due the next
+    working day, so the reminder came minutes after that notice, for every order."""
     now = now or timezone.now()
     calendar = reference().calendar
     lead = ReminderPolicy.objects.values_list("lead_working_days", flat=True).first() or 1
     until = add_working_days(now, lead, calendar)
+    signing_until = add_working_days(now, lead - 1, calendar)
     people = People.load()
     reminded = 0
     for _batch in range(MAX_BATCHES):
@@ -193,6 +198,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
             orders = list(
                 WorkOrder.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .filter(next_due_at__gt=now, next_due_at__lte=until)
+                .exclude(next_due_name="sign_for", next_due_at__gt=signing_until)
                 .filter(Q(reminded_due_at__isnull=True) | ~Q(reminded_due_at=F("next_due_at")))
                 .only(
                     "id",

@@ -209,3 +209,24 @@ def test_the_head_is_told_once_when_two_of_the_head_steps_fall_due_in_one_scan(
     )
     assert len(titles) == 1
     assert order_before_the_holiday.number in titles[0]
+
+
+def test_signing_is_reminded_on_its_last_day_not_minutes_after_the_new_order_notice(
+    office_staff, housing_staff
+):
+    """Signing is due the next working day, which the new-order notice names: reminded a
+    working day before it, every order's reminder came minutes after its notice."""
+    with time_machine.travel(at(10, 9, 16), tick=False):  # Friday; Saturday 10th is worked
+        order = make_order(office_staff, unit_code="housing")
+    assert (order.next_due_name, order.next_due_at) == (
+        "sign_for",
+        at(10, 10, 23, 59).replace(second=59),
+    )
+    for moment in (at(10, 9, 16, 5), at(10, 9, 23, 55)):
+        with time_machine.travel(moment, tick=False):
+            assert reminders.remind_due_soon() == 0
+    assert keys_for(housing_staff) == []
+    with time_machine.travel(at(10, 10, 0, 5), tick=False):
+        assert reminders.remind_due_soon() == 1
+    assert keys_for(housing_staff) == ["due_soon"]
+    assert "签收" in Notification.objects.get(recipient=housing_staff).title
