@@ -75,7 +75,11 @@ SUPERVISOR = "supervisor"
 
 MAX_EXTENSION_DAYS = 45
 NOTE_MAX_LENGTH = 2000
-"""A handling note is a line of the history, not a report: longer findings go in a file."""
+"""A handling note is a line of the history, not a report: longer findings go in a file.
+A unit's reason or opinion and the office's instruction are held to it too."""
+RESULT_MAX_LENGTH = 5000
+"""The result goes to the citizen through the hotline and cannot be changed once given: a
+paste gone wrong would stand, whole, in the order and in the hotline's callback."""
 RETURNS_BEFORE_FORCE = 2
 """After this many returns the office may force an assignment the unit cannot return."""
 QUOTE_LIMIT = 200
@@ -1068,7 +1072,7 @@ def workorder_assign_by_decision(
             _("Order %(number)s has the status “%(status)s”; it can no longer be assigned.")
             % {"number": order.number, "status": order.get_status_display()}
         )
-    reason = _required(reason, _("the reason for the decision"))
+    reason = _required(reason, _("the reason for the decision"), NOTE_MAX_LENGTH)
     unit = _member_unit(unit_code)
     co_units = _co_units(unit, co_unit_codes)
     now = timezone.now()
@@ -1163,7 +1167,7 @@ def workorder_redispatch(
     from .disputes import dispute_settle_by_dispatch  # disputes builds on this module
 
     order = _load(acting_user, order_id, Action.REDISPATCH, expected_version)
-    reason = _required(reason, _("the reason for re-dispatching"))
+    reason = _required(reason, _("the reason for re-dispatching"), NOTE_MAX_LENGTH)
     unit = _member_unit(unit_code)
     if unit.id == order.primary_unit_id:
         raise WorkflowError(_("The order is already with %(unit)s.") % {"unit": unit})
@@ -1230,7 +1234,7 @@ def workorder_return(
 ) -> WorkOrder:
     """The unit says the order is outside its remit: back to the office's triage queue."""
     order = _load(acting_user, order_id, Action.RETURN, expected_version)
-    reason = _required(reason, _("the reason for returning the order"))
+    reason = _required(reason, _("the reason for returning the order"), NOTE_MAX_LENGTH)
     unit = order.primary_unit
     if order.paused_at is not None:
         _end_pause(order, timezone.now())
@@ -1279,7 +1283,7 @@ def workorder_request_extension(
     expected_version: int | None = None,
 ) -> ExtensionRequest:
     order = _load(acting_user, order_id, Action.REQUEST_EXTENSION, expected_version)
-    reason = _required(reason, _("the reason for the extension"))
+    reason = _required(reason, _("the reason for the extension"), NOTE_MAX_LENGTH)
     if not 1 <= int(working_days) <= MAX_EXTENSION_DAYS:
         raise WorkflowError(
             _("An extension must be between 1 and %(max)s working days.")
@@ -1325,7 +1329,7 @@ def workorder_decide_extension(
     if request is None:
         raise WorkflowError(_("No extension request is waiting for this order."))
     if not approve:
-        _required(note, _("the reason for refusing"))
+        _required(note, _("the reason for refusing"), NOTE_MAX_LENGTH)
     before = getattr(order, f"due_{request.deadline}")
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.decided_by = acting_user
@@ -1642,7 +1646,7 @@ def workorder_add_opinion(
     *, order_id: int, acting_user: User, text: str, expected_version: int | None = None
 ) -> CoHandlingOpinion:
     order = _load(acting_user, order_id, Action.OPINION, expected_version)
-    text = _required(text, _("your unit's opinion"))
+    text = _required(text, _("your unit's opinion"), NOTE_MAX_LENGTH)
     opinion = CoHandlingOpinion.objects.create(
         order=order, unit=acting_user.unit, author=acting_user, text=text
     )
@@ -1703,7 +1707,7 @@ def workorder_supervise(
 ) -> WorkOrder:
     """督办: the office (or the leader) presses the unit; recorded and counted."""
     order = _load(acting_user, order_id, Action.SUPERVISE, expected_version)
-    note = _required(note, _("what the unit is asked to do"))
+    note = _required(note, _("what the unit is asked to do"), NOTE_MAX_LENGTH)
     order.supervision_count += 1
     _save(order, ["supervision_count"])
     event = record_event(
@@ -1935,7 +1939,7 @@ def workorder_resolve(
     *, order_id: int, acting_user: User, result: str, expected_version: int | None = None
 ) -> WorkOrder:
     order = _load(acting_user, order_id, Action.RESOLVE, expected_version)
-    result = _required(result, _("the result of the handling"))
+    result = _required(result, _("the result of the handling"), RESULT_MAX_LENGTH)
     now = timezone.now()
     data = {}
     if order.paused_at is not None:
