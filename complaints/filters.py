@@ -29,6 +29,21 @@ ORDERING_FIELDS = (
 )
 
 
+class WorkOrderFilterForm(forms.Form):
+    def clean(self):
+        """A range that ends before it starts holds no order; listed, the empty list read as
+        no orders received, not as a range typed the wrong way round."""
+        cleaned = super().clean()
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and end < start:
+            self.add_error(
+                "received_to",
+                _("The end date is before the start date (%(start)s): swap them or change one.")
+                % {"start": start.isoformat()},
+            )
+        return cleaned
+
+
 class WorkOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
@@ -87,6 +102,7 @@ class WorkOrderFilter(django_filters.FilterSet):
     class Meta:
         model = WorkOrder
         fields: list[str] = []
+        form = WorkOrderFilterForm
 
     def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
         """Number, hotline id, text, business (name or credit code), the citizen's phone or

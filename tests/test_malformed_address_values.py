@@ -98,3 +98,20 @@ def test_a_well_formed_value_is_not_refused(english, office_staff, name):
     response = english.get(reverse(name), params)
     assert response.status_code == 200
     assert not said(response)
+
+
+def test_a_date_range_the_wrong_way_round_is_said_not_listed_empty(english, office_staff):
+    """It listed no order and said nothing, as if none had been received."""
+    english.force_login(office_staff)
+    response = english.get(
+        reverse("order_list"),
+        {"tab": "all", "received_from": "2026-12-31", "received_to": "2026-01-01"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The end date is before the start date (2026-12-31): swap them or change one." in page
+    fine = english.get(
+        reverse("order_list"),
+        {"tab": "all", "received_from": "2026-01-01", "received_to": "2026-01-01"},
+    )
+    assert fine.status_code == 200
