@@ -74,3 +74,38 @@ CELERY_BEAT_PLURALS = (
     ngettext_lazy("{0} task was successfully disabled", "{0} tasks were successfully disabled", 1),
     ngettext_lazy("{0} task was successfully toggled", "{0} tasks were successfully toggled", 1),
 )
+
+# Django's own Chinese for its form fields' limits reads as a programmer's note (“确保该变量包含
+# 不超过 200 字符 (目前字符数 300)”, “确认总共不超过 14 个数字.” with an ASCII full stop) under
+# fields the portal words in its own style; our catalogue's wording is taken before Django's.
+DJANGO_FORM_STRINGS = (
+    _("Ensure this value is less than or equal to %(limit_value)s."),
+    _("Ensure this value is greater than or equal to %(limit_value)s."),
+)
+DJANGO_FORM_PLURALS = (
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        "max",
+    ),
+)

@@ -314,7 +314,7 @@ def test_a_scheduled_task_with_a_too_long_task_name_is_refused_not_a_500(client,
         },
     )
     assert response.status_code == 200
-    assert "确保该变量包含不超过 200 字符" in response.content.decode()
+    assert "最多 200 个字，现有 201 个字" in response.content.decode()
     assert PeriodicTask.objects.count() == before
 
 
