@@ -2087,6 +2087,20 @@ def workorder_client_satisfaction(
             ):
                 return order
     if not order.has_standing_resolution:
+        if order.merged_into_id is not None:
+            # The case goes on in the other order: the call-back belongs there.
+            raise WorkflowError(
+                _(
+                    "Order %(number)s was merged into order %(into)s, where the case is "
+                    "handled: a satisfaction call-back is for that order, once it is resolved."
+                )
+                % {
+                    "number": order.number,
+                    "into": WorkOrder.objects.values_list("number", flat=True).get(
+                        id=order.merged_into_id
+                    ),
+                }
+            )
         raise WorkflowError(
             _(
                 "Order %(number)s has the status “%(status)s”; a satisfaction call-back is "

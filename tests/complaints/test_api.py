@@ -1030,6 +1030,32 @@ def test_a_reopened_order_merged_away_shows_no_result_and_takes_no_call_back(
     assert merged["status"] == "closed" and merged["result"] is None  # the rejected one
     refused = api("post", f"{path}satisfaction/", {"rating": "satisfied"})
     assert refused.status_code == 409
+    # It said only that a closed order takes no call-back, not where the case went.
+    english = api(
+        "post", f"{path}satisfaction/", {"rating": "satisfied"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["error"]["message"] == (
+        f"Order {order.number} was merged into order {earlier.number}, where the case is "
+        "handled: a satisfaction call-back is for that order, once it is resolved."
+    )
+
+
+def test_a_session_without_its_csrf_token_is_told_so_in_its_language(client, office_staff):
+    """DRF's "CSRF Failed: CSRF token missing." came in English under a Chinese page."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(office_staff)
+    answer = browser.post(
+        "/api/v1/routing/preview/",
+        {"content": "电梯坏了"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert answer.status_code == 403
+    message = answer.json()["error"]["message"]
+    assert "CSRF Failed" not in message and "须带 CSRF 令牌（X-CSRFToken 请求头" in message
+    assert "Authorization: Bearer" in message
 
 
 def test_a_client_that_polls_learns_which_order_a_merged_one_went_into_as_callbacks_tell(
