@@ -8,7 +8,10 @@ Which days are working days, in order of authority:
    Council publishes next year's holidays late in the year and the office may know first;
 2. the `chinese-calendar` package for the years it knows (weekends, statutory holidays and
    make-up working days, 调休);
-3. Monday to Friday for the other days, with a warning so the office fills the table.
+3. for the other years, Monday to Friday but the statutory holidays every year has (元旦, 春节
+   from New Year's Eve, 清明, 劳动节, 端午, 中秋, 国庆: `statutory_holidays`), with a warning so
+   the office fills the table: the bridging days off and make-up working days only the
+   year's notice says.
 
 A year's holidays are known when the package has the year, or when the office has stated
 that the year's official schedule is entered in full (`complete_years`, from
@@ -22,6 +25,7 @@ Urgent sign-for deadlines count calendar minutes instead (the Tianjin 12345 rule
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +34,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from lunar_python import Lunar, Solar
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +74,11 @@ class WorkdayCalendar:
             if day.year not in self.warned_years and day.year not in self.complete_years:
                 self.warned_years.add(day.year)
                 logger.warning(
-                    "No holiday data for %s: counting Monday to Friday until the office "
-                    "enters that year's holidays.",
+                    "No holiday data for %s: counting Monday to Friday but the statutory "
+                    "holidays until the office enters that year's holidays.",
                     day.year,
                 )
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def is_known_year(self, year: int) -> bool:
         """Whether all holidays of `year` are known: the package has the year, or the office
@@ -88,6 +93,31 @@ class WorkdayCalendar:
 
     def unknown_years(self, years: Iterable[int]) -> list[int]:
         return sorted(year for year in set(years) if not self.is_known_year(year))
+
+
+@functools.cache
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The days off that the State Council's rules on holidays (全国年节及纪念日放假办法, as
+    revised in 2024) give in every year: New Year's Day, the Spring Festival from its eve to
+    the third day, Qingming, 1 and 2 May, the Dragon Boat Festival, Mid-Autumn and 1 to 3
+    October. December's deadlines run into a year whose notice is not out yet, and counted
+    Monday to Friday alone they fell days early, over New Year's Day and the Spring
+    Festival (found by using the portal as a unit)."""
+    spring = Lunar.fromYmd(year, 1, 1).getSolar()
+    new_year = date(spring.getYear(), spring.getMonth(), spring.getDay())
+    moving = [new_year + timedelta(days=n) for n in (-1, 0, 1, 2)]
+    for month, day in ((5, 5), (8, 15)):
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        moving.append(date(solar.getYear(), solar.getMonth(), solar.getDay()))
+    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    moving.append(date(qingming.getYear(), qingming.getMonth(), qingming.getDay()))
+    fixed = [
+        date(year, 1, 1),
+        date(year, 5, 1),
+        date(year, 5, 2),
+        *(date(year, 10, d) for d in (1, 2, 3)),
+    ]
+    return frozenset([*fixed, *moving])
 
 
 def add_working_days(start: datetime, days: int, calendar: WorkdayCalendar) -> datetime:

@@ -66,7 +66,8 @@ class HolidaySchedule(models.Model):
     Only this, or the chinese-calendar package's own data, makes a year's holidays known: a
     day or two entered ahead of the notice (an early make-up Saturday) say nothing of the
     Spring Festival or National Day, so until the office ticks this the portal keeps warning
-    that deadlines in that year are counted Monday to Friday. Changed through
+    that deadlines in that year are counted Monday to Friday but the statutory holidays
+    (`deadlines.statutory_holidays`). Changed through
     `services.holiday_schedule_save` only, which leaves an audit entry.
     """
 

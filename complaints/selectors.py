@@ -107,7 +107,8 @@ def years_missing_holidays(today: date) -> list[int]:
 
 def years_counted_without_holidays(deadlines: Iterable[datetime]) -> list[int]:
     """The years of these deadlines (Beijing time) whose holidays nobody knows yet: they
-    were counted Monday to Friday, and move when the office enters the holidays."""
+    were counted Monday to Friday but the statutory holidays, and move when the office enters
+    the holidays."""
     return reference().calendar.unknown_years(
         timezone.localtime(due, BEIJING).year for due in deadlines
     )

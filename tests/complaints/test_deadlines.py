@@ -9,6 +9,7 @@ Saturday 9 May worked.
 import logging
 from datetime import UTC, date, datetime, timedelta
 
+import chinese_calendar
 import pytest
 import time_machine
 
@@ -21,6 +22,7 @@ from complaints.deadlines import (
     WorkdayCalendar,
     add_working_days,
     order_deadlines,
+    statutory_holidays,
     time_left,
     working_days_between,
 )
@@ -89,6 +91,31 @@ def test_an_unknown_year_falls_back_to_monday_to_friday_and_warns_once(caplog):
     warnings = [r for r in caplog.records if "2101" in r.getMessage()]
     assert len(warnings) == 1
     assert calendar.unknown_years([2026, 2100, 2101]) == [2100, 2101]
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_holidays_are_days_off_in_the_years_the_package_knows(year):
+    """Checked against the State Council's notices as the package has them (the rules as
+    revised in 2024: the Spring Festival's eve and 2 May are statutory days off since 2025)."""
+    days = statutory_holidays(year)
+    assert len(days) == 13
+    assert [day for day in sorted(days) if chinese_calendar.is_workday(day)] == []
+    assert {date(year, 1, 1), date(year, 5, 2), date(year, 10, 3)} <= days
+
+
+def test_an_unknown_years_deadlines_skip_its_statutory_holidays():
+    """In December, deadlines run into a year the package does not know yet (2027 here): Monday
+    to Friday alone made New Year's Day and the Spring Festival working days."""
+    calendar = WorkdayCalendar()
+    assert not calendar.is_known_year(2027)
+    # Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 is New Year's Day -> Mon 4 Jan.
+    assert add_working_days(at(2026, 12, 31), 1, calendar) == end_of(2027, 1, 4)
+    # Spring Festival 2027: eve Fri 5 Feb, first day Sat 6 Feb, to Mon 8 Feb.
+    assert add_working_days(at(2027, 2, 4), 1, calendar) == end_of(2027, 2, 9)
+    assert not calendar.is_workday(date(2027, 6, 9))  # Dragon Boat (fifth of the fifth month)
+    assert not calendar.is_workday(date(2027, 9, 15))  # Mid-Autumn
+    assert not calendar.is_workday(date(2027, 4, 5))  # Qingming
+    assert calendar.is_workday(date(2027, 1, 5))
 
 
 def test_an_unknown_year_uses_the_office_table_when_it_has_entries():

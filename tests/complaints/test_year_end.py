@@ -1,5 +1,6 @@
 """The turn of the year 2026 -> 2027: numbering, and deadlines that run into a year whose
-holidays only the office's table knows (chinese-calendar 1.11 stops at 2026)."""
+holidays only the office's table knows (chinese-calendar 1.11 stops at 2026), past the
+statutory holidays every year has."""
 
 import json
 from datetime import date, datetime
@@ -45,9 +46,11 @@ def test_entering_next_years_holidays_recounts_the_open_orders_deadlines(
     clock, client, office_staff, mr_staff
 ):
     # Accepted Monday 14 December: 45 working days, 13 of them in 2026 (package) and 32 in
-    # 2027, counted Monday to Friday for want of data: 1 January ... Monday 15 February.
+    # 2027, counted Monday to Friday but the statutory holidays for want of data (1 January,
+    # the Spring Festival's eve Friday 5 and Monday 8 February): 4 January ... Thursday 18
+    # February.
     order = accepted_order(office_staff, mr_staff)
-    assert order.due_resolution == end_of(2027, 2, 15)
+    assert order.due_resolution == end_of(2027, 2, 18)
     untouched = make_order(office_staff)  # sign-for due 15 December: before the holidays
     before = WorkOrder.objects.get(id=untouched.id).due_sign_for
 
@@ -59,10 +62,11 @@ def test_entering_next_years_holidays_recounts_the_open_orders_deadlines(
         )
         assert response.status_code == 302, response.content.decode()[:2000]
 
-    # Six working days fewer before it: 16, 17, 18, 19, 22, 23 February.
+    # Four working days fewer before it (9 to 12 February; 1 January and 8 February were
+    # days off already): 19, 22, 23, 24 February.
     order = WorkOrder.objects.get(id=order.id)
-    assert order.due_resolution == end_of(2027, 2, 23)
-    assert order.next_due_at == end_of(2027, 2, 23)
+    assert order.due_resolution == end_of(2027, 2, 24)
+    assert order.next_due_at == end_of(2027, 2, 24)
     assert order.next_due_name == "resolution"
     assert WorkOrder.objects.get(id=untouched.id).due_sign_for == before
     page = client.get("/admin/complaints/calendarday/").content.decode()
@@ -70,25 +74,25 @@ def test_entering_next_years_holidays_recounts_the_open_orders_deadlines(
 
 
 def test_removing_a_holiday_recounts_them_back(clock, client, office_staff, mr_staff):
-    CalendarDay.objects.create(date=date(2027, 2, 8), is_workday=False, name="春节")
+    CalendarDay.objects.create(date=date(2027, 2, 9), is_workday=False, name="春节")
     order = accepted_order(office_staff, mr_staff)
-    assert order.due_resolution == end_of(2027, 2, 16)
+    assert order.due_resolution == end_of(2027, 2, 19)
 
     client.force_login(office_staff)
-    day = CalendarDay.objects.get(date=date(2027, 2, 8))
+    day = CalendarDay.objects.get(date=date(2027, 2, 9))
     response = client.post(
         f"/admin/complaints/calendarday/{day.id}/delete/", {"post": "yes"}, follow=True
     )
     assert response.status_code == 200
 
-    assert WorkOrder.objects.get(id=order.id).due_resolution == end_of(2027, 2, 15)
+    assert WorkOrder.objects.get(id=order.id).due_resolution == end_of(2027, 2, 18)
 
 
 def test_deleting_holidays_from_the_list_recounts_them_back(clock, client, office_staff, mr_staff):
-    for day in SPRING_FESTIVAL_2027[:2]:
+    for day in SPRING_FESTIVAL_2027[1:3]:
         CalendarDay.objects.create(date=day, is_workday=False, name="春节")
     order = accepted_order(office_staff, mr_staff)
-    assert order.due_resolution == end_of(2027, 2, 17)
+    assert order.due_resolution == end_of(2027, 2, 22)
 
     client.force_login(office_staff)
     response = client.post(
@@ -102,7 +106,7 @@ def test_deleting_holidays_from_the_list_recounts_them_back(clock, client, offic
     assert response.status_code == 302
 
     assert not CalendarDay.objects.exists()
-    assert WorkOrder.objects.get(id=order.id).due_resolution == end_of(2027, 2, 15)
+    assert WorkOrder.objects.get(id=order.id).due_resolution == end_of(2027, 2, 18)
 
 
 def test_numbers_follow_the_local_year_received_and_start_again_in_2027(db):
@@ -223,33 +227,34 @@ def test_a_deadline_within_a_known_year_carries_no_such_note(clock, client, offi
     assert 'id="provisional-deadlines"' not in page
 
 
-def test_entering_new_years_day_recounts_leads_and_disputes_still_waiting(
+def test_entering_a_make_up_working_day_recounts_leads_and_disputes_still_waiting(
     client, office_staff, mr_staff
 ):
     from complaints import disputes, referrals
     from complaints.models import Dispute, Referral
 
     with time_machine.travel(at(2026, 12, 29), tick=False):  # a Tuesday
-        # Counted Monday to Friday into 2027: 30, 31 December, 1 January (3 working days);
-        # ... 4, 5, 6, 7 January (7 working days).
+        # Counted Monday to Friday but New Year's Day into 2027: 30, 31 December, 4 January
+        # (3 working days); ... 5, 6, 7, 8 January (7 working days).
         lead = referrals.referral_send(
             acting_user=mr_staff, to_unit_code="commerce", title="预付卡跑路", facts="某店停业。"
         )
         dispute = disputes.dispute_for_second_return(
             make_order(office_staff), mr_staff, "不属于本单位职责"
         )
-        assert lead.ack_due_at == end_of(2027, 1, 1)
-        assert dispute.decision_due_at == end_of(2027, 1, 7)
+        assert lead.ack_due_at == end_of(2027, 1, 4)
+        assert dispute.decision_due_at == end_of(2027, 1, 8)
 
         client.force_login(office_staff)
         response = client.post(
             "/admin/complaints/calendarday/add/",
-            {"date": "2027-01-01", "name": "元旦"},
+            {"date": "2027-01-02", "name": "元旦调休上班", "is_workday": "on"},
             follow=True,
         )
 
-    assert Referral.objects.get(id=lead.id).ack_due_at == end_of(2027, 1, 4)
-    assert Dispute.objects.get(id=dispute.id).decision_due_at == end_of(2027, 1, 8)
+    # Saturday 2 January worked: 30, 31 December, 2 January; ... 4, 5, 6, 7 January.
+    assert Referral.objects.get(id=lead.id).ack_due_at == end_of(2027, 1, 2)
+    assert Dispute.objects.get(id=dispute.id).decision_due_at == end_of(2027, 1, 7)
     assert "另有 2 项线索签收或争议决定的时限已重新计算。" in response.content.decode()
 
 
