@@ -151,6 +151,10 @@ class HotlineOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+LIST_PARAMETERS = ("status", "updated_since", "page", "cursor", "format")
+"""What the order list takes: its filters, its two ways to page, and DRF's `format`."""
+
+
 class HotlineOrderViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -341,6 +345,24 @@ class HotlineOrderViewSet(
     )
     def list(self, request, *args, **kwargs):
         params = request.query_params
+        # A misspelt filter was ignored, and a poller that wrote updatedSince read every
+        # order on every poll without being told, as a misspelt body key is told.
+        unknown = [name for name in params if name not in LIST_PARAMETERS]
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    name: [
+                        _("Unknown parameter; the list takes %(names)s.")
+                        % {"names": ", ".join(LIST_PARAMETERS[:4])}
+                    ]
+                    for name in unknown
+                }
+            )
+        repeated = [name for name in ("updated_since", "cursor") if len(params.getlist(name)) > 1]
+        if repeated:
+            raise exceptions.ValidationError(
+                {name: [_("Give this parameter once.")] for name in repeated}
+            )
         empty = [
             name
             for name in ("status", "updated_since", "page", "cursor")

@@ -680,6 +680,32 @@ def test_the_list_filters_by_status_and_update_time(api, housing_staff):
         assert response.json()["error"]["code"] == "invalid"
 
 
+def test_a_misspelt_or_repeated_list_parameter_is_refused_not_ignored(api):
+    """A poller that wrote updatedSince read every order on every poll, told nothing; a
+    misspelt key in a body is refused for the same reason."""
+    push(api)
+    path = "/api/v1/hotline/work-orders/"
+    for query, name in (
+        ("updatedSince=2026-12-04", "updatedSince"),
+        ("Status=assigned", "Status"),
+        ("since=2026-12-04", "since"),
+    ):
+        response = api("get", f"{path}?{query}", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, query
+        assert response.json()["error"]["fields"] == {
+            name: ["Unknown parameter; the list takes status, updated_since, page, cursor."]
+        }
+    twice = api(
+        "get",
+        f"{path}?updated_since=2026-12-01&updated_since=2026-12-04",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert twice.status_code == 400
+    assert twice.json()["error"]["fields"] == {"updated_since": ["Give this parameter once."]}
+    for fine in ("format=json", "status=assigned&status=triage", "updated_since=2026-12-01"):
+        assert api("get", f"{path}?{fine}").status_code == 200, fine
+
+
 def test_the_list_filters_by_several_statuses_given_as_a_repeated_parameter(
     api, housing_staff, monkeypatch
 ):
