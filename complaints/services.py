@@ -329,6 +329,23 @@ def _validate(fields: dict, errors: dict[str, str | ValidationError]) -> None:
         errors["channel"] = _("Choose the channel the case came through.")
     if fields["urgency"] not in Urgency.values:
         errors["urgency"] = _("Choose an urgency.")
+    _format_errors(fields, errors)
+    phone = fields["citizen_phone"]
+    if fields["anonymous"] and fields["kind"] != Kind.REPORT:
+        errors["anonymous"] = _("Only reports may be anonymous.")
+    if (
+        not fields["anonymous"]
+        and fields["kind"] == Kind.COMPLAINT
+        and not (fields["citizen_name"] or phone)
+    ):
+        errors["citizen_phone"] = ValidationError(
+            _("A complaint needs the citizen's name or phone; only reports may be anonymous."),
+            code="no_contact",
+        )
+
+
+def _format_errors(fields: dict, errors: dict[str, str | ValidationError]) -> None:
+    """The phone, ID number and credit code written as none can be."""
     phone = fields["citizen_phone"]
     if phone and not _phone_readable(phone):
         errors["citizen_phone"] = ValidationError(
@@ -350,17 +367,36 @@ def _validate(fields: dict, errors: dict[str, str | ValidationError]) -> None:
             "A unified social credit code has 18 characters: digits and letters other "
             "than I, O, S, V and Z, with digits in places 3 to 8."
         )
-    if fields["anonymous"] and fields["kind"] != Kind.REPORT:
-        errors["anonymous"] = _("Only reports may be anonymous.")
-    if (
-        not fields["anonymous"]
-        and fields["kind"] == Kind.COMPLAINT
-        and not (fields["citizen_name"] or phone)
-    ):
-        errors["citizen_phone"] = ValidationError(
-            _("A complaint needs the citizen's name or phone; only reports may be anonymous."),
-            code="no_contact",
-        )
+
+
+def _unknown_town(code: str, snapshot: Reference) -> str:
+    # The refusal names the codes and their towns, for a client that did not read
+    # GET /api/v1/towns/.
+    return _("There is no town or street with the code “%(code)s”; send one of: %(codes)s.") % {
+        "code": code,
+        "codes": ", ".join(f"{code} ({town.name})" for code, town in snapshot.towns.items()),
+    }
+
+
+def intake_format_errors(
+    *, citizen_phone: str, citizen_id_number: str, business_credit_code: str, town: str
+) -> ValidationError | None:
+    """What intake would refuse in these fields, asked when a request fails its other
+    checks: a hotline that fixes the errors it was told of should not learn of these only
+    on sending it again."""
+    fields = {
+        "citizen_phone": _cleaned("citizen_phone", citizen_phone),
+        "citizen_id_number": _cleaned("citizen_id_number", citizen_id_number),
+        "business_credit_code": _cleaned("business_credit_code", business_credit_code),
+    }
+    errors: dict[str, str | ValidationError] = {}
+    _format_errors(fields, errors)
+    town = town.strip()
+    if town and reference(verify=False).town_code(town) is None:
+        snapshot = reference()
+        if snapshot.town_code(town) is None:
+            errors["town"] = _unknown_town(town, snapshot)
+    return ValidationError(errors) if errors else None
 
 
 def _amount(value: object, errors: dict[str, str | ValidationError]) -> Decimal | None:
@@ -468,16 +504,7 @@ def workorder_intake(
     if town_code:
         town = snapshot.towns.get(town_code)
         if town is None:
-            # The refusal names the codes and their towns, for a client that did not read
-            # GET /api/v1/towns/.
-            errors["town"] = _(
-                "There is no town or street with the code “%(code)s”; send one of: %(codes)s."
-            ) % {
-                "code": town_code,
-                "codes": ", ".join(
-                    f"{code} ({town.name})" for code, town in snapshot.towns.items()
-                ),
-            }
+            errors["town"] = _unknown_town(town_code, snapshot)
     members = snapshot.members
     unit = co_units = None
     if unit_code:

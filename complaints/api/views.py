@@ -151,6 +151,40 @@ class HotlineOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+def _with_intake_checks(errors: dict, data: object) -> dict:
+    """The serializer's refusal and what intake would refuse besides (phone, ID number,
+    credit code, town), which it checks only once the serializer took the body: a hotline
+    was told of those only when it sent the order again."""
+    if not isinstance(data, dict):
+        return errors
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    def part(name: str) -> dict:
+        value = data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    citizen, business = part("citizen"), part("business")
+    found = services.intake_format_errors(
+        citizen_phone=text(citizen.get("phone")),
+        citizen_id_number=text(citizen.get("id_number")),
+        business_credit_code=text(business.get("credit_code")),
+        town=text(data.get("town")),
+    )
+    if found is None:
+        return errors
+    merged = dict(errors)
+    for name, messages in api_field_errors(found).items():
+        outer, _dot, inner = name.partition(".")
+        told = errors.get(outer)
+        if told is None:
+            merged[name] = messages
+        elif inner and isinstance(told, dict) and inner not in told:
+            merged[outer] = {**told, inner: messages}
+    return merged
+
+
 LIST_PARAMETERS = ("status", "updated_since", "page", "cursor", "format")
 """What the order list takes: its filters, its two ways to page, and DRF's `format`."""
 
@@ -278,7 +312,8 @@ class HotlineOrderViewSet(
     )
     def create(self, request, *args, **kwargs):
         payload = HotlineOrderIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            raise exceptions.ValidationError(_with_intake_checks(payload.errors, request.data))
         try:
             order, created = services.hotline_intake(
                 client=request.auth,

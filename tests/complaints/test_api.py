@@ -179,6 +179,33 @@ def test_the_towns_are_listed_and_an_order_may_name_its_town(api):
     assert WorkOrder.objects.count() == 1
 
 
+def test_every_field_refused_is_named_in_one_answer(api):
+    """A phone, ID number, credit code or town intake refuses was named only once the rest
+    of the body was right: the hotline fixed what it was told, sent again, and learnt of
+    more."""
+    response = push(
+        api,
+        amount="x",
+        kind="grievance",
+        citizen={"name": "王先生", "phone": "abc", "id_number": "1"},
+        business={"credit_code": "x"},
+        town="zz",
+    )
+    assert response.status_code == 400
+    assert sorted(response.json()["error"]["fields"]) == [
+        "amount",
+        "business.credit_code",
+        "citizen.id_number",
+        "citizen.phone",
+        "kind",
+        "town",
+    ]
+    nested = push(api, citizen={"name": 5, "phone": "abc"})  # the serializer refuses the name
+    assert sorted(nested.json()["error"]["fields"]) == ["citizen.name", "citizen.phone"]
+    assert not WorkOrder.objects.exists()
+    assert push(api, town="杨村街道").status_code == 201  # a town's name is no error
+
+
 def test_the_towns_need_a_key(client, db):
     assert client.get("/api/v1/towns/").status_code == 401
 
