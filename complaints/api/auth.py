@@ -6,6 +6,7 @@ import codecs
 import io
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -235,10 +236,20 @@ class LimitedJSONParser(JSONParser):
         parse_constant = drf_json.strict_constant if self.strict else None
         try:
             return json.load(
-                reader, parse_constant=parse_constant, object_pairs_hook=_one_value_each
+                reader,
+                parse_constant=parse_constant,
+                parse_int=_whole_number,
+                object_pairs_hook=_one_value_each,
             )
         except ValueError as exc:
             raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+
+
+def _whole_number(text: str) -> int | Decimal:
+    """A number too long for Python's int() (over 4,300 digits) is still valid JSON: read as
+    a Decimal it is refused by its field ("at most 14 digits"), not as a body that is not
+    JSON."""
+    return int(text) if len(text) <= 4000 else Decimal(text)
 
 
 class KeySentTwice(exceptions.ParseError):

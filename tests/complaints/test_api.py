@@ -206,6 +206,17 @@ def test_every_field_refused_is_named_in_one_answer(api):
     assert push(api, town="杨村街道").status_code == 201  # a town's name is no error
 
 
+def test_a_number_too_long_for_python_is_refused_by_its_field_not_as_json(api, client):
+    """Valid JSON, 5,000 digits: it was "the body is not valid JSON"."""
+    client.cookies["django_language"] = "en"
+    body = json.dumps({**ORDER, "amount": "AMOUNT"}).replace('"AMOUNT"', "9" * 5000)
+    response = api("post", "/api/v1/hotline/work-orders/", body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"]) == ["amount"]
+    assert not WorkOrder.objects.exists()
+
+
 def test_the_towns_need_a_key(client, db):
     assert client.get("/api/v1/towns/").status_code == 401
 
