@@ -147,11 +147,17 @@ def date_report_before_due(report_id: int, period: Period) -> None:
         Notification.objects.filter(Q(key=key) | Q(key__startswith=f"{key}:")).update(
             created_at=moments[action]
         )
+    # The portal's figures were taken when the report was started, not when the demo loaded:
+    # an adopted report read "figures as of" weeks after its submission.
+    figures = UnitReport.objects.values_list("portal_figures", flat=True).get(id=report_id)
+    if figures:
+        figures = {**figures, "as_of": timezone.localtime(first).isoformat(timespec="minutes")}
     UnitReport.objects.filter(id=report_id).update(
         created_at=first,
         updated_at=last,
         submitted_at=moments[ReportAction.SUBMIT],
         reviewed_at=moments[ReportAction.ACCEPT],
+        portal_figures=figures,
     )
 
 
