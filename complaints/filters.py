@@ -38,7 +38,7 @@ class WorkOrderFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error(
                 "received_to",
-                _("The end date is before the start date (%(start)s): swap them or change one.")
+                _("Before the start date (%(start)s): swap the two dates.")
                 % {"start": start.isoformat()},
             )
         return cleaned

@@ -109,7 +109,7 @@ def test_a_date_range_the_wrong_way_round_is_said_not_listed_empty(english, offi
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The end date is before the start date (2026-12-31): swap them or change one." in page
+    assert "Before the start date (2026-12-31): swap the two dates." in page
     fine = english.get(
         reverse("order_list"),
         {"tab": "all", "received_from": "2026-01-01", "received_to": "2026-01-01"},
