@@ -374,7 +374,7 @@ def _unknown_town(code: str, snapshot: Reference) -> str:
     # GET /api/v1/towns/.
     return _("There is no town or street with the code “%(code)s”; send one of: %(codes)s.") % {
         "code": code,
-        "codes": ", ".join(f"{code} ({town.name})" for code, town in snapshot.towns.items()),
+        "codes": ", ".join(f"{known} ({town.name})" for known, town in snapshot.towns.items()),
     }
 
 
