@@ -185,8 +185,9 @@ def _with_intake_checks(errors: dict, data: object) -> dict:
     return merged
 
 
-LIST_PARAMETERS = ("status", "updated_since", "page", "cursor", "format")
-"""What the order list takes: its filters, its two ways to page, and DRF's `format`."""
+LIST_FILTERS = ("status", "updated_since", "page", "cursor")
+"""What the order list takes: its filters and its two ways to page; and DRF's `format`."""
+LIST_PARAMETERS = (*LIST_FILTERS, "format")
 
 
 class HotlineOrderViewSet(
@@ -388,7 +389,7 @@ class HotlineOrderViewSet(
                 {
                     name: [
                         _("Unknown parameter; the list takes %(names)s.")
-                        % {"names": ", ".join(LIST_PARAMETERS[:4])}
+                        % {"names": ", ".join(LIST_FILTERS)}
                     ]
                     for name in unknown
                 }
@@ -400,7 +401,7 @@ class HotlineOrderViewSet(
             )
         empty = [
             name
-            for name in ("status", "updated_since", "page", "cursor")
+            for name in LIST_FILTERS
             if any(not value.strip() for value in params.getlist(name))
         ]
         if empty:
