@@ -227,16 +227,24 @@ def _distinct_longest(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return kept
 
 
-def _score(rule: Rule, index: int, text: str, category: str) -> _Scored | None:
-    """Score one rule against a normalised text and category; None when it does not apply."""
+def _score(
+    rule: Rule, index: int, text: str, category: str, found: set[str] | None = None
+) -> _Scored | None:
+    """Score one rule against a normalised text and category; None when it does not apply.
+
+    `found` is the rule's words the index found in the text (`_candidates`), or None to
+    look for them here."""
     compiled = rule.compiled
     category_label = (
         next((written for norm, written in compiled.categories if norm in category), None)
         if category and compiled.categories
         else None
     )
-    pattern = compiled.any_of_pattern
-    any_hit = pattern is not None and pattern.search(text) is not None
+    if found is None:
+        pattern = compiled.any_of_pattern
+        any_hit = pattern is not None and pattern.search(text) is not None
+    else:
+        any_hit = bool(found) and bool(compiled.any_of)
     has_signal_groups = bool(compiled.categories or compiled.any_of)
     # Most rules have nothing in the text at all: that is settled first, by one search.
     if has_signal_groups and category_label is None and not any_hit:
@@ -246,7 +254,11 @@ def _score(rule: Rule, index: int, text: str, category: str) -> _Scored | None:
     if not all(_occurs(norm, text) for norm, _ in compiled.all_of):
         return None
     any_hits = (
-        [(norm, written) for norm, written in compiled.any_of if _occurs(norm, text)]
+        [
+            (norm, written)
+            for norm, written in compiled.any_of
+            if (found is None or norm in found) and _occurs(norm, text)
+        ]
         if any_hit
         else []
     )
@@ -262,6 +274,88 @@ def _score(rule: Rule, index: int, text: str, category: str) -> _Scored | None:
         matched.append(CATEGORY_PREFIX + category_label)
     matched.extend(written for _, written in words)
     return _Scored(rule=rule, index=index, score=round(score, 4), matched=tuple(matched))
+
+
+@dataclass(frozen=True)
+class _RuleIndex:
+    """Which rules a text can apply to at all, found in one pass over the text: with some
+    forty rules, most of which have nothing in a given text, scoring every rule took more
+    of intake's time than anything else it computes.
+
+    A rule can apply only if its category label is in the category or one of its words is
+    in the text (an `any_of` word, or an `all_of` word when it has neither): every such word
+    is filed under its first two characters, and each two characters of the text are
+    looked up. The rules found are then scored as any other, so the index only ever skips
+    rules that would not have applied."""
+
+    rules: tuple[Rule, ...]
+    by_pair: dict[str, tuple[tuple[str, tuple[int, ...]], ...]]
+    singles: tuple[tuple[str, tuple[int, ...]], ...]  # one-character words, if any
+    categories: tuple[tuple[str, int], ...]
+
+
+_INDEXES: dict[int, _RuleIndex] = {}
+"""By the id of the rules' tuple, which the index holds, so the id cannot be reused while the
+index is kept. A handful at most: the defaults and the office's rules as last loaded."""
+
+_INDEXES_KEPT = 8
+
+
+def _index_of(rules: Sequence[Rule]) -> _RuleIndex | None:
+    """The index of a tuple of rules, made once; None for a list, which could change."""
+    if not isinstance(rules, tuple):
+        return None
+    indexed = _INDEXES.get(id(rules))
+    if indexed is not None and indexed.rules is rules:
+        return indexed
+    words: dict[str, list[int]] = {}
+    categories: list[tuple[str, int]] = []
+    for index, rule in enumerate(rules):
+        compiled = rule.compiled
+        categories.extend((norm, index) for norm, _written in compiled.categories)
+        signals = compiled.any_of if (compiled.categories or compiled.any_of) else compiled.all_of
+        for norm, _written in signals:
+            words.setdefault(norm, []).append(index)
+    by_pair: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    singles = []
+    for word, indexes in words.items():
+        entry = (word, tuple(indexes))
+        if len(word) == 1:
+            singles.append(entry)
+        else:
+            by_pair.setdefault(word[:2], []).append(entry)
+    if len(_INDEXES) >= _INDEXES_KEPT:
+        _INDEXES.clear()
+    indexed = _INDEXES[id(rules)] = _RuleIndex(
+        rules=rules,
+        by_pair={pair: tuple(entries) for pair, entries in by_pair.items()},
+        singles=tuple(singles),
+        categories=tuple(categories),
+    )
+    return indexed
+
+
+def _candidates(indexed: _RuleIndex, text: str, category: str) -> dict[int, set[str]]:
+    """The rules that may apply to a normalised text and category, in their order, each
+    with its words found in the text."""
+    found: dict[int, set[str]] = {}
+    lookup = indexed.by_pair.get
+    for start in range(len(text) - 1):
+        entries = lookup(text[start : start + 2])
+        if entries:
+            for word, indexes in entries:
+                if text.startswith(word, start):
+                    for index in indexes:
+                        found.setdefault(index, set()).add(word)
+    for word, indexes in indexed.singles:
+        if word in text:
+            for index in indexes:
+                found.setdefault(index, set()).add(word)
+    if category:
+        for norm, index in indexed.categories:
+            if norm in category:
+                found.setdefault(index, set())
+    return dict(sorted(found.items()))
 
 
 def _triage(
@@ -298,10 +392,16 @@ def route(text: str, category: str = "", *, rules: Sequence[Rule] | None = None)
     if not norm_text and not norm_category:
         return _triage(REASON_EMPTY_TEXT)
 
+    indexed = _index_of(rules)
+    found = (
+        _candidates(indexed, norm_text, norm_category)
+        if indexed
+        else dict.fromkeys(range(len(rules)))
+    )
     scored = [
         s
-        for index, rule in enumerate(rules)
-        if (s := _score(rule, index, norm_text, norm_category)) is not None
+        for index, words in found.items()
+        if (s := _score(rules[index], index, norm_text, norm_category, words)) is not None
     ]
     if not scored:
         return _triage(REASON_NO_RULE)

@@ -295,6 +295,41 @@ def test_the_routing_modules_import_without_django():
     assert result.returncode == 0, result.stderr
 
 
+def test_rules_in_a_tuple_are_indexed_and_decide_as_rules_scored_one_by_one():
+    # A list is scored rule by rule; a tuple through the index of its words, which must
+    # only skip rules that would not have applied.
+    one_character = Rule(key="gas", name="燃气", primary_unit="housing", any_of=("气", "燃气表"))
+    landmark = Rule(key="school", name="学校", primary_unit="education", any_of=("学校",))
+    all_of_only = Rule(key="both", name="两词", primary_unit="transport", all_of=("出租", "绕路"))
+    rules = (*RULES, one_character, landmark, all_of_only)
+    texts = [
+        "在超市买的酸奶过期了，孩子拉肚子",
+        "办的会员卡店家跑路了",
+        "培训班不给退费，会员卡也不退",
+        "ＫＴＶ太吵",
+        "家里的气不够用，燃气表走得快",
+        "学校门口的小吃摊卖过期食品",
+        "学校乱收费",
+        "出租车司机绕路",
+        "出租车司机态度差",
+        "",
+    ]
+    for text in texts:
+        for category in ("", "食品安全", "预付卡 纠纷", "其他"):
+            indexed = route(text, category, rules=rules)
+            assert indexed == route(text, category, rules=list(rules)), (text, category)
+    assert route("家里没气了", rules=rules).primary_unit == "housing"
+    assert route("学校门口卖过期食品", rules=rules).primary_unit == "market-regulation"
+    assert route("出租车司机绕路", rules=rules).primary_unit == "transport"
+
+
+def test_the_default_rules_decide_the_labelled_cases_alike_indexed_or_not():
+    listed = list(DEFAULT_RULES)
+    for case in load_cases():
+        for category in (case.category, "", "食品安全"):
+            assert route(case.text, category) == route(case.text, category, rules=listed), case
+
+
 # --- The default rules -----------------------------------------------------------------
 
 
