@@ -636,9 +636,10 @@ def workorder_intake(
                 workflow.tell_units_of_new_orders([order])
     except StaleReference:
         return workorder_intake(**(arguments | {"_verified": True, "_reference": None}))
-    # The links as the response shows them, without asking the database again: a queryset
-    # holding them, as prefetch_related leaves it, so any other query on it still works.
-    shown = WorkOrderUnit.objects.filter(order=order)
+    # The links as the response shows them, without asking the database again: the related
+    # manager's queryset holding them, as prefetch_related leaves it, so any other query on
+    # it still works (its filter is built only then: the answer never needs it).
+    shown = order.unit_links.all()
     shown._result_cache, shown._prefetch_done = links, True
     order._prefetched_objects_cache = {"unit_links": shown}
     if order.duplicates_pending:
