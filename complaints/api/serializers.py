@@ -515,13 +515,15 @@ def _merged_into(order: WorkOrder) -> str | None:
     return getattr(order, "merged_into_number", None) or order.merged_into.number
 
 
-def _isoformat(value):
+def _isoformat(value, zone=None):
+    """Times in the district's zone (the current one, looked up once: not for each time)."""
+    zone = zone or timezone.get_current_timezone()
     if isinstance(value, dict):
-        return {key: _isoformat(item) for key, item in value.items()}
+        return {key: _isoformat(item, zone) for key, item in value.items()}
     if isinstance(value, list):
-        return [_isoformat(item) for item in value]
+        return [_isoformat(item, zone) for item in value]
     if hasattr(value, "isoformat") and hasattr(value, "tzinfo"):
-        return timezone.localtime(value).isoformat()
+        return timezone.localtime(value, zone).isoformat()
     return value
 
 
