@@ -278,9 +278,9 @@ def _score(
 
 @dataclass(frozen=True)
 class _RuleIndex:
-    """Which rules a text can apply to at all, found in one pass over the text: with some
-    forty rules, most of which have nothing in a given text, scoring every rule took more
-    of intake's time than anything else it computes.
+    """Which rules a text can apply to at all, found in one pass over the text: of some
+    forty rules, most have nothing in a given text, and scoring each of them was among the
+    largest parts of intake's own work.
 
     A rule can apply only if its category label is in the category or one of its words is
     in the text (an `any_of` word, or an `all_of` word when it has neither): every such word
