@@ -378,6 +378,18 @@ def _unknown_town(code: str, snapshot: Reference) -> str:
     }
 
 
+def _town_code(text: str, snapshot: Reference | None = None) -> tuple[str | None, Reference]:
+    """The code of the town `text` names (its code in any case, or its name) and the
+    reference data that said so: this process's snapshot, asked again of the database only
+    for a town it does not know (one added since, or no such town)."""
+    snapshot = snapshot or reference(verify=False)
+    code = snapshot.town_code(text)
+    if code is None and not snapshot.verified:
+        snapshot = reference()
+        code = snapshot.town_code(text)
+    return code, snapshot
+
+
 def intake_format_errors(
     *, citizen_phone: str, citizen_id_number: str, business_credit_code: str, town: str
 ) -> ValidationError | None:
@@ -392,9 +404,9 @@ def intake_format_errors(
     errors: dict[str, str | ValidationError] = {}
     _format_errors(fields, errors)
     town = town.strip()
-    if town and reference(verify=False).town_code(town) is None:
-        snapshot = reference()
-        if snapshot.town_code(town) is None:
+    if town:
+        code, snapshot = _town_code(town)
+        if code is None:
             errors["town"] = _unknown_town(town, snapshot)
     return ValidationError(errors) if errors else None
 
@@ -908,10 +920,7 @@ def hotline_intake(*, client: ApiClient, hotline_id: str, fields: dict) -> tuple
     # fingerprint alike; asked again of the database only for a code not in it.
     snapshot = reference(verify=False)
     if fields.get("town_code"):
-        code = snapshot.town_code(fields["town_code"])
-        if code is None and not snapshot.verified:  # a town added since, or no such town
-            snapshot = reference()
-            code = snapshot.town_code(fields["town_code"])
+        code, snapshot = _town_code(fields["town_code"], snapshot)
         fields = {**fields, "town_code": code or fields["town_code"]}
     fingerprint = _fingerprint({"hotline_id": hotline_id, **fields})
 
