@@ -178,9 +178,6 @@ class InputSerializer(serializers.Serializer):
             cls._prototype_fields = prototypes
         return prototypes
 
-    def get_fields(self):
-        return {name: copy.copy(field) for name, field in self._prototypes().items()}
-
     @cached_property
     def fields(self) -> BindingDict:
         bound = BindingDict(self)
