@@ -381,6 +381,123 @@ class HotlineOrderIn(InputSerializer):
         }
 
 
+NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff]")
+"""What the serializer would change or refuse in a text: control characters other than tab
+and line feed ("\r" included, which becomes "\n"), NUL, and lone surrogates."""
+
+NOT_PLAIN_HOTLINE_ID = re.compile(r"[\x00-\x1f\x7f/\ud800-\udfff]")
+
+PLAIN_KINDS = frozenset(Kind.values)
+
+
+def _plain(value: object, max_length: int) -> bool:
+    """Text the serializer would take exactly as it is: nothing to trim, recompose, drop
+    or refuse."""
+    return (
+        type(value) is str
+        and len(value) <= max_length
+        and value.strip() == value
+        and not NOT_PLAIN.search(value)
+        and (value.isascii() or unicodedata.is_normalized("NFC", value))
+    )
+
+
+def _plain_part(value: object, limits: dict[str, int]) -> dict | None:
+    """A nested object (citizen, business) as the serializer would take it, or None."""
+    if value is None:
+        return {}
+    if type(value) is not dict or not value.keys() <= limits.keys():
+        return None
+    for name, text in value.items():
+        if text is not None and text != "" and not _plain(text, limits[name]):
+            return None
+    return value
+
+
+def _limits(serializer: type[InputSerializer]) -> dict[str, int]:
+    return {
+        name: field.max_length
+        for name, field in serializer._declared_fields.items()
+        if isinstance(field, serializers.CharField)
+    }
+
+
+def plain_order(data: object) -> tuple[str, dict] | None:
+    """The hotline_id and service fields of a push that is plainly well formed, read
+    without the serializer; None for anything else, which HotlineOrderIn reads and answers.
+
+    Nearly every push is plain: the hotline's own system writes them. Read by the
+    serializer, such a push spent about a sixth of intake's time in DRF's field machinery
+    to come out unchanged. This takes only what the serializer would take unchanged (its
+    texts already trimmed, composed and free of control characters; known keys only, in
+    their own spelling), and gives the very fields `service_fields` would: a test compares
+    the two on generated bodies. Times and amounts go through the serializer's own fields.
+    """
+    if type(data) is not dict or not data.keys() <= _ORDER_KEYS:
+        return None
+    hotline_id = data.get("hotline_id")
+    if (
+        not _plain(hotline_id, _TEXT_LIMITS["hotline_id"])
+        or not hotline_id
+        or NOT_PLAIN_HOTLINE_ID.search(hotline_id)
+        or hotline_id in (".", "..")
+    ):
+        return None
+    content = data.get("content")
+    if not content or not _plain(content, _TEXT_LIMITS["content"]):
+        return None
+    kind = data.get("kind")
+    if kind is None:
+        kind = Kind.COMPLAINT
+    elif kind not in PLAIN_KINDS:
+        return None
+    texts = {}
+    for name in ("title", "category", "town"):
+        text = data.get(name)
+        if text is None or text == "":
+            texts[name] = ""
+        elif _plain(text, _TEXT_LIMITS[name]):
+            texts[name] = text
+        else:
+            return None
+    citizen = _plain_part(data.get("citizen"), _CITIZEN_LIMITS)
+    business = _plain_part(data.get("business"), _BUSINESS_LIMITS)
+    if citizen is None or business is None:
+        return None
+    fields = HotlineOrderIn._prototypes()
+    read = {}
+    for name in ("received_at", "amount"):
+        value = data.get(name)
+        if value is None:
+            read[name] = None
+            continue
+        try:
+            read[name] = fields[name].run_validation(value)
+        except serializers.ValidationError:
+            return None
+    return hotline_id, {
+        "kind": kind,
+        "content": content,
+        "title": texts["title"],
+        "category": texts["category"],
+        "received_at": read["received_at"],
+        "citizen_name": citizen.get("name") or "",
+        "citizen_phone": citizen.get("phone") or "",
+        "citizen_id_number": (citizen.get("id_number") or "").upper(),
+        "business_name": business.get("name") or "",
+        "business_address": business.get("address") or "",
+        "business_credit_code": (business.get("credit_code") or "").upper(),
+        "town_code": texts["town"],
+        "amount": read["amount"],
+    }
+
+
+_ORDER_KEYS = frozenset(HotlineOrderIn._declared_fields)
+_TEXT_LIMITS = _limits(HotlineOrderIn)
+_CITIZEN_LIMITS = _limits(CitizenIn)
+_BUSINESS_LIMITS = _limits(BusinessIn)
+
+
 # Service field -> API field, for error messages.
 SERVICE_TO_API_FIELD = {
     "citizen_name": "citizen.name",

@@ -45,6 +45,7 @@ from .serializers import (
     SatisfactionIn,
     api_field_errors,
     canonical_text,
+    plain_order,
 )
 
 
@@ -312,21 +313,23 @@ class HotlineOrderViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        payload = HotlineOrderIn(data=request.data)
-        if not payload.is_valid():
-            raise exceptions.ValidationError(_with_intake_checks(payload.errors, request.data))
+        plain = plain_order(request.data)
+        if plain is None:
+            payload = HotlineOrderIn(data=request.data)
+            if not payload.is_valid():
+                raise exceptions.ValidationError(_with_intake_checks(payload.errors, request.data))
+            plain = payload.validated_data["hotline_id"], payload.service_fields()
+        hotline_id, fields = plain
         try:
             order, created = services.hotline_intake(
-                client=request.auth,
-                hotline_id=payload.validated_data["hotline_id"],
-                fields=payload.service_fields(),
+                client=request.auth, hotline_id=hotline_id, fields=fields
             )
         except services.HotlineIdConflict as conflict:
             message = _(
                 "hotline_id “%(id)s” was already used for a different order. Send a new "
                 "hotline_id for a new order; an identical retry is answered with the "
                 "existing order."
-            ) % {"id": payload.validated_data["hotline_id"]}
+            ) % {"id": hotline_id}
             names = [SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields]
             if names:
                 message = sentences(
