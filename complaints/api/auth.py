@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,47 @@ from ..models import ApiClient
 
 LAST_USED_PRECISION = timedelta(minutes=1)
 """`last_used_at` is written at most once a minute, not on every request."""
+
+RECENT_CLIENT_SECONDS = 1.0
+"""How long a process takes a key it found good as still good without asking the
+database again. Every push authenticates, and the query was a round trip of its own on
+each; a revocation or key rotation made in the admin reaches the process that made it at
+once (`forget_recent_clients`) and every other within this time."""
+
+_recent_clients: dict[str, tuple[float, ApiClient]] = {}
+_clock = time.monotonic
+
+
+def recent_client_for_key(key: str) -> ApiClient | None:
+    """`client_for_key`, answered from this process's memory for a key it found good less
+    than RECENT_CLIENT_SECONDS ago. A key it did not find is asked again each time, so a
+    new client's key works at once; a previous key whose grace period has ended meanwhile
+    is refused at once."""
+    now = _clock()
+    recent = _recent_clients.get(key)
+    if recent is not None and now - recent[0] < RECENT_CLIENT_SECONDS:
+        client = recent[1]
+        if client.key_prefix == key.split("_")[1] or (
+            client.previous_key_until is not None and client.previous_key_until > timezone.now()
+        ):
+            return client
+    client = client_for_key(key)
+    if client is None:
+        _recent_clients.pop(key, None)
+    else:
+        _recent_clients[key] = now, client
+    return client
+
+
+def forget_recent_clients(**_kwargs) -> None:
+    """On any change to a client in this process: its key may be revoked or rotated."""
+    _recent_clients.clear()
+
+
+post_save.connect(forget_recent_clients, sender=ApiClient, dispatch_uid="forget_recent_clients")
+post_delete.connect(
+    forget_recent_clients, sender=ApiClient, dispatch_uid="forget_recent_clients_delete"
+)
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -53,7 +96,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
-        client = client_for_key(key)
+        client = recent_client_for_key(key)
         if client is None:
             raise exceptions.AuthenticationFailed(unknown_key_message())
         now = timezone.now()
@@ -67,6 +110,8 @@ class ApiKeyAuthentication(BaseAuthentication):
         }
         if stale:
             ApiClient.objects.filter(id=client.id).update(**stale)
+            for field, at in stale.items():  # the copy this process keeps, too
+                setattr(client, field, at)
         return client, client
 
     def authenticate_header(self, request):
