@@ -4,6 +4,7 @@ statement per order, and the duplicate check just after the answer."""
 import threading
 from datetime import date, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints import reference as reference_module
-from complaints import workflow
+from complaints import services, workflow
 from complaints.choices import Status
 from complaints.clients import api_client_create
 from complaints.models import (
@@ -367,3 +368,24 @@ def test_an_order_another_worker_is_checking_is_left_to_it():
         worker.join()
     assert find_pending_duplicates() == 1
     assert pending_ids() == set() and second.pk
+
+
+def test_the_hotlines_orders_nudge_the_duplicate_check_at_most_once_a_second(
+    hotline, django_capture_on_commit_callbacks
+):
+    def committed_push(hotline_id):
+        with django_capture_on_commit_callbacks(execute=True):
+            push(hotline, hotline_id)
+
+    last = [float("-inf")]
+    with (
+        mock.patch.object(services, "nudge") as nudge,
+        mock.patch.object(services, "_last_duplicate_nudge", last),
+    ):
+        committed_push("N-1")
+        committed_push("N-2")
+        assert nudge.call_count == 1
+        last[0] -= services.DUPLICATE_NUDGE_SECONDS  # a second later
+        committed_push("N-3")
+        assert nudge.call_count == 2
+    assert [c.args[0].name for c in nudge.call_args_list] == [find_duplicates.name] * 2
