@@ -449,7 +449,7 @@ def plain_order(data: object) -> tuple[str, dict] | None:
     kind = data.get("kind")
     if kind is None:
         kind = Kind.COMPLAINT
-    elif kind not in PLAIN_KINDS:
+    elif type(kind) is not str or kind not in PLAIN_KINDS:
         return None
     texts = {}
     for name in ("title", "category", "town"):

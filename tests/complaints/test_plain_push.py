@@ -62,6 +62,10 @@ def test_a_typical_push_is_plain_and_read_as_the_serializer_reads_it():
         {"content": "   "},
         {"content": "x" * 20001},
         {"kind": "COMPLAINT"},  # any case: read by the serializer
+        {"kind": ["complaint"]},
+        {"kind": {"complaint": 1}},
+        {"received_at": {"at": 1}},
+        {"amount": [1]},
         {"title": "标题\u3000"},  # an ideographic space, trimmed
         {"citizen": {"name": "王先生", "Phone": "138"}},  # misspelt: refused by name
         {"citizen": {"name": "王先生", "phoneNumber": "138"}},  # unknown: ignored
@@ -101,7 +105,11 @@ def bodies(draw):
     for name in ("kind", "title", "category", "town"):
         if draw(st.booleans()):
             data[name] = draw(
-                st.one_of(MAYBE_TEXT, st.sampled_from(["complaint", "report", "Inquiry"]))
+                st.one_of(
+                    MAYBE_TEXT,
+                    st.sampled_from(["complaint", "report", "Inquiry"]),
+                    st.lists(st.just("report"), max_size=1),
+                )
             )
     for name, keys in (("citizen", ("name", "phone", "id_number")), ("business", ("name",))):
         if draw(st.booleans()):
