@@ -1062,26 +1062,13 @@ def main() -> int:
             print(f"  floor:  {floor_again.rate:.1f} req/s", flush=True)
             floors, intakes = [floor, floor_again], [peak]
             for number in range(2, args.rounds + 1):
-                intakes.append(
-                    run_phase(
-                        pool,
-                        label=f"intake, round {number}",
-                        tag=f"p{number}",
-                        path=INTAKE_PATH,
-                        **common,
-                    )
-                )
-                print(f"  intake: {intakes[-1].rate:.1f} req/s", flush=True)
-                floors.append(
-                    run_phase(
-                        pool,
-                        label=f"floor, round {number}",
-                        tag=f"g{number}",
-                        path=FLOOR_PATH,
-                        **common,
-                    )
-                )
-                print(f"  floor:  {floors[-1].rate:.1f} req/s", flush=True)
+                for phases, name, tag, path in (
+                    (intakes, "intake", "p", INTAKE_PATH),
+                    (floors, "floor", "g", FLOOR_PATH),
+                ):
+                    label, tag = f"{name}, round {number}", f"{tag}{number}"
+                    phases.append(run_phase(pool, label=label, tag=tag, path=path, **common))
+                    print(f"  {name + ':':7} {phases[-1].rate:.1f} req/s", flush=True)
             half_rate = HALF_LOAD * peak.rate
             half = run_phase(
                 pool,
