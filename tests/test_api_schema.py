@@ -126,6 +126,32 @@ def test_the_schema_names_what_a_client_must_handle(client, db):
     assert "hotline_id" in hotline_id["description"]
 
 
+def test_every_operation_documents_the_406_it_answers_to_an_accept_without_json(client, db):
+    _client, key, _secret = api_client_create(name="12345 热线")
+    document = client.get("/api/v1/schema/?format=json").json()
+    operations = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert len(operations) >= 10
+    for path, method, operation in operations:
+        documented = operation["responses"].get("406")
+        assert documented, (path, method)
+        assert documented["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+        url = re.sub(r"\{[^}]+\}", "H-1", path)
+        answered = getattr(client, method)(
+            url,
+            data={} if method == "post" else None,
+            content_type="application/json",
+            HTTP_ACCEPT="text/html",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert answered.status_code == 406, (path, method, answered.status_code)
+        assert answered.json()["error"]["code"] == "not_acceptable"
+
+
 def test_the_intakes_two_successes_say_which_is_a_new_order_and_which_a_retry(client, db):
     """Both answer with the order; the response table is where a developer looks for the
     difference, so it must not be two blank rows."""

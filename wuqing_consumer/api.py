@@ -201,7 +201,10 @@ class ErrorOut(serializers.Serializer):
 
 def error_responses(*codes: int, signed_in: bool = False) -> dict:
     """The error answers an endpoint documents, each in the one shape above. `signed_in`:
-    the endpoint is for people signed in to the portal, whose 403 is also "not signed in"."""
+    the endpoint is for people signed in to the portal, whose 403 is also "not signed in".
+
+    Every endpoint answers 406 to an Accept without JSON, so every one documents it: a
+    client generated from the schema otherwise has no type for that answer."""
     described = {
         400: "输入有误 / invalid input",
         401: "未认证 / no or bad API key",
@@ -212,7 +215,9 @@ def error_responses(*codes: int, signed_in: bool = False) -> dict:
         413: "请求过大 / body too large",
         415: "仅支持 JSON，编码须能表示中文 / JSON only, in an encoding that carries Chinese",
         429: "请求过于频繁 / rate limited (see Retry-After)",
+        406: "Accept 须接受 application/json / the Accept header must allow application/json",
     }
+    codes = tuple(sorted({*codes, 406}))
     if signed_in:
         described[403] = "未登录平台，或无权访问 / not signed in to the portal, or not allowed"
     return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}
