@@ -164,9 +164,36 @@ def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime, tab: s
     else:
         # Listing every order under a search it did not apply would read as its result.
         qs = orders.none()
+        _mark_refused_filters(filterset.form)
     if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
         qs = qs.order_by(*_default_order(tab))
     return tabs, tab, filterset, qs
+
+
+def _mark_refused_filters(form) -> None:
+    """Mark each refused filter and point it to its line in the alert above the form
+    (`refused_filters`): its message under it made the field taller than its row, which
+    lifted it above the others on a laptop's screen."""
+    for name in form.errors:
+        field = form.fields.get(name)
+        if field is not None:
+            attrs = field.widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-describedby"] = f"filter-{name}-error"
+
+
+def refused_filters(form) -> list[dict[str, str]]:
+    """The alert's lines: each refused filter's label, the id of its field, and what to
+    correct; an error of the whole form (none today) without a label."""
+    return [
+        {
+            "name": name,
+            "label": str(form.fields[name].label) if name in form.fields else "",
+            "field_id": form[name].id_for_label if name in form.fields else "",
+            "message": " ".join(str(error) for error in errors),
+        }
+        for name, errors in form.errors.items()
+    ]
 
 
 def _matches_elsewhere(
@@ -286,6 +313,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "count_capped": searching and paginator.count > SEARCH_COUNT_LIMIT,
             "filters_invalid": filterset.is_bound and not filterset.is_valid(),
+            "refused_filters": refused_filters(filterset.form) if filterset.is_bound else [],
             "elsewhere": None if rows else _matches_elsewhere(request, now, soon, tab, filterset),
             "rows": rows,
             "per_page": per_page,
