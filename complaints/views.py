@@ -183,8 +183,9 @@ def _mark_refused_filters(form) -> None:
 
 
 def refused_filters(form) -> list[dict[str, str]]:
-    """The alert's lines: each refused filter's label, the id of its field, and what to
-    correct; an error of the whole form (none today) without a label."""
+    """The alert's lines (`includes/filters_invalid.html`): each refused filter's label,
+    the id of its field, and what to correct; an error of the whole form (none today)
+    without a label."""
     return [
         {
             "name": name,
@@ -312,8 +313,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
             ),
             "page": page,
             "count_capped": searching and paginator.count > SEARCH_COUNT_LIMIT,
-            "filters_invalid": filterset.is_bound and not filterset.is_valid(),
-            "refused_filters": refused_filters(filterset.form) if filterset.is_bound else [],
+            "refusal": {
+                "invalid": filterset.is_bound and not filterset.is_valid(),
+                "problems": refused_filters(filterset.form) if filterset.is_bound else [],
+            },
             "elsewhere": None if rows else _matches_elsewhere(request, now, soon, tab, filterset),
             "rows": rows,
             "per_page": per_page,
