@@ -157,14 +157,6 @@ def exception_handler(exc, context):
         default = MESSAGES.get(code)
         if worded := DRF_WORDED.get(type(exc)):
             message = worded(exc, context)
-        elif code == "permission_denied" and str(detail).startswith("CSRF Failed"):
-            # DRF's, untranslated: only a session (the docs page or a signed-in browser)
-            # meets it, never a client with a key.
-            message = _(
-                "A request with the portal's sign-in needs its CSRF token (the X-CSRFToken "
-                "header, from the csrftoken cookie); a hotline client sends its key instead: "
-                "Authorization: Bearer <key>."
-            )
         elif default and str(detail) == str(getattr(exc, "default_detail", "")):
             message = default()
         else:

@@ -420,7 +420,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "complaints.api.auth.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "complaints.api.auth.PortalSessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": ["complaints.api.auth.LimitedJSONParser"],
     # JSON only: with DRF's HTML page renderer, a client whose Accept put text/html first

@@ -15,9 +15,14 @@ from django.utils import timezone
 from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import (
+    BaseAuthentication,
+    SessionAuthentication,
+    get_authorization_header,
+)
 from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
@@ -149,6 +154,28 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "`Authorization: Bearer <key>`; under Authorize on this page, type the key alone "
             "(the page adds Bearer)",
         }
+
+
+class PortalSessionAuthentication(SessionAuthentication):
+    """The portal's sign-in, for the docs page and the portal's own API. DRF refuses a
+    missing CSRF token with "CSRF Failed: …", in English under a Chinese page and saying
+    nothing of what to send; a hotline client meets it when it forgot its key."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise exceptions.PermissionDenied(
+                _(
+                    "A request with the portal's sign-in needs its CSRF token (the "
+                    "X-CSRFToken header, from the csrftoken cookie); a hotline client sends "
+                    "its key instead: Authorization: Bearer <key>."
+                )
+            ) from None
+
+
+class PortalSessionScheme(SessionScheme):
+    target_class = PortalSessionAuthentication
 
 
 class IsApiClient(BasePermission):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
 from departments import access
@@ -18,6 +17,7 @@ from wuqing_consumer.api import PageNumbers, error_responses
 
 from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
 from ..models import Dispute, Referral
+from .auth import PortalSessionAuthentication
 
 
 class IsPortalUser(BasePermission):
@@ -35,7 +35,7 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # It is a 403, not a 401: the session has no challenge for a WWW-Authenticate header.
 
     lookup_value_regex = r"[^/]+"  # any id reaches the view, which answers a JSON 404
-    authentication_classes = [SessionAuthentication]
+    authentication_classes = [PortalSessionAuthentication]
     permission_classes = [IsPortalUser]
 
     def permission_denied(self, request, message=None, code=None):

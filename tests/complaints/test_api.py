@@ -1122,6 +1122,42 @@ def test_a_session_without_its_csrf_token_is_told_so_in_its_language(client, off
     assert "Authorization: Bearer" in message
 
 
+def test_every_api_view_that_takes_the_portal_sign_in_words_its_csrf_refusal():
+    """DRF's own SessionAuthentication answers "CSRF Failed: …" in English; a view that
+    names it instead of the portal's would bring that back."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from rest_framework.authentication import SessionAuthentication
+    from rest_framework.views import APIView
+
+    from complaints.api.auth import PortalSessionAuthentication
+
+    def views(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from views(entry.url_patterns)
+            elif isinstance(entry, URLPattern):
+                view = getattr(entry.callback, "cls", None)
+                if view is not None and issubclass(view, APIView):
+                    yield entry.pattern, view
+
+    found = list(views(get_resolver().url_patterns))
+    sessions = [
+        (pattern, view)
+        for pattern, view in found
+        if any(issubclass(a, SessionAuthentication) for a in view.authentication_classes)
+    ]
+    assert len(sessions) > 5
+    plain = [
+        str(pattern)
+        for pattern, view in sessions
+        if any(
+            issubclass(a, SessionAuthentication) and not issubclass(a, PortalSessionAuthentication)
+            for a in view.authentication_classes
+        )
+    ]
+    assert plain == []
+
+
 def test_a_client_that_polls_learns_which_order_a_merged_one_went_into_as_callbacks_tell(
     api, housing_staff, office_staff
 ):
