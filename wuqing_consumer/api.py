@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiResponse
@@ -213,6 +213,29 @@ def error_responses(*codes: int, signed_in: bool = False) -> dict:
     if signed_in:
         described[403] = "未登录平台，或无权访问 / not signed in to the portal, or not allowed"
     return {code: OpenApiResponse(ErrorOut, description=described[code]) for code in codes}
+
+
+def refuse_odd_list_parameters(
+    params: QueryDict, *, takes: tuple[str, ...], once: tuple[str, ...]
+) -> None:
+    """A list's query refused when a parameter is unknown (a misspelt filter was ignored,
+    and the caller read everything without being told), given twice where it takes one
+    value (the last was taken silently), or given empty (read as no filter). `format` is
+    DRF's own and always taken."""
+    unknown = [name for name in params if name not in takes and name != "format"]
+    if unknown:
+        message = _("Unknown parameter; the list takes %(names)s.") % {"names": ", ".join(takes)}
+        raise exceptions.ValidationError({name: [message] for name in unknown})
+    repeated = [name for name in once if len(params.getlist(name)) > 1]
+    if repeated:
+        raise exceptions.ValidationError(
+            {name: [_("Give this parameter once.")] for name in repeated}
+        )
+    empty = [name for name in takes if any(not value.strip() for value in params.getlist(name))]
+    if empty:
+        raise exceptions.ValidationError(
+            {name: [_("Give a value or leave the parameter out.")] for name in empty}
+        )
 
 
 PAGE_DESCRIPTIONS = {

@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission
 
 from departments import access
 from departments.models import User
-from wuqing_consumer.api import PageNumbers, error_responses
+from wuqing_consumer.api import PageNumbers, error_responses, refuse_odd_list_parameters
 
 from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
 from ..models import Dispute, Referral
@@ -47,6 +47,13 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 )
             )
         super().permission_denied(request, message, code)
+
+    def list(self, request, *args, **kwargs):
+        # As the hotline's order list: a misspelt, repeated or empty filter is refused, not
+        # read as no filter.
+        takes = (*self.filterset_class.base_filters, self.pagination_class.page_query_param)
+        refuse_odd_list_parameters(request.query_params, takes=takes, once=takes)
+        return super().list(request, *args, **kwargs)
 
 
 class UnitOut(serializers.Serializer):

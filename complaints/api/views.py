@@ -25,7 +25,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuqing_consumer.api import error_responses
+from wuqing_consumer.api import error_responses, refuse_odd_list_parameters
 from wuqing_consumer.texts import sentences
 
 from .. import selectors, services, workflow
@@ -187,8 +187,7 @@ def _with_intake_checks(errors: dict, data: object) -> dict:
 
 
 LIST_FILTERS = ("status", "updated_since", "page", "cursor")
-"""What the order list takes: its filters and its two ways to page; and DRF's `format`."""
-LIST_PARAMETERS = (*LIST_FILTERS, "format")
+"""What the order list takes: its filters and its two ways to page (and DRF's `format`)."""
 
 
 class HotlineOrderViewSet(
@@ -383,34 +382,9 @@ class HotlineOrderViewSet(
         },
     )
     def list(self, request, *args, **kwargs):
-        params = request.query_params
-        # A misspelt filter was ignored, and a poller that wrote updatedSince read every
-        # order on every poll without being told, as a misspelt body key is told.
-        unknown = [name for name in params if name not in LIST_PARAMETERS]
-        if unknown:
-            raise exceptions.ValidationError(
-                {
-                    name: [
-                        _("Unknown parameter; the list takes %(names)s.")
-                        % {"names": ", ".join(LIST_FILTERS)}
-                    ]
-                    for name in unknown
-                }
-            )
-        repeated = [name for name in ("updated_since", "cursor") if len(params.getlist(name)) > 1]
-        if repeated:
-            raise exceptions.ValidationError(
-                {name: [_("Give this parameter once.")] for name in repeated}
-            )
-        empty = [
-            name
-            for name in LIST_FILTERS
-            if any(not value.strip() for value in params.getlist(name))
-        ]
-        if empty:
-            raise exceptions.ValidationError(
-                {name: [_("Give a value or leave the parameter out.")] for name in empty}
-            )
+        refuse_odd_list_parameters(
+            request.query_params, takes=LIST_FILTERS, once=("updated_since", "cursor")
+        )
         return super().list(request, *args, **kwargs)
 
     @extend_schema(

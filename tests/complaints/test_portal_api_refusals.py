@@ -71,3 +71,40 @@ def test_the_portal_lists_page_parameter_and_link_examples_are_their_own(client,
         links = document["components"]["schemas"][name]["properties"]
         for link in ("next", "previous"):
             assert links[link]["example"].startswith("https://wuqing.example" + path), link
+
+
+@pytest.mark.parametrize("path", ["/api/v1/referrals/", "/api/v1/disputes/"])
+@pytest.mark.parametrize(
+    ("query", "field", "told"),
+    [
+        ("status=", "status", "Give a value or leave the parameter out."),
+        ("page=", "page", "Give a value or leave the parameter out."),
+        ("status=%20", "status", "Give a value or leave the parameter out."),
+        ("statu=sent", "statu", "Unknown parameter; the list takes status, page."),
+        ("status=sent&status=withdrawn", "status", "Give this parameter once."),
+        ("page=1&page=1", "page", "Give this parameter once."),
+    ],
+)
+def test_an_empty_misspelt_or_repeated_filter_is_refused_as_on_the_hotline_list(
+    client, office_staff, path, query, field, told
+):
+    """Schemathesis, driving the portal lists with a session: `?status=` was answered with
+    every lead, as if no filter had been given, where the schema allows only a status; a
+    misspelt or repeated filter was read the same silent way."""
+    client.force_login(office_staff)
+    response = client.get(f"{path}?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert error["fields"] == {field: [told]}
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [("/api/v1/referrals/", "sent"), ("/api/v1/disputes/", "proposed")]
+)
+@pytest.mark.parametrize("query", ["", "?status={status}", "?page=1", "?format=json"])
+def test_a_plain_filter_or_none_is_still_answered(client, office_staff, path, status, query):
+    client.force_login(office_staff)
+    response = client.get(path + query.format(status=status))
+    assert response.status_code == 200
+    assert "results" in response.json()
