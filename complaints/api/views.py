@@ -383,7 +383,7 @@ class HotlineOrderViewSet(
     )
     def list(self, request, *args, **kwargs):
         refuse_odd_list_parameters(
-            request.query_params, takes=LIST_FILTERS, once=("updated_since", "cursor")
+            request.query_params, takes=LIST_FILTERS, once=("updated_since", "page", "cursor")
         )
         return super().list(request, *args, **kwargs)
 

@@ -740,6 +740,9 @@ def test_a_misspelt_or_repeated_list_parameter_is_refused_not_ignored(api):
     )
     assert twice.status_code == 400
     assert twice.json()["error"]["fields"] == {"updated_since": ["Give this parameter once."]}
+    pages = api("get", f"{path}?page=1&page=2", HTTP_ACCEPT_LANGUAGE="en")
+    assert pages.status_code == 400  # the last was taken, as on the portal's lists before
+    assert pages.json()["error"]["fields"] == {"page": ["Give this parameter once."]}
     for fine in ("format=json", "status=assigned&status=triage", "updated_since=2026-12-01"):
         assert api("get", f"{path}?{fine}").status_code == 200, fine
 
