@@ -398,6 +398,29 @@ def test_the_schema_the_docs_page_asks_for_is_served_in_the_language_it_names(cl
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("lang", "browser", "lang_attribute", "body_label"),
+    [
+        ("zh-hans", "en", "zh-hans", "请求体"),
+        ("en", "zh-hans", "en", "Request body"),
+        ("", "en", "en", "Request body"),
+        ("", "zh-hans", "zh-hans", "请求体"),
+    ],
+)
+def test_the_docs_page_is_written_in_the_language_its_lang_names_not_the_browsers(
+    client, db, lang, browser, lang_attribute, body_label
+):
+    """The page's own words (the names js/swagger-a11y.js gives to Swagger UI's controls)
+    came in the browser's language under `<html lang>` naming `lang`'s: the page was
+    rendered after the language `lang` names was let go."""
+    query = f"?lang={lang}" if lang else ""
+    page = client.get(f"{DOCS}{query}", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE=browser)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<html lang="{lang_attribute}">' in html
+    assert f'data-body-label="{body_label}"' in html
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("lang", ["fr", "xx"])
 def test_the_docs_page_refuses_a_language_it_has_no_schema_in_as_the_schema_does(

@@ -59,6 +59,8 @@ class ApiManners:
             return super().dispatch(request, *args, **kwargs)
         with translation.override(language):  # its errors too: `lang` asks for a language
             response = super().dispatch(request, *args, **kwargs)
+            if not getattr(response, "is_rendered", True):  # the docs page's own words too
+                response.render()
         response["Content-Language"] = language
         return response
 
