@@ -78,6 +78,19 @@ def test_the_order_page_says_which_rule_routed_it_in_one_sentence(client, office
     assert "办卡、充值、余额、关门" in chinese and rule.name in chinese
 
 
+def test_the_order_page_says_a_triage_order_has_no_rule_with_one_colon(client, office_staff):
+    """ "Routing rule: No confident unit: the office decides": a label's colon and the
+    reason's own, one after the other."""
+    order = make_order(office_staff, unit_code="", content="一件说不清归谁管的事情")
+    assert order.status == "triage"
+    client.force_login(office_staff)
+    english = routing_line(page(client, f"/orders/{order.number}/", "en"))
+    chinese = routing_line(page(client, f"/orders/{order.number}/", "zh-hans"))
+    assert english.startswith("Routing rule: No confident unit, so the office decides · ")
+    assert english.split(" · ")[0].count(":") == 1
+    assert chinese.startswith("派单规则：无法确定承办单位，由办公室分拨 · ")
+
+
 def test_the_supervise_button_is_english_in_english(client, office_staff):
     order = make_order(office_staff)
     client.force_login(office_staff)
