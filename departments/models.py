@@ -63,7 +63,7 @@ class Unit(models.Model):
         default=True,
         help_text=_("Whether work orders may be dispatched to this unit."),
     )
-    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    sort_order = models.PositiveIntegerField(_("display order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     robot_webhook_url = models.URLField(
         _("group-chat robot webhook"),
@@ -151,7 +151,7 @@ class Town(models.Model):
     name = models.CharField(_("name"), max_length=40, unique=True)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=TownKind.choices)
-    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    sort_order = models.PositiveIntegerField(_("display order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -240,7 +240,7 @@ class DutyContact(models.Model):
         help_text=_("For example: workdays 8:30-17:30."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    sort_order = models.PositiveIntegerField(_("display order"), default=100)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(
         _("version"),

@@ -185,6 +185,6 @@ def test_a_unit_changed_by_someone_reading_english_is_recorded_in_chinese(
 
     assert "区住房建设委" in entry.summary and "Housing" not in entry.summary
     assert shown(client, office_staff, "en")[entry.id] == (
-        "Unit changed: Housing and Construction Commission (order)"
+        "Unit changed: Housing and Construction Commission (display order)"
     )
     assert shown(client, office_staff, "zh-hans")[entry.id] == entry.summary

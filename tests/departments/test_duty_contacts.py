@@ -717,3 +717,15 @@ def test_a_forged_count_of_duty_contact_rows_is_refused_without_drawing_them(adm
     assert told in page
     assert len(page) < 500_000
     assert page.count('name="duty_contacts-') < 50 * 12
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Display order"), ("zh-hans", "排序")])
+def test_the_sort_field_is_not_called_order_where_order_means_a_work_order(
+    client, mr_liaison, language, label
+):
+    """The office's screenshot review: "Order *" on the duty contact's form."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(mr_liaison)
+    page = client.get("/units/market-regulation/duty-contacts/new/").content.decode()
+    field_label = re.search(r'<label[^>]*for="id_sort_order"[^>]*>\s*([^<*]+)', page).group(1)
+    assert field_label.strip() == label
