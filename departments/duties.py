@@ -11,7 +11,9 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from complaints import selectors
 from complaints.choices import DisputeStatus, InterventionAnswer, ReferralStatus, Urgency
@@ -37,6 +39,17 @@ class Duty:
     count: int
     url: str
     urgent: bool = False
+
+
+def _lines(rows: list[tuple[str, str | Promise, int, str, bool]]) -> list[Duty]:
+    """The rows with something in them, each label said for its count: the count stands
+    before the label ("1 Overdue work order"), so a label written for any number
+    (`ngettext_lazy` keyed on "count") is given its own."""
+    return [
+        Duty(key, label % {"count": count} if isinstance(label, Promise) else label, count, *rest)
+        for key, label, count, *rest in rows
+        if count
+    ]
 
 
 NEAREST_DEADLINES = 5
@@ -317,7 +330,11 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         sign_off = [
             (
                 "releases_to_submit",
-                _("Draft public releases to submit to the office"),
+                ngettext_lazy(
+                    "Draft public release to submit to the office",
+                    "Draft public releases to submit to the office",
+                    "count",
+                ),
                 releases.filter(status=ReleaseStatus.DRAFT).count(),
                 reverse("release_list") + "?status=draft",
                 False,
@@ -330,10 +347,34 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         sign_off += _summary_to_submit(user, today)
         sign_off += _plan_to_file(user, today)
     order_tabs = (
-        ("to_sign", _("Work orders to sign for"), False),
-        ("overdue", _("Overdue work orders"), True),
-        ("reopened", _("Work orders reopened after a dissatisfied call-back"), False),
-        ("opinion_due", _("Co-handled work orders waiting for your unit's opinion"), False),
+        (
+            "to_sign",
+            ngettext_lazy("Work order to sign for", "Work orders to sign for", "count"),
+            False,
+        ),
+        (
+            "overdue",
+            ngettext_lazy("Overdue work order", "Overdue work orders", "count"),
+            True,
+        ),
+        (
+            "reopened",
+            ngettext_lazy(
+                "Work order reopened after a dissatisfied call-back",
+                "Work orders reopened after a dissatisfied call-back",
+                "count",
+            ),
+            False,
+        ),
+        (
+            "opinion_due",
+            ngettext_lazy(
+                "Co-handled work order waiting for your unit's opinion",
+                "Co-handled work orders waiting for your unit's opinion",
+                "count",
+            ),
+            False,
+        ),
     )
     return [
         *(
@@ -348,63 +389,95 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         ),
         (
             "leads_to_acknowledge",
-            _("Referred leads to acknowledge"),
+            ngettext_lazy("Referred lead to acknowledge", "Referred leads to acknowledge", "count"),
             leads_to_acknowledge,
             reverse("referral_list") + "?tab=received&status=sent",
             leads_late,
         ),
         (
             "leads_to_decide",
-            _("Acknowledged leads to accept or reject"),
+            ngettext_lazy(
+                "Acknowledged lead to accept or reject",
+                "Acknowledged leads to accept or reject",
+                "count",
+            ),
             received.filter(status=ReferralStatus.ACKNOWLEDGED).count(),
             reverse("referral_list") + "?tab=received&status=acknowledged",
             False,
         ),
         (
             "interventions_to_answer",
-            _("Early intervention requests waiting for your unit's answer"),
+            ngettext_lazy(
+                "Early intervention request waiting for your unit's answer",
+                "Early intervention requests waiting for your unit's answer",
+                "count",
+            ),
             interventions,
             reverse("intervention_list") + "?state=to_answer",
             interventions_late,
         ),
         (
             "team_tasks",
-            _("Joint investigation teams with tasks for your unit"),
+            ngettext_lazy(
+                "Joint investigation team with tasks for your unit",
+                "Joint investigation teams with tasks for your unit",
+                "count",
+            ),
             team_tasks,
             reverse("dispute_list") + "?status=tasks",
             tasks_late,
         ),
         (
             "meeting_answers",
-            _("Joint meetings waiting for your unit's answer"),
+            ngettext_lazy(
+                "Joint meeting waiting for your unit's answer",
+                "Joint meetings waiting for your unit's answer",
+                "count",
+            ),
             awaiting_answer(access.meetings_visible_to(user), unit_id, today).count(),
             reverse("meeting_list") + "?answer=waiting",
             False,
         ),
         (
             "actions_late",
-            _("Overdue action items of the joint meetings"),
+            ngettext_lazy(
+                "Overdue action item of the joint meetings",
+                "Overdue action items of the joint meetings",
+                "count",
+            ),
             actions.filter(due_on__lt=today).count(),
             reverse("action_items") + "?show=overdue",
             True,
         ),
         (
             "actions_open",
-            _("Open action items of the joint meetings"),
+            ngettext_lazy(
+                "Open action item of the joint meetings",
+                "Open action items of the joint meetings",
+                "count",
+            ),
             actions.filter(due_on__gte=today).count(),
             reverse("action_items") + "?show=upcoming",
             False,
         ),
         (
             "reports_returned",
-            _("Quarterly reports returned for changes"),
+            ngettext_lazy(
+                "Quarterly report returned for changes",
+                "Quarterly reports returned for changes",
+                "count",
+            ),
             _reports_returned(user),
             reverse("report_list"),
             True,
         ),
         (
             "releases_returned",
-            _("Public releases returned for changes"),
+            ngettext_lazy(
+                "Public release returned for changes",
+                "Public releases returned for changes",
+                "count",
+            ),
             releases.filter(status=ReleaseStatus.RETURNED).count(),
             reverse("release_list") + "?status=returned",
             True,
@@ -413,7 +486,11 @@ def _unit_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, bo
         *_summaries_returned(user),
         (
             "plans_returned",
-            _("Implementation plans returned for changes"),
+            ngettext_lazy(
+                "Implementation plan returned for changes",
+                "Implementation plans returned for changes",
+                "count",
+            ),
             access.plans_visible_to(user)
             .filter(unit_id=unit_id, status=PlanStatus.RETURNED)
             .count(),
@@ -436,7 +513,9 @@ def _summaries_to_acknowledge(user: User) -> tuple[str, str, int, str, bool]:
         url += f"?year={waiting['year']}"
     return (
         "summaries_to_acknowledge",
-        _("Annual work summaries to acknowledge"),
+        ngettext_lazy(
+            "Annual work summary to acknowledge", "Annual work summaries to acknowledge", "count"
+        ),
         waiting["n"],
         url,
         False,
@@ -454,7 +533,11 @@ def _summaries_not_in(user: User, today: date) -> list[tuple[str, str, int, str,
     )
     asked = Unit.objects.filter(figures.asked_for_summary(year))
     waiting = asked.filter(~Exists(submitted)).count()
-    label = _("Annual work summaries for %(year)s not in (due by %(due)s)") % {
+    label = ngettext(
+        "Annual work summary for %(year)s not in (due by %(due)s)",
+        "Annual work summaries for %(year)s not in (due by %(due)s)",
+        waiting,
+    ) % {
         "year": year,
         "due": due.isoformat(),
     }
@@ -493,7 +576,12 @@ def _reports_to_review(user: User) -> list[tuple[str, str, int, str, bool]]:
     return [
         (
             "reports_to_review",
-            _("Quarterly reports to review for %(period)s") % {"period": quarter_name(period)},
+            ngettext(
+                "Quarterly report to review for %(period)s",
+                "Quarterly reports to review for %(period)s",
+                waiting[period],
+            )
+            % {"period": quarter_name(period)},
             waiting[period],
             f"{reverse('report_list')}?period={period.label}&show=to_review",
             False,
@@ -556,7 +644,11 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
     return [
         (
             "reports_late",
-            _("Late quarterly reports for %(period)s (due %(due)s)")
+            ngettext(
+                "Late quarterly report for %(period)s (due %(due)s)",
+                "Late quarterly reports for %(period)s (due %(due)s)",
+                late[period],
+            )
             % {"period": quarter_name(period), "due": due[period].isoformat()},
             late[period],
             f"{reverse('report_list')}?period={period.label}&show=late",
@@ -576,42 +668,56 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
     return [
         (
             "orders_triage",
-            _("Work orders waiting for triage"),
+            ngettext_lazy(
+                "Work order waiting for triage", "Work orders waiting for triage", "count"
+            ),
             selectors.orders_in_tab(user, "triage", now).count(),
             reverse("order_list") + "?tab=triage",
             False,
         ),
         (
             "orders_overdue",
-            _("Overdue work orders"),
+            ngettext_lazy("Overdue work order", "Overdue work orders", "count"),
             selectors.orders_in_tab(user, "overdue", now).count(),
             reverse("order_list") + "?tab=overdue",
             True,
         ),
         (
             "orders_extensions",
-            _("Extension requests to decide"),
+            ngettext_lazy("Extension request to decide", "Extension requests to decide", "count"),
             selectors.orders_in_tab(user, "extensions", now).count(),
             reverse("order_list") + "?tab=extensions",
             False,
         ),
         (
             "orders_to_close",
-            _("Resolved work orders to close after the call-back"),
+            ngettext_lazy(
+                "Resolved work order to close after the call-back",
+                "Resolved work orders to close after the call-back",
+                "count",
+            ),
             selectors.orders_in_tab(user, "to_close", now).count(),
             reverse("order_list") + "?tab=to_close",
             False,
         ),
         (
             "leads_late",
-            _("Referred leads not acknowledged in time"),
+            ngettext_lazy(
+                "Referred lead not acknowledged in time",
+                "Referred leads not acknowledged in time",
+                "count",
+            ),
             selectors.referrals_in_tab(user, "overdue", now).count(),
             reverse("referral_list") + "?tab=overdue",
             True,
         ),
         (
             "disputes_to_propose",
-            _("Jurisdiction disputes waiting for your proposal"),
+            ngettext_lazy(
+                "Jurisdiction dispute waiting for your proposal",
+                "Jurisdiction disputes waiting for your proposal",
+                "count",
+            ),
             disputes_to_propose,
             reverse("dispute_list") + "?status=open",
             disputes_late,
@@ -620,14 +726,16 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
         *_reports_late(user, today),
         (
             "releases_to_review",
-            _("Public releases to review"),
+            ngettext_lazy("Public release to review", "Public releases to review", "count"),
             releases.filter(status=ReleaseStatus.SUBMITTED).count(),
             reverse("release_list") + "?status=submitted",
             False,
         ),
         (
             "releases_to_publish",
-            _("Approved public releases to publish"),
+            ngettext_lazy(
+                "Approved public release to publish", "Approved public releases to publish", "count"
+            ),
             releases.filter(status=ReleaseStatus.APPROVED).count(),
             reverse("release_list") + "?status=approved",
             False,
@@ -636,14 +744,18 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
         _summaries_to_acknowledge(user),
         (
             "plans_to_acknowledge",
-            _("Implementation plans to acknowledge"),
+            ngettext_lazy(
+                "Implementation plan to acknowledge", "Implementation plans to acknowledge", "count"
+            ),
             access.plans_visible_to(user).filter(status=PlanStatus.FILED).count(),
             reverse("plan_list"),
             False,
         ),
         (
             "questions_waiting",
-            _("Questions waiting for a meeting"),
+            ngettext_lazy(
+                "Question waiting for a meeting", "Questions waiting for a meeting", "count"
+            ),
             access.agenda_proposals_visible_to(user)
             .filter(status=AgendaItemStatus.WAITING)
             .count(),
@@ -652,7 +764,7 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
         ),
         (
             "meetings_to_record",
-            _("Joint meetings to record"),
+            ngettext_lazy("Joint meeting to record", "Joint meetings to record", "count"),
             access.meetings_visible_to(user)
             .filter(status=MeetingStatus.PLANNED, planned_on__lte=today)
             .count(),
@@ -661,7 +773,11 @@ def _office_duties(user: User, now: datetime) -> list[tuple[str, str, int, str, 
         ),
         (
             "actions_late",
-            _("Overdue action items of the joint meetings"),
+            ngettext_lazy(
+                "Overdue action item of the joint meetings",
+                "Overdue action items of the joint meetings",
+                "count",
+            ),
             access.action_items_visible_to(user)
             .filter(status=ActionStatus.OPEN, due_on__lt=today)
             .count(),
@@ -684,7 +800,11 @@ def waiting_for(user: User, now=None) -> list[Duty]:
         rows = [
             (
                 "disputes_to_decide",
-                _("Jurisdiction disputes waiting for your decision"),
+                ngettext_lazy(
+                    "Jurisdiction dispute waiting for your decision",
+                    "Jurisdiction disputes waiting for your decision",
+                    "count",
+                ),
                 disputes_to_decide,
                 reverse("dispute_list") + "?status=proposed",
                 decisions_late,
@@ -696,7 +816,7 @@ def waiting_for(user: User, now=None) -> list[Duty]:
         rows = _unit_duties(user, now)
     else:
         return []
-    duties = [Duty(*row) for row in rows if row[2]]
+    duties = _lines(rows)
     return sorted(duties, key=lambda d: not d.urgent)
 
 
@@ -721,28 +841,40 @@ def _leader_follows(user: User, now: datetime) -> list[tuple[str, str, int, str,
     return [
         (
             "orders_overdue",
-            _("Overdue work orders"),
+            ngettext_lazy("Overdue work order", "Overdue work orders", "count"),
             selectors.orders_in_tab(user, "overdue", now).count(),
             reverse("order_list") + "?tab=overdue",
             True,
         ),
         (
             "disputes_with_office",
-            _("Jurisdiction disputes waiting for the office's proposal"),
+            ngettext_lazy(
+                "Jurisdiction dispute waiting for the office's proposal",
+                "Jurisdiction disputes waiting for the office's proposal",
+                "count",
+            ),
             with_office,
             reverse("dispute_list") + "?status=open",
             office_late,
         ),
         (
             "team_tasks_late",
-            _("Overdue tasks of joint investigation teams"),
+            ngettext_lazy(
+                "Overdue task of joint investigation teams",
+                "Overdue tasks of joint investigation teams",
+                "count",
+            ),
             TeamTask.objects.filter(done_at=None, due_on__lt=today).count(),
             reverse("escalation_board"),
             True,
         ),
         (
             "interventions_open",
-            _("Early intervention requests still open"),
+            ngettext_lazy(
+                "Early intervention request still open",
+                "Early intervention requests still open",
+                "count",
+            ),
             interventions,
             reverse("intervention_list") + "?state=open",
             interventions_late,
@@ -763,7 +895,11 @@ def _director_follows(user: User, now: datetime) -> list[tuple[str, str, int, st
     return [
         (
             "disputes_with_leader",
-            _("Jurisdiction disputes waiting for the group leader's decision"),
+            ngettext_lazy(
+                "Jurisdiction dispute waiting for the group leader's decision",
+                "Jurisdiction disputes waiting for the group leader's decision",
+                "count",
+            ),
             with_leader,
             reverse("dispute_list") + "?status=proposed",
             leader_late,
@@ -782,5 +918,5 @@ def to_follow(user: User, now=None) -> list[Duty]:
         rows = _director_follows(user, now)
     else:
         return []
-    lines = [Duty(*row) for row in rows if row[2]]
+    lines = _lines(rows)
     return sorted(lines, key=lambda d: not d.urgent)

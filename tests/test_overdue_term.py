@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext
 
 TIME_LIMITS = [
-    lambda: gettext("Overdue work orders"),
+    lambda: ngettext("Overdue work order", "Overdue work orders", 2),
     lambda: gettext("Overdue:"),
     lambda: gettext("Daily digest: %(overdue)s overdue, %(due)s due soon"),
     lambda: gettext("Automatic supervision: %(deadline)s was due %(time)s."),
@@ -29,14 +29,20 @@ TIME_LIMITS = [
     lambda: pgettext("a lead acknowledged after its time limit", "Late"),
     lambda: gettext("Team task “%(title)s” of %(number)s is overdue"),
     lambda: gettext("Overdue team tasks"),
-    lambda: gettext("Overdue tasks of joint investigation teams"),
+    lambda: ngettext(
+        "Overdue task of joint investigation teams", "Overdue tasks of joint investigation teams", 2
+    ),
     lambda: gettext("%(unit)s: an action item of the joint meeting is overdue since %(due)s"),
     lambda: gettext("%(unit)s has not answered the request to step in %(number)s"),
     lambda: gettext("No head set: overdue notices meant for its head go to its liaisons."),
 ]
 
 SUBMISSIONS = [
-    lambda: gettext("Late quarterly reports for %(period)s (due %(due)s)"),
+    lambda: ngettext(
+        "Late quarterly report for %(period)s (due %(due)s)",
+        "Late quarterly reports for %(period)s (due %(due)s)",
+        2,
+    ),
     lambda: gettext("Annual work summary for %(year)s is late: it was due by %(due)s"),
     lambda: gettext("Implementation plan for %(year)s is late: it was due by %(due)s"),
     lambda: gettext("Remind all late units"),

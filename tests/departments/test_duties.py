@@ -805,3 +805,61 @@ def test_the_office_is_led_to_each_quarter_with_a_report_to_review(office_staff)
         (1, reverse("report_list") + "?period=2026Q3&show=to_review"),
         (1, reverse("report_list") + "?period=2026Q2&show=to_review"),
     ]
+
+
+def labels(user, language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {d.key: d.label for d in waiting_for(user)}
+
+
+def test_a_line_with_one_thing_in_it_is_said_in_the_singular_in_english(
+    client, office_staff, mr_staff
+):
+    """The count stands before the label: "1 Work orders to sign for" read as bad English
+    on every home page with one thing waiting. Chinese has one form for any number."""
+    make_order(office_staff)
+    assert labels(mr_staff, "en")["orders_to_sign"] == "Work order to sign for"
+    assert labels(mr_staff, "zh-hans")["orders_to_sign"] == "待签收工单"
+    make_order(office_staff)
+    assert labels(mr_staff, "en")["orders_to_sign"] == "Work orders to sign for"
+    assert labels(mr_staff, "zh-hans")["orders_to_sign"] == "待签收工单"
+    client.cookies["django_language"] = "en"
+    client.force_login(mr_staff)
+    home = client.get(reverse("home")).content.decode()
+    count, label = re.search(
+        r'data-duty="orders_to_sign"><span class="badge[^"]*">(\d+)</span>([^<]*)</a>', home
+    ).groups()
+    assert (count, label) == ("2", "Work orders to sign for")
+
+
+def test_a_line_naming_its_quarter_is_said_for_its_count_too(office_staff):
+    from reports.models import UnitReport
+
+    UnitReport.objects.create(unit=unit("housing"), year=2026, quarter=2, status="submitted")
+    UnitReport.objects.create(unit=unit("education"), year=2026, quarter=3, status="submitted")
+    UnitReport.objects.create(
+        unit=unit("market-regulation"), year=2026, quarter=3, status="submitted"
+    )
+    with translation.override("en"):
+        lines = [d.label for d in waiting_for(office_staff) if d.key == "reports_to_review"]
+    assert lines == [
+        "Quarterly reports to review for Q3 2026",
+        "Quarterly report to review for Q2 2026",
+    ]
+
+
+def test_the_leaders_one_dispute_is_one_dispute(leader, office_staff):
+    from complaints import disputes
+
+    order = make_order(office_staff, unit_code="education", category="预付卡")
+    dispute = disputes.dispute_open(
+        acting_user=office_staff,
+        summary="归属不清",
+        order_number=order.number,
+        unit_codes=["market-regulation", "education"],
+    )
+    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+    assert labels(leader, "en") == {
+        "disputes_to_decide": "Jurisdiction dispute waiting for your decision"
+    }
+    assert labels(leader, "zh-hans") == {"disputes_to_decide": "待您决定的管辖争议"}

@@ -63,7 +63,7 @@ def test_each_quarter_with_reports_to_review_is_a_line_listing_what_it_counts(
             reverse("report_list") + "?period=2026Q3&show=to_review",
         ),
         (
-            "Quarterly reports to review for Q2 2026",
+            "Quarterly report to review for Q2 2026",
             1,
             False,
             reverse("report_list") + "?period=2026Q2&show=to_review",
