@@ -1,0 +1,51 @@
+"""Forms on a laptop and a tablet, in Chinese and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, signed_in
+from tests.factories import UserFactory, unit
+
+pytestmark = BROWSER_MARKS
+
+# The received-at field's width beside the width the browser gives the same field left to
+# size itself, which shows the whole of its date and time.
+RECEIVED_AT = """() => {
+  const input = document.querySelector("#id_received_at");
+  const probe = input.cloneNode();
+  probe.removeAttribute("id");
+  probe.style.width = "auto";
+  probe.style.display = "inline-block";
+  input.parentElement.appendChild(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  return [Math.floor(input.getBoundingClientRect().width), Math.ceil(needed)];
+}"""
+
+
+@pytest.fixture
+def office(transactional_db):
+    return UserFactory(username="office_form", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+
+
+def test_the_new_orders_received_at_shows_its_whole_date_and_time(
+    module_browser, office, live_server
+):
+    """A quarter of the case's first row, the field showed "12/05/2026, 0" at 1200px and
+    cut the minutes at 1366px: the officer could not see the time without opening the
+    picker. It shares its row with the urgency alone now."""
+    narrow = {}
+    for language in ("zh-hans", "en"):
+        page = signed_in(
+            module_browser, live_server, "office_form", at="/orders/new/", language=language
+        )
+        for width in (1366, 1200, 1024, 800):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/orders/new/")
+            has, needs = page.evaluate(RECEIVED_AT)
+            if has < needs:
+                narrow[f"{language} {width}px"] = f"{has}px of {needs}"
+        page.context.close()
+    assert narrow == {}
