@@ -60,8 +60,13 @@ def timeline_notes(client, user, url: str, action: str, language: str) -> list[s
     ]
 
 
-NUMBER_KEPT_WHOLE = re.compile(r'<span class="text-nowrap">([A-Z]{2}-\d{4}-\d{6})</span>')
-"""A record number in a note as `numbers_whole` keeps it on one line: read as its text."""
+NUMBER_KEPT_WHOLE = re.compile(
+    r'<span class="text-nowrap">'
+    r"([A-Z]{2}-\d{4}-\d{6}|(?:\d{4}-)?\d{2}-\d{2}(?: \d{2}:\d{2})?)"
+    r"</span>"
+)
+"""A record number or a date (and time) as `numbers_whole` and `whole_date` keep it on one
+line: read as its text."""
 
 
 def start_worker(env: dict, queue: str, *extra: str) -> subprocess.Popen:

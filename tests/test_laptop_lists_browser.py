@@ -490,3 +490,80 @@ def test_a_lead_keeps_room_for_its_title_on_a_laptop(browser, leads, live_server
                 seen[f"{language} {width}px"] = wrong
         page.context.close()
     assert seen == {}
+
+
+# The record numbers and dates under `selector` that stand on two lines: a browser may break
+# a line after a hyphen, "2026-12-" on one line and "05" on the next.
+TOKENS_BROKEN = r"""(selector) => {
+  const broken = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[A-Z]{2}-\d{4}-\d{6}|\d{4}-\d{2}-\d{2}|\d{2}-\d{2}/g)) {
+        const tops = new Set();
+        for (let i = m.index; i < m.index + m[0].length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const box = [...range.getClientRects()].find((r) => r.width > 0);
+          if (box) tops.add(Math.round(box.top));
+        }
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.fixture
+def disputes_decided(transactional_db):
+    """Two disputes of the demo's length: one waiting for the group leader, one decided."""
+    from complaints import disputes
+
+    office = UserFactory(username="office_lap", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    leader = UserFactory(username="leader_lap", unit=unit("office"), roles=[RoleCode.GROUP_LEADER])
+    for summary, decide in (
+        ("美发店转让后拒退预付卡余额，区商务局与区市场监管局对由谁处理意见不一。", False),
+        (
+            "电梯反复困人，既涉及物业管理，也涉及电梯安全监管，区住建委与区市场监管局对由谁牵头处理意见不一。",
+            True,
+        ),
+    ):
+        order = make_order(office, unit_code="commerce", category="预付卡")
+        dispute = disputes.dispute_open(
+            acting_user=office,
+            summary=summary,
+            order_number=order.number,
+            unit_codes=["market-regulation", "commerce"],
+        )
+        disputes.dispute_propose(dispute_id=dispute.id, acting_user=office, proposal="建议")
+        if decide:
+            disputes.dispute_designate(
+                dispute_id=dispute.id, acting_user=leader, unit_code="commerce", note="商务局办理"
+            )
+
+
+def test_the_dispute_lists_dates_numbers_and_states_are_read_whole(
+    browser, disputes_decided, live_server
+):
+    """Beside the long summaries the last columns were narrow: "已于2026-12-" stood above
+    "05决定", "待组长决" above "定", and in English at 1024px the bare date "2026-12-" above
+    "15"."""
+    seen = {}
+    for language in LANGUAGES:
+        page = sign_in(browser, live_server, "office_lap", language, 1366)
+        for width in (1366, 1024):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/disputes/")
+            assert page.locator("#disputes tbody tr").count() == 2
+            wrong = page.evaluate(TOKENS_BROKEN, "#disputes tbody td")
+            if language == "zh-hans":
+                wrong += page.evaluate(
+                    SPLIT_INSIDE_WORDS,
+                    "#disputes tbody td:nth-child(4), #disputes tbody td:nth-child(5)",
+                )
+            if wrong:
+                seen[f"{language} {width}px"] = wrong
+        page.context.close()
+    assert seen == {}

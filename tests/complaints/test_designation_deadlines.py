@@ -28,6 +28,7 @@ from complaints.deadlines import BEIJING
 from complaints.models import WorkOrder, WorkOrderEvent
 from departments.choices import RoleCode
 from tests.factories import UserFactory, make_order, unit
+from tests.helpers import NUMBER_KEPT_WHOLE
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,7 @@ def test_the_history_says_the_deadlines_count_afresh_and_when_they_fall(
     client.force_login(education)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    page = NUMBER_KEPT_WHOLE.sub(r"\1", page)
     timeline = page.split('id="timeline"', 1)[1]
     assert "Counted afresh from this decision, when the unit designated receives the case:" in (
         timeline

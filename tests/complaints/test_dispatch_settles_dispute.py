@@ -23,6 +23,7 @@ from complaints.models import Dispute, WorkOrder
 from departments.models import Notification
 from tests.complaints import lead_kit
 from tests.factories import make_order
+from tests.helpers import NUMBER_KEPT_WHOLE
 from tests.helpers import notice_as_read as read
 
 PROPOSED_REFUSAL = (
@@ -219,6 +220,7 @@ def test_the_dispute_page_and_list_say_who_settled_it(client, people):
 
     listed = client.get(reverse("dispute_list")).content.decode()
     row = re.search(rf'data-dispute="{dispute.id}">(.*?)</tr>', listed, re.S).group(1)
+    row = NUMBER_KEPT_WHOLE.sub(r"\1", row)
     assert "Settled by the office&#x27;s dispatch" in row
     assert "Not needed: dispatched on 2026-09-21" in row
     undecided = client.get(reverse("dispute_list"), {"status": "undecided"}).content.decode()

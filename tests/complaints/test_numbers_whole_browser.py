@@ -114,3 +114,32 @@ def test_a_number_is_kept_whole_and_the_rest_escaped():
         '&lt;b&gt;线索 <span class="text-nowrap">YS-2026-000002</span> 由'
         '<span class="text-nowrap">WQ-2026-000001</span>登记&lt;/b&gt; AB-26-1'
     )
+
+
+def test_a_date_in_a_sentence_is_kept_whole_too():
+    from wuqing_consumer.templatetags.written import numbers_whole
+
+    assert numbers_whole("已于2026-12-05决定，WQ-2026-000001-2026-12-050 <i>") == (
+        '已于<span class="text-nowrap">2026-12-05</span>决定，'
+        '<span class="text-nowrap">WQ-2026-000001</span>-2026-12-050 &lt;i&gt;'
+    )
+
+
+def test_whole_date_gives_the_date_in_its_format_on_one_line():
+    from datetime import UTC, date, datetime
+
+    from django.template import Context, Template
+
+    from wuqing_consumer.templatetags.written import whole_date
+
+    assert whole_date(date(2026, 12, 5)) == '<span class="text-nowrap">2026-12-05</span>'
+    assert whole_date(date(2026, 12, 5), "m-d") == '<span class="text-nowrap">12-05</span>'
+    assert whole_date(None) == ""
+    # Inside a translated sentence it is taken as markup, not shown as text; a moment is
+    # shown at Beijing time, as the date filter shows it.
+    at = datetime(2026, 12, 5, 12, 2, tzinfo=UTC)
+    rendered = Template(
+        '{% load i18n written %}{% blocktranslate with day=at|whole_date:"Y-m-d H:i" %}'
+        "Decided on {{ day }}{% endblocktranslate %}"
+    ).render(Context({"at": at}))
+    assert rendered == '已于<span class="text-nowrap">2026-12-05 20:02</span>决定'

@@ -4,6 +4,7 @@ a label and the brackets after a name in that language."""
 import re
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -20,16 +21,19 @@ from wuqing_consumer.texts import CHINESE_SENTENCE_ENDS
 
 register = template.Library()
 
-NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2}-\d{4}-\d{6}(?![0-9])")
-"""A record's number in a sentence (WQ-, ZY-, YS-, TJ-, JR-2026-000003), also against Chinese
-(\\b finds no edge between 由 and W: both are word characters)."""
+NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])(?:[A-Z]{2}-\d{4}-\d{6}|\d{4}-\d{2}-\d{2})(?![0-9])")
+"""A record's number (WQ-, ZY-, YS-, TJ-, JR-2026-000003) or a date (2026-12-05) in a
+sentence, also against Chinese (\\b finds no edge between 于 and 2: both are word
+characters)."""
 
 
 @register.filter(needs_autoescape=True)
 def numbers_whole(text, autoescape=True):
-    """The text with each record number in it kept on one line: a browser may break a line
-    after a hyphen, and on a phone a notice read "lead YS-2026-" on one line and "000002" on
-    the next. The number is still text (copied and searched as typed)."""
+    """The text with each record number and date in it kept on one line: a browser may
+    break a line after a hyphen, and on a phone a notice read "lead YS-2026-" on one line
+    and "000002" on the next, a dispute "已于2026-12-" and "05决定". The number is still
+    text (copied and searched as typed). Plain text only: in markup it would mark up the
+    numbers in attributes too."""
     escaped = conditional_escape(text) if autoescape else str(text)
     return mark_safe(
         NUMBER_IN_TEXT.sub(lambda m: f'<span class="text-nowrap">{m.group(0)}</span>', escaped)
@@ -169,3 +173,13 @@ def sentences(parser, token):
         if parser.next_token().contents == "endsentences":
             break
     return SentencesNode(parts)
+
+
+@register.filter(expects_localtime=True)
+def whole_date(value, arg: str = "Y-m-d") -> str:
+    """The date (or date and time) kept on one line, for a sentence or a narrow column: a
+    browser breaks a line after a hyphen, and a dispute's "已于2026-12-05决定" read
+    "已于2026-12-" and "05决定". A value for the page's text, not for an attribute."""
+    if value in (None, ""):
+        return ""
+    return format_html('<span class="text-nowrap">{}</span>', date_filter(value, arg))
