@@ -87,6 +87,17 @@ def load_demo_reports() -> int:
         # Taken (or not) in the hours after it was received, not today: its deadlines then
         # count from then, sign-for before the decision before the resolution.
         date_history_from_receipt(order_id)
+    # Logged on the consumer-education page, as a unit does: the report's block 4 is
+    # filled from it when the report is started, and says how many the log holds.
+    services.education_log(
+        acting_user=liaison,
+        day=period.first + timedelta(days=20),
+        title="食品安全进社区宣传",
+        audience="community",
+        channel="on_site",
+        people_reached=300,
+        place="杨村街道",
+    )
     report = services.report_start(
         unit=liaison.unit, year=period.year, quarter=period.quarter, acting_user=liaison
     )

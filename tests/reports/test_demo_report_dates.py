@@ -64,3 +64,24 @@ def test_the_demo_reports_notifications_are_dated_as_its_history():
     occasion = {"report_submitted": ReportAction.SUBMIT, "report_accepted": ReportAction.ACCEPT}
     for note in told:
         assert note.created_at == by_action[occasion[note.key.split(":")[0]]], note.key
+
+
+def test_the_demo_reports_education_event_is_the_one_logged_on_the_education_page():
+    """Block 4 listed a 300-person event under "Consumer education events logged in the
+    portal for the quarter: 0, reaching 0 people": the demo typed it into the report
+    without logging it. It is logged now, and the report's figures count it."""
+    from reports.choices import PublicityKind
+    from reports.figures import Period, portal_figures
+    from reports.models import EducationEvent
+
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=BEIJING), tick=False):
+        load_demo()
+        load_demo_reports()
+    report = UnitReport.objects.get()
+    typed = list(
+        report.publicity.filter(kind=PublicityKind.EVENT).values_list("day", "people_reached")
+    )
+    logged = list(EducationEvent.objects.values_list("day", "people_reached"))
+    assert typed == logged == [(datetime(2026, 7, 21).date(), 300)]
+    education = portal_figures(Period(2026, 3), unit=report.unit)["education"]
+    assert education == {"events": 1, "people_reached": 300}
