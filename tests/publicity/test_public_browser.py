@@ -176,3 +176,19 @@ def test_a_release_with_long_unbroken_words_fits_a_phone(browser, live_server, l
             )
             assert cut == [], f"{language} {address}: cut off: {cut}"
         context.close()
+
+
+def test_a_short_public_page_has_its_footer_at_the_bottom_of_the_screen(browser, live_server):
+    """With two releases the footer stood halfway down a laptop's screen, an empty grey band
+    under it."""
+    for address in ("/public/", "/public/violators/?q=nothing-matches-this"):
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}{address}")
+        bottom, screen, page_height = page.evaluate(
+            "() => [document.querySelector('footer').getBoundingClientRect().bottom,"
+            " innerHeight, document.scrollingElement.scrollHeight]"
+        )
+        assert page_height <= screen, f"{address}: not a short page"
+        assert round(bottom) == screen, f"{address}: the footer ends at {bottom}px of {screen}"
+        context.close()
