@@ -189,3 +189,17 @@ def test_the_demo_keeps_its_figures_in_the_district_language_whatever_is_active(
         zh("Phone"),
     }
     assert _labels(report.portal_figures["by_kind"]) == {"complaint": zh("Complaint")}
+
+
+def test_an_empty_category_reads_the_same_in_the_dashboards_chart_and_table(client, office_staff):
+    """In English a table's row heading starts with a capital (portal.css, th::first-letter),
+    so the label of orders without a category read "(None)" in the table under a chart
+    reading "(none)". Its English starts with a capital after the bracket, as the table
+    shows it."""
+    make_order(office_staff, category="")
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard")).content.decode()
+    label = en("(none)")
+    assert label[0] == "(" and label[1].isupper(), label
+    assert f"<span>{label}</span>" in page or f">{label}<" in page
