@@ -61,9 +61,14 @@
     return {
       tooltip: tooltip,
       legend: spec.series.length > 1 ? { top: 0 } : undefined,
-      grid: horizontal
-        ? { left: 8, right: 24, top: spec.series.length > 1 ? 36 : 8, bottom: 8, containLabel: true }
-        : { left: 40, right: 16, top: spec.series.length > 1 ? 36 : 12, bottom: 8, containLabel: true },
+      // The labels kept inside the chart's box as they are drawn (rotated under vertical
+      // bars), not as containLabel estimated them: the first unit's name was cut at the left.
+      grid: Object.assign(
+        horizontal
+          ? { left: 8, right: 24, top: spec.series.length > 1 ? 36 : 8, bottom: 8 }
+          : { left: 40, right: 16, top: spec.series.length > 1 ? 36 : 12, bottom: 8 },
+        { outerBoundsMode: "same", outerBoundsContain: "axisLabel" }
+      ),
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: spec.series.map(function (s) {

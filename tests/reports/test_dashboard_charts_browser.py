@@ -1,0 +1,64 @@
+"""The dashboard's charts in Chromium: every label is drawn inside its chart's box."""
+
+from __future__ import annotations
+
+import pytest
+
+from departments.choices import RoleCode
+from tests.browser_kit import BROWSER_MARKS, signed_in
+from tests.factories import UserFactory, make_order, unit
+
+pytestmark = BROWSER_MARKS
+
+# Each chart drawn again in SVG from the options the page gave it, in a box of the same size
+# at the same place: the texts (axis labels, legend) that stand outside that box, by chart.
+LABELS_OUTSIDE = """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
+  const box = el.getBoundingClientRect();
+  const copy = document.createElement("div");
+  copy.style.cssText = `position:absolute;left:${box.left + scrollX}px;` +
+    `top:${box.top + scrollY}px;width:${box.width}px;height:${box.height}px`;
+  document.body.appendChild(copy);
+  const drawn = echarts.init(copy, null, {renderer: "svg"});
+  drawn.setOption({...echarts.getInstanceByDom(el).getOption(), animation: false});
+  const area = copy.getBoundingClientRect();
+  const outside = [...copy.querySelectorAll("text")].filter((t) => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < area.left - 1 || r.right > area.right + 1 ||
+                           r.top < area.top - 1 || r.bottom > area.bottom + 1);
+  }).map((t) => t.textContent);
+  drawn.dispose();
+  copy.remove();
+  return [el.getAttribute("data-chart"), outside];
+})"""
+
+CHARTS_DRAWN = """() => {
+  const charts = [...document.querySelectorAll("[data-chart]")];
+  return charts.length >= 3 && charts.every((el) => echarts.getInstanceByDom(el));
+}"""
+
+
+@pytest.fixture
+def office(transactional_db):
+    user = UserFactory(username="office_charts", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF])
+    for code in ("market-regulation", "market-regulation", "commerce", "housing"):
+        make_order(user, unit_code=code)
+    return user
+
+
+def test_the_first_units_name_under_the_bars_is_not_cut_off(module_browser, office, live_server):
+    """Rotated under vertical bars, "Market Regulation Bureau" ran off the chart's left edge
+    ("…arket Regulation") at 1366px in English, "区市场监管局" at 1024px in Chinese:
+    containLabel estimated the labels' room from samples. The grid now keeps the labels
+    as drawn inside the box (ECharts 6's outerBounds)."""
+    seen = {}
+    for language in ("zh-hans", "en"):
+        page = signed_in(module_browser, live_server, "office_charts", language=language)
+        for width in (1366, 1024, 800, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/dashboard/")
+            page.wait_for_function(CHARTS_DRAWN)
+            outside = {chart: texts for chart, texts in page.evaluate(LABELS_OUTSIDE) if texts}
+            if outside:
+                seen[f"{language} {width}px"] = outside
+        page.context.close()
+    assert seen == {}
