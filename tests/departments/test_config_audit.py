@@ -308,6 +308,9 @@ def test_a_permission_groups_entry_reads_its_permissions_in_a_fixed_number_of_qu
         assert len(_entry(group, "group.update").data["after"]["permissions"]) == size
         return len(queries)
 
+    # The first save reads the group's content type for the admin's log, cached per process
+    # after it: run alone, the test counted that query for the smaller group only.
+    queries_to_save(3)
     assert queries_to_save(4) == queries_to_save(24)
 
 
