@@ -230,7 +230,8 @@ def test_a_unit_sees_early_intervention_requests_it_must_answer(client, mr_staff
 
 
 @pytest.fixture
-def team_dispute(office_staff, leader):
+def proposed_dispute(office_staff):
+    """A dispute about an order, put to the group leader by the office."""
     from complaints import disputes
 
     order = make_order(office_staff, unit_code="education", category="预付卡")
@@ -240,7 +241,16 @@ def team_dispute(office_staff, leader):
         order_number=order.number,
         unit_codes=["market-regulation", "education"],
     )
-    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+    return disputes.dispute_propose(
+        dispute_id=dispute.id, acting_user=office_staff, proposal="建议"
+    )
+
+
+@pytest.fixture
+def team_dispute(proposed_dispute, leader):
+    from complaints import disputes
+
+    dispute = proposed_dispute
     disputes.dispute_form_team(
         dispute_id=dispute.id,
         acting_user=leader,
@@ -848,17 +858,7 @@ def test_a_line_naming_its_quarter_is_said_for_its_count_too(office_staff):
     ]
 
 
-def test_the_leaders_one_dispute_is_one_dispute(leader, office_staff):
-    from complaints import disputes
-
-    order = make_order(office_staff, unit_code="education", category="预付卡")
-    dispute = disputes.dispute_open(
-        acting_user=office_staff,
-        summary="归属不清",
-        order_number=order.number,
-        unit_codes=["market-regulation", "education"],
-    )
-    disputes.dispute_propose(dispute_id=dispute.id, acting_user=office_staff, proposal="建议")
+def test_the_leaders_one_dispute_is_one_dispute(leader, proposed_dispute):
     assert labels(leader, "en") == {
         "disputes_to_decide": "Jurisdiction dispute waiting for your decision"
     }
