@@ -593,7 +593,7 @@ def test_several_quarters_to_submit_are_one_line_from_the_oldest_linking_to_them
         assert report_line(mr_liaison) is None
         left = client.get(line.url).content.decode()
     assert len(quarters_listed(everything)) == 8
-    assert quarters_listed(left) == [] and "Nothing here." in left
+    assert quarters_listed(left) == [] and "No report is waiting to be submitted." in left
 
 
 def test_a_unit_that_never_reported_is_asked_from_the_quarter_its_reporting_began(
