@@ -90,3 +90,38 @@ def test_a_note_refused_as_stale_comes_back_in_the_decision_form(order, office_s
     ).content.decode()
     assert WorkOrder.objects.get(id=order.id).extension_requests.get().status == "pending"
     assert 'value="理由不充分"' in decision_form(html)
+
+
+def test_the_deadlines_in_the_decision_form_are_kept_whole(order, office_staff, client):
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    line = re.search(r'id="pending-extension-deadline">(.*?)</div>', html, re.S)[1]
+    kept = re.findall(r'<span class="text-nowrap">(\d{4}-\d{2}-\d{2} \d{2}:\d{2})</span>', line)
+    assert len(kept) == 2, line  # now due, and the new deadline if approved
+
+
+@pytest.mark.parametrize(
+    "language, granted, asked",
+    [
+        ("en", "+5 working days", "5 working days asked for, not granted"),
+        ("zh-hans", "+5 个工作日", "申请 5 个工作日，未准予"),
+    ],
+)
+def test_a_refused_extension_does_not_read_as_days_added(
+    order, office_staff, client, language, granted, asked
+):
+    workflow.workorder_decide_extension(
+        order_id=order.id, acting_user=office_staff, approve=False, note="理由不充分"
+    )
+    client.force_login(office_staff)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("order_detail", args=[order.number])).content.decode()
+    refused = re.search(
+        r'<li class="timeline-item" data-action="refuse_extension">(.*?)</li>', html, re.S
+    )[1]
+    requested = re.search(
+        r'<li class="timeline-item" data-action="request_extension">(.*?)</li>', html, re.S
+    )[1]
+    assert asked in refused and granted not in refused
+    assert granted in requested
