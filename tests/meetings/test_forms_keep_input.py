@@ -416,3 +416,36 @@ def test_every_field_of_the_plan_form_has_a_label_in_sight(client, office_staff,
     for field in fields:
         label = re.search(rf'<label[^>]*for="{field}"[^>]*>([^<]+)</label>', form)
         assert label and label.group(1).strip(), field
+
+
+def test_an_action_items_state_and_buttons_are_not_broken_inside_a_word(
+    client, office_staff, clock
+):
+    """ "已完/成", "重新打/开", "报告完/成" at 1366px in the narrow status and button cells."""
+    meeting = _plan(office_staff, date(2026, 11, 20), clock)
+    services.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=office_staff,
+        held_on=date(2026, 11, 20),
+        minutes="会议纪要",
+        attended_unit_ids=[unit("housing").id],
+    )
+    meeting.refresh_from_db()
+    client.force_login(office_staff)
+    client.post(
+        reverse("meeting_act", args=[meeting.id, "resolve"]),
+        {
+            "version": str(meeting.version),
+            "text": "决议：年底前回访",
+            "action-0-owner": "housing",
+            "action-0-task": "回访投诉人",
+            "action-0-due_on": "2026-12-10",
+        },
+    )
+    assert ActionItem.objects.count() == 1
+    for address in (reverse("meeting_detail", args=[meeting.id]), reverse("action_items")):
+        page = client.get(address).content.decode()
+        status_cell = re.search(r'<td class="([^"]*)" data-label="Status">Open', page)
+        assert status_cell and "words-whole" in status_cell[1], address
+        button = re.search(r'<summary class="([^"]*)"[^>]*>Report done', page)
+        assert button and "text-nowrap" in button[1], address
