@@ -49,3 +49,37 @@ def test_the_new_orders_received_at_shows_its_whole_date_and_time(
                 narrow[f"{language} {width}px"] = f"{has}px of {needs}"
         page.context.close()
     assert narrow == {}
+
+
+# Each of the order list's date filters beside the width the browser gives it left to size
+# itself, which shows the whole date.
+DATE_FILTERS = """() => [...document.querySelectorAll('#more-filters input[type="date"]')].map(
+  (input) => {
+    const probe = input.cloneNode();
+    probe.removeAttribute("id");
+    probe.style.width = "auto";
+    probe.style.display = "inline-block";
+    input.parentElement.appendChild(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    return [input.name, Math.floor(input.getBoundingClientRect().width), Math.ceil(needed)];
+  })"""
+
+
+def test_the_order_lists_date_filters_show_the_whole_date(module_browser, office, live_server):
+    """At 1024px a sixth of the row, "received from" read "09/01/20": the year was cut."""
+    narrow, seen = {}, 0
+    for language in ("zh-hans", "en"):
+        page = signed_in(
+            module_browser, live_server, "office_form", at="/orders/", language=language
+        )
+        for width in (1366, 1200, 1024, 800):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/orders/?tab=all&received_from=2026-09-01")
+            for name, has, needs in page.evaluate(DATE_FILTERS):
+                seen += 1
+                if has < needs:
+                    narrow[f"{name} {language} {width}px"] = f"{has}px of {needs}"
+        page.context.close()
+    assert seen == 2 * 2 * 4
+    assert narrow == {}
