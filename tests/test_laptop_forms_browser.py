@@ -10,10 +10,9 @@ from tests.factories import UserFactory, unit
 
 pytestmark = BROWSER_MARKS
 
-# The received-at field's width beside the width the browser gives the same field left to
-# size itself, which shows the whole of its date and time.
-RECEIVED_AT = """() => {
-  const input = document.querySelector("#id_received_at");
+# Each field's width beside the width the browser gives the same field left to size itself,
+# which shows the whole of its date (and time).
+WIDTHS = """(selector) => [...document.querySelectorAll(selector)].map((input) => {
   const probe = input.cloneNode();
   probe.removeAttribute("id");
   probe.style.width = "auto";
@@ -21,8 +20,8 @@ RECEIVED_AT = """() => {
   input.parentElement.appendChild(probe);
   const needed = probe.getBoundingClientRect().width;
   probe.remove();
-  return [Math.floor(input.getBoundingClientRect().width), Math.ceil(needed)];
-}"""
+  return [input.name, Math.floor(input.getBoundingClientRect().width), Math.ceil(needed)];
+})"""
 
 
 @pytest.fixture
@@ -44,26 +43,11 @@ def test_the_new_orders_received_at_shows_its_whole_date_and_time(
         for width in (1366, 1200, 1024, 800):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{live_server.url}/orders/new/")
-            has, needs = page.evaluate(RECEIVED_AT)
+            ((_name, has, needs),) = page.evaluate(WIDTHS, "#id_received_at")
             if has < needs:
                 narrow[f"{language} {width}px"] = f"{has}px of {needs}"
         page.context.close()
     assert narrow == {}
-
-
-# Each of the order list's date filters beside the width the browser gives it left to size
-# itself, which shows the whole date.
-DATE_FILTERS = """() => [...document.querySelectorAll('#more-filters input[type="date"]')].map(
-  (input) => {
-    const probe = input.cloneNode();
-    probe.removeAttribute("id");
-    probe.style.width = "auto";
-    probe.style.display = "inline-block";
-    input.parentElement.appendChild(probe);
-    const needed = probe.getBoundingClientRect().width;
-    probe.remove();
-    return [input.name, Math.floor(input.getBoundingClientRect().width), Math.ceil(needed)];
-  })"""
 
 
 def test_the_order_lists_date_filters_show_the_whole_date(module_browser, office, live_server):
@@ -76,7 +60,7 @@ def test_the_order_lists_date_filters_show_the_whole_date(module_browser, office
         for width in (1366, 1200, 1024, 800):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{live_server.url}/orders/?tab=all&received_from=2026-09-01")
-            for name, has, needs in page.evaluate(DATE_FILTERS):
+            for name, has, needs in page.evaluate(WIDTHS, '#more-filters input[type="date"]'):
                 seen += 1
                 if has < needs:
                     narrow[f"{name} {language} {width}px"] = f"{has}px of {needs}"

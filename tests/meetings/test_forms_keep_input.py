@@ -78,15 +78,7 @@ def test_a_refused_record_keeps_the_day_the_minutes_and_who_was_there(client, of
 
 
 def test_a_refused_resolution_keeps_its_text_and_action_items(client, office_staff, clock):
-    meeting = _plan(office_staff, date(2026, 11, 20), clock)
-    services.meeting_record(
-        meeting_id=meeting.id,
-        acting_user=office_staff,
-        held_on=date(2026, 11, 20),
-        minutes="会议纪要",
-        attended_unit_ids=[unit("housing").id],
-    )
-    meeting.refresh_from_db()
+    meeting = _held(office_staff, clock)
     client.force_login(office_staff)
     sent = {
         "version": str(meeting.version),
@@ -422,15 +414,7 @@ def test_an_action_items_state_and_buttons_are_not_broken_inside_a_word(
     client, office_staff, clock
 ):
     """ "已完/成", "重新打/开", "报告完/成" at 1366px in the narrow status and button cells."""
-    meeting = _plan(office_staff, date(2026, 11, 20), clock)
-    services.meeting_record(
-        meeting_id=meeting.id,
-        acting_user=office_staff,
-        held_on=date(2026, 11, 20),
-        minutes="会议纪要",
-        attended_unit_ids=[unit("housing").id],
-    )
-    meeting.refresh_from_db()
+    meeting = _held(office_staff, clock)
     client.force_login(office_staff)
     client.post(
         reverse("meeting_act", args=[meeting.id, "resolve"]),
