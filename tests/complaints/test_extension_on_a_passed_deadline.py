@@ -43,7 +43,8 @@ def unit_form(html: str) -> str:
 
 
 def office_form(html: str) -> str:
-    return re.search(r'id="form-extension-decision">(.*?)</form>', html, re.S)[1]
+    form = re.search(r'id="form-extension-decision">(.*?)</form>', html, re.S)[1]
+    return NUMBER_KEPT_WHOLE.sub(r"\1", form)  # its deadlines kept on one line
 
 
 def local(due) -> str:
