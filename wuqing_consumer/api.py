@@ -107,7 +107,7 @@ def _text(item) -> str:
     return str(item)
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+def flatten_field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error dicts become {"citizen.phone": ["..."]}. A nested object's errors
     of its own (a string sent for `citizen`) are under its name, `citizen`, not
     "citizen.non_field_errors", which names no field a client sent."""
@@ -118,7 +118,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
                 name = prefix
             else:
                 name = f"{prefix}.{key}" if prefix else str(key)
-            for field, messages in _flatten(value, name).items():
+            for field, messages in flatten_field_errors(value, name).items():
                 fields.setdefault(field, []).extend(messages)
         return fields
     if isinstance(detail, list):
@@ -126,7 +126,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
             return {prefix or "non_field_errors": [_text(item) for item in detail]}
         fields = {}
         for index, item in enumerate(detail):
-            fields.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+            fields.update(flatten_field_errors(item, f"{prefix}.{index}" if prefix else str(index)))
         return fields
     return {prefix or "non_field_errors": [_text(detail)]}
 
@@ -148,7 +148,11 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         code = "invalid"
-        body = {"code": code, "message": MESSAGES[code](), "fields": _flatten(exc.detail)}
+        body = {
+            "code": code,
+            "message": MESSAGES[code](),
+            "fields": flatten_field_errors(exc.detail),
+        }
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         if not isinstance(code, str):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+from rest_framework.utils.formatting import lazy_format
 from rest_framework.utils.serializer_helpers import BindingDict
 
 from ..choices import INTERNAL_ACTIONS, Action, Kind, Satisfaction, Status
@@ -119,12 +121,45 @@ def optional_text(max_length: int, help_text: str) -> StrictCharField:
     }
 )
 class AmountField(serializers.DecimalField):
+    """Python's Decimal reads "1e5" as 100000 and "1_000" as 1000, which the contract's
+    "digits and a point" does not say: a number written by a mis-set serialiser would be
+    stored as another amount, unseen (no answer shows the amount). A text is taken as
+    written: digits, one point and more digits; in full width too (an IME's), and with
+    zeros after the second decimal place ("1280.500" is 1280.50)."""
+
     default_error_messages = {
         "invalid": gettext_lazy(
             "Send the amount in yuan as a decimal such as “1280.50”: digits and a point, "
             "without thousands separators, a currency sign or a unit."
         )
     }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            text = unicodedata.normalize("NFKC", data).strip()
+            if not DECIMAL_TEXT.fullmatch(text):
+                self.fail("invalid")
+            whole, _point, fraction = text.partition(".")
+            fraction = fraction.rstrip("0")
+            data = f"{whole}.{fraction}" if fraction else whole
+        return super().to_internal_value(data)
+
+
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+"""An amount as text; "-" so that a negative one is refused as negative."""
+
+
+def not_an_object(data: object) -> str:
+    """DRF's "Invalid data. Expected a dictionary, but got list." names a Python type."""
+    if isinstance(data, bool):
+        return _("Send a JSON object with the fields, not true or false.")
+    if isinstance(data, int | float):
+        return _("Send a JSON object with the fields, not a number.")
+    if isinstance(data, str):
+        return _("Send a JSON object with the fields, not a string.")
+    if isinstance(data, list):
+        return _("Send a JSON object with the fields, not an array.")
+    return _("Send a JSON object with the fields.")
 
 
 class InputSerializer(serializers.Serializer):
@@ -141,9 +176,11 @@ class InputSerializer(serializers.Serializer):
     # which took as long again as validating.
 
     def to_internal_value(self, data):
-        misspelt = (
-            _misspelt_keys(data, self.fields, self._spellings()) if isinstance(data, dict) else {}
-        )
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [not_an_object(data)]}, code="invalid"
+            )
+        misspelt = _misspelt_keys(data, self.fields, self._spellings())
         if misspelt:
             raise serializers.ValidationError(
                 {
@@ -173,7 +210,9 @@ class InputSerializer(serializers.Serializer):
         if prototypes is None:
             prototypes = copy.deepcopy(cls._declared_fields)
             for name, field in prototypes.items():
-                field.validators  # noqa: B018 - built once, shared by the copies
+                for validator in field.validators:  # built once, shared by the copies
+                    if isinstance(getattr(validator, "message", None), lazy_format):
+                        validator.message = FormattedEachTime(validator.message)
                 field.bind(field_name=name, parent=None)  # name, label and source
             cls._prototype_fields = prototypes
         return prototypes
@@ -187,6 +226,28 @@ class InputSerializer(serializers.Serializer):
             field.parent = self
             bound.fields[name] = field
         return bound
+
+
+class FormattedEachTime:
+    """DRF's `lazy_format` keeps the text it first made ("Ensure this value is greater than
+    or equal to 0."): right for a field made for one request, as DRF makes them, but a
+    shared prototype's validator would then refuse every later request in the language of
+    the first one the process refused. This formats in the language of each refusal."""
+
+    __slots__ = ("args", "format_string", "kwargs")
+
+    def __init__(self, message: lazy_format):
+        self.format_string, self.args, self.kwargs = (
+            message.format_string,
+            message.args,
+            message.kwargs,
+        )
+
+    def __str__(self) -> str:
+        return str(self.format_string).format(*self.args, **self.kwargs)
+
+    def __mod__(self, value) -> str:
+        return str(self) % value
 
 
 def _squashed(name: str) -> str:
@@ -286,9 +347,10 @@ name too: on /api/v1/docs/ a developer tries them in turn."""
     ]
 )
 class HotlineOrderIn(InputSerializer):
-    """推送的工单。投诉须有诉求人姓名或电话，仅举报（report）可匿名；可选字段可省略，也可为
-    null。 / A work order pushed by the hotline. A complaint needs the citizen's name or
-    phone; only a report may be anonymous. An optional field may be left out or be null."""
+    """推送的工单。投诉须有诉求人姓名或电话，举报（report）和咨询（inquiry）可以都没有；可选
+    字段可省略，也可为 null。 / A work order pushed by the hotline. A complaint needs the
+    citizen's name or phone; a report or an inquiry may come without both. An optional
+    field may be left out or be null."""
 
     hotline_id = StrictCharField(
         keep_controls=True,
@@ -502,8 +564,8 @@ API_WORDING = {
         "Letters and other signs are not accepted."
     ),
     "no_contact": gettext_lazy(
-        "A complaint needs citizen.name or citizen.phone; only a report (kind “report”) "
-        "may come without both."
+        "A complaint needs citizen.name or citizen.phone; a report or an inquiry (kind "
+        "“report” or “inquiry”) may come without both."
     ),
 }
 

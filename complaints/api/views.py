@@ -25,7 +25,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuqing_consumer.api import error_responses, refuse_odd_list_parameters
+from wuqing_consumer.api import (
+    error_responses,
+    flatten_field_errors,
+    refuse_odd_list_parameters,
+)
 from wuqing_consumer.texts import sentences
 
 from .. import selectors, services, workflow
@@ -316,7 +320,16 @@ class HotlineOrderViewSet(
         if plain is None:
             payload = HotlineOrderIn(data=request.data)
             if not payload.is_valid():
-                raise exceptions.ValidationError(_with_intake_checks(payload.errors, request.data))
+                errors = _with_intake_checks(payload.errors, request.data)
+                if used := self._used_hotline_id(request.data, errors):
+                    raise Conflict(
+                        sentences(
+                            self._used_message(used),
+                            _("This body would be refused besides: its fields say why."),
+                        ),
+                        fields=flatten_field_errors(errors),
+                    )
+                raise exceptions.ValidationError(errors)
             plain = payload.validated_data["hotline_id"], payload.service_fields()
         hotline_id, fields = plain
         try:
@@ -324,11 +337,7 @@ class HotlineOrderViewSet(
                 client=request.auth, hotline_id=hotline_id, fields=fields
             )
         except services.HotlineIdConflict as conflict:
-            message = _(
-                "hotline_id “%(id)s” was already used for a different order. Send a new "
-                "hotline_id for a new order; an identical retry is answered with the "
-                "existing order."
-            ) % {"id": hotline_id}
+            message = self._used_message(hotline_id)
             names = [SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields]
             if names:
                 message = sentences(
@@ -347,6 +356,25 @@ class HotlineOrderViewSet(
             HotlineOrderOut(order).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    def _used_message(self, hotline_id: str) -> str:
+        return _(
+            "hotline_id “%(id)s” was already used for a different order. Send a new "
+            "hotline_id for a new order; an identical retry is answered with the "
+            "existing order."
+        ) % {"id": hotline_id}
+
+    def _used_hotline_id(self, data: object, errors: dict) -> str | None:
+        """A refused body's hotline_id when this client's order already has it: whatever
+        else is wrong, the body differs from that order's, which the contract answers with
+        a 409. A 400 about a field sent a client that branches on 409 the wrong way."""
+        sent = data.get("hotline_id") if isinstance(data, dict) else None
+        if not isinstance(sent, str) or "hotline_id" in errors:
+            return None
+        hotline_id = canonical_text(sent.strip())
+        if self.get_queryset().filter(hotline_id=hotline_id).exists():
+            return hotline_id
+        return None
 
     @extend_schema(
         summary="查询工单 / one work order with its history",
@@ -415,7 +443,10 @@ class HotlineOrderViewSet(
     @action(detail=True, methods=["post"])
     def satisfaction(self, request, hotline_id=None):
         payload = SatisfactionIn(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            if not self.get_queryset().filter(hotline_id=hotline_id).exists():
+                raise self.not_found()  # the address is wrong before the body is
+            raise exceptions.ValidationError(payload.errors)
         try:
             order = workflow.workorder_client_satisfaction(
                 client=request.auth,

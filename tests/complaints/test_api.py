@@ -56,27 +56,6 @@ ORDER = {
 }
 
 
-@pytest.fixture
-def hotline(db):
-    client, key, _secret = api_client_create(name="12345 热线")
-    return client, key
-
-
-@pytest.fixture
-def api(client, hotline):
-    """A Django test client that sends the hotline's key."""
-    _, key = hotline
-
-    def call(method, path, body=None, **extra):
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {key}", **extra}
-        if body is not None:
-            kwargs.setdefault("content_type", "application/json")
-            kwargs["data"] = json.dumps(body) if not isinstance(body, str | bytes) else body
-        return getattr(client, method)(path, **kwargs)
-
-    return call
-
-
 def push(api, **changes):
     return api("post", "/api/v1/hotline/work-orders/", {**ORDER, **changes})
 
