@@ -488,6 +488,18 @@ def _sent_by_hand(rule: SafeString, suggested: str, sent_to: str | None) -> Safe
     )
 
 
+def _sent_as_suggested(rule: SafeString, unit: str) -> SafeString:
+    """The line of an order the office sent at intake to the very unit the rules suggest.
+    It read "Routed by rule X", beside a history saying the office dispatched it, and with
+    a rule that names a co-handling unit ("汽车销售（商务局协办）") that the office, choosing
+    for itself, had not added."""
+    values = {"unit": conditional_escape(unit), "rule": rule}
+    return mark_safe(
+        conditional_escape(_("The office sent it to %(unit)s, as the rules suggested (%(rule)s)."))
+        % values
+    )
+
+
 def _rule_named(rule: str, words: list[SafeString]) -> SafeString:
     """The rule and the words it matched, for the bracket of `_sent_by_hand`."""
     values = {"rule": in_own_lang(rule)}
@@ -508,7 +520,11 @@ def _routing_shown(routing: dict, unit_names: dict | None = None) -> dict | None
     words = _words_shown(routing.get("matched", []))
     suggested = routing.get("primary_unit")
     followed = routing.get("overridden_to", suggested) == suggested
-    if followed or unit_names is None:
+    if unit_names is not None and followed and suggested and "overridden_to" in routing:
+        line = _sent_as_suggested(
+            _rule_named(name, words), str(unit_names.get(suggested, suggested))
+        )
+    elif followed or unit_names is None:
         line = _routed_by(name, words)
     else:
         sent_to = routing["overridden_to"]

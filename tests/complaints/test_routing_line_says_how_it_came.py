@@ -121,8 +121,21 @@ def test_an_order_the_rules_routed_still_names_its_rule(client, office_staff):
     rule = RoutingRule.objects.get(key=order.routing["rule"])
     client.force_login(office_staff)
     assert routing_line(client, order).startswith(f"Routed by rule {rule.name}")
+
+
+def test_an_order_the_office_sent_where_the_rules_said_says_the_office_sent_it(
+    client, office_staff
+):
+    """It read "Routed by rule X" above a history saying the office dispatched it; with a
+    rule naming a co-handling unit the office had not added, it seemed to have been."""
     chosen_alike = intake(office_staff, unit_code="housing")
-    assert routing_line(client, chosen_alike).startswith(f"Routed by rule {rule.name}")
+    rule = RoutingRule.objects.get(key=chosen_alike.routing["rule"])
+    client.force_login(office_staff)
+    line = routing_line(client, chosen_alike)
+    assert line.startswith("The office sent it to Housing and Construction Commission, as the")
+    assert f"rules suggested (rule {rule.name}, matched: " in line
+    assert "Routed by rule" not in line
+    assert routing_line(client, chosen_alike, "zh-hans").startswith("办公室登记时派给区住房建设委")
 
 
 def test_the_api_routing_field_is_unchanged_for_an_order_from_a_lead(mr_staff, housing_staff):
