@@ -71,3 +71,12 @@ def test_a_person_of_no_unit_reads_no_example_of_a_units_notice(client, sysadmin
     described = sms_description(settings_page(client, sysadmin))
     assert "title alone" in described and "may quote a citizen" in described
     assert "sign for" not in described and "returned" not in described
+
+
+def test_in_english_the_deadline_line_says_who_is_told_of_orders_past_it(client, housing_staff):
+    """ "(to its head, also those past it)" left the reader to work out whose head."""
+    told_of = re.search(r'id="told-of">(.*?)</ul>', settings_page(client, housing_staff), re.S)[1]
+    assert (
+        "Your unit's orders whose deadline is near; your unit's head is also told of those "
+        "past it" in told_of
+    )
