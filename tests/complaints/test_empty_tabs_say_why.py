@@ -1,7 +1,9 @@
 """A tab of the order list holding no order says what the tab is for: "No order waits for
 your unit to sign for it", "The triage queue is empty: every order has a unit". Every tab
 said "No order here.", as if the list had failed. A search or filter that finds nothing
-still says "No order here." (and where else it matches), as the tab is not empty then."""
+says so and offers to clear them (and where else it matches), as the tab is not empty
+then; a refused filter says no order is listed until it is corrected, with no count of
+"0 orders", which read as a search run and found empty."""
 
 from __future__ import annotations
 
@@ -41,9 +43,22 @@ def test_an_empty_tab_says_what_it_is_for(client, request, persona, tabs, langua
             assert expected != generic, tab.key
 
 
-def test_a_search_that_finds_nothing_says_no_order_here(client, mr_staff):
+def test_a_search_that_finds_nothing_says_so_and_offers_to_clear_it(client, mr_staff):
     client.cookies["django_language"] = "en"
     client.force_login(mr_staff)
     page = client.get(reverse("order_list") + "?tab=to_sign&q=不存在的关键词").content.decode()
-    assert said(page).startswith("No order here.")
+    assert said(page).startswith("No order matches the search or filters. Clear the search")
     assert "sign for it" not in said(page)
+    clear = re.search(r'<a href="([^"]+)" id="clear-filters-empty">', page)[1]
+    assert unescape(clear) == "?tab=to_sign"
+
+
+def test_a_refused_filter_lists_nothing_and_counts_nothing(client, mr_staff):
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(mr_staff)
+    response = client.get(reverse("order_list") + "?tab=all&received_from=2026-13-45")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert said(page) == "筛选条件更正之前不列出工单。"
+    count = page.split('id="order-count">', 1)[1].split("</p>", 1)[0]
+    assert count == ""
