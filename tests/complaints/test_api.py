@@ -922,7 +922,7 @@ def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
     order = WorkOrder.objects.get()
     english = api("post", path, {"rating": "satisfied"}, HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["error"]["message"] == (
-        f"Order {order.number} has the status “Assigned”; a satisfaction call-back is "
+        f"Order {order.number} has the status “Awaiting sign-for”; a satisfaction call-back is "
         "accepted only once it is resolved."
     )  # not "is Assigned", a label capitalised mid-sentence
     workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)

@@ -45,7 +45,7 @@ def test_a_possible_duplicate_being_handled_says_so_by_which_unit_and_since_when
     later = make_order(office_staff, citizen_phone=PHONE)
     assert PossibleDuplicate.objects.filter(order=later, other=earlier).exists()
     entry = duplicate_entry(client, office_staff, later, earlier)
-    assert "Assigned" in entry
+    assert "Awaiting sign-for" in entry
     assert "Housing and Construction Commission" in entry
     assert f"Received {timezone.localdate(earlier.received_at):%Y-%m-%d}" in entry
 

@@ -258,7 +258,7 @@ def test_it_refuses_to_dispatch_an_order_that_is_already_assigned(office_staff):
     refused(
         workflow.workorder_dispatch,
         order,
-        f"Order {order.number} has the status “Assigned”; it cannot be dispatched now.",
+        f"Order {order.number} has the status “Awaiting sign-for”; it cannot be dispatched now.",
         acting_user=office_staff,
         unit_code="housing",
     )
@@ -560,7 +560,7 @@ def test_it_refuses_to_accept_before_signing(office_staff, mr_staff):
     refused(
         workflow.workorder_accept,
         order,
-        "has the status “Assigned”; it cannot be accepted for handling now",
+        "has the status “Awaiting sign-for”; it cannot be accepted for handling now",
         acting_user=mr_staff,
     )
 
@@ -938,7 +938,7 @@ def test_it_refuses_to_pause_an_order_not_yet_signed_for(office_staff, mr_staff)
     refused(
         workflow.workorder_pause,
         order,
-        "has the status “Assigned”; it cannot be paused now",
+        "has the status “Awaiting sign-for”; it cannot be paused now",
         acting_user=mr_staff,
         reason="等待",
     )
@@ -1083,7 +1083,7 @@ def test_it_refuses_to_resolve_without_a_result_or_before_signing(office_staff, 
     refused(
         workflow.workorder_resolve,
         order,
-        "has the status “Assigned”; it cannot be resolved now",
+        "has the status “Awaiting sign-for”; it cannot be resolved now",
         acting_user=mr_staff,
         result="已处理",
     )
