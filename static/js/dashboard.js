@@ -11,9 +11,15 @@
     return value === null || value === undefined ? "–" : value + "%";
   }
 
-  function axisLabel(horizontal) {
-    return horizontal
-      ? { width: 150, overflow: "truncate" }
+  // Under a few vertical bars (a unit's own dashboard has one) there is room for a name
+  // level and whole, on two lines if need be: rotated and cut, one bar read
+  // "Market Regulation..." with the chart's width free beside it.
+  function axisLabel(horizontal, count) {
+    if (horizontal) {
+      return { width: 150, overflow: "truncate" };
+    }
+    return count <= 4
+      ? { interval: 0, rotate: 0, width: 160, overflow: "break" }
       : { interval: 0, rotate: 35, width: 110, overflow: "truncate" };
   }
 
@@ -48,7 +54,7 @@
     var categoryAxis = {
       type: "category",
       data: spec.categories,
-      axisLabel: axisLabel(horizontal),
+      axisLabel: axisLabel(horizontal, spec.categories.length),
       inverse: horizontal,
     };
     var valueAxis = { type: "value", minInterval: 1 };

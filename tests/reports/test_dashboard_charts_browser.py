@@ -62,3 +62,36 @@ def test_the_first_units_name_under_the_bars_is_not_cut_off(module_browser, offi
                 seen[f"{language} {width}px"] = outside
         page.context.close()
     assert seen == {}
+
+
+# The texts each chart draws, from the same SVG copy.
+TEXTS_DRAWN = """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
+  const box = el.getBoundingClientRect();
+  const copy = document.createElement("div");
+  copy.style.cssText = `position:absolute;width:${box.width}px;height:${box.height}px`;
+  document.body.appendChild(copy);
+  const drawn = echarts.init(copy, null, {renderer: "svg"});
+  drawn.setOption({...echarts.getInstanceByDom(el).getOption(), animation: false});
+  const texts = [...copy.querySelectorAll("text")].map((t) => t.textContent);
+  drawn.dispose();
+  copy.remove();
+  return [el.getAttribute("data-chart"), texts];
+})"""
+
+
+def test_a_units_one_bar_is_named_whole(module_browser, office, live_server):
+    """A unit's own dashboard has one bar a chart: its name was rotated and cut to
+    "Market Regulation..." with the chart's width free beside it."""
+    UserFactory(username="mr_charts", unit=unit("market-regulation"), roles=[RoleCode.UNIT_STAFF])
+    cut, named = {}, 0
+    for language, name in (("en", "Market Regulation Bureau"), ("zh-hans", "区市场监管局")):
+        page = signed_in(module_browser, live_server, "mr_charts", language=language)
+        page.goto(f"{live_server.url}/dashboard/")
+        page.wait_for_function(CHARTS_DRAWN)
+        for chart, texts in page.evaluate(TEXTS_DRAWN):
+            if any(text.endswith(("...", "…")) for text in texts):
+                cut[f"{language} {chart}"] = texts
+            named += name in " ".join(texts) or name in "".join(texts)
+        page.context.close()
+    assert cut == {}
+    assert named >= 2
