@@ -265,7 +265,7 @@ def load_demo_team() -> int:
         acting_user=leader,
         lead_unit_code="market-regulation",
         member_unit_codes=["housing"],
-        note="同意办公室意见，成立联合调查组。",
+        note="同意协调办意见，成立联合调查组。",
     )
     disputes.team_add_member(dispute_id=dispute.id, acting_user=lead_liaison, person_id=housing.id)
     disputes.team_add_task(

@@ -81,6 +81,9 @@ DISPATCHED_AT_INTAKE = gettext_noop("Dispatched by the office at intake")
 DISPATCHED_BY_RULES = gettext_noop("Dispatched by the routing rules")
 SYSTEM_NOTES = (DISPATCHED_AT_INTAKE, DISPATCHED_BY_RULES)
 """History lines intake writes itself, in the district's language: shown in the reader's."""
+FORMER_SYSTEM_NOTES = {"办公室登记时直接派单": DISPATCHED_AT_INTAKE}
+"""Those lines as earlier catalogues wrote them (the office was 办公室 before it was 协调办
+throughout), still shown in the reader's language."""
 
 
 def mask_phone(phone: str) -> str:

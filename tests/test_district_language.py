@@ -139,10 +139,10 @@ def test_intakes_own_history_line_is_shown_in_the_readers_language(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     chinese_page = client.get(f"/orders/{order.number}/").content.decode()
 
-    assert order.events.get(action=Action.DISPATCH).note == "办公室登记时直接派单"
+    assert order.events.get(action=Action.DISPATCH).note == "协调办登记时直接派单"
     assert "Dispatched by the office at intake" in english_page
-    assert "办公室登记时直接派单" not in english_page
-    assert "办公室登记时直接派单" in chinese_page
+    assert "协调办登记时直接派单" not in english_page
+    assert "协调办登记时直接派单" in chinese_page
     assert "Dispatched by hand" in chinese_page  # what a person wrote is shown as written
 
 

@@ -88,7 +88,7 @@ def test_the_order_page_says_a_triage_order_has_no_rule_with_one_colon(client, o
     chinese = routing_line(page(client, f"/orders/{order.number}/", "zh-hans"))
     assert english.startswith("Routing rule: No confident unit, so the office decides · ")
     assert english.split(" · ")[0].count(":") == 1
-    assert chinese.startswith("派单规则：无法确定承办单位，由办公室分拨 · ")
+    assert chinese.startswith("派单规则：无法确定承办单位，由协调办分拨 · ")
 
 
 def test_the_supervise_button_is_english_in_english(client, office_staff):

@@ -102,7 +102,7 @@ def test_the_returned_reports_comments_read_with_the_readers_colon(
 ):
     url = reverse("unit_report", args=[returned_report.id])
     chinese = _page(client, mr_liaison, url, "zh-hans")
-    assert "办公室意见：罚没款数字请核实。" in chinese
+    assert "协调办意见：罚没款数字请核实。" in chinese
     assert not _chinese_label_then_ascii_colon(chinese)
     english = _page(client, mr_liaison, url, "en")
     assert "The office's comments: 罚没款数字请核实。" in english.replace("&#x27;", "'")

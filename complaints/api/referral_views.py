@@ -174,7 +174,7 @@ class ReferralFilter(django_filters.FilterSet):
         summary="移送线索列表 / referred leads",
         description="本单位移送或接收的线索；组长就其管辖争议指定本单位负责的线索；"
         "经组长决定移送给本单位的线索所接续的原被拒收或被撤回线索；"
-        "本单位参加的联合调查组所调查的被拒收线索（办公室可见全部） / leads your unit sent or "
+        "本单位参加的联合调查组所调查的被拒收线索（协调办可见全部） / leads your unit sent or "
         "received; leads on whose jurisdiction dispute the group leader designated your unit; "
         "the rejected or withdrawn lead that a lead sent to your unit by the group leader's "
         "decision continues; rejected leads disputed before a joint team your unit sits on "
@@ -281,16 +281,16 @@ class DisputeOut(serializers.Serializer):
         "suggested should take the case; null if none",
     )
     decision_due_at = serializers.DateTimeField(help_text="组长决定期限 / decide by")
-    proposal = serializers.CharField(allow_blank=True, help_text="办公室意见 / proposal")
+    proposal = serializers.CharField(allow_blank=True, help_text="协调办意见 / proposal")
     proposed_unit = ProposedUnitField(
         allow_null=True,
-        help_text="办公室建议组长指定的承办单位代码，未建议或建议成立联合调查组时为 null / the "
+        help_text="协调办建议组长指定的承办单位代码，未建议或建议成立联合调查组时为 null / the "
         "code of the unit the office proposes the group leader designate; null if it has "
         "proposed none, or a joint team",
     )
     proposed_co_units = ProposedCoUnitsField(
         child=serializers.CharField(),
-        help_text="办公室建议与该单位协办工单的单位代码（组长的指定表单以此为初始值），未建议为空"
+        help_text="协调办建议与该单位协办工单的单位代码（组长的指定表单以此为初始值），未建议为空"
         "列表 / the codes of the units the office proposes should co-handle the work order "
         "with that unit (the leader's designation form starts from them); empty if none",
     )

@@ -802,7 +802,7 @@ class RoutingPreviewOut(serializers.Serializer):
     )
     status = serializers.ChoiceField(
         choices=ROUTING_STATUSES,
-        help_text="assigned 可直接派单；triage 需办公室分拨 / assigned: the rules would "
+        help_text="assigned 可直接派单；triage 需协调办分拨 / assigned: the rules would "
         "dispatch it to primary_unit; triage: the coordination office would sort it",
     )
     rule = serializers.CharField(allow_null=True, help_text="命中的规则 / rule")

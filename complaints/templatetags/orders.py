@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from wuqing_consumer.language import for_reader
 
 from ..routing import REASON_EMPTY_TEXT, REASON_LOW_SCORE, REASON_NO_RULE, REASON_TIE
-from ..services import SYSTEM_NOTES
+from ..services import FORMER_SYSTEM_NOTES, SYSTEM_NOTES
 
 register = template.Library()
 
@@ -94,7 +94,8 @@ def satisfaction_label(value: str) -> str:
 def history_note(note: str) -> str:
     """A history line intake wrote in Chinese (it keeps no message, having no values), in
     the reader's language; others as they come."""
-    return for_reader(note, SYSTEM_NOTES)
+    former = FORMER_SYSTEM_NOTES.get(note)
+    return _(former) if former else for_reader(note, SYSTEM_NOTES)
 
 
 @register.filter

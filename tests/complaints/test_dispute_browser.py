@@ -111,7 +111,7 @@ def walk(browser, live_server, number):
     office.goto(f"{live_server.url}/orders/{number}/")
     timeline = office.inner_text("#timeline")
     dispute = Dispute.objects.get()
-    for step in ("争议立项", "办公室意见", "已成立联合调查组", "记录调查情况", "调查结论"):
+    for step in ("争议立项", "协调办意见", "已成立联合调查组", "记录调查情况", "调查结论"):
         assert f"{dispute.number} {step}" in timeline, step
     handover = Referral.objects.get(to_unit__code="public-security")
     assert handover.from_unit.code == "education"

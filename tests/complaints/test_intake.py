@@ -235,7 +235,7 @@ def test_the_office_can_override_the_rules_unit(office_staff):
     assert order.routing["primary_unit"] == "housing"
     assert order.routing["overridden_to"] == "market-regulation"
     assert links(order) == {"market-regulation": UnitRelation.PRIMARY}
-    assert order.events.get(action=Action.DISPATCH).note == "办公室登记时直接派单"
+    assert order.events.get(action=Action.DISPATCH).note == "协调办登记时直接派单"
 
 
 def test_the_office_can_send_a_routable_order_to_triage(office_staff):

@@ -183,7 +183,7 @@ def test_the_second_return_that_opens_a_dispute_is_told_once_saying_so(office_st
     )
     assert read(second, "zh-hans") == (
         f"工单 {order.number} 被区教育局退回（已退回 2 次），已立项管辖争议 {dispute.number}",
-        f"{order.title}\n退单理由：属商务\n请在争议页面提出办公室意见，组长应于 {due} 前作出决定。",
+        f"{order.title}\n退单理由：属商务\n请在争议页面提出协调办意见，组长应于 {due} 前作出决定。",
     )
     assert not Notification.objects.filter(recipient=leader).exists()
 

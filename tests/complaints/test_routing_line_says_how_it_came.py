@@ -135,7 +135,7 @@ def test_an_order_the_office_sent_where_the_rules_said_says_the_office_sent_it(
     assert line.startswith("The office sent it to Housing and Construction Commission, as the")
     assert f"rules suggested (rule {rule.name}, matched: " in line
     assert "Routed by rule" not in line
-    assert routing_line(client, chosen_alike, "zh-hans").startswith("办公室登记时派给区住房建设委")
+    assert routing_line(client, chosen_alike, "zh-hans").startswith("协调办登记时派给区住房建设委")
 
 
 def test_the_api_routing_field_is_unchanged_for_an_order_from_a_lead(mr_staff, housing_staff):

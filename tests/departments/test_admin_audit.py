@@ -70,7 +70,7 @@ def test_granting_the_group_leader_role_is_audited_before_and_after(client, sysa
         "granted": [RoleCode.GROUP_LEADER],
         "removed": [RoleCode.OFFICE_STAFF],
     }
-    _says(entry.summary, "office1", "办公室工作人员", "→", "协调小组组长")
+    _says(entry.summary, "office1", "协调办工作人员", "→", "协调小组组长")
     assert "Group leader" not in entry.summary
     assert [e.action for e in _entries(office_staff.id)] == ["user.roles"]
 
