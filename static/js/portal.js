@@ -309,19 +309,27 @@ var HTMX_SENDS = ["post", "put", "patch", "delete", "get"].map(function (verb) {
 })();
 
 // A row of tabs that scrolls sideways on a phone (.tabs-scroll) opens with the current tab
-// in sight, in the middle of the row where it can be, not hidden off to the right.
+// in sight, in the middle of the row where it can be, not hidden off to the right; and says
+// at which end more tabs lie out of sight (more-before, more-after: portal.css fades it).
 (function () {
   "use strict";
   document.querySelectorAll(".tabs-scroll").forEach(function (row) {
+    function markEnds() {
+      var hidden = row.scrollWidth - row.clientWidth;
+      row.classList.toggle("more-before", hidden > 1 && row.scrollLeft > 1);
+      row.classList.toggle("more-after", hidden > 1 && row.scrollLeft < hidden - 1);
+    }
+    row.addEventListener("scroll", markEnds, { passive: true });
+    window.addEventListener("resize", markEnds);
     var current = row.querySelector(".active");
-    if (!current || row.scrollWidth <= row.clientWidth) {
-      return;
+    if (current && row.scrollWidth > row.clientWidth) {
+      var tab = current.getBoundingClientRect();
+      var frame = row.getBoundingClientRect();
+      if (tab.left < frame.left || tab.right > frame.right) {
+        row.scrollLeft += tab.left - frame.left - (frame.width - tab.width) / 2;
+      }
     }
-    var tab = current.getBoundingClientRect();
-    var frame = row.getBoundingClientRect();
-    if (tab.left < frame.left || tab.right > frame.right) {
-      row.scrollLeft += tab.left - frame.left - (frame.width - tab.width) / 2;
-    }
+    markEnds();
   });
 })();
 
