@@ -322,13 +322,13 @@ class HotlineOrderViewSet(
             if not payload.is_valid():
                 errors = _with_intake_checks(payload.errors, request.data)
                 if used := self._used_hotline_id(request.data, errors):
-                    raise Conflict(
-                        sentences(
-                            self._used_message(used),
-                            _("This body would be refused besides: its fields say why."),
-                        ),
-                        fields=flatten_field_errors(errors),
-                    )
+                    hotline_id, number = used
+                    message = _(
+                        "hotline_id “%(id)s” was already used for order %(number)s, and this "
+                        "body is refused (its fields say why), so it is neither a new order "
+                        "nor a retry of that one."
+                    ) % {"id": hotline_id, "number": number}
+                    raise Conflict(message, fields=flatten_field_errors(errors))
                 raise exceptions.ValidationError(errors)
             plain = payload.validated_data["hotline_id"], payload.service_fields()
         hotline_id, fields = plain
@@ -364,17 +364,21 @@ class HotlineOrderViewSet(
             "existing order."
         ) % {"id": hotline_id}
 
-    def _used_hotline_id(self, data: object, errors: dict) -> str | None:
-        """A refused body's hotline_id when this client's order already has it: whatever
-        else is wrong, the body differs from that order's, which the contract answers with
-        a 409. A 400 about a field sent a client that branches on 409 the wrong way."""
+    def _used_hotline_id(self, data: object, errors: dict) -> tuple[str, str] | None:
+        """A refused body's hotline_id, and the number of this client's order that has it:
+        the contract answers a used hotline_id with a 409, and a 400 about a field sent a
+        client that branches on 409 the wrong way. Not "a different order": an identical
+        retry may be refused now that an order's checks are stricter than when it came."""
         sent = data.get("hotline_id") if isinstance(data, dict) else None
         if not isinstance(sent, str) or "hotline_id" in errors:
             return None
         hotline_id = canonical_text(sent.strip())
-        if self.get_queryset().filter(hotline_id=hotline_id).exists():
-            return hotline_id
-        return None
+        number = (
+            WorkOrder.objects.filter(source_client=self.request.auth, hotline_id=hotline_id)
+            .values_list("number", flat=True)
+            .first()
+        )
+        return None if number is None else (hotline_id, number)
 
     @extend_schema(
         summary="查询工单 / one work order with its history",

@@ -72,9 +72,14 @@ def test_a_used_hotline_id_with_a_refused_body_is_a_409_that_also_names_the_refu
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "conflict"
-    assert error["message"].startswith(f"hotline_id “{ORDER['hotline_id']}” was already used")
-    assert error["message"].endswith("This body would be refused besides: its fields say why.")
+    assert error["message"] == (
+        f"hotline_id “{ORDER['hotline_id']}” was already used for order {first['number']}, and "
+        "this body is refused (its fields say why), so it is neither a new order nor a retry "
+        "of that one."
+    )
     assert set(error["fields"]) == {"content", "amount"}
+    chinese = push(api, content="").json()["error"]["message"]
+    assert chinese.startswith(f"hotline_id “{ORDER['hotline_id']}” 已用于工单 {first['number']}；")
     order = WorkOrder.objects.get()
     assert (order.number, order.amount) == (first["number"], Decimal("0.00"))
 
