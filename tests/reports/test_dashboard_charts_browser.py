@@ -11,8 +11,8 @@ from tests.factories import UserFactory, make_order, unit
 pytestmark = BROWSER_MARKS
 
 # Each chart drawn again in SVG from the options the page gave it, in a box of the same size
-# at the same place: the texts (axis labels, legend) that stand outside that box, by chart.
-LABELS_OUTSIDE = """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
+# at the same place: its texts (axis labels, legend), and those that stand outside that box.
+DRAWN_AGAIN = """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
   const box = el.getBoundingClientRect();
   const copy = document.createElement("div");
   copy.style.cssText = `position:absolute;left:${box.left + scrollX}px;` +
@@ -21,14 +21,15 @@ LABELS_OUTSIDE = """() => [...document.querySelectorAll("[data-chart]")].map((el
   const drawn = echarts.init(copy, null, {renderer: "svg"});
   drawn.setOption({...echarts.getInstanceByDom(el).getOption(), animation: false});
   const area = copy.getBoundingClientRect();
-  const outside = [...copy.querySelectorAll("text")].filter((t) => {
+  const texts = [...copy.querySelectorAll("text")];
+  const outside = texts.filter((t) => {
     const r = t.getBoundingClientRect();
     return r.width > 0 && (r.left < area.left - 1 || r.right > area.right + 1 ||
                            r.top < area.top - 1 || r.bottom > area.bottom + 1);
   }).map((t) => t.textContent);
   drawn.dispose();
   copy.remove();
-  return [el.getAttribute("data-chart"), outside];
+  return [el.getAttribute("data-chart"), texts.map((t) => t.textContent), outside];
 })"""
 
 CHARTS_DRAWN = """() => {
@@ -57,26 +58,12 @@ def test_the_first_units_name_under_the_bars_is_not_cut_off(module_browser, offi
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{live_server.url}/dashboard/")
             page.wait_for_function(CHARTS_DRAWN)
-            outside = {chart: texts for chart, texts in page.evaluate(LABELS_OUTSIDE) if texts}
+            drawn = page.evaluate(DRAWN_AGAIN)
+            outside = {chart: texts for chart, _texts, texts in drawn if texts}
             if outside:
                 seen[f"{language} {width}px"] = outside
         page.context.close()
     assert seen == {}
-
-
-# The texts each chart draws, from the same SVG copy.
-TEXTS_DRAWN = """() => [...document.querySelectorAll("[data-chart]")].map((el) => {
-  const box = el.getBoundingClientRect();
-  const copy = document.createElement("div");
-  copy.style.cssText = `position:absolute;width:${box.width}px;height:${box.height}px`;
-  document.body.appendChild(copy);
-  const drawn = echarts.init(copy, null, {renderer: "svg"});
-  drawn.setOption({...echarts.getInstanceByDom(el).getOption(), animation: false});
-  const texts = [...copy.querySelectorAll("text")].map((t) => t.textContent);
-  drawn.dispose();
-  copy.remove();
-  return [el.getAttribute("data-chart"), texts];
-})"""
 
 
 def test_a_units_one_bar_is_named_whole(module_browser, office, live_server):
@@ -88,7 +75,7 @@ def test_a_units_one_bar_is_named_whole(module_browser, office, live_server):
         page = signed_in(module_browser, live_server, "mr_charts", language=language)
         page.goto(f"{live_server.url}/dashboard/")
         page.wait_for_function(CHARTS_DRAWN)
-        for chart, texts in page.evaluate(TEXTS_DRAWN):
+        for chart, texts, _outside in page.evaluate(DRAWN_AGAIN):
             if any(text.endswith(("...", "…")) for text in texts):
                 cut[f"{language} {chart}"] = texts
             named += name in " ".join(texts) or name in "".join(texts)
