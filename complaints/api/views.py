@@ -190,6 +190,11 @@ def _with_intake_checks(errors: dict, data: object) -> dict:
     return merged
 
 
+def as_stored(hotline_id: str) -> str:
+    """A hotline_id as intake stores it (trimmed, in one spelling), to look an order up by."""
+    return canonical_text(hotline_id.strip())
+
+
 LIST_FILTERS = ("status", "updated_since", "page", "cursor")
 """What the order list takes: its filters and its two ways to page (and DRF's `format`)."""
 
@@ -231,7 +236,7 @@ class HotlineOrderViewSet(
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if "hotline_id" in self.kwargs:  # as intake stored it: trimmed, in one spelling
-            self.kwargs["hotline_id"] = canonical_text(self.kwargs["hotline_id"].strip())
+            self.kwargs["hotline_id"] = as_stored(self.kwargs["hotline_id"])
 
     def get_serializer_class(self):
         return HotlineOrderDetailOut if self.action == "retrieve" else HotlineOrderOut
@@ -337,7 +342,11 @@ class HotlineOrderViewSet(
                 client=request.auth, hotline_id=hotline_id, fields=fields
             )
         except services.HotlineIdConflict as conflict:
-            message = self._used_message(hotline_id)
+            message = _(
+                "hotline_id “%(id)s” was already used for a different order. Send a new "
+                "hotline_id for a new order; an identical retry is answered with the "
+                "existing order."
+            ) % {"id": hotline_id}
             names = [SERVICE_TO_API_FIELD.get(f, f) for f in conflict.fields]
             if names:
                 message = sentences(
@@ -357,13 +366,6 @@ class HotlineOrderViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    def _used_message(self, hotline_id: str) -> str:
-        return _(
-            "hotline_id “%(id)s” was already used for a different order. Send a new "
-            "hotline_id for a new order; an identical retry is answered with the "
-            "existing order."
-        ) % {"id": hotline_id}
-
     def _used_hotline_id(self, data: object, errors: dict) -> tuple[str, str] | None:
         """A refused body's hotline_id, and the number of this client's order that has it:
         the contract answers a used hotline_id with a 409, and a 400 about a field sent a
@@ -372,13 +374,18 @@ class HotlineOrderViewSet(
         sent = data.get("hotline_id") if isinstance(data, dict) else None
         if not isinstance(sent, str) or "hotline_id" in errors:
             return None
-        hotline_id = canonical_text(sent.strip())
-        number = (
+        hotline_id = as_stored(sent)
+        number = self._pushed_number(hotline_id)
+        return None if number is None else (hotline_id, number)
+
+    def _pushed_number(self, hotline_id: str) -> str | None:
+        """The number of this client's order with that hotline_id (as stored), if any: for
+        the refusals that name the order or its absence before the body's faults."""
+        return (
             WorkOrder.objects.filter(source_client=self.request.auth, hotline_id=hotline_id)
             .values_list("number", flat=True)
             .first()
         )
-        return None if number is None else (hotline_id, number)
 
     @extend_schema(
         summary="查询工单 / one work order with its history",
@@ -448,7 +455,7 @@ class HotlineOrderViewSet(
     def satisfaction(self, request, hotline_id=None):
         payload = SatisfactionIn(data=request.data)
         if not payload.is_valid():
-            if not self.get_queryset().filter(hotline_id=hotline_id).exists():
+            if self._pushed_number(hotline_id) is None:
                 raise self.not_found()  # the address is wrong before the body is
             raise exceptions.ValidationError(payload.errors)
         try:
