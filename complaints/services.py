@@ -32,6 +32,7 @@ from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import FIRST_YEAR
 from wuqing_consumer.db import execute_prepared
 from wuqing_consumer.language import district_language, written
+from wuqing_consumer.texts import decimal_as_written
 
 from . import stats, workflow
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -424,8 +425,11 @@ def intake_format_errors(
 def _amount(value: object, errors: dict[str, str | ValidationError]) -> Decimal | None:
     if value in (None, ""):
         return None
+    text = decimal_as_written(value) if isinstance(value, str) else str(value)
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        if text is None:
+            raise InvalidOperation
+        amount = Decimal(text).quantize(Decimal("0.01"))
         if amount.is_nan():
             raise InvalidOperation
     except (InvalidOperation, ValueError):

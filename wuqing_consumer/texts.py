@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -43,3 +44,21 @@ def without_control_characters(text: str) -> str:
     it: one of them made openpyxl or the feed writer refuse the whole file (a 500). They are
     invisible and mean nothing in a citizen's or a unit's text, so a reader sees no change."""
     return CONTROL_CHARACTERS.sub("", text) if CONTROL_CHARACTERS.search(text) else text
+
+
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+"""An amount as text; "-" so that a negative one is refused as negative."""
+
+
+def decimal_as_written(text: str) -> str | None:
+    """An amount typed as digits and one point, ready for Decimal; None for anything else.
+
+    Python's Decimal reads "1e5" as 100000 and "1_000" as 1000: an amount typed or sent so
+    would be stored as another number, unseen. Full-width digits (an IME's) are taken, and
+    zeros after the last decimal place are dropped ("1280.500" is 1280.50)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not DECIMAL_TEXT.fullmatch(text):
+        return None
+    whole, _point, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole

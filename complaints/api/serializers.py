@@ -17,6 +17,8 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.formatting import lazy_format
 from rest_framework.utils.serializer_helpers import BindingDict
 
+from wuqing_consumer.texts import decimal_as_written
+
 from ..choices import INTERNAL_ACTIONS, Action, Kind, Satisfaction, Status
 from ..models import DEADLINE_NAMES, WorkOrder, WorkOrderEvent
 from ..workflow import open_deadline_names
@@ -121,11 +123,9 @@ def optional_text(max_length: int, help_text: str) -> StrictCharField:
     }
 )
 class AmountField(serializers.DecimalField):
-    """Python's Decimal reads "1e5" as 100000 and "1_000" as 1000, which the contract's
-    "digits and a point" does not say: a number written by a mis-set serialiser would be
-    stored as another amount, unseen (no answer shows the amount). A text is taken as
-    written: digits, one point and more digits; in full width too (an IME's), and with
-    zeros after the second decimal place ("1280.500" is 1280.50)."""
+    """A text is taken as the contract's "digits and a point" says (`decimal_as_written`):
+    a number written by a mis-set serialiser ("1e5") would be stored as another amount,
+    unseen (no answer shows the amount)."""
 
     default_error_messages = {
         "invalid": gettext_lazy(
@@ -136,17 +136,10 @@ class AmountField(serializers.DecimalField):
 
     def to_internal_value(self, data):
         if isinstance(data, str):
-            text = unicodedata.normalize("NFKC", data).strip()
-            if not DECIMAL_TEXT.fullmatch(text):
+            data = decimal_as_written(data)
+            if data is None:
                 self.fail("invalid")
-            whole, _point, fraction = text.partition(".")
-            fraction = fraction.rstrip("0")
-            data = f"{whole}.{fraction}" if fraction else whole
         return super().to_internal_value(data)
-
-
-DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-"""An amount as text; "-" so that a negative one is refused as negative."""
 
 
 def not_an_object(data: object) -> str:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -87,6 +88,11 @@ INVALID = [
     pytest.param({"amount": "-sNaN"}, "amount", id="amount-signalling-nan"),
     pytest.param({"amount": "Infinity"}, "amount", id="amount-infinity"),
     pytest.param({"amount": "1e30"}, "amount", id="amount-huge"),
+    # Decimal would read these as 100000, 1000 and 12.5; an officer typed something else.
+    pytest.param({"amount": "1e5"}, "amount", id="amount-exponent"),
+    pytest.param({"amount": "1_000"}, "amount", id="amount-underscore"),
+    pytest.param({"amount": "+12.5"}, "amount", id="amount-plus-sign"),
+    pytest.param({"amount": "12."}, "amount", id="amount-bare-point"),
     pytest.param({"citizen_id_number": "12345"}, "citizen_id_number", id="bad-id-number"),
     pytest.param({"business_credit_code": "ABC"}, "business_credit_code", id="bad-credit-code"),
     pytest.param({"kind": "praise"}, "kind", id="unknown-kind"),
@@ -103,6 +109,31 @@ def test_it_refuses_invalid_input_by_field_and_creates_nothing(office_staff, ove
     assert field in caught.value.message_dict
     assert caught.value.message_dict[field][0]
     assert counts() == before
+
+
+def test_an_amount_typed_with_an_ime_is_read_as_its_digits(office_staff):
+    assert make_order(office_staff, amount="１２８０．５０").amount == Decimal("1280.50")
+
+
+def test_the_office_form_refuses_an_amount_decimal_would_read_as_another(client, office_staff):
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    form = {
+        "kind": "complaint",
+        "channel": "phone",
+        "urgency": "normal",
+        "content": "超市卖过期牛奶",
+        "citizen_name": "王先生",
+        "citizen_phone": PHONE,
+        "routing_choice": "auto",
+        "amount": "1e5",
+    }
+    response = client.post("/orders/new/", form)
+    assert response.status_code == 400
+    assert "Enter the amount as a number of yuan" in response.content.decode()
+    assert not WorkOrder.objects.exists()
+    assert client.post("/orders/new/", form | {"amount": "100000"}).status_code == 302
+    assert WorkOrder.objects.get().amount == Decimal("100000")
 
 
 def test_it_reports_every_invalid_field_at_once(office_staff):
