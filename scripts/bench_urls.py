@@ -96,7 +96,10 @@ class BoundView(APIView):
             order, _created = services.hotline_intake(
                 client=request.auth, hotline_id=hotline_id, fields=payload.service_fields()
             )
-        (sql, params), *_ = statements  # intake writes a new order in one statement
+        # Intake writes a new order in one statement, or in two when this process's snapshot
+        # of the reference data was stale: the first, guarded by the stale version, wrote
+        # nothing. The last is the one that wrote.
+        *_, (sql, params) = statements
         self.learned.update(
             sql=sql,
             params=params,

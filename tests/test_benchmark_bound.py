@@ -70,6 +70,25 @@ def test_the_bound_writes_what_intake_wrote_for_each_new_hotline_id(bound):
     assert set(replayed) == set(learned)
 
 
+def test_the_bound_replays_the_statement_that_wrote_after_a_stale_snapshot(bound, monkeypatch):
+    """A process whose snapshot of the reference data is stale (an earlier test, rolled
+    back, left one behind) writes its first order in two statements: the one guarded by
+    the stale version writes nothing, the second writes. The bound replayed the first,
+    wrote nothing and answered 500 (seen once in a local run of the whole suite)."""
+    from dataclasses import replace
+
+    from complaints import reference as reference_module
+
+    current = reference_module.reference()
+    stale = replace(current, version=current.version - 1)
+    monkeypatch.setitem(reference_module._cache, "snapshot", (reference_module._version(), stale))
+
+    learned, replayed = bound("BOUND-1"), bound("BOUND-2")
+    assert (learned.status_code, replayed.status_code) == (201, 201)
+    second = WorkOrder.objects.get(hotline_id="BOUND-2")
+    assert rows(second) == rows(WorkOrder.objects.get(hotline_id="BOUND-1"))
+
+
 def test_the_unchecked_phase_writes_the_order_intake_would_for_the_same_body(client, monkeypatch):
     """`--unchecked` skips intake's serializer; the order it writes must be the one intake
     writes for the same body, or its rate says nothing about intake: intake, sent the same
