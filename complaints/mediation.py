@@ -28,7 +28,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import label, written
-from wuqing_consumer.texts import too_long
+from wuqing_consumer.texts import decimal_as_written, too_long
 from wuqing_consumer.versions import refused_unless
 
 from . import workflow
@@ -150,7 +150,10 @@ def agreement_record(
     value = None
     if str(amount or "").strip():
         try:
-            value = Decimal(str(amount).strip()).quantize(Decimal("0.01"))
+            text = decimal_as_written(str(amount))
+            if text is None:
+                raise InvalidOperation
+            value = Decimal(text).quantize(Decimal("0.01"))
             if value < 0:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
@@ -374,10 +375,8 @@ def test_the_list_filters_by_status(order, mr_staff, client):
     assert f'data-agreement="{recorded.id}"' not in page
 
 
-@pytest.mark.parametrize("amount", ["99999999999999999999", "1e12", "1E+15"])
-def test_an_amount_too_large_for_the_ledger_is_refused_not_a_500(order, mr_staff, client, amount):
-    client.force_login(mr_staff)
-    form = {
+def agreement_form(order, amount: str) -> dict:
+    return {
         "order": order.number,
         "body": "unit",
         "parties": "张先生；某某超市",
@@ -385,10 +384,34 @@ def test_an_amount_too_large_for_the_ledger_is_refused_not_a_500(order, mr_staff
         "effective_on": "2026-07-03",
         "amount": amount,
     }
-    page = client.post(reverse("mediation_new"), form)
+
+
+@pytest.mark.parametrize("amount", ["99999999999999999999", "1000000000000"])
+def test_an_amount_too_large_for_the_ledger_is_refused_not_a_500(order, mr_staff, client, amount):
+    client.force_login(mr_staff)
+    page = client.post(reverse("mediation_new"), agreement_form(order, amount))
     assert page.status_code == 400
     assert "999,999,999,999.99" in page.content.decode()
     assert not MediationAgreement.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["1e5", "1E+15", "1_000", "+12.5", "12.", "NaN"])
+def test_an_amount_decimal_would_read_as_another_number_is_refused(order, mr_staff, client, amount):
+    """Python's Decimal takes "1e5" as 100000: the agreement would record a sum nobody
+    wrote. The amount is digits and a point, as on the new-order form and the API."""
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+    page = client.post(reverse("mediation_new"), agreement_form(order, amount))
+    assert page.status_code == 400
+    assert "Enter the amount in yuan, like 1280.50." in page.content.decode()
+    assert not MediationAgreement.objects.exists()
+
+
+def test_an_amount_typed_in_full_width_is_recorded_as_its_digits(order, mr_staff, client):
+    client.force_login(mr_staff)
+    page = client.post(reverse("mediation_new"), agreement_form(order, "１２８０．５"))
+    assert page.status_code == 302
+    assert MediationAgreement.objects.get().amount == Decimal("1280.50")
 
 
 @pytest.mark.parametrize("day", [date(1, 7, 3), date(200, 7, 3)])
