@@ -269,6 +269,8 @@ def _submit_refusal(user: User) -> Callable[[MediationAgreement], str | None]:
     def refusal(agreement: MediationAgreement) -> str | None:
         if user.unit_id != agreement.unit_id:
             return _("Only the unit that recorded the agreement sends it to the court.")
+        if not access.has_role(user, *access.UNIT_HANDLER_ROLES):
+            return _("Only the unit's staff, liaison or head send its agreement to the court.")
         if agreement.status != MediationStatus.RECORDED:
             return _("This agreement has already been sent to the court.")
         if timezone.localdate() > agreement.apply_by:

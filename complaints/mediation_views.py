@@ -163,7 +163,9 @@ def _detail_page(
     court = access.is_court_staff(user)
     today = timezone.localdate()
     own_recorded = (
-        agreement.status == MediationStatus.RECORDED and user.unit_id == agreement.unit_id
+        agreement.status == MediationStatus.RECORDED
+        and user.unit_id == agreement.unit_id
+        and access.has_role(user, *access.UNIT_HANDLER_ROLES)
     )
     # After the last day to apply the form is not offered (the service refuses it anyway):
     # the clocks say the day it ended, and that is the one place the page says it. A send

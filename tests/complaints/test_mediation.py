@@ -113,6 +113,26 @@ def test_the_whole_way_to_a_confirmed_agreement_with_its_clocks(order, mr_staff,
     ).exists()
 
 
+def test_only_the_units_staff_liaison_or_head_send_its_agreement_to_the_court(
+    order, mr_staff, client
+):
+    """Recording an agreement takes a unit role (it handles the order); sending it to the
+    court took only being in the unit: an account left in the unit without a role could."""
+    agreement = record(mr_staff, order)
+    roleless = UserFactory(unit=unit("market-regulation"))
+    with pytest.raises(WorkflowError, match="staff, liaison or head"):
+        mediation.agreement_submit(agreement_id=agreement.id, acting_user=roleless, consent="both")
+    agreement.refresh_from_db()
+    assert agreement.status == MediationStatus.RECORDED
+    client.force_login(roleless)
+    page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
+    assert agreement.number in page  # the unit's own record, still seen
+    assert 'id="submit-to-court"' not in page
+    client.force_login(mr_staff)
+    page = client.get(reverse("mediation_detail", args=[agreement.id])).content.decode()
+    assert 'id="submit-to-court"' in page
+
+
 def test_the_clock_counts_one_day_in_the_singular(order, mr_staff, client, clock):
     agreement = record(mr_staff, order)
     clock.move_to(at(2026, 8, 1))
