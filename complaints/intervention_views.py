@@ -134,9 +134,7 @@ def _detail_page(
         and access.has_role(user, *access.UNIT_HANDLER_ROLES)
     )
     can_write = item.closed_at is None and interventions._involved(user, item)
-    can_close = item.closed_at is None and (
-        access.is_office_handler(user) or user.unit_id == item.requesting_unit_id
-    )
+    can_close = item.closed_at is None and interventions.closes(user, item)
     offered = {"join": can_answer, "decline": can_answer, "note": can_write, "close": can_close}
     forms = {action: form_values(fields, None) for action, fields in FORM_FIELDS.items()}
     if error is not None:

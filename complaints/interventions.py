@@ -202,6 +202,14 @@ def _involved(user: User, item: Intervention) -> bool:
     )
 
 
+def closes(user: User, item: Intervention) -> bool:
+    """The office, or the asking unit's staff, liaison or head: as only they ask."""
+    return access.is_office_handler(user) or (
+        access.has_role(user, *access.UNIT_HANDLER_ROLES)
+        and getattr(user, "unit_id", None) == item.requesting_unit_id
+    )
+
+
 @transaction.atomic
 def intervention_note(*, intervention_id: int, acting_user: User, text: str) -> None:
     """A line on the shared timeline, by any unit involved or the office."""
@@ -221,9 +229,7 @@ def intervention_close(*, intervention_id: int, acting_user: User, note: str = "
     item = access.intervention_or_404(acting_user, intervention_id=intervention_id, lock=True)
     if item.closed_at is not None:
         raise WorkflowError(_("This request is closed."))
-    if not (
-        access.is_office_handler(acting_user) or acting_user.unit_id == item.requesting_unit_id
-    ):
+    if not closes(acting_user, item):
         raise WorkflowError(_("The unit that asked, or the office, closes the request."))
     item.closed_at = timezone.now()
     item.save(update_fields=["closed_at"])

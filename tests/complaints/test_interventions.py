@@ -158,6 +158,22 @@ def test_the_asking_unit_closes_it_and_then_nothing_more_is_written(mr_staff, po
     assert not item.events.filter(action=InterventionAction.NOTE).exists()
 
 
+def test_an_account_of_the_asking_unit_without_a_role_does_not_close_it(mr_staff, client):
+    """Asking takes a unit role; closing took only being in the asking unit."""
+    item = ask(mr_staff)
+    roleless = UserFactory(unit=unit("market-regulation"))
+    with pytest.raises(WorkflowError, match="closes the request"):
+        interventions.intervention_close(intervention_id=item.id, acting_user=roleless)
+    item.refresh_from_db()
+    assert item.closed_at is None
+    client.force_login(roleless)
+    page = client.get(reverse("intervention_detail", args=[item.id])).content.decode()
+    assert item.number in page and 'id="close-intervention"' not in page
+    client.force_login(mr_staff)
+    page = client.get(reverse("intervention_detail", args=[item.id])).content.decode()
+    assert 'id="close-intervention"' in page
+
+
 def test_the_list_filters_open_and_closed_requests_and_searches(mr_staff, client):
     first = ask(mr_staff, title="燃气泄漏")
     second = ask(mr_staff, title="电梯困人")
