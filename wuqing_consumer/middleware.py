@@ -2,12 +2,14 @@
 404 page with DEBUG on."""
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.shortcuts import resolve_url
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -272,4 +274,38 @@ class PrivateNoStoreMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
         ):
             add_never_cache_headers(response)
+        return response
+
+
+class SignInAgainMiddleware:
+    """A form posted after its sign-in ended (SESSION_HOURS past, or signed out in another
+    tab) is sent to the sign-in page by `login_required`, with `next` the address it was
+    posted to. Most forms post to an address that answers posts only (an order's
+    `act/return/`): signed in again, the person met a bare 405 instead of their page. So
+    `next` is the page the form was sent from; there static/js/portal.js fills in again
+    what the refused post carried, which it kept in the tab."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method != "POST"
+            or response.status_code != 302
+            or getattr(request, "user", None) is None
+            or request.user.is_authenticated
+            or is_api_request(request)
+        ):
+            return response
+        location = urlsplit(response["Location"])
+        if location.path != resolve_url(settings.LOGIN_URL) or location.netloc:
+            return response
+        sent_from = page_sent_from(request)
+        if sent_from != request.META.get("HTTP_REFERER") or not urlsplit(sent_from).netloc:
+            return response  # not named, or not ours: `next` stays as it was
+        sent_from = urlsplit(sent_from)
+        query = QueryDict(location.query, mutable=True)
+        query["next"] = urlunsplit(("", "", sent_from.path, sent_from.query, ""))
+        response["Location"] = urlunsplit(("", "", location.path, query.urlencode("/"), ""))
         return response
