@@ -27,6 +27,12 @@ def portal(request):
             "What you typed or chose in another form on this page has not been saved and "
             "will be lost. Continue?"
         ),
+        # for static/js/portal.js, which fills in again a post not taken for want of a sign-in
+        "portal_unsent_restored": _(
+            "What you sent was not saved, as your sign-in had ended or the page was from an "
+            "earlier sign-in. It is filled in again below: check it and send it again."
+        ),
+        "portal_unsent_files": _("Choose again the files you had chosen; they were not kept."),
         "portal_menu": menu_for(user, request.path),
         "portal_role_labels": [RoleCode(code).label for code in roles],
         "portal_unread": SimpleLazyObject(

@@ -272,6 +272,172 @@ var HTMX_SENDS = ["post", "put", "patch", "delete", "get"].map(function (verb) {
   });
 })();
 
+// A post the server did not take for want of a sign-in (SESSION_HOURS past, signed out in
+// another tab: the sign-in page answers it) or with the token of an earlier sign-in (the
+// CSRF page) lost everything it carried: a reply, a reason, an analysis typed for an hour.
+// So a post's fields are kept in this tab as it is sent (sessionStorage: gone with the tab,
+// never left on the disk for the next person at the desk; passwords, files and one-time
+// tokens are not kept). The page that answers says what became of it: one marked
+// data-post-not-taken keeps it as not taken and says so (#unsent-kept); any other page
+// means it was answered, and it is forgotten. Signed in again as the same person, on a page
+// with that form (SignInAgainMiddleware leads back to it), it is filled in again, its
+// `version` too (the server still refuses it if the record changed meanwhile), and said
+// above the form; the form then warns before it is left unsent.
+(function () {
+  "use strict";
+  var KEY = "portal-unsent-post";
+  var ANSWERED_WITHIN_MS = 5 * 60 * 1000;
+  var KEPT_FOR_MS = 24 * 3600 * 1000;
+  var NOT_KEPT = /^(password|file|submit|button|reset|image)$/;
+  var TEXT = /^(text|search|email|tel|url|number|date|datetime-local|month|time|textarea)$/;
+  var body = document.body;
+  var notTakenHere = body.hasAttribute("data-post-not-taken");
+
+  function read() {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(KEY));
+    } catch (error) {
+      return null;
+    }
+  }
+  function write(post) {
+    try {
+      window.sessionStorage.setItem(KEY, JSON.stringify(post));
+    } catch (error) { /* storage full or refused: the post goes as it always did */ }
+  }
+  function forget() {
+    try {
+      window.sessionStorage.removeItem(KEY);
+    } catch (error) { /* nothing kept */ }
+  }
+
+  function kept(field) {
+    if (!field.name || field.disabled || NOT_KEPT.test(field.type) ||
+        field.name === "csrfmiddlewaretoken" || field.name === "form_once") {
+      return false;
+    }
+    return field.type !== "hidden" || field.name === "version";
+  }
+
+  window.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented ||
+        form.method !== "post" || form.matches(HTMX_SENDS) || notTakenHere || !body.dataset.user) {
+      return;
+    }
+    var fields = Array.prototype.filter.call(form.elements, kept);
+    var typed = fields.some(function (field) {
+      return TEXT.test(field.type) && field.value.trim() !== "";
+    });
+    if (!typed) {
+      forget(); // what answers next is this post's answer, not a kept one's
+      return;
+    }
+    var values = [];
+    fields.forEach(function (field) {
+      if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.selectedOptions, function (option) {
+          values.push([field.name, option.value]);
+        });
+      } else if (field.type !== "checkbox" && field.type !== "radio" || field.checked) {
+        values.push([field.name, field.value]);
+      }
+    });
+    write({
+      user: body.dataset.user,
+      action: form.action,
+      id: form.id,
+      names: fields.map(function (field) { return field.name; }),
+      values: values,
+      files: Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+        return input.files && input.files.length > 0;
+      }),
+      at: Date.now(),
+      state: "sent",
+    });
+  });
+
+  function restore(form, post) {
+    var values = {};
+    post.values.forEach(function (pair) {
+      (values[pair[0]] = values[pair[0]] || []).push(pair[1]);
+    });
+    var first = null;
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!kept(field) || post.names.indexOf(field.name) === -1) {
+        return;
+      }
+      var mine = values[field.name] || [];
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = mine.indexOf(field.value) !== -1;
+      } else if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = mine.indexOf(option.value) !== -1;
+        });
+      } else {
+        field.value = mine.length ? mine.shift() : "";
+        if (!first && field.type !== "hidden" && field.value !== "") {
+          first = field;
+        }
+      }
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    var details = form.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    var note = document.createElement("div");
+    note.className = "alert alert-warning small py-2";
+    note.setAttribute("role", "alert");
+    note.id = "unsent-restored";
+    note.tabIndex = -1;
+    note.textContent = body.dataset.unsentRestored +
+      (post.files ? " " + body.dataset.unsentFiles : "");
+    form.insertAdjacentElement("beforebegin", note);
+    form.dataset.warnUnsaved = "always";
+    (first || note).focus();
+    note.scrollIntoView({ block: "start" });
+  }
+
+  var post = read();
+  if (!post || typeof post !== "object" || !post.values) {
+    return;
+  }
+  var age = Date.now() - post.at;
+  if (post.state === "sent") {
+    if (notTakenHere && age < ANSWERED_WITHIN_MS) {
+      post.state = "not-taken";
+      write(post);
+    } else if (!notTakenHere) {
+      forget();
+      return;
+    }
+  }
+  if (notTakenHere) {
+    var said = document.getElementById("unsent-kept");
+    if (said && post.state === "not-taken") {
+      said.hidden = false;
+    }
+    return;
+  }
+  if (age > KEPT_FOR_MS) {
+    forget();
+    return;
+  }
+  if (post.user !== body.dataset.user) {
+    return; // another person signed in in this tab: not theirs to see
+  }
+  var forms = Array.prototype.filter.call(document.forms, function (form) {
+    return form.method === "post" && form.action === post.action;
+  });
+  var form = forms.filter(function (one) { return post.id && one.id === post.id; })[0] || forms[0];
+  if (form) {
+    forget();
+    restore(form, post);
+  }
+})();
+
 // A form that posts is sent once: a second click while the first post is on its way (a
 // double click) would register an order, a lead or a resolution twice. Forms htmx sends
 // are left to htmx; a page come back to through the browser's history takes a post again,
