@@ -566,13 +566,20 @@ def agenda_decline(*, meeting_id: int, item_id: int, acting_user: User, reason: 
 
 @transaction.atomic
 def agenda_item_edit(
-    *, meeting_id: int, item_id: int, acting_user: User, question: str
+    *,
+    meeting_id: int,
+    item_id: int,
+    acting_user: User,
+    question: str,
+    expected_version: int | None,
 ) -> AgendaItem:
     """The office words an item on a planned meeting's agenda differently (the agenda is
     the office's); the history keeps what it said before. A joint investigation team's
-    question is not reworded: the meeting's answer goes back to the team on its words."""
+    question is not reworded: the meeting's answer goes back to the team on its words.
+    Checked against the meeting's version, as every other change of its agenda: two office
+    staff rewording one item each wrote over the other's wording unawares."""
     _office_only(acting_user)
-    meeting = _lock(acting_user, meeting_id)
+    meeting = _lock(acting_user, meeting_id, expected_version)
     _planned(meeting)
     item = access.get_or_404(
         AgendaItem.objects.select_for_update().filter(meeting=meeting), id=item_id

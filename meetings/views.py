@@ -612,6 +612,7 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             item_id=number("item"),
             acting_user=user,
             question=post.get("question", ""),
+            expected_version=version,
         ),
         "answer": lambda: services.invitation_answer(
             meeting_id=meeting.id,

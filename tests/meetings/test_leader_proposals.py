@@ -10,6 +10,7 @@ for and who proposed it, and the office decides.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -193,7 +194,11 @@ def test_the_office_rewords_an_item_on_the_agenda_and_the_history_keeps_both(
     services.agenda_place(meeting_id=meeting.id, item_id=item.id, acting_user=office_staff)
     client.force_login(office_staff)
     assert f'id="edit-item-{item.id}"' in client.get(page(meeting)).content.decode()
-    client.post(act(meeting, "edit_item"), {"item": item.id, "question": "预付卡跑路联合处置"})
+    meeting.refresh_from_db()
+    client.post(
+        act(meeting, "edit_item"),
+        {"item": item.id, "question": "预付卡跑路联合处置", "version": meeting.version},
+    )
     item.refresh_from_db()
     assert item.question == "预付卡跑路联合处置"
     event = MeetingEvent.objects.get(meeting=meeting, action=MeetingAction.EDIT_ITEM)
@@ -218,7 +223,12 @@ def test_an_empty_rewording_is_refused(client, leader, office_staff, meeting):
     item = proposed(leader, meeting)
     services.agenda_place(meeting_id=meeting.id, item_id=item.id, acting_user=office_staff)
     client.force_login(office_staff)
-    answer = client.post(act(meeting, "edit_item"), {"item": item.id, "question": ""}, follow=True)
+    meeting.refresh_from_db()
+    answer = client.post(
+        act(meeting, "edit_item"),
+        {"item": item.id, "question": "", "version": meeting.version},
+        follow=True,
+    )
     assert "Write the agenda item." in answer.content.decode()
     item.refresh_from_db()
     assert item.question == "请研究预付卡跑路的联合处置办法。"
@@ -274,8 +284,11 @@ def test_a_joint_investigation_teams_question_is_not_reworded(client, office_sta
     )
     client.force_login(office_staff)
     assert f'id="edit-item-{item.id}-open"' not in client.get(page(meeting)).content.decode()
+    meeting.refresh_from_db()
     answer = client.post(
-        act(meeting, "edit_item"), {"item": item.id, "question": "改"}, follow=True
+        act(meeting, "edit_item"),
+        {"item": item.id, "question": "改", "version": meeting.version},
+        follow=True,
     )
     assert "kept as the team put it" in answer.content.decode()
     item.refresh_from_db()
@@ -304,3 +317,35 @@ def test_a_proposal_placed_or_declined_twice_is_said_to_be_so_already(
     text = answer.content.decode()
     assert "already been declined" in text and "no longer waiting" not in text
     assert MeetingEvent.objects.filter(meeting=meeting, action=MeetingAction.DECLINE).count() == 1
+
+
+def test_a_rewording_from_a_page_shown_before_a_colleagues_is_refused_and_keeps_its_text(
+    client, leader, office_staff, office_director, meeting
+):
+    item = proposed(leader, meeting)
+    services.agenda_place(meeting_id=meeting.id, item_id=item.id, acting_user=office_staff)
+    client.force_login(office_staff)
+    shown = client.get(page(meeting)).content.decode()
+    version = re.search(
+        rf'id="edit-item-{item.id}">.*?name="version" value="(\d+)"', shown, re.S
+    ).group(1)
+    meeting.refresh_from_db()
+    services.agenda_item_edit(
+        meeting_id=meeting.id,
+        item_id=item.id,
+        acting_user=office_director,
+        question="预付卡经营者跑路的联合处置",
+        expected_version=meeting.version,
+    )
+
+    answer = client.post(
+        act(meeting, "edit_item"),
+        {"item": item.id, "question": "预付卡问题", "version": version},
+    )
+
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert "Someone else changed this meeting while you had it open" in body
+    assert ">预付卡问题</textarea>" in body
+    item.refresh_from_db()
+    assert item.question == "预付卡经营者跑路的联合处置"

@@ -234,7 +234,8 @@ def test_a_refused_decline_or_rewording_opens_under_its_item_and_leads_to_its_fi
     )
 
     declined = act("decline", {"item": proposal.id, "reason": "  "})
-    reworded = act("edit_item", {"item": item.id, "question": "  "})
+    meeting.refresh_from_db()
+    reworded = act("edit_item", {"item": item.id, "question": "  ", "version": meeting.version})
 
     assert declined.status_code == reworded.status_code == 400
     page = declined.content.decode()
