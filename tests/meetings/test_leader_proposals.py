@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from complaints.deadlines import BEIJING
@@ -329,14 +330,15 @@ def test_a_rewording_from_a_page_shown_before_a_colleagues_is_refused_and_keeps_
     version = re.search(
         rf'id="edit-item-{item.id}">.*?name="version" value="(\d+)"', shown, re.S
     ).group(1)
+    colleague = Client()
+    colleague.force_login(office_director)
     meeting.refresh_from_db()
-    services.agenda_item_edit(
-        meeting_id=meeting.id,
-        item_id=item.id,
-        acting_user=office_director,
-        question="预付卡经营者跑路的联合处置",
-        expected_version=meeting.version,
+    colleague.post(
+        act(meeting, "edit_item"),
+        {"item": item.id, "question": "预付卡经营者跑路的联合处置", "version": meeting.version},
     )
+    item.refresh_from_db()
+    assert item.question == "预付卡经营者跑路的联合处置"
 
     answer = client.post(
         act(meeting, "edit_item"),
