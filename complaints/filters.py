@@ -29,6 +29,35 @@ ORDERING_FIELDS = (
 )
 
 
+SORT_TIE_BREAKS: dict[str, tuple[str, ...]] = {
+    "received_at": ("id",),
+    "-received_at": ("-id",),
+    "next_due_at": ("id",),
+    "-next_due_at": ("-id",),
+    "number": (),  # unique
+    "-number": (),
+    "status": ("-received_at", "-id"),
+    "-status": ("received_at", "id"),
+}
+"""What each sort orders by after its own field, so that every order has one place in the
+list: sorted by deadline alone, the 94% of orders with none (closed) tied, and the database
+was free to show one twice and another never across pages. Each follows an index read
+forwards or backwards (wo_next_due_id, wo_received, wo_status_received), so a page of the
+sorted list is read from it instead of sorting every order."""
+
+
+class TieBreakingOrderingFilter(django_filters.OrderingFilter):
+    """The chosen sort, then `SORT_TIE_BREAKS`."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value if param]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, *SORT_TIE_BREAKS.get(ordering[-1], ("-id",)))
+
+
 class WorkOrderFilterForm(forms.Form):
     def clean(self):
         """A range that ends before it starts holds no order; listed, the empty list read as
@@ -83,7 +112,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         error_messages={"invalid": DATE_EXPECTED},
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    sort = django_filters.OrderingFilter(
+    sort = TieBreakingOrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default"),
         fields=ORDERING_FIELDS,
