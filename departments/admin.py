@@ -60,7 +60,7 @@ from kombu.utils.json import loads as json_loads
 
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader, bracketed, list_separator
 
-from . import access, audit_actions, services
+from . import access, audit_actions, services, trail
 from .choices import RoleCode
 from .forms import DutyContactDeleteForm
 from .models import AuditEntry, Delivery, DutyContact, Role, Town, Unit, User
@@ -559,7 +559,7 @@ class AuditObjectTypeFilter(admin.SimpleListFilter):
     parameter_name = "object_type"
 
     def lookups(self, request, model_admin):
-        types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+        types = trail.distinct_values("object_type")
         return sorted(
             ((t, audit_actions.object_type_name(t)) for t in types), key=lambda c: (c[1], c[0])
         )
@@ -575,7 +575,7 @@ class AuditActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        codes = trail.distinct_values("action")
         return sorted(((c, audit_actions.name(c)) for c in codes), key=lambda c: (c[1], c[0]))
 
     def queryset(self, request, queryset):
@@ -618,6 +618,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     list_select_related = ("actor", "unit")
     date_hierarchy = "created_at"
+    # A second count of every entry beside the page's own ("of 300,000 in all"): 50 ms at
+    # 300,000 entries for a figure the page's count gives unfiltered.
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        """Through `trail.TrailQuerySet`: the date hierarchy probes the index."""
+        return trail.trail_queryset(super().get_queryset(request))
 
     def get_list_display(self, request):
         """The summary column through one reader for the page's entries; the action and
@@ -646,7 +653,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if not search_term:
             return queryset, False
         fields = self.get_search_fields(request)
-        codes = list(AuditEntry.objects.order_by().values_list("action", flat=True).distinct())
+        codes = trail.distinct_values("action")
         names = {}
         for language_code in ("zh-hans", "en"):
             with translation.override(language_code):

@@ -285,6 +285,11 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
+        indexes = [
+            # The trail's filter by kind of record lists the kinds by probing this index
+            # (`trail.distinct_values`), as the filter by action probes action's.
+            models.Index(fields=["object_type"], name="audit_object_type"),
+        ]
 
     def __str__(self) -> str:
         """In the portal's time, as the trail's list shows the entry (not UTC, as stored),
