@@ -95,7 +95,7 @@ class WorkOrderFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=ALL,
     )
-    category = django_filters.CharFilter(label=_("Hotline category"), lookup_expr="icontains")
+    category = django_filters.CharFilter(label=_("Hotline category"), method="in_category")
     received_from = django_filters.DateFilter(
         label=_("Received from"),
         field_name="received_at",
@@ -132,6 +132,14 @@ class WorkOrderFilter(django_filters.FilterSet):
         model = WorkOrder
         fields: list[str] = []
         form = WorkOrderFilterForm
+
+    def in_category(self, queryset: QuerySet[WorkOrder], name: str, value: str):
+        """Part of the hotline's category, in any case; a Chinese one (every category the
+        hotline sends) with a plain LIKE (`text_lookup`), as the search does: over UPPER()
+        the planner, with no statistics for it, expected 32 orders of 100,000 in 物业
+        (there were 9,447) and sorted them all for the first page (127 ms) instead of
+        reading the newest from the receipt index until it had a page."""
+        return queryset.filter(**{f"category__{text_lookup(value)}": value})
 
     def search(self, queryset: QuerySet[WorkOrder], name: str, value: str):
         """Number, hotline id, text, business (name or credit code), the citizen's phone or
