@@ -305,6 +305,65 @@ def seed_additions(rng: random.Random, scale: float) -> None:
     print(f"seeded the additions in {time.perf_counter() - started:.1f} s")
 
 
+def seed_deliveries(rng: random.Random, scale: float) -> None:
+    """What the year's notifications and status changes sent out: 150,000 deliveries (SMS,
+    email, group-chat robot) and 200,000 callbacks to the hotline; once, when none exist."""
+    import uuid
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from complaints.models import ApiClient, CallbackEvent, WorkOrder
+    from departments.models import Delivery
+
+    started = time.perf_counter()
+    now = timezone.now()
+    client = ApiClient.objects.get(name="bench-pages-12345")
+    order_ids = list(WorkOrder.objects.filter(source_client=client).values_list("id", flat=True))
+    with transaction.atomic():
+        rows = []
+        for i in range(int(150_000 * scale) or 10):
+            created = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
+            failed = rng.random() < 0.02
+            rows.append(
+                {
+                    "key": f"bench:{i}",
+                    "channel": rng.choice(["email", "sms", "robot"]),
+                    "address": f"13{rng.randrange(10**9):09d}",
+                    "subject": "工单即将到期",
+                    "body": "请在期限内办理。",
+                    "state": "failed" if failed else "sent",
+                    "attempts": 5 if failed else 1,
+                    "last_error": "timeout" if failed else "",
+                    "created_at": created,
+                    "next_attempt_at": created,
+                    "sent_at": None if failed else created,
+                }
+            )
+        copy_rows(Delivery, rows)
+        copy_rows(
+            CallbackEvent,
+            [
+                {
+                    "event_id": str(uuid.UUID(int=rng.getrandbits(128))),
+                    "client_id": client.id,
+                    "order_id": rng.choice(order_ids),
+                    "type": "status_changed",
+                    "payload": {"status": "in_progress"},
+                    "state": "delivered",
+                    "attempts": 1,
+                    "next_attempt_at": (created := now - timedelta(days=rng.uniform(0, 365))),
+                    "created_at": created,
+                    "delivered_at": created,
+                }
+                for _ in range(int(200_000 * scale) or 10)
+            ],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seeded deliveries and callbacks in {time.perf_counter() - started:.1f} s")
+
+
 def long_history_order() -> str:
     from django.db.models import Count
 
@@ -409,9 +468,13 @@ def cases() -> list[Case]:
         Case("leader", "escalation board", "/disputes/board/"),
         Case("leader", "overdue board", "/orders/overdue/"),
         Case("admin", "audit trail", "/admin/departments/auditentry/"),
-        Case("admin", "audit trail q=WQ", f"{trail}?q=123"),
+        Case("admin", "audit trail q=123", f"{trail}?q=123"),
         Case("admin", "audit trail page 500", f"{trail}?p=500"),
         Case("admin", "audit trail unit filter", f"{trail}?unit__id__exact=1"),
+        Case("admin", "deliveries", "/admin/departments/delivery/"),
+        Case("admin", "deliveries failed", "/admin/departments/delivery/?state__exact=failed"),
+        Case("admin", "callbacks", "/admin/complaints/callbackevent/"),
+        Case("admin", "callbacks retrying", "/admin/complaints/callbackevent/?situation=retrying"),
         Case("api", "hotline list", api, api=True),
         Case("api", "hotline list updated_since 1h", f"{api}?{urlencode({'updated_since': since})}",
              api=True),
@@ -548,7 +611,7 @@ def main() -> int:
     from django.db import connection
 
     from complaints.models import WorkOrder
-    from departments.models import AuditEntry
+    from departments.models import AuditEntry, Delivery
 
     call_command("migrate", interactive=False, verbosity=0)
     collect_static()
@@ -562,6 +625,9 @@ def main() -> int:
     if not AuditEntry.objects.filter(action=MARKER).exists():
         print("seeding the additions ...", flush=True)
         seed_additions(random.Random(SEED), count / 100_000)
+    if not Delivery.objects.exists():
+        print("seeding deliveries and callbacks ...", flush=True)
+        seed_deliveries(random.Random(SEED), count / 100_000)
     found = [c for c in cases() if not args.only or args.only in c.label]
     print(f"measuring {len(found)} pages ({args.warmup} warm-up + {args.runs} timed rounds) ...")
     print(f"  before: {machine_load()}", flush=True)
