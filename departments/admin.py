@@ -58,6 +58,7 @@ from django_celery_beat.models import (
 )
 from kombu.utils.json import loads as json_loads
 
+from complaints.filters import text_lookup
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader, bracketed, list_separator
 
 from . import access, audit_actions, services, trail
@@ -649,7 +650,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Each word of the search is looked for in the fields, as the admin does, and in
         the actions' names, in Chinese and in English whatever the reader's language: an
-        entry whose action is called so is found too."""
+        entry whose action is called so is found too. A word without case (Chinese, digits:
+        most searches of a trail written in Chinese) is looked for with a plain LIKE, as the
+        order search does (`text_lookup`): UPPER() over every summary made each scan of the
+        trail 2.5 times as long (a search scans it for the count and the date hierarchy)."""
         if not search_term:
             return queryset, False
         fields = self.get_search_fields(request)
@@ -665,8 +669,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
             words = bit.casefold()
             named = [code for code in codes if any(words in name for name in names[code])]
             found = models.Q(action__in=named)
+            lookup = text_lookup(bit)
             for field in fields:
-                found |= models.Q(**{f"{field}__icontains": bit})
+                found |= models.Q(**{f"{field}__{lookup}": bit})
             queryset = queryset.filter(found)
         return queryset, False
 

@@ -54,3 +54,26 @@ def test_the_trail_still_offers_each_year_month_kind_and_action(client, sysadmin
     assert "created_at__month=2" not in text
     text = client.get(f"{LIST}?created_at__year=2026&created_at__month=5").content.decode()
     assert "created_at__day=20" in text and "created_at__day=21" in text
+
+
+def test_a_search_without_case_reads_the_summaries_as_written(client, sysadmin):
+    """A Chinese word or digits have no case: UPPER() over every summary made each of the
+    search's scans of the trail (its count, its dates) 2.5 times as long."""
+    AuditEntry.objects.create(
+        action="user.create", object_type="departments.user", summary="新建账号123"
+    )
+    client.force_login(sysadmin)
+    for words in ("账号", "123"):
+        with CaptureQueriesContext(connection) as captured:
+            text = client.get(LIST, {"q": words}).content.decode()
+        assert "新建账号123" in text
+        searched = [q["sql"] for q in captured if "LIKE" in q["sql"]]
+        assert searched and not [sql for sql in searched if "UPPER(" in sql]
+
+
+def test_a_search_with_letters_still_finds_them_in_any_case(client, sysadmin):
+    AuditEntry.objects.create(
+        action="user.create", object_type="departments.user", summary="Zhang San's account"
+    )
+    client.force_login(sysadmin)
+    assert "Zhang San" in client.get(LIST, {"q": "ZHANG"}).content.decode()
