@@ -77,3 +77,16 @@ def test_a_search_with_letters_still_finds_them_in_any_case(client, sysadmin):
     )
     client.force_login(sysadmin)
     assert "Zhang San" in client.get(LIST, {"q": "ZHANG"}).content.decode()
+
+
+def test_a_searched_trail_of_two_years_finds_its_years_in_one_scan(client, sysadmin):
+    """A search scans the trail for each query it makes; the years of a trail of two were
+    found with a probe per year and one more (three scans) beside the hierarchy's own
+    first-and-last entry: now the first and the last entry give them."""
+    entries_over_two_years()
+    client.force_login(sysadmin)
+    with CaptureQueriesContext(connection) as captured:
+        text = client.get(LIST, {"q": "."}).content.decode()
+    assert "created_at__year=2025" in text and "created_at__year=2026" in text
+    dates = [q["sql"] for q in captured if 'MIN("departments_auditentry"."created_at")' in q["sql"]]
+    assert len(dates) == 2  # Django's date hierarchy's, and the years'
