@@ -61,3 +61,14 @@ def test_a_page_asked_for_while_signed_out_leads_back_to_itself(client, office_s
     asked = client.get(f"/orders/{order.number}/", HTTP_REFERER="http://testserver/orders/")
 
     assert _next_of(asked) == f"/orders/{order.number}/"
+
+
+def test_signing_out_ends_on_the_sign_in_page_with_no_page_to_come_back_to(client, mr_staff):
+    """Signing out is a post too, answered with the sign-in page: it is not a post refused
+    for want of a sign-in, and the person signing out is not led back to their page."""
+    client.force_login(mr_staff)
+
+    signed_out = client.post("/accounts/logout/", HTTP_REFERER="http://testserver/orders/")
+
+    assert signed_out.status_code == 302
+    assert signed_out["Location"] == "/accounts/login/"

@@ -289,14 +289,16 @@ class SignInAgainMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Signed out before the view, not by it: signing out also posts and is sent on to
+        # the sign-in page, which is where it must end, with no page to come back to.
+        signed_out = (
+            request.method == "POST"
+            and not is_api_request(request)
+            and getattr(request, "user", None) is not None
+            and not request.user.is_authenticated
+        )
         response = self.get_response(request)
-        if (
-            request.method != "POST"
-            or response.status_code != 302
-            or getattr(request, "user", None) is None
-            or request.user.is_authenticated
-            or is_api_request(request)
-        ):
+        if not signed_out or response.status_code != 302:
             return response
         location = urlsplit(response["Location"])
         if location.path != resolve_url(settings.LOGIN_URL) or location.netloc:
