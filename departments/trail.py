@@ -60,7 +60,7 @@ class TrailQuerySet(models.QuerySet):
     probe of the created_at index ("the first entry from the next period on"): a trail of
     two years costs one query, and a search, which scans the trail for each, one scan."""
 
-    def datetimes(self, field_name, kind, order="ASC", tzinfo=None, is_dst=None):
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         if kind not in ("year", "month", "day") or tzinfo is not None:
             return super().datetimes(field_name, kind, order, tzinfo)
         bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
