@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -28,7 +27,7 @@ from departments.models import Unit, User
 from departments.notifications import Message, notify_many, unit_people
 from wuqing_consumer.dates import date_error
 from wuqing_consumer.language import label, written
-from wuqing_consumer.texts import decimal_as_written, too_long
+from wuqing_consumer.texts import AmountError, amount_in_yuan, too_long
 from wuqing_consumer.versions import refused_unless
 
 from . import workflow
@@ -148,20 +147,10 @@ def agreement_record(
     if consent and consent not in MediationConsent.values:
         errors["consent"] = _("Choose who consents.")
     value = None
-    if str(amount or "").strip():
-        try:
-            text = decimal_as_written(str(amount))
-            if text is None:
-                raise InvalidOperation
-            value = Decimal(text).quantize(Decimal("0.01"))
-            if value < 0:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            errors["amount"] = _("Enter the amount in yuan, like 1280.50.")
-        else:
-            # The column holds 14 digits: a larger figure would fail in the database.
-            if value >= Decimal("1e12"):
-                errors["amount"] = _("The amount must be between 0 and 999,999,999,999.99 yuan.")
+    try:
+        value = amount_in_yuan(str(amount or ""))
+    except AmountError as error:
+        errors["amount"] = str(error)
     mediator = (mediator or "").strip()
     if problem := too_long(mediator, MEDIATOR_LIMIT, _("the mediator's name")):
         errors["mediator"] = problem

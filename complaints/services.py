@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +32,7 @@ from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import FIRST_YEAR
 from wuqing_consumer.db import execute_prepared
 from wuqing_consumer.language import district_language, written
-from wuqing_consumer.texts import decimal_as_written
+from wuqing_consumer.texts import AmountError, amount_in_yuan
 
 from . import stats, workflow
 from .attachments import check_uploads, files_removed_on_rollback, store_upload
@@ -423,22 +423,11 @@ def intake_format_errors(
 
 
 def _amount(value: object, errors: dict[str, str | ValidationError]) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    text = decimal_as_written(value) if isinstance(value, str) else str(value)
     try:
-        if text is None:
-            raise InvalidOperation
-        amount = Decimal(text).quantize(Decimal("0.01"))
-        if amount.is_nan():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors["amount"] = _("Enter the amount as a number of yuan, e.g. 1280.50.")
+        return amount_in_yuan(value)
+    except AmountError as error:
+        errors["amount"] = str(error)
         return None
-    if amount < 0 or amount >= Decimal("1e12"):
-        errors["amount"] = _("The amount must be between 0 and 999,999,999,999.99 yuan.")
-        return None
-    return amount
 
 
 def _received_at(value: datetime | None, errors: dict[str, str | ValidationError]) -> datetime:

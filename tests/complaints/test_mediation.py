@@ -423,7 +423,7 @@ def test_an_amount_decimal_would_read_as_another_number_is_refused(order, mr_sta
     client.cookies["django_language"] = "en"
     page = client.post(reverse("mediation_new"), agreement_form(order, amount))
     assert page.status_code == 400
-    assert "Enter the amount in yuan, like 1280.50." in page.content.decode()
+    assert "Enter the amount as a number of yuan, e.g. 1280.50." in page.content.decode()
     assert not MediationAgreement.objects.exists()
 
 
