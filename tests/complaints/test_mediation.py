@@ -406,12 +406,13 @@ def agreement_form(order, amount: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("amount", ["99999999999999999999", "1000000000000"])
-def test_an_amount_too_large_for_the_ledger_is_refused_not_a_500(order, mr_staff, client, amount):
+@pytest.mark.parametrize("amount", ["99999999999999999999", "1000000000000", "-5"])
+def test_an_amount_out_of_the_ledgers_range_is_refused_not_a_500(order, mr_staff, client, amount):
     client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
     page = client.post(reverse("mediation_new"), agreement_form(order, amount))
     assert page.status_code == 400
-    assert "999,999,999,999.99" in page.content.decode()
+    assert "between 0 and 999,999,999,999.99 yuan" in page.content.decode()
     assert not MediationAgreement.objects.exists()
 
 
