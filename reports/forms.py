@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import MultipleFileField
+from wuqing_consumer.texts import decimal_as_written
 
 from .choices import ProductCategory, PublicityKind
 from .models import UnitReport
@@ -17,6 +18,21 @@ SAMPLING_MEASURES = (
     ("failed", _("Batches failed")),
     ("failed_handled", _("Failed batches dealt with")),
 )
+
+
+class YuanField(forms.DecimalField):
+    """An amount in yuan as digits and a point, read as the order forms read it: Decimal
+    (and a browser's number field) take "1e5" as 100000, a sum nobody wrote down."""
+
+    default_error_messages = {"invalid": _("Enter the amount as a number of yuan, e.g. 1280.50.")}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            written = decimal_as_written(value)
+            if written is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = written
+        return super().to_python(value)
 
 
 class UnitReportForm(forms.Form):
@@ -34,7 +50,7 @@ class UnitReportForm(forms.Form):
                 widget=forms.NumberInput(attrs={"class": "form-control", "min": 0}),
             )
         for field in MONEY_FIELDS:
-            self.fields[field] = forms.DecimalField(
+            self.fields[field] = YuanField(
                 label=capfirst(UnitReport._meta.get_field(field).verbose_name),
                 min_value=0,
                 max_digits=14,

@@ -139,6 +139,30 @@ def test_a_sampling_count_too_large_for_the_database_is_refused_not_a_500(
     assert fresh(report).version == report.version
 
 
+@pytest.mark.parametrize("fines", ["1e5", "1E+3", "1_000", "NaN"])
+def test_a_money_figure_decimal_would_read_as_another_number_is_refused(client, mr_liaison, fines):
+    """A number field lets "1e5" through, and Decimal reads it as 100000: the district's
+    sums would count a fine nobody imposed."""
+    report = start(mr_liaison)
+    client.force_login(mr_liaison)
+    client.cookies["django_language"] = "en"
+    form = {
+        "situation": "本季度投诉平稳。",
+        "version": str(report.version),
+        "publicity-TOTAL_FORMS": "0",
+        "publicity-INITIAL_FORMS": "0",
+        "fines_imposed": fines,
+    }
+    page = client.post(reverse("unit_report", args=[report.id]), form)
+    assert page.status_code == 400
+    assert "Enter the amount as a number of yuan, e.g. 1280.50." in page.content.decode()
+    assert fresh(report).version == report.version
+    assert client.post(
+        reverse("unit_report", args=[report.id]), form | {"fines_imposed": "１００.５0"}
+    ).status_code in (200, 302)
+    assert fresh(report).fines_imposed == Decimal("100.50")
+
+
 def test_the_office_does_not_write_a_units_report(office_staff):
     with pytest.raises(Http404):
         start(office_staff)
