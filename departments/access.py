@@ -853,6 +853,14 @@ def answers_for_unit(user: User | AnonymousUser, unit_id: int) -> bool:
     return getattr(user, "unit_id", None) == unit_id and has_role(user, *UNIT_HANDLER_ROLES)
 
 
+def completes_action_item(user: User | AnonymousUser, item: ActionItem) -> bool:
+    """The owner unit's staff, liaison or head report its action item done, and the office
+    may for it. The meeting page, the list of action items and `action_complete` all ask
+    this, so no page offers "Report done" to an account the post would refuse (a person of
+    the owner unit who holds no role in it)."""
+    return answers_for_unit(user, item.owner_id) or runs_meetings(user)
+
+
 def releases_visible_to(user: User | AnonymousUser) -> QuerySet[Release]:
     """The office sees every release; a unit its own (drafts included) and every published
     one. The public pages do not use this: they use `releases_published()`."""

@@ -949,9 +949,7 @@ def _lock_action(user: User, action_id: int) -> ActionItem:
 def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionItem:
     """The owner unit (or the office for it) reports what it did; the item is done."""
     action = _lock_action(acting_user, action_id)
-    if not (
-        access.answers_for_unit(acting_user, action.owner_id) or access.runs_meetings(acting_user)
-    ):
+    if not access.completes_action_item(acting_user, action):
         raise Http404
     if action.status == ActionStatus.DONE:
         raise MeetingError(_("This action item is already done."))

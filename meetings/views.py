@@ -331,6 +331,7 @@ def _detail_page(
     answered = sum(1 for i in invitations if i.answer != InvitationAnswer.WAITING)
     for resolution in resolutions:
         for item in resolution.actions.all():
+            item.can_complete = access.completes_action_item(user, item)
             _action_forms(item, sent_for, sent, error, prefix="")
 
     def kept(form: str) -> QueryDict | None:
@@ -804,8 +805,8 @@ def _action_items_page(
     page = Paginator(items.order_by("status", "due_on", "id"), 25).get_page(params.get("page"))
     for item in page:
         item.overdue = item.is_overdue(today)
-        item.can_complete = item.status == ActionStatus.OPEN and (
-            access.answers_for_unit(user, item.owner_id) or access.runs_meetings(user)
+        item.can_complete = item.status == ActionStatus.OPEN and access.completes_action_item(
+            user, item
         )
         _action_forms(item, sent_for, sent, error, prefix="list-")
     return render(
