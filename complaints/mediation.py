@@ -127,7 +127,7 @@ def agreement_record(
                 % {"number": order_number.strip()}
             }
         ) from None
-    if not access.handles_order(acting_user, order):
+    if not access.records_mediation(acting_user, order):
         raise WorkflowError(_("Only the unit handling the order records its mediation."))
     if refusal := mediation_refusal(order):
         raise WorkflowError(refusal)

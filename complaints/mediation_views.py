@@ -88,6 +88,16 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("parties")  # names the citizen: starred out of error reports
 def mediation_new(request: HttpRequest) -> HttpResponse:
+    """The form to record an agreement, for those who may record one (404 to anyone else,
+    as to a form of a unit they are not in); opened for an order (`?order=`), for those who
+    may record that order's."""
+    if not access.records_mediation(request.user):
+        raise Http404
+    number = request.GET.get("order", "").strip()
+    if request.method == "GET" and number:
+        order = access.workorder_or_404(request.user, number=number.upper())
+        if not access.records_mediation(request.user, order):
+            raise Http404
     errors: dict = {}
     post = request.POST
     if request.method == "POST":
@@ -120,7 +130,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
         "complaints/mediation_new.html",
         {
             "errors": errors,
-            "data": post if request.method == "POST" else {"order": request.GET.get("order", "")},
+            "data": post if request.method == "POST" else {"order": number},
             "bodies": MediationBody.choices,
             "consents": MediationConsent.choices,
         },

@@ -859,7 +859,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
             "attach_form": AttachForm(),
             "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
-            "can_mediate": access.handles_order(request.user, order)
+            "can_mediate": access.records_mediation(request.user, order)
             and not mediation.mediation_refusal(order),
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,

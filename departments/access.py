@@ -762,6 +762,16 @@ def mediation_or_404(
     return get_or_404(items, id=agreement_id)
 
 
+def records_mediation(user: User | AnonymousUser, order: WorkOrder | None = None) -> bool:
+    """The unit handling an order records the agreement its mediation reached: a person of
+    its primary unit with a unit role (`handles_order`). Without an order, whether the user
+    may record one for any order: the form opens only for them, so an account of a unit
+    that holds no role in it is not handed a form its post would refuse."""
+    if order is None:
+        return handles_unit_orders(user)
+    return handles_order(user, order)
+
+
 def decides_disputes(user: User | AnonymousUser) -> bool:
     """The group leader (组长) decides jurisdiction disputes."""
     return has_role(user, RoleCode.GROUP_LEADER)
