@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 import django_filters
 from django import forms
@@ -17,6 +20,7 @@ from wuqing_consumer.dates import validate_date
 from .choices import Channel, Kind, Status
 from .models import Dispute, WorkOrder
 from .phones import phone_digits
+from .selectors import Tab, orders_in_tab, tabs_for
 
 ALL = _("All")
 DATE_EXPECTED = _("Enter a date like 2026-07-06.")
@@ -133,6 +137,12 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = WorkOrderFilterForm
 
+    def __init__(self, *args, user=None, **kwargs):
+        """`user`: whose list it is, for a search outside a request (a queued export);
+        otherwise the request's user."""
+        super().__init__(*args, **kwargs)
+        self.user = user if user is not None else getattr(self.request, "user", None)
+
     def in_category(self, queryset: QuerySet[WorkOrder], name: str, value: str):
         """Part of the hotline's category, in any case; a Chinese one (every category the
         hotline sends) with a plain LIKE (`text_lookup`), as the search does: over UPPER()
@@ -172,7 +182,7 @@ class WorkOrderFilter(django_filters.FilterSet):
             return queryset.filter(number__in=serial_numbers)
         # The citizen's phone and name are personal data: matched only on the orders where
         # the user is shown them unmasked, or a search would tell whose complaint it is.
-        unmasked = access.citizen_details_condition(getattr(self.request, "user", None))
+        unmasked = access.citizen_details_condition(self.user)
         phone = _typed_phone(folded)
         if phone:
             phone_condition = Q(citizen_phone_digits=phone) & unmasked
@@ -197,6 +207,61 @@ class WorkOrderFilter(django_filters.FilterSet):
         if phone:
             condition |= phone_condition
         return queryset.filter(condition)
+
+
+def default_order(tab: str) -> tuple[str, ...]:
+    if tab in ("due_soon", "overdue"):
+        return ("next_due_at", "id")
+    if tab == "triage":
+        return ("received_at", "id")
+    return ("-received_at", "-id")
+
+
+@dataclass
+class FilteredOrders:
+    """An order list as a user asked for it: the user's tabs, the tab shown, the bound (or
+    unbound) filters and the orders, sorted."""
+
+    tabs: tuple[Tab, ...]
+    tab: str
+    filterset: WorkOrderFilter
+    orders: QuerySet[WorkOrder]
+
+    @property
+    def refused(self) -> bool:
+        """A filter was refused: no order is listed (nor exported) under it."""
+        return self.filterset.is_bound and not self.filterset.is_valid()
+
+
+def filtered_orders(
+    user, params: Mapping[str, str] | None, now: datetime, soon: datetime, tab: str = ""
+) -> FilteredOrders:
+    """The orders of the list `params` (a query string's values: tab, filters, sort) asks
+    for, as `user` may see them: the list page's, and a queued export's made later from the
+    same query string outside any request. `tab` overrides the one in `params`."""
+    params = params or None
+    tabs = tabs_for(user)
+    keys = [t.key for t in tabs]
+    tab = tab or (params or {}).get("tab") or keys[0]
+    if tab not in keys:
+        tab = keys[0]
+    orders = orders_in_tab(user, tab, now, soon)
+    filterset = WorkOrderFilter(params, queryset=orders, user=user)
+    if not access.sees_all_units(user):
+        # A unit's people may narrow their list to the orders their unit handles as primary
+        # unit, the orders its figures count (the dashboard links there); no other unit.
+        unit_field = filterset.form.fields["unit"]
+        unit_field.queryset = unit_field.queryset.filter(id=user.unit_id)
+    if not filterset.is_bound:
+        qs = orders
+    elif filterset.is_valid():
+        qs = filterset.qs
+    else:
+        # Listing every order under a search it did not apply would read as its result.
+        qs = orders.none()
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
+        qs = qs.order_by(*default_order(tab))
+    return FilteredOrders(tabs, tab, filterset, qs)
 
 
 def _compact(value: str) -> str:

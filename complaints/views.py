@@ -45,7 +45,7 @@ from .choices import (
     Urgency,
 )
 from .exports import orders_workbook
-from .filters import WorkOrderFilter
+from .filters import filtered_orders
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
 from .models import Attachment, DeadlinePolicy, Referral, RoutingRule, WorkOrder
 from .routing import CATEGORY_PREFIX, MIN_SCORE, RoutingDecision
@@ -144,30 +144,13 @@ def route_preview(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_orders(request: HttpRequest, now: datetime, soon: datetime, tab: str = ""):
-    tabs = selectors.tabs_for(request.user)
-    keys = [tab.key for tab in tabs]
-    tab = tab or request.GET.get("tab") or keys[0]
-    if tab not in keys:
-        tab = keys[0]
-    orders = selectors.orders_in_tab(request.user, tab, now, soon)
-    filterset = WorkOrderFilter(request.GET or None, queryset=orders, request=request)
-    bootstrap(filterset.form)
-    if not access.sees_all_units(request.user):
-        # A unit's people may narrow their list to the orders their unit handles as primary
-        # unit, the orders its figures count (the dashboard links there); no other unit.
-        unit_field = filterset.form.fields["unit"]
-        unit_field.queryset = unit_field.queryset.filter(id=request.user.unit_id)
-    if not filterset.is_bound:
-        qs = orders
-    elif filterset.is_valid():
-        qs = filterset.qs
-    else:
-        # Listing every order under a search it did not apply would read as its result.
-        qs = orders.none()
-        _mark_refused_filters(filterset.form)
-    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
-        qs = qs.order_by(*_default_order(tab))
-    return tabs, tab, filterset, qs
+    """`filters.filtered_orders` for the list page: its filters' widgets styled, a refused
+    filter marked."""
+    found = filtered_orders(request.user, request.GET, now, soon, tab=tab)
+    bootstrap(found.filterset.form)
+    if found.refused:
+        _mark_refused_filters(found.filterset.form)
+    return found.tabs, found.tab, found.filterset, found.orders
 
 
 def _mark_refused_filters(form) -> None:
@@ -215,14 +198,6 @@ def _matches_elsewhere(
         "capped": count > SEARCH_COUNT_LIMIT,
         "query": _querystring(request, tab="all", page=None),
     }
-
-
-def _default_order(tab: str) -> tuple[str, ...]:
-    if tab in ("due_soon", "overdue"):
-        return ("next_due_at", "id")
-    if tab == "triage":
-        return ("received_at", "id")
-    return ("-received_at", "-id")
 
 
 def _querystring(request: HttpRequest, **changes: object) -> str:
