@@ -219,3 +219,12 @@ class MediationAction(models.TextChoices):
     CONFIRM = "confirm", _("Court confirms the agreement")
     REFUSE = "refuse", _("Court refuses confirmation")
     LITIGATION = "litigation", _("Passed to litigation")
+
+
+class ExportStatus(models.TextChoices):
+    """A queued Excel export of the order list (`OrderExport`)."""
+
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Building")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

@@ -18,6 +18,7 @@ from .choices import (
     DisputeSource,
     DisputeStatus,
     DuplicateStatus,
+    ExportStatus,
     ExtensionStatus,
     InterventionAction,
     InterventionAnswer,
@@ -1693,3 +1694,55 @@ class Litigation(models.Model):
 
     def __str__(self) -> str:
         return self.court_case
+
+
+def order_export_path(instance: "OrderExport", filename: str) -> str:
+    """Under exports/, by month, with a random part: the name says nothing of whose it is."""
+    return f"exports/{timezone.localtime(instance.created_at):%Y/%m}/{filename}"
+
+
+class OrderExport(models.Model):
+    """An Excel export of the order list, asked for on the list and built by a worker
+    (`complaints.tasks.build_order_export`): the list as `params` (the list's query string)
+    gave it to the asker, in the asker's `language`. Only the asker opens it; rows and files
+    go after `exports.KEEP_FOR` (`tasks.sweep_order_exports`)."""
+
+    asker = models.ForeignKey(
+        "departments.User",
+        verbose_name=_("exported by"),
+        on_delete=models.CASCADE,
+        related_name="order_exports",
+    )
+    params = models.TextField(_("filters"), blank=True)
+    tab = models.CharField(_("tab"), max_length=20)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    file = models.FileField(_("file"), upload_to=order_export_path, blank=True, max_length=255)
+    row_count = models.PositiveIntegerField(_("orders"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    error_message = models.JSONField(_("written from"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("exported at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order list export")
+        verbose_name_plural = _("order list exports")
+        indexes = [
+            models.Index(fields=["asker", "-created_at", "-id"], name="order_export_asker"),
+            models.Index(fields=["status", "created_at"], name="order_export_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asker_id} {self.tab} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+    @property
+    def download_name(self) -> str:
+        return f"work-orders-{self.tab}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.xlsx"

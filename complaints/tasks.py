@@ -87,3 +87,19 @@ def remind_referrals() -> int:
     from .referrals import remind_unacknowledged
 
     return remind_unacknowledged() + remind_unanswered() + remind_escalations()
+
+
+@shared_task(acks_late=True)
+def build_order_export(export_id: int) -> bool:
+    """An Excel export of the order list (routed to the "slow" queue)."""
+    from .order_exports import order_export_build
+
+    return order_export_build(export_id)
+
+
+@shared_task(acks_late=True)
+def sweep_order_exports() -> dict[str, int]:
+    """Exports whose task was lost or whose worker died, and those past their keeping."""
+    from .order_exports import order_exports_sweep
+
+    return order_exports_sweep()

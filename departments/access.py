@@ -22,6 +22,7 @@ from complaints.models import (
     DisputeEvent,
     Intervention,
     MediationAgreement,
+    OrderExport,
     Referral,
     ReferralEvent,
     WorkOrder,
@@ -409,6 +410,19 @@ def citizen_details_condition(user: User | AnonymousUser) -> Q:
     if unit_id is not None and has_role(user, *UNIT_HANDLER_ROLES):
         return Q(primary_unit_id=unit_id)
     return Q(pk__in=[])
+
+
+def order_exports_of(user: User | AnonymousUser) -> QuerySet[OrderExport]:
+    """A person's own exports of the order list, and no one else's: an export holds the list
+    as its asker was shown it (citizens' details unmasked for the office), so not even the
+    office opens another's."""
+    if not getattr(user, "is_authenticated", False):
+        return OrderExport.objects.none()
+    return OrderExport.objects.filter(asker_id=user.pk)
+
+
+def order_export_or_404(user: User | AnonymousUser, export_id: int) -> OrderExport:
+    return get_or_404(order_exports_of(user), id=export_id)
 
 
 def unit_reports_visible_to(user: User | AnonymousUser) -> QuerySet[UnitReport]:

@@ -53,6 +53,7 @@ NAMES = {
     "callback.replay": _("Callback sent again"),
     # work orders and the calendar
     "workorder.view_personal_data": _("Citizen's personal data shown"),
+    "order_export.download": _("Excel export of the order list downloaded"),
     "holiday_schedule.update": _("Holiday schedule changed"),
     "holiday_schedule.complete": _("Holiday schedule marked complete"),
     "holiday_schedule.reopen": _("Holiday schedule marked incomplete"),

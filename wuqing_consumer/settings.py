@@ -362,6 +362,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ROUTES = {
     "reports.tasks.build_district_report_files": {"queue": "slow"},
     "publicity.tasks.build_release_pdf": {"queue": "slow"},
+    "complaints.tasks.build_order_export": {"queue": "slow"},
 }
 # Synced into the database scheduler at beat start; the office can change them in the admin.
 CELERY_BEAT_SCHEDULE = {
@@ -381,6 +382,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "sweep-release-pdfs": {"task": "publicity.tasks.sweep_release_pdfs", "schedule": 600.0},
+    "sweep-order-exports": {"task": "complaints.tasks.sweep_order_exports", "schedule": 120.0},
     "end-expired-exposures": {
         "task": "publicity.tasks.end_expired_exposures",
         "schedule": crontab(hour=0, minute=10),
