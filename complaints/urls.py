@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import dispute_views, intervention_views, mediation_views, referral_views, views
+from . import (
+    dispute_views,
+    export_views,
+    intervention_views,
+    mediation_views,
+    referral_views,
+    views,
+)
 
 urlpatterns = [
     path("mediation/", mediation_views.mediation_list, name="mediation_list"),
@@ -56,7 +63,19 @@ urlpatterns = [
     path("orders/", views.order_list, name="order_list"),
     path("orders/new/", views.intake, name="order_intake"),
     path("orders/route-preview/", views.route_preview, name="order_route_preview"),
-    path("orders/export.xlsx", views.order_export, name="order_export"),
+    path("orders/export.xlsx", export_views.order_export_old_address, name="order_export"),
+    path("orders/exports/", export_views.order_export_list, name="order_export_list"),
+    path("orders/exports/new/", export_views.order_export_create, name="order_export_create"),
+    path(
+        "orders/exports/<int:export_id>/",
+        export_views.order_export_detail,
+        name="order_export_detail",
+    ),
+    path(
+        "orders/exports/<int:export_id>/download/",
+        export_views.order_export_download,
+        name="order_export_download",
+    ),
     path("orders/overdue/", views.overdue_board, name="overdue_board"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("orders/<str:number>/act/<slug:action>/", views.order_act, name="order_act"),

@@ -44,7 +44,6 @@ from .choices import (
     Status,
     Urgency,
 )
-from .exports import orders_workbook
 from .filters import filtered_orders
 from .forms import AttachForm, IntakeForm, bootstrap, member_units
 from .models import Attachment, DeadlinePolicy, Referral, RoutingRule, WorkOrder
@@ -52,7 +51,6 @@ from .routing import CATEGORY_PREFIX, MIN_SCORE, RoutingDecision
 from .urgency import suggest_urgency
 
 PAGE_SIZES = (25, 50, 100)
-EXPORT_LIMIT = 20000
 SEARCH_COUNT_LIMIT = 1000
 CITIZEN_FIELDS = ("citizen_name", "citizen_phone", "citizen_id_number")
 """Starred out of the error report mailed to ADMINS when a request fails."""
@@ -314,41 +312,6 @@ def _due_state(due: datetime | None, now: datetime, soon: datetime) -> str:
     if due <= soon:
         return "soon"
     return "ok"
-
-
-@login_required
-def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as Excel; personal data masked unless the user may see it. A list
-    longer than `EXPORT_LIMIT` is refused with a message rather than cut short unseen."""
-    now = timezone.now()
-    _tabs, tab, filterset, orders = _filtered_orders(request, now, selectors.due_soon_until(now))
-    if filterset.is_bound and not filterset.is_valid():
-        # The list shows no order and the error; a file cannot show it.
-        messages.error(request, _("Correct the filters and export again."))
-        return redirect(f"{reverse('order_list')}?{_querystring(request)}")
-    orders = list(orders.defer(None).select_related("primary_unit", "town")[: EXPORT_LIMIT + 1])
-    if len(orders) > EXPORT_LIMIT:
-        messages.error(
-            request,
-            _(
-                "The list has more than %(limit)s orders, too many for one file. Narrow it "
-                "with the filters (for example by date received) and export again."
-            )
-            % {"limit": f"{EXPORT_LIMIT:,}"},
-        )
-        return redirect(f"{reverse('order_list')}?{_querystring(request)}")
-    unmasked = [o for o in orders if access.may_see_citizen_details(request.user, o)]
-    if unmasked:
-        services.record_unmasked_view(user=request.user, orders=unmasked, where="export")
-    not_theirs = selectors.orders_no_longer_theirs(request.user, orders)
-    content = orders_workbook(orders, {o.id for o in unmasked}, now, not_theirs)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"work-orders-{tab}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required

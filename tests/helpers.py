@@ -304,3 +304,43 @@ def notice_as_read(notification, language: str) -> tuple[str, str]:
             reader.show(notification.title, messages.get("title")),
             reader.show(notification.body, messages.get("body")),
         )
+
+
+# --- the order list's Excel export, queued -----------------------------------------------------
+
+
+def asked_export(client, params: str = ""):
+    """Press the list's "Export to Excel" on the list of `params` (a query string) and build
+    what it asked for as the worker does (called here, not queued): the post's response and
+    the export, refreshed (None when the post asked for none)."""
+    from django.urls import reverse
+
+    from complaints.models import OrderExport
+    from complaints.order_exports import order_export_build
+
+    before = list(OrderExport.objects.values_list("id", flat=True))
+    response = client.post(reverse("order_export_create") + (f"?{params}" if params else ""))
+    export = OrderExport.objects.exclude(id__in=before).first()
+    if export is not None:
+        order_export_build(export.id)
+        export.refresh_from_db()
+    return response, export
+
+
+def exported(client, params: str = ""):
+    """The workbook (openpyxl) of the list of `params` as `client`'s person exports it:
+    asked for (`asked_export`), downloaded from its page, its stored file removed after."""
+    from io import BytesIO
+
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    _response, export = asked_export(client, params)
+    assert export is not None, "no export was asked for"
+    assert export.status == "done", export.error
+    download = client.get(reverse("order_export_download", args=[export.id]))
+    assert download.status_code == 200, download.status_code
+    content = b"".join(download.streaming_content)
+    default_storage.delete(export.file.name)
+    return load_workbook(BytesIO(content))

@@ -435,6 +435,20 @@ def duty_contact(request) -> Case:
     )
 
 
+def order_export(request) -> Case:
+    """The order list's "Export to Excel": the list's query string is the form's address."""
+    from complaints.models import OrderExport
+
+    return Case(
+        person=request.getfixturevalue("mr_staff"),
+        page=reverse("order_list") + "?tab=all",
+        post=reverse("order_export_create") + "?tab=all",
+        body=dict,
+        count=OrderExport.objects.count,
+        leads_to="/orders/exports/{id}/",
+    )
+
+
 FORMS = [
     agenda_proposal,
     meeting_plan,
@@ -450,6 +464,7 @@ FORMS = [
     summary_attachment,
     plan_attachment,
     duty_contact,
+    order_export,
 ]
 
 
@@ -457,7 +472,10 @@ def _shown_at(case: Case) -> str:
     """Where the first post leads: `{id}` is the record it created."""
     if "{id}" not in case.leads_to:
         return case.leads_to
+    from complaints.models import OrderExport
+
     model = {
+        "/orders/exports/": OrderExport,
         "/meetings/": JointMeeting,
         "/campaigns/": Campaign,
         "/releases/": Release,

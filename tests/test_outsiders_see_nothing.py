@@ -21,16 +21,25 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.http import QueryDict
 from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
-from complaints import disputes, interventions, mediation, referrals, workflow
+from complaints import (
+    disputes,
+    interventions,
+    mediation,
+    order_exports,
+    referrals,
+    workflow,
+)
 from complaints.models import (
     Attachment,
     Dispute,
     Intervention,
     MediationAgreement,
+    OrderExport,
     Referral,
     ReferralAttachment,
     WorkOrder,
@@ -167,6 +176,11 @@ def _what_the_demo_lacks() -> None:
     )
     _file(EvaluationAttachment(evaluation=evaluation))
     _file(Attachment(order=order))
+    # An Excel export of the office's, built: its page and its file are the office's alone.
+    export = order_exports.order_export_request(
+        acting_user=office, params=QueryDict("tab=all"), language="zh-hans"
+    )
+    order_exports.order_export_build(export.id)
     ReportingPeriod.objects.get_or_create(
         year=year - 1, quarter=4, defaults={"due_on": date(year, 1, 15)}
     )
@@ -206,6 +220,7 @@ def _records() -> dict[str, list[str]]:
         "campaign_id": ids(Campaign),
         "contact_id": ids(DutyContact),
         "notification_id": ids(Notification),
+        "export_id": ids(OrderExport),
         "code": list(Unit.objects.exclude(code="outsider-bureau").values_list("code", flat=True)),
         "period": [quarter_key(p.year, p.quarter) for p in ReportingPeriod.objects.all()],
         "year": [str(timezone.localdate().year)],

@@ -280,7 +280,7 @@ LISTS = [
     "/notifications/",
     "/orders/?tab=all",
     "/orders/?tab=co_handling",
-    "/orders/export.xlsx?tab=all",
+    "/orders/exports/",
     "/referrals/",
     "/disputes/",
     "/interventions/",

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from io import BytesIO
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -26,6 +27,7 @@ from departments.reference_data import TOWNS
 from reports import dashboards, figures, rendering
 from reports.figures import Period
 from tests.factories import UserFactory, make_order, unit
+from tests.helpers import exported
 
 QUARTER = Period(2026, 3)
 NOW = datetime(2026, 10, 14, 10, 0, tzinfo=BEIJING)
@@ -423,9 +425,9 @@ def _unit_reports_and_odd_ranges_agree(world):
         assert data["received_in"]["quarter"] == len(so_far)
 
 
-def _sheet_rows(content: bytes) -> list[tuple]:
-    sheet = load_workbook(BytesIO(content), read_only=True).active
-    return list(sheet.iter_rows(values_only=True))
+def _sheet_rows(client, params: dict) -> list[tuple]:
+    """The rows of the list's export as the client's person gets it (`helpers.exported`)."""
+    return list(exported(client, urlencode(params)).active.iter_rows(values_only=True))
 
 
 def test_the_order_list_and_its_export_hold_the_orders_behind_the_numbers(world, client):
@@ -440,7 +442,7 @@ def test_the_order_list_and_its_export_hold_the_orders_behind_the_numbers(world,
                 for o in orders
                 if code is None or (o.primary_unit and o.primary_unit.code == code)
             ]
-            rows = _sheet_rows(client.get("/orders/export.xlsx", params).content)[1:]
+            rows = _sheet_rows(client, params)[1:]
             assert sorted(r[0] for r in rows) == sorted(o.number for o in theirs), code
             overdue = [r[0] for r in rows if r[17]]
             assert len(overdue) == count(theirs, NOW).get("open_overdue", 0), code
@@ -465,9 +467,7 @@ def test_the_order_list_and_its_export_hold_the_orders_behind_the_numbers(world,
             if o.next_due_at and o.next_due_at < NOW
         )
         assert {k: v for k, v in board.items() if v} == dict(want)
-        overdue_tab = _sheet_rows(
-            client.get("/orders/export.xlsx", {"tab": "overdue", **dates}).content
-        )
+        overdue_tab = _sheet_rows(client, {"tab": "overdue", **dates})
         assert len(overdue_tab) - 1 == count(orders, NOW).get("open_overdue", 0)
 
     _a_unit_sees_its_own_figures_and_orders_only(world, client)
@@ -512,7 +512,7 @@ def _one_unit_sees_its_own(world, client, code):
         ]
         assert data["totals"]["overdue_any"] == len(overdue_mine)
         assert duties.get("orders_overdue", 0) == len(overdue_mine)
-        rows = _sheet_rows(client.get("/orders/export.xlsx", {"tab": "all"}).content)[1:]
+        rows = _sheet_rows(client, {"tab": "all"})[1:]
         visible = {
             o.number for o in world["orders"] if o.unit_links.filter(unit__code=code).exists()
         }
