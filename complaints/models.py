@@ -1710,7 +1710,10 @@ class OrderExport(models.Model):
     asker = models.ForeignKey(
         "departments.User",
         verbose_name=_("exported by"),
-        on_delete=models.CASCADE,
+        # An account deleted leaves its exports to nobody until the sweep deletes them and
+        # their files (a cascade would have left the files behind for good).
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="order_exports",
     )
     params = models.TextField(_("filters"), blank=True)

@@ -148,7 +148,7 @@ def order_export_build(export_id: int) -> bool:
 
 def _workbook(export: OrderExport, now: datetime) -> tuple[bytes, list, list]:
     asker = export.asker
-    if not asker.is_active:
+    if asker is None or not asker.is_active:
         raise _Refused(written("The account that asked for the export is no longer active."))
     found = filtered_orders(
         asker, QueryDict(export.params), now, selectors.due_soon_until(now), tab=export.tab

@@ -280,6 +280,22 @@ def test_an_export_of_a_person_since_deactivated_is_not_made(office_staff, media
     assert export.status == ExportStatus.FAILED and not export.file
 
 
+def test_an_export_of_an_account_since_deleted_is_made_for_nobody(office_staff, media):
+    from departments.choices import RoleCode
+    from tests.factories import UserFactory
+
+    make_order(office_staff)
+    person = UserFactory(roles=[RoleCode.OFFICE_STAFF], unit=office_staff.unit)
+    export = ask(person)
+    person.delete()
+
+    order_exports.order_export_build(export.id)
+
+    export.refresh_from_db()
+    assert export.asker is None
+    assert export.status == ExportStatus.FAILED and not export.file
+
+
 def test_a_filter_no_longer_valid_at_build_time_fails_the_export(office_staff, media):
     from departments.models import Unit
 
