@@ -14,7 +14,8 @@ the URL configuration that takes a post and is offered on no page is sent an emp
 
 What a roleless account may post: signing in and out, its own password, language and
 notification settings, marking its notifications read, the hotline's API (its own key, not
-an account) and the routing previews (they write nothing)."""
+an account), the routing previews (they write nothing) and an Excel export of the order list
+(it reads what the list shows the account; the export is its own, queued for a worker)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ ALLOWED = {
     "hotline-work-order-satisfaction",
     "order_route_preview",
     "routing-preview",
+    "order_export_create",
 }
 """What a roleless account may post, by URL name (see the module's docstring)."""
 
