@@ -76,10 +76,12 @@ NOISE = {"django_session"}
 
 
 @pytest.fixture
-def people(request, db, settings):
-    request.getfixturevalue("demo_data")
+def people(demo_data, db, settings, media_root):  # noqa: F811 (fixtures imported above)
+    # demo_data before db: its transaction must hold the test's, not be held by it (asked
+    # for inside the test's transaction, the demo data was rolled back with the first test
+    # and the module's next test found none).
     settings.DEBUG = False
-    settings.MEDIA_ROOT = request.getfixturevalue("media_root")
+    settings.MEDIA_ROOT = media_root
     unit = Unit.objects.get(code="market-regulation")
     roleless = UserFactory(username="mr_roleless", unit=unit, roles=[])
     head = User.objects.get(username="mr_head")
