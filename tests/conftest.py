@@ -216,6 +216,17 @@ def _no_files_left_from_the_last_test():
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_last_request_put_back():
+    """The locale middleware activates the request's language in the thread the test client
+    runs it in, the test's own, and leaves it there: a test after one that asked for an
+    English page rendered its templates and messages in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_page_rate_limit(settings):
     """Every test's client comes from 127.0.0.1, so the pages' rate limit would refuse
     requests depending on what ran before in the same minute; tests/test_rate_limit.py turns
