@@ -541,6 +541,41 @@ def test_a_restore_refuses_a_database_the_portal_is_connected_to_even_with_force
             other.close()
 
 
+@pytest.mark.services
+@ON_POSTGRESQL
+def test_a_session_that_ends_while_the_restore_looks_is_not_counted(
+    monkeypatch, fresh_postgresql_database
+):
+    """The restore's own earlier look at the database stayed listed for a moment after it was
+    closed, and the restore refused because of itself (a fresh-clone CI met it)."""
+    target = fresh_postgresql_database
+    ending = backup.Database(
+        **{**target.__dict__, "options": {"application_name": "wuqing-consumer web"}}
+    ).connect()
+    paused = []
+    pause = backup._pause
+
+    def close_it_then_pause(seconds):
+        paused.append(seconds)
+        ending.close()
+        pause(seconds)
+
+    monkeypatch.setattr(backup, "_pause", close_it_then_pause, raising=False)
+    try:
+        assert backup.other_connections(target) == []
+        assert paused
+    finally:
+        ending.close()
+
+    staying = backup.Database(
+        **{**target.__dict__, "options": {"application_name": "wuqing-consumer worker"}}
+    ).connect()
+    try:
+        assert backup.other_connections(target, settle=0.2) == [("wuqing-consumer worker", 1)]
+    finally:
+        staying.close()
+
+
 def test_a_restore_names_the_api_clients_whose_secret_the_signing_key_no_longer_gives(
     tmp_path, output, settings
 ):

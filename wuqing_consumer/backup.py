@@ -43,6 +43,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -531,26 +532,41 @@ def _check_signature(archive: tarfile.TarFile, path: Path) -> str:
     return "verified"
 
 
-def other_connections(database: Database) -> list[tuple[str, int]]:
+def other_connections(database: Database, settle: float = 2.0) -> list[tuple[str, int]]:
     """(application_name, count) of the other sessions on the target PostgreSQL database:
     the portal's processes name themselves (``wuqing-consumer web`` …, see settings), so the
-    restore can say which are still running. SQLite (a laptop) has no such list."""
+    restore can say which are still running. SQLite (a laptop) has no such list.
+
+    A session closed a moment ago stays listed until its server process has gone, which
+    under load takes a while: the restore's own earlier look at the database was taken for
+    another process. Sessions are looked for again for up to `settle` seconds before they
+    count."""
     if database.vendor != "postgresql":
         return []
+    deadline = time.monotonic() + settle
     connection = database.connect()
     try:
+        connection.autocommit = True  # pg_stat_activity is read once per transaction
         cursor = connection.cursor()
-        cursor.execute(
-            "SELECT coalesce(nullif(application_name, ''), %s), count(*) "
-            "FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() "
-            "AND coalesce(backend_type, 'client backend') = 'client backend' "
-            "GROUP BY 1 ORDER BY 1",
-            [_("an unnamed application")],
-        )
-        return [(name, count) for name, count in cursor.fetchall()]
+        while True:
+            cursor.execute(
+                "SELECT coalesce(nullif(application_name, ''), %s), count(*) "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() "
+                "AND coalesce(backend_type, 'client backend') = 'client backend' "
+                "GROUP BY 1 ORDER BY 1",
+                [_("an unnamed application")],
+            )
+            found = [(name, count) for name, count in cursor.fetchall()]
+            if not found or time.monotonic() >= deadline:
+                return found
+            _pause(0.05)
     finally:
         connection.close()
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 # -- backup -----------------------------------------------------------------------------------
