@@ -430,7 +430,7 @@ def litigation_mark(
     order = access.workorder_or_404(
         acting_user, number=(order_number or "").strip().upper(), lock=True
     )
-    if not (access.handles_order(acting_user, order) or access.is_office_handler(acting_user)):
+    if not access.marks_litigation(acting_user, order):
         raise WorkflowError(_("Only the unit handling the order or the office marks this."))
     if refusal := mediation_refusal(order):
         raise WorkflowError(refusal)

@@ -799,6 +799,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_refer": access.refers_for_unit(request.user) and not request.user.unit.is_office,
             "can_mediate": access.records_mediation(request.user, order)
             and not mediation.mediation_refusal(order),
+            "can_mark_litigation": access.marks_litigation(request.user, order)
+            and not mediation.mediation_refusal(order),
             "can_dispute": may_dispute and settled_by is None,
             "settled_by": settled_by,
             "max_extension": workflow.MAX_EXTENSION_DAYS,

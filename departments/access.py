@@ -786,6 +786,13 @@ def records_mediation(user: User | AnonymousUser, order: WorkOrder | None = None
     return handles_order(user, order)
 
 
+def marks_litigation(user: User | AnonymousUser, order: WorkOrder) -> bool:
+    """A dispute mediation did not settle is marked as passed to court by the unit handling
+    the order or by the office, which follows every order (one check for the order page,
+    which offers the form, and the service, which refuses the rest)."""
+    return handles_order(user, order) or is_office_handler(user)
+
+
 def decides_disputes(user: User | AnonymousUser) -> bool:
     """The group leader (组长) decides jurisdiction disputes."""
     return has_role(user, RoleCode.GROUP_LEADER)

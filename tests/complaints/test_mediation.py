@@ -367,6 +367,31 @@ def test_a_failed_mediation_is_marked_as_passed_to_litigation(order, mr_staff, h
         )
 
 
+def test_the_office_is_offered_the_litigation_form_the_service_lets_it_send(
+    order, mr_staff, office_staff, housing_staff, client
+):
+    """The service took the office's mark and the order page offered the office no form."""
+    page_url = reverse("order_detail", args=[order.number])
+    client.force_login(office_staff)
+    page = client.get(page_url).content.decode()
+    assert 'id="litigation-mark"' in page
+    assert reverse("litigation_mark", args=[order.number]) in page
+    assert 'id="record-mediation-link"' not in page  # the unit records its agreement
+    response = client.post(
+        reverse("litigation_mark", args=[order.number]), {"court_case": "(2026)津0114民初7号"}
+    )
+    assert response.status_code == 302
+    assert order.litigations.get().marked_by == office_staff
+
+    client.force_login(mr_staff)
+    page = client.get(page_url).content.decode()
+    assert 'id="litigation-mark"' in page and 'id="record-mediation-link"' in page
+    roleless = UserFactory(unit=mr_staff.unit, roles=[])
+    client.force_login(roleless)
+    page = client.get(page_url).content.decode()
+    assert "民初7号" in page and 'id="litigation-mark"' not in page
+
+
 def test_a_court_case_number_too_long_for_its_column_is_refused_not_cut(order, mr_staff, judge):
     """Cut to fit, it would be stored as a case number nobody wrote, without a word."""
     long_number = "(2026)津0114民初" + "8" * 60
