@@ -79,10 +79,13 @@ def _shown(export: OrderExport, labels: dict[str, str]) -> dict:
 @login_required
 @require_GET
 def order_export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
-    """One export's page; htmx asks again for its state while the file is being made."""
+    """One export's page; htmx asks again for its state while the file is being made, and
+    for its row on My exports (``?row=1``)."""
     export = access.order_export_or_404(request.user, export_id)
     context = _shown(export, _tab_labels(request.user))
     if request.headers.get("HX-Request"):
+        if request.GET.get("row"):
+            return render(request, "complaints/_order_export_row.html", {"row": context})
         return render(request, "complaints/_order_export_state.html", context)
     return render(request, "complaints/order_export.html", context)
 
