@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,7 +19,8 @@ from departments import access
 from wuqing_consumer import form_once
 
 from . import order_exports, selectors
-from .models import OrderExport
+from .filters import WorkOrderFilter, narrowed_by
+from .models import OrderExport, WorkOrder
 
 PAGE_SIZE = 25
 
@@ -68,10 +69,14 @@ def _tab_labels(user) -> dict[str, str]:
     return {tab.key: str(tab.label) for tab in selectors.tabs_for(user)}
 
 
-def _shown(export: OrderExport, labels: dict[str, str]) -> dict:
+def _shown(export: OrderExport, labels: dict[str, str], user) -> dict:
+    filterset = WorkOrderFilter(
+        QueryDict(export.params), queryset=WorkOrder.objects.none(), user=user
+    )
     return {
         "export": export,
         "tab_label": labels.get(export.tab, export.tab),
+        "narrowed_by": narrowed_by(filterset),
         "list_url": _list_url(export.params),
     }
 
@@ -82,7 +87,7 @@ def order_export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
     """One export's page; htmx asks again for its state while the file is being made, and
     for its row on My exports (``?row=1``)."""
     export = access.order_export_or_404(request.user, export_id)
-    context = _shown(export, _tab_labels(request.user))
+    context = _shown(export, _tab_labels(request.user), request.user)
     if request.headers.get("HX-Request"):
         if request.GET.get("row"):
             return render(request, "complaints/_order_export_row.html", {"row": context})
@@ -103,7 +108,7 @@ def order_export_list(request: HttpRequest) -> HttpResponse:
         "complaints/order_exports.html",
         {
             "page": page,
-            "rows": [_shown(export, labels) for export in page],
+            "rows": [_shown(export, labels, request.user) for export in page],
             "keep_days": order_exports.KEEP_FOR.days,
         },
     )

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import django_filters
 from django import forms
@@ -262,6 +262,27 @@ def filtered_orders(
     if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
         qs = qs.order_by(*default_order(tab))
     return FilteredOrders(tabs, tab, filterset, qs)
+
+
+def narrowed_by(filterset: WorkOrderFilter) -> list[tuple[str, str]]:
+    """The filters a list was asked for with, as (label, value) in the reader's language:
+    an export names the list it was made from, and two exports of one tab with other
+    filters looked alike. Nothing for filters no longer valid (the list refuses them)."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    shown = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        values = value if isinstance(value, list | tuple) else [value]
+        values = [one for one in values if one not in (None, "")]
+        if not values:
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            labels = dict(field.choices)
+            values = [labels.get(one, one) for one in values]
+        written = [one.isoformat() if isinstance(one, date) else str(one) for one in values]
+        shown.append((str(field.label), " / ".join(written)))
+    return shown
 
 
 def _compact(value: str) -> str:

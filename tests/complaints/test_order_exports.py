@@ -389,6 +389,36 @@ def test_my_exports_lists_ones_own_newest_first_25_a_page(client, office_staff, 
     assert f'data-export="{theirs.id}"' not in first + second
 
 
+def test_an_export_names_the_filters_of_its_list_not_only_its_tab(client, office_staff):
+    """Two exports of one tab with other filters looked alike on My exports."""
+    from departments.models import Unit
+
+    unit = Unit.objects.get(code="market-regulation")
+    narrowed = ask(
+        office_staff,
+        "tab=all&q=超市&unit=market-regulation&received_from=2026-07-01&sort=-next_due_at",
+    )
+    whole = ask(office_staff, "tab=all")
+    client.force_login(office_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get("/orders/exports/").content.decode()
+    rows = {m[1]: m[0] for m in re.finditer(r'<tr data-export="(\d+)".*?</tr>', page, re.S)}
+    said = [
+        "Search: 超市",
+        f"Primary unit: {unit.name_en}",
+        "Received from: 2026-07-01",
+        "Sort by: Next deadline, latest first",
+    ]
+    assert all(text in rows[str(narrowed.id)] for text in said), rows[str(narrowed.id)]
+    assert "export-narrowed" not in rows[str(whole.id)]
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(f"/orders/exports/{narrowed.id}/").content.decode()
+    assert f"主办单位：{unit.name}" in page
+    assert "搜索：超市" in page and "接收日期自：2026-07-01" in page
+
+
 def test_my_exports_says_when_there_is_none(client, mr_staff):
     client.force_login(mr_staff)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
