@@ -50,7 +50,7 @@ KEEP_FOR = timedelta(days=7)
 PENDING_FOR = timedelta(minutes=2)
 """An export waiting this long was not picked up: its queued task was lost (broker down)."""
 RUNNING_FOR = timedelta(minutes=15)
-"""Longer than the task time limit: a build still RUNNING after this lost its worker."""
+"""The least a build may be RUNNING before the sweep takes it back (see `running_for`)."""
 BATCH = 100
 LIST_ONLY = ("page", "per_page")
 """Query-string keys of the page shown, not of the list: an export holds the whole list."""
@@ -239,6 +239,13 @@ def order_export_download(*, acting_user: User, export_id: int) -> OrderExport:
     return export
 
 
+def running_for() -> timedelta:
+    """How long a build may be RUNNING before it counts as having lost its worker: longer
+    than a task may run (CELERY_TASK_TIME_LIMIT, which an operator may raise for large
+    lists), or a live build would be made a second time beside itself."""
+    return max(RUNNING_FOR, timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 300))
+
+
 def order_exports_sweep(now: datetime | None = None) -> dict[str, int]:
     """Queue again the exports whose task was lost, take back the builds whose worker died
     (back to PENDING, queued at once; the build's compare-and-set makes extra tasks
@@ -253,13 +260,14 @@ def order_exports_sweep(now: datetime | None = None) -> dict[str, int]:
         deleted, _kinds = OrderExport.objects.filter(id__in=[pk for pk, _f in old]).delete()
         files = [name for _pk, name in old if name]
         transaction.on_commit(lambda: _delete(*files))
+    started_before = now - running_for()
     dead = list(
         OrderExport.objects.filter(
-            status=ExportStatus.RUNNING, started_at__lt=now - RUNNING_FOR
+            status=ExportStatus.RUNNING, started_at__lt=started_before
         ).values_list("id", flat=True)[:BATCH]
     )
     reset = OrderExport.objects.filter(
-        id__in=dead, status=ExportStatus.RUNNING, started_at__lt=now - RUNNING_FOR
+        id__in=dead, status=ExportStatus.RUNNING, started_at__lt=started_before
     ).update(status=ExportStatus.PENDING, started_at=None)
     waiting = list(
         OrderExport.objects.filter(

@@ -464,6 +464,25 @@ def test_the_sweep_takes_back_a_build_whose_worker_died(office_staff, media, eag
     assert alive.status == ExportStatus.RUNNING
 
 
+def test_a_build_within_a_raised_task_time_limit_is_left_running(office_staff, media, settings):
+    """With CELERY_TASK_TIME_LIMIT raised to an hour, a build 20 minutes in is alive: taken
+    back after a fixed 15 minutes, it was made a second time beside itself."""
+    settings.CELERY_TASK_TIME_LIMIT = 3600
+    make_order(office_staff)
+    alive, dead = ask(office_staff), ask(office_staff)
+    now = timezone.now()
+    for export, minutes in ((alive, 20), (dead, 70)):
+        OrderExport.objects.filter(id=export.id).update(
+            status=ExportStatus.RUNNING, started_at=now - timedelta(minutes=minutes)
+        )
+
+    result = order_exports.order_exports_sweep()
+
+    assert result["reset"] == 1
+    assert OrderExport.objects.get(id=alive.id).status == ExportStatus.RUNNING
+    assert OrderExport.objects.get(id=dead.id).status != ExportStatus.RUNNING
+
+
 def test_a_build_taken_back_meanwhile_does_not_overwrite_the_rerun(office_staff, media):
     make_order(office_staff)
     export = ask(office_staff)
