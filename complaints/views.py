@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -236,6 +237,49 @@ class SearchPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
+class LatestDeadlineFirstPaginator(Paginator):
+    """The list sorted by deadline, latest first, with the orders without one after the
+    rest (`filters.NULLS_LAST`): a page is read from the orders with a deadline (the
+    deadline index read backwards) and then from those without (the primary key read
+    backwards), where sorting every order for it took 340 ms over 100,000."""
+
+    def parts(self) -> tuple[QuerySet, QuerySet]:
+        """The orders with a deadline and those without, each in the list's order."""
+        return (
+            self.object_list.filter(next_due_at__isnull=False).order_by("-next_due_at", "-id"),
+            self.object_list.filter(next_due_at__isnull=True).order_by("-id"),
+        )
+
+    @cached_property
+    def _dated(self) -> int:
+        return self.parts()[0].count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        dated, undated = self.parts()
+        rows = list(dated[bottom : min(top, self._dated)]) if bottom < self._dated else []
+        if top > self._dated:
+            rows += undated[max(bottom - self._dated, 0) : top - self._dated]
+        return self._get_page(rows, number, self)
+
+
+def _paginator_class(searching: bool, filterset) -> type[Paginator]:
+    if searching:
+        return SearchPaginator
+    latest_first = ["-next_due_at"]
+    if (
+        filterset.is_bound
+        and filterset.is_valid()
+        and filterset.form.cleaned_data.get("sort") == latest_first
+    ):
+        return LatestDeadlineFirstPaginator
+    return Paginator
+
+
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -247,7 +291,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         per_page = PAGE_SIZES[0]
     per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
     searching = bool(request.GET.get("q", "").strip())
-    paginator = (SearchPaginator if searching else Paginator)(orders, per_page)
+    paginator = _paginator_class(searching, filterset)(orders, per_page)
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.tab_counts(request.user, now, soon)
     not_theirs = selectors.orders_no_longer_theirs(request.user, list(page))
