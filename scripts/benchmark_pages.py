@@ -500,16 +500,22 @@ def _build_export(client, case: Case) -> Built:
     client's person; the file is deleted after, the row kept (as a week's exports are)."""
     from django.core.files.storage import default_storage
     from django.http import QueryDict
+    from django.utils import timezone
 
-    from complaints import order_exports
+    from complaints import order_exports, selectors
+    from complaints.filters import filtered_orders
     from complaints.models import OrderExport
+    from departments.models import User
 
     params = QueryDict(case.url.partition("?")[2])
-    # The row as asking leaves it, without queueing a task for a worker.
+    asker = User.objects.get(id=client.session["_auth_user_id"])
+    now = timezone.now()
+    # The row as asking leaves it (the tab the list shows when the address names none, as
+    # order_export_request finds it), without queueing a task for a worker.
     export = OrderExport.objects.create(
-        asker_id=client.session["_auth_user_id"],
+        asker=asker,
         params=params.urlencode(),
-        tab=params.get("tab", ""),
+        tab=filtered_orders(asker, params, now, selectors.due_soon_until(now)).tab,
         language="zh-hans",
     )
     order_exports.order_export_build(export.id)
