@@ -77,6 +77,30 @@ def choice_labels(field: str) -> dict[str, str]:
     return {value: str(label) for value, label in WorkOrder._meta.get_field(field).flatchoices}
 
 
+ORDER_FIELDS = (
+    "number",
+    "kind",
+    "channel",
+    "external_ref",
+    "received_at",
+    "status",
+    "primary_unit",
+    "title",
+    "content",
+    "category",
+    "business_name",
+    "town",
+    "amount",
+    "citizen_name",
+    "citizen_phone",
+    "citizen_id_number",
+    "next_due_at",
+    "result",
+    "satisfaction",
+)
+"""The fields of an order `orders_workbook` reads (a caller may load only these)."""
+
+
 def orders_workbook(
     orders: Iterable[WorkOrder],
     unmasked_ids: set[int],

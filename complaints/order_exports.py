@@ -34,7 +34,7 @@ from departments.models import User
 from departments.services import audit_record
 from wuqing_consumer.language import message_of, written, written_plural
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import ExportStatus
 from .exports import orders_workbook
 from .filters import filtered_orders
@@ -51,6 +51,16 @@ PENDING_FOR = timedelta(minutes=2)
 """An export waiting this long was not picked up: its queued task was lost (broker down)."""
 RUNNING_FOR = timedelta(minutes=15)
 """The least a build may be RUNNING before the sweep takes it back (see `running_for`)."""
+EXPORT_FIELDS = (
+    *exports.ORDER_FIELDS,
+    "primary_unit__name",
+    "primary_unit__name_en",
+    "town__name",
+    "town__name_en",
+)
+"""What a build reads of each order: the workbook's columns (`exports.ORDER_FIELDS`) and the
+names of its unit and town. Every field of 20,000 orders and their units made into objects
+(JSON decoded included) was most of a unit's export's 6.8 s."""
 BATCH = 100
 LIST_ONLY = ("page", "per_page")
 """Query-string keys of the page shown, not of the list: an export holds the whole list."""
@@ -165,7 +175,9 @@ def _workbook(export: OrderExport, now: datetime) -> tuple[bytes, list, list]:
             )
         )
     orders = list(
-        found.orders.defer(None).select_related("primary_unit", "town")[: EXPORT_LIMIT + 1]
+        found.orders.defer(None)
+        .select_related("primary_unit", "town")
+        .only(*EXPORT_FIELDS)[: EXPORT_LIMIT + 1]
     )
     if len(orders) > EXPORT_LIMIT:
         raise _Refused(

@@ -251,6 +251,28 @@ def test_a_list_longer_than_the_limit_fails_with_a_message_in_the_readers_langua
     assert "data-hx-get" not in page  # finished: no more asking
 
 
+def test_the_build_reads_the_orders_in_the_same_queries_however_many(office_staff, media):
+    """It loads only the fields the workbook shows: one field left out would be read order
+    by order, a query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_a_build() -> int:
+        export = ask(office_staff)
+        with CaptureQueriesContext(connection) as captured:
+            order_exports.order_export_build(export.id)
+        export.refresh_from_db()
+        assert export.status == ExportStatus.DONE, export.error
+        return len(captured)
+
+    make_order(office_staff, citizen_id_number="120114199001011234")
+    make_order(office_staff, unit_code="housing")
+    with_two = queries_of_a_build()
+    for _ in range(4):
+        make_order(office_staff, unit_code="housing")
+    assert queries_of_a_build() == with_two
+
+
 def test_a_build_that_breaks_fails_with_a_message_and_leaves_no_file(
     office_staff, media, monkeypatch
 ):
