@@ -1705,7 +1705,7 @@ class OrderExport(models.Model):
     """An Excel export of the order list, asked for on the list and built by a worker
     (`complaints.tasks.build_order_export`): the list as `params` (the list's query string)
     gave it to the asker, in the asker's `language`. Only the asker opens it; rows and files
-    go after `exports.KEEP_FOR` (`tasks.sweep_order_exports`)."""
+    go after `order_exports.KEEP_FOR` (`tasks.sweep_order_exports`)."""
 
     asker = models.ForeignKey(
         "departments.User",
