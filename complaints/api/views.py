@@ -110,9 +110,9 @@ class StatusesField(django_filters.fields.MultipleChoiceField):
                     _(
                         "“%(value)s” is not a status. Give one of: %(statuses)s; for "
                         "several, repeat the parameter (status=assigned&status=in_progress)."
-                    )
-                    % {"value": item, "statuses": ", ".join(Status.values)},
+                    ),
                     code="invalid_choice",
+                    params={"value": item, "statuses": ", ".join(Status.values)},
                 )
         super().validate(value)
 

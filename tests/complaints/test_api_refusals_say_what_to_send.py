@@ -335,3 +335,15 @@ def test_the_docs_pages_authorize_dialog_says_to_type_the_key_alone(client):
     english = description.split(" / ", 1)[1]
     assert "Authorize" in english and "key alone" in english, english
     assert "只填密钥" in description, description
+
+
+@pytest.mark.parametrize("status", ["W%5C0%21-%253", "%25s", "100%25"])
+def test_a_status_that_is_not_one_is_named_whatever_it_holds(client, key, status):
+    """Schemathesis sent `status=W\\0!-%3`: the refusal was formatted with the value in it
+    before django-filter formatted it again, and the "%3" in it answered 500."""
+    response = _english(client, key, "get", f"/api/v1/hotline/work-orders/?status={status}")
+    assert response.status_code == 400, response.content
+    (message,) = response.json()["error"]["fields"]["status"]
+    sent = status.replace("%25", "%").replace("%5C", "\\").replace("%21", "!")
+    assert f"“{sent}” is not a status" in message, message
+    assert "in_progress" in message, message

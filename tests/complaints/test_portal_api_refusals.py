@@ -83,6 +83,12 @@ def test_the_portal_lists_page_parameter_and_link_examples_are_their_own(client,
         ("statu=sent", "statu", "Unknown parameter; the list takes status, page."),
         ("status=sent&status=withdrawn", "status", "Give this parameter once."),
         ("page=1&page=1", "page", "Give this parameter once."),
+        # A "%" in the value is not read as a format (the hotline list's status was: a 500).
+        (
+            "status=100%25",
+            "status",
+            "Select a valid choice. 100% is not one of the available choices.",
+        ),
     ],
 )
 def test_an_empty_misspelt_or_repeated_filter_is_refused_as_on_the_hotline_list(
