@@ -1,7 +1,12 @@
+from functools import wraps
+
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
@@ -26,6 +31,31 @@ class PortalAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", "/admin/"))
+
+    def admin_view(self, view, cacheable=False):
+        if getattr(view, "__name__", "") == "changelist_view":
+            view = _out_of_range_dates_refused(view)
+        return super().admin_view(view, cacheable)
+
+
+def _out_of_range_dates_refused(changelist_view):
+    """A list's date filter or date hierarchy with a year, month or day too large for a
+    date (?created_at__year=99999999999999999999) raised OverflowError, which Django's
+    changelist does not take for a wrong lookup as it takes "abc" (ValueError): a 500. It is
+    answered as Django answers "abc", for every model's list, ours and the packages' alike."""
+
+    @wraps(changelist_view)
+    def view(request, *args, **kwargs):
+        try:
+            return changelist_view(request, *args, **kwargs)
+        except OverflowError:
+            if ERROR_FLAG in request.GET:
+                return SimpleTemplateResponse(
+                    "admin/invalid_setup.html", {"title": _("Database error")}
+                )
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+    return view
 
 
 class CheckedDatesAdmin(admin.ModelAdmin):

@@ -393,3 +393,41 @@ def test_a_crontab_with_its_own_initial_timezone_is_saved(client, office_directo
     response = client.post("/admin/django_celery_beat/crontabschedule/add/", data)
     assert response.status_code == 302
     assert CrontabSchedule.objects.filter(hour="4", minute="0").exists()
+
+
+def _lists_by_date(site) -> list[tuple[str, str]]:
+    """(address, date field) of every model list in the admin with a date hierarchy."""
+    return [
+        (f"/admin/{model._meta.app_label}/{model._meta.model_name}/", model_admin.date_hierarchy)
+        for model, model_admin in site._registry.items()
+        if model_admin.date_hierarchy
+    ]
+
+
+def test_a_date_too_large_in_a_lists_address_is_taken_for_a_wrong_filter_not_a_500(
+    client, sysadmin
+):
+    """The fuzzer's `?created_at__year=99999999999999999999` on the audit trail and on every
+    list with a date hierarchy or a date filter raised OverflowError: a 500. Such a list is
+    answered as one with `?created_at__year=abc` (Django's own way: the list without
+    filters), in the date hierarchy's year, month and day, and in a list's own date filter."""
+    from django.contrib import admin
+
+    client.force_login(sysadmin)
+    huge = "99999999999999999999"
+    addresses = []
+    for path, field in _lists_by_date(admin.site):
+        addresses += [
+            f"{path}?{field}__year={huge}",
+            f"{path}?{field}__year=2026&{field}__month={huge}",
+            f"{path}?{field}__year=2026&{field}__month=12&{field}__day={huge}",
+        ]
+    assert "/admin/departments/auditentry/?created_at__year=" + huge in addresses
+    addresses.append(f"/admin/complaints/apiclient/?created_at__year={huge}")
+    for address in addresses:
+        path = address.split("?")[0]
+        response = client.get(address)
+        assert response.status_code == 302, (address, response.status_code)
+        assert response["Location"] == f"{path}?e=1", address
+        assert client.get(f"{address}&e=1").status_code == 200, address
+        assert client.get(response["Location"]).status_code == 200, address
