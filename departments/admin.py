@@ -587,7 +587,8 @@ class AuditActionFilter(admin.SimpleListFilter):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The trail, read-only. A summary is shown in the reader's language where it was
     written from a message (`AuditEntry.summary_for_reader`), else as stored; it comes
-    before the codes (action, kind, id), so that it is not past the page's right edge.
+    before the codes (action, then the kind of record and its id in one column), so that it
+    is not past the page's right edge; static/css/admin_audit.css keeps it room on a laptop.
     What was done is named in the reader's language too (`audit_actions`), its code in the
     cell's title, and found by its name or its code."""
 
@@ -598,7 +599,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "summary",
         "action",
         "object_type",
-        "object_id",
     )
     fields = (
         "created_at",
@@ -623,6 +623,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     # 300,000 entries for a figure the page's count gives unfiltered.
     show_full_result_count = False
 
+    class Media:
+        css = {"all": ["css/admin_audit.css"]}
+
     def get_queryset(self, request):
         """Through `trail.TrailQuerySet`: the date hierarchy probes the index."""
         return trail.trail_queryset(super().get_queryset(request))
@@ -639,11 +642,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return format_html('<span title="{}">{}</span>', entry.action, entry.action_name)
 
         def object_type(entry: AuditEntry) -> str:
-            return audit_actions.object_type_name(entry.object_type)
+            kind = audit_actions.object_type_name(entry.object_type)
+            return f"{kind} #{entry.object_id}" if entry.object_id else kind
 
         for column in (summary, action, object_type):
             column.short_description = AuditEntry._meta.get_field(column.__name__).verbose_name
             column.admin_order_field = column.__name__
+        object_type.short_description = _("object")
         columns = {"summary": summary, "action": action, "object_type": object_type}
         return tuple(columns.get(name, name) for name in self.list_display)
 

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from departments.choices import RoleCode
+from departments.models import AuditEntry
 from reports.choices import ReportStatus
 from reports.models import UnitReport
 from tests.browser_kit import BROWSER_MARKS, signed_in
@@ -567,3 +568,55 @@ def test_the_dispute_lists_dates_numbers_and_states_are_read_whole(
                 seen[f"{language} {width}px"] = wrong
         page.context.close()
     assert seen == {}
+
+
+AUDIT_LIST = """() => {
+  const table = document.querySelector("#result_list");
+  const summaries = [...table.querySelectorAll("tbody td.field-summary")];
+  return {
+    table: [table.scrollWidth, table.parentElement.clientWidth],
+    summaries: summaries.length,
+    narrowest: Math.min(...summaries.map((td) => td.getBoundingClientRect().width)),
+    objects: [...table.querySelectorAll("tbody td.field-object_type")].map((td) => td.innerText),
+  };
+}"""
+
+
+def test_the_audit_trail_fits_a_laptop_with_room_for_its_summaries(
+    browser, transactional_db, live_server
+):
+    """At 1280 and 1366px, in both languages, the admin's menu open: the trail without a
+    sideways scroll, the summaries at least 150px wide. In English it was 890px in a 717px
+    box at 1366px: a unit's long name kept on one line, the object's id off to the right."""
+    office = UserFactory(
+        username="office_audit", unit=unit("office"), roles=[RoleCode.OFFICE_STAFF]
+    )
+    housing = unit("housing")
+    for number in range(3):
+        AuditEntry.objects.create(
+            actor=office,
+            unit=housing,
+            action="duty_contact.update",
+            object_type="departments.dutycontact",
+            object_id=str(40 + number),
+            summary="郑华 13800000000（值班电话变更为 022-29341234，节假日由王芳值班）",
+        )
+    seen = {}
+    for language in LANGUAGES:
+        page = sign_in(browser, live_server, office.username, language, 1366)
+        for width in (1280, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/admin/departments/auditentry/")
+            trail = page.evaluate(AUDIT_LIST)
+            assert trail["summaries"] == 3, trail
+            wrong = []
+            if trail["table"][0] > trail["table"][1]:
+                wrong.append(f"the table is {trail['table'][0]}px in {trail['table'][1]}")
+            if trail["narrowest"] < 150:
+                wrong.append(f"a summary is {trail['narrowest']:.0f}px wide")
+            if wrong:
+                seen[f"{language} {width}px"] = wrong
+        page.context.close()
+    assert seen == {}
+    # The kind of record and its id in one column, each in the reader's language.
+    assert sorted(trail["objects"]) == ["Duty contact #40", "Duty contact #41", "Duty contact #42"]
