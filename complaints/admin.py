@@ -34,6 +34,7 @@ from .models import (
     validate_rate_limit,
 )
 from .services import deadlines_recount, holiday_schedule_problem, holiday_schedule_save
+from .workflow import primary_among_co_units
 
 
 @admin.register(CalendarDay)
@@ -136,8 +137,24 @@ class DeadlinePolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_filter = ("name", "kind", "urgency", "unit")
 
 
+class RoutingRuleForm(forms.ModelForm):
+    """A rule's primary unit among its co-handling units was saved, and the rule that
+    `routing.Rule` refuses to hold made every page that loads the rules answer 500."""
+
+    def clean(self):
+        cleaned = super().clean()
+        primary = cleaned.get("primary_unit")
+        co_units = cleaned.get("co_units")
+        if primary is not None and co_units is not None:
+            refusal = primary_among_co_units(primary, [unit.code for unit in co_units])
+            if refusal:
+                self.add_error("co_units", refusal)
+        return cleaned
+
+
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(AuditedAdmin, admin.ModelAdmin):
+    form = RoutingRuleForm
     list_display = ("name", "primary_unit", "priority", "is_active", "updated_at")
     list_filter = ("primary_unit", "is_active")
     search_fields = ("name", "key", "categories", "any_of", "all_of", "none_of")

@@ -62,7 +62,7 @@ from .models import (
     WorkOrderUnit,
 )
 from .reference import reference
-from .routing import Rule
+from .routing import Rule, normalize
 
 
 def workday_calendar(years: Iterable[int] | None = None) -> WorkdayCalendar:
@@ -133,8 +133,12 @@ _WORD_SEPARATORS = re.compile(r"[\n,，、;；]+")
 
 
 def split_words(value: str) -> tuple[str, ...]:
-    """The admin's word lists: one per line or separated by commas or 、."""
-    return tuple(word.strip() for word in _WORD_SEPARATORS.split(value or "") if word.strip())
+    """The admin's word lists: one per line or separated by commas or 、. A "word" that
+    matching would read as nothing (a zero-width space alone, pasted with a list) is left
+    out: a rule refuses an empty word, and one such line in the admin made every page that
+    loads the rules answer 500, for everyone."""
+    words = (word.strip() for word in _WORD_SEPARATORS.split(value or ""))
+    return tuple(word for word in words if normalize(word))
 
 
 def routing_rules() -> tuple[Rule, ...]:
@@ -144,13 +148,18 @@ def routing_rules() -> tuple[Rule, ...]:
 
 
 def load_routing_rules() -> tuple[Rule, ...]:
+    """A rule stored with its primary unit among its co-handling units (the admin refuses
+    that now; before, or by hand) routes as if it were not, rather than breaking every page
+    that loads the rules: a `Rule` refuses to hold it."""
     rules = RoutingRule.objects.filter(is_active=True).select_related("primary_unit")
     return tuple(
         Rule(
             key=row.key,
             name=row.name,
             primary_unit=row.primary_unit.code,
-            co_units=tuple(unit.code for unit in row.co_units.all()),
+            co_units=tuple(
+                unit.code for unit in row.co_units.all() if unit.code != row.primary_unit.code
+            ),
             categories=split_words(row.categories),
             any_of=split_words(row.any_of),
             all_of=split_words(row.all_of),
