@@ -76,8 +76,9 @@ def test_what_an_entry_is_about_is_named_in_the_readers_language(client, office_
     entry(action="demo_data.load", object_type="demo_data", summary="已载入演示数据")
 
     english = page(client, office_staff, "en")
+    # With its id, where it has one, in the same column.
     assert sorted(cells(english, "object_type")) == sorted(
-        ["Person", "Routing rule", "Backup", "Demo data"]
+        ["Person #2", "Routing rule #1", "Backup #x.tar", "Demo data"]
     )
     assert filter_choices(english, "object_type") == {
         "backup": "Backup",
@@ -88,7 +89,9 @@ def test_what_an_entry_is_about_is_named_in_the_readers_language(client, office_
     chinese = page(client, office_staff, "zh-hans")
     with translation.override("zh-hans"):
         backup, demo_data = translation.gettext("Backup"), translation.gettext("Demo data")
-    assert sorted(cells(chinese, "object_type")) == sorted(["人员", "派单规则", backup, demo_data])
+    assert sorted(cells(chinese, "object_type")) == sorted(
+        ["人员 #2", "派单规则 #1", f"{backup} #x.tar", demo_data]
+    )
     assert filter_choices(chinese, "object_type")["complaints.routingrule"] == "派单规则"
     assert filter_choices(chinese, "object_type")["demo_data"] == demo_data
 
