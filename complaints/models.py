@@ -35,6 +35,18 @@ from .choices import (
     Urgency,
 )
 
+# The longest the office may set a deadline, a reminder's lead or an escalation's wait:
+# about a year. Deadlines are counted day by day over the holiday calendar, and 3,000,000
+# working days, which the admin took, made each new order count for 17 minutes and then
+# fail past the year 9999 (found by fuzzing the admin).
+MAX_WORKING_DAYS = 250
+MAX_DAYS = 366
+MAX_HOURS = 24 * MAX_DAYS
+MAX_MINUTES = 60 * MAX_HOURS
+WORKING_DAYS_CAP = [MaxValueValidator(MAX_WORKING_DAYS)]
+DAYS_CAP = [MaxValueValidator(MAX_DAYS)]
+HOURS_CAP = [MaxValueValidator(MAX_HOURS)]
+
 
 class CalendarDay(models.Model):
     """The office's own entry for one day: a holiday or a make-up working day (调休).
@@ -157,6 +169,35 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_name_display()} {self.kind}/{self.urgency}: {self.amount} {self.unit}"
+
+    def clean(self) -> None:
+        """A kind or urgency that no order has would make a policy that never applies,
+        silently; an amount past a year, deadlines that cannot be counted."""
+        errors = {}
+        for field, choices, refusal in (
+            ("kind", Kind.values, _("Enter %(choices)s, or * for every kind.")),
+            ("urgency", Urgency.values, _("Enter %(choices)s, or * for any.")),
+        ):
+            value = getattr(self, field)
+            if value != "*" and value not in choices:
+                errors[field] = ValidationError(
+                    refusal, code="invalid_choice", params={"choices": ", ".join(choices)}
+                )
+        if self.amount is not None:
+            if self.unit == self.Unit.WORKING_DAYS and self.amount > MAX_WORKING_DAYS:
+                errors["amount"] = ValidationError(
+                    _("At most %(limit)s working days, about a year."),
+                    code="max_value",
+                    params={"limit": MAX_WORKING_DAYS},
+                )
+            elif self.unit == self.Unit.MINUTES and self.amount > MAX_MINUTES:
+                errors["amount"] = ValidationError(
+                    _("At most %(limit)s minutes, a year."),
+                    code="max_value",
+                    params={"limit": MAX_MINUTES},
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class RoutingRule(models.Model):
@@ -935,10 +976,14 @@ class ReminderPolicy(models.Model):
     """How early the due-soon and report reminders go out; one row, edited by the office."""
 
     lead_working_days = models.PositiveIntegerField(
-        _("remind this many working days before a deadline"), default=1
+        _("remind this many working days before a deadline"),
+        default=1,
+        validators=WORKING_DAYS_CAP,
     )
     report_lead_working_days = models.PositiveIntegerField(
-        _("remind liaisons this many working days before quarterly reports are due"), default=5
+        _("remind liaisons this many working days before quarterly reports are due"),
+        default=5,
+        validators=WORKING_DAYS_CAP,
     )
 
     class Meta:
@@ -958,7 +1003,9 @@ class EscalationStep(models.Model):
         OFFICE_DIRECTOR = "office_director", _("Office director")
         GROUP_LEADER = "group_leader", _("Group leader")
 
-    days_overdue = models.PositiveIntegerField(_("working days overdue"))
+    days_overdue = models.PositiveIntegerField(
+        _("working days overdue"), validators=WORKING_DAYS_CAP
+    )
     recipients = models.CharField(_("notify"), max_length=20, choices=Recipients.choices)
 
     class Meta:
@@ -1149,29 +1196,36 @@ class EscalationPolicy(models.Model):
     the office."""
 
     referral_ack_working_days = models.PositiveIntegerField(
-        _("working days to acknowledge a referred lead"), default=3
+        _("working days to acknowledge a referred lead"), validators=WORKING_DAYS_CAP, default=3
     )
     urgent_referral_ack_working_days = models.PositiveIntegerField(
-        _("working days to acknowledge an urgent referred lead"), default=1
+        _("working days to acknowledge an urgent referred lead"),
+        validators=WORKING_DAYS_CAP,
+        default=1,
     )
     intervention_answer_hours = models.PositiveIntegerField(
-        _("hours for a unit to answer a request to step in early"), default=4
+        _("hours for a unit to answer a request to step in early"), validators=HOURS_CAP, default=4
     )
     confirmation_apply_days = models.PositiveIntegerField(
         _("days after a mediation agreement takes effect to apply for judicial confirmation"),
+        validators=DAYS_CAP,
         default=30,
     )
     court_take_days = models.PositiveIntegerField(
-        _("days for the court to decide whether to take an application"), default=3
+        _("days for the court to decide whether to take an application"),
+        validators=DAYS_CAP,
+        default=3,
     )
     court_rule_days = models.PositiveIntegerField(
-        _("days for the court to rule on an application it took"), default=15
+        _("days for the court to rule on an application it took"), validators=DAYS_CAP, default=15
     )
     court_extension_days = models.PositiveIntegerField(
-        _("days the court may extend its ruling by"), default=10
+        _("days the court may extend its ruling by"), validators=DAYS_CAP, default=10
     )
     dispute_decision_working_days = models.PositiveIntegerField(
-        _("working days for the group leader to decide a jurisdiction dispute"), default=7
+        _("working days for the group leader to decide a jurisdiction dispute"),
+        validators=WORKING_DAYS_CAP,
+        default=7,
     )
 
     class Meta:
