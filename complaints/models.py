@@ -137,17 +137,19 @@ class DeadlinePolicy(models.Model):
         ACCEPTED = "accepted", _("when accepted")
 
     name = models.CharField(_("deadline"), max_length=20, choices=Name.choices)
+    # "*" for every kind or any urgency; chosen by name (the office typed the codes, and a
+    # typo made a policy that never applied, silently).
     kind = models.CharField(
         _("kind of order"),
         max_length=20,
         default="*",
-        help_text=_("complaint, report, inquiry, or * for every kind"),
+        choices=[("*", _("Every kind of order")), *Kind.choices],
     )
     urgency = models.CharField(
         _("urgency"),
         max_length=20,
         default="*",
-        help_text=_("normal, safety, utilities, or * for any"),
+        choices=[("*", _("Any urgency")), *Urgency.choices],
     )
     amount = models.PositiveIntegerField(_("amount"))
     unit = models.CharField(_("counted in"), max_length=20, choices=Unit.choices)
@@ -168,21 +170,14 @@ class DeadlinePolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_name_display()} {self.kind}/{self.urgency}: {self.amount} {self.unit}"
+        return (
+            f"{self.get_name_display()} {self.get_kind_display()}/{self.get_urgency_display()}:"
+            f" {self.amount} {self.get_unit_display()}"
+        )
 
     def clean(self) -> None:
-        """A kind or urgency that no order has would make a policy that never applies,
-        silently; an amount past a year, deadlines that cannot be counted."""
+        """An amount past about a year makes deadlines that cannot be counted."""
         errors = {}
-        for field, choices, refusal in (
-            ("kind", Kind.values, _("Enter %(choices)s, or * for every kind.")),
-            ("urgency", Urgency.values, _("Enter %(choices)s, or * for any.")),
-        ):
-            value = getattr(self, field)
-            if value != "*" and value not in choices:
-                errors[field] = ValidationError(
-                    refusal, code="invalid_choice", params={"choices": ", ".join(choices)}
-                )
         if self.amount is not None:
             if self.unit == self.Unit.WORKING_DAYS and self.amount > MAX_WORKING_DAYS:
                 errors["amount"] = ValidationError(
