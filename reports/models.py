@@ -43,6 +43,16 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
+def _quarter_named(record: models.Model) -> str:
+    """The record's quarter as a reader names it, or its key while it holds a quarter out of
+    range: the admin titles a page it refused (quarter 99999999999999999999) with str() of
+    the record as typed, and that page answered 500."""
+    try:
+        return quarter_name(record)
+    except (TypeError, ValueError):
+        return f"{record.year}Q{record.quarter}"
+
+
 class ReportingPeriod(models.Model):
     """When a quarter's unit reports are due. A quarter without a row is due on the 10th day
     after it ends; the office adds a row to move a date (after a long holiday, say)."""
@@ -61,7 +71,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return quarter_name(self)
+        return _quarter_named(self)
 
     @staticmethod
     def default_due_on(year: int, quarter: int) -> date:
@@ -131,7 +141,7 @@ class UnitReport(models.Model):
         indexes = [models.Index(fields=["year", "quarter", "status"], name="report_quarter")]
 
     def __str__(self) -> str:
-        return f"{self.unit} {quarter_name(self)}"
+        return f"{self.unit} {_quarter_named(self)}"
 
     @property
     def period_label(self) -> str:
@@ -257,7 +267,7 @@ class DistrictReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return quarter_name(self)
+        return _quarter_named(self)
 
     @property
     def period_label(self) -> str:
