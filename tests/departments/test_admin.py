@@ -4,6 +4,7 @@ import re
 import warnings
 
 import pytest
+from django.test import RequestFactory
 from django.utils.deprecation import RemovedInDjango60Warning
 
 from departments.choices import RoleCode
@@ -431,3 +432,39 @@ def test_a_date_too_large_in_a_lists_address_is_taken_for_a_wrong_filter_not_a_5
         assert response["Location"] == f"{path}?e=1", address
         assert client.get(f"{address}&e=1").status_code == 200, address
         assert client.get(response["Location"]).status_code == 200, address
+
+
+def test_an_action_on_a_selection_of_no_record_is_refused_not_a_500(client, sysadmin):
+    """The fuzzer's `_selected_action=abc` (or a blank, or a character no id has) on any
+    list with actions, Django's delete included, raised ValueError: a 500. It is refused with
+    a message, as an empty selection is, and nothing changes."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    client.force_login(sysadmin)
+    lists = []
+    for model, model_admin in admin.site._registry.items():
+        request = RequestFactory().get("/")
+        request.user = sysadmin
+        actions = model_admin.get_actions(request)
+        if actions:
+            path = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+            lists.append((path, next(iter(actions))))
+    assert ("/admin/departments/user/", "delete_selected") in lists
+    assert len(lists) > 15
+    rows = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    refused = []
+    for path, action in lists:
+        for junk in ("abc", "", "\ufffd", "1.5"):
+            for extra in ({}, {"post": "yes"}):
+                data = {"action": action, "index": "0", "_selected_action": [junk], **extra}
+                answer = client.post(path, data)
+                if answer.status_code != 302:
+                    refused.append(f"{path} {action} {junk!r}: {answer.status_code}")
+                    continue
+                shown = client.get(answer["Location"])
+                said = [str(m) for m in shown.context["messages"]]
+                if said != ["所选条目中有不存在的记录，没有任何条目被更改。"]:
+                    refused.append(f"{path} {action} {junk!r}: {said}")
+    assert refused == []
+    assert {model._meta.label: model.objects.count() for model in apps.get_models()} == rows
