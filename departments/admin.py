@@ -846,8 +846,8 @@ class ScheduledTaskForm(PeriodicTaskForm):
     reader's language where the library writes English only: its model's checks of the
     schedule (none, more than one, a clocked one not one-off) are made here instead, and
     arguments that are not JSON are refused without Python's English reason. The arguments
-    must be what Celery takes, a list and an object: anything else was accepted, and the
-    task failed each time it ran."""
+    must be what Celery takes, a list and an object (the message headers an object too):
+    anything else was accepted, and the task failed each time it ran."""
 
     SCHEDULES = ("interval", "crontab", "solar", "clocked")
 
@@ -892,6 +892,15 @@ class ScheduledTaskForm(PeriodicTaskForm):
     def clean_kwargs(self):
         return self._json_of_kind(
             "kwargs", dict, _("Enter the keyword arguments as a JSON object: {} for none.")
+        )
+
+    def clean_headers(self):
+        """A blank is none, as the field's default says ("{}"): the library saves a blank
+        as NULL, which its column refuses (a 500 on clearing the field)."""
+        if not (self.cleaned_data.get("headers") or "").strip():
+            return "{}"
+        return self._json_of_kind(
+            "headers", dict, _("Enter the message headers as a JSON object: {} for none.")
         )
 
     def _json_of_kind(self, field: str, kind: type, message) -> str:

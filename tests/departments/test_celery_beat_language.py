@@ -197,7 +197,15 @@ def test_a_task_on_a_clocked_schedule_must_run_once(client, sysadmin):
 
 
 @pytest.mark.parametrize(
-    "field, value", [("args", '{"a": 1}'), ("args", "5"), ("kwargs", "[]"), ("kwargs", "{")]
+    "field, value",
+    [
+        ("args", '{"a": 1}'),
+        ("args", "5"),
+        ("kwargs", "[]"),
+        ("kwargs", "{"),
+        ("headers", "[]"),
+        ("headers", "x"),
+    ],
 )
 def test_arguments_of_the_wrong_kind_are_refused(client, sysadmin, field, value):
     """Celery takes a list and an object; anything else made the task fail when it ran."""
@@ -206,6 +214,21 @@ def test_arguments_of_the_wrong_kind_are_refused(client, sysadmin, field, value)
     _page, errors = _task_form(client, _task(interval=every.id, **{field: value}))
     assert list(errors) == [field]
     assert not PeriodicTask.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [None, "", "  "])
+def test_a_task_without_message_headers_is_saved_with_none(client, sysadmin, headers):
+    """The library saves a blank as NULL, which its column refuses: clearing the field (or a
+    form posted without it, found by fuzzing the admin) answered 500."""
+    every = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
+    client.force_login(sysadmin)
+    data = _task(interval=every.id, headers=headers)
+    response = client.post(
+        "/admin/django_celery_beat/periodictask/add/",
+        {name: value for name, value in data.items() if value is not None},
+    )
+    assert response.status_code == 302
+    assert PeriodicTask.objects.get(name="投递").headers == "{}"
 
 
 def test_a_task_with_its_name_taken_is_still_refused(client, sysadmin, scheduled):
