@@ -94,9 +94,11 @@ class HolidayScheduleForm(forms.ModelForm):
         fields = ("year", "is_complete", "notice")
 
     def clean(self):
+        """A year outside the portal's (year 0, say) is refused by the model's own check,
+        which runs after this; asked whether the package knew it, the check raised."""
         cleaned = super().clean()
         year = cleaned.get("year", self.instance.year)
-        if year is not None:
+        if year is not None and dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
             problem = holiday_schedule_problem(
                 year=year, is_complete=bool(cleaned.get("is_complete"))
             )

@@ -206,6 +206,18 @@ def test_a_year_with_no_day_entered_cannot_be_marked_complete(clock, client, off
     assert not AuditEntry.objects.exists()
 
 
+@pytest.mark.parametrize("year", ["0", "1999", "3000", "32767"])
+def test_a_year_outside_the_portals_is_refused_on_its_field(client, office_staff, year):
+    """Year 0 was asked of the holiday package, which raised: a 500 (found by fuzzing)."""
+    client.force_login(office_staff)
+    response = client.post(
+        "/admin/complaints/holidayschedule/add/", {"year": year, "is_complete": "on"}
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["year"]
+    assert not HolidaySchedule.objects.exists()
+
+
 def test_the_office_is_warned_about_a_year_an_open_orders_deadline_runs_into(client, office_staff):
     with time_machine.travel(at(2026, 6, 1), tick=False):  # not yet November
         order = make_order(office_staff)
