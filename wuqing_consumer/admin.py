@@ -2,6 +2,7 @@ from functools import wraps
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +38,26 @@ class PortalAdminSite(admin.AdminSite):
         if getattr(view, "__name__", "") == "changelist_view":
             model = view.__self__.model
             view = _unknown_selection_refused(_out_of_range_dates_refused(view), model)
-        return super().admin_view(view, cacheable)
+        return super().admin_view(_blank_to_field_ignored(view), cacheable)
+
+
+def _blank_to_field_ignored(admin_view):
+    """A blank `_to_field` (?_to_field=) on a record's change or delete page made Django
+    look the record up by a field named "", which raised FieldDoesNotExist: a 500 on every
+    model's pages, before the permission check (found by fuzzing the admin). Django checks
+    the field named only when one is; a blank names none, and is taken as absent."""
+
+    @wraps(admin_view)
+    def view(request, *args, **kwargs):
+        for method in ("GET", "POST") if request.method == "POST" else ("GET",):
+            query = getattr(request, method)
+            if TO_FIELD_VAR in query and not query.get(TO_FIELD_VAR):
+                query = query.copy()
+                del query[TO_FIELD_VAR]
+                setattr(request, method, query)
+        return admin_view(request, *args, **kwargs)
+
+    return view
 
 
 def _out_of_range_dates_refused(changelist_view):

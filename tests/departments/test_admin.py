@@ -468,3 +468,36 @@ def test_an_action_on_a_selection_of_no_record_is_refused_not_a_500(client, sysa
                     refused.append(f"{path} {action} {junk!r}: {said}")
     assert refused == []
     assert {model._meta.label: model.objects.count() for model in apps.get_models()} == rows
+
+
+def test_a_blank_to_field_on_a_records_pages_is_taken_as_none(client, sysadmin, office_staff):
+    """`?_to_field=` on a record's change or delete page raised FieldDoesNotExist: a 500 on
+    every model, before the permission check (found by fuzzing the admin)."""
+    from departments.models import Town
+
+    town = Town.objects.first()
+    client.force_login(sysadmin)
+    for page in ("change", "delete"):
+        address = f"/admin/departments/town/{town.id}/{page}/?_to_field="
+        assert client.get(address).status_code == 200, address
+    changed = client.post(
+        f"/admin/departments/town/{town.id}/change/?_to_field=",
+        {
+            "code": town.code,
+            "name": "新名称",
+            "name_en": town.name_en,
+            "kind": town.kind,
+            "sort_order": town.sort_order,
+            "_to_field": "",
+            "_save": "1",
+        },
+    )
+    assert changed.status_code in (200, 302)
+    # One who may not delete a person is refused, as without the blank.
+    client.force_login(office_staff)
+    assert (
+        client.get(f"/admin/departments/user/{sysadmin.id}/delete/?_to_field=").status_code == 403
+    )
+    assert (
+        client.get(f"/admin/departments/town/{town.id}/change/?_to_field=code").status_code == 400
+    )
