@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -117,6 +118,20 @@ class Unit(models.Model):
             kwargs["update_fields"] = {*fields, changed}
         super().save(*args, **kwargs)
         self._was_active = self.is_active
+
+    def clean(self) -> None:
+        """A unit asked to report until a day before it is first asked would be asked for
+        no quarter, silently."""
+        if self.reports_since and self.reports_until and self.reports_until < self.reports_since:
+            raise ValidationError(
+                {
+                    "reports_until": ValidationError(
+                        _("The last day to report cannot come before the first (%(since)s)."),
+                        code="before_since",
+                        params={"since": self.reports_since.isoformat()},
+                    )
+                }
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -729,3 +729,21 @@ def test_the_sort_field_is_not_called_order_where_order_means_a_work_order(
     page = client.get("/units/market-regulation/duty-contacts/new/").content.decode()
     field_label = re.search(r'<label[^>]*for="id_sort_order"[^>]*>\s*([^<*]+)', page).group(1)
     assert field_label.strip() == label
+
+
+def test_a_unit_cannot_report_until_a_day_before_it_first_reports(client, office_director):
+    """Saved, it was asked for no quarter, silently (found by fuzzing the admin)."""
+    housing = unit("housing")
+    client.force_login(office_director)
+    address = f"/admin/departments/unit/{housing.id}/change/"
+    data = _admin_post_data(client.get(address))
+    data.update({"reports_since": "2026-04-01", "reports_until": "2026-03-31"})
+    response = client.post(address, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "reports_until": ["报送截止日不能早于报送起始日（2026-04-01）。"]
+    }
+    housing.refresh_from_db()
+    assert housing.reports_until is None
+    data["reports_until"] = "2026-04-01"
+    assert client.post(address, data).status_code == 302
