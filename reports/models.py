@@ -50,7 +50,7 @@ def _quarter_named(record: models.Model) -> str:
     try:
         return quarter_name(record)
     except (TypeError, ValueError):
-        return f"{record.year}Q{record.quarter}"
+        return quarter_key(record.year, record.quarter)
 
 
 class ReportingPeriod(models.Model):
