@@ -98,7 +98,7 @@ class HolidayScheduleForm(forms.ModelForm):
         which runs after this; asked whether the package knew it, the check raised."""
         cleaned = super().clean()
         year = cleaned.get("year", self.instance.year)
-        if year is not None and dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
+        if year is not None and dates.year_accepted(year):
             problem = holiday_schedule_problem(
                 year=year, is_complete=bool(cleaned.get("is_complete"))
             )

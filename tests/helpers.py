@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from django.forms import CheckboxInput
+
 # Only the CSRF token and the page's own address (for the language switch) may differ
 # between two renderings of the same page.
 _VOLATILE = re.compile(
@@ -344,3 +346,35 @@ def exported(client, params: str = ""):
     content = b"".join(download.streaming_content)
     default_storage.delete(export.file.name)
     return load_workbook(BytesIO(content))
+
+
+def admin_form_as_shown(page) -> dict:
+    """The admin page's form posted back as it was shown (its inlines too)."""
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+        forms += formset.forms
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(field.widget, CheckboxInput):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif value is not None:
+                data[key] = str(value)
+    return {**data, "_save": "1"}
+
+
+def admin_change(client, obj, **changes):
+    """The admin's change page of `obj` posted back as shown, with `changes` (None: left out)."""
+    url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {**admin_form_as_shown(page), **changes}
+    return client.post(url, {k: v for k, v in data.items() if v is not None})

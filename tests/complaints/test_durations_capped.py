@@ -6,7 +6,6 @@ working days for 17 minutes and failed past the year 9999 (found by fuzzing the 
 kind mistyped made a policy that never applies, silently."""
 
 import pytest
-from django.forms import CheckboxInput
 
 from complaints.models import (
     MAX_DAYS,
@@ -17,26 +16,7 @@ from complaints.models import (
     EscalationStep,
     ReminderPolicy,
 )
-
-
-def _url(obj) -> str:
-    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
-
-
-def _save(client, obj, **changes):
-    """The admin's change form posted back as shown, with `changes`."""
-    page = client.get(_url(obj))
-    assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {"_save": "1"}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, CheckboxInput):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
-    return client.post(_url(obj), {**data, **changes})
+from tests.helpers import admin_change
 
 
 def _errors(answer) -> dict:
@@ -51,12 +31,12 @@ def answer_policy(db):
 
 def test_a_deadline_in_working_days_is_at_most_about_a_year(client, office_director, answer_policy):
     client.force_login(office_director)
-    refused = _save(client, answer_policy, amount="3000000")
+    refused = admin_change(client, answer_policy, amount="3000000")
     assert _errors(refused) == {"amount": ["最多 250 个工作日（约一年）。"]}
-    assert _errors(_save(client, answer_policy, amount=str(MAX_WORKING_DAYS + 1)))["amount"]
+    assert _errors(admin_change(client, answer_policy, amount=str(MAX_WORKING_DAYS + 1)))["amount"]
     answer_policy.refresh_from_db()
     assert answer_policy.amount == 5
-    assert _save(client, answer_policy, amount=str(MAX_WORKING_DAYS)).status_code == 302
+    assert admin_change(client, answer_policy, amount=str(MAX_WORKING_DAYS)).status_code == 302
     answer_policy.refresh_from_db()
     assert answer_policy.amount == MAX_WORKING_DAYS
 
@@ -64,12 +44,12 @@ def test_a_deadline_in_working_days_is_at_most_about_a_year(client, office_direc
 def test_a_deadline_in_minutes_is_at_most_a_year(client, office_director):
     client.force_login(office_director)
     safety = DeadlinePolicy.objects.get(name="sign_for", urgency="safety")
-    refused = _save(client, safety, amount=str(MAX_MINUTES + 1))
+    refused = admin_change(client, safety, amount=str(MAX_MINUTES + 1))
     assert _errors(refused) == {"amount": [f"最多 {MAX_MINUTES} 分钟（一年）。"]}
     # The same figure in working days is refused for the same reason, in those words.
-    as_days = _save(client, safety, amount=str(MAX_MINUTES), unit="working_days")
+    as_days = admin_change(client, safety, amount=str(MAX_MINUTES), unit="working_days")
     assert _errors(as_days) == {"amount": ["最多 250 个工作日（约一年）。"]}
-    assert _save(client, safety, amount=str(MAX_MINUTES)).status_code == 302
+    assert admin_change(client, safety, amount=str(MAX_MINUTES)).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -79,7 +59,7 @@ def test_a_deadline_policy_names_a_kind_and_an_urgency_orders_have(
     client, office_director, answer_policy, field, value
 ):
     client.force_login(office_director)
-    errors = _errors(_save(client, answer_policy, **{field: value}))
+    errors = _errors(admin_change(client, answer_policy, **{field: value}))
     assert list(errors) == [field]
     answer_policy.refresh_from_db()
     assert (answer_policy.kind, answer_policy.urgency) == ("inquiry", "*")
@@ -88,7 +68,8 @@ def test_a_deadline_policy_names_a_kind_and_an_urgency_orders_have(
 def test_the_kinds_and_urgencies_are_chosen_by_name(client, office_director, answer_policy):
     """They were typed as codes ("inquiry", "*"), which the list showed as typed."""
     client.force_login(office_director)
-    form = client.get(_url(answer_policy)).context["adminform"].form
+    page = client.get(f"/admin/complaints/deadlinepolicy/{answer_policy.id}/change/")
+    form = page.context["adminform"].form
     assert dict(form.fields["kind"].choices) == {
         "*": "所有类型",
         "complaint": "投诉",
@@ -105,7 +86,7 @@ def test_the_kinds_and_urgencies_are_chosen_by_name(client, office_director, ans
 def test_an_english_reader_is_refused_in_english(client, office_director, answer_policy, settings):
     client.force_login(office_director)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    refused = _save(client, answer_policy, amount="3000000")
+    refused = admin_change(client, answer_policy, amount="3000000")
     assert _errors(refused) == {"amount": ["At most 250 working days, about a year."]}
 
 
@@ -127,9 +108,9 @@ def test_every_escalation_deadline_is_at_most_about_a_year(client, office_direct
     fields = {f.name for f in EscalationPolicy._meta.concrete_fields if f.name != "id"}
     assert fields == set(ESCALATION_CAPS)
     for field, cap in ESCALATION_CAPS.items():
-        errors = _errors(_save(client, policy, **{field: str(cap + 1)}))
+        errors = _errors(admin_change(client, policy, **{field: str(cap + 1)}))
         assert errors == {field: [f"不能大于 {cap}。"]}, field
-        assert _save(client, policy, **{field: str(cap)}).status_code == 302, field
+        assert admin_change(client, policy, **{field: str(cap)}).status_code == 302, field
         policy.refresh_from_db()
         assert getattr(policy, field) == cap
 
@@ -138,12 +119,12 @@ def test_reminder_leads_and_escalation_steps_are_at_most_about_a_year(client, of
     client.force_login(office_director)
     reminders = ReminderPolicy.objects.first() or ReminderPolicy.objects.create()
     for field in ("lead_working_days", "report_lead_working_days"):
-        errors = _errors(_save(client, reminders, **{field: "3000000"}))
+        errors = _errors(admin_change(client, reminders, **{field: "3000000"}))
         assert errors == {field: ["不能大于 250。"]}, field
     step = EscalationStep.objects.first() or EscalationStep.objects.create(
         days_overdue=3, recipients=EscalationStep.Recipients.OFFICE
     )
-    errors = _errors(_save(client, step, days_overdue="3000000"))
+    errors = _errors(admin_change(client, step, days_overdue="3000000"))
     assert errors == {"days_overdue": ["不能大于 250。"]}
     reminders.refresh_from_db()
     step.refresh_from_db()

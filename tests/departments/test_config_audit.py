@@ -10,7 +10,6 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
-from django.forms import CheckboxInput
 from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
@@ -19,7 +18,7 @@ from departments import services
 from departments.admin import AuditedAdmin
 from departments.models import AuditEntry, Town
 from tests.factories import unit
-from tests.helpers import audit_data
+from tests.helpers import admin_change, audit_data
 
 
 def _entries(obj, action=None) -> list[AuditEntry]:
@@ -32,37 +31,6 @@ def _entries(obj, action=None) -> list[AuditEntry]:
 def _entry(obj, action) -> AuditEntry:
     (entry,) = _entries(obj, action)
     return entry
-
-
-def _as_shown(page) -> dict:
-    """The admin page's form posted back as it was shown (its inlines too)."""
-    forms = [page.context["adminform"].form]
-    data = {}
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        forms += formset.forms
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(field.widget, CheckboxInput):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            elif value is not None:
-                data[key] = str(value)
-    return {**data, "_save": "1"}
-
-
-def _change(client, obj, **changes):
-    url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
-    page = client.get(url)
-    assert page.status_code == 200
-    data = {**_as_shown(page), **changes}
-    return client.post(url, {k: v for k, v in data.items() if v is not None})
 
 
 def _rule_data(**changes) -> dict:
@@ -172,14 +140,14 @@ def test_a_deadline_and_the_reminder_policy_changed_in_the_admin_are_audited(
     client.force_login(office_director)
     policy = DeadlinePolicy.objects.filter(unit="working_days").first()
     amount = policy.amount
-    assert _change(client, policy, amount=str(amount + 3)).status_code == 302
+    assert admin_change(client, policy, amount=str(amount + 3)).status_code == 302
     entry = _entry(policy, "deadline_policy.update")
     assert entry.actor == office_director
     assert audit_data(entry) == {"before": {"amount": amount}, "after": {"amount": amount + 3}}
 
     reminders = ReminderPolicy.objects.first() or ReminderPolicy.objects.create()
     lead = reminders.lead_working_days
-    assert _change(client, reminders, lead_working_days=str(lead + 1)).status_code == 302
+    assert admin_change(client, reminders, lead_working_days=str(lead + 1)).status_code == 302
     assert audit_data(_entry(reminders, "reminder_policy.update")) == {
         "before": {"lead_working_days": lead},
         "after": {"lead_working_days": lead + 1},
@@ -190,7 +158,7 @@ def test_a_units_robot_address_change_is_audited_without_its_key(client, sysadmi
     client.force_login(sysadmin)
     housing = unit("housing")
     secret = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=0a1b2c3d-secret"
-    response = _change(client, housing, robot_webhook_url=secret, remit="物业服务")
+    response = admin_change(client, housing, robot_webhook_url=secret, remit="物业服务")
     assert response.status_code == 302
     housing.refresh_from_db()
     assert housing.robot_webhook_url == secret
