@@ -2,13 +2,19 @@ from functools import wraps
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import TO_FIELD_VAR
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+)
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import DataError, models, transaction
 from django.http import HttpResponseRedirect
-from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from departments import access
@@ -36,8 +42,9 @@ class PortalAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         if getattr(view, "__name__", "") == "changelist_view":
-            model = view.__self__.model
-            view = _unknown_selection_refused(_out_of_range_dates_refused(view), model)
+            model_admin = view.__self__
+            _wrong_lookups_refused(model_admin)
+            view = _unknown_selection_refused(view, model_admin.model)
         return super().admin_view(_blank_to_field_ignored(view), cacheable)
 
 
@@ -60,24 +67,45 @@ def _blank_to_field_ignored(admin_view):
     return view
 
 
-def _out_of_range_dates_refused(changelist_view):
-    """A list's date filter or date hierarchy with a year, month or day too large for a
-    date (?created_at__year=99999999999999999999) raised OverflowError, which Django's
-    changelist does not take for a wrong lookup as it takes "abc" (ValueError): a 500. It is
-    answered as Django answers "abc", for every model's list, ours and the packages' alike."""
+LIST_PARAMETERS = {
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    TO_FIELD_VAR,
+}
+"""What a list's address may hold besides its filters."""
 
-    @wraps(changelist_view)
-    def view(request, *args, **kwargs):
+
+def _wrong_lookups_refused(model_admin: admin.ModelAdmin) -> None:
+    """A list's address may filter by any lookup on the model's own fields, and Django
+    refuses a wrong one (`?id__exact=abc`) only while it builds the filter. Other values
+    fail later, when the rows are counted, and each was a 500 on every model's list, ours and
+    the packages' alike (found by fuzzing the admin): `?id__regex=[` (the database refuses
+    the pattern), `?id__range=1` (one bound), `?created_at__year=0` or a date hierarchy's
+    year 9999 (no such year for a date), a year of twenty digits (OverflowError). While the
+    list has filters in its address, such a failure is taken for Django's wrong lookup: the
+    list again without its filters (`?e=1`). A list that fails without any is a fault, and
+    stays one."""
+    build = model_admin.get_changelist_instance
+    if getattr(build, "wrong_lookups_refused", False):
+        return
+
+    @wraps(build)
+    def guarded(request):
         try:
-            return changelist_view(request, *args, **kwargs)
-        except OverflowError:
-            if ERROR_FLAG in request.GET:
-                return SimpleTemplateResponse(
-                    "admin/invalid_setup.html", {"title": _("Database error")}
-                )
-            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+            with transaction.atomic():
+                return build(request)
+        except (DataError, OverflowError, ValueError, TypeError, IndexError) as error:
+            if set(request.GET) <= LIST_PARAMETERS:
+                raise
+            raise IncorrectLookupParameters(error) from error
 
-    return view
+    guarded.wrong_lookups_refused = True
+    model_admin.get_changelist_instance = guarded
 
 
 def _unknown_selection_refused(changelist_view, model: type[models.Model]):
