@@ -227,6 +227,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.name or self.get_full_name() or self.username
 
+    def get_short_name(self) -> str:
+        """What the admin's header greets the person by ("欢迎，赵敏。"): the name the portal
+        shows, where Django's own would fall back to the sign-in name for want of a first
+        name, which the portal does not ask for."""
+        return self.display_name
+
 
 class DutyContact(models.Model):
     """A unit's duty line for rapid response (measure 四（一）): who answers, and when.

@@ -568,3 +568,21 @@ def test_a_blank_to_field_on_a_records_pages_is_taken_as_none(client, sysadmin, 
     assert (
         client.get(f"/admin/departments/town/{town.id}/change/?_to_field=code").status_code == 400
     )
+
+
+def test_the_admin_greets_a_person_by_name_not_by_sign_in_name(client, office_staff):
+    """Django greets by the first name, which the portal does not ask for, else by the
+    sign-in name: "欢迎， OFFICE1。" rather than the person's name."""
+    office_staff.name = "赵敏"
+    office_staff.save(update_fields=["name"])
+    client.force_login(office_staff)
+    tools = re.search(
+        r'<div id="user-tools">(.*?)</div>', client.get("/admin/").content.decode(), re.S
+    )
+    assert "<strong>赵敏</strong>" in tools.group(1)
+    office_staff.name = ""
+    office_staff.save(update_fields=["name"])
+    tools = re.search(
+        r'<div id="user-tools">(.*?)</div>', client.get("/admin/").content.decode(), re.S
+    )
+    assert "<strong>office1</strong>" in tools.group(1)
