@@ -89,6 +89,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                     _("Order %(number)s was registered and sent to %(unit)s.")
                     % {"number": order.number, "unit": order.primary_unit},
                 )
+                if unheard := _unheard_at_intake(order):
+                    messages.warning(request, unheard)
             else:
                 messages.success(
                     request,
@@ -114,6 +116,25 @@ def intake(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _unheard_at_intake(order: WorkOrder) -> str:
+    """When the unit the order went to has no one to hear of it (`_unheard`), the person who
+    registered it is the one to phone the unit, and is told so with its duty lines: the
+    order would otherwise wait unsigned until it is overdue."""
+    unit = order.primary_unit
+    if not _unheard({unit.code: unit}):
+        return ""
+    lines = list_separator().join(f"{c.label} {c.phone}" for c in unit.duty_contacts.all())
+    if lines:
+        return _(
+            "No one at %(unit)s will be told of the order: it has no one in the portal and no "
+            "group-chat robot. Phone its duty line to say the order is there: %(lines)s."
+        ) % {"unit": unit, "lines": lines}
+    return _(
+        "No one at %(unit)s will be told of the order: it has no one in the portal and no "
+        "group-chat robot. Phone the unit to say the order is there."
+    ) % {"unit": unit}
 
 
 def _unit_names() -> dict[str, object]:
@@ -832,6 +853,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "units_unheard": _units_unheard(unit_names, actions),
             "dispatch_to": dispatch_to,
             "satisfaction_choices": Satisfaction.choices,
+            "called_back": order.satisfaction_at is not None
+            and order.resolved_at is not None
+            and order.satisfaction_at >= order.resolved_at,
             "can_force": order.return_count >= workflow.RETURNS_BEFORE_FORCE,
             "can_attach": order.is_open
             and (
@@ -1004,7 +1028,7 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     version = posted_version(request.POST)
     shown = reverse("order_detail", args=[order.number])
     try:
-        form_once.submit(
+        done = form_once.submit(
             request, lambda: handler(order, request.user, request.POST, version), lambda _: shown
         )
     except form_once.AlreadySent:
@@ -1015,12 +1039,28 @@ def order_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         if action in TYPED_FIELDS:
             _keep_typed(request, order, action, error, said)
     else:
-        messages.success(
-            request,
-            _("Order %(number)s: %(action)s.")
-            % {"number": order.number, "action": Action(action).label},
-        )
+        messages.success(request, _done_said(order, action, done))
     return redirect("order_detail", number=order.number)
+
+
+def _done_said(order: WorkOrder, action: str, done: object) -> str:
+    """What the step did; a dissatisfied call-back says where the order went, as it moves
+    the order back to a unit rather than only recording the answer. `done` is what the
+    step's service returned: the order, for a call-back."""
+    if (
+        action == Action.SATISFACTION
+        and isinstance(done, WorkOrder)
+        and done.satisfaction == Satisfaction.DISSATISFIED
+        and done.status == Status.IN_PROGRESS
+    ):
+        return _(
+            "Order %(number)s: the dissatisfied call-back is recorded, and the order is back "
+            "with %(unit)s to handle again."
+        ) % {"number": order.number, "unit": done.primary_unit}
+    return _("Order %(number)s: %(action)s.") % {
+        "number": order.number,
+        "action": Action(action).label,
+    }
 
 
 def _sent_twice(request: HttpRequest, order: WorkOrder) -> HttpResponse:

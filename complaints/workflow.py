@@ -2117,6 +2117,11 @@ def workorder_client_satisfaction(
 def _apply_satisfaction(
     order: WorkOrder, actor: User | None, rating: str, comment: str, extra: dict
 ) -> WorkOrder:
+    if not rating:
+        raise WorkflowError(
+            _("Choose what the citizen said at the call-back: %(ratings)s.")
+            % {"ratings": language.list_separator().join(str(r.label) for r in Satisfaction)}
+        )
     if rating not in Satisfaction.values:
         raise WorkflowError(_("Unknown satisfaction rating “%(rating)s”.") % {"rating": rating})
     from_status = order.status
@@ -2147,7 +2152,7 @@ def _apply_satisfaction(
         data={"rating": rating, **extra},
     )
     if reopened:
-        record_event(
+        event = record_event(
             order,
             Action.REOPEN,
             by=actor,
@@ -2157,7 +2162,35 @@ def _apply_satisfaction(
             note=comment.strip(),
             data={"reopen_count": order.reopen_count, **extra},
         )
+        _tell_unit_of_reopening(order, event)
     return order
+
+
+def _tell_unit_of_reopening(order: WorkOrder, event: WorkOrderEvent) -> None:
+    """The unit learns at once that its order is back (回访不满意重办), whether the office
+    or the hotline recorded the call-back: the order was out of its lists since it was
+    resolved, and its time to resolve it counts again from now. What the citizen said is
+    read on the order's page, not carried by a text message or the group chat."""
+    from departments.notifications import Message, notify, unit_people
+
+    notify(
+        users=unit_people([order.primary_unit_id]),
+        message=Message(
+            key=f"reopen:{event.id}",
+            category="return",
+            title=written(
+                "Order %(number)s is with your unit again: the citizen was dissatisfied at "
+                "the call-back; handle it again",
+                number=order.number,
+            ),
+            body=written_lines(
+                order.title,
+                written("What the citizen said and the previous result are on the order's page."),
+            ),
+            url=reverse("order_detail", args=[order.number]),
+        ),
+        robot_unit=order.primary_unit,
+    )
 
 
 @transaction.atomic

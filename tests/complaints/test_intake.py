@@ -462,3 +462,48 @@ def test_the_registered_order_answers_queries_on_its_unit_links(office_staff):
         "housing",
         "market-regulation",
     }
+
+
+def _registered_for(client, office_staff, unit_code: str) -> list[tuple[str, str]]:
+    client.force_login(office_staff)
+    client.cookies["django_language"] = "en"
+    form = {
+        "kind": "complaint",
+        "channel": "phone",
+        "urgency": "normal",
+        "content": "培训机构停课不退费",
+        "citizen_name": "王先生",
+        "citizen_phone": PHONE,
+        "routing_choice": "unit",
+        "unit": unit_code,
+    }
+    response = client.post("/orders/new/", form, follow=True)
+    assert response.status_code == 200
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+def test_the_office_is_told_to_phone_a_unit_no_one_at_which_hears_of_the_order(
+    client, office_staff
+):
+    """Found walking through the office's day: an order sent to a unit with no one in the
+    portal and no group-chat robot said only that it was sent; it then waited unsigned
+    until overdue. The one who registered it is told to phone the unit, with its lines."""
+    from departments.models import DutyContact, Unit
+
+    said = _registered_for(client, office_staff, "education")
+    assert said[1] == (
+        "warning",
+        "No one at Education Bureau will be told of the order: it has no one in the portal "
+        "and no group-chat robot. Phone the unit to say the order is there.",
+    )
+    education = Unit.objects.get(code="education")
+    DutyContact.objects.create(unit=education, label="值班电话", phone="022-29341234")
+    said = _registered_for(client, office_staff, "education")
+    assert said[1][1].endswith(
+        "Phone its duty line to say the order is there: 值班电话 022-29341234."
+    )
+
+
+def test_no_warning_when_someone_at_the_unit_hears_of_the_order(client, office_staff, mr_staff):
+    said = _registered_for(client, office_staff, "market-regulation")
+    assert [level for level, _ in said] == ["success"]
