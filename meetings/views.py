@@ -228,8 +228,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The meeting was planned and the units invited."))
             return redirect("meeting_detail", meeting_id=meeting.id)
-    today = timezone.localdate()
     units = _members()
+    first = _first_shown(units)
     return form_page(
         request,
         "meetings/meeting_new.html",
@@ -237,19 +237,34 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             "refusal": refusal,
             # A title is offered when the form is first shown, never put back into one sent
             # without it: the message asking for a title stood under a field that had one.
-            "data": post
-            if request.method == "POST"
-            else {"title": _("%(year)s annual meeting of the member units") % {"year": today.year}},
+            "data": post if request.method == "POST" else first,
             "kinds": MeetingKind.choices,
             "units": units,
-            # Every unit is invited unless the person unticked some.
-            "chosen_units": set(post.getlist("units")) if post else {u.code for u in units},
+            "chosen_units": set(post.getlist("units")) if post else first["units"],
             "waiting": AgendaItem.objects.filter(status=AgendaItemStatus.WAITING)
             .select_related("proposed_by", "proposer", "team__dispute")
             .order_by("created_at"),
         },
         refused=request.method == "POST",
     )
+
+
+def _first_shown(units: list[Unit]) -> dict:
+    """The form as first shown: the year's annual meeting, every member unit invited, until
+    it is planned; then an extra meeting, which concerns a few units, none ticked and no
+    title. An extra meeting was offered the annual one's title and all seventeen units, and
+    a click on the two units concerned unticked them."""
+    today = timezone.localdate()
+    annual_planned = JointMeeting.objects.filter(
+        kind=MeetingKind.ANNUAL, planned_on__year=today.year
+    ).exclude(status=MeetingStatus.CANCELLED)
+    if annual_planned.exists():
+        return {"kind": MeetingKind.EXTRA, "title": "", "units": set()}
+    return {
+        "kind": MeetingKind.ANNUAL,
+        "title": _("%(year)s annual meeting of the member units") % {"year": today.year},
+        "units": {u.code for u in units},
+    }
 
 
 @login_required

@@ -625,3 +625,25 @@ var HTMX_SENDS = ["post", "put", "patch", "delete", "get"].map(function (verb) {
     window.requestAnimationFrame(function () { pending = false; fit(); });
   });
 })();
+
+// "Tick every unit" and "Untick every unit" of a group of units (includes/unit_checks.html,
+// toggles): an extra meeting concerns two or three units, the annual one all seventeen. A
+// box disabled (the primary unit) is left as it is; each box changed says so, as a click
+// would, for the page's other checks.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("[data-tick-units]") : null;
+    if (!button) {
+      return;
+    }
+    var tick = button.dataset.tickUnits === "all";
+    var boxes = button.closest("fieldset").querySelectorAll("input[type=checkbox]:not(:disabled)");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.checked !== tick) {
+        box.checked = tick;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
+})();

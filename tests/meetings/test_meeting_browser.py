@@ -190,3 +190,14 @@ def test_recording_a_meeting_as_held_asks_first_and_a_correction_does_not(
     meeting.refresh_from_db()
     assert "收费公示" in meeting.minutes
     assert len(asked) == 2
+
+
+def test_the_invited_units_are_ticked_and_unticked_at_once(browser, live_server, people):
+    office = signed_in(browser, live_server, "office_meetings", at="/meetings/new/")
+    ticked = "#unit input[name='units']:checked"
+    assert office.locator(ticked).count() == 17  # the annual meeting, not planned yet
+    office.click("#unit [data-tick-units='none']")
+    assert office.locator(ticked).count() == 0
+    office.check("#unit-market-regulation")
+    office.click("#unit [data-tick-units='all']")
+    assert office.locator(ticked).count() == 17

@@ -1237,3 +1237,37 @@ def test_the_units_invited_are_kept_whole_in_the_history(people, client):
     item = re.search(r'<li class="timeline-item" data-action="invite">(.*?)</li>', page, re.S)
     note = re.search(r'<div class="small unit-name"[^>]*>([^<]*)</div>', item.group(1))
     assert note and str(unit("culture-tourism")) in note.group(1)
+
+
+def _first_shown(client, office_staff) -> tuple[str, str, int, int]:
+    """The new meeting form as first shown: its kind chosen, its title, the units ticked and
+    the units offered."""
+    client.force_login(office_staff)
+    page = client.get(reverse("meeting_new")).content.decode()
+    kind = re.search(r'<option value="(\w+)" selected>', page).group(1)
+    title = re.search(r'<input type="text" name="title"[^>]*value="([^"]*)"', page).group(1)
+    boxes = re.findall(r'<input[^>]*name="units"[^>]*>', page)
+    return kind, title, sum("checked" in box for box in boxes), len(boxes)
+
+
+def test_the_new_meeting_form_offers_the_annual_meeting_with_every_unit_until_it_is_planned(
+    client, people
+):
+    """Once the year's annual meeting was planned, the form still offered it, its title and
+    all seventeen units: an extra meeting about two units invited them all, and a click on
+    the two units concerned unticked them. It now offers an extra meeting, nothing ticked."""
+    kind, title, ticked, offered = _first_shown(client, people["office"])
+    assert (kind, title, ticked) == ("annual", "2026 annual meeting of the member units", 17)
+    assert offered == 17
+    meeting = plan(people)
+    assert _first_shown(client, people["office"]) == ("extra", "", 0, 17)
+    services.meeting_cancel(meeting_id=meeting.id, acting_user=people["office"], reason="改期")
+    assert _first_shown(client, people["office"])[:3] == ("annual", title, 17)
+
+
+def test_the_invited_units_can_be_ticked_or_unticked_at_once(client, people):
+    client.force_login(people["office"])
+    page = client.get(reverse("meeting_new")).content.decode()
+    fieldset = re.search(r'<fieldset[^>]*id="unit".*?</fieldset>', page, re.S).group(0)
+    assert 'data-tick-units="all">Tick every unit</button>' in fieldset
+    assert 'data-tick-units="none">Untick every unit</button>' in fieldset
