@@ -80,3 +80,13 @@ def test_in_english_the_deadline_line_says_who_is_told_of_orders_past_it(client,
         "Your unit's orders whose deadline is near; your unit's head is also told of those "
         "past it" in told_of
     )
+
+
+def test_a_units_people_read_that_a_reopened_order_is_announced_and_goes_to_the_group_chat(
+    client, housing_staff
+):
+    html = settings_page(client, housing_staff)
+    told_of = re.search(r'id="told-of">(.*?)</ul>', html, re.S)[1]
+    assert "Your unit's order reopened after a dissatisfied call-back" in told_of
+    group_chat = re.search(r'id="group-chat-note">(.*?)</p>', html, re.S)[1]
+    assert "an order reopened after a call-back" in group_chat
