@@ -1279,6 +1279,8 @@ def team_add_task(
         raise ValidationError({"title": _("Name the task.")})
     if problem := too_long(title, TeamTask._meta.get_field("title").max_length, _("task")):
         raise ValidationError({"title": problem})
+    if not (owner_unit_code or "").strip():
+        raise ValidationError({"owner_unit": _("Choose the team's unit that owns the task.")})
     owner = _member(owner_unit_code, "owner_unit")
     if not team.member_units.filter(id=owner.id).exists():
         raise ValidationError({"owner_unit": _("The owner must be one of the team's units.")})

@@ -1024,3 +1024,30 @@ def test_a_stale_page_is_told_so_while_the_step_is_still_possible(people):
             note="归教育",
             expected_version=dispute.version - 1,
         )
+
+
+def test_a_task_names_its_owner_unit_it_is_not_the_first_of_the_list_by_default(people, client):
+    """Found walking through a joint team's page: the owner's list opened on the first unit
+    of the team, not the lead, so a task went to a unit no one had chosen."""
+    import re
+
+    from django.conf import settings
+
+    from complaints.models import TeamTask
+
+    dispute = teamed(people)
+    client.force_login(people["education"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dispute_detail", args=[dispute.id])).content.decode()
+    owner = re.search(r'<select name="owner_unit"[^>]*>(.*?)</select>', page, re.S)
+    assert "required" in owner.group(0).split(">", 1)[0]
+    first = re.search(r'<option value="([^"]*)"[^>]*>([^<]*)<', owner.group(1))
+    assert first.groups() == ("", "Choose the team's unit that owns the task")
+    assert "selected" not in owner.group(1)
+    response = client.post(
+        reverse("dispute_act", args=[dispute.id, "add-task"]),
+        {"title": "调取合同", "owner_unit": "", "due_on": "2026-09-30"},
+        follow=True,
+    )
+    assert "Choose the team&#x27;s unit that owns the task." in response.content.decode()
+    assert not TeamTask.objects.exists()
