@@ -609,7 +609,7 @@ def _workbook(figures: dict) -> bytes:
 
 CAMPAIGN_TEMPLATE = "reports/pdf/campaign_summary.html"
 ACTION_LABELS = (
-    ("actions", "记录次数"),
+    ("actions", "行动次数"),
     ("inspections", "检查次数"),
     ("businesses_checked", "检查经营主体（户）"),
     ("problems_found", "发现问题（个）"),

@@ -169,3 +169,12 @@ def test_the_summary_names_topic_and_status_as_the_portal_does_in_the_districts_
         status_label = str(CampaignStatus.RUNNING.label)
     assert f"<dd>{topic_label}</dd>" in html
     assert f"（{status_label}）" in html
+
+
+def test_the_summary_counts_the_actions_under_the_name_the_campaigns_page_gives_them():
+    """The page said 行动次数 and the PDF 记录次数 of the same figure."""
+    from django.utils.translation import pgettext
+
+    with translation.override("zh-hans"):
+        on_the_page = pgettext("count of campaign actions", "actions logged")
+    assert dict(rendering.ACTION_LABELS)["actions"] == on_the_page
