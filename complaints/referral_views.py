@@ -44,6 +44,14 @@ OFFICE_TABS = {
     "overdue": gettext_lazy("Not acknowledged in time"),
     "rejected": gettext_lazy("Rejected"),
 }
+EMPTY_TABS = {
+    "received": gettext_lazy("No lead was referred to your unit."),
+    "sent": gettext_lazy("Your unit has referred no lead."),
+    "overdue": gettext_lazy("Every lead was acknowledged in time."),
+    "rejected": gettext_lazy("No lead was rejected."),
+}
+"""What an empty tab says when nothing narrows it: "No referred lead here." under
+"Received" read as no lead at all, beside a "Sent" tab counting one."""
 
 
 class ReferralForm(forms.Form):
@@ -113,6 +121,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "statuses": ReferralStatus.choices,
             "q": query,
+            "empty": EMPTY_TABS.get(tab) if not (query or status or filters.invalid) else None,
             "now": now,
             "can_refer": access.refers_for_unit(user) and not user.unit.is_office,
         },

@@ -493,3 +493,22 @@ def test_the_acceptance_form_says_the_order_it_opens_is_signed_for_by_the_person
     page = client.get(reverse("referral_detail", args=[referral.id])).content.decode()
     label = page.split('for="open-order">', 1)[1].split("</label>", 1)[0]
     assert label == "Open a work order for it, signed for by you (in progress)"
+
+
+def test_an_empty_tab_says_which_leads_it_is_empty_of(client, mr_staff, commerce_staff):
+    """Found walking through a unit's day: "No referred lead here." under "Received" read as
+    no lead at all, beside a "Sent" tab that counted one."""
+    import re
+
+    refer(mr_staff)
+    client.force_login(mr_staff)
+    client.cookies["django_language"] = "en"
+
+    def said(query: str) -> str:
+        page = client.get(reverse("referral_list") + query).content.decode()
+        return re.search(r'<td colspan="6"[^>]*>([^<]*)</td>', page).group(1)
+
+    assert said("") == "No lead was referred to your unit."
+    assert said("?tab=received&q=nothing") == "No referred lead here."
+    client.force_login(commerce_staff)
+    assert said("?tab=sent") == "Your unit has referred no lead."
