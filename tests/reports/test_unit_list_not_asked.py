@@ -114,3 +114,16 @@ def test_a_unit_that_stopped_reporting_is_not_offered_a_report_it_would_be_refus
     quarters = rows(client, liaison)
     assert list(quarters) == ["2026Q3", "2026Q2", "2026Q1"]
     assert "start-" not in quarters["2026Q3"]
+
+
+def test_a_report_for_an_earlier_quarter_is_started_after_asking_first(client, db):
+    """Its quarter, and every one after it, become asked of the unit: the small print said
+    so, and one click on the button did it."""
+    joined = added_on(date(2026, 8, 5), "joined-q3")
+    html = page(client, joined.people.get())
+    control = re.search(r'<details id="earlier-quarter">(.*?)</details>', html, re.S).group(1)
+    form = re.search(r"<form[^>]*>", control).group(0)
+    assert (
+        'data-confirm="Start a report for the quarter chosen? That quarter, and each one after '
+        'it, will then be asked of your unit."'
+    ) in form
