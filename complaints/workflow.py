@@ -1662,7 +1662,8 @@ def _tell_primary_unit_of_opinion(order: WorkOrder, opinion: CoHandlingOpinion) 
     to take into account before replying: on the order's page alone it was read only if
     someone opened the order again in time. The title names the order by its number and the
     unit (what a text message carries); the order's title and the opinion are in the text.
-    Not to the group chat, which hears only of new orders, supervision and leads."""
+    Not to the group chat, which hears only of new and reopened orders, supervision and
+    leads."""
     from departments.notifications import Message, notify, unit_people
 
     if order.primary_unit_id is None:
