@@ -30,6 +30,14 @@ from tests.helpers import audit_data
 HOUSING_TEXT = "小区物业不作为，楼道灯坏了一个月没人修，垃圾也不及时清理，还要涨物业费"
 UNROUTABLE_TEXT = "我要投诉"
 PHONE = "13812345678"
+OFFICE_FORM = {
+    "kind": "complaint",
+    "channel": "phone",
+    "urgency": "normal",
+    "citizen_name": "王先生",
+    "citizen_phone": PHONE,
+}
+"""The office's intake form, as filled in for most orders, without what the order says."""
 
 
 def at(y, m, d, hh=10, mm=0):
@@ -118,16 +126,7 @@ def test_an_amount_typed_with_an_ime_is_read_as_its_digits(office_staff):
 def test_the_office_form_refuses_an_amount_decimal_would_read_as_another(client, office_staff):
     client.force_login(office_staff)
     client.cookies["django_language"] = "en"
-    form = {
-        "kind": "complaint",
-        "channel": "phone",
-        "urgency": "normal",
-        "content": "超市卖过期牛奶",
-        "citizen_name": "王先生",
-        "citizen_phone": PHONE,
-        "routing_choice": "auto",
-        "amount": "1e5",
-    }
+    form = {**OFFICE_FORM, "content": "超市卖过期牛奶", "routing_choice": "auto", "amount": "1e5"}
     response = client.post("/orders/new/", form)
     assert response.status_code == 400
     assert "Enter the amount as a number of yuan" in response.content.decode()
@@ -468,12 +467,8 @@ def _registered_for(client, office_staff, unit_code: str) -> list[tuple[str, str
     client.force_login(office_staff)
     client.cookies["django_language"] = "en"
     form = {
-        "kind": "complaint",
-        "channel": "phone",
-        "urgency": "normal",
+        **OFFICE_FORM,
         "content": "培训机构停课不退费",
-        "citizen_name": "王先生",
-        "citizen_phone": PHONE,
         "routing_choice": "unit",
         "unit": unit_code,
     }
