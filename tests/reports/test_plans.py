@@ -382,6 +382,29 @@ def test_a_unit_files_and_the_office_returns_through_the_screens(mr_liaison, off
     assert 'id="plan-history"' in page and "请细化" in page
 
 
+def test_a_plan_filed_again_shows_the_return_comment_as_earlier_not_as_the_verdict(
+    mr_liaison, office_staff, client
+):
+    plan = filed(mr_liaison)
+    services.plan_return(plan_id=plan.id, acting_user=office_staff, comment="请补充工作分工。")
+    client.force_login(mr_liaison)
+    client.cookies["django_language"] = "zh-hans"
+
+    def head_and_comment() -> tuple[str, str]:
+        page = client.get(reverse("plan_detail", args=[plan.id])).content.decode()
+        head = page.split('class="page-head"')[1].split("</p>")[0]
+        comment = page.split('id="office-comment"')[1].split("</div>")[0]
+        return head, comment
+
+    head, comment = head_and_comment()
+    assert "审核" in head and "协调办意见" in comment and "请补充工作分工。" in comment
+    services.plan_file(plan_id=plan.id, acting_user=mr_liaison)
+    head, comment = head_and_comment()
+    assert "退回修改" in head and "审核" not in head
+    assert "退回修改时的意见" in comment and "协调办意见" not in comment
+    assert "请补充工作分工。" in comment
+
+
 def test_the_annual_summaries_page_and_the_menu_lead_to_the_plans(mr_staff, client):
     client.force_login(mr_staff)
     page = client.get(reverse("annual_summaries") + "?year=2025").content.decode()
