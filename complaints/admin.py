@@ -133,8 +133,25 @@ class HolidayScheduleAdmin(admin.ModelAdmin):
         obj.pk, obj.updated_at = saved.pk, saved.updated_at
 
 
+class DeadlinePolicyForm(forms.ModelForm):
+    """The office asked what an amount of 0 working days means: the form says how a
+    deadline is counted (`deadlines.add_working_days`)."""
+
+    class Meta:
+        model = DeadlinePolicy
+        fields = ["name", "kind", "urgency", "amount", "unit", "starts_at"]
+        help_texts = {
+            "amount": gettext_lazy(
+                "In working days: the deadline is the end of the given working day "
+                "after the day the clock starts; 0 is the end of that same day. In minutes: "
+                "counted from the moment the clock starts, at least 1."
+            )
+        }
+
+
 @admin.register(DeadlinePolicy)
 class DeadlinePolicyAdmin(AuditedAdmin, admin.ModelAdmin):
+    form = DeadlinePolicyForm
     list_display = ("name", "kind", "urgency", "amount", "unit", "starts_at")
     list_filter = ("name", "kind", "urgency", "unit")
 

@@ -176,7 +176,8 @@ class DeadlinePolicy(models.Model):
         )
 
     def clean(self) -> None:
-        """An amount past about a year makes deadlines that cannot be counted."""
+        """An amount past about a year makes deadlines that cannot be counted; 0 minutes
+        was refused only by the database's constraint, named by its code."""
         errors = {}
         if self.amount is not None:
             if self.unit == self.Unit.WORKING_DAYS and self.amount > MAX_WORKING_DAYS:
@@ -190,6 +191,10 @@ class DeadlinePolicy(models.Model):
                     _("At most %(limit)s minutes, a year."),
                     code="max_value",
                     params={"limit": MAX_MINUTES},
+                )
+            elif self.unit == self.Unit.MINUTES and self.amount == 0:
+                errors["amount"] = ValidationError(
+                    _("A deadline in minutes is at least 1 minute."), code="min_value"
                 )
         if errors:
             raise ValidationError(errors)

@@ -130,3 +130,20 @@ def test_reminder_leads_and_escalation_steps_are_at_most_about_a_year(client, of
     step.refresh_from_db()
     assert reminders.lead_working_days < 3000000
     assert step.days_overdue < 3000000
+
+
+def test_the_amount_says_what_0_working_days_means(client, office_director, answer_policy):
+    """The office asked what 0 means: the end of the day the clock starts."""
+    client.force_login(office_director)
+    page = client.get(f"/admin/complaints/deadlinepolicy/{answer_policy.id}/change/")
+    assert "填0即计时起点当日结束时" in page.content.decode()
+    assert admin_change(client, answer_policy, amount="0").status_code == 302
+
+
+def test_0_minutes_is_refused_at_the_amount(client, office_director):
+    client.force_login(office_director)
+    safety = DeadlinePolicy.objects.get(name="sign_for", urgency="safety")
+    errors = _errors(admin_change(client, safety, amount="0"))
+    assert errors == {"amount": ["按分钟计的期限至少为1分钟。"]}
+    safety.refresh_from_db()
+    assert safety.amount > 0
