@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.forms import MultipleFileField
 from wuqing_consumer.texts import decimal_as_written
@@ -95,10 +96,20 @@ def sampling_from_post(data) -> list[dict]:
     return lines
 
 
+# A publicity row has six fields in about 680px on a laptop: the kind's box is about 100px,
+# and its full names ("网络及新媒体宣传", "Online or new-media post") showed as "网络", "Onl".
+# The box names a kind shortly; the report's page, PDF and district tables use the full names.
+SHORT_PUBLICITY_KINDS = [
+    (PublicityKind.MEDIA, pgettext_lazy("publicity kind, short", "Media")),
+    (PublicityKind.EVENT, pgettext_lazy("publicity kind, short", "Event")),
+    (PublicityKind.ONLINE, pgettext_lazy("publicity kind, short", "Online")),
+]
+
+
 class PublicityForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[("", "—"), *PublicityKind.choices],
+        choices=[("", "—"), *SHORT_PUBLICITY_KINDS],
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
