@@ -4,6 +4,7 @@ and text that looks like a citizen's ID card or mobile number, which is never pu
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # GB 32100-2015: 31 characters, without I, O, S, V and Z.
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -37,8 +38,9 @@ def is_valid_credit_code(code: str) -> bool:
 
 
 def looks_like_personal_data(text: str) -> bool:
-    """True when the text holds something shaped like a citizen's ID or mobile number."""
-    text = text or ""
+    """True when the text holds something shaped like a citizen's ID or mobile number.
+    Read in NFKC: a Chinese input method types full-width digits (１３８…), which passed."""
+    text = unicodedata.normalize("NFKC", text or "")
     joined = DIGIT_GROUP_SEPARATOR.sub("", text)
     return any(
         pattern.search(candidate)

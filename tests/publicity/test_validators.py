@@ -86,3 +86,17 @@ def test_it_sees_numbers_written_in_groups_or_with_the_country_code(text):
 )
 def test_grouped_numbers_that_are_no_mobile_or_id_are_left_alone(text):
     assert not looks_like_personal_data(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "联系电话１３８１２３４５６７８",
+        "手机 １３８ １２３４ ５６７８",
+        "电话＋８６１３８１２３４５６７８",
+        "身份证号１２０２２２１９９００１０１１２３Ｘ",
+    ],
+)
+def test_it_sees_numbers_in_full_width_digits(text):
+    """A Chinese input method types full-width digits; they were published."""
+    assert looks_like_personal_data(text)
