@@ -323,3 +323,24 @@ def test_a_credit_code_typed_in_full_width_is_stored_in_ascii(mr_staff):
         entries=[entry(code=full_width)],
     )
     assert release.entries.get().credit_code == CODE_A
+
+
+def test_a_release_sent_again_shows_the_return_comment_as_earlier_not_as_the_verdict(
+    client, mr_staff, mr_liaison, office_staff
+):
+    release = drafted(mr_staff)
+    services.release_submit(release_id=release.id, acting_user=mr_liaison)
+    services.release_return(
+        release_id=release.id, acting_user=office_staff, comment="处罚依据写完整。"
+    )
+    client.force_login(office_staff)
+
+    def comment_line() -> str:
+        page = client.get(f"/releases/{release.id}/").content.decode()
+        return page.split('id="office-comments"')[1].split("</p>")[0]
+
+    assert "<strong>Office's comments: </strong>" in comment_line()
+    services.release_submit(release_id=release.id, acting_user=mr_liaison)
+    line = comment_line()
+    assert "<strong>Returned on " in line and "处罚依据写完整。" in line
+    assert "Office's comments" not in line
