@@ -147,7 +147,7 @@ def _outside_units(figures: dict) -> dict | None:
 
 
 def _failure_rate(failed: int, sampled: int) -> float | None:
-    return round(100.0 * failed / sampled, 1) if sampled else None
+    return rate(failed, sampled)
 
 
 def _context(figures: dict) -> dict:
@@ -343,7 +343,8 @@ def _workbook(figures: dict) -> bytes:
             ws.column_dimensions[get_column_letter(col)].width = others
 
     def ratio(value: float | None) -> float | None:
-        return None if value is None else value / 100
+        # 57.1 / 100 is 0.5710000000000001 in binary, which Excel showed when a cell was read.
+        return None if value is None else round(value / 100, 3)
 
     pct = "0.0%"
     money = "#,##0.00"
