@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints import stats
+from complaints import selectors, stats
 from complaints.choices import Status
 from departments import access
 from departments.choices import UnitKind
@@ -111,7 +111,10 @@ class Links:
         return f"{self.base}?{urlencode(params)}"
 
 
-def _unit_rows(data: dict, links: Links) -> list[dict]:
+def _unit_rows(data: dict, links: Links, triage_tab: bool) -> list[dict]:
+    """Each row's links to the orders it counts. The triage queue's opens the list's triage
+    tab for the office; the leader has no such tab, and the list opened on his first tab
+    (the overdue orders) filtered to triage: none, where the dashboard counted some."""
     rows = []
     for row in data["by_unit"]:
         if row["code"]:
@@ -121,7 +124,8 @@ def _unit_rows(data: dict, links: Links) -> list[dict]:
                 "overdue": links.orders(tab="overdue", unit_code=row["code"]),
             }
         else:
-            row["links"] = {"received": links.orders(tab="triage", status=Status.TRIAGE)}
+            tab = "triage" if triage_tab else "all"
+            row["links"] = {"received": links.orders(tab=tab, status=Status.TRIAGE)}
         rows.append(row)
     return rows
 
@@ -248,7 +252,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         span, status = dashboards.quarter_of(today), 400
     data = dashboards.dashboard_data(unit=unit, first=span.first, last=span.last, now=now)
     links = Links(span.first, span.last, unit, sees_all)
-    data["by_unit"] = _unit_rows(data, links)
+    triage_tab = any(tab.key == "triage" for tab in selectors.tabs_for(request.user))
+    data["by_unit"] = _unit_rows(data, links, triage_tab)
     for row in data["categories"]:
         row["link"] = links.orders(category=row["value"]) if row["value"] else ""
     for row in data["towns"]:

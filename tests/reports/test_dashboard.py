@@ -657,6 +657,24 @@ def test_the_page_tables_agree_with_the_order_lists_they_link_to(client, dataset
             assert list_count(client, link) == int(row["cells"][1]["text"])
 
 
+@pytest.mark.parametrize("who", ["office", "leader"])
+def test_the_triage_queues_figure_links_to_the_orders_it_counts_for_office_and_leader(
+    client, dataset, leader, who
+):
+    """The leader's list has no triage tab: his link opened the overdue tab, filtered to
+    triage, and showed none of the orders the dashboard counted."""
+    client.force_login(dataset["office"] if who == "office" else leader)
+    tables = Tables(client.get(q3_url()).content.decode()).tables
+    (queue,) = [
+        row
+        for row in tables["table-units"]
+        if "data-unit" in row["attrs"] and not row["attrs"]["data-unit"]
+    ]
+    counted = int(queue["cells"][1]["text"])
+    assert counted > 0
+    assert list_count(client, queue["cells"][1]["href"]) == counted
+
+
 def test_a_units_received_figure_links_to_the_orders_it_counts_not_those_it_co_handles(
     client, office_staff, mr_staff
 ):
