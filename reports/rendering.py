@@ -40,7 +40,7 @@ STATUS_LABELS = {
     "draft": "未报送（草稿）",
     "returned": "已退回修改",
     "submitted": "已报送（待审核）",
-    "accepted": "已审核通过",
+    "accepted": "已采纳",
 }
 NOT_ASKED = "本季度无需报送"
 SHEETS = (
@@ -354,7 +354,9 @@ def _workbook(figures: dict) -> bytes:
     ws = sheets["概况"]
     row = title(ws, 1, f"武清区消费维权协调机制{quarter_name((year, quarter))}消费维权信息分析报告")
     ws.cell(row=row, column=1, value=f"统计期间：{figures['first']} 至 {figures['last']}")
-    ws.cell(row=row + 1, column=1, value=f"数据截至：{figures.get('as_of', '')}")
+    as_of = _as_of(figures)
+    as_of_text = as_of.strftime("%Y-%m-%d %H:%M") if as_of else ""
+    ws.cell(row=row + 1, column=1, value=f"数据截至：{as_of_text}")
 
     def change_of(key: str, which: str) -> float | None:
         return ratio(changes.get(key, {}).get(which))
@@ -373,9 +375,9 @@ def _workbook(figures: dict) -> bytes:
         ["结案（件）", sums["cases_closed"], None, None],
         ["罚没款（元）", sums["fines_imposed"], None, None],
         ["为消费者挽回经济损失（元）", sums["money_recovered"], None, None],
-        ["门户外受理投诉（件）", sums["outside_complaints"], None, None],
-        ["门户外受理举报（件）", sums["outside_reports"], None, None],
-        ["门户外受理咨询（件）", sums["outside_inquiries"], None, None],
+        ["平台外受理投诉（件）", sums["outside_complaints"], None, None],
+        ["平台外受理举报（件）", sums["outside_reports"], None, None],
+        ["平台外受理咨询（件）", sums["outside_inquiries"], None, None],
         ["媒体报道（篇）", sums["media"], None, None],
         ["宣传活动（场）", sums["events"], None, None],
         ["网络宣传（条）", sums["online"], None, None],

@@ -152,6 +152,8 @@ def test_the_pdf_holds_the_unit_names_as_text_and_its_contents_page_is_right(see
         assert name in text
     assert "12,500.50" in text
     assert "12345热线、微信公众号宣传等）2场，覆盖180人次" in text.replace("\n", "")
+    # What units received outside the portal is named as the form and the workbook name it.
+    assert "平台外受理" in text and "自有渠道" not in text and "门户外" not in text
 
     # The contents page's numbers are the pages where the sections begin.
     pages = _pdf_pages(path)
@@ -261,9 +263,12 @@ def test_the_workbook_has_a_sheet_per_block_and_the_units_numbers(seeded, office
     )
     assert _row(overview, "受理投诉举报咨询（件）")[1] == MR_ORDERS + HOUSING_ORDERS
     assert _row(overview, "未报送单位（家）")[1] == len(_not_submitted_names())
+    assert _row(overview, "平台外受理投诉（件）")[1] == 4
+    # The moment as a reader writes it, not in ISO 8601 (2026-12-07T18:13+08:00).
+    assert re.fullmatch(r"数据截至：\d{4}-\d\d-\d\d \d\d:\d\d", overview["A3"].value)
 
     statuses = {r[0]: r[1] for r in book["报送情况"].iter_rows(min_row=3, values_only=True)}
-    assert statuses[mr] == "已审核通过" and statuses[housing] == "已报送（待审核）"
+    assert statuses[mr] == "已采纳" and statuses[housing] == "已报送（待审核）"
     assert all(statuses[name] == "未报送" for name in _not_submitted_names())
 
 

@@ -104,7 +104,7 @@ def test_the_past_quarters_district_report_keeps_the_deactivated_unit(
     cases = [r for r in book["二、消费维权案件"].iter_rows(values_only=True) if r[0] == merged.name]
     assert list(cases[0][1:3]) == [7, 5]
     statuses = {r[0]: r[1] for r in book["报送情况"].iter_rows(min_row=3, values_only=True)}
-    assert statuses[merged.name] == "已审核通过"
+    assert statuses[merged.name] == "已采纳"
 
     path = tmp_path / "q2.pdf"
     path.write_bytes(rendering.build_pdf(q2))
