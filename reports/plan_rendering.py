@@ -51,8 +51,10 @@ def _when(moment) -> str:
 def register_context(year: int) -> dict:
     plans = {p.unit_id: p for p in ImplementationPlan.objects.filter(year=year)}
     rows = []
+    statuses = []
     for index, unit in enumerate(member_units(), start=1):
         plan = plans.get(unit.id)
+        statuses.append(plan.status if plan else "")
         rows.append(
             {
                 "n": index,
@@ -64,7 +66,6 @@ def register_context(year: int) -> dict:
                 "comment": plan.office_comment if plan else "",
             }
         )
-    statuses = [p.status for p in plans.values()]
     evaluations = [
         {
             "kind": choice_label(EvaluationKind, e.kind),
@@ -85,6 +86,8 @@ def register_context(year: int) -> dict:
         "acknowledged": statuses.count("acknowledged"),
         "filed": statuses.count("filed"),
         "returned": statuses.count("returned"),
+        # The units the register lists without a plan filed: no plan, or one still a draft.
+        "waiting": statuses.count("") + statuses.count("draft"),
         "evaluations": evaluations,
     }
 

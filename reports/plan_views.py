@@ -367,11 +367,14 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
             )
         )
     )
+    # A unit's folder is numbered as its row of the register (序号), not by its sort order.
+    numbers = {unit.id: n for n, unit in enumerate(member_units(), start=1)}
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     try:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
             for plan in plans:
-                folder = f"{plan.unit.sort_order:02d}-{plan.unit.name}"
+                number = numbers.get(plan.unit_id, plan.unit.sort_order)
+                folder = f"{number:02d}-{plan.unit.name}"
                 lines = [
                     plan.title,
                     f"{_('Status')}{label_colon()}{plan.get_status_display()}",

@@ -21,6 +21,7 @@ from complaints.deadlines import BEIJING
 from departments.models import Notification
 from reports import plan_services as services
 from reports.choices import PlanAction, PlanStatus
+from reports.figures import member_units
 from reports.models import ImplementationPlan, PlanDeadline
 from reports.services import ReportError, StaleReport
 from tests.factories import unit
@@ -272,10 +273,13 @@ def test_the_archive_holds_every_filed_and_acknowledged_plan_and_nothing_else(
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = sorted(archive.namelist())
+    # Numbered as the register numbers its rows (序号), not by the units' sort order.
+    row = {u.id: n for n, u in enumerate(member_units(), start=1)}
     mr = unit("market-regulation")
     housing = unit("housing")
-    mr_folder = f"{mr.sort_order:02d}-{mr.name}"
-    housing_folder = f"{housing.sort_order:02d}-{housing.name}"
+    assert row[mr.id] != mr.sort_order
+    mr_folder = f"{row[mr.id]:02d}-{mr.name}"
+    housing_folder = f"{row[housing.id]:02d}-{housing.name}"
     assert names == sorted(
         [
             f"{mr_folder}/实施方案.txt",
@@ -317,7 +321,12 @@ def test_the_register_pdf_lists_every_unit_with_its_state_and_the_years_evaluati
     ).stdout
     assert "2026年度实施方案备案登记表" in text
     assert "已退回修改" in text and "请补充分工" in text
-    assert text.count("未报送") == 16
+    assert text.count("未报送") == 16 + 1
+    # The summary under the table counts every state, those that filed nothing too.
+    assert (
+        "成员单位共17家：已备案0家，已报送待审核0家，已退回修改1家，未报送16家。"
+        in text.replace(" ", "").replace("\n", "")
+    )
     assert "专家组评审意见" in text and "天津财经大学" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     cjk = [line for line in fonts.stdout.splitlines() if "CJK" in line]
