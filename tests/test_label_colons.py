@@ -179,5 +179,5 @@ def test_the_plans_archive_labels_its_lines_with_the_readers_colon(
         archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
         (name,) = [n for n in archive.namelist() if n.endswith(".txt")]
         texts[language] = archive.read(name).decode()
-    assert "状态：已报送备案\n报送时间：2026-03-10 09:00" in texts["zh-hans"]
+    assert "状态：已报送待审核\n报送时间：2026-03-10 09:00" in texts["zh-hans"]
     assert "Status: Filed\nFiled at: 2026-03-10 09:00" in texts["en"]

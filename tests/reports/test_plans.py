@@ -401,7 +401,7 @@ def test_a_plan_filed_again_shows_the_return_comment_as_earlier_not_as_the_verdi
 
     def head_and_comment() -> tuple[str, str]:
         page = client.get(reverse("plan_detail", args=[plan.id])).content.decode()
-        head = page.split('class="page-head"')[1].split("</p>")[0]
+        head = page.split('class="page-head"')[1].split("</p>")[0].split("<p")[1]
         comment = page.split('id="office-comment"')[1].split("</div>")[0]
         return head, comment
 
