@@ -116,6 +116,8 @@ def annual_summaries(request: HttpRequest) -> HttpResponse:
             "due_on": due_on,
             "today": today,
             "office": office,
+            # The office's button on a summary waiting for it says what is to be done there.
+            "can_review": access.reviews_unit_reports(request.user),
             "asked": sum(1 for r in rows if r["asked"]),
             # The archive holds every submitted summary, asked for or not: none is left out.
             "archived": any(

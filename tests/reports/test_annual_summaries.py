@@ -292,3 +292,24 @@ def test_the_archive_of_a_year_the_portal_does_not_know_is_not_found_not_a_500(
     response = client.get(f"/reports/annual/{year}/archive.zip")
 
     assert response.status_code == 404
+
+
+def test_the_offices_button_on_a_submitted_summary_says_review(
+    mr_liaison, housing_head, office_staff, leader, client
+):
+    """As on the plans and the quarterly reports: it said "Open" like every other row."""
+    summary = written(mr_liaison)
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    written(housing_head, code="housing")
+
+    def button(person, code) -> str:
+        client.force_login(person)
+        page = client.get(reverse("annual_summaries") + "?year=2026").content.decode()
+        row = page.split(f'data-unit="{code}"')[1].split("</tr>")[0]
+        return row.split('class="btn btn-sm')[-1].split("<span")[0]
+
+    assert button(office_staff, "market-regulation").endswith(">Review")
+    assert " btn-primary" in button(office_staff, "market-regulation")
+    assert button(office_staff, "housing").endswith(">Open")
+    # The leader follows; he does not review.
+    assert button(leader, "market-regulation").endswith(">Open")
