@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from complaints.exports import register_workbook
-from departments import access
+from departments import access, audit_actions
 from departments.models import AuditEntry
 from wuqing_consumer import form_once
 from wuqing_consumer.address_values import MalformedValue, year_in
@@ -54,6 +54,53 @@ def _year(value: str | None, default: int) -> int:
     except ValueError:
         return default
     return year if FIRST_YEAR <= year <= default else default
+
+
+SUMMARY_HISTORY = (
+    "summary.create",
+    "summary.save",
+    "summary.attach",
+    "summary.detach",
+    "summary.submit",
+    "summary.return",
+    "summary.acknowledge",
+)
+
+
+def _history(summary: AnnualSummary, removed_shown: bool) -> list[dict]:
+    """The summary's steps, as the plan's and the report's pages show theirs (流转记录): a
+    summary keeps them in the audit trail only, which the unit cannot open. A file taken off
+    is named only to those who still see it listed (`fetches_removed_files`)."""
+    actions = [a for a in SUMMARY_HISTORY if removed_shown or a != "summary.detach"]
+    hidden = (
+        set()
+        if removed_shown
+        else set(
+            summary.attachments.exclude(removed_at=None).values_list("original_name", flat=True)
+        )
+    )
+    entries = AuditEntry.objects.filter(
+        action__in=actions,
+        object_type=AnnualSummary._meta.label_lower,
+        object_id=str(summary.id),
+    ).select_related("actor")
+    history = []
+    for entry in entries.order_by("created_at", "id"):
+        data = entry.data or {}
+        files = [name for name in data.get("files") or [] if name not in hidden]
+        if data.get("files") and not files:
+            continue
+        history.append(
+            {
+                "at": entry.created_at,
+                "actor": entry.actor,
+                "name": audit_actions.name(entry.action),
+                "action": entry.action,
+                "files": files,
+                "comment": data.get("comment") or "",
+            }
+        )
+    return history
 
 
 @login_required
@@ -281,6 +328,7 @@ def _summary_page(
         request,
         "reports/annual_summary.html",
         {
+            "history": _history(summary, access.fetches_removed_files(request.user)),
             "returned": returned,
             "acknowledged": acknowledged,
             "can_return": summary.status == SummaryStatus.SUBMITTED

@@ -6,6 +6,7 @@ has filed and downloads all of them at once. The annual joint meeting not held b
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -313,3 +314,21 @@ def test_the_offices_button_on_a_submitted_summary_says_review(
     assert button(office_staff, "housing").endswith(">Open")
     # The leader follows; he does not review.
     assert button(leader, "market-regulation").endswith(">Open")
+
+
+def test_the_summarys_page_shows_its_history_to_the_unit(mr_liaison, office_staff, client):
+    """Its steps were only in the audit trail, which the unit cannot open; the plan's and the
+    report's pages have shown theirs (流转记录)."""
+    summary = written(mr_liaison)
+    services.summary_submit(summary_id=summary.id, acting_user=mr_liaison)
+    services.summary_return(summary_id=summary.id, acting_user=office_staff, comment="请补充数据")
+    client.force_login(mr_liaison)
+    page = client.get(reverse("annual_summary", args=[summary.id])).content.decode()
+    history = page.split('id="summary-history"')[1].split("</ol>")[0]
+    assert re.findall(r'data-action="([a-z.]+)"', history) == [
+        "summary.create",
+        "summary.save",
+        "summary.submit",
+        "summary.return",
+    ]
+    assert "Work summary returned for changes" in history and "请补充数据" in history
