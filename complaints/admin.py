@@ -142,9 +142,9 @@ class DeadlinePolicyForm(forms.ModelForm):
         fields = ["name", "kind", "urgency", "amount", "unit", "starts_at"]
         help_texts = {
             "amount": gettext_lazy(
-                "In working days: the deadline is the end of the given working day "
-                "after the day the clock starts; 0 is the end of that same day. In minutes: "
-                "counted from the moment the clock starts, at least 1."
+                "In working days: the deadline is the end of the Nth working day after the "
+                "day the clock starts, N being this amount; 0 is the end of that same day. "
+                "In minutes: counted from the moment the clock starts, at least 1."
             )
         }
 
