@@ -367,6 +367,11 @@ def _report_page(
             "not_asked": not_asked,
             "no_submitter": editable and not access.unit_has_submitter(report.unit_id),
             "quarter_running": not period.has_ended,
+            # The figures start at 0, so a report whose blocks 2 and 3 were never filled in
+            # reads as a quarter of none: said where it is submitted, to be sure it is meant.
+            "figures_all_zero": not any(
+                getattr(report, field) for field in (*services.COUNT_FIELDS, *services.MONEY_FIELDS)
+            ),
             "can_review": report.status == ReportStatus.SUBMITTED
             and access.reviews_unit_reports(user),
             "form": form or UnitReportForm(report=report),
