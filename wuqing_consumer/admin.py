@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR, IncorrectLookupParameters
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import (
     ALL_VAR,
     ERROR_FLAG,
@@ -41,12 +42,29 @@ class PortalAdminSite(admin.AdminSite):
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", "/admin/"))
 
+    def autocomplete_view(self, request):
+        return ForwardFieldsAutocomplete.as_view(admin_site=self)(request)
+
     def admin_view(self, view, cacheable=False):
         if getattr(view, "__name__", "") == "changelist_view":
             model_admin = view.__self__
             _wrong_lookups_refused(model_admin)
             view = _long_search_cut(_unknown_selection_refused(view, model_admin.model))
         return super().admin_view(_blank_to_field_ignored(view), cacheable)
+
+
+class ForwardFieldsAutocomplete(AutocompleteJsonView):
+    """An autocomplete asked for a model's reverse relation
+    (`?app_label=departments&model_name=unit&field_name=duty_contacts`) passed Django's
+    checks, which look the field up by name, and failed on it: a 500 (found by fuzzing the
+    admin; Django ticket #32619). Only a field of the model's own offers choices; any other
+    name is refused as Django refuses an unknown one."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if source_field.auto_created and not source_field.concrete:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
 
 def _blank_to_field_ignored(admin_view):

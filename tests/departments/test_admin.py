@@ -613,3 +613,19 @@ def test_a_search_of_more_words_than_anyone_types_is_cut_and_says_so(client, sys
     short = client.get("/admin/complaints/callbackevent/", {"q": "w1 w2 w3"})
     assert [str(m) for m in short.context["messages"]] == []
     assert short.context["cl"].query == "w1 w2 w3"
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("app_label=departments&model_name=unit&field_name=duty_contacts", 403),
+        ("app_label=complaints&model_name=apiclient&field_name=callbacks", 403),
+        ("app_label=auth&model_name=group&field_name=user", 403),
+        ("app_label=departments&model_name=user&field_name=unit", 200),
+    ],
+)
+def test_an_autocomplete_offers_only_a_models_own_fields(client, sysadmin, query, status):
+    """A reverse relation named as the field answered 500 (Django ticket #32619)."""
+    client.force_login(sysadmin)
+    response = client.get(f"/admin/autocomplete/?{query}&term=")
+    assert response.status_code == status
