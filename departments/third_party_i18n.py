@@ -48,8 +48,10 @@ DJANGO_ADMIN_STRINGS = (
 # django-celery-beat (2.9) ships a Chinese catalogue, and it applies (its zh_Hans folder is the
 # name Django looks for, the app is installed); these are what it lacks (never translated, or
 # left fuzzy, which the compiled catalogue leaves out), and the help texts whose Chinese names
-# code ("False", "None", "enabled", "all") where a person needs words.
+# code ("False", "None", "enabled", "all") where a person needs words; and "Microseconds",
+# which it calls 毫秒 (milliseconds).
 CELERY_BEAT_STRINGS = (
+    _("Microseconds"),
     _("Schedule"),
     _("Arguments"),
     _("Execution Options"),

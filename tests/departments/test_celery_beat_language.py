@@ -235,3 +235,19 @@ def test_a_task_with_its_name_taken_is_still_refused(client, sysadmin, scheduled
     client.force_login(sysadmin)
     _page, errors = _task_form(client, _task(name=scheduled.name, crontab=scheduled.crontab_id))
     assert list(errors) == ["name"]
+
+
+def test_an_intervals_unit_is_called_minutes_not_meeting_minutes(client, sysadmin, scheduled):
+    """Our "Minutes" (a meeting's, 会议纪要) had taken the library's: every 10 minutes read
+    "每 10 会议纪要". The meeting's is now a word of its context; microseconds, which the
+    library calls 毫秒, are 微秒."""
+    client.force_login(sysadmin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    listed = client.get("/admin/django_celery_beat/intervalschedule/").content.decode()
+    assert "每 10 分钟" in listed and "会议纪要" not in listed
+    form = client.get("/admin/django_celery_beat/intervalschedule/add/").content.decode()
+    assert '<option value="minutes">分钟</option>' in form
+    assert '<option value="microseconds">微秒</option>' in form
+    # A record's History button in the admin is its changes (历史), not a document's 流转记录.
+    change = client.get(f"/admin/django_celery_beat/periodictask/{scheduled.id}/change/")
+    assert "流转记录" not in change.content.decode()
