@@ -199,9 +199,35 @@ def duty_contact_save(request: HttpRequest, form: DutyContactAdminForm, unit: Un
     return saved
 
 
+class DutyContactFormSet(forms.BaseInlineFormSet):
+    """An inactive unit takes no new duty contact (the portal's services keep its contacts as
+    they are): one typed on such a unit's page, or on the page that deactivates it, was
+    refused after the unit was saved, with the 404 page and all that was typed lost (found by
+    fuzzing the admin). It is refused at its row, nothing saved."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.is_active:
+            return
+        for contact_form in self.forms:
+            if (
+                contact_form.instance.pk is None
+                and contact_form.has_changed()
+                and not self._should_delete_form(contact_form)
+            ):
+                contact_form.add_error(
+                    None,
+                    _(
+                        "An inactive unit takes no new duty contact: tick “active” to keep "
+                        "the unit in use, or leave this row empty."
+                    ),
+                )
+
+
 class DutyContactInline(admin.TabularInline):
     model = DutyContact
     form = DutyContactAdminForm
+    formset = DutyContactFormSet
     extra = 0
     fields = ("label", "person", "phone", "hours", "note", "sort_order", "version")
     max_num = 50

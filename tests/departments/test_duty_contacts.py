@@ -747,3 +747,39 @@ def test_a_unit_cannot_report_until_a_day_before_it_first_reports(client, office
     assert housing.reports_until is None
     data["reports_until"] = "2026-04-01"
     assert client.post(address, data).status_code == 302
+
+
+@pytest.mark.parametrize("already_inactive", [True, False])
+def test_a_new_duty_contact_on_an_inactive_unit_is_refused_at_its_row(
+    admin_client, already_inactive
+):
+    """It was refused after the unit was saved: the 404 page, all that was typed lost (found
+    by fuzzing the admin). Deactivating the unit in the same post counts as inactive."""
+    housing = unit("housing")
+    if already_inactive:
+        type(housing).objects.filter(id=housing.id).update(is_active=False)
+    address = f"/admin/departments/unit/{housing.id}/change/"
+    data = _admin_post_data(admin_client.get(address))
+    data.pop("is_active", None)
+    row = int(data["duty_contacts-TOTAL_FORMS"])
+    data["duty_contacts-TOTAL_FORMS"] = str(row + 1)
+    data.update(
+        {
+            f"duty_contacts-{row}-label": "值班",
+            f"duty_contacts-{row}-person": "李四",
+            f"duty_contacts-{row}-phone": "13800000000",
+            f"duty_contacts-{row}-hours": "全天",
+            f"duty_contacts-{row}-sort_order": "100",
+            f"duty_contacts-{row}-version": "0",
+        }
+    )
+    before = DutyContact.objects.filter(unit=housing).count()
+
+    response = admin_client.post(address, data)
+
+    assert response.status_code == 200
+    assert "停用的单位不能添加值班联系方式" in response.content.decode()
+    assert 'value="李四"' in response.content.decode()
+    assert DutyContact.objects.filter(unit=housing).count() == before
+    housing.refresh_from_db()
+    assert housing.is_active is not already_inactive  # the unit's change was not saved either
