@@ -59,6 +59,7 @@ from django_celery_beat.models import (
 from kombu.utils.json import loads as json_loads
 
 from complaints.filters import text_lookup
+from wuqing_consumer.admin import CheckedDatesAdmin
 from wuqing_consumer.language import SUMMARY_MESSAGE, Reader, bracketed, list_separator
 
 from . import access, audit_actions, services, trail
@@ -240,7 +241,7 @@ class DutyContactInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedAdmin, admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin, CheckedDatesAdmin):
     list_display = (
         "name",
         "name_en",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -76,6 +77,23 @@ class ReportingPeriod(models.Model):
     @staticmethod
     def default_due_on(year: int, quarter: int) -> date:
         return quarter_bounds(year, quarter)[1] + timedelta(days=10)
+
+    def clean(self) -> None:
+        """A quarter's reports are due after it ends: a date before (2029's first quarter
+        due in 2026) made its reports late before the quarter began."""
+        if not (self.year and self.quarter in (1, 2, 3, 4) and self.due_on):
+            return
+        try:
+            last = quarter_bounds(self.year, self.quarter)[1]
+        except (ValueError, OverflowError):
+            return  # the year is refused at its field
+        if self.due_on <= last:
+            raise ValidationError(
+                {
+                    "due_on": _("A quarter's reports are due after it ends, after %(day)s.")
+                    % {"day": last.isoformat()}
+                }
+            )
 
 
 class UnitReport(models.Model):

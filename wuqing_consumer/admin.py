@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments import access
 
-from .dates import validate_date
+from .dates import validate_date, validate_year
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -179,11 +179,17 @@ def _unknown_selection_refused(changelist_view, model: type[models.Model]):
 
 
 class CheckedDatesAdmin(admin.ModelAdmin):
-    """A date typed in the admin (a holiday, a reporting or filing deadline) follows the
-    portal's rule for the years a date may have, as every other form does."""
+    """A date typed in the admin (a holiday, a reporting or filing deadline, the days a unit
+    reports from and until) follows the portal's rule for the years a date may have, as
+    every other form does; so does a year typed on its own (a field named `year`), which
+    took 0 or 2147483647 (found by fuzzing the admin)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.DateField) and field is not None:
+        if field is None:
+            return field
+        if isinstance(db_field, models.DateField):
             field.validators = [*field.validators, validate_date]
+        elif isinstance(db_field, models.IntegerField) and db_field.name == "year":
+            field.validators = [*field.validators, validate_year]
         return field

@@ -36,6 +36,16 @@ def date_error(day: date | None) -> str:
     }
 
 
+def validate_year(value: int | None) -> None:
+    """The rule for a year typed on its own (a reporting period's, a filing deadline's)."""
+    if value is not None and not year_accepted(value):
+        raise ValidationError(
+            _("The year must be between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="year",
+        )
+
+
 def validate_date(value: date | None) -> None:
     """The same rule as a validator, for form fields (a Django form's DateField, the admin)."""
     message = date_error(value)
