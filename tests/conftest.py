@@ -146,6 +146,38 @@ def _commits(item) -> bool:
     return bool(committing & set(getattr(item, "fixturenames", ())))
 
 
+_EMPTIED = {"by_the_last_test": False}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    if _commits(item):
+        _EMPTIED["by_the_last_test"] = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test that does not commit finds the reference data (units, roles, towns) even when
+    it runs after one that commits, which empties every table: pytest-django runs those
+    last, but `--dist worksteal` hands a process that has run its own the tests another
+    had left, and those failed for want of a unit (seen in CI: Unit.DoesNotExist). Put back
+    before the test's fixtures open its transaction, so it stays for those that follow."""
+    if not _EMPTIED["by_the_last_test"] or _commits(item) or not _uses_db(item):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        put_back_reference_data(connection)
+    _EMPTIED["by_the_last_test"] = False
+
+
+def _uses_db(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in getattr(
+        item, "fixturenames", ()
+    )
+
+
 @pytest.fixture(scope="session")
 def django_db_createdb(request, django_db_keepdb, django_db_modify_db_settings, django_db_blocker):
     """With `--reuse-db`, a kept test database that has lost its reference data (a run
