@@ -11,6 +11,7 @@ has no charts and nothing to keep, so it needs no queued job."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,6 +23,9 @@ from .choices import EvaluationKind, PlanStatus
 from .figures import member_units
 from .models import ImplementationPlan, YearEvaluation
 from .rendering import TEMPLATE_DIR
+
+if TYPE_CHECKING:
+    from departments.models import Unit
 
 TEMPLATE = "reports/pdf/plan_register.html"
 # The register's own words for where a plan stands, as the district report's table of unit
@@ -48,11 +52,16 @@ def _when(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "—"
 
 
+def register_rows() -> list[tuple[int, Unit]]:
+    """The register's units with their row numbers (序号), which the archive's folders use too."""
+    return list(enumerate(member_units(), start=1))
+
+
 def register_context(year: int) -> dict:
     plans = {p.unit_id: p for p in ImplementationPlan.objects.filter(year=year)}
     rows = []
     statuses = []
-    for index, unit in enumerate(member_units(), start=1):
+    for index, unit in register_rows():
         plan = plans.get(unit.id)
         statuses.append(plan.status if plan else "")
         rows.append(

@@ -368,7 +368,9 @@ def plans_archive(request: HttpRequest, year: int) -> HttpResponse:
         )
     )
     # A unit's folder is numbered as its row of the register (序号), not by its sort order.
-    numbers = {unit.id: n for n, unit in enumerate(member_units(), start=1)}
+    from .plan_rendering import register_rows
+
+    numbers = {unit.id: n for n, unit in register_rows()}
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     try:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:

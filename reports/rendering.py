@@ -96,6 +96,11 @@ def _as_of(figures: dict) -> datetime | None:
         return None
 
 
+def _as_of_text(as_of: datetime | None) -> str:
+    """When the figures were taken, as the PDF and the workbook write it (not ISO 8601)."""
+    return as_of.strftime("%Y-%m-%d %H:%M") if as_of else ""
+
+
 def _sums(figures: dict) -> dict:
     sums = figures.get("report_sums") or {}
     keys = (
@@ -144,10 +149,6 @@ def _outside_units(figures: dict) -> dict | None:
     row["on_time_rate"] = rate(row["on_time"], row["resolved"])
     row["satisfaction_rate"] = rate(row["satisfied"] + row["basically_satisfied"], row["rated"])
     return row
-
-
-def _failure_rate(failed: int, sampled: int) -> float | None:
-    return rate(failed, sampled)
 
 
 def _context(figures: dict) -> dict:
@@ -201,11 +202,11 @@ def _context(figures: dict) -> dict:
         "issuer": OFFICE_NAME,
         "issued_on": _cn_date(as_of.date() if as_of else last),
         "span": f"{_cn_date(first)}至{_cn_date(last)}",
-        "as_of": as_of.strftime("%Y-%m-%d %H:%M") if as_of else "",
+        "as_of": _as_of_text(as_of),
         "totals": totals,
         "overview": overview,
         "sums": sums,
-        "sampling_rate": _pct(_failure_rate(sums["failed"], sums["sampled"])),
+        "sampling_rate": _pct(rate(sums["failed"], sums["sampled"])),
         "sampling_by_category": [
             {
                 "label": _label(row),
@@ -219,7 +220,7 @@ def _context(figures: dict) -> dict:
         "unit_reports": [
             {
                 **row,
-                "failure_rate": _pct(_failure_rate(row["failed"], row["sampled"])),
+                "failure_rate": _pct(rate(row["failed"], row["sampled"])),
                 "fines": f"{_money(row['fines_imposed']):,.2f}",
                 "recovered": f"{_money(row['money_recovered']):,.2f}",
                 "outside_total": (
@@ -354,9 +355,7 @@ def _workbook(figures: dict) -> bytes:
     ws = sheets["概况"]
     row = title(ws, 1, f"武清区消费维权协调机制{quarter_name((year, quarter))}消费维权信息分析报告")
     ws.cell(row=row, column=1, value=f"统计期间：{figures['first']} 至 {figures['last']}")
-    as_of = _as_of(figures)
-    as_of_text = as_of.strftime("%Y-%m-%d %H:%M") if as_of else ""
-    ws.cell(row=row + 1, column=1, value=f"数据截至：{as_of_text}")
+    ws.cell(row=row + 1, column=1, value=f"数据截至：{_as_of_text(_as_of(figures))}")
 
     def change_of(key: str, which: str) -> float | None:
         return ratio(changes.get(key, {}).get(which))
@@ -407,7 +406,7 @@ def _workbook(figures: dict) -> bytes:
             r["unit_name"],
             r["sampled"],
             r["failed"],
-            ratio(_failure_rate(r["failed"], r["sampled"])),
+            ratio(rate(r["failed"], r["sampled"])),
             r["failed_handled"],
         ]
         for r in unit_reports
@@ -417,7 +416,7 @@ def _workbook(figures: dict) -> bytes:
             "合计",
             sums["sampled"],
             sums["failed"],
-            ratio(_failure_rate(sums["failed"], sums["sampled"])),
+            ratio(rate(sums["failed"], sums["sampled"])),
             sums["failed_handled"],
         ]
     )

@@ -28,12 +28,12 @@ def test_the_title_is_the_widest_field_of_a_publicity_row(live_server, transacti
             """() => [...document.querySelectorAll('#publicity-table tbody tr:first-child td')]
                    .map(td => td.getBoundingClientRect().width)"""
         )
-        kind = page.locator("#publicity-table select").first
+        kind_box = page.locator("#publicity-table select").first
         cut = []
         for value in ("media", "event", "online"):
-            kind.select_option(value)
+            kind_box.select_option(value)
             # The chosen name's width in the box's font against the room left by its padding.
-            room, needed, name = kind.evaluate(
+            room, needed, name = kind_box.evaluate(
                 """box => {
                     const style = getComputedStyle(box);
                     const pen = document.createElement("canvas").getContext("2d");
@@ -46,9 +46,9 @@ def test_the_title_is_the_widest_field_of_a_publicity_row(live_server, transacti
             )
             if needed > room:
                 cut.append((name, round(needed), round(room)))
-        people = page.locator("#publicity-table input[name$='people_reached']").first
-        people.fill("120000")
-        shown, whole = people.evaluate("box => [box.clientWidth, box.scrollWidth]")
+        people_box = page.locator("#publicity-table input[name$='people_reached']").first
+        people_box.fill("120000")
+        shown, whole = people_box.evaluate("box => [box.clientWidth, box.scrollWidth]")
     assert cut == []
     assert whole <= shown, "120000 people read as fewer"
     kind, date, title, outlet, people, _remove = widths
