@@ -1,10 +1,24 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .choices import RoleCode
 from .models import DutyContact, User
 from .services import DUTY_CONTACT_FIELDS
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, its username held to the length a username can have. Django
+    only sets the length on the field, which checks nothing; a longer name went on to
+    axes, which records a failed attempt under a name of at most 255 characters, and the
+    sign-in page answered 500."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class DutyContactForm(forms.ModelForm):

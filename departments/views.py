@@ -4,7 +4,6 @@ from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,13 +26,14 @@ from wuqing_consumer.views import RefusedFormIs400
 
 from . import access, duties, services
 from .choices import UnitKind
-from .forms import DutyContactDeleteForm, DutyContactForm, NotificationSettingsForm
+from .forms import DutyContactDeleteForm, DutyContactForm, NotificationSettingsForm, SignInForm
 from .models import DutyContact, Notification, Role, Unit
 from .notifications import notifications_mark_read, with_head_and_liaison
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 
@@ -59,7 +59,7 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
     cool_off = get_cool_off(request) or timedelta(0)
     unlock_at = timezone.localtime(timezone.now() + cool_off)
     # Unbound on purpose: validating the form would authenticate again and count a failure.
-    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    form = SignInForm(request, initial={"username": request.POST.get("username", "")})
     message = _(
         "Too many failed sign-in attempts. Sign-in for this account is locked until %(time)s; "
         "try again then, or ask the coordination office to unlock it."

@@ -150,6 +150,21 @@ def test_an_attempt_while_locked_counts_as_one_failure_not_two(client, mr_staff)
     assert AccessAttempt.objects.get().failures_since_start == before + 1
 
 
+@pytest.mark.parametrize("length", [256, 10_000])
+def test_a_username_longer_than_any_is_refused_at_its_field_not_a_500(client, db, length):
+    """axes records a failed attempt under a name of at most 255 characters: a longer one
+    made the sign-in page a 500."""
+    from axes.models import AccessAttempt
+
+    response = _login(client, "a" * length, "wrong")
+
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["username"]
+    assert "最多 150 个字" in error and str(length) in error
+    assert 'aria-invalid="true" aria-describedby="username-error"' in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
 def test_a_forged_forwarded_for_does_not_escape_the_lockout(client, mr_staff, settings):
     """With no trusted proxy (the default) X-Forwarded-For is whatever the client wrote."""
     settings.TRUSTED_PROXY_COUNT = 0
