@@ -985,7 +985,7 @@ class TaskNameFilter(admin.AllValuesFieldListFilter):
         self.title = _("task name")
 
 
-class ScheduledTaskAdmin(AuditedAdmin, PeriodicTaskAdmin):
+class ScheduledTaskAdmin(AuditedAdmin, CheckedDatesAdmin, PeriodicTaskAdmin):
     """The office director manages the schedules (`access`); registered here, after the
     library's own admin, to replace its form, and to name in Chinese what the library names
     in English only: the schedule column, the crontab in words, the filter by task, and the
@@ -1131,7 +1131,10 @@ class SolarAdmin(AuditedAdmin, SolarScheduleAdmin):
     inlines = [ScheduleTasksInline]
 
 
-class ClockedAdmin(AuditedAdmin, ClockedScheduleAdmin):
+class ClockedAdmin(AuditedAdmin, CheckedDatesAdmin, ClockedScheduleAdmin):
+    """A one-off time follows the portal's years: 0001-01-01 in Beijing time is a moment
+    before year 1 in UTC, which PostgreSQL stores and Python cannot read back (a 500)."""
+
     inlines = [ScheduleTasksInline]
 
 
