@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC
+from typing import NoReturn
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -39,6 +40,7 @@ from .auth import ApiKeyAuthentication, ClientRateThrottle, IsApiClient
 from .pagination import RegistrationOrderPagination
 from .serializers import (
     EXAMPLE_HOTLINE_ID,
+    NOT_PLAIN_HOTLINE_ID,
     SERVICE_TO_API_FIELD,
     CallbackOut,
     HotlineOrderDetailOut,
@@ -237,6 +239,18 @@ class HotlineOrderViewSet(
         super().initial(request, *args, **kwargs)
         if "hotline_id" in self.kwargs:  # as intake stored it: trimmed, in one spelling
             self.kwargs["hotline_id"] = as_stored(self.kwargs["hotline_id"])
+            # Intake refuses such an id, so no order has it; PostgreSQL cannot even be asked
+            # about one with a NUL, and the call-back's lookup answered 500.
+            if NOT_PLAIN_HOTLINE_ID.search(self.kwargs["hotline_id"]):
+                self.kwargs["hotline_id"] = NOT_PLAIN_HOTLINE_ID.sub(
+                    "\ufffd", self.kwargs["hotline_id"]
+                )
+                raise self.not_found()
+
+    def filter_queryset(self, queryset):
+        """The list's filters, for the list only: on one order's address they applied too,
+        and an order that exists was said never to have been pushed."""
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self):
         return HotlineOrderDetailOut if self.action == "retrieve" else HotlineOrderOut
@@ -325,16 +339,7 @@ class HotlineOrderViewSet(
         if plain is None:
             payload = HotlineOrderIn(data=request.data)
             if not payload.is_valid():
-                errors = _with_intake_checks(payload.errors, request.data)
-                if used := self._used_hotline_id(request.data, errors):
-                    hotline_id, number = used
-                    message = _(
-                        "hotline_id “%(id)s” was already used for order %(number)s, and this "
-                        "body is refused (its fields say why), so it is neither a new order "
-                        "nor a retry of that one."
-                    ) % {"id": hotline_id, "number": number}
-                    raise Conflict(message, fields=flatten_field_errors(errors))
-                raise exceptions.ValidationError(errors)
+                self._refuse(request.data, _with_intake_checks(payload.errors, request.data))
             plain = payload.validated_data["hotline_id"], payload.service_fields()
         hotline_id, fields = plain
         try:
@@ -355,7 +360,7 @@ class HotlineOrderViewSet(
             differs = _("Differs from the order first pushed with this hotline_id.")
             raise Conflict(message, fields={name: [differs] for name in names}) from None
         except DjangoValidationError as error:
-            raise exceptions.ValidationError(api_field_errors(error)) from None
+            self._refuse(request.data, api_field_errors(error))
         if not created:  # a new order comes back with the links it was written with
             prefetch_related_objects(
                 [order],
@@ -365,6 +370,20 @@ class HotlineOrderViewSet(
             HotlineOrderOut(order).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    def _refuse(self, data: object, errors: dict) -> NoReturn:
+        """A refused body: a 409 if its hotline_id is already used, else a 400. Intake's own
+        checks (a phone, a town, a time received) refuse after the serializer's, and a used
+        hotline_id refused by those was a 400."""
+        if used := self._used_hotline_id(data, errors):
+            hotline_id, number = used
+            message = _(
+                "hotline_id “%(id)s” was already used for order %(number)s, and this "
+                "body is refused (its fields say why), so it is neither a new order "
+                "nor a retry of that one."
+            ) % {"id": hotline_id, "number": number}
+            raise Conflict(message, fields=flatten_field_errors(errors))
+        raise exceptions.ValidationError(errors)
 
     def _used_hotline_id(self, data: object, errors: dict) -> tuple[str, str] | None:
         """A refused body's hotline_id, and the number of this client's order that has it:

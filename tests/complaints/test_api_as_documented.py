@@ -155,3 +155,54 @@ def test_a_refusal_of_a_value_out_of_range_is_in_each_requests_own_language(api)
             assert "greater than or equal to 0" in words and "no more than" in words, words
         else:
             assert words.isascii() is False and "Ensure" not in words, words
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"citizen": {"name": "王先生", "phone": "abc"}},
+        {"town": "nowhere"},
+        {"received_at": "2099-06-01T00:00:00+08:00"},
+        {"citizen": None},
+    ],
+)
+def test_a_used_hotline_id_whose_body_intakes_own_checks_refuse_is_a_409(api, changes):
+    """Intake's checks after the serializer's (a phone, a town, a time received, a contact)
+    refused a used hotline_id's body with a 400 that a client branching on 409 misreads."""
+    first = push(api).json()
+    response = push(api, **changes)
+    assert response.status_code == 409, response.json()
+    error = response.json()["error"]
+    assert error["message"].startswith(f"hotline_id “{ORDER['hotline_id']}” 已用于工单 ")
+    assert first["number"] in error["message"] and error["fields"]
+    assert push(api, hotline_id="TJ12345-NEW", **changes).status_code == 400
+    assert WorkOrder.objects.count() == 1
+
+
+@pytest.mark.parametrize("hotline_id", ["%00", "A%00B", "A%01B", "A%1FB%7F"])
+def test_a_hotline_id_no_order_can_have_is_not_found_at_every_address(api, hotline_id):
+    """Such an id is refused at intake, so no order has it; with a NUL, PostgreSQL could not
+    be asked, and the call-back's address answered 500."""
+    push(api)
+    for method, path, body in (
+        ("get", f"{ORDERS}{hotline_id}/", None),
+        ("post", f"{ORDERS}{hotline_id}/satisfaction/", {"rating": "satisfied"}),
+        ("post", f"{ORDERS}{hotline_id}/satisfaction/", {"rating": "nope"}),
+    ):
+        response = api(method, path, body)
+        assert response.status_code == 404, (method, path)
+        error = response.json()["error"]
+        assert error["code"] == "not_found"
+        assert "\x00" not in error["message"] and "\ufffd" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "query", ["status=resolved", "updated_since=2099-01-01T00:00:00%2B08:00", "updated_since=x"]
+)
+def test_one_orders_address_takes_none_of_the_lists_filters(api, query):
+    """DRF filters the queryset a single order is looked up in too: an order that exists
+    was said never to have been pushed, or a bad filter refused on its address."""
+    first = push(api).json()
+    response = api("get", f"{ORDERS}{ORDER['hotline_id']}/?{query}")
+    assert response.status_code == 200, response.json()
+    assert response.json()["number"] == first["number"]
