@@ -402,7 +402,12 @@ def _town_code(text: str, snapshot: Reference | None = None) -> tuple[str | None
 
 
 def intake_format_errors(
-    *, citizen_phone: str, citizen_id_number: str, business_credit_code: str, town: str
+    *,
+    citizen_phone: str,
+    citizen_id_number: str,
+    business_credit_code: str,
+    town: str,
+    received_at: datetime | None = None,
 ) -> ValidationError | None:
     """What intake would refuse in these fields, asked when a request fails its other
     checks: a hotline that fixes the errors it was told of should not learn of these only
@@ -419,6 +424,8 @@ def intake_format_errors(
         code, snapshot = _town_code(town)
         if code is None:
             errors["town"] = _unknown_town(town, snapshot)
+    if received_at is not None:
+        _received_at(received_at, errors)
     return ValidationError(errors) if errors else None
 
 

@@ -174,20 +174,28 @@ class InputSerializer(serializers.Serializer):
                 {api_settings.NON_FIELD_ERRORS_KEY: [not_an_object(data)]}, code="invalid"
             )
         misspelt = _misspelt_keys(data, self.fields, self._spellings())
-        if misspelt:
-            raise serializers.ValidationError(
-                {
-                    key: [
-                        _(
-                            "Unknown field; the contract spells it “%(name)s”. Sent as "
-                            "“%(key)s”, it would be ignored."
-                        )
-                        % {"name": name, "key": key}
-                    ]
-                    for key, name in misspelt.items()
-                }
-            )
-        return super().to_internal_value(data)
+        if not misspelt:
+            return super().to_internal_value(data)
+        errors = {
+            key: [
+                _(
+                    "Unknown field; the contract spells it “%(name)s”. Sent as "
+                    "“%(key)s”, it would be ignored."
+                )
+                % {"name": name, "key": key}
+            ]
+            for key, name in misspelt.items()
+        }
+        # The other fields' refusals in the same answer (a nested object's misspelt keys
+        # among them), but not "required" of a field the client sent misspelt.
+        try:
+            super().to_internal_value(data)
+        except serializers.ValidationError as refused:
+            meant = set(misspelt.values())
+            for name, detail in refused.detail.items():
+                if name not in meant:
+                    errors.setdefault(name, detail)
+        raise serializers.ValidationError(errors)
 
     @classmethod
     def _spellings(cls) -> dict[str, str]:

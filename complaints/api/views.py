@@ -4,7 +4,7 @@ routing engine. Errors are shaped by `wuqing_consumer.api.exception_handler`."""
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import NoReturn
 
 import django_filters
@@ -160,8 +160,9 @@ class HotlineOrderFilter(django_filters.FilterSet):
 
 def _with_intake_checks(errors: dict, data: object) -> dict:
     """The serializer's refusal and what intake would refuse besides (phone, ID number,
-    credit code, town), which it checks only once the serializer took the body: a hotline
-    was told of those only when it sent the order again."""
+    credit code, town, a time received in the future or before 2000), which it checks only
+    once the serializer took the body: a hotline was told of those only when it sent the
+    order again."""
     if not isinstance(data, dict):
         return errors
 
@@ -178,6 +179,7 @@ def _with_intake_checks(errors: dict, data: object) -> dict:
         citizen_id_number=text(citizen.get("id_number")),
         business_credit_code=text(business.get("credit_code")),
         town=text(data.get("town")),
+        received_at=None if "received_at" in errors else _received_at(data),
     )
     if found is None:
         return errors
@@ -190,6 +192,18 @@ def _with_intake_checks(errors: dict, data: object) -> dict:
         elif inner and isinstance(told, dict) and inner not in told:
             merged[outer] = {**told, inner: messages}
     return merged
+
+
+def _received_at(data: dict) -> datetime | None:
+    """The time received as the serializer reads it, for intake's check of its range; None
+    when there is none to check."""
+    value = data.get("received_at")
+    if value is None:
+        return None
+    try:
+        return HotlineOrderIn().fields["received_at"].run_validation(value)
+    except exceptions.ValidationError:
+        return None
 
 
 def as_stored(hotline_id: str) -> str:

@@ -185,6 +185,41 @@ def test_every_field_refused_is_named_in_one_answer(api):
     assert push(api, town="杨村街道").status_code == 201  # a town's name is no error
 
 
+@pytest.mark.parametrize(
+    ("received_at", "says"),
+    [("2099-06-01T00:00:00+08:00", "不能晚于当前时间"), ("1999-12-31T23:00:00+08:00", "2000")],
+)
+def test_a_time_received_out_of_range_is_named_with_the_other_fields(api, received_at, says):
+    """Intake checks the time received after the serializer: with a title refused, it was
+    named only when the order was sent again."""
+    response = push(api, title=5, received_at=received_at)
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert sorted(fields) == ["received_at", "title"]
+    assert says in fields["received_at"][0]
+    assert not WorkOrder.objects.exists()
+
+
+def test_misspelt_keys_are_named_with_every_other_field_refused(api):
+    """A misspelt key was refused alone: a misspelt key in a nested object, or another
+    field's fault, came only with the next try. A field sent misspelt is not also said to
+    be missing."""
+    body = {
+        "HOTLINE_ID": "TJ-1",
+        "content": "电梯坏了",
+        "receivedAt": "2026-11-29T09:30:00+08:00",
+        "amount": "x",
+        "citizen": {"Phone": "13812345678"},
+    }
+    response = api("post", "/api/v1/hotline/work-orders/", body)
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert sorted(fields) == ["HOTLINE_ID", "amount", "citizen.Phone", "receivedAt"]
+    assert "“hotline_id”" in fields["HOTLINE_ID"][0]
+    assert "“phone”" in fields["citizen.Phone"][0]
+    assert not WorkOrder.objects.exists()
+
+
 def test_a_number_too_long_for_python_is_refused_by_its_field_not_as_json(api, client):
     """Valid JSON, 5,000 digits: it was "the body is not valid JSON"."""
     client.cookies["django_language"] = "en"
