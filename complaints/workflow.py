@@ -2104,10 +2104,10 @@ def workorder_client_satisfaction(
             )
         raise WorkflowError(
             _(
-                "Order %(number)s has the status “%(status)s”; a satisfaction call-back is "
-                "accepted only once it is resolved."
+                "Order %(number)s has the status “%(status)s” (%(code)s); a satisfaction "
+                "call-back is accepted only once it is resolved."
             )
-            % {"number": order.number, "status": order.get_status_display()}
+            % {"number": order.number, "status": order.get_status_display(), "code": order.status}
         )
     extra = {"client": client.name}
     if callback_id:

@@ -279,7 +279,7 @@ class LimitedJSONParser(JSONParser):
             # Python's reader gives up past about a thousand levels, well under the size limit.
             raise exceptions.ParseError(
                 _(
-                    "The body is nested too deeply to be read: an order's JSON is an object "
+                    "The body is nested too deeply to be read: a request's JSON is an object "
                     "with objects at most one level inside it."
                 )
             ) from None

@@ -139,7 +139,21 @@ class AmountField(serializers.DecimalField):
             data = decimal_as_written(data)
             if data is None:
                 self.fail("invalid")
+        if len(str(data).strip()) > self.MAX_STRING_LENGTH:  # DRF: "String value too large."
+            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
         return super().to_internal_value(data)
+
+    def validate_precision(self, value):
+        """The decimal places first, then the digits before the point: a JavaScript sum
+        (0.30000000000000004) has too many places, and DRF said it had too many digits in
+        all, which is no rule the contract states."""
+        _sign, digits, exponent = value.as_tuple()
+        if isinstance(exponent, int):
+            if -exponent > self.decimal_places:
+                self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
+            if len(digits) + exponent > self.max_whole_digits:
+                self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        return value
 
 
 def not_an_object(data: object) -> str:
@@ -377,6 +391,13 @@ class HotlineOrderIn(InputSerializer):
     received_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
+        error_messages={
+            # DRF's names no example and not the time zone taken without an offset.
+            "invalid": gettext_lazy(
+                "Give a date and time in ISO 8601, such as 2026-11-29T15:04:05+08:00 (without "
+                "an offset it is Beijing time)."
+            )
+        },
         help_text="接收时间，ISO 8601，如 2026-11-29T09:30:00+08:00；不带时区时按北京时间；不能晚于"
         "现在；省略时取登记时间 / when the hotline received it, ISO 8601 such as "
         "2026-11-29T09:30:00+08:00; without an offset it is Beijing time; not in the future; "

@@ -479,7 +479,7 @@ def test_a_body_nested_too_deeply_is_refused_not_a_500(api, path):
     assert response.status_code == 400
     assert response.json()["error"] == {
         "code": "parse_error",
-        "message": "The body is nested too deeply to be read: an order's JSON is an object "
+        "message": "The body is nested too deeply to be read: a request's JSON is an object "
         "with objects at most one level inside it.",
     }
     assert WorkOrder.objects.count() == 0
@@ -957,9 +957,9 @@ def test_satisfaction_is_accepted_only_on_a_resolved_order(api, housing_staff):
     order = WorkOrder.objects.get()
     english = api("post", path, {"rating": "satisfied"}, HTTP_ACCEPT_LANGUAGE="en")
     assert english.json()["error"]["message"] == (
-        f"Order {order.number} has the status “Awaiting sign-for”; a satisfaction call-back is "
-        "accepted only once it is resolved."
-    )  # not "is Assigned", a label capitalised mid-sentence
+        f"Order {order.number} has the status “Awaiting sign-for” (assigned); a satisfaction "
+        "call-back is accepted only once it is resolved."
+    )  # not "is Assigned", a label capitalised mid-sentence; the code the client reads too
     workflow.workorder_sign(order_id=order.id, acting_user=housing_staff)
     workflow.workorder_resolve(order_id=order.id, acting_user=housing_staff, result="已修好")
     response = api("post", path, {"rating": "dissatisfied", "comment": "电梯又坏了"})

@@ -7,6 +7,7 @@ not a JSON object refused in DRF's words naming a Python type."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -206,3 +207,39 @@ def test_one_orders_address_takes_none_of_the_lists_filters(api, query):
     response = api("get", f"{ORDERS}{ORDER['hotline_id']}/?{query}")
     assert response.status_code == 200, response.json()
     assert response.json()["number"] == first["number"]
+
+
+@pytest.mark.parametrize("amount", ["0.30000000000000004", 0.30000000000000004, "12.345"])
+def test_an_amount_with_too_many_decimal_places_is_told_so(api, amount):
+    """A JavaScript sum (0.1 + 0.2) was told it had more than 14 digits in all, a rule the
+    contract does not state; it has more than two decimal places."""
+    (message,) = english(api, amount=amount).json()["error"]["fields"]["amount"]
+    assert "no more than 2 decimal places" in message
+
+
+@pytest.mark.parametrize("digits", [13, 999, 1001, 4000])
+def test_an_amount_too_large_is_told_the_digits_before_the_point(api, digits):
+    """A number of over a thousand digits was "String value too large.": no limit, and the
+    client may have sent no string."""
+    body = json.dumps({**ORDER, "amount": "AMOUNT"}).replace('"AMOUNT"', "9" * digits)
+    response = api("post", ORDERS, body, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    (message,) = response.json()["error"]["fields"]["amount"]
+    assert "no more than 12 digits before the decimal point" in message
+    assert not WorkOrder.objects.exists()
+
+
+def test_an_amount_of_twelve_digits_and_two_places_is_taken(api):
+    assert push(api, amount="999999999999.99").status_code == 201
+    assert WorkOrder.objects.get().amount == Decimal("999999999999.99")
+
+
+@pytest.mark.parametrize("received_at", ["yesterday", "29/11/2026 09:30", "2026-13-01T00:00"])
+def test_a_time_received_not_read_is_told_the_form_and_the_time_zone(api, received_at):
+    for language, says in (("en", "Beijing time"), ("zh-hans", "北京时间")):
+        response = api(
+            "post", ORDERS, {**ORDER, "received_at": received_at}, HTTP_ACCEPT_LANGUAGE=language
+        )
+        (message,) = response.json()["error"]["fields"]["received_at"]
+        assert "ISO 8601" in message and "2026-11-29T15:04:05+08:00" in message
+        assert says in message
