@@ -6,10 +6,14 @@ and show `message`; `fields` maps each invalid field (dotted for nested ones) to
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Choices
 from django.http import Http404, QueryDict
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiResponse
@@ -258,6 +262,7 @@ class PageNumbers(PageNumberPagination):
     the list's own address instead of DRF's `http://api.example.org/accounts/`."""
 
     example_list = "https://wuqing.example/api/v1/"
+    page_query_description = "页码，从 1 起 / the page number, from 1"
 
     @classmethod
     def for_list(cls, path: str) -> type[PageNumbers]:
@@ -289,3 +294,67 @@ class PageNumbers(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
         return parameters
+
+
+ENUM_LINE = re.compile(r"^\* `(?P<value>[^`]*)` - (?P<label>.*)$")
+
+
+def bilingual_enum_lists(result, generator, request, public):
+    """drf-spectacular lists an enum's values with their labels in the language the schema
+    is made in (`?lang=`), in the enum and in a filter's parameter, while every other
+    description in it is in Chinese and English: the lists are too ("* `triage` - 待分拨 /
+    Triage"). A postprocessing hook."""
+    classes = _choices_in_both_languages()
+    pending = [result]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            description = node.get("description")
+            if isinstance(description, str) and "* `" in description:
+                node["description"] = _list_in_both(description, classes)
+            pending.extend(node.values())
+    return result
+
+
+def _list_in_both(description: str, classes: list[dict[str, tuple[str, str]]]) -> str:
+    """The list's labels in both languages, from the choices class whose labels it shows:
+    one English label can stand for two Chinese ones ("Accepted" is 已接收 of a lead and
+    已采纳 of a report), so a label is not looked up alone."""
+    lines = description.split("\n")
+    shown = {
+        found["value"]: found["label"]
+        for found in map(ENUM_LINE.match, lines)
+        if found is not None and " / " not in found["label"]
+    }
+    for choices in classes if shown else ():
+        if all(choices.get(value, ("",))[0] == label for value, label in shown.items()):
+            return "\n".join(
+                f"* `{found['value']}` - {choices[found['value']][1]}"
+                if (found := ENUM_LINE.match(line)) is not None and found["value"] in shown
+                else line
+                for line in lines
+            )
+    return description
+
+
+def _choices_in_both_languages() -> list[dict[str, tuple[str, str]]]:
+    """For each choices class (the project's and the libraries'): value → (its label in the
+    language now active, "中文 / English")."""
+    classes = []
+    pending = list(Choices.__subclasses__())
+    while pending:
+        choices = pending.pop()
+        pending.extend(choices.__subclasses__())
+        labels = {}
+        for value, label in getattr(choices, "choices", ()):
+            with translation.override("zh-hans"):
+                chinese = str(label)
+            with translation.override("en"):
+                english = str(label)
+            both = chinese if chinese == english else f"{chinese} / {english}"
+            labels[str(value)] = (str(label), both)
+        if labels:
+            classes.append(labels)
+    return classes

@@ -460,6 +460,10 @@ SPECTACULAR_SETTINGS = {
         "SatisfactionEnum": "complaints.choices.Satisfaction",
         "RoutingStatusEnum": "complaints.api.serializers.ROUTING_STATUSES",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wuqing_consumer.api.bilingual_enum_lists",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -7,7 +7,13 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import BasePermission
 
@@ -18,6 +24,10 @@ from wuqing_consumer.api import PageNumbers, error_responses, refuse_odd_list_pa
 from ..choices import DisputeAction, DisputeSource, DisputeStatus, ReferralAction, ReferralStatus
 from ..models import Dispute, Referral
 from .auth import PortalSessionAuthentication
+
+RECORD_ID = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="编号，即列表中的 id / its id, as listed"
+)
 
 
 class IsPortalUser(BasePermission):
@@ -179,12 +189,19 @@ class ReferralFilter(django_filters.FilterSet):
         "the rejected or withdrawn lead that a lead sent to your unit by the group leader's "
         "decision continues; rejected leads disputed before a joint team your unit sits on "
         "(the office sees all)",
-        responses={200: ReferralOut(many=True), **error_responses(400, 403, signed_in=True)},
+        responses={
+            200: OpenApiResponse(ReferralOut(many=True), description="一页线索 / a page of leads"),
+            **error_responses(400, 403, signed_in=True),
+        },
         tags=["referrals"],
     ),
     retrieve=extend_schema(
         summary="移送线索详情 / one referred lead",
-        responses={200: ReferralOut, **error_responses(403, 404, signed_in=True)},
+        parameters=[RECORD_ID],
+        responses={
+            200: OpenApiResponse(ReferralOut, description="线索 / the lead"),
+            **error_responses(403, 404, signed_in=True),
+        },
         tags=["referrals"],
     ),
 )
@@ -381,12 +398,21 @@ class DisputeFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="管辖争议列表 / jurisdiction disputes, with their joint teams",
-        responses={200: DisputeOut(many=True), **error_responses(400, 403, signed_in=True)},
+        responses={
+            200: OpenApiResponse(
+                DisputeOut(many=True), description="一页争议 / a page of disputes"
+            ),
+            **error_responses(400, 403, signed_in=True),
+        },
         tags=["disputes"],
     ),
     retrieve=extend_schema(
         summary="管辖争议详情 / one dispute",
-        responses={200: DisputeOut, **error_responses(403, 404, signed_in=True)},
+        parameters=[RECORD_ID],
+        responses={
+            200: OpenApiResponse(DisputeOut, description="争议 / the dispute"),
+            **error_responses(403, 404, signed_in=True),
+        },
         tags=["disputes"],
     ),
 )
