@@ -824,6 +824,11 @@ class SigninAttemptAdmin(ActionsInOneTransaction, axes_admin.AccessAttemptAdmin)
             messages.SUCCESS,
         )
 
+    @admin.display(description=_("Status"))
+    def status(self, obj):
+        """axes' column, named: Django named it from the method, in English."""
+        return super().status(obj)
+
     def delete_model(self, request, obj):
         services.signin_unlock(attempt_ids=[obj.pk], acting_user=request.user)
 

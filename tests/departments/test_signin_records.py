@@ -299,3 +299,16 @@ def test_cleaning_up_expired_attempts_is_not_offered_to_who_may_not_clear_them(
     assert not AuditEntry.objects.filter(action="signin.unlock").exists()
     with pytest.raises(PermissionDenied):
         services.signin_cleanup_expired(acting_user=office_staff)
+
+
+def test_the_attempts_status_column_is_named_in_the_readers_language(
+    client, office_staff, mr_staff
+):
+    """axes' column took its name from its method, "Status", on the Chinese page too."""
+    _login(Client(), mr_staff.username, "wrong")
+    client.force_login(office_staff)
+    for language, name in (("zh-hans", "状态"), ("en", "Status")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(ATTEMPTS).content.decode()
+        head = page.split('<th scope="col" class="column-status">', 1)[1].split("</th>", 1)[0]
+        assert f"<span>{name}</span>" in head, head
