@@ -972,18 +972,26 @@ def to_the_second(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
+REMIND_AT_LEAST_A_DAY = MinValueValidator(
+    1,
+    message=_("Remind at least 1 working day before."),
+)
+"""0 was taken, and the reminders read it as their default (1 working day before a deadline,
+5 before quarterly reports): not what the office had typed."""
+
+
 class ReminderPolicy(models.Model):
     """How early the due-soon and report reminders go out; one row, edited by the office."""
 
     lead_working_days = models.PositiveIntegerField(
         _("remind this many working days before a deadline"),
         default=1,
-        validators=WORKING_DAYS_CAP,
+        validators=[REMIND_AT_LEAST_A_DAY, *WORKING_DAYS_CAP],
     )
     report_lead_working_days = models.PositiveIntegerField(
         _("remind liaisons this many working days before quarterly reports are due"),
         default=5,
-        validators=WORKING_DAYS_CAP,
+        validators=[REMIND_AT_LEAST_A_DAY, *WORKING_DAYS_CAP],
     )
 
     class Meta:
