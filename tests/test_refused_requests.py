@@ -189,3 +189,64 @@ def test_a_host_not_served_here_gets_the_400_page_linking_home(client, db):
     assert '<html lang="zh-hans">' in page
     assert escape(_in("zh-hans", "The request could not be read; nothing was done.")) in page
     assert re.search(r'<a [^>]*href="/"', page)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"CONTENT_TYPE": "application/x-www-form-urlencoded; charset=utf-16"},
+        {"CONTENT_TYPE": "application/x-www-form-urlencoded; charset=latin-1"},
+        {"CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": "abc"},
+    ],
+)
+def test_a_form_body_that_cannot_be_read_gets_the_400_page_with_debug_on_too(
+    client, db, settings, debug, headers
+):
+    """A form in a charset other than UTF-8, or a Content-Length that is no number: with
+    DEBUG on (`make run`), Django's debug page read the form again and failed in turn, a 500
+    to a visitor who was not even signed in."""
+    settings.DEBUG = debug
+    client.cookies["django_language"] = "en"
+
+    response = client.generic("POST", "/accounts/login/", b"a=b", **headers)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert escape(_in("en", "The request could not be read; nothing was done.")) in page
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"path": "/public/", "HTTP_HOST": "elsewhere.example"},
+        {"path": "/public/?" + "&".join(["a=1"] * 1001)},
+        {
+            "path": "/accounts/login/",
+            "method": "POST",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded; charset=utf-16",
+        },
+    ],
+)
+def test_the_pages_of_refusals_made_before_any_view_may_not_be_framed(client, db, request_kwargs):
+    """Refused by middleware that ran before Django's clickjacking middleware, these pages
+    went out without X-Frame-Options."""
+    kwargs = dict(request_kwargs)
+    path, method = kwargs.pop("path"), kwargs.pop("method", "GET")
+
+    response = client.generic(method, path, b"a=b" if method == "POST" else b"", **kwargs)
+
+    assert response.status_code == 400
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_debug_page_hides_the_connection_urls_of_the_environment(rf, settings):
+    """Under runserver the request's META holds the process environment: a bad Host header
+    showed DATABASE_URL with its password on Django's debug page."""
+    from django.views.debug import get_default_exception_reporter_filter
+
+    request = rf.get("/", DATABASE_URL="postgres://u:pw@db/x", REDIS_URL="redis://:pw@r/0")
+    meta = get_default_exception_reporter_filter().get_safe_request_meta(request)
+
+    assert "pw" not in meta["DATABASE_URL"] and "pw" not in meta["REDIS_URL"]
+    assert meta["PATH_INFO"] == "/"

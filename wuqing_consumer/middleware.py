@@ -7,7 +7,12 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import resolve_url
 from django.template.defaultfilters import filesizeformat
@@ -127,6 +132,11 @@ class UploadSizeGuardMiddleware:
                 except (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig) as refused:
                     _read_past(request)
                     return _back_with(request, _refusal(refused))
+                except (BadRequest, ValueError) as refused:
+                    # A body Django cannot read at all (a form in a charset other than UTF-8,
+                    # a Content-Length that is no number): the 400 it is with DEBUG off.
+                    # With DEBUG on, Django's page for it read the form again (a 500).
+                    return bad_request(request, refused)
         return self.get_response(request)
 
 

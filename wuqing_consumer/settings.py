@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that the pages of refusals made by the middleware below carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wuqing_consumer.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,7 +98,6 @@ MIDDLEWARE = [
     "wuqing_consumer.middleware.SignInAgainMiddleware",
     "wuqing_consumer.ratelimit.AnonymousRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "wuqing_consumer.middleware.NotFoundPageMiddleware",
 ]
@@ -276,6 +277,7 @@ ANON_SEARCH_RATE_LIMIT_PER_MINUTE = env_int("ANON_SEARCH_RATE_LIMIT_PER_MINUTE",
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, minimum=1, maximum=365 * 24) * 3600
 X_FRAME_OPTIONS = "DENY"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "wuqing_consumer.reporting.PortalExceptionReporterFilter"
 SECURE_REFERRER_POLICY = "same-origin"
 
 

@@ -105,6 +105,17 @@ def test_an_empty_misspelt_or_repeated_filter_is_refused_as_on_the_hotline_list(
     assert error["fields"] == {field: [told]}
 
 
+@pytest.mark.parametrize("path", ["/api/v1/referrals/", "/api/v1/disputes/"])
+def test_a_misspelt_filter_is_refused_in_chinese_without_calling_the_list_an_order_list(
+    client, office_staff, path
+):
+    """The message is the hotline list's, whose Chinese called every list 工单列表."""
+    client.force_login(office_staff)
+    response = client.get(f"{path}?statu=sent", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    (told,) = response.json()["error"]["fields"]["statu"]
+    assert told == "未知参数；此列表只接受 status, page。"
+
+
 @pytest.mark.parametrize(
     ("path", "status"), [("/api/v1/referrals/", "sent"), ("/api/v1/disputes/", "proposed")]
 )
