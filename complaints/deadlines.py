@@ -205,6 +205,38 @@ def due_at(
     return add_working_days(started, rule.amount + extension_days + paused_working_days, calendar)
 
 
+def _chosen_rules(
+    kind: str, urgency: str, rules: Iterable[DeadlineRule]
+) -> dict[str, DeadlineRule]:
+    """The rule of each deadline name for an order: the most specific that matches."""
+    chosen: dict[str, DeadlineRule] = {}
+    for rule in rules:
+        if not _applies(rule, kind, urgency):
+            continue
+        current = chosen.get(rule.name)
+        if current is None or _specificity(rule) > _specificity(current):
+            chosen[rule.name] = rule
+    return chosen
+
+
+def deadline_starts(
+    *,
+    kind: str,
+    urgency: str,
+    clocks: Mapping[str, datetime | None],
+    rules: Iterable[DeadlineRule] = DEFAULT_DEADLINE_RULES,
+) -> dict[str, datetime]:
+    """When the clock of each deadline an order has now started, by name: the paused days
+    and the extensions of a deadline count from then, not from a clock that ran before (a
+    unit's own acceptance, before a re-dispatch or a reopening started it again)."""
+    starts = {}
+    for name, rule in _chosen_rules(kind, urgency, rules).items():
+        started = clocks.get(rule.starts_at)
+        if started is not None:
+            starts[name] = started
+    return starts
+
+
 def order_deadlines(
     *,
     kind: str,
@@ -219,15 +251,8 @@ def order_deadlines(
     (no acceptance yet, say) is absent. The most specific matching rule wins per name."""
     extensions = extensions or {}
     paused_working_days = paused_working_days or {}
-    chosen: dict[str, DeadlineRule] = {}
-    for rule in rules:
-        if not _applies(rule, kind, urgency):
-            continue
-        current = chosen.get(rule.name)
-        if current is None or _specificity(rule) > _specificity(current):
-            chosen[rule.name] = rule
     result: dict[str, datetime] = {}
-    for name, rule in chosen.items():
+    for name, rule in _chosen_rules(kind, urgency, rules).items():
         started = clocks.get(rule.starts_at)
         if started is None:
             continue

@@ -376,6 +376,10 @@ class WorkOrder(models.Model):
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
     pause_reason = models.CharField(_("reason for the pause"), max_length=300, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
+    paused_days = models.JSONField(_("working days paused, by deadline"), null=True, blank=True)
+    """{deadline: {"from": its clock's start, ISO 8601, "days": n}}: the days each deadline was
+    paused since its clock started (`workflow._end_pause`). None on an order last paused before
+    they were kept so: its days count on every deadline, as they were counted then."""
     sign_for_suspended_at = models.DateTimeField(
         _("sign-for clock stopped by a dispute since"), null=True, blank=True
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +52,12 @@ from .choices import (
     UnitRelation,
     Urgency,
 )
-from .deadlines import order_deadlines, received_by_unit, working_days_between
+from .deadlines import (
+    deadline_starts,
+    order_deadlines,
+    received_by_unit,
+    working_days_between,
+)
 from .models import (
     DEADLINE_NAMES,
     ApiClient,
@@ -634,11 +639,19 @@ def open_deadline_names(order: WorkOrder) -> list[str]:
     if order.status == Status.ASSIGNED and order.sign_for_suspended_at is None:
         names.append("sign_for")
     if order.paused_at is None:
-        if order.kind != Kind.INQUIRY and order.accepted_at is None:
-            names.append("decision")
-        if order.accepted_at is not None:
-            names.append("resolution")
-        names.append("answer")
+        names += _pausable_running(order)
+    return [name for name in names if getattr(order, f"due_{name}") is not None]
+
+
+def _pausable_running(order: WorkOrder) -> list[str]:
+    """The deadlines a pause stops, those running when the clock is not paused: the
+    decision until acceptance, the resolution after it, an inquiry's answer."""
+    names = []
+    if order.kind != Kind.INQUIRY and order.accepted_at is None:
+        names.append("decision")
+    if order.accepted_at is not None:
+        names.append("resolution")
+    names.append("answer")
     return [name for name in names if getattr(order, f"due_{name}") is not None]
 
 
@@ -675,18 +688,54 @@ def why_deadline_stopped(order: WorkOrder, name: str, due: datetime) -> str:
     return "stopped"
 
 
-def _approved_extensions(order: WorkOrder) -> dict[str, int]:
-    """The working days of the order's approved extensions, by the deadline they moved."""
+def _approved_extensions(
+    order: WorkOrder, starts: dict[str, datetime] | None = None
+) -> dict[str, int]:
+    """The working days of the order's approved extensions, by the deadline they moved,
+    approved since that deadline's clock started: a unit's extension of its resolution
+    does not pass to the unit an order is re-dispatched to, nor to a reopening."""
     extensions: dict[str, int] = defaultdict(int)
     if order.pk:
-        approved = (
-            order.extension_requests.filter(status=ExtensionStatus.APPROVED)
-            .values("deadline")
-            .annotate(days=Sum("working_days"))
-        )
-        for row in approved:
-            extensions[row["deadline"]] += row["days"]
+        starts = _deadline_starts(order) if starts is None else starts
+        approved = order.extension_requests.filter(status=ExtensionStatus.APPROVED)
+        for name, days, decided_at, requested_at in approved.values_list(
+            "deadline", "working_days", "decided_at", "requested_at"
+        ):
+            start = starts.get(name)
+            if start is not None and (decided_at or requested_at) >= start:
+                extensions[name] += days
     return extensions
+
+
+def _clocks(order: WorkOrder) -> dict[str, datetime | None]:
+    return {
+        "received": received_by_unit(order.received_at, order.designated_at),
+        "dispatched": order.dispatched_at,
+        "accepted": order.accepted_at,
+    }
+
+
+def _deadline_starts(order: WorkOrder, rules=None) -> dict[str, datetime]:
+    rules = rules if rules is not None else reference().deadline_rules
+    return deadline_starts(
+        kind=order.kind, urgency=order.urgency, clocks=_clocks(order), rules=rules
+    )
+
+
+def _paused_days(order: WorkOrder, starts: dict[str, datetime]) -> dict[str, int]:
+    """The working days each deadline was paused since its clock started. An order paused
+    before the days were kept by deadline (`paused_days` empty) has them on every one, as
+    they were counted then."""
+    if order.paused_days is None:
+        return dict.fromkeys(PAUSABLE, order.paused_working_days)
+    return {
+        name: entry["days"]
+        for name, entry in order.paused_days.items()
+        if name in starts and datetime.fromisoformat(entry["from"]) == starts[name]
+    }
+
+
+PAUSABLE = ("decision", "resolution", "answer")
 
 
 def _computed_deadlines(
@@ -698,15 +747,11 @@ def _computed_deadlines(
         snapshot = reference()
         calendar = calendar if calendar is not None else snapshot.calendar
         rules = rules if rules is not None else snapshot.deadline_rules
-    paused = {name: order.paused_working_days for name in ("decision", "resolution", "answer")}
+    paused = _paused_days(order, _deadline_starts(order, rules))
     return order_deadlines(
         kind=order.kind,
         urgency=order.urgency,
-        clocks={
-            "received": received_by_unit(order.received_at, order.designated_at),
-            "dispatched": order.dispatched_at,
-            "accepted": order.accepted_at,
-        },
+        clocks=_clocks(order),
         calendar=calendar,
         rules=rules,
         extensions=extensions,
@@ -759,7 +804,12 @@ def late_extension(order: WorkOrder, name: str, now: datetime) -> LateExtension:
 
 def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
     """Recompute every deadline from policy, approved extensions and paused working days."""
-    due = _computed_deadlines(order, _approved_extensions(order), calendar=calendar, rules=rules)
+    if calendar is None or rules is None:
+        snapshot = reference()
+        calendar = calendar if calendar is not None else snapshot.calendar
+        rules = rules if rules is not None else snapshot.deadline_rules
+    extensions = _approved_extensions(order, _deadline_starts(order, rules) if order.pk else {})
+    due = _computed_deadlines(order, extensions, calendar=calendar, rules=rules)
     for name in DEADLINE_NAMES:
         setattr(order, f"due_{name}", due.get(name))
     previous = order.next_due_at
@@ -1100,6 +1150,7 @@ def workorder_assign_by_decision(
             "paused_at",
             "pause_reason",
             "paused_working_days",
+            "paused_days",
         ],
         unit=unit,
         note=_with_deadlines_afresh(reason, afresh),
@@ -1182,7 +1233,14 @@ def workorder_redispatch(
         order,
         Action.REDISPATCH,
         by=acting_user,
-        fields=[*fields, "forced_assignment", "paused_at", "pause_reason", "paused_working_days"],
+        fields=[
+            *fields,
+            "forced_assignment",
+            "paused_at",
+            "pause_reason",
+            "paused_working_days",
+            "paused_days",
+        ],
         unit=unit,
         note=reason,
         data={"from_unit": previous.code if previous else None},
@@ -1258,6 +1316,7 @@ def workorder_return(
             "paused_at",
             "pause_reason",
             "paused_working_days",
+            "paused_days",
         ],
         unit=unit,
         note=reason,
@@ -1614,10 +1673,26 @@ def workorder_pause(
 
 
 def _end_pause(order: WorkOrder, now: datetime) -> int:
-    calendar = reference().calendar
+    """The paused working days, kept for the deadlines the pause stopped, with when each
+    one's clock started: a deadline already met or not yet started is not moved, and one
+    whose clock starts again (a re-dispatch, a reopening) starts without them."""
+    snapshot = reference()
     days = working_days_between(
-        timezone.localdate(order.paused_at), timezone.localdate(now), calendar
+        timezone.localdate(order.paused_at), timezone.localdate(now), snapshot.calendar
     )
+    starts = _deadline_starts(order, snapshot.deadline_rules)
+    kept = _paused_days(order, starts)
+    order.paused_days = {
+        name: {"from": starts[name].isoformat(), "days": kept.get(name, 0)}
+        for name in PAUSABLE
+        if name in starts and kept.get(name, 0)
+    }
+    for name in _pausable_running(order):
+        if name in starts:
+            entry = order.paused_days.setdefault(
+                name, {"from": starts[name].isoformat(), "days": 0}
+            )
+            entry["days"] += days
     order.paused_working_days += days
     order.paused_at, order.pause_reason = None, ""
     return days
@@ -1629,7 +1704,7 @@ def workorder_resume(
 ) -> WorkOrder:
     order = _load(acting_user, order_id, Action.RESUME, expected_version)
     days = _end_pause(order, timezone.now())
-    _save(order, ["paused_at", "pause_reason", "paused_working_days"])
+    _save(order, ["paused_at", "pause_reason", "paused_working_days", "paused_days"])
     record_event(
         order,
         Action.RESUME,
@@ -1954,7 +2029,14 @@ def workorder_resolve(
         order,
         Action.RESOLVE,
         by=acting_user,
-        fields=["result", "resolved_at", "paused_at", "pause_reason", "paused_working_days"],
+        fields=[
+            "result",
+            "resolved_at",
+            "paused_at",
+            "pause_reason",
+            "paused_working_days",
+            "paused_days",
+        ],
         unit=order.primary_unit,
         note=result,
         data=data,
