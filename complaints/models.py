@@ -376,6 +376,10 @@ class WorkOrder(models.Model):
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
     pause_reason = models.CharField(_("reason for the pause"), max_length=300, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    """The latest reopening by a dissatisfied call-back: an order never accepted (an
+    inquiry, an order resolved straight after signing) is received afresh then, and what it
+    counts "when received" (an inquiry's answer, the decision) counts from it."""
     paused_days = models.JSONField(_("working days paused, by deadline"), null=True, blank=True)
     """{deadline: {"from": its clock's start, ISO 8601, "days": n}}: the days each deadline was
     paused since its clock started (`workflow._end_pause`). None on an order last paused before

@@ -708,11 +708,13 @@ def _approved_extensions(
 
 
 def _clocks(order: WorkOrder) -> dict[str, datetime | None]:
-    return {
-        "received": received_by_unit(order.received_at, order.designated_at),
-        "dispatched": order.dispatched_at,
-        "accepted": order.accepted_at,
-    }
+    received = received_by_unit(order.received_at, order.designated_at)
+    if order.accepted_at is None and order.reopened_at is not None:
+        # Reopened, an order never accepted is received afresh (an accepted one's
+        # resolution counts from the reopening, `_apply_satisfaction`): an inquiry's answer
+        # due before the first one stayed past, and every step of the chase fired at once.
+        received = max(received, order.reopened_at)
+    return {"received": received, "dispatched": order.dispatched_at, "accepted": order.accepted_at}
 
 
 def _deadline_starts(order: WorkOrder, rules=None) -> dict[str, datetime]:
@@ -2221,7 +2223,8 @@ def _apply_satisfaction(
         order.status = Status.IN_PROGRESS
         order.reopen_count += 1
         order.resolved_at = order.closed_at = None
-        fields += ["status", "reopen_count", "resolved_at", "closed_at"]
+        order.reopened_at = timezone.now()
+        fields += ["status", "reopen_count", "resolved_at", "closed_at", "reopened_at"]
         if order.accepted_at is not None:
             # Handling starts again: the resolution time counts from the reopening.
             order.accepted_at = timezone.now()
