@@ -708,13 +708,20 @@ def _approved_extensions(
 
 
 def _clocks(order: WorkOrder) -> dict[str, datetime | None]:
+    """When each clock started. A reopening starts the one still running again: an accepted
+    order's resolution counts from it, and an order never accepted (an inquiry, one resolved
+    straight after signing) is received afresh, where an inquiry's answer had stayed due
+    before its first answer and every step of the chase fired at once. The acceptance itself
+    is kept: the reopening had overwritten it, and the decision read as met late."""
     received = received_by_unit(order.received_at, order.designated_at)
-    if order.accepted_at is None and order.reopened_at is not None:
-        # Reopened, an order never accepted is received afresh (an accepted one's
-        # resolution counts from the reopening, `_apply_satisfaction`): an inquiry's answer
-        # due before the first one stayed past, and every step of the chase fired at once.
-        received = max(received, order.reopened_at)
-    return {"received": received, "dispatched": order.dispatched_at, "accepted": order.accepted_at}
+    accepted = order.accepted_at
+    reopened = order.reopened_at
+    if reopened is not None:
+        if accepted is None:
+            received = max(received, reopened)
+        else:
+            accepted = max(accepted, reopened)
+    return {"received": received, "dispatched": order.dispatched_at, "accepted": accepted}
 
 
 def _deadline_starts(order: WorkOrder, rules=None) -> dict[str, datetime]:
@@ -2223,12 +2230,9 @@ def _apply_satisfaction(
         order.status = Status.IN_PROGRESS
         order.reopen_count += 1
         order.resolved_at = order.closed_at = None
+        # Handling starts again: what it counts from here counts from the reopening (`_clocks`).
         order.reopened_at = timezone.now()
         fields += ["status", "reopen_count", "resolved_at", "closed_at", "reopened_at"]
-        if order.accepted_at is not None:
-            # Handling starts again: the resolution time counts from the reopening.
-            order.accepted_at = timezone.now()
-            fields.append("accepted_at")
     _save(order, fields)
     record_event(
         order,

@@ -1,8 +1,9 @@
-"""An order reopened by a dissatisfied call-back that was never accepted (an inquiry, an
-order resolved straight after signing) is received afresh: what it counts "when received"
-counts from the reopening. An inquiry's answer stayed due before its first answer, so the
-reopened inquiry was overdue at once and the first scan told the unit's head, the office,
-its director and the group leader together (found by auditing the deadlines)."""
+"""A reopening starts again the clock still running. An order reopened by a dissatisfied
+call-back that was never accepted (an inquiry, an order resolved straight after signing) is
+received afresh: what it counts "when received" counts from the reopening. An inquiry's
+answer stayed due before its first answer, so the reopened inquiry was overdue at once and
+the first scan told the unit's head, the office, its director and the group leader together
+(found by auditing the deadlines)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,20 @@ def test_a_complaint_resolved_without_acceptance_decides_again_from_the_reopenin
 
     assert order.due_decision == end_of(2026, 7, 29)  # 7 working days from 20 July
     assert (order.next_due_name, order.next_due_at) == ("decision", end_of(2026, 7, 29))
+
+
+def test_a_reopened_complaint_resolves_from_the_reopening_and_keeps_its_decision_met(
+    office_staff, mr_staff, clock
+):
+    """The reopening overwrote the acceptance, and the decision, met on the first day,
+    read as met late on the order's page."""
+    order = signed(office_staff, mr_staff)
+    workflow.workorder_accept(order_id=order.id, acting_user=mr_staff)
+
+    order = answered_then_reopened(order, office_staff, mr_staff, clock)
+
+    assert order.accepted_at == at(2026, 7, 6)
+    assert workflow.why_deadline_stopped(order, "decision", order.due_decision) == "on_time"
+    # 45 working days from 20 July, the 45th the make-up working Sunday of 20 September.
+    assert order.due_resolution == end_of(2026, 9, 20)
+    assert (order.next_due_name, order.next_due_at) == ("resolution", end_of(2026, 9, 20))
