@@ -717,9 +717,9 @@ def _clocks(order: WorkOrder) -> dict[str, datetime | None]:
     accepted = order.accepted_at
     reopened = order.reopened_at
     if reopened is not None:
-        if accepted is None:
+        if accepted is None or accepted > reopened:  # not accepted before the reopening
             received = max(received, reopened)
-        else:
+        if accepted is not None:
             accepted = max(accepted, reopened)
     return {"received": received, "dispatched": order.dispatched_at, "accepted": accepted}
 

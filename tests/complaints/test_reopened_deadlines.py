@@ -72,3 +72,19 @@ def test_a_reopened_complaint_resolves_from_the_reopening_and_keeps_its_decision
     # 45 working days from 20 July, the 45th the make-up working Sunday of 20 September.
     assert order.due_resolution == end_of(2026, 9, 20)
     assert (order.next_due_name, order.next_due_at) == ("resolution", end_of(2026, 9, 20))
+
+
+def test_a_complaint_accepted_only_after_its_reopening_decided_within_its_days_from_it(
+    office_staff, mr_staff, clock
+):
+    """Received afresh at the reopening, its decision stays counted from there once it is
+    accepted: counted from the citizen's first call again, it read as met late."""
+    order = answered_then_reopened(signed(office_staff, mr_staff), office_staff, mr_staff, clock)
+    clock.move_to(at(2026, 7, 22))
+
+    workflow.workorder_accept(order_id=order.id, acting_user=mr_staff)
+
+    order = fresh(order)
+    assert order.due_decision == end_of(2026, 7, 29)
+    assert workflow.why_deadline_stopped(order, "decision", order.due_decision) == "on_time"
+    assert order.due_resolution == end_of(2026, 9, 22)  # 45 working days from 22 July
