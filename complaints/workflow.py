@@ -731,12 +731,13 @@ def _deadline_starts(order: WorkOrder, rules=None) -> dict[str, datetime]:
     )
 
 
-def _paused_days(order: WorkOrder, starts: dict[str, datetime]) -> dict[str, int]:
+def _paused_days(order: WorkOrder, rules) -> dict[str, int]:
     """The working days each deadline was paused since its clock started. An order paused
     before the days were kept by deadline (`paused_days` empty) has them on every one, as
-    they were counted then."""
+    they were counted then; so has every new order, with none (intake's path)."""
     if order.paused_days is None:
         return dict.fromkeys(PAUSABLE, order.paused_working_days)
+    starts = _deadline_starts(order, rules)
     return {
         name: entry["days"]
         for name, entry in order.paused_days.items()
@@ -756,7 +757,7 @@ def _computed_deadlines(
         snapshot = reference()
         calendar = calendar if calendar is not None else snapshot.calendar
         rules = rules if rules is not None else snapshot.deadline_rules
-    paused = _paused_days(order, _deadline_starts(order, rules))
+    paused = _paused_days(order, rules)
     return order_deadlines(
         kind=order.kind,
         urgency=order.urgency,
@@ -1690,7 +1691,7 @@ def _end_pause(order: WorkOrder, now: datetime) -> int:
         timezone.localdate(order.paused_at), timezone.localdate(now), snapshot.calendar
     )
     starts = _deadline_starts(order, snapshot.deadline_rules)
-    kept = _paused_days(order, starts)
+    kept = _paused_days(order, snapshot.deadline_rules)
     order.paused_days = {
         name: {"from": starts[name].isoformat(), "days": kept.get(name, 0)}
         for name in PAUSABLE
