@@ -643,6 +643,10 @@ def open_deadline_names(order: WorkOrder) -> list[str]:
     return [name for name in names if getattr(order, f"due_{name}") is not None]
 
 
+PAUSABLE = ("decision", "resolution", "answer")
+"""The deadlines a pause can stop; the sign-for time runs on (`_pausable_running`)."""
+
+
 def _pausable_running(order: WorkOrder) -> list[str]:
     """The deadlines a pause stops, those running when the clock is not paused: the
     decision until acceptance, the resolution after it, an inquiry's answer."""
@@ -688,15 +692,13 @@ def why_deadline_stopped(order: WorkOrder, name: str, due: datetime) -> str:
     return "stopped"
 
 
-def _approved_extensions(
-    order: WorkOrder, starts: dict[str, datetime] | None = None
-) -> dict[str, int]:
+def _approved_extensions(order: WorkOrder, rules=None) -> dict[str, int]:
     """The working days of the order's approved extensions, by the deadline they moved,
     approved since that deadline's clock started: a unit's extension of its resolution
     does not pass to the unit an order is re-dispatched to, nor to a reopening."""
     extensions: dict[str, int] = defaultdict(int)
     if order.pk:
-        starts = _deadline_starts(order) if starts is None else starts
+        starts = _deadline_starts(order, rules)
         approved = order.extension_requests.filter(status=ExtensionStatus.APPROVED)
         for name, days, decided_at, requested_at in approved.values_list(
             "deadline", "working_days", "decided_at", "requested_at"
@@ -743,9 +745,6 @@ def _paused_days(order: WorkOrder, rules) -> dict[str, int]:
         for name, entry in order.paused_days.items()
         if name in starts and datetime.fromisoformat(entry["from"]) == starts[name]
     }
-
-
-PAUSABLE = ("decision", "resolution", "answer")
 
 
 def _computed_deadlines(
@@ -818,7 +817,7 @@ def refresh_deadlines(order: WorkOrder, *, calendar=None, rules=None) -> None:
         snapshot = reference()
         calendar = calendar if calendar is not None else snapshot.calendar
         rules = rules if rules is not None else snapshot.deadline_rules
-    extensions = _approved_extensions(order, _deadline_starts(order, rules) if order.pk else {})
+    extensions = _approved_extensions(order, rules)
     due = _computed_deadlines(order, extensions, calendar=calendar, rules=rules)
     for name in DEADLINE_NAMES:
         setattr(order, f"due_{name}", due.get(name))

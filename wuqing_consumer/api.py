@@ -322,19 +322,19 @@ def _list_in_both(description: str, classes: list[dict[str, tuple[str, str]]]) -
     """The list's labels in both languages, from the choices class whose labels it shows:
     one English label can stand for two Chinese ones ("Accepted" is 已接收 of a lead and
     已采纳 of a report), so a label is not looked up alone."""
-    lines = description.split("\n")
+    lines = [(line, ENUM_LINE.match(line)) for line in description.split("\n")]
     shown = {
         found["value"]: found["label"]
-        for found in map(ENUM_LINE.match, lines)
+        for _line, found in lines
         if found is not None and " / " not in found["label"]
     }
     for choices in classes if shown else ():
         if all(choices.get(value, ("",))[0] == label for value, label in shown.items()):
             return "\n".join(
                 f"* `{found['value']}` - {choices[found['value']][1]}"
-                if (found := ENUM_LINE.match(line)) is not None and found["value"] in shown
+                if found is not None and found["value"] in shown
                 else line
-                for line in lines
+                for line, found in lines
             )
     return description
 
