@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import resolve_url
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from complaints.attachments import max_bytes, request_max_bytes
@@ -269,8 +269,10 @@ class PrivateNoStoreMiddleware:
     carried no cache header at all: a browser could keep an order page (a citizen's name and
     phone) and show it again with Back after signing out on a shared office computer, and
     nothing told a proxy between offices not to keep it. The public pages shown to visitors
-    who are not signed in stay cacheable. Answers that already say no-store (the API) are
-    left as they are."""
+    who are not signed in stay cacheable, by the visitor's browser only when they carry a
+    form token (the language switch): a shared cache would hand one visitor's token, and the
+    cookie setting it, to the next. Answers that already say no-store (the API) are left as
+    they are."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -284,6 +286,8 @@ class PrivateNoStoreMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
         ):
             add_never_cache_headers(response)
+        elif settings.CSRF_COOKIE_NAME in response.cookies:
+            patch_cache_control(response, private=True)
         return response
 
 
