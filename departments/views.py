@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from axes.helpers import get_cool_off
@@ -30,11 +31,23 @@ from .forms import DutyContactDeleteForm, DutyContactForm, NotificationSettingsF
 from .models import DutyContact, Notification, Role, Unit
 from .notifications import notifications_mark_read, with_head_and_liaison
 
+NOT_IN_AN_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        """Not an address that would lead off the page's path: `next=/%00/` (a NUL) or
+        `/%09/` (a tab) reached Django's check as `//` once the control character was
+        taken out or skipped, and the redirect went to `//`, which no browser opens. The
+        home page instead."""
+        url = super().get_redirect_url()
+        if NOT_IN_AN_ADDRESS.search(url) or url.startswith(("//", "/\\")):
+            return ""
+        return url
 
 
 class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):

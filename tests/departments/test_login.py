@@ -77,6 +77,40 @@ def test_pages_redirect_to_the_login_page_with_next(client, db):
     assert response.url == "/accounts/login/?next=/units/"
 
 
+@pytest.mark.parametrize("next_url", ["/%00/", "/\t/", "/units/%0d%0a", "/%7f/"])
+def test_a_next_address_with_a_control_character_leads_home_after_sign_in(
+    client, mr_staff, next_url
+):
+    response = client.post(
+        f"/accounts/login/?next={next_url}", {"username": mr_staff.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+@pytest.mark.parametrize("where", ["query", "form"])
+def test_the_language_switch_with_a_next_address_holding_a_nul_stays_on_the_portal(
+    client, mr_staff, where
+):
+    client.force_login(mr_staff)
+    data = {"language": "en"}
+    path = "/i18n/setlang/"
+    if where == "query":
+        path += "?next=/%00/"
+    else:
+        data["next"] = "/\x00/"
+    response = client.post(path, data, HTTP_REFERER="http://testserver/units/")
+    assert response.status_code == 302
+    assert response.url == "http://testserver/units/"
+
+
+def test_a_next_address_still_leads_there_after_sign_in(client, mr_staff):
+    response = client.post(
+        "/accounts/login/?next=/units/", {"username": mr_staff.username, "password": PASSWORD}
+    )
+    assert response.url == "/units/"
+
+
 def test_the_language_switch_turns_the_portal_english_and_back(client, mr_staff):
     client.force_login(mr_staff)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
