@@ -228,7 +228,11 @@ def browser(module_browser):
 def pages(demo):
     """(persona, address, what must be there and be big enough to tap)."""
     return [
-        (None, "/accounts/login/", ["#login-submit", "#language-switch button"]),
+        (
+            None,
+            "/accounts/login/",
+            ["#login-submit", "#language-switch button", "#public-releases-link"],
+        ),
         ("mr_staff", "/", ["#user-menu", "#notification-bell", "[data-duty]"]),
         ("office", "/", ["#user-menu", "#notification-bell"]),
         ("mr_staff", "/orders/", ["#tab-to_sign", "#order-filters button", "#export-link"]),

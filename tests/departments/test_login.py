@@ -111,6 +111,14 @@ def test_a_next_address_still_leads_there_after_sign_in(client, mr_staff):
     assert response.url == "/units/"
 
 
+def test_the_sign_in_page_leads_a_visitor_to_the_public_pages(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/public/"' in page
+    assert 'href="/public/violators/"' in page
+    assert "信息发布" in page
+    assert "失信违法主体" in page
+
+
 def test_the_language_switch_turns_the_portal_english_and_back(client, mr_staff):
     client.force_login(mr_staff)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
