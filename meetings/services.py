@@ -719,6 +719,14 @@ def meeting_record(
         errors["held_on"] = problem
     elif held_on > today:
         errors["held_on"] = _("A meeting can only be recorded once it has been held.")
+    elif held_on < (planned := timezone.localdate(meeting.created_at)):
+        errors["held_on"] = _(
+            "The meeting was planned on %(day)s: it cannot have been held before."
+        ) % {"day": planned.isoformat()}
+    elif meeting.status == MeetingStatus.PLANNED and meeting.planned_on > today:
+        errors["held_on"] = _(
+            "The meeting is planned for %(day)s. If it was held earlier, change its date first."
+        ) % {"day": meeting.planned_on.isoformat()}
     minutes = (minutes or "").strip()
     if not minutes:
         errors["minutes"] = _("Write the minutes of the meeting.")

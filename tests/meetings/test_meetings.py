@@ -234,6 +234,64 @@ def test_a_meeting_held_in_a_year_the_portal_does_not_accept_is_refused(people):
     assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
 
 
+def _record(people, meeting, held_on):
+    return services.meeting_record(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        held_on=held_on,
+        minutes="会议通报了全年投诉处理情况。",
+        attended_unit_ids=[unit("market-regulation").id],
+    )
+
+
+def test_a_meeting_cannot_be_recorded_as_held_before_it_was_planned(people, clock):
+    """Recorded as held on 2020-01-01, a meeting planned in 2026 went into the list, the
+    minutes PDF and the annual meeting reminder's count under that year."""
+    meeting = plan(people, planned_on=date(2026, 11, 2))
+    clock.move_to(at(2026, 11, 3))
+    for held_on in (date(2020, 1, 1), date(2026, 11, 1)):
+        with pytest.raises(ValidationError) as error:
+            _record(people, meeting, held_on)
+        assert error.value.message_dict["held_on"] == [
+            "The meeting was planned on 2026-11-02: it cannot have been held before."
+        ]
+    assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
+    _record(people, meeting, date(2026, 11, 2))
+    assert JointMeeting.objects.get(id=meeting.id).held_on == date(2026, 11, 2)
+
+
+def test_a_correction_cannot_move_the_day_held_before_the_meeting_was_planned(people):
+    meeting = held(people)
+    with time_machine.travel(at(2026, 11, 23), tick=False), pytest.raises(ValidationError) as error:
+        _record(people, meeting, date(2025, 11, 20))
+    assert "held_on" in error.value.message_dict
+    assert JointMeeting.objects.get(id=meeting.id).held_on == date(2026, 11, 20)
+
+
+def test_a_meeting_planned_for_a_later_day_is_moved_before_it_is_recorded_as_held(people):
+    """The page offers no record form before the planned day; a post made anyway recorded
+    the 2027 annual meeting as held in 2026, the year whose meeting the reminder counts."""
+    meeting = plan(people, planned_on=date(2027, 1, 5))
+    with pytest.raises(ValidationError) as error:
+        _record(people, meeting, date(2026, 11, 2))
+    assert error.value.message_dict["held_on"] == [
+        "The meeting is planned for 2027-01-05. If it was held earlier, change its date first."
+    ]
+    assert JointMeeting.objects.get(id=meeting.id).status == MeetingStatus.PLANNED
+    meeting = services.meeting_update(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        title=meeting.title,
+        planned_on=date(2026, 11, 2),
+        place=meeting.place,
+        starts_at=None,
+        chair="",
+        notes="",
+        expected_version=meeting.version,
+    )
+    assert _record(people, meeting, date(2026, 11, 2)).status == MeetingStatus.HELD
+
+
 def test_who_was_there_longer_than_its_column_is_refused_not_cut(people):
     """The record form's "who was there" had no maxlength, and the service cut it to 300
     without a word: the record named people as nobody wrote them."""
