@@ -304,6 +304,7 @@ class ActionItem(models.Model):
         blank=True,
         related_name="+",
     )
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -953,14 +953,31 @@ def _lock_action(user: User, action_id: int) -> ActionItem:
     )
 
 
+def _check_action_version(action: ActionItem, expected_version: int | None) -> None:
+    """After the checks of the item as it now is: a form opened before the office reopened
+    the item, or before the unit reported it done, would otherwise undo that decision with
+    a note or reason written before it."""
+    if expected_version is not None and action.version != expected_version:
+        raise MeetingError(
+            _(
+                "Someone else changed this action item while you had it open, so nothing was "
+                "saved. The page shows the item as it is now; the form you sent keeps what you "
+                "typed: check it and send it again."
+            )
+        )
+
+
 @transaction.atomic
-def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionItem:
+def action_complete(
+    *, action_id: int, acting_user: User, note: str, expected_version: int | None = None
+) -> ActionItem:
     """The owner unit (or the office for it) reports what it did; the item is done."""
     action = _lock_action(acting_user, action_id)
     if not access.completes_action_item(acting_user, action):
         raise Http404
     if action.status == ActionStatus.DONE:
         raise MeetingError(_("This action item is already done."))
+    _check_action_version(action, expected_version)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what was done.")})
@@ -970,7 +987,8 @@ def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionIt
     action.done_note = note
     action.done_at = timezone.now()
     action.done_by = acting_user
-    action.save(update_fields=["status", "done_note", "done_at", "done_by"])
+    action.version += 1
+    action.save(update_fields=["status", "done_note", "done_at", "done_by", "version"])
     meeting = action.resolution.meeting
     _event(meeting, MeetingAction.ACTION_DONE, acting_user, note=note, item=action.id)
     if not access.runs_meetings(acting_user):
@@ -990,12 +1008,15 @@ def action_complete(*, action_id: int, acting_user: User, note: str) -> ActionIt
 
 
 @transaction.atomic
-def action_reopen(*, action_id: int, acting_user: User, reason: str) -> ActionItem:
+def action_reopen(
+    *, action_id: int, acting_user: User, reason: str, expected_version: int | None = None
+) -> ActionItem:
     """The office finds the work not done after all: the item is open again."""
     _office_only(acting_user)
     action = _lock_action(acting_user, action_id)
     if action.status != ActionStatus.DONE:
         raise MeetingError(_("Only a done action item can be reopened."))
+    _check_action_version(action, expected_version)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the action item is reopened.")})
@@ -1004,7 +1025,8 @@ def action_reopen(*, action_id: int, acting_user: User, reason: str) -> ActionIt
     action.status = ActionStatus.OPEN
     action.done_at = None
     action.done_by = None
-    action.save(update_fields=["status", "done_at", "done_by"])
+    action.version += 1
+    action.save(update_fields=["status", "done_at", "done_by", "version"])
     meeting = action.resolution.meeting
     _event(meeting, MeetingAction.ACTION_REOPEN, acting_user, note=reason, item=action.id)
     message = Message(

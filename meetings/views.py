@@ -846,10 +846,16 @@ def _action_items_page(
 def action_act(request: HttpRequest, action_id: int, verb: str) -> HttpResponse:
     calls = {
         "complete": lambda: services.action_complete(
-            action_id=action_id, acting_user=request.user, note=request.POST.get("note", "")
+            action_id=action_id,
+            acting_user=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=posted_version(request.POST),
         ),
         "reopen": lambda: services.action_reopen(
-            action_id=action_id, acting_user=request.user, reason=request.POST.get("reason", "")
+            action_id=action_id,
+            acting_user=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_version=posted_version(request.POST),
         ),
     }
     if verb not in calls:

@@ -416,6 +416,108 @@ def test_a_resolution_gives_action_items_that_are_reminded_and_closed(people, cl
     ]
 
 
+ACTION_STALE = "Someone else changed this action item while you had it open, so nothing was saved."
+
+
+def _action_item(people) -> ActionItem:
+    meeting = held(people)
+    services.resolution_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        text="市场监管局牵头开展预付卡专项检查。",
+        actions=[PlannedAction("market-regulation", "制定检查方案", date(2026, 12, 10))],
+    )
+    return ActionItem.objects.get()
+
+
+def test_a_done_report_from_a_page_opened_before_the_office_reopened_the_item_is_refused(
+    people, persona_client
+):
+    """The unit's form was opened while the item was open; the item was then reported done
+    and reopened by the office. Sent as it was, the form made the item done again with a
+    note written before the office's reason, and the reopening was undone unseen."""
+    action = _action_item(people)
+    opened_at = action.version
+    services.action_complete(
+        action_id=action.id, acting_user=people["mr"], note="周静：已完成整改", expected_version=1
+    )
+    services.action_reopen(
+        action_id=action.id,
+        acting_user=people["office"],
+        reason="仍未整改到位",
+        expected_version=opened_at + 1,
+    )
+    client = persona_client("mr_staff")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("action_act", args=[action.id, "complete"]),
+        {"note": "吴强：已开展专项检查", "version": opened_at},
+    )
+    assert response.status_code == 400
+    assert ACTION_STALE in html.unescape(response.content.decode())
+    assert "吴强：已开展专项检查" in response.content.decode()  # kept in the form
+    action.refresh_from_db()
+    assert (action.status, action.done_note) == (ActionStatus.OPEN, "周静：已完成整改")
+    assert [e.action for e in MeetingEvent.objects.filter(action__startswith="action")] == [
+        MeetingAction.ACTION_DONE,
+        MeetingAction.ACTION_REOPEN,
+    ]
+
+
+def test_a_reopening_from_a_page_opened_before_a_new_done_report_is_refused(people):
+    action = _action_item(people)
+    services.action_complete(action_id=action.id, acting_user=people["mr"], note="第一次报告")
+    seen = ActionItem.objects.get().version
+    services.action_reopen(action_id=action.id, acting_user=people["office"], reason="不完整")
+    services.action_complete(action_id=action.id, acting_user=people["mr"], note="已补充材料")
+    with pytest.raises(MeetingError) as refused:
+        services.action_reopen(
+            action_id=action.id,
+            acting_user=people["office"],
+            reason="不完整",
+            expected_version=seen,
+        )
+    assert str(refused.value.message).startswith(ACTION_STALE)
+    action.refresh_from_db()
+    assert (action.status, action.done_note) == (ActionStatus.DONE, "已补充材料")
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "99"])
+def test_a_done_report_without_the_items_version_is_refused(people, persona_client, version):
+    action = _action_item(people)
+    data = {"note": "已整改"}
+    if version is not None:
+        data["version"] = version
+    response = persona_client("mr_staff").post(
+        reverse("action_act", args=[action.id, "complete"]), data
+    )
+    assert response.status_code == 400
+    assert ActionItem.objects.get().status == ActionStatus.OPEN
+
+
+def test_the_action_item_forms_carry_the_items_version(people, persona_client):
+    action = _action_item(people)
+    for persona, url in (("mr_staff", reverse("action_items")), ("office_staff", None)):
+        client = persona_client(persona)
+        page = client.get(url or reverse("meeting_detail", args=[action.resolution.meeting_id]))
+        form = re.search(
+            rf'action="{reverse("action_act", args=[action.id, "complete"])}"[^>]*>(.*?)</form>',
+            page.content.decode(),
+            re.S,
+        )
+        assert form and f'name="version" value="{action.version}"' in form[1], persona
+    services.action_complete(action_id=action.id, acting_user=people["mr"], note="已整改")
+    page = persona_client("office_staff").get(
+        reverse("meeting_detail", args=[action.resolution.meeting_id])
+    )
+    form = re.search(
+        rf'action="{reverse("action_act", args=[action.id, "reopen"])}"[^>]*>(.*?)</form>',
+        page.content.decode(),
+        re.S,
+    )
+    assert form and 'name="version" value="2"' in form[1]
+
+
 def test_a_reopen_reason_longer_than_a_note_may_be_is_refused_not_kept(people):
     meeting = held(people)
     services.resolution_add(
@@ -636,13 +738,15 @@ def test_a_unit_only_closes_its_own_action_items_through_the_screen(
 ):
     action = meeting_setup["action"]
     client = persona_client("mr_staff")
-    response = client.post(reverse("action_act", args=[action.id, "complete"]), {"note": "已整改"})
+    response = client.post(
+        reverse("action_act", args=[action.id, "complete"]), {"note": "已整改", "version": 1}
+    )
     assert response.status_code == 404
     assert ActionItem.objects.get(id=action.id).status == ActionStatus.OPEN
     client = persona_client("housing_staff")
     response = client.post(
         reverse("action_act", args=[action.id, "complete"]),
-        {"note": "已整改", "back": "https://evil.example/"},
+        {"note": "已整改", "back": "https://evil.example/", "version": action.version},
     )
     assert response.status_code == 302 and response.url == reverse("action_items")
     assert ActionItem.objects.get(id=action.id).status == ActionStatus.DONE
@@ -1089,7 +1193,9 @@ def test_a_done_note_too_long_is_refused_on_the_action_items(persona_client, mee
     action = meeting_setup["action"]
     client = persona_client("housing_staff")
     response = client.post(
-        reverse("action_act", args=[action.id, "complete"]), {"note": LONG}, follow=True
+        reverse("action_act", args=[action.id, "complete"]),
+        {"note": LONG, "version": action.version},
+        follow=True,
     )
     assert _too_long("what was done") in response.content.decode()
     assert ActionItem.objects.get(pk=action.pk).status == ActionStatus.OPEN

@@ -282,10 +282,12 @@ def test_a_refused_report_of_an_action_item_done_leads_to_its_note_on_the_meetin
     client.cookies["django_language"] = "en"
 
     done = client.post(
-        reverse("action_act", args=[second.id, "complete"]), {"next": "meeting", "note": "  "}
+        reverse("action_act", args=[second.id, "complete"]),
+        {"next": "meeting", "note": "  ", "version": second.version},
     )
     reopened = client.post(
-        reverse("action_act", args=[first.id, "reopen"]), {"next": "meeting", "reason": " "}
+        reverse("action_act", args=[first.id, "reopen"]),
+        {"next": "meeting", "reason": " ", "version": first.version + 1},
     )
 
     assert done.status_code == reopened.status_code == 400
@@ -309,7 +311,8 @@ def test_a_refused_report_of_an_action_item_done_leads_to_its_note_on_the_list(
     back = reverse("action_items") + "?show=all"
 
     response = client.post(
-        reverse("action_act", args=[second.id, "complete"]), {"back": back, "note": "  "}
+        reverse("action_act", args=[second.id, "complete"]),
+        {"back": back, "note": "  ", "version": second.version},
     )
 
     assert response.status_code == 400

@@ -96,6 +96,6 @@ def test_an_account_without_a_role_cannot_report_its_units_item_done(
     assert response.status_code == 404
     assert ActionItem.objects.get(id=action.id).status == ActionStatus.OPEN
     client.force_login(mr_staff)
-    response = client.post(url, {"note": "已整改", "next": "meeting"})
+    response = client.post(url, {"note": "已整改", "next": "meeting", "version": action.version})
     assert response.status_code == 302
     assert ActionItem.objects.get(id=action.id).status == ActionStatus.DONE
