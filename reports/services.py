@@ -467,9 +467,10 @@ def report_save(
 def report_refresh_figures(
     *, report_id: int, acting_user: User, expected_version: int | None = None
 ) -> UnitReport:
-    report = _lock(acting_user, report_id, expected_version)
+    report = _lock(acting_user, report_id, None)
     if not access.works_on_unit_report(acting_user, report.unit_id) or not report.is_editable:
         raise ReportError(_("The portal's figures can only be refreshed in a draft."))
+    _check_version(report, expected_version)
     _refresh_portal_figures(report)
     added = _prefill(report)
     _bump(report, ["portal_figures", "prefilled"])

@@ -35,7 +35,7 @@ from reports.choices import (
 )
 from reports.models import DistrictReport, ReportEvent, SamplingLine, UnitReport
 from tests.factories import make_order, unit
-from wuqing_consumer.versions import NEW
+from wuqing_consumer.versions import NEW, UNKNOWN
 
 Q3 = figures.Period(2026, 3)
 
@@ -239,6 +239,34 @@ def test_an_accepted_report_is_read_only(mr_liaison, office_staff):
         services.report_return(report_id=report.id, acting_user=office_staff, comment="再改")
     assert fresh(report).cases_opened == 3
     assert fresh(report).status == ReportStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("version", [None, "stale"])
+def test_refreshing_an_accepted_reports_figures_says_why_it_cannot_be(
+    mr_liaison, office_staff, version
+):
+    """A stale or missing version was told "someone else changed this report" and to send
+    again; sent again, it could never be refreshed, as it is no longer a draft."""
+    report = submitted(mr_liaison, cases_opened=3)
+    services.report_accept(report_id=report.id, acting_user=office_staff)
+    seen = fresh(report).version
+    with pytest.raises(services.ReportError) as refused:
+        services.report_refresh_figures(
+            report_id=report.id,
+            acting_user=mr_liaison,
+            expected_version=seen - 1 if version == "stale" else UNKNOWN,
+        )
+    assert not isinstance(refused.value, services.StaleReport)
+    assert str(refused.value.message) == "The portal's figures can only be refreshed in a draft."
+    assert fresh(report).version == seen
+
+
+def test_refreshing_a_draft_from_a_stale_page_is_refused_as_stale(mr_liaison):
+    report = save(start(mr_liaison), mr_liaison)
+    with pytest.raises(services.StaleReport):
+        services.report_refresh_figures(
+            report_id=report.id, acting_user=mr_liaison, expected_version=report.version - 1
+        )
 
 
 def test_a_submitted_report_cannot_be_edited_and_units_cannot_review(mr_liaison, mr_head):
