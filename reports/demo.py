@@ -158,11 +158,13 @@ def date_report_before_due(report_id: int, period: Period) -> None:
         Notification.objects.filter(Q(key=key) | Q(key__startswith=f"{key}:")).update(
             created_at=moments[action]
         )
-    # The portal's figures were taken when the report was started, not when the demo loaded:
-    # an adopted report read "figures as of" weeks after its submission.
+    # The portal's figures are taken again on submission (services._refresh_portal_figures),
+    # not when the demo loaded: an adopted report read "figures as of" weeks after its
+    # submission, and then, dated at its start, days before it.
     figures = UnitReport.objects.values_list("portal_figures", flat=True).get(id=report_id)
     if figures:
-        figures = {**figures, "as_of": timezone.localtime(first).isoformat(timespec="minutes")}
+        submitted = timezone.localtime(moments[ReportAction.SUBMIT])
+        figures = {**figures, "as_of": submitted.isoformat(timespec="minutes")}
     UnitReport.objects.filter(id=report_id).update(
         created_at=first,
         updated_at=last,

@@ -46,9 +46,10 @@ def test_the_demo_report_was_handled_after_its_quarter_and_by_its_due_day(loaded
     assert events == sorted(events)
     assert events[0] >= quarter_ended and events[-1] <= min(now, due_end)
     assert events[-1] == report.reviewed_at
-    # "Taken at" on the report's portal figures: it read the moment the demo was loaded.
+    # "Taken at" on the report's portal figures: it read the moment the demo was loaded,
+    # then the report's start; submitting takes them again.
     taken = datetime.fromisoformat(report.portal_figures["as_of"])
-    assert report.created_at.replace(second=0, microsecond=0) == taken <= report.submitted_at
+    assert taken == report.submitted_at.replace(second=0, microsecond=0)
 
 
 def test_the_demo_reports_notifications_are_dated_as_its_history():
