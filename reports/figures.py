@@ -441,6 +441,19 @@ def _education(period: Period, unit: Unit | None) -> dict:
     return {"events": totals["events"], "people_reached": totals["people_reached"] or 0}
 
 
+def missing_unit_count(period: Period) -> int:
+    """How many units asked for the quarter's report have none submitted now: what
+    publishing again would freeze, told before it on a page that shows the frozen figures."""
+    units = member_units(period.first)
+    asked = units_asked(period, units)
+    in_hand = set(
+        UnitReport.objects.filter(
+            year=period.year, quarter=period.quarter, status__in=IN_HAND_STATUSES
+        ).values_list("unit_id", flat=True)
+    )
+    return sum(1 for unit in units if unit.id in asked and unit.id not in in_hand)
+
+
 def member_units(since: date | None = None) -> list[Unit]:
     """The member units a list shows. Without `since`, the active ones (those offered new
     work: the chases, the reminders, the plans). With the first day of a period (a quarter,

@@ -668,13 +668,21 @@ def _district_page(
     typed (400), why said only at the top."""
     published = report is not None and report.status == DistrictStatus.PUBLISHED
     data = report.figures if published else figures.district_figures(quarter)
+    office = access.reviews_unit_reports(request.user)
+    if not office or not quarter.has_ended:
+        missing_now = 0
+    elif published:
+        missing_now = figures.missing_unit_count(quarter)
+    else:
+        missing_now = len(data["missing_units"])
     return form_page(
         request,
         "reports/district_report.html",
         {
             "period": quarter,
             "report": report,
-            "office": access.reviews_unit_reports(request.user),
+            "office": office,
+            "missing_now": missing_now,
             "published": published,
             "figures": figures.for_reader(data),
             "snapshot": report.figures if published else None,

@@ -704,6 +704,25 @@ def test_a_refused_publish_again_says_units_still_read_the_published_version(
     assert report.figures["analysis"] == "分析"
 
 
+def _publish_confirmation(client) -> str:
+    page = client.get(reverse("district_report", args=["2026Q3"])).content.decode()
+    return page.split('id="details-publish"', 1)[1].split("</details>", 1)[0]
+
+
+def test_publishing_again_counts_the_units_missing_now_not_when_it_was_published(
+    client, office_director, mr_liaison, office_staff
+):
+    """The published page shows the frozen figures, and its "Publish again" said 16 units
+    had not submitted after one had: publishing again would freeze 15."""
+    services.district_report_save(period=Q3, acting_user=office_director, analysis="分析")
+    services.district_report_publish(period=Q3, acting_user=office_director)
+    client.force_login(office_director)
+    asked = len(DistrictReport.objects.get().figures["missing_units"])
+    assert f"{asked} units have not submitted yet." in _publish_confirmation(client)
+    submitted(mr_liaison)
+    assert f"{asked - 1} units have not submitted yet." in _publish_confirmation(client)
+
+
 def test_an_empty_analysis_leaves_no_empty_district_report_behind(client, office_director, leader):
     """Nothing typed, nothing stored: an empty draft would make the quarter look begun with
     nothing in it. The leader still reads the live figures, as a draft with no analysis."""
