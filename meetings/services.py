@@ -62,6 +62,8 @@ class PlannedAction:
     owner_code: str
     task: str
     due_on: date | None
+    due_typed: str = ""
+    """The due date as sent, when it is not a date (`due_on` None): said so, not missing."""
 
 
 def meeting_url(meeting: JointMeeting) -> str:
@@ -830,9 +832,17 @@ def resolution_add(
             errors["agenda_item"] = _("That agenda item is already settled.")
     elif settles_item:
         errors["agenda_item"] = _("Choose the agenda item the resolution settles.")
-    planned = [a for a in actions if a.owner_code or a.task.strip() or a.due_on]
+    planned = [
+        a for a in actions if a.owner_code or a.task.strip() or a.due_on or a.due_typed.strip()
+    ]
     owners: dict[str, Unit] = {}
     for index, action in enumerate(planned, start=1):
+        if action.due_on is None and action.due_typed.strip():
+            errors[f"action_{index}"] = _("Action item %(n)s: %(problem)s") % {
+                "n": index,
+                "problem": _("Enter a date like 2026-07-06."),
+            }
+            continue
         if not action.owner_code or not action.task.strip() or action.due_on is None:
             errors[f"action_{index}"] = _(
                 "Action item %(n)s needs an owner unit, a task and a due date."

@@ -507,7 +507,11 @@ def _resolution_refusal(sent: QueryDict, error: ValidationError) -> Refusal:
     empty field, or else to its due date (what is refused of a row filled in whole: a day
     before the meeting, or too far ahead)."""
     actions = _actions_from(sent)
-    filled = [i for i, a in enumerate(actions) if a.owner_code or a.task.strip() or a.due_on]
+    filled = [
+        i
+        for i, a in enumerate(actions)
+        if a.owner_code or a.task.strip() or a.due_on or a.due_typed.strip()
+    ]
     by_field = (
         error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
     )
@@ -521,7 +525,13 @@ def _resolution_refusal(sent: QueryDict, error: ValidationError) -> Refusal:
                 "task": actions[i].task.strip(),
                 "due_on": actions[i].due_on,
             }
-            key = f"action-{i}-{next((p for p in ACTION_PARTS if not given[p]), 'due_on')}"
+            unreadable = actions[i].due_on is None and actions[i].due_typed.strip()
+            part = (
+                "due_on"
+                if unreadable
+                else next((p for p in ACTION_PARTS if not given[p]), "due_on")
+            )
+            key = f"action-{i}-{part}"
         reasons.setdefault(key, []).extend(texts)
     fields = [
         "text",
@@ -554,6 +564,7 @@ def _actions_from(post) -> list[services.PlannedAction]:
             owner_code=post.get(f"action-{i}-owner", "").strip(),
             task=post.get(f"action-{i}-task", ""),
             due_on=_day(post.get(f"action-{i}-due_on")),
+            due_typed=post.get(f"action-{i}-due_on", ""),
         )
         for i in range(ACTION_ROWS)
     ]
@@ -654,7 +665,8 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             meeting_id=meeting.id,
             acting_user=user,
             text=post.get("text", ""),
-            agenda_item_id=number("agenda_item") or None,
+            # An id that is no number names no item on the agenda: said so, not dropped.
+            agenda_item_id=number("agenda_item") or (-1 if post.get("agenda_item") else None),
             settles_item=post.get("settles") == "on",
             actions=_actions_from(post),
             expected_version=version,

@@ -1177,6 +1177,47 @@ def test_a_new_meetings_notes_too_long_are_refused_on_the_form(persona_client, p
     assert not JointMeeting.objects.exists()
 
 
+@pytest.mark.parametrize("agenda_item", ["99999999999999999999", "abc", "-3"])
+def test_a_resolution_for_an_agenda_item_that_is_no_id_is_refused_not_recorded_untied(
+    persona_client, meeting_setup, agenda_item
+):
+    """An id too long for a number was read as none chosen: the resolution was recorded,
+    tied to no item, and the page said so."""
+    meeting = JointMeeting.objects.get(pk=meeting_setup["held"].pk)
+    response = persona_client("office_staff").post(
+        reverse("meeting_act", args=[meeting.id, "resolve"]),
+        {"version": meeting.version, "text": "决议二", "agenda_item": agenda_item},
+    )
+    assert response.status_code == 400
+    assert "That item is not on this meeting&#x27;s agenda." in response.content.decode()
+    assert list(meeting.resolutions.values_list("text", flat=True)) == ["决议一"]
+
+
+@pytest.mark.parametrize("due_on", ["99999-12-30", "2026-13-01", "明天"])
+def test_an_action_items_due_date_that_is_no_date_is_said_so(persona_client, meeting_setup, due_on):
+    """It was refused as missing: "Action item 1 needs an owner unit, a task and a due
+    date", with the owner, the task and a date typed."""
+    meeting = JointMeeting.objects.get(pk=meeting_setup["held"].pk)
+    response = persona_client("office_staff").post(
+        reverse("meeting_act", args=[meeting.id, "resolve"]),
+        {
+            "version": meeting.version,
+            "text": "决议二",
+            "action-0-owner": "housing",
+            "action-0-task": "回访投诉人",
+            "action-0-due_on": due_on,
+        },
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Action item 1: Enter a date like 2026-07-06." in page
+    assert "needs an owner unit" not in page
+    assert re.search(r'id="action-0-due_on"[^>]*aria-invalid="true"', page) or re.search(
+        r'aria-invalid="true"[^>]*id="action-0-due_on"', page
+    )
+    assert list(meeting.resolutions.values_list("text", flat=True)) == ["决议一"]
+
+
 def test_a_resolution_too_long_is_refused_on_the_meeting_page(persona_client, meeting_setup):
     meeting = JointMeeting.objects.get(pk=meeting_setup["held"].pk)
     client = persona_client("office_staff")
