@@ -1233,10 +1233,11 @@ def _team_for(user: User, dispute_id: int, *, lead_only: bool = False) -> tuple[
         user, *access.UNIT_HANDLER_ROLES
     )
     if lead_only:
-        allowed = (unit_id == team.lead_unit_id and is_member) or access.is_office_handler(user)
-    else:
-        allowed = is_member
-    if not allowed:
+        if (is_member and unit_id == team.lead_unit_id) or access.is_office_handler(user):
+            return dispute, team
+        if is_member:  # told "only the team's units", a member unit read it as a fault
+            raise WorkflowError(_("Only the team's lead unit or the office may do this."))
+    if not is_member:
         raise WorkflowError(_("Only the team's units may do this."))
     return dispute, team
 

@@ -271,10 +271,12 @@ def test_a_unit_outside_the_dispute_sees_nothing_and_cannot_act(people, client):
     dispute = teamed(people)
     with pytest.raises(Http404):
         disputes.team_add_finding(dispute_id=dispute.id, acting_user=people["housing"], text="x")
-    with pytest.raises(WorkflowError, match="team's units"):
+    # A member, but not the lead unit: told it was not one of the team's units, it read the
+    # refusal as a fault.
+    with pytest.raises(WorkflowError, match=r"^Only the team's lead unit or the office may do"):
         disputes.team_add_task(
             dispute_id=dispute.id,
-            acting_user=people["commerce"],  # a member, but not the lead unit
+            acting_user=people["commerce"],
             title="x",
             owner_unit_code="commerce",
             due_on=date(2026, 9, 30),
