@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.filters import order_number_in
 from complaints.models import WorkOrder
 from departments import access
 from departments.choices import UnitKind
@@ -217,7 +218,10 @@ def _typical_case(user: User, number: str) -> WorkOrder | None:
     number = (number or "").strip()
     if not number:
         return None
-    order = access.workorders_visible_to(user).filter(number=number).first()
+    # Typed as the order search reads a number ('wq-2026-000035', full-width digits), as
+    # the lead and intervention forms take one in lower case.
+    found = order_number_in(number) or number.upper()
+    order = access.workorders_visible_to(user).filter(number=found).first()
     if order is None:
         raise ValidationError(
             {"work_order": _("There is no work order numbered %(number)s.") % {"number": number}}

@@ -179,6 +179,26 @@ def test_a_typical_case_names_a_real_work_order(people):
     assert item.position == 1
 
 
+def test_a_typical_cases_number_is_read_as_the_order_search_reads_it(people):
+    """'wq-2026-000035' was "no work order numbered wq-2026-000035", while the lead and
+    intervention forms and the order search take it."""
+    meeting = plan(people)
+    order = make_order(people["office"])
+    year, serial = order.number.split("-")[1:]
+    full_width = f"ＷＱ-{year}-{serial}".translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    for typed in (order.number.lower(), f" wq {year} {serial} ", full_width):
+        item = services.agenda_add(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            kind=AgendaKind.TYPICAL_CASE,
+            question="过期酸奶案",
+            work_order_number=typed,
+        )
+        assert item.work_order == order, typed
+
+
 def test_an_invited_unit_answers_and_an_other_unit_cannot(people):
     meeting = plan(people)
     with pytest.raises(ValidationError):
