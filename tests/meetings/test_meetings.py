@@ -484,6 +484,28 @@ def test_a_done_report_from_a_page_opened_before_the_office_reopened_the_item_is
     ]
 
 
+def test_a_reopened_items_old_done_report_is_not_shown_as_its_outcome(people, persona_client):
+    """Reopened, the item read "Open" with the unit's earlier report under its task in the
+    green of a done one, as if it stood."""
+    action = _action_item(people)
+    services.action_complete(action_id=action.id, acting_user=people["mr"], note="周静：已完成整改")
+    pages = (
+        reverse("action_items") + "?show=all",
+        reverse("meeting_detail", args=[action.resolution.meeting_id]),
+    )
+    client = persona_client("office_staff")
+
+    def row(url: str) -> str:
+        page = client.get(url).content.decode()
+        found = re.search(rf'<tr data-action="{action.id}".*?</tr>', page, re.S)
+        assert found, url
+        return found[0]
+
+    assert all("周静：已完成整改" in row(url) for url in pages)
+    services.action_reopen(action_id=action.id, acting_user=people["office"], reason="仍未整改")
+    assert not any("周静：已完成整改" in row(url) for url in pages)
+
+
 def test_a_reopening_from_a_page_opened_before_a_new_done_report_is_refused(people):
     action = _action_item(people)
     services.action_complete(action_id=action.id, acting_user=people["mr"], note="第一次报告")
