@@ -561,14 +561,8 @@ def test_the_action_item_forms_carry_the_items_version(people, persona_client):
 
 
 def test_a_reopen_reason_longer_than_a_note_may_be_is_refused_not_kept(people):
-    meeting = held(people)
-    services.resolution_add(
-        meeting_id=meeting.id,
-        acting_user=people["office"],
-        text="市场监管局牵头开展预付卡专项检查。",
-        actions=[PlannedAction("market-regulation", "制定检查方案", date(2026, 12, 10))],
-    )
-    action = ActionItem.objects.get()
+    action = _action_item(people)
+    meeting = action.resolution.meeting
     services.action_complete(action_id=action.id, acting_user=people["mr"], note="方案已印发")
     events = meeting.events.count()
     with pytest.raises(ValidationError) as refused:
