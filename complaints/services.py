@@ -712,12 +712,14 @@ def _similar(a: str, b: str) -> bool:
 
 
 def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
-    """Earlier orders from the same phone (however it was typed), or about the same business
-    with similar text, within 30 days: shown to the office, never merged without a person
-    deciding."""
+    """Orders registered before it from the same phone (however it was typed), or about the
+    same business with similar text, received within 30 days of it either way: shown to the
+    office, never merged without a person deciding. Either way, as the office may register
+    yesterday's walk-in complaint after the hotline pushed the same caller's call of this
+    morning: looking only at orders received earlier, neither order found the other."""
     window = WorkOrder.objects.filter(
         received_at__gte=order.received_at - DUPLICATE_WINDOW,
-        received_at__lte=order.received_at,
+        received_at__lte=order.received_at + DUPLICATE_WINDOW,
         merged_into__isnull=True,
     )
     if order.pk:

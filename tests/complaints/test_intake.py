@@ -362,6 +362,31 @@ def test_an_order_from_the_same_phone_after_31_days_is_not_flagged(office_staff,
     assert not PossibleDuplicate.objects.exists()
 
 
+def test_an_order_registered_later_but_received_earlier_is_flagged(office_staff, clock):
+    """The office registers yesterday's walk-in complaint after the hotline's call of this
+    morning from the same phone: the check looked only at orders received before the one
+    registered, so neither order found the other."""
+    this_morning = make_order(office_staff, citizen_phone=PHONE)
+    clock.move_to(at(2026, 7, 6, 15))
+    yesterday = make_order(
+        office_staff,
+        citizen_phone=PHONE,
+        content="昨天来窗口反映的同一件事",
+        received_at=at(2026, 7, 5, 16),
+    )
+    pair = PossibleDuplicate.objects.get()
+    assert (pair.order, pair.other, pair.reason) == (yesterday, this_morning, "same_phone")
+
+
+def test_an_order_received_more_than_30_days_after_one_registered_later_is_not_flagged(
+    office_staff, clock
+):
+    make_order(office_staff, citizen_phone=PHONE)
+    clock.move_to(at(2026, 7, 6, 15))
+    make_order(office_staff, citizen_phone=PHONE, received_at=at(2026, 6, 4, 10))
+    assert not PossibleDuplicate.objects.exists()
+
+
 def test_the_same_phone_typed_another_way_is_flagged(office_staff, clock):
     """The office types what it hears; the hotline sends what its operator typed."""
     first = make_order(office_staff, citizen_phone="+86 138-1234-5678")

@@ -2,7 +2,7 @@
 statement per order, and the duplicate check just after the answer."""
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
@@ -322,6 +322,24 @@ def test_the_hotlines_order_is_a_duplicate_of_the_same_phone_typed_another_way(
         assert find_pending_duplicates() == 3
     pairs = set(PossibleDuplicate.objects.values_list("order_id", "other_id", "reason"))
     assert {(order.id, earlier.id, "same_phone") for order in later} <= pairs
+
+
+def test_the_hotlines_call_received_before_an_order_registered_earlier_is_its_duplicate(
+    hotline, office_staff
+):
+    """The hotline pushes yesterday's call after the office registered the same caller's
+    walk-in of today: the check looked only at orders received before the pushed one."""
+    today = make_order(office_staff, citizen_phone="138 1234 5678")
+    yesterday = push(
+        hotline,
+        "H-late",
+        citizen_phone="13812345678",
+        content="昨天打过电话",
+        received_at=today.received_at - timedelta(days=1),
+    )
+    assert find_pending_duplicates() == 1
+    pairs = set(PossibleDuplicate.objects.values_list("order_id", "other_id", "reason"))
+    assert pairs == {(yesterday.id, today.id, "same_phone")}
 
 
 def test_the_duplicate_check_runs_every_minute_as_well(db):
