@@ -505,7 +505,6 @@ def _people_wrote_on_the_home_page(request) -> list[tuple[object, str, list[str]
 
 
 def _people_wrote_for_a_meeting(request) -> list[tuple[object, str, list[str]]]:
-    import datetime
 
     from django.utils import timezone
 
@@ -517,7 +516,7 @@ def _people_wrote_for_a_meeting(request) -> list[tuple[object, str, list[str]]]:
         acting_user=office_staff,
         kind="annual",
         title="年度联席会议",
-        planned_on=today + datetime.timedelta(days=7),
+        planned_on=today,  # recorded as held today, as a meeting planned later cannot be
         place="区政府第三会议室",
         unit_codes=["market-regulation"],
     )
