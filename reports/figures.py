@@ -315,9 +315,7 @@ def for_reader(kept: dict) -> dict:
     if isinstance(submission, list) and "missing_units" in kept:
         units = {u.code: u.display_name for u in Unit.objects.only("code", "name", "name_en")}
         shown["missing_units"] = [
-            units.get(row.get("unit"), row.get("unit_name"))
-            for row in submission
-            if row.get("asked", True) and row.get("status") not in IN_HAND_STATUSES
+            units.get(row.get("unit"), row.get("unit_name")) for row in submission if _missing(row)
         ]
     return shown
 
@@ -441,17 +439,38 @@ def _education(period: Period, unit: Unit | None) -> dict:
     return {"events": totals["events"], "people_reached": totals["people_reached"] or 0}
 
 
+def _submission(period: Period, units: list[Unit]) -> list[dict]:
+    """Each unit's report for the quarter as the district report keeps it: asked or not,
+    its status and when it was submitted."""
+    reports = {
+        r.unit_id: r for r in UnitReport.objects.filter(year=period.year, quarter=period.quarter)
+    }
+    asked = units_asked(period, units)
+    return [
+        {
+            "unit": unit.code,
+            "unit_name": unit.name,
+            "asked": unit.id in asked,
+            "status": reports[unit.id].status if unit.id in reports else "",
+            "submitted_at": (
+                timezone.localtime(reports[unit.id].submitted_at).isoformat(timespec="minutes")
+                if unit.id in reports and reports[unit.id].submitted_at
+                else None
+            ),
+        }
+        for unit in units
+    ]
+
+
+def _missing(row: dict) -> bool:
+    """A unit asked for the quarter's report that has none in the office's hands."""
+    return row.get("asked", True) and row.get("status") not in IN_HAND_STATUSES
+
+
 def missing_unit_count(period: Period) -> int:
     """How many units asked for the quarter's report have none submitted now: what
     publishing again would freeze, told before it on a page that shows the frozen figures."""
-    units = member_units(period.first)
-    asked = units_asked(period, units)
-    in_hand = set(
-        UnitReport.objects.filter(
-            year=period.year, quarter=period.quarter, status__in=IN_HAND_STATUSES
-        ).values_list("unit_id", flat=True)
-    )
-    return sum(1 for unit in units if unit.id in asked and unit.id not in in_hand)
+    return sum(map(_missing, _submission(period, member_units(period.first))))
 
 
 def member_units(since: date | None = None) -> list[Unit]:
@@ -574,29 +593,8 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         row["overdue"] = row["late"] + row["open_overdue"]
         row["report"] = accepted.get(unit.code)
         by_unit.append(row)
-    reports = {
-        r.unit_id: r for r in UnitReport.objects.filter(year=period.year, quarter=period.quarter)
-    }
-    asked = units_asked(period, units)
-    submission = [
-        {
-            "unit": unit.code,
-            "unit_name": unit.name,
-            "asked": unit.id in asked,
-            "status": reports[unit.id].status if unit.id in reports else "",
-            "submitted_at": (
-                timezone.localtime(reports[unit.id].submitted_at).isoformat(timespec="minutes")
-                if unit.id in reports and reports[unit.id].submitted_at
-                else None
-            ),
-        }
-        for unit in units
-    ]
-    missing = [
-        row["unit_name"]
-        for row in submission
-        if row["asked"] and row["status"] not in IN_HAND_STATUSES
-    ]
+    submission = _submission(period, units)
+    missing = [row["unit_name"] for row in submission if _missing(row)]
     towns = _named(_dimension_rows(period, Dimension.TOWN, None), _town_labels())
     businesses = _named(_dimension_rows(period, Dimension.BUSINESS, None)[:TOP], None)
     district = DistrictReport.objects.filter(year=period.year, quarter=period.quarter).first()
