@@ -66,6 +66,11 @@ class PlannedAction:
     due_typed: str = ""
     """The due date as sent, when it is not a date (`due_on` None): said so, not missing."""
 
+    @property
+    def is_filled(self) -> bool:
+        """Anything typed in its row: the rows numbered in a refusal, by the page as here."""
+        return bool(self.owner_code or self.task.strip() or self.due_on or self.due_typed.strip())
+
 
 def meeting_url(meeting: JointMeeting) -> str:
     return reverse("meeting_detail", kwargs={"meeting_id": meeting.id})
@@ -836,9 +841,7 @@ def resolution_add(
             errors["agenda_item"] = _("That agenda item is already settled.")
     elif settles_item:
         errors["agenda_item"] = _("Choose the agenda item the resolution settles.")
-    planned = [
-        a for a in actions if a.owner_code or a.task.strip() or a.due_on or a.due_typed.strip()
-    ]
+    planned = [a for a in actions if a.is_filled]
     owners: dict[str, Unit] = {}
     for index, action in enumerate(planned, start=1):
         if action.due_on is None and action.due_typed.strip():

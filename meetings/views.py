@@ -507,11 +507,7 @@ def _resolution_refusal(sent: QueryDict, error: ValidationError) -> Refusal:
     empty field, or else to its due date (what is refused of a row filled in whole: a day
     before the meeting, or too far ahead)."""
     actions = _actions_from(sent)
-    filled = [
-        i
-        for i, a in enumerate(actions)
-        if a.owner_code or a.task.strip() or a.due_on or a.due_typed.strip()
-    ]
+    filled = [i for i, a in enumerate(actions) if a.is_filled]
     by_field = (
         error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
     )
