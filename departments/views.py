@@ -40,10 +40,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_redirect_url(self) -> str:
-        """Not an address that would lead off the page's path: `next=/%00/` (a NUL) or
-        `/%09/` (a tab) reached Django's check as `//` once the control character was
-        taken out or skipped, and the redirect went to `//`, which no browser opens. The
-        home page instead."""
+        """Not an address that would lead off the page's path: `next=/%09/` (a tab) passed
+        Django's check and the browser, skipping the tab, went to `//`, which it cannot
+        open. A NUL and the like never arrive (FormTextMiddleware leaves such a `next`
+        out); a tab, a line break, DEL or a leading `//` do. The home page instead."""
         url = super().get_redirect_url()
         if NOT_IN_AN_ADDRESS.search(url) or url.startswith(("//", "/\\")):
             return ""
