@@ -30,8 +30,8 @@ from departments.models import User
 from departments.services import audit_record
 from wuqing_consumer.celery import nudge
 from wuqing_consumer.dates import FIRST_YEAR
-from wuqing_consumer.db import execute_prepared
-from wuqing_consumer.language import district_language, written
+from wuqing_consumer.db import execute_prepared, new_instance
+from wuqing_consumer.language import in_district_language_text, written
 from wuqing_consumer.texts import AmountError, amount_in_yuan
 
 from . import stats, workflow
@@ -168,9 +168,9 @@ def _insert_new_order(
     if the reference data it was prepared with is still current, else raises
     StaleReference. Elsewhere, the ORM one row at a time.
     """
-    year = timezone.localtime(order.received_at).year
+    day = stats.local_day(order.received_at)
     if connection.vendor != "postgresql":
-        order.number = next_number(year)
+        order.number = next_number(day.year)
         order.save()
         for row in (*links, *events):
             row.order = order
@@ -181,52 +181,64 @@ def _insert_new_order(
     params: list = []
     database = connections[connection.alias]  # the wrapper, not the per-attribute proxy
 
-    def columns_and_values(rows: list) -> tuple[str, list[str]]:
-        values_of, prepared, columns, placeholders = _insert_columns(type(rows[0]))
+    def add_values(rows: list) -> None:
+        if not rows:
+            return
+        values_of, prepared, _columns, _placeholders = _insert_columns(type(rows[0]))
         for row in rows:
             values = list(values_of(row.__dict__))
             for index, prepare in prepared:
                 values[index] = prepare(row, values[index], database)
             params.extend(values)
-        return columns, [placeholders] * len(rows)
 
-    columns, (values,) = columns_and_values([order])
-    params.append(year)
-    guard = ""
+    add_values([order])
+    params.append(day.year)
     if reference_version is not None:
-        guard = (
-            " WHERE EXISTS (SELECT 1 FROM complaints_referenceversion"
-            " WHERE id = 1 AND version = %s)"
-        )
         params.append(reference_version)
-    statements = [
-        f"o AS (INSERT INTO {WorkOrder._meta.db_table} ({columns}, number) "
-        f"SELECT {values}, complaints_next_order_number(%s){guard} RETURNING id, number)"
-    ]
-    for name, rows in (("l", links), ("e", events)):
-        if rows:
-            columns, values = columns_and_values(rows)
-            rows_sql = ", ".join(f"({v})" for v in values)
-            statements.append(
-                f"{name} AS (INSERT INTO {type(rows[0])._meta.db_table} "
-                f"(order_id, {columns}) SELECT o.id, v.* FROM o, (VALUES {rows_sql}) v)"
-            )
-    params.append(stats.local_day(order.received_at))
-    statements.append(
-        f"d AS (INSERT INTO {StatsDirtyDay._meta.db_table} (day) SELECT %s::date FROM o)"
-    )
+    add_values(links)
+    add_values(events)
+    params.append(day)
+    sql = _insert_statement(len(links), len(events), reference_version is not None)
     with connection.cursor() as cursor:
-        execute_prepared(
-            cursor, "WITH " + ", ".join(statements) + " SELECT id, number FROM o", params
-        )
+        execute_prepared(cursor, sql, params)
         row = cursor.fetchone()
     if row is None:
         raise StaleReference()
     order.pk, order.number = row
     order._state.adding, order._state.db = False, connection.alias
     for row in (*links, *events):
-        row.order = order
+        # Each was built with the order (its cache holds it): only its id was missing.
+        row.order_id = order.pk
         row._state.adding, row._state.db = False, connection.alias
+
+
+@functools.cache
+def _insert_statement(links: int, events: int, guarded: bool) -> str:
+    """`_insert_new_order`'s statement for an order with so many links and history lines:
+    written once for each shape, not on every push. Guarded, it writes only if the
+    reference data is still at the version given."""
+    columns, values = _insert_columns(WorkOrder)[2:]
+    guard = (
+        " WHERE EXISTS (SELECT 1 FROM complaints_referenceversion WHERE id = 1 AND version = %s)"
+        if guarded
+        else ""
+    )
+    statements = [
+        f"o AS (INSERT INTO {WorkOrder._meta.db_table} ({columns}, number) "
+        f"SELECT {values}, complaints_next_order_number(%s){guard} RETURNING id, number)"
+    ]
+    for name, model, count in (("l", WorkOrderUnit, links), ("e", WorkOrderEvent, events)):
+        if count:
+            columns, values = _insert_columns(model)[2:]
+            rows_sql = ", ".join([f"({values})"] * count)
+            statements.append(
+                f"{name} AS (INSERT INTO {model._meta.db_table} "
+                f"(order_id, {columns}) SELECT o.id, v.* FROM o, (VALUES {rows_sql}) v)"
+            )
+    statements.append(
+        f"d AS (INSERT INTO {StatsDirtyDay._meta.db_table} (day) SELECT %s::date FROM o)"
+    )
+    return "WITH " + ", ".join(statements) + " SELECT id, number FROM o"
 
 
 _CAST_LENGTH = re.compile(r"\(\d+\)$")
@@ -258,13 +270,26 @@ def _preparation(field: Field) -> Prepare | None:
     def through_field(row, value, database):
         return field.get_db_prep_save(field.pre_save(row, True), database)
 
-    if isinstance(field, models.DateTimeField) and not (field.auto_now or field.auto_now_add):
+    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+        return functools.partial(_stamped, field.attname)
+    if isinstance(field, models.DateTimeField):
         return lambda row, value, database: (
             value
             if value is None or value.tzinfo is not None
             else through_field(row, value, database)
         )
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        # As the field would write it, as text for the statement's ::jsonb: psycopg2's
+        # Json wrapper cost several times the encoding.
+        return lambda row, value, database: None if value is None else json.dumps(value)
     return through_field
+
+
+def _stamped(attname: str, row: models.Model, value: object, database: object) -> datetime:
+    """A time set when the row is written (auto_now, auto_now_add), as pre_save sets it."""
+    now = timezone.now()
+    setattr(row, attname, now)
+    return now
 
 
 @functools.cache
@@ -331,14 +356,18 @@ def _phone_readable(phone: str) -> bool:
     )
 
 
+_KINDS, _CHANNELS, _URGENCIES = (frozenset(c.values) for c in (Kind, Channel, Urgency))
+"""Read once: `Choices.values` builds its list, with each label, on every read."""
+
+
 def _validate(fields: dict, errors: dict[str, str | ValidationError]) -> None:
     if not fields["content"]:
         errors["content"] = _("Please enter what the citizen says; the text may not be empty.")
-    if fields["kind"] not in Kind.values:
+    if fields["kind"] not in _KINDS:
         errors["kind"] = _("Choose complaint, report or inquiry.")
-    if fields["channel"] not in Channel.values:
+    if fields["channel"] not in _CHANNELS:
         errors["channel"] = _("Choose the channel the case came through.")
-    if fields["urgency"] not in Urgency.values:
+    if fields["urgency"] not in _URGENCIES:
         errors["urgency"] = _("Choose an urgency.")
     _format_errors(fields, errors)
     phone = fields["citizen_phone"]
@@ -571,7 +600,8 @@ def workorder_intake(
         raise ValidationError({"co_units": refusal})
 
     now = timezone.now()
-    order = WorkOrder(
+    order = new_instance(
+        WorkOrder,
         status=Status.ASSIGNED if unit else Status.TRIAGE,
         primary_unit=unit,
         dispatched_at=now if unit else None,
@@ -591,18 +621,18 @@ def workorder_intake(
     duplicates = {} if order.duplicates_pending else _duplicate_candidates(order)
     links: list[WorkOrderUnit] = []
     if unit is not None:
-        links = [WorkOrderUnit(order=order, unit=unit, relation=UnitRelation.PRIMARY)] + [
-            WorkOrderUnit(order=order, unit=co, relation=UnitRelation.CO)
+        links = [
+            new_instance(WorkOrderUnit, order=order, unit=unit, relation=UnitRelation.PRIMARY)
+        ] + [
+            new_instance(WorkOrderUnit, order=order, unit=co, relation=UnitRelation.CO)
             for co in {co.id: co for co in co_units if co.id != unit.id}.values()
         ]
     by = registered_for[0] if registered_for else acting_user
-    with district_language():
-        if registered_for:
-            dispatch_note = registered_for[1]
-        elif "overridden_to" in routing:
-            dispatch_note = _(DISPATCHED_AT_INTAKE)
-        else:
-            dispatch_note = _(DISPATCHED_BY_RULES)
+    if registered_for:
+        dispatch_note = registered_for[1]
+    else:
+        system_note = DISPATCHED_AT_INTAKE if "overridden_to" in routing else DISPATCHED_BY_RULES
+        dispatch_note = in_district_language_text(system_note)
     events = [
         workflow.new_event(
             order,
@@ -658,12 +688,8 @@ def workorder_intake(
                 workflow.tell_units_of_new_orders([order])
     except StaleReference:
         return workorder_intake(**(arguments | {"_verified": True, "_reference": None}))
-    # The links as the response shows them, without asking the database again: the related
-    # manager's queryset holding them, as prefetch_related leaves it, so any other query on
-    # it still works (its filter is built only then: the answer never needs it).
-    shown = order.unit_links.all()
-    shown._result_cache, shown._prefetch_done = links, True
-    order._prefetched_objects_cache = {"unit_links": shown}
+    # The links as the answer shows them, without asking the database again.
+    order.links_as_written = links
     if order.duplicates_pending and _duplicate_nudge_due():
         transaction.on_commit(_nudge_duplicate_check)
     return order

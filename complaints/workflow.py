@@ -26,6 +26,7 @@ from departments import access
 from departments.models import Unit, User
 from wuqing_consumer import language
 from wuqing_consumer.dates import minute
+from wuqing_consumer.db import new_instance
 from wuqing_consumer.errors import ActionRefused
 from wuqing_consumer.language import (
     Written,
@@ -537,7 +538,8 @@ def new_event(
     A note the system wrote from a message (`language.written`) keeps the message in
     `data`, so the order's page shows it in the reader's language."""
     actor = by if isinstance(by, User) and by.is_authenticated else None
-    return WorkOrderEvent(
+    return new_instance(
+        WorkOrderEvent,
         order=order,
         action=action,
         from_status=from_status,

@@ -14,9 +14,11 @@ from django.utils import translation
 
 from complaints import disputes, referrals, workflow
 from complaints.choices import Action
+from complaints.services import DISPATCHED_BY_RULES
 from departments.models import Notification
 from departments.notifications import send_due_deliveries
 from tests.factories import make_order
+from wuqing_consumer.language import in_district_language_text
 
 # The orders set up here arrive untold: these tests count the notices they are about.
 pytestmark = pytest.mark.usefixtures("orders_arrive_untold")
@@ -144,6 +146,13 @@ def test_intakes_own_history_line_is_shown_in_the_readers_language(
     assert "协调办登记时直接派单" not in english_page
     assert "协调办登记时直接派单" in chinese_page
     assert "Dispatched by hand" in chinese_page  # what a person wrote is shown as written
+
+
+def test_intakes_dispatch_note_is_written_in_chinese_from_the_english_portal(english, office_staff):
+    order = make_order(office_staff, unit_code="housing")
+    assert order.events.get(action=Action.DISPATCH).note == "协调办登记时直接派单"
+    assert in_district_language_text(DISPATCHED_BY_RULES) == "按派单规则自动派单"
+    assert translation.get_language() == "en"
 
 
 def test_every_message_for_others_is_built_in_the_district_language():

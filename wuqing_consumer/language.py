@@ -45,6 +45,19 @@ def in_district_language(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def in_district_language_text(message: str) -> str:
+    """`message` (marked with gettext_noop) translated into the district's language: a note
+    the system writes on every order, where switching the language each time cost more than
+    writing the order's history."""
+    return _translated(message, settings.LANGUAGE_CODE)
+
+
+@functools.cache
+def _translated(message: str, language: str) -> str:
+    with translation.override(language):
+        return gettext(message)
+
+
 @functools.cache
 def _as_written(messages: tuple[str, ...]) -> dict[str, str]:
     with district_language():

@@ -25,6 +25,20 @@ class UnknownFormat(exceptions.NotFound):
 
 
 class ContentNegotiation(DefaultContentNegotiation):
+    def select_renderer(self, request, renderers, format_suffix=None):
+        """DRF's choice, made at once for what a machine client nearly always sends: no
+        format and any type, or the first renderer's own. DRF parsed the Accept header
+        and each renderer's type on every request to reach the same answer."""
+        first = renderers[0] if renderers else None
+        if (
+            first is not None
+            and not format_suffix
+            and not request.META.get("QUERY_STRING")
+            and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", first.media_type)
+        ):
+            return first, first.media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
     def filter_renderers(self, renderers, format):
         chosen = [renderer for renderer in renderers if renderer.format == format]
         if not chosen:

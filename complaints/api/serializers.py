@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -664,29 +665,42 @@ class HotlineOrderOut(serializers.Serializer):
     )
 
     def to_representation(self, order: WorkOrder) -> dict:
-        running = set(open_deadline_names(order))
-        data = {
-            "number": order.number,
-            "hotline_id": order.hotline_id,
-            "kind": order.kind,
-            "status": order.status,
-            "primary_unit": _unit(order.primary_unit),
-            "co_units": [
-                _unit(link.unit) for link in order.unit_links.all() if link.relation == "co"
-            ],
-            "deadline": order.next_due_at if order.next_due_name in running else None,
-            "deadlines": {name: getattr(order, f"due_{name}") for name in DEADLINE_NAMES},
-            "result": order.current_result or None,
-            "satisfaction": order.rating_of_latest_resolution or None,
-            "created_at": order.created_at,
-            "updated_at": order.updated_at,
-            "routing": {
-                "rule": order.routing.get("rule"),
-                "matched": order.routing.get("matched", []),
-            },
-            "merged_into": _merged_into(order),
-        }
-        return _isoformat(data)
+        return order_answer(order)
+
+
+def order_answer(order: WorkOrder) -> dict:
+    """HotlineOrderOut's reading of an order; called as it is by intake, which answers an
+    order per push and had a serializer built for each only to call this."""
+    running = set(open_deadline_names(order))
+    zone = timezone.get_current_timezone()
+
+    def when(value: datetime | None) -> str | None:
+        return None if value is None else timezone.localtime(value, zone).isoformat()
+
+    # An order intake has just written carries its links (no query); any other, from
+    # the database, has them prefetched.
+    links = getattr(order, "links_as_written", None)
+    if links is None:
+        links = order.unit_links.all()
+    return {
+        "number": order.number,
+        "hotline_id": order.hotline_id,
+        "kind": order.kind,
+        "status": order.status,
+        "primary_unit": _unit(order.primary_unit),
+        "co_units": [_unit(link.unit) for link in links if link.relation == "co"],
+        "deadline": when(order.next_due_at) if order.next_due_name in running else None,
+        "deadlines": {name: when(getattr(order, f"due_{name}")) for name in DEADLINE_NAMES},
+        "result": order.current_result or None,
+        "satisfaction": order.rating_of_latest_resolution or None,
+        "created_at": when(order.created_at),
+        "updated_at": when(order.updated_at),
+        "routing": {
+            "rule": order.routing.get("rule"),
+            "matched": order.routing.get("matched", []),
+        },
+        "merged_into": _merged_into(order),
+    }
 
 
 def _merged_into(order: WorkOrder) -> str | None:
@@ -694,18 +708,6 @@ def _merged_into(order: WorkOrder) -> str | None:
     if order.merged_into_id is None:
         return None
     return getattr(order, "merged_into_number", None) or order.merged_into.number
-
-
-def _isoformat(value, zone=None):
-    """Times in the district's zone (the current one, looked up once: not for each time)."""
-    zone = zone or timezone.get_current_timezone()
-    if isinstance(value, dict):
-        return {key: _isoformat(item, zone) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_isoformat(item, zone) for item in value]
-    if hasattr(value, "isoformat") and hasattr(value, "tzinfo"):
-        return timezone.localtime(value, zone).isoformat()
-    return value
 
 
 class EventOut(serializers.Serializer):

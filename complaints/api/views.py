@@ -51,6 +51,7 @@ from .serializers import (
     SatisfactionIn,
     api_field_errors,
     canonical_text,
+    order_answer,
     plain_order,
 )
 
@@ -381,7 +382,7 @@ class HotlineOrderViewSet(
                 Prefetch("unit_links", queryset=selectors.unit_links_in_order()),
             )
         return Response(
-            HotlineOrderOut(order).data,
+            order_answer(order),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
