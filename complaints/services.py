@@ -18,7 +18,14 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, connections, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Field
 from django.utils import timezone
@@ -169,7 +176,8 @@ def _insert_new_order(
     StaleReference. Elsewhere, the ORM one row at a time.
     """
     day = stats.local_day(order.received_at)
-    if connection.vendor != "postgresql":
+    database = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the per-attribute proxy
+    if database.vendor != "postgresql":
         order.number = next_number(day.year)
         order.save()
         for row in (*links, *events):
@@ -179,7 +187,6 @@ def _insert_new_order(
         stats.mark_changed(order)
         return
     params: list = []
-    database = connections[connection.alias]  # the wrapper, not the per-attribute proxy
 
     def add_values(rows: list) -> None:
         if not rows:
@@ -199,17 +206,17 @@ def _insert_new_order(
     add_values(events)
     params.append(day)
     sql = _insert_statement(len(links), len(events), reference_version is not None)
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         execute_prepared(cursor, sql, params)
         row = cursor.fetchone()
     if row is None:
         raise StaleReference()
     order.pk, order.number = row
-    order._state.adding, order._state.db = False, connection.alias
+    order._state.adding, order._state.db = False, database.alias
     for row in (*links, *events):
         # Each was built with the order (its cache holds it): only its id was missing.
         row.order_id = order.pk
-        row._state.adding, row._state.db = False, connection.alias
+        row._state.adding, row._state.db = False, database.alias
 
 
 @functools.cache
@@ -570,7 +577,7 @@ def workorder_intake(
         errors["co_units"] = _("One of the co-handling units does not exist.")
     checked: list = []
     try:
-        checked = check_uploads(attachments)
+        checked = check_uploads(attachments) if attachments else []
     except ValidationError as error:
         errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
     if errors:
@@ -661,15 +668,19 @@ def workorder_intake(
     # A unit is told of an order the office registered for it in the order's transaction;
     # of the hotline's, by the worker just after (`find_pending_duplicates`).
     tell_unit = unit is not None and source_client is None and not registered_for
+    database = connections[DEFAULT_DB_ALIAS]  # once: each read through the proxy looks it up
     one_statement = (
-        connection.vendor == "postgresql"
-        and not connection.in_atomic_block
+        database.vendor == "postgresql"
+        and not database.in_atomic_block
         and not checked
         and not duplicates
         and not tell_unit
     )
     try:
-        with files_removed_on_rollback(), nullcontext() if one_statement else transaction.atomic():
+        with (
+            files_removed_on_rollback() if checked else nullcontext(),
+            nullcontext() if one_statement else transaction.atomic(),
+        ):
             _insert_new_order(
                 order,
                 links,
@@ -678,12 +689,13 @@ def workorder_intake(
             )
             for upload, content_type in checked:
                 store_upload(Attachment(order=order), upload, content_type, acting_user)
-            PossibleDuplicate.objects.bulk_create(
-                [
-                    PossibleDuplicate(order=order, other_id=i, reason=r)
-                    for i, r in duplicates.items()
-                ]
-            )
+            if duplicates:
+                PossibleDuplicate.objects.bulk_create(
+                    [
+                        PossibleDuplicate(order=order, other_id=i, reason=r)
+                        for i, r in duplicates.items()
+                    ]
+                )
             if tell_unit:
                 workflow.tell_units_of_new_orders([order])
     except StaleReference:

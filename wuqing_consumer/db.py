@@ -8,7 +8,7 @@ import hashlib
 import re
 import weakref
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, models, router
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, models, router
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from psycopg2 import errors
@@ -30,11 +30,12 @@ def execute_prepared(cursor, sql: str, params: list) -> None:
     work: there, and on other databases, `sql` simply runs. Not for use behind a
     transaction-pooling PgBouncer.
     """
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    database = cursor.db  # the cursor's own connection, not looked up again
+    if database.vendor != "postgresql" or database.in_atomic_block:
         cursor.execute(sql, params)
         return
     name, execute = _execute_statement(sql, len(params))
-    names = _prepared.setdefault(connection.connection, set())
+    names = _prepared.setdefault(database.connection, set())
     if name not in names:
         cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
         names.add(name)
