@@ -48,7 +48,8 @@ class StaleReference(Exception):
     """The snapshot a write was prepared with is no longer current; prepare it again."""
 
 
-_cache: dict[str, tuple[tuple, Reference]] = {}
+_cache: dict[str, tuple[tuple, Reference, Reference]] = {}
+"""The snapshot by its version, with its unverified copy (made once, not on every push)."""
 
 
 def reference(*, verify: bool = True) -> Reference:
@@ -61,13 +62,13 @@ def reference(*, verify: bool = True) -> Reference:
     cached = _cache.get("snapshot")
     name = connection.settings_dict["NAME"]
     if not verify and cached is not None and cached[0][0] == name:
-        return replace(cached[1], verified=False)
+        return cached[2]
     version = _version()
     if version is not None and cached is not None and cached[0] == version:
         return cached[1]
     snapshot = _load(version[1] if version else None)
     if version is not None:
-        _cache["snapshot"] = (version, snapshot)
+        _cache["snapshot"] = (version, snapshot, replace(snapshot, verified=False))
     return snapshot
 
 

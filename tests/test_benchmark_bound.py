@@ -81,7 +81,11 @@ def test_the_bound_replays_the_statement_that_wrote_after_a_stale_snapshot(bound
 
     current = reference_module.reference()
     stale = replace(current, version=current.version - 1)
-    monkeypatch.setitem(reference_module._cache, "snapshot", (reference_module._version(), stale))
+    monkeypatch.setitem(
+        reference_module._cache,
+        "snapshot",
+        (reference_module._version(), stale, replace(stale, verified=False)),
+    )
 
     learned, replayed = bound("BOUND-1"), bound("BOUND-2")
     assert (learned.status_code, replayed.status_code) == (201, 201)

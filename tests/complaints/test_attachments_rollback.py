@@ -17,7 +17,7 @@ from django.db import DatabaseError
 
 from complaints import mediation, services, workflow
 from complaints.deadlines import BEIJING
-from complaints.models import Attachment, MediationAgreement, PossibleDuplicate, WorkOrder
+from complaints.models import Attachment, MediationAgreement, WorkOrder
 from reports import plan_services
 from reports.choices import EvaluationKind
 from reports.models import EvaluationAttachment, EvaluationEvent
@@ -77,7 +77,13 @@ def test_an_attach_that_fails_after_storing_its_files_leaves_none(
 def test_an_intake_that_fails_after_storing_its_files_leaves_none(
     office_staff, media_root, monkeypatch
 ):
-    monkeypatch.setattr(PossibleDuplicate.objects, "bulk_create", fail)
+    stored = services.store_upload
+
+    def store_then_fail(*args, **kwargs):
+        stored(*args, **kwargs)
+        fail()
+
+    monkeypatch.setattr(services, "store_upload", store_then_fail)
 
     with pytest.raises(DatabaseError):
         services.workorder_intake(
