@@ -25,7 +25,7 @@ def test_the_count_is_read_from_callgrinds_log():
     assert collected("==1== Memcheck, a memory error detector\n") is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_counted_request_is_a_push_intake_registers():
     """Counting a request that was refused would count the refusal, not intake."""
     from wuqing_consumer.wsgi import application

@@ -92,7 +92,7 @@ def _blank(model: type[models.Model]) -> tuple[dict, tuple, dict, frozenset[str]
 def new_instance(model: type[models.Model], **values) -> models.Model:
     """`model(**values)`, for fields given by name: intake builds an order, its links and
     its history lines on every push, and Model.__init__ spent some 80 µs on the order's
-    seventy fields one at a time. The same instance as the ORM's (a test compares them);
+    sixty-odd fields one at a time. The same instance as the ORM's (a test compares them);
     the ORM builds it when anything listens to its init signals or routes databases."""
     attributes, made_anew, relations, names = _blank(model)
     if router.routers or (
