@@ -167,6 +167,16 @@ def configure_environment(database_url: str, *, redis_url: str, throttle: bool) 
     return dict(os.environ)
 
 
+def replaceable_name(database_url: str) -> str | None:
+    """The database's name, if a benchmark may drop and make it again: only one whose name
+    says it is a benchmark's. None, having said why, for any other."""
+    name = unquote(urlsplit(database_url).path.lstrip("/"))
+    if "bench" not in name:
+        print(f"refusing to replace {name!r}: its name does not contain 'bench'")
+        return None
+    return name
+
+
 def _maintenance(url: str):
     import psycopg2
 
@@ -991,9 +1001,8 @@ def main() -> int:
     )
     database_url = args.database_url or f"{DEFAULT_HOST_URL}/{DEFAULT_DB}"
     parts = urlsplit(database_url)
-    name = unquote(parts.path.lstrip("/"))
-    if "bench" not in name:
-        print(f"refusing to replace {name!r}: its name does not contain 'bench'")
+    name = replaceable_name(database_url)
+    if name is None:
         return 2
     template_url = parts._replace(path=f"{parts.path}_seed").geturl()
 

@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
@@ -53,6 +53,7 @@ from scripts.benchmark_intake import (  # noqa: E402
     make_payloads,
     prepare_run,
     prepare_template,
+    replaceable_name,
 )
 
 DEFAULT_DB = "wuqing_consumer_bench_count"
@@ -173,12 +174,11 @@ def main() -> int:
         print("valgrind is not installed: apt-get install valgrind")
         return 2
     database_url = args.database_url or f"{DEFAULT_HOST_URL}/{DEFAULT_DB}"
-    parts = urlsplit(database_url)
-    name = unquote(parts.path.lstrip("/"))
-    if "bench" not in name:
-        print(f"refusing to replace {name!r}: its name does not contain 'bench'")
+    if replaceable_name(database_url) is None:
         return 2
-    seed_url = parts._replace(path=f"/{SEED_DB}").geturl()  # the intake benchmark's seed
+    seed_url = (
+        urlsplit(database_url)._replace(path=f"/{SEED_DB}").geturl()
+    )  # the intake benchmark's seed
     ensure_database(seed_url)
     configure_environment(seed_url, redis_url=args.redis_url, throttle=False)
     prepare_template(args.orders, reseed=False)
