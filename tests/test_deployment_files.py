@@ -389,6 +389,21 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
         assert entry in ignored
 
 
+def test_the_image_starts_gunicorn_in_the_folder_of_its_config_file():
+    """gunicorn reads gunicorn.conf.py (its own errors in the API's shape) from the folder
+    it starts in: the image's WORKDIR, with the project copied there and the file not left
+    out, and nothing telling gunicorn another config or folder."""
+    from fnmatch import fnmatch
+
+    (workdir,) = dockerfile_values("WORKDIR")
+    assert workdir == "/app" and ". ." in dockerfile_values("COPY")
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert not any(fnmatch("gunicorn.conf.py", pattern) for pattern in ignored)
+    serve = entrypoint_text().split("exec gunicorn", 1)[1].split(";;", 1)[0]
+    assert "--config" not in serve and "--chdir" not in serve and " -c " not in serve
+    assert (ROOT / "gunicorn.conf.py").is_file()
+
+
 def test_celery_app_named_in_the_entrypoint_is_importable():
     (app_name,) = set(re.findall(r"celery -A (\S+)", entrypoint_text()))
     assert app_name == "wuqing_consumer"
