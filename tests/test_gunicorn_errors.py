@@ -41,20 +41,23 @@ def test_each_answer_is_the_api_error_shape_with_its_length(status):
 
 
 @pytest.fixture(scope="module")
-def server_port():
+def server_port(tmp_path_factory):
+    # A file, not a pipe nobody reads: gunicorn logs a line for each request it refuses.
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            *(str(GUNICORN), "wuqing_consumer.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "wuqing_consumer.settings"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as output:  # gunicorn keeps its own copy
+        process = subprocess.Popen(
+            [
+                *(str(GUNICORN), "wuqing_consumer.wsgi:application"),
+                *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "wuqing_consumer.settings"},
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -63,7 +66,7 @@ def server_port():
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"gunicorn did not start: {log.read_text()[-2000:]}")
             time.sleep(0.1)  # polling for the port, not waiting for work
     yield port
     process.terminate()
