@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
@@ -108,8 +108,10 @@ class SchemaView(ApiManners, SpectacularAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class DocsView(ApiManners, SpectacularSwaggerView):
-    """The Swagger page (text/html, from the portal's own static files) on the schema.
+class DocsView(ApiManners, SpectacularSwaggerSplitView):
+    """The Swagger page (text/html, from the portal's own static files) on the schema. Its
+    starting script comes from the same address with `?script`, not inline in the page: the
+    content security policy runs no inline script.
 
     The page passes its `lang` on to the schema address it embeds; a `lang` the schema
     refuses served the page, whose own request then got the 400 and showed nothing. The
