@@ -47,12 +47,57 @@ def chromium() -> Iterator[object]:
                 connections[alias] = connection
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             try:
-                yield browser
+                yield PolicyWatchedBrowser(browser)
             finally:
                 close_loop_connections()
                 browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+POLICY_REFUSALS: list[str] = []
+"""What Chromium refused under the content security policy in this process's browser tests,
+since tests/conftest.py last looked: it fails the test during which one was refused."""
+
+HEAR_REFUSALS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP refused " + event.violatedDirective + ": " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber);
+}, true);
+"""
+
+
+def hear_policy_refusals(context) -> None:
+    """Every page of a browser context reports what the policy refused, as the test runs."""
+    context.add_init_script(HEAR_REFUSALS)
+    context.on("console", _record_refusal)
+
+
+def _record_refusal(message) -> None:
+    if message.text.startswith("CSP refused "):
+        POLICY_REFUSALS.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+
+class PolicyWatchedBrowser:
+    """Chromium (Playwright's Browser) whose every context reports what the content security
+    policy refused: a page that works only with an inline script or style, or something
+    from outside, fails its test wherever the page is opened."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        hear_policy_refusals(context)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        hear_policy_refusals(page.context)
+        return page
 
 
 def session_cookie(url: str, username: str) -> dict:

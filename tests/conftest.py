@@ -1,6 +1,7 @@
 """Shared personas and the rule that CI skips nothing."""
 
 import os
+import sys
 import uuid
 from datetime import date
 
@@ -289,6 +290,19 @@ def no_persistent_connections(monkeypatch):
     from django.db import connections
 
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture(autouse=True)
+def no_policy_refusals():
+    """Fails a browser test during which Chromium refused something under the content
+    security policy (tests/browser_kit.py hears it): the page relied on an inline script or
+    style, or on something from outside, and is broken in a real browser."""
+    yield
+    kit = sys.modules.get("tests.browser_kit")
+    if kit is not None and kit.POLICY_REFUSALS:
+        refused = list(kit.POLICY_REFUSALS)
+        kit.POLICY_REFUSALS.clear()
+        pytest.fail("The content security policy refused:\n" + "\n".join(refused))
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,9 @@ def page(transactional_db, live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
+        from .browser_kit import hear_policy_refusals  # it imports this module
+
+        hear_policy_refusals(context)
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page

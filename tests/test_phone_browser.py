@@ -352,7 +352,7 @@ def test_the_menus_open_and_fit_a_phone(browser, site, demo):
         page.click(".portal-topbar .navbar-toggler")
         page.wait_for_selector("#portal-sidebar.show")
         page.wait_for_function(
-            "document.querySelector('#portal-sidebar').getBoundingClientRect().left >= 0"
+            "() => document.querySelector('#portal-sidebar').getBoundingClientRect().left >= 0"
         )
         assert problems(page, ["#portal-sidebar a[href='/orders/']"]) == []
         page.click("#portal-sidebar .btn-close")

@@ -300,6 +300,28 @@ class PrivateNoStoreMiddleware:
         return response
 
 
+class ContentSecurityPolicyMiddleware:
+    """Every answer carries the content security policy (settings.CONTENT_SECURITY_POLICY),
+    the same for every page, so written once. django-csp built it anew for every answer,
+    copying the policy twice: a fifth of what a bare API request costs the server.
+
+    Not on Django's error page with DEBUG on (a 500 with the traceback), whose scripts and
+    styles are inline."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = "; ".join(
+            " ".join([directive, *sources])
+            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not (settings.DEBUG and response.status_code == 500):
+            response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
+
+
 class SignInAgainMiddleware:
     """A form posted after its sign-in ended (SESSION_HOURS past, or signed out in another
     tab) is sent to the sign-in page by `login_required`, with `next` the address it was

@@ -32,12 +32,12 @@ def test_the_tab_row_fades_where_more_tabs_lie_out_of_sight(
         )
         assert page.evaluate(ENDS) == [False, True, True], language
         page.evaluate("document.querySelector('.tabs-scroll').scrollLeft = 120")
-        page.wait_for_function("document.querySelector('.tabs-scroll.more-before')")
+        page.wait_for_function("() => document.querySelector('.tabs-scroll.more-before')")
         assert page.evaluate(ENDS) == [True, True, True], language
         page.evaluate("document.querySelector('.tabs-scroll').scrollLeft = 99999")
-        page.wait_for_function("!document.querySelector('.tabs-scroll.more-after')")
+        page.wait_for_function("() => !document.querySelector('.tabs-scroll.more-after')")
         assert page.evaluate(ENDS) == [True, False, True], language
         page.set_viewport_size({"width": 1366, "height": 900})
-        page.wait_for_function("!document.querySelector('.tabs-scroll.more-before')")
+        page.wait_for_function("() => !document.querySelector('.tabs-scroll.more-before')")
         assert page.evaluate(ENDS) == [False, False, False], language
         page.context.close()

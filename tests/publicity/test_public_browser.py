@@ -79,7 +79,7 @@ def journey(browser, live_server):
     page.click("#search-button")
     page.wait_for_url("**/public/violators/?q=*")
     page.wait_for_function(
-        "document.querySelectorAll('#violators-table tr[data-code]').length === 1"
+        "() => document.querySelectorAll('#violators-table tr[data-code]').length === 1"
     )
     assert shown(page) == [CODE_B]
     row = page.inner_text(f"#violators-table tr[data-code='{CODE_B}']")
