@@ -441,6 +441,11 @@ def agenda_add(
         raise MeetingError(_("Your account belongs to no unit; ask an administrator."))
     if kind == AgendaKind.TYPICAL_CASE and order is None and "work_order" not in errors:
         errors["work_order"] = _("A typical case names the work order it is about.")
+    if order is not None and (on_agenda := meeting.agenda.filter(work_order=order).first()):
+        # The meeting's row is locked (`_lock`): a second add waits, then finds this one.
+        errors["work_order"] = _(
+            "Work order %(number)s is already on this meeting's agenda: “%(question)s”."
+        ) % {"number": order.number, "question": on_agenda.question}
     if errors:
         raise ValidationError(errors)
     item = AgendaItem.objects.create(

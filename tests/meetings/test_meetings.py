@@ -17,6 +17,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 
 from complaints import disputes
 from complaints.choices import DisputeAction
@@ -182,13 +183,13 @@ def test_a_typical_case_names_a_real_work_order(people):
 def test_a_typical_cases_number_is_read_as_the_order_search_reads_it(people):
     """'wq-2026-000035' was "no work order numbered wq-2026-000035", while the lead and
     intervention forms and the order search take it."""
-    meeting = plan(people)
     order = make_order(people["office"])
     year, serial = order.number.split("-")[1:]
     full_width = f"ＷＱ-{year}-{serial}".translate(
         str.maketrans("0123456789", "０１２３４５６７８９")
     )
     for typed in (order.number.lower(), f" wq {year} {serial} ", full_width):
+        meeting = plan(people, kind="extra", title=f"临时会议 {typed}")
         item = services.agenda_add(
             meeting_id=meeting.id,
             acting_user=people["office"],
@@ -197,6 +198,45 @@ def test_a_typical_cases_number_is_read_as_the_order_search_reads_it(people):
             work_order_number=typed,
         )
         assert item.work_order == order, typed
+
+
+def test_a_work_order_is_on_a_meetings_agenda_once(people):
+    """The same typical case added twice (a second tab, or two office staff) was put on the
+    agenda twice and discussed, minuted and numbered twice."""
+    meeting = plan(people)
+    order = make_order(people["office"])
+    first = services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        kind=AgendaKind.TYPICAL_CASE,
+        question="过期酸奶案",
+        work_order_number=order.number,
+    )
+
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        services.agenda_add(
+            meeting_id=meeting.id,
+            acting_user=people["office"],
+            kind=AgendaKind.TYPICAL_CASE,
+            question="酸奶过期",
+            work_order_number=order.number.lower(),
+        )
+
+    assert error.value.message_dict == {
+        "work_order": [
+            f"Work order {order.number} is already on this meeting's agenda: “过期酸奶案”."
+        ]
+    }
+    assert list(meeting.agenda.all()) == [first]
+    other = plan(people, kind="extra", title="临时会议")
+    again = services.agenda_add(
+        meeting_id=other.id,
+        acting_user=people["office"],
+        kind=AgendaKind.TYPICAL_CASE,
+        question="过期酸奶案",
+        work_order_number=order.number,
+    )
+    assert again.work_order == order
 
 
 def test_an_invited_unit_answers_and_an_other_unit_cannot(people):
@@ -1385,8 +1425,6 @@ def test_too_long_minutes_are_named_as_the_minutes_of_the_meeting(meeting_setup,
 def test_a_meetings_minutes_are_called_minutes_of_a_meeting_not_minutes_of_time():
     """The field's label shared its msgid with the deadline policy's unit of time, so the
     admin and the refusals called a meeting's minutes 分钟."""
-    from django.utils import translation
-
     from meetings.models import JointMeeting
 
     with translation.override("zh-hans"):
