@@ -187,6 +187,18 @@ def _when(meeting: JointMeeting) -> str:
     return when
 
 
+def _annual_meeting_of(year: int) -> JointMeeting | None:
+    """The year's annual meeting, planned or held: the notice asks for one a year (每年召开一次),
+    and a second is most likely the first planned again, which the reminders and the year's
+    records would count twice. By the year it was planned for, as the plan form's default."""
+    return (
+        JointMeeting.objects.filter(kind=MeetingKind.ANNUAL, planned_on__year=year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("planned_on", "id")
+        .first()
+    )
+
+
 def _invite(meeting: JointMeeting, units: list[Unit], user: User) -> list[Unit]:
     already = set(meeting.invitations.values_list("unit_id", flat=True))
     new = [u for u in units if u.id not in already]
@@ -270,6 +282,16 @@ def meeting_plan(
         errors.update({k: v[0] for k, v in error.message_dict.items()})
     if not units and "units" not in errors:
         errors["units"] = _("Invite at least one member unit.")
+    if (
+        kind == MeetingKind.ANNUAL
+        and "planned_on" not in errors
+        and planned_on is not None
+        and (annual := _annual_meeting_of(planned_on.year))
+    ):
+        errors["kind"] = _(
+            "%(year)s already has its annual meeting, “%(title)s” on %(day)s (the notice "
+            "asks for one a year): plan this one as an extra meeting."
+        ) % {"year": planned_on.year, "title": annual.title, "day": _when(annual)}
     if errors:
         raise ValidationError(errors)
     meeting = JointMeeting.objects.create(
@@ -325,6 +347,22 @@ def meeting_update(
         guests=guests,
         notes=notes,
     )
+    if (
+        meeting.kind == MeetingKind.ANNUAL
+        and "planned_on" not in errors
+        and planned_on.year != meeting.planned_on.year
+        and (annual := _annual_meeting_of(planned_on.year))
+    ):
+        errors["planned_on"] = _(
+            "%(year)s already has its annual meeting, “%(title)s” on %(day)s (the notice "
+            "asks for one a year): this one stays in %(own_year)s, or that one is cancelled "
+            "first."
+        ) % {
+            "year": planned_on.year,
+            "title": annual.title,
+            "day": _when(annual),
+            "own_year": meeting.planned_on.year,
+        }
     if errors:
         raise ValidationError(errors)
     new = {

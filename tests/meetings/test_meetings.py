@@ -63,11 +63,19 @@ def people(db, office_staff, mr_staff, housing_staff):
 
 
 def plan(people, **overrides) -> JointMeeting:
+    """The year's annual meeting, or an extra one once the year has its annual meeting."""
+    planned_on = overrides.get("planned_on", date(2026, 11, 20))
+    annual_taken = (
+        planned_on is not None
+        and JointMeeting.objects.filter(kind="annual", planned_on__year=planned_on.year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .exists()
+    )
     values = {
         "acting_user": people["office"],
-        "kind": "annual",
+        "kind": "extra" if annual_taken else "annual",
         "title": "2026年度成员单位联席会议",
-        "planned_on": date(2026, 11, 20),
+        "planned_on": planned_on,
         "place": "区政府第三会议室",
         "guests": "区政府分管副区长",
         "unit_codes": ["market-regulation", "housing"],
@@ -198,6 +206,55 @@ def test_a_typical_cases_number_is_read_as_the_order_search_reads_it(people):
             work_order_number=typed,
         )
         assert item.work_order == order, typed
+
+
+def test_a_year_has_one_annual_meeting(people):
+    """The notice asks for one annual meeting a year (每年召开一次); a second one planned for
+    the same year (the first planned again, most likely) was accepted, and the reminders and
+    the year's records counted two."""
+    first = plan(people)
+    before = JointMeeting.objects.count()
+
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        plan(people, kind="annual", planned_on=date(2026, 12, 18))
+
+    assert error.value.message_dict == {
+        "kind": [
+            "2026 already has its annual meeting, “2026年度成员单位联席会议” on 2026-11-20 "
+            "(the notice asks for one a year): plan this one as an extra meeting."
+        ]
+    }
+    assert JointMeeting.objects.count() == before
+    assert plan(people, kind="extra", planned_on=date(2026, 12, 18)).kind == "extra"
+    assert plan(people, kind="annual", planned_on=date(2027, 3, 5)).kind == "annual"
+    services.meeting_cancel(meeting_id=first.id, acting_user=people["office"], reason="改期")
+    assert plan(people, kind="annual", planned_on=date(2026, 12, 18)).kind == "annual"
+
+
+def test_an_annual_meeting_is_not_moved_into_a_year_that_has_one(people):
+    this_year = plan(people)
+    next_year = plan(people, kind="annual", planned_on=date(2027, 3, 5), title="2027年度会议")
+    edit = {
+        "meeting_id": next_year.id,
+        "acting_user": people["office"],
+        "title": next_year.title,
+        "place": next_year.place,
+        "starts_at": None,
+        "chair": "",
+        "notes": "",
+        "expected_version": next_year.version,
+    }
+
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        services.meeting_update(**edit, planned_on=date(2026, 12, 18))
+
+    assert list(error.value.message_dict) == ["planned_on"]
+    assert "this one stays in 2027" in error.value.message_dict["planned_on"][0]
+    next_year.refresh_from_db()
+    assert next_year.planned_on == date(2027, 3, 5)
+    moved = services.meeting_update(**edit, planned_on=date(2027, 1, 8))
+    assert moved.planned_on == date(2027, 1, 8)
+    assert this_year.kind == "annual"
 
 
 def test_a_work_order_is_on_a_meetings_agenda_once(people):
