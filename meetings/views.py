@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from complaints.selectors import workday_calendar
 from departments import access
 from departments.choices import UnitKind
 from departments.models import Unit
@@ -227,6 +228,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The meeting was planned and the units invited."))
+            _note_rest_day(request, meeting)
             return redirect("meeting_detail", meeting_id=meeting.id)
     units = _members()
     first = _first_shown(units)
@@ -703,7 +705,26 @@ def meeting_act(request: HttpRequest, meeting_id: int, action: str) -> HttpRespo
             )
     else:
         messages.success(request, _done(action, result))
+        if action == "edit" and result.planned_on != meeting.planned_on:
+            _note_rest_day(request, result)
     return redirect("meeting_detail", meeting_id=meeting.id)
+
+
+def _note_rest_day(request: HttpRequest, meeting: JointMeeting) -> None:
+    """A meeting planned for a day that is not a working day (a weekend, a holiday, by the
+    calendar the deadlines count on) is said so, not refused: a meeting may be held then,
+    but the seventeen units' people are more likely off, and the day more likely a slip."""
+    day = meeting.planned_on
+    if not workday_calendar([day.year]).is_workday(day):
+        messages.warning(
+            request,
+            _(
+                "%(day)s is not a working day (a weekend or a holiday, by the portal's "
+                "calendar). The meeting is planned for it all the same: change the date if "
+                "that was not meant."
+            )
+            % {"day": day.isoformat()},
+        )
 
 
 def _sent_twice(request: HttpRequest, meeting: JointMeeting) -> HttpResponse:

@@ -1199,6 +1199,68 @@ def test_the_same_answer_sent_twice_is_recorded_once(people):
     assert meeting.events.filter(action=MeetingAction.ANSWER).count() == 2
 
 
+def warnings_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+
+
+@pytest.mark.parametrize(("planned_on", "rest_day"), [("2026-11-20", False), ("2026-11-28", True)])
+def test_a_meeting_planned_for_a_rest_day_is_said_so_and_planned(
+    persona_client, people, planned_on, rest_day
+):
+    """Saturday 28 November: the seventeen units' people are likely off, and the day more
+    likely a slip than meant. Planned all the same (a meeting may be held then)."""
+    client = persona_client("office_staff")
+    response = client.post(
+        reverse("meeting_new"),
+        {
+            "kind": "annual",
+            "title": "2026年度成员单位联席会议",
+            "planned_on": planned_on,
+            "place": "区政府第三会议室",
+            "units": ["market-regulation"],
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302
+    assert JointMeeting.objects.get().planned_on == date.fromisoformat(planned_on)
+    with translation.override("en"):
+        expected = translation.gettext(
+            "%(day)s is not a working day (a weekend or a holiday, by the portal's "
+            "calendar). The meeting is planned for it all the same: change the date if "
+            "that was not meant."
+        ) % {"day": planned_on}
+    assert warnings_of(response) == ([expected] if rest_day else [])
+
+
+def test_a_meeting_moved_to_a_rest_day_is_said_so(persona_client, people):
+    meeting = plan(people)
+    client = persona_client("office_staff")
+    edit = {
+        "title": meeting.title,
+        "place": meeting.place,
+        "version": meeting.version,
+    }
+
+    moved = client.post(
+        reverse("meeting_act", args=[meeting.id, "edit"]), {**edit, "planned_on": "2026-11-29"}
+    )
+    said_when_moved = warnings_of(moved)
+    client.get(moved["Location"])  # the messages read where the post leads
+    meeting.refresh_from_db()
+    renamed = client.post(
+        reverse("meeting_act", args=[meeting.id, "edit"]),
+        {**edit, "planned_on": "2026-11-29", "title": "年度会议", "version": meeting.version},
+    )
+
+    assert meeting.planned_on == date(2026, 11, 29)  # a Sunday
+    assert len(said_when_moved) == 1
+    assert "2026-11-29" in said_when_moved[0]
+    assert renamed.status_code == 302
+    assert JointMeeting.objects.get(id=meeting.id).title == "年度会议"
+    assert warnings_of(renamed) == []  # the date did not change
+
+
 def test_a_new_meetings_guests_longer_than_the_column_are_refused_on_the_form(
     persona_client, people
 ):
