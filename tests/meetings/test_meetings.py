@@ -257,27 +257,25 @@ def test_an_annual_meeting_is_not_moved_into_a_year_that_has_one(people):
     assert this_year.kind == "annual"
 
 
+def add_typical_case(people, meeting, number: str, question: str = "过期酸奶案") -> AgendaItem:
+    return services.agenda_add(
+        meeting_id=meeting.id,
+        acting_user=people["office"],
+        kind=AgendaKind.TYPICAL_CASE,
+        question=question,
+        work_order_number=number,
+    )
+
+
 def test_a_work_order_is_on_a_meetings_agenda_once(people):
     """The same typical case added twice (a second tab, or two office staff) was put on the
     agenda twice and discussed, minuted and numbered twice."""
     meeting = plan(people)
     order = make_order(people["office"])
-    first = services.agenda_add(
-        meeting_id=meeting.id,
-        acting_user=people["office"],
-        kind=AgendaKind.TYPICAL_CASE,
-        question="过期酸奶案",
-        work_order_number=order.number,
-    )
+    first = add_typical_case(people, meeting, order.number)
 
     with pytest.raises(ValidationError) as error, translation.override("en"):
-        services.agenda_add(
-            meeting_id=meeting.id,
-            acting_user=people["office"],
-            kind=AgendaKind.TYPICAL_CASE,
-            question="酸奶过期",
-            work_order_number=order.number.lower(),
-        )
+        add_typical_case(people, meeting, order.number.lower(), question="酸奶过期")
 
     assert error.value.message_dict == {
         "work_order": [
@@ -286,14 +284,7 @@ def test_a_work_order_is_on_a_meetings_agenda_once(people):
     }
     assert list(meeting.agenda.all()) == [first]
     other = plan(people, kind="extra", title="临时会议")
-    again = services.agenda_add(
-        meeting_id=other.id,
-        acting_user=people["office"],
-        kind=AgendaKind.TYPICAL_CASE,
-        question="过期酸奶案",
-        work_order_number=order.number,
-    )
-    assert again.work_order == order
+    assert add_typical_case(people, other, order.number).work_order == order
 
 
 def test_an_invited_unit_answers_and_an_other_unit_cannot(people):
