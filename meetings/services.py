@@ -187,10 +187,11 @@ def _when(meeting: JointMeeting) -> str:
     return when
 
 
-def _annual_meeting_of(year: int) -> JointMeeting | None:
+def annual_meeting_of(year: int) -> JointMeeting | None:
     """The year's annual meeting, planned or held: the notice asks for one a year (每年召开一次),
     and a second is most likely the first planned again, which the reminders and the year's
-    records would count twice. By the year it was planned for, as the plan form's default."""
+    records would count twice. By the year it was planned for; the plan form offers an extra
+    meeting once the year has one."""
     return (
         JointMeeting.objects.filter(kind=MeetingKind.ANNUAL, planned_on__year=year)
         .exclude(status=MeetingStatus.CANCELLED)
@@ -286,7 +287,7 @@ def meeting_plan(
         kind == MeetingKind.ANNUAL
         and "planned_on" not in errors
         and planned_on is not None
-        and (annual := _annual_meeting_of(planned_on.year))
+        and (annual := annual_meeting_of(planned_on.year))
     ):
         errors["kind"] = _(
             "%(year)s already has its annual meeting, “%(title)s” on %(day)s (the notice "
@@ -351,7 +352,7 @@ def meeting_update(
         meeting.kind == MeetingKind.ANNUAL
         and "planned_on" not in errors
         and planned_on.year != meeting.planned_on.year
-        and (annual := _annual_meeting_of(planned_on.year))
+        and (annual := annual_meeting_of(planned_on.year))
     ):
         errors["planned_on"] = _(
             "%(year)s already has its annual meeting, “%(title)s” on %(day)s (the notice "

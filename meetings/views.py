@@ -257,10 +257,7 @@ def _first_shown(units: list[Unit]) -> dict:
     title. An extra meeting was offered the annual one's title and all seventeen units, and
     a click on the two units concerned unticked them."""
     today = timezone.localdate()
-    annual_planned = JointMeeting.objects.filter(
-        kind=MeetingKind.ANNUAL, planned_on__year=today.year
-    ).exclude(status=MeetingStatus.CANCELLED)
-    if annual_planned.exists():
+    if services.annual_meeting_of(today.year) is not None:
         return {"kind": MeetingKind.EXTRA, "title": "", "units": set()}
     return {
         "kind": MeetingKind.ANNUAL,

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from departments.models import User
-
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
@@ -58,7 +56,7 @@ def test_every_answer_carries_the_policy(client, db, address):
 
 
 def test_a_signed_in_page_carries_the_policy_too(client, office_staff):
-    client.force_login(User.objects.get(pk=office_staff.pk))
+    client.force_login(office_staff)
     response = client.get("/dashboard/")
 
     assert response.status_code == 200

@@ -66,10 +66,7 @@ def plan(people, **overrides) -> JointMeeting:
     """The year's annual meeting, or an extra one once the year has its annual meeting."""
     planned_on = overrides.get("planned_on", date(2026, 11, 20))
     annual_taken = (
-        planned_on is not None
-        and JointMeeting.objects.filter(kind="annual", planned_on__year=planned_on.year)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .exists()
+        planned_on is not None and services.annual_meeting_of(planned_on.year) is not None
     )
     values = {
         "acting_user": people["office"],
