@@ -446,7 +446,10 @@ class WorkOrder(models.Model):
     duplicates_pending = models.BooleanField(
         _("duplicate check pending"),
         default=False,
-        help_text=_("Orders from the hotline API are compared with earlier ones just after."),
+        help_text=_(
+            "Every new order is compared again just after it is saved, with the orders "
+            "saved at the same moment."
+        ),
     )
     created_by = models.ForeignKey(
         "departments.User",

@@ -27,7 +27,7 @@ from django.db import (
     transaction,
 )
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Field
+from django.db.models import F, Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -619,13 +619,14 @@ def workorder_intake(
         source_client=source_client,
         hotline_id=hotline_id,
         request_fingerprint=request_fingerprint,
-        # The hotline's orders are compared with earlier ones just after they are answered
-        # (`find_pending_duplicates`): the hints are for the office, not for the hotline.
-        duplicates_pending=source_client is not None,
+        # Every order is compared again just after it commits (`find_pending_duplicates`),
+        # with the orders that were being written at the same moment and could not be seen.
+        duplicates_pending=True,
         **fields,
     )
     workflow.refresh_deadlines(order, calendar=snapshot.calendar, rules=snapshot.deadline_rules)
-    duplicates = {} if order.duplicates_pending else _duplicate_candidates(order)
+    # The office sees the hints on the page it lands on; the hints are not the hotline's.
+    duplicates = {} if source_client is not None else _duplicate_candidates(order)
     links: list[WorkOrderUnit] = []
     if unit is not None:
         links = [
@@ -702,7 +703,7 @@ def workorder_intake(
         return workorder_intake(**(arguments | {"_verified": True, "_reference": None}))
     # The links as the answer shows them, without asking the database again.
     order.links_as_written = links
-    if order.duplicates_pending and _duplicate_nudge_due():
+    if _duplicate_nudge_due():
         transaction.on_commit(_nudge_duplicate_check)
     return order
 
@@ -761,8 +762,9 @@ def _duplicate_candidates(order: WorkOrder) -> dict[int, str]:
         merged_into__isnull=True,
     )
     if order.pk:
-        # Checked after it was written: only the orders registered before it.
-        window = window.filter(id__lt=order.pk)
+        # Checked after it was written: the orders registered before it, and those after it
+        # already checked (which did not see it if they were checked before it committed).
+        window = window.filter(Q(id__lt=order.pk) | Q(id__gt=order.pk, duplicates_pending=False))
     found: dict[int, str] = {}
     if order.citizen_phone_digits:
         # However each was typed (+86 138-1234-5678, 138 1234 5678): the indexed digits.
@@ -796,14 +798,18 @@ NEW_ORDER_NOTICE_FIELDS = (
 
 
 def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
-    """Compare the hotline's new orders with earlier ones; returns how many were checked.
+    """Compare new orders with the orders around them; returns how many were checked.
 
     Queued just after intake commits, and run every minute for whatever a lost task left.
-    Batches are claimed under SKIP LOCKED, so two workers never check one order twice.
+    Batches are claimed under SKIP LOCKED, so two workers never check one order twice, and
+    one batch runs at a time: of two alike orders written at the same moment, neither of
+    which saw the other, the one checked second sees the first as checked. A pair is kept
+    once, on the later order, as the office's intake keeps the pairs it finds.
     """
     checked = 0
     while True:
         with transaction.atomic():
+            _one_duplicate_check_at_a_time()
             orders = list(
                 WorkOrder.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
                 .filter(duplicates_pending=True)
@@ -814,20 +820,38 @@ def find_pending_duplicates(*, batch: int = DUPLICATE_BATCH) -> int:
                     "citizen_phone_digits",
                     "business_name",
                     "content",
+                    "source_client",
                     *NEW_ORDER_NOTICE_FIELDS,
                 )
                 .order_by("id")[:batch]
             )
             if not orders:
                 return checked
+            pairs: dict[tuple[int, int], str] = {}
+            for order in orders:
+                for other_id, reason in _duplicate_candidates(order).items():
+                    pairs.setdefault((max(order.id, other_id), min(order.id, other_id)), reason)
             PossibleDuplicate.objects.bulk_create(
-                PossibleDuplicate(order=order, other_id=other_id, reason=reason)
-                for order in orders
-                for other_id, reason in _duplicate_candidates(order).items()
+                [
+                    PossibleDuplicate(order_id=later, other_id=earlier, reason=reason)
+                    for (later, earlier), reason in pairs.items()
+                ],
+                ignore_conflicts=True,
             )
             WorkOrder.objects.filter(id__in=[o.id for o in orders]).update(duplicates_pending=False)
-            workflow.tell_units_of_new_orders(orders)
+            # The office's own orders were told to their units in intake's transaction.
+            workflow.tell_units_of_new_orders([o for o in orders if o.source_client_id])
         checked += len(orders)
+
+
+_DUPLICATE_LOCK_KEY = 0x57514450  # "WQDP"
+
+
+def _one_duplicate_check_at_a_time() -> None:
+    """Held to the end of the caller's transaction; SQLite writes one at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DUPLICATE_LOCK_KEY])
 
 
 _last_duplicate_nudge = [float("-inf")]
