@@ -146,7 +146,9 @@ def _detail_page(
     # The settled leads' row says as what a lead was sent on; the older row of leads sent
     # on by the decision keeps only those it does not name, so none is listed twice.
     named = {lead.id for row in settled_leads for lead, _visible in row.sent_on}
-    events = list(dispute.events.select_related("actor", "actor_unit"))
+    events = list(
+        dispute.events.select_related("actor", "actor_unit").prefetch_related("actor__roles")
+    )
     units_by_code = {unit.code: unit for unit in member_units()}
     for event in events:
         event.step = dispute_step_label(event.action, by_team=team is not None)

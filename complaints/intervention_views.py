@@ -157,7 +157,9 @@ def _detail_page(
             # not a link to a page it may not open.
             "order_visible": item.order_id is not None
             and access.workorders_visible_to(user).filter(pk=item.order_id).exists(),
-            "events": item.events.select_related("actor", "actor_unit"),
+            "events": item.events.select_related("actor", "actor_unit").prefetch_related(
+                "actor__roles"
+            ),
             "can_answer": can_answer,
             "can_write": can_write,
             "can_close": can_close,

@@ -217,7 +217,9 @@ def _detail_page(
             "order_openable": access.workorders_visible_to(user)
             .filter(id=agreement.order_id)
             .exists(),
-            "events": agreement.events.select_related("actor", "actor_unit"),
+            "events": agreement.events.select_related("actor", "actor_unit").prefetch_related(
+                "actor__roles"
+            ),
             "consents": MediationConsent.choices,
             "can_submit": can_submit,
             "apply_end_refused": apply_end_refused,

@@ -609,7 +609,17 @@ class WorkOrderUnit(models.Model):
         return f"{self.order_id} {self.unit_id} {self.relation}"
 
 
-class WorkOrderEvent(models.Model):
+class ActorShown:
+    """A history line's `acting_as`: what its page brackets after the actor's name."""
+
+    @property
+    def acting_as(self) -> object:
+        from departments.roles import acting_as
+
+        return acting_as(self.actor, self.actor_unit)
+
+
+class WorkOrderEvent(ActorShown, models.Model):
     """One immutable line of an order's history, written in the transaction that made it."""
 
     order = models.ForeignKey(
@@ -1179,7 +1189,7 @@ class HistoryLine(models.Model):
         ordering = ["created_at", "id"]
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(ActorShown, models.Model):
     """One line of an escalation flow's history (referral, dispute, intervention,
     mediation): who, from which unit, when, and a note. Immutable once written."""
 

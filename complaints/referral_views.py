@@ -273,7 +273,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     # it continues with its evidence: a number always, a link where the reader may open it.
     sent_on = selectors.leads_sent_on(request.user, [referral]).get(referral.id, [])
     follows = referral.by_decision.referral if referral.by_decision_id else None
-    events = list(referral.events.select_related("actor", "actor_unit"))
+    events = list(
+        referral.events.select_related("actor", "actor_unit").prefetch_related("actor__roles")
+    )
     # Who sent it, for the unit they acted for then (the history's line, not the person's
     # unit today); a lead sent on by decision says it was the leader's decision instead.
     sending = next((e for e in events if e.action == ReferralAction.SEND), None)

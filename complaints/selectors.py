@@ -423,7 +423,9 @@ def order_detail(user: User, number: str) -> WorkOrder:
             Prefetch("unit_links", queryset=unit_links_in_order()),
             Prefetch(
                 "events",
-                queryset=WorkOrderEvent.objects.select_related("actor", "actor_unit", "unit"),
+                queryset=WorkOrderEvent.objects.select_related(
+                    "actor", "actor_unit", "unit"
+                ).prefetch_related("actor__roles"),
             ),
             Prefetch(
                 "extension_requests",

@@ -28,3 +28,18 @@ def role_errors(unit: Unit | None, role_codes: Iterable[str]) -> list[str]:
     if not codes:
         errors.append(_("Give the person at least one role."))
     return errors
+
+
+def acting_as(actor: object, unit: Unit | None) -> object:
+    """What a history line brackets after the name of the person who acted: the unit they
+    acted for; for the group leader, a district leader whose account sits in the office (an
+    account sits in a unit), the group he leads, not the office he would seem to speak for.
+    Reads the actor's roles as the timelines prefetch them (`actor__roles`)."""
+    if (
+        actor is not None
+        and unit is not None
+        and unit.is_office
+        and any(role.pk == RoleCode.GROUP_LEADER for role in actor.roles.all())
+    ):
+        return RoleCode.GROUP_LEADER.label
+    return unit

@@ -388,7 +388,9 @@ def _detail_page(
             and access.answers_for_unit(user, own.unit_id),
             "agenda": agenda,
             "resolutions": resolutions,
-            "events": meeting.events.select_related("actor", "actor_unit"),
+            "events": meeting.events.select_related("actor", "actor_unit").prefetch_related(
+                "actor__roles"
+            ),
             "answered": answered,
             "attending": sum(1 for i in invitations if i.answer == InvitationAnswer.ATTENDING),
             "present": sum(1 for i in invitations if i.attended),
