@@ -11,13 +11,14 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from complaints import selectors
 from complaints.choices import DisputeStatus, InterventionAnswer, ReferralStatus, Urgency
 from complaints.models import DeadlinePolicy, InterventionUnit, TeamTask
+from complaints.reference import reference
 from meetings.models import ActionStatus, AgendaItemStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
@@ -138,8 +139,9 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     kind of thing, opening the list of exactly those.
 
     One query: the unit's report of each quarter and the office's due date (if it moved
-    one) together, and nothing for a unit that does not report. A returned report has its
-    own line."""
+    one) together, and nothing for a unit that does not report; one more, the working
+    days' version, when a quarter waiting is due on its default date. A returned report
+    has its own line."""
     ended = [p for p in reversed(figures.recent_periods(today)) if p.last < today]
     reports = access.unit_reports_visible_to(user).filter(unit_id=user.unit_id)
     first = reports.order_by("year", "quarter")
@@ -164,11 +166,7 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     first_report = (found["first_year"], found["first_quarter"]) if found["first_year"] else None
     since = figures.first_asked(first_report, found["reports_since"])
     waiting = [
-        (
-            period,
-            found[f"report_{i}"],
-            found[f"due_{i}"] or ReportingPeriod.default_due_on(period.year, period.quarter),
-        )
+        (period, found[f"report_{i}"], found[f"due_{i}"])
         for i, period in enumerate(ended)
         if figures.awaits_submission(period, found[f"status_{i}"], today, since)
         # Not a quarter after its last day of reporting (`Unit.reports_until`).
@@ -176,6 +174,16 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     ]
     if not waiting:
         return []
+    # The working days only when a quarter waiting is due on its default date.
+    calendar = reference().calendar if any(due is None for _p, _r, due in waiting) else None
+    waiting = [
+        (
+            period,
+            report_id,
+            due or ReportingPeriod.default_due_on(period.year, period.quarter, calendar),
+        )
+        for period, report_id, due in waiting
+    ]
     oldest, report_id, due = waiting[0]
     values = {"period": quarter_name(oldest), "due": due.isoformat()}
     if len(waiting) == 1:
@@ -605,7 +613,8 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
     of several quarters' units to open.
 
     One query: the units with their first report and each quarter's status and moved due
-    date as subqueries, whatever the number of units."""
+    date as subqueries, whatever the number of units; and the working days' version, for
+    the default due dates (`ReportingPeriod.default_due_on`)."""
     periods = list(reversed(figures.recent_periods(today)))
     reports = access.unit_reports_visible_to(user).filter(unit_id=OuterRef("pk"))
     first = reports.order_by("year", "quarter")
@@ -627,13 +636,20 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
     )
     late: dict[figures.Period, int] = {}
     due: dict[figures.Period, date] = {}
+    # The working days read once, and only if a quarter is due on its default date.
+    calendar = SimpleLazyObject(lambda: reference().calendar)
+    defaults: dict[figures.Period, date] = {}
     for unit in units:
         first_report = (unit.first_year, unit.first_quarter) if unit.first_year else None
         since = figures.first_asked(first_report, unit.reports_since)
         for i, period in enumerate(periods):
-            due_on = getattr(unit, f"due_{i}") or ReportingPeriod.default_due_on(
-                period.year, period.quarter
-            )
+            due_on = getattr(unit, f"due_{i}")
+            if due_on is None:
+                if period not in defaults:
+                    defaults[period] = ReportingPeriod.default_due_on(
+                        period.year, period.quarter, calendar
+                    )
+                due_on = defaults[period]
             if (
                 since <= period
                 and unit.reports_on(period.last)

@@ -8,7 +8,8 @@ from .models import PlanDeadline, ReportingPeriod
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(AuditedAdmin, CheckedDatesAdmin):
-    """When a quarter's reports are due, where it is not the 10th day after the quarter."""
+    """When a quarter's reports are due, where it is not the 10th day after the quarter (or
+    the first working day after, `ReportingPeriod.default_due_on`)."""
 
     list_display = ("__str__", "due_on", "note")
     list_filter = ("year",)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from complaints import stats
 from complaints.choices import OPEN_REFERRAL_STATUSES, Channel, Kind, ReferralStatus
+from complaints.deadlines import WorkdayCalendar
 from complaints.models import DailyStat, Referral, WorkOrder
 from departments.choices import UnitKind
 from departments.models import Town, Unit, reporting_on
@@ -99,9 +100,13 @@ class Period:
     def year_before(self) -> Period:
         return Period(self.year - 1, self.quarter)
 
-    def due_on(self) -> date:
+    def due_on(self, calendar: WorkdayCalendar | None = None) -> date:
+        """The office's date for the quarter, or the default (`calendar`: the working days,
+        when the caller has them for several quarters)."""
         row = ReportingPeriod.objects.filter(year=self.year, quarter=self.quarter).first()
-        return row.due_on if row else ReportingPeriod.default_due_on(self.year, self.quarter)
+        if row:
+            return row.due_on
+        return ReportingPeriod.default_due_on(self.year, self.quarter, calendar)
 
 
 RECENT_QUARTERS = 8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,6 +35,9 @@ from .choices import (
     SummaryStatus,
 )
 
+if TYPE_CHECKING:
+    from complaints.deadlines import WorkdayCalendar
+
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
 
@@ -56,7 +60,8 @@ def _quarter_named(record: models.Model) -> str:
 
 class ReportingPeriod(models.Model):
     """When a quarter's unit reports are due. A quarter without a row is due on the 10th day
-    after it ends; the office adds a row to move a date (after a long holiday, say)."""
+    after it ends, or the first working day after that day if it is a rest day
+    (`default_due_on`); the office adds a row to move a date (after a long holiday, say)."""
 
     year = models.PositiveIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
@@ -75,8 +80,19 @@ class ReportingPeriod(models.Model):
         return _quarter_named(self)
 
     @staticmethod
-    def default_due_on(year: int, quarter: int) -> date:
-        return quarter_bounds(year, quarter)[1] + timedelta(days=10)
+    def default_due_on(year: int, quarter: int, calendar: WorkdayCalendar | None = None) -> date:
+        """The 10th day after the quarter ends or, when that is a weekend or holiday, the
+        first working day after it, as a time limit that ends on a rest day runs on to the
+        next working day: the fourth quarter of 2026 is due on Monday 11 January 2027, not
+        on Sunday the 10th. `calendar`: the working days, when the caller has them."""
+        day = quarter_bounds(year, quarter)[1] + timedelta(days=10)
+        if calendar is None:
+            from complaints.reference import reference
+
+            calendar = reference().calendar
+        while not calendar.is_workday(day):
+            day += timedelta(days=1)
+        return day
 
     def clean(self) -> None:
         """A quarter's reports are due after it ends: a date before (2029's first quarter

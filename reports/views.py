@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from complaints.choices import Kind
+from complaints.reference import reference
 from departments import access
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
@@ -165,21 +167,23 @@ def report_list(request: HttpRequest) -> HttpResponse:
     # before its reporting began (or its first report, if earlier).
     since = figures.first_asked(min(reports, default=None), unit.reports_since)
     rows = []
+    calendar = SimpleLazyObject(lambda: reference().calendar)  # if a quarter needs it
     for p in periods:
         report = reports.get((p.year, p.quarter))
         reporting = unit.reports_on(p.last)
+        due_on = p.due_on(calendar)
         rows.append(
             {
                 "period": p,
                 "report": report,
-                "due_on": p.due_on(),
+                "due_on": due_on,
                 "asked": since <= p and reporting,
                 # Before its reporting began it may still write one (which makes the
                 # quarter asked); after it stopped, report_start refuses.
                 "can_start": reporting,
                 "overdue": since <= p
                 and reporting
-                and figures.is_late(p.due_on(), getattr(report, "status", None), today),
+                and figures.is_late(due_on, getattr(report, "status", None), today),
             }
         )
     # A quarter it is not asked for is not listed as its work, unless it has a report: those

@@ -104,7 +104,7 @@ def test_a_quarter_no_unit_was_asked_for_says_so_in_a_sentence_of_its_own(
     client.force_login(office_staff)
     page = client.get(reverse("report_list") + "?period=2025Q4").content.decode()
     assert not [row for row in rows(page).values() if "Not asked for this quarter" not in row]
-    assert "Due on 2026-01-10 · No unit is asked for a report for this quarter." in page
+    assert "Due on 2026-01-12 · No unit is asked for a report for this quarter." in page
     assert "0 of 0" not in page
     q2 = client.get(reverse("report_list") + "?period=2026Q2").content.decode()
     assert "0 of 1 unit has submitted" in q2
