@@ -572,14 +572,35 @@ def _unit_report_rows(period: Period, units: list[Unit]) -> tuple[list[dict], di
     return rows, sums
 
 
+def _running_day(period: Period, now: datetime) -> str | None:
+    """Today (Beijing), if `period` has begun and not ended: its figures are of its days so
+    far."""
+    today = timezone.localdate(now)
+    return today.isoformat() if period.first <= today <= period.last else None
+
+
+def _compared_span(period: Period, other: Period, now: datetime) -> dict:
+    """`other` whole; while `period` runs, only as many of its first days as `period` has
+    had: 68 days of a quarter against a whole one read as a fall of a quarter and more."""
+    last = other.last
+    if _running_day(period, now):
+        days = (timezone.localdate(now) - period.first).days
+        last = min(other.first + timedelta(days=days), other.last)
+    return {"period": other.label, "first": other.first, "last": last}
+
+
 @in_district_language
 def district_figures(period: Period, *, now: datetime | None = None) -> dict:
     """Everything the district report shows, from whatever data exists now."""
     now = now or timezone.now()
     portal = portal_figures(period, now=now)
-    previous = _with_rates(stats.totals(first=period.previous().first, last=period.previous().last))
-    year_before = _with_rates(
-        stats.totals(first=period.year_before().first, last=period.year_before().last)
+    compared = {
+        "previous": _compared_span(period, period.previous(), now),
+        "year_before": _compared_span(period, period.year_before(), now),
+    }
+    previous, year_before = (
+        {**span, **_with_rates(stats.totals(first=span["first"], last=span["last"]))}
+        for span in compared.values()
     )
     units = member_units(period.first)
     by_unit_stats = {
@@ -613,8 +634,18 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         "due_on": period.due_on().isoformat(),
         "as_of": portal["as_of"],
         "totals": totals,
-        "previous": {"period": period.previous().label, **previous},
-        "year_before": {"period": period.year_before().label, **year_before},
+        "previous": {
+            **previous,
+            "first": previous["first"].isoformat(),
+            "last": previous["last"].isoformat(),
+        },
+        "year_before": {
+            **year_before,
+            "first": year_before["first"].isoformat(),
+            "last": year_before["last"].isoformat(),
+        },
+        # A quarter still running is compared with the same days of the others.
+        "to_date": _running_day(period, now),
         "changes": {
             key: {
                 "qoq": change(totals[key], previous[key]),
