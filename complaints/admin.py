@@ -155,6 +155,22 @@ class DeadlinePolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "urgency", "amount", "unit", "starts_at")
     list_filter = ("name", "kind", "urgency", "unit")
 
+    def save_model(self, request, obj, form, change):
+        """A changed holiday calendar recounts open orders (the days were wrong); a changed
+        policy does not (the rule changed): the office is told which it did, not left to
+        find the orders it expected to move unmoved."""
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            _(
+                "Deadlines whose clock starts from now on are counted by this policy. An order "
+                "whose “%(deadline)s” deadline is already running keeps the deadline it was "
+                "given."
+            )
+            % {"deadline": obj.get_name_display()},
+            messages.INFO,
+        )
+
 
 class RoutingRuleForm(forms.ModelForm):
     """A rule's primary unit among its co-handling units was saved, and the rule that
