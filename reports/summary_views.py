@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from complaints.exports import register_workbook
 from departments import access, audit_actions
-from departments.models import AuditEntry
+from departments.models import AuditEntry, Unit
 from wuqing_consumer import form_once
 from wuqing_consumer.address_values import MalformedValue, year_in
 from wuqing_consumer.dates import FIRST_YEAR, year_accepted
@@ -493,11 +493,14 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
             )
         )
     )
+    # A unit's folder is numbered as its row of the register (序号), not by its sort order.
+    numbers = {unit.id: n for n, unit in _register_rows(year)}
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     try:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
             for summary in summaries:
-                folder = f"{summary.unit.sort_order:02d}-{summary.unit.name}"
+                number = numbers.get(summary.unit_id, summary.unit.sort_order)
+                folder = f"{number:02d}-{summary.unit.name}"
                 if summary.unit_id not in asked:
                     folder = f"{not_asked}/{folder}"
                 archive.writestr(f"{folder}/工作总结.txt", summary.text)
@@ -507,6 +510,12 @@ def summaries_archive(request: HttpRequest, year: int) -> HttpResponse:
         spool.close()
         raise
     return FileResponse(spool, as_attachment=True, filename=f"wuqing-annual-summaries-{year}.zip")
+
+
+def _register_rows(year: int) -> list[tuple[int, Unit]]:
+    """The year's units with their row numbers in the register (序号), which the archive's
+    folders carry too, so that a folder is found from the register's row."""
+    return list(enumerate(member_units(date(year, 1, 1)), start=1))
 
 
 @login_required
@@ -527,7 +536,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     chased = services.last_chased("summary.chase", str(year))
     asked = units_asked_for_summary(year)
     rows = []
-    for unit in member_units(date(year, 1, 1)):
+    for number, unit in _register_rows(year):
         summary = summaries.get(unit.id)
         submitted = summary is not None and summary.status in SUMMARY_IN_STATUSES
         # Late only for a unit asked for the year; a summary from one not asked (sent before
@@ -546,6 +555,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
             status = _("Not started") if unit.id in asked else _("Not asked for this year")
         rows.append(
             [
+                number,
                 str(unit),
                 status,
                 summary.submitted_at if submitted else None,
@@ -558,6 +568,7 @@ def summaries_register(request: HttpRequest, year: int) -> HttpResponse:
     data = register_workbook(
         _("Annual work summaries %(year)s") % {"year": year},
         [
+            pgettext("a row's number in a register", "No."),
             _("Unit"),
             _("Status"),
             _("Submitted at"),

@@ -19,6 +19,11 @@ from reports.figures import member_units
 from tests.factories import unit
 
 
+def row_number(code: str, year: int) -> int:
+    """A unit's row in the year's register (序号), which its archive folder carries."""
+    return [u.code for u in member_units(date(year, 1, 1))].index(code) + 1
+
+
 def at(y, m, d, hh=10, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=BEIJING)
 
@@ -82,7 +87,7 @@ def test_the_register_says_a_unit_was_not_asked_and_not_late(client, joined_2027
         client.force_login(office_staff)
         response = client.get(reverse("annual_summaries_register", args=[2026]))
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    by_unit = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    by_unit = {row[1]: row[1:] for row in list(sheet.iter_rows(values_only=True))[1:]}
     assert by_unit["Market Regulation Bureau"][1] == "Not asked for this year"
     assert by_unit["Market Regulation Bureau"][3] in (None, "")
     assert by_unit["Education Bureau"][1:4:2] == ("Not started", "Yes")
@@ -168,10 +173,12 @@ def test_the_archive_keeps_apart_a_summary_from_a_unit_not_asked_for_the_year(
     market = unit("market-regulation")
     housing = unit("housing")
     assert texts == {
-        f"本年度无需报送/{market.sort_order:02d}-{market.name}/工作总结.txt": (
+        f"本年度无需报送/{row_number(market.code, 2026):02d}-{market.name}/工作总结.txt": (
             "market-regulation 全年工作总结。"
         ),
-        f"{housing.sort_order:02d}-{housing.name}/工作总结.txt": "housing 全年工作总结。",
+        f"{row_number(housing.code, 2026):02d}-{housing.name}/工作总结.txt": (
+            "housing 全年工作总结。"
+        ),
     }
 
 
@@ -201,7 +208,7 @@ def test_a_summary_from_a_unit_not_asked_reads_so_and_not_late_in_the_list_and_r
     assert "Submitted late" not in row and "Overdue" not in row
     assert f"0 of {len(member_units()) - 1} submitted." in page
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    by_unit = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    by_unit = {row[1]: row[1:] for row in list(sheet.iter_rows(values_only=True))[1:]}
     assert by_unit["Market Regulation Bureau"][1] == "Submitted (not asked for this year)"
     assert by_unit["Market Regulation Bureau"][3] in (None, "")
 

@@ -244,8 +244,8 @@ def test_the_office_and_the_leader_download_the_years_register_as_a_workbook(
             assert "wuqing-annual-summaries-2026.xlsx" in response["Content-Disposition"]
             sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
             rows = list(sheet.iter_rows(values_only=True))
-            assert rows[0][:5] == ("Unit", "Status", "Submitted at", "Late", "Last reminded")
-            by_unit = {row[0]: row for row in rows[1:]}
+            assert rows[0][:6] == ("No.", "Unit", "Status", "Submitted at", "Late", "Last reminded")
+            by_unit = {row[1]: row[1:] for row in rows[1:]}
             assert len(by_unit) == len(member_units())
             assert by_unit["Market Regulation Bureau"][1:4] == (
                 "Submitted",
@@ -254,8 +254,8 @@ def test_the_office_and_the_leader_download_the_years_register_as_a_workbook(
             )
             assert by_unit["Housing and Construction Commission"][3] in (None, "")
             # Shown to the minute, as the pages write a moment; seconds showed by default.
-            mr_row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value.startswith("Market"))
-            assert mr_row[2].number_format == "yyyy-mm-dd hh:mm"
+            mr_row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value.startswith("Market"))
+            assert mr_row[3].number_format == "yyyy-mm-dd hh:mm"
             assert by_unit["Education Bureau"][1] == "Not started"
             assert by_unit["Education Bureau"][3] == "Yes"
         client.force_login(mr_liaison)

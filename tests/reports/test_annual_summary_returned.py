@@ -79,7 +79,7 @@ def test_the_register_says_returned(client, mr_liaison, office_staff):
         client.force_login(office_staff)
         response = client.get(reverse("annual_summaries_register", args=[2026]))
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    by_unit = {row[0]: row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    by_unit = {row[1]: row[1:] for row in list(sheet.iter_rows(values_only=True))[1:]}
     assert by_unit["Market Regulation Bureau"][1:4:2] == ("Returned for changes", "Yes")
 
 

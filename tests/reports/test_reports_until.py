@@ -175,7 +175,8 @@ def test_its_past_summary_stays_in_the_asked_folder(client, settings, merged, of
     client.force_login(office_staff)
     response = client.get(reverse("annual_summaries_archive", args=[2025]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert archive.namelist() == [f"{merged.sort_order:02d}-{merged.name}/工作总结.txt"]
+    number = [u.id for u in figures.member_units(date(2025, 1, 1))].index(merged.id) + 1
+    assert archive.namelist() == [f"{number:02d}-{merged.name}/工作总结.txt"]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("annual_summaries") + "?year=2025").content.decode()
     assert merged.code in page
