@@ -685,7 +685,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
         entry whose action is called so is found too. A word without case (Chinese, digits:
         most searches of a trail written in Chinese) is looked for with a plain LIKE, as the
         order search does (`text_lookup`): UPPER() over every summary made each scan of the
-        trail 2.5 times as long (a search scans it for the count and the date hierarchy)."""
+        trail 2.5 times as long (a search scans it for the count and the date hierarchy).
+
+        The action is matched among the trail's few codes, and the person among the people,
+        not read from every entry: joining the people to each entry for their names doubled
+        the cost of each scan (175 ms against 91 at 300,000 entries)."""
         if not search_term:
             return queryset, False
         fields = self.get_search_fields(request)
@@ -699,11 +703,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
             if bit[:1] in ('"', "'") and bit[-1:] == bit[:1]:
                 bit = unescape_string_literal(bit)
             words = bit.casefold()
-            named = [code for code in codes if any(words in name for name in names[code])]
-            found = models.Q(action__in=named)
             lookup = text_lookup(bit)
+            named = [
+                code
+                for code in codes
+                if any(words in name for name in names[code])
+                or (words in code.casefold() if lookup == "icontains" else bit in code)
+            ]
+            found = models.Q(action__in=named)
+            people = models.Q()
             for field in fields:
-                found |= models.Q(**{f"{field}__{lookup}": bit})
+                if field == "action":
+                    continue
+                if field.startswith("actor__"):
+                    people |= models.Q(**{f"{field.removeprefix('actor__')}__{lookup}": bit})
+                else:
+                    found |= models.Q(**{f"{field}__{lookup}": bit})
+            if people:
+                found |= models.Q(actor_id__in=User.objects.filter(people).values("id"))
             queryset = queryset.filter(found)
         return queryset, False
 
