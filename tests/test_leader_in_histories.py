@@ -6,7 +6,7 @@ as: "王组长（协调小组组长）", "(Group leader)". The office's people k
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 import time_machine
@@ -15,12 +15,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from complaints import disputes, workflow
 from complaints.deadlines import BEIJING
-from complaints.models import Dispute
 from departments.choices import RoleCode
 from meetings import services as meetings
-from tests.factories import UserFactory, make_order, unit
+from tests.complaints.test_decided_dispute_no_deadline import decided  # noqa: F401 (fixture)
+from tests.factories import UserFactory, unit
+from tests.meetings.test_leader_proposals import meeting  # noqa: F401 (fixture)
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -36,27 +36,6 @@ def leader(db):
     return UserFactory(
         username="leader1", name="王组长", unit=unit("office"), roles=[RoleCode.GROUP_LEADER]
     )
-
-
-@pytest.fixture
-def decided(db, office_staff, leader):
-    commerce = UserFactory(unit=unit("commerce"), roles=[RoleCode.UNIT_STAFF])
-    education = UserFactory(unit=unit("education"), roles=[RoleCode.UNIT_STAFF])
-    order = make_order(office_staff, unit_code="commerce", content="培训学校预付学费停课，要求退费")
-    workflow.workorder_return(order_id=order.id, acting_user=commerce, reason="属教育")
-    workflow.workorder_dispatch(order_id=order.id, acting_user=office_staff, unit_code="education")
-    workflow.workorder_return(order_id=order.id, acting_user=education, reason="属商务")
-    dispute = Dispute.objects.get(order=order)
-    disputes.dispute_propose(
-        dispute_id=dispute.id,
-        acting_user=office_staff,
-        proposal="建议由教育局办理",
-        unit_code="education",
-    )
-    disputes.dispute_designate(
-        dispute_id=dispute.id, acting_user=leader, unit_code="education", note="教育局办理"
-    )
-    return Dispute.objects.get(id=dispute.id)
 
 
 def history(client, person, url: str, list_id: str, language: str) -> list[str]:
@@ -82,7 +61,12 @@ def history(client, person, url: str, list_id: str, language: str) -> list[str]:
     ],
 )
 def test_the_dispute_and_order_histories_name_the_leader_as_group_leader(
-    client, decided, office_staff, language, as_leader, as_office
+    client,
+    decided,  # noqa: F811 (the fixture imported above)
+    office_staff,
+    language,
+    as_leader,
+    as_office,
 ):
     dispute_lines = history(
         client,
@@ -106,27 +90,18 @@ def test_the_dispute_and_order_histories_name_the_leader_as_group_leader(
     assert f"{office_staff}{as_office}" in order_lines
 
 
-def propose(meeting, leader, times: int) -> None:
+def propose(planned, leader, times: int) -> None:
     for n in range(times):
         meetings.agenda_leader_propose(
-            meeting_id=meeting.id, acting_user=leader, question=f"请研究第{n + 1}个问题。"
+            meeting_id=planned.id, acting_user=leader, question=f"请研究第{n + 1}个问题。"
         )
 
 
-@pytest.fixture
-def meeting(office_staff):
-    return meetings.meeting_plan(
-        acting_user=office_staff,
-        kind="annual",
-        title="2026年度成员单位联席会议",
-        planned_on=date(2026, 11, 20),
-        place="区政府第三会议室",
-        unit_codes=["market-regulation", "housing"],
-    )
-
-
 def test_the_meeting_history_names_the_leader_as_group_leader(
-    client, meeting, leader, office_staff
+    client,
+    meeting,  # noqa: F811 (the fixture imported above)
+    leader,
+    office_staff,
 ):
     propose(meeting, leader, 1)
     url = reverse("meeting_detail", args=[meeting.id])
@@ -136,7 +111,11 @@ def test_the_meeting_history_names_the_leader_as_group_leader(
 
 
 def test_what_the_leader_acts_as_is_read_once_for_the_whole_history(
-    client, meeting, leader, office_staff, django_assert_num_queries
+    client,
+    meeting,  # noqa: F811 (the fixture imported above)
+    leader,
+    office_staff,
+    django_assert_num_queries,
 ):
     """One query for every actor's roles, however many lines he wrote."""
     url = reverse("meeting_detail", args=[meeting.id])
