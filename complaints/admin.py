@@ -155,11 +155,20 @@ class DeadlinePolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "urgency", "amount", "unit", "starts_at")
     list_filter = ("name", "kind", "urgency", "unit")
 
-    def save_model(self, request, obj, form, change):
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._say_what_it_changes(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._say_what_it_changes(request, obj)
+        return response
+
+    def _say_what_it_changes(self, request, obj: DeadlinePolicy) -> None:
         """A changed holiday calendar recounts open orders (the days were wrong); a changed
         policy does not (the rule changed): the office is told which it did, not left to
-        find the orders it expected to move unmoved."""
-        super().save_model(request, obj, form, change)
+        find the orders it expected to move unmoved. After the admin's own "changed"."""
         self.message_user(
             request,
             _(
