@@ -165,8 +165,14 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
         return []
     first_report = (found["first_year"], found["first_quarter"]) if found["first_year"] else None
     since = figures.first_asked(first_report, found["reports_since"])
+    calendar = SimpleLazyObject(lambda: reference().calendar)  # if a quarter needs it
     waiting = [
-        (period, found[f"report_{i}"], found[f"due_{i}"])
+        (
+            period,
+            found[f"report_{i}"],
+            found[f"due_{i}"]
+            or ReportingPeriod.default_due_on(period.year, period.quarter, calendar),
+        )
         for i, period in enumerate(ended)
         if figures.awaits_submission(period, found[f"status_{i}"], today, since)
         # Not a quarter after its last day of reporting (`Unit.reports_until`).
@@ -174,16 +180,6 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
     ]
     if not waiting:
         return []
-    # The working days only when a quarter waiting is due on its default date.
-    calendar = reference().calendar if any(due is None for _p, _r, due in waiting) else None
-    waiting = [
-        (
-            period,
-            report_id,
-            due or ReportingPeriod.default_due_on(period.year, period.quarter, calendar),
-        )
-        for period, report_id, due in waiting
-    ]
     oldest, report_id, due = waiting[0]
     values = {"period": quarter_name(oldest), "due": due.isoformat()}
     if len(waiting) == 1:

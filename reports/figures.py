@@ -581,7 +581,7 @@ def _running_day(period: Period, now: datetime) -> str | None:
 
 def _compared_span(period: Period, other: Period, now: datetime) -> dict:
     """`other` whole; while `period` runs, only as many of its first days as `period` has
-    had: 68 days of a quarter against a whole one read as a fall of a quarter and more."""
+    had: 69 days of a quarter against a whole one of 92 read as a fall of a quarter."""
     last = other.last
     if _running_day(period, now):
         days = (timezone.localdate(now) - period.first).days
