@@ -11,14 +11,13 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from complaints import selectors
 from complaints.choices import DisputeStatus, InterventionAnswer, ReferralStatus, Urgency
 from complaints.models import DeadlinePolicy, InterventionUnit, TeamTask
-from complaints.reference import reference
 from meetings.models import ActionStatus, AgendaItemStatus, MeetingStatus, awaiting_answer
 from publicity.choices import ReleaseStatus
 from reports import figures
@@ -165,7 +164,7 @@ def _report_to_submit(user: User, today: date) -> list[tuple[str, str, int, str,
         return []
     first_report = (found["first_year"], found["first_quarter"]) if found["first_year"] else None
     since = figures.first_asked(first_report, found["reports_since"])
-    calendar = SimpleLazyObject(lambda: reference().calendar)  # if a quarter needs it
+    calendar = figures.working_days()
     waiting = [
         (
             period,
@@ -632,20 +631,14 @@ def _reports_late(user: User, today: date) -> list[tuple[str, str, int, str, boo
     )
     late: dict[figures.Period, int] = {}
     due: dict[figures.Period, date] = {}
-    # The working days read once, and only if a quarter is due on its default date.
-    calendar = SimpleLazyObject(lambda: reference().calendar)
-    defaults: dict[figures.Period, date] = {}
+    calendar = figures.working_days()
     for unit in units:
         first_report = (unit.first_year, unit.first_quarter) if unit.first_year else None
         since = figures.first_asked(first_report, unit.reports_since)
         for i, period in enumerate(periods):
-            due_on = getattr(unit, f"due_{i}")
-            if due_on is None:
-                if period not in defaults:
-                    defaults[period] = ReportingPeriod.default_due_on(
-                        period.year, period.quarter, calendar
-                    )
-                due_on = defaults[period]
+            due_on = getattr(unit, f"due_{i}") or ReportingPeriod.default_due_on(
+                period.year, period.quarter, calendar
+            )
             if (
                 since <= period
                 and unit.reports_on(period.last)

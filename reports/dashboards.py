@@ -15,19 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from complaints import selectors, stats
 from complaints.choices import Channel
 from complaints.models import DailyStat, WorkOrder
-from complaints.reference import reference
 from departments.choices import UnitKind
 from departments.models import Town, Unit
 from wuqing_consumer.language import choice_names
 
 from .choices import ReportStatus
-from .figures import Period, rate
+from .figures import Period, rate, working_days
 from .models import UnitReport
 
 Dimension = DailyStat.Dimension
@@ -206,7 +204,7 @@ def report_status(unit: Unit, today: date) -> list[dict]:
         )
     }
     rows = []
-    calendar = SimpleLazyObject(lambda: reference().calendar)  # if a quarter needs it
+    calendar = working_days()
     for period in periods:
         report = reports.get((period.year, period.quarter))
         due_on = period.due_on(calendar)

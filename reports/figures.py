@@ -13,12 +13,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from complaints import stats
 from complaints.choices import OPEN_REFERRAL_STATUSES, Channel, Kind, ReferralStatus
 from complaints.deadlines import WorkdayCalendar
 from complaints.models import DailyStat, Referral, WorkOrder
+from complaints.reference import reference
 from departments.choices import UnitKind
 from departments.models import Town, Unit, reporting_on
 from wuqing_consumer.dates import year_accepted
@@ -107,6 +109,13 @@ class Period:
         if row:
             return row.due_on
         return ReportingPeriod.default_due_on(self.year, self.quarter, calendar)
+
+
+def working_days() -> WorkdayCalendar:
+    """The portal's working days for a page's default due dates (`Period.due_on`), read
+    once (the reference's version, one query) and only if a quarter needs them: most
+    quarters shown have a date of their own or none due."""
+    return SimpleLazyObject(lambda: reference().calendar)
 
 
 RECENT_QUARTERS = 8
@@ -579,14 +588,20 @@ def _running_day(period: Period, now: datetime) -> str | None:
     return today.isoformat() if period.first <= today <= period.last else None
 
 
-def _compared_span(period: Period, other: Period, now: datetime) -> dict:
-    """`other` whole; while `period` runs, only as many of its first days as `period` has
-    had: 69 days of a quarter against a whole one of 92 read as a fall of a quarter."""
+def _compared(period: Period, other: Period, now: datetime) -> dict:
+    """`other`'s figures, whole; while `period` runs, of only as many of its first days as
+    `period` has had: 69 days of a quarter against a whole one of 92 read as a fall of a
+    quarter."""
     last = other.last
     if _running_day(period, now):
         days = (timezone.localdate(now) - period.first).days
         last = min(other.first + timedelta(days=days), other.last)
-    return {"period": other.label, "first": other.first, "last": last}
+    return {
+        "period": other.label,
+        "first": other.first.isoformat(),
+        "last": last.isoformat(),
+        **_with_rates(stats.totals(first=other.first, last=last)),
+    }
 
 
 @in_district_language
@@ -594,14 +609,8 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
     """Everything the district report shows, from whatever data exists now."""
     now = now or timezone.now()
     portal = portal_figures(period, now=now)
-    compared = {
-        "previous": _compared_span(period, period.previous(), now),
-        "year_before": _compared_span(period, period.year_before(), now),
-    }
-    previous, year_before = (
-        {**span, **_with_rates(stats.totals(first=span["first"], last=span["last"]))}
-        for span in compared.values()
-    )
+    previous = _compared(period, period.previous(), now)
+    year_before = _compared(period, period.year_before(), now)
     units = member_units(period.first)
     by_unit_stats = {
         row["unit_id"]: _with_rates(row)
@@ -634,16 +643,8 @@ def district_figures(period: Period, *, now: datetime | None = None) -> dict:
         "due_on": period.due_on().isoformat(),
         "as_of": portal["as_of"],
         "totals": totals,
-        "previous": {
-            **previous,
-            "first": previous["first"].isoformat(),
-            "last": previous["last"].isoformat(),
-        },
-        "year_before": {
-            **year_before,
-            "first": year_before["first"].isoformat(),
-            "last": year_before["last"].isoformat(),
-        },
+        "previous": previous,
+        "year_before": year_before,
         # A quarter still running is compared with the same days of the others.
         "to_date": _running_day(period, now),
         "changes": {

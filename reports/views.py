@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import attachments
 from complaints.choices import Kind
-from complaints.reference import reference
 from departments import access
 from departments.notifications import notifications_mark_read_at
 from wuqing_consumer import form_once
@@ -167,7 +165,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     # before its reporting began (or its first report, if earlier).
     since = figures.first_asked(min(reports, default=None), unit.reports_since)
     rows = []
-    calendar = SimpleLazyObject(lambda: reference().calendar)  # if a quarter needs it
+    calendar = figures.working_days()
     for p in periods:
         report = reports.get((p.year, p.quarter))
         reporting = unit.reports_on(p.last)

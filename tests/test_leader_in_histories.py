@@ -6,29 +6,20 @@ as: "王组长（协调小组组长）", "(Group leader)". The office's people k
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from complaints.deadlines import BEIJING
 from departments.choices import RoleCode
 from meetings import services as meetings
 from tests.complaints.test_decided_dispute_no_deadline import decided  # noqa: F401 (fixture)
 from tests.factories import UserFactory, unit
-from tests.meetings.test_leader_proposals import meeting  # noqa: F401 (fixture)
+from tests.meetings.test_leader_proposals import clock, meeting  # noqa: F401 (fixtures)
 
 TAG = re.compile(r"<[^>]+>")
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(datetime(2026, 11, 2, 10, 0, tzinfo=BEIJING), tick=False):
-        yield
 
 
 @pytest.fixture
